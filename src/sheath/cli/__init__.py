@@ -1,0 +1,1 @@
+"""The command-line interface: terraform's commands and single-dash flags."""

@@ -1,0 +1,70 @@
+"""Entry point: global flags (-chdir=, -help, -version), then dispatch to a command."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Sequence
+
+# command name -> module under sheath.cli.commands exposing run(args: list[str]) -> int
+COMMANDS: dict[str, str] = {
+    "version": "version",
+    "validate": "validate",
+    "fmt": "fmt",
+    "console": "console",
+}
+
+USAGE = """Usage: sheath [global options] <subcommand> [args]
+
+The available commands for execution are listed below.
+
+Main commands:
+  validate      Check whether the configuration is valid
+  console       Try Terraform expressions at an interactive command prompt
+  fmt           Reformat your configuration in the standard style
+  version       Show the current sheath version
+
+Global options (use these before the subcommand, if any):
+  -chdir=DIR    Switch to a different working directory before executing the
+                given subcommand.
+  -help         Show this help output, or the help for a specified subcommand.
+  -version      An alias for the "version" subcommand.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    while args and args[0].startswith("-"):
+        flag = args.pop(0)
+        if flag.startswith("-chdir="):
+            target = flag[len("-chdir=") :]
+            try:
+                os.chdir(target)
+            except OSError as exc:
+                sys.stderr.write(f"Error handling -chdir option: {exc.strerror}: {target}\n")
+                return 1
+        elif flag in ("-version", "--version", "-v"):
+            args.insert(0, "version")
+            break
+        elif flag in ("-help", "--help", "-h"):
+            sys.stdout.write(USAGE)
+            return 0
+        else:
+            sys.stderr.write(f"Error: unknown global option {flag}\n\n{USAGE}")
+            return 1
+    if not args:
+        sys.stdout.write(USAGE)
+        return 127
+    name = args.pop(0)
+    modname = COMMANDS.get(name)
+    if modname is None:
+        sys.stderr.write(f'sheath has no command named "{name}".\n\nTo see all of sheath\'s top-level commands, run:\n  sheath -help\n\n')
+        return 1
+    mod = importlib.import_module(f"sheath.cli.commands.{modname}")
+    rc: int = mod.run(args)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Terraform language: HCL syntax (native and JSON), evaluation, functions."""
