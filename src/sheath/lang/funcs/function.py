@@ -79,3 +79,26 @@ def static_return(t: Type) -> ReturnTypeFn:
 
 # Function tables are plain dicts name -> Function; see sheath.lang.funcs.registry.
 FunctionTable = dict[str, Function]
+
+
+# A hook the evaluator supplies so templatefile/templatestring can render a
+# template: (template source, file name for diagnostics, variables) -> result.
+# It raises FunctionError on a parse or evaluation error.
+TemplateRenderer = Callable[[str, str, "dict[str, Value]"], Value]
+
+
+@dataclass(frozen=True)
+class FunctionContext:
+    """What function tables may depend on.
+
+    base_dir: the directory relative paths (file, fileset, templatefile...) are
+        resolved against (terraform: the module directory / working directory).
+    render_template: the evaluator's template hook (None: template functions
+        report that templates are unavailable).
+    pure_only: build only functions whose results are known at plan time
+        (terraform marks timestamp/uuid/bcrypt impure).
+    """
+
+    base_dir: str = "."
+    render_template: TemplateRenderer | None = None
+    pure_only: bool = False
