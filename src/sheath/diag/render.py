@@ -1,0 +1,343 @@
+"""Render diagnostics exactly as terraform's human-readable CLI output does.
+
+Two modes, chosen by the caller (terraform picks colour unless ``-no-color``,
+whether or not the stream is a terminal):
+
+* colour: the message is framed by a left rule (``╷ │ ╵``) with ANSI colour
+  codes, the subject is underlined in the source snippet;
+* plain: no escape codes, no frame.
+
+``render_diagnostic`` returns the complete text terraform writes for one
+diagnostic (including the trailing newline its UI layer adds), so callers just
+write it to the right stream (errors: stderr; warnings: the UI's output stream).
+
+Width: terraform wraps detail paragraphs to the error stream's width (78 when
+it is not a terminal): at ``width - 1`` columns in plain mode and ``width - 3``
+in colour mode (room for the rule). Lines of detail starting with a space are
+never wrapped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Callable, Mapping
+
+from sheath.diag import Diagnostic, Range, Severity
+
+# ANSI sequences terraform's colorstring produces.
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_UNDERLINE = "\x1b[4m"
+_RED = "\x1b[31m"
+_YELLOW = "\x1b[33m"
+_DARK_GRAY = "\x1b[90m"
+
+_VALUES_RULE = "├────────────────"
+
+# A resolver from (filename, source bytes, byte offset) to the "in <context>"
+# string (the header of the top-level block containing the offset).
+ContextResolver = Callable[[str, bytes, int], str]
+
+
+def word_wrap(s: str, lim: int) -> str:
+    """Wrap s at whitespace so lines are at most lim characters where possible.
+
+    Same algorithm as the word wrapper terraform uses (a word longer than the
+    limit is never broken; breaks replace the spaces before a word).
+    """
+    out: list[str] = []
+    current = 0
+    word: list[str] = []
+    space: list[str] = []
+    for ch in s:
+        if ch == "\n":
+            if not word:
+                if current + len(space) <= lim:
+                    out.extend(space)
+            else:
+                out.extend(space)
+                out.extend(word)
+                word = []
+            space = []
+            out.append(ch)
+            current = 0
+        elif ch.isspace() and ch != "\u00a0":
+            if not space or word:
+                current += len(space) + len(word)
+                out.extend(space)
+                out.extend(word)
+                space = []
+                word = []
+            space.append(ch)
+        else:
+            word.append(ch)
+            if current + len(space) + len(word) > lim and len(word) < lim:
+                out.append("\n")
+                current = 0
+                space = []
+    if not word:
+        if current + len(space) <= lim:
+            out.extend(space)
+    else:
+        out.extend(space)
+        out.extend(word)
+    return "".join(out)
+
+
+def _scan_lines(text: str) -> list[str]:
+    """Split like Go's bufio.ScanLines: no empty token after a final newline."""
+    parts = text.split("\n")
+    if parts and parts[-1] == "":
+        parts.pop()
+    return [p[:-1] if p.endswith("\r") else p for p in parts]
+
+
+def _default_context(filename: str, src: bytes, offset: int) -> str:
+    """The header of the top-level block of a native-syntax file containing offset."""
+    if filename.endswith(".json"):
+        return ""
+    try:
+        from sheath.lang.hclsyntax import parse_config  # type: ignore[attr-defined]
+    except ImportError:
+        return ""
+    try:
+        parsed = parse_config(src, filename)
+        file = parsed[0] if isinstance(parsed, tuple) else parsed
+        blocks = getattr(file.body, "blocks", None)
+        if blocks is None:
+            return ""
+        for block in blocks:
+            rng = getattr(block, "range", None)
+            if rng is None:
+                continue
+            if rng.start.byte <= offset < rng.end.byte:
+                labels = list(getattr(block, "labels", []))
+                if not labels:
+                    return str(block.type)
+                return block.type + " " + " ".join(_go_quote(str(lbl)) for lbl in labels)
+        return ""
+    except Exception:  # a broken file only loses the context string
+        return ""
+
+
+def _go_quote(s: str) -> str:
+    """Go's %q for ordinary strings."""
+    out = ['"']
+    for ch in s:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\x{ord(ch):02x}")
+        elif not ch.isprintable() and unicodedata.category(ch) not in ("Zs",):
+            cp = ord(ch)
+            out.append(f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+class _Snippet:
+    __slots__ = ("code", "start_line", "hl_start", "hl_end", "context")
+
+    def __init__(self, code: bytes, start_line: int, hl_start: int, hl_end: int, context: str) -> None:
+        self.code = code
+        self.start_line = start_line
+        self.hl_start = hl_start
+        self.hl_end = hl_end
+        self.context = context
+
+
+def _line_ranges(src: bytes) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of each line's content, newline excluded."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    n = len(src)
+    while pos < n:
+        nl = src.find(b"\n", pos)
+        if nl < 0:
+            out.append((pos, n))
+            break
+        end = nl
+        if end > pos and src[end - 1 : end] == b"\r":
+            end -= 1
+        out.append((pos, end))
+        pos = nl + 1
+    return out
+
+
+def _build_snippet(d: Diagnostic, src: bytes, resolve_context: ContextResolver) -> _Snippet:
+    assert d.subject is not None
+    hl = d.subject
+    hl_start, hl_end = hl.start.byte, hl.end.byte
+    if hl_end < hl_start:  # a subject without a proper end
+        hl_end = hl_start
+    snip_start, snip_end = hl_start, hl_end
+    snip_start_line = hl.start.line
+    ctx = d.context
+    if ctx is not None and ctx.filename == hl.filename:
+        snip_start, snip_end = ctx.start.byte, ctx.end.byte
+        snip_start_line = ctx.start.line
+    # The snippet always covers the highlight.
+    if hl_start < snip_start:
+        snip_start = hl_start
+        snip_start_line = hl.start.line
+    snip_end = max(snip_end, hl_end)
+    if snip_end == snip_start:
+        snip_end += 1
+    if hl_end == hl_start:
+        hl_end += 1
+
+    context = resolve_context(hl.filename, src, hl.start.byte - 1)
+
+    code_parts: list[bytes] = []
+    code_start = 0
+    for ls, le in _line_ranges(src):
+        if le > ls and ls < snip_end and snip_start < le:
+            if code_start == 0 and not code_parts:
+                code_start = ls
+            code_parts.append(src[ls:le])
+    code = b"\n".join(code_parts)
+    start = hl_start - code_start
+    end = start + (hl_end - hl_start)
+    start = min(max(start, 0), len(code))
+    end = min(max(end, 0), len(code))
+    return _Snippet(code, snip_start_line, start, end, context)
+
+
+def _format_body(d: Diagnostic, sources: Mapping[str, bytes], color: bool, width: int, resolve_context: ContextResolver) -> str:
+    """The diagnostic's text before framing (terraform's message buffer)."""
+    buf: list[str] = []
+    is_error = d.severity is Severity.ERROR
+    if color:
+        if is_error:
+            buf.append(f"{_BOLD}{_RED}Error: {_RESET}{_RESET}")
+        else:
+            buf.append(f"{_BOLD}{_YELLOW}Warning: {_RESET}{_RESET}")
+        buf.append(f"{_BOLD}{d.summary}{_RESET}\n\n{_RESET}")
+    else:
+        buf.append("\nError: " if is_error else "\nWarning: ")
+        buf.append(f"{d.summary}\n\n")
+
+    address = d.extra.get("address")
+    if address:
+        buf.append(f"  with {address},\n")
+
+    subject = d.subject
+    if subject is not None:
+        src = sources.get(subject.filename)
+        if src is None:
+            buf.append(f"  on {subject.filename} line {subject.start.line}:\n  (source code not available)\n")
+        else:
+            snip = _build_snippet(d, src, resolve_context)
+            ctx_str = f", in {snip.context}" if snip.context else ""
+            buf.append(f"  on {subject.filename} line {subject.start.line}{ctx_str}:\n")
+            _write_snippet(buf, d, snip, color)
+        buf.append("\n")
+
+    if d.detail:
+        lim = width - 3 if color else width - 1
+        if lim > 0:
+            for line in d.detail.split("\n"):
+                if not line.startswith(" "):
+                    line = word_wrap(line, lim)
+                buf.append(line + "\n")
+        else:
+            buf.append(d.detail + "\n")
+    return "".join(buf)
+
+
+def _write_snippet(buf: list[str], d: Diagnostic, snip: _Snippet, color: bool) -> None:
+    code = snip.code
+    before = code[: snip.hl_start].decode("utf-8", "replace")
+    highlight = code[snip.hl_start : snip.hl_end].decode("utf-8", "replace")
+    after = code[snip.hl_end :].decode("utf-8", "replace")
+    if color:
+        text = f"{before}{_UNDERLINE}{highlight}{_RESET}{after}{_RESET}"
+    else:
+        text = before + highlight + after
+    for i, line in enumerate(text.split("\n")):
+        buf.append(f"{snip.start_line + i:4d}: {line}\n")
+
+    values = sorted(d.expression_values, key=lambda tv: tv[0])
+    call = d.extra.get("function_call")
+    call_sig: tuple[str, list[str], str | None] | None = None
+    if isinstance(call, tuple) and len(call) == 3:
+        call_sig = call  # (called_as, param names, variadic param name or None)
+    if not values and call_sig is None:
+        return
+    if color:
+        buf.append(f"    {_DARK_GRAY}{_VALUES_RULE}{_RESET}\n{_RESET}")
+    else:
+        buf.append(f"    {_VALUES_RULE}\n")
+    if call_sig is not None:
+        called_as, params, variadic = call_sig
+        if color:
+            buf.append(f"    {_DARK_GRAY}│{_RESET} while calling {_BOLD}{called_as}{_RESET}({_RESET}")
+        else:
+            buf.append(f"    │ while calling {called_as}(")
+        names = list(params)
+        if variadic is not None:
+            names.append(variadic + "...")
+        buf.append(", ".join(names))
+        buf.append(")\n")
+    for trav, statement in values:
+        lines = statement.split("\n")
+        if color:
+            buf.append(f"    {_DARK_GRAY}│{_RESET} {_BOLD}{trav}{_RESET} {lines[0]}\n{_RESET}")
+            for extra in lines[1:]:
+                buf.append(f"    {_DARK_GRAY}│{_RESET}   {extra}\n{_RESET}")
+        else:
+            buf.append(f"    │ {trav} {lines[0]}\n")
+            for extra in lines[1:]:
+                buf.append(f"    │   {extra}\n")
+
+
+def render_diagnostic(
+    d: Diagnostic,
+    sources: Mapping[str, bytes],
+    color: bool,
+    width: int = 78,
+    resolve_context: ContextResolver | None = None,
+) -> str:
+    """The exact text terraform prints for diagnostic d.
+
+    sources maps file names to their bytes (for the source snippet); a subject
+    in a file not in sources prints "(source code not available)".
+    """
+    body = _format_body(d, sources, color, width, resolve_context or _default_context)
+    if not color:
+        return body + "\n"
+    is_error = d.severity is Severity.ERROR
+    c = _RED if is_error else _YELLOW
+    rule_line = f"{c}│{_RESET} {_RESET}"
+    out = [f"{c}{c}╷{_RESET}{_RESET}\n"]
+    for line in _scan_lines(body):
+        out.append(rule_line)
+        out.append(line)
+        out.append("\n")
+    out.append(f"{c}╵{_RESET}{_RESET}\n")
+    out.append(f"{_RESET}{_RESET}\n")
+    return "".join(out)
+
+
+def render_diagnostics(
+    diags: list[Diagnostic], sources: Mapping[str, bytes], color: bool, width: int = 78
+) -> tuple[str, str]:
+    """Render many diagnostics: (text for stderr (errors), text for stdout (warnings))."""
+    err: list[str] = []
+    out: list[str] = []
+    for d in diags:
+        (err if d.severity is Severity.ERROR else out).append(render_diagnostic(d, sources, color, width))
+    return "".join(err), "".join(out)
+
+
+__all__ = ["render_diagnostic", "render_diagnostics", "word_wrap", "ContextResolver"]
