@@ -52,6 +52,17 @@ locals {
     { name = "cid", role = "dev" },
   ]
   secret_len = length(var.secret)
+
+  # Templates for templatestring(), which only accepts a direct reference.
+  tpl_hello   = "Hello, $${name}!"
+  tpl_loop    = "%%{for i in items}<$${i}>%%{endfor}"
+  tpl_missing = "$${absent}"
+  tpl_broken  = "$${"
+  tpl_file    = file("${path.module}/t.tftpl")
+  not_a_tpl   = 42
+  tpl_map = {
+    a = "A=$${v}"
+  }
 }
 
 resource "terraform_data" "single" {
