@@ -10,12 +10,12 @@ from __future__ import annotations
 from sheath.diag import Pos, Range
 
 _new = object.__new__
-_set_line = Pos.line.__set__  # type: ignore[attr-defined]
-_set_col = Pos.column.__set__  # type: ignore[attr-defined]
-_set_byte = Pos.byte.__set__  # type: ignore[attr-defined]
-_set_fn = Range.filename.__set__  # type: ignore[attr-defined]
-_set_start = Range.start.__set__  # type: ignore[attr-defined]
-_set_end = Range.end.__set__  # type: ignore[attr-defined]
+_set_line = getattr(Pos, "line").__set__
+_set_col = getattr(Pos, "column").__set__
+_set_byte = getattr(Pos, "byte").__set__
+_set_fn = getattr(Range, "filename").__set__
+_set_start = getattr(Range, "start").__set__
+_set_end = getattr(Range, "end").__set__
 
 
 def mk_pos(line: int, column: int, byte: int) -> Pos:
