@@ -43,6 +43,7 @@ from sheath.types.cty import (
     tuple_val,
     unknown,
 )
+from sheath.types.number import Number, NumberNaNError, number_val
 
 __all__ = [
     "BOOL",
@@ -76,4 +77,7 @@ __all__ = [
     "string_val",
     "tuple_val",
     "unknown",
+    "Number",
+    "NumberNaNError",
+    "number_val",
 ]
