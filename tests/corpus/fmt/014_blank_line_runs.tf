@@ -1,0 +1,17 @@
+variable "a" {
+  default = 1
+}
+
+
+
+
+variable "b" {
+
+
+  default = 2
+
+
+}
+
+
+
