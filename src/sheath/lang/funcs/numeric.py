@@ -1,0 +1,214 @@
+"""Numeric functions: abs ceil floor log max min parseint pow signum."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from sheath.lang.funcs.fmtverbs import go_quote as _go_quote
+from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
+from sheath.lang.funcs.support import func, param
+from sheath.lang.funcs.values import int_val, num, to_go_int
+from sheath.types.cty import DYNAMIC, NUMBER, STRING, Type, Value
+from sheath.types.number import Number
+
+_NAN_PANIC = "panic in function implementation: Float.SetFloat64(NaN)"
+
+
+def _float_val(f: float) -> Value:
+    """cty.NumberFloatVal: NaN is a panic in terraform."""
+    if math.isnan(f):
+        raise FunctionError(_NAN_PANIC)
+    return Value(NUMBER, Number.from_float(f))
+
+
+def _abs(args: Sequence[Value], _rt: Type) -> Value:
+    return Value(NUMBER, num(args[0]).abs())
+
+
+def _int_result(i: int, like: Number) -> Value:
+    r = Number.from_int(i)
+    if like.prec and like.prec != r.prec:
+        r = r.with_prec(like.prec)
+    return Value(NUMBER, r)
+
+
+def _ceil(args: Sequence[Value], _rt: Type) -> Value:
+    n = num(args[0])
+    if n.is_inf():
+        return args[0]
+    i = n.to_int()
+    if not n.is_integer() and not n.is_neg():
+        i += 1
+    return _int_result(i, n)
+
+
+def _floor(args: Sequence[Value], _rt: Type) -> Value:
+    n = num(args[0])
+    if n.is_inf():
+        return args[0]
+    i = n.to_int()
+    if not n.is_integer() and n.is_neg():
+        i -= 1
+    return _int_result(i, n)
+
+
+def go_log(x: float) -> float:
+    """math.Log with Go's special cases."""
+    if math.isnan(x) or x < 0:
+        return math.nan
+    if x == 0:
+        return -math.inf
+    if math.isinf(x):
+        return math.inf
+    return math.log(x)
+
+
+def _log(args: Sequence[Value], _rt: Type) -> Value:
+    x = num(args[0]).to_float()
+    b = num(args[1]).to_float()
+    lx, lb = go_log(x), go_log(b)
+    if math.isnan(lx) or math.isnan(lb):
+        raise FunctionError(_NAN_PANIC)
+    if lb == 0:
+        if lx == 0:
+            raise FunctionError(_NAN_PANIC)
+        return _float_val(math.copysign(math.inf, lx))
+    if math.isinf(lx) and math.isinf(lb):
+        raise FunctionError(_NAN_PANIC)
+    return _float_val(lx / lb)
+
+
+def _is_odd_int(y: float) -> bool:
+    if math.isinf(y) or y != math.floor(y):
+        return False
+    return abs(y) < 2**53 and int(y) % 2 == 1
+
+
+def go_pow(x: float, y: float) -> float:
+    """math.Pow with Go's special cases (overflow gives infinities, not errors)."""
+    if y == 0 or x == 1:
+        return 1.0
+    if math.isnan(x) or math.isnan(y):
+        return math.nan
+    if x == 0:
+        if y < 0:
+            if _is_odd_int(y):
+                return math.copysign(math.inf, x)
+            return math.inf
+        if _is_odd_int(y):
+            return x
+        return 0.0
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        if x < 0 and _is_odd_int(y):
+            return -math.inf
+        return math.inf
+    except ValueError:
+        return math.nan
+
+
+def _pow(args: Sequence[Value], _rt: Type) -> Value:
+    return _float_val(go_pow(num(args[0]).to_float(), num(args[1]).to_float()))
+
+
+def _signum(args: Sequence[Value], _rt: Type) -> Value:
+    i = to_go_int(args[0])
+    return int_val(-1 if i < 0 else (1 if i > 0 else 0))
+
+
+def _max(args: Sequence[Value], _rt: Type) -> Value:
+    if not args:
+        raise FunctionError("must pass at least one number")
+    best = args[0]
+    for a in args[1:]:
+        if num(a).cmp(num(best)) > 0:
+            best = a
+    return best
+
+
+def _min(args: Sequence[Value], _rt: Type) -> Value:
+    if not args:
+        raise FunctionError("must pass at least one number")
+    best = args[0]
+    for a in args[1:]:
+        if num(a).cmp(num(best)) < 0:
+            best = a
+    return best
+
+
+def _digit_value(c: str, base: int) -> int:
+    o = ord(c)
+    if 48 <= o <= 57:
+        d = o - 48
+    elif 97 <= o <= 122:
+        d = o - 97 + 10
+    elif 65 <= o <= 90:
+        d = o - 65 + (36 if base > 36 else 10)
+    else:
+        return 99
+    return d
+
+
+def go_parse_big_int(s: str, base: int) -> int | None:
+    """big.Int.SetString(s, base) for 2 <= base <= 62; None if invalid."""
+    neg = False
+    body = s
+    if body[:1] in ("+", "-"):
+        neg = body[0] == "-"
+        body = body[1:]
+    if not body:
+        return None
+    v = 0
+    for c in body:
+        d = _digit_value(c, base)
+        if d >= base:
+            return None
+        v = v * base + d
+    return -v if neg else v
+
+
+def _parseint_type(args: Sequence[Value]) -> Type:
+    t = args[0].type
+    if t != STRING:
+        raise FunctionError(f"first argument must be a string, not {t.friendly_name()}", arg_index=0)
+    return NUMBER
+
+
+def _parseint(args: Sequence[Value], _rt: Type) -> Value:
+    s: str = args[0].v
+    try:
+        base = to_go_int(args[1])
+    except FunctionError as e:
+        raise FunctionError(e.message, arg_index=1) from None
+    if base < 2 or base > 62:
+        raise FunctionError("base must be a whole number between 2 and 62 inclusive", arg_index=1)
+    v = go_parse_big_int(s, base)
+    if v is None:
+        raise FunctionError(f"cannot parse {_go_quote(s)} as a base {base} integer", arg_index=0)
+    return int_val(v)
+
+
+
+
+def functions(ctx: FunctionContext) -> dict[str, Function]:
+    n = param("num", NUMBER)
+    fns = [
+        func("abs", [n], NUMBER, _abs),
+        func("ceil", [n], NUMBER, _ceil),
+        func("floor", [n], NUMBER, _floor),
+        func("log", [n, param("base", NUMBER)], NUMBER, _log),
+        func("pow", [n, param("power", NUMBER)], NUMBER, _pow),
+        func("signum", [n], NUMBER, _signum),
+        func("max", [], NUMBER, _max, var_param=param("numbers", NUMBER, allow_dynamic_type=True)),
+        func("min", [], NUMBER, _min, var_param=param("numbers", NUMBER, allow_dynamic_type=True)),
+        func(
+            "parseint",
+            [param("number", DYNAMIC), param("base", NUMBER)],
+            _parseint_type,
+            _parseint,
+        ),
+    ]
+    return {f.name: f for f in fns}
+

@@ -1,0 +1,71 @@
+"""Value helpers for function implementations: conversion, numbers, JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sheath.lang.funcs.function import FunctionError
+from sheath.types.cty import NUMBER, Type, Value
+from sheath.types.number import Number
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+WHOLE_NUMBER_MSG = "value must be a whole number, between -9223372036854775808 and 9223372036854775807"
+
+
+def conv(v: Value, t: Type) -> Value:
+    """Convert v to t (cty convert.Convert); FunctionError with cty's message on failure."""
+    if v.type == t or t.is_dynamic():
+        return v
+    from sheath.types import convert as _convert
+
+    try:
+        return _convert.convert(v, t)
+    except FunctionError:
+        raise
+    except Exception as e:
+        raise FunctionError(_message(e)) from None
+
+
+def _message(e: BaseException) -> str:
+    m = getattr(e, "message", None)
+    if isinstance(m, str) and m:
+        return m
+    return str(e)
+
+
+def unify(types: list[Type]) -> tuple[Type | None, list[Any]]:
+    """cty convert.UnifyUnsafe-style unification; returns (type or None, conversions)."""
+    from sheath.types import convert as _convert
+
+    return _convert.unify(types)  # type: ignore[no-any-return]
+
+
+def marshal_json(v: Value) -> str:
+    """cty's JSON encoding of v (as jsonencode/format %v)."""
+    from sheath.types import json as _json
+
+    try:
+        return _json.marshal(v)  # type: ignore[no-any-return]
+    except FunctionError:
+        raise
+    except Exception as e:
+        raise FunctionError(_message(e)) from None
+
+
+def num(v: Value) -> Number:
+    return v.v  # type: ignore[no-any-return]
+
+
+def to_go_int(v: Value) -> int:
+    """gocty conversion of a number to a Go int (int64)."""
+    n: Number = v.v
+    i = n.to_int64()
+    if i is None:
+        raise FunctionError(WHOLE_NUMBER_MSG)
+    return i
+
+
+def int_val(i: int) -> Value:
+    return Value(NUMBER, Number.from_int(i))
