@@ -12,33 +12,17 @@ Modules:
 from __future__ import annotations
 
 from sheath.diag import Diagnostics
-from sheath.lang.hclsyntax.lexer import TokenType, lex
+from sheath.lang.hclsyntax.lexer import TokenType
+from sheath.lang.hclsyntax.parser import parse_config_tokens
 from sheath.lang.hclwrite.format import WToken, format_tokens, render
 from sheath.lang.hclwrite.rewrite import RewriteError, rewrite
 
 
-def _syntax_diagnostics(src: bytes, filename: str) -> Diagnostics:
-    """Diagnostics from a full parse, when the parser is available."""
-    try:
-        from sheath.lang.hclsyntax import parser
-    except ImportError:  # pragma: no cover - parser module not present
-        return Diagnostics()
-    parse_config = getattr(parser, "parse_config", None)
-    if parse_config is None:  # pragma: no cover
-        return Diagnostics()
-    result = parse_config(src, filename)
-    diags = result[1] if isinstance(result, tuple) else getattr(result, "diagnostics", Diagnostics())
-    return Diagnostics(diags)
-
-
 def format_source(src: bytes, filename: str) -> tuple[bytes, Diagnostics]:
     """Format one file's source as terraform fmt does (without its stdout newline)."""
-    tokens, diags = lex(src, filename)
+    _, tokens, diags = parse_config_tokens(src, filename)
     if diags.has_errors():
         return b"", diags
-    syntax = _syntax_diagnostics(src, filename)
-    if syntax.has_errors():
-        return b"", syntax
     wtoks: list[WToken] = []
     prev_end = 0
     for tok in tokens:
