@@ -642,3 +642,37 @@ def number_val(x: "int | float | str | Number") -> "Value":
 
 ZERO: Final = Number.from_int(0)
 ONE: Final = Number.from_int(1)
+
+
+def format_g10(n: Number) -> str:
+    """Go's big.Float.String() (Text('g', 10)), used in cty's set hash bytes."""
+    if n._inf:
+        return "-Inf" if n._neg else "+Inf"
+    sign = "-" if n._neg else ""
+    if n._mag == 0:
+        return sign + "0"
+    d, dexp = _decimal(n._mag, n._e)
+    d, dexp = _dround(d, dexp, 10)
+    prec = 10
+    eprec = prec
+    if eprec > len(d) and len(d) >= dexp:
+        eprec = len(d)
+    exp = dexp - 1
+    if exp < -4 or exp >= eprec:
+        p = min(prec, len(d)) - 1
+        body = d[0] + ("." + d[1 : p + 1].ljust(p, "0") if p > 0 else "")
+        ee = exp if d else 0
+        es = "-" if ee < 0 else "+"
+        ee = abs(ee)
+        return f"{sign}{body}e{es}{ee:02d}"
+    if prec > dexp:
+        prec = len(d)
+    fprec = max(prec - dexp, 0)
+    if dexp > 0:
+        ip = d[:dexp].ljust(dexp, "0")
+    else:
+        ip = "0"
+    if fprec > 0:
+        frac = "".join(_at(d, dexp + i) for i in range(fprec))
+        return f"{sign}{ip}.{frac}"
+    return sign + ip
