@@ -97,7 +97,7 @@ def _default_context(filename: str, src: bytes, offset: int) -> str:
     if filename.endswith(".json"):
         return ""
     try:
-        from sheath.lang.hclsyntax import parse_config  # type: ignore[attr-defined]
+        from sheath.lang.hclsyntax.parser import parse_config
     except ImportError:
         return ""
     try:

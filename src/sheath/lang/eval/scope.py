@@ -1,0 +1,235 @@
+"""Terraform's evaluation scope for a module: references checked, then evaluated.
+
+``Scope.eval_expr`` does what terraform's lang.Scope.EvalExpr does: parse each
+traversal of the expression as a reference (addrs.parse_ref), check it
+against the module's declarations ("Reference to undeclared input variable",
+"Invalid "path" attribute"...), build the EvalContext (var, local, path,
+terraform, module, data, resource types) and evaluate. Reference errors stop
+evaluation before it starts, as in terraform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from sheath.diag import Diagnostic, Diagnostics, Severity
+from sheath.lang.eval.context import EvalContext
+from sheath.lang.eval.evaluator import DYNAMIC_VAL, evaluate, name_suggestion
+from sheath.lang.funcs.function import Function
+from sheath.types.cty import DYNAMIC, EMPTY_OBJECT_VAL, ObjectType, Type, Value, string_val, unknown
+
+_PATH_ATTRS = ("cwd", "module", "root")
+
+
+def object_of(d: Mapping[str, Value]) -> Value:
+    if not d:
+        return EMPTY_OBJECT_VAL
+    s = dict(sorted(d.items()))
+    return Value(ObjectType({k: v.type for k, v in s.items()}), s)
+
+
+@dataclass
+class ModuleData:
+    """The values a module's expressions can refer to.
+
+    variables: declared input variables -> value (unknown when not set);
+    locals: declared local values -> value;
+    managed / data resources: "type.name" -> value (unknown when not in state);
+    module_calls: declared module call names -> value.
+    """
+
+    variables: dict[str, Value] = field(default_factory=dict)
+    locals: dict[str, Value] = field(default_factory=dict)
+    managed: dict[str, Value] = field(default_factory=dict)
+    data: dict[str, Value] = field(default_factory=dict)
+    module_calls: dict[str, Value] = field(default_factory=dict)
+    path_module: str = "."
+    path_root: str = "."
+    path_cwd: str = "."
+    workspace: str = "default"
+
+
+def _err(summary: str, detail: str, subject: Any) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, summary, detail, subject)
+
+
+class Scope:
+    """A module's evaluation scope (terraform's lang.Scope)."""
+
+    def __init__(self, data: ModuleData, functions: Mapping[str, Function]) -> None:
+        self.data = data
+        self.functions = functions
+        self._ctx: EvalContext | None = None
+
+    def context(self) -> EvalContext:
+        if self._ctx is None:
+            d = self.data
+            variables: dict[str, Value] = {
+                "var": object_of(d.variables),
+                "local": object_of(d.locals),
+                "path": object_of(
+                    {"module": string_val(d.path_module), "root": string_val(d.path_root), "cwd": string_val(d.path_cwd)}
+                ),
+                "terraform": object_of({"workspace": string_val(d.workspace)}),
+                "module": object_of(d.module_calls),
+            }
+            by_type: dict[str, dict[str, Value]] = {}
+            for key, v in d.managed.items():
+                t, _, n = key.partition(".")
+                by_type.setdefault(t, {})[n] = v
+            for t, objs in by_type.items():
+                variables[t] = object_of(objs)
+            data_types: dict[str, Value] = {}
+            dby: dict[str, dict[str, Value]] = {}
+            for key, v in d.data.items():
+                t, _, n = key.partition(".")
+                dby.setdefault(t, {})[n] = v
+            for t, objs in dby.items():
+                data_types[t] = object_of(objs)
+            variables["data"] = object_of(data_types)
+            self._ctx = EvalContext(variables, self.functions)
+        return self._ctx
+
+    def check_references(self, expr: Any) -> Diagnostics:
+        """Terraform's reference validation of every traversal in expr."""
+        from sheath.addrs import referenceable as R
+        from sheath.addrs.resource import Resource, ResourceInstance, ResourceMode
+
+        diags = Diagnostics()
+        d = self.data
+        for trav in expr.variables():
+            ref, rd = R.parse_ref(trav)
+            diags.extend(rd)
+            if ref is None:
+                continue
+            subj = ref.subject
+            rng = ref.source_range
+            if isinstance(subj, R.InputVariable):
+                if subj.name not in d.variables:
+                    diags.append(
+                        _err(
+                            "Reference to undeclared input variable",
+                            f'An input variable with the name "{subj.name}" has not been declared. This variable can be '
+                            f'declared with a variable "{subj.name}" {{}} block.',
+                            rng,
+                        )
+                    )
+            elif isinstance(subj, R.LocalValue):
+                if subj.name not in d.locals:
+                    sugg = name_suggestion(subj.name, d.locals)
+                    extra = f' Did you mean "{sugg}"?' if sugg else ""
+                    diags.append(
+                        _err(
+                            "Reference to undeclared local value",
+                            f'A local value with the name "{subj.name}" has not been declared.{extra}',
+                            rng,
+                        )
+                    )
+            elif isinstance(subj, R.PathAttr):
+                if subj.name not in _PATH_ATTRS:
+                    sugg = name_suggestion(subj.name, _PATH_ATTRS)
+                    extra = f' Did you mean "{sugg}"?' if sugg else ""
+                    diags.append(
+                        _err(
+                            'Invalid "path" attribute',
+                            f'The "path" object does not have an attribute named "{subj.name}".{extra}',
+                            rng,
+                        )
+                    )
+            elif isinstance(subj, R.TerraformAttr):
+                if subj.name not in ("workspace", "applying", "env"):
+                    diags.append(
+                        _err(
+                            'Invalid "terraform" attribute',
+                            f'The "terraform" object does not have an attribute named "{subj.name}". The only '
+                            "supported attributes are terraform.workspace, the name of the currently-selected "
+                            "workspace, and terraform.applying, a boolean which is true only during apply.",
+                            rng,
+                        )
+                    )
+            elif isinstance(subj, R.CountAttr):
+                diags.append(
+                    _err(
+                        'Reference to "count" in non-counted context',
+                        'The "count" object can only be used in "module", "resource", and "data" blocks, and only '
+                        'when the "count" argument is set.',
+                        rng,
+                    )
+                )
+            elif isinstance(subj, R.ForEachAttr):
+                diags.append(
+                    _err(
+                        'Reference to "each" in context without for_each',
+                        'The "each" object can be used only in "module" or "resource" blocks, and only when the '
+                        '"for_each" argument is set.',
+                        rng,
+                    )
+                )
+            elif isinstance(subj, R.Self):
+                diags.append(
+                    _err(
+                        'Invalid "self" reference',
+                        'The "self" object is not available in this context. This object can be used only in '
+                        "resource provisioner, connection, and postcondition blocks.",
+                        rng,
+                    )
+                )
+            elif isinstance(subj, (Resource, ResourceInstance)):
+                res = subj if isinstance(subj, Resource) else subj.resource
+                key = f"{res.type}.{res.name}"
+                if res.mode is ResourceMode.DATA:
+                    if key not in d.data:
+                        diags.append(
+                            _err(
+                                "Reference to undeclared resource",
+                                f'A data resource "{res.type}" "{res.name}" has not been declared in the root module.',
+                                rng,
+                            )
+                        )
+                elif key not in d.managed:
+                    diags.append(
+                        _err(
+                            "Reference to undeclared resource",
+                            f'A managed resource "{res.type}" "{res.name}" has not been declared in the root module.',
+                            rng,
+                        )
+                    )
+            else:
+                from sheath.addrs.module import ModuleCall, ModuleCallInstance, ModuleCallInstanceOutput
+
+                name: str | None = None
+                if isinstance(subj, ModuleCall):
+                    name = subj.name
+                elif isinstance(subj, ModuleCallInstance):
+                    name = subj.call.name
+                elif isinstance(subj, ModuleCallInstanceOutput):
+                    name = subj.call.call.name
+                if name is not None and name not in d.module_calls:
+                    diags.append(
+                        _err(
+                            "Reference to undeclared module",
+                            f'No module call named "{name}" is declared in the root module.',
+                            rng,
+                        )
+                    )
+        return diags
+
+    def eval_expr(self, expr: Any, want: Type = DYNAMIC) -> tuple[Value, Diagnostics]:
+        diags = self.check_references(expr)
+        if diags.has_errors():
+            return unknown(want), diags
+        val, ediags = evaluate(expr, self.context())
+        diags.extend(ediags)
+        if not want.is_dynamic() and not ediags.has_errors():
+            from sheath.lang.eval import _valops as vo
+
+            try:
+                val = vo.convert(val, want)
+            except vo.ConversionError as err:
+                diags.append(_err("Incorrect value type", f"Invalid expression value: {err.message}.", expr.range))
+                return unknown(want), diags
+        return val, diags
+
+
+__all__ = ["ModuleData", "Scope", "object_of", "DYNAMIC_VAL"]
