@@ -33,7 +33,7 @@ class Step:
 
 def steps_range(steps: Sequence[Step]) -> Range | None:
     if not steps:
-        return None
+        return _ZERO_RANGE  # what hcl reports for an empty traversal
     return Range.between(steps[0].range, steps[-1].range)
 
 
@@ -51,12 +51,10 @@ def _value_to_key(key: object) -> object:
         if key.type == NUMBER:
             n = key.v
             try:
-                f = float(n)
-                i = int(n)
-            except (TypeError, ValueError, OverflowError):
+                if n.is_integer() and not n.is_inf():
+                    return int(n.to_int())
+            except (AttributeError, TypeError, ValueError, OverflowError):
                 return key
-            if f == i:
-                return i
     return key
 
 

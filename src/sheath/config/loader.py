@@ -1,0 +1,230 @@
+"""Loading a module directory, and a whole module tree, from disk.
+
+load_module(dir) reads every .tf and .tf.json file of dir (lexical order, like
+terraform), primary files first, then *_override.tf / override.tf files merged
+on top. load_module_tree(root) follows module calls with local sources
+recursively, and installed remote ones through .terraform/modules/modules.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from sheath.addrs import Module as ModuleAddr
+from sheath.config.module import Module, new_module
+from sheath.config.module_call import ModuleCall
+from sheath.config.parser import File, decode_file
+from sheath.config.versions import TERRAFORM_CORE_VERSION, TERRAFORM_VERSION
+from sheath.diag import Diagnostics
+from sheath.lang import hcl
+
+MODULES_MANIFEST = os.path.join(".terraform", "modules", "modules.json")
+
+
+def _is_ignored(name: str) -> bool:
+    return name.startswith(".") or name.startswith("#") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+
+
+def is_override_file(name: str) -> bool:
+    base = name[: -len(".tf.json")] if name.endswith(".tf.json") else name[: -len(".tf")]
+    return base == "override" or base.endswith("_override")
+
+
+def config_files(directory: str) -> tuple[list[str], list[str], Diagnostics]:
+    """(primary files, override files) of a module directory, as paths, sorted by name."""
+    diags = Diagnostics()
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        diags.add_error(
+            "Failed to read module directory",
+            f"Module directory {directory} does not exist or cannot be read.",
+        )
+        return [], [], diags
+    primary: list[str] = []
+    override: list[str] = []
+    for name in names:
+        if _is_ignored(name) or not (name.endswith(".tf") or name.endswith(".tf.json")):
+            continue
+        path = os.path.normpath(os.path.join(directory, name))
+        if os.path.isdir(path):
+            continue
+        (override if is_override_file(name) else primary).append(path)
+    return primary, override, diags
+
+
+def parse_file(path: str) -> tuple[hcl.File | None, Diagnostics]:
+    diags = Diagnostics()
+    try:
+        with open(path, "rb") as fh:
+            src = fh.read()
+    except OSError as exc:
+        diags.add_error("Failed to read file", f"The configuration file {path!r} could not be read: {exc.strerror}.")
+        return None, diags
+    if path.endswith(".json"):
+        import importlib
+
+        mod = importlib.import_module("sheath.lang.hcljson")
+        fn = getattr(mod, "parse_config", None) or getattr(mod, "parse")
+        f, d = fn(src, path)
+    else:
+        from sheath.lang.hclsyntax.parser import parse_config
+
+        f, d = parse_config(src, path)
+    diags.extend(d)
+    return f, diags
+
+
+def load_file(path: str, override: bool) -> tuple[File | None, Diagnostics]:
+    hf, diags = parse_file(path)
+    if hf is None:
+        return None, diags
+    f, d = decode_file(path, hf.body, override)
+    diags.extend(d)
+    return f, diags
+
+
+def load_module(directory: str) -> tuple[Module, Diagnostics]:
+    """Load one module directory; diagnostics cover syntax, block decoding and merging."""
+    primary, override, diags = config_files(directory)
+    pfiles: list[File] = []
+    ofiles: list[File] = []
+    for path in primary:
+        f, d = load_file(path, False)
+        diags.extend(d)
+        if f is not None:
+            pfiles.append(f)
+    for path in override:
+        f, d = load_file(path, True)
+        diags.extend(d)
+        if f is not None:
+            ofiles.append(f)
+    m, d = new_module(directory, pfiles, ofiles)
+    diags.extend(d)
+    return m, diags
+
+
+def check_core_version(m: Module) -> Diagnostics:
+    """Errors for required_version constraints this version (1.11.4) does not satisfy."""
+    diags = Diagnostics()
+    assert TERRAFORM_CORE_VERSION is not None
+    for vc in m.core_version_constraints:
+        if not vc.required.check(TERRAFORM_CORE_VERSION):
+            diags.add_error(
+                "Unsupported Terraform Core version",
+                f"This configuration does not support Terraform version {TERRAFORM_VERSION}. To proceed, either "
+                "choose another supported Terraform version or update this version constraint. Version "
+                "constraints are normally set for good reason, so updating the constraint may lead to other "
+                "errors or unexpected behavior.",
+                vc.decl_range,
+            )
+    return diags
+
+
+# --- module trees ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Config:
+    """A node of the module tree: a module, its path, and its children by call name."""
+
+    module: Module
+    path: ModuleAddr
+    children: dict[str, "Config"] = field(default_factory=dict)
+    call: ModuleCall | None = None
+    source_addr: str = ""
+    version: str = ""
+
+    def descendant(self, path: ModuleAddr) -> "Config | None":
+        c: Config | None = self
+        for name in path.names:
+            if c is None:
+                return None
+            c = c.children.get(name)
+        return c
+
+    def all_modules(self) -> list["Config"]:
+        out = [self]
+        for ch in self.children.values():
+            out.extend(ch.all_modules())
+        return out
+
+
+def _read_manifest(root_dir: str) -> dict[str, dict[str, str]]:
+    path = os.path.join(root_dir, MODULES_MANIFEST)
+    try:
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read())
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for rec in data.get("Modules", []) if isinstance(data, dict) else []:
+        if isinstance(rec, dict) and isinstance(rec.get("Key"), str):
+            out[rec["Key"]] = {k: str(v) for k, v in rec.items()}
+    return out
+
+
+_MAX_DEPTH = 100
+
+
+def load_module_tree(root_dir: str) -> tuple[Config, Diagnostics]:
+    """Load the root module and every module it calls, recursively.
+
+    Local sources (./x, ../x) are read from disk relative to the calling module;
+    other sources must be installed (recorded in .terraform/modules/modules.json),
+    else the call gets a "Module not installed" error.
+    """
+    root, diags = load_module(root_dir)
+    if not diags.has_errors():
+        diags.extend(check_core_version(root))
+    cfg = Config(root, ModuleAddr())
+    manifest = _read_manifest(root_dir)
+    _load_children(cfg, root_dir, manifest, diags, 0)
+    return cfg, diags
+
+
+def _load_children(parent: Config, root_dir: str, manifest: dict[str, dict[str, str]], diags: Diagnostics, depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        diags.add_error(
+            "Module call depth limit exceeded",
+            "Module calls are nested too deeply; there may be a module that calls itself.",
+        )
+        return
+    for name, call in parent.module.module_calls.items():
+        src = call.source_addr
+        if src is None:
+            continue
+        path = parent.path.child(name)
+        key = ".".join(path.names)
+        if src.is_local():
+            if key in manifest and manifest[key].get("Dir"):
+                child_dir = os.path.normpath(os.path.join(root_dir, manifest[key]["Dir"]))
+            else:
+                child_dir = os.path.normpath(os.path.join(parent.module.source_dir, src.raw))
+            if not os.path.isdir(child_dir):
+                diags.add_error(
+                    "Unreadable module directory",
+                    f"The directory {child_dir} does not exist or cannot be read.",
+                    call.source_addr_range or call.decl_range,
+                )
+                continue
+        else:
+            rec = manifest.get(key)
+            if rec is None or not rec.get("Dir"):
+                diags.add_error(
+                    "Module not installed",
+                    'This module is not yet installed. Run "terraform init" to install all modules required by '
+                    "this configuration.",
+                    call.decl_range,
+                )
+                continue
+            child_dir = os.path.normpath(os.path.join(root_dir, rec["Dir"]))
+        mod, d = load_module(child_dir)
+        diags.extend(d)
+        if not d.has_errors():
+            diags.extend(check_core_version(mod))
+        child = Config(mod, path, call=call, source_addr=src.raw, version=call.version_raw)
+        parent.children[name] = child
+        _load_children(child, root_dir, manifest, diags, depth + 1)

@@ -1,0 +1,101 @@
+"""provider blocks: provider configurations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sheath.addrs import LocalProviderConfig
+from sheath.config.common import BAD_IDENTIFIER_DETAIL, valid_identifier
+from sheath.config.exprs import decode_string
+from sheath.config.versions import Constraints, parse_constraints
+from sheath.diag import Diagnostics, Range
+from sheath.lang import hcl
+
+
+@dataclass(slots=True)
+class Provider:
+    name: str
+    name_range: Range
+    config: hcl.Body
+    decl_range: Range
+    alias: str = ""
+    alias_range: Range | None = None
+    version: Constraints | None = None
+    version_range: Range | None = None
+
+    def addr(self) -> LocalProviderConfig:
+        return LocalProviderConfig(self.name, self.alias)
+
+    def module_key(self) -> str:
+        return f"{self.name}.{self.alias}" if self.alias else self.name
+
+
+PROVIDER_SCHEMA = hcl.BodySchema(
+    attributes=(
+        hcl.AttributeSchema("alias"),
+        hcl.AttributeSchema("version"),
+        hcl.AttributeSchema("count"),
+        hcl.AttributeSchema("depends_on"),
+        hcl.AttributeSchema("for_each"),
+        hcl.AttributeSchema("source"),
+    ),
+    blocks=(hcl.BlockHeaderSchema("_"),),
+)
+
+
+def decode_provider_block(block: hcl.Block) -> tuple[Provider | None, Diagnostics]:
+    diags = Diagnostics()
+    name = block.labels[0]
+    lr = block.label_ranges[0] if block.label_ranges else block.def_range
+    if not valid_identifier(name):
+        diags.add_error("Invalid provider name", BAD_IDENTIFIER_DETAIL, lr)
+    content, remain, d = block.body.partial_content(PROVIDER_SCHEMA)
+    diags.extend(d)
+    p = Provider(name, lr, remain, block.def_range)
+    a = content.attributes
+    if "alias" in a:
+        s, d = decode_string(a["alias"].expr)
+        diags.extend(d)
+        if s is not None:
+            p.alias = s
+            p.alias_range = a["alias"].expr.range
+            if not valid_identifier(s):
+                diags.add_error(
+                    "Invalid provider configuration alias",
+                    "An alias must be a valid name. " + BAD_IDENTIFIER_DETAIL,
+                    a["alias"].expr.range,
+                )
+    if "version" in a:
+        diags.add_warning(
+            "Version constraints inside provider configuration blocks are deprecated",
+            "Terraform 0.13 and earlier allowed provider version constraints inside the provider configuration "
+            "block, but that is now deprecated and will be removed in a future version of Terraform. To silence "
+            "this warning, move the provider version constraint into the required_providers block.",
+            a["version"].expr.range,
+        )
+        s, d = decode_string(a["version"].expr)
+        diags.extend(d)
+        if s is not None:
+            c = parse_constraints(s)
+            if c is None:
+                diags.add_error(
+                    "Invalid version constraint",
+                    "This string does not use correct version constraint syntax.",
+                    a["version"].expr.range,
+                )
+            p.version = c
+            p.version_range = a["version"].expr.range
+    for reserved in ("count", "depends_on", "for_each", "source"):
+        if reserved in a:
+            diags.add_error(
+                "Reserved argument name in provider block",
+                f'The provider argument name "{reserved}" is reserved for use by Terraform in a future version.',
+                a[reserved].name_range,
+            )
+    for b in content.blocks:
+        diags.add_error(
+            "Reserved block type name in provider block",
+            f'The block type name "{b.type}" is reserved for use by Terraform in a future version.',
+            b.type_range,
+        )
+    return p, diags

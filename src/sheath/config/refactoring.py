@@ -1,0 +1,192 @@
+"""moved, import and removed blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sheath.addrs import AbsResourceInstance, MoveEndpoint, ResourceMode, parse_move_endpoint
+from sheath.addrs.module import Module as ModuleAddr
+from sheath.addrs.parse import parse_abs_resource_instance_steps, steps_from_traversal
+from sheath.addrs.resource import ConfigResource, Resource as ResourceAddr
+from sheath.config.common import ProviderConfigRef, decode_provider_config_ref
+from sheath.config.exprs import abs_traversal_for_expr, decode_bool
+from sheath.config.resource import Connection, Provisioner, decode_provisioner_block
+from sheath.diag import Diagnostics, Range
+from sheath.lang import hcl
+from sheath.lang.hcl import Expression
+
+
+@dataclass(slots=True)
+class Moved:
+    from_: MoveEndpoint | None
+    to: MoveEndpoint | None
+    decl_range: Range
+
+
+@dataclass(slots=True)
+class Import:
+    to: Expression
+    id: Expression | None
+    decl_range: Range
+    to_resource: AbsResourceInstance | None = None
+    for_each: Expression | None = None
+    provider_config_ref: ProviderConfigRef | None = None
+
+
+@dataclass(slots=True)
+class Removed:
+    from_: ConfigResource | ModuleAddr | None
+    decl_range: Range
+    destroy: bool = True
+    provisioners: list[Provisioner] = field(default_factory=list)
+    connection: Connection | None = None
+
+
+MOVED_SCHEMA = hcl.BodySchema(
+    attributes=(hcl.AttributeSchema("from", required=True), hcl.AttributeSchema("to", required=True))
+)
+
+IMPORT_SCHEMA = hcl.BodySchema(
+    attributes=(
+        hcl.AttributeSchema("provider"),
+        hcl.AttributeSchema("id", required=True),
+        hcl.AttributeSchema("to", required=True),
+        hcl.AttributeSchema("for_each"),
+        hcl.AttributeSchema("identity"),
+    )
+)
+
+REMOVED_SCHEMA = hcl.BodySchema(
+    attributes=(hcl.AttributeSchema("from", required=True),),
+    blocks=(
+        hcl.BlockHeaderSchema("lifecycle"),
+        hcl.BlockHeaderSchema("connection"),
+        hcl.BlockHeaderSchema("provisioner", ("type",)),
+    ),
+)
+
+REMOVED_LIFECYCLE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("destroy"),))
+
+
+def decode_moved_block(block: hcl.Block) -> tuple[Moved, Diagnostics]:
+    content, diags = block.body.content(MOVED_SCHEMA)
+    m = Moved(None, None, block.def_range)
+    for which in ("from", "to"):
+        attr = content.attributes.get(which)
+        if attr is None:
+            continue
+        t, d = abs_traversal_for_expr(attr.expr)
+        diags.extend(d)
+        if t is None or d.has_errors():
+            continue
+        ep, d = parse_move_endpoint(t)
+        diags.extend(d)
+        if which == "from":
+            m.from_ = ep
+        else:
+            m.to = ep
+    if not diags.has_errors() and m.from_ is not None and m.to is not None:
+        if not m.from_.might_unify_with(m.to):
+            diags.add_error(
+                'Invalid "moved" addresses',
+                'The "from" and "to" addresses must either both refer to resources or both refer to modules.',
+                block.def_range,
+            )
+    return m, diags
+
+
+def decode_import_block(block: hcl.Block) -> tuple[Import | None, Diagnostics]:
+    content, diags = block.body.content(IMPORT_SCHEMA)
+    a = content.attributes
+    to_attr = a.get("to")
+    imp = Import(to_attr.expr if to_attr is not None else block.body.missing_item_range(),  # type: ignore[arg-type]
+                 a["id"].expr if "id" in a else None, block.def_range)
+    if "for_each" in a:
+        imp.for_each = a["for_each"].expr
+    if "provider" in a:
+        ref, d = decode_provider_config_ref(a["provider"].expr, "provider")
+        diags.extend(d)
+        imp.provider_config_ref = ref
+    if "id" in a and "identity" in a:
+        diags.add_error(
+            "Invalid import block", 'The "id" and "identity" arguments are mutually exclusive.', a["identity"].name_range
+        )
+    if to_attr is not None:
+        t, d = abs_traversal_for_expr(to_attr.expr)
+        if t is None or d.has_errors():
+            if imp.for_each is None:
+                diags.extend(d)
+                return imp, diags
+            # with for_each the index may be dynamic: resolved during planning
+            return imp, diags
+        addr, d = parse_abs_resource_instance_steps(steps_from_traversal(t))
+        diags.extend(d)
+        if addr is None or addr.resource.resource.mode is not ResourceMode.MANAGED:
+            diags.add_error("Invalid import address", "Only managed resources can be imported.", to_attr.range)
+        else:
+            imp.to_resource = addr
+    return imp, diags
+
+
+def decode_removed_block(block: hcl.Block) -> tuple[Removed, Diagnostics]:
+    content, diags = block.body.content(REMOVED_SCHEMA)
+    r = Removed(None, block.def_range)
+    attr = content.attributes.get("from")
+    if attr is not None:
+        t, d = abs_traversal_for_expr(attr.expr)
+        diags.extend(d)
+        if t is not None and not d.has_errors():
+            ep, d = parse_move_endpoint(t)
+            diags.extend(d)
+            if ep is not None:
+                from sheath.addrs import AbsResource, ModuleInstance
+
+                subj = ep.subject
+                if isinstance(subj, ModuleInstance):
+                    bad = next((s for s in subj.steps if s.key is not None), None)
+                    if bad is not None:
+                        diags.add_error(
+                            "Module instance keys not allowed",
+                            'Module address must be a module (e.g. "module.foo"), not a module instance (e.g. '
+                            '"module.foo[1]").',
+                            attr.expr.range,
+                        )
+                    else:
+                        r.from_ = subj.module()
+                else:
+                    mod = subj.module
+                    if any(s.key is not None for s in mod.steps):
+                        diags.add_error(
+                            "Module instance keys not allowed",
+                            'Module address must be a module (e.g. "module.foo"), not a module instance (e.g. '
+                            '"module.foo[1]").',
+                            attr.expr.range,
+                        )
+                    elif isinstance(subj, AbsResource):
+                        r.from_ = ConfigResource(mod.module(), subj.resource)
+                    else:
+                        last = t.steps[-1]
+                        diags.add_error(
+                            "Resource instance keys not allowed",
+                            'Resource address must be a resource (e.g. "test_instance.foo"), not a resource '
+                            'instance (e.g. "test_instance.foo[1]").',
+                            last.range,
+                        )
+    for b in content.blocks:
+        if b.type == "lifecycle":
+            lc, d = b.body.content(REMOVED_LIFECYCLE_SCHEMA)
+            diags.extend(d)
+            if "destroy" in lc.attributes:
+                v, d = decode_bool(lc.attributes["destroy"].expr)
+                diags.extend(d)
+                if v is not None:
+                    r.destroy = v
+        elif b.type == "connection":
+            r.connection = Connection(b.body, b.def_range)
+        elif b.type == "provisioner":
+            p, d = decode_provisioner_block(b)
+            diags.extend(d)
+            if p is not None:
+                r.provisioners.append(p)
+    _ = ResourceAddr
+    return r, diags
