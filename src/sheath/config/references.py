@@ -1,0 +1,327 @@
+"""Static reference checks: every traversal in a module must name a declared object.
+
+check_references(config) walks every expression of every module of a loaded
+tree (locals, outputs, variable validations, resource/data/ephemeral bodies and
+meta-arguments, provisioners, module call arguments, provider configurations,
+check blocks, import blocks) and reports terraform's diagnostics for
+undeclared variables, locals, resources, modules and module outputs, and for
+count/each/self used where they are not available.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from sheath.addrs import (
+    CountAttr,
+    ForEachAttr,
+    InputVariable,
+    LocalValue,
+    ModuleCall as ModuleCallAddr,
+    ModuleCallInstance,
+    ModuleCallInstanceOutput,
+    PathAttr,
+    Resource as ResourceAddr,
+    ResourceInstance,
+    ResourceMode,
+    Self,
+    TerraformAttr,
+    parse_ref,
+)
+from sheath.config.loader import Config
+from sheath.config.merge import MergedBody
+from sheath.config.module import Module
+from sheath.config.resource import Resource
+from sheath.diag import Diagnostics
+from sheath.lang import hcl
+from sheath.lang.hcl import Expression, Traversal
+
+
+def _suggest(given: str, candidates: list[str]) -> str:
+    try:
+        from sheath.lang.eval.evaluator import name_suggestion
+    except ImportError:  # pragma: no cover
+        return ""
+    return name_suggestion(given, candidates)
+
+
+@dataclass(slots=True)
+class Scope:
+    """What a group of expressions may refer to besides module-level objects."""
+
+    count: bool = False
+    each: bool = False
+    self_ok: bool = False
+    in_resource: bool = False
+    shadow: frozenset[str] = frozenset()
+
+
+# --- walking bodies -----------------------------------------------------------------------
+
+
+def body_expressions(body: hcl.Body, shadow: frozenset[str] = frozenset()) -> Iterator[tuple[Expression, frozenset[str]]]:
+    """Every expression in a body, recursively, with the dynamic-block iterator names in scope."""
+    attrs, blocks = _body_items(body)
+    for a in attrs:
+        yield a.expr, shadow
+    for b in blocks:
+        if b.type == "dynamic" and b.labels:
+            yield from _dynamic_expressions(b, shadow)
+        else:
+            yield from body_expressions(b.body, shadow)
+
+
+def _dynamic_expressions(b: Any, shadow: frozenset[str]) -> Iterator[tuple[Expression, frozenset[str]]]:
+    attrs, blocks = _body_items(b.body)
+    iterator = b.labels[0]
+    for a in attrs:
+        if a.name == "iterator":
+            kw = getattr(a.expr, "traversal", None)
+            if kw is not None and len(kw.steps) == 1:
+                iterator = kw.root_name
+    inner = shadow | {iterator}
+    for a in attrs:
+        if a.name == "for_each":
+            yield a.expr, shadow
+        elif a.name == "labels":
+            yield a.expr, inner
+    for cb in blocks:
+        if cb.type == "content":
+            yield from body_expressions(cb.body, inner)
+
+
+def _body_items(body: Any) -> tuple[list[Any], list[Any]]:
+    if isinstance(body, MergedBody):
+        ba, bb = _body_items(body.base)
+        oa, ob = _body_items(body.override)
+        names = {a.name for a in oa}
+        types = {(b.labels[0] if b.type == "dynamic" and b.labels else b.type) for b in ob}
+        attrs = [a for a in ba if a.name not in names] + oa
+        blocks = [b for b in bb if (b.labels[0] if b.type == "dynamic" and b.labels else b.type) not in types] + ob
+        return attrs, blocks
+    attributes: Any = getattr(body, "attributes", None)
+    body_blocks: Any = getattr(body, "blocks", None)
+    if isinstance(attributes, dict) and isinstance(body_blocks, list):
+        hidden_a: frozenset[str] = getattr(body, "hidden_attrs", frozenset())
+        hidden_b: frozenset[str] = getattr(body, "hidden_blocks", frozenset())
+        return (
+            [a for n, a in attributes.items() if n not in hidden_a],
+            [b for b in body_blocks if b.type not in hidden_b],
+        )
+    walk = getattr(body, "walk_items", None)
+    if callable(walk):
+        a2, b2 = walk()
+        return list(a2), list(b2)
+    attrs_map, _ = body.just_attributes()
+    return list(attrs_map.values()), []
+
+
+# --- the checker ----------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.m: Module = cfg.module
+        self.diags = Diagnostics()
+        self.where = "the root module" if cfg.path.is_root() else str(cfg.path)
+
+    def expr(self, e: Expression | None, scope: Scope, shadow: frozenset[str] = frozenset()) -> None:
+        if e is None:
+            return
+        sh = shadow | scope.shadow
+        for t in e.variables():
+            if sh and t.root_name in sh:
+                continue
+            self.traversal(t, scope)
+
+    def body(self, body: hcl.Body, scope: Scope) -> None:
+        for e, shadow in body_expressions(body):
+            self.expr(e, scope, shadow)
+
+    def traversal(self, t: Traversal, scope: Scope) -> None:
+        ref, d = parse_ref(t)
+        self.diags.extend(d)
+        if ref is None:
+            return
+        s = ref.subject
+        rng = ref.source_range
+        m = self.m
+        if isinstance(s, InputVariable):
+            if s.name not in m.variables:
+                sugg = _suggest(s.name, list(m.variables))
+                detail = f'An input variable with the name "{s.name}" has not been declared.'
+                detail += f' Did you mean "{sugg}"?' if sugg else f' This variable can be declared with a variable "{s.name}" {{}} block.'
+                self.diags.add_error("Reference to undeclared input variable", detail, rng)
+        elif isinstance(s, LocalValue):
+            if s.name not in m.locals:
+                sugg = _suggest(s.name, list(m.locals))
+                detail = f'A local value with the name "{s.name}" has not been declared.'
+                if sugg:
+                    detail += f' Did you mean "{sugg}"?'
+                self.diags.add_error("Reference to undeclared local value", detail, rng)
+        elif isinstance(s, (ResourceAddr, ResourceInstance)):
+            res = s if isinstance(s, ResourceAddr) else s.resource
+            if m.resource_by_key(str(res)) is None:
+                kind = {
+                    ResourceMode.MANAGED: "managed resource",
+                    ResourceMode.DATA: "data resource",
+                    ResourceMode.EPHEMERAL: "ephemeral resource",
+                }[res.mode]
+                self.diags.add_error(
+                    "Reference to undeclared resource",
+                    f'A {kind} "{res.type}" "{res.name}" has not been declared in {self.where}.',
+                    rng,
+                )
+        elif isinstance(s, (ModuleCallAddr, ModuleCallInstance, ModuleCallInstanceOutput)):
+            if isinstance(s, ModuleCallAddr):
+                name = s.name
+            elif isinstance(s, ModuleCallInstance):
+                name = s.call.name
+            else:
+                name = s.call.call.name
+            if name not in m.module_calls:
+                self.diags.add_error(
+                    "Reference to undeclared module",
+                    f'No module call named "{name}" is declared in {self.where}.',
+                    rng,
+                )
+            elif isinstance(s, ModuleCallInstanceOutput):
+                child = self.cfg.children.get(name)
+                if child is not None and s.name not in child.module.outputs:
+                    self.diags.add_error(
+                        "Reference to undeclared output value",
+                        f'An output value with the name "{s.name}" has not been declared in {child.path}.',
+                        rng,
+                    )
+        elif isinstance(s, CountAttr):
+            if not scope.count:
+                self.diags.add_error(
+                    'Reference to "count" in non-counted context',
+                    'The "count" object can only be used in "module", "resource", and "data" blocks, and only when '
+                    'the "count" argument is set.',
+                    rng,
+                )
+        elif isinstance(s, ForEachAttr):
+            if not scope.each:
+                if scope.in_resource and s.name == "value":
+                    self.diags.add_error(
+                        "each.value cannot be used in this context",
+                        'A reference to "each.value" has been used in a context in which it is unavailable, such as '
+                        'when the configuration no longer contains the value in its "for_each" expression. Remove '
+                        "this reference to each.value in your configuration to work around this error.",
+                        rng,
+                    )
+                else:
+                    self.diags.add_error(
+                        'Reference to "each" in context without for_each',
+                        'The "each" object can be used only in "module" or "resource" blocks, and only when the '
+                        '"for_each" argument is set.',
+                        rng,
+                    )
+        elif isinstance(s, Self):
+            if not scope.self_ok:
+                self.diags.add_error(
+                    'Invalid "self" reference',
+                    'The "self" object is not available in this context. This object can be used only in resource '
+                    "provisioner, connection, and postcondition blocks.",
+                    rng,
+                )
+        elif isinstance(s, PathAttr):
+            if s.name not in ("module", "root", "cwd"):
+                sugg = _suggest(s.name, ["cwd", "module", "root"])
+                detail = f'The "path" object does not have an attribute named "{s.name}".'
+                detail += (
+                    f' Did you mean "{sugg}"?'
+                    if sugg
+                    else " The supported attributes are path.module, path.root and path.cwd."
+                )
+                self.diags.add_error('Invalid "path" attribute', detail, rng)
+        elif isinstance(s, TerraformAttr):
+            if s.name not in ("workspace", "applying"):
+                self.diags.add_error(
+                    'Invalid "terraform" attribute',
+                    f'The "terraform" object does not have an attribute named "{s.name}". The only supported '
+                    "attributes are terraform.workspace, the name of the currently-selected workspace, and "
+                    "terraform.applying, a boolean which is true only during apply.",
+                    rng,
+                )
+
+    def resource(self, r: Resource) -> None:
+        base = Scope(count=r.count is not None, each=r.for_each is not None, in_resource=True)
+        meta = Scope(in_resource=True)
+        self.expr(r.count, meta)
+        self.expr(r.for_each, meta)
+        self.body(r.config, base)
+        for t in r.depends_on:
+            self.traversal(t, meta)
+        for rule in r.preconditions:
+            self.expr(rule.condition, base)
+            self.expr(rule.error_message, base)
+        post = Scope(base.count, base.each, True, True)
+        for rule in r.postconditions:
+            self.expr(rule.condition, post)
+            self.expr(rule.error_message, post)
+        for e in r.triggers_replacement:
+            self.expr(e, base)
+        if r.managed is not None:
+            if r.managed.connection is not None:
+                self.body(r.managed.connection.config, post)
+            for p in r.managed.provisioners:
+                self.body(p.config, post)
+                if p.connection is not None:
+                    self.body(p.connection.config, post)
+
+    def run(self) -> Diagnostics:
+        m = self.m
+        plain = Scope()
+        for v in m.variables.values():
+            for rule in v.validations:
+                self.expr(rule.condition, plain)
+                self.expr(rule.error_message, plain)
+        for loc in m.locals.values():
+            self.expr(loc.expr, plain)
+        for o in m.outputs.values():
+            self.expr(o.expr, plain)
+            for t in o.depends_on:
+                self.traversal(t, plain)
+            for rule in o.preconditions:
+                self.expr(rule.condition, plain)
+                self.expr(rule.error_message, plain)
+        for p in m.provider_configs.values():
+            self.body(p.config, plain)
+        for r in m.all_resources():
+            self.resource(r)
+        for mc in m.module_calls.values():
+            self.expr(mc.count, plain)
+            self.expr(mc.for_each, plain)
+            self.body(mc.config, Scope(count=mc.count is not None, each=mc.for_each is not None))
+            for t in mc.depends_on:
+                self.traversal(t, plain)
+        for ck in m.checks.values():
+            for rule in ck.asserts:
+                self.expr(rule.condition, plain)
+                self.expr(rule.error_message, plain)
+        for imp in m.imports:
+            sc = Scope(each=imp.for_each is not None)
+            self.expr(imp.for_each, plain)
+            self.expr(imp.id, sc)
+            if imp.to_resource is None and imp.to is not None:
+                for t in imp.to.variables():
+                    if t.root_name in ("each", "var", "local"):
+                        self.traversal(t, sc)
+        return self.diags
+
+
+def check_module_references(cfg: Config) -> Diagnostics:
+    """Reference checks for one module of a tree."""
+    return _Checker(cfg).run()
+
+
+def check_references(cfg: Config) -> Diagnostics:
+    """Reference checks for every module of the tree under cfg."""
+    diags = Diagnostics()
+    for c in cfg.all_modules():
+        diags.extend(check_module_references(c))
+    return diags
