@@ -218,8 +218,6 @@ def _lines(tokens: list[WToken]) -> list[_Line]:
                 net = 0
                 for tok in lead[i:]:
                     net += bracket_change(tok)
-                    if tok.type is T.OHeredoc:
-                        break
                 if net == 0:
                     line.assign = lead[i:]
                     line.lead = lead[:i]
