@@ -7,6 +7,7 @@ there touches one file here.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Sequence
 
 from sheath.types.cty import DYNAMIC, UNKNOWN, Type, Value
@@ -26,7 +27,7 @@ def convert(val: Value, ty: Type) -> Value:
         return val
     if ty.is_dynamic():
         return val
-    from sheath.types import convert as _conv
+    _conv: Any = importlib.import_module("sheath.types.convert")
 
     try:
         return _conv.convert(val, ty)
@@ -37,7 +38,7 @@ def convert(val: Value, ty: Type) -> Value:
 
 def unify(types: Sequence[Type]) -> Type | None:
     """cty's convert.UnifyUnsafe result type (None when there is none)."""
-    from sheath.types import convert as _conv
+    _conv: Any = importlib.import_module("sheath.types.convert")
 
     fn: Any = getattr(_conv, "unify_unsafe", None) or getattr(_conv, "unify")
     res = fn(list(types))
@@ -48,7 +49,7 @@ def unify(types: Sequence[Type]) -> Type | None:
 
 def convert_unsafe(val: Value, ty: Type) -> Value:
     """cty's GetConversionUnsafe(val.type, ty)(val); raises ConversionError."""
-    from sheath.types import convert as _conv
+    _conv: Any = importlib.import_module("sheath.types.convert")
 
     fn: Any = getattr(_conv, "convert_unsafe", None)
     if fn is None:
@@ -64,19 +65,19 @@ def convert_unsafe(val: Value, ty: Type) -> Value:
 
 def equals(a: Value, b: Value) -> Value:
     """cty's Value.Equals (unknown-aware, mark-propagating)."""
-    from sheath.types import ops
+    ops: Any = importlib.import_module("sheath.types.ops")
 
     return ops.equals(a, b)  # type: ignore[no-any-return]
 
 
 def raw_equal(a: Value, b: Value) -> bool:
-    from sheath.types import ops
+    ops: Any = importlib.import_module("sheath.types.ops")
 
     return ops.raw_equal(a, b)  # type: ignore[no-any-return]
 
 
 def set_val(elems: Sequence[Value], ety: Type | None = None) -> Value:
-    from sheath.types import ops
+    ops: Any = importlib.import_module("sheath.types.ops")
 
     return ops.set_val(list(elems), ety) if ety is not None else ops.set_val(list(elems))  # type: ignore[no-any-return]
 

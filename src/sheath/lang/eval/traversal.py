@@ -104,9 +104,9 @@ def index_value(coll: Value, key: Value, rng: Range | None) -> tuple[Value, Diag
             return (mv.with_marks(marks) if marks else mv), Diagnostics()
         n = k.v
         elems: tuple[Value, ...] = coll.v
-        if n.is_integer() and not n.is_inf():
-            i = n.to_int()
-            if 0 <= i < len(elems):
+        i = n.to_int() if n.is_integer() and not n.is_inf() else -1
+        if i >= 0:
+            if i < len(elems):
                 ev = elems[i]
                 return (ev.with_marks(marks) if marks else ev), Diagnostics()
         if not k.marks:
@@ -119,7 +119,7 @@ def index_value(coll: Value, key: Value, rng: Range | None) -> tuple[Value, Diag
                 )
             if n.sign() < 0:
                 return _DYN, _err(_INVALID_INDEX, f"{_NO_ELEMENT}: a negative number is not a valid index for a sequence.", rng)
-            if not coll.marks:
+            if not coll.marks and i - len(elems) < 1:
                 if not elems:
                     return _DYN, _err(_INVALID_INDEX, f"{_NO_ELEMENT}: the collection has no elements.", rng)
                 return _DYN, _err(
