@@ -44,6 +44,9 @@ from sheath.types.cty import (
     unknown,
 )
 from sheath.types.number import Number, NumberNaNError, number_val
+from sheath.types.convert import ConversionError, can_convert, convert, unify
+from sheath.types.ops import OpError, equals, set_val, value_key
+from sheath.types.format import format_value
 
 __all__ = [
     "BOOL",
@@ -80,4 +83,13 @@ __all__ = [
     "Number",
     "NumberNaNError",
     "number_val",
+    "ConversionError",
+    "can_convert",
+    "convert",
+    "unify",
+    "OpError",
+    "equals",
+    "set_val",
+    "value_key",
+    "format_value",
 ]
