@@ -60,6 +60,12 @@ class ConversionError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def full_message(self) -> str:
+        """The message prefixed by the path, as terraform prints it (``.a.b: ...``)."""
+        if not self.path:
+            return self.message
+        return f"{path_string(self.path)}: {self.message}"
+
 
 def path_string(path: Sequence[Any]) -> str:
     """Terraform's rendering of a cty path: ``.attr``, ``[0]``, ``["key"]``."""
