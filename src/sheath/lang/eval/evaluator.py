@@ -467,6 +467,16 @@ class Evaluator:
             else:
                 diags.append(mk("Error in function call", f'Call to function "{e.name}" failed: {err.message}.', e.start_range, e))
             return DYNAMIC_VAL, diags
+        except Exception as err:  # a bug in a function must not escape as a traceback
+            diags.append(
+                mk(
+                    "Error in function call",
+                    f'Call to function "{e.name}" failed: panic in function implementation: {err}.',
+                    e.start_range,
+                    e,
+                )
+            )
+            return DYNAMIC_VAL, diags
         return result, diags
 
     # --- conditional ----------------------------------------------------------
