@@ -1,0 +1,4 @@
+variable "l" {
+  type    = list(number)
+  default = [1, "x"]
+}

@@ -1,0 +1,3 @@
+variable "o" {
+  type = object({ a = optional(number, "x") })
+}

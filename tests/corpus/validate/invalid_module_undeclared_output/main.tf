@@ -1,0 +1,6 @@
+module "c" {
+  source = "./child"
+}
+output "o" {
+  value = module.c.nope
+}

@@ -1,0 +1,4 @@
+moved {
+  from = foo
+  to   = terraform_data.b
+}

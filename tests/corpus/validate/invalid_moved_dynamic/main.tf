@@ -1,0 +1,4 @@
+moved {
+  from = module.a[each.key]
+  to   = module.b
+}

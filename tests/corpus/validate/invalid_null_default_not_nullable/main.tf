@@ -1,0 +1,5 @@
+variable "n" {
+  type     = string
+  nullable = false
+  default  = null
+}

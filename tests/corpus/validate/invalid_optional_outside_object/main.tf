@@ -1,0 +1,3 @@
+variable "t" {
+  type = optional(string)
+}

@@ -1,0 +1,3 @@
+output "bad name" {
+  value = 1
+}

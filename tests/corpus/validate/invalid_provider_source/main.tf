@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    a = {
+      source = "too/many/parts/here"
+    }
+  }
+}

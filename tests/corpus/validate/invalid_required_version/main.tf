@@ -1,0 +1,3 @@
+terraform {
+  required_version = ">= 2.0, < 3.0"
+}

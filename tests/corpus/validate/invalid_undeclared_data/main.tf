@@ -1,0 +1,3 @@
+output "o" {
+  value = data.terraform_remote_state.nope.outputs
+}

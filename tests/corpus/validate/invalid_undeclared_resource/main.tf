@@ -1,0 +1,3 @@
+output "o" {
+  value = aws_s3_bucket.nope.id
+}

@@ -1,0 +1,6 @@
+variable "v" {
+  validation {
+    condition     = true
+    error_message = "x"
+  }
+}

@@ -1,0 +1,6 @@
+variable "name" {
+  type = string
+}
+output "greeting" {
+  value = "hello ${var.name}"
+}

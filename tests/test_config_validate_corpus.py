@@ -1,0 +1,78 @@
+"""Differential validate corpus: terraform and sheath must agree valid/invalid.
+
+Each directory under tests/corpus/validate/ is one configuration. terraform
+validate -json (after terraform init -backend=false when the configuration
+calls modules) decides whether it is valid; sheath must agree:
+  * test_config_layer_agrees: the configuration loader plus static reference
+    checks (what sheath.config decides on its own); cases holding a
+    ".eval-only" marker need the evaluator and are left to the next test;
+  * test_sheath_validate_agrees: the `sheath validate -json` command, on every case.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheath.config import load_module_tree
+from sheath.config.references import check_references
+
+CORPUS = Path(__file__).parent / "corpus" / "validate"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+def _calls_modules(d: Path) -> bool:
+    return any("module " in f.read_text() for f in d.rglob("*.tf"))
+
+
+def _terraform_valid(case: str, tmp_path: Path, run_terraform: Any) -> tuple[bool, Path]:
+    work = tmp_path / case
+    shutil.copytree(CORPUS / case, work)
+    if _calls_modules(work):
+        init = run_terraform(["init", "-backend=false", "-input=false", "-no-color"], cwd=work)
+        if init.returncode != 0:
+            return False, work
+    res = run_terraform(["validate", "-json", "-no-color"], cwd=work)
+    out = json.loads(res.stdout)
+    return bool(out["valid"]), work
+
+
+def test_corpus_size() -> None:
+    assert len(CASES) >= 30
+    assert any(c.startswith("valid") for c in CASES)
+    assert any(c.startswith("invalid") for c in CASES)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", CASES)
+def test_config_layer_agrees(case: str, tmp_path: Path, run_terraform: Any) -> None:
+    if (CORPUS / case / ".eval-only").exists():
+        pytest.skip("needs the evaluator: compared through sheath validate")
+    tf_valid, work = _terraform_valid(case, tmp_path, run_terraform)
+    cfg, diags = load_module_tree(str(work))
+    if not diags.has_errors():
+        diags.extend(check_references(cfg))
+    sheath_valid = not diags.has_errors()
+    assert sheath_valid == tf_valid, [f"{d.summary}: {d.detail} ({d.subject})" for d in diags]
+    # the names tell what the case is meant to show; keep them honest
+    assert tf_valid == case.startswith("valid"), f"terraform says valid={tf_valid}"
+
+
+def _sheath_validate_exists() -> bool:
+    return importlib.util.find_spec("sheath.cli.commands.validate") is not None
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", CASES)
+def test_sheath_validate_agrees(case: str, tmp_path: Path, run_terraform: Any, run_sheath: Any) -> None:
+    if not _sheath_validate_exists():
+        pytest.skip("sheath validate command not written yet")
+    tf_valid, work = _terraform_valid(case, tmp_path, run_terraform)
+    res = run_sheath(["validate", "-json"], cwd=work)
+    out = json.loads(res.stdout)
+    assert bool(out["valid"]) == tf_valid, res.stdout
