@@ -1,11 +1,18 @@
-"""Fast constructors for diag.Pos and diag.Range.
+"""Source positions for the scanner and parser, computed lazily.
 
-Pos and Range are frozen dataclasses; their generated __init__ is slow for
-the millions of positions a large configuration needs. These build the very
-same objects by setting the slots directly.
+A large configuration has hundreds of thousands of tokens and AST nodes, but
+only a handful of ranges are ever turned into line/column positions (for
+diagnostics). So the scanner and parser build :class:`SrcRange` objects: real
+``diag.Range`` instances (a subclass) holding only character offsets into the
+source and a shared :class:`SourceIndex`; ``start`` and ``end`` are computed
+(and cached) on first access. They compare and hash equal to the plain Range
+with the same file and positions.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
 
 from sheath.diag import Pos, Range
 
@@ -19,6 +26,7 @@ _set_end = getattr(Range, "end").__set__
 
 
 def mk_pos(line: int, column: int, byte: int) -> Pos:
+    """Pos(line, column, byte), built without the dataclass __init__ overhead."""
     p: Pos = _new(Pos)
     _set_line(p, line)
     _set_col(p, column)
@@ -34,10 +42,172 @@ def mk_range(filename: str, start: Pos, end: Pos) -> Range:
     return r
 
 
-def between(a: Range, b: Range) -> Range:
-    """The range from a's start to b's end (a before b, same file)."""
-    r: Range = _new(Range)
-    _set_fn(r, a.filename)
-    _set_start(r, a.start if a.start.byte <= b.start.byte else b.start)
-    _set_end(r, b.end if b.end.byte >= a.end.byte else a.end)
+class SourceIndex:
+    """Maps character offsets of one decoded source text to Pos values."""
+
+    __slots__ = ("filename", "text", "start", "byte0", "ascii", "_line_starts", "_line_bytes")
+
+    def __init__(self, filename: str, text: str, start: Pos, byte0: int, ascii_only: bool) -> None:
+        self.filename = filename
+        self.text = text
+        self.start = start  # position of text[0]
+        self.byte0 = byte0  # byte offset of text[0]
+        self.ascii = ascii_only
+        self._line_starts: list[int] | None = None
+        self._line_bytes: list[int] | None = None
+
+    def _lines(self) -> list[int]:
+        ls = self._line_starts
+        if ls is None:
+            text = self.text
+            ls = [0]
+            find = text.find
+            i = find("\n")
+            while i >= 0:
+                ls.append(i + 1)
+                i = find("\n", i + 1)
+            self._line_starts = ls
+        return ls
+
+    def pos(self, off: int) -> Pos:
+        ls = self._lines()
+        li = bisect_right(ls, off) - 1
+        ls_off = ls[li]
+        st = self.start
+        line = st.line + li
+        col = off - ls_off + 1
+        if li == 0:
+            col += st.column - 1
+        if self.ascii:
+            byte = self.byte0 + off
+        else:
+            lb = self._line_bytes
+            if lb is None:
+                lb = [0] * len(ls)
+                text = self.text
+                acc = 0
+                prev = 0
+                for i in range(1, len(ls)):
+                    acc += len(text[prev : ls[i]].encode("utf-8", "surrogateescape"))
+                    prev = ls[i]
+                    lb[i] = acc
+                self._line_bytes = lb
+            byte = self.byte0 + lb[li] + len(self.text[ls_off:off].encode("utf-8", "surrogateescape"))
+        return mk_pos(line, col, byte)
+
+
+class SrcRange(Range):
+    """A Range whose positions are computed on demand from character offsets."""
+
+    __slots__ = ("ix", "s", "e", "_sp", "_ep")
+
+    ix: SourceIndex
+    s: int
+    e: int
+    _sp: Pos | None
+    _ep: Pos | None
+
+    @property  # type: ignore[override]
+    def start(self) -> Pos:
+        p: Pos | None = self._sp
+        if p is None:
+            p = self.ix.pos(self.s)
+            object.__setattr__(self, "_sp", p)
+        return p
+
+    @property  # type: ignore[override]
+    def end(self) -> Pos:
+        p: Pos | None = self._ep
+        if p is None:
+            p = self.ix.pos(self.e)
+            object.__setattr__(self, "_ep", p)
+        return p
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SrcRange) and other.ix is self.ix:
+            return other.s == self.s and other.e == self.e
+        if isinstance(other, Range):
+            return (self.filename, self.start, self.end) == (other.filename, other.start, other.end)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.filename, self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"Range({self.filename!r}, {self.start!r}, {self.end!r})"
+
+    def __reduce__(self) -> Any:
+        return (Range, (self.filename, self.start, self.end))
+
+
+_set_ix = getattr(SrcRange, "ix").__set__
+_set_s = getattr(SrcRange, "s").__set__
+_set_e = getattr(SrcRange, "e").__set__
+_set_sp = getattr(SrcRange, "_sp").__set__
+_set_ep = getattr(SrcRange, "_ep").__set__
+
+
+def src_range(ix: SourceIndex, s: int, e: int) -> SrcRange:
+    r: SrcRange = _new(SrcRange)
+    _set_fn(r, ix.filename)
+    _set_ix(r, ix)
+    _set_s(r, s)
+    _set_e(r, e)
+    _set_sp(r, None)
+    _set_ep(r, None)
     return r
+
+
+def between(a: Range, b: Range) -> Range:
+    """The range covering a and b (same file)."""
+    if type(a) is SrcRange and type(b) is SrcRange and a.ix is b.ix:
+        s = a.s if a.s <= b.s else b.s
+        e = a.e if a.e >= b.e else b.e
+        if s == a.s and e == a.e:
+            return a
+        if s == b.s and e == b.e:
+            return b
+        return src_range(a.ix, s, e)
+    start = a.start if a.start.byte <= b.start.byte else b.start
+    end = a.end if a.end.byte >= b.end.byte else b.end
+    return mk_range(a.filename, start, end)
+
+
+def start_point(r: Range) -> Range:
+    """The zero-width range at r's start."""
+    if type(r) is SrcRange:
+        return src_range(r.ix, r.s, r.s)
+    return mk_range(r.filename, r.start, r.start)
+
+
+def end_point(r: Range) -> Range:
+    """The zero-width range at r's end."""
+    if type(r) is SrcRange:
+        return src_range(r.ix, r.e, r.e)
+    return mk_range(r.filename, r.end, r.end)
+
+
+def with_end(a: Range, b: Range) -> Range:
+    """a's start to b's end."""
+    if type(a) is SrcRange and type(b) is SrcRange and a.ix is b.ix:
+        return src_range(a.ix, a.s, b.e)
+    return mk_range(a.filename, a.start, b.end)
+
+
+def sub_range(r: Range, text: str, s: int, e: int) -> Range:
+    """The part text[s:e] of a single-line token r whose source is text."""
+    if type(r) is SrcRange:
+        return src_range(r.ix, r.s + s, r.s + e)
+    st = r.start
+    sb = st.byte + len(text[:s].encode("utf-8", "surrogateescape"))
+    eb = sb + len(text[s:e].encode("utf-8", "surrogateescape"))
+    return mk_range(r.filename, mk_pos(st.line, st.column + s, sb), mk_pos(st.line, st.column + e, eb))
+
+
+def shift_start(r: Range, text: str) -> Range:
+    """r with its start moved past text (which must not contain newlines)."""
+    if type(r) is SrcRange:
+        return src_range(r.ix, r.s + len(text), r.e)
+    st = r.start
+    nb = st.byte + len(text.encode("utf-8", "surrogateescape"))
+    return mk_range(r.filename, mk_pos(st.line, st.column + len(text), nb), r.end)

@@ -32,7 +32,7 @@ import re
 from typing import Iterator
 
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
-from sheath.lang.hclsyntax._pos import mk_pos, mk_range
+from sheath.lang.hclsyntax._pos import SourceIndex, src_range
 
 
 class TokenType(enum.Enum):
@@ -104,6 +104,9 @@ class TokenType(enum.Enum):
     QuotedNewline = "␤"
 
     Nil = "\x00"
+
+    # members are singletons: hash by identity (Enum's default hash is slow)
+    __hash__ = object.__hash__
 
 
 class Token:
@@ -185,9 +188,10 @@ _MAIN_RE = re.compile(
     r"|(\{)"  # 8
     r"|(\})"  # 9
     r"|(~\})"  # 10
-    r"|(\")"  # 11
-    r"|([" + _BAD + r"])"  # 12 bad utf-8
-    r"|(.)",  # 13 any other character
+    r"|(\"[^\"\\$%\r\n" + _BAD + r"]*\")"  # 11 a whole quoted string without escapes or templates
+    r"|(\")"  # 12
+    r"|([" + _BAD + r"])"  # 13 bad utf-8
+    r"|(.)",  # 14 any other character
     re.DOTALL,
 )
 
@@ -222,9 +226,6 @@ _MODE_STRING = 1
 _MODE_HEREDOC = 2
 _MODE_BARE = 3
 
-# token types whose text may contain a newline (position tracking)
-_MULTILINE = frozenset({T.Newline, T.Comment, T.StringLit, T.QuotedNewline, T.OHeredoc, T.Invalid})
-
 
 class _Heredoc:
     __slots__ = ("marker", "start_of_line", "close_re")
@@ -253,22 +254,12 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
         src = src[3:]
         byte0 += 3
     text = src.decode("utf-8", "surrogateescape")
-    ascii_only = len(text) == len(src)
+    ix = SourceIndex(filename, text, start, byte0, len(text) == len(src))
 
     toks: list[Token] = []
     append = toks.append
     n = len(text)
     pos = 0
-
-    # position tracking
-    line = start.line
-    line_start = -(start.column - 1)  # char offset whose column is 1
-    # for non-ASCII sources: a cursor mapping char offsets to byte offsets
-    cur_char = 0
-    cur_byte = 0
-
-    last_end_off = -1
-    last_end_pos: Pos | None = None
 
     mode_stack: list[int] = [mode0]
     heredocs: list[_Heredoc] = []
@@ -280,37 +271,8 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
     heredoc_match = _HEREDOC_RE.match
     self_tokens = _SELF
     ops = _OPS
-    multiline = _MULTILINE
-
-    def emit(tt: TokenType, s: int, e: int) -> None:
-        nonlocal line, line_start, cur_char, cur_byte, last_end_off, last_end_pos
-        # start position
-        if s == last_end_off and last_end_pos is not None:
-            sp = last_end_pos
-        else:
-            if ascii_only:
-                sb = s + byte0
-            else:
-                cur_byte += len(text[cur_char:s].encode("utf-8", "surrogateescape"))
-                cur_char = s
-                sb = cur_byte + byte0
-            sp = mk_pos(line, s - line_start + 1, sb)
-        tt_text = text[s:e]
-        if tt in multiline:
-            nl = tt_text.count("\n")
-            if nl:
-                line += nl
-                line_start = s + tt_text.rindex("\n") + 1
-        if ascii_only:
-            eb = e + byte0
-        else:
-            cur_byte += len(text[cur_char:e].encode("utf-8", "surrogateescape"))
-            cur_char = e
-            eb = cur_byte + byte0
-        ep = mk_pos(line, e - line_start + 1, eb)
-        last_end_off = e
-        last_end_pos = ep
-        append(Token(tt, tt_text, mk_range(filename, sp, ep)))
+    sr = src_range
+    Tok = Token
 
     while pos < n:
         mode = mode_stack[-1]
@@ -322,46 +284,52 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
             if g == 1:
                 pass
             elif g == 4:
-                emit(T.Ident, pos, e)
+                append(Tok(T.Ident, text[pos:e], sr(ix, pos, e)))
             elif g == 2:
-                emit(T.Newline, pos, e)
-            elif g == 13:
-                emit(self_tokens.get(m.group(13), T.Invalid), pos, e)
+                append(Tok(T.Newline, text[pos:e], sr(ix, pos, e)))
+            elif g == 14:
+                append(Tok(self_tokens.get(text[pos], T.Invalid), text[pos], sr(ix, pos, e)))
             elif g == 11:
-                emit(T.OQuote, pos, e)
-                mode_stack.append(_MODE_STRING)
+                append(Tok(T.OQuote, '"', sr(ix, pos, pos + 1)))
+                if e - pos > 2:
+                    append(Tok(T.QuotedLit, text[pos + 1 : e - 1], sr(ix, pos + 1, e - 1)))
+                append(Tok(T.CQuote, '"', sr(ix, e - 1, e)))
             elif g == 3:
-                emit(T.NumberLit, pos, e)
+                append(Tok(T.NumberLit, text[pos:e], sr(ix, pos, e)))
             elif g == 7:
-                emit(ops[m.group(7)], pos, e)
+                t = text[pos:e]
+                append(Tok(ops[t], t, sr(ix, pos, e)))
             elif g == 5:
-                emit(T.Comment, pos, e)
+                append(Tok(T.Comment, text[pos:e], sr(ix, pos, e)))
             elif g == 8:
-                emit(T.OBrace, pos, e)
+                append(Tok(T.OBrace, "{", sr(ix, pos, e)))
                 braces += 1
             elif g == 9:
                 if ret_braces and ret_braces[-1] == braces:
-                    emit(T.TemplateSeqEnd, pos, e)
+                    append(Tok(T.TemplateSeqEnd, "}", sr(ix, pos, e)))
                     braces -= 1
                     ret_braces.pop()
                     mode_stack.pop()
                 else:
-                    emit(T.CBrace, pos, e)
+                    append(Tok(T.CBrace, "}", sr(ix, pos, e)))
                     braces -= 1
+            elif g == 12:
+                append(Tok(T.OQuote, '"', sr(ix, pos, e)))
+                mode_stack.append(_MODE_STRING)
             elif g == 10:
-                emit(T.TemplateSeqEnd, pos, e)
+                append(Tok(T.TemplateSeqEnd, "~}", sr(ix, pos, e)))
                 if ret_braces and ret_braces[-1] == braces:
                     ret_braces.pop()
                     mode_stack.pop()
                 braces -= 1
             elif g == 6:
-                emit(T.OHeredoc, pos, e)
+                append(Tok(T.OHeredoc, text[pos:e], sr(ix, pos, e)))
                 hm = _HEREDOC_INTRO_RE.match(text, pos)
                 assert hm is not None
                 heredocs.append(_Heredoc(hm.group(2)))
                 mode_stack.append(_MODE_HEREDOC)
-            else:  # 12
-                emit(T.BadUTF8, pos, e)
+            else:  # 13
+                append(Tok(T.BadUTF8, text[pos:e], sr(ix, pos, e)))
             pos = e
         elif mode == _MODE_STRING:
             m = string_match(text, pos)
@@ -369,21 +337,21 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
             g = m.lastindex
             e = m.end()
             if g == 4:
-                emit(T.QuotedLit, pos, e)
+                append(Tok(T.QuotedLit, text[pos:e], sr(ix, pos, e)))
             elif g == 3:
-                emit(T.CQuote, pos, e)
+                append(Tok(T.CQuote, '"', sr(ix, pos, e)))
                 mode_stack.pop()
             elif g == 1 or g == 2:
-                emit(T.TemplateInterp if g == 1 else T.TemplateControl, pos, e)
+                append(Tok(T.TemplateInterp if g == 1 else T.TemplateControl, text[pos:e], sr(ix, pos, e)))
                 braces += 1
                 ret_braces.append(braces)
                 mode_stack.append(_MODE_MAIN)
             elif g == 5:
-                emit(T.QuotedNewline, pos, e)
+                append(Tok(T.QuotedNewline, text[pos:e], sr(ix, pos, e)))
             elif g == 6:
-                emit(T.BadUTF8, pos, e)
+                append(Tok(T.BadUTF8, text[pos:e], sr(ix, pos, e)))
             else:
-                emit(T.Invalid, pos, e)
+                append(Tok(T.Invalid, text[pos:e], sr(ix, pos, e)))
             pos = e
         else:  # heredoc or bare template
             hd = heredocs[-1] if mode == _MODE_HEREDOC else None
@@ -392,8 +360,8 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
                 if cm is not None:
                     e = cm.end()
                     nl_start = e - 2 if text[e - 2] == "\r" else e - 1
-                    emit(T.CHeredoc, pos, nl_start)
-                    emit(T.Newline, nl_start, e)
+                    append(Tok(T.CHeredoc, text[pos:nl_start], sr(ix, pos, nl_start)))
+                    append(Tok(T.Newline, text[nl_start:e], sr(ix, nl_start, e)))
                     heredocs.pop()
                     mode_stack.pop()
                     pos = e
@@ -403,25 +371,24 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
             g = m.lastindex
             e = m.end()
             if g == 3:
-                emit(T.StringLit, pos, e)
+                append(Tok(T.StringLit, text[pos:e], sr(ix, pos, e)))
                 if hd is not None:
                     hd.start_of_line = text[e - 1] == "\n"
             elif g == 1 or g == 2:
-                emit(T.TemplateInterp if g == 1 else T.TemplateControl, pos, e)
+                append(Tok(T.TemplateInterp if g == 1 else T.TemplateControl, text[pos:e], sr(ix, pos, e)))
                 braces += 1
                 ret_braces.append(braces)
                 if hd is not None:
                     hd.start_of_line = False
                 mode_stack.append(_MODE_MAIN)
             elif g == 4:
-                emit(T.BadUTF8, pos, e)
+                append(Tok(T.BadUTF8, text[pos:e], sr(ix, pos, e)))
             else:
-                # a lone "$" or "%" at end of input: literal text
-                emit(T.StringLit if (mode == _MODE_BARE or hd is not None) else T.Invalid, pos, e)
+                append(Tok(T.StringLit, text[pos:e], sr(ix, pos, e)))
                 if hd is not None:
                     hd.start_of_line = False
             pos = e
-    emit(T.EOF, n, n)
+    append(Tok(T.EOF, "", sr(ix, n, n)))
     return toks
 
 

@@ -14,6 +14,7 @@ Public entry points:
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from typing import Union
@@ -21,7 +22,7 @@ from typing import Union
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang import hcl
 from sheath.lang.hcl import Traversal, TraverseAttr, TraverseIndex, TraverseRoot
-from sheath.lang.hclsyntax._pos import between, mk_pos, mk_range
+from sheath.lang.hclsyntax._pos import between, end_point, mk_range, shift_start, start_point, sub_range, with_end
 from sheath.lang.hclsyntax.ast import (
     AnonSymbolExpr,
     BinaryOpExpr,
@@ -253,12 +254,7 @@ _NO_DIAGS = Diagnostics()
 
 def _sub_range(tok: Token, s: int, e: int) -> Range:
     """The range of text[s:e] inside a single-line token."""
-    st = tok.range.start
-    text = tok.text
-    pre = text[:s]
-    sb = st.byte + len(pre.encode("utf-8", "surrogateescape"))
-    eb = sb + len(text[s:e].encode("utf-8", "surrogateescape"))
-    return mk_range(tok.range.filename, mk_pos(st.line, st.column + s, sb), mk_pos(st.line, st.column + e, eb))
+    return sub_range(tok.range, tok.text, s, e)
 
 
 # --- the parser ------------------------------------------------------------------
@@ -456,7 +452,7 @@ class _Parser:
             attrs,
             blocks,
             between(start_range, er),
-            mk_range(er.filename, er.end, er.end),
+            end_point(er),
             items,
         )
         return body, diags
@@ -522,7 +518,7 @@ class _Parser:
                 ]
             )
         r = attr.range
-        body = Body({attr.name: attr}, [], r, mk_range(r.filename, r.end, r.end), [attr])
+        body = Body({attr.name: attr}, [], r, end_point(r), [attr])
         return body, diags
 
     def finish_body_attribute(self, ident: Token, single_line: bool) -> tuple[Attribute, Diagnostics]:
@@ -999,7 +995,7 @@ class _Parser:
         diags = Diagnostics()
         open_tok = self.read()
         name_str = name.text
-        name_end = name.range.end
+        name_end_range = name.range
         while open_tok.type is T.DoubleColon:
             next_name = self.read()
             if next_name.type is not _IDENT:
@@ -1013,9 +1009,9 @@ class _Parser:
                 self.recover_over(T.OParen)
                 return LiteralValueExpr(DYNAMIC_VAL, between(name.range, next_name.range)), diags
             name_str = name_str + "::" + next_name.text
-            name_end = next_name.range.end
+            name_end_range = next_name.range
             open_tok = self.read()
-        name_range = mk_range(name.range.filename, name.range.start, name_end)
+        name_range = with_end(name.range, name_end_range)
         if open_tok.type is not T.OParen:
             diags.append(
                 _diag(
@@ -1639,7 +1635,7 @@ class _Parser:
                 break
         if not parts:
             sr = start_range
-            parts.append(_TLit("", mk_range(sr.filename, sr.end, sr.end)))
+            parts.append(_TLit("", end_point(sr)))
         parts.append(_TEnd(end_range))
         return parts, between(start_range, end_range), diags
 
@@ -1676,9 +1672,7 @@ def _flush_heredoc(parts: list[_TTok]) -> None:
     for lit in adjust:
         cut = lit.val[:min_spaces]
         lit.val = lit.val[min_spaces:]
-        st = lit.range.start
-        nb = st.byte + len(cut.encode("utf-8", "surrogateescape"))
-        lit.range = mk_range(lit.range.filename, mk_pos(st.line, st.column + len(cut), nb), lit.range.end)
+        lit.range = shift_start(lit.range, cut)
 
 
 def _meld_literals(parts: list[_TTok]) -> None:
@@ -1689,7 +1683,7 @@ def _meld_literals(parts: list[_TTok]) -> None:
         if type(prev) is _TLit and type(cur) is _TLit:
             assert isinstance(prev, _TLit) and isinstance(cur, _TLit)
             prev.val = prev.val + cur.val
-            prev.range = mk_range(prev.range.filename, prev.range.start, cur.range.end)
+            prev.range = with_end(prev.range, cur.range)
             del parts[i]
             continue
         i += 1
@@ -1794,13 +1788,10 @@ class _TemplateParser:
             e, d = self.parse_expr()
             diags.extend(d)
             current.append(e)
-        fn = open_if.range.filename
         if not if_exprs:
-            p = open_if.range.end
-            if_exprs.append(LiteralValueExpr(string_value(""), mk_range(fn, p, p)))
+            if_exprs.append(LiteralValueExpr(string_value(""), end_point(open_if.range)))
         if not else_exprs:
-            p = endif_range.start
-            else_exprs.append(LiteralValueExpr(string_value(""), mk_range(fn, p, p)))
+            else_exprs.append(LiteralValueExpr(string_value(""), start_point(endif_range)))
         true_expr = TemplateExpr(if_exprs, between(if_exprs[0].range, if_exprs[-1].range))
         false_expr = TemplateExpr(else_exprs, between(else_exprs[0].range, else_exprs[-1].range))
         return ConditionalExpr(open_if.cond, true_expr, false_expr, between(open_if.range, endif_range)), diags
@@ -1846,8 +1837,7 @@ class _TemplateParser:
             diags.extend(d)
             content.append(e)
         if not content:
-            p = open_for.range.end
-            content.append(LiteralValueExpr(string_value(""), mk_range(open_for.range.filename, p, p)))
+            content.append(LiteralValueExpr(string_value(""), end_point(open_for.range)))
         content_expr = TemplateExpr(content, between(content[0].range, content[-1].range))
         for_expr = ForExpr(
             open_for.key_var,
@@ -1873,19 +1863,24 @@ def _template_is_string_literal(e: TemplateExpr) -> bool:
 
 def parse_config(src: bytes, filename: str, start: Pos = Pos()) -> tuple[hcl.File, Diagnostics]:
     """Parse a whole native-syntax configuration file into a File whose body is a Body."""
-    tokens, diags = lex(src, filename, start)
-    p = _Parser(tokens, filename)
-    body, pdiags = p.parse_body(T.EOF)
-    diags.extend(pdiags)
-    return hcl.File(filename, body, src), diags
+    f, _, diags = parse_config_tokens(src, filename, start)
+    return f, diags
 
 
 def parse_config_tokens(src: bytes, filename: str, start: Pos = Pos()) -> tuple[hcl.File, list[Token], Diagnostics]:
     """Like parse_config, also returning the lossless token stream (for formatters and editors)."""
-    tokens, diags = lex(src, filename, start)
-    p = _Parser(tokens, filename)
-    body, pdiags = p.parse_body(T.EOF)
-    diags.extend(pdiags)
+    # Parsing allocates hundreds of thousands of acyclic objects; the cyclic
+    # garbage collector would repeatedly scan them all for nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tokens, diags = lex(src, filename, start)
+        p = _Parser(tokens, filename)
+        body, pdiags = p.parse_body(T.EOF)
+        diags.extend(pdiags)
+    finally:
+        if was_enabled:
+            gc.enable()
     return hcl.File(filename, body, src), tokens, diags
 
 
