@@ -53,15 +53,43 @@ def _floor(args: Sequence[Value], _rt: Type) -> Value:
     return _int_result(i, n)
 
 
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_LG = (
+    6.666666666666735130e-01,
+    3.999999999940941908e-01,
+    2.857142874366239149e-01,
+    2.222219843214978396e-01,
+    1.818357216161805012e-01,
+    1.531383769920937332e-01,
+    1.479819860511658591e-01,
+)
+_SQRT2_2 = math.sqrt(2) / 2
+
+
 def go_log(x: float) -> float:
-    """math.Log with Go's special cases."""
+    """Go's math.Log: the FreeBSD e_log.c algorithm, so results match to the ulp."""
     if math.isnan(x) or x < 0:
         return math.nan
     if x == 0:
         return -math.inf
     if math.isinf(x):
         return math.inf
-    return math.log(x)
+    f1, ki = math.frexp(x)
+    if f1 < _SQRT2_2:
+        f1 *= 2
+        ki -= 1
+    f = f1 - 1
+    k = float(ki)
+    s = f / (2 + f)
+    s2 = s * s
+    s4 = s2 * s2
+    l1, l2, l3, l4, l5, l6, l7 = _LG
+    t1 = s2 * (l1 + s4 * (l3 + s4 * (l5 + s4 * l7)))
+    t2 = s4 * (l2 + s4 * (l4 + s4 * l6))
+    r = t1 + t2
+    hfsq = 0.5 * f * f
+    return k * _LN2_HI - ((hfsq - (s * (hfsq + r) + k * _LN2_LO)) - f)
 
 
 def _log(args: Sequence[Value], _rt: Type) -> Value:
@@ -86,9 +114,11 @@ def _is_odd_int(y: float) -> bool:
 
 
 def go_pow(x: float, y: float) -> float:
-    """math.Pow with Go's special cases (overflow gives infinities, not errors)."""
+    """Go's math.Pow (its own algorithm: repeated squaring plus exp/log for the fraction)."""
     if y == 0 or x == 1:
         return 1.0
+    if y == 1:
+        return x
     if math.isnan(x) or math.isnan(y):
         return math.nan
     if x == 0:
@@ -99,14 +129,58 @@ def go_pow(x: float, y: float) -> float:
         if _is_odd_int(y):
             return x
         return 0.0
-    try:
-        return math.pow(x, y)
-    except OverflowError:
-        if x < 0 and _is_odd_int(y):
-            return -math.inf
+    if math.isinf(y):
+        if x == -1:
+            return 1.0
+        if (abs(x) < 1) == (y > 0):
+            return 0.0
         return math.inf
-    except ValueError:
+    if math.isinf(x):
+        if x < 0:
+            return go_pow(1 / x, -y)
+        return 0.0 if y < 0 else math.inf
+    if y == 0.5:
+        return math.sqrt(x)
+    if y == -0.5:
+        return 1 / math.sqrt(x)
+    yf, yi = math.modf(abs(y))
+    if yf != 0 and x < 0:
         return math.nan
+    if yi >= 2.0**63:
+        if x == -1:
+            return 1.0
+        if (abs(x) < 1) == (y > 0):
+            return 0.0
+        return math.inf
+    a1 = 1.0
+    ae = 0
+    if yf != 0:
+        if yf > 0.5:
+            yf -= 1
+            yi += 1
+        a1 = math.exp(yf * go_log(x))
+    x1, xe = math.frexp(x)
+    i = int(yi)
+    while i != 0:
+        if xe < -(1 << 12) or (1 << 12) < xe:
+            ae += xe
+            break
+        if i & 1 == 1:
+            a1 *= x1
+            ae += xe
+        x1 *= x1
+        xe <<= 1
+        if x1 < 0.5:
+            x1 += x1
+            xe -= 1
+        i >>= 1
+    if y < 0:
+        a1 = 1 / a1
+        ae = -ae
+    try:
+        return math.ldexp(a1, ae)
+    except OverflowError:
+        return math.copysign(math.inf, a1)
 
 
 def _pow(args: Sequence[Value], _rt: Type) -> Value:

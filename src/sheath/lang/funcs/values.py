@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sheath.lang.funcs.function import FunctionError
 from sheath.types.cty import NUMBER, Type, Value
 from sheath.types.number import Number
@@ -18,10 +16,10 @@ def conv(v: Value, t: Type) -> Value:
     """Convert v to t (cty convert.Convert); FunctionError with cty's message on failure."""
     if v.type == t or t.is_dynamic():
         return v
-    from sheath.types import convert as _convert
+    from sheath.types.convert import convert
 
     try:
-        return _convert.convert(v, t)
+        return convert(v, t)
     except FunctionError:
         raise
     except Exception as e:
@@ -35,19 +33,19 @@ def _message(e: BaseException) -> str:
     return str(e)
 
 
-def unify(types: list[Type]) -> tuple[Type | None, list[Any]]:
-    """cty convert.UnifyUnsafe-style unification; returns (type or None, conversions)."""
-    from sheath.types import convert as _convert
+def unify(types: list[Type]) -> Type | None:
+    """cty convert.UnifyUnsafe: the common type, or None."""
+    from sheath.types.convert import unify as _unify
 
-    return _convert.unify(types)  # type: ignore[no-any-return]
+    return _unify(types)
 
 
 def marshal_json(v: Value) -> str:
     """cty's JSON encoding of v (as jsonencode/format %v)."""
-    from sheath.types import json as _json
+    from sheath.types.json import value_to_json
 
     try:
-        return _json.marshal(v)  # type: ignore[no-any-return]
+        return value_to_json(v).decode("utf-8")
     except FunctionError:
         raise
     except Exception as e:
