@@ -629,7 +629,7 @@ def index(coll: Value, key: Value) -> Value:
                     raise OpError(
                         _INVALID_INDEX,
                         f"{_NOT_ELEMENT}: indexing a sequence requires a whole number, but the given index "
-                        f"({_go_g(n)}) has a fractional part.",
+                        "has a fractional part.",
                     )
                 if n.sign() < 0:
                     raise OpError(_INVALID_INDEX, f"{_NOT_ELEMENT}: a negative number is not a valid index for a sequence.")
@@ -679,22 +679,6 @@ def index(coll: Value, key: Value) -> Value:
     raise OpError(_INVALID_INDEX, "This value does not have any indices.")
 
 
-def _go_g(n: Number) -> str:
-    """Go's %g of a big.Float (shortest 'g')."""
-    f = n.to_float()
-    r = repr(f)
-    if "e" in r:
-        mant, ex = r.split("e")
-        if mant.endswith(".0"):
-            mant = mant[:-2]
-        sign = "-" if ex.startswith("-") else "+"
-        ex = ex.lstrip("+-")
-        return f"{mant}e{sign}{int(ex):02d}"
-    if r.endswith(".0"):
-        r = r[:-2]
-    return r
-
-
 def get_attr(obj: Value, name: str) -> Value:
     """hcl.GetAttr: obj.name with terraform's errors (raises OpError)."""
     if obj.v is None:
@@ -712,7 +696,7 @@ def get_attr(obj: Value, name: str) -> Value:
         e = obj.v[name]
         return e.with_marks(obj.marks) if obj.marks else e
     if not t.is_object():
-        raise OpError("Unsupported attribute", f"Can't access attributes on a {_attr_friendly(t)}.")
+        raise OpError("Unsupported attribute", _no_attrs_detail(t))
     attrs = t.attrs  # type: ignore[attr-defined]
     if name not in attrs:
         raise OpError("Unsupported attribute", f"This object does not have an attribute named {go_quote(name)}.")
@@ -722,9 +706,17 @@ def get_attr(obj: Value, name: str) -> Value:
     return e.with_marks(obj.marks) if obj.marks else e
 
 
-def _attr_friendly(t: Type) -> str:
+def _no_attrs_detail(t: Type) -> str:
     if t.is_primitive():
-        return f"primitive-typed value ({t.friendly_name()})"
-    if isinstance(t, (ListType, SetType, MapType)):
-        return t.friendly_name()
-    return t.friendly_name()
+        return f"Can't access attributes on a primitive-typed value ({t.friendly_name()})."
+    if isinstance(t, ListType) and t.element.is_object():
+        return (
+            "Can't access attributes on a list of objects. Did you mean to access an attribute for a specific "
+            "element of the list, or across all elements of the list?"
+        )
+    if isinstance(t, SetType) and t.element.is_object():
+        return (
+            "Can't access attributes on a set of objects. Did you mean to access an attribute across all "
+            "elements of the set?"
+        )
+    return "This value does not have any attributes."
