@@ -120,7 +120,7 @@ def _slow_format(n: Number) -> str:
 def test_float_format_round_trips(f: float) -> None:
     n = Number.from_float(f)
     text = n.format()
-    if f != 0 and math.frexp(f)[0] == 0.5:
+    if f != 0 and math.frexp(abs(f))[0] == 0.5:
         # Go's big.Float shortest formatting uses a symmetric rounding interval
         # even at powers of two, so it may pick the digit string below.
         assert abs(float(text) - f) <= math.ulp(f)
