@@ -11,16 +11,52 @@ Modules:
 
 from __future__ import annotations
 
+import bisect
+
 from sheath.diag import Diagnostics
+from sheath.lang.hcl import TraverseIndex
+from sheath.lang.hclsyntax.body import Attribute, Block, Body
 from sheath.lang.hclsyntax.lexer import TokenType
 from sheath.lang.hclsyntax.parser import parse_config_tokens
 from sheath.lang.hclwrite.format import WToken, format_tokens, render
 from sheath.lang.hclwrite.rewrite import RewriteError, rewrite
 
 
+def _keyword_index_ranges(body: Body, out: list[tuple[int, int]]) -> None:
+    """Byte ranges of traversal index steps keyed by a literal null/true/false.
+
+    hclwrite (and so terraform fmt) keeps only string and number keys of the
+    index steps of the references in an expression: ``x[null]`` is written
+    back as ``x[]``. Replicated for byte-identical output.
+    """
+    for item in body.items:
+        if isinstance(item, Attribute):
+            for traversal in item.expr.variables():
+                for step in traversal.steps:
+                    if isinstance(step, TraverseIndex):
+                        key = step.key
+                        if getattr(key, "v", 0) is None or isinstance(getattr(key, "v", 0), bool):
+                            out.append((step.range.start.byte, step.range.end.byte))
+        elif isinstance(item, Block):
+            _keyword_index_ranges(item.body, out)
+
+
+def _drop_keyword_index_keys(tokens: list[WToken], starts: list[int], ranges: list[tuple[int, int]]) -> list[WToken]:
+    drop: set[int] = set()
+    for lo, hi in ranges:
+        i = bisect.bisect_left(starts, lo)
+        while i < len(tokens) and starts[i] < hi and tokens[i].type is not TokenType.OBrack:
+            i += 1
+        i += 1
+        while i < len(tokens) and starts[i] < hi and tokens[i].type is not TokenType.CBrack:
+            drop.add(i)
+            i += 1
+    return [t for i, t in enumerate(tokens) if i not in drop]
+
+
 def format_source(src: bytes, filename: str) -> tuple[bytes, Diagnostics]:
     """Format one file's source as terraform fmt does (without its stdout newline)."""
-    _, tokens, diags = parse_config_tokens(src, filename)
+    file, tokens, diags = parse_config_tokens(src, filename)
     if diags.has_errors():
         return b"", diags
     wtoks: list[WToken] = []
@@ -31,6 +67,11 @@ def format_source(src: bytes, filename: str) -> tuple[bytes, Diagnostics]:
         prev_end = tok.range.end.byte
     if not wtoks or wtoks[-1].type is not TokenType.EOF:  # pragma: no cover - lexer always ends with EOF
         wtoks.append(WToken(TokenType.EOF, ""))
+    ranges: list[tuple[int, int]] = []
+    if isinstance(file.body, Body):
+        _keyword_index_ranges(file.body, ranges)
+    if ranges:
+        wtoks = _drop_keyword_index_keys(wtoks, [t.range.start.byte for t in tokens], ranges)
     try:
         wtoks = rewrite(wtoks)
     except RewriteError as exc:
