@@ -57,14 +57,12 @@ def _list_of(elems: Sequence[Value], ety: Type) -> Value:
 
 
 def _alltrue(args: Sequence[Value], _rt: Type) -> Value:
-    result: Value = TRUE
     for e in _elems(args[0]):
         if e.v is UNKNOWN:
-            result = unknown(BOOL)
-            continue
+            return unknown(BOOL)
         if e.v is None or e.v is False:
             return FALSE
-    return result
+    return TRUE
 
 
 def _anytrue(args: Sequence[Value], _rt: Type) -> Value:
@@ -334,6 +332,8 @@ def _flatten_type(args: Sequence[Value]) -> Type:
 def _flatten(args: Sequence[Value], rt: Type) -> Value:
     a = args[0]
     ua, marks = a.unmark()
+    if rt.is_dynamic():
+        return unknown(DYNAMIC).with_marks(marks)
     if ua.v is not UNKNOWN and len(ua.v) == 0:
         return Value(EMPTY_TUPLE, ()).with_marks(marks)
     vals, known = _flattener(a)
@@ -810,9 +810,12 @@ def _slice(args: Sequence[Value], rt: Type) -> Value:
 
 def _sort(args: Sequence[Value], rt: Type) -> Value:
     lst = args[0]
-    if not lst.is_wholly_known():
+    if lst.v is UNKNOWN:
         return unknown(rt)
     elems = _elems(lst)
+    if not lst.is_wholly_known():
+        # the order is unknown but the length is not
+        return Value(rt, tuple(unknown(STRING) for _ in elems))
     for i, e in enumerate(elems):
         if e.v is None:
             raise FunctionError(f"given list element {i} is null; a null string cannot be sorted")

@@ -147,6 +147,7 @@ def _rsadecrypt(args: Sequence[Value], _rt: Type) -> Value:
     key_b = key_s.encode()
     if b"-----BEGIN" not in key_b:
         raise FunctionError("invalid private key: ssh: no key found", arg_index=1)
+    key: object
     try:
         if b"BEGIN OPENSSH PRIVATE KEY" in key_b:
             key = serialization.load_ssh_private_key(key_b, password=None)

@@ -173,30 +173,43 @@ def _csvdecode(args: Sequence[Value], rt: Type) -> Value:
 # --- JSON --------------------------------------------------------------------
 
 
+def _json_error(e: Exception) -> FunctionError:
+    return FunctionError(getattr(e, "message", None) or str(e))
+
+
 def _jsondecode_type(args: Sequence[Value]) -> Type:
     a = args[0]
     if not a.is_known:
         return DYNAMIC
     from sheath.types import json as ctyjson
 
-    return ctyjson.implied_type(a.as_str())
+    try:
+        return ctyjson.implied_type(a.as_str())
+    except ctyjson.JSONError as e:
+        raise _json_error(e) from None
 
 
 def _jsondecode(args: Sequence[Value], rt: Type) -> Value:
     from sheath.types import json as ctyjson
 
-    return ctyjson.unmarshal(args[0].as_str(), rt)
+    try:
+        return ctyjson.value_from_json(args[0].as_str(), rt)
+    except ctyjson.JSONError as e:
+        raise _json_error(e) from None
 
 
 def _jsonencode(args: Sequence[Value], _rt: Type) -> Value:
     v = args[0]
     if not v.is_wholly_known():
         return unknown(STRING)
+    if v.v is None:
+        return string_val("null")
     from sheath.types import json as ctyjson
 
-    if v.v is None and v.type.is_dynamic():
-        return string_val("null")
-    return string_val(ctyjson.marshal(v))
+    try:
+        return string_val(ctyjson.value_to_json(v).decode("utf-8"))
+    except ctyjson.JSONError as e:
+        raise _json_error(e) from None
 
 
 # --- YAML --------------------------------------------------------------------

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-import yaml.cyaml
+import yaml  # type: ignore[import-untyped]
+import yaml.cyaml  # type: ignore[import-untyped]
 
 from sheath.lang.funcs import numbers
 from sheath.types.cty import NUMBER, STRING, Value, null, object_val, string_val, tuple_val, TRUE, FALSE
