@@ -114,6 +114,20 @@ CASES: list[tuple[str, Callable[[], Value]]] = [
     ),
     ('{a=[{b={c="x\\ny"}}]}', lambda: object_val({"a": tuple_val([object_val({"b": object_val({"c": S("x\ny")})})])})),
     (
+        "toset([[1e21],[9],[10]])",
+        lambda: set_val([tuple_val([N("1e21")]), tuple_val([N(9)]), tuple_val([N(10)])]),
+    ),
+    (
+        'toset([{a="b"},{a="a\\"x"}, {a="a"}])',
+        lambda: set_val([object_val({"a": S("b")}), object_val({"a": S('a"x')}), object_val({"a": S("a")})]),
+    ),
+    ("toset([tomap({b=1}), tomap({a=2})])", lambda: set_val([map_val({"b": N(1)}), map_val({"a": N(2)})])),
+    ('toset(["é","z","Z","a"])', lambda: set_val([S("é"), S("z"), S("Z"), S("a")])),
+    ("toset([1.5, -1, 1e300, 0.25])", lambda: set_val([N("1.5"), N(-1), N("1e300"), N("0.25")])),
+    ("toset([[true],[false]])", lambda: set_val([tuple_val([TRUE]), tuple_val([Value(BOOL, False)])])),
+    ('toset([null, "a"])', lambda: convert(tuple_val([null(), S("a")]), SetType(DYNAMIC))),
+    ('toset([[null], ["a"]])', lambda: convert(tuple_val([tuple_val([null()]), tuple_val([S("a")])]), SetType(DYNAMIC))),
+    (
         "tolist(null) /* dyn */",
         lambda: null(ListType(DYNAMIC)),
     ),
