@@ -84,8 +84,13 @@ def _chunklist_type(args: Sequence[Value]) -> Type:
 
 
 def _chunklist(args: Sequence[Value], rt: Type) -> Value:
-    lst = args[0]
-    size = _go_int(args[1], "invalid size: ")
+    lst, lmarks = args[0].unmark()
+    sizev, smarks = args[1].unmark()
+    return _chunklist_unmarked(lst, sizev, rt).with_marks(lmarks | smarks)
+
+
+def _chunklist_unmarked(lst: Value, sizev: Value, rt: Type) -> Value:
+    size = _go_int(sizev, "invalid size: ")
     if size < 0:
         raise FunctionError("the size argument must be positive")
     elems = _elems(lst)
@@ -378,10 +383,10 @@ def _values_type(args: Sequence[Value]) -> Type:
 
 
 def _values(args: Sequence[Value], rt: Type) -> Value:
-    m = args[0]
+    m, marks = args[0].unmark()
     if m.v is UNKNOWN:
-        return unknown(rt)
-    return Value(rt, tuple(m.v.values()))
+        return unknown(rt).with_marks(marks)
+    return Value(rt, tuple(m.v.values())).with_marks(marks)
 
 
 def _length_type(args: Sequence[Value]) -> Type:
@@ -622,10 +627,10 @@ def _reverse_type(args: Sequence[Value]) -> Type:
 
 
 def _reverse(args: Sequence[Value], rt: Type) -> Value:
-    v = args[0]
+    v, marks = args[0].unmark()
     if v.v is UNKNOWN:
-        return unknown(rt)
-    return Value(rt, tuple(reversed(_elems(v))))
+        return unknown(rt).with_marks(marks)
+    return Value(rt, tuple(reversed(_elems(v)))).with_marks(marks)
 
 
 # --- sets ---------------------------------------------------------------------------
@@ -947,7 +952,12 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
     fns = [
         func("alltrue", [param("list", ListType(BOOL))], BOOL, _alltrue),
         func("anytrue", [param("list", ListType(BOOL))], BOOL, _anytrue),
-        func("chunklist", [param("list", ListType(DYNAMIC)), param("size", NUMBER)], _chunklist_type, _chunklist),
+        func(
+            "chunklist",
+            [param("list", ListType(DYNAMIC), allow_marked=True), param("size", NUMBER, allow_marked=True)],
+            _chunklist_type,
+            _chunklist,
+        ),
         func(
             "coalesce",
             [],
@@ -1009,7 +1019,7 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
         ),
         func("one", [dyn("list", DYNAMIC)], _one_type, _one),
         func("range", [], ListType(NUMBER), _range, var_param=param("params", NUMBER)),
-        func("reverse", [dyn("list", DYNAMIC)], _reverse_type, _reverse),
+        func("reverse", [param("list", DYNAMIC, allow_marked=True)], _reverse_type, _reverse),
         func(
             "setintersection",
             [param("first_set", SetType(DYNAMIC), allow_dynamic_type=True)],
@@ -1036,7 +1046,7 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
         func("setproduct", [], _setproduct_type, _setproduct, var_param=param("sets", DYNAMIC)),
         func(
             "slice",
-            [dyn("list", DYNAMIC), param("start_index", NUMBER), param("end_index", NUMBER)],
+            [param("list", DYNAMIC, allow_marked=True), param("start_index", NUMBER), param("end_index", NUMBER)],
             _slice_type,
             _slice,
         ),
@@ -1048,8 +1058,13 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
             MapType(ListType(STRING)),
             _transpose,
         ),
-        func("values", [dyn("mapping", DYNAMIC)], _values_type, _values),
-        func("zipmap", [param("keys", ListType(STRING)), dyn("values", DYNAMIC)], _zipmap_type, _zipmap),
+        func("values", [param("mapping", DYNAMIC, allow_marked=True)], _values_type, _values),
+        func(
+            "zipmap",
+            [param("keys", ListType(STRING), allow_marked=True), param("values", DYNAMIC, allow_marked=True)],
+            _zipmap_type,
+            _zipmap,
+        ),
         _removed("list", "tolist([ ... ])"),
         _removed("map", "tomap({ ... })"),
     ]
