@@ -634,22 +634,94 @@ def _unify(types: tuple[Type, ...]) -> Type | None:
         return _unify_tuples(types, dyn > 0)
     elif objs and tups:
         return None
-    for want in sorted(types, key=_preference):
+    for i in _sort_types(types):
+        want = types[i]
         if all(t == want or can_convert(t, want) for t in types):
             return want
     return None
 
 
-def _preference(t: Type) -> int:
-    if t.is_dynamic():
-        return 9
-    if t == STRING:
+def _compare_types(a: Type, b: Type) -> int:
+    """cty's compareTypes: -1 if a is preferred (more general) over b, 1 if b over a, else 0."""
+    if a.is_dynamic() or b.is_dynamic():
+        if not a.is_dynamic():
+            return -1
+        if not b.is_dynamic():
+            return 1
         return 0
-    if t.is_primitive():
-        return 1
-    if t.is_collection():
-        return 2
-    return 3
+    if a.is_primitive() and b.is_primitive():
+        if a == STRING or b == STRING:
+            if a != STRING:
+                return 1
+            if b != STRING:
+                return -1
+            return 0
+    for kind in (ListType, SetType, MapType):
+        if isinstance(a, kind) and isinstance(b, kind):
+            return _compare_types(a.element, b.element)  # type: ignore[attr-defined]
+    swap = 1
+    if (
+        (isinstance(a, TupleType) and isinstance(b, ListType))
+        or (isinstance(a, ObjectType) and isinstance(b, MapType))
+        or (isinstance(a, SetType) and isinstance(b, (TupleType, ListType)))
+    ):
+        a, b = b, a
+        swap = -1
+    if isinstance(b, SetType) and isinstance(a, (TupleType, ListType)):
+        return -1 * swap
+    if isinstance(a, ListType) and isinstance(b, TupleType):
+        return -1 * swap
+    if isinstance(a, MapType) and isinstance(b, ObjectType):
+        return -1 * swap
+    pairs: list[tuple[Type, Type]] | None = None
+    if isinstance(a, ObjectType) and isinstance(b, ObjectType):
+        if a.attrs.keys() != b.attrs.keys():
+            return 0
+        pairs = [(a.attrs[k], b.attrs[k]) for k in a.attrs]
+    elif isinstance(a, TupleType) and isinstance(b, TupleType):
+        if len(a.elements) != len(b.elements):
+            return 0
+        pairs = list(zip(a.elements, b.elements))
+    if pairs is not None:
+        a_super = b_super = False
+        for x, y in pairs:
+            c = _compare_types(x, y)
+            if c < 0:
+                a_super = True
+            elif c > 0:
+                b_super = True
+        if a_super and not b_super:
+            return -1 * swap
+        if b_super and not a_super:
+            return 1 * swap
+    return 0
+
+
+def _sort_types(types: Sequence[Type]) -> list[int]:
+    """cty's sortTypes: a topological "more general first" preference order of indices."""
+    n = len(types)
+    edges: list[list[int]] = [[] for _ in range(n)]
+    for i in range(n - 1):
+        for j in range(i + 1, n):
+            c = _compare_types(types[i], types[j])
+            if c < 0:
+                edges[i].append(j)
+            elif c > 0:
+                edges[j].append(i)
+    indeg = [0] * n
+    for outs in edges:
+        for j in outs:
+            indeg[j] += 1
+    queue = [i for i in range(n) if indeg[i] == 0]
+    pos = 0
+    while pos < len(queue):
+        i = queue[pos]
+        pos += 1
+        for j in edges[i]:
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                queue.append(j)
+    return queue
 
 
 def _unify_collections(kind: type, types: tuple[Type, ...], has_dynamic: bool) -> Type | None:
