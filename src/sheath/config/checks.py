@@ -29,6 +29,9 @@ def decode_check_block(block: hcl.Block, override: bool) -> tuple[Check | None, 
     diags = Diagnostics()
     name = block.labels[0]
     c = Check(name, block.def_range)
+    if override:
+        diags.add_error("Can't override check blocks", "Override files cannot override check blocks.", block.def_range)
+        return None, diags
     if not valid_identifier(name):
         diags.add_error("Invalid check block name", BAD_IDENTIFIER_DETAIL, block.label_ranges[0] if block.label_ranges else block.def_range)
     content, d = block.body.content(CHECK_SCHEMA)

@@ -124,18 +124,17 @@ def merge_file(m: "Module", f: "File") -> Diagnostics:
         key = p.module_key()
         base = m.provider_configs.get(key)
         if base is None:
-            if p.alias:
-                detail = (
-                    f'There is no {p.name} provider configuration with the alias "{p.alias}". An override file can '
-                    "only override an aliased provider configuration that was already defined in a primary "
-                    "configuration file."
-                )
-            else:
-                detail = (
-                    f"There is no {p.name} provider configuration. An override file can only override a provider "
-                    "configuration that was already defined in a primary configuration file."
-                )
-            diags.add_error("Missing base provider configuration for override", detail, p.decl_range)
+            if not p.alias:
+                # a default configuration may be implied, so an override may introduce it
+                m.provider_configs[key] = p
+                continue
+            diags.add_error(
+                "Missing base provider configuration for override",
+                f'There is no {p.name} provider configuration with the alias "{p.alias}". An override file can '
+                "only override an aliased provider configuration that was already defined in a primary "
+                "configuration file.",
+                p.decl_range,
+            )
             continue
         if p.version is not None:
             base.version = p.version
@@ -249,23 +248,12 @@ def merge_file(m: "Module", f: "File") -> Diagnostics:
             "Records of moved objects can appear only in normal files, not in override files.",
             mv.decl_range,
         )
-    for rm in f.removed:
-        diags.add_error(
-            "Cannot override 'Removed' blocks",
-            "Removed blocks can appear only in normal files, not in override files.",
-            rm.decl_range,
-        )
+    m.removed.extend(f.removed)
     for im in f.imports:
         diags.add_error(
             "Cannot override 'import' blocks",
             "Import blocks can appear only in normal files, not in override files.",
             im.decl_range,
-        )
-    for c in f.checks:
-        diags.add_error(
-            "Cannot override 'check' blocks",
-            "Check blocks can appear only in normal files, not in override files.",
-            c.decl_range,
         )
     return diags
 
