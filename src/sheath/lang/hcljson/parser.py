@@ -1,0 +1,435 @@
+"""JSON values with source ranges: a small scanner and parser.
+
+The standard JSON libraries give no positions, so this module scans the
+source itself (one compiled regex) and builds value nodes that remember their
+ranges. Syntax errors are diagnostics with hashicorp/hcl's JSON summaries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
+from sheath.lang.hclsyntax._pos import SourceIndex, between, mk_pos, mk_range, src_range
+from sheath.lang.hclsyntax.body import go_quote, name_suggestion
+from sheath.types.number import Number
+
+# --- nodes ---------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class JSONObjectAttr:
+    name: str
+    value: "JSONNode"
+    name_range: Range
+
+    @property
+    def range(self) -> Range:
+        return between(self.name_range, self.value.range)
+
+
+@dataclass(slots=True, eq=False)
+class JSONObject:
+    attrs: list[JSONObjectAttr]
+    range: Range
+    open_range: Range
+    close_range: Range
+
+    @property
+    def start_range(self) -> Range:
+        return self.open_range
+
+
+@dataclass(slots=True, eq=False)
+class JSONArray:
+    values: list["JSONNode"]
+    range: Range
+    open_range: Range
+
+    @property
+    def start_range(self) -> Range:
+        return self.open_range
+
+
+@dataclass(slots=True, eq=False)
+class JSONString:
+    value: str
+    range: Range
+
+    @property
+    def start_range(self) -> Range:
+        return self.range
+
+
+@dataclass(slots=True, eq=False)
+class JSONNumber:
+    value: Number
+    text: str
+    range: Range
+
+    @property
+    def start_range(self) -> Range:
+        return self.range
+
+
+@dataclass(slots=True, eq=False)
+class JSONBool:
+    value: bool
+    range: Range
+
+    @property
+    def start_range(self) -> Range:
+        return self.range
+
+
+@dataclass(slots=True, eq=False)
+class JSONNull:
+    range: Range
+
+    @property
+    def start_range(self) -> Range:
+        return self.range
+
+
+@dataclass(slots=True, eq=False)
+class JSONInvalid:
+    """Placeholder for a value that could not be parsed."""
+
+    range: Range
+
+    @property
+    def start_range(self) -> Range:
+        return self.range
+
+
+JSONNode = JSONObject | JSONArray | JSONString | JSONNumber | JSONBool | JSONNull | JSONInvalid
+
+# --- scanner -------------------------------------------------------------------
+
+_WS, _OBRACE, _CBRACE, _OBRACK, _CBRACK, _COMMA, _COLON, _EQUALS, _STRING, _NUMBER, _KEYWORD, _INVALID, _EOF = range(1, 14)
+
+_TOKEN_RE = re.compile(
+    r"([ \t\r\n]+)"
+    r"|(\{)|(\})|(\[)|(\])|(,)|(:)|(=)"
+    r'|("(?:[^"\\]|\\.)*"?)'
+    r"|(-?[0-9.][0-9a-zA-Z.+\-]*)"
+    r"|([A-Za-z_][A-Za-z0-9_]*)"
+    r"|(.)",
+    re.DOTALL,
+)
+
+_NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_SIMPLE_STRING_RE = re.compile(r'"[^"\\\x00-\x1f\udc80-\udcff]*"')
+_BAD_UTF8_RE = re.compile("[\udc80-\udcff]")
+
+
+@dataclass(slots=True)
+class _Tok:
+    type: int
+    text: str
+    range: Range
+
+
+def _scan(text: str, ix: SourceIndex) -> list[_Tok]:
+    toks: list[_Tok] = []
+    append = toks.append
+    match = _TOKEN_RE.match
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = match(text, pos)
+        assert m is not None
+        g = m.lastindex
+        e = m.end()
+        if g != _WS:
+            assert g is not None
+            append(_Tok(g, text[pos:e], src_range(ix, pos, e)))
+        pos = e
+    append(_Tok(_EOF, "", src_range(ix, n, n)))
+    return toks
+
+
+def _err(summary: str, detail: str, subject: Range, context: Range | None = None) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, summary, detail, subject, context)
+
+
+class _Parser:
+    __slots__ = ("toks", "i")
+
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.i = 0
+
+    def peek(self) -> _Tok:
+        return self.toks[self.i]
+
+    def read(self) -> _Tok:
+        t = self.toks[self.i]
+        if t.type != _EOF:
+            self.i += 1
+        return t
+
+    def parse_value(self, diags: Diagnostics) -> JSONNode | None:
+        tok = self.peek()
+        ty = tok.type
+        if ty == _OBRACE:
+            return self.parse_object(diags)
+        if ty == _OBRACK:
+            return self.parse_array(diags)
+        if ty == _STRING:
+            return self.parse_string(diags)
+        if ty == _NUMBER:
+            return self.parse_number(diags)
+        if ty == _KEYWORD:
+            return self.parse_keyword(diags)
+        if ty == _CBRACE:
+            diags.append(
+                _err(
+                    "Missing JSON value",
+                    "A JSON value must start with a brace, a bracket, a number, a string, or a keyword.",
+                    tok.range,
+                )
+            )
+        elif ty == _CBRACK:
+            diags.append(
+                _err(
+                    "Missing array element value",
+                    "A JSON value must start with a brace, a bracket, a number, a string, or a keyword.",
+                    tok.range,
+                )
+            )
+        elif ty == _EOF:
+            diags.append(_err("Missing value", "The JSON data ends prematurely.", tok.range))
+        else:
+            diags.append(
+                _err(
+                    "Invalid start of value",
+                    "A JSON value must start with a brace, a bracket, a number, a string, or a keyword.",
+                    tok.range,
+                )
+            )
+        return None
+
+    def _recover(self, tok: _Tok, open_t: int, close_t: int) -> None:
+        depth = 1
+        while True:
+            if tok.type == open_t:
+                depth += 1
+            elif tok.type == close_t:
+                depth -= 1
+                if depth <= 1:
+                    return
+            elif tok.type == _EOF:
+                return
+            tok = self.read()
+
+    def parse_object(self, diags: Diagnostics) -> JSONObject | None:
+        open_ = self.read()
+        attrs: list[JSONObjectAttr] = []
+        while True:
+            if self.peek().type == _CBRACE:
+                break
+            key = self.parse_value(diags)
+            if key is None:
+                return None
+            if not isinstance(key, JSONString):
+                diags.append(
+                    _err("Invalid object property name", "A JSON object property name must be a string", key.start_range)
+                )
+                return None
+            colon = self.read()
+            if colon.type != _COLON:
+                self._recover(colon, _OBRACE, _CBRACE)
+                if colon.type == _CBRACE or colon.type == _COMMA:
+                    diags.append(
+                        _err("Missing object value", "A JSON object attribute must have a value, introduced by a colon.", colon.range)
+                    )
+                elif colon.type == _EQUALS:
+                    diags.append(
+                        _err(
+                            "Missing property value colon",
+                            "JSON uses a colon as its name/value delimiter, not an equals sign.",
+                            colon.range,
+                        )
+                    )
+                else:
+                    diags.append(
+                        _err(
+                            "Missing property value colon",
+                            "A colon must appear between an object property's name and its value.",
+                            colon.range,
+                        )
+                    )
+                return None
+            val = self.parse_value(diags)
+            if val is None:
+                return None
+            attrs.append(JSONObjectAttr(key.value, val, key.range))
+            nt = self.peek().type
+            if nt == _COMMA:
+                comma = self.read()
+                if self.peek().type == _CBRACE:
+                    diags.append(
+                        _err(
+                            "Trailing comma in object",
+                            "JSON does not permit a trailing comma after the final property in an object.",
+                            comma.range,
+                        )
+                    )
+                    return None
+                continue
+            if nt == _EOF:
+                diags.append(_err("Unclosed object", "No closing brace was found for this JSON object.", open_.range))
+                return None
+            if nt == _CBRACK:
+                tok = self.read()
+                diags.append(_err("Mismatched braces", "A JSON object must be closed with a brace, not a bracket.", tok.range))
+                return None
+            if nt == _CBRACE:
+                break
+            self._recover(self.read(), _OBRACE, _CBRACE)
+            diags.append(
+                _err(
+                    "Missing attribute seperator comma",
+                    "A comma must appear between each property definition in an object.",
+                    self.peek().range,
+                )
+            )
+            return None
+        close = self.read()
+        return JSONObject(attrs, between(open_.range, close.range), open_.range, close.range)
+
+    def parse_array(self, diags: Diagnostics) -> JSONArray | None:
+        open_ = self.read()
+        vals: list[JSONNode] = []
+        while True:
+            if self.peek().type == _CBRACK:
+                break
+            val = self.parse_value(diags)
+            if val is None:
+                return None
+            vals.append(val)
+            nt = self.peek().type
+            if nt == _COMMA:
+                comma = self.read()
+                if self.peek().type == _CBRACK:
+                    diags.append(
+                        _err(
+                            "Trailing comma in array",
+                            "JSON does not permit a trailing comma after the final value in an array.",
+                            comma.range,
+                        )
+                    )
+                    return None
+                continue
+            if nt == _COLON:
+                self._recover(self.read(), _OBRACK, _CBRACK)
+                diags.append(_err("Invalid array value", "A colon is not used to introduce values in a JSON array.", self.peek().range))
+                return None
+            if nt == _EOF:
+                self._recover(self.read(), _OBRACK, _CBRACK)
+                diags.append(_err("Unclosed object", "No closing bracket was found for this JSON array.", open_.range))
+                return None
+            if nt == _CBRACE:
+                tok = self.read()
+                self._recover(tok, _OBRACK, _CBRACK)
+                diags.append(_err("Mismatched brackets", "A JSON array must be closed with a bracket, not a brace.", tok.range))
+                return None
+            if nt == _CBRACK:
+                break
+            self._recover(self.read(), _OBRACK, _CBRACK)
+            diags.append(
+                _err("Missing attribute seperator comma", "A comma must appear between each value in an array.", self.peek().range)
+            )
+            return None
+        close = self.read()
+        return JSONArray(vals, between(open_.range, close.range), open_.range)
+
+    def parse_number(self, diags: Diagnostics) -> JSONNumber | None:
+        tok = self.read()
+        if _NUMBER_RE.fullmatch(tok.text) is None:
+            diags.append(_err("Invalid JSON number", "There is a syntax error in the given JSON number.", tok.range))
+            return None
+        try:
+            num = Number.parse(tok.text)
+        except ValueError:
+            diags.append(_err("Invalid JSON number", "There is a syntax error in the given JSON number.", tok.range))
+            return None
+        return JSONNumber(num, tok.text, tok.range)
+
+    def parse_string(self, diags: Diagnostics) -> JSONString | None:
+        tok = self.read()
+        text = tok.text
+        if _SIMPLE_STRING_RE.fullmatch(text) is not None:
+            return JSONString(text[1:-1], tok.range)
+        try:
+            if len(text) < 2 or not text.endswith('"'):
+                raise json.JSONDecodeError("unterminated", text, len(text))
+            val = json.loads(text)
+            if not isinstance(val, str):
+                raise json.JSONDecodeError("not a string", text, 0)
+            if _BAD_UTF8_RE.search(val) is not None:
+                raise json.JSONDecodeError("invalid UTF-8", text, 0)
+        except json.JSONDecodeError as e:
+            off = min(e.pos, max(len(text) - 1, 0))
+            r = tok.range
+            st = r.start
+            err_range = mk_range(r.filename, mk_pos(st.line, st.column + off, st.byte + off), mk_pos(st.line, st.column + off + 1, st.byte + off + 1))
+            ctx = r if err_range != r else None
+            diags.append(_err("Invalid JSON string", "There is a syntax error in the given JSON string.", err_range, ctx))
+            return None
+        return JSONString(val, tok.range)
+
+    def parse_keyword(self, diags: Diagnostics) -> JSONNode | None:
+        tok = self.read()
+        s = tok.text
+        if s == "true":
+            return JSONBool(True, tok.range)
+        if s == "false":
+            return JSONBool(False, tok.range)
+        if s == "null":
+            return JSONNull(tok.range)
+        if s in ("undefined", "NaN", "Infinity"):
+            diags.append(
+                _err("Invalid JSON keyword", f"The JavaScript identifier {go_quote(s)} cannot be used in JSON.", tok.range)
+            )
+            return None
+        sugg = name_suggestion(s.lower() if s.lower() in ("true", "false", "null") else s, ["true", "false", "null"])
+        dym = f" Did you mean {go_quote(sugg)}?" if sugg else ""
+        diags.append(_err("Invalid JSON keyword", f"{go_quote(s)} is not a valid JSON keyword.{dym}", tok.range))
+        return None
+
+
+def parse_value(src: bytes, filename: str, start: Pos = Pos()) -> tuple[JSONNode, Diagnostics]:
+    """Parse one JSON value (the whole input); problems are diagnostics, never exceptions."""
+    byte0 = start.byte
+    if src.startswith(b"\xef\xbb\xbf"):
+        src = src[3:]
+        byte0 += 3
+    text = src.decode("utf-8", "surrogateescape")
+    ix = SourceIndex(filename, text, start, byte0, len(text) == len(src))
+    p = _Parser(_scan(text, ix))
+    diags = Diagnostics()
+    first = p.peek()
+    node = p.parse_value(diags)
+    if node is None:
+        node = JSONInvalid(first.range)
+    if not diags and p.peek().type != _EOF:
+        diags.append(_err("Extraneous data after value", "Extra characters appear after the JSON value.", p.peek().range))
+    return node, diags
+
+
+__all__ = [
+    "JSONArray",
+    "JSONBool",
+    "JSONInvalid",
+    "JSONNode",
+    "JSONNull",
+    "JSONNumber",
+    "JSONObject",
+    "JSONObjectAttr",
+    "JSONString",
+    "parse_value",
+]
