@@ -152,6 +152,14 @@ def test_dynamic_passthrough() -> None:
         ([MapType(NUMBER), obj(a=STRING)], MapType(STRING)),
         ([ListType(NUMBER), ListType(STRING)], ListType(STRING)),
         ([ListType(NUMBER), DYNAMIC], DYNAMIC),
+        # as terraform's conditional expressions unify them
+        ([ListType(NUMBER), TupleType([STRING])], ListType(STRING)),
+        ([ListType(NUMBER), TupleType([NUMBER, STRING])], ListType(STRING)),
+        ([ListType(NUMBER), TupleType([obj()])], None),
+        ([SetType(NUMBER), TupleType([STRING])], SetType(NUMBER)),
+        ([SetType(NUMBER), ListType(NUMBER)], ListType(NUMBER)),
+        ([obj(a=NUMBER), MapType(STRING)], MapType(STRING)),
+        ([TupleType([]), TupleType([NUMBER])], ListType(NUMBER)),
     ],
 )
 def test_unify(types: list[Type], want: Type | None) -> None:

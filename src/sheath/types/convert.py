@@ -626,6 +626,10 @@ def _unify(types: tuple[Type, ...]) -> Type | None:
             return r
     elif lists and lists + dyn == n:
         return _unify_collections(ListType, types, dyn > 0)
+    elif lists and lists + tups + dyn == n:
+        r = _unify_lists_and_tuples(types)
+        if r is not None:
+            return r
     elif sets and sets + dyn == n:
         return _unify_collections(SetType, types, dyn > 0)
     elif objs and objs + dyn == n:
@@ -749,6 +753,24 @@ def _unify_objects_as_maps(types: tuple[Type, ...]) -> Type | None:
     if ety is None:
         return None
     rt = MapType(ety)
+    if all(t == rt or can_convert(t, rt) for t in types):
+        return rt
+    return None
+
+
+def _unify_lists_and_tuples(types: tuple[Type, ...]) -> Type | None:
+    etys: list[Type] = []
+    for t in types:
+        if isinstance(t, ListType):
+            etys.append(t.element)
+        elif isinstance(t, TupleType):
+            etys.extend(t.elements)
+    if not etys:
+        return None
+    ety = _unify(tuple(etys))
+    if ety is None:
+        return None
+    rt = ListType(ety)
     if all(t == rt or can_convert(t, rt) for t in types):
         return rt
     return None
