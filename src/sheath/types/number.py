@@ -151,6 +151,10 @@ class Number:
     @classmethod
     def parse(cls, text: str, prec: int = CTY_PRECISION) -> "Number":
         """Parse as big.ParseFloat(text, 10, prec, ToNearestEven); ValueError if invalid."""
+        if text.isascii() and text.isdigit():
+            mag = int(text)
+            if mag.bit_length() <= prec:
+                return cls._new(False, mag, 0, prec)
         if text in ("Inf", "inf", "+Inf", "+inf"):
             return cls._new(False, 1, 0, prec, inf=True)
         if text in ("-Inf", "-inf"):
