@@ -6,7 +6,8 @@ console prints only the last line's value) in a fresh temporary directory that
 holds the fixture files of tests/corpus/expressions/files/. Expressions from
 files whose name starts with `config_` additionally get the configuration in
 tests/corpus/expressions/config/, so they evaluate against its variables,
-locals and resources.
+locals and resources. func_errors.txt holds only error cases (terraform must
+fail on each of them).
 
 Both tools run in the same directory for a given expression (so path.cwd and
 abspath() agree). The two sides are each run once per session, in parallel,
@@ -36,6 +37,8 @@ CORPUS_DIR = Path(__file__).parent / "corpus" / "expressions"
 FILES_DIR = CORPUS_DIR / "files"
 CONFIG_DIR = CORPUS_DIR / "config"
 CONFIG_PREFIX = "config_"
+# Every expression in this corpus file is an error case: terraform must reject it.
+ERRORS_CATEGORY = "func_errors"
 
 WORKERS = 4
 TIMEOUT_SECONDS = 60.0
@@ -139,6 +142,8 @@ def test_console_matches_terraform(
     sh = sheath_outcomes[case]
     report = f"expression: {case.expr}\n{_describe('terraform', tf)}{_describe('sheath', sh)}"
     assert tf.returncode >= 0, "terraform timed out\n" + report
+    if case.category == ERRORS_CATEGORY:
+        assert tf.returncode != 0, "corpus bug: this error case succeeds in terraform\n" + report
     assert (sh.returncode == 0) == (tf.returncode == 0), "success/failure differs\n" + report
     assert sh.stdout == tf.stdout, "stdout differs\n" + report
     if sh.returncode != 0:

@@ -1,0 +1,203 @@
+"""Differential tests of `sheath console` against `terraform console`.
+
+Same stdin, same flags, same working directory: stdout, stderr and the exit
+code must be identical (colour and -no-color modes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+EXPRESSIONS = [
+    "1+2",
+    '"1"+1',
+    "7 % 0",
+    "1/0",
+    "-0",
+    "2 * (3 + 4)",
+    '"${1+2}"',
+    '"a${1+2}b"',
+    '"x%{ if true }y%{ endif }"',
+    '"%{ for x in [1,2] }${x},%{ endfor }"',
+    "null",
+    "[1, \"a\", true]",
+    "{a = 1, b = [1, 2]}",
+    "{a = 1, a = 2}",
+    "[for v in [1, 2] : v * 2]",
+    "{for k, v in {a = 1, b = 2} : v => k}",
+    '{for k in ["a", "a"] : k => 1...}',
+    "{for v in [1, 2, 3] : v => v if v > 1}",
+    "[{a = 1}, {a = 2}][*].a",
+    "[{a = 1}, {a = 2}].*.a",
+    "null[*]",
+    '"abc"[*]',
+    "true ? 1 : \"a\"",
+    "false ? null : 3",
+    'upper("abc")',
+    "max([1, 5, 3]...)",
+    'core::upper("a")',
+    'can(1 + "a")',
+    'try(1 + "a", 2)',
+    "type({a = 1, b = [1, \"x\"]})",
+    "type(null)",
+    # errors
+    "true ? 1 : [1]",
+    "null ? 1 : 2",
+    '"a${null}"',
+    '"a${[1]}"',
+    '{for k in ["a", "a"] : k => 1}',
+    "[for v in 1 : v]",
+    "[for v in null : v]",
+    "[for v in [1] : v if v]",
+    "[1][1]",
+    "[1][5]",
+    "[1][0.5]",
+    "{a = 1}[0]",
+    "{a = 1}.b",
+    '"a".b',
+    "null.a",
+    "[{a = 1}].a",
+    '"a" + 1',
+    "null + 1",
+    "upper()",
+    "upper(1, 2)",
+    "upper([])",
+    'upper("a"...)',
+    "max(null...)",
+    'try(1 + "a", [2][5])',
+    "try()",
+    "[type(1)]",
+    "provider::foo::bar(1)",
+    "core::nope(1)",
+    "count.index",
+    "each.key",
+    "self",
+    "path.foo",
+    "var.nope",
+    "x",
+    "data.x",
+    "module.x.y",
+    "aws_instance.x",
+    "1 +",
+    ")",
+]
+
+
+def _compare(run_terraform, run_sheath, cwd: Path, stdin: str, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    t = run_terraform(["console", *args], cwd, stdin=stdin)
+    s = run_sheath(["console", *args], cwd, stdin=stdin)
+    assert (s.stdout, s.stderr, s.returncode) == (t.stdout, t.stderr, t.returncode)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", EXPRESSIONS)
+def test_expression_matches_terraform(expr: str, run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _compare(run_terraform, run_sheath, tmp_path, expr + "\n", ["-no-color"])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", ["1+2", "foo.bar", '"a" + 1', "[1][1]"])
+def test_colour_output_matches_terraform(expr: str, run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _compare(run_terraform, run_sheath, tmp_path, expr + "\n", [])
+
+
+PIPED_INPUTS = [
+    "1\n2\n3\n",  # only the last value is printed
+    "1\n2\n3",  # no final newline
+    "1\n\n",  # an empty last line prints an empty result
+    "",  # no input at all
+    "1\nexit\n2\n",  # exit stops without printing
+    "help\n",
+    "[\n1]\n",  # every line is a separate expression
+    "1\nfoo.bar\n2\n",  # the first error ends the run with exit code 1
+    "   1 + 1   \n",
+    "1\r\n2\r\n",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("stdin", PIPED_INPUTS)
+def test_piped_mechanics(stdin: str, run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _compare(run_terraform, run_sheath, tmp_path, stdin, ["-no-color"])
+
+
+CONFIG = """
+variable "x" {
+  default = "abc"
+}
+variable "s" {
+  default   = "secret"
+  sensitive = true
+}
+variable "n" {
+  type = number
+}
+variable "l" {
+  type    = list(string)
+  default = ["a", "b"]
+}
+locals {
+  b = "${var.x}-z"
+  c = [for i in [0, 1, 2] : i * 2]
+  d = var.s
+  e = local.b
+  f = { for k, v in var.l : v => k }
+}
+"""
+
+BROKEN_LOCAL = """
+variable "x" {
+  default = "abc"
+}
+locals {
+  a = var.x + 1
+  b = "ok"
+}
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(
+    "stdin,args",
+    [
+        ("local.b\n", []),
+        ("local.c\n", []),
+        ("local.d\n", []),
+        ("var.s\n", []),
+        ('var.s == "secret"\n', []),
+        ("var.n\n", []),
+        ("var.n\n", ["-var=n=3"]),
+        ("var.n + 1\n", ["-var", "n=41"]),
+        ("var.l\n", ['-var=l=["q"]']),
+        ("var.x\n", ["-var=x=hello"]),
+        ("var.n\n", ["-var=m=1"]),
+        ("local.e\n", []),
+        ("local.f\n", []),
+        ("var.l[5]\n", []),
+        ("path.module\n", []),
+        ("terraform.workspace\n", []),
+        ("var.x + 1\n", []),
+    ],
+)
+def test_config_scope(stdin: str, args: list[str], run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text(CONFIG)
+    _compare(run_terraform, run_sheath, tmp_path, stdin, ["-no-color", *args])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("color", [True, False])
+@pytest.mark.parametrize("stdin", ["local.a\n", "local.b\n"])
+def test_config_errors_are_reported_first(stdin: str, color: bool, run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text(BROKEN_LOCAL)
+    _compare(run_terraform, run_sheath, tmp_path, stdin, [] if color else ["-no-color"])
+
+
+@pytest.mark.oracle
+def test_var_file(run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text(CONFIG)
+    (tmp_path / "extra.tfvars").write_text('n = 7\nx = "from-file"\n')
+    (tmp_path / "terraform.tfvars").write_text('x = "auto"\n')
+    _compare(run_terraform, run_sheath, tmp_path, "var.x\n", ["-no-color"])
+    _compare(run_terraform, run_sheath, tmp_path, "[var.x, var.n]\n", ["-no-color", "-var-file=extra.tfvars"])
