@@ -84,6 +84,18 @@ def parse_format(fmt: str) -> list[str | Verb]:
             else:
                 v.zero = True
             i += 1
+        if i < n and "1" <= fmt[i] <= "9":
+            j = i
+            while i < n and fmt[i].isascii() and fmt[i].isdigit():
+                i += 1
+            v.width = int(fmt[j:i])
+        if i < n and fmt[i] == ".":
+            i += 1
+            v.has_prec = True
+            j = i
+            while i < n and fmt[i].isascii() and fmt[i].isdigit():
+                i += 1
+            v.prec = int(fmt[j:i]) if i > j else 0
         if i < n and fmt[i] == "[":
             i += 1
             if i >= n:
@@ -99,18 +111,6 @@ def parse_format(fmt: str) -> list[str | Verb]:
                 raise bad_char(i)
             argnum = int(fmt[j:i])
             i += 1
-        if i < n and "1" <= fmt[i] <= "9":
-            j = i
-            while i < n and fmt[i].isascii() and fmt[i].isdigit():
-                i += 1
-            v.width = int(fmt[j:i])
-        if i < n and fmt[i] == ".":
-            i += 1
-            v.has_prec = True
-            j = i
-            while i < n and fmt[i].isascii() and fmt[i].isdigit():
-                i += 1
-            v.prec = int(fmt[j:i]) if i > j else 0
         if i >= n:
             raise eof()
         c = fmt[i]

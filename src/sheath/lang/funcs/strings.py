@@ -188,15 +188,50 @@ def _match_value(m: "re.Match[str]", names: list[str | None], rt: Type) -> Value
 
 
 def go_finditer(rx: "re.Pattern[str]", s: str) -> "list[re.Match[str]]":
-    """Go's FindAll semantics: empty matches abutting a preceding match are dropped."""
+    """Go's FindAll: scan from each position; an empty match right after the
+    previous match is skipped, and after an empty match the scan moves one
+    character on."""
     out: list[re.Match[str]] = []
+    pos = 0
+    end = len(s)
     prev_end = -1
-    for m in rx.finditer(s):
-        if m.start() == m.end() and m.start() == prev_end:
-            continue
-        out.append(m)
+    while pos <= end:
+        m = rx.search(s, pos)
+        if m is None:
+            break
+        accept = True
+        if m.end() == pos:
+            if m.start() == prev_end:
+                accept = False
+            pos += 1
+        else:
+            pos = m.end()
         prev_end = m.end()
+        if accept:
+            out.append(m)
     return out
+
+
+def go_replace_all(rx: "re.Pattern[str]", s: str, repl: "Callable[[re.Match[str]], str]") -> str:
+    """Go's Regexp.ReplaceAllString loop."""
+    buf: list[str] = []
+    last_end = 0
+    pos = 0
+    end = len(s)
+    while pos <= end:
+        m = rx.search(s, pos)
+        if m is None:
+            break
+        buf.append(s[last_end : m.start()])
+        if m.end() > last_end or m.start() == 0:
+            buf.append(repl(m))
+        last_end = m.end()
+        if pos + 1 > m.end():
+            pos += 1
+        else:
+            pos = m.end()
+    buf.append(s[last_end:])
+    return "".join(buf)
 
 
 def _regex(args: Sequence[Value], rt: Type) -> Value:
@@ -232,14 +267,8 @@ def _replace(args: Sequence[Value], _rt: Type) -> Value:
             c = compile_re2(sub[1:-1])
         except RE2Error as e:
             raise FunctionError(f"error parsing regexp: {e.code}: `{e.expr}`") from None
-        out: list[str] = []
-        last = 0
-        for m in go_finditer(c.regex, s):
-            out.append(s[last : m.start()])
-            out.append(expand_template(rep, m, c.group_names))
-            last = m.end()
-        out.append(s[last:])
-        return string_val("".join(out))
+        names = c.group_names
+        return string_val(go_replace_all(c.regex, s, lambda m: expand_template(rep, m, names)))
     return string_val(s.replace(sub, rep))
 
 
