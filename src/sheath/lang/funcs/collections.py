@@ -264,14 +264,13 @@ def _go_rem(a: int, b: int) -> int:
 
 def _element(args: Sequence[Value], rt: Type) -> Value:
     idx = _go_int(args[1], "invalid index: ")
-    if idx < 0:
-        raise FunctionError("cannot use element function with a negative index")
     lst, marks = args[0].unmark()
     if lst.v is UNKNOWN:
         return unknown(rt).with_marks(marks)
     elems = _elems(lst)
     if not elems:
         raise FunctionError("cannot use element function with an empty list")
+    # negative indices count from the end (Python's % is the wrap-around)
     return elems[idx % len(elems)].with_marks(marks)
 
 
@@ -701,7 +700,7 @@ def _setproduct_type(args: Sequence[Value]) -> Type:
                 continue
             ety = unify(list(t.elements))
             if ety is None:
-                raise FunctionError("a set or a list is required", arg_index=i)
+                raise FunctionError("all elements must be of the same type", arg_index=i)
             etys.append(ety)
             list_count += 1
         else:
@@ -901,7 +900,7 @@ def _zipmap_type(args: Sequence[Value]) -> Type:
                 raise FunctionError(f"keys list has null value at index {i}")
             atys[k.v] = vt.elements[i]
         return ObjectType(atys)
-    raise FunctionError("values must be a list")
+    raise FunctionError("values argument must be a list or tuple value")
 
 
 def _zipmap(args: Sequence[Value], rt: Type) -> Value:
