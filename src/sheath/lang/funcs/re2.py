@@ -99,24 +99,39 @@ def _esc_cp(cp: int) -> str:
     return f"\\U{cp:08x}"
 
 
+@lru_cache(maxsize=1)
+def _all_category_intervals() -> dict[str, list[tuple[int, int]]]:
+    """Code point intervals of every two-letter general category (one scan)."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    cat_of = unicodedata.category
+    prev_cat = ""
+    start = 0
+    for cp in range(sys.maxunicode + 1):
+        c = cat_of(chr(cp))
+        if c != prev_cat:
+            if prev_cat:
+                out.setdefault(prev_cat, []).append((start, cp - 1))
+            prev_cat = c
+            start = cp
+    out.setdefault(prev_cat, []).append((start, sys.maxunicode))
+    return out
+
+
 @lru_cache(maxsize=None)
 def _category_ranges(cat: str) -> str:
     """Class body (no brackets) of code points whose general category starts with cat."""
-    parts: list[str] = []
-    start = -1
-    prev = -2
-    n = len(cat)
-    for cp in range(sys.maxunicode + 1):
-        c = unicodedata.category(chr(cp))
-        if c[:n] == cat and (n == 2 or True):
-            if cp != prev + 1:
-                if start >= 0:
-                    parts.append(_range(start, prev))
-                start = cp
-            prev = cp
-    if start >= 0:
-        parts.append(_range(start, prev))
-    return "".join(parts)
+    ivs: list[tuple[int, int]] = []
+    for name, lst in _all_category_intervals().items():
+        if name.startswith(cat):
+            ivs.extend(lst)
+    ivs.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in ivs:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return "".join(_range(lo, hi) for lo, hi in merged)
 
 
 def _range(a: int, b: int) -> str:
@@ -547,24 +562,50 @@ def _cp_of(lit: str) -> int:
     return ord(lit)
 
 
+_BODY_TOKEN = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\x([0-9a-fA-F]{2})|\\(.)|(.)", re.S)
+_SIMPLE_ESC = {"t": 9, "n": 10, "v": 11, "f": 12, "r": 13}
+
+
+def _body_intervals(body: str) -> list[tuple[int, int]]:
+    """Parse a class body we generated ("a-z\\u00aa...") into code point intervals."""
+    cps: list[int | str] = []
+    for m in _BODY_TOKEN.finditer(body):
+        u4, u8, x2, esc, ch = m.groups()
+        if u4 or u8 or x2:
+            cps.append(int(u4 or u8 or x2, 16))
+        elif esc is not None:
+            cps.append(_SIMPLE_ESC.get(esc, ord(esc)))
+        elif ch == "-":
+            cps.append("-")
+        else:
+            cps.append(ord(ch))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(cps):
+        a = cps[i]
+        if i + 2 < len(cps) and cps[i + 1] == "-" and isinstance(a, int) and isinstance(cps[i + 2], int):
+            out.append((a, cps[i + 2]))  # type: ignore[arg-type]
+            i += 3
+            continue
+        cp = ord("-") if a == "-" else a
+        assert isinstance(cp, int)
+        out.append((cp, cp))
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=None)
 def _negate_ranges(ranges: str) -> str:
     """Class body for the complement of the class body `ranges`."""
-    pat = re.compile("[" + ranges + "]")
+    ivs = sorted(_body_intervals(ranges))
     parts: list[str] = []
-    start = -1
-    prev = -2
-    # complement is only ever needed for small (ASCII/POSIX/category) sets; scan
-    for cp in range(sys.maxunicode + 1):
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        if not pat.match(chr(cp)):
-            if cp != prev + 1:
-                if start >= 0:
-                    parts.append(_range(start, prev))
-                start = cp
-            prev = cp
-    if start >= 0:
-        parts.append(_range(start, prev))
+    nxt = 0
+    for lo, hi in ivs:
+        if lo > nxt:
+            parts.append(_range(nxt, lo - 1))
+        nxt = max(nxt, hi + 1)
+    if nxt <= sys.maxunicode:
+        parts.append(_range(nxt, sys.maxunicode))
     return "".join(parts)
 
 
