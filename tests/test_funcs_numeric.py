@@ -108,3 +108,111 @@ CASES: list[tuple[str, str | Err]] = [
 @pytest.mark.parametrize("expr,want", CASES, ids=[c[0][:60] for c in CASES])
 def test_observed_terraform_results(expr: str, want: str | Err) -> None:
     check(expr, want)
+
+
+# --- the call machinery (sheath.lang.funcs.call), tested directly ----------------
+
+from sheath.lang.funcs.call import (  # noqa: E402
+    FunctionArityError,
+    call_function,
+    error_summary_detail,
+)
+from sheath.lang.funcs.function import FunctionError  # noqa: E402
+from sheath.lang.funcs.registry import builtin_functions  # noqa: E402
+from sheath.types.cty import (  # noqa: E402
+    DYNAMIC,
+    NUMBER,
+    SENSITIVE,
+    STRING,
+    TupleType,
+    Value,
+    null,
+    string_val,
+    tuple_val,
+    unknown,
+)
+from sheath.types.number import number_val  # noqa: E402
+
+FNS = builtin_functions(".")
+
+
+def _err(name: str, args: list[Value]) -> tuple[str, str]:
+    fn = FNS[name]
+    with pytest.raises(FunctionError) as ei:
+        call_function(fn, args)
+    return error_summary_detail(fn, ei.value)
+
+
+def test_call_arity_messages_are_hcls() -> None:
+    assert _err("upper", []) == (
+        "Not enough function arguments",
+        'Function "upper" expects 1 argument(s). Missing value for "str".',
+    )
+    assert _err("upper", [string_val("a"), string_val("b")]) == (
+        "Too many function arguments",
+        'Function "upper" expects only 1 argument(s).',
+    )
+    assert _err("join", []) == (
+        "Not enough function arguments",
+        'Function "join" expects at least 1 argument(s). Missing value for "separator".',
+    )
+    with pytest.raises(FunctionArityError):
+        call_function(FNS["abs"], [])
+
+
+def test_call_converts_arguments_and_reports_per_parameter() -> None:
+    assert call_function(FNS["abs"], [string_val("-3")]).v == number_val(3).v
+    assert _err("abs", [string_val("x")]) == (
+        "Invalid function argument",
+        'Invalid value for "num" parameter: a number is required.',
+    )
+    assert _err("max", [number_val(1), string_val("a")]) == (
+        "Invalid function argument",
+        'Invalid value for "numbers" parameter: a number is required.',
+    )
+
+
+def test_call_null_argument() -> None:
+    assert _err("upper", [null(STRING)]) == (
+        "Invalid function argument",
+        'Invalid value for "str" parameter: argument must not be null.',
+    )
+
+
+def test_call_unknown_argument_gives_unknown_of_return_type_with_marks() -> None:
+    r = call_function(FNS["upper"], [unknown(STRING).mark(SENSITIVE)])
+    assert not r.is_known and r.type == STRING and r.is_sensitive
+    r = call_function(FNS["split"], [string_val(","), unknown(STRING)])
+    assert not r.is_known and r.type.is_list()
+
+
+def test_call_dynamic_typed_argument_gives_unmarked_dynamic_unknown() -> None:
+    # format's args do not accept dynamic types: format("%v", null) is unknown
+    r = call_function(FNS["format"], [string_val("%v"), null(DYNAMIC).mark(SENSITIVE)])
+    assert not r.is_known and r.type == DYNAMIC and not r.is_marked
+
+
+def test_call_marks_are_stripped_and_reapplied() -> None:
+    r = call_function(FNS["upper"], [string_val("a").mark(SENSITIVE)])
+    assert r.v == "A" and r.is_sensitive
+    # deep marks count too, unless the parameter handles marks itself
+    t = tuple_val([number_val(1).mark(SENSITIVE), number_val(2)])
+    r = call_function(FNS["sum"], [t])
+    assert r.is_sensitive and r.v == number_val(3).v
+    r = call_function(FNS["length"], [t])
+    assert not r.is_sensitive and r.v == number_val(2).v
+    assert isinstance(t.type, TupleType) and t.type.elements == (NUMBER, NUMBER)
+
+
+def test_error_rendering_without_argument() -> None:
+    fn = FNS["coalesce"]
+    with pytest.raises(FunctionError) as ei:
+        call_function(fn, [])
+    assert error_summary_detail(fn, ei.value) == (
+        "Error in function call",
+        'Call to function "coalesce" failed: all arguments must have the same type.',
+    )
+
+
+def test_registry_has_core_namespace_aliases() -> None:
+    assert FNS["core::upper"] is FNS["upper"]
