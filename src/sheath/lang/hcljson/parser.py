@@ -7,7 +7,6 @@ ranges. Syntax errors are diagnostics with hashicorp/hcl's JSON summaries.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -122,7 +121,6 @@ _TOKEN_RE = re.compile(
 
 _NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _SIMPLE_STRING_RE = re.compile(r'"[^"\\\x00-\x1f\udc80-\udcff]*"')
-_BAD_UTF8_RE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(slots=True)
@@ -171,20 +169,22 @@ class _Parser:
             self.i += 1
         return t
 
-    def parse_value(self, diags: Diagnostics) -> JSONNode | None:
+    def parse_value(self, diags: Diagnostics) -> JSONNode:
+        """Parse one value; a value that cannot be parsed becomes a JSONInvalid placeholder."""
         tok = self.peek()
         ty = tok.type
+        node: JSONNode | None = None
         if ty == _OBRACE:
-            return self.parse_object(diags)
-        if ty == _OBRACK:
-            return self.parse_array(diags)
-        if ty == _STRING:
-            return self.parse_string(diags)
-        if ty == _NUMBER:
-            return self.parse_number(diags)
-        if ty == _KEYWORD:
-            return self.parse_keyword(diags)
-        if ty == _CBRACE:
+            node = self.parse_object(diags)
+        elif ty == _OBRACK:
+            node = self.parse_array(diags)
+        elif ty == _STRING:
+            node = self.parse_string(diags)
+        elif ty == _NUMBER:
+            node = self.parse_number(diags)
+        elif ty == _KEYWORD:
+            node = self.parse_keyword(diags)
+        elif ty == _CBRACE:
             diags.append(
                 _err(
                     "Missing JSON value",
@@ -210,7 +210,9 @@ class _Parser:
                     tok.range,
                 )
             )
-        return None
+        if node is None:
+            return JSONInvalid(tok.range)
+        return node
 
     def _recover(self, tok: _Tok, open_t: int, close_t: int) -> None:
         depth = 1
@@ -232,8 +234,6 @@ class _Parser:
             if self.peek().type == _CBRACE:
                 break
             key = self.parse_value(diags)
-            if key is None:
-                return None
             if not isinstance(key, JSONString):
                 diags.append(
                     _err("Invalid object property name", "A JSON object property name must be a string", key.start_range)
@@ -264,8 +264,6 @@ class _Parser:
                     )
                 return None
             val = self.parse_value(diags)
-            if val is None:
-                return None
             attrs.append(JSONObjectAttr(key.value, val, key.range))
             nt = self.peek().type
             if nt == _COMMA:
@@ -284,8 +282,10 @@ class _Parser:
                 diags.append(_err("Unclosed object", "No closing brace was found for this JSON object.", open_.range))
                 return None
             if nt == _CBRACK:
-                tok = self.read()
-                diags.append(_err("Mismatched braces", "A JSON object must be closed with a brace, not a bracket.", tok.range))
+                self.read()
+                diags.append(
+                    _err("Mismatched braces", "A JSON object must be closed with a brace, not a bracket.", self.peek().range)
+                )
                 return None
             if nt == _CBRACE:
                 break
@@ -308,8 +308,6 @@ class _Parser:
             if self.peek().type == _CBRACK:
                 break
             val = self.parse_value(diags)
-            if val is None:
-                return None
             vals.append(val)
             nt = self.peek().type
             if nt == _COMMA:
@@ -364,19 +362,15 @@ class _Parser:
         text = tok.text
         if _SIMPLE_STRING_RE.fullmatch(text) is not None:
             return JSONString(text[1:-1], tok.range)
-        try:
-            if len(text) < 2 or not text.endswith('"'):
-                raise json.JSONDecodeError("unterminated", text, len(text))
-            val = json.loads(text)
-            if not isinstance(val, str):
-                raise json.JSONDecodeError("not a string", text, 0)
-            if _BAD_UTF8_RE.search(val) is not None:
-                raise json.JSONDecodeError("invalid UTF-8", text, 0)
-        except json.JSONDecodeError as e:
-            off = min(e.pos, max(len(text) - 1, 0))
+        val, err_at = _decode_string(text)
+        if err_at is not None:
+            # like encoding/json's SyntaxError.Offset: bytes read up to and including the bad one
+            off = len(text[:err_at].encode("utf-8", "surrogateescape"))
             r = tok.range
             st = r.start
-            err_range = mk_range(r.filename, mk_pos(st.line, st.column + off, st.byte + off), mk_pos(st.line, st.column + off + 1, st.byte + off + 1))
+            err_range = mk_range(
+                r.filename, mk_pos(st.line, st.column + off, st.byte + off), mk_pos(st.line, st.column + off + 1, st.byte + off + 1)
+            )
             ctx = r if err_range != r else None
             diags.append(_err("Invalid JSON string", "There is a syntax error in the given JSON string.", err_range, ctx))
             return None
@@ -402,6 +396,62 @@ class _Parser:
         return None
 
 
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _decode_string(text: str) -> tuple[str, int | None]:
+    """Decode a JSON string token as Go's encoding/json does.
+
+    Returns (value, None), or ("", i) where i is the index just past the
+    offending character (invalid escape, control character, or end of input).
+    Invalid UTF-8 becomes U+FFFD; unpaired surrogate escapes too.
+    """
+    out: list[str] = []
+    i = 1
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            if i != n - 1:
+                return "", i + 1
+            return "".join(out), None
+        if c == "\\":
+            if i + 1 >= n:
+                return "", n
+            sel = text[i + 1]
+            simple = _ESCAPES.get(sel)
+            if simple is not None:
+                out.append(simple)
+                i += 2
+                continue
+            if sel != "u":
+                return "", i + 2
+            for j in range(i + 2, i + 6):
+                if j >= n:
+                    return "", n
+                if text[j] not in _HEX:
+                    return "", j + 1
+            cp = int(text[i + 2 : i + 6], 16)
+            i += 6
+            if 0xD800 <= cp < 0xDC00 and text[i : i + 2] == "\\u" and all(ch in _HEX for ch in text[i + 2 : i + 6]) and len(text) >= i + 6:
+                lo = int(text[i + 2 : i + 6], 16)
+                if 0xDC00 <= lo < 0xE000:
+                    out.append(chr(0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)))
+                    i += 6
+                    continue
+            out.append("\ufffd" if 0xD800 <= cp < 0xE000 else chr(cp))
+            continue
+        if c < " ":
+            return "", i + 1
+        if "\udc80" <= c <= "\udcff":
+            out.append("\ufffd")
+        else:
+            out.append(c)
+        i += 1
+    return "", n
+
+
 def parse_value(src: bytes, filename: str, start: Pos = Pos()) -> tuple[JSONNode, Diagnostics]:
     """Parse one JSON value (the whole input); problems are diagnostics, never exceptions."""
     byte0 = start.byte
@@ -412,10 +462,7 @@ def parse_value(src: bytes, filename: str, start: Pos = Pos()) -> tuple[JSONNode
     ix = SourceIndex(filename, text, start, byte0, len(text) == len(src))
     p = _Parser(_scan(text, ix))
     diags = Diagnostics()
-    first = p.peek()
     node = p.parse_value(diags)
-    if node is None:
-        node = JSONInvalid(first.range)
     if not diags and p.peek().type != _EOF:
         diags.append(_err("Extraneous data after value", "Extra characters appear after the JSON value.", p.peek().range))
     return node, diags
