@@ -12,14 +12,23 @@ Modules:
 from __future__ import annotations
 
 import bisect
+import gc
 
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostics, Range
+from sheath.lang.hclsyntax._pos import SrcRange
 from sheath.lang.hcl import TraverseIndex
 from sheath.lang.hclsyntax.body import Attribute, Block, Body
 from sheath.lang.hclsyntax.lexer import TokenType
 from sheath.lang.hclsyntax.parser import parse_config_tokens
 from sheath.lang.hclwrite.format import WToken, format_tokens, render
 from sheath.lang.hclwrite.rewrite import RewriteError, rewrite
+
+
+def _offset(r: Range, end: bool = False) -> int:
+    """A comparable offset of a range's start (or end) without computing line/column."""
+    if isinstance(r, SrcRange):
+        return r.e if end else r.s
+    return r.end.byte if end else r.start.byte
 
 
 def _keyword_index_ranges(body: Body, out: list[tuple[int, int]]) -> None:
@@ -36,7 +45,7 @@ def _keyword_index_ranges(body: Body, out: list[tuple[int, int]]) -> None:
                     if isinstance(step, TraverseIndex):
                         key = step.key
                         if getattr(key, "v", 0) is None or isinstance(getattr(key, "v", 0), bool):
-                            out.append((step.range.start.byte, step.range.end.byte))
+                            out.append((_offset(step.range), _offset(step.range, end=True)))
         elif isinstance(item, Block):
             _keyword_index_ranges(item.body, out)
 
@@ -56,22 +65,35 @@ def _drop_keyword_index_keys(tokens: list[WToken], starts: list[int], ranges: li
 
 def format_source(src: bytes, filename: str) -> tuple[bytes, Diagnostics]:
     """Format one file's source as terraform fmt does (without its stdout newline)."""
+    # Formatting allocates one small object per token and frees nothing until
+    # the end; the cyclic GC would rescan that growing heap over and over.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _format_source(src, filename)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _format_source(src: bytes, filename: str) -> tuple[bytes, Diagnostics]:
     file, tokens, diags = parse_config_tokens(src, filename)
     if diags.has_errors():
         return b"", diags
-    wtoks: list[WToken] = []
-    prev_end = 0
-    for tok in tokens:
-        start = tok.range.start.byte
-        wtoks.append(WToken(tok.type, tok.text, start - prev_end))
-        prev_end = tok.range.end.byte
+    # Only the whitespace before EOF survives formatting (as that many spaces,
+    # one per byte); every other token's spacing is recomputed.
+    wtoks = [WToken(tok.type, tok.text) for tok in tokens]
+    if len(tokens) > 1:
+        wtoks[-1].spaces = tokens[-1].range.start.byte - tokens[-2].range.end.byte
+    elif tokens:
+        wtoks[-1].spaces = tokens[-1].range.start.byte
     if not wtoks or wtoks[-1].type is not TokenType.EOF:  # pragma: no cover - lexer always ends with EOF
         wtoks.append(WToken(TokenType.EOF, ""))
     ranges: list[tuple[int, int]] = []
     if isinstance(file.body, Body):
         _keyword_index_ranges(file.body, ranges)
     if ranges:
-        wtoks = _drop_keyword_index_keys(wtoks, [t.range.start.byte for t in tokens], ranges)
+        wtoks = _drop_keyword_index_keys(wtoks, [_offset(t.range) for t in tokens], ranges)
     try:
         wtoks = rewrite(wtoks)
     except RewriteError as exc:
