@@ -62,7 +62,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f'sheath has no command named "{name}".\n\nTo see all of sheath\'s top-level commands, run:\n  sheath -help\n\n')
         return 1
     mod = importlib.import_module(f"sheath.cli.commands.{modname}")
-    rc: int = mod.run(args)
+    try:
+        rc: int = mod.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug in sheath: say so, without a traceback
+        if os.environ.get("SHEATH_TRACEBACK") == "1":
+            raise
+        sys.stderr.write(
+            f"\nError: internal error in sheath {name}\n\n"
+            f"sheath hit an unexpected condition ({type(exc).__name__}: {exc}).\n"
+            "This is a bug in sheath, not in your configuration. Run again with\n"
+            "SHEATH_TRACEBACK=1 to see the details to report.\n"
+        )
+        return 1
     return rc
 
 

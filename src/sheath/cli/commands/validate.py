@@ -1,0 +1,120 @@
+"""sheath validate [-json] [-no-color]: check whether the configuration is valid."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from sheath.cli.flags import FlagError, FlagSpec, parse_flags
+from sheath.diag import Diagnostics, Severity
+from sheath.diag.jsonview import diagnostic_json, go_json
+from sheath.diag.render import render_diagnostic
+from sheath.diag.sort import sort_diagnostics
+from sheath.engine.validate import validate
+
+USAGE = """Usage: sheath [global options] validate [options]
+
+  Validate the configuration files in a directory, referring only to the
+  configuration and not accessing any remote services such as remote state,
+  provider APIs, etc.
+
+Options:
+
+  -json        Produce output in a machine-readable JSON format, suitable for
+               use in text editor integrations and other automated systems.
+               Always disables color.
+
+  -no-color    If specified, output won't contain any color.
+"""
+
+_FLAGS = [
+    FlagSpec("json"),
+    FlagSpec("no-color"),
+    FlagSpec("no-tests"),
+    FlagSpec("test-directory", "string"),
+    FlagSpec("help"),
+    FlagSpec("h"),
+]
+
+_GREEN_BOLD = "\x1b[32m\x1b[1m"
+_RESET = "\x1b[0m"
+
+
+def _flag_error(message: str, color: bool) -> int:
+    from sheath.diag import error
+
+    d = error("Failed to parse command-line flags", message)
+    sys.stderr.write(render_diagnostic(d, {}, color))
+    sys.stderr.write("\nFor more help on using this command, run:\n  sheath validate -help\n")
+    return 1
+
+
+def run(args: list[str]) -> int:
+    color = "-no-color" not in args
+    try:
+        fl = parse_flags(args, _FLAGS)
+    except FlagError as exc:
+        return _flag_error(str(exc), color)
+    if fl.get_bool("help") or fl.get_bool("h"):
+        sys.stdout.write(USAGE)
+        return 0
+    as_json = fl.get_bool("json")
+    color = color and not as_json
+    root = "."
+    if fl.args:
+        if len(fl.args) > 1:
+            return _flag_error("Too many command line arguments. Expected at most one positional argument.", color)
+        root = fl.args[0]
+        if not os.path.isdir(root):
+            from sheath.diag import error
+
+            d = error(
+                "Failed to read module directory",
+                f"Module directory {root} does not exist or cannot be read.",
+            )
+            diags = Diagnostics([d])
+            return _report(diags, {}, as_json, color)
+    result = validate(root)
+    return _report(result.diagnostics, result.sources, as_json, color)
+
+
+def _strip_ui_newline(text: str, color: bool) -> str:
+    """render_diagnostic includes the newline terraform's UI adds; validate's view writes without it."""
+    if not color:
+        return text[:-1] if text.endswith("\n") else text
+    tail = "\x1b[0m\x1b[0m\n"
+    if text.endswith(tail):
+        text = text[: -len(tail)]
+    for c in ("\x1b[31m", "\x1b[33m"):
+        if text.startswith(c + c):
+            text = text[len(c) :]
+    return text
+
+
+def _report(diags: Diagnostics, sources: dict[str, bytes], as_json: bool, color: bool) -> int:
+    errors = sum(1 for d in diags if d.severity is Severity.ERROR)
+    warnings = len(diags) - errors
+    if as_json:
+        doc = {
+            "format_version": "1.0",
+            "valid": errors == 0,
+            "error_count": errors,
+            "warning_count": warnings,
+            "diagnostics": [diagnostic_json(d, sources) for d in diags],
+        }
+        sys.stdout.write(go_json(doc) + "\n")
+        return 1 if errors else 0
+    for d in sort_diagnostics(diags):
+        stream = sys.stderr if d.severity is Severity.ERROR else sys.stdout
+        stream.write(_strip_ui_newline(render_diagnostic(d, sources, color), color))
+    if errors:
+        return 1
+    if warnings:
+        msg = "The configuration is valid, but there were some validation warnings as shown above."
+    else:
+        msg = "The configuration is valid."
+    if color:
+        sys.stdout.write(f"{_GREEN_BOLD}Success!{_RESET} {msg}\n{_RESET}\n")
+    else:
+        sys.stdout.write(f"Success! {msg}\n\n")
+    return 0

@@ -1,0 +1,20 @@
+"""The order terraform prints diagnostics in (tfdiags' sort)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sheath.diag import Diagnostic, Severity
+
+
+def _key(d: Diagnostic) -> tuple[int, int, str, int, int, str]:
+    sev = 0 if d.severity is Severity.ERROR else 1
+    s = d.subject
+    if s is None:
+        return (sev, 0, "", 0, 0, d.summary)
+    return (sev, 1, s.filename, s.start.line, s.start.column, d.summary)
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Errors before warnings; unpositioned first; then by file, line, column; stable otherwise."""
+    return sorted(diags, key=_key)
