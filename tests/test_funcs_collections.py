@@ -274,6 +274,8 @@ CASES: list[tuple[str, str | Err]] = [
     ('lookup(tomap({a="x"}), "b", null)', 'tostring(null)'),
     ('lookup({}, "a")', Err('Invalid function argument', 'Invalid value for "inputMap" parameter: the given object has no attribute "a".')),
     ('lookup({a=1}, "A")', Err('Invalid function argument', 'Invalid value for "inputMap" parameter: the given object has no attribute "A".')),
+    ('lookup(tomap({a="x"}), sensitive("b"))', Err('Error in function call', 'Call to function "lookup" failed: lookup failed to find key (sensitive value).')),
+    ('lookup({a=1}, sensitive("b"))', Err('Invalid function argument', 'Invalid value for "inputMap" parameter: the given object has no attribute "b".')),
     ('map("a", 1)', Err('Error in function call', 'Call to function "map" failed: the "map" function was deprecated in Terraform v0.12 and is no longer available; use tomap({ ... }) syntax to write a literal map.')),
     ('matchkeys(["a","b","c"], [1,2,3], [1,3])', 'tolist([\n  "a",\n  "c",\n])'),
     ('matchkeys(["a","b"], [1], [1])', Err('Error in function call', 'Call to function "matchkeys" failed: length of keys and values should be equal.')),

@@ -547,7 +547,7 @@ class _Translator:
             start = self.i
             return self._char_escape(start)
         self.i += 1
-        if c in "\\]-[^":
+        if c in "\\]-[^&~|":
             return "\\" + c
         return c
 
@@ -665,7 +665,7 @@ def expand_template(template: str, m: re.Match[str], names: list[str | None]) ->
 
 
 def _group_text(m: re.Match[str], names: list[str | None], name: str) -> str:
-    if name.isdigit():
+    if name.isdigit() and (name == "0" or name[0] != "0") and len(name) <= 8:
         idx = int(name)
         if idx > len(names):
             return ""
