@@ -107,7 +107,15 @@ def decode_terraform_block(block: hcl.Block) -> tuple[TerraformBlock, Diagnostic
     if "required_version" in a:
         c, src, d = decode_version_constraint(a["required_version"])
         diags.extend(d)
-        if c is not None:
+        if c is not None and c.has_prerelease():
+            diags.add_error(
+                "Invalid required_version constraint",
+                f"Prerelease version constraints are not supported: {src}. Remove the prerelease information from "
+                "the constraint. Prerelease versions of terraform will match constraints using their version core "
+                "only.",
+                a["required_version"].range,
+            )
+        elif c is not None:
             tb.core_version_constraints.append(VersionConstraint(c, a["required_version"].range, src))
     if "experiments" in a:
         exprs, d = expr_list(a["experiments"].expr)

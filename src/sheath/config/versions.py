@@ -23,7 +23,8 @@ _CONSTRAINT_RE = re.compile(r"^\s*(=|!=|>=|<=|>|<|~>)?\s*(\S+)\s*$")
 
 @dataclass(frozen=True, slots=True)
 class Version:
-    segments: tuple[int, int, int]
+    segments: tuple[int, ...]
+    """At least three segments (missing ones are zero); go-version allows more."""
     prerelease: str = ""
     metadata: str = ""
     given_segments: int = 3
@@ -38,8 +39,12 @@ class Version:
         return s
 
     def compare(self, other: "Version") -> int:
-        if self.segments != other.segments:
-            return -1 if self.segments < other.segments else 1
+        a, b = self.segments, other.segments
+        n = max(len(a), len(b))
+        a = a + (0,) * (n - len(a))
+        b = b + (0,) * (n - len(b))
+        if a != b:
+            return -1 if a < b else 1
         return _compare_prerelease(self.prerelease, other.prerelease)
 
 
@@ -73,11 +78,9 @@ def parse_version(s: str) -> Version | None:
         return None
     segs = [int(x) for x in m.group(1).split(".")]
     given = len(segs)
-    if given > 3:
-        return None
     while len(segs) < 3:
         segs.append(0)
-    return Version((segs[0], segs[1], segs[2]), m.group(2) or "", m.group(3) or "", given, s)
+    return Version(tuple(segs), m.group(2) or "", m.group(3) or "", given, s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,7 @@ class Constraint:
             # and a pre-release version only matches pre-release constraints
             if v.prerelease and not c.prerelease:
                 return False
-            if v.prerelease and c.prerelease and v.segments != c.segments:
+            if v.prerelease and c.prerelease and Version(v.segments).compare(Version(c.segments)) != 0:
                 return False
             if c.prerelease and not v.prerelease and self.op == "~>":
                 return False
@@ -137,6 +140,9 @@ class Constraints:
 
     def __str__(self) -> str:
         return ", ".join(str(c) for c in self.items)
+
+    def has_prerelease(self) -> bool:
+        return any(c.version.prerelease for c in self.items)
 
 
 def parse_constraints(s: str) -> Constraints | None:
