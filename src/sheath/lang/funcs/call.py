@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from sheath.lang.funcs.function import Function, FunctionError, Parameter
-from sheath.types.cty import DYNAMIC, UNKNOWN as _UNKNOWN, Type, Value, unknown
+from sheath.types.cty import DYNAMIC, DynamicPseudoType, UNKNOWN as _UNKNOWN, Type, Value, unknown
 
 
 class FunctionArityError(FunctionError):
@@ -70,12 +70,18 @@ def _convert(val: Value, ty: Type) -> Value:
 
 def convert_args(fn: Function, args: Sequence[Value]) -> list[Value]:
     """Convert each argument to its parameter's type (hcl does this before Call)."""
-    out: list[Value] = []
+    out = list(args)
+    params = fn.params
+    nparams = len(params)
     for i, a in enumerate(args):
-        p = fn.param_for(i)
+        p = params[i] if i < nparams else fn.var_param
         assert p is not None
+        pt = p.type
+        at = a.type
+        if pt is at or pt is DYNAMIC or at == pt or pt.is_dynamic():
+            continue
         try:
-            out.append(_convert(a, p.type))
+            out[i] = _convert(a, pt)
         except FunctionError:
             raise
         except Exception as e:  # the conversion module's error type
@@ -108,32 +114,52 @@ def return_type_for_values(fn: Function, args: Sequence[Value]) -> tuple[Type, b
 
 def call_function(fn: Function, args: Sequence[Value], convert: bool = True) -> Value:
     """Call fn with args as terraform does; raises FunctionError / FunctionArityError."""
-    check_arity(fn, len(args))
+    nargs = len(args)
+    params = fn.params
+    nparams = len(params)
+    var_param = fn.var_param
+    if nargs < nparams or (var_param is None and nargs > nparams):
+        check_arity(fn, nargs)
     conv = convert_args(fn, args) if convert else list(args)
-    ret_type, dyn_args = return_type_for_values(fn, conv)
-    if dyn_args:
-        return unknown(ret_type)
 
-    nparams = len(fn.params)
+    # type checking (cty's returnTypeForValues); one pass that also notes
+    # unsupported unknowns and which arguments carry marks.
+    checked = conv
+    marked: list[int] | None = None
     unsupported_unknown = False
-    for i, val in enumerate(conv):
-        p = fn.params[i] if i < nparams else fn.var_param
+    for i in range(nargs):
+        val = conv[i]
+        p = params[i] if i < nparams else var_param
         assert p is not None
-        if val.v is _UNKNOWN and not p.allow_unknown:
+        v = val.v
+        if not p.allow_marked and (val.marks or (v.__class__ in _CONTAINERS and val.contains_marked())):
+            if marked is None:
+                marked = []
+                checked = list(conv)
+            marked.append(i)
+            checked[i] = val.unmark_deep()[0]
+        if v is None and not p.allow_null:
+            raise FunctionError("argument must not be null", arg_index=i)
+        vt = val.type
+        if vt is DYNAMIC or (vt.__class__ is DynamicPseudoType):
+            if not p.allow_dynamic_type:
+                return unknown(_return_type(fn, checked[: i + 1] + conv[i + 1 :], dyn=True))
+        if v is _UNKNOWN and not p.allow_unknown:
             unsupported_unknown = True
-            break
+    ret_type = _return_type(fn, checked, dyn=False)
 
-    marks: set[Any] = set()
-    for i, val in enumerate(conv):
-        p = fn.params[i] if i < nparams else fn.var_param
-        assert p is not None
-        if unsupported_unknown or not p.allow_marked:
-            if val.contains_marked():
-                uv, m = val.unmark_deep()
-                conv[i] = uv
-                marks |= m
+    marks: frozenset[Any] = _NO_MARKS
     if unsupported_unknown:
-        return unknown(ret_type).with_marks(frozenset(marks))
+        # every argument's marks go on the unknown result
+        for val in conv:
+            if val.marks or val.contains_marked():
+                marks = marks | val.unmark_deep()[1]
+        return unknown(ret_type).with_marks(marks)
+    if marked is not None:
+        for i in marked:
+            uv, m = conv[i].unmark_deep()
+            conv[i] = uv
+            marks = marks | m
 
     try:
         result = fn.impl(conv, ret_type)
@@ -142,8 +168,25 @@ def call_function(fn: Function, args: Sequence[Value], convert: bool = True) -> 
     except RecursionError:
         raise FunctionError("value is too deeply nested") from None
     if marks:
-        result = result.with_marks(frozenset(marks))
+        result = result.with_marks(marks)
     return result
+
+
+_CONTAINERS = (tuple, dict)
+_NO_MARKS: frozenset[Any] = frozenset()
+
+
+def _return_type(fn: Function, args: Sequence[Value], dyn: bool) -> Type:
+    if dyn:
+        # cty stops type checking at the first unhandled dynamic argument and
+        # returns an unknown of dynamic type
+        return DYNAMIC
+    try:
+        return fn.return_type(args)
+    except FunctionError:
+        raise
+    except RecursionError:
+        raise FunctionError("value is too deeply nested") from None
 
 
 def param_name(fn: Function, index: int) -> str:

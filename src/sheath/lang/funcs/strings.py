@@ -21,6 +21,7 @@ from sheath.lang.funcs.support import (
 )
 from sheath.lang.funcs.values import (
     conv,
+    str_val,
     marshal_json,
     to_go_int,
 )
@@ -36,7 +37,6 @@ from sheath.types.cty import (
     Type,
     Value,
     bool_val,
-    string_val,
     unknown,
 )
 
@@ -47,7 +47,7 @@ def _s(v: Value) -> str:
 
 def _str_fn(name: str, op: Callable[[str], str]) -> Function:
     def impl(args: Sequence[Value], _rt: Type) -> Value:
-        return string_val(op(_s(args[0])))
+        return str_val(op(_s(args[0])))
 
     return func(name, [param("str", STRING)], STRING, impl)
 
@@ -93,7 +93,7 @@ def _indent(args: Sequence[Value], _rt: Type) -> Value:
     spaces = to_go_int(args[0])
     if spaces < 0:
         raise FunctionError("panic in function implementation: strings: negative Repeat count")
-    return string_val(_s(args[1]).replace("\n", "\n" + " " * spaces))
+    return str_val(_s(args[1]).replace("\n", "\n" + " " * spaces))
 
 
 def _substr(args: Sequence[Value], _rt: Type) -> Value:
@@ -107,10 +107,10 @@ def _substr(args: Sequence[Value], _rt: Type) -> Value:
         if offset < 0:
             offset = 0
     if offset > n:
-        return string_val("")
+        return str_val("")
     if length < 0:
-        return string_val("".join(g[offset:]))
-    return string_val("".join(g[offset : offset + length]))
+        return str_val("".join(g[offset:]))
+    return str_val("".join(g[offset : offset + length]))
 
 
 def _join(args: Sequence[Value], _rt: Type) -> Value:
@@ -128,7 +128,7 @@ def _join(args: Sequence[Value], _rt: Type) -> Value:
             if e.v is UNKNOWN:
                 return unknown(STRING)
             parts.append(e.v)
-    return string_val(sep.join(parts))
+    return str_val(sep.join(parts))
 
 
 def _split(args: Sequence[Value], _rt: Type) -> Value:
@@ -138,7 +138,7 @@ def _split(args: Sequence[Value], _rt: Type) -> Value:
         elems = list(s)
     else:
         elems = s.split(sep)
-    return Value(ListType(STRING), tuple(string_val(e) for e in elems))
+    return Value(ListType(STRING), tuple(str_val(e) for e in elems))
 
 
 # --- regular expressions -----------------------------------------------------
@@ -172,11 +172,11 @@ def _regex_pattern_type(args: Sequence[Value]) -> Type:
 
 def _match_value(m: "re.Match[str]", names: list[str | None], rt: Type) -> Value:
     if not names:
-        return string_val(m.group(0))
+        return str_val(m.group(0))
 
     def grp(i: int) -> Value:
         g = m.group(i)
-        return Value(STRING, None) if g is None else string_val(g)
+        return Value(STRING, None) if g is None else str_val(g)
 
     if isinstance(rt, ObjectType):
         attrs: dict[str, Value] = {}
@@ -268,8 +268,8 @@ def _replace(args: Sequence[Value], _rt: Type) -> Value:
         except RE2Error as e:
             raise FunctionError(f"error parsing regexp: {e.code}: `{e.expr}`") from None
         names = c.group_names
-        return string_val(go_replace_all(c.regex, s, lambda m: expand_template(rep, m, names)))
-    return string_val(s.replace(sub, rep))
+        return str_val(go_replace_all(c.regex, s, lambda m: expand_template(rep, m, names)))
+    return str_val(s.replace(sub, rep))
 
 
 # --- format ----------------------------------------------------------------------
@@ -292,14 +292,14 @@ def _format(args: Sequence[Value], _rt: Type) -> Value:
     for a in args[1:]:
         if not a.is_wholly_known():
             return unknown(STRING)
-    return string_val(format_impl(_s(args[0]), args[1:]))
+    return str_val(format_impl(_s(args[0]), args[1:]))
 
 
 def _formatlist(args: Sequence[Value], rt: Type) -> Value:
     fmt = _s(args[0])
     rest = args[1:]
     if not rest:
-        return Value(ListType(STRING), (string_val(format_impl(fmt, [])),))
+        return Value(ListType(STRING), (str_val(format_impl(fmt, [])),))
     iter_len = -1
     len_chooser = -1
     iters: list[tuple[Value, ...] | None] = []
@@ -349,7 +349,7 @@ def _formatlist(args: Sequence[Value], rt: Type) -> Value:
             out.append(unknown(STRING))
             continue
         try:
-            out.append(string_val(format_impl(fmt, fargs)))
+            out.append(str_val(format_impl(fmt, fargs)))
         except FunctionError as e:
             raise FunctionError(f"error on format iteration {k}: {e.message}") from None
     return Value(ListType(STRING), tuple(out))
@@ -369,10 +369,10 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
         _two_str("startswith", "prefix", BOOL, lambda s, p: bool_val(s.startswith(p))),
         _two_str("endswith", "suffix", BOOL, lambda s, p: bool_val(s.endswith(p))),
         _two_str("strcontains", "substr", BOOL, lambda s, p: bool_val(p in s)),
-        _two_str("trim", "cutset", STRING, lambda s, c: string_val(s.strip(c))),
-        _two_str("trimprefix", "prefix", STRING, lambda s, p: string_val(s[len(p) :] if s.startswith(p) else s)),
+        _two_str("trim", "cutset", STRING, lambda s, c: str_val(s.strip(c))),
+        _two_str("trimprefix", "prefix", STRING, lambda s, p: str_val(s[len(p) :] if s.startswith(p) else s)),
         _two_str(
-            "trimsuffix", "suffix", STRING, lambda s, p: string_val(s[: len(s) - len(p)] if p and s.endswith(p) else s)
+            "trimsuffix", "suffix", STRING, lambda s, p: str_val(s[: len(s) - len(p)] if p and s.endswith(p) else s)
         ),
         func("indent", [param("spaces", NUMBER), param("str", STRING)], STRING, _indent),
         func(

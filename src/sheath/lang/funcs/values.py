@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sheath.lang.funcs.function import FunctionError
-from sheath.types.cty import NUMBER, Type, Value
+from sheath.types.cty import NUMBER, STRING, Type, Value, string_val
 from sheath.types.number import Number
 
 INT64_MIN = -(2**63)
@@ -67,3 +67,10 @@ def to_go_int(v: Value) -> int:
 
 def int_val(i: int) -> Value:
     return Value(NUMBER, Number.from_int(i))
+
+
+def str_val(s: str) -> Value:
+    """A known string; skips NFC normalisation for ASCII (always normalised)."""
+    if s.isascii():
+        return Value(STRING, s)
+    return string_val(s)
