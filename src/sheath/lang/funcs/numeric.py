@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import struct
 from typing import Sequence
 
 from sheath.lang.funcs.fmtverbs import go_quote as _go_quote
@@ -68,14 +69,18 @@ _SQRT2_2 = math.sqrt(2) / 2
 
 
 def go_log(x: float) -> float:
-    """Go's math.Log: the FreeBSD e_log.c algorithm, so results match to the ulp."""
+    """Go's math.Log (FreeBSD e_log.c algorithm, as Go runs it on amd64), to the ulp."""
     if math.isnan(x) or x < 0:
         return math.nan
     if x == 0:
         return -math.inf
     if math.isinf(x):
         return math.inf
-    f1, ki = math.frexp(x)
+    # the exponent and mantissa are taken from the bits, as Go's amd64 assembly
+    # does (so subnormal inputs give the same, slightly odd, results)
+    bits = struct.unpack("<Q", struct.pack("<d", x))[0]
+    f1 = struct.unpack("<d", struct.pack("<Q", (bits & 0x000FFFFFFFFFFFFF) | 0x3FE0000000000000))[0]
+    ki = ((bits >> 52) & 0x7FF) - 0x3FE
     if f1 < _SQRT2_2:
         f1 *= 2
         ki -= 1
