@@ -366,7 +366,14 @@ class _Decoder:
                 key = _to_string(resolve_scalar(ktag, kev.value))
             if key.v is None:
                 raise _pos_error(kev.start_mark, "mapping key cannot be null")
-            vals[key.as_str()] = self.node(self.next())
+            val = self.node(self.next())
+            if key.as_str() == "<<":
+                # merge key: the mapping's attributes are merged in, in order
+                if not val.type.is_object():
+                    raise _pos_error(kev.start_mark, f"cannot merge {val.type.friendly_name()} into mapping")
+                vals.update(val.attrs())
+                continue
+            vals[key.as_str()] = val
 
     def sequence(self, ev: Any) -> Value:
         tag = ev.tag or ""
