@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
 from sheath.lang.funcs.support import func, grapheme_count, param
-from sheath.lang.funcs.values import WHOLE_NUMBER_MSG, conv, int_val, unify
+from sheath.lang.funcs.values import WHOLE_NUMBER_MSG, conv, friendly_name, int_val, unify
 from sheath.types import ops
 from sheath.types.cty import (
     BOOL,
@@ -181,7 +181,7 @@ def _concat_type(args: Sequence[Value]) -> Type:
                 return DYNAMIC
             etys.extend([t.element] * len(a.v))
         else:
-            raise FunctionError(f"all arguments must be lists or tuples; got {t.friendly_name()}", arg_index=i)
+            raise FunctionError(f"all arguments must be lists or tuples; got {friendly_name(t)}", arg_index=i)
     return TupleType(etys)
 
 
@@ -253,7 +253,7 @@ def _element_type(args: Sequence[Value]) -> Type:
         if r < 0:
             raise FunctionError(f"panic in function implementation: runtime error: index out of range [{r}]")
         return etys[r]
-    raise FunctionError(f"cannot read elements from {lt.friendly_name()}")
+    raise FunctionError(f"cannot read elements from {friendly_name(lt)}")
 
 
 def _go_rem(a: int, b: int) -> int:
@@ -507,7 +507,7 @@ def _merge_type(args: Sequence[Value]) -> Type:
         if t.is_dynamic():
             return DYNAMIC
         if not (t.is_map() or t.is_object()):
-            raise FunctionError(f'arguments must be maps or objects, got "{t.friendly_name()}"')
+            raise FunctionError(f'arguments must be maps or objects, got "{friendly_name(t)}"')
         ua = a.unmark()[0]
         if isinstance(t, ObjectType) and ua.v is not None:
             attrs.update(t.attrs)
@@ -622,7 +622,7 @@ def _reverse_type(args: Sequence[Value]) -> Type:
         return TupleType(list(reversed(t.elements)))
     if isinstance(t, (ListType, SetType)):
         return ListType(t.element)
-    raise FunctionError(f"can only reverse list or tuple values, not {t.friendly_name()}", arg_index=0)
+    raise FunctionError(f"can only reverse list or tuple values, not {friendly_name(t)}", arg_index=0)
 
 
 def _reverse(args: Sequence[Value], rt: Type) -> Value:
@@ -842,7 +842,7 @@ def _sum(args: Sequence[Value], _rt: Type) -> Value:
         raise FunctionError("cannot sum an empty list", arg_index=0)
     if not _is_seq(t):
         raise FunctionError(
-            f"argument must be list, set, or tuple. Received {t.friendly_name()}", arg_index=0
+            f"argument must be list, set, or tuple. Received {friendly_name(t)}", arg_index=0
         )
     if not a.is_wholly_known():
         return unknown(NUMBER)

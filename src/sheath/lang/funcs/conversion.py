@@ -9,6 +9,7 @@ from typing import Sequence
 
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
 from sheath.lang.funcs.support import func, param
+from sheath.lang.funcs.values import friendly_name
 from sheath.types.convert import ConversionError, can_convert, convert, friendly_constraint, mismatch_message
 from sheath.types.cty import (
     BOOL,
@@ -39,7 +40,7 @@ def make_to_func(name: str, want: Type) -> Function:
                 f"incompatible object type for conversion: {mismatch_message(got, want)}", arg_index=0
             )
         raise FunctionError(
-            f"cannot convert {got.friendly_name()} to {friendly_constraint(want)}", arg_index=0
+            f"cannot convert {friendly_name(got)} to {friendly_constraint(want)}", arg_index=0
         )
 
     def impl(args: Sequence[Value], ret: Type) -> Value:
@@ -50,7 +51,7 @@ def make_to_func(name: str, want: Type) -> Function:
             got = val.type
             if SENSITIVE in marks:
                 raise FunctionError(
-                    f"cannot convert this sensitive {got.friendly_name()} to {friendly_constraint(want)}",
+                    f"cannot convert this sensitive {friendly_name(got)} to {friendly_constraint(want)}",
                     arg_index=0,
                 ) from None
             if got == STRING and want == BOOL:
@@ -65,7 +66,7 @@ def make_to_func(name: str, want: Type) -> Function:
                     arg_index=0,
                 ) from None
             raise FunctionError(
-                f"cannot convert {got.friendly_name()} to {friendly_constraint(want)}", arg_index=0
+                f"cannot convert {friendly_name(got)} to {friendly_constraint(want)}", arg_index=0
             ) from None
 
     return func(

@@ -9,7 +9,7 @@ from typing import Sequence
 from sheath.lang.funcs.fmtverbs import go_quote as _go_quote
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
 from sheath.lang.funcs.support import func, param
-from sheath.lang.funcs.values import int_val, num, to_go_int
+from sheath.lang.funcs.values import friendly_name, int_val, num, to_go_int
 from sheath.types.cty import DYNAMIC, NUMBER, STRING, Type, Value
 from sheath.types.number import Number
 
@@ -251,7 +251,7 @@ def go_parse_big_int(s: str, base: int) -> int | None:
 def _parseint_type(args: Sequence[Value]) -> Type:
     t = args[0].type
     if t != STRING:
-        raise FunctionError(f"first argument must be a string, not {t.friendly_name()}", arg_index=0)
+        raise FunctionError(f"first argument must be a string, not {friendly_name(t)}", arg_index=0)
     return NUMBER
 
 

@@ -74,3 +74,12 @@ def str_val(s: str) -> Value:
     if s.isascii():
         return Value(STRING, s)
     return string_val(s)
+
+
+def friendly_name(t: Type) -> str:
+    """cty's Type.FriendlyName ("list of dynamic" for a list of DynamicPseudoType)."""
+    from sheath.types.cty import CollectionType
+
+    if isinstance(t, CollectionType):
+        return f"{t.kind} of {friendly_name(t.element)}"
+    return t.friendly_name()
