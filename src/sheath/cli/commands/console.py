@@ -137,7 +137,10 @@ def type_string(t: Type, indent: int = 0) -> str:
         return "".join(out)
     if t.is_collection():
         kind = "list" if t.is_list() else "map" if t.is_map() else "set"
-        return f"{kind}({type_string(t.element, indent)})"  # type: ignore[attr-defined]
+        et: Type = t.element  # type: ignore[attr-defined]
+        if et.is_object() or et.is_tuple():
+            return f"{kind}(\n{pad * (indent + 1)}{type_string(et, indent + 1)},\n{pad * indent})"
+        return f"{kind}({type_string(et, indent)})"
     return t.friendly_name()
 
 

@@ -923,6 +923,9 @@ class Evaluator:
             )
             return DYNAMIC_VAL, diags
         if auto_upgrade:
+            if src.v is UNKNOWN:
+                # An unknown value might turn out null (an empty tuple) or not.
+                return Value(DYNAMIC, UNKNOWN, src.marks), diags
             src = Value(TupleType([src.type]), (src,))
             st = src.type
 

@@ -104,24 +104,30 @@ class SrcRange(Range):
     ix: SourceIndex
     s: int
     e: int
-    _sp: Pos | None
-    _ep: Pos | None
+    _sp: Pos
+    _ep: Pos
+
+    @property  # type: ignore[override]
+    def filename(self) -> str:
+        return self.ix.filename
 
     @property  # type: ignore[override]
     def start(self) -> Pos:
-        p: Pos | None = self._sp
-        if p is None:
+        try:
+            return self._sp
+        except AttributeError:
             p = self.ix.pos(self.s)
             object.__setattr__(self, "_sp", p)
-        return p
+            return p
 
     @property  # type: ignore[override]
     def end(self) -> Pos:
-        p: Pos | None = self._ep
-        if p is None:
+        try:
+            return self._ep
+        except AttributeError:
             p = self.ix.pos(self.e)
             object.__setattr__(self, "_ep", p)
-        return p
+            return p
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SrcRange) and other.ix is self.ix:
@@ -143,18 +149,13 @@ class SrcRange(Range):
 _set_ix = getattr(SrcRange, "ix").__set__
 _set_s = getattr(SrcRange, "s").__set__
 _set_e = getattr(SrcRange, "e").__set__
-_set_sp = getattr(SrcRange, "_sp").__set__
-_set_ep = getattr(SrcRange, "_ep").__set__
 
 
 def src_range(ix: SourceIndex, s: int, e: int) -> SrcRange:
     r: SrcRange = _new(SrcRange)
-    _set_fn(r, ix.filename)
     _set_ix(r, ix)
     _set_s(r, s)
     _set_e(r, e)
-    _set_sp(r, None)
-    _set_ep(r, None)
     return r
 
 

@@ -238,17 +238,18 @@ class _Heredoc:
 
 def lex(src: bytes, filename: str, start: Pos = Pos()) -> tuple[list[Token], Diagnostics]:
     """Scan a whole configuration file (or expression) in normal mode."""
-    toks = _lex(src, filename, start, _MODE_MAIN)
-    return toks, check_invalid_tokens(toks)
+    toks, _, suspicious = _lex(src, filename, start, _MODE_MAIN)
+    return toks, check_invalid_tokens(toks) if suspicious else Diagnostics()
 
 
 def lex_template(src: bytes, filename: str, start: Pos = Pos()) -> tuple[list[Token], Diagnostics]:
     """Scan a bare template (the contents of a templatefile, no quotes)."""
-    toks = _lex(src, filename, start, _MODE_BARE)
-    return toks, check_invalid_tokens(toks)
+    toks, _, suspicious = _lex(src, filename, start, _MODE_BARE)
+    return toks, check_invalid_tokens(toks) if suspicious else Diagnostics()
 
 
-def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
+def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> tuple[list[Token], bool, bool]:
+    """The tokens, whether there are comments, and whether there may be invalid tokens."""
     byte0 = start.byte
     if src.startswith(b"\xef\xbb\xbf"):
         src = src[3:]
@@ -273,6 +274,9 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
     ops = _OPS
     sr = src_range
     Tok = Token
+    has_comments = False
+    suspicious = False
+    invalidish = _INVALIDISH
 
     while pos < n:
         mode = mode_stack[-1]
@@ -288,7 +292,10 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
             elif g == 2:
                 append(Tok(T.Newline, text[pos:e], sr(ix, pos, e)))
             elif g == 14:
-                append(Tok(self_tokens.get(text[pos], T.Invalid), text[pos], sr(ix, pos, e)))
+                tt = self_tokens.get(text[pos], T.Invalid)
+                append(Tok(tt, text[pos], sr(ix, pos, e)))
+                if tt in invalidish:
+                    suspicious = True
             elif g == 11:
                 append(Tok(T.OQuote, '"', sr(ix, pos, pos + 1)))
                 if e - pos > 2:
@@ -301,6 +308,7 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
                 append(Tok(ops[t], t, sr(ix, pos, e)))
             elif g == 5:
                 append(Tok(T.Comment, text[pos:e], sr(ix, pos, e)))
+                has_comments = True
             elif g == 8:
                 append(Tok(T.OBrace, "{", sr(ix, pos, e)))
                 braces += 1
@@ -330,6 +338,7 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
                 mode_stack.append(_MODE_HEREDOC)
             else:  # 13
                 append(Tok(T.BadUTF8, text[pos:e], sr(ix, pos, e)))
+                suspicious = True
             pos = e
         elif mode == _MODE_STRING:
             m = string_match(text, pos)
@@ -348,10 +357,13 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
                 mode_stack.append(_MODE_MAIN)
             elif g == 5:
                 append(Tok(T.QuotedNewline, text[pos:e], sr(ix, pos, e)))
+                suspicious = True
             elif g == 6:
                 append(Tok(T.BadUTF8, text[pos:e], sr(ix, pos, e)))
+                suspicious = True
             else:
                 append(Tok(T.Invalid, text[pos:e], sr(ix, pos, e)))
+                suspicious = True
             pos = e
         else:  # heredoc or bare template
             hd = heredocs[-1] if mode == _MODE_HEREDOC else None
@@ -383,13 +395,37 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> list[Token]:
                 mode_stack.append(_MODE_MAIN)
             elif g == 4:
                 append(Tok(T.BadUTF8, text[pos:e], sr(ix, pos, e)))
+                suspicious = True
             else:
                 append(Tok(T.StringLit, text[pos:e], sr(ix, pos, e)))
                 if hd is not None:
                     hd.start_of_line = False
             pos = e
     append(Tok(T.EOF, "", sr(ix, n, n)))
-    return toks
+    return toks, has_comments, suspicious
+
+
+def lex_for_parser(src: bytes, filename: str, start: Pos, template: bool = False) -> tuple[list[Token], list[Token], Diagnostics]:
+    """(all tokens, tokens for the parser, diagnostics).
+
+    The parser's list has no comments; a line comment that ends with a newline
+    stands for that newline (hclsyntax's peeker does the same).
+    """
+    toks, has_comments, suspicious = _lex(src, filename, start, _MODE_BARE if template else _MODE_MAIN)
+    diags = check_invalid_tokens(toks) if suspicious else Diagnostics()
+    if not has_comments:
+        return toks, toks, diags
+    ptoks: list[Token] = []
+    append = ptoks.append
+    nl = T.Newline
+    comment = T.Comment
+    for t in toks:
+        if t.type is comment:
+            if t.text.endswith("\n"):
+                append(Token(nl, "\n", t.range))
+            continue
+        append(t)
+    return toks, ptoks, diags
 
 
 def check_invalid_tokens(tokens: list[Token]) -> Diagnostics:

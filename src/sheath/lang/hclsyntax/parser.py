@@ -47,7 +47,7 @@ from sheath.lang.hclsyntax.ast import (
     UnaryOpExpr,
 )
 from sheath.lang.hclsyntax.body import Attribute, Block, Body, go_quote, name_suggestion, range_string
-from sheath.lang.hclsyntax.lexer import Token, TokenType, lex, lex_template
+from sheath.lang.hclsyntax.lexer import Token, TokenType, lex_for_parser
 from sheath.types.cty import DYNAMIC, FALSE, NUMBER, STRING, TRUE, UNKNOWN, Value
 from sheath.types.number import Number
 
@@ -264,17 +264,8 @@ class _Parser:
     __slots__ = ("toks", "i", "recovery", "nl_stack", "incl_nl", "filename", "num_cache")
 
     def __init__(self, tokens: list[Token], filename: str) -> None:
-        # Drop comments; a line comment that ends with a newline stands for
-        # that newline (hclsyntax's peeker does the same).
-        toks: list[Token] = []
-        append = toks.append
-        for t in tokens:
-            if t.type is _COMMENT:
-                if t.text.endswith("\n"):
-                    append(Token(_NL, "\n", t.range))
-                continue
-            append(t)
-        self.toks = toks
+        """tokens: the scanner's tokens without comments (see lexer.lex_for_parser)."""
+        self.toks = tokens
         self.i = 0
         self.recovery = False
         self.nl_stack: list[bool] = [True]
@@ -1874,8 +1865,8 @@ def parse_config_tokens(src: bytes, filename: str, start: Pos = Pos()) -> tuple[
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        tokens, diags = lex(src, filename, start)
-        p = _Parser(tokens, filename)
+        tokens, ptoks, diags = lex_for_parser(src, filename, start)
+        p = _Parser(ptoks, filename)
         body, pdiags = p.parse_body(T.EOF)
         diags.extend(pdiags)
     finally:
@@ -1886,7 +1877,7 @@ def parse_config_tokens(src: bytes, filename: str, start: Pos = Pos()) -> tuple[
 
 def parse_expression(src: bytes, filename: str, start: Pos = Pos()) -> tuple[Node, Diagnostics]:
     """Parse a standalone expression (newlines are insignificant, as inside parentheses)."""
-    tokens, diags = lex(src, filename, start)
+    _, tokens, diags = lex_for_parser(src, filename, start)
     p = _Parser(tokens, filename)
     p.push_nl(False)
     expr, pdiags = p.parse_expression()
@@ -1906,7 +1897,7 @@ def parse_expression(src: bytes, filename: str, start: Pos = Pos()) -> tuple[Nod
 
 def parse_template(src: bytes, filename: str, start: Pos = Pos()) -> tuple[Node, Diagnostics]:
     """Parse a bare template (templatefile / templatestring contents)."""
-    tokens, diags = lex_template(src, filename, start)
+    _, tokens, diags = lex_for_parser(src, filename, start, template=True)
     p = _Parser(tokens, filename)
     exprs, passthru, rng, pdiags = p.parse_template_inner(T.EOF, False)
     diags.extend(pdiags)
@@ -1917,7 +1908,7 @@ def parse_template(src: bytes, filename: str, start: Pos = Pos()) -> tuple[Node,
 
 def parse_traversal_abs(src: bytes, filename: str, start: Pos = Pos()) -> tuple[Traversal, Diagnostics]:
     """Parse a static absolute traversal such as aws_instance.foo[0].id (no splats, constant keys)."""
-    tokens, diags = lex(src, filename, start)
+    _, tokens, diags = lex_for_parser(src, filename, start)
     p = _Parser(tokens, filename)
     p.push_nl(False)
     trav, pdiags = _parse_traversal(p)
