@@ -71,7 +71,11 @@ def test_invalid_refused_like_terraform(path: Path, terraform_stdin_fmt) -> None
     assert sorted(d.summary for d in diags.errors()) == sorted(tf_summaries)
 
 
-@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+# terraform fmt turns x[null] into x[], which is not valid syntax: not idempotent there.
+NOT_IDEMPOTENT = {"054_traversal_keyword_index.tf"}
+
+
+@pytest.mark.parametrize("path", [p for p in VALID if p.name not in NOT_IDEMPOTENT], ids=lambda p: p.name)
 def test_idempotent(path: Path) -> None:
     once, diags = format_source(path.read_bytes(), path.name)
     assert not diags.has_errors()

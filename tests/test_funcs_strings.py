@@ -634,3 +634,40 @@ CASES: list[tuple[str, str | Err]] = [
 @pytest.mark.parametrize("expr,want", CASES, ids=[c[0][:60] for c in CASES])
 def test_observed_terraform_results(expr: str, want: str | Err) -> None:
     check(expr, want)
+
+
+# --- templatestring (rendering through the evaluator's template hook) -------------
+
+from sheath.lang.eval.templates import make_template_renderer  # noqa: E402
+
+
+def _templatestring_ctx(template: str) -> EvalContext:
+    renderer = make_template_renderer()
+    fns = dict(builtin_functions(".", render_template=renderer))
+    renderer.functions = fns
+    return EvalContext({"local": object_val({"t": string_val(template)})}, fns)
+
+
+@pytest.mark.parametrize(
+    "template,expr,want",
+    [
+        ("hello $${name}!".replace("$$", "$"), 'templatestring(local.t, {name="x"})', '"hello x!"'),
+        ("%{ for x in xs }[${x}]%{ endfor }", "templatestring(local.t, {xs=[1,2]})", '"[1][2]"'),
+        ("${n}", 'templatestring(local.t, {n=sensitive("x")})', "(sensitive value)"),
+        ("${n + 1}", "templatestring(local.t, {n=1})", "2"),
+        (
+            "x",
+            'templatestring(local.t, "x")',
+            Err("Invalid function argument", 'Invalid value for "vars" parameter: invalid vars value: must be a map.'),
+        ),
+    ],
+)
+def test_templatestring(template: str, expr: str, want: str | Err) -> None:
+    node, _ = parse_expression(expr.encode(), "<console-input>")
+    val, diags = evaluate(node, _templatestring_ctx(template))
+    if isinstance(want, Err):
+        errs = diags.errors()
+        assert errs and Err(errs[0].summary, errs[0].detail) == want
+    else:
+        assert not diags.has_errors(), [d.detail for d in diags]
+        assert format_value(val) == want

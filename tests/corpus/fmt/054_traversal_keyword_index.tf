@@ -1,5 +1,5 @@
 locals {
-  # terraform fmt keeps only number and string keys of reference index steps
+  # the formatter keeps only number and string keys of reference index steps
   by_null = var.map[null]
   by_bool = var.flags[ true ]
   in_template = "${var.x[false]} and ${var.y[0]}"
