@@ -654,7 +654,12 @@ def _templatestring_ctx(template: str) -> EvalContext:
         ("hello $${name}!".replace("$$", "$"), 'templatestring(local.t, {name="x"})', '"hello x!"'),
         ("%{ for x in xs }[${x}]%{ endfor }", "templatestring(local.t, {xs=[1,2]})", '"[1][2]"'),
         ("${n}", 'templatestring(local.t, {n=sensitive("x")})', "(sensitive value)"),
-        ("${n + 1}", "templatestring(local.t, {n=1})", "2"),
+        ("${n + 1}", "templatestring(local.t, {n=1})", '"2"'),
+        (
+            "${[n]}",
+            "templatestring(local.t, {n=1})",
+            Err("Error in function call", 'Call to function "templatestring" failed: invalid template result: string required.'),
+        ),
         (
             "x",
             'templatestring(local.t, "x")',

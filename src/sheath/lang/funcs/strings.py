@@ -355,11 +355,59 @@ def _formatlist(args: Sequence[Value], rt: Type) -> Value:
     return Value(ListType(STRING), tuple(out))
 
 
+# --- templatestring -------------------------------------------------------------------
+
+TEMPLATESTRING_FILENAME = "<templatestring argument>"
+
+
+def _templatestring(ctx: FunctionContext) -> Function:
+    """templatestring(template, vars).
+
+    Terraform also requires the template argument to be a direct reference
+    (not a literal template); that check needs the argument's expression and
+    is the evaluator's to make.
+    """
+
+    def render(args: Sequence[Value]) -> Value:
+        tv, marks = args[0].unmark_deep()
+        if tv.type != STRING or tv.v is None:
+            raise FunctionError("invalid template value: a string is required", arg_index=0)
+        vars_v = args[1]
+        t = vars_v.type
+        if not (t.is_map() or t.is_object()):
+            raise FunctionError("invalid vars value: must be a map", arg_index=1)
+        if ctx.render_template is None:
+            raise FunctionError("template rendering is not available in this context")
+        variables = dict(vars_v.v) if vars_v.v is not None else {}
+        result = ctx.render_template(tv.v, TEMPLATESTRING_FILENAME, variables)
+        try:
+            result = conv(result, STRING)
+        except FunctionError as e:
+            raise FunctionError(f"invalid template result: {e.message}") from None
+        return result.with_marks(marks)
+
+    def impl(args: Sequence[Value], rt: Type) -> Value:
+        if not args[0].is_wholly_known() or not args[1].is_wholly_known():
+            return unknown(rt)
+        return render(args)
+
+    return func(
+        "templatestring",
+        [
+            param("template", DYNAMIC, allow_null=True, allow_marked=True, allow_dynamic_type=True),
+            param("vars", DYNAMIC),
+        ],
+        STRING,
+        impl,
+    )
+
+
 # --- table -----------------------------------------------------------------------
 
 
 def functions(ctx: FunctionContext) -> dict[str, Function]:
     fns = [
+        _templatestring(ctx),
         _str_fn("chomp", _chomp),
         _str_fn("lower", go_lower),
         _str_fn("upper", go_upper),
