@@ -1,6 +1,6 @@
 """The HCL JSON syntax (.tf.json, .tfvars.json) behind the same hcl.Body interface.
 
-  parse(src, filename)             -> (hcl.File, Diagnostics)   body is a JSONBody
+  parse(src, filename)             -> (hcl.File, Diagnostics)   body is a JSONBody (alias parse_config)
   parse_expression(src, filename)  -> (JSONExpression, Diagnostics)
 
 JSON expressions convert to native AST nodes with ``expr.to_native()``; the
@@ -9,7 +9,7 @@ static helpers in sheath.lang.hcl.static understand both syntaxes.
 
 from __future__ import annotations
 
-from sheath.diag import Diagnostics, Pos, Range, Severity, Diagnostic
+from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang import hcl
 from sheath.lang.hcljson.body import JSONBody, JSONExpression
 from sheath.lang.hcljson.parser import JSONArray, JSONNode, JSONObject, parse_value
@@ -33,10 +33,13 @@ def parse(src: bytes, filename: str, start: Pos = Pos()) -> tuple[hcl.File, Diag
     return hcl.File(filename, JSONBody(root), src), diags
 
 
+parse_config = parse
+
+
 def parse_expression(src: bytes, filename: str, start: Pos = Pos()) -> tuple[JSONExpression, Diagnostics]:
     """Parse a JSON value as an expression."""
     node, diags = parse_value(src, filename, start)
     return JSONExpression(node), diags
 
 
-__all__ = ["JSONBody", "JSONExpression", "parse", "parse_expression"]
+__all__ = ["JSONBody", "JSONExpression", "parse", "parse_config", "parse_expression"]
