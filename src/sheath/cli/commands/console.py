@@ -137,10 +137,10 @@ def type_string(t: Type, indent: int = 0) -> str:
         return "".join(out)
     if t.is_collection():
         kind = "list" if t.is_list() else "map" if t.is_map() else "set"
-        et: Type = t.element  # type: ignore[attr-defined]
-        if et.is_object() or et.is_tuple():
-            return f"{kind}(\n{pad * (indent + 1)}{type_string(et, indent + 1)},\n{pad * indent})"
-        return f"{kind}({type_string(et, indent)})"
+        elt: Type = t.element  # type: ignore[attr-defined]
+        if elt.is_object() or elt.is_tuple():
+            return f"{kind}(\n{pad * (indent + 1)}{type_string(elt, indent + 1)},\n{pad * indent})"
+        return f"{kind}({type_string(elt, indent)})"
     return t.friendly_name()
 
 
@@ -592,27 +592,65 @@ def _piped(scope: Scope, printer: _Printer, stdin: TextIO) -> int:
     return 0
 
 
+def expression_entry_could_continue(lines: Sequence[str]) -> bool:
+    """Whether interactive input seems to continue on the next line (an unclosed bracket).
+
+    Terraform's heuristic: some bracketing delimiter is still open and every
+    closer seen so far matched its opener. An empty last line forces evaluation.
+    """
+    if not lines or lines[-1].strip() == "":
+        return False
+    from sheath.lang.hclsyntax.lexer import TokenType as TT, lex
+
+    toks, diags = lex(("\n".join(lines) + "\n").encode("utf-8"), "")
+    if diags.has_errors():
+        return False
+    openers = {TT.OBrace, TT.OBrack, TT.OParen, TT.OHeredoc, TT.TemplateInterp, TT.TemplateControl}
+    closers = {
+        TT.CBrace: (TT.OBrace,),
+        TT.CBrack: (TT.OBrack,),
+        TT.CParen: (TT.OParen,),
+        TT.CHeredoc: (TT.OHeredoc,),
+        TT.TemplateSeqEnd: (TT.TemplateInterp, TT.TemplateControl),
+    }
+    stack: list[Any] = []
+    for t in toks:
+        if t.type in openers:
+            stack.append(t.type)
+        elif t.type in closers:
+            if not stack or stack.pop() not in closers[t.type]:
+                return False
+    return bool(stack)
+
+
 def _interactive(scope: Scope, printer: _Printer) -> int:
     try:
         import readline  # noqa: F401  (line editing and history for input())
     except ImportError:
         pass
+    lines: list[str] = []
     while True:
         try:
-            line = input("> ")
+            line = input("> " if not lines else ": ")
         except EOFError:
-            sys.stdout.write("exit\n")
             break
         except KeyboardInterrupt:
-            sys.stdout.write("\n")
-            break
-        result, exit_, diags = handle(scope, line)
-        if diags:
+            if not lines:
+                break
+            lines = []
+            sys.stdout.write("(multi-line entry canceled)\n")
+            continue
+        lines.append(line)
+        if expression_entry_could_continue(lines):
+            continue
+        text = "\n".join(lines) + "\n"
+        lines = []
+        result, exit_, diags = handle(scope, text)
+        if diags.has_errors():
             printer.show(diags)
         if exit_:
             break
-        if result and not diags.has_errors():
-            sys.stdout.write(result + "\n")
+        sys.stdout.write(result + "\n")
         sys.stdout.flush()
     return 0
 
