@@ -633,6 +633,7 @@ def _interactive(scope: Scope, printer: _Printer) -> int:
         try:
             line = input("> " if not lines else ": ")
         except EOFError:
+            sys.stdout.write("exit\n")
             break
         except KeyboardInterrupt:
             if not lines:
