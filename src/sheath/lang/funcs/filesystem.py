@@ -215,8 +215,6 @@ def _fileexists_impl(files: _Files) -> Callable[[Sequence[Value], Type], Value]:
             st = os.stat(full)
         except FileNotFoundError:
             return FALSE.with_marks(marks)
-        except NotADirectoryError:
-            return FALSE.with_marks(marks)
         except OSError:
             raise FunctionError(f"failed to stat {_quote(full, marks)}") from None
         mode = st.st_mode
@@ -264,40 +262,45 @@ def _translate_component(comp: str) -> str:
                 raise GlobSyntaxError()
             out.append(re.escape(comp[i]))
         elif c == "[":
+            # doublestar classes: "^" negates ("!" is literal); empty classes
+            # and ranges without an upper bound are syntax errors
             j = i + 1
             neg = False
-            if j < n and comp[j] in "!^":
+            if j < n and comp[j] == "^":
                 neg = True
                 j += 1
             items: list[str] = []
-            first = True
             while True:
                 if j >= n:
                     raise GlobSyntaxError()
                 ch = comp[j]
-                if ch == "]" and not first:
+                if ch == "]":
+                    if not items:
+                        raise GlobSyntaxError()
                     break
-                first = False
                 if ch == "\\":
                     j += 1
                     if j >= n:
                         raise GlobSyntaxError()
                     ch = comp[j]
                 lo = ch
-                if j + 2 < n and comp[j + 1] == "-" and comp[j + 2] != "]":
-                    hi = comp[j + 2]
+                j += 1
+                if j < n and comp[j] == "-":
+                    j += 1
+                    if j >= n or comp[j] == "]":
+                        raise GlobSyntaxError()
+                    hi = comp[j]
                     if hi == "\\":
-                        if j + 3 >= n:
-                            raise GlobSyntaxError()
-                        hi = comp[j + 3]
                         j += 1
+                        if j >= n:
+                            raise GlobSyntaxError()
+                        hi = comp[j]
+                    j += 1
                     if hi < lo:
                         raise GlobSyntaxError()
                     items.append(f"{re.escape(lo)}-{re.escape(hi)}")
-                    j += 3
                 else:
                     items.append(re.escape(lo))
-                    j += 1
             body = "".join(items)
             out.append(f"[^/{body}]" if neg else f"(?!/)[{body}]")
             i = j
