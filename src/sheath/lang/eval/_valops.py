@@ -23,7 +23,8 @@ class ConversionError(Exception):
 
 def convert(val: Value, ty: Type) -> Value:
     """cty's convert.Convert; raises ConversionError."""
-    if ty is DYNAMIC or val.type == ty:
+    vt = val.type
+    if vt is ty or ty is DYNAMIC or vt == ty:
         return val
     if ty.is_dynamic():
         return val

@@ -40,15 +40,50 @@ from sheath.types.cty import (
 from sheath.types.number import NumberNaNError
 
 _NO_MARKS: frozenset[Any] = frozenset()
+
+# Success paths return this shared empty list; it is never mutated (see _join/_add).
+# A non-empty Diagnostics returned by a child evaluation belongs to the caller.
+_EMPTY = Diagnostics()
+
+
+def _join(a: Diagnostics, b: Diagnostics) -> Diagnostics:
+    if not b:
+        return a
+    if not a:
+        return b
+    a.extend(b)
+    return a
+
+
+def _add(a: Diagnostics, d: Diagnostic) -> Diagnostics:
+    if not a:
+        return Diagnostics([d])
+    a.append(d)
+    return a
+
+
 DYNAMIC_VAL = Value(DYNAMIC, UNKNOWN)
 
 Op = A.Operation
 
 # Operand and result types of each binary operator (hcl's Operation.Impl / Type).
-_LOGICAL = (Op.LOGICAL_AND, Op.LOGICAL_OR)
-_EQUALITY = (Op.EQUAL, Op.NOT_EQUAL)
-_COMPARE = (Op.GREATER_THAN, Op.GREATER_THAN_OR_EQUAL, Op.LESS_THAN, Op.LESS_THAN_OR_EQUAL)
-_ARITH = (Op.ADD, Op.SUBTRACT, Op.MULTIPLY, Op.DIVIDE, Op.MODULO)
+
+# op -> (kind: 0 equality, 1 arithmetic, 2 logical, 3 comparison; operand type; result type)
+_OP_INFO: dict[A.Operation, tuple[int, Type, Type]] = {
+    Op.EQUAL: (0, DYNAMIC, BOOL),
+    Op.NOT_EQUAL: (0, DYNAMIC, BOOL),
+    Op.ADD: (1, NUMBER, NUMBER),
+    Op.SUBTRACT: (1, NUMBER, NUMBER),
+    Op.MULTIPLY: (1, NUMBER, NUMBER),
+    Op.DIVIDE: (1, NUMBER, NUMBER),
+    Op.MODULO: (1, NUMBER, NUMBER),
+    Op.LOGICAL_AND: (2, BOOL, BOOL),
+    Op.LOGICAL_OR: (2, BOOL, BOOL),
+    Op.GREATER_THAN: (3, NUMBER, BOOL),
+    Op.GREATER_THAN_OR_EQUAL: (3, NUMBER, BOOL),
+    Op.LESS_THAN: (3, NUMBER, BOOL),
+    Op.LESS_THAN_OR_EQUAL: (3, NUMBER, BOOL),
+}
 
 # Functions that take their arguments as unevaluated expressions.
 _CLOSURE_FUNCS = frozenset(["can", "try", "core::can", "core::try"])
@@ -165,7 +200,7 @@ class Evaluator:
     # --- leaves ---------------------------------------------------------------
 
     def _literal(self, e: A.LiteralValueExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
-        return e.value, Diagnostics()
+        return e.value, _EMPTY
 
     def _scope_traversal(self, e: A.ScopeTraversalExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
         steps = e.traversal.steps
@@ -173,18 +208,18 @@ class Evaluator:
         assert isinstance(root, TraverseRoot)
         val = ctx.lookup(root.name)
         if val is None:
-            diags = Diagnostics()
+            diags = _EMPTY
             if not ctx.has_variables():
-                diags.append(_diag("Variables not allowed", "Variables may not be used here.", root.range))
+                diags = _add(diags, _diag("Variables not allowed", "Variables may not be used here.", root.range))
                 return DYNAMIC_VAL, diags
             sugg = name_suggestion(root.name, ctx.all_variable_names())
             extra = f' Did you mean "{sugg}"?' if sugg else ""
-            diags.append(
+            diags = _add(diags, 
                 _diag("Unknown variable", f'There is no variable named "{root.name}".{extra}', root.range, None, e, ctx)
             )
             return DYNAMIC_VAL, diags
         if len(steps) == 1:
-            return val, Diagnostics()
+            return val, _EMPTY
         val, diags = traverse_steps(val, steps, 1)
         if diags:
             _set_expr(diags, e, ctx)
@@ -195,7 +230,7 @@ class Evaluator:
         val, d2 = traverse_steps(src, e.traversal.steps, 0)
         if d2:
             _set_expr(d2, e, ctx)
-            diags.extend(d2)
+            diags = _join(diags, d2)
         return val, diags
 
     def _parentheses(self, e: A.ParenthesesExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
@@ -206,19 +241,19 @@ class Evaluator:
         if anon is not None:
             v = anon.get(id(e))
             if v is not None:
-                return v, Diagnostics()
-        return DYNAMIC_VAL, Diagnostics()
+                return v, _EMPTY
+        return DYNAMIC_VAL, _EMPTY
 
     # --- collections ----------------------------------------------------------
 
     def _tuple_cons(self, e: A.TupleConsExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
-        diags = Diagnostics()
+        diags = _EMPTY
         vals: list[Value] = []
         ev = self.eval
         for x in e.exprs:
             v, d = ev(x, ctx)
             if d:
-                diags.extend(d)
+                diags = _join(diags, d)
             vals.append(v)
         if not vals:
             return EMPTY_TUPLE_VAL, diags
@@ -229,8 +264,8 @@ class Evaluator:
             w = e.wrapped
             if type(w) is A.ScopeTraversalExpr:
                 if len(w.traversal.steps) > 1:
-                    diags = Diagnostics()
-                    diags.append(
+                    diags = _EMPTY
+                    diags = _add(diags, 
                         _diag(
                             "Ambiguous attribute key",
                             "If this expression is intended to be a reference, wrap it in parentheses. "
@@ -240,11 +275,11 @@ class Evaluator:
                         )
                     )
                     return DYNAMIC_VAL, diags
-                return Value(STRING, w.traversal.root_name), Diagnostics()
+                return Value(STRING, w.traversal.root_name), _EMPTY
         return self.eval(e.wrapped, ctx)
 
     def _object_cons(self, e: A.ObjectConsExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
-        diags = Diagnostics()
+        diags = _EMPTY
         vals: dict[str, Value] = {}
         marks: frozenset[Any] = _NO_MARKS
         known = True
@@ -256,20 +291,20 @@ class Evaluator:
                 if type(w) is A.ScopeTraversalExpr and len(w.traversal.steps) == 1:
                     v, vd = ev(item.value_expr, ctx)
                     if vd:
-                        diags.extend(vd)
+                        diags = _join(diags, vd)
                     vals[w.traversal.root_name] = v
                     continue
             key, kd = ev(kx, ctx)
             if kd:
-                diags.extend(kd)
+                diags = _join(diags, kd)
             v, vd = ev(item.value_expr, ctx)
             if vd:
-                diags.extend(vd)
+                diags = _join(diags, vd)
             if kd.has_errors():
                 known = False
                 continue
             if key.v is None:
-                diags.append(
+                diags = _add(diags, 
                     _diag("Null value as key", "Can't use a null value as a key.", item.value_expr.range, None, kx, ctx)
                 )
                 known = False
@@ -280,7 +315,7 @@ class Evaluator:
             try:
                 key = vo.convert(key, STRING)
             except vo.ConversionError as err:
-                diags.append(
+                diags = _add(diags, 
                     _diag("Incorrect key type", f"Can't use this value as a key: {err.message}.", kx.range, None, kx, ctx)
                 )
                 known = False
@@ -302,11 +337,11 @@ class Evaluator:
         coll, diags = self.eval(e.collection, ctx)
         key, kd = self.eval(e.key, ctx)
         if kd:
-            diags.extend(kd)
+            diags = _join(diags, kd)
         val, idiags = index_value(coll, key, e.bracket_range)
         if idiags:
             _set_expr(idiags, e, ctx)
-            diags.extend(idiags)
+            diags = _join(diags, idiags)
         return val, diags
 
     def _function_call(self, e: A.FunctionCallExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
@@ -321,10 +356,10 @@ class Evaluator:
         return self._call(e, f, ctx)
 
     def _unknown_function(self, e: A.FunctionCallExpr, ctx: EvalContext, has_table: bool) -> Diagnostics:
-        diags = Diagnostics()
+        diags = _EMPTY
         name = e.name
         if not has_table:
-            diags.append(_diag("Function calls not allowed", "Functions may not be called here.", e.range))
+            diags = _add(diags, _diag("Function calls not allowed", "Functions may not be called here.", e.range))
             return diags
         if "::" in name:
             parts = name.split("::")
@@ -342,17 +377,17 @@ class Evaluator:
                     '"provider::" namespace prefix.'
                 )
             d = _diag("Unknown provider function", detail, e.name_range, e.range, e, ctx)
-            diags.append(d)
+            diags = _add(diags, d)
             return diags
         sugg = name_suggestion(name, [n for n in ctx.all_function_names() if "::" not in n])
         extra = f' Did you mean "{sugg}"?' if sugg else ""
         d = _diag("Call to unknown function", f'There is no function named "{name}".{extra}', e.name_range, e.range, e, ctx)
         d.extra["function_call"] = None
-        diags.append(d)
+        diags = _add(diags, d)
         return diags
 
     def _call(self, e: A.FunctionCallExpr, f: Function, ctx: EvalContext) -> tuple[Value, Diagnostics]:
-        diags = Diagnostics()
+        diags = _EMPTY
         params = f.params
         var_param = f.var_param
         args: list[Any] = list(e.args)
@@ -366,13 +401,13 @@ class Evaluator:
         if e.expand_final:
             ex = args[-1]
             xv, xd = self.eval(ex, ctx)
-            diags.extend(xd)
+            diags = _join(diags, xd)
             if xd.has_errors():
                 return DYNAMIC_VAL, diags
             xt = xv.type
             if xt.is_dynamic() or xt.is_tuple() or xt.is_list() or xt.is_set():
                 if xv.v is None:
-                    diags.append(
+                    diags = _add(diags, 
                         mk(
                             "Invalid expanding argument value",
                             "The expanding argument (indicated by ...) must not be null.",
@@ -389,7 +424,7 @@ class Evaluator:
                     new_args.append(A.LiteralValueExpr(el.with_marks(xmarks), ex.range))
                 args = new_args
             else:
-                diags.append(
+                diags = _add(diags, 
                     mk(
                         "Invalid expanding argument value",
                         "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
@@ -402,7 +437,7 @@ class Evaluator:
         nargs = len(args)
         if nargs < len(params):
             qual = " at least" if var_param is not None else ""
-            diags.append(
+            diags = _add(diags, 
                 mk(
                     "Not enough function arguments",
                     f'Function "{e.name}" expects{qual} {len(params)} argument(s). '
@@ -413,7 +448,7 @@ class Evaluator:
             )
             return DYNAMIC_VAL, diags
         if var_param is None and nargs > len(params):
-            diags.append(
+            diags = _add(diags, 
                 mk(
                     "Too many function arguments",
                     f'Function "{e.name}" expects only {len(params)} argument(s).',
@@ -430,11 +465,11 @@ class Evaluator:
             assert p is not None
             v, ad = ev(ax, ctx)
             if ad:
-                diags.extend(ad)
+                diags = _join(diags, ad)
             try:
                 v = vo.convert(v, p.type)
             except vo.ConversionError as err:
-                diags.append(
+                diags = _add(diags, 
                     mk("Invalid function argument", f'Invalid value for "{p.name}" parameter: {err.message}.', ax.start_range, ax)
                 )
             arg_vals.append(v)
@@ -446,7 +481,7 @@ class Evaluator:
         try:
             result = call_function(f, arg_vals, convert=False)
         except FunctionArityError as err:
-            diags.append(mk(err.summary, err.detail, e.range, e))
+            diags = _add(diags, mk(err.summary, err.detail, e.range, e))
             return DYNAMIC_VAL, diags
         except FunctionError as err:
             ai = err.arg_index
@@ -455,20 +490,20 @@ class Evaluator:
                 p = params[i] if i < len(params) else var_param
                 if p is not None and i < nargs:
                     ax = args[i]
-                    diags.append(
+                    diags = _add(diags, 
                         mk("Invalid function argument", f'Invalid value for "{p.name}" parameter: {err.message}.', ax.start_range, ax)
                     )
                 elif p is not None:
-                    diags.append(
+                    diags = _add(diags, 
                         mk("Invalid function argument", f'Invalid value for "{p.name}" parameter: {err.message}.', e.range, e)
                     )
                 else:
-                    diags.append(mk("Error in function call", f'Call to function "{e.name}" failed: {err.message}.', e.start_range, e))
+                    diags = _add(diags, mk("Error in function call", f'Call to function "{e.name}" failed: {err.message}.', e.start_range, e))
             else:
-                diags.append(mk("Error in function call", f'Call to function "{e.name}" failed: {err.message}.', e.start_range, e))
+                diags = _add(diags, mk("Error in function call", f'Call to function "{e.name}" failed: {err.message}.', e.start_range, e))
             return DYNAMIC_VAL, diags
         except Exception as err:  # a bug in a function must not escape as a traceback
-            diags.append(
+            diags = _add(diags, 
                 mk(
                     "Error in function call",
                     f'Call to function "{e.name}" failed: panic in function implementation: {err}.',
@@ -484,7 +519,7 @@ class Evaluator:
     def _conditional(self, e: A.ConditionalExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
         tv, tdiags = self.eval(e.true_result, ctx)
         fv, fdiags = self.eval(e.false_result, ctx)
-        diags = Diagnostics()
+        diags = _EMPTY
         conv_true = conv_false = False
         tt, ft = tv.type, fv.type
         result_type: Type | None
@@ -502,7 +537,7 @@ class Evaluator:
             result_type = vo.unify([tt, ft])
             conv_true = conv_false = True
         if result_type is None:
-            diags.append(
+            diags = _add(diags, 
                 _diag(
                     "Inconsistent conditional result types",
                     "The true and false result expressions must have consistent types. "
@@ -516,9 +551,9 @@ class Evaluator:
             return DYNAMIC_VAL, diags
 
         cond, cdiags = self.eval(e.condition, ctx)
-        diags.extend(cdiags)
+        diags = _join(diags, cdiags)
         if cond.v is None:
-            diags.append(
+            diags = _add(diags, 
                 _diag(
                     "Null condition",
                     "The condition value is null. Conditions must either be true or false.",
@@ -535,7 +570,7 @@ class Evaluator:
         try:
             cond_b = vo.convert(cond, BOOL)
         except vo.ConversionError:
-            diags.append(
+            diags = _add(diags, 
                 _diag(
                     "Incorrect condition type",
                     "The condition expression must be of type bool.",
@@ -550,13 +585,13 @@ class Evaluator:
         if cond_b.v is UNKNOWN:
             return Value(result_type, UNKNOWN, _merge_marks(cond_b, tv, fv)), diags
         if cond_b.v:
-            diags.extend(tdiags)
+            diags = _join(diags, tdiags)
             res = tv
             if conv_true:
                 try:
                     res = vo.convert_unsafe(tv, result_type)
                 except vo.ConversionError as err:
-                    diags.append(
+                    diags = _add(diags, 
                         _diag(
                             "Inconsistent conditional result types",
                             f"The true result value has the wrong type: {err.message}.",
@@ -568,13 +603,13 @@ class Evaluator:
                     )
                     res = unknown(result_type)
         else:
-            diags.extend(fdiags)
+            diags = _join(diags, fdiags)
             res = fv
             if conv_false:
                 try:
                     res = vo.convert_unsafe(fv, result_type)
                 except vo.ConversionError as err:
-                    diags.append(
+                    diags = _add(diags, 
                         _diag(
                             "Inconsistent conditional result types",
                             f"The false result value has the wrong type: {err.message}.",
@@ -592,7 +627,7 @@ class Evaluator:
     # --- templates ------------------------------------------------------------
 
     def _template(self, e: A.TemplateExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
-        diags = Diagnostics()
+        diags = _EMPTY
         buf: list[str] = []
         known = True
         marks: frozenset[Any] = _NO_MARKS
@@ -603,9 +638,9 @@ class Evaluator:
                 continue
             pv, pd = ev(part, ctx)
             if pd:
-                diags.extend(pd)
+                diags = _join(diags, pd)
             if pv.v is None:
-                diags.append(
+                diags = _add(diags, 
                     _diag(
                         "Invalid template interpolation value",
                         "The expression result is null. Cannot include a null value in a string template.",
@@ -624,7 +659,7 @@ class Evaluator:
             try:
                 sv = vo.convert(pv, STRING)
             except vo.ConversionError as err:
-                diags.append(
+                diags = _add(diags, 
                     _diag(
                         "Invalid template interpolation value",
                         f"Cannot include the given value in a string template: {err.message}.",
@@ -656,7 +691,7 @@ class Evaluator:
         buf: list[str] = []
         for val in tup.v:
             if val.v is None:
-                diags.append(
+                diags = _add(diags, 
                     _diag(
                         "Invalid template interpolation value",
                         "An iteration result is null. Cannot include a null value in a string template.",
@@ -672,7 +707,7 @@ class Evaluator:
             try:
                 sv = vo.convert(val, STRING)
             except vo.ConversionError as err:
-                diags.append(
+                diags = _add(diags, 
                     _diag(
                         "Invalid template interpolation value",
                         "Cannot include one of the interpolation results into the string template: "
@@ -697,7 +732,7 @@ class Evaluator:
         coll, diags = self.eval(e.coll_expr, ctx)
         marks: frozenset[Any] = _NO_MARKS
         if coll.v is None:
-            diags.append(
+            diags = _add(diags, 
                 _diag(
                     "Iteration over null value",
                     "A null value cannot be used as the collection in a 'for' expression.",
@@ -714,7 +749,7 @@ class Evaluator:
             marks = coll.marks
             coll = Value(coll.type, coll.v)
         if not _can_iterate(coll.type):
-            diags.append(
+            diags = _add(diags, 
                 _diag(
                     "Iteration over non-iterable value",
                     f"A value of type {coll.type.friendly_name()} cannot be used as the collection in a 'for' expression.",
@@ -735,9 +770,9 @@ class Evaluator:
             if key_var:
                 probe_vars[key_var] = DYNAMIC_VAL
             res, cd = self.eval(cond_expr, ctx.new_child(probe_vars))
-            diags.extend(cd)
+            diags = _join(diags, cd)
             if res.v is None:
-                diags.append(
+                diags = _add(diags, 
                     _diag(
                         "Condition is null",
                         "The value of the 'if' clause must not be null.",
@@ -752,7 +787,7 @@ class Evaluator:
             try:
                 vo.convert(res, BOOL)
             except vo.ConversionError as err:
-                diags.append(
+                diags = _add(diags, 
                     _diag(
                         "Invalid 'for' condition",
                         f"The 'if' clause value is invalid: {err.message}.",
@@ -784,10 +819,10 @@ class Evaluator:
             if cond_expr is not None:
                 inc_raw, cd = ev(cond_expr, child)
                 if cd:
-                    diags.extend(cd)
+                    diags = _join(diags, cd)
                 if inc_raw.v is None:
                     if known:
-                        diags.append(
+                        diags = _add(diags, 
                             _diag(
                                 "Invalid 'for' condition",
                                 "The value of the 'if' clause must not be null.",
@@ -803,7 +838,7 @@ class Evaluator:
                     inc = vo.convert(inc_raw, BOOL)
                 except vo.ConversionError as err:
                     if known:
-                        diags.append(
+                        diags = _add(diags, 
                             _diag(
                                 "Invalid 'for' condition",
                                 f"The 'if' clause value is invalid: {err.message}.",
@@ -825,10 +860,10 @@ class Evaluator:
             if key_expr is not None:
                 key_raw, kd = ev(key_expr, child)
                 if kd:
-                    diags.extend(kd)
+                    diags = _join(diags, kd)
                 if key_raw.v is None:
                     if known:
-                        diags.append(
+                        diags = _add(diags, 
                             _diag(
                                 "Invalid object key",
                                 "Key expression in 'for' expression must not produce a null value.",
@@ -847,7 +882,7 @@ class Evaluator:
                     key = vo.convert(key_raw, STRING)
                 except vo.ConversionError as err:
                     if known:
-                        diags.append(
+                        diags = _add(diags, 
                             _diag(
                                 "Invalid object key",
                                 f"The key expression produced an invalid result: {err.message}.",
@@ -863,12 +898,12 @@ class Evaluator:
                     marks = marks | key.marks
                 val, vd = ev(e.val_expr, child)
                 if vd:
-                    diags.extend(vd)
+                    diags = _join(diags, vd)
                 ks: str = key.v
                 if group:
                     group_vals.setdefault(ks, []).append(val)
                 elif ks in obj_vals:
-                    diags.append(
+                    diags = _add(diags, 
                         _diag(
                             "Duplicate object key",
                             f'Two different items produced the key "{ks}" in this \'for\' expression. '
@@ -885,7 +920,7 @@ class Evaluator:
             else:
                 val, vd = ev(e.val_expr, child)
                 if vd:
-                    diags.extend(vd)
+                    diags = _join(diags, vd)
                 tup_vals.append(val)
 
         if not known:
@@ -904,14 +939,14 @@ class Evaluator:
         item = e.item
         if diags.has_errors():
             _, idiags = self.eval(item, ctx)
-            diags.extend(idiags)
+            diags = _join(diags, idiags)
             return DYNAMIC_VAL, diags
         st = src.type
         auto_upgrade = not (st.is_tuple() or st.is_list() or st.is_set())
         if src.v is None:
             if auto_upgrade:
                 return EMPTY_TUPLE_VAL.with_marks(src.marks), diags
-            diags.append(
+            diags = _add(diags, 
                 _diag(
                     "Splat of null value",
                     "Splat expressions (with the * symbol) cannot be applied to null sequences.",
@@ -950,7 +985,7 @@ class Evaluator:
 
         if src.v is UNKNOWN:
             ty, td = result_type()
-            diags.extend(td)
+            diags = _join(diags, td)
             return Value(ty, UNKNOWN, src.marks), diags
 
         marks = src.marks
@@ -962,7 +997,7 @@ class Evaluator:
             child.anon[id(item)] = el
             nv, nd = self.eval(e.each, child)
             if nd:
-                diags.extend(nd)
+                diags = _join(diags, nd)
                 if nd.has_errors():
                     known = False
             vals.append(nv)
@@ -972,7 +1007,7 @@ class Evaluator:
         if st.is_list() or st.is_set():
             if not vals:
                 ty, td = result_type()
-                diags.extend(td)
+                diags = _join(diags, td)
                 return Value(ty, (), marks), diags
             return Value(ListType(vals[0].type), tuple(vals), marks), diags
         return Value(TupleType([v.type for v in vals]), tuple(vals), marks), diags
@@ -984,70 +1019,69 @@ class Evaluator:
         lhs, diags = self.eval(e.lhs, ctx)
         rhs, rd = self.eval(e.rhs, ctx)
         if rd:
-            diags.extend(rd)
-        if op in _EQUALITY:
-            if diags.has_errors():
+            diags = _join(diags, rd)
+        kind, ptype, rtype = _OP_INFO[op]
+        if kind == 0:  # equality
+            if diags and diags.has_errors():
                 return unknown(BOOL), diags
             r = vo.equals(lhs, rhs)
             if op is Op.NOT_EQUAL:
                 r = _not(r)
             return r, diags
-        ptype = BOOL if op in _LOGICAL else NUMBER
-        try:
-            lhs = vo.convert(lhs, ptype)
-        except vo.ConversionError as err:
-            diags.append(
-                _diag("Invalid operand", f"Unsuitable value for left operand: {err.message}.", e.lhs.range, e.range, e.lhs, ctx)
-            )
-        try:
-            rhs = vo.convert(rhs, ptype)
-        except vo.ConversionError as err:
-            diags.append(
-                _diag("Invalid operand", f"Unsuitable value for right operand: {err.message}.", e.rhs.range, e.range, e.rhs, ctx)
-            )
-        rtype = NUMBER if op in _ARITH else BOOL
-        if diags.has_errors():
+        if lhs.type is not ptype:
+            try:
+                lhs = vo.convert(lhs, ptype)
+            except vo.ConversionError as err:
+                diags = _add(
+                    diags,
+                    _diag("Invalid operand", f"Unsuitable value for left operand: {err.message}.", e.lhs.range, e.range, e.lhs, ctx),
+                )
+        if rhs.type is not ptype:
+            try:
+                rhs = vo.convert(rhs, ptype)
+            except vo.ConversionError as err:
+                diags = _add(
+                    diags,
+                    _diag("Invalid operand", f"Unsuitable value for right operand: {err.message}.", e.rhs.range, e.range, e.rhs, ctx),
+                )
+        if diags and diags.has_errors():
             return unknown(rtype), diags
-        if lhs.v is None or rhs.v is None:
-            diags.append(
-                _diag("Operation failed", "Error during operation: argument must not be null.", e.range, None, e, ctx)
-            )
-            return unknown(rtype), diags
-        marks = _merge_marks(lhs, rhs)
-        if lhs.v is UNKNOWN or rhs.v is UNKNOWN:
-            return Value(rtype, UNKNOWN, marks), diags
         a = lhs.v
         b = rhs.v
-        try:
-            if op is Op.ADD:
-                res = Value(NUMBER, a.add(b), marks)
-            elif op is Op.SUBTRACT:
-                res = Value(NUMBER, a.sub(b), marks)
-            elif op is Op.MULTIPLY:
-                res = Value(NUMBER, a.mul(b), marks)
-            elif op is Op.DIVIDE:
-                res = Value(NUMBER, a.quo(b), marks)
-            elif op is Op.MODULO:
-                res = Value(NUMBER, a.mod(b), marks)
-            elif op is Op.LOGICAL_AND:
-                res = Value(BOOL, a and b, marks)
-            elif op is Op.LOGICAL_OR:
-                res = Value(BOOL, a or b, marks)
-            else:
-                c = a.cmp(b)
-                if op is Op.GREATER_THAN:
-                    ok = c > 0
-                elif op is Op.GREATER_THAN_OR_EQUAL:
-                    ok = c >= 0
-                elif op is Op.LESS_THAN:
-                    ok = c < 0
-                else:
-                    ok = c <= 0
-                res = Value(BOOL, ok, marks)
-        except NumberNaNError as err:
-            diags.append(_diag("Operation failed", f"Error during operation: {err}.", e.range, None, e, ctx))
+        if a is None or b is None:
+            diags = _add(diags, _diag("Operation failed", "Error during operation: argument must not be null.", e.range, None, e, ctx))
             return unknown(rtype), diags
-        return res, diags
+        marks = lhs.marks | rhs.marks if (lhs.marks or rhs.marks) else _NO_MARKS
+        if a is UNKNOWN or b is UNKNOWN:
+            return Value(rtype, UNKNOWN, marks), diags
+        try:
+            if kind == 1:  # arithmetic
+                if op is Op.ADD:
+                    n = a.add(b)
+                elif op is Op.SUBTRACT:
+                    n = a.sub(b)
+                elif op is Op.MULTIPLY:
+                    n = a.mul(b)
+                elif op is Op.DIVIDE:
+                    n = a.quo(b)
+                else:
+                    n = a.mod(b)
+                return Value(NUMBER, n, marks), diags
+            if kind == 2:  # logical
+                return Value(BOOL, (a and b) if op is Op.LOGICAL_AND else (a or b), marks), diags
+            c = a.cmp(b)
+            if op is Op.GREATER_THAN:
+                ok = c > 0
+            elif op is Op.GREATER_THAN_OR_EQUAL:
+                ok = c >= 0
+            elif op is Op.LESS_THAN:
+                ok = c < 0
+            else:
+                ok = c <= 0
+            return Value(BOOL, ok, marks), diags
+        except NumberNaNError as err:
+            diags = _add(diags, _diag("Operation failed", f"Error during operation: {err}.", e.range, None, e, ctx))
+            return unknown(rtype), diags
 
     def _unary_op(self, e: A.UnaryOpExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:
         op = e.op
@@ -1056,13 +1090,13 @@ class Evaluator:
         try:
             val = vo.convert(val, ptype)
         except vo.ConversionError as err:
-            diags.append(
+            diags = _add(diags, 
                 _diag("Invalid operand", f"Unsuitable value for unary operand: {err.message}.", e.val.range, e.range, e, ctx)
             )
         if diags.has_errors():
             return unknown(ptype), diags
         if val.v is None:
-            diags.append(
+            diags = _add(diags, 
                 _diag("Operation failed", "Error during operation: argument must not be null.", e.range, None, e, ctx)
             )
             return unknown(ptype), diags
@@ -1133,10 +1167,11 @@ _EVALUATOR = Evaluator()
 def evaluate(expr: Any, ctx: EvalContext) -> tuple[Value, Diagnostics]:
     """Evaluate an expression (native AST node) in ctx: (value, diagnostics)."""
     try:
-        return _EVALUATOR.eval(expr, ctx)
+        v, d = _EVALUATOR.eval(expr, ctx)
+        return v, (d if d else Diagnostics())
     except RecursionError:
-        diags = Diagnostics()
-        diags.append(
+        diags = _EMPTY
+        diags = _add(diags, 
             _diag("Expression too complex", "The expression is nested too deeply to evaluate.", getattr(expr, "range", None))
         )
         return DYNAMIC_VAL, diags

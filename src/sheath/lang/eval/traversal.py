@@ -11,6 +11,8 @@ from sheath.types.cty import DYNAMIC, NUMBER, STRING, UNKNOWN, Value
 
 _DYN = Value(DYNAMIC, UNKNOWN)
 _NO_MARKS: frozenset[Any] = frozenset()
+# Returned on success; never mutated by callers (they treat empty results as shared).
+_NO_DIAGS = Diagnostics()
 
 
 def _err(summary: str, detail: str, subject: Range | None) -> Diagnostics:
@@ -35,22 +37,22 @@ def get_attr(obj: Value, name: str, rng: Range | None) -> tuple[Value, Diagnosti
         if at is None:
             return _DYN, _err(_UNSUPPORTED, f'This object does not have an attribute named "{name}".', rng)
         if obj.v is UNKNOWN:
-            return Value(at, UNKNOWN, obj.marks), Diagnostics()
+            return Value(at, UNKNOWN, obj.marks), _NO_DIAGS
         v: Value = obj.v[name]
         if obj.marks:
             v = v.with_marks(obj.marks)
-        return v, Diagnostics()
+        return v, _NO_DIAGS
     if t.is_map():
         if obj.v is UNKNOWN:
-            return Value(t.element, UNKNOWN, obj.marks), Diagnostics()  # type: ignore[attr-defined]
+            return Value(t.element, UNKNOWN, obj.marks), _NO_DIAGS  # type: ignore[attr-defined]
         mv = obj.v.get(name)
         if mv is None:
             return _DYN, _err("Missing map element", f'This map does not have an element with the key "{name}".', rng)
         if obj.marks:
             mv = mv.with_marks(obj.marks)
-        return mv, Diagnostics()
+        return mv, _NO_DIAGS
     if t.is_dynamic():
-        return _DYN, Diagnostics()
+        return _DYN, _NO_DIAGS
     if t.is_list() and t.element.is_object():  # type: ignore[attr-defined]
         if name in t.element.attrs:  # type: ignore[attr-defined]
             return _DYN, _err(
@@ -85,7 +87,7 @@ def index_value(coll: Value, key: Value, rng: Range | None) -> tuple[Value, Diag
         return _DYN, _err(_INVALID_INDEX, "Can't use a null value as an indexing key.", rng)
     t = coll.type
     if key.type.is_dynamic() or t.is_dynamic():
-        return Value(DYNAMIC, UNKNOWN, coll.marks), Diagnostics()
+        return Value(DYNAMIC, UNKNOWN, coll.marks), _NO_DIAGS
     marks = coll.marks | key.marks if key.marks else coll.marks
     if t.is_list() or t.is_tuple() or t.is_map():
         want = STRING if t.is_map() else NUMBER
@@ -95,20 +97,20 @@ def index_value(coll: Value, key: Value, rng: Range | None) -> tuple[Value, Diag
             return _DYN, _err(_INVALID_INDEX, f"{_NO_ELEMENT}: {err.message}.", rng)
         if coll.v is UNKNOWN or k.v is UNKNOWN:
             if t.is_tuple():
-                return Value(DYNAMIC, UNKNOWN, coll.marks), Diagnostics()
-            return Value(t.element, UNKNOWN, coll.marks), Diagnostics()  # type: ignore[attr-defined]
+                return Value(DYNAMIC, UNKNOWN, coll.marks), _NO_DIAGS
+            return Value(t.element, UNKNOWN, coll.marks), _NO_DIAGS  # type: ignore[attr-defined]
         if t.is_map():
             mv = coll.v.get(k.v)
             if mv is None:
                 return _DYN, _err(_INVALID_INDEX, f"{_NO_ELEMENT}.", rng)
-            return (mv.with_marks(marks) if marks else mv), Diagnostics()
+            return (mv.with_marks(marks) if marks else mv), _NO_DIAGS
         n = k.v
         elems: tuple[Value, ...] = coll.v
         i = n.to_int() if n.is_integer() and not n.is_inf() else -1
         if i >= 0:
             if i < len(elems):
                 ev = elems[i]
-                return (ev.with_marks(marks) if marks else ev), Diagnostics()
+                return (ev.with_marks(marks) if marks else ev), _NO_DIAGS
         if not k.marks:
             if not n.is_integer() or n.is_inf():
                 return _DYN, _err(
@@ -135,14 +137,14 @@ def index_value(coll: Value, key: Value, rng: Range | None) -> tuple[Value, Diag
         except vo.ConversionError as err:
             return _DYN, _err(_INVALID_INDEX, f"{_NO_ELEMENT}: {err.message}.", rng)
         if coll.v is UNKNOWN or k.v is UNKNOWN:
-            return Value(DYNAMIC, UNKNOWN, coll.marks), Diagnostics()
+            return Value(DYNAMIC, UNKNOWN, coll.marks), _NO_DIAGS
         name = k.v
         if name not in t.attrs:  # type: ignore[attr-defined]
             sugg = " An object only supports looking up attributes by name, not by numeric index." if was_number else ""
             return _DYN, _err(_INVALID_INDEX, f"{_NO_ELEMENT}.{sugg}", rng)
         ov: Value = coll.v[name]
         om = coll.marks
-        return (ov.with_marks(om) if om else ov), Diagnostics()
+        return (ov.with_marks(om) if om else ov), _NO_DIAGS
     if t.is_set():
         return _DYN, _err(
             _INVALID_INDEX,
@@ -167,4 +169,4 @@ def traverse_steps(val: Value, steps: Sequence[Traverser], start: int) -> tuple[
             continue
         if d:
             return val, d
-    return val, Diagnostics()
+    return val, _NO_DIAGS

@@ -17,7 +17,7 @@ template parse diagnostics alongside.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang import hcl
@@ -79,6 +79,16 @@ class JSONExpression:
 
     def variables(self) -> list[hcl.Traversal]:
         return _variables(self.src)
+
+    def value(self, ctx: Any) -> tuple[Value, Diagnostics]:
+        """Evaluate (strings as templates), via the native evaluator on to_native()."""
+        from sheath.lang.eval.evaluator import evaluate
+
+        node, diags = self.to_native()
+        if diags.has_errors():
+            return Value(DYNAMIC, UNKNOWN), Diagnostics(diags)
+        v, d = evaluate(node, ctx)
+        return v, Diagnostics([*diags, *d])
 
     # -- static interpretations (see sheath.lang.hcl.static) --
     def as_traversal(self) -> hcl.Traversal | None:
