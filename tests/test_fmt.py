@@ -225,3 +225,86 @@ def test_stdin_bytes_crlf(terraform_bin: str, oracle_env: dict[str, str], tmp_pa
     sh = subprocess.run([sys.executable, "-m", "sheath", "fmt", "-"], input=src, capture_output=True, env=oracle_env, cwd=tmp_path)
     assert (sh.returncode, sh.stdout) == (tf.returncode, tf.stdout)
     assert b"\r\n" in sh.stdout
+
+
+# --- generated configurations: random layout, comments and expressions ----------------
+
+
+class _ConfigGen:
+    """Random (mostly valid) configurations with messy whitespace, for differential runs."""
+
+    NAMES = ["a", "bbb", "é", "cc_dd", "x-y", "日本"]
+    REFS = ["var.x", "local.y", "x.0", "x[0]", "x.*.y", "x[*].y", "m[null]", 'm["k"]']
+    STRINGS = ['"s"', '""', '"${x}"', '"x${y}z"', '"%{if c}a%{endif}"', '"$${q}"', '"\\n\\""', '"${ {a=1} }"', '"${x}${y}"']
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def ws(self) -> str:
+        return self.rng.choice(["", " ", "  ", "\t"])
+
+    def brk(self) -> str:
+        return self.rng.choice(["", " ", "\n", "\n  ", " /* k */ ", "\n\n", "\t"])
+
+    def expr(self, d: int = 0) -> str:
+        r, ws, brk = self.rng, self.ws, self.brk
+        if d > 3 or r.random() < 0.25:
+            return r.choice([str(r.randint(0, 99)), "1.5", "null", "-1", "!x", *self.REFS, *self.STRINGS])
+        k = r.randrange(11)
+        sub = lambda: self.expr(d + 1)  # noqa: E731
+        if k == 0:
+            items = [sub() for _ in range(r.randint(0, 3))]
+            body = "".join(f"{i}{ws()},{r.choice(['', ' ', chr(10), ' # c' + chr(10)])}" for i in items)
+            return "[" + brk() + body + brk() + "]"
+        if k == 1:
+            items = [f"{r.choice(self.NAMES)}{n}{ws()}{r.choice(['=', ':'])}{ws()}{sub()}" for n in range(r.randint(0, 3))]
+            return "{" + r.choice(["", "\n", " "]) + "".join(i + r.choice([",", "\n", ", "]) for i in items) + "}"
+        if k == 2:
+            return f"f({brk()}{', '.join(sub() for _ in range(r.randint(0, 3)))}{r.choice(['', '...'])}{brk()})"
+        if k == 3:
+            return f"{sub()}{ws()}{r.choice(['+', '-', '*', '/', '%', '==', '!=', '<', '>=', '&&', '||'])}{ws()}{sub()}"
+        if k == 4:
+            return f"{sub()}{ws()}?{ws()}{sub()}{ws()}:{ws()}{sub()}"
+        if k == 5:
+            return f"[for x in {sub()}{ws()}:{ws()}{sub()}{r.choice(['', ' if x'])}]"
+        if k == 6:
+            return f"{{for k, v in {sub()}{ws()}:{ws()}k{ws()}=>{ws()}{sub()}{r.choice(['', '...'])}}}"
+        if k == 7:
+            return f"({brk()}{sub()}{brk()})"
+        if k == 8:
+            return '"${' + ws() + sub() + ws() + '}"'
+        if k == 9:
+            m = r.choice(["EOT", "X"])
+            return f"<<{r.choice(['', '-'])}{m}\n  line ${{ {sub()} }}\n{r.choice(['', '  '])}{m}\n"
+        return f"-{sub()}"
+
+    def body(self, d: int = 0) -> str:
+        r = self.rng
+        out: list[str] = []
+        for n in range(r.randint(0, 5)):
+            ind = r.choice(["", "  ", "\t", "    "])
+            roll = r.random()
+            if roll < 0.6 or d > 2:
+                v = self.expr()
+                line = f"{ind}{r.choice(self.NAMES)}{n}{self.ws()}={self.ws()}{v}"
+                if not v.endswith("\n"):
+                    line += r.choice(["", " # tail", " // t", " /* b */"]) + "\n"
+                out.append(line)
+            elif roll < 0.7:
+                out.append(ind + r.choice(["# comment\n", "// c\n", "/* c */\n", "\n"]))
+            else:
+                labels = " ".join(r.choice(['"l"', "lbl", '"a b"', '"x%y"']) for _ in range(r.randint(0, 2)))
+                out.append(f"{ind}blk{r.choice([' ', ' /* c */ '])}{labels} {{{r.choice(['', ' # c'])}\n{self.body(d + 1)}{ind}}}\n")
+        return "".join(out)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_generated_configs_match_terraform(seed: int, terraform_bin: str, oracle_env: dict[str, str]) -> None:
+    src = _ConfigGen(seed).body().encode()
+    if seed % 5 == 0:
+        src = src.replace(b"\n", b"\r\n")
+    tf = subprocess.run([terraform_bin, "fmt", "-no-color", "-"], input=src, capture_output=True, env=oracle_env, timeout=60)
+    out, diags = format_source(src, "<stdin>")
+    assert diags.has_errors() == (tf.returncode != 0), (src, tf.stderr)
+    if tf.returncode == 0:
+        assert _stdout_bytes(out) == tf.stdout, src
