@@ -37,6 +37,7 @@ from sheath.types.cty import (
     SENSITIVE,
     STRING,
     UNKNOWN,
+    SetType,
     Type,
     Value,
     unknown,
@@ -349,11 +350,11 @@ class _ModuleValidator:
                     item.subject = label_range
 
             if item.summary == "Unsupported argument" and "Did you mean" not in item.detail:
-                name = _quoted_name(item.detail)
-                if name is not None:
-                    sugg = name_suggestion(name, list(schema.arguments))
+                arg = _quoted_name(item.detail)
+                if arg is not None:
+                    sugg = name_suggestion(arg, list(schema.arguments))
                     if sugg:
-                        item.detail = f'An argument named "{name}" is not expected here. Did you mean "{sugg}"?'
+                        item.detail = f'An argument named "{arg}" is not expected here. Did you mean "{sugg}"?'
         self.diags.extend(d)
 
     def _check_count(self, v: Value, expr: Any) -> None:
@@ -408,12 +409,13 @@ class _ModuleValidator:
                 )
             )
             return
-        ok = t.is_map() or t.is_object() or (t.is_set() and (t.element == STRING or t.element.is_dynamic()))
+        elem = t.element if isinstance(t, SetType) else None
+        ok = t.is_map() or t.is_object() or (elem is not None and (elem == STRING or elem.is_dynamic()))
         if not ok:
-            if t.is_set():
+            if elem is not None:
                 detail = (
                     'The given "for_each" argument value is unsuitable: "for_each" supports maps and sets of '
-                    f"strings, but you have provided a set containing type {t.element.friendly_name()}."
+                    f"strings, but you have provided a set containing type {elem.friendly_name()}."
                 )
             else:
                 detail = (
