@@ -30,9 +30,23 @@ def _calls_modules(d: Path) -> bool:
     return any("module " in f.read_text() for f in d.rglob("*.tf"))
 
 
+_ORACLE_CACHE: dict[str, bool] = {}
+
+
 def _terraform_valid(case: str, tmp_path: Path, run_terraform: Any) -> tuple[bool, Path]:
+    """terraform's verdict on a fresh copy of the case (run once per case per session)."""
     work = tmp_path / case
     shutil.copytree(CORPUS / case, work)
+    if case in _ORACLE_CACHE:
+        if _calls_modules(work):
+            run_terraform(["init", "-backend=false", "-input=false", "-no-color"], cwd=work)
+        return _ORACLE_CACHE[case], work
+    valid, work = _terraform_verdict(work, run_terraform)
+    _ORACLE_CACHE[case] = valid
+    return valid, work
+
+
+def _terraform_verdict(work: Path, run_terraform: Any) -> tuple[bool, Path]:
     if _calls_modules(work):
         init = run_terraform(["init", "-backend=false", "-input=false", "-no-color"], cwd=work)
         if init.returncode != 0:
