@@ -90,6 +90,10 @@ _ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "ISO_8859-8:1988": ("iso8859_8", ("iso-ir-138", "ISO_8859-8", "ISO-8859-8", "hebrew", "csISOLatinHebrew")),
     "ISO_8859-9:1989": ("iso8859_9", ("iso-ir-148", "ISO_8859-9", "ISO-8859-9", "latin5", "l5", "csISOLatin5")),
+    "ISO-8859-6-E": ("iso8859_6", ("csISO88596E", "ISO_8859-6-E")),
+    "ISO-8859-6-I": ("iso8859_6", ("csISO88596I", "ISO_8859-6-I")),
+    "ISO-8859-8-E": ("iso8859_8", ("csISO88598E", "ISO_8859-8-E")),
+    "ISO-8859-8-I": ("iso8859_8", ("csISO88598I", "ISO_8859-8-I")),
     "ISO-8859-10": ("iso8859_10", ("iso-ir-157", "l6", "ISO_8859-10:1992", "csISOLatin6", "latin6")),
     "ISO-8859-13": ("iso8859_13", ("csISO885913",)),
     "ISO-8859-14": (
@@ -104,6 +108,7 @@ _ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "EUC-KR": ("euc_kr", ("csEUCKR",)),
     "GBK": ("gbk", ("CP936", "MS936", "windows-936", "csGBK")),
     "GB18030": ("gb18030", ("csGB18030",)),
+    "HZ-GB-2312": ("hz", ()),
     "Big5": ("big5", ("csBig5",)),
     "KOI8-R": ("koi8_r", ("csKOI8R",)),
     "KOI8-U": ("koi8_u", ("csKOI8U",)),
@@ -155,7 +160,10 @@ def encode_text(s: str, codec: str) -> bytes:
     """Encode s; UnicodeEncodeError when a character has no representation."""
     if codec == "utf-16":
         return b"\xfe\xff" + s.encode("utf-16-be")  # x/text writes a big-endian BOM
-    return s.encode(codec)
+    out = s.encode(codec)
+    if codec == "hz" and out.endswith(b"~}"):
+        out = out[:-2]  # x/text's HZ encoder stays in GB mode at the end
+    return out
 
 
 def decode_text(b: bytes, codec: str) -> str | None:

@@ -21,6 +21,7 @@ import yaml  # type: ignore[import-untyped]
 import yaml.cyaml  # type: ignore[import-untyped]
 
 from sheath.lang.funcs import numbers
+from sheath.lang.funcs.textenc import Base64Error, b64decode_go
 from sheath.types.cty import NUMBER, STRING, Value, null, object_val, string_val, tuple_val, TRUE, FALSE
 
 __all__ = ["YAMLError", "decode", "encode"]
@@ -78,7 +79,6 @@ _TIMESTAMP_RE = re.compile(
     r"(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(Z|[-+]\d{2}:\d{2}))"
     r"|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?\Z"
 )
-_B64_RE = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
 
 
 def go_quote(s: str) -> str:
@@ -209,8 +209,11 @@ def resolve_scalar(tag: str, src: str) -> Value:
             if tag == "" and _PREFIXED_INT_RE.match(src):
                 tag = _INT
     if tag == _STR or tag == _BINARY or tag == "":
-        if tag == _BINARY and not _B64_RE.match(src):
-            raise YAMLError(f"cannot parse {go_quote(src)} as {tag}: not valid base64")
+        if tag == _BINARY:
+            try:
+                b64decode_go(src.encode())
+            except Base64Error:
+                raise YAMLError(f"cannot parse {go_quote(src)} as {tag}: not valid base64") from None
         return string_val(src)
     if tag == _BOOL:
         b = _SPECIAL.get(src, 0)
