@@ -52,10 +52,9 @@ def parse_module_source(raw: str) -> tuple[ModuleSource | None, str]:
             "A local path must begin with either ./ or ../ and must use forward slashes (/) as the path "
             "separator, even on Windows."
         )
-    if raw.startswith("/") :
-        return None, (
-            'Terraform cannot detect a supported external module source type for ' + raw
-        )
+    if raw.startswith("/"):
+        # an absolute path is fetched by go-getter's file detector at installation
+        return ModuleSource("remote", raw), ""
     if raw.startswith(_REMOTE_PREFIXES) or "::" in raw:
         return ModuleSource("remote", raw), ""
     m = _REGISTRY_RE.match(raw)
@@ -143,6 +142,15 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
                     a["version"].expr.range,
                 )
             mc.version = c
+    if mc.version_range is not None and mc.source_addr is not None and mc.source_addr.is_local():
+        diags.add_error(
+            "Invalid registry module source address",
+            "Failed to parse module registry address: can't use local directory "
+            f'"{mc.source_addr_raw}" as a module registry address.\n\nTerraform assumed that you intended a '
+            'module registry source address because you also set the argument "version", which applies only '
+            "to registry modules.",
+            mc.source_addr_range,
+        )
     if "count" in a:
         mc.count = a["count"].expr
     if "for_each" in a:

@@ -63,7 +63,7 @@ def decode_provider_block(block: hcl.Block) -> tuple[Provider | None, Diagnostic
                 diags.add_error(
                     "Invalid provider configuration alias",
                     "An alias must be a valid name. " + BAD_IDENTIFIER_DETAIL,
-                    a["alias"].expr.range,
+                    None,  # terraform reports this one without a source range
                 )
     if "version" in a:
         diags.add_warning(

@@ -292,7 +292,7 @@ def decode_ignore_changes(expr: Expression) -> tuple[list[Traversal], bool, Diag
                 "Invalid ignore_changes wildcard",
                 'The ["*"] form of ignore_changes wildcard is was deprecated and is now invalid. Use '
                 '"ignore_changes = all" to ignore changes to all attributes.',
-                e.range,
+                expr.range,
             )
             continue
         e2 = shim_traversal_in_string(e, False, diags)
