@@ -201,3 +201,53 @@ def test_var_file(run_terraform, run_sheath, tmp_path: Path) -> None:  # type: i
     (tmp_path / "terraform.tfvars").write_text('x = "auto"\n')
     _compare(run_terraform, run_sheath, tmp_path, "var.x\n", ["-no-color"])
     _compare(run_terraform, run_sheath, tmp_path, "[var.x, var.n]\n", ["-no-color", "-var-file=extra.tfvars"])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(
+    "expr",
+    [
+        'templatefile("t.tpl", {name = "w", items = [1, 2]})',
+        'templatefile("t.tpl", {name = "w"})',
+        'templatefile("bad.tpl", {})',
+        'templatefile("rec.tpl", {})',
+        'templatestring("x${a}", {a = 1})',
+        'templatestring("${nope(a)}", {a = "x"})',
+    ],
+)
+def test_templates_match_terraform(expr: str, run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "t.tpl").write_text("Hello ${name}!\n%{ for x in items ~}\n- ${x}\n%{ endfor ~}\n")
+    (tmp_path / "bad.tpl").write_text("bad ${nope}\n")
+    (tmp_path / "rec.tpl").write_text('${templatefile("t.tpl", {name="q", items=[]})}\n')
+    _compare(run_terraform, run_sheath, tmp_path, expr + "\n", ["-no-color"])
+
+
+LOCAL_ERRORS = """
+variable "x" {
+  default = "abc"
+}
+variable "l" {
+  default = [1, "a", true]
+}
+locals {
+  a = [for v in var.l : v + 1]
+  b = upper(var.l)
+  c = {
+    k = var.x.foo
+  }
+  e = var.l[7]
+  g = max(var.x, 1)
+  h = local.nope
+}
+output "o" {
+  value = var.x * 2
+}
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("color", [True, False])
+def test_config_diagnostics_with_snippets(color: bool, run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Source snippets, "in locals" context, expression values and "while calling" lines."""
+    (tmp_path / "main.tf").write_text(LOCAL_ERRORS)
+    _compare(run_terraform, run_sheath, tmp_path, "1\n", [] if color else ["-no-color"])

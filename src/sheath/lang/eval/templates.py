@@ -32,13 +32,55 @@ def diags_error_string(diags: list[Diagnostic]) -> str:
     return f"{diag_error_string(errs[0])}, and {len(errs) - 1} other diagnostic(s)"
 
 
+_TEMPLATE_FUNCS = ("templatefile", "templatestring")
+
+
+def _recursion_guard(fn: Function, called_as: str) -> Function:
+    """A stand-in for a template function inside a template: calling it is an error."""
+    msg = f"cannot recursively call {called_as} from inside another template function"
+
+    def fail(*_a: object) -> Value:
+        raise FunctionError(msg)
+
+    return Function(
+        name=fn.name,
+        params=fn.params,
+        var_param=fn.var_param,
+        return_type=fail,  # type: ignore[arg-type]
+        impl=fail,  # type: ignore[arg-type]
+        description=fn.description,
+    )
+
+
+def template_functions(functions: Mapping[str, Function]) -> dict[str, Function]:
+    """The function table seen inside a template (template functions cannot recurse)."""
+    out = dict(functions)
+    for name in _TEMPLATE_FUNCS:
+        for full in (name, "core::" + name):
+            f = out.get(full)
+            if f is not None:
+                out[full] = _recursion_guard(f, full)
+    return out
+
+
 class TemplateRenderer:
     """Parses and evaluates a template with the given variables and functions."""
 
-    __slots__ = ("functions",)
+    __slots__ = ("_functions", "_inner")
 
     def __init__(self, functions: Mapping[str, Function] | None = None) -> None:
-        self.functions: Mapping[str, Function] = functions or {}
+        self._functions: Mapping[str, Function] = {}
+        self._inner: dict[str, Function] = {}
+        self.functions = functions or {}
+
+    @property
+    def functions(self) -> Mapping[str, Function]:
+        return self._functions
+
+    @functions.setter
+    def functions(self, fns: Mapping[str, Function]) -> None:
+        self._functions = fns
+        self._inner = template_functions(fns)
 
     def __call__(self, src: str, filename: str, variables: "dict[str, Value]") -> Value:
         from sheath.lang.hclsyntax.parser import parse_template
@@ -46,7 +88,15 @@ class TemplateRenderer:
         expr, diags = parse_template(src.encode("utf-8"), filename, Pos(1, 1, 0))
         if diags.has_errors():
             raise FunctionError(diags_error_string(diags))
-        val, ediags = evaluate(expr, EvalContext(dict(variables), self.functions))
+        # Pre-check references so the error names the vars argument (as terraform does).
+        for trav in expr.variables():
+            root = trav.steps[0]
+            name = getattr(root, "name", None)
+            if name is not None and name not in variables:
+                raise FunctionError(
+                    f'vars map does not contain key "{name}", referenced at {range_str(root.range)}', arg_index=1
+                )
+        val, ediags = evaluate(expr, EvalContext(dict(variables), self._inner))
         if ediags.has_errors():
             raise FunctionError(diags_error_string(ediags))
         return val
