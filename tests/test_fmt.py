@@ -179,14 +179,15 @@ def test_cli_matches_terraform(
 
 
 def test_cli_absolute_paths(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """Absolute targets are reported relative to the working directory."""
+    results = []
     for tool, run in (("tf", run_terraform), ("sh", run_sheath)):
-        d = _make_workdir(tmp_path / tool)
-        (tmp_path / tool / "cwd").mkdir()
-    tf = run_terraform(["fmt", "-check", "-diff", str(tmp_path / "tf" / "sub")], cwd=tmp_path / "tf" / "cwd")
-    sh = run_sheath(["fmt", "-check", "-diff", str(tmp_path / "sh" / "sub")], cwd=tmp_path / "sh" / "cwd")
+        root = _make_workdir(tmp_path / tool)
+        (root / "cwd").mkdir()
+        results.append(run(["fmt", "-check", "-diff", str(root / "sub")], cwd=root / "cwd"))
+    tf, sh = results
     assert (sh.returncode, sh.stdout) == (tf.returncode, tf.stdout)
     assert "../sub/a.tf" in sh.stdout
-    del d
 
 
 STDIN_CASES = [
