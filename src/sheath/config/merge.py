@@ -173,7 +173,7 @@ def merge_file(m: "Module", f: "File") -> Diagnostics:
             prefix = "" if v.default_range is not None else (
                 "Overriding this variable's type constraint has made its default value invalid: "
             )
-            check_variable_default(bv, diags, prefix)
+            check_variable_default(bv, diags, prefix, v.decl_range if prefix else None)
 
     for loc in f.locals:
         bl = m.locals.get(loc.name)

@@ -198,7 +198,7 @@ class Module:
             if ec is not None:
                 diags.add_error(
                     f'Duplicate check "{ck.name}" configuration',
-                    f'A check block named "{ck.name}" was already defined at {range_str(ec.decl_range)}. Check blocks must be '
+                    f'A check block named "{ck.name}" was already declared at {range_str(ec.decl_range)}. Check blocks must be '
                     "unique within each module.",
                     ck.decl_range,
                 )

@@ -211,12 +211,12 @@ def decode_variable_block(block: hcl.Block, override: bool) -> tuple[Variable | 
     return v, diags
 
 
-def check_variable_default(v: Variable, diags: Diagnostics, detail_prefix: str) -> None:
+def check_variable_default(v: Variable, diags: Diagnostics, detail_prefix: str, subject: Range | None = None) -> None:
     """Convert the default to the type constraint (with optional defaults applied) in place."""
     if v.default is None:
         return
     val = v.default
-    rng = v.default_range or v.decl_range
+    rng = subject or v.default_range or v.decl_range
     if v.type != DYNAMIC or v.type_defaults is not None:
         if v.type_defaults is not None:
             val = apply_defaults(val, v.type, v.type_defaults)
@@ -298,5 +298,3 @@ def decode_output_block(block: hcl.Block, override: bool) -> tuple[Output | None
     return o, diags
 
 
-def _unused(x: object) -> None:  # pragma: no cover
-    _ = convert_value

@@ -238,10 +238,11 @@ class Number:
             f = math.inf
         elif top < -1080:
             f = 0.0
-        elif e >= 0:
-            f = float(mag << e)
         else:
-            f = mag / (1 << -e)
+            try:
+                f = float(mag << e) if e >= 0 else mag / (1 << -e)
+            except OverflowError:
+                f = math.inf
         return -f if self._neg else f
 
     def to_int64(self) -> int | None:

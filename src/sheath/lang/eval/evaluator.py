@@ -961,7 +961,8 @@ class Evaluator:
             if src.v is UNKNOWN:
                 # An unknown value might turn out null (an empty tuple) or not.
                 return Value(DYNAMIC, UNKNOWN, src.marks), diags
-            src = Value(TupleType([src.type]), (src,))
+            # The source's marks go on the result, not inside the wrapping tuple.
+            src = Value(TupleType([src.type]), (Value(src.type, src.v),), src.marks)
             st = src.type
 
         def result_type() -> tuple[Type, Diagnostics]:
