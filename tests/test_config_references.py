@@ -168,6 +168,7 @@ def test_module_tree(tmp_path: Path) -> None:
     b = cfg.descendant(cfg.path.child("a").child("b"))
     assert b is not None and "x" in b.module.variables and str(b.path) == "module.a.module.b"
     assert [str(c.path) for c in cfg.all_modules()] == ["", "module.a", "module.a.module.b"]
+    assert set(cfg.modules_by_path()) == {"", "module.a", "module.a.module.b"}
 
 
 def test_installed_remote_module(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ def _calls_modules(d: Path) -> bool:
 
 
 _ORACLE_CACHE: dict[str, bool] = {}
+_ORACLE_DIAGS: dict[str, list[dict[str, Any]]] = {}
 
 
 def _terraform_valid(case: str, tmp_path: Path, run_terraform: Any) -> tuple[bool, Path]:
@@ -53,7 +54,27 @@ def _terraform_verdict(work: Path, run_terraform: Any) -> tuple[bool, Path]:
             return False, work
     res = run_terraform(["validate", "-json", "-no-color"], cwd=work)
     out = json.loads(res.stdout)
+    _ORACLE_DIAGS[work.name] = list(out.get("diagnostics", []))
     return bool(out["valid"]), work
+
+
+def _tf_diag_key(d: dict[str, Any]) -> tuple[str, str, str, str]:
+    r = d.get("range") or {}
+    s, e = r.get("start", {}), r.get("end", {})
+    where = f"{Path(r.get('filename', '')).name}:{s.get('line')},{s.get('column')}-{e.get('line')},{e.get('column')}"
+    return (d["severity"], d["summary"], d["detail"], where)
+
+
+def _sheath_diag_key(d: Any) -> tuple[str, str, str, str]:
+    r = d.subject
+    if r is None:
+        where = ":None,None-None,None"
+    else:
+        end_col = r.end.column
+        if r.start == r.end:
+            end_col += 1  # terraform's JSON output widens an empty range to one character
+        where = f"{Path(r.filename).name}:{r.start.line},{r.start.column}-{r.end.line},{end_col}"
+    return (d.severity.value, d.summary, d.detail, where)
 
 
 def test_corpus_size() -> None:
@@ -75,6 +96,30 @@ def test_config_layer_agrees(case: str, tmp_path: Path, run_terraform: Any) -> N
     assert sheath_valid == tf_valid, [f"{d.summary}: {d.detail} ({d.subject})" for d in diags]
     # the names tell what the case is meant to show; keep them honest
     assert tf_valid == case.startswith("valid"), f"terraform says valid={tf_valid}"
+
+
+DIAG_CASES = [
+    c
+    for c in CASES
+    if c.startswith("invalid") and not (CORPUS / c / ".eval-only").exists() and not _calls_modules(CORPUS / c)
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", DIAG_CASES)
+def test_config_diagnostics_match(
+    case: str, tmp_path: Path, run_terraform: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On configurations the loader judges alone, the diagnostics are terraform's: summary, detail and range."""
+    _ORACLE_CACHE.pop(case, None)
+    _, work = _terraform_valid(case, tmp_path, run_terraform)
+    monkeypatch.chdir(work)  # file names relative to the working directory, as terraform prints them
+    cfg, diags = load_module_tree(".")
+    if not diags.has_errors():
+        diags.extend(check_references(cfg))
+    want = sorted(_tf_diag_key(d) for d in _ORACLE_DIAGS[case])
+    got = sorted(_sheath_diag_key(d) for d in diags)
+    assert got == want
 
 
 def _sheath_validate_exists() -> bool:

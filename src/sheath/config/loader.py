@@ -145,6 +145,10 @@ class Config:
             c = c.children.get(name)
         return c
 
+    def modules_by_path(self) -> dict[str, "Config"]:
+        """Every module of the tree keyed by its path string ("" root, "module.a.module.b")."""
+        return {str(c.path): c for c in self.all_modules()}
+
     def all_modules(self) -> list["Config"]:
         out = [self]
         for ch in self.children.values():
