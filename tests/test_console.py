@@ -251,3 +251,34 @@ def test_config_diagnostics_with_snippets(color: bool, run_terraform, run_sheath
     """Source snippets, "in locals" context, expression values and "while calling" lines."""
     (tmp_path / "main.tf").write_text(LOCAL_ERRORS)
     _compare(run_terraform, run_sheath, tmp_path, "1\n", [] if color else ["-no-color"])
+
+
+STATEFUL = """
+resource "terraform_data" "x" {
+  input = "a"
+}
+resource "terraform_data" "c" {
+  count = 2
+  input = { n = count.index }
+}
+resource "terraform_data" "e" {
+  for_each = toset(["k1", "k2"])
+  input    = each.key
+}
+"""
+
+
+@pytest.mark.oracle
+def test_resources_from_state(run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Resource values come from terraform.tfstate (state written by terraform itself)."""
+    (tmp_path / "main.tf").write_text(STATEFUL)
+    assert run_terraform(["init", "-input=false"], tmp_path).returncode == 0
+    assert run_terraform(["apply", "-auto-approve", "-input=false"], tmp_path).returncode == 0
+    for expr in [
+        "terraform_data.x.input",
+        "terraform_data.c[1].output.n",
+        'terraform_data.e["k2"].output',
+        "length(terraform_data.c)",
+        "[for k, v in terraform_data.e : v.input]",
+    ]:
+        _compare(run_terraform, run_sheath, tmp_path, expr + "\n", ["-no-color"])

@@ -269,6 +269,14 @@ def _json_to_value(x: Any) -> Value:
 
         return tuple_val([_json_to_value(e) for e in x])
     if isinstance(x, dict):
+        if len(x) == 2 and "type" in x and "value" in x:
+            # A dynamically-typed attribute, stored as {"value": ..., "type": ...}.
+            try:
+                from sheath.types.json import type_from_json, value_from_json
+
+                return value_from_json(json.dumps(x["value"]), type_from_json(json.dumps(x["type"])))
+            except Exception:
+                pass
         return object_of({k: _json_to_value(v) for k, v in x.items()})
     _ = implied_type
     return null(DYNAMIC)
