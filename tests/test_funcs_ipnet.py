@@ -41,6 +41,9 @@ def fails(name: str, *args: Value) -> FunctionError:
         ("1.2.3.4/32", 0, "1.2.3.4"),
         ("1.2.3.4/32", -1, "1.2.3.4"),
         ("::/0", "1e30", "0:c:9f2c:9cd0:4674:edea:4000:0"),
+        # IPv4-mapped IPv6: go-cidr inserts the host number at bit 96
+        ("::ffff:1.2.3.0/120", 5, "0:5::ffff:102:300"),
+        ("::ffff:10.0.0.0/104", 0, "10.0.0.0"),
     ],
 )
 def test_cidrhost(prefix: str, num: int | str, want: str) -> None:
@@ -68,6 +71,7 @@ def test_cidrhost_errors(prefix: str, num: int | str, msg: str) -> None:
 def test_cidrnetmask() -> None:
     assert call("cidrnetmask", S("172.16.0.0/12")) == "255.240.0.0"
     assert call("cidrnetmask", S("10.0.0.0/0")) == "0.0.0.0"
+    assert call("cidrnetmask", S("::ffff:10.0.0.0/104")) == "ffff:ffff:ffff:ffff:ffff:ffff:ff00:0"
     assert fails("cidrnetmask", S("fd00::/8")).message == "IPv6 addresses cannot have a netmask: fd00::/8"
     assert fails("cidrnetmask", S("10.0.0.0/33")).message == (
         "invalid CIDR expression: invalid CIDR address: 10.0.0.0/33"
@@ -86,6 +90,7 @@ def test_cidrnetmask() -> None:
         ("10.0.0.0/8", -9, 0, "<nil>"),
         ("0.0.0.0/0", 1, 1, "128.0.0.0/1"),
         ("::/0", 100, "1e29", "1431:e0fa:e6d7:217c:aa00::/100"),
+        ("::ffff:10.0.0.0/104", 4, 1, "10.16.0.0/12"),
     ],
 )
 def test_cidrsubnet(prefix: str, newbits: int, num: int | str, want: str) -> None:

@@ -31,6 +31,11 @@ class Network:
     def mask(self) -> int:
         return mask_int(self.prefix, self.bits)
 
+    @property
+    def v4_mapped(self) -> bool:
+        """An IPv4-mapped IPv6 network address (Go's To4() succeeds on it)."""
+        return self.bits == 128 and self.ip >> 32 == 0xFFFF
+
 
 def mask_int(prefix: int, bits: int) -> int:
     return ((1 << prefix) - 1) << (bits - prefix)
@@ -136,8 +141,12 @@ def _int_to_ip(v: int, bits: int) -> int:
 
 
 def _format_net(ip: int, bits: int, prefix: int) -> str:
+    """Go's IPNet.String(); an IPv4-mapped address prints as IPv4 with the
+    last 32 bits of its mask."""
     if prefix < 0 or prefix > bits:
         return "<nil>"
+    if bits == 128 and ip >> 32 == 0xFFFF:
+        return f"{format_ip(ip, bits)}/{max(prefix - 96, 0)}"
     return f"{format_ip(ip, bits)}/{prefix}"
 
 
@@ -175,7 +184,10 @@ def host(net: Network, num: int) -> str:
         num = max_host - check
     if check > max_host:
         raise FunctionError(f"prefix of {net.prefix} does not accommodate a host numbered {num}")
-    return format_ip(_int_to_ip(net.ip | num, net.bits), net.bits)
+    # go-cidr inserts the host number below bit 32 when the address is IPv4
+    # (including IPv4-mapped IPv6), whatever the address length
+    shift = 96 if net.v4_mapped else 0
+    return format_ip(_int_to_ip(net.ip | (num << shift), net.bits), net.bits)
 
 
 def subnet(net: Network, newbits: int, num: int) -> str:
@@ -199,9 +211,9 @@ def _cidrhost(args: Sequence[Value], _rt: Type) -> Value:
 def _cidrnetmask(args: Sequence[Value], _rt: Type) -> Value:
     s = args[0].as_str()
     net = parse_cidr(s)
-    if net.bits != 32:
+    if net.bits != 32 and not net.v4_mapped:
         raise FunctionError(f"IPv6 addresses cannot have a netmask: {s}")
-    return string_val(format_ip(net.mask, 32))
+    return string_val(format_ip(net.mask, net.bits))
 
 
 def _cidrsubnet(args: Sequence[Value], _rt: Type) -> Value:
