@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sheath.config.exprs import abs_traversal_for_expr, expr_as_keyword, expr_list, parse_traversal_abs
 from sheath.diag import Diagnostics, Range

@@ -13,7 +13,7 @@ from typing import Any
 
 from sheath.diag import Diagnostics, Range
 from sheath.lang.hcl import Expression, Traversal
-from sheath.types.cty import BOOL, NUMBER, STRING, Type, Value, null, object_val, string_val, tuple_val
+from sheath.types.cty import BOOL, STRING, Type, Value, null
 
 
 def _static() -> Any:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sheath.addrs import AbsResourceInstance, MoveEndpoint, ResourceMode, parse_move_endpoint
 from sheath.addrs.module import Module as ModuleAddr
 from sheath.addrs.parse import parse_abs_resource_instance_steps, steps_from_traversal
-from sheath.addrs.resource import ConfigResource, Resource as ResourceAddr
+from sheath.addrs.resource import ConfigResource
 from sheath.config.common import ProviderConfigRef, decode_provider_config_ref
 from sheath.config.exprs import abs_traversal_for_expr, decode_bool
 from sheath.config.resource import Connection, Provisioner, decode_provisioner_block
@@ -25,7 +25,8 @@ class Moved:
 
 @dataclass(slots=True)
 class Import:
-    to: Expression
+    to: Expression | None
+    """The `to` expression: kept because with for_each its index may be dynamic."""
     id: Expression | None
     decl_range: Range
     to_resource: AbsResourceInstance | None = None
@@ -99,8 +100,7 @@ def decode_import_block(block: hcl.Block) -> tuple[Import | None, Diagnostics]:
     content, diags = block.body.content(IMPORT_SCHEMA)
     a = content.attributes
     to_attr = a.get("to")
-    imp = Import(to_attr.expr if to_attr is not None else block.body.missing_item_range(),  # type: ignore[arg-type]
-                 a["id"].expr if "id" in a else None, block.def_range)
+    imp = Import(to_attr.expr if to_attr is not None else None, a["id"].expr if "id" in a else None, block.def_range)
     if "for_each" in a:
         imp.for_each = a["for_each"].expr
     if "provider" in a:
@@ -188,5 +188,4 @@ def decode_removed_block(block: hcl.Block) -> tuple[Removed, Diagnostics]:
             diags.extend(d)
             if p is not None:
                 r.provisioners.append(p)
-    _ = ResourceAddr
     return r, diags

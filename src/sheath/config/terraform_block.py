@@ -139,7 +139,7 @@ def decode_terraform_block(block: hcl.Block) -> tuple[TerraformBlock, Diagnostic
         if kw != "TF2021":
             diags.add_error(
                 "Unsupported language edition",
-                f"This version of Terraform only supports the TF2021 language edition.",
+                "This version of Terraform only supports the TF2021 language edition.",
                 a["language"].expr.range,
             )
     for b in content.blocks:

@@ -254,8 +254,6 @@ def apply_defaults(value: Value, type_: Type, defaults: Defaults | None) -> Valu
     """
     if defaults is None or value.is_null or not value.is_known:
         return value
-    from sheath.types.cty import Value as V
-
     vt = value.type
     marks = value.marks
     if vt.is_object() or vt.is_map():
@@ -284,11 +282,8 @@ def apply_defaults(value: Value, type_: Type, defaults: Defaults | None) -> Valu
                     changed = True
         if not changed:
             return value
-        if vt.is_map():
-            # the elements may no longer share one type: present as an object
-            from sheath.types.cty import object_val
-
-            return object_val(src).with_marks(marks)
+        # (a map's elements may no longer share one type: the result is an object either way;
+        # conversion to the constraint type turns it back into a map)
         from sheath.types.cty import object_val
 
         return object_val(src).with_marks(marks)
@@ -317,5 +312,4 @@ def apply_defaults(value: Value, type_: Type, defaults: Defaults | None) -> Valu
         from sheath.types.cty import tuple_val
 
         return tuple_val(elems).with_marks(marks)
-    _ = V
     return value
