@@ -80,6 +80,13 @@ EXPRESSIONS = [
     pytest.param("data.x", marks=pytest.mark.xfail(reason="addrs.parse_ref: bare data.TYPE message differs", strict=False)),
     "module.x.y",
     "aws_instance.x",
+    "terraform.applying",
+    "terraform.env",
+    "terraform",
+    "var",
+    "local[\"a\"]",
+    "count.foo",
+    "each",
     "1 +",
     ")",
 ]

@@ -184,6 +184,9 @@ def load_module_tree(root_dir: str) -> tuple[Config, Diagnostics]:
     if not diags.has_errors():
         diags.extend(check_core_version(root))
     cfg = Config(root, ModuleAddr())
+    if diags.has_errors():
+        # like terraform, child modules are only looked at once the root module is sound
+        return cfg, diags
     manifest = _read_manifest(root_dir)
     _load_children(cfg, root_dir, manifest, diags, 0)
     return cfg, diags

@@ -47,8 +47,7 @@ def decode_provider_block(block: hcl.Block) -> tuple[Provider | None, Diagnostic
     diags = Diagnostics()
     name = block.labels[0]
     lr = block.label_ranges[0] if block.label_ranges else block.def_range
-    if not valid_identifier(name):
-        diags.add_error("Invalid provider name", BAD_IDENTIFIER_DETAIL, lr)
+    # terraform does not validate the provider name here (an unknown name fails at installation)
     content, remain, d = block.body.partial_content(PROVIDER_SCHEMA)
     diags.extend(d)
     p = Provider(name, lr, remain, block.def_range)

@@ -163,16 +163,22 @@ def _reserved_blocks(content: hcl.BodyContent, where: str, diags: Diagnostics) -
     return rest
 
 
+_NAME_SUMMARIES = {
+    ResourceMode.MANAGED: ("Invalid resource type name", "Invalid resource name"),
+    ResourceMode.DATA: ("Invalid data source name", "Invalid data resource name"),
+    ResourceMode.EPHEMERAL: ("Invalid ephemeral resource type", "Invalid ephemeral resource name"),
+}
+
+
 def decode_resource_block(block: hcl.Block, mode: ResourceMode, override: bool) -> tuple[Resource | None, Diagnostics]:
     diags = Diagnostics()
     type_, name = block.labels[0], block.labels[1]
     lrs = block.label_ranges if len(block.label_ranges) >= 2 else [block.def_range, block.def_range]
-    kind = {ResourceMode.MANAGED: "resource", ResourceMode.DATA: "data source", ResourceMode.EPHEMERAL: "ephemeral resource"}[mode]
+    type_summary, name_summary = _NAME_SUMMARIES[mode]
     if not valid_identifier(type_):
-        diags.add_error(f"Invalid {kind} type name" if mode is not ResourceMode.DATA else "Invalid data source name",
-                        BAD_IDENTIFIER_DETAIL, lrs[0])
+        diags.add_error(type_summary, BAD_IDENTIFIER_DETAIL, lrs[0])
     if not valid_identifier(name):
-        diags.add_error("Invalid resource name", BAD_IDENTIFIER_DETAIL, lrs[1])
+        diags.add_error(name_summary, BAD_IDENTIFIER_DETAIL, lrs[1])
     schema = RESOURCE_SCHEMA if mode is ResourceMode.MANAGED else DATA_SCHEMA
     content, remain, d = block.body.partial_content(schema)
     diags.extend(d)

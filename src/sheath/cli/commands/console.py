@@ -492,6 +492,20 @@ def _variable_values(module: Any, a: _Args, diags: Diagnostics) -> dict[str, Val
     return out
 
 
+def _workspace() -> str:
+    """The selected workspace: TF_WORKSPACE, else the data dir's environment file, else "default"."""
+    env = os.environ.get("TF_WORKSPACE")
+    if env:
+        return env
+    data_dir = os.environ.get("TF_DATA_DIR") or ".terraform"
+    try:
+        with open(os.path.join(data_dir, "environment"), encoding="utf-8") as fh:
+            name = fh.read().strip()
+    except OSError:
+        name = ""
+    return name or "default"
+
+
 def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope, dict[str, bytes]] | None:
     from sheath.config.loader import load_module
 
@@ -501,7 +515,7 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope, dict[str, bytes]] 
     sources = _sources(module)
     if mdiags.has_errors():
         return None
-    data = ModuleData(path_module=".", path_root=".", path_cwd=cwd, workspace=os.environ.get("TF_WORKSPACE") or "default")
+    data = ModuleData(path_module=".", path_root=".", path_cwd=cwd, workspace=_workspace())
     try:
         data.variables = _variable_values(module, a, diags)
     except _FatalVars:

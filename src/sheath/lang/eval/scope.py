@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from sheath.diag import Diagnostic, Diagnostics, Severity
+from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang.eval.context import EvalContext
 from sheath.lang.eval.evaluator import DYNAMIC_VAL, evaluate, name_suggestion
 from sheath.lang.funcs.function import Function
-from sheath.types.cty import DYNAMIC, EMPTY_OBJECT_VAL, ObjectType, Type, Value, string_val, unknown
+from sheath.types.cty import DYNAMIC, EMPTY_OBJECT_VAL, EPHEMERAL, FALSE, ObjectType, Type, Value, string_val, unknown
 
 _PATH_ATTRS = ("cwd", "module", "root")
 
@@ -54,6 +54,67 @@ def _err(summary: str, detail: str, subject: Any) -> Diagnostic:
     return Diagnostic(Severity.ERROR, summary, detail, subject)
 
 
+_TERRAFORM_ENV_DETAIL = (
+    "The terraform.env attribute was deprecated in v0.10 and removed in v0.12. The \"state environment\" "
+    'concept was renamed to "workspace" in v0.12, and so the workspace name can now be accessed using the '
+    "terraform.workspace attribute."
+)
+
+
+def _terraform_attr_detail(name: str) -> str:
+    return (
+        f'The "terraform" object does not have an attribute named "{name}". The only supported attributes are '
+        "terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean "
+        "which is true only during apply."
+    )
+
+
+def _count_attr_detail(name: str) -> str:
+    return (
+        f'The "count" object does not have an attribute named "{name}". The only supported attribute is '
+        'count.index, which is the index of each instance of a resource block that has the "count" argument set.'
+    )
+
+
+def _each_attr_detail(name: str) -> str:
+    return (
+        f'The "each" object does not have an attribute named "{name}". The supported attributes are each.key '
+        'and each.value, the current key and value pair of the "for_each" attribute set.'
+    )
+
+
+# Terraform quirk: a bare (or indexed) var/local/path/terraform/count/each also
+# yields an error about an object with an empty name and no source range.
+_NO_RANGE = Range("", Pos(0, 0, 0), Pos(0, 0, 0))
+
+
+def _empty_name_quirk(trav: Any) -> Diagnostic | None:
+    from sheath.lang.hcl import TraverseAttr
+
+    steps = trav.steps
+    if not steps or (len(steps) > 1 and type(steps[1]) is TraverseAttr):
+        return None
+    root = getattr(steps[0], "name", "")
+    if root == "var":
+        return _err(
+            "Reference to undeclared input variable",
+            'An input variable with the name "" has not been declared. This variable can be declared with a '
+            'variable "" {} block.',
+            _NO_RANGE,
+        )
+    if root == "local":
+        return _err("Reference to undeclared local value", 'A local value with the name "" has not been declared.', _NO_RANGE)
+    if root == "path":
+        return _err('Invalid "path" attribute', 'The "path" object does not have an attribute named "".', _NO_RANGE)
+    if root == "terraform":
+        return _err('Invalid "terraform" attribute', _terraform_attr_detail(""), _NO_RANGE)
+    if root == "count":
+        return _err('Invalid "count" attribute', _count_attr_detail(""), _NO_RANGE)
+    if root == "each":
+        return _err('Invalid "each" attribute', _each_attr_detail(""), _NO_RANGE)
+    return None
+
+
 class Scope:
     """A module's evaluation scope (terraform's lang.Scope)."""
 
@@ -71,7 +132,7 @@ class Scope:
                 "path": object_of(
                     {"module": string_val(d.path_module), "root": string_val(d.path_root), "cwd": string_val(d.path_cwd)}
                 ),
-                "terraform": object_of({"workspace": string_val(d.workspace)}),
+                "terraform": object_of({"workspace": string_val(d.workspace), "applying": FALSE.mark(EPHEMERAL)}),
                 "module": object_of(d.module_calls),
             }
             by_type: dict[str, dict[str, Value]] = {}
@@ -100,9 +161,13 @@ class Scope:
         d = self.data
         for trav in expr.variables():
             ref, rd = R.parse_ref(trav)
-            diags.extend(rd)
             if ref is None:
+                quirk = _empty_name_quirk(trav)
+                if quirk is not None and rd.has_errors():
+                    diags.append(quirk)
+                diags.extend(rd)
                 continue
+            diags.extend(rd)
             subj = ref.subject
             rng = ref.source_range
             if isinstance(subj, R.InputVariable):
@@ -138,16 +203,14 @@ class Scope:
                         )
                     )
             elif isinstance(subj, R.TerraformAttr):
-                if subj.name not in ("workspace", "applying", "env"):
-                    diags.append(
-                        _err(
-                            'Invalid "terraform" attribute',
-                            f'The "terraform" object does not have an attribute named "{subj.name}". The only '
-                            "supported attributes are terraform.workspace, the name of the currently-selected "
-                            "workspace, and terraform.applying, a boolean which is true only during apply.",
-                            rng,
-                        )
-                    )
+                if subj.name == "env":
+                    diags.append(_err('Invalid "terraform" attribute', _TERRAFORM_ENV_DETAIL, rng))
+                elif subj.name not in ("workspace", "applying"):
+                    diags.append(_err('Invalid "terraform" attribute', _terraform_attr_detail(subj.name), rng))
+            elif isinstance(subj, R.CountAttr) and subj.name != "index":
+                diags.append(_err('Invalid "count" attribute', _count_attr_detail(subj.name), rng))
+            elif isinstance(subj, R.ForEachAttr) and subj.name not in ("key", "value"):
+                diags.append(_err('Invalid "each" attribute', _each_attr_detail(subj.name), rng))
             elif isinstance(subj, R.CountAttr):
                 diags.append(
                     _err(

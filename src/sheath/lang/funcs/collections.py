@@ -542,6 +542,11 @@ def _merge(args: Sequence[Value], rt: Type) -> Value:
         marks |= m
         if a.v is UNKNOWN:
             return unknown(rt).with_marks(marks)
+        if not isinstance(a.v, dict):
+            # only reachable after an untyped null made the type check give up;
+            # terraform panics iterating the value
+            what = "not a string" if isinstance(a.v, tuple) else "attempt to iterate on non-collection, non-tuple type"
+            raise FunctionError(f"panic in function implementation: {what}")
         out.update(a.v)
     d = dict(sorted(out.items()))
     if isinstance(rt, MapType):
@@ -872,6 +877,8 @@ def _transpose(args: Sequence[Value], rt: Type) -> Value:
         return unknown(rt)
     tmp: dict[str, list[Value]] = {}
     for k, lst in m.v.items():
+        if lst.v is None:
+            raise FunctionError("input must not contain null list")
         for e in _elems(lst):
             if e.v is None:
                 raise FunctionError("input list must not contain null string")
