@@ -136,6 +136,20 @@ def test_errors(tmp_path: Path) -> None:
     assert d[0].subject is not None and d[0].subject.filename.endswith("terraform.tfvars")
 
 
+def test_undeclared_in_named_var_file(tmp_path: Path) -> None:
+    m, _ = load(tmp_path, DECLS)
+    write(tmp_path, {"extra.tfvars": "zz = 1\nn = 1\n"})
+    vals, d = collect_variable_values(m, str(tmp_path), [("var-file", "extra.tfvars")], {})
+    assert [x.summary for x in d] == ["Value for undeclared variable"]
+    assert d[0].detail == (
+        'The root module does not declare a variable named "zz" but a value was found in file "extra.tfvars". '
+        'If you meant to use this value, add a "variable" block to the configuration.'
+    )
+    assert vals["n"].source_type is ValueSourceType.NAMED_FILE
+    _, d = collect_variable_values(m, str(tmp_path), [("var-file", "missing.tfvars")], {})
+    assert [x.summary for x in d] == ["Failed to read variables file"]
+
+
 def test_nullable(tmp_path: Path) -> None:
     m, _ = load(tmp_path, DECLS + 'variable "strict" {\n  nullable = false\n}\n')
     write(tmp_path, {"terraform.tfvars": "n = 1\ns = null\nnn = null\nstrict = null\n"})

@@ -77,7 +77,9 @@ def _parse_raw(name: str, raw: str, mode: VariableParsingMode) -> tuple[Value, D
     return v, diags
 
 
-def _read_file(path: str, st: ValueSourceType, module: Module, out: dict[str, InputValue], diags: Diagnostics) -> None:
+def _read_file(
+    path: str, st: ValueSourceType, module: Module, out: dict[str, InputValue], diags: Diagnostics, shown: str = ""
+) -> None:
     from sheath.config.loader import parse_file
 
     f, d = parse_file(path)
@@ -92,14 +94,18 @@ def _read_file(path: str, st: ValueSourceType, module: Module, out: dict[str, In
         if d.has_errors():
             continue
         if name not in module.variables:
-            diags.add_warning(
-                "Value for undeclared variable",
+            detail = (
                 f'The root module does not declare a variable named "{name}" but a value was found in file '
-                f'"{os.path.basename(path) if st is ValueSourceType.AUTO_FILE else path}". If you meant to use '
-                'this value, add a "variable" block to the configuration.\n\nTo silence these warnings, use '
-                'TF_VAR_... environment variables to provide certain "global" settings to all configurations in '
-                "your organization. To reduce the verbosity of these warnings, use the -compact-warnings option.",
+                f'"{shown or os.path.basename(path)}". If you meant to use this value, add a "variable" block to '
+                "the configuration."
             )
+            if st is ValueSourceType.AUTO_FILE:
+                detail += (
+                    '\n\nTo silence these warnings, use TF_VAR_... environment variables to provide certain "global" '
+                    "settings to all configurations in your organization. To reduce the verbosity of these "
+                    "warnings, use the -compact-warnings option."
+                )
+            diags.add_warning("Value for undeclared variable", detail)
             continue
         out[name] = InputValue(v, st, attr.expr.range)
 
@@ -150,7 +156,7 @@ def collect_variable_values(
                     "Failed to read variables file", f"Given variables file {raw} does not exist."
                 )
                 continue
-            _read_file(path, ValueSourceType.NAMED_FILE, module, out, diags)
+            _read_file(path, ValueSourceType.NAMED_FILE, module, out, diags, raw)
             continue
         parsed = parse_var_option(raw)
         if parsed is None:
