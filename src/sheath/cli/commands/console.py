@@ -210,6 +210,20 @@ def _parse_args(args: list[str]) -> tuple[_Args | None, str]:
 # --- output -------------------------------------------------------------------------
 
 
+def sort_diagnostics(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Terraform's stable diagnostic order: warnings first, sourceless first, then by
+    file (fewer path separators first, then name) and subject position."""
+
+    def key(d: Diagnostic) -> tuple[Any, ...]:
+        sev = 0 if d.severity is Severity.WARNING else 1
+        subj = d.subject
+        if subj is None:
+            return (sev, 0)
+        return (sev, 1, subj.filename.count(os.sep), subj.filename, subj.start.byte, subj.end.byte)
+
+    return sorted(diags, key=key)
+
+
 class _Printer:
     def __init__(self, color: bool, sources: dict[str, bytes]) -> None:
         self.color = color
@@ -220,6 +234,7 @@ class _Printer:
             self.width = 78
 
     def show(self, diags: Sequence[Diagnostic]) -> None:
+        diags = sort_diagnostics(diags)
         annotate(list(diags))
         errs = [d for d in diags if d.severity is Severity.ERROR]
         warns = [d for d in diags if d.severity is not Severity.ERROR]
