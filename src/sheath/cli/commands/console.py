@@ -521,7 +521,7 @@ def _workspace() -> str:
     return name or "default"
 
 
-def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope, dict[str, bytes]] | None:
+def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, bytes]]:
     from sheath.config.loader import load_module
 
     cwd = os.getcwd()
@@ -529,12 +529,12 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope, dict[str, bytes]] 
     diags.extend(mdiags)
     sources = _sources(module)
     if mdiags.has_errors():
-        return None
+        return None, sources
     data = ModuleData(path_module=".", path_root=".", path_cwd=cwd, workspace=_workspace())
     try:
         data.variables = _variable_values(module, a, diags)
     except _FatalVars:
-        return None
+        return None, sources
 
     state_path = a.state_path or "terraform.tfstate"
     state_vals = _state_resources(state_path) if os.path.exists(state_path) else {}
@@ -702,13 +702,11 @@ def run(args: list[str]) -> int:
         sys.stderr.write(f"{err}\n{USAGE}")
         return 1
     diags = Diagnostics()
-    built = build_scope(a, diags)
-    sources = built[1] if built is not None else {}
+    scope, sources = build_scope(a, diags)
     printer = _Printer(a.color, sources)
-    if built is None:
+    if scope is None:
         printer.show(diags)
         return 1
-    scope, _ = built
     if diags.has_errors():
         printer.show(diags)
         diags = Diagnostics()
