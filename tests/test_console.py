@@ -289,3 +289,34 @@ def test_resources_from_state(run_terraform, run_sheath, tmp_path: Path) -> None
         "[for k, v in terraform_data.e : v.input]",
     ]:
         _compare(run_terraform, run_sheath, tmp_path, expr + "\n", ["-no-color"])
+
+
+VALIDATED = """
+variable "x" {
+  default = "abc"
+  validation {
+    condition     = length(var.x) > 5
+    error_message = "Too short: ${var.x}."
+  }
+}
+variable "o" {
+  type = object({
+    a = string
+    b = optional(number, 7)
+  })
+  default = { a = "q" }
+}
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("args", [[], ["-var=x=abcdefgh"], ["-var=x=ab"], ['-var=o={a="z",b=1}']])
+def test_variable_validation_and_optional_defaults(args: list[str], run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text(VALIDATED)
+    _compare(run_terraform, run_sheath, tmp_path, "[var.x, var.o]\n", args)
+
+
+@pytest.mark.oracle
+def test_invalid_default_is_fatal(run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text('variable "nn" {\n  type     = string\n  default  = null\n  nullable = false\n}\n')
+    _compare(run_terraform, run_sheath, tmp_path, "1\n", [])

@@ -344,7 +344,7 @@ def decode_replace_triggered_by(expr: Expression) -> tuple[list[Expression], Dia
                 ok = False
             else:
                 found_resource = True
-        if ok and not found_resource:
+        if not found_resource:
             diags.add_error(
                 "Invalid replace_triggered_by expression",
                 "Missing resource reference in replace_triggered_by expression.",

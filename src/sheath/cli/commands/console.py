@@ -25,7 +25,7 @@ from sheath.lang.eval.diagvalues import annotate
 from sheath.lang.eval.scope import ModuleData, Scope, object_of
 from sheath.lang.eval.templates import make_template_renderer
 from sheath.lang.funcs.function import Function, Parameter
-from sheath.types.cty import DYNAMIC, UNKNOWN, Type, Value, unknown
+from sheath.types.cty import BOOL, DYNAMIC, UNKNOWN, Type, Value, unknown
 
 CONSOLE_INPUT = "<console-input>"
 
@@ -507,6 +507,45 @@ def _variable_values(module: Any, a: _Args, diags: Diagnostics) -> dict[str, Val
     return out
 
 
+def _check_variable_validations(module: Any, data: ModuleData, diags: Diagnostics) -> None:
+    """Evaluate each input variable's validation rules (failures are errors; values are kept)."""
+    from sheath.lang.eval.closures import range_str
+    from sheath.lang.eval.evaluator import evaluate
+    from sheath.lang.funcs.registry import builtin_functions
+    from sheath.types.cty import STRING
+
+    decls: dict[str, Any] = getattr(module, "variables", {})
+    if not any(getattr(v, "validations", None) for v in decls.values()):
+        return
+    ctx = EvalContext({"var": object_of(data.variables)}, builtin_functions(os.getcwd()))
+    for name, decl in decls.items():
+        for rule in decl.validations:
+            val = data.variables.get(name)
+            if val is None or not val.is_wholly_known():
+                continue
+            res, rd = evaluate(rule.condition, ctx)
+            if rd.has_errors():
+                diags.extend(rd)
+                continue
+            if res.v is UNKNOWN or res.v is None or res.v is True:
+                continue
+            if res.type != BOOL:
+                continue
+            msg_val, md = evaluate(rule.error_message, ctx)
+            if md.has_errors() or msg_val.type != STRING or not isinstance(msg_val.v, str):
+                diags.extend(md)
+                continue
+            d = Diagnostic(
+                Severity.ERROR,
+                "Invalid value for variable",
+                f"{msg_val.v}\n\nThis was checked by the validation rule at {range_str(rule.decl_range)}.",
+                decl.decl_range,
+            )
+            d.extra["expr"] = rule.condition
+            d.extra["ctx"] = ctx
+            diags.append(d)
+
+
 def _workspace() -> str:
     """The selected workspace: TF_WORKSPACE, else the data dir's environment file, else "default"."""
     env = os.environ.get("TF_WORKSPACE")
@@ -545,6 +584,8 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
         data.data[short] = state_vals.get("data." + short, unknown(DYNAMIC))
     for name in getattr(module, "module_calls", {}):
         data.module_calls[name] = unknown(DYNAMIC)
+
+    _check_variable_validations(module, data, diags)
 
     renderer = make_template_renderer()
     from sheath.lang.funcs.registry import builtin_functions
