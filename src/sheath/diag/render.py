@@ -156,20 +156,24 @@ class _Snippet:
         self.context = context
 
 
-def _line_ranges(src: bytes) -> list[tuple[int, int]]:
-    """(start, end) byte offsets of each line's content, newline excluded."""
-    out: list[tuple[int, int]] = []
+def _line_ranges(src: bytes) -> list[tuple[int, int, int]]:
+    """Per line: (start, end of content, end of the line's range including its newline).
+
+    Like hcl's range scanner over bufio.ScanLines: a line's range covers the
+    bytes consumed (newline included); its text excludes the line ending.
+    """
+    out: list[tuple[int, int, int]] = []
     pos = 0
     n = len(src)
     while pos < n:
         nl = src.find(b"\n", pos)
         if nl < 0:
-            out.append((pos, n))
+            out.append((pos, n, n))
             break
         end = nl
         if end > pos and src[end - 1 : end] == b"\r":
             end -= 1
-        out.append((pos, end))
+        out.append((pos, end, nl + 1))
         pos = nl + 1
     return out
 
@@ -200,8 +204,8 @@ def _build_snippet(d: Diagnostic, src: bytes, resolve_context: ContextResolver) 
 
     code_parts: list[bytes] = []
     code_start = 0
-    for ls, le in _line_ranges(src):
-        if le > ls and ls < snip_end and snip_start < le:
+    for ls, le, lr in _line_ranges(src):
+        if lr > ls and ls < snip_end and snip_start < lr:
             if code_start == 0 and not code_parts:
                 code_start = ls
             code_parts.append(src[ls:le])

@@ -26,7 +26,9 @@ from sheath.types.cty import (
     UNKNOWN,
     ListType,
     MapType,
+    ObjectType,
     SetType,
+    TupleType,
     Type,
     Value,
     unknown,
@@ -327,15 +329,17 @@ def items(v: Value) -> list[Value]:
 
 
 def has_dynamic_values(v: Value) -> bool:
-    """The value's type, or a nested value's type, is dynamic ("wholly known type")."""
-    if v.type.is_dynamic():
-        return True
+    """The value is, or contains, an unknown whose type is not yet known (not cty's HasWhollyKnownType)."""
     p = v.v
+    if p is None:
+        return False
+    if p is UNKNOWN:
+        return v.type.has_dynamic_types()
     if isinstance(p, tuple):
         return any(has_dynamic_values(e) for e in p)
     if isinstance(p, dict):
         return any(has_dynamic_values(e) for e in p.values())
-    return v.v is UNKNOWN and v.type.has_dynamic_types()
+    return False
 
 
 def equals(a: Value, b: Value) -> Value:
@@ -373,7 +377,7 @@ def _equals(a: Value, b: Value) -> bool | None:
     if a.v is None or b.v is None:
         return a.v is None and b.v is None
     if has_dynamic_values(a) or has_dynamic_values(b):
-        if _kind(a.type) != _kind(b.type):
+        if not _may_conform(a.type, b.type):
             return False
         return None
     if a.type != b.type:
@@ -410,16 +414,23 @@ def _equals(a: Value, b: Value) -> bool | None:
     return False
 
 
-def _kind(t: Type) -> str:
-    if t.is_primitive():
-        return t.friendly_name()
-    if t.is_list() or t.is_tuple():
-        return "seq"
-    if t.is_map() or t.is_object():
-        return "map"
-    if t.is_set():
-        return "set"
-    return "dynamic"
+def _may_conform(a: Type, b: Type) -> bool:
+    """Whether the types could become equal once dynamic parts are known (cty TestConformance)."""
+    if a.is_dynamic() or b.is_dynamic():
+        return True
+    if a.is_primitive() or b.is_primitive():
+        return a == b
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (ListType, SetType, MapType)):
+        return _may_conform(a.element, b.element)  # type: ignore[attr-defined]
+    if isinstance(a, ObjectType) and isinstance(b, ObjectType):
+        return a.attrs.keys() == b.attrs.keys() and all(_may_conform(t, b.attrs[k]) for k, t in a.attrs.items())
+    if isinstance(a, TupleType) and isinstance(b, TupleType):
+        return len(a.elements) == len(b.elements) and all(
+            _may_conform(x, y) for x, y in zip(a.elements, b.elements)
+        )
+    return False
 
 
 def raw_equal(a: Value, b: Value) -> bool:

@@ -368,7 +368,7 @@ class _FatalVars(Exception):
     pass
 
 
-def _variable_values(module: Any, a: _Args, diags: Diagnostics) -> dict[str, Value]:
+def _variable_values(module: Any, a: _Args, diags: Diagnostics, sources: dict[str, bytes]) -> dict[str, Value]:
     """Input variable values: defaults < TF_VAR_* < terraform.tfvars < *.auto.tfvars < -var/-var-file.
 
     Unset required variables are unknown (console never prompts).
@@ -380,7 +380,9 @@ def _variable_values(module: Any, a: _Args, diags: Diagnostics) -> dict[str, Val
 
     decls: dict[str, Any] = getattr(module, "variables", {})
     raw: dict[str, tuple[Value, str]] = {}  # name -> (value, how it was set)
-    empty = EvalContext({}, None)
+    empty = EvalContext(None, None)  # variable files allow neither references nor functions
+    eval_failed = False
+    parse_failed = False
 
     def from_string(name: str, text: str, how: str) -> None:
         decl = decls.get(name)
@@ -424,16 +426,21 @@ def _variable_values(module: Any, a: _Args, diags: Diagnostics) -> dict[str, Val
             for name, x in (doc or {}).items():
                 raw[name] = (_json_to_value(x), "file")
             return
+        nonlocal eval_failed, parse_failed
+        sources[path] = src
         f, pd = parse_config(src, path)
         diags.extend(pd)
         if pd.has_errors():
+            parse_failed = True
             return
         attrs, ad = f.body.just_attributes()
         diags.extend(ad)
         for name, attr in attrs.items():
             v, ed = evaluate(attr.expr, empty)
             diags.extend(ed)
-            if not ed.has_errors():
+            if ed.has_errors():
+                eval_failed = True
+            else:
                 raw[name] = (v, "file")
 
     try:
@@ -473,6 +480,21 @@ def _variable_values(module: Any, a: _Args, diags: Diagnostics) -> dict[str, Val
             from_string(name, value, f'-var="{name}=..."')
     except _FatalVars:
         raise
+    if parse_failed:
+        raise _FatalVars()
+    if eval_failed:
+        for name, decl in decls.items():
+            if decl.default is None and name not in raw:
+                diags.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        "No value for required variable",
+                        f'The root module input variable "{name}" is not set, and has no default value. Use a -var '
+                        "or -var-file command line argument to provide a value for this variable.",
+                        decl.decl_range,
+                    )
+                )
+        raise _FatalVars()
 
     from sheath.lang.eval import _valops as vo
 
@@ -571,7 +593,7 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
         return None, sources
     data = ModuleData(path_module=".", path_root=".", path_cwd=cwd, workspace=_workspace())
     try:
-        data.variables = _variable_values(module, a, diags)
+        data.variables = _variable_values(module, a, diags, sources)
     except _FatalVars:
         return None, sources
 
