@@ -320,3 +320,43 @@ def test_variable_validation_and_optional_defaults(args: list[str], run_terrafor
 def test_invalid_default_is_fatal(run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "main.tf").write_text('variable "nn" {\n  type     = string\n  default  = null\n  nullable = false\n}\n')
     _compare(run_terraform, run_sheath, tmp_path, "1\n", [])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(
+    "tfvars",
+    [
+        'x = var.y\nn = upper("a")\n',  # neither references nor functions in variable files
+        'x = "ok"\nn = 1 +\n',  # a syntax error (subject at the end of the line)
+        'x = "ok"\nn = 5\n',
+    ],
+)
+def test_variable_files(tfvars: str, run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text('variable "x" {}\nvariable "n" {\n  type = number\n}\n')
+    (tmp_path / "terraform.tfvars").write_text(tfvars)
+    _compare(run_terraform, run_sheath, tmp_path, "[var.x, var.n]\n", [])
+
+
+MULTILINE = """
+locals {
+  a = {
+    x = 1
+  } + 1
+  b = [
+    1,
+    2
+  ][5]
+
+  c = true ? {
+    a = 1
+  } : [
+    2
+  ]
+}
+"""
+
+
+@pytest.mark.oracle
+def test_multiline_snippets(run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text(MULTILINE)
+    _compare(run_terraform, run_sheath, tmp_path, "1\n", [])
