@@ -1,0 +1,3 @@
+data "terraform_remote_state" "1x" {
+  backend = "local"
+}
