@@ -756,13 +756,26 @@ def _interactive(scope: Scope, printer: _Printer) -> int:
     return 0
 
 
+def _ui_error(msg: str, color: bool) -> None:
+    """Terraform's UI error output: red when colour is on."""
+    if color:
+        sys.stderr.write(f"\x1b[31m{msg}\x1b[0m\x1b[0m\n")
+    else:
+        sys.stderr.write(msg + "\n")
+
+
 def run(args: list[str]) -> int:
+    color = "-no-color" not in args and "--no-color" not in args
+    if any(x in ("-help", "-h", "--help") for x in args):
+        sys.stdout.write(USAGE)
+        return 0
     a, err = _parse_args(args)
     if a is None:
-        if "-help" in args or "-h" in args:
-            sys.stdout.write(USAGE)
-            return 0
-        sys.stderr.write(f"{err}\n{USAGE}")
+        if err.startswith("Too many"):
+            _ui_error(err, color)
+        else:
+            _ui_error(USAGE.strip(), color)
+            _ui_error(f"Error parsing command line flags: {err}\n", color)
         return 1
     diags = Diagnostics()
     scope, sources = build_scope(a, diags)
