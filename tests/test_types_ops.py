@@ -58,6 +58,9 @@ def fmt(v: Value) -> str:
         (tuple_val([N(1), unknown(NUMBER)]), tuple_val([N(2), N(3)]), "false"),
         (tuple_val([unknown(NUMBER), N(1)]), tuple_val([N(2), N(3)]), "(known after apply)"),
         (ops.set_val([N(1), N(2)]), ops.set_val([N(2), N(1)]), "true"),
+        (tuple_val([null()]), tuple_val([null()]), "true"),
+        (tuple_val([unknown()]), tuple_val([N(1)]), "(known after apply)"),
+        (tuple_val([unknown()]), tuple_val([N(1), N(2)]), "false"),
     ],
 )
 def test_equals(a: Value, b: Value, want: str) -> None:
