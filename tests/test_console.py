@@ -360,3 +360,47 @@ locals {
 def test_multiline_snippets(run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "main.tf").write_text(MULTILINE)
     _compare(run_terraform, run_sheath, tmp_path, "1\n", [])
+
+
+VALUE_STATEMENTS = """
+variable "a" {
+  default = 1.5
+}
+variable "b" {
+  default = 100000000000000000000
+}
+variable "c" {
+  default = 12345678901
+}
+variable "d" {
+  default = 0.00001
+}
+variable "e" {
+  default = "q\\"\\n\\u00e9"
+}
+variable "f" {
+  default = { k = "v" }
+}
+variable "g" {
+  default = []
+}
+variable "h" {
+  type    = map(string)
+  default = { a = "b" }
+}
+variable "s" {
+  default   = "x"
+  sensitive = true
+}
+locals {
+  x = [var.a, var.b, var.c, var.d, var.e, var.f, var.g, var.h, var.s].nope
+  y = upper(var.a, var.b)
+}
+"""
+
+
+@pytest.mark.oracle
+def test_expression_value_statements(run_terraform, run_sheath, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The "├── var.x is ..." lines: number formats, quoting, collection summaries, sensitive values left out."""
+    (tmp_path / "main.tf").write_text(VALUE_STATEMENTS)
+    _compare(run_terraform, run_sheath, tmp_path, "1\n", ["-no-color"])

@@ -101,9 +101,10 @@ class Module:
         if self.backend is not None and self.cloud_config is not None and (f.backends or f.cloud_configs):
             diags.add_error(
                 "Both a backend and cloud configuration are present",
-                f"A module may declare either one 'cloud' block or one 'backend' block configuring a state backend. "
-                f"HCP Terraform is configured at {range_str(self.cloud_config.decl_range)}; a backend is configured at "
-                f"{range_str(self.backend.decl_range)}. Remove the backend block to configure HCP Terraform.",
+                "A module may declare either one 'cloud' block OR one 'backend' block configuring a state backend. "
+                f"The 'cloud' block is configured at {range_str(self.cloud_config.decl_range)}; a backend is "
+                f"configured at {range_str(self.backend.decl_range)}. Remove the backend block to configure HCP "
+                "Terraform or Terraform Enteprise.",
                 self.backend.decl_range,
             )
         for p in f.provider_configs:
@@ -127,9 +128,10 @@ class Module:
         for pm in f.provider_metas:
             if pm.provider in self.provider_metas:
                 diags.add_error(
-                    "Duplicated provider_meta block",
+                    "Duplicate provider_meta block",
                     f'A provider_meta block for provider "{pm.provider}" was already declared at '
-                    f"{self.provider_metas[pm.provider].decl_range}. Providers may only have one provider_meta block per module.",
+                    f"{range_str(self.provider_metas[pm.provider].decl_range)}. Providers may only have one "
+                    "provider_meta block per module.",
                     pm.decl_range,
                 )
                 continue

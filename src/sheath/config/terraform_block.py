@@ -118,16 +118,12 @@ def decode_terraform_block(block: hcl.Block) -> tuple[TerraformBlock, Diagnostic
         elif c is not None:
             tb.core_version_constraints.append(VersionConstraint(c, a["required_version"].range, src))
     if "experiments" in a:
-        exprs, d = expr_list(a["experiments"].expr)
-        diags.extend(d)
+        # experiments exist only in alpha releases: any use is an error here
+        exprs, _ = expr_list(a["experiments"].expr)
         for e in exprs:
             kw = expr_as_keyword(e)
-            if kw is None:
-                diags.add_error(
-                    "Invalid experiment keyword", "Elements of \"experiments\" must all be keywords representing experiments.", e.range
-                )
-                continue
-            tb.experiments.append(kw)
+            if kw is not None:
+                tb.experiments.append(kw)
         diags.add_error(
             "Module uses experimental features",
             "Experimental features are intended only for gathering early feedback on new language designs, and "
@@ -136,10 +132,18 @@ def decode_terraform_block(block: hcl.Block) -> tuple[TerraformBlock, Diagnostic
         )
     if "language" in a:
         kw = expr_as_keyword(a["language"].expr)
-        if kw != "TF2021":
+        if kw is None:
+            diags.add_error(
+                "Invalid language edition",
+                "The language argument expects a bare language edition keyword. Terraform 1.11.4 supports only "
+                "language edition TF2021, which is the default.",
+                a["language"].expr.range,
+            )
+        elif kw != "TF2021":
             diags.add_error(
                 "Unsupported language edition",
-                "This version of Terraform only supports the TF2021 language edition.",
+                "Terraform v1.11.4 only supports language edition TF2021. This module requires a newer version of "
+                "Terraform CLI.",
                 a["language"].expr.range,
             )
     for b in content.blocks:

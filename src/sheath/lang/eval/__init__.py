@@ -12,6 +12,7 @@ Public API:
 from sheath.lang.eval.context import EvalContext
 from sheath.lang.eval.evaluator import evaluate
 from sheath.lang.eval.diagvalues import annotate, expression_values
+from sheath.lang.eval.scope import ModuleData, Scope
 from sheath.lang.eval.templates import make_template_renderer, render_template
 
 __all__ = [
@@ -20,5 +21,7 @@ __all__ = [
     "annotate",
     "expression_values",
     "make_template_renderer",
+    "ModuleData",
+    "Scope",
     "render_template",
 ]
