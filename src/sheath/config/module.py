@@ -194,7 +194,17 @@ class Module:
             self._add_resource(self.ephemeral_resources, r, "ephemeral", "ephemeral resource", diags)
         self.moved.extend(f.moved)
         self.removed.extend(f.removed)
-        self.imports.extend(f.imports)
+        for im in f.imports:
+            if im.to_resource is not None:
+                for prev in self.imports:
+                    if prev.to_resource is not None and prev.to_resource == im.to_resource:
+                        diags.add_error(
+                            f'Duplicate import configuration for "{im.to_resource}"',
+                            f'An import block for the resource "{im.to_resource}" was already declared at '
+                            f"{range_str(prev.decl_range)}. A resource can have only one import block.",
+                            im.to.range if im.to is not None else im.decl_range,
+                        )
+            self.imports.append(im)
         for ck in f.checks:
             ec = self.checks.get(ck.name)
             if ec is not None:
