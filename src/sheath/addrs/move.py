@@ -34,13 +34,15 @@ class MoveEndpoint:
         return str(self.subject)
 
 
-def parse_move_endpoint_steps(steps: list[Step], rng: Range) -> tuple[MoveEndpoint | None, Diagnostics]:
+def parse_move_endpoint_steps(
+    steps: list[Step], rng: Range, reserved_check: bool = True
+) -> tuple[MoveEndpoint | None, Diagnostics]:
     mod, rest, diags = parse_module_instance_prefix(steps)
     if diags.has_errors():
         return None, diags
     if not rest:
         return MoveEndpoint(mod, rng), diags
-    res, key, has_key, d2 = parse_resource_under_module(rest)
+    res, key, has_key, d2 = parse_resource_under_module(rest, reserved_check=reserved_check)
     diags.extend(d2)
     if res is None:
         return None, diags
@@ -49,6 +51,7 @@ def parse_move_endpoint_steps(steps: list[Step], rng: Range) -> tuple[MoveEndpoi
     return MoveEndpoint(AbsResource(mod, res), rng), diags
 
 
-def parse_move_endpoint(traversal: object) -> tuple[MoveEndpoint | None, Diagnostics]:
+def parse_move_endpoint(traversal: object, reserved_check: bool = True) -> tuple[MoveEndpoint | None, Diagnostics]:
+    """A moved endpoint; removed blocks parse their target the same way but without the reserved-word check."""
     steps = steps_from_traversal(traversal)
-    return parse_move_endpoint_steps(steps, traversal.range)  # type: ignore[attr-defined]
+    return parse_move_endpoint_steps(steps, traversal.range, reserved_check)  # type: ignore[attr-defined]

@@ -221,7 +221,7 @@ def parse_module_instance_prefix(steps: Sequence[Step]) -> tuple[ModuleInstance,
 
 
 def parse_resource_under_module(
-    steps: Sequence[Step], allow_instance: bool = True
+    steps: Sequence[Step], allow_instance: bool = True, reserved_check: bool = True
 ) -> tuple[Resource | None, InstanceKey, bool, Diagnostics]:
     """Parse [data.|ephemeral.|resource.]type.name[key]. Returns (resource, key, has_key, diags)."""
     diags = Diagnostics()
@@ -237,7 +237,7 @@ def parse_resource_under_module(
             rest = rest[1:]
         elif root == "resource":
             rest = rest[1:]
-        elif root in RESERVED_RESOURCE_ROOTS:
+        elif reserved_check and root in RESERVED_RESOURCE_ROOTS:
             diags.add_error(
                 "Invalid address",
                 f'The keyword "{root}" is reserved and cannot be used to target a resource address. If you are '

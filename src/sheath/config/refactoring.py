@@ -128,6 +128,19 @@ def decode_import_block(block: hcl.Block) -> tuple[Import | None, Diagnostics]:
     return imp, diags
 
 
+def _first_module_key_step(t: object) -> Range | None:
+    """The range of the first instance key that follows a module name in a traversal."""
+    from sheath.addrs.parse import steps_from_traversal as _steps
+
+    steps = _steps(t)
+    i = 0
+    while i + 1 < len(steps) and steps[i].kind == "name" and steps[i].value == "module":
+        if i + 2 < len(steps) and steps[i + 2].kind == "index":
+            return steps[i + 2].range
+        i += 2
+    return None
+
+
 def decode_removed_block(block: hcl.Block) -> tuple[Removed, Diagnostics]:
     content, diags = block.body.content(REMOVED_SCHEMA)
     r = Removed(None, block.def_range)
@@ -136,42 +149,32 @@ def decode_removed_block(block: hcl.Block) -> tuple[Removed, Diagnostics]:
         t, d = abs_traversal_for_expr(attr.expr)
         diags.extend(d)
         if t is not None and not d.has_errors():
-            ep, d = parse_move_endpoint(t)
+            ep, d = parse_move_endpoint(t, reserved_check=False)
             diags.extend(d)
             if ep is not None:
                 from sheath.addrs import AbsResource, ModuleInstance
 
                 subj = ep.subject
-                if isinstance(subj, ModuleInstance):
-                    bad = next((s for s in subj.steps if s.key is not None), None)
-                    if bad is not None:
-                        diags.add_error(
-                            "Module instance keys not allowed",
-                            'Module address must be a module (e.g. "module.foo"), not a module instance (e.g. '
-                            '"module.foo[1]").',
-                            attr.expr.range,
-                        )
-                    else:
-                        r.from_ = subj.module()
+                mod = subj if isinstance(subj, ModuleInstance) else subj.module
+                key_step = _first_module_key_step(t)
+                if any(s.key is not None for s in mod.steps):
+                    diags.add_error(
+                        "Module instance keys not allowed",
+                        'Module address must be a module (e.g. "module.foo"), not a module instance (e.g. '
+                        '"module.foo[1]").',
+                        key_step or attr.expr.range,
+                    )
+                elif isinstance(subj, ModuleInstance):
+                    r.from_ = subj.module()
+                elif isinstance(subj, AbsResource):
+                    r.from_ = ConfigResource(mod.module(), subj.resource)
                 else:
-                    mod = subj.module
-                    if any(s.key is not None for s in mod.steps):
-                        diags.add_error(
-                            "Module instance keys not allowed",
-                            'Module address must be a module (e.g. "module.foo"), not a module instance (e.g. '
-                            '"module.foo[1]").',
-                            attr.expr.range,
-                        )
-                    elif isinstance(subj, AbsResource):
-                        r.from_ = ConfigResource(mod.module(), subj.resource)
-                    else:
-                        last = t.steps[-1]
-                        diags.add_error(
-                            "Resource instance keys not allowed",
-                            'Resource address must be a resource (e.g. "test_instance.foo"), not a resource '
-                            'instance (e.g. "test_instance.foo[1]").',
-                            last.range,
-                        )
+                    diags.add_error(
+                        "Resource instance keys not allowed",
+                        'Resource address must be a resource (e.g. "test_instance.foo"), not a resource '
+                        'instance (e.g. "test_instance.foo[1]").',
+                        t.steps[-1].range,
+                    )
     for b in content.blocks:
         if b.type == "lifecycle":
             lc, d = b.body.content(REMOVED_LIFECYCLE_SCHEMA)
@@ -186,6 +189,13 @@ def decode_removed_block(block: hcl.Block) -> tuple[Removed, Diagnostics]:
         elif b.type == "provisioner":
             p, d = decode_provisioner_block(b)
             diags.extend(d)
-            if p is not None:
+            if p is not None and p.when != "destroy":
+                diags.add_error(
+                    "Invalid provisioner block",
+                    'Only destroy-time provisioners are valid in "removed" blocks. To declare a destroy-time '
+                    "provisioner, use:\n    when = destroy",
+                    b.def_range,
+                )
+            elif p is not None:
                 r.provisioners.append(p)
     return r, diags

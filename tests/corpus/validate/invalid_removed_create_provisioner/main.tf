@@ -1,0 +1,6 @@
+removed {
+  from = terraform_data.x
+  provisioner "local-exec" {
+    command = "x"
+  }
+}
