@@ -11,7 +11,8 @@ fail on each of them).
 
 Both tools run in the same directory for a given expression (so path.cwd and
 abspath() agree). The two sides are each run once per session, in parallel,
-and cached; every parametrized case then compares the cached outcomes:
+for the cases the session selected (so `-k func_string` runs only those), and
+cached; every parametrized case then compares the cached outcomes:
 
 * stdout must be byte-identical;
 * both succeed (exit 0) or both fail (non-zero);
@@ -94,6 +95,17 @@ def _prepare_workdir(base: Path, case: Case) -> Path:
     return workdir
 
 
+def _selected_cases(session: pytest.Session) -> list[Case]:
+    """The corpus cases this session will actually run (all of them unless -k/-m/ids narrow it)."""
+    selected: list[Case] = []
+    for item in session.items:
+        callspec = getattr(item, "callspec", None)
+        case = callspec.params.get("case") if callspec is not None else None
+        if isinstance(case, Case):
+            selected.append(case)
+    return selected
+
+
 def _run_all(run: RunFn, workdirs: dict[Case, Path]) -> dict[Case, Outcome]:
     def one(case: Case) -> Outcome:
         try:
@@ -102,14 +114,15 @@ def _run_all(run: RunFn, workdirs: dict[Case, Path]) -> dict[Case, Outcome]:
             return Outcome(-1, "", f"timed out after {TIMEOUT_SECONDS}s")
         return Outcome(proc.returncode, proc.stdout, proc.stderr)
 
+    cases = list(workdirs)
     with concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return dict(zip(CASES, pool.map(one, CASES)))
+        return dict(zip(cases, pool.map(one, cases)))
 
 
 @pytest.fixture(scope="session")
-def console_workdirs(tmp_path_factory: pytest.TempPathFactory) -> dict[Case, Path]:
+def console_workdirs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[Case, Path]:
     base = tmp_path_factory.mktemp("console-corpus")
-    return {case: _prepare_workdir(base, case) for case in CASES}
+    return {case: _prepare_workdir(base, case) for case in _selected_cases(request.session)}
 
 
 @pytest.fixture(scope="session")
