@@ -24,7 +24,8 @@ MODULES_MANIFEST = os.path.join(".terraform", "modules", "modules.json")
 
 
 def _is_ignored(name: str) -> bool:
-    return name.startswith(".") or name.startswith("#") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+    """Editor and hidden files terraform skips: .name, name~, #name#."""
+    return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
 
 
 def is_override_file(name: str) -> bool:
