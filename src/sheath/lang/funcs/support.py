@@ -46,9 +46,19 @@ def func(
 # --- grapheme clusters (an approximation of Unicode UAX #29) -----------------
 
 
+_PREPEND = frozenset(
+    [0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x0D4E, 0x110BD, 0x110CD, 0x111C2, 0x111C3, 0x1193F, 0x11941]
+    + list(range(0x0600, 0x0606))
+    + [0x11A3A, 0x11D46]
+    + list(range(0x11A84, 0x11A8A))
+)
+
+
 def _is_extend(cp: int, cat: str) -> bool:
+    """Extend, ZWJ or SpacingMark (all attach to the preceding character)."""
     return (
         cat in ("Mn", "Me", "Mc")
+        or cp in (0x0E33, 0x0EB3)
         or cp in (0x200C, 0x200D)
         or 0x1F3FB <= cp <= 0x1F3FF
         or 0xFE00 <= cp <= 0xFE0F
@@ -93,13 +103,16 @@ def graphemes(s: str) -> list[str]:
     pict = False
     prev_zwj = False
     prev_cr = False
+    prev_prepend = False
     for ch in s:
         cp = ord(ch)
         cat = unicodedata.category(ch)
         h = _hangul(cp) if 0x1100 <= cp <= 0xD7FB else ""
         join = False
         if cur:
-            if prev_cr:
+            if prev_prepend and not (ch in "\r\n" or cat in ("Cc", "Zl", "Zp")):
+                join = True
+            elif prev_cr:
                 join = ch == "\n"
             elif ch in "\r\n" or cat in ("Cc", "Zl", "Zp"):
                 join = False
@@ -131,6 +144,7 @@ def graphemes(s: str) -> list[str]:
             pict = True
         prev_zwj = cp == 0x200D
         prev_cr = ch == "\r"
+        prev_prepend = cp in _PREPEND
         if h:
             prev_h = h
         elif not _is_extend(cp, cat):
