@@ -278,11 +278,36 @@ def _decode_lifecycle(block: hcl.Block, r: Resource) -> Diagnostics:
         diags.extend(d)
         if rule is None or d.has_errors():
             continue
+        for e in (rule.condition, rule.error_message):
+            if _refers_to(e, r):
+                diags.add_error(
+                    f"Invalid reference in {b.type}",
+                    f"Configuration for {r.addr()} may not refer to itself.",
+                    e.range,
+                )
         if b.type == "precondition":
             r.preconditions.append(rule)
         else:
             r.postconditions.append(rule)
     return diags
+
+
+def _refers_to(e: Expression, r: Resource) -> bool:
+    from sheath.addrs import Resource as ResAddr
+    from sheath.addrs import ResourceInstance as ResInst
+    from sheath.addrs import parse_ref
+
+    me = r.addr()
+    for t in e.variables():
+        ref, _ = parse_ref(t)
+        if ref is None:
+            continue
+        subj = ref.subject
+        if isinstance(subj, ResInst):
+            subj = subj.resource
+        if isinstance(subj, ResAddr) and subj == me:
+            return True
+    return False
 
 
 def decode_ignore_changes(expr: Expression) -> tuple[list[Traversal], bool, Diagnostics]:
@@ -292,14 +317,22 @@ def decode_ignore_changes(expr: Expression) -> tuple[list[Traversal], bool, Diag
     exprs, d = expr_list(expr)
     diags.extend(d)
     out: list[Traversal] = []
+    wildcards = [e for e in exprs if quoted_string(e) == "*"]
+    if wildcards:
+        diags.add_error(
+            "Invalid ignore_changes wildcard",
+            'The ["*"] form of ignore_changes wildcard is was deprecated and is now invalid. Use '
+            '"ignore_changes = all" to ignore changes to all attributes.',
+            expr.range,
+        )
+        if len(wildcards) != len(exprs):
+            diags.add_error(
+                "Invalid ignore_changes ruleset",
+                'Cannot mix wildcard string "*" with non-wildcard references.',
+                wildcards[0].range,
+            )
     for e in exprs:
         if quoted_string(e) == "*":
-            diags.add_error(
-                "Invalid ignore_changes wildcard",
-                'The ["*"] form of ignore_changes wildcard is was deprecated and is now invalid. Use '
-                '"ignore_changes = all" to ignore changes to all attributes.',
-                expr.range,
-            )
             continue
         e2 = shim_traversal_in_string(e, False, diags)
         if isinstance(e2, TraversalExpression):
@@ -334,6 +367,15 @@ def decode_replace_triggered_by(expr: Expression) -> tuple[list[Expression], Dia
         for t in refs:
             root = t.root_name
             if root == "count" or root == "each":
+                want = "index" if root == "count" else "key"
+                attr = t.steps[1] if len(t.steps) > 1 else None
+                if not (isinstance(attr, hcl.TraverseAttr) and attr.name == want):
+                    diags.add_error(
+                        f"Invalid {root} reference in replace_triggered_by expression",
+                        f"Only {root}.{want} may be used in replace_triggered_by.",
+                        e.range,
+                    )
+                    ok = False
                 continue
             if root in _NOT_RESOURCE_ROOTS:
                 diags.add_error(
