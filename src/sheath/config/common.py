@@ -195,6 +195,12 @@ def decode_provider_config_ref(expr: Expression, arg_name: str) -> tuple[Provide
         )
         return None, diags
     name = trav.root_name
+    if name != name.lower():
+        diags.add_error(
+            "Invalid provider local name",
+            f'Provider names must be normalized. Replace "{name}" with "{name.lower()}" to fix this error.',
+            steps[0].range,
+        )
     ref = ProviderConfigRef(name, steps[0].range)
     if len(steps) > 1:
         s1 = steps[1]

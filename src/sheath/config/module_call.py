@@ -159,7 +159,7 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
         diags.add_error(
             'Invalid combination of "count" and "for_each"',
             'The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be '
-            "explicit about the number of module instances to be created.",
+            "explicit about the number of resources to be created.",
             a["for_each"].name_range,
         )
     if "depends_on" in a:

@@ -47,7 +47,12 @@ def decode_provider_block(block: hcl.Block) -> tuple[Provider | None, Diagnostic
     diags = Diagnostics()
     name = block.labels[0]
     lr = block.label_ranges[0] if block.label_ranges else block.def_range
-    # terraform does not validate the provider name here (an unknown name fails at installation)
+    if name != name.lower():
+        diags.add_error(
+            "Invalid provider local name",
+            f'Provider names must be normalized. Replace "{name}" with "{name.lower()}" to fix this error.',
+            block.def_range,
+        )
     content, remain, d = block.body.partial_content(PROVIDER_SCHEMA)
     diags.extend(d)
     p = Provider(name, lr, remain, block.def_range)

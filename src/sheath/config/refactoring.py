@@ -117,7 +117,15 @@ def decode_import_block(block: hcl.Block) -> tuple[Import | None, Diagnostics]:
             if imp.for_each is None:
                 diags.extend(d)
                 return imp, diags
-            # with for_each the index may be dynamic: resolved during planning
+            # with for_each the last index may be dynamic (resolved during planning): check the rest
+            base = _index_base_traversal(to_attr.expr)
+            if base is None:
+                diags.extend(d)
+                return imp, diags
+            addr, d = parse_abs_resource_instance_steps(steps_from_traversal(base))
+            diags.extend(d)
+            if addr is None or addr.resource.resource.mode is not ResourceMode.MANAGED:
+                diags.add_error("Invalid import address", "Only managed resources can be imported.", to_attr.range)
             return imp, diags
         addr, d = parse_abs_resource_instance_steps(steps_from_traversal(t))
         diags.extend(d)
@@ -138,6 +146,17 @@ def _first_module_key_step(t: object) -> Range | None:
         if i + 2 < len(steps) and steps[i + 2].kind == "index":
             return steps[i + 2].range
         i += 2
+    return None
+
+
+def _index_base_traversal(expr: Expression) -> object | None:
+    """For `to = a.b[each.key]`: the static traversal being indexed (a.b), else None."""
+    from sheath.lang.hclsyntax import ast
+
+    if isinstance(expr, ast.IndexExpr):
+        coll = expr.collection
+        if isinstance(coll, ast.ScopeTraversalExpr):
+            return coll.traversal
     return None
 
 

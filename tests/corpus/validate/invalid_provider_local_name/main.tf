@@ -1,0 +1,5 @@
+provider "TERRAFORM" {
+}
+resource "terraform_data" "a" {
+  provider = TERRAFORM
+}
