@@ -291,6 +291,11 @@ class _Checker:
                 self.expr(rule.error_message, plain)
         for p in m.provider_configs.values():
             self.body(p.config, plain)
+        for pm in m.provider_metas.values():
+            # provider_meta is decoded without any variables in scope
+            for e, _ in body_expressions(pm.config):
+                for t in e.variables():
+                    self.diags.add_error("Variables not allowed", "Variables may not be used here.", t.steps[0].range)
         for r in m.all_resources():
             self.resource(r)
         for mc in m.module_calls.values():

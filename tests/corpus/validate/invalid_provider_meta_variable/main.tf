@@ -1,0 +1,8 @@
+terraform {
+  provider_meta "my-provider" {
+    hello = var.name
+  }
+}
+variable "name" {
+  type = string
+}
