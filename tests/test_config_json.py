@@ -148,3 +148,24 @@ def test_json_override_merges_into_native(tmp_path: Path) -> None:
     assert not d
     assert m.variables["v"].default is not None and m.variables["v"].default.v == "b"
     assert m.variables["v"].description == "from json"
+
+
+def test_json_reference_strings(tmp_path: Path) -> None:
+    """JSON strings stand for reference expressions in replace_triggered_by and import targets."""
+    m, d = load(
+        tmp_path,
+        {
+            "main.tf.json": """
+{
+  "import": {"for_each": ["a"], "to": "terraform_data.t[each.value]", "id": "${each.value}"},
+  "resource": {"terraform_data": {
+    "t": {"for_each": {"a": "a"}},
+    "u": {"count": 1, "lifecycle": {"replace_triggered_by": ["terraform_data.t[\\"a\\"].id"]}}
+  }}
+}
+"""
+        },
+    )
+    assert not d, d
+    assert len(m.managed_resources["terraform_data.u"].triggers_replacement) == 1
+    assert m.imports[0].for_each is not None

@@ -52,6 +52,21 @@ def expr_call(expr: Expression) -> tuple[Any, Diagnostics]:
     return c, Diagnostics(diags)
 
 
+def unwrap_json_ref(expr: Expression) -> tuple[Expression, Diagnostics]:
+    """A JSON string used where a reference expression is expected, parsed as native syntax.
+
+    (terraform does this for replace_triggered_by elements and import targets.) Other
+    expressions are returned unchanged.
+    """
+    native = getattr(expr, "expr_call_native", None)
+    if native is None:
+        return expr, Diagnostics()
+    node = native()
+    if node is None:
+        return expr, Diagnostics()
+    return node, Diagnostics()
+
+
 def parse_traversal_abs(src: str, filename: str, start: Any) -> tuple[Traversal | None, Diagnostics]:
     """Parse a traversal from a string (for quoted legacy references)."""
     from sheath.lang.hclsyntax import parser

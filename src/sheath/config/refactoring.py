@@ -9,7 +9,7 @@ from sheath.addrs.module import Module as ModuleAddr
 from sheath.addrs.parse import parse_abs_resource_instance_steps, steps_from_traversal
 from sheath.addrs.resource import ConfigResource
 from sheath.config.common import ProviderConfigRef, decode_provider_config_ref
-from sheath.config.exprs import abs_traversal_for_expr, decode_bool
+from sheath.config.exprs import abs_traversal_for_expr, decode_bool, unwrap_json_ref
 from sheath.config.resource import Connection, Provisioner, decode_provisioner_block
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
@@ -118,7 +118,8 @@ def decode_import_block(block: hcl.Block) -> tuple[Import | None, Diagnostics]:
                 diags.extend(d)
                 return imp, diags
             # with for_each the last index may be dynamic (resolved during planning): check the rest
-            base = _index_base_traversal(to_attr.expr)
+            native_to, _ = unwrap_json_ref(to_attr.expr)
+            base = _index_base_traversal(native_to)
             if base is None:
                 diags.extend(d)
                 return imp, diags

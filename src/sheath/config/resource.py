@@ -18,7 +18,7 @@ from sheath.config.common import (
     valid_identifier,
     TraversalExpression,
 )
-from sheath.config.exprs import decode_bool, expr_as_keyword, expr_list, rel_traversal_for_expr
+from sheath.config.exprs import decode_bool, expr_as_keyword, expr_list, rel_traversal_for_expr, unwrap_json_ref
 from sheath.config.common import range_str
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
@@ -354,6 +354,7 @@ def decode_replace_triggered_by(expr: Expression) -> tuple[list[Expression], Dia
     diags.extend(d)
     out: list[Expression] = []
     for e in exprs:
+        e, _ = unwrap_json_ref(e)
         refs = e.variables()
         if not refs:
             diags.add_error(
