@@ -954,7 +954,6 @@ def _removed(name: str, hint: str) -> Function:
 
 
 def functions(ctx: FunctionContext) -> dict[str, Function]:
-    dyn = param
     fns = [
         func("alltrue", [param("list", ListType(BOOL))], BOOL, _alltrue),
         func("anytrue", [param("list", ListType(BOOL))], BOOL, _anytrue),
@@ -980,11 +979,11 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
         ),
         func("compact", [param("list", ListType(STRING))], ListType(STRING), _compact),
         func("concat", [], _concat_type, _concat, var_param=param("seqs", DYNAMIC, allow_marked=True)),
-        func("contains", [dyn("list", DYNAMIC), dyn("value", DYNAMIC)], BOOL, _contains),
+        func("contains", [param("list", DYNAMIC), param("value", DYNAMIC)], BOOL, _contains),
         func("distinct", [param("list", ListType(DYNAMIC))], lambda a: a[0].type, _distinct),
         func("element", [param("list", DYNAMIC, allow_marked=True), param("index", NUMBER)], _element_type, _element),
-        func("flatten", [dyn("list", DYNAMIC)], _flatten_type, _flatten),
-        func("index", [dyn("list", DYNAMIC), dyn("value", DYNAMIC)], _index_type, _index),
+        func("flatten", [param("list", DYNAMIC)], _flatten_type, _flatten),
+        func("index", [param("list", DYNAMIC), param("value", DYNAMIC)], _index_type, _index),
         func(
             "keys",
             [param("inputMap", DYNAMIC, allow_unknown=True, allow_marked=True)],
@@ -1023,7 +1022,7 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
             _merge,
             var_param=param("maps", DYNAMIC, allow_null=True, allow_dynamic_type=True, allow_marked=True),
         ),
-        func("one", [dyn("list", DYNAMIC)], _one_type, _one),
+        func("one", [param("list", DYNAMIC)], _one_type, _one),
         func("range", [], ListType(NUMBER), _range, var_param=param("params", NUMBER)),
         func("reverse", [param("list", DYNAMIC, allow_marked=True)], _reverse_type, _reverse),
         func(
@@ -1057,7 +1056,7 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
             _slice,
         ),
         func("sort", [param("list", ListType(STRING))], ListType(STRING), _sort),
-        func("sum", [dyn("list", DYNAMIC)], _sum_type, _sum),
+        func("sum", [param("list", DYNAMIC)], _sum_type, _sum),
         func(
             "transpose",
             [param("values", MapType(ListType(STRING)))],
