@@ -100,6 +100,7 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
 
 DYNAMIC_VAL = Value(DYNAMIC, UNKNOWN)
 NULL_VAL = Value(DYNAMIC, None)
+_EMPTY_STRING = Value(STRING, "")
 
 
 def string_value(s: str) -> Value:
@@ -923,6 +924,22 @@ class _Parser:
             return ScopeTraversalExpr(Traversal((TraverseRoot(name, tok.range),)), tok.range), _NO_DIAGS
         if ty is T.OQuote or ty is T.OHeredoc:
             open_ = self.read()
+            if ty is T.OQuote:
+                # fast paths for "" and "literal without escapes" (same result as the general path)
+                toks = self.toks
+                i = self.i
+                t1 = toks[i]
+                if t1.type is T.CQuote:
+                    self.i = i + 1
+                    lit = LiteralValueExpr(_EMPTY_STRING, end_point(t1.range))
+                    return TemplateExpr([lit], between(open_.range, t1.range)), _NO_DIAGS
+                if t1.type is T.QuotedLit:
+                    t2 = toks[i + 1]
+                    text = t1.text
+                    if t2.type is T.CQuote and "\\" not in text and "$${" not in text and "%%{" not in text:
+                        self.i = i + 2
+                        lit = LiteralValueExpr(string_value(text), t1.range)
+                        return TemplateExpr([lit], between(open_.range, t2.range)), _NO_DIAGS
             closer = T.CQuote if ty is T.OQuote else T.CHeredoc
             exprs, passthru, _, diags = self.parse_template_inner(closer, ty is T.OHeredoc and open_.text.startswith("<<-"))
             close_range = self.prev_range()
@@ -1359,6 +1376,15 @@ class _Parser:
         oquote = self.read()
         if oquote.type is not T.OQuote:
             return "", oquote.range, Diagnostics([_diag("Invalid string literal", "A quoted string is required here.", oquote.range)])
+        toks = self.toks
+        i = self.i
+        t1 = toks[i]
+        if t1.type is T.QuotedLit:
+            t2 = toks[i + 1]
+            text = t1.text
+            if t2.type is T.CQuote and "\\" not in text and "$${" not in text and "%%{" not in text:
+                self.i = i + 2
+                return text, between(oquote.range, t2.range), Diagnostics()
         diags = Diagnostics()
         out: list[str] = []
         while True:
