@@ -431,3 +431,16 @@ def test_ranges_compare_equal_to_plain_ranges() -> None:
     assert Range("x.tf", Pos(1, 1, 0), Pos(1, 4, 3)) == e.range
     assert hash(e.range) == hash(Range("x.tf", Pos(1, 1, 0), Pos(1, 4, 3)))
     assert str(e.range) == "x.tf:1,1-1,4"
+
+
+@pytest.mark.parametrize(
+    "src, col",
+    [
+        ('a = "e\u0301" b', 9),  # combining accent joins its letter
+        ('a = "\U0001F1FA\U0001F1F8\U0001F468\u200d\U0001F469 x" b', 12),  # flag pair, ZWJ sequence
+        ('a = "\U0001F44D\U0001F3FD" b', 9),  # emoji modifier
+        ('a = "\u00e9" b', 9),
+    ],
+)
+def test_columns_count_grapheme_clusters_like_terraform(src: str, col: int) -> None:
+    assert errors(src) == [("Missing newline after argument", (1, col, 1, col + 1))]

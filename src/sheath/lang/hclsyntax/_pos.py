@@ -11,6 +11,7 @@ with the same file and positions.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from typing import Any
 
@@ -40,6 +41,47 @@ def mk_range(filename: str, start: Pos, end: Pos) -> Range:
     _set_start(r, start)
     _set_end(r, end)
     return r
+
+
+def grapheme_count(s: str) -> int:
+    """The number of user-perceived characters in s (an approximation of
+    Unicode grapheme clusters: combining marks, variation selectors, emoji
+    modifiers and zero-width-joiner sequences join the preceding character;
+    regional indicators pair up), as hcl counts columns."""
+    n = 0
+    ri = False
+    zwj = False
+    for c in s:
+        o = ord(c)
+        if o < 0x300:
+            n += 1
+            ri = zwj = False
+            continue
+        if zwj:
+            zwj = False
+            if n:
+                continue
+        if o == 0x200D:
+            zwj = True
+            if n:
+                continue
+        elif 0x1F1E6 <= o <= 0x1F1FF:
+            if ri:
+                ri = False
+                continue
+            ri = True
+            n += 1
+            continue
+        elif n and (
+            0xFE00 <= o <= 0xFE0F
+            or 0x1F3FB <= o <= 0x1F3FF
+            or 0xE0020 <= o <= 0xE007F
+            or unicodedata.category(c) in ("Mn", "Me", "Mc")
+        ):
+            continue
+        ri = False
+        n += 1
+    return n
 
 
 class SourceIndex:
@@ -75,7 +117,11 @@ class SourceIndex:
         ls_off = ls[li]
         st = self.start
         line = st.line + li
-        col = off - ls_off + 1
+        if self.ascii:
+            col = off - ls_off + 1
+        else:
+            prefix = self.text[ls_off:off]
+            col = (len(prefix) if prefix.isascii() else grapheme_count(prefix)) + 1
         if li == 0:
             col += st.column - 1
         if self.ascii:
