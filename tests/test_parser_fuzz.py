@@ -186,3 +186,16 @@ def test_corpus_files_parse(path: Path) -> None:
     else:
         f, diags = parse_config(src, path.name)
     _check_result(f.body, diags)
+
+
+@pytest.mark.parametrize("depth", [10, 150, 3000])
+def test_deep_nesting_never_raises(depth: int) -> None:
+    for src in ("a = " + "(" * depth + "1" + ")" * depth + "\n", "a = " + "[" * depth + "]" * depth + "\n", "a = " + "{a=" * depth + "1" + "}" * depth):
+        f, diags = parse_config(src.encode(), "deep.tf")
+        _check_result(f.body, diags)
+        if depth <= 150:
+            assert not diags
+        e, diags = parse_expression(src[4:].encode(), "deep.tf")
+        _ = e.range.start
+    jf, diags = hcljson.parse(('{"a":' + "[" * depth + "]" * depth + "}").encode(), "deep.tf.json")
+    _check_result(jf.body, diags)

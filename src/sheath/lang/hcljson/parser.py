@@ -462,7 +462,12 @@ def parse_value(src: bytes, filename: str, start: Pos = Pos()) -> tuple[JSONNode
     ix = SourceIndex(filename, text, start, byte0, len(text) == len(src))
     p = _Parser(_scan(text, ix))
     diags = Diagnostics()
-    node = p.parse_value(diags)
+    try:
+        node = p.parse_value(diags)
+    except RecursionError:
+        first = p.toks[0].range
+        diags.append(_err("JSON value too deeply nested", "This JSON value is nested too deeply to be parsed.", first))
+        return JSONInvalid(first), diags
     if not diags and p.peek().type != _EOF:
         diags.append(_err("Extraneous data after value", "Extra characters appear after the JSON value.", p.peek().range))
     return node, diags

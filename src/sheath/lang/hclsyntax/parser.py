@@ -1893,7 +1893,11 @@ def parse_config_tokens(src: bytes, filename: str, start: Pos = Pos()) -> tuple[
     try:
         tokens, ptoks, diags = lex_for_parser(src, filename, start)
         p = _Parser(ptoks, filename)
-        body, pdiags = p.parse_body(T.EOF)
+        try:
+            body, pdiags = p.parse_body(T.EOF)
+        except RecursionError:
+            r = start_point(ptoks[0].range)
+            body, pdiags = Body({}, [], r, r, []), Diagnostics([_too_deep(r)])
         diags.extend(pdiags)
     finally:
         if was_enabled:
@@ -1901,12 +1905,25 @@ def parse_config_tokens(src: bytes, filename: str, start: Pos = Pos()) -> tuple[
     return hcl.File(filename, body, src), tokens, diags
 
 
+def _too_deep(r: Range) -> Diagnostic:
+    return _diag(
+        "Configuration too deeply nested",
+        "This file has expressions or blocks nested too deeply to be parsed.",
+        r,
+    )
+
+
 def parse_expression(src: bytes, filename: str, start: Pos = Pos()) -> tuple[Node, Diagnostics]:
     """Parse a standalone expression (newlines are insignificant, as inside parentheses)."""
     _, tokens, diags = lex_for_parser(src, filename, start)
     p = _Parser(tokens, filename)
     p.push_nl(False)
-    expr, pdiags = p.parse_expression()
+    try:
+        expr, pdiags = p.parse_expression()
+    except RecursionError:
+        r = start_point(tokens[0].range)
+        diags.append(_too_deep(r))
+        return LiteralValueExpr(DYNAMIC_VAL, r), diags
     diags.extend(pdiags)
     nxt = p.peek()
     if nxt.type is not _EOF and not p.recovery:
@@ -1925,7 +1942,12 @@ def parse_template(src: bytes, filename: str, start: Pos = Pos()) -> tuple[Node,
     """Parse a bare template (templatefile / templatestring contents)."""
     _, tokens, diags = lex_for_parser(src, filename, start, template=True)
     p = _Parser(tokens, filename)
-    exprs, passthru, rng, pdiags = p.parse_template_inner(T.EOF, False)
+    try:
+        exprs, passthru, rng, pdiags = p.parse_template_inner(T.EOF, False)
+    except RecursionError:
+        r = start_point(tokens[0].range)
+        diags.append(_too_deep(r))
+        return LiteralValueExpr(DYNAMIC_VAL, r), diags
     diags.extend(pdiags)
     if passthru:
         return TemplateWrapExpr(exprs[0], rng), diags
