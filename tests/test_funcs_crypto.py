@@ -159,3 +159,15 @@ def test_rsadecrypt_errors(rsa_key: tuple[str, str, str]) -> None:
     assert (e.arg_index, e.message) == (None, "failed to decrypt: crypto/rsa: decryption error")
     e = fails("rsadecrypt", S(ct), S("garbage"))
     assert (e.arg_index, e.message) == (1, "invalid private key: ssh: no key found")
+
+
+def test_rsadecrypt_key_forms(rsa_key: tuple[str, str, str]) -> None:
+    _, _, ct = rsa_key
+    e = fails("rsadecrypt", S(ct), S("-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n"))
+    assert (e.arg_index, e.message) == (1, 'invalid private key: ssh: unsupported key type "FOO"')
+    e = fails("rsadecrypt", S(ct), S("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"))
+    assert e.message == 'invalid private key: ssh: unsupported key type "ENCRYPTED PRIVATE KEY"'
+    legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"
+    assert fails("rsadecrypt", S(ct), S(legacy)).message == (
+        "invalid private key: ssh: this private key is passphrase protected"
+    )

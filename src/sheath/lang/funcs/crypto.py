@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import uuid as _uuid
 from typing import Callable, Sequence
 
@@ -144,15 +145,22 @@ def _rsadecrypt(args: Sequence[Value], _rt: Type) -> Value:
         raise FunctionError(
             f"failed to decode input {go_quote(ct_s)}: cipher text must be base64-encoded", arg_index=0
         ) from None
-    key_b = key_s.encode()
-    if b"-----BEGIN" not in key_b:
-        raise FunctionError("invalid private key: ssh: no key found", arg_index=1)
     key: object
+    block = _pem_decode(key_s)
+    if block is None:
+        raise FunctionError("invalid private key: ssh: no key found", arg_index=1)
+    btype, headers, der = block
+    if "ENCRYPTED" in headers.get("Proc-Type", ""):
+        raise FunctionError("invalid private key: ssh: this private key is passphrase protected", arg_index=1)
     try:
-        if b"BEGIN OPENSSH PRIVATE KEY" in key_b:
-            key = serialization.load_ssh_private_key(key_b, password=None)
+        if btype == "OPENSSH PRIVATE KEY":
+            key = serialization.load_ssh_private_key(key_s.encode(), password=None)
+        elif btype in ("RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY"):
+            key = serialization.load_der_private_key(der, password=None)
         else:
-            key = serialization.load_pem_private_key(key_b, password=None)
+            raise FunctionError(f"invalid private key: ssh: unsupported key type {go_quote(btype)}", arg_index=1)
+    except FunctionError:
+        raise
     except Exception as e:  # noqa: BLE001 - any parse failure is the user's key
         msg = str(e) or "failed to parse private key"
         raise FunctionError(f"invalid private key: {msg}", arg_index=1) from None
@@ -172,6 +180,39 @@ def _rsadecrypt(args: Sequence[Value], _rt: Type) -> Value:
         return string_val(out.decode("utf-8"))
     except UnicodeDecodeError:
         return string_val(out.decode("utf-8", errors="replace"))
+
+
+_PEM_BEGIN = re.compile(r"-----BEGIN ([^\n]*?)-----[ \t]*\r?\n")
+
+
+def _pem_decode(text: str) -> tuple[str, dict[str, str], bytes] | None:
+    """encoding/pem's Decode of the first block: (type, headers, body bytes)."""
+    pos = 0
+    while True:
+        m = _PEM_BEGIN.search(text, pos)
+        if m is None:
+            return None
+        btype = m.group(1)
+        end_marker = f"-----END {btype}-----"
+        end = text.find(end_marker, m.end())
+        if end < 0:
+            pos = m.end()
+            continue
+        body = text[m.end() : end]
+        headers: dict[str, str] = {}
+        lines = body.splitlines()
+        if lines and ":" in lines[0]:
+            while lines and ":" in lines[0]:
+                k, _, v = lines.pop(0).partition(":")
+                headers[k.strip()] = v.strip()
+            if lines and not lines[0].strip():
+                lines.pop(0)
+        try:
+            der = base64.b64decode("".join(ln.strip() for ln in lines), validate=True)
+        except ValueError:
+            pos = m.end()
+            continue
+        return btype, headers, der
 
 
 def functions(ctx: FunctionContext) -> dict[str, Function]:
