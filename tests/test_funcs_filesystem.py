@@ -57,6 +57,12 @@ def fails(name: str, *args: Value | str, base_dir: str = ".") -> FunctionError:
     return ei.value
 
 
+def fails_with(fn: Function, *args: Value) -> FunctionError:
+    with pytest.raises(FunctionError) as ei:
+        call_function(fn, list(args), convert=False)
+    return ei.value
+
+
 NO_FILE = (
     "; this function works only with files that are distributed as part of the configuration source code, "
     "so if this file will be created by a resource in this configuration you must instead obtain this "
@@ -169,6 +175,12 @@ def test_templatefile(tree: Path) -> None:
     assert (e.arg_index, e.message) == (0, 'no file exists at "nope.tpl"' + NO_FILE)
     fn = funcs()["templatefile"]
     assert not call_function(fn, [S("t.tpl"), unknown(STRING)], convert=False).is_known
+    null_hook = functions(FunctionContext(base_dir=".", render_template=lambda src, name, v: v["x"]))
+    e = fails_with(null_hook["templatefile"], S("t.tpl"), object_val({"x": S("a").__class__(STRING, None)}))
+    assert e.message == (
+        "t.tpl:1,1-2,1: Template result is null; The result of the template is null, "
+        "which is not a valid result for a templatestring call."
+    )
     no_hook = functions(FunctionContext(base_dir="."))["templatefile"]
     with pytest.raises(FunctionError):
         call_function(no_hook, [S("t.tpl"), EMPTY_OBJECT_VAL], convert=False)

@@ -404,6 +404,15 @@ def _fileset_impl(files: _Files) -> Callable[[Sequence[Value], Type], Value]:
 # --- templatefile --------------------------------------------------------------------
 
 
+def _source_range(text: str) -> str:
+    """hcl.Range.String() (without the file name) of a whole template source."""
+    end_line = text.count("\n") + 1
+    end_col = len(text) - (text.rfind("\n") + 1) + 1
+    if end_line == 1:
+        return f"1,1-{end_col}"
+    return f"1,1-{end_line},{end_col}"
+
+
 def _templatefile(files: _Files, ctx: FunctionContext) -> Function:
     def render(args: Sequence[Value]) -> Value:
         pv, marks = args[0].unmark_deep()
@@ -424,7 +433,13 @@ def _templatefile(files: _Files, ctx: FunctionContext) -> Function:
         if ctx.render_template is None:
             raise FunctionError("template rendering is not available in this context")
         variables = dict(vars_v.attrs()) if vars_v.v is not None else {}
-        return ctx.render_template(text, path, variables).with_marks(marks)
+        result = ctx.render_template(text, path, variables)
+        if result.v is None:
+            raise FunctionError(
+                f"{path}:{_source_range(text)}: Template result is null; The result of the template is null, "
+                "which is not a valid result for a templatestring call."
+            )
+        return result.with_marks(marks)
 
     def return_type(args: Sequence[Value]) -> Type:
         if not (args[0].is_known and args[1].is_known):
