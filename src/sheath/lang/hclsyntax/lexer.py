@@ -176,9 +176,11 @@ _OPS: dict[str, TokenType] = {
 _IDENT = r"[^\W\d][\w-]*"
 _BAD = "\udc80-\udcff"
 
-# main (expression) mode. Group numbers are used for dispatch (see _lex).
+# main (expression) mode. Leading spaces are skipped as part of each match;
+# group numbers are used for dispatch (see _lex).
 _MAIN_RE = re.compile(
-    r"([ \t]+)"  # 1 spaces
+    r"[ \t]*(?:"
+    r"(\Z)"  # 1 end of input (after trailing spaces)
     r"|(\r?\n)"  # 2 newline
     r"|([0-9](?:(?:[0-9.]|[eE][+-]?[0-9])*(?:[0-9]|[eE][+-]?[0-9]))?)"  # 3 number
     r"|(" + _IDENT + r")"  # 4 ident
@@ -191,7 +193,8 @@ _MAIN_RE = re.compile(
     r"|(\"[^\"\\$%\r\n" + _BAD + r"]*\")"  # 11 a whole quoted string without escapes or templates
     r"|(\")"  # 12
     r"|([" + _BAD + r"])"  # 13 bad utf-8
-    r"|(.)",  # 14 any other character
+    r"|(.)"  # 14 any other character
+    r")",
     re.DOTALL,
 )
 
@@ -277,6 +280,13 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> tuple[list[Token]
     has_comments = False
     suspicious = False
     invalidish = _INVALIDISH
+    IDENT = T.Ident
+    NEWLINE = T.Newline
+    INVALID = T.Invalid
+    OQUOTE = T.OQuote
+    CQUOTE = T.CQuote
+    QUOTEDLIT = T.QuotedLit
+    NUMBERLIT = T.NumberLit
 
     while pos < n:
         mode = mode_stack[-1]
@@ -285,59 +295,68 @@ def _lex(src: bytes, filename: str, start: Pos, mode0: int) -> tuple[list[Token]
             assert m is not None
             g = m.lastindex
             e = m.end()
-            if g == 1:
-                pass
-            elif g == 4:
-                append(Tok(T.Ident, text[pos:e], sr(ix, pos, e)))
+            if g == 4:
+                pos = m.start(4)
+                append(Tok(IDENT, text[pos:e], sr(ix, pos, e)))
             elif g == 2:
-                append(Tok(T.Newline, text[pos:e], sr(ix, pos, e)))
+                pos = m.start(2)
+                append(Tok(NEWLINE, text[pos:e], sr(ix, pos, e)))
             elif g == 14:
-                tt = self_tokens.get(text[pos], T.Invalid)
-                append(Tok(tt, text[pos], sr(ix, pos, e)))
+                pos = e - 1
+                c = text[pos]
+                tt = self_tokens.get(c, INVALID)
+                append(Tok(tt, c, sr(ix, pos, e)))
                 if tt in invalidish:
                     suspicious = True
             elif g == 11:
-                append(Tok(T.OQuote, '"', sr(ix, pos, pos + 1)))
+                pos = m.start(11)
+                append(Tok(OQUOTE, '"', sr(ix, pos, pos + 1)))
                 if e - pos > 2:
-                    append(Tok(T.QuotedLit, text[pos + 1 : e - 1], sr(ix, pos + 1, e - 1)))
-                append(Tok(T.CQuote, '"', sr(ix, e - 1, e)))
+                    append(Tok(QUOTEDLIT, text[pos + 1 : e - 1], sr(ix, pos + 1, e - 1)))
+                append(Tok(CQUOTE, '"', sr(ix, e - 1, e)))
             elif g == 3:
-                append(Tok(T.NumberLit, text[pos:e], sr(ix, pos, e)))
+                pos = m.start(3)
+                append(Tok(NUMBERLIT, text[pos:e], sr(ix, pos, e)))
             elif g == 7:
+                pos = m.start(7)
                 t = text[pos:e]
                 append(Tok(ops[t], t, sr(ix, pos, e)))
             elif g == 5:
+                pos = m.start(5)
                 append(Tok(T.Comment, text[pos:e], sr(ix, pos, e)))
                 has_comments = True
             elif g == 8:
-                append(Tok(T.OBrace, "{", sr(ix, pos, e)))
+                append(Tok(T.OBrace, "{", sr(ix, e - 1, e)))
                 braces += 1
             elif g == 9:
                 if ret_braces and ret_braces[-1] == braces:
-                    append(Tok(T.TemplateSeqEnd, "}", sr(ix, pos, e)))
+                    append(Tok(T.TemplateSeqEnd, "}", sr(ix, e - 1, e)))
                     braces -= 1
                     ret_braces.pop()
                     mode_stack.pop()
                 else:
-                    append(Tok(T.CBrace, "}", sr(ix, pos, e)))
+                    append(Tok(T.CBrace, "}", sr(ix, e - 1, e)))
                     braces -= 1
             elif g == 12:
-                append(Tok(T.OQuote, '"', sr(ix, pos, e)))
+                append(Tok(OQUOTE, '"', sr(ix, e - 1, e)))
                 mode_stack.append(_MODE_STRING)
+            elif g == 1:
+                pass
             elif g == 10:
-                append(Tok(T.TemplateSeqEnd, "~}", sr(ix, pos, e)))
+                append(Tok(T.TemplateSeqEnd, "~}", sr(ix, e - 2, e)))
                 if ret_braces and ret_braces[-1] == braces:
                     ret_braces.pop()
                     mode_stack.pop()
                 braces -= 1
             elif g == 6:
+                pos = m.start(6)
                 append(Tok(T.OHeredoc, text[pos:e], sr(ix, pos, e)))
                 hm = _HEREDOC_INTRO_RE.match(text, pos)
                 assert hm is not None
                 heredocs.append(_Heredoc(hm.group(2)))
                 mode_stack.append(_MODE_HEREDOC)
             else:  # 13
-                append(Tok(T.BadUTF8, text[pos:e], sr(ix, pos, e)))
+                append(Tok(T.BadUTF8, text[e - 1 : e], sr(ix, e - 1, e)))
                 suspicious = True
             pos = e
         elif mode == _MODE_STRING:
