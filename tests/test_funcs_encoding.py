@@ -156,6 +156,7 @@ def test_csvdecode() -> None:
     [
         ("", "missing header line"),
         ("a,a\n1,2", 'duplicate column name "a"'),
+        (",\n1,2", 'duplicate column name ""'),
         ("a,b\n1,2,3", "CSV parse error on line 2: wrong number of fields"),
         ("a,b\n1", "CSV parse error on line 2: wrong number of fields"),
         ("a,b\n1,2\n3", "CSV parse error on line 3: wrong number of fields"),
@@ -265,6 +266,7 @@ def test_yamldecode(src: str, want: Any) -> None:
         ("1: a\ntrue: b\n~: c", "on line 2, column 1: mapping key cannot be null"),
         ("a:\n  - 1\n  - b: 2\n    ~: 3", "on line 3, column 5: mapping key cannot be null"),
         ("[a, [b]]: 1", "only strings are allowed as mapping keys"),
+        ("? [a]\n: 1", "only strings are allowed as mapping keys"),
         ("b: &b {x: 1}\nc: &c {x: 2}\nd:\n  <<: [*b, *c]", "on line 3, column 3: cannot merge tuple into mapping"),
         ("d:\n  <<: 5", "on line 1, column 3: cannot merge number into mapping"),
         ("d:\n  <<: ~", "on line 1, column 3: cannot merge dynamic into mapping"),

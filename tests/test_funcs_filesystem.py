@@ -12,7 +12,7 @@ import pytest
 from sheath.lang.funcs.call import call_function
 from sheath.lang.funcs.filesystem import functions, go_base, go_clean, go_dir, go_rel
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
-from sheath.types.cty import EMPTY_OBJECT_VAL, STRING, Value, object_val, string_val, tuple_val, unknown
+from sheath.types.cty import EMPTY_OBJECT_VAL, STRING, Value, null, object_val, string_val, tuple_val, unknown
 
 S = string_val
 
@@ -176,7 +176,7 @@ def test_templatefile(tree: Path) -> None:
     fn = funcs()["templatefile"]
     assert not call_function(fn, [S("t.tpl"), unknown(STRING)], convert=False).is_known
     null_hook = functions(FunctionContext(base_dir=".", render_template=lambda src, name, v: v["x"]))
-    e = fails_with(null_hook["templatefile"], S("t.tpl"), object_val({"x": S("a").__class__(STRING, None)}))
+    e = fails_with(null_hook["templatefile"], S("t.tpl"), object_val({"x": null(STRING)}))
     assert e.message == (
         "t.tpl:1,1-2,1: Template result is null; The result of the template is null, "
         "which is not a valid result for a templatestring call."
