@@ -382,6 +382,7 @@ class SplatExpr(ExprBase):
     item: AnonSymbolExpr
     range: Range
     marker_range: Range
+    attr_only: bool = False  # the legacy `.*` form (only attribute steps follow it)
 
     @property
     def start_range(self) -> Range:

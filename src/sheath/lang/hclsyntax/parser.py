@@ -836,7 +836,7 @@ class _Parser:
                         each = item
                     else:
                         each = RelativeTraversalExpr(item, Traversal(tuple(steps)), between(first_range, last_range))
-                    ret = SplatExpr(ret, each, item, between(frm.range, last_range), marker_range)
+                    ret = SplatExpr(ret, each, item, between(frm.range, last_range), marker_range, True)
                 else:
                     diags.append(_diag("Invalid attribute name", "An attribute name is required after a dot.", attr_tok.range))
                     ret = LiteralValueExpr(DYNAMIC_VAL, between(frm.range, dot.range))
