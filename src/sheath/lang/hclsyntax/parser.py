@@ -673,9 +673,7 @@ class _Parser:
 
     # -- expressions --
     def parse_expression(self) -> tuple[Node, Diagnostics]:
-        return self.parse_ternary()
-
-    def parse_ternary(self) -> tuple[Node, Diagnostics]:
+        """expression: a conditional, or a binary operation chain (HCL precedence)."""
         start_range = self.peek().range
         cond, diags = self.parse_binary(1)
         if self.recovery and diags.has_errors():
@@ -712,8 +710,12 @@ class _Parser:
         if self.recovery and diags.has_errors():
             return lhs, diags
         binops = _BINOPS
+        toks = self.toks
         while True:
-            op = binops.get(self.peek().type)
+            tok = toks[self.i]
+            if tok.type is _NL and not self.incl_nl:
+                tok = self.peek()
+            op = binops.get(tok.type)
             if op is None or op[0] < min_prec:
                 return lhs, diags
             self.read()
@@ -727,7 +729,10 @@ class _Parser:
 
     def parse_with_traversals(self) -> tuple[Node, Diagnostics]:
         term, diags = self.parse_term()
-        nt = self.peek().type
+        tok = self.toks[self.i]
+        nt = tok.type
+        if nt is _NL and not self.incl_nl:
+            nt = self.peek().type
         if nt is T.Dot or nt is T.OBrack:
             ret, more = self.parse_traversals(term)
             if more:
