@@ -679,3 +679,46 @@ def test_templatestring(template: str, expr: str, want: str | Err) -> None:
     else:
         assert not diags.has_errors(), [d.detail for d in diags]
         assert format_value(val) == want
+
+
+@pytest.mark.parametrize(
+    "expr,detail",
+    [
+        (
+            'templatestring("Hello, $${name}!", {name = "x"})',
+            "invalid template expression: templatestring is only for rendering templates retrieved dynamically "
+            "from elsewhere, and so does not support providing a literal template; consider using a template "
+            "string expression instead",
+        ),
+        (
+            'templatestring("a ${1}", {})',
+            "invalid template expression: templatestring is only for rendering templates retrieved dynamically "
+            "from elsewhere; to render an inline template, consider using a plain template string expression",
+        ),
+        (
+            'templatestring("${local.t}", {})',
+            "invalid template expression: templatestring is only for rendering templates retrieved dynamically "
+            "from elsewhere; to treat the inner expression as template syntax, write the reference expression "
+            "directly without any template interpolation syntax",
+        ),
+        (
+            "templatestring((local.t), {})",
+            "invalid template expression: must be a direct reference to a single string from elsewhere, "
+            "containing valid Terraform template syntax",
+        ),
+        (
+            "templatestring(upper(local.t), {})",
+            "invalid template expression: must be a direct reference to a single string from elsewhere, "
+            "containing valid Terraform template syntax",
+        ),
+        ("templatestring(local.t[*], {})", "invalid template value: a string is required"),
+    ],
+)
+def test_templatestring_template_must_be_a_reference(expr: str, detail: str) -> None:
+    node, _ = parse_expression(expr.encode(), "<console-input>")
+    _val, diags = evaluate(node, _templatestring_ctx("x"))
+    errs = diags.errors()
+    assert errs and (errs[0].summary, errs[0].detail) == (
+        "Invalid function argument",
+        f'Invalid value for "template" parameter: {detail}.',
+    )

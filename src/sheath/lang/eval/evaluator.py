@@ -457,6 +457,19 @@ class Evaluator:
                 )
             )
             return DYNAMIC_VAL, diags
+        arg_check = f.extra.get("arg_expr_check")
+        if callable(arg_check):
+            # functions that inspect an unevaluated argument (templatestring)
+            cerr = arg_check(args)
+            if cerr is not None:
+                ci = cerr.arg_index or 0
+                cp = params[ci] if ci < len(params) else var_param
+                assert cp is not None
+                diags = _add(
+                    diags,
+                    mk("Invalid function argument", f'Invalid value for "{cp.name}" parameter: {cerr.message}.', args[ci].start_range, args[ci]),
+                )
+                return DYNAMIC_VAL, diags
 
         arg_vals: list[Value] = []
         ev = self.eval

@@ -359,6 +359,62 @@ def _formatlist(args: Sequence[Value], rt: Type) -> Value:
 
 TEMPLATESTRING_FILENAME = "<templatestring argument>"
 
+_TS_WRAP = (
+    "invalid template expression: templatestring is only for rendering templates retrieved dynamically from "
+    "elsewhere; to treat the inner expression as template syntax, write the reference expression directly "
+    "without any template interpolation syntax"
+)
+_TS_LITERAL = (
+    "invalid template expression: templatestring is only for rendering templates retrieved dynamically from "
+    "elsewhere, and so does not support providing a literal template; consider using a template string "
+    "expression instead"
+)
+_TS_INLINE = (
+    "invalid template expression: templatestring is only for rendering templates retrieved dynamically from "
+    "elsewhere; to render an inline template, consider using a plain template string expression"
+)
+_TS_REFERENCE = (
+    "invalid template expression: must be a direct reference to a single string from elsewhere, containing "
+    "valid Terraform template syntax"
+)
+
+
+def _is_template_reference(expr: object) -> bool:
+    """terraform's isValidTemplateStringExpr: a reference, possibly indexed/splatted."""
+    from sheath.lang.hclsyntax import ast as A
+
+    while True:
+        if isinstance(expr, A.ScopeTraversalExpr):
+            return True
+        if isinstance(expr, (A.RelativeTraversalExpr, A.SplatExpr)):
+            expr = expr.source
+        elif isinstance(expr, A.IndexExpr):
+            expr = expr.collection
+        else:
+            return False
+
+
+def templatestring_arg_check(arg_exprs: Sequence[object]) -> FunctionError | None:
+    """The check terraform makes on templatestring's unevaluated template argument.
+
+    The evaluator calls this (via Function.extra["arg_expr_check"]) with the
+    argument expressions before evaluating them.
+    """
+    from sheath.lang.hclsyntax import ast as A
+
+    if not arg_exprs:
+        return None
+    expr = arg_exprs[0]
+    if isinstance(expr, A.TemplateWrapExpr):
+        return FunctionError(_TS_WRAP, arg_index=0)
+    if isinstance(expr, A.TemplateExpr):
+        parts = expr.parts
+        literal = len(parts) == 1 and isinstance(parts[0], A.LiteralValueExpr)
+        return FunctionError(_TS_LITERAL if literal else _TS_INLINE, arg_index=0)
+    if not _is_template_reference(expr):
+        return FunctionError(_TS_REFERENCE, arg_index=0)
+    return None
+
 
 def _templatestring(ctx: FunctionContext) -> Function:
     """templatestring(template, vars).
@@ -391,7 +447,7 @@ def _templatestring(ctx: FunctionContext) -> Function:
             return unknown(rt)
         return render(args)
 
-    return func(
+    fn = func(
         "templatestring",
         [
             param("template", DYNAMIC, allow_null=True, allow_marked=True, allow_dynamic_type=True),
@@ -400,6 +456,8 @@ def _templatestring(ctx: FunctionContext) -> Function:
         STRING,
         impl,
     )
+    fn.extra["arg_expr_check"] = templatestring_arg_check
+    return fn
 
 
 # --- table -----------------------------------------------------------------------
