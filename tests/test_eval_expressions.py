@@ -168,6 +168,7 @@ def test_tuple_and_object() -> None:
     o = ok('{a = 1, "b" = 2, (k) = 3}', ctx(k=string_val("c")))
     assert sorted(o.v) == ["a", "b", "c"]
     assert num(ok("{a=1, a=2}.a")) == "2"
+    assert sorted(ok("{null = 1, true = 2}").v) == ["null", "true"]
 
 
 def test_object_key_errors() -> None:

@@ -276,6 +276,9 @@ class Evaluator:
                     )
                     return DYNAMIC_VAL, diags
                 return Value(STRING, w.traversal.root_name), _EMPTY
+            if type(w) is A.LiteralValueExpr and w.value.v is None:
+                # The bare keyword null as a key is the literal name "null".
+                return Value(STRING, "null"), _EMPTY
         return self.eval(e.wrapped, ctx)
 
     def _object_cons(self, e: A.ObjectConsExpr, ctx: EvalContext) -> tuple[Value, Diagnostics]:

@@ -102,14 +102,14 @@ _ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "ISO-8859-15": ("iso8859_15", ("ISO_8859-15", "Latin-9", "csISO885915")),
     "ISO-8859-16": ("iso8859_16", ("iso-ir-226", "ISO_8859-16:2001", "ISO_8859-16", "latin10", "l10", "csISO885916")),
-    "Shift_JIS": ("shift_jis", ("MS_Kanji", "csShiftJIS")),
-    "EUC-JP": ("euc_jp", ("Extended_UNIX_Code_Packed_Format_for_Japanese", "csEUCPkdFmtJapanese")),
+    "Shift_JIS": ("x-whatwg-shift_jis", ("MS_Kanji", "csShiftJIS")),
+    "EUC-JP": ("x-whatwg-euc-jp", ("Extended_UNIX_Code_Packed_Format_for_Japanese", "csEUCPkdFmtJapanese")),
     "ISO-2022-JP": ("iso2022_jp", ("csISO2022JP",)),
     "EUC-KR": ("euc_kr", ("csEUCKR",)),
-    "GBK": ("gbk", ("CP936", "MS936", "windows-936", "csGBK")),
+    "GBK": ("x-whatwg-gbk", ("CP936", "MS936", "windows-936", "csGBK")),
     "GB18030": ("gb18030", ("csGB18030",)),
     "HZ-GB-2312": ("hz", ()),
-    "Big5": ("big5", ("csBig5",)),
+    "Big5": ("cp950", ("csBig5",)),
     "KOI8-R": ("koi8_r", ("csKOI8R",)),
     "KOI8-U": ("koi8_u", ("csKOI8U",)),
     "macintosh": ("mac_roman", ("mac", "csMacintosh")),
@@ -156,10 +156,122 @@ def lookup_encoding(name: str) -> tuple[str, str] | None:
     return canon, _ENCODINGS[canon][0]
 
 
+# x/text implements the CJK encodings as the WHATWG Encoding Standard does;
+# these adapters get Python's codecs closer to that.
+_SJIS_PUA = frozenset(range(0xE000, 0xF900))
+
+
+def _sjis_encode(s: str) -> bytes:
+    for i, ch in enumerate(s):
+        if ch in "\u2212\u0080":  # unmappable in x/text (cp932 maps them)
+            raise UnicodeEncodeError("shift_jis", s, i, i + 1, "unmappable")
+    return s.encode("cp932")
+
+
+def _sjis_decode(b: bytes) -> str:
+    out = b.decode("cp932")
+    if any(ord(c) in _SJIS_PUA for c in out):
+        raise UnicodeDecodeError("shift_jis", b, 0, len(b), "undefined")
+    return out
+
+
+def _sjis_to_jis(s1: int, s2: int) -> tuple[int, int]:
+    j1 = (s1 - (0x70 if s1 <= 0x9F else 0xB0)) * 2 - 1
+    if s2 >= 0x9F:
+        return j1 + 1, s2 - 0x7E
+    return j1, s2 - 0x1F - (1 if s2 >= 0x80 else 0)
+
+
+def _jis_to_sjis(j1: int, j2: int) -> bytes:
+    s1 = ((j1 + 1) >> 1) + (0x70 if j1 <= 0x5E else 0xB0)
+    if j1 & 1:
+        s2 = j2 + 0x1F + (1 if j2 >= 0x60 else 0)
+    else:
+        s2 = j2 + 0x7E
+    return bytes((s1, s2))
+
+
+def _eucjp_encode(s: str) -> bytes:
+    out = bytearray()
+    for i, ch in enumerate(s):
+        o = ord(ch)
+        if o < 0x80:
+            out.append(o)
+        elif o == 0xA5:
+            out.append(0x5C)
+        elif o == 0x203E:
+            out.append(0x7E)
+        elif 0xFF61 <= o <= 0xFF9F:
+            out += bytes((0x8E, o - 0xFF61 + 0xA1))
+        else:
+            if o == 0x2212:
+                ch = "\uff0d"
+            try:
+                sj = ch.encode("cp932")
+            except UnicodeEncodeError:
+                raise UnicodeEncodeError("euc-jp", s, i, i + 1, "unmappable") from None
+            if len(sj) != 2:
+                raise UnicodeEncodeError("euc-jp", s, i, i + 1, "unmappable")
+            j1, j2 = _sjis_to_jis(sj[0], sj[1])
+            if not (0x21 <= j1 <= 0x7E and 0x21 <= j2 <= 0x7E):
+                raise UnicodeEncodeError("euc-jp", s, i, i + 1, "unmappable")
+            out += bytes((j1 + 0x80, j2 + 0x80))
+    return bytes(out)
+
+
+def _eucjp_decode(b: bytes) -> str:
+    out: list[str] = []
+    i, n = 0, len(b)
+    while i < n:
+        c = b[i]
+        if c < 0x80:
+            out.append(chr(c))
+            i += 1
+        elif c == 0x8E and i + 1 < n and 0xA1 <= b[i + 1] <= 0xDF:
+            out.append(chr(0xFF61 + b[i + 1] - 0xA1))
+            i += 2
+        elif c == 0x8F and i + 2 < n:
+            out.append(b[i : i + 3].decode("euc_jp"))
+            i += 3
+        elif 0xA1 <= c <= 0xFE and i + 1 < n and 0xA1 <= b[i + 1] <= 0xFE:
+            out.append(_sjis_decode(_jis_to_sjis(c - 0x80, b[i + 1] - 0x80)))
+            i += 2
+        else:
+            raise UnicodeDecodeError("euc-jp", b, i, i + 1, "undefined")
+    return "".join(out)
+
+
+def _gbk_encode(s: str) -> bytes:
+    return b"".join(b"\x80" if ch == "\u20ac" else ch.encode("gbk") for ch in s) if "\u20ac" in s else s.encode("gbk")
+
+
+def _gbk_decode(b: bytes) -> str:
+    if b"\x80" not in b:
+        return b.decode("gbk")
+    out: list[str] = []
+    i = 0
+    while i < len(b):
+        if b[i] == 0x80:
+            out.append("\u20ac")
+            i += 1
+            continue
+        j = i + (2 if b[i] > 0x80 else 1)
+        out.append(b[i:j].decode("gbk"))
+        i = j
+    return "".join(out)
+
+
+_CUSTOM_ENCODE = {"x-whatwg-shift_jis": _sjis_encode, "x-whatwg-euc-jp": _eucjp_encode, "x-whatwg-gbk": _gbk_encode}
+_CUSTOM_DECODE = {"x-whatwg-shift_jis": _sjis_decode, "x-whatwg-euc-jp": _eucjp_decode, "x-whatwg-gbk": _gbk_decode}
+
+
 def encode_text(s: str, codec: str) -> bytes:
     """Encode s; UnicodeEncodeError when a character has no representation."""
     if codec == "utf-16":
         return b"\xfe\xff" + s.encode("utf-16-be")  # x/text writes a big-endian BOM
+    custom = _CUSTOM_ENCODE.get(codec)
+    if custom is not None:
+        return custom(s)
     out = s.encode(codec)
     if codec == "hz" and out.endswith(b"~}"):
         out = out[:-2]  # x/text's HZ encoder stays in GB mode at the end
@@ -175,6 +287,8 @@ def decode_text(b: bytes, codec: str) -> str | None:
             if b[:2] == b"\xfe\xff":
                 b = b[2:]
             out = b.decode("utf-16-be")
+        elif codec in _CUSTOM_DECODE:
+            out = _CUSTOM_DECODE[codec](b)
         else:
             out = b.decode(codec)
     except UnicodeDecodeError:
