@@ -99,6 +99,16 @@ def test_base64gzip() -> None:
         ("hello", "SHIFT_JIS", "aGVsbG8="),
         ("x", "IBM037", "pw=="),
         ("x", "csUTF8", "eA=="),
+        # CJK encodings follow the WHATWG tables, as golang.org/x/text does
+        ("～", "Shift_JIS", "gWA="),
+        ("①", "Shift_JIS", "h0A="),
+        ("①", "EUC-JP", "raE="),
+        ("～", "EUC-JP", "ocE="),
+        ("日本語ｱ", "EUC-JP", "xvzL3LjsjrE="),
+        ("€", "GBK", "gA=="),
+        ("€", "Big5", "o+E="),
+        ("①", "Big5", "xqE="),
+        ("中", "HZ-GB-2312", "fntWUA=="),
     ],
 )
 def test_textencodebase64(text: str, enc: str, want: str) -> None:
@@ -110,6 +120,15 @@ def test_textencodebase64_errors() -> None:
         e = fails("textencodebase64", S("x"), S(name))
         assert e.arg_index == 1
         assert e.message == f'"{name}" is not a supported IANA encoding name or alias in this Terraform version'
+    for text, enc, canon in [
+        ("¥", "Shift_JIS", "Shift_JIS"),
+        ("−", "Shift_JIS", "Shift_JIS"),
+        ("\u0080", "Shift_JIS", "Shift_JIS"),
+        ("¥", "EUC-JP", "Extended_UNIX_Code_Packed_Format_for_Japanese"),
+        ("é", "ISO-8859-6-E", "ISO_8859-6-E"),
+    ]:
+        e = fails("textencodebase64", S(text), S(enc))
+        assert e.message == f"the given string contains characters that cannot be represented in {canon}"
     e = fails("textencodebase64", S("€"), S("ISO-8859-1"))
     assert e.arg_index == 0
     assert e.message == "the given string contains characters that cannot be represented in ISO_8859-1:1987"
@@ -117,6 +136,12 @@ def test_textencodebase64_errors() -> None:
 
 def test_textdecodebase64() -> None:
     assert call("textdecodebase64", S("aADpAGwAbABvAA=="), S("UTF-16LE")).v == "héllo"
+    assert call("textdecodebase64", S("gA=="), S("Shift_JIS")).v == "\u0080"
+    assert call("textdecodebase64", S("h0A="), S("Shift_JIS")).v == "①"
+    assert call("textdecodebase64", S("ocE="), S("EUC-JP")).v == "～"
+    assert call("textdecodebase64", S("YYBi1tA="), S("GBK")).v == "a€b中"
+    assert call("textdecodebase64", S("xqE="), S("Big5")).v == "①"
+    assert call("textdecodebase64", S("//5hAA=="), S("UTF-16")).v == "a"
     e = fails("textdecodebase64", S("!!"), S("UTF-16LE"))
     assert (e.arg_index, e.message) == (0, "the given value is has an invalid base64 symbol at offset 0")
     assert fails("textdecodebase64", S("aGVsbG8"), S("UTF-8")).message.endswith("at offset 4")

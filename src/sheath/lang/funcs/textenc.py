@@ -90,10 +90,10 @@ _ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "ISO_8859-8:1988": ("iso8859_8", ("iso-ir-138", "ISO_8859-8", "ISO-8859-8", "hebrew", "csISOLatinHebrew")),
     "ISO_8859-9:1989": ("iso8859_9", ("iso-ir-148", "ISO_8859-9", "ISO-8859-9", "latin5", "l5", "csISOLatin5")),
-    "ISO-8859-6-E": ("iso8859_6", ("csISO88596E", "ISO_8859-6-E")),
-    "ISO-8859-6-I": ("iso8859_6", ("csISO88596I", "ISO_8859-6-I")),
-    "ISO-8859-8-E": ("iso8859_8", ("csISO88598E", "ISO_8859-8-E")),
-    "ISO-8859-8-I": ("iso8859_8", ("csISO88598I", "ISO_8859-8-I")),
+    "ISO_8859-6-E": ("iso8859_6", ("csISO88596E", "ISO-8859-6-E")),
+    "ISO_8859-6-I": ("iso8859_6", ("csISO88596I", "ISO-8859-6-I")),
+    "ISO_8859-8-E": ("iso8859_8", ("csISO88598E", "ISO-8859-8-E")),
+    "ISO_8859-8-I": ("iso8859_8", ("csISO88598I", "ISO-8859-8-I")),
     "ISO-8859-10": ("iso8859_10", ("iso-ir-157", "l6", "ISO_8859-10:1992", "csISOLatin6", "latin6")),
     "ISO-8859-13": ("iso8859_13", ("csISO885913",)),
     "ISO-8859-14": (
@@ -103,13 +103,13 @@ _ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ISO-8859-15": ("iso8859_15", ("ISO_8859-15", "Latin-9", "csISO885915")),
     "ISO-8859-16": ("iso8859_16", ("iso-ir-226", "ISO_8859-16:2001", "ISO_8859-16", "latin10", "l10", "csISO885916")),
     "Shift_JIS": ("x-whatwg-shift_jis", ("MS_Kanji", "csShiftJIS")),
-    "EUC-JP": ("x-whatwg-euc-jp", ("Extended_UNIX_Code_Packed_Format_for_Japanese", "csEUCPkdFmtJapanese")),
+    "Extended_UNIX_Code_Packed_Format_for_Japanese": ("x-whatwg-euc-jp", ("EUC-JP", "csEUCPkdFmtJapanese")),
     "ISO-2022-JP": ("iso2022_jp", ("csISO2022JP",)),
     "EUC-KR": ("euc_kr", ("csEUCKR",)),
     "GBK": ("x-whatwg-gbk", ("CP936", "MS936", "windows-936", "csGBK")),
     "GB18030": ("gb18030", ("csGB18030",)),
     "HZ-GB-2312": ("hz", ()),
-    "Big5": ("cp950", ("csBig5",)),
+    "Big5": ("x-whatwg-big5", ("csBig5",)),
     "KOI8-R": ("koi8_r", ("csKOI8R",)),
     "KOI8-U": ("koi8_u", ("csKOI8U",)),
     "macintosh": ("mac_roman", ("mac", "csMacintosh")),
@@ -197,10 +197,6 @@ def _eucjp_encode(s: str) -> bytes:
         o = ord(ch)
         if o < 0x80:
             out.append(o)
-        elif o == 0xA5:
-            out.append(0x5C)
-        elif o == 0x203E:
-            out.append(0x7E)
         elif 0xFF61 <= o <= 0xFF9F:
             out += bytes((0x8E, o - 0xFF61 + 0xA1))
         else:
@@ -261,8 +257,32 @@ def _gbk_decode(b: bytes) -> str:
     return "".join(out)
 
 
-_CUSTOM_ENCODE = {"x-whatwg-shift_jis": _sjis_encode, "x-whatwg-euc-jp": _eucjp_encode, "x-whatwg-gbk": _gbk_encode}
-_CUSTOM_DECODE = {"x-whatwg-shift_jis": _sjis_decode, "x-whatwg-euc-jp": _eucjp_decode, "x-whatwg-gbk": _gbk_decode}
+def _big5_encode(s: str) -> bytes:
+    out = bytearray()
+    for i, ch in enumerate(s):
+        if ch == "\u20ac":
+            out += b"\xa3\xe1"
+            continue
+        b = ch.encode("big5hkscs")
+        if len(b) == 2 and b[0] < 0xA1:  # HKSCS-only pointers are decode-only
+            raise UnicodeEncodeError("big5", s, i, i + 1, "unmappable")
+        out += b
+    return bytes(out)
+
+
+def _big5_decode(b: bytes) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(b):
+        j = i + (2 if b[i] >= 0x81 else 1)
+        chunk = b[i:j]
+        out.append("\u20ac" if chunk == b"\xa3\xe1" else chunk.decode("big5hkscs"))
+        i = j
+    return "".join(out)
+
+
+_CUSTOM_ENCODE = {"x-whatwg-shift_jis": _sjis_encode, "x-whatwg-euc-jp": _eucjp_encode, "x-whatwg-gbk": _gbk_encode, "x-whatwg-big5": _big5_encode}
+_CUSTOM_DECODE = {"x-whatwg-shift_jis": _sjis_decode, "x-whatwg-euc-jp": _eucjp_decode, "x-whatwg-gbk": _gbk_decode, "x-whatwg-big5": _big5_decode}
 
 
 def encode_text(s: str, codec: str) -> bytes:
