@@ -88,6 +88,11 @@ def test_file(tree: Path) -> None:
     assert (e.arg_index, e.message) == (None, 'contents of "bin.dat"' + NOT_UTF8)
     e = fails("file", "sub")
     assert (e.arg_index, e.message) == (0, "failed to read file: read sub: is a directory")
+    e = fails("file", "a\x00b")
+    assert (e.arg_index, e.message) == (0, "open a\x00b: invalid argument")
+    assert fails("filemd5", "a\x00b").message == "open a\x00b: invalid argument"
+    assert fails("fileexists", "a\x00b").message == 'failed to stat "a\\x00b"'
+    assert call("fileset", ".", "a\x00b") == []
 
 
 def test_file_marks_and_base_dir(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -134,7 +134,9 @@ class _Files:
         except IsADirectoryError:
             raise FunctionError(f"failed to read file: read {full}: is a directory", arg_index=0) from None
         except OSError as e:
-            raise FunctionError(f"failed to read file: {_os_error('open', full, e)}", arg_index=0) from None
+            raise FunctionError(_os_error("open", full, e), arg_index=0) from None
+        except ValueError:  # an embedded NUL: Go's open fails with EINVAL
+            raise FunctionError(f"open {full}: invalid argument", arg_index=0) from None
 
     def read_for_hash(self, path: str) -> bytes:
         """terraform's openFile + io.Copy."""
@@ -150,6 +152,8 @@ class _Files:
             raise FunctionError(f"read {full}: is a directory") from None
         except OSError as e:
             raise FunctionError(_os_error("open", full, e)) from None
+        except ValueError:
+            raise FunctionError(f"open {full}: invalid argument") from None
 
 
 def _os_error(op: str, path: str, e: OSError) -> str:
@@ -215,7 +219,7 @@ def _fileexists_impl(files: _Files) -> Callable[[Sequence[Value], Type], Value]:
             st = os.stat(full)
         except FileNotFoundError:
             return FALSE.with_marks(marks)
-        except OSError:
+        except (OSError, ValueError):
             raise FunctionError(f"failed to stat {_quote(full, marks)}") from None
         mode = st.st_mode
         if stat.S_ISREG(mode):
