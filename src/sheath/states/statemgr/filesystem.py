@@ -1,0 +1,236 @@
+"""The local state manager: terraform.tfstate on disk.
+
+* refresh reads the file (and replays a matching journal); a corrupt or
+  truncated file is a diagnostic and the manager refuses to overwrite it;
+* persist writes atomically: a temporary file in the same directory, fsync,
+  rename over the state, fsync of the directory; the state as first read is
+  kept once per run in ``<path>.backup`` (terraform.tfstate.backup);
+* the serial goes up by one for each persisted change, as terraform's does;
+* locks are fcntl locks on the state file's ``.lock.info`` companion, like
+  terraform's local backend, with the lock information written inside.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import getpass
+import os
+import socket
+import time
+import uuid
+from datetime import datetime, timezone
+
+import orjson
+
+from sheath.diag import Diagnostics
+from sheath.states.journal import Journal
+from sheath.states.statefile import StateFile, read_state_file, write_state_file
+from sheath.states.statemgr import LockInfo
+
+
+class FilesystemStateManager:
+    def __init__(self, path: str = "terraform.tfstate", backup_path: str | None = None, terraform_version: str = "1.11.4") -> None:
+        self.path = path
+        self.backup_path = path + ".backup" if backup_path is None else backup_path
+        self.journal = Journal(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"))
+        self.terraform_version = terraform_version
+        self._sf: StateFile | None = None
+        self._on_disk: bytes | None = None  # bytes last read from or written to the file
+        self._unreadable = False
+        self._backup_written = False
+        self._lock_fd: int | None = None
+        self._lock_info: LockInfo | None = None
+
+    # --- Transient ---
+    def state_file(self) -> StateFile:
+        if self._sf is None:
+            self._sf = StateFile.new(self.terraform_version)
+        return self._sf
+
+    def write_state(self, sf: StateFile) -> None:
+        self._sf = sf
+
+    # --- Persister ---
+    def refresh_state(self) -> Diagnostics:
+        diags = Diagnostics()
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            self._sf = None
+            self._on_disk = None
+            return diags
+        except OSError as exc:
+            diags.add_error("Failed to load state", f"Error reading {self.path}: {exc.strerror}")
+            self._unreadable = True
+            return diags
+        sf, d = read_state_file(data, self.path)
+        diags.extend(d)
+        if sf is None:
+            self._unreadable = True
+            return diags
+        self._on_disk = data
+        if self.journal.replay(sf.state, sf.lineage, sf.serial):
+            # Changes completed after the last full write: they are part of the state.
+            self._sf = sf
+            return diags
+        self.journal.discard()
+        self._sf = sf
+        return diags
+
+    def persist_state(self) -> Diagnostics:
+        diags = Diagnostics()
+        if self._unreadable:
+            diags.add_error(
+                "Refusing to overwrite the state file",
+                f"{self.path} could not be read, so sheath will not replace it. Repair or move it away first.",
+            )
+            return diags
+        sf = self.state_file()
+        sf.terraform_version = self.terraform_version
+        data = write_state_file(sf)
+        if self._on_disk is not None and data == self._on_disk:
+            self.journal.discard()
+            return diags
+        if self._on_disk is not None:
+            # Only the serial differs from what is on disk when something changed.
+            sf.serial += 1
+            data = write_state_file(sf)
+            if not self._backup_written:
+                _atomic_write(self.backup_path, self._on_disk)
+                self._backup_written = True
+        elif sf.serial == 0:
+            sf.serial = 1
+            data = write_state_file(sf)
+        try:
+            _atomic_write(self.path, data)
+        except OSError as exc:
+            diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
+            return diags
+        self._on_disk = data
+        self.journal.discard()
+        return diags
+
+    # --- journal (durable increments between full writes) ---
+    def begin_journal(self) -> Diagnostics:
+        """Persist the current state, then journal every following change against it."""
+        diags = self.persist_state()
+        if not diags.has_errors():
+            sf = self.state_file()
+            self.journal.start(sf.lineage, sf.serial if self._on_disk is not None else 0)
+        return diags
+
+    # --- Locker ---
+    @property
+    def lock_info_path(self) -> str:
+        d, b = os.path.split(self.path)
+        return os.path.join(d, "." + b + ".lock.info")
+
+    def lock(self, operation: str, timeout: float = 0.0) -> tuple[LockInfo | None, Diagnostics]:
+        diags = Diagnostics()
+        fd = os.open(self.lock_info_path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(fd)
+                    raise
+                if time.monotonic() >= deadline:
+                    held = _read_lock_info(self.lock_info_path)
+                    os.close(fd)
+                    diags.add_error("Error acquiring the state lock", _lock_held_detail(held))
+                    return None, diags
+                time.sleep(0.1)
+        info = LockInfo(
+            id=str(uuid.uuid4()),
+            operation=operation,
+            who=f"{getpass.getuser()}@{socket.gethostname()}",
+            version=self.terraform_version,
+            created=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            path=self.path,
+        )
+        os.ftruncate(fd, 0)
+        os.pwrite(
+            fd,
+            orjson.dumps(
+                {
+                    "ID": info.id,
+                    "Operation": info.operation,
+                    "Info": info.info,
+                    "Who": info.who,
+                    "Version": info.version,
+                    "Created": info.created,
+                    "Path": info.path,
+                }
+            ),
+            0,
+        )
+        self._lock_fd = fd
+        self._lock_info = info
+        return info, diags
+
+    def unlock(self, lock_id: str) -> Diagnostics:
+        diags = Diagnostics()
+        if self._lock_fd is None or self._lock_info is None or self._lock_info.id != lock_id:
+            diags.add_error("Error releasing the state lock", f"lock ID {lock_id!r} does not match the lock held")
+            return diags
+        try:
+            os.unlink(self.lock_info_path)
+        except FileNotFoundError:
+            pass
+        fcntl.lockf(self._lock_fd, fcntl.LOCK_UN)
+        os.close(self._lock_fd)
+        self._lock_fd = None
+        self._lock_info = None
+        return diags
+
+
+def _read_lock_info(path: str) -> dict[str, object]:
+    try:
+        with open(path, "rb") as fh:
+            doc = orjson.loads(fh.read() or b"{}")
+        return doc if isinstance(doc, dict) else {}
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+
+
+def _lock_held_detail(held: dict[str, object]) -> str:
+    return (
+        "Error message: resource temporarily unavailable\n"
+        "Lock Info:\n"
+        f"  ID:        {held.get('ID', '')}\n"
+        f"  Path:      {held.get('Path', '')}\n"
+        f"  Operation: {held.get('Operation', '')}\n"
+        f"  Who:       {held.get('Who', '')}\n"
+        f"  Version:   {held.get('Version', '')}\n"
+        f"  Created:   {held.get('Created', '')}\n"
+        f"  Info:      {held.get('Info', '')}\n\n"
+        "Terraform acquires a state lock to protect the state from being written\n"
+        "by multiple users at the same time. Please resolve the issue above and try\n"
+        "again. For most commands, you can disable locking with the \"-lock=false\"\n"
+        "flag, but this is not recommended."
+    )
+
+
+def _atomic_write(path: str, data: bytes) -> None:
+    d = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(d, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    dfd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
