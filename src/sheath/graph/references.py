@@ -1,0 +1,363 @@
+"""The configuration graph: dependencies between configuration objects before expansion.
+
+build_config_graph(config) makes one node per declared object of every module
+of a loaded tree — input variables, locals, outputs, managed/data/ephemeral
+resources, module calls, provider configurations and check blocks — and an
+edge a -> b ("a depends on b") for every reference in a's expressions, every
+``depends_on`` entry, every resource's provider configuration, and from every
+object inside a module to that module's call (its expansion: count, for_each,
+depends_on). Referring to a module call's output depends on that output inside
+the child module; referring to the whole call (module.m) depends on all of its
+outputs. A module's input variable depends on the argument expression in the
+calling module.
+
+Node names are terraform's: var.x, local.y, output.z, aws_s3_bucket.b,
+data.x.y, module.m, module.m.var.v, module.m.output.o,
+provider["registry.terraform.io/hashicorp/aws"], module.m.provider[...].alias.
+
+References of an object to itself are not edges (terraform's reference
+transformer ignores them too; evaluation reports self-references). Every cycle
+becomes an error diagnostic "Cycle: a, b, ..." naming each of its nodes the way
+``terraform validate`` does ("local.a (expand)").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from sheath.addrs import (
+    InputVariable,
+    LocalProviderConfig,
+    LocalValue,
+    ModuleCall as ModuleCallAddr,
+    ModuleCallInstance,
+    ModuleCallInstanceOutput,
+    Resource as ResourceAddr,
+    ResourceInstance,
+    parse_ref,
+)
+from sheath.addrs.module import ROOT_MODULE, Module as ModuleAddr
+from sheath.config.loader import Config
+from sheath.config.references import body_expressions
+from sheath.config.resource import Resource
+from sheath.diag import Diagnostics
+from sheath.graph.dag import Graph, go_quote
+from sheath.lang import hcl
+from sheath.lang.hcl import Expression, Traversal
+
+VARIABLE = "var"
+LOCAL = "local"
+OUTPUT = "output"
+RESOURCE = "resource"
+MODULE_CALL = "module"
+PROVIDER = "provider"
+CHECK = "check"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigNode:
+    """One configuration object: its kind, its module path, its address inside that module."""
+
+    kind: str
+    module: ModuleAddr
+    local: str
+    """The address within the module: var.x, local.y, data.a.b, module.c, provider["..."], check.d."""
+
+    def __str__(self) -> str:
+        if self.module.names:
+            return f"{self.module}.{self.local}"
+        return self.local
+
+    def terraform_name(self) -> str:
+        """The vertex name terraform's validate graph uses (what its cycle errors print)."""
+        if self.kind == PROVIDER or (self.kind == VARIABLE and not self.module.names):
+            return str(self)
+        return f"{self} (expand)"
+
+
+@dataclass(slots=True)
+class ConfigGraph:
+    graph: Graph[ConfigNode]
+
+    def node(self, name: str) -> ConfigNode | None:
+        """The node whose terraform name (without "(expand)") is ``name``."""
+        for n in self.graph:
+            if str(n) == name:
+                return n
+        return None
+
+    def resource_graph(self) -> Graph[ConfigNode]:
+        """Resources only, each depending on the nearest resources it needs, transitively
+        reduced (the graph ``terraform graph`` prints by default). Requires no cycles."""
+        g = self.graph.project(lambda n: n.kind == RESOURCE)
+        g.transitive_reduction()
+        return g
+
+    def dot(self) -> str:
+        """``terraform graph`` output (terraform 1.7+: the simplified resource graph)."""
+        return resource_graph_dot(self.resource_graph())
+
+
+def _dot_key(n: ConfigNode) -> tuple[str, str]:
+    return (str(n.module), n.local)
+
+
+def resource_graph_dot(g: Graph[ConfigNode]) -> str:
+    """DOT text exactly as ``terraform graph`` prints a resource graph, clustered by module."""
+    lines = ["digraph G {", '  rankdir = "RL";', '  node [shape = rect, fontname = "sans-serif"];']
+    nodes = sorted(g, key=_dot_key)
+    if not nodes:
+        lines.append("  /* This configuration does not contain any resources.         */")
+        lines.append("  /* For a more detailed graph, try: terraform graph -type=plan */")
+    current = ROOT_MODULE
+    for n in nodes:
+        if n.module != current:
+            if current.names:
+                lines.append("  }")
+            current = n.module
+            lines.append(f"  subgraph {go_quote('cluster_' + str(current))} {{")
+            lines.append(f"    label = {go_quote(str(current))}")
+            lines.append('    fontname = "sans-serif"')
+        indent = "    " if current.names else "  "
+        lines.append(f"{indent}{go_quote(str(n))} [label={go_quote(n.local)}];")
+    if current.names:
+        lines.append("  }")
+    for n in nodes:
+        for d in sorted(g.dependencies(n), key=_dot_key):
+            lines.append(f"  {go_quote(str(n))} -> {go_quote(str(d))};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def cycle_diagnostics(graph: Graph[ConfigNode]) -> Diagnostics:
+    """One error per cycle, "Cycle: a (expand), b (expand)", naming every node in it."""
+    diags = Diagnostics()
+    for c in graph.cycles():
+        diags.add_error("Cycle: " + ", ".join(n.terraform_name() for n in c))
+    return diags
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, root: Config) -> None:
+        self.root = root
+        self.g: Graph[ConfigNode] = Graph()
+        self.by_path: dict[ModuleAddr, Config] = {c.path: c for c in root.all_modules()}
+
+    # nodes
+    def var(self, mod: ModuleAddr, name: str) -> ConfigNode:
+        return ConfigNode(VARIABLE, mod, f"var.{name}")
+
+    def local(self, mod: ModuleAddr, name: str) -> ConfigNode:
+        return ConfigNode(LOCAL, mod, f"local.{name}")
+
+    def output(self, mod: ModuleAddr, name: str) -> ConfigNode:
+        return ConfigNode(OUTPUT, mod, f"output.{name}")
+
+    def resource(self, mod: ModuleAddr, addr: ResourceAddr) -> ConfigNode:
+        return ConfigNode(RESOURCE, mod, str(addr))
+
+    def call(self, mod: ModuleAddr, name: str) -> ConfigNode:
+        return ConfigNode(MODULE_CALL, mod, f"module.{name}")
+
+    def provider(self, cfg: Config, name: str, alias: str) -> ConfigNode:
+        addr = cfg.module.provider_for_local_config(LocalProviderConfig(name, alias))
+        local = f'provider["{addr}"]' + (f".{alias}" if alias else "")
+        return ConfigNode(PROVIDER, cfg.path, local)
+
+    # references
+    def targets(self, cfg: Config, t: Traversal) -> list[ConfigNode]:
+        """The nodes a traversal in module cfg refers to (none for count/each/path/... or undeclared)."""
+        ref, diags = parse_ref(t)
+        if ref is None:
+            return []
+        s = ref.subject
+        m = cfg.module
+        p = cfg.path
+        if isinstance(s, InputVariable):
+            return [self.var(p, s.name)] if s.name in m.variables else []
+        if isinstance(s, LocalValue):
+            return [self.local(p, s.name)] if s.name in m.locals else []
+        if isinstance(s, ResourceInstance):
+            s = s.resource
+        if isinstance(s, ResourceAddr):
+            return [self.resource(p, s)] if m.resource_by_key(str(s)) is not None else []
+        out_name = ""
+        if isinstance(s, ModuleCallInstanceOutput):
+            call_name = s.call.call.name
+            out_name = s.name
+        elif isinstance(s, ModuleCallInstance):
+            call_name = s.call.name
+        elif isinstance(s, ModuleCallAddr):
+            call_name = s.name
+        else:
+            return []
+        if call_name not in m.module_calls:
+            return []
+        child = cfg.children.get(call_name)
+        if child is None:
+            return [self.call(p, call_name)]
+        cp = child.path
+        if out_name:
+            if out_name in child.module.outputs:
+                return [self.output(cp, out_name)]
+            return [self.call(p, call_name)]
+        return [self.output(cp, o) for o in child.module.outputs] or [self.call(p, call_name)]
+
+    def depend(self, node: ConfigNode, cfg: Config, traversals: Iterable[Traversal], shadow: frozenset[str] = frozenset()) -> None:
+        for t in traversals:
+            if shadow and t.root_name in shadow:
+                continue
+            for target in self.targets(cfg, t):
+                if target != node:
+                    self.g.add_edge(node, target)
+
+    def expr(self, node: ConfigNode, cfg: Config, e: Expression | None) -> None:
+        if e is not None:
+            self.depend(node, cfg, e.variables())
+
+    def body(self, node: ConfigNode, cfg: Config, b: hcl.Body | None) -> None:
+        if b is None:
+            return
+        for e, shadow in body_expressions(b):
+            self.depend(node, cfg, e.variables(), shadow)
+
+    def provider_for(self, cfg: Config, name: str, alias: str) -> ConfigNode:
+        """The configuration that serves provider name.alias in module cfg, following
+        ``providers`` maps and implicit inheritance of default configurations upward."""
+        c = cfg
+        while True:
+            key = f"{name}.{alias}" if alias else name
+            if key in c.module.provider_configs or not c.path.names:
+                return self.provider(c, name, alias)
+            parent = self.by_path.get(c.path.parent())
+            call = c.call
+            if parent is None or call is None:
+                return self.provider(c, name, alias)
+            if call.providers:
+                for pp in call.providers:
+                    if pp.in_child.name == name and pp.in_child.alias == alias:
+                        name, alias = pp.in_parent.name, pp.in_parent.alias
+                        break
+                else:
+                    return self.provider(c, name, alias)
+            elif alias:
+                return self.provider(c, name, alias)
+            else:
+                addr = c.module.implied_provider_for_local_name(name)
+                name = parent.module.local_name_for_provider(addr)
+            c = parent
+
+    # modules
+    def module(self, cfg: Config) -> None:
+        m = cfg.module
+        p = cfg.path
+        expansion = self.call(p.parent(), p.call_name()) if p.names else None
+        parent = self.by_path.get(p.parent()) if p.names else None
+
+        def add(n: ConfigNode) -> ConfigNode:
+            self.g.add_node(n)
+            if expansion is not None:
+                self.g.add_edge(n, expansion)
+            return n
+
+        for v in m.variables.values():
+            n = add(self.var(p, v.name))
+            for rule in v.validations:
+                self.expr(n, cfg, rule.condition)
+                self.expr(n, cfg, rule.error_message)
+            if parent is not None and cfg.call is not None:
+                # the argument in the calling module block
+                arg = _call_argument(cfg.call.config, v.name)
+                if arg is not None:
+                    self.depend(n, parent, arg.variables())
+        for loc in m.locals.values():
+            self.expr(add(self.local(p, loc.name)), cfg, loc.expr)
+        for o in m.outputs.values():
+            n = add(self.output(p, o.name))
+            self.expr(n, cfg, o.expr)
+            self.depend(n, cfg, o.depends_on)
+            for rule in o.preconditions:
+                self.expr(n, cfg, rule.condition)
+                self.expr(n, cfg, rule.error_message)
+        for pc in m.provider_configs.values():
+            self.body(add(self.provider(cfg, pc.name, pc.alias)), cfg, pc.config)
+        for r in m.all_resources():
+            self.resource_deps(add(self.resource(p, r.addr())), cfg, r)
+        for mc in m.module_calls.values():
+            n = add(self.call(p, mc.name))
+            self.expr(n, cfg, mc.count)
+            self.expr(n, cfg, mc.for_each)
+            self.depend(n, cfg, mc.depends_on)
+        for ck in m.checks.values():
+            n = add(ConfigNode(CHECK, p, f"check.{ck.name}"))
+            for rule in ck.asserts:
+                self.expr(n, cfg, rule.condition)
+                self.expr(n, cfg, rule.error_message)
+            if ck.data_resource is not None:
+                self.g.add_edge(n, self.resource(p, ck.data_resource.addr()))
+
+    def resource_deps(self, n: ConfigNode, cfg: Config, r: Resource) -> None:
+        self.expr(n, cfg, r.count)
+        self.expr(n, cfg, r.for_each)
+        self.body(n, cfg, r.config)
+        self.depend(n, cfg, r.depends_on)
+        for rule in (*r.preconditions, *r.postconditions):
+            self.expr(n, cfg, rule.condition)
+            self.expr(n, cfg, rule.error_message)
+        for e in r.triggers_replacement:
+            self.expr(n, cfg, e)
+        if r.managed is not None:
+            if r.managed.connection is not None:
+                self.body(n, cfg, r.managed.connection.config)
+            for prov in r.managed.provisioners:
+                self.body(n, cfg, prov.config)
+                if prov.connection is not None:
+                    self.body(n, cfg, prov.connection.config)
+        ref = r.provider_config_ref
+        if ref is not None:
+            pn = self.provider_for(cfg, ref.name, ref.alias)
+        else:
+            pn = self.provider_for(cfg, r.provider_local_name(), "")
+        self.g.add_edge(n, pn)
+
+    def build(self) -> Graph[ConfigNode]:
+        for c in self.root.all_modules():
+            self.module(c)
+        return self.g
+
+
+def _call_argument(body: hcl.Body, name: str) -> Expression | None:
+    from sheath.config.references import _body_items
+
+    attrs, _ = _body_items(body)
+    for a in attrs:
+        if a.name == name:
+            e: Expression = a.expr
+            return e
+    return None
+
+
+def build_config_graph(config: Config) -> tuple[ConfigGraph, Diagnostics]:
+    """The dependency graph of a loaded configuration tree, and a diagnostic per cycle."""
+    g = _Builder(config).build()
+    return ConfigGraph(g), cycle_diagnostics(g)
+
+
+__all__ = [
+    "CHECK",
+    "LOCAL",
+    "MODULE_CALL",
+    "OUTPUT",
+    "PROVIDER",
+    "RESOURCE",
+    "VARIABLE",
+    "ConfigGraph",
+    "ConfigNode",
+    "build_config_graph",
+    "cycle_diagnostics",
+    "resource_graph_dot",
+]
