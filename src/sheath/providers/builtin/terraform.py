@@ -1,0 +1,219 @@
+"""The builtin provider terraform.io/builtin/terraform.
+
+terraform_data: stores ``input`` and mirrors it into ``output``; a change of
+``triggers_replace`` replaces the instance; ``id`` is a random UUID in
+hashicorp/go-uuid's format (16 random bytes, no version bits).
+
+terraform_remote_state: reads the root outputs of another state. Only the
+``local`` backend is supported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from sheath.diag import Diagnostics
+from sheath.providers.interface import (
+    ApplyResourceChangeRequest,
+    ApplyResourceChangeResponse,
+    Path,
+    PlanResourceChangeRequest,
+    PlanResourceChangeResponse,
+    attribute_error,
+)
+from sheath.providers.schema import Attribute, Block, Schema
+from sheath.providers.sdk import DataSourceType, NativeProvider, ResourceType, attr, with_attrs
+from sheath.states import read_state_file
+from sheath.states import gojson
+from sheath.types import DYNAMIC, STRING, Value, null, object_val, string_val, unknown
+from sheath.types.json import JSONError, type_from_json, value_from_json
+from sheath.types.ops import raw_equal
+
+PROVIDER_ADDRESS = "terraform.io/builtin/terraform"
+
+DATA_SCHEMA = Schema(
+    Block(
+        {
+            "id": Attribute(STRING, computed=True),
+            "input": Attribute(DYNAMIC, optional=True),
+            "output": Attribute(DYNAMIC, computed=True),
+            "triggers_replace": Attribute(DYNAMIC, optional=True),
+        }
+    )
+)
+
+REMOTE_STATE_SCHEMA = Schema(
+    Block(
+        {
+            "backend": Attribute(STRING, required=True, description="The remote backend to use, e.g. `remote` or `http`."),
+            "config": Attribute(DYNAMIC, optional=True, description="The configuration of the remote backend."),
+            "defaults": Attribute(DYNAMIC, optional=True, description="Default values for outputs."),
+            "outputs": Attribute(DYNAMIC, computed=True, description="Every root-level output in the remote state."),
+            "workspace": Attribute(STRING, optional=True, description="The Terraform workspace to use."),
+        }
+    )
+)
+
+
+def go_uuid() -> str:
+    """A random UUID formatted as hashicorp/go-uuid's GenerateUUID does."""
+    b = os.urandom(16).hex()
+    return f"{b[0:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:32]}"
+
+
+def _output_for(input_: Value) -> Value:
+    # The output's type always follows the input's, even when it is null.
+    return input_ if input_.is_null else unknown(input_.type)
+
+
+class TerraformData(ResourceType):
+    schema = DATA_SCHEMA
+
+    def plan(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
+        resp = PlanResourceChangeResponse(planned_private=req.prior_private)
+        proposed = req.proposed_new_state
+        if proposed.is_null:  # destroy
+            resp.planned_state = proposed
+            return resp
+        input_ = attr(proposed, "input")
+        trigger = attr(proposed, "triggers_replace")
+        if req.prior_state.is_null:
+            resp.planned_state = with_attrs(proposed, id=unknown(STRING), output=_output_for(input_))
+        elif not raw_equal(attr(req.prior_state, "triggers_replace"), trigger):
+            resp.requires_replace.append(Path.attr("triggers_replace"))
+            resp.planned_state = with_attrs(proposed, id=unknown(STRING), output=_output_for(input_))
+        elif not raw_equal(attr(req.prior_state, "input"), input_):
+            resp.planned_state = with_attrs(proposed, output=unknown(input_.type))
+        else:
+            resp.planned_state = proposed
+        return resp
+
+    def apply(self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse:
+        planned = req.planned_state
+        changes: dict[str, Value] = {}
+        if not attr(planned, "output").is_known:
+            changes["output"] = attr(planned, "input")
+        if not attr(planned, "id").is_known:
+            changes["id"] = string_val(go_uuid())
+        return ApplyResourceChangeResponse(new_state=with_attrs(planned, **changes), private=req.planned_private)
+
+    def import_state(self, id: str) -> tuple[Value | None, Diagnostics]:
+        v = self.schema.block.empty_value()
+        return with_attrs(v, id=string_val(id)), Diagnostics()
+
+
+_KNOWN_BACKENDS = frozenset(
+    {"local", "remote", "azurerm", "consul", "cos", "gcs", "http", "inmem", "kubernetes", "oss", "pg", "s3", "cloud"}
+)
+
+
+@dataclass
+class TerraformRemoteState(DataSourceType):
+    working_dir: str | None = None
+    schema = REMOTE_STATE_SCHEMA
+
+    def validate(self, config: Value) -> Diagnostics:
+        diags = Diagnostics()
+        backend = attr(config, "backend")
+        if backend.is_known and not backend.is_null:
+            name = backend.as_str()
+            if name not in _KNOWN_BACKENDS:
+                diags.append(
+                    attribute_error(
+                        "Invalid backend configuration",
+                        f"There is no backend type named {name!r}.",
+                        Path.attr("backend"),
+                    )
+                )
+            elif name != "local":
+                diags.append(
+                    attribute_error(
+                        "Unsupported backend",
+                        f"sheath reads remote state only from the \"local\" backend, not {name!r}.",
+                        Path.attr("backend"),
+                    )
+                )
+        cfg = attr(config, "config")
+        if cfg.is_known and not cfg.is_null and not (cfg.type.is_object() or cfg.type.is_map()):
+            diags.append(attribute_error("Invalid backend configuration", "The config argument must be an object.", Path.attr("config")))
+        return diags
+
+    def _state_path(self, config: Value, workspace: str) -> tuple[str, Diagnostics]:
+        diags = Diagnostics()
+        path = "terraform.tfstate"
+        ws_dir = "terraform.tfstate.d"
+        cfg = attr(config, "config")
+        if not cfg.is_null:
+            for key, default in (("path", path), ("workspace_dir", ws_dir)):
+                v = cfg.attrs().get(key)
+                if v is not None and not v.is_null:
+                    if v.type != STRING:
+                        diags.append(attribute_error("Invalid backend configuration", f"{key} must be a string.", Path.attr("config").get_attr(key)))
+                        continue
+                    if key == "path":
+                        path = v.as_str()
+                    else:
+                        ws_dir = v.as_str()
+        if workspace != "default":
+            path = os.path.join(ws_dir, workspace, "terraform.tfstate")
+        base = self.working_dir or os.getcwd()
+        return os.path.join(base, path), diags
+
+    def read(self, config: Value) -> tuple[Value | None, Diagnostics]:
+        diags = self.validate(config)
+        if diags.has_errors():
+            return None, diags
+        ws = attr(config, "workspace")
+        workspace = "default" if ws.is_null else ws.as_str()
+        path, pdiags = self._state_path(config, workspace)
+        diags.extend(pdiags)
+        if diags.has_errors():
+            return None, diags
+        outputs: dict[str, Value] = {}
+        defaults = attr(config, "defaults")
+        if not defaults.is_null:
+            if not (defaults.type.is_object() or defaults.type.is_map()):
+                diags.append(attribute_error("Invalid default values", "defaults must be an object.", Path.attr("defaults")))
+                return None, diags
+            outputs.update(defaults.attrs())
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        except OSError as exc:
+            diags.append(attribute_error("Error loading state", f"Failed to read {path}: {exc.strerror}.", Path.attr("config")))
+            return None, diags
+        if not data.strip():
+            diags.append(
+                attribute_error(
+                    "Unable to find remote state",
+                    "No stored state was found for the given workspace in the given backend.",
+                    Path.attr("workspace"),
+                )
+            )
+            return with_attrs(config, outputs=object_val({})), diags
+        sf, sdiags = read_state_file(data, path)
+        diags.extend(sdiags)
+        if sf is None:
+            return None, diags
+        for name, ov in sf.state.outputs.items():
+            try:
+                t = type_from_json(ov.type)
+                outputs[name] = value_from_json(gojson.dumps(ov.value), t)
+            except JSONError as exc:
+                diags.add_error("Error loading state", f"Output {name!r} in {path} cannot be decoded: {exc}.")
+                return None, diags
+        return with_attrs(config, outputs=object_val(outputs)), diags
+
+
+def new_provider(working_dir: str | None = None) -> NativeProvider:
+    """A fresh instance of the builtin provider."""
+    return NativeProvider(
+        resources={"terraform_data": TerraformData()},
+        data_sources={"terraform_remote_state": TerraformRemoteState(working_dir)},
+    )
+
+
+__all__ = ["PROVIDER_ADDRESS", "TerraformData", "TerraformRemoteState", "go_uuid", "new_provider", "null"]

@@ -1,0 +1,252 @@
+"""A small SDK for native Python providers.
+
+A native provider is a :class:`NativeProvider` holding :class:`ResourceType`
+and :class:`DataSourceType` objects. The provider implements the
+:class:`~sheath.providers.interface.Provider` protocol by dispatching each
+request to the resource type it names; a resource type overrides only what it
+needs (plan, apply, read, import, upgrade). See docs/providers-sdk.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from sheath.diag import Diagnostics
+from sheath.providers.interface import (
+    ApplyResourceChangeRequest,
+    ApplyResourceChangeResponse,
+    CallFunctionRequest,
+    CallFunctionResponse,
+    ConfigureProviderRequest,
+    ImportResourceStateRequest,
+    ImportResourceStateResponse,
+    Path,
+    PlanResourceChangeRequest,
+    PlanResourceChangeResponse,
+    ProviderSchema,
+    ReadDataSourceRequest,
+    ReadDataSourceResponse,
+    ReadResourceRequest,
+    ReadResourceResponse,
+    UpgradeResourceStateRequest,
+    UpgradeResourceStateResponse,
+    ValidateProviderConfigResponse,
+    ValidateResponse,
+)
+from sheath.providers.schema import Block, Schema
+from sheath.types import Value, null, unknown
+from sheath.types.json import JSONError, value_from_json
+from sheath.types.ops import raw_equal
+
+
+def with_attrs(obj: Value, **changes: Value) -> Value:
+    """A copy of an object value with some attributes replaced."""
+    d = dict(obj.attrs())
+    d.update(changes)
+    return Value(obj.type, dict(sorted(d.items())))
+
+
+def attr(obj: Value, name: str) -> Value:
+    return obj.attrs()[name]
+
+
+def decode_state(schema: Schema, raw_json: bytes) -> Value:
+    """Decode a state object's JSON against a schema's implied type (raises JSONError)."""
+    return value_from_json(raw_json, schema.block.implied_type())
+
+
+class ResourceType:
+    """A managed resource type. Subclasses set ``schema`` and override the operations."""
+
+    schema: Schema
+
+    def validate(self, config: Value) -> Diagnostics:
+        return Diagnostics()
+
+    def upgrade(self, version: int, raw_json: bytes) -> tuple[Value | None, Diagnostics]:
+        """Decode (and upgrade from an older schema version) a stored state object."""
+        diags = Diagnostics()
+        if version > self.schema.version:
+            diags.add_error(
+                "Resource instance managed by newer provider version",
+                f"The current state was created by a newer provider version (schema version {version}); "
+                f"this one supports up to {self.schema.version}.",
+            )
+            return None, diags
+        try:
+            return decode_state(self.schema, raw_json), diags
+        except JSONError as exc:
+            diags.add_error("Invalid resource state", f"The stored state cannot be decoded: {exc}.")
+            return None, diags
+
+    def read(self, req: ReadResourceRequest) -> ReadResourceResponse:
+        return ReadResourceResponse(new_state=req.prior_state, private=req.private)
+
+    def plan(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
+        return plan_with_replace(self.schema.block, req, self.replace_attributes())
+
+    def replace_attributes(self) -> Iterable[str]:
+        """Attributes whose change forces replacement (ForceNew / RequiresReplace)."""
+        return ()
+
+    def apply(self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse:
+        return ApplyResourceChangeResponse(new_state=req.planned_state, private=req.planned_private)
+
+    def delete(self, prior_state: Value) -> Diagnostics:
+        """Destroy the remote object (apply with a null planned state). Default: nothing to do."""
+        return Diagnostics()
+
+    def import_state(self, id: str) -> tuple[Value | None, Diagnostics]:
+        diags = Diagnostics()
+        diags.add_error("Resource Import Not Implemented", "This resource type does not support import.")
+        return None, diags
+
+
+class DataSourceType:
+    schema: Schema
+
+    def validate(self, config: Value) -> Diagnostics:
+        return Diagnostics()
+
+    def read(self, config: Value) -> tuple[Value | None, Diagnostics]:
+        raise NotImplementedError
+
+
+def unknown_computed(block: Block, planned: Value, config: Value) -> Value:
+    """planned with every computed attribute that the configuration leaves unset made unknown."""
+    d = dict(planned.attrs())
+    cfg = config.attrs() if config.is_known and not config.is_null else {}
+    for name, a in block.attributes.items():
+        if a.computed:
+            c = cfg.get(name)
+            if c is None or c.is_null:
+                d[name] = unknown(a.implied_type())
+    return Value(planned.type, d)
+
+
+def plan_with_replace(block: Block, req: PlanResourceChangeRequest, replace_attrs: Iterable[str]) -> PlanResourceChangeResponse:
+    """The plan most resources want: creates compute unknowns; a change to one of
+    replace_attrs requires replacement (and recomputes computed attributes);
+    anything else is planned as proposed."""
+    resp = PlanResourceChangeResponse(planned_private=req.prior_private)
+    proposed = req.proposed_new_state
+    if proposed.is_null:
+        resp.planned_state = proposed
+        return resp
+    if req.prior_state.is_null:
+        resp.planned_state = unknown_computed(block, proposed, req.config)
+        return resp
+    prior = req.prior_state.attrs()
+    new = proposed.attrs()
+    for name in replace_attrs:
+        if not raw_equal(prior[name], new[name]):
+            resp.requires_replace.append(Path.attr(name))
+    if resp.requires_replace:
+        resp.planned_state = unknown_computed(block, proposed, req.config)
+    else:
+        resp.planned_state = proposed
+    return resp
+
+
+@dataclass
+class NativeProvider:
+    """A Provider built from ResourceType / DataSourceType objects."""
+
+    provider_schema: Schema = field(default_factory=lambda: Schema(Block()))
+    resources: dict[str, ResourceType] = field(default_factory=dict)
+    data_sources: dict[str, DataSourceType] = field(default_factory=dict)
+    configured: bool = False
+
+    def get_provider_schema(self) -> ProviderSchema:
+        return ProviderSchema(
+            provider=self.provider_schema,
+            resource_types={k: r.schema for k, r in self.resources.items()},
+            data_sources={k: d.schema for k, d in self.data_sources.items()},
+        )
+
+    def _unknown_type(self, kind: str, type_name: str) -> Diagnostics:
+        diags = Diagnostics()
+        diags.add_error(f"Unsupported {kind} type", f"This provider has no {kind} type named {type_name!r}.")
+        return diags
+
+    def validate_provider_config(self, config: Value) -> ValidateProviderConfigResponse:
+        return ValidateProviderConfigResponse(prepared_config=config)
+
+    def validate_resource_config(self, type_name: str, config: Value) -> ValidateResponse:
+        r = self.resources.get(type_name)
+        if r is None:
+            return ValidateResponse(self._unknown_type("resource", type_name))
+        return ValidateResponse(r.validate(config))
+
+    def validate_data_resource_config(self, type_name: str, config: Value) -> ValidateResponse:
+        d = self.data_sources.get(type_name)
+        if d is None:
+            return ValidateResponse(self._unknown_type("data source", type_name))
+        return ValidateResponse(d.validate(config))
+
+    def upgrade_resource_state(self, req: UpgradeResourceStateRequest) -> UpgradeResourceStateResponse:
+        r = self.resources.get(req.type_name)
+        if r is None:
+            return UpgradeResourceStateResponse(None, self._unknown_type("resource", req.type_name))
+        if req.raw_state_json is None:
+            diags = Diagnostics()
+            diags.add_error("Unsupported state format", "Native providers only read JSON state (format version 4).")
+            return UpgradeResourceStateResponse(None, diags)
+        v, diags = r.upgrade(req.version, req.raw_state_json)
+        return UpgradeResourceStateResponse(v, diags)
+
+    def configure_provider(self, req: ConfigureProviderRequest) -> ValidateResponse:
+        self.configured = True
+        return ValidateResponse()
+
+    def read_resource(self, req: ReadResourceRequest) -> ReadResourceResponse:
+        r = self.resources.get(req.type_name)
+        if r is None:
+            return ReadResourceResponse(diagnostics=self._unknown_type("resource", req.type_name))
+        return r.read(req)
+
+    def plan_resource_change(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
+        r = self.resources.get(req.type_name)
+        if r is None:
+            return PlanResourceChangeResponse(diagnostics=self._unknown_type("resource", req.type_name))
+        return r.plan(req)
+
+    def apply_resource_change(self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse:
+        r = self.resources.get(req.type_name)
+        if r is None:
+            return ApplyResourceChangeResponse(diagnostics=self._unknown_type("resource", req.type_name))
+        if req.planned_state.is_null:  # destroy
+            diags = r.delete(req.prior_state)
+            if diags.has_errors():
+                return ApplyResourceChangeResponse(new_state=req.prior_state, diagnostics=diags)
+            return ApplyResourceChangeResponse(new_state=null(r.schema.block.implied_type()), diagnostics=diags)
+        return r.apply(req)
+
+    def import_resource_state(self, req: ImportResourceStateRequest) -> ImportResourceStateResponse:
+        from sheath.providers.interface import ImportedResource
+
+        r = self.resources.get(req.type_name)
+        if r is None:
+            return ImportResourceStateResponse(diagnostics=self._unknown_type("resource", req.type_name))
+        v, diags = r.import_state(req.id)
+        resp = ImportResourceStateResponse(diagnostics=diags)
+        if v is not None:
+            resp.imported_resources.append(ImportedResource(req.type_name, v))
+        return resp
+
+    def read_data_source(self, req: ReadDataSourceRequest) -> ReadDataSourceResponse:
+        d = self.data_sources.get(req.type_name)
+        if d is None:
+            return ReadDataSourceResponse(diagnostics=self._unknown_type("data source", req.type_name))
+        v, diags = d.read(req.config)
+        return ReadDataSourceResponse(v, diags)
+
+    def call_function(self, req: CallFunctionRequest) -> CallFunctionResponse:
+        return CallFunctionResponse(error=f"This provider has no function named {req.function_name!r}.")
+
+    def stop_provider(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
