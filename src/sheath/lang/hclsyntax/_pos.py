@@ -191,6 +191,10 @@ class SrcRange(Range):
     def __reduce__(self) -> Any:
         return (Range, (self.filename, self.start, self.end))
 
+    def between_same(self, other: Range) -> Range:
+        """Range.between without computing positions (see diag.Range.between)."""
+        return between(self, other)
+
 
 _set_ix = getattr(SrcRange, "ix").__set__
 _set_s = getattr(SrcRange, "s").__set__

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sheath.lang.hclsyntax._pos import start_point
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang import hcl
 
@@ -75,8 +76,7 @@ class Body:
     hidden_blocks: frozenset[str] = _EMPTY
 
     def missing_item_range(self) -> Range:
-        s = self.range.start
-        return Range(self.range.filename, s, s)
+        return start_point(self.range)
 
     def content(self, schema: hcl.BodySchema) -> tuple[hcl.BodyContent, Diagnostics]:
         content, remain, diags = self.partial_content(schema)
