@@ -137,8 +137,11 @@ class Graph(Generic[N]):
     def strongly_connected_components(self) -> list[list[N]]:
         """Tarjan's algorithm, iteratively. Components come out dependencies-first.
 
-        Roots are tried in name order and edges followed in name order; each
-        component lists its nodes in the order they leave Tarjan's stack.
+        The search starts from the graph's roots (nodes nothing depends on) in name
+        order, then from any node not reached yet, in name order, and follows edges in
+        name order; each component lists its nodes in the order they leave Tarjan's
+        stack. Starting from the roots enters a cycle the way terraform usually does,
+        so cycle reports list nodes in the order terraform usually prints them.
         """
         index: dict[N, int] = {}
         low: dict[N, int] = {}
@@ -155,7 +158,8 @@ class Graph(Generic[N]):
                 sorted_deps[v] = s
             return s
 
-        for root in sorted(self._deps, key=str):
+        starts = self.roots() + sorted((n for n, r in self._rdeps.items() if r), key=str)
+        for root in starts:
             if root in index:
                 continue
             index[root] = low[root] = counter

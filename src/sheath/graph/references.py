@@ -18,7 +18,11 @@ provider["registry.terraform.io/hashicorp/aws"], module.m.provider[...].alias.
 References of an object to itself are not edges (terraform's reference
 transformer ignores them too; evaluation reports self-references). Every cycle
 becomes an error diagnostic "Cycle: a, b, ..." naming each of its nodes the way
-``terraform validate`` does ("local.a (expand)").
+``terraform validate`` does: resources, providers and root variables by their
+address, everything else with " (expand)" appended ("local.a (expand)"). Which
+node of a cycle terraform names first depends on its (unordered) graph walk;
+sheath enters each cycle from the graph's roots, which matches terraform's
+usual output.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ class ConfigNode:
 
     def terraform_name(self) -> str:
         """The vertex name terraform's validate graph uses (what its cycle errors print)."""
-        if self.kind == PROVIDER or (self.kind == VARIABLE and not self.module.names):
+        if self.kind in (PROVIDER, RESOURCE) or (self.kind == VARIABLE and not self.module.names):
             return str(self)
         return f"{self} (expand)"
 
