@@ -148,3 +148,10 @@ def test_decimal_parse_format_round_trip(d: object) -> None:
     n = Number.parse(text)
     back = Number.parse(n.format())
     assert back == n
+
+
+def test_parse_overflow_is_an_error() -> None:
+    # terraform: tonumber("1e999999999999") fails to convert
+    with pytest.raises(ValueError):
+        P("1e999999999999")
+    assert P("1e-1000").format() == "0." + "0" * 999 + "1"

@@ -185,10 +185,12 @@ class Number:
             else:
                 exp2 += ev
         z = cls._rounded(neg, mant, exp2, prec)
-        if exp5 == 0 or z._inf or z._mag == 0:
-            return z
-        p = _pow5(abs(exp5), prec + 64)
-        return z._quo(p, prec) if exp5 < 0 else z._mul_into(p, prec)
+        if exp5 != 0 and not z._inf and z._mag != 0:
+            p = _pow5(abs(exp5), prec + 64)
+            z = z._quo(p, prec) if exp5 < 0 else z._mul_into(p, prec)
+        if z._inf:
+            raise ValueError(f"exponent overflow in {text!r}")
+        return z
 
     # -------------------------------------------------------------- queries
     @property
