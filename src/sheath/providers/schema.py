@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
+from sheath.diag import Diagnostics
 from sheath.lang import hcl
-from sheath.types import DYNAMIC, ListType, MapType, ObjectType, SetType, Type, Value, null
+from sheath.types.convert import ConversionError, convert
+from sheath.types import DYNAMIC, ListType, MapType, ObjectType, SetType, Type, Value, null, unknown
 from sheath.types.cty import EMPTY_OBJECT
 from sheath.types.ops import set_val
 
@@ -198,6 +200,73 @@ def config_object(
     return Value(block.implied_type(), dict(sorted(d.items())))
 
 
+ExprEvaluator = Callable[[hcl.Expression], tuple[Value, Diagnostics]]
+
+
+def decode_body(block: Block, body: hcl.Body, evaluate: ExprEvaluator) -> tuple[Value, Diagnostics]:
+    """Decode an HCL body against a schema block into its config object value.
+
+    ``evaluate`` evaluates one expression (the caller owns the evaluation scope).
+    Attribute values are converted to their schema types; wrong types, too few
+    or too many nested blocks and duplicate map keys are diagnostics with ranges.
+    """
+    content, diags = body.content(block_to_body_schema(block))
+    attrs: dict[str, Value] = {}
+    for name, a in content.attributes.items():
+        sa = block.attributes[name]
+        v, d = evaluate(a.expr)
+        diags.extend(d)
+        want = sa.implied_type()
+        try:
+            attrs[name] = convert(v, want)
+        except ConversionError as exc:
+            diags.add_error(
+                "Incorrect attribute value type",
+                f"Inappropriate value for attribute \"{name}\": {exc.full_message()}.",
+                a.expr.range,
+            )
+            attrs[name] = unknown(want)
+    blocks: dict[str, list[Value] | dict[str, Value]] = {}
+    by_type: dict[str, list[hcl.Block]] = {}
+    for b in content.blocks:
+        by_type.setdefault(b.type, []).append(b)
+    for name, nb in block.block_types.items():
+        found = by_type.get(name, [])
+        if nb.nesting in (Nesting.SINGLE, Nesting.GROUP) and len(found) > 1:
+            diags.add_error("Duplicate " + name + " block", f"Only one {name} block is allowed. Another was defined earlier.", found[1].def_range)
+            found = found[:1]
+        if nb.min_items and len(found) < nb.min_items:
+            diags.add_error(
+                "Insufficient " + name + " blocks",
+                f"At least {nb.min_items} \"{name}\" blocks are required.",
+                content.missing_item_range,
+            )
+        if nb.max_items and len(found) > nb.max_items:
+            diags.add_error(
+                "Too many " + name + " blocks",
+                f"No more than {nb.max_items} \"{name}\" blocks are allowed",
+                found[nb.max_items].def_range,
+            )
+        if nb.nesting is Nesting.MAP:
+            m: dict[str, Value] = {}
+            for b in found:
+                v, d = decode_body(nb.block, b.body, evaluate)
+                diags.extend(d)
+                key = b.labels[0]
+                if key in m:
+                    diags.add_error(f"Duplicate {name} block", f"A {name} block with the label {key!r} was already defined.", b.def_range)
+                m[key] = v
+            blocks[name] = m
+        else:
+            vals: list[Value] = []
+            for b in found:
+                v, d = decode_body(nb.block, b.body, evaluate)
+                diags.extend(d)
+                vals.append(v)
+            blocks[name] = vals
+    return config_object(block, attrs, blocks), diags
+
+
 def computed_only(block: Block) -> frozenset[str]:
     """Names of attributes the configuration cannot set."""
     return frozenset(n for n, a in block.attributes.items() if a.computed and not (a.optional or a.required))
@@ -213,5 +282,6 @@ __all__ = [
     "block_to_body_schema",
     "computed_only",
     "config_object",
+    "decode_body",
     "DYNAMIC",
 ]

@@ -200,7 +200,7 @@ class TerraformRemoteState(DataSourceType):
             return None, diags
         for name, ov in sf.state.outputs.items():
             try:
-                t = type_from_json(ov.type)
+                t = type_from_json(gojson.dumps(ov.type))
                 outputs[name] = value_from_json(gojson.dumps(ov.value), t)
             except JSONError as exc:
                 diags.add_error("Error loading state", f"Output {name!r} in {path} cannot be decoded: {exc}.")
