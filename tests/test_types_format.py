@@ -154,6 +154,14 @@ def test_format_static(expr: str) -> None:
     assert format_value(build()) == STATIC[expr]
 
 
+def test_ephemeral_marks() -> None:
+    from sheath.types import EPHEMERAL
+
+    assert format_value(S("a").mark(EPHEMERAL)) == "(ephemeral value)"
+    assert format_value(tuple_val([S("a").mark(EPHEMERAL)])) == "[\n  (ephemeral value),\n]"
+    assert format_value(S("b").mark(EPHEMERAL, SENSITIVE)) == "(sensitive value)"
+
+
 def test_unknown_and_nulls() -> None:
     assert format_value(unknown(STRING)) == "(known after apply)"
     assert format_value(null(ObjectType({"a": STRING}))) == "null /* object */"

@@ -204,3 +204,26 @@ def test_mark_helpers() -> None:
     u, m = ops.unmark_deep(v)
     assert m == frozenset({SENSITIVE}) and not u.contains_marked()
     assert ops.go_quote('a"\n\x01\u2028é') == '"a\\"\\n\\x01\\u2028é"'
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(max_size=4), max_size=12))
+def test_string_sets_sort_and_dedupe(xs: list[str]) -> None:
+    import unicodedata
+
+    s = ops.set_val([S(x) for x in xs], STRING)
+    assert [e.v for e in s.v] == sorted({unicodedata.normalize("NFC", x) for x in xs})
+    back = convert(convert(s, ListType(STRING)), SetType(STRING))
+    assert ops.raw_equal(back, s)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(min_value=-(10**30), max_value=10**30), max_size=12))
+def test_number_sets_sort_numerically(xs: list[int]) -> None:
+    s = ops.set_val([N(x) for x in xs], NUMBER)
+    assert [e.v.to_int() for e in s.v] == sorted(set(xs))
+    assert ops.length(s).v.to_int() == len(set(xs))
