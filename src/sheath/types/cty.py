@@ -386,6 +386,8 @@ def null(t: Type = DYNAMIC) -> Value:
 
 
 def string_val(s: str) -> Value:
+    if s.isascii():  # ASCII is always in NFC: skip the normalisation
+        return Value(STRING, s)
     import unicodedata
 
     return Value(STRING, unicodedata.normalize("NFC", s))
