@@ -1,0 +1,236 @@
+"""The native hashicorp/random provider: schemas, plan (defaults, replacement), apply, import."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import bcrypt
+import pytest
+
+from sheath.providers.interface import (
+    ApplyResourceChangeRequest,
+    ImportResourceStateRequest,
+    Path,
+    PlanResourceChangeRequest,
+    UpgradeResourceStateRequest,
+)
+from sheath.providers.native import random as rnd
+from sheath.providers.native import _words
+from sheath.providers.schema import config_object
+from sheath.providers.sdk import attr, with_attrs
+from sheath.types import NUMBER, STRING, ListType, MapType, Value, list_val, map_val, null, number_val, string_val
+from sheath.types.cty import FALSE, TRUE
+from sheath.types.json import value_to_json
+
+P = rnd.new_provider()
+SCHEMAS = P.get_provider_schema().resource_types
+
+
+def cfg(type_name: str, **attrs: Any) -> Value:
+    block = SCHEMAS[type_name].block
+    conv: dict[str, Value] = {}
+    for k, x in attrs.items():
+        if isinstance(x, Value):
+            conv[k] = x
+        elif isinstance(x, bool):
+            conv[k] = TRUE if x else FALSE
+        elif isinstance(x, int):
+            conv[k] = number_val(x)
+        elif isinstance(x, str):
+            conv[k] = string_val(x)
+        elif isinstance(x, dict):
+            conv[k] = map_val({kk: string_val(vv) for kk, vv in x.items()}, STRING)
+        else:
+            conv[k] = list_val([string_val(e) for e in x], STRING)
+    return config_object(block, conv)
+
+
+def proposed(type_name: str, prior: Value, config: Value) -> Value:
+    """objchange.ProposedNew: config, with computed attributes the config leaves null taken from prior."""
+    if prior.is_null:
+        return config
+    block = SCHEMAS[type_name].block
+    keep = {n: attr(prior, n) for n, a in block.attributes.items() if a.computed and attr(config, n).is_null}
+    return with_attrs(config, **keep)
+
+
+def create(type_name: str, config: Value) -> Value:
+    prior = null(SCHEMAS[type_name].block.implied_type())
+    plan = P.plan_resource_change(PlanResourceChangeRequest(type_name, prior, config, config))
+    assert not plan.diagnostics and plan.planned_state is not None
+    r = P.apply_resource_change(ApplyResourceChangeRequest(type_name, prior, plan.planned_state, config))
+    assert not r.diagnostics and r.new_state is not None
+    assert r.new_state.is_wholly_known()
+    return r.new_state
+
+
+def test_schema_versions_and_flags() -> None:
+    assert SCHEMAS["random_password"].version == 3
+    assert SCHEMAS["random_string"].version == 2
+    assert all(SCHEMAS[t].version == 0 for t in ("random_id", "random_integer", "random_pet", "random_shuffle", "random_uuid"))
+    pw = SCHEMAS["random_password"].block.attributes
+    assert pw["result"].sensitive and pw["bcrypt_hash"].sensitive and pw["bcrypt_hash"].computed
+    assert not SCHEMAS["random_string"].block.attributes["result"].sensitive
+    assert pw["length"].required and pw["special"].optional and pw["special"].computed
+    assert pw["number"].deprecated
+    for t, s in SCHEMAS.items():
+        assert s.block.attributes["keepers"].type == MapType(STRING), t
+        assert s.block.attributes["id"].computed, t
+    assert SCHEMAS["random_shuffle"].block.attributes["result"].type == ListType(STRING)
+    assert sorted(SCHEMAS["random_id"].block.attributes) == [
+        "b64_std", "b64_url", "byte_length", "dec", "hex", "id", "keepers", "prefix",
+    ]
+
+
+def test_random_string_defaults_and_result() -> None:
+    st = create("random_string", cfg("random_string", length=24))
+    a = st.attrs()
+    assert a["id"].v == a["result"].v and len(a["result"].v) == 24
+    for k in ("lower", "upper", "special", "numeric", "number"):
+        assert a[k].v is True, k
+    for k in ("min_lower", "min_upper", "min_numeric", "min_special"):
+        assert a[k].v == number_val(0).v
+    assert a["override_special"].is_null
+
+
+def test_random_string_character_classes_and_minimums() -> None:
+    st = create("random_string", cfg("random_string", length=30, special=False, upper=False, min_numeric=10))
+    s = attr(st, "result").as_str()
+    assert re.fullmatch(r"[a-z0-9]{30}", s)
+    assert sum(c.isdigit() for c in s) >= 10
+    st = create("random_string", cfg("random_string", length=40, override_special="_", lower=False, upper=False, numeric=False))
+    assert attr(st, "result").as_str() == "_" * 40
+    assert attr(st, "number").v is False  # number mirrors numeric
+
+
+def test_random_string_validation() -> None:
+    d = P.validate_resource_config("random_string", cfg("random_string", length=2, min_upper=2, min_lower=1)).diagnostics
+    assert [x.summary for x in d] == ["Invalid Attribute Value"]
+    assert d[0].extra["attribute_path"] == Path.attr("length")
+    d = P.validate_resource_config("random_string", cfg("random_string", length=0)).diagnostics
+    assert d.has_errors()
+    assert not P.validate_resource_config("random_string", cfg("random_string", length=3)).diagnostics
+
+
+def test_random_password_bcrypt_and_id() -> None:
+    st = create("random_password", cfg("random_password", length=16))
+    a = st.attrs()
+    assert a["id"].v == "none"
+    assert bcrypt.checkpw(a["result"].v.encode(), a["bcrypt_hash"].v.encode())
+
+
+def test_changes_force_replacement_and_recompute() -> None:
+    c1 = cfg("random_string", length=8, keepers={"k": "1"})
+    st = create("random_string", c1)
+    c2 = cfg("random_string", length=8, keepers={"k": "2"})
+    plan = P.plan_resource_change(PlanResourceChangeRequest("random_string", st, proposed("random_string", st, c2), c2))
+    assert plan.requires_replace == [Path.attr("keepers")]
+    assert plan.planned_state is not None and not attr(plan.planned_state, "result").is_known
+    # unchanged configuration: no replacement, results kept
+    plan = P.plan_resource_change(PlanResourceChangeRequest("random_string", st, proposed("random_string", st, c1), c1))
+    assert plan.requires_replace == []
+    assert plan.planned_state is not None and attr(plan.planned_state, "result").v == attr(st, "result").v
+    # changing a defaulted attribute explicitly forces replacement too
+    c3 = cfg("random_string", length=8, keepers={"k": "1"}, special=False)
+    plan = P.plan_resource_change(PlanResourceChangeRequest("random_string", st, proposed("random_string", st, c3), c3))
+    assert plan.requires_replace == [Path.attr("special")]
+
+
+def test_random_id_encodings() -> None:
+    st = create("random_id", cfg("random_id", byte_length=8, prefix="p-"))
+    a = st.attrs()
+    raw = base64.urlsafe_b64decode(a["id"].v + "=" * (-len(a["id"].v) % 4))
+    assert len(raw) == 8
+    assert a["b64_url"].v == "p-" + a["id"].v
+    assert a["b64_std"].v == "p-" + base64.b64encode(raw).decode()
+    assert a["hex"].v == "p-" + raw.hex()
+    assert a["dec"].v == "p-" + str(int.from_bytes(raw, "big"))
+
+
+def test_random_id_import() -> None:
+    r = P.import_resource_state(ImportResourceStateRequest("random_id", "p-,aGVsbG8"))
+    assert not r.diagnostics
+    a = r.imported_resources[0].state.attrs()
+    assert a["byte_length"].v == number_val(5).v and a["prefix"].v == "p-"
+    assert a["hex"].v == "p-" + b"hello".hex() and a["id"].v == "aGVsbG8"
+    assert P.import_resource_state(ImportResourceStateRequest("random_id", "!!")).diagnostics.has_errors()
+
+
+def test_random_integer_range_seed_and_import() -> None:
+    st = create("random_integer", cfg("random_integer", min=5, max=7))
+    n = attr(st, "result").v.to_int()
+    assert 5 <= n <= 7 and attr(st, "id").v == str(n)
+    a = create("random_integer", cfg("random_integer", min=1, max=10**6, seed="s"))
+    b = create("random_integer", cfg("random_integer", min=1, max=10**6, seed="s"))
+    assert attr(a, "result").v == attr(b, "result").v
+    r = P.import_resource_state(ImportResourceStateRequest("random_integer", "15,1,20,abc"))
+    s = r.imported_resources[0].state.attrs()
+    assert s["result"].v == number_val(15).v and s["min"].v == number_val(1).v and s["seed"].v == "abc"
+    assert s["id"].v == "15"
+    assert P.import_resource_state(ImportResourceStateRequest("random_integer", "15,1")).diagnostics.has_errors()
+    d = P.validate_resource_config("random_integer", cfg("random_integer", min=3, max=1)).diagnostics
+    assert d.has_errors()
+
+
+def test_random_pet_words() -> None:
+    st = create("random_pet", cfg("random_pet"))
+    assert attr(st, "length").v == number_val(2).v and attr(st, "separator").v == "-"
+    adj, name = attr(st, "id").as_str().split("-")
+    assert adj in _words.ADJECTIVES and name in _words.NAMES
+    st = create("random_pet", cfg("random_pet", length=4, separator="_", prefix="dev"))
+    parts = attr(st, "id").as_str().split("_")
+    assert len(parts) == 5 and parts[0] == "dev" and parts[1] in _words.ADVERBS and parts[4] in _words.NAMES
+
+
+def test_random_shuffle() -> None:
+    items = ["a", "b", "c", "d"]
+    st = create("random_shuffle", cfg("random_shuffle", input=items))
+    assert sorted(e.v for e in attr(st, "result").elements()) == items
+    assert attr(st, "id").v == "-"
+    st = create("random_shuffle", cfg("random_shuffle", input=items, result_count=2))
+    assert len(attr(st, "result").elements()) == 2
+    a = create("random_shuffle", cfg("random_shuffle", input=items, seed="x"))
+    b = create("random_shuffle", cfg("random_shuffle", input=items, seed="x"))
+    assert [e.v for e in attr(a, "result").elements()] == [e.v for e in attr(b, "result").elements()]
+
+
+def test_random_uuid_and_import() -> None:
+    st = create("random_uuid", cfg("random_uuid"))
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", attr(st, "result").as_str())
+    assert attr(st, "id").v == attr(st, "result").v
+    u = "6a1b2c3d-0000-1111-2222-333344445555"
+    r = P.import_resource_state(ImportResourceStateRequest("random_uuid", u))
+    assert attr(r.imported_resources[0].state, "result").v == u
+    assert P.import_resource_state(ImportResourceStateRequest("random_uuid", "nope")).diagnostics.has_errors()
+
+
+@pytest.mark.parametrize("type_name", ["random_password", "random_string"])
+def test_password_string_import_by_value(type_name: str) -> None:
+    r = P.import_resource_state(ImportResourceStateRequest(type_name, "s3cr3t!"))
+    assert not r.diagnostics
+    a = r.imported_resources[0].state.attrs()
+    assert a["result"].v == "s3cr3t!" and a["length"].v == number_val(7).v
+    assert a["special"].v is True and a["min_upper"].v == number_val(0).v
+    assert a["id"].v == ("none" if type_name == "random_password" else "s3cr3t!")
+    if type_name == "random_password":
+        assert bcrypt.checkpw(b"s3cr3t!", a["bcrypt_hash"].v.encode())
+
+
+def test_state_round_trip_through_upgrade() -> None:
+    st = create("random_password", cfg("random_password", length=10, keepers={"a": "b"}))
+    raw = value_to_json(st)
+    r = P.upgrade_resource_state(UpgradeResourceStateRequest("random_password", 3, raw))
+    assert not r.diagnostics and r.upgraded_state is not None
+    assert value_to_json(r.upgraded_state) == raw
+    assert P.upgrade_resource_state(UpgradeResourceStateRequest("random_password", 4, raw)).diagnostics.has_errors()
+
+
+def test_unknown_type_is_a_diagnostic() -> None:
+    d = P.validate_resource_config("random_nope", null()).diagnostics
+    assert d.has_errors()
+
+
+def test_number_attributes_are_numbers() -> None:
+    assert SCHEMAS["random_integer"].block.attributes["result"].type == NUMBER
