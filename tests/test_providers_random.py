@@ -234,3 +234,14 @@ def test_unknown_type_is_a_diagnostic() -> None:
 
 def test_number_attributes_are_numbers() -> None:
     assert SCHEMAS["random_integer"].block.attributes["result"].type == NUMBER
+
+
+def test_upgrade_from_older_schema_versions() -> None:
+    v1 = b'{"id":"abc","keepers":null,"length":3,"lower":true,"min_lower":0,"min_numeric":0,"min_special":0,"min_upper":0,"number":false,"override_special":null,"result":"abc","special":true,"upper":true}'
+    r = P.upgrade_resource_state(UpgradeResourceStateRequest("random_string", 1, v1))
+    assert not r.diagnostics and r.upgraded_state is not None
+    assert attr(r.upgraded_state, "numeric").v is False
+    v2 = v1[:-1] + b',"bcrypt_hash":"$2a$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinvali"}'
+    r = P.upgrade_resource_state(UpgradeResourceStateRequest("random_password", 2, v2))
+    assert not r.diagnostics and r.upgraded_state is not None
+    assert bcrypt.checkpw(b"abc", attr(r.upgraded_state, "bcrypt_hash").as_str().encode())

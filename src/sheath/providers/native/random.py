@@ -335,6 +335,20 @@ class RandomString(RandomResource):
             diags.append(attribute_error("Number numeric attribute mismatch", "Number and numeric are both configured with different values", Path.attr("numeric")))
         return diags
 
+    def upgrade(self, version: int, raw_json: bytes) -> tuple[Value | None, Diagnostics]:
+        v, diags = super().upgrade(version, raw_json)
+        if v is None or version >= self.schema.version:
+            return v, diags
+        # older schema versions had only "number"; "numeric" mirrors it
+        if attr(v, "numeric").is_null:
+            v = with_attrs(v, numeric=attr(v, "number") if not attr(v, "number").is_null else TRUE)
+        if attr(v, "number").is_null:
+            v = with_attrs(v, number=attr(v, "numeric"))
+        return self.upgrade_more(v), diags
+
+    def upgrade_more(self, v: Value) -> Value:
+        return v
+
     def _generate(self, v: Value) -> str:
         return generate_string(
             _int(attr(v, "length")),
@@ -372,6 +386,19 @@ class RandomPassword(RandomString):
         version=3,
     )
     results: tuple[str, ...] = ("bcrypt_hash", "id", "result")
+
+    def upgrade_more(self, v: Value) -> Value:
+        # schema version 3 fixed bcrypt hashes that did not match the result: recompute those
+        result, h = attr(v, "result"), attr(v, "bcrypt_hash")
+        if result.is_null:
+            return v
+        try:
+            ok = not h.is_null and bcrypt.checkpw(result.as_str().encode()[:72], h.as_str().encode())
+        except ValueError:  # not a bcrypt hash at all
+            ok = False
+        if not ok:
+            v = with_attrs(v, bcrypt_hash=string_val(bcrypt_hash(result.as_str())))
+        return v
 
     def create(self, planned: Value) -> tuple[Value | None, Diagnostics]:
         s = self._generate(planned)
