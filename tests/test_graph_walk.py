@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheath.graph.dag import CycleError, Graph, from_edges
 from sheath.graph.walk import Status, walk

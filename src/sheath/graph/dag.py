@@ -17,7 +17,8 @@ Nodes are ordered by ``str(node)`` wherever an order is observable
 from __future__ import annotations
 
 import heapq
-from typing import Callable, Generic, Hashable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Generic, TypeVar
 
 N = TypeVar("N", bound=Hashable)
 
@@ -64,13 +65,13 @@ class Graph(Generic[N]):
         for d in self._rdeps.pop(n, {}):
             self._deps[d].pop(n, None)
 
-    def copy(self) -> "Graph[N]":
+    def copy(self) -> Graph[N]:
         g: Graph[N] = Graph()
         g._deps = {n: dict(d) for n, d in self._deps.items()}
         g._rdeps = {n: dict(d) for n, d in self._rdeps.items()}
         return g
 
-    def reversed(self) -> "Graph[N]":
+    def reversed(self) -> Graph[N]:
         """The same graph with every edge flipped (dependents become dependencies)."""
         g: Graph[N] = Graph()
         g._deps = {n: dict(d) for n, d in self._rdeps.items()}
@@ -186,8 +187,7 @@ class Graph(Generic[N]):
                 work.pop()
                 if work:
                     parent = work[-1][0]
-                    if low[v] < low[parent]:
-                        low[parent] = low[v]
+                    low[parent] = min(low[parent], low[v])
                 if low[v] == index[v]:
                     comp: list[N] = []
                     while True:
@@ -255,7 +255,7 @@ class Graph(Generic[N]):
             for w in redundant:
                 self.remove_edge(u, w)
 
-    def project(self, keep: Callable[[N], bool]) -> "Graph[N]":
+    def project(self, keep: Callable[[N], bool]) -> Graph[N]:
         """The graph restricted to nodes where ``keep`` is true, with a->b whenever b is
         reachable from a through nodes that are not kept. Requires an acyclic graph."""
         below: dict[N, frozenset[N]] = {}

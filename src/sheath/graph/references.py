@@ -27,21 +27,26 @@ usual output.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sheath.addrs import (
     InputVariable,
     LocalProviderConfig,
     LocalValue,
-    ModuleCall as ModuleCallAddr,
     ModuleCallInstance,
     ModuleCallInstanceOutput,
-    Resource as ResourceAddr,
     ResourceInstance,
     parse_ref,
 )
-from sheath.addrs.module import ROOT_MODULE, Module as ModuleAddr
+from sheath.addrs import (
+    ModuleCall as ModuleCallAddr,
+)
+from sheath.addrs import (
+    Resource as ResourceAddr,
+)
+from sheath.addrs.module import ROOT_MODULE
+from sheath.addrs.module import Module as ModuleAddr
 from sheath.config.loader import Config
 from sheath.config.references import body_expressions
 from sheath.config.resource import Resource
@@ -175,7 +180,7 @@ class _Builder:
     # references
     def targets(self, cfg: Config, t: Traversal) -> list[ConfigNode]:
         """The nodes a traversal in module cfg refers to (none for count/each/path/... or undeclared)."""
-        ref, diags = parse_ref(t)
+        ref, _ = parse_ref(t)  # invalid references are reported by config.references
         if ref is None:
             return []
         s = ref.subject

@@ -19,9 +19,10 @@ import enum
 import heapq
 import queue
 import threading
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Generic, Hashable, TypeVar
+from typing import Generic, TypeVar
 
 from sheath.graph.dag import CycleError, Graph
 
@@ -106,9 +107,7 @@ def walk(
     def run(n: N) -> None:
         try:
             v = visit(n)
-        except Exception as e:  # noqa: BLE001 - a failed visit is a result, not a crash
-            done.put((n, None, e))
-        except BaseException as e:  # pragma: no cover - still report, then let the walk end
+        except BaseException as e:  # noqa: BLE001 - a failed visit is a result; never leave the walk waiting
             done.put((n, None, e))
         else:
             done.put((n, v, None))
