@@ -28,7 +28,7 @@ from typing import Final
 
 from sheath.types.cty import NUMBER, Value
 
-__all__ = ["Number", "NumberNaNError", "number_val", "CTY_PRECISION"]
+__all__ = ["Number", "NumberNaNError", "number_val", "format_g10", "CTY_PRECISION", "ZERO", "ONE"]
 
 CTY_PRECISION: Final = 512  # cty.ParseNumberVal's precision
 _MAX_EXP: Final = 2**31 - 1  # big.MaxExp
