@@ -95,7 +95,7 @@ def _scan_lines(text: str) -> list[str]:
 def _default_context(filename: str, src: bytes, offset: int) -> str:
     """The header of the top-level block of a native-syntax file containing offset."""
     if filename.endswith(".json"):
-        return ""
+        return _json_context(filename, src, offset)
     try:
         from sheath.lang.hclsyntax.parser import parse_config
     except ImportError:
@@ -118,6 +118,38 @@ def _default_context(filename: str, src: bytes, offset: int) -> str:
         return ""
     except Exception:  # a broken file only loses the context string
         return ""
+
+
+def _json_context(filename: str, src: bytes, offset: int) -> str:
+    """hcl's JSON context string: the path of nested objects/arrays containing offset."""
+    try:
+        from sheath.lang.hcljson.parser import JSONArray, JSONObject, parse_value
+
+        root, _ = parse_value(src, filename)
+    except Exception:
+        return ""
+    steps: list[str] = []
+    node: object = root
+    while True:
+        nxt: object | None = None
+        if isinstance(node, JSONObject):
+            for attr in node.attrs:
+                v = attr.value
+                if isinstance(v, (JSONObject, JSONArray)) and v.range.start.byte <= offset < v.range.end.byte:
+                    steps.append("." + attr.name)
+                    nxt = v
+                    break
+        elif isinstance(node, JSONArray):
+            for i, v in enumerate(node.values):
+                if isinstance(v, (JSONObject, JSONArray)) and v.range.start.byte <= offset < v.range.end.byte:
+                    steps.append(f"[{i}]")
+                    nxt = v
+                    break
+        if nxt is None:
+            break
+        node = nxt
+    ret = "".join(steps)
+    return ret[1:] if ret.startswith(".") else ret
 
 
 def _go_quote(s: str) -> str:

@@ -53,7 +53,11 @@ from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
 from sheath.graph.dag import Graph, go_quote
 from sheath.lang import hcl
-from sheath.lang.hcl import Expression, Traversal
+from sheath.lang.hcl import Expression, Traversal, TraverseAttr, TraverseIndex
+
+_IGNORED_ROOTS = frozenset(["count", "each", "self", "path", "terraform"])
+_RESOURCE_PREFIXES = {"data": "data.", "ephemeral": "ephemeral.", "resource": ""}
+_NOT_RESOURCE_TYPES = frozenset(["template", "lazy", "arg"])
 
 VARIABLE = "var"
 LOCAL = "local"
@@ -64,25 +68,38 @@ PROVIDER = "provider"
 CHECK = "check"
 
 
-@dataclass(frozen=True, slots=True)
 class ConfigNode:
-    """One configuration object: its kind, its module path, its address inside that module."""
+    """One configuration object: its kind, its module path, its address inside that module.
 
-    kind: str
-    module: ModuleAddr
-    local: str
-    """The address within the module: var.x, local.y, data.a.b, module.c, provider["..."], check.d."""
+    Nodes compare and hash by their full address (unique across a tree), computed once.
+    """
+
+    __slots__ = ("kind", "local", "module", "name")
+
+    def __init__(self, kind: str, module: ModuleAddr, local: str) -> None:
+        self.kind = kind
+        self.module = module
+        self.local = local
+        """The address within the module: var.x, local.y, data.a.b, module.c, provider["..."], check.d."""
+        self.name = f"{module}.{local}" if module.names else local
 
     def __str__(self) -> str:
-        if self.module.names:
-            return f"{self.module}.{self.local}"
-        return self.local
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"ConfigNode({self.kind!r}, {self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ConfigNode) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
 
     def terraform_name(self) -> str:
         """The vertex name terraform's validate graph uses (what its cycle errors print)."""
         if self.kind in (PROVIDER, RESOURCE) or (self.kind == VARIABLE and not self.module.names):
-            return str(self)
-        return f"{self} (expand)"
+            return self.name
+        return f"{self.name} (expand)"
 
 
 @dataclass(slots=True)
@@ -90,9 +107,9 @@ class ConfigGraph:
     graph: Graph[ConfigNode]
 
     def node(self, name: str) -> ConfigNode | None:
-        """The node whose terraform name (without "(expand)") is ``name``."""
+        """The node whose address (without "(expand)") is ``name``."""
         for n in self.graph:
-            if str(n) == name:
+            if n.name == name:
                 return n
         return None
 
@@ -180,12 +197,15 @@ class _Builder:
     # references
     def targets(self, cfg: Config, t: Traversal) -> list[ConfigNode]:
         """The nodes a traversal in module cfg refers to (none for count/each/path/... or undeclared)."""
+        m = cfg.module
+        p = cfg.path
+        fast = self._fast_targets(cfg, t)
+        if fast is not None:
+            return fast
         ref, _ = parse_ref(t)  # invalid references are reported by config.references
         if ref is None:
             return []
         s = ref.subject
-        m = cfg.module
-        p = cfg.path
         if isinstance(s, InputVariable):
             return [self.var(p, s.name)] if s.name in m.variables else []
         if isinstance(s, LocalValue):
@@ -204,7 +224,11 @@ class _Builder:
             call_name = s.name
         else:
             return []
-        if call_name not in m.module_calls:
+        return self._call_targets(cfg, call_name, out_name)
+
+    def _call_targets(self, cfg: Config, call_name: str, out_name: str) -> list[ConfigNode]:
+        p = cfg.path
+        if call_name not in cfg.module.module_calls:
             return []
         child = cfg.children.get(call_name)
         if child is None:
@@ -215,6 +239,45 @@ class _Builder:
                 return [self.output(cp, out_name)]
             return [self.call(p, call_name)]
         return [self.output(cp, o) for o in child.module.outputs] or [self.call(p, call_name)]
+
+    def _fast_targets(self, cfg: Config, t: Traversal) -> list[ConfigNode] | None:
+        """targets() for the common shapes without building a Reference; None: use parse_ref."""
+        steps = t.steps
+        n = len(steps)
+        if n < 2 or type(steps[1]) is not TraverseAttr:
+            return None
+        root = t.root_name
+        a1 = steps[1].name
+        m = cfg.module
+        p = cfg.path
+        if root in _IGNORED_ROOTS:
+            return []
+        if root == "var":
+            return [self.var(p, a1)] if a1 in m.variables else []
+        if root == "local":
+            return [self.local(p, a1)] if a1 in m.locals else []
+        if root == "module":
+            if n == 2:
+                return self._call_targets(cfg, a1, "")
+            s2 = steps[2]
+            if type(s2) is TraverseAttr:
+                return self._call_targets(cfg, a1, s2.name)
+            if type(s2) is TraverseIndex:
+                if n == 3:
+                    return self._call_targets(cfg, a1, "")
+                s3 = steps[3]
+                if type(s3) is TraverseAttr:
+                    return self._call_targets(cfg, a1, s3.name)
+            return None
+        if root in _RESOURCE_PREFIXES:
+            if n < 3 or type(steps[2]) is not TraverseAttr:
+                return None
+            key = f"{_RESOURCE_PREFIXES[root]}{a1}.{steps[2].name}"
+        elif root in _NOT_RESOURCE_TYPES:
+            return None
+        else:
+            key = f"{root}.{a1}"
+        return [ConfigNode(RESOURCE, p, key)] if m.resource_by_key(key) is not None else []
 
     def depend(self, node: ConfigNode, cfg: Config, traversals: Iterable[Traversal], shadow: frozenset[str] = frozenset()) -> None:
         for t in traversals:
