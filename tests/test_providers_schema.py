@@ -67,7 +67,7 @@ def test_config_object_fills_nulls_and_empty_collections() -> None:
     assert a["disk"].elements() == () and a["rule"].elements() == ()
     assert a["env"].attrs() == {}
     assert a["one"].is_null
-    assert v.type == BLOCK.implied_type()
+    assert v.type == BLOCK.implied_type()  # no dynamic attributes here, so the types agree
 
 
 def _decode(src: str, block: Block = BLOCK):  # type: ignore[no-untyped-def]

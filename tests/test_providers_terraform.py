@@ -51,10 +51,7 @@ def val(x: Any) -> Value:
 
 
 def config(input_: Any = None, triggers: Any = None) -> Value:
-    return Value(
-        TYPE,
-        {"id": null(STRING), "input": val(input_), "output": null(DYNAMIC), "triggers_replace": val(triggers)},
-    )
+    return object_val({"id": null(STRING), "input": val(input_), "output": null(DYNAMIC), "triggers_replace": val(triggers)})
 
 
 def proposed(prior: Value, cfg: Value) -> Value:
@@ -153,15 +150,14 @@ RS_TYPE = new_provider().get_provider_schema().data_sources["terraform_remote_st
 
 def rs_config(path: str | None, defaults: Any = None, workspace: str | None = None) -> Value:
     cfg = null(DYNAMIC) if path is None else object_val({"path": string_val(path)})
-    return Value(
-        RS_TYPE,
+    return object_val(
         {
             "backend": string_val("local"),
             "config": cfg,
             "defaults": val(defaults),
             "outputs": null(DYNAMIC),
             "workspace": null(STRING) if workspace is None else string_val(workspace),
-        },
+        }
     )
 
 
@@ -254,3 +250,50 @@ def test_terraform_data_matches_terraform(tmp_path: FsPath, run_terraform: Any) 
         ours = json.loads(value_to_json(prior, TYPE))
         assert UUID_RE.match(tf_attrs.pop("id")) and UUID_RE.match(ours.pop("id"))
         assert ours == tf_attrs, f"step {i}"
+
+
+def test_move_from_null_resource() -> None:
+    from sheath.providers.interface import MoveResourceStateRequest
+
+    p = new_provider()
+    req = MoveResourceStateRequest(
+        "registry.terraform.io/hashicorp/null", "null_resource", 0, b'{"id":"123","triggers":{"a":"b"}}', "terraform_data"
+    )
+    r = p.move_resource_state(req)
+    assert not r.diagnostics and r.target_state is not None
+    assert attr(r.target_state, "id").v == "123"
+    assert raw_equal(attr(r.target_state, "triggers_replace"), val({"a": "b"}))
+    req.source_state_json = b'{"id":"123","triggers":null}'
+    st = p.move_resource_state(req).target_state
+    assert st is not None and attr(st, "triggers_replace").is_null and attr(st, "triggers_replace").type == DYNAMIC
+    req.source_type_name = "random_pet"
+    assert p.move_resource_state(req).diagnostics.has_errors()
+
+
+@pytest.mark.usefixtures("terraform_bin")
+def test_remote_state_matches_terraform(tmp_path: FsPath, run_terraform: Any) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "main.tf").write_text(
+        'output "a" { value = "x" }\n'
+        'output "s" {\n  value = { k = [1, true] }\n  sensitive = true\n}\n'
+        'output "n" { value = 1.5 }\n'
+    )
+    assert run_terraform(["init", "-no-color"], src).returncode == 0
+    assert run_terraform(["apply", "-auto-approve", "-no-color"], src).returncode == 0
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    (reader / "main.tf").write_text(
+        'data "terraform_remote_state" "r" {\n  backend = "local"\n'
+        '  config = { path = "../src/terraform.tfstate" }\n  defaults = { a = "d", z = 5 }\n}\n'
+        'output "o" { value = data.terraform_remote_state.r }\n'
+    )
+    assert run_terraform(["init", "-no-color"], reader).returncode == 0
+    r = run_terraform(["apply", "-auto-approve", "-no-color"], reader)
+    assert r.returncode == 0, r.stderr
+    want = json.loads(run_terraform(["output", "-json"], reader).stdout)["o"]["value"]
+    p = new_provider(str(reader))
+    cfg = rs_config("../src/terraform.tfstate", {"a": "d", "z": 5})
+    got = p.read_data_source(ReadDataSourceRequest("terraform_remote_state", cfg))
+    assert not got.diagnostics and got.state is not None
+    assert json.loads(value_to_json(got.state)) == want

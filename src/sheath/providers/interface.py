@@ -109,6 +109,7 @@ class ProviderSchema:
     provider: Schema
     resource_types: dict[str, Schema] = field(default_factory=dict)
     data_sources: dict[str, Schema] = field(default_factory=dict)
+    ephemeral_resource_types: dict[str, Schema] = field(default_factory=dict)
     functions: dict[str, FunctionDecl] = field(default_factory=dict)
     server_capabilities: ServerCapabilities = field(default_factory=ServerCapabilities)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
@@ -220,6 +221,58 @@ class ImportResourceStateResponse:
 
 
 @dataclass(slots=True)
+class MoveResourceStateRequest:
+    """Move state between resource types (a moved block across types), as MoveResourceState."""
+
+    source_provider_address: str
+    source_type_name: str
+    source_schema_version: int
+    source_state_json: bytes
+    target_type_name: str
+    source_private: bytes = b""
+
+
+@dataclass(slots=True)
+class MoveResourceStateResponse:
+    target_state: Value | None = None
+    target_private: bytes = b""
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+@dataclass(slots=True)
+class OpenEphemeralResourceRequest:
+    type_name: str
+    config: Value
+
+
+@dataclass(slots=True)
+class OpenEphemeralResourceResponse:
+    result: Value | None = None
+    private: bytes = b""
+    renew_at: float | None = None  # seconds since the epoch
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+@dataclass(slots=True)
+class RenewEphemeralResourceRequest:
+    type_name: str
+    private: bytes = b""
+
+
+@dataclass(slots=True)
+class RenewEphemeralResourceResponse:
+    private: bytes = b""
+    renew_at: float | None = None
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+@dataclass(slots=True)
+class CloseEphemeralResourceRequest:
+    type_name: str
+    private: bytes = b""
+
+
+@dataclass(slots=True)
 class ReadDataSourceRequest:
     type_name: str
     config: Value
@@ -272,7 +325,17 @@ class Provider(Protocol):
 
     def import_resource_state(self, req: ImportResourceStateRequest) -> ImportResourceStateResponse: ...
 
+    def move_resource_state(self, req: MoveResourceStateRequest) -> MoveResourceStateResponse: ...
+
     def read_data_source(self, req: ReadDataSourceRequest) -> ReadDataSourceResponse: ...
+
+    def validate_ephemeral_resource_config(self, type_name: str, config: Value) -> ValidateResponse: ...
+
+    def open_ephemeral_resource(self, req: OpenEphemeralResourceRequest) -> OpenEphemeralResourceResponse: ...
+
+    def renew_ephemeral_resource(self, req: RenewEphemeralResourceRequest) -> RenewEphemeralResourceResponse: ...
+
+    def close_ephemeral_resource(self, req: CloseEphemeralResourceRequest) -> ValidateResponse: ...
 
     def call_function(self, req: CallFunctionRequest) -> CallFunctionResponse: ...
 
@@ -289,6 +352,13 @@ __all__ = [
     "ApplyResourceChangeRequest",
     "ApplyResourceChangeResponse",
     "CallFunctionRequest",
+    "CloseEphemeralResourceRequest",
+    "MoveResourceStateRequest",
+    "MoveResourceStateResponse",
+    "OpenEphemeralResourceRequest",
+    "OpenEphemeralResourceResponse",
+    "RenewEphemeralResourceRequest",
+    "RenewEphemeralResourceResponse",
     "CallFunctionResponse",
     "ConfigureProviderRequest",
     "FunctionDecl",

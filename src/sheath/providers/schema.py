@@ -21,7 +21,7 @@ from typing import Callable, Mapping, Sequence
 from sheath.diag import Diagnostics
 from sheath.lang import hcl
 from sheath.types.convert import ConversionError, convert
-from sheath.types import DYNAMIC, ListType, MapType, ObjectType, SetType, Type, Value, null, unknown
+from sheath.types import DYNAMIC, ListType, MapType, ObjectType, SetType, Type, Value, null, object_val, unknown
 from sheath.types.cty import EMPTY_OBJECT
 from sheath.types.ops import set_val
 
@@ -128,7 +128,7 @@ class Block:
             d[name] = null(a.implied_type())
         for name, b in self.block_types.items():
             d[name] = b.empty_value()
-        return Value(self.implied_type(), dict(sorted(d.items())))
+        return object_val(d)
 
     def attribute_at(self, name: str) -> Attribute | None:
         return self.attributes.get(name)
@@ -167,6 +167,10 @@ def config_object(
 ) -> Value:
     """Assemble a block's config value from evaluated attributes and nested block values.
 
+    As with cty.ObjectVal, the value's type follows the attribute values (a
+    dynamic attribute holding a string is a string attribute); marshal state
+    with the schema's implied type (``value_to_json(v, block.implied_type())``).
+
     ``attributes`` holds the values of attributes that were set (already
     converted to their types); unset ones become null. ``blocks`` maps a nested
     block type name to the values of its blocks (a sequence; for map nesting a
@@ -197,7 +201,7 @@ def config_object(
         else:
             assert isinstance(got, Mapping)
             d[name] = Value(t, dict(sorted(got.items())))
-    return Value(block.implied_type(), dict(sorted(d.items())))
+    return object_val(d)
 
 
 ExprEvaluator = Callable[[hcl.Expression], tuple[Value, Diagnostics]]

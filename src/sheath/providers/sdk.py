@@ -18,6 +18,13 @@ from sheath.providers.interface import (
     ApplyResourceChangeResponse,
     CallFunctionRequest,
     CallFunctionResponse,
+    CloseEphemeralResourceRequest,
+    MoveResourceStateRequest,
+    MoveResourceStateResponse,
+    OpenEphemeralResourceRequest,
+    OpenEphemeralResourceResponse,
+    RenewEphemeralResourceRequest,
+    RenewEphemeralResourceResponse,
     ConfigureProviderRequest,
     ImportResourceStateRequest,
     ImportResourceStateResponse,
@@ -35,16 +42,20 @@ from sheath.providers.interface import (
     ValidateResponse,
 )
 from sheath.providers.schema import Block, Schema
-from sheath.types import Value, null, unknown
+from sheath.types import Value, null, object_val, unknown
 from sheath.types.json import JSONError, value_from_json
 from sheath.types.ops import raw_equal
 
 
 def with_attrs(obj: Value, **changes: Value) -> Value:
-    """A copy of an object value with some attributes replaced."""
+    """A copy of an object value with some attributes replaced.
+
+    The result's type follows its attribute values (as cty.ObjectVal), so a
+    dynamic attribute holding a string makes an object type with a string attribute.
+    """
     d = dict(obj.attrs())
     d.update(changes)
-    return Value(obj.type, dict(sorted(d.items())))
+    return object_val(d)
 
 
 def attr(obj: Value, name: str) -> Value:
@@ -93,6 +104,15 @@ class ResourceType:
     def apply(self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse:
         return ApplyResourceChangeResponse(new_state=req.planned_state, private=req.planned_private)
 
+    def move_from(self, req: MoveResourceStateRequest) -> tuple[Value | None, Diagnostics]:
+        """State for this type moved from another resource type (moved blocks across types)."""
+        diags = Diagnostics()
+        diags.add_error(
+            "Unsupported source resource type",
+            f"The {req.target_type_name} resource type does not support moving state from {req.source_type_name}.",
+        )
+        return None, diags
+
     def delete(self, prior_state: Value) -> Diagnostics:
         """Destroy the remote object (apply with a null planned state). Default: nothing to do."""
         return Diagnostics()
@@ -122,7 +142,7 @@ def unknown_computed(block: Block, planned: Value, config: Value) -> Value:
             c = cfg.get(name)
             if c is None or c.is_null:
                 d[name] = unknown(a.implied_type())
-    return Value(planned.type, d)
+    return object_val(d)
 
 
 def plan_with_replace(block: Block, req: PlanResourceChangeRequest, replace_attrs: Iterable[str]) -> PlanResourceChangeResponse:
@@ -234,6 +254,25 @@ class NativeProvider:
         if v is not None:
             resp.imported_resources.append(ImportedResource(req.type_name, v))
         return resp
+
+    def move_resource_state(self, req: MoveResourceStateRequest) -> MoveResourceStateResponse:
+        r = self.resources.get(req.target_type_name)
+        if r is None:
+            return MoveResourceStateResponse(diagnostics=self._unknown_type("resource", req.target_type_name))
+        v, diags = r.move_from(req)
+        return MoveResourceStateResponse(v, diagnostics=diags)
+
+    def validate_ephemeral_resource_config(self, type_name: str, config: Value) -> ValidateResponse:
+        return ValidateResponse(self._unknown_type("ephemeral resource", type_name))
+
+    def open_ephemeral_resource(self, req: OpenEphemeralResourceRequest) -> OpenEphemeralResourceResponse:
+        return OpenEphemeralResourceResponse(diagnostics=self._unknown_type("ephemeral resource", req.type_name))
+
+    def renew_ephemeral_resource(self, req: RenewEphemeralResourceRequest) -> RenewEphemeralResourceResponse:
+        return RenewEphemeralResourceResponse(diagnostics=self._unknown_type("ephemeral resource", req.type_name))
+
+    def close_ephemeral_resource(self, req: CloseEphemeralResourceRequest) -> ValidateResponse:
+        return ValidateResponse(self._unknown_type("ephemeral resource", req.type_name))
 
     def read_data_source(self, req: ReadDataSourceRequest) -> ReadDataSourceResponse:
         d = self.data_sources.get(req.type_name)

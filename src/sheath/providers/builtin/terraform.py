@@ -17,6 +17,7 @@ from sheath.diag import Diagnostics
 from sheath.providers.interface import (
     ApplyResourceChangeRequest,
     ApplyResourceChangeResponse,
+    MoveResourceStateRequest,
     Path,
     PlanResourceChangeRequest,
     PlanResourceChangeResponse,
@@ -26,11 +27,13 @@ from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import DataSourceType, NativeProvider, ResourceType, attr, with_attrs
 from sheath.states import read_state_file
 from sheath.states import gojson
-from sheath.types import DYNAMIC, STRING, Value, null, object_val, string_val, unknown
+from sheath.types import DYNAMIC, STRING, MapType, ObjectType, Value, null, object_val, string_val, unknown
 from sheath.types.json import JSONError, type_from_json, value_from_json
 from sheath.types.ops import raw_equal
 
 PROVIDER_ADDRESS = "terraform.io/builtin/terraform"
+
+_NULL_RESOURCE_TYPE = ObjectType({"id": STRING, "triggers": MapType(STRING)})
 
 DATA_SCHEMA = Schema(
     Block(
@@ -101,6 +104,27 @@ class TerraformData(ResourceType):
     def import_state(self, id: str) -> tuple[Value | None, Diagnostics]:
         v = self.schema.block.empty_value()
         return with_attrs(v, id=string_val(id)), Diagnostics()
+
+    def move_from(self, req: MoveResourceStateRequest) -> tuple[Value | None, Diagnostics]:
+        """null_resource -> terraform_data: id is kept, triggers become triggers_replace."""
+        diags = Diagnostics()
+        if req.source_type_name != "null_resource" or req.target_type_name != "terraform_data":
+            diags.add_error(
+                "Unsupported source resource type",
+                f"The source resource type {req.source_type_name!r} is not supported for moving to "
+                f"{req.target_type_name!r}; only \"null_resource\" can be moved to \"terraform_data\".",
+            )
+            return None, diags
+        try:
+            src = value_from_json(req.source_state_json, _NULL_RESOURCE_TYPE)
+        except JSONError as exc:
+            diags.add_error("Invalid source state", f"The null_resource state cannot be decoded: {exc}.")
+            return None, diags
+        triggers = attr(src, "triggers")
+        # Configured triggers are usually an object literal; terraform_data compares
+        # triggers_replace with RawEquals, so the map becomes an object (and null stays dynamic).
+        trig = null(DYNAMIC) if triggers.is_null else object_val(triggers.attrs())
+        return with_attrs(self.schema.block.empty_value(), id=attr(src, "id"), triggers_replace=trig), diags
 
 
 _KNOWN_BACKENDS = frozenset(
