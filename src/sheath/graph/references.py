@@ -68,32 +68,31 @@ PROVIDER = "provider"
 CHECK = "check"
 
 
-class ConfigNode:
-    """One configuration object: its kind, its module path, its address inside that module.
+class ConfigNode(str):
+    """One configuration object: its full address (the string itself, unique in a tree),
+    its kind, its module path and its address inside that module.
 
-    Nodes compare and hash by their full address (unique across a tree), computed once.
+    A str subclass so that hashing, comparing and sorting nodes run at C speed.
     """
 
-    __slots__ = ("kind", "local", "module", "name")
+    kind: str
+    module: ModuleAddr
+    local: str
+    """The address within the module: var.x, local.y, data.a.b, module.c, provider["..."], check.d."""
 
-    def __init__(self, kind: str, module: ModuleAddr, local: str) -> None:
+    def __new__(cls, kind: str, module: ModuleAddr, local: str) -> "ConfigNode":
+        self = super().__new__(cls, f"{module}.{local}" if module.names else local)
         self.kind = kind
         self.module = module
         self.local = local
-        """The address within the module: var.x, local.y, data.a.b, module.c, provider["..."], check.d."""
-        self.name = f"{module}.{local}" if module.names else local
+        return self
 
-    def __str__(self) -> str:
-        return self.name
+    @property
+    def name(self) -> str:
+        return str.__str__(self)
 
     def __repr__(self) -> str:
-        return f"ConfigNode({self.kind!r}, {self.name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ConfigNode) and other.name == self.name
-
-    def __hash__(self) -> int:
-        return hash(self.name)
+        return f"ConfigNode({self.kind!r}, {str.__repr__(self)})"
 
     def terraform_name(self) -> str:
         """The vertex name terraform's validate graph uses (what its cycle errors print)."""
@@ -172,6 +171,7 @@ class _Builder:
         self.root = root
         self.g: Graph[ConfigNode] = Graph()
         self.by_path: dict[ModuleAddr, Config] = {c.path: c for c in root.all_modules()}
+        self.provider_memo: dict[tuple[ModuleAddr, str, str], ConfigNode] = {}
 
     # nodes
     def var(self, mod: ModuleAddr, name: str) -> ConfigNode:
@@ -300,6 +300,13 @@ class _Builder:
     def provider_for(self, cfg: Config, name: str, alias: str) -> ConfigNode:
         """The configuration that serves provider name.alias in module cfg, following
         ``providers`` maps and implicit inheritance of default configurations upward."""
+        memo_key = (cfg.path, name, alias)
+        found = self.provider_memo.get(memo_key)
+        if found is None:
+            found = self.provider_memo[memo_key] = self._provider_for(cfg, name, alias)
+        return found
+
+    def _provider_for(self, cfg: Config, name: str, alias: str) -> ConfigNode:
         c = cfg
         while True:
             key = f"{name}.{alias}" if alias else name
