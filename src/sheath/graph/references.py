@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Self
 
 from sheath.addrs import (
     InputVariable,
@@ -80,7 +81,7 @@ class ConfigNode(str):
     local: str
     """The address within the module: var.x, local.y, data.a.b, module.c, provider["..."], check.d."""
 
-    def __new__(cls, kind: str, module: ModuleAddr, local: str) -> "ConfigNode":
+    def __new__(cls, kind: str, module: ModuleAddr, local: str) -> Self:
         self = super().__new__(cls, f"{module}.{local}" if module.names else local)
         self.kind = kind
         self.module = module
