@@ -245,3 +245,23 @@ def test_upgrade_from_older_schema_versions() -> None:
     r = P.upgrade_resource_state(UpgradeResourceStateRequest("random_password", 2, v2))
     assert not r.diagnostics and r.upgraded_state is not None
     assert bcrypt.checkpw(b"abc", attr(r.upgraded_state, "bcrypt_hash").as_str().encode())
+
+
+def test_replacement_exceptions() -> None:
+    st = create("random_string", cfg("random_string", length=4, override_special=""))
+    c = cfg("random_string", length=4)  # override_special "" -> null: no replacement
+    plan = P.plan_resource_change(PlanResourceChangeRequest("random_string", st, proposed("random_string", st, c), c))
+    assert plan.requires_replace == []
+    # keepers entries with null values do not force replacement
+    c = cfg("random_string", length=4, override_special="", keepers=Value(MapType(STRING), {"a": null(STRING)}))
+    plan = P.plan_resource_change(PlanResourceChangeRequest("random_string", st, proposed("random_string", st, c), c))
+    assert plan.requires_replace == []
+
+
+def test_upgrade_fills_nulls_left_by_old_imports() -> None:
+    v0 = b'{"id":"none","keepers":null,"length":null,"lower":null,"min_lower":null,"min_numeric":null,"min_special":null,"min_upper":null,"number":null,"override_special":null,"result":"abcd","special":null,"upper":null}'
+    r = P.upgrade_resource_state(UpgradeResourceStateRequest("random_password", 0, v0))
+    assert not r.diagnostics and r.upgraded_state is not None
+    a = r.upgraded_state.attrs()
+    assert a["length"].v == number_val(4).v and a["special"].v is True and a["numeric"].v is True
+    assert a["min_upper"].v == number_val(0).v and not a["bcrypt_hash"].is_null

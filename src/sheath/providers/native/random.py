@@ -54,6 +54,12 @@ def _str_or_none(v: Value) -> str | None:
     return None if v.is_null or not v.is_known else v.as_str()
 
 
+def _non_null_entries(m: Value) -> Value:
+    if m.is_null or not m.is_known:
+        return Value(MapType(STRING), {}) if m.is_null else m
+    return Value(m.type, {k: e for k, e in m.attrs().items() if not e.is_null})
+
+
 class RandomResource(ResourceType):
     """Common plan for random_*: defaults, replacement on any change, results computed at apply."""
 
@@ -62,6 +68,13 @@ class RandomResource(ResourceType):
 
     def replace_attributes(self) -> Iterable[str]:
         return [n for n, a in self.schema.block.attributes.items() if a.required or a.optional]
+
+    def requires_replace(self, name: str, prior: Value, planned: Value) -> bool:
+        """Whether changing attribute name from prior to planned forces a new resource."""
+        if name == "keepers":
+            # RequiresReplaceIfValuesNotNull: entries whose values are null do not count
+            return not raw_equal(_non_null_entries(prior), _non_null_entries(planned))
+        return not raw_equal(prior, planned)
 
     def with_defaults(self, v: Value) -> Value:
         changes = {k: d for k, d in self.defaults.items() if attr(v, k).is_null}
@@ -77,7 +90,7 @@ class RandomResource(ResourceType):
         recompute = req.prior_state.is_null
         if not recompute:
             for name in self.replace_attributes():
-                if not raw_equal(attr(req.prior_state, name), attr(proposed, name)):
+                if self.requires_replace(name, attr(req.prior_state, name), attr(proposed, name)):
                     resp.requires_replace.append(Path.attr(name))
             recompute = bool(resp.requires_replace)
         if recompute:
@@ -335,10 +348,19 @@ class RandomString(RandomResource):
             diags.append(attribute_error("Number numeric attribute mismatch", "Number and numeric are both configured with different values", Path.attr("numeric")))
         return diags
 
+    def requires_replace(self, name: str, prior: Value, planned: Value) -> bool:
+        if name == "override_special" and planned.is_null and prior.is_known and prior.v == "":
+            return False  # RequiresReplaceUnlessEmptyStringToNull
+        return super().requires_replace(name, prior, planned)
+
     def upgrade(self, version: int, raw_json: bytes) -> tuple[Value | None, Diagnostics]:
         v, diags = super().upgrade(version, raw_json)
         if v is None or version >= self.schema.version:
             return v, diags
+        # states imported by old provider versions can hold nulls: fill them as the provider does
+        v = super().with_defaults(v)
+        if attr(v, "length").is_null and not attr(v, "result").is_null:
+            v = with_attrs(v, length=_num(len(attr(v, "result").as_str().encode())))
         # older schema versions had only "number"; "numeric" mirrors it
         if attr(v, "numeric").is_null:
             v = with_attrs(v, numeric=attr(v, "number") if not attr(v, "number").is_null else TRUE)
