@@ -265,3 +265,16 @@ def test_upgrade_fills_nulls_left_by_old_imports() -> None:
     a = r.upgraded_state.attrs()
     assert a["length"].v == number_val(4).v and a["special"].v is True and a["numeric"].v is True
     assert a["min_upper"].v == number_val(0).v and not a["bcrypt_hash"].is_null
+
+
+def test_shuffle_result_count_zero_and_repeats() -> None:
+    st = create("random_shuffle", cfg("random_shuffle", input=["a", "b"], result_count=0))
+    assert len(attr(st, "result").elements()) == 2
+    st = create("random_shuffle", cfg("random_shuffle", input=["a", "b"], result_count=5))
+    res = [e.v for e in attr(st, "result").elements()]
+    assert len(res) == 5 and sorted(res[:2]) == ["a", "b"] and sorted(res[2:4]) == ["a", "b"]
+
+
+def test_random_id_import_prefix_with_comma() -> None:
+    r = P.import_resource_state(ImportResourceStateRequest("random_id", "a,b,aGk"))
+    assert attr(r.imported_resources[0].state, "prefix").v == "a,b"

@@ -161,7 +161,7 @@ class RandomId(RandomResource):
         prefix: str | None = None
         b64 = id
         if "," in id:
-            prefix, b64 = id.split(",", 1)
+            prefix, b64 = id.rsplit(",", 1)
         try:
             b = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4))
             if base64.urlsafe_b64encode(b).rstrip(b"=").decode() != b64:
@@ -486,7 +486,8 @@ class RandomShuffle(RandomResource):
     def create(self, planned: Value) -> tuple[Value | None, Diagnostics]:
         items = list(attr(planned, "input").elements())
         rc = attr(planned, "result_count")
-        count = len(items) if rc.is_null else _int(rc)
+        count = 0 if rc.is_null else _int(rc)
+        count = count or len(items)  # 0 (or unset) means as many as the input has
         seed = _str_or_none(attr(planned, "seed"))
         rng = _random.Random(seed) if seed is not None else _random.SystemRandom()
         out: list[Value] = []
