@@ -380,6 +380,48 @@ output "o" { value = terraform_data.c.output }
 """
     },
     "no_resources": {"main.tf": "locals { a = 1 }\n"},
+    "import_blocks": {
+        "main.tf": """
+resource "terraform_data" "y" {}
+resource "terraform_data" "x" {}
+locals { ids = { a = terraform_data.y.id } }
+resource "terraform_data" "e" { for_each = local.ids }
+import {
+  to = terraform_data.x
+  id = terraform_data.y.id
+}
+import {
+  for_each = local.ids
+  to       = terraform_data.e[each.key]
+  id       = each.value
+}
+"""
+    },
+    "check_block_and_conditions": {
+        "main.tf": """
+resource "terraform_data" "a" {}
+resource "terraform_data" "z" {}
+check "c" {
+  data "terraform_remote_state" "cs" {
+    backend = "local"
+    config  = { path = terraform_data.a.id }
+  }
+  assert {
+    condition     = terraform_data.z.id != ""
+    error_message = "x"
+  }
+}
+resource "terraform_data" "b" {
+  input = terraform_data.a.id
+  lifecycle {
+    postcondition {
+      condition     = self.output != null && terraform_data.z.id != ""
+      error_message = "y"
+    }
+  }
+}
+"""
+    },
     "modules_data_locals": {
         "main.tf": """
 resource "terraform_data" "z" { count = 2 }

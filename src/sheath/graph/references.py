@@ -4,7 +4,8 @@ build_config_graph(config) makes one node per declared object of every module
 of a loaded tree — input variables, locals, outputs, managed/data/ephemeral
 resources, module calls, provider configurations and check blocks — and an
 edge a -> b ("a depends on b") for every reference in a's expressions, every
-``depends_on`` entry, every resource's provider configuration, and from every
+``depends_on`` entry, every resource's provider configuration, every import
+block's id and for_each (for the imported resource), and from every
 object inside a module to that module's call (its expansion: count, for_each,
 depends_on). Referring to a module call's output depends on that output inside
 the child module; referring to the whole call (module.m) depends on all of its
@@ -380,6 +381,24 @@ class _Builder:
             if ck.data_resource is not None:
                 self.g.add_edge(n, self.resource(p, ck.data_resource.addr()))
 
+    def imports(self, cfg: Config) -> None:
+        """An import block's id and for_each are evaluated for its target resource."""
+        for imp in cfg.module.imports:
+            target: ConfigNode | None = None
+            if imp.to_resource is not None:
+                tr = imp.to_resource
+                target = ConfigNode(RESOURCE, tr.module.module(), str(tr.resource.resource))
+            elif imp.to is not None:
+                for t in imp.to.variables():
+                    if t.root_name not in ("each", "var", "local", "module"):
+                        found = self.targets(cfg, t)
+                        target = found[0] if found else None
+                        break
+            if target is None or target not in self.g:
+                continue
+            self.expr(target, cfg, imp.id)
+            self.expr(target, cfg, imp.for_each)
+
     def resource_deps(self, n: ConfigNode, cfg: Config, r: Resource) -> None:
         self.expr(n, cfg, r.count)
         self.expr(n, cfg, r.for_each)
@@ -407,6 +426,7 @@ class _Builder:
     def build(self) -> Graph[ConfigNode]:
         for c in self.root.all_modules():
             self.module(c)
+        self.imports(self.root)
         return self.g
 
 
