@@ -108,13 +108,16 @@ class LocalFile(ResourceType):
             )
         for p in ("file_permission", "directory_permission"):
             v = attr(config, p)
-            if v.is_known and not v.is_null and not _PERM_RE.match(v.as_str()):
+            if not v.is_known or v.is_null:
+                continue
+            mode = v.as_str()
+            if not 3 <= len(mode) <= 4:
+                diags.append(attribute_error("Invalid Attribute Value", f"bad mode for file - string length should be 3 or 4 digits: {mode}", Path.attr(p)))
+            if not _PERM_RE.match(mode):
                 diags.append(
                     attribute_error(
                         "Invalid Attribute Value",
-                        f"bad mode for file - string length should be 3 or 4 digits: {v.as_str()}"
-                        if not 3 <= len(v.as_str()) <= 4
-                        else f"bad mode for file - must be a valid octal number: {v.as_str()}",
+                        f"bad mode for file - must be expressed in octal numeric notation, of 3 or 4 digits: {mode}",
                         Path.attr(p),
                     )
                 )
