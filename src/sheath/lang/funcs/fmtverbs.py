@@ -155,11 +155,19 @@ class FormatHooks:
 def format_values(fmt: str, args: Sequence[Value], hooks: FormatHooks) -> str:
     """Render a (parsed) format string with wholly-known args."""
     buf: list[str] = []
+    max_used = 0
     for item in parse_format(fmt):
         if isinstance(item, str):
             buf.append(item)
         else:
             buf.append(_format_verb(item, args, hooks))
+            if item.argnum > max_used:
+                max_used = item.argnum
+    if max_used < len(args):
+        # arg_index counts the format string itself (parameter 0)
+        if max_used == 0:
+            raise FunctionError("too many arguments; no verbs in format string", arg_index=1)
+        raise FunctionError(f"too many arguments; only {max_used} used by format string", arg_index=max_used + 1)
     return "".join(buf)
 
 
