@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -601,3 +602,58 @@ def test_cycles_match_terraform_validate(case: str, tmp_path: Path, run_terrafor
     assert all(d.is_error for d in cdiags)
 
 
+
+
+def _random_config(seed: int) -> Files:
+    """An acyclic configuration of terraform_data resources, locals and one module, with
+    references, depends_on and module arguments chosen by a seeded generator."""
+    rnd = random.Random(seed)
+    n = 14
+    half = n // 2
+    kinds = ["r" if rnd.random() < 0.6 else "l" for _ in range(n)]
+
+    def ref(j: int) -> str:
+        return f"terraform_data.r{j}.id" if kinds[j] == "r" else f"local.l{j}"
+
+    # the module: variables v0..v2, inner resources, outputs o0..o2
+    mod = ['variable "v0" {}', 'variable "v1" {}', 'variable "v2" {}']
+    for k in range(4):
+        refs = [f"var.v{rnd.randrange(3)}" for _ in range(rnd.randrange(2))]
+        refs += [f"terraform_data.mr{j}.id" for j in rnd.sample(range(k), min(k, rnd.randrange(3)))]
+        mod.append(f'resource "terraform_data" "mr{k}" {{\n  input = [{", ".join(refs)}]\n}}')
+    for k in range(3):
+        choice = rnd.choice([f"var.v{rnd.randrange(3)}", f"terraform_data.mr{rnd.randrange(4)}.id", '"const"'])
+        mod.append(f'output "o{k}" {{\n  value = {choice}\n}}')
+    root: list[str] = []
+    args = []
+    for k in range(3):
+        refs = [ref(j) for j in rnd.sample(range(half), rnd.randrange(3))]
+        args.append(f"  v{k} = [{', '.join(refs)}]")
+    dep = [f"terraform_data.r{j}" for j in range(half) if kinds[j] == "r" and rnd.random() < 0.2]
+    dep_line = f"\n  depends_on = [{', '.join(dep)}]" if dep else ""
+    root.append('module "m" {\n  source = "./mod"\n' + "\n".join(args) + dep_line + "\n}")
+    for i in range(n):
+        refs = [ref(j) for j in rnd.sample(range(i), min(i, rnd.randrange(4)))]
+        if i >= half and rnd.random() < 0.5:
+            refs.append(f"module.m.o{rnd.randrange(3)}")
+        if kinds[i] == "l":
+            root.append(f"locals {{\n  l{i} = [{', '.join(refs)}]\n}}")
+            continue
+        deps = [f"terraform_data.r{j}" for j in range(i) if kinds[j] == "r" and rnd.random() < 0.1]
+        extra = f"\n  depends_on = [{', '.join(deps)}]" if deps else ""
+        root.append(f'resource "terraform_data" "r{i}" {{\n  input = [{", ".join(refs)}]{extra}\n}}')
+    return {"main.tf": "\n".join(root) + "\n", "mod/main.tf": "\n".join(mod) + "\n"}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_dot_matches_terraform_graph_random(seed: int, tmp_path: Path, run_terraform: RunFn) -> None:
+    write(tmp_path, _random_config(seed))
+    init = run_terraform(["init", "-no-color", "-input=false"], tmp_path)
+    assert init.returncode == 0, init.stderr
+    tf = run_terraform(["graph"], tmp_path)
+    assert tf.returncode == 0, tf.stderr
+    cfg, diags = load_module_tree(str(tmp_path))
+    assert not diags.has_errors()
+    g, cdiags = build_config_graph(cfg)
+    assert not cdiags
+    assert g.dot() == tf.stdout
