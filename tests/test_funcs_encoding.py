@@ -109,6 +109,7 @@ def test_base64gzip() -> None:
         ("€", "Big5", "o+E="),
         ("①", "Big5", "xqE="),
         ("中", "HZ-GB-2312", "fntWUA=="),
+        ("^¬[]Ý¨\n\u0085", "IBM1047", "X7Ctvbq7JRU="),
     ],
 )
 def test_textencodebase64(text: str, enc: str, want: str) -> None:

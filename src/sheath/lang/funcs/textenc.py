@@ -114,6 +114,7 @@ _ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "KOI8-U": ("koi8_u", ("csKOI8U",)),
     "macintosh": ("mac_roman", ("mac", "csMacintosh")),
     "IBM037": ("cp037", ("cp037", "ebcdic-cp-us", "ebcdic-cp-ca", "ebcdic-cp-wt", "ebcdic-cp-nl", "csIBM037")),
+    "IBM1047": ("x-ibm1047", ("IBM-1047", "csIBM1047")),
     "IBM437": ("cp437", ("cp437", "437", "csPC8CodePage437")),
     "IBM850": ("cp850", ("cp850", "850", "csPC850Multilingual")),
     "IBM852": ("cp852", ("cp852", "852", "csPCp852")),
@@ -281,8 +282,31 @@ def _big5_decode(b: bytes) -> str:
     return "".join(out)
 
 
-_CUSTOM_ENCODE = {"x-whatwg-shift_jis": _sjis_encode, "x-whatwg-euc-jp": _eucjp_encode, "x-whatwg-gbk": _gbk_encode, "x-whatwg-big5": _big5_encode}
-_CUSTOM_DECODE = {"x-whatwg-shift_jis": _sjis_decode, "x-whatwg-euc-jp": _eucjp_decode, "x-whatwg-gbk": _gbk_decode, "x-whatwg-big5": _big5_decode}
+# IBM-1047 is IBM-037 with six code points moved (the brackets, caret, not sign,
+# Y-acute and diaeresis)
+_IBM1047_SWAP = {0x5F: "^", 0xB0: "\u00ac", 0xAD: "[", 0xBD: "]", 0xBA: "\u00dd", 0xBB: "\u00a8"}
+_IBM1047_DEC = list(bytes(range(256)).decode("cp037"))
+for _b, _c in _IBM1047_SWAP.items():
+    _IBM1047_DEC[_b] = _c
+_IBM1047_ENC = {c: b for b, c in enumerate(_IBM1047_DEC)}
+
+
+def _ibm1047_encode(s: str) -> bytes:
+    out = bytearray()
+    for i, ch in enumerate(s):
+        b = _IBM1047_ENC.get(ch)
+        if b is None:
+            raise UnicodeEncodeError("ibm1047", s, i, i + 1, "unmappable")
+        out.append(b)
+    return bytes(out)
+
+
+def _ibm1047_decode(b: bytes) -> str:
+    return "".join(_IBM1047_DEC[x] for x in b)
+
+
+_CUSTOM_ENCODE = {"x-whatwg-shift_jis": _sjis_encode, "x-whatwg-euc-jp": _eucjp_encode, "x-whatwg-gbk": _gbk_encode, "x-whatwg-big5": _big5_encode, "x-ibm1047": _ibm1047_encode}
+_CUSTOM_DECODE = {"x-whatwg-shift_jis": _sjis_decode, "x-whatwg-euc-jp": _eucjp_decode, "x-whatwg-gbk": _gbk_decode, "x-whatwg-big5": _big5_decode, "x-ibm1047": _ibm1047_decode}
 
 
 def encode_text(s: str, codec: str) -> bytes:
