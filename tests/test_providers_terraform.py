@@ -297,3 +297,15 @@ def test_remote_state_matches_terraform(tmp_path: FsPath, run_terraform: Any) ->
     got = p.read_data_source(ReadDataSourceRequest("terraform_remote_state", cfg))
     assert not got.diagnostics and got.state is not None
     assert json.loads(value_to_json(got.state)) == want
+
+
+def test_validation_messages() -> None:
+    p = new_provider()
+    d = p.validate_resource_config("terraform_data", with_attrs(config("a"), output=string_val("x"))).diagnostics
+    assert [x.summary for x in d] == ['"output" attribute is read-only']
+    assert not p.validate_resource_config("terraform_data", config("a", [1])).diagnostics
+    cfg = with_attrs(rs_config(None), config=object_val({"path": string_val("p"), "foo": number_val(1)}))
+    d = p.validate_data_resource_config("terraform_remote_state", cfg).diagnostics
+    assert [x.detail for x in d] == ['The given configuration is not valid for backend "local": unexpected attribute "foo".']
+    d = p.validate_data_resource_config("terraform_remote_state", with_attrs(rs_config(None), backend=string_val("nosuch"))).diagnostics
+    assert [x.detail for x in d] == ['There is no backend type named "nosuch".']

@@ -29,7 +29,7 @@ from sheath.states import read_state_file
 from sheath.states import gojson
 from sheath.types import DYNAMIC, STRING, MapType, ObjectType, Value, null, object_val, string_val, unknown
 from sheath.types.json import JSONError, type_from_json, value_from_json
-from sheath.types.ops import raw_equal
+from sheath.types.ops import go_quote, raw_equal
 
 PROVIDER_ADDRESS = "terraform.io/builtin/terraform"
 
@@ -72,6 +72,15 @@ def _output_for(input_: Value) -> Value:
 
 class TerraformData(ResourceType):
     schema = DATA_SCHEMA
+
+    def validate(self, config: Value) -> Diagnostics:
+        diags = Diagnostics()
+        if config.is_null:
+            return diags
+        for name in ("id", "output"):
+            if not attr(config, name).is_null:
+                diags.append(attribute_error(f'"{name}" attribute is read-only', "", Path.attr(name)))
+        return diags
 
     def plan(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
         resp = PlanResourceChangeResponse(planned_private=req.prior_private)
@@ -127,6 +136,8 @@ class TerraformData(ResourceType):
         return with_attrs(self.schema.block.empty_value(), id=attr(src, "id"), triggers_replace=trig), diags
 
 
+_LOCAL_BACKEND_ARGS = frozenset({"path", "workspace_dir"})
+
 _KNOWN_BACKENDS = frozenset(
     {"local", "remote", "azurerm", "consul", "cos", "gcs", "http", "inmem", "kubernetes", "oss", "pg", "s3", "cloud"}
 )
@@ -146,7 +157,7 @@ class TerraformRemoteState(DataSourceType):
                 diags.append(
                     attribute_error(
                         "Invalid backend configuration",
-                        f"There is no backend type named {name!r}.",
+                        f"There is no backend type named {go_quote(name)}.",
                         Path.attr("backend"),
                     )
                 )
@@ -154,13 +165,25 @@ class TerraformRemoteState(DataSourceType):
                 diags.append(
                     attribute_error(
                         "Unsupported backend",
-                        f"sheath reads remote state only from the \"local\" backend, not {name!r}.",
+                        f"sheath reads remote state only from the \"local\" backend, not {go_quote(name)}.",
                         Path.attr("backend"),
                     )
                 )
         cfg = attr(config, "config")
-        if cfg.is_known and not cfg.is_null and not (cfg.type.is_object() or cfg.type.is_map()):
-            diags.append(attribute_error("Invalid backend configuration", "The config argument must be an object.", Path.attr("config")))
+        if cfg.is_known and not cfg.is_null:
+            if not (cfg.type.is_object() or cfg.type.is_map()):
+                diags.append(attribute_error("Invalid backend configuration", "The config argument must be an object.", Path.attr("config")))
+            elif backend.is_known and not backend.is_null and backend.as_str() == "local":
+                for key in cfg.attrs():
+                    if key not in _LOCAL_BACKEND_ARGS:
+                        diags.append(
+                            attribute_error(
+                                "Invalid backend configuration",
+                                f'The given configuration is not valid for backend "local": unexpected attribute {go_quote(key)}.',
+                                Path.attr("config"),
+                            )
+                        )
+                        break
         return diags
 
     def _state_path(self, config: Value, workspace: str) -> tuple[str, Diagnostics]:

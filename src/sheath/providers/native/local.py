@@ -198,7 +198,8 @@ class LocalFile(ResourceType):
         try:
             with open(filename, "rb") as f:
                 data = f.read()
-        except FileNotFoundError:
+        except (FileNotFoundError, PermissionError):
+            # gone (or unreadable): removed from state, so the next plan creates it again
             return ReadResourceResponse(new_state=null(st.type), private=req.private)
         except OSError as exc:
             diags = Diagnostics()
