@@ -657,3 +657,35 @@ def test_dot_matches_terraform_graph_random(seed: int, tmp_path: Path, run_terra
     g, cdiags = build_config_graph(cfg)
     assert not cdiags
     assert g.dot() == tf.stdout
+
+
+def _random_cyclic_config(seed: int) -> Files:
+    """Resources and locals referring to each other at random, cycles likely."""
+    rnd = random.Random(1000 + seed)
+    n = 9
+    kinds = ["r" if rnd.random() < 0.5 else "l" for _ in range(n)]
+
+    def ref(j: int) -> str:
+        return f"terraform_data.r{j}.id" if kinds[j] == "r" else f"local.l{j}"
+
+    out = []
+    for i in range(n):
+        refs = [ref(j) for j in rnd.sample([j for j in range(n) if j != i], rnd.randrange(3))]
+        if kinds[i] == "l":
+            out.append(f"locals {{\n  l{i} = [{', '.join(refs)}]\n}}")
+        else:
+            out.append(f'resource "terraform_data" "r{i}" {{\n  input = [{", ".join(refs)}]\n}}')
+    out.append(f'output "o" {{\n  value = [{", ".join(ref(j) for j in range(n))}]\n}}')
+    return {"main.tf": "\n".join(out) + "\n"}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cycles_match_terraform_validate_random(seed: int, tmp_path: Path, run_terraform: RunFn) -> None:
+    write(tmp_path, _random_cyclic_config(seed))
+    tf = run_terraform(["validate", "-no-color"], tmp_path)
+    expected = _cycle_sets(_CYCLE_RE.findall(tf.stderr))
+    cfg, diags = load_module_tree(str(tmp_path))
+    assert not diags.has_errors()
+    _, cdiags = build_config_graph(cfg)
+    assert _cycle_sets([d.summary for d in cdiags]) == expected
+    assert (tf.returncode == 0) == (not expected)
