@@ -309,3 +309,18 @@ def test_validation_messages() -> None:
     assert [x.detail for x in d] == ['The given configuration is not valid for backend "local": unexpected attribute "foo".']
     d = p.validate_data_resource_config("terraform_remote_state", with_attrs(rs_config(None), backend=string_val("nosuch"))).diagnostics
     assert [x.detail for x in d] == ['There is no backend type named "nosuch".']
+
+
+@pytest.mark.usefixtures("terraform_bin")
+def test_import_matches_terraform(tmp_path: FsPath, run_terraform: Any) -> None:
+    (tmp_path / "main.tf").write_text('resource "terraform_data" "x" {}\n')
+    assert run_terraform(["init", "-no-color"], tmp_path).returncode == 0
+    r = run_terraform(["import", "-no-color", "terraform_data.x", "my-id"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    tf_attrs = json.loads((tmp_path / "terraform.tfstate").read_text())["resources"][0]["instances"][0]["attributes"]
+    got = new_provider().import_resource_state(ImportResourceStateRequest("terraform_data", "my-id"))
+    assert json.loads(value_to_json(got.imported_resources[0].state, TYPE)) == tf_attrs
+    # and the imported object plans as no-op against an empty configuration, as in terraform
+    st = got.imported_resources[0].state
+    assert action(st, plan(st, config())) == ["no-op"]
+    assert new_provider().get_provider_schema().server_capabilities.move_resource_state

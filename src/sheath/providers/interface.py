@@ -107,6 +107,7 @@ class ServerCapabilities:
 @dataclass(slots=True)
 class ProviderSchema:
     provider: Schema
+    provider_meta: Schema | None = None
     resource_types: dict[str, Schema] = field(default_factory=dict)
     data_sources: dict[str, Schema] = field(default_factory=dict)
     ephemeral_resource_types: dict[str, Schema] = field(default_factory=dict)

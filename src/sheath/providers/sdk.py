@@ -36,6 +36,7 @@ from sheath.providers.interface import (
     ReadDataSourceResponse,
     ReadResourceRequest,
     ReadResourceResponse,
+    ServerCapabilities,
     UpgradeResourceStateRequest,
     UpgradeResourceStateResponse,
     ValidateProviderConfigResponse,
@@ -177,12 +178,14 @@ class NativeProvider:
     resources: dict[str, ResourceType] = field(default_factory=dict)
     data_sources: dict[str, DataSourceType] = field(default_factory=dict)
     configured: bool = False
+    server_capabilities: ServerCapabilities = field(default_factory=ServerCapabilities)
 
     def get_provider_schema(self) -> ProviderSchema:
         return ProviderSchema(
             provider=self.provider_schema,
             resource_types={k: r.schema for k, r in self.resources.items()},
             data_sources={k: d.schema for k, d in self.data_sources.items()},
+            server_capabilities=self.server_capabilities,
         )
 
     def _unknown_type(self, kind: str, type_name: str) -> Diagnostics:

@@ -19,6 +19,7 @@ from sheath.providers.interface import (
     ApplyResourceChangeResponse,
     MoveResourceStateRequest,
     Path,
+    ServerCapabilities,
     PlanResourceChangeRequest,
     PlanResourceChangeResponse,
     attribute_error,
@@ -260,6 +261,7 @@ def new_provider(working_dir: str | None = None) -> NativeProvider:
     return NativeProvider(
         resources={"terraform_data": TerraformData()},
         data_sources={"terraform_remote_state": TerraformRemoteState(working_dir)},
+        server_capabilities=ServerCapabilities(move_resource_state=True),
     )
 
 
