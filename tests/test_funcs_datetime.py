@@ -198,6 +198,8 @@ def test_plantimestamp() -> None:
     # terraform's console has no plantimestamp; contexts opt in with plan_timestamp
     assert "plantimestamp" not in FUNCS
     ctx = SimpleNamespace(base_dir=".", render_template=None, pure_only=False, plan_timestamp=None)
+    assert "plantimestamp" not in functions(ctx)  # type: ignore[arg-type]
+    ctx.plan_timestamp = ""
     planning = functions(ctx)  # type: ignore[arg-type]
     assert not call_function(planning["plantimestamp"], []).is_known
     ctx.plan_timestamp = "2024-01-01T00:00:00Z"

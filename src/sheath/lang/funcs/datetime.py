@@ -520,8 +520,10 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
         "timestamp": func("timestamp", [], s, _unknown_string if ctx.pure_only else _timestamp),
     }
     # plantimestamp exists only where a plan is being made (terraform's console
-    # has no such function); a context opts in with a plan_timestamp attribute
-    # (an RFC 3339 string, or None/"" for "not known yet").
-    if hasattr(ctx, "plan_timestamp"):
-        table["plantimestamp"] = func("plantimestamp", [], s, _static_timestamp(getattr(ctx, "plan_timestamp")))
+    # has no such function). A context opts in with a plan_timestamp attribute
+    # that is not None: an RFC 3339 string, or "" while it is not known yet
+    # (terraform's validate walk, where the result is unknown).
+    plan_ts = getattr(ctx, "plan_timestamp", None)
+    if plan_ts is not None:
+        table["plantimestamp"] = func("plantimestamp", [], s, _static_timestamp(plan_ts))
     return table
