@@ -24,6 +24,7 @@ from sheath.providers.interface import (
     ReadDataSourceRequest,
     UpgradeResourceStateRequest,
 )
+from sheath.providers.objchange import proposed_new
 from sheath.providers.sdk import attr, with_attrs
 from sheath.types import DYNAMIC, STRING, Value, null, number_val, object_val, string_val, tuple_val
 from sheath.types.cty import TRUE, FALSE
@@ -55,10 +56,7 @@ def config(input_: Any = None, triggers: Any = None) -> Value:
 
 
 def proposed(prior: Value, cfg: Value) -> Value:
-    """objchange.ProposedNew for this schema: config values, computed attributes from prior."""
-    if prior.is_null:
-        return cfg
-    return with_attrs(cfg, id=attr(prior, "id"), output=attr(prior, "output"))
+    return proposed_new(SCHEMA.block, prior, cfg)
 
 
 def plan(prior: Value, cfg: Value) -> PlanResourceChangeResponse:
