@@ -4,8 +4,8 @@ Every CASES row is an expression with the result terraform 1.11.4's console
 printed for it (or the error diagnostic it reported), observed by running
 `terraform console` on each expression. Unknown values come from a stand-in for
 ``resource "terraform_data" "x" { input = "a" }`` without state:
-``terraform_data.x.id`` is an unknown string and ``terraform_data.x.output``
-an unknown of dynamic type.
+``terraform_data.x.id`` and ``terraform_data.x.output`` are unknowns of dynamic type
+(terraform evaluates resources without state as DynamicVal).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sheath.lang.eval.evaluator import evaluate
 from sheath.lang.funcs.function import Function
 from sheath.lang.funcs.registry import builtin_functions
 from sheath.lang.hclsyntax.parser import parse_expression
-from sheath.types.cty import DYNAMIC, STRING, object_val, string_val, unknown
+from sheath.types.cty import DYNAMIC, object_val, string_val, unknown
 from sheath.types.format import format_value
 
 
@@ -42,7 +42,7 @@ def functions() -> dict[str, Function]:
 
 def _context() -> EvalContext:
     tfd = object_val(
-        {"x": object_val({"id": unknown(STRING), "output": unknown(DYNAMIC), "input": string_val("a")})}
+        {"x": object_val({"id": unknown(DYNAMIC), "output": unknown(DYNAMIC), "input": string_val("a")})}
     )
     return EvalContext({"terraform_data": tfd}, functions())
 
@@ -88,6 +88,10 @@ CASES: list[tuple[str, str | Err]] = [
     ('issensitive(true)', 'false'),
     ('issensitive({a = "x", b = 2})', 'false'),
     ('issensitive({a = 1})', 'false'),
+    ('issensitive("")', 'false'),
+    ('issensitive([terraform_data.x.id])', 'false'),
+    ('issensitive(join("", ["a", "b"]))', 'false'),
+    ('issensitive(lookup(1, "-2.5"))', Err('Invalid function argument', 'Invalid value for "inputMap" parameter: lookup() requires a map as the first argument.')),
     ('nonsensitive("a")', '"a"'),
     ('nonsensitive([sensitive(1)])', '[\n  (sensitive value),\n]'),
     ('nonsensitive(null)', 'null'),
@@ -103,6 +107,14 @@ CASES: list[tuple[str, str | Err]] = [
     ('nonsensitive(sensitive("s"))', '"s"'),
     ('nonsensitive({a = 1})', '{\n  "a" = 1\n}'),
     ('nonsensitive({a = [1], b = [2]})', '{\n  "a" = [\n    1,\n  ]\n  "b" = [\n    2,\n  ]\n}'),
+    ('nonsensitive(["x", "x", "y"])', '[\n  "x",\n  "x",\n  "y",\n]'),
+    ('nonsensitive(abs({a = terraform_data.x.id}))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('nonsensitive(regex("a", 2.5))', Err('Error in function call', 'Call to function "regex" failed: pattern did not match any part of the given string.')),
+    ('nonsensitive(reverse("-2.5"))', Err('Invalid function argument', 'Invalid value for "list" parameter: can only reverse list or tuple values, not string.')),
+    ('nonsensitive(sort(-1))', Err('Invalid function argument', 'Invalid value for "list" parameter: list of string required.')),
+    ('nonsensitive(terraform_data.x.output)', '(known after apply)'),
+    ('nonsensitive(tonumber({}))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert object to number.')),
+    ('nonsensitive(toset("1"))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert string to set of any single type.')),
     ('sensitive("a")', '(sensitive value)'),
     ('sensitive()', Err('Not enough function arguments', 'Function "sensitive" expects 1 argument(s). Missing value for "value".')),
     ('sensitive(null)', '(sensitive value)'),
@@ -119,6 +131,13 @@ CASES: list[tuple[str, str | Err]] = [
     ('sensitive(sensitive("s"))', '(sensitive value)'),
     ('sensitive(tolist([]))', '(sensitive value)'),
     ('sensitive(tomap({a = 1, b = 2}))', '(sensitive value)'),
+    ('sensitive("s")', '(sensitive value)'),
+    ('sensitive([1])', '(sensitive value)'),
+    ('sensitive([terraform_data.x.id])', '(sensitive value)'),
+    ('sensitive(length(["x", "x", "y"]))', '(sensitive value)'),
+    ('sensitive(max("a", tolist(["x", "y"]), [1, 2]))', Err('Invalid function argument', 'Invalid value for "numbers" parameter: a number is required.')),
+    ('sensitive(reverse(terraform_data.x.id))', '(known after apply)'),
+    ('sensitive(tostring(["x", "x", "y"]))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to string.')),
     ('tobool("true")', 'true'),
     ('tobool("yes")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert "yes" to bool; only the strings "true" or "false" are allowed.')),
     ('tobool(1)', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert number to bool.')),
@@ -140,6 +159,10 @@ CASES: list[tuple[str, str | Err]] = [
     ('tobool([1, "a"])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to bool.')),
     ('tobool([null])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to bool.')),
     ('tobool(tomap({a = 1, b = 2}))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert map of number to bool.')),
+    ('tobool(-1)', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert number to bool.')),
+    ('tobool(index([null], ["x", "x", "y"]))', Err('Error in function call', 'Call to function "index" failed: item not found.')),
+    ('tobool(reverse({a = [1], b = [2]}))', Err('Invalid function argument', 'Invalid value for "list" parameter: can only reverse list or tuple values, not object.')),
+    ('tobool(terraform_data.x.output)', '(known after apply)'),
     ('tolist(["a", 1])', 'tolist([\n  "a",\n  "1",\n])'),
     ('tolist([1, [1]])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to list of any single type.')),
     ('tolist([])', 'tolist([])'),
@@ -182,6 +205,14 @@ CASES: list[tuple[str, str | Err]] = [
     ('tolist(sensitive("s"))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert string to list of any single type.')),
     ('tolist(tolist(["x", "y"]))', 'tolist([\n  "x",\n  "y",\n])'),
     ('tolist(toset(["b", "a"]))', 'tolist([\n  "a",\n  "b",\n])'),
+    ('tolist(["a", "b"])', 'tolist([\n  "a",\n  "b",\n])'),
+    ('tolist(["x", "y"])', 'tolist([\n  "x",\n  "y",\n])'),
+    ('tolist([1, 2])', 'tolist([\n  1,\n  2,\n])'),
+    ('tolist([true, false])', 'tolist([\n  true,\n  false,\n])'),
+    ('tolist(join("", 1e3))', Err('Invalid function argument', 'Invalid value for "lists" parameter: list of string required.')),
+    ('tolist(sum(sensitive([1])))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert number to list of any single type.')),
+    ('tolist(terraform_data.x.output)', '(known after apply)'),
+    ('tolist({b = "2", a = "1"})', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert object to list of any single type.')),
     ('tomap([1])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to map of any single type.')),
     ('tomap(null)', 'tomap(null) /* of dynamic */'),
     ('tomap({a=1, b="x"})', 'tomap({\n  "a" = "1"\n  "b" = "x"\n})'),
@@ -209,6 +240,18 @@ CASES: list[tuple[str, str | Err]] = [
     ('tomap("")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert string to map of any single type.')),
     ('tomap("true")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert string to map of any single type.')),
     ('tomap(["a", null])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to map of any single type.')),
+    ('tomap(2.5)', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert number to map of any single type.')),
+    ('tomap([null])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to map of any single type.')),
+    ('tomap(anytrue([terraform_data.x.id]))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert bool to map of any single type.')),
+    ('tomap(lookup({a = terraform_data.x.id}, ["x", "x", "y"]))', Err('Invalid function argument', 'Invalid value for "key" parameter: string required.')),
+    ('tomap(range(sensitive("s")))', Err('Invalid function argument', 'Invalid value for "params" parameter: a number is required.')),
+    ('tomap(terraform_data.x.id)', '(known after apply)'),
+    ('tomap(tobool([]))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to bool.')),
+    ('tomap(tolist([true, false]))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert list of bool to map of any single type.')),
+    ('tomap(tomap({b = "2", a = "1"}))', 'tomap({\n  "a" = "1"\n  "b" = "2"\n})'),
+    ('tomap(true)', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert bool to map of any single type.')),
+    ('tomap({a = 1, b = 2})', 'tomap({\n  "a" = 1\n  "b" = 2\n})'),
+    ('tomap({a = 1})', 'tomap({\n  "a" = 1\n})'),
     ('tonumber(" 1")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert " 1" to number; given string must be a decimal representation of a number.')),
     ('tonumber("0x10")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert "0x10" to number; given string must be a decimal representation of a number.')),
     ('tonumber("1.5")', '1.5'),
@@ -243,6 +286,10 @@ CASES: list[tuple[str, str | Err]] = [
     ('tonumber(toset(["b", "a"]))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert set of string to number.')),
     ('tonumber({a = "x", b = 2})', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert object to number.')),
     ('tonumber({a = [1], b = [2]})', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert object to number.')),
+    ('tonumber(alltrue("B c"))', Err('Invalid function argument', 'Invalid value for "list" parameter: list of bool required.')),
+    ('tonumber(ceil("B c"))', Err('Invalid function argument', 'Invalid value for "num" parameter: a number is required.')),
+    ('tonumber(startswith("", {a = [1], b = [2]}))', Err('Invalid function argument', 'Invalid value for "prefix" parameter: string required.')),
+    ('tonumber(terraform_data.x.output)', '(known after apply)'),
     ('toset(["a","b","a"])', 'toset([\n  "a",\n  "b",\n])'),
     ('toset([1, "a"])', 'toset([\n  "1",\n  "a",\n])'),
     ('toset([])', 'toset([])'),
@@ -263,12 +310,21 @@ CASES: list[tuple[str, str | Err]] = [
     ('toset([1.0, 1, 2])', 'toset([\n  1,\n  2,\n])'),
     ('toset("a")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert string to set of any single type.')),
     ('toset({a=1})', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert object to set of any single type.')),
+    ('toset([terraform_data.x.id])', 'toset([\n  (known after apply),\n])'),
+    ('toset([terraform_data.x.id, "a"])', 'toset([\n  "a",\n  (known after apply),\n])'),
     ('toset(tolist([]))', 'toset([])'),
     ('toset({a = 1})', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert object to set of any single type.')),
     ('toset("")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert string to set of any single type.')),
     ('toset("true")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert string to set of any single type.')),
     ('toset([null])', 'toset([\n  null,\n])'),
     ('toset(toset(["b", "a"]))', 'toset([\n  "a",\n  "b",\n])'),
+    ('toset("B c")', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert string to set of any single type.')),
+    ('toset(0)', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert number to set of any single type.')),
+    ('toset(["b", "a"])', 'toset([\n  "a",\n  "b",\n])'),
+    ('toset(ceil(tolist([])))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('toset(strrev(null))', Err('Invalid function argument', 'Invalid value for "str" parameter: argument must not be null.')),
+    ('toset(terraform_data.x.output)', '(known after apply)'),
+    ('toset(toset(null))', 'toset(null) /* of dynamic */'),
     ('tostring(1.50)', '"1.5"'),
     ('tostring([1])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to string.')),
     ('tostring(null)', 'tostring(null)'),
@@ -287,6 +343,16 @@ CASES: list[tuple[str, str | Err]] = [
     ('tostring([1, 2])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to string.')),
     ('tostring([])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to string.')),
     ('tostring(1)', '"1"'),
+    ('tostring("1")', '"1"'),
+    ('tostring("B c")', '"B c"'),
+    ('tostring("true")', '"true"'),
+    ('tostring([[1], [2, 3]])', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to string.')),
+    ('tostring(anytrue(null))', Err('Invalid function argument', 'Invalid value for "list" parameter: argument must not be null.')),
+    ('tostring(compact(sensitive([1])))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert list of string to string.')),
+    ('tostring(lookup("true", 2.5))', Err('Invalid function argument', 'Invalid value for "inputMap" parameter: lookup() requires a map as the first argument.')),
+    ('tostring(tomap({a = 1, b = 2}))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert map of number to string.')),
+    ('tostring(transpose(1))', Err('Invalid function argument', 'Invalid value for "values" parameter: map of list of string required.')),
+    ('tostring({a = 1})', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert object to string.')),
 ]
 
 

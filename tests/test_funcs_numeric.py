@@ -4,8 +4,8 @@ Every CASES row is an expression with the result terraform 1.11.4's console
 printed for it (or the error diagnostic it reported), observed by running
 `terraform console` on each expression. Unknown values come from a stand-in for
 ``resource "terraform_data" "x" { input = "a" }`` without state:
-``terraform_data.x.id`` is an unknown string and ``terraform_data.x.output``
-an unknown of dynamic type.
+``terraform_data.x.id`` and ``terraform_data.x.output`` are unknowns of dynamic type
+(terraform evaluates resources without state as DynamicVal).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def functions() -> dict[str, Function]:
 
 def _context() -> EvalContext:
     tfd = object_val(
-        {"x": object_val({"id": unknown(STRING), "output": unknown(DYNAMIC), "input": string_val("a")})}
+        {"x": object_val({"id": unknown(DYNAMIC), "output": unknown(DYNAMIC), "input": string_val("a")})}
     )
     return EvalContext({"terraform_data": tfd}, functions())
 
@@ -83,6 +83,13 @@ CASES: list[tuple[str, str | Err]] = [
     ('abs([])', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('abs(tolist([]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('abs({a = [1], b = [2]})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('abs("")', Err('Invalid function argument', 'Invalid value for "num" parameter: a number is required.')),
+    ('abs(["x", "x", "y"])', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('abs(sensitive(""))', Err('Invalid function argument', 'Invalid value for "num" parameter: a number is required.')),
+    ('abs(sort(true))', Err('Invalid function argument', 'Invalid value for "list" parameter: list of string required.')),
+    ('abs(substr(sensitive("s"), {a = [1], b = [2]}, {a = "x", b = 2}))', Err('Invalid function argument', 'Invalid value for "offset" parameter: number required.')),
+    ('abs(tomap({a = 1, b = 2}))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('abs({a = "x", b = 2})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('ceil(-0.5)', '0'),
     ('ceil(-1.2)', '-1'),
     ('ceil(0.5)', '1'),
@@ -104,6 +111,13 @@ CASES: list[tuple[str, str | Err]] = [
     ('ceil({a = "x", b = 2})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('ceil({a = 1})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('ceil({})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('ceil("-2.5")', '-2'),
+    ('ceil("true")', Err('Invalid function argument', 'Invalid value for "num" parameter: a number is required.')),
+    ('ceil(sensitive([1]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('ceil(setintersection(tolist([]), ["a", "b"], sensitive("s")))', Err('Invalid function argument', 'Invalid value for "other_sets" parameter: set of any single type required.')),
+    ('ceil(setintersection({b = "2", a = "1"}, "a", {a = "x", b = 2}))', Err('Invalid function argument', 'Invalid value for "first_set" parameter: set of any single type required.')),
+    ('ceil(signum([]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('ceil(tonumber("-2.5"))', '-2'),
     ('floor(-0.5)', '-1'),
     ('floor(-1.2)', '-2'),
     ('floor(1/0)', '+Inf'),
@@ -125,6 +139,9 @@ CASES: list[tuple[str, str | Err]] = [
     ('floor(sensitive("s"))', Err('Invalid function argument', 'Invalid value for "num" parameter: a number is required.')),
     ('floor(toset(["b", "a"]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('floor({a = [1], b = [2]})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('floor("-2.5")', '-3'),
+    ('floor(index(0, "B c"))', Err('Error in function call', 'Call to function "index" failed: argument must be a list or tuple.')),
+    ('floor(sensitive([1]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('log(-1, 10)', PANIC),
     ('log(0, 10)', '-Inf'),
     ('log(1, 10)', '0'),
@@ -176,6 +193,12 @@ CASES: list[tuple[str, str | Err]] = [
     ('log(tolist([]), false)', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('log({a = "x", b = 2}, [null])', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('log({a = [1], b = [2]}, 2.5)', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('log("-2.5", contains(tomap({a = 1, b = 2}), {b = "2", a = "1"}))', Err('Error in function call', 'Call to function "contains" failed: argument must be list, tuple, or set.')),
+    ('log("a", trimspace("true"))', Err('Invalid function argument', 'Invalid value for "num" parameter: a number is required.')),
+    ('log(["a", "b"], alltrue(["x", "x", "y"]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('log(compact({a = terraform_data.x.id}), 2.5)', Err('Invalid function argument', 'Invalid value for "list" parameter: list of string required.')),
+    ('log(indent([1, 2], terraform_data.x.id), signum(tolist(["x", "y"])))', Err('Invalid function argument', 'Invalid value for "spaces" parameter: number required.')),
+    ('log(trimprefix(tomap({a = 1, b = 2}), tolist(["x", "y"])), terraform_data.x.output)', Err('Invalid function argument', 'Invalid value for "str" parameter: string required.')),
     ('max("2", 1)', '2'),
     ('max(-1.5, -2)', '-1.5'),
     ('max(1)', '1'),
@@ -191,6 +214,14 @@ CASES: list[tuple[str, str | Err]] = [
     ('max(sensitive(1), 2)', '(sensitive value)'),
     ('max({}, {a = "x", b = 2}, 0)', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
     ('max([1, "a"], [[1], [2, 3]], -1)', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
+    ('max(1, tonumber({a = 1}))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert object to number.')),
+    ('max([1, 2], anytrue([]))', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
+    ('max(issensitive([1, "a"]), tolist(["x", "y"]), [[1], [2, 3]])', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
+    ('max(keys({a = terraform_data.x.id}), toset(["b", "a"]), [terraform_data.x.id])', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
+    ('max(tomap(["a", "b"]), length("1"), toset(["b", "a"]))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert tuple to map of any single type.')),
+    ('max(tostring(sensitive("s")), [[1], [2, 3]])', Err('Invalid function argument', 'Invalid value for "numbers" parameter: a number is required.')),
+    ('max({a = 1}, true, {a = [1], b = [2]})', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
+    ('max({b = "2", a = "1"}, terraform_data.x.output)', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
     ('min(3, 1.5)', '1.5'),
     ('min(null)', Err('Invalid function argument', 'Invalid value for "numbers" parameter: argument must not be null.')),
     ('min(-1/0, 1)', '-Inf'),
@@ -202,6 +233,10 @@ CASES: list[tuple[str, str | Err]] = [
     ('min(false, -1, {a = [1], b = [2]})', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
     ('min(tomap({a = 1, b = 2}), false, "a")', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
     ('min(true)', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
+    ('min(floor("B c"), [], ["x", "x", "y"])', Err('Invalid function argument', 'Invalid value for "num" parameter: a number is required.')),
+    ('min(sensitive("s"), keys("true"), "-2.5")', Err('Invalid function argument', 'Invalid value for "numbers" parameter: a number is required.')),
+    ('min(sensitive([1]), "-2.5")', Err('Invalid function argument', 'Invalid value for "numbers" parameter: number required.')),
+    ('min(setsubtract(sensitive([1]), {a = [1], b = [2]}))', Err('Invalid function argument', 'Invalid value for "b" parameter: set of any single type required.')),
     ('parseint(" 1", 10)', Err('Invalid function argument', 'Invalid value for "number" parameter: cannot parse " 1" as a base 10 integer.')),
     ('parseint("", 10)', Err('Invalid function argument', 'Invalid value for "number" parameter: cannot parse "" as a base 10 integer.')),
     ('parseint("+12", 10)', '12'),
@@ -256,6 +291,11 @@ CASES: list[tuple[str, str | Err]] = [
     ('parseint(null, true)', Err('Invalid function argument', 'Invalid value for "base" parameter: number required.')),
     ('parseint(tolist(["x", "y"]), [1, "a"])', Err('Invalid function argument', 'Invalid value for "base" parameter: number required.')),
     ('parseint(tolist(["x", "y"]), {a = 1})', Err('Invalid function argument', 'Invalid value for "base" parameter: number required.')),
+    ('parseint("1", [])', Err('Invalid function argument', 'Invalid value for "base" parameter: number required.')),
+    ('parseint("1", {a = [1], b = [2]})', Err('Invalid function argument', 'Invalid value for "base" parameter: number required.')),
+    ('parseint(matchkeys([1, 2], 1e3, {a = 1}), sensitive([terraform_data.x.id]))', Err('Invalid function argument', 'Invalid value for "keys" parameter: list of any single type required.')),
+    ('parseint(sensitive("s"), sensitive("s"))', Err('Invalid function argument', 'Invalid value for "base" parameter: a number is required.')),
+    ('parseint(signum(terraform_data.x.id), sensitive([1]))', Err('Invalid function argument', 'Invalid value for "base" parameter: number required.')),
     ('pow(-2, 0.5)', PANIC),
     ('pow(-2, 3)', '-8'),
     ('pow(-8, 1/3)', PANIC),
@@ -317,6 +357,10 @@ CASES: list[tuple[str, str | Err]] = [
     ('pow(true, [1, "a"])', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('pow(true, [null])', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('pow({a = [1], b = [2]}, [1, 2])', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('pow([[1], [2, 3]], tolist([true, false]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('pow(ceil([1, 2]), [[1], [2, 3]])', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('pow(terraform_data.x.id, tobool("a"))', Err('Invalid function argument', 'Invalid value for "v" parameter: cannot convert "a" to bool; only the strings "true" or "false" are allowed.')),
+    ('pow(toset(["b", "a"]), lower([1, 2]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('signum(-0)', '0'),
     ('signum(-5)', '-1'),
     ('signum(0)', '0'),
@@ -330,6 +374,12 @@ CASES: list[tuple[str, str | Err]] = [
     ('signum(tolist(["x", "y"]))', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('signum({a = [1], b = [2]})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
     ('signum({})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('signum("")', Err('Invalid function argument', 'Invalid value for "num" parameter: a number is required.')),
+    ('signum(1)', '1'),
+    ('signum([terraform_data.x.id])', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('signum(one(tolist([])))', Err('Invalid function argument', 'Invalid value for "num" parameter: argument must not be null.')),
+    ('signum({a = "x", b = 2})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
+    ('signum({a = terraform_data.x.id})', Err('Invalid function argument', 'Invalid value for "num" parameter: number required.')),
 ]
 
 

@@ -409,9 +409,10 @@ def _length(args: Sequence[Value], _rt: Type) -> Value:
         return unknown(NUMBER).with_marks(marks)
     if t == STRING:
         return int_val(grapheme_count(c.v)).with_marks(marks)
-    if t.is_set():
-        if any(e.v is UNKNOWN for e in c.v):
-            return unknown(NUMBER).with_marks(marks)
+    if t.is_set() and len(c.v) > 1 and not c.is_wholly_known():
+        # unknown elements may coalesce with others: the length is unknown
+        # (a single element cannot coalesce with anything)
+        return unknown(NUMBER).with_marks(marks)
     return int_val(len(c.v)).with_marks(marks)
 
 
@@ -657,12 +658,16 @@ def _set_op_type(args: Sequence[Value]) -> Type:
     return SetType(common)
 
 
-def _set_op(op: Callable[[dict[Any, Value], dict[Any, Value]], dict[Any, Value]]) -> Callable[..., Value]:
+def _set_op(
+    op: Callable[[dict[Any, Value], dict[Any, Value]], dict[Any, Value]], allow_unknowns: bool
+) -> Callable[..., Value]:
     def impl(args: Sequence[Value], rt: Type) -> Value:
         assert isinstance(rt, SetType)
         cur: dict[Any, Value] | None = None
         for a in args:
             ca = conv(a, rt)
+            if not allow_unknowns and not ca.is_wholly_known():
+                return unknown(rt)
             d = {ops.value_key(e): e for e in _elems(ca)}
             cur = d if cur is None else op(cur, d)
         assert cur is not None
@@ -1029,7 +1034,7 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
             "setintersection",
             [param("first_set", SetType(DYNAMIC), allow_dynamic_type=True)],
             _set_op_type,
-            _set_op(_inter),
+            _set_op(_inter, allow_unknowns=False),
             var_param=param("other_sets", SetType(DYNAMIC), allow_dynamic_type=True),
         ),
         func(
@@ -1039,13 +1044,13 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
                 param("b", SetType(DYNAMIC), allow_dynamic_type=True),
             ],
             _set_op_type,
-            _set_op(_subtract),
+            _set_op(_subtract, allow_unknowns=False),
         ),
         func(
             "setunion",
             [param("first_set", SetType(DYNAMIC), allow_dynamic_type=True)],
             _set_op_type,
-            _set_op(_union),
+            _set_op(_union, allow_unknowns=True),
             var_param=param("other_sets", SetType(DYNAMIC), allow_dynamic_type=True),
         ),
         func("setproduct", [], _setproduct_type, _setproduct, var_param=param("sets", DYNAMIC)),
