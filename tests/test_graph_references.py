@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -689,3 +690,53 @@ def test_cycles_match_terraform_validate_random(seed: int, tmp_path: Path, run_t
     _, cdiags = build_config_graph(cfg)
     assert _cycle_sets([d.summary for d in cdiags]) == expected
     assert (tf.returncode == 0) == (not expected)
+
+
+STATE_DEPS_CONFIG: Files = {
+    "main.tf": """
+resource "terraform_data" "a" {}
+resource "terraform_data" "b" { input = terraform_data.a.id }
+locals { l = terraform_data.b.id }
+resource "terraform_data" "c" { input = local.l }
+module "m" {
+  source = "./mod"
+  in     = terraform_data.c.id
+}
+resource "terraform_data" "d" { input = module.m.out }
+data "terraform_remote_state" "s" {
+  backend  = "local"
+  config   = { path = "other.tfstate" }
+  defaults = { x = terraform_data.a.id }
+}
+resource "terraform_data" "e" { input = data.terraform_remote_state.s.outputs }
+""",
+    "mod/main.tf": """
+variable "in" {}
+resource "terraform_data" "i" { input = var.in }
+output "out" { value = terraform_data.i.id }
+""",
+    "other.tfstate": '{"version": 4, "terraform_version": "1.11.4", "serial": 1, '
+    '"lineage": "00000000-0000-0000-0000-000000000000", "outputs": {}, "resources": [], "check_results": null}\n',
+}
+
+
+def test_state_dependencies_match_terraform_apply(tmp_path: Path, run_terraform: RunFn) -> None:
+    write(tmp_path, STATE_DEPS_CONFIG)
+    init = run_terraform(["init", "-no-color", "-input=false"], tmp_path)
+    assert init.returncode == 0, init.stderr
+    applied = run_terraform(["apply", "-auto-approve", "-no-color", "-input=false"], tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    state = json.loads((tmp_path / "terraform.tfstate").read_text())
+    expected = {}
+    for r in state["resources"]:
+        if r["mode"] != "managed":
+            continue
+        prefix = r["module"] + "." if r.get("module") else ""
+        expected[f"{prefix}{r['type']}.{r['name']}"] = r["instances"][0].get("dependencies", [])
+    cfg, diags = load_module_tree(str(tmp_path))
+    assert not diags.has_errors()
+    g, _ = build_config_graph(cfg)
+    deps = g.state_dependencies()
+    got = {str(n): d for n, d in deps.items() if not n.local.startswith("data.")}
+    assert got == expected
+    assert got["terraform_data.e"] == ["data.terraform_remote_state.s", "terraform_data.a"]

@@ -121,6 +121,24 @@ class ConfigGraph:
         g.transitive_reduction()
         return g
 
+    def state_dependencies(self) -> dict[ConfigNode, list[str]]:
+        """For each managed and data resource, the sorted addresses of every resource it
+        depends on, transitively (through locals, variables, outputs, modules and providers):
+        what terraform records as ``dependencies`` in state. Ephemeral resources are left out
+        (they are never persisted). Requires no cycles."""
+        g = self.graph.project(lambda n: n.kind == RESOURCE and not n.local.startswith("ephemeral."))
+        closure: dict[ConfigNode, frozenset[ConfigNode]] = {}
+        out: dict[ConfigNode, list[str]] = {}
+        for n in g.topological_order():
+            acc: set[ConfigNode] = set()
+            for d in g.dependencies(n):
+                acc.add(d)
+                acc |= closure[d]
+            acc.discard(n)
+            closure[n] = frozenset(acc)
+            out[n] = sorted(str(x) for x in acc)
+        return out
+
     def dot(self) -> str:
         """``terraform graph`` output (terraform 1.7+: the simplified resource graph)."""
         return resource_graph_dot(self.resource_graph())
