@@ -170,8 +170,18 @@ def test_random_integer_range_seed_and_import() -> None:
     assert s["result"].v == number_val(15).v and s["min"].v == number_val(1).v and s["seed"].v == "abc"
     assert s["id"].v == "15"
     assert P.import_resource_state(ImportResourceStateRequest("random_integer", "15,1")).diagnostics.has_errors()
-    d = P.validate_resource_config("random_integer", cfg("random_integer", min=3, max=1)).diagnostics
-    assert d.has_errors()
+    assert s["keepers"].is_known and not s["keepers"].is_null and s["keepers"].attrs() == {}
+    d = P.import_resource_state(ImportResourceStateRequest("random_integer", "x,1,2")).diagnostics
+    assert [x.summary for x in d] == ["Import Random Integer Error"]
+    assert d[0].detail.startswith("The value supplied could not be parsed as an integer.")
+    # min > max is an error at apply, as in the provider (not at validation)
+    c = cfg("random_integer", min=3, max=1)
+    assert not P.validate_resource_config("random_integer", c).diagnostics
+    prior = null(c.type)
+    plan = P.plan_resource_change(PlanResourceChangeRequest("random_integer", prior, c, c))
+    assert plan.planned_state is not None
+    r = P.apply_resource_change(ApplyResourceChangeRequest("random_integer", prior, plan.planned_state, c))
+    assert [x.summary for x in r.diagnostics] == ["Create Random Integer Error"]
 
 
 def test_random_pet_words() -> None:

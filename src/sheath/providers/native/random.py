@@ -33,7 +33,7 @@ from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import NativeProvider, ResourceType, attr, with_attrs
 from sheath.types import BOOL, NUMBER, STRING, ListType, MapType, Number, Value, null, string_val, unknown
 from sheath.types.cty import TRUE
-from sheath.types.ops import raw_equal
+from sheath.types.ops import go_quote, raw_equal
 
 PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/random"
 
@@ -197,41 +197,44 @@ class RandomInteger(RandomResource):
     )
     results: tuple[str, ...] = ("id", "result")
 
-    def validate(self, config: Value) -> Diagnostics:
-        diags = Diagnostics()
-        lo, hi = attr(config, "min"), attr(config, "max")
-        if lo.is_known and hi.is_known and not lo.is_null and not hi.is_null and _int(hi) < _int(lo):
-            diags.append(attribute_error("Invalid Attribute Value", "Attribute max value must be at least sum of min", Path.attr("max")))
-        return diags
-
     def create(self, planned: Value) -> tuple[Value | None, Diagnostics]:
         lo, hi = _int(attr(planned, "min")), _int(attr(planned, "max"))
         diags = Diagnostics()
         if hi < lo:
             diags.add_error("Create Random Integer Error", "The minimum (min) value needs to be smaller than or equal to maximum (max) value.")
             return None, diags
-        seed = _str_or_none(attr(planned, "seed"))
+        seed = _str_or_none(attr(planned, "seed")) or None  # an empty seed is no seed (and null in state)
         rng = _random.Random(seed) if seed is not None else _random.SystemRandom()
         n = rng.randint(lo, hi)
-        return with_attrs(planned, result=_num(n), id=string_val(str(n))), diags
+        return with_attrs(planned, result=_num(n), id=string_val(str(n)), seed=null(STRING) if seed is None else string_val(seed)), diags
 
     def import_state(self, id: str) -> tuple[Value | None, Diagnostics]:
         diags = Diagnostics()
         parts = id.split(",")
         if len(parts) not in (3, 4):
-            diags.add_error("Invalid Import Identifier", f"Invalid import usage: expecting {{result}},{{min}},{{max}} or {{result}},{{min}},{{max}},{{seed}}, got: {id!r}")
+            diags.add_error(
+                "Import Random Integer Error",
+                "Invalid import usage: expecting {result},{min},{max} or {result},{min},{max},{seed}",
+            )
             return None, diags
-        try:
-            result, lo, hi = (int(p) for p in parts[:3])
-        except ValueError as exc:
-            diags.add_error("Import Random Integer Error", f"While attempting to import a random integer there was a parsing error.\n\nOriginal Error: {exc}")
-            return None, diags
+        nums: list[int] = []
+        for what, text in (("value", parts[0]), ("min value", parts[1]), ("max value", parts[2])):
+            try:
+                nums.append(int(text, 10))
+            except ValueError:
+                diags.add_error(
+                    "Import Random Integer Error",
+                    f"The {what} supplied could not be parsed as an integer.\n\n"
+                    f'Original Error: strconv.ParseInt: parsing {go_quote(text)}: invalid syntax',
+                )
+                return None, diags
         v = with_attrs(
             self.schema.block.empty_value(),
             id=string_val(parts[0]),
-            result=_num(result),
-            min=_num(lo),
-            max=_num(hi),
+            keepers=Value(MapType(STRING), {}),  # imported keepers are an empty (known) map
+            result=_num(nums[0]),
+            min=_num(nums[1]),
+            max=_num(nums[2]),
             seed=string_val(parts[3]) if len(parts) == 4 else null(STRING),
         )
         return v, diags
