@@ -155,7 +155,11 @@ def test_random_id_import() -> None:
     a = r.imported_resources[0].state.attrs()
     assert a["byte_length"].v == number_val(5).v and a["prefix"].v == "p-"
     assert a["hex"].v == "p-" + b"hello".hex() and a["id"].v == "aGVsbG8"
-    assert P.import_resource_state(ImportResourceStateRequest("random_id", "!!")).diagnostics.has_errors()
+    assert a["keepers"].is_known and a["keepers"].attrs() == {}
+    for bad in ("!!", "aGk=", "a"):
+        assert P.import_resource_state(ImportResourceStateRequest("random_id", bad)).diagnostics.has_errors(), bad
+    r = P.import_resource_state(ImportResourceStateRequest("random_id", ",aGk"))
+    assert attr(r.imported_resources[0].state, "prefix").is_null
 
 
 def test_random_integer_range_seed_and_import() -> None:

@@ -163,9 +163,9 @@ class RandomId(RandomResource):
         if "," in id:
             prefix, b64 = id.rsplit(",", 1)
         try:
-            b = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4))
-            if base64.urlsafe_b64encode(b).rstrip(b"=").decode() != b64:
-                raise ValueError("not canonical")
+            if "=" in b64:  # unpadded URL alphabet only (Go's base64.RawURLEncoding)
+                raise ValueError(f"illegal base64 data at input byte {b64.index('=')}")
+            b = base64.b64decode(b64 + "=" * (-len(b64) % 4), altchars=b"-_", validate=True)
         except (ValueError, binascii.Error) as exc:
             diags.add_error("Import Random ID Error", f"While attempting to import a random id there was a decoding error.\n\nOriginal Error: {exc}")
             return None, diags
@@ -173,7 +173,8 @@ class RandomId(RandomResource):
         v = with_attrs(
             v,
             byte_length=_num(len(b)),
-            prefix=null(STRING) if prefix is None else string_val(prefix),
+            keepers=Value(MapType(STRING), {}),  # imported keepers are an empty (known) map
+            prefix=null(STRING) if not prefix else string_val(prefix),
             **self.encode(b, prefix or ""),
         )
         return v, diags
