@@ -464,9 +464,10 @@ class RandomPet(RandomResource):
                 words.append(rng.choice(_words.ADJECTIVES))
             words.append(rng.choice(_words.NAMES))
         prefix = _str_or_none(attr(planned, "prefix"))
-        if prefix is not None:
+        if prefix:
             words.insert(0, prefix)
-        return with_attrs(planned, id=string_val(sep.join(words))), Diagnostics()
+        # an empty prefix is no prefix, and null in state
+        return with_attrs(planned, id=string_val(sep.join(words)), prefix=string_val(prefix) if prefix else null(STRING)), Diagnostics()
 
 
 # --- random_shuffle ----------------------------------------------------------------------------
