@@ -167,3 +167,26 @@ def test_cycles_match_mutual_reachability(g: Graph[str], back: list[tuple[int, i
         for x in c:
             for y in c:
                 assert x == y or y in g.ancestors(x)
+
+
+@settings(max_examples=100, deadline=None)
+@given(dags(), st.sets(st.integers(0, 29)))
+def test_project_keeps_exactly_the_reachability_through_dropped_nodes(g: Graph[str], kept_idx: set[int]) -> None:
+    kept = {f"n{i:02d}" for i in kept_idx} & set(g.nodes())
+    p = g.project(lambda n: n in kept)
+    assert set(p.nodes()) == kept
+    for a in kept:
+        # b is a direct dependency in the projection iff some path a -> ... -> b avoids other kept nodes
+        expected = set()
+        stack = list(g.dependencies(a))
+        seen: set[str] = set()
+        while stack:
+            x = stack.pop()
+            if x in seen:
+                continue
+            seen.add(x)
+            if x in kept:
+                expected.add(x)
+            else:
+                stack.extend(g.dependencies(x))
+        assert set(p.dependencies(a)) == expected

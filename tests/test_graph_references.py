@@ -740,3 +740,14 @@ def test_state_dependencies_match_terraform_apply(tmp_path: Path, run_terraform:
     got = {str(n): d for n, d in deps.items() if not n.local.startswith("data.")}
     assert got == expected
     assert got["terraform_data.e"] == ["data.terraform_remote_state.s", "terraform_data.a"]
+
+
+def test_node_lookup(tmp_path: Path) -> None:
+    g, _ = build(tmp_path, {"main.tf": 'variable "v" {}\nlocals { l = var.v }\n'})
+    n = g.node("local.l")
+    assert n is not None and n.kind == "local" and n.local == "local.l" and n.module.names == ()
+    assert n.terraform_name() == "local.l (expand)"
+    v = g.node("var.v")
+    assert v is not None and v.terraform_name() == "var.v"
+    assert g.node("local.nope") is None
+    assert g.graph.dependencies(n) == [v]

@@ -106,13 +106,14 @@ class ConfigNode(str):
 @dataclass(slots=True)
 class ConfigGraph:
     graph: Graph[ConfigNode]
+    _index: dict[str, ConfigNode] | None = None
 
     def node(self, name: str) -> ConfigNode | None:
         """The node whose address (without "(expand)") is ``name``."""
-        for n in self.graph:
-            if n.name == name:
-                return n
-        return None
+        index = self._index
+        if index is None or len(index) != len(self.graph):
+            index = self._index = {n.name: n for n in self.graph}
+        return index.get(name)
 
     def resource_graph(self) -> Graph[ConfigNode]:
         """Resources only, each depending on the nearest resources it needs, transitively
