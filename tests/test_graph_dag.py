@@ -50,10 +50,29 @@ def test_topological_order_stable_by_name() -> None:
     assert g.topological_order() == ["b", "c", "m", "a", "q", "z"]
 
 
-def test_transitive_reduction() -> None:
+@pytest.mark.parametrize("limit", [0, 30000])
+def test_transitive_reduction(limit: int) -> None:
     g = from_edges([("c", "b"), ("b", "a"), ("c", "a"), ("d", "c"), ("d", "a"), ("d", "b"), ("e", "a")])
-    g.transitive_reduction()
+    g.transitive_reduction(bitset_limit=limit)
     assert sorted(g.edges()) == [("b", "a"), ("c", "b"), ("d", "c"), ("e", "a")]
+
+
+@pytest.mark.parametrize("limit", [0, 30000])
+def test_transitive_reduction_refuses_cycles(limit: int) -> None:
+    with pytest.raises(CycleError):
+        from_edges([("a", "b"), ("b", "a")]).transitive_reduction(bitset_limit=limit)
+
+
+def test_transitive_reduction_long_chain_with_shortcuts() -> None:
+    # every node also depends on the first: the V*E worst case for a per-node search
+    n = 5000
+    g: Graph[int] = Graph()
+    for i in range(1, n):
+        g.add_edge(i, i - 1)
+        g.add_edge(i, 0)
+    g.transitive_reduction()
+    assert g.edge_count() == n - 1
+    assert all(g.dependencies(i) == [i - 1] for i in range(1, n))
 
 
 def test_cycles_name_every_node_of_every_component() -> None:
@@ -147,6 +166,9 @@ def test_reduction_preserves_reachability_and_is_minimal(g: Graph[str]) -> None:
     r = g.copy()
     r.transitive_reduction()
     assert {n: r.ancestors(n) for n in r} == before
+    r2 = g.copy()
+    r2.transitive_reduction(bitset_limit=0)  # the depth-first variant agrees
+    assert sorted(r2.edges()) == sorted(r.edges())
     for a, b in r.edges():
         r.remove_edge(a, b)
         assert b not in r.ancestors(a)  # every remaining edge is necessary

@@ -230,11 +230,39 @@ class Graph(Generic[N]):
             raise CycleError([])  # pragma: no cover - validate always raises here
         return out
 
-    def transitive_reduction(self) -> None:
+    def transitive_reduction(self, bitset_limit: int = 30000) -> None:
         """Remove every edge a->c implied by a longer path a->...->c (in place).
 
-        Requires an acyclic graph. Cost is O(V * E) in the worst case, like terraform's.
+        Requires an acyclic graph (raises CycleError otherwise). Graphs of up to
+        ``bitset_limit`` nodes use reachability bitsets built in topological order
+        (O(V * E / wordsize), memory O(V^2) bits); larger ones a depth-first search per
+        node with two or more dependencies (O(V * E) worst case, like terraform's).
         """
+        if len(self._deps) <= bitset_limit:
+            self._reduce_bitsets()
+        else:
+            self.validate()
+            self._reduce_dfs()
+
+    def _reduce_bitsets(self) -> None:
+        order = self.topological_order()
+        bit = {n: 1 << i for i, n in enumerate(order)}
+        reach: dict[N, int] = {}
+        for u in order:
+            direct = self._deps[u]
+            acc = 0
+            for v in direct:
+                acc |= reach[v]
+            # acc: everything reachable through a dependency; a direct edge to something in
+            # acc is implied by a longer path
+            if len(direct) > 1:
+                for v in [v for v in direct if acc & bit[v]]:
+                    self.remove_edge(u, v)
+            for v in direct:
+                acc |= bit[v]
+            reach[u] = acc
+
+    def _reduce_dfs(self) -> None:
         for u in list(self._deps):
             direct = self._deps[u]
             if len(direct) < 2:
