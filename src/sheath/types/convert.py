@@ -273,9 +273,9 @@ def _primitive_conversion(in_t: Type, out_t: Type) -> Conv | None:
 
             def to_bool(v: Value, p: tuple[Any, ...]) -> Value:
                 s = v.v
-                if s == "true":
+                if s == "true" or s == "1":  # cty also accepts "1" and "0"
                     return Value(BOOL, True)
-                if s == "false":
+                if s == "false" or s == "0":
                     return Value(BOOL, False)
                 low = s.lower()
                 if low in ("true", "false"):
