@@ -218,3 +218,9 @@ def test_go_path_helpers() -> None:
     assert go_rel(".", "../wd/a.txt") == "../wd/a.txt"
     assert go_rel("/a/b", "/a/c/d") == "../c/d"
     assert go_rel("sub", "sub") == "."
+
+
+def test_fileset_survives_symlink_cycles(tree: Path) -> None:
+    (tree / "sub" / "loop").symlink_to(tree / "sub")
+    got = call("fileset", "sub", "**")
+    assert "b.txt" in got and "deep/c.tf" in got

@@ -384,7 +384,17 @@ def fileset(base_dir: str, path: str, pattern: str) -> list[str]:
         if os.path.isfile(full) and rx.match(full):
             matches.append(full)
     else:
+        seen: set[tuple[int, int]] = set()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            try:
+                st = os.stat(dirpath)
+            except OSError:
+                dirnames[:] = []
+                continue
+            if (st.st_dev, st.st_ino) in seen:  # a symlink cycle
+                dirnames[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
             dirnames.sort()
             for name in filenames:
                 p = os.path.join(dirpath, name)
