@@ -306,7 +306,7 @@ def _flattener(v: Value) -> tuple[list[Value], bool]:
     if v.v is UNKNOWN:
         return out, False
     known = True
-    for e in _elems(v):
+    for e in v.v.values() if isinstance(v.v, dict) else _elems(v):
         if e.type.is_dynamic() and e.v is UNKNOWN:
             known = False
         if e.v is not None and _is_seq(e.type):
@@ -336,9 +336,9 @@ def _flatten_type(args: Sequence[Value]) -> Type:
 def _flatten(args: Sequence[Value], rt: Type) -> Value:
     a = args[0]
     ua, marks = a.unmark()
-    if rt.is_dynamic():
-        return unknown(DYNAMIC).with_marks(marks)
-    if ua.v is not UNKNOWN and len(ua.v) == 0:
+    if ua.v is UNKNOWN or not isinstance(ua.v, (tuple, dict)):
+        return unknown(rt).with_marks(marks)
+    if len(ua.v) == 0:
         return Value(EMPTY_TUPLE, ()).with_marks(marks)
     vals, known = _flattener(a)
     if not known:
