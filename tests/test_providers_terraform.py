@@ -322,3 +322,25 @@ def test_import_matches_terraform(tmp_path: FsPath, run_terraform: Any) -> None:
     st = got.imported_resources[0].state
     assert action(st, plan(st, config())) == ["no-op"]
     assert new_provider().get_provider_schema().server_capabilities.move_resource_state
+
+
+@pytest.mark.usefixtures("terraform_bin")
+def test_unknown_input_plans_like_terraform(tmp_path: FsPath, run_terraform: Any) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "terraform_data" "a" {}\n'
+        'resource "terraform_data" "b" {\n  input = terraform_data.a.id\n  triggers_replace = [terraform_data.a.id]\n}\n'
+    )
+    assert run_terraform(["init", "-no-color"], tmp_path).returncode == 0
+    assert run_terraform(["plan", "-no-color", "-out=p.plan"], tmp_path).returncode == 0
+    show = json.loads(run_terraform(["show", "-json", "p.plan"], tmp_path).stdout)
+    rc = next(r for r in show["resource_changes"] if r["address"] == "terraform_data.b")["change"]
+    from sheath.types import unknown
+
+    cfg = with_attrs(config(), input=unknown(STRING), triggers_replace=tuple_val([unknown(STRING)]))
+    resp = plan(null(TYPE), cfg)
+    assert resp.planned_state is not None
+    got = {n: True for n, v in resp.planned_state.attrs().items() if not v.is_known}
+    assert got == {k: v for k, v in rc["after_unknown"].items() if v is True}
+    assert attr(resp.planned_state, "output").type == STRING
+    assert rc["after_unknown"]["triggers_replace"] == [True]
+    assert [e.is_known for e in attr(resp.planned_state, "triggers_replace").elements()] == [False]
