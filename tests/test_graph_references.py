@@ -751,3 +751,36 @@ def test_node_lookup(tmp_path: Path) -> None:
     assert v is not None and v.terraform_name() == "var.v"
     assert g.node("local.nope") is None
     assert g.graph.dependencies(n) == [v]
+
+
+def test_provider_inheritance_through_two_levels(tmp_path: Path) -> None:
+    g, cycles = build(
+        tmp_path,
+        {
+            "main.tf": """
+provider "aws" {}
+module "a" { source = "./a" }
+module "legacy" { source = "./legacy" }
+""",
+            "a/main.tf": """
+module "b" {
+  source    = "../b"
+  providers = { aws = aws }
+}
+""",
+            "b/main.tf": 'resource "aws_s3_bucket" "x" {}\n',
+            "legacy/main.tf": """
+provider "aws" {
+  region = "eu-west-1"
+}
+module "b" { source = "../b" }
+""",
+        },
+    )
+    assert cycles == []
+    aws = 'provider["registry.terraform.io/hashicorp/aws"]'
+    e = edges(g, skip_providers=False)
+    assert ("module.a.module.b.aws_s3_bucket.x", aws) in e
+    assert ("module.legacy.module.b.aws_s3_bucket.x", "module.legacy." + aws) in e
+    # provider configurations inside a module belong to that module's expansion
+    assert ("module.legacy." + aws, "module.legacy") in e
