@@ -5,9 +5,25 @@ from __future__ import annotations
 from sheath.providers.builtin.terraform import TerraformData
 from sheath.providers.native.random import RandomString
 from sheath.providers.objchange import proposed_new
-from sheath.providers.schema import Attribute, Block, NestedBlock, Nesting, Object, config_object
+from sheath.providers.schema import (
+    Attribute,
+    Block,
+    NestedBlock,
+    Nesting,
+    Object,
+    config_object,
+)
 from sheath.providers.sdk import attr
-from sheath.types import NUMBER, STRING, Value, null, number_val, object_val, string_val, unknown
+from sheath.types import (
+    NUMBER,
+    STRING,
+    Value,
+    null,
+    number_val,
+    object_val,
+    string_val,
+    unknown,
+)
 from sheath.types.cty import TRUE
 from sheath.types.ops import raw_equal
 

@@ -16,11 +16,22 @@ from sheath.providers.interface import (
     PlanResourceChangeRequest,
     UpgradeResourceStateRequest,
 )
-from sheath.providers.native import random as rnd
 from sheath.providers.native import _words
+from sheath.providers.native import random as rnd
 from sheath.providers.schema import config_object
 from sheath.providers.sdk import attr, with_attrs
-from sheath.types import NUMBER, STRING, ListType, MapType, Value, list_val, map_val, null, number_val, string_val
+from sheath.types import (
+    NUMBER,
+    STRING,
+    ListType,
+    MapType,
+    Value,
+    list_val,
+    map_val,
+    null,
+    number_val,
+    string_val,
+)
 from sheath.types.cty import FALSE, TRUE
 from sheath.types.json import value_to_json
 

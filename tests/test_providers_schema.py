@@ -13,11 +13,22 @@ from sheath.providers.schema import (
     Nesting,
     Object,
     block_to_body_schema,
-    config_object,
     computed_only,
+    config_object,
     decode_body,
 )
-from sheath.types import BOOL, DYNAMIC, NUMBER, STRING, ListType, MapType, ObjectType, SetType, number_val, string_val
+from sheath.types import (
+    BOOL,
+    DYNAMIC,
+    NUMBER,
+    STRING,
+    ListType,
+    MapType,
+    ObjectType,
+    SetType,
+    number_val,
+    string_val,
+)
 
 INNER = Block({"name": Attribute(STRING, required=True), "size": Attribute(NUMBER, optional=True)})
 

@@ -9,7 +9,7 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "providers-sdk.md"
 
 
 def test_sdk_doc_example_runs() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
     assert len(blocks) == 2
     ns: dict[str, object] = {}
     for b in blocks:

@@ -26,8 +26,17 @@ from sheath.providers.interface import (
 )
 from sheath.providers.objchange import proposed_new
 from sheath.providers.sdk import attr, with_attrs
-from sheath.types import DYNAMIC, STRING, Value, null, number_val, object_val, string_val, tuple_val
-from sheath.types.cty import TRUE, FALSE
+from sheath.types import (
+    DYNAMIC,
+    STRING,
+    Value,
+    null,
+    number_val,
+    object_val,
+    string_val,
+    tuple_val,
+)
+from sheath.types.cty import FALSE, TRUE
 from sheath.types.json import value_to_json
 from sheath.types.ops import raw_equal
 

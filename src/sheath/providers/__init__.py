@@ -11,7 +11,14 @@
 
 from sheath.providers.interface import Path, Provider, ProviderFactory, ProviderSchema
 from sheath.providers.registry import ProviderRegistry, default_registry
-from sheath.providers.schema import Attribute, Block, NestedBlock, Nesting, Object, Schema
+from sheath.providers.schema import (
+    Attribute,
+    Block,
+    NestedBlock,
+    Nesting,
+    Object,
+    Schema,
+)
 
 __all__ = [
     "Attribute",

@@ -8,8 +8,9 @@ optional attribute path in ``Diagnostic.extra["attribute_path"]``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.providers.schema import Schema
@@ -41,13 +42,13 @@ class Path:
     steps: tuple[PathStep, ...] = ()
 
     @staticmethod
-    def attr(name: str) -> "Path":
+    def attr(name: str) -> Path:
         return Path((GetAttrStep(name),))
 
-    def get_attr(self, name: str) -> "Path":
+    def get_attr(self, name: str) -> Path:
         return Path(self.steps + (GetAttrStep(name),))
 
-    def index(self, key: Value) -> "Path":
+    def index(self, key: Value) -> Path:
         return Path(self.steps + (IndexStep(key),))
 
     def __str__(self) -> str:
@@ -353,14 +354,8 @@ __all__ = [
     "ApplyResourceChangeRequest",
     "ApplyResourceChangeResponse",
     "CallFunctionRequest",
-    "CloseEphemeralResourceRequest",
-    "MoveResourceStateRequest",
-    "MoveResourceStateResponse",
-    "OpenEphemeralResourceRequest",
-    "OpenEphemeralResourceResponse",
-    "RenewEphemeralResourceRequest",
-    "RenewEphemeralResourceResponse",
     "CallFunctionResponse",
+    "CloseEphemeralResourceRequest",
     "ConfigureProviderRequest",
     "FunctionDecl",
     "FunctionParameter",
@@ -369,6 +364,10 @@ __all__ = [
     "ImportResourceStateResponse",
     "ImportedResource",
     "IndexStep",
+    "MoveResourceStateRequest",
+    "MoveResourceStateResponse",
+    "OpenEphemeralResourceRequest",
+    "OpenEphemeralResourceResponse",
     "Path",
     "PathStep",
     "PlanResourceChangeRequest",
@@ -380,6 +379,8 @@ __all__ = [
     "ReadDataSourceResponse",
     "ReadResourceRequest",
     "ReadResourceResponse",
+    "RenewEphemeralResourceRequest",
+    "RenewEphemeralResourceResponse",
     "ServerCapabilities",
     "UpgradeResourceStateRequest",
     "UpgradeResourceStateResponse",

@@ -8,7 +8,7 @@ unknown, defaulted or replaced.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sheath.providers.schema import Attribute, Block, NestedBlock, Nesting, Object
 from sheath.types import Value, null, object_val

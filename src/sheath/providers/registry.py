@@ -7,8 +7,8 @@ source addresses as ``str(addrs.provider.Provider)`` prints them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from sheath.addrs.provider import Provider as ProviderAddr
 from sheath.providers.interface import Provider, ProviderFactory

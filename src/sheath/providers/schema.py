@@ -15,13 +15,24 @@ filling in what terraform fills in (nulls, empty collections).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 from sheath.diag import Diagnostics
 from sheath.lang import hcl
+from sheath.types import (
+    DYNAMIC,
+    ListType,
+    MapType,
+    ObjectType,
+    SetType,
+    Type,
+    Value,
+    null,
+    object_val,
+    unknown,
+)
 from sheath.types.convert import ConversionError, convert
-from sheath.types import DYNAMIC, ListType, MapType, ObjectType, SetType, Type, Value, null, object_val, unknown
 from sheath.types.cty import EMPTY_OBJECT
 from sheath.types.ops import set_val
 
@@ -40,7 +51,7 @@ class Nesting(enum.Enum):
 class Object:
     """Protocol-6 nested attribute type: attributes plus a nesting mode."""
 
-    attributes: Mapping[str, "Attribute"]
+    attributes: Mapping[str, Attribute]
     nesting: Nesting = Nesting.SINGLE
 
     def implied_type(self) -> Type:
@@ -76,7 +87,7 @@ class Attribute:
 
 @dataclass(frozen=True, slots=True)
 class NestedBlock:
-    block: "Block"
+    block: Block
     nesting: Nesting = Nesting.SINGLE
     min_items: int = 0
     max_items: int = 0
@@ -277,6 +288,7 @@ def computed_only(block: Block) -> frozenset[str]:
 
 
 __all__ = [
+    "DYNAMIC",
     "Attribute",
     "Block",
     "NestedBlock",
@@ -287,5 +299,4 @@ __all__ = [
     "computed_only",
     "config_object",
     "decode_body",
-    "DYNAMIC",
 ]

@@ -9,8 +9,8 @@ needs (plan, apply, read, import, upgrade). See docs/providers-sdk.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from sheath.diag import Diagnostics
 from sheath.providers.interface import (
@@ -19,15 +19,13 @@ from sheath.providers.interface import (
     CallFunctionRequest,
     CallFunctionResponse,
     CloseEphemeralResourceRequest,
+    ConfigureProviderRequest,
+    ImportResourceStateRequest,
+    ImportResourceStateResponse,
     MoveResourceStateRequest,
     MoveResourceStateResponse,
     OpenEphemeralResourceRequest,
     OpenEphemeralResourceResponse,
-    RenewEphemeralResourceRequest,
-    RenewEphemeralResourceResponse,
-    ConfigureProviderRequest,
-    ImportResourceStateRequest,
-    ImportResourceStateResponse,
     Path,
     PlanResourceChangeRequest,
     PlanResourceChangeResponse,
@@ -36,6 +34,8 @@ from sheath.providers.interface import (
     ReadDataSourceResponse,
     ReadResourceRequest,
     ReadResourceResponse,
+    RenewEphemeralResourceRequest,
+    RenewEphemeralResourceResponse,
     ServerCapabilities,
     UpgradeResourceStateRequest,
     UpgradeResourceStateResponse,

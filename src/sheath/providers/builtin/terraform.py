@@ -19,16 +19,31 @@ from sheath.providers.interface import (
     ApplyResourceChangeResponse,
     MoveResourceStateRequest,
     Path,
-    ServerCapabilities,
     PlanResourceChangeRequest,
     PlanResourceChangeResponse,
+    ServerCapabilities,
     attribute_error,
 )
 from sheath.providers.schema import Attribute, Block, Schema
-from sheath.providers.sdk import DataSourceType, NativeProvider, ResourceType, attr, with_attrs
-from sheath.states import read_state_file
-from sheath.states import gojson
-from sheath.types import DYNAMIC, STRING, MapType, ObjectType, Value, null, object_val, string_val, unknown
+from sheath.providers.sdk import (
+    DataSourceType,
+    NativeProvider,
+    ResourceType,
+    attr,
+    with_attrs,
+)
+from sheath.states import gojson, read_state_file
+from sheath.types import (
+    DYNAMIC,
+    STRING,
+    MapType,
+    ObjectType,
+    Value,
+    null,
+    object_val,
+    string_val,
+    unknown,
+)
 from sheath.types.json import JSONError, type_from_json, value_from_json
 from sheath.types.ops import go_quote, raw_equal
 

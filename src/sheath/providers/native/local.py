@@ -26,7 +26,13 @@ from sheath.providers.interface import (
     attribute_error,
 )
 from sheath.providers.schema import Attribute, Block, Schema
-from sheath.providers.sdk import DataSourceType, NativeProvider, ResourceType, attr, with_attrs
+from sheath.providers.sdk import (
+    DataSourceType,
+    NativeProvider,
+    ResourceType,
+    attr,
+    with_attrs,
+)
 from sheath.types import STRING, Value, null, string_val, unknown
 
 PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/local"

@@ -14,7 +14,8 @@ import binascii
 import random as _random
 import re
 import secrets
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 import bcrypt
 
@@ -31,7 +32,18 @@ from sheath.providers.interface import (
 from sheath.providers.native import _words
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import NativeProvider, ResourceType, attr, with_attrs
-from sheath.types import BOOL, NUMBER, STRING, ListType, MapType, Number, Value, null, string_val, unknown
+from sheath.types import (
+    BOOL,
+    NUMBER,
+    STRING,
+    ListType,
+    MapType,
+    Number,
+    Value,
+    null,
+    string_val,
+    unknown,
+)
 from sheath.types.cty import TRUE
 from sheath.types.ops import go_quote, raw_equal
 
@@ -450,7 +462,7 @@ class RandomPet(RandomResource):
             }
         )
     )
-    defaults = {"length": _num(2), "separator": string_val("-")}
+    defaults = MappingProxyType({"length": _num(2), "separator": string_val("-")})
     results = ("id",)
 
     def create(self, planned: Value) -> tuple[Value | None, Diagnostics]:
