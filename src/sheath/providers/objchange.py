@@ -38,13 +38,17 @@ def _block(block: Block, prior: Value, config: Value) -> Value:
     c = config.attrs()
     out: dict[str, Value] = {}
     for name, a in block.attributes.items():
-        cv = c.get(name, null(a.implied_type()))
-        pv = p.get(name, null(a.implied_type()))
+        cv = c.get(name)
+        pv = p.get(name)
+        if cv is None or pv is None:
+            t = a.implied_type()
+            cv = null(t) if cv is None else cv
+            pv = null(t) if pv is None else pv
         out[name] = _attribute(a, pv, cv)
     for name, nb in block.block_types.items():
-        cv = c.get(name, nb.empty_value())
-        pv = p.get(name, nb.empty_value())
-        out[name] = _nested_block(nb, pv, cv)
+        cv = c.get(name)
+        pv = p.get(name)
+        out[name] = _nested_block(nb, nb.empty_value() if pv is None else pv, nb.empty_value() if cv is None else cv)
     return object_val(out)
 
 
