@@ -367,6 +367,10 @@ def obj(**kw: Value) -> Value:
         (object_val({"a\nb": N(1), "": N(2), "x y": S("z")}), '"": 2\n? |-\n  a\n  b\n: 1\n"x y": "z"\n'),
         (obj(a=obj(b=obj(c=tuple_val([N(1)])))), '"a":\n  "b":\n    "c":\n    - 1\n'),
         (list_val([S("a")]), '- "a"\n'),
+        # a leading BOM makes go-yaml escape every character of the string
+        (S("\ufeffb  "), '"\\uFEFF\\x62\\x20\\x20"\n'),
+        (S("\ufeff\xa0-\\é"), '"\\uFEFF\\_\\x2D\\\\\\xE9"\n'),
+        (S("a\ufeff b\xa0"), '"a\\uFEFF b\xa0"\n'),
     ],
 )
 def test_yamlencode(value: Value, want: str) -> None:

@@ -10,6 +10,7 @@ and the console corpus.
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 from pathlib import Path
 from typing import Callable
@@ -103,3 +104,63 @@ def test_batch_matches_terraform(run_terraform: RunFn, run_sheath: RunFn, tmp_pa
     assert len(got) == len(want) == len(EXPRESSIONS)
     diffs = [f"{e}\n  terraform: {w!r}\n  sheath:    {g!r}" for e, w, g in zip(EXPRESSIONS, want, got) if w != g]
     assert not diffs, "\n".join(diffs)
+
+
+# --- seeded random yamlencode inputs ---------------------------------------------
+
+_ALPHABET = [
+    " ", "  ", "\n", "\n\n", "\t", ":", "#", "- ", "é", "😀", '"', "\\", "a", "word ", "\r",
+    "\u2028", "\u0085", "'", "{", "[", ",", "?", "x" * 30, "\u00a0", "\ufeff", "\x01",
+]  # fmt: skip
+
+
+def _hcl_string(s: str) -> str:
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif o < 0x20 or o in (0x85, 0x2028, 0xFEFF):
+            out.append(f"\\u{o:04X}")
+        elif o > 0xFFFF:
+            out.append(f"\\U{o:08X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _random_value(rng: "random.Random", depth: int = 0) -> str:
+    r = rng.random()
+    if depth > 2 or r < 0.5:
+        if rng.random() < 0.1:
+            return rng.choice(["1.5", "null", "true", "-3", "1e30"])
+        return _hcl_string("".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 30))))
+    if r < 0.7:
+        return "[" + ", ".join(_random_value(rng, depth + 1) for _ in range(rng.randint(0, 3))) + "]"
+    items = []
+    for _ in range(rng.randint(0, 3)):
+        key = _hcl_string("".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 8))))
+        items.append(f"{key} = {_random_value(rng, depth + 1)}")
+    return "{" + ", ".join(items) + "}"
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_yamlencode_matches_terraform(seed: int, run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    exprs = [f"yamlencode({_random_value(rng)})" for _ in range(60)]
+    batch = "jsonencode([" + ", ".join(exprs) + "])\n"
+    tf = run_terraform(["console"], cwd=tmp_path, stdin=batch)
+    assert tf.returncode == 0, tf.stderr
+    sh = run_sheath(["console"], cwd=tmp_path, stdin=batch)
+    assert sh.returncode == 0, sh.stderr
+    want = json.loads(json.loads(tf.stdout))
+    got = json.loads(json.loads(sh.stdout))
+    diffs = [f"{e}\n  terraform: {w!r}\n  sheath:    {g!r}" for e, w, g in zip(exprs, want, got) if w != g]
+    assert not diffs, "\n".join(diffs[:5])

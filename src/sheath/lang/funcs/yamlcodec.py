@@ -509,6 +509,7 @@ _DQ_ESCAPES = {
     "\x85": "N",
     "\u2028": "L",
     "\u2029": "P",
+    "\xa0": "_",
 }
 
 
@@ -586,9 +587,11 @@ class _Emitter:
         spaces = False
         n = len(s)
         i = 0
+        # go-yaml escapes every character of a string that starts with a BOM
+        escape_all = s.startswith("\ufeff")
         while i < n:
             c = s[i]
-            if not _is_printable(c) or c == "\ufeff" or c in _BREAKS or c == '"' or c == "\\":
+            if escape_all or not _is_printable(c) or c == "\ufeff" or c in _BREAKS or c == '"' or c == "\\":
                 esc = _DQ_ESCAPES.get(c)
                 if esc is None:
                     o = ord(c)
