@@ -2,6 +2,7 @@
 
   schema     provider schemas shaped like the plugin protocol's (tfplugin6)
   interface  the Provider protocol, request/response types, attribute Paths
+  marks      sensitive paths/marks a schema implies (configschema ValueMarks)
   objchange  proposed_new: the proposed new state a provider's plan receives
   sdk        a base for native Python providers (NativeProvider, ResourceType)
   registry   provider source address -> native implementation

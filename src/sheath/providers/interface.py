@@ -16,6 +16,7 @@ from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.providers.schema import Schema
 from sheath.types import Value
 from sheath.types.cty import Type
+from sheath.types.ops import value_key
 
 # --- attribute paths ----------------------------------------------------------
 
@@ -25,11 +26,20 @@ class GetAttrStep:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class IndexStep:
-    """An index step; key is a string or number Value (or a set element)."""
+    """An index step; key is a string or number Value (or a set element).
+
+    Steps compare by the key's value (as cty.IndexStep does), ignoring marks.
+    """
 
     key: Value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, IndexStep) and value_key(self.key) == value_key(other.key)
+
+    def __hash__(self) -> int:
+        return hash(value_key(self.key))
 
 
 PathStep = GetAttrStep | IndexStep
