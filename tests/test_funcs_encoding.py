@@ -226,6 +226,8 @@ def test_json() -> None:
         ("!!bool 1", "#1"),
         ("!!str 12", "12"),
         ("!!float 12", "#12"),
+        ("!!float inf", "#+Inf"),
+        ("!!int -Inf", "#-Inf"),
         ("!!timestamp 2001-01-01", "2001-01-01T00:00:00Z"),
         ("!!str", ""),
         ("!!bool", None),

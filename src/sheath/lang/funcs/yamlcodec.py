@@ -222,8 +222,8 @@ def resolve_scalar(tag: str, src: str) -> Value:
         raise YAMLError(f"cannot parse {go_quote(src)} as {tag}")
     if tag == _INT or tag == _FLOAT:
         plain = src.replace("_", "")
-        if _DECIMAL_RE.match(plain):
-            return numbers.from_decimal(plain)
+        if _DECIMAL_RE.match(plain) or plain in ("inf", "Inf", "+inf", "+Inf", "-inf", "-Inf"):
+            return numbers.from_decimal(plain)  # cty.ParseNumberVal (big.ParseFloat) syntax
         n = _go_parse_int(plain)
         if n is None and (plain.startswith("0b") or plain.startswith("-0b")):
             digits = plain[2:] if plain[0] == "0" else plain[3:]
