@@ -26,7 +26,10 @@ def object_contains_sensitive(obj: Object) -> bool:
     return any(a.sensitive or (a.nested_type is not None and object_contains_sensitive(a.nested_type)) for a in obj.attributes.values())
 
 
-def sensitive_paths(block: Block, value: Value, path: Path = Path()) -> list[Path]:
+ROOT = Path()
+
+
+def sensitive_paths(block: Block, value: Value, path: Path = ROOT) -> list[Path]:
     """Paths within value (an object of block's type) that the schema marks sensitive."""
     out = [path.get_attr(name) for name, a in sorted(block.attributes.items()) if a.sensitive]
     if value.is_null or not value.is_known:
