@@ -142,3 +142,14 @@ def test_registry_resolves_native_providers() -> None:
     assert sorted(s.resource_types) == ["terraform_data"]
     assert sorted(s.data_sources) == ["terraform_remote_state"]
     assert s.resource_types["terraform_data"].block.attributes["input"].type == DYNAMIC
+
+
+def test_nested_attribute_objects_accept_missing_optional_attributes() -> None:
+    block = Block({"rules": Attribute(nested_type=Object({"a": Attribute(STRING, required=True), "b": Attribute(NUMBER, optional=True)}, Nesting.LIST), optional=True)})
+    assert block.attributes["rules"].spec_type() == ListType(ObjectType({"a": STRING, "b": NUMBER}, frozenset({"b"})))
+    v, diags = _decode('rules = [{ a = "x" }]\n', block)
+    assert not diags, [d.detail for d in diags]
+    rule = v.attrs()["rules"].elements()[0].attrs()
+    assert rule["a"].v == "x" and rule["b"].is_null
+    _, diags = _decode("rules = [{ b = 1 }]\n", block)
+    assert [d.summary for d in diags] == ["Incorrect attribute value type"]

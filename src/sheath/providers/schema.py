@@ -56,7 +56,15 @@ class Object:
 
     def implied_type(self) -> Type:
         # configschema's ImpliedType drops the optional markers its spec type has
-        obj = ObjectType({name: a.implied_type() for name, a in self.attributes.items()})
+        return self._wrap(ObjectType({name: a.implied_type() for name, a in self.attributes.items()}))
+
+    def spec_type(self) -> Type:
+        """The type configuration is converted to: attributes that are not required are optional."""
+        attrs = {name: a.spec_type() for name, a in self.attributes.items()}
+        optional = frozenset(name for name, a in self.attributes.items() if a.optional or a.computed)
+        return self._wrap(ObjectType(attrs, optional))
+
+    def _wrap(self, obj: ObjectType) -> Type:
         if self.nesting in (Nesting.SINGLE, Nesting.GROUP):
             return obj
         if self.nesting is Nesting.LIST:
@@ -81,6 +89,13 @@ class Attribute:
     def implied_type(self) -> Type:
         if self.nested_type is not None:
             return self.nested_type.implied_type()
+        assert self.type is not None, "an attribute needs type or nested_type"
+        return self.type
+
+    def spec_type(self) -> Type:
+        """The type a configured value is converted to (optional attributes in nested objects)."""
+        if self.nested_type is not None:
+            return self.nested_type.spec_type()
         assert self.type is not None, "an attribute needs type or nested_type"
         return self.type
 
@@ -231,7 +246,7 @@ def decode_body(block: Block, body: hcl.Body, evaluate: ExprEvaluator) -> tuple[
         sa = block.attributes[name]
         v, d = evaluate(a.expr)
         diags.extend(d)
-        want = sa.implied_type()
+        want = sa.spec_type()
         try:
             attrs[name] = convert(v, want)
         except ConversionError as exc:
@@ -240,7 +255,7 @@ def decode_body(block: Block, body: hcl.Body, evaluate: ExprEvaluator) -> tuple[
                 f"Inappropriate value for attribute \"{name}\": {exc.full_message()}.",
                 a.expr.range,
             )
-            attrs[name] = unknown(want)
+            attrs[name] = unknown(sa.implied_type())
     blocks: dict[str, list[Value] | dict[str, Value]] = {}
     by_type: dict[str, list[hcl.Block]] = {}
     for b in content.blocks:
