@@ -283,6 +283,7 @@ def _index_type(args: Sequence[Value]) -> Type:
 
 def _index(args: Sequence[Value], _rt: Type) -> Value:
     lst = args[0]
+    _index_type(args)
     if lst.v is UNKNOWN:
         return unknown(NUMBER)
     elems = _elems(lst)
@@ -988,7 +989,7 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
         func("distinct", [param("list", ListType(DYNAMIC))], lambda a: a[0].type, _distinct),
         func("element", [param("list", DYNAMIC, allow_marked=True), param("index", NUMBER)], _element_type, _element),
         func("flatten", [param("list", DYNAMIC)], _flatten_type, _flatten),
-        func("index", [param("list", DYNAMIC), param("value", DYNAMIC)], _index_type, _index),
+        func("index", [param("list", DYNAMIC), param("value", DYNAMIC)], NUMBER, _index),
         func(
             "keys",
             [param("inputMap", DYNAMIC, allow_unknown=True, allow_marked=True)],
