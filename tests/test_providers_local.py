@@ -142,3 +142,11 @@ def test_data_sources(tmp_path: FsPath) -> None:
         assert a["id"].v == hashlib.sha1(b"data\n").hexdigest()
     r = P.read_data_source(ReadDataSourceRequest("local_file", cfg("local_file", data=True, filename=str(tmp_path / "nope"))))
     assert [d.summary for d in r.diagnostics] == ["Read local file data source error"]
+
+
+def test_read_only_attributes_rejected() -> None:
+    c = with_attrs(cfg("local_file", filename="f", content="a"), content_md5=string_val("x"))
+    d = P.validate_resource_config("local_file", c).diagnostics
+    assert [x.summary for x in d] == ["Invalid Configuration for Read-Only Attribute"]
+    c = with_attrs(cfg("local_file", data=True, filename="f"), content=string_val("x"))
+    assert P.validate_data_resource_config("local_file", c).diagnostics.has_errors()

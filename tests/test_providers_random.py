@@ -303,3 +303,10 @@ def test_shuffle_result_count_zero_and_repeats() -> None:
 def test_random_id_import_prefix_with_comma() -> None:
     r = P.import_resource_state(ImportResourceStateRequest("random_id", "a,b,aGk"))
     assert attr(r.imported_resources[0].state, "prefix").v == "a,b"
+
+
+def test_read_only_attributes_rejected() -> None:
+    c = with_attrs(cfg("random_pet"), id=string_val("x"))
+    d = P.validate_resource_config("random_pet", c).diagnostics
+    assert [x.summary for x in d] == ["Invalid Configuration for Read-Only Attribute"]
+    assert d[0].extra["attribute_path"] == Path.attr("id")

@@ -64,9 +64,10 @@ def test_implied_type_follows_nesting_modes() -> None:
     )
 
 
-def test_body_schema_leaves_out_computed_only_attributes() -> None:
+def test_body_schema_has_every_attribute() -> None:
+    # as terraform's hcldec spec: computed-only attributes decode, providers reject them
     bs = block_to_body_schema(BLOCK)
-    assert [(a.name, a.required) for a in bs.attributes] == [("enabled", False), ("nested", False), ("tags", False)]
+    assert [(a.name, a.required) for a in bs.attributes] == [("enabled", False), ("id", False), ("nested", False), ("tags", False)]
     assert [(b.type, b.label_names) for b in bs.blocks] == [("disk", ()), ("env", ("key",)), ("one", ()), ("rule", ())]
     assert computed_only(BLOCK) == frozenset({"id"})
 
@@ -109,7 +110,7 @@ def test_decode_body_evaluates_and_converts() -> None:
 
 
 def test_decode_body_reports_problems() -> None:
-    _, diags = _decode('id = "x"\n')
+    _, diags = _decode('nosuch = "x"\n')
     assert [d.summary for d in diags] == ["Unsupported argument"]
     _, diags = _decode('tags = "x"\n')
     assert [d.summary for d in diags] == ["Incorrect attribute value type"]

@@ -353,3 +353,9 @@ def test_unknown_input_plans_like_terraform(tmp_path: FsPath, run_terraform: Any
     assert attr(resp.planned_state, "output").type == STRING
     assert rc["after_unknown"]["triggers_replace"] == [True]
     assert [e.is_known for e in attr(resp.planned_state, "triggers_replace").elements()] == [False]
+
+
+def test_remote_state_accepts_configured_outputs(tmp_path: FsPath) -> None:
+    # terraform validates `outputs = {}` in the configuration without complaint
+    cfg = with_attrs(rs_config(None), outputs=object_val({}))
+    assert not new_provider(str(tmp_path)).validate_data_resource_config("terraform_remote_state", cfg).diagnostics

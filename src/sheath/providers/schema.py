@@ -169,16 +169,13 @@ class Schema:
 
 
 def block_to_body_schema(block: Block) -> hcl.BodySchema:
-    """The HCL decoding schema of a block: its non-computed-only attributes and block types.
+    """The HCL decoding schema of a block: every attribute and nested block type.
 
-    Attributes that are only computed cannot be set in configuration, so they
-    are left out: setting one is then an "Unsupported argument" error, as in terraform.
+    Like terraform's hcldec spec, computed-only attributes are accepted by the
+    decoder; setting one is reported by the provider's validation (e.g.
+    terraform_data's '"output" attribute is read-only').
     """
-    attrs = tuple(
-        hcl.AttributeSchema(name, required=a.required)
-        for name, a in sorted(block.attributes.items())
-        if a.required or a.optional
-    )
+    attrs = tuple(hcl.AttributeSchema(name, required=a.required) for name, a in sorted(block.attributes.items()))
     blocks = tuple(
         hcl.BlockHeaderSchema(name, ("key",) if b.nesting is Nesting.MAP else ())
         for name, b in sorted(block.block_types.items())

@@ -41,6 +41,7 @@ from sheath.providers.interface import (
     UpgradeResourceStateResponse,
     ValidateProviderConfigResponse,
     ValidateResponse,
+    attribute_error,
 )
 from sheath.providers.schema import Block, Schema
 from sheath.types import Value, null, object_val, unknown
@@ -68,10 +69,38 @@ def decode_state(schema: Schema, raw_json: bytes) -> Value:
     return value_from_json(raw_json, schema.block.implied_type())
 
 
+READ_ONLY_SUMMARY = "Invalid Configuration for Read-Only Attribute"
+READ_ONLY_DETAIL = (
+    "Cannot set value for this attribute as the provider has marked it as read-only. "
+    "Remove the configuration line setting the value.\n\n"
+    "Refer to the provider documentation or contact the provider developers for additional "
+    "information about configurable and read-only attributes that are supported."
+)
+
+
+def read_only_diagnostics(block: Block, config: Value) -> Diagnostics:
+    """Errors for computed-only attributes set in config (terraform-plugin-framework's check)."""
+    diags = Diagnostics()
+    if config.is_null or not config.is_known:
+        return diags
+    attrs = config.attrs()
+    for name, a in sorted(block.attributes.items()):
+        if a.computed and not (a.optional or a.required):
+            v = attrs.get(name)
+            if v is not None and not v.is_null:
+                diags.append(attribute_error(READ_ONLY_SUMMARY, READ_ONLY_DETAIL, Path.attr(name)))
+    return diags
+
+
 class ResourceType:
-    """A managed resource type. Subclasses set ``schema`` and override the operations."""
+    """A managed resource type. Subclasses set ``schema`` and override the operations.
+
+    ``check_read_only``: reject computed-only attributes set in configuration
+    before ``validate`` runs (the plugin framework's behaviour).
+    """
 
     schema: Schema
+    check_read_only = True
 
     def validate(self, config: Value) -> Diagnostics:
         return Diagnostics()
@@ -126,6 +155,7 @@ class ResourceType:
 
 class DataSourceType:
     schema: Schema
+    check_read_only = True
 
     def validate(self, config: Value) -> Diagnostics:
         return Diagnostics()
@@ -200,13 +230,17 @@ class NativeProvider:
         r = self.resources.get(type_name)
         if r is None:
             return ValidateResponse(self._unknown_type("resource", type_name))
-        return ValidateResponse(r.validate(config))
+        diags = read_only_diagnostics(r.schema.block, config) if r.check_read_only else Diagnostics()
+        diags.extend(r.validate(config))
+        return ValidateResponse(diags)
 
     def validate_data_resource_config(self, type_name: str, config: Value) -> ValidateResponse:
         d = self.data_sources.get(type_name)
         if d is None:
             return ValidateResponse(self._unknown_type("data source", type_name))
-        return ValidateResponse(d.validate(config))
+        diags = read_only_diagnostics(d.schema.block, config) if d.check_read_only else Diagnostics()
+        diags.extend(d.validate(config))
+        return ValidateResponse(diags)
 
     def upgrade_resource_state(self, req: UpgradeResourceStateRequest) -> UpgradeResourceStateResponse:
         r = self.resources.get(req.type_name)

@@ -88,6 +88,7 @@ def _output_for(input_: Value) -> Value:
 
 class TerraformData(ResourceType):
     schema = DATA_SCHEMA
+    check_read_only = False  # its own check, with terraform's message
 
     def validate(self, config: Value) -> Diagnostics:
         diags = Diagnostics()
@@ -163,6 +164,7 @@ _KNOWN_BACKENDS = frozenset(
 class TerraformRemoteState(DataSourceType):
     working_dir: str | None = None
     schema = REMOTE_STATE_SCHEMA
+    check_read_only = False  # terraform accepts (and then overwrites) a configured "outputs"
 
     def validate(self, config: Value) -> Diagnostics:
         diags = Diagnostics()
