@@ -1054,7 +1054,7 @@ def functions(ctx: FunctionContext) -> dict[str, Function]:
             _set_op(_union, allow_unknowns=True),
             var_param=param("other_sets", SetType(DYNAMIC), allow_dynamic_type=True),
         ),
-        func("setproduct", [], _setproduct_type, _setproduct, var_param=param("sets", DYNAMIC)),
+        func("setproduct", [], _setproduct_type, _setproduct, var_param=param("sets", DYNAMIC, allow_marked=True)),
         func(
             "slice",
             [param("list", DYNAMIC, allow_marked=True), param("start_index", NUMBER), param("end_index", NUMBER)],
