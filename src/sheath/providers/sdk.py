@@ -9,7 +9,7 @@ needs (plan, apply, read, import, upgrade). See docs/providers-sdk.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sheath.diag import Diagnostics
@@ -20,6 +20,7 @@ from sheath.providers.interface import (
     CallFunctionResponse,
     CloseEphemeralResourceRequest,
     ConfigureProviderRequest,
+    FunctionDecl,
     ImportResourceStateRequest,
     ImportResourceStateResponse,
     MoveResourceStateRequest,
@@ -153,6 +154,23 @@ class ResourceType:
         return None, diags
 
 
+class FunctionCallError(Exception):
+    """A provider function failed; ``message`` is the text after terraform's "failed: "."""
+
+    def __init__(self, message: str, argument_index: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.argument_index = argument_index
+
+
+@dataclass(frozen=True)
+class ProviderFunction:
+    """A provider-defined function: its declaration and implementation (raises FunctionCallError)."""
+
+    decl: FunctionDecl
+    impl: Callable[[Sequence[Value]], Value]
+
+
 class DataSourceType:
     schema: Schema
     check_read_only = True
@@ -209,12 +227,14 @@ class NativeProvider:
     data_sources: dict[str, DataSourceType] = field(default_factory=dict)
     configured: bool = False
     server_capabilities: ServerCapabilities = field(default_factory=ServerCapabilities)
+    functions: dict[str, ProviderFunction] = field(default_factory=dict)
 
     def get_provider_schema(self) -> ProviderSchema:
         return ProviderSchema(
             provider=self.provider_schema,
             resource_types={k: r.schema for k, r in self.resources.items()},
             data_sources={k: d.schema for k, d in self.data_sources.items()},
+            functions={k: f.decl for k, f in self.functions.items()},
             server_capabilities=self.server_capabilities,
         )
 
@@ -319,7 +339,21 @@ class NativeProvider:
         return ReadDataSourceResponse(v, diags)
 
     def call_function(self, req: CallFunctionRequest) -> CallFunctionResponse:
-        return CallFunctionResponse(error=f"This provider has no function named {req.function_name!r}.")
+        f = self.functions.get(req.function_name)
+        if f is None:
+            return CallFunctionResponse(error=f"This provider has no function named {req.function_name!r}.")
+        params = f.decl.parameters
+        if len(req.arguments) < len(params) or (len(req.arguments) > len(params) and f.decl.variadic_parameter is None):
+            return CallFunctionResponse(error=f"Function {req.function_name!r} takes {len(params)} argument(s), got {len(req.arguments)}.")
+        for i, (a, p) in enumerate(zip(req.arguments, params)):
+            if a.is_null and not p.allow_null_value:
+                return CallFunctionResponse(
+                    error=f'Invalid value for "{p.name}" parameter: argument must not be null.', argument_index=i
+                )
+        try:
+            return CallFunctionResponse(result=f.impl(req.arguments))
+        except FunctionCallError as exc:
+            return CallFunctionResponse(error=exc.message, argument_index=exc.argument_index)
 
     def stop_provider(self) -> None:
         return None

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 
 from sheath.diag import Diagnostics
+from sheath.providers.builtin.functions import provider_functions
 from sheath.providers.interface import (
     ApplyResourceChangeRequest,
     ApplyResourceChangeResponse,
@@ -279,6 +280,7 @@ def new_provider(working_dir: str | None = None) -> NativeProvider:
         resources={"terraform_data": TerraformData()},
         data_sources={"terraform_remote_state": TerraformRemoteState(working_dir)},
         server_capabilities=ServerCapabilities(move_resource_state=True),
+        functions=provider_functions(),
     )
 
 
