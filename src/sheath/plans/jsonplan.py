@@ -1,0 +1,269 @@
+"""terraform's JSON plan representation (command/jsonplan), format 1.2.
+
+``plan_to_json(plan, configuration=None)`` returns the document
+``terraform show -json PLANFILE`` prints, as Python data:
+
+* ``planned_values``, ``resource_changes``, ``resource_drift``,
+  ``output_changes``, ``relevant_attributes``: computed from the plan's
+  Values exactly as terraform does (unknowns omitted from ``after`` and shown
+  in ``after_unknown``; sensitive marks shown in ``*_sensitive``).
+* ``prior_state``: the prior state in terraform's JSON state values shape,
+  from the state file's stored attributes (sensitive_values from each
+  instance's ``sensitive_attributes``).
+* ``configuration``: whatever the caller passes (the engine builds it from the
+  loaded configuration); omitted when None.
+* ``checks``: the plan's check results, when it has any.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sheath.plans.model import Action, OutputChange, Path, Plan, ResourceInstanceChange
+from sheath.plans.values import OMIT, omit_unknowns, sensitive_as_bool, unknown_as_bool
+from sheath.states.state import format_instance_key
+from sheath.types.json import type_to_json_value
+
+FORMAT_VERSION = "1.2"
+
+
+def path_to_json(path: Path) -> list[Any]:
+    return [p[0] if isinstance(p, tuple) else p for p in path]
+
+
+def change_to_json(c: ResourceInstanceChange) -> dict[str, Any]:
+    d: dict[str, Any] = {"address": c.address}
+    if c.module_address:
+        d["module_address"] = c.module_address
+    if c.moved:
+        d["previous_address"] = c.prev_run_address
+    d["mode"] = c.mode
+    d["type"] = c.type
+    d["name"] = c.name
+    if c.index is not None:
+        d["index"] = c.index
+    if c.deposed:
+        d["deposed"] = c.deposed
+    d["provider_name"] = c.provider_name
+    ch: dict[str, Any] = {"actions": c.action.json_actions()}
+    before = omit_unknowns(c.before)
+    ch["before"] = None if before is OMIT else before
+    after = omit_unknowns(c.after)
+    if after is not OMIT:
+        ch["after"] = after
+    ch["after_unknown"] = {} if c.after.is_wholly_known() else unknown_as_bool(c.after)
+    ch["before_sensitive"] = sensitive_as_bool(c.before)
+    ch["after_sensitive"] = sensitive_as_bool(c.after)
+    if c.replace_paths:
+        ch["replace_paths"] = [path_to_json(p) for p in c.replace_paths]
+    if c.importing is not None:
+        imp: dict[str, Any] = {}
+        if c.importing.id:
+            imp["id"] = c.importing.id
+        if c.importing.identity is not None:
+            imp["identity"] = c.importing.identity
+        ch["importing"] = imp
+    if c.generated_config:
+        ch["generated_config"] = c.generated_config
+    d["change"] = ch
+    if c.action_reason.value:
+        d["action_reason"] = c.action_reason.value
+    return d
+
+
+def output_change_to_json(o: OutputChange) -> dict[str, Any]:
+    d: dict[str, Any] = {"actions": o.action.json_actions()}
+    before = omit_unknowns(o.before)
+    d["before"] = None if before is OMIT else before
+    after = omit_unknowns(o.after)
+    if after is not OMIT:
+        d["after"] = after
+    d["after_unknown"] = False if o.after.is_wholly_known() else unknown_as_bool(o.after)
+    d["before_sensitive"] = o.sensitive
+    d["after_sensitive"] = o.sensitive
+    return d
+
+
+def _module_tree(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Nest (module_address, resource) pairs as root_module/child_modules."""
+    root: dict[str, Any] = {}
+    nodes: dict[str, dict[str, Any]] = {"": root}
+
+    def node(addr: str) -> dict[str, Any]:
+        n = nodes.get(addr)
+        if n is not None:
+            return n
+        parent = node(_parent_module(addr))
+        n = {"address": addr}
+        parent.setdefault("child_modules", []).append(n)
+        nodes[addr] = n
+        return n
+
+    for mod, r in items:
+        node(mod).setdefault("resources", []).append(r)
+    return root
+
+
+def _parent_module(addr: str) -> str:
+    # split 'module.a["x.y"].module.b' at the last top-level ".module."
+    depth = 0
+    in_str = False
+    last = -1
+    i = 0
+    while i < len(addr):
+        ch = addr[i]
+        if in_str:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "." and depth == 0 and addr.startswith("module.", i + 1):
+            last = i
+        i += 1
+    return addr[:last] if last >= 0 else ""
+
+
+def planned_values(plan: Plan) -> dict[str, Any]:
+    outputs: dict[str, Any] = {}
+    for o in plan.output_changes:
+        if o.action == Action.DELETE:
+            continue
+        od: dict[str, Any] = {"sensitive": o.sensitive}
+        if o.after.is_wholly_known():
+            after, _ = o.after.unmark_deep()
+            od["type"] = type_to_json_value(after.type)
+            od["value"] = omit_unknowns(after)
+        outputs[o.name] = od
+    items: list[tuple[str, dict[str, Any]]] = []
+    for c in plan.changes:
+        if c.action in (Action.DELETE, Action.FORGET) or c.deposed:
+            continue
+        r: dict[str, Any] = {"address": c.address, "mode": c.mode, "type": c.type, "name": c.name}
+        if c.index is not None:
+            r["index"] = c.index
+        r["provider_name"] = c.provider_name
+        r["schema_version"] = c.schema_version
+        vals = omit_unknowns(c.after)
+        r["values"] = {} if vals is OMIT or vals is None else vals
+        r["sensitive_values"] = sensitive_as_bool(c.after)
+        items.append((c.module_address, r))
+    d: dict[str, Any] = {}
+    if outputs:
+        d["outputs"] = outputs
+    d["root_module"] = _module_tree(items)
+    return d
+
+
+def prior_state_json(plan: Plan) -> dict[str, Any] | None:
+    sf = plan.prior_state
+    if sf is None:
+        return None
+    st = sf.state
+    values: dict[str, Any] = {}
+    outs = {}
+    for name, ov in sorted(st.outputs.items()):
+        od: dict[str, Any] = {"sensitive": ov.sensitive, "value": ov.value}
+        if ov.type is not None:
+            od["type"] = ov.type
+        outs[name] = od
+    if outs:
+        values["outputs"] = outs
+    items: list[tuple[str, dict[str, Any]]] = []
+    for key in sorted(st.resources):
+        res = st.resources[key]
+        for ik in sorted(res.instances, key=lambda k: (isinstance(k, str), k if k is not None else -1)):
+            inst = res.instances[ik]
+            if inst.current is None:
+                continue
+            addr = res.address + format_instance_key(ik)
+            r: dict[str, Any] = {"address": addr, "mode": res.mode, "type": res.type, "name": res.name}
+            if ik is not None:
+                r["index"] = ik
+            r["provider_name"] = _provider_name(res.provider)
+            r["schema_version"] = inst.current.schema_version
+            r["values"] = inst.current.attributes or {}
+            r["sensitive_values"] = _sensitive_from_paths(inst.current.attributes, inst.current.sensitive_attributes)
+            if inst.current.dependencies:
+                r["depends_on"] = list(inst.current.dependencies)
+            items.append((res.module, r))
+    values["root_module"] = _module_tree(items)
+    return {"format_version": "1.0", "terraform_version": sf.terraform_version, "values": values}
+
+
+def _provider_name(provider_addr: str) -> str:
+    # 'provider["registry.terraform.io/hashicorp/random"]' -> the quoted part
+    i = provider_addr.find('["')
+    j = provider_addr.rfind('"]')
+    if i >= 0 and j > i:
+        return provider_addr[i + 2 : j]
+    return provider_addr
+
+
+def _sensitive_from_paths(attrs: Any, paths: list[Any]) -> Any:
+    """The sensitive_values shape for state attributes and their sensitive paths."""
+
+    def shape(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: s for k, s in ((k, shape(v)) for k, v in x.items()) if s is not False}
+        if isinstance(x, list):
+            return [shape(v) for v in x]
+        return False
+
+    out = shape(attrs or {})
+    for p in paths:
+        steps = [s.get("value") for s in p] if isinstance(p, list) else []
+        if not steps:
+            continue
+        cur = out
+        for s in steps[:-1]:
+            if isinstance(cur, dict):
+                cur = cur.setdefault(s, {})
+            elif isinstance(cur, list) and isinstance(s, int) and s < len(cur):
+                if cur[s] is False:
+                    cur[s] = {}
+                cur = cur[s]
+        last = steps[-1]
+        if isinstance(cur, dict):
+            cur[last] = True
+        elif isinstance(cur, list) and isinstance(last, int) and last < len(cur):
+            cur[last] = True
+    return out
+
+
+def plan_to_json(plan: Plan, configuration: dict[str, Any] | None = None) -> dict[str, Any]:
+    doc: dict[str, Any] = {"format_version": FORMAT_VERSION, "terraform_version": plan.terraform_version}
+    if plan.variables:
+        doc["variables"] = {k: {"value": omit_unknowns(v.unmark_deep()[0])} for k, v in sorted(plan.variables.items())}
+    doc["planned_values"] = planned_values(plan)
+    if plan.drift:
+        doc["resource_drift"] = [change_to_json(c) for c in plan.drift]
+    if plan.changes:
+        doc["resource_changes"] = [change_to_json(c) for c in plan.changes]
+    if plan.output_changes:
+        doc["output_changes"] = {o.name: output_change_to_json(o) for o in sorted(plan.output_changes, key=lambda o: o.name)}
+    prior = prior_state_json(plan)
+    if prior is not None:
+        doc["prior_state"] = prior
+    if configuration is not None:
+        doc["configuration"] = configuration
+    if plan.relevant_attributes:
+        doc["relevant_attributes"] = [
+            {"resource": r, "attribute": path_to_json(p)} for r, p in plan.relevant_attributes
+        ]
+    if plan.checks is not None:
+        doc["checks"] = [
+            {"address": c.address, "status": c.status, **({"instances": c.instances} if c.instances else {})}
+            for c in plan.checks
+        ]
+    if plan.timestamp:
+        doc["timestamp"] = plan.timestamp
+    doc["applyable"] = plan.applyable
+    doc["complete"] = plan.complete
+    doc["errored"] = plan.errored
+    return doc

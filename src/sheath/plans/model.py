@@ -1,0 +1,172 @@
+"""The plan model (terraform's internal/plans): plans are data.
+
+A Plan holds one ResourceInstanceChange per resource instance object and one
+OutputChange per root output, with before/after as sheath Values: unknown
+values are "known after apply", values marked "sensitive" are sensitive.
+Rendering (plans.render) and serialisation (plans.jsonplan, plans.planfile)
+are separate functions of this data.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheath.states.statefile import StateFile
+from sheath.types.cty import Value
+
+# An attribute path: a sequence of attribute names (str) and index keys
+# (int for list/tuple indexes, or a 1-tuple (str,) for a map/object key given
+# as an index). Terraform's JSON shows both as plain strings/numbers.
+Path = tuple[Any, ...]
+
+
+class Action(enum.Enum):
+    """What applying the plan does to one object (plans.Action)."""
+
+    NO_OP = "no-op"
+    CREATE = "create"
+    READ = "read"
+    UPDATE = "update"
+    DELETE_THEN_CREATE = "delete-then-create"
+    CREATE_THEN_DELETE = "create-then-delete"
+    DELETE = "delete"
+    FORGET = "forget"
+
+    def json_actions(self) -> list[str]:
+        """The ``actions`` list of terraform's JSON plan."""
+        return list(_JSON_ACTIONS[self])
+
+    @staticmethod
+    def from_json_actions(actions: list[str]) -> "Action":
+        for a, j in _JSON_ACTIONS.items():
+            if list(j) == list(actions):
+                return a
+        raise ValueError(f"unsupported actions {actions!r}")
+
+    @property
+    def is_replace(self) -> bool:
+        return self in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE)
+
+
+_JSON_ACTIONS: dict[Action, tuple[str, ...]] = {
+    Action.NO_OP: ("no-op",),
+    Action.CREATE: ("create",),
+    Action.READ: ("read",),
+    Action.UPDATE: ("update",),
+    Action.DELETE_THEN_CREATE: ("delete", "create"),
+    Action.CREATE_THEN_DELETE: ("create", "delete"),
+    Action.DELETE: ("delete",),
+    Action.FORGET: ("forget",),
+}
+
+
+class ActionReason(enum.Enum):
+    """Why an action was chosen (plans.ResourceInstanceChangeActionReason).
+
+    The value is terraform's JSON ``action_reason`` string ("" for none).
+    """
+
+    NONE = ""
+    REPLACE_BECAUSE_TAINTED = "replace_because_tainted"
+    REPLACE_BY_REQUEST = "replace_by_request"
+    REPLACE_BECAUSE_CANNOT_UPDATE = "replace_because_cannot_update"
+    REPLACE_BY_TRIGGERS = "replace_by_triggers"
+    DELETE_BECAUSE_NO_RESOURCE_CONFIG = "delete_because_no_resource_config"
+    DELETE_BECAUSE_WRONG_REPETITION = "delete_because_wrong_repetition"
+    DELETE_BECAUSE_COUNT_INDEX = "delete_because_count_index"
+    DELETE_BECAUSE_EACH_KEY = "delete_because_each_key"
+    DELETE_BECAUSE_NO_MODULE = "delete_because_no_module"
+    DELETE_BECAUSE_NO_MOVE_TARGET = "delete_because_no_move_target"
+    READ_BECAUSE_CONFIG_UNKNOWN = "read_because_config_unknown"
+    READ_BECAUSE_DEPENDENCY_PENDING = "read_because_dependency_pending"
+    READ_BECAUSE_CHECK_NESTED = "read_because_check_nested"
+
+
+class UIMode(enum.Enum):
+    NORMAL = "normal"
+    DESTROY = "destroy"
+    REFRESH_ONLY = "refresh-only"
+
+
+@dataclass(slots=True)
+class Importing:
+    id: str = ""
+    identity: Any = None
+
+
+@dataclass(slots=True)
+class ResourceInstanceChange:
+    """A planned change to one resource instance object."""
+
+    address: str  # e.g. 'module.m["k"].terraform_data.x[0]'
+    mode: str  # "managed" | "data"
+    type: str
+    name: str
+    action: Action
+    before: Value  # null when the object does not exist yet
+    after: Value  # null when the object will not exist; unknowns allowed
+    provider_name: str = "terraform.io/builtin/terraform"  # provider source address
+    provider_config_addr: str = ""  # e.g. 'provider["terraform.io/builtin/terraform"]'
+    module_address: str = ""  # "" for the root module
+    index: int | str | None = None
+    prev_run_address: str = ""  # "" when it is the same as address
+    deposed: str = ""
+    action_reason: ActionReason = ActionReason.NONE
+    replace_paths: list[Path] = field(default_factory=list)
+    importing: Importing | None = None
+    generated_config: str = ""
+    schema_version: int = 0
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.prev_run_address) and self.prev_run_address != self.address
+
+
+@dataclass(slots=True)
+class OutputChange:
+    """A planned change to a root module output value."""
+
+    name: str
+    action: Action
+    before: Value
+    after: Value
+    sensitive: bool = False
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """Terraform's check status for one checkable object (jsonchecks shape)."""
+
+    address: dict[str, Any]
+    status: str  # "pass" | "fail" | "error" | "unknown"
+    instances: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Plan:
+    """A whole plan: changes, the states it was made from, and its inputs."""
+
+    changes: list[ResourceInstanceChange] = field(default_factory=list)
+    output_changes: list[OutputChange] = field(default_factory=list)
+    drift: list[ResourceInstanceChange] = field(default_factory=list)
+    prior_state: StateFile | None = None
+    prev_run_state: StateFile | None = None
+    variables: dict[str, Value] = field(default_factory=dict)
+    target_addrs: list[str] = field(default_factory=list)
+    force_replace_addrs: list[str] = field(default_factory=list)
+    ui_mode: UIMode = UIMode.NORMAL
+    timestamp: str = ""  # RFC 3339, UTC, e.g. "2026-11-25T22:44:51Z"
+    applyable: bool = True
+    complete: bool = True
+    errored: bool = False
+    relevant_attributes: list[tuple[str, Path]] = field(default_factory=list)
+    checks: list[CheckResult] | None = None
+    terraform_version: str = "1.11.4"
+
+    def resource_change(self, address: str, deposed: str = "") -> ResourceInstanceChange | None:
+        for c in self.changes:
+            if c.address == address and c.deposed == deposed:
+                return c
+        return None
