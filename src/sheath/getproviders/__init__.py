@@ -1,0 +1,63 @@
+"""Provider installation, terraform's offline paths: filesystem mirrors (packed and
+unpacked), include/exclude selection, version selection, h1:/zh: package hashes, the
+provider cache directories, and install_providers for `sheath init`. The origin
+registry and network mirrors are never contacted."""
+
+from sheath.getproviders.hash import hash_dir_h1, hash_zip_h1, hash_zip_zh, package_hash_h1, package_matches_any_hash
+from sheath.getproviders.installer import (
+    LOCK_CHANGED_MESSAGE,
+    LOCK_CREATED_MESSAGE,
+    InstallResult,
+    install_providers,
+)
+from sheath.getproviders.providercache import CachedProvider, ProviderCacheDir
+from sheath.getproviders.requirements import requirements_from_config
+from sheath.getproviders.sources import (
+    DirectSource,
+    FilesystemMirrorSource,
+    MultiSource,
+    MultiSourceSelector,
+    ProviderPattern,
+    parse_provider_pattern,
+)
+from sheath.getproviders.types import (
+    PackageLocalArchive,
+    PackageLocalDir,
+    PackageMeta,
+    Platform,
+    Requirements,
+    current_platform,
+    make_requirements,
+    merge_requirements,
+    version_constraints_string,
+)
+
+__all__ = [
+    "LOCK_CHANGED_MESSAGE",
+    "LOCK_CREATED_MESSAGE",
+    "CachedProvider",
+    "DirectSource",
+    "FilesystemMirrorSource",
+    "InstallResult",
+    "MultiSource",
+    "MultiSourceSelector",
+    "PackageLocalArchive",
+    "PackageLocalDir",
+    "PackageMeta",
+    "Platform",
+    "ProviderCacheDir",
+    "ProviderPattern",
+    "Requirements",
+    "current_platform",
+    "hash_dir_h1",
+    "hash_zip_h1",
+    "hash_zip_zh",
+    "install_providers",
+    "make_requirements",
+    "merge_requirements",
+    "package_hash_h1",
+    "package_matches_any_hash",
+    "parse_provider_pattern",
+    "requirements_from_config",
+    "version_constraints_string",
+]
