@@ -1,36 +1,14 @@
-"""Configuration schemas of resources the engine knows without a provider process.
-
-terraform's builtin provider (terraform.io/builtin/terraform) is part of
-terraform itself; its resource and data source schemas are needed to validate
-configurations that use them. Only the configurable arguments matter here.
-"""
+"""Schemas of the resources validate can check without starting a provider process:
+those of terraform's builtin provider, which sheath implements natively."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sheath.providers.builtin.terraform import DATA_SCHEMA, REMOTE_STATE_SCHEMA
+from sheath.providers.schema import Schema
 
-BUILTIN_PROVIDER = "terraform.io/builtin/terraform"
+MANAGED: dict[str, Schema] = {"terraform_data": DATA_SCHEMA}
+DATA: dict[str, Schema] = {"terraform_remote_state": REMOTE_STATE_SCHEMA}
 
-
-@dataclass(frozen=True)
-class BlockSchema:
-    """Arguments (name -> required) and nested block types a body accepts."""
-
-    arguments: dict[str, bool]
-    computed: frozenset[str] = frozenset()
-    blocks: frozenset[str] = frozenset()
-
-
-MANAGED: dict[str, BlockSchema] = {
-    "terraform_data": BlockSchema(
-        arguments={"input": False, "triggers_replace": False},
-        computed=frozenset({"id", "output"}),
-    ),
-}
-
-DATA: dict[str, BlockSchema] = {
-    "terraform_remote_state": BlockSchema(
-        arguments={"backend": True, "config": False, "defaults": False, "workspace": False},
-        computed=frozenset({"outputs"}),
-    ),
-}
+# Resource types whose provider rejects computed-only arguments at validation
+# ('"output" attribute is read-only'); terraform_remote_state accepts them.
+REJECTS_COMPUTED: frozenset[str] = frozenset({"terraform_data"})

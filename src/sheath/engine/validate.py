@@ -23,6 +23,7 @@ from sheath.config.references import body_expressions, check_references
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Range
 from sheath.engine import builtin_schemas
+from sheath.providers.schema import Schema, block_to_body_schema, computed_only
 from sheath.lang import hcl
 from sheath.lang.eval.context import EvalContext
 from sheath.lang.eval.evaluator import evaluate, name_suggestion
@@ -333,14 +334,12 @@ class _ModuleValidator:
             c = ctx.new_child({n: _ITERATOR_VAL for n in shadow}) if shadow else ctx
             self.eval(expr, c)
 
-    def _check_schema(self, r: Resource, schema: builtin_schemas.BlockSchema) -> None:
-        attrs = [hcl.AttributeSchema(n, required=req) for n, req in schema.arguments.items()]
-        blocks = [hcl.BlockHeaderSchema(b) for b in schema.blocks]
-        content, d = r.config.content(hcl.BodySchema(tuple(attrs), tuple(blocks)))
-        for name in sorted(schema.computed):
-            if _body_sets(r.config, name):
-                self.diags.add_error(f'"{name}" attribute is read-only')
-        d = Diagnostics(x for x in d if not (x.summary == "Unsupported argument" and _quoted_name(x.detail) in schema.computed))
+    def _check_schema(self, r: Resource, schema: Schema) -> None:
+        content, d = r.config.content(block_to_body_schema(schema.block))
+        if r.type in builtin_schemas.REJECTS_COMPUTED:
+            for name in sorted(computed_only(schema.block)):
+                if name in content.attributes:
+                    self.diags.add_error(f'"{name}" attribute is read-only')
         for item in d:
             if item.summary == "Unsupported block type" and item.subject is not None:
                 found = _dynamic_label(r.config, item.subject)
@@ -352,7 +351,7 @@ class _ModuleValidator:
             if item.summary == "Unsupported argument" and "Did you mean" not in item.detail:
                 arg = _quoted_name(item.detail)
                 if arg is not None:
-                    sugg = name_suggestion(arg, list(schema.arguments))
+                    sugg = name_suggestion(arg, list(schema.block.attributes))
                     if sugg:
                         item.detail = f'An argument named "{arg}" is not expected here. Did you mean "{sugg}"?'
         self.diags.extend(d)
@@ -473,11 +472,6 @@ class _ModuleValidator:
                         attr.expr.range,
                     )
                 )
-
-
-def _body_sets(body: hcl.Body, name: str) -> bool:
-    attrs = getattr(body, "attributes", None)
-    return isinstance(attrs, dict) and name in attrs
 
 
 def _dynamic_label(body: hcl.Body, subject: Range) -> tuple[str, Range] | None:
