@@ -1,0 +1,675 @@
+"""terraform's human plan output (command/jsonformat), from a Plan.
+
+``render_plan(plan, color=False)`` returns exactly what ``terraform show
+PLANFILE`` (``color=True``) or ``terraform show -no-color PLANFILE`` prints
+for the same plan. Values are rendered by their shape, as terraform renders
+attributes of dynamic type (terraform_data's input/output, outputs): objects
+as ``{ key = value }`` blocks, sequences as ``[ ..., ]`` lists, maps with
+quoted keys. The diff is computed first (a tree of ``_Diff`` nodes, each
+with an action), then rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Final
+
+from sheath.plans.model import Action, ActionReason, OutputChange, Plan, ResourceInstanceChange, UIMode
+from sheath.types.cty import SENSITIVE, UNKNOWN, MapType, ObjectType, Value
+from sheath.types.number import Number
+
+WIDTH: Final = 78
+
+_COLORS: Final = {
+    "reset": "\x1b[0m",
+    "bold": "\x1b[1m",
+    "red": "\x1b[31m",
+    "green": "\x1b[32m",
+    "yellow": "\x1b[33m",
+    "cyan": "\x1b[36m",
+    "dark_gray": "\x1b[90m",
+}
+_CODE_RE: Final = re.compile(r"\[(reset|bold|red|green|yellow|cyan|dark_gray)\]")
+_IDENT_RE: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class _Colorize:
+    """mitchellh/colorstring: [name] codes; a reset is appended when any were used."""
+
+    __slots__ = ("enabled",)
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, s: str) -> str:
+        if not self.enabled:
+            return _CODE_RE.sub("", s)
+        out, n = _CODE_RE.subn(lambda m: _COLORS[m.group(1)], s)
+        return out + _COLORS["reset"] if n else out
+
+
+_SYMBOLS: Final = {
+    Action.DELETE_THEN_CREATE: "[red]-[reset]/[green]+[reset]",
+    Action.CREATE_THEN_DELETE: "[green]+[reset]/[red]-[reset]",
+    Action.CREATE: "  [green]+[reset]",
+    Action.DELETE: "  [red]-[reset]",
+    Action.FORGET: "  [red].[reset]",
+    Action.READ: " [cyan]<=[reset]",
+    Action.UPDATE: "  [yellow]~[reset]",
+    Action.NO_OP: "   ",
+}
+
+
+@dataclass(slots=True)
+class _Opts:
+    color: _Colorize
+    override_null_suffix: bool = False
+    show_unchanged_children: bool = False
+
+    def clone(self, **kw: bool) -> "_Opts":
+        o = _Opts(self.color, self.override_null_suffix, self.show_unchanged_children)
+        for k, v in kw.items():
+            setattr(o, k, v)
+        return o
+
+
+def _indent(n: int) -> str:
+    return "    " * n
+
+
+def _sym(action: Action, opts: _Opts) -> str:
+    return opts.color(_SYMBOLS[action]) + " "
+
+
+def _null_suffix(action: Action, opts: _Opts) -> str:
+    if opts.override_null_suffix or action != Action.DELETE:
+        return ""
+    return opts.color(" [dark_gray]-> null[reset]")
+
+
+def _unchanged(kind: str, n: int, opts: _Opts) -> str:
+    s = "" if n == 1 else "s"
+    return opts.color(f"[dark_gray]# ({n} unchanged {kind}{s} hidden)[reset]")
+
+
+def hcl_escape(s: str) -> str:
+    """A quoted HCL string as terraform's renderer writes it."""
+    q = json.dumps(s, ensure_ascii=False)
+    return q.replace("${", "$${").replace("%{", "%%{")
+
+
+def attribute_name(k: str) -> str:
+    return k if _IDENT_RE.match(k) else hcl_escape(k)
+
+
+# ---------------------------------------------------------------- diff tree
+
+
+@dataclass(slots=True)
+class _Diff:
+    action: Action
+    render: Callable[[int, _Opts], str]
+    replace: bool = False
+
+
+_ABSENT: Final = None  # an absent value (key missing / no object)
+
+
+def _present(v: Value | None) -> bool:
+    return v is not None
+
+
+def _is_null(v: Value | None) -> bool:
+    return v is None or (v.v is None)
+
+
+def _raw_equal(a: Value, b: Value) -> bool:
+    if (SENSITIVE in a.marks) != (SENSITIVE in b.marks):
+        return False
+    pa, pb = a.v, b.v
+    if pa is UNKNOWN or pb is UNKNOWN:
+        return pa is pb
+    if isinstance(pa, tuple):
+        return isinstance(pb, tuple) and len(pa) == len(pb) and all(_raw_equal(x, y) for x, y in zip(pa, pb))
+    if isinstance(pa, dict):
+        return isinstance(pb, dict) and pa.keys() == pb.keys() and all(_raw_equal(pa[k], pb[k]) for k in pa)
+    if isinstance(pa, Number) and isinstance(pb, Number):
+        return pa.format() == pb.format()
+    return type(pa) is type(pb) and pa == pb
+
+
+def _calc_action(b: Value | None, a: Value | None) -> Action:
+    if b is None and a is not None:
+        return Action.CREATE
+    if a is None and b is not None:
+        return Action.DELETE
+    if b is None or a is None:
+        return Action.NO_OP
+    return Action.NO_OP if _raw_equal(b, a) else Action.UPDATE
+
+
+def _kind(v: Value | None) -> str:
+    if v is None or v.v is None:
+        return "null"
+    p = v.v
+    if isinstance(p, dict):
+        return "map" if isinstance(v.type, MapType) else "object"
+    if isinstance(p, tuple):
+        return "array"
+    if isinstance(p, str):
+        return "string"
+    if isinstance(p, bool):
+        return "bool"
+    return "number"
+
+
+def _children_action(b: Value | None, a: Value | None, children: list[_Diff]) -> Action:
+    if b is None and a is not None:
+        return Action.CREATE
+    if a is None and b is not None:
+        return Action.DELETE
+    return Action.UPDATE if any(c.action != Action.NO_OP for c in children) else Action.NO_OP
+
+
+def compute_diff(b: Value | None, a: Value | None, a_unknown: bool = False) -> _Diff:
+    """The diff of before/after (None = absent) of an attribute or output."""
+    bs = b is not None and SENSITIVE in b.marks
+    as_ = a is not None and SENSITIVE in a.marks
+    if bs or as_:
+        act = _calc_action(b, a)
+        return _Diff(act, lambda ind, o: "(sensitive value)" + _null_suffix(act, o))
+    if a is not None and a.v is UNKNOWN:
+        if _is_null(b):
+            return _Diff(Action.CREATE, lambda ind, o: "(known after apply)")
+        assert b is not None
+        bd = compute_diff(b, None)
+
+        def render_unknown(ind: int, o: _Opts) -> str:
+            return bd.render(ind, o.clone(override_null_suffix=True)) + " -> (known after apply)"
+
+        return _Diff(Action.UPDATE, render_unknown)
+    kb, ka = _kind(b), _kind(a)
+    created = kb == "null" and b is None
+    deleted = ka == "null" and a is None
+    if kb == ka or created or deleted:
+        target = ka if kb == "null" else kb
+        return _process(b, a, target)
+    bd2 = _process(b, None, kb)
+    ad2 = _process(None, a, ka)
+
+    def render_type_change(ind: int, o: _Opts) -> str:
+        oo = o.clone(override_null_suffix=True)
+        return f"{bd2.render(ind, oo)} {o.color('[yellow]->[reset]')} {ad2.render(ind, oo)}"
+
+    return _Diff(Action.UPDATE, render_type_change)
+
+
+def _prim_text(v: Value | None, opts: _Opts) -> str:
+    if v is None or v.v is None:
+        return opts.color("[dark_gray]null[reset]")
+    p = v.v
+    if isinstance(p, bool):
+        return "true" if p else "false"
+    if isinstance(p, Number):
+        return p.format()
+    return hcl_escape(str(p))
+
+
+def _process(b: Value | None, a: Value | None, kind: str) -> _Diff:
+    if kind in ("object", "map"):
+        return _object_diff(b, a, quote_keys=kind == "map")
+    if kind == "array":
+        return _array_diff(b, a)
+    act = _calc_action(b, a)
+    if kind == "string" and _multiline(b, a):
+        return _Diff(act, lambda ind, o: _render_multiline(b, a, act, ind, o))
+
+    def render_prim(ind: int, o: _Opts) -> str:
+        if act == Action.CREATE:
+            return _prim_text(a, o)
+        if act == Action.DELETE:
+            return _prim_text(b, o) + _null_suffix(act, o)
+        if act == Action.NO_OP:
+            return _prim_text(b, o)
+        return f"{_prim_text(b, o)} {o.color('[yellow]->[reset]')} {_prim_text(a, o)}"
+
+    return _Diff(act, render_prim)
+
+
+def _multiline(b: Value | None, a: Value | None) -> bool:
+    return any(v is not None and isinstance(v.v, str) and "\n" in v.v for v in (b, a))
+
+
+def _lines(v: Value | None) -> list[str]:
+    if v is None or not isinstance(v.v, str):
+        return []
+    s = v.v
+    return (s[:-1] if s.endswith("\n") else s).split("\n")
+
+
+def _render_multiline(b: Value | None, a: Value | None, act: Action, ind: int, o: _Opts) -> str:
+    bl, al = _lines(b), _lines(a)
+    out = ["<<-EOT"]
+
+    def emit(bi: int, ai: int) -> None:
+        if bi < len(bl) and ai < len(al):
+            out.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{al[ai]}")
+        elif bi < len(bl):
+            out.append(f"{_indent(ind + 1)}{_sym(Action.DELETE, o)}{bl[bi]}")
+        else:
+            out.append(f"{_indent(ind + 1)}{_sym(Action.CREATE, o)}{al[ai]}")
+
+    if act in (Action.CREATE, Action.DELETE):
+        for line in al if act == Action.CREATE else bl:
+            out.append(f"{_indent(ind + 2)}{line}")
+    else:
+        _process_slice(bl, al, emit, lambda x, y: x == y, lambda _x: False)
+    out.append(f"{_indent(ind + 1)}EOT{_null_suffix(act, o)}")
+    return "\n".join(out)
+
+
+def _object_diff(b: Value | None, a: Value | None, quote_keys: bool) -> _Diff:
+    bd = b.v if b is not None and isinstance(b.v, dict) else {}
+    ad = a.v if a is not None and isinstance(a.v, dict) else {}
+    keys = sorted(set(bd) | set(ad))
+    children = {k: compute_diff(bd.get(k) if b is not None else None, ad.get(k) if a is not None else None) for k in keys}
+    act = _children_action(b, a, list(children.values()))
+
+    def render_object(ind: int, o: _Opts) -> str:
+        if not children:
+            return "{}" + _null_suffix(act, o)
+        names = {k: (hcl_escape(k) if quote_keys else attribute_name(k)) for k in keys}
+        width = max(len(n) for n in names.values())
+        ao = o.clone(override_null_suffix=True)
+        lines = ["{"]
+        hidden = 0
+        for k in keys:
+            c = children[k]
+            if c.action == Action.NO_OP and not o.show_unchanged_children:
+                hidden += 1
+                continue
+            lines.append(f"{_indent(ind + 1)}{_sym(c.action, ao)}{names[k]:<{width}} = {c.render(ind + 1, ao)}")
+        if hidden:
+            kind = "element" if quote_keys else "attribute"
+            lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, ao)}{_unchanged(kind, hidden, o)}")
+        lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}}}{_null_suffix(act, o)}")
+        return "\n".join(lines)
+
+    return _Diff(act, render_object)
+
+
+def _lcs(xs: list[Any], ys: list[Any], eq: Callable[[Any, Any], bool]) -> list[Any]:
+    """objchange.LongestCommonSubsequence, with its exact tie-breaking."""
+    if not xs or not ys:
+        return []
+    w = len(xs)
+    c = [0] * (len(xs) * len(ys))
+    eqs = [False] * (len(xs) * len(ys))
+    for y in range(len(ys)):
+        for x in range(w):
+            e = eq(xs[x], ys[y])
+            eqs[w * y + x] = e
+            if e:
+                c[w * y + x] = 1 if x == 0 or y == 0 else c[w * (y - 1) + (x - 1)] + 1
+            else:
+                left = c[w * y + x - 1] if x > 0 else 0
+                up = c[w * (y - 1) + x] if y > 0 else 0
+                c[w * y + x] = left if left > up else up
+    seq: list[Any] = [None] * c[-1]
+    x, y, i = len(xs) - 1, len(ys) - 1, len(seq) - 1
+    while x > -1 and y > -1 and i > -1:
+        if eqs[w * y + x]:
+            seq[i] = xs[x]
+            x -= 1
+            y -= 1
+            i -= 1
+        else:
+            left = c[w * y + x - 1] if x > 0 else 0
+            up = c[w * (y - 1) + x] if y > 0 else 0
+            if left > up:
+                x -= 1
+            else:
+                y -= 1
+    return seq
+
+
+def _process_slice(
+    before: list[Any],
+    after: list[Any],
+    process: Callable[[int, int], None],
+    eq: Callable[[Any, Any], bool],
+    is_obj: Callable[[Any], bool],
+) -> None:
+    """collections.ProcessSlice: walk two sequences along their LCS."""
+    lcs = _lcs(before, after, eq)
+    bi = ai = li = 0
+    while bi < len(before) or ai < len(after) or li < len(lcs):
+        while bi < len(before) and (li >= len(lcs) or not eq(lcs[li], before[bi])):
+            if (
+                is_obj(before[bi])
+                and ai < len(after)
+                and is_obj(after[ai])
+                and (li >= len(lcs) or not eq(lcs[li], after[ai]))
+            ):
+                process(bi, ai)
+                bi += 1
+                ai += 1
+                continue
+            process(bi, len(after))
+            bi += 1
+        while ai < len(after) and (li >= len(lcs) or not eq(lcs[li], after[ai])):
+            process(len(before), ai)
+            ai += 1
+        if li < len(lcs):
+            process(bi, ai)
+            bi += 1
+            ai += 1
+            li += 1
+
+
+def _array_diff(b: Value | None, a: Value | None) -> _Diff:
+    be: tuple[Value, ...] = b.v if b is not None and isinstance(b.v, tuple) else ()
+    ae: tuple[Value, ...] = a.v if a is not None and isinstance(a.v, tuple) else ()
+    elems: list[_Diff] = []
+    if b is not None and a is not None and len(be) == len(ae):
+        elems = [compute_diff(x, y) for x, y in zip(be, ae)]
+    else:
+
+        def proc(bi: int, ai: int) -> None:
+            elems.append(compute_diff(be[bi] if bi < len(be) else None, ae[ai] if ai < len(ae) else None))
+
+        _process_slice(list(be), list(ae), proc, _raw_equal, lambda v: isinstance(v.v, dict))
+    act = _children_action(b, a, elems)
+
+    def render_list(ind: int, o: _Opts) -> str:
+        if not elems:
+            return "[]" + _null_suffix(act, o)
+        eo = o.clone(override_null_suffix=True)
+        uo = o.clone(show_unchanged_children=True)
+        lines = ["["]
+        unchanged: list[_Diff] = []
+        render_next = False
+        for e in elems:
+            if e.action == Action.NO_OP and not render_next and not o.show_unchanged_children:
+                unchanged.append(e)
+                continue
+            render_next = False
+            opts = eo
+            if len(unchanged) > 1:
+                lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, opts)}{_unchanged('element', len(unchanged) - 1, o)}")
+            if unchanged:
+                last = unchanged[-1]
+                lines.append(f"{_indent(ind + 1)}{_sym(last.action, uo)}{last.render(ind + 1, uo)},")
+            unchanged = []
+            if e.action == Action.NO_OP:
+                opts = uo
+            else:
+                render_next = True
+            lines.append(f"{_indent(ind + 1)}{_sym(e.action, opts)}{e.render(ind + 1, opts)},")
+        if unchanged:
+            lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{_unchanged('element', len(unchanged), o)}")
+        lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}]{_null_suffix(act, o)}")
+        return "\n".join(lines)
+
+    return _Diff(act, render_list)
+
+
+# ---------------------------------------------------------------- resources
+
+_IMPORTANT: Final = frozenset(("id", "name", "tags"))
+
+
+def _attrs(v: Value) -> dict[str, Value]:
+    if v.v is None or v.v is UNKNOWN or not isinstance(v.v, dict):
+        return {}
+    return v.v
+
+
+def _block_body(c: ResourceInstanceChange, opts: _Opts) -> str:
+    b, a = c.before, c.after
+    bd, ad = _attrs(b), _attrs(a)
+    children: dict[str, _Diff] = {}
+    for k in sorted(set(bd) | set(ad)):
+        bv = bd.get(k)
+        av = ad.get(k)
+        if _is_null(bv) and _is_null(av):
+            continue
+        children[k] = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av)
+    if not children:
+        return "{}"
+    width = max(len(attribute_name(k)) for k in children)
+    imp = opts.clone(show_unchanged_children=True)
+    lines = ["{"]
+    hidden = 0
+    for k, d in children.items():
+        name = attribute_name(k)
+        if k in _IMPORTANT:
+            lines.append(f"{_indent(1)}{_sym(d.action, imp)}{name:<{width}} = {d.render(1, imp)}")
+            continue
+        if d.action == Action.NO_OP and not opts.show_unchanged_children:
+            hidden += 1
+            continue
+        lines.append(f"{_indent(1)}{_sym(d.action, opts)}{name:<{width}} = {d.render(1, opts)}")
+    if hidden:
+        lines.append(f"{_indent(1)}{_sym(Action.NO_OP, opts)}{_unchanged('attribute', hidden, opts)}")
+    lines.append(f"{_sym(Action.NO_OP, opts)}}}")
+    return "\n".join(lines)
+
+
+def _index_text(i: int | str | None) -> str:
+    if isinstance(i, str):
+        return json.dumps(i, ensure_ascii=False)
+    return str(i)
+
+
+def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
+    addr = c.address
+    if c.deposed:
+        addr = f"{addr} (deposed object {c.deposed})"
+    act = c.action
+    r = c.action_reason
+    out: list[str] = []
+    printed_moved = printed_imported = False
+    if act == Action.CREATE:
+        out.append(f"[bold]  # {addr}[reset] will be created")
+    elif act == Action.READ:
+        out.append(f"[bold]  # {addr}[reset] will be read during apply")
+        if r == ActionReason.READ_BECAUSE_CONFIG_UNKNOWN:
+            out.append("\n  # (config refers to values not yet known)")
+        elif r == ActionReason.READ_BECAUSE_DEPENDENCY_PENDING:
+            out.append("\n  # (depends on a resource or a module with changes pending)")
+        elif r == ActionReason.READ_BECAUSE_CHECK_NESTED:
+            out.append("\n  # (config will be reloaded to verify a check block)")
+    elif act == Action.UPDATE:
+        out.append(f"[bold]  # {addr}[reset] " + ("has changed" if drift else "will be updated in-place"))
+    elif act.is_replace:
+        if r == ActionReason.REPLACE_BECAUSE_TAINTED:
+            out.append(f"[bold]  # {addr}[reset] is tainted, so must be [bold][red]replaced[reset]")
+        elif r == ActionReason.REPLACE_BY_REQUEST:
+            out.append(f"[bold]  # {addr}[reset] will be [bold][red]replaced[reset], as requested")
+        elif r == ActionReason.REPLACE_BY_TRIGGERS:
+            out.append(
+                f"[bold]  # {addr}[reset] will be [bold][red]replaced[reset] due to changes in replace_triggered_by"
+            )
+        else:
+            out.append(f"[bold]  # {addr}[reset] must be [bold][red]replaced[reset]")
+    elif act == Action.DELETE:
+        if drift:
+            out.append(f"[bold]  # {addr}[reset] has been deleted")
+        else:
+            out.append(f"[bold]  # {addr}[reset] will be [bold][red]destroyed[reset]")
+        if r == ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG:
+            out.append(f"\n  # (because {c.type}.{c.name} is not in configuration)")
+        elif r == ActionReason.DELETE_BECAUSE_NO_MOVE_TARGET:
+            out.append(f"\n  # (because {c.prev_run_address} was moved to {c.address}, which is not in configuration)")
+        elif r == ActionReason.DELETE_BECAUSE_NO_MODULE:
+            out.append(f"\n  # (because {c.module_address} is not in configuration)")
+        elif r == ActionReason.DELETE_BECAUSE_WRONG_REPETITION:
+            if c.index is None:
+                out.append("\n  # (because resource uses count or for_each)")
+            elif isinstance(c.index, int):
+                out.append("\n  # (because resource does not use count)")
+            else:
+                out.append("\n  # (because resource does not use for_each)")
+        elif r == ActionReason.DELETE_BECAUSE_COUNT_INDEX:
+            out.append(f"\n  # (because index [{_index_text(c.index)}] is out of range for count)")
+        elif r == ActionReason.DELETE_BECAUSE_EACH_KEY:
+            out.append(f"\n  # (because key [{_index_text(c.index)}] is not in for_each map)")
+        if c.deposed:
+            out.append("\n  # (left over from a partially-failed replacement of this instance)")
+    elif act == Action.FORGET:
+        out.append(f"[bold]  # {addr}[reset] will be removed from the Terraform state [bold][red]but will not be destroyed[reset]")
+    elif act == Action.NO_OP and c.moved:
+        out.append(f"[bold]  # {c.prev_run_address}[reset] has moved to [bold]{addr}[reset]")
+        printed_moved = True
+    elif act == Action.NO_OP and c.importing is not None:
+        out.append(f"[bold]  # {addr}[reset] will be imported")
+        printed_imported = True
+    else:
+        out.append(f"{addr} has an action the plan renderer doesn't support (this is a bug)")
+    out.append("\n")
+    if c.moved and not printed_moved:
+        out.append(f"  # [reset](moved from {c.prev_run_address})\n")
+    if c.importing is not None and not printed_imported:
+        if c.importing.id:
+            out.append(f'  # [reset](imported from "{c.importing.id}")\n')
+        else:
+            out.append("  # [reset](will be imported first)\n")
+    if c.generated_config:
+        out.append("  #[reset] (config will be generated)\n")
+    return "".join(out)
+
+
+def render_resource_change(c: ResourceInstanceChange, color: bool = False, drift: bool = False) -> str:
+    """One resource's block: the comment lines, then the attribute diff."""
+    col = _Colorize(color)
+    opts = _Opts(col, show_unchanged_children=c.importing is not None)
+    header = f'{"data" if c.mode == "data" else "resource"} "{c.type}" "{c.name}"'
+    return col(_comment(c, drift)) + f"{col(_SYMBOLS[c.action])} {header} {_block_body(c, opts)}"
+
+
+def _output_diff(o: OutputChange) -> _Diff:
+    b = None if o.before.v is None else o.before
+    a = None if o.after.v is None else o.after
+    if o.sensitive:
+        b = b.mark(SENSITIVE) if b is not None else None
+        a = a.mark(SENSITIVE) if a is not None else None
+    return compute_diff(b, a)
+
+
+def render_outputs(outputs: list[OutputChange], color: bool = False) -> str:
+    col = _Colorize(color)
+    opts = _Opts(col)
+    if not outputs:
+        return ""
+    names = {o.name: attribute_name(o.name) for o in outputs}
+    width = max(len(n) for n in names.values())
+    lines = []
+    for o in sorted(outputs, key=lambda o: o.name):
+        d = _output_diff(o)
+        if d.action == Action.NO_OP:
+            continue
+        lines.append(f"{col(_SYMBOLS[d.action])} {names[o.name]:<{width}} = {d.render(0, opts)}")
+    return "\n".join(lines)
+
+
+def word_wrap(s: str, width: int = WIDTH) -> str:
+    """format.WordWrap: greedy wrapping of each line at width columns."""
+    out = []
+    for line in s.split("\n"):
+        words = line.split(" ")
+        cur = ""
+        for w in words:
+            if cur and len(cur) + 1 + len(w) >= width:
+                out.append(cur)
+                cur = w
+            else:
+                cur = f"{cur} {w}" if cur else w
+        out.append(cur)
+    return "\n".join(out)
+
+
+_LEGEND: Final = [
+    (Action.CREATE, "  [green]+[reset] create"),
+    (Action.DELETE, "  [red]-[reset] destroy"),
+    (Action.UPDATE, "  [yellow]~[reset] update in-place"),
+    (Action.CREATE_THEN_DELETE, "[green]+[reset]/[red]-[reset] create replacement and then destroy"),
+    (Action.DELETE_THEN_CREATE, "[red]-[reset]/[green]+[reset] destroy and then create replacement"),
+    (Action.READ, " [cyan]<=[reset] read (data resources)"),
+    (Action.FORGET, "  [red].[reset] forget"),
+]
+
+
+def render_plan(plan: Plan, color: bool = False) -> str:
+    """The whole human plan, as ``terraform show [-no-color] PLANFILE`` prints it."""
+    col = _Colorize(color)
+    out: list[str] = []
+    counts: dict[Action, int] = {}
+    changes = []
+    for c in plan.changes:
+        if c.action == Action.NO_OP and not c.moved and c.importing is None:
+            continue
+        if c.action == Action.DELETE and c.mode != "managed":
+            continue
+        changes.append(c)
+        if c.action != Action.NO_OP:
+            counts[c.action] = counts.get(c.action, 0) + 1
+    outputs = render_outputs(plan.output_changes, color)
+    if not changes and not outputs:
+        if plan.ui_mode == UIMode.DESTROY:
+            out.append(col("\n[reset][bold][green]No changes.[reset][bold] No objects need to be destroyed.[reset]\n\n"))
+            out.append(
+                word_wrap(
+                    "Either you have not created any objects yet or the existing objects were already deleted "
+                    "outside of Terraform."
+                )
+                + "\n"
+            )
+        else:
+            out.append(col("\n[reset][bold][green]No changes.[reset][bold] Your infrastructure matches the configuration.[reset]\n\n"))
+            out.append(
+                word_wrap(
+                    "Terraform has compared your real infrastructure against your configuration and found no "
+                    "differences, so no changes are needed."
+                )
+                + "\n"
+            )
+        return "".join(out)
+    if counts:
+        out.append(
+            word_wrap(
+                "\nTerraform used the selected providers to generate the following execution plan. "
+                "Resource actions are indicated with the following symbols:"
+            )
+            + "\n"
+        )
+        for act, text in _LEGEND:
+            if counts.get(act):
+                out.append(col(text) + "\n")
+    if changes:
+        out.append("\nTerraform will perform the following actions:\n")
+        for c in changes:
+            out.append("\n")
+            out.append(render_resource_change(c, color) + "\n")
+        add = counts.get(Action.CREATE, 0) + counts.get(Action.DELETE_THEN_CREATE, 0) + counts.get(Action.CREATE_THEN_DELETE, 0)
+        chg = counts.get(Action.UPDATE, 0)
+        dst = counts.get(Action.DELETE, 0) + counts.get(Action.DELETE_THEN_CREATE, 0) + counts.get(Action.CREATE_THEN_DELETE, 0)
+        imports = sum(1 for c in changes if c.importing is not None)
+        if imports:
+            out.append(col(f"\n[bold]Plan:[reset] {imports} to import, {add} to add, {chg} to change, {dst} to destroy.\n"))
+        else:
+            out.append(col(f"\n[bold]Plan:[reset] {add} to add, {chg} to change, {dst} to destroy.\n"))
+    if outputs:
+        out.append("\nChanges to Outputs:\n")
+        out.append(outputs + "\n")
+        if not counts:
+            out.append(
+                word_wrap(
+                    "\nYou can apply this plan to save these new output values to the Terraform state, "
+                    "without changing any real infrastructure."
+                )
+                + "\n"
+            )
+    return "".join(out)
