@@ -249,21 +249,18 @@ def _read_one(path: str, diags: Diagnostics) -> CLIConfig | None:
 
 
 def load_cli_config(env: Mapping[str, str] | None = None, cwd: str | None = None) -> tuple[CLIConfig, Diagnostics]:
-    """Load the CLI configuration as terraform does: *.tfrc files from ~/.terraform.d, then
-    the main file (TF_CLI_CONFIG_FILE, else ~/.terraformrc); TF_PLUGIN_CACHE_DIR overrides
-    plugin_cache_dir. Also records which implied local mirror directories exist."""
+    """Load the CLI configuration as terraform does: the file named by TF_CLI_CONFIG_FILE,
+    else ~/.terraformrc (absent is fine); TF_PLUGIN_CACHE_DIR overrides plugin_cache_dir.
+    Also records which implied local mirror directories exist.
+
+    Like terraform, problems that do not prevent working (a plugin cache directory that
+    does not exist yet, a missing explicitly named file) are reported as warnings: terraform
+    prints them under "There are some problems with the CLI configuration" and carries on."""
     e = dict(os.environ if env is None else env)
     wd = cwd if cwd is not None else os.getcwd()
     diags = Diagnostics()
     result = CLIConfig()
     paths: list[str] = []
-    cdir = config_dir(e)
-    try:
-        for name in sorted(os.listdir(cdir)):
-            if name.endswith(".tfrc") and os.path.isfile(os.path.join(cdir, name)):
-                paths.append(os.path.join(cdir, name))
-    except OSError:
-        pass
     main, explicit = cli_config_file_path(e)
     if explicit or os.path.exists(main):
         paths.append(main)
@@ -286,6 +283,11 @@ def load_cli_config(env: Mapping[str, str] | None = None, cwd: str | None = None
     env_cache = e.get("TF_PLUGIN_CACHE_DIR", "")
     if env_cache:
         result.plugin_cache_dir = env_cache
+    if result.plugin_cache_dir and not os.path.isdir(result.plugin_cache_dir):
+        cd = result.plugin_cache_dir
+        diags.add_warning(
+            f"The specified plugin cache dir {cd} cannot be opened: stat {cd}: no such file or directory"
+        )
     if e.get("TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE", ""):
         result.plugin_cache_may_break_dependency_lock_file = True
     result.implied_mirror_dirs = implied_local_mirror_dirs(wd, e)

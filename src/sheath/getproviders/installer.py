@@ -27,6 +27,7 @@ from sheath.getproviders.types import (
     PackageMeta,
     Platform,
     Requirements,
+    constraints_allow,
     current_platform,
     newest_matching,
     version_constraints_string,
@@ -195,7 +196,7 @@ def install_providers(
         prev = lock.provider(p)
         if prev is not None and not upgrade:
             say(f"- Reusing previous version of {p.for_display()} from the dependency lock file")
-            if not all(c.check(prev.version) for c in cs):
+            if not constraints_allow(cs, prev.version):
                 diags.extend(
                     _query_error(
                         p,
@@ -249,15 +250,8 @@ def install_providers(
         cdir = cli_config.plugin_cache_dir
         if not os.path.isabs(cdir):
             cdir = os.path.join(workdir, cdir)
-        if os.path.isdir(cdir):
-            shared = ProviderCacheDir(cdir, target)
-        else:
-            diags.append(
-                warning(
-                    "Plugin cache directory does not exist",
-                    f"The plugin cache directory {cli_config.plugin_cache_dir!r} does not exist, so it was not used.",
-                )
-            )
+        # like terraform, a cache directory that does not exist yet is created on first use
+        shared = ProviderCacheDir(cdir, target)
     new_locks = Locks()
     for p in wanted:
         v = res.selected[p]

@@ -52,7 +52,7 @@ class FilesystemMirrorSource:
 
     def all_packages(self) -> dict[Provider, list[PackageMeta]]:
         if self._index is None:
-            self._index = _search_local_directory(self.base_dir)
+            self._index = _search_local_directory(self.base_dir, self.for_display())
         return self._index
 
     def available_versions(self, provider: Provider) -> list[Version]:
@@ -80,13 +80,13 @@ def _scandir(path: str) -> list[os.DirEntry[str]]:
         return []
 
 
-def _search_local_directory(base: str) -> dict[Provider, list[PackageMeta]]:
+def _search_local_directory(base: str, shown: str) -> dict[Provider, list[PackageMeta]]:
     if not os.path.isdir(base):
         try:
             os.lstat(base)
         except OSError as e:
-            raise SourceError(f"cannot search {base}: lstat {base}: {e.strerror.lower() if e.strerror else e}") from None
-        raise SourceError(f"cannot search {base}: not a directory")
+            raise SourceError(f"cannot search {shown}: lstat {shown}: {e.strerror.lower() if e.strerror else e}") from None
+        raise SourceError(f"cannot search {shown}: not a directory")
     out: dict[Provider, list[PackageMeta]] = {}
     for host_e in _scandir(base):
         if not host_e.is_dir(follow_symlinks=True):

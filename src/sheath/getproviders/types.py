@@ -115,44 +115,89 @@ def merge_requirements(a: Requirements, b: Requirements) -> Requirements:
     return out
 
 
-def _op_rank(op: str) -> int:
-    return ("", "=", "!=", ">", ">=", "<", "<=", "~>").index(op) if op in ("", "=", "!=", ">", ">=", "<", "<=", "~>") else 99
+# terraform's order for constraints on the same version: lower bounds first, upper bounds last
+_OP_PRIORITY = {">": 1, ">=": 2, "": 3, "~>patch": 4, "~>minor": 5, "<=": 6, "<": 7, "!=": 8}
+
+
+def _prerelease_key(pre: str) -> tuple[int, tuple[tuple[int, int, str], ...]]:
+    if not pre:
+        return (1, ())
+    parts: list[tuple[int, int, str]] = []
+    for x in pre.split("."):
+        parts.append((0, int(x), "") if x.isdigit() else (1, 0, x))
+    return (0, tuple(parts))
 
 
 def version_constraints_string(cs: Sequence[Constraint]) -> str:
     """terraform's canonical rendering of a constraint set, as written in the lock file
-    and in "Finding ... versions matching" lines: deduplicated, sorted by version,
-    full three-part versions except that ``~>`` keeps its given precision (at least two
-    parts), and a bare version for equality."""
-    seen: set[tuple[str, str]] = set()
-    rendered: list[tuple[Version, int, str]] = []
+    and in "Finding ... versions matching" lines: deduplicated, sorted by version then by
+    operator (lower bounds first), three-part versions except that a pessimistic
+    constraint given with one or two parts is written with two (``~> 1`` is ``~> 1.0``),
+    and no operator for equality."""
+    items: dict[tuple[str, tuple[int, ...], str, str], Version] = {}
     for c in cs:
         v = c.version
         op = "" if c.op in ("", "=") else c.op
         if op == "~>":
-            n = max(v.given_segments, 2)
-            core = ".".join(str(x) for x in (v.segments + (0,) * n)[:n])
-        else:
-            core = ".".join(str(x) for x in v.segments[:3]) if len(v.segments) <= 3 else ".".join(str(x) for x in v.segments)
-        if v.prerelease:
-            core += "-" + v.prerelease
-        text = f"{op} {core}" if op else core
-        key = (op, core)
-        if key in seen:
-            continue
-        seen.add(key)
-        rendered.append((v, _op_rank(op), text))
-    rendered.sort(key=lambda t: (t[0].segments, t[0].prerelease == "", t[0].prerelease, t[1]))
-    return ", ".join(t[2] for t in rendered)
+            op = "~>patch" if v.given_segments >= 3 else "~>minor"
+        key = (op, v.segments[:3], v.prerelease, v.metadata)
+        items.setdefault(key, v)
+    ordered = sorted(
+        items,
+        key=lambda k: (k[1], _prerelease_key(k[2]), k[3], _OP_PRIORITY.get(k[0], 0)),
+    )
+    out: list[str] = []
+    for op, segs, pre, meta in ordered:
+        core = f"{segs[0]}.{segs[1]}" if op == "~>minor" else ".".join(str(x) for x in segs)
+        if pre:
+            core += "-" + pre
+        if meta:
+            core += "+" + meta
+        sym = "~>" if op.startswith("~>") else op
+        out.append(f"{sym} {core}" if sym else core)
+    return ", ".join(out)
+
+
+def _cmp(a: Version, b: Version) -> int:
+    return a.compare(b)
+
+
+def constraint_allows(c: Constraint, v: Version) -> bool:
+    """One constraint with the provider-version semantics terraform uses (Ruby-style,
+    apparentlymart/go-versions): ``~> X.Y.Z`` is >= X.Y.Z, < X.(Y+1).0; ``~> X.Y`` and
+    ``~> X`` are >= X.Y.0, < (X+1).0.0; the others compare by semver precedence."""
+    b = c.version
+    cmp = _cmp(v, b)
+    op = c.op
+    if op in ("", "="):
+        return cmp == 0
+    if op == "!=":
+        return cmp != 0
+    if op == ">":
+        return cmp > 0
+    if op == ">=":
+        return cmp >= 0
+    if op == "<":
+        return cmp < 0
+    if op == "<=":
+        return cmp <= 0
+    if op == "~>":
+        if cmp < 0:
+            return False
+        segs = b.segments
+        if b.given_segments >= 3:
+            return v.segments[:2] == segs[:2]
+        return v.segments[0] == segs[0]
+    return False
 
 
 def constraints_allow(cs: Sequence[Constraint], v: Version) -> bool:
-    """Whether v satisfies every constraint. A pre-release only matches when some
-    constraint names exactly that pre-release (terraform's rule)."""
+    """Whether v satisfies every constraint. A pre-release version is only ever selected
+    by an exact-version constraint naming it (terraform's rule)."""
     if v.prerelease:
-        if not any(c.version.prerelease and c.version.compare(v) == 0 for c in cs):
+        if not any(c.op in ("", "=") and c.version.compare(v) == 0 for c in cs):
             return False
-    return all(c.check(v) for c in cs)
+    return all(constraint_allows(c, v) for c in cs)
 
 
 def newest_matching(versions: Sequence[Version], cs: Sequence[Constraint]) -> Version | None:
