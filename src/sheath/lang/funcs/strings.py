@@ -1,6 +1,10 @@
 """String functions: chomp endswith format formatlist indent join lower regex
-regexall replace split startswith strcontains strrev substr title trim
-trimprefix trimspace trimsuffix upper."""
+regexall replace split startswith strcontains strrev substr templatestring title
+trim trimprefix trimspace trimsuffix upper.
+
+Characters are counted as terraform counts them (grapheme clusters), case
+mapping is Go's per-rune mapping, and regular expressions use RE2 syntax
+(translated by sheath.lang.funcs.re2)."""
 
 from __future__ import annotations
 
@@ -19,12 +23,7 @@ from sheath.lang.funcs.support import (
     graphemes,
     param,
 )
-from sheath.lang.funcs.values import (
-    conv,
-    str_val,
-    marshal_json,
-    to_go_int,
-)
+from sheath.lang.funcs.values import conv, marshal_json, str_val, to_go_int
 from sheath.types.cty import (
     BOOL,
     DYNAMIC,
