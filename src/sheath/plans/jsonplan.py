@@ -7,9 +7,11 @@
   ``output_changes``, ``relevant_attributes``: computed from the plan's
   Values exactly as terraform does (unknowns omitted from ``after`` and shown
   in ``after_unknown``; sensitive marks shown in ``*_sensitive``).
-* ``prior_state``: the prior state in terraform's JSON state values shape,
-  from the state file's stored attributes (sensitive_values from each
-  instance's ``sensitive_attributes``).
+* ``prior_state``: the prior state in terraform's JSON state values shape:
+  resources from the plan's prior state file, their values from
+  ``prior_values`` (decoded objects) when given, else the stored JSON.
+  Outputs are the state's outputs as given (terraform shows the planned
+  output values there: the engine passes a state updated with them).
 * ``configuration``: whatever the caller passes (the engine builds it from the
   loaded configuration); omitted when None.
 * ``checks``: the plan's check results, when it has any.
@@ -17,11 +19,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sheath.plans.model import Action, OutputChange, Path, Plan, ResourceInstanceChange
 from sheath.plans.values import OMIT, omit_unknowns, sensitive_as_bool, unknown_as_bool
 from sheath.states.state import format_instance_key
+from sheath.types.cty import Value
 from sheath.types.json import type_to_json_value
 
 FORMAT_VERSION = "1.2"
@@ -142,7 +146,7 @@ def planned_values(plan: Plan) -> dict[str, Any]:
         outputs[o.name] = od
     items: list[tuple[str, dict[str, Any]]] = []
     for c in plan.changes:
-        if c.action in (Action.DELETE, Action.FORGET) or c.deposed:
+        if c.action == Action.DELETE or c.deposed:
             continue
         r: dict[str, Any] = {"address": c.address, "mode": c.mode, "type": c.type, "name": c.name}
         if c.index is not None:
@@ -150,7 +154,8 @@ def planned_values(plan: Plan) -> dict[str, Any]:
         r["provider_name"] = c.provider_name
         r["schema_version"] = c.schema_version
         vals = omit_unknowns(c.after)
-        r["values"] = {} if vals is OMIT or vals is None else vals
+        if vals is not None:
+            r["values"] = {} if vals is OMIT else vals
         r["sensitive_values"] = sensitive_as_bool(c.after)
         items.append((c.module_address, r))
     d: dict[str, Any] = {}
@@ -160,7 +165,11 @@ def planned_values(plan: Plan) -> dict[str, Any]:
     return d
 
 
-def prior_state_json(plan: Plan) -> dict[str, Any] | None:
+def prior_state_json(plan: Plan, prior_values: Mapping[str, Value] | None = None) -> dict[str, Any] | None:
+    """terraform's prior_state. Stored attributes are JSON as the schema
+    encodes them (dynamic attributes wrapped as {"value","type"}); pass
+    prior_values (instance address -> the object decoded with its schema,
+    sensitive paths marked) to render them as terraform does."""
     sf = plan.prior_state
     if sf is None:
         return None
@@ -187,10 +196,19 @@ def prior_state_json(plan: Plan) -> dict[str, Any] | None:
                 r["index"] = ik
             r["provider_name"] = _provider_name(res.provider)
             r["schema_version"] = inst.current.schema_version
-            r["values"] = inst.current.attributes or {}
-            r["sensitive_values"] = _sensitive_from_paths(inst.current.attributes, inst.current.sensitive_attributes)
+            decoded = prior_values.get(addr) if prior_values is not None else None
+            if decoded is not None:
+                r["values"] = omit_unknowns(decoded)
+                r["sensitive_values"] = sensitive_as_bool(decoded)
+            else:
+                r["values"] = inst.current.attributes or {}
+                r["sensitive_values"] = _sensitive_from_paths(
+                    inst.current.attributes, inst.current.sensitive_attributes
+                )
             if inst.current.dependencies:
                 r["depends_on"] = list(inst.current.dependencies)
+            if inst.current.status == "tainted":
+                r["tainted"] = True
             items.append((res.module, r))
     values["root_module"] = _module_tree(items)
     return {"format_version": "1.0", "terraform_version": sf.terraform_version, "values": values}
@@ -229,14 +247,14 @@ def _sensitive_from_paths(attrs: Any, paths: list[Any]) -> Any:
                     cur[s] = {}
                 cur = cur[s]
         last = steps[-1]
-        if isinstance(cur, dict):
-            cur[last] = True
-        elif isinstance(cur, list) and isinstance(last, int) and last < len(cur):
+        if isinstance(cur, dict) or isinstance(cur, list) and isinstance(last, int) and last < len(cur):
             cur[last] = True
     return out
 
 
-def plan_to_json(plan: Plan, configuration: dict[str, Any] | None = None) -> dict[str, Any]:
+def plan_to_json(
+    plan: Plan, configuration: dict[str, Any] | None = None, prior_values: Mapping[str, Value] | None = None
+) -> dict[str, Any]:
     doc: dict[str, Any] = {"format_version": FORMAT_VERSION, "terraform_version": plan.terraform_version}
     if plan.variables:
         doc["variables"] = {k: {"value": omit_unknowns(v.unmark_deep()[0])} for k, v in sorted(plan.variables.items())}
@@ -247,7 +265,7 @@ def plan_to_json(plan: Plan, configuration: dict[str, Any] | None = None) -> dic
         doc["resource_changes"] = [change_to_json(c) for c in plan.changes]
     if plan.output_changes:
         doc["output_changes"] = {o.name: output_change_to_json(o) for o in sorted(plan.output_changes, key=lambda o: o.name)}
-    prior = prior_state_json(plan)
+    prior = prior_state_json(plan, prior_values)
     if prior is not None:
         doc["prior_state"] = prior
     if configuration is not None:

@@ -39,7 +39,7 @@ class Action(enum.Enum):
         return list(_JSON_ACTIONS[self])
 
     @staticmethod
-    def from_json_actions(actions: list[str]) -> "Action":
+    def from_json_actions(actions: list[str]) -> Action:
         for a, j in _JSON_ACTIONS.items():
             if list(j) == list(actions):
                 return a

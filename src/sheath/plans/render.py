@@ -13,11 +13,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Final
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
 
-from sheath.plans.model import Action, ActionReason, OutputChange, Plan, ResourceInstanceChange, UIMode
-from sheath.types.cty import SENSITIVE, UNKNOWN, MapType, ObjectType, Value
+from sheath.plans.model import (
+    Action,
+    ActionReason,
+    OutputChange,
+    Plan,
+    ResourceInstanceChange,
+    UIMode,
+)
+from sheath.types.cty import SENSITIVE, UNKNOWN, MapType, Value
 from sheath.types.number import Number
 
 WIDTH: Final = 78
@@ -55,7 +63,7 @@ _SYMBOLS: Final = {
     Action.CREATE_THEN_DELETE: "[green]+[reset]/[red]-[reset]",
     Action.CREATE: "  [green]+[reset]",
     Action.DELETE: "  [red]-[reset]",
-    Action.FORGET: "  [red].[reset]",
+    Action.FORGET: " [red].[reset]",
     Action.READ: " [cyan]<=[reset]",
     Action.UPDATE: "  [yellow]~[reset]",
     Action.NO_OP: "   ",
@@ -68,7 +76,7 @@ class _Opts:
     override_null_suffix: bool = False
     show_unchanged_children: bool = False
 
-    def clone(self, **kw: bool) -> "_Opts":
+    def clone(self, **kw: bool) -> _Opts:
         o = _Opts(self.color, self.override_null_suffix, self.show_unchanged_children)
         for k, v in kw.items():
             setattr(o, k, v)
@@ -246,7 +254,7 @@ def _lines(v: Value | None) -> list[str]:
     if v is None or not isinstance(v.v, str):
         return []
     s = v.v
-    return (s[:-1] if s.endswith("\n") else s).split("\n")
+    return (s.removesuffix("\n")).split("\n")
 
 
 def _render_multiline(b: Value | None, a: Value | None, act: Action, ind: int, o: _Opts) -> str:
@@ -316,7 +324,7 @@ def _lcs(xs: list[Any], ys: list[Any], eq: Callable[[Any, Any], bool]) -> list[A
             else:
                 left = c[w * y + x - 1] if x > 0 else 0
                 up = c[w * (y - 1) + x] if y > 0 else 0
-                c[w * y + x] = left if left > up else up
+                c[w * y + x] = max(up, left)
     seq: list[Any] = [None] * c[-1]
     x, y, i = len(xs) - 1, len(ys) - 1, len(seq) - 1
     while x > -1 and y > -1 and i > -1:
@@ -429,6 +437,8 @@ def _attrs(v: Value) -> dict[str, Value]:
 
 def _block_body(c: ResourceInstanceChange, opts: _Opts) -> str:
     b, a = c.before, c.after
+    if c.action == Action.FORGET:  # shown as the unchanged object it leaves behind
+        a = b
     bd, ad = _attrs(b), _attrs(a)
     children: dict[str, _Diff] = {}
     for k in sorted(set(bd) | set(ad)):
@@ -520,7 +530,10 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
         if c.deposed:
             out.append("\n  # (left over from a partially-failed replacement of this instance)")
     elif act == Action.FORGET:
-        out.append(f"[bold]  # {addr}[reset] will be removed from the Terraform state [bold][red]but will not be destroyed[reset]")
+        out.append(
+            f"[bold] # {addr}[reset] will no longer be managed by Terraform, but [bold][red]will not be destroyed[reset]"
+        )
+        out.append("\n # (destroy = false is set in the configuration)")
     elif act == Action.NO_OP and c.moved:
         out.append(f"[bold]  # {c.prev_run_address}[reset] has moved to [bold]{addr}[reset]")
         printed_moved = True
@@ -598,7 +611,6 @@ _LEGEND: Final = [
     (Action.CREATE_THEN_DELETE, "[green]+[reset]/[red]-[reset] create replacement and then destroy"),
     (Action.DELETE_THEN_CREATE, "[red]-[reset]/[green]+[reset] destroy and then create replacement"),
     (Action.READ, " [cyan]<=[reset] read (data resources)"),
-    (Action.FORGET, "  [red].[reset] forget"),
 ]
 
 
@@ -614,7 +626,7 @@ def render_plan(plan: Plan, color: bool = False) -> str:
         if c.action == Action.DELETE and c.mode != "managed":
             continue
         changes.append(c)
-        if c.action != Action.NO_OP:
+        if c.action not in (Action.NO_OP, Action.FORGET):
             counts[c.action] = counts.get(c.action, 0) + 1
     outputs = render_outputs(plan.output_changes, color)
     if not changes and not outputs:

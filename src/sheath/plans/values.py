@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any, Final
 
 from sheath.types.cty import (
+    BOOL,
     DYNAMIC,
     EMPTY_OBJECT,
     EMPTY_TUPLE,
+    NUMBER,
     SENSITIVE,
     UNKNOWN,
     ListType,
@@ -28,7 +30,6 @@ from sheath.types.cty import (
     tuple_val,
     unknown,
 )
-from sheath.types.cty import BOOL, NUMBER
 from sheath.types.number import Number
 
 OMIT: Final = object()  # omit_unknowns' "no value" (cty.NilVal)

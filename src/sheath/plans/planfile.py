@@ -1,0 +1,321 @@
+"""sheath's saved-plan file (``plan -out=F`` / ``apply F``).
+
+A zip archive, like terraform's, holding:
+
+* ``tfplan``: the Plan as JSON (this module's format, described below);
+* ``tfstate``: the prior state snapshot, in terraform's state file format
+  (its lineage and serial tell whether the plan is still applicable);
+* ``tfstate-prev``: the previous run state, when the plan has one;
+* ``tfconfig/<path>``: the configuration files the plan was made from,
+  by path relative to the root module directory.
+
+``tfplan`` is a JSON object: ``format`` ("sheath-plan"), ``format_version``
+(1), ``terraform_version``, ``ui_mode``, ``timestamp``, ``applyable``,
+``complete``, ``errored``, ``target_addrs``, ``force_replace_addrs``,
+``variables`` (name -> encoded value), ``changes`` and ``drift`` (lists of
+resource instance changes with every model field; before/after encoded),
+``output_changes``, ``relevant_attributes`` and ``checks``.
+
+An encoded value keeps everything terraform's JSON plan loses::
+
+  {"type": <cty type JSON>, "value": <JSON data; unknowns as null,
+   numbers as decimal strings>, "unknown": [<path>, ...],
+   "marks": [[<path>, ["sensitive", ...]], ...]}
+
+A path is a list of steps: a string (attribute or map key) or an integer
+(list, tuple or set index). Paths in ``replace_paths`` and
+``relevant_attributes`` also use ``{"key": K}`` for an index by string key.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheath.diag import Diagnostics
+from sheath.plans.model import (
+    Action,
+    ActionReason,
+    CheckResult,
+    Importing,
+    OutputChange,
+    Path,
+    Plan,
+    ResourceInstanceChange,
+    UIMode,
+)
+from sheath.states.statefile import StateFile, read_state_file, write_state_file
+from sheath.types.cty import (
+    BOOL,
+    NUMBER,
+    STRING,
+    UNKNOWN,
+    ListType,
+    MapType,
+    ObjectType,
+    SetType,
+    TupleType,
+    Type,
+    Value,
+)
+from sheath.types.json import type_from_json, type_to_json_value
+from sheath.types.number import Number
+
+FORMAT = "sheath-plan"
+FORMAT_VERSION = 1
+
+
+class PlanFileError(ValueError):
+    """The plan file is not one sheath can read."""
+
+
+@dataclass(slots=True)
+class PlanFile:
+    plan: Plan
+    config_files: dict[str, bytes] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ values
+
+
+def encode_value(v: Value) -> dict[str, Any]:
+    unknown: list[list[Any]] = []
+    marks: list[list[Any]] = []
+
+    def enc(x: Value, path: list[Any]) -> Any:
+        if x.marks:
+            marks.append([list(path), sorted(str(m) for m in x.marks)])
+        p = x.v
+        if p is UNKNOWN:
+            unknown.append(list(path))
+            return None
+        if p is None:
+            return None
+        if isinstance(p, Number):
+            return p.format()
+        if isinstance(p, tuple):
+            return [enc(e, path + [i]) for i, e in enumerate(p)]
+        if isinstance(p, dict):
+            return {k: enc(e, path + [k]) for k, e in p.items()}
+        return p
+
+    data = enc(v, [])
+    return {"type": type_to_json_value(v.type), "value": data, "unknown": unknown, "marks": marks}
+
+
+def decode_value(d: dict[str, Any]) -> Value:
+    t = type_from_json(json.dumps(d["type"]))
+    unknown = {json.dumps(p) for p in d.get("unknown", [])}
+    marks = {json.dumps(p): frozenset(m) for p, m in d.get("marks", [])}
+
+    def dec(x: Any, t: Type, path: list[Any]) -> Value:
+        key = json.dumps(path)
+        m = marks.get(key, frozenset())
+        if key in unknown:
+            return Value(t, UNKNOWN, m)
+        if x is None:
+            return Value(t, None, m)
+        if t == STRING:
+            return Value(t, x, m)
+        if t == NUMBER:
+            return Value(t, Number.parse(x), m)
+        if t == BOOL:
+            return Value(t, bool(x), m)
+        if isinstance(t, (ListType, SetType)):
+            return Value(t, tuple(dec(e, t.element, path + [i]) for i, e in enumerate(x)), m)
+        if isinstance(t, TupleType):
+            return Value(t, tuple(dec(e, et, path + [i]) for i, (e, et) in enumerate(zip(x, t.elements))), m)
+        if isinstance(t, MapType):
+            return Value(t, {k: dec(x[k], t.element, path + [k]) for k in sorted(x)}, m)
+        if isinstance(t, ObjectType):
+            return Value(t, {k: dec(x[k], t.attrs[k], path + [k]) for k in sorted(t.attrs)}, m)
+        raise PlanFileError(f"cannot decode a known value of type {t.friendly_name()}")
+
+    return dec(d["value"], t, [])
+
+
+def _path_enc(p: Path) -> list[Any]:
+    return [{"key": s[0]} if isinstance(s, tuple) else s for s in p]
+
+
+def _path_dec(p: list[Any]) -> Path:
+    return tuple((s["key"],) if isinstance(s, dict) else s for s in p)
+
+
+# ------------------------------------------------------------------ changes
+
+
+def _change_enc(c: ResourceInstanceChange) -> dict[str, Any]:
+    return {
+        "address": c.address,
+        "mode": c.mode,
+        "type": c.type,
+        "name": c.name,
+        "action": c.action.value,
+        "before": encode_value(c.before),
+        "after": encode_value(c.after),
+        "provider_name": c.provider_name,
+        "provider_config_addr": c.provider_config_addr,
+        "module_address": c.module_address,
+        "index": c.index,
+        "prev_run_address": c.prev_run_address,
+        "deposed": c.deposed,
+        "action_reason": c.action_reason.value,
+        "replace_paths": [_path_enc(p) for p in c.replace_paths],
+        "importing": None if c.importing is None else {"id": c.importing.id, "identity": c.importing.identity},
+        "generated_config": c.generated_config,
+        "schema_version": c.schema_version,
+    }
+
+
+def _change_dec(d: dict[str, Any]) -> ResourceInstanceChange:
+    imp = d.get("importing")
+    return ResourceInstanceChange(
+        address=d["address"],
+        mode=d["mode"],
+        type=d["type"],
+        name=d["name"],
+        action=Action(d["action"]),
+        before=decode_value(d["before"]),
+        after=decode_value(d["after"]),
+        provider_name=d.get("provider_name", ""),
+        provider_config_addr=d.get("provider_config_addr", ""),
+        module_address=d.get("module_address", ""),
+        index=d.get("index"),
+        prev_run_address=d.get("prev_run_address", ""),
+        deposed=d.get("deposed", ""),
+        action_reason=ActionReason(d.get("action_reason", "")),
+        replace_paths=[_path_dec(p) for p in d.get("replace_paths", [])],
+        importing=None if imp is None else Importing(imp.get("id", ""), imp.get("identity")),
+        generated_config=d.get("generated_config", ""),
+        schema_version=d.get("schema_version", 0),
+    )
+
+
+def plan_to_document(plan: Plan) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "terraform_version": plan.terraform_version,
+        "ui_mode": plan.ui_mode.value,
+        "timestamp": plan.timestamp,
+        "applyable": plan.applyable,
+        "complete": plan.complete,
+        "errored": plan.errored,
+        "target_addrs": list(plan.target_addrs),
+        "force_replace_addrs": list(plan.force_replace_addrs),
+        "variables": {k: encode_value(v) for k, v in plan.variables.items()},
+        "changes": [_change_enc(c) for c in plan.changes],
+        "drift": [_change_enc(c) for c in plan.drift],
+        "output_changes": [
+            {
+                "name": o.name,
+                "action": o.action.value,
+                "before": encode_value(o.before),
+                "after": encode_value(o.after),
+                "sensitive": o.sensitive,
+            }
+            for o in plan.output_changes
+        ],
+        "relevant_attributes": [[r, _path_enc(p)] for r, p in plan.relevant_attributes],
+        "checks": None
+        if plan.checks is None
+        else [{"address": c.address, "status": c.status, "instances": c.instances} for c in plan.checks],
+    }
+
+
+def plan_from_document(d: dict[str, Any]) -> Plan:
+    if d.get("format") != FORMAT or d.get("format_version") != FORMAT_VERSION:
+        raise PlanFileError(f"unsupported plan format {d.get('format')!r} version {d.get('format_version')!r}")
+    checks = d.get("checks")
+    return Plan(
+        changes=[_change_dec(c) for c in d.get("changes", [])],
+        output_changes=[
+            OutputChange(
+                o["name"], Action(o["action"]), decode_value(o["before"]), decode_value(o["after"]), o["sensitive"]
+            )
+            for o in d.get("output_changes", [])
+        ],
+        drift=[_change_dec(c) for c in d.get("drift", [])],
+        variables={k: decode_value(v) for k, v in d.get("variables", {}).items()},
+        target_addrs=list(d.get("target_addrs", [])),
+        force_replace_addrs=list(d.get("force_replace_addrs", [])),
+        ui_mode=UIMode(d.get("ui_mode", "normal")),
+        timestamp=d.get("timestamp", ""),
+        applyable=d.get("applyable", True),
+        complete=d.get("complete", True),
+        errored=d.get("errored", False),
+        relevant_attributes=[(r, _path_dec(p)) for r, p in d.get("relevant_attributes", [])],
+        checks=None if checks is None else [CheckResult(c["address"], c["status"], c.get("instances", [])) for c in checks],
+        terraform_version=d.get("terraform_version", "1.11.4"),
+    )
+
+
+# ------------------------------------------------------------------ files
+
+
+def write_plan_file(plan: Plan, config_files: dict[str, bytes] | None = None) -> bytes:
+    """The bytes of a plan file for plan (its prior state must be set)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("tfplan", json.dumps(plan_to_document(plan), separators=(",", ":"), ensure_ascii=False))
+        prior = plan.prior_state if plan.prior_state is not None else StateFile()
+        z.writestr("tfstate", write_state_file(prior))
+        if plan.prev_run_state is not None:
+            z.writestr("tfstate-prev", write_state_file(plan.prev_run_state))
+        for name in sorted(config_files or {}):
+            z.writestr("tfconfig/" + name, (config_files or {})[name])
+    return buf.getvalue()
+
+
+def read_plan_file(data: bytes, filename: str = "plan") -> tuple[PlanFile | None, Diagnostics]:
+    """Parse plan file bytes; problems are diagnostics."""
+    diags = Diagnostics()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if "tfplan" not in names or "tfstate" not in names:
+                raise PlanFileError("it is not a sheath plan file (missing tfplan or tfstate)")
+            plan = plan_from_document(json.loads(z.read("tfplan")))
+            prior, sd = read_state_file(z.read("tfstate"), filename + ":tfstate")
+            diags.extend(sd)
+            plan.prior_state = prior
+            if "tfstate-prev" in names:
+                prev, pd = read_state_file(z.read("tfstate-prev"), filename + ":tfstate-prev")
+                diags.extend(pd)
+                plan.prev_run_state = prev
+            config = {n[len("tfconfig/") :]: z.read(n) for n in sorted(names) if n.startswith("tfconfig/")}
+    except (zipfile.BadZipFile, PlanFileError, ValueError, KeyError, TypeError) as exc:
+        diags.add_error("Failed to read plan from plan file", f"Cannot read {filename}: {exc}")
+        return None, diags
+    if diags.has_errors():
+        return None, diags
+    return PlanFile(plan, config), diags
+
+
+def plan_matches_state(plan: Plan, current: StateFile | None) -> Diagnostics:
+    """Whether a saved plan may be applied to the current state (terraform's check).
+
+    A plan made from no prior state (lineage "" and serial 0) only needs the
+    serial to match; otherwise both lineage and serial must.
+    """
+    diags = Diagnostics()
+    prior = plan.prior_state if plan.prior_state is not None else StateFile()
+    cur_lineage = current.lineage if current is not None else ""
+    cur_serial = current.serial if current is not None else 0
+    first_plan = prior.lineage == "" and prior.serial == 0
+    if not first_plan and prior.lineage != cur_lineage:
+        diags.add_error(
+            "Saved plan does not match the given state",
+            "The given plan file can not be applied because it was created from a different state lineage.",
+        )
+    elif prior.serial != cur_serial:
+        diags.add_error(
+            "Saved plan is stale",
+            "The given plan file can no longer be applied because the state was changed by another operation "
+            "after the plan was created.",
+        )
+    return diags
