@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from sheath.addrs.provider import Provider, parse_provider_source
 from sheath.config.exprs import decode_string, expr_list
-from sheath.config.versions import Constraint, Version, parse_constraints
-from sheath.diag import Diagnostics
+from sheath.config.versions import Constraint, Version, parse_constraints, parse_version
+from sheath.diag import Diagnostics, Range
 from sheath.getproviders.hash import valid_hash_string
 from sheath.getproviders.types import parse_provider_version, version_constraints_string
 from sheath.lang import hcl
@@ -86,6 +86,7 @@ def parse_locks(src: bytes, filename: str) -> tuple[Locks, Diagnostics]:
         return locks, diags
     content, d = f.body.content(_ROOT_SCHEMA)
     diags.extend(d)
+    seen: dict[Provider, Range] = {}
     for block in content.blocks:
         if block.type == "module":
             # terraform reserves module blocks for a future feature and ignores them
@@ -96,24 +97,27 @@ def parse_locks(src: bytes, filename: str) -> tuple[Locks, Diagnostics]:
         if d.has_errors() or addr is None:
             diags.add_error(
                 "Invalid provider source address",
-                f"Cannot parse {raw!r} as a provider source address.",
+                "The provider source address for a provider lock must be a valid, fully-qualified address "
+                'of the form "hostname/namespace/type".',
                 rng,
             )
             continue
         if str(addr) != raw:
             diags.add_error(
                 "Non-normalized provider source address",
-                f"The provider source address for a provider lock must be a normalized, fully-qualified address. Use {str(addr)!r} instead.",
+                f'The provider source address for this provider lock must be written as "{addr}", '
+                "the fully-qualified and normalized form.",
                 rng,
             )
             continue
-        if addr in locks.providers:
+        if addr in seen:
             diags.add_error(
                 "Duplicate provider lock",
-                f"This lockfile already declared a lock for provider {addr}.",
+                f"This lockfile already declared a lock for provider {addr} at {_range_str(seen[addr])}.",
                 block.def_range,
             )
             continue
+        seen[addr] = block.def_range
         body, d = block.body.content(_PROVIDER_SCHEMA)
         diags.extend(d)
         if d.has_errors():
@@ -121,9 +125,17 @@ def parse_locks(src: bytes, filename: str) -> tuple[Locks, Diagnostics]:
         va = body.attributes["version"]
         vs, d = decode_string(va.expr)
         diags.extend(d)
-        version = parse_provider_version(vs) if vs is not None else None
+        if vs is None:
+            continue
+        version = parse_provider_version(vs)
         if version is None:
-            diags.add_error("Invalid provider version number", "The selected version number must be a valid semantic version with all three parts.", va.expr.range)
+            loose = parse_version(vs)
+            if loose is not None and not vs.startswith("v"):
+                norm = str(Version(loose.segments[:3], loose.prerelease, loose.metadata))
+                detail = f'The selected version number for provider {addr} must be written in normalized form: "{norm}".'
+            else:
+                detail = f"The selected version number for provider {addr} is not a valid version number."
+            diags.add_error("Invalid provider version number", detail, va.expr.range)
             continue
         constraints: tuple[Constraint, ...] = ()
         ca = body.attributes.get("constraints")
@@ -132,9 +144,22 @@ def parse_locks(src: bytes, filename: str) -> tuple[Locks, Diagnostics]:
             diags.extend(d)
             pc = parse_constraints(cs) if cs else None
             if cs and pc is None:
-                diags.add_error("Invalid provider version constraints", "The recorded version constraints are not valid.", ca.expr.range)
+                diags.add_error(
+                    "Invalid provider version constraints",
+                    f"The recorded version constraints for provider {addr} are not valid.",
+                    ca.expr.range,
+                )
                 continue
             if pc is not None:
+                canonical = version_constraints_string(pc.items)
+                if canonical != cs:
+                    diags.add_error(
+                        "Invalid provider version constraints",
+                        f"The recorded version constraints for provider {addr} must be written in normalized "
+                        f'form: "{canonical}".',
+                        ca.expr.range,
+                    )
+                    continue
                 constraints = pc.items
         hashes: list[str] = []
         ha = body.attributes.get("hashes")
@@ -147,15 +172,28 @@ def parse_locks(src: bytes, filename: str) -> tuple[Locks, Diagnostics]:
                 if h is None:
                     continue
                 if not valid_hash_string(h):
-                    diags.add_error("Invalid provider hash string", f"Cannot interpret {h!r} as a provider hash.", it.range)
+                    diags.add_error(
+                        "Invalid provider hash string",
+                        f'Cannot interpret "{h}" as a provider hash: hash string must start with a scheme keyword '
+                        "followed by a colon.",
+                        it.range,
+                    )
                     continue
                 hashes.append(h)
         locks.set_provider(addr, version, constraints, hashes)
     return locks, diags
 
 
-def load_locks_from_file(path: str) -> tuple[Locks, Diagnostics]:
-    """Read a lock file; a missing file is an empty set of locks."""
+def _range_str(r: Range) -> str:
+    """hcl's compact range form: file:1,1-31 (or file:1,1-2,5 across lines)."""
+    if r.start.line == r.end.line:
+        return f"{r.filename}:{r.start.line},{r.start.column}-{r.end.column}"
+    return f"{r.filename}:{r.start.line},{r.start.column}-{r.end.line},{r.end.column}"
+
+
+def load_locks_from_file(path: str, filename: str | None = None) -> tuple[Locks, Diagnostics]:
+    """Read a lock file; a missing file is an empty set of locks. `filename` is the name
+    used in diagnostics (terraform says ".terraform.lock.hcl"); default: path."""
     try:
         with open(path, "rb") as fh:
             src = fh.read()
@@ -165,7 +203,7 @@ def load_locks_from_file(path: str) -> tuple[Locks, Diagnostics]:
         diags = Diagnostics()
         diags.add_error("Failed to read dependency lock file", f"Error reading {path}: {e}")
         return Locks(), diags
-    return parse_locks(src, path)
+    return parse_locks(src, filename or path)
 
 
 def _quote(s: str) -> str:

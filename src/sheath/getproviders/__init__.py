@@ -3,15 +3,10 @@ unpacked), include/exclude selection, version selection, h1:/zh: package hashes,
 provider cache directories, and install_providers for `sheath init`. The origin
 registry and network mirrors are never contacted."""
 
+from typing import TYPE_CHECKING, Any
+
 from sheath.getproviders.hash import hash_dir_h1, hash_zip_h1, hash_zip_zh, package_hash_h1, package_matches_any_hash
-from sheath.getproviders.installer import (
-    LOCK_CHANGED_MESSAGE,
-    LOCK_CREATED_MESSAGE,
-    InstallResult,
-    install_providers,
-)
 from sheath.getproviders.providercache import CachedProvider, ProviderCacheDir
-from sheath.getproviders.requirements import requirements_from_config
 from sheath.getproviders.sources import (
     DirectSource,
     FilesystemMirrorSource,
@@ -31,6 +26,30 @@ from sheath.getproviders.types import (
     merge_requirements,
     version_constraints_string,
 )
+
+if TYPE_CHECKING:
+    from sheath.getproviders.installer import LOCK_CHANGED_MESSAGE, LOCK_CREATED_MESSAGE, InstallResult, install_providers
+    from sheath.getproviders.requirements import requirements_from_config
+
+_LAZY = {
+    "LOCK_CHANGED_MESSAGE": "sheath.getproviders.installer",
+    "LOCK_CREATED_MESSAGE": "sheath.getproviders.installer",
+    "InstallResult": "sheath.getproviders.installer",
+    "install_providers": "sheath.getproviders.installer",
+    "requirements_from_config": "sheath.getproviders.requirements",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # the installer depends on depsfile and cliconfig, which depend on this package's
+    # basic modules: import it on first use to keep the import graph acyclic
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(name)
+    import importlib
+
+    return getattr(importlib.import_module(mod), name)
+
 
 __all__ = [
     "LOCK_CHANGED_MESSAGE",

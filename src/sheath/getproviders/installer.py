@@ -158,7 +158,7 @@ def install_providers(
     lock_path = os.path.join(workdir, LOCK_FILE_NAME)
     res.lock_file_existed = os.path.exists(lock_path)
     if lock is None:
-        lock, d = load_locks_from_file(lock_path)
+        lock, d = load_locks_from_file(lock_path, LOCK_FILE_NAME)
         diags.extend(d)
         if d.has_errors():
             return res, diags
