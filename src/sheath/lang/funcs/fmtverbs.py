@@ -437,7 +437,9 @@ def go_format_float(v: Verb, n: Number) -> str:
     padding = 0
     if v.width >= 0 and v.width > len(sign) + len(buf):
         padding = v.width - len(sign) - len(buf)
-    if v.zero and not v.minus and not n.is_inf():
+    # big.Float.Format checks the zero flag before the minus flag (Go's fmt
+    # keeps both), so "%-08.1f" pads with zeros on the left
+    if v.zero and not n.is_inf():
         return sign + "0" * padding + buf
     if v.minus:
         return sign + buf + " " * padding
