@@ -22,7 +22,6 @@ import pytest
 
 from sheath.cliconfig import load_cli_config
 from sheath.config.loader import load_module_tree
-from sheath.depsfile import load_locks_from_file
 from sheath.diag import Diagnostics
 from sheath.getproviders import InstallResult, install_providers, requirements_from_config
 from conftest import need
@@ -476,7 +475,7 @@ def test_implied_cwd_mirror_and_direct(tmp_path: Path, terraform_bin: str) -> No
     assert "not contacted" in detail and "terraform.d/plugins" in detail
 
 
-def test_dev_overrides_skip_installation(tmp_path: Path) -> None:
+def test_dev_overrides_warn_but_install_like_terraform(tmp_path: Path, terraform_bin: str) -> None:
     mirror = _write_fake_mirror(tmp_path / "mirror")
     cli = (
         "provider_installation {\n"
@@ -485,9 +484,12 @@ def test_dev_overrides_skip_installation(tmp_path: Path) -> None:
         "}\n"
     )
     e = Env(tmp_path, FAKE_CONFIG % "~> 1.0", cli)
+    tf = e.terraform(terraform_bin)
+    assert tf.returncode == 0, tf.stderr
     res, diags = e.sheath()
     assert not diags.has_errors(), list(diags)
-    assert [d.summary for d in diags.warnings()][0] == "Provider development overrides are in effect"
-    locks, _ = load_locks_from_file(str(e.sh / ".terraform.lock.hcl"))
-    assert [str(p) for p in locks.providers] == ["example.com/ns/fake"]
-    assert not (e.sh / ".terraform/providers/example.com/ns/zz").exists()
+    w = [d for d in diags.warnings() if d.summary == "Provider development overrides are in effect"]
+    assert len(w) == 1 and _norm(w[0].detail) in _norm(tf.stdout)
+    assert _lock(e.sh) == _lock(e.tf)
+    assert sorted(res.lines) == sorted(_tf_lines(tf.stdout))
+    assert res.dev_overrides and str(next(iter(res.dev_overrides))) == "example.com/ns/zz"

@@ -187,7 +187,9 @@ def install_providers(
             )
         )
 
-    wanted = sorted((p for p in requirements if p not in skip and not p.is_builtin() and p not in res.dev_overrides), key=str)
+    # like terraform 1.11, providers with development overrides are still installed and locked
+    # (the override only changes which executable runs); init just warns about them
+    wanted = sorted((p for p in requirements if p not in skip and not p.is_builtin()), key=str)
 
     # phase 1: choose a version for each provider
     for p in wanted:
@@ -311,11 +313,6 @@ def install_providers(
         if not prev_hashes:
             res.locally_hashed.append(p)
         new_locks.set_provider(p, v, requirements[p], prev_hashes + [h1])
-    # dev-overridden providers keep whatever the lock said
-    for p in res.dev_overrides:
-        old = lock.provider(p)
-        if old is not None:
-            new_locks.providers[p] = old
     res.locks = new_locks
     if diags.has_errors():
         return res, diags
