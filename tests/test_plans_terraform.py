@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from sheath.plans.jsonplan import plan_to_json, prior_state_json
+from sheath.plans.model import UIMode
 from sheath.plans.reader import plan_from_terraform_json
 from sheath.plans.render import render_plan
 from sheath.states.statefile import read_state_file
@@ -30,6 +31,7 @@ class Case:
     args: tuple[str, ...] = ()
     files: tuple[tuple[str, str], ...] = ()  # extra files (modules)
     between: tuple[str, ...] = ()  # terraform command run between apply and plan
+    ui_mode: str = "normal"  # not in terraform's JSON: the plan's mode
 
 
 CASES: dict[str, Case] = {
@@ -412,11 +414,116 @@ resource "terraform_data" "c" {
 }
 """,
     ),
+    "import_block": Case(
+        """
+resource "terraform_data" "src" {
+  input = "s"
+}
+""",
+        """
+resource "terraform_data" "src" {
+  input = "s"
+}
+import {
+  to = terraform_data.imp
+  id = "0b2c1d9e-5f3a-4a7b-9c1d-2e3f4a5b6c7d"
+}
+resource "terraform_data" "imp" {
+}
+""",
+    ),
+    "data_read_during_apply": Case(
+        """
+resource "terraform_data" "a" {
+  input = "x"
+}
+data "terraform_remote_state" "r" {
+  backend = "local"
+  config = {
+    path = "${terraform_data.a.output}.tfstate"
+  }
+}
+output "from_data" { value = data.terraform_remote_state.r.outputs }
+"""
+    ),
+    "type_changes": Case(
+        """
+resource "terraform_data" "a" {
+  input = "scalar"
+}
+resource "terraform_data" "b" {
+  input = { x = null, y = "v", z = [1] }
+}
+resource "terraform_data" "c" {
+  input = ["élan", "ünïcode"]
+}
+""",
+        """
+resource "terraform_data" "a" {
+  input = { now = "object" }
+}
+resource "terraform_data" "b" {
+  input = { x = "set", y = null, z = "was list" }
+}
+resource "terraform_data" "c" {
+  input = ["élan", "naïve", "${"$"}{not_interp}"]
+}
+""",
+    ),
+    "json_strings": Case(
+        """
+resource "terraform_data" "a" {
+  input = jsonencode({ a = 1, b = [1, 2] })
+}
+""",
+        """
+resource "terraform_data" "a" {
+  input = jsonencode({ a = 2, b = [1, 2], c = "new" })
+}
+resource "terraform_data" "b" {
+  input = jsonencode(["x"])
+}
+""",
+    ),
+    "destroy_nothing": Case(
+        """
+resource "terraform_data" "a" {
+  count = 0
+}
+""",
+        args=("-destroy",),
+        ui_mode="destroy",
+    ),
+    "removed_and_destroyed": Case(
+        """
+resource "terraform_data" "a" {
+  input = "bye"
+}
+resource "terraform_data" "keep" {
+  input = "k"
+}
+""",
+        """
+removed {
+  from = terraform_data.a
+  lifecycle { destroy = true }
+}
+resource "terraform_data" "keep" {
+  input = "k"
+}
+output "sensitive_obj" {
+  value     = { user = "u", pass = "p" }
+  sensitive = true
+}
+output "partly" { value = { id = terraform_data.keep.id, fixed = "f" } }
+""",
+    ),
 }
 
 
 @dataclass
 class Oracle:
+    name: str
     doc: dict[str, Any]
     text: str
     color: str
@@ -452,7 +559,7 @@ def oracle(request: pytest.FixtureRequest, run_terraform: Any, tmp_path_factory:
     state_path = d / "terraform.tfstate"
     state_bytes = state_path.read_bytes() if state_path.exists() else None
     tf("plan", "-input=false", "-no-color", "-out=p.plan", *case.args)
-    o = Oracle(json.loads(tf("show", "-json", "p.plan")), tf("show", "-no-color", "p.plan"), tf("show", "p.plan"), state_bytes)
+    o = Oracle(name, json.loads(tf("show", "-json", "p.plan")), tf("show", "-no-color", "p.plan"), tf("show", "p.plan"), state_bytes)
     _cache[name] = o
     return o
 
@@ -476,8 +583,9 @@ def test_json_plan_matches_terraform(oracle: Oracle, key: str) -> None:
 
 # terraform's prior_state is the state after the plan's own rewrites (moves,
 # including implied count/no-count moves, and dependencies re-recorded from the
-# new configuration): the engine does those; these cases need them.
-PRIOR_STATE_REWRITTEN = {"delete_removed_instances", "moved_and_removed", "long_lists_and_unknown_dependents"}
+# new configuration, imported objects): the engine does those; these cases
+# need them.
+PRIOR_STATE_REWRITTEN = {"import_block", "delete_removed_instances", "moved_and_removed", "long_lists_and_unknown_dependents"}
 
 
 @pytest.mark.parametrize("oracle", [n for n in NAMES if n not in PRIOR_STATE_REWRITTEN], indirect=True)
@@ -516,7 +624,5 @@ def test_render_color_matches_terraform(oracle: Oracle) -> None:
     assert render_plan(plan, color=True) == oracle.color
 
 
-def _ui_mode(o: Oracle) -> Any:
-    from sheath.plans.model import UIMode
-
-    return UIMode.NORMAL
+def _ui_mode(o: Oracle) -> UIMode:
+    return UIMode(CASES[o.name].ui_mode)

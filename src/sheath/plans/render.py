@@ -25,6 +25,7 @@ from sheath.plans.model import (
     ResourceInstanceChange,
     UIMode,
 )
+from sheath.plans.values import from_py
 from sheath.types.cty import SENSITIVE, UNKNOWN, MapType, Value
 from sheath.types.number import Number
 
@@ -104,8 +105,7 @@ def _unchanged(kind: str, n: int, opts: _Opts) -> str:
 
 def hcl_escape(s: str) -> str:
     """A quoted HCL string as terraform's renderer writes it."""
-    q = json.dumps(s, ensure_ascii=False)
-    return q.replace("${", "$${").replace("%{", "%%{")
+    return json.dumps(s, ensure_ascii=False)
 
 
 def attribute_name(k: str) -> str:
@@ -231,6 +231,10 @@ def _process(b: Value | None, a: Value | None, kind: str) -> _Diff:
     if kind == "array":
         return _array_diff(b, a)
     act = _calc_action(b, a)
+    if kind == "string":
+        jd = _json_string_diff(b, a, act)
+        if jd is not None:
+            return jd
     if kind == "string" and _multiline(b, a):
         return _Diff(act, lambda ind, o: _render_multiline(b, a, act, ind, o))
 
@@ -244,6 +248,37 @@ def _process(b: Value | None, a: Value | None, kind: str) -> _Diff:
         return f"{_prim_text(b, o)} {o.color('[yellow]->[reset]')} {_prim_text(a, o)}"
 
     return _Diff(act, render_prim)
+
+
+def _json_container(v: Value | None) -> tuple[bool, Any]:
+    """Whether v is a string holding a JSON object or array, and its data."""
+    if v is None or not isinstance(v.v, str):
+        return False, None
+    t = v.v.lstrip()
+    if not t.startswith(("{", "[")):
+        return False, None
+    try:
+        return True, json.loads(v.v)
+    except ValueError:
+        return False, None
+
+
+def _json_string_diff(b: Value | None, a: Value | None, act: Action) -> _Diff | None:
+    """Strings of JSON render as jsonencode(...) of a structural diff."""
+    bj, bdata = _json_container(b)
+    aj, adata = _json_container(a)
+    if not ((bj or b is None) and (aj or a is None)) or (b is None and a is None):
+        return None
+    inner = compute_diff(None if b is None else from_py(bdata), None if a is None else from_py(adata))
+
+    def render_json(ind: int, o: _Opts) -> str:
+        sym = Action.UPDATE if act == Action.UPDATE else Action.NO_OP
+        return (
+            f"jsonencode(\n{_indent(ind + 1)}{_sym(sym, o)}{inner.render(ind + 1, o.clone(override_null_suffix=True))}"
+            f"\n{_indent(ind + 1)}){_null_suffix(act, o)}"
+        )
+
+    return _Diff(act, render_json)
 
 
 def _multiline(b: Value | None, a: Value | None) -> bool:
