@@ -16,7 +16,8 @@ cached; every parametrized case then compares the cached outcomes:
 
 * stdout must be byte-identical;
 * both succeed (exit 0) or both fail (non-zero);
-* when sheath fails it must print an `Error:` diagnostic, never a traceback.
+* when sheath fails it must print an `Error:` diagnostic, never a traceback
+  or its internal-error message.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ TIMEOUT_SECONDS = 180.0  # generous: CI machines may be heavily loaded
 MIN_CORPUS_SIZE = 400
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# What sheath's CLI prints when a command raises an unexpected exception.
+_INTERNAL_ERROR = "Error: internal error in sheath"
 _ID_UNSAFE = re.compile(r"[^ 0-9A-Za-z_.,:;=+*/%!<>?()\[\]{}\"'$&|~^@#-]+")
 
 
@@ -154,15 +157,30 @@ def test_console_matches_terraform(
     tf = terraform_outcomes[case]
     sh = sheath_outcomes[case]
     report = f"expression: {case.expr}\n{_describe('terraform', tf)}{_describe('sheath', sh)}"
-    assert tf.returncode >= 0, "terraform timed out\n" + report
-    if case.category == ERRORS_CATEGORY:
-        assert tf.returncode != 0, "corpus bug: this error case succeeds in terraform\n" + report
-    assert (sh.returncode == 0) == (tf.returncode == 0), "success/failure differs\n" + report
-    assert sh.stdout == tf.stdout, "stdout differs\n" + report
+    problem = _difference(case, tf, sh)
+    if problem:
+        # pytrace=False: the report says everything; a Python traceback of this
+        # comparison would only bury it.
+        pytest.fail(f"{problem}\n{report}", pytrace=False)
+
+
+def _difference(case: Case, tf: Outcome, sh: Outcome) -> str | None:
+    """Why sheath's outcome does not conform to terraform's, or None when it does."""
+    if tf.returncode < 0:
+        return "terraform timed out"
+    if case.category == ERRORS_CATEGORY and tf.returncode == 0:
+        return "corpus bug: this error case succeeds in terraform"
+    if (sh.returncode == 0) != (tf.returncode == 0):
+        return "success/failure differs"
+    if sh.stdout != tf.stdout:
+        return "stdout differs"
     if sh.returncode != 0:
         stderr = _ANSI.sub("", sh.stderr)
-        assert "Traceback (most recent call last)" not in stderr, "sheath crashed\n" + report
-        assert "Error: " in stderr, "sheath failed without an Error diagnostic\n" + report
+        if "Traceback (most recent call last)" in stderr or _INTERNAL_ERROR in stderr:
+            return "sheath crashed (internal error instead of a diagnostic)"
+        if "Error: " not in stderr:
+            return "sheath failed without an Error diagnostic"
+    return None
 
 
 # --- corpus hygiene -------------------------------------------------------
