@@ -518,6 +518,65 @@ output "sensitive_obj" {
 output "partly" { value = { id = terraform_data.keep.id, fixed = "f" } }
 """,
     ),
+    "strings_and_numbers": Case(
+        r"""
+resource "terraform_data" "a" {
+  input = {
+    tab     = "a\tb"
+    quote   = "say \"hi\" \\ back"
+    ctrl    = "x\u0001y"
+    emoji   = "😀 ok"
+    float   = 0.1 + 0.2
+    big     = 12345678901234567890
+    exp     = 1e20
+    neg     = -3.25
+    empty   = ""
+    percent = "%{if true}x%{endif} 100%"
+    html    = "<a href='x'>&</a>"
+  }
+}
+resource "terraform_data" "ml" {
+  input = { text = "one\ntwo\n", list = ["a\nb"] }
+}
+""",
+        r"""
+resource "terraform_data" "a" {
+  input = {
+    tab     = "a\tc"
+    quote   = "say \"hi\" \\ back"
+    ctrl    = "x\u0001y"
+    emoji   = "😀 ok!"
+    float   = 0.5
+    big     = 12345678901234567891
+    exp     = 1e21
+    neg     = -3.5
+    empty   = "now"
+    percent = "%{if true}x%{endif} 100%"
+    html    = "<b>"
+  }
+}
+resource "terraform_data" "ml" {
+  input = { text = "one\nthree\n", list = ["a\nc"] }
+}
+""",
+    ),
+    "refresh_only": Case(
+        """
+resource "terraform_data" "a" {
+  input = "x"
+}
+output "o" { value = terraform_data.a.output }
+""",
+        """
+resource "terraform_data" "a" {
+  input = "changed but refresh-only"
+}
+output "o" { value = terraform_data.a.output }
+output "new" { value = "n" }
+""",
+        args=("-refresh-only",),
+        ui_mode="refresh-only",
+    ),
 }
 
 
@@ -584,8 +643,8 @@ def test_json_plan_matches_terraform(oracle: Oracle, key: str) -> None:
 # terraform's prior_state is the state after the plan's own rewrites (moves,
 # including implied count/no-count moves, and dependencies re-recorded from the
 # new configuration, imported objects): the engine does those; these cases
-# need them.
-PRIOR_STATE_REWRITTEN = {"import_block", "delete_removed_instances", "moved_and_removed", "long_lists_and_unknown_dependents"}
+# need them. (A refresh-only plan has no changes carrying decoded objects.)
+PRIOR_STATE_REWRITTEN = {"refresh_only", "import_block", "delete_removed_instances", "moved_and_removed", "long_lists_and_unknown_dependents"}
 
 
 @pytest.mark.parametrize("oracle", [n for n in NAMES if n not in PRIOR_STATE_REWRITTEN], indirect=True)

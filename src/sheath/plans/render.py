@@ -103,9 +103,40 @@ def _unchanged(kind: str, n: int, opts: _Opts) -> str:
     return opts.color(f"[dark_gray]# ({n} unchanged {kind}{s} hidden)[reset]")
 
 
+_GO_ESCAPES: Final = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+}
+
+
 def hcl_escape(s: str) -> str:
-    """A quoted HCL string as terraform's renderer writes it."""
-    return json.dumps(s, ensure_ascii=False)
+    """A quoted string as terraform's renderer writes it (Go's strconv.Quote)."""
+    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
+        return '"' + s + '"'
+    out = ['"']
+    for ch in s:
+        e = _GO_ESCAPES.get(ch)
+        if e is not None:
+            out.append(e)
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            o = ord(ch)
+            if o < 0x20 or o == 0x7F:
+                out.append(f"\\x{o:02x}")
+            elif o < 0x10000:
+                out.append(f"\\u{o:04x}")
+            else:
+                out.append(f"\\U{o:08x}")
+    out.append('"')
+    return "".join(out)
 
 
 def attribute_name(k: str) -> str:
