@@ -155,7 +155,7 @@ class Env:
         assert not diags.has_errors(), list(diags)
         tree, d = load_module_tree(str(self.sh))
         assert not d.has_errors(), list(d)
-        res, d2 = install_providers(requirements_from_config(tree), None, cfg, str(self.sh), upgrade=upgrade)
+        res, d2 = install_providers(requirements_from_config(tree), None, cfg, str(self.sh), upgrade=upgrade, env=self.env)
         return res, d2
 
 
@@ -493,3 +493,57 @@ def test_dev_overrides_warn_but_install_like_terraform(tmp_path: Path, terraform
     assert _lock(e.sh) == _lock(e.tf)
     assert sorted(res.lines) == sorted(_tf_lines(tf.stdout))
     assert res.dev_overrides and str(next(iter(res.dev_overrides))) == "example.com/ns/zz"
+
+
+def _tf_error(stderr: str, summary: str) -> str:
+    return _norm(stderr.split(f"Error: {summary}", 1)[1])
+
+
+def test_locked_version_no_longer_available(tmp_path: Path, terraform_bin: str) -> None:
+    mirror = _write_fake_mirror(tmp_path / "mirror")
+    cli = f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+    e = Env(tmp_path, FAKE_CONFIG % "~> 1.0", cli)
+    for d in (e.tf, e.sh):
+        (d / ".terraform.lock.hcl").write_text('provider "example.com/ns/fake" {\n  version = "1.1.0"\n}\n')
+    tf = e.terraform(terraform_bin)
+    assert tf.returncode == 1
+    res, diags = e.sheath()
+    errs = diags.errors()
+    assert len(errs) == 1 and errs[0].summary == "Failed to query available provider packages"
+    assert _norm(errs[0].detail) == _tf_error(tf.stderr, errs[0].summary)
+    assert "previously-selected version 1.1.0 is no longer available" in errs[0].detail
+    assert sorted(res.lines) == sorted(_tf_lines(tf.stdout))
+
+
+def test_no_package_for_this_platform(tmp_path: Path, terraform_bin: str) -> None:
+    mirror = tmp_path / "mirror"
+    d = mirror / "example.com/ns/fake/1.0.0/darwin_arm64"
+    d.mkdir(parents=True)
+    (d / "terraform-provider-fake").write_text("x")
+    cli = f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+    cfg = 'terraform {\n  required_providers {\n    fake = {\n      source = "example.com/ns/fake"\n    }\n  }\n}\n'
+    e = Env(tmp_path, cfg, cli)
+    tf = e.terraform(terraform_bin)
+    assert tf.returncode == 1
+    res, diags = e.sheath()
+    errs = diags.errors()
+    assert len(errs) == 1 and errs[0].summary == "Incompatible provider version"
+    assert _norm(errs[0].detail) == _tf_error(tf.stderr, errs[0].summary)
+    assert res.lines == _tf_lines(tf.stdout)
+
+
+def test_tf_data_dir(tmp_path: Path, terraform_bin: str) -> None:
+    mirror = _write_fake_mirror(tmp_path / "mirror")
+    cli = f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+    e = Env(tmp_path, FAKE_CONFIG % "~> 1.0", cli)
+    e.env["TF_DATA_DIR"] = "dd"
+    tf = e.terraform(terraform_bin)
+    assert tf.returncode == 0, tf.stderr
+    _, diags = e.sheath()
+    assert not diags.has_errors(), list(diags)
+    assert not (e.sh / ".terraform").exists() and not (e.tf / ".terraform").exists()
+    for d in (e.tf, e.sh):
+        (d / ".terraform").mkdir()
+        (d / "dd" / "providers").rename(d / ".terraform" / "providers")
+    assert _layout(e.sh) == _layout(e.tf)
+    assert _lock(e.sh) == _lock(e.tf)

@@ -13,7 +13,7 @@ from sheath.config.versions import Version
 from sheath.depsfile.locks import LOCK_FILE_NAME, Locks, load_locks_from_file, save_locks_to_file
 from sheath.diag import Diagnostics, error, warning
 from sheath.getproviders.hash import package_hash_h1, package_matches_any_hash
-from sheath.getproviders.providercache import PROVIDERS_DIR, CachedProvider, ProviderCacheDir
+from sheath.getproviders.providercache import CachedProvider, ProviderCacheDir
 from sheath.getproviders.sources import (
     DirectSource,
     FilesystemMirrorSource,
@@ -95,6 +95,20 @@ def _locations(srcs: list[Source]) -> str:
     return "\n".join(f"  - {s.for_display()}" for s in srcs)
 
 
+def _not_found_message(p: Provider, searched: list[Source], skipped_network: bool) -> str:
+    if not searched:
+        msg = f"provider {p} is excluded from every provider installation method in the CLI configuration"
+    else:
+        msg = f"provider {p} was not found in any of the search locations\n\n{_locations(searched)}"
+    if skipped_network:
+        msg += (
+            "\n\nsheath installs providers only from local sources and never contacts a provider "
+            "registry or network mirror; put the provider in a filesystem mirror (see provider_installation "
+            "in the CLI configuration) or in one of the implied local mirror directories."
+        )
+    return msg
+
+
 def _available_versions(source: MultiSource, provider: Provider) -> tuple[list[Version], list[Source], bool, str]:
     """(versions, searched locations, whether a network source was skipped, source error)."""
     versions: dict[str, Version] = {}
@@ -146,12 +160,14 @@ def install_providers(
     lock: the previous locks; None reads workdir/.terraform.lock.hcl.
     upgrade: ignore locked versions (terraform init -upgrade).
     skip: providers that need no installation (builtin or native providers).
+    env: the environment (default os.environ), for TF_DATA_DIR (default .terraform).
     The lock file is written (when it changed) unless there were errors or write_lock is False.
     Progress lines go to `progress` as they happen and into the result's `lines`.
     """
     from sheath.cliconfig.config import provider_source
 
-    del env  # reserved: the CLI configuration already carries the environment's settings
+    e = os.environ if env is None else env
+    data_dir = e.get("TF_DATA_DIR") or ".terraform"
     diags = Diagnostics()
     res = InstallResult()
     target = platform or current_platform()
@@ -208,6 +224,18 @@ def install_providers(
                     )
                 )
                 continue
+            versions, searched, skipped_network, src_err = _available_versions(source, p)
+            if src_err:
+                diags.extend(_query_error(p, src_err + _PROVIDERS_HINT.format(disp=p.for_display())))
+                continue
+            if not any(str(v) == str(prev.version) for v in versions):
+                if not versions:
+                    msg = _not_found_message(p, searched, skipped_network)
+                else:
+                    msg = f"the previously-selected version {prev.version} is no longer available"
+                    msg += _PROVIDERS_HINT.format(disp=p.for_display())
+                diags.extend(_query_error(p, msg))
+                continue
             res.selected[p] = prev.version
             continue
         if cs_str:
@@ -219,17 +247,7 @@ def install_providers(
             diags.extend(_query_error(p, src_err + _PROVIDERS_HINT.format(disp=p.for_display())))
             continue
         if not versions:
-            if not searched:
-                msg = f"provider {p} is excluded from every provider installation method in the CLI configuration"
-            else:
-                msg = f"provider {p} was not found in any of the search locations\n\n{_locations(searched)}"
-            if skipped_network:
-                msg += (
-                    "\n\nsheath installs providers only from local sources and never contacts a provider "
-                    "registry or network mirror; put the provider in a filesystem mirror (see provider_installation "
-                    "in the CLI configuration) or in one of the implied local mirror directories."
-                )
-            diags.extend(_query_error(p, msg))
+            diags.extend(_query_error(p, _not_found_message(p, searched, skipped_network)))
             continue
         best = newest_matching(versions, cs)
         if best is None:
@@ -242,11 +260,11 @@ def install_providers(
             diags.extend(_query_error(p, msg))
             continue
         res.selected[p] = best
-    if diags.has_errors():
-        return res, diags
+    # like terraform, a provider whose version could not be chosen does not stop the
+    # others from being installed; the lock file is only written when all succeeded
 
     # phase 2: install the selected packages
-    work_cache = ProviderCacheDir(os.path.join(workdir, PROVIDERS_DIR), target)
+    work_cache = ProviderCacheDir(os.path.join(workdir, data_dir, "providers"), target)
     shared: ProviderCacheDir | None = None
     if cli_config.plugin_cache_dir:
         cdir = cli_config.plugin_cache_dir
@@ -256,6 +274,8 @@ def install_providers(
         shared = ProviderCacheDir(cdir, target)
     new_locks = Locks()
     for p in wanted:
+        if p not in res.selected:
+            continue
         v = res.selected[p]
         prev = lock.provider(p)
         prev_hashes = list(prev.hashes) if prev is not None and str(prev.version) == str(v) else []
@@ -279,13 +299,17 @@ def install_providers(
                 new_locks.set_provider(p, v, requirements[p], hashes)
                 continue
         meta, skipped_network = _package_meta(source, p, v, target)
-        say(f"- Installing {disp} v{v}...")
         if meta is None:
-            msg = f"provider {p} {v} is not available for {target}"
+            detail = (
+                f"Provider {disp} v{v} does not have a package available for your current platform, {target}.\n\n"
+                "Provider releases are separate from Terraform CLI releases, so not all providers are available "
+                "for all platforms. Other versions of this provider may have different platforms supported."
+            )
             if skipped_network:
-                msg += " in any local source (the provider registry was not contacted: sheath performs no network access)"
-            diags.append(error("Failed to install provider", f"Error while installing {disp} v{v}: {msg}"))
+                detail += "\n\n(Only local sources were searched: sheath never contacts a provider registry.)"
+            diags.append(error("Incompatible provider version", detail))
             continue
+        say(f"- Installing {disp} v{v}...")
         computed: dict[str, str] = {}
         if prev_hashes and not package_matches_any_hash(meta.location, prev_hashes, computed):
             diags.append(
