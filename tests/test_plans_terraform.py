@@ -577,6 +577,20 @@ output "new" { value = "n" }
         args=("-refresh-only",),
         ui_mode="refresh-only",
     ),
+    "refresh_only_no_changes": Case(
+        """
+resource "terraform_data" "a" {
+  input = "x"
+}
+""",
+        """
+resource "terraform_data" "a" {
+  input = "x"
+}
+""",
+        args=("-refresh-only",),
+        ui_mode="refresh-only",
+    ),
 }
 
 
@@ -644,7 +658,7 @@ def test_json_plan_matches_terraform(oracle: Oracle, key: str) -> None:
 # including implied count/no-count moves, and dependencies re-recorded from the
 # new configuration, imported objects): the engine does those; these cases
 # need them. (A refresh-only plan has no changes carrying decoded objects.)
-PRIOR_STATE_REWRITTEN = {"refresh_only", "import_block", "delete_removed_instances", "moved_and_removed", "long_lists_and_unknown_dependents"}
+PRIOR_STATE_REWRITTEN = {"refresh_only", "refresh_only_no_changes", "import_block", "delete_removed_instances", "moved_and_removed", "long_lists_and_unknown_dependents"}
 
 
 @pytest.mark.parametrize("oracle", [n for n in NAMES if n not in PRIOR_STATE_REWRITTEN], indirect=True)

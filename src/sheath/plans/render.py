@@ -696,7 +696,18 @@ def render_plan(plan: Plan, color: bool = False) -> str:
             counts[c.action] = counts.get(c.action, 0) + 1
     outputs = render_outputs(plan.output_changes, color)
     if not changes and not outputs:
-        if plan.ui_mode == UIMode.DESTROY:
+        if plan.ui_mode == UIMode.REFRESH_ONLY:
+            out.append(
+                col("\n[reset][bold][green]No changes.[reset][bold] Your infrastructure still matches the configuration.[reset]\n\n")
+            )
+            out.append(
+                word_wrap(
+                    "Terraform has checked that the real remote objects still match the result of your most "
+                    "recent changes, and found no differences."
+                )
+                + "\n"
+            )
+        elif plan.ui_mode == UIMode.DESTROY:
             out.append(col("\n[reset][bold][green]No changes.[reset][bold] No objects need to be destroyed.[reset]\n\n"))
             out.append(
                 word_wrap(
