@@ -53,6 +53,26 @@ def test_parse_full_config() -> None:
     ]
 
 
+def test_parse_json_config() -> None:
+    src = b"""{
+  "plugin_cache_dir": "/c",
+  "provider_installation": {
+    "dev_overrides": {"hashicorp/aws": "/src/aws"},
+    "filesystem_mirror": [{"path": "/m", "include": ["hashicorp/*"]}],
+    "direct": {"exclude": ["hashicorp/*"]}
+  }
+}"""
+    cfg, diags = parse_cli_config(src, "cli.tfrc.json")
+    assert not diags.has_errors(), list(diags)
+    assert cfg.plugin_cache_dir == "/c"
+    pi = cfg.provider_installation[0]
+    assert pi.dev_overrides == {Provider("aws"): "/src/aws"}
+    assert sorted((m.kind, m.location, tuple(m.include), tuple(m.exclude)) for m in pi.methods) == [
+        ("direct", "", (), ("hashicorp/*",)),
+        ("filesystem_mirror", "/m", ("hashicorp/*",), ()),
+    ]
+
+
 def test_bad_method_argument_is_an_error() -> None:
     _, diags = parse_cli_config(b'provider_installation {\n  filesystem_mirror {\n    url = "x"\n  }\n}\n', "c")
     assert diags.has_errors()

@@ -177,12 +177,18 @@ def _string(attr: hcl.Attribute | None, diags: Diagnostics) -> str:
 
 
 def parse_cli_config(src: bytes, filename: str) -> tuple[CLIConfig, Diagnostics]:
-    """Decode one CLI configuration file. Unknown settings (credentials, host,
-    disable_checkpoint, ...) are ignored here."""
+    """Decode one CLI configuration file (JSON syntax when the name ends in .json).
+    Unknown settings (credentials, host, disable_checkpoint, ...) are ignored here."""
     diags = Diagnostics()
     cfg = CLIConfig(files=[filename])
-    text, quoted = _rewrite_quoted_names(src)
-    f, d = parse_config(text, filename)
+    quoted: dict[str, str] = {}
+    if filename.endswith(".json"):
+        from sheath.lang import hcljson
+
+        f, d = hcljson.parse(src, filename)
+    else:
+        text, quoted = _rewrite_quoted_names(src)
+        f, d = parse_config(text, filename)
     diags.extend(d)
     if d.has_errors():
         return cfg, diags
