@@ -77,7 +77,7 @@ EXPRESSIONS = [
     "path.foo",
     "var.nope",
     "x",
-    pytest.param("data.x", marks=pytest.mark.xfail(reason="addrs.parse_ref: bare data.TYPE message differs", strict=False)),
+    "data.x",
     "module.x.y",
     "aws_instance.x",
     "terraform.applying",

@@ -216,7 +216,7 @@ def parse_ref_steps(steps: list[Step]) -> tuple[Reference | None, Diagnostics]:
     base = len(steps) - len(rest)
     if mode is not ResourceMode.MANAGED or root == "resource":
         what = {ResourceMode.DATA: "data", ResourceMode.EPHEMERAL: "ephemeral", ResourceMode.MANAGED: "resource"}[mode]
-        if not rest:
+        if len(rest) < 2:
             diags.add_error(
                 "Invalid reference",
                 f'The "{what}" object must be followed by two attribute names: the {"data source" if mode is ResourceMode.DATA else "resource"} type and the resource name.',

@@ -237,7 +237,15 @@ def _build_snippet(d: Diagnostic, src: bytes, resolve_context: ContextResolver) 
     code_parts: list[bytes] = []
     code_start = 0
     for ls, le, lr in _line_ranges(src):
-        if lr > ls and ls < snip_end and snip_start < lr:
+        # hcl's Range.Overlaps with the scanned line's token range (newline
+        # excluded): either range contains an end point of the other, so a
+        # subject that covers a line's newline also shows the next line.
+        if (
+            ls <= snip_start < le
+            or ls <= snip_end < le
+            or snip_start <= ls < snip_end
+            or snip_start <= le < snip_end
+        ):
             if code_start == 0 and not code_parts:
                 code_start = ls
             code_parts.append(src[ls:le])
