@@ -23,6 +23,7 @@ CASES: dict[str, str] = {
         '  input = count.index\n}\n\nresource "terraform_data" "b" {\n  for_each = toset(["x"])\n'
         "  input    = each.key\n}\n"
     ),
+    "values": 'variable "v" {\n  type = string\n}\n\nlocals {\n  a = "x"\n  b = local.a + 1\n  c = var.v + 1\n}\n',
     "module_args": (
         'module "m" {\n  source = "./m"\n  nme    = 1\n}\n'
     ),

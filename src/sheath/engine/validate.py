@@ -26,6 +26,7 @@ from sheath.engine import builtin_schemas
 from sheath.providers.schema import Schema, block_to_body_schema, computed_only
 from sheath.lang import hcl
 from sheath.lang.eval.context import EvalContext
+from sheath.lang.eval.diagvalues import annotate
 from sheath.lang.eval.evaluator import evaluate, name_suggestion
 from sheath.lang.eval.scope import ModuleData, Scope, object_of
 from sheath.lang.eval.templates import make_template_renderer
@@ -202,6 +203,7 @@ class _ModuleValidator:
         if expr is None:
             return None
         val, d = evaluate(expr, ctx)
+        annotate(d)
         self.diags.extend(d)
         if d.has_errors():
             return None
