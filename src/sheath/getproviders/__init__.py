@@ -30,6 +30,7 @@ from sheath.getproviders.types import (
 if TYPE_CHECKING:
     from sheath.getproviders.installer import LOCK_CHANGED_MESSAGE, LOCK_CREATED_MESSAGE, InstallResult, install_providers
     from sheath.getproviders.requirements import requirements_from_config
+    from sheath.getproviders.verify import check_lock_consistency, installed_providers
 
 _LAZY = {
     "LOCK_CHANGED_MESSAGE": "sheath.getproviders.installer",
@@ -37,6 +38,8 @@ _LAZY = {
     "InstallResult": "sheath.getproviders.installer",
     "install_providers": "sheath.getproviders.installer",
     "requirements_from_config": "sheath.getproviders.requirements",
+    "check_lock_consistency": "sheath.getproviders.verify",
+    "installed_providers": "sheath.getproviders.verify",
 }
 
 
@@ -72,6 +75,8 @@ __all__ = [
     "hash_zip_h1",
     "hash_zip_zh",
     "install_providers",
+    "installed_providers",
+    "check_lock_consistency",
     "make_requirements",
     "merge_requirements",
     "package_hash_h1",

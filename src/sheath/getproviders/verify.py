@@ -1,0 +1,108 @@
+"""Checks other commands (plan, apply, validate...) make before using providers, as
+terraform does: every locked provider must be installed in .terraform/providers and
+match the lock's checksums, and the lock must agree with the configuration."""
+
+from __future__ import annotations
+
+import os
+from typing import Container, Mapping
+
+from sheath.addrs.provider import Provider
+from sheath.depsfile.locks import Locks
+from sheath.diag import Diagnostics
+from sheath.getproviders.hash import package_matches_any_hash
+from sheath.getproviders.providercache import CachedProvider, ProviderCacheDir
+from sheath.getproviders.types import (
+    PackageLocalDir,
+    Platform,
+    Requirements,
+    constraints_allow,
+    current_platform,
+    version_constraints_string,
+)
+
+
+def installed_providers(
+    locks: Locks,
+    workdir: str,
+    *,
+    dev_overrides: Container[Provider] = (),
+    skip: Container[Provider] = (),
+    env: Mapping[str, str] | None = None,
+    platform: Platform | None = None,
+) -> tuple[dict[Provider, CachedProvider], Diagnostics]:
+    """The installed package of every locked provider, verified against the lock's
+    checksums; "Required plugins are not installed" (terraform's words) otherwise.
+    Providers with development overrides or in `skip` are not looked up."""
+    e = os.environ if env is None else env
+    data_dir = e.get("TF_DATA_DIR") or ".terraform"
+    shown = os.path.join(data_dir, "providers")
+    cache = ProviderCacheDir(os.path.join(workdir, shown), platform or current_platform())
+    out: dict[Provider, CachedProvider] = {}
+    problems: list[str] = []
+    for p in sorted(locks.providers, key=str):
+        if p in dev_overrides or p in skip or p.is_builtin():
+            continue
+        lock = locks.providers[p]
+        cached = cache.provider_version(p, lock.version)
+        if cached is None:
+            problems.append(f"{p}: there is no package for {p} {lock.version} cached in {shown}")
+            continue
+        if lock.hashes and not package_matches_any_hash(PackageLocalDir(cached.package_dir), lock.hashes):
+            problems.append(
+                f"{p}: the cached package for {p} {lock.version} (in {shown}) does not match any of the "
+                "checksums recorded in the dependency lock file"
+            )
+            continue
+        out[p] = cached
+    diags = Diagnostics()
+    if problems:
+        listing = "".join(f"\n  - {x}" for x in problems)
+        diags.add_error(
+            "Required plugins are not installed",
+            "The installed provider plugins are not consistent with the packages selected in the dependency "
+            f"lock file:{listing}\n\nTerraform uses external plugins to integrate with a variety of different "
+            "infrastructure services. To download the plugins required for this configuration, run:\n"
+            "  terraform init",
+        )
+    return out, diags
+
+
+def check_lock_consistency(
+    requirements: Requirements,
+    locks: Locks,
+    *,
+    dev_overrides: Container[Provider] = (),
+    skip: Container[Provider] = (),
+) -> Diagnostics:
+    """Whether the lock file satisfies the configuration's requirements
+    ("Inconsistent dependency lock file", terraform's words, when not)."""
+    problems: list[str] = []
+    for p in sorted(requirements, key=str):
+        if p in dev_overrides or p in skip or p.is_builtin():
+            continue
+        lock = locks.provider(p)
+        cs = requirements[p]
+        if lock is None:
+            problems.append(f"provider {p}: required by this configuration but no version is selected")
+        elif not constraints_allow(cs, lock.version):
+            problems.append(
+                f"provider {p}: locked version selection {lock.version} doesn't match the updated version "
+                f'constraints "{version_constraints_string(cs)}"'
+            )
+    diags = Diagnostics()
+    if problems:
+        listing = "".join(f"\n  - {x}" for x in problems)
+        if locks.empty():
+            hint = (
+                "To make the initial dependency selections that will initialize the dependency lock file, run:\n"
+                "  terraform init"
+            )
+        else:
+            hint = "To update the locked dependency selections to match a changed configuration, run:\n  terraform init -upgrade"
+        diags.add_error(
+            "Inconsistent dependency lock file",
+            "The following dependency selections recorded in the lock file are inconsistent with the current "
+            f"configuration:{listing}\n\n{hint}",
+        )
+    return diags
