@@ -26,7 +26,18 @@ from sheath.plans.model import (
     UIMode,
 )
 from sheath.plans.values import from_py
-from sheath.types.cty import SENSITIVE, UNKNOWN, MapType, Value
+from sheath.providers.schema import Attribute, Block
+from sheath.types.cty import (
+    SENSITIVE,
+    STRING,
+    UNKNOWN,
+    ListType,
+    MapType,
+    ObjectType,
+    SetType,
+    TupleType,
+    Value,
+)
 from sheath.types.number import Number
 
 WIDTH: Final = 78
@@ -212,8 +223,26 @@ def _children_action(b: Value | None, a: Value | None, children: list[_Diff]) ->
     return Action.UPDATE if any(c.action != Action.NO_OP for c in children) else Action.NO_OP
 
 
-def compute_diff(b: Value | None, a: Value | None, a_unknown: bool = False) -> _Diff:
-    """The diff of before/after (None = absent) of an attribute or output."""
+def json_shape(v: Value) -> Value:
+    """v as terraform sees a dynamic value: through JSON (maps are objects,
+    lists and sets are tuples); unknowns and marks are kept."""
+    p = v.v
+    if isinstance(p, dict):
+        if isinstance(v.type, ObjectType) and all(e is json_shape(e) for e in p.values()):
+            return v
+        return Value(ObjectType({k: e.type for k, e in p.items()}), {k: json_shape(e) for k, e in p.items()}, v.marks)
+    if isinstance(p, tuple):
+        elems = tuple(json_shape(e) for e in p)
+        return Value(TupleType([e.type for e in elems]), elems, v.marks)
+    return v
+
+
+def compute_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff:
+    """The diff of before/after (None = absent) of an attribute or output.
+
+    typed: the values have their schema's types (lists are diffed along their
+    longest common subsequence, sets by membership); otherwise they are
+    dynamic values, diffed by their JSON shape."""
     bs = b is not None and SENSITIVE in b.marks
     as_ = a is not None and SENSITIVE in a.marks
     if bs or as_:
@@ -223,7 +252,7 @@ def compute_diff(b: Value | None, a: Value | None, a_unknown: bool = False) -> _
         if _is_null(b):
             return _Diff(Action.CREATE, lambda ind, o: "(known after apply)")
         assert b is not None
-        bd = compute_diff(b, None)
+        bd = compute_diff(b, None, typed)
 
         def render_unknown(ind: int, o: _Opts) -> str:
             return bd.render(ind, o.clone(override_null_suffix=True)) + " -> (known after apply)"
@@ -234,9 +263,9 @@ def compute_diff(b: Value | None, a: Value | None, a_unknown: bool = False) -> _
     deleted = ka == "null" and a is None
     if kb == ka or created or deleted:
         target = ka if kb == "null" else kb
-        return _process(b, a, target)
-    bd2 = _process(b, None, kb)
-    ad2 = _process(None, a, ka)
+        return _process(b, a, target, typed)
+    bd2 = _process(b, None, kb, typed)
+    ad2 = _process(None, a, ka, typed)
 
     def render_type_change(ind: int, o: _Opts) -> str:
         oo = o.clone(override_null_suffix=True)
@@ -256,11 +285,11 @@ def _prim_text(v: Value | None, opts: _Opts) -> str:
     return hcl_escape(str(p))
 
 
-def _process(b: Value | None, a: Value | None, kind: str) -> _Diff:
+def _process(b: Value | None, a: Value | None, kind: str, typed: bool = False) -> _Diff:
     if kind in ("object", "map"):
-        return _object_diff(b, a, quote_keys=kind == "map")
+        return _object_diff(b, a, quote_keys=kind == "map", typed=typed)
     if kind == "array":
-        return _array_diff(b, a)
+        return _array_diff(b, a, typed)
     act = _calc_action(b, a)
     if kind == "string":
         jd = _json_string_diff(b, a, act)
@@ -344,11 +373,13 @@ def _render_multiline(b: Value | None, a: Value | None, act: Action, ind: int, o
     return "\n".join(out)
 
 
-def _object_diff(b: Value | None, a: Value | None, quote_keys: bool) -> _Diff:
+def _object_diff(b: Value | None, a: Value | None, quote_keys: bool, typed: bool = False) -> _Diff:
     bd = b.v if b is not None and isinstance(b.v, dict) else {}
     ad = a.v if a is not None and isinstance(a.v, dict) else {}
     keys = sorted(set(bd) | set(ad))
-    children = {k: compute_diff(bd.get(k) if b is not None else None, ad.get(k) if a is not None else None) for k in keys}
+    children = {
+        k: compute_diff(bd.get(k) if b is not None else None, ad.get(k) if a is not None else None, typed) for k in keys
+    }
     act = _children_action(b, a, list(children.values()))
 
     def render_object(ind: int, o: _Opts) -> str:
@@ -443,16 +474,20 @@ def _process_slice(
             li += 1
 
 
-def _array_diff(b: Value | None, a: Value | None) -> _Diff:
+def _array_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff:
     be: tuple[Value, ...] = b.v if b is not None and isinstance(b.v, tuple) else ()
     ae: tuple[Value, ...] = a.v if a is not None and isinstance(a.v, tuple) else ()
     elems: list[_Diff] = []
-    if b is not None and a is not None and len(be) == len(ae):
-        elems = [compute_diff(x, y) for x, y in zip(be, ae)]
+    ref = a if a is not None else b
+    t = ref.type if ref is not None else None
+    if typed and isinstance(t, SetType):
+        return _set_diff(b, a, be, ae)
+    if b is not None and a is not None and len(be) == len(ae) and not (typed and isinstance(t, ListType)):
+        elems = [compute_diff(x, y, typed) for x, y in zip(be, ae)]
     else:
 
         def proc(bi: int, ai: int) -> None:
-            elems.append(compute_diff(be[bi] if bi < len(be) else None, ae[ai] if ai < len(ae) else None))
+            elems.append(compute_diff(be[bi] if bi < len(be) else None, ae[ai] if ai < len(ae) else None, typed))
 
         _process_slice(list(be), list(ae), proc, _raw_equal, lambda v: isinstance(v.v, dict))
     act = _children_action(b, a, elems)
@@ -490,6 +525,40 @@ def _array_diff(b: Value | None, a: Value | None) -> _Diff:
     return _Diff(act, render_list)
 
 
+def _set_diff(b: Value | None, a: Value | None, be: tuple[Value, ...], ae: tuple[Value, ...]) -> _Diff:
+    elems: list[_Diff] = []
+    matched: set[int] = set()
+    for x in be:
+        j = next((j for j, y in enumerate(ae) if j not in matched and _raw_equal(x, y)), -1)
+        if j >= 0:
+            matched.add(j)
+            elems.append(compute_diff(x, ae[j], True))
+        else:
+            elems.append(compute_diff(x, None, True))
+    for j, y in enumerate(ae):
+        if j not in matched:
+            elems.append(compute_diff(None, y, True))
+    act = _children_action(b, a, elems)
+
+    def render_set(ind: int, o: _Opts) -> str:
+        if not elems:
+            return "[]" + _null_suffix(act, o)
+        eo = o.clone(override_null_suffix=True)
+        lines = ["["]
+        hidden = 0
+        for e in elems:
+            if e.action == Action.NO_OP and not o.show_unchanged_children:
+                hidden += 1
+                continue
+            lines.append(f"{_indent(ind + 1)}{_sym(e.action, eo)}{e.render(ind + 1, eo)},")
+        if hidden:
+            lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{_unchanged('element', hidden, o)}")
+        lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}]{_null_suffix(act, o)}")
+        return "\n".join(lines)
+
+    return _Diff(act, render_set)
+
+
 # ---------------------------------------------------------------- resources
 
 _IMPORTANT: Final = frozenset(("id", "name", "tags"))
@@ -501,18 +570,32 @@ def _attrs(v: Value) -> dict[str, Value]:
     return v.v
 
 
-def _block_body(c: ResourceInstanceChange, opts: _Opts) -> str:
+def _normalize(v: Value | None, attr: Attribute | None) -> Value | None:
+    """A block attribute's value as terraform's renderer sees it."""
+    if v is None or attr is None:
+        return v
+    t = attr.implied_type()
+    if t.is_dynamic():
+        return json_shape(v)
+    if t == STRING and v.v == "":  # legacy SDK: empty strings in blocks count as null
+        return None
+    return v
+
+
+def _block_body(c: ResourceInstanceChange, opts: _Opts, schema: Block | None = None) -> str:
     b, a = c.before, c.after
     if c.action == Action.FORGET:  # shown as the unchanged object it leaves behind
         a = b
     bd, ad = _attrs(b), _attrs(a)
     children: dict[str, _Diff] = {}
     for k in sorted(set(bd) | set(ad)):
-        bv = bd.get(k)
-        av = ad.get(k)
-        if _is_null(bv) and _is_null(av):
+        attr = schema.attributes.get(k) if schema is not None else None
+        bv = _normalize(bd.get(k), attr)
+        av = _normalize(ad.get(k), attr)
+        if _is_null(bv) and (_is_null(av) and (av is None or av.v is not UNKNOWN)):
             continue
-        children[k] = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av)
+        typed = attr is not None and not attr.implied_type().is_dynamic()
+        children[k] = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, typed)
     if not children:
         return "{}"
     width = max(len(attribute_name(k)) for k in children)
@@ -621,17 +704,23 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
     return "".join(out)
 
 
-def render_resource_change(c: ResourceInstanceChange, color: bool = False, drift: bool = False) -> str:
-    """One resource's block: the comment lines, then the attribute diff."""
+def render_resource_change(
+    c: ResourceInstanceChange, color: bool = False, drift: bool = False, schema: Block | None = None
+) -> str:
+    """One resource's block: the comment lines, then the attribute diff.
+
+    schema: the resource type's schema, when known. Without it every
+    attribute is rendered as a dynamic value (by its JSON shape), which is
+    right for terraform_data and for plans read from terraform's JSON."""
     col = _Colorize(color)
     opts = _Opts(col, show_unchanged_children=c.importing is not None)
     header = f'{"data" if c.mode == "data" else "resource"} "{c.type}" "{c.name}"'
-    return col(_comment(c, drift)) + f"{col(_SYMBOLS[c.action])} {header} {_block_body(c, opts)}"
+    return col(_comment(c, drift)) + f"{col(_SYMBOLS[c.action])} {header} {_block_body(c, opts, schema)}"
 
 
 def _output_diff(o: OutputChange) -> _Diff:
-    b = None if o.before.v is None else o.before
-    a = None if o.after.v is None else o.after
+    b = None if o.before.v is None else json_shape(o.before)
+    a = None if o.after.v is None else json_shape(o.after)
     if o.sensitive:
         b = b.mark(SENSITIVE) if b is not None else None
         a = a.mark(SENSITIVE) if a is not None else None
@@ -680,7 +769,10 @@ _LEGEND: Final = [
 ]
 
 
-def render_plan(plan: Plan, color: bool = False) -> str:
+SchemaLookup = Callable[[str, str], "Block | None"]  # (mode, type) -> the resource type's schema
+
+
+def render_plan(plan: Plan, color: bool = False, schemas: SchemaLookup | None = None) -> str:
     """The whole human plan, as ``terraform show [-no-color] PLANFILE`` prints it."""
     col = _Colorize(color)
     out: list[str] = []
@@ -741,7 +833,8 @@ def render_plan(plan: Plan, color: bool = False) -> str:
         out.append("\nTerraform will perform the following actions:\n")
         for c in changes:
             out.append("\n")
-            out.append(render_resource_change(c, color) + "\n")
+            schema = schemas(c.mode, c.type) if schemas is not None else None
+            out.append(render_resource_change(c, color, schema=schema) + "\n")
         add = counts.get(Action.CREATE, 0) + counts.get(Action.DELETE_THEN_CREATE, 0) + counts.get(Action.CREATE_THEN_DELETE, 0)
         chg = counts.get(Action.UPDATE, 0)
         dst = counts.get(Action.DELETE, 0) + counts.get(Action.DELETE_THEN_CREATE, 0) + counts.get(Action.CREATE_THEN_DELETE, 0)

@@ -1,0 +1,138 @@
+"""The human plan renderer with provider schemas (no terraform needed).
+
+The oracle tests (test_plans_terraform.py) read plans from terraform's JSON,
+where every value has its JSON shape. The engine hands the renderer real
+typed values instead; with the resource type's schema, dynamic attributes
+(terraform_data's input/output) must render exactly as their JSON shape does,
+and typed attributes by their type (maps with quoted keys, sets by membership,
+lists along their longest common subsequence).
+"""
+
+from __future__ import annotations
+
+from sheath.plans.model import Action, OutputChange, Plan, ResourceInstanceChange
+from sheath.plans.render import json_shape, render_plan, render_resource_change
+from sheath.providers.builtin.terraform import DATA_SCHEMA
+from sheath.providers.schema import Attribute, Block
+from sheath.types.cty import (
+    STRING,
+    ListType,
+    MapType,
+    SetType,
+    Value,
+    list_val,
+    map_val,
+    null,
+    object_val,
+    string_val,
+    unknown,
+)
+
+
+def s(x: str) -> Value:
+    return string_val(x)
+
+
+def _change(before: Value, after: Value, action: Action, type_: str = "terraform_data") -> ResourceInstanceChange:
+    return ResourceInstanceChange(
+        address=f"{type_}.x", mode="managed", type=type_, name="x", action=action, before=before, after=after
+    )
+
+
+def test_typed_values_of_dynamic_attributes_render_as_json_shapes() -> None:
+    inp = map_val({"b c": list_val([s("1"), s("2")]), "a": list_val([s("z")])})
+    after = object_val({"id": unknown(STRING), "input": inp, "output": unknown(), "triggers_replace": null()})
+    c = _change(null(after.type), after, Action.CREATE)
+    with_schema = render_resource_change(c, schema=DATA_SCHEMA.block)
+    shaped = _change(null(after.type), json_shape(after), Action.CREATE)
+    assert with_schema == render_resource_change(shaped)
+    assert with_schema.splitlines() == [
+        "  # terraform_data.x will be created",
+        '  + resource "terraform_data" "x" {',
+        "      + id     = (known after apply)",
+        "      + input  = {",
+        "          + a     = [",
+        '              + "z",',
+        "            ]",
+        '          + "b c" = [',
+        '              + "1",',
+        '              + "2",',
+        "            ]",
+        "        }",
+        "      + output = (known after apply)",
+        "    }",
+    ]
+
+
+def test_plan_with_schemas_uses_them_per_resource_type() -> None:
+    before = object_val({"id": s("i"), "input": map_val({"k": s("v")}), "output": map_val({"k": s("v")})})
+    after = object_val({"id": s("i"), "input": map_val({"k": s("w")}), "output": unknown(MapType(STRING))})
+    plan = Plan(changes=[_change(before, after, Action.UPDATE)])
+    text = render_plan(plan, schemas=lambda mode, t: DATA_SCHEMA.block if t == "terraform_data" else None)
+    assert "          ~ k = \"v\" -> \"w\"" in text.splitlines()
+    assert "Plan: 0 to add, 1 to change, 0 to destroy." in text
+
+
+TYPED = Block(
+    attributes={
+        "id": Attribute(type=STRING, computed=True),
+        "keepers": Attribute(type=MapType(STRING), optional=True),
+        "names": Attribute(type=ListType(STRING), optional=True),
+        "set": Attribute(type=SetType(STRING), optional=True),
+        "prefix": Attribute(type=STRING, optional=True),
+    }
+)
+
+
+def _typed(keepers: dict[str, str], names: list[str], st: list[str], prefix: str) -> Value:
+    return object_val(
+        {
+            "id": s("r-1"),
+            "keepers": map_val({k: s(v) for k, v in keepers.items()}),
+            "names": list_val([s(n) for n in names]),
+            "set": Value(SetType(STRING), tuple(s(x) for x in sorted(st))),
+            "prefix": s(prefix),
+        }
+    )
+
+
+def test_typed_attributes_render_by_type() -> None:
+    before = _typed({"a": "1", "b": "2"}, ["x", "y", "z"], ["p", "q"], "")
+    after = _typed({"a": "1", "b": "3"}, ["x", "z", "w"], ["q", "r"], "")
+    text = render_resource_change(_change(before, after, Action.UPDATE, "random_pet"), schema=TYPED)
+    assert text.splitlines() == [
+        "  # random_pet.x will be updated in-place",
+        '  ~ resource "random_pet" "x" {',
+        '        id      = "r-1"',
+        "      ~ keepers = {",
+        '          ~ "b" = "2" -> "3"',
+        "            # (1 unchanged element hidden)",
+        "        }",
+        "      ~ names   = [",
+        '            "x",',
+        '          - "y",',
+        '            "z",',
+        '          + "w",',
+        "        ]",
+        "      ~ set     = [",
+        '          - "p",',
+        '          + "r",',
+        "            # (1 unchanged element hidden)",
+        "        ]",
+        "    }",
+    ]
+
+
+def test_outputs_are_dynamic_even_when_typed() -> None:
+    o = OutputChange("m", Action.CREATE, null(), map_val({"k": s("v"), "x y": s("w")}))
+    text = render_plan(Plan(output_changes=[o]))
+    assert text.splitlines()[:5] == ["", "Changes to Outputs:", "  + m = {", '      + k     = "v"', '      + "x y" = "w"']
+
+
+def test_color_codes() -> None:
+    before = object_val({"id": s("i"), "input": s("a"), "output": s("a")})
+    after = object_val({"id": s("i"), "input": s("b"), "output": unknown(STRING)})
+    text = render_resource_change(_change(before, after, Action.UPDATE), color=True)
+    assert text.splitlines()[0] == "\x1b[1m  # terraform_data.x\x1b[0m will be updated in-place"
+    assert text.splitlines()[1] == '\x1b[0m  \x1b[33m~\x1b[0m\x1b[0m resource "terraform_data" "x" {'
+    assert '      \x1b[33m~\x1b[0m\x1b[0m input  = "a" \x1b[33m->\x1b[0m\x1b[0m "b"' in text.splitlines()
