@@ -547,3 +547,37 @@ def test_tf_data_dir(tmp_path: Path, terraform_bin: str) -> None:
         (d / "dd" / "providers").rename(d / ".terraform" / "providers")
     assert _layout(e.sh) == _layout(e.tf)
     assert _lock(e.sh) == _lock(e.tf)
+
+
+def test_archive_verified_by_zh_from_existing_lock(tmp_path: Path, terraform_bin: str) -> None:
+    """A lock written elsewhere (e.g. from the registry) may carry only zh: hashes of the
+    archives; a packed package in a mirror is verified against them and gains its h1."""
+    from sheath.getproviders import hash_zip_zh
+
+    mirror = _write_fake_mirror(tmp_path / "mirror")
+    archive = mirror / "example.com/ns/zz/terraform-provider-zz_3.1.0_linux_amd64.zip"
+    zh = hash_zip_zh(str(archive))
+    cli = f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+    cfg = 'terraform {\n  required_providers {\n    zz = {\n      source = "example.com/ns/zz"\n    }\n  }\n}\n'
+    e = Env(tmp_path, cfg, cli)
+    lock = f'provider "example.com/ns/zz" {{\n  version = "3.1.0"\n  hashes = [\n    "{zh}",\n  ]\n}}\n'
+    for d in (e.tf, e.sh):
+        (d / ".terraform.lock.hcl").write_text(lock)
+    tf = e.terraform(terraform_bin)
+    assert tf.returncode == 0, tf.stderr
+    res, diags = e.sheath()
+    assert not diags.has_errors(), list(diags)
+    assert _lock(e.sh) == _lock(e.tf)
+    assert zh.encode() in _lock(e.sh) and b'"h1:' in _lock(e.sh)
+    assert res.lines == _tf_lines(tf.stdout)
+    assert _layout(e.sh) == _layout(e.tf)
+    # a wrong zh is a mismatch for both tools
+    bad = lock.replace(zh, "zh:" + "0" * 64)
+    for d in (e.tf, e.sh):
+        (d / ".terraform.lock.hcl").write_text(bad)
+        shutil.rmtree(d / ".terraform")
+    tf = e.terraform(terraform_bin)
+    assert tf.returncode == 1
+    _, diags = e.sheath()
+    errs = diags.errors()
+    assert len(errs) == 1 and _norm(errs[0].detail) == _norm(tf.stderr.split("Error: Failed to install provider", 1)[1])

@@ -312,13 +312,18 @@ def install_providers(
         say(f"- Installing {disp} v{v}...")
         computed: dict[str, str] = {}
         if prev_hashes and not package_matches_any_hash(meta.location, prev_hashes, computed):
+            if isinstance(meta.location, PackageLocalDir):
+                why = (
+                    f"the local package for {p} {v} doesn't match any of the checksums previously recorded in the "
+                    "dependency lock file (this might be because the available checksums are for packages "
+                    "targeting different platforms)"
+                )
+            else:
+                why = f"the current package for {p} {v} doesn't match any of the checksums previously recorded in the dependency lock file"
             diags.append(
                 error(
                     "Failed to install provider",
-                    f"Error while installing {disp} v{v}: the local package for {p} {v} doesn't match any of the "
-                    "checksums previously recorded in the dependency lock file (this might be because the available "
-                    "checksums are for packages targeting different platforms); for more information: "
-                    + CHECKSUM_DOCS,
+                    f"Error while installing {disp} v{v}: {why}; for more information: {CHECKSUM_DOCS}",
                 )
             )
             continue
