@@ -30,6 +30,7 @@ from sheath.getproviders.types import (
     constraints_allow,
     current_platform,
     newest_matching,
+    parse_provider_version,
     version_constraints_string,
 )
 
@@ -152,6 +153,7 @@ def install_providers(
     progress: Callable[[str], None] | None = None,
     write_lock: bool = True,
     skip: Container[Provider] = (),
+    native: Mapping[Provider, str] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> tuple[InstallResult, Diagnostics]:
     """Install every required provider for workdir, offline.
@@ -159,7 +161,10 @@ def install_providers(
     requirements: provider -> constraints (see getproviders.make_requirements).
     lock: the previous locks; None reads workdir/.terraform.lock.hcl.
     upgrade: ignore locked versions (terraform init -upgrade).
-    skip: providers that need no installation (builtin or native providers).
+    skip: providers that need no installation and get no lock entry.
+    native: providers implemented inside sheath, with the version each implements: nothing
+        is installed; the lock records them (an existing lock entry is kept as it is unless
+        upgrading, so a lock written by terraform keeps its hashes).
     env: the environment (default os.environ), for TF_DATA_DIR (default .terraform).
     The lock file is written (when it changed) unless there were errors or write_lock is False.
     Progress lines go to `progress` as they happen and into the result's `lines`.
@@ -205,7 +210,8 @@ def install_providers(
 
     # like terraform 1.11, providers with development overrides are still installed and locked
     # (the override only changes which executable runs); init just warns about them
-    wanted = sorted((p for p in requirements if p not in skip and not p.is_builtin()), key=str)
+    natives = dict(native or {})
+    wanted = sorted((p for p in requirements if p not in skip and p not in natives and not p.is_builtin()), key=str)
 
     # phase 1: choose a version for each provider
     for p in wanted:
@@ -342,6 +348,31 @@ def install_providers(
         if not prev_hashes:
             res.locally_hashed.append(p)
         new_locks.set_provider(p, v, requirements[p], prev_hashes + [h1])
+    for p in sorted(natives, key=str):
+        if p not in requirements or p in skip:
+            continue
+        prev = lock.provider(p)
+        if prev is not None and not upgrade:
+            new_locks.providers[p] = prev
+            say(f"- Using {p.for_display()} v{prev.version} (built into sheath)")
+            continue
+        nv = parse_provider_version(natives[p])
+        if nv is None:
+            diags.add_error("Invalid native provider version", f"{p}: {natives[p]!r} is not a version number.")
+            continue
+        if not constraints_allow(requirements[p], nv):
+            cs_str = version_constraints_string(requirements[p])
+            diags.extend(
+                _query_error(
+                    p,
+                    f"no available releases match the given constraints {cs_str}"
+                    + _PROVIDERS_HINT.format(disp=p.for_display())
+                    + f"\n\n{p.for_display()} is built into sheath at version {nv}.",
+                )
+            )
+            continue
+        say(f"- Using {p.for_display()} v{nv} (built into sheath)")
+        new_locks.set_provider(p, nv, requirements[p], [])
     res.locks = new_locks
     if diags.has_errors():
         return res, diags
