@@ -32,6 +32,7 @@ class Case:
     files: tuple[tuple[str, str], ...] = ()  # extra files (modules)
     between: tuple[str, ...] = ()  # terraform command run between apply and plan
     ui_mode: str = "normal"  # not in terraform's JSON: the plan's mode
+    depose: str = ""  # after the apply, turn this resource's object into a deposed one
 
 
 CASES: dict[str, Case] = {
@@ -591,6 +592,57 @@ resource "terraform_data" "a" {
         args=("-refresh-only",),
         ui_mode="refresh-only",
     ),
+    "deposed_object": Case(
+        """
+resource "terraform_data" "a" {
+  input = "d"
+  lifecycle { create_before_destroy = true }
+}
+""",
+        """
+resource "terraform_data" "a" {
+  input = "d"
+  lifecycle { create_before_destroy = true }
+}
+""",
+        depose="a",
+    ),
+    "variables_and_checks": Case(
+        """
+variable "v" {
+  type    = object({ a = number, b = list(string) })
+  default = { a = 1, b = ["x"] }
+}
+variable "w" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "a" {
+  input = var.v
+  lifecycle {
+    precondition {
+      condition     = var.v.a > 0
+      error_message = "a must be positive"
+    }
+    postcondition {
+      condition     = self.output != null
+      error_message = "no output"
+    }
+  }
+}
+check "c" {
+  assert {
+    condition     = var.w != ""
+    error_message = "w is empty"
+  }
+}
+output "w" {
+  value     = var.w
+  sensitive = true
+}
+""",
+        args=("-var=w=pw",),
+    ),
 }
 
 
@@ -629,12 +681,29 @@ def oracle(request: pytest.FixtureRequest, run_terraform: Any, tmp_path_factory:
         (d / "main.tf").write_text(case.step2)
     if case.between:
         tf(*case.between)
+    if case.depose:
+        _depose(d / "terraform.tfstate", case.depose)
     state_path = d / "terraform.tfstate"
     state_bytes = state_path.read_bytes() if state_path.exists() else None
     tf("plan", "-input=false", "-no-color", "-out=p.plan", *case.args)
     o = Oracle(name, json.loads(tf("show", "-json", "p.plan")), tf("show", "-no-color", "p.plan"), tf("show", "p.plan"), state_bytes)
     _cache[name] = o
     return o
+
+
+def _depose(path: Path, name: str) -> None:
+    """Make the current object of resource ``name`` a deposed object (as a
+    failed create_before_destroy replacement leaves it) and add a fresh
+    current object, editing the state file terraform wrote."""
+    st = json.loads(path.read_text())
+    for r in st["resources"]:
+        if r["name"] == name:
+            inst = r["instances"][0]
+            old = dict(inst)
+            old["deposed"] = "00000001"
+            r["instances"].append(old)
+    st["serial"] += 1
+    path.write_text(json.dumps(st, indent=2) + "\n")
 
 
 NAMES = sorted(CASES)
@@ -645,7 +714,10 @@ def _strip(doc: dict[str, Any], key: str) -> Any:
 
 
 @pytest.mark.parametrize("oracle", NAMES, indirect=True)
-@pytest.mark.parametrize("key", ["resource_changes", "output_changes", "planned_values", "relevant_attributes", "resource_drift"])
+@pytest.mark.parametrize(
+    "key",
+    ["resource_changes", "output_changes", "planned_values", "relevant_attributes", "resource_drift", "variables", "checks"],
+)
 def test_json_plan_matches_terraform(oracle: Oracle, key: str) -> None:
     plan = plan_from_terraform_json(oracle.doc)
     mine = plan_to_json(plan)
@@ -672,7 +744,9 @@ def test_prior_state_matches_terraform(oracle: Oracle) -> None:
     plan.prior_state = sf
     # the prior objects decoded with their schema: here, the planned changes'
     # before values (terraform_data's refresh changes nothing)
-    decoded = {c.address: c.before for c in plan.changes if not c.before.is_null and not c.deposed}
+    decoded: dict[Any, Any] = {
+        ((c.address, c.deposed) if c.deposed else c.address): c.before for c in plan.changes if not c.before.is_null
+    }
     mine = prior_state_json(plan, decoded)
     assert mine is not None
     want = oracle.doc["prior_state"]

@@ -165,11 +165,15 @@ def planned_values(plan: Plan) -> dict[str, Any]:
     return d
 
 
-def prior_state_json(plan: Plan, prior_values: Mapping[str, Value] | None = None) -> dict[str, Any] | None:
+PriorValues = Mapping["str | tuple[str, str]", Value]
+
+
+def prior_state_json(plan: Plan, prior_values: PriorValues | None = None) -> dict[str, Any] | None:
     """terraform's prior_state. Stored attributes are JSON as the schema
     encodes them (dynamic attributes wrapped as {"value","type"}); pass
-    prior_values (instance address -> the object decoded with its schema,
-    sensitive paths marked) to render them as terraform does."""
+    prior_values (instance address, or (address, deposed key) for a deposed
+    object -> the object decoded with its schema, sensitive paths marked) to
+    render them as terraform does."""
     sf = plan.prior_state
     if sf is None:
         return None
@@ -188,28 +192,31 @@ def prior_state_json(plan: Plan, prior_values: Mapping[str, Value] | None = None
         res = st.resources[key]
         for ik in sorted(res.instances, key=lambda k: (isinstance(k, str), k if k is not None else -1)):
             inst = res.instances[ik]
-            if inst.current is None:
-                continue
             addr = res.address + format_instance_key(ik)
-            r: dict[str, Any] = {"address": addr, "mode": res.mode, "type": res.type, "name": res.name}
-            if ik is not None:
-                r["index"] = ik
-            r["provider_name"] = _provider_name(res.provider)
-            r["schema_version"] = inst.current.schema_version
-            decoded = prior_values.get(addr) if prior_values is not None else None
-            if decoded is not None:
-                r["values"] = omit_unknowns(decoded)
-                r["sensitive_values"] = sensitive_as_bool(decoded)
-            else:
-                r["values"] = inst.current.attributes or {}
-                r["sensitive_values"] = _sensitive_from_paths(
-                    inst.current.attributes, inst.current.sensitive_attributes
-                )
-            if inst.current.dependencies:
-                r["depends_on"] = list(inst.current.dependencies)
-            if inst.current.status == "tainted":
-                r["tainted"] = True
-            items.append((res.module, r))
+            objs = [("", inst.current)] if inst.current is not None else []
+            objs += sorted(inst.deposed.items())
+            for dk, obj in objs:
+                r: dict[str, Any] = {"address": addr, "mode": res.mode, "type": res.type, "name": res.name}
+                if ik is not None:
+                    r["index"] = ik
+                r["provider_name"] = _provider_name(res.provider)
+                r["schema_version"] = obj.schema_version
+                decoded = None
+                if prior_values is not None:
+                    decoded = prior_values.get((addr, dk) if dk else addr)
+                if decoded is not None:
+                    r["values"] = omit_unknowns(decoded)
+                    r["sensitive_values"] = sensitive_as_bool(decoded)
+                else:
+                    r["values"] = obj.attributes or {}
+                    r["sensitive_values"] = _sensitive_from_paths(obj.attributes, obj.sensitive_attributes)
+                if obj.dependencies:
+                    r["depends_on"] = list(obj.dependencies)
+                if obj.status == "tainted":
+                    r["tainted"] = True
+                if dk:
+                    r["deposed_key"] = dk
+                items.append((res.module, r))
     values["root_module"] = _module_tree(items)
     return {"format_version": "1.0", "terraform_version": sf.terraform_version, "values": values}
 
@@ -253,7 +260,7 @@ def _sensitive_from_paths(attrs: Any, paths: list[Any]) -> Any:
 
 
 def plan_to_json(
-    plan: Plan, configuration: dict[str, Any] | None = None, prior_values: Mapping[str, Value] | None = None
+    plan: Plan, configuration: dict[str, Any] | None = None, prior_values: PriorValues | None = None
 ) -> dict[str, Any]:
     doc: dict[str, Any] = {"format_version": FORMAT_VERSION, "terraform_version": plan.terraform_version}
     if plan.variables:
