@@ -10,7 +10,7 @@ from typing import Mapping
 
 from sheath.addrs.provider import Provider, parse_provider_source
 from sheath.config.exprs import decode_bool, decode_string, expr_list
-from sheath.diag import Diagnostic, Diagnostics, Range, error
+from sheath.diag import Diagnostics, Range, error
 from sheath.getproviders.sources import (
     DirectSource,
     FilesystemMirrorSource,
@@ -213,7 +213,7 @@ def parse_cli_config(src: bytes, filename: str) -> tuple[CLIConfig, Diagnostics]
                     addr, d = parse_provider_source(key, attr.name_range)
                     if d.has_errors() or addr is None:
                         diags.append(
-                            _err(
+                            error(
                                 "Invalid provider installation dev overrides",
                                 f"The entry {key!r} in {filename} is not a valid provider source string.",
                                 attr.name_range,
@@ -236,10 +236,6 @@ def parse_cli_config(src: bytes, filename: str) -> tuple[CLIConfig, Diagnostics]
             pi.methods.append(m)
         cfg.provider_installation.append(pi)
     return cfg, diags
-
-
-def _err(summary: str, detail: str, subject: Range | None = None) -> Diagnostic:
-    return error(summary, detail, subject)
 
 
 def _read_one(path: str, diags: Diagnostics) -> CLIConfig | None:

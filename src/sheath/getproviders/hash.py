@@ -9,7 +9,7 @@ import os
 import zipfile
 from typing import Iterable
 
-from sheath.getproviders.types import PackageLocalArchive, PackageLocalDir, PackageLocation
+from sheath.getproviders.types import PackageLocalArchive, PackageLocation
 
 SCHEME_H1 = "h1:"
 SCHEME_ZH = "zh:"
@@ -114,7 +114,8 @@ def valid_hash_string(s: str) -> bool:
 
 
 __all__ = [
-    "PackageLocalDir",
+    "SCHEME_H1",
+    "SCHEME_ZH",
     "hash_dir_h1",
     "hash_zip_h1",
     "hash_zip_zh",

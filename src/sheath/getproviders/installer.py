@@ -15,8 +15,6 @@ from sheath.diag import Diagnostics, error, warning
 from sheath.getproviders.hash import package_hash_h1, package_matches_any_hash
 from sheath.getproviders.providercache import CachedProvider, ProviderCacheDir
 from sheath.getproviders.sources import (
-    DirectSource,
-    FilesystemMirrorSource,
     MultiSource,
     RegistryNotContacted,
     Source,
@@ -400,11 +398,4 @@ def install_providers(
     return res, diags
 
 
-__all__ = [
-    "InstallResult",
-    "LOCK_CHANGED_MESSAGE",
-    "LOCK_CREATED_MESSAGE",
-    "install_providers",
-    "FilesystemMirrorSource",
-    "DirectSource",
-]
+__all__ = ["InstallResult", "LOCK_CHANGED_MESSAGE", "LOCK_CREATED_MESSAGE", "install_providers"]
