@@ -643,6 +643,20 @@ output "w" {
 """,
         args=("-var=w=pw",),
     ),
+    "forget_only": Case(
+        """
+resource "terraform_data" "a" {
+  count = 2
+  input = count.index
+}
+""",
+        """
+removed {
+  from = terraform_data.a
+  lifecycle { destroy = false }
+}
+""",
+    ),
 }
 
 

@@ -784,7 +784,7 @@ def render_plan(plan: Plan, color: bool = False, schemas: SchemaLookup | None = 
         if c.action == Action.DELETE and c.mode != "managed":
             continue
         changes.append(c)
-        if c.action not in (Action.NO_OP, Action.FORGET):
+        if c.action != Action.NO_OP:  # forgets count, but get no legend line nor number
             counts[c.action] = counts.get(c.action, 0) + 1
     outputs = render_outputs(plan.output_changes, color)
     if not changes and not outputs:
