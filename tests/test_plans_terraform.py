@@ -11,6 +11,7 @@ output_changes, planned_values and relevant_attributes of ``show -json``;
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from sheath.plans.jsonplan import plan_to_json, prior_state_json
-from sheath.plans.model import UIMode
+from sheath.plans.model import UIMode, sort_changes
 from sheath.plans.reader import plan_from_terraform_json
 from sheath.plans.render import render_plan
 from sheath.states.statefile import read_state_file
@@ -657,6 +658,35 @@ removed {
 }
 """,
     ),
+    "ordering": Case(
+        """
+resource "terraform_data" "n" {
+  count = 11
+}
+resource "terraform_data" "a" {
+  for_each = toset(["b", "a", "B"])
+}
+module "z" {
+  source = "./m"
+}
+module "b" {
+  source = "./m"
+  count  = 2
+}
+module "k" {
+  source   = "./m"
+  for_each = toset(["y", "x"])
+}
+data "terraform_remote_state" "r" {
+  backend = "local"
+  config  = { path = terraform_data.a["a"].id }
+}
+""",
+        files=(
+            ("m/main.tf", 'resource "terraform_data" "x" {}\nmodule "deeper" {\n  source = "./d"\n}\n'),
+            ("m/d/main.tf", 'resource "terraform_data" "y" {}\n'),
+        ),
+    ),
 }
 
 
@@ -768,6 +798,15 @@ def test_prior_state_matches_terraform(oracle: Oracle) -> None:
     # engine supplies those, so only the resources are compared here
     assert mine["values"].get("root_module") == want["values"].get("root_module")
     assert mine["format_version"] == want["format_version"]
+
+
+@pytest.mark.parametrize("oracle", NAMES, indirect=True)
+def test_sort_changes_matches_terraform_order(oracle: Oracle) -> None:
+    plan = plan_from_terraform_json(oracle.doc)
+    want = [(c.address, c.deposed) for c in plan.changes]
+    shuffled = list(reversed(plan.changes))
+    random.Random(7).shuffle(shuffled)
+    assert [(c.address, c.deposed) for c in sort_changes(shuffled)] == want
 
 
 @pytest.mark.parametrize("oracle", NAMES, indirect=True)

@@ -105,6 +105,12 @@ def _module_tree(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
 
     for mod, r in items:
         node(mod).setdefault("resources", []).append(r)
+    # terraform sorts each module's resources, and child modules, by address string
+    for n in nodes.values():
+        if "resources" in n:
+            n["resources"].sort(key=lambda r: r["address"])
+        if "child_modules" in n:
+            n["child_modules"].sort(key=lambda m: m["address"])
     return root
 
 

@@ -10,8 +10,10 @@ are separate functions of this data.
 from __future__ import annotations
 
 import enum
+import json
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from sheath.states.statefile import StateFile
 from sheath.types.cty import Value
@@ -124,6 +126,40 @@ class ResourceInstanceChange:
         return bool(self.prev_run_address) and self.prev_run_address != self.address
 
 
+_MODULE_STEP_RE: Final = re.compile(r'module\.([^.\[]+)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?\.?')
+
+
+def _key_sort(k: int | str | None) -> tuple[int, int, str]:
+    # addrs.InstanceKeyLess: no key, then int keys by value, then string keys
+    if k is None:
+        return (0, 0, "")
+    if isinstance(k, int):
+        return (1, k, "")
+    return (2, 0, k)
+
+
+def _module_sort(addr: str) -> tuple[int, list[tuple[str, tuple[int, int, str]]]]:
+    steps: list[tuple[str, tuple[int, int, str]]] = []
+    for m in _MODULE_STEP_RE.finditer(addr):
+        raw = m.group(2)
+        key: int | str | None = None
+        if raw is not None:
+            key = int(raw) if raw[0] != '"' else json.loads(raw)
+        steps.append((m.group(1), _key_sort(key)))
+    # addrs.ModuleInstance.Less: shorter paths first
+    return (len(steps), steps)
+
+
+def change_sort_key(c: ResourceInstanceChange) -> tuple[Any, ...]:
+    """terraform's order of resource_changes (addrs.AbsResourceInstance.Less),
+    then the current object before deposed ones."""
+    return (_module_sort(c.module_address), 0 if c.mode == "data" else 1, c.type, c.name, _key_sort(c.index), c.deposed)
+
+
+def sort_changes(changes: list[ResourceInstanceChange]) -> list[ResourceInstanceChange]:
+    return sorted(changes, key=change_sort_key)
+
+
 @dataclass(slots=True)
 class OutputChange:
     """A planned change to a root module output value."""
@@ -146,7 +182,10 @@ class CheckResult:
 
 @dataclass(slots=True)
 class Plan:
-    """A whole plan: changes, the states it was made from, and its inputs."""
+    """A whole plan: changes, the states it was made from, and its inputs.
+
+    ``changes`` are kept in terraform's order (see ``sort_changes``); the
+    JSON and human renderings show them in list order."""
 
     changes: list[ResourceInstanceChange] = field(default_factory=list)
     output_changes: list[OutputChange] = field(default_factory=list)
