@@ -18,10 +18,14 @@ from typing import Any
 
 import pytest
 
+from sheath.config.loader import load_module_tree
+from sheath.plans.configuration import configuration_json
 from sheath.plans.jsonplan import plan_to_json, prior_state_json
 from sheath.plans.model import UIMode, sort_changes
 from sheath.plans.reader import plan_from_terraform_json
 from sheath.plans.render import render_plan
+from sheath.providers.builtin.terraform import DATA_SCHEMA, REMOTE_STATE_SCHEMA
+from sheath.providers.schema import Block
 from sheath.states.statefile import read_state_file
 
 
@@ -693,6 +697,7 @@ data "terraform_remote_state" "r" {
 @dataclass
 class Oracle:
     name: str
+    workdir: Path
     doc: dict[str, Any]
     text: str
     color: str
@@ -730,7 +735,7 @@ def oracle(request: pytest.FixtureRequest, run_terraform: Any, tmp_path_factory:
     state_path = d / "terraform.tfstate"
     state_bytes = state_path.read_bytes() if state_path.exists() else None
     tf("plan", "-input=false", "-no-color", "-out=p.plan", *case.args)
-    o = Oracle(name, json.loads(tf("show", "-json", "p.plan")), tf("show", "-no-color", "p.plan"), tf("show", "p.plan"), state_bytes)
+    o = Oracle(name, d, json.loads(tf("show", "-json", "p.plan")), tf("show", "-no-color", "p.plan"), tf("show", "p.plan"), state_bytes)
     _cache[name] = o
     return o
 
@@ -798,6 +803,23 @@ def test_prior_state_matches_terraform(oracle: Oracle) -> None:
     # engine supplies those, so only the resources are compared here
     assert mine["values"].get("root_module") == want["values"].get("root_module")
     assert mine["format_version"] == want["format_version"]
+
+
+def _builtin_schemas(mode: str, type_: str) -> tuple[Block, int] | None:
+    if mode == "managed" and type_ == "terraform_data":
+        return DATA_SCHEMA.block, DATA_SCHEMA.version
+    if mode == "data" and type_ == "terraform_remote_state":
+        return REMOTE_STATE_SCHEMA.block, REMOTE_STATE_SCHEMA.version
+    return None
+
+
+@pytest.mark.parametrize("oracle", NAMES, indirect=True)
+def test_configuration_matches_terraform(oracle: Oracle) -> None:
+    cfg, diags = load_module_tree(str(oracle.workdir))
+    assert not diags.has_errors(), diags
+    assert configuration_json(cfg, _builtin_schemas) == oracle.doc["configuration"]
+    plan = plan_from_terraform_json(oracle.doc)
+    assert plan_to_json(plan, configuration_json(cfg, _builtin_schemas))["configuration"] == oracle.doc["configuration"]
 
 
 @pytest.mark.parametrize("oracle", NAMES, indirect=True)

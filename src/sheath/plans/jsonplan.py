@@ -12,8 +12,9 @@
   ``prior_values`` (decoded objects) when given, else the stored JSON.
   Outputs are the state's outputs as given (terraform shows the planned
   output values there: the engine passes a state updated with them).
-* ``configuration``: whatever the caller passes (the engine builds it from the
-  loaded configuration); omitted when None.
+* ``configuration``: whatever the caller passes (``plans.configuration.
+  configuration_json`` builds it from the loaded configuration); omitted when
+  None.
 * ``checks``: the plan's check results, when it has any.
 """
 

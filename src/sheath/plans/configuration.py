@@ -1,0 +1,225 @@
+"""The ``configuration`` section of terraform's JSON plan (command/jsonconfig), partial.
+
+``configuration_json(config, schemas)`` covers: ``provider_config`` for the
+root module's providers (configured or implied by resources), and for every
+module ``resources`` (address, mode, type, name, provider_config_key,
+expressions through the resource type's schema, count/for_each expressions,
+schema_version, depends_on), ``outputs`` (expression, sensitive,
+description, depends_on), ``variables`` (default, description, sensitive)
+and ``module_calls`` (source, expressions, count/for_each, module). Not
+covered: provisioners, provider version constraints and provider
+configurations passed into modules, check blocks.
+
+Each expression is ``{"constant_value": ...}`` when it evaluates without any
+context, and/or ``{"references": [...]}`` listing every reference from the
+longest form (``terraform_data.a.output``) down to its subject (and the
+resource or module call without instance key), as terraform does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sheath.addrs.module import ModuleCallInstance, ModuleCallInstanceOutput
+from sheath.addrs.referenceable import parse_ref
+from sheath.addrs.resource import ResourceInstance
+from sheath.config.loader import Config
+from sheath.lang import hcl
+from sheath.lang.eval import EvalContext, evaluate
+from sheath.plans.values import to_py
+from sheath.providers.schema import Block, block_to_body_schema
+
+SchemaLookup = Callable[[str, str], "tuple[Block, int] | None"]  # (mode, type) -> (schema block, version)
+
+
+def _step_str(kind: str, value: object) -> str:
+    if kind == "name":
+        return f".{value}"
+    if isinstance(value, str):
+        import json
+
+        return "[" + json.dumps(value, ensure_ascii=False) + "]"
+    if kind == "index":
+        return f"[{value}]"
+    return "[*]"
+
+
+def expression_json(expr: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if expr is None:
+        return out
+    val, diags = evaluate(expr, EvalContext())
+    if not diags.has_errors() and val.is_wholly_known() and not val.contains_marked():
+        out["constant_value"] = to_py(val)
+    refs: list[str] = []
+    for t in expr.variables():
+        ref, _ = parse_ref(t)
+        if ref is None:
+            continue
+        subject = str(ref.subject)
+        rem = list(ref.remaining)
+        while rem:
+            refs.append(subject + "".join(_step_str(s.kind, s.value) for s in rem))
+            rem.pop()
+        refs.append(subject)
+        s = ref.subject
+        if isinstance(s, ModuleCallInstance) and s.key is not None:
+            refs.append(f"module.{s.call.name}")
+        elif isinstance(s, ResourceInstance) and s.key is not None:
+            refs.append(str(s.resource))
+        elif isinstance(s, ModuleCallInstanceOutput):
+            refs.append(f"module.{s.call.call.name}")
+    if refs:
+        out["references"] = refs
+    return out
+
+
+def _body_expressions(body: hcl.Body, block: Block) -> dict[str, Any]:
+    content, _, _ = body.partial_content(block_to_body_schema(block))
+    ret: dict[str, Any] = {}
+    for name, attr in content.attributes.items():
+        ret[name] = expression_json(attr.expr)
+    for b in content.blocks:
+        nb = block.block_types.get(b.type)
+        if nb is None:
+            continue
+        ret.setdefault(b.type, []).append(_body_expressions(b.body, nb.block))
+    return ret
+
+
+def _opt_expr(d: dict[str, Any], key: str, expr: Any) -> None:
+    if expr is not None:
+        e = expression_json(expr)
+        if e:
+            d[key] = e
+
+
+def _traversal_str(t: Any) -> str:
+    from sheath.addrs.parse import steps_from_traversal
+
+    steps = steps_from_traversal(t)
+    if not steps:
+        return ""
+    return str(steps[0].value) + "".join(_step_str(s.kind, s.value) for s in steps[1:])
+
+
+def _local_provider(r: Any) -> str:
+    if r.provider_config_ref is not None:
+        return str(r.provider_config_ref.name)
+    return str(r.type.split("_")[0])
+
+
+def _uses(cfg: Config, local: str) -> bool:
+    m = cfg.module
+    if local in m.provider_configs:
+        return True
+    return any(_local_provider(r) == local for r in list(m.managed_resources.values()) + list(m.data_resources.values()))
+
+
+def _module_json(
+    cfg: Config, schemas: SchemaLookup | None, prefix: str, ancestors: list[tuple[str, Config]], providers: dict[str, Any]
+) -> dict[str, Any]:
+    m = cfg.module
+    out: dict[str, Any] = {}
+    outputs = {}
+    for name in sorted(m.outputs):
+        o = m.outputs[name]
+        od: dict[str, Any] = {}
+        if o.sensitive:
+            od["sensitive"] = True
+        od["expression"] = expression_json(o.expr)
+        if o.description:
+            od["description"] = o.description
+        if o.depends_on:
+            od["depends_on"] = [_traversal_str(t) for t in o.depends_on]
+        outputs[name] = od
+    if outputs:
+        out["outputs"] = outputs
+    resources = []
+    chain = ancestors + [(prefix, cfg)]
+    managed = sorted(m.managed_resources.values(), key=lambda r: f"{r.type}.{r.name}")
+    data = sorted(m.data_resources.values(), key=lambda r: f"{r.type}.{r.name}")
+    for r in managed + data:
+        mode = r.mode.value
+        addr = f"{r.type}.{r.name}" if mode == "managed" else f"data.{r.type}.{r.name}"
+        rd: dict[str, Any] = {"address": addr, "mode": mode, "type": r.type, "name": r.name}
+        local = _local_provider(r)
+        alias = r.provider_config_ref.alias if r.provider_config_ref is not None else ""
+        key = f"{local}.{alias}" if alias else local
+        # the provider configuration is the one of the shallowest module on the
+        # path that declares or uses it (children inherit default configurations)
+        owner = next((p for p, c in chain if _uses(c, local)), prefix)
+        pkey = f"{owner}:{key}" if owner else key
+        rd["provider_config_key"] = pkey
+        if pkey not in providers and r.provider is not None:
+            pd: dict[str, Any] = {"name": local, "full_name": str(r.provider)}
+            if alias:
+                pd["alias"] = alias
+            if owner:
+                pd["module_address"] = owner
+            providers[pkey] = pd
+        sch = schemas(mode, r.type) if schemas is not None else None
+        if sch is not None:
+            exprs = _body_expressions(r.config, sch[0])
+            if exprs:
+                rd["expressions"] = exprs
+            rd["schema_version"] = sch[1]
+        _opt_expr(rd, "count_expression", r.count)
+        _opt_expr(rd, "for_each_expression", r.for_each)
+        if r.depends_on:
+            rd["depends_on"] = [_traversal_str(t) for t in r.depends_on]
+        resources.append(rd)
+    if resources:
+        out["resources"] = resources
+    calls = {}
+    for name in sorted(m.module_calls):
+        c = m.module_calls[name]
+        cd: dict[str, Any] = {"source": c.source_addr_raw}
+        attrs, _ = c.config.just_attributes()
+        exprs = {
+            k: expression_json(a.expr)
+            for k, a in attrs.items()
+            if k not in ("source", "version", "count", "for_each", "depends_on", "providers")
+        }
+        if exprs:
+            cd["expressions"] = exprs
+        _opt_expr(cd, "count_expression", c.count)
+        _opt_expr(cd, "for_each_expression", c.for_each)
+        child = cfg.children.get(name)
+        if child is not None:
+            cpath = f"{prefix}.module.{name}" if prefix else f"module.{name}"
+            cd["module"] = _module_json(child, schemas, cpath, chain, providers)
+        if c.version_raw:
+            cd["version_constraint"] = c.version_raw
+        if c.depends_on:
+            cd["depends_on"] = [_traversal_str(t) for t in c.depends_on]
+        calls[name] = cd
+    if calls:
+        out["module_calls"] = calls
+    variables = {}
+    for name in sorted(m.variables):
+        v = m.variables[name]
+        vd: dict[str, Any] = {}
+        if v.default is not None:
+            vd["default"] = to_py(v.default)
+        if v.description:
+            vd["description"] = v.description
+        if v.sensitive:
+            vd["sensitive"] = True
+        variables[name] = vd
+    if variables:
+        out["variables"] = variables
+    return out
+
+
+def configuration_json(config: Config, schemas: SchemaLookup | None = None) -> dict[str, Any]:
+    providers: dict[str, Any] = {}
+    for key, p in sorted(config.module.provider_configs.items()):
+        providers[key] = {"name": p.name}
+    root = _module_json(config, schemas, "", [], providers)
+    out: dict[str, Any] = {}
+    if providers:
+        out["provider_config"] = providers
+    out["root_module"] = root
+    return out
