@@ -157,7 +157,15 @@ def change_sort_key(c: ResourceInstanceChange) -> tuple[Any, ...]:
 
 
 def sort_changes(changes: list[ResourceInstanceChange]) -> list[ResourceInstanceChange]:
-    return sorted(changes, key=change_sort_key)
+    modules: dict[str, Any] = {}
+
+    def key(c: ResourceInstanceChange) -> tuple[Any, ...]:
+        mk = modules.get(c.module_address)
+        if mk is None:
+            mk = modules[c.module_address] = _module_sort(c.module_address)
+        return (mk, 0 if c.mode == "data" else 1, c.type, c.name, _key_sort(c.index), c.deposed)
+
+    return sorted(changes, key=key)
 
 
 @dataclass(slots=True)

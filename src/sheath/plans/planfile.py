@@ -49,13 +49,12 @@ from sheath.plans.model import (
 )
 from sheath.states.statefile import StateFile, read_state_file, write_state_file
 from sheath.types.cty import (
-    BOOL,
-    NUMBER,
     STRING,
     UNKNOWN,
     ListType,
     MapType,
     ObjectType,
+    PrimitiveType,
     SetType,
     TupleType,
     Type,
@@ -106,35 +105,67 @@ def encode_value(v: Value) -> dict[str, Any]:
     return {"type": type_to_json_value(v.type), "value": data, "unknown": unknown, "marks": marks}
 
 
-def decode_value(d: dict[str, Any]) -> Value:
-    t = type_from_json(json.dumps(d["type"]))
-    unknown = {json.dumps(p) for p in d.get("unknown", [])}
-    marks = {json.dumps(p): frozenset(m) for p, m in d.get("marks", [])}
+_END: Any = object()  # trie leaf marker
 
-    def dec(x: Any, t: Type, path: list[Any]) -> Value:
-        key = json.dumps(path)
-        m = marks.get(key, frozenset())
-        if key in unknown:
+
+def _trie(items: list[tuple[list[Any], Any]]) -> dict[Any, Any]:
+    root: dict[Any, Any] = {}
+    for path, payload in items:
+        node = root
+        for step in path:
+            node = node.setdefault(step, {})
+        node[_END] = payload
+    return root
+
+
+_EMPTY: dict[Any, Any] = {}
+
+
+def decode_value(d: dict[str, Any], type_cache: dict[str, Type] | None = None) -> Value:
+    tj = d["type"]
+    tkey = tj if isinstance(tj, str) else json.dumps(tj, separators=(",", ":"))
+    t = type_cache.get(tkey) if type_cache is not None else None
+    if t is None:
+        t = type_from_json(json.dumps(tj))
+        if type_cache is not None:
+            type_cache[tkey] = t
+    unknown = _trie([(p, True) for p in d.get("unknown", [])])
+    marks = _trie([(p, frozenset(m)) for p, m in d.get("marks", [])])
+
+    def dec(x: Any, t: Type, un: dict[Any, Any], mk: dict[Any, Any]) -> Value:
+        m = mk.get(_END, frozenset()) if mk else frozenset()
+        if un and _END in un:
             return Value(t, UNKNOWN, m)
         if x is None:
             return Value(t, None, m)
-        if t == STRING:
-            return Value(t, x, m)
-        if t == NUMBER:
-            return Value(t, Number.parse(x), m)
-        if t == BOOL:
+        if isinstance(t, PrimitiveType):
+            if t is STRING or t.name == "string":
+                return Value(t, x, m)
+            if t.name == "number":
+                return Value(t, Number.parse(x), m)
             return Value(t, bool(x), m)
         if isinstance(t, (ListType, SetType)):
-            return Value(t, tuple(dec(e, t.element, path + [i]) for i, e in enumerate(x)), m)
+            et = t.element
+            return Value(
+                t, tuple(dec(e, et, un.get(i, _EMPTY), mk.get(i, _EMPTY)) for i, e in enumerate(x)), m
+            )
         if isinstance(t, TupleType):
-            return Value(t, tuple(dec(e, et, path + [i]) for i, (e, et) in enumerate(zip(x, t.elements))), m)
+            return Value(
+                t,
+                tuple(
+                    dec(e, et, un.get(i, _EMPTY), mk.get(i, _EMPTY)) for i, (e, et) in enumerate(zip(x, t.elements))
+                ),
+                m,
+            )
         if isinstance(t, MapType):
-            return Value(t, {k: dec(x[k], t.element, path + [k]) for k in sorted(x)}, m)
+            return Value(t, {k: dec(x[k], t.element, un.get(k, _EMPTY), mk.get(k, _EMPTY)) for k in sorted(x)}, m)
         if isinstance(t, ObjectType):
-            return Value(t, {k: dec(x[k], t.attrs[k], path + [k]) for k in sorted(t.attrs)}, m)
+            return Value(
+                t, {k: dec(x[k], t.attrs[k], un.get(k, _EMPTY), mk.get(k, _EMPTY)) for k in sorted(t.attrs)}, m
+            )
         raise PlanFileError(f"cannot decode a known value of type {t.friendly_name()}")
 
-    return dec(d["value"], t, [])
+    return dec(d["value"], t, unknown, marks)
 
 
 def _path_enc(p: Path) -> list[Any]:
@@ -171,7 +202,7 @@ def _change_enc(c: ResourceInstanceChange) -> dict[str, Any]:
     }
 
 
-def _change_dec(d: dict[str, Any]) -> ResourceInstanceChange:
+def _change_dec(d: dict[str, Any], tc: dict[str, Type] | None = None) -> ResourceInstanceChange:
     imp = d.get("importing")
     return ResourceInstanceChange(
         address=d["address"],
@@ -179,8 +210,8 @@ def _change_dec(d: dict[str, Any]) -> ResourceInstanceChange:
         type=d["type"],
         name=d["name"],
         action=Action(d["action"]),
-        before=decode_value(d["before"]),
-        after=decode_value(d["after"]),
+        before=decode_value(d["before"], tc),
+        after=decode_value(d["after"], tc),
         provider_name=d.get("provider_name", ""),
         provider_config_addr=d.get("provider_config_addr", ""),
         module_address=d.get("module_address", ""),
@@ -231,15 +262,16 @@ def plan_from_document(d: dict[str, Any]) -> Plan:
     if d.get("format") != FORMAT or d.get("format_version") != FORMAT_VERSION:
         raise PlanFileError(f"unsupported plan format {d.get('format')!r} version {d.get('format_version')!r}")
     checks = d.get("checks")
+    tc: dict[str, Type] = {}
     return Plan(
-        changes=[_change_dec(c) for c in d.get("changes", [])],
+        changes=[_change_dec(c, tc) for c in d.get("changes", [])],
         output_changes=[
             OutputChange(
                 o["name"], Action(o["action"]), decode_value(o["before"]), decode_value(o["after"]), o["sensitive"]
             )
             for o in d.get("output_changes", [])
         ],
-        drift=[_change_dec(c) for c in d.get("drift", [])],
+        drift=[_change_dec(c, tc) for c in d.get("drift", [])],
         variables={k: decode_value(v) for k, v in d.get("variables", {}).items()},
         target_addrs=list(d.get("target_addrs", [])),
         force_replace_addrs=list(d.get("force_replace_addrs", [])),
