@@ -691,6 +691,41 @@ data "terraform_remote_state" "r" {
             ("m/d/main.tf", 'resource "terraform_data" "y" {}\n'),
         ),
     ),
+    "mixed_actions": Case(
+        """
+resource "terraform_data" "upd" {
+  input = 1
+}
+resource "terraform_data" "del" {
+  input = 1
+}
+resource "terraform_data" "rep" {
+  triggers_replace = 1
+}
+resource "terraform_data" "cbd" {
+  triggers_replace = 1
+  lifecycle { create_before_destroy = true }
+}
+""",
+        """
+resource "terraform_data" "upd" {
+  input = 2
+}
+resource "terraform_data" "rep" {
+  triggers_replace = 2
+}
+resource "terraform_data" "cbd" {
+  triggers_replace = 2
+  lifecycle { create_before_destroy = true }
+}
+resource "terraform_data" "new" {
+}
+data "terraform_remote_state" "r" {
+  backend = "local"
+  config  = { path = "${terraform_data.new.id}.tfstate" }
+}
+""",
+    ),
 }
 
 

@@ -761,10 +761,10 @@ def word_wrap(s: str, width: int = WIDTH) -> str:
 
 _LEGEND: Final = [
     (Action.CREATE, "  [green]+[reset] create"),
-    (Action.DELETE, "  [red]-[reset] destroy"),
     (Action.UPDATE, "  [yellow]~[reset] update in-place"),
-    (Action.CREATE_THEN_DELETE, "[green]+[reset]/[red]-[reset] create replacement and then destroy"),
+    (Action.DELETE, "  [red]-[reset] destroy"),
     (Action.DELETE_THEN_CREATE, "[red]-[reset]/[green]+[reset] destroy and then create replacement"),
+    (Action.CREATE_THEN_DELETE, "[green]+[reset]/[red]-[reset] create replacement and then destroy"),
     (Action.READ, " [cyan]<=[reset] read (data resources)"),
 ]
 
