@@ -582,7 +582,13 @@ def _normalize(v: Value | None, attr: Attribute | None) -> Value | None:
     return v
 
 
-def _block_body(c: ResourceInstanceChange, opts: _Opts, schema: Block | None = None) -> str:
+def _block_diff(
+    c: ResourceInstanceChange, schema: Block | None = None, relevant: frozenset[str] | None = None
+) -> tuple[Action, Callable[[_Opts], str]]:
+    """The resource body's diff: its computed action and its renderer.
+
+    relevant: for drift, the attribute names whose changes matter (others are
+    shown as unchanged); None means all."""
     b, a = c.before, c.after
     if c.action == Action.FORGET:  # shown as the unchanged object it leaves behind
         a = b
@@ -592,10 +598,19 @@ def _block_body(c: ResourceInstanceChange, opts: _Opts, schema: Block | None = N
         attr = schema.attributes.get(k) if schema is not None else None
         bv = _normalize(bd.get(k), attr)
         av = _normalize(ad.get(k), attr)
+        if relevant is not None and k not in relevant:
+            av = bv
         if _is_null(bv) and (_is_null(av) and (av is None or av.v is not UNKNOWN)):
             continue
         typed = attr is not None and not attr.implied_type().is_dynamic()
         children[k] = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, typed)
+    action = _children_action(None if b.is_null else b, None if a.is_null else a, list(children.values()))
+    if b.is_null and a.is_null:
+        action = Action.NO_OP
+    return action, lambda opts: _render_block(children, opts)
+
+
+def _render_block(children: dict[str, _Diff], opts: _Opts) -> str:
     if not children:
         return "{}"
     width = max(len(attribute_name(k)) for k in children)
@@ -679,15 +694,21 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
         if c.deposed:
             out.append("\n  # (left over from a partially-failed replacement of this instance)")
     elif act == Action.FORGET:
-        out.append(
-            f"[bold] # {addr}[reset] will no longer be managed by Terraform, but [bold][red]will not be destroyed[reset]"
-        )
+        if c.deposed:
+            out.append(f"[bold] # {addr}[reset] will be removed from Terraform state, but [bold][red]will not be destroyed[reset]")
+            out.append("\n[bold] # (left over from a partially-failed replacement of this instance)")
+        else:
+            out.append(
+                f"[bold] # {addr}[reset] will no longer be managed by Terraform, but [bold][red]will not be destroyed[reset]"
+            )
         out.append("\n # (destroy = false is set in the configuration)")
     elif act == Action.NO_OP and c.moved:
         out.append(f"[bold]  # {c.prev_run_address}[reset] has moved to [bold]{addr}[reset]")
         printed_moved = True
     elif act == Action.NO_OP and c.importing is not None:
         out.append(f"[bold]  # {addr}[reset] will be imported")
+        if c.generated_config:
+            out.append("\n  #[reset] (config will be generated)")
         printed_imported = True
     else:
         out.append(f"{addr} has an action the plan renderer doesn't support (this is a bug)")
@@ -699,8 +720,8 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
             out.append(f'  # [reset](imported from "{c.importing.id}")\n')
         else:
             out.append("  # [reset](will be imported first)\n")
-    if c.generated_config:
-        out.append("  #[reset] (config will be generated)\n")
+    if c.importing is not None and act.is_replace:
+        out.append("  # [reset][yellow]Warning: this will destroy the imported resource[reset]\n")
     return "".join(out)
 
 
@@ -715,7 +736,8 @@ def render_resource_change(
     col = _Colorize(color)
     opts = _Opts(col, show_unchanged_children=c.importing is not None)
     header = f'{"data" if c.mode == "data" else "resource"} "{c.type}" "{c.name}"'
-    return col(_comment(c, drift)) + f"{col(_SYMBOLS[c.action])} {header} {_block_body(c, opts, schema)}"
+    _, render = _block_diff(c, schema)
+    return col(_comment(c, drift)) + f"{col(_SYMBOLS[c.action])} {header} {render(opts)}"
 
 
 def _output_diff(o: OutputChange) -> _Diff:
@@ -747,6 +769,9 @@ def word_wrap(s: str, width: int = WIDTH) -> str:
     """format.WordWrap: greedy wrapping of each line at width columns."""
     out = []
     for line in s.split("\n"):
+        if line.startswith(" "):
+            out.append(line)
+            continue
         words = line.split(" ")
         cur = ""
         for w in words:
