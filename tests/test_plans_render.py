@@ -10,10 +10,19 @@ lists along their longest common subsequence).
 
 from __future__ import annotations
 
-from sheath.plans.model import Action, OutputChange, Plan, ResourceInstanceChange
+from sheath.plans.model import (
+    Action,
+    OutputChange,
+    Plan,
+    ResourceInstanceChange,
+    UIMode,
+)
 from sheath.plans.render import json_shape, render_plan, render_resource_change
 from sheath.providers.builtin.terraform import DATA_SCHEMA
 from sheath.providers.schema import Attribute, Block
+from sheath.types.cty import (
+    EMPTY_OBJECT as EMPTY,
+)
 from sheath.types.cty import (
     STRING,
     ListType,
@@ -136,3 +145,56 @@ def test_color_codes() -> None:
     assert text.splitlines()[0] == "\x1b[1m  # terraform_data.x\x1b[0m will be updated in-place"
     assert text.splitlines()[1] == '\x1b[0m  \x1b[33m~\x1b[0m\x1b[0m resource "terraform_data" "x" {'
     assert '      \x1b[33m~\x1b[0m\x1b[0m input  = "a" \x1b[33m->\x1b[0m\x1b[0m "b"' in text.splitlines()
+
+
+def _drifted() -> ResourceInstanceChange:
+    before = object_val({"id": s("i"), "input": s("a"), "output": s("a")})
+    after = object_val({"id": s("i"), "input": s("changed"), "output": s("a")})
+    return _change(before, after, Action.UPDATE)
+
+
+def test_drift_section_in_refresh_only_plans() -> None:
+    plan = Plan(drift=[_drifted()], ui_mode=UIMode.REFRESH_ONLY)
+    assert render_plan(plan).splitlines() == [
+        "",
+        "Note: Objects have changed outside of Terraform",
+        "",
+        "Terraform detected the following changes made outside of Terraform since the",
+        'last "terraform apply" which may have affected this plan:',
+        "",
+        "  # terraform_data.x has changed",
+        '  ~ resource "terraform_data" "x" {',
+        '        id     = "i"',
+        '      ~ input  = "a" -> "changed"',
+        "        # (1 unchanged attribute hidden)",
+        "    }",
+        "",
+        "",
+        "This is a refresh-only plan, so Terraform will not take any actions to undo",
+        "these. If you were expecting these changes then you can apply this plan to",
+        "record the updated values in the Terraform state without changing any remote",
+        "objects.",
+    ]
+
+
+def test_drift_needs_relevant_attributes_outside_refresh_only() -> None:
+    change = _change(
+        object_val({"id": s("i"), "input": s("a")}), object_val({"id": s("i"), "input": s("b")}), Action.UPDATE
+    )
+    plan = Plan(drift=[_drifted()], changes=[change])
+    assert "Objects have changed outside" not in render_plan(plan)
+    plan.relevant_attributes = [("terraform_data.x", ("input",))]
+    text = render_plan(plan)
+    assert "Note: Objects have changed outside of Terraform" in text
+    assert "\u2500" * 77 in text
+    assert text.index("Unless you have made equivalent changes") < text.index("Terraform will perform")
+
+
+def test_errored_plan_wording() -> None:
+    change = _change(null(EMPTY), object_val({"id": unknown(STRING)}), Action.CREATE)
+    assert "Terraform planned the following actions, but then encountered a problem:" in render_plan(
+        Plan(changes=[change], errored=True)
+    )
+    assert render_plan(Plan(errored=True)).splitlines()[1] == (
+        "Planning failed. Terraform encountered an error while generating this plan."
+    )

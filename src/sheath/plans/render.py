@@ -797,10 +797,76 @@ _LEGEND: Final = [
 SchemaLookup = Callable[[str, str], "Block | None"]  # (mode, type) -> the resource type's schema
 
 
-def render_plan(plan: Plan, color: bool = False, schemas: SchemaLookup | None = None) -> str:
-    """The whole human plan, as ``terraform show [-no-color] PLANFILE`` prints it."""
+def _rule(col: _Colorize) -> str:
+    """format.HorizontalRule at the default width, as printed (with its newline)."""
+    return col("[dark_gray]\n" + "\u2500" * (WIDTH - 1)) + "\n"
+
+
+def _relevant_for(plan: Plan, address: str) -> frozenset[str] | None:
+    names = {str(p[0]) for r, p in plan.relevant_attributes if (not r or r == address) and p}
+    return frozenset(names) if names else None
+
+
+def _render_drift(plan: Plan, col: _Colorize, schemas: SchemaLookup | None, resources_empty: bool) -> tuple[str, bool]:
+    """The "Objects have changed outside of Terraform" section, and whether it was printed."""
+    refresh_only = plan.ui_mode == UIMode.REFRESH_ONLY
+    shown: list[tuple[ResourceInstanceChange, Action, Callable[[_Opts], str]]] = []
+    for c in plan.drift:
+        schema = schemas(c.mode, c.type) if schemas is not None else None
+        relevant: frozenset[str] | None = None
+        if not refresh_only:
+            relevant = _relevant_for(plan, c.address)
+            if relevant is None:
+                continue  # nothing relevant: terraform shows nothing for this drift
+        act, render = _block_diff(c, schema, relevant)
+        if act == Action.NO_OP and not refresh_only:
+            continue
+        shown.append((c, act, render))
+    if not shown or (resources_empty and not refresh_only):
+        return "", False
+    out = [col("\n[bold][cyan]Note:[reset][bold] Objects have changed outside of Terraform\n"), "\n"]
+    out.append(
+        word_wrap(
+            'Terraform detected the following changes made outside of Terraform since the last "terraform apply" '
+            "which may have affected this plan:\n"
+        )
+    )
+    for c, _act, render in shown:
+        if c.action == Action.NO_OP and not c.moved and c.importing is None:
+            continue
+        opts = _Opts(col, show_unchanged_children=c.importing is not None)
+        header = f'{"data" if c.mode == "data" else "resource"} "{c.type}" "{c.name}"'
+        out.append("\n" + col(_comment(c, drift=True)) + f"{col(_SYMBOLS[c.action])} {header} {render(opts)}\n")
+    if refresh_only:
+        text = (
+            "\n\nThis is a refresh-only plan, so Terraform will not take any actions to undo these. If you were "
+            "expecting these changes then you can apply this plan to record the updated values in the Terraform "
+            "state without changing any remote objects."
+        )
+    else:
+        text = (
+            "\n\nUnless you have made equivalent changes to your configuration, or ignored the relevant attributes "
+            "using ignore_changes, the following plan may include actions to undo or respond to these changes."
+        )
+    out.append(word_wrap(text) + "\n")
+    return "".join(out), True
+
+
+def render_plan(
+    plan: Plan, color: bool = False, schemas: SchemaLookup | None = None, in_automation: bool = True
+) -> str:
+    """The whole human plan, as ``terraform show [-no-color] PLANFILE`` prints it.
+
+    Drift (``plan.drift``) is shown as terraform does: in refresh-only mode all
+    of it, otherwise only changes to ``plan.relevant_attributes``.
+    in_automation: TF_IN_AUTOMATION's effect on one suggestion's wording."""
     col = _Colorize(color)
     out: list[str] = []
+    empty = all(c.action == Action.NO_OP and not c.moved for c in plan.changes) and all(
+        _output_diff(o).action == Action.NO_OP for o in plan.output_changes
+    )
+    drift_text, have_refresh = _render_drift(plan, col, schemas, empty)
+    out.append(drift_text)
     counts: dict[Action, int] = {}
     changes = []
     for c in plan.changes:
@@ -813,7 +879,15 @@ def render_plan(plan: Plan, color: bool = False, schemas: SchemaLookup | None = 
             counts[c.action] = counts.get(c.action, 0) + 1
     outputs = render_outputs(plan.output_changes, color)
     if not changes and not outputs:
-        if plan.ui_mode == UIMode.REFRESH_ONLY:
+        if plan.errored:
+            if have_refresh:
+                out.append(_rule(col))
+            out.append(
+                col("\n[reset][bold][red]Planning failed.[reset][bold] Terraform encountered an error while generating this plan.[reset]\n\n")
+            )
+        elif plan.ui_mode == UIMode.REFRESH_ONLY:
+            if have_refresh:
+                return "".join(out)
             out.append(
                 col("\n[reset][bold][green]No changes.[reset][bold] Your infrastructure still matches the configuration.[reset]\n\n")
             )
@@ -825,6 +899,8 @@ def render_plan(plan: Plan, color: bool = False, schemas: SchemaLookup | None = 
                 + "\n"
             )
         elif plan.ui_mode == UIMode.DESTROY:
+            if have_refresh:
+                out.append(_rule(col))
             out.append(col("\n[reset][bold][green]No changes.[reset][bold] No objects need to be destroyed.[reset]\n\n"))
             out.append(
                 word_wrap(
@@ -834,7 +910,24 @@ def render_plan(plan: Plan, color: bool = False, schemas: SchemaLookup | None = 
                 + "\n"
             )
         else:
+            if have_refresh:
+                out.append(_rule(col))
             out.append(col("\n[reset][bold][green]No changes.[reset][bold] Your infrastructure matches the configuration.[reset]\n\n"))
+            if have_refresh:
+                if plan.applyable:
+                    text = (
+                        "Your configuration already matches the changes detected above, so applying this plan will "
+                        "only update the state to include the changes detected above and won't change any real "
+                        "infrastructure."
+                    )
+                else:
+                    suggestion = "." if in_automation else ":\n  terraform apply -refresh-only"
+                    text = (
+                        "Your configuration already matches the changes detected above. If you'd like to update the "
+                        "Terraform state to match, create and apply a refresh-only plan" + suggestion
+                    )
+                out.append(word_wrap(text) + "\n")
+                return "".join(out)
             out.append(
                 word_wrap(
                     "Terraform has compared your real infrastructure against your configuration and found no "
@@ -842,7 +935,11 @@ def render_plan(plan: Plan, color: bool = False, schemas: SchemaLookup | None = 
                 )
                 + "\n"
             )
+        if have_refresh:  # terraform prints the rule again after these texts
+            out.append(_rule(col))
         return "".join(out)
+    if have_refresh:
+        out.append(_rule(col))
     if counts:
         out.append(
             word_wrap(
@@ -855,7 +952,10 @@ def render_plan(plan: Plan, color: bool = False, schemas: SchemaLookup | None = 
             if counts.get(act):
                 out.append(col(text) + "\n")
     if changes:
-        out.append("\nTerraform will perform the following actions:\n")
+        if plan.errored:
+            out.append("\nTerraform planned the following actions, but then encountered a problem:\n")
+        else:
+            out.append("\nTerraform will perform the following actions:\n")
         for c in changes:
             out.append("\n")
             schema = schemas(c.mode, c.type) if schemas is not None else None
