@@ -198,3 +198,27 @@ def test_errored_plan_wording() -> None:
     assert render_plan(Plan(errored=True)).splitlines()[1] == (
         "Planning failed. Terraform encountered an error while generating this plan."
     )
+
+
+def test_forces_replacement_on_typed_attributes_only() -> None:
+    before = _typed({"a": "1"}, ["x"], ["p"], "")
+    after = object_val(
+        {
+            "id": unknown(STRING),
+            "keepers": map_val({"a": s("2")}),
+            "names": list_val([s("x")]),
+            "set": Value(SetType(STRING), (s("p"),)),
+            "prefix": s("new"),
+        }
+    )
+    c = _change(before, after, Action.DELETE_THEN_CREATE, "random_pet")
+    c.replace_paths = [("keepers",), ("prefix",)]
+    lines = render_resource_change(c, schema=TYPED).splitlines()
+    assert lines[1] == '-/+ resource "random_pet" "x" {'
+    assert '      ~ id      = "r-1" -> (known after apply)' in lines
+    assert "      ~ keepers = { # forces replacement" in lines
+    assert '      + prefix  = "new" # forces replacement' in lines
+    colored = render_resource_change(c, schema=TYPED, color=True)
+    assert '"new" \x1b[31m# forces replacement\x1b[0m\x1b[0m' in colored
+    # without a schema (dynamic attributes, as terraform_data's) there is no marker
+    assert "forces replacement" not in render_resource_change(c)

@@ -161,7 +161,22 @@ def attribute_name(k: str) -> str:
 class _Diff:
     action: Action
     render: Callable[[int, _Opts], str]
-    replace: bool = False
+    collection: bool = False  # "# forces replacement" goes on the opening line
+
+
+def _forcing_replacement(d: _Diff) -> _Diff:
+    """d with terraform's " # forces replacement" suffix."""
+    inner = d.render
+
+    def render(ind: int, o: _Opts) -> str:
+        text = inner(ind, o)
+        suffix = o.color(" [red]# forces replacement[reset]")
+        if d.collection and "\n" in text:
+            first, rest = text.split("\n", 1)
+            return f"{first}{suffix}\n{rest}"
+        return text + suffix
+
+    return _Diff(d.action, render, d.collection)
 
 
 _ABSENT: Final = None  # an absent value (key missing / no object)
@@ -402,7 +417,7 @@ def _object_diff(b: Value | None, a: Value | None, quote_keys: bool, typed: bool
         lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}}}{_null_suffix(act, o)}")
         return "\n".join(lines)
 
-    return _Diff(act, render_object)
+    return _Diff(act, render_object, collection=True)
 
 
 def _lcs(xs: list[Any], ys: list[Any], eq: Callable[[Any, Any], bool]) -> list[Any]:
@@ -522,7 +537,7 @@ def _array_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff:
         lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}]{_null_suffix(act, o)}")
         return "\n".join(lines)
 
-    return _Diff(act, render_list)
+    return _Diff(act, render_list, collection=True)
 
 
 def _set_diff(b: Value | None, a: Value | None, be: tuple[Value, ...], ae: tuple[Value, ...]) -> _Diff:
@@ -556,7 +571,7 @@ def _set_diff(b: Value | None, a: Value | None, be: tuple[Value, ...], ae: tuple
         lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}]{_null_suffix(act, o)}")
         return "\n".join(lines)
 
-    return _Diff(act, render_set)
+    return _Diff(act, render_set, collection=True)
 
 
 # ---------------------------------------------------------------- resources
@@ -593,6 +608,7 @@ def _block_diff(
     if c.action == Action.FORGET:  # shown as the unchanged object it leaves behind
         a = b
     bd, ad = _attrs(b), _attrs(a)
+    replace = {tuple(p) for p in c.replace_paths if len(p) == 1}
     children: dict[str, _Diff] = {}
     for k in sorted(set(bd) | set(ad)):
         attr = schema.attributes.get(k) if schema is not None else None
@@ -603,7 +619,12 @@ def _block_diff(
         if _is_null(bv) and (_is_null(av) and (av is None or av.v is not UNKNOWN)):
             continue
         typed = attr is not None and not attr.implied_type().is_dynamic()
-        children[k] = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, typed)
+        d = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, typed)
+        # terraform marks replacement-forcing attributes of typed attributes only
+        # (dynamic ones, like terraform_data's, are rendered through JSON without it)
+        if typed and (k,) in replace:
+            d = _forcing_replacement(d)
+        children[k] = d
     action = _children_action(None if b.is_null else b, None if a.is_null else a, list(children.values()))
     if b.is_null and a.is_null:
         action = Action.NO_OP
