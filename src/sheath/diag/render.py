@@ -19,10 +19,10 @@ never wrapped.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Callable, Mapping
 
-from sheath.diag import Diagnostic, Range, Severity
+from sheath.diag import Diagnostic, Severity
+from sheath.goquote import go_quote as _go_quote
 
 # ANSI sequences terraform's colorstring produces.
 _RESET = "\x1b[0m"
@@ -150,31 +150,6 @@ def _json_context(filename: str, src: bytes, offset: int) -> str:
         node = nxt
     ret = "".join(steps)
     return ret[1:] if ret.startswith(".") else ret
-
-
-def _go_quote(s: str) -> str:
-    """Go's %q for ordinary strings."""
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        elif not ch.isprintable() and unicodedata.category(ch) not in ("Zs",):
-            cp = ord(ch)
-            out.append(f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 class _Snippet:

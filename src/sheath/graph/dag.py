@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Generic, TypeVar
+from sheath.goquote import go_quote
 
 N = TypeVar("N", bound=Hashable)
 
@@ -316,34 +317,6 @@ class Graph(Generic[N]):
                 lines.append(f"  {go_quote(str(n))} -> {go_quote(str(d))};")
         lines.append("}")
         return "\n".join(lines) + "\n"
-
-
-def go_quote(s: str) -> str:
-    """A double-quoted string as Go's %q writes it (printable Unicode kept as is)."""
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        else:
-            o = ord(ch)
-            if o < 0x80:
-                out.append(f"\\x{o:02x}")
-            elif o < 0x10000:
-                out.append(f"\\u{o:04x}")
-            else:
-                out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def from_edges(edges: Iterable[tuple[N, N]], nodes: Iterable[N] = ()) -> Graph[N]:

@@ -34,6 +34,7 @@ from sheath.types.cty import (
     unknown,
 )
 from sheath.types.number import Number, NumberNaNError, format_g10
+from sheath.goquote import go_quote
 
 __all__ = [
     "OpError",
@@ -153,28 +154,6 @@ def value_key(v: Value) -> Any:
     raise TypeError(f"unsupported payload {p!r}")
 
 
-_GO_ESC = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", '"': '\\"', "\\": "\\\\"}
-
-
-def go_quote(s: str) -> str:
-    """Go's strconv.Quote (fmt %q) of a string."""
-    out = ['"']
-    for ch in s:
-        e = _GO_ESC.get(ch)
-        if e is not None:
-            out.append(e)
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            c = ord(ch)
-            if c < 0x80:
-                out.append(f"\\x{c:02x}")
-            elif c < 0x10000:
-                out.append(f"\\u{c:04x}")
-            else:
-                out.append(f"\\U{c:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def set_hash_str(v: Value) -> str:

@@ -16,12 +16,7 @@ from sheath.lang.eval.context import EvalContext
 from sheath.lang.eval.traversal import traverse_steps
 from sheath.lang.hcl import TraverseAttr, TraverseIndex, TraverseRoot, Traversal
 from sheath.types.cty import SENSITIVE, EPHEMERAL, UNKNOWN, Value
-
-
-def _go_quote(s: str) -> str:
-    from sheath.types.ops import go_quote
-
-    return go_quote(s)
+from sheath.goquote import go_quote as _go_quote
 
 
 def _num_g10(n: Any) -> str:

@@ -14,6 +14,7 @@ from sheath.lang.funcs.function import FunctionError
 from sheath.lang.funcs.support import grapheme_count, graphemes
 from sheath.types.cty import NUMBER, STRING, Value
 from sheath.types.number import Number
+from sheath.goquote import go_quote
 
 
 @dataclass
@@ -184,27 +185,6 @@ def _pad(v: Verb, s: str) -> str:
 def _conv_err(v: Verb, e: Exception) -> FunctionError:
     msg = getattr(e, "message", None) or str(e)
     return FunctionError(f"unsupported value for {go_quote(v.raw)} at {v.offset}: {msg}")
-
-
-def go_quote(s: str) -> str:
-    out = ['"']
-    for c in s:
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif c.isprintable():
-            out.append(c)
-        else:
-            cp = ord(c)
-            if cp < 0x80:
-                out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, f"\\x{cp:02x}"))
-            elif cp < 0x10000:
-                out.append(f"\\u{cp:04x}")
-            else:
-                out.append(f"\\U{cp:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def _format_verb(v: Verb, args: Sequence[Value], hooks: FormatHooks) -> str:

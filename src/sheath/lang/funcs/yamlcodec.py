@@ -23,6 +23,7 @@ import yaml.cyaml  # type: ignore[import-untyped]
 from sheath.lang.funcs import numbers
 from sheath.lang.funcs.textenc import Base64Error, b64decode_go
 from sheath.types.cty import NUMBER, STRING, Value, null, object_val, string_val, tuple_val, TRUE, FALSE
+from sheath.goquote import go_quote
 
 __all__ = ["YAMLError", "decode", "encode"]
 
@@ -79,39 +80,6 @@ _TIMESTAMP_RE = re.compile(
     r"(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(Z|[-+]\d{2}:\d{2}))"
     r"|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?\Z"
 )
-
-
-def go_quote(s: str) -> str:
-    """Go's strconv.Quote (%q) for s."""
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\a":
-            out.append("\\a")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\v":
-            out.append("\\v")
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif o < 0x80:
-            out.append(f"\\x{o:02x}")
-        elif o <= 0xFFFF:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sheath.lang.hclsyntax._pos import start_point
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang import hcl
+from sheath.goquote import go_quote
 
 if TYPE_CHECKING:
     from sheath.lang.hclsyntax.ast import Node
@@ -230,33 +231,6 @@ def check_block_labels(
             context,
         )
     return None
-
-
-def go_quote(s: str) -> str:
-    """Go's %q formatting of a string (as used in hcl's messages)."""
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\x{o:02x}")
-        elif 0xD800 <= o <= 0xDFFF:
-            out.append("\\ufffd")
-        elif not ch.isprintable() and o > 0x7F:
-            out.append(f"\\u{o:04x}" if o <= 0xFFFF else f"\\U{o:08x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 def name_suggestion(given: str, suggestions: list[str]) -> str:

@@ -13,6 +13,7 @@ from sheath.lang.hclwrite.rewrite import escape_quoted
 from sheath.providers.interface import FunctionDecl, FunctionParameter
 from sheath.providers.sdk import FunctionCallError, ProviderFunction
 from sheath.types import DYNAMIC, STRING, Number, Value, object_val, string_val
+from sheath.goquote import go_quote as _go_quote
 
 DECODE_FILENAME = "<decode_tfvars argument>"
 
@@ -122,12 +123,6 @@ def decode_tfvars(src: Value) -> Value:
             raise FunctionCallError(f"invalid expression for variable {_go_quote(name)}: {_hcl_error(d)}")
         out[name] = v
     return object_val(out)
-
-
-def _go_quote(s: str) -> str:
-    from sheath.types.ops import go_quote
-
-    return go_quote(s)
 
 
 def provider_functions() -> dict[str, ProviderFunction]:
