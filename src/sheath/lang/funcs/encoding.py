@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import base64
-import struct
-import zlib
 from typing import Sequence
 
-from sheath.lang.funcs import csvreader, textenc, yamlcodec
+from sheath.lang.funcs import csvreader, goflate, textenc, yamlcodec
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
 from sheath.lang.funcs.support import func, param
 from sheath.types.cty import (
@@ -52,15 +50,8 @@ def _base64encode(args: Sequence[Value], _rt: Type) -> Value:
 
 
 def go_gzip(data: bytes) -> bytes:
-    """gzip as Go's compress/gzip writes it (default level, no name, mtime 0).
-
-    The final empty stored block and sync flush follow Go's writer; the
-    deflate body comes from zlib and is identical to Go's for short inputs.
-    """
-    c = zlib.compressobj(6, zlib.DEFLATED, -15)
-    body = c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH) + b"\x01\x00\x00\xff\xff"
-    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
-    return header + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    """gzip exactly as terraform's base64gzip writes it (Go compress/gzip, level 6)."""
+    return goflate.gzip_compress(data)
 
 
 def _base64gzip(args: Sequence[Value], _rt: Type) -> Value:
