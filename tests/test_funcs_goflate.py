@@ -52,7 +52,7 @@ INPUTS = [
     'join("", [for i in range(2): join("", [for j in range(1000): sha256("${i}-${j}")])])',
     'join("", [for i in range(3): join("", [for j in range(1000): sha256("${i}-${j}")])])',
     'join("", [for i in range(3): join("", [for j in range(1000): sha512("${i}-${j}")])])',
-    'join("", [for i in range(100): join(",", [for j in range(1000): "${(i * 7919 + j * 104729) % 1000}"])])',
+    'join("", [for i in range(30): join(",", [for j in range(1000): "${(i * 7919 + j * 104729) % 1000}"])])',
     'join("", [for i in range(3): join("", [for j in range(1000): "${sha256("${j}")}${i}${j % 17}"])])',
     'join("", [for i in range(20): join("", [for j in range(1000): "${j % 3 == 0 ? "x" : "y"}${j % 11}"])])',
     'join("", [for i in range(40): join("", [for j in range(1000): substr(sha256("${i}${j}"), 0, j % 5 + 1)])])',

@@ -90,8 +90,7 @@ def _bit_counts(freqs: list[int], max_bits: int) -> list[int]:
     """
     n = len(freqs)
     f = freqs + [_INF]
-    if max_bits > n - 1:
-        max_bits = n - 1
+    max_bits = min(max_bits, n - 1)
     size = max_bits + 2
     last_freq = [0] * size
     next_char = [0] * size
@@ -189,7 +188,7 @@ _FIXED_OFF_CODES = _canonical_codes(_FIXED_OFF_LEN)
 
 
 class _BitWriter:
-    __slots__ = ("out", "acc", "nbits")
+    __slots__ = ("acc", "nbits", "out")
 
     def __init__(self) -> None:
         self.out = bytearray()
@@ -240,13 +239,13 @@ def _codegen(lit_len: list[int], off_len: list[int]) -> tuple[list[int], list[in
             freq[size] += 1
             count -= 1
             while count >= 3:
-                r = 6 if count > 6 else count
+                r = min(count, 6)
                 out += (16, r - 3)
                 freq[16] += 1
                 count -= r
         else:
             while count >= 11:
-                r = 138 if count > 138 else count
+                r = min(count, 138)
                 out += (18, r - 11)
                 freq[18] += 1
                 count -= r
@@ -343,33 +342,63 @@ def _write_block(w: _BitWriter, tokens: list[int], window: bytes | None) -> None
         lit_len, off_len = _FIXED_LIT_LEN, _FIXED_OFF_LEN
         w.bits(2, 3)
 
-    bits = w.bits
-    ebits_t, evals_t = _LEN_EBITS, _LEN_EVAL
+    # Token bits are gathered in a local accumulator, 48 bits flushed at a time.
+    len_val = [0] * 259
+    len_nb = [0] * 259
+    for ln in range(_MIN_MATCH, 259):
+        s = len_sym[ln]
+        len_val[ln] = lit_codes[s] | (_LEN_EVAL[ln] << lit_len[s])
+        len_nb[ln] = lit_len[s] + _LEN_EBITS[ln]
+    off_base, off_extra = _OFF_BASE, _OFF_EXTRA
+    out = w.out
+    acc = w.acc
+    nb = w.nbits
     for t in tokens:
         if t < 256:
-            bits(lit_codes[t], lit_len[t])
-            continue
-        ln = t >> 16
-        dist = t & 0xFFFF
-        s = len_sym[ln]
-        bits(lit_codes[s], lit_len[s])
-        eb = ebits_t[ln]
-        if eb:
-            bits(evals_t[ln], eb)
-        oc = _offset_code(dist)
-        bits(off_codes[oc], off_len[oc])
-        eb = _OFF_EXTRA[oc]
-        if eb:
-            bits(dist - _OFF_BASE[oc], eb)
-    bits(lit_codes[256], lit_len[256])
+            acc |= lit_codes[t] << nb
+            nb += lit_len[t]
+        else:
+            ln = t >> 16
+            acc |= len_val[ln] << nb
+            nb += len_nb[ln]
+            dist = t & 0xFFFF
+            d = dist - 1
+            if d < 4:
+                oc = d
+            else:
+                top = d.bit_length() - 1
+                oc = 2 * top + ((d >> (top - 1)) & 1)
+            ol = off_len[oc]
+            acc |= (off_codes[oc] | ((dist - off_base[oc]) << ol)) << nb
+            nb += ol + off_extra[oc]
+        if nb >= 48:
+            out += (acc & 0xFFFFFFFFFFFF).to_bytes(6, "little")
+            acc >>= 48
+            nb -= 48
+    w.acc = acc
+    w.nbits = nb
+    w.bits(lit_codes[256], lit_len[256])
 
 
 class _Compressor:
     """State of Go's level-6 compressor, positions kept absolute in ``data``."""
 
-    __slots__ = ("data", "hashes", "head", "prev", "base", "window_end", "index",
-                 "chain_head", "length", "offset", "byte_available", "tokens",
-                 "block_start", "w")
+    __slots__ = (
+        "base",
+        "block_start",
+        "byte_available",
+        "chain_head",
+        "data",
+        "hashes",
+        "head",
+        "index",
+        "length",
+        "offset",
+        "prev",
+        "tokens",
+        "w",
+        "window_end",
+    )
 
     def __init__(self, data: bytes, w: _BitWriter) -> None:
         self.data = data
@@ -411,14 +440,14 @@ class _Compressor:
     def find_match(self, pos: int, cand: int, lookahead: int) -> tuple[int, int]:
         data = self.data
         prev = self.prev
-        look = _MAX_MATCH if lookahead > _MAX_MATCH else lookahead
-        nice = _NICE if look > _NICE else look
+        look = min(lookahead, _MAX_MATCH)
+        nice = min(look, _NICE)
         tries = _CHAIN
         length = _MIN_MATCH - 1
         offset = 0
         want = data[pos + length]
         min_index = pos - _WINDOW
-        low = min_index if min_index > self.base else self.base
+        low = max(self.base, min_index)
         while tries > 0:
             if data[cand + length] == want:
                 if data[cand:cand + look] == data[pos:pos + look]:
@@ -482,8 +511,7 @@ class _Compressor:
             length = _MIN_MATCH - 1
             offset = 0
             low = index - _WINDOW
-            if low < base:
-                low = base
+            low = max(low, base)
             if chain_head >= low and lookahead > prev_length and prev_length < _LAZY:
                 n, off = self.find_match(index, chain_head, lookahead)
                 if off:
