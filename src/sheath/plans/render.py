@@ -179,13 +179,6 @@ def _forcing_replacement(d: _Diff) -> _Diff:
     return _Diff(d.action, render, d.collection)
 
 
-_ABSENT: Final = None  # an absent value (key missing / no object)
-
-
-def _present(v: Value | None) -> bool:
-    return v is not None
-
-
 def _is_null(v: Value | None) -> bool:
     return v is None or (v.v is None)
 
