@@ -64,6 +64,10 @@ INPUTS = [
     'jsonencode([for i in range(1000): {id = i, name = "resource-${i}", enabled = i % 2 == 0, cidr = "10.${i % 256}.0.0/16"}])',
     'yamlencode({for i in range(500): "k${i}" => ["v${i}", i, i * 2]})',
     'join("", [for i in range(16): join("", [for j in range(1024): format("%02x", (j * 31 + i) % 256)])])',
+    # Pseudo-random sequences over small vocabularies (long hash chains, lazy-match ties).
+    'join("", [for i in range(3): join("", [for j in range(1000): element(["a", "b", "ab", "ba", "aaa"], parseint(substr(sha256("v1-${i}-${j}"), 0, 2), 16) % 5)])])',
+    'join("", [for i in range(10): join("", [for j in range(1000): element(["the ", "quick ", "brown ", "fox ", "${j % 50}", "\\t", "é", "☃"], parseint(substr(sha256("v2-${i}-${j}"), 0, 2), 16) % 8)])])',
+    'join("", [for i in range(3): join("", [for j in range(300): element(["foo", "bar", "baz ", "\\n", "qux${j}"], parseint(substr(sha256("v3-${i}-${j}"), 0, 2), 16) % 5)])])',
 ]
 
 
