@@ -80,3 +80,66 @@ def run_sheath(oracle_env: dict[str, str]) -> RunFn:
         )
 
     return run
+
+
+# --- the AWS provider's filesystem mirror (discovered, never hard-coded) ---
+
+AWS_VERSION = "5.100.0"
+_SKIP_ROOTS = {"/proc", "/sys", "/dev", "/run"}
+_PRUNE = {"node_modules", ".git", "__pycache__", "site-packages", ".venv", ".npm", ".cargo", ".rustup", ".pyenv", ".m2"}
+
+
+def has_aws_mirror(root: str) -> bool:
+    d = os.path.join(root, "registry.terraform.io", "hashicorp", "aws", AWS_VERSION)
+    try:
+        for target in os.scandir(d):
+            for f in os.scandir(target.path):
+                if f.name.startswith("terraform-provider-aws_") or (f.name.endswith(".zip") and "aws" in f.name):
+                    return True
+    except OSError:
+        return False
+    return False
+
+
+def discover_aws_mirror() -> str | None:
+    """The filesystem mirror root holding hashicorp/aws 5.100.0: first the directories
+    terraform itself implies, then a breadth-first walk of / (skipping /proc, /sys, /dev)."""
+    home = os.path.expanduser("~")
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    candidates = [
+        os.path.join(home, ".terraform.d", "plugins"),
+        os.path.join(data_home, "terraform", "plugins"),
+        *[os.path.join(d, "terraform", "plugins") for d in (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":") if d],
+    ]
+    for c in candidates:
+        if has_aws_mirror(c):
+            return c
+    frontier = ["/"]
+    for _ in range(7):
+        nxt: list[str] = []
+        for d in frontier:
+            try:
+                entries = list(os.scandir(d))
+            except OSError:
+                continue
+            for e in entries:
+                try:
+                    if not e.is_dir(follow_symlinks=False):
+                        continue
+                except OSError:
+                    continue
+                if e.path in _SKIP_ROOTS or e.name in _PRUNE:
+                    continue
+                if e.name == "registry.terraform.io" and has_aws_mirror(d):
+                    return d
+                nxt.append(e.path)
+        frontier = nxt
+    return None
+
+
+@pytest.fixture(scope="session")
+def aws_mirror() -> str:
+    root = discover_aws_mirror()
+    need(root is not None, f"a filesystem mirror holding registry.terraform.io/hashicorp/aws/{AWS_VERSION}")
+    assert root is not None
+    return root

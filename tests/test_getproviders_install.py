@@ -24,68 +24,7 @@ from sheath.cliconfig import load_cli_config
 from sheath.config.loader import load_module_tree
 from sheath.diag import Diagnostics
 from sheath.getproviders import InstallResult, install_providers, requirements_from_config
-from conftest import need
-
-AWS_VERSION = "5.100.0"
-_SKIP_ROOTS = {"/proc", "/sys", "/dev", "/run"}
-_PRUNE = {"node_modules", ".git", "__pycache__", "site-packages", ".venv", ".npm", ".cargo", ".rustup", ".pyenv", ".m2"}
-
-
-def _has_aws(root: str) -> bool:
-    d = os.path.join(root, "registry.terraform.io", "hashicorp", "aws", AWS_VERSION)
-    try:
-        for target in os.scandir(d):
-            for f in os.scandir(target.path):
-                if f.name.startswith("terraform-provider-aws_") or (f.name.endswith(".zip") and "aws" in f.name):
-                    return True
-    except OSError:
-        return False
-    return False
-
-
-def _discover_mirror() -> str | None:
-    """The filesystem mirror root holding hashicorp/aws 5.100.0: first the directories
-    terraform itself implies, then a breadth-first walk of / (skipping /proc, /sys, /dev)."""
-    home = os.path.expanduser("~")
-    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
-    candidates = [
-        os.path.join(home, ".terraform.d", "plugins"),
-        os.path.join(data_home, "terraform", "plugins"),
-        *[os.path.join(d, "terraform", "plugins") for d in (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":") if d],
-    ]
-    for c in candidates:
-        if _has_aws(c):
-            return c
-    frontier = ["/"]
-    for _ in range(7):
-        nxt: list[str] = []
-        for d in frontier:
-            try:
-                entries = list(os.scandir(d))
-            except OSError:
-                continue
-            for e in entries:
-                try:
-                    if not e.is_dir(follow_symlinks=False):
-                        continue
-                except OSError:
-                    continue
-                if e.path in _SKIP_ROOTS or e.name in _PRUNE:
-                    continue
-                if e.name == "registry.terraform.io" and _has_aws(d):
-                    return d
-                nxt.append(e.path)
-        frontier = nxt
-    return None
-
-
-@pytest.fixture(scope="session")
-def aws_mirror() -> str:
-    root = _discover_mirror()
-    need(root is not None, f"a filesystem mirror holding registry.terraform.io/hashicorp/aws/{AWS_VERSION}")
-    assert root is not None
-    return root
-
+from conftest import AWS_VERSION
 
 AWS_CONFIG = """terraform {
   required_providers {

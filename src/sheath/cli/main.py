@@ -11,6 +11,7 @@ from typing import Sequence
 # command name -> module under sheath.cli.commands exposing run(args: list[str]) -> int
 COMMANDS: dict[str, str] = {
     "version": "version",
+    "init": "init",
     "validate": "validate",
     "fmt": "fmt",
     "console": "console",

@@ -1,0 +1,163 @@
+"""terraform init: prepare a working directory.
+
+  * the backend: only the default local backend exists so far; any other is an error;
+  * modules: local module sources are recorded in .terraform/modules/modules.json
+    (they are used in place, as terraform does); other sources cannot be fetched
+    offline and are an error;
+  * providers: native providers (built into sheath) resolve without download;
+    every other provider is installed from the local sources the CLI
+    configuration allows (filesystem mirrors, implied mirror directories,
+    the plugin cache); .terraform.lock.hcl records the selections.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from sheath.addrs.provider import Provider
+from sheath.config import Config, load_module_tree
+from sheath.diag import Diagnostics
+from sheath.providers.registry import default_registry
+
+MODULES_DIR = os.path.join(".terraform", "modules")
+MODULES_MANIFEST = "modules.json"
+
+
+@dataclass
+class InitResult:
+    module_lines: list[str] = field(default_factory=list)
+    has_modules: bool = False
+    provider_lines: list[str] = field(default_factory=list)
+    lock_message: str = ""
+    sources: dict[str, bytes] = field(default_factory=dict)
+
+
+def init(
+    root_dir: str = ".",
+    upgrade: bool = False,
+    env: Mapping[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[InitResult, Diagnostics]:
+    res = InitResult()
+    cfg, diags = load_module_tree(root_dir)
+    if diags.has_errors():
+        return res, diags
+    backend = cfg.module.backend
+    if backend is not None and backend.type != "local":
+        diags.add_error(
+            "Unsupported backend type",
+            f'sheath supports only the "local" backend so far; this configuration uses "{backend.type}".',
+        )
+        return res, diags
+    res.has_modules = bool(cfg.module.module_calls)
+    diags.extend(_install_modules(cfg, root_dir, res))
+    if diags.has_errors():
+        return res, diags
+    diags.extend(_install_providers(cfg, root_dir, upgrade, env, res, progress))
+    return res, diags
+
+
+# --- modules -------------------------------------------------------------------------------
+
+
+def _read_manifest(path: str) -> dict[str, dict[str, str]]:
+    try:
+        with open(path, "rb") as fh:
+            doc = json.loads(fh.read())
+    except (OSError, ValueError):
+        return {}
+    return {str(m.get("Key")): m for m in doc.get("Modules", []) if isinstance(m, dict)}
+
+
+def _install_modules(cfg: Config, root_dir: str, res: InitResult) -> Diagnostics:
+    diags = Diagnostics()
+    manifest_path = os.path.join(root_dir, MODULES_DIR, MODULES_MANIFEST)
+    previous = _read_manifest(manifest_path)
+    records: list[dict[str, str]] = [{"Key": "", "Source": "", "Dir": "."}]
+    stack: list[tuple[Config, str]] = [(cfg, ".")]
+    found: list[tuple[str, str, str]] = []
+    while stack:
+        node, node_dir = stack.pop()
+        for name in sorted(node.module.module_calls):
+            call = node.module.module_calls[name]
+            key = ".".join((*node.path.names, name))
+            src = call.source_addr_raw
+            if call.source_addr is None or call.source_addr.kind != "local":
+                diags.add_error(
+                    "Module source not available offline",
+                    f'Module "{key}" has source "{src}", which sheath cannot download: only local '
+                    'module sources ("./..." or "../...") are supported so far.',
+                    call.source_addr_range or call.decl_range,
+                )
+                continue
+            child_dir = os.path.normpath(os.path.join(node_dir, src))
+            found.append((key, src, child_dir))
+            child = node.children.get(name)
+            if child is not None:
+                stack.append((child, child_dir))
+    if diags.has_errors():
+        return diags
+    for key, src, d in sorted(found):
+        records.append({"Key": key, "Source": src, "Dir": d})
+        prev = previous.get(key)
+        if prev is None or prev.get("Source") != src or prev.get("Dir") != d:
+            res.module_lines.append(f"- {key} in {d}")
+    if found or previous:
+        os.makedirs(os.path.dirname(manifest_path), exist_ok=True)
+        data = json.dumps({"Modules": records}, separators=(",", ":"))
+        tmp = manifest_path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, manifest_path)
+    return diags
+
+
+# --- providers -----------------------------------------------------------------------------
+
+
+def _uses_builtin(cfg: Config) -> bool:
+    for node in cfg.all_modules():
+        for r in node.module.all_resources():
+            if r.provider is not None and r.provider.is_builtin():
+                return True
+    return False
+
+
+def _install_providers(
+    cfg: Config,
+    root_dir: str,
+    upgrade: bool,
+    env: Mapping[str, str] | None,
+    res: InitResult,
+    progress: Callable[[str], None] | None,
+) -> Diagnostics:
+    from sheath.cliconfig.config import load_cli_config
+    from sheath.getproviders import install_providers, requirements_from_config
+
+    diags = Diagnostics()
+    say = progress or (lambda _line: None)
+    if _uses_builtin(cfg):
+        line = "- terraform.io/builtin/terraform is built in to Terraform"
+        res.provider_lines.append(line)
+        say(line)
+    requirements = requirements_from_config(cfg)
+    registry = default_registry()
+    native: dict[Provider, str] = {}
+    for p in requirements:
+        info = registry.lookup(p)
+        if info is not None:
+            native[p] = info.version
+    cli_config, d = load_cli_config(env, root_dir)
+    diags.extend(d)
+    if diags.has_errors():
+        return diags
+    result, d = install_providers(
+        requirements, None, cli_config, root_dir, upgrade, progress=progress, native=native, env=env
+    )
+    diags.extend(d)
+    res.provider_lines.extend(result.lines)
+    res.lock_message = result.lock_message()
+    return diags
