@@ -22,6 +22,7 @@ USAGE = """Usage: sheath [global options] <subcommand> [args]
 The available commands for execution are listed below.
 
 Main commands:
+  init          Prepare your working directory for other commands
   validate      Check whether the configuration is valid
   console       Try Terraform expressions at an interactive command prompt
   fmt           Reformat your configuration in the standard style
