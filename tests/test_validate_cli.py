@@ -24,6 +24,14 @@ CASES: dict[str, str] = {
         "  input    = each.key\n}\n"
     ),
     "values": 'variable "v" {\n  type = string\n}\n\nlocals {\n  a = "x"\n  b = local.a + 1\n  c = var.v + 1\n}\n',
+    "schema_refs": (
+        'resource "terraform_data" "a" {\n  count = 2\n}\n\nresource "terraform_data" "b" {\n'
+        '  for_each = toset(["k"])\n}\n\nresource "terraform_data" "c" {}\n\n'
+        'output "o1" {\n  value = terraform_data.a[0].outptu\n}\n\noutput "o2" {\n'
+        '  value = terraform_data.b["k"].outptu\n}\n\noutput "o3" {\n  value = terraform_data.c.outptu\n}\n\n'
+        'output "o4" {\n  value = terraform_data.a.output\n}\n\noutput "o5" {\n  value = terraform_data.c[0]\n}\n\n'
+        'output "o6" {\n  value = [terraform_data.a[0].output, terraform_data.c.id, terraform_data.b["k"].input]\n}\n'
+    ),
     "module_args": (
         'module "m" {\n  source = "./m"\n  nme    = 1\n}\n'
     ),
@@ -68,3 +76,24 @@ def test_validate_matches_terraform(name: str, flags: list[str], tmp_path: Path,
     else:
         assert sh.stdout == tf.stdout
         assert sh.stderr == tf.stderr
+
+
+def test_native_provider_schemas_are_checked(tmp_path: Path, run_sheath: Any) -> None:
+    """hashicorp/random and hashicorp/local are built in: validate knows their schemas without init."""
+    (tmp_path / "main.tf").write_text(
+        'resource "random_pet" "p" {\n  length = 2\n}\n\n'
+        'resource "local_file" "f" {\n  content  = random_pet.p.idd\n  filename = "x.txt"\n}\n\n'
+        'resource "random_string" "s" {\n  length = 4\n  result = "x"\n}\n'
+    )
+    res = run_sheath(["validate", "-json"], cwd=tmp_path)
+    doc = json.loads(res.stdout)
+    assert res.returncode == 1 and not doc["valid"]
+    got = sorted((d["summary"], d["detail"]) for d in doc["diagnostics"])
+    assert got[0][0] == "Invalid Configuration for Read-Only Attribute"
+    assert got[1] == (
+        "Unsupported attribute",
+        'This object has no argument, nested block, or exported attribute named "idd". Did you mean "id"?',
+    )
+    (tmp_path / "main.tf").write_text('resource "random_pet" "p" {}\n\noutput "o" {\n  value = random_pet.p.id\n}\n')
+    ok = run_sheath(["validate", "-no-color"], cwd=tmp_path)
+    assert ok.returncode == 0 and "Success! The configuration is valid." in ok.stdout

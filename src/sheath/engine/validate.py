@@ -23,7 +23,9 @@ from sheath.config.references import body_expressions, check_references
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Range
 from sheath.engine import builtin_schemas
+from sheath.providers.registry import default_registry
 from sheath.providers.schema import Schema, block_to_body_schema, computed_only
+from sheath.providers.sdk import READ_ONLY_DETAIL, READ_ONLY_SUMMARY
 from sheath.lang import hcl
 from sheath.lang.eval.context import EvalContext
 from sheath.lang.eval.diagvalues import annotate
@@ -68,8 +70,9 @@ def validate(root_dir: str = ".") -> ValidateResult:
     if diags.has_errors():
         return ValidateResult(diags, sources)
     functions = _functions(root_dir)
+    schemas = builtin_schemas.KnownSchemas()
     for c in cfg.all_modules():
-        diags.extend(_ModuleValidator(c, functions, root_dir).run())
+        diags.extend(_ModuleValidator(c, functions, root_dir, schemas).run())
     return ValidateResult(diags, sources)
 
 
@@ -141,8 +144,9 @@ def _required_providers(cfg: Config) -> dict[str, Any]:
 def _check_providers(cfg: Config, root_dir: str) -> Diagnostics:
     diags = Diagnostics()
     installed = _installed_provider_dirs(root_dir)
+    native = default_registry()
     for key, addr in sorted(_required_providers(cfg).items()):
-        if addr.is_builtin():
+        if addr.is_builtin() or native.lookup(addr) is not None:
             continue
         if key in installed:
             continue
@@ -168,8 +172,11 @@ _ITERATOR_VAL = object_of({"key": unknown(DYNAMIC), "value": unknown(DYNAMIC)})
 
 
 class _ModuleValidator:
-    def __init__(self, cfg: Config, functions: Mapping[str, Function], root_dir: str) -> None:
+    def __init__(
+        self, cfg: Config, functions: Mapping[str, Function], root_dir: str, schemas: builtin_schemas.KnownSchemas
+    ) -> None:
         self.cfg = cfg
+        self.schemas = schemas
         self.m: Module = cfg.module
         self.diags = Diagnostics()
         self.functions = functions
@@ -201,6 +208,10 @@ class _ModuleValidator:
 
     def eval(self, expr: Any, ctx: EvalContext) -> Value | None:
         if expr is None:
+            return None
+        static = self._check_resource_references(expr)
+        if static.has_errors():
+            self.diags.extend(static)
             return None
         val, d = evaluate(expr, ctx)
         annotate(d)
@@ -234,6 +245,64 @@ class _ModuleValidator:
             self.eval(imp.for_each, base)
             self.eval(imp.id, self.ctx(extra))
         return self.diags
+
+    def _check_resource_references(self, expr: Any) -> Diagnostics:
+        """terraform's static validation of references to resources: instance keys
+        against count/for_each, and the first attribute against the type's schema."""
+        from sheath.addrs import referenceable as R
+        from sheath.addrs.resource import Resource as ResourceAddr, ResourceInstance
+
+        diags = Diagnostics()
+        for trav in expr.variables():
+            ref, rd = R.parse_ref(trav)
+            if ref is None or rd.has_errors():
+                continue
+            subj = ref.subject
+            if not isinstance(subj, (ResourceAddr, ResourceInstance)):
+                continue
+            res_addr = subj if isinstance(subj, ResourceAddr) else subj.resource
+            key = f"{res_addr.type}.{res_addr.name}"
+            if res_addr.mode.name == "DATA":
+                key = "data." + key
+            elif res_addr.mode.name == "EPHEMERAL":
+                key = "ephemeral." + key
+            r = self.m.resource_by_key(key)
+            if r is None:
+                continue
+            remaining = ref.remaining
+            repeated = r.count is not None or r.for_each is not None
+            if isinstance(subj, ResourceAddr) and repeated and remaining and remaining[0].kind == "name":
+                how = "count" if r.count is not None else "for_each"
+                example = "count.index" if how == "count" else "each.key"
+                diags.add_error(
+                    "Missing resource instance key",
+                    f'Because {key} has "{how}" set, its attributes must be accessed on specific instances.\n\n'
+                    "For example, to correlate with indices of a referring resource, use:\n"
+                    f"    {key}[{example}]",
+                    ref.source_range,
+                )
+            elif isinstance(subj, ResourceInstance) and not repeated and subj.key is not None:
+                diags.add_error(
+                    "Unexpected resource instance key",
+                    f'Because {key} does not have "count" or "for_each" set, references to it must not include an '
+                    "index key. Remove the bracketed index to refer to the single instance of this resource.",
+                    ref.source_range,
+                )
+            schema = self.schemas.resource_schema(r)
+            if schema is None or not remaining or remaining[0].kind != "name":
+                continue
+            name = str(remaining[0].value)
+            block = schema.block
+            if name in block.attributes or name in block.block_types:
+                continue
+            sugg = name_suggestion(name, [*block.attributes, *block.block_types])
+            diags.add_error(
+                "Unsupported attribute",
+                f'This object has no argument, nested block, or exported attribute named "{name}".'
+                + (f' Did you mean "{sugg}"?' if sugg else ""),
+                remaining[0].range,
+            )
+        return diags
 
     def _check_rule(self, rule: Any, ctx: EvalContext) -> None:
         cond = self.eval(rule.condition, ctx)
@@ -318,8 +387,7 @@ class _ModuleValidator:
             self._check_rule(rule, self_ctx)
         for e in r.triggers_replacement:
             self.eval(e, ctx)
-        schemas = builtin_schemas.DATA if r.mode.name == "DATA" else builtin_schemas.MANAGED
-        schema = schemas.get(r.type) if (r.provider is None or r.provider.is_builtin()) else None
+        schema = self.schemas.resource_schema(r)
         if schema is not None:
             self._check_schema(r, schema)
         self._eval_body(r.config, ctx)
@@ -338,10 +406,14 @@ class _ModuleValidator:
 
     def _check_schema(self, r: Resource, schema: Schema) -> None:
         content, d = r.config.content(block_to_body_schema(schema.block))
-        if r.type in builtin_schemas.REJECTS_COMPUTED:
-            for name in sorted(computed_only(schema.block)):
-                if name in content.attributes:
-                    self.diags.add_error(f'"{name}" attribute is read-only')
+        for name in sorted(computed_only(schema.block)):
+            attr = content.attributes.get(name)
+            if attr is None:
+                continue
+            if r.type in builtin_schemas.BUILTIN_READ_ONLY and r.provider is not None and r.provider.is_builtin():
+                self.diags.add_error(f'"{name}" attribute is read-only')
+            elif r.mode.name == "MANAGED":
+                self.diags.add_error(READ_ONLY_SUMMARY, READ_ONLY_DETAIL, attr.range)
         for item in d:
             if item.summary == "Unsupported block type" and item.subject is not None:
                 found = _dynamic_label(r.config, item.subject)
