@@ -600,42 +600,29 @@ class Evaluator:
         cond_marks = cond_b.marks
         if cond_b.v is UNKNOWN:
             return Value(result_type, UNKNOWN, _merge_marks(cond_b, tv, fv)), diags
-        if cond_b.v:
-            diags = _join(diags, tdiags)
-            res = tv
-            if conv_true:
-                try:
-                    res = vo.convert_unsafe(tv, result_type)
-                except vo.ConversionError as err:
-                    diags = _add(diags, 
-                        _diag(
-                            "Inconsistent conditional result types",
-                            f"The true result value has the wrong type: {err.message}.",
-                            e.true_result.range,
-                            e.range,
-                            e.true_result,
-                            ctx,
-                        )
-                    )
-                    res = unknown(result_type)
-        else:
-            diags = _join(diags, fdiags)
-            res = fv
-            if conv_false:
-                try:
-                    res = vo.convert_unsafe(fv, result_type)
-                except vo.ConversionError as err:
-                    diags = _add(diags, 
-                        _diag(
-                            "Inconsistent conditional result types",
-                            f"The false result value has the wrong type: {err.message}.",
-                            e.false_result.range,
-                            e.range,
-                            e.false_result,
-                            ctx,
-                        )
-                    )
-                    res = unknown(result_type)
+        which, branch, bv, bdiags, conv = (
+            ("true", e.true_result, tv, tdiags, conv_true)
+            if cond_b.v
+            else ("false", e.false_result, fv, fdiags, conv_false)
+        )
+        diags = _join(diags, bdiags)
+        res = bv
+        if conv:
+            try:
+                res = vo.convert_unsafe(bv, result_type)
+            except vo.ConversionError as err:
+                diags = _add(
+                    diags,
+                    _diag(
+                        "Inconsistent conditional result types",
+                        f"The {which} result value has the wrong type: {err.message}.",
+                        branch.range,
+                        e.range,
+                        branch,
+                        ctx,
+                    ),
+                )
+                res = unknown(result_type)
         if cond_marks:
             res = res.with_marks(cond_marks)
         return res, diags

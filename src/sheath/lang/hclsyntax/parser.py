@@ -117,6 +117,15 @@ def _diag(summary: str, detail: str, subject: Range | None, context: Range | Non
 # --- template intermediate tokens -------------------------------------------
 
 
+
+def _unterminated_object(open_: Token) -> Diagnostic:
+    return _diag(
+        "Unterminated object constructor expression",
+        "There is no corresponding closing brace before the end of the file. This may be caused "
+        "by incorrect brace nesting elsewhere in this file.",
+        open_.range,
+    )
+
 class _TLit:
     __slots__ = ("val", "range")
 
@@ -1212,14 +1221,7 @@ class _Parser:
                                 )
                             )
                         elif nt is _EOF:
-                            diags.append(
-                                _diag(
-                                    "Unterminated object constructor expression",
-                                    "There is no corresponding closing brace before the end of the file. This may be caused "
-                                    "by incorrect brace nesting elsewhere in this file.",
-                                    open_.range,
-                                )
-                            )
+                            diags.append(_unterminated_object(open_))
                         else:
                             diags.append(
                                 _diag(
@@ -1246,14 +1248,7 @@ class _Parser:
                 if nxt.type is not T.Comma and nxt.type is not _NL:
                     if not self.recovery:
                         if nxt.type is _EOF:
-                            diags.append(
-                                _diag(
-                                    "Unterminated object constructor expression",
-                                    "There is no corresponding closing brace before the end of the file. This may be caused "
-                                    "by incorrect brace nesting elsewhere in this file.",
-                                    open_.range,
-                                )
-                            )
+                            diags.append(_unterminated_object(open_))
                         else:
                             diags.append(
                                 _diag(
