@@ -15,6 +15,18 @@ COMMANDS: dict[str, str] = {
     "validate": "validate",
     "fmt": "fmt",
     "console": "console",
+    "plan": "plan",
+    "apply": "apply",
+    "destroy": "destroy",
+    "refresh": "refresh",
+    "import": "import_",
+    "graph": "graph",
+    "show": "show",
+    "output": "output",
+    "state": "state",
+    "taint": "taint",
+    "untaint": "untaint",
+    "providers": "providers",
 }
 
 USAGE = """Usage: sheath [global options] <subcommand> [args]
@@ -24,9 +36,23 @@ The available commands for execution are listed below.
 Main commands:
   init          Prepare your working directory for other commands
   validate      Check whether the configuration is valid
+  plan          Show changes required by the current configuration
+  apply         Create or update infrastructure
+  destroy       Destroy previously-created infrastructure
   console       Try Terraform expressions at an interactive command prompt
   fmt           Reformat your configuration in the standard style
   version       Show the current sheath version
+
+All other commands:
+  graph         Generate a Graphviz graph of the steps in an operation
+  import        Associate existing infrastructure with a Terraform resource
+  output        Show output values from your root module
+  providers     Show the providers required for this configuration
+  refresh       Update the state to match remote systems
+  show          Show the current state or a saved plan
+  state         Advanced state management
+  taint         Mark a resource instance as not fully functional
+  untaint       Remove the 'tainted' state from a resource instance
 
 Global options (use these before the subcommand, if any):
   -chdir=DIR    Switch to a different working directory before executing the
