@@ -1,0 +1,8 @@
+resource "terraform_data" "node" {
+  count = 3
+  input = "node-${count.index}"
+}
+
+output "nodes" {
+  value = terraform_data.node[*].input
+}

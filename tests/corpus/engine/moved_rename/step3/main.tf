@@ -1,0 +1,13 @@
+resource "terraform_data" "new_name" {
+  input = "renamed and changed"
+}
+
+moved {
+  from = terraform_data.old_name
+  to   = terraform_data.new_name
+}
+
+resource "terraform_data" "each_new" {
+  for_each = toset(["k1", "k2"])
+  input    = each.key
+}

@@ -1,0 +1,12 @@
+resource "terraform_data" "precious" {
+  input            = "keep me"
+  triggers_replace = "two"
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "terraform_data" "ordinary" {
+  input = "ordinary"
+}

@@ -1,0 +1,5 @@
+from_file = ["one", "two"]
+labels = {
+  team = "edge"
+  tier = "gold"
+}
