@@ -87,9 +87,10 @@ class _Opts:
     color: _Colorize
     override_null_suffix: bool = False
     show_unchanged_children: bool = False
+    hide_symbols: bool = False  # HideDiffActionSymbols: how state is shown
 
     def clone(self, **kw: bool) -> _Opts:
-        o = _Opts(self.color, self.override_null_suffix, self.show_unchanged_children)
+        o = _Opts(self.color, self.override_null_suffix, self.show_unchanged_children, self.hide_symbols)
         for k, v in kw.items():
             setattr(o, k, v)
         return o
@@ -100,6 +101,8 @@ def _indent(n: int) -> str:
 
 
 def _sym(action: Action, opts: _Opts) -> str:
+    if opts.hide_symbols:
+        return ""
     return opts.color(_SYMBOLS[action]) + " "
 
 
@@ -752,6 +755,21 @@ def render_resource_change(
     header = f'{"data" if c.mode == "data" else "resource"} "{c.type}" "{c.name}"'
     _, render = _block_diff(c, schema)
     return col(_comment(c, drift)) + f"{col(_SYMBOLS[c.action])} {header} {render(opts)}"
+
+
+def render_state_object(
+    c: ResourceInstanceChange, color: bool = False, schema: Block | None = None
+) -> str:
+    """A state object's body as ``terraform show`` / ``state show`` print it: c is a
+    no-op change whose before and after are the object (sensitive paths marked)."""
+    _, render = _block_diff(c, schema)
+    return render(_Opts(_Colorize(color), show_unchanged_children=True, hide_symbols=True))
+
+
+def render_state_value(v: Value, color: bool = False) -> str:
+    """A typed value (a root module output) as ``terraform show`` prints it."""
+    d = compute_diff(v, v, typed=True)
+    return d.render(0, _Opts(_Colorize(color), show_unchanged_children=True, hide_symbols=True))
 
 
 def _output_diff(o: OutputChange) -> _Diff:

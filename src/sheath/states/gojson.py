@@ -68,6 +68,14 @@ def dumps_line(obj: Any) -> bytes:
         return json.dumps(obj, default=lambda o: str(o), separators=(",", ":")).encode()
 
 
+def marshal(obj: Any) -> str:
+    """Compact JSON as Go's json.Marshal writes it (HTML-sensitive characters escaped)."""
+    text = dumps_line(obj).decode()
+    if "<" in text or ">" in text or "&" in text or "\u2028" in text or "\u2029" in text:
+        text = text.translate(_GO_ESCAPES)
+    return text
+
+
 def _write(obj: Any, parts: list[str], nl: str, sort_keys: bool) -> None:
     if obj is None:
         parts.append("null")

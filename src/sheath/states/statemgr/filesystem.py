@@ -97,7 +97,7 @@ class FilesystemStateManager:
             # Only the serial differs from what is on disk when something changed.
             sf.serial += 1
             data = write_state_file(sf)
-            if not self._backup_written:
+            if not self._backup_written and self.backup_path:
                 _atomic_write(self.backup_path, self._on_disk)
                 self._backup_written = True
         elif sf.serial == 0:

@@ -1,0 +1,33 @@
+"""sheath state <subcommand>: advanced state management (list, show, mv, rm, pull, push, replace-provider)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from sheath.cli.state_help import USAGE
+from sheath.cli.stateio import help_requested
+
+SUBCOMMANDS: dict[str, str] = {
+    "list": "state_list",
+    "show": "state_show",
+    "mv": "state_mv",
+    "rm": "state_rm",
+    "pull": "state_pull",
+    "push": "state_push",
+    "replace-provider": "state_replace_provider",
+}
+
+
+def run(args: list[str]) -> int:
+    if not args or args[0] not in SUBCOMMANDS:
+        sys.stdout.write(USAGE["state"])
+        return 0 if help_requested(args) else 1
+    name = args[0]
+    key = "state_" + name.replace("-", "_")
+    if help_requested(args[1:]):
+        sys.stdout.write(USAGE[key])
+        return 0
+    mod = importlib.import_module(f"sheath.cli.commands.{SUBCOMMANDS[name]}")
+    rc: int = mod.run(args[1:])
+    return rc

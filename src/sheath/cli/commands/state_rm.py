@@ -1,0 +1,111 @@
+"""sheath state rm [-dry-run] [-backup=PATH] [-lock=false] [-state=PATH] ADDRESS...: forget instances."""
+
+from __future__ import annotations
+
+from sheath.addrs.resource import AbsResourceInstance
+from sheath.cli.flags import FlagSpec
+from sheath.cli.state_help import USAGE
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    ERR_STATE_NOT_FOUND,
+    StateEditor,
+    Ui,
+    lock_flags,
+    parse_command_flags,
+    state_load_error,
+    strip_no_color,
+    timestamped_backup_path,
+)
+from sheath.diag import Diagnostics
+from sheath.states.edit import forget_instance
+from sheath.states.lookup import lookup_instances, parse_target
+
+_FLAGS = [
+    FlagSpec("dry-run"),
+    FlagSpec("backup", "string", "-"),
+    FlagSpec("lock", "bool", True),
+    FlagSpec("lock-timeout", "string", "0s"),
+    FlagSpec("state", "string"),
+    FlagSpec("ignore-remote-version"),
+]
+
+ERR_PERSIST = """Error saving the state: %s
+
+The state was not saved. No items were removed from the persisted
+state. No backup was created since no modification occurred. Please
+resolve the issue above and try again."""
+
+
+def run(args: list[str]) -> int:
+    args, color = strip_no_color(args)
+    ui = Ui(color)
+    usage = USAGE["state_rm"]
+    fl = parse_command_flags(args, _FLAGS, ui, usage)
+    if fl is None:
+        return 1
+    if not fl.args:
+        ui.error("At least one address is required.\n")
+        ui.out.write(usage)
+        return 1
+    lock, timeout = lock_flags(fl, ui)
+    if timeout is None:
+        return 1
+    path = fl.get_str("state") or DEFAULT_STATE_PATH
+    backup = fl.get_str("backup") or "-"
+    editor = StateEditor(path, timestamped_backup_path(path) if backup == "-" else backup, lock, timeout)
+    diags = editor.lock("state-rm")
+    if diags.has_errors():
+        ui.diagnostics(diags)
+        return 1
+    try:
+        return _rm(editor, fl.args, fl.get_bool("dry-run"), ui)
+    finally:
+        ui.diagnostics(editor.unlock())
+
+
+def _rm(editor: StateEditor, args: list[str], dry_run: bool, ui: Ui) -> int:
+    sf, diags = editor.refresh()
+    if diags.has_errors():
+        ui.error(f"Failed to refresh state: {state_load_error(diags)}")
+        return 1
+    if sf is None:
+        ui.error(ERR_STATE_NOT_FOUND)
+        return 1
+    addrs: list[AbsResourceInstance] = []
+    diags = Diagnostics()
+    for a in args:
+        target, d = parse_target(a)
+        diags.extend(d)
+        if target is None:
+            continue
+        found, d = lookup_instances(sf.state, target, allow_missing=True)
+        diags.extend(d)
+        addrs.extend(found)
+    if diags.has_errors():
+        ui.diagnostics(diags)
+        return 1
+    prefix = "Would remove " if dry_run else "Removed "
+    for addr in addrs:
+        ui.output(prefix + str(addr))
+        if not dry_run:
+            forget_instance(sf.state, addr)
+    if dry_run:
+        if not addrs:
+            ui.output("Would have removed nothing.")
+        return 0
+    d = editor.persist(sf)
+    if d.has_errors():
+        ui.error(ERR_PERSIST % state_load_error(d))
+        return 1
+    if diags and addrs:
+        ui.diagnostics(diags)
+    if not addrs:
+        diags.add_error(
+            "Invalid target address",
+            'No matching objects found. To view the available instances, use "terraform state list". Please modify '
+            "the address to reference a specific instance.",
+        )
+        ui.diagnostics(diags)
+        return 1
+    ui.output(f"Successfully removed {len(addrs)} resource instance(s).")
+    return 0

@@ -1,0 +1,239 @@
+"""What the state-reading and state-editing commands share (terraform's Meta/StateMeta).
+
+* ``Ui``: terraform's ColorizeUi over stdout/stderr (errors in red, with the
+  resets terraform writes), and its diagnostics, either the way commands
+  print them (``Ui.diagnostics``) or the way views do (``Ui.view_diagnostics``);
+* ``parse_command_flags``: Go flag parsing with terraform's
+  "Error parsing command-line flags" message and the command's help;
+* ``read_state``: the local state file for read-only commands;
+* ``StateEditor``: a locked, backed-up filesystem state for commands that write.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Sequence, TextIO
+
+from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
+from sheath.diag import Diagnostic, Diagnostics, Severity
+from sheath.diag.render import render_diagnostic
+from sheath.providers.schema import Schema
+from sheath.states.statefile import StateFile, read_state_file
+from sheath.states.statemgr import LockInfo
+from sheath.states.statemgr.filesystem import FilesystemStateManager
+
+DEFAULT_STATE_PATH = "terraform.tfstate"
+DEFAULT_BACKUP_EXTENSION = ".backup"
+
+RED = "\x1b[31m"
+RESET = "\x1b[0m"
+
+ERR_STATE_NOT_FOUND = (
+    "No state file was found!\n\n"
+    "State management commands require a state file. Run this command\n"
+    "in a directory where Terraform has been run or use the -state flag\n"
+    "to point the command to a specific state location."
+)
+
+
+@dataclass
+class Ui:
+    color: bool = True
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def output(self, msg: str) -> None:
+        self.out.write(msg + "\n")
+
+    def error(self, msg: str) -> None:
+        if self.color:
+            self.err.write(f"{RED}{msg}{RESET}{RESET}\n")
+        else:
+            self.err.write(msg + "\n")
+
+    def warn(self, msg: str) -> None:
+        if self.color:
+            self.out.write(f"\x1b[33m{msg}{RESET}{RESET}\n")
+        else:
+            self.out.write(msg + "\n")
+
+    def diagnostics(self, diags: Sequence[Diagnostic], sources: dict[str, bytes] | None = None) -> None:
+        """Meta.showDiagnostics: errors through Ui.Error, warnings through Ui.Warn."""
+        for d in diags:
+            text = render_diagnostic(d, sources or {}, self.color)
+            (self.err if d.severity is Severity.ERROR else self.out).write(text)
+
+    def view_diagnostics(self, diags: Sequence[Diagnostic], sources: dict[str, bytes] | None = None) -> None:
+        """views.View.Diagnostics: the diagnostic without the Ui layer's extra colour and newline."""
+        for d in diags:
+            text = render_diagnostic(d, sources or {}, self.color)
+            if not self.color:
+                text = text[:-1] if text.endswith("\n") else text
+            else:
+                tail = f"{RESET}{RESET}\n"
+                if text.endswith(tail):
+                    text = text[: -len(tail)]
+                for c in (RED, "\x1b[33m"):
+                    if text.startswith(c + c):
+                        text = text[len(c) :]
+            (self.err if d.severity is Severity.ERROR else self.out).write(text)
+
+
+def strip_no_color(args: list[str]) -> tuple[list[str], bool]:
+    """Meta.process: -no-color anywhere among the arguments turns colour off and is removed."""
+    rest = [a for a in args if a != "-no-color"]
+    return rest, len(rest) == len(args)
+
+
+def parse_command_flags(args: list[str], specs: Sequence[FlagSpec], ui: Ui, usage: str) -> ParsedFlags | None:
+    """Parse flags; on error print terraform's message and the help (exit code 1 follows)."""
+    try:
+        return parse_flags(args, specs)
+    except FlagError as exc:
+        ui.error(f"Error parsing command-line flags: {exc}\n")
+        ui.out.write(usage)
+        return None
+
+
+def help_requested(args: Sequence[str]) -> bool:
+    for a in args:
+        if a == "--":
+            return False
+        if a in ("-h", "-help", "--help", "--h"):
+            return True
+    return False
+
+
+def read_state(path: str) -> tuple[StateFile | None, Diagnostics, bool]:
+    """(state, diagnostics, exists) for a state file path; a missing file is no state and no error."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        return None, Diagnostics(), False
+    except IsADirectoryError:
+        d = Diagnostics()
+        d.add_error("Failed to load state", f"read {path}: is a directory")
+        return None, d, True
+    except OSError as exc:
+        d = Diagnostics()
+        d.add_error("Failed to load state", f"Error reading {path}: {exc.strerror}")
+        return None, d, True
+    if not data:
+        return None, Diagnostics(), True
+    sf, diags = read_state_file(data, path)
+    return sf, diags, True
+
+
+def state_load_error(diags: Diagnostics) -> str:
+    """The one-line reason for a state that failed to load."""
+    for d in diags:
+        if d.severity is Severity.ERROR:
+            return d.detail or d.summary
+    return "unknown error"
+
+
+def timestamped_backup_path(state_out: str) -> str:
+    return f"{state_out}.{int(time.time())}{DEFAULT_BACKUP_EXTENSION}"
+
+
+class StateEditor:
+    """A filesystem state opened for editing: locked (unless disabled), backed up on first write."""
+
+    def __init__(self, path: str, backup_path: str | None, lock: bool = True, lock_timeout: float = 0.0) -> None:
+        self.path = path
+        self.mgr = FilesystemStateManager(path, backup_path=backup_path or "")
+        self.lock_enabled = lock
+        self.lock_timeout = lock_timeout
+        self._lock: LockInfo | None = None
+
+    def lock(self, operation: str) -> Diagnostics:
+        if not self.lock_enabled:
+            return Diagnostics()
+        info, diags = self.mgr.lock(operation, self.lock_timeout)
+        self._lock = info
+        return diags
+
+    def unlock(self) -> Diagnostics:
+        if self._lock is None:
+            return Diagnostics()
+        info, self._lock = self._lock, None
+        return self.mgr.unlock(info.id)
+
+    def refresh(self) -> tuple[StateFile | None, Diagnostics]:
+        if not os.path.exists(self.path):
+            return None, Diagnostics()
+        diags = self.mgr.refresh_state()
+        if diags.has_errors():
+            return None, diags
+        return self.mgr.state_file(), diags
+
+    def persist(self, sf: StateFile) -> Diagnostics:
+        self.mgr.write_state(sf)
+        return self.mgr.persist_state()
+
+
+def parse_duration(s: str) -> float | None:
+    """A Go duration like 0s, 10s, 1m30s, 500ms; None when it does not parse."""
+    if s in ("0", ""):
+        return 0.0
+    units = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+    total = 0.0
+    i = 0
+    n = len(s)
+    if i == n:
+        return None
+    while i < n:
+        j = i
+        while j < n and (s[j].isdigit() or s[j] == "."):
+            j += 1
+        if j == i:
+            return None
+        try:
+            num = float(s[i:j])
+        except ValueError:
+            return None
+        k = j
+        while k < n and not (s[k].isdigit() or s[k] == "."):
+            k += 1
+        unit = s[j:k]
+        if unit not in units:
+            return None
+        total += num * units[unit]
+        i = k
+    return total
+
+
+class NativeSchemas:
+    """Resource type schemas of the providers sheath implements natively, fetched once each."""
+
+    def __init__(self) -> None:
+        from sheath.providers.registry import default_registry
+
+        self._registry = default_registry()
+        self._cache: dict[str, object] = {}
+
+    def __call__(self, provider: str, mode: str, type_: str) -> "Schema | None":
+        if provider not in self._cache:
+            p = self._registry.new(provider)
+            self._cache[provider] = None if p is None else p.get_provider_schema()
+        ps = self._cache[provider]
+        if ps is None:
+            return None
+        from sheath.providers.interface import ProviderSchema
+
+        assert isinstance(ps, ProviderSchema)
+        return (ps.data_sources if mode == "data" else ps.resource_types).get(type_)
+
+
+def lock_flags(fl: ParsedFlags, ui: Ui) -> tuple[bool, float | None]:
+    """-lock and -lock-timeout; a timeout that does not parse is reported (None)."""
+    raw = fl.get_str("lock-timeout") or "0s"
+    timeout = parse_duration(raw)
+    if timeout is None:
+        ui.error(f'Error parsing command-line flags: invalid value "{raw}" for flag -lock-timeout: parse error\n')
+        return True, None
+    return fl.get_bool("lock"), timeout

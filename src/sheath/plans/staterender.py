@@ -1,0 +1,88 @@
+"""terraform's human state rendering (jsonformat's RenderHumanState), used by
+``show`` and ``state show``: every object as a ``resource "T" "N" { ... }``
+block with the plan renderer's value formatting (no action symbols, all
+attributes shown), then the root module's outputs."""
+
+from __future__ import annotations
+
+from sheath.plans.model import Action, ResourceInstanceChange
+from sheath.plans.render import render_state_object, render_state_value
+from sheath.states.jsonstate import SchemaLookup, StateObject, decode_output, parent_module, state_objects
+from sheath.states.state import State
+from sheath.types.cty import SENSITIVE
+
+EMPTY_STATE = "The state file is empty. No resources are represented.\n"
+
+
+def _module_order(objects: list[StateObject]) -> list[tuple[str, list[StateObject]]]:
+    """Modules depth-first, children by address string; each module's objects by address string."""
+    by_mod: dict[str, list[StateObject]] = {"": []}
+    children: dict[str, set[str]] = {}
+    for so in objects:
+        by_mod.setdefault(so.module, []).append(so)
+        m = so.module
+        while m:
+            p = parent_module(m)
+            children.setdefault(p, set()).add(m)
+            by_mod.setdefault(m, [])
+            m = p
+    out: list[tuple[str, list[StateObject]]] = []
+
+    def walk(m: str) -> None:
+        objs = by_mod.get(m, [])
+        objs.sort(key=lambda so: so.address)  # stable: current before deposed
+        out.append((m, objs))
+        for c in sorted(children.get(m, ())):
+            walk(c)
+
+    walk("")
+    return out
+
+
+def render_object(so: StateObject, color: bool) -> str:
+    c = ResourceInstanceChange(
+        address=so.address,
+        mode=so.resource.mode,
+        type=so.resource.type,
+        name=so.resource.name,
+        action=Action.NO_OP,
+        before=so.value,
+        after=so.value,
+    )
+    body = render_state_object(c, color, so.schema)
+    kind = "data" if so.resource.mode == "data" else "resource"
+    return f'{kind} "{so.resource.type}" "{so.resource.name}" {body}'
+
+
+def render_human_state(state: State, schemas: SchemaLookup | None, color: bool = False) -> str:
+    objects = state_objects(state, schemas)
+    if not objects and not state.outputs:
+        return EMPTY_STATE
+    parts: list[str] = []
+    first = True
+    for _mod, objs in _module_order(objects):
+        if objs and not first:
+            parts.append("\n")
+        for so in objs:
+            if not first:
+                parts.append("\n")
+            first = False
+            if so.deposed:
+                parts.append(f"# {so.address}: (deposed object {so.deposed})\n")
+            elif so.obj.status == "tainted":
+                parts.append(f"# {so.address}: (tainted)\n")
+            else:
+                parts.append(f"# {so.address}:\n")
+            parts.append(render_object(so, color) + "\n")
+    if state.outputs:
+        parts.append("\n\nOutputs:\n\n")
+        for name in sorted(state.outputs):
+            o = state.outputs[name]
+            v = decode_output(o.value, o.type)
+            if o.sensitive:
+                v = v.mark(SENSITIVE)
+            parts.append(f"{name} = {render_state_value(v, color)}\n")
+    return "".join(parts)
+
+
+__all__ = ["EMPTY_STATE", "render_human_state", "render_object"]

@@ -1,0 +1,170 @@
+"""Differential helpers for the state-reading and state-editing commands.
+
+``build_applied`` writes a configuration that uses only what terraform runs
+offline (terraform_data, terraform_remote_state), applies it with terraform,
+and returns the directory. ``compare`` runs one command with terraform and
+with sheath on two copies of a directory and returns both results (stdout,
+stderr, exit code, and every state file afterwards) for the test to compare.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+RunFn = Callable[..., subprocess.CompletedProcess[str]]
+
+MAIN_TF = """
+resource "terraform_data" "a" {
+  input = "hello"
+}
+resource "terraform_data" "c" {
+  count = 3
+  input = { n = count.index, tags = ["x", "y"], m = { k = "v" } }
+}
+resource "terraform_data" "f" {
+  for_each         = toset(["k1", "k2", "a b"])
+  input            = each.key
+  triggers_replace = [each.key]
+}
+variable "secret" {
+  default   = "s3cr3t"
+  sensitive = true
+}
+resource "terraform_data" "s" {
+  input = { user = "u", pass = var.secret, list = [1, var.secret] }
+}
+resource "terraform_data" "dep" {
+  input      = terraform_data.a.output
+  depends_on = [module.m]
+}
+module "m" {
+  source = "./mod"
+  x      = "one"
+}
+module "each" {
+  source   = "./mod"
+  for_each = { one = "1", two = "2" }
+  x        = each.value
+}
+output "a" { value = terraform_data.a.output }
+output "num" { value = 42.5 }
+output "obj" { value = { a = 1, b = [true, null], c = "str" } }
+output "map" { value = tomap({ "k-1" = "v", k2 = "w" }) }
+output "lst" { value = tolist(["p", "q"]) }
+output "sec" {
+  value     = var.secret
+  sensitive = true
+}
+output "multi" { value = "line1\\nline2\\n" }
+output "empty" { value = "" }
+output "nul" { value = null }
+output "big" { value = 123456789012345678 }
+output "esc" { value = "<&>\\t\\"q\\"" }
+"""
+
+MOD_TF = """
+variable "x" {}
+resource "terraform_data" "r" { input = var.x }
+module "inner" {
+  source = "./inner"
+}
+output "o" { value = terraform_data.r.output }
+"""
+
+INNER_TF = """
+resource "terraform_data" "deep" {
+  count = 2
+  input = 1.5
+}
+data "terraform_remote_state" "rs" {
+  backend  = "local"
+  config   = { path = "${path.root}/rs/terraform.tfstate" }
+  defaults = { z = 1 }
+}
+"""
+
+RS_TF = """
+output "z" { value = { q = "w" } }
+output "n" { value = [1, 2] }
+"""
+
+
+def build_applied(root: Path, run_terraform: RunFn) -> Path:
+    (root / "mod" / "inner").mkdir(parents=True)
+    (root / "rs").mkdir()
+    (root / "main.tf").write_text(MAIN_TF)
+    (root / "mod" / "main.tf").write_text(MOD_TF)
+    (root / "mod" / "inner" / "main.tf").write_text(INNER_TF)
+    (root / "rs" / "main.tf").write_text(RS_TF)
+    for d in (root / "rs", root):
+        r = run_terraform(["init", "-no-color"], d)
+        assert r.returncode == 0, r.stderr
+        r = run_terraform(["apply", "-auto-approve", "-no-color"], d)
+        assert r.returncode == 0, r.stdout + r.stderr
+    return root
+
+
+@dataclass
+class Result:
+    stdout: str
+    stderr: str
+    code: int
+    files: dict[str, str]
+
+
+_TS_BACKUP = re.compile(r"^(.*)\.\d{9,}\.backup$")
+
+
+def state_files(d: Path) -> dict[str, str]:
+    """Every state-like file in d (tfstate and backups), timestamped backup names normalised."""
+    out: dict[str, str] = {}
+    for p in sorted(d.rglob("*")):
+        if not p.is_file() or ".terraform" in p.parts or p.suffix == ".tf":
+            continue
+        name = str(p.relative_to(d))
+        if not (".tfstate" in name or name.endswith(".backup")):
+            continue
+        m = _TS_BACKUP.match(name)
+        if m:
+            name = m.group(1) + ".TIMESTAMP.backup"
+        out[name] = p.read_text()
+    return out
+
+
+def run_one(run: RunFn, args: list[str], d: Path, stdin: str | None) -> Result:
+    r = run(args, d, stdin=stdin)
+    out = r.stdout.replace("Usage: terraform [global options]", "Usage: sheath [global options]")
+    return Result(out, r.stderr, r.returncode, state_files(d))
+
+
+def compare(
+    base: Path,
+    work: Path,
+    args: list[str],
+    run_terraform: RunFn,
+    run_sheath: RunFn,
+    setup: Callable[[Path], None] | None = None,
+    stdin: str | None = None,
+) -> tuple[Result, Result]:
+    tf_dir, sh_dir = work / "tf", work / "sh"
+    for d in (tf_dir, sh_dir):
+        shutil.copytree(base, d, symlinks=True)
+        if setup is not None:
+            setup(d)
+    want = run_one(run_terraform, args, tf_dir, stdin)
+    got = run_one(run_sheath, args, sh_dir, stdin)
+    return want, got
+
+
+def assert_same(want: Result, got: Result) -> None:
+    assert got.stdout == want.stdout
+    assert got.stderr == want.stderr
+    assert got.code == want.code
+    assert got.files.keys() == want.files.keys()
+    for k in want.files:
+        assert got.files[k] == want.files[k], k
