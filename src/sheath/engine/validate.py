@@ -63,17 +63,24 @@ def validate(root_dir: str = ".") -> ValidateResult:
     sources = _sources(cfg, root_dir)
     if diags.has_errors():
         return ValidateResult(diags, sources)
+    diags.extend(validate_config(cfg, root_dir))
+    return ValidateResult(diags, sources)
+
+
+def validate_config(cfg: Config, root_dir: str = ".") -> Diagnostics:
+    """Phases 2-4 on a loaded module tree (plan and apply run them first, like terraform)."""
+    diags = Diagnostics()
     diags.extend(_check_providers(cfg, root_dir))
     if diags.has_errors():
-        return ValidateResult(diags, sources)
+        return diags
     diags.extend(check_references(cfg))
     if diags.has_errors():
-        return ValidateResult(diags, sources)
+        return diags
     functions = _functions(root_dir)
     schemas = builtin_schemas.KnownSchemas()
     for c in cfg.all_modules():
         diags.extend(_ModuleValidator(c, functions, root_dir, schemas).run())
-    return ValidateResult(diags, sources)
+    return diags
 
 
 def _functions(base_dir: str) -> dict[str, Function]:

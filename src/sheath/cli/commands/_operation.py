@@ -1,0 +1,190 @@
+"""What plan, apply, destroy and refresh share: flags, progress lines, the summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
+from sheath.diag import Diagnostics, Severity
+from sheath.diag.render import render_diagnostic
+from sheath.diag.sort import sort_diagnostics
+from sheath.plans.model import Action
+
+PLAN_FLAGS = [
+    FlagSpec("var", "list"),
+    FlagSpec("var-file", "list"),
+    FlagSpec("target", "list"),
+    FlagSpec("replace", "list"),
+    FlagSpec("refresh", "bool", True),
+    FlagSpec("refresh-only"),
+    FlagSpec("destroy"),
+    FlagSpec("parallelism", "int", 10),
+    FlagSpec("detailed-exitcode"),
+    FlagSpec("out", "string"),
+    FlagSpec("json"),
+    FlagSpec("no-color"),
+    FlagSpec("input", "bool", True),
+    FlagSpec("lock", "bool", True),
+    FlagSpec("lock-timeout", "string"),
+    FlagSpec("state", "string"),
+    FlagSpec("state-out", "string"),
+    FlagSpec("backup", "string"),
+    FlagSpec("auto-approve"),
+    FlagSpec("compact-warnings"),
+    FlagSpec("concise"),
+    FlagSpec("generate-config-out", "string"),
+    FlagSpec("help"),
+    FlagSpec("h"),
+]
+
+
+@dataclass
+class Ui:
+    color: bool
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def c(self, s: str) -> str:
+        """terraform's colorstring: [bold], [reset], [green]..."""
+        codes = {"[reset]": "\x1b[0m", "[bold]": "\x1b[1m", "[green]": "\x1b[32m", "[red]": "\x1b[31m", "[yellow]": "\x1b[33m"}
+        for k, v in codes.items():
+            s = s.replace(k, v if self.color else "")
+        return s
+
+    def diagnostics(self, diags: Diagnostics, sources: dict[str, bytes] | None = None) -> None:
+        for d in sort_diagnostics(diags):
+            stream = self.err if d.severity is Severity.ERROR else self.out
+            stream.write(render_diagnostic(d, sources or {}, self.color))
+
+
+def flag_error(ui: Ui, command: str, message: str) -> int:
+    from sheath.diag import error
+
+    d = error("Failed to parse command-line flags", message)
+    ui.err.write(render_diagnostic(d, {}, ui.color))
+    ui.err.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
+    return 1
+
+
+def parse(args: list[str], command: str) -> tuple[ParsedFlags | None, Ui, int]:
+    ui = Ui(color="-no-color" not in args)
+    try:
+        fl = parse_flags(args, PLAN_FLAGS)
+    except FlagError as exc:
+        return None, ui, flag_error(ui, command, str(exc))
+    return fl, ui, 0
+
+
+def var_args(fl: ParsedFlags) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in fl.ordered if k in ("var", "var-file")]
+
+
+_VERB = {
+    Action.CREATE: ("Creating...", "Creation complete", "Still creating..."),
+    Action.UPDATE: ("Modifying...", "Modifications complete", "Still modifying..."),
+    Action.DELETE: ("Destroying...", "Destruction complete", "Still destroying..."),
+    Action.READ: ("Reading...", "Read complete", "Still reading..."),
+}
+
+
+class ProgressHooks:
+    """terraform's UI hook: one line when an operation starts, one when it ends,
+    and "Still creating... [10s elapsed]" every ten seconds in between."""
+
+    def __init__(self, ui: Ui) -> None:
+        self.ui = ui
+        self.lock = threading.Lock()
+        self.started: dict[str, tuple[float, Action, str]] = {}
+        self.counts: dict[str, int] = {"add": 0, "change": 0, "destroy": 0, "import": 0, "forget": 0}
+        self._stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, daemon=True)
+        self._ticker.start()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def _line(self, s: str) -> None:
+        with self.lock:
+            self.ui.out.write(self.ui.c(f"[reset][bold]{s}[reset]\n"))
+            self.ui.out.flush()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(1.0):
+            now = time.monotonic()
+            with self.lock:
+                items = list(self.started.items())
+            for addr, (t0, action, id_) in items:
+                el = int(now - t0)
+                if el > 0 and el % 10 == 0:
+                    verb = _VERB.get(action, _VERB[Action.CREATE])[2]
+                    idp = f"id={id_}, " if id_ else ""
+                    self._line(f"{addr}: {verb} [{idp}{el}s elapsed]")
+
+    def pre_refresh(self, addr: str, id_: str) -> None:
+        idp = f" [id={id_}]" if id_ else ""
+        with self.lock:
+            self.ui.out.write(f"{addr}: Refreshing state...{idp}\n")
+
+    def pre_apply(self, addr: str, action: Action, id_: str) -> None:
+        verb = _VERB.get(action, _VERB[Action.CREATE])[0]
+        idp = f" [id={id_}]" if id_ and action in (Action.UPDATE, Action.DELETE) else ""
+        with self.lock:
+            self.started[addr] = (time.monotonic(), action, id_)
+        self._line(f"{addr}: {verb}{idp}" + ("[reset]" if False else ""))
+
+    def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
+        with self.lock:
+            t0 = self.started.pop(addr, (time.monotonic(), action, ""))[0]
+        if failed:
+            return
+        el = int(time.monotonic() - t0)
+        verb = _VERB.get(action, _VERB[Action.CREATE])[1]
+        idp = f" [id={id_}]" if id_ else ""
+        self._line(f"{addr}: {verb} after {el}s{idp}")
+        with self.lock:
+            if action == Action.CREATE:
+                self.counts["add"] += 1
+            elif action == Action.UPDATE:
+                self.counts["change"] += 1
+            elif action == Action.DELETE and "(deposed object" not in addr:
+                self.counts["destroy"] += 1
+            elif action == Action.DELETE:
+                self.counts["destroy"] += 1
+
+    def pre_import(self, addr: str, id_: str) -> None:
+        self._line(f"{addr}: Preparing import... [id={id_}]")
+
+    def post_import(self, addr: str, failed: bool) -> None:
+        pass
+
+
+def format_output_value(v: Any) -> str:
+    from sheath.types.format import format_value
+
+    return format_value(v)
+
+
+def state_path(fl: ParsedFlags) -> str:
+    return fl.get_str("state") or "terraform.tfstate"
+
+
+def lock_timeout(fl: ParsedFlags) -> float:
+    raw = fl.get_str("lock-timeout") or "0s"
+    try:
+        if raw.endswith("ms"):
+            return float(raw[:-2]) / 1000
+        if raw.endswith("s"):
+            return float(raw[:-1])
+        if raw.endswith("m"):
+            return float(raw[:-1]) * 60
+        return float(raw)
+    except ValueError:
+        return 0.0
+
+
+__all__ = ["PLAN_FLAGS", "ProgressHooks", "Ui", "flag_error", "parse", "var_args", "os"]

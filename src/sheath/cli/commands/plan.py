@@ -1,0 +1,172 @@
+"""sheath plan: show the changes the configuration calls for; -out saves them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from sheath.cli.commands._operation import ProgressHooks, Ui, flag_error, lock_timeout, parse, state_path, var_args
+from sheath.cli.flags import ParsedFlags
+from sheath.diag import Diagnostics
+from sheath.engine.operations import PlanOptions, Session, load, make_plan
+from sheath.plans.model import Action, Plan, UIMode
+from sheath.plans.render import render_plan
+from sheath.states.statemgr.filesystem import FilesystemStateManager
+
+USAGE = """Usage: sheath [global options] plan [options]
+
+  Generates a speculative execution plan, showing what actions sheath
+  would take to apply the current configuration.
+
+Options:
+
+  -destroy            Select the "destroy" planning mode.
+  -refresh-only       Select the "refresh only" planning mode.
+  -refresh=false      Skip checking for external changes to remote objects.
+  -replace=resource   Force replacement of a particular resource instance.
+  -target=resource    Limit the planning operation to only the given module,
+                      resource, or resource instance and all of its
+                      dependencies.
+  -var 'foo=bar'      Set a value for one of the input variables.
+  -var-file=filename  Load variable values from the given file.
+  -detailed-exitcode  Return detailed exit codes: 0 no changes, 1 error,
+                      2 changes present.
+  -input=true         Ask for input for variables if not directly set.
+  -lock=false         Don't hold a state lock during the operation.
+  -lock-timeout=0s    Duration to retry a state lock.
+  -no-color           If specified, output won't contain any color.
+  -out=path           Write a plan file to the given path.
+  -parallelism=n      Limit the number of concurrent operations. Defaults to 10.
+  -state=statefile    A legacy option used for the local backend only.
+"""
+
+
+def plan_mode(fl: ParsedFlags) -> UIMode:
+    if fl.get_bool("destroy"):
+        return UIMode.DESTROY
+    if fl.get_bool("refresh-only"):
+        return UIMode.REFRESH_ONLY
+    return UIMode.NORMAL
+
+
+def rule(ui: Ui) -> str:
+    from sheath.plans.render import _Colorize, _rule
+
+    return _rule(_Colorize(ui.color))
+
+
+def open_state(ui: Ui, fl: ParsedFlags, operation: str) -> tuple[FilesystemStateManager | None, Any]:
+    mgr = FilesystemStateManager(state_path(fl))
+    lock_id = None
+    if fl.get_bool("lock"):
+        info, ld = mgr.lock(operation, lock_timeout(fl))
+        if ld.has_errors():
+            ui.diagnostics(ld)
+            return None, None
+        lock_id = info.id if info is not None else None
+    rd = mgr.refresh_state()
+    if rd.has_errors():
+        ui.diagnostics(rd)
+        if lock_id:
+            mgr.unlock(lock_id)
+        return None, None
+    return mgr, lock_id
+
+
+def run_plan(
+    ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: ProgressHooks
+) -> tuple[Session | None, Plan | None, Diagnostics, FilesystemStateManager | None, Any]:
+    session, diags = load(".", var_args(fl))
+    if session is None:
+        return None, None, diags, None, None
+    mgr, lock_id = open_state(ui, fl, "OperationTypePlan")
+    if mgr is None:
+        return session, None, Diagnostics(), None, None
+    prior = mgr.state_file()
+    plan, pd = make_plan(
+        session,
+        prior,
+        PlanOptions(
+            mode=mode,
+            refresh=bool(fl.values.get("refresh", True)),
+            parallelism=int(fl.values.get("parallelism") or 10),  # type: ignore[call-overload]
+            replace=fl.get_list("replace"),
+            targets=fl.get_list("target"),
+            hooks=hooks,
+        ),
+    )
+    diags.extend(pd)
+    return session, plan, diags, mgr, lock_id
+
+
+def has_changes(plan: Plan) -> bool:
+    return any(c.action != Action.NO_OP for c in plan.changes) or any(o.action != Action.NO_OP for o in plan.output_changes)
+
+
+def run(args: list[str]) -> int:
+    fl, ui, rc = parse(args, "plan")
+    if fl is None:
+        return rc
+    if fl.get_bool("help") or fl.get_bool("h"):
+        sys.stdout.write(USAGE)
+        return 0
+    if fl.args:
+        return flag_error(ui, "plan", "Too many command line arguments. Did you mean to use -chdir?")
+    hooks = ProgressHooks(ui)
+    try:
+        session, plan, diags, mgr, lock_id = run_plan(ui, fl, plan_mode(fl), hooks)
+    finally:
+        hooks.close()
+    try:
+        if plan is None:
+            ui.diagnostics(diags)
+            return 1
+        in_auto = bool(os.environ.get("TF_IN_AUTOMATION"))
+        ui.out.write(render_plan(plan, color=ui.color, in_automation=in_auto))
+        ui.diagnostics(diags)
+        if diags.has_errors():
+            return 1
+        out_path = fl.get_str("out")
+        if out_path:
+            from sheath.plans.planfile import write_plan_file
+
+            data = write_plan_file(plan, _config_files(session))
+            try:
+                with open(out_path, "wb") as fh:
+                    fh.write(data)
+            except OSError as exc:
+                from sheath.diag import error
+
+                ui.diagnostics(Diagnostics([error("Failed to write plan file", f"Failed to write plan file: {exc.strerror}")]))
+                return 1
+            if not in_auto:
+                ui.out.write(rule(ui))
+                ui.out.write(f"\nSaved the plan to: {out_path}\n\n")
+                ui.out.write(f'To perform exactly these actions, run the following command to apply:\n    terraform apply "{out_path}"\n')
+        elif not in_auto and has_changes(plan):
+            ui.out.write(rule(ui))
+            ui.out.write(
+                "\nNote: You didn't use the -out option to save this plan, so Terraform can't\n"
+                'guarantee to take exactly these actions if you run "terraform apply" now.\n'
+            )
+        if fl.get_bool("detailed-exitcode") and has_changes(plan):
+            return 2
+        return 0
+    finally:
+        if mgr is not None and lock_id:
+            mgr.unlock(lock_id)
+
+
+def _config_files(session: Session | None) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    if session is None:
+        return out
+    for c in session.config.all_modules():
+        for f in c.module.files:
+            try:
+                with open(f, "rb") as fh:
+                    out[f] = fh.read()
+            except OSError:
+                continue
+    return out

@@ -1,0 +1,233 @@
+"""Applying the planned changes of one resource, and destroying objects.
+
+Each instance is evaluated again with the values now known, planned again by
+the provider (the final plan must agree with the saved one's action) and
+applied; the new object goes into the working state at once (and so into
+the journal). A failed create that left an object records it as tainted.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sheath.addrs.module import ModuleInstance
+from sheath.engine.evalctx import InstanceKey, Repetition
+from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
+from sheath.engine.planner import ResourcePlanner, _with_subject, upgrade_object
+from sheath.engine.run import Run, WalkAbort, _id_of, instance_address
+from sheath.graph.references import ConfigNode
+from sheath.plans.model import Action, ResourceInstanceChange
+from sheath.providers import interface as pi
+from sheath.providers.marks import mark_sensitive
+from sheath.providers.objchange import proposed_new
+from sheath.providers.schema import Schema
+from sheath.states.state import Resource as StateResource
+from sheath.types.cty import DYNAMIC, Value, null, unknown
+
+
+def new_deposed_key() -> str:
+    return f"{random.getrandbits(32):08x}"
+
+
+class ResourceApplier(ResourcePlanner):
+    def apply(self) -> None:
+        run = self.run
+        schema, _ = run.resource_schema(self.node, self.r)
+        provider, pnode = run.provider_for(self.node)
+        failed = False
+        for mi in run.instances_of(self.cfg.path):
+            exp = run.expand(mi, self.r.count, self.r.for_each)
+            if exp is None:
+                failed = True
+                continue
+            sr = run.state_resource(mi, self.r, pnode)
+            per_key: dict[InstanceKey, Value] = {}
+
+            def one(k: InstanceKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[InstanceKey, Repetition] = exp.reps) -> tuple[InstanceKey, Value | None]:
+                return k, self.apply_instance(mi, sr, k, reps[k], schema, provider)
+
+            for k, v in run.parallel(exp.keys, lambda k: one(k)):
+                if v is None:
+                    failed = True
+                    v = unknown(DYNAMIC)
+                per_key[k] = v
+            run.set_resource_value(mi, self.r, exp, per_key)
+        if failed:
+            raise WalkAbort()
+
+    def apply_instance(
+        self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, rep: Repetition, schema: Schema, provider: pi.Provider
+    ) -> Value | None:
+        run = self.run
+        addr = instance_address(mi, self.r, key)
+        change = run.planned.get(addr)
+        inst = sr.instances.get(key)
+        obj = inst.current if inst is not None else None
+        if change is None or change.action in (Action.NO_OP, Action.DELETE):
+            if obj is None:
+                return unknown(schema.block.implied_type())
+            return upgrade_object(run, provider, self.r.type, schema, obj)
+        if self.mode == "data":
+            config, d = run.eval_config(mi, self.r, schema, rep)
+            if run.add_diags(d):
+                return None
+            with run.sem:
+                return self.read_data(mi, sr, key, rep, schema, provider, config)
+        with run.sem:
+            return self._apply_managed(mi, sr, key, rep, schema, provider, change, obj)
+
+    def _apply_managed(
+        self,
+        mi: ModuleInstance,
+        sr: StateResource,
+        key: InstanceKey,
+        rep: Repetition,
+        schema: Schema,
+        provider: pi.Provider,
+        change: ResourceInstanceChange,
+        obj: object,
+    ) -> Value | None:
+        from sheath.states.state import InstanceObject
+
+        run = self.run
+        r = self.r
+        addr = instance_address(mi, r, key)
+        action = change.action
+        config, d = run.eval_config(mi, r, schema, rep)
+        if run.add_diags(d):
+            return None
+        for rule in r.preconditions:
+            if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed"):
+                return None
+        from sheath.engine.planner import _apply_ignore_changes
+
+        prior = null(schema.block.implied_type())
+        private = b""
+        if action == Action.CREATE_THEN_DELETE and isinstance(obj, InstanceObject):
+            dk = new_deposed_key()
+            run.set_object(sr, key, obj, deposed=dk)
+            run.set_object(sr, key, None)
+            run.deposed_for_cbd.setdefault(str(self.node), []).append((mi, sr, key, dk))
+        elif action == Action.UPDATE and isinstance(obj, InstanceObject):
+            p = upgrade_object(run, provider, r.type, schema, obj)
+            if p is None:
+                return None
+            prior = p
+            private = object_private(obj)
+        elif action == Action.CREATE and change.importing is not None and isinstance(obj, InstanceObject):
+            p = upgrade_object(run, provider, r.type, schema, obj)
+            if p is None:
+                return None
+            prior = p
+            private = object_private(obj)
+        config = _apply_ignore_changes(r, schema, config, prior)
+        plain_config, _ = config.unmark_deep()
+        plain_prior, _ = prior.unmark_deep()
+        proposed = proposed_new(schema.block, plain_prior, plain_config)
+        resp = provider.plan_resource_change(pi.PlanResourceChangeRequest(r.type, plain_prior, proposed, plain_config, private))
+        if run.add_diags(_with_subject(resp.diagnostics, r.decl_range)):
+            return None
+        planned = resp.planned_state if resp.planned_state is not None else null(plain_prior.type)
+        if change.importing is not None and action == Action.NO_OP:
+            return prior
+        hook_action = Action.CREATE if action in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE) else action
+        run.hooks.pre_apply(addr, hook_action, _id_of(prior))
+        ar = provider.apply_resource_change(
+            pi.ApplyResourceChangeRequest(r.type, plain_prior, planned, plain_config, resp.planned_private)
+        )
+        new = ar.new_state
+        errored = run.add_diags(_with_subject(ar.diagnostics, r.decl_range))
+        deps = run.state_deps.get(self.node, [])
+        cbd = bool(r.managed is not None and r.managed.create_before_destroy)
+        if new is not None and not new.is_null:
+            after = mark_sensitive(schema.block, mark_paths(new, marked_paths(config)))
+            status = "tainted" if errored and hook_action == Action.CREATE else ""
+            run.set_object(
+                sr, key, new_object(after, schema, private=ar.private, dependencies=deps, create_before_destroy=cbd, status=status)
+            )
+        else:
+            after = null(schema.block.implied_type())
+            if not errored:
+                run.set_object(sr, key, None)
+        run.hooks.post_apply(addr, hook_action, _id_of(after), errored)
+        if errored:
+            return None
+        for rule in r.postconditions:
+            selfx = dict(rep.variables())
+            selfx["self"] = after
+            if not run._check_rule(mi, rule, selfx, "Resource postcondition failed"):
+                return None
+        return after
+
+
+def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceChange], deposed_cleanup: bool = False) -> None:
+    """Destroy the objects of one config resource that the plan deletes (or replaces destroy-first)."""
+    planner = ResourcePlanner(run, node)
+    schema, _ = run.resource_schema(node, planner.r) if planner is not None else (None, None)
+    assert schema is not None
+    provider, _ = run.provider_for(node)
+    failed = False
+
+    def one(c: ResourceInstanceChange) -> bool:
+        with run.sem:
+            return _destroy_one(run, c, schema, provider)
+
+    for ok in run.parallel(changes, one):
+        failed = failed or not ok
+    if deposed_cleanup:
+        for mi, sr, key, dk in run.deposed_for_cbd.get(str(node), []):
+            inst = sr.instances.get(key)
+            obj = inst.deposed.get(dk) if inst is not None else None
+            if obj is None:
+                continue
+            c = ResourceInstanceChange(
+                address=instance_address(mi, planner.r, key),
+                mode="managed",
+                type=sr.type,
+                name=sr.name,
+                action=Action.DELETE,
+                before=object_value(obj, schema),
+                after=null(schema.block.implied_type()),
+                module_address=str(mi),
+                index=key,
+                deposed=dk,
+                provider_config_addr=sr.provider,
+            )
+            with run.sem:
+                if not _destroy_one(run, c, schema, provider):
+                    failed = True
+    if failed:
+        raise WalkAbort()
+
+
+def _destroy_one(run: Run, c: ResourceInstanceChange, schema: Schema, provider: pi.Provider) -> bool:
+    key = (c.module_address, c.mode, c.type, c.name)
+    sr = run.state.resources.get(key)
+    if sr is None:
+        return True
+    inst = sr.instances.get(c.index)
+    if inst is None:
+        return True
+    obj = inst.deposed.get(c.deposed) if c.deposed else inst.current
+    if obj is None:
+        return True
+    if c.mode == "data":
+        run.set_object(sr, c.index, None)
+        return True
+    prior = upgrade_object(run, provider, c.type, schema, obj)
+    if prior is None:
+        return False
+    plain_prior, _ = prior.unmark_deep()
+    addr = c.address
+    run.hooks.pre_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, _id_of(prior))
+    ar = provider.apply_resource_change(
+        pi.ApplyResourceChangeRequest(c.type, plain_prior, null(plain_prior.type), null(plain_prior.type), object_private(obj))
+    )
+    errored = run.add_diags(ar.diagnostics)
+    if not errored:
+        run.set_object(sr, c.index, None, deposed=c.deposed)
+    run.hooks.post_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, "", errored)
+    return not errored
+
+
+__all__ = ["ResourceApplier", "destroy_objects", "new_deposed_key"]

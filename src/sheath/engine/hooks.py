@@ -1,0 +1,40 @@
+"""What the engine tells its caller while it works (terraform's terraform.Hook).
+
+The CLI implements this to print progress lines; tests and library users can
+pass ``NoHooks``. Hooks are called from walker threads.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sheath.plans.model import Action
+
+
+class Hooks(Protocol):
+    def pre_refresh(self, addr: str, id_: str) -> None: ...
+
+    def pre_apply(self, addr: str, action: Action, id_: str) -> None: ...
+
+    def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None: ...
+
+    def pre_import(self, addr: str, id_: str) -> None: ...
+
+    def post_import(self, addr: str, failed: bool) -> None: ...
+
+
+class NoHooks:
+    def pre_refresh(self, addr: str, id_: str) -> None:
+        pass
+
+    def pre_apply(self, addr: str, action: Action, id_: str) -> None:
+        pass
+
+    def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
+        pass
+
+    def pre_import(self, addr: str, id_: str) -> None:
+        pass
+
+    def post_import(self, addr: str, failed: bool) -> None:
+        pass

@@ -1,0 +1,650 @@
+"""The engine's public operations: load a working directory, plan, apply.
+
+``load`` reads and validates the configuration and the root variables;
+``make_plan`` walks the graph and returns a Plan (changes, output changes,
+the refreshed prior state); ``apply_plan`` carries a plan out against a state
+manager, making every completed object durable at once (the journal) and
+writing the whole state file at the end.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping, Sequence
+
+from sheath import diag
+from sheath.addrs.module import ModuleInstance
+from sheath.config import Config, load_module_tree
+from sheath.config.variables import collect_variable_values, finalize_variable_values
+from sheath.diag import Diagnostics
+from sheath.engine.applier import ResourceApplier, destroy_objects
+from sheath.engine.evalctx import NamedValues
+from sheath.engine.hooks import Hooks, NoHooks
+from sheath.engine.objects import object_value
+from sheath.engine.planner import ResourcePlanner, _parse_module_instance, _static_module, upgrade_object
+from sheath.engine.providers import ProviderFactory, ProviderSchemas
+from sheath.engine.run import (
+    APPLY,
+    PLAN,
+    Run,
+    RunOptions,
+    WalkAbort,
+    _parse_provider_node,
+    _provider_addr,
+    instance_address,
+)
+from sheath.graph.dag import Graph
+from sheath.graph.references import CHECK, LOCAL, MODULE_CALL, OUTPUT, PROVIDER, RESOURCE, VARIABLE, ConfigGraph, ConfigNode, build_config_graph
+from sheath.lang.funcs.function import Function
+from sheath.plans.model import Action, ActionReason, OutputChange, Plan, ResourceInstanceChange, UIMode, sort_changes
+from sheath.providers import interface as pi
+from sheath.states.state import OutputValue, State
+from sheath.states.statefile import StateFile
+from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null, unknown
+from sheath.types.json import type_from_json, type_to_json_value, value_from_json, value_to_json
+from sheath.types.ops import raw_equal
+
+
+@dataclass
+class Session:
+    """A loaded working directory: configuration, graph, functions and root variables."""
+
+    root_dir: str
+    config: Config
+    graph: ConfigGraph
+    functions: Mapping[str, Function]
+    variables: dict[str, Value]
+    factory: ProviderFactory
+
+
+def load(root_dir: str = ".", var_args: Sequence[tuple[str, str]] = (), validate: bool = True) -> tuple[Session | None, Diagnostics]:
+    from sheath.engine.validate import _functions, validate_config
+
+    cfg, diags = load_module_tree(root_dir)
+    if diags.has_errors():
+        return None, diags
+    if validate:
+        diags.extend(validate_config(cfg, root_dir))
+        if diags.has_errors():
+            return None, diags
+    cg, gd = build_config_graph(cfg)
+    diags.extend(gd)
+    if diags.has_errors():
+        return None, diags
+    given, vd = collect_variable_values(cfg.module, root_dir, var_args)
+    diags.extend(vd)
+    if diags.has_errors():
+        return None, diags
+    values, fd = finalize_variable_values(cfg.module, given)
+    diags.extend(fd)
+    if diags.has_errors():
+        return None, diags
+    return Session(root_dir, cfg, cg, _functions(root_dir), values, ProviderFactory(root_dir)), diags
+
+
+@dataclass
+class PlanOptions:
+    mode: UIMode = UIMode.NORMAL
+    refresh: bool = True
+    parallelism: int = 10
+    replace: Sequence[str] = ()
+    targets: Sequence[str] = ()
+    hooks: Hooks = field(default_factory=NoHooks)
+
+
+def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
+    k = node.kind
+    if k == MODULE_CALL:
+        run.visit_module_call(node)
+    elif k == VARIABLE:
+        run.visit_variable(node)
+    elif k == LOCAL:
+        run.visit_local(node)
+    elif k == OUTPUT:
+        if run.opts.destroy and apply_mode:
+            return
+        run.visit_output(node)
+    elif k == PROVIDER:
+        run.visit_provider(node)
+    elif k == CHECK:
+        if not run.opts.destroy:
+            run.visit_check(node)
+    elif k == RESOURCE:
+        if node.local.startswith("ephemeral."):
+            return
+        if apply_mode:
+            if run.opts.destroy:
+                _values_from_state(run, node)
+            else:
+                ResourceApplier(run, node).apply()
+        else:
+            ResourcePlanner(run, node).plan()
+
+
+def _values_from_state(run: Run, node: ConfigNode) -> None:
+    """Destroy mode: resources keep their prior values for whatever still evaluates."""
+    planner = ResourcePlanner(run, node)
+    for mi in run.instances_of(planner.cfg.path):
+        exp = run.expand(mi, planner.r.count, planner.r.for_each)
+        if exp is None:
+            continue
+        per: dict[Any, Value] = {}
+        run.set_resource_value(mi, planner.r, exp, per)
+
+
+def _filtered_graph(run: Run, keep: Callable[[ConfigNode], bool]) -> Graph[ConfigNode]:
+    g: Graph[ConfigNode] = Graph()
+    src = run.cg.graph
+    for n in src:
+        if keep(n):
+            g.add_node(n)
+    for n in src:
+        if not keep(n):
+            continue
+        for d in src.dependencies(n):
+            if keep(d):
+                g.add_edge(n, d)
+    return g
+
+
+def _state_copy(sf: StateFile) -> StateFile:
+    return copy.deepcopy(sf)
+
+
+# --- plan ------------------------------------------------------------------------------------
+
+
+def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Plan, Diagnostics]:
+    """Plan against (a copy of) the prior state."""
+    from sheath.engine.refactor import apply_implied_moves, apply_moves, import_targets
+
+    prev_run = _state_copy(prior)
+    working = _state_copy(prior)
+    diags = Diagnostics()
+    moved_from, md = apply_moves(session.config, working.state)
+    diags.extend(md)
+    apply_implied_moves(session.config, working.state, moved_from)
+    values = NamedValues(session.root_dir, session.functions)
+    run = Run(
+        PLAN,
+        session.config,
+        session.graph,
+        working.state,
+        ProviderSchemas(session.factory),
+        values,
+        session.variables,
+        RunOptions(
+            refresh=opts.refresh,
+            parallelism=opts.parallelism,
+            replace=frozenset(opts.replace),
+            hooks=opts.hooks,
+            destroy=opts.mode == UIMode.DESTROY,
+            refresh_only=opts.mode == UIMode.REFRESH_ONLY,
+        ),
+    )
+    run.add_diags(diags)
+    try:
+        if not diags.has_errors():
+            run.import_ids = import_targets(run)
+            if not run.diags.has_errors():
+                run.walk(session.graph.graph, lambda n: _visit(run, n, False))
+        if not run.diags.has_errors():
+            _plan_orphan_resources(run)
+    finally:
+        run.close_providers()
+    plan = Plan(
+        prior_state=working,
+        prev_run_state=prev_run,
+        variables=dict(session.variables),
+        ui_mode=opts.mode,
+        timestamp=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        force_replace_addrs=list(opts.replace),
+    )
+    changes = list(run.changes.values())
+    for c in changes:
+        old = moved_from.get(c.address)
+        if old is not None:
+            c.prev_run_address = old
+    if opts.mode == UIMode.DESTROY:
+        changes = _destroy_changes(run, working.state)
+    elif opts.mode == UIMode.REFRESH_ONLY:
+        changes = []
+    plan.changes = sort_changes(changes)
+    plan.drift = _drift(run, prev_run.state, working.state, moved_from)
+    plan.output_changes = _output_changes(run, prior.state, opts.mode)
+    run.prune_state()
+    plan.errored = run.diags.has_errors()
+    plan.applyable = not plan.errored and (
+        any(c.action != Action.NO_OP for c in plan.changes)
+        or any(o.action != Action.NO_OP for o in plan.output_changes)
+        or bool(plan.drift and opts.mode == UIMode.REFRESH_ONLY)
+        or _state_changed(prev_run.state, working.state)
+    )
+    return plan, run.diags
+
+
+def _state_changed(a: State, b: State) -> bool:
+    from sheath.states.statefile import state_file_document
+
+    return state_file_document(StateFile(a)) != state_file_document(StateFile(b))
+
+
+def _provider_for_state_resource(run: Run, provider_config: str) -> pi.Provider:
+    """A configured provider for an object whose configuration is gone."""
+    p = run.providers.get(provider_config)
+    if p is not None:
+        return p
+    local = provider_config.split("provider[", 1)
+    addr_str, _ = _parse_provider_node("provider[" + local[-1])
+    addr = _provider_addr(addr_str)
+    node = run.cg.node(provider_config)
+    if node is not None:
+        run.visit_provider(node)
+        return run.providers[node.name]
+    provider = run.schemas.take_instance(addr)
+    ps = run.schemas.get(addr)
+    provider.configure_provider(pi.ConfigureProviderRequest("1.11.4", ps.provider.block.empty_value()))
+    run.providers[provider_config] = provider
+    return provider
+
+
+def _config_resource_keys(cfg: Config) -> set[tuple[str, str, str, str]]:
+    out: set[tuple[str, str, str, str]] = set()
+    for c in cfg.all_modules():
+        for r in c.module.all_resources():
+            mode = "data" if r.mode.name == "DATA" else "managed"
+            out.add((str(c.path), mode, r.type, r.name))
+    return out
+
+
+def _plan_orphan_resources(run: Run) -> None:
+    """Resources in state whose configuration is gone: delete (or forget, with a removed block)."""
+    from sheath.engine.refactor import removed_blocks
+
+    declared = _config_resource_keys(run.config)
+    removed = removed_blocks(run.config)
+    for (mod, mode, typ, name), sr in sorted(run.state.resources.items()):
+        static = _static_module(mod)
+        if (static, mode, typ, name) in declared:
+            continue
+        # a module that no longer exists at all is handled here too
+        if mode == "data":
+            for key in list(sr.instances):
+                run.set_object(sr, key, None)
+            continue
+        provider = _provider_for_state_resource(run, sr.provider)
+        addr_str, _ = _parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
+        schema = run.schemas.resource_schema(_provider_addr(addr_str), mode, typ)
+        if schema is None:
+            run.add_diags([diag.error("Invalid resource type", f'The provider {addr_str} does not support resource type "{typ}".')])
+            continue
+        rem = removed.get((static, typ, name))
+        mi = _parse_module_instance(mod)
+        for key, inst in sorted(sr.instances.items(), key=lambda kv: _korder(kv[0])):
+            objs = ([("", inst.current)] if inst.current is not None else []) + sorted(inst.deposed.items())
+            for dk, obj in objs:
+                prior = upgrade_object(run, provider, typ, schema, obj)
+                if prior is None:
+                    continue
+                action = Action.DELETE
+                reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
+                if rem is not None and not rem.destroy:
+                    action, reason = Action.FORGET, ActionReason.NONE
+                elif static != "" and not _module_declared(run.config, static):
+                    reason = ActionReason.DELETE_BECAUSE_NO_MODULE
+                if rem is not None and rem.destroy:
+                    reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
+                run.record_change(
+                    ResourceInstanceChange(
+                        address=instance_address(mi, sr, key),
+                        mode=mode,
+                        type=typ,
+                        name=name,
+                        action=action,
+                        before=prior,
+                        after=null(prior.type),
+                        provider_name=addr_str,
+                        provider_config_addr=sr.provider,
+                        module_address=mod,
+                        index=key,
+                        deposed=dk,
+                        action_reason=reason,
+                        schema_version=schema.version,
+                    )
+                )
+
+
+def _module_declared(cfg: Config, static: str) -> bool:
+    return any(str(c.path) == static for c in cfg.all_modules())
+
+
+def _korder(k: Any) -> tuple[int, int, str]:
+    if k is None:
+        return (0, 0, "")
+    if isinstance(k, int):
+        return (1, k, "")
+    return (2, 0, k)
+
+
+def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
+    """A destroy plan: every managed object in state is deleted."""
+    out: list[ResourceInstanceChange] = []
+    for (mod, mode, typ, name), sr in sorted(state.resources.items()):
+        if mode != "managed":
+            continue
+        try:
+            provider = _provider_for_state_resource(run, sr.provider)
+        except WalkAbort:
+            continue
+        addr_str, _ = _parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
+        schema = run.schemas.resource_schema(_provider_addr(addr_str), mode, typ)
+        if schema is None:
+            continue
+        mi = _parse_module_instance(mod)
+        for key, inst in sorted(sr.instances.items(), key=lambda kv: _korder(kv[0])):
+            objs = ([("", inst.current)] if inst.current is not None else []) + sorted(inst.deposed.items())
+            for dk, obj in objs:
+                prior = upgrade_object(run, provider, typ, schema, obj)
+                if prior is None:
+                    continue
+                out.append(
+                    ResourceInstanceChange(
+                        address=instance_address(mi, sr, key),
+                        mode=mode,
+                        type=typ,
+                        name=name,
+                        action=Action.DELETE,
+                        before=prior,
+                        after=null(prior.type),
+                        provider_name=addr_str,
+                        provider_config_addr=sr.provider,
+                        module_address=mod,
+                        index=key,
+                        deposed=dk,
+                        schema_version=schema.version,
+                    )
+                )
+    return out
+
+
+def _drift(run: Run, before: State, after: State, moved_from: dict[str, str]) -> list[ResourceInstanceChange]:
+    """Objects the refresh found changed or deleted outside of sheath."""
+    out: list[ResourceInstanceChange] = []
+    return out
+
+
+def _output_value(ov: OutputValue) -> Value:
+    from sheath.states import gojson
+
+    t = type_from_json(ov.type)
+    v = value_from_json(gojson.dumps_line(ov.value), t)
+    return v.mark(SENSITIVE) if ov.sensitive else v
+
+
+def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
+    out: list[OutputChange] = []
+    root = run.values.modules.get(ModuleInstance())
+    now = dict(root.outputs) if root is not None else {}
+    declared = run.config.module.outputs
+    for name in sorted(set(declared) | set(prior.outputs)):
+        before = _output_value(prior.outputs[name]) if name in prior.outputs else null(DYNAMIC)
+        sensitive = bool(name in declared and declared[name].sensitive) or (
+            name in prior.outputs and prior.outputs[name].sensitive
+        )
+        if mode == UIMode.DESTROY or name not in declared:
+            if name not in prior.outputs:
+                continue
+            out.append(OutputChange(name, Action.DELETE, before, null(DYNAMIC), sensitive))
+            continue
+        after = now.get(name, unknown(DYNAMIC))
+        if name not in prior.outputs:
+            action = Action.CREATE
+        elif after.is_wholly_known() and raw_equal(before.unmark_deep()[0], after.unmark_deep()[0]) and before.is_sensitive == after.is_sensitive:
+            action = Action.NO_OP
+        else:
+            action = Action.UPDATE
+        out.append(OutputChange(name, action, before, after, sensitive))
+    return out
+
+
+# --- apply -----------------------------------------------------------------------------------
+
+
+class StateWriter:
+    """Where apply puts each completed change: the journal now, the state file at the end."""
+
+    def __init__(self, mgr: Any) -> None:
+        self.mgr = mgr
+        self.lock = threading.Lock()
+
+    def on_object(self, sr: Any, key: Any, obj: Any, deposed: str) -> None:
+        from sheath.states.journal import ResourceRef
+
+        ref = ResourceRef(sr.module, sr.mode, sr.type, sr.name, sr.provider)
+        with self.lock:
+            if obj is None:
+                self.mgr.journal.remove_object(ref, key, deposed)
+            else:
+                self.mgr.journal.set_object(ref, key, obj, deposed)
+
+
+def apply_plan(
+    session: Session,
+    plan: Plan,
+    mgr: Any,
+    parallelism: int = 10,
+    hooks: Hooks | None = None,
+) -> tuple[dict[str, tuple[Value, bool]], Diagnostics]:
+    """Carry out plan against the state manager (already locked and refreshed).
+
+    Returns the root outputs (value, sensitive) and the diagnostics."""
+    assert plan.prior_state is not None
+    hooks = hooks or NoHooks()
+    working = _state_copy(plan.prior_state)
+    cur = mgr.state_file()
+    working.lineage = cur.lineage or working.lineage
+    working.serial = cur.serial
+    mgr.write_state(working)
+    diags = mgr.begin_journal()
+    if diags.has_errors():
+        return {}, diags
+    writer = StateWriter(mgr)
+    values = NamedValues(session.root_dir, session.functions, applying=True)
+    destroy = plan.ui_mode == UIMode.DESTROY
+    run = Run(
+        APPLY,
+        session.config,
+        session.graph,
+        working.state,
+        ProviderSchemas(session.factory),
+        values,
+        session.variables,
+        RunOptions(parallelism=parallelism, hooks=hooks, destroy=destroy),
+    )
+    run.on_object = writer.on_object
+    run.planned = {c.address: c for c in plan.changes if not c.deposed}
+    outputs: dict[str, tuple[Value, bool]] = {}
+    try:
+        if plan.ui_mode != UIMode.REFRESH_ONLY:
+            _forget(run, plan)
+            g = _apply_graph(run, plan)
+            run.walk(g, lambda n: _apply_visit(run, n, plan))
+        if not destroy:
+            outputs = _save_outputs(run, working.state)
+        else:
+            working.state.outputs.clear()
+    finally:
+        run.close_providers()
+        run.prune_state()
+        pd = mgr.persist_state()
+        run.add_diags(pd)
+    return outputs, run.diags
+
+
+def _forget(run: Run, plan: Plan) -> None:
+    for c in plan.changes:
+        if c.action == Action.FORGET:
+            sr = run.state.resources.get((c.module_address, c.mode, c.type, c.name))
+            if sr is not None:
+                run.set_object(sr, c.index, None, deposed=c.deposed)
+
+
+def _save_outputs(run: Run, state: State) -> dict[str, tuple[Value, bool]]:
+    root = run.values.modules.get(ModuleInstance())
+    out: dict[str, tuple[Value, bool]] = {}
+    state.outputs.clear()
+    if root is None:
+        return out
+    for name, o in sorted(run.config.module.outputs.items()):
+        v = root.outputs.get(name)
+        if v is None or not v.is_wholly_known():
+            continue
+        plain, marks = v.unmark_deep()
+        sensitive = o.sensitive or SENSITIVE in marks
+        if plain.is_null:
+            continue
+        from sheath.states import gojson
+
+        t = plain.type
+        state.outputs[name] = OutputValue(gojson.loads(value_to_json(plain, t)), type_to_json_value(t), sensitive)
+        with run.state_lock:
+            pass
+        out[name] = (v, sensitive)
+        if run.on_object is not None:
+            pass
+    return out
+
+
+DESTROY_PREFIX = "destroy:"
+DEPOSED_PREFIX = "deposed:"
+
+
+def _apply_graph(run: Run, plan: Plan) -> Graph[Any]:
+    """The config graph plus destroy nodes, ordered as terraform orders destroys."""
+    g: Graph[Any] = Graph()
+    src = run.cg.graph
+    for n in src:
+        g.add_node(n)
+    for n in src:
+        for d in src.dependencies(n):
+            g.add_edge(n, d)
+    by_resource: dict[str, list[ResourceInstanceChange]] = {}
+    replace_first: dict[str, list[ResourceInstanceChange]] = {}
+    cbd: set[str] = set()
+    for c in plan.changes:
+        cr = _config_resource(c)
+        if c.action == Action.DELETE:
+            by_resource.setdefault(cr, []).append(c)
+        elif c.action == Action.DELETE_THEN_CREATE:
+            replace_first.setdefault(cr, []).append(c)
+        elif c.action == Action.CREATE_THEN_DELETE:
+            cbd.add(cr)
+    # who depends on whom, by config resource address (config and prior state)
+    dependents: dict[str, set[str]] = {}
+    for n, deps in run.state_deps.items():
+        for d in deps:
+            dependents.setdefault(d, set()).add(str(n))
+    for (mod, _mode, _t, _n), sr in plan.prior_state.state.resources.items() if plan.prior_state else []:
+        me = _config_resource_of(sr)
+        for inst in sr.instances.values():
+            objs = ([inst.current] if inst.current else []) + list(inst.deposed.values())
+            for o in objs:
+                for d in o.dependencies:
+                    dependents.setdefault(d, set()).add(me)
+    destroy_nodes: dict[str, str] = {}
+    for cr in set(by_resource) | set(replace_first):
+        destroy_nodes[cr] = DESTROY_PREFIX + cr
+        g.add_node(DESTROY_PREFIX + cr)
+    for cr in cbd:
+        g.add_node(DEPOSED_PREFIX + cr)
+    node_of = {str(n): n for n in src if n.kind == RESOURCE}
+    provider_nodes = {str(n): run.provider_of.get(n) for n in src if n.kind == RESOURCE}
+    for cr, dn in destroy_nodes.items():
+        pn = provider_nodes.get(cr)
+        if pn is None:
+            pn = run.cg.node(_provider_config_of(plan, cr) or "")
+        if pn is not None:
+            g.add_edge(dn, pn)
+        for dep in dependents.get(cr, ()):
+            if dep == cr:
+                continue
+            if dep in destroy_nodes:
+                g.add_edge(dn, destroy_nodes[dep])
+            # a pure delete waits for its dependents' updates
+            if cr in by_resource and cr not in replace_first and dep in node_of:
+                g.add_edge(dn, node_of[dep])
+        if cr in replace_first and cr in node_of:
+            g.add_edge(node_of[cr], dn)
+    for cr in cbd:
+        dn = DEPOSED_PREFIX + cr
+        if cr in node_of:
+            g.add_edge(dn, node_of[cr])
+        for dep in dependents.get(cr, ()):
+            if dep in node_of and dep != cr:
+                g.add_edge(dn, node_of[dep])
+    run.destroy_changes = {cr: by_resource.get(cr, []) + replace_first.get(cr, []) for cr in destroy_nodes}  # type: ignore[attr-defined]
+    run.node_of_resource = node_of  # type: ignore[attr-defined]
+    return g
+
+
+def _provider_config_of(plan: Plan, cr: str) -> str | None:
+    for c in plan.changes:
+        if _config_resource(c) == cr:
+            return c.provider_config_addr
+    return None
+
+
+def _config_resource(c: ResourceInstanceChange) -> str:
+    static = _static_module(c.module_address) if c.module_address else ""
+    base = f"{'data.' if c.mode == 'data' else ''}{c.type}.{c.name}"
+    return f"{static}.{base}" if static else base
+
+
+def _config_resource_of(sr: Any) -> str:
+    static = _static_module(sr.module) if sr.module else ""
+    base = f"{'data.' if sr.mode == 'data' else ''}{sr.type}.{sr.name}"
+    return f"{static}.{base}" if static else base
+
+
+def _apply_visit(run: Run, n: Any, plan: Plan) -> None:
+    if isinstance(n, ConfigNode):
+        _visit(run, n, True)
+        return
+    s = str(n)
+    if s.startswith(DESTROY_PREFIX):
+        cr = s[len(DESTROY_PREFIX) :]
+        changes = run.destroy_changes.get(cr, [])  # type: ignore[attr-defined]
+        node = run.node_of_resource.get(cr)  # type: ignore[attr-defined]
+        if node is None:
+            _destroy_unconfigured(run, changes)
+        else:
+            destroy_objects(run, node, changes)
+    elif s.startswith(DEPOSED_PREFIX):
+        cr = s[len(DEPOSED_PREFIX) :]
+        node = run.node_of_resource.get(cr)  # type: ignore[attr-defined]
+        if node is not None:
+            destroy_objects(run, node, [], deposed_cleanup=True)
+
+
+def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> None:
+    from sheath.engine.applier import _destroy_one
+
+    failed = False
+    for c in changes:
+        provider = _provider_for_state_resource(run, c.provider_config_addr)
+        schema = run.schemas.resource_schema(_provider_addr(c.provider_name), c.mode, c.type)
+        if schema is None:
+            failed = True
+            continue
+        with run.sem:
+            if not _destroy_one(run, c, schema, provider):
+                failed = True
+    if failed:
+        raise WalkAbort()
+
+
+__all__ = ["PlanOptions", "Session", "apply_plan", "load", "make_plan", "object_value", "os"]

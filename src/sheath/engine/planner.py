@@ -1,0 +1,660 @@
+"""Planning one resource: expand, refresh, evaluate, ask the provider, choose the action.
+
+The rules are terraform's (NodePlannableResourceInstance and friends):
+refresh the prior object, evaluate the configuration, check preconditions,
+apply ignore_changes, let the provider plan from the proposed new state, and
+compare: create, no-op, update, or replace (delete-then-create, or
+create-then-delete under create_before_destroy) with its reason. Instances
+left in state without configuration are planned for deletion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sheath import diag
+from sheath.addrs.module import ModuleInstance
+from sheath.config.resource import Resource
+from sheath.diag import Diagnostics
+from sheath.engine.evalctx import InstanceKey, Repetition
+from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
+from sheath.engine.run import Expansion, Run, WalkAbort, _mode, _id_of, instance_address
+from sheath.graph.references import ConfigNode
+from sheath.plans.model import Action, ActionReason, Importing, ResourceInstanceChange
+from sheath.providers import interface as pi
+from sheath.providers.marks import mark_sensitive
+from sheath.providers.objchange import proposed_new
+from sheath.providers.schema import Schema
+from sheath.states import gojson
+from sheath.states.state import InstanceObject
+from sheath.states.state import Resource as StateResource
+from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null, unknown
+from sheath.types.ops import raw_equal
+
+
+def upgrade_object(run: Run, provider: pi.Provider, r_type: str, schema: Schema, obj: InstanceObject) -> Value | None:
+    """The typed value of a stored object, upgraded by the provider when its schema moved on."""
+    if obj.schema_version == schema.version:
+        try:
+            return object_value(obj, schema)
+        except Exception:  # noqa: BLE001 - fall back to the provider's decoding
+            pass
+    raw = gojson.dumps_line(obj.attributes) if obj.attributes is not None else b"null"
+    resp = provider.upgrade_resource_state(pi.UpgradeResourceStateRequest(r_type, obj.schema_version, raw_state_json=raw))
+    if run.add_diags(resp.diagnostics) or resp.upgraded_state is None:
+        return None
+    from sheath.engine.objects import paths_from_json
+
+    return mark_paths(resp.upgraded_state, paths_from_json(obj.sensitive_attributes))
+
+
+def _path_value(v: Value, path: tuple[Any, ...]) -> Value | None:
+    cur = v
+    for step in path:
+        if cur.is_null or not cur.is_known:
+            return cur
+        raw = cur.v
+        if isinstance(step, str) or isinstance(step, tuple):
+            k = step if isinstance(step, str) else step[0]
+            if not isinstance(raw, dict) or k not in raw:
+                return None
+            cur = raw[k]
+        else:
+            if not isinstance(raw, tuple) or step >= len(raw):
+                return None
+            cur = raw[step]
+    return cur
+
+
+def _paths_differ(prior: Value, planned: Value, paths: list[pi.Path]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for p in paths:
+        tp = _to_tuple_path(p)
+        a = _path_value(prior, tp)
+        b = _path_value(planned, tp)
+        if a is None and b is None:
+            continue
+        if a is None or b is None or not b.is_wholly_known() or not raw_equal(a.unmark_deep()[0], b.unmark_deep()[0]):
+            out.append(tp)
+    return out
+
+
+def _to_tuple_path(p: pi.Path) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for s in p.steps:
+        if isinstance(s, pi.GetAttrStep):
+            out.append(s.name)
+        else:
+            k = s.key.v
+            out.append((k,) if isinstance(k, str) else int(k.to_int()) if hasattr(k, "to_int") else k)
+    return tuple(out)
+
+
+def _apply_ignore_changes(r: Resource, schema: Schema, config: Value, prior: Value) -> Value:
+    """ignore_changes: take the prior values for the ignored paths (terraform's processIgnoreChanges)."""
+    m = r.managed
+    if m is None or prior.is_null or (not m.ignore_all_changes and not m.ignore_changes):
+        return config
+    if m.ignore_all_changes:
+        attrs = dict(config.attrs())
+        pattrs = prior.attrs()
+        for name, a in schema.block.attributes.items():
+            if (a.optional or a.required) and name in pattrs:
+                attrs[name] = pattrs[name]
+        return Value(config.type, attrs, config.marks)
+    out = config
+    for trav in m.ignore_changes:
+        path: list[Any] = []
+        for step in trav.steps:
+            name = getattr(step, "name", None)
+            if name is not None:
+                path.append(name)
+            else:
+                key = getattr(step, "key", None)
+                if key is not None and key.is_known and not key.is_null:
+                    path.append((key.v,) if isinstance(key.v, str) else int(key.v.to_int()))
+        out = _replace_path(out, tuple(path), prior)
+    return out
+
+
+def _replace_path(config: Value, path: tuple[Any, ...], prior: Value) -> Value:
+    if not path:
+        return prior
+    pv = _path_value(prior, path[:1])
+    raw = config.v
+    step = path[0]
+    if isinstance(raw, dict):
+        k = step if isinstance(step, str) else step[0] if isinstance(step, tuple) else None
+        if k is None or pv is None:
+            return config
+        d = dict(raw)
+        if k in d:
+            d[k] = _replace_path(d[k], path[1:], pv)
+        elif config.type.is_map():
+            d[k] = pv
+        return Value(config.type if not config.type.is_object() else config.type, d, config.marks)
+    if isinstance(raw, tuple) and isinstance(step, int) and step < len(raw) and pv is not None:
+        elems = list(raw)
+        elems[step] = _replace_path(elems[step], path[1:], pv)
+        return Value(config.type, tuple(elems), config.marks)
+    return config
+
+
+class ResourcePlanner:
+    """Plans (or, with run.mode == APPLY, re-plans for apply) every instance of one config resource."""
+
+    def __init__(self, run: Run, node: ConfigNode) -> None:
+        self.run = run
+        self.node = node
+        self.cfg, self.module = run.module_of(node)
+        r = self.module.resource_by_key(node.local)
+        assert r is not None
+        self.r: Resource = r
+        self.mode = _mode(r)
+
+    # --- plan ---------------------------------------------------------------------------
+    def plan(self) -> None:
+        run = self.run
+        schema, _ = run.resource_schema(self.node, self.r)
+        provider, pnode = run.provider_for(self.node)
+        failed = False
+        seen_modules: set[str] = set()
+        for mi in run.instances_of(self.cfg.path):
+            seen_modules.add(str(mi))
+            exp = run.expand(mi, self.r.count, self.r.for_each)
+            if exp is None:
+                failed = True
+                continue
+            sr = run.state_resource(mi, self.r, pnode)
+            per_key: dict[InstanceKey, Value] = {}
+
+            def one(k: InstanceKey, mi: ModuleInstance = mi, exp: Expansion = exp, sr: StateResource = sr) -> tuple[InstanceKey, Value | None]:
+                with run.sem:
+                    return k, self.plan_instance(mi, sr, k, exp.reps[k], schema, provider)
+
+            for k, v in run.parallel(exp.keys, lambda k: one(k)):
+                if v is None:
+                    failed = True
+                    v = unknown(DYNAMIC)
+                per_key[k] = v
+            run.set_resource_value(mi, self.r, exp, per_key)
+            # orphans: instances in state this expansion no longer has
+            for key, inst in sorted(sr.instances.items(), key=lambda kv: _key_order(kv[0])):
+                if key in exp.reps:
+                    continue
+                if inst.current is not None:
+                    reason = _orphan_reason(exp, key)
+                    self.plan_delete(mi, sr, key, inst.current, schema, provider, reason)
+            for key, inst in sr.instances.items():
+                for dk, dobj in inst.deposed.items():
+                    self.plan_delete(mi, sr, key, dobj, schema, provider, ActionReason.NONE, deposed=dk)
+        # instances in module instances that no longer exist
+        for (mod, mode, typ, name), sr in list(run.state.resources.items()):
+            if mode != self.mode or typ != self.r.type or name != self.r.name or mod in seen_modules:
+                continue
+            if _static_module(mod) != str(self.cfg.path):
+                continue
+            mi = _parse_module_instance(mod)
+            for key, inst in sorted(sr.instances.items(), key=lambda kv: _key_order(kv[0])):
+                if inst.current is not None:
+                    self.plan_delete(mi, sr, key, inst.current, schema, provider, ActionReason.DELETE_BECAUSE_NO_MODULE)
+        if failed:
+            raise WalkAbort()
+
+    def plan_delete(
+        self,
+        mi: ModuleInstance,
+        sr: StateResource,
+        key: InstanceKey,
+        obj: InstanceObject,
+        schema: Schema,
+        provider: pi.Provider,
+        reason: ActionReason,
+        deposed: str = "",
+    ) -> None:
+        run = self.run
+        addr = instance_address(mi, self.r, key)
+        if sr.mode == "data":
+            run.set_object(sr, key, None)
+            return
+        prior = upgrade_object(run, provider, sr.type, schema, obj)
+        if prior is None:
+            raise WalkAbort()
+        if self.r.managed is not None and self.r.managed.prevent_destroy and not deposed and False:
+            pass
+        run.record_change(
+            ResourceInstanceChange(
+                address=addr,
+                mode=sr.mode,
+                type=sr.type,
+                name=sr.name,
+                action=Action.DELETE,
+                before=prior,
+                after=null(prior.type),
+                provider_name=str(_provider_of_node(run, self.node)),
+                provider_config_addr=sr.provider,
+                module_address=str(mi),
+                index=key,
+                deposed=deposed,
+                action_reason=reason,
+                schema_version=schema.version,
+            )
+        )
+
+    def plan_instance(
+        self,
+        mi: ModuleInstance,
+        sr: StateResource,
+        key: InstanceKey,
+        rep: Repetition,
+        schema: Schema,
+        provider: pi.Provider,
+    ) -> Value | None:
+        if self.mode == "data":
+            return self.plan_data(mi, sr, key, rep, schema, provider)
+        run = self.run
+        r = self.r
+        addr = instance_address(mi, r, key)
+        inst = sr.instances.get(key)
+        obj = inst.current if inst is not None else None
+        prior = null(schema.block.implied_type())
+        private = b""
+        tainted = False
+        importing: Importing | None = None
+        if obj is not None:
+            p = upgrade_object(run, provider, r.type, schema, obj)
+            if p is None:
+                return None
+            prior = p
+            private = object_private(obj)
+            tainted = obj.status == "tainted"
+            if run.opts.refresh and not run.opts.destroy:
+                run.hooks.pre_refresh(addr, _id_of(prior))
+                rr = provider.read_resource(pi.ReadResourceRequest(r.type, prior.unmark_deep()[0], private))
+                if run.add_diags(rr.diagnostics):
+                    return None
+                refreshed = rr.new_state if rr.new_state is not None else null(prior.type)
+                refreshed = mark_sensitive(schema.block, _keep_marks(refreshed, prior))
+                if refreshed.is_null:
+                    run.set_object(sr, key, None)
+                    obj = None
+                    prior = null(schema.block.implied_type())
+                else:
+                    if not raw_equal(refreshed.unmark_deep()[0], prior.unmark_deep()[0]):
+                        newobj = new_object(
+                            refreshed,
+                            schema,
+                            private=rr.private,
+                            dependencies=obj.dependencies,
+                            create_before_destroy=obj.create_before_destroy,
+                            status=obj.status,
+                        )
+                        run.set_object(sr, key, newobj)
+                    prior = refreshed
+                    private = rr.private
+        else:
+            imported = self.import_target(mi, key, rep, schema, provider, addr)
+            if imported is False:
+                return None
+            if imported is not None:
+                prior, private, importing = imported
+        if run.opts.destroy:
+            return prior if not prior.is_null else unknown(schema.block.implied_type())
+        config, d = run.eval_config(mi, r, schema, rep)
+        if run.add_diags(d):
+            return None
+        plain_config, _ = config.unmark_deep()
+        vr = provider.validate_resource_config(r.type, plain_config)
+        if run.add_diags(_with_subject(vr.diagnostics, r.decl_range)):
+            return None
+        extra = rep.variables()
+        for rule in r.preconditions:
+            if not run._check_rule(mi, rule, extra, "Resource precondition failed"):
+                return None
+        if run.opts.refresh_only:
+            return prior if not prior.is_null else unknown(schema.block.implied_type())
+        config = _apply_ignore_changes(r, schema, config, prior)
+        plain_config, _ = config.unmark_deep()
+        plain_prior, _ = prior.unmark_deep()
+        proposed = proposed_new(schema.block, plain_prior, plain_config)
+        resp = provider.plan_resource_change(
+            pi.PlanResourceChangeRequest(r.type, plain_prior, proposed, plain_config, private)
+        )
+        if run.add_diags(_with_subject(resp.diagnostics, r.decl_range)):
+            return None
+        planned = resp.planned_state if resp.planned_state is not None else null(prior.type)
+        reason = ActionReason.NONE
+        replace_paths: list[tuple[Any, ...]] = []
+        if prior.is_null:
+            action = Action.CREATE
+        else:
+            replace_paths = _paths_differ(plain_prior, planned, resp.requires_replace)
+            if replace_paths:
+                action = Action.DELETE_THEN_CREATE
+                reason = ActionReason.REPLACE_BECAUSE_CANNOT_UPDATE
+            elif raw_equal(plain_prior, planned):
+                action = Action.NO_OP
+            else:
+                action = Action.UPDATE
+            if tainted:
+                action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BECAUSE_TAINTED
+            elif addr in run.opts.replace:
+                action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BY_REQUEST
+            elif action != Action.DELETE_THEN_CREATE and self.replace_triggered(mi, rep):
+                action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BY_TRIGGERS
+        if action == Action.DELETE_THEN_CREATE:
+            if r.managed is not None and r.managed.create_before_destroy:
+                action = Action.CREATE_THEN_DELETE
+            proposed = proposed_new(schema.block, null(plain_prior.type), plain_config)
+            resp2 = provider.plan_resource_change(
+                pi.PlanResourceChangeRequest(r.type, null(plain_prior.type), proposed, plain_config, b"")
+            )
+            if run.add_diags(_with_subject(resp2.diagnostics, r.decl_range)):
+                return None
+            planned = resp2.planned_state if resp2.planned_state is not None else planned
+        if (
+            action in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE)
+            and r.managed is not None
+            and r.managed.prevent_destroy
+        ):
+            run.add_diags([_prevent_destroy_diag(addr, r)])
+            return None
+        # marks: the configuration's, and the schema's sensitive attributes
+        after = mark_sensitive(schema.block, mark_paths(planned, marked_paths(config)))
+        for rule in r.postconditions:
+            if after.is_wholly_known():
+                selfx = dict(extra)
+                selfx["self"] = after
+                if not run._check_rule(mi, rule, selfx, "Resource postcondition failed"):
+                    return None
+        run.record_change(
+            ResourceInstanceChange(
+                address=addr,
+                mode="managed",
+                type=r.type,
+                name=r.name,
+                action=action,
+                before=prior,
+                after=after,
+                provider_name=str(_provider_of_node(run, self.node)),
+                provider_config_addr=sr.provider,
+                module_address=str(mi),
+                index=key,
+                action_reason=reason,
+                replace_paths=list(replace_paths),
+                importing=importing,
+                schema_version=schema.version,
+            )
+        )
+        return after
+
+    def replace_triggered(self, mi: ModuleInstance, rep: Repetition) -> bool:
+        run = self.run
+        for e in self.r.triggers_replacement:
+            for t in e.variables():
+                root = t.root_name
+                steps = t.steps
+                if root in ("count", "each", "var", "local", "self"):
+                    continue
+                if root == "data" or len(steps) < 2:
+                    continue
+                rname = getattr(steps[1], "name", None)
+                if rname is None:
+                    continue
+                rest = steps[2:]
+                key: Any = None
+                has_key = False
+                if rest and getattr(rest[0], "key", None) is not None:
+                    key = rest[0].key
+                    has_key = True
+                    rest = rest[1:]
+                elif rest and getattr(rest[0], "name", None) is None:
+                    # an index expression: evaluate it
+                    idx = getattr(rest[0], "key_expr", None)
+                    if idx is not None:
+                        kv, _ = run.values.eval_expr(mi, idx, rep.variables())
+                        key, has_key = kv, True
+                        rest = rest[1:]
+                base = f"{root}.{rname}"
+                m = str(mi)
+                prefix = (m + "." if m else "") + base
+                attr_path = tuple(getattr(s, "name", None) for s in rest if getattr(s, "name", None) is not None)
+                for caddr, ch in list(run.changes.items()):
+                    if ch.deposed:
+                        continue
+                    if not (caddr == prefix or caddr.startswith(prefix + "[")):
+                        continue
+                    if has_key and key is not None and key.is_known:
+                        kv = key.v
+                        want = prefix + (f'["{kv}"]' if isinstance(kv, str) else f"[{int(kv.to_int())}]")
+                        if caddr != want:
+                            continue
+                    if ch.action in (Action.NO_OP, Action.READ):
+                        continue
+                    if not attr_path:
+                        return True
+                    a = _path_value(ch.before, attr_path) if not ch.before.is_null else None
+                    b = _path_value(ch.after, attr_path) if not ch.after.is_null else None
+                    if a is None or b is None or not b.is_wholly_known():
+                        return True
+                    if not raw_equal(a.unmark_deep()[0], b.unmark_deep()[0]):
+                        return True
+        return False
+
+    def import_target(
+        self, mi: ModuleInstance, key: InstanceKey, rep: Repetition, schema: Schema, provider: pi.Provider, addr: str
+    ) -> tuple[Value, bytes, Importing] | None | bool:
+        """An import block targeting this (new) instance: import now (plan) and plan from the imported object."""
+        run = self.run
+        imp_id = run.import_ids.get(addr)
+        if imp_id is None:
+            return None
+        run.hooks.pre_import(addr, imp_id)
+        resp = provider.import_resource_state(pi.ImportResourceStateRequest(self.r.type, imp_id))
+        if run.add_diags(resp.diagnostics):
+            return False
+        objs = [o for o in resp.imported_resources if o.type_name == self.r.type]
+        if not objs:
+            run.add_diags([diag.error("Import returned no resources", f"While attempting to import with ID {imp_id}, the provider returned no instance states.")])
+            return False
+        o = objs[0]
+        rr = provider.read_resource(pi.ReadResourceRequest(self.r.type, o.state, o.private))
+        if run.add_diags(rr.diagnostics):
+            return False
+        if rr.new_state is None or rr.new_state.is_null:
+            run.add_diags(
+                [
+                    diag.error(
+                        "Cannot import non-existent remote object",
+                        f'While attempting to import an existing object to "{addr}", the provider detected that no '
+                        "object exists with the given id. Only pre-existing objects can be imported; check that the id "
+                        "is correct and that it is associated with the provider's configured region or endpoint, or use "
+                        '"terraform apply" to create a new remote object for this resource.',
+                    )
+                ]
+            )
+            return False
+        return mark_sensitive(schema.block, rr.new_state), rr.private, Importing(id=imp_id)
+
+    # --- data sources ----------------------------------------------------------------------
+    def plan_data(
+        self,
+        mi: ModuleInstance,
+        sr: StateResource,
+        key: InstanceKey,
+        rep: Repetition,
+        schema: Schema,
+        provider: pi.Provider,
+    ) -> Value | None:
+        run = self.run
+        r = self.r
+        addr = instance_address(mi, r, key)
+        if run.opts.destroy:
+            inst = sr.instances.get(key)
+            if inst is not None and inst.current is not None:
+                return object_value(inst.current, schema)
+            return unknown(schema.block.implied_type())
+        config, d = run.eval_config(mi, r, schema, rep)
+        if run.add_diags(d):
+            return None
+        plain, _ = config.unmark_deep()
+        vr = provider.validate_data_resource_config(r.type, plain)
+        if run.add_diags(_with_subject(vr.diagnostics, r.decl_range)):
+            return None
+        pending = self.dependency_pending()
+        if not plain.is_wholly_known() or pending:
+            planned = _unknown_computed(schema, plain)
+            after = mark_sensitive(schema.block, mark_paths(planned, marked_paths(config)))
+            run.record_change(
+                ResourceInstanceChange(
+                    address=addr,
+                    mode="data",
+                    type=r.type,
+                    name=r.name,
+                    action=Action.READ,
+                    before=null(after.type),
+                    after=after,
+                    provider_name=str(_provider_of_node(run, self.node)),
+                    provider_config_addr=sr.provider,
+                    module_address=str(mi),
+                    index=key,
+                    action_reason=ActionReason.READ_BECAUSE_DEPENDENCY_PENDING if pending and plain.is_wholly_known() else ActionReason.READ_BECAUSE_CONFIG_UNKNOWN,
+                )
+            )
+            return after
+        return self.read_data(mi, sr, key, rep, schema, provider, config)
+
+    def read_data(
+        self,
+        mi: ModuleInstance,
+        sr: StateResource,
+        key: InstanceKey,
+        rep: Repetition,
+        schema: Schema,
+        provider: pi.Provider,
+        config: Value,
+    ) -> Value | None:
+        run = self.run
+        r = self.r
+        addr = instance_address(mi, r, key)
+        plain, _ = config.unmark_deep()
+        for rule in r.preconditions:
+            if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed"):
+                return None
+        if run.mode == "apply":
+            run.hooks.pre_apply(addr, Action.READ, "")
+        resp = provider.read_data_source(pi.ReadDataSourceRequest(r.type, plain))
+        if run.add_diags(_with_subject(resp.diagnostics, r.decl_range)):
+            if run.mode == "apply":
+                run.hooks.post_apply(addr, Action.READ, "", True)
+            return None
+        state = resp.state if resp.state is not None else null(plain.type)
+        after = mark_sensitive(schema.block, mark_paths(state, marked_paths(config)))
+        for rule in r.postconditions:
+            selfx = dict(rep.variables())
+            selfx["self"] = after
+            if not run._check_rule(mi, rule, selfx, "Resource postcondition failed"):
+                return None
+        run.set_object(sr, key, new_object(after, schema, dependencies=run.state_deps.get(self.node, [])))
+        if run.mode == "apply":
+            run.hooks.post_apply(addr, Action.READ, _id_of(after), False)
+        return after
+
+    def dependency_pending(self) -> bool:
+        """A depends_on target of this data source has changes planned."""
+        run = self.run
+        if not self.r.depends_on:
+            return False
+        for t in self.r.depends_on:
+            root = t.root_name
+            if root == "module":
+                name = getattr(t.steps[1], "name", "") if len(t.steps) > 1 else ""
+                m = str(self.cfg.path)
+                prefix = (m + "." if m else "") + f"module.{name}"
+                for caddr, ch in run.changes.items():
+                    if (caddr.startswith(prefix + ".") or caddr.startswith(prefix + "[")) and ch.action != Action.NO_OP:
+                        return True
+                continue
+            rname = getattr(t.steps[1], "name", "") if len(t.steps) > 1 else ""
+            base = f"{root}.{rname}"
+            if root == "data" and len(t.steps) > 2:
+                base = f"data.{rname}.{getattr(t.steps[2], 'name', '')}"
+            for caddr, ch in run.changes.items():
+                stem = caddr.split("[", 1)[0] if caddr.endswith("]") else caddr
+                if stem.endswith(base) and ch.action != Action.NO_OP:
+                    return True
+        return False
+
+
+def _unknown_computed(schema: Schema, config: Value) -> Value:
+    from sheath.providers.sdk import unknown_computed
+
+    return unknown_computed(schema.block, config, config)
+
+
+def _keep_marks(v: Value, prior: Value) -> Value:
+    return mark_paths(v, marked_paths(prior))
+
+
+def _with_subject(d: Diagnostics, rng: Any) -> Diagnostics:
+    out = Diagnostics()
+    for x in d:
+        if x.subject is None:
+            x.subject = rng
+        out.append(x)
+    return out
+
+
+def _prevent_destroy_diag(addr: str, r: Resource) -> Any:
+    return diag.error(
+        "Instance cannot be destroyed",
+        f"Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. "
+        "To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope "
+        "of the plan using the -target option.",
+        r.decl_range,
+    )
+
+
+def _provider_of_node(run: Run, node: ConfigNode) -> str:
+    from sheath.engine.run import _parse_provider_node
+
+    return _parse_provider_node(run.provider_of[node].local)[0]
+
+
+def _key_order(k: InstanceKey) -> tuple[int, int, str]:
+    if k is None:
+        return (0, 0, "")
+    if isinstance(k, int):
+        return (1, k, "")
+    return (2, 0, k)
+
+
+def _orphan_reason(exp: Expansion, key: InstanceKey) -> ActionReason:
+    if exp.mode == "count":
+        return ActionReason.DELETE_BECAUSE_COUNT_INDEX if isinstance(key, int) else ActionReason.DELETE_BECAUSE_WRONG_REPETITION
+    if exp.mode == "for_each":
+        return ActionReason.DELETE_BECAUSE_EACH_KEY if isinstance(key, str) else ActionReason.DELETE_BECAUSE_WRONG_REPETITION
+    return ActionReason.DELETE_BECAUSE_WRONG_REPETITION
+
+
+def _static_module(mod: str) -> str:
+    mi = _parse_module_instance(mod)
+    return str(mi.module())
+
+
+def _parse_module_instance(mod: str) -> ModuleInstance:
+    from sheath.engine.evalctx import module_instance
+    from sheath.plans.model import _MODULE_STEP_RE
+    import json
+
+    steps: list[tuple[str, InstanceKey]] = []
+    for m in _MODULE_STEP_RE.finditer(mod):
+        raw = m.group(2)
+        k: InstanceKey = None
+        if raw is not None:
+            k = int(raw) if raw[0] != '"' else json.loads(raw)
+        steps.append((m.group(1), k))
+    return module_instance(steps)
+
+
+__all__ = ["ResourcePlanner", "upgrade_object"]

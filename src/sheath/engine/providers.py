@@ -1,0 +1,128 @@
+"""The provider instances of one run: started once per provider configuration, reused.
+
+Native and builtin providers come from the registry; any other provider is the
+plugin executable ``sheath init`` installed under .terraform/providers (as the
+lock file pins it), started through the plugin protocol client.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+
+from sheath.addrs.provider import Provider as ProviderAddr
+from sheath.diag import Diagnostics
+from sheath.providers.interface import Provider, ProviderSchema
+from sheath.providers.registry import ProviderRegistry, default_registry
+from sheath.providers.schema import Schema
+
+
+class ProviderUnavailable(Exception):
+    pass
+
+
+def _installed_executable(root_dir: str, addr: ProviderAddr) -> str | None:
+    """The plugin executable of addr installed by init (the locked version)."""
+    from sheath.depsfile.locks import load_locks_from_file
+    from sheath.getproviders.providercache import ProviderCacheDir
+    from sheath.getproviders.types import current_platform
+
+    locks, _ = load_locks_from_file(os.path.join(root_dir, ".terraform.lock.hcl"))
+    lock = locks.provider(addr)
+    cache = ProviderCacheDir(os.path.join(root_dir, ".terraform", "providers"), current_platform())
+    if lock is not None:
+        cp = cache.provider_version(addr, lock.version)
+        return cp.executable_path() if cp is not None else None
+    base = os.path.join(root_dir, ".terraform", "providers", addr.hostname, addr.namespace, addr.type)
+    try:
+        versions = sorted(os.listdir(base))
+    except OSError:
+        return None
+    for v in reversed(versions):
+        d = os.path.join(base, v, str(current_platform()))
+        if os.path.isdir(d):
+            for n in sorted(os.listdir(d)):
+                if n.startswith(f"terraform-provider-{addr.type}"):
+                    return os.path.join(d, n)
+    return None
+
+
+@dataclass
+class ProviderFactory:
+    """Makes provider instances for provider source addresses."""
+
+    root_dir: str = "."
+    registry: ProviderRegistry = field(default_factory=default_registry)
+
+    def new(self, addr: ProviderAddr) -> Provider:
+        p = self.registry.new(addr)
+        if p is not None:
+            return p
+        exe = _installed_executable(self.root_dir, addr)
+        if exe is None:
+            raise ProviderUnavailable(str(addr))
+        try:
+            from sheath.providers import tfplugin  # type: ignore[attr-defined]
+        except ImportError as exc:  # pragma: no cover - the plugin client ships with sheath
+            raise ProviderUnavailable(str(addr)) from exc
+        import pathlib
+
+        started: Provider = tfplugin.start_provider(pathlib.Path(exe))
+        return started
+
+
+class ProviderSchemas:
+    """Provider schemas, fetched once per provider type and run."""
+
+    def __init__(self, factory: ProviderFactory) -> None:
+        self.factory = factory
+        self._schemas: dict[str, ProviderSchema] = {}
+        self._lock = threading.Lock()
+        self._spare: dict[str, Provider] = {}
+
+    def get(self, addr: ProviderAddr) -> ProviderSchema:
+        key = str(addr)
+        s = self._schemas.get(key)
+        if s is not None:
+            return s
+        with self._lock:
+            s = self._schemas.get(key)
+            if s is None:
+                p = self.factory.new(addr)
+                s = p.get_provider_schema()
+                self._schemas[key] = s
+                self._spare[key] = p
+        return s
+
+    def take_instance(self, addr: ProviderAddr) -> Provider:
+        """A provider instance (the one used to read the schema, if still unclaimed)."""
+        with self._lock:
+            p = self._spare.pop(str(addr), None)
+        return p if p is not None else self.factory.new(addr)
+
+    def resource_schema(self, addr: ProviderAddr, mode: str, type_name: str) -> Schema | None:
+        ps = self.get(addr)
+        if mode == "data":
+            return ps.data_sources.get(type_name)
+        return ps.resource_types.get(type_name)
+
+    def close(self) -> None:
+        with self._lock:
+            spare = list(self._spare.values())
+            self._spare.clear()
+        for p in spare:
+            try:
+                p.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
+
+def provider_diags_for_missing(addr: str) -> Diagnostics:
+    d = Diagnostics()
+    d.add_error(
+        "Missing required provider",
+        f"This configuration requires provider {addr}, but that provider isn't available. "
+        "You may be able to install it automatically by running:\n  terraform init",
+    )
+    return d

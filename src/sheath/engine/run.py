@@ -1,0 +1,752 @@
+"""One plan or apply run over a loaded configuration (terraform's terraform.Context walk).
+
+The configuration graph (sheath.graph.references) is walked in dependency
+order with bounded parallelism. Each node does its job in every instance of
+its module: module calls expand (count / for_each), variables, locals and
+outputs are evaluated, providers are configured, and resources expand and
+plan (or apply) each of their instances. Apply adds one node per resource for
+its destroys, ordered against the others the way terraform orders them
+(dependents are destroyed first; a replaced object is destroyed before its
+successor is created unless create_before_destroy is set).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from sheath import diag
+from sheath.addrs.module import ModuleInstance
+from sheath.addrs.provider import Provider as ProviderAddr
+from sheath.config import Config
+from sheath.config.module import Module
+from sheath.config.resource import Resource
+from sheath.diag import Diagnostic, Diagnostics, Severity
+from sheath.engine.evalctx import InstanceKey, NamedValues, Repetition, module_instance, object_of
+from sheath.engine.hooks import Hooks, NoHooks
+from sheath.engine.objects import new_object, object_private, object_value
+from sheath.engine.providers import ProviderSchemas, ProviderUnavailable
+from sheath.graph.dag import Graph
+from sheath.graph.references import (
+    CHECK,
+    LOCAL,
+    MODULE_CALL,
+    OUTPUT,
+    PROVIDER,
+    RESOURCE,
+    VARIABLE,
+    ConfigGraph,
+    ConfigNode,
+)
+from sheath.graph.walk import Status, walk
+from sheath.plans.model import Action, ActionReason, OutputChange, ResourceInstanceChange
+from sheath.providers import interface as pi
+from sheath.providers.marks import mark_sensitive
+from sheath.providers.objchange import proposed_new
+from sheath.providers.schema import Schema, decode_body
+from sheath.states.state import InstanceObject, ResourceInstance, State, format_instance_key
+from sheath.states.state import Resource as StateResource
+from sheath.types.convert import ConversionError, convert
+from sheath.types.cty import (
+    DYNAMIC,
+    NUMBER,
+    SENSITIVE,
+    STRING,
+    Value,
+    null,
+    string_val,
+    tuple_val,
+    unknown,
+)
+from sheath.types.ops import raw_equal
+
+PLAN = "plan"
+APPLY = "apply"
+
+
+class WalkAbort(Exception):
+    """A node failed; its diagnostics are already recorded."""
+
+
+def instance_address(mi: ModuleInstance, r: Resource | StateResource, key: InstanceKey) -> str:
+    if isinstance(r, StateResource):
+        base = f"{'data.' if r.mode == 'data' else ''}{r.type}.{r.name}"
+    else:
+        base = f"{'data.' if r.mode.name == 'DATA' else ''}{r.type}.{r.name}"
+    m = str(mi)
+    return f"{m}.{base}{format_instance_key(key)}" if m else f"{base}{format_instance_key(key)}"
+
+
+def _mode(r: Resource) -> str:
+    return "data" if r.mode.name == "DATA" else "managed"
+
+
+def _id_of(v: Value | None) -> str:
+    if v is None or v.is_null or not v.is_known or not v.type.is_object():
+        return ""
+    idv = v.attrs().get("id")
+    if idv is None or idv.is_null or not idv.is_known or idv.type != STRING:
+        return ""
+    return str(idv.unmark()[0].v)
+
+
+@dataclass
+class Expansion:
+    mode: str  # "single" | "count" | "for_each"
+    keys: list[InstanceKey]
+    reps: dict[InstanceKey, Repetition]
+
+
+@dataclass
+class RunOptions:
+    refresh: bool = True
+    parallelism: int = 10
+    replace: frozenset[str] = frozenset()
+    targets: tuple[Any, ...] = ()
+    hooks: Hooks = field(default_factory=NoHooks)
+    destroy: bool = False
+    refresh_only: bool = False
+
+
+class Run:
+    """Shared state of one walk (plan or apply)."""
+
+    def __init__(
+        self,
+        mode: str,
+        config: Config,
+        cg: ConfigGraph,
+        state: State,
+        schemas: ProviderSchemas,
+        values: NamedValues,
+        root_variables: dict[str, Value],
+        options: RunOptions,
+    ) -> None:
+        self.mode = mode
+        self.config = config
+        self.cg = cg
+        self.state = state
+        self.schemas = schemas
+        self.values = values
+        self.root_variables = root_variables
+        self.opts = options
+        self.hooks = options.hooks
+        self.diags = Diagnostics()
+        self._diag_lock = threading.Lock()
+        self.state_lock = threading.Lock()
+        self.configs: dict[Any, Config] = {c.path: c for c in config.all_modules()}
+        self.expansions: dict[Any, list[ModuleInstance]] = {config.path: [ModuleInstance()]}
+        self.module_reps: dict[ModuleInstance, Repetition] = {}
+        self.providers: dict[str, pi.Provider] = {}  # provider node name -> configured instance
+        self.changes: dict[str, ResourceInstanceChange] = {}
+        self.changes_lock = threading.Lock()
+        self.state_deps = cg.state_dependencies()
+        self.provider_of: dict[ConfigNode, ConfigNode] = {}
+        for n in cg.graph:
+            if n.kind == RESOURCE:
+                for d in cg.graph.dependencies(n):
+                    if d.kind == PROVIDER:
+                        self.provider_of[n] = d
+        self.sem = threading.Semaphore(max(1, options.parallelism))
+        self.on_object: Callable[[StateResource, InstanceKey, InstanceObject | None, str], None] | None = None
+        self.failed_nodes: set[str] = set()
+        self.import_ids: dict[str, str] = {}  # instance address -> id, from import blocks
+        self.planned: dict[str, ResourceInstanceChange] = {}  # apply: the plan's changes by address
+        self.deposed_for_cbd: dict[str, list[Any]] = {}
+
+    # --- diagnostics -----------------------------------------------------------------
+    def add_diags(self, d: Diagnostics | Iterable[Diagnostic]) -> bool:
+        """Record diagnostics; True when any was an error."""
+        items = list(d)
+        if not items:
+            return False
+        with self._diag_lock:
+            for x in items:
+                self.diags.append(x)
+        return any(x.severity == Severity.ERROR for x in items)
+
+    # --- walking ---------------------------------------------------------------------
+    def walk(self, graph: Graph[Any], visit: Callable[[Any], None]) -> None:
+        def guarded(n: Any) -> None:
+            try:
+                visit(n)
+            except WalkAbort:
+                raise
+            except ProviderUnavailable as exc:
+                self.add_diags(_missing_provider(str(exc)))
+                raise WalkAbort() from exc
+
+        result = walk(graph, guarded, parallelism=max(1, self.opts.parallelism))
+        for n, err in result.errors():
+            if not isinstance(err, WalkAbort):
+                raise err
+            self.failed_nodes.add(str(n))
+        _ = Status
+
+    # --- module instances ------------------------------------------------------------
+    def instances_of(self, path: Any) -> list[ModuleInstance]:
+        return self.expansions.get(path, [])
+
+    def module_of(self, node: ConfigNode) -> tuple[Config, Module]:
+        c = self.configs[node.module]
+        return c, c.module
+
+    def path_module(self, c: Config) -> str:
+        return c.module.source_dir if c.path.names else "."
+
+    # --- expansion -------------------------------------------------------------------
+    def expand(self, mi: ModuleInstance, count_expr: Any, for_each_expr: Any) -> Expansion | None:
+        if count_expr is not None:
+            v, d = self.values.eval_expr(mi, count_expr)
+            if self.add_diags(d):
+                return None
+            n = self._count_value(v, count_expr)
+            if n is None:
+                return None
+            keys: list[InstanceKey] = list(range(n))
+            return Expansion("count", keys, {k: Repetition(count_index=k) for k in range(n)})  # type: ignore[misc]
+        if for_each_expr is not None:
+            v, d = self.values.eval_expr(mi, for_each_expr)
+            if self.add_diags(d):
+                return None
+            items = self._for_each_value(v, for_each_expr)
+            if items is None:
+                return None
+            reps = {k: Repetition(each_key=k, each_value=ev) for k, ev in items}
+            return Expansion("for_each", [k for k, _ in items], reps)  # type: ignore[misc]
+        return Expansion("single", [None], {None: Repetition()})
+
+    def _count_value(self, v: Value, expr: Any) -> int | None:
+        v, marks = v.unmark_deep()
+        if SENSITIVE in marks:
+            self.add_diags([diag.error("Invalid count argument", "Sensitive values, or values derived from sensitive values, cannot be used as count arguments.", expr.range)])
+            return None
+        if not v.is_known:
+            self.add_diags(
+                [
+                    diag.error(
+                        "Invalid count argument",
+                        'The "count" value depends on resource attributes that cannot be determined until apply, so '
+                        "Terraform cannot predict how many instances will be created. To work around this, use the "
+                        "-target argument to first apply only the resources that the count depends on.",
+                        expr.range,
+                    )
+                ]
+            )
+            return None
+        if v.is_null:
+            self.add_diags([diag.error("Invalid count argument", 'The given "count" argument value is null. An integer is required.', expr.range)])
+            return None
+        try:
+            nv = convert(v, NUMBER)
+        except ConversionError as exc:
+            self.add_diags([diag.error("Invalid count argument", f'The given "count" argument value is unsuitable: {exc.message}.', expr.range)])
+            return None
+        num = nv.v
+        try:
+            i = num.to_int()
+        except Exception:  # noqa: BLE001
+            i = None
+        if i is None or not num.is_integer():
+            self.add_diags([diag.error("Invalid count argument", 'The given "count" argument value is unsuitable: value must be a whole number.', expr.range)])
+            return None
+        if i < 0:
+            self.add_diags([diag.error("Invalid count argument", 'The given "count" argument value is unsuitable: must be greater than or equal to zero.', expr.range)])
+            return None
+        return int(i)
+
+    def _for_each_value(self, v: Value, expr: Any) -> list[tuple[str, Value]] | None:
+        if v.contains_marked():
+            plain, marks = v.unmark_deep()
+            if SENSITIVE in marks:
+                self.add_diags(
+                    [
+                        diag.error(
+                            "Invalid for_each argument",
+                            "Sensitive values, or values derived from sensitive values, cannot be used as for_each "
+                            "arguments. If used, the sensitive value could be exposed as a resource instance key.",
+                            expr.range,
+                        )
+                    ]
+                )
+                return None
+            v = plain
+        if v.is_null:
+            self.add_diags([diag.error("Invalid for_each argument", 'The given "for_each" argument value is unsuitable: the given "for_each" argument value is null. A map, or set of strings is allowed.', expr.range)])
+            return None
+        if not v.is_known or not v.is_wholly_known() and v.type.is_set():
+            self.add_diags(
+                [
+                    diag.error(
+                        "Invalid for_each argument",
+                        'The "for_each" map includes keys derived from resource attributes that cannot be determined '
+                        "until apply, and so Terraform cannot determine the full set of keys that will identify the "
+                        "instances of this resource.\n\nWhen working with unknown values in for_each, it's better to "
+                        "define the map keys statically in your configuration and place apply-time results only in the "
+                        "map values.\n\nAlternatively, you could use the -target planning option to first apply only the "
+                        "resources that the for_each value depends on, and then apply a second time to fully converge.",
+                        expr.range,
+                    )
+                ]
+            )
+            return None
+        t = v.type
+        if t.is_map() or t.is_object():
+            return sorted(((k, e) for k, e in v.attrs().items()), key=lambda kv: kv[0])
+        if t.is_set():
+            out: list[tuple[str, Value]] = []
+            for e in v.elements():
+                if e.type != STRING:
+                    self.add_diags(
+                        [diag.error("Invalid for_each set argument", f'The given "for_each" argument value is unsuitable: "for_each" supports sets of strings, but you have provided a set containing type {e.type.friendly_name()}.', expr.range)]
+                    )
+                    return None
+                if e.is_null:
+                    self.add_diags([diag.error("Invalid for_each set argument", 'The given "for_each" argument value is unsuitable: "for_each" sets must not contain null values.', expr.range)])
+                    return None
+                out.append((e.v, e))
+            return sorted(out, key=lambda kv: kv[0])
+        self.add_diags(
+            [
+                diag.error(
+                    "Invalid for_each argument",
+                    'The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set '
+                    f"of strings, and you have provided a value of type {t.friendly_name()}.",
+                    expr.range,
+                )
+            ]
+        )
+        return None
+
+    # --- non-resource nodes ----------------------------------------------------------
+    def visit_module_call(self, node: ConfigNode) -> None:
+        c, m = self.module_of(node)
+        name = node.local[len("module.") :]
+        mc = m.module_calls[name]
+        child_path = c.path.child(name)
+        out: list[ModuleInstance] = []
+        failed = False
+        for mi in self.instances_of(c.path):
+            exp = self.expand(mi, mc.count, mc.for_each)
+            if exp is None:
+                failed = True
+                continue
+            mv = self.values.module(mi)
+            mv.call_modes[name] = exp.mode
+            mv.call_keys[name] = exp.keys
+            for k in exp.keys:
+                child = module_instance([(s.name, _plain_key(s.key)) for s in mi.steps] + [(name, k)])
+                self.module_reps[child] = exp.reps[k]
+                self.values.module(child).path_module = self.configs[child_path].module.source_dir
+                out.append(child)
+        self.expansions[child_path] = out
+        if failed:
+            raise WalkAbort()
+
+    def visit_variable(self, node: ConfigNode) -> None:
+        c, m = self.module_of(node)
+        name = node.local[len("var.") :]
+        var = m.variables[name]
+        failed = False
+        for mi in self.instances_of(c.path):
+            if not c.path.names:
+                val = self.root_variables.get(name, null(var.type))
+            else:
+                val, ok = self._module_input(c, mi, name)
+                if not ok:
+                    failed = True
+                    continue
+            self.values.module(mi).variables[name] = val
+            for rule in var.validations:
+                extra = {"var": object_of({name: val})}
+                if not self._check_rule(mi, rule, extra, "Invalid value for variable", error_from_message=True, var_subject=var):
+                    failed = True
+        if failed:
+            raise WalkAbort()
+
+    def _module_input(self, c: Config, mi: ModuleInstance, name: str) -> tuple[Value, bool]:
+        from sheath.config.variables import InputValue, ValueSourceType, finalize_variable_value
+        from sheath.graph.references import _call_argument
+
+        var = c.module.variables[name]
+        assert c.call is not None
+        arg = _call_argument(c.call.config, name)
+        parent = mi.parent()
+        given = None
+        if arg is not None:
+            rep = self.module_reps.get(mi, Repetition())
+            v, d = self.values.eval_expr(parent, arg, rep.variables())
+            if self.add_diags(d):
+                return unknown(var.type), False
+            given = InputValue(v, ValueSourceType.CALLER, arg.range)
+        if given is not None and not given.value.is_wholly_known():
+            # unknown during plan: keep it unknown of the declared type
+            try:
+                return convert(given.value, var.type).with_marks(frozenset({SENSITIVE}) if var.sensitive else frozenset()), True
+            except ConversionError:
+                pass
+        if given is None and var.default is None:
+            self.add_diags(
+                [
+                    diag.error(
+                        "Missing required argument",
+                        f'The argument "{name}" is required, but no definition was found.',
+                        c.call.decl_range,
+                    )
+                ]
+            )
+            return unknown(var.type), False
+        marks: frozenset[Any] = frozenset()
+        if given is not None:
+            plain, marks = given.value.unmark_deep()
+            given = InputValue(plain, given.source_type, given.source_range)
+        val, d = finalize_variable_value(var, given)
+        if d.has_errors():
+            fixed = Diagnostics()
+            for x in d:
+                if x.severity == Severity.ERROR and given is not None:
+                    x = Diagnostic(
+                        Severity.ERROR,
+                        "Invalid value for input variable",
+                        f"The given value is not suitable for module.{c.path.names[-1]}.var.{name} declared at "
+                        f"{_range_str(var.decl_range)}: {x.detail.split(': ', 1)[-1]}",
+                        given.source_range,
+                    )
+                fixed.append(x)
+            self.add_diags(fixed)
+            return unknown(var.type), False
+        return (_remark(val, marks) if marks else val), True
+
+    def visit_local(self, node: ConfigNode) -> None:
+        c, m = self.module_of(node)
+        name = node.local[len("local.") :]
+        loc = m.locals[name]
+        failed = False
+        for mi in self.instances_of(c.path):
+            v, d = self.values.eval_expr(mi, loc.expr)
+            if self.add_diags(d):
+                failed = True
+                v = unknown(DYNAMIC)
+            self.values.module(mi).locals[name] = v
+        if failed:
+            raise WalkAbort()
+
+    def visit_output(self, node: ConfigNode) -> None:
+        c, m = self.module_of(node)
+        name = node.local[len("output.") :]
+        o = m.outputs[name]
+        failed = False
+        for mi in self.instances_of(c.path):
+            for rule in o.preconditions:
+                if not self._check_rule(mi, rule, None, "Module output value precondition failed"):
+                    failed = True
+            if o.expr is None:
+                continue
+            v, d = self.values.eval_expr(mi, o.expr)
+            if self.add_diags(d):
+                failed = True
+                v = unknown(DYNAMIC)
+            if not c.path.names and not o.sensitive and v.contains_marked():
+                _, marks = v.unmark_deep()
+                if SENSITIVE in marks:
+                    self.add_diags(
+                        [
+                            diag.error(
+                                "Output refers to sensitive values",
+                                "To reduce the risk of accidentally exporting sensitive data that was intended to be only "
+                                "internal, Terraform requires that any root module output containing sensitive data be "
+                                "explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this "
+                                "data, annotate the output value as sensitive by adding the following argument:\n"
+                                "    sensitive = true",
+                                o.decl_range,
+                            )
+                        ]
+                    )
+                    failed = True
+            if o.sensitive:
+                v = v.mark(SENSITIVE)
+            self.values.module(mi).outputs[name] = v
+        if failed:
+            raise WalkAbort()
+
+    def visit_check(self, node: ConfigNode) -> None:
+        c, m = self.module_of(node)
+        ck = m.checks[node.local[len("check.") :]]
+        for mi in self.instances_of(c.path):
+            for rule in ck.asserts:
+                v, d = self.values.eval_expr(mi, rule.condition)
+                if d.has_errors():
+                    for x in d:
+                        self.add_diags([Diagnostic(Severity.WARNING, x.summary, x.detail, x.subject)])
+                    continue
+                v, _ = v.unmark_deep()
+                if v.is_known and not v.is_null and v.v is False:
+                    msg, _ = self.values.eval_expr(mi, rule.error_message)
+                    text = msg.unmark_deep()[0].v if msg.is_known and not msg.is_null and msg.type == STRING else ""
+                    self.add_diags(
+                        [
+                            Diagnostic(
+                                Severity.WARNING,
+                                "Check block assertion failed",
+                                str(text),
+                                rule.condition.range,
+                            )
+                        ]
+                    )
+
+    def _check_rule(
+        self,
+        mi: ModuleInstance,
+        rule: Any,
+        extra: dict[str, Value] | None,
+        summary: str,
+        error_from_message: bool = False,
+        var_subject: Any = None,
+    ) -> bool:
+        """Evaluate a condition; False (and an error recorded) when it fails."""
+        v, d = self.values.eval_expr(mi, rule.condition, extra)
+        if self.add_diags(d):
+            return False
+        plain, _ = v.unmark_deep()
+        if not plain.is_known:
+            return True
+        if plain.is_null:
+            self.add_diags(
+                [
+                    diag.error(
+                        "Invalid condition result",
+                        "Condition expression must return either true or false, not null.",
+                        rule.condition.range,
+                    )
+                ]
+            )
+            return False
+        try:
+            b = convert(plain, _bool_type())
+        except ConversionError as exc:
+            self.add_diags([diag.error("Invalid condition result", f"Invalid condition result value: {exc.message}.", rule.condition.range)])
+            return False
+        if b.v is True:
+            return True
+        mv, md = self.values.eval_expr(mi, rule.error_message, extra)
+        text = ""
+        mplain, mmarks = mv.unmark_deep()
+        if not md.has_errors() and mplain.is_known and not mplain.is_null:
+            try:
+                text = str(convert(mplain, STRING).v)
+            except ConversionError:
+                text = ""
+            if SENSITIVE in mmarks:
+                text = "The error message included a sensitive value, so it will not be displayed."
+        if var_subject is not None:
+            detail = f"{text}\n\nThis was checked by the validation rule at {_range_str(rule.decl_range)}."
+            self.add_diags([diag.error(summary, detail, var_subject.decl_range)])
+            return False
+        self.add_diags([diag.error(summary, text, rule.condition.range)])
+        return False
+
+    # --- providers ---------------------------------------------------------------------
+    def visit_provider(self, node: ConfigNode) -> None:
+        c, m = self.module_of(node)
+        addr_str, alias = _parse_provider_node(node.local)
+        addr = _provider_addr(addr_str)
+        pc = None
+        for cand in m.provider_configs.values():
+            if str(m.provider_for_local_config(_local_cfg(cand.name, cand.alias))) == addr_str and (cand.alias or "") == alias:
+                pc = cand
+        ps = self.schemas.get(addr)
+        self.add_diags(ps.diagnostics)
+        provider = self.schemas.take_instance(addr)
+        mi = ModuleInstance() if not c.path.names else self.instances_of(c.path)[0] if self.instances_of(c.path) else ModuleInstance()
+        block = ps.provider.block
+        if pc is not None:
+            ctx = self.values.body_context(mi, pc.config)
+            config, d = decode_body(block, pc.config, lambda e: _eval_in(e, ctx))
+            if self.add_diags(d):
+                raise WalkAbort()
+        else:
+            config = block.empty_value() if hasattr(block, "empty_value") else null(block.implied_type())
+        plain, _ = config.unmark_deep()
+        vr = provider.validate_provider_config(plain)
+        if self.add_diags(vr.diagnostics):
+            raise WalkAbort()
+        if vr.prepared_config is not None:
+            plain = vr.prepared_config
+        resp = provider.configure_provider(pi.ConfigureProviderRequest(terraform_version="1.11.4", config=plain))
+        if self.add_diags(resp.diagnostics):
+            raise WalkAbort()
+        self.providers[node.name] = provider
+
+    def provider_for(self, node: ConfigNode) -> tuple[pi.Provider, str]:
+        pn = self.provider_of[node]
+        p = self.providers.get(pn.name)
+        if p is None:
+            raise WalkAbort()
+        return p, pn.name
+
+    def close_providers(self) -> None:
+        for p in self.providers.values():
+            try:
+                p.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self.schemas.close()
+
+    # --- resource helpers ------------------------------------------------------------
+    def resource_schema(self, node: ConfigNode, r: Resource) -> tuple[Schema, ProviderAddr]:
+        pn = self.provider_of[node]
+        addr_str, _ = _parse_provider_node(pn.local)
+        addr = _provider_addr(addr_str)
+        s = self.schemas.resource_schema(addr, _mode(r), r.type)
+        if s is None:
+            kind = "data source" if _mode(r) == "data" else "resource type"
+            self.add_diags(
+                [diag.error("Invalid " + kind, f'The provider {addr.for_display()} does not support {kind} "{r.type}".', r.type_range)]
+            )
+            raise WalkAbort()
+        return s, addr
+
+    def state_resource(self, mi: ModuleInstance, r: Resource, provider_node: str) -> StateResource:
+        key = (str(mi), _mode(r), r.type, r.name)
+        with self.state_lock:
+            sr = self.state.resources.get(key)
+            if sr is None:
+                sr = StateResource(str(mi), _mode(r), r.type, r.name, provider_node)
+                self.state.set_resource(sr)
+            else:
+                sr.provider = provider_node
+        return sr
+
+    def eval_config(self, mi: ModuleInstance, r: Resource, schema: Schema, rep: Repetition) -> tuple[Value, Diagnostics]:
+        ctx = self.values.body_context(mi, r.config, rep.variables())
+        return decode_body(schema.block, r.config, lambda e: _eval_in(e, ctx))
+
+    def set_resource_value(self, mi: ModuleInstance, r: Resource, exp: Expansion, per_key: dict[InstanceKey, Value]) -> None:
+        key = f"{'data.' if _mode(r) == 'data' else ''}{r.type}.{r.name}"
+        if exp.mode == "single":
+            v = per_key.get(None, unknown(DYNAMIC))
+        elif exp.mode == "count":
+            v = tuple_val([per_key.get(k, unknown(DYNAMIC)) for k in exp.keys])
+        else:
+            v = object_of({str(k): per_key.get(k, unknown(DYNAMIC)) for k in exp.keys})
+        self.values.module(mi).resources[key] = v
+
+    def record_change(self, c: ResourceInstanceChange) -> None:
+        with self.changes_lock:
+            self.changes[c.address + ("#" + c.deposed if c.deposed else "")] = c
+
+    def parallel(self, items: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+        if len(items) <= 1:
+            return [fn(i) for i in items]
+        with ThreadPoolExecutor(max_workers=min(len(items), max(1, self.opts.parallelism))) as pool:
+            return list(pool.map(fn, items))
+
+    def set_object(self, sr: StateResource, key: InstanceKey, obj: InstanceObject | None, deposed: str = "") -> None:
+        """Change one object of the working state (and tell the journal)."""
+        with self.state_lock:
+            inst = sr.instances.get(key)
+            if obj is None:
+                if inst is not None:
+                    if deposed:
+                        inst.deposed.pop(deposed, None)
+                    else:
+                        inst.current = None
+                    if inst.current is None and not inst.deposed:
+                        del sr.instances[key]
+                if not sr.instances and (sr.module, sr.mode, sr.type, sr.name) in self.state.resources:
+                    pass
+            else:
+                if inst is None:
+                    inst = sr.instances[key] = ResourceInstance(key)
+                if deposed:
+                    inst.deposed[deposed] = obj
+                else:
+                    inst.current = obj
+            if self.on_object is not None:
+                self.on_object(sr, key, obj, deposed)
+
+    def prune_state(self) -> None:
+        for k, sr in list(self.state.resources.items()):
+            if not sr.instances:
+                del self.state.resources[k]
+
+
+def _bool_type() -> Any:
+    from sheath.types.cty import BOOL
+
+    return BOOL
+
+
+def _eval_in(e: Any, ctx: Any) -> tuple[Value, Diagnostics]:
+    from sheath.lang.eval.evaluator import evaluate
+
+    return evaluate(e, ctx)
+
+
+def _plain_key(k: Any) -> InstanceKey:
+    return None if k is None else k.value  # type: ignore[no-any-return]
+
+
+def _remark(v: Value, marks: frozenset[Any]) -> Value:
+    return v.with_marks(frozenset(m for m in marks if m == SENSITIVE))
+
+
+def _range_str(r: Any) -> str:
+    from sheath.config.common import range_str
+
+    return range_str(r)
+
+
+def _parse_provider_node(local: str) -> tuple[str, str]:
+    """('registry.terraform.io/hashicorp/aws', 'west') from 'provider["..."].west'."""
+    end = local.index('"]')
+    addr = local[len('provider["') : end]
+    rest = local[end + 2 :]
+    return addr, rest[1:] if rest.startswith(".") else ""
+
+
+def _provider_addr(s: str) -> ProviderAddr:
+    host, ns, typ = s.split("/")
+    return ProviderAddr(typ, ns, host)
+
+
+def _local_cfg(name: str, alias: str) -> Any:
+    from sheath.addrs import LocalProviderConfig
+
+    return LocalProviderConfig(name, alias)
+
+
+def _missing_provider(addr: str) -> Diagnostics:
+    from sheath.engine.providers import provider_diags_for_missing
+
+    return provider_diags_for_missing(addr)
+
+
+__all__ = [
+    "APPLY",
+    "PLAN",
+    "CHECK",
+    "LOCAL",
+    "MODULE_CALL",
+    "OUTPUT",
+    "VARIABLE",
+    "Action",
+    "ActionReason",
+    "Expansion",
+    "OutputChange",
+    "Run",
+    "RunOptions",
+    "WalkAbort",
+    "instance_address",
+    "new_object",
+    "object_private",
+    "object_value",
+    "proposed_new",
+    "mark_sensitive",
+    "raw_equal",
+    "string_val",
+    "time",
+]
