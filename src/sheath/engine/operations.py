@@ -380,7 +380,7 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str]) ->
 def _output_value(ov: OutputValue) -> Value:
     from sheath.states import gojson
 
-    t = type_from_json(ov.type)
+    t = type_from_json(gojson.dumps_line(ov.type))
     v = value_from_json(gojson.dumps_line(ov.value), t)
     return v.mark(SENSITIVE) if ov.sensitive else v
 
