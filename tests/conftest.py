@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
@@ -143,3 +143,43 @@ def aws_mirror() -> str:
     need(root is not None, f"a filesystem mirror holding registry.terraform.io/hashicorp/aws/{AWS_VERSION}")
     assert root is not None
     return root
+
+
+# --- moto: a local AWS API emulator for the real AWS provider ---------------
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """A moto server on 127.0.0.1 on a free port; yields its base URL."""
+    import importlib.util
+    import socket
+    import time
+    import urllib.request
+
+    need(importlib.util.find_spec("moto") is not None and importlib.util.find_spec("flask") is not None, "moto[server] (pip install -e '.[test]')")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"moto server did not start on {url}")
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
