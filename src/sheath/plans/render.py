@@ -377,10 +377,10 @@ def _render_multiline(b: Value | None, a: Value | None, act: Action, ind: int, o
 
     if act in (Action.CREATE, Action.DELETE):
         for line in al if act == Action.CREATE else bl:
-            out.append(f"{_indent(ind + 2)}{line}")
+            out.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{line}")
     else:
         _process_slice(bl, al, emit, lambda x, y: x == y, lambda _x: False)
-    out.append(f"{_indent(ind + 1)}EOT{_null_suffix(act, o)}")
+    out.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}EOT{_null_suffix(act, o)}")
     return "\n".join(out)
 
 

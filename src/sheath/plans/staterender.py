@@ -9,7 +9,7 @@ from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.plans.render import render_state_object, render_state_value
 from sheath.states.jsonstate import SchemaLookup, StateObject, decode_output, parent_module, state_objects
 from sheath.states.state import State
-from sheath.types.cty import SENSITIVE
+from sheath.types.cty import SENSITIVE, STRING, Value
 
 EMPTY_STATE = "The state file is empty. No resources are represented.\n"
 
@@ -54,6 +54,18 @@ def render_object(so: StateObject, color: bool) -> str:
     return f'{kind} "{so.resource.type}" "{so.resource.name}" {body}'
 
 
+def _empty_strings_null(v: Value) -> Value:
+    """terraform's renderer shows empty strings of typed values as null (a legacy SDK allowance)."""
+    p = v.v
+    if p == "" and v.type == STRING:
+        return Value(STRING, None, v.marks)
+    if isinstance(p, dict):
+        return Value(v.type, {k: _empty_strings_null(e) for k, e in p.items()}, v.marks)
+    if isinstance(p, tuple):
+        return Value(v.type, tuple(_empty_strings_null(e) for e in p), v.marks)
+    return v
+
+
 def render_human_state(state: State, schemas: SchemaLookup | None, color: bool = False) -> str:
     objects = state_objects(state, schemas)
     if not objects and not state.outputs:
@@ -78,7 +90,7 @@ def render_human_state(state: State, schemas: SchemaLookup | None, color: bool =
         parts.append("\n\nOutputs:\n\n")
         for name in sorted(state.outputs):
             o = state.outputs[name]
-            v = decode_output(o.value, o.type)
+            v = _empty_strings_null(decode_output(o.value, o.type))
             if o.sensitive:
                 v = v.mark(SENSITIVE)
             parts.append(f"{name} = {render_state_value(v, color)}\n")

@@ -19,9 +19,14 @@ from typing import Any
 
 from sheath.addrs.instance_key import InstanceKey, IntKey, StringKey, key_sort_order
 from sheath.addrs.module import ModuleInstance
-from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_string
+from sheath.addrs.parse import (
+    parse_module_instance_prefix,
+    parse_resource_under_module,
+    steps_from_string,
+    steps_from_traversal,
+)
 from sheath.addrs.resource import AbsResource, AbsResourceInstance, Resource, ResourceInstance, ResourceMode
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostics, Pos
 from sheath.states.state import InstanceKey as StateKey
 from sheath.states.state import Resource as StateResource
 from sheath.states.state import State
@@ -57,9 +62,13 @@ class Target:
 
 
 def parse_target(s: str) -> tuple[Target | None, Diagnostics]:
-    steps, diags = steps_from_string(s)
+    """addrs.ParseTargetStr: HCL's traversal syntax, then the target's structure."""
+    from sheath.lang.hclsyntax import parse_traversal_abs
+
+    traversal, diags = parse_traversal_abs(s.encode("utf-8", "surrogateescape"), "", Pos(1, 1, 0))
     if diags.has_errors():
         return None, diags
+    steps = steps_from_traversal(traversal)
     mod, rest, d2 = parse_module_instance_prefix(steps)
     diags.extend(d2)
     if diags.has_errors():

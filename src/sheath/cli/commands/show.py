@@ -1,0 +1,60 @@
+"""sheath show [-json] [-no-color] [PATH]: the current state, a state file or a saved plan."""
+
+from __future__ import annotations
+
+from sheath.cli.flags import FlagSpec
+from sheath.cli.state_help import USAGE
+from sheath.cli.stateio import DEFAULT_STATE_PATH, NativeSchemas, Ui, parse_command_flags, read_state, strip_no_color
+from sheath.diag import Diagnostics
+from sheath.plans.staterender import render_human_state
+from sheath.states import gojson
+from sheath.states.jsonstate import state_to_json
+from sheath.states.statefile import StateFile
+
+_FLAGS = [FlagSpec("json"), FlagSpec("var", "list"), FlagSpec("var-file", "list"), FlagSpec("test-directory", "string")]
+
+
+def run(args: list[str]) -> int:
+    args, color = strip_no_color(args)
+    ui = Ui(color)
+    usage = USAGE["show"]
+    fl = parse_command_flags(args, _FLAGS, ui, usage)
+    if fl is None:
+        return 1
+    as_json = fl.get_bool("json")
+    if as_json:
+        ui.color = False
+    if len(fl.args) > 1:
+        d = Diagnostics()
+        d.add_error(
+            "Too many command line arguments",
+            "Expected at most one positional argument.",
+        )
+        ui.view_diagnostics(d)
+        ui.err.write("\nFor more help on using this command, run:\n  terraform show -help\n")
+        return 1
+    if fl.args:
+        return _show_file(fl.args[0], as_json, ui)
+    sf, diags, _ = read_state(DEFAULT_STATE_PATH)
+    if diags.has_errors():
+        ui.view_diagnostics(diags)
+        return 1
+    return _show_state(sf, as_json, ui)
+
+
+def _show_state(sf: StateFile | None, as_json: bool, ui: Ui) -> int:
+    schemas = NativeSchemas()
+    if as_json:
+        ui.out.write(gojson.marshal(state_to_json(sf, schemas)) + "\n")
+        return 0
+    if sf is None:
+        ui.out.write("No state.\n")
+        return 0
+    ui.out.write(render_human_state(sf.state, schemas, ui.color))
+    return 0
+
+
+def _show_file(path: str, as_json: bool, ui: Ui) -> int:
+    from sheath.cli.commands.show_plan import read_plan_or_state
+
+    return read_plan_or_state(path, as_json, ui, _show_state)

@@ -1,0 +1,114 @@
+"""sheath show PATH: a saved plan file (sheath's format) or a state file, as terraform shows them."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any, Callable
+
+from sheath.cli.stateio import NativeSchemas, Ui
+from sheath.diag import Diagnostics
+from sheath.plans.model import Plan
+from sheath.plans.planfile import read_plan_file
+from sheath.states import gojson
+from sheath.states.jsonstate import decode_object, provider_source
+from sheath.states.state import format_instance_key
+from sheath.states.statefile import StateFile, read_state_file
+
+ShowState = Callable[[StateFile | None, bool, Ui], int]
+
+
+def _os_error(path: str, exc: OSError) -> str:
+    reason = (exc.strerror or str(exc)).lower()
+    return f"open {path}: {reason}"
+
+
+def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) -> int:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        msg = _os_error(path, exc)
+        return _unreadable(ui, f"Error loading statefile: {msg}", f"couldn't load the provided path as either a local plan file ({msg}) or a saved cloud plan ({msg})")
+    if data[:2] == b"PK":
+        pf, pdiags = read_plan_file(data, path)
+        if pf is not None:
+            return _show_plan(pf.plan, pf.config_files, as_json, ui)
+        plan_err = pdiags[0].detail if pdiags else "unreadable plan file"
+    else:
+        stripped = data.lstrip(b" \t\r\n")
+        first = stripped[:1].decode("latin-1")
+        cloud = f"invalid character '{first}' looking for beginning of value" if first else "unexpected end of JSON input"
+        plan_err = f"couldn't load the provided path as either a local plan file (zip: not a valid zip file) or a saved cloud plan ({cloud})"
+    sf, sdiags = read_state_file(data, path)
+    if sf is None:
+        state_err = "Error loading statefile: " + (sdiags[0].detail if sdiags else "unreadable")
+        return _unreadable(ui, state_err, plan_err)
+    return show_state(sf, as_json, ui)
+
+
+def _unreadable(ui: Ui, state_err: str, plan_err: str) -> int:
+    d = Diagnostics()
+    d.add_error(
+        "Failed to read the given file as a state or plan file",
+        f"State read error: {state_err}\n\nPlan read error: {plan_err}",
+    )
+    ui.view_diagnostics(d)
+    return 1
+
+
+def _prior_values(plan: Plan) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    if plan.prior_state is None:
+        return out
+    schemas = NativeSchemas()
+    for r in plan.prior_state.state.resources.values():
+        schema = schemas(provider_source(r.provider), r.mode, r.type)
+        for k, ri in r.instances.items():
+            addr = r.address + format_instance_key(k)
+            if ri.current is not None:
+                out[addr] = decode_object(ri.current, schema)
+            for dk, obj in ri.deposed.items():
+                out[(addr, dk)] = decode_object(obj, schema)
+    return out
+
+
+def _configuration(config_files: dict[str, bytes]) -> dict[str, Any] | None:
+    from sheath.config.loader import load_module_tree
+    from sheath.plans.configuration import configuration_json
+
+    if not config_files:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data in config_files.items():
+            if os.path.isabs(name) or ".." in name.split(os.sep):
+                continue
+            p = os.path.join(tmp, name)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "wb") as fh:
+                fh.write(data)
+        config, diags = load_module_tree(tmp)
+        if diags.has_errors() or config is None:
+            return None
+        return configuration_json(config)
+
+
+def _show_plan(plan: Plan, config_files: dict[str, bytes], as_json: bool, ui: Ui) -> int:
+    from sheath.plans.jsonplan import plan_to_json
+    from sheath.plans.render import render_plan
+
+    if as_json:
+        doc = plan_to_json(plan, _configuration(config_files), _prior_values(plan))
+        ui.out.write(gojson.marshal(doc) + "\n")
+        return 0
+    schemas = NativeSchemas()
+
+    def lookup(mode: str, type_: str) -> Any:
+        for p in ("terraform.io/builtin/terraform", "registry.terraform.io/hashicorp/random", "registry.terraform.io/hashicorp/local"):
+            s = schemas(p, mode, type_)
+            if s is not None:
+                return s.block
+        return None
+
+    ui.out.write(render_plan(plan, color=ui.color, schemas=lookup, in_automation=bool(os.environ.get("TF_IN_AUTOMATION"))))
+    return 0
