@@ -42,8 +42,9 @@ class ResourceApplier(ResourcePlanner):
                 continue
             sr = run.state_resource(mi, self.r, pnode)
             per_key: dict[InstanceKey, Value] = {}
+            reps_now = exp.reps
 
-            def one(k: InstanceKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[InstanceKey, Repetition] = exp.reps) -> tuple[InstanceKey, Value | None]:
+            def one(k: InstanceKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[InstanceKey, Repetition] = reps_now) -> tuple[InstanceKey, Value | None]:
                 return k, self.apply_instance(mi, sr, k, reps[k], schema, provider)
 
             for k, v in run.parallel(exp.keys, lambda k: one(k)):

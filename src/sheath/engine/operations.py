@@ -545,16 +545,16 @@ def _apply_graph(run: Run, plan: Plan) -> Graph[Any]:
             cbd.add(cr)
     # who depends on whom, by config resource address (config and prior state)
     dependents: dict[str, set[str]] = {}
-    for n, deps in run.state_deps.items():
-        for d in deps:
-            dependents.setdefault(d, set()).add(str(n))
-    for (mod, _mode, _t, _n), sr in plan.prior_state.state.resources.items() if plan.prior_state else []:
+    for rn, deps in run.state_deps.items():
+        for dep_addr in deps:
+            dependents.setdefault(dep_addr, set()).add(str(rn))
+    for sr in plan.prior_state.state.resources.values() if plan.prior_state else []:
         me = _config_resource_of(sr)
         for inst in sr.instances.values():
             objs = ([inst.current] if inst.current else []) + list(inst.deposed.values())
             for o in objs:
-                for d in o.dependencies:
-                    dependents.setdefault(d, set()).add(me)
+                for dep_addr in o.dependencies:
+                    dependents.setdefault(dep_addr, set()).add(me)
     destroy_nodes: dict[str, str] = {}
     for cr in set(by_resource) | set(replace_first):
         destroy_nodes[cr] = DESTROY_PREFIX + cr

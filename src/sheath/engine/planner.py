@@ -106,9 +106,9 @@ def _apply_ignore_changes(r: Resource, schema: Schema, config: Value, prior: Val
     for trav in m.ignore_changes:
         path: list[Any] = []
         for step in trav.steps:
-            name = getattr(step, "name", None)
-            if name is not None:
-                path.append(name)
+            sname: str | None = getattr(step, "name", None)
+            if sname is not None:
+                path.append(sname)
             else:
                 key = getattr(step, "key", None)
                 if key is not None and key.is_known and not key.is_null:
@@ -167,10 +167,13 @@ class ResourcePlanner:
                 continue
             sr = run.state_resource(mi, self.r, pnode)
             per_key: dict[InstanceKey, Value] = {}
+            reps_now = exp.reps
 
-            def one(k: InstanceKey, mi: ModuleInstance = mi, exp: Expansion = exp, sr: StateResource = sr) -> tuple[InstanceKey, Value | None]:
+            def one(
+                k: InstanceKey, mi: ModuleInstance = mi, reps: dict[InstanceKey, Repetition] = reps_now, sr: StateResource = sr
+            ) -> tuple[InstanceKey, Value | None]:
                 with run.sem:
-                    return k, self.plan_instance(mi, sr, k, exp.reps[k], schema, provider)
+                    return k, self.plan_instance(mi, sr, k, reps[k], schema, provider)
 
             for k, v in run.parallel(exp.keys, lambda k: one(k)):
                 if v is None:
@@ -296,7 +299,7 @@ class ResourcePlanner:
             imported = self.import_target(mi, key, rep, schema, provider, addr)
             if imported is False:
                 return None
-            if imported is not None:
+            if isinstance(imported, tuple):
                 prior, private, importing = imported
         if run.opts.destroy:
             return prior if not prior.is_null else unknown(schema.block.implied_type())
@@ -405,7 +408,7 @@ class ResourcePlanner:
                 key: Any = None
                 has_key = False
                 if rest and getattr(rest[0], "key", None) is not None:
-                    key = rest[0].key
+                    key = getattr(rest[0], "key")
                     has_key = True
                     rest = rest[1:]
                 elif rest and getattr(rest[0], "name", None) is None:

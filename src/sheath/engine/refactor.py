@@ -74,19 +74,19 @@ def apply_moves(config: Config, state: State) -> tuple[dict[str, str], Diagnosti
                     continue
                 for k in list(sr.instances):
                     _move_instance(state, src, k, dst, k, moved)
-            else:
-                fi = f if isinstance(f, AbsResourceInstance) else None
-                ti = t if isinstance(t, AbsResourceInstance) else None
-                fres = fi.resource.resource if fi is not None else f.resource  # type: ignore[union-attr]
-                tres = ti.resource.resource if ti is not None else t.resource  # type: ignore[union-attr]
-                fmod = fi.module if fi is not None else f.module  # type: ignore[union-attr]
-                tmod = ti.module if ti is not None else t.module  # type: ignore[union-attr]
-                src = (str(_prefix_module(base, fmod)), fres.mode.value, fres.type, fres.name)
-                dst = (str(_prefix_module(base, tmod)), tres.mode.value, tres.type, tres.name)
-                skey = _plain(fi.resource.key) if fi is not None else None
-                dkey = _plain(ti.resource.key) if ti is not None else None
+            elif isinstance(f, (AbsResource, AbsResourceInstance)) and isinstance(t, (AbsResource, AbsResourceInstance)):
+                fres, skey = _split_endpoint(f)
+                tres, dkey = _split_endpoint(t)
+                src = (str(_prefix_module(base, f.module)), fres.mode.value, fres.type, fres.name)
+                dst = (str(_prefix_module(base, t.module)), tres.mode.value, tres.type, tres.name)
                 _move_instance(state, src, skey, dst, dkey, moved)
     return moved, diags
+
+
+def _split_endpoint(e: AbsResource | AbsResourceInstance) -> tuple[Any, InstanceKey]:
+    if isinstance(e, AbsResourceInstance):
+        return e.resource.resource, _plain(e.resource.key)
+    return e.resource, None
 
 
 def _move_module(state: State, src: str, dst: str, moved: dict[str, str]) -> None:

@@ -207,7 +207,8 @@ class Run:
             if n is None:
                 return None
             keys: list[InstanceKey] = list(range(n))
-            return Expansion("count", keys, {k: Repetition(count_index=k) for k in range(n)})  # type: ignore[misc]
+            creps: dict[InstanceKey, Repetition] = {k: Repetition(count_index=k) for k in range(n)}
+            return Expansion("count", keys, creps)
         if for_each_expr is not None:
             v, d = self.values.eval_expr(mi, for_each_expr)
             if self.add_diags(d):
@@ -215,8 +216,8 @@ class Run:
             items = self._for_each_value(v, for_each_expr)
             if items is None:
                 return None
-            reps = {k: Repetition(each_key=k, each_value=ev) for k, ev in items}
-            return Expansion("for_each", [k for k, _ in items], reps)  # type: ignore[misc]
+            reps: dict[InstanceKey, Repetition] = {k: Repetition(each_key=k, each_value=ev) for k, ev in items}
+            return Expansion("for_each", [k for k, _ in items], reps)
         return Expansion("single", [None], {None: Repetition()})
 
     def _count_value(self, v: Value, expr: Any) -> int | None:

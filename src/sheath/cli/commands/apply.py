@@ -166,8 +166,6 @@ def apply_saved(ui: Ui, fl: ParsedFlags, path: str) -> int:
         ui.diagnostics(pd)
         return 1
     plan = pf.plan
-    vars_from_plan = [("var", f"{k}=") for k in ()]
-    _ = vars_from_plan
     session, diags = load(".", var_args(fl))
     if session is None:
         ui.diagnostics(diags)
