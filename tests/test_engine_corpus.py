@@ -9,7 +9,8 @@ case.json says what is not the default:
       "args": ["-var=name=x"],          # extra plan/destroy arguments, every step
       "expect": "ok",                     # single-step case: ok | plan_error | apply_error
       "steps": {"step2": {"args": [...], "expect": "plan_error"}},
-      "destroy": "ok"                     # after the last step: ok | error | skip
+      "destroy": "ok",                    # after the last step: ok | error | skip
+      "destroy_args": []                  # extra destroy arguments (after "args")
     }
 
 Both tools run the SAME command lines, each in its own copy of the case:
@@ -94,7 +95,7 @@ class CaseSpec:
     name: str
     steps: tuple[StepSpec, ...]
     destroy: str  # ok | error | skip
-    args: tuple[str, ...]
+    destroy_args: tuple[str, ...]
 
 
 def load_case(name: str) -> CaseSpec:
@@ -123,7 +124,7 @@ def load_case(name: str) -> CaseSpec:
         assert s.expect in ("ok", "plan_error", "apply_error"), f"{name}/{s.name}: bad expect {s.expect!r}"
     destroy = str(meta.get("destroy", "ok"))
     assert destroy in ("ok", "error", "skip"), f"{name}: bad destroy {destroy!r}"
-    return CaseSpec(name=name, steps=steps, destroy=destroy, args=args)
+    return CaseSpec(name=name, steps=steps, destroy=destroy, destroy_args=args + tuple(meta.get("destroy_args", [])))
 
 
 # --- running one tool -------------------------------------------------------------------
@@ -247,7 +248,10 @@ def diagnostics(text: str) -> list[str]:
         if m:
             if current is not None:
                 out.append(current)
-            current = f"{m.group(1)}: {m.group(2).strip()}"
+            summary = m.group(2).strip()
+            if summary.startswith("Cycle: "):  # terraform starts the cycle at a random node
+                summary = "Cycle: " + ", ".join(sorted(summary[len("Cycle: ") :].split(", ")))
+            current = f"{m.group(1)}: {summary}"
             continue
         w = DIAG_WHERE_RE.match(line)
         if w and current is not None:
@@ -559,11 +563,11 @@ def test_engine_case(case: str, tmp_path: Path, run_terraform: RunFn, candidate:
             pytest.fail(f"{case}/{step.name}: {len(diffs)} difference(s):\n  - " + "\n  - ".join(diffs), pytrace=False)
     if spec.destroy == "skip":
         return
-    last = spec.steps[-1]
-    args = ["destroy", "-auto-approve", "-no-color", "-input=false", *last.args]
+    args = ["destroy", "-auto-approve", "-no-color", "-input=false", *spec.destroy_args]
     tfd, shd = terraform(args, tf_dir), candidate(args, sh_dir)
     want = 0 if spec.destroy == "ok" else 1
     assert tfd.returncode == want, f"corpus error in {case}: terraform destroy exited {tfd.returncode}, want {want}: {tfd.stderr}"
+    assert not want or diagnostics(tfd.stderr), f"corpus error in {case}: no diagnostic parsed from: {tfd.stderr}"
     diffs = []
     d = rc_diff("destroy", tfd, shd)
     if d:

@@ -1,0 +1,18 @@
+resource "terraform_data" "before" {
+  input = "independent"
+}
+
+resource "terraform_data" "checked" {
+  input = "abc"
+
+  lifecycle {
+    postcondition {
+      condition     = self.output == "abc"
+      error_message = "The output is ${self.output}, not abc."
+    }
+  }
+}
+
+resource "terraform_data" "after" {
+  input = terraform_data.checked.output
+}
