@@ -89,23 +89,15 @@ def move_instance(state_from: State, state_to: State, addr_from: AbsResourceInst
 
 
 def drop_dependencies(state: State, matches: "DependencyMatcher") -> None:
-    """Remove dependencies a move affected, with terraform's in-place slice removal
-    (which, like terraform's, can skip the element after a removed one)."""
+    """Forget every dependency of an object when any of them is affected by a move
+    (the next plan records them again), as terraform's state mv does."""
     for r in state.resources.values():
         for inst in r.instances.values():
             obj = inst.current
             if obj is None or not obj.dependencies:
                 continue
-            arr = list(obj.dependencies)
-            n = cur = len(arr)
-            for i in range(n):
-                dep = arr[i]
-                if matches(dep):
-                    arr[i : cur - 1] = arr[i + 1 : cur]
-                    cur -= 1
-                    if cur < 0:
-                        cur = 0
-            obj.dependencies = arr[:cur]
+            if any(matches(dep) for dep in obj.dependencies):
+                obj.dependencies = []
 
 
 class DependencyMatcher:
