@@ -86,6 +86,22 @@ def load(root_dir: str = ".", var_args: Sequence[tuple[str, str]] = (), validate
     return Session(root_dir, cfg, cg, _functions(root_dir), values, ProviderFactory(root_dir)), diags
 
 
+_TARGET_WARNING = (
+    "You are creating a plan with the -target option, which means that the result of this plan may not represent "
+    "all of the changes requested by the current configuration.\n\nThe -target option is not for routine use, and "
+    "is provided only for exceptional situations such as recovering from errors or mistakes, or when Terraform "
+    "specifically suggests to use it as part of an error message."
+)
+
+_TARGET_APPLY_WARNING = (
+    "The plan was created with the -target option in effect, so some changes requested in the configuration may "
+    "have been ignored and the output values may not be fully updated. Run the following command to verify that no "
+    "other changes are pending:\n    terraform plan\n\nNote that the -target option is not suitable for routine "
+    "use, and is provided only for exceptional situations such as recovering from errors or mistakes, or when "
+    "Terraform specifically suggests to use it as part of an error message."
+)
+
+
 @dataclass
 class PlanOptions:
     mode: UIMode = UIMode.NORMAL
@@ -187,8 +203,19 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         ),
     )
     run.add_diags(diags)
+    if opts.targets:
+        from sheath.engine.targeting import parse_target, target_closure
+
+        for t in opts.targets:
+            tgt, td = parse_target(t)
+            run.add_diags(td)
+            if tgt is not None:
+                run.targets.append(tgt)
+        run.target_direct, closure = target_closure(session.graph, run.targets)
+        run.target_closure = closure
+        run.add_diags([diag.warning("Resource targeting is in effect", _TARGET_WARNING)])
     try:
-        if not diags.has_errors():
+        if not run.diags.has_errors():
             run.import_ids = import_targets(run)
             if not run.diags.has_errors():
                 run.walk(session.graph.graph, lambda n: _visit(run, n, False))
@@ -203,6 +230,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         ui_mode=opts.mode,
         timestamp=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         force_replace_addrs=list(opts.replace),
+        target_addrs=list(opts.targets),
     )
     changes = list(run.changes.values())
     for c in changes:
@@ -482,6 +510,8 @@ def apply_plan(
         run.prune_state()
         pd = mgr.persist_state()
         run.add_diags(pd)
+    if plan.target_addrs:
+        run.add_diags([diag.warning("Applied changes may be incomplete", _TARGET_APPLY_WARNING)])
     return outputs, run.diags
 
 

@@ -157,6 +157,10 @@ class ResourcePlanner:
         run = self.run
         schema, _ = run.resource_schema(self.node, self.r)
         provider, pnode = run.provider_for(self.node)
+        if run.target_closure is not None and self.node not in run.target_closure:
+            self.values_from_state(schema, provider)
+            return
+        filtered = run.target_closure is not None and self.node in run.target_direct
         failed = False
         seen_modules: set[str] = set()
         for mi in run.instances_of(self.cfg.path):
@@ -172,6 +176,8 @@ class ResourcePlanner:
             def one(
                 k: InstanceKey, mi: ModuleInstance = mi, reps: dict[InstanceKey, Repetition] = reps_now, sr: StateResource = sr
             ) -> tuple[InstanceKey, Value | None]:
+                if filtered and not self.targeted(mi, k):
+                    return k, self.state_value(sr, k, schema, provider)
                 with run.sem:
                     return k, self.plan_instance(mi, sr, k, reps[k], schema, provider)
 
@@ -184,6 +190,8 @@ class ResourcePlanner:
             # orphans: instances in state this expansion no longer has
             for key, inst in sorted(sr.instances.items(), key=lambda kv: _key_order(kv[0])):
                 if key in exp.reps:
+                    continue
+                if filtered and not self.targeted(mi, key):
                     continue
                 if inst.current is not None:
                     reason = _orphan_reason(exp, key)
@@ -203,6 +211,31 @@ class ResourcePlanner:
                     self.plan_delete(mi, sr, key, inst.current, schema, provider, ActionReason.DELETE_BECAUSE_NO_MODULE)
         if failed:
             raise WalkAbort()
+
+    def targeted(self, mi: ModuleInstance, key: InstanceKey) -> bool:
+        from sheath.states.state import format_instance_key
+
+        rs = f"{'data.' if self.mode == 'data' else ''}{self.r.type}.{self.r.name}"
+        ks = format_instance_key(key)
+        return any(t.matches_instance(str(mi), rs, ks) for t in self.run.targets)
+
+    def state_value(self, sr: StateResource, key: InstanceKey, schema: Schema, provider: pi.Provider) -> Value:
+        inst = sr.instances.get(key)
+        if inst is None or inst.current is None:
+            return unknown(schema.block.implied_type())
+        v = upgrade_object(self.run, provider, self.r.type, schema, inst.current)
+        return v if v is not None else unknown(schema.block.implied_type())
+
+    def values_from_state(self, schema: Schema, provider: pi.Provider) -> None:
+        """An untargeted resource: what the state has is its value."""
+        run = self.run
+        for mi in run.instances_of(self.cfg.path):
+            sr = run.state.resources.get((str(mi), self.mode, self.r.type, self.r.name))
+            keys = sorted(sr.instances, key=_key_order) if sr is not None else []
+            mode = "count" if self.r.count is not None else "for_each" if self.r.for_each is not None else "single"
+            exp = Expansion(mode, keys if mode != "single" else [None], {})
+            per = {k: self.state_value(sr, k, schema, provider) for k in keys} if sr is not None else {}
+            run.set_resource_value(mi, self.r, exp, per)
 
     def plan_delete(
         self,

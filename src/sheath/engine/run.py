@@ -156,6 +156,9 @@ class Run:
         self.import_ids: dict[str, str] = {}  # instance address -> id, from import blocks
         self.planned: dict[str, ResourceInstanceChange] = {}  # apply: the plan's changes by address
         self.deposed_for_cbd: dict[str, list[Any]] = {}
+        self.targets: list[Any] = []  # engine.targeting.Target
+        self.target_direct: set[ConfigNode] = set()
+        self.target_closure: set[ConfigNode] | None = None
 
     # --- diagnostics -----------------------------------------------------------------
     def add_diags(self, d: Diagnostics | Iterable[Diagnostic]) -> bool:

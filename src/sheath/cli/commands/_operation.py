@@ -56,10 +56,28 @@ class Ui:
             s = s.replace(k, v if self.color else "")
         return s
 
+    sources: dict[str, bytes] | None = None
+
     def diagnostics(self, diags: Diagnostics, sources: dict[str, bytes] | None = None) -> None:
+        from sheath.cli.commands.validate import _strip_ui_newline
+
+        if sources is None and any(d.subject is not None for d in diags):
+            if self.sources is None:
+                self.sources = config_sources(".")
+            sources = self.sources
+
         for d in sort_diagnostics(diags):
             stream = self.err if d.severity is Severity.ERROR else self.out
-            stream.write(render_diagnostic(d, sources or {}, self.color))
+            stream.write(_strip_ui_newline(render_diagnostic(d, sources or {}, self.color), self.color))
+
+
+def config_sources(root_dir: str) -> dict[str, bytes]:
+    """The configuration files' bytes, for source snippets in diagnostics."""
+    from sheath.config import load_module_tree
+    from sheath.engine.validate import _sources
+
+    cfg, _ = load_module_tree(root_dir)
+    return _sources(cfg, root_dir)
 
 
 def flag_error(ui: Ui, command: str, message: str) -> int:
