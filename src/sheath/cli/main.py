@@ -100,6 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         rc: int = mod.run(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing more to say
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 1
     except Exception as exc:  # a bug in sheath: say so, without a traceback
         if os.environ.get("SHEATH_TRACEBACK") == "1":
             raise

@@ -497,10 +497,9 @@ def apply_plan(
     run.planned = {c.address: c for c in plan.changes if not c.deposed}
     outputs: dict[str, tuple[Value, bool]] = {}
     try:
-        if plan.ui_mode != UIMode.REFRESH_ONLY:
-            _forget(run, plan)
-            g = _apply_graph(run, plan)
-            run.walk(g, lambda n: _apply_visit(run, n, plan))
+        _forget(run, plan)
+        g = _apply_graph(run, plan)
+        run.walk(g, lambda n: _apply_visit(run, n, plan))
         if not destroy:
             outputs = _save_outputs(run, working.state)
         else:
@@ -678,3 +677,99 @@ def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> No
 
 
 __all__ = ["PlanOptions", "Session", "apply_plan", "load", "make_plan", "object_value", "os"]
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+class ImportHooks(Hooks):
+    def import_prepared(self, addr: str, type_names: list[str]) -> None: ...
+
+
+def import_object(session: Session, mgr: Any, address: str, import_id: str, hooks: Any) -> Diagnostics:
+    """terraform import ADDR ID: adopt an existing remote object into the state."""
+    from sheath.addrs.parse import parse_abs_resource_instance_str
+    from sheath.engine.objects import new_object
+
+    diags = Diagnostics()
+    target, pd = parse_abs_resource_instance_str(address)
+    if target is None:
+        diags.extend(pd)
+        return diags
+    res = target.resource.resource
+    static = target.module.module()
+    cfg = session.config.descendant(static)
+    r = cfg.module.resource_by_key(str(res)) if cfg is not None else None
+    if r is None or res.mode.value != "managed":
+        diags.add_error(
+            f'resource address "{address}" does not exist in the configuration.',
+            "Before importing this resource, please create its configuration in the root module. For example:\n\n"
+            f'resource "{res.type}" "{res.name}" {{\n  # (resource arguments)\n}}\n',
+        )
+        return diags
+    sf = mgr.state_file()
+    working = _state_copy(sf)
+    values = NamedValues(session.root_dir, session.functions)
+    run = Run(PLAN, session.config, session.graph, working.state, ProviderSchemas(session.factory), values, session.variables, RunOptions(hooks=hooks))
+    run.target_closure = set()
+    try:
+        run.walk(session.graph.graph, lambda n: _visit(run, n, False) if n.kind != OUTPUT and n.kind != CHECK else None)
+        if run.diags.has_errors():
+            return run.diags
+        node = session.graph.node(str(_config_addr(static, str(res))))
+        assert node is not None
+        provider, pnode = run.provider_for(node)
+        schema, _ = run.resource_schema(node, r)
+        mi = target.module
+        sr = run.state_resource(mi, r, pnode)
+        key = None if target.resource.key is None else target.resource.key.value  # type: ignore[union-attr]
+        addr = instance_address(mi, r, key)
+        hooks.pre_import(addr, import_id)
+        resp = provider.import_resource_state(pi.ImportResourceStateRequest(r.type, import_id))
+        if run.add_diags(resp.diagnostics):
+            return run.diags
+        hooks.import_prepared(addr, [o.type_name for o in resp.imported_resources])
+        inst = sr.instances.get(key)
+        if inst is not None and inst.current is not None:
+            run.add_diags(
+                [
+                    diag.error(
+                        "Resource already managed by Terraform",
+                        f"Terraform is already managing a remote object for {addr}. To import to this address you must "
+                        "first remove the existing object from the state.",
+                    )
+                ]
+            )
+            return run.diags
+        for o in resp.imported_resources[:1]:
+            hooks.pre_refresh(addr, import_id)
+            rr = provider.read_resource(pi.ReadResourceRequest(o.type_name, o.state, o.private))
+            if run.add_diags(rr.diagnostics):
+                return run.diags
+            if rr.new_state is None or rr.new_state.is_null:
+                run.add_diags(
+                    [
+                        diag.error(
+                            "Cannot import non-existent remote object",
+                            f'While attempting to import an existing object to "{addr}", the provider detected that no '
+                            "object exists with the given id. Only pre-existing objects can be imported; check that the "
+                            "id is correct and that it is associated with the provider's configured region or endpoint, "
+                            'or use "terraform apply" to create a new remote object for this resource.',
+                        )
+                    ]
+                )
+                return run.diags
+            from sheath.providers.marks import mark_sensitive
+
+            run.set_object(sr, key, new_object(mark_sensitive(schema.block, rr.new_state), schema, private=rr.private))
+        run.prune_state()
+        mgr.write_state(working)
+        run.add_diags(mgr.persist_state())
+        return run.diags
+    finally:
+        run.close_providers()
+
+
+def _config_addr(static: Any, res: str) -> str:
+    s = str(static)
+    return f"{s}.{res}" if s else res
