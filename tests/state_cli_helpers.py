@@ -138,8 +138,10 @@ def state_files(d: Path) -> dict[str, str]:
 
 def run_one(run: RunFn, args: list[str], d: Path, stdin: str | None) -> Result:
     r = run(args, d, stdin=stdin)
-    out = r.stdout.replace("Usage: terraform [global options]", "Usage: sheath [global options]")
-    return Result(out, r.stderr, r.returncode, state_files(d))
+    def norm(s: str) -> str:
+        return s.replace("Usage: terraform [global options]", "Usage: sheath [global options]")
+
+    return Result(norm(r.stdout), norm(r.stderr), r.returncode, state_files(d))
 
 
 def compare(
