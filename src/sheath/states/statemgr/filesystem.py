@@ -112,6 +112,36 @@ class FilesystemStateManager:
         self.journal.discard()
         return diags
 
+    def persist_snapshot(self, sf: StateFile) -> Diagnostics:
+        """Write sf exactly (its lineage and serial kept), as terraform's WriteStateForMigration does;
+        the state first read is kept in the backup when it differs."""
+        diags = Diagnostics()
+        if self._unreadable:
+            diags.add_error(
+                "Refusing to overwrite the state file",
+                f"{self.path} could not be read, so sheath will not replace it. Repair or move it away first.",
+            )
+            return diags
+        sf.terraform_version = self.terraform_version
+        if self._sf is not None and self._on_disk is not None:
+            # terraform counts a change of content (not of lineage or serial) as a new snapshot
+            old = StateFile(self._sf.state, sf.serial, sf.lineage, sf.terraform_version)
+            if write_state_file(old) != write_state_file(sf):
+                sf.serial += 1
+        data = write_state_file(sf)
+        if self._on_disk is not None and data != self._on_disk and not self._backup_written and self.backup_path:
+            _atomic_write(self.backup_path, self._on_disk)
+            self._backup_written = True
+        try:
+            _atomic_write(self.path, data)
+        except OSError as exc:
+            diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
+            return diags
+        self._sf = sf
+        self._on_disk = data
+        self.journal.discard()
+        return diags
+
     # --- journal (durable increments between full writes) ---
     def begin_journal(self) -> Diagnostics:
         """Persist the current state, then journal every following change against it."""

@@ -1,0 +1,25 @@
+"""sheath state pull: the current state, as its state file, on stdout."""
+
+from __future__ import annotations
+
+from sheath.cli.flags import FlagError, parse_flags
+from sheath.cli.stateio import DEFAULT_STATE_PATH, Ui, read_state, state_load_error, strip_no_color
+from sheath.states.statefile import write_state_file
+
+
+def run(args: list[str]) -> int:
+    args, color = strip_no_color(args)
+    ui = Ui(color)
+    try:
+        parse_flags(args, [])
+    except FlagError as exc:
+        ui.error(f"Error parsing command-line flags: {exc}\n")
+        return 1
+    sf, diags, _ = read_state(DEFAULT_STATE_PATH)
+    if diags.has_errors():
+        ui.error(f"Failed to refresh state: {state_load_error(diags)}")
+        return 1
+    if sf is not None:
+        sf.terraform_version = "1.11.4"
+        ui.output(write_state_file(sf).decode("utf-8"))
+    return 0
