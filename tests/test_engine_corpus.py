@@ -588,3 +588,69 @@ def test_engine_case(case: str, tmp_path: Path, run_terraform: RunFn, candidate:
     if diffs:
         pytest.fail(f"{case}/destroy: {len(diffs)} difference(s):\n  - " + "\n  - ".join(diffs), pytrace=False)
 
+
+
+# --- the harness's own checks (no terraform needed) ------------------------------------
+
+
+def test_normalisation_hides_ids_deposed_keys_and_timings() -> None:
+    line = 'terraform_data.x (deposed object 0a1b2c3d): Destruction complete after 12s [id=3f2a9c1e-0b4d-4e5f-8a6b-7c8d9e0f1a2b]'
+    assert norm_text(line) == "terraform_data.x (deposed object <key>): Destruction complete after Ns [id=<uuid>]"
+    assert norm_text("terraform_data.x: Still creating... [1m10s elapsed]") == "terraform_data.x: Still creating... [Ns elapsed]"
+    assert norm_json({"3f2a9c1e-0b4d-4e5f-8a6b-7c8d9e0f1a2b": ["3f2a9c1e-0b4d-4e5f-8a6b-7c8d9e0f1a2b", 1]}) == {"<uuid>": ["<uuid>", 1]}
+
+
+def test_progress_lines_and_forget_lists_are_unordered() -> None:
+    a = "b: Refreshing state... [id=1]\na: Refreshing state... [id=2]\n\nthe following objects:\n - x[1]\n - x[0]\n\nPlan: 0 to add"
+    b = "a: Refreshing state... [id=2]\nb: Refreshing state... [id=1]\n\nthe following objects:\n - x[0]\n - x[1]\n\nPlan: 0 to add"
+    assert split_progress(a) == split_progress(b)
+    body, progress = split_progress(a)
+    assert body == ["", "the following objects:", " - x[0]", " - x[1]", "", "Plan: 0 to add"]
+    assert len(progress) == 2
+
+
+def test_diagnostics_plain_and_boxed() -> None:
+    plain = "\nError: Resource precondition failed\n\n  on main.tf line 13, in resource \"terraform_data\" \"s\":\n  13: x\n"
+    boxed = "╷\n│ Error: Resource precondition failed\n│\n│   on main.tf line 13, in resource \"terraform_data\" \"s\":\n╵\n"
+    assert diagnostics(plain) == diagnostics(boxed) == ["Error: Resource precondition failed (main.tf:13)"]
+    assert diagnostics("Error: Cycle: c, a, b\n") == diagnostics("Error: Cycle: a, b, c\n") == ["Error: Cycle: a, b, c"]
+    assert diagnostics("Warning: w\n\nError: e\n") == ["Error: e", "Warning: w"]
+
+
+def test_value_diff_names_the_first_difference() -> None:
+    assert first_value_diff("x", {"a": [1, {"b": 2}]}, {"a": [1, {"b": 2}]}) is None
+    assert first_value_diff("x", {"a": [1, {"b": 2}]}, {"a": [1, {"b": 3}]}) == "x.a[1].b: terraform 2 / sheath 3"
+    assert first_value_diff("x", {"a": 1}, {}) == "x.a: terraform 1 / sheath (missing)"
+    assert first_value_diff("x", 1, True) is not None
+    assert first_line_diff("plan", ["a", "b"], ["a", "c"]) == "plan line 2: terraform 'b' / sheath 'c' (after ['a'])"
+    assert first_line_diff("plan", ["a"], ["a", "c"]) == "plan: sheath has 1 more line(s) from line 2: ['c']"
+
+
+def _proc(rc: int, out: str = "", err: str = "") -> Proc:
+    return Proc([], rc, out, err)
+
+
+def test_compare_step_reports_plan_and_state_differences() -> None:
+    state = {"version": 4, "resources": [{"mode": "managed", "type": "terraform_data", "name": "x", "instances": [{"attributes": {"id": "1", "input": "a"}}]}]}
+    plan = {"format_version": "1.2", "resource_changes": [{"address": "terraform_data.x", "change": {"actions": ["create"]}}]}
+    apply_out = "terraform_data.x: Creating...\n\nApply complete! Resources: 1 added, 0 changed, 0 destroyed.\n"
+
+    def result(plan_out: str, actions: list[str], state_input: str) -> StepResult:
+        p = json.loads(json.dumps(plan))
+        p["resource_changes"][0]["change"]["actions"] = actions
+        s = json.loads(json.dumps(state))
+        s["resources"][0]["instances"][0]["attributes"]["input"] = state_input
+        return StepResult(
+            init=_proc(0), plan=_proc(0, plan_out), show=_proc(0, json.dumps(p)), apply=_proc(0, apply_out), output=_proc(0, "{}"), state=json.dumps(s)
+        )
+
+    tf = result("Plan: 1 to add, 0 to change, 0 to destroy.\n", ["create"], "a")
+    assert compare_step(tf, result("Plan: 1 to add, 0 to change, 0 to destroy.\n", ["create"], "a")) == []
+    diffs = compare_step(tf, result("Plan: 2 to add, 0 to change, 0 to destroy.\n", ["update"], "b"))
+    assert diffs == [
+        "plan stdout line 1: terraform 'Plan: 1 to add, 0 to change, 0 to destroy.' / sheath 'Plan: 2 to add, 0 to change, 0 to destroy.'",
+        'plan json.resource_changes[0].change.actions[0]: terraform "create" / sheath "update"',
+        'state.resources[0].instances[0].attributes.input: terraform "a" / sheath "b"',
+    ]
+    failing = StepResult(init=_proc(0), plan=_proc(1, "", "Error: boom\n"))
+    assert compare_step(tf, failing) == ["plan exit code: terraform 0 / sheath 1; sheath said: Error: boom"]
