@@ -130,8 +130,8 @@ def value_from_msgpack(data: bytes, t: Type) -> Value:
         raw = msgpack.unpackb(data, raw=False, ext_hook=_ext_hook, strict_map_key=False)
     except MsgpackError:
         raise
-    except (ValueError, msgpack.UnpackException) as e:
-        raise MsgpackError(f"invalid msgpack: {e}") from None
+    except (ValueError, msgpack.UnpackException) as err:
+        raise MsgpackError(f"invalid msgpack: {err}") from None
     return _dec(raw, t, ())
 
 
@@ -198,11 +198,11 @@ def _dec(x: Any, t: Type, path: tuple[str | int, ...]) -> Value:
         if not isinstance(x, dict):
             raise MsgpackError("map is required", path)
         attrs: dict[str, Value] = {}
-        for k, e in x.items():
+        for k, raw in x.items():
             at = t.attrs.get(k)
             if at is None:
                 raise MsgpackError(f'unsupported attribute "{k}"', path)
-            attrs[k] = _dec(e, at, path + (k,))
+            attrs[k] = _dec(raw, at, path + (k,))
         for k, at in t.attrs.items():
             if k not in attrs:
                 attrs[k] = Value(at, None)
@@ -225,7 +225,7 @@ def _collection_element_type(et: Type, elems: list[Value]) -> Type:
     if not et.has_dynamic_types():
         return et
     for e in elems:
-        if not e.type.has_dynamic_types():
+        if e.type != et:
             return e.type
     return et
 
