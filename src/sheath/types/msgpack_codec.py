@@ -29,6 +29,7 @@ from sheath.types.cty import (
     NUMBER,
     STRING,
     UNKNOWN,
+    PrimitiveType,
     ListType,
     MapType,
     ObjectType,
@@ -36,9 +37,11 @@ from sheath.types.cty import (
     TupleType,
     Type,
     Value,
+    string_val,
 )
 from sheath.types.json import type_from_json, type_to_json
 from sheath.types.number import Number
+from sheath.types.ops import set_val
 
 __all__ = ["MsgpackError", "UNKNOWN_EXT_CODE", "value_to_msgpack", "value_from_msgpack"]
 
@@ -83,11 +86,9 @@ def _enc(v: Value, t: Type, path: tuple[str | int, ...]) -> Any:
         return None
     if t.is_dynamic():
         return [type_to_json(v.type), _enc(v, v.type, path)]
-    if t is STRING or t == STRING:
-        return x
-    if t is NUMBER or t == NUMBER:
-        return _enc_number(x)
-    if t is BOOL or t == BOOL:
+    if t.__class__ is PrimitiveType:
+        if t is NUMBER or t == NUMBER:
+            return _enc_number(x)
         return x
     if isinstance(t, (ListType, SetType)):
         et = t.element
@@ -149,17 +150,21 @@ def _dec(x: Any, t: Type, path: tuple[str | int, ...]) -> Value:
         except ValueError as e:
             raise MsgpackError(f"invalid type of dynamic value: {e}", path) from None
         return _dec(x[1], real, path)
-    if t == STRING:
-        if isinstance(x, str):
-            from sheath.types.cty import string_val
+    if t.__class__ is PrimitiveType:
+        return _dec_primitive(x, t, path)
+    return _dec_structural(x, t, path)
 
+
+def _dec_primitive(x: Any, t: Type, path: tuple[str | int, ...]) -> Value:
+    if t is STRING or t == STRING:
+        if isinstance(x, str):
             return string_val(x)
         if isinstance(x, bool):
             return Value(STRING, "true" if x else "false")
         if isinstance(x, int):
             return Value(STRING, str(x))
         raise MsgpackError("string is required", path)
-    if t == NUMBER:
+    if t is NUMBER or t == NUMBER:
         if isinstance(x, bool):
             raise MsgpackError("number is required", path)
         if isinstance(x, int):
@@ -174,18 +179,18 @@ def _dec(x: Any, t: Type, path: tuple[str | int, ...]) -> Value:
             except ValueError:
                 raise MsgpackError("number is required", path) from None
         raise MsgpackError("number is required", path)
-    if t == BOOL:
-        if isinstance(x, bool):
-            return Value(BOOL, x)
-        raise MsgpackError("bool is required", path)
+    if isinstance(x, bool):
+        return Value(BOOL, x)
+    raise MsgpackError("bool is required", path)
+
+
+def _dec_structural(x: Any, t: Type, path: tuple[str | int, ...]) -> Value:
     if isinstance(t, (ListType, SetType)):
         if not isinstance(x, list):
             raise MsgpackError("array is required", path)
         et = t.element
         elems = [_dec(e, et, path + (i,)) for i, e in enumerate(x)]
         if isinstance(t, SetType):
-            from sheath.types.ops import set_val
-
             return set_val(elems, _collection_element_type(et, elems))
         return Value(ListType(_collection_element_type(et, elems)), tuple(elems))
     if isinstance(t, MapType):

@@ -47,17 +47,27 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def binary_sha256(executable: Path, root: Path) -> str:
-    """The binary's SHA-256 (hex), remembered by its path, size, mtime and inode."""
+def _memo_path(executable: Path, root: Path) -> Path:
     st = executable.stat()
     ident = f"{executable.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
-    memo = root / "hashes" / hashlib.sha256(ident.encode()).hexdigest()
+    return root / "hashes" / hashlib.sha256(ident.encode()).hexdigest()
+
+
+def remembered_sha256(executable: Path, root: Path) -> str | None:
+    """The binary's SHA-256 if it was computed before for this very file, else None."""
     try:
-        got = memo.read_text().strip()
-        if len(got) == 64:
-            return got
+        got = _memo_path(executable, root).read_text().strip()
     except OSError:
-        pass
+        return None
+    return got if len(got) == 64 else None
+
+
+def binary_sha256(executable: Path, root: Path) -> str:
+    """The binary's SHA-256 (hex), remembered by its path, size, mtime and inode."""
+    got = remembered_sha256(executable, root)
+    if got is not None:
+        return got
+    memo = _memo_path(executable, root)
     h = hashlib.sha256()
     with open(executable, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -49,7 +49,7 @@ from sheath.providers.interface import (
     ValidateResponse,
 )
 from sheath.providers.schema import Block, Schema
-from sheath.providers.tfplugin.cache import SchemaCache, binary_sha256
+from sheath.providers.tfplugin.cache import SchemaCache, binary_sha256, remembered_sha256
 from sheath.providers.tfplugin.convert import (
     TypeCache,
     decode_value,
@@ -209,36 +209,54 @@ class GRPCProvider:
 
     def _load_schema(self) -> ProviderSchema:
         pb = self._proto.pb
+        cache = self._cache
         key: str | None = None
-        if self._cache is not None:
-            try:
-                key = binary_sha256(self._process.executable, self._cache.root)
-            except OSError:
-                key = None
-            data = self._cache.load(key, self.protocol_version) if key else None
-            if data is not None:
-                try:
-                    resp = pb.GetProviderSchema.Response.FromString(data)
-                except Exception:  # a corrupt cache entry: fetch afresh
-                    resp = None
-                if resp is not None:
-                    self.schema_from_cache = True
-                    if not resp.server_capabilities.get_provider_schema_optional:
-                        # the provider needs to be asked for its schema before use; the answer is known
-                        try:
-                            self._call(self._proto.get_schema, "GetProviderSchema", pb.GetProviderSchema.Request())
-                        except _CallFailed as e:
-                            ps = provider_schema_from_proto(resp, self._types)
-                            ps.diagnostics.append(e.diag)
-                            return ps
-                    return provider_schema_from_proto(resp, self._types)
+        hasher: threading.Thread | None = None
+        hashed: list[str] = []
+        if cache is not None:
+            key = remembered_sha256(self._process.executable, cache.root)
+            if key is None:
+                # first sight of this binary: hash it while the provider answers GetProviderSchema
+                def work() -> None:
+                    try:
+                        hashed.append(binary_sha256(self._process.executable, cache.root))
+                    except OSError:
+                        pass
+
+                hasher = threading.Thread(target=work, name="sha256", daemon=True)
+                hasher.start()
+            else:
+                cached = self._from_cache(cache, key)
+                if cached is not None:
+                    return cached
         try:
             resp = self._call(self._proto.get_schema, "GetProviderSchema", pb.GetProviderSchema.Request())
         except _CallFailed as e:
             return ProviderSchema(provider=_EMPTY_SCHEMA, diagnostics=Diagnostics([e.diag]))
         ps = provider_schema_from_proto(resp, self._types)
-        if self._cache is not None and key is not None and not ps.diagnostics.has_errors():
-            self._cache.store(key, self.protocol_version, resp.SerializeToString())
+        if hasher is not None:
+            hasher.join()
+            key = hashed[0] if hashed else None
+        if cache is not None and key is not None and not ps.diagnostics.has_errors():
+            cache.store(key, self.protocol_version, resp.SerializeToString())
+        return ps
+
+    def _from_cache(self, cache: SchemaCache, key: str) -> ProviderSchema | None:
+        data = cache.load(key, self.protocol_version)
+        if data is None:
+            return None
+        try:
+            resp = self._proto.pb.GetProviderSchema.Response.FromString(data)
+        except Exception:  # a corrupt entry: fetch afresh (and overwrite it)
+            return None
+        self.schema_from_cache = True
+        ps = provider_schema_from_proto(resp, self._types)
+        if not resp.server_capabilities.get_provider_schema_optional:
+            # this provider must be asked for its schema before other calls; the answer is already known
+            try:
+                self._call(self._proto.get_schema, "GetProviderSchema", self._proto.pb.GetProviderSchema.Request())
+            except _CallFailed as e:
+                ps.diagnostics.append(e.diag)
         return ps
 
     def get_metadata(self) -> Any | None:
