@@ -170,3 +170,96 @@ def assert_same(want: Result, got: Result) -> None:
     assert got.files.keys() == want.files.keys()
     for k in want.files:
         assert got.files[k] == want.files[k], k
+
+
+# --- setups applied identically to both copies before a command runs ---
+
+
+def _edit_state(d: Path, edit: Callable[[dict], None], name: str = "terraform.tfstate") -> None:
+    import json
+
+    p = d / name
+    doc = json.loads(p.read_text())
+    edit(doc)
+    p.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+def _resource(doc: dict, module: str, type_: str, name: str) -> dict:
+    for r in doc["resources"]:
+        if r.get("module", "") == module and r["type"] == type_ and r["name"] == name:
+            return r
+    raise KeyError(name)
+
+
+def taint_a(d: Path) -> None:
+    _edit_state(d, lambda doc: _resource(doc, "", "terraform_data", "a")["instances"][0].__setitem__("status", "tainted"))
+
+
+def depose_a(d: Path) -> None:
+    """terraform_data.a gets a deposed object next to its current one; c[1] keeps only a deposed one."""
+    import copy
+
+    def edit(doc: dict) -> None:
+        a = _resource(doc, "", "terraform_data", "a")
+        dep = copy.deepcopy(a["instances"][0])
+        dep["deposed"] = "0badf00d"
+        a["instances"].append(dep)
+        c = _resource(doc, "", "terraform_data", "c")
+        for inst in c["instances"]:
+            if inst.get("index_key") == 1:
+                inst["deposed"] = "cafe0001"
+
+    _edit_state(d, edit)
+
+
+def corrupt_state(d: Path) -> None:
+    p = d / "terraform.tfstate"
+    p.write_text(p.read_text()[:100])
+
+
+def remove_state(d: Path) -> None:
+    (d / "terraform.tfstate").unlink()
+
+
+def empty_resources(d: Path) -> None:
+    _edit_state(d, lambda doc: doc.__setitem__("resources", []))
+
+
+def only_resources(d: Path) -> None:
+    _edit_state(d, lambda doc: doc.__setitem__("outputs", {}))
+
+
+def copy_state_to(name: str) -> Callable[[Path], None]:
+    def setup(d: Path) -> None:
+        shutil.copy(d / "terraform.tfstate", d / name)
+
+    return setup
+
+
+def older_serial_copy(d: Path) -> None:
+    """pushme.tfstate: the same lineage as the state, with a lower serial and one resource fewer."""
+    shutil.copy(d / "terraform.tfstate", d / "pushme.tfstate")
+
+    def edit(doc: dict) -> None:
+        doc["serial"] = 1
+        doc["resources"] = [r for r in doc["resources"] if r["name"] != "a"]
+
+    _edit_state(d, edit, "pushme.tfstate")
+
+
+def newer_serial_copy(d: Path) -> None:
+    shutil.copy(d / "terraform.tfstate", d / "pushme.tfstate")
+
+    def edit(doc: dict) -> None:
+        doc["serial"] = doc["serial"] + 5
+        doc["resources"] = [r for r in doc["resources"] if r["name"] != "a"]
+
+    _edit_state(d, edit, "pushme.tfstate")
+
+
+def chain(*setups: Callable[[Path], None]) -> Callable[[Path], None]:
+    def setup(d: Path) -> None:
+        for s in setups:
+            s(d)
+
+    return setup

@@ -62,7 +62,9 @@ class Ui:
 
     def diagnostics(self, diags: Sequence[Diagnostic], sources: dict[str, bytes] | None = None) -> None:
         """Meta.showDiagnostics: errors through Ui.Error, warnings through Ui.Warn."""
-        for d in diags:
+        from sheath.diag.sort import sort_diagnostics
+
+        for d in sort_diagnostics(Diagnostics(diags)):
             text = render_diagnostic(d, sources or {}, self.color)
             (self.err if d.severity is Severity.ERROR else self.out).write(text)
 

@@ -81,13 +81,12 @@ def run_taint(args: list[str], untaint: bool) -> int:
             )
             ui.diagnostics(diags)
             return 1
-        verb = "untainting" if untaint else "tainting"
         if inst.current is None:
             if inst.deposed:
                 diags.add_error(
                     "No such resource instance",
                     f"Resource instance {addr} is currently part-way through a create_before_destroy replacement "
-                    f'action. Run "terraform apply" to complete its replacement before {verb} it.',
+                    f'action. Run "terraform apply" to complete its replacement before tainting it.',
                 )
             else:
                 diags.add_error(

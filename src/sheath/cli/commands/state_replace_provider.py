@@ -41,7 +41,7 @@ def _color(s: str, on: bool) -> str:
 
     if not on:
         return re.sub(r"\[(yellow|red|green|bold|reset)\]", "", s)
-    out, n = re.subn(r"\[(yellow|red|green|bold|reset)\]", lambda m: _C[m.group(1)], s)
+    out, n = re.subn(r"\[(yellow|red|green|bold|reset)\]", lambda m: _C[str(m.group(1))], s)
     return out + _C["reset"] if n else out
 
 

@@ -93,12 +93,22 @@ class FilesystemStateManager:
         if self._on_disk is not None and data == self._on_disk:
             self.journal.discard()
             return diags
+        if self._on_disk is not None and data == self._backup_bytes(self._on_disk):
+            # the same state in another layout: terraform rewrites it without a new serial
+            try:
+                _atomic_write(self.path, data)
+            except OSError as exc:
+                diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
+                return diags
+            self._on_disk = data
+            self.journal.discard()
+            return diags
         if self._on_disk is not None:
             # Only the serial differs from what is on disk when something changed.
             sf.serial += 1
             data = write_state_file(sf)
             if not self._backup_written and self.backup_path:
-                _atomic_write(self.backup_path, self._on_disk)
+                _atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
                 self._backup_written = True
         elif sf.serial == 0:
             sf.serial = 1
@@ -130,7 +140,7 @@ class FilesystemStateManager:
                 sf.serial += 1
         data = write_state_file(sf)
         if self._on_disk is not None and data != self._on_disk and not self._backup_written and self.backup_path:
-            _atomic_write(self.backup_path, self._on_disk)
+            _atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
             self._backup_written = True
         try:
             _atomic_write(self.path, data)
@@ -141,6 +151,14 @@ class FilesystemStateManager:
         self._on_disk = data
         self.journal.discard()
         return diags
+
+    def _backup_bytes(self, on_disk: bytes) -> bytes:
+        """The state as first read, written again as terraform writes its backup (current version stamped)."""
+        sf, diags = read_state_file(on_disk, self.path)
+        if sf is None:
+            return on_disk
+        sf.terraform_version = self.terraform_version
+        return write_state_file(sf)
 
     # --- journal (durable increments between full writes) ---
     def begin_journal(self) -> Diagnostics:
