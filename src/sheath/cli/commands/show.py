@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
-from sheath.cli.stateio import DEFAULT_STATE_PATH, NativeSchemas, Ui, parse_command_flags, read_state, strip_no_color
+from sheath.cli.stateio import DEFAULT_STATE_PATH, help_requested, NativeSchemas, Ui, parse_command_flags, read_state, strip_no_color
 from sheath.diag import Diagnostics
 from sheath.plans.staterender import render_human_state
 from sheath.states import gojson
@@ -18,12 +18,13 @@ def run(args: list[str]) -> int:
     args, color = strip_no_color(args)
     ui = Ui(color)
     usage = USAGE["show"]
+    if help_requested(args):
+        ui.out.write(usage)
+        return 0
     fl = parse_command_flags(args, _FLAGS, ui, usage)
     if fl is None:
         return 1
     as_json = fl.get_bool("json")
-    if as_json:
-        ui.color = False
     if len(fl.args) > 1:
         d = Diagnostics()
         d.add_error(

@@ -27,6 +27,13 @@ def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) 
     try:
         with open(path, "rb") as fh:
             data = fh.read()
+    except IsADirectoryError:
+        msg = f"read {path}: is a directory"
+        return _unreadable(
+            ui,
+            f"Error reading {path} as a statefile: Failed to read state file: The state file could not be read: {msg}",
+            f"couldn't load the provided path as either a local plan file ({msg}) or a saved cloud plan ({msg})",
+        )
     except OSError as exc:
         msg = _os_error(path, exc)
         return _unreadable(ui, f"Error loading statefile: {msg}", f"couldn't load the provided path as either a local plan file ({msg}) or a saved cloud plan ({msg})")
