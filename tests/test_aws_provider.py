@@ -22,6 +22,11 @@ import pytest
 from conftest import AWS_VERSION, RunFn, need
 from sheath.providers.interface import (
     ApplyResourceChangeRequest,
+    CallFunctionRequest,
+    CloseEphemeralResourceRequest,
+    MoveResourceStateRequest,
+    OpenEphemeralResourceRequest,
+    UpgradeResourceStateRequest,
     ConfigureProviderRequest,
     GetAttrStep,
     ImportResourceStateRequest,
@@ -36,7 +41,7 @@ from sheath.providers.schema import Block, Nesting, config_object
 from sheath.providers.tfplugin import GRPCProvider, start_provider
 from sheath.types import Value, null
 from sheath.types.cty import TRUE, MapType, STRING, string_val
-from sheath.types.json import type_to_json_value
+from sheath.types.json import type_to_json_value, value_to_json
 
 pytestmark = pytest.mark.oracle
 
@@ -69,7 +74,7 @@ def s_tags(tags: Mapping[str, str]) -> Value:
 def provider_config(p: Provider, url: str) -> Value:
     block = p.get_provider_schema().provider.block
     ep = block.block_types["endpoints"]
-    endpoints = config_object(ep.block, {name: string_val(url) for name in ("s3", "iam", "sts", "ec2")})
+    endpoints = config_object(ep.block, {name: string_val(url) for name in ("s3", "iam", "sts", "ec2", "secretsmanager")})
     return config_object(
         block,
         {
@@ -328,6 +333,53 @@ def test_iam_user_lifecycle(aws: GRPCProvider, boto: Any) -> None:
 
     destroy(aws, "aws_iam_user", state, private)
     assert name not in {u["UserName"] for u in iam.list_users()["Users"]}
+
+
+def test_upgrade_and_move_resource_state(aws: GRPCProvider, boto: Any) -> None:
+    block = block_of(aws, "aws_iam_user")
+    t = block.implied_type()
+    name = f"sheath-up-{uuid.uuid4().hex[:8]}"
+    state, private, _ = apply(aws, "aws_iam_user", null(t), config_object(block, {"name": string_val(name)}))
+    raw = value_to_json(state, t)
+    up = aws.upgrade_resource_state(UpgradeResourceStateRequest("aws_iam_user", 0, raw_state_json=raw))
+    assert not up.diagnostics.has_errors()
+    assert up.upgraded_state is not None
+    assert value_to_json(up.upgraded_state, t) == raw
+    # the SDKv2 aws_iam_user does not take moves from another type: an error diagnostic, no state
+    mv = aws.move_resource_state(MoveResourceStateRequest("registry.terraform.io/hashicorp/aws", "aws_iam_group", 0, b'{"id":"g"}', "aws_iam_user"))
+    assert mv.target_state is None and mv.diagnostics.has_errors()
+    destroy(aws, "aws_iam_user", state, private)
+    assert name not in {u["UserName"] for u in boto("iam").list_users()["Users"]}
+
+
+def test_provider_defined_functions(aws: GRPCProvider) -> None:
+    r = aws.call_function(CallFunctionRequest("arn_parse", [string_val("arn:aws:iam::444455556666:role/example")]))
+    assert r.error == "" and r.result is not None
+    assert {k: v.v for k, v in r.result.attrs().items()} == {
+        "account_id": "444455556666",
+        "partition": "aws",
+        "region": "",
+        "resource": "role/example",
+        "service": "iam",
+    }
+    r = aws.call_function(CallFunctionRequest("trim_iam_role_path", [string_val("arn:aws:iam::444455556666:role/with/path/example")]))
+    assert r.result is not None and r.result.v == "arn:aws:iam::444455556666:role/example"
+    bad = aws.call_function(CallFunctionRequest("arn_parse", [string_val("not an arn")]))
+    assert bad.result is None and bad.error == "arn: invalid prefix"
+
+
+def test_ephemeral_secret_version(aws: GRPCProvider, boto: Any) -> None:
+    sm = boto("secretsmanager")
+    name = f"sheath-secret-{uuid.uuid4().hex[:8]}"
+    sm.create_secret(Name=name, SecretString="s3cr3t")
+    sch = aws.get_provider_schema().ephemeral_resource_types["aws_secretsmanager_secret_version"]
+    cfg = config_object(sch.block, {"secret_id": string_val(name)})
+    assert not aws.validate_ephemeral_resource_config("aws_secretsmanager_secret_version", cfg).diagnostics.has_errors()
+    opened = aws.open_ephemeral_resource(OpenEphemeralResourceRequest("aws_secretsmanager_secret_version", cfg))
+    assert not opened.diagnostics.has_errors(), [(d.summary, d.detail) for d in opened.diagnostics]
+    assert opened.result is not None and attr(opened.result, "secret_string") == "s3cr3t"
+    closed = aws.close_ephemeral_resource(CloseEphemeralResourceRequest("aws_secretsmanager_secret_version", opened.private))
+    assert not closed.diagnostics.has_errors()
 
 
 def test_data_source_and_invalid_config_diagnostic(aws: GRPCProvider) -> None:
