@@ -67,6 +67,7 @@ def test_log_threshold() -> None:
 
 
 STDERR_LINES = (
+    b"Starting the provider...\n"
     b'{"@level":"debug","@message":"configuring client","@module":"provider","tf_rpc":"Configure"}\n'
     b"2024-01-01T00:00:00.000Z [WARN]  provider: a text warning\n"
     b"panic: runtime error: invalid memory address or nil pointer dereference\n"

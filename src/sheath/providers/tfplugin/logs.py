@@ -7,8 +7,8 @@ Each line becomes a log record at the line's level, but only when the log
 level asked for with ``SHEATH_LOG`` (or ``TF_LOG``) lets it through: with
 neither set nothing is logged, so nothing reaches the terminal by default.
 
-The most recent plain-text output is kept so a crash can be reported with its
-panic message and stack.
+The most recent plain-text output (from the last panic or fatal error line
+on, if any) is kept so a crash can be reported with its panic message and stack.
 """
 
 from __future__ import annotations
@@ -66,10 +66,14 @@ def _line_level(text: str, default: int) -> tuple[int, str, str, bool]:
     return default, text, "", False
 
 
+# first lines of the Go runtime's crash output (a panic, a fatal error, a signal dump)
+_CRASH_STARTS: Final = ("panic: ", "fatal error: ", "SIGQUIT", "SIGSEGV", "SIGABRT", "SIGBUS", "SIGILL", "SIGTRAP")
+
+
 class StderrPump:
     """Reads a provider's stderr in a background thread, logging each line."""
 
-    def __init__(self, stream: IO[bytes], name: str, env: Mapping[str, str], keep_lines: int = 400) -> None:
+    def __init__(self, stream: IO[bytes], name: str, env: Mapping[str, str], keep_lines: int = 2000) -> None:
         self._stream = stream
         self._name = name
         self._threshold = log_threshold(env)
@@ -89,6 +93,8 @@ class StderrPump:
             level, msg, module, structured = _line_level(text, logging.ERROR)
             if not structured:
                 with self._lock:
+                    if text.startswith(_CRASH_STARTS):
+                        self._plain.clear()  # a crash report starts here; what came before is noise
                     self._plain.append(text)
             if level >= self._threshold and self._logger.isEnabledFor(level):
                 self._logger.log(level, "%s%s: %s", self._name, f" ({module})" if module else "", msg)
