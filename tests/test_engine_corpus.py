@@ -32,8 +32,9 @@ normalised. Cross checks: `terraform plan -detailed-exitcode` on the state
 sheath wrote, and `sheath plan -detailed-exitcode` on the state terraform
 wrote, both report no changes (exit 0).
 
-A case stops at its first step with a difference; the failure message lists
-every difference of that step, the most basic first.
+Differences are collected step by step, most basic first; a case stops at the
+first fatal one (an exit code, or resources in the state, which every later
+step would inherit). The failure message lists them all, naming the step.
 
 terraform runs for real every time (it takes well under a second a command
 on these cases). The harness also checks that terraform itself behaves as
@@ -539,19 +540,34 @@ def test_corpus_size() -> None:
     assert len(multi) >= 6
 
 
+def is_fatal(diff: str) -> bool:
+    """A difference after which the later steps would only repeat it: an exit code, or
+    resources in the state (every later plan starts from them)."""
+    return " exit code: " in diff or diff.startswith(("state.resources", "state: "))
+
+
+def report(case: str, found: list[tuple[str, str]]) -> str:
+    lines = [f"{case}: {len(found)} difference(s); first at {found[0][0]}:"]
+    lines += [f"  - [{where}] {d}" for where, d in found]
+    return "\n".join(lines)
+
+
 @pytest.mark.oracle
 @pytest.mark.parametrize("case", CASES)
 def test_engine_case(case: str, tmp_path: Path, run_terraform: RunFn, candidate: Tool) -> None:
+    """Every step, then destroy; differences are collected up to the first fatal one."""
     spec = load_case(case)
     terraform = Tool("terraform", run_terraform)
     tf_dir, sh_dir = tmp_path / "terraform", tmp_path / "sheath"
+    found: list[tuple[str, str]] = []
     for step in spec.steps:
         tf = run_step(terraform, step, tf_dir)
         check_expectation(case, step, tf)
         sh = run_step(candidate, step, sh_dir)
         diffs = compare_step(tf, sh)
+        fatal = any(is_fatal(d) for d in diffs)
         applied = tf.apply is not None and tf.apply.returncode == 0 and sh.apply is not None and sh.apply.returncode == 0
-        if not diffs and applied and tf.state is not None and sh.state is not None:
+        if not fatal and applied and tf.state is not None and sh.state is not None:
             baseline = steady_plan(terraform, step, tf.state, tmp_path / f"steady-{step.name}")
             assert baseline.returncode in (0, 2), f"corpus error in {case}/{step.name}: terraform plan after apply: {baseline.stderr}"
             for checker, writer, state in ((terraform, "sheath", sh.state), (candidate, "terraform", tf.state)):
@@ -559,35 +575,38 @@ def test_engine_case(case: str, tmp_path: Path, run_terraform: RunFn, candidate:
                 d = cross_check(checker, writer, p, baseline)
                 if d:
                     diffs.append(d)
-        if diffs:
-            pytest.fail(f"{case}/{step.name}: {len(diffs)} difference(s):\n  - " + "\n  - ".join(diffs), pytrace=False)
-    if spec.destroy == "skip":
-        return
+        found += [(step.name, d) for d in diffs]
+        if fatal:
+            pytest.fail(report(case, found), pytrace=False)
+    if spec.destroy != "skip":
+        found += [("destroy", d) for d in compare_destroy(case, spec, terraform, candidate, tf_dir, sh_dir)]
+    if found:
+        pytest.fail(report(case, found), pytrace=False)
+
+
+def compare_destroy(case: str, spec: CaseSpec, terraform: Tool, candidate: Tool, tf_dir: Path, sh_dir: Path) -> list[str]:
     args = ["destroy", "-auto-approve", "-no-color", "-input=false", *spec.destroy_args]
     tfd, shd = terraform(args, tf_dir), candidate(args, sh_dir)
     want = 0 if spec.destroy == "ok" else 1
     assert tfd.returncode == want, f"corpus error in {case}: terraform destroy exited {tfd.returncode}, want {want}: {tfd.stderr}"
     assert not want or diagnostics(tfd.stderr), f"corpus error in {case}: no diagnostic parsed from: {tfd.stderr}"
-    diffs = []
+    diffs: list[str] = []
     d = rc_diff("destroy", tfd, shd)
     if d:
-        diffs.append(d)
-    else:
-        compare_output("destroy", tfd, shd, diffs)
-        tf_state, sh_state = tf_dir / "terraform.tfstate", sh_dir / "terraform.tfstate"
-        if tf_state.exists():
-            if not sh_state.exists():
-                diffs.append("destroy: sheath left no terraform.tfstate")
-            else:
-                try:
-                    d = first_value_diff("state after destroy", state_view(tf_state.read_text()), state_view(sh_state.read_text()))
-                except ValueError as exc:
-                    d = f"state after destroy: sheath's terraform.tfstate is not JSON: {exc}"
-                if d:
-                    diffs.append(d)
-    if diffs:
-        pytest.fail(f"{case}/destroy: {len(diffs)} difference(s):\n  - " + "\n  - ".join(diffs), pytrace=False)
-
+        return [d]
+    compare_output("destroy", tfd, shd, diffs)
+    tf_state, sh_state = tf_dir / "terraform.tfstate", sh_dir / "terraform.tfstate"
+    if tf_state.exists():
+        if not sh_state.exists():
+            diffs.append("destroy: sheath left no terraform.tfstate")
+        else:
+            try:
+                d = first_value_diff("state after destroy", state_view(tf_state.read_text()), state_view(sh_state.read_text()))
+            except ValueError as exc:
+                d = f"state after destroy: sheath's terraform.tfstate is not JSON: {exc}"
+            if d:
+                diffs.append(d)
+    return diffs
 
 
 # --- the harness's own checks (no terraform needed) ------------------------------------
