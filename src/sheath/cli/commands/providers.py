@@ -1,0 +1,96 @@
+"""sheath providers: the tree of provider requirements of the configuration, and those of the state."""
+
+from __future__ import annotations
+
+import os
+
+from sheath.cli.flags import FlagSpec
+from sheath.cli.state_help import USAGE
+from sheath.cli.stateio import DEFAULT_STATE_PATH, Ui, help_requested, parse_command_flags, read_state, state_load_error, strip_no_color
+from sheath.diag import Diagnostics
+from sheath.getproviders.requirements import ModuleRequirements, requirements_by_module
+from sheath.getproviders.types import version_constraints_string
+from sheath.states.jsonstate import provider_source
+
+_FLAGS = [FlagSpec("test-directory", "string", "tests")]
+
+
+def tree_lines(node: ModuleRequirements) -> list[tuple[str, ModuleRequirements | None]]:
+    """The tree's entries under node: provider lines first, then module branches."""
+    items: list[tuple[str, ModuleRequirements | None]] = []
+    for p in sorted(node.requirements, key=str):
+        cs = version_constraints_string(node.requirements[p])
+        items.append((f"provider[{p}]" + (f" {cs}" if cs else ""), None))
+    for name in sorted(node.children):
+        items.append((f"module.{name}", node.children[name]))
+    return items
+
+
+def render_tree(root: ModuleRequirements) -> str:
+    """treeprint's layout: "." then ├── / └── branches indented by │ or spaces."""
+    out = [".\n"]
+
+    def walk(node: ModuleRequirements, prefix: str) -> None:
+        items = tree_lines(node)
+        for i, (text, child) in enumerate(items):
+            last = i == len(items) - 1
+            out.append(f"{prefix}{'└── ' if last else '├── '}{text}\n")
+            if child is not None:
+                walk(child, prefix + ("    " if last else "│\u00a0\u00a0 "))
+
+    walk(root, "")
+    return "".join(out)
+
+
+def _sources(diags: Diagnostics) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    for d in diags:
+        for r in (d.subject, d.context):
+            if r is not None and r.filename and r.filename not in out:
+                try:
+                    with open(r.filename, "rb") as fh:
+                        out[r.filename] = fh.read()
+                except OSError:
+                    pass
+    return out
+
+
+def run(args: list[str]) -> int:
+    args, color = strip_no_color(args)
+    ui = Ui(color)
+    if help_requested(args):
+        ui.out.write(USAGE["providers"])
+        return 0
+    fl = parse_command_flags(args, _FLAGS, ui, "")
+    if fl is None:
+        return 1
+    if fl.args:
+        ui.error("Too many command line arguments. Did you mean to use -chdir?")
+        return 1
+    from sheath.config.loader import config_files, load_module_tree
+
+    primary, override, _ = config_files(".")
+    if not primary and not override:
+        d = Diagnostics()
+        d.add_error("No configuration files", f"The directory {os.path.abspath('.')} contains no Terraform configuration files.")
+        ui.diagnostics(d)
+        return 1
+    config, diags = load_module_tree(".")
+    if diags.has_errors() or config is None:
+        ui.diagnostics(diags, _sources(diags))
+        return 1
+    sf, sdiags, _ = read_state(DEFAULT_STATE_PATH)
+    if sdiags.has_errors():
+        ui.error(f"Failed to load state: {state_load_error(sdiags)}")
+        return 1
+    reqs = requirements_by_module(config)
+    ui.output("\nProviders required by configuration:")
+    ui.output(render_tree(reqs))
+    if sf is not None:
+        state_providers = sorted({provider_source(r.provider) for r in sf.state.resources.values()})
+        if state_providers:
+            ui.output("Providers required by state:\n")
+            for p in state_providers:
+                ui.output(f"    provider[{p}]\n")
+    ui.diagnostics(diags, _sources(diags))
+    return 0
