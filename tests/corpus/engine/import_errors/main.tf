@@ -1,0 +1,8 @@
+import {
+  to = terraform_data.missing
+  id = "abc"
+}
+
+resource "terraform_data" "present" {
+  input = "present"
+}

@@ -1,0 +1,11 @@
+resource "terraform_data" "kept" {
+  input = "kept"
+}
+
+removed {
+  from = terraform_data.kept
+
+  lifecycle {
+    destroy = false
+  }
+}
