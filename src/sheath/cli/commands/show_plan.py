@@ -15,6 +15,8 @@ from sheath.states.jsonstate import decode_object, provider_source
 from sheath.states.state import format_instance_key
 from sheath.states.statefile import StateFile, read_state_file
 
+_NATIVE = ("terraform.io/builtin/terraform", "registry.terraform.io/hashicorp/random", "registry.terraform.io/hashicorp/local")
+
 ShowState = Callable[[StateFile | None, bool, Ui], int]
 
 
@@ -97,7 +99,16 @@ def _configuration(config_files: dict[str, bytes]) -> dict[str, Any] | None:
         config, diags = load_module_tree(tmp)
         if diags.has_errors() or config is None:
             return None
-        return configuration_json(config)
+        native = NativeSchemas()
+
+        def lookup(mode: str, type_: str) -> tuple[Any, int] | None:
+            for p in _NATIVE:
+                sch = native(p, mode, type_)
+                if sch is not None:
+                    return sch.block, sch.version
+            return None
+
+        return configuration_json(config, lookup)
 
 
 def _show_plan(plan: Plan, config_files: dict[str, bytes], as_json: bool, ui: Ui) -> int:
@@ -111,7 +122,7 @@ def _show_plan(plan: Plan, config_files: dict[str, bytes], as_json: bool, ui: Ui
     schemas = NativeSchemas()
 
     def lookup(mode: str, type_: str) -> Any:
-        for p in ("terraform.io/builtin/terraform", "registry.terraform.io/hashicorp/random", "registry.terraform.io/hashicorp/local"):
+        for p in _NATIVE:
             s = schemas(p, mode, type_)
             if s is not None:
                 return s.block
