@@ -4,6 +4,12 @@ Between full writes of the state file, every completed change to a resource
 instance is appended here as one JSON line and fsynced, so it is durable the
 moment it completes at a cost proportional to that change, not to the state.
 
+Appends are thread-safe and group-committed: each caller writes its line and
+returns only once an fsync that covers it has completed, but while one fsync
+is in flight the lines of other threads accumulate and the next fsync makes
+all of them durable at once, so concurrent workers share the cost of a sync
+instead of queueing for one sync each.
+
 The first line names the state file the journal applies to (lineage and
 serial). Replaying applies each complete line in order; a torn last line (a
 crash mid-append) is ignored. After the full state is written the journal is
@@ -14,8 +20,9 @@ stale (its changes already reached the state) and is discarded.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 import orjson
 
@@ -57,29 +64,61 @@ def _object_from_json(d: dict[str, Any]) -> InstanceObject:
 
 
 class Journal:
-    """The journal file beside a state file. Not thread-safe: callers serialize appends."""
+    """The journal file beside a state file. Appends may come from any thread."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._fh: BinaryIO | None = None
+        self._fd: int | None = None
+        self._cond = threading.Condition(threading.Lock())
+        self._written = 0  # lines appended to the file (after the header)
+        self._synced = 0  # lines known to be on stable storage
+        self._syncing = False  # a thread is in fsync without holding the lock
+        self.syncs = 0  # fsyncs of appended lines since start (fewer than lines when grouped)
 
     def start(self, lineage: str, serial: int) -> None:
         """Begin a fresh journal for the state file with this lineage and serial."""
         self.close()
-        fh = open(self.path, "wb")
-        fh.write(orjson.dumps({"lineage": lineage, "serial": serial}) + b"\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+        try:
+            _write_all(fd, orjson.dumps({"lineage": lineage, "serial": serial}) + b"\n")
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            raise
         _fsync_dir(self.path)
-        self._fh = fh
+        with self._cond:
+            self._fd = fd
+            self._written = self._synced = self.syncs = 0
 
     def _append(self, entry: dict[str, Any]) -> None:
-        if self._fh is None:
-            raise RuntimeError("journal not started")
-        line = gojson.dumps_line(entry)
-        self._fh.write(line + b"\n")
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        line = gojson.dumps_line(entry) + b"\n"
+        with self._cond:
+            if self._fd is None:
+                raise RuntimeError("journal not started")
+            # One write(2) of the whole line under the lock: lines never interleave.
+            _write_all(self._fd, line)
+            self._written += 1
+            mine = self._written
+            while self._synced < mine:
+                if self._syncing:
+                    self._cond.wait()
+                    continue
+                # Lead a sync for every line written so far, outside the lock so that
+                # other threads can append meanwhile (their lines go in the next sync).
+                self._syncing = True
+                target, fd = self._written, self._fd
+                synced = False
+                self._cond.release()
+                try:
+                    _sync_data(fd)
+                    synced = True
+                finally:
+                    self._cond.acquire()
+                    self._syncing = False
+                    if synced:
+                        self._synced = max(self._synced, target)
+                        self.syncs += 1
+                    self._cond.notify_all()
 
     def set_object(self, r: ResourceRef, key: InstanceKey, obj: InstanceObject, deposed: str = "") -> None:
         self._append({"op": "set", "r": list(_ref_tuple(r)), "k": key, "d": deposed, "o": _object_to_json(obj)})
@@ -91,9 +130,12 @@ class Journal:
         self._append({"op": "out", "n": name, "v": value, "t": type_, "s": sensitive})
 
     def close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        with self._cond:
+            while self._syncing:
+                self._cond.wait()
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
     def discard(self) -> None:
         self.close()
@@ -174,6 +216,19 @@ def _apply(state: State, e: dict[str, Any]) -> None:
                 del res.instances[key]
         if not res.instances:
             state.remove_resource(module, mode, type_, name)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _sync_data(fd: int) -> None:
+    """Make the file's data (and its size) durable; fdatasync where there is one."""
+    sync = getattr(os, "fdatasync", os.fsync)
+    sync(fd)
 
 
 def _fsync_dir(path: str) -> None:
