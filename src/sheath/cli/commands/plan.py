@@ -83,7 +83,10 @@ def run_plan(
     mgr, lock_id = open_state(ui, fl, "OperationTypePlan")
     if mgr is None:
         return session, None, Diagnostics(), None, None
-    prior = mgr.state_file()
+    from sheath.states.statefile import StateFile
+
+    # A plan made without a state file records none (lineage "", serial 0), as terraform's does.
+    prior = mgr.state_file() if os.path.exists(mgr.path) else StateFile(lineage="")
     plan, pd = make_plan(
         session,
         prior,

@@ -17,6 +17,7 @@ import fcntl
 import getpass
 import os
 import socket
+import struct
 import time
 import uuid
 from datetime import datetime, timezone
@@ -41,6 +42,8 @@ class FilesystemStateManager:
         self._backup_written = False
         self._lock_fd: int | None = None
         self._lock_info: LockInfo | None = None
+        self._state_fd: int | None = None
+        self._created_on_lock = False
 
     # --- Transient ---
     def state_file(self) -> StateFile:
@@ -64,6 +67,12 @@ class FilesystemStateManager:
         except OSError as exc:
             diags.add_error("Failed to load state", f"Error reading {self.path}: {exc.strerror}")
             self._unreadable = True
+            return diags
+        if not data:
+            # terraform's local backend leaves an empty file behind when it locks a state
+            # that does not exist yet; an empty file means "no state", as it does there.
+            self._sf = None
+            self._on_disk = None
             return diags
         sf, d = read_state_file(data, self.path)
         diags.extend(d)
@@ -176,23 +185,36 @@ class FilesystemStateManager:
         return os.path.join(d, "." + b + ".lock.info")
 
     def lock(self, operation: str, timeout: float = 0.0) -> tuple[LockInfo | None, Diagnostics]:
+        """Lock the state: an open-file-description write lock on the state file itself (the
+        lock terraform takes, so the two tools exclude each other), then the lock information
+        in the .lock.info companion."""
         diags = Diagnostics()
-        fd = os.open(self.lock_info_path, os.O_RDWR | os.O_CREAT, 0o644)
+        created = not os.path.exists(self.path)
+        state_fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _ofd_write_lock(state_fd)
                 break
             except OSError as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
+                    os.close(state_fd)
                     raise
                 if time.monotonic() >= deadline:
                     held = _read_lock_info(self.lock_info_path)
-                    os.close(fd)
+                    os.close(state_fd)
                     diags.add_error("Error acquiring the state lock", _lock_held_detail(held))
                     return None, diags
                 time.sleep(0.1)
+        fd = os.open(self.lock_info_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            held = _read_lock_info(self.lock_info_path)
+            os.close(fd)
+            os.close(state_fd)
+            diags.add_error("Error acquiring the state lock", _lock_held_detail(held))
+            return None, diags
         info = LockInfo(
             id=str(uuid.uuid4()),
             operation=operation,
@@ -218,6 +240,8 @@ class FilesystemStateManager:
             0,
         )
         self._lock_fd = fd
+        self._state_fd = state_fd
+        self._created_on_lock = created
         self._lock_info = info
         return info, diags
 
@@ -232,9 +256,29 @@ class FilesystemStateManager:
             pass
         fcntl.lockf(self._lock_fd, fcntl.LOCK_UN)
         os.close(self._lock_fd)
+        if self._state_fd is not None:
+            if self._created_on_lock:
+                # nothing was written: leave no empty state file behind (as terraform does)
+                try:
+                    if os.fstat(self._state_fd).st_size == 0 and os.path.getsize(self.path) == 0:
+                        os.unlink(self.path)
+                except OSError:
+                    pass
+            os.close(self._state_fd)
         self._lock_fd = None
+        self._state_fd = None
         self._lock_info = None
         return diags
+
+
+def _ofd_write_lock(fd: int) -> None:
+    """fcntl(F_OFD_SETLK) with a write lock on the whole file; POSIX record locks (terraform's) conflict with it."""
+    cmd = getattr(fcntl, "F_OFD_SETLK", None)
+    if cmd is None:  # not Linux: a classic record lock
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    # struct flock: l_type, l_whence, l_start, l_len, l_pid (0 for OFD locks), padded to 32 bytes
+    fcntl.fcntl(fd, cmd, struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0))
 
 
 def _read_lock_info(path: str) -> dict[str, object]:
@@ -255,13 +299,20 @@ def _lock_held_detail(held: dict[str, object]) -> str:
         f"  Operation: {held.get('Operation', '')}\n"
         f"  Who:       {held.get('Who', '')}\n"
         f"  Version:   {held.get('Version', '')}\n"
-        f"  Created:   {held.get('Created', '')}\n"
-        f"  Info:      {held.get('Info', '')}\n\n"
+        f"  Created:   {_go_time(str(held.get('Created', '')))}\n"
+        f"  Info:      {held.get('Info', '')}\n\n\n"
         "Terraform acquires a state lock to protect the state from being written\n"
         "by multiple users at the same time. Please resolve the issue above and try\n"
         "again. For most commands, you can disable locking with the \"-lock=false\"\n"
         "flag, but this is not recommended."
     )
+
+
+def _go_time(rfc3339: str) -> str:
+    """An RFC 3339 UTC time as Go's time.Time String() prints it."""
+    if rfc3339.endswith("Z") and "T" in rfc3339:
+        return rfc3339[:-1].replace("T", " ", 1) + " +0000 UTC"
+    return rfc3339
 
 
 def _atomic_write(path: str, data: bytes) -> None:
