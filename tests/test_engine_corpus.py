@@ -478,13 +478,15 @@ def compare_step(tf: StepResult, sh: StepResult) -> list[str]:
     return diffs
 
 
-def steady_plan(checker: Tool, step: StepSpec, state: str, work: Path) -> Proc:
-    """checker's `plan -detailed-exitcode` over the given state, in a scratch copy of the step."""
+def steady_plan(checker: Tool, step: StepSpec, state: str, work: Path, initialized: Path) -> Proc:
+    """checker's `plan -detailed-exitcode` over the given state, in a scratch copy of the step
+    holding what checker's own `init` made in the directory initialized."""
     sync_config(step.config, work)
     (work / "terraform.tfstate").write_text(state)
-    init = checker(["init", "-input=false", "-no-color"], work)
-    if init.returncode != 0:
-        return init
+    if (initialized / ".terraform").is_dir():
+        shutil.copytree(initialized / ".terraform", work / ".terraform")
+    if (initialized / ".terraform.lock.hcl").exists():
+        shutil.copy2(initialized / ".terraform.lock.hcl", work / ".terraform.lock.hcl")
     return checker(["plan", "-detailed-exitcode", "-no-color", "-input=false", *step.args], work)
 
 
@@ -568,10 +570,10 @@ def test_engine_case(case: str, tmp_path: Path, run_terraform: RunFn, candidate:
         fatal = any(is_fatal(d) for d in diffs)
         applied = tf.apply is not None and tf.apply.returncode == 0 and sh.apply is not None and sh.apply.returncode == 0
         if not fatal and applied and tf.state is not None and sh.state is not None:
-            baseline = steady_plan(terraform, step, tf.state, tmp_path / f"steady-{step.name}")
+            baseline = steady_plan(terraform, step, tf.state, tmp_path / f"steady-{step.name}", tf_dir)
             assert baseline.returncode in (0, 2), f"corpus error in {case}/{step.name}: terraform plan after apply: {baseline.stderr}"
-            for checker, writer, state in ((terraform, "sheath", sh.state), (candidate, "terraform", tf.state)):
-                p = steady_plan(checker, step, state, tmp_path / f"xcheck-{step.name}-{checker.name}")
+            for checker, writer, state, own in ((terraform, "sheath", sh.state, tf_dir), (candidate, "terraform", tf.state, sh_dir)):
+                p = steady_plan(checker, step, state, tmp_path / f"xcheck-{step.name}-{checker.name}", own)
                 d = cross_check(checker, writer, p, baseline)
                 if d:
                     diffs.append(d)
