@@ -23,6 +23,7 @@ from sheath.providers.objchange import proposed_new
 from sheath.providers.schema import Schema
 from sheath.states.state import Resource as StateResource
 from sheath.types.cty import DYNAMIC, Value, null, unknown
+from sheath.types.ops import raw_equal
 
 
 def new_deposed_key() -> str:
@@ -64,7 +65,7 @@ class ResourceApplier(ResourcePlanner):
         change = run.planned.get(addr)
         inst = sr.instances.get(key)
         obj = inst.current if inst is not None else None
-        if change is None or change.action in (Action.NO_OP, Action.DELETE):
+        if change is None or (change.action in (Action.NO_OP, Action.DELETE) and change.importing is None):
             if obj is None:
                 return unknown(schema.block.implied_type())
             return upgrade_object(run, provider, self.r.type, schema, obj)
@@ -115,12 +116,13 @@ class ResourceApplier(ResourcePlanner):
                 return None
             prior = p
             private = object_private(obj)
-        elif action == Action.CREATE and change.importing is not None and isinstance(obj, InstanceObject):
-            p = upgrade_object(run, provider, r.type, schema, obj)
-            if p is None:
+        elif change.importing is not None:
+            imported = self._import_now(mi, sr, key, schema, provider, change.importing.id)
+            if imported is None:
                 return None
-            prior = p
-            private = object_private(obj)
+            prior, private = imported
+            if action == Action.NO_OP:
+                return prior
         config = _apply_ignore_changes(r, schema, config, prior)
         plain_config, _ = config.unmark_deep()
         plain_prior, _ = prior.unmark_deep()
@@ -129,7 +131,8 @@ class ResourceApplier(ResourcePlanner):
         if run.add_diags(_with_subject(resp.diagnostics, r.decl_range)):
             return None
         planned = resp.planned_state if resp.planned_state is not None else null(plain_prior.type)
-        if change.importing is not None and action == Action.NO_OP:
+        if action == Action.UPDATE and raw_equal(plain_prior, planned):
+            # the values the plan could not know turned out unchanged: nothing to do
             return prior
         hook_action = Action.CREATE if action in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE) else action
         run.hooks.pre_apply(addr, hook_action, _id_of(prior))
@@ -159,6 +162,24 @@ class ResourceApplier(ResourcePlanner):
             if not run._check_rule(mi, rule, selfx, "Resource postcondition failed"):
                 return None
         return after
+
+    def _import_now(
+        self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, schema: Schema, provider: pi.Provider, import_id: str
+    ) -> tuple[Value, bytes] | None:
+        run = self.run
+        addr = instance_address(mi, self.r, key)
+        run.hooks.pre_apply_import(addr, import_id)
+        resp = provider.import_resource_state(pi.ImportResourceStateRequest(self.r.type, import_id))
+        if run.add_diags(resp.diagnostics) or not resp.imported_resources:
+            return None
+        o = resp.imported_resources[0]
+        rr = provider.read_resource(pi.ReadResourceRequest(self.r.type, o.state, o.private))
+        if run.add_diags(rr.diagnostics) or rr.new_state is None or rr.new_state.is_null:
+            return None
+        value = mark_sensitive(schema.block, rr.new_state)
+        run.set_object(sr, key, new_object(value, schema, private=rr.private, dependencies=run.state_deps.get(self.node, [])))
+        run.hooks.post_apply_import(addr, import_id)
+        return value, rr.private
 
 
 def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceChange], deposed_cleanup: bool = False) -> None:
@@ -220,14 +241,14 @@ def _destroy_one(run: Run, c: ResourceInstanceChange, schema: Schema, provider: 
         return False
     plain_prior, _ = prior.unmark_deep()
     addr = c.address
-    run.hooks.pre_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, _id_of(prior))
+    run.hooks.pre_apply(addr, Action.DELETE, _id_of(prior))
     ar = provider.apply_resource_change(
         pi.ApplyResourceChangeRequest(c.type, plain_prior, null(plain_prior.type), null(plain_prior.type), object_private(obj))
     )
     errored = run.add_diags(ar.diagnostics)
     if not errored:
         run.set_object(sr, c.index, None, deposed=c.deposed)
-    run.hooks.post_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, "", errored)
+    run.hooks.post_apply(addr, Action.DELETE, "", errored)
     return not errored
 
 

@@ -22,6 +22,10 @@ class Hooks(Protocol):
 
     def post_import(self, addr: str, failed: bool) -> None: ...
 
+    def pre_apply_import(self, addr: str, id_: str) -> None: ...
+
+    def post_apply_import(self, addr: str, id_: str) -> None: ...
+
 
 class NoHooks:
     def pre_refresh(self, addr: str, id_: str) -> None:
@@ -37,4 +41,10 @@ class NoHooks:
         pass
 
     def post_import(self, addr: str, failed: bool) -> None:
+        pass
+
+    def pre_apply_import(self, addr: str, id_: str) -> None:
+        pass
+
+    def post_apply_import(self, addr: str, id_: str) -> None:
         pass

@@ -61,7 +61,14 @@ class Session:
     factory: ProviderFactory
 
 
-def load(root_dir: str = ".", var_args: Sequence[tuple[str, str]] = (), validate: bool = True) -> tuple[Session | None, Diagnostics]:
+def load(
+    root_dir: str = ".",
+    var_args: Sequence[tuple[str, str]] = (),
+    validate: bool = True,
+    variables: Mapping[str, Value] | None = None,
+) -> tuple[Session | None, Diagnostics]:
+    """Load, validate and graph the configuration; root variables from var_args and the
+    usual files, or exactly ``variables`` (a saved plan's)."""
     from sheath.engine.validate import _functions, validate_config
 
     cfg, diags = load_module_tree(root_dir)
@@ -75,6 +82,8 @@ def load(root_dir: str = ".", var_args: Sequence[tuple[str, str]] = (), validate
     diags.extend(gd)
     if diags.has_errors():
         return None, diags
+    if variables is not None:
+        return Session(root_dir, cfg, cg, _functions(root_dir), dict(variables), ProviderFactory(root_dir)), diags
     given, vd = collect_variable_values(cfg.module, root_dir, var_args)
     diags.extend(vd)
     if diags.has_errors():
@@ -310,7 +319,7 @@ def _plan_orphan_resources(run: Run) -> None:
         if schema is None:
             run.add_diags([diag.error("Invalid resource type", f'The provider {addr_str} does not support resource type "{typ}".')])
             continue
-        rem = removed.get((static, typ, name))
+        rem = removed.get(static, typ, name)
         mi = _parse_module_instance(mod)
         for key, inst in sorted(sr.instances.items(), key=lambda kv: _korder(kv[0])):
             objs = ([("", inst.current)] if inst.current is not None else []) + sorted(inst.deposed.items())
@@ -318,6 +327,10 @@ def _plan_orphan_resources(run: Run) -> None:
                 prior = upgrade_object(run, provider, typ, schema, obj)
                 if prior is None:
                     continue
+                if not dk and run.opts.refresh and (rem is None or rem.destroy):
+                    prior = _refresh_orphan(run, provider, sr, key, obj, schema, prior)
+                    if prior is None:
+                        continue
                 action = Action.DELETE
                 reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
                 if rem is not None and not rem.destroy:
@@ -344,6 +357,30 @@ def _plan_orphan_resources(run: Run) -> None:
                         schema_version=schema.version,
                     )
                 )
+
+
+def _refresh_orphan(run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any, schema: Any, prior: Value) -> Value | None:
+    """Read an object planned for deletion (terraform refreshes those too); None when it is gone."""
+    from sheath.engine.objects import new_object, object_private
+    from sheath.engine.run import _id_of
+    from sheath.providers.marks import mark_sensitive
+
+    addr = instance_address(_parse_module_instance(sr.module), sr, key)
+    run.hooks.pre_refresh(addr, _id_of(prior))
+    rr = provider.read_resource(pi.ReadResourceRequest(sr.type, prior.unmark_deep()[0], object_private(obj)))
+    if run.add_diags(rr.diagnostics):
+        return prior
+    if rr.new_state is None or rr.new_state.is_null:
+        run.set_object(sr, key, None)
+        return None
+    refreshed = mark_sensitive(schema.block, rr.new_state)
+    if not raw_equal(refreshed.unmark_deep()[0], prior.unmark_deep()[0]):
+        run.set_object(
+            sr,
+            key,
+            new_object(refreshed, schema, private=rr.private, dependencies=obj.dependencies, create_before_destroy=obj.create_before_destroy, status=obj.status),
+        )
+    return refreshed
 
 
 def _module_declared(cfg: Config, static: str) -> bool:

@@ -256,8 +256,16 @@ class ResourcePlanner:
         prior = upgrade_object(run, provider, sr.type, schema, obj)
         if prior is None:
             raise WalkAbort()
-        if self.r.managed is not None and self.r.managed.prevent_destroy and not deposed and False:
-            pass
+        if not deposed and self.r.managed is not None and self.r.managed.prevent_destroy:
+            run.add_diags([_prevent_destroy_diag(addr, self.r)])
+            raise WalkAbort()
+        if not deposed and run.opts.refresh:
+            from sheath.engine.operations import _refresh_orphan
+
+            refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior)
+            if refreshed is None:
+                return
+            prior = refreshed
         run.record_change(
             ResourceInstanceChange(
                 address=addr,
@@ -304,7 +312,7 @@ class ResourcePlanner:
             prior = p
             private = object_private(obj)
             tainted = obj.status == "tainted"
-            if run.opts.refresh and not run.opts.destroy:
+            if run.opts.refresh:
                 run.hooks.pre_refresh(addr, _id_of(prior))
                 rr = provider.read_resource(pi.ReadResourceRequest(r.type, prior.unmark_deep()[0], private))
                 if run.add_diags(rr.diagnostics):
@@ -349,6 +357,7 @@ class ResourcePlanner:
                 return None
         if run.opts.refresh_only:
             return prior if not prior.is_null else unknown(schema.block.implied_type())
+        unignored = config
         config = _apply_ignore_changes(r, schema, config, prior)
         plain_config, _ = config.unmark_deep()
         plain_prior, _ = prior.unmark_deep()
@@ -381,6 +390,8 @@ class ResourcePlanner:
         if action == Action.DELETE_THEN_CREATE:
             if r.managed is not None and r.managed.create_before_destroy:
                 action = Action.CREATE_THEN_DELETE
+            config = unignored  # a new object takes the whole configuration
+            plain_config, _ = config.unmark_deep()
             proposed = proposed_new(schema.block, null(plain_prior.type), plain_config)
             resp2 = provider.plan_resource_change(
                 pi.PlanResourceChangeRequest(r.type, null(plain_prior.type), proposed, plain_config, b"")
@@ -494,6 +505,7 @@ class ResourcePlanner:
             run.add_diags([diag.error("Import returned no resources", f"While attempting to import with ID {imp_id}, the provider returned no instance states.")])
             return False
         o = objs[0]
+        run.hooks.pre_refresh(addr, imp_id)
         rr = provider.read_resource(pi.ReadResourceRequest(self.r.type, o.state, o.private))
         if run.add_diags(rr.diagnostics):
             return False
@@ -577,12 +589,10 @@ class ResourcePlanner:
         for rule in r.preconditions:
             if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed"):
                 return None
-        if run.mode == "apply":
-            run.hooks.pre_apply(addr, Action.READ, "")
+        run.hooks.pre_apply(addr, Action.READ, "")
         resp = provider.read_data_source(pi.ReadDataSourceRequest(r.type, plain))
         if run.add_diags(_with_subject(resp.diagnostics, r.decl_range)):
-            if run.mode == "apply":
-                run.hooks.post_apply(addr, Action.READ, "", True)
+            run.hooks.post_apply(addr, Action.READ, "", True)
             return None
         state = resp.state if resp.state is not None else null(plain.type)
         after = mark_sensitive(schema.block, mark_paths(state, marked_paths(config)))
@@ -592,8 +602,7 @@ class ResourcePlanner:
             if not run._check_rule(mi, rule, selfx, "Resource postcondition failed"):
                 return None
         run.set_object(sr, key, new_object(after, schema, dependencies=run.state_deps.get(self.node, [])))
-        if run.mode == "apply":
-            run.hooks.post_apply(addr, Action.READ, _id_of(after), False)
+        run.hooks.post_apply(addr, Action.READ, _id_of(after), False)
         return after
 
     def dependency_pending(self) -> bool:

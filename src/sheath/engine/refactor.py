@@ -120,19 +120,45 @@ def apply_implied_moves(config: Config, state: State, moved: dict[str, str]) -> 
                     _move_instance(state, (mod, m, t, n), 0, (mod, m, t, n), None, moved)
 
 
-def removed_blocks(config: Config) -> dict[tuple[str, str, str], Removed]:
-    """(static module, type, name) -> the removed block that covers it."""
-    from sheath.addrs.module import Module as ModuleAddr
+class RemovedBlocks:
+    """The configuration's removed blocks, by what they cover."""
 
-    out: dict[tuple[str, str, str], Removed] = {}
-    for c in config.all_modules():
-        for rm in c.module.removed:
-            f = rm.from_
-            if f is None or isinstance(f, ModuleAddr):
-                continue
-            mod = ModuleAddr(c.path.names + f.module.names)
-            out[(str(mod), f.resource.type, f.resource.name)] = rm
-    return out
+    def __init__(self, config: Config) -> None:
+        from sheath.addrs.module import Module as ModuleAddr
+
+        self.resources: dict[tuple[str, str, str], Removed] = {}
+        self.modules: list[tuple[tuple[str, ...], Removed]] = []
+        for c in config.all_modules():
+            for rm in c.module.removed:
+                f = rm.from_
+                if f is None:
+                    continue
+                if isinstance(f, ModuleAddr):
+                    self.modules.append((c.path.names + f.names, rm))
+                    continue
+                mod = ModuleAddr(c.path.names + f.module.names)
+                self.resources[(str(mod), f.resource.type, f.resource.name)] = rm
+
+    def get(self, static: str, type_: str, name: str) -> Removed | None:
+        from sheath.addrs.module import Module as ModuleAddr
+
+        rm = self.resources.get((static, type_, name))
+        if rm is not None:
+            return rm
+        names = _static_names(static)
+        for mod, rmm in self.modules:
+            if names[: len(mod)] == mod:
+                return rmm
+        _ = ModuleAddr
+        return None
+
+
+def _static_names(static: str) -> tuple[str, ...]:
+    return tuple(p for i, p in enumerate(static.split(".")) if i % 2 == 1) if static else ()
+
+
+def removed_blocks(config: Config) -> RemovedBlocks:
+    return RemovedBlocks(config)
 
 
 def import_targets(run: Run) -> dict[str, str]:
@@ -165,11 +191,33 @@ def import_targets(run: Run) -> dict[str, str]:
 
 
 def _import_address(run: Run, imp: Any, extra: dict[str, Any]) -> str | None:
-    if imp.to_resource is not None and imp.for_each is None:
+    """The instance address an import block's ``to`` names (its key evaluated with each.*)."""
+    if imp.to_resource is not None:
         return str(imp.to_resource)
-    from sheath.addrs.parse import parse_abs_resource_instance_str  # type: ignore[attr-defined]
+    from sheath.lang.hclsyntax import ast
 
-    _ = parse_abs_resource_instance_str
+    to = imp.to
+    if isinstance(to, ast.IndexExpr) and isinstance(to.collection, ast.ScopeTraversalExpr):
+        from sheath.addrs.parse import parse_abs_resource
+
+        base, d = parse_abs_resource(to.collection.traversal)
+        if base is None:
+            run.add_diags(d)
+            return None
+        kv, kd = run.values.eval_expr(ModuleInstance(), to.key, extra)
+        if run.add_diags(kd):
+            return None
+        plain, _ = kv.unmark_deep()
+        if not plain.is_known or plain.is_null:
+            run.add_diags([diag.error("Invalid import address", "The import address key must be known during planning.", to.key.range)])
+            return None
+        from sheath.types.cty import STRING
+
+        if plain.type == STRING:
+            from sheath.addrs.instance_key import quote_hcl_string
+
+            return f"{base}[{quote_hcl_string(plain.v)}]"
+        return f"{base}[{int(plain.v.to_int())}]"
     return None
 
 

@@ -583,8 +583,10 @@ def _attrs(v: Value) -> dict[str, Value]:
 
 def _normalize(v: Value | None, attr: Attribute | None) -> Value | None:
     """A block attribute's value as terraform's renderer sees it."""
-    if v is None or attr is None:
+    if v is None:
         return v
+    if attr is None:  # no schema: every attribute is seen through its JSON
+        return json_shape(v)
     t = attr.implied_type()
     if t.is_dynamic():
         return json_shape(v)

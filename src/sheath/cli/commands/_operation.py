@@ -180,6 +180,14 @@ class ProgressHooks:
     def post_import(self, addr: str, failed: bool) -> None:
         pass
 
+    def pre_apply_import(self, addr: str, id_: str) -> None:
+        self._line(f"{addr}: Importing... [id={id_}]")
+
+    def post_apply_import(self, addr: str, id_: str) -> None:
+        self._line(f"{addr}: Import complete [id={id_}]")
+        with self.lock:
+            self.counts["import"] += 1
+
 
 def format_output_value(v: Any) -> str:
     from sheath.types.format import format_value

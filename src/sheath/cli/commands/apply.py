@@ -65,10 +65,8 @@ def summary(ui: Ui, plan: Plan, hooks: ProgressHooks, outputs: dict[str, tuple[V
         text = f"Destroy complete! Resources: {n['destroy']} destroyed."
     else:
         imported = sum(1 for c in plan.changes if c.importing is not None)
-        forgotten = sum(1 for c in plan.changes if c.action == Action.FORGET)
         head = f"{imported} imported, " if imported else ""
-        tail = f", {forgotten} forgotten" if forgotten else ""
-        text = f"Apply complete! Resources: {head}{n['add']} added, {n['change']} changed, {n['destroy']} destroyed{tail}."
+        text = f"Apply complete! Resources: {head}{n['add']} added, {n['change']} changed, {n['destroy']} destroyed."
     ui.out.write(ui.c(f"[reset][bold][green]\n{text}\n[reset]"))
     if outputs and not destroy:
         ui.out.write(ui.c("[reset][bold][green]\nOutputs:\n\n[reset]"))
@@ -166,11 +164,10 @@ def apply_saved(ui: Ui, fl: ParsedFlags, path: str) -> int:
         ui.diagnostics(pd)
         return 1
     plan = pf.plan
-    session, diags = load(".", var_args(fl))
+    session, diags = load(".", variables=plan.variables)
     if session is None:
         ui.diagnostics(diags)
         return 1
-    session.variables.update({k: v for k, v in plan.variables.items()})
     mgr, lock_id = open_state(ui, fl, "OperationTypeApply")
     if mgr is None:
         return 1
