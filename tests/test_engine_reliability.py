@@ -67,18 +67,24 @@ def check_no_duplicates(doc: dict[str, Any], where: str) -> dict[str, str]:
 
 
 def state_after_recovery(workdir: Path) -> dict[str, Any] | None:
-    """The state as the next command sees it: the file, plus the journal replayed."""
+    """The state as the next command sees it: the file, plus the journal replayed.
+
+    None when there is no state yet (no file, or an empty one: terraform reads an
+    empty state file as no state)."""
     path = workdir / "terraform.tfstate"
     if not path.exists():
         return None
     raw = path.read_bytes()
-    sf, diags = read_state_file(raw, str(path))
-    assert sf is not None and not diags.has_errors(), f"state file unreadable after a kill: {diags}"
-    check_no_duplicates(json.loads(raw), "state file on disk")
+    if raw:
+        sf, diags = read_state_file(raw, str(path))
+        assert sf is not None and not diags.has_errors(), f"state file unreadable after a kill: {diags}"
+        check_no_duplicates(json.loads(raw), "state file on disk")
     mgr = FilesystemStateManager(str(path))
     diags = mgr.refresh_state()
-    assert not diags.has_errors(), f"state unreadable after journal replay: {diags}"
+    assert not diags.has_errors(), f"state unreadable after a kill (with the journal replayed): {diags}"
     assert path.read_bytes() == raw, "reading the state must not write it"
+    if not raw:
+        return None
     doc: dict[str, Any] = json.loads(write_state_file(mgr.state_file()))
     check_no_duplicates(doc, "state after journal replay")
     return doc
