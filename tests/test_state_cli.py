@@ -233,3 +233,36 @@ def test_lock_held_by_sheath_blocks_second_writer(applied: Path, tmp_path: Path,
         mgr.unlock(info.id)
 
 
+
+
+def test_lock_held_by_terraform_blocks_sheath(applied: Path, tmp_path: Path, terraform_bin: str, oracle_env: dict[str, str], run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """terraform console holds the state lock: sheath's writers fail exactly as terraform's own do."""
+    import shutil
+    import subprocess
+    import time
+
+    d = tmp_path / "w"
+    shutil.copytree(applied, d)
+    holder = subprocess.Popen(
+        [terraform_bin, "console"], cwd=d, env=oracle_env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(100):
+            if (d / ".terraform.tfstate.lock.info").exists():
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        before = (d / "terraform.tfstate").read_text()
+        for args in (["state", "rm", "-no-color", "terraform_data.a"], ["taint", "terraform_data.a"], ["state", "mv", "terraform_data.a", "terraform_data.b"]):
+            want = run_terraform(args, d)
+            got = run_sheath(args, d)
+            assert (got.stdout, got.stderr, got.returncode) == (want.stdout, want.stderr, want.returncode)
+            assert got.returncode == 1
+            assert (d / "terraform.tfstate").read_text() == before
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    r = run_sheath(["state", "rm", "terraform_data.a"], d)
+    assert r.returncode == 0, r.stderr
+    assert not (d / ".terraform.tfstate.lock.info").exists()

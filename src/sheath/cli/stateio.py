@@ -166,8 +166,8 @@ class StateEditor:
         return self.mgr.unlock(info.id)
 
     def refresh(self) -> tuple[StateFile | None, Diagnostics]:
-        if not os.path.exists(self.path):
-            return None, Diagnostics()
+        if not os.path.exists(self.path) or os.path.getsize(self.path) == 0:
+            return None, Diagnostics()  # no state (an empty file is what a lock leaves before any write)
         diags = self.mgr.refresh_state()
         if diags.has_errors():
             return None, diags
