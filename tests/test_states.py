@@ -114,7 +114,7 @@ def _state_with(n: int) -> Any:
 
 def test_corrupt_or_truncated_state_is_an_error_and_never_overwritten(tmp_path: Path) -> None:
     good = write_state_file(_state_with(3))
-    for bad in (good[: len(good) // 2], b"", b"{not json", b'{"version": 3, "serial": 1}', b"[1,2]"):
+    for bad in (good[: len(good) // 2], b"{not json", b'{"version": 3, "serial": 1}', b"[1,2]"):
         p = tmp_path / "terraform.tfstate"
         p.write_bytes(bad)
         mgr = FilesystemStateManager(str(p))
@@ -124,6 +124,17 @@ def test_corrupt_or_truncated_state_is_an_error_and_never_overwritten(tmp_path: 
         out = mgr.persist_state()
         assert out.has_errors() and out[0].summary == "Refusing to overwrite the state file"
         assert p.read_bytes() == bad
+
+
+def test_empty_state_file_is_no_state(tmp_path: Path) -> None:
+    """An empty file is what a lock leaves before the first write: no state, as in terraform."""
+    p = tmp_path / "terraform.tfstate"
+    p.write_bytes(b"")
+    mgr = FilesystemStateManager(str(p))
+    assert not mgr.refresh_state()
+    mgr.write_state(_state_with(1))
+    assert not mgr.persist_state()
+    assert b'"serial": 1' in p.read_bytes()
 
 
 def test_persist_is_atomic_with_backup_and_serial(tmp_path: Path) -> None:
