@@ -177,9 +177,5 @@ def moto_server() -> Iterator[str]:
                 pytest.fail(f"moto server did not start on {url}")
             time.sleep(0.1)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    proc.kill()  # moto keeps nothing worth a graceful stop (and may ignore SIGTERM)
+    proc.wait()
