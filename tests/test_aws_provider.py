@@ -441,3 +441,14 @@ def test_crash_report_carries_the_go_runtime_dump(aws_binary: FsPath, provider_e
         assert d.detail.rstrip().endswith(f"Error: The {aws_binary.name} plugin crashed!")
     finally:
         p.close()
+
+
+def test_unclosed_provider_does_not_outlive_its_owner(aws_binary: FsPath, provider_env: dict[str, str]) -> None:
+    import gc
+
+    p = start_provider(aws_binary, env=provider_env)
+    proc = p.process.proc
+    assert proc.poll() is None
+    del p
+    gc.collect()
+    assert proc.wait(10) == -signal.SIGKILL

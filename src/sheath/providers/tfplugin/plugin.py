@@ -28,6 +28,7 @@ import os
 import select
 import subprocess
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +152,8 @@ class PluginProcess:
     ) -> None:
         self.relay = relay
         self.proc = proc
+        # if sheath exits (or drops this object) without close(), do not leave the plugin running
+        self._finalizer = weakref.finalize(self, _terminate, proc, relay)
         self.handshake = handshake
         self.channel = channel
         self.stderr = stderr
@@ -183,6 +186,7 @@ class PluginProcess:
         if self._closed:
             return
         self._closed = True
+        self._finalizer.detach()
         if self.proc.poll() is None:
             try:
                 from sheath.providers.tfplugin.proto import grpc_controller_pb2 as ctl
@@ -202,6 +206,14 @@ class PluginProcess:
             self.relay.close()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
+
+
+def _terminate(proc: subprocess.Popen[bytes], relay: TLSRelay | None) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    if relay is not None:
+        relay.close()
 
 
 def plugin_env(base: Mapping[str, str], client_cert: ClientCert | None) -> dict[str, str]:
