@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from sheath.cli.commands._operation import ProgressHooks, Ui, flag_error, format_output_value, parse, var_args
-from sheath.cli.commands.plan import open_state, plan_mode, run_plan
+from sheath.cli.commands.plan import open_state, plan_mode, run_plan, state_exists
 from sheath.cli.flags import ParsedFlags
 from sheath.diag import Diagnostics, error
 from sheath.engine.operations import apply_plan, load
@@ -173,7 +173,7 @@ def apply_saved(ui: Ui, fl: ParsedFlags, path: str) -> int:
         return 1
     hooks = ProgressHooks(ui)
     try:
-        sd = plan_matches_state(plan, mgr.state_file() if os.path.exists(mgr.path) else None)
+        sd = plan_matches_state(plan, mgr.state_file() if state_exists(mgr) else None)
         if sd.has_errors():
             ui.diagnostics(sd)
             return 1

@@ -74,6 +74,14 @@ def open_state(ui: Ui, fl: ParsedFlags, operation: str) -> tuple[FilesystemState
     return mgr, lock_id
 
 
+def state_exists(mgr: FilesystemStateManager) -> bool:
+    """Whether there is a state (an empty file, as terraform's lock leaves, is none)."""
+    try:
+        return os.path.getsize(mgr.path) > 0
+    except OSError:
+        return False
+
+
 def run_plan(
     ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: ProgressHooks
 ) -> tuple[Session | None, Plan | None, Diagnostics, FilesystemStateManager | None, Any]:
@@ -86,7 +94,7 @@ def run_plan(
     from sheath.states.statefile import StateFile
 
     # A plan made without a state file records none (lineage "", serial 0), as terraform's does.
-    prior = mgr.state_file() if os.path.exists(mgr.path) else StateFile(lineage="")
+    prior = mgr.state_file() if state_exists(mgr) else StateFile(lineage="")
     plan, pd = make_plan(
         session,
         prior,
