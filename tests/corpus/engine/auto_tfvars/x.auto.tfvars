@@ -1,0 +1,2 @@
+b = "auto-b"
+c = "auto-c"
