@@ -26,8 +26,8 @@ from sheath.providers.tfplugin.plugin import (
 def test_parse_handshake() -> None:
     der = b"\x30\x82\x01\x02certificate-bytes"
     raw = base64.b64encode(der).decode().rstrip("=")  # go-plugin sends it without padding
-    hs = parse_handshake(f"1|5|unix|/tmp/plugin123|grpc|{raw}\n")
-    assert (hs.core_version, hs.protocol_version, hs.network, hs.address, hs.protocol) == (1, 5, "unix", "/tmp/plugin123", "grpc")
+    hs = parse_handshake(f"1|5|unix|/run/user/plugin123|grpc|{raw}\n")
+    assert (hs.core_version, hs.protocol_version, hs.network, hs.address, hs.protocol) == (1, 5, "unix", "/run/user/plugin123", "grpc")
     assert hs.server_cert_der == der
     hs = parse_handshake("1|6|tcp|127.0.0.1:10001|grpc")
     assert hs.protocol_version == 6 and hs.server_cert_der is None

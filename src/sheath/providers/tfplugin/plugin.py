@@ -10,7 +10,7 @@ The handshake:
    (``PLUGIN_CLIENT_CERT``, PEM);
 2. it prints one line on stdout:
    ``CORE-VERSION|APP-PROTOCOL-VERSION|NETWORK|ADDRESS|PROTOCOL|SERVER-CERT``
-   (e.g. ``1|5|unix|/tmp/plugin123|grpc|MIIB...``), the server certificate
+   (e.g. ``1|5|unix|/run/user/plugin123|grpc|MIIB...``), the server certificate
    being base64 DER (standard alphabet, padding optional);
 3. we dial that address over gRPC, trusting exactly that server certificate
    and presenting our client certificate (through :mod:`tlsrelay`, since
