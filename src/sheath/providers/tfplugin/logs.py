@@ -90,7 +90,7 @@ class StderrPump:
                 with self._lock:
                     self._plain.append("")
                 continue
-            level, msg, module, structured = _line_level(text, logging.ERROR)
+            level, msg, module, structured = _line_level(text, logging.DEBUG)  # go-plugin logs plain stderr lines at debug
             if not structured:
                 with self._lock:
                     if text.startswith(_CRASH_STARTS):
