@@ -201,14 +201,45 @@ def test_state_mv_to_other_state_file(applied: Path, tmp_path: Path, run_terrafo
     assert_same(want, got)
 
 
-def test_corrupt_state_is_an_error_and_left_alone(applied: Path, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
-    """terraform's wording for unreadable state files differs; both fail and neither touches the file."""
-    for args in (["state", "list"], ["state", "rm", "terraform_data.a"], ["taint", "terraform_data.a"], ["state", "pull"]):
-        want, got = compare(applied, tmp_path / "_".join(args), args, run_terraform, run_sheath, corrupt_state)
-        assert want.code == got.code == 1
-        assert got.stdout == ""
-        assert "Traceback" not in got.stderr and got.stderr
-        assert got.files == want.files
+def _write_state(text: str) -> Callable[[Path], None]:
+    def setup(d: Path) -> None:
+        (d / "terraform.tfstate").write_text(text)
+
+    return setup
+
+
+BROKEN_STATES = {
+    "truncated": corrupt_state,
+    "not-json": _write_state("{not json"),
+    "array": _write_state("[1,2]"),
+    "future-version": _write_state('{"version": 5, "serial": 1, "lineage": "x"}'),
+    "bad-serial": _write_state('{"version": 4, "serial": "x"}'),
+    "bad-mode": _write_state('{"version": 4, "serial": 1, "lineage": "x", "resources": [{"mode": "bogus"}]}'),
+}
+
+BROKEN_COMMANDS = [
+    ["state", "list"],
+    ["state", "show", "terraform_data.a"],
+    ["state", "rm", "terraform_data.a"],
+    ["state", "mv", "terraform_data.a", "terraform_data.b"],
+    ["state", "pull"],
+    ["state", "push", "rs/terraform.tfstate"],
+    ["taint", "terraform_data.a"],
+    ["untaint", "terraform_data.a"],
+    ["show"],
+    ["show", "-json"],
+    ["output"],
+]
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_STATES))
+@pytest.mark.parametrize("args", BROKEN_COMMANDS, ids=["-".join(a) for a in BROKEN_COMMANDS])
+def test_broken_state_is_reported_as_terraform_does_and_left_alone(
+    applied: Path, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, broken: str, args: list[str]
+) -> None:
+    want, got = compare(applied, tmp_path, args, run_terraform, run_sheath, BROKEN_STATES[broken])
+    assert_same(want, got)
+    assert got.code == 1
 
 
 def test_lock_held_by_sheath_blocks_second_writer(applied: Path, tmp_path: Path, run_sheath: RunFn) -> None:

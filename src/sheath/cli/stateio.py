@@ -21,6 +21,7 @@ from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
 from sheath.providers.schema import Schema
+from sheath.states.readerrors import load_problems, problems_error
 from sheath.states.statefile import StateFile, read_state_file
 from sheath.states.statemgr import LockInfo
 from sheath.states.statemgr.filesystem import FilesystemStateManager
@@ -127,15 +128,40 @@ def read_state(path: str) -> tuple[StateFile | None, Diagnostics, bool]:
     if not data:
         return None, Diagnostics(), True
     sf, diags = read_state_file(data, path)
+    if sf is None:
+        diags = terraform_load_diagnostics(data, diags)
     return sf, diags, True
 
 
+def terraform_load_diagnostics(data: bytes, fallback: Diagnostics) -> Diagnostics:
+    """terraform's diagnostics for a state file that does not load (sheath's own when the
+    problem is not one terraform words in a known way)."""
+    problems = load_problems(data)
+    if problems is None:
+        return fallback
+    out = Diagnostics()
+    for summary, detail in problems:
+        out.add_error(summary, detail)
+    return out
+
+
 def state_load_error(diags: Diagnostics) -> str:
-    """The one-line reason for a state that failed to load."""
-    for d in diags:
-        if d.severity is Severity.ERROR:
-            return d.detail or d.summary
-    return "unknown error"
+    """The reason a state failed to load, as terraform's error strings put it."""
+    errs = [d for d in diags if d.severity is Severity.ERROR]
+    if not errs:
+        return "unknown error"
+    if all(d.summary and d.detail for d in errs) and errs[0].summary != "Failed to load state":
+        return problems_error([(d.summary, d.detail) for d in errs])
+    return errs[0].detail or errs[0].summary
+
+
+LOCK_ERROR_MESSAGE = (
+    "Error message: %s\n\n"
+    "Terraform acquires a state lock to protect the state from being written\n"
+    "by multiple users at the same time. Please resolve the issue above and try\n"
+    "again. For most commands, you can disable locking with the \"-lock=false\"\n"
+    "flag, but this is not recommended."
+)
 
 
 def timestamped_backup_path(state_out: str) -> str:
@@ -153,11 +179,19 @@ class StateEditor:
         self._lock: LockInfo | None = None
 
     def lock(self, operation: str) -> Diagnostics:
-        if not self.lock_enabled:
-            return Diagnostics()
-        info, diags = self.mgr.lock(operation, self.lock_timeout)
-        self._lock = info
-        return diags
+        if self.lock_enabled:
+            info, diags = self.mgr.lock(operation, self.lock_timeout)
+            self._lock = info
+            if diags.has_errors():
+                return diags
+        # terraform reads the state as it locks it: an unreadable state fails the lock
+        _, rd, _ = read_state(self.path)
+        if rd.has_errors():
+            self.unlock()
+            d = Diagnostics()
+            d.add_error("Error acquiring the state lock", LOCK_ERROR_MESSAGE % state_load_error(rd))
+            return d
+        return Diagnostics()
 
     def unlock(self) -> Diagnostics:
         if self._lock is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
-from sheath.cli.stateio import DEFAULT_STATE_PATH, ERR_STATE_NOT_FOUND, NativeSchemas, Ui, read_state, state_load_error, strip_no_color
+from sheath.cli.stateio import DEFAULT_STATE_PATH, ERR_STATE_NOT_FOUND, NativeSchemas, Ui, read_state, strip_no_color
 from sheath.cli.flags import FlagError, parse_flags
 from sheath.plans.staterender import render_human_state
 from sheath.states.edit import state_instance
@@ -45,7 +45,7 @@ def run(args: list[str]) -> int:
         return 1
     sf, diags, _ = read_state(fl.get_str("state") or DEFAULT_STATE_PATH)
     if diags.has_errors():
-        ui.err.write(f"Failed to refresh state: {state_load_error(diags)}\n")
+        ui.view_diagnostics(diags)
         return 1
     if sf is None:
         ui.err.write(ERR_STATE_NOT_FOUND + "\n")
