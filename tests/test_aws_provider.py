@@ -103,7 +103,10 @@ def aws(aws_binary: FsPath, provider_env: dict[str, str], moto_server: str) -> I
 
 @pytest.fixture(scope="module")
 def boto(moto_server: str) -> Any:
-    boto3 = pytest.importorskip("boto3")
+    import importlib.util
+
+    need(importlib.util.find_spec("boto3") is not None, "boto3 (pip install -e '.[test]')")
+    import boto3
 
     def client(service: str) -> Any:
         return boto3.client(
