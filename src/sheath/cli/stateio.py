@@ -244,26 +244,44 @@ def parse_duration(s: str) -> float | None:
 
 
 class NativeSchemas:
-    """Resource type schemas of the providers sheath implements natively, fetched once each."""
+    """Resource type schemas for rendering state: the providers sheath implements natively, and
+    plugin providers installed by init (started once each); None when a provider is unavailable."""
 
-    def __init__(self) -> None:
-        from sheath.providers.registry import default_registry
-
-        self._registry = default_registry()
+    def __init__(self, root_dir: str = ".") -> None:
+        self.root_dir = root_dir
         self._cache: dict[str, object] = {}
+
+    def _provider_schema(self, provider: str) -> object:
+        from sheath.addrs.provider import parse_provider_source
+
+        addr, diags = parse_provider_source(provider)
+        if addr is None or diags.has_errors():
+            return None
+        try:
+            from sheath.engine.providers import ProviderFactory
+
+            p = ProviderFactory(self.root_dir).new(addr)
+        except Exception:  # noqa: BLE001 - an unavailable provider means "no schema": values render by shape
+            return None
+        try:
+            return p.get_provider_schema()
+        except Exception:  # noqa: BLE001
+            return None
+        finally:
+            try:
+                p.close()
+            except Exception:  # noqa: BLE001
+                pass
 
     def __call__(self, provider: str, mode: str, type_: str) -> "Schema | None":
         if provider not in self._cache:
-            p = self._registry.new(provider)
-            self._cache[provider] = None if p is None else p.get_provider_schema()
+            self._cache[provider] = self._provider_schema(provider)
         ps = self._cache[provider]
-        if ps is None:
-            return None
         from sheath.providers.interface import ProviderSchema
 
-        assert isinstance(ps, ProviderSchema)
+        if not isinstance(ps, ProviderSchema):
+            return None
         return (ps.data_sources if mode == "data" else ps.resource_types).get(type_)
-
 
 def lock_flags(fl: ParsedFlags, ui: Ui) -> tuple[bool, float | None]:
     """-lock and -lock-timeout; a timeout that does not parse is reported (None)."""
