@@ -351,16 +351,33 @@ def plan_view(plan: Any) -> dict[str, Any]:
         ),
         key=lambda c: str(c["address"]),
     )
+    pv = plan.get("planned_values", {})
+    planned: dict[str, Any] = {f"output.{k}": v for k, v in pv.get("outputs", {}).items()}
+    modules = [pv.get("root_module", {})]
+    while modules:
+        m = modules.pop()
+        for r in m.get("resources", []):
+            planned[r.get("address")] = {k: r.get(k) for k in ("mode", "type", "index", "provider_name", "schema_version", "values", "sensitive_values")}
+        modules += m.get("child_modules", [])
     view = {
-        "format_version": plan.get("format_version"),
-        "applyable": plan.get("applyable"),
-        "complete": plan.get("complete"),
-        "errored": plan.get("errored"),
         "resource_changes": rcs,
         "output_changes": outs,
+        "planned_values": planned,
         "checks": checks,
+        "flags": {k: plan.get(k) for k in ("format_version", "applyable", "complete", "errored")},
     }
     return norm_json(view)
+
+
+def section_diffs(prefix: str, a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """The first difference of each section (in a's order), so that one section's
+    difference does not hide another's."""
+    out = []
+    for k in a:
+        d = first_value_diff(f"{prefix}.{k}", a[k], b.get(k))
+        if d:
+            out.append(d)
+    return out
 
 
 def state_view(text: str) -> dict[str, Any]:
@@ -396,7 +413,7 @@ def state_view(text: str) -> dict[str, Any]:
         ),
         key=lambda c: str(c["config_addr"]),
     )
-    return norm_json({"version": s.get("version"), "resources": resources, "outputs": s.get("outputs", {}), "check_results": checks})
+    return norm_json({"resources": resources, "outputs": s.get("outputs", {}), "check_results": checks, "version": s.get("version")})
 
 
 # --- comparing one step ----------------------------------------------------------------
@@ -447,9 +464,7 @@ def compare_step(tf: StepResult, sh: StepResult) -> list[str]:
         if pb is None:
             diffs.append("show -json tfplan: sheath's output is not JSON")
         else:
-            d = first_value_diff("plan json", plan_view(pa), plan_view(pb))
-            if d:
-                diffs.append(d)
+            diffs += section_diffs("plan json", plan_view(pa), plan_view(pb))
     d = rc_diff("apply", tf.apply, sh.apply)
     if d:
         diffs.append(d)
@@ -472,9 +487,7 @@ def compare_step(tf: StepResult, sh: StepResult) -> list[str]:
             except ValueError as exc:
                 diffs.append(f"state: sheath's terraform.tfstate is not JSON: {exc}")
             else:
-                d = first_value_diff("state", state_view(tf.state), vb)
-                if d:
-                    diffs.append(d)
+                diffs += section_diffs("state", state_view(tf.state), vb)
     return diffs
 
 
@@ -603,11 +616,9 @@ def compare_destroy(case: str, spec: CaseSpec, terraform: Tool, candidate: Tool,
             diffs.append("destroy: sheath left no terraform.tfstate")
         else:
             try:
-                d = first_value_diff("state after destroy", state_view(tf_state.read_text()), state_view(sh_state.read_text()))
+                diffs += section_diffs("state after destroy", state_view(tf_state.read_text()), state_view(sh_state.read_text()))
             except ValueError as exc:
-                d = f"state after destroy: sheath's terraform.tfstate is not JSON: {exc}"
-            if d:
-                diffs.append(d)
+                diffs.append(f"state after destroy: sheath's terraform.tfstate is not JSON: {exc}")
     return diffs
 
 
