@@ -263,3 +263,56 @@ def chain(*setups: Callable[[Path], None]) -> Callable[[Path], None]:
             s(d)
 
     return setup
+
+
+VALUES_TF = r'''
+resource "terraform_data" "j" {
+  input = jsonencode({ a = 1, b = [1, 2], c = { d = "e" } })
+}
+resource "terraform_data" "ml" {
+  input = "line1\nline2\n\nline4"
+}
+resource "terraform_data" "misc" {
+  input = {
+    empty_list       = []
+    empty_map        = {}
+    nul              = null
+    neg              = -3
+    big              = 1e21
+    small            = 0.000001
+    t                = true
+    quoted           = "a\"b\\c\t"
+    "key with space" = 1
+    unicode          = "héllo ✓"
+    nested           = [[1, 2], [], [{ x = null }]]
+    empty_string     = ""
+  }
+}
+resource "terraform_data" "arr" {
+  input = jsonencode([1, "two"])
+}
+resource "terraform_data" "notjson" {
+  input = "{not json"
+}
+resource "terraform_data" "empty" {
+  input = ""
+}
+output "j" { value = terraform_data.j.output }
+output "ml" { value = terraform_data.ml.output }
+output "misc" { value = terraform_data.misc.output }
+output "tup" { value = [1, "a", null, {}] }
+output "set" { value = toset(["b", "a"]) }
+output "empty_strings" { value = { a = "", b = tomap({ x = "" }), c = [""] } }
+output "e" { value = "" }
+'''
+
+
+def build_values(root: Path, run_terraform: RunFn) -> Path:
+    """An applied configuration whose values exercise the renderers (JSON strings, heredocs, escapes, nulls)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "main.tf").write_text(VALUES_TF)
+    r = run_terraform(["init", "-no-color"], root)
+    assert r.returncode == 0, r.stderr
+    r = run_terraform(["apply", "-auto-approve", "-no-color"], root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return root

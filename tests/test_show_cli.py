@@ -153,3 +153,31 @@ def test_show_saved_plan_matches_terraform(
         wdoc.pop(k, None)
         gdoc.pop(k, None)
     assert json.dumps(gdoc) == json.dumps(wdoc)
+
+
+@pytest.fixture(scope="module")
+def values_applied(tmp_path_factory: pytest.TempPathFactory, run_terraform: RunFn) -> Path:
+    from state_cli_helpers import build_values
+
+    return build_values(tmp_path_factory.mktemp("values"), run_terraform)
+
+
+VALUE_CASES = [
+    ["show"],
+    ["show", "-no-color"],
+    ["show", "-json"],
+    ["output"],
+    ["output", "-json"],
+    ["output", "-json", "misc"],
+    ["output", "misc"],
+    ["output", "-raw", "ml"],
+    *[["state", "show", f"terraform_data.{n}"] for n in ("j", "ml", "misc", "arr", "notjson", "empty")],
+]
+
+
+@pytest.mark.parametrize("args", VALUE_CASES, ids=["-".join(a) for a in VALUE_CASES])
+def test_value_rendering_matches_terraform(
+    values_applied: Path, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, args: list[str]
+) -> None:
+    want, got = compare(values_applied, tmp_path, args, run_terraform, run_sheath)
+    assert_same(want, got)

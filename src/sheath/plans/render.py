@@ -346,7 +346,7 @@ def _json_string_diff(b: Value | None, a: Value | None, act: Action) -> _Diff | 
         sym = Action.UPDATE if act == Action.UPDATE else Action.NO_OP
         return (
             f"jsonencode(\n{_indent(ind + 1)}{_sym(sym, o)}{inner.render(ind + 1, o.clone(override_null_suffix=True))}"
-            f"\n{_indent(ind + 1)}){_null_suffix(act, o)}"
+            f"\n{_indent(ind)}{_sym(Action.NO_OP, o)}){_null_suffix(act, o)}"
         )
 
     return _Diff(act, render_json)

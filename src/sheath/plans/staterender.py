@@ -9,7 +9,7 @@ from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.plans.render import render_state_object, render_state_value
 from sheath.states.jsonstate import SchemaLookup, StateObject, decode_output, parent_module, state_objects
 from sheath.states.state import State
-from sheath.types.cty import SENSITIVE, STRING, Value
+from sheath.types.cty import SENSITIVE, STRING, ObjectType, Value
 
 EMPTY_STATE = "The state file is empty. No resources are represented.\n"
 
@@ -66,6 +66,18 @@ def _empty_strings_null(v: Value) -> Value:
     return v
 
 
+def _drop_null_attributes(v: Value) -> Value:
+    """Object attributes that are null are left out of a typed value's rendering, as terraform's differ does."""
+    p = v.v
+    if isinstance(p, dict):
+        kept = {k: _drop_null_attributes(e) for k, e in p.items() if not (isinstance(v.type, ObjectType) and e.v is None)}
+        t = ObjectType({k: v.type.attrs[k] for k in kept}) if isinstance(v.type, ObjectType) else v.type
+        return Value(t, kept, v.marks)
+    if isinstance(p, tuple):
+        return Value(v.type, tuple(_drop_null_attributes(e) for e in p), v.marks)
+    return v
+
+
 def render_human_state(state: State, schemas: SchemaLookup | None, color: bool = False) -> str:
     objects = state_objects(state, schemas)
     if not objects and not state.outputs:
@@ -90,7 +102,7 @@ def render_human_state(state: State, schemas: SchemaLookup | None, color: bool =
         parts.append("\n\nOutputs:\n\n")
         for name in sorted(state.outputs):
             o = state.outputs[name]
-            v = _empty_strings_null(decode_output(o.value, o.type))
+            v = _empty_strings_null(_drop_null_attributes(decode_output(o.value, o.type)))
             if o.sensitive:
                 v = v.mark(SENSITIVE)
             parts.append(f"{name} = {render_state_value(v, color)}\n")

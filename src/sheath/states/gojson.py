@@ -70,10 +70,36 @@ def dumps_line(obj: Any) -> bytes:
 
 def marshal(obj: Any) -> str:
     """Compact JSON as Go's json.Marshal writes it (HTML-sensitive characters escaped)."""
-    text = dumps_line(obj).decode()
+    try:
+        text = orjson.dumps(obj, default=_fragment, option=orjson.OPT_PASSTHROUGH_SUBCLASS).decode()
+    except TypeError:  # integers beyond 64 bits: the pure-Python writer
+        parts: list[str] = []
+        _write_compact(obj, parts)
+        text = "".join(parts)
     if "<" in text or ">" in text or "&" in text or "\u2028" in text or "\u2029" in text:
         text = text.translate(_GO_ESCAPES)
     return text
+
+
+def _write_compact(obj: Any, parts: list[str]) -> None:
+    if isinstance(obj, dict):
+        parts.append("{")
+        for i, (k, v) in enumerate(obj.items()):
+            if i:
+                parts.append(",")
+            parts.append(_enc_str(str(k)))
+            parts.append(":")
+            _write_compact(v, parts)
+        parts.append("}")
+    elif isinstance(obj, (list, tuple)):
+        parts.append("[")
+        for i, v in enumerate(obj):
+            if i:
+                parts.append(",")
+            _write_compact(v, parts)
+        parts.append("]")
+    else:
+        _write(obj, parts, "", False)
 
 
 def _write(obj: Any, parts: list[str], nl: str, sort_keys: bool) -> None:
