@@ -316,3 +316,11 @@ def build_values(root: Path, run_terraform: RunFn) -> Path:
     r = run_terraform(["apply", "-auto-approve", "-no-color"], root)
     assert r.returncode == 0, r.stdout + r.stderr
     return root
+
+
+def only_module_resources(d: Path) -> None:
+    _edit_state(d, lambda doc: doc.__setitem__("resources", [r for r in doc["resources"] if r.get("module")]))
+
+
+def only_data_resources(d: Path) -> None:
+    _edit_state(d, lambda doc: doc.__setitem__("resources", [r for r in doc["resources"] if r["mode"] == "data"]))

@@ -43,6 +43,9 @@ CASES: list[tuple[str, list[str], Setup]] = [
     ("list-instance", ["state", "list", 'terraform_data.f["a b"]'], None),
     ("list-several", ["state", "list", "terraform_data.a", "terraform_data.a", "module.m.module.inner"], None),
     ("list-id", ["state", "list", "-id=nope"], None),
+    ("list-chdir", ["-chdir=rs", "state", "list"], None),
+    ("list-chdir-state", ["-chdir=rs", "state", "list", "-state=../terraform.tfstate", "module.m"], None),
+    ("rm-chdir", ["-chdir=rs", "state", "rm", "-state=../terraform.tfstate", "terraform_data.a"], None),
     ("list-missing-resource", ["state", "list", "nope.x"], None),
     ("list-missing-instance", ["state", "list", "terraform_data.c[9]"], None),
     ("list-missing-module", ["state", "list", "module.zz"], None),
@@ -164,6 +167,15 @@ def test_state_command_matches_terraform(
 ) -> None:
     want, got = compare(applied, tmp_path, args, run_terraform, run_sheath, setup)
     assert_same(want, got)
+
+
+def test_state_list_by_id(applied: Path, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    doc = json.loads((applied / "terraform.tfstate").read_text())
+    ids = [i["attributes"]["id"] for r in doc["resources"] if r.get("module") == 'module.each["two"]' for i in r["instances"]]
+    for args in (["state", "list", f"-id={ids[0]}"], ["state", "list", f"-id={ids[0]}", "module.m"], ["state", "list", f"-id={ids[0]}", "module.each"]):
+        want, got = compare(applied, tmp_path / str(len(list(tmp_path.iterdir()))), args, run_terraform, run_sheath)
+        assert_same(want, got)
+    assert want.stdout.strip()
 
 
 def _one_resource_state(d: Path) -> None:

@@ -14,8 +14,8 @@ from sheath.types.cty import SENSITIVE, STRING, ObjectType, Value
 EMPTY_STATE = "The state file is empty. No resources are represented.\n"
 
 
-def _module_order(objects: list[StateObject]) -> list[tuple[str, list[StateObject]]]:
-    """Modules depth-first, children by address string; each module's objects by address string."""
+def _module_tree(objects: list[StateObject]) -> tuple[dict[str, list[StateObject]], dict[str, list[str]]]:
+    """Each module's objects (by address string) and children (by address string), as jsonstate nests them."""
     by_mod: dict[str, list[StateObject]] = {"": []}
     children: dict[str, set[str]] = {}
     for so in objects:
@@ -26,17 +26,9 @@ def _module_order(objects: list[StateObject]) -> list[tuple[str, list[StateObjec
             children.setdefault(p, set()).add(m)
             by_mod.setdefault(m, [])
             m = p
-    out: list[tuple[str, list[StateObject]]] = []
-
-    def walk(m: str) -> None:
-        objs = by_mod.get(m, [])
+    for objs in by_mod.values():
         objs.sort(key=lambda so: so.address)  # stable: current before deposed
-        out.append((m, objs))
-        for c in sorted(children.get(m, ())):
-            walk(c)
-
-    walk("")
-    return out
+    return by_mod, {k: sorted(v) for k, v in children.items()}
 
 
 def render_object(so: StateObject, color: bool) -> str:
@@ -82,9 +74,13 @@ def render_human_state(state: State, schemas: SchemaLookup | None, color: bool =
     objects = state_objects(state, schemas)
     if not objects and not state.outputs:
         return EMPTY_STATE
+    by_mod, children = _module_tree(objects)
     parts: list[str] = []
-    first = True
-    for _mod, objs in _module_order(objects):
+
+    def module(m: str, first: bool) -> None:
+        # renderHumanStateModule: "first" is passed down by value, so a sibling
+        # module after a first module with resources starts without blank lines.
+        objs = by_mod.get(m, [])
         if objs and not first:
             parts.append("\n")
         for so in objs:
@@ -98,6 +94,10 @@ def render_human_state(state: State, schemas: SchemaLookup | None, color: bool =
             else:
                 parts.append(f"# {so.address}:\n")
             parts.append(render_object(so, color) + "\n")
+        for c in children.get(m, []):
+            module(c, first)
+
+    module("", True)
     if state.outputs:
         parts.append("\n\nOutputs:\n\n")
         for name in sorted(state.outputs):
