@@ -309,3 +309,33 @@ def test_lock_held_by_terraform_blocks_sheath(applied: Path, tmp_path: Path, ter
     r = run_sheath(["state", "rm", "terraform_data.a"], d)
     assert r.returncode == 0, r.stderr
     assert not (d / ".terraform.tfstate.lock.info").exists()
+
+
+def test_read_commands_include_journaled_changes(applied: Path, tmp_path: Path, run_sheath: RunFn) -> None:
+    """Changes an interrupted apply journaled after the last full state write are part of the state
+    that sheath's state, show and output commands read (terraform has no journal to compare with)."""
+    import shutil
+
+    from sheath.states.journal import ResourceRef
+    from sheath.states.state import InstanceObject
+    from sheath.states.statemgr.filesystem import FilesystemStateManager
+
+    BUILTIN = 'provider["terraform.io/builtin/terraform"]'
+    d = tmp_path / "w"
+    shutil.copytree(applied, d)
+    doc = json.loads((d / "terraform.tfstate").read_text())
+    mgr = FilesystemStateManager(str(d / "terraform.tfstate"))
+    mgr.journal.start(doc["lineage"], doc["serial"])
+    obj = InstanceObject({"id": "journaled", "input": None, "output": None, "triggers_replace": None})
+    mgr.journal.set_object(ResourceRef("", "managed", "terraform_data", "late", BUILTIN), None, obj)
+    mgr.journal.remove_object(ResourceRef("", "managed", "terraform_data", "a", BUILTIN), None)
+    mgr.journal.set_output("late", "v", "string", False)
+    mgr.journal.close()
+    r = run_sheath(["state", "list"], d)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert "terraform_data.late" in lines and "terraform_data.a" not in lines
+    r = run_sheath(["output", "late"], d)
+    assert (r.returncode, r.stdout) == (0, '"v"\n')
+    r = run_sheath(["show", "-json"], d)
+    assert '"address":"terraform_data.late"' in r.stdout

@@ -130,6 +130,9 @@ def read_state(path: str) -> tuple[StateFile | None, Diagnostics, bool]:
     sf, diags = read_state_file(data, path)
     if sf is None:
         diags = terraform_load_diagnostics(data, diags)
+        return None, diags, True
+    # changes an interrupted sheath apply journaled after the last full write are part of the state
+    FilesystemStateManager(path).journal.replay(sf.state, sf.lineage, sf.serial)
     return sf, diags, True
 
 
