@@ -44,6 +44,12 @@ def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) 
         if pf is not None:
             return _show_plan(pf.plan, pf.config_files, as_json, ui)
         plan_err = pdiags[0].detail if pdiags else "unreadable plan file"
+        if _is_terraform_plan(data):
+            plan_err = (
+                f"{path} is a plan file saved by terraform; sheath reads the plan files it saves itself "
+                "(sheath plan -out=FILE)"
+            )
+            return _unreadable(ui, f"Error loading statefile: {path} is a plan file, not a state file", plan_err)
     else:
         stripped = data.lstrip(b" \t\r\n")
         first = stripped[:1].decode("latin-1")
@@ -54,6 +60,21 @@ def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) 
         state_err = "Error loading statefile: " + (sdiags[0].detail if sdiags else "unreadable")
         return _unreadable(ui, state_err, plan_err)
     return show_state(sf, as_json, ui)
+
+
+def _is_terraform_plan(data: bytes) -> bool:
+    """A zip with terraform's binary (protocol buffers) tfplan entry rather than sheath's JSON one."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if "tfplan" not in z.namelist():
+                return False
+            head = z.read("tfplan")[:1]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    return head not in (b"{", b"")
 
 
 def _unreadable(ui: Ui, state_err: str, plan_err: str) -> int:
