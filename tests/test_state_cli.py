@@ -339,3 +339,12 @@ def test_read_commands_include_journaled_changes(applied: Path, tmp_path: Path, 
     assert (r.returncode, r.stdout) == (0, '"v"\n')
     r = run_sheath(["show", "-json"], d)
     assert '"address":"terraform_data.late"' in r.stdout
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_state_push_from_stdin(applied: Path, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, force: bool) -> None:
+    source = (applied / "rs" / "terraform.tfstate").read_text()
+    args = ["state", "push", *(["-force"] if force else []), "-"]
+    want, got = compare(applied, tmp_path, args, run_terraform, run_sheath, stdin=source)
+    assert_same(want, got)
+    assert want.code == (0 if force else 1)
