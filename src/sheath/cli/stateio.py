@@ -210,9 +210,32 @@ class StateEditor:
             return None, diags
         return self.mgr.state_file(), diags
 
-    def persist(self, sf: StateFile) -> Diagnostics:
-        self.mgr.write_state(sf)
-        return self.mgr.persist_state()
+    def persist(self, sf: StateFile, out_path: str = "") -> Diagnostics:
+        """Write the changed state back, or (-state-out) to another file: there the serial goes up
+        when the content changed, and no backup is made, as terraform does."""
+        if not out_path or os.path.abspath(out_path) == os.path.abspath(self.path):
+            self.mgr.write_state(sf)
+            return self.mgr.persist_state()
+        from sheath.states.statefile import write_state_file
+
+        diags = Diagnostics()
+        before, _, _ = read_state(self.path)
+        sf.terraform_version = self.mgr.terraform_version
+        if before is not None:
+            before.terraform_version = sf.terraform_version
+            before.serial, before.lineage = sf.serial, sf.lineage
+            if write_state_file(before) != write_state_file(sf):
+                sf.serial += 1
+        tmp = out_path + ".tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(write_state_file(sf))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, out_path)
+        except OSError as exc:
+            diags.add_error("Failed to save state", f"Error writing {out_path}: {exc.strerror}")
+        return diags
 
 
 def parse_duration(s: str) -> float | None:

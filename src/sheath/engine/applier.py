@@ -241,7 +241,7 @@ def _destroy_one(run: Run, c: ResourceInstanceChange, schema: Schema, provider: 
         return False
     plain_prior, _ = prior.unmark_deep()
     addr = c.address
-    run.hooks.pre_apply(addr, Action.DELETE, _id_of(prior))
+    run.hooks.pre_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, _id_of(prior))
     ar = provider.apply_resource_change(
         pi.ApplyResourceChangeRequest(c.type, plain_prior, null(plain_prior.type), null(plain_prior.type), object_private(obj))
     )

@@ -185,11 +185,11 @@ def _state_copy(sf: StateFile) -> StateFile:
 
 def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Plan, Diagnostics]:
     """Plan against (a copy of) the prior state."""
-    from sheath.engine.refactor import apply_implied_moves, apply_moves, import_targets
+    from sheath.engine.refactor import FORGET_DETAIL, apply_implied_moves, apply_moves, check_refactoring, import_targets
 
     prev_run = _state_copy(prior)
     working = _state_copy(prior)
-    diags = Diagnostics()
+    diags = check_refactoring(session.config)
     moved_from, md = apply_moves(session.config, working.state)
     diags.extend(md)
     apply_implied_moves(session.config, working.state, moved_from)
@@ -248,9 +248,14 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             c.prev_run_address = old
     if opts.mode == UIMode.DESTROY:
         changes = _destroy_changes(run, working.state)
+        _check_prevent_destroy(run, changes)
     elif opts.mode == UIMode.REFRESH_ONLY:
         changes = []
     plan.changes = sort_changes(changes)
+    forgotten = [c.address for c in plan.changes if c.action == Action.FORGET]
+    if forgotten:
+        lines = "".join(f"\n - {a}" for a in forgotten)
+        run.add_diags([diag.warning("Some objects will no longer be managed by Terraform", FORGET_DETAIL.format(lines=lines))])
     plan.drift = _drift(run, prev_run.state, working.state, moved_from)
     plan.output_changes = _output_changes(run, prior.state, opts.mode)
     run.prune_state()
@@ -395,6 +400,18 @@ def _korder(k: Any) -> tuple[int, int, str]:
     return (2, 0, k)
 
 
+def _check_prevent_destroy(run: Run, changes: list[ResourceInstanceChange]) -> None:
+    from sheath.engine.planner import _prevent_destroy_diag
+
+    for c in changes:
+        if c.deposed:
+            continue
+        cfg = run.config.descendant(_parse_module_instance(c.module_address).module())
+        r = cfg.module.resource_by_key(f"{c.type}.{c.name}") if cfg is not None else None
+        if r is not None and r.managed is not None and r.managed.prevent_destroy:
+            run.add_diags([_prevent_destroy_diag(c.address, r)])
+
+
 def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
     """A destroy plan: every managed object in state is deleted."""
     out: list[ResourceInstanceChange] = []
@@ -466,7 +483,9 @@ def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
             out.append(OutputChange(name, Action.DELETE, before, null(DYNAMIC), sensitive))
             continue
         after = now.get(name, unknown(DYNAMIC))
-        if name not in prior.outputs:
+        if name not in prior.outputs and after.is_known and after.unmark_deep()[0].is_null:
+            action = Action.NO_OP  # a null output does not exist, before or after
+        elif name not in prior.outputs:
             action = Action.CREATE
         elif after.is_wholly_known() and raw_equal(before.unmark_deep()[0], after.unmark_deep()[0]) and before.is_sensitive == after.is_sensitive:
             action = Action.NO_OP
@@ -541,6 +560,8 @@ def apply_plan(
             outputs = _save_outputs(run, working.state)
         else:
             working.state.outputs.clear()
+            for k in [k for k in working.state.resources if k[1] == "data"]:
+                del working.state.resources[k]
     finally:
         run.close_providers()
         run.prune_state()

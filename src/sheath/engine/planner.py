@@ -399,13 +399,11 @@ class ResourcePlanner:
             if run.add_diags(_with_subject(resp2.diagnostics, r.decl_range)):
                 return None
             planned = resp2.planned_state if resp2.planned_state is not None else planned
-        if (
+        blocked = (
             action in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE)
             and r.managed is not None
             and r.managed.prevent_destroy
-        ):
-            run.add_diags([_prevent_destroy_diag(addr, r)])
-            return None
+        )
         # marks: the configuration's, and the schema's sensitive attributes
         after = mark_sensitive(schema.block, mark_paths(planned, marked_paths(config)))
         for rule in r.postconditions:
@@ -433,6 +431,9 @@ class ResourcePlanner:
                 schema_version=schema.version,
             )
         )
+        if blocked:
+            run.add_diags([_prevent_destroy_diag(addr, r)])
+            return None
         return after
 
     def replace_triggered(self, mi: ModuleInstance, rep: Repetition) -> bool:
@@ -537,11 +538,6 @@ class ResourcePlanner:
         run = self.run
         r = self.r
         addr = instance_address(mi, r, key)
-        if run.opts.destroy:
-            inst = sr.instances.get(key)
-            if inst is not None and inst.current is not None:
-                return object_value(inst.current, schema)
-            return unknown(schema.block.implied_type())
         config, d = run.eval_config(mi, r, schema, rep)
         if run.add_diags(d):
             return None

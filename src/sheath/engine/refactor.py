@@ -32,12 +32,27 @@ def _prefix_module(base: ModuleInstance, mi: ModuleInstance) -> ModuleInstance:
     return ModuleInstance(base.steps + mi.steps)
 
 
-def _move_instance(state: State, src: tuple[str, str, str, str], skey: InstanceKey, dst: tuple[str, str, str, str], dkey: InstanceKey, moved: dict[str, str]) -> bool:
+def _move_instance(
+    state: State,
+    src: tuple[str, str, str, str],
+    skey: InstanceKey,
+    dst: tuple[str, str, str, str],
+    dkey: InstanceKey,
+    moved: dict[str, str],
+    blocked: list[tuple[str, str]] | None = None,
+) -> bool:
     sr = state.resources.get(src)
     if sr is None or skey not in sr.instances:
         return False
     dr = state.resources.get(dst)
     if dr is not None and dkey in dr.instances:
+        if blocked is not None:
+            blocked.append(
+                (
+                    instance_address(_parse_module_instance(src[0]), sr, skey),
+                    instance_address(_parse_module_instance(dst[0]), dr, dkey),
+                )
+            )
         return False
     inst = sr.instances.pop(skey)
     if dr is None:
@@ -56,6 +71,7 @@ def _move_instance(state: State, src: tuple[str, str, str, str], skey: InstanceK
 def apply_moves(config: Config, state: State) -> tuple[dict[str, str], Diagnostics]:
     diags = Diagnostics()
     moved: dict[str, str] = {}
+    blocked: list[tuple[str, str]] = []
     for c in config.all_modules():
         if not c.module.moved:
             continue
@@ -70,17 +86,92 @@ def apply_moves(config: Config, state: State) -> tuple[dict[str, str], Diagnosti
                 src = (str(_prefix_module(base, f.module)), f.resource.mode.value, f.resource.type, f.resource.name)
                 dst = (str(_prefix_module(base, t.module)), t.resource.mode.value, t.resource.type, t.resource.name)
                 sr = state.resources.get(src)
-                if sr is None or dst in state.resources:
+                if sr is None:
                     continue
                 for k in list(sr.instances):
-                    _move_instance(state, src, k, dst, k, moved)
+                    _move_instance(state, src, k, dst, k, moved, blocked)
             elif isinstance(f, (AbsResource, AbsResourceInstance)) and isinstance(t, (AbsResource, AbsResourceInstance)):
                 fres, skey = _split_endpoint(f)
                 tres, dkey = _split_endpoint(t)
                 src = (str(_prefix_module(base, f.module)), fres.mode.value, fres.type, fres.name)
                 dst = (str(_prefix_module(base, t.module)), tres.mode.value, tres.type, tres.name)
-                _move_instance(state, src, skey, dst, dkey, moved)
+                _move_instance(state, src, skey, dst, dkey, moved, blocked)
+    if blocked:
+        lines = "".join(f"\n  - {a} could not move to {b}" for a, b in sorted(blocked))
+        diags.append(
+            diag.warning(
+                "Unresolved resource instance address changes",
+                "Terraform tried to adjust resource instance addresses in the prior state based on change information "
+                "recorded in the configuration, but some adjustments did not succeed due to existing objects already "
+                f"at the intended addresses:{lines}\n\nTerraform has planned to destroy these objects. If Terraform's "
+                "proposed changes aren't appropriate, you must first resolve the conflicts using the \"terraform "
+                "state\" subcommands and then create a new plan.",
+            )
+        )
     return moved, diags
+
+
+def check_refactoring(config: Config) -> Diagnostics:
+    """removed blocks naming resources still declared; import blocks naming undeclared ones."""
+    diags = Diagnostics()
+    from sheath.addrs.module import Module as ModuleAddr
+
+    for c in config.all_modules():
+        for rm in c.module.removed:
+            f = rm.from_
+            if f is None or isinstance(f, ModuleAddr):
+                continue
+            target = config.descendant(ModuleAddr(c.path.names + f.module.names))
+            r = target.module.resource_by_key(str(f.resource)) if target is not None else None
+            if r is not None:
+                diags.add_error(
+                    "Removed resource still exists",
+                    f"This statement declares that {ModuleAddr(c.path.names + f.module.names).key() + '.' if c.path.names + f.module.names else ''}"
+                    f"{f.resource} was removed, but it is still declared in configuration.",
+                    r.decl_range,
+                )
+    for imp in config.module.imports:
+        if imp.to is None:
+            continue
+        name = _import_target_resource(imp)
+        if name is None:
+            continue
+        mod, res = name
+        target = config.descendant(mod)
+        if target is None or target.module.resource_by_key(res) is None:
+            shown = f"{mod.key()}.{res}" if mod.names else res
+            if imp.to_resource is not None:
+                shown = str(imp.to_resource)
+            diags.add_error(
+                "Configuration for import target does not exist",
+                f"The configuration for the given import target {shown} does not exist. If you wish to "
+                "automatically generate config for this resource, use the -generate-config-out option within "
+                "terraform plan. Otherwise, make sure the target resource exists within your configuration. For "
+                "example:\n\n  terraform plan -generate-config-out=generated.tf",
+                imp.to.range,
+            )
+    return diags
+
+
+def _import_target_resource(imp: Any) -> tuple[Any, str] | None:
+    if imp.to_resource is not None:
+        return imp.to_resource.module.module(), str(imp.to_resource.resource.resource)
+    from sheath.lang.hclsyntax import ast
+    from sheath.addrs.parse import parse_abs_resource
+
+    to = imp.to
+    if isinstance(to, ast.IndexExpr) and isinstance(to.collection, ast.ScopeTraversalExpr):
+        base, _ = parse_abs_resource(to.collection.traversal)
+        if base is not None:
+            return base.module.module(), str(base.resource)
+    return None
+
+
+FORGET_DETAIL = (
+    "If you apply this plan, Terraform will discard its tracking information for the following objects, but it will "
+    "not delete them:{lines}\n\nAfter applying this plan, Terraform will no longer manage these objects. You will need "
+    "to import them into Terraform to manage them again."
+)
 
 
 def _split_endpoint(e: AbsResource | AbsResourceInstance) -> tuple[Any, InstanceKey]:

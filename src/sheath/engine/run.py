@@ -470,6 +470,7 @@ class Run:
                         ]
                     )
                     failed = True
+                    continue
             if o.sensitive:
                 v = v.mark(SENSITIVE)
             self.values.module(mi).outputs[name] = v

@@ -158,6 +158,8 @@ class ProgressHooks:
     def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
         with self.lock:
             t0 = self.started.pop(addr, (time.monotonic(), action, ""))[0]
+            for k in [k for k in self.started if k.startswith(addr + " (deposed object ")]:
+                t0 = self.started.pop(k)[0]
         if failed:
             return
         el = int(time.monotonic() - t0)

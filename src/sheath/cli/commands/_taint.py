@@ -107,7 +107,7 @@ def run_taint(args: list[str], untaint: bool) -> int:
             inst.current.status = ""
         else:
             inst.current.status = "tainted"
-        d = editor.persist(sf)
+        d = editor.persist(sf, fl.get_str("state-out") or "")
         if d.has_errors():
             ui.error(f"Error writing state file: {state_load_error(d)}")
             return 1

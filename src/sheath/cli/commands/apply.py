@@ -181,7 +181,7 @@ def apply_saved(ui: Ui, fl: ParsedFlags, path: str) -> int:
         ui.diagnostics(ad)
         if ad.has_errors():
             return 1
-        summary(ui, plan, hooks, outputs, plan.ui_mode == UIMode.DESTROY)
+        summary(ui, plan, hooks, outputs, False)
         return 0
     finally:
         hooks.close()
