@@ -135,6 +135,8 @@ CASES: list[tuple[str, list[str], Setup]] = [
     ("taint-bad-address", ["taint", "a b"], None),
     ("taint-no-state", ["taint", "-state=nope.tfstate", "terraform_data.a"], None),
     ("taint-no-state-allowed", ["taint", "-allow-missing", "-state=nope.tfstate", "terraform_data.a"], None),
+    ("taint-state-out", ["taint", "-state-out=out.tfstate", "terraform_data.a"], None),
+    ("untaint-state-out", ["untaint", "-state-out=out.tfstate", "terraform_data.a"], taint_a),
     ("taint-deposed-only", ["taint", "terraform_data.c[1]"], depose_a),
     ("untaint", ["untaint", "terraform_data.a"], taint_a),
     ("untaint-not-tainted", ["untaint", "terraform_data.a"], None),
