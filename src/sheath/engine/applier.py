@@ -68,7 +68,10 @@ class ResourceApplier(ResourcePlanner):
         if change is None or (change.action in (Action.NO_OP, Action.DELETE) and change.importing is None):
             if obj is None:
                 return unknown(schema.block.implied_type())
-            return upgrade_object(run, provider, self.r.type, schema, obj)
+            v = upgrade_object(run, provider, self.r.type, schema, obj)
+            if v is None or run.opts.destroy or (change is not None and change.action == Action.DELETE):
+                return v
+            return self.check_unchanged(mi, key, rep, v)
         if self.mode == "data":
             config, d = run.eval_config(mi, self.r, schema, rep)
             if run.add_diags(d):
@@ -98,8 +101,9 @@ class ResourceApplier(ResourcePlanner):
         config, d = run.eval_config(mi, r, schema, rep)
         if run.add_diags(d):
             return None
+        ck = (str(self.node), addr, key)
         for rule in r.preconditions:
-            if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed"):
+            if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed", check=ck):
                 return None
         from sheath.engine.planner import _apply_ignore_changes
 
@@ -142,7 +146,7 @@ class ResourceApplier(ResourcePlanner):
         new = ar.new_state
         errored = run.add_diags(_with_subject(ar.diagnostics, r.decl_range))
         deps = run.state_deps.get(self.node, [])
-        cbd = bool(r.managed is not None and r.managed.create_before_destroy)
+        cbd = str(self.node) in run.cbd
         if new is not None and not new.is_null:
             after = mark_sensitive(schema.block, mark_paths(new, marked_paths(config)))
             status = "tainted" if errored and hook_action == Action.CREATE else ""
@@ -159,9 +163,26 @@ class ResourceApplier(ResourcePlanner):
         for rule in r.postconditions:
             selfx = dict(rep.variables())
             selfx["self"] = after
-            if not run._check_rule(mi, rule, selfx, "Resource postcondition failed"):
+            if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
                 return None
         return after
+
+    def check_unchanged(self, mi: ModuleInstance, key: InstanceKey, rep: Repetition, value: Value) -> Value | None:
+        """Conditions of an instance the apply leaves as it is are checked again."""
+        run = self.run
+        r = self.r
+        if not r.preconditions and not r.postconditions:
+            return value
+        ck = (str(self.node), instance_address(mi, r, key), key)
+        for rule in r.preconditions:
+            if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed", check=ck):
+                return None
+        for rule in r.postconditions:
+            selfx = dict(rep.variables())
+            selfx["self"] = value
+            if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
+                return None
+        return value
 
     def _import_now(
         self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, schema: Schema, provider: pi.Provider, import_id: str

@@ -252,6 +252,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     elif opts.mode == UIMode.REFRESH_ONLY:
         changes = []
     plan.changes = sort_changes(changes)
+    plan.checks = run.checks.plan_checks() if run.checks.configs else None
     forgotten = [c.address for c in plan.changes if c.action == Action.FORGET]
     if forgotten:
         lines = "".join(f"\n - {a}" for a in forgotten)
@@ -556,6 +557,9 @@ def apply_plan(
         _forget(run, plan)
         g = _apply_graph(run, plan)
         run.walk(g, lambda n: _apply_visit(run, n, plan))
+        if destroy:
+            run.checks.forget_objects()
+        working.state.check_results = run.checks.state_results()
         if not destroy:
             outputs = _save_outputs(run, working.state)
         else:

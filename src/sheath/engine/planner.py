@@ -352,8 +352,9 @@ class ResourcePlanner:
         if run.add_diags(_with_subject(vr.diagnostics, r.decl_range)):
             return None
         extra = rep.variables()
+        ck = (str(self.node), addr, key)
         for rule in r.preconditions:
-            if not run._check_rule(mi, rule, extra, "Resource precondition failed"):
+            if not run._check_rule(mi, rule, extra, "Resource precondition failed", check=ck):
                 return None
         if run.opts.refresh_only:
             return prior if not prior.is_null else unknown(schema.block.implied_type())
@@ -388,7 +389,7 @@ class ResourcePlanner:
             elif action != Action.DELETE_THEN_CREATE and self.replace_triggered(mi, rep):
                 action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BY_TRIGGERS
         if action == Action.DELETE_THEN_CREATE:
-            if r.managed is not None and r.managed.create_before_destroy:
+            if str(self.node) in run.cbd:
                 action = Action.CREATE_THEN_DELETE
             config = unignored  # a new object takes the whole configuration
             plain_config, _ = config.unmark_deep()
@@ -410,8 +411,10 @@ class ResourcePlanner:
             if after.is_wholly_known():
                 selfx = dict(extra)
                 selfx["self"] = after
-                if not run._check_rule(mi, rule, selfx, "Resource postcondition failed"):
+                if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
                     return None
+            else:
+                run.checks.report(ck[0], addr, "unknown", "", key, str(mi))
         run.record_change(
             ResourceInstanceChange(
                 address=addr,
@@ -582,8 +585,9 @@ class ResourcePlanner:
         r = self.r
         addr = instance_address(mi, r, key)
         plain, _ = config.unmark_deep()
+        ck = (str(self.node), addr, key)
         for rule in r.preconditions:
-            if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed"):
+            if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed", check=ck):
                 return None
         run.hooks.pre_apply(addr, Action.READ, "")
         resp = provider.read_data_source(pi.ReadDataSourceRequest(r.type, plain))
@@ -595,7 +599,7 @@ class ResourcePlanner:
         for rule in r.postconditions:
             selfx = dict(rep.variables())
             selfx["self"] = after
-            if not run._check_rule(mi, rule, selfx, "Resource postcondition failed"):
+            if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
                 return None
         run.set_object(sr, key, new_object(after, schema, dependencies=run.state_deps.get(self.node, [])))
         run.hooks.post_apply(addr, Action.READ, _id_of(after), False)

@@ -25,6 +25,7 @@ from sheath.config import Config
 from sheath.config.module import Module
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Severity
+from sheath.engine.checks import CheckTracker
 from sheath.engine.evalctx import InstanceKey, NamedValues, Repetition, module_instance, object_of
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.objects import new_object, object_private, object_value
@@ -150,10 +151,19 @@ class Run:
                 for d in cg.graph.dependencies(n):
                     if d.kind == PROVIDER:
                         self.provider_of[n] = d
+        # create_before_destroy spreads to everything a create_before_destroy resource depends on
+        self.cbd: set[str] = set()
+        for n, deps in self.state_deps.items():
+            cfg_ = self.configs.get(n.module)
+            res = cfg_.module.resource_by_key(n.local) if cfg_ is not None else None
+            if res is not None and res.managed is not None and res.managed.create_before_destroy:
+                self.cbd.add(str(n))
+                self.cbd.update(deps)
         self.sem = threading.Semaphore(max(1, options.parallelism))
         self.on_object: Callable[[StateResource, InstanceKey, InstanceObject | None, str], None] | None = None
         self.failed_nodes: set[str] = set()
         self.import_ids: dict[str, str] = {}  # instance address -> id, from import blocks
+        self.checks = CheckTracker(config)
         self.planned: dict[str, ResourceInstanceChange] = {}  # apply: the plan's changes by address
         self.deposed_for_cbd: dict[str, list[Any]] = {}
         self.targets: list[Any] = []  # engine.targeting.Target
@@ -366,7 +376,8 @@ class Run:
             self.values.module(mi).variables[name] = val
             for rule in var.validations:
                 extra = {"var": object_of({name: val})}
-                if not self._check_rule(mi, rule, extra, "Invalid value for variable", error_from_message=True, var_subject=var):
+                ck = (_join(str(c.path), f"var.{name}"), _join(str(mi), f"var.{name}"), None)
+                if not self._check_rule(mi, rule, extra, "Invalid value for variable", error_from_message=True, var_subject=var, check=ck):
                     failed = True
         if failed:
             raise WalkAbort()
@@ -445,7 +456,8 @@ class Run:
         failed = False
         for mi in self.instances_of(c.path):
             for rule in o.preconditions:
-                if not self._check_rule(mi, rule, None, "Module output value precondition failed"):
+                ck = (_join(str(c.path), f"output.{name}"), _join(str(mi), f"output.{name}"), None)
+                if not self._check_rule(mi, rule, None, "Module output value precondition failed", check=ck):
                     failed = True
             if o.expr is None:
                 continue
@@ -481,16 +493,25 @@ class Run:
         c, m = self.module_of(node)
         ck = m.checks[node.local[len("check.") :]]
         for mi in self.instances_of(c.path):
+            caddr = _join(str(c.path), node.local)
+            oaddr = _join(str(mi), node.local)
+            if not ck.asserts:
+                self.checks.report(caddr, oaddr, "pass", "", None, str(mi))
             for rule in ck.asserts:
                 v, d = self.values.eval_expr(mi, rule.condition)
                 if d.has_errors():
                     for x in d:
                         self.add_diags([Diagnostic(Severity.WARNING, x.summary, x.detail, x.subject)])
+                    self.checks.report(caddr, oaddr, "error", "", None, str(mi))
                     continue
                 v, _ = v.unmark_deep()
+                if not v.is_known:
+                    self.checks.report(caddr, oaddr, "unknown", "", None, str(mi))
+                elif not v.is_null and v.v is True:
+                    self.checks.report(caddr, oaddr, "pass", "", None, str(mi))
                 if v.is_known and not v.is_null and v.v is False:
-                    msg, _ = self.values.eval_expr(mi, rule.error_message)
-                    text = msg.unmark_deep()[0].v if msg.is_known and not msg.is_null and msg.type == STRING else ""
+                    text = self.condition_message(mi, rule, None)
+                    self.checks.report(caddr, oaddr, "fail", text, None, str(mi))
                     self.add_diags(
                         [
                             Diagnostic(
@@ -510,13 +531,24 @@ class Run:
         summary: str,
         error_from_message: bool = False,
         var_subject: Any = None,
+        check: tuple[str, str, Any] | None = None,
     ) -> bool:
-        """Evaluate a condition; False (and an error recorded) when it fails."""
+        """Evaluate a condition; False (and an error recorded) when it fails.
+
+        check: (config address, object address, instance key) of the checkable
+        object, whose status the result goes into."""
+
+        def report(status: str, message: str = "") -> None:
+            if check is not None:
+                self.checks.report(check[0], check[1], status, message, check[2], str(mi))
+
         v, d = self.values.eval_expr(mi, rule.condition, extra)
         if self.add_diags(d):
+            report("error")
             return False
         plain, _ = v.unmark_deep()
         if not plain.is_known:
+            report("unknown")
             return True
         if plain.is_null:
             self.add_diags(
@@ -528,14 +560,27 @@ class Run:
                     )
                 ]
             )
+            report("error")
             return False
         try:
             b = convert(plain, _bool_type())
         except ConversionError as exc:
             self.add_diags([diag.error("Invalid condition result", f"Invalid condition result value: {exc.message}.", rule.condition.range)])
+            report("error")
             return False
         if b.v is True:
+            report("pass")
             return True
+        text = self.condition_message(mi, rule, extra)
+        report("fail", text)
+        if var_subject is not None:
+            detail = f"{text}\n\nThis was checked by the validation rule at {_range_str(rule.decl_range)}."
+            self.add_diags([diag.error(summary, detail, var_subject.decl_range)])
+            return False
+        self.add_diags([diag.error(summary, text, rule.condition.range)])
+        return False
+
+    def condition_message(self, mi: ModuleInstance, rule: Any, extra: dict[str, Value] | None) -> str:
         mv, md = self.values.eval_expr(mi, rule.error_message, extra)
         text = ""
         mplain, mmarks = mv.unmark_deep()
@@ -546,12 +591,7 @@ class Run:
                 text = ""
             if SENSITIVE in mmarks:
                 text = "The error message included a sensitive value, so it will not be displayed."
-        if var_subject is not None:
-            detail = f"{text}\n\nThis was checked by the validation rule at {_range_str(rule.decl_range)}."
-            self.add_diags([diag.error(summary, detail, var_subject.decl_range)])
-            return False
-        self.add_diags([diag.error(summary, text, rule.condition.range)])
-        return False
+        return text
 
     # --- providers ---------------------------------------------------------------------
     def visit_provider(self, node: ConfigNode) -> None:
@@ -677,6 +717,10 @@ class Run:
         for k, sr in list(self.state.resources.items()):
             if not sr.instances:
                 del self.state.resources[k]
+
+
+def _join(mod: str, local: str) -> str:
+    return f"{mod}.{local}" if mod else local
 
 
 def _bool_type() -> Any:
