@@ -367,6 +367,8 @@ def test_provider_defined_functions(aws: GRPCProvider) -> None:
     }
     r = aws.call_function(CallFunctionRequest("trim_iam_role_path", [string_val("arn:aws:iam::444455556666:role/with/path/example")]))
     assert r.result is not None and r.result.v == "arn:aws:iam::444455556666:role/example"
+    fns = aws.get_functions()
+    assert fns is not None and set(fns.functions) == set(aws.get_provider_schema().functions) == {"arn_build", "arn_parse", "trim_iam_role_path"}
     bad = aws.call_function(CallFunctionRequest("arn_parse", [string_val("not an arn")]))
     assert bad.result is None and bad.error == "arn: invalid prefix"
 
