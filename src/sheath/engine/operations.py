@@ -59,6 +59,11 @@ class Session:
     functions: Mapping[str, Function]
     variables: dict[str, Value]
     factory: ProviderFactory
+    # (mode, type) -> schema, of every provider the last plan used (for rendering)
+    resource_schemas: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def schema_lookup(self, mode: str, type_name: str) -> Any:
+        return self.resource_schemas.get((mode, type_name))
 
 
 def load(
@@ -232,6 +237,11 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             _plan_orphan_resources(run)
     finally:
         run.close_providers()
+        for ps in run.schemas.loaded():
+            for t, s in ps.resource_types.items():
+                session.resource_schemas[("managed", t)] = s.block
+            for t, s in ps.data_sources.items():
+                session.resource_schemas[("data", t)] = s.block
     plan = Plan(
         prior_state=working,
         prev_run_state=prev_run,
@@ -455,9 +465,57 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
 
 
 def _drift(run: Run, before: State, after: State, moved_from: dict[str, str]) -> list[ResourceInstanceChange]:
-    """Objects the refresh found changed or deleted outside of sheath."""
+    """Objects the refresh found changed or deleted outside of sheath (managed resources)."""
     out: list[ResourceInstanceChange] = []
-    return out
+    new_of = {o: n for n, o in moved_from.items()}
+    index: dict[str, Any] = {}
+    for asr in after.resources.values():
+        if asr.mode == "managed":
+            ami = _parse_module_instance(asr.module)
+            for k, ainst in asr.instances.items():
+                index[instance_address(ami, asr, k)] = ainst
+    for key, sr in sorted(before.resources.items()):
+        if sr.mode != "managed":
+            continue
+        try:
+            addr_str, _ = _parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
+            schema = run.schemas.resource_schema(_provider_addr(addr_str), "managed", sr.type)
+        except Exception:  # noqa: BLE001 - an unknown provider: no drift to report
+            continue
+        if schema is None:
+            continue
+        mi = _parse_module_instance(sr.module)
+        for ikey, inst in sorted(sr.instances.items(), key=lambda kv: _korder(kv[0])):
+            if inst.current is None:
+                continue
+            addr = instance_address(mi, sr, ikey)
+            new_addr = new_of.get(addr, addr)
+            nmi_key = index.get(new_addr)
+            try:
+                prev = object_value(inst.current, schema)
+            except Exception:  # noqa: BLE001
+                continue
+            now_obj = nmi_key.current if nmi_key is not None else None
+            if now_obj is not None and now_obj.attributes == inst.current.attributes:
+                continue
+            now = object_value(now_obj, schema) if now_obj is not None else null(prev.type)
+            out.append(
+                ResourceInstanceChange(
+                    address=new_addr,
+                    mode="managed",
+                    type=sr.type,
+                    name=sr.name,
+                    action=Action.UPDATE if now_obj is not None else Action.DELETE,
+                    before=prev,
+                    after=now,
+                    provider_name=addr_str,
+                    provider_config_addr=sr.provider,
+                    module_address=sr.module,
+                    index=ikey,
+                    schema_version=schema.version,
+                )
+            )
+    return sort_changes(out)
 
 
 def _output_value(ov: OutputValue) -> Value:

@@ -95,6 +95,9 @@ class ProviderSchemas:
                 self._spare[key] = p
         return s
 
+    def loaded(self) -> list[ProviderSchema]:
+        return list(self._schemas.values())
+
     def take_instance(self, addr: ProviderAddr) -> Provider:
         """A provider instance (the one used to read the schema, if still unclaimed)."""
         with self._lock:

@@ -103,7 +103,7 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
                 ui.diagnostics(diags)
                 return 1
             in_auto = bool(os.environ.get("TF_IN_AUTOMATION"))
-            ui.out.write(render_plan(plan, color=ui.color, in_automation=in_auto))
+            ui.out.write(render_plan(plan, color=ui.color, in_automation=in_auto, schemas=session.schema_lookup))
             if diags.has_errors():
                 ui.diagnostics(diags)
                 return 1

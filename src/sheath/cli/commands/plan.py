@@ -134,7 +134,7 @@ def run(args: list[str]) -> int:
             ui.diagnostics(diags)
             return 1
         in_auto = bool(os.environ.get("TF_IN_AUTOMATION"))
-        ui.out.write(render_plan(plan, color=ui.color, in_automation=in_auto))
+        ui.out.write(render_plan(plan, color=ui.color, in_automation=in_auto, schemas=session.schema_lookup if session else None))
         ui.diagnostics(diags)
         if diags.has_errors():
             return 1
