@@ -10,7 +10,7 @@ case.json says what is not the default:
       "expect": "ok",                     # single-step case: ok | plan_error | apply_error
       "steps": {"step2": {"args": [...], "expect": "plan_error"}},
       "destroy": "ok",                    # after the last step: ok | error | skip
-      "destroy_args": []                  # extra destroy arguments (after "args")
+      "destroy_args": []                  # destroy arguments after "args" (default: the last step's)
     }
 
 Both tools run the SAME command lines, each in its own copy of the case:
@@ -125,7 +125,8 @@ def load_case(name: str) -> CaseSpec:
         assert s.expect in ("ok", "plan_error", "apply_error"), f"{name}/{s.name}: bad expect {s.expect!r}"
     destroy = str(meta.get("destroy", "ok"))
     assert destroy in ("ok", "error", "skip"), f"{name}: bad destroy {destroy!r}"
-    return CaseSpec(name=name, steps=steps, destroy=destroy, destroy_args=args + tuple(meta.get("destroy_args", [])))
+    destroy_args = args + tuple(meta["destroy_args"]) if "destroy_args" in meta else steps[-1].args
+    return CaseSpec(name=name, steps=steps, destroy=destroy, destroy_args=destroy_args)
 
 
 # --- running one tool -------------------------------------------------------------------
