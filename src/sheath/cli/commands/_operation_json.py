@@ -1,0 +1,288 @@
+"""plan, apply, destroy and refresh with -json: the same operations, told in
+terraform's machine-readable UI (sheath.cli.jsonui) instead of its human text."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheath.cli.commands._operation import PLAN_FLAGS, Ui
+from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
+from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
+from sheath.diag import Diagnostics, error, warning
+from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
+from sheath.types.cty import Value
+
+JSON_FLAGS = ("-json", "--json", "-json=true", "--json=true")
+
+
+def wants_json(args: list[str]) -> bool:
+    return any(a in JSON_FLAGS for a in args)
+
+
+@dataclass
+class JSONUi(Ui):
+    """The Ui the shared operation helpers report through, diagnostics as JSON lines."""
+
+    view: JSONView | None = field(default=None)
+
+    def diagnostics(self, diags: Diagnostics, sources: dict[str, bytes] | None = None) -> None:
+        if self.view is not None:
+            self.view.diagnostics(diags)
+
+
+def _start(args: list[str]) -> tuple[JSONView, JSONUi, ParsedFlags | None]:
+    view = JSONView(sys.stdout)
+    view.version()
+    ui = JSONUi(color=False, view=view)
+    try:
+        fl = parse_flags(args, PLAN_FLAGS)
+    except FlagError as exc:
+        view.diagnostic(error("Failed to parse command-line flags", str(exc)))
+        return view, ui, None
+    return view, ui, fl
+
+
+def _too_many(view: JSONView, detail: str) -> int:
+    view.diagnostic(error("Too many command line arguments", detail))
+    return 1
+
+
+def _parallelism(fl: ParsedFlags) -> int:
+    raw = fl.values.get("parallelism")
+    return raw if isinstance(raw, int) and raw > 0 else 10
+
+
+def planned_order(plan: Plan, session: Any) -> list[ResourceInstanceChange]:
+    """The plan's changes in an order the engine's walk could have planned them: resources
+    after what they depend on (before it, for destroy plans); address order otherwise."""
+    rank: dict[str, int] = {}
+    if session is not None:
+        try:
+            order = session.graph.graph.topological_order()
+        except Exception:  # a cyclic graph never gets this far; keep address order
+            order = []
+        rank = {str(n): i for i, n in enumerate(order)}
+    sign = -1 if plan.ui_mode == UIMode.DESTROY else 1
+
+    def key(ic: tuple[int, ResourceInstanceChange]) -> tuple[int, int]:
+        i, c = ic
+        node = _config_node_name(c)
+        return (sign * rank.get(node, 0), i)
+
+    return [c for _, c in sorted(enumerate(plan.changes), key=key)]
+
+
+def _config_node_name(c: ResourceInstanceChange) -> str:
+    from sheath.addrs.parse import parse_abs_resource_instance_str
+
+    parsed, _ = parse_abs_resource_instance_str(c.address)
+    if parsed is None:
+        return c.address
+    mod = str(parsed.module.module())
+    res = str(parsed.resource.resource)
+    return f"{mod}.{res}" if mod else res
+
+
+# --- plan ------------------------------------------------------------------------------------
+
+
+def run_plan_json(args: list[str]) -> int:
+    from sheath.cli.commands.plan import has_changes, plan_mode, run_plan
+
+    view, ui, fl = _start(args)
+    if fl is None:
+        return 1
+    if fl.args:
+        return _too_many(view, "To specify a working directory for the plan, use the global -chdir flag.")
+    hooks = JSONHooks(view)
+    try:
+        session, plan, diags, mgr, lock_id = run_plan(ui, fl, plan_mode(fl), hooks)
+    finally:
+        hooks.close()
+    try:
+        if plan is None:
+            view.diagnostics(diags)
+            return 1
+        if diags.has_errors():
+            if plan.changes or plan.output_changes:
+                view.plan(plan, planned_order(plan, session))
+            view.diagnostics(diags)
+            return 1
+        view.plan(plan, planned_order(plan, session))
+        view.diagnostics(diags)
+        out_path = fl.get_str("out")
+        if out_path and not _write_plan(view, plan, session, out_path):
+            return 1
+        if fl.get_bool("detailed-exitcode") and has_changes(plan):
+            return 2
+        return 0
+    finally:
+        if mgr is not None and lock_id:
+            mgr.unlock(lock_id)
+
+
+def _write_plan(view: JSONView, plan: Plan, session: Any, out_path: str) -> bool:
+    from sheath.cli.commands.plan import _config_files
+    from sheath.plans.planfile import write_plan_file
+
+    data = write_plan_file(plan, _config_files(session))
+    try:
+        with open(out_path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        view.diagnostic(error("Failed to write plan file", f"Failed to write plan file: {exc.strerror}"))
+        return False
+    return True
+
+
+# --- apply and destroy -----------------------------------------------------------------------
+
+
+def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
+    from sheath.cli.commands.plan import plan_mode, run_plan
+
+    view, ui, fl = _start(args)
+    if fl is None:
+        return 1
+    if len(fl.args) > 1 or (destroy and fl.args):
+        return _too_many(view, "Expected at most one positional argument.")
+    if fl.args:
+        return _apply_saved(view, ui, fl, fl.args[0])
+    if not fl.get_bool("auto-approve"):
+        view.diagnostic(
+            error(
+                "Plan file or auto-approve required",
+                "Terraform cannot ask for interactive approval when -json is set. You can either apply a saved plan "
+                "file, or enable the -auto-approve option.",
+            )
+        )
+        return 1
+    from sheath.engine.operations import apply_plan
+
+    mode = UIMode.DESTROY if destroy else plan_mode(fl)
+    hooks = JSONHooks(view)
+    try:
+        session, plan, diags, mgr, lock_id = run_plan(ui, fl, mode, hooks)
+        try:
+            if plan is None or session is None or mgr is None:
+                view.diagnostics(diags)
+                return 1
+            order = planned_order(plan, session)
+            if diags.has_errors():
+                if plan.changes or plan.output_changes:
+                    view.plan(plan, order)
+                view.diagnostics(diags)
+                return 1
+            view.plan(plan, order)
+            if not plan.applyable and not any(c.action != Action.NO_OP for c in plan.changes):
+                if mode != UIMode.REFRESH_ONLY and not any(o.action != Action.NO_OP for o in plan.output_changes):
+                    view.diagnostics(diags)
+                    return _summary(view, hooks, _state_outputs(mgr), command == "destroy")
+            outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
+            view.diagnostics(diags)
+            view.diagnostics(ad)
+            if ad.has_errors():
+                return 1
+            return _summary(view, hooks, outputs, command == "destroy")
+        finally:
+            if mgr is not None and lock_id:
+                mgr.unlock(lock_id)
+    finally:
+        hooks.close()
+
+
+def _summary(view: JSONView, hooks: JSONHooks, outputs: dict[str, tuple[Value, bool]], destroy: bool) -> int:
+    n = hooks.counts
+    view.change_summary(ChangeSummary(n.add, n.change, n.import_, n.remove, "destroy" if destroy else "apply"))
+    if not destroy:
+        view.outputs(outputs_from_values(outputs))
+    return 0
+
+
+def _state_outputs(mgr: Any) -> dict[str, tuple[Value, bool]]:
+    from sheath.engine.operations import _output_value
+
+    return {name: (_output_value(ov), ov.sensitive) for name, ov in mgr.state_file().state.outputs.items()}
+
+
+def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str) -> int:
+    from sheath.cli.commands.plan import open_state, state_exists
+    from sheath.engine.operations import apply_plan, load
+    from sheath.plans.planfile import plan_matches_state, read_plan_file
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        view.diagnostic(error("Failed to load plan file", f"Could not read plan from {path}: {exc.strerror}"))
+        return 1
+    pf, pd = read_plan_file(data, path)
+    if pf is None:
+        view.diagnostics(pd)
+        return 1
+    plan = pf.plan
+    session, diags = load(".", variables=plan.variables)
+    if session is None:
+        view.diagnostics(diags)
+        return 1
+    mgr, lock_id = open_state(ui, fl, "OperationTypeApply")
+    if mgr is None:
+        return 1
+    hooks = JSONHooks(view)
+    try:
+        sd = plan_matches_state(plan, mgr.state_file() if state_exists(mgr) else None)
+        if sd.has_errors():
+            view.diagnostics(sd)
+            return 1
+        view.saved_plan_changes(planned_order(plan, session))
+        outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
+        view.diagnostics(ad)
+        if ad.has_errors():
+            return 1
+        return _summary(view, hooks, outputs, False)
+    finally:
+        hooks.close()
+        if lock_id:
+            mgr.unlock(lock_id)
+
+
+# --- refresh ---------------------------------------------------------------------------------
+
+
+def run_refresh_json(args: list[str]) -> int:
+    from sheath.cli.commands.plan import run_plan
+    from sheath.engine.operations import apply_plan
+
+    view, ui, fl = _start(args)
+    if fl is None:
+        return 1
+    if fl.args:
+        return _too_many(view, "To specify a working directory for the refresh, use the global -chdir flag.")
+    hooks = JSONHooks(view)
+    mgr = None
+    lock_id = None
+    try:
+        session, plan, diags, mgr, lock_id = run_plan(ui, fl, UIMode.REFRESH_ONLY, hooks)
+        if plan is None or session is None or mgr is None or diags.has_errors():
+            view.diagnostics(diags)
+            return 1
+        if plan.prev_run_state is None or not plan.prev_run_state.state.resources:
+            view.diagnostic(
+                warning(
+                    "Empty or non-existent state",
+                    "There are currently no remote objects tracked in the state, so there is nothing to refresh.",
+                )
+            )
+        outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
+        view.diagnostics(diags)
+        view.diagnostics(ad)
+        if ad.has_errors():
+            return 1
+        view.outputs(outputs_from_values(outputs))
+        return 0
+    finally:
+        hooks.close()
+        if mgr is not None and lock_id:
+            mgr.unlock(lock_id)
