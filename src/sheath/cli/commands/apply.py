@@ -82,6 +82,10 @@ def run(args: list[str]) -> int:
 
 
 def run_apply(args: list[str], command: str, destroy: bool) -> int:
+    from sheath.cli.commands._operation_json import run_apply_json, wants_json
+
+    if wants_json(args):
+        return run_apply_json(args, command, destroy)
     fl, ui, rc = parse(args, command)
     if fl is None:
         return rc

@@ -9,6 +9,7 @@ from typing import Any
 from sheath.cli.commands._operation import ProgressHooks, Ui, flag_error, lock_timeout, parse, state_path, var_args
 from sheath.cli.flags import ParsedFlags
 from sheath.diag import Diagnostics
+from sheath.engine.hooks import Hooks
 from sheath.engine.operations import PlanOptions, Session, load, make_plan
 from sheath.plans.model import Action, Plan, UIMode
 from sheath.plans.render import render_plan
@@ -83,7 +84,7 @@ def state_exists(mgr: FilesystemStateManager) -> bool:
 
 
 def run_plan(
-    ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: ProgressHooks
+    ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: Hooks
 ) -> tuple[Session | None, Plan | None, Diagnostics, FilesystemStateManager | None, Any]:
     session, diags = load(".", var_args(fl))
     if session is None:
@@ -116,6 +117,10 @@ def has_changes(plan: Plan) -> bool:
 
 
 def run(args: list[str]) -> int:
+    from sheath.cli.commands._operation_json import run_plan_json, wants_json
+
+    if wants_json(args):
+        return run_plan_json(args)
     fl, ui, rc = parse(args, "plan")
     if fl is None:
         return rc

@@ -30,6 +30,10 @@ Options:
 
 
 def run(args: list[str]) -> int:
+    from sheath.cli.commands._operation_json import run_refresh_json, wants_json
+
+    if wants_json(args):
+        return run_refresh_json(args)
     fl, ui, rc = parse(args, "refresh")
     if fl is None:
         return rc
