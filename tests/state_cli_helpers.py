@@ -324,3 +324,11 @@ def only_module_resources(d: Path) -> None:
 
 def only_data_resources(d: Path) -> None:
     _edit_state(d, lambda doc: doc.__setitem__("resources", [r for r in doc["resources"] if r["mode"] == "data"]))
+
+
+def empty_state(d: Path) -> None:
+    def edit(doc: dict) -> None:
+        doc["resources"] = []
+        doc["outputs"] = {}
+
+    _edit_state(d, edit)

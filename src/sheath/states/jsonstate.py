@@ -255,8 +255,8 @@ def state_values_json(state: State, schemas: SchemaLookup | None) -> dict[str, A
 def state_to_json(sf: StateFile | None, schemas: SchemaLookup | None) -> dict[str, Any]:
     """The document ``terraform show -json`` prints for a state (None: no state)."""
     doc: dict[str, Any] = {"format_version": FORMAT_VERSION}
-    if sf is None:
-        return doc
+    if sf is None or (not sf.state.resources and not sf.state.outputs):
+        return doc  # an empty state is shown as no state
     doc["terraform_version"] = sf.terraform_version
     doc["values"] = state_values_json(sf.state, schemas)
     return doc
