@@ -394,7 +394,8 @@ def state_view(text: str) -> dict[str, Any]:
                     "deposed": "<key>" if i.get("deposed") else None,
                     "schema_version": i.get("schema_version"),
                     "attributes": i.get("attributes"),
-                    "sensitive_attributes": i.get("sensitive_attributes"),
+                    # a set of paths, written in map order by terraform
+                    "sensitive_attributes": sorted(i.get("sensitive_attributes") or [], key=lambda a: json.dumps(a, sort_keys=True)),
                     "dependencies": sorted(i.get("dependencies", [])),
                     "create_before_destroy": i.get("create_before_destroy", False),
                 }
