@@ -182,7 +182,25 @@ def _filtered_graph(run: Run, keep: Callable[[ConfigNode], bool]) -> Graph[Confi
 
 
 def _state_copy(sf: StateFile) -> StateFile:
-    return copy.deepcopy(sf)
+    """A copy whose containers can change freely. Objects' attribute JSON is shared:
+    the engine replaces objects, it never edits their attributes in place."""
+    from dataclasses import replace
+
+    from sheath.states.state import Resource as StateResource
+    from sheath.states.state import ResourceInstance
+
+    st = sf.state
+    new = State(outputs=dict(st.outputs), check_results=copy.deepcopy(st.check_results))
+    for key, sr in st.resources.items():
+        nr = StateResource(sr.module, sr.mode, sr.type, sr.name, sr.provider, each=sr.each)
+        for k, inst in sr.instances.items():
+            nr.instances[k] = ResourceInstance(
+                k,
+                replace(inst.current) if inst.current is not None else None,
+                {dk: replace(o) for dk, o in inst.deposed.items()},
+            )
+        new.resources[key] = nr
+    return StateFile(new, sf.serial, sf.lineage, sf.terraform_version)
 
 
 # --- plan ------------------------------------------------------------------------------------
@@ -491,12 +509,12 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str]) ->
             addr = instance_address(mi, sr, ikey)
             new_addr = new_of.get(addr, addr)
             nmi_key = index.get(new_addr)
+            now_obj = nmi_key.current if nmi_key is not None else None
+            if now_obj is not None and now_obj.attributes == inst.current.attributes:
+                continue
             try:
                 prev = object_value(inst.current, schema)
             except Exception:  # noqa: BLE001
-                continue
-            now_obj = nmi_key.current if nmi_key is not None else None
-            if now_obj is not None and now_obj.attributes == inst.current.attributes:
                 continue
             now = object_value(now_obj, schema) if now_obj is not None else null(prev.type)
             out.append(

@@ -196,12 +196,16 @@ def _has_key(mod: str) -> bool:
 
 
 def apply_implied_moves(config: Config, state: State, moved: dict[str, str]) -> None:
+    by_name: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
+    for key in state.resources:
+        by_name.setdefault((key[1], key[2], key[3]), []).append(key)
     for c in config.all_modules():
         static = str(c.path)
         for r in c.module.all_resources():
             mode = "data" if r.mode.name == "DATA" else "managed"
-            for (mod, m, t, n), sr in list(state.resources.items()):
-                if m != mode or t != r.type or n != r.name:
+            for mod, m, t, n in by_name.get((mode, r.type, r.name), ()):
+                sr = state.resources.get((mod, m, t, n))
+                if sr is None:
                     continue
                 if str(_parse_module_instance(mod).module()) != static:
                     continue
