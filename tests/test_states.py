@@ -263,6 +263,41 @@ def test_journal_refuses_appends_before_start(tmp_path: Path) -> None:
         mgr.journal.set_output("x", 1, "number", False)
 
 
+def _other_process_can_lock(path: Path) -> bool:
+    """Whether another process gets a POSIX write lock on path (the lock terraform takes)."""
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl,os,sys\n"
+            f"fd=os.open({str(path)!r}, os.O_RDWR)\n"
+            "try:\n fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept OSError:\n sys.exit(3)\n",
+        ],
+        timeout=30,
+    )
+    assert probe.returncode in (0, 3)
+    return probe.returncode == 0
+
+
+def test_lock_follows_the_state_file_across_writes(tmp_path: Path) -> None:
+    """Every write renames a new file over the state: the lock must be on the new file."""
+    p = tmp_path / "terraform.tfstate"
+    mgr = FilesystemStateManager(str(p))
+    info, diags = mgr.lock("apply")
+    assert info is not None and not diags
+    assert not mgr.refresh_state()
+    assert not _other_process_can_lock(p)
+    for i in range(3):
+        mgr.write_state(_state_with(i + 1))
+        assert not mgr.persist_state()
+        assert not _other_process_can_lock(p), f"state file unlocked after write {i + 1}"
+    assert not mgr.begin_journal()
+    assert not _other_process_can_lock(p)
+    assert not mgr.unlock(info.id)
+    assert _other_process_can_lock(p)
+    assert len(json.loads(p.read_bytes())["resources"]) == 3
+
+
 def test_lock_excludes_other_processes(tmp_path: Path) -> None:
     p = tmp_path / "terraform.tfstate"
     holder = subprocess.Popen(

@@ -105,7 +105,7 @@ class FilesystemStateManager:
         if self._on_disk is not None and data == self._backup_bytes(self._on_disk):
             # the same state in another layout: terraform rewrites it without a new serial
             try:
-                _atomic_write(self.path, data)
+                self._replace_state(data)
             except OSError as exc:
                 diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
                 return diags
@@ -123,13 +123,22 @@ class FilesystemStateManager:
             sf.serial = 1
             data = write_state_file(sf)
         try:
-            _atomic_write(self.path, data)
+            self._replace_state(data)
         except OSError as exc:
             diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
             return diags
         self._on_disk = data
         self.journal.discard()
         return diags
+
+    def _replace_state(self, data: bytes) -> None:
+        """Write the state file. While locked, the lock moves to the new file before it
+        takes the name: the lock is on the state file itself (terraform's), and the
+        renamed-over file would otherwise leave the new one unlocked."""
+        fd = _atomic_write(self.path, data, keep_locked=self._state_fd is not None)
+        if fd is not None and self._state_fd is not None:
+            os.close(self._state_fd)  # releases the lock on the replaced file
+            self._state_fd = fd
 
     def persist_snapshot(self, sf: StateFile) -> Diagnostics:
         """Write sf exactly (its lineage and serial kept), as terraform's WriteStateForMigration does;
@@ -152,7 +161,7 @@ class FilesystemStateManager:
             _atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
             self._backup_written = True
         try:
-            _atomic_write(self.path, data)
+            self._replace_state(data)
         except OSError as exc:
             diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
             return diags
@@ -315,21 +324,30 @@ def _go_time(rfc3339: str) -> str:
     return rfc3339
 
 
-def _atomic_write(path: str, data: bytes) -> None:
+def _atomic_write(path: str, data: bytes, keep_locked: bool = False) -> int | None:
+    """Replace path with data: a temporary file in the same directory, fsync, rename,
+    fsync of the directory. With keep_locked, the new file is write-locked before it
+    takes the name, and its descriptor (holding the lock) is returned open."""
     d = os.path.dirname(os.path.abspath(path))
     tmp = os.path.join(d, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(data)
         while view:
             n = os.write(fd, view)
             view = view[n:]
         os.fsync(fd)
-    finally:
+        if keep_locked:
+            _ofd_write_lock(fd)
+        os.replace(tmp, path)
+    except BaseException:
         os.close(fd)
-    os.replace(tmp, path)
+        raise
+    if not keep_locked:
+        os.close(fd)
     dfd = os.open(d, os.O_RDONLY)
     try:
         os.fsync(dfd)
     finally:
         os.close(dfd)
+    return fd if keep_locked else None
