@@ -158,6 +158,25 @@ def test_persist_is_atomic_with_backup_and_serial(tmp_path: Path) -> None:
     assert [f for f in os.listdir(tmp_path) if f.endswith(".tmp")] == []
 
 
+def test_no_backup_when_there_was_no_state(tmp_path: Path) -> None:
+    """A fresh apply writes the state twice (before the journal, at the end): neither
+    write leaves a backup, as terraform keeps only the state it read."""
+    p = tmp_path / "terraform.tfstate"
+    mgr = FilesystemStateManager(str(p))
+    assert not mgr.refresh_state()
+    mgr.write_state(_state_with(0))
+    assert not mgr.begin_journal()
+    mgr.write_state(_state_with(2))
+    assert not mgr.persist_state()
+    assert not (tmp_path / "terraform.tfstate.backup").exists()
+    first = p.read_bytes()
+    again = FilesystemStateManager(str(p))
+    assert not again.refresh_state()
+    again.write_state(_state_with(3))
+    assert not again.persist_state()
+    assert json.loads((tmp_path / "terraform.tfstate.backup").read_bytes())["resources"] == json.loads(first)["resources"]
+
+
 def test_journal_makes_each_change_durable_and_replays(tmp_path: Path) -> None:
     p = tmp_path / "terraform.tfstate"
     mgr = FilesystemStateManager(str(p))

@@ -135,6 +135,10 @@ class FilesystemStateManager:
         """Write the state file. While locked, the lock moves to the new file before it
         takes the name: the lock is on the state file itself (terraform's), and the
         renamed-over file would otherwise leave the new one unlocked."""
+        if self._on_disk is None:
+            # No state was read, so there is nothing to keep: no backup in this run, even
+            # when the state is written again later (terraform's local backend does the same).
+            self._backup_written = True
         fd = _atomic_write(self.path, data, keep_locked=self._state_fd is not None)
         if fd is not None and self._state_fd is not None:
             os.close(self._state_fd)  # releases the lock on the replaced file
