@@ -205,6 +205,37 @@ def outputs_from_values(values: Mapping[str, tuple[Value, bool]]) -> dict[str, A
     return out
 
 
+# --- diagnostics -----------------------------------------------------------------------------
+
+
+def function_call(d: Diagnostic) -> dict[str, Any] | None:
+    """The snippet's function_call of a diagnostic from a call to a built-in function:
+    the name it was called as and the function's signature (views/json FunctionCall)."""
+    call = d.extra.get("function_call")
+    if not isinstance(call, tuple) or len(call) != 3:
+        return None
+    called_as = str(call[0])
+    from sheath.lang.funcs.registry import builtin_functions
+    from sheath.types.cty import DYNAMIC, unknown
+    from sheath.types.json import type_to_json_value
+
+    f = builtin_functions(".").get(called_as)
+    if f is None:
+        return {"called_as": called_as}
+    try:
+        ret = f.return_type([unknown(p.type) for p in f.params])
+    except Exception:  # a return type that needs real arguments is dynamic, as terraform's is
+        ret = DYNAMIC
+    sig: dict[str, Any] = {
+        "name": called_as.removeprefix("core::"),
+        "params": [{"name": p.name, "type": type_to_json_value(p.type)} for p in f.params],
+    }
+    if f.var_param is not None:
+        sig["variadic_param"] = {"name": f.var_param.name, "type": type_to_json_value(f.var_param.type)}
+    sig["return_type"] = type_to_json_value(ret)
+    return {"called_as": called_as, "signature": sig}
+
+
 # --- the view --------------------------------------------------------------------------------
 
 
@@ -237,6 +268,9 @@ class JSONView:
 
             sources = self.sources = config_sources(".")
         doc = diagnostic_json(d, sources or {})
+        call = function_call(d)
+        if call is not None and "snippet" in doc:
+            doc["snippet"]["function_call"] = call
         if d.severity is Severity.WARNING:
             self.emit("warn", f"Warning: {d.summary}", "diagnostic", diagnostic=doc)
         else:

@@ -10,7 +10,7 @@ from typing import Any
 from sheath.cli.commands._operation import PLAN_FLAGS, Ui
 from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
 from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
-from sheath.diag import Diagnostics, error, warning
+from sheath.diag import Diagnostic, Diagnostics, error, warning
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
 from sheath.types.cty import Value
 
@@ -145,19 +145,17 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
 
     view, ui, fl = _start(args)
     if fl is None:
+        # terraform checks for approval with what it parsed before the bad flag
+        before = _parsed_prefix(args)
+        if not before.args and not before.get_bool("auto-approve"):
+            _approval_required(view)
         return 1
     if len(fl.args) > 1 or (destroy and fl.args):
         return _too_many(view, "Expected at most one positional argument.")
     if fl.args:
         return _apply_saved(view, ui, fl, fl.args[0])
     if not fl.get_bool("auto-approve"):
-        view.diagnostic(
-            error(
-                "Plan file or auto-approve required",
-                "Terraform cannot ask for interactive approval when -json is set. You can either apply a saved plan "
-                "file, or enable the -auto-approve option.",
-            )
-        )
+        _approval_required(view)
         return 1
     from sheath.engine.operations import apply_plan
 
@@ -193,6 +191,27 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
         hooks.close()
 
 
+def _approval_required(view: JSONView) -> None:
+    view.diagnostic(
+        error(
+            "Plan file or auto-approve required",
+            "Terraform cannot ask for interactive approval when -json is set. You can either apply a saved plan "
+            "file, or enable the -auto-approve option.",
+        )
+    )
+
+
+def _parsed_prefix(args: list[str]) -> ParsedFlags:
+    """The flags of the longest leading part of args that parses (Go's flag package stops
+    at the first bad flag)."""
+    for n in range(len(args), -1, -1):
+        try:
+            return parse_flags(args[:n], PLAN_FLAGS)
+        except FlagError:
+            continue
+    return parse_flags([], PLAN_FLAGS)
+
+
 def _summary(view: JSONView, hooks: JSONHooks, outputs: dict[str, tuple[Value, bool]], destroy: bool) -> int:
     n = hooks.counts
     view.change_summary(ChangeSummary(n.add, n.change, n.import_, n.remove, "destroy" if destroy else "apply"))
@@ -216,7 +235,9 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str) -> int:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        view.diagnostic(error("Failed to load plan file", f"Could not read plan from {path}: {exc.strerror}"))
+        op = "stat" if isinstance(exc, FileNotFoundError) else "open"
+        reason = (exc.strerror or str(exc)).lower()
+        view.diagnostic(error(f'Failed to load "{path}" as a plan file', f"Error: {op} {path}: {reason}"))
         return 1
     pf, pd = read_plan_file(data, path)
     if pf is None:
@@ -248,6 +269,10 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str) -> int:
             mgr.unlock(lock_id)
 
 
+def _diag_key(d: Diagnostic) -> tuple[object, ...]:
+    return (d.severity, d.summary, d.detail, d.subject)
+
+
 # --- refresh ---------------------------------------------------------------------------------
 
 
@@ -259,7 +284,7 @@ def run_refresh_json(args: list[str]) -> int:
     if fl is None:
         return 1
     if fl.args:
-        return _too_many(view, "To specify a working directory for the refresh, use the global -chdir flag.")
+        return _too_many(view, "Expected at most one positional argument.")
     hooks = JSONHooks(view)
     mgr = None
     lock_id = None
@@ -277,7 +302,9 @@ def run_refresh_json(args: list[str]) -> int:
             )
         outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
         view.diagnostics(diags)
-        view.diagnostics(ad)
+        # terraform's refresh is one walk: what the engine's apply step reports again is said once
+        seen = {_diag_key(d) for d in diags}
+        view.diagnostics(d for d in ad if _diag_key(d) not in seen)
         if ad.has_errors():
             return 1
         view.outputs(outputs_from_values(outputs))

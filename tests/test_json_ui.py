@@ -1,0 +1,434 @@
+"""plan/apply/destroy/refresh -json against terraform 1.11.4: the same steps on two copies
+of a configuration (terraform_data and the builtin provider only) give the same streamed
+JSON lines and exit codes. Only timestamps, object ids (uuids) and elapsed times are
+normalised; where terraform itself walks independent resources in no fixed order, a step
+compares its lines as a multiset (``ordered=False``)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from conftest import RunFn
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_AFTER = re.compile(r"(after |\.\.\. \[)\d+[hms0-9]*")
+
+
+def normalise_line(line: str, ids: dict[str, str]) -> Any:
+    def sub_id(m: re.Match[str]) -> str:
+        return ids.setdefault(m.group(0), f"<id{len(ids) + 1}>")
+
+    doc = json.loads(_UUID.sub(sub_id, line))
+    assert isinstance(doc, dict), line
+    assert set(doc) >= {"@level", "@message", "@module", "@timestamp", "type"}, line
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", doc["@timestamp"]), doc["@timestamp"]
+    doc["@timestamp"] = "<ts>"
+    doc["@message"] = _AFTER.sub(lambda m: m.group(1) + "<t>", doc["@message"])
+    hook = doc.get("hook")
+    if isinstance(hook, dict) and "elapsed_seconds" in hook:
+        hook["elapsed_seconds"] = "<t>"
+    return doc
+
+
+def normalise(stdout: str, ordered: bool) -> list[Any]:
+    ids: dict[str, str] = {}
+    docs = [normalise_line(line, ids) for line in stdout.splitlines() if line.strip()]
+    if ordered:
+        return docs
+    # ids are numbered by first appearance, which follows the (free) order of the walk
+    generic = [json.loads(re.sub(r"<id\d+>", "<id>", json.dumps(d))) for d in docs]
+    return sorted(generic, key=lambda d: json.dumps(d, sort_keys=True))
+
+
+def raw_key_order(stdout: str) -> list[str]:
+    """Each line with values blanked, to compare key order (Go sorts maps, keeps struct order)."""
+    return [re.sub(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?|null|true|false', "_", line) for line in stdout.splitlines()]
+
+
+@dataclass
+class Step:
+    args: list[str]
+    ordered: bool = True
+    compare: bool = True
+    files: dict[str, str] = field(default_factory=dict)  # written before the step
+    remove: list[str] = field(default_factory=list)
+
+
+def run_case(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, files: dict[str, str], steps: list[Step]) -> None:
+    dirs = {"terraform": tmp_path / "tf", "sheath": tmp_path / "sh"}
+    for d in dirs.values():
+        for name, text in files.items():
+            p = d / name
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text)
+    runners: dict[str, Callable[..., Any]] = {"terraform": run_terraform, "sheath": run_sheath}
+    for i, step in enumerate(steps):
+        results = {}
+        for tool, d in dirs.items():
+            for name, text in step.files.items():
+                (d / name).write_text(text)
+            for name in step.remove:
+                (d / name).unlink(missing_ok=True)
+            results[tool] = runners[tool](step.args, d)
+        tf, sh = results["terraform"], results["sheath"]
+        where = f"step {i} {step.args}"
+        assert "Traceback" not in sh.stderr, f"{where}: {sh.stderr}"
+        if not step.compare:
+            assert sh.returncode == tf.returncode, f"{where}: rc {sh.returncode} != {tf.returncode}\n{sh.stdout}{sh.stderr}"
+            continue
+        want = normalise(tf.stdout, step.ordered)
+        got = normalise(sh.stdout, step.ordered)
+        if got != want:
+            pytest.fail(
+                f"{where}: JSON lines differ\n--- terraform\n"
+                + "\n".join(json.dumps(d) for d in want)
+                + "\n--- sheath\n"
+                + "\n".join(json.dumps(d) for d in got)
+                + f"\n--- sheath stderr\n{sh.stderr}"
+            )
+        if step.ordered:
+            assert raw_key_order(sh.stdout) == raw_key_order(tf.stdout), f"{where}: key order differs"
+        assert sh.returncode == tf.returncode, f"{where}: rc {sh.returncode} != {tf.returncode}\n{sh.stderr}"
+        assert sh.stderr == tf.stderr == "", f"{where}: stderr\n{tf.stderr}\n---\n{sh.stderr}"
+
+
+# --- configurations ------------------------------------------------------------------------
+
+CHAIN = """
+resource "terraform_data" "a" {
+  input = "hello"
+}
+resource "terraform_data" "b" {
+  input            = terraform_data.a.output
+  triggers_replace = [var.t]
+}
+variable "t" {
+  default = "x"
+}
+output "o" {
+  value = terraform_data.b.output
+}
+output "s" {
+  value     = "secret <&> value"
+  sensitive = true
+}
+"""
+
+CHAIN_UPDATE = CHAIN.replace('input = "hello"', 'input = "hello again"')
+
+TYPED_OUTPUTS = """
+resource "terraform_data" "a" {
+  input = { n = 1.5, big = 123456789012345678901234567890, l = ["x<y", "a&b"], m = { k = true } }
+}
+output "obj" { value = terraform_data.a.output }
+output "tuple" { value = [1, "two", null] }
+output "nothing" { value = null }
+output "num" { value = 42 }
+output "unicode" { value = "h\\u00e9llo \\u2028" }
+"""
+
+MODULES = """
+resource "terraform_data" "c" {
+  count = 2
+  input = "v${count.index}"
+}
+resource "terraform_data" "e" {
+  for_each = toset(["k1", "k 2"])
+  input    = each.key
+}
+module "m" {
+  source   = "./mod"
+  for_each = toset(["one"])
+  in       = "x"
+}
+output "x" { value = module.m["one"].o }
+"""
+
+MODULE_CHILD = """
+variable "in" {}
+resource "terraform_data" "r" { input = var.in }
+output "o" { value = terraform_data.r.output }
+"""
+
+REFACTOR_BEFORE = """
+resource "terraform_data" "old" { input = "a" }
+resource "terraform_data" "cbd" {
+  input            = var.v
+  triggers_replace = var.v
+  lifecycle { create_before_destroy = true }
+}
+resource "terraform_data" "gone" {}
+resource "terraform_data" "del" {}
+variable "v" { default = "1" }
+"""
+
+REFACTOR_AFTER = """
+resource "terraform_data" "new" { input = "a" }
+moved {
+  from = terraform_data.old
+  to   = terraform_data.new
+}
+resource "terraform_data" "cbd" {
+  input            = var.v
+  triggers_replace = var.v
+  lifecycle { create_before_destroy = true }
+}
+removed {
+  from = terraform_data.gone
+  lifecycle { destroy = false }
+}
+resource "terraform_data" "imp" {}
+import {
+  to = terraform_data.imp
+  id = "abc"
+}
+variable "v" { default = "1" }
+"""
+
+REMOTE_STATE = """
+data "terraform_remote_state" "rs" {
+  backend = "local"
+  config  = { path = "other.tfstate" }
+}
+resource "terraform_data" "a" { input = data.terraform_remote_state.rs.outputs.q }
+output "q" { value = terraform_data.a.output }
+"""
+
+OTHER_STATE = json.dumps(
+    {
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": 1,
+        "lineage": "11111111-2222-3333-4444-555555555555",
+        "outputs": {"q": {"value": "<remote>", "type": "string"}},
+        "resources": [],
+    }
+)
+
+CONDITIONS = """
+resource "terraform_data" "a" {
+  input = "x"
+  lifecycle {
+    postcondition {
+      condition     = self.output == "y"
+      error_message = "Bad output."
+    }
+  }
+}
+"""
+
+CHECKS = """
+resource "terraform_data" "a" { input = "x" }
+check "c" {
+  assert {
+    condition     = terraform_data.a.output == "z"
+    error_message = "check failed"
+  }
+}
+output "o" { value = terraform_data.a.output }
+"""
+
+INVALID = """
+resource "terraform_data" "a" { input = file("nope") }
+resource "terraform_data" "b" { input = join(1) }
+resource "terraform_data" "c" { input = jsondecode(1, 2) }
+resource "terraform_data" "d" { input = nope("x") }
+"""
+
+BAD_REFERENCE = """
+resource "terraform_data" "a" { input = terraform_data.missing.id }
+"""
+
+
+def J(*args: str, ordered: bool = True, compare: bool = True, **kw: Any) -> Step:
+    return Step(list(args), ordered=ordered, compare=compare, **kw)
+
+
+CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
+    "chain-lifecycle": (
+        {"main.tf": CHAIN},
+        [
+            J("plan", "-json"),
+            J("apply", "-json", "-auto-approve"),
+            J("plan", "-json"),
+            J("plan", "-json", "-detailed-exitcode", "-var", "t=y"),
+            J("apply", "-json", "-auto-approve", "-var", "t=y"),
+            J("refresh", "-json", "-var", "t=y"),
+            J("plan", "-json", "-refresh-only", "-var", "t=y"),
+            J("apply", "-json", "-auto-approve", "-refresh-only", "-var", "t=y"),
+            J("plan", "-json", "-destroy", "-var", "t=y"),
+            J("destroy", "-json", "-auto-approve", "-var", "t=y"),
+        ],
+    ),
+    "update-in-place": (
+        {"main.tf": CHAIN},
+        [
+            J("apply", "-json", "-auto-approve"),
+            J("plan", "-json", files={"main.tf": CHAIN_UPDATE}),
+            J("apply", "-json", "-auto-approve"),
+            J("apply", "-json", "-destroy", "-auto-approve"),
+        ],
+    ),
+    "replace-requested": (
+        {"main.tf": CHAIN},
+        [
+            J("apply", "-json", "-auto-approve"),
+            J("plan", "-json", "-replace=terraform_data.a"),
+            J("apply", "-json", "-auto-approve", "-replace=terraform_data.a"),
+        ],
+    ),
+    "saved-plan": (
+        {"main.tf": CHAIN},
+        [
+            J("plan", "-json", "-out=first.tfplan"),
+            J("apply", "-json", "first.tfplan"),
+            J("plan", "-json", "-out=second.tfplan", "-var", "t=z"),
+            J("apply", "-json", "-auto-approve", "second.tfplan"),
+            J("apply", "-json", "missing.tfplan"),
+        ],
+    ),
+    "typed-outputs": (
+        {"main.tf": TYPED_OUTPUTS},
+        [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("refresh", "-json"), J("plan", "-json")],
+    ),
+    "modules-count-for-each": (
+        {"main.tf": MODULES, "mod/main.tf": MODULE_CHILD},
+        [
+            J("init", compare=False),
+            J("plan", "-json", ordered=False),
+            J("apply", "-json", "-auto-approve", ordered=False),
+            J("destroy", "-json", "-auto-approve", ordered=False),
+        ],
+    ),
+    "targeting": (
+        {"main.tf": MODULES, "mod/main.tf": MODULE_CHILD},
+        [
+            J("init", compare=False),
+            J("plan", "-json", "-target", "terraform_data.c[0]"),
+            J("apply", "-json", "-auto-approve", "-target", "terraform_data.c[0]"),
+            J("plan", "-json", "-target", "terraform_data.c"),
+        ],
+    ),
+    "refactoring": (
+        {"main.tf": REFACTOR_BEFORE},
+        [
+            J("apply", "-json", "-auto-approve", ordered=False),
+            J("plan", "-json", "-var", "v=2", ordered=False, files={"main.tf": REFACTOR_AFTER}),
+            J("apply", "-json", "-auto-approve", "-var", "v=2", ordered=False),
+        ],
+    ),
+    "data-source": (
+        {"main.tf": REMOTE_STATE},
+        [
+            J("plan", "-json"),
+            J("apply", "-json", "-auto-approve", files={"other.tfstate": OTHER_STATE}),
+            J("plan", "-json"),
+        ],
+    ),
+    "postcondition": ({"main.tf": CONDITIONS}, [J("apply", "-json", "-auto-approve"), J("plan", "-json")]),
+    "check-block": (
+        {"main.tf": CHECKS},
+        [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("refresh", "-json")],
+    ),
+    "empty-state": (
+        {"main.tf": CHAIN},
+        [J("refresh", "-json"), J("destroy", "-json", "-auto-approve"), J("plan", "-json", "-destroy")],
+    ),
+    "invalid-config": (
+        {"main.tf": INVALID},
+        [J("plan", "-json", ordered=False), J("apply", "-json", "-auto-approve", ordered=False), J("refresh", "-json", ordered=False)],
+    ),
+    "bad-reference": ({"main.tf": BAD_REFERENCE}, [J("plan", "-json"), J("destroy", "-json", "-auto-approve")]),
+    "command-line": (
+        {"main.tf": CHAIN},
+        [
+            J("apply", "-json"),
+            J("destroy", "-json"),
+            J("plan", "-json", "-bogus"),
+            J("apply", "-json", "-bogus"),
+            J("plan", "-json", "extra"),
+            J("apply", "-json", "a", "b"),
+            J("refresh", "-json", "extra"),
+        ],
+    ),
+}
+
+
+# Cases where the engine's plan or diagnostics (not their JSON rendering) still differ
+# from terraform's; the human output shows the same differences.
+ENGINE_GAPS = {
+    "check-block": "plans lack the 'Check block assertion known after apply' warning; check diagnostics lack expression values",
+    "data-source": "errored plans keep output changes; provider diagnostics lack the address and block range",
+    "postcondition": "postcondition diagnostics lack their expression values; a plan failing a postcondition records no change",
+    "refactoring": "forget changes from removed blocks have no action reason",
+    "targeting": "targeted plans list output changes outside the targets",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(reason=ENGINE_GAPS[n], strict=True)) if n in ENGINE_GAPS else n for n in sorted(CASES)],
+)
+def test_json_ui(name: str, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    files, steps = CASES[name]
+    run_case(tmp_path, run_terraform, run_sheath, files, steps)
+
+
+# --- units that need no oracle ---------------------------------------------------------------
+
+
+def test_go_duration() -> None:
+    from sheath.cli.jsonui import go_duration
+
+    assert [go_duration(s) for s in (0, 9, 60, 75, 3600, 3725)] == ["0s", "9s", "1m0s", "1m15s", "1h0m0s", "1h2m5s"]
+
+
+def test_resource_addr_shapes() -> None:
+    from sheath.cli.jsonui import resource_addr
+
+    assert resource_addr('module.m["k"].data.terraform_remote_state.x[2]') == {
+        "addr": 'module.m["k"].data.terraform_remote_state.x[2]',
+        "module": 'module.m["k"]',
+        "resource": "data.terraform_remote_state.x[2]",
+        "implied_provider": "terraform",
+        "resource_type": "terraform_remote_state",
+        "resource_name": "x",
+        "resource_key": 2,
+    }
+    deposed = resource_addr('terraform_data.a["k"] (deposed object 0a1b2c3d)')
+    assert deposed["addr"] == 'terraform_data.a["k"]' and deposed["resource_key"] == "k"
+
+
+def test_heartbeat_progress_lines() -> None:
+    import io
+    import time
+
+    from sheath.cli import jsonui
+    from sheath.plans.model import Action
+
+    out = io.StringIO()
+    hooks = jsonui.JSONHooks(jsonui.JSONView(out))
+    try:
+        hooks.pre_apply("terraform_data.slow", Action.CREATE, "")
+        hooks._applying["terraform_data.slow"].start -= 10  # as if it started ten seconds ago
+        deadline = time.monotonic() + 5
+        while "apply_progress" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        hooks.post_apply("terraform_data.slow", Action.CREATE, "x1", False)
+    finally:
+        hooks.close()
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [d["type"] for d in lines] == ["apply_start", "apply_progress", "apply_complete"]
+    assert re.fullmatch(r"terraform_data\.slow: Still creating\.\.\. \[1[01]s elapsed\]", lines[1]["@message"])
+    assert list(lines[1]["hook"]) == ["resource", "action", "elapsed_seconds"]
+    assert lines[1]["hook"]["elapsed_seconds"] in (10, 11)
+    assert lines[2]["@message"].startswith("terraform_data.slow: Creation complete after 1")
+    assert lines[2]["@message"].endswith("s [id=x1]")
+    assert hooks.counts.add == 1
