@@ -103,6 +103,12 @@ class CheckTracker:
             for cfg in self.configs.values():
                 cfg.objects.clear()
 
+    def outputs_unknown(self) -> None:
+        """After a destroy, output checks are left unknown (as terraform records them)."""
+        for name, cfg in self.configs.items():
+            if cfg.kind == "output" and "module" not in cfg.address:
+                cfg.objects[name] = _Object(UNKNOWN, [], {"to_display": name})
+
     @staticmethod
     def _status(cfg: _Config) -> str:
         if not cfg.objects:

@@ -185,8 +185,16 @@ class NamedValues:
     def eval_expr(
         self, mi: ModuleInstance, expr: Any, extra: Mapping[str, Value] | None = None
     ) -> tuple[Value, Diagnostics]:
+        v, d, _ = self.eval_expr_ctx(mi, expr, extra)
+        return v, d
+
+    def eval_expr_ctx(
+        self, mi: ModuleInstance, expr: Any, extra: Mapping[str, Value] | None = None
+    ) -> tuple[Value, Diagnostics, EvalContext]:
+        """eval_expr, and the context it used (diagnostics show the values it held)."""
         ctx = self.context(mi, expr.variables(), extra)
-        return evaluate(expr, ctx)
+        v, d = evaluate(expr, ctx)
+        return v, d, ctx
 
     def body_context(self, mi: ModuleInstance, body: hcl.Body, extra: Mapping[str, Value] | None = None) -> EvalContext:
         travs: list[Any] = []

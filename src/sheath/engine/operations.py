@@ -206,13 +206,16 @@ def _state_copy(sf: StateFile) -> StateFile:
 # --- plan ------------------------------------------------------------------------------------
 
 
-def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Plan, Diagnostics]:
-    """Plan against (a copy of) the prior state."""
+def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Plan | None, Diagnostics]:
+    """Plan against (a copy of) the prior state; no plan when the configuration's
+    refactoring blocks (moved, removed, import) are invalid."""
     from sheath.engine.refactor import FORGET_DETAIL, apply_implied_moves, apply_moves, check_refactoring, import_targets
 
     prev_run = _state_copy(prior)
     working = _state_copy(prior)
     diags = check_refactoring(session.config)
+    if diags.has_errors():
+        return None, diags
     moved_from, md = apply_moves(session.config, working.state)
     diags.extend(md)
     apply_implied_moves(session.config, working.state, moved_from)
@@ -368,7 +371,7 @@ def _plan_orphan_resources(run: Run) -> None:
                 action = Action.DELETE
                 reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
                 if rem is not None and not rem.destroy:
-                    action, reason = Action.FORGET, ActionReason.NONE
+                    action, reason = Action.FORGET, ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
                 elif static != "" and not _module_declared(run.config, static):
                     reason = ActionReason.DELETE_BECAUSE_NO_MODULE
                 if rem is not None and rem.destroy:
@@ -559,7 +562,9 @@ def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
                 continue
             out.append(OutputChange(name, Action.DELETE, before, null(DYNAMIC), sensitive))
             continue
-        after = now.get(name, unknown(DYNAMIC))
+        if name not in now:
+            continue  # its evaluation failed: no change to show
+        after = now[name]
         if name not in prior.outputs and after.is_known and after.unmark_deep()[0].is_null:
             action = Action.NO_OP  # a null output does not exist, before or after
         elif name not in prior.outputs:
@@ -635,6 +640,7 @@ def apply_plan(
         run.walk(g, lambda n: _apply_visit(run, n, plan))
         if destroy:
             run.checks.forget_objects()
+            run.checks.outputs_unknown()
         working.state.check_results = run.checks.state_results()
         if not destroy:
             outputs = _save_outputs(run, working.state)

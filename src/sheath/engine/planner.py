@@ -569,7 +569,26 @@ class ResourcePlanner:
                 )
             )
             return after
-        return self.read_data(mi, sr, key, rep, schema, provider, config)
+        after_read = self.read_data(mi, sr, key, rep, schema, provider, config)
+        if after_read is not None and self.r.container and not run.opts.destroy:
+            # a check block's data source is read again during apply, to verify the check then
+            run.record_change(
+                ResourceInstanceChange(
+                    address=addr,
+                    mode="data",
+                    type=r.type,
+                    name=r.name,
+                    action=Action.READ,
+                    before=null(after_read.type),
+                    after=after_read,
+                    provider_name=str(_provider_of_node(run, self.node)),
+                    provider_config_addr=sr.provider,
+                    module_address=str(mi),
+                    index=key,
+                    action_reason=ActionReason.READ_BECAUSE_CHECK_NESTED,
+                )
+            )
+        return after_read
 
     def read_data(
         self,

@@ -498,7 +498,7 @@ class Run:
             if not ck.asserts:
                 self.checks.report(caddr, oaddr, "pass", "", None, str(mi))
             for rule in ck.asserts:
-                v, d = self.values.eval_expr(mi, rule.condition)
+                v, d, cctx = self.values.eval_expr_ctx(mi, rule.condition)
                 if d.has_errors():
                     for x in d:
                         self.add_diags([Diagnostic(Severity.WARNING, x.summary, x.detail, x.subject)])
@@ -514,11 +514,10 @@ class Run:
                     self.checks.report(caddr, oaddr, "fail", text, None, str(mi))
                     self.add_diags(
                         [
-                            Diagnostic(
-                                Severity.WARNING,
-                                "Check block assertion failed",
-                                str(text),
-                                rule.condition.range,
+                            _with_values(
+                                Diagnostic(Severity.WARNING, "Check block assertion failed", str(text), rule.condition.range),
+                                rule.condition,
+                                cctx,
                             )
                         ]
                     )
@@ -542,7 +541,7 @@ class Run:
             if check is not None:
                 self.checks.report(check[0], check[1], status, message, check[2], str(mi))
 
-        v, d = self.values.eval_expr(mi, rule.condition, extra)
+        v, d, ctx = self.values.eval_expr_ctx(mi, rule.condition, extra)
         if self.add_diags(d):
             report("error")
             return False
@@ -577,7 +576,7 @@ class Run:
             detail = f"{text}\n\nThis was checked by the validation rule at {_range_str(rule.decl_range)}."
             self.add_diags([diag.error(summary, detail, var_subject.decl_range)])
             return False
-        self.add_diags([diag.error(summary, text, rule.condition.range)])
+        self.add_diags([_with_values(diag.error(summary, text, rule.condition.range), rule.condition, ctx)])
         return False
 
     def condition_message(self, mi: ModuleInstance, rule: Any, extra: dict[str, Value] | None) -> str:
@@ -717,6 +716,16 @@ class Run:
         for k, sr in list(self.state.resources.items()):
             if not sr.instances:
                 del self.state.resources[k]
+
+
+def _with_values(d: Diagnostic, expr: Any, ctx: Any) -> Diagnostic:
+    """d showing the values the expression referred to, as terraform's condition failures do."""
+    from sheath.lang.eval.diagvalues import annotate
+
+    d.extra["expr"] = expr
+    d.extra["ctx"] = ctx
+    annotate([d])
+    return d
 
 
 def _join(mod: str, local: str) -> str:

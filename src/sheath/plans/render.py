@@ -595,6 +595,10 @@ def _normalize(v: Value | None, attr: Attribute | None) -> Value | None:
     return v
 
 
+def _renders_as_value(v: Value | None) -> bool:
+    return v is not None and (v.v is UNKNOWN or SENSITIVE in v.marks)
+
+
 def _block_diff(
     c: ResourceInstanceChange, schema: Block | None = None, relevant: frozenset[str] | None = None
 ) -> tuple[Action, Callable[[_Opts], str]]:
@@ -618,9 +622,10 @@ def _block_diff(
             continue
         typed = attr is not None and not attr.implied_type().is_dynamic()
         d = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, typed)
-        # terraform marks replacement-forcing attributes of typed attributes only
-        # (dynamic ones, like terraform_data's, are rendered through JSON without it)
-        if typed and (k,) in replace:
+        # terraform marks replacement-forcing typed attributes; a dynamic one (rendered
+        # through its JSON, like terraform_data's) only when its new value is unknown
+        # or sensitive (checked against terraform 1.11)
+        if (k,) in replace and (typed or _renders_as_value(av)):
             d = _forcing_replacement(d)
         children[k] = d
     action = _children_action(None if b.is_null else b, None if a.is_null else a, list(children.values()))

@@ -60,6 +60,9 @@ class Ui:
 
     def diagnostics(self, diags: Diagnostics, sources: dict[str, bytes] | None = None) -> None:
         from sheath.cli.commands.validate import _strip_ui_newline
+        from sheath.lang.eval.diagvalues import annotate
+
+        annotate(list(diags))
 
         if sources is None and any(d.subject is not None for d in diags):
             if self.sources is None:

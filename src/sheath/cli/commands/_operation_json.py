@@ -167,13 +167,10 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
             if plan is None or session is None or mgr is None:
                 view.diagnostics(diags)
                 return 1
-            order = planned_order(plan, session)
-            if diags.has_errors():
-                if plan.changes or plan.output_changes:
-                    view.plan(plan, order)
+            if diags.has_errors():  # unlike plan, apply shows nothing of a plan that failed
                 view.diagnostics(diags)
                 return 1
-            view.plan(plan, order)
+            view.plan(plan, planned_order(plan, session))
             if not plan.applyable and not any(c.action != Action.NO_OP for c in plan.changes):
                 if mode != UIMode.REFRESH_ONLY and not any(o.action != Action.NO_OP for o in plan.output_changes):
                     view.diagnostics(diags)
