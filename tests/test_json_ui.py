@@ -169,6 +169,13 @@ resource "terraform_data" "del" {}
 variable "v" { default = "1" }
 """
 
+REMOVED_BLOCK = """
+removed {
+  from = terraform_data.gone
+  lifecycle { destroy = false }
+}
+"""
+
 REFACTOR_AFTER = """
 resource "terraform_data" "new" { input = "a" }
 moved {
@@ -180,10 +187,7 @@ resource "terraform_data" "cbd" {
   triggers_replace = var.v
   lifecycle { create_before_destroy = true }
 }
-removed {
-  from = terraform_data.gone
-  lifecycle { destroy = false }
-}
+resource "terraform_data" "gone" {}
 resource "terraform_data" "imp" {}
 import {
   to = terraform_data.imp
@@ -324,15 +328,31 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
             J("apply", "-json", "-auto-approve", "-var", "v=2", ordered=False),
         ],
     ),
-    "data-source": (
-        {"main.tf": REMOTE_STATE},
+    "removed-block": (
+        {"main.tf": REFACTOR_BEFORE},
         [
-            J("plan", "-json"),
-            J("apply", "-json", "-auto-approve", files={"other.tfstate": OTHER_STATE}),
-            J("plan", "-json"),
+            J("apply", "-json", "-auto-approve", ordered=False),
+            J("plan", "-json", ordered=False, files={"main.tf": REFACTOR_BEFORE.replace('resource "terraform_data" "gone" {}', REMOVED_BLOCK)}),
         ],
     ),
-    "postcondition": ({"main.tf": CONDITIONS}, [J("apply", "-json", "-auto-approve"), J("plan", "-json")]),
+    "moved-refresh-only": (
+        {"main.tf": REFACTOR_BEFORE},
+        [
+            J("apply", "-json", "-auto-approve", ordered=False),
+            J("plan", "-json", "-refresh-only", ordered=False, files={"main.tf": REFACTOR_AFTER}),
+            J("apply", "-json", "-auto-approve", "-refresh-only", ordered=False),
+        ],
+    ),
+    "data-source": (
+        {"main.tf": REMOTE_STATE, "other.tfstate": OTHER_STATE},
+        [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("plan", "-json"), J("destroy", "-json", "-auto-approve")],
+    ),
+    "data-source-error": ({"main.tf": REMOTE_STATE}, [J("plan", "-json"), J("apply", "-json", "-auto-approve")]),
+    "postcondition": ({"main.tf": CONDITIONS}, [J("apply", "-json", "-auto-approve")]),
+    "postcondition-plan": (
+        {"main.tf": CONDITIONS},
+        [J("apply", "-json", "-auto-approve", compare=False), J("plan", "-json")],
+    ),
     "check-block": (
         {"main.tf": CHECKS},
         [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("refresh", "-json")],
@@ -364,11 +384,12 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
 # Cases where the engine's plan or diagnostics (not their JSON rendering) still differ
 # from terraform's; the human output shows the same differences.
 ENGINE_GAPS = {
-    "check-block": "plans lack the 'Check block assertion known after apply' warning; check diagnostics lack expression values",
-    "data-source": "errored plans keep output changes; provider diagnostics lack the address and block range",
-    "postcondition": "postcondition diagnostics lack their expression values; a plan failing a postcondition records no change",
-    "refactoring": "forget changes from removed blocks have no action reason",
+    "check-block": "plans lack the 'Check block assertion known after apply' warning",
+    "data-source-error": "a plan whose data source read fails records no change (terraform still shows its summary); "
+    "the provider's diagnostic lacks the address and the block's range",
+    "postcondition-plan": "a plan failing a postcondition records no change for the resource",
     "targeting": "targeted plans list output changes outside the targets",
+    "moved-refresh-only": "refresh-only plans record no drift for moves and still import import-block targets",
 }
 
 
