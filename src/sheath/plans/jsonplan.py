@@ -25,6 +25,7 @@ from typing import Any
 
 from sheath.plans.model import Action, OutputChange, Path, Plan, ResourceInstanceChange
 from sheath.plans.values import OMIT, omit_unknowns, sensitive_as_bool, unknown_as_bool
+from sheath.states.jsonstate import module_tree
 from sheath.states.state import format_instance_key
 from sheath.types.cty import Value
 from sheath.types.json import type_to_json_value
@@ -89,57 +90,6 @@ def output_change_to_json(o: OutputChange) -> dict[str, Any]:
     return d
 
 
-def _module_tree(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    """Nest (module_address, resource) pairs as root_module/child_modules."""
-    root: dict[str, Any] = {}
-    nodes: dict[str, dict[str, Any]] = {"": root}
-
-    def node(addr: str) -> dict[str, Any]:
-        n = nodes.get(addr)
-        if n is not None:
-            return n
-        parent = node(_parent_module(addr))
-        n = {"address": addr}
-        parent.setdefault("child_modules", []).append(n)
-        nodes[addr] = n
-        return n
-
-    for mod, r in items:
-        node(mod).setdefault("resources", []).append(r)
-    # terraform sorts each module's resources, and child modules, by address string
-    for n in nodes.values():
-        if "resources" in n:
-            n["resources"].sort(key=lambda r: r["address"])
-        if "child_modules" in n:
-            n["child_modules"].sort(key=lambda m: m["address"])
-    return root
-
-
-def _parent_module(addr: str) -> str:
-    # split 'module.a["x.y"].module.b' at the last top-level ".module."
-    depth = 0
-    in_str = False
-    last = -1
-    i = 0
-    while i < len(addr):
-        ch = addr[i]
-        if in_str:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch == "." and depth == 0 and addr.startswith("module.", i + 1):
-            last = i
-        i += 1
-    return addr[:last] if last >= 0 else ""
-
-
 def planned_values(plan: Plan) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     for o in plan.output_changes:
@@ -168,7 +118,7 @@ def planned_values(plan: Plan) -> dict[str, Any]:
     d: dict[str, Any] = {}
     if outputs:
         d["outputs"] = outputs
-    d["root_module"] = _module_tree(items)
+    d["root_module"] = module_tree(items)
     return d
 
 
@@ -224,7 +174,7 @@ def prior_state_json(plan: Plan, prior_values: PriorValues | None = None) -> dic
                 if dk:
                     r["deposed_key"] = dk
                 items.append((res.module, r))
-    values["root_module"] = _module_tree(items)
+    values["root_module"] = module_tree(items)
     return {"format_version": "1.0", "terraform_version": sf.terraform_version, "values": values}
 
 

@@ -181,7 +181,9 @@ def parent_module(addr: str) -> str:
     return str(module_instance_of(addr).parent())
 
 
-def _module_tree(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def module_tree(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Nest (module address, resource) pairs as root_module / child_modules, each module's resources
+    and children sorted by address string, fields in terraform's order (resources, address, child_modules)."""
     root: dict[str, Any] = {}
     nodes: dict[str, dict[str, Any]] = {"": root}
 
@@ -248,7 +250,7 @@ def state_values_json(state: State, schemas: SchemaLookup | None) -> dict[str, A
     if outs:
         values["outputs"] = outs
     items = [(so.module, resource_json(so)) for so in state_objects(state, schemas)]
-    values["root_module"] = _module_tree(items)
+    values["root_module"] = module_tree(items)
     return values
 
 
@@ -269,6 +271,7 @@ __all__ = [
     "decode_object",
     "decode_output",
     "mark_path",
+    "module_tree",
     "provider_source",
     "sensitive_json",
     "state_objects",
