@@ -216,6 +216,43 @@ OTHER_STATE = json.dumps(
     }
 )
 
+DEFERRED_READ = """
+resource "terraform_data" "path" { input = "other.tfstate" }
+data "terraform_remote_state" "rs" {
+  backend = "local"
+  config  = { path = terraform_data.path.output }
+}
+resource "terraform_data" "use" { input = data.terraform_remote_state.rs.outputs.q }
+"""
+
+MODULE_CHAIN = """
+resource "terraform_data" "first" { input = "1" }
+module "mid" {
+  source = "./mid"
+  in     = terraform_data.first.output
+}
+resource "terraform_data" "last" { input = module.mid.o }
+output "last" { value = terraform_data.last.output }
+"""
+
+MID_CHILD = """
+variable "in" {}
+resource "terraform_data" "r" {
+  count = 1
+  input = var.in
+}
+output "o" { value = terraform_data.r[0].output }
+"""
+
+TRIGGERS = """
+resource "terraform_data" "a" { input = var.v }
+resource "terraform_data" "b" {
+  input = "fixed"
+  lifecycle { replace_triggered_by = [terraform_data.a] }
+}
+variable "v" { default = "1" }
+"""
+
 CONDITIONS = """
 resource "terraform_data" "a" {
   input = "x"
@@ -296,6 +333,9 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
             J("plan", "-json", "-out=second.tfplan", "-var", "t=z"),
             J("apply", "-json", "-auto-approve", "second.tfplan"),
             J("apply", "-json", "missing.tfplan"),
+            J("plan", "-json", "-destroy", "-out=destroy.tfplan", "-var", "t=z"),
+            J("apply", "-json", "destroy.tfplan"),
+            J("apply", "-json", "destroy.tfplan"),
         ],
     ),
     "typed-outputs": (
@@ -346,6 +386,31 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
     "data-source": (
         {"main.tf": REMOTE_STATE, "other.tfstate": OTHER_STATE},
         [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("plan", "-json"), J("destroy", "-json", "-auto-approve")],
+    ),
+    "data-source-deferred": (
+        {"main.tf": DEFERRED_READ, "other.tfstate": OTHER_STATE},
+        [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("plan", "-json", "-refresh=false")],
+    ),
+    "module-chain": (
+        {"main.tf": MODULE_CHAIN, "mid/main.tf": MID_CHILD},
+        [
+            J("init", compare=False),
+            J("plan", "-json"),
+            J("apply", "-json", "-auto-approve"),
+            J("plan", "-json", "-destroy"),
+            J("destroy", "-json", "-auto-approve"),
+        ],
+    ),
+    "tainted-and-triggers": (
+        {"main.tf": TRIGGERS},
+        [
+            J("apply", "-json", "-auto-approve"),
+            J("plan", "-json", "-var", "v=2"),
+            J("apply", "-json", "-auto-approve", "-var", "v=2", ordered=False),  # a's update and b's destroy are independent
+            J("taint", "terraform_data.b", compare=False),
+            J("plan", "-json", "-var", "v=2"),
+            J("apply", "-json", "-auto-approve", "-var", "v=2", "-refresh=false"),
+        ],
     ),
     "data-source-error": ({"main.tf": REMOTE_STATE}, [J("plan", "-json"), J("apply", "-json", "-auto-approve")]),
     "postcondition": ({"main.tf": CONDITIONS}, [J("apply", "-json", "-auto-approve")]),
@@ -453,3 +518,28 @@ def test_heartbeat_progress_lines() -> None:
     assert lines[2]["@message"].startswith("terraform_data.slow: Creation complete after 1")
     assert lines[2]["@message"].endswith("s [id=x1]")
     assert hooks.counts.add == 1
+
+
+def test_apply_errored_line() -> None:
+    import io
+
+    from sheath.cli import jsonui
+    from sheath.plans.model import Action
+
+    out = io.StringIO()
+    hooks = jsonui.JSONHooks(jsonui.JSONView(out))
+    try:
+        hooks.pre_apply('module.m[0].terraform_data.x["k"]', Action.UPDATE, "i-1")
+        hooks.post_apply('module.m[0].terraform_data.x["k"]', Action.UPDATE, "", True)
+        hooks.pre_apply("data.terraform_remote_state.r", Action.READ, "")
+        hooks.post_apply("data.terraform_remote_state.r", Action.READ, "", True)
+    finally:
+        hooks.close()
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [d["type"] for d in lines] == ["apply_start", "apply_errored", "apply_start"]
+    assert lines[0]["@message"] == 'module.m[0].terraform_data.x["k"]: Modifying... [id=i-1]'
+    assert lines[1]["@message"] == 'module.m[0].terraform_data.x["k"]: Modifications errored after 0s'
+    assert list(lines[1]["hook"]) == ["resource", "action", "elapsed_seconds"]
+    assert lines[1]["hook"]["action"] == "update"
+    assert lines[2]["@message"] == "data.terraform_remote_state.r: Refreshing..."
+    assert hooks.counts.change == 0
