@@ -381,7 +381,14 @@ class JSONHooks:
             hook["id_value"] = id_
             suffix = f" [id={id_}]"
         self.view.emit("info", f"{addr}: Refreshing state...{suffix}", "refresh_start", hook=hook)
-        # The engine reports no end of a refresh; it follows at once.
+
+    def post_refresh(self, addr: str, id_: str) -> None:
+        hook: dict[str, Any] = {"resource": resource_addr(addr)}
+        suffix = ""
+        if id_:
+            hook["id_key"] = "id"
+            hook["id_value"] = id_
+            suffix = f" [id={id_}]"
         self.view.emit("info", f"{addr}: Refresh complete{suffix}", "refresh_complete", hook=hook)
 
     def pre_apply(self, addr: str, action: Action, id_: str) -> None:

@@ -14,6 +14,10 @@ from sheath.plans.model import Action
 class Hooks(Protocol):
     def pre_refresh(self, addr: str, id_: str) -> None: ...
 
+    def post_refresh(self, addr: str, id_: str) -> None:
+        """A refresh read the object; id_ is the refreshed object's ("" when it is gone)."""
+        ...
+
     def pre_apply(self, addr: str, action: Action, id_: str) -> None: ...
 
     def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None: ...
@@ -29,6 +33,9 @@ class Hooks(Protocol):
 
 class NoHooks:
     def pre_refresh(self, addr: str, id_: str) -> None:
+        pass
+
+    def post_refresh(self, addr: str, id_: str) -> None:
         pass
 
     def pre_apply(self, addr: str, action: Action, id_: str) -> None:

@@ -418,6 +418,7 @@ def _refresh_orphan(run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any
             new_object(refreshed, schema, private=rr.private, dependencies=obj.dependencies, create_before_destroy=obj.create_before_destroy, status=obj.status),
         )
     return refreshed
+    run.hooks.post_refresh(addr, _id_of(rr.new_state))
 
 
 def _module_declared(cfg: Config, static: str) -> bool:

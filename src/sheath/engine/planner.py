@@ -318,6 +318,7 @@ class ResourcePlanner:
                 if run.add_diags(rr.diagnostics):
                     return None
                 refreshed = rr.new_state if rr.new_state is not None else null(prior.type)
+                run.hooks.post_refresh(addr, _id_of(refreshed))
                 refreshed = mark_sensitive(schema.block, _keep_marks(refreshed, prior))
                 if refreshed.is_null:
                     run.set_object(sr, key, None)
@@ -513,6 +514,7 @@ class ResourcePlanner:
         rr = provider.read_resource(pi.ReadResourceRequest(self.r.type, o.state, o.private))
         if run.add_diags(rr.diagnostics):
             return False
+        run.hooks.post_refresh(addr, _id_of(rr.new_state))
         if rr.new_state is None or rr.new_state.is_null:
             run.add_diags(
                 [

@@ -151,6 +151,9 @@ class ProgressHooks:
         with self.lock:
             self.ui.out.write(f"{addr}: Refreshing state...{idp}\n")
 
+    def post_refresh(self, addr: str, id_: str) -> None:
+        pass
+
     def pre_apply(self, addr: str, action: Action, id_: str) -> None:
         verb = _VERB.get(action, _VERB[Action.CREATE])[0]
         idp = f" [id={id_}]" if id_ and action in (Action.UPDATE, Action.DELETE) else ""
