@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
 from sheath.diag import Diagnostic, Diagnostics, Severity
@@ -61,7 +64,9 @@ class Ui:
         else:
             self.out.write(msg + "\n")
 
-    def diagnostics(self, diags: Sequence[Diagnostic], sources: dict[str, bytes] | None = None) -> None:
+    def diagnostics(
+        self, diags: Sequence[Diagnostic], sources: dict[str, bytes] | None = None
+    ) -> None:
         """Meta.showDiagnostics: errors through Ui.Error, warnings through Ui.Warn."""
         from sheath.diag.sort import sort_diagnostics
 
@@ -69,16 +74,17 @@ class Ui:
             text = render_diagnostic(d, sources or {}, self.color)
             (self.err if d.severity is Severity.ERROR else self.out).write(text)
 
-    def view_diagnostics(self, diags: Sequence[Diagnostic], sources: dict[str, bytes] | None = None) -> None:
+    def view_diagnostics(
+        self, diags: Sequence[Diagnostic], sources: dict[str, bytes] | None = None
+    ) -> None:
         """views.View.Diagnostics: the diagnostic without the Ui layer's extra colour and newline."""
         for d in diags:
             text = render_diagnostic(d, sources or {}, self.color)
             if not self.color:
-                text = text[:-1] if text.endswith("\n") else text
+                text = text.removesuffix("\n")
             else:
                 tail = f"{RESET}{RESET}\n"
-                if text.endswith(tail):
-                    text = text[: -len(tail)]
+                text = text.removesuffix(tail)
                 for c in (RED, "\x1b[33m"):
                     if text.startswith(c + c):
                         text = text[len(c) :]
@@ -91,7 +97,9 @@ def strip_no_color(args: list[str]) -> tuple[list[str], bool]:
     return rest, len(rest) == len(args)
 
 
-def parse_command_flags(args: list[str], specs: Sequence[FlagSpec], ui: Ui, usage: str) -> ParsedFlags | None:
+def parse_command_flags(
+    args: list[str], specs: Sequence[FlagSpec], ui: Ui, usage: str
+) -> ParsedFlags | None:
     """Parse flags; on error print terraform's message and the help (exit code 1 follows)."""
     try:
         return parse_flags(args, specs)
@@ -153,7 +161,10 @@ def state_load_error(diags: Diagnostics) -> str:
     errs = [d for d in diags if d.severity is Severity.ERROR]
     if not errs:
         return "unknown error"
-    if all(d.summary and d.detail for d in errs) and errs[0].summary != "Failed to load state":
+    if (
+        all(d.summary and d.detail for d in errs)
+        and errs[0].summary != "Failed to load state"
+    ):
         return problems_error([(d.summary, d.detail) for d in errs])
     return errs[0].detail or errs[0].summary
 
@@ -162,7 +173,7 @@ LOCK_ERROR_MESSAGE = (
     "Error message: %s\n\n"
     "Terraform acquires a state lock to protect the state from being written\n"
     "by multiple users at the same time. Please resolve the issue above and try\n"
-    "again. For most commands, you can disable locking with the \"-lock=false\"\n"
+    'again. For most commands, you can disable locking with the "-lock=false"\n'
     "flag, but this is not recommended."
 )
 
@@ -174,7 +185,13 @@ def timestamped_backup_path(state_out: str) -> str:
 class StateEditor:
     """A filesystem state opened for editing: locked (unless disabled), backed up on first write."""
 
-    def __init__(self, path: str, backup_path: str | None, lock: bool = True, lock_timeout: float = 0.0) -> None:
+    def __init__(
+        self,
+        path: str,
+        backup_path: str | None,
+        lock: bool = True,
+        lock_timeout: float = 0.0,
+    ) -> None:
         self.path = path
         self.mgr = FilesystemStateManager(path, backup_path=backup_path or "")
         self.lock_enabled = lock
@@ -192,7 +209,10 @@ class StateEditor:
         if rd.has_errors():
             self.unlock()
             d = Diagnostics()
-            d.add_error("Error acquiring the state lock", LOCK_ERROR_MESSAGE % state_load_error(rd))
+            d.add_error(
+                "Error acquiring the state lock",
+                LOCK_ERROR_MESSAGE % state_load_error(rd),
+            )
             return d
         return Diagnostics()
 
@@ -204,7 +224,10 @@ class StateEditor:
 
     def refresh(self) -> tuple[StateFile | None, Diagnostics]:
         if not os.path.exists(self.path) or os.path.getsize(self.path) == 0:
-            return None, Diagnostics()  # no state (an empty file is what a lock leaves before any write)
+            return (
+                None,
+                Diagnostics(),
+            )  # no state (an empty file is what a lock leaves before any write)
         diags = self.mgr.refresh_state()
         if diags.has_errors():
             return None, diags
@@ -234,7 +257,9 @@ class StateEditor:
                 os.fsync(fh.fileno())
             os.replace(tmp, out_path)
         except OSError as exc:
-            diags.add_error("Failed to save state", f"Error writing {out_path}: {exc.strerror}")
+            diags.add_error(
+                "Failed to save state", f"Error writing {out_path}: {exc.strerror}"
+            )
         return diags
 
 
@@ -242,7 +267,15 @@ def parse_duration(s: str) -> float | None:
     """A Go duration like 0s, 10s, 1m30s, 500ms; None when it does not parse."""
     if s in ("0", ""):
         return 0.0
-    units = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+    units = {
+        "ns": 1e-9,
+        "us": 1e-6,
+        "µs": 1e-6,
+        "ms": 1e-3,
+        "s": 1.0,
+        "m": 60.0,
+        "h": 3600.0,
+    }
     total = 0.0
     i = 0
     n = len(s)
@@ -294,12 +327,10 @@ class NativeSchemas:
         except Exception:  # noqa: BLE001
             return None
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 p.close()
-            except Exception:  # noqa: BLE001
-                pass
 
-    def __call__(self, provider: str, mode: str, type_: str) -> "Schema | None":
+    def __call__(self, provider: str, mode: str, type_: str) -> Schema | None:
         if provider not in self._cache:
             self._cache[provider] = self._provider_schema(provider)
         ps = self._cache[provider]
@@ -309,11 +340,38 @@ class NativeSchemas:
             return None
         return (ps.data_sources if mode == "data" else ps.resource_types).get(type_)
 
+
+# the flags of the commands that edit a state file: -backup (a timestamped backup
+# unless given), -lock, -lock-timeout, -state, -ignore-remote-version
+WRITE_FLAGS = [
+    FlagSpec("backup", "string", "-"),
+    FlagSpec("lock", "bool", True),
+    FlagSpec("lock-timeout", "string", "0s"),
+    FlagSpec("state", "string"),
+    FlagSpec("ignore-remote-version"),
+]
+
+
+def editor_from_flags(fl: ParsedFlags, ui: Ui) -> StateEditor | None:
+    """The state the state-editing commands change: -state (or terraform.tfstate), backed up to
+    -backup or to a timestamped file, locked unless -lock=false; None after a flag error."""
+    lock, timeout = lock_flags(fl, ui)
+    if timeout is None:
+        return None
+    path = fl.get_str("state") or DEFAULT_STATE_PATH
+    backup = fl.get_str("backup") or "-"
+    return StateEditor(
+        path, timestamped_backup_path(path) if backup == "-" else backup, lock, timeout
+    )
+
+
 def lock_flags(fl: ParsedFlags, ui: Ui) -> tuple[bool, float | None]:
     """-lock and -lock-timeout; a timeout that does not parse is reported (None)."""
     raw = fl.get_str("lock-timeout") or "0s"
     timeout = parse_duration(raw)
     if timeout is None:
-        ui.error(f'Error parsing command-line flags: invalid value "{raw}" for flag -lock-timeout: parse error\n')
+        ui.error(
+            f'Error parsing command-line flags: invalid value "{raw}" for flag -lock-timeout: parse error\n'
+        )
         return True, None
     return fl.get_bool("lock"), timeout

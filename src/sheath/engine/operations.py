@@ -116,6 +116,9 @@ _TARGET_APPLY_WARNING = (
 )
 
 
+_IMPORT_TARGET_MISSING = "Configuration for import target does not exist"
+
+
 @dataclass
 class PlanOptions:
     mode: UIMode = UIMode.NORMAL
@@ -209,7 +212,14 @@ def _state_copy(sf: StateFile) -> StateFile:
 def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Plan | None, Diagnostics]:
     """Plan against (a copy of) the prior state; no plan when the configuration's
     refactoring blocks (moved, removed, import) are invalid."""
-    from sheath.engine.refactor import FORGET_DETAIL, apply_implied_moves, apply_moves, check_refactoring, import_targets
+    from sheath.engine.refactor import (
+        FORGET_DETAIL,
+        apply_implied_moves,
+        apply_moves,
+        check_imports,
+        check_refactoring,
+        import_targets,
+    )
 
     prev_run = _state_copy(prior)
     working = _state_copy(prior)
@@ -218,6 +228,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         return None, diags
     moved_from, md = apply_moves(session.config, working.state)
     diags.extend(md)
+    diags.extend(check_imports(session.config))
     apply_implied_moves(session.config, working.state, moved_from)
     values = NamedValues(session.root_dir, session.functions)
     run = Run(
@@ -238,6 +249,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         ),
     )
     run.add_diags(diags)
+    walk_ok = not diags.has_errors()
     if opts.targets:
         from sheath.engine.targeting import parse_target, target_closure
 
@@ -250,10 +262,9 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         run.target_closure = closure
         run.add_diags([diag.warning("Resource targeting is in effect", _TARGET_WARNING)])
     try:
-        if not run.diags.has_errors():
+        if walk_ok or not any(d.severity.name == "ERROR" and d.summary != _IMPORT_TARGET_MISSING for d in run.diags):
             run.import_ids = import_targets(run)
-            if not run.diags.has_errors():
-                run.walk(session.graph.graph, lambda n: _visit(run, n, False))
+            run.walk(session.graph.graph, lambda n: _visit(run, n, False))
         if not run.diags.has_errors():
             _plan_orphan_resources(run)
     finally:
@@ -407,6 +418,7 @@ def _refresh_orphan(run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any
     rr = provider.read_resource(pi.ReadResourceRequest(sr.type, prior.unmark_deep()[0], object_private(obj)))
     if run.add_diags(rr.diagnostics):
         return prior
+    run.hooks.post_refresh(addr, _id_of(rr.new_state))
     if rr.new_state is None or rr.new_state.is_null:
         run.set_object(sr, key, None)
         return None
@@ -418,7 +430,6 @@ def _refresh_orphan(run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any
             new_object(refreshed, schema, private=rr.private, dependencies=obj.dependencies, create_before_destroy=obj.create_before_destroy, status=obj.status),
         )
     return refreshed
-    run.hooks.post_refresh(addr, _id_of(rr.new_state))
 
 
 def _module_declared(cfg: Config, static: str) -> bool:

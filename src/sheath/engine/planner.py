@@ -622,7 +622,7 @@ class ResourcePlanner:
             selfx["self"] = after
             if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
                 return None
-        run.set_object(sr, key, new_object(after, schema, dependencies=run.state_deps.get(self.node, [])))
+        run.set_object(sr, key, new_object(after, schema))
         run.hooks.post_apply(addr, Action.READ, _id_of(after), False)
         return after
 

@@ -112,7 +112,7 @@ def apply_moves(config: Config, state: State) -> tuple[dict[str, str], Diagnosti
 
 
 def check_refactoring(config: Config) -> Diagnostics:
-    """removed blocks naming resources still declared; import blocks naming undeclared ones."""
+    """removed blocks naming resources still declared (the plan cannot start)."""
     diags = Diagnostics()
     from sheath.addrs.module import Module as ModuleAddr
 
@@ -130,6 +130,12 @@ def check_refactoring(config: Config) -> Diagnostics:
                     f"{f.resource} was removed, but it is still declared in configuration.",
                     r.decl_range,
                 )
+    return diags
+
+
+def check_imports(config: Config) -> Diagnostics:
+    """import blocks naming undeclared resources (the plan goes on, and fails)."""
+    diags = Diagnostics()
     for imp in config.module.imports:
         if imp.to is None:
             continue

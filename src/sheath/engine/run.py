@@ -507,6 +507,21 @@ class Run:
                 v, _ = v.unmark_deep()
                 if not v.is_known:
                     self.checks.report(caddr, oaddr, "unknown", "", None, str(mi))
+                    self.add_diags(
+                        [
+                            _with_values(
+                                Diagnostic(
+                                    Severity.WARNING,
+                                    "Check block assertion known after apply",
+                                    "The condition could not be evaluated at this time, a result will be known when "
+                                    "this plan is applied.",
+                                    rule.condition.range,
+                                ),
+                                rule.condition,
+                                cctx,
+                            )
+                        ]
+                    )
                 elif not v.is_null and v.v is True:
                     self.checks.report(caddr, oaddr, "pass", "", None, str(mi))
                 if v.is_known and not v.is_null and v.v is False:

@@ -111,8 +111,9 @@ def planned_values(plan: Plan) -> dict[str, Any]:
         r["provider_name"] = c.provider_name
         r["schema_version"] = c.schema_version
         vals = omit_unknowns(c.after)
-        if vals is not None:
-            r["values"] = {} if vals is OMIT else vals
+        # Go's omitempty: an object with nothing known yet has no "values"
+        if vals is not None and vals is not OMIT and vals != {}:
+            r["values"] = vals
         r["sensitive_values"] = sensitive_as_bool(c.after)
         items.append((c.module_address, r))
     d: dict[str, Any] = {}

@@ -7,14 +7,22 @@ from __future__ import annotations
 
 from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.plans.render import render_state_object, render_state_value
-from sheath.states.jsonstate import SchemaLookup, StateObject, decode_output, parent_module, state_objects
+from sheath.states.jsonstate import (
+    SchemaLookup,
+    StateObject,
+    decode_output,
+    parent_module,
+    state_objects,
+)
 from sheath.states.state import State
 from sheath.types.cty import SENSITIVE, STRING, ObjectType, Value
 
 EMPTY_STATE = "The state file is empty. No resources are represented.\n"
 
 
-def _module_tree(objects: list[StateObject]) -> tuple[dict[str, list[StateObject]], dict[str, list[str]]]:
+def _module_tree(
+    objects: list[StateObject],
+) -> tuple[dict[str, list[StateObject]], dict[str, list[str]]]:
     """Each module's objects (by address string) and children (by address string), as jsonstate nests them."""
     by_mod: dict[str, list[StateObject]] = {"": []}
     children: dict[str, set[str]] = {}
@@ -62,15 +70,25 @@ def _drop_null_attributes(v: Value) -> Value:
     """Object attributes that are null are left out of a typed value's rendering, as terraform's differ does."""
     p = v.v
     if isinstance(p, dict):
-        kept = {k: _drop_null_attributes(e) for k, e in p.items() if not (isinstance(v.type, ObjectType) and e.v is None)}
-        t = ObjectType({k: v.type.attrs[k] for k in kept}) if isinstance(v.type, ObjectType) else v.type
+        kept = {
+            k: _drop_null_attributes(e)
+            for k, e in p.items()
+            if not (isinstance(v.type, ObjectType) and e.v is None)
+        }
+        t = (
+            ObjectType({k: v.type.attrs[k] for k in kept})
+            if isinstance(v.type, ObjectType)
+            else v.type
+        )
         return Value(t, kept, v.marks)
     if isinstance(p, tuple):
         return Value(v.type, tuple(_drop_null_attributes(e) for e in p), v.marks)
     return v
 
 
-def render_human_state(state: State, schemas: SchemaLookup | None, color: bool = False) -> str:
+def render_human_state(
+    state: State, schemas: SchemaLookup | None, color: bool = False
+) -> str:
     objects = state_objects(state, schemas)
     if not objects and not state.outputs:
         return EMPTY_STATE
@@ -102,7 +120,9 @@ def render_human_state(state: State, schemas: SchemaLookup | None, color: bool =
         parts.append("\n\nOutputs:\n\n")
         for name in sorted(state.outputs):
             o = state.outputs[name]
-            v = _empty_strings_null(_drop_null_attributes(decode_output(o.value, o.type)))
+            v = _empty_strings_null(
+                _drop_null_attributes(decode_output(o.value, o.type))
+            )
             if o.sensitive:
                 v = v.mark(SENSITIVE)
             parts.append(f"{name} = {render_state_value(v, color)}\n")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.resource import AbsResource, AbsResourceInstance
 from sheath.states.lookup import find_resource, mode_of, module_instance_of, state_key
-from sheath.states.state import ResourceInstance as StateInstance
 from sheath.states.state import Resource as StateResource
+from sheath.states.state import ResourceInstance as StateInstance
 from sheath.states.state import State
 
 
@@ -46,7 +46,12 @@ def has_module(state: State, addr: ModuleInstance) -> bool:
     return any(r.module == key for r in state.resources.values())
 
 
-def move_module(state_from: State, state_to: State, addr_from: ModuleInstance, addr_to: ModuleInstance) -> None:
+def move_module(
+    state_from: State,
+    state_to: State,
+    addr_from: ModuleInstance,
+    addr_to: ModuleInstance,
+) -> None:
     key_from, key_to = str(addr_from), str(addr_to)
     moving = [r for r in state_from.resources.values() if r.module == key_from]
     for r in moving:
@@ -56,7 +61,9 @@ def move_module(state_from: State, state_to: State, addr_from: ModuleInstance, a
         state_to.set_resource(r)
 
 
-def move_resource(state_from: State, state_to: State, addr_from: AbsResource, addr_to: AbsResource) -> None:
+def move_resource(
+    state_from: State, state_to: State, addr_from: AbsResource, addr_to: AbsResource
+) -> None:
     rs = find_resource(state_from, addr_from)
     assert rs is not None
     state_from.remove_resource(rs.module, rs.mode, rs.type, rs.name)
@@ -67,7 +74,12 @@ def move_resource(state_from: State, state_to: State, addr_from: AbsResource, ad
     state_to.set_resource(rs)
 
 
-def move_instance(state_from: State, state_to: State, addr_from: AbsResourceInstance, addr_to: AbsResourceInstance) -> None:
+def move_instance(
+    state_from: State,
+    state_to: State,
+    addr_from: AbsResourceInstance,
+    addr_to: AbsResourceInstance,
+) -> None:
     from_rs = find_resource(state_from, addr_from.contains_resource())
     assert from_rs is not None
     inst = from_rs.instances[state_key(addr_from.resource.key)]
@@ -88,7 +100,7 @@ def move_instance(state_from: State, state_to: State, addr_from: AbsResourceInst
     rs.instances[inst.key] = inst
 
 
-def drop_dependencies(state: State, matches: "DependencyMatcher") -> None:
+def drop_dependencies(state: State, matches: DependencyMatcher) -> None:
     """Forget every dependency of an object when any of them is affected by a move
     (the next plan records them again), as terraform's state mv does."""
     for r in state.resources.values():
@@ -103,13 +115,15 @@ def drop_dependencies(state: State, matches: "DependencyMatcher") -> None:
 class DependencyMatcher:
     """Whether a dependency (a config resource address string) and a moved object contain one another."""
 
-    def __init__(self, moved: ModuleInstance | AbsResource | AbsResourceInstance) -> None:
+    def __init__(
+        self, moved: ModuleInstance | AbsResource | AbsResourceInstance
+    ) -> None:
         self.moved = moved
 
     def __call__(self, dep: str) -> bool:
         from sheath.states.lookup import parse_target
 
-        t, diags = parse_target(dep)
+        t, _ = parse_target(dep)
         if t is None or t.resource is None:
             return False
         dep_module = tuple(s.name for s in t.module.steps)
@@ -128,7 +142,9 @@ class DependencyMatcher:
         )
 
 
-def replace_provider(state: State, from_provider: str, to_provider: str) -> list[StateResource]:
+def replace_provider(
+    state: State, from_provider: str, to_provider: str
+) -> list[StateResource]:
     """The resources whose provider config is for from_provider (a provider source string);
     their provider configs are changed to to_provider, keeping the alias and module."""
     changed: list[StateResource] = []
@@ -140,7 +156,9 @@ def replace_provider(state: State, from_provider: str, to_provider: str) -> list
         src = r.provider[start + len('provider["') : end]
         if src != from_provider:
             continue
-        r.provider = r.provider[: start + len('provider["')] + to_provider + r.provider[end:]
+        r.provider = (
+            r.provider[: start + len('provider["')] + to_provider + r.provider[end:]
+        )
         changed.append(r)
     return changed
 

@@ -20,10 +20,22 @@ from sheath.addrs.provider import parse_abs_provider_config_str
 from sheath.providers.marks import mark_sensitive
 from sheath.providers.schema import Block, Schema
 from sheath.states import gojson
-from sheath.states.state import InstanceObject, Resource, State, format_instance_key, instance_key_sort_key
+from sheath.states.state import (
+    InstanceObject,
+    Resource,
+    State,
+    format_instance_key,
+    instance_key_sort_key,
+)
 from sheath.states.statefile import StateFile
 from sheath.types.cty import SENSITIVE, SetType, Value
-from sheath.types.json import JSONError, decode_implied, type_from_json, value_from_json, value_to_json
+from sheath.types.json import (
+    JSONError,
+    decode_implied,
+    type_from_json,
+    value_from_json,
+    value_to_json,
+)
 
 FORMAT_VERSION = "1.0"
 
@@ -54,11 +66,15 @@ def mark_path(v: Value, path: list[Any]) -> Value:
             d[step] = mark_path(p[step], rest)
             return Value(v.type, d, v.marks)
         return v
-    if isinstance(p, tuple) and not isinstance(v.type, SetType):
-        if isinstance(step, int) and 0 <= step < len(p):
-            elems = list(p)
-            elems[step] = mark_path(p[step], rest)
-            return Value(v.type, tuple(elems), v.marks)
+    if (
+        isinstance(p, tuple)
+        and not isinstance(v.type, SetType)
+        and isinstance(step, int)
+        and 0 <= step < len(p)
+    ):
+        elems = list(p)
+        elems[step] = mark_path(p[step], rest)
+        return Value(v.type, tuple(elems), v.marks)
     return v
 
 
@@ -164,13 +180,28 @@ def state_objects(state: State, schemas: SchemaLookup | None) -> list[StateObjec
     """Every object (current, then deposed) of every resource instance, decoded."""
     out: list[StateObject] = []
     for r in state.resources.values():
-        schema = schemas(provider_source(r.provider), r.mode, r.type) if schemas is not None else None
+        schema = (
+            schemas(provider_source(r.provider), r.mode, r.type)
+            if schemas is not None
+            else None
+        )
         for k in sorted(r.instances, key=instance_key_sort_key):
             ri = r.instances[k]
-            objs: list[tuple[str, InstanceObject]] = [("", ri.current)] if ri.current is not None else []
+            objs: list[tuple[str, InstanceObject]] = (
+                [("", ri.current)] if ri.current is not None else []
+            )
             objs += sorted(ri.deposed.items())
             for dk, obj in objs:
-                out.append(StateObject(r, k, dk, obj, decode_object(obj, schema), schema.block if schema else None))
+                out.append(
+                    StateObject(
+                        r,
+                        k,
+                        dk,
+                        obj,
+                        decode_object(obj, schema),
+                        schema.block if schema else None,
+                    )
+                )
     return out
 
 
@@ -228,7 +259,12 @@ def outputs_json(state: State) -> dict[str, Any]:
 
 def resource_json(so: StateObject) -> dict[str, Any]:
     r = so.resource
-    d: dict[str, Any] = {"address": so.address, "mode": r.mode, "type": r.type, "name": r.name}
+    d: dict[str, Any] = {
+        "address": so.address,
+        "mode": r.mode,
+        "type": r.type,
+        "name": r.name,
+    }
     if so.key is not None:
         d["index"] = so.key
     d["provider_name"] = provider_source(r.provider)

@@ -25,7 +25,13 @@ from sheath.addrs.parse import (
     steps_from_string,
     steps_from_traversal,
 )
-from sheath.addrs.resource import AbsResource, AbsResourceInstance, Resource, ResourceInstance, ResourceMode
+from sheath.addrs.resource import (
+    AbsResource,
+    AbsResourceInstance,
+    Resource,
+    ResourceInstance,
+    ResourceMode,
+)
 from sheath.diag import Diagnostics, Pos
 from sheath.states.state import InstanceKey as StateKey
 from sheath.states.state import Resource as StateResource
@@ -51,7 +57,9 @@ class Target:
 
     def abs_instance(self) -> AbsResourceInstance:
         assert self.resource is not None
-        return AbsResourceInstance(self.module, ResourceInstance(self.resource, self.key))
+        return AbsResourceInstance(
+            self.module, ResourceInstance(self.resource, self.key)
+        )
 
     def __str__(self) -> str:
         if self.resource is None:
@@ -65,7 +73,9 @@ def parse_target(s: str) -> tuple[Target | None, Diagnostics]:
     """addrs.ParseTargetStr: HCL's traversal syntax, then the target's structure."""
     from sheath.lang.hclsyntax import parse_traversal_abs
 
-    traversal, diags = parse_traversal_abs(s.encode("utf-8", "surrogateescape"), "", Pos(1, 1, 0))
+    traversal, diags = parse_traversal_abs(
+        s.encode("utf-8", "surrogateescape"), "", Pos(1, 1, 0)
+    )
     if diags.has_errors():
         return None, diags
     steps = steps_from_traversal(traversal)
@@ -128,7 +138,9 @@ def mode_of(r: Resource) -> str:
 
 
 def resource_of(r: StateResource) -> Resource:
-    return Resource(ResourceMode.DATA if r.mode == "data" else ResourceMode.MANAGED, r.type, r.name)
+    return Resource(
+        ResourceMode.DATA if r.mode == "data" else ResourceMode.MANAGED, r.type, r.name
+    )
 
 
 def module_sort_key(m: ModuleInstance) -> tuple[Any, ...]:
@@ -138,22 +150,38 @@ def module_sort_key(m: ModuleInstance) -> tuple[Any, ...]:
 def instance_sort_key(a: AbsResourceInstance) -> tuple[Any, ...]:
     """AbsResourceInstance.Less: shorter module paths first, data before managed, type, name, key."""
     r = a.resource.resource
-    return (module_sort_key(a.module), 0 if r.mode is ResourceMode.DATA else 1, r.type, r.name, key_sort_order(a.resource.key))
+    return (
+        module_sort_key(a.module),
+        0 if r.mode is ResourceMode.DATA else 1,
+        r.type,
+        r.name,
+        key_sort_order(a.resource.key),
+    )
 
 
 def resource_sort_key(a: AbsResource) -> tuple[Any, ...]:
     r = a.resource
-    return (module_sort_key(a.module), 0 if r.mode is ResourceMode.DATA else 1, r.type, r.name)
+    return (
+        module_sort_key(a.module),
+        0 if r.mode is ResourceMode.DATA else 1,
+        r.type,
+        r.name,
+    )
 
 
 def find_resource(state: State, addr: AbsResource) -> StateResource | None:
-    return state.resource(str(addr.module), mode_of(addr.resource), addr.resource.type, addr.resource.name)
+    return state.resource(
+        str(addr.module), mode_of(addr.resource), addr.resource.type, addr.resource.name
+    )
 
 
 def resource_instances(r: StateResource) -> list[AbsResourceInstance]:
     mod = module_instance_of(r.module)
     res = resource_of(r)
-    return [AbsResourceInstance(mod, ResourceInstance(res, addr_key(k))) for k in r.instances]
+    return [
+        AbsResourceInstance(mod, ResourceInstance(res, addr_key(k)))
+        for k in r.instances
+    ]
 
 
 def all_instances(state: State) -> list[AbsResourceInstance]:
@@ -179,7 +207,9 @@ def module_contains(target: ModuleInstance, other: ModuleInstance) -> bool:
     return True
 
 
-def lookup_instances(state: State, target: Target, allow_missing: bool = False) -> tuple[list[AbsResourceInstance], Diagnostics]:
+def lookup_instances(
+    state: State, target: Target, allow_missing: bool = False
+) -> tuple[list[AbsResourceInstance], Diagnostics]:
     """The resource instances target selects, sorted (terraform's lookupResourceInstanceAddr)."""
     diags = Diagnostics()
     out: list[AbsResourceInstance] = []

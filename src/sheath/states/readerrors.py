@@ -42,44 +42,58 @@ def _syntax_offset(data: bytes, exc: json.JSONDecodeError) -> int:
     return len(text[: exc.pos].encode("utf-8")) + 1
 
 
-def load_problems(data: bytes, terraform_version: str = "1.11.4") -> list[tuple[str, str]] | None:
+def load_problems(
+    data: bytes, terraform_version: str = "1.11.4"
+) -> list[tuple[str, str]] | None:
     try:
         doc = json.loads(data)
     except json.JSONDecodeError as exc:
         return [
-            (UNSUPPORTED, f"The state file could not be parsed as JSON: syntax error at byte offset {_syntax_offset(data, exc)}."),
+            (
+                UNSUPPORTED,
+                f"The state file could not be parsed as JSON: syntax error at byte offset {_syntax_offset(data, exc)}.",
+            ),
             NO_VERSION,
         ]
     except UnicodeDecodeError:
         return None
     if not isinstance(doc, dict):
-        return [(UNSUPPORTED, f"The version in the state file is {_json_kind(doc)}. A positive whole number is required."), NO_VERSION]
+        return [
+            (
+                UNSUPPORTED,
+                f"The version in the state file is {_json_kind(doc)}. A positive whole number is required.",
+            ),
+            NO_VERSION,
+        ]
     if "version" not in doc:
         return [NO_VERSION]
     version = doc["version"]
     if isinstance(version, int) and not isinstance(version, bool) and version > 4:
-        return [
-            (
-                UNSUPPORTED,
-                f"The state file uses format version {version}, which is not supported by Terraform "
-                f"{terraform_version}. This state file may have been created by a newer version of Terraform.",
-            )
-        ]
+        detail = (
+            f"The state file uses format version {version}, which is not supported by Terraform "
+            f"{terraform_version}. This state file may have been created by a newer version of Terraform."
+        )
+        return [(UNSUPPORTED, detail)]
     if version != 4:
         return None
     for field in ("serial",):
-        if field in doc and not (isinstance(doc[field], int) and not isinstance(doc[field], bool)):
-            return [("Invalid state file format", f'The state file field "{field}" has invalid value {_json_kind(doc[field])}')]
+        if field in doc and not (
+            isinstance(doc[field], int) and not isinstance(doc[field], bool)
+        ):
+            return [
+                (
+                    "Invalid state file format",
+                    f'The state file field "{field}" has invalid value {_json_kind(doc[field])}',
+                )
+            ]
     for r in doc.get("resources") or []:
         if isinstance(r, dict) and r.get("mode") not in ("managed", "data"):
             mode = r.get("mode")
-            return [
-                (
-                    "Invalid resource mode in state",
-                    f'State contains a resource with mode "{mode if isinstance(mode, str) else ""}" '
-                    f'("{r.get("type", "")}" "{r.get("name", "")}") which is not supported.',
-                )
-            ]
+            detail = (
+                f'State contains a resource with mode "{mode if isinstance(mode, str) else ""}" '
+                f'("{r.get("type", "")}" "{r.get("name", "")}") which is not supported.'
+            )
+            return [("Invalid resource mode in state", detail)]
     return None
 
 
@@ -88,7 +102,9 @@ def problems_error(problems: list[tuple[str, str]]) -> str:
     if len(problems) == 1:
         s, d = problems[0]
         return f"{s}: {d}"
-    return f"{len(problems)} problems:\n\n" + "\n".join(f"- {s}: {d}" for s, d in problems)
+    return f"{len(problems)} problems:\n\n" + "\n".join(
+        f"- {s}: {d}" for s, d in problems
+    )
 
 
 __all__ = ["load_problems", "problems_error"]

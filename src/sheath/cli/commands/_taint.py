@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from sheath.cli.flags import FlagSpec
-from sheath.cli.state_help import USAGE
-from sheath.cli.stateio import DEFAULT_STATE_PATH, StateEditor, Ui, lock_flags, state_load_error, strip_no_color
-from sheath.cli.flags import FlagError, parse_flags
-from sheath.diag import Diagnostics
 from sheath.addrs.resource import ResourceMode
+from sheath.cli.flags import FlagError, FlagSpec, parse_flags
+from sheath.cli.state_help import USAGE
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    StateEditor,
+    Ui,
+    lock_flags,
+    state_load_error,
+    strip_no_color,
+)
+from sheath.diag import Diagnostics
 from sheath.states.edit import state_instance
 from sheath.states.lookup import parse_instance
 
@@ -47,7 +53,9 @@ def run_taint(args: list[str], untaint: bool) -> int:
         return 1
     path = fl.get_str("state") or DEFAULT_STATE_PATH
     backup = fl.get_str("backup")
-    editor = StateEditor(path, None if backup == "-" else (backup or path + ".backup"), lock, timeout)
+    editor = StateEditor(
+        path, None if backup == "-" else (backup or path + ".backup"), lock, timeout
+    )
     d = editor.lock(name)
     if d.has_errors():
         ui.diagnostics(d)

@@ -11,7 +11,13 @@ from sheath.states.state import OutputValue
 from sheath.types.cty import BOOL, NUMBER, STRING
 from sheath.types.format import format_value
 
-_FLAGS = [FlagSpec("state", "string"), FlagSpec("json"), FlagSpec("raw"), FlagSpec("help"), FlagSpec("h")]
+_FLAGS = [
+    FlagSpec("state", "string"),
+    FlagSpec("json"),
+    FlagSpec("raw"),
+    FlagSpec("help"),
+    FlagSpec("h"),
+]
 
 
 def _fail(ui: Ui, summary: str, detail: str, help_hint: bool = False) -> int:
@@ -19,7 +25,9 @@ def _fail(ui: Ui, summary: str, detail: str, help_hint: bool = False) -> int:
     d.add_error(summary, detail)
     ui.view_diagnostics(d)
     if help_hint:
-        ui.err.write("\nFor more help on using this command, run:\n  terraform output -help\n")
+        ui.err.write(
+            "\nFor more help on using this command, run:\n  terraform output -help\n"
+        )
     return 1
 
 
@@ -37,7 +45,12 @@ def run(args: list[str]) -> int:
         return 0
     as_json, raw = fl.get_bool("json"), fl.get_bool("raw")
     if as_json and raw:
-        return _fail(ui, "Invalid output format", "The -raw and -json options are mutually-exclusive.", True)
+        return _fail(
+            ui,
+            "Invalid output format",
+            "The -raw and -json options are mutually-exclusive.",
+            True,
+        )
     if len(fl.args) > 1:
         return _fail(
             ui,
@@ -47,7 +60,12 @@ def run(args: list[str]) -> int:
             True,
         )
     if raw and not fl.args:
-        return _fail(ui, "Output name required", "You must give the name of a single output value when using the -raw option.", True)
+        return _fail(
+            ui,
+            "Output name required",
+            "You must give the name of a single output value when using the -raw option.",
+            True,
+        )
     if as_json:
         ui.color = False
     sf, diags, _ = read_state(fl.get_str("state") or DEFAULT_STATE_PATH)
@@ -58,7 +76,10 @@ def run(args: list[str]) -> int:
     if fl.args:
         return _one(ui, outputs, fl.args[0], as_json, raw)
     if as_json:
-        doc = {n: {"sensitive": o.sensitive, "type": o.type, "value": o.value} for n, o in sorted(outputs.items())}
+        doc = {
+            n: {"sensitive": o.sensitive, "type": o.type, "value": o.value}
+            for n, o in sorted(outputs.items())
+        }
         ui.out.write(gojson.dumps(doc) + "\n")
         return 0
     if not outputs:
@@ -67,7 +88,11 @@ def run(args: list[str]) -> int:
     lines = []
     for name in sorted(outputs):
         o = outputs[name]
-        text = "<sensitive>" if o.sensitive else format_value(decode_output(o.value, o.type))
+        text = (
+            "<sensitive>"
+            if o.sensitive
+            else format_value(decode_output(o.value, o.type))
+        )
         lines.append(f"{name} = {text}\n")
     ui.out.write("".join(lines))
     return 0
@@ -85,7 +110,9 @@ def _no_outputs(ui: Ui) -> None:
     ui.view_diagnostics(d)
 
 
-def _one(ui: Ui, outputs: dict[str, OutputValue], name: str, as_json: bool, raw: bool) -> int:
+def _one(
+    ui: Ui, outputs: dict[str, OutputValue], name: str, as_json: bool, raw: bool
+) -> int:
     if not outputs:
         _no_outputs(ui)
         return 0
@@ -107,7 +134,7 @@ def _one(ui: Ui, outputs: dict[str, OutputValue], name: str, as_json: bool, raw:
             return _fail(
                 ui,
                 "Unsupported value for raw output",
-                f"The -raw option only supports strings, numbers, and boolean values, but output value \"{name}\" is "
+                f'The -raw option only supports strings, numbers, and boolean values, but output value "{name}" is '
                 f"{v.type.friendly_name()}.\n\nUse the -json option for machine-readable representations of output "
                 "values that have complex types.",
             )

@@ -6,7 +6,15 @@ import os
 
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
-from sheath.cli.stateio import DEFAULT_STATE_PATH, Ui, help_requested, parse_command_flags, read_state, state_load_error, strip_no_color
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    Ui,
+    help_requested,
+    parse_command_flags,
+    read_state,
+    state_load_error,
+    strip_no_color,
+)
 from sheath.diag import Diagnostics
 from sheath.getproviders.requirements import ModuleRequirements, requirements_by_module
 from sheath.getproviders.types import version_constraints_string
@@ -72,7 +80,10 @@ def run(args: list[str]) -> int:
     primary, override, _ = config_files(".")
     if not primary and not override:
         d = Diagnostics()
-        d.add_error("No configuration files", f"The directory {os.path.abspath('.')} contains no Terraform configuration files.")
+        d.add_error(
+            "No configuration files",
+            f"The directory {os.path.abspath('.')} contains no Terraform configuration files.",
+        )
         ui.diagnostics(d)
         return 1
     config, diags = load_module_tree(".")
@@ -87,7 +98,9 @@ def run(args: list[str]) -> int:
     ui.output("\nProviders required by configuration:")
     ui.output(render_tree(reqs))
     if sf is not None:
-        state_providers = sorted({provider_source(r.provider) for r in sf.state.resources.values()})
+        state_providers = sorted(
+            {provider_source(r.provider) for r in sf.state.resources.values()}
+        )
         if state_providers:
             ui.output("Providers required by state:\n")
             for p in state_providers:

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
-from sheath.cli.stateio import DEFAULT_STATE_PATH, help_requested, NativeSchemas, Ui, parse_command_flags, read_state, strip_no_color
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    NativeSchemas,
+    Ui,
+    help_requested,
+    parse_command_flags,
+    read_state,
+    strip_no_color,
+)
 from sheath.diag import Diagnostics
 from sheath.plans.staterender import render_human_state
 from sheath.states import gojson
 from sheath.states.jsonstate import state_to_json
 from sheath.states.statefile import StateFile
 
-_FLAGS = [FlagSpec("json"), FlagSpec("var", "list"), FlagSpec("var-file", "list"), FlagSpec("test-directory", "string")]
+_FLAGS = [
+    FlagSpec("json"),
+    FlagSpec("var", "list"),
+    FlagSpec("var-file", "list"),
+    FlagSpec("test-directory", "string"),
+]
 
 
 def run(args: list[str]) -> int:
@@ -32,7 +45,9 @@ def run(args: list[str]) -> int:
             "Expected at most one positional argument.",
         )
         ui.view_diagnostics(d)
-        ui.err.write("\nFor more help on using this command, run:\n  terraform show -help\n")
+        ui.err.write(
+            "\nFor more help on using this command, run:\n  terraform show -help\n"
+        )
         return 1
     if fl.args:
         return _show_file(fl.args[0], as_json, ui)

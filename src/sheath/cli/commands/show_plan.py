@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sheath.cli.stateio import NativeSchemas, Ui
 from sheath.diag import Diagnostics
@@ -15,7 +16,11 @@ from sheath.states.jsonstate import decode_object, provider_source
 from sheath.states.state import format_instance_key
 from sheath.states.statefile import StateFile, read_state_file
 
-_NATIVE = ("terraform.io/builtin/terraform", "registry.terraform.io/hashicorp/random", "registry.terraform.io/hashicorp/local")
+_NATIVE = (
+    "terraform.io/builtin/terraform",
+    "registry.terraform.io/hashicorp/random",
+    "registry.terraform.io/hashicorp/local",
+)
 
 ShowState = Callable[[StateFile | None, bool, Ui], int]
 
@@ -38,7 +43,11 @@ def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) 
         )
     except OSError as exc:
         msg = _os_error(path, exc)
-        return _unreadable(ui, f"Error loading statefile: {msg}", f"couldn't load the provided path as either a local plan file ({msg}) or a saved cloud plan ({msg})")
+        return _unreadable(
+            ui,
+            f"Error loading statefile: {msg}",
+            f"couldn't load the provided path as either a local plan file ({msg}) or a saved cloud plan ({msg})",
+        )
     if data[:2] == b"PK":
         pf, pdiags = read_plan_file(data, path)
         if pf is not None:
@@ -49,15 +58,25 @@ def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) 
                 f"{path} is a plan file saved by terraform; sheath reads the plan files it saves itself "
                 "(sheath plan -out=FILE)"
             )
-            return _unreadable(ui, f"Error loading statefile: {path} is a plan file, not a state file", plan_err)
+            return _unreadable(
+                ui,
+                f"Error loading statefile: {path} is a plan file, not a state file",
+                plan_err,
+            )
     else:
         stripped = data.lstrip(b" \t\r\n")
         first = stripped[:1].decode("latin-1")
-        cloud = f"invalid character '{first}' looking for beginning of value" if first else "unexpected end of JSON input"
+        cloud = (
+            f"invalid character '{first}' looking for beginning of value"
+            if first
+            else "unexpected end of JSON input"
+        )
         plan_err = f"couldn't load the provided path as either a local plan file (zip: not a valid zip file) or a saved cloud plan ({cloud})"
     sf, sdiags = read_state_file(data, path)
     if sf is None:
-        state_err = "Error loading statefile: " + (sdiags[0].detail if sdiags else "unreadable")
+        state_err = "Error loading statefile: " + (
+            sdiags[0].detail if sdiags else "unreadable"
+        )
         return _unreadable(ui, state_err, plan_err)
     return show_state(sf, as_json, ui)
 
@@ -132,7 +151,9 @@ def _configuration(config_files: dict[str, bytes]) -> dict[str, Any] | None:
         return configuration_json(config, lookup)
 
 
-def _show_plan(plan: Plan, config_files: dict[str, bytes], as_json: bool, ui: Ui) -> int:
+def _show_plan(
+    plan: Plan, config_files: dict[str, bytes], as_json: bool, ui: Ui
+) -> int:
     from sheath.plans.jsonplan import plan_to_json
     from sheath.plans.render import render_plan
 
@@ -149,5 +170,12 @@ def _show_plan(plan: Plan, config_files: dict[str, bytes], as_json: bool, ui: Ui
                 return s.block
         return None
 
-    ui.out.write(render_plan(plan, color=ui.color, schemas=lookup, in_automation=bool(os.environ.get("TF_IN_AUTOMATION"))))
+    ui.out.write(
+        render_plan(
+            plan,
+            color=ui.color,
+            schemas=lookup,
+            in_automation=bool(os.environ.get("TF_IN_AUTOMATION")),
+        )
+    )
     return 0

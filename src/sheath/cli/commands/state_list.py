@@ -5,7 +5,15 @@ from __future__ import annotations
 from sheath.addrs.resource import AbsResourceInstance
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
-from sheath.cli.stateio import DEFAULT_STATE_PATH, ERR_STATE_NOT_FOUND, Ui, parse_command_flags, read_state, state_load_error, strip_no_color
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    ERR_STATE_NOT_FOUND,
+    Ui,
+    parse_command_flags,
+    read_state,
+    state_load_error,
+    strip_no_color,
+)
 from sheath.diag import Diagnostics
 from sheath.states.edit import state_instance
 from sheath.states.lookup import all_instances, lookup_instances, parse_target

@@ -7,11 +7,11 @@ from sheath.addrs.resource import AbsResource, AbsResourceInstance, ResourceMode
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     ERR_STATE_NOT_FOUND,
+    WRITE_FLAGS,
     StateEditor,
     Ui,
-    lock_flags,
+    editor_from_flags,
     parse_command_flags,
     state_load_error,
     strip_no_color,
@@ -35,13 +35,9 @@ from sheath.states.statefile import StateFile
 
 _FLAGS = [
     FlagSpec("dry-run"),
-    FlagSpec("backup", "string", "-"),
+    *WRITE_FLAGS,
     FlagSpec("backup-out", "string", "-"),
-    FlagSpec("lock", "bool", True),
-    FlagSpec("lock-timeout", "string", "0s"),
-    FlagSpec("state", "string"),
     FlagSpec("state-out", "string"),
-    FlagSpec("ignore-remote-version"),
 ]
 
 ERR_STATE_MV = """Error moving state: %s
@@ -73,12 +69,11 @@ def run(args: list[str]) -> int:
         ui.error("Exactly two arguments expected.\n")
         ui.out.write(usage)
         return 1
-    lock, timeout = lock_flags(fl, ui)
-    if timeout is None:
+    first = editor_from_flags(fl, ui)
+    if first is None:
         return 1
-    path = fl.get_str("state") or DEFAULT_STATE_PATH
-    backup = fl.get_str("backup") or "-"
-    editors = [StateEditor(path, timestamped_backup_path(path) if backup == "-" else backup, lock, timeout)]
+    lock, timeout = first.lock_enabled, first.lock_timeout
+    editors = [first]
     out_path = fl.get_str("state-out") or ""
     try:
         d = editors[0].lock("state-mv")
@@ -96,7 +91,14 @@ def run(args: list[str]) -> int:
         if out_path:
             backup_out = fl.get_str("backup-out") or "-"
             editors.append(
-                StateEditor(out_path, timestamped_backup_path(out_path) if backup_out == "-" else backup_out, lock, timeout)
+                StateEditor(
+                    out_path,
+                    timestamped_backup_path(out_path)
+                    if backup_out == "-"
+                    else backup_out,
+                    lock,
+                    timeout,
+                )
             )
             d = editors[1].lock("state-mv")
             if d.has_errors():
@@ -116,7 +118,12 @@ def run(args: list[str]) -> int:
 def _source_objects(state: State, src: Target) -> list[Moved]:
     """sourceObjectAddrs: a module and its descendants; a key-less resource with a no-key instance is that instance."""
     if src.is_module:
-        mods = [m for m in state_modules(state) if len(m) >= len(src.module) and m.steps[: len(src.module)] == src.module.steps]
+        mods = [
+            m
+            for m in state_modules(state)
+            if len(m) >= len(src.module)
+            and m.steps[: len(src.module)] == src.module.steps
+        ]
         mods.sort(key=module_sort_key)
         out: list[Moved] = list(mods)
         return out
@@ -144,11 +151,20 @@ def _validate_resource_move(a: AbsResource, b: AbsResource) -> Diagnostics:
                 f"Cannot move {a} to {b}: a data resource can be moved only to another data resource address.",
             )
     if a.resource.type != b.resource.type:
-        diags.add_error(INVALID_REQUEST, f"Cannot move {a} to {b}: resource types don't match.")
+        diags.add_error(
+            INVALID_REQUEST, f"Cannot move {a} to {b}: resource types don't match."
+        )
     return diags
 
 
-def _mv(editors: list[StateEditor], sf_from: StateFile, sf_to: StateFile, args: list[str], dry_run: bool, ui: Ui) -> int:
+def _mv(
+    editors: list[StateEditor],
+    sf_from: StateFile,
+    sf_to: StateFile,
+    args: list[str],
+    dry_run: bool,
+    ui: Ui,
+) -> int:
     state_from, state_to = sf_from.state, sf_to.state
     diags = Diagnostics()
     src, d = parse_target(args[0])
@@ -161,24 +177,34 @@ def _mv(editors: list[StateEditor], sf_from: StateFile, sf_to: StateFile, args: 
     prefix = "Would move" if dry_run else "Move"
     sources = _source_objects(state_from, src)
     if not sources:
-        diags.add_error(INVALID_SOURCE, f"Cannot move {src}: does not match anything in the current state.")
+        diags.add_error(
+            INVALID_SOURCE,
+            f"Cannot move {src}: does not match anything in the current state.",
+        )
         ui.diagnostics(diags)
         return 1
     moved = 0
     for addr_from in sources:
         if isinstance(addr_from, ModuleInstance):
             if not dst.is_module:
-                diags.add_error(INVALID_TARGET, f"Cannot move {addr_from} to {dst}: the target must also be a module.")
+                diags.add_error(
+                    INVALID_TARGET,
+                    f"Cannot move {addr_from} to {dst}: the target must also be a module.",
+                )
                 ui.diagnostics(diags)
                 return 1
             addr_to = dst.module
             if len(src.module) < len(addr_from):
-                addr_to = ModuleInstance(addr_to.steps + addr_from.steps[len(src.module) :])
+                addr_to = ModuleInstance(
+                    addr_to.steps + addr_from.steps[len(src.module) :]
+                )
             if has_module(state_to, addr_to):
                 ui.error(ERR_STATE_MV % "destination module already exists")
                 return 1
             moved += 1
-            ui.output(f"{prefix} {go_quote(str(addr_from))} to {go_quote(str(addr_to))}")
+            ui.output(
+                f"{prefix} {go_quote(str(addr_from))} to {go_quote(str(addr_to))}"
+            )
             if not dry_run:
                 move_module(state_from, state_to, addr_from, addr_to)
         elif isinstance(addr_from, AbsResource):
@@ -199,7 +225,9 @@ def _mv(editors: list[StateEditor], sf_from: StateFile, sf_to: StateFile, args: 
                     f"Cannot move to {res_to}: there is already a resource at that address in the current state.",
                 )
             if find_resource(state_from, addr_from) is None:
-                diags.add_error(INVALID_SOURCE, f"The current state does not contain {addr_from}.")
+                diags.add_error(
+                    INVALID_SOURCE, f"The current state does not contain {addr_from}."
+                )
             if diags.has_errors():
                 ui.diagnostics(diags)
                 return 1
@@ -210,12 +238,19 @@ def _mv(editors: list[StateEditor], sf_from: StateFile, sf_to: StateFile, args: 
         else:
             if dst.is_module:
                 diags.add_error(
-                    INVALID_TARGET, f"Cannot move {addr_from} to {dst}: the target must also be a resource instance."
+                    INVALID_TARGET,
+                    f"Cannot move {addr_from} to {dst}: the target must also be a resource instance.",
                 )
                 ui.diagnostics(diags)
                 return 1
-            inst_to = dst.abs_instance() if dst.has_key else dst.abs_resource().instance(None)
-            diags.extend(_validate_resource_move(addr_from.contains_resource(), inst_to.contains_resource()))
+            inst_to = (
+                dst.abs_instance() if dst.has_key else dst.abs_resource().instance(None)
+            )
+            diags.extend(
+                _validate_resource_move(
+                    addr_from.contains_resource(), inst_to.contains_resource()
+                )
+            )
             if state_instance(state_to, inst_to) is not None:
                 diags.add_error(
                     INVALID_TARGET,
@@ -223,7 +258,9 @@ def _mv(editors: list[StateEditor], sf_from: StateFile, sf_to: StateFile, args: 
                     "state.",
                 )
             if state_instance(state_from, addr_from) is None:
-                diags.add_error(INVALID_SOURCE, f"The current state does not contain {addr_from}.")
+                diags.add_error(
+                    INVALID_SOURCE, f"The current state does not contain {addr_from}."
+                )
             if diags.has_errors():
                 ui.diagnostics(diags)
                 return 1
@@ -250,5 +287,3 @@ def _mv(editors: list[StateEditor], sf_from: StateFile, sf_to: StateFile, args: 
     else:
         ui.output(f"Successfully moved {moved} object(s).")
     return 0
-
-

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from sheath.cli.flags import FlagError, parse_flags
-from sheath.cli.stateio import DEFAULT_STATE_PATH, Ui, read_state, state_load_error, strip_no_color
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    Ui,
+    read_state,
+    state_load_error,
+    strip_no_color,
+)
 from sheath.states.statefile import write_state_file
 
 

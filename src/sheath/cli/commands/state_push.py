@@ -6,7 +6,15 @@ import sys
 
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
-from sheath.cli.stateio import DEFAULT_STATE_PATH, StateEditor, Ui, lock_flags, parse_command_flags, state_load_error, strip_no_color
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    StateEditor,
+    Ui,
+    lock_flags,
+    parse_command_flags,
+    state_load_error,
+    strip_no_color,
+)
 from sheath.states.statefile import StateFile, read_state_file
 
 _FLAGS = [
@@ -51,7 +59,9 @@ def run(args: list[str]) -> int:
     lock, timeout = lock_flags(fl, ui)
     if timeout is None:
         return 1
-    editor = StateEditor(DEFAULT_STATE_PATH, DEFAULT_STATE_PATH + ".backup", lock, timeout)
+    editor = StateEditor(
+        DEFAULT_STATE_PATH, DEFAULT_STATE_PATH + ".backup", lock, timeout
+    )
     d = editor.lock("state-push")
     if d.has_errors():
         ui.diagnostics(d)

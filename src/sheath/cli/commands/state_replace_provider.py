@@ -5,35 +5,35 @@ from __future__ import annotations
 import sys
 
 from sheath.addrs.provider import parse_provider_source
+from sheath.addrs.resource import AbsResource
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     ERR_STATE_NOT_FOUND,
-    StateEditor,
+    WRITE_FLAGS,
     Ui,
-    lock_flags,
+    editor_from_flags,
     parse_command_flags,
     state_load_error,
     strip_no_color,
-    timestamped_backup_path,
 )
 from sheath.diag import Diagnostics
 from sheath.states.edit import replace_provider
 from sheath.states.lookup import module_instance_of, resource_of, resource_sort_key
-from sheath.addrs.resource import AbsResource
 from sheath.states.state import Resource
 
 _FLAGS = [
     FlagSpec("auto-approve"),
-    FlagSpec("backup", "string", "-"),
-    FlagSpec("lock", "bool", True),
-    FlagSpec("lock-timeout", "string", "0s"),
-    FlagSpec("state", "string"),
-    FlagSpec("ignore-remote-version"),
+    *WRITE_FLAGS,
 ]
 
-_C = {"yellow": "\x1b[33m", "red": "\x1b[31m", "green": "\x1b[32m", "bold": "\x1b[1m", "reset": "\x1b[0m"}
+_C = {
+    "yellow": "\x1b[33m",
+    "red": "\x1b[31m",
+    "green": "\x1b[32m",
+    "bold": "\x1b[1m",
+    "reset": "\x1b[0m",
+}
 
 
 def _color(s: str, on: bool) -> str:
@@ -41,7 +41,9 @@ def _color(s: str, on: bool) -> str:
 
     if not on:
         return re.sub(r"\[(yellow|red|green|bold|reset)\]", "", s)
-    out, n = re.subn(r"\[(yellow|red|green|bold|reset)\]", lambda m: _C[str(m.group(1))], s)
+    out, n = re.subn(
+        r"\[(yellow|red|green|bold|reset)\]", lambda m: _C[str(m.group(1))], s
+    )
     return out + _C["reset"] if n else out
 
 
@@ -63,19 +65,22 @@ def run(args: list[str]) -> int:
     diags = Diagnostics()
     src, d1 = parse_provider_source(fl.args[0])
     if d1.has_errors():
-        diags.add_error(f'Invalid "from" provider "{fl.args[0]}"', f"{d1.errors()[0].summary}: {d1.errors()[0].detail}")
+        diags.add_error(
+            f'Invalid "from" provider "{fl.args[0]}"',
+            f"{d1.errors()[0].summary}: {d1.errors()[0].detail}",
+        )
     dst, d2 = parse_provider_source(fl.args[1])
     if d2.has_errors():
-        diags.add_error(f'Invalid "to" provider "{fl.args[1]}"', f"{d2.errors()[0].summary}: {d2.errors()[0].detail}")
+        diags.add_error(
+            f'Invalid "to" provider "{fl.args[1]}"',
+            f"{d2.errors()[0].summary}: {d2.errors()[0].detail}",
+        )
     if diags.has_errors() or src is None or dst is None:
         ui.diagnostics(diags)
         return 1
-    lock, timeout = lock_flags(fl, ui)
-    if timeout is None:
+    editor = editor_from_flags(fl, ui)
+    if editor is None:
         return 1
-    path = fl.get_str("state") or DEFAULT_STATE_PATH
-    backup = fl.get_str("backup") or "-"
-    editor = StateEditor(path, timestamped_backup_path(path) if backup == "-" else backup, lock, timeout)
     d = editor.lock("state-replace-provider")
     if d.has_errors():
         ui.diagnostics(d)
@@ -89,7 +94,8 @@ def run(args: list[str]) -> int:
             ui.error(ERR_STATE_NOT_FOUND)
             return 1
         matching = sorted(
-            (r for r in sf.state.resources.values() if _source(r) == str(src)), key=lambda r: resource_sort_key(_abs(r))
+            (r for r in sf.state.resources.values() if _source(r) == str(src)),
+            key=lambda r: resource_sort_key(_abs(r)),
         )
         if not matching:
             ui.output("No matching resources found.")
@@ -103,7 +109,10 @@ def run(args: list[str]) -> int:
             ui.output(_color(f"  {_abs(r)}", color))
         if not fl.get_bool("auto-approve"):
             ui.output(
-                _color("\n[bold]Do you want to make these changes?[reset]\nOnly 'yes' will be accepted to continue.\n", color)
+                _color(
+                    "\n[bold]Do you want to make these changes?[reset]\nOnly 'yes' will be accepted to continue.\n",
+                    color,
+                )
             )
             ui.out.write("Enter a value: ")
             ui.out.flush()

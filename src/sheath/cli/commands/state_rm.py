@@ -6,15 +6,14 @@ from sheath.addrs.resource import AbsResourceInstance
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     ERR_STATE_NOT_FOUND,
+    WRITE_FLAGS,
     StateEditor,
     Ui,
-    lock_flags,
+    editor_from_flags,
     parse_command_flags,
     state_load_error,
     strip_no_color,
-    timestamped_backup_path,
 )
 from sheath.diag import Diagnostics
 from sheath.states.edit import forget_instance
@@ -22,11 +21,7 @@ from sheath.states.lookup import lookup_instances, parse_target
 
 _FLAGS = [
     FlagSpec("dry-run"),
-    FlagSpec("backup", "string", "-"),
-    FlagSpec("lock", "bool", True),
-    FlagSpec("lock-timeout", "string", "0s"),
-    FlagSpec("state", "string"),
-    FlagSpec("ignore-remote-version"),
+    *WRITE_FLAGS,
 ]
 
 ERR_PERSIST = """Error saving the state: %s
@@ -47,12 +42,9 @@ def run(args: list[str]) -> int:
         ui.error("At least one address is required.\n")
         ui.out.write(usage)
         return 1
-    lock, timeout = lock_flags(fl, ui)
-    if timeout is None:
+    editor = editor_from_flags(fl, ui)
+    if editor is None:
         return 1
-    path = fl.get_str("state") or DEFAULT_STATE_PATH
-    backup = fl.get_str("backup") or "-"
-    editor = StateEditor(path, timestamped_backup_path(path) if backup == "-" else backup, lock, timeout)
     diags = editor.lock("state-rm")
     if diags.has_errors():
         ui.diagnostics(diags)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from sheath.cli.flags import FlagSpec
+from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.state_help import USAGE
-from sheath.cli.stateio import DEFAULT_STATE_PATH, ERR_STATE_NOT_FOUND, NativeSchemas, Ui, read_state, strip_no_color
-from sheath.cli.flags import FlagError, parse_flags
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    ERR_STATE_NOT_FOUND,
+    NativeSchemas,
+    Ui,
+    read_state,
+    strip_no_color,
+)
 from sheath.plans.staterender import render_human_state
 from sheath.states.edit import state_instance
 from sheath.states.lookup import mode_of, parse_instance, state_key
 from sheath.states.state import Resource, ResourceInstance, State
 
-_FLAGS = [FlagSpec("state", "string"), FlagSpec("var", "list"), FlagSpec("var-file", "list")]
+_FLAGS = [
+    FlagSpec("state", "string"),
+    FlagSpec("var", "list"),
+    FlagSpec("var-file", "list"),
+]
 
 ERR_NO_INSTANCE = """No instance found for the given address!
 
@@ -55,7 +65,12 @@ def run(args: list[str]) -> int:
         ui.err.write(ERR_NO_INSTANCE + "\n")
         return 1
     # only this instance (its current object), in its module
-    rs = sf.state.resource(str(addr.module), mode_of(addr.resource.resource), addr.resource.resource.type, addr.resource.resource.name)
+    rs = sf.state.resource(
+        str(addr.module),
+        mode_of(addr.resource.resource),
+        addr.resource.resource.type,
+        addr.resource.resource.name,
+    )
     assert rs is not None
     single = State()
     key = state_key(addr.resource.key)
