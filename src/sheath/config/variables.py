@@ -77,6 +77,14 @@ def _parse_raw(name: str, raw: str, mode: VariableParsingMode) -> tuple[Value, D
     return v, diags
 
 
+def interactive_value(var: Variable, raw: str) -> tuple[InputValue | None, Diagnostics]:
+    """A value typed at terraform's "Enter a value:" prompt (None when left empty)."""
+    if raw == "":
+        return None, Diagnostics()
+    v, d = _parse_raw(var.name, raw, var.parsing_mode)
+    return InputValue(v, ValueSourceType.INPUT), d
+
+
 def _read_file(
     path: str, st: ValueSourceType, module: Module, out: dict[str, InputValue], diags: Diagnostics, shown: str = ""
 ) -> None:

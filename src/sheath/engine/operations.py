@@ -71,6 +71,7 @@ def load(
     var_args: Sequence[tuple[str, str]] = (),
     validate: bool = True,
     variables: Mapping[str, Value] | None = None,
+    ask: Callable[[Any], str] | None = None,
 ) -> tuple[Session | None, Diagnostics]:
     """Load, validate and graph the configuration; root variables from var_args and the
     usual files, or exactly ``variables`` (a saved plan's)."""
@@ -93,6 +94,19 @@ def load(
     diags.extend(vd)
     if diags.has_errors():
         return None, diags
+    if ask is not None:
+        from sheath.config.variables import interactive_value
+
+        for name in sorted(cfg.module.variables):
+            var = cfg.module.variables[name]
+            if name in given or var.default is not None:
+                continue
+            iv, idg = interactive_value(var, ask(var))
+            diags.extend(idg)
+            if iv is not None:
+                given[name] = iv
+        if diags.has_errors():
+            return None, diags
     values, fd = finalize_variable_values(cfg.module, given)
     diags.extend(fd)
     if diags.has_errors():

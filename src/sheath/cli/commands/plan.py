@@ -75,6 +75,27 @@ def open_state(ui: Ui, fl: ParsedFlags, operation: str) -> tuple[FilesystemState
     return mgr, lock_id
 
 
+def asker(ui: Ui, fl: ParsedFlags) -> Any:
+    """terraform's prompt for unset required variables (-input=true on a terminal)."""
+    if not fl.values.get("input", True) or os.environ.get("TF_INPUT", "1").lower() in ("0", "false"):
+        return None
+    try:
+        if not sys.stdin.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+
+    def ask(var: Any) -> str:
+        desc = f"  {var.description}\n\n" if var.description else ""
+        ui.out.write(f"var.{var.name}\n{desc}  Enter a value: ")
+        ui.out.flush()
+        line = sys.stdin.readline()
+        ui.out.write("\n")
+        return line.rstrip("\n")
+
+    return ask
+
+
 def state_exists(mgr: FilesystemStateManager) -> bool:
     """Whether there is a state (an empty file, as terraform's lock leaves, is none)."""
     try:
@@ -86,7 +107,7 @@ def state_exists(mgr: FilesystemStateManager) -> bool:
 def run_plan(
     ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: Hooks
 ) -> tuple[Session | None, Plan | None, Diagnostics, FilesystemStateManager | None, Any]:
-    session, diags = load(".", var_args(fl))
+    session, diags = load(".", var_args(fl), ask=asker(ui, fl))
     if session is None:
         return None, None, diags, None, None
     mgr, lock_id = open_state(ui, fl, "OperationTypePlan")
