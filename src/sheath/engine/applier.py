@@ -13,7 +13,7 @@ import random
 from sheath.addrs.module import ModuleInstance
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
-from sheath.engine.planner import ResourcePlanner, _with_subject, upgrade_object
+from sheath.engine.planner import ResourcePlanner, upgrade_object
 from sheath.engine.run import Run, WalkAbort, _id_of, instance_address
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ResourceInstanceChange
@@ -132,7 +132,7 @@ class ResourceApplier(ResourcePlanner):
         plain_prior, _ = prior.unmark_deep()
         proposed = proposed_new(schema.block, plain_prior, plain_config)
         resp = provider.plan_resource_change(pi.PlanResourceChangeRequest(r.type, plain_prior, proposed, plain_config, private))
-        if run.add_diags(_with_subject(resp.diagnostics, r.decl_range)):
+        if run.add_diags(self.provider_diags(resp.diagnostics, addr)):
             return None
         planned = resp.planned_state if resp.planned_state is not None else null(plain_prior.type)
         if action == Action.UPDATE and raw_equal(plain_prior, planned):
@@ -144,7 +144,7 @@ class ResourceApplier(ResourcePlanner):
             pi.ApplyResourceChangeRequest(r.type, plain_prior, planned, plain_config, resp.planned_private)
         )
         new = ar.new_state
-        errored = run.add_diags(_with_subject(ar.diagnostics, r.decl_range))
+        errored = run.add_diags(self.provider_diags(ar.diagnostics, addr))
         deps = run.state_deps.get(self.node, [])
         cbd = str(self.node) in run.cbd
         if new is not None and not new.is_null:

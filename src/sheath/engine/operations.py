@@ -277,7 +277,8 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         run.add_diags([diag.warning("Resource targeting is in effect", _TARGET_WARNING)])
     try:
         if walk_ok or not any(d.severity.name == "ERROR" and d.summary != _IMPORT_TARGET_MISSING for d in run.diags):
-            run.import_ids = import_targets(run)
+            if opts.mode == UIMode.NORMAL:
+                run.import_ids = import_targets(run)
             run.walk(session.graph.graph, lambda n: _visit(run, n, False))
         if not run.diags.has_errors():
             _plan_orphan_resources(run)
@@ -313,7 +314,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     if forgotten:
         lines = "".join(f"\n - {a}" for a in forgotten)
         run.add_diags([diag.warning("Some objects will no longer be managed by Terraform", FORGET_DETAIL.format(lines=lines))])
-    plan.drift = _drift(run, prev_run.state, working.state, moved_from)
+    plan.drift = _drift(run, prev_run.state, working.state, moved_from, opts.mode == UIMode.REFRESH_ONLY)
     plan.output_changes = _output_changes(run, prior.state, opts.mode)
     run.prune_state()
     plan.errored = run.diags.has_errors()
@@ -511,7 +512,7 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
     return out
 
 
-def _drift(run: Run, before: State, after: State, moved_from: dict[str, str]) -> list[ResourceInstanceChange]:
+def _drift(run: Run, before: State, after: State, moved_from: dict[str, str], moves: bool = False) -> list[ResourceInstanceChange]:
     """Objects the refresh found changed or deleted outside of sheath (managed resources)."""
     out: list[ResourceInstanceChange] = []
     new_of = {o: n for n, o in moved_from.items()}
@@ -520,7 +521,7 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str]) ->
         if asr.mode == "managed":
             ami = _parse_module_instance(asr.module)
             for k, ainst in asr.instances.items():
-                index[instance_address(ami, asr, k)] = ainst
+                index[instance_address(ami, asr, k)] = (asr, k, ainst)
     for key, sr in sorted(before.resources.items()):
         if sr.mode != "managed":
             continue
@@ -537,9 +538,11 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str]) ->
                 continue
             addr = instance_address(mi, sr, ikey)
             new_addr = new_of.get(addr, addr)
-            nmi_key = index.get(new_addr)
+            found = index.get(new_addr)
+            nsr, nkey, nmi_key = found if found is not None else (sr, ikey, None)
             now_obj = nmi_key.current if nmi_key is not None else None
-            if now_obj is not None and now_obj.attributes == inst.current.attributes:
+            moved_here = new_addr != addr
+            if now_obj is not None and now_obj.attributes == inst.current.attributes and not (moves and moved_here):
                 continue
             try:
                 prev = object_value(inst.current, schema)
@@ -550,15 +553,18 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str]) ->
                 ResourceInstanceChange(
                     address=new_addr,
                     mode="managed",
-                    type=sr.type,
-                    name=sr.name,
-                    action=Action.UPDATE if now_obj is not None else Action.DELETE,
+                    type=nsr.type,
+                    name=nsr.name,
+                    action=(Action.NO_OP if now_obj.attributes == inst.current.attributes else Action.UPDATE)
+                    if now_obj is not None
+                    else Action.DELETE,
+                    prev_run_address=addr if moved_here else "",
                     before=prev,
                     after=now,
                     provider_name=addr_str,
                     provider_config_addr=sr.provider,
-                    module_address=sr.module,
-                    index=ikey,
+                    module_address=nsr.module,
+                    index=nkey,
                     schema_version=schema.version,
                 )
             )
@@ -573,12 +579,36 @@ def _output_value(ov: OutputValue) -> Value:
     return v.mark(SENSITIVE) if ov.sensitive else v
 
 
+def _output_targeted(run: Run, name: str) -> bool:
+    """With -target, a root output is planned when every resource it depends on is."""
+    node = run.cg.node(f"output.{name}")
+    closure = run.target_closure
+    if node is None or closure is None:
+        return closure is None
+    seen: set[ConfigNode] = set()
+    stack = [node]
+    resources: set[ConfigNode] = set()
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        for d in run.cg.graph.dependencies(n):
+            if d.kind == RESOURCE:
+                resources.add(d)
+            else:
+                stack.append(d)
+    return bool(resources) and resources <= closure
+
+
 def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
     out: list[OutputChange] = []
     root = run.values.modules.get(ModuleInstance())
     now = dict(root.outputs) if root is not None else {}
     declared = run.config.module.outputs
     for name in sorted(set(declared) | set(prior.outputs)):
+        if run.target_closure is not None and not _output_targeted(run, name):
+            continue
         before = _output_value(prior.outputs[name]) if name in prior.outputs else null(DYNAMIC)
         sensitive = bool(name in declared and declared[name].sensitive) or (
             name in prior.outputs and prior.outputs[name].sensitive

@@ -212,6 +212,32 @@ class ResourcePlanner:
         if failed:
             raise WalkAbort()
 
+    def provider_diags(self, d: Diagnostics, addr: str) -> Diagnostics:
+        """A provider's diagnostics about this instance: "with ADDR," and the configuration's
+        range (the attribute's, when the diagnostic names one), as terraform shows them."""
+        out = Diagnostics()
+        for x in d:
+            x.extra.setdefault("address", addr)
+            if x.subject is None:
+                x.subject = self._attribute_range(x.extra.get(pi.ATTRIBUTE_PATH)) or self.r.decl_range
+            out.append(x)
+        return out
+
+    def _attribute_range(self, path: Any) -> Any:
+        if path is None or not getattr(path, "steps", None):
+            return None
+        first = path.steps[0]
+        if not isinstance(first, pi.GetAttrStep):
+            return None
+        from sheath.lang import hcl
+
+        try:
+            content, _, _ = self.r.config.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(first.name),)))
+        except Exception:  # noqa: BLE001 - a range is a nicety
+            return None
+        a = content.attributes.get(first.name)
+        return a.expr.range if a is not None else None
+
     def targeted(self, mi: ModuleInstance, key: InstanceKey) -> bool:
         from sheath.states.state import format_instance_key
 
@@ -350,7 +376,7 @@ class ResourcePlanner:
             return None
         plain_config, _ = config.unmark_deep()
         vr = provider.validate_resource_config(r.type, plain_config)
-        if run.add_diags(_with_subject(vr.diagnostics, r.decl_range)):
+        if run.add_diags(self.provider_diags(vr.diagnostics, addr)):
             return None
         extra = rep.variables()
         ck = (str(self.node), addr, key)
@@ -367,7 +393,7 @@ class ResourcePlanner:
         resp = provider.plan_resource_change(
             pi.PlanResourceChangeRequest(r.type, plain_prior, proposed, plain_config, private)
         )
-        if run.add_diags(_with_subject(resp.diagnostics, r.decl_range)):
+        if run.add_diags(self.provider_diags(resp.diagnostics, addr)):
             return None
         planned = resp.planned_state if resp.planned_state is not None else null(prior.type)
         reason = ActionReason.NONE
@@ -398,7 +424,7 @@ class ResourcePlanner:
             resp2 = provider.plan_resource_change(
                 pi.PlanResourceChangeRequest(r.type, null(plain_prior.type), proposed, plain_config, b"")
             )
-            if run.add_diags(_with_subject(resp2.diagnostics, r.decl_range)):
+            if run.add_diags(self.provider_diags(resp2.diagnostics, addr)):
                 return None
             planned = resp2.planned_state if resp2.planned_state is not None else planned
         blocked = (
@@ -408,14 +434,6 @@ class ResourcePlanner:
         )
         # marks: the configuration's, and the schema's sensitive attributes
         after = mark_sensitive(schema.block, mark_paths(planned, marked_paths(config)))
-        for rule in r.postconditions:
-            if after.is_wholly_known():
-                selfx = dict(extra)
-                selfx["self"] = after
-                if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
-                    return None
-            else:
-                run.checks.report(ck[0], addr, "unknown", "", key, str(mi))
         run.record_change(
             ResourceInstanceChange(
                 address=addr,
@@ -438,6 +456,14 @@ class ResourcePlanner:
         if blocked:
             run.add_diags([_prevent_destroy_diag(addr, r)])
             return None
+        for rule in r.postconditions:
+            if after.is_wholly_known():
+                selfx = dict(extra)
+                selfx["self"] = after
+                if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
+                    return None
+            else:
+                run.checks.report(ck[0], addr, "unknown", "", key, str(mi))
         return after
 
     def replace_triggered(self, mi: ModuleInstance, rep: Repetition) -> bool:
@@ -548,7 +574,7 @@ class ResourcePlanner:
             return None
         plain, _ = config.unmark_deep()
         vr = provider.validate_data_resource_config(r.type, plain)
-        if run.add_diags(_with_subject(vr.diagnostics, r.decl_range)):
+        if run.add_diags(self.provider_diags(vr.diagnostics, addr)):
             return None
         pending = self.dependency_pending()
         if not plain.is_wholly_known() or pending:
@@ -612,7 +638,7 @@ class ResourcePlanner:
                 return None
         run.hooks.pre_apply(addr, Action.READ, "")
         resp = provider.read_data_source(pi.ReadDataSourceRequest(r.type, plain))
-        if run.add_diags(_with_subject(resp.diagnostics, r.decl_range)):
+        if run.add_diags(self.provider_diags(resp.diagnostics, addr)):
             run.hooks.post_apply(addr, Action.READ, "", True)
             return None
         state = resp.state if resp.state is not None else null(plain.type)
@@ -660,15 +686,6 @@ def _unknown_computed(schema: Schema, config: Value) -> Value:
 
 def _keep_marks(v: Value, prior: Value) -> Value:
     return mark_paths(v, marked_paths(prior))
-
-
-def _with_subject(d: Diagnostics, rng: Any) -> Diagnostics:
-    out = Diagnostics()
-    for x in d:
-        if x.subject is None:
-            x.subject = rng
-        out.append(x)
-    return out
 
 
 def _prevent_destroy_diag(addr: str, r: Resource) -> Any:
