@@ -94,6 +94,14 @@ def state_after_recovery(workdir: Path) -> dict[str, Any] | None:
 class KillStats:
     killed: int = 0
     completed: int = 0
+    journal_recoveries: int = 0  # kills after which the state was completed from the journal
+
+
+def journal_entries(workdir: Path) -> int:
+    journal = workdir / ".terraform.tfstate.journal"
+    if not journal.exists():
+        return 0
+    return max(0, len(journal.read_bytes().split(b"\n")) - 2)
 
 
 def kill_loop(workdir: Path, env: dict[str, str], resources: int, kills: int, seed: int) -> KillStats:
@@ -103,14 +111,21 @@ def kill_loop(workdir: Path, env: dict[str, str], resources: int, kills: int, se
     init = subprocess.run([*SHEATH_CMD, "init", "-no-color"], cwd=workdir, env=env, capture_output=True, text=True)
     assert init.returncode == 0, init.stdout + init.stderr
 
-    # How long a whole apply of this graph takes here, measured on a scratch copy.
+    # How long a whole apply of this graph takes here, and when its first resource
+    # completes (before that it loads, plans and starts), measured on a scratch copy.
     scratch = workdir / "scratch"
     scratch.mkdir()
     (scratch / "main.tf").write_text(chains_config(resources))
     t0 = time.monotonic()
-    full = subprocess.run([*SHEATH_CMD, *APPLY], cwd=scratch, env=env, capture_output=True, text=True, timeout=600)
+    first_done = None
+    calib = subprocess.Popen([*SHEATH_CMD, *APPLY], cwd=scratch, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert calib.stdout is not None
+    for line in calib.stdout:
+        if first_done is None and b"Creation complete" in line:
+            first_done = time.monotonic() - t0
+    assert calib.wait(timeout=600) == 0
     duration = time.monotonic() - t0
-    assert full.returncode == 0, full.stdout + full.stderr
+    assert first_done is not None
 
     stats = KillStats()
     gen = 0
@@ -123,8 +138,11 @@ def kill_loop(workdir: Path, env: dict[str, str], resources: int, kills: int, se
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        # A random moment of the apply: one kill in three anywhere in it, the others while
+        # resources are being applied (where the journal is being written).
+        delay = rng.uniform(0, duration) if rng.random() < 1 / 3 else rng.uniform(first_done, duration)
         try:
-            proc.wait(timeout=rng.uniform(0, duration))
+            proc.wait(timeout=delay)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
         _, err = proc.communicate(timeout=60)
@@ -133,6 +151,8 @@ def kill_loop(workdir: Path, env: dict[str, str], resources: int, kills: int, se
         else:
             assert proc.returncode == 0, f"apply {n} failed by itself: {err.decode(errors='replace')}"
             stats.completed += 1
+        if proc.returncode == -signal.SIGKILL and journal_entries(workdir) > 0:
+            stats.journal_recoveries += 1
         doc = state_after_recovery(workdir)
         if doc is not None:
             got = {f"{r['type']}.{r['name']}" for r in doc.get("resources", [])}
@@ -188,6 +208,7 @@ def test_sigkill_during_apply_500_resources_50_times(
     stats = kill_loop(tmp_path, oracle_env, resources=500, kills=50, seed=seed)
     # Most kills must land before the apply finished, or the test proves little.
     assert stats.killed >= 25, (seed, stats)
+    assert stats.journal_recoveries >= 10, (seed, stats)
     terraform_finds_no_changes(tmp_path, run_terraform, _final_gen(tmp_path))
 
 
