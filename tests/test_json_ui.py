@@ -452,9 +452,6 @@ ENGINE_GAPS = {
     "check-block": "plans lack the 'Check block assertion known after apply' warning",
     "data-source-error": "a plan whose data source read fails records no change (terraform still shows its summary); "
     "the provider's diagnostic lacks the address and the block's range",
-    "postcondition-plan": "a plan failing a postcondition records no change for the resource",
-    "targeting": "targeted plans list output changes outside the targets",
-    "moved-refresh-only": "refresh-only plans record no drift for moves and still import import-block targets",
 }
 
 
