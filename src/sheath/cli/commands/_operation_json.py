@@ -7,8 +7,10 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from sheath.cli.commands._operation import PLAN_FLAGS, Ui
-from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
+from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
 from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
 from sheath.diag import Diagnostic, Diagnostics, error, warning
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
@@ -32,12 +34,25 @@ class JSONUi(Ui):
             self.view.diagnostics(diags)
 
 
-def _start(args: list[str]) -> tuple[JSONView, JSONUi, ParsedFlags | None]:
+# Flags of the shared set that terraform's own parser for the command does not define.
+_NOT_FLAGS = {
+    "plan": {"auto-approve", "state-out", "backup"},
+    "apply": {"detailed-exitcode", "out", "generate-config-out"},
+    "destroy": {"detailed-exitcode", "out", "generate-config-out"},
+    "refresh": {"auto-approve", "detailed-exitcode", "out", "generate-config-out"},
+}
+
+
+def command_flags(command: str) -> list[FlagSpec]:
+    return [f for f in PLAN_FLAGS if f.name not in _NOT_FLAGS.get(command, set())]
+
+
+def _start(args: list[str], command: str) -> tuple[JSONView, JSONUi, ParsedFlags | None]:
     view = JSONView(sys.stdout)
     view.version()
     ui = JSONUi(color=False, view=view)
     try:
-        fl = parse_flags(args, PLAN_FLAGS)
+        fl = parse_flags(args, command_flags(command))
     except FlagError as exc:
         view.diagnostic(error("Failed to parse command-line flags", str(exc)))
         return view, ui, None
@@ -91,7 +106,7 @@ def _config_node_name(c: ResourceInstanceChange) -> str:
 def run_plan_json(args: list[str]) -> int:
     from sheath.cli.commands.plan import has_changes, plan_mode, run_plan
 
-    view, ui, fl = _start(args)
+    view, ui, fl = _start(args, "plan")
     if fl is None:
         return 1
     if fl.args:
@@ -143,17 +158,17 @@ def _write_plan(view: JSONView, plan: Plan, session: Any, out_path: str) -> bool
 def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
     from sheath.cli.commands.plan import plan_mode, run_plan
 
-    view, ui, fl = _start(args)
+    view, ui, fl = _start(args, command)
     if fl is None:
         # terraform checks for approval with what it parsed before the bad flag
-        before = _parsed_prefix(args)
+        before = _parsed_prefix(args, command)
         if not before.args and not before.get_bool("auto-approve"):
             _approval_required(view)
         return 1
-    if len(fl.args) > 1 or (destroy and fl.args):
+    if len(fl.args) > 1:
         return _too_many(view, "Expected at most one positional argument.")
     if fl.args:
-        return _apply_saved(view, ui, fl, fl.args[0])
+        return _apply_saved(view, ui, fl, fl.args[0], command == "destroy")
     if not fl.get_bool("auto-approve"):
         _approval_required(view)
         return 1
@@ -198,15 +213,15 @@ def _approval_required(view: JSONView) -> None:
     )
 
 
-def _parsed_prefix(args: list[str]) -> ParsedFlags:
+def _parsed_prefix(args: list[str], command: str) -> ParsedFlags:
     """The flags of the longest leading part of args that parses (Go's flag package stops
     at the first bad flag)."""
     for n in range(len(args), -1, -1):
         try:
-            return parse_flags(args[:n], PLAN_FLAGS)
+            return parse_flags(args[:n], command_flags(command))
         except FlagError:
             continue
-    return parse_flags([], PLAN_FLAGS)
+    return parse_flags([], [])
 
 
 def _summary(view: JSONView, hooks: JSONHooks, outputs: dict[str, tuple[Value, bool]], destroy: bool) -> int:
@@ -223,7 +238,7 @@ def _state_outputs(mgr: Any) -> dict[str, tuple[Value, bool]]:
     return {name: (_output_value(ov), ov.sensitive) for name, ov in mgr.state_file().state.outputs.items()}
 
 
-def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str) -> int:
+def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy: bool) -> int:
     from sheath.cli.commands.plan import open_state, state_exists
     from sheath.engine.operations import apply_plan, load
     from sheath.plans.planfile import plan_matches_state, read_plan_file
@@ -239,6 +254,15 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str) -> int:
     pf, pd = read_plan_file(data, path)
     if pf is None:
         view.diagnostics(pd)
+        return 1
+    if destroy:
+        quoted = orjson.dumps(path).decode()
+        view.diagnostic(
+            error(
+                "Destroy can't be called with a plan file",
+                f"If this plan was created using plan -destroy, apply it using:\n  terraform apply {quoted}",
+            )
+        )
         return 1
     plan = pf.plan
     session, diags = load(".", variables=plan.variables)
@@ -259,7 +283,7 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str) -> int:
         view.diagnostics(ad)
         if ad.has_errors():
             return 1
-        return _summary(view, hooks, outputs, False)
+        return _summary(view, hooks, outputs, destroy)
     finally:
         hooks.close()
         if lock_id:
@@ -277,7 +301,7 @@ def run_refresh_json(args: list[str]) -> int:
     from sheath.cli.commands.plan import run_plan
     from sheath.engine.operations import apply_plan
 
-    view, ui, fl = _start(args)
+    view, ui, fl = _start(args, "refresh")
     if fl is None:
         return 1
     if fl.args:
