@@ -434,6 +434,10 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
         {"main.tf": INVALID},
         [J("plan", "-json", ordered=False), J("apply", "-json", "-auto-approve", ordered=False), J("refresh", "-json", ordered=False)],
     ),
+    "missing-variable": (
+        {"main.tf": 'variable "x" {}\nresource "terraform_data" "a" { input = var.x }\n'},
+        [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("plan", "-json", "-var", "x=1")],
+    ),
     "bad-reference": ({"main.tf": BAD_REFERENCE}, [J("plan", "-json"), J("destroy", "-json", "-auto-approve")]),
     "command-line": (
         {"main.tf": CHAIN},

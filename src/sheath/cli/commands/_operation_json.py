@@ -56,6 +56,7 @@ def _start(args: list[str], command: str) -> tuple[JSONView, JSONUi, ParsedFlags
     except FlagError as exc:
         view.diagnostic(error("Failed to parse command-line flags", str(exc)))
         return view, ui, None
+    fl.values["input"] = False  # -json implies -input=false: nothing may prompt
     return view, ui, fl
 
 
