@@ -460,16 +460,12 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
 
 # Cases where the engine's plan or diagnostics (not their JSON rendering) still differ
 # from terraform's; the human output shows the same differences.
-ENGINE_GAPS = {
-    "check-block": "plans lack the 'Check block assertion known after apply' warning",
-    "data-source-error": "a plan whose data source read fails records no change (terraform still shows its summary); "
-    "the provider's diagnostic lacks the address and the block's range",
-}
+ENGINE_GAPS: dict[str, str] = {}  # cases the engine does not pass yet (none today)
 
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(n, marks=pytest.mark.xfail(reason=ENGINE_GAPS[n], strict=True)) if n in ENGINE_GAPS and False else n for n in sorted(CASES)],
+    [pytest.param(n, marks=pytest.mark.xfail(reason=ENGINE_GAPS[n], strict=True)) if n in ENGINE_GAPS else n for n in sorted(CASES)],
 )
 def test_json_ui(name: str, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
     files, steps = CASES[name]

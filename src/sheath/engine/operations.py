@@ -141,6 +141,8 @@ class PlanOptions:
     replace: Sequence[str] = ()
     targets: Sequence[str] = ()
     hooks: Hooks = field(default_factory=NoHooks)
+    # the plan is applied at once: checks that can only be decided then are not warned about
+    for_apply: bool = False
 
 
 def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
@@ -260,6 +262,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             hooks=opts.hooks,
             destroy=opts.mode == UIMode.DESTROY,
             refresh_only=opts.mode == UIMode.REFRESH_ONLY,
+            for_apply=opts.for_apply,
         ),
     )
     run.add_diags(diags)

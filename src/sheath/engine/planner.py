@@ -219,7 +219,7 @@ class ResourcePlanner:
         for x in d:
             x.extra.setdefault("address", addr)
             if x.subject is None:
-                x.subject = self._attribute_range(x.extra.get(pi.ATTRIBUTE_PATH)) or self.r.decl_range
+                x.subject = self._attribute_range(x.extra.get(pi.ATTRIBUTE_PATH)) or self.r.config.missing_item_range()
             out.append(x)
         return out
 

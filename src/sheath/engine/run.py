@@ -110,6 +110,7 @@ class RunOptions:
     hooks: Hooks = field(default_factory=NoHooks)
     destroy: bool = False
     refresh_only: bool = False
+    for_apply: bool = False
 
 
 class Run:
@@ -507,6 +508,8 @@ class Run:
                 v, _ = v.unmark_deep()
                 if not v.is_known:
                     self.checks.report(caddr, oaddr, "unknown", "", None, str(mi))
+                    if self.opts.for_apply:
+                        continue
                     self.add_diags(
                         [
                             _with_values(

@@ -122,8 +122,7 @@ def run_plan_json(args: list[str]) -> int:
             view.diagnostics(diags)
             return 1
         if diags.has_errors():
-            if plan.changes or plan.output_changes:
-                view.plan(plan, planned_order(plan, session))
+            view.plan(plan, planned_order(plan, session))  # what was planned before the error, and its summary
             view.diagnostics(diags)
             return 1
         view.plan(plan, planned_order(plan, session))
@@ -178,7 +177,7 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
     mode = UIMode.DESTROY if destroy else plan_mode(fl)
     hooks = JSONHooks(view)
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, mode, hooks)
+        session, plan, diags, mgr, lock_id = run_plan(ui, fl, mode, hooks, for_apply=True)
         try:
             if plan is None or session is None or mgr is None:
                 view.diagnostics(diags)

@@ -101,7 +101,7 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
     mode = UIMode.DESTROY if destroy else plan_mode(fl)
     hooks = ProgressHooks(ui)
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, mode, hooks)
+        session, plan, diags, mgr, lock_id = run_plan(ui, fl, mode, hooks, for_apply=True)
         try:
             if plan is None or session is None or mgr is None:
                 ui.diagnostics(diags)

@@ -105,7 +105,7 @@ def state_exists(mgr: FilesystemStateManager) -> bool:
 
 
 def run_plan(
-    ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: Hooks
+    ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: Hooks, for_apply: bool = False
 ) -> tuple[Session | None, Plan | None, Diagnostics, FilesystemStateManager | None, Any]:
     session, diags = load(".", var_args(fl), ask=asker(ui, fl))
     if session is None:
@@ -127,6 +127,7 @@ def run_plan(
             replace=fl.get_list("replace"),
             targets=fl.get_list("target"),
             hooks=hooks,
+            for_apply=for_apply,
         ),
     )
     diags.extend(pd)
