@@ -434,6 +434,17 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
         {"main.tf": INVALID},
         [J("plan", "-json", ordered=False), J("apply", "-json", "-auto-approve", ordered=False), J("refresh", "-json", ordered=False)],
     ),
+    "outputs-only": (
+        {"main.tf": 'output "o" { value = "v" }\n'},
+        [
+            J("refresh", "-json"),
+            J("plan", "-json"),
+            J("apply", "-json", "-auto-approve"),
+            J("refresh", "-json"),
+            J("apply", "-json", "-auto-approve", files={"main.tf": 'output "o" { value = "w" }\n'}),
+            J("destroy", "-json", "-auto-approve"),
+        ],
+    ),
     "missing-variable": (
         {"main.tf": 'variable "x" {}\nresource "terraform_data" "a" { input = var.x }\n'},
         [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("plan", "-json", "-var", "x=1")],

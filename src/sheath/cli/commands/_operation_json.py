@@ -314,7 +314,7 @@ def run_refresh_json(args: list[str]) -> int:
         if plan is None or session is None or mgr is None or diags.has_errors():
             view.diagnostics(diags)
             return 1
-        if plan.prev_run_state is None or not plan.prev_run_state.state.resources:
+        if plan.prev_run_state is None or not plan.prev_run_state.state.resources:  # outputs don't count
             view.diagnostic(
                 warning(
                     "Empty or non-existent state",
