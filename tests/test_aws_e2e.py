@@ -523,7 +523,6 @@ output "source_arn" {{
     assert bucket_names(s3, p) == {f"{p}-ext"}
 
 
-@pytest.mark.xfail(strict=True, reason="engine: attributes as blocks (terraform's blocktoattr) not supported yet")
 def test_ingress_blocks_for_a_list_of_objects_attribute(pair: Pair, tools: Tools, moto_server: str, names: str) -> None:
     """`ingress { ... }` blocks for the legacy SDK's `ingress` attribute (a set of objects),
     as terraform accepts them."""

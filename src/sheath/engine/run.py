@@ -684,7 +684,12 @@ class Run:
 
     def eval_config(self, mi: ModuleInstance, r: Resource, schema: Schema, rep: Repetition) -> tuple[Value, Diagnostics]:
         ctx = self.values.body_context(mi, r.config, rep.variables())
-        return decode_body(schema.block, r.config, lambda e: _eval_in(e, ctx))
+
+        def scoped(extra: Any) -> Any:
+            child = ctx.new_child(extra)
+            return lambda e: _eval_in(e, child)
+
+        return decode_body(schema.block, r.config, lambda e: _eval_in(e, ctx), scoped)
 
     def set_resource_value(self, mi: ModuleInstance, r: Resource, exp: Expansion, per_key: dict[InstanceKey, Value]) -> None:
         key = f"{'data.' if _mode(r) == 'data' else ''}{r.type}.{r.name}"
