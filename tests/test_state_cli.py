@@ -149,6 +149,17 @@ CASES: list[tuple[str, list[str], Setup]] = [
     ("untaint-missing", ["untaint", "terraform_data.zz"], None),
     ("untaint-allow-missing", ["untaint", "-allow-missing", "terraform_data.zz"], None),
     ("untaint-deposed-only", ["untaint", "terraform_data.c[1]"], depose_a),
+    # flag errors
+    ("flags-rm-timeout", ["state", "rm", "-lock-timeout=bad", "terraform_data.a"], None),
+    ("flags-rm-timeout-ok", ["state", "rm", "-lock-timeout=1s", "terraform_data.a"], None),
+    ("flags-mv", ["state", "mv", "-bogus", "a", "b"], None),
+    ("flags-taint", ["taint", "-bogus", "a"], None),
+    ("flags-untaint", ["untaint", "-lock=maybe", "terraform_data.a"], None),
+    ("flags-push", ["state", "push", "-bogus", "x"], None),
+    ("flags-pull", ["state", "pull", "-bogus"], None),
+    ("flags-replace-provider", ["state", "replace-provider", "-bogus", "a", "b"], None),
+    ("flags-show", ["state", "show", "-bogus", "a"], None),
+    ("flags-list-missing-value", ["state", "list", "-state"], None),
     # pull / push
     ("pull", ["state", "pull"], None),
     ("pull-no-state", ["state", "pull"], remove_state),

@@ -35,6 +35,7 @@ def run_taint(args: list[str], untaint: bool) -> int:
     try:
         fl = parse_flags(args, FLAGS)
     except FlagError as exc:
+        ui.error(USAGE[name].rstrip("\n"))  # the flag set's Usage runs first
         ui.error(f"Error parsing command-line flags: {exc}\n")
         return 1
     if len(fl.args) != 1:

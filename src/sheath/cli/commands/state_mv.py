@@ -62,7 +62,7 @@ def run(args: list[str]) -> int:
     args, color = strip_no_color(args)
     ui = Ui(color)
     usage = USAGE["state_mv"]
-    fl = parse_command_flags(args, _FLAGS, ui, usage)
+    fl = parse_command_flags(args, _FLAGS, ui, "")  # terraform shows no help here
     if fl is None:
         return 1
     if len(fl.args) != 2:
