@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -70,13 +70,15 @@ def run_case(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, files: dic
             p.write_text(text)
     runners: dict[str, Callable[..., Any]] = {"terraform": run_terraform, "sheath": run_sheath}
     for i, step in enumerate(steps):
-        results = {}
-        for tool, d in dirs.items():
+        for d in dirs.values():
             for name, text in step.files.items():
                 (d / name).write_text(text)
             for name in step.remove:
                 (d / name).unlink(missing_ok=True)
-            results[tool] = runners[tool](step.args, d)
+        # the two tools work in separate directories: run them side by side
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {tool: pool.submit(runners[tool], step.args, d) for tool, d in dirs.items()}
+            results = {tool: f.result() for tool, f in futures.items()}
         tf, sh = results["terraform"], results["sheath"]
         where = f"step {i} {step.args}"
         assert "Traceback" not in sh.stderr, f"{where}: {sh.stderr}"
