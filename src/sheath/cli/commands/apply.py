@@ -30,6 +30,8 @@ Options:
   -var 'foo=bar'         Set a value for one of the input variables.
   -var-file=filename     Load variable values from the given file.
   -input=true            Ask for input for variables if not directly set.
+  -json                  Produce terraform's machine-readable UI: one JSON
+                         message a line. Needs -auto-approve or a plan file.
   -lock=false            Don't hold a state lock during the operation.
   -lock-timeout=0s       Duration to retry a state lock.
   -no-color              If specified, output won't contain any color.

@@ -34,6 +34,8 @@ Options:
   -detailed-exitcode  Return detailed exit codes: 0 no changes, 1 error,
                       2 changes present.
   -input=true         Ask for input for variables if not directly set.
+  -json               Produce terraform's machine-readable UI: one JSON
+                      message a line. Implies -input=false.
   -lock=false         Don't hold a state lock during the operation.
   -lock-timeout=0s    Duration to retry a state lock.
   -no-color           If specified, output won't contain any color.

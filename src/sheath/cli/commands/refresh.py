@@ -21,6 +21,8 @@ Options:
 
   -lock=false         Don't hold a state lock during the operation.
   -lock-timeout=0s    Duration to retry a state lock.
+  -json               Produce terraform's machine-readable UI: one JSON
+                      message a line.
   -no-color           If specified, output won't contain any color.
   -parallelism=n      Limit the number of concurrent operations.
   -target=resource    Resource to target.
