@@ -20,7 +20,8 @@ JSON_FLAGS = ("-json", "--json", "-json=true", "--json=true")
 
 
 def wants_json(args: list[str]) -> bool:
-    return any(a in JSON_FLAGS for a in args)
+    """-json given (and no -help, which prints the usage text either way)."""
+    return any(a in JSON_FLAGS for a in args) and not any(a in ("-help", "--help", "-h", "--h") for a in args)
 
 
 @dataclass
