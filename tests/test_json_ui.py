@@ -59,6 +59,7 @@ class Step:
     compare: bool = True
     files: dict[str, str] = field(default_factory=dict)  # written before the step
     remove: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # text neither tool may print (sensitive values)
 
 
 def run_case(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, files: dict[str, str], steps: list[Step]) -> None:
@@ -81,6 +82,9 @@ def run_case(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, files: dic
             results = {tool: f.result() for tool, f in futures.items()}
         tf, sh = results["terraform"], results["sheath"]
         where = f"step {i} {step.args}"
+        for secret in step.absent:
+            assert secret not in tf.stdout + tf.stderr, f"{where}: terraform printed {secret!r}"
+            assert secret not in sh.stdout + sh.stderr, f"{where}: sheath printed {secret!r}"
         assert "Traceback" not in sh.stderr, f"{where}: {sh.stderr}"
         if not step.compare:
             assert sh.returncode == tf.returncode, f"{where}: rc {sh.returncode} != {tf.returncode}\n{sh.stdout}{sh.stderr}"
@@ -450,6 +454,35 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
     "missing-variable": (
         {"main.tf": 'variable "x" {}\nresource "terraform_data" "a" { input = var.x }\n'},
         [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("plan", "-json", "-var", "x=1")],
+    ),
+    "syntax-error": (
+        {"main.tf": 'resource "terraform_data" "a" {\n  input = "x\n}\n', "other.tf": "locals {\n  x = 1 +\n}\n"},
+        [J("plan", "-json"), J("apply", "-json", "-auto-approve"), J("refresh", "-json"), J("destroy", "-json", "-auto-approve")],
+    ),
+    "sensitive-values": (
+        {
+            "main.tf": """
+variable "pw" {
+  default   = "hunter2"
+  sensitive = true
+}
+resource "terraform_data" "a" { input = var.pw }
+output "pw" {
+  value     = terraform_data.a.output
+  sensitive = true
+}
+output "shape" {
+  value     = { user = "u", pw = var.pw }
+  sensitive = true
+}
+"""
+        },
+        [
+            J("plan", "-json", absent=["hunter2"]),
+            J("apply", "-json", "-auto-approve", absent=["hunter2"]),
+            J("apply", "-json", "-auto-approve", "-var", "pw=xyzzy", absent=["hunter2", "xyzzy"]),
+            J("refresh", "-json", "-var", "pw=xyzzy", absent=["hunter2", "xyzzy"]),
+        ],
     ),
     "bad-reference": ({"main.tf": BAD_REFERENCE}, [J("plan", "-json"), J("destroy", "-json", "-auto-approve")]),
     "command-line": (
