@@ -31,6 +31,10 @@ resource "terraform_data" "f" {
   input            = each.key
   triggers_replace = [each.key]
 }
+resource "terraform_data" "keys" {
+  for_each = toset(["a\\"b", "x\\ny", "$${x}", "%%{y}", "é", "tab\\t", "back\\\\slash", "<&>"])
+  input    = each.key
+}
 variable "secret" {
   default   = "s3cr3t"
   sensitive = true

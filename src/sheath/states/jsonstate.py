@@ -24,7 +24,6 @@ from sheath.states.state import (
     InstanceObject,
     Resource,
     State,
-    format_instance_key,
     instance_key_sort_key,
 )
 from sheath.states.statefile import StateFile
@@ -169,7 +168,10 @@ class StateObject:
 
     @property
     def address(self) -> str:
-        return self.resource.address + format_instance_key(self.key)
+        from sheath.addrs.instance_key import key_str
+        from sheath.states.lookup import addr_key
+
+        return self.resource.address + key_str(addr_key(self.key))
 
     @property
     def module(self) -> str:

@@ -99,9 +99,11 @@ def instance_key_sort_key(k: InstanceKey) -> tuple[int, int, str]:
 
 
 def format_instance_key(k: InstanceKey) -> str:
+    """The key as it appears in an address: [0] or ["k"], quoted as terraform quotes it."""
     if k is None:
         return ""
     if isinstance(k, int):
         return f"[{k}]"
-    escaped = k.replace("\\", "\\\\").replace('"', '\\"')
-    return f'["{escaped}"]'
+    from sheath.addrs.instance_key import quote_hcl_string
+
+    return f"[{quote_hcl_string(k)}]"
