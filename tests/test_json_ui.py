@@ -28,7 +28,7 @@ def normalise_line(line: str, ids: dict[str, str]) -> Any:
     doc = json.loads(_UUID.sub(sub_id, line))
     assert isinstance(doc, dict), line
     assert set(doc) >= {"@level", "@message", "@module", "@timestamp", "type"}, line
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", doc["@timestamp"]), doc["@timestamp"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)", doc["@timestamp"]), doc["@timestamp"]
     doc["@timestamp"] = "<ts>"
     doc["@message"] = _AFTER.sub(lambda m: m.group(1) + "<t>", doc["@message"])
     hook = doc.get("hook")
@@ -624,3 +624,18 @@ def test_apply_errored_line() -> None:
     assert lines[1]["hook"]["action"] == "update"
     assert lines[2]["@message"] == "data.terraform_remote_state.r: Refreshing..."
     assert hooks.counts.change == 0
+
+
+def test_timestamps_in_local_time(tmp_path: Path, terraform_bin: str, oracle_env: dict[str, str]) -> None:
+    """hclog stamps messages in local time with its offset, as terraform does."""
+    import subprocess
+    import sys
+
+    (tmp_path / "main.tf").write_text('output "o" { value = 1 }\n')
+    stamps = {}
+    for tool, cmd in (("terraform", [terraform_bin]), ("sheath", [sys.executable, "-m", "sheath"])):
+        env = dict(oracle_env, TZ="Asia/Kolkata")
+        r = subprocess.run([*cmd, "plan", "-json"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+        stamps[tool] = json.loads(r.stdout.splitlines()[0])["@timestamp"]
+    assert stamps["terraform"].endswith("+05:30"), stamps
+    assert stamps["sheath"].endswith("+05:30"), stamps

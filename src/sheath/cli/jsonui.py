@@ -45,9 +45,17 @@ def go_compact_json(doc: Any) -> str:
     )
 
 
-def timestamp() -> str:
-    """hclog's JSON timestamp: RFC 3339 with microseconds, UTC."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def timestamp(now: datetime | None = None) -> str:
+    """hclog's JSON timestamp: local time, RFC 3339 with microseconds ("Z" for UTC)."""
+    t = (now or datetime.now(timezone.utc)).astimezone()
+    off = t.utcoffset()
+    minutes = int(off.total_seconds()) // 60 if off is not None else 0
+    if minutes == 0:
+        zone = "Z"
+    else:
+        sign = "-" if minutes < 0 else "+"
+        zone = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%f") + zone
 
 
 def go_duration(seconds: int) -> str:
