@@ -22,7 +22,7 @@ from sheath.providers.marks import mark_sensitive
 from sheath.providers.objchange import proposed_new
 from sheath.providers.schema import Schema
 from sheath.states.state import Resource as StateResource
-from sheath.types.cty import DYNAMIC, Value, null, unknown
+from sheath.types.cty import Value, null, unknown
 from sheath.types.ops import raw_equal
 
 
@@ -42,18 +42,12 @@ class ResourceApplier(ResourcePlanner):
                 failed = True
                 continue
             sr = run.state_resource(mi, self.r, pnode)
-            per_key: dict[InstanceKey, Value] = {}
             reps_now = exp.reps
 
-            def one(k: InstanceKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[InstanceKey, Repetition] = reps_now) -> tuple[InstanceKey, Value | None]:
-                return k, self.apply_instance(mi, sr, k, reps[k], schema, provider)
+            def one(k: InstanceKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[InstanceKey, Repetition] = reps_now) -> Value | None:
+                return self.apply_instance(mi, sr, k, reps[k], schema, provider)
 
-            for k, v in run.parallel(exp.keys, lambda k: one(k)):
-                if v is None:
-                    failed = True
-                    v = unknown(DYNAMIC)
-                per_key[k] = v
-            run.set_resource_value(mi, self.r, exp, per_key)
+            failed = not self.each_instance(mi, exp, one) or failed
         if failed:
             raise WalkAbort()
 

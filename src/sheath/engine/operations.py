@@ -10,7 +10,6 @@ writing the whole state file at the end.
 from __future__ import annotations
 
 import copy
-import os
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,7 +43,7 @@ from sheath.plans.model import Action, ActionReason, OutputChange, Plan, Resourc
 from sheath.providers import interface as pi
 from sheath.states.state import OutputValue, State
 from sheath.states.statefile import StateFile
-from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null, unknown
+from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null
 from sheath.types.json import type_from_json, type_to_json_value, value_from_json, value_to_json
 from sheath.types.ops import raw_equal
 
@@ -879,7 +878,7 @@ def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> No
         raise WalkAbort()
 
 
-__all__ = ["PlanOptions", "Session", "apply_plan", "load", "make_plan", "object_value", "os"]
+__all__ = ["PlanOptions", "Session", "apply_plan", "import_object", "load", "make_plan"]
 
 
 # --- import ------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from sheath.providers.schema import Schema
 from sheath.states import gojson
 from sheath.states.state import InstanceObject
 from sheath.states.state import Resource as StateResource
-from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null, unknown
+from sheath.types.cty import DYNAMIC, Value, null, unknown
 from sheath.types.ops import raw_equal
 
 
@@ -170,23 +170,17 @@ class ResourcePlanner:
                 failed = True
                 continue
             sr = run.state_resource(mi, self.r, pnode)
-            per_key: dict[InstanceKey, Value] = {}
             reps_now = exp.reps
 
             def one(
                 k: InstanceKey, mi: ModuleInstance = mi, reps: dict[InstanceKey, Repetition] = reps_now, sr: StateResource = sr
-            ) -> tuple[InstanceKey, Value | None]:
+            ) -> Value | None:
                 if filtered and not self.targeted(mi, k):
-                    return k, self.state_value(sr, k, schema, provider)
+                    return self.state_value(sr, k, schema, provider)
                 with run.sem:
-                    return k, self.plan_instance(mi, sr, k, reps[k], schema, provider)
+                    return self.plan_instance(mi, sr, k, reps[k], schema, provider)
 
-            for k, v in run.parallel(exp.keys, lambda k: one(k)):
-                if v is None:
-                    failed = True
-                    v = unknown(DYNAMIC)
-                per_key[k] = v
-            run.set_resource_value(mi, self.r, exp, per_key)
+            failed = not self.each_instance(mi, exp, one) or failed
             # orphans: instances in state this expansion no longer has
             for key, inst in sorted(sr.instances.items(), key=lambda kv: _key_order(kv[0])):
                 if key in exp.reps:
@@ -237,6 +231,19 @@ class ResourcePlanner:
             return None
         a = content.attributes.get(first.name)
         return a.expr.range if a is not None else None
+
+    def each_instance(self, mi: ModuleInstance, exp: Expansion, fn: Any) -> bool:
+        """fn(key) for every instance of the expansion, in parallel; the resource's value
+        is what they return. False when any failed (returned None)."""
+        ok = True
+        per_key: dict[InstanceKey, Value] = {}
+        for k, v in zip(exp.keys, self.run.parallel(exp.keys, fn)):
+            if v is None:
+                ok = False
+                v = unknown(DYNAMIC)
+            per_key[k] = v
+        self.run.set_resource_value(mi, self.r, exp, per_key)
+        return ok
 
     def targeted(self, mi: ModuleInstance, key: InstanceKey) -> bool:
         from sheath.states.state import format_instance_key
@@ -580,43 +587,37 @@ class ResourcePlanner:
         if not plain.is_wholly_known() or pending:
             planned = _unknown_computed(schema, plain)
             after = mark_sensitive(schema.block, mark_paths(planned, marked_paths(config)))
-            run.record_change(
-                ResourceInstanceChange(
-                    address=addr,
-                    mode="data",
-                    type=r.type,
-                    name=r.name,
-                    action=Action.READ,
-                    before=null(after.type),
-                    after=after,
-                    provider_name=str(_provider_of_node(run, self.node)),
-                    provider_config_addr=sr.provider,
-                    module_address=str(mi),
-                    index=key,
-                    action_reason=ActionReason.READ_BECAUSE_DEPENDENCY_PENDING if pending and plain.is_wholly_known() else ActionReason.READ_BECAUSE_CONFIG_UNKNOWN,
-                )
+            reason = (
+                ActionReason.READ_BECAUSE_DEPENDENCY_PENDING
+                if pending and plain.is_wholly_known()
+                else ActionReason.READ_BECAUSE_CONFIG_UNKNOWN
             )
+            run.record_change(self.read_change(mi, sr, key, after, reason))
             return after
         after_read = self.read_data(mi, sr, key, rep, schema, provider, config)
         if after_read is not None and self.r.container and not run.opts.destroy:
             # a check block's data source is read again during apply, to verify the check then
-            run.record_change(
-                ResourceInstanceChange(
-                    address=addr,
-                    mode="data",
-                    type=r.type,
-                    name=r.name,
-                    action=Action.READ,
-                    before=null(after_read.type),
-                    after=after_read,
-                    provider_name=str(_provider_of_node(run, self.node)),
-                    provider_config_addr=sr.provider,
-                    module_address=str(mi),
-                    index=key,
-                    action_reason=ActionReason.READ_BECAUSE_CHECK_NESTED,
-                )
-            )
+            run.record_change(self.read_change(mi, sr, key, after_read, ActionReason.READ_BECAUSE_CHECK_NESTED))
         return after_read
+
+    def read_change(
+        self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, after: Value, reason: ActionReason
+    ) -> ResourceInstanceChange:
+        """A data source read planned for apply."""
+        return ResourceInstanceChange(
+            address=instance_address(mi, self.r, key),
+            mode="data",
+            type=self.r.type,
+            name=self.r.name,
+            action=Action.READ,
+            before=null(after.type),
+            after=after,
+            provider_name=str(_provider_of_node(self.run, self.node)),
+            provider_config_addr=sr.provider,
+            module_address=str(mi),
+            index=key,
+            action_reason=reason,
+        )
 
     def read_data(
         self,

@@ -20,7 +20,7 @@ from sheath.diag import Diagnostics
 from sheath.engine.evalctx import InstanceKey
 from sheath.engine.planner import _parse_module_instance
 from sheath.engine.run import Run, instance_address
-from sheath.states.state import ResourceInstance, State
+from sheath.states.state import State
 from sheath.states.state import Resource as StateResource
 
 
@@ -322,4 +322,4 @@ def _import_address(run: Run, imp: Any, extra: dict[str, Any]) -> str | None:
     return None
 
 
-__all__ = ["apply_implied_moves", "apply_moves", "import_targets", "removed_blocks", "ResourceInstance"]
+__all__ = ["apply_implied_moves", "apply_moves", "check_imports", "check_refactoring", "import_targets", "removed_blocks"]

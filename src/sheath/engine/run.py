@@ -13,7 +13,6 @@ successor is created unless create_before_destroy is set).
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -28,25 +27,17 @@ from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.engine.checks import CheckTracker
 from sheath.engine.evalctx import InstanceKey, NamedValues, Repetition, module_instance, object_of
 from sheath.engine.hooks import Hooks, NoHooks
-from sheath.engine.objects import new_object, object_private, object_value
 from sheath.engine.providers import ProviderSchemas, ProviderUnavailable
 from sheath.graph.dag import Graph
 from sheath.graph.references import (
-    CHECK,
-    LOCAL,
-    MODULE_CALL,
-    OUTPUT,
     PROVIDER,
     RESOURCE,
-    VARIABLE,
     ConfigGraph,
     ConfigNode,
 )
 from sheath.graph.walk import Status, walk
-from sheath.plans.model import Action, ActionReason, OutputChange, ResourceInstanceChange
+from sheath.plans.model import ResourceInstanceChange
 from sheath.providers import interface as pi
-from sheath.providers.marks import mark_sensitive
-from sheath.providers.objchange import proposed_new
 from sheath.providers.schema import Schema, decode_body
 from sheath.states.state import InstanceObject, ResourceInstance, State, format_instance_key
 from sheath.states.state import Resource as StateResource
@@ -58,11 +49,9 @@ from sheath.types.cty import (
     STRING,
     Value,
     null,
-    string_val,
     tuple_val,
     unknown,
 )
-from sheath.types.ops import raw_equal
 
 PLAN = "plan"
 APPLY = "apply"
@@ -806,28 +795,4 @@ def _missing_provider(addr: str) -> Diagnostics:
     return provider_diags_for_missing(addr)
 
 
-__all__ = [
-    "APPLY",
-    "PLAN",
-    "CHECK",
-    "LOCAL",
-    "MODULE_CALL",
-    "OUTPUT",
-    "VARIABLE",
-    "Action",
-    "ActionReason",
-    "Expansion",
-    "OutputChange",
-    "Run",
-    "RunOptions",
-    "WalkAbort",
-    "instance_address",
-    "new_object",
-    "object_private",
-    "object_value",
-    "proposed_new",
-    "mark_sensitive",
-    "raw_equal",
-    "string_val",
-    "time",
-]
+__all__ = ["APPLY", "PLAN", "Expansion", "Run", "RunOptions", "WalkAbort", "instance_address"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
@@ -98,6 +97,22 @@ def parse(args: list[str], command: str) -> tuple[ParsedFlags | None, Ui, int]:
         fl = parse_flags(args, PLAN_FLAGS)
     except FlagError as exc:
         return None, ui, flag_error(ui, command, str(exc))
+    return fl, ui, 0
+
+
+def begin(args: list[str], command: str, usage: str, max_args: int | None = 0) -> tuple[ParsedFlags | None, Ui, int]:
+    """Parse a command's flags; answer -help; refuse extra arguments. A ParsedFlags
+    of None means: return the given exit code."""
+    fl, ui, rc = parse(args, command)
+    if fl is None:
+        return None, ui, rc
+    if fl.get_bool("help") or fl.get_bool("h"):
+        sys.stdout.write(usage)
+        return None, ui, 0
+    if max_args is not None and len(fl.args) > max_args:
+        if max_args == 0:
+            return None, ui, flag_error(ui, command, "Too many command line arguments. Did you mean to use -chdir?")
+        return None, ui, flag_error(ui, command, "Too many command line arguments. Expected at most one positional argument.")
     return fl, ui, 0
 
 
@@ -221,4 +236,4 @@ def lock_timeout(fl: ParsedFlags) -> float:
         return 0.0
 
 
-__all__ = ["PLAN_FLAGS", "ProgressHooks", "Ui", "flag_error", "parse", "var_args", "os"]
+__all__ = ["PLAN_FLAGS", "ProgressHooks", "Ui", "begin", "flag_error", "parse", "var_args"]

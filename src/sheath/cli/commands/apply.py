@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Any
 
-from sheath.cli.commands._operation import ProgressHooks, Ui, flag_error, format_output_value, parse, var_args
+from sheath.cli.commands._operation import ProgressHooks, Ui, begin, flag_error, format_output_value
 from sheath.cli.commands.plan import open_state, plan_mode, run_plan, state_exists
 from sheath.cli.flags import ParsedFlags
 from sheath.diag import Diagnostics, error
@@ -88,14 +88,9 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
 
     if wants_json(args):
         return run_apply_json(args, command, destroy)
-    fl, ui, rc = parse(args, command)
+    fl, ui, rc = begin(args, command, USAGE, max_args=1)
     if fl is None:
         return rc
-    if fl.get_bool("help") or fl.get_bool("h"):
-        sys.stdout.write(USAGE)
-        return 0
-    if len(fl.args) > 1:
-        return flag_error(ui, command, "Too many command line arguments. Expected at most one positional argument.")
     if fl.args:
         if destroy:
             return flag_error(ui, command, "Too many command line arguments. Did you mean to use -chdir?")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from sheath.cli.commands._operation import ProgressHooks, Ui, flag_error, parse, var_args
+from sheath.cli.commands._operation import ProgressHooks, begin, var_args
 from sheath.cli.commands.plan import open_state
 from sheath.engine.operations import import_object, load
 
@@ -39,12 +39,9 @@ class ImportProgress(ProgressHooks):
 
 
 def run(args: list[str]) -> int:
-    fl, ui, rc = parse(args, "import")
+    fl, ui, rc = begin(args, "import", USAGE, max_args=None)
     if fl is None:
         return rc
-    if fl.get_bool("help") or fl.get_bool("h"):
-        sys.stdout.write(USAGE)
-        return 0
     if len(fl.args) != 2:
         ui.err.write("The import command expects two arguments.\n")
         sys.stdout.write(USAGE)
@@ -76,4 +73,3 @@ def run(args: list[str]) -> int:
             mgr.unlock(lock_id)
 
 
-__all__ = ["Ui", "flag_error", "run"]

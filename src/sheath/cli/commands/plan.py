@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Any
 
-from sheath.cli.commands._operation import ProgressHooks, Ui, flag_error, lock_timeout, parse, state_path, var_args
+from sheath.cli.commands._operation import ProgressHooks, Ui, begin, lock_timeout, state_path, var_args
 from sheath.cli.flags import ParsedFlags
 from sheath.diag import Diagnostics
 from sheath.engine.hooks import Hooks
@@ -145,14 +145,9 @@ def run(args: list[str]) -> int:
 
     if wants_json(args):
         return run_plan_json(args)
-    fl, ui, rc = parse(args, "plan")
+    fl, ui, rc = begin(args, "plan", USAGE)
     if fl is None:
         return rc
-    if fl.get_bool("help") or fl.get_bool("h"):
-        sys.stdout.write(USAGE)
-        return 0
-    if fl.args:
-        return flag_error(ui, "plan", "Too many command line arguments. Did you mean to use -chdir?")
     hooks = ProgressHooks(ui)
     try:
         session, plan, diags, mgr, lock_id = run_plan(ui, fl, plan_mode(fl), hooks)

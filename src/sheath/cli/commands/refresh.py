@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 
-from sheath.cli.commands._operation import ProgressHooks, flag_error, format_output_value, parse
+from sheath.cli.commands._operation import ProgressHooks, begin, format_output_value
 from sheath.cli.commands.plan import run_plan
 from sheath.engine.operations import apply_plan
 from sheath.plans.model import UIMode
@@ -36,14 +35,9 @@ def run(args: list[str]) -> int:
 
     if wants_json(args):
         return run_refresh_json(args)
-    fl, ui, rc = parse(args, "refresh")
+    fl, ui, rc = begin(args, "refresh", USAGE)
     if fl is None:
         return rc
-    if fl.get_bool("help") or fl.get_bool("h"):
-        sys.stdout.write(USAGE)
-        return 0
-    if fl.args:
-        return flag_error(ui, "refresh", "Too many command line arguments. Did you mean to use -chdir?")
     hooks = ProgressHooks(ui)
     mgr = None
     lock_id = None
