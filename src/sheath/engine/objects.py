@@ -147,6 +147,7 @@ def new_object(
     import base64
 
     plain, _ = v.unmark_deep()
+    plain = _without_write_only(plain, schema)
     paths = marked_paths(v)
     return InstanceObject(
         attributes=encode_attributes(plain, schema.block.implied_type()),
@@ -157,6 +158,18 @@ def new_object(
         dependencies=list(dependencies or []),
         create_before_destroy=create_before_destroy,
     )
+
+
+def _without_write_only(v: Value, schema: Schema) -> Value:
+    """Write-only attributes are sent to the provider but never stored."""
+    wo = [name for name, a in schema.block.attributes.items() if getattr(a, "write_only", False)]
+    if not wo or v.is_null or not v.is_known:
+        return v
+    attrs = dict(v.attrs())
+    for name in wo:
+        if name in attrs:
+            attrs[name] = Value(attrs[name].type, None)
+    return Value(v.type, attrs, v.marks)
 
 
 def object_private(obj: InstanceObject) -> bytes:

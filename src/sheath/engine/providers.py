@@ -22,6 +22,15 @@ class ProviderUnavailable(Exception):
     pass
 
 
+class ProviderStartFailed(Exception):
+    """A provider plugin could not be started (its message says why)."""
+
+    def __init__(self, addr: str, message: str) -> None:
+        super().__init__(message)
+        self.addr = addr
+        self.message = message
+
+
 def _installed_executable(root_dir: str, addr: ProviderAddr) -> str | None:
     """The plugin executable of addr installed by init (the locked version)."""
     from sheath.depsfile.locks import load_locks_from_file
@@ -68,7 +77,12 @@ class ProviderFactory:
             raise ProviderUnavailable(str(addr)) from exc
         import pathlib
 
-        started: Provider = tfplugin.start_provider(pathlib.Path(exe))
+        try:
+            started: Provider = tfplugin.start_provider(pathlib.Path(exe))
+        except tfplugin.PluginStartError as exc:
+            raise ProviderStartFailed(str(addr), str(exc)) from exc
+        except OSError as exc:
+            raise ProviderStartFailed(str(addr), f"{exe}: {exc.strerror}") from exc
         return started
 
 
@@ -119,6 +133,16 @@ class ProviderSchemas:
                 p.close()
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
+
+
+def provider_start_diags(addr: str, message: str) -> Diagnostics:
+    d = Diagnostics()
+    d.add_error(
+        "Failed to load plugin schemas",
+        f"Error while loading schemas for plugin components: Failed to obtain provider schema: Could not load the "
+        f"schema for provider {addr}: failed to instantiate provider \"{addr}\" to obtain schema: {message}.",
+    )
+    return d
 
 
 def provider_diags_for_missing(addr: str) -> Diagnostics:

@@ -27,7 +27,7 @@ from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.engine.checks import CheckTracker
 from sheath.engine.evalctx import InstanceKey, NamedValues, Repetition, module_instance, object_of
 from sheath.engine.hooks import Hooks, NoHooks
-from sheath.engine.providers import ProviderSchemas, ProviderUnavailable
+from sheath.engine.providers import ProviderSchemas, ProviderStartFailed, ProviderUnavailable
 from sheath.graph.dag import Graph
 from sheath.graph.references import (
     PROVIDER,
@@ -180,6 +180,11 @@ class Run:
                 raise
             except ProviderUnavailable as exc:
                 self.add_diags(_missing_provider(str(exc)))
+                raise WalkAbort() from exc
+            except ProviderStartFailed as exc:
+                from sheath.engine.providers import provider_start_diags
+
+                self.add_diags(provider_start_diags(exc.addr, exc.message))
                 raise WalkAbort() from exc
 
         result = walk(graph, guarded, parallelism=max(1, self.opts.parallelism))
