@@ -185,7 +185,7 @@ def _edit_state(d: Path, edit: Callable[[dict], None], name: str = "terraform.tf
     p = d / name
     doc = json.loads(p.read_text())
     edit(doc)
-    p.write_text(json.dumps(doc, indent=2) + "\n")
+    p.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def _resource(doc: dict, module: str, type_: str, name: str) -> dict:

@@ -216,7 +216,7 @@ def _one_resource_state(d: Path) -> None:
     p = d / "terraform.tfstate"
     doc = json.loads(p.read_text())
     doc["resources"] = [r for r in doc["resources"] if r.get("module") is None and r["name"] == "a"]
-    p.write_text(json.dumps(doc, indent=2) + "\n")
+    p.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 @pytest.mark.parametrize(
