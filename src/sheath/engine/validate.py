@@ -77,7 +77,7 @@ def validate_config(cfg: Config, root_dir: str = ".") -> Diagnostics:
     if diags.has_errors():
         return diags
     functions = _functions(root_dir)
-    schemas = builtin_schemas.KnownSchemas()
+    schemas = builtin_schemas.KnownSchemas(root_dir=root_dir)
     for c in cfg.all_modules():
         diags.extend(_ModuleValidator(c, functions, root_dir, schemas).run())
     return diags
@@ -412,7 +412,20 @@ class _ModuleValidator:
             self.eval(expr, c)
 
     def _check_schema(self, r: Resource, schema: Schema) -> None:
-        content, d = r.config.content(block_to_body_schema(schema.block))
+        from sheath.providers.schema import attributes_as_blocks
+
+        block = attributes_as_blocks(schema.block, r.config)
+        bschema = block_to_body_schema(block)
+        if block.block_types:  # dynamic blocks may generate any nested block type
+            bschema = hcl.BodySchema(bschema.attributes, tuple(bschema.blocks) + (hcl.BlockHeaderSchema("dynamic", ("type",)),))
+        content, d = r.config.content(bschema)
+        for b in content.blocks:
+            if b.type == "dynamic" and b.labels and b.labels[0] not in block.block_types:
+                d.add_error(
+                    "Unsupported block type",
+                    f'Blocks of type "{b.labels[0]}" are not expected here.',
+                    b.label_ranges[0] if b.label_ranges else b.def_range,
+                )
         for name in sorted(computed_only(schema.block)):
             attr = content.attributes.get(name)
             if attr is None:
