@@ -381,3 +381,43 @@ def test_state_push_from_stdin(applied: Path, tmp_path: Path, run_terraform: Run
     want, got = compare(applied, tmp_path, args, run_terraform, run_sheath, stdin=source)
     assert_same(want, got)
     assert want.code == (0 if force else 1)
+
+
+BROKEN_CONFIGS = {
+    "unclosed-block": 'resource "x" "y" {\n',
+    "missing-name": 'resource "x" {\n}\n',
+}
+
+CONFIG_COMMANDS = [
+    ["state", "list"],
+    ["state", "show", "terraform_data.a"],
+    ["state", "rm", "terraform_data.a"],
+    ["state", "mv", "terraform_data.a", "terraform_data.b"],
+    ["state", "pull"],
+    ["state", "push", "rs/terraform.tfstate"],
+    ["state", "replace-provider", "-auto-approve", "a/b", "c/d"],
+    ["taint", "terraform_data.a"],
+    ["untaint", "-no-color", "terraform_data.a"],
+    ["show"],
+    ["show", "-json", "terraform.tfstate"],
+    ["output"],
+    ["providers"],
+]
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_CONFIGS))
+@pytest.mark.parametrize("args", CONFIG_COMMANDS, ids=["-".join(a) for a in CONFIG_COMMANDS])
+def test_broken_configuration_stops_state_commands(
+    applied: Path, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, broken: str, args: list[str]
+) -> None:
+    """terraform loads the working directory's configuration first: its errors stop the command
+    (some commands name the file by its absolute path, which differs between the two copies)."""
+
+    def setup(d: Path) -> None:
+        (d / "broken.tf").write_text(BROKEN_CONFIGS[broken])
+
+    want, got = compare(applied, tmp_path, args, run_terraform, run_sheath, setup)
+    want.stderr = want.stderr.replace(str(tmp_path / "tf"), "DIR")
+    got.stderr = got.stderr.replace(str(tmp_path / "sh"), "DIR")
+    assert_same(want, got)
+    assert got.code == 1

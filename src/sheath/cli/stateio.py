@@ -374,3 +374,40 @@ def lock_flags(fl: ParsedFlags, ui: Ui) -> tuple[bool, float | None]:
         )
         return True, None
     return fl.get_bool("lock"), timeout
+
+
+def diagnostic_sources(diags: Sequence[Diagnostic]) -> dict[str, bytes]:
+    """The files diagnostics point into, for their source snippets."""
+    out: dict[str, bytes] = {}
+    for d in diags:
+        for r in (d.subject, d.context):
+            if r is not None and r.filename and r.filename not in out:
+                try:
+                    with open(r.filename, "rb") as fh:
+                        out[r.filename] = fh.read()
+                except OSError:
+                    pass
+    return out
+
+
+def configuration_errors(absolute: bool = False) -> Diagnostics:
+    """The errors of the working directory's root module, which terraform loads (for its backend
+    configuration) before any state command touches the state; file names are relative, or
+    absolute for the commands whose terraform code path loads the directory by its full path."""
+    from sheath.config.loader import config_files, load_module
+
+    root = os.getcwd() if absolute else "."
+    primary, override, _ = config_files(root)
+    if not primary and not override:
+        return Diagnostics()
+    _, diags = load_module(root)
+    return Diagnostics(d for d in diags if d.severity is Severity.ERROR)
+
+
+def check_configuration(ui: Ui, absolute: bool = False, view: bool = False) -> bool:
+    """Print the root module's configuration errors as terraform does; False when there are any."""
+    diags = configuration_errors(absolute)
+    if not diags:
+        return True
+    (ui.view_diagnostics if view else ui.diagnostics)(diags, diagnostic_sources(diags))
+    return False

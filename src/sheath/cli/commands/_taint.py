@@ -9,6 +9,7 @@ from sheath.cli.stateio import (
     DEFAULT_STATE_PATH,
     StateEditor,
     Ui,
+    check_configuration,
     lock_flags,
     state_load_error,
     strip_no_color,
@@ -48,6 +49,8 @@ def run_taint(args: list[str], untaint: bool) -> int:
         return 1
     if not untaint and addr.resource.resource.mode is not ResourceMode.MANAGED:
         ui.error(f"Resource instance {addr} cannot be tainted")
+        return 1
+    if not check_configuration(ui, absolute=not untaint):
         return 1
     lock, timeout = lock_flags(fl, ui)
     if timeout is None:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
-from sheath.cli.stateio import DEFAULT_STATE_PATH, Ui, read_state, strip_no_color
+from sheath.cli.stateio import (
+    DEFAULT_STATE_PATH,
+    Ui,
+    check_configuration,
+    read_state,
+    strip_no_color,
+)
 from sheath.diag import Diagnostics
 from sheath.states import gojson
 from sheath.states.jsonstate import decode_output
@@ -68,6 +74,8 @@ def run(args: list[str]) -> int:
         )
     if as_json:
         ui.color = False
+    if not check_configuration(ui, absolute=False, view=True):
+        return 1
     sf, diags, _ = read_state(fl.get_str("state") or DEFAULT_STATE_PATH)
     if diags.has_errors():
         ui.view_diagnostics(diags)

@@ -9,6 +9,7 @@ from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
     DEFAULT_STATE_PATH,
     Ui,
+    diagnostic_sources,
     help_requested,
     parse_command_flags,
     read_state,
@@ -50,19 +51,6 @@ def render_tree(root: ModuleRequirements) -> str:
     return "".join(out)
 
 
-def _sources(diags: Diagnostics) -> dict[str, bytes]:
-    out: dict[str, bytes] = {}
-    for d in diags:
-        for r in (d.subject, d.context):
-            if r is not None and r.filename and r.filename not in out:
-                try:
-                    with open(r.filename, "rb") as fh:
-                        out[r.filename] = fh.read()
-                except OSError:
-                    pass
-    return out
-
-
 def run(args: list[str]) -> int:
     args, color = strip_no_color(args)
     ui = Ui(color)
@@ -88,7 +76,7 @@ def run(args: list[str]) -> int:
         return 1
     config, diags = load_module_tree(".")
     if diags.has_errors() or config is None:
-        ui.diagnostics(diags, _sources(diags))
+        ui.diagnostics(diags, diagnostic_sources(diags))
         return 1
     sf, sdiags, _ = read_state(DEFAULT_STATE_PATH)
     if sdiags.has_errors():
@@ -105,5 +93,5 @@ def run(args: list[str]) -> int:
             ui.output("Providers required by state:\n")
             for p in state_providers:
                 ui.output(f"    provider[{p}]\n")
-    ui.diagnostics(diags, _sources(diags))
+    ui.diagnostics(diags, diagnostic_sources(diags))
     return 0

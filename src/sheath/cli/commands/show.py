@@ -8,6 +8,7 @@ from sheath.cli.stateio import (
     DEFAULT_STATE_PATH,
     NativeSchemas,
     Ui,
+    check_configuration,
     help_requested,
     parse_command_flags,
     read_state,
@@ -48,6 +49,8 @@ def run(args: list[str]) -> int:
         ui.err.write(
             "\nFor more help on using this command, run:\n  terraform show -help\n"
         )
+        return 1
+    if not check_configuration(ui, view=True):
         return 1
     if fl.args:
         return _show_file(fl.args[0], as_json, ui)

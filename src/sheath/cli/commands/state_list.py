@@ -9,6 +9,7 @@ from sheath.cli.stateio import (
     DEFAULT_STATE_PATH,
     ERR_STATE_NOT_FOUND,
     Ui,
+    check_configuration,
     parse_command_flags,
     read_state,
     state_load_error,
@@ -27,6 +28,8 @@ def run(args: list[str]) -> int:
     usage = USAGE["state_list"]
     fl = parse_command_flags(args, _FLAGS, ui, usage)
     if fl is None:
+        return 1
+    if not check_configuration(ui, absolute=False, view=False):
         return 1
     sf, diags, _ = read_state(fl.get_str("state") or DEFAULT_STATE_PATH)
     if diags.has_errors():

@@ -11,6 +11,7 @@ from sheath.cli.stateio import (
     WRITE_FLAGS,
     StateEditor,
     Ui,
+    check_configuration,
     editor_from_flags,
     parse_command_flags,
     state_load_error,
@@ -68,6 +69,8 @@ def run(args: list[str]) -> int:
     if len(fl.args) != 2:
         ui.error("Exactly two arguments expected.\n")
         ui.out.write(usage)
+        return 1
+    if not check_configuration(ui, absolute=True):
         return 1
     first = editor_from_flags(fl, ui)
     if first is None:

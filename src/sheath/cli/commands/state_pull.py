@@ -6,6 +6,7 @@ from sheath.cli.flags import FlagError, parse_flags
 from sheath.cli.stateio import (
     DEFAULT_STATE_PATH,
     Ui,
+    check_configuration,
     read_state,
     state_load_error,
     strip_no_color,
@@ -20,6 +21,8 @@ def run(args: list[str]) -> int:
         parse_flags(args, [])
     except FlagError as exc:
         ui.error(f"Error parsing command-line flags: {exc}\n")
+        return 1
+    if not check_configuration(ui, absolute=True, view=False):
         return 1
     sf, diags, _ = read_state(DEFAULT_STATE_PATH)
     if diags.has_errors():

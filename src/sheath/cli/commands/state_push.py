@@ -10,6 +10,7 @@ from sheath.cli.stateio import (
     DEFAULT_STATE_PATH,
     StateEditor,
     Ui,
+    check_configuration,
     lock_flags,
     parse_command_flags,
     state_load_error,
@@ -56,6 +57,8 @@ def run(args: list[str]) -> int:
         if src is None:
             ui.error(f'Error reading source state "{src_path}": {state_load_error(d)}')
             return 1
+    if not check_configuration(ui, absolute=True):
+        return 1
     lock, timeout = lock_flags(fl, ui)
     if timeout is None:
         return 1

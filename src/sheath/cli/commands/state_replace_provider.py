@@ -12,6 +12,7 @@ from sheath.cli.stateio import (
     ERR_STATE_NOT_FOUND,
     WRITE_FLAGS,
     Ui,
+    check_configuration,
     editor_from_flags,
     parse_command_flags,
     state_load_error,
@@ -77,6 +78,8 @@ def run(args: list[str]) -> int:
         )
     if diags.has_errors() or src is None or dst is None:
         ui.diagnostics(diags)
+        return 1
+    if not check_configuration(ui, absolute=True):
         return 1
     editor = editor_from_flags(fl, ui)
     if editor is None:

@@ -10,6 +10,7 @@ from sheath.cli.stateio import (
     WRITE_FLAGS,
     StateEditor,
     Ui,
+    check_configuration,
     editor_from_flags,
     parse_command_flags,
     state_load_error,
@@ -41,6 +42,8 @@ def run(args: list[str]) -> int:
     if not fl.args:
         ui.error("At least one address is required.\n")
         ui.out.write(usage)
+        return 1
+    if not check_configuration(ui, absolute=True):
         return 1
     editor = editor_from_flags(fl, ui)
     if editor is None:

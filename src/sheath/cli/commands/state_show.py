@@ -9,6 +9,7 @@ from sheath.cli.stateio import (
     ERR_STATE_NOT_FOUND,
     NativeSchemas,
     Ui,
+    check_configuration,
     read_state,
     strip_no_color,
 )
@@ -52,6 +53,8 @@ def run(args: list[str]) -> int:
     addr, diags = parse_instance(fl.args[0])
     if addr is None:
         ui.err.write(ERR_PARSING_ADDRESS % fl.args[0] + "\n")
+        return 1
+    if not check_configuration(ui):
         return 1
     sf, diags, _ = read_state(fl.get_str("state") or DEFAULT_STATE_PATH)
     if diags.has_errors():
