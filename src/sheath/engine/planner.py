@@ -194,9 +194,11 @@ class ResourcePlanner:
                 for dk, dobj in inst.deposed.items():
                     self.plan_delete(mi, sr, key, dobj, schema, provider, ActionReason.NONE, deposed=dk)
         # instances in module instances that no longer exist
-        for (mod, mode, typ, name), sr in list(run.state.resources.items()):
-            if mode != self.mode or typ != self.r.type or name != self.r.name or mod in seen_modules:
+        for mod in run.modules_holding(self.mode, self.r.type, self.r.name):
+            gone = run.state.resources.get((mod, self.mode, self.r.type, self.r.name))
+            if gone is None or mod in seen_modules:
                 continue
+            sr = gone
             if _static_module(mod) != str(self.cfg.path):
                 continue
             mi = _parse_module_instance(mod)

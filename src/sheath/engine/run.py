@@ -156,6 +156,7 @@ class Run:
         self.checks = CheckTracker(config)
         self.planned: dict[str, ResourceInstanceChange] = {}  # apply: the plan's changes by address
         self.deposed_for_cbd: dict[str, list[Any]] = {}
+        self._holding: dict[tuple[str, str, str], list[str]] | None = None
         self.targets: list[Any] = []  # engine.targeting.Target
         self.target_direct: set[ConfigNode] = set()
         self.target_closure: set[ConfigNode] | None = None
@@ -728,6 +729,19 @@ class Run:
                     inst.current = obj
             if self.on_object is not None:
                 self.on_object(sr, key, obj, deposed)
+
+    def modules_holding(self, mode: str, type_: str, name: str) -> list[str]:
+        """The module instances whose prior state has this resource (an index built once)."""
+        index = self._holding
+        if index is None:
+            with self.state_lock:
+                index = self._holding
+                if index is None:
+                    index = {}
+                    for mod, m, t, n in self.state.resources:
+                        index.setdefault((m, t, n), []).append(mod)
+                    self._holding = index
+        return index.get((mode, type_, name), [])
 
     def prune_state(self) -> None:
         for k, sr in list(self.state.resources.items()):
