@@ -54,6 +54,8 @@ CASES: list[tuple[str, list[str], Setup]] = [
     ("no-state-json", ["output", "-json"], remove_state),
     ("no-state-name", ["output", "a"], remove_state),
     ("help", ["output", "-help"], None),
+    ("empty-name", ["output", ""], None),
+    ("empty-name-raw", ["output", "-raw", ""], None),
 ]
 
 

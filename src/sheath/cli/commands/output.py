@@ -65,7 +65,8 @@ def run(args: list[str]) -> int:
             "to show all outputs.",
             True,
         )
-    if raw and not fl.args:
+    name = fl.args[0] if fl.args else ""  # an empty name means all outputs, as in terraform
+    if raw and not name:
         return _fail(
             ui,
             "Output name required",
@@ -81,8 +82,8 @@ def run(args: list[str]) -> int:
         ui.view_diagnostics(diags)
         return 1
     outputs = sf.state.outputs if sf is not None else {}
-    if fl.args:
-        return _one(ui, outputs, fl.args[0], as_json, raw)
+    if name:
+        return _one(ui, outputs, name, as_json, raw)
     if as_json:
         doc = {
             n: {"sensitive": o.sensitive, "type": o.type, "value": o.value}
