@@ -120,6 +120,7 @@ CASES: list[tuple[str, list[str], Setup]] = [
     ("mv-data-to-managed", ["state", "mv", "module.m.module.inner.data.terraform_remote_state.rs", "terraform_data.q"], None),
     ("mv-type-change", ["state", "mv", "terraform_data.a", "other_type.a"], None),
     ("mv-one-arg", ["state", "mv", "terraform_data.a"], None),
+    ("mv-empty-addresses", ["state", "mv", "", "x"], None),
     ("mv-bad-addresses", ["state", "mv", "foo bar", "a..b"], None),
     ("mv-deposed", ["state", "mv", "terraform_data.a", "terraform_data.z"], depose_a),
     ("mv-data-between-modules", ["state", "mv", 'module.each["one"].module.inner.data.terraform_remote_state.rs', "module.m.data.terraform_remote_state.rs2"], None),
@@ -386,6 +387,7 @@ def test_state_push_from_stdin(applied: Path, tmp_path: Path, run_terraform: Run
 BROKEN_CONFIGS = {
     "unclosed-block": 'resource "x" "y" {\n',
     "missing-name": 'resource "x" {\n}\n',
+    "two-errors": 'resource "x" {\n',
 }
 
 CONFIG_COMMANDS = [

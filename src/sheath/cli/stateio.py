@@ -67,9 +67,7 @@ class Ui:
         self, diags: Sequence[Diagnostic], sources: dict[str, bytes] | None = None
     ) -> None:
         """Meta.showDiagnostics: errors through Ui.Error, warnings through Ui.Warn."""
-        from sheath.diag.sort import sort_diagnostics
-
-        for d in sort_diagnostics(Diagnostics(diags)):
+        for d in sorted(diags, key=_diagnostic_order):
             text = render_diagnostic(d, sources or {}, self.color)
             (self.err if d.severity is Severity.ERROR else self.out).write(text)
 
@@ -88,6 +86,16 @@ class Ui:
                     if text.startswith(c + c):
                         text = text[len(c) :]
             (self.err if d.severity is Severity.ERROR else self.out).write(text)
+
+
+def _diagnostic_order(d: Diagnostic) -> tuple[int, int, str, int, int]:
+    """tfdiags' order: errors first, unpositioned first, then by file and by the subject's start and
+    end bytes; the sort is stable, so diagnostics that tie keep the order they were made in."""
+    sev = 0 if d.severity is Severity.ERROR else 1
+    s = d.subject
+    if s is None:
+        return (sev, 0, "", 0, 0)
+    return (sev, 1, s.filename, s.start.byte, s.end.byte)
 
 
 def strip_no_color(args: list[str]) -> tuple[list[str], bool]:
