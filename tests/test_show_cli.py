@@ -59,6 +59,7 @@ CASES: list[tuple[str, list[str], Setup]] = [
     ("not-a-state", ["show", "-no-color", "rs"], None),
     ("too-many-args", ["show", "a", "b"], None),
     ("help", ["show", "-help"], None),
+    ("empty-path", ["show", "-json", ""], None),
 ]
 
 

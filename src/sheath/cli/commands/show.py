@@ -52,7 +52,7 @@ def run(args: list[str]) -> int:
         return 1
     if not check_configuration(ui, view=True):
         return 1
-    if fl.args:
+    if fl.args and fl.args[0]:  # an empty path means the current state, as in terraform
         return _show_file(fl.args[0], as_json, ui)
     sf, diags, _ = read_state(DEFAULT_STATE_PATH)
     if diags.has_errors():
