@@ -10,7 +10,6 @@ writing the whole state file at the end.
 from __future__ import annotations
 
 import copy
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Sequence
@@ -643,17 +642,16 @@ class StateWriter:
 
     def __init__(self, mgr: Any) -> None:
         self.mgr = mgr
-        self.lock = threading.Lock()
 
     def on_object(self, sr: Any, key: Any, obj: Any, deposed: str) -> None:
+        """Called from walker threads; the journal is thread-safe and group-commits their syncs."""
         from sheath.states.journal import ResourceRef
 
         ref = ResourceRef(sr.module, sr.mode, sr.type, sr.name, sr.provider)
-        with self.lock:
-            if obj is None:
-                self.mgr.journal.remove_object(ref, key, deposed)
-            else:
-                self.mgr.journal.set_object(ref, key, obj, deposed)
+        if obj is None:
+            self.mgr.journal.remove_object(ref, key, deposed)
+        else:
+            self.mgr.journal.set_object(ref, key, obj, deposed)
 
 
 def apply_plan(

@@ -727,8 +727,9 @@ class Run:
                     inst.deposed[deposed] = obj
                 else:
                     inst.current = obj
-            if self.on_object is not None:
-                self.on_object(sr, key, obj, deposed)
+        # outside the state lock: journal appends from several workers share one sync
+        if self.on_object is not None:
+            self.on_object(sr, key, obj, deposed)
 
     def modules_holding(self, mode: str, type_: str, name: str) -> list[str]:
         """The module instances whose prior state has this resource (an index built once)."""
