@@ -26,7 +26,7 @@ from sheath.plans.model import (
     UIMode,
 )
 from sheath.plans.values import from_py
-from sheath.providers.schema import Attribute, Block
+from sheath.providers.schema import Attribute, Block, Nesting
 from sheath.types.cty import (
     SENSITIVE,
     STRING,
@@ -88,6 +88,8 @@ class _Opts:
     override_null_suffix: bool = False
     show_unchanged_children: bool = False
     hide_symbols: bool = False  # HideDiffActionSymbols: how state is shown
+    force_replace: bool = False  # ForceForcesReplacement (not inherited by clones)
+    forbid_replace: bool = False  # ForbidForcesReplacement (not inherited by clones)
 
     def clone(self, **kw: bool) -> _Opts:
         o = _Opts(self.color, self.override_null_suffix, self.show_unchanged_children, self.hide_symbols)
@@ -165,6 +167,7 @@ class _Diff:
     action: Action
     render: Callable[[int, _Opts], str]
     collection: bool = False  # "# forces replacement" goes on the opening line
+    warnings: Callable[[int, _Opts], list[str]] | None = None
 
 
 def _forcing_replacement(d: _Diff) -> _Diff:
@@ -599,21 +602,138 @@ def _renders_as_value(v: Value | None) -> bool:
     return v is not None and (v.v is UNKNOWN or SENSITIVE in v.marks)
 
 
-def _block_diff(
-    c: ResourceInstanceChange, schema: Block | None = None, relevant: frozenset[str] | None = None
-) -> tuple[Action, Callable[[_Opts], str]]:
-    """The resource body's diff: its computed action and its renderer.
+def _compare_actions(current: Action, nxt: Action) -> Action:
+    """collections.CompareActions: how a child's action folds into its parent's."""
+    if nxt == Action.NO_OP:
+        return current
+    return current if current == nxt else Action.UPDATE
 
-    relevant: for drift, the attribute names whose changes matter (others are
-    shown as unchanged); None means all."""
-    b, a = c.before, c.after
-    if c.action == Action.FORGET:  # shown as the unchanged object it leaves behind
-        a = b
-    bd, ad = _attrs(b), _attrs(a)
-    replace = {tuple(p) for p in c.replace_paths if len(p) == 1}
-    children: dict[str, _Diff] = {}
-    for k in sorted(set(bd) | set(ad)):
+
+def _iteration_action(b: Value | None, a: Value | None) -> Action:
+    """The starting action of a collection or block (GetDefaultActionForIteration)."""
+    if b is None and a is None:
+        return Action.NO_OP
+    if b is None:
+        return Action.CREATE
+    if a is None:
+        return Action.DELETE
+    return Action.NO_OP
+
+
+@dataclass(frozen=True, slots=True)
+class _ReplacePaths:
+    """The replace paths below a point of the value (attribute_path matcher)."""
+
+    paths: frozenset[tuple[Any, ...]]
+
+    def child(self, step: Any) -> _ReplacePaths:
+        return _ReplacePaths(frozenset(p[1:] for p in self.paths if p and p[0] == step))
+
+    def matches(self) -> bool:
+        return () in self.paths
+
+
+@dataclass(slots=True)
+class _BlockGroup:
+    """One nested block type's diffs (renderers.Blocks' entry for a key)."""
+
+    kind: Nesting
+    diffs: list[tuple[str, _Diff]]  # (map key text, diff)
+    replace: bool = False
+    before_sensitive: bool = False
+    after_sensitive: bool = False
+    unknown: bool = False
+
+
+def _unmark(v: Value | None) -> Value | None:
+    if v is None or SENSITIVE not in v.marks:
+        return v
+    return Value(v.type, v.v, v.marks - {SENSITIVE})
+
+
+def _block_value(v: Value | None) -> Value | None:
+    """A block value as the differ sees it: null is absent."""
+    return None if v is None or v.v is None else v
+
+
+def _sensitive_block_text(ind: int, o: _Opts, replace: bool) -> str:
+    prefix = f"{_indent(ind)}{_sym(Action.NO_OP, o)}"
+    return (
+        f"{{{_replace_suffix(replace, o)}\n{prefix}  # At least one attribute in this block is (or was) sensitive,"
+        f"\n{prefix}  # so its contents will not be displayed.\n{prefix}}}"
+    )
+
+
+def _replace_suffix(replace: bool, o: _Opts) -> str:
+    if (replace or o.force_replace) and not o.forbid_replace:
+        return o.color(" [red]# forces replacement[reset]")
+    return ""
+
+
+def _sensitive_block_warning(ind: int, o: _Opts, before: bool, after: bool, inner: Action) -> list[str]:
+    if before == after or inner in (Action.CREATE, Action.DELETE):
+        return []
+    if before:
+        return [
+            o.color(
+                f"  # [yellow]Warning[reset]: this block will no longer be marked as sensitive\n"
+                f"{_indent(ind)}  # after applying this change."
+            )
+        ]
+    return [
+        o.color(
+            f"  # [yellow]Warning[reset]: this block will be marked as sensitive and will not\n"
+            f"{_indent(ind)}  # display in UI output after applying this change."
+        )
+    ]
+
+
+def _nested_block_diff(b: Value | None, a: Value | None, schema: Block, replace: _ReplacePaths) -> _Diff:
+    """differ.ComputeDiffForBlock for a nested block (b, a: None when null)."""
+    bs = b is not None and SENSITIVE in b.marks
+    as_ = a is not None and SENSITIVE in a.marks
+    rep = replace.matches()
+    if bs or as_:
+        inner = _nested_block_diff(_unmark(b), _unmark(a), schema, replace)
+        act = inner.action
+        if bs != as_ and act == Action.NO_OP:
+            act = Action.UPDATE
+        return _Diff(
+            act,
+            lambda ind, o: _sensitive_block_text(ind, o, rep),
+            warnings=lambda ind, o: _sensitive_block_warning(ind, o, bs, as_, inner.action),
+        )
+    if a is not None and a.v is UNKNOWN:
+        if b is None:
+            return _Diff(Action.CREATE, lambda ind, o: "(known after apply)" + _replace_suffix(rep, o))
+        before = _nested_block_diff(b, None, schema, _ReplacePaths(frozenset()))
+
+        def render_unknown(ind: int, o: _Opts) -> str:
+            bo = o.clone(override_null_suffix=True, forbid_replace=rep)
+            return f"{before.render(ind, bo)} -> (known after apply){_replace_suffix(rep, o)}"
+
+        return _Diff(Action.UPDATE, render_unknown)
+    act, attrs, groups = _block_children(b, a, schema, replace, None)
+    return _Diff(act, lambda ind, o: _render_block(attrs, groups, ind, o, rep, act))
+
+
+def _block_children(
+    b: Value | None,
+    a: Value | None,
+    schema: Block | None,
+    replace: _ReplacePaths,
+    relevant: frozenset[str] | None,
+) -> tuple[Action, dict[str, _Diff], dict[str, _BlockGroup]]:
+    """A block's attribute diffs, nested block groups and action."""
+    current = _iteration_action(b, a)
+    bd = _attrs(b) if b is not None else {}
+    ad = _attrs(a) if a is not None else {}
+    block_types = schema.block_types if schema is not None else {}
+    attrs: dict[str, _Diff] = {}
+    for k in sorted((set(bd) | set(ad)) - set(block_types)):
         attr = schema.attributes.get(k) if schema is not None else None
+        if attr is not None and attr.write_only:
+            continue
         bv = _normalize(bd.get(k), attr)
         av = _normalize(ad.get(k), attr)
         if relevant is not None and k not in relevant:
@@ -625,34 +745,178 @@ def _block_diff(
         # terraform marks replacement-forcing typed attributes; a dynamic one (rendered
         # through its JSON, like terraform_data's) only when its new value is unknown
         # or sensitive (checked against terraform 1.11)
-        if (k,) in replace and (typed or _renders_as_value(av)):
+        if replace.child(k).matches() and (typed or _renders_as_value(av)):
             d = _forcing_replacement(d)
-        children[k] = d
-    action = _children_action(None if b.is_null else b, None if a.is_null else a, list(children.values()))
-    if b.is_null and a.is_null:
-        action = Action.NO_OP
-    return action, lambda opts: _render_block(children, opts)
+        attrs[k] = d
+        current = _compare_actions(current, d.action)
+    groups: dict[str, _BlockGroup] = {}
+    for k in sorted(block_types):
+        nb = block_types[k]
+        bv = _block_value(bd.get(k))
+        av = _block_value(ad.get(k))
+        if relevant is not None and k not in relevant:
+            av = bv
+        rp = replace.child(k)
+        bsens = bv is not None and SENSITIVE in bv.marks
+        asens = av is not None and SENSITIVE in av.marks
+        unknown = av is not None and av.v is UNKNOWN
+        if nb.nesting in (Nesting.SINGLE, Nesting.GROUP):
+            d = _nested_block_diff(bv, av, nb.block, rp)
+            if d.action == Action.NO_OP and bv is None and av is None:
+                continue
+            group = _BlockGroup(nb.nesting, [("", d)])
+            act = d.action
+        else:
+            bu, au = _unmark(bv), _unmark(av)
+            if au is not None and au.v is UNKNOWN:
+                au = None
+            diffs, act = _block_collection(bu, au, nb.nesting, nb.block, rp)
+            if act == Action.NO_OP and bv is None and av is None and not unknown:
+                continue
+            group = _BlockGroup(nb.nesting, diffs)
+        group.replace = rp.matches()
+        group.before_sensitive, group.after_sensitive, group.unknown = bsens, asens, unknown
+        groups[k] = group
+        current = _compare_actions(current, act)
+    return current, attrs, groups
 
 
-def _render_block(children: dict[str, _Diff], opts: _Opts) -> str:
-    if not children:
-        return "{}"
-    width = max(len(attribute_name(k)) for k in children)
+def _block_collection(
+    b: Value | None, a: Value | None, nesting: Nesting, schema: Block, replace: _ReplacePaths
+) -> tuple[list[tuple[str, _Diff]], Action]:
+    """The element diffs of a list, set or map of blocks, and their action."""
+    current = _iteration_action(b, a)
+    out: list[tuple[str, _Diff]] = []
+
+    def add(key: str, x: Value | None, y: Value | None, rp: _ReplacePaths) -> None:
+        nonlocal current
+        d = _nested_block_diff(_block_value(x), _block_value(y), schema, rp)
+        out.append((key, d))
+        current = _compare_actions(current, d.action)
+
+    if nesting == Nesting.MAP:
+        bm = b.v if b is not None and isinstance(b.v, dict) else {}
+        am = a.v if a is not None and isinstance(a.v, dict) else {}
+        for k in sorted(set(bm) | set(am)):
+            add(f" {hcl_escape(k)}", bm.get(k), am.get(k), replace.child(k))
+        return out, current
+    be: tuple[Value, ...] = b.v if b is not None and isinstance(b.v, tuple) else ()
+    ae: tuple[Value, ...] = a.v if a is not None and isinstance(a.v, tuple) else ()
+    if nesting == Nesting.LIST:
+        for i in range(max(len(be), len(ae))):
+            add("", be[i] if i < len(be) else None, ae[i] if i < len(ae) else None, replace.child(i))
+        return out, current
+    none = _ReplacePaths(frozenset())
+    matched: dict[int, int] = {}
+    for i, x in enumerate(be):
+        for j, y in enumerate(ae):
+            if j in matched.values():
+                continue
+            if _raw_equal(x, y) and not _has_unknown(y):
+                matched[i] = j
+    for i, x in enumerate(be):
+        add("", x, ae[matched[i]] if i in matched else None, none)
+    for j, y in enumerate(ae):
+        if j not in matched.values():
+            add("", None, y, none)
+    return out, current
+
+
+def _has_unknown(v: Value) -> bool:
+    p = v.v
+    if p is UNKNOWN:
+        return True
+    if isinstance(p, dict):
+        return any(_has_unknown(e) for e in p.values())
+    if isinstance(p, tuple):
+        return any(_has_unknown(e) for e in p)
+    return False
+
+
+def _block_diff(
+    c: ResourceInstanceChange, schema: Block | None = None, relevant: frozenset[str] | None = None
+) -> tuple[Action, Callable[[_Opts], str]]:
+    """The resource body's diff: its computed action and its renderer.
+
+    relevant: for drift, the attribute names whose changes matter (others are
+    shown as unchanged); None means all."""
+    b, a = c.before, c.after
+    if c.action == Action.FORGET:  # shown as the unchanged object it leaves behind
+        a = b
+    replace = _ReplacePaths(frozenset(tuple(p) for p in c.replace_paths))
+    action, attrs, groups = _block_children(
+        None if b.is_null else b, None if a.is_null else a, schema, replace, relevant
+    )
+    return action, lambda opts: _render_block(attrs, groups, 0, opts, False, action)
+
+
+def _render_block(
+    attrs: dict[str, _Diff],
+    groups: dict[str, _BlockGroup],
+    ind: int,
+    opts: _Opts,
+    replace: bool,
+    action: Action | None = None,
+) -> str:
+    """renderers.Block: attributes, then each nested block type's blocks."""
+    if not attrs and not groups:
+        return "{}" + _replace_suffix(replace, opts)
+    width = max((len(attribute_name(k)) for k in attrs), default=0)
     imp = opts.clone(show_unchanged_children=True)
-    lines = ["{"]
+    ao = opts.clone()
+    lines = ["{" + _replace_suffix(replace, opts)]
     hidden = 0
-    for k, d in children.items():
+    for k, d in attrs.items():
         name = attribute_name(k)
         if k in _IMPORTANT:
-            lines.append(f"{_indent(1)}{_sym(d.action, imp)}{name:<{width}} = {d.render(1, imp)}")
+            lines.append(f"{_indent(ind + 1)}{_sym(d.action, imp)}{name:<{width}} = {d.render(ind + 1, imp)}")
             continue
         if d.action == Action.NO_OP and not opts.show_unchanged_children:
             hidden += 1
             continue
-        lines.append(f"{_indent(1)}{_sym(d.action, opts)}{name:<{width}} = {d.render(1, opts)}")
+        lines.append(f"{_indent(ind + 1)}{_sym(d.action, ao)}{name:<{width}} = {d.render(ind + 1, ao)}")
     if hidden:
-        lines.append(f"{_indent(1)}{_sym(Action.NO_OP, opts)}{_unchanged('attribute', hidden, opts)}")
-    lines.append(f"{_sym(Action.NO_OP, opts)}}}")
+        lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, opts)}{_unchanged('attribute', hidden, opts)}")
+    hidden_blocks = 0
+    own_action = action if action is not None else Action.NO_OP
+    for key, g in groups.items():
+        found = False
+
+        def render_one(d: _Diff, map_key: str) -> None:
+            nonlocal found, hidden_blocks
+            creating = d.action == Action.CREATE and g.after_sensitive
+            deleting = d.action == Action.DELETE and g.before_sensitive
+            modifying = d.action in (Action.UPDATE, Action.NO_OP) and (g.after_sensitive or g.before_sensitive)
+            if creating or deleting or modifying:
+                act = d.action
+                if act == Action.NO_OP and g.before_sensitive != g.after_sensitive:
+                    act = Action.UPDATE
+                inner, bs, as_ = d, g.before_sensitive, g.after_sensitive
+                d = _Diff(
+                    act,
+                    lambda i, o: _sensitive_block_text(i, o, False),
+                    warnings=lambda i, o: _sensitive_block_warning(i, o, bs, as_, inner.action),
+                )
+            if d.action == Action.NO_OP and not opts.show_unchanged_children:
+                hidden_blocks += 1
+                return
+            if not found and attrs:
+                lines.append("")
+                found = True
+            bo = opts.clone(force_replace=g.replace)
+            if d.warnings is not None:
+                for w in d.warnings(ind + 1, bo):
+                    lines.append(f"{_indent(ind + 1)}{w}")
+            lines.append(f"{_indent(ind + 1)}{_sym(d.action, bo)}{attribute_name(key)}{map_key} {d.render(ind + 1, bo)}")
+
+        if g.unknown and g.kind not in (Nesting.SINGLE, Nesting.GROUP):
+            render_one(_Diff(own_action, lambda i, o: "(known after apply)" + _replace_suffix(False, o)), "")
+        for map_key, d in g.diffs:
+            render_one(d, map_key)
+    if hidden_blocks:
+        lines.append("")
+        lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, opts)}{_unchanged('block', hidden_blocks, opts)}")
+    lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, opts)}}}")
     return "\n".join(lines)
 
 
