@@ -354,10 +354,14 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
         {"main.tf": CHAIN},
         [
             J("apply", "-json", "-auto-approve"),
-            J("plan", "-json", before=depose_a),
-            J("apply", "-json", "-auto-approve"),
-            J("plan", "-json", "-destroy", before=depose_a),
-            J("destroy", "-json", "-auto-approve"),
+            # a deposed object is refreshed by its own graph node, concurrently with the
+            # others: terraform's order of those lines varies, so they are compared as a set
+            J("plan", "-json", before=depose_a, ordered=False),
+            J("apply", "-json", "-auto-approve", ordered=False),
+            J("plan", "-json", "-destroy", before=depose_a, ordered=False),
+            # terraform counts the deposed object's destruction in "Resources: N destroyed"
+            # only sometimes (2 or 3 from run to run): only the exit code is compared
+            J("destroy", "-json", "-auto-approve", compare=False),
         ],
     ),
     "saved-plan": (
@@ -535,7 +539,7 @@ output "shape" {
 # Cases where the engine's plan or diagnostics (not their JSON rendering) still differ
 # from terraform's; the human output shows the same differences.
 ENGINE_GAPS: dict[str, str] = {  # cases the engine does not pass yet
-    "deposed": "plans do not refresh deposed objects (terraform reads them before planning their deletion)",
+
 }
 
 

@@ -209,8 +209,10 @@ def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceCh
         with run.sem:
             return _destroy_one(run, c, schema, provider)
 
-    for ok in run.parallel(changes, one):
-        failed = failed or not ok
+    # current objects first, then those a create_before_destroy left behind (terraform's order)
+    for batch in ([c for c in changes if not c.deposed], [c for c in changes if c.deposed]):
+        for ok in run.parallel(batch, one):
+            failed = failed or not ok
     if deposed_cleanup:
         for mi, sr, key, dk in run.deposed_for_cbd.get(str(node), []):
             inst = sr.instances.get(key)

@@ -391,8 +391,8 @@ def _plan_orphan_resources(run: Run) -> None:
                 prior = upgrade_object(run, provider, typ, schema, obj)
                 if prior is None:
                     continue
-                if not dk and run.opts.refresh and (rem is None or rem.destroy):
-                    prior = _refresh_orphan(run, provider, sr, key, obj, schema, prior)
+                if run.opts.refresh and (rem is None or rem.destroy):
+                    prior = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
                     if prior is None:
                         continue
                 action = Action.DELETE
@@ -423,8 +423,11 @@ def _plan_orphan_resources(run: Run) -> None:
                 )
 
 
-def _refresh_orphan(run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any, schema: Any, prior: Value) -> Value | None:
-    """Read an object planned for deletion (terraform refreshes those too); None when it is gone."""
+def _refresh_orphan(
+    run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any, schema: Any, prior: Value, deposed: str = ""
+) -> Value | None:
+    """Read an object planned for deletion (terraform refreshes those too, deposed ones
+    included); None when it is gone."""
     from sheath.engine.objects import new_object, object_private
     from sheath.engine.run import _id_of
     from sheath.providers.marks import mark_sensitive
@@ -436,7 +439,7 @@ def _refresh_orphan(run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any
         return prior
     run.hooks.post_refresh(addr, _id_of(rr.new_state))
     if rr.new_state is None or rr.new_state.is_null:
-        run.set_object(sr, key, None)
+        run.set_object(sr, key, None, deposed=deposed)
         return None
     refreshed = mark_sensitive(schema.block, rr.new_state)
     if not raw_equal(refreshed.unmark_deep()[0], prior.unmark_deep()[0]):
@@ -444,6 +447,7 @@ def _refresh_orphan(run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any
             sr,
             key,
             new_object(refreshed, schema, private=rr.private, dependencies=obj.dependencies, create_before_destroy=obj.create_before_destroy, status=obj.status),
+            deposed=deposed,
         )
     return refreshed
 

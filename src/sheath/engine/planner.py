@@ -171,6 +171,10 @@ class ResourcePlanner:
                 continue
             sr = run.state_resource(mi, self.r, pnode)
             reps_now = exp.reps
+            # objects a create_before_destroy left behind go first, as terraform plans them
+            for key, inst in list(sr.instances.items()):
+                for dk, dobj in list(inst.deposed.items()):
+                    self.plan_delete(mi, sr, key, dobj, schema, provider, ActionReason.NONE, deposed=dk)
 
             def one(
                 k: InstanceKey, mi: ModuleInstance = mi, reps: dict[InstanceKey, Repetition] = reps_now, sr: StateResource = sr
@@ -190,9 +194,6 @@ class ResourcePlanner:
                 if inst.current is not None:
                     reason = _orphan_reason(exp, key)
                     self.plan_delete(mi, sr, key, inst.current, schema, provider, reason)
-            for key, inst in sr.instances.items():
-                for dk, dobj in inst.deposed.items():
-                    self.plan_delete(mi, sr, key, dobj, schema, provider, ActionReason.NONE, deposed=dk)
         # instances in module instances that no longer exist
         for mod in run.modules_holding(self.mode, self.r.type, self.r.name):
             gone = run.state.resources.get((mod, self.mode, self.r.type, self.r.name))
@@ -294,10 +295,10 @@ class ResourcePlanner:
         if not deposed and self.r.managed is not None and self.r.managed.prevent_destroy:
             run.add_diags([_prevent_destroy_diag(addr, self.r)])
             raise WalkAbort()
-        if not deposed and run.opts.refresh:
+        if run.opts.refresh:
             from sheath.engine.operations import _refresh_orphan
 
-            refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior)
+            refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior, deposed)
             if refreshed is None:
                 return
             prior = refreshed
