@@ -257,6 +257,11 @@ def compute_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff
     typed: the values have their schema's types (lists are diffed along their
     longest common subsequence, sets by membership); otherwise they are
     dynamic values, diffed by their JSON shape."""
+    if typed:  # legacy SDK: empty strings count as null (the differ's fixup)
+        b = None if b is not None and b.v == "" and b.type == STRING and not b.marks else b
+        a = None if a is not None and a.v == "" and a.type == STRING and not a.marks else a
+        if b is None and a is None:
+            return _Diff(Action.NO_OP, lambda ind, o: _prim_text(None, o))
     bs = b is not None and SENSITIVE in b.marks
     as_ = a is not None and SENSITIVE in a.marks
     if bs or as_:
@@ -593,8 +598,6 @@ def _normalize(v: Value | None, attr: Attribute | None) -> Value | None:
     t = attr.implied_type()
     if t.is_dynamic():
         return json_shape(v)
-    if t == STRING and v.v == "":  # legacy SDK: empty strings in blocks count as null
-        return None
     return v
 
 
@@ -739,7 +742,7 @@ def _block_children(
         if relevant is not None and k not in relevant:
             av = bv
         if _is_null(bv) and (_is_null(av) and (av is None or av.v is not UNKNOWN)):
-            continue
+            continue  # null on both sides: not recorded (an empty string is, as unchanged)
         typed = attr is not None and not attr.implied_type().is_dynamic()
         d = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, typed)
         # terraform marks replacement-forcing typed attributes; a dynamic one (rendered
