@@ -580,6 +580,58 @@ resource "aws_security_group" "web" {{
     ok(tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
 
 
+def test_ephemeral_secret_configures_a_provider(pair: Pair, tools: Tools, moto_server: str, boto: Any, names: str) -> None:
+    """An ephemeral resource (a Secrets Manager secret made beforehand with boto3) opened for
+    the run, its value given to an aliased provider's configuration and never stored: the
+    same progress lines and plan as terraform's, the bucket made through that provider."""
+    sm = boto("secretsmanager")
+    sm.create_secret(Name=f"{names}-creds", SecretString="test")
+    base = provider_hcl(moto_server).replace(
+        "  endpoints {\n", f"  endpoints {{\n    secretsmanager = {json.dumps(moto_server)}\n", 1
+    )
+    pair.write(
+        base
+        + f"""
+ephemeral "aws_secretsmanager_secret_version" "creds" {{
+  secret_id = "{names}-creds"
+}}
+
+provider "aws" {{
+  alias                       = "fromsecret"
+  region                      = "{REGION}"
+  access_key                  = "test"
+  secret_key                  = ephemeral.aws_secretsmanager_secret_version.creds.secret_string
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+  endpoints {{
+    s3 = {json.dumps(moto_server)}
+  }}
+}}
+
+resource "aws_s3_bucket" "b" {{
+  provider = aws.fromsecret
+  bucket   = "{names}-eph"
+}}
+"""
+    )
+    pair.init()
+    splan, tplan, sout = pair.plan_both()
+    assert_same_changes(splan, tplan)
+    opening = "ephemeral.aws_secretsmanager_secret_version.creds: Opening..."
+    closing = "ephemeral.aws_secretsmanager_secret_version.creds: Closing complete after"
+    assert opening in sout and closing in sout
+    out = pair.apply()
+    assert opening in out and closing in out
+    assert bucket_names(s3 := boto("s3"), names) == {f"{names}-eph"}
+    state = (pair.sheath_dir / "terraform.tfstate").read_text()
+    assert "ephemeral" not in state and "secretsmanager" not in state
+    pair.terraform_sees_no_changes()
+    ok(tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
+    assert bucket_names(s3, names) == set()
+
+
 # --- opt-in: a database ------------------------------------------------------------------
 
 DB_CONFIG = """

@@ -349,6 +349,7 @@ class JSONHooks:
     counting applied changes for the closing change_summary (its countHook)."""
 
     view: JSONView
+    _ephemeral_t0: dict[tuple[str, str], float] = field(default_factory=dict)
     counts: ChangeSummary = field(default_factory=lambda: ChangeSummary(operation="apply"))
     _applying: dict[str, _Applying] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -389,6 +390,26 @@ class JSONHooks:
             hook["id_value"] = id_
             suffix = f" [id={id_}]"
         self.view.emit("info", f"{addr}: Refreshing state...{suffix}", "refresh_start", hook=hook)
+
+    def ephemeral_start(self, addr: str, op: str) -> None:
+        """terraform's ephemeral_op_start (Opening... / Closing...)."""
+        import time as _time
+
+        self._ephemeral_t0[(addr, op)] = _time.monotonic()
+        verb = "Opening" if op == "open" else "Closing"
+        self.view.emit(
+            "info", f"{addr}: {verb}...", "ephemeral_op_start", hook={"resource": resource_addr(addr), "action": op}
+        )
+
+    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
+        import time as _time
+
+        elapsed = int(_time.monotonic() - self._ephemeral_t0.pop((addr, op), _time.monotonic()))
+        verb = "Opening" if op == "open" else "Closing"
+        kind = "ephemeral_op_errored" if failed else "ephemeral_op_complete"
+        text = f"{addr}: {verb} {'errored' if failed else 'complete'} after {go_duration(elapsed)}"
+        hook = {"resource": resource_addr(addr), "action": op, "elapsed_seconds": elapsed}
+        self.view.emit("info", text, kind, hook=hook)
 
     def post_refresh(self, addr: str, id_: str) -> None:
         hook: dict[str, Any] = {"resource": resource_addr(addr)}

@@ -139,7 +139,7 @@ class NamedValues:
             if name is None:
                 wanted[root] = None
             else:
-                if root == "data" and len(steps) > 2 and type(steps[2]) is TraverseAttr:
+                if root in ("data", "ephemeral") and len(steps) > 2 and type(steps[2]) is TraverseAttr:
                     name = f"{name}.{steps[2].name}"
                 cur.add(name)
                 wanted[root] = cur
@@ -162,13 +162,14 @@ class NamedValues:
             elif root == "module":
                 calls = mv.call_modes.keys() if names is None else names
                 variables["module"] = object_of({n: self.call_value(mi, n) for n in calls})
-            elif root == "data":
+            elif root in ("data", "ephemeral"):
                 by_type: dict[str, dict[str, Value]] = {}
-                keys = [k for k in mv.resources if k.startswith("data.")] if names is None else [f"data.{n}" for n in names]
+                pre = root + "."
+                keys = [k for k in mv.resources if k.startswith(pre)] if names is None else [pre + n for n in names]
                 for k in keys:
                     _, t_, n_ = k.split(".", 2)
                     by_type.setdefault(t_, {})[n_] = mv.resources.get(k, unknown(DYNAMIC))
-                variables["data"] = object_of({t_: object_of(v) for t_, v in by_type.items()})
+                variables[root] = object_of({t_: object_of(v) for t_, v in by_type.items()})
             elif root in ("count", "each", "self"):
                 continue
             else:

@@ -18,6 +18,12 @@ class Hooks(Protocol):
         """A refresh read the object; id_ is the refreshed object's ("" when it is gone)."""
         ...
 
+    def ephemeral_start(self, addr: str, op: str) -> None:
+        """op is "open" or "close" (terraform's "Opening..." / "Closing...")."""
+        ...
+
+    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None: ...
+
     def pre_apply(self, addr: str, action: Action, id_: str) -> None: ...
 
     def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None: ...
@@ -36,6 +42,12 @@ class NoHooks:
         pass
 
     def post_refresh(self, addr: str, id_: str) -> None:
+        pass
+
+    def ephemeral_start(self, addr: str, op: str) -> None:
+        pass
+
+    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
         pass
 
     def pre_apply(self, addr: str, action: Action, id_: str) -> None:

@@ -162,6 +162,9 @@ def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
             run.visit_check(node)
     elif k == RESOURCE:
         if node.local.startswith("ephemeral."):
+            from sheath.engine.ephemeral import EphemeralOpener
+
+            EphemeralOpener(run, node).open()
             return
         if apply_mode:
             if run.opts.destroy:

@@ -235,6 +235,28 @@ class ResourcePlanner:
         a = content.attributes.get(first.name)
         return a.expr.range if a is not None else None
 
+    def ephemeral_misuse(self, config: Value, schema: Schema) -> Diagnostics:
+        """Ephemeral values may go only into write-only arguments of a managed resource."""
+        from sheath.types.cty import EPHEMERAL
+
+        diags = Diagnostics()
+        if config.is_null or not config.is_known or not config.type.is_object():
+            return diags
+        for name, v in config.attrs().items():
+            a = schema.block.attributes.get(name)
+            if a is not None and a.write_only:
+                continue
+            _, marks = v.unmark_deep()
+            if EPHEMERAL in marks:
+                rng = self._attribute_range(pi.Path.attr(name)) or self.r.config.missing_item_range()
+                diags.add_error(
+                    "Invalid use of ephemeral value",
+                    "Ephemeral values are not valid in resource arguments, because resource instances must persist "
+                    "between Terraform phases.",
+                    rng,
+                )
+        return diags
+
     def each_instance(self, mi: ModuleInstance, exp: Expansion, fn: Any) -> bool:
         """fn(key) for every instance of the expansion, in parallel; the resource's value
         is what they return. False when any failed (returned None)."""
@@ -383,6 +405,8 @@ class ResourcePlanner:
             return prior if not prior.is_null else unknown(schema.block.implied_type())
         config, d = run.eval_config(mi, r, schema, rep)
         if run.add_diags(d):
+            return None
+        if run.add_diags(self.ephemeral_misuse(config, schema)):
             return None
         plain_config, _ = config.unmark_deep()
         vr = provider.validate_resource_config(r.type, plain_config)

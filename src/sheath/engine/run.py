@@ -44,6 +44,7 @@ from sheath.states.state import Resource as StateResource
 from sheath.types.convert import ConversionError, convert
 from sheath.types.cty import (
     DYNAMIC,
+    EPHEMERAL,
     NUMBER,
     SENSITIVE,
     STRING,
@@ -65,7 +66,7 @@ def instance_address(mi: ModuleInstance, r: Resource | StateResource, key: Insta
     if isinstance(r, StateResource):
         base = f"{'data.' if r.mode == 'data' else ''}{r.type}.{r.name}"
     else:
-        base = f"{'data.' if r.mode.name == 'DATA' else ''}{r.type}.{r.name}"
+        base = f"{r.mode.prefix}{r.type}.{r.name}"
     m = str(mi)
     return f"{m}.{base}{format_instance_key(key)}" if m else f"{base}{format_instance_key(key)}"
 
@@ -157,6 +158,7 @@ class Run:
         self.planned: dict[str, ResourceInstanceChange] = {}  # apply: the plan's changes by address
         self.deposed_for_cbd: dict[str, list[Any]] = {}
         self._holding: dict[tuple[str, str, str], list[str]] | None = None
+        self.ephemeral_open: list[tuple[str, pi.Provider, str, bytes]] = []  # closed when the walk ends
         self.targets: list[Any] = []  # engine.targeting.Target
         self.target_direct: set[ConfigNode] = set()
         self.target_closure: set[ConfigNode] | None = None
@@ -479,6 +481,19 @@ class Run:
                     )
                     failed = True
                     continue
+            if not o.ephemeral and EPHEMERAL in v.unmark_deep()[1]:
+                self.add_diags(
+                    [
+                        diag.error(
+                            "Ephemeral value not allowed",
+                            "This output value is not declared as returning an ephemeral value, so it cannot be set "
+                            "to a result derived from an ephemeral value.",
+                            o.expr.range,
+                        )
+                    ]
+                )
+                failed = True
+                continue
             if o.sensitive:
                 v = v.mark(SENSITIVE)
             self.values.module(mi).outputs[name] = v
@@ -645,6 +660,9 @@ class Run:
         return p, pn.name
 
     def close_providers(self) -> None:
+        from sheath.engine.ephemeral import close_all
+
+        close_all(self)
         for p in self.providers.values():
             try:
                 p.close()
@@ -686,8 +704,12 @@ class Run:
 
         return decode_body(schema.block, r.config, lambda e: _eval_in(e, ctx), scoped)
 
-    def set_resource_value(self, mi: ModuleInstance, r: Resource, exp: Expansion, per_key: dict[InstanceKey, Value]) -> None:
-        key = f"{'data.' if _mode(r) == 'data' else ''}{r.type}.{r.name}"
+    def set_resource_value(
+        self, mi: ModuleInstance, r: Resource, exp: Expansion, per_key: dict[InstanceKey, Value], prefix: str | None = None
+    ) -> None:
+        if prefix is None:
+            prefix = "data." if _mode(r) == "data" else ""
+        key = f"{prefix}{r.type}.{r.name}"
         if exp.mode == "single":
             v = per_key.get(None, unknown(DYNAMIC))
         elif exp.mode == "count":

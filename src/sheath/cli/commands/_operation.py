@@ -169,6 +169,17 @@ class ProgressHooks:
     def post_refresh(self, addr: str, id_: str) -> None:
         pass
 
+    def ephemeral_start(self, addr: str, op: str) -> None:
+        with self.lock:
+            self.started["ephemeral " + op + " " + addr] = (time.monotonic(), Action.READ, "")
+        self._line(f"{addr}: {'Opening' if op == 'open' else 'Closing'}...")
+
+    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
+        with self.lock:
+            t0 = self.started.pop("ephemeral " + op + " " + addr, (time.monotonic(), Action.READ, ""))[0]
+        if not failed:
+            self._line(f"{addr}: {'Opening' if op == 'open' else 'Closing'} complete after {int(time.monotonic() - t0)}s")
+
     def pre_apply(self, addr: str, action: Action, id_: str) -> None:
         verb = _VERB.get(action, _VERB[Action.CREATE])[0]
         idp = f" [id={id_}]" if id_ and action in (Action.UPDATE, Action.DELETE) else ""
