@@ -256,6 +256,7 @@ class FilesystemStateManager:
         self._state_fd = state_fd
         self._created_on_lock = created
         self._lock_info = info
+        _remove_stale_temporaries(self.path)
         return info, diags
 
     def unlock(self, lock_id: str) -> Diagnostics:
@@ -326,6 +327,23 @@ def _go_time(rfc3339: str) -> str:
     if rfc3339.endswith("Z") and "T" in rfc3339:
         return rfc3339[:-1].replace("T", " ", 1) + " +0000 UTC"
     return rfc3339
+
+
+def _remove_stale_temporaries(path: str) -> None:
+    """Temporary files of writers that were killed mid-write (only a lock holder writes,
+    so while we hold the lock, any that exist are left over)."""
+    d, b = os.path.split(path)
+    prefix = f".{b}."
+    try:
+        names = os.listdir(d or ".")
+    except OSError:
+        return
+    for n in names:
+        if n.startswith(prefix) and n.endswith(".tmp") and n[len(prefix) : -4].isdigit():
+            try:
+                os.unlink(os.path.join(d, n))
+            except OSError:
+                pass
 
 
 def _atomic_write(path: str, data: bytes, keep_locked: bool = False) -> int | None:
