@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.plans.render import render_resource_change, render_state_object
-from sheath.providers.schema import Attribute, Block, NestedBlock, Nesting
+from sheath.providers.schema import Attribute, Block, NestedBlock, Nesting, Object
 from sheath.types.cty import (
     NUMBER,
     SENSITIVE,
@@ -250,5 +250,50 @@ def test_empty_block_renders_braces() -> None:
         "  # t_x.x will be created",
         '  + resource "t_x" "x" {',
         "      + e {}",
+        "    }",
+    ]
+
+
+NESTED = Block(
+    attributes={
+        "id": Attribute(type=STRING, computed=True),
+        "items": Attribute(
+            nested_type=Object(
+                {"name": Attribute(type=STRING, optional=True), "size": Attribute(type=NUMBER, optional=True)},
+                Nesting.LIST,
+            ),
+            optional=True,
+        ),
+    }
+)
+
+
+def test_nested_attribute_list_is_diffed_by_index_without_context() -> None:
+    t = NESTED.implied_type()
+    item_t = NESTED.attributes["items"].implied_type()
+
+    def item(name: str, size: int) -> Value:
+        return object_val({"name": string_val(name), "size": number_val(size)})
+
+    before = Value(t, {"id": string_val("i-1"), "items": Value(item_t, (item("a", 1), item("b", 2), item("c", 3)))})
+    after = Value(t, {"id": string_val("i-1"), "items": Value(item_t, (item("a", 1), item("b", 5)))})
+    c = ResourceInstanceChange(
+        address="t_x.x", mode="managed", type="t_x", name="x", action=Action.UPDATE, before=before, after=after
+    )
+    assert render_resource_change(c, schema=NESTED).splitlines() == [
+        "  # t_x.x will be updated in-place",
+        '  ~ resource "t_x" "x" {',
+        '        id    = "i-1"',
+        "      ~ items = [",
+        "          ~ {",
+        '                name = "b"',  # an important attribute: always shown
+        "              ~ size = 2 -> 5",
+        "            },",
+        "          - {",
+        '              - name = "c" -> null',
+        "              - size = 3 -> null",
+        "            },",
+        "            # (1 unchanged element hidden)",
+        "        ]",
         "    }",
     ]

@@ -26,7 +26,7 @@ from sheath.plans.model import (
     UIMode,
 )
 from sheath.plans.values import from_py
-from sheath.providers.schema import Attribute, Block, Nesting
+from sheath.providers.schema import Attribute, Block, Nesting, Object
 from sheath.types.cty import (
     SENSITIVE,
     STRING,
@@ -411,6 +411,10 @@ def _object_diff(b: Value | None, a: Value | None, quote_keys: bool, typed: bool
         hidden = 0
         for k in keys:
             c = children[k]
+            if not quote_keys and k in _IMPORTANT:  # objectRenderer always shows these
+                io = ao.clone(show_unchanged_children=True)
+                lines.append(f"{_indent(ind + 1)}{_sym(c.action, io)}{names[k]:<{width}} = {c.render(ind + 1, io)}")
+                continue
             if c.action == Action.NO_OP and not o.show_unchanged_children:
                 hidden += 1
                 continue
@@ -744,7 +748,7 @@ def _block_children(
         if _is_null(bv) and (_is_null(av) and (av is None or av.v is not UNKNOWN)):
             continue  # null on both sides: not recorded (an empty string is, as unchanged)
         typed = attr is not None and not attr.implied_type().is_dynamic()
-        d = compute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, typed)
+        d = _attribute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, attr)
         # terraform marks replacement-forcing typed attributes; a dynamic one (rendered
         # through its JSON, like terraform_data's) only when its new value is unknown
         # or sensitive (checked against terraform 1.11)
@@ -834,6 +838,122 @@ def _has_unknown(v: Value) -> bool:
     if isinstance(p, tuple):
         return any(_has_unknown(e) for e in p)
     return False
+
+
+def _attribute_diff(b: Value | None, a: Value | None, attr: Attribute | None) -> _Diff:
+    """differ.ComputeDiffForAttribute: by the attribute's type, or its nested attribute type."""
+    if attr is not None and attr.nested_type is not None:
+        return _nested_attribute_diff(b, a, attr.nested_type)
+    typed = attr is not None and not attr.implied_type().is_dynamic()
+    return compute_diff(b, a, typed)
+
+
+def _nested_attribute_diff(b: Value | None, a: Value | None, obj: Object) -> _Diff:
+    """A protocol-6 nested attribute (single, list, set or map of objects)."""
+    b, a = (None if _is_null(b) else b), (None if _is_null(a) else a)
+    if (b is not None and SENSITIVE in b.marks) or (a is not None and SENSITIVE in a.marks):
+        return compute_diff(b, a, True)
+    if a is not None and a.v is UNKNOWN:
+        if b is None:
+            return _Diff(Action.CREATE, lambda ind, o: "(known after apply)")
+        before = _nested_attribute_diff(b, None, obj)
+        return _Diff(
+            Action.UPDATE,
+            lambda ind, o: before.render(ind, o.clone(override_null_suffix=True)) + " -> (known after apply)",
+        )
+    if obj.nesting in (Nesting.SINGLE, Nesting.GROUP):
+        return _nested_object_diff(b, a, obj)
+    current = _iteration_action(b, a)
+    elems: list[tuple[str, _Diff]] = []
+    if obj.nesting == Nesting.MAP:
+        bm = b.v if b is not None and isinstance(b.v, dict) else {}
+        am = a.v if a is not None and isinstance(a.v, dict) else {}
+        for k in sorted(set(bm) | set(am)):
+            elems.append((hcl_escape(k), _nested_object_diff(bm.get(k), am.get(k), obj)))
+    else:
+        be: tuple[Value, ...] = b.v if b is not None and isinstance(b.v, tuple) else ()
+        ae: tuple[Value, ...] = a.v if a is not None and isinstance(a.v, tuple) else ()
+        if obj.nesting == Nesting.LIST:
+            for i in range(max(len(be), len(ae))):
+                x, y = (be[i] if i < len(be) else None), (ae[i] if i < len(ae) else None)
+                elems.append(("", _nested_object_diff(x, y, obj)))
+        else:
+            matched: dict[int, int] = {}
+            for i, x in enumerate(be):
+                for j, y in enumerate(ae):
+                    if j not in matched.values() and _raw_equal(x, y) and not _has_unknown(y):
+                        matched[i] = j
+            for i, x in enumerate(be):
+                elems.append(("", _nested_object_diff(x, ae[matched[i]] if i in matched else None, obj)))
+            for j, y in enumerate(ae):
+                if j not in matched.values():
+                    elems.append(("", _nested_object_diff(None, y, obj)))
+    for _, d in elems:
+        current = _compare_actions(current, d.action)
+    act = current
+    is_map = obj.nesting == Nesting.MAP
+
+    def render(ind: int, o: _Opts) -> str:
+        if not elems:
+            return ("{}" if is_map else "[]") + _null_suffix(act, o)
+        eo = o.clone(override_null_suffix=True)
+        lines = ["{" if is_map else "["]
+        hidden = 0
+        width = max(len(k) for k, _ in elems)
+        for k, e in elems:
+            if e.action == Action.NO_OP and not o.show_unchanged_children:
+                hidden += 1
+                continue
+            if is_map:
+                lines.append(f"{_indent(ind + 1)}{_sym(e.action, eo)}{k:<{width}} = {e.render(ind + 1, eo)}")
+            else:
+                lines.append(f"{_indent(ind + 1)}{_sym(e.action, eo)}{e.render(ind + 1, eo)},")
+        if hidden:
+            lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{_unchanged('element', hidden, o)}")
+        lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}{'}' if is_map else ']'}{_null_suffix(act, o)}")
+        return "\n".join(lines)
+
+    return _Diff(act, render, collection=True)
+
+
+def _nested_object_diff(b: Value | None, a: Value | None, obj: Object) -> _Diff:
+    """renderers.NestedObject: an object of a nested attribute type (deleted children say "-> null")."""
+    b, a = (None if _is_null(b) else b), (None if _is_null(a) else a)
+    bd = _attrs(b) if b is not None else {}
+    ad = _attrs(a) if a is not None else {}
+    current = _iteration_action(b, a)
+    children: dict[str, _Diff] = {}
+    for k in sorted(obj.attributes):
+        bv, av = bd.get(k), ad.get(k)
+        if _is_null(bv) and _is_null(av) and not (av is not None and av.v is UNKNOWN):
+            continue
+        d = _attribute_diff(None if _is_null(bv) else bv, None if _is_null(av) else av, obj.attributes[k])
+        children[k] = d
+        current = _compare_actions(current, d.action)
+    act = current
+
+    def render(ind: int, o: _Opts) -> str:
+        if not children:
+            return "{}" + _null_suffix(act, o)
+        co = o.clone(override_null_suffix=False)
+        width = max(len(attribute_name(k)) for k in children)
+        lines = ["{"]
+        hidden = 0
+        for k, d in children.items():
+            if k in _IMPORTANT:
+                io = co.clone(show_unchanged_children=True)
+                lines.append(f"{_indent(ind + 1)}{_sym(d.action, io)}{attribute_name(k):<{width}} = {d.render(ind + 1, io)}")
+                continue
+            if d.action == Action.NO_OP and not o.show_unchanged_children:
+                hidden += 1
+                continue
+            lines.append(f"{_indent(ind + 1)}{_sym(d.action, co)}{attribute_name(k):<{width}} = {d.render(ind + 1, co)}")
+        if hidden:
+            lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{_unchanged('attribute', hidden, o)}")
+        lines.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}}}{_null_suffix(act, o)}")
+        return "\n".join(lines)
+
+    return _Diff(act, render, collection=True)
 
 
 def _block_diff(
