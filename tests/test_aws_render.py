@@ -186,3 +186,35 @@ def test_nested_blocks_create_update_add(pair: Pair, moto_server: str, names: st
     # every block destroyed
     text = assert_same_plan(pair, ["-destroy"])
     assert "- rule {" in text
+
+
+def _bucket_with_inline_blocks(url: str, n: str, algorithm: str, versioning: bool) -> str:
+    return provider_hcl(url) + f"""
+resource "aws_s3_bucket" "b" {{
+  bucket = "{n}-inline"
+  server_side_encryption_configuration {{
+    rule {{
+      apply_server_side_encryption_by_default {{
+        sse_algorithm = "{algorithm}"
+      }}
+    }}
+  }}
+  versioning {{
+    enabled = {str(versioning).lower()}
+  }}
+}}
+"""
+
+
+def test_bucket_inline_blocks_three_levels_deep(pair: Pair, moto_server: str, names: str) -> None:
+    """aws_s3_bucket's own (deprecated) nested blocks: a single-element list of blocks
+    holding blocks, created, then changed two levels down."""
+    pair.write(_bucket_with_inline_blocks(moto_server, names, "AES256", False))
+    pair.init()
+    text = assert_same_plan(pair)
+    assert "+ apply_server_side_encryption_by_default {" in text
+    apply(pair)
+    assert_same_show(pair)
+    pair.write(_bucket_with_inline_blocks(moto_server, names, "aws:kms", True))
+    text = assert_same_plan(pair)
+    assert "~ apply_server_side_encryption_by_default {" in text
