@@ -4,6 +4,8 @@ native hashicorp/random and hashicorp/local), read from their implementations.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sheath.addrs.provider import Provider as ProviderAddr
 from sheath.config.resource import Resource
 from sheath.providers.interface import ProviderSchema
@@ -19,10 +21,14 @@ BUILTIN_READ_ONLY = frozenset({"terraform_data"})
 class KnownSchemas:
     """Schemas of natively implemented providers, fetched once per run."""
 
-    def __init__(self, registry: ProviderRegistry | None = None, root_dir: str | None = None) -> None:
+    def __init__(
+        self, registry: ProviderRegistry | None = None, root_dir: str | None = None, shared: Any = None
+    ) -> None:
         self.registry = registry or default_registry()
         self.root_dir = root_dir  # when set, installed plugin providers are asked too
         self._cache: dict[str, ProviderSchema | None] = {}
+        self._shared = shared  # an engine.providers.ProviderSchemas the plan goes on using
+        self._owned = False
 
     def provider_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         key = str(addr)
@@ -34,19 +40,32 @@ class KnownSchemas:
                 self._cache[key] = None if provider is None else provider.get_provider_schema()
         return self._cache[key]
 
+    def is_plugin(self, addr: ProviderAddr) -> bool:
+        return self.registry.lookup(addr) is None
+
+    def plugin_instance(self, addr: ProviderAddr) -> Any:
+        """The plugin process that answered the schema (for ValidateResourceConfig), if any."""
+        if self._shared is None or self.provider_schema(addr) is None:
+            return None
+        return self._shared.peek_instance(addr)
+
     def _plugin_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         """An installed plugin's schema (from the on-disk schema cache when it has it)."""
-        from sheath.engine.providers import ProviderFactory, ProviderStartFailed, ProviderUnavailable
+        from sheath.engine.providers import ProviderFactory, ProviderSchemas, ProviderStartFailed, ProviderUnavailable
 
+        if self._shared is None:
+            self._shared = ProviderSchemas(ProviderFactory(self.root_dir or ".", self.registry))
+            self._owned = True
         try:
-            provider = ProviderFactory(self.root_dir or ".", self.registry).new(addr)
+            ps: ProviderSchema = self._shared.get(addr)
         except (ProviderUnavailable, ProviderStartFailed):
             return None
-        try:
-            ps = provider.get_provider_schema()
-            return None if ps.diagnostics.has_errors() else ps
-        finally:
-            provider.close()
+        return None if ps.diagnostics.has_errors() else ps
+
+    def close(self) -> None:
+        """Stop plugin processes this object started itself (a shared one is its owner's)."""
+        if self._shared is not None and self._owned:
+            self._shared.close()
 
     def resource_schema(self, r: Resource) -> Schema | None:
         if r.provider is None:

@@ -57,11 +57,22 @@ class Session:
     functions: Mapping[str, Function]
     variables: dict[str, Value]
     factory: ProviderFactory
-    # (mode, type) -> schema, of every provider the last plan used (for rendering)
-    resource_schemas: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # provider instances and schemas: validation starts plugins, the plan goes on using them
+    schemas: ProviderSchemas | None = None
+
+    def provider_schemas(self) -> ProviderSchemas:
+        if self.schemas is None:
+            self.schemas = ProviderSchemas(self.factory)
+        return self.schemas
 
     def schema_lookup(self, mode: str, type_name: str) -> Any:
-        return self.resource_schemas.get((mode, type_name))
+        """The block schema of a resource type or data source (for rendering), from the
+        providers this session has loaded; schemas are looked up, never all converted."""
+        for ps in self.provider_schemas().loaded():
+            s = (ps.data_sources if mode == "data" else ps.resource_types).get(type_name)
+            if s is not None:
+                return s.block
+        return None
 
 
 def load(
@@ -78,16 +89,19 @@ def load(
     cfg, diags = load_module_tree(root_dir)
     if diags.has_errors():
         return None, diags
+    factory = ProviderFactory(root_dir)
+    schemas = ProviderSchemas(factory)
     if validate:
-        diags.extend(validate_config(cfg, root_dir))
+        diags.extend(validate_config(cfg, root_dir, schemas))
         if diags.has_errors():
+            schemas.close()
             return None, diags
     cg, gd = build_config_graph(cfg)
     diags.extend(gd)
     if diags.has_errors():
         return None, diags
     if variables is not None:
-        return Session(root_dir, cfg, cg, _functions(root_dir), dict(variables), ProviderFactory(root_dir)), diags
+        return Session(root_dir, cfg, cg, _functions(root_dir), dict(variables), factory, schemas), diags
     given, vd = collect_variable_values(cfg.module, root_dir, var_args)
     diags.extend(vd)
     if diags.has_errors():
@@ -109,7 +123,7 @@ def load(
     diags.extend(fd)
     if diags.has_errors():
         return None, diags
-    return Session(root_dir, cfg, cg, _functions(root_dir), values, ProviderFactory(root_dir)), diags
+    return Session(root_dir, cfg, cg, _functions(root_dir), values, factory, schemas), diags
 
 
 _TARGET_WARNING = (
@@ -253,7 +267,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         session.config,
         session.graph,
         working.state,
-        ProviderSchemas(session.factory),
+        session.provider_schemas(),
         values,
         session.variables,
         RunOptions(
@@ -288,11 +302,6 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             _plan_orphan_resources(run)
     finally:
         run.close_providers()
-        for ps in run.schemas.loaded():
-            for t, s in ps.resource_types.items():
-                session.resource_schemas[("managed", t)] = s.block
-            for t, s in ps.data_sources.items():
-                session.resource_schemas[("data", t)] = s.block
     plan = Plan(
         prior_state=working,
         prev_run_state=prev_run,
@@ -689,7 +698,7 @@ def apply_plan(
         session.config,
         session.graph,
         working.state,
-        ProviderSchemas(session.factory),
+        session.provider_schemas(),
         values,
         session.variables,
         RunOptions(parallelism=parallelism, hooks=hooks, destroy=destroy),
@@ -917,7 +926,7 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
     sf = mgr.state_file()
     working = _state_copy(sf)
     values = NamedValues(session.root_dir, session.functions)
-    run = Run(PLAN, session.config, session.graph, working.state, ProviderSchemas(session.factory), values, session.variables, RunOptions(hooks=hooks))
+    run = Run(PLAN, session.config, session.graph, working.state, session.provider_schemas(), values, session.variables, RunOptions(hooks=hooks))
     run.target_closure = set()
     try:
         run.walk(session.graph.graph, lambda n: _visit(run, n, False) if n.kind != OUTPUT and n.kind != CHECK else None)

@@ -221,19 +221,9 @@ class ResourcePlanner:
         return out
 
     def _attribute_range(self, path: Any) -> Any:
-        if path is None or not getattr(path, "steps", None):
-            return None
-        first = path.steps[0]
-        if not isinstance(first, pi.GetAttrStep):
-            return None
-        from sheath.lang import hcl
+        from sheath.engine.validate import _attribute_range
 
-        try:
-            content, _, _ = self.r.config.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(first.name),)))
-        except Exception:  # noqa: BLE001 - a range is a nicety
-            return None
-        a = content.attributes.get(first.name)
-        return a.expr.range if a is not None else None
+        return _attribute_range(self.r, path)
 
     def ephemeral_misuse(self, config: Value, schema: Schema) -> Diagnostics:
         """Ephemeral values may go only into write-only arguments of a managed resource."""

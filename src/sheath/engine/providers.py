@@ -109,6 +109,11 @@ class ProviderSchemas:
                 self._spare[key] = p
         return s
 
+    def peek_instance(self, addr: ProviderAddr) -> Provider | None:
+        """The instance that read the schema, left where it is (validation uses it unconfigured)."""
+        with self._lock:
+            return self._spare.get(str(addr))
+
     def loaded(self) -> list[ProviderSchema]:
         return list(self._schemas.values())
 

@@ -67,8 +67,11 @@ def validate(root_dir: str = ".") -> ValidateResult:
     return ValidateResult(diags, sources)
 
 
-def validate_config(cfg: Config, root_dir: str = ".") -> Diagnostics:
-    """Phases 2-4 on a loaded module tree (plan and apply run them first, like terraform)."""
+def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None) -> Diagnostics:
+    """Phases 2-4 on a loaded module tree (plan and apply run them first, like terraform).
+
+    shared_schemas: the engine's ProviderSchemas, so that plugin providers started to
+    validate are the ones the plan then uses (one process, not two)."""
     diags = Diagnostics()
     diags.extend(_check_providers(cfg, root_dir))
     if diags.has_errors():
@@ -77,9 +80,12 @@ def validate_config(cfg: Config, root_dir: str = ".") -> Diagnostics:
     if diags.has_errors():
         return diags
     functions = _functions(root_dir)
-    schemas = builtin_schemas.KnownSchemas(root_dir=root_dir)
-    for c in cfg.all_modules():
-        diags.extend(_ModuleValidator(c, functions, root_dir, schemas).run())
+    schemas = builtin_schemas.KnownSchemas(root_dir=root_dir, shared=shared_schemas)
+    try:
+        for c in cfg.all_modules():
+            diags.extend(_ModuleValidator(c, functions, root_dir, schemas).run())
+    finally:
+        schemas.close()
     return diags
 
 
@@ -396,7 +402,8 @@ class _ModuleValidator:
             self.eval(e, ctx)
         schema = self.schemas.resource_schema(r)
         if schema is not None:
-            self._check_schema(r, schema)
+            if not self._check_schema(r, schema):
+                self._provider_validate(r, schema, ctx)
         self._eval_body(r.config, ctx)
         if r.managed is not None:
             if r.managed.connection is not None:
@@ -411,7 +418,43 @@ class _ModuleValidator:
             c = ctx.new_child({n: _ITERATOR_VAL for n in shadow}) if shadow else ctx
             self.eval(expr, c)
 
-    def _check_schema(self, r: Resource, schema: Schema) -> None:
+    def _provider_validate(self, r: Resource, schema: Schema, ctx: EvalContext) -> None:
+        """A plugin provider's own checks of the configuration (ValidateResourceConfig), with
+        what is not known yet unknown, as terraform validate asks them."""
+        from sheath.providers import interface as pi
+        from sheath.providers.schema import decode_body
+
+        if r.provider is None or not self.schemas.is_plugin(r.provider) or r.mode.name == "EPHEMERAL":
+            return
+        provider = self.schemas.plugin_instance(r.provider)
+        if provider is None:
+            return
+
+        def quiet(e: Any, c: EvalContext = ctx) -> Any:
+            v, _ = evaluate(e, c)  # evaluation problems are reported by _eval_body
+            return v, Diagnostics()
+
+        def scoped(extra: Any) -> Any:
+            child = ctx.new_child(extra)
+            return lambda e: quiet(e, child)
+
+        config, d = decode_body(schema.block, r.config, quiet, scoped)
+        if d.has_errors():
+            return
+        plain, _ = config.unmark_deep()
+        if r.mode.name == "DATA":
+            resp = provider.validate_data_resource_config(r.type, plain)
+        else:
+            resp = provider.validate_resource_config(r.type, plain)
+        addr = f"{self.cfg.path}.{r.addr()}" if self.cfg.path.names else str(r.addr())
+        for x in resp.diagnostics:
+            x.extra.setdefault("address", addr)
+            if x.subject is None:
+                x.subject = _attribute_range(r, x.extra.get(pi.ATTRIBUTE_PATH)) or r.config.missing_item_range()
+            self.diags.append(x)
+
+    def _check_schema(self, r: Resource, schema: Schema) -> bool:
+        """Check the body against the schema; True when it has errors."""
         from sheath.providers.schema import attributes_as_blocks
 
         block = attributes_as_blocks(schema.block, r.config)
@@ -449,6 +492,7 @@ class _ModuleValidator:
                     if sugg:
                         item.detail = f'An argument named "{arg}" is not expected here. Did you mean "{sugg}"?'
         self.diags.extend(d)
+        return d.has_errors()
 
     def _check_count(self, v: Value, expr: Any) -> None:
         if v.v is UNKNOWN:
@@ -566,6 +610,21 @@ class _ModuleValidator:
                         attr.expr.range,
                     )
                 )
+
+
+def _attribute_range(r: Resource, path: Any) -> Range | None:
+    """The range of the configuration's expression for the first attribute of path."""
+    from sheath.providers import interface as pi
+
+    if path is None or not getattr(path, "steps", None) or not isinstance(path.steps[0], pi.GetAttrStep):
+        return None
+    name = path.steps[0].name
+    try:
+        content, _, _ = r.config.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(name),)))
+    except Exception:  # noqa: BLE001 - a range is a nicety
+        return None
+    a = content.attributes.get(name)
+    return a.expr.range if a is not None else None
 
 
 def _dynamic_label(body: hcl.Body, subject: Range) -> tuple[str, Range] | None:
