@@ -164,7 +164,7 @@ class ProgressHooks:
     def pre_refresh(self, addr: str, id_: str) -> None:
         idp = f" [id={id_}]" if id_ else ""
         with self.lock:
-            self.ui.out.write(f"{addr}: Refreshing state...{idp}\n")
+            self.ui.out.write(self.ui.c(f"[reset][bold]{addr}: Refreshing state...{idp}[reset]\n"))
 
     def post_refresh(self, addr: str, id_: str) -> None:
         pass
