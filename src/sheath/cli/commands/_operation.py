@@ -172,7 +172,7 @@ class ProgressHooks:
     def ephemeral_start(self, addr: str, op: str) -> None:
         with self.lock:
             self.started["ephemeral " + op + " " + addr] = (time.monotonic(), Action.READ, "")
-        self._line(f"{addr}: {'Opening' if op == 'open' else 'Closing'}...")
+        self._line(f"{addr}: {'Opening' if op == 'open' else 'Closing'}...[reset]")
 
     def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
         with self.lock:
@@ -185,7 +185,7 @@ class ProgressHooks:
         idp = f" [id={id_}]" if id_ and action in (Action.UPDATE, Action.DELETE) else ""
         with self.lock:
             self.started[addr] = (time.monotonic(), action, id_)
-        self._line(f"{addr}: {verb}{idp}" + ("[reset]" if False else ""))
+        self._line(f"{addr}: {verb}{idp}[reset]")  # terraform's start lines end with two resets
 
     def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
         with self.lock:
