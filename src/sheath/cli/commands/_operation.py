@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
-from sheath.diag import Diagnostics, Severity
+from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
 from sheath.diag.sort import sort_diagnostics
 from sheath.plans.model import Action
@@ -68,9 +68,35 @@ class Ui:
                 self.sources = config_sources(".")
             sources = self.sources
 
-        for d in sort_diagnostics(diags):
+        for d in consolidate_warnings(sort_diagnostics(diags)):
             stream = self.err if d.severity is Severity.ERROR else self.out
             stream.write(_strip_ui_newline(render_diagnostic(d, sources or {}, self.color), self.color))
+
+
+def consolidate_warnings(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """terraform's ConsolidateWarnings(1): warnings with a source location and the same
+    summary are shown once, the first saying how many more there are elsewhere."""
+    import dataclasses
+
+    firsts: dict[str, int] = {}
+    extra: dict[int, int] = {}
+    out: list[Diagnostic] = []
+    for d in diags:
+        # check results are never consolidated (terraform marks them so)
+        if d.severity is not Severity.WARNING or d.subject is None or d.summary.startswith("Check block assertion"):
+            out.append(d)
+            continue
+        i = firsts.get(d.summary)
+        if i is None:
+            firsts[d.summary] = len(out)
+            out.append(d)
+        else:
+            extra[i] = extra.get(i, 0) + 1
+    for i, n in extra.items():
+        more = "(and one more similar warning elsewhere)" if n == 1 else f"(and {n} more similar warnings elsewhere)"
+        d = out[i]
+        out[i] = dataclasses.replace(d, detail=(d.detail + "\n\n" if d.detail else "") + more)
+    return out
 
 
 def config_sources(root_dir: str) -> dict[str, bytes]:
