@@ -390,49 +390,47 @@ def _plan_orphan_resources(run: Run) -> None:
                 run.set_object(sr, key, None)
             continue
         provider = _provider_for_state_resource(run, sr.provider)
-        addr_str, _ = _parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
+        addr_str, _ = _state_provider(sr)
         schema = run.schemas.resource_schema(_provider_addr(addr_str), mode, typ)
         if schema is None:
             run.add_diags([diag.error("Invalid resource type", f'The provider {addr_str} does not support resource type "{typ}".')])
             continue
         rem = removed.get(static, typ, name)
         mi = _parse_module_instance(mod)
-        for key, inst in sorted(sr.instances.items(), key=lambda kv: _korder(kv[0])):
-            objs = ([("", inst.current)] if inst.current is not None else []) + sorted(inst.deposed.items())
-            for dk, obj in objs:
-                prior = upgrade_object(run, provider, typ, schema, obj)
+        for key, dk, obj in _objects(sr):
+            prior = upgrade_object(run, provider, typ, schema, obj)
+            if prior is None:
+                continue
+            if run.opts.refresh and (rem is None or rem.destroy):
+                prior = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
                 if prior is None:
                     continue
-                if run.opts.refresh and (rem is None or rem.destroy):
-                    prior = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
-                    if prior is None:
-                        continue
-                action = Action.DELETE
-                reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
-                if rem is not None and not rem.destroy:
-                    action, reason = Action.FORGET, ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
-                elif static != "" and not _module_declared(run.config, static):
-                    reason = ActionReason.DELETE_BECAUSE_NO_MODULE
-                if rem is not None and rem.destroy:
-                    reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
-                run.record_change(
-                    ResourceInstanceChange(
-                        address=instance_address(mi, sr, key),
-                        mode=mode,
-                        type=typ,
-                        name=name,
-                        action=action,
-                        before=prior,
-                        after=null(prior.type),
-                        provider_name=addr_str,
-                        provider_config_addr=sr.provider,
-                        module_address=mod,
-                        index=key,
-                        deposed=dk,
-                        action_reason=reason,
-                        schema_version=schema.version,
-                    )
+            action = Action.DELETE
+            reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
+            if rem is not None and not rem.destroy:
+                action, reason = Action.FORGET, ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
+            elif static != "" and not _module_declared(run.config, static):
+                reason = ActionReason.DELETE_BECAUSE_NO_MODULE
+            if rem is not None and rem.destroy:
+                reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
+            run.record_change(
+                ResourceInstanceChange(
+                    address=instance_address(mi, sr, key),
+                    mode=mode,
+                    type=typ,
+                    name=name,
+                    action=action,
+                    before=prior,
+                    after=null(prior.type),
+                    provider_name=addr_str,
+                    provider_config_addr=sr.provider,
+                    module_address=mod,
+                    index=key,
+                    deposed=dk,
+                    action_reason=reason,
+                    schema_version=schema.version,
                 )
+            )
 
 
 def _refresh_orphan(
@@ -462,6 +460,22 @@ def _refresh_orphan(
             deposed=deposed,
         )
     return refreshed
+
+
+def _state_provider(sr: Any) -> tuple[str, str]:
+    """(provider source address, alias) of a state resource's provider configuration,
+    which may sit in a module (module.m.provider["..."].alias)."""
+    return _parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
+
+
+def _objects(sr: Any) -> Any:
+    """Every object of a state resource as (key, deposed key, object): by instance key,
+    the current object first, then the deposed ones."""
+    for key, inst in sorted(sr.instances.items(), key=lambda kv: _korder(kv[0])):
+        if inst.current is not None:
+            yield key, "", inst.current
+        for dk, obj in sorted(inst.deposed.items()):
+            yield key, dk, obj
 
 
 def _module_declared(cfg: Config, static: str) -> bool:
@@ -498,34 +512,32 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
             provider = _provider_for_state_resource(run, sr.provider)
         except WalkAbort:
             continue
-        addr_str, _ = _parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
+        addr_str, _ = _state_provider(sr)
         schema = run.schemas.resource_schema(_provider_addr(addr_str), mode, typ)
         if schema is None:
             continue
         mi = _parse_module_instance(mod)
-        for key, inst in sorted(sr.instances.items(), key=lambda kv: _korder(kv[0])):
-            objs = ([("", inst.current)] if inst.current is not None else []) + sorted(inst.deposed.items())
-            for dk, obj in objs:
-                prior = upgrade_object(run, provider, typ, schema, obj)
-                if prior is None:
-                    continue
-                out.append(
-                    ResourceInstanceChange(
-                        address=instance_address(mi, sr, key),
-                        mode=mode,
-                        type=typ,
-                        name=name,
-                        action=Action.DELETE,
-                        before=prior,
-                        after=null(prior.type),
-                        provider_name=addr_str,
-                        provider_config_addr=sr.provider,
-                        module_address=mod,
-                        index=key,
-                        deposed=dk,
-                        schema_version=schema.version,
-                    )
+        for key, dk, obj in _objects(sr):
+            prior = upgrade_object(run, provider, typ, schema, obj)
+            if prior is None:
+                continue
+            out.append(
+                ResourceInstanceChange(
+                    address=instance_address(mi, sr, key),
+                    mode=mode,
+                    type=typ,
+                    name=name,
+                    action=Action.DELETE,
+                    before=prior,
+                    after=null(prior.type),
+                    provider_name=addr_str,
+                    provider_config_addr=sr.provider,
+                    module_address=mod,
+                    index=key,
+                    deposed=dk,
+                    schema_version=schema.version,
                 )
+            )
     return out
 
 
@@ -543,7 +555,7 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str], mo
         if sr.mode != "managed":
             continue
         try:
-            addr_str, _ = _parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
+            addr_str, _ = _state_provider(sr)
             schema = run.schemas.resource_schema(_provider_addr(addr_str), "managed", sr.type)
         except Exception:  # noqa: BLE001 - an unknown provider: no drift to report
             continue

@@ -35,7 +35,7 @@ from sheath.graph.references import (
     ConfigGraph,
     ConfigNode,
 )
-from sheath.graph.walk import Status, walk
+from sheath.graph.walk import walk
 from sheath.plans.model import ResourceInstanceChange
 from sheath.providers import interface as pi
 from sheath.providers.schema import Schema, decode_body
@@ -195,7 +195,6 @@ class Run:
             if not isinstance(err, WalkAbort):
                 raise err
             self.failed_nodes.add(str(n))
-        _ = Status
 
     # --- module instances ------------------------------------------------------------
     def instances_of(self, path: Any) -> list[ModuleInstance]:
@@ -740,8 +739,6 @@ class Run:
                         inst.current = None
                     if inst.current is None and not inst.deposed:
                         del sr.instances[key]
-                if not sr.instances and (sr.module, sr.mode, sr.type, sr.name) in self.state.resources:
-                    pass
             else:
                 if inst is None:
                     inst = sr.instances[key] = ResourceInstance(key)

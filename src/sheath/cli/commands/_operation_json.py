@@ -240,9 +240,9 @@ def _state_outputs(mgr: Any) -> dict[str, tuple[Value, bool]]:
 
 
 def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy: bool) -> int:
-    from sheath.cli.commands.plan import open_state, state_exists
-    from sheath.engine.operations import apply_plan, load
-    from sheath.plans.planfile import plan_matches_state, read_plan_file
+    from sheath.cli.commands.plan import prepare_saved_apply
+    from sheath.engine.operations import apply_plan
+    from sheath.plans.planfile import read_plan_file
 
     try:
         with open(path, "rb") as fh:
@@ -266,19 +266,12 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy
         )
         return 1
     plan = pf.plan
-    session, diags = load(".", variables=plan.variables)
-    if session is None:
+    session, mgr, lock_id, diags = prepare_saved_apply(ui, fl, plan)
+    if session is None or mgr is None:
         view.diagnostics(diags)
-        return 1
-    mgr, lock_id = open_state(ui, fl, "OperationTypeApply")
-    if mgr is None:
         return 1
     hooks = JSONHooks(view)
     try:
-        sd = plan_matches_state(plan, mgr.state_file() if state_exists(mgr) else None)
-        if sd.has_errors():
-            view.diagnostics(sd)
-            return 1
         view.saved_plan_changes(planned_order(plan, session))
         outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
         view.diagnostics(ad)

@@ -7,10 +7,10 @@ import sys
 from typing import Any
 
 from sheath.cli.commands._operation import ProgressHooks, Ui, begin, flag_error, format_output_value
-from sheath.cli.commands.plan import open_state, plan_mode, run_plan, state_exists
+from sheath.cli.commands.plan import plan_mode, prepare_saved_apply, run_plan
 from sheath.cli.flags import ParsedFlags
 from sheath.diag import Diagnostics, error
-from sheath.engine.operations import apply_plan, load
+from sheath.engine.operations import apply_plan
 from sheath.plans.model import Action, Plan, UIMode
 from sheath.plans.render import render_plan
 from sheath.types.cty import Value
@@ -152,7 +152,7 @@ def _current_outputs(mgr: Any) -> dict[str, tuple[Value, bool]]:
 
 
 def apply_saved(ui: Ui, fl: ParsedFlags, path: str) -> int:
-    from sheath.plans.planfile import plan_matches_state, read_plan_file
+    from sheath.plans.planfile import read_plan_file
 
     try:
         with open(path, "rb") as fh:
@@ -165,19 +165,12 @@ def apply_saved(ui: Ui, fl: ParsedFlags, path: str) -> int:
         ui.diagnostics(pd)
         return 1
     plan = pf.plan
-    session, diags = load(".", variables=plan.variables)
-    if session is None:
+    session, mgr, lock_id, diags = prepare_saved_apply(ui, fl, plan)
+    if session is None or mgr is None:
         ui.diagnostics(diags)
-        return 1
-    mgr, lock_id = open_state(ui, fl, "OperationTypeApply")
-    if mgr is None:
         return 1
     hooks = ProgressHooks(ui)
     try:
-        sd = plan_matches_state(plan, mgr.state_file() if state_exists(mgr) else None)
-        if sd.has_errors():
-            ui.diagnostics(sd)
-            return 1
         outputs, ad = apply_plan(session, plan, mgr, int(fl.values.get("parallelism") or 10), hooks)  # type: ignore[call-overload]
         ui.diagnostics(ad)
         if ad.has_errors():

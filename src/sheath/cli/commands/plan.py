@@ -98,6 +98,26 @@ def asker(ui: Ui, fl: ParsedFlags) -> Any:
     return ask
 
 
+def prepare_saved_apply(ui: Ui, fl: ParsedFlags, plan: Plan) -> tuple[Session | None, Any, Any, Diagnostics]:
+    """What applying a saved plan needs: the configuration with the plan's own variables,
+    the locked state, and the check that the state is the one the plan was made from.
+    On errors (returned for the caller's view) nothing stays locked."""
+    from sheath.plans.planfile import plan_matches_state
+
+    session, diags = load(".", variables=plan.variables)
+    if session is None:
+        return None, None, None, diags
+    mgr, lock_id = open_state(ui, fl, "OperationTypeApply")
+    if mgr is None:
+        return None, None, None, Diagnostics()
+    sd = plan_matches_state(plan, mgr.state_file() if state_exists(mgr) else None)
+    if sd.has_errors():
+        if lock_id:
+            mgr.unlock(lock_id)
+        return None, None, None, sd
+    return session, mgr, lock_id, diags
+
+
 def state_exists(mgr: FilesystemStateManager) -> bool:
     """Whether there is a state (an empty file, as terraform's lock leaves, is none)."""
     try:
