@@ -63,6 +63,23 @@ Global options (use these before the subcommand, if any):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the caller's working directory is restored afterwards (-chdir
+    changes it only for the command), so main() can be called from a Python program."""
+    try:
+        cwd: str | None = os.getcwd()
+    except OSError:
+        cwd = None
+    try:
+        return run_command(argv)
+    finally:
+        if cwd is not None:
+            try:
+                os.chdir(cwd)
+            except OSError:
+                pass
+
+
+def run_command(argv: Sequence[str] | None = None) -> int:
     # A command is a short-lived process that builds large, acyclic-by-design
     # object graphs (ASTs, values); the cyclic collector's full scans of them cost
     # about half of the run time on large configurations and free almost nothing.
