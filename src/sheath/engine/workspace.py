@@ -1,0 +1,308 @@
+"""The public Python API: drive sheath from a Python program, without a subprocess.
+
+    from sheath import Workspace
+    ws = Workspace("infra/", variables={"env": "dev"})
+    ws.init()
+    plan = ws.plan()                 # also destroy=True, refresh_only=True, targets=[...], replace=[...]
+    for c in plan.changes:
+        print(c.address, c.action)   # typed address; action "create" | "update" | ...
+    ws.apply(plan)                   # applies exactly this plan
+    ws.outputs()                     # {name: python value}
+    ws.state()                       # the typed state
+    ws.destroy()
+
+Every operation locks the state (terraform's lock, shared with terraform) for
+its duration. Errors raise ``SheathError`` carrying the diagnostics; warnings
+are kept on the result (``PlanResult.diagnostics``, ``ApplyResult.diagnostics``).
+Progress is observed by passing ``hooks`` (``sheath.engine.hooks.Hooks``).
+
+The engine resolves paths (``.terraform``, the state, ``path.module``) against
+the process's working directory, as terraform does under ``-chdir``: each
+operation runs with the working directory switched to the workspace's
+directory and restored afterwards, one operation at a time per process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from sheath.addrs.parse import parse_abs_resource_instance_str
+from sheath.addrs.resource import AbsResourceInstance
+from sheath.config.variables import InputValue, ValueSourceType
+from sheath.diag import Diagnostics
+from sheath.engine.hooks import Hooks, NoHooks
+from sheath.engine.operations import PlanOptions, Session, apply_plan, load, make_plan
+from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
+from sheath.states.state import State
+from sheath.states.statefile import StateFile
+from sheath.states.statemgr.filesystem import FilesystemStateManager
+from sheath.types.cty import Value
+from sheath.types.json import decode_implied, value_to_json
+
+DEFAULT_WORKSPACE = "default"
+
+# The process's working directory is shared by every thread: operations take turns.
+_CWD_LOCK = threading.RLock()
+
+
+class SheathError(Exception):
+    """An operation failed; ``diagnostics`` holds every error (and warning) it reported."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        self.diagnostics = diagnostics
+        errors = [d for d in diagnostics if d.severity.name == "ERROR"]
+        first = errors[0] if errors else (list(diagnostics)[0] if list(diagnostics) else None)
+        text = "sheath operation failed"
+        if first is not None:
+            text = first.summary + (f": {first.detail}" if first.detail else "")
+            if len(errors) > 1:
+                text += f" (and {len(errors) - 1} more errors)"
+        super().__init__(text)
+
+
+_ACTION_NAMES: dict[Action, str] = {
+    Action.NO_OP: "no-op",
+    Action.CREATE: "create",
+    Action.READ: "read",
+    Action.UPDATE: "update",
+    Action.DELETE_THEN_CREATE: "replace",
+    Action.CREATE_THEN_DELETE: "replace",
+    Action.DELETE: "delete",
+    Action.FORGET: "forget",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One planned change to a resource instance object."""
+
+    address: AbsResourceInstance
+    action: str  # "create" | "update" | "delete" | "replace" | "read" | "no-op" | "forget"
+    deposed: str  # the deposed object's key, "" for the current object
+    change: ResourceInstanceChange  # the engine's full record: before/after values, reasons, provider
+
+
+@dataclass
+class PlanResult:
+    """A plan made by ``Workspace.plan``; ``Workspace.apply`` carries out exactly this plan."""
+
+    changes: list[Change]
+    plan: Plan
+    diagnostics: Diagnostics
+    session: Session = field(repr=False)
+
+    @property
+    def has_changes(self) -> bool:
+        return self.plan.applyable
+
+
+@dataclass
+class ApplyResult:
+    outputs: dict[str, Any]
+    diagnostics: Diagnostics
+
+
+def to_python(v: Value) -> Any:
+    """A known value as plain Python data (terraform's JSON form: numbers, strings, lists, dicts)."""
+    plain, _marks = v.unmark_deep()
+    return orjson.loads(value_to_json(plain))
+
+
+def from_python(x: Any) -> Value:
+    """Plain Python data (what json.dumps accepts) as a value of its implied type."""
+    return decode_implied(orjson.dumps(x))
+
+
+class Workspace:
+    """A working directory (``.tf`` files) and its state, as a library."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = ".",
+        variables: Mapping[str, Any] | None = None,
+        workspace: str = DEFAULT_WORKSPACE,
+        hooks: Hooks | None = None,
+        parallelism: int = 10,
+        lock_timeout: float = 0.0,
+    ) -> None:
+        if workspace != DEFAULT_WORKSPACE:
+            # Named workspaces come with the backends (state for teams); never fall back silently.
+            raise SheathError(_error("Workspaces are not supported yet", f'Only the "default" workspace exists so far, not {workspace!r}.'))
+        if parallelism < 1:
+            raise SheathError(_error("Invalid parallelism", "parallelism must be at least 1."))
+        self.path = os.path.abspath(os.fspath(path))
+        self.variables = dict(variables or {})
+        self.workspace = workspace
+        self.hooks: Hooks = hooks or NoHooks()
+        self.parallelism = parallelism
+        self.lock_timeout = lock_timeout
+
+    # --- operations ---------------------------------------------------------------------
+
+    def init(self, upgrade: bool = False) -> Diagnostics:
+        """Install providers and record modules, as ``sheath init`` does."""
+        from sheath.engine.init import init
+
+        with self._in_dir():
+            _, diags = init(".", upgrade=upgrade)
+        _raise_on_errors(diags)
+        return diags
+
+    def validate(self) -> Diagnostics:
+        from sheath.engine.validate import validate_config
+        from sheath.config import load_module_tree
+        from sheath.engine.providers import ProviderFactory, ProviderSchemas
+
+        with self._in_dir():
+            cfg, diags = load_module_tree(".")
+            if not diags.has_errors():
+                schemas = ProviderSchemas(ProviderFactory("."))
+                try:
+                    diags.extend(validate_config(cfg, ".", schemas))
+                finally:
+                    schemas.close()
+        _raise_on_errors(diags)
+        return diags
+
+    def plan(
+        self,
+        destroy: bool = False,
+        refresh_only: bool = False,
+        refresh: bool = True,
+        targets: Sequence[str] = (),
+        replace: Sequence[str] = (),
+    ) -> PlanResult:
+        if destroy and refresh_only:
+            raise SheathError(_error("Incompatible plan modes", "destroy and refresh_only cannot be combined."))
+        mode = UIMode.DESTROY if destroy else UIMode.REFRESH_ONLY if refresh_only else UIMode.NORMAL
+        with self._in_dir():
+            session = self._load()
+            try:  # provider plugins started for the plan stop with it; apply starts its own
+                with self._locked("OperationTypePlan") as mgr:
+                    prior = mgr.state_file() if _state_exists(mgr) else StateFile(lineage="")
+                    plan, diags = make_plan(
+                        session,
+                        prior,
+                        PlanOptions(
+                            mode=mode,
+                            refresh=refresh,
+                            parallelism=self.parallelism,
+                            replace=list(replace),
+                            targets=list(targets),
+                            hooks=self.hooks,
+                        ),
+                    )
+            finally:
+                _close(session)
+        if plan is None or diags.has_errors():
+            raise SheathError(diags)
+        return PlanResult([_change(c) for c in plan.changes], plan, diags, session)
+
+    def apply(self, plan: PlanResult | None = None) -> ApplyResult:
+        """Apply exactly ``plan`` (refused when the state changed since it was made), or
+        plan and apply at once when no plan is given."""
+        if plan is None:
+            plan = self.plan()
+        from sheath.plans.planfile import plan_matches_state
+
+        session = plan.session
+        try:
+            with self._in_dir(), self._locked("OperationTypeApply") as mgr:
+                sd = plan_matches_state(plan.plan, mgr.state_file() if _state_exists(mgr) else None)
+                if sd.has_errors():
+                    raise SheathError(sd)
+                outputs, diags = apply_plan(session, plan.plan, mgr, self.parallelism, self.hooks)
+        finally:
+            _close(session)
+        if diags.has_errors():
+            raise SheathError(diags)
+        return ApplyResult({name: to_python(v) for name, (v, _sensitive) in outputs.items()}, diags)
+
+    def destroy(self) -> ApplyResult:
+        return self.apply(self.plan(destroy=True))
+
+    def state(self) -> State:
+        """The current state (read under no lock, as ``sheath state list`` does with -lock=false)."""
+        with self._in_dir():
+            mgr = FilesystemStateManager(self._state_path())
+            _raise_on_errors(mgr.refresh_state())
+            return mgr.state_file().state
+
+    def outputs(self) -> dict[str, Any]:
+        """The root module's outputs from the state, as Python values (sensitive ones included:
+        the caller asked for them)."""
+        return {name: ov.value for name, ov in sorted(self.state().outputs.items())}
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def _load(self) -> Session:
+        inputs = {name: InputValue(from_python(v), ValueSourceType.CALLER) for name, v in self.variables.items()}
+        session, diags = load(".", inputs=inputs)
+        if session is None:
+            raise SheathError(diags)
+        return session
+
+    def _state_path(self) -> str:
+        return "terraform.tfstate"
+
+    @contextmanager
+    def _in_dir(self) -> Iterator[None]:
+        with _CWD_LOCK:
+            before = os.getcwd()
+            os.chdir(self.path)
+            try:
+                yield
+            finally:
+                os.chdir(before)
+
+    @contextmanager
+    def _locked(self, operation: str) -> Iterator[FilesystemStateManager]:
+        mgr = FilesystemStateManager(self._state_path())
+        info, diags = mgr.lock(operation, self.lock_timeout)
+        if info is None or diags.has_errors():
+            raise SheathError(diags)
+        try:
+            rd = mgr.refresh_state()
+            if rd.has_errors():
+                raise SheathError(rd)
+            yield mgr
+        finally:
+            mgr.unlock(info.id)
+
+
+def _change(c: ResourceInstanceChange) -> Change:
+    addr, diags = parse_abs_resource_instance_str(c.address)
+    if addr is None:  # the engine formats its own addresses; they always parse
+        raise SheathError(diags)
+    return Change(addr, _ACTION_NAMES[c.action], c.deposed, c)
+
+
+def _close(session: Session) -> None:
+    """Stop the provider plugins the session started (validation and planning keep them)."""
+    if session.schemas is not None:
+        session.schemas.close()
+
+
+def _state_exists(mgr: FilesystemStateManager) -> bool:
+    try:
+        return os.path.getsize(mgr.path) > 0
+    except OSError:
+        return False
+
+
+def _error(summary: str, detail: str) -> Diagnostics:
+    d = Diagnostics()
+    d.add_error(summary, detail)
+    return d
+
+
+def _raise_on_errors(diags: Diagnostics) -> None:
+    if diags.has_errors():
+        raise SheathError(diags)

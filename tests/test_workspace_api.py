@@ -1,0 +1,171 @@
+"""The public Python API (sheath.Workspace): one test per line of the example in docs/api.md."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheath import SheathError, Workspace
+from sheath.addrs.resource import AbsResourceInstance
+from sheath.engine.hooks import NoHooks
+from sheath.plans.model import Action
+
+CONFIG = """
+variable "env" {
+  type = string
+}
+
+resource "terraform_data" "a" {
+  input = "a-${var.env}"
+}
+
+resource "terraform_data" "b" {
+  count = 2
+  input = "${terraform_data.a.output}-${count.index}"
+}
+
+resource "random_pet" "p" {
+  length = 2
+}
+
+output "a" {
+  value = terraform_data.a.output
+}
+
+output "bs" {
+  value = terraform_data.b[*].output
+}
+"""
+
+
+@pytest.fixture
+def infra(tmp_path: Path) -> Path:
+    d = tmp_path / "infra"
+    d.mkdir()
+    (d / "main.tf").write_text(CONFIG)
+    return d
+
+
+def _ready(infra: Path, **variables: Any) -> Workspace:
+    ws = Workspace(infra, variables=variables or {"env": "dev"}, workspace="default")
+    ws.init()
+    return ws
+
+
+def test_init_installs_the_providers(infra: Path) -> None:
+    ws = Workspace(str(infra) + "/", variables={"env": "dev"}, workspace="default")
+    ws.init()
+    assert (infra / ".terraform.lock.hcl").is_file()
+
+
+def test_plan_lists_typed_changes(infra: Path) -> None:
+    ws = _ready(infra)
+    plan = ws.plan()
+    addrs = [str(c.address) for c in plan.changes]
+    assert addrs == ["random_pet.p", "terraform_data.a", "terraform_data.b[0]", "terraform_data.b[1]"]
+    assert all(isinstance(c.address, AbsResourceInstance) for c in plan.changes)
+    assert {c.action for c in plan.changes} == {"create"}
+    assert plan.has_changes
+    # nothing was written by planning
+    assert not (infra / "terraform.tfstate").exists()
+
+
+def test_apply_applies_exactly_the_plan_and_outputs_are_python_values(infra: Path) -> None:
+    ws = _ready(infra)
+    plan = ws.plan()
+    result = ws.apply(plan)
+    assert result.outputs == {"a": "a-dev", "bs": ["a-dev-0", "a-dev-1"]}
+    assert ws.outputs() == {"a": "a-dev", "bs": ["a-dev-0", "a-dev-1"]}
+    pet = ws.state().resources[("", "managed", "random_pet", "p")]
+    assert pet.instances  # the typed state holds what was applied
+    again = ws.plan()
+    assert {c.action for c in again.changes} == {"no-op"}
+    assert not again.has_changes
+
+
+def test_a_plan_is_refused_when_the_state_changed_since(infra: Path) -> None:
+    ws = _ready(infra)
+    stale = ws.plan()
+    ws.apply(ws.plan())
+    with pytest.raises(SheathError) as err:
+        ws.apply(stale)
+    assert err.value.diagnostics.has_errors()
+
+
+def test_variables_are_python_values(infra: Path) -> None:
+    ws = _ready(infra, env="prod")
+    ws.apply()
+    assert ws.outputs()["a"] == "a-prod"
+
+
+def test_plan_modes_targets_and_replace(infra: Path) -> None:
+    ws = _ready(infra)
+    ws.apply()
+    replaced = ws.plan(replace=["terraform_data.a"])
+    actions = {str(c.address): c.action for c in replaced.changes}
+    assert actions["terraform_data.a"] == "replace"
+    assert replaced.changes[1].change.action == Action.DELETE_THEN_CREATE
+    targeted = ws.plan(targets=["terraform_data.b[1]"], replace=["terraform_data.b[1]"])
+    assert [str(c.address) for c in targeted.changes if c.action != "no-op"] == ["terraform_data.b[1]"]
+    refresh = ws.plan(refresh_only=True)
+    assert refresh.changes == []
+    destroy = ws.plan(destroy=True)
+    assert {c.action for c in destroy.changes} == {"delete"}
+
+
+def test_destroy_removes_everything(infra: Path) -> None:
+    ws = _ready(infra)
+    ws.apply()
+    ws.destroy()
+    assert ws.state().resources == {}
+    assert ws.outputs() == {}
+
+
+def test_errors_raise_one_exception_type_with_diagnostics(infra: Path) -> None:
+    (infra / "main.tf").write_text(CONFIG + '\noutput "bad" {\n  value = local.nope\n}\n')
+    ws = Workspace(infra, variables={"env": "dev"})
+    ws.init()
+    with pytest.raises(SheathError) as err:
+        ws.plan()
+    summaries = [d.summary for d in err.value.diagnostics]
+    assert "Reference to undeclared local value" in summaries
+    assert "Reference to undeclared local value" in str(err.value)
+
+
+def test_undeclared_variable_is_an_error(infra: Path) -> None:
+    ws = _ready(infra, env="dev", nope=1)
+    with pytest.raises(SheathError, match="undeclared variable"):
+        ws.plan()
+
+
+def test_named_workspaces_are_refused_until_backends_exist(infra: Path) -> None:
+    with pytest.raises(SheathError, match="Workspaces are not supported yet"):
+        Workspace(infra, workspace="staging")
+
+
+def test_progress_is_observed_through_hooks(infra: Path) -> None:
+    seen: list[tuple[str, str]] = []
+
+    class Recorder(NoHooks):
+        def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
+            seen.append((addr, action.value))
+
+    ws = Workspace(infra, variables={"env": "dev"}, hooks=Recorder())
+    ws.init()
+    ws.apply()
+    assert sorted(seen) == [
+        ("random_pet.p", "create"),
+        ("terraform_data.a", "create"),
+        ("terraform_data.b[0]", "create"),
+        ("terraform_data.b[1]", "create"),
+    ]
+
+
+def test_the_callers_directory_is_kept(infra: Path) -> None:
+    before = os.getcwd()
+    ws = _ready(infra)
+    ws.apply()
+    assert os.getcwd() == before
