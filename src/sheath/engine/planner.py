@@ -600,7 +600,7 @@ class ResourcePlanner:
         vr = provider.validate_data_resource_config(r.type, plain)
         if run.add_diags(self.provider_diags(vr.diagnostics, addr)):
             return None
-        pending = self.dependency_pending()
+        pending = self.dependency_pending(mi)
         if not plain.is_wholly_known() or pending:
             planned = _unknown_computed(schema, plain)
             after = mark_sensitive(schema.block, mark_paths(planned, marked_paths(config)))
@@ -670,29 +670,31 @@ class ResourcePlanner:
         run.hooks.post_apply(addr, Action.READ, _id_of(after), False)
         return after
 
-    def dependency_pending(self) -> bool:
-        """A depends_on target of this data source has changes planned."""
+    def dependency_pending(self, mi: ModuleInstance) -> bool:
+        """A managed resource this data source waits for has changes planned (terraform's
+        forcePlanReadData over the resources ``ConfigGraph.data_depends_on`` lists)."""
         run = self.run
-        if not self.r.depends_on:
+        deps = run.cg.data_depends_on(run.config).get(self.node)
+        if not deps:
             return False
-        for t in self.r.depends_on:
-            root = t.root_name
-            if root == "module":
-                name = getattr(t.steps[1], "name", "") if len(t.steps) > 1 else ""
-                m = str(self.cfg.path)
-                prefix = (m + "." if m else "") + f"module.{name}"
-                for caddr, ch in run.changes.items():
-                    if (caddr.startswith(prefix + ".") or caddr.startswith(prefix + "[")) and ch.action != Action.NO_OP:
-                        return True
+        wanted = {(str(d.module), d.local) for d in deps}
+        here = str(self.cfg.path)
+        this_instance = str(mi)
+        with run.changes_lock:
+            changes = list(run.changes.values())
+        statics: dict[str, str] = {}
+        for ch in changes:
+            if ch.action == Action.NO_OP or ch.mode == "data":
                 continue
-            rname = getattr(t.steps[1], "name", "") if len(t.steps) > 1 else ""
-            base = f"{root}.{rname}"
-            if root == "data" and len(t.steps) > 2:
-                base = f"data.{rname}.{getattr(t.steps[2], 'name', '')}"
-            for caddr, ch in run.changes.items():
-                stem = caddr.split("[", 1)[0] if caddr.endswith("]") else caddr
-                if stem.endswith(base) and ch.action != Action.NO_OP:
-                    return True
+            mod = ch.module_address
+            static = statics.get(mod)
+            if static is None:
+                static = statics[mod] = _static_module(mod) if mod else ""
+            if (static, f"{ch.type}.{ch.name}") not in wanted:
+                continue
+            if static == here and mod != this_instance:
+                continue  # another instance of this module: its references cannot reach this one
+            return True
         return False
 
 

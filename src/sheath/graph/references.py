@@ -107,6 +107,7 @@ class ConfigNode(str):
 class ConfigGraph:
     graph: Graph[ConfigNode]
     _index: dict[str, ConfigNode] | None = None
+    _data_deps: dict[ConfigNode, frozenset[ConfigNode]] | None = None
 
     def node(self, name: str) -> ConfigNode | None:
         """The node whose address (without "(expand)") is ``name``."""
@@ -139,6 +140,18 @@ class ConfigGraph:
             closure[n] = frozenset(acc)
             out[n] = sorted(str(x) for x in acc)
         return out
+
+    def data_depends_on(self, config: Config) -> dict[ConfigNode, frozenset[ConfigNode]]:
+        """For each data resource, the managed resources whose pending changes make it wait
+        for apply (terraform's attachDataResourceDependsOn): the managed resources its own
+        expressions refer to directly; its depends_on entries (a resource itself, anything else
+        with every resource it depends on, ``module.m`` with everything in that module); and the
+        depends_on of every enclosing module call, with every resource those depend on.
+        Computed once per graph (``config`` must be the tree the graph was built from)."""
+        found = self._data_deps
+        if found is None:
+            found = self._data_deps = _DataDependsOn(config, self.graph).all()
+        return found
 
     def dot(self) -> str:
         """``terraform graph`` output (terraform 1.7+: the simplified resource graph)."""
@@ -447,6 +460,77 @@ class _Builder:
             self.module(c)
         self.imports(self.root)
         return self.g
+
+
+def _is_managed(n: ConfigNode) -> bool:
+    return n.kind == RESOURCE and not n.local.startswith(("data.", "ephemeral."))
+
+
+class _DataDependsOn:
+    """terraform's dependsOn / dataDependsOn / parentModuleDependsOn over the config graph."""
+
+    def __init__(self, config: Config, g: Graph[ConfigNode]) -> None:
+        self.b = _Builder(config)
+        self.g = g
+        self.parent_memo: dict[ModuleAddr, frozenset[ConfigNode]] = {}
+        self.module_memo: dict[ModuleAddr, frozenset[ConfigNode]] = {}
+
+    def all(self) -> dict[ConfigNode, frozenset[ConfigNode]]:
+        out: dict[ConfigNode, frozenset[ConfigNode]] = {}
+        for cfg in self.b.by_path.values():
+            for r in cfg.module.data_resources.values():
+                n = self.b.resource(cfg.path, r.addr())
+                if n not in self.g:
+                    continue
+                deps = {d for d in self.g.dependencies(n) if _is_managed(d) and d.module == n.module}
+                deps |= self.depends_on(cfg, r.depends_on)
+                deps |= self.parent(cfg)
+                out[n] = frozenset(d for d in deps if _is_managed(d))
+        return out
+
+    def depends_on(self, cfg: Config, traversals: Iterable[Traversal]) -> set[ConfigNode]:
+        """What depends_on entries refer to: a resource, or anything else with its ancestors."""
+        out: set[ConfigNode] = set()
+        for t in traversals:
+            steps = t.steps
+            if t.root_name == "module" and len(steps) >= 2 and all(type(s) is not TraverseAttr for s in steps[2:]):
+                name = getattr(steps[1], "name", "")
+                if name in cfg.children:
+                    # the whole call: its close node waits for everything inside the module
+                    out |= self.whole_module(cfg.children[name].path)
+            for v in self.b.targets(cfg, t):
+                out.add(v)
+                if v.kind != RESOURCE and v in self.g:
+                    out |= self.g.ancestors(v)
+        return out
+
+    def whole_module(self, path: ModuleAddr) -> frozenset[ConfigNode]:
+        found = self.module_memo.get(path)
+        if found is None:
+            inside = [n for n in self.g if n.module.names[: len(path.names)] == path.names]
+            acc: set[ConfigNode] = set(inside)
+            for n in inside:
+                acc |= self.g.ancestors(n)
+            found = self.module_memo[path] = frozenset(acc)
+        return found
+
+    def parent(self, cfg: Config) -> frozenset[ConfigNode]:
+        """The depends_on of the calls enclosing cfg, with every resource they depend on."""
+        found = self.parent_memo.get(cfg.path)
+        if found is not None:
+            return found
+        acc: set[ConfigNode] = set()
+        parent = self.b.by_path.get(cfg.path.parent()) if cfg.path.names else None
+        if parent is not None:
+            call = parent.module.module_calls.get(cfg.path.call_name())
+            deps = self.depends_on(parent, call.depends_on if call is not None else ())
+            deps |= self.parent(parent)
+            acc |= deps
+            for d in deps:
+                if d in self.g:
+                    acc |= self.g.ancestors(d)
+        found = self.parent_memo[cfg.path] = frozenset(d for d in acc if d.kind == RESOURCE)
+        return found
 
 
 def _call_argument(body: hcl.Body, name: str) -> Expression | None:
