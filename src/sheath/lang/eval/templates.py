@@ -7,7 +7,7 @@ function table (the table and the renderer refer to each other).
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Iterator, Mapping
 
 from sheath.diag import Diagnostic, Pos
 from sheath.lang.eval.closures import range_str
@@ -52,15 +52,39 @@ def _recursion_guard(fn: Function, called_as: str) -> Function:
     )
 
 
-def template_functions(functions: Mapping[str, Function]) -> dict[str, Function]:
+class TemplateFunctions(Mapping[str, Function]):
+    """The function table seen inside a template: the given one, except that template
+    functions cannot recurse. A view: nothing is looked up before it is called."""
+
+    __slots__ = ("_functions", "_guards")
+
+    def __init__(self, functions: Mapping[str, Function]) -> None:
+        self._functions = functions
+        self._guards: dict[str, Function] = {}
+
+    def __getitem__(self, name: str) -> Function:
+        f = self._functions[name]
+        bare = name[6:] if name.startswith("core::") else name
+        if bare not in _TEMPLATE_FUNCS:
+            return f
+        g = self._guards.get(name)
+        if g is None:
+            g = self._guards[name] = _recursion_guard(f, name)
+        return g
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._functions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._functions)
+
+    def __len__(self) -> int:
+        return len(self._functions)
+
+
+def template_functions(functions: Mapping[str, Function]) -> Mapping[str, Function]:
     """The function table seen inside a template (template functions cannot recurse)."""
-    out = dict(functions)
-    for name in _TEMPLATE_FUNCS:
-        for full in (name, "core::" + name):
-            f = out.get(full)
-            if f is not None:
-                out[full] = _recursion_guard(f, full)
-    return out
+    return TemplateFunctions(functions)
 
 
 class TemplateRenderer:
@@ -70,7 +94,7 @@ class TemplateRenderer:
 
     def __init__(self, functions: Mapping[str, Function] | None = None) -> None:
         self._functions: Mapping[str, Function] = {}
-        self._inner: dict[str, Function] = {}
+        self._inner: Mapping[str, Function] = {}
         self.functions = functions or {}
 
     @property
