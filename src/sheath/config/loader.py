@@ -4,6 +4,9 @@ load_module(dir) reads every .tf and .tf.json file of dir (lexical order, like
 terraform), primary files first, then *_override.tf / override.tf files merged
 on top. load_module_tree(root) follows module calls with local sources
 recursively, and installed remote ones through .terraform/modules/modules.json.
+
+Every file and directory is read through a ModuleSource (sheath.config.source):
+the working directory by default, or a saved plan's configuration snapshot.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sheath.addrs import Module as ModuleAddr
 from sheath.config.module import Module, new_module
 from sheath.config.module_call import ModuleCall
 from sheath.config.parser import File, decode_file
+from sheath.config.source import FilesystemModuleSource, ModuleSource
 from sheath.config.versions import TERRAFORM_CORE_VERSION, TERRAFORM_VERSION
 from sheath.diag import Diagnostics
 from sheath.lang import hcl
@@ -33,11 +37,11 @@ def is_override_file(name: str) -> bool:
     return base == "override" or base.endswith("_override")
 
 
-def config_files(directory: str) -> tuple[list[str], list[str], Diagnostics]:
+def config_files(directory: str, source: ModuleSource | None = None) -> tuple[list[str], list[str], Diagnostics]:
     """(primary files, override files) of a module directory, as paths, sorted by name."""
     diags = Diagnostics()
     try:
-        names = sorted(os.listdir(directory))
+        names = sorted((source or FilesystemModuleSource()).list_dir(directory))
     except OSError:
         diags.add_error(
             "Failed to read module directory",
@@ -50,17 +54,14 @@ def config_files(directory: str) -> tuple[list[str], list[str], Diagnostics]:
         if _is_ignored(name) or not (name.endswith(".tf") or name.endswith(".tf.json")):
             continue
         path = os.path.normpath(os.path.join(directory, name))
-        if os.path.isdir(path):
-            continue
         (override if is_override_file(name) else primary).append(path)
     return primary, override, diags
 
 
-def parse_file(path: str) -> tuple[hcl.File | None, Diagnostics]:
+def parse_file(path: str, source: ModuleSource | None = None) -> tuple[hcl.File | None, Diagnostics]:
     diags = Diagnostics()
     try:
-        with open(path, "rb") as fh:
-            src = fh.read()
+        src = (source or FilesystemModuleSource()).read(path)
     except OSError as exc:
         diags.add_error("Failed to read file", f"The configuration file {path!r} could not be read: {exc.strerror}.")
         return None, diags
@@ -78,8 +79,8 @@ def parse_file(path: str) -> tuple[hcl.File | None, Diagnostics]:
     return f, diags
 
 
-def load_file(path: str, override: bool) -> tuple[File | None, Diagnostics]:
-    hf, diags = parse_file(path)
+def load_file(path: str, override: bool, source: ModuleSource | None = None) -> tuple[File | None, Diagnostics]:
+    hf, diags = parse_file(path, source)
     if hf is None:
         return None, diags
     f, d = decode_file(path, hf.body, override)
@@ -87,18 +88,18 @@ def load_file(path: str, override: bool) -> tuple[File | None, Diagnostics]:
     return f, diags
 
 
-def load_module(directory: str) -> tuple[Module, Diagnostics]:
+def load_module(directory: str, source: ModuleSource | None = None) -> tuple[Module, Diagnostics]:
     """Load one module directory; diagnostics cover syntax, block decoding and merging."""
-    primary, override, diags = config_files(directory)
+    primary, override, diags = config_files(directory, source)
     pfiles: list[File] = []
     ofiles: list[File] = []
     for path in primary:
-        f, d = load_file(path, False)
+        f, d = load_file(path, False, source)
         diags.extend(d)
         if f is not None:
             pfiles.append(f)
     for path in override:
-        f, d = load_file(path, True)
+        f, d = load_file(path, True, source)
         diags.extend(d)
         if f is not None:
             ofiles.append(f)
@@ -157,11 +158,10 @@ class Config:
         return out
 
 
-def _read_manifest(root_dir: str) -> dict[str, dict[str, str]]:
-    path = os.path.join(root_dir, MODULES_MANIFEST)
+def _read_manifest(root_dir: str, source: ModuleSource) -> dict[str, dict[str, str]]:
+    path = os.path.normpath(os.path.join(root_dir, MODULES_MANIFEST))
     try:
-        with open(path, "rb") as fh:
-            data = json.loads(fh.read())
+        data = json.loads(source.read(path))
     except (OSError, ValueError):
         return {}
     out: dict[str, dict[str, str]] = {}
@@ -174,26 +174,35 @@ def _read_manifest(root_dir: str) -> dict[str, dict[str, str]]:
 _MAX_DEPTH = 100
 
 
-def load_module_tree(root_dir: str) -> tuple[Config, Diagnostics]:
+def load_module_tree(root_dir: str, source: ModuleSource | None = None) -> tuple[Config, Diagnostics]:
     """Load the root module and every module it calls, recursively.
 
     Local sources (./x, ../x) are read from disk relative to the calling module;
     other sources must be installed (recorded in .terraform/modules/modules.json),
-    else the call gets a "Module not installed" error.
+    else the call gets a "Module not installed" error. Everything is read through
+    source (the working directory when None).
     """
-    root, diags = load_module(root_dir)
+    source = source or FilesystemModuleSource()
+    root, diags = load_module(root_dir, source)
     if not diags.has_errors():
         diags.extend(check_core_version(root))
     cfg = Config(root, ModuleAddr())
     if diags.has_errors():
         # like terraform, child modules are only looked at once the root module is sound
         return cfg, diags
-    manifest = _read_manifest(root_dir)
-    _load_children(cfg, root_dir, manifest, diags, 0)
+    manifest = _read_manifest(root_dir, source)
+    _load_children(cfg, root_dir, manifest, diags, 0, source)
     return cfg, diags
 
 
-def _load_children(parent: Config, root_dir: str, manifest: dict[str, dict[str, str]], diags: Diagnostics, depth: int) -> None:
+def _load_children(
+    parent: Config,
+    root_dir: str,
+    manifest: dict[str, dict[str, str]],
+    diags: Diagnostics,
+    depth: int,
+    source: ModuleSource,
+) -> None:
     if depth > _MAX_DEPTH:
         diags.add_error(
             "Module call depth limit exceeded",
@@ -211,7 +220,7 @@ def _load_children(parent: Config, root_dir: str, manifest: dict[str, dict[str, 
                 child_dir = os.path.normpath(os.path.join(root_dir, manifest[key]["Dir"]))
             else:
                 child_dir = os.path.normpath(os.path.join(parent.module.source_dir, src.raw))
-            if not os.path.isdir(child_dir):
+            if not source.is_dir(child_dir):
                 diags.add_error(
                     "Unreadable module directory",
                     f"The directory {child_dir} does not exist or cannot be read.",
@@ -229,10 +238,10 @@ def _load_children(parent: Config, root_dir: str, manifest: dict[str, dict[str, 
                 )
                 continue
             child_dir = os.path.normpath(os.path.join(root_dir, rec["Dir"]))
-        mod, d = load_module(child_dir)
+        mod, d = load_module(child_dir, source)
         diags.extend(d)
         if not d.has_errors():
             diags.extend(check_core_version(mod))
         child = Config(mod, path, call=call, source_addr=src.raw, version=call.version_raw)
         parent.children[name] = child
-        _load_children(child, root_dir, manifest, diags, depth + 1)
+        _load_children(child, root_dir, manifest, diags, depth + 1, source)
