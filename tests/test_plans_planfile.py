@@ -251,3 +251,124 @@ def test_first_plan_then_state_created_is_stale() -> None:
     plan = Plan(prior_state=StateFile())
     assert [d.summary for d in plan_matches_state(plan, _state(serial=1))] == ["Saved plan is stale"]
     assert not plan_matches_state(plan, _state(serial=0, lineage="x")).has_errors()
+
+
+# --- integrity and signing -------------------------------------------------------------------
+
+
+def _rezip(data: bytes, edit: dict[str, bytes], comment: bytes | None = None) -> bytes:
+    """The plan file's entries rewritten (as an editor of the file would), with the old comment."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, edit.get(info.filename, src.read(info.filename)))
+        dst.comment = src.comment if comment is None else comment
+    return out.getvalue()
+
+
+def test_plan_file_ends_with_its_digest() -> None:
+    import hashlib
+
+    data = write_plan_file(_plan(), {"main.tf": b"x"})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        comment = z.comment
+    assert comment.startswith(b"sheath-plan sha256=") and data.endswith(comment)
+    assert comment[len(b"sheath-plan sha256=") :].decode() == hashlib.sha256(data[: -len(comment)]).hexdigest()
+
+
+def test_edited_action_is_refused() -> None:
+    import json
+
+    data = write_plan_file(_plan(), {"main.tf": b"x"})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        doc = json.loads(z.read("tfplan"))
+    doc["changes"][0]["action"] = "delete"
+    tampered = _rezip(data, {"tfplan": json.dumps(doc).encode()})
+    pf, diags = read_plan_file(tampered, "p.plan")
+    assert pf is None
+    assert diags[0].summary == "Failed to read plan from plan file"
+    assert "p.plan" in diags[0].detail and "modified" in diags[0].detail
+
+
+@pytest.mark.parametrize("entry", ["tfconfig/main.tf", "tfstate", "tfplan"])
+def test_any_edited_entry_is_refused(entry: str) -> None:
+    data = write_plan_file(_plan(), {"main.tf": b'resource "terraform_data" "a" {}\n'})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        old = z.read(entry)
+    tampered = _rezip(data, {entry: old.replace(b"a", b"b", 1)})
+    pf, diags = read_plan_file(tampered, "p.plan")
+    assert pf is None and "does not match its digest" in diags[0].detail
+
+
+def test_added_entry_is_refused() -> None:
+    data = write_plan_file(_plan(), {"main.tf": b"x"})
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr("tfconfig/extra.tf", b'resource "terraform_data" "x" {}\n')
+        z.comment = zipfile.ZipFile(io.BytesIO(data)).comment
+    pf, diags = read_plan_file(out.getvalue(), "p.plan")
+    assert pf is None and diags.has_errors()
+
+
+def _flip_positions(n: int, count: int) -> list[int]:
+    """count bit positions spread over n bytes, always including the first and last bytes."""
+    return sorted({(i * (n * 8 - 1)) // (count - 1) for i in range(count)})
+
+
+def test_every_bit_flip_and_truncation_is_a_diagnostic() -> None:
+    data = write_plan_file(_plan(), {"main.tf": b'resource "terraform_data" "a" {}\n', "m/x.tf": b"# module\n"})
+    for bit in _flip_positions(len(data), 400):
+        flipped = bytearray(data)
+        flipped[bit // 8] ^= 1 << (bit % 8)
+        pf, diags = read_plan_file(bytes(flipped), "p.plan")
+        assert pf is None and diags.has_errors(), f"bit {bit} undetected"
+        assert "p.plan" in diags[0].detail
+    for length in sorted({*range(0, 64), *range(0, len(data), max(1, len(data) // 150)), len(data) - 1}):
+        pf, diags = read_plan_file(data[:length], "p.plan")
+        assert pf is None and diags.has_errors(), f"truncation at {length} undetected"
+
+
+def test_signed_plan_needs_its_key() -> None:
+    plan = _plan()
+    signed = write_plan_file(plan, {"main.tf": b"x"}, signing_key=b"k1")
+    pf, diags = read_plan_file(signed, "p.plan", signing_key=b"k1")
+    assert pf is not None, diags
+    assert pf.config_files == {"main.tf": b"x"}
+    pf, diags = read_plan_file(signed, "p.plan", signing_key=b"k2")
+    assert pf is None and [d.summary for d in diags] == ["Plan file signature does not match"]
+    pf, diags = read_plan_file(signed, "p.plan")
+    assert pf is None and [d.summary for d in diags] == ["Plan file is signed"]
+    assert "give the key to verify it" in diags[0].detail
+    unsigned = write_plan_file(plan, {"main.tf": b"x"})
+    pf, diags = read_plan_file(unsigned, "p.plan", signing_key=b"k1")
+    assert pf is None and [d.summary for d in diags] == ["Plan file is not signed"]
+
+
+def test_recomputed_digest_does_not_forge_a_signature() -> None:
+    """Whoever edits a plan can recompute its digest, but not its signature without the key."""
+    import hashlib
+    import json
+
+    signed = write_plan_file(_plan(), {"main.tf": b"x"}, signing_key=b"secret")
+    with zipfile.ZipFile(io.BytesIO(signed)) as z:
+        doc = json.loads(z.read("tfplan"))
+        comment = z.comment
+    doc["changes"][0]["action"] = "delete"
+    forged = _rezip(signed, {"tfplan": json.dumps(doc).encode()}, comment)
+    body = forged[: -len(comment)]
+    sig = comment[len(b"sheath-plan sha256=") + 64 :]
+    forged = body + b"sheath-plan sha256=" + hashlib.sha256(body).hexdigest().encode() + sig
+    pf, diags = read_plan_file(forged, "p.plan", signing_key=b"secret")
+    assert pf is None and [d.summary for d in diags] == ["Plan file signature does not match"]
+
+
+def test_malformed_content_with_a_valid_digest_is_a_diagnostic() -> None:
+    """Content that hashes right but is not sheath's (e.g. written by hand) never raises."""
+    import hashlib
+
+    for tfplan in (b"[]", b'{"format": "sheath-plan", "format_version": 1, "changes": [{"action": 3}]}', b"[" * 5000):
+        raw = _rezip(write_plan_file(_plan()), {"tfplan": tfplan}, b"sheath-plan sha256=" + b"0" * 64)
+        body = raw[: -len(b"sheath-plan sha256=") - 64]
+        data = body + b"sheath-plan sha256=" + hashlib.sha256(body).hexdigest().encode()
+        pf, diags = read_plan_file(data, "p.plan")
+        assert pf is None and diags[0].summary == "Failed to read plan from plan file", diags

@@ -6,8 +6,22 @@ A zip archive, like terraform's, holding:
 * ``tfstate``: the prior state snapshot, in terraform's state file format
   (its lineage and serial tell whether the plan is still applicable);
 * ``tfstate-prev``: the previous run state, when the plan has one;
-* ``tfconfig/<path>``: the configuration files the plan was made from,
-  by path relative to the root module directory.
+* ``tfconfig/<path>``: the configuration snapshot: every file the plan's
+  configuration was loaded from (root module, local and installed modules,
+  the modules manifest), by path relative to the working directory; a
+  ``tfconfig/<dir>/`` entry records a module directory without files.
+  ``apply PLANFILE`` loads the configuration from this snapshot only.
+
+The archive's comment is the integrity trailer, the last bytes of the file::
+
+  sheath-plan sha256=<64 hex digits>[ hmac-sha256=<64 hex digits>]
+
+The SHA-256 digest covers every byte of the file before the comment (all
+entries, their zip headers and the end record, which gives the comment's
+length); reading refuses a file whose bytes do not match it. The optional
+HMAC-SHA256, keyed with a signing key's bytes, covers the same bytes: a
+plan saved with a key can only be read with that key, and a reader given
+a key refuses plans without a signature or signed with another key.
 
 ``tfplan`` is a JSON object: ``format`` ("sheath-plan"), ``format_version``
 (1), ``terraform_version``, ``ui_mode``, ``timestamp``, ``applyable``,
@@ -29,9 +43,13 @@ A path is a list of steps: a string (attribute or map key) or an integer
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,12 +304,131 @@ def plan_from_document(d: dict[str, Any]) -> Plan:
     )
 
 
+# ------------------------------------------------------------------ integrity
+
+_DIGEST_TAG = b"sheath-plan sha256="
+_SIGNATURE_TAG = b" hmac-sha256="
+_HEX_LEN = 64
+_UNSIGNED_LEN = len(_DIGEST_TAG) + _HEX_LEN
+_SIGNED_LEN = _UNSIGNED_LEN + len(_SIGNATURE_TAG) + _HEX_LEN
+_EOCD = b"PK\x05\x06"
+_EOCD_LEN = 22
+_HEX = frozenset(b"0123456789abcdef")
+
+
+@dataclass(frozen=True, slots=True)
+class Trailer:
+    """A plan file's integrity trailer: the digest (and signature) as written, in hex,
+    and the length of the bytes they cover."""
+
+    digest: bytes
+    signature: bytes | None
+    covered: int
+
+
+def _trailer_text(digest: bytes, signature: bytes | None) -> bytes:
+    return _DIGEST_TAG + digest + (b"" if signature is None else _SIGNATURE_TAG + signature)
+
+
+def find_trailer(data: bytes) -> Trailer | None:
+    """The trailer of a plan file saved by this sheath, or None when the file does not
+    end with one (not a plan file, an older one, truncated or damaged)."""
+    for length, signed in ((_UNSIGNED_LEN, False), (_SIGNED_LEN, True)):
+        if len(data) < _EOCD_LEN + length:
+            continue
+        end = data[-(_EOCD_LEN + length) : -length]
+        if end[:4] != _EOCD or int.from_bytes(end[20:22], "little") != length:
+            continue
+        text = data[-length:]
+        digest = text[len(_DIGEST_TAG) : _UNSIGNED_LEN]
+        signature = text[_UNSIGNED_LEN + len(_SIGNATURE_TAG) :] if signed else None
+        if text != _trailer_text(digest, signature) or not set(digest) <= _HEX:
+            continue
+        if signature is not None and not set(signature) <= _HEX:
+            continue
+        return Trailer(digest, signature, len(data) - length)
+    return None
+
+
+def _digest(body: bytes) -> bytes:
+    return hashlib.sha256(body).hexdigest().encode("ascii")
+
+
+def _signature(body: bytes, key: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def _read_error(filename: str, reason: str) -> Diagnostics:
+    diags = Diagnostics()
+    diags.add_error("Failed to read plan from plan file", f"Cannot read the plan from the given plan file {filename}: {reason}")
+    return diags
+
+
+def _untrailed_reason(data: bytes) -> str:
+    """Why a file without a trailer is refused, as precisely as can be told."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError, struct.error):
+        return "it is not a valid zip file: the file is corrupt or truncated, or it is not a plan file."
+    if "tfplan" not in names or "tfstate" not in names:
+        return "it is not a sheath plan file (missing tfplan or tfstate), or it is corrupt."
+    return (
+        "it has no integrity digest: it was modified after it was saved or is corrupt, "
+        'or an older sheath saved it. Make a new plan with "sheath plan -out=FILE".'
+    )
+
+
+def verify_plan_file(data: bytes, filename: str, signing_key: bytes | None) -> Diagnostics:
+    """Errors unless data is a plan file whose bytes match its digest and whose signature
+    matches signing_key (no key: the plan must be unsigned; a key: it must be signed
+    with that key)."""
+    trailer = find_trailer(data)
+    if trailer is None:
+        return _read_error(filename, _untrailed_reason(data))
+    body = data[: trailer.covered]
+    if not hmac.compare_digest(_digest(body), trailer.digest):
+        return _read_error(
+            filename,
+            "its content does not match its digest: the plan file was modified after it was saved, "
+            'or it is corrupt. Make a new plan with "sheath plan -out=FILE".',
+        )
+    diags = Diagnostics()
+    if trailer.signature is None and signing_key is not None:
+        diags.add_error(
+            "Plan file is not signed",
+            f"A plan signing key is configured, but the plan file {filename} has no signature. Only a plan "
+            "saved with the same key (sheath plan -out=FILE -plan-signing-key=KEYFILE) is accepted.",
+        )
+    elif trailer.signature is not None and signing_key is None:
+        diags.add_error(
+            "Plan file is signed",
+            f"The plan file {filename} is signed; give the key to verify it, with -plan-signing-key=KEYFILE "
+            "or the SHEATH_PLAN_SIGNING_KEY_FILE environment variable.",
+        )
+    elif trailer.signature is not None and signing_key is not None:
+        if not hmac.compare_digest(_signature(body, signing_key), trailer.signature):
+            diags.add_error(
+                "Plan file signature does not match",
+                f"The plan file {filename} was signed with another key, or modified after it was signed. "
+                "It will not be used.",
+            )
+    return diags
+
+
 # ------------------------------------------------------------------ files
 
+_MEMBERS = ("tfplan", "tfstate", "tfstate-prev")
+_CONFIG_PREFIX = "tfconfig/"
 
-def write_plan_file(plan: Plan, config_files: dict[str, bytes] | None = None) -> bytes:
-    """The bytes of a plan file for plan (its prior state must be set)."""
+
+def write_plan_file(
+    plan: Plan, config_files: dict[str, bytes] | None = None, signing_key: bytes | None = None
+) -> bytes:
+    """The bytes of a plan file for plan (its prior state must be set), with its digest
+    and, given a signing key, its signature."""
     buf = io.BytesIO()
+    placeholder = _trailer_text(b"0" * _HEX_LEN, None if signing_key is None else b"0" * _HEX_LEN)
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("tfplan", json.dumps(plan_to_document(plan), separators=(",", ":"), ensure_ascii=False))
         prior = plan.prior_state if plan.prior_state is not None else StateFile()
@@ -299,33 +436,78 @@ def write_plan_file(plan: Plan, config_files: dict[str, bytes] | None = None) ->
         if plan.prev_run_state is not None:
             z.writestr("tfstate-prev", write_state_file(plan.prev_run_state))
         for name in sorted(config_files or {}):
-            z.writestr("tfconfig/" + name, (config_files or {})[name])
-    return buf.getvalue()
+            z.writestr(_CONFIG_PREFIX + name, (config_files or {})[name])
+        z.comment = placeholder
+    data = buf.getvalue()
+    body = data[: len(data) - len(placeholder)]
+    assert data[len(body) :] == placeholder
+    signature = None if signing_key is None else _signature(body, signing_key)
+    return body + _trailer_text(_digest(body), signature)
 
 
-def read_plan_file(data: bytes, filename: str = "plan") -> tuple[PlanFile | None, Diagnostics]:
-    """Parse plan file bytes; problems are diagnostics."""
-    diags = Diagnostics()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-            if "tfplan" not in names or "tfstate" not in names:
-                raise PlanFileError("it is not a sheath plan file (missing tfplan or tfstate)")
-            plan = plan_from_document(json.loads(z.read("tfplan")))
-            prior, sd = read_state_file(z.read("tfstate"), filename + ":tfstate")
-            diags.extend(sd)
-            plan.prior_state = prior
-            if "tfstate-prev" in names:
-                prev, pd = read_state_file(z.read("tfstate-prev"), filename + ":tfstate-prev")
-                diags.extend(pd)
-                plan.prev_run_state = prev
-            config = {n[len("tfconfig/") :]: z.read(n) for n in sorted(names) if n.startswith("tfconfig/")}
-    except (zipfile.BadZipFile, PlanFileError, ValueError, KeyError, TypeError) as exc:
-        diags.add_error("Failed to read plan from plan file", f"Cannot read {filename}: {exc}")
-        return None, diags
+# What reading a plan file may raise on damaged or hostile content: zip structure,
+# decompression, JSON shape and value decoding errors. They all become a diagnostic.
+_DECODE_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    PlanFileError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,  # RecursionError, encrypted entries
+)
+
+
+def read_plan_file(
+    data: bytes, filename: str = "plan", signing_key: bytes | None = None
+) -> tuple[PlanFile | None, Diagnostics]:
+    """Verify and parse plan file bytes; problems are diagnostics. See verify_plan_file
+    for what signing_key requires."""
+    diags = verify_plan_file(data, filename, signing_key)
     if diags.has_errors():
         return None, diags
+    try:
+        plan, config, diags = _decode(data, filename)
+    except _DECODE_ERRORS as exc:
+        return None, _read_error(filename, f"its content cannot be decoded ({type(exc).__name__}: {exc}).")
+    if plan is None or diags.has_errors():
+        return None, diags
     return PlanFile(plan, config), diags
+
+
+def _decode(data: bytes, filename: str) -> tuple[Plan | None, dict[str, bytes], Diagnostics]:
+    diags = Diagnostics()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise PlanFileError("an entry appears twice")
+        unknown = [n for n in names if n not in _MEMBERS and not n.startswith(_CONFIG_PREFIX)]
+        if unknown:
+            raise PlanFileError(f"unexpected entry {unknown[0]!r}")
+        if "tfplan" not in names or "tfstate" not in names:
+            raise PlanFileError("it is not a sheath plan file (missing tfplan or tfstate)")
+        doc = json.loads(z.read("tfplan"))
+        if not isinstance(doc, dict):
+            raise PlanFileError("tfplan is not a JSON object")
+        plan = plan_from_document(doc)
+        prior, sd = read_state_file(z.read("tfstate"), filename + ":tfstate")
+        diags.extend(sd)
+        plan.prior_state = prior
+        if "tfstate-prev" in names:
+            prev, pd = read_state_file(z.read("tfstate-prev"), filename + ":tfstate-prev")
+            diags.extend(pd)
+            plan.prev_run_state = prev
+        config = {n[len(_CONFIG_PREFIX) :]: z.read(n) for n in sorted(names) if n.startswith(_CONFIG_PREFIX)}
+    return plan, config, diags
 
 
 def plan_matches_state(plan: Plan, current: StateFile | None) -> Diagnostics:
