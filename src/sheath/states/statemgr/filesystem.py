@@ -31,8 +31,16 @@ from sheath.states.statemgr import LockInfo
 
 
 class FilesystemStateManager:
-    def __init__(self, path: str = "terraform.tfstate", backup_path: str | None = None, terraform_version: str = "1.11.4") -> None:
+    def __init__(
+        self,
+        path: str = "terraform.tfstate",
+        backup_path: str | None = None,
+        terraform_version: str = "1.11.4",
+        read_path: str | None = None,
+    ) -> None:
         self.path = path
+        # terraform's -state-out: the state is read from read_path and written to path
+        self.read_path = read_path or path
         self.backup_path = path + ".backup" if backup_path is None else backup_path
         self.journal = Journal(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"))
         self.terraform_version = terraform_version
@@ -57,6 +65,8 @@ class FilesystemStateManager:
     # --- Persister ---
     def refresh_state(self) -> Diagnostics:
         diags = Diagnostics()
+        if self.read_path != self.path and self._on_disk is None:
+            return self._refresh_from_read_path()
         try:
             with open(self.path, "rb") as fh:
                 data = fh.read()
@@ -86,6 +96,29 @@ class FilesystemStateManager:
             return diags
         self.journal.discard()
         self._sf = sf
+        return diags
+
+    def _refresh_from_read_path(self) -> Diagnostics:
+        """The state of read_path, to be written to path: nothing of path is kept (no backup
+        of it, no serial step for the first write), as terraform's -state-out does."""
+        diags = Diagnostics()
+        try:
+            with open(self.read_path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            data = b""
+        except OSError as exc:
+            diags.add_error("Failed to load state", f"Error reading {self.read_path}: {exc.strerror}")
+            self._unreadable = True
+            return diags
+        self._sf = None
+        if data:
+            sf, d = read_state_file(data, self.read_path)
+            diags.extend(d)
+            if sf is None:
+                self._unreadable = True
+                return diags
+            self._sf = sf
         return diags
 
     def persist_state(self) -> Diagnostics:
