@@ -120,7 +120,10 @@ def _body_items(body: Any) -> tuple[list[Any], list[Any]]:
 # --- the checker ----------------------------------------------------------------------------
 
 
-class _Checker:
+class ReferenceChecker:
+    """Reference checks of one module; run() checks everything, the other methods one object
+    (each returns the diagnostics of that object alone)."""
+
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
         self.m: Module = cfg.module
@@ -273,55 +276,89 @@ class _Checker:
                 if p.connection is not None:
                     self.body(p.connection.config, post)
 
+    def collect(self, fn: Any, *args: Any) -> Diagnostics:
+        """The diagnostics fn(*args) adds, apart from those already collected."""
+        saved, self.diags = self.diags, Diagnostics()
+        try:
+            fn(*args)
+            return self.diags
+        finally:
+            self.diags = saved
+
+    def check_expr(self, e: Expression | None, scope: Scope) -> Diagnostics:
+        return self.collect(self.expr, e, scope)
+
+    def check_body(self, body: hcl.Body, scope: Scope) -> Diagnostics:
+        return self.collect(self.body, body, scope)
+
+    def variable(self, v: Any) -> None:
+        for rule in v.validations:
+            self.expr(rule.condition, Scope())
+            self.expr(rule.error_message, Scope())
+
+    def output(self, o: Any) -> None:
+        plain = Scope()
+        self.expr(o.expr, plain)
+        for t in o.depends_on:
+            self.traversal(t, plain)
+        for rule in o.preconditions:
+            self.expr(rule.condition, plain)
+            self.expr(rule.error_message, plain)
+
+    def provider_meta(self, pm: Any) -> None:
+        # provider_meta is decoded without any variables in scope
+        for e, _ in body_expressions(pm.config):
+            for t in e.variables():
+                self.diags.add_error("Variables not allowed", "Variables may not be used here.", t.steps[0].range)
+
+    def module_call(self, mc: Any) -> None:
+        plain = Scope()
+        self.expr(mc.count, plain)
+        self.expr(mc.for_each, plain)
+        self.body(mc.config, Scope(count=mc.count is not None, each=mc.for_each is not None))
+        for t in mc.depends_on:
+            self.traversal(t, plain)
+
+    def check(self, ck: Any) -> None:
+        for rule in ck.asserts:
+            self.expr(rule.condition, Scope())
+            self.expr(rule.error_message, Scope())
+
+    def import_block(self, imp: Any) -> None:
+        sc = Scope(each=imp.for_each is not None)
+        self.expr(imp.for_each, Scope())
+        self.expr(imp.id, sc)
+        if imp.to_resource is None and imp.to is not None:
+            for t in imp.to.variables():
+                if t.root_name in ("each", "var", "local"):
+                    self.traversal(t, sc)
+
     def run(self) -> Diagnostics:
         m = self.m
-        plain = Scope()
         for v in m.variables.values():
-            for rule in v.validations:
-                self.expr(rule.condition, plain)
-                self.expr(rule.error_message, plain)
+            self.variable(v)
         for loc in m.locals.values():
-            self.expr(loc.expr, plain)
+            self.expr(loc.expr, Scope())
         for o in m.outputs.values():
-            self.expr(o.expr, plain)
-            for t in o.depends_on:
-                self.traversal(t, plain)
-            for rule in o.preconditions:
-                self.expr(rule.condition, plain)
-                self.expr(rule.error_message, plain)
+            self.output(o)
         for p in m.provider_configs.values():
-            self.body(p.config, plain)
+            self.body(p.config, Scope())
         for pm in m.provider_metas.values():
-            # provider_meta is decoded without any variables in scope
-            for e, _ in body_expressions(pm.config):
-                for t in e.variables():
-                    self.diags.add_error("Variables not allowed", "Variables may not be used here.", t.steps[0].range)
+            self.provider_meta(pm)
         for r in m.all_resources():
             self.resource(r)
         for mc in m.module_calls.values():
-            self.expr(mc.count, plain)
-            self.expr(mc.for_each, plain)
-            self.body(mc.config, Scope(count=mc.count is not None, each=mc.for_each is not None))
-            for t in mc.depends_on:
-                self.traversal(t, plain)
+            self.module_call(mc)
         for ck in m.checks.values():
-            for rule in ck.asserts:
-                self.expr(rule.condition, plain)
-                self.expr(rule.error_message, plain)
+            self.check(ck)
         for imp in m.imports:
-            sc = Scope(each=imp.for_each is not None)
-            self.expr(imp.for_each, plain)
-            self.expr(imp.id, sc)
-            if imp.to_resource is None and imp.to is not None:
-                for t in imp.to.variables():
-                    if t.root_name in ("each", "var", "local"):
-                        self.traversal(t, sc)
+            self.import_block(imp)
         return self.diags
 
 
 def check_module_references(cfg: Config) -> Diagnostics:
     """Reference checks for one module of a tree."""
-    return _Checker(cfg).run()
+    return ReferenceChecker(cfg).run()
 
 
 def check_references(cfg: Config) -> Diagnostics:

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from functools import partial
+from typing import Any, Callable, Iterable, Mapping
 
 from sheath import diag
 from sheath.config import Config, load_module_tree
 from sheath.config.module import Module
-from sheath.config.references import body_expressions, check_references
+from sheath.config.references import ReferenceChecker, Scope as RefScope, body_expressions
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Range
 from sheath.engine import builtin_schemas
+from sheath.engine.validate_graph import Node, NodeKey, module_key, reference_keys, walk
 from sheath.providers.registry import default_registry
 from sheath.providers.schema import Schema, block_to_body_schema, computed_only
 from sheath.providers.sdk import READ_ONLY_DETAIL, READ_ONLY_SUMMARY
@@ -76,20 +78,58 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
     diags.extend(_check_providers(cfg, root_dir))
     if diags.has_errors():
         return diags
-    diags.extend(check_references(cfg))
+    diags.extend(_static_checks(cfg))
     if diags.has_errors():
         return diags
     functions = _functions(root_dir)
     schemas = builtin_schemas.KnownSchemas(root_dir=root_dir, shared=shared_schemas)
     try:
+        parents: dict[str, _ModuleValidator] = {}
+        nodes: list[Node] = []
         for c in cfg.all_modules():
-            diags.extend(_ModuleValidator(c, functions, root_dir, schemas).run())
+            v = _ModuleValidator(c, functions, root_dir, schemas)
+            for child in c.children.values():
+                parents[module_key(child)] = v
+            nodes.extend(v.nodes(parents.get(module_key(c))))
+            diags.extend(v.local_cycles())
+        if not diags.has_errors():
+            diags.extend(walk(nodes))
     finally:
         schemas.close()
     return diags
 
 
-def _functions(base_dir: str) -> dict[str, Function]:
+def _static_checks(cfg: Config) -> Diagnostics:
+    """provider_meta blocks (no variables allowed) and module call arguments against the
+    called module's variables: terraform checks them before building the graph, so they
+    stop validation before anything is evaluated."""
+    diags = Diagnostics()
+    for c in cfg.all_modules():
+        refs = ReferenceChecker(c)
+        for pm in c.module.provider_metas.values():
+            diags.extend(refs.collect(refs.provider_meta, pm))
+        for mc in c.module.module_calls.values():
+            child = c.children.get(mc.name)
+            if child is None:
+                continue
+            cvars = child.module.variables
+            schema = hcl.BodySchema(
+                tuple(hcl.AttributeSchema(n, required=(v.default is None and not _has_default(v))) for n, v in cvars.items())
+            )
+            _, d = mc.config.content(schema)
+            for item in d:
+                if item.summary == "Unsupported argument":
+                    name = _quoted_name(item.detail)
+                    if name is not None:
+                        sugg = name_suggestion(name, list(cvars))
+                        item.detail = f'An argument named "{name}" is not expected here.' + (
+                            f' Did you mean "{sugg}"?' if sugg else ""
+                        )
+            diags.extend(d)
+    return diags
+
+
+def _functions(base_dir: str) -> Mapping[str, Function]:
     renderer = make_template_renderer()
     fns = builtin_functions(base_dir, render_template=renderer)
     renderer.functions = fns
@@ -191,6 +231,8 @@ class _ModuleValidator:
         self.cfg = cfg
         self.schemas = schemas
         self.m: Module = cfg.module
+        self.refs = ReferenceChecker(cfg)
+        self.parent: _ModuleValidator | None = None
         self.diags = Diagnostics()
         self.functions = functions
         m = self.m
@@ -219,9 +261,16 @@ class _ModuleValidator:
             return base.new_child(extra)
         return base
 
-    def eval(self, expr: Any, ctx: EvalContext) -> Value | None:
+    def eval(self, expr: Any, ctx: EvalContext, scope: RefScope | None = None) -> Value | None:
+        """expr's value, or None when it has errors (reported). With scope, the references
+        are checked first against the declarations (and nothing is evaluated when one fails)."""
         if expr is None:
             return None
+        if scope is not None:
+            refs = self.refs.check_expr(expr, scope)
+            if refs.has_errors():
+                self.diags.extend(refs)
+                return None
         static = self._check_resource_references(expr)
         if static.has_errors():
             self.diags.extend(static)
@@ -233,31 +282,222 @@ class _ModuleValidator:
             return None
         return val
 
-    def run(self) -> Diagnostics:
-        self._locals()
-        base = self.ctx()
+    def _collect(self, fn: Callable[..., None], *args: Any) -> Diagnostics:
+        saved, self.diags = self.diags, Diagnostics()
+        try:
+            fn(*args)
+            return self.diags
+        finally:
+            self.diags = saved
+
+    def _deps(self, exprs: Iterable[Any], traversals: Iterable[Any] = ()) -> list[NodeKey]:
+        ts: list[Any] = []
+        for e in exprs:
+            if e is not None:
+                ts.extend(e.variables())
+        ts.extend(traversals)
+        return reference_keys(self.cfg, ts)
+
+    def _body_deps(self, body: hcl.Body) -> list[NodeKey]:
+        return self._deps(e for e, _ in body_expressions(body))
+
+    def _rule_exprs(self, rules: Iterable[Any]) -> list[Any]:
+        return [e for rule in rules for e in (rule.condition, rule.error_message)]
+
+    # -- the nodes of this module, for the validate walk --
+    def nodes(self, parent: "_ModuleValidator | None") -> list[Node]:
+        self.parent = parent
         m = self.m
-        for o in m.outputs.values():
-            self.eval(o.expr, base)
-            for rule in o.preconditions:
-                self._check_rule(rule, base)
-        for v in m.variables.values():
+        here = module_key(self.cfg)
+        call: list[NodeKey] = []
+        if parent is not None:
+            call = [(module_key(parent.cfg), f"module.{self.cfg.path.names[-1]}")]
+        out: list[Node] = []
+
+        def add(key: str, deps: list[NodeKey], fn: Callable[..., None], *args: Any) -> None:
+            out.append(Node((here, key), partial(self._collect, fn, *args), call + deps))
+
+        arguments = self._arguments(parent)
+        for name, v in m.variables.items():
+            deps = self._deps(self._rule_exprs(v.validations))
+            arg = arguments.get(name)
+            if parent is not None and arg is not None:
+                deps += parent._deps([arg.expr])
+            add(f"var.{name}", deps, self._variable, v, arg)
+        for name, loc in m.locals.items():
+            add(f"local.{name}", self._deps([loc.expr]), self._local, name)
+        for name, o in m.outputs.items():
+            add(f"output.{name}", self._deps([o.expr, *self._rule_exprs(o.preconditions)], o.depends_on), self._output, o)
+        for key, pc in m.provider_configs.items():
+            add(f"provider.{key}", self._body_deps(pc.config), self._provider, pc)
+        resources = list(m.all_resources())
+        resources += [ck.data_resource for ck in m.checks.values() if ck.data_resource is not None]
+        for r in resources:
+            deps = self._resource_deps(r)
+            pkey = self._provider_node(self._provider_local_key(r))
+            if pkey is not None:
+                deps.append(pkey)
+            add(str(r.addr()), deps, self._resource, r)
+        for name, ck in m.checks.items():
+            add(f"check.{name}", self._deps(self._rule_exprs(ck.asserts)), self._check, ck)
+        for name, mc in m.module_calls.items():
+            deps = self._deps([mc.count, mc.for_each], mc.depends_on)
+            if name not in self.cfg.children:
+                deps += self._body_deps(mc.config)
+            add(f"module.{name}", deps, self._module_call, mc)
+        for i, imp in enumerate(m.imports):
+            add(f"import.{i}", self._deps([imp.for_each, imp.id]), self._import, imp)
+        return out
+
+    def _arguments(self, parent: "_ModuleValidator | None") -> dict[str, Any]:
+        """The attributes of the module call that passes this module's variables."""
+        call = self.cfg.call
+        if parent is None or call is None:
+            return {}
+        schema = hcl.BodySchema(tuple(hcl.AttributeSchema(n) for n in self.m.variables))
+        content, _, _ = call.config.partial_content(schema)
+        return dict(content.attributes)
+
+    def _resource_deps(self, r: Resource) -> list[NodeKey]:
+        exprs: list[Any] = [r.count, r.for_each, *self._rule_exprs(r.preconditions), *self._rule_exprs(r.postconditions)]
+        exprs += r.triggers_replacement
+        exprs += [e for e, _ in body_expressions(r.config)]
+        if r.managed is not None:
+            bodies = [p.config for p in r.managed.provisioners]
+            bodies += [c.config for c in [r.managed.connection, *(p.connection for p in r.managed.provisioners)] if c is not None]
+            exprs += [e for b in bodies for e, _ in body_expressions(b)]
+        return self._deps(exprs, r.depends_on)
+
+    def _provider_local_key(self, r: Resource) -> str:
+        if r.provider_config_ref is not None:
+            return str(r.provider_config_ref)
+        if r.provider is not None:
+            return self.m.local_name_for_provider(r.provider)
+        return r.type.split("_", 1)[0]
+
+    def _provider_node(self, key: str) -> NodeKey | None:
+        """The provider configuration node a module's local provider key resolves to."""
+        v: _ModuleValidator | None = self
+        while v is not None:
+            if key in v.m.provider_configs:
+                return (module_key(v.cfg), f"provider.{key}")
+            call = v.cfg.call
+            if v.parent is None or call is None:
+                return None
+            passed = [p for p in call.providers if str(p.in_child) == key]
+            if passed:
+                key = str(passed[0].in_parent)
+            elif "." in key:
+                return None
+            v = v.parent
+        return None
+
+    # -- validating one object --
+    def _variable(self, v: Any, arg: Any) -> None:
+        plain = RefScope()
+        if self.parent is None or self.cfg.call is None:
             for rule in v.validations:
-                self._check_rule(rule, base)
-        for r in m.all_resources():
-            self._resource(r)
-        for ck in m.checks.values():
-            if ck.data_resource is not None:
-                self._resource(ck.data_resource)
-            for rule in ck.asserts:
-                self._check_rule(rule, base)
-        for mc in m.module_calls.values():
-            self._module_call(mc)
-        for imp in m.imports:
-            extra = {"each": _EACH_VAL} if imp.for_each is not None else None
-            self.eval(imp.for_each, base)
-            self.eval(imp.id, self.ctx(extra))
-        return self.diags
+                self._check_rule(rule, self.ctx(), plain)
+            return
+        given: Value | None = None
+        if arg is not None:
+            mc = self.cfg.call
+            p = self.parent
+            extra: dict[str, Value] = {}
+            if mc.count is not None:
+                extra["count"] = _COUNT_VAL
+            if mc.for_each is not None:
+                extra["each"] = _EACH_VAL
+            pscope = RefScope(count=mc.count is not None, each=mc.for_each is not None)
+            saved, p.diags = p.diags, self.diags
+            try:
+                given = p.eval(arg.expr, p.ctx(extra) if extra else p.ctx(), pscope)
+            finally:
+                p.diags = saved
+            if given is None:
+                return
+            if not v.type.is_dynamic():
+                try:
+                    given = convert(given, v.type)
+                except ConversionError as err:
+                    self.diags.append(
+                        diag.error(
+                            "Invalid value for input variable",
+                            f"The given value is not suitable for {self.cfg.path}.var.{v.name} declared at "
+                            f"{_range_str(v.decl_range)}: {err.message}.",
+                            arg.expr.range,
+                        )
+                    )
+                    return
+        elif v.default is not None:
+            given = v.default
+        if given is None:
+            return
+        self.data.variables[v.name] = given.mark(SENSITIVE) if v.sensitive else given
+        self.scope._ctx = None
+        ctx = self.ctx()
+        for rule in v.validations:
+            if not self._check_rule(rule, ctx, plain) or arg is None:
+                continue
+            cond = self.eval(rule.condition, ctx)
+            plain_cond = cond.unmark_deep()[0] if cond is not None else None
+            if plain_cond is None or not plain_cond.is_known or plain_cond.is_null or plain_cond.v is not False:
+                continue
+            self.diags.append(self._validation_failure(rule, ctx, arg.expr.range))
+
+    def _validation_failure(self, rule: Any, ctx: EvalContext, subject: Range) -> Diagnostic:
+        msg = self.eval(rule.error_message, ctx)
+        text = ""
+        if msg is not None:
+            raw, marks = msg.unmark_deep()
+            if raw.is_known and not raw.is_null:
+                try:
+                    text = str(convert(raw, STRING).v)
+                except ConversionError:
+                    text = ""
+                if SENSITIVE in marks:
+                    text = "The error message included a sensitive value, so it will not be displayed."
+        d = diag.error(
+            "Invalid value for variable",
+            f"{text}\n\nThis was checked by the validation rule at {_range_str(rule.decl_range)}.",
+            subject,
+        )
+        d.extra["expr"] = rule.condition
+        d.extra["ctx"] = ctx
+        annotate([d])
+        return d
+
+    def _local(self, name: str) -> None:
+        val = self.eval(self.m.locals[name].expr, self.ctx(), RefScope())
+        if val is not None:
+            self.data.locals[name] = val
+            self.scope._ctx = None
+
+    def _output(self, o: Any) -> None:
+        base = self.ctx()
+        plain = RefScope()
+        for t in o.depends_on:
+            self.diags.extend(self.refs.collect(self.refs.traversal, t, plain))
+        self.eval(o.expr, base, plain)
+        for rule in o.preconditions:
+            self._check_rule(rule, base, plain)
+
+    def _provider(self, pc: Any) -> None:
+        self._eval_body(pc.config, self.ctx(), RefScope())
+
+    def _check(self, ck: Any) -> None:
+        for rule in ck.asserts:
+            self._check_rule(rule, self.ctx(), RefScope())
+
+    def _import(self, imp: Any) -> None:
+        extra = {"each": _EACH_VAL} if imp.for_each is not None else None
+        self.eval(imp.for_each, self.ctx(), RefScope())
+        self.eval(imp.id, self.ctx(extra), RefScope(each=imp.for_each is not None))
+        if imp.to_resource is None and imp.to is not None:
+            sc = RefScope(each=imp.for_each is not None)
+            for t in imp.to.variables():
+                if t.root_name in ("each", "var", "local"):
+                    self.diags.extend(self.refs.collect(self.refs.traversal, t, sc))
 
     def _check_resource_references(self, expr: Any) -> Diagnostics:
         """terraform's static validation of references to resources: instance keys
@@ -317,8 +557,10 @@ class _ModuleValidator:
             )
         return diags
 
-    def _check_rule(self, rule: Any, ctx: EvalContext) -> None:
-        cond = self.eval(rule.condition, ctx)
+    def _check_rule(self, rule: Any, ctx: EvalContext, scope: RefScope) -> bool:
+        """Evaluate a rule's condition and message; False when either has errors."""
+        before = len(self.diags)
+        cond = self.eval(rule.condition, ctx, scope)
         if cond is not None and cond.v is not UNKNOWN:
             try:
                 convert(cond, _BOOL)
@@ -330,10 +572,12 @@ class _ModuleValidator:
                         rule.condition.range,
                     )
                 )
-        self.eval(rule.error_message, ctx)
+        self.eval(rule.error_message, ctx, scope)
+        return not Diagnostics(self.diags[before:]).has_errors()
 
-    # -- locals in dependency order, with cycle detection --
-    def _locals(self) -> None:
+    # -- cycles between locals (terraform reports them before validating anything) --
+    def local_cycles(self) -> Diagnostics:
+        diags = Diagnostics()
         m = self.m
         deps: dict[str, list[str]] = {}
         for name, loc in m.locals.items():
@@ -366,54 +610,111 @@ class _ModuleValidator:
                         break
                     if st == 1:
                         cyc = path[path.index(dep) :]
-                        self.diags.add_error("Cycle: " + ", ".join(f"local.{n}" for n in reversed(cyc)))
-                        return
+                        diags.add_error("Cycle: " + ", ".join(f"local.{n}" for n in reversed(cyc)))
+                        return diags
                 if nxt is None:
                     stack.pop()
                     path.pop()
                     state[node] = 2
                     order.append(node)
-        for name in order:
-            val = self.eval(m.locals[name].expr, self.ctx())
-            self.data.locals[name] = val if val is not None else unknown(DYNAMIC)
-            self.scope._ctx = None
+        return diags
 
     # -- resources --
     def _resource(self, r: Resource) -> None:
         base = self.ctx()
         extra: dict[str, Value] = {}
+        meta = RefScope(in_resource=True)
         if r.count is not None:
-            v = self.eval(r.count, base)
+            v = self.eval(r.count, base, meta)
             if v is not None:
                 self._check_count(v, r.count)
             extra["count"] = _COUNT_VAL
         if r.for_each is not None:
-            v = self.eval(r.for_each, base)
+            v = self.eval(r.for_each, base, meta)
             if v is not None:
                 self._check_for_each(v, r.for_each)
             extra["each"] = _EACH_VAL
+        for t in r.depends_on:
+            self.diags.extend(self.refs.collect(self.refs.traversal, t, meta))
         ctx = self.ctx(extra) if extra else base
+        scope = RefScope(count=r.count is not None, each=r.for_each is not None, in_resource=True)
+        post = RefScope(scope.count, scope.each, True, True)
+        self._resource_body(r, ctx, scope)
         for rule in r.preconditions:
-            self._check_rule(rule, ctx)
+            self._check_rule(rule, ctx, scope)
         self_ctx = ctx.new_child({"self": unknown(DYNAMIC)})
         for rule in r.postconditions:
-            self._check_rule(rule, self_ctx)
+            self._check_rule(rule, self_ctx, post)
         for e in r.triggers_replacement:
-            self.eval(e, ctx)
-        schema = self.schemas.resource_schema(r)
-        if schema is not None:
-            if not self._check_schema(r, schema):
-                self._provider_validate(r, schema, ctx)
-        self._eval_body(r.config, ctx)
+            self.eval(e, ctx, scope)
         if r.managed is not None:
             if r.managed.connection is not None:
-                self._eval_body(r.managed.connection.config, self_ctx)
+                self._eval_body(r.managed.connection.config, self_ctx, post)
             for p in r.managed.provisioners:
-                self._eval_body(p.config, self_ctx)
+                self._eval_body(p.config, self_ctx, post)
                 if p.connection is not None:
-                    self._eval_body(p.connection.config, self_ctx)
+                    self._eval_body(p.connection.config, self_ctx, post)
 
-    def _eval_body(self, body: hcl.Body, ctx: EvalContext) -> None:
+    def _resource_body(self, r: Resource, ctx: EvalContext, scope: RefScope) -> None:
+        """The body against its schema, evaluated (terraform's EvaluateBlock), then the
+        provider's own checks when all of that succeeded."""
+        if self._unsupported_type(r):
+            return
+        refs = self.refs.check_body(r.config, scope)
+        if refs.has_errors():
+            self.diags.extend(refs)
+            return
+        schema = self.schemas.resource_schema(r)
+        if schema is not None and self._check_schema(r, schema):
+            return
+        before = len(self.diags)
+        self._eval_body(r.config, ctx)
+        if schema is not None and not Diagnostics(self.diags[before:]).has_errors():
+            self._provider_validate(r, schema, ctx)
+
+    def _unsupported_type(self, r: Resource) -> bool:
+        """terraform's "Invalid resource type" (data source, ephemeral resource) when the
+        provider's schema lacks r's type; True when reported."""
+        if r.provider is None:
+            return False
+        ps = self.schemas.provider_schema(r.provider)
+        if ps is None:
+            return False
+        by_mode = {
+            "MANAGED": (ps.resource_types, "Invalid resource type", "resource type"),
+            "DATA": (ps.data_sources, "Invalid data source", "data source"),
+            "EPHEMERAL": (ps.ephemeral_resource_types, "Invalid ephemeral resource", "ephemeral resource"),
+        }
+        types, summary, noun = by_mode[r.mode.name]
+        if r.type in types:
+            return False
+        hint = ""
+        if r.mode.name == "MANAGED" and r.type in ps.data_sources:
+            hint = (
+                f'\n\nDid you intend to use the data source "{r.type}"? If so, declare this using a "data" block '
+                'instead of a "resource" block.'
+            )
+        elif r.mode.name == "DATA" and r.type in ps.resource_types:
+            hint = (
+                f'\n\nDid you intend to use the managed resource type "{r.type}"? If so, declare this using a '
+                '"resource" block instead of a "data" block.'
+            )
+        elif types:
+            sugg = name_suggestion(r.type, list(types))
+            hint = f' Did you mean "{sugg}"?' if sugg else ""
+        self.diags.add_error(
+            summary,
+            f'The provider {r.provider.for_display()} does not support {noun} "{r.type}".{hint}',
+            r.type_range,
+        )
+        return True
+
+    def _eval_body(self, body: hcl.Body, ctx: EvalContext, scope: RefScope | None = None) -> None:
+        if scope is not None:
+            refs = self.refs.check_body(body, scope)
+            if refs.has_errors():
+                self.diags.extend(refs)
+                return
         for expr, shadow in body_expressions(body):
             c = ctx.new_child({n: _ITERATOR_VAL for n in shadow}) if shadow else ctx
             self.eval(expr, c)
@@ -563,53 +864,25 @@ class _ModuleValidator:
 
     # -- module calls --
     def _module_call(self, mc: Any) -> None:
+        """count and for_each; the arguments are validated by the called module's variables."""
         base = self.ctx()
+        plain = RefScope()
         extra: dict[str, Value] = {}
         if mc.count is not None:
-            v = self.eval(mc.count, base)
+            v = self.eval(mc.count, base, plain)
             if v is not None:
                 self._check_count(v, mc.count)
             extra["count"] = _COUNT_VAL
         if mc.for_each is not None:
-            v = self.eval(mc.for_each, base)
+            v = self.eval(mc.for_each, base, plain)
             if v is not None:
                 self._check_for_each(v, mc.for_each)
             extra["each"] = _EACH_VAL
-        ctx = self.ctx(extra) if extra else base
-        child = self.cfg.children.get(mc.name)
-        if child is None:
-            self._eval_body(mc.config, ctx)
-            return
-        cvars = child.module.variables
-        schema = hcl.BodySchema(
-            tuple(hcl.AttributeSchema(n, required=(v.default is None and not _has_default(v))) for n, v in cvars.items())
-        )
-        content, d = mc.config.content(schema)
-        for item in d:
-            if item.summary == "Unsupported argument":
-                name = _quoted_name(item.detail)
-                if name is not None:
-                    sugg = name_suggestion(name, list(cvars))
-                    item.detail = f'An argument named "{name}" is not expected here.' + (
-                        f' Did you mean "{sugg}"?' if sugg else ""
-                    )
-        self.diags.extend(d)
-        for name, attr in content.attributes.items():
-            val = self.eval(attr.expr, ctx)
-            var = cvars.get(name)
-            if val is None or var is None or var.type.is_dynamic():
-                continue
-            try:
-                convert(val, var.type)
-            except ConversionError as err:
-                self.diags.append(
-                    diag.error(
-                        "Invalid value for input variable",
-                        f'The given value is not suitable for module.{mc.name}.var.{name} declared at '
-                        f"{_range_str(var.decl_range)}: {err.message}.",
-                        attr.expr.range,
-                    )
-                )
+        for t in mc.depends_on:
+            self.diags.extend(self.refs.collect(self.refs.traversal, t, plain))
+        if mc.name not in self.cfg.children:
+            scope = RefScope(count=mc.count is not None, each=mc.for_each is not None)
+            self._eval_body(mc.config, self.ctx(extra) if extra else base, scope)
 
 
 def _attribute_range(r: Resource, path: Any) -> Range | None:
