@@ -1,0 +1,156 @@
+"""State kept by a remote client (terraform's states/remote): a state manager over any
+store that can get, put and delete one state document and lock it.
+
+The manager handles the document (serial, lineage, change detection) and the
+journal; clients (pg, s3...) only move bytes and take locks. The journal of a
+remote state is a local file: completed objects are durable on this machine
+at once, and the remote document is written at the end of an apply.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Protocol
+
+from sheath.diag import Diagnostics
+from sheath.states.journal import Journal
+from sheath.states.statefile import StateFile, new_lineage, read_state_file, write_state_file
+from sheath.states.statemgr import LockInfo
+
+
+@dataclass(frozen=True)
+class Payload:
+    data: bytes
+
+
+class Client(Protocol):
+    """Moves the state document of one workspace (terraform's remote.Client)."""
+
+    def get(self) -> tuple[Payload | None, Diagnostics]: ...
+
+    def put(self, data: bytes) -> Diagnostics: ...
+
+    def delete(self) -> Diagnostics: ...
+
+
+class ClientLocker(Client, Protocol):
+    def lock(self, info: LockInfo, timeout: float) -> Diagnostics: ...
+
+    def unlock(self, lock_id: str) -> Diagnostics: ...
+
+
+class RemoteState:
+    """A full state manager (Transient, Persister, Locker) over a client."""
+
+    def __init__(self, client: ClientLocker, name: str, journal_path: str, terraform_version: str = "1.11.4") -> None:
+        self.client = client
+        self.path = name  # what lock information and messages call this state
+        self.journal = Journal(journal_path)
+        self.terraform_version = terraform_version
+        self._sf: StateFile | None = None
+        self._read_doc: bytes | None = None  # the document as last read or written
+        self._read_lineage = ""
+        self._lock: LockInfo | None = None
+
+    # --- Transient ---
+    def state_file(self) -> StateFile:
+        if self._sf is None:
+            self._sf = StateFile.new(self.terraform_version)
+        return self._sf
+
+    def write_state(self, sf: StateFile) -> None:
+        self._sf = sf
+
+    def has_state(self) -> bool:
+        """Whether a state was read or written (a new workspace has none)."""
+        return self._sf is not None
+
+    # --- Persister ---
+    def refresh_state(self) -> Diagnostics:
+        payload, diags = self.client.get()
+        if diags.has_errors():
+            return diags
+        if payload is None or not payload.data.strip():
+            self._sf = None
+            self._read_doc = None
+            self._read_lineage = ""
+            return diags
+        sf, d = read_state_file(payload.data, self.path)
+        diags.extend(d)
+        if sf is None:
+            return diags
+        self._read_doc = payload.data
+        self._read_lineage = sf.lineage
+        self.journal.replay(sf.state, sf.lineage, sf.serial)
+        self._sf = sf
+        return diags
+
+    def persist_state(self) -> Diagnostics:
+        """Write the document when it changed: the serial goes up by one (a new lineage
+        and serial 1 for a state never written), as terraform's remote state does."""
+        sf = self.state_file()
+        sf.terraform_version = self.terraform_version
+        if not sf.lineage:
+            sf.lineage = new_lineage()
+        if self._read_doc is not None and sf.lineage == self._read_lineage:
+            same = StateFile(sf.state, _serial_of(self._read_doc, sf.serial), sf.lineage, sf.terraform_version)
+            if write_state_file(same) == self._read_doc:
+                self.journal.discard()
+                return Diagnostics()
+            sf.serial = _serial_of(self._read_doc, sf.serial) + 1
+        elif self._read_doc is None and sf.serial == 0:
+            sf.serial = 1
+        data = write_state_file(sf)
+        diags = self.client.put(data)
+        if diags.has_errors():
+            return diags  # the journal keeps every completed object for the next run
+        self._read_doc = data
+        self._read_lineage = sf.lineage
+        self.journal.discard()
+        return diags
+
+    def persist_snapshot(self, sf: StateFile) -> Diagnostics:
+        """Write sf with its own lineage and serial (state push, migration)."""
+        sf.terraform_version = self.terraform_version
+        data = write_state_file(sf)
+        diags = self.client.put(data)
+        if not diags.has_errors():
+            self._sf = sf
+            self._read_doc = data
+            self._read_lineage = sf.lineage
+            self.journal.discard()
+        return diags
+
+    # --- journal ---
+    def begin_journal(self) -> Diagnostics:
+        diags = self.persist_state()
+        if not diags.has_errors():
+            sf = self.state_file()
+            os.makedirs(os.path.dirname(self.journal.path) or ".", exist_ok=True)
+            self.journal.start(sf.lineage, sf.serial)
+        return diags
+
+    # --- Locker ---
+    def lock(self, operation: str, timeout: float = 0.0) -> tuple[LockInfo | None, Diagnostics]:
+        from sheath.states.statemgr.lockinfo import new_lock_info
+
+        info = new_lock_info(operation, self.terraform_version, "")
+        diags = self.client.lock(info, timeout)
+        if diags.has_errors():
+            return None, diags
+        self._lock = info
+        return info, diags
+
+    def unlock(self, lock_id: str) -> Diagnostics:
+        if self._lock is None or self._lock.id != lock_id:
+            d = Diagnostics()
+            d.add_error("Error releasing the state lock", f"lock ID {lock_id!r} does not match the lock held")
+            return d
+        self._lock = None
+        return self.client.unlock(lock_id)
+
+
+def _serial_of(doc: bytes, default: int) -> int:
+    sf, _ = read_state_file(doc)
+    return sf.serial if sf is not None else default
