@@ -474,3 +474,21 @@ class JSONHooks:
     def post_apply_import(self, addr: str, id_: str) -> None:
         with self._lock:
             self.counts.import_ += 1
+
+    def pre_provision_step(self, addr: str, type_name: str) -> None:
+        hook = {"resource": resource_addr(addr), "provisioner": type_name}
+        self.view.emit("info", f"{addr}: Provisioning with '{type_name}'...", "provision_start", hook=hook)
+
+    def provision_output(self, addr: str, type_name: str, msg: str) -> None:
+        from sheath.provisioners.output import provision_lines
+
+        for line in provision_lines(msg):
+            hook = {"resource": resource_addr(addr), "provisioner": type_name, "output": line}
+            self.view.emit("info", f"{addr}: ({type_name}): {line}", "provision_progress", hook=hook)
+
+    def post_provision_step(self, addr: str, type_name: str, failed: bool) -> None:
+        hook = {"resource": resource_addr(addr), "provisioner": type_name}
+        if failed:
+            self.view.emit("info", f"{addr}: ({type_name}) Provisioning errored", "provision_errored", hook=hook)
+        else:
+            self.view.emit("info", f"{addr}: ({type_name}) Provisioning complete", "provision_complete", hook=hook)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import random
 
 from sheath.addrs.module import ModuleInstance
+from sheath.addrs.parse import parse_module_instance_str
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
+from sheath.engine.provisioning import Provisioning, apply_provisioners, instance_variables
 from sheath.engine.run import Run, WalkAbort, _id_of, instance_address
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ResourceInstanceChange
@@ -147,6 +149,14 @@ class ResourceApplier(ResourcePlanner):
             run.set_object(
                 sr, key, new_object(after, schema, private=ar.private, dependencies=deps, create_before_destroy=cbd, status=status)
             )
+            if not errored and hook_action == Action.CREATE and r.managed is not None:
+                # create-time provisioners; a failure taints the new object
+                prov = Provisioning(r.managed.connection, r.managed.provisioners)
+                errored = run.add_diags(apply_provisioners(run, mi, addr, prov, "create", after, rep.variables()))
+                if errored:
+                    run.set_object(
+                        sr, key, new_object(after, schema, private=ar.private, dependencies=deps, create_before_destroy=cbd, status="tainted")
+                    )
         else:
             after = null(schema.block.implied_type())
             if not errored:
@@ -205,9 +215,12 @@ def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceCh
     provider, _ = run.provider_for(node)
     failed = False
 
+    managed = planner.r.managed
+    prov = Provisioning(managed.connection, managed.provisioners) if managed is not None else None
+
     def one(c: ResourceInstanceChange) -> bool:
         with run.sem:
-            return _destroy_one(run, c, schema, provider)
+            return _destroy_one(run, c, schema, provider, prov)
 
     # current objects first, then those a create_before_destroy left behind (terraform's order)
     for batch in ([c for c in changes if not c.deposed], [c for c in changes if c.deposed]):
@@ -239,7 +252,9 @@ def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceCh
         raise WalkAbort()
 
 
-def _destroy_one(run: Run, c: ResourceInstanceChange, schema: Schema, provider: pi.Provider) -> bool:
+def _destroy_one(
+    run: Run, c: ResourceInstanceChange, schema: Schema, provider: pi.Provider, provisioning: Provisioning | None = None
+) -> bool:
     key = (c.module_address, c.mode, c.type, c.name)
     sr = run.state.resources.get(key)
     if sr is None:
@@ -259,6 +274,13 @@ def _destroy_one(run: Run, c: ResourceInstanceChange, schema: Schema, provider: 
     plain_prior, _ = prior.unmark_deep()
     addr = c.address
     run.hooks.pre_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, _id_of(prior))
+    if provisioning is not None and not c.deposed and obj.status != "tainted":
+        # destroy-time provisioners; a failure keeps the object
+        mi = parse_module_instance_str(c.module_address)[0] if c.module_address else ModuleInstance()
+        variables = instance_variables(c.index)
+        if mi is None or run.add_diags(apply_provisioners(run, mi, addr, provisioning, "destroy", prior, variables)):
+            run.hooks.post_apply(addr, Action.DELETE, "", True)
+            return False
     ar = provider.apply_resource_change(
         pi.ApplyResourceChangeRequest(c.type, plain_prior, null(plain_prior.type), null(plain_prior.type), object_private(obj))
     )

@@ -36,6 +36,16 @@ class Hooks(Protocol):
 
     def post_apply_import(self, addr: str, id_: str) -> None: ...
 
+    def pre_provision_step(self, addr: str, type_name: str) -> None:
+        """A provisioner starts on the object at addr ("Provisioning with 'local-exec'...")."""
+        ...
+
+    def provision_output(self, addr: str, type_name: str, msg: str) -> None:
+        """Text a provisioner shows; msg may hold several lines."""
+        ...
+
+    def post_provision_step(self, addr: str, type_name: str, failed: bool) -> None: ...
+
 
 class NoHooks:
     def pre_refresh(self, addr: str, id_: str) -> None:
@@ -66,4 +76,13 @@ class NoHooks:
         pass
 
     def post_apply_import(self, addr: str, id_: str) -> None:
+        pass
+
+    def pre_provision_step(self, addr: str, type_name: str) -> None:
+        pass
+
+    def provision_output(self, addr: str, type_name: str, msg: str) -> None:
+        pass
+
+    def post_provision_step(self, addr: str, type_name: str, failed: bool) -> None:
         pass

@@ -248,6 +248,21 @@ class ProgressHooks:
         with self.lock:
             self.counts["import"] += 1
 
+    def pre_provision_step(self, addr: str, type_name: str) -> None:
+        self._line(f"{addr}: Provisioning with '{type_name}'...[reset]")  # colorize's closing reset too
+
+    def provision_output(self, addr: str, type_name: str, msg: str) -> None:
+        from sheath.provisioners.output import provision_lines
+
+        prefix = self.ui.c(f"[reset][bold]{addr} ({type_name}):[reset] [reset]")
+        text = "".join(f"{prefix}{line}\n" for line in provision_lines(msg))
+        with self.lock:
+            self.ui.out.write(text.rstrip("\n") + "\n")  # an empty message prints an empty line
+            self.ui.out.flush()
+
+    def post_provision_step(self, addr: str, type_name: str, failed: bool) -> None:
+        pass
+
 
 def format_output_value(v: Any) -> str:
     from sheath.types.format import format_value

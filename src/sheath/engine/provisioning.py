@@ -1,0 +1,144 @@
+"""Running a resource instance's provisioners (terraform's evalApplyProvisioners).
+
+Create-time provisioners run after an object is created (never after an
+update), destroy-time ones before an object is destroyed; a tainted object is
+not provisioned. Each provisioner's arguments and its connection (the
+resource's connection block, overridden argument by argument by the
+provisioner's own) are evaluated with ``self`` bound to the object; a
+destroy-time provisioner sees only ``self``, ``count.index`` and ``each.key``.
+Output goes to the hooks line by line, or is suppressed when the arguments hold
+a sensitive value. With ``on_failure = continue`` a failure is forgotten; with
+``fail`` (the default) it stops the remaining provisioners and is returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from sheath.addrs.module import ModuleInstance
+from sheath.config.merge import merge_bodies
+from sheath.config.resource import Connection, Provisioner
+from sheath.diag import Diagnostics
+from sheath.engine.evalctx import InstanceKey, Repetition
+from sheath.engine.hooks import Hooks
+from sheath.lang import hcl
+from sheath.provisioners.connection import CONNECTION_SCHEMA
+from sheath.provisioners.interface import ProvisionRequest
+from sheath.provisioners.registry import builtin_provisioner
+from sheath.providers.schema import Block, decode_body
+from sheath.types.cty import SENSITIVE, Value, null
+
+SUPPRESSED = "(output suppressed due to sensitive value in config)"
+
+
+@dataclass(frozen=True, slots=True)
+class Provisioning:
+    """What a resource (or a removed block) declares about provisioning."""
+
+    connection: Connection | None
+    provisioners: list[Provisioner]
+
+    def when(self, when: str) -> list[Provisioner]:
+        return [p for p in self.provisioners if p.when == when]
+
+
+@dataclass(slots=True)
+class _HookOutput:
+    hooks: Hooks
+    addr: str
+    type_name: str
+    suppress: bool
+
+    def output(self, msg: str) -> None:
+        self.hooks.provision_output(self.addr, self.type_name, SUPPRESSED if self.suppress else msg)
+
+
+def instance_variables(key: InstanceKey) -> dict[str, Value]:
+    """count.index or each.key of an instance known only by its key (destroy time)."""
+    if isinstance(key, int):
+        return Repetition(count_index=key).variables()
+    if isinstance(key, str):
+        return Repetition(each_key=key).variables()
+    return {}
+
+
+def apply_provisioners(
+    run: Any,
+    mi: ModuleInstance,
+    addr: str,
+    provisioning: Provisioning,
+    when: str,
+    self_value: Value,
+    variables: Mapping[str, Value],
+) -> Diagnostics:
+    """Run the provisioners of one kind ("create" or "destroy") on one object; the
+    diagnostics that make the operation fail."""
+    diags = Diagnostics()
+    for p in provisioning.when(when):
+        provisioner = builtin_provisioner(p.type)
+        if provisioner is None:
+            diags.add_error(
+                "Missing required provisioner plugin",
+                f'This configuration requires provisioner plugin "{p.type}", which isn\'t available.',
+                p.type_range,
+            )
+            return diags
+        extra = dict(variables)
+        extra["self"] = self_value
+        config, d = _evaluate(run, mi, p.config, provisioner.schema(), extra)
+        diags.extend(d)
+        if d.has_errors():
+            return diags
+        conn_body = _connection_body(provisioning.connection, p.connection)
+        conn = null(CONNECTION_SCHEMA.implied_type())
+        if conn_body is not None:
+            conn, d = _evaluate(run, mi, conn_body, CONNECTION_SCHEMA, extra)
+            diags.extend(d)
+            if d.has_errors():
+                return diags
+        run.hooks.pre_provision_step(addr, p.type)
+        plain_config, marks = config.unmark_deep()
+        plain_conn, _ = conn.unmark_deep()
+        ui = _HookOutput(run.hooks, addr, p.type, SENSITIVE in marks)
+        result = provisioner.provision(ProvisionRequest(plain_config, plain_conn, ui))
+        where = p.config.missing_item_range()
+        for x in result:
+            if x.subject is None:
+                x.subject = where
+            x.extra.setdefault("address", addr)
+        failed = result.has_errors()
+        run.hooks.post_provision_step(addr, p.type, failed)
+        if p.on_failure == "continue":
+            if not failed:
+                diags.extend(result)
+            continue
+        diags.extend(result)
+        if failed:
+            return diags
+    return diags
+
+
+def _connection_body(base: Connection | None, local: Connection | None) -> hcl.Body | None:
+    if base is not None and local is not None:
+        return merge_bodies(base.config, local.config)
+    if base is not None:
+        return base.config
+    if local is not None:
+        return local.config
+    return None
+
+
+def _evaluate(run: Any, mi: ModuleInstance, body: hcl.Body, schema: Block, extra: Mapping[str, Value]) -> tuple[Value, Diagnostics]:
+    from sheath.lang.eval import evaluate
+
+    ctx = run.values.body_context(mi, body, extra)
+
+    def scoped(more: Any) -> Any:
+        child = ctx.new_child(more)
+        return lambda e: evaluate(e, child)
+
+    return decode_body(schema, body, lambda e: evaluate(e, ctx), scoped)
+
+
+__all__ = ["Provisioning", "SUPPRESSED", "apply_provisioners", "instance_variables"]
