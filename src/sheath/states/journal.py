@@ -11,21 +11,24 @@ all of them durable at once, so concurrent workers share the cost of a sync
 instead of queueing for one sync each.
 
 The first line names the state file the journal applies to (lineage and
-serial). Replaying applies each complete line in order; a torn last line (a
-crash mid-append) is ignored. After the full state is written the journal is
-removed; a journal whose header does not match the state file on disk is
-stale (its changes already reached the state) and is discarded.
+serial). Before the state file that includes the journal's changes is
+written, a commit line names that state (``commit``): a journal whose commit
+names the state on disk was fully applied and may go. ``read`` checks every
+line: a torn last line (a crash mid-append) is ignored, any other line that
+is not a journal entry is a diagnostic naming the file and the line, and
+nothing is replayed. The journal holds secrets: it is created 0600.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from sheath.diag import Diagnostics
 from sheath.states import gojson
 from sheath.states.state import InstanceKey, InstanceObject, Resource, ResourceInstance, State
 
@@ -78,7 +81,7 @@ class Journal:
     def start(self, lineage: str, serial: int) -> None:
         """Begin a fresh journal for the state file with this lineage and serial."""
         self.close()
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
         try:
             _write_all(fd, orjson.dumps({"lineage": lineage, "serial": serial}) + b"\n")
             os.fsync(fd)
@@ -145,33 +148,165 @@ class Journal:
             return
         _fsync_dir(self.path)
 
-    def replay(self, state: State, lineage: str, serial: int) -> int:
-        """Apply a matching journal's entries to state; returns how many were applied."""
+    def commit(self, lineage: str, serial: int) -> None:
+        """Record, durably, that the state file about to be written (lineage, serial) holds
+        every change of this journal; a journal that was not started here is opened for it."""
+        with self._cond:
+            opened = self._fd is None
+        if opened:
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            except FileNotFoundError:
+                return
+            with self._cond:
+                self._fd = fd
+        try:
+            self._append({"op": "commit", "lineage": lineage, "serial": serial})
+        finally:
+            if opened:
+                self.close()
+
+    def exists(self) -> bool:
+        return os.path.lexists(self.path)
+
+    def read(self) -> "JournalRead | None":
+        """The journal's lines, checked; None when there is no journal."""
         try:
             with open(self.path, "rb") as fh:
                 data = fh.read()
         except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            return JournalRead(diags=_invalid(self.path, 0, "it is a directory, not a file"))
+        except OSError as exc:
+            return JournalRead(diags=_invalid(self.path, 0, f"it cannot be read ({exc.strerror})"))
+        return parse_journal(data, self.path)
+
+    def replay(self, state: State, lineage: str, serial: int) -> int:
+        """Apply a valid, matching journal's entries to state; returns how many were applied."""
+        jr = self.read()
+        if jr is None or jr.diags.has_errors() or jr.header != (lineage, serial):
             return 0
-        lines = data.split(b"\n")
-        if not lines:
-            return 0
-        try:
-            header = orjson.loads(lines[0])
-        except orjson.JSONDecodeError:
-            return 0
-        if not isinstance(header, dict) or header.get("lineage") != lineage or header.get("serial") != serial:
-            return 0
-        applied = 0
-        for raw in lines[1:]:
-            if not raw:
-                continue
-            try:
-                entry = gojson.loads(raw)
-            except ValueError:
-                break  # a torn final line
-            _apply(state, entry)
-            applied += 1
-        return applied
+        return jr.apply(state)
+
+
+@dataclass(slots=True)
+class JournalRead:
+    """A journal as read: the state it applies to, its entries and commits, or why it is invalid."""
+
+    header: tuple[str, int] | None = None
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    commits: list[tuple[str, int]] = field(default_factory=list)
+    diags: Diagnostics = field(default_factory=Diagnostics)
+
+    def apply(self, state: State) -> int:
+        for e in self.entries:
+            _apply(state, e)
+        return len(self.entries)
+
+    def committed_to(self, lineage: str, serial: int) -> bool:
+        """Whether the state file (lineage, serial) was written with all of this journal's changes."""
+        return (lineage, serial) in self.commits
+
+
+def _invalid(path: str, line: int, why: str) -> Diagnostics:
+    d = Diagnostics()
+    where = f"{path}, line {line}" if line else path
+    d.add_error(
+        "Invalid state journal",
+        f"{where}: {why}.\n\nThe journal holds changes sheath completed after the last full write of the "
+        "state file. sheath will not use the state until the journal is repaired or moved away.",
+    )
+    return d
+
+
+def parse_journal(data: bytes, path: str) -> JournalRead:
+    """Check and parse a journal's bytes. A last line without its newline is torn by a crash
+    mid-append and is ignored unless it is complete; any other bad line is an error."""
+    out = JournalRead()
+    lines = data.split(b"\n")
+    torn = lines.pop()  # after the last newline: b"" when the file ends with one
+    for n, raw in enumerate(lines, 1):
+        if not raw:
+            continue
+        why = _check_line(out, raw, first=out.header is None)
+        if why:
+            out.diags.extend(_invalid(path, n, why))
+            out.entries.clear()
+            return out
+    if torn and out.header is not None:
+        probe = JournalRead(header=out.header)
+        if not _check_line(probe, torn, first=False):
+            out.entries.extend(probe.entries)
+            out.commits.extend(probe.commits)
+    return out
+
+
+def _check_line(out: JournalRead, raw: bytes, first: bool) -> str:
+    """Add one line to out; the reason it is invalid, or ""."""
+    try:
+        e = gojson.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return "the line is not valid JSON"
+    if not isinstance(e, dict):
+        return "the line is not a JSON object"
+    if first:
+        if not isinstance(e.get("lineage"), str) or not _is_serial(e.get("serial")):
+            return 'the first line must name the state it applies to ("lineage" and "serial")'
+        out.header = (e["lineage"], e["serial"])
+        return ""
+    why = _entry_problem(e)
+    if why:
+        return why
+    if e["op"] == "commit":
+        out.commits.append((e["lineage"], e["serial"]))
+    else:
+        out.entries.append(e)
+    return ""
+
+
+def _is_serial(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _is_key(v: Any) -> bool:
+    return v is None or (isinstance(v, (int, str)) and not isinstance(v, bool))
+
+
+def _entry_problem(e: dict[str, Any]) -> str:
+    op = e.get("op")
+    if op == "commit":
+        ok = isinstance(e.get("lineage"), str) and _is_serial(e.get("serial"))
+        return "" if ok else 'a commit needs "lineage" and "serial"'
+    if op == "out":
+        ok = isinstance(e.get("n"), str) and isinstance(e.get("s", False), bool)
+        return "" if ok else 'an output entry needs a name "n"'
+    if op not in ("set", "rm"):
+        return f"unknown entry kind {op!r}"
+    r = e.get("r")
+    if not (isinstance(r, list) and len(r) == 5 and all(isinstance(x, str) for x in r)):
+        return 'the resource "r" must be [module, mode, type, name, provider]'
+    if r[1] not in ("managed", "data"):
+        return f"invalid resource mode {r[1]!r}"
+    if not _is_key(e.get("k")) or not isinstance(e.get("d", ""), str):
+        return 'invalid instance key "k" or deposed key "d"'
+    if op == "rm":
+        return ""
+    o = e.get("o")
+    if not isinstance(o, dict):
+        return 'the object "o" must be a JSON object'
+    kinds: dict[str, type | tuple[type, ...]] = {
+        "schema_version": int,
+        "status": str,
+        "sensitive_attributes": list,
+        "dependencies": list,
+        "create_before_destroy": bool,
+    }
+    for k, kind in kinds.items():
+        v = o.get(k)
+        if v is not None and not isinstance(v, kind):
+            return f'the object field "{k}" has the wrong type'
+    return ""
 
 
 def _ref_tuple(r: ResourceRef) -> tuple[str, str, str, str, str]:

@@ -1,13 +1,25 @@
 """The local state manager: terraform.tfstate on disk.
 
-* refresh reads the file (and replays a matching journal); a corrupt or
-  truncated file is a diagnostic and the manager refuses to overwrite it;
-* persist writes atomically: a temporary file in the same directory, fsync,
-  rename over the state, fsync of the directory; the state as first read is
-  kept once per run in ``<path>.backup`` (terraform.tfstate.backup);
+* refresh reads the file and replays a matching journal. A corrupt or
+  truncated file is a diagnostic and the manager refuses to overwrite it,
+  unless a pending copy shows it is a write cut short: then the pending copy
+  is the state (and the lock holder writes it back). A journal that is
+  invalid, or that belongs to another state than the one on disk, is a
+  diagnostic too; it is kept, never dropped;
+* persist writes the state file in place, never replacing its inode: a
+  process waiting for the lock (terraform with -lock-timeout, another sheath)
+  holds a descriptor of this very file. Crash safety comes first from a
+  fsynced pending copy (``durable``), then the journal's commit line, then
+  the write through the locked descriptor (write, truncate, fsync). The state
+  as first read is kept once per run in ``<path>.backup``
+  (terraform.tfstate.backup), replaced atomically;
 * the serial goes up by one for each persisted change, as terraform's does;
-* locks are fcntl locks on the state file's ``.lock.info`` companion, like
-  terraform's local backend, with the lock information written inside.
+* locks are fcntl locks on the state file itself, the lock terraform's local
+  backend takes, with the lock information in the ``.lock.info`` companion;
+  a lock won on a file that was meanwhile removed or replaced is retried on
+  the file that now has the name;
+* new files holding state (state, backup, journal, pending copy, lock
+  information) are created 0600; existing files keep their mode.
 """
 
 from __future__ import annotations
@@ -20,14 +32,55 @@ import socket
 import struct
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import orjson
 
 from sheath.diag import Diagnostics
-from sheath.states.journal import Journal
+from sheath.states.journal import Journal, JournalRead
+from sheath.states.readerrors import load_problems
 from sheath.states.statefile import StateFile, read_state_file, write_state_file
 from sheath.states.statemgr import LockInfo
+from sheath.states.statemgr.durable import (
+    NEW_FILE_MODE,
+    Choice,
+    PendingCopy,
+    Version,
+    atomic_write,
+    choose,
+    ensure_parent,
+    fsync_dir,
+    write_in_place,
+)
+
+LOCK_ERROR_TAIL = (
+    "Terraform acquires a state lock to protect the state from being written\n"
+    "by multiple users at the same time. Please resolve the issue above and try\n"
+    'again. For most commands, you can disable locking with the "-lock=false"\n'
+    "flag, but this is not recommended."
+)
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The state as found on disk, before anything is repaired.
+
+    data: the bytes the state comes from (the file's, or the pending copy's when a
+    write was cut short); restore: the file must get those bytes back; stale_pending:
+    a pending copy is left over from a write that ended; journal: what was found."""
+
+    state: StateFile | None = None
+    data: bytes | None = None
+    exists: bool = False
+    restore: bool = False
+    stale_pending: bool = False
+    journal: JournalRead | None = None
+    diags: Diagnostics | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.diags is None or not self.diags.has_errors()
 
 
 class FilesystemStateManager:
@@ -43,10 +96,15 @@ class FilesystemStateManager:
         self.read_path = read_path or path
         self.backup_path = path + ".backup" if backup_path is None else backup_path
         self.journal = Journal(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"))
+        self.pending = PendingCopy(path)
         self.terraform_version = terraform_version
         self._sf: StateFile | None = None
         self._on_disk: bytes | None = None  # bytes last read from or written to the file
         self._unreadable = False
+        self._found_state = False
+        self._needs_write = False  # the file on disk is a write cut short: write even if unchanged
+        # whether the journal on disk (if any) is in self._sf or was started here; None: not looked at
+        self._journal_ours: bool | None = None
         self._backup_written = False
         self._lock_fd: int | None = None
         self._lock_info: LockInfo | None = None
@@ -62,64 +120,113 @@ class FilesystemStateManager:
     def write_state(self, sf: StateFile) -> None:
         self._sf = sf
 
-    # --- Persister ---
-    def refresh_state(self) -> Diagnostics:
-        diags = Diagnostics()
-        if self.read_path != self.path and self._on_disk is None:
-            return self._refresh_from_read_path()
+    # --- reading ---
+    def load(self) -> Loaded:
+        """Read the state as the next command must see it, changing nothing on disk: the
+        file, or the pending copy of a write cut short, with a matching journal replayed."""
+        out = Loaded(diags=Diagnostics())
+        assert out.diags is not None
+        file_data: bytes | None
         try:
             with open(self.path, "rb") as fh:
-                data = fh.read()
+                file_data = fh.read()
+            out.exists = True
         except FileNotFoundError:
-            self._sf = None
-            self._on_disk = None
-            return diags
+            file_data = None
+        except IsADirectoryError:
+            out.exists = True
+            out.diags.add_error("Failed to read state file", f"The state file could not be read: read {self.path}: is a directory")
+            return out
         except OSError as exc:
-            diags.add_error("Failed to load state", f"Error reading {self.path}: {exc.strerror}")
+            out.exists = True
+            out.diags.add_error("Failed to read state file", f"The state file could not be read: read {self.path}: {_go_error(exc)}")
+            return out
+        pending = self.pending.read() if self.pending.exists() else None
+        if choose(file_data, pending, self.path) is Choice.RESTORE and pending is not None:
+            out.data, out.restore, out.exists = pending.data, True, True
+        else:
+            out.data, out.stale_pending = file_data, self.pending.exists()
+        if out.data:
+            sf, d = read_state_file(out.data, self.path)
+            if sf is None:
+                problems = load_problems(out.data, self.terraform_version)
+                if problems is None:
+                    out.diags.extend(d)
+                for summary, detail in problems or []:
+                    out.diags.add_error(summary, detail)
+                return out
+            out.state = sf
+        out.journal = self.journal.read()
+        if out.journal is not None:
+            out.diags.extend(self._use_journal(out.journal, out.state, file_data))
+        return out
+
+    def _use_journal(self, jr: JournalRead, sf: StateFile | None, file_data: bytes | None) -> Diagnostics:
+        diags = Diagnostics()
+        if jr.diags.has_errors():
+            return jr.diags
+        if _spent(jr, sf):
+            return diags
+        if sf is not None and jr.header == (sf.lineage, sf.serial):
+            jr.apply(sf.state)
+            return diags
+        assert jr.header is not None
+        if sf is not None:
+            now = f"holds lineage {sf.lineage} serial {sf.serial}"
+        else:
+            now = "is empty" if file_data is not None else "does not exist"
+        n = len(jr.entries)
+        diags.add_error(
+            "State journal does not match the state",
+            f"{self.journal.path} holds {n} change{'s' if n != 1 else ''} that sheath completed for the state with "
+            f"lineage {jr.header[0]} serial {jr.header[1]}, but {self.path} {now}. Those changes never reached the "
+            "state file. sheath keeps the journal and will not use the state until the state it belongs to is "
+            f"restored (for example from {self.backup_path or 'a backup'}) or the journal is moved away.",
+        )
+        return diags
+
+    # --- Persister ---
+    def refresh_state(self) -> Diagnostics:
+        if self.read_path != self.path and self._on_disk is None:
+            return self._refresh_from_read_path()
+        loaded = self.load()
+        diags = loaded.diags or Diagnostics()
+        if not loaded.ok:
             self._unreadable = True
             return diags
-        if not data:
-            # terraform's local backend leaves an empty file behind when it locks a state
-            # that does not exist yet; an empty file means "no state", as it does there.
-            self._sf = None
-            self._on_disk = None
-            return diags
-        sf, d = read_state_file(data, self.path)
-        diags.extend(d)
-        if sf is None:
-            self._unreadable = True
-            return diags
-        self._on_disk = data
-        if self.journal.replay(sf.state, sf.lineage, sf.serial):
-            # Changes completed after the last full write: they are part of the state.
-            self._sf = sf
-            return diags
-        self.journal.discard()
-        self._sf = sf
+        self._unreadable = False
+        self._sf = loaded.state
+        self._found_state = loaded.state is not None
+        self._on_disk = loaded.data if loaded.state is not None else None
+        self._needs_write = loaded.restore
+        self._journal_ours = True
+        if self._lock_fd is not None:
+            # the lock holder finishes what a crashed writer left
+            try:
+                if loaded.restore and loaded.data is not None:
+                    self._write_file(loaded.data)
+                    self._needs_write = False
+                elif loaded.stale_pending:
+                    self.pending.remove()
+                if loaded.journal is not None and _spent(loaded.journal, loaded.state):
+                    self.journal.discard()
+            except OSError as exc:
+                diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
+                self._unreadable = True
         return diags
 
     def _refresh_from_read_path(self) -> Diagnostics:
-        """The state of read_path, to be written to path: nothing of path is kept (no backup
-        of it, no serial step for the first write), as terraform's -state-out does."""
-        diags = Diagnostics()
-        try:
-            with open(self.read_path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            data = b""
-        except OSError as exc:
-            diags.add_error("Failed to load state", f"Error reading {self.read_path}: {exc.strerror}")
-            self._unreadable = True
-            return diags
-        self._sf = None
-        if data:
-            sf, d = read_state_file(data, self.read_path)
-            diags.extend(d)
-            if sf is None:
-                self._unreadable = True
-                return diags
-            self._sf = sf
-        return diags
+        """The state of read_path (as a reader sees it), to be written to path: nothing of path
+        is kept (no backup of it, no serial step for the first write), as terraform's -state-out does."""
+        loaded = FilesystemStateManager(self.read_path, backup_path="", terraform_version=self.terraform_version).load()
+        self._unreadable = not loaded.ok
+        self._sf = loaded.state
+        self._found_state = loaded.state is not None
+        return loaded.diags or Diagnostics()
+
+    def has_state(self) -> bool:
+        """Whether the last refresh found a state (an empty file, as a lock leaves, is none)."""
+        return self._found_state
 
     def persist_state(self) -> Diagnostics:
         diags = Diagnostics()
@@ -132,50 +239,73 @@ class FilesystemStateManager:
         sf = self.state_file()
         sf.terraform_version = self.terraform_version
         data = write_state_file(sf)
-        if self._on_disk is not None and data == self._on_disk:
-            self.journal.discard()
+        if self._on_disk is not None and data == self._on_disk and not self._needs_write:
+            self._discard_journal()
             return diags
-        if self._on_disk is not None and data == self._backup_bytes(self._on_disk):
-            # the same state in another layout: terraform rewrites it without a new serial
-            try:
-                self._replace_state(data)
-            except OSError as exc:
-                diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
-                return diags
-            self._on_disk = data
-            self.journal.discard()
-            return diags
-        if self._on_disk is not None:
+        if self._on_disk is not None and data in (self._on_disk, self._backup_bytes(self._on_disk)):
+            # the same state (in another layout: terraform rewrites it without a new serial)
+            pass
+        elif self._on_disk is not None:
             # Only the serial differs from what is on disk when something changed.
             sf.serial += 1
             data = write_state_file(sf)
             if not self._backup_written and self.backup_path:
-                _atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
+                try:
+                    atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
+                except OSError as exc:
+                    diags.add_error("Failed to save state", f"Error writing {self.backup_path}: {exc.strerror}")
+                    return diags
                 self._backup_written = True
         elif sf.serial == 0:
             sf.serial = 1
             data = write_state_file(sf)
-        try:
-            self._replace_state(data)
-        except OSError as exc:
-            diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
-            return diags
-        self._on_disk = data
-        self.journal.discard()
-        return diags
+        return self._persist(data, sf)
 
-    def _replace_state(self, data: bytes) -> None:
-        """Write the state file. While locked, the lock moves to the new file before it
-        takes the name: the lock is on the state file itself (terraform's), and the
-        renamed-over file would otherwise leave the new one unlocked."""
+    def _persist(self, data: bytes, sf: StateFile) -> Diagnostics:
+        diags = Diagnostics()
         if self._on_disk is None:
             # No state was read, so there is nothing to keep: no backup in this run, even
             # when the state is written again later (terraform's local backend does the same).
             self._backup_written = True
-        fd = _atomic_write(self.path, data, keep_locked=self._state_fd is not None)
-        if fd is not None and self._state_fd is not None:
-            os.close(self._state_fd)  # releases the lock on the replaced file
-            self._state_fd = fd
+        if self._journal_ours is None:
+            self._journal_ours = not self.journal.exists()
+        try:
+            if self._journal_ours:
+                self.journal.commit(sf.lineage, sf.serial)
+            self._write_file(data)
+        except OSError as exc:
+            diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
+            return diags
+        self._on_disk = data
+        self._needs_write = False
+        self._discard_journal()
+        return diags
+
+    def _discard_journal(self) -> None:
+        if self._journal_ours:
+            self.journal.discard()
+
+    def _write_file(self, data: bytes) -> None:
+        """Write the state file in place: the pending copy first (durable), then through the
+        locked descriptor (or a fresh one without a lock), then the pending copy goes."""
+        replaces = None
+        if self._on_disk is not None:
+            old, _ = read_state_file(self._on_disk, self.path)
+            replaces = Version.of(old) if old is not None else None
+        self.pending.write(data, replaces)
+        if self._state_fd is not None:
+            write_in_place(self._state_fd, data)
+        else:
+            ensure_parent(self.path)
+            created = not os.path.exists(self.path)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
+            try:
+                write_in_place(fd, data)
+            finally:
+                os.close(fd)
+            if created:
+                fsync_dir(self.path)
+        self.pending.remove()
 
     def persist_snapshot(self, sf: StateFile) -> Diagnostics:
         """Write sf exactly (its lineage and serial kept), as terraform's WriteStateForMigration does;
@@ -195,16 +325,15 @@ class FilesystemStateManager:
                 sf.serial += 1
         data = write_state_file(sf)
         if self._on_disk is not None and data != self._on_disk and not self._backup_written and self.backup_path:
-            _atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
+            try:
+                atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
+            except OSError as exc:
+                diags.add_error("Failed to save state", f"Error writing {self.backup_path}: {exc.strerror}")
+                return diags
             self._backup_written = True
-        try:
-            self._replace_state(data)
-        except OSError as exc:
-            diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
-            return diags
-        self._sf = sf
-        self._on_disk = data
-        self.journal.discard()
+        diags = self._persist(data, sf)
+        if not diags.has_errors():
+            self._sf = sf
         return diags
 
     def _backup_bytes(self, on_disk: bytes) -> bytes:
@@ -222,6 +351,7 @@ class FilesystemStateManager:
         if not diags.has_errors():
             sf = self.state_file()
             self.journal.start(sf.lineage, sf.serial if self._on_disk is not None else 0)
+            self._journal_ours = True
         return diags
 
     # --- Locker ---
@@ -233,26 +363,33 @@ class FilesystemStateManager:
     def lock(self, operation: str, timeout: float = 0.0) -> tuple[LockInfo | None, Diagnostics]:
         """Lock the state: an open-file-description write lock on the state file itself (the
         lock terraform takes, so the two tools exclude each other), then the lock information
-        in the .lock.info companion."""
+        in the .lock.info companion. The lock is on the file that has the state's name when
+        it is won: a file removed or replaced while waiting is let go and the new one locked."""
         diags = Diagnostics()
-        created = not os.path.exists(self.path)
-        state_fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + timeout
         while True:
             try:
-                _ofd_write_lock(state_fd)
-                break
+                ensure_parent(self.path)
+                created = not os.path.exists(self.path)
+                state_fd = os.open(self.path, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
             except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    os.close(state_fd)
-                    raise
-                if time.monotonic() >= deadline:
-                    held = _read_lock_info(self.lock_info_path)
-                    os.close(state_fd)
-                    diags.add_error("Error acquiring the state lock", _lock_held_detail(held))
-                    return None, diags
-                time.sleep(0.1)
-        fd = os.open(self.lock_info_path, os.O_RDWR | os.O_CREAT, 0o644)
+                op = "mkdir" if exc.filename != self.path else "open"
+                diags.add_error("Error acquiring the state lock", lock_error_detail(f"{op} {exc.filename}: {_go_error(exc)}"))
+                return None, diags
+            if not self._wait_for_lock(state_fd, deadline):
+                held = _read_lock_info(self.lock_info_path)
+                os.close(state_fd)
+                diags.add_error("Error acquiring the state lock", _lock_held_detail(held))
+                return None, diags
+            if _same_file(state_fd, self.path):
+                break
+            os.close(state_fd)  # the file we waited on is no longer the state file
+        try:
+            fd = os.open(self.lock_info_path, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
+        except OSError as exc:
+            os.close(state_fd)
+            diags.add_error("Error acquiring the state lock", lock_error_detail(f"open {self.lock_info_path}: {_go_error(exc)}"))
+            return None, diags
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -292,6 +429,20 @@ class FilesystemStateManager:
         _remove_stale_temporaries(self.path)
         return info, diags
 
+    @staticmethod
+    def _wait_for_lock(state_fd: int, deadline: float) -> bool:
+        while True:
+            try:
+                _ofd_write_lock(state_fd)
+                return True
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(state_fd)
+                    raise
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.1)
+
     def unlock(self, lock_id: str) -> Diagnostics:
         diags = Diagnostics()
         if self._lock_fd is None or self._lock_info is None or self._lock_info.id != lock_id:
@@ -316,6 +467,31 @@ class FilesystemStateManager:
         self._state_fd = None
         self._lock_info = None
         return diags
+
+
+def _spent(jr: JournalRead, sf: StateFile | None) -> bool:
+    """A journal with nothing in it, or whose changes are all in the state file (its commit names it)."""
+    return not jr.diags.has_errors() and (not jr.entries or (sf is not None and jr.committed_to(sf.lineage, sf.serial)))
+
+
+def lock_error_detail(message: str) -> str:
+    """The detail of terraform's "Error acquiring the state lock" for an error other than a held lock."""
+    return f"Error message: {message}\n\n{LOCK_ERROR_TAIL}"
+
+
+def _go_error(exc: OSError) -> str:
+    """An OS error's text as Go prints it ("no such file or directory")."""
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
+def _same_file(fd: int, path: str) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _ofd_write_lock(fd: int) -> None:
@@ -377,32 +553,3 @@ def _remove_stale_temporaries(path: str) -> None:
                 os.unlink(os.path.join(d, n))
             except OSError:
                 pass
-
-
-def _atomic_write(path: str, data: bytes, keep_locked: bool = False) -> int | None:
-    """Replace path with data: a temporary file in the same directory, fsync, rename,
-    fsync of the directory. With keep_locked, the new file is write-locked before it
-    takes the name, and its descriptor (holding the lock) is returned open."""
-    d = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(d, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            n = os.write(fd, view)
-            view = view[n:]
-        os.fsync(fd)
-        if keep_locked:
-            _ofd_write_lock(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        os.close(fd)
-        raise
-    if not keep_locked:
-        os.close(fd)
-    dfd = os.open(d, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
-    return fd if keep_locked else None
