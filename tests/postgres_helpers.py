@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import pytest
+
 
 @dataclass(frozen=True)
 class PostgresServer:
@@ -77,3 +79,14 @@ def create_database(server: PostgresServer, name: str) -> str:
     with psycopg.connect(server.conn_str(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return server.conn_str(name)
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the tests of one module (import this fixture to use it)."""
+    from conftest import need
+
+    bindir = find_pg_bin()
+    need(bindir is not None, "PostgreSQL server binaries (initdb, pg_ctl: apt-get install postgresql)")
+    assert bindir is not None
+    yield from start_postgres(bindir)

@@ -9,25 +9,16 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from conftest import need
-from postgres_helpers import PostgresServer, create_database, find_pg_bin, start_postgres
+from postgres_helpers import PostgresServer, create_database, postgres  # noqa: F401 - the fixture
 from sheath.backend.pg import PgBackend, PgConfig
 from sheath.states.remote import RemoteState
 from sheath.states.statefile import read_state_file, write_state_file
 
 pytestmark = pytest.mark.oracle
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    bindir = find_pg_bin()
-    need(bindir is not None, "PostgreSQL server binaries (initdb, pg_ctl: apt-get install postgresql)")
-    assert bindir is not None
-    yield from start_postgres(bindir)
 
 
 @pytest.fixture
