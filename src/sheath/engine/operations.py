@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sheath import diag
 from sheath.addrs.module import ModuleInstance
@@ -166,8 +166,8 @@ def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
     elif k == LOCAL:
         run.visit_local(node)
     elif k == OUTPUT:
-        if run.opts.destroy and apply_mode:
-            return
+        if run.opts.destroy and apply_mode and not node.module.names:
+            return  # a destroy removes the root outputs; a module's may feed a provider
         run.visit_output(node)
     elif k == PROVIDER:
         run.visit_provider(node)
@@ -190,14 +190,11 @@ def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
 
 
 def _values_from_state(run: Run, node: ConfigNode) -> None:
-    """Destroy mode: resources keep their prior values for whatever still evaluates."""
+    """Destroy mode: a resource a provider configuration refers to has the values in state."""
     planner = ResourcePlanner(run, node)
-    for mi in run.instances_of(planner.cfg.path):
-        exp = run.expand(mi, planner.r.count, planner.r.for_each)
-        if exp is None:
-            continue
-        per: dict[Any, Value] = {}
-        run.set_resource_value(mi, planner.r, exp, per)
+    schema, _ = run.resource_schema(node, planner.r)
+    provider, _ = run.provider_for(node)
+    planner.values_from_state(schema, provider)
 
 
 def _filtered_graph(run: Run, keep: Callable[[ConfigNode], bool]) -> Graph[ConfigNode]:
@@ -310,6 +307,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         timestamp=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         force_replace_addrs=list(opts.replace),
         target_addrs=list(opts.targets),
+        complete=not opts.targets,
     )
     changes = list(run.changes.values())
     for c in changes:
@@ -503,7 +501,11 @@ def _check_prevent_destroy(run: Run, changes: list[ResourceInstanceChange]) -> N
 
 
 def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
-    """A destroy plan: every managed object in state is deleted."""
+    """A destroy plan: every managed object in state is deleted; with -target, the
+    targeted objects and those that depend on them."""
+    from sheath.engine.targeting import destroy_selection
+
+    selected = destroy_selection(state, run.targets) if run.target_closure is not None else None
     out: list[ResourceInstanceChange] = []
     for (mod, mode, typ, name), sr in sorted(state.resources.items()):
         if mode != "managed":
@@ -518,6 +520,8 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
             continue
         mi = _parse_module_instance(mod)
         for key, dk, obj in _objects(sr):
+            if selected is not None and instance_address(mi, sr, key) not in selected:
+                continue
             prior = upgrade_object(run, provider, typ, schema, obj)
             if prior is None:
                 continue
@@ -632,6 +636,8 @@ def _output_targeted(run: Run, name: str) -> bool:
 
 def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
     out: list[OutputChange] = []
+    if mode == UIMode.DESTROY and run.target_closure is not None:
+        return out  # terraform's targeted destroy leaves every output as it is
     root = run.values.modules.get(ModuleInstance())
     now = dict(root.outputs) if root is not None else {}
     declared = run.config.module.outputs
@@ -728,6 +734,9 @@ def apply_plan(
         working.state.check_results = run.checks.state_results()
         if not destroy:
             outputs = _save_outputs(run, working.state)
+        elif plan.target_addrs:
+            # a targeted destroy leaves the outputs and data sources in state as they are
+            outputs = {name: (_output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
         else:
             working.state.outputs.clear()
             for k in [k for k in working.state.resources if k[1] == "data"]:
@@ -784,6 +793,7 @@ def _apply_graph(run: Run, plan: Plan) -> Graph[Any]:
     """The config graph plus destroy nodes, ordered as terraform orders destroys."""
     g: Graph[Any] = Graph()
     src = run.cg.graph
+    destroying = plan.ui_mode == UIMode.DESTROY
     for n in src:
         g.add_node(n)
     for n in src:
@@ -831,8 +841,8 @@ def _apply_graph(run: Run, plan: Plan) -> Graph[Any]:
                 continue
             if dep in destroy_nodes:
                 g.add_edge(dn, destroy_nodes[dep])
-            # a pure delete waits for its dependents' updates
-            if cr in by_resource and cr not in replace_first and dep in node_of:
+            # a pure delete waits for its dependents' updates (a destroy plan has none)
+            if cr in by_resource and cr not in replace_first and dep in node_of and not destroying:
                 g.add_edge(dn, node_of[dep])
         if cr in replace_first and cr in node_of:
             g.add_edge(node_of[cr], dn)
@@ -845,7 +855,29 @@ def _apply_graph(run: Run, plan: Plan) -> Graph[Any]:
                 g.add_edge(dn, node_of[dep])
     run.destroy_changes = {cr: by_resource.get(cr, []) + replace_first.get(cr, []) for cr in destroy_nodes}  # type: ignore[attr-defined]
     run.node_of_resource = node_of  # type: ignore[attr-defined]
-    return g
+    return _destroyers_and_their_needs(g, destroy_nodes.values()) if destroying else g
+
+
+def _destroyers_and_their_needs(g: Graph[Any], destroyers: Iterable[str]) -> Graph[Any]:
+    """A destroy walks only the destroy nodes and what they need: their providers and
+    whatever the providers' configurations refer to (terraform prunes the rest, whose
+    values may no longer be computable while their resources go away)."""
+    keep: set[Any] = set()
+    stack = list(destroyers)
+    while stack:
+        n = stack.pop()
+        if n in keep:
+            continue
+        keep.add(n)
+        stack.extend(g.dependencies(n))
+    pruned: Graph[Any] = Graph()
+    for n in g:
+        if n in keep:
+            pruned.add_node(n)
+    for n in keep:
+        for d in g.dependencies(n):
+            pruned.add_edge(n, d)
+    return pruned
 
 
 def _provider_config_of(plan: Plan, cr: str) -> str | None:

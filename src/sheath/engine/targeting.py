@@ -3,6 +3,11 @@
 A target is a module instance, a resource, or a resource instance address.
 The walk plans the targeted resources and everything they depend on; other
 resources keep the values they have in state.
+
+A destroy plan goes the other way (terraform reverses the edges of destroy
+nodes): it deletes the targeted objects in state and every object whose
+recorded dependencies name one of them, transitively. As terraform does, an
+object depends on nothing in a different instance of its own module.
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sheath.addrs.instance_key import key_str
+from sheath.addrs.module import ModuleInstance as ModuleInstanceAddr
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_string
 from sheath.addrs.resource import Resource as ResourceAddr
 from sheath.diag import Diagnostics
 from sheath.graph.references import RESOURCE, ConfigGraph, ConfigNode
+from sheath.states.state import State, format_instance_key
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,21 @@ class Target:
         if self.resource is None:
             return True
         return node.module.names == names and node.local == str(self.resource)
+
+    def contains_instance(self, module: ModuleInstanceAddr, resource: str, key_text: str) -> bool:
+        """terraform's TargetContains for a resource instance: a module target without a key
+        at some step contains every instance of that step; a resource target names exactly
+        one module instance."""
+        if self.resource is None:
+            if len(module.steps) < len(self.module.steps):
+                return False
+            for mine, theirs in zip(self.module.steps, module.steps):
+                if mine.name != theirs.name or (mine.key is not None and key_str(mine.key) != key_str(theirs.key)):
+                    return False
+            return True
+        if str(module) != str(self.module) or resource != str(self.resource):
+            return False
+        return not self.has_key or key_text == key_str(self.key)  # type: ignore[arg-type]
 
     def matches_instance(self, module: str, resource: str, key_text: str) -> bool:
         """module: module instance string; resource: 'type.name' (with data. prefix); key_text: '[0]' or ''."""
@@ -79,3 +101,68 @@ def target_closure(cg: ConfigGraph, targets: list[Target]) -> tuple[set[ConfigNo
         closure.add(n)
         stack.extend(cg.graph.dependencies(n))
     return direct, closure
+
+
+@dataclass(frozen=True)
+class StateInstance:
+    """A managed resource instance in state, as a destroy plan sees it."""
+
+    module: ModuleInstanceAddr
+    resource: str  # type.name
+    key_text: str  # '' | '[0]' | '["k"]'
+
+    @property
+    def address(self) -> str:
+        base = f"{self.resource}{self.key_text}"
+        return f"{self.module}.{base}" if self.module.steps else base
+
+    @property
+    def config_resource(self) -> str:
+        static = str(self.module.module())
+        return f"{static}.{self.resource}" if static else self.resource
+
+
+def _module_of(module: str) -> ModuleInstanceAddr:
+    if not module:
+        return ModuleInstanceAddr()
+    steps, _ = steps_from_string(module)
+    mi, _, _ = parse_module_instance_prefix(steps)
+    return mi
+
+
+def destroy_selection(state: State, targets: list[Target]) -> set[str]:
+    """The addresses of the managed instances a targeted destroy deletes: the targeted
+    ones and, transitively, every instance whose objects record a dependency on one."""
+    instances: list[tuple[StateInstance, set[str]]] = []
+    by_config: dict[str, list[StateInstance]] = {}
+    for (mod, mode, typ, name), sr in state.resources.items():
+        if mode != "managed":
+            continue
+        mi = _module_of(mod)
+        for key, inst in sr.instances.items():
+            si = StateInstance(mi, f"{typ}.{name}", format_instance_key(key))
+            deps: set[str] = set()
+            for obj in ([inst.current] if inst.current is not None else []) + list(inst.deposed.values()):
+                deps.update(obj.dependencies)
+            instances.append((si, deps))
+            by_config.setdefault(si.config_resource, []).append(si)
+    dependents: dict[StateInstance, set[StateInstance]] = {}
+    for si, deps in instances:
+        for dep in deps:
+            for other in by_config.get(dep, ()):
+                if other == si or _other_instance_of_same_module(other.module, si.module):
+                    continue
+                dependents.setdefault(other, set()).add(si)
+    selected: set[StateInstance] = set()
+    stack = [si for si, _ in instances if any(t.contains_instance(si.module, si.resource, si.key_text) for t in targets)]
+    while stack:
+        si = stack.pop()
+        if si in selected:
+            continue
+        selected.add(si)
+        stack.extend(dependents.get(si, ()))
+    return {si.address for si in selected}
+
+
+def _other_instance_of_same_module(a: ModuleInstanceAddr, b: ModuleInstanceAddr) -> bool:
+    return a.module() == b.module() and str(a) != str(b)
