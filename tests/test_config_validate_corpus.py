@@ -130,3 +130,17 @@ def test_sheath_validate_agrees(case: str, tmp_path: Path, run_terraform: Any, r
     res = run_sheath(["validate", "-json"], cwd=work)
     out = json.loads(res.stdout)
     assert bool(out["valid"]) == tf_valid, res.stdout
+    if case in _ORACLE_DIAGS:  # terraform's validate -json ran (init, if any, succeeded)
+        want = sorted(map(_tf_diag_key, _ORACLE_DIAGS[case]))
+        assert sorted(map(_tf_diag_key, out["diagnostics"])) == want
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", CASES)
+def test_sheath_validate_output_matches(case: str, tmp_path: Path, run_terraform: Any, run_sheath: Any) -> None:
+    """The whole human output, byte for byte, and the exit code, in the same directory
+    after the same init (test_sheath_validate_agrees compares the -json diagnostics)."""
+    _, work = _terraform_valid(case, tmp_path, run_terraform)
+    tf = run_terraform(["validate", "-no-color"], cwd=work)
+    sh = run_sheath(["validate", "-no-color"], cwd=work)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)

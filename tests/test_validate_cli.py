@@ -35,6 +35,12 @@ CASES: dict[str, str] = {
     "module_args": (
         'module "m" {\n  source = "./m"\n  nme    = 1\n}\n'
     ),
+    # a local module is read from the modules terraform init installed: none here
+    "module_not_installed": 'module "m" {\n  source = "./m"\n}\n',
+    "warnings_consolidated": (
+        'resource "terraform_data" "a" {}\n\nresource "terraform_data" "b" {\n  depends_on = ["terraform_data.a"]\n'
+        '  lifecycle {\n    ignore_changes = ["input"]\n  }\n}\n'
+    ),
 }
 
 MODULE_M = 'variable "name" {\n  type = string\n}\n'
@@ -44,7 +50,7 @@ def _write(tmp: Path, name: str) -> Path:
     d = tmp / name
     d.mkdir()
     (d / "main.tf").write_text(CASES[name])
-    if name == "module_args":
+    if name in ("module_args", "module_not_installed"):
         (d / "m").mkdir()
         (d / "m" / "main.tf").write_text(MODULE_M)
     return d

@@ -174,13 +174,32 @@ def _read_manifest(root_dir: str, source: ModuleSource) -> dict[str, dict[str, s
 _MAX_DEPTH = 100
 
 
-def load_module_tree(root_dir: str, source: ModuleSource | None = None) -> tuple[Config, Diagnostics]:
+def _installed(call: ModuleCall, rec: dict[str, str] | None, root_dir: str, source: ModuleSource, diags: Diagnostics) -> bool:
+    """Whether the manifest records the call's module in a readable directory ("Module not installed" if not)."""
+    if rec is None:
+        detail = 'This module is not yet installed. Run "terraform init" to install all modules required by this configuration.'
+    else:
+        d = rec.get("Dir", "")
+        if d and source.is_dir(os.path.normpath(os.path.join(root_dir, d))):
+            return True
+        detail = (
+            f"This module's local cache directory {d} could not be read. "
+            'Run "terraform init" to install all modules required by this configuration.'
+        )
+    diags.add_error("Module not installed", detail, call.decl_range)
+    return False
+
+
+def load_module_tree(
+    root_dir: str, source: ModuleSource | None = None, require_installed: bool = False
+) -> tuple[Config, Diagnostics]:
     """Load the root module and every module it calls, recursively.
 
     Local sources (./x, ../x) are read from disk relative to the calling module;
     other sources must be installed (recorded in .terraform/modules/modules.json),
     else the call gets a "Module not installed" error. Everything is read through
-    source (the working directory when None).
+    source (the working directory when None). With require_installed, local sources must
+    be installed too, as terraform's validate, plan and apply require.
     """
     source = source or FilesystemModuleSource()
     root, diags = load_module(root_dir, source)
@@ -191,7 +210,7 @@ def load_module_tree(root_dir: str, source: ModuleSource | None = None) -> tuple
         # like terraform, child modules are only looked at once the root module is sound
         return cfg, diags
     manifest = _read_manifest(root_dir, source)
-    _load_children(cfg, root_dir, manifest, diags, 0, source)
+    _load_children(cfg, root_dir, manifest, diags, 0, source, require_installed)
     return cfg, diags
 
 
@@ -202,6 +221,7 @@ def _load_children(
     diags: Diagnostics,
     depth: int,
     source: ModuleSource,
+    require_installed: bool = False,
 ) -> None:
     if depth > _MAX_DEPTH:
         diags.add_error(
@@ -215,6 +235,8 @@ def _load_children(
             continue
         path = parent.path.child(name)
         key = ".".join(path.names)
+        if src.is_local() and require_installed and not _installed(call, manifest.get(key), root_dir, source, diags):
+            continue
         if src.is_local():
             if key in manifest and manifest[key].get("Dir"):
                 child_dir = os.path.normpath(os.path.join(root_dir, manifest[key]["Dir"]))
@@ -244,4 +266,4 @@ def _load_children(
             diags.extend(check_core_version(mod))
         child = Config(mod, path, call=call, source_addr=src.raw, version=call.version_raw)
         parent.children[name] = child
-        _load_children(child, root_dir, manifest, diags, depth + 1, source)
+        _load_children(child, root_dir, manifest, diags, depth + 1, source, require_installed)

@@ -124,7 +124,10 @@ class ReferenceChecker:
     """Reference checks of one module; run() checks everything, the other methods one object
     (each returns the diagnostics of that object alone)."""
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, check_outputs: bool = True) -> None:
+        """check_outputs: report references to undeclared module outputs (validate leaves
+        them to evaluation, where they are terraform's "Unsupported attribute")."""
+        self.check_outputs = check_outputs
         self.cfg = cfg
         self.m: Module = cfg.module
         self.diags = Diagnostics()
@@ -190,7 +193,7 @@ class ReferenceChecker:
                     f'No module call named "{name}" is declared in {self.where}.',
                     rng,
                 )
-            elif isinstance(s, ModuleCallInstanceOutput):
+            elif isinstance(s, ModuleCallInstanceOutput) and self.check_outputs:
                 child = self.cfg.children.get(name)
                 if child is not None and s.name not in child.module.outputs:
                     self.diags.add_error(

@@ -22,7 +22,7 @@ from sheath.config import Config, load_module_tree
 from sheath.config.module import Module
 from sheath.config.references import ReferenceChecker, Scope as RefScope, body_expressions
 from sheath.config.resource import Resource
-from sheath.diag import Diagnostic, Diagnostics, Range
+from sheath.diag import Diagnostic, Diagnostics, Pos, Range
 from sheath.engine import builtin_schemas
 from sheath.engine.validate_graph import Node, NodeKey, module_key, reference_keys, walk
 from sheath.providers.registry import default_registry
@@ -43,6 +43,7 @@ from sheath.types.cty import (
     SENSITIVE,
     STRING,
     UNKNOWN,
+    ObjectType,
     SetType,
     Type,
     Value,
@@ -61,7 +62,7 @@ class ValidateResult:
 
 
 def validate(root_dir: str = ".") -> ValidateResult:
-    cfg, diags = load_module_tree(root_dir)
+    cfg, diags = load_module_tree(root_dir, require_installed=True)
     sources = _sources(cfg, root_dir)
     if diags.has_errors():
         return ValidateResult(diags, sources)
@@ -231,7 +232,7 @@ class _ModuleValidator:
         self.cfg = cfg
         self.schemas = schemas
         self.m: Module = cfg.module
-        self.refs = ReferenceChecker(cfg)
+        self.refs = ReferenceChecker(cfg, check_outputs=False)
         self.parent: _ModuleValidator | None = None
         self.diags = Diagnostics()
         self.functions = functions
@@ -247,8 +248,12 @@ class _ModuleValidator:
             data.managed[key] = unknown(DYNAMIC)
         for key in m.data_resources:
             data.data[key[len("data.") :] if key.startswith("data.") else key] = unknown(DYNAMIC)
-        for name in m.module_calls:
-            data.module_calls[name] = unknown(DYNAMIC)
+        for name, mc in m.module_calls.items():
+            child = cfg.children.get(name)
+            if child is None or mc.count is not None or mc.for_each is not None:
+                data.module_calls[name] = unknown(DYNAMIC)
+            else:
+                data.module_calls[name] = unknown(ObjectType({o: DYNAMIC for o in child.module.outputs}))
         for name in m.locals:
             data.locals[name] = unknown(DYNAMIC)
         self.data = data
@@ -275,7 +280,7 @@ class _ModuleValidator:
         if static.has_errors():
             self.diags.extend(static)
             return None
-        val, d = evaluate(expr, ctx)
+        val, d = evaluate(expr, self.scope.context_for(ctx, expr.variables()))
         annotate(d)
         self.diags.extend(d)
         if d.has_errors():
@@ -434,7 +439,7 @@ class _ModuleValidator:
         if given is None:
             return
         self.data.variables[v.name] = given.mark(SENSITIVE) if v.sensitive else given
-        self.scope._ctx = None
+        self.scope.changed("var")
         ctx = self.ctx()
         for rule in v.validations:
             if not self._check_rule(rule, ctx, plain) or arg is None:
@@ -471,7 +476,7 @@ class _ModuleValidator:
         val = self.eval(self.m.locals[name].expr, self.ctx(), RefScope())
         if val is not None:
             self.data.locals[name] = val
-            self.scope._ctx = None
+            self.scope.changed("local")
 
     def _output(self, o: Any) -> None:
         base = self.ctx()
@@ -641,7 +646,14 @@ class _ModuleValidator:
         post = RefScope(scope.count, scope.each, True, True)
         self._resource_body(r, ctx, scope)
         for rule in r.preconditions:
+            before = len(self.diags)
             self._check_rule(rule, ctx, scope)
+            # terraform evaluates a condition despite a bad "self", which then is unknown to it
+            for d in list(self.diags[before:]):
+                if d.summary == 'Invalid "self" reference' and d.subject is not None:
+                    st = d.subject.start
+                    end = Pos(st.line, st.column + 4, st.byte + 4)
+                    self.diags.add_error("Unknown variable", 'There is no variable named "self".', Range(d.subject.filename, st, end))
         self_ctx = ctx.new_child({"self": unknown(DYNAMIC)})
         for rule in r.postconditions:
             self._check_rule(rule, self_ctx, post)

@@ -8,7 +8,8 @@ import sys
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.diag import Diagnostics, Severity
 from sheath.diag.jsonview import diagnostic_json, go_json
-from sheath.diag.render import render_diagnostic
+from sheath.cli.commands._operation import consolidate_warnings
+from sheath.diag.render import render_diagnostic, word_wrap
 from sheath.diag.sort import sort_diagnostics
 from sheath.engine.validate import validate
 
@@ -104,7 +105,7 @@ def _report(diags: Diagnostics, sources: dict[str, bytes], as_json: bool, color:
         }
         sys.stdout.write(go_json(doc) + "\n")
         return 1 if errors else 0
-    for d in sort_diagnostics(diags):
+    for d in consolidate_warnings(sort_diagnostics(diags)):
         stream = sys.stderr if d.severity is Severity.ERROR else sys.stdout
         stream.write(_strip_ui_newline(render_diagnostic(d, sources, color), color))
     if errors:
@@ -113,8 +114,9 @@ def _report(diags: Diagnostics, sources: dict[str, bytes], as_json: bool, color:
         msg = "The configuration is valid, but there were some validation warnings as shown above."
     else:
         msg = "The configuration is valid."
+    # terraform wraps the colourised text at 78 columns, escape sequences included
     if color:
-        sys.stdout.write(f"{_GREEN_BOLD}Success!{_RESET} {msg}\n{_RESET}\n")
+        sys.stdout.write(word_wrap(f"{_GREEN_BOLD}Success!{_RESET} {msg}\n{_RESET}", 78) + "\n")
     else:
-        sys.stdout.write(f"Success! {msg}\n\n")
+        sys.stdout.write(word_wrap(f"Success! {msg}\n", 78) + "\n")
     return 0

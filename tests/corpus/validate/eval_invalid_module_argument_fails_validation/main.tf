@@ -1,0 +1,5 @@
+module "m" {
+  source = "./m"
+  n      = -1
+  s      = 5
+}
