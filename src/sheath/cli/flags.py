@@ -3,7 +3,8 @@
 Accepted forms: -name, -name=value, -name value (non-boolean flags only),
 and the same with two dashes. Parsing stops at the first non-flag argument
 or at "--". Boolean flags accept -name=true|false. Repeatable flags collect
-every occurrence in order (e.g. -var, -var-file, -target).
+every occurrence in order (e.g. -var, -var-file, -target). Duration flags
+take Go durations (time.ParseDuration: "90s", "1m30s", "500ms") and hold seconds.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class FlagError(Exception):
 @dataclass(frozen=True)
 class FlagSpec:
     name: str
-    kind: str = "bool"  # "bool" | "string" | "int" | "list"
+    kind: str = "bool"  # "bool" | "string" | "int" | "list" | "duration"
     default: object = None
 
 
@@ -38,6 +39,11 @@ class ParsedFlags:
         v = self.values.get(name)
         return None if v is None else str(v)
 
+    def get_seconds(self, name: str) -> float:
+        """A duration flag's value in seconds (0 when unset)."""
+        v = self.values.get(name)
+        return float(v) if isinstance(v, (int, float)) else 0.0
+
     def get_list(self, name: str) -> list[str]:
         v = self.values.get(name)
         return list(v) if isinstance(v, list) else []
@@ -53,6 +59,8 @@ def parse_flags(args: Sequence[str], specs: Sequence[FlagSpec]) -> ParsedFlags:
     for s in specs:
         if s.kind == "list":
             out.values[s.name] = []
+        elif s.kind == "duration":
+            out.values[s.name] = 0.0 if s.default is None else parse_go_duration(str(s.default))
         elif s.default is not None:
             out.values[s.name] = s.default
         elif s.kind == "bool":
@@ -96,6 +104,11 @@ def parse_flags(args: Sequence[str], specs: Sequence[FlagSpec]) -> ParsedFlags:
                 out.values[name] = int(value, 0)
             except ValueError:
                 raise FlagError(f'invalid value "{value}" for flag -{name}: parse error') from None
+        elif spec.kind == "duration":
+            try:
+                out.values[name] = parse_go_duration(value)
+            except ValueError:
+                raise FlagError(f'invalid value "{value}" for flag -{name}: parse error') from None
         elif spec.kind == "list":
             lst = out.values[name]
             assert isinstance(lst, list)
@@ -105,3 +118,10 @@ def parse_flags(args: Sequence[str], specs: Sequence[FlagSpec]) -> ParsedFlags:
         out.ordered.append((name, value))
     out.args = list(args[i:])
     return out
+
+
+def parse_go_duration(text: str) -> float:
+    """Go's time.ParseDuration, in seconds (ValueError with Go's message when it does not parse)."""
+    from sheath.lang.funcs.datetime import parse_duration
+
+    return parse_duration(text) / 1e9

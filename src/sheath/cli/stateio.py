@@ -17,16 +17,20 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
+from sheath.cli.backend import LocalBackend, local_backend
+from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags, parse_go_duration
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
 from sheath.providers.schema import Schema
 from sheath.states.readerrors import load_problems, problems_error
 from sheath.states.statefile import StateFile, read_state_file
 from sheath.states.statemgr import LockInfo
-from sheath.states.statemgr.filesystem import FilesystemStateManager
+from sheath.states.statemgr.filesystem import LOCK_ERROR_TAIL, FilesystemStateManager
+
+if TYPE_CHECKING:
+    from sheath.config.module import Module
 
 DEFAULT_STATE_PATH = "terraform.tfstate"
 DEFAULT_BACKUP_EXTENSION = ".backup"
@@ -126,29 +130,15 @@ def help_requested(args: Sequence[str]) -> bool:
 
 
 def read_state(path: str) -> tuple[StateFile | None, Diagnostics, bool]:
-    """(state, diagnostics, exists) for a state file path; a missing file is no state and no error."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        return None, Diagnostics(), False
-    except IsADirectoryError:
-        d = Diagnostics()
-        d.add_error("Failed to load state", f"read {path}: is a directory")
-        return None, d, True
-    except OSError as exc:
-        d = Diagnostics()
-        d.add_error("Failed to load state", f"Error reading {path}: {exc.strerror}")
-        return None, d, True
-    if not data:
-        return None, Diagnostics(), True
-    sf, diags = read_state_file(data, path)
-    if sf is None:
-        diags = terraform_load_diagnostics(data, diags)
-        return None, diags, True
-    # changes an interrupted sheath apply journaled after the last full write are part of the state
-    FilesystemStateManager(path).journal.replay(sf.state, sf.lineage, sf.serial)
-    return sf, diags, True
+    """(state, diagnostics, exists) for a state file path; a missing file is no state and no error.
+
+    The state is what the next writer will see: the pending copy of a write that was cut
+    short, and the changes an interrupted sheath apply journaled after the last full write."""
+    loaded = FilesystemStateManager(path).load()
+    diags = loaded.diags or Diagnostics()
+    if not loaded.ok:
+        return None, diags, loaded.exists
+    return loaded.state, diags, loaded.exists
 
 
 def terraform_load_diagnostics(data: bytes, fallback: Diagnostics) -> Diagnostics:
@@ -176,13 +166,7 @@ def state_load_error(diags: Diagnostics) -> str:
     return errs[0].detail or errs[0].summary
 
 
-LOCK_ERROR_MESSAGE = (
-    "Error message: %s\n\n"
-    "Terraform acquires a state lock to protect the state from being written\n"
-    "by multiple users at the same time. Please resolve the issue above and try\n"
-    'again. For most commands, you can disable locking with the "-lock=false"\n'
-    "flag, but this is not recommended."
-)
+LOCK_ERROR_MESSAGE = "Error message: %s\n\n" + LOCK_ERROR_TAIL
 
 
 def timestamped_backup_path(state_out: str) -> str:
@@ -230,13 +214,9 @@ class StateEditor:
         return self.mgr.unlock(info.id)
 
     def refresh(self) -> tuple[StateFile | None, Diagnostics]:
-        if not os.path.exists(self.path) or os.path.getsize(self.path) == 0:
-            return (
-                None,
-                Diagnostics(),
-            )  # no state (an empty file is what a lock leaves before any write)
+        """The state to edit; None when there is none (no file, or the empty file a lock leaves)."""
         diags = self.mgr.refresh_state()
-        if diags.has_errors():
+        if diags.has_errors() or not self.mgr.has_state():
             return None, diags
         return self.mgr.state_file(), diags
 
@@ -268,45 +248,6 @@ class StateEditor:
                 "Failed to save state", f"Error writing {out_path}: {exc.strerror}"
             )
         return diags
-
-
-def parse_duration(s: str) -> float | None:
-    """A Go duration like 0s, 10s, 1m30s, 500ms; None when it does not parse."""
-    if s in ("0", ""):
-        return 0.0
-    units = {
-        "ns": 1e-9,
-        "us": 1e-6,
-        "µs": 1e-6,
-        "ms": 1e-3,
-        "s": 1.0,
-        "m": 60.0,
-        "h": 3600.0,
-    }
-    total = 0.0
-    i = 0
-    n = len(s)
-    if i == n:
-        return None
-    while i < n:
-        j = i
-        while j < n and (s[j].isdigit() or s[j] == "."):
-            j += 1
-        if j == i:
-            return None
-        try:
-            num = float(s[i:j])
-        except ValueError:
-            return None
-        k = j
-        while k < n and not (s[k].isdigit() or s[k] == "."):
-            k += 1
-        unit = s[j:k]
-        if unit not in units:
-            return None
-        total += num * units[unit]
-        i = k
-    return total
 
 
 class NativeSchemas:
@@ -359,13 +300,13 @@ WRITE_FLAGS = [
 ]
 
 
-def editor_from_flags(fl: ParsedFlags, ui: Ui) -> StateEditor | None:
-    """The state the state-editing commands change: -state (or terraform.tfstate), backed up to
+def editor_from_flags(fl: ParsedFlags, ui: Ui, default_path: str = DEFAULT_STATE_PATH) -> StateEditor | None:
+    """The state the state-editing commands change: -state (or the backend's state), backed up to
     -backup or to a timestamped file, locked unless -lock=false; None after a flag error."""
     lock, timeout = lock_flags(fl, ui)
     if timeout is None:
         return None
-    path = fl.get_str("state") or DEFAULT_STATE_PATH
+    path = fl.get_str("state") or default_path
     backup = fl.get_str("backup") or "-"
     return StateEditor(
         path, timestamped_backup_path(path) if backup == "-" else backup, lock, timeout
@@ -373,10 +314,12 @@ def editor_from_flags(fl: ParsedFlags, ui: Ui) -> StateEditor | None:
 
 
 def lock_flags(fl: ParsedFlags, ui: Ui) -> tuple[bool, float | None]:
-    """-lock and -lock-timeout; a timeout that does not parse is reported (None)."""
+    """-lock and -lock-timeout; a timeout that does not parse is reported (None). These
+    commands read -lock-timeout as a string and parse it after the configuration, as terraform's do."""
     raw = fl.get_str("lock-timeout") or "0s"
-    timeout = parse_duration(raw)
-    if timeout is None:
+    try:
+        timeout = parse_go_duration(raw)
+    except ValueError:
         ui.error(
             f'Error parsing command-line flags: invalid value "{raw}" for flag -lock-timeout: parse error\n'
         )
@@ -402,20 +345,27 @@ def configuration_errors(absolute: bool = False) -> Diagnostics:
     """The errors of the working directory's root module, which terraform loads (for its backend
     configuration) before any state command touches the state; file names are relative, or
     absolute for the commands whose terraform code path loads the directory by its full path."""
+    return _root_module(absolute)[1]
+
+
+def _root_module(absolute: bool) -> tuple[Module | None, Diagnostics]:
     from sheath.config.loader import config_files, load_module
 
     root = os.getcwd() if absolute else "."
     primary, override, _ = config_files(root)
     if not primary and not override:
-        return Diagnostics()
-    _, diags = load_module(root)
-    return Diagnostics(d for d in diags if d.severity is Severity.ERROR)
+        return None, Diagnostics()
+    module, diags = load_module(root)
+    return module, Diagnostics(d for d in diags if d.severity is Severity.ERROR)
 
 
-def check_configuration(ui: Ui, absolute: bool = False, view: bool = False) -> bool:
-    """Print the root module's configuration errors as terraform does; False when there are any."""
-    diags = configuration_errors(absolute)
+def check_configuration(ui: Ui, absolute: bool = False, view: bool = False) -> LocalBackend | None:
+    """Print the root module's configuration errors as terraform does, then the error of a backend
+    sheath cannot use; the local backend (whose state_path() is the default state) when there are none."""
+    module, diags = _root_module(absolute)
     if not diags:
-        return True
+        lb, diags = local_backend(module)
+        if lb is not None:
+            return lb
     (ui.view_diagnostics if view else ui.diagnostics)(diags, diagnostic_sources(diags))
-    return False
+    return None

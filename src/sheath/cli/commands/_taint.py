@@ -6,7 +6,6 @@ from sheath.addrs.resource import ResourceMode
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     StateEditor,
     Ui,
     check_configuration,
@@ -50,12 +49,13 @@ def run_taint(args: list[str], untaint: bool) -> int:
     if not untaint and addr.resource.resource.mode is not ResourceMode.MANAGED:
         ui.error(f"Resource instance {addr} cannot be tainted")
         return 1
-    if not check_configuration(ui, absolute=not untaint):
+    lb = check_configuration(ui, absolute=not untaint)
+    if lb is None:
         return 1
     lock, timeout = lock_flags(fl, ui)
     if timeout is None:
         return 1
-    path = fl.get_str("state") or DEFAULT_STATE_PATH
+    path = fl.get_str("state") or lb.state_path()
     backup = fl.get_str("backup")
     editor = StateEditor(
         path, None if backup == "-" else (backup or path + ".backup"), lock, timeout

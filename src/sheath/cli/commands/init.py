@@ -35,7 +35,7 @@ _FLAGS = [
     FlagSpec("no-color"),
     FlagSpec("get", default=True),
     FlagSpec("lock", default=True),
-    FlagSpec("lock-timeout", "string"),
+    FlagSpec("lock-timeout", "duration"),
     FlagSpec("reconfigure"),
     FlagSpec("migrate-state"),
     FlagSpec("help"),

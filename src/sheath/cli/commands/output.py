@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     Ui,
     check_configuration,
     read_state,
@@ -75,9 +74,10 @@ def run(args: list[str]) -> int:
         )
     if as_json:
         ui.color = False
-    if not check_configuration(ui, absolute=False, view=True):
+    lb = check_configuration(ui, absolute=False, view=True)
+    if lb is None:
         return 1
-    sf, diags, _ = read_state(fl.get_str("state") or DEFAULT_STATE_PATH)
+    sf, diags, _ = read_state(fl.get_str("state") or lb.state_path())
     if diags.has_errors():
         ui.view_diagnostics(diags)
         return 1

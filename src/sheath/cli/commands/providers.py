@@ -7,7 +7,6 @@ import os
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     Ui,
     diagnostic_sources,
     help_requested,
@@ -78,7 +77,13 @@ def run(args: list[str]) -> int:
     if diags.has_errors() or config is None:
         ui.diagnostics(diags, diagnostic_sources(diags))
         return 1
-    sf, sdiags, _ = read_state(DEFAULT_STATE_PATH)
+    from sheath.cli.backend import local_backend
+
+    lb, bd = local_backend(config.module)
+    if lb is None:
+        ui.diagnostics(bd, diagnostic_sources(bd))
+        return 1
+    sf, sdiags, _ = read_state(lb.state_path())
     if sdiags.has_errors():
         ui.error(f"Failed to load state: {state_load_error(sdiags)}")
         return 1

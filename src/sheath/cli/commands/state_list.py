@@ -6,7 +6,6 @@ from sheath.addrs.resource import AbsResourceInstance
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     ERR_STATE_NOT_FOUND,
     Ui,
     check_configuration,
@@ -29,9 +28,10 @@ def run(args: list[str]) -> int:
     fl = parse_command_flags(args, _FLAGS, ui, usage)
     if fl is None:
         return 1
-    if not check_configuration(ui, absolute=False, view=False):
+    lb = check_configuration(ui, absolute=False, view=False)
+    if lb is None:
         return 1
-    sf, diags, _ = read_state(fl.get_str("state") or DEFAULT_STATE_PATH)
+    sf, diags, _ = read_state(fl.get_str("state") or lb.state_path())
     if diags.has_errors():
         ui.error(f"Failed to load state: {state_load_error(diags)}")
         return 1

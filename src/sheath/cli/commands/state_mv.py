@@ -70,9 +70,10 @@ def run(args: list[str]) -> int:
         ui.error("Exactly two arguments expected.\n")
         ui.out.write(usage)
         return 1
-    if not check_configuration(ui, absolute=True):
+    lb = check_configuration(ui, absolute=True)
+    if lb is None:
         return 1
-    first = editor_from_flags(fl, ui)
+    first = editor_from_flags(fl, ui, lb.state_path())
     if first is None:
         return 1
     lock, timeout = first.lock_enabled, first.lock_timeout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sheath.cli.flags import FlagError, parse_flags
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     Ui,
     check_configuration,
     read_state,
@@ -22,9 +21,10 @@ def run(args: list[str]) -> int:
     except FlagError as exc:
         ui.error(f"Error parsing command-line flags: {exc}\n")
         return 1
-    if not check_configuration(ui, absolute=True, view=False):
+    lb = check_configuration(ui, absolute=True, view=False)
+    if lb is None:
         return 1
-    sf, diags, _ = read_state(DEFAULT_STATE_PATH)
+    sf, diags, _ = read_state(lb.state_path())
     if diags.has_errors():
         ui.error(f"Failed to refresh state: {state_load_error(diags)}")
         return 1

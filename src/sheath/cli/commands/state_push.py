@@ -7,7 +7,6 @@ import sys
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     StateEditor,
     Ui,
     check_configuration,
@@ -57,13 +56,14 @@ def run(args: list[str]) -> int:
         if src is None:
             ui.error(f'Error reading source state "{src_path}": {state_load_error(d)}')
             return 1
-    if not check_configuration(ui, absolute=True):
+    lb = check_configuration(ui, absolute=True)
+    if lb is None:
         return 1
     lock, timeout = lock_flags(fl, ui)
     if timeout is None:
         return 1
     editor = StateEditor(
-        DEFAULT_STATE_PATH, DEFAULT_STATE_PATH + ".backup", lock, timeout
+        lb.state_path(), lb.state_path() + ".backup", lock, timeout
     )
     d = editor.lock("state-push")
     if d.has_errors():

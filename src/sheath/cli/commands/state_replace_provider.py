@@ -79,9 +79,10 @@ def run(args: list[str]) -> int:
     if diags.has_errors() or src is None or dst is None:
         ui.diagnostics(diags)
         return 1
-    if not check_configuration(ui, absolute=True):
+    lb = check_configuration(ui, absolute=True)
+    if lb is None:
         return 1
-    editor = editor_from_flags(fl, ui)
+    editor = editor_from_flags(fl, ui, lb.state_path())
     if editor is None:
         return 1
     d = editor.lock("state-replace-provider")

@@ -43,9 +43,10 @@ def run(args: list[str]) -> int:
         ui.error("At least one address is required.\n")
         ui.out.write(usage)
         return 1
-    if not check_configuration(ui, absolute=True):
+    lb = check_configuration(ui, absolute=True)
+    if lb is None:
         return 1
-    editor = editor_from_flags(fl, ui)
+    editor = editor_from_flags(fl, ui, lb.state_path())
     if editor is None:
         return 1
     diags = editor.lock("state-rm")

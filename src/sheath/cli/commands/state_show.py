@@ -5,7 +5,6 @@ from __future__ import annotations
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     ERR_STATE_NOT_FOUND,
     NativeSchemas,
     Ui,
@@ -54,9 +53,10 @@ def run(args: list[str]) -> int:
     if addr is None:
         ui.err.write(ERR_PARSING_ADDRESS % fl.args[0] + "\n")
         return 1
-    if not check_configuration(ui):
+    lb = check_configuration(ui)
+    if lb is None:
         return 1
-    sf, diags, _ = read_state(fl.get_str("state") or DEFAULT_STATE_PATH)
+    sf, diags, _ = read_state(fl.get_str("state") or lb.state_path())
     if diags.has_errors():
         ui.view_diagnostics(diags)
         return 1
