@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.config import Config, load_module_tree
+from sheath.config.source import FilesystemModuleSource, ModuleSource, RecordingModuleSource
 from sheath.config.variables import collect_variable_values, finalize_variable_values
 from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
@@ -59,6 +60,8 @@ class Session:
     factory: ProviderFactory
     # provider instances and schemas: validation starts plugins, the plan goes on using them
     schemas: ProviderSchemas | None = None
+    # the configuration files as read (path -> bytes): what a saved plan stores
+    config_snapshot: dict[str, bytes] = field(default_factory=dict)
 
     def provider_schemas(self) -> ProviderSchemas:
         if self.schemas is None:
@@ -81,12 +84,15 @@ def load(
     validate: bool = True,
     variables: Mapping[str, Value] | None = None,
     ask: Callable[[Any], str] | None = None,
+    source: ModuleSource | None = None,
 ) -> tuple[Session | None, Diagnostics]:
     """Load, validate and graph the configuration; root variables from var_args and the
-    usual files, or exactly ``variables`` (a saved plan's)."""
+    usual files, or exactly ``variables`` (a saved plan's). The configuration is read
+    through source (the working directory when None; a plan's snapshot to apply it)."""
     from sheath.engine.validate import _functions, validate_config
 
-    cfg, diags = load_module_tree(root_dir)
+    recorder = RecordingModuleSource(source or FilesystemModuleSource())
+    cfg, diags = load_module_tree(root_dir, recorder)
     if diags.has_errors():
         return None, diags
     factory = ProviderFactory(root_dir)
@@ -101,7 +107,9 @@ def load(
     if diags.has_errors():
         return None, diags
     if variables is not None:
-        return Session(root_dir, cfg, cg, _functions(root_dir), dict(variables), factory, schemas), diags
+        session = Session(root_dir, cfg, cg, _functions(root_dir), dict(variables), factory, schemas)
+        session.config_snapshot = recorder.snapshot()
+        return session, diags
     given, vd = collect_variable_values(cfg.module, root_dir, var_args)
     diags.extend(vd)
     if diags.has_errors():
@@ -123,7 +131,9 @@ def load(
     diags.extend(fd)
     if diags.has_errors():
         return None, diags
-    return Session(root_dir, cfg, cg, _functions(root_dir), values, factory, schemas), diags
+    session = Session(root_dir, cfg, cg, _functions(root_dir), values, factory, schemas)
+    session.config_snapshot = recorder.snapshot()
+    return session, diags
 
 
 _TARGET_WARNING = (

@@ -41,6 +41,19 @@ PLAN_FLAGS = [
     FlagSpec("h"),
 ]
 
+# Commands that take -plan-signing-key (sheath.cli.plansigning): plan signs, apply verifies.
+SIGNING_COMMANDS = frozenset({"plan", "apply"})
+
+
+def command_specs(command: str) -> list[FlagSpec]:
+    """The flags a command parses: terraform's and sheath's own."""
+    from sheath.cli.plansigning import FLAG
+
+    specs = list(PLAN_FLAGS)
+    if command in SIGNING_COMMANDS:
+        specs.append(FlagSpec(FLAG, "string"))
+    return specs
+
 
 @dataclass
 class Ui:
@@ -120,7 +133,7 @@ def flag_error(ui: Ui, command: str, message: str) -> int:
 def parse(args: list[str], command: str) -> tuple[ParsedFlags | None, Ui, int]:
     ui = Ui(color="-no-color" not in args)
     try:
-        fl = parse_flags(args, PLAN_FLAGS)
+        fl = parse_flags(args, command_specs(command))
     except FlagError as exc:
         return None, ui, flag_error(ui, command, str(exc))
     return fl, ui, 0

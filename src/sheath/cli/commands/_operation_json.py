@@ -3,15 +3,18 @@ terraform's machine-readable UI (sheath.cli.jsonui) instead of its human text.""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from sheath.cli.commands._operation import PLAN_FLAGS, Ui
+from sheath.cli.commands._operation import Ui, command_specs
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
 from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
+from sheath.cli.plansigning import FLAG as SIGNING_FLAG
+from sheath.cli.plansigning import load_signing_key
 from sheath.diag import Diagnostic, Diagnostics, error, warning
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
 from sheath.types.cty import Value
@@ -45,7 +48,7 @@ _NOT_FLAGS = {
 
 
 def command_flags(command: str) -> list[FlagSpec]:
-    return [f for f in PLAN_FLAGS if f.name not in _NOT_FLAGS.get(command, set())]
+    return [f for f in command_specs(command) if f.name not in _NOT_FLAGS.get(command, set())]
 
 
 def _start(args: list[str], command: str) -> tuple[JSONView, JSONUi, ParsedFlags | None]:
@@ -106,13 +109,17 @@ def _config_node_name(c: ResourceInstanceChange) -> str:
 
 
 def run_plan_json(args: list[str]) -> int:
-    from sheath.cli.commands.plan import has_changes, plan_mode, run_plan
+    from sheath.cli.commands.plan import has_changes, plan_mode, plan_signing_key, run_plan
 
     view, ui, fl = _start(args, "plan")
     if fl is None:
         return 1
     if fl.args:
         return _too_many(view, "To specify a working directory for the plan, use the global -chdir flag.")
+    key, kd = plan_signing_key(fl)
+    if kd.has_errors():
+        view.diagnostics(kd)
+        return 1
     hooks = JSONHooks(view)
     try:
         session, plan, diags, mgr, lock_id = run_plan(ui, fl, plan_mode(fl), hooks)
@@ -129,7 +136,7 @@ def run_plan_json(args: list[str]) -> int:
         view.plan(plan, planned_order(plan, session))
         view.diagnostics(diags)
         out_path = fl.get_str("out")
-        if out_path and not _write_plan(view, plan, session, out_path):
+        if out_path and not _write_plan(view, plan, session, out_path, key):
             return 1
         if fl.get_bool("detailed-exitcode") and has_changes(plan):
             return 2
@@ -139,18 +146,12 @@ def run_plan_json(args: list[str]) -> int:
             mgr.unlock(lock_id)
 
 
-def _write_plan(view: JSONView, plan: Plan, session: Any, out_path: str) -> bool:
-    from sheath.cli.commands.plan import _config_files
-    from sheath.plans.planfile import write_plan_file
+def _write_plan(view: JSONView, plan: Plan, session: Any, out_path: str, key: Any) -> bool:
+    from sheath.cli.commands.plan import save_plan_file
 
-    data = write_plan_file(plan, _config_files(session))
-    try:
-        with open(out_path, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        view.diagnostic(error("Failed to write plan file", f"Failed to write plan file: {exc.strerror}"))
-        return False
-    return True
+    wd = save_plan_file(plan, session, out_path, key)
+    view.diagnostics(wd)
+    return not wd.has_errors()
 
 
 # --- apply and destroy -----------------------------------------------------------------------
@@ -170,6 +171,11 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
         return _too_many(view, "Expected at most one positional argument.")
     if fl.args:
         return _apply_saved(view, ui, fl, fl.args[0], command == "destroy")
+    if fl.get_str(SIGNING_FLAG) is not None:
+        from sheath.cli.commands.apply import no_plan_to_verify
+
+        view.diagnostic(no_plan_to_verify())
+        return 1
     if not fl.get_bool("auto-approve"):
         _approval_required(view)
         return 1
@@ -244,6 +250,10 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy
     from sheath.engine.operations import apply_plan
     from sheath.plans.planfile import read_plan_file
 
+    key, kd = load_signing_key(fl.get_str(SIGNING_FLAG), os.environ)
+    if kd.has_errors():
+        view.diagnostics(kd)
+        return 1
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -252,10 +262,11 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy
         reason = (exc.strerror or str(exc)).lower()
         view.diagnostic(error(f'Failed to load "{path}" as a plan file', f"Error: {op} {path}: {reason}"))
         return 1
-    pf, pd = read_plan_file(data, path)
+    pf, pd = read_plan_file(data, path, None if key is None else key.key)
     if pf is None:
         view.diagnostics(pd)
         return 1
+    view.sources = dict(pf.config_files)  # snippets from the configuration being applied
     if destroy:
         quoted = orjson.dumps(path).decode()
         view.diagnostic(
@@ -266,7 +277,7 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy
         )
         return 1
     plan = pf.plan
-    session, mgr, lock_id, diags = prepare_saved_apply(ui, fl, plan)
+    session, mgr, lock_id, diags = prepare_saved_apply(ui, fl, plan, pf.config_files)
     if session is None or mgr is None:
         view.diagnostics(diags)
         return 1

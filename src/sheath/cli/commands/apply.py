@@ -9,7 +9,9 @@ from typing import Any
 from sheath.cli.commands._operation import ProgressHooks, Ui, begin, flag_error, format_output_value
 from sheath.cli.commands.plan import plan_mode, prepare_saved_apply, run_plan
 from sheath.cli.flags import ParsedFlags
-from sheath.diag import Diagnostics, error
+from sheath.cli.plansigning import FLAG as SIGNING_FLAG
+from sheath.cli.plansigning import load_signing_key
+from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.engine.operations import apply_plan
 from sheath.plans.model import Action, Plan, UIMode
 from sheath.plans.render import render_plan
@@ -37,6 +39,9 @@ Options:
   -no-color              If specified, output won't contain any color.
   -parallelism=n         Limit the number of parallel resource operations.
                          Defaults to 10.
+  -plan-signing-key=keyfile
+                         Accept only a plan file signed with the key in
+                         keyfile. Defaults to $SHEATH_PLAN_SIGNING_KEY_FILE.
   -state=path            Path to the state file (local backend).
 """
 
@@ -95,6 +100,9 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
         if destroy:
             return flag_error(ui, command, "Too many command line arguments. Did you mean to use -chdir?")
         return apply_saved(ui, fl, fl.args[0])
+    if fl.get_str(SIGNING_FLAG) is not None:
+        ui.diagnostics(Diagnostics([no_plan_to_verify()]))
+        return 1
     mode = UIMode.DESTROY if destroy else plan_mode(fl)
     hooks = ProgressHooks(ui)
     try:
@@ -151,21 +159,33 @@ def _current_outputs(mgr: Any) -> dict[str, tuple[Value, bool]]:
     return out
 
 
+def no_plan_to_verify() -> Diagnostic:
+    return error(
+        "Invalid plan signing key",
+        f"The -{SIGNING_FLAG} option verifies a saved plan file; give the plan file to apply.",
+    )
+
+
 def apply_saved(ui: Ui, fl: ParsedFlags, path: str) -> int:
     from sheath.plans.planfile import read_plan_file
 
+    key, kd = load_signing_key(fl.get_str(SIGNING_FLAG), os.environ)
+    if kd.has_errors():
+        ui.diagnostics(kd)
+        return 1
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
         ui.diagnostics(Diagnostics([error("Failed to load plan file", f"Could not read plan from {path}: {exc.strerror}")]))
         return 1
-    pf, pd = read_plan_file(data, path)
+    pf, pd = read_plan_file(data, path, None if key is None else key.key)
     if pf is None:
         ui.diagnostics(pd)
         return 1
     plan = pf.plan
-    session, mgr, lock_id, diags = prepare_saved_apply(ui, fl, plan)
+    ui.sources = dict(pf.config_files)  # snippets from the configuration being applied
+    session, mgr, lock_id, diags = prepare_saved_apply(ui, fl, plan, pf.config_files)
     if session is None or mgr is None:
         ui.diagnostics(diags)
         return 1

@@ -8,7 +8,10 @@ from typing import Any
 
 from sheath.cli.commands._operation import ProgressHooks, Ui, begin, lock_timeout, state_path, var_args
 from sheath.cli.flags import ParsedFlags
-from sheath.diag import Diagnostics
+from sheath.cli.plansigning import FLAG as SIGNING_FLAG
+from sheath.cli.plansigning import SigningKey, load_signing_key
+from sheath.config.source import SnapshotModuleSource
+from sheath.diag import Diagnostics, error
 from sheath.engine.hooks import Hooks
 from sheath.engine.operations import PlanOptions, Session, load, make_plan
 from sheath.plans.model import Action, Plan, UIMode
@@ -40,6 +43,10 @@ Options:
   -lock-timeout=0s    Duration to retry a state lock.
   -no-color           If specified, output won't contain any color.
   -out=path           Write a plan file to the given path.
+  -plan-signing-key=keyfile
+                      Sign the plan file written by -out with the key in
+                      keyfile (HMAC-SHA256); apply then needs the same key.
+                      Defaults to $SHEATH_PLAN_SIGNING_KEY_FILE.
   -parallelism=n      Limit the number of concurrent operations. Defaults to 10.
   -state=statefile    A legacy option used for the local backend only.
 """
@@ -98,13 +105,16 @@ def asker(ui: Ui, fl: ParsedFlags) -> Any:
     return ask
 
 
-def prepare_saved_apply(ui: Ui, fl: ParsedFlags, plan: Plan) -> tuple[Session | None, Any, Any, Diagnostics]:
-    """What applying a saved plan needs: the configuration with the plan's own variables,
+def prepare_saved_apply(
+    ui: Ui, fl: ParsedFlags, plan: Plan, config_files: dict[str, bytes]
+) -> tuple[Session | None, Any, Any, Diagnostics]:
+    """What applying a saved plan needs: the plan's own configuration snapshot (never the
+    working directory's files, which may have changed since) with the plan's own variables,
     the locked state, and the check that the state is the one the plan was made from.
     On errors (returned for the caller's view) nothing stays locked."""
     from sheath.plans.planfile import plan_matches_state
 
-    session, diags = load(".", variables=plan.variables)
+    session, diags = load(".", variables=plan.variables, source=SnapshotModuleSource.of(config_files))
     if session is None:
         return None, None, None, diags
     mgr, lock_id = open_state(ui, fl, "OperationTypeApply")
@@ -168,6 +178,10 @@ def run(args: list[str]) -> int:
     fl, ui, rc = begin(args, "plan", USAGE)
     if fl is None:
         return rc
+    key, kd = plan_signing_key(fl)
+    if kd.has_errors():
+        ui.diagnostics(kd)
+        return 1
     hooks = ProgressHooks(ui)
     try:
         session, plan, diags, mgr, lock_id = run_plan(ui, fl, plan_mode(fl), hooks)
@@ -184,16 +198,9 @@ def run(args: list[str]) -> int:
             return 1
         out_path = fl.get_str("out")
         if out_path:
-            from sheath.plans.planfile import write_plan_file
-
-            data = write_plan_file(plan, _config_files(session))
-            try:
-                with open(out_path, "wb") as fh:
-                    fh.write(data)
-            except OSError as exc:
-                from sheath.diag import error
-
-                ui.diagnostics(Diagnostics([error("Failed to write plan file", f"Failed to write plan file: {exc.strerror}")]))
+            wd = save_plan_file(plan, session, out_path, key)
+            if wd.has_errors():
+                ui.diagnostics(wd)
                 return 1
             if not in_auto:
                 ui.out.write(rule(ui))
@@ -213,15 +220,34 @@ def run(args: list[str]) -> int:
             mgr.unlock(lock_id)
 
 
-def _config_files(session: Session | None) -> dict[str, bytes]:
-    out: dict[str, bytes] = {}
-    if session is None:
-        return out
-    for c in session.config.all_modules():
-        for f in c.module.files:
-            try:
-                with open(f, "rb") as fh:
-                    out[f] = fh.read()
-            except OSError:
-                continue
-    return out
+def plan_signing_key(fl: ParsedFlags) -> tuple[SigningKey | None, Diagnostics]:
+    """The key plan -out signs with: -plan-signing-key, else $SHEATH_PLAN_SIGNING_KEY_FILE.
+    The flag without -out would do nothing, so it is an error."""
+    given = fl.get_str(SIGNING_FLAG)
+    if given is not None and not fl.get_str("out"):
+        return None, Diagnostics(
+            [
+                error(
+                    "Invalid plan signing key",
+                    f"The -{SIGNING_FLAG} option signs the plan file that -out writes; give -out=path too.",
+                )
+            ]
+        )
+    if not fl.get_str("out"):
+        return None, Diagnostics()
+    return load_signing_key(given, os.environ)
+
+
+def save_plan_file(plan: Plan, session: Session | None, out_path: str, key: SigningKey | None) -> Diagnostics:
+    """Write plan, with the configuration snapshot it was made from, to out_path
+    (signed when there is a key)."""
+    from sheath.plans.planfile import write_plan_file
+
+    snapshot = dict(session.config_snapshot) if session is not None else {}
+    data = write_plan_file(plan, snapshot, None if key is None else key.key)
+    try:
+        with open(out_path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        return Diagnostics([error("Failed to write plan file", f"Failed to write plan file: {exc.strerror}")])
+    return Diagnostics()

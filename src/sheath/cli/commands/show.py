@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+from sheath.cli.commands.show_plan import not_a_plan_file
 from sheath.cli.flags import FlagSpec
+from sheath.cli.plansigning import FLAG as SIGNING_FLAG
+from sheath.cli.plansigning import load_signing_key
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
     DEFAULT_STATE_PATH,
@@ -25,6 +30,7 @@ _FLAGS = [
     FlagSpec("var", "list"),
     FlagSpec("var-file", "list"),
     FlagSpec("test-directory", "string"),
+    FlagSpec("plan-signing-key", "string"),
 ]
 
 
@@ -52,8 +58,16 @@ def run(args: list[str]) -> int:
         return 1
     if not check_configuration(ui, view=True):
         return 1
+    key_flag = fl.get_str(SIGNING_FLAG)
     if fl.args and fl.args[0]:  # an empty path means the current state, as in terraform
-        return _show_file(fl.args[0], as_json, ui)
+        key, kd = load_signing_key(key_flag, os.environ)
+        if kd.has_errors():
+            ui.view_diagnostics(kd)
+            return 1
+        return _show_file(fl.args[0], as_json, ui, key_flag is not None, None if key is None else key.key)
+    if key_flag is not None:
+        ui.view_diagnostics(Diagnostics([not_a_plan_file()]))
+        return 1
     sf, diags, _ = read_state(DEFAULT_STATE_PATH)
     if diags.has_errors():
         ui.view_diagnostics(diags)
@@ -73,7 +87,7 @@ def _show_state(sf: StateFile | None, as_json: bool, ui: Ui) -> int:
     return 0
 
 
-def _show_file(path: str, as_json: bool, ui: Ui) -> int:
+def _show_file(path: str, as_json: bool, ui: Ui, key_given: bool, key: bytes | None) -> int:
     from sheath.cli.commands.show_plan import read_plan_or_state
 
-    return read_plan_or_state(path, as_json, ui, _show_state)
+    return read_plan_or_state(path, as_json, ui, _show_state, key, key_given)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from typing import Any
 
+from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.stateio import NativeSchemas, Ui
-from sheath.diag import Diagnostics
+from sheath.config.source import SnapshotModuleSource
+from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.plans.model import Plan
-from sheath.plans.planfile import read_plan_file
+from sheath.plans.planfile import find_trailer, read_plan_file
 from sheath.states import gojson
 from sheath.states.jsonstate import decode_object, provider_source
 from sheath.states.state import format_instance_key
@@ -30,7 +31,23 @@ def _os_error(path: str, exc: OSError) -> str:
     return f"open {path}: {reason}"
 
 
-def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) -> int:
+def not_a_plan_file() -> Diagnostic:
+    return error(
+        "Invalid plan signing key",
+        f"The -{SIGNING_FLAG} option verifies a saved plan file; give the plan file to show.",
+    )
+
+
+def read_plan_or_state(
+    path: str,
+    as_json: bool,
+    ui: Ui,
+    show_state: ShowState,
+    signing_key: bytes | None = None,
+    key_flag_given: bool = False,
+) -> int:
+    """Show the plan file or state file at path. A plan file must be intact, and signed
+    with signing_key when there is one (see sheath.plans.planfile.verify_plan_file)."""
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -49,9 +66,12 @@ def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) 
             f"couldn't load the provided path as either a local plan file ({msg}) or a saved cloud plan ({msg})",
         )
     if data[:2] == b"PK":
-        pf, pdiags = read_plan_file(data, path)
+        pf, pdiags = read_plan_file(data, path, signing_key)
         if pf is not None:
             return _show_plan(pf.plan, pf.config_files, as_json, ui)
+        if find_trailer(data) is not None:  # a sheath plan file, damaged, tampered with or signed
+            ui.view_diagnostics(pdiags)
+            return 1
         plan_err = pdiags[0].detail if pdiags else "unreadable plan file"
         if _is_terraform_plan(data):
             plan_err = (
@@ -73,6 +93,9 @@ def read_plan_or_state(path: str, as_json: bool, ui: Ui, show_state: ShowState) 
         )
         plan_err = f"couldn't load the provided path as either a local plan file (zip: not a valid zip file) or a saved cloud plan ({cloud})"
     sf, sdiags = read_state_file(data, path)
+    if sf is not None and key_flag_given:
+        ui.view_diagnostics(Diagnostics([not_a_plan_file()]))
+        return 1
     if sf is None:
         state_err = "Error loading statefile: " + (
             sdiags[0].detail if sdiags else "unreadable"
@@ -128,27 +151,19 @@ def _configuration(config_files: dict[str, bytes]) -> dict[str, Any] | None:
 
     if not config_files:
         return None
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, data in config_files.items():
-            if os.path.isabs(name) or ".." in name.split(os.sep):
-                continue
-            p = os.path.join(tmp, name)
-            os.makedirs(os.path.dirname(p), exist_ok=True)
-            with open(p, "wb") as fh:
-                fh.write(data)
-        config, diags = load_module_tree(tmp)
-        if diags.has_errors() or config is None:
-            return None
-        native = NativeSchemas()
+    config, diags = load_module_tree(".", SnapshotModuleSource.of(config_files))
+    if diags.has_errors() or config is None:
+        return None
+    native = NativeSchemas()
 
-        def lookup(mode: str, type_: str) -> tuple[Any, int] | None:
-            for p in _NATIVE:
-                sch = native(p, mode, type_)
-                if sch is not None:
-                    return sch.block, sch.version
-            return None
+    def lookup(mode: str, type_: str) -> tuple[Any, int] | None:
+        for p in _NATIVE:
+            sch = native(p, mode, type_)
+            if sch is not None:
+                return sch.block, sch.version
+        return None
 
-        return configuration_json(config, lookup)
+    return configuration_json(config, lookup)
 
 
 def _show_plan(
