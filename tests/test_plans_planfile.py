@@ -372,3 +372,13 @@ def test_malformed_content_with_a_valid_digest_is_a_diagnostic() -> None:
         data = body + b"sheath-plan sha256=" + hashlib.sha256(body).hexdigest().encode()
         pf, diags = read_plan_file(data, "p.plan")
         assert pf is None and diags[0].summary == "Failed to read plan from plan file", diags
+
+
+def test_terraform_plan_file_is_named_as_such() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("tfplan", b"\x0a\x04\x08\x01\x10\x02")  # protocol buffers, as terraform writes it
+        z.writestr("tfstate", b"{}")
+        z.writestr("tfconfig/main.tf", b"")
+    pf, diags = read_plan_file(buf.getvalue(), "tf.plan")
+    assert pf is None and "saved by terraform" in diags[0].detail

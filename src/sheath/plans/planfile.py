@@ -373,10 +373,22 @@ def _untrailed_reason(data: bytes) -> str:
         return "it is not a valid zip file: the file is corrupt or truncated, or it is not a plan file."
     if "tfplan" not in names or "tfstate" not in names:
         return "it is not a sheath plan file (missing tfplan or tfstate), or it is corrupt."
+    if _terraform_plan(data):
+        return "it is a plan file saved by terraform; sheath reads only the plan files it saves (sheath plan -out=FILE)."
     return (
         "it has no integrity digest: it was modified after it was saved or is corrupt, "
         'or an older sheath saved it. Make a new plan with "sheath plan -out=FILE".'
     )
+
+
+def _terraform_plan(data: bytes) -> bool:
+    """Whether tfplan holds terraform's binary plan (protocol buffers) rather than JSON."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            head = z.read("tfplan")[:1]
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError, struct.error, zlib.error, KeyError):
+        return False
+    return head not in (b"{", b"")
 
 
 def verify_plan_file(data: bytes, filename: str, signing_key: bytes | None) -> Diagnostics:
