@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostics, error
 from sheath.states import gojson
 from sheath.states.state import InstanceKey, InstanceObject, Resource, ResourceInstance, State
 
@@ -210,14 +210,14 @@ class JournalRead:
 
 
 def _invalid(path: str, line: int, why: str) -> Diagnostics:
-    d = Diagnostics()
     where = f"{path}, line {line}" if line else path
-    d.add_error(
+    d = error(
         "Invalid state journal",
         f"{where}: {why}.\n\nThe journal holds changes sheath completed after the last full write of the "
         "state file. sheath will not use the state until the journal is repaired or moved away.",
     )
-    return d
+    d.extra["journal"] = path
+    return Diagnostics([d])
 
 
 def parse_journal(data: bytes, path: str) -> JournalRead:

@@ -65,6 +65,8 @@ def _need(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: s
 def _read(data: bytes) -> StateFile:
     if not data.strip():
         raise StateFileError("the state file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise StateFileError("the state file starts with a byte-order mark, which terraform does not read")
     doc = gojson.loads(data)
     if not isinstance(doc, dict):
         raise StateFileError("the state file does not contain a JSON object")
@@ -74,12 +76,13 @@ def _read(data: bytes) -> StateFile:
             f"unsupported state format version {version!r}: sheath reads version {STATE_VERSION} "
             "(written by terraform 0.12 and later)"
         )
-    sf = StateFile(
-        State(),
-        _need(doc, "serial", int, "state"),
-        str(doc.get("lineage") or ""),
-        str(doc.get("terraform_version") or ""),
-    )
+    serial = _need(doc, "serial", int, "state")
+    if not 0 <= serial < 2**64:
+        raise StateFileError(f'"serial" must be a whole number from 0 to 2^64-1, not {serial}')
+    for field_name in ("lineage", "terraform_version"):
+        if doc.get(field_name) is not None and not isinstance(doc[field_name], str):
+            raise StateFileError(f'"{field_name}" must be a string')
+    sf = StateFile(State(), serial, str(doc.get("lineage") or ""), str(doc.get("terraform_version") or ""))
     outputs = doc.get("outputs") or {}
     if not isinstance(outputs, dict):
         raise StateFileError('"outputs" must be an object')
@@ -105,6 +108,8 @@ def _read(data: bytes) -> StateFile:
             provider=_need(r, "provider", str, where),
             each=str(r.get("each") or ""),
         )
+        # a resource listed twice is one resource (terraform merges its instances)
+        res = sf.state.resource(res.module, res.mode, res.type, res.name) or res
         for j, inst in enumerate(_need(r, "instances", list, where)):
             if not isinstance(inst, dict):
                 raise StateFileError(f"{where} instance {j} must be an object")
@@ -125,6 +130,8 @@ def _read(data: bytes) -> StateFile:
             if ri is None:
                 ri = res.instances[key] = ResourceInstance(key)
             deposed = inst.get("deposed")
+            if (str(deposed) in ri.deposed) if deposed else ri.current is not None:
+                raise StateFileError(f"{where} instance {j}: the instance is recorded more than once")
             if deposed:
                 ri.deposed[str(deposed)] = obj
             else:

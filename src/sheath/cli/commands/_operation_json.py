@@ -315,7 +315,7 @@ def run_refresh_json(args: list[str]) -> int:
     mgr = None
     lock_id = None
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, UIMode.REFRESH_ONLY, hooks)
+        session, plan, diags, mgr, lock_id = run_plan(ui, fl, UIMode.REFRESH_ONLY, hooks, operation="OperationTypeRefresh")
         if plan is None or session is None or mgr is None or diags.has_errors():
             view.diagnostics(diags)
             return 1

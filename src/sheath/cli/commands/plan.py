@@ -16,7 +16,7 @@ from sheath.engine.hooks import Hooks
 from sheath.engine.operations import PlanOptions, Session, load, make_plan
 from sheath.plans.model import Action, Plan, UIMode
 from sheath.plans.render import render_plan
-from sheath.states.statemgr.filesystem import FilesystemStateManager
+from sheath.states.statemgr.filesystem import FilesystemStateManager, read_failure_as_lock_error
 
 USAGE = """Usage: sheath [global options] plan [options]
 
@@ -77,7 +77,7 @@ def open_state(ui: Ui, fl: ParsedFlags, operation: str) -> tuple[FilesystemState
         lock_id = info.id if info is not None else None
     rd = mgr.refresh_state()
     if rd.has_errors():
-        ui.diagnostics(rd)
+        ui.diagnostics(read_failure_as_lock_error(rd) if lock_id else rd)
         if lock_id:
             mgr.unlock(lock_id)
         return None, None
@@ -137,12 +137,15 @@ def state_exists(mgr: FilesystemStateManager) -> bool:
 
 
 def run_plan(
-    ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: Hooks, for_apply: bool = False
+    ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: Hooks, for_apply: bool = False, operation: str = ""
 ) -> tuple[Session | None, Plan | None, Diagnostics, FilesystemStateManager | None, Any]:
+    """Load, lock and plan. The lock says what the run is, as terraform's does: apply and
+    destroy (for_apply) OperationTypeApply, refresh OperationTypeRefresh (given), else plan."""
     session, diags = load(".", var_args(fl), ask=asker(ui, fl))
     if session is None:
         return None, None, diags, None, None
-    mgr, lock_id = open_state(ui, fl, "OperationTypePlan")
+    operation = operation or ("OperationTypeApply" if for_apply else "OperationTypePlan")
+    mgr, lock_id = open_state(ui, fl, operation)
     if mgr is None:
         return session, None, Diagnostics(), None, None
     from sheath.states.statefile import StateFile

@@ -42,7 +42,7 @@ def run(args: list[str]) -> int:
     mgr = None
     lock_id = None
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, UIMode.REFRESH_ONLY, hooks)
+        session, plan, diags, mgr, lock_id = run_plan(ui, fl, UIMode.REFRESH_ONLY, hooks, operation="OperationTypeRefresh")
         if plan is None or session is None or mgr is None or diags.has_errors():
             ui.diagnostics(diags)
             return 1

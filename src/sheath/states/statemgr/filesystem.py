@@ -37,9 +37,9 @@ from datetime import datetime, timezone
 
 import orjson
 
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostics, error
 from sheath.states.journal import Journal, JournalRead
-from sheath.states.readerrors import load_problems
+from sheath.states.readerrors import load_problems, problems_error
 from sheath.states.statefile import StateFile, read_state_file, write_state_file
 from sheath.states.statemgr import LockInfo
 from sheath.states.statemgr.durable import (
@@ -176,13 +176,15 @@ class FilesystemStateManager:
         else:
             now = "is empty" if file_data is not None else "does not exist"
         n = len(jr.entries)
-        diags.add_error(
+        d = error(
             "State journal does not match the state",
             f"{self.journal.path} holds {n} change{'s' if n != 1 else ''} that sheath completed for the state with "
             f"lineage {jr.header[0]} serial {jr.header[1]}, but {self.path} {now}. Those changes never reached the "
             "state file. sheath keeps the journal and will not use the state until the state it belongs to is "
             f"restored (for example from {self.backup_path or 'a backup'}) or the journal is moved away.",
         )
+        d.extra["journal"] = self.journal.path
+        diags.append(d)
         return diags
 
     # --- Persister ---
@@ -472,6 +474,19 @@ class FilesystemStateManager:
 def _spent(jr: JournalRead, sf: StateFile | None) -> bool:
     """A journal with nothing in it, or whose changes are all in the state file (its commit names it)."""
     return not jr.diags.has_errors() and (not jr.entries or (sf is not None and jr.committed_to(sf.lineage, sf.serial)))
+
+
+def read_failure_as_lock_error(diags: Diagnostics) -> Diagnostics:
+    """terraform reads the state as it locks it, so a state file that does not load fails the
+    lock, its problems in the lock error's message. The journal's diagnostics (sheath's own) stay."""
+    errs = [d for d in diags if d.is_error]
+    if not errs or any("journal" in d.extra for d in errs):
+        return diags
+    if errs[0].summary == "Failed to load state":
+        message = errs[0].detail or errs[0].summary
+    else:
+        message = problems_error([(d.summary, d.detail) for d in errs])
+    return Diagnostics([error("Error acquiring the state lock", lock_error_detail(message))])
 
 
 def lock_error_detail(message: str) -> str:
