@@ -80,6 +80,13 @@ def _edit_after_plan(d: Path) -> None:
     (d / "mod" / "main.tf").write_text(MODULE.replace("input = var.value", 'input = "edited-module"'))
 
 
+def _break_after_plan(d: Path) -> None:
+    """Configuration that no longer loads at all: the plan's snapshot is still whole."""
+    (d / "main.tf").write_text("this is { not HCL\n")
+    (d / "mod" / "main.tf").unlink()
+    (d / "mod").rmdir()
+
+
 def _state_inputs(d: Path) -> dict[str, object]:
     doc = json.loads((d / "terraform.tfstate").read_text())
     out: dict[str, object] = {}
@@ -90,8 +97,9 @@ def _state_inputs(d: Path) -> dict[str, object]:
 
 
 @pytest.mark.oracle
+@pytest.mark.parametrize("change", [_edit_after_plan, _break_after_plan], ids=["edited", "broken"])
 def test_apply_uses_the_plans_configuration_not_the_edited_files(
-    tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn
+    change: Callable[[Path], None], tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn
 ) -> None:
     results = {}
     for tool, run in (("terraform", run_terraform), ("sheath", run_sheath)):
@@ -100,10 +108,10 @@ def test_apply_uses_the_plans_configuration_not_the_edited_files(
         assert run(["init", "-no-color"], d).returncode == 0
         r = run(["plan", "-no-color", "-out=saved.plan"], d)
         assert r.returncode == 0, r.stderr
-        _edit_after_plan(d)
+        change(d)
         r = run(["apply", "-no-color", "saved.plan"], d)
         assert r.returncode == 0, r.stdout + r.stderr
-        outputs = json.loads(run(["output", "-json"], d).stdout)
+        outputs = json.loads((d / "terraform.tfstate").read_text())["outputs"]
         results[tool] = (_state_inputs(d), {k: v["value"] for k, v in outputs.items()}, "Outputs:" in r.stdout)
     assert results["sheath"] == results["terraform"]
     inputs, outputs, _ = results["sheath"]
