@@ -382,3 +382,12 @@ def test_terraform_plan_file_is_named_as_such() -> None:
         z.writestr("tfconfig/main.tf", b"")
     pf, diags = read_plan_file(buf.getvalue(), "tf.plan")
     assert pf is None and "saved by terraform" in diags[0].detail
+
+
+def test_content_larger_than_the_bound_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheath.plans import planfile
+
+    data = write_plan_file(_plan(), {"main.tf": b"x" * 1000})
+    monkeypatch.setattr(planfile, "MAX_CONTENT_BYTES", 500)
+    pf, diags = read_plan_file(data, "p.plan")
+    assert pf is None and "more than 500 bytes" in diags[0].detail

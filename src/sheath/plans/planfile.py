@@ -432,6 +432,9 @@ def verify_plan_file(data: bytes, filename: str, signing_key: bytes | None) -> D
 
 _MEMBERS = ("tfplan", "tfstate", "tfstate-prev")
 _CONFIG_PREFIX = "tfconfig/"
+# The most a plan file's entries may hold once decompressed, together: a bound on
+# the memory a hostile file (a "zip bomb" with a recomputed digest) can claim.
+MAX_CONTENT_BYTES = 4 << 30
 
 
 def write_plan_file(
@@ -507,6 +510,8 @@ def _decode(data: bytes, filename: str) -> tuple[Plan | None, dict[str, bytes], 
             raise PlanFileError(f"unexpected entry {unknown[0]!r}")
         if "tfplan" not in names or "tfstate" not in names:
             raise PlanFileError("it is not a sheath plan file (missing tfplan or tfstate)")
+        if sum(i.file_size for i in infos) > MAX_CONTENT_BYTES:
+            raise PlanFileError(f"its entries would hold more than {MAX_CONTENT_BYTES} bytes")
         doc = json.loads(z.read("tfplan"))
         if not isinstance(doc, dict):
             raise PlanFileError("tfplan is not a JSON object")
