@@ -182,6 +182,41 @@ def test_a_second_sheath_waiting_for_the_lock_locks_the_written_file(tmp_path: P
     assert doc["serial"] == 2
 
 
+def test_a_waiter_whose_file_was_removed_locks_the_file_that_has_the_name(tmp_path: Path) -> None:
+    """The holder created the state file when it locked and removes it, empty, when it
+    unlocks (as terraform does): a sheath waiting meanwhile must not keep a lock on the
+    removed file, but lock the state file that exists when it gets the lock."""
+    p = tmp_path / "terraform.tfstate"
+    holder = FilesystemStateManager(str(p))
+    info, _ = holder.lock("OperationTypePlan")
+    assert info is not None and p.exists()
+    waiter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from sheath.states.statemgr.filesystem import FilesystemStateManager as M\n"
+            f"m=M({str(p)!r}); info,d=m.lock('OperationTypeApply', 120)\n"
+            "assert info is not None, d\n"
+            "print('locked', flush=True); sys.stdin.readline(); m.unlock(info.id)\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until_open(waiter, p)
+        assert not holder.unlock(info.id)
+        assert waiter.stdout is not None and waiter.stdout.readline() == "locked\n"
+        assert p.exists(), "the waiter holds a lock on a removed file"
+        assert not _other_process_can_lock(p)
+    finally:
+        assert waiter.stdin is not None
+        waiter.stdin.write("\n")
+        waiter.stdin.flush()
+        waiter.wait(timeout=60)
+
+
 RACE_CONFIG = """
 variable "t" {
   type    = number

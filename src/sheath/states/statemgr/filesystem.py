@@ -100,6 +100,7 @@ class FilesystemStateManager:
         self.terraform_version = terraform_version
         self._sf: StateFile | None = None
         self._on_disk: bytes | None = None  # bytes last read from or written to the file
+        self._disk_version: Version | None = None  # the lineage and serial of those bytes
         self._unreadable = False
         self._found_state = False
         self._needs_write = False  # the file on disk is a write cut short: write even if unchanged
@@ -200,6 +201,7 @@ class FilesystemStateManager:
         self._sf = loaded.state
         self._found_state = loaded.state is not None
         self._on_disk = loaded.data if loaded.state is not None else None
+        self._disk_version = Version.of(loaded.state) if loaded.state is not None else None
         self._needs_write = loaded.restore
         self._journal_ours = True
         if self._lock_fd is not None:
@@ -279,6 +281,7 @@ class FilesystemStateManager:
             diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
             return diags
         self._on_disk = data
+        self._disk_version = Version(sf.lineage, sf.serial)
         self._needs_write = False
         self._discard_journal()
         return diags
@@ -290,11 +293,7 @@ class FilesystemStateManager:
     def _write_file(self, data: bytes) -> None:
         """Write the state file in place: the pending copy first (durable), then through the
         locked descriptor (or a fresh one without a lock), then the pending copy goes."""
-        replaces = None
-        if self._on_disk is not None:
-            old, _ = read_state_file(self._on_disk, self.path)
-            replaces = Version.of(old) if old is not None else None
-        self.pending.write(data, replaces)
+        self.pending.write(data, self._disk_version if self._on_disk is not None else None)
         if self._state_fd is not None:
             write_in_place(self._state_fd, data)
         else:
