@@ -697,4 +697,8 @@ def test_apply_keeps_a_hardened_state_file_private(tmp_path: Path, run_sheath: R
     assert r.returncode == 0, r.stderr
     assert _mode(p) == 0o600
     assert _mode(tmp_path / "terraform.tfstate.backup") == 0o600
+    # a state command's -state-out file is new: 0600 too
+    r = run_sheath(["state", "mv", "-state-out=moved.tfstate", "terraform_data.a", "terraform_data.b"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert _mode(tmp_path / "moved.tfstate") == 0o600
 

@@ -27,6 +27,7 @@ from sheath.providers.schema import Schema
 from sheath.states.readerrors import load_problems, problems_error
 from sheath.states.statefile import StateFile, read_state_file
 from sheath.states.statemgr import LockInfo
+from sheath.states.statemgr.durable import atomic_write
 from sheath.states.statemgr.filesystem import LOCK_ERROR_TAIL, FilesystemStateManager
 
 if TYPE_CHECKING:
@@ -236,13 +237,9 @@ class StateEditor:
             before.serial, before.lineage = sf.serial, sf.lineage
             if write_state_file(before) != write_state_file(sf):
                 sf.serial += 1
-        tmp = out_path + ".tmp"
         try:
-            with open(tmp, "wb") as fh:
-                fh.write(write_state_file(sf))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, out_path)
+            # a new file holding state is 0600; an existing one keeps its mode
+            atomic_write(out_path, write_state_file(sf))
         except OSError as exc:
             diags.add_error(
                 "Failed to save state", f"Error writing {out_path}: {exc.strerror}"
