@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "taint": "taint",
     "untaint": "untaint",
     "providers": "providers",
+    "policy": "policy",
 }
 
 USAGE = """Usage: sheath [global options] <subcommand> [args]
@@ -47,6 +48,7 @@ All other commands:
   graph         Generate a Graphviz graph of the steps in an operation
   import        Associate existing infrastructure with a Terraform resource
   output        Show output values from your root module
+  policy        Check a saved plan against the guardrail policies
   providers     Show the providers required for this configuration
   refresh       Update the state to match remote systems
   show          Show the current state or a saved plan

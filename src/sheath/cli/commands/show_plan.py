@@ -194,3 +194,13 @@ def _show_plan(
         )
     )
     return 0
+
+
+def plan_file_json(data: bytes, path: str, signing_key: bytes | None = None) -> tuple[dict[str, Any] | None, Diagnostics]:
+    """A sheath plan file as terraform's JSON plan representation (what show -json prints)."""
+    from sheath.plans.jsonplan import plan_to_json
+
+    pf, diags = read_plan_file(data, path, signing_key)
+    if pf is None:
+        return None, diags
+    return plan_to_json(pf.plan, _configuration(pf.config_files), _prior_values(pf.plan)), diags
