@@ -18,7 +18,7 @@ from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.config import Config, load_module_tree
 from sheath.config.source import FilesystemModuleSource, ModuleSource, RecordingModuleSource
-from sheath.config.variables import collect_variable_values, finalize_variable_values
+from sheath.config.variables import InputValue, collect_variable_values, finalize_variable_values
 from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
 from sheath.engine.evalctx import NamedValues
@@ -85,9 +85,11 @@ def load(
     variables: Mapping[str, Value] | None = None,
     ask: Callable[[Any], str] | None = None,
     source: ModuleSource | None = None,
+    inputs: Mapping[str, InputValue] | None = None,
 ) -> tuple[Session | None, Diagnostics]:
     """Load, validate and graph the configuration; root variables from var_args and the
-    usual files, or exactly ``variables`` (a saved plan's). The configuration is read
+    usual files (``inputs``, values given by a calling program, override them), or
+    exactly ``variables`` (a saved plan's). The configuration is read
     through source (the working directory when None; a plan's snapshot to apply it)."""
     from sheath.engine.validate import _functions, validate_config
 
@@ -112,6 +114,14 @@ def load(
         return session, diags
     given, vd = collect_variable_values(cfg.module, root_dir, var_args)
     diags.extend(vd)
+    for name, caller_value in (inputs or {}).items():
+        if name not in cfg.module.variables:
+            diags.add_error(
+                "Value for undeclared variable",
+                f'A variable named "{name}" was assigned a value, but the root module does not declare a variable of that name.',
+            )
+        else:
+            given[name] = caller_value
     if diags.has_errors():
         return None, diags
     if ask is not None:
