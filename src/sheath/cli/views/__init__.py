@@ -1,0 +1,1 @@
+"""Views: how a command presents its results (human text, JSON, Markdown)."""
