@@ -227,6 +227,9 @@ def decode_resource_block(block: hcl.Block, mode: ResourceMode, override: bool) 
             diags.extend(d)
             if p is not None:
                 r.managed.provisioners.append(p)
+    if r.managed is not None and r.managed.connection is not None and any(p.when == "destroy" for p in r.managed.provisioners):
+        # destroy-time provisioners use the resource's connection block too
+        diags.extend(_only_self_refs(r.managed.connection.config))
     return r, diags
 
 
@@ -399,12 +402,25 @@ def decode_replace_triggered_by(expr: Expression) -> tuple[list[Expression], Dia
     return out, diags
 
 
+REMOVED_PROVISIONERS = ("chef", "habitat", "puppet", "salt-masterless")
+"""Provisioner types terraform has removed: an error wherever they appear."""
+
+
 def decode_provisioner_block(block: hcl.Block) -> tuple[Provisioner | None, Diagnostics]:
     diags = Diagnostics()
     content, remain, d = block.body.partial_content(PROVISIONER_SCHEMA)
     diags.extend(d)
     lr = block.label_ranges[0] if block.label_ranges else block.def_range
     p = Provisioner(block.labels[0], remain, block.def_range, lr)
+    if p.type in REMOVED_PROVISIONERS:
+        diags.add_error(
+            f'The "{p.type}" provisioner has been removed',
+            f'The "{p.type}" provisioner was deprecated in Terraform 0.13.4 has been removed from Terraform. Visit '
+            "https://learn.hashicorp.com/collections/terraform/provision for alternatives to using provisioners that "
+            "are a better fit for the Terraform workflow.",
+            p.type_range,
+        )
+        return None, diags
     a = content.attributes
     if "when" in a:
         e = shim_traversal_in_string(a["when"].expr, True, diags)

@@ -407,6 +407,10 @@ def _plan_orphan_resources(run: Run) -> None:
             for key in list(sr.instances):
                 run.set_object(sr, key, None)
             continue
+        mi = _parse_module_instance(mod)
+        objects = [o for o in _objects(sr) if _orphan_targeted(run, mi, sr, o[0])]
+        if not objects:
+            continue
         provider = _provider_for_state_resource(run, sr.provider)
         addr_str, _ = _state_provider(sr)
         schema = run.schemas.resource_schema(_provider_addr(addr_str), mode, typ)
@@ -414,8 +418,7 @@ def _plan_orphan_resources(run: Run) -> None:
             run.add_diags([diag.error("Invalid resource type", f'The provider {addr_str} does not support resource type "{typ}".')])
             continue
         rem = removed.get(static, typ, name)
-        mi = _parse_module_instance(mod)
-        for key, dk, obj in _objects(sr):
+        for key, dk, obj in objects:
             prior = upgrade_object(run, provider, typ, schema, obj)
             if prior is None:
                 continue
@@ -425,10 +428,10 @@ def _plan_orphan_resources(run: Run) -> None:
                     continue
             action = Action.DELETE
             reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
+            # (no configuration at all, a whole module block gone included: terraform's
+            # "no module" reason is for module instances whose call is still declared)
             if rem is not None and not rem.destroy:
                 action, reason = Action.FORGET, ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
-            elif static != "" and not _module_declared(run.config, static):
-                reason = ActionReason.DELETE_BECAUSE_NO_MODULE
             if rem is not None and rem.destroy:
                 reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
             run.record_change(
@@ -449,6 +452,17 @@ def _plan_orphan_resources(run: Run) -> None:
                     schema_version=schema.version,
                 )
             )
+
+
+def _orphan_targeted(run: Run, mi: ModuleInstance, sr: Any, key: Any) -> bool:
+    """With -target, an object whose configuration is gone is planned only when a target
+    names it (its resource, the instance or a module holding it)."""
+    if run.target_closure is None:
+        return True
+    from sheath.states.state import format_instance_key
+
+    ks = format_instance_key(key)
+    return any(t.contains_instance(mi, f"{sr.type}.{sr.name}", ks) for t in run.targets)
 
 
 def _refresh_orphan(
@@ -494,10 +508,6 @@ def _objects(sr: Any) -> Any:
             yield key, "", inst.current
         for dk, obj in sorted(inst.deposed.items()):
             yield key, dk, obj
-
-
-def _module_declared(cfg: Config, static: str) -> bool:
-    return any(str(c.path) == static for c in cfg.all_modules())
 
 
 def _korder(k: Any) -> tuple[int, int, str]:

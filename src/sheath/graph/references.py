@@ -8,9 +8,10 @@ edge a -> b ("a depends on b") for every reference in a's expressions, every
 block's id and for_each (for the imported resource), and from every
 object inside a module to that module's call (its expansion: count, for_each,
 depends_on). Referring to a module call's output depends on that output inside
-the child module; referring to the whole call (module.m) depends on all of its
-outputs. A module's input variable depends on the argument expression in the
-calling module.
+the child module; referring to the whole call (module.m, or module.m[k] without
+an output) depends on all of its outputs and on every resource in it and in the
+modules it calls (terraform's close node). A module's input variable depends
+on the argument expression in the calling module.
 
 Node names are terraform's: var.x, local.y, output.z, aws_s3_bucket.b,
 data.x.y, module.m, module.m.var.v, module.m.output.o,
@@ -272,7 +273,13 @@ class _Builder:
             if out_name in child.module.outputs:
                 return [self.output(cp, out_name)]
             return [self.call(p, call_name)]
-        return [self.output(cp, o) for o in child.module.outputs] or [self.call(p, call_name)]
+        # the whole call (module.m, module.m[0], module.m[each.key]): terraform's close node,
+        # which waits for everything inside the module and the modules it calls
+        inside: list[ConfigNode] = []
+        for c in child.all_modules():
+            inside += [self.output(c.path, o) for o in c.module.outputs]
+            inside += [self.resource(c.path, r.addr()) for r in c.module.all_resources()]
+        return inside or [self.call(p, call_name)]
 
     def _fast_targets(self, cfg: Config, t: Traversal) -> list[ConfigNode] | None:
         """targets() for the common shapes without building a Reference; None: use parse_ref."""

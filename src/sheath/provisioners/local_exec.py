@@ -119,8 +119,8 @@ class LocalExec:
             os.close(w)
             return _start_error(exe, exc)
         os.close(w)
-        with os.fdopen(r, "rb") as stream:
-            reader = threading.Thread(target=copy_lines, args=(stream, req.ui, tail), daemon=True)
+        with os.fdopen(r, "rb", buffering=0) as stream:
+            reader = threading.Thread(target=copy_lines, args=(stream.read, req.ui, tail), daemon=True)
             reader.start()
             code = proc.wait()
             reader.join()

@@ -7,7 +7,7 @@ still runs.
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import Callable
 
 from sheath.provisioners.interface import UIOutput
 
@@ -19,12 +19,12 @@ def decode(b: bytes) -> str:
     return b.decode("utf-8", errors="replace")
 
 
-def copy_lines(stream: BinaryIO, ui: UIOutput, tail: bytearray | None = None) -> None:
-    """Send each line read from stream to ui until the end of the stream; keep the
+def copy_lines(read: Callable[[int], bytes], ui: UIOutput, tail: bytearray | None = None) -> None:
+    """Send each line that read (which returns b"" at the end) gives to ui; keep the
     last MAX_OUTPUT_TAIL bytes in tail."""
     pending = b""
     while True:
-        chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+        chunk = read(65536)
         if not chunk:
             break
         if tail is not None:

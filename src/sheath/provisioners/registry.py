@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from sheath.provisioners.interface import Provisioner
+from sheath.provisioners.file import FileProvisioner
 from sheath.provisioners.local_exec import LocalExec
-
-REMOVED = ("chef", "habitat", "puppet", "salt-masterless")
-"""Provisioner types terraform removed; configuration loading rejects them."""
-
+from sheath.provisioners.remote_exec import RemoteExec
 
 def builtin_provisioner(type_name: str) -> Provisioner | None:
     if type_name == "local-exec":
         return LocalExec()
+    if type_name == "file":
+        return FileProvisioner()
+    if type_name == "remote-exec":
+        return RemoteExec()
     return None
 
 
-__all__ = ["REMOVED", "builtin_provisioner"]
+__all__ = ["builtin_provisioner"]
