@@ -418,7 +418,7 @@ def _journal_with_entries(p: Path, lineage: str, serial: int, n: int) -> Path:
     return Path(mgr.journal.path)
 
 
-@pytest.mark.parametrize("state", ["missing", "empty", "other serial", "other lineage"])
+@pytest.mark.parametrize("state", ["missing", "empty", "other serial", "other lineage", "same serial, other writer"])
 def test_a_journal_for_another_state_is_kept_and_reported(tmp_path: Path, state: str) -> None:
     p = tmp_path / "terraform.tfstate"
     sf = _state(1, serial=4)
@@ -430,6 +430,12 @@ def test_a_journal_for_another_state_is_kept_and_reported(tmp_path: Path, state:
         p.write_bytes(write_state_file(_state(1, serial=5)))
     elif state == "other lineage":
         p.write_bytes(write_state_file(_state(1, lineage="7d1b6a3e-0000-4000-8000-000000000002", serial=4)))
+    elif state == "same serial, other writer":
+        # sheath committed serial 5 and crashed before writing it; terraform then wrote its own serial 5
+        ours = write_state_file(_state(90, serial=5))
+        FilesystemStateManager(str(p)).journal.commit(sf.lineage, 5, ours)
+        before = journal.read_bytes()
+        p.write_bytes(write_state_file(_state(2, serial=5)))
     mgr = FilesystemStateManager(str(p))
     info, _ = mgr.lock("OperationTypeApply")
     assert info is not None

@@ -12,8 +12,9 @@ instead of queueing for one sync each.
 
 The first line names the state file the journal applies to (lineage and
 serial). Before the state file that includes the journal's changes is
-written, a commit line names that state (``commit``): a journal whose commit
-names the state on disk was fully applied and may go. ``read`` checks every
+written, a commit line names that state (``commit``: its lineage, serial and
+the SHA-256 of its bytes): a journal whose commit names the state on disk
+was fully applied and may go. ``read`` checks every
 line: a torn last line (a crash mid-append) is ignored, any other line that
 is not a journal entry is a diagnostic naming the file and the line, and
 nothing is replayed. The journal holds secrets: it is created 0600.
@@ -21,6 +22,7 @@ nothing is replayed. The journal holds secrets: it is created 0600.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from dataclasses import dataclass, field
@@ -148,9 +150,9 @@ class Journal:
             return
         _fsync_dir(self.path)
 
-    def commit(self, lineage: str, serial: int) -> None:
-        """Record, durably, that the state file about to be written (lineage, serial) holds
-        every change of this journal; a journal that was not started here is opened for it."""
+    def commit(self, lineage: str, serial: int, data: bytes) -> None:
+        """Record, durably, that the state file about to be written (lineage, serial, its
+        bytes data) holds every change of this journal; a journal not started here is opened for it."""
         with self._cond:
             opened = self._fd is None
         if opened:
@@ -161,7 +163,7 @@ class Journal:
             with self._cond:
                 self._fd = fd
         try:
-            self._append({"op": "commit", "lineage": lineage, "serial": serial})
+            self._append({"op": "commit", "lineage": lineage, "serial": serial, "sha256": hashlib.sha256(data).hexdigest()})
         finally:
             if opened:
                 self.close()
@@ -196,7 +198,7 @@ class JournalRead:
 
     header: tuple[str, int] | None = None
     entries: list[dict[str, Any]] = field(default_factory=list)
-    commits: list[tuple[str, int]] = field(default_factory=list)
+    commits: list[tuple[str, int, str]] = field(default_factory=list)
     diags: Diagnostics = field(default_factory=Diagnostics)
 
     def apply(self, state: State) -> int:
@@ -204,9 +206,10 @@ class JournalRead:
             _apply(state, e)
         return len(self.entries)
 
-    def committed_to(self, lineage: str, serial: int) -> bool:
-        """Whether the state file (lineage, serial) was written with all of this journal's changes."""
-        return (lineage, serial) in self.commits
+    def committed_to(self, lineage: str, serial: int, data: bytes) -> bool:
+        """Whether the state file (lineage, serial, bytes data) was written with all of this
+        journal's changes (the digest tells it from another writer's state of the same serial)."""
+        return any(c[:2] == (lineage, serial) and c[2] == hashlib.sha256(data).hexdigest() for c in self.commits)
 
 
 def _invalid(path: str, line: int, why: str) -> Diagnostics:
@@ -259,7 +262,7 @@ def _check_line(out: JournalRead, raw: bytes, first: bool) -> str:
     if why:
         return why
     if e["op"] == "commit":
-        out.commits.append((e["lineage"], e["serial"]))
+        out.commits.append((e["lineage"], e["serial"], e["sha256"]))
     else:
         out.entries.append(e)
     return ""
@@ -276,8 +279,8 @@ def _is_key(v: Any) -> bool:
 def _entry_problem(e: dict[str, Any]) -> str:
     op = e.get("op")
     if op == "commit":
-        ok = isinstance(e.get("lineage"), str) and _is_serial(e.get("serial"))
-        return "" if ok else 'a commit needs "lineage" and "serial"'
+        ok = isinstance(e.get("lineage"), str) and _is_serial(e.get("serial")) and isinstance(e.get("sha256"), str)
+        return "" if ok else 'a commit needs "lineage", "serial" and "sha256"'
     if op == "out":
         ok = isinstance(e.get("n"), str) and isinstance(e.get("s", False), bool)
         return "" if ok else 'an output entry needs a name "n"'

@@ -159,14 +159,14 @@ class FilesystemStateManager:
             out.state = sf
         out.journal = self.journal.read()
         if out.journal is not None:
-            out.diags.extend(self._use_journal(out.journal, out.state, file_data))
+            out.diags.extend(self._use_journal(out.journal, out.state, out.data, file_data))
         return out
 
-    def _use_journal(self, jr: JournalRead, sf: StateFile | None, file_data: bytes | None) -> Diagnostics:
+    def _use_journal(self, jr: JournalRead, sf: StateFile | None, data: bytes | None, file_data: bytes | None) -> Diagnostics:
         diags = Diagnostics()
         if jr.diags.has_errors():
             return jr.diags
-        if _spent(jr, sf):
+        if _spent(jr, sf, data):
             return diags
         if sf is not None and jr.header == (sf.lineage, sf.serial):
             jr.apply(sf.state)
@@ -212,7 +212,7 @@ class FilesystemStateManager:
                     self._needs_write = False
                 elif loaded.stale_pending:
                     self.pending.remove()
-                if loaded.journal is not None and _spent(loaded.journal, loaded.state):
+                if loaded.journal is not None and _spent(loaded.journal, loaded.state, loaded.data):
                     self.journal.discard()
             except OSError as exc:
                 diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
@@ -275,7 +275,7 @@ class FilesystemStateManager:
             self._journal_ours = not self.journal.exists()
         try:
             if self._journal_ours:
-                self.journal.commit(sf.lineage, sf.serial)
+                self.journal.commit(sf.lineage, sf.serial, data)
             self._write_file(data)
         except OSError as exc:
             diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
@@ -470,9 +470,11 @@ class FilesystemStateManager:
         return diags
 
 
-def _spent(jr: JournalRead, sf: StateFile | None) -> bool:
-    """A journal with nothing in it, or whose changes are all in the state file (its commit names it)."""
-    return not jr.diags.has_errors() and (not jr.entries or (sf is not None and jr.committed_to(sf.lineage, sf.serial)))
+def _spent(jr: JournalRead, sf: StateFile | None, data: bytes | None) -> bool:
+    """A journal with nothing in it, or whose changes are all in the state file data (its commit names it)."""
+    if jr.diags.has_errors():
+        return False
+    return not jr.entries or (sf is not None and data is not None and jr.committed_to(sf.lineage, sf.serial, data))
 
 
 def read_failure_as_lock_error(diags: Diagnostics) -> Diagnostics:
