@@ -223,16 +223,26 @@ def evaluate_rules(
     inline_skips = inline_skips or {}
     report = Report()
     by_type: dict[tuple[str, str], list[Rule]] = {}
+    patterned: list[Rule] = []  # resource types with * wildcards
     for rule in rules:
         if settings.level_of(rule) is Level.DISABLED:
             continue
         for t in rule.resource_types:
-            by_type.setdefault((rule.mode, t), []).append(rule)
+            if "*" in t:
+                patterned.append(rule)
+            else:
+                by_type.setdefault((rule.mode, t), []).append(rule)
     checked: set[str] = set()
     for res in plan.resources:
-        if res.deleted or res.in_state_only:
+        if res.in_state_only:
             continue
-        for rule in by_type.get((res.mode, res.type), ()):
+        matching = list(by_type.get((res.mode, res.type), ()))
+        matching += [
+            r for r in patterned if r.mode == res.mode and any(fnmatch.fnmatchcase(res.type, t) for t in r.resource_types)
+        ]
+        if res.deleted:
+            matching = [r for r in matching if r.applies_to_deletes]
+        for rule in matching:
             checked.add(res.address)
             result = rule.check(res, plan)
             if result.outcome is Outcome.PASSED:

@@ -61,6 +61,7 @@ class Rule:
     trivy_id: str = ""
     pack: str = "aws"
     default_level: Level = Level.ADVISORY
+    applies_to_deletes: bool = False  # checked on resources the plan deletes (their before values)
 
     @property
     def ids(self) -> tuple[str, ...]:

@@ -25,12 +25,20 @@ USAGE = """Usage: sheath [global options] policy check [options] PLAN
 Options:
 
   -format=human     Output format: human, json, sarif, junit or github.
+  -policies=DIR     Also evaluate the policies in DIR (*.policy.hcl in terraform's
+                    policy syntax, *.py using sheath.policy.api); repeatable.
   -no-color         If specified, output won't contain any color.
 
 Exit status: 0 when no mandatory policy fails, 1 otherwise.
 """
 
-_FLAGS = [FlagSpec("format", "string", "human"), FlagSpec("no-color"), FlagSpec("help"), FlagSpec("h")]
+_FLAGS = [
+    FlagSpec("format", "string", "human"),
+    FlagSpec("policies", "list"),
+    FlagSpec("no-color"),
+    FlagSpec("help"),
+    FlagSpec("h"),
+]
 
 
 def _error(summary: str, detail: str, color: bool) -> int:
@@ -78,10 +86,33 @@ def run(args: list[str]) -> int:
         for x in errors:
             sys.stderr.write(render_diagnostic(x, {}, color))
         return 1
+    rules = list(RULES)
+    for d in fl.get_list("policies"):
+        from sheath.policy.custom import load_policy_dir
+
+        custom, cd = load_policy_dir(d)
+        errors.extend(cd)
+        rules.extend(custom)
+    if errors.has_errors():
+        for x in errors:
+            sys.stderr.write(render_diagnostic(x, _sources(x), color))
+        return 1
     plan = plan_input_from_json(doc, index.facts)
-    report = evaluate_rules(plan, RULES, settings, index.skips)
-    sys.stdout.write(render(report, fmt, RULES, __version__, color))
+    report = evaluate_rules(plan, rules, settings, index.skips)
+    sys.stdout.write(render(report, fmt, rules, __version__, color))
     return 1 if report.mandatory_failures else 0
+
+
+def _sources(d: Any) -> dict[str, bytes]:
+    """The file a diagnostic points into, for its source snippet."""
+    subject = getattr(d, "subject", None)
+    if subject is None or not subject.filename:
+        return {}
+    try:
+        with open(subject.filename, "rb") as fh:
+            return {subject.filename: fh.read()}
+    except OSError:
+        return {}
 
 
 def read_plan_json(path: str) -> tuple[dict[str, Any] | None, Diagnostics]:
