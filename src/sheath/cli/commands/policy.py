@@ -25,6 +25,8 @@ USAGE = """Usage: sheath [global options] policy check [options] PLAN
 Options:
 
   -format=human     Output format: human, json, sarif, junit or github.
+  -allow-destroy=ADDR  Allow the plan to delete or replace ADDR (wildcards *)
+                    beyond the limits of sheath-policy.hcl; repeatable.
   -policies=DIR     Also evaluate the policies in DIR (*.policy.hcl in terraform's
                     policy syntax, *.py using sheath.policy.api); repeatable.
   -no-color         If specified, output won't contain any color.
@@ -35,6 +37,7 @@ Exit status: 0 when no mandatory policy fails, 1 otherwise.
 _FLAGS = [
     FlagSpec("format", "string", "human"),
     FlagSpec("policies", "list"),
+    FlagSpec("allow-destroy", "list"),
     FlagSpec("no-color"),
     FlagSpec("help"),
     FlagSpec("h"),
@@ -97,10 +100,21 @@ def run(args: list[str]) -> int:
         for x in errors:
             sys.stderr.write(render_diagnostic(x, _sources(x), color))
         return 1
+    from sheath.policy.evaluate import SETTINGS_FILE
+    from sheath.policy.guardrails import check_limits, guardrail_diagnostics, read_limits
+
+    limits, ld = read_limits(SETTINGS_FILE)
+    if ld.has_errors():
+        for x in ld:
+            sys.stderr.write(render_diagnostic(x, _sources(x), color))
+        return 1
     plan = plan_input_from_json(doc, index.facts)
     report = evaluate_rules(plan, rules, settings, index.skips)
     sys.stdout.write(render(report, fmt, rules, __version__, color))
-    return 1 if report.mandatory_failures else 0
+    guard = check_limits(doc, limits, fl.get_list("allow-destroy"))
+    for x in guardrail_diagnostics(guard):
+        sys.stderr.write(render_diagnostic(x, {}, color))
+    return 1 if report.mandatory_failures or not guard.ok else 0
 
 
 def _sources(d: Any) -> dict[str, bytes]:
