@@ -19,6 +19,7 @@ from sheath.addrs import Module as ModuleAddr
 from sheath.config.module import Module, new_module
 from sheath.config.module_call import ModuleCall
 from sheath.config.parser import File, decode_file
+from sheath.config.provider_validation import validate_provider_configs
 from sheath.config.source import FilesystemModuleSource, ModuleSource
 from sheath.config.versions import TERRAFORM_CORE_VERSION, TERRAFORM_VERSION
 from sheath.diag import Diagnostics
@@ -191,7 +192,7 @@ def _installed(call: ModuleCall, rec: dict[str, str] | None, root_dir: str, sour
 
 
 def load_module_tree(
-    root_dir: str, source: ModuleSource | None = None, require_installed: bool = False
+    root_dir: str, source: ModuleSource | None = None, require_installed: bool = False, provider_checks: bool = True
 ) -> tuple[Config, Diagnostics]:
     """Load the root module and every module it calls, recursively.
 
@@ -199,7 +200,8 @@ def load_module_tree(
     other sources must be installed (recorded in .terraform/modules/modules.json),
     else the call gets a "Module not installed" error. Everything is read through
     source (the working directory when None). With require_installed, local sources must
-    be installed too, as terraform's validate, plan and apply require.
+    be installed too, as terraform's validate, plan and apply require. provider_checks:
+    check provider configurations across module calls (validate_provider_configs).
     """
     source = source or FilesystemModuleSource()
     root, diags = load_module(root_dir, source)
@@ -211,6 +213,8 @@ def load_module_tree(
         return cfg, diags
     manifest = _read_manifest(root_dir, source)
     _load_children(cfg, root_dir, manifest, diags, 0, source, require_installed)
+    if provider_checks:
+        diags.extend(validate_provider_configs(cfg))
     return cfg, diags
 
 

@@ -87,6 +87,80 @@ def merge_bodies(base: hcl.Body, override: hcl.Body) -> hcl.Body:
     return MergedBody(base, override)
 
 
+@dataclass(slots=True)
+class MergedBodies:
+    """hcl.MergeBodies: the content of several bodies together (an argument set in two of
+    them is a "Duplicate argument"); how an escaping block "_" joins its block's body."""
+
+    bodies: tuple[hcl.Body, ...]
+
+    def _merged(self, schema: hcl.BodySchema, partial: bool) -> tuple[hcl.BodyContent, hcl.Body | None, Diagnostics]:
+        diags = Diagnostics()
+        s = _without_required(schema)
+        attrs: dict[str, hcl.Attribute] = {}
+        blocks: list[hcl.Block] = []
+        rests: list[hcl.Body] = []
+        for body in self.bodies:
+            if partial:
+                c, rest, d = body.partial_content(s)
+                rests.append(rest)
+            else:
+                c, d = body.content(s)
+            diags.extend(d)
+            for name, attr in c.attributes.items():
+                first = attrs.get(name)
+                if first is not None:
+                    diags.add_error(
+                        "Duplicate argument",
+                        f'Argument "{name}" was already set at {_range_string(first.name_range)}',
+                        attr.name_range,
+                    )
+                    continue
+                attrs[name] = attr
+            blocks.extend(c.blocks)
+        for a in schema.attributes:
+            if a.required and a.name not in attrs:
+                diags.add_error("Missing required argument", f'The argument "{a.name}" is required, but was not set.')
+        content = hcl.BodyContent(attrs, blocks, self.missing_item_range())
+        return content, (MergedBodies(tuple(rests)) if partial else None), diags
+
+    def content(self, schema: hcl.BodySchema) -> tuple[hcl.BodyContent, Diagnostics]:
+        c, _, d = self._merged(schema, False)
+        return c, d
+
+    def partial_content(self, schema: hcl.BodySchema) -> tuple[hcl.BodyContent, hcl.Body, Diagnostics]:
+        c, rest, d = self._merged(schema, True)
+        assert rest is not None
+        return c, rest, d
+
+    def just_attributes(self) -> tuple[dict[str, hcl.Attribute], Diagnostics]:
+        diags = Diagnostics()
+        out: dict[str, hcl.Attribute] = {}
+        for body in self.bodies:
+            a, d = body.just_attributes()
+            diags.extend(d)
+            for name, attr in a.items():
+                first = out.get(name)
+                if first is not None:
+                    diags.add_error(
+                        "Duplicate argument",
+                        f'Argument "{name}" was already set at {_range_string(first.name_range)}',
+                        attr.name_range,
+                    )
+                    continue
+                out[name] = attr
+        return out, diags
+
+    def missing_item_range(self) -> Range:
+        return self.bodies[0].missing_item_range()
+
+
+def _range_string(r: Range) -> str:
+    if r.start.line == r.end.line:
+        return f"{r.filename}:{r.start.line},{r.start.column}-{r.end.column}"
+    return f"{r.filename}:{r.start.line},{r.start.column}-{r.end.line},{r.end.column}"
+
+
 # --- merging a whole override file into a module ---------------------------------------
 
 from typing import TYPE_CHECKING  # noqa: E402
@@ -295,3 +369,28 @@ def _merge_resource(into: dict[str, "Resource"], r: "Resource", noun: str, block
             bm.prevent_destroy, bm.prevent_destroy_set = om.prevent_destroy, True
         if om.ignore_changes or om.ignore_all_changes:
             bm.ignore_changes, bm.ignore_all_changes = list(om.ignore_changes), om.ignore_all_changes
+
+
+def apply_escaping_blocks(
+    body: hcl.Body, blocks: list[hcl.Block], interpreted_as: str, block_word: str, diags: Diagnostics
+) -> tuple[hcl.Body, list[hcl.Block]]:
+    """terraform 1.11's escaping block: the content of the one "_" block among blocks joins
+    body (its arguments are the type's own, never meta-arguments); the other blocks are returned."""
+    first: hcl.Block | None = None
+    rest: list[hcl.Block] = []
+    for b in blocks:
+        if b.type != "_":
+            rest.append(b)
+            continue
+        if first is not None:
+            diags.add_error(
+                "Duplicate escaping block",
+                'The special block type "_" can be used to force particular arguments to be interpreted as '
+                f"{interpreted_as} rather than as meta-arguments, but each {block_word} block can have only one "
+                f"such block. The first escaping block was at {_range_string(first.def_range)}.",
+                b.def_range,
+            )
+            continue
+        first = b
+        body = MergedBodies((body, b.body))
+    return body, rest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sheath.config.merge import apply_escaping_blocks
 from sheath.config.common import (
     BAD_IDENTIFIER_DETAIL,
     ProviderConfigRef,
@@ -170,16 +171,34 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
         items, d = expr_map(a["providers"].expr)
         diags.extend(d)
         for kexpr, vexpr in items:
-            child, d1 = decode_provider_config_ref(kexpr, "providers")
+            child, d1 = decode_provider_config_ref(_provider_map_key(kexpr), "providers")
             parent, d2 = decode_provider_config_ref(vexpr, "providers")
             diags.extend(d1)
             diags.extend(d2)
             if child is not None and parent is not None:
                 mc.providers.append(PassedProviderConfig(child, parent))
-    for b in content.blocks:
+    mc.config, blocks = apply_escaping_blocks(mc.config, content.blocks, "module input variables", "module", diags)
+    for b in blocks:
         diags.add_error(
             "Reserved block type name in module block",
             f'The block type name "{b.type}" is reserved for use by Terraform in a future version.',
             b.type_range,
         )
     return mc, diags
+
+
+def _provider_map_key(expr: Expression) -> Expression:
+    """A providers map key as terraform reads it: a quoted key is a (deprecated) quoted
+    reference, and the keywords null, true and false are provider names like any other."""
+    from sheath.config.common import TraversalExpression
+    from sheath.lang.hclsyntax import ast
+
+    if not isinstance(expr, ast.ObjectConsKeyExpr) or expr.force_non_literal:
+        return expr
+    w = expr.wrapped
+    if isinstance(w, ast.LiteralValueExpr) and (w.value.v is None or isinstance(w.value.v, bool)):
+        name = "null" if w.value.v is None else str(w.value.v).lower()
+        return TraversalExpression(hcl.Traversal((hcl.TraverseRoot(name, w.range),)), w.range)
+    if isinstance(w, ast.TemplateExpr):
+        return w
+    return expr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sheath.config.merge import apply_escaping_blocks
 from sheath.addrs import LocalProviderConfig
 from sheath.config.common import BAD_IDENTIFIER_DETAIL, valid_identifier
 from sheath.config.exprs import decode_string
@@ -39,7 +40,7 @@ PROVIDER_SCHEMA = hcl.BodySchema(
         hcl.AttributeSchema("for_each"),
         hcl.AttributeSchema("source"),
     ),
-    blocks=(hcl.BlockHeaderSchema("_"),),
+    blocks=(hcl.BlockHeaderSchema("_"), hcl.BlockHeaderSchema("lifecycle"), hcl.BlockHeaderSchema("locals")),
 )
 
 
@@ -96,7 +97,8 @@ def decode_provider_block(block: hcl.Block) -> tuple[Provider | None, Diagnostic
                 f'The provider argument name "{reserved}" is reserved for use by Terraform in a future version.',
                 a[reserved].name_range,
             )
-    for b in content.blocks:
+    p.config, blocks = apply_escaping_blocks(p.config, content.blocks, "provider-specific", "provider", diags)
+    for b in blocks:
         diags.add_error(
             "Reserved block type name in provider block",
             f'The block type name "{b.type}" is reserved for use by Terraform in a future version.',

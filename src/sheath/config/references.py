@@ -30,7 +30,7 @@ from sheath.addrs import (
     parse_ref,
 )
 from sheath.config.loader import Config
-from sheath.config.merge import MergedBody
+from sheath.config.merge import MergedBodies, MergedBody
 from sheath.config.module import Module
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
@@ -92,6 +92,14 @@ def _dynamic_expressions(b: Any, shadow: frozenset[str]) -> Iterator[tuple[Expre
 
 
 def _body_items(body: Any) -> tuple[list[Any], list[Any]]:
+    if isinstance(body, MergedBodies):
+        attrs: list[Any] = []
+        blocks: list[Any] = []
+        for b in body.bodies:
+            a, bl = _body_items(b)
+            attrs += a
+            blocks += bl
+        return attrs, blocks
     if isinstance(body, MergedBody):
         ba, bb = _body_items(body.base)
         oa, ob = _body_items(body.override)

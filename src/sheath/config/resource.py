@@ -20,6 +20,7 @@ from sheath.config.common import (
 )
 from sheath.config.exprs import decode_bool, expr_as_keyword, expr_list, rel_traversal_for_expr, unwrap_json_ref
 from sheath.config.common import range_str
+from sheath.config.merge import apply_escaping_blocks
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
 from sheath.lang.hcl import Expression, Traversal
@@ -143,16 +144,10 @@ def _check_count_for_each(content: hcl.BodyContent, what: str, diags: Diagnostic
         )
 
 
-def _reserved_blocks(content: hcl.BodyContent, where: str, diags: Diagnostics) -> list[hcl.Block]:
+def _reserved_blocks(blocks: list[hcl.Block], where: str, diags: Diagnostics) -> list[hcl.Block]:
     rest: list[hcl.Block] = []
-    for b in content.blocks:
-        if b.type == "_":
-            diags.add_error(
-                f"Reserved block type name in {where} block",
-                f'The block type name "{b.type}" is reserved for use by Terraform in a future version.',
-                b.type_range,
-            )
-        elif b.type == "locals":
+    for b in blocks:
+        if b.type == "locals":
             diags.add_error(
                 f"Reserved block type name in {where} block",
                 f'The block type name "{b.type}" is reserved for use by Terraform in a future version.',
@@ -201,7 +196,9 @@ def decode_resource_block(block: hcl.Block, mode: ResourceMode, override: bool) 
         r.depends_on = deps
     seen_lifecycle: hcl.Block | None = None
     seen_connection: hcl.Block | None = None
-    for b in _reserved_blocks(content, "resource" if mode is ResourceMode.MANAGED else "data", diags):
+    word = "resource" if mode is ResourceMode.MANAGED else "data"
+    r.config, blocks = apply_escaping_blocks(r.config, content.blocks, "resource-type-specific", word, diags)
+    for b in _reserved_blocks(blocks, word, diags):
         if b.type == "lifecycle":
             if seen_lifecycle is not None:
                 diags.add_error(
@@ -448,8 +445,10 @@ def decode_provisioner_block(block: hcl.Block) -> tuple[Provisioner | None, Diag
                 'The "on_failure" argument requires one of the following keywords: continue or fail.',
                 a["on_failure"].expr.range,
             )
+    # terraform's own spelling
+    p.config, blocks = apply_escaping_blocks(p.config, content.blocks, "provisioner-typpe-specific", "provisioner", diags)
     seen: hcl.Block | None = None
-    for b in content.blocks:
+    for b in blocks:
         if b.type == "connection":
             if seen is not None:
                 diags.add_error(

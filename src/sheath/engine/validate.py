@@ -63,7 +63,7 @@ class ValidateResult:
 
 def validate(root_dir: str = ".") -> ValidateResult:
     cfg, diags = load_module_tree(root_dir, require_installed=True)
-    sources = _sources(cfg, root_dir)
+    sources = config_sources(cfg, root_dir)
     if diags.has_errors():
         return ValidateResult(diags, sources)
     diags.extend(validate_config(cfg, root_dir))
@@ -87,12 +87,16 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
     try:
         parents: dict[str, _ModuleValidator] = {}
         nodes: list[Node] = []
+        used: set[NodeKey] = set()
         for c in cfg.all_modules():
             v = _ModuleValidator(c, functions, root_dir, schemas)
             for child in c.children.values():
                 parents[module_key(child)] = v
             nodes.extend(v.nodes(parents.get(module_key(c))))
+            used |= v.used_providers
             diags.extend(v.local_cycles())
+        # terraform prunes provider configurations nothing uses before validating
+        nodes = [n for n in nodes if not n.key[1].startswith("provider.") or n.key in used]
         if not diags.has_errors():
             diags.extend(walk(nodes))
     finally:
@@ -137,7 +141,8 @@ def _functions(base_dir: str) -> Mapping[str, Function]:
     return fns
 
 
-def _sources(cfg: Config, root_dir: str) -> dict[str, bytes]:
+def config_sources(cfg: Config, root_dir: str) -> dict[str, bytes]:
+    """The bytes of every file of the module tree, for diagnostics' source snippets."""
     out: dict[str, bytes] = {}
     for c in _safe_modules(cfg):
         for f in c.module.files:
@@ -149,6 +154,9 @@ def _sources(cfg: Config, root_dir: str) -> dict[str, bytes]:
                 except OSError:
                     continue
     return out
+
+
+_sources = config_sources
 
 
 def _safe_modules(cfg: Config) -> list[Config]:
@@ -200,6 +208,13 @@ def _check_providers(cfg: Config, root_dir: str) -> Diagnostics:
     installed = _installed_provider_dirs(root_dir)
     native = default_registry()
     for key, addr in sorted(_required_providers(cfg).items()):
+        if addr.is_builtin() and addr.type != "terraform":
+            diags.add_error(
+                "Missing required provider",
+                f"This configuration requires built-in provider {key}, but that provider isn't available in this "
+                "Terraform version.",
+            )
+            continue
         if addr.is_builtin() or native.lookup(addr) is not None:
             continue
         if key in installed:
@@ -234,6 +249,7 @@ class _ModuleValidator:
         self.m: Module = cfg.module
         self.refs = ReferenceChecker(cfg, check_outputs=False)
         self.parent: _ModuleValidator | None = None
+        self.used_providers: set[NodeKey] = set()
         self.diags = Diagnostics()
         self.functions = functions
         m = self.m
@@ -342,6 +358,7 @@ class _ModuleValidator:
             pkey = self._provider_node(self._provider_local_key(r))
             if pkey is not None:
                 deps.append(pkey)
+                self.used_providers.add(pkey)
             add(str(r.addr()), deps, self._resource, r)
         for name, ck in m.checks.items():
             add(f"check.{name}", self._deps(self._rule_exprs(ck.asserts)), self._check, ck)
@@ -488,7 +505,16 @@ class _ModuleValidator:
             self._check_rule(rule, base, plain)
 
     def _provider(self, pc: Any) -> None:
-        self._eval_body(pc.config, self.ctx(), RefScope())
+        """The configuration against the provider's schema, then evaluated."""
+        refs = self.refs.check_body(pc.config, RefScope())
+        if refs.has_errors():
+            self.diags.extend(refs)
+            return
+        addr = self.m.implied_provider_for_local_name(pc.name)
+        ps = self.schemas.provider_schema(addr)
+        if ps is not None and self._check_body_schema(pc.config, ps.provider):
+            return
+        self._eval_body(pc.config, self.ctx())
 
     def _check(self, ck: Any) -> None:
         for rule in ck.asserts:
@@ -744,7 +770,7 @@ class _ModuleValidator:
             return
 
         def quiet(e: Any, c: EvalContext = ctx) -> Any:
-            v, _ = evaluate(e, c)  # evaluation problems are reported by _eval_body
+            v, _ = evaluate(e, self.scope.context_for(c, e.variables()))  # problems are reported by _eval_body
             return v, Diagnostics()
 
         def scoped(extra: Any) -> Any:
@@ -768,13 +794,17 @@ class _ModuleValidator:
 
     def _check_schema(self, r: Resource, schema: Schema) -> bool:
         """Check the body against the schema; True when it has errors."""
+        return self._check_body_schema(r.config, schema, r)
+
+    def _check_body_schema(self, body: hcl.Body, schema: Schema, r: Resource | None = None) -> bool:
+        """Check a resource's (or provider's) body against its schema; True when it has errors."""
         from sheath.providers.schema import attributes_as_blocks
 
-        block = attributes_as_blocks(schema.block, r.config)
+        block = attributes_as_blocks(schema.block, body)
         bschema = block_to_body_schema(block)
         if block.block_types:  # dynamic blocks may generate any nested block type
             bschema = hcl.BodySchema(bschema.attributes, tuple(bschema.blocks) + (hcl.BlockHeaderSchema("dynamic", ("type",)),))
-        content, d = r.config.content(bschema)
+        content, d = body.content(bschema)
         for b in content.blocks:
             if b.type == "dynamic" and b.labels and b.labels[0] not in block.block_types:
                 d.add_error(
@@ -782,9 +812,9 @@ class _ModuleValidator:
                     f'Blocks of type "{b.labels[0]}" are not expected here.',
                     b.label_ranges[0] if b.label_ranges else b.def_range,
                 )
-        for name in sorted(computed_only(schema.block)):
+        for name in sorted(computed_only(schema.block)) if r is not None else []:
             attr = content.attributes.get(name)
-            if attr is None:
+            if attr is None or r is None:
                 continue
             if r.type in builtin_schemas.BUILTIN_READ_ONLY and r.provider is not None and r.provider.is_builtin():
                 self.diags.add_error(f'"{name}" attribute is read-only')
@@ -792,7 +822,7 @@ class _ModuleValidator:
                 self.diags.add_error(READ_ONLY_SUMMARY, READ_ONLY_DETAIL, attr.range)
         for item in d:
             if item.summary == "Unsupported block type" and item.subject is not None:
-                found = _dynamic_label(r.config, item.subject)
+                found = _dynamic_label(body, item.subject)
                 if found is not None:
                     label, label_range = found
                     item.detail = f'Blocks of type "{label}" are not expected here.'

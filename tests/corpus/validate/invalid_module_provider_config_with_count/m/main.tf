@@ -1,0 +1,6 @@
+provider "aws" {
+  region = "x"
+}
+provider "null" {
+  alias = "z"
+}

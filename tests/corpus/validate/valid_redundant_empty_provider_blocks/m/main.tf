@@ -1,0 +1,7 @@
+provider "terraform" {}
+
+provider "terraform" {
+  alias = "b"
+}
+
+resource "terraform_data" "x" {}

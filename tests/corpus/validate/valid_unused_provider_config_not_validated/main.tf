@@ -1,0 +1,9 @@
+provider "terraform" {
+  foo = 1
+}
+provider "terraform" {
+  alias = "x"
+}
+resource "terraform_data" "a" {
+  provider = terraform.x
+}
