@@ -1,26 +1,25 @@
-"""Go RE2 regular expressions on Python's ``re``: a syntax translator.
+"""Go RE2 regular expressions, matched in linear time.
 
-Terraform's regex/regexall/replace use Go's regexp (RE2 syntax). This module
-parses an RE2 pattern, reports RE2's errors (with Go's error codes) and emits
-an equivalent Python pattern:
+Terraform's regex/regexall/replace use Go's regexp (RE2 syntax, guaranteed
+linear time). This module checks a pattern as Go's regexp/syntax parser does,
+reporting its errors with Go's error texts, and then compiles it with RE2
+itself (the ``google-re2`` binding of the C++ library Go's regexp was ported
+from): ``regex("^(a+)+$", ...)`` takes microseconds on any input, where a
+backtracking engine takes exponential time.
 
-  * ``\\d \\w \\s \\b`` are ASCII-only in RE2; ``.`` excludes only ``\\n``;
-  * ``$`` without (?m) is end of text (``\\z``); ``\\z`` -> ``\\Z``;
-  * mid-pattern flag groups ``(?i)`` become scoped groups; ``(?U)`` swaps
-    greediness; ``\\Q...\\E``, POSIX classes ``[[:alpha:]]``, ``\\pL``/``\\p{Greek}``
-    and ``\\x{...}`` are expanded;
-  * lookarounds and backreferences are rejected as RE2 does.
-Duplicate group names (legal in Go) are renamed; ``group_names`` keeps the
-original name of every group by index.
+Texts are matched as UTF-8 bytes, as Go matches them; positions in ``Match``
+are byte offsets. ``find_all`` and ``replace_all`` follow Go's FindAll and
+ReplaceAll loops (empty matches, advancing one character).
 """
 
 from __future__ import annotations
 
 import re
-import sys
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Callable
+
+import re2 as _re2_engine
 
 
 class RE2Error(Exception):
@@ -44,110 +43,20 @@ ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression"
 ERR_INVALID_CHAR_RANGE = "invalid character class range"
 ERR_INVALID_CHAR_CLASS = "invalid character class"
 ERR_INVALID_NAMED_CAPTURE = "invalid named capture"
+ERR_LARGE = "expression too large"
 
 
-@dataclass
-class Compiled:
-    regex: re.Pattern[str]
-    group_names: list[str | None]  # index i -> name of group i+1 (None: unnamed)
+_POSIX_NAMES = frozenset(
+    {"alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct", "space", "upper", "word", "xdigit"}
+)
 
-
-_POSIX = {
-    "alnum": "0-9A-Za-z",
-    "alpha": "A-Za-z",
-    "ascii": "\\x00-\\x7f",
-    "blank": "\\t ",
-    "cntrl": "\\x00-\\x1f\\x7f",
-    "digit": "0-9",
-    "graph": "!-~",
-    "lower": "a-z",
-    "print": " -~",
-    "punct": "!-/:-@\\[-`{-~",
-    "space": "\\t\\n\\v\\f\\r ",
-    "upper": "A-Z",
-    "word": "0-9A-Za-z_",
-    "xdigit": "0-9A-Fa-f",
-}
-
-_PERL = {"d": "0-9", "w": "0-9A-Za-z_", "s": "\\t\\n\\f\\r "}
-
-# A few scripts by block ranges (Python's unicodedata has no script property).
-_SCRIPTS = {
-    "Latin": "A-Za-z\\xaa\\xba\\xc0-\\xd6\\xd8-\\xf6\\xf8-\\u024f\\u1e00-\\u1eff\\u2c60-\\u2c7f\\ua720-\\ua7ff\\uff21-\\uff3a\\uff41-\\uff5a",
-    "Greek": "\\u0370-\\u0373\\u0375-\\u0377\\u037a-\\u037d\\u037f\\u0384\\u0386\\u0388-\\u03e1\\u03f0-\\u03ff\\u1f00-\\u1fff",
-    "Cyrillic": "\\u0400-\\u052f\\u1c80-\\u1c88\\u2de0-\\u2dff\\ua640-\\ua69f",
-    "Han": "\\u2e80-\\u2fd5\\u3005\\u3007\\u3021-\\u3029\\u3038-\\u303b\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\U00020000-\\U0003134f",
-    "Hiragana": "\\u3041-\\u3096\\u309d-\\u309f",
-    "Katakana": "\\u30a1-\\u30fa\\u30fd-\\u30ff\\u31f0-\\u31ff\\uff66-\\uff6f\\uff71-\\uff9d",
-    "Arabic": "\\u0600-\\u0604\\u0606-\\u060b\\u060d-\\u061a\\u061c-\\u061e\\u0620-\\u063f\\u0641-\\u064a\\u0656-\\u066f\\u0671-\\u06dc\\u06de-\\u06ff",
-    "Hebrew": "\\u0591-\\u05c7\\u05d0-\\u05ea\\u05ef-\\u05f4\\ufb1d-\\ufb4f",
-    "Hangul": "\\u1100-\\u11ff\\u3131-\\u318e\\uac00-\\ud7a3",
-    "Thai": "\\u0e01-\\u0e3a\\u0e40-\\u0e5b",
-    "Devanagari": "\\u0900-\\u097f",
-}
-
-_CATEGORY_NAMES = {
-    "L", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No",
-    "P", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So",
-    "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf", "Co", "Cs",
-}  # fmt: skip
+_PERL = frozenset("dws")
 
 
 def _esc_cp(cp: int) -> str:
     if cp < 0x10000:
         return f"\\u{cp:04x}"
     return f"\\U{cp:08x}"
-
-
-@lru_cache(maxsize=1)
-def _all_category_intervals() -> dict[str, list[tuple[int, int]]]:
-    """Code point intervals of every two-letter general category (one scan)."""
-    out: dict[str, list[tuple[int, int]]] = {}
-    cat_of = unicodedata.category
-    prev_cat = ""
-    start = 0
-    for cp in range(sys.maxunicode + 1):
-        c = cat_of(chr(cp))
-        if c != prev_cat:
-            if prev_cat:
-                out.setdefault(prev_cat, []).append((start, cp - 1))
-            prev_cat = c
-            start = cp
-    out.setdefault(prev_cat, []).append((start, sys.maxunicode))
-    return out
-
-
-@lru_cache(maxsize=None)
-def _category_ranges(cat: str) -> str:
-    """Class body (no brackets) of code points whose general category starts with cat."""
-    ivs: list[tuple[int, int]] = []
-    for name, lst in _all_category_intervals().items():
-        if name.startswith(cat):
-            ivs.extend(lst)
-    ivs.sort()
-    merged: list[tuple[int, int]] = []
-    for lo, hi in ivs:
-        if merged and lo <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
-    return "".join(_range(lo, hi) for lo, hi in merged)
-
-
-def _range(a: int, b: int) -> str:
-    if a == b:
-        return _esc_cp(a)
-    return _esc_cp(a) + "-" + _esc_cp(b)
-
-
-def _unicode_class(name: str, expr: str) -> str:
-    if name == "Any":
-        return "\\x00-\\U0010ffff"
-    if name in _CATEGORY_NAMES:
-        return _category_ranges(name)
-    if name in _SCRIPTS:
-        return _SCRIPTS[name]
-    raise RE2Error("invalid character class range", expr)
 
 
 class _Scope:
@@ -427,7 +336,7 @@ class _Translator:
         c = p[self.i + 1]
         if c.lower() in _PERL:
             self.i += 2
-            return c.isupper(), _PERL[c.lower()]
+            return c.isupper(), ""
         if c in "pP":
             neg = c == "P"
             j = self.i + 2
@@ -442,11 +351,10 @@ class _Translator:
             else:
                 name = p[j]
                 self.i = j + 1
-            expr = p[start : self.i]
             if name.startswith("^"):
                 neg = not neg
-                name = name[1:]
-            return neg, _unicode_class(name, expr)
+            # the class name itself is checked by RE2 when the pattern is compiled
+            return neg, ""
         return None
 
     def _char_escape(self, start: int) -> str:
@@ -469,7 +377,7 @@ class _Translator:
             if j < len(p) and p[j] == "{":
                 end = p.find("}", j)
                 hexs = p[j + 1 : end] if end > 0 else ""
-                if end < 0 or not hexs or not all(h in "0123456789abcdefABCDEF" for h in hexs) or int(hexs, 16) > sys.maxunicode:
+                if end < 0 or not hexs or not all(h in "0123456789abcdefABCDEF" for h in hexs) or int(hexs, 16) > 0x10FFFF:
                     raise RE2Error(ERR_INVALID_ESCAPE, p[start : (end + 1 if end > 0 else len(p))])
                 self.i = end + 1
                 return _esc_cp(int(hexs, 16))
@@ -510,20 +418,16 @@ class _Translator:
                 end = p.find(":]", self.i + 2)
                 if end >= 0:
                     name = p[self.i + 2 : end]
-                    pneg = name.startswith("^")
-                    if pneg:
+                    if name.startswith("^"):
                         name = name[1:]
-                    if name not in _POSIX:
+                    if name not in _POSIX_NAMES:
                         raise RE2Error(ERR_INVALID_CHAR_RANGE, p[self.i : end + 2])
                     self.i = end + 2
-                    parts.append(_negate_ranges(_POSIX[name]) if pneg else _POSIX[name])
                     continue
             if c == "\\" and self.i + 1 < len(p) and (p[self.i + 1].lower() in _PERL or p[self.i + 1] in "pP"):
                 esc_start = self.i
-                esc = self._class_escape_body(esc_start)
-                assert esc is not None
-                bneg, ranges = esc
-                parts.append(_negate_ranges(ranges) if bneg else ranges)
+                if self._class_escape_body(esc_start) is None:
+                    raise RE2Error(ERR_INVALID_ESCAPE, p[esc_start : esc_start + 2])
                 continue
             lo_start = self.i
             lo = self._class_char()
@@ -562,71 +466,175 @@ def _cp_of(lit: str) -> int:
     return ord(lit)
 
 
-_BODY_TOKEN = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\x([0-9a-fA-F]{2})|\\(.)|(.)", re.S)
-_SIMPLE_ESC = {"t": 9, "n": 10, "v": 11, "f": 12, "r": 13}
-
-
-def _body_intervals(body: str) -> list[tuple[int, int]]:
-    """Parse a class body we generated ("a-z\\u00aa...") into code point intervals."""
-    cps: list[int | str] = []
-    for m in _BODY_TOKEN.finditer(body):
-        u4, u8, x2, esc, ch = m.groups()
-        if u4 or u8 or x2:
-            cps.append(int(u4 or u8 or x2, 16))
-        elif esc is not None:
-            cps.append(_SIMPLE_ESC.get(esc, ord(esc)))
-        elif ch == "-":
-            cps.append("-")
-        else:
-            cps.append(ord(ch))
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(cps):
-        a = cps[i]
-        if i + 2 < len(cps) and cps[i + 1] == "-" and isinstance(a, int) and isinstance(cps[i + 2], int):
-            out.append((a, cps[i + 2]))  # type: ignore[arg-type]
-            i += 3
-            continue
-        cp = ord("-") if a == "-" else a
-        assert isinstance(cp, int)
-        out.append((cp, cp))
-        i += 1
-    return out
-
-
-@lru_cache(maxsize=None)
-def _negate_ranges(ranges: str) -> str:
-    """Class body for the complement of the class body `ranges`."""
-    ivs = sorted(_body_intervals(ranges))
-    parts: list[str] = []
-    nxt = 0
-    for lo, hi in ivs:
-        if lo > nxt:
-            parts.append(_range(nxt, lo - 1))
-        nxt = max(nxt, hi + 1)
-    if nxt <= sys.maxunicode:
-        parts.append(_range(nxt, sys.maxunicode))
-    return "".join(parts)
-
-
 def _py_flags(i: bool) -> str:
     return "i" if i else "-i"
+
+
+# RE2's (C++) error texts -> Go's, for what only RE2 itself finds (the checker
+# above finds the rest with Go's exact texts).
+_RE2_ERRORS = {
+    "invalid character class range": ERR_INVALID_CHAR_RANGE,
+    "invalid character class": ERR_INVALID_CHAR_CLASS,
+    "invalid repetition size": ERR_INVALID_REPEAT_SIZE,
+    "bad repetition operator": ERR_INVALID_REPEAT_OP,
+    "invalid escape sequence": ERR_INVALID_ESCAPE,
+    "invalid named capture group": ERR_INVALID_NAMED_CAPTURE,
+    "pattern too large - compile failed": ERR_LARGE,
+    "pattern too large - reverse compile failed": ERR_LARGE,
+}
+
+
+def _re2_error(message: str, pattern: str) -> RE2Error:
+    text, sep, arg = message.partition(": ")
+    code = _RE2_ERRORS.get(text)
+    if code is None:
+        return RE2Error(ERR_INVALID_PERL_OP, pattern)
+    return RE2Error(code, arg if sep and code != ERR_LARGE else pattern)
+
+
+def _options() -> Any:
+    opts = _re2_engine.Options()
+    opts.log_errors = False  # errors are values here, not lines on stderr
+    opts.max_mem = 64 << 20  # Go's regexp has no memory cap; RE2's default (8 MiB) rejects large patterns
+    return opts
+
+
+def utf8(text: str) -> bytes:
+    """text as the UTF-8 bytes Go would hold (lone surrogates kept, as WTF-8)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _decode(b: bytes) -> str:
+    try:
+        return b.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:  # a match that split an invalid sequence, as Go's strings can
+        return b.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One match: the searched text and, per group (0 = the whole match), its byte span ((-1, -1): unset)."""
+
+    text: bytes
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[0][1]
+
+    def group(self, index: int = 0) -> str | None:
+        """The text of group index, None when the group did not take part in the match."""
+        a, b = self.spans[index]
+        if a < 0:
+            return None
+        return _decode(self.text[a:b])
+
+
+def _rune_width(text: bytes, pos: int) -> int:
+    """The width of the UTF-8 sequence at pos as Go's decoder steps (1 for an invalid byte, 0 at the end)."""
+    if pos >= len(text):
+        return 0
+    lead = text[pos]
+    if lead < 0x80:
+        return 1
+    width = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 1
+    if width == 1 or pos + width > len(text):
+        return 1
+    try:
+        text[pos : pos + width].decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return 1
+    return width
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled pattern; group_names[i] is the name of group i+1 (None: unnamed)."""
+
+    regexp: Any
+    group_names: list[str | None]
+
+    def _search(self, text: bytes, pos: int) -> Match | None:
+        m = self.regexp.search(text, pos)
+        if m is None:
+            return None
+        return Match(text, tuple(m.span(i) for i in range(len(self.group_names) + 1)))
+
+    def search(self, text: str) -> Match | None:
+        """The leftmost match in text (Go's FindStringSubmatchIndex)."""
+        return self._search(utf8(text), 0)
+
+    def find_all(self, text: str) -> list[Match]:
+        """Every match, as Go's FindAllStringSubmatch(-1): an empty match right after
+        the previous match is skipped, and after an empty match the scan moves one character on."""
+        b = utf8(text)
+        out: list[Match] = []
+        pos = 0
+        end = len(b)
+        prev_end = -1
+        while pos <= end:
+            m = self._search(b, pos)
+            if m is None:
+                break
+            accept = True
+            if m.end == pos:
+                if m.start == prev_end:
+                    accept = False
+                width = _rune_width(b, pos)
+                pos = pos + width if width > 0 else end + 1
+            else:
+                pos = m.end
+            prev_end = m.end
+            if accept:
+                out.append(m)
+        return out
+
+    def replace_all(self, text: str, repl: Callable[[Match], str]) -> str:
+        """Go's ReplaceAllString loop: repl's text for each match."""
+        b = utf8(text)
+        buf: list[bytes] = []
+        last_end = 0
+        pos = 0
+        end = len(b)
+        while pos <= end:
+            m = self._search(b, pos)
+            if m is None:
+                break
+            buf.append(b[last_end : m.start])
+            if m.end > last_end or m.start == 0:
+                buf.append(utf8(repl(m)))
+            last_end = m.end
+            width = _rune_width(b, pos)
+            if pos + width > m.end:
+                pos += width
+            elif pos + 1 > m.end:
+                pos += 1
+            else:
+                pos = m.end
+        buf.append(b[last_end:])
+        return _decode(b"".join(buf))
 
 
 @lru_cache(maxsize=256)
 def compile_re2(pattern: str) -> Compiled:
     """Compile an RE2 pattern; raises RE2Error as Go's regexp.Compile would."""
     t = _Translator(pattern)
-    py = t.translate()
-    py = py.replace("(?-i:", "(?:")
+    t.translate()
     try:
-        rx = re.compile(py)
-    except re.error as e:  # a translation gap: report as RE2 would, roughly
-        raise RE2Error(ERR_INVALID_PERL_OP, pattern) from e
+        rx = _re2_engine.compile(utf8(pattern), _options())
+    except _re2_engine.error as e:
+        message = e.args[0] if e.args else ""
+        if isinstance(message, bytes):
+            message = message.decode("utf-8", "replace")
+        raise _re2_error(str(message), pattern) from None
     return Compiled(rx, t.names)
 
 
-def expand_template(template: str, m: re.Match[str], names: list[str | None]) -> str:
+def expand_template(template: str, m: Match, names: list[str | None]) -> str:
     """Go's Regexp.Expand: $1, ${1}, $name, ${name}, $$."""
     out: list[str] = []
     i = 0
@@ -664,7 +672,7 @@ def expand_template(template: str, m: re.Match[str], names: list[str | None]) ->
     return "".join(out)
 
 
-def _group_text(m: re.Match[str], names: list[str | None], name: str) -> str:
+def _group_text(m: Match, names: list[str | None], name: str) -> str:
     if name.isdigit() and (name == "0" or name[0] != "0") and len(name) <= 8:
         idx = int(name)
         if idx > len(names):

@@ -3,17 +3,16 @@ regexall replace split startswith strcontains strrev substr templatestring title
 trim trimprefix trimspace trimsuffix upper.
 
 Characters are counted as terraform counts them (grapheme clusters), case
-mapping is Go's per-rune mapping, and regular expressions use RE2 syntax
-(translated by sheath.lang.funcs.re2)."""
+mapping is Go's per-rune mapping, and regular expressions are RE2's, matched
+in linear time (sheath.lang.funcs.re2)."""
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Sequence
 
 from sheath.lang.funcs.fmtverbs import FormatHooks, format_values
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
-from sheath.lang.funcs.re2 import RE2Error, compile_re2, expand_template
+from sheath.lang.funcs.re2 import Compiled, Match, RE2Error, compile_re2, expand_template
 from sheath.lang.funcs.support import (
     func,
     go_lower,
@@ -143,12 +142,11 @@ def _split(args: Sequence[Value], _rt: Type) -> Value:
 # --- regular expressions -----------------------------------------------------
 
 
-def _compile_pattern(v: Value) -> "tuple[re.Pattern[str], list[str | None]]":
+def _compile_pattern(v: Value) -> Compiled:
     try:
-        c = compile_re2(_s(v))
+        return compile_re2(_s(v))
     except RE2Error as e:
         raise FunctionError(f"invalid regexp pattern: {e}", arg_index=0) from None
-    return c.regex, c.group_names
 
 
 def _regex_result_type(names: list[str | None]) -> Type:
@@ -165,13 +163,12 @@ def _regex_result_type(names: list[str | None]) -> Type:
 def _regex_pattern_type(args: Sequence[Value]) -> Type:
     if args[0].v is UNKNOWN:
         return DYNAMIC
-    _rx, names = _compile_pattern(args[0])
-    return _regex_result_type(names)
+    return _regex_result_type(_compile_pattern(args[0]).group_names)
 
 
-def _match_value(m: "re.Match[str]", names: list[str | None], rt: Type) -> Value:
+def _match_value(m: Match, names: list[str | None], rt: Type) -> Value:
     if not names:
-        return str_val(m.group(0))
+        return str_val(m.group(0) or "")
 
     def grp(i: int) -> Value:
         g = m.group(i)
@@ -186,77 +183,29 @@ def _match_value(m: "re.Match[str]", names: list[str | None], rt: Type) -> Value
     return Value(rt, tuple(grp(i) for i in range(1, len(names) + 1)))
 
 
-def go_finditer(rx: "re.Pattern[str]", s: str) -> "list[re.Match[str]]":
-    """Go's FindAll: scan from each position; an empty match right after the
-    previous match is skipped, and after an empty match the scan moves one
-    character on."""
-    out: list[re.Match[str]] = []
-    pos = 0
-    end = len(s)
-    prev_end = -1
-    while pos <= end:
-        m = rx.search(s, pos)
-        if m is None:
-            break
-        accept = True
-        if m.end() == pos:
-            if m.start() == prev_end:
-                accept = False
-            pos += 1
-        else:
-            pos = m.end()
-        prev_end = m.end()
-        if accept:
-            out.append(m)
-    return out
-
-
-def go_replace_all(rx: "re.Pattern[str]", s: str, repl: "Callable[[re.Match[str]], str]") -> str:
-    """Go's Regexp.ReplaceAllString loop."""
-    buf: list[str] = []
-    last_end = 0
-    pos = 0
-    end = len(s)
-    while pos <= end:
-        m = rx.search(s, pos)
-        if m is None:
-            break
-        buf.append(s[last_end : m.start()])
-        if m.end() > last_end or m.start() == 0:
-            buf.append(repl(m))
-        last_end = m.end()
-        if pos + 1 > m.end():
-            pos += 1
-        else:
-            pos = m.end()
-    buf.append(s[last_end:])
-    return "".join(buf)
-
-
 def _regex(args: Sequence[Value], rt: Type) -> Value:
-    rx, names = _compile_pattern(args[0])
+    c = _compile_pattern(args[0])
     if args[1].v is UNKNOWN:
         return unknown(rt)
-    m = rx.search(_s(args[1]))
+    m = c.search(_s(args[1]))
     if m is None:
         raise FunctionError("pattern did not match any part of the given string")
-    return _match_value(m, names, rt)
+    return _match_value(m, c.group_names, rt)
 
 
 def _regexall_type(args: Sequence[Value]) -> Type:
     if args[0].v is UNKNOWN:
         return ListType(DYNAMIC)
-    _rx, names = _compile_pattern(args[0])
-    return ListType(_regex_result_type(names))
+    return ListType(_regex_result_type(_compile_pattern(args[0]).group_names))
 
 
 def _regexall(args: Sequence[Value], rt: Type) -> Value:
-    rx, names = _compile_pattern(args[0])
+    c = _compile_pattern(args[0])
     assert isinstance(rt, ListType)
     et = rt.element
     if args[1].v is UNKNOWN:
         return unknown(rt)
-    return Value(rt, tuple(_match_value(m, names, et) for m in go_finditer(rx, _s(args[1]))))
+    return Value(rt, tuple(_match_value(m, c.group_names, et) for m in c.find_all(_s(args[1]))))
 
 
 def _replace(args: Sequence[Value], _rt: Type) -> Value:
@@ -267,7 +216,7 @@ def _replace(args: Sequence[Value], _rt: Type) -> Value:
         except RE2Error as e:
             raise FunctionError(f"error parsing regexp: {e.code}: `{e.expr}`") from None
         names = c.group_names
-        return str_val(go_replace_all(c.regex, s, lambda m: expand_template(rep, m, names)))
+        return str_val(c.replace_all(s, lambda m: expand_template(rep, m, names)))
     return str_val(s.replace(sub, rep))
 
 
