@@ -235,3 +235,99 @@ def test_local_exec_json_matches_terraform(case: str, tmp_path: Path, run_terraf
         want, have = normalise(t.stdout, True), normalise(s.stdout, True)
         # terraform's version message names terraform
         assert have[1:] == want[1:], "\n".join(json.dumps(d) for d in have)
+
+
+VALIDATION = {
+    "schemas": """
+resource "terraform_data" "x" {
+  connection {
+    host = "h"
+    usr  = "x"
+  }
+  provisioner "local-exec" {
+    comand = "x"
+  }
+  provisioner "file" {
+    source      = "a"
+    content     = "b"
+    destination = "c"
+  }
+}
+
+resource "terraform_data" "y" {
+  provisioner "file" {
+    destination = "c"
+    connection {
+      user = "x"
+    }
+  }
+  provisioner "remote-exec" {
+    inline = ["a"]
+    script = "b"
+  }
+}
+""",
+    "unknown-type": """
+resource "terraform_data" "x" {
+  provisioner "foo" {
+    command = "x"
+  }
+}
+""",
+    "removed-type": """
+resource "terraform_data" "x" {
+  provisioner "chef" {
+  }
+}
+""",
+    "destroy-connection-refs": """
+variable "host" {
+  default = "h"
+}
+
+resource "terraform_data" "x" {
+  connection {
+    host = var.host
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo ${self.id}"
+  }
+}
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(VALIDATION))
+def test_provisioner_validation_matches_terraform(case: str, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    dirs = _setup(tmp_path, VALIDATION[case])
+    runs = {"terraform": run_terraform, "sheath": run_sheath}
+    _same(dirs, runs, ["init", "-no-color"])
+    _same(dirs, runs, ["validate", "-no-color"])
+    _same(dirs, runs, ["plan", "-no-color", "-input=false"])
+    got = {tool: runs[tool](["validate", "-json"], dirs[tool]) for tool in dirs}
+    docs = {tool: json.loads(r.stdout) for tool, r in got.items()}
+    for doc in docs.values():  # terraform validates resources concurrently: its JSON order is free
+        doc["diagnostics"] = sorted(doc["diagnostics"], key=lambda d: json.dumps(d, sort_keys=True))
+    assert docs["sheath"] == docs["terraform"]
+
+
+def test_unimplemented_connection_arguments_are_refused_before_apply(tmp_path: Path, run_sheath: RunFn) -> None:
+    config = """
+resource "terraform_data" "x" {
+  connection {
+    host         = "127.0.0.1"
+    bastion_host = "10.0.0.1"
+  }
+  provisioner "remote-exec" {
+    inline = ["true"]
+  }
+}
+"""
+    d = _setup(tmp_path, config)["sheath"]
+    run_sheath(["init"], d)
+    r = run_sheath(["plan", "-no-color"], d)
+    assert r.returncode == 1
+    assert "Error: Unsupported connection argument" in r.stderr
+    assert 'does not implement "bastion_host"' in r.stderr
+    assert not (d / "terraform.tfstate").exists()

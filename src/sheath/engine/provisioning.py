@@ -26,8 +26,9 @@ from sheath.lang import hcl
 from sheath.provisioners.connection import CONNECTION_SCHEMA
 from sheath.provisioners.interface import ProvisionRequest
 from sheath.provisioners.registry import builtin_provisioner
-from sheath.providers.schema import Block, decode_body
-from sheath.types.cty import SENSITIVE, Value, null
+from sheath.provisioners.communicator import UNIMPLEMENTED
+from sheath.providers.schema import Block, block_to_body_schema, decode_body
+from sheath.types.cty import SENSITIVE, Value, null, object_val, unknown
 
 SUPPRESSED = "(output suppressed due to sensitive value in config)"
 
@@ -141,4 +142,71 @@ def _evaluate(run: Any, mi: ModuleInstance, body: hcl.Body, schema: Block, extra
     return decode_body(schema, body, lambda e: evaluate(e, ctx), scoped)
 
 
-__all__ = ["Provisioning", "SUPPRESSED", "apply_provisioners", "instance_variables"]
+def validate_provisioners(cfg: Any) -> Diagnostics:
+    """What terraform checks of provisioner blocks before planning: every type must be
+    available ("Missing required provisioner plugin" stops everything), each
+    provisioner's arguments match its schema and pass its own checks, each connection
+    (the resource's merged with the provisioner's) matches the connection schema. A
+    resource's provisioners are checked in order up to the first with errors.
+    Connection arguments sheath does not implement are refused here, before anything
+    is created."""
+    diags = Diagnostics()
+    blocks: list[tuple[Connection | None, list[Provisioner]]] = []
+    for c in cfg.all_modules():
+        for r in c.module.all_resources():
+            if r.managed is not None and r.managed.provisioners:
+                blocks.append((r.managed.connection, r.managed.provisioners))
+        for rem in c.module.removed:
+            if rem.provisioners:
+                blocks.append((rem.connection, rem.provisioners))
+    missing: list[str] = []
+    for _, provs in blocks:
+        for p in provs:
+            if builtin_provisioner(p.type) is None and p.type not in missing:
+                missing.append(p.type)
+    for t in missing:
+        diags.add_error(
+            "Missing required provisioner plugin",
+            f'This configuration requires provisioner plugin "{t}", which isn\'t available. If you\'re intending to use '
+            "an external provisioner plugin, you must install it manually into one of the plugin search directories "
+            "before running Terraform.",
+        )
+    if missing:
+        return diags
+    for base, provs in blocks:
+        for p in provs:
+            d = _validate_one(base, p)
+            diags.extend(d)
+            if d.has_errors():
+                break
+    return diags
+
+
+def _validate_one(base: Connection | None, p: Provisioner) -> Diagnostics:
+    provisioner = builtin_provisioner(p.type)
+    assert provisioner is not None
+    diags = Diagnostics()
+    schema = provisioner.schema()
+    content, d = p.config.content(block_to_body_schema(schema))
+    diags.extend(d)
+    attrs = {
+        name: (unknown(a.spec_type()) if name in content.attributes else null(a.spec_type()))
+        for name, a in schema.attributes.items()
+    }
+    diags.extend(provisioner.validate(object_val(attrs)))
+    body = _connection_body(base, p.connection)
+    if body is not None:
+        cc, d = body.content(block_to_body_schema(CONNECTION_SCHEMA))
+        diags.extend(d)
+        for name in UNIMPLEMENTED:
+            if name in cc.attributes:
+                diags.add_error(
+                    "Unsupported connection argument",
+                    f'sheath\'s SSH communicator does not implement "{name}" yet. Remove it, or run this '
+                    "configuration with terraform.",
+                    cc.attributes[name].name_range,
+                )
+    return diags
+
+
+__all__ = ["Provisioning", "SUPPRESSED", "apply_provisioners", "instance_variables", "validate_provisioners"]

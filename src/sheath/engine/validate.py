@@ -77,6 +77,7 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
     validate are the ones the plan then uses (one process, not two)."""
     diags = Diagnostics()
     diags.extend(_check_providers(cfg, root_dir))
+    diags.extend(_validate_provisioners(cfg))
     if diags.has_errors():
         return diags
     diags.extend(_static_checks(cfg))
@@ -102,6 +103,12 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
     finally:
         schemas.close()
     return diags
+
+
+def _validate_provisioners(cfg: Config) -> Diagnostics:
+    from sheath.engine.provisioning import validate_provisioners
+
+    return validate_provisioners(cfg)
 
 
 def _static_checks(cfg: Config) -> Diagnostics:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sheath.diag import Diagnostics
-from sheath.provisioners.ssh import Communicator, CommunicatorError, parse_connection_info, unsupported_settings
+from sheath.provisioners.communicator import CommunicatorError, parse_connection_info, unsupported_settings
 from sheath.types.cty import Value
+
+if TYPE_CHECKING:
+    from sheath.provisioners.ssh import Communicator
 
 
 def open_communicator(conn: Value, summary: str) -> tuple[Communicator | None, Diagnostics]:
@@ -30,6 +35,8 @@ def open_communicator(conn: Value, summary: str) -> tuple[Communicator | None, D
             + ". Remove them, or run this configuration with terraform.",
         )
         return None, diags
+    from sheath.provisioners.ssh import Communicator  # paramiko is imported only when a connection is made
+
     try:
         return Communicator(parse_connection_info(conn)), diags
     except CommunicatorError as exc:

@@ -10,7 +10,7 @@ from typing import Callable
 from sheath.diag import Diagnostics
 from sheath.provisioners.communicate import open_communicator
 from sheath.provisioners.interface import ProvisionRequest
-from sheath.provisioners.ssh import CommunicatorError, retry
+from sheath.provisioners.communicator import CommunicatorError, retry
 from sheath.providers.schema import Attribute, Block
 from sheath.types.cty import STRING, Value
 

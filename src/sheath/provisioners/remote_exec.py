@@ -6,13 +6,17 @@ output streamed, then emptied)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sheath.diag import Diagnostics
 from sheath.provisioners.communicate import open_communicator
 from sheath.provisioners.interface import ProvisionRequest
-from sheath.provisioners.ssh import Communicator, CommunicatorError, exit_error, retry
+from sheath.provisioners.communicator import CommunicatorError, exit_error, retry
 from sheath.providers.schema import Attribute, Block
 from sheath.types.cty import STRING, ListType, Value
+
+if TYPE_CHECKING:
+    from sheath.provisioners.ssh import Communicator
 
 SCHEMA = Block(
     attributes={
