@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "untaint": "untaint",
     "providers": "providers",
     "policy": "policy",
+    "audit": "audit",
 }
 
 USAGE = """Usage: sheath [global options] <subcommand> [args]
@@ -45,6 +46,7 @@ Main commands:
   version       Show the current sheath version
 
 All other commands:
+  audit         Show and verify the audit trail of state changes
   graph         Generate a Graphviz graph of the steps in an operation
   import        Associate existing infrastructure with a Terraform resource
   output        Show output values from your root module

@@ -1,0 +1,112 @@
+"""sheath audit log [-json] [-since=WHEN] | sheath audit verify [-json]: the audit trail.
+
+The trail is kept beside the state file: .sheath/audit.jsonl (see sheath.audit.trail).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+
+from sheath.cli.flags import FlagError, FlagSpec, parse_flags, parse_go_duration
+
+USAGE = """Usage: sheath [global options] audit <log|verify> [options]
+
+  The audit trail: every operation that changed the state, chained by hashes.
+
+Subcommands:
+    log       Print the trail's records, oldest first
+    verify    Check that no record was removed, reordered or altered
+
+Options:
+
+  -json           Machine-readable output.
+  -since=WHEN     (log) Only records since WHEN: an RFC 3339 time
+                  (2026-12-01T00:00:00Z) or a duration before now (24h, 90m).
+  -state=PATH     The state file whose trail to read (default terraform.tfstate).
+"""
+
+_FLAGS = [FlagSpec("json"), FlagSpec("since", "string"), FlagSpec("state", "string"), FlagSpec("help"), FlagSpec("h")]
+
+
+def _since(text: str) -> datetime | None:
+    try:
+        return datetime.now(timezone.utc) - timedelta(seconds=parse_go_duration(text))
+    except ValueError:
+        pass
+    try:
+        t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def run(args: list[str]) -> int:
+    from sheath.audit.trail import AuditTrail, audit_path_for_state
+
+    if not args or args[0] not in ("log", "verify"):
+        sys.stderr.write(USAGE)
+        return 1
+    sub = args[0]
+    try:
+        fl = parse_flags(args[1:], _FLAGS)
+    except FlagError as exc:
+        sys.stderr.write(f"Error: {exc}\n\n{USAGE}")
+        return 1
+    if fl.get_bool("help") or fl.get_bool("h"):
+        sys.stdout.write(USAGE)
+        return 0
+    if fl.args:
+        sys.stderr.write(f"Error: unexpected argument {fl.args[0]!r}\n\n{USAGE}")
+        return 1
+    trail = AuditTrail(audit_path_for_state(fl.get_str("state") or "terraform.tfstate"))
+    if sub == "verify":
+        if fl.get_str("since"):
+            sys.stderr.write("Error: -since applies to audit log only\n")
+            return 1
+        v = trail.verify()
+        if fl.get_bool("json"):
+            doc = {
+                "valid": v.ok,
+                "records": v.records,
+                "problems": [{"line": p.line, "seq": p.seq, "problem": p.what, "detail": p.detail} for p in v.problems],
+            }
+            sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        elif v.ok:
+            sys.stdout.write(f"The audit trail is intact: {v.records} records.\n")
+        else:
+            for p in v.problems:
+                name = f"record {p.seq}" if p.seq is not None else "a record"
+                sys.stdout.write(f"line {p.line}: {name} {p.what}: {p.detail}\n")
+            sys.stdout.write(f"\nThe audit trail was tampered with: {len(v.problems)} problem(s) in {v.records} records.\n")
+        return 0 if v.ok else 1
+    since = None
+    if fl.get_str("since"):
+        since = _since(fl.get_str("since") or "")
+        if since is None:
+            sys.stderr.write(f"Error: -since={fl.get_str('since')!r} is neither an RFC 3339 time nor a duration such as 24h\n")
+            return 1
+    rows = []
+    for _n, rec, _raw in trail.records():
+        if rec is None:
+            continue
+        if since is not None:
+            try:
+                t = datetime.fromisoformat(str(rec.get("time", "")).replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            if t < since:
+                continue
+        rows.append(rec)
+    if fl.get_bool("json"):
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    for r in rows:
+        commit = str(r.get("git_commit") or "")[:12] + ("+dirty" if r.get("git_dirty") else "")
+        sys.stdout.write(
+            f"{r.get('seq'):>5}  {r.get('time')}  {r.get('who')}  {r.get('operation')}  {r.get('result')}"
+            + (f"  {commit}" if commit else "")
+            + "\n"
+        )
+    return 0
