@@ -28,6 +28,8 @@ from sheath.states.statemgr.lockinfo import lock_error_detail
 if TYPE_CHECKING:
     import psycopg
 
+    from sheath.states.history import VersionMeta, WriteContext
+
 TABLE = "states"
 INDEX = "states_by_name"
 DEFAULT_SCHEMA = "terraform_remote_state"
@@ -156,7 +158,7 @@ class PgBackend:
         if diags.has_errors():
             return None, diags
         journal = os.path.join(self.journal_dir, f"pg-{self.config.schema_name}-{workspace}.journal")
-        mgr = RemoteState(PgClient(self, workspace), workspace, journal)
+        mgr = RemoteState(PgClient(self, workspace), workspace, journal, history=PgHistory(self, workspace))
         names, d = self.workspaces()
         diags.extend(d)
         if diags.has_errors() or workspace in names:
@@ -286,3 +288,92 @@ def _pg_message(exc: Exception) -> str:
     """A driver error as one line, without the connection string (it may hold a password)."""
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+HISTORY_TABLE = "sheath_state_history"
+
+
+class PgHistory:
+    """State history in SCHEMA.sheath_state_history (terraform's states table is untouched)."""
+
+    def __init__(self, backend: PgBackend, name: str, retention: int = 0) -> None:
+        self.backend = backend
+        self.name = name
+        self.retention = retention
+        self._ready = False
+
+    def _prepare(self, conn: "psycopg.Connection[Any]") -> None:
+        if self._ready:
+            return
+        s = self.backend.schema
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {s}.{HISTORY_TABLE} ("
+            "name text NOT NULL, version integer NOT NULL, serial bigint NOT NULL, lineage text NOT NULL, "
+            "created text NOT NULL, who text NOT NULL, sheath_version text NOT NULL, operation text NOT NULL, "
+            "plan_hash text NOT NULL, git_commit text NOT NULL, sha256 text NOT NULL, data text, "
+            "PRIMARY KEY (name, version))"
+        )
+        self._ready = True
+
+    def record(self, data: bytes, serial: int, lineage: str, ctx: "WriteContext") -> Diagnostics:
+        from sheath.states.history import new_meta
+
+        diags = Diagnostics()
+        s = self.backend.schema
+        try:
+            with self.backend.connect() as conn:
+                self._prepare(conn)
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"sheath-history:{self.name}",))
+                    row = conn.execute(f"SELECT coalesce(max(version), 0) FROM {s}.{HISTORY_TABLE} WHERE name = %s", (self.name,)).fetchone()
+                    version = int(row[0] if row else 0) + 1
+                    m = new_meta(version, data, serial, lineage, ctx)
+                    conn.execute(
+                        f"INSERT INTO {s}.{HISTORY_TABLE} (name, version, serial, lineage, created, who, sheath_version, operation, "
+                        "plan_hash, git_commit, sha256, data) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        (self.name, m.version, m.serial, m.lineage, m.created, m.who, m.sheath_version, m.operation, m.plan_hash,
+                         m.git_commit, m.sha256, data.decode("utf-8")),
+                    )
+                    if self.retention > 0:
+                        conn.execute(
+                            f"UPDATE {s}.{HISTORY_TABLE} SET data = NULL WHERE name = %s AND version <= %s",
+                            (self.name, version - self.retention),
+                        )
+        except Exception as exc:
+            diags.add_warning("State history not recorded", _pg_message(exc))
+        return diags
+
+    def versions(self) -> tuple[list["VersionMeta"], Diagnostics]:
+        from sheath.states.history import VersionMeta
+
+        diags = Diagnostics()
+        s = self.backend.schema
+        try:
+            with self.backend.connect() as conn:
+                self._prepare(conn)
+                rows = conn.execute(
+                    f"SELECT version, serial, lineage, created, who, sheath_version, operation, plan_hash, git_commit, sha256 "
+                    f"FROM {s}.{HISTORY_TABLE} WHERE name = %s ORDER BY version",
+                    (self.name,),
+                ).fetchall()
+        except Exception as exc:
+            diags.add_error("Failed to read the state history", _pg_message(exc))
+            return [], diags
+        return [VersionMeta(int(r[0]), int(r[1]), *[str(x) for x in r[2:]]) for r in rows], diags
+
+    def get(self, version: int) -> tuple[bytes | None, Diagnostics]:
+        diags = Diagnostics()
+        s = self.backend.schema
+        try:
+            with self.backend.connect() as conn:
+                self._prepare(conn)
+                row = conn.execute(
+                    f"SELECT data FROM {s}.{HISTORY_TABLE} WHERE name = %s AND version = %s", (self.name, version)
+                ).fetchone()
+        except Exception as exc:
+            diags.add_error("Failed to read the state history", _pg_message(exc))
+            return None, diags
+        if row is None or row[0] is None:
+            diags.add_error("No such state version", f"Version {version} is not in the state history (or was removed by retention).")
+            return None, diags
+        return str(row[0]).encode("utf-8"), diags

@@ -20,13 +20,16 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from sheath.backend import DEFAULT_WORKSPACE
 from sheath.diag import Diagnostics
 from sheath.states.remote import Payload, RemoteState
 from sheath.states.statemgr import LockInfo
 from sheath.states.statemgr.lockinfo import lock_error_detail
+
+if TYPE_CHECKING:
+    from sheath.states.history import VersionMeta, WriteContext
 
 DEFAULT_KEY_PREFIX = "env:"
 LOCK_SUFFIX = ".tflock"
@@ -213,7 +216,7 @@ class S3Backend:
 
     def state_mgr(self, workspace: str) -> tuple[RemoteState | None, Diagnostics]:
         journal = os.path.join(self.journal_dir, f"s3-{_safe(self.config.bucket)}-{_safe(self.state_key(workspace))}.journal")
-        mgr = RemoteState(S3Client(self, workspace), workspace, journal)
+        mgr = RemoteState(S3Client(self, workspace), workspace, journal, history=S3History(self, self.state_key(workspace)))
         names, diags = self.workspaces()
         if diags.has_errors() or workspace in names:
             return (None if diags.has_errors() else mgr), diags
@@ -461,3 +464,72 @@ def _aws_message(exc: Exception, bucket: str) -> str:
 
 def _safe(s: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in s)
+
+
+HISTORY_PREFIX = "sheath-history"
+
+
+class S3History:
+    """State history under ``sheath-history/<state key>/`` in the state's bucket: one object a
+    version and an ``index.jsonl``, written while the state lock is held."""
+
+    def __init__(self, backend: S3Backend, key: str, retention: int = 0) -> None:
+        self.backend = backend
+        self.prefix = f"{HISTORY_PREFIX}/{key}"
+        self.retention = retention
+
+    def _index(self) -> list[dict[str, Any]]:
+        s3 = self.backend.s3()
+        try:
+            body = s3.get_object(Bucket=self.backend.config.bucket, Key=f"{self.prefix}/index.jsonl")["Body"].read()
+        except s3.exceptions.NoSuchKey:
+            return []
+        return [json.loads(line) for line in body.decode().splitlines() if line.strip()]
+
+    def record(self, data: bytes, serial: int, lineage: str, ctx: "WriteContext") -> Diagnostics:
+        from sheath.states.history import new_meta
+
+        diags = Diagnostics()
+        bucket = self.backend.config.bucket
+        try:
+            s3 = self.backend.s3()
+            index = self._index()
+            version = (int(index[-1]["version"]) + 1) if index else 1
+            meta = new_meta(version, data, serial, lineage, ctx)
+            s3.put_object(Bucket=bucket, Key=f"{self.prefix}/v{version:06d}.tfstate", Body=data, ContentType="application/json")
+            index.append(meta.to_json())
+            s3.put_object(
+                Bucket=bucket,
+                Key=f"{self.prefix}/index.jsonl",
+                Body="".join(json.dumps(m, sort_keys=True) + "\n" for m in index).encode(),
+                ContentType="application/x-ndjson",
+            )
+            if self.retention > 0:
+                for m in index[: max(0, len(index) - self.retention)]:
+                    s3.delete_object(Bucket=bucket, Key=f"{self.prefix}/v{int(m['version']):06d}.tfstate")
+        except Exception as exc:
+            diags.add_warning("State history not recorded", _aws_message(exc, bucket))
+        return diags
+
+    def versions(self) -> tuple[list["VersionMeta"], Diagnostics]:
+        from sheath.states.history import meta_from_json
+
+        diags = Diagnostics()
+        try:
+            index = self._index()
+        except Exception as exc:
+            diags.add_error("Failed to read the state history", _aws_message(exc, self.backend.config.bucket))
+            return [], diags
+        return [meta_from_json(m) for m in index], diags
+
+    def get(self, version: int) -> tuple[bytes | None, Diagnostics]:
+        diags = Diagnostics()
+        s3 = self.backend.s3()
+        try:
+            body: bytes = s3.get_object(Bucket=self.backend.config.bucket, Key=f"{self.prefix}/v{version:06d}.tfstate")["Body"].read()
+            return body, diags
+        except s3.exceptions.NoSuchKey:
+            diags.add_error("No such state version", f"Version {version} is not in the state history (or was removed by retention).")
+        except Exception as exc:
+            diags.add_error("Failed to read the state history", _aws_message(exc, self.backend.config.bucket))
+        return None, diags

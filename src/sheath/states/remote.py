@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sheath.diag import Diagnostics
+from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.journal import Journal
 from sheath.states.statefile import StateFile, new_lineage, read_state_file, write_state_file
 from sheath.states.statemgr import LockInfo
@@ -43,8 +44,17 @@ class ClientLocker(Client, Protocol):
 class RemoteState:
     """A full state manager (Transient, Persister, Locker) over a client."""
 
-    def __init__(self, client: ClientLocker, name: str, journal_path: str, terraform_version: str = "1.11.4") -> None:
+    def __init__(
+        self,
+        client: ClientLocker,
+        name: str,
+        journal_path: str,
+        terraform_version: str = "1.11.4",
+        history: HistoryStore | None = None,
+    ) -> None:
         self.client = client
+        self.history = history
+        self.write_context = WriteContext()  # what the operation writing the state says of it
         self.path = name  # what lock information and messages call this state
         self.journal = Journal(journal_path)
         self.terraform_version = terraform_version
@@ -108,6 +118,8 @@ class RemoteState:
         self._read_doc = data
         self._read_lineage = sf.lineage
         self.journal.discard()
+        if self.history is not None:
+            diags.extend(self.history.record(data, sf.serial, sf.lineage, self.write_context))
         return diags
 
     def persist_snapshot(self, sf: StateFile) -> Diagnostics:
@@ -120,6 +132,8 @@ class RemoteState:
             self._read_doc = data
             self._read_lineage = sf.lineage
             self.journal.discard()
+            if self.history is not None:
+                diags.extend(self.history.record(data, sf.serial, sf.lineage, self.write_context))
         return diags
 
     # --- journal ---
