@@ -117,8 +117,10 @@ def run_command(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f'sheath has no command named "{name}".\n\nTo see all of sheath\'s top-level commands, run:\n  sheath -help\n\n')
         return 1
     mod = importlib.import_module(f"sheath.cli.commands.{modname}")
+    from sheath.cli.deepstack import call_with_deep_stack
+
     try:
-        rc: int = mod.run(args)
+        rc: int = call_with_deep_stack(mod.run, args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing more to say

@@ -1,0 +1,77 @@
+"""Run a command where deeply nested configuration cannot exhaust the stack.
+
+The parser, the evaluator and the value operations recurse over the syntax
+tree, so an expression nested N deep needs stack in proportion to N.
+terraform (Go, growable stacks up to 1 GB) accepts ``((((...))))`` tens of
+thousands deep; Python's default recursion limit (1,000) and the main
+thread's 8 MB C stack stop far earlier. A command therefore runs in a thread
+with a large stack (``STACK_BYTES``, reserved address space: pages are only
+used as deep recursion touches them) and a recursion limit sized to it, so
+deep input is either processed or refused with a diagnostic (RecursionError
+is caught where configuration is parsed and evaluated), never a crash.
+Threads the command starts (the graph walker's) get the same stack size.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+STACK_BYTES = 1 << 30
+# Python frames a thread of STACK_BYTES can hold with room to spare (a frame
+# that goes through C code takes a few hundred bytes of C stack).
+RECURSION_LIMIT = 400_000
+
+
+@dataclass
+class _Outcome:
+    value: object = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+def call_with_deep_stack(fn: Callable[..., T], *args: object) -> T:
+    """fn(*args) in a thread with a deep stack; its exception is re-raised here.
+    Ctrl-C (KeyboardInterrupt in the calling thread) is passed on to it."""
+    outcome = _Outcome()
+
+    def target() -> None:
+        try:
+            outcome.value = fn(*args)
+        except BaseException as exc:  # re-raised in the caller
+            outcome.error = exc
+        finally:
+            outcome.done.set()
+
+    old_size = threading.stack_size()
+    old_limit = sys.getrecursionlimit()
+    try:
+        threading.stack_size(STACK_BYTES)
+    except (ValueError, RuntimeError):  # a platform without settable stacks: run here
+        return fn(*args)
+    sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
+    try:
+        worker = threading.Thread(target=target, name="sheath-command")
+        worker.start()
+        while True:
+            try:
+                outcome.done.wait()
+                worker.join()
+                break
+            except KeyboardInterrupt:
+                if worker.ident is not None:
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(KeyboardInterrupt))
+    finally:
+        threading.stack_size(old_size)
+        sys.setrecursionlimit(old_limit)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.value  # type: ignore[return-value]
+
+
+__all__ = ["call_with_deep_stack", "STACK_BYTES", "RECURSION_LIMIT"]
