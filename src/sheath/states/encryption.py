@@ -1,0 +1,484 @@
+"""State and plan encryption at rest, configured and laid out as OpenTofu's is (there is
+no terraform 1.11 oracle; sheath follows OpenTofu's documentation and format).
+
+Configuration: ``terraform { encryption { ... } }`` and the ``TF_ENCRYPTION`` environment
+variable (the body of an encryption block, HCL or JSON; it is merged over the file's, its
+blocks winning):
+
+    key_provider "pbkdf2" "main" { passphrase = var.passphrase }      # or "aws_kms"
+    method "aes_gcm" "main"      { keys = key_provider.pbkdf2.main }
+    method "unencrypted" "plain" {}                                    # for migrating in and out
+    state {
+      method = method.aes_gcm.main
+      fallback { method = method.unencrypted.plain }                   # read with it too
+      enforced = true                                                  # never write plaintext
+    }
+    plan { method = method.aes_gcm.main }
+
+An encrypted document is JSON: ``{"serial": N, "lineage": "...", "meta": {"key_provider.
+pbkdf2.main": base64(JSON key metadata)}, "encrypted_data": base64(nonce + AES-GCM
+ciphertext), "encryption_version": "v0"}`` — serial and lineage stay readable, so locks
+and history still see them. pbkdf2: passphrase of 16 characters or more, iterations
+200,000 or more (default 600,000), SHA-512 (or sha256), 32-byte salt and key; the salt
+travels in the metadata. aws_kms: a data key from KMS ``GenerateDataKey``, its
+ciphertext in the metadata.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from sheath.diag import Diagnostics
+
+ENCRYPTION_VERSION = "v0"
+MIN_PASSPHRASE = 16
+MIN_ITERATIONS = 200_000
+DEFAULT_ITERATIONS = 600_000
+
+
+class EncryptionError(Exception):
+    """Encryption or decryption failed; the message says why (never a key)."""
+
+
+# --- key providers ---------------------------------------------------------------------------
+
+
+@dataclass
+class KeyOutput:
+    encryption_key: bytes
+    decryption_key: bytes | None
+    meta: dict[str, Any]  # stored with the document
+
+
+@dataclass
+class Pbkdf2Provider:
+    name: str
+    passphrase: str
+    key_length: int = 32
+    iterations: int = DEFAULT_ITERATIONS
+    salt_length: int = 32
+    hash_function: str = "sha512"
+
+    def validate(self) -> list[str]:
+        errs = []
+        if len(self.passphrase) < MIN_PASSPHRASE:
+            errs.append(f"passphrase is too short (minimum {MIN_PASSPHRASE} characters)")
+        if self.iterations < MIN_ITERATIONS:
+            errs.append(f"the number of iterations is dangerously low (<{MIN_ITERATIONS}), refusing to generate key")
+        if self.hash_function not in ("sha256", "sha512"):
+            errs.append(f"invalid hash function name: {self.hash_function}")
+        if self.key_length <= 0 or self.salt_length <= 0:
+            errs.append("the key length and the salt length must be larger than zero")
+        return errs
+
+    def provide(self, meta_in: Mapping[str, Any] | None) -> KeyOutput:
+        salt = os.urandom(self.salt_length)
+        enc = hashlib.pbkdf2_hmac(self.hash_function, self.passphrase.encode(), salt, self.iterations, self.key_length)
+        dec = None
+        if meta_in and meta_in.get("salt"):
+            try:
+                dec = hashlib.pbkdf2_hmac(
+                    str(meta_in.get("hash_function") or "sha512"),
+                    self.passphrase.encode(),
+                    base64.b64decode(str(meta_in["salt"])),
+                    int(meta_in["iterations"]),
+                    int(meta_in["key_length"]),
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise EncryptionError(f"invalid pbkdf2 key metadata: {exc}") from None
+        meta = {
+            "salt": base64.b64encode(salt).decode(),
+            "iterations": self.iterations,
+            "hash_function": self.hash_function,
+            "key_length": self.key_length,
+        }
+        return KeyOutput(enc, dec, meta)
+
+
+@dataclass
+class AwsKmsProvider:
+    name: str
+    kms_key_id: str
+    key_spec: str = "AES_256"
+    region: str = ""
+    access_key: str = ""
+    secret_key: str = ""
+    endpoint: str = ""
+    encryption_context: dict[str, str] = field(default_factory=dict)
+
+    def validate(self) -> list[str]:
+        errs = []
+        if not self.kms_key_id:
+            errs.append("kms_key_id is required")
+        if self.key_spec not in ("AES_256", "AES_128"):
+            errs.append("key_spec must be AES_256 or AES_128")
+        return errs
+
+    def _client(self) -> Any:
+        import boto3
+
+        kw: dict[str, Any] = {}
+        if self.region:
+            kw["region_name"] = self.region
+        if self.access_key:
+            kw["aws_access_key_id"] = self.access_key
+            kw["aws_secret_access_key"] = self.secret_key
+        return boto3.client("kms", endpoint_url=self.endpoint or None, **kw)
+
+    def provide(self, meta_in: Mapping[str, Any] | None) -> KeyOutput:
+        client = self._client()
+        kw: dict[str, Any] = {"KeyId": self.kms_key_id, "KeySpec": self.key_spec}
+        if self.encryption_context:
+            kw["EncryptionContext"] = self.encryption_context
+        try:
+            gen = client.generate_data_key(**kw)
+            dec = None
+            if meta_in and meta_in.get("ciphertext_blob"):
+                dkw: dict[str, Any] = {"KeyId": self.kms_key_id, "CiphertextBlob": base64.b64decode(str(meta_in["ciphertext_blob"]))}
+                if meta_in.get("encryption_context"):
+                    dkw["EncryptionContext"] = meta_in["encryption_context"]
+                dec = client.decrypt(**dkw)["Plaintext"]
+        except EncryptionError:
+            raise
+        except Exception as exc:
+            raise EncryptionError(f"the aws_kms key provider failed: {str(exc).splitlines()[0]}") from None
+        meta: dict[str, Any] = {"ciphertext_blob": base64.b64encode(gen["CiphertextBlob"]).decode()}
+        if self.encryption_context:
+            meta["encryption_context"] = self.encryption_context
+        return KeyOutput(gen["Plaintext"], dec, meta)
+
+
+KeyProvider = Pbkdf2Provider | AwsKmsProvider
+
+
+# --- methods --------------------------------------------------------------------------------
+
+
+@dataclass
+class Method:
+    type: str  # "aes_gcm" | "unencrypted"
+    name: str
+    keys: KeyProvider | None = None
+    aad: bytes = b""
+
+    @property
+    def address(self) -> str:
+        return f"method.{self.type}.{self.name}"
+
+    @property
+    def meta_key(self) -> str:
+        assert self.keys is not None
+        kind = "pbkdf2" if isinstance(self.keys, Pbkdf2Provider) else "aws_kms"
+        return f"key_provider.{kind}.{self.keys.name}"
+
+
+def _aesgcm(key: bytes) -> Any:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if len(key) not in (16, 24, 32):
+        raise EncryptionError(f"AES-GCM requires the key length to be one of: 16, 24, 32, received {len(key)} bytes")
+    return AESGCM(key)
+
+
+@dataclass
+class Target:
+    """How one kind of document (state, plan) is written and read."""
+
+    method: Method
+    fallback: Method | None = None
+    enforced: bool = False
+
+    def encrypt(self, plain: bytes, passthrough: Callable[[bytes], dict[str, Any]] | None = None) -> bytes:
+        m = self.method
+        if m.type == "unencrypted":
+            if self.enforced:
+                raise EncryptionError("encryption is enforced, and the configured method writes plaintext (unencrypted)")
+            return plain
+        assert m.keys is not None
+        out = m.keys.provide(None)
+        nonce = os.urandom(12)
+        sealed = nonce + _aesgcm(out.encryption_key).encrypt(nonce, plain, m.aad or None)
+        doc: dict[str, Any] = dict(passthrough(plain)) if passthrough else {}
+        doc["meta"] = {m.meta_key: base64.b64encode(json.dumps(out.meta, separators=(",", ":")).encode()).decode()}
+        doc["encrypted_data"] = base64.b64encode(sealed).decode()
+        doc["encryption_version"] = ENCRYPTION_VERSION
+        return json.dumps(doc, separators=(",", ":")).encode()
+
+    def decrypt(self, data: bytes) -> tuple[bytes, bool]:
+        """(plaintext, was the fallback needed). Plain documents are accepted only when an
+        unencrypted method is configured (primary or fallback)."""
+        try:
+            doc = json.loads(data)
+        except ValueError:
+            doc = None
+        methods = [self.method] + ([self.fallback] if self.fallback else [])
+        if not isinstance(doc, dict) or not doc.get("encryption_version"):
+            if any(m.type == "unencrypted" for m in methods):
+                return data, self.method.type != "unencrypted"
+            raise EncryptionError("encountered unencrypted payload without unencrypted method configured")
+        if doc.get("encryption_version") != ENCRYPTION_VERSION:
+            raise EncryptionError(f"invalid encrypted payload version: {doc.get('encryption_version')} != {ENCRYPTION_VERSION}")
+        try:
+            sealed = base64.b64decode(str(doc.get("encrypted_data", "")))
+        except ValueError:
+            raise EncryptionError("the encrypted data is not valid base64") from None
+        errors = []
+        for i, m in enumerate(methods):
+            if m.type == "unencrypted" or m.keys is None:
+                continue
+            raw_meta = (doc.get("meta") or {}).get(m.meta_key)
+            if raw_meta is None:
+                errors.append(f"{m.address}: no key metadata for {m.meta_key} in the document")
+                continue
+            try:
+                meta_in = json.loads(base64.b64decode(str(raw_meta)))
+                key = m.keys.provide(meta_in).decryption_key
+                if not key or len(sealed) < 12:
+                    raise EncryptionError("cannot decrypt data because it is too small (likely data corruption)")
+                plain: bytes = _aesgcm(key).decrypt(sealed[:12], sealed[12:], m.aad or None)
+                return plain, i > 0
+            except EncryptionError as exc:
+                errors.append(f"{m.address}: {exc}")
+            except Exception:  # InvalidTag: a wrong key or altered data
+                errors.append(f"{m.address}: decryption failed (wrong key or altered data)")
+        raise EncryptionError("; ".join(errors) or "no method can decrypt this document")
+
+
+def state_passthrough(plain: bytes) -> dict[str, Any]:
+    """The fields an encrypted state keeps in clear: serial and lineage."""
+    try:
+        d = json.loads(plain)
+    except ValueError:
+        raise EncryptionError("the state to encrypt is not JSON") from None
+    return {"serial": d.get("serial"), "lineage": d.get("lineage", "")}
+
+
+@dataclass
+class EncryptionConfig:
+    state: Target | None = None
+    plan: Target | None = None
+    remote_state_default: Target | None = None
+    remote_state: dict[str, Target] = field(default_factory=dict)
+
+    def encrypt_state(self, plain: bytes) -> bytes:
+        return self.state.encrypt(plain, state_passthrough) if self.state else plain
+
+    def decrypt_state(self, data: bytes) -> bytes:
+        if self.state is None:
+            return data
+        return self.state.decrypt(data)[0]
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+def _traversal(expr: Any) -> list[str] | None:
+    from sheath.lang.hcl import TraverseAttr, TraverseRoot
+
+    trav = getattr(expr, "traversal", None)
+    if trav is None:
+        vs = expr.variables() if hasattr(expr, "variables") else []
+        if len(vs) != 1:
+            return None
+        trav = vs[0]
+    out = []
+    for s in trav.steps:
+        if isinstance(s, TraverseRoot) or isinstance(s, TraverseAttr):
+            out.append(s.name)
+        else:
+            return None
+    return out
+
+
+def parse_encryption(bodies: list[Any], variables: Mapping[str, Any] | None = None) -> tuple[EncryptionConfig | None, Diagnostics]:
+    """The configuration from encryption block bodies (the file's, then TF_ENCRYPTION's);
+    later bodies' blocks of the same type and name replace earlier ones."""
+    from sheath.lang import hcl
+    from sheath.lang.eval.context import EvalContext
+    from sheath.lang.eval.evaluator import evaluate
+    from sheath.types.cty import object_val
+
+    diags = Diagnostics()
+    schema = hcl.BodySchema(
+        (),
+        (
+            hcl.BlockHeaderSchema("key_provider", ("type", "name")),
+            hcl.BlockHeaderSchema("method", ("type", "name")),
+            hcl.BlockHeaderSchema("state"),
+            hcl.BlockHeaderSchema("plan"),
+            hcl.BlockHeaderSchema("remote_state_data_sources"),
+        ),
+    )
+    blocks: dict[tuple[str, ...], Any] = {}
+    for body in bodies:
+        content, d = body.content(schema)
+        diags.extend(d)
+        for b in content.blocks:
+            blocks[(b.type, *b.labels)] = b
+    if diags.has_errors():
+        return None, diags
+    ctx = EvalContext({"var": object_val(dict(variables or {}))}, None)
+
+    def attrs_of(b: Any) -> dict[str, Any]:
+        a, d = b.body.just_attributes()
+        diags.extend(d)
+        return a
+
+    def value(a: Any) -> Any:
+        v, d = evaluate(a.expr, ctx)
+        diags.extend(d)
+        if d.has_errors():
+            return None
+        if not v.is_known:
+            diags.add_error("Invalid encryption configuration", "The value must be known when sheath starts.", a.expr.range)
+            return None
+        from sheath.types.json import value_to_json
+
+        return json.loads(value_to_json(v.unmark_deep()[0]))
+
+    providers: dict[str, KeyProvider] = {}
+    for key, b in blocks.items():
+        if key[0] != "key_provider":
+            continue
+        kind, name = key[1], key[2]
+        a = {n: value(x) for n, x in attrs_of(b).items()}
+        if kind == "pbkdf2":
+            unknown = set(a) - {"passphrase", "key_length", "iterations", "salt_length", "hash_function", "encrypted_metadata_alias"}
+            if "chain" in a or unknown:
+                diags.add_error("Unsupported argument", f"sheath's pbkdf2 key provider does not support: {', '.join(sorted(unknown | ({'chain'} & set(a))))}.", b.def_range)
+                continue
+            if "encrypted_metadata_alias" in a:
+                diags.add_error("Unsupported argument", "encrypted_metadata_alias is not supported yet.", b.def_range)
+                continue
+            p: KeyProvider = Pbkdf2Provider(
+                name,
+                str(a.get("passphrase") or ""),
+                int(a.get("key_length") or 32),
+                int(a.get("iterations") or DEFAULT_ITERATIONS),
+                int(a.get("salt_length") or 32),
+                str(a.get("hash_function") or "sha512"),
+            )
+        elif kind == "aws_kms":
+            known = {"kms_key_id", "key_spec", "region", "access_key", "secret_key", "endpoints", "encryption_context",
+                     "skip_credentials_validation", "skip_requesting_account_id", "skip_metadata_api_check"}
+            unknown = set(a) - known
+            if unknown:
+                diags.add_error("Unsupported argument", f"sheath's aws_kms key provider does not support: {', '.join(sorted(unknown))}.", b.def_range)
+                continue
+            eps = a.get("endpoints") or {}
+            p = AwsKmsProvider(
+                name,
+                str(a.get("kms_key_id") or ""),
+                str(a.get("key_spec") or "AES_256"),
+                str(a.get("region") or ""),
+                str(a.get("access_key") or ""),
+                str(a.get("secret_key") or ""),
+                str(eps.get("kms") or "") if isinstance(eps, dict) else "",
+                dict(a.get("encryption_context") or {}),
+            )
+        else:
+            diags.add_error("Unsupported key provider", f'sheath supports the "pbkdf2" and "aws_kms" key providers, not "{kind}".', b.def_range)
+            continue
+        for err in p.validate():
+            diags.add_error("Invalid key provider configuration", f"key_provider.{kind}.{name}: {err}", b.def_range)
+        providers[f"key_provider.{kind}.{name}"] = p
+    methods: dict[str, Method] = {}
+    for key, b in blocks.items():
+        if key[0] != "method":
+            continue
+        kind, name = key[1], key[2]
+        at = attrs_of(b)
+        if kind == "unencrypted":
+            if at:
+                diags.add_error("Unsupported argument", "The unencrypted method takes no arguments.", b.def_range)
+            methods[f"method.unencrypted.{name}"] = Method("unencrypted", name)
+            continue
+        if kind != "aes_gcm":
+            diags.add_error("Unsupported encryption method", f'sheath supports the "aes_gcm" and "unencrypted" methods, not "{kind}".', b.def_range)
+            continue
+        ref = _traversal(at["keys"].expr) if "keys" in at else None
+        provider = providers.get(".".join(ref[:3])) if ref and len(ref) >= 3 else None
+        if provider is None:
+            diags.add_error("Invalid encryption method", f"method.aes_gcm.{name} needs keys = key_provider.TYPE.NAME of a declared key provider.", b.def_range)
+            continue
+        aad = value(at["aad"]) if "aad" in at else ""
+        methods[f"method.aes_gcm.{name}"] = Method("aes_gcm", name, provider, str(aad or "").encode())
+
+    def target(b: Any, what: str) -> Target | None:
+        content, d = b.body.content(
+            hcl.BodySchema(
+                (hcl.AttributeSchema("method"), hcl.AttributeSchema("enforced")),
+                (hcl.BlockHeaderSchema("fallback"),),
+            )
+        )
+        diags.extend(d)
+        if d.has_errors():
+            return None
+
+        def method_ref(attr: Any) -> Method | None:
+            ref = _traversal(attr.expr)
+            m = methods.get(".".join(ref[:3])) if ref and len(ref) >= 3 else None
+            if m is None:
+                diags.add_error("Invalid encryption method reference", f"{what}: method must refer to a declared method (method.TYPE.NAME).", attr.expr.range)
+            return m
+
+        if "method" not in content.attributes:
+            diags.add_error("Missing method", f"The {what} block needs a method.", b.def_range)
+            return None
+        m = method_ref(content.attributes["method"])
+        fb = None
+        for f in content.blocks:
+            fa = attrs_of(f)
+            if "method" in fa:
+                fb = method_ref(fa["method"])
+        enforced = bool(value(content.attributes["enforced"])) if "enforced" in content.attributes else False
+        if m is None:
+            return None
+        if enforced and m.type == "unencrypted":
+            diags.add_error("Encryption is enforced", f"{what}: enforced = true, and the method writes plaintext.", b.def_range)
+        return Target(m, fb, enforced)
+
+    cfg = EncryptionConfig()
+    if ("state",) in blocks:
+        cfg.state = target(blocks[("state",)], "state")
+    if ("plan",) in blocks:
+        cfg.plan = target(blocks[("plan",)], "plan")
+    if ("remote_state_data_sources",) in blocks:
+        rb = blocks[("remote_state_data_sources",)]
+        content, d = rb.body.content(
+            hcl.BodySchema((), (hcl.BlockHeaderSchema("default"), hcl.BlockHeaderSchema("remote_state_data_source", ("address",))))
+        )
+        diags.extend(d)
+        for b in content.blocks:
+            t = target(b, "remote_state_data_sources")
+            if t is None:
+                continue
+            if b.type == "default":
+                cfg.remote_state_default = t
+            else:
+                cfg.remote_state[b.labels[0]] = t
+    if diags.has_errors():
+        return None, diags
+    return cfg, diags
+
+
+def environment_body(environ: Mapping[str, str] | None = None) -> tuple[Any | None, Diagnostics]:
+    """The TF_ENCRYPTION variable as a body (HCL, or JSON when it starts with "{")."""
+    env = os.environ if environ is None else environ
+    text = env.get("TF_ENCRYPTION", "")
+    if not text.strip():
+        return None, Diagnostics()
+    if text.lstrip().startswith("{"):
+        from sheath.lang.hcljson import parse
+
+        f, diags = parse(text.encode(), "TF_ENCRYPTION")
+    else:
+        from sheath.lang.hclsyntax.parser import parse_config
+
+        f, diags = parse_config(text.encode(), "TF_ENCRYPTION")
+    return (f.body if f is not None and not diags.has_errors() else None), diags
