@@ -448,7 +448,8 @@ def _lookup(args: Sequence[Value], rt: Type) -> Value:
     key_v, key_marks = args[1].unmark()
     marks = map_marks | key_marks
     key: str = key_v.v
-    if not m.is_wholly_known():
+    if not m.is_known:
+        # only the collection itself must be known: its elements (even the one found) may not be
         return unknown(rt).with_marks(marks)
     if isinstance(m.type, ObjectType):
         if key in m.type.attrs:
