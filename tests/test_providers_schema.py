@@ -121,6 +121,37 @@ def test_decode_body_reports_problems() -> None:
     assert [d.summary for d in diags] == ["Missing required argument"]
 
 
+def test_dynamic_blocks_keep_their_place_among_static_blocks() -> None:
+    # terraform keeps list and set blocks in the order they are written, generated ones included
+    f, diags = parse_config(
+        b"""
+        disk { name = "first" }
+        dynamic "disk" {
+          for_each = ["g0", "g1"]
+          content { name = disk.value }
+        }
+        disk { name = "middle" }
+        dynamic "disk" {
+          for_each = { k = "g2" }
+          iterator = d
+          content { name = d.value }
+        }
+        disk { name = "last" }
+        """,
+        "t.tf",
+    )
+    assert not diags.has_errors()
+    block = Block(block_types={"disk": NestedBlock(INNER, Nesting.LIST)})
+
+    def scoped(extra):  # type: ignore[no-untyped-def]
+        ctx = EvalContext(variables=dict(extra))
+        return lambda e: evaluate(e, ctx)
+
+    v, diags = decode_body(block, f.body, scoped({}), scoped)
+    assert not diags, [d.summary for d in diags]
+    assert [d.attrs()["name"].v for d in v.attrs()["disk"].elements()] == ["first", "g0", "g1", "middle", "g2", "last"]
+
+
 def test_path_rendering() -> None:
     p = Path.attr("a").index(string_val("k")).index(number_val(0)).get_attr("b")
     assert str(p) == 'a["k"][0].b'

@@ -314,11 +314,17 @@ def decode_body(
     by_type: dict[str, list[hcl.Block]] = {}
     generated: dict[str, list[tuple[Value, str | None, hcl.Block]]] = {}
     unknown_types: set[str] = set()
+    # each block type's blocks in source order, static (a block) and generated (an index into generated)
+    in_order: dict[str, list[hcl.Block | int]] = {}
     for b in content.blocks:
         if b.type == "dynamic" and scoped is not None:
+            name = b.labels[0] if b.labels else ""
+            before = len(generated.get(name, ()))
             _expand_dynamic(block, b, evaluate, scoped, generated, unknown_types, diags)
+            in_order.setdefault(name, []).extend(range(before, len(generated.get(name, ()))))
             continue
         by_type.setdefault(b.type, []).append(b)
+        in_order.setdefault(b.type, []).append(b)
     for name, nb in block.block_types.items():
         found = by_type.get(name, [])
         made = generated.get(name, [])
@@ -354,13 +360,24 @@ def decode_body(
                 if label is not None:
                     m[label] = v
             blocks[name] = m
-        else:
+        elif nb.nesting in (Nesting.SINGLE, Nesting.GROUP):
             vals: list[Value] = []
             for b in found:
                 v, d = decode_body(nb.block, b.body, evaluate, scoped)
                 diags.extend(d)
                 vals.append(v)
             vals.extend(v for v, _, _ in made)
+            blocks[name] = vals
+        else:
+            # list and set blocks keep the order they are written in, generated ones included
+            vals = []
+            for item in in_order.get(name, ()):
+                if isinstance(item, int):
+                    vals.append(made[item][0])
+                    continue
+                v, d = decode_body(nb.block, item.body, evaluate, scoped)
+                diags.extend(d)
+                vals.append(v)
             blocks[name] = vals
     result = config_object(block, attrs, blocks)
     if unknown_types:
