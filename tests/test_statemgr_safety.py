@@ -450,6 +450,16 @@ def test_a_journal_for_another_state_is_kept_and_reported(tmp_path: Path, state:
     assert journal.read_bytes() == before
 
 
+def test_a_journal_is_never_started_over_one_that_was_not_read(tmp_path: Path) -> None:
+    p = tmp_path / "terraform.tfstate"
+    journal = _journal_with_entries(p, "7d1b6a3e-0000-4000-8000-000000000009", 1, 3)
+    before = journal.read_bytes()
+    mgr = FilesystemStateManager(str(p))  # no refresh
+    mgr.write_state(_state(1))
+    assert mgr.begin_journal().has_errors()
+    assert journal.read_bytes() == before
+
+
 JOURNAL_DAMAGE = {
     "a corrupt line in the middle": lambda lines: lines[:3] + [b'{"op":"set","r":["","managed"'] + lines[3:],
     "a line that is not an object": lambda lines: lines[:3] + [b"[1,2,3]"] + lines[3:],

@@ -349,10 +349,18 @@ class FilesystemStateManager:
     def begin_journal(self) -> Diagnostics:
         """Persist the current state, then journal every following change against it."""
         diags = self.persist_state()
-        if not diags.has_errors():
-            sf = self.state_file()
-            self.journal.start(sf.lineage, sf.serial if self._on_disk is not None else 0)
-            self._journal_ours = True
+        if diags.has_errors():
+            return diags
+        if self._journal_ours is False and self.journal.exists():
+            # a journal this manager never read (no refresh): its changes may be nowhere else
+            diags.add_error(
+                "State journal does not match the state",
+                f"{self.journal.path} was not read with the state, so sheath will not start a new journal over it.",
+            )
+            return diags
+        sf = self.state_file()
+        self.journal.start(sf.lineage, sf.serial if self._on_disk is not None else 0)
+        self._journal_ours = True
         return diags
 
     # --- Locker ---
