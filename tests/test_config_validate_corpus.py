@@ -144,3 +144,42 @@ def test_sheath_validate_output_matches(case: str, tmp_path: Path, run_terraform
     tf = run_terraform(["validate", "-no-color"], cwd=work)
     sh = run_sheath(["validate", "-no-color"], cwd=work)
     assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+
+
+# --- configurations using the AWS provider (its schema from the filesystem mirror) --------
+
+AWS_CORPUS = Path(__file__).parent / "corpus" / "validate_aws"
+AWS_CASES = sorted(p.name for p in AWS_CORPUS.iterdir() if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def aws_cli_env(aws_mirror: str, oracle_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Both tools' environment: a CLI configuration installing hashicorp/aws from the mirror."""
+    rc = tmp_path_factory.mktemp("validate-aws") / "terraformrc"
+    rc.write_text(
+        "provider_installation {\n  filesystem_mirror {\n"
+        f"    path    = {json.dumps(aws_mirror)}\n"
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    return {**oracle_env, "TF_CLI_CONFIG_FILE": str(rc)}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", AWS_CASES)
+def test_aws_validate_output_matches(case: str, tmp_path: Path, terraform_bin: str, aws_cli_env: dict[str, str]) -> None:
+    """Provider blocks and resource types checked against the AWS provider's schema: the whole
+    output and the exit code as terraform's, after terraform init in the same directory."""
+    import subprocess
+    import sys
+
+    work = tmp_path / case
+    shutil.copytree(AWS_CORPUS / case, work)
+
+    def run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=aws_cli_env, timeout=300)
+
+    run([terraform_bin, "init", "-backend=false", "-input=false", "-no-color"])  # fails on configuration errors
+    tf = run([terraform_bin, "validate", "-no-color"])
+    sh = run([sys.executable, "-m", "sheath", "validate", "-no-color"])
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+    assert tf.returncode == (0 if case.startswith("valid") else 1)

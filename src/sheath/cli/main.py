@@ -31,6 +31,11 @@ COMMANDS: dict[str, str] = {
     "audit": "audit",
 }
 
+# commands with subcommands, for TF_CLI_ARGS_<command> (sheath.cli.envargs)
+NESTED: dict[str, tuple[str, ...]] = {
+    "state": ("list", "show", "mv", "rm", "pull", "push", "replace-provider"),
+}
+
 USAGE = """Usage: sheath [global options] <subcommand> [args]
 
 The available commands for execution are listed below.
@@ -111,6 +116,13 @@ def run_command(argv: Sequence[str] | None = None) -> int:
     if not args:
         sys.stdout.write(USAGE)
         return 127
+    from sheath.cli.envargs import EnvArgsError, with_env_args
+
+    try:
+        args = with_env_args(args, NESTED, os.environ)
+    except EnvArgsError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
     name = args.pop(0)
     modname = COMMANDS.get(name)
     if modname is None:

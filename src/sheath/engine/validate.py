@@ -519,9 +519,10 @@ class _ModuleValidator:
             return
         addr = self.m.implied_provider_for_local_name(pc.name)
         ps = self.schemas.provider_schema(addr)
-        if ps is not None and self._check_body_schema(pc.config, ps.provider):
+        if ps is None:
+            self._eval_body(pc.config, self.ctx())
             return
-        self._eval_body(pc.config, self.ctx())
+        self._evaluate_block(pc.config, ps.provider, self.ctx())
 
     def _check(self, ck: Any) -> None:
         for rule in ck.asserts:
@@ -710,12 +711,66 @@ class _ModuleValidator:
             self.diags.extend(refs)
             return
         schema = self.schemas.resource_schema(r)
-        if schema is not None and self._check_schema(r, schema):
+        if schema is None:
+            self._eval_body(r.config, ctx)
             return
-        before = len(self.diags)
-        self._eval_body(r.config, ctx)
-        if schema is not None and not Diagnostics(self.diags[before:]).has_errors():
+        if self._evaluate_block(r.config, schema, ctx):
+            self._read_only(r, schema)
             self._provider_validate(r, schema, ctx)
+
+    def _evaluate_block(self, body: hcl.Body, schema: Schema, ctx: EvalContext) -> bool:
+        """terraform's EvaluateBlock: the body decoded against the schema, every argument the
+        schema knows evaluated (arguments it does not know are errors, never evaluated);
+        True when all of that succeeded."""
+        from sheath.providers.schema import decode_body
+
+        def ev(e: Any, c: EvalContext = ctx) -> tuple[Value, Diagnostics]:
+            static = self._check_resource_references(e)
+            if static.has_errors():
+                return unknown(DYNAMIC), static
+            v, d = evaluate(e, c)
+            annotate(d)
+            return v, d
+
+        def scoped(extra: Any) -> Any:
+            child = ctx.new_child(extra)
+            return lambda e: ev(e, child)
+
+        _, d = decode_body(schema.block, body, ev, scoped)
+        self._schema_details(d, body, schema)
+        self.diags.extend(d)
+        return not d.has_errors()
+
+    def _read_only(self, r: Resource, schema: Schema) -> None:
+        """Computed-only attributes set in the configuration, as the provider reports them."""
+        names = computed_only(schema.block)
+        if not names:
+            return
+        content, _, _ = r.config.partial_content(hcl.BodySchema(tuple(hcl.AttributeSchema(n) for n in sorted(names))))
+        for name in sorted(names):
+            attr = content.attributes.get(name)
+            if attr is None:
+                continue
+            if r.type in builtin_schemas.BUILTIN_READ_ONLY and r.provider is not None and r.provider.is_builtin():
+                self.diags.add_error(f'"{name}" attribute is read-only')
+            elif r.mode.name == "MANAGED":
+                self.diags.add_error(READ_ONLY_SUMMARY, READ_ONLY_DETAIL, attr.range)
+
+    def _schema_details(self, d: Diagnostics, body: hcl.Body, schema: Schema) -> None:
+        """terraform's wording: a dynamic block's label for its type, "Did you mean" suggestions."""
+        for item in d:
+            if item.summary == "Unsupported block type" and item.subject is not None:
+                found = _dynamic_label(body, item.subject)
+                if found is not None:
+                    label, label_range = found
+                    item.detail = f'Blocks of type "{label}" are not expected here.'
+                    item.subject = label_range
+            if item.summary == "Unsupported argument" and "Did you mean" not in item.detail:
+                arg = _quoted_name(item.detail)
+                if arg is not None:
+                    sugg = name_suggestion(arg, list(schema.block.attributes))
+                    if sugg:
+                        item.detail = f'An argument named "{arg}" is not expected here. Did you mean "{sugg}"?'
 
     def _unsupported_type(self, r: Resource) -> bool:
         """terraform's "Invalid resource type" (data source, ephemeral resource) when the
@@ -798,51 +853,6 @@ class _ModuleValidator:
             if x.subject is None:
                 x.subject = _attribute_range(r, x.extra.get(pi.ATTRIBUTE_PATH)) or r.config.missing_item_range()
             self.diags.append(x)
-
-    def _check_schema(self, r: Resource, schema: Schema) -> bool:
-        """Check the body against the schema; True when it has errors."""
-        return self._check_body_schema(r.config, schema, r)
-
-    def _check_body_schema(self, body: hcl.Body, schema: Schema, r: Resource | None = None) -> bool:
-        """Check a resource's (or provider's) body against its schema; True when it has errors."""
-        from sheath.providers.schema import attributes_as_blocks
-
-        block = attributes_as_blocks(schema.block, body)
-        bschema = block_to_body_schema(block)
-        if block.block_types:  # dynamic blocks may generate any nested block type
-            bschema = hcl.BodySchema(bschema.attributes, tuple(bschema.blocks) + (hcl.BlockHeaderSchema("dynamic", ("type",)),))
-        content, d = body.content(bschema)
-        for b in content.blocks:
-            if b.type == "dynamic" and b.labels and b.labels[0] not in block.block_types:
-                d.add_error(
-                    "Unsupported block type",
-                    f'Blocks of type "{b.labels[0]}" are not expected here.',
-                    b.label_ranges[0] if b.label_ranges else b.def_range,
-                )
-        for name in sorted(computed_only(schema.block)) if r is not None else []:
-            attr = content.attributes.get(name)
-            if attr is None or r is None:
-                continue
-            if r.type in builtin_schemas.BUILTIN_READ_ONLY and r.provider is not None and r.provider.is_builtin():
-                self.diags.add_error(f'"{name}" attribute is read-only')
-            elif r.mode.name == "MANAGED":
-                self.diags.add_error(READ_ONLY_SUMMARY, READ_ONLY_DETAIL, attr.range)
-        for item in d:
-            if item.summary == "Unsupported block type" and item.subject is not None:
-                found = _dynamic_label(body, item.subject)
-                if found is not None:
-                    label, label_range = found
-                    item.detail = f'Blocks of type "{label}" are not expected here.'
-                    item.subject = label_range
-
-            if item.summary == "Unsupported argument" and "Did you mean" not in item.detail:
-                arg = _quoted_name(item.detail)
-                if arg is not None:
-                    sugg = name_suggestion(arg, list(schema.block.attributes))
-                    if sugg:
-                        item.detail = f'An argument named "{arg}" is not expected here. Did you mean "{sugg}"?'
-        self.diags.extend(d)
-        return d.has_errors()
 
     def _check_count(self, v: Value, expr: Any) -> None:
         if v.v is UNKNOWN:

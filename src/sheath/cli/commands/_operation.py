@@ -29,30 +29,110 @@ PLAN_FLAGS = [
     FlagSpec("no-color"),
     FlagSpec("input", "bool", True),
     FlagSpec("lock", "bool", True),
-    FlagSpec("lock-timeout", "string"),
+    FlagSpec("lock-timeout", "duration"),
     FlagSpec("state", "string"),
     FlagSpec("state-out", "string"),
     FlagSpec("backup", "string"),
     FlagSpec("auto-approve"),
     FlagSpec("compact-warnings"),
-    FlagSpec("concise"),
     FlagSpec("generate-config-out", "string"),
+    FlagSpec("config", "string"),
+    FlagSpec("ignore-remote-version"),
     FlagSpec("help"),
     FlagSpec("h"),
 ]
+
+_OPERATION = {"var", "var-file", "target", "replace", "refresh", "refresh-only", "destroy", "parallelism", "json"}
+_STATE = {"lock", "lock-timeout", "state", "state-out", "backup"}
+_ALWAYS = {"no-color", "input", "compact-warnings", "help", "h"}
+
+# The flags terraform's parser defines for each command (flags sheath refuses are
+# defined too, so that the refusal can name them: see UNSUPPORTED).
+COMMAND_FLAGS: dict[str, set[str]] = {
+    "plan": _ALWAYS | _OPERATION | _STATE | {"detailed-exitcode", "out", "generate-config-out"},
+    "apply": _ALWAYS | _OPERATION | _STATE | {"auto-approve"},
+    "destroy": _ALWAYS | _OPERATION | _STATE | {"auto-approve"},
+    "refresh": _ALWAYS | _OPERATION | _STATE,
+    "import": _ALWAYS | _STATE | {"var", "var-file", "parallelism", "config", "ignore-remote-version"},
+}
+
+# Flags terraform accepts for a command that sheath refuses, with the reason.
+UNSUPPORTED: dict[tuple[str, str], str] = {
+    ("plan", "generate-config-out"): "sheath does not implement -generate-config-out yet: it cannot write configuration for imported resources.",
+    ("plan", "state-out"): "plan never writes the state, so -state-out would have no effect.",
+    ("plan", "backup"): "plan never writes the state, so -backup would have no effect.",
+    ("refresh", "destroy"): "refresh only updates the state to match the remote objects; -destroy has no effect on it.",
+    ("refresh", "refresh-only"): "refresh is always refresh-only; use plan -refresh-only or apply -refresh-only to review first.",
+    ("refresh", "refresh"): "refresh always refreshes; -refresh=false would leave it nothing to do.",
+    ("refresh", "replace"): "refresh never replaces objects; -replace has no effect on it.",
+    ("import", "config"): "sheath import does not implement -config yet: it always reads the configuration in the working directory.",
+    ("import", "ignore-remote-version"): "-ignore-remote-version applies only to the remote backend, which sheath does not support.",
+}
+
+
+def command_flags(command: str) -> list[FlagSpec]:
+    names = COMMAND_FLAGS.get(command)
+    return [f for f in PLAN_FLAGS if names is None or f.name in names]
+
 
 # Commands that take -plan-signing-key (sheath.cli.plansigning): plan signs, apply verifies.
 SIGNING_COMMANDS = frozenset({"plan", "apply"})
 
 
 def command_specs(command: str) -> list[FlagSpec]:
-    """The flags a command parses: terraform's and sheath's own."""
+    """The flags a command parses: terraform's (command_flags) and sheath's own."""
     from sheath.cli.plansigning import FLAG
 
-    specs = list(PLAN_FLAGS)
+    specs = command_flags(command)
     if command in SIGNING_COMMANDS:
         specs.append(FlagSpec(FLAG, "string"))
     return specs
+
+
+def unsupported_flag(fl: ParsedFlags, command: str) -> Diagnostic | None:
+    """The first flag given that terraform defines for the command but sheath does not implement."""
+    from sheath.diag import error
+
+    for name, value in fl.ordered:
+        reason = UNSUPPORTED.get((command, name))
+        if reason is not None and value != "false":
+            return error(f"Unsupported option -{name}", reason)
+    return None
+
+
+def operation_flag_errors(fl: ParsedFlags, command: str) -> Diagnostics:
+    """What terraform's arguments parser checks after the flags parse: -target and -replace
+    addresses, and planning modes that exclude each other (shown with the help hint)."""
+    from sheath.states.lookup import parse_instance, parse_target
+
+    diags = Diagnostics()
+    for raw in fl.get_list("target"):
+        _, td = parse_target(raw)
+        for d in td:
+            if d.severity is Severity.ERROR:
+                diags.add_error(f'Invalid target "{raw}"', d.detail)
+                break
+    for raw in fl.get_list("replace"):
+        _, rd = parse_instance(raw)
+        for d in rd:
+            if d.severity is Severity.ERROR:
+                diags.add_error(f'Invalid force-replace address "{raw}"', d.detail)
+                break
+    if command != "refresh" and fl.get_bool("refresh-only"):
+        if fl.get_bool("destroy") or command == "destroy":
+            diags.add_error("Incompatible plan mode options", "The -destroy and -refresh-only options are mutually-exclusive.")
+        elif not fl.values.get("refresh", True):
+            diags.add_error("Incompatible refresh options", "It doesn't make sense to use -refresh-only at the same time as -refresh=false, because Terraform would have nothing to do.")
+    return diags
+
+
+def parallelism_error(fl: ParsedFlags) -> Diagnostic | None:
+    from sheath.diag import error
+
+    n = fl.values.get("parallelism", 10)
+    if isinstance(n, int) and n < 0:
+        return error("Invalid parallelism value", f"The parallelism must be a positive value. Not {n}.")
+    return None
 
 
 @dataclass
@@ -60,6 +140,7 @@ class Ui:
     color: bool
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
+    compact_warnings: bool = False
 
     def c(self, s: str) -> str:
         """terraform's colorstring: [bold], [reset], [green]..."""
@@ -81,7 +162,12 @@ class Ui:
                 self.sources = config_sources(".")
             sources = self.sources
 
-        for d in consolidate_warnings(sort_diagnostics(diags)):
+        ordered = sort_diagnostics(diags)
+        if self.compact_warnings and ordered and all(d.severity is Severity.WARNING for d in ordered):
+            self.out.write("\n" + compact_warnings_text(ordered, self.color))
+            self.out.write("\nTo see the full warning notes, run Terraform without -compact-warnings.\n")
+            return
+        for d in consolidate_warnings(ordered):
             stream = self.err if d.severity is Severity.ERROR else self.out
             stream.write(_strip_ui_newline(render_diagnostic(d, sources or {}, self.color), self.color))
 
@@ -112,6 +198,29 @@ def consolidate_warnings(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
+def compact_warnings_text(diags: list[Diagnostic], color: bool) -> str:
+    """terraform's DiagnosticWarningsCompact: the warnings' summaries, consolidated as
+    consolidate_warnings does, each with where it (and how many like it) occurred."""
+    head = "\x1b[1m\x1b[33mWarnings:\x1b[0m\n\n\x1b[0m" if color else "Warnings:\n\n"
+    groups: list[tuple[Diagnostic, int]] = []
+    firsts: dict[str, int] = {}
+    for d in diags:
+        if d.subject is not None and not d.summary.startswith("Check block assertion"):
+            i = firsts.get(d.summary)
+            if i is not None:
+                groups[i] = (groups[i][0], groups[i][1] + 1)
+                continue
+            firsts[d.summary] = len(groups)
+        groups.append((d, 1))
+    lines = [head]
+    for d, n in groups:
+        lines.append(f"- {d.summary}\n")
+        if d.subject is not None:
+            more = f" (and {n - 1} more)" if n > 1 else ""
+            lines.append(f"  on {d.subject.filename} line {d.subject.start.line}{more}\n")
+    return "".join(lines)
+
+
 def config_sources(root_dir: str) -> dict[str, bytes]:
     """The configuration files' bytes, for source snippets in diagnostics."""
     from sheath.config import load_module_tree
@@ -124,8 +233,15 @@ def config_sources(root_dir: str) -> dict[str, bytes]:
 def flag_error(ui: Ui, command: str, message: str) -> int:
     from sheath.diag import error
 
-    d = error("Failed to parse command-line flags", message)
-    ui.err.write(render_diagnostic(d, {}, ui.color))
+    return diagnostic_error(ui, command, error("Failed to parse command-line flags", message))
+
+
+def diagnostic_error(ui: Ui, command: str, d: Diagnostic) -> int:
+    """A command-line error as terraform's arguments parser reports it: the diagnostic (as its
+    views print them), then the help hint."""
+    from sheath.cli.commands.validate import _strip_ui_newline
+
+    ui.err.write(_strip_ui_newline(render_diagnostic(d, {}, ui.color), ui.color))
     ui.err.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
     return 1
 
@@ -136,6 +252,7 @@ def parse(args: list[str], command: str) -> tuple[ParsedFlags | None, Ui, int]:
         fl = parse_flags(args, command_specs(command))
     except FlagError as exc:
         return None, ui, flag_error(ui, command, str(exc))
+    ui.compact_warnings = fl.get_bool("compact-warnings")
     return fl, ui, 0
 
 
@@ -149,9 +266,22 @@ def begin(args: list[str], command: str, usage: str, max_args: int | None = 0) -
         sys.stdout.write(usage)
         return None, ui, 0
     if max_args is not None and len(fl.args) > max_args:
-        if max_args == 0:
-            return None, ui, flag_error(ui, command, "Too many command line arguments. Did you mean to use -chdir?")
-        return None, ui, flag_error(ui, command, "Too many command line arguments. Expected at most one positional argument.")
+        from sheath.diag import error
+
+        if command == "plan":
+            detail = "To specify a working directory for the plan, use the global -chdir flag."
+        else:
+            detail = "Expected at most one positional argument."
+        return None, ui, diagnostic_error(ui, command, error("Too many command line arguments", detail))
+    od = operation_flag_errors(fl, command)
+    if od:
+        return None, ui, diagnostic_error(ui, command, od[0])
+    bad = unsupported_flag(fl, command) or parallelism_error(fl)
+    if bad is not None:
+        from sheath.cli.commands.validate import _strip_ui_newline
+
+        ui.err.write(_strip_ui_newline(render_diagnostic(bad, {}, ui.color), ui.color))
+        return None, ui, 1
     return fl, ui, 0
 
 
@@ -283,22 +413,8 @@ def format_output_value(v: Any) -> str:
     return format_value(v)
 
 
-def state_path(fl: ParsedFlags) -> str:
-    return fl.get_str("state") or "terraform.tfstate"
-
-
 def lock_timeout(fl: ParsedFlags) -> float:
-    raw = fl.get_str("lock-timeout") or "0s"
-    try:
-        if raw.endswith("ms"):
-            return float(raw[:-2]) / 1000
-        if raw.endswith("s"):
-            return float(raw[:-1])
-        if raw.endswith("m"):
-            return float(raw[:-1]) * 60
-        return float(raw)
-    except ValueError:
-        return 0.0
+    return fl.get_seconds("lock-timeout")
 
 
-__all__ = ["PLAN_FLAGS", "ProgressHooks", "Ui", "begin", "flag_error", "parse", "var_args"]
+__all__ = ["COMMAND_FLAGS", "PLAN_FLAGS", "command_flags", "ProgressHooks", "Ui", "begin", "flag_error", "parse", "var_args"]

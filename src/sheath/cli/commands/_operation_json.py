@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from sheath.cli.commands._operation import Ui, command_specs
-from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
+from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
 from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
@@ -38,27 +38,21 @@ class JSONUi(Ui):
             self.view.diagnostics(diags)
 
 
-# Flags of the shared set that terraform's own parser for the command does not define.
-_NOT_FLAGS = {
-    "plan": {"auto-approve", "state-out", "backup"},
-    "apply": {"detailed-exitcode", "out", "generate-config-out"},
-    "destroy": {"detailed-exitcode", "out", "generate-config-out"},
-    "refresh": {"auto-approve", "detailed-exitcode", "out", "generate-config-out"},
-}
-
-
-def command_flags(command: str) -> list[FlagSpec]:
-    return [f for f in command_specs(command) if f.name not in _NOT_FLAGS.get(command, set())]
-
-
 def _start(args: list[str], command: str) -> tuple[JSONView, JSONUi, ParsedFlags | None]:
     view = JSONView(sys.stdout)
     view.version()
     ui = JSONUi(color=False, view=view)
     try:
-        fl = parse_flags(args, command_flags(command))
+        fl = parse_flags(args, command_specs(command))
     except FlagError as exc:
         view.diagnostic(error("Failed to parse command-line flags", str(exc)))
+        return view, ui, None
+    from sheath.cli.commands._operation import operation_flag_errors, parallelism_error, unsupported_flag
+
+    od = operation_flag_errors(fl, command)
+    bad = od[0] if od else unsupported_flag(fl, command) or parallelism_error(fl)
+    if bad is not None:
+        view.diagnostic(bad)
         return view, ui, None
     fl.values["input"] = False  # -json implies -input=false: nothing may prompt
     return view, ui, fl
@@ -225,7 +219,7 @@ def _parsed_prefix(args: list[str], command: str) -> ParsedFlags:
     at the first bad flag)."""
     for n in range(len(args), -1, -1):
         try:
-            return parse_flags(args[:n], command_flags(command))
+            return parse_flags(args[:n], command_specs(command))
         except FlagError:
             continue
     return parse_flags([], [])

@@ -56,12 +56,6 @@ Options:
   -state=path       Legacy option for the local backend only. See the local
                     backend's documentation for more information.
 
-  -plan             Create a new plan (as if running "terraform plan") and
-                    then evaluate expressions against its planned state,
-                    instead of evaluating against the current state.
-                    You can use this to inspect the effects of configuration
-                    changes that haven't been applied yet.
-
   -var 'foo=bar'    Set a variable in the Terraform configuration. This
                     flag can be set multiple times.
 
@@ -158,12 +152,15 @@ def _contains_mark(v: Value, mark: str) -> bool:
 # --- arguments ----------------------------------------------------------------------
 
 
+# flags terraform's console defines that sheath's does not implement (an error, never ignored)
+_UNSUPPORTED = ("plan", "compact-warnings", "input", "lock", "lock-timeout", "target")
+
+
 class _Args:
     def __init__(self) -> None:
         self.color = True
         self.vars: list[tuple[str, str]] = []  # ("var", "k=v") or ("file", path)
         self.state_path: str | None = None
-        self.plan = False
 
 
 def _parse_args(args: list[str]) -> tuple[_Args | None, str]:
@@ -195,10 +192,10 @@ def _parse_args(args: list[str]) -> tuple[_Args | None, str]:
             a.state_path = val
         elif arg in ("-no-color", "--no-color"):
             a.color = False
-        elif arg in ("-plan", "--plan"):
-            a.plan = True
-        elif name in ("-compact-warnings", "-input", "-lock", "-lock-timeout"):
-            pass
+        elif name in ("-input", "--input") and eq and val in ("false", "0", "f", "F", "FALSE", "False"):
+            pass  # sheath's console never prompts for variables
+        elif name.lstrip("-") in _UNSUPPORTED:
+            return None, f"sheath console does not implement -{name.lstrip('-')} yet"
         elif arg.startswith("-"):
             return None, f"flag provided but not defined: {name}"
         else:
@@ -568,21 +565,8 @@ def _check_variable_validations(module: Any, data: ModuleData, diags: Diagnostic
             diags.append(d)
 
 
-def _workspace() -> str:
-    """The selected workspace: TF_WORKSPACE, else the data dir's environment file, else "default"."""
-    env = os.environ.get("TF_WORKSPACE")
-    if env:
-        return env
-    data_dir = os.environ.get("TF_DATA_DIR") or ".terraform"
-    try:
-        with open(os.path.join(data_dir, "environment"), encoding="utf-8") as fh:
-            name = fh.read().strip()
-    except OSError:
-        name = ""
-    return name or "default"
-
-
 def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, bytes]]:
+    from sheath.cli.backend import current_workspace
     from sheath.config.loader import load_module
 
     cwd = os.getcwd()
@@ -591,13 +575,19 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
     sources = _sources(module)
     if mdiags.has_errors():
         return None, sources
-    data = ModuleData(path_module=".", path_root=".", path_cwd=cwd, workspace=_workspace())
+    data = ModuleData(path_module=".", path_root=".", path_cwd=cwd, workspace=current_workspace())
     try:
         data.variables = _variable_values(module, a, diags, sources)
     except _FatalVars:
         return None, sources
 
-    state_path = a.state_path or "terraform.tfstate"
+    from sheath.cli.backend import local_backend
+
+    lb, bd = local_backend(module)
+    diags.extend(bd)
+    if lb is None:
+        return None, sources
+    state_path = a.state_path or lb.state_path()
     state_vals = _state_resources(state_path) if os.path.exists(state_path) else {}
     for key in getattr(module, "managed_resources", {}):
         data.managed[key] = state_vals.get(key, unknown(DYNAMIC))

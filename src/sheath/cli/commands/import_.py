@@ -50,7 +50,7 @@ def run(args: list[str]) -> int:
     if session is None:
         ui.diagnostics(diags)
         return 1
-    mgr, lock_id = open_state(ui, fl, "OperationTypeInvalid")
+    mgr, lock_id = open_state(ui, fl, "OperationTypeInvalid", session.config.module)
     if mgr is None:
         return 1
     hooks = ImportProgress(ui)

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Any
 
-from sheath.cli.commands._operation import ProgressHooks, Ui, begin, lock_timeout, state_path, var_args
+from sheath.cli.commands._operation import ProgressHooks, Ui, begin, lock_timeout, var_args
 from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import SigningKey, load_signing_key
@@ -66,8 +66,17 @@ def rule(ui: Ui) -> str:
     return _rule(_Colorize(ui.color))
 
 
-def open_state(ui: Ui, fl: ParsedFlags, operation: str) -> tuple[FilesystemStateManager | None, Any]:
-    mgr = FilesystemStateManager(state_path(fl))
+def open_state(ui: Ui, fl: ParsedFlags, operation: str, module: Any = None) -> tuple[FilesystemStateManager | None, Any]:
+    """The locked, read state of the backend the root module (module, else the working
+    directory's) selects, with -state, -state-out and -backup applied."""
+    from sheath.cli.backend import local_backend, new_state_manager, root_module_backend, state_paths
+
+    lb, bd = root_module_backend() if module is None else local_backend(module)
+    if lb is None:
+        ui.diagnostics(bd)
+        return None, None
+    paths = state_paths(lb, fl.get_str("state"), fl.get_str("state-out"), fl.get_str("backup"))
+    mgr = new_state_manager(paths)
     lock_id = None
     if fl.get_bool("lock"):
         info, ld = mgr.lock(operation, lock_timeout(fl))
@@ -130,10 +139,9 @@ def prepare_saved_apply(
 
 def state_exists(mgr: FilesystemStateManager) -> bool:
     """Whether there is a state (an empty file, as terraform's lock leaves, is none)."""
-    try:
-        return os.path.getsize(mgr.path) > 0
-    except OSError:
-        return False
+    from sheath.cli.backend import StateOutManager, read_path_has_state
+
+    return read_path_has_state(mgr.read_path if isinstance(mgr, StateOutManager) else mgr.path)
 
 
 def run_plan(
@@ -145,7 +153,7 @@ def run_plan(
     if session is None:
         return None, None, diags, None, None
     operation = operation or ("OperationTypeApply" if for_apply else "OperationTypePlan")
-    mgr, lock_id = open_state(ui, fl, operation)
+    mgr, lock_id = open_state(ui, fl, operation, session.config.module)
     if mgr is None:
         return session, None, Diagnostics(), None, None
     from sheath.states.statefile import StateFile

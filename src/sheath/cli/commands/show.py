@@ -10,7 +10,6 @@ from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    DEFAULT_STATE_PATH,
     NativeSchemas,
     Ui,
     check_configuration,
@@ -56,7 +55,8 @@ def run(args: list[str]) -> int:
             "\nFor more help on using this command, run:\n  terraform show -help\n"
         )
         return 1
-    if not check_configuration(ui, view=True):
+    lb = check_configuration(ui, view=True)
+    if lb is None:
         return 1
     key_flag = fl.get_str(SIGNING_FLAG)
     if fl.args and fl.args[0]:  # an empty path means the current state, as in terraform
@@ -68,7 +68,7 @@ def run(args: list[str]) -> int:
     if key_flag is not None:
         ui.view_diagnostics(Diagnostics([not_a_plan_file()]))
         return 1
-    sf, diags, _ = read_state(DEFAULT_STATE_PATH)
+    sf, diags, _ = read_state(lb.state_path())
     if diags.has_errors():
         ui.view_diagnostics(diags)
         return 1
