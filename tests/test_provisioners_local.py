@@ -331,3 +331,38 @@ resource "terraform_data" "x" {
     assert "Error: Unsupported connection argument" in r.stderr
     assert 'does not implement "bastion_host"' in r.stderr
     assert not (d / "terraform.tfstate").exists()
+
+
+REMOVED_BEFORE = """
+resource "terraform_data" "gone" {
+  count = 2
+  input = "g${count.index}"
+}
+"""
+
+REMOVED_AFTER = """
+removed {
+  from = terraform_data.gone
+  lifecycle {
+    destroy = true
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo removing ${self.input} ${count.index}"
+  }
+}
+"""
+
+
+def test_removed_block_destroy_provisioners_match_terraform(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    dirs = _setup(tmp_path, REMOVED_BEFORE)
+    runs = {"terraform": run_terraform, "sheath": run_sheath}
+    _same(dirs, runs, ["init", "-no-color"])
+    for tool, d in dirs.items():
+        assert runs[tool](["apply", "-auto-approve", "-no-color"], d).returncode == 0
+        (d / "main.tf").write_text(REMOVED_AFTER)
+    got = {tool: runs[tool](["apply", "-auto-approve", "-no-color", "-parallelism=1"], dirs[tool]) for tool in dirs}
+    assert got["sheath"].returncode == got["terraform"].returncode == 0
+    # the two instances are destroyed in either order: compare the lines
+    assert sorted(_norm(got["sheath"].stdout).splitlines()) == sorted(_norm(got["terraform"].stdout).splitlines())
+    assert "removing g1 1" in got["sheath"].stdout

@@ -16,6 +16,7 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -332,5 +333,57 @@ def test_unimplemented_connection_arguments_are_errors(sshd: Server, tmp_path: P
     run_sheath(["init"], dirs["sheath"])
     r = run_sheath(["apply", "-auto-approve", "-no-color", *varargs["sheath"]], dirs["sheath"])
     assert r.returncode == 1
-    assert "does not implement these connection arguments: bastion_host" in " ".join(r.stderr.split())
+    assert 'does not implement "bastion_host"' in " ".join(r.stderr.split())  # refused before anything is created
     assert not (tmp_path / "remote-sheath" / "content.txt").exists()
+
+
+AGENT = """
+variable "dest" {}
+variable "port" {}
+variable "user" {}
+variable "key" {}
+variable "host_key" {}
+
+resource "terraform_data" "a" {
+  connection {
+    host        = "127.0.0.1"
+    port        = var.port
+    user        = var.user
+    script_path = "${var.dest}/agent.sh"
+  }
+  provisioner "remote-exec" {
+    inline = ["echo through the agent > ${var.dest}/agent.txt"]
+  }
+}
+"""
+
+
+def test_agent_authentication_matches_terraform(
+    sshd: Server, tmp_path: Path, terraform_bin: str, oracle_env: dict[str, str]
+) -> None:
+    """No private_key and SSH_AUTH_SOCK set: agent defaults to true, as in terraform."""
+    need(shutil.which("ssh-agent") is not None and shutil.which("ssh-add") is not None, "ssh-agent and ssh-add")
+    sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        env = dict(oracle_env, SSH_AUTH_SOCK=str(sock))
+        for _ in range(200):  # readiness: the socket appears when the agent listens
+            if sock.exists():
+                break
+            time.sleep(0.05)
+        subprocess.run(["ssh-add", "-q", str(sshd.key)], env=env, check=True, capture_output=True)
+        dirs, varargs = _setup(tmp_path, AGENT, sshd)
+        cmds = {"terraform": [terraform_bin], "sheath": [sys.executable, "-m", "sheath"]}
+        got = {}
+        for tool, d in dirs.items():
+            subprocess.run([*cmds[tool], "init"], cwd=d, env=env, capture_output=True, check=True)
+            got[tool] = subprocess.run(
+                [*cmds[tool], "apply", "-auto-approve", "-no-color", *varargs[tool]], cwd=d, env=env, capture_output=True, text=True, timeout=300
+            )
+        assert got["sheath"].returncode == got["terraform"].returncode == 0, got["sheath"].stderr
+        assert _norm(got["sheath"].stdout, tmp_path) == _norm(got["terraform"].stdout, tmp_path)
+        assert "SSH Agent: true" in got["sheath"].stdout
+        assert (tmp_path / "remote-sheath" / "agent.txt").read_text() == "through the agent\n"
+    finally:
+        agent.terminate()
+        agent.wait()

@@ -951,7 +951,10 @@ def _apply_visit(run: Run, n: Any, plan: Plan) -> None:
 
 def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> None:
     from sheath.engine.applier import _destroy_one
+    from sheath.engine.provisioning import removed_provisioning
+    from sheath.engine.refactor import removed_blocks
 
+    removed = removed_blocks(run.config)
     failed = False
     for c in changes:
         provider = _provider_for_state_resource(run, c.provider_config_addr)
@@ -959,8 +962,10 @@ def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> No
         if schema is None:
             failed = True
             continue
+        # a removed block's destroy-time provisioners run before the object is destroyed
+        rem = removed.get(_static_module(c.module_address) if c.module_address else "", c.type, c.name)
         with run.sem:
-            if not _destroy_one(run, c, schema, provider):
+            if not _destroy_one(run, c, schema, provider, removed_provisioning(rem)):
                 failed = True
     if failed:
         raise WalkAbort()

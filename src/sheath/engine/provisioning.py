@@ -55,6 +55,13 @@ class _HookOutput:
         self.hooks.provision_output(self.addr, self.type_name, SUPPRESSED if self.suppress else msg)
 
 
+def removed_provisioning(rem: Any) -> Provisioning | None:
+    """The provisioning a removed block (or None) declares for the objects it destroys."""
+    if rem is None or not rem.destroy or not rem.provisioners:
+        return None
+    return Provisioning(rem.connection, rem.provisioners)
+
+
 def instance_variables(key: InstanceKey) -> dict[str, Value]:
     """count.index or each.key of an instance known only by its key (destroy time)."""
     if isinstance(key, int):
@@ -209,4 +216,11 @@ def _validate_one(base: Connection | None, p: Provisioner) -> Diagnostics:
     return diags
 
 
-__all__ = ["Provisioning", "SUPPRESSED", "apply_provisioners", "instance_variables", "validate_provisioners"]
+__all__ = [
+    "Provisioning",
+    "SUPPRESSED",
+    "apply_provisioners",
+    "instance_variables",
+    "removed_provisioning",
+    "validate_provisioners",
+]

@@ -202,7 +202,10 @@ class Communicator:
     def _session(self) -> paramiko.Channel:
         if self.transport is None or not self.transport.is_active():
             raise CommunicatorError("ssh: not connected")
-        return self.transport.open_session()
+        try:
+            return self.transport.open_session()
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise CommunicatorError(str(exc) or type(exc).__name__) from exc
 
     def start(self, command: str, ui: UIOutput) -> int:
         """Run command in a pseudo-terminal, streaming its output to ui; its exit status."""
@@ -213,49 +216,44 @@ class Communicator:
             chan.exec_command(command.strip() + "\n")
             copy_lines(chan.recv, ui)
             return chan.recv_exit_status()
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise CommunicatorError(f"Error starting script: {exc}") from exc
         finally:
             chan.close()
 
     def run_quiet(self, command: str) -> tuple[int, bytes]:
-        chan = self._session()
-        try:
-            chan.get_pty(term="xterm", width=80, height=40)
-            chan.set_combine_stderr(True)
-            chan.exec_command(command.strip() + "\n")
-            out = b""
-            while True:
-                data = chan.recv(65536)
-                if not data:
-                    break
-                out += data
-            return chan.recv_exit_status(), out
-        finally:
-            chan.close()
+        lines = _Collect()
+        return self.start(command, lines), "\n".join(lines.lines).encode()
 
     # --- files ---------------------------------------------------------------------------
 
     def _scp(self, command: str, transfer: Callable[[paramiko.Channel, _Reader], None]) -> None:
         chan = self._session()
         try:
-            chan.exec_command(command)
-            reader = _Reader(chan)
-            try:
-                transfer(chan, reader)
-            except CommunicatorError as exc:
-                if str(exc) != "EOF":
-                    raise
-            chan.shutdown_write()
-            while chan.recv(65536):
-                pass
-            status = chan.recv_exit_status()
-            if status == 127:
-                raise CommunicatorError(
-                    "SCP failed to start. This usually means that SCP is not\nproperly installed on the remote system."
-                )
-            if status != 0:
-                raise CommunicatorError(f"Process exited with status {status}")
+            self._scp_on(chan, command, transfer)
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise CommunicatorError(str(exc) or type(exc).__name__) from exc
         finally:
             chan.close()
+
+    def _scp_on(self, chan: paramiko.Channel, command: str, transfer: Callable[[paramiko.Channel, _Reader], None]) -> None:
+        chan.exec_command(command)
+        reader = _Reader(chan)
+        try:
+            transfer(chan, reader)
+        except CommunicatorError as exc:
+            if str(exc) != "EOF":
+                raise
+        chan.shutdown_write()
+        while chan.recv(65536):
+            pass
+        status = chan.recv_exit_status()
+        if status == 127:
+            raise CommunicatorError(
+                "SCP failed to start. This usually means that SCP is not\nproperly installed on the remote system."
+            )
+        if status != 0:
+            raise CommunicatorError(f"Process exited with status {status}")
 
     def upload(self, path: str, data: bytes) -> None:
         target_dir, target_file = os.path.dirname(path) or ".", os.path.basename(path)
@@ -310,6 +308,14 @@ def _scp_dir(chan: paramiko.Channel, r: _Reader, name: str, inner: Callable[[], 
     _check_scp_status(r)
     inner()
     chan.sendall(b"E\n")
+
+
+class _Collect:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def output(self, msg: str) -> None:
+        self.lines.append(msg)
 
 
 def _go_bool(b: bool) -> str:
