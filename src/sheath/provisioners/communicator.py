@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sheath.goquote import go_quote
-from sheath.lang.funcs.datetime import parse_duration
 from sheath.types.cty import Value
 
 DEFAULT_USER = "root"
@@ -87,6 +86,8 @@ def parse_connection_info(conn: Value) -> ConnectionInfo:
     info.script_path = _str(a["script_path"]) or DEFAULT_SCRIPT_PATH
     timeout = _str(a["timeout"])
     if timeout:
+        from sheath.lang.funcs.datetime import parse_duration
+
         try:
             info.timeout = parse_duration(timeout) / 1e9
         except ValueError:
