@@ -366,3 +366,38 @@ def test_removed_block_destroy_provisioners_match_terraform(tmp_path: Path, run_
     # the two instances are destroyed in either order: compare the lines
     assert sorted(_norm(got["sheath"].stdout).splitlines()) == sorted(_norm(got["terraform"].stdout).splitlines())
     assert "removing g1 1" in got["sheath"].stdout
+
+
+MODULE_ROOT = """
+module "m" {
+  source = "./m"
+  count  = 1
+}
+"""
+
+MODULE_CHILD = """
+resource "terraform_data" "r" {
+  for_each = toset(["a"])
+  input    = each.key
+
+  provisioner "local-exec" {
+    command = "echo create ${each.key} ${each.value} ${self.input} ${path.module}"
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo destroy ${each.key} ${self.output} ${path.module}"
+  }
+}
+"""
+
+
+def test_provisioners_in_module_instances_match_terraform(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    dirs = _setup(tmp_path, MODULE_ROOT)
+    for d in dirs.values():
+        (d / "m").mkdir()
+        (d / "m" / "main.tf").write_text(MODULE_CHILD)
+    runs = {"terraform": run_terraform, "sheath": run_sheath}
+    _same(dirs, runs, ["init", "-no-color"])
+    _same(dirs, runs, ["apply", "-auto-approve", "-no-color"])
+    out = _same(dirs, runs, ["destroy", "-auto-approve", "-no-color"])
+    assert "destroy a a m" in out["sheath"]

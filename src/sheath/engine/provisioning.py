@@ -83,6 +83,11 @@ def apply_provisioners(
     """Run the provisioners of one kind ("create" or "destroy") on one object; the
     diagnostics that make the operation fail."""
     diags = Diagnostics()
+    if when == "destroy" and mi.steps:
+        # a destroy walk does not visit module calls: path.module comes from the configuration
+        c = run.config.descendant(mi.module())
+        if c is not None:
+            run.values.module(mi).path_module = run.path_module(c)
     for p in provisioning.when(when):
         provisioner = builtin_provisioner(p.type)
         if provisioner is None:
