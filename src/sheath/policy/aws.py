@@ -179,53 +179,33 @@ def _ports(rule: dict[str, Any]) -> tuple[int, int] | None:
     return lo_i, hi_i
 
 
-def _ingress_port(port: int) -> Callable[[PlannedResource, PlanInput], Result]:
+def _world_rule_check(
+    direction: str, matches: Callable[[tuple[int, int]], bool], message: str
+) -> Callable[[PlannedResource, PlanInput], Result]:
+    """Fails when a rule of this direction is open to 0.0.0.0/0 or ::/0 on ports that match."""
+
     def check(r: PlannedResource, plan: PlanInput) -> Result:
         undecided = False
-        for rule in _rules_of(r, "ingress"):
-            if rule.get("unknown"):
-                undecided = True
-                continue
-            world = _open_to_world(rule)
-            ports = _ports(rule)
+        for rule in _rules_of(r, direction):
+            world = None if rule.get("unknown") else _open_to_world(rule)
+            ports = None if rule.get("unknown") else _ports(rule)
             if world is None or ports is None:
                 undecided = True
-                continue
-            if world and ports[0] <= port <= ports[1]:
-                return failed(f"ingress from 0.0.0.0/0 or ::/0 to port {port}")
+            elif world and matches(ports):
+                return failed(message)
         return UNDECIDED if undecided else PASSED
 
     return check
 
 
-def _ingress_all_ports(r: PlannedResource, plan: PlanInput) -> Result:
-    undecided = False
-    for rule in _rules_of(r, "ingress"):
-        if rule.get("unknown"):
-            undecided = True
-            continue
-        world, ports = _open_to_world(rule), _ports(rule)
-        if world is None or ports is None:
-            undecided = True
-            continue
-        if world and ports == ALL_PORTS:
-            return failed("ingress from 0.0.0.0/0 or ::/0 on all ports")
-    return UNDECIDED if undecided else PASSED
+def _ingress_port(port: int) -> Callable[[PlannedResource, PlanInput], Result]:
+    return _world_rule_check("ingress", lambda p: p[0] <= port <= p[1], f"ingress from 0.0.0.0/0 or ::/0 to port {port}")
 
 
-def _egress_unrestricted(r: PlannedResource, plan: PlanInput) -> Result:
-    undecided = False
-    for rule in _rules_of(r, "egress"):
-        if rule.get("unknown"):
-            undecided = True
-            continue
-        world, ports = _open_to_world(rule), _ports(rule)
-        if world is None or ports is None:
-            undecided = True
-            continue
-        if world and ports == ALL_PORTS:
-            return failed("egress to 0.0.0.0/0 or ::/0 on all ports and protocols")
-    return UNDECIDED if undecided else PASSED
+_ingress_all_ports = _world_rule_check("ingress", lambda p: p == ALL_PORTS, "ingress from 0.0.0.0/0 or ::/0 on all ports")
+_egress_unrestricted = _world_rule_check(
+    "egress", lambda p: p == ALL_PORTS, "egress to 0.0.0.0/0 or ::/0 on all ports and protocols"
+)
 
 
 # --- IAM --------------------------------------------------------------------------------------------
