@@ -36,6 +36,13 @@ QUOTED_REF_DETAIL = (
     "Terraform. Remove the quotes surrounding this reference to silence this warning."
 )
 
+QUOTED_KEYWORD_SUMMARY = "Quoted keywords are deprecated"
+QUOTED_KEYWORD_DETAIL = (
+    "In this context, keywords are expected literally rather than in quotes. Terraform 0.11 and earlier "
+    "required quotes, but quoted keywords are now deprecated and will be removed in a future version of "
+    "Terraform. Remove the quotes surrounding this keyword to silence this warning."
+)
+
 
 def quoted_string(expr: Expression) -> str | None:
     """The string of a quoted literal with no interpolation, else None."""
@@ -74,9 +81,10 @@ def shim_traversal_in_string(expr: Expression, wanting_keyword: bool, diags: Dia
     if tdiags.has_errors() or trav is None:
         diags.extend(tdiags)
         return expr
-    diags.add_warning(QUOTED_REF_SUMMARY, QUOTED_REF_DETAIL, rng)
-    if wanting_keyword and len(trav.steps) == 1:
-        pass
+    if wanting_keyword:
+        diags.add_warning(QUOTED_KEYWORD_SUMMARY, QUOTED_KEYWORD_DETAIL, rng)
+    else:
+        diags.add_warning(QUOTED_REF_SUMMARY, QUOTED_REF_DETAIL, rng)
     return TraversalExpression(trav, rng)
 
 

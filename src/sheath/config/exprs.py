@@ -58,13 +58,16 @@ def unwrap_json_ref(expr: Expression) -> tuple[Expression, Diagnostics]:
     (terraform does this for replace_triggered_by elements and import targets.) Other
     expressions are returned unchanged.
     """
-    native = getattr(expr, "expr_call_native", None)
-    if native is None:
+    from sheath.lang.hcljson.body import JSONExpression, JSONString
+    from sheath.lang.hclsyntax.parser import parse_expression
+
+    src = expr.src if isinstance(expr, JSONExpression) else None
+    if not isinstance(src, JSONString):
         return expr, Diagnostics()
-    node = native()
-    if node is None:
-        return expr, Diagnostics()
-    return node, Diagnostics()
+    node, diags = parse_expression(src.value.encode("utf-8", "surrogateescape"), src.range.filename, src.range.start)
+    if diags.has_errors() or node is None:
+        return expr, Diagnostics(diags)
+    return node, Diagnostics(diags)
 
 
 def parse_traversal_abs(src: str, filename: str, start: Any) -> tuple[Traversal | None, Diagnostics]:
@@ -126,6 +129,9 @@ def decode_static(expr: Expression, want: Type) -> tuple[Value | None, Diagnosti
     """
     v, diags = const_value(expr)
     if diags.has_errors():
+        if want.is_primitive():
+            # the value of a failed expression is unknown, which gohcl cannot decode either
+            diags.add_error("Unsuitable value type", "Unsuitable value: value must be known", expr.start_range)
         return None, diags
     out, msg = convert_value(v, want)
     if out is None:

@@ -175,6 +175,27 @@ def _read_manifest(root_dir: str, source: ModuleSource) -> dict[str, dict[str, s
 _MAX_DEPTH = 100
 
 
+def _child_module_checks(mod: Module, path: ModuleAddr) -> Diagnostics:
+    """What only a root module may declare: a backend (ignored, with a warning) and import blocks."""
+    diags = Diagnostics()
+    if mod.backend is not None:
+        diags.add_warning(
+            "Backend configuration ignored",
+            "Any selected backend applies to the entire configuration, so Terraform expects provider "
+            "configurations only in the root module.\n\nThis is a warning rather than an error because it's "
+            "sometimes convenient to temporarily call a root module as a child module for testing purposes, but "
+            "this backend configuration block will have no effect.",
+            mod.backend.decl_range,
+        )
+    for imp in mod.imports:
+        diags.add_error(
+            "Invalid import configuration",
+            f'An import block was detected in "{path}". Import blocks are only allowed in the root module.',
+            imp.decl_range,
+        )
+    return diags
+
+
 def _installed(call: ModuleCall, rec: dict[str, str] | None, root_dir: str, source: ModuleSource, diags: Diagnostics) -> bool:
     """Whether the manifest records the call's module in a readable directory ("Module not installed" if not)."""
     if rec is None:
@@ -192,7 +213,7 @@ def _installed(call: ModuleCall, rec: dict[str, str] | None, root_dir: str, sour
 
 
 def load_module_tree(
-    root_dir: str, source: ModuleSource | None = None, require_installed: bool = False, provider_checks: bool = True
+    root_dir: str, source: ModuleSource | None = None, require_installed: bool = False, tree_checks: bool = True
 ) -> tuple[Config, Diagnostics]:
     """Load the root module and every module it calls, recursively.
 
@@ -200,8 +221,8 @@ def load_module_tree(
     other sources must be installed (recorded in .terraform/modules/modules.json),
     else the call gets a "Module not installed" error. Everything is read through
     source (the working directory when None). With require_installed, local sources must
-    be installed too, as terraform's validate, plan and apply require. provider_checks:
-    check provider configurations across module calls (validate_provider_configs).
+    be installed too, as terraform's validate, plan and apply require. tree_checks: the
+    checks of the loaded tree as a whole (check_module_tree).
     """
     source = source or FilesystemModuleSource()
     root, diags = load_module(root_dir, source)
@@ -213,9 +234,39 @@ def load_module_tree(
         return cfg, diags
     manifest = _read_manifest(root_dir, source)
     _load_children(cfg, root_dir, manifest, diags, 0, source, require_installed)
-    if provider_checks:
-        diags.extend(validate_provider_configs(cfg))
+    if tree_checks:
+        diags.extend(check_module_tree(cfg))
     return cfg, diags
+
+
+def check_module_tree(cfg: Config) -> Diagnostics:
+    """terraform's checks once the whole tree is built: what only the root module may
+    declare, and provider configurations across module calls."""
+    diags = Diagnostics()
+    for c in cfg.all_modules():
+        if not c.path.is_root():
+            diags.extend(_child_module_checks(c.module, c.path))
+    diags.extend(validate_provider_configs(cfg))
+    diags.extend(_import_providers(cfg.module))
+    return diags
+
+
+def _import_providers(mod: Module) -> Diagnostics:
+    """An import block naming a provider must be one that generates its resource's configuration."""
+    diags = Diagnostics()
+    for imp in mod.imports:
+        if imp.provider_range is None or imp.to_resource is None or not imp.to_resource.module.is_root():
+            continue
+        if mod.resource_by_key(str(imp.to_resource.resource.resource)) is None:
+            continue
+        diags.add_error(
+            "Invalid import provider argument",
+            "The provider argument can only be specified in import blocks that will generate configuration.\n\n"
+            "Use the provider argument in the target resource block to configure the provider for a resource with "
+            "explicit provider configuration.",
+            imp.provider_range,
+        )
+    return diags
 
 
 def _load_children(

@@ -32,6 +32,8 @@ class Import:
     to_resource: AbsResourceInstance | None = None
     for_each: Expression | None = None
     provider_config_ref: ProviderConfigRef | None = None
+    provider_range: Range | None = None
+    """The whole provider argument, when set."""
 
 
 @dataclass(slots=True)
@@ -107,11 +109,16 @@ def decode_import_block(block: hcl.Block) -> tuple[Import | None, Diagnostics]:
         ref, d = decode_provider_config_ref(a["provider"].expr, "provider")
         diags.extend(d)
         imp.provider_config_ref = ref
+        imp.provider_range = a["provider"].range
     if "id" in a and "identity" in a:
         diags.add_error(
             "Invalid import block", 'The "id" and "identity" arguments are mutually exclusive.', a["identity"].name_range
         )
     if to_attr is not None:
+        _, jd = unwrap_json_ref(to_attr.expr)  # a JSON string must parse as a native expression
+        if jd.has_errors():
+            diags.extend(jd)
+            return imp, diags
         t, d = abs_traversal_for_expr(to_attr.expr)
         if t is None or d.has_errors():
             if imp.for_each is None:

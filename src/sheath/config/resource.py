@@ -241,10 +241,11 @@ def _decode_lifecycle(block: hcl.Block, r: Resource) -> Diagnostics:
         attrs, _ = remain.just_attributes()
         for name, attr in attrs.items():
             if name in _MANAGED_ONLY_LIFECYCLE:
+                kind = "ephemeral" if r.mode is ResourceMode.EPHEMERAL else "data"
                 diags.add_error(
-                    "Invalid data resource lifecycle argument",
+                    f"Invalid {kind} resource lifecycle argument",
                     f'The lifecycle argument "{name}" is defined only for managed resources ("resource" blocks), '
-                    "and is not valid for data resources.",
+                    f"and is not valid for {kind} resources.",
                     attr.name_range,
                 )
             else:
@@ -354,7 +355,10 @@ def decode_replace_triggered_by(expr: Expression) -> tuple[list[Expression], Dia
     diags.extend(d)
     out: list[Expression] = []
     for e in exprs:
-        e, _ = unwrap_json_ref(e)
+        e, d = unwrap_json_ref(e)
+        diags.extend(d)
+        if d.has_errors():
+            return out, diags
         refs = e.variables()
         if not refs:
             diags.add_error(

@@ -207,6 +207,17 @@ def _required_providers(cfg: Config) -> dict[str, Any]:
             local = key.split(".", 1)[0]
             addr = m.implied_provider_for_local_name(local)
             need[str(addr)] = addr
+        for imp in m.imports:
+            # an import whose resource has no block still needs the provider to generate it
+            t = imp.to_resource
+            if t is None or not t.module.is_root() or m.resource_by_key(str(t.resource.resource)) is not None:
+                continue
+            if imp.provider_config_ref is not None:
+                local = imp.provider_config_ref.name
+            else:
+                local = t.resource.resource.type.split("_", 1)[0]
+            addr = m.implied_provider_for_local_name(local)
+            need[str(addr)] = addr
     return need
 
 
@@ -505,6 +516,10 @@ class _ModuleValidator:
     def _output(self, o: Any) -> None:
         base = self.ctx()
         plain = RefScope()
+        if o.ephemeral and self.parent is None:
+            self.diags.add_error(
+                "Ephemeral output not allowed", "Ephemeral outputs are not allowed in context of a root module", o.decl_range
+            )
         for t in o.depends_on:
             self.diags.extend(self.refs.collect(self.refs.traversal, t, plain))
         self.eval(o.expr, base, plain)
