@@ -331,6 +331,10 @@ resource "terraform_data" "x" {
     assert "Error: Unsupported connection argument" in r.stderr
     assert 'does not implement "bastion_host"' in r.stderr
     assert not (d / "terraform.tfstate").exists()
+    (d / "main.tf").write_text(config.replace('bastion_host = "10.0.0.1"', 'type = "winrm"'))
+    r = run_sheath(["validate", "-no-color"], d)
+    assert r.returncode == 1
+    assert "does not implement the WinRM communicator" in " ".join(r.stderr.split())
 
 
 REMOVED_BEFORE = """

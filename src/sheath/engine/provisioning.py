@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from sheath.addrs.module import ModuleInstance
+from sheath.config.common import quoted_string
 from sheath.config.merge import merge_bodies
 from sheath.config.resource import Connection, Provisioner
 from sheath.diag import Diagnostics
@@ -217,6 +218,15 @@ def _validate_one(base: Connection | None, p: Provisioner) -> Diagnostics:
                     f'sheath\'s SSH communicator does not implement "{name}" yet. Remove it, or run this '
                     "configuration with terraform.",
                     cc.attributes[name].name_range,
+                )
+        for name, value, what in (("type", "winrm", "the WinRM communicator"), ("target_platform", "windows", "Windows targets")):
+            a = cc.attributes.get(name)
+            if a is not None and quoted_string(a.expr) == value:
+                diags.add_error(
+                    "Unsupported connection argument",
+                    f"sheath does not implement {what} yet: only SSH connections to Unix hosts. Run this configuration "
+                    "with terraform.",
+                    a.expr.range,
                 )
     return diags
 
