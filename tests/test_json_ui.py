@@ -166,6 +166,14 @@ resource "terraform_data" "r" { input = var.in }
 output "o" { value = terraform_data.r.output }
 """
 
+CHAIN = """
+resource "terraform_data" "a" { input = "a" }
+resource "terraform_data" "b" { input = terraform_data.a.output }
+resource "terraform_data" "c" { input = terraform_data.b.output }
+resource "terraform_data" "x" { input = "x" }
+output "c" { value = terraform_data.c.output }
+"""
+
 REFACTOR_BEFORE = """
 resource "terraform_data" "old" { input = "a" }
 resource "terraform_data" "cbd" {
@@ -400,6 +408,17 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
             J("plan", "-json", "-target", "terraform_data.c[0]"),
             J("apply", "-json", "-auto-approve", "-target", "terraform_data.c[0]"),
             J("plan", "-json", "-target", "terraform_data.c"),
+        ],
+    ),
+    "destroy-targeting": (
+        {"main.tf": CHAIN},
+        [
+            J("init", compare=False),
+            J("apply", "-json", "-auto-approve", ordered=False),
+            J("plan", "-json", "-destroy", "-target", "terraform_data.b"),
+            J("apply", "-json", "-destroy", "-auto-approve", "-target", "terraform_data.b"),
+            J("plan", "-json", "-replace", "terraform_data.a", "-target", "terraform_data.a"),
+            J("destroy", "-json", "-auto-approve", "-target", "terraform_data.x"),
         ],
     ),
     "refactoring": (

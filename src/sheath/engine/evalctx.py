@@ -74,6 +74,8 @@ class ModuleValues:
     variables: dict[str, Value] = field(default_factory=dict)
     locals: dict[str, Value] = field(default_factory=dict)
     outputs: dict[str, Value] = field(default_factory=dict)
+    # the outputs its configuration declares: what module.NAME always has as attributes
+    declared_outputs: tuple[str, ...] = ()
     # "type.name" / "data.type.name" -> the resource's value (object, tuple or object by key)
     resources: dict[str, Value] = field(default_factory=dict)
     # module call name -> how its instances are keyed: "single" | "count" | "for_each"
@@ -112,8 +114,14 @@ class NamedValues:
         keys = mv.call_keys.get(name, [])
 
         def outputs(k: InstanceKey) -> Value:
+            # as terraform's evaluator: every declared output, unknown until it is evaluated
+            # (a destroy evaluates only what providers need)
             child = self.modules.get(mi.child(name, _addr_key(k)))
-            return object_of(child.outputs) if child is not None else EMPTY_OBJECT_VAL
+            if child is None:
+                return EMPTY_OBJECT_VAL
+            if not child.declared_outputs:
+                return object_of(child.outputs)
+            return object_of({o: child.outputs.get(o, unknown(DYNAMIC)) for o in child.declared_outputs})
 
         if mode == "single":
             return outputs(None)

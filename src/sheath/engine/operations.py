@@ -1008,7 +1008,8 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
     run = Run(PLAN, session.config, session.graph, working.state, session.provider_schemas(), values, session.variables, RunOptions(hooks=hooks))
     run.target_closure = set()
     try:
-        run.walk(session.graph.graph, lambda n: _visit(run, n, False) if n.kind != OUTPUT and n.kind != CHECK else None)
+        # root outputs and checks are not evaluated; a module's outputs may feed other modules
+        run.walk(session.graph.graph, lambda n: None if n.kind == CHECK or (n.kind == OUTPUT and not n.module.names) else _visit(run, n, False))
         if run.diags.has_errors():
             return run.diags
         node = session.graph.node(str(_config_addr(static, str(res))))

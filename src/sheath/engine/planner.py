@@ -480,6 +480,8 @@ class ResourcePlanner:
         if blocked:
             run.add_diags([_prevent_destroy_diag(addr, r)])
             return None
+        if action == Action.NO_OP:
+            self.finalize_dependencies(sr, key)
         for rule in r.postconditions:
             if after.is_wholly_known():
                 selfx = dict(extra)
@@ -489,6 +491,17 @@ class ResourcePlanner:
             else:
                 run.checks.report(ck[0], addr, "unknown", "", key, str(mi))
         return after
+
+    def finalize_dependencies(self, sr: StateResource, key: InstanceKey) -> None:
+        """An object the plan leaves alone takes the configuration's dependencies now, as
+        terraform writes them for a no-op (apply will not write the object again)."""
+        from dataclasses import replace
+
+        deps = self.run.state_deps.get(self.node, [])
+        inst = sr.instances.get(key)
+        cur = inst.current if inst is not None else None
+        if cur is not None and sorted(cur.dependencies) != deps:
+            self.run.set_object(sr, key, replace(cur, dependencies=list(deps)))
 
     def replace_triggered(self, mi: ModuleInstance, rep: Repetition) -> bool:
         run = self.run

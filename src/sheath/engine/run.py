@@ -351,7 +351,9 @@ class Run:
             for k in exp.keys:
                 child = module_instance([(s.name, _plain_key(s.key)) for s in mi.steps] + [(name, k)])
                 self.module_reps[child] = exp.reps[k]
-                self.values.module(child).path_module = self.configs[child_path].module.source_dir
+                child_values = self.values.module(child)
+                child_values.path_module = self.configs[child_path].module.source_dir
+                child_values.declared_outputs = tuple(self.configs[child_path].module.outputs)
                 out.append(child)
         self.expansions[child_path] = out
         if failed:
