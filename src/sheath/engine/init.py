@@ -19,7 +19,10 @@ from typing import Callable, Mapping
 
 from sheath.addrs.provider import Provider
 from sheath.config import Config, load_module_tree
+from sheath.config.loader import check_module_tree
 from sheath.diag import Diagnostics
+from sheath.engine.init_checks import builtin_provider_requirements, legacy_provider_addresses, legacy_remote_state
+from sheath.engine.validate import config_sources
 from sheath.providers.registry import default_registry
 
 MODULES_DIR = os.path.join(".terraform", "modules")
@@ -42,7 +45,10 @@ def init(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[InitResult, Diagnostics]:
     res = InitResult()
-    cfg, diags = load_module_tree(root_dir)
+    # as terraform, modules are installed before provider configurations are checked across them
+    cfg, diags = load_module_tree(root_dir, tree_checks=False)
+    res.sources = config_sources(cfg, root_dir)
+    diags.extend(legacy_remote_state(root_dir))
     if diags.has_errors():
         return res, diags
     backend = cfg.module.backend
@@ -54,6 +60,9 @@ def init(
         return res, diags
     res.has_modules = bool(cfg.module.module_calls)
     diags.extend(_install_modules(cfg, root_dir, res))
+    if diags.has_errors():
+        return res, diags
+    diags.extend(check_module_tree(cfg))
     if diags.has_errors():
         return res, diags
     diags.extend(_install_providers(cfg, root_dir, upgrade, env, res, progress))
@@ -137,7 +146,10 @@ def _install_providers(
     from sheath.cliconfig.config import load_cli_config
     from sheath.getproviders import install_providers, requirements_from_config
 
-    diags = Diagnostics()
+    diags = builtin_provider_requirements(cfg)
+    diags.extend(legacy_provider_addresses(root_dir))
+    if diags.has_errors():
+        return diags
     say = progress or (lambda _line: None)
     if _uses_builtin(cfg):
         line = "- terraform.io/builtin/terraform is built in to Terraform"
