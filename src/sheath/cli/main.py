@@ -51,6 +51,7 @@ Main commands:
   version       Show the current sheath version
 
 All other commands:
+  drift         Report resources changed outside of sheath
   audit         Show and verify the audit trail of state changes
   graph         Generate a Graphviz graph of the steps in an operation
   import        Associate existing infrastructure with a Terraform resource
@@ -61,6 +62,7 @@ All other commands:
   show          Show the current state or a saved plan
   state         Advanced state management
   taint         Mark a resource instance as not fully functional
+  unmanaged     List real resources that no state knows
   untaint       Remove the 'tainted' state from a resource instance
 
 Global options (use these before the subcommand, if any):

@@ -1,0 +1,176 @@
+"""sheath unmanaged: list the real AWS resources that no state knows (docs/audit.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import orjson
+
+from sheath.cli.commands._operation import Ui, flag_error, var_args
+from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
+from sheath.diag import Diagnostics
+
+USAGE = """Usage: sheath [global options] unmanaged [options]
+
+  Lists the AWS resources that exist, in the regions of the configuration's
+  "aws" provider blocks (with their credentials and endpoints), that no state
+  knows; resources a state lists that no longer exist ("missing"); and a
+  summary with the coverage. AWS's own defaults (default VPC, its subnets,
+  default security groups, AWS-managed policies and keys, service-linked
+  roles) are never unmanaged. Patterns in .driftignore leave resources out.
+
+  Exit codes: 0 every resource is managed, 2 unmanaged or missing resources
+  were found, 1 error.
+
+Options:
+
+  -state=path         A state file to audit; repeat to audit several states
+                      together. Defaults to the working directory's state.
+  -all-workspaces     Audit the states of every workspace of the local backend
+                      together (with -state, those files too).
+  -filter=EXPR        Audit only what matches EXPR, e.g.
+                      "Type=='aws_s3_bucket' && starts_with(Id, 'logs-')".
+  -ignore-file=path   The ignore file (default .driftignore).
+  -json               Print the report as a JSON document.
+  -markdown           Print the report as GitHub-flavoured Markdown.
+  -var 'foo=bar'      Set a value for one of the input variables.
+  -var-file=filename  Load variable values from the given file.
+  -no-color           If specified, output won't contain any color.
+"""
+
+SPECS = [
+    FlagSpec("state", "list"),
+    FlagSpec("all-workspaces"),
+    FlagSpec("filter", "string"),
+    FlagSpec("ignore-file", "string"),
+    FlagSpec("var", "list"),
+    FlagSpec("var-file", "list"),
+    FlagSpec("json"),
+    FlagSpec("markdown"),
+    FlagSpec("no-color"),
+    FlagSpec("help"),
+    FlagSpec("h"),
+]
+
+
+def run(args: list[str]) -> int:
+    ui = Ui(color="-no-color" not in args)
+    try:
+        fl = parse_flags(args, SPECS)
+    except FlagError as exc:
+        return flag_error(ui, "unmanaged", str(exc))
+    if fl.get_bool("help") or fl.get_bool("h"):
+        sys.stdout.write(USAGE)
+        return 0
+    if fl.args:
+        return flag_error(ui, "unmanaged", "Too many command line arguments. Did you mean to use -chdir?")
+    if fl.get_bool("json") and fl.get_bool("markdown"):
+        return flag_error(ui, "unmanaged", "The -json and -markdown options are mutually-exclusive.")
+    return _unmanaged(ui, fl)
+
+
+def _unmanaged(ui: Ui, fl: ParsedFlags) -> int:
+    from sheath.audit.aws_inventory import aws_targets, enumerate_resources
+    from sheath.audit.filterexpr import FilterError, parse_filter
+    from sheath.audit.unmanaged import IGNORE_FILE, audit, parse_ignore, render_human, render_markdown, report_to_json, state_entries
+    from sheath.cli.backend import local_backend
+    from sheath.engine.operations import load
+
+    flt = None
+    text = fl.get_str("filter")
+    if text is not None:
+        try:
+            flt = parse_filter(text)
+        except FilterError as exc:
+            return flag_error(ui, "unmanaged", f"Invalid -filter expression: {exc}")
+    from sheath.cli.commands.drift import no_configuration
+
+    missing = no_configuration()
+    if missing.has_errors():
+        return _fail(ui, fl, missing)
+    session, diags = load(".", var_args(fl), validate=False)
+    if session is None:
+        return _fail(ui, fl, diags)
+    try:
+        explicit = fl.get_list("state")
+        paths = list(explicit)
+        if not paths or fl.get_bool("all-workspaces"):
+            lb, bd = local_backend(session.config.module)
+            if lb is None:
+                return _fail(ui, fl, bd)
+            for p in workspace_state_paths(lb) if fl.get_bool("all-workspaces") else [lb.state_path()]:
+                if p not in paths:
+                    paths.append(p)
+        entries = []
+        for path in paths:
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except FileNotFoundError:
+                if path in explicit:
+                    diags.add_error("Failed to read state", f"The state file {path} does not exist.")
+                continue
+            except OSError as exc:
+                diags.add_error("Failed to read state", f"{path}: {exc.strerror}")
+                continue
+            if not data.strip():
+                continue
+            es, sd = state_entries(data, path)
+            diags.extend(sd)
+            entries.extend(es)
+        if diags.has_errors():
+            return _fail(ui, fl, diags)
+        ignore_path = fl.get_str("ignore-file") or IGNORE_FILE
+        rules = []
+        if os.path.exists(ignore_path):
+            with open(ignore_path, encoding="utf-8", errors="replace") as fh:
+                rules = parse_ignore(fh.read())
+        elif fl.get_str("ignore-file"):
+            diags.add_error("Failed to read ignore file", f"The ignore file {ignore_path} does not exist.")
+            return _fail(ui, fl, diags)
+        targets, td = aws_targets(session.config.module, session.variables, session.functions)
+        diags.extend(td)
+        inventory = enumerate_resources(targets)
+        diags.extend(inventory.diagnostics)
+    finally:
+        if session.schemas is not None:
+            session.schemas.close()
+    report = audit(inventory.resources, entries, rules, flt)
+    report.regions = inventory.regions
+    report.states = paths
+    if fl.get_bool("json"):
+        ui.out.write(orjson.dumps(report_to_json(report), option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif fl.get_bool("markdown"):
+        ui.out.write(render_markdown(report))
+    else:
+        ui.diagnostics(diags)
+        ui.out.write(render_human(report))
+    return 2 if report.unmanaged or report.missing else 0
+
+
+def workspace_state_paths(lb: Any) -> list[str]:
+    """The state file of every workspace of a local backend: default, then the others by name."""
+    from dataclasses import replace
+
+    out = [replace(lb, workspace="default").state_path()]
+    try:
+        names = sorted(os.listdir(lb.workspace_dir))
+    except OSError:
+        names = []
+    for name in names:
+        if name != "default" and os.path.isdir(os.path.join(lb.workspace_dir, name)):
+            out.append(replace(lb, workspace=name).state_path())
+    return out
+
+
+def _fail(ui: Ui, fl: ParsedFlags, diags: Diagnostics) -> int:
+    if fl.get_bool("json"):
+        from sheath.diag.jsonview import diagnostic_json
+
+        doc = {"format_version": "1.0", "error": True, "diagnostics": [diagnostic_json(d, {}) for d in diags]}
+        ui.out.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        ui.diagnostics(diags)
+    return 1
