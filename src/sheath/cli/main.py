@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "untaint": "untaint",
     "providers": "providers",
     "policy": "policy",
+    "drift": "drift",
+    "unmanaged": "unmanaged",
     "audit": "audit",
 }
 
