@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "drift": "drift",
     "unmanaged": "unmanaged",
     "audit": "audit",
+    "workspace": "workspace",
 }
 
 # commands with subcommands, for TF_CLI_ARGS_<command> (sheath.cli.envargs)
@@ -51,6 +52,7 @@ Main commands:
   console       Try Terraform expressions at an interactive command prompt
   fmt           Reformat your configuration in the standard style
   version       Show the current sheath version
+  workspace     Workspace management
 
 All other commands:
   drift         Report resources changed outside of sheath

@@ -3,7 +3,8 @@
   Transient  holds the state in memory       state() / write_state()
   Persister  refreshes from and persists to storage
   Locker     exclusive locks
-  Full       all three
+  Migrator   writes a given state exactly (push, migration)
+  Full       all four
 
 A backend implements what it supports and nothing more.
 """
@@ -46,8 +47,15 @@ class Locker(Protocol):
     def unlock(self, lock_id: str) -> Diagnostics: ...
 
 
-class Full(Transient, Persister, Locker, Protocol):
+class Migrator(Protocol):
+    """Writes a given state exactly, lineage and serial kept (state push, workspace copies,
+    migration between backends; terraform's WriteStateForMigration)."""
+
+    def persist_snapshot(self, sf: StateFile) -> Diagnostics: ...
+
+
+class Full(Transient, Persister, Locker, Migrator, Protocol):
     pass
 
 
-__all__ = ["Full", "LockInfo", "Locker", "Persister", "Transient"]
+__all__ = ["Full", "LockInfo", "Locker", "Migrator", "Persister", "Transient"]
