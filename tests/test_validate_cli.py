@@ -103,3 +103,17 @@ def test_native_provider_schemas_are_checked(tmp_path: Path, run_sheath: Any) ->
     (tmp_path / "main.tf").write_text('resource "random_pet" "p" {}\n\noutput "o" {\n  value = random_pet.p.id\n}\n')
     ok = run_sheath(["validate", "-no-color"], cwd=tmp_path)
     assert ok.returncode == 0 and "Success! The configuration is valid." in ok.stdout
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("flags", [[], ["-test-directory=other"], ["-no-tests", "-test-directory=other"]])
+def test_test_directory_flags(flags: list[str], tmp_path: Path, run_terraform: Any, run_sheath: Any) -> None:
+    """Test files are read from the root module and the test directory, unless -no-tests."""
+    for d in ("tf", "sh"):
+        (tmp_path / d / "other").mkdir(parents=True)
+        (tmp_path / d / "main.tf").write_text('resource "terraform_data" "a" {}\n')
+        (tmp_path / d / "other" / "bad.tftest.hcl").write_text('run "x" {}\nrun "x" {}\n')
+        (tmp_path / d / "ok.tftest.hcl").write_text('run "1st" {}\n')
+    tf = run_terraform(["validate", "-no-color", *flags], cwd=tmp_path / "tf")
+    sh = run_sheath(["validate", "-no-color", *flags], cwd=tmp_path / "sh")
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)

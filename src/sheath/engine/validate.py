@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Mapping
 from sheath import diag
 from sheath.config import Config, load_module_tree
 from sheath.config.module import Module
+from sheath.config.testfile import DEFAULT_TEST_DIRECTORY, load_test_files, missing_override_targets, test_file_paths
 from sheath.config.references import ReferenceChecker, Scope as RefScope, body_expressions
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range
@@ -61,9 +62,21 @@ class ValidateResult:
         return not self.diagnostics.has_errors()
 
 
-def validate(root_dir: str = ".") -> ValidateResult:
+def validate(root_dir: str = ".", test_dir: str | None = DEFAULT_TEST_DIRECTORY) -> ValidateResult:
+    """test_dir: where test files are besides the root module (None: -no-tests, none are read)."""
     cfg, diags = load_module_tree(root_dir, require_installed=True)
     sources = config_sources(cfg, root_dir)
+    if test_dir is not None:
+        tests, td = load_test_files(root_dir, test_dir)
+        diags.extend(td)
+        if not diags.has_errors():
+            diags.extend(missing_override_targets(tests, cfg))
+        for rel in test_file_paths(root_dir, test_dir):
+            try:
+                with open(os.path.join(root_dir, rel), "rb") as fh:
+                    sources[rel] = fh.read()
+            except OSError:
+                continue
     if diags.has_errors():
         return ValidateResult(diags, sources)
     diags.extend(validate_config(cfg, root_dir))

@@ -75,7 +75,8 @@ def run(args: list[str]) -> int:
             )
             diags = Diagnostics([d])
             return _report(diags, {}, as_json, color)
-    result = validate(root)
+    test_dir = fl.get_str("test-directory") or "tests"
+    result = validate(root, None if fl.get_bool("no-tests") else test_dir)
     return _report(result.diagnostics, result.sources, as_json, color)
 
 

@@ -1,0 +1,210 @@
+"""Test files (*.tftest.hcl): loaded and checked as terraform validate checks them.
+
+terraform validate reads the root module's test files (and those of the test directory,
+"tests" unless -test-directory says otherwise) with the configuration, so their problems
+are configuration errors: duplicate or invalid run block names, override blocks without a
+target, targets of the wrong kind, and two override blocks with one target in one scope.
+Running tests is not implemented; only this static decoding is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_traversal
+from sheath.addrs.resource import ResourceMode
+from sheath.config.common import BAD_IDENTIFIER_DETAIL, range_str, valid_identifier
+from sheath.config.exprs import abs_traversal_for_expr
+from sheath.config.loader import Config, parse_file
+from sheath.diag import Diagnostics, Range
+from sheath.lang import hcl
+
+TEST_FILE_SUFFIX = ".tftest.hcl"
+DEFAULT_TEST_DIRECTORY = "tests"
+
+_FILE_SCHEMA = hcl.BodySchema(
+    blocks=(
+        hcl.BlockHeaderSchema("run", ("name",)),
+        hcl.BlockHeaderSchema("provider", ("name",)),
+        hcl.BlockHeaderSchema("mock_provider", ("name",)),
+        hcl.BlockHeaderSchema("variables"),
+        hcl.BlockHeaderSchema("override_resource"),
+        hcl.BlockHeaderSchema("override_data"),
+        hcl.BlockHeaderSchema("override_module"),
+        hcl.BlockHeaderSchema("test"),
+    )
+)
+
+_OVERRIDES = (
+    hcl.BlockHeaderSchema("override_resource"),
+    hcl.BlockHeaderSchema("override_data"),
+    hcl.BlockHeaderSchema("override_module"),
+)
+
+_TARGET = hcl.BodySchema(attributes=(hcl.AttributeSchema("target"),))
+
+_KIND_NOUN = {"override_resource": "resources", "override_data": "data sources", "override_module": "modules"}
+
+
+@dataclass
+class OverrideTarget:
+    """What an override block targets: a module path and, for resources, the resource key in it."""
+
+    address: str
+    module: tuple[str, ...]
+    resource: str | None
+    range: Range
+
+
+@dataclass
+class TestFile:
+    filename: str
+    runs: list[str] = field(default_factory=list)
+    overrides: list[OverrideTarget] = field(default_factory=list)
+
+
+def missing_override_targets(files: list[TestFile], cfg: Config) -> Diagnostics:
+    """Override targets the configuration under test does not declare (a warning, as terraform's)."""
+    diags = Diagnostics()
+    for tf in files:
+        for o in tf.overrides:
+            c: Config | None = cfg
+            for name in o.module:
+                c = c.children.get(name) if c is not None else None
+            if c is not None and (o.resource is None or c.module.resource_by_key(o.resource) is not None):
+                continue
+            diags.add_warning(
+                "Invalid override target",
+                f"The override target {o.address} does not exist within the configuration under test. This could "
+                "indicate a typo in the target address or an unnecessary override.",
+                o.range,
+            )
+    return diags
+
+
+def test_file_paths(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> list[str]:
+    """The test files of a root module, as paths relative to root_dir (root first, then test_dir)."""
+    out: list[str] = []
+    for d in ("", test_dir):
+        try:
+            names = sorted(os.listdir(os.path.join(root_dir, d) if d else root_dir))
+        except OSError:
+            continue
+        out += [os.path.join(d, n) if d else n for n in names if n.endswith(TEST_FILE_SUFFIX)]
+    return out
+
+
+def load_test_files(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> tuple[list[TestFile], Diagnostics]:
+    diags = Diagnostics()
+    files: list[TestFile] = []
+    for rel in test_file_paths(root_dir, test_dir):
+        path = rel if root_dir in ("", ".") else os.path.join(root_dir, rel)
+        hf, d = parse_file(path)
+        diags.extend(d)
+        if hf is None or d.has_errors():
+            continue
+        tf, d = decode_test_file(rel, hf.body)
+        diags.extend(d)
+        files.append(tf)
+    return files, diags
+
+
+def decode_test_file(filename: str, body: hcl.Body) -> tuple[TestFile, Diagnostics]:
+    content, diags = body.content(_FILE_SCHEMA)
+    tf = TestFile(filename)
+    runs: dict[str, hcl.Block] = {}
+    file_overrides = _OverrideScope(tf.overrides)
+    for b in content.blocks:
+        if b.type == "run":
+            name = b.labels[0]
+            first = runs.get(name)
+            if first is not None:
+                diags.add_error(
+                    'Duplicate "run" block names',
+                    f"This test file already has a run named {name} block defined at {range_str(first.def_range)}.",
+                    b.def_range,
+                )
+                continue
+            runs[name] = b
+            tf.runs.append(name)
+            if not valid_identifier(name):
+                diags.add_error("Invalid run block name", BAD_IDENTIFIER_DETAIL, b.label_ranges[0] if b.label_ranges else b.def_range)
+            diags.extend(_nested_overrides(b, tf.overrides))
+        elif b.type in _KIND_NOUN:
+            diags.extend(file_overrides.add(b))
+        elif b.type == "mock_provider":
+            diags.extend(_nested_overrides(b, tf.overrides))
+    return tf, diags
+
+
+def _nested_overrides(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:
+    content, _, diags = block.body.partial_content(hcl.BodySchema(blocks=_OVERRIDES))
+    scope = _OverrideScope(targets)
+    for b in content.blocks:
+        diags.extend(scope.add(b))
+    return diags
+
+
+@dataclass
+class _OverrideScope:
+    """The override blocks of one file, run block or mock provider: one per target."""
+
+    targets: list[OverrideTarget]
+    seen: dict[str, hcl.Block] = field(default_factory=dict)
+
+    def add(self, b: hcl.Block) -> Diagnostics:
+        content, _, diags = b.body.partial_content(_TARGET)
+        attr = content.attributes.get("target")
+        if attr is None:
+            diags.add_error("Missing target attribute", f"{b.type} blocks must specify a target address.", b.def_range)
+            return diags
+        t, d = abs_traversal_for_expr(attr.expr)
+        diags.extend(d)
+        if t is None or d.has_errors():
+            return diags
+        parsed, kind, d = _parse_target(t, attr.range)
+        diags.extend(d)
+        if parsed is None or d.has_errors():
+            return diags
+        target = parsed.address
+        if kind != b.type:
+            diags.add_error(
+                "Invalid override target",
+                f"You can only target {_KIND_NOUN[b.type]} from {b.type} blocks, not {target}.",
+                attr.range,
+            )
+            return diags
+        first = self.seen.get(target)
+        if first is not None:
+            diags.add_error(
+                f"Duplicate {b.type} block",
+                f"An {b.type} block targeting {target} has already been defined at {range_str(first.def_range)}.",
+                b.def_range,
+            )
+            return diags
+        self.seen[target] = b
+        self.targets.append(parsed)
+        return diags
+
+
+def _parse_target(t: hcl.Traversal, rng: Range) -> tuple[OverrideTarget | None, str, Diagnostics]:
+    """A target address (terraform's ParseTarget) and the override block kind it suits."""
+    from sheath.addrs.resource import ResourceInstance
+
+    steps = steps_from_traversal(t)
+    mi, rest, diags = parse_module_instance_prefix(steps)
+    if diags.has_errors():
+        return None, "", diags
+    path = tuple(s.name for s in mi.steps)
+    if not rest:
+        return OverrideTarget(str(mi), path, None, rng), "override_module", diags
+    res, key, has_key, d = parse_resource_under_module(rest)
+    diags.extend(d)
+    if res is None or d.has_errors():
+        return None, "", diags
+    addr = str(ResourceInstance(res, key)) if has_key else str(res)
+    if not mi.is_root():
+        addr = f"{mi}.{addr}"
+    kind = "override_data" if res.mode is ResourceMode.DATA else "override_resource"
+    return OverrideTarget(addr, path, str(res), rng), kind, diags

@@ -1,0 +1,4 @@
+resource "terraform_data" "a" {}
+data "terraform_remote_state" "s" {
+  backend = "local"
+}

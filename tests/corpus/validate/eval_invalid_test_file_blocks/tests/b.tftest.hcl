@@ -1,0 +1,5 @@
+run "x" {
+  command = plan
+}
+run "x" {
+}
