@@ -419,6 +419,8 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
             J("apply", "-json", "-destroy", "-auto-approve", "-target", "terraform_data.b"),
             J("plan", "-json", "-replace", "terraform_data.a", "-target", "terraform_data.a"),
             J("destroy", "-json", "-auto-approve", "-target", "terraform_data.x"),
+            J("destroy", "-json", "-auto-approve", "-target", "terraform_data.x"),
+            J("apply", "-json", "-auto-approve", "-target", "terraform_data.a"),
         ],
     ),
     "refactoring": (

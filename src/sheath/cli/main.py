@@ -32,7 +32,6 @@ COMMANDS: dict[str, str] = {
     "unmanaged": "unmanaged",
     "audit": "audit",
     "workspace": "workspace",
-    "force-unlock": "force_unlock",
 }
 
 # commands with subcommands, for TF_CLI_ARGS_<command> (sheath.cli.envargs)
@@ -58,7 +57,6 @@ Main commands:
 All other commands:
   drift         Report resources changed outside of sheath
   audit         Show and verify the audit trail of state changes
-  force-unlock  Release a stuck lock on the current workspace
   graph         Generate a Graphviz graph of the steps in an operation
   import        Associate existing infrastructure with a Terraform resource
   output        Show output values from your root module

@@ -777,8 +777,13 @@ def apply_plan(
         pd = mgr.persist_state()
         run.add_diags(pd)
     if plan.target_addrs:
-        run.add_diags([diag.warning("Applied changes may be incomplete", _TARGET_APPLY_WARNING)])
+        run.add_diags([targeted_apply_warning()])
     return outputs, run.diags
+
+
+def targeted_apply_warning() -> diag.Diagnostic:
+    """What every apply of a plan made with -target warns, changes or not."""
+    return diag.warning("Applied changes may be incomplete", _TARGET_APPLY_WARNING)
 
 
 def _forget(run: Run, plan: Plan) -> None:
@@ -971,7 +976,7 @@ def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> No
         raise WalkAbort()
 
 
-__all__ = ["PlanOptions", "Session", "apply_plan", "import_object", "load", "make_plan"]
+__all__ = ["PlanOptions", "Session", "apply_plan", "import_object", "load", "make_plan", "targeted_apply_warning"]
 
 
 # --- import ------------------------------------------------------------------------------------

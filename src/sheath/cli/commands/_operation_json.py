@@ -173,7 +173,7 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
     if not fl.get_bool("auto-approve"):
         _approval_required(view)
         return 1
-    from sheath.engine.operations import apply_plan
+    from sheath.engine.operations import apply_plan, targeted_apply_warning
 
     mode = UIMode.DESTROY if destroy else plan_mode(fl)
     hooks = JSONHooks(view)
@@ -190,6 +190,8 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
             if not plan.applyable and not any(c.action != Action.NO_OP for c in plan.changes):
                 if mode != UIMode.REFRESH_ONLY and not any(o.action != Action.NO_OP for o in plan.output_changes):
                     view.diagnostics(diags)
+                    if plan.target_addrs:
+                        view.diagnostics(Diagnostics([targeted_apply_warning()]))
                     return _summary(view, hooks, _state_outputs(mgr), command == "destroy")
             outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
             view.diagnostics(diags)

@@ -12,7 +12,7 @@ from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
 from sheath.diag import Diagnostic, Diagnostics, error
-from sheath.engine.operations import apply_plan
+from sheath.engine.operations import apply_plan, targeted_apply_warning
 from sheath.plans.model import Action, Plan, UIMode
 from sheath.plans.render import render_plan
 from sheath.types.cty import Value
@@ -122,6 +122,8 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
                 if mode == UIMode.REFRESH_ONLY or _outputs_only(plan):
                     pass
                 else:
+                    if plan.target_addrs:
+                        ui.diagnostics(Diagnostics([targeted_apply_warning()]))
                     summary(ui, plan, hooks, _current_outputs(mgr), destroy)
                     return 0
             if not fl.get_bool("auto-approve"):
