@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from conftest import need
+from conftest import SHEATH_CMD, need
 from test_aws_e2e import Tools, e2e_env, ok, tools  # noqa: F401
 
 pytestmark = pytest.mark.oracle
@@ -292,3 +292,24 @@ def test_unmanaged_lists_exactly_the_out_of_band_resources(tools: Tools, own_mot
     sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="managed-queue")["QueueUrl"])
     rc, doc = unmanaged(tools, d)
     assert [(m["type"], m["id"], m["address"]) for m in doc["missing"]] == [("aws_sqs_queue", "managed-queue", "aws_sqs_queue.q")]
+
+    # -destroy: protected types refused unless allowed; asks; deletes what was listed
+    refused = tools.sheath(["unmanaged", "-destroy", "-auto-approve", "-no-color"], d)
+    assert refused.returncode == 1 and "Deletion of protected resources refused" in refused.stderr
+    assert "aws_s3_bucket.oob-bucket" in refused.stderr and "aws_iam_user" not in refused.stderr
+    assert "oob-bucket" in {b["Name"] for b in client(own_moto, "s3").list_buckets()["Buckets"]}
+    said_no = subprocess.run([*SHEATH_CMD, "unmanaged", "-destroy", "-allow-destroy=*", "-no-color"], cwd=d, input="no\n", capture_output=True, text=True, env=tools.env)
+    assert said_no.returncode == 1 and "Deletion cancelled" in said_no.stderr
+    assert "sheath will delete these 22 unmanaged resource(s)" in said_no.stdout
+    gone = tools.sheath(["unmanaged", "-destroy", "-auto-approve", "-allow-destroy=*", "-no-color"], d)
+    assert gone.returncode == 0, gone.stdout + gone.stderr
+    assert "Deleted 22 of 22 resource(s)." in gone.stdout
+    rc, doc = unmanaged(tools, d)
+    assert doc["unmanaged"] == [], doc["unmanaged"]
+    assert doc["summary"]["total_managed"] == 17  # the managed queue is still missing
+    # checked through boto3 too
+    assert "oob-bucket" not in {b["Name"] for b in client(own_moto, "s3").list_buckets()["Buckets"]}
+    assert "oob-user" not in {u["UserName"] for u in client(own_moto, "iam").list_users()["Users"]}
+    assert not [v for v in client(own_moto, "ec2").describe_vpcs()["Vpcs"] if v["VpcId"] == made["aws_vpc"]]
+    assert client(own_moto, "dynamodb").list_tables()["TableNames"] == ["managed-table"]
+    assert [f["FunctionName"] for f in client(own_moto, "lambda").list_functions()["Functions"]] == []

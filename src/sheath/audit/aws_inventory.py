@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sheath.diag import Diagnostics
@@ -103,6 +103,8 @@ class RealResource:
     id: str
     region: str = ""
     name: str = ""
+    # where it was found (credentials, endpoints, region): what deleting it uses
+    target: AwsTarget | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -213,10 +215,10 @@ def _locals(module: Any, names: Mapping[str, Any], functions: Mapping[str, Any])
 
 # --- enumeration --------------------------------------------------------------------------
 
-Lister = Callable[["_Clients", str], Iterator[RealResource]]
+Lister = Callable[["Clients", str], Iterator[RealResource]]
 
 
-class _Clients:
+class Clients:
     """boto3 clients of one target and region, made on first use."""
 
     def __init__(self, target: AwsTarget, region: str) -> None:
@@ -249,34 +251,34 @@ def _pages(client: Any, op: str, key: str, **kw: Any) -> Iterator[Any]:
         yield from page.get(key, [])
 
 
-def _s3(c: _Clients, region: str) -> Iterator[RealResource]:
+def _s3(c: Clients, region: str) -> Iterator[RealResource]:
     for b in c("s3").list_buckets().get("Buckets", []):
         yield RealResource("aws_s3_bucket", b["Name"])
 
 
-def _iam_users(c: _Clients, region: str) -> Iterator[RealResource]:
+def _iam_users(c: Clients, region: str) -> Iterator[RealResource]:
     for u in _pages(c("iam"), "list_users", "Users"):
         yield RealResource("aws_iam_user", u["UserName"])
 
 
-def _iam_roles(c: _Clients, region: str) -> Iterator[RealResource]:
+def _iam_roles(c: Clients, region: str) -> Iterator[RealResource]:
     for r in _pages(c("iam"), "list_roles", "Roles"):
         if r.get("Path", "").startswith("/aws-service-role/"):
             continue  # service-linked: AWS creates and owns them
         yield RealResource("aws_iam_role", r["RoleName"])
 
 
-def _iam_policies(c: _Clients, region: str) -> Iterator[RealResource]:
+def _iam_policies(c: Clients, region: str) -> Iterator[RealResource]:
     for p in _pages(c("iam"), "list_policies", "Policies", Scope="Local"):
         yield RealResource("aws_iam_policy", p["Arn"], name=p["PolicyName"])
 
 
-def _iam_groups(c: _Clients, region: str) -> Iterator[RealResource]:
+def _iam_groups(c: Clients, region: str) -> Iterator[RealResource]:
     for g in _pages(c("iam"), "list_groups", "Groups"):
         yield RealResource("aws_iam_group", g["GroupName"])
 
 
-def _default_vpcs(c: _Clients) -> set[str]:
+def _default_vpcs(c: Clients) -> set[str]:
     key = "default_vpcs"
     if key not in c.cache:
         vpcs = c("ec2").describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}]).get("Vpcs", [])
@@ -284,21 +286,21 @@ def _default_vpcs(c: _Clients) -> set[str]:
     return set(c.cache[key])
 
 
-def _security_groups(c: _Clients, region: str) -> Iterator[RealResource]:
+def _security_groups(c: Clients, region: str) -> Iterator[RealResource]:
     for g in _pages(c("ec2"), "describe_security_groups", "SecurityGroups"):
         if g.get("GroupName") == "default":
             continue  # every VPC's default group is AWS's
         yield RealResource("aws_security_group", g["GroupId"], region, g.get("GroupName", ""))
 
 
-def _vpcs(c: _Clients, region: str) -> Iterator[RealResource]:
+def _vpcs(c: Clients, region: str) -> Iterator[RealResource]:
     for v in _pages(c("ec2"), "describe_vpcs", "Vpcs"):
         if v.get("IsDefault"):
             continue
         yield RealResource("aws_vpc", v["VpcId"], region, _tag_name(v))
 
 
-def _subnets(c: _Clients, region: str) -> Iterator[RealResource]:
+def _subnets(c: Clients, region: str) -> Iterator[RealResource]:
     defaults = _default_vpcs(c)
     for s in _pages(c("ec2"), "describe_subnets", "Subnets"):
         if s.get("DefaultForAz") or s.get("VpcId") in defaults:
@@ -306,7 +308,7 @@ def _subnets(c: _Clients, region: str) -> Iterator[RealResource]:
         yield RealResource("aws_subnet", s["SubnetId"], region, _tag_name(s))
 
 
-def _internet_gateways(c: _Clients, region: str) -> Iterator[RealResource]:
+def _internet_gateways(c: Clients, region: str) -> Iterator[RealResource]:
     defaults = _default_vpcs(c)
     for g in _pages(c("ec2"), "describe_internet_gateways", "InternetGateways"):
         if any(a.get("VpcId") in defaults for a in g.get("Attachments", [])):
@@ -314,20 +316,20 @@ def _internet_gateways(c: _Clients, region: str) -> Iterator[RealResource]:
         yield RealResource("aws_internet_gateway", g["InternetGatewayId"], region, _tag_name(g))
 
 
-def _nat_gateways(c: _Clients, region: str) -> Iterator[RealResource]:
+def _nat_gateways(c: Clients, region: str) -> Iterator[RealResource]:
     for g in _pages(c("ec2"), "describe_nat_gateways", "NatGateways"):
         if g.get("State") in ("deleted", "deleting", "failed"):
             continue
         yield RealResource("aws_nat_gateway", g["NatGatewayId"], region, _tag_name(g))
 
 
-def _eips(c: _Clients, region: str) -> Iterator[RealResource]:
+def _eips(c: Clients, region: str) -> Iterator[RealResource]:
     for a in c("ec2").describe_addresses().get("Addresses", []):
         if "AllocationId" in a:
             yield RealResource("aws_eip", a["AllocationId"], region, a.get("PublicIp", ""))
 
 
-def _live_instances(c: _Clients) -> list[Any]:
+def _live_instances(c: Clients) -> list[Any]:
     key = "instances"
     if key not in c.cache:
         c.cache[key] = [
@@ -339,12 +341,12 @@ def _live_instances(c: _Clients) -> list[Any]:
     return list(c.cache[key])
 
 
-def _instances(c: _Clients, region: str) -> Iterator[RealResource]:
+def _instances(c: Clients, region: str) -> Iterator[RealResource]:
     for i in _live_instances(c):
         yield RealResource("aws_instance", i["InstanceId"], region, _tag_name(i))
 
 
-def _instance_volumes(c: _Clients) -> set[str]:
+def _instance_volumes(c: Clients) -> set[str]:
     """Volumes that belong to an instance: its root device, and any mapping deleted with it."""
     out: set[str] = set()
     for i in _live_instances(c):
@@ -356,7 +358,7 @@ def _instance_volumes(c: _Clients) -> set[str]:
     return out
 
 
-def _volumes(c: _Clients, region: str) -> Iterator[RealResource]:
+def _volumes(c: Clients, region: str) -> Iterator[RealResource]:
     owned = _instance_volumes(c)
     for v in _pages(c("ec2"), "describe_volumes", "Volumes"):
         if v.get("State") in ("deleting", "deleted"):
@@ -366,29 +368,29 @@ def _volumes(c: _Clients, region: str) -> Iterator[RealResource]:
         yield RealResource("aws_ebs_volume", v["VolumeId"], region, _tag_name(v))
 
 
-def _db_instances(c: _Clients, region: str) -> Iterator[RealResource]:
+def _db_instances(c: Clients, region: str) -> Iterator[RealResource]:
     for d in _pages(c("rds"), "describe_db_instances", "DBInstances"):
         if d.get("DBInstanceStatus") == "deleting":
             continue
         yield RealResource("aws_db_instance", d["DBInstanceIdentifier"], region)
 
 
-def _dynamodb_tables(c: _Clients, region: str) -> Iterator[RealResource]:
+def _dynamodb_tables(c: Clients, region: str) -> Iterator[RealResource]:
     for t in _pages(c("dynamodb"), "list_tables", "TableNames"):
         yield RealResource("aws_dynamodb_table", t, region)
 
 
-def _sqs_queues(c: _Clients, region: str) -> Iterator[RealResource]:
+def _sqs_queues(c: Clients, region: str) -> Iterator[RealResource]:
     for url in _pages(c("sqs"), "list_queues", "QueueUrls"):
         yield RealResource("aws_sqs_queue", url.rstrip("/").rsplit("/", 1)[-1], region, url)
 
 
-def _sns_topics(c: _Clients, region: str) -> Iterator[RealResource]:
+def _sns_topics(c: Clients, region: str) -> Iterator[RealResource]:
     for t in _pages(c("sns"), "list_topics", "Topics"):
         yield RealResource("aws_sns_topic", t["TopicArn"], region)
 
 
-def _kms_keys(c: _Clients, region: str) -> Iterator[RealResource]:
+def _kms_keys(c: Clients, region: str) -> Iterator[RealResource]:
     kms = c("kms")
     for k in _pages(kms, "list_keys", "Keys"):
         meta = kms.describe_key(KeyId=k["KeyId"]).get("KeyMetadata", {})
@@ -397,24 +399,24 @@ def _kms_keys(c: _Clients, region: str) -> Iterator[RealResource]:
         yield RealResource("aws_kms_key", k["KeyId"], region)
 
 
-def _lambda_functions(c: _Clients, region: str) -> Iterator[RealResource]:
+def _lambda_functions(c: Clients, region: str) -> Iterator[RealResource]:
     for f in _pages(c("lambda"), "list_functions", "Functions"):
         yield RealResource("aws_lambda_function", f["FunctionName"], region)
 
 
-def _log_groups(c: _Clients, region: str) -> Iterator[RealResource]:
+def _log_groups(c: Clients, region: str) -> Iterator[RealResource]:
     for g in _pages(c("logs"), "describe_log_groups", "logGroups"):
         yield RealResource("aws_cloudwatch_log_group", g["logGroupName"], region)
 
 
-def _secrets(c: _Clients, region: str) -> Iterator[RealResource]:
+def _secrets(c: Clients, region: str) -> Iterator[RealResource]:
     for s in _pages(c("secretsmanager"), "list_secrets", "SecretList"):
         if s.get("DeletedDate"):
             continue  # scheduled for deletion
         yield RealResource("aws_secretsmanager_secret", s["ARN"], region, s.get("Name", ""))
 
 
-def _ssm_parameters(c: _Clients, region: str) -> Iterator[RealResource]:
+def _ssm_parameters(c: Clients, region: str) -> Iterator[RealResource]:
     for p in _pages(c("ssm"), "describe_parameters", "Parameters"):
         yield RealResource("aws_ssm_parameter", p["Name"], region)
 
@@ -460,7 +462,7 @@ def enumerate_resources(targets: list[AwsTarget], types: tuple[str, ...] = SUPPO
     done_global: set[tuple[Any, ...]] = set()
     done_regional: set[tuple[Any, ...]] = set()
     for t in targets:
-        probe = _Clients(t, t.region or "us-east-1")
+        probe = Clients(t, t.region or "us-east-1")
         region = t.region or probe.session.region_name or "us-east-1"
         if region not in inv.regions:
             inv.regions.append(region)
@@ -469,7 +471,7 @@ def enumerate_resources(targets: list[AwsTarget], types: tuple[str, ...] = SUPPO
         if regional_key in done_regional:
             continue
         done_regional.add(regional_key)
-        clients = _Clients(t, region)
+        clients = Clients(t, region)
         for typ in types:
             if typ in GLOBAL_TYPES and global_key in done_global:
                 continue
@@ -478,7 +480,7 @@ def enumerate_resources(targets: list[AwsTarget], types: tuple[str, ...] = SUPPO
                     k = (r.type, r.id, r.region)
                     if k not in seen:
                         seen.add(k)
-                        inv.resources.append(r)
+                        inv.resources.append(replace(r, target=replace(t, region=region)))
             except Exception as exc:  # noqa: BLE001 - botocore errors: a warning per type and region
                 inv.diagnostics.add_warning(
                     f"Cannot list {typ}",

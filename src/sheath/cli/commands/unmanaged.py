@@ -33,6 +33,13 @@ Options:
   -filter=EXPR        Audit only what matches EXPR, e.g.
                       "Type=='aws_s3_bucket' && starts_with(Id, 'logs-')".
   -ignore-file=path   The ignore file (default .driftignore).
+  -destroy            Delete the unmanaged resources found, after listing them
+                      and asking (refused for protected types: see below).
+  -auto-approve       With -destroy, do not ask.
+  -allow-destroy=TYPE.ID
+                      With -destroy, allow deleting a resource of a protected
+                      type (sheath-policy.hcl limits { protect = [...] }, by
+                      default the stateful types); * wildcards; repeatable.
   -json               Print the report as a JSON document.
   -markdown           Print the report as GitHub-flavoured Markdown.
   -var 'foo=bar'      Set a value for one of the input variables.
@@ -43,6 +50,9 @@ Options:
 SPECS = [
     FlagSpec("state", "list"),
     FlagSpec("all-workspaces"),
+    FlagSpec("destroy"),
+    FlagSpec("auto-approve"),
+    FlagSpec("allow-destroy", "list"),
     FlagSpec("filter", "string"),
     FlagSpec("ignore-file", "string"),
     FlagSpec("var", "list"),
@@ -68,6 +78,12 @@ def run(args: list[str]) -> int:
         return flag_error(ui, "unmanaged", "Too many command line arguments. Did you mean to use -chdir?")
     if fl.get_bool("json") and fl.get_bool("markdown"):
         return flag_error(ui, "unmanaged", "The -json and -markdown options are mutually-exclusive.")
+    if fl.get_bool("destroy") and (fl.get_bool("json") or fl.get_bool("markdown")):
+        return flag_error(ui, "unmanaged", "-destroy shows the list and asks: it cannot be combined with -json or -markdown.")
+    if not fl.get_bool("destroy"):
+        for name in ("auto-approve", "allow-destroy"):
+            if fl.values.get(name):
+                return flag_error(ui, "unmanaged", f"-{name} applies to -destroy only.")
     return _unmanaged(ui, fl)
 
 
@@ -147,7 +163,68 @@ def _unmanaged(ui: Ui, fl: ParsedFlags) -> int:
     else:
         ui.diagnostics(diags)
         ui.out.write(render_human(report))
+    if fl.get_bool("destroy"):
+        return _destroy(ui, fl, report.unmanaged)
     return 2 if report.unmanaged or report.missing else 0
+
+
+def _destroy(ui: Ui, fl: ParsedFlags, found: list[Any]) -> int:
+    """Delete the unmanaged resources: protected types refused unless allowed, then the
+    list, the question, and one line per deletion."""
+    import fnmatch
+
+    from sheath.audit.aws_delete import delete_resources
+    from sheath.policy.guardrails import read_limits
+
+    if not found:
+        ui.out.write("\nNothing to delete.\n")
+        return 0
+    limits, ld = read_limits("sheath-policy.hcl")
+    if ld.has_errors():
+        ui.diagnostics(ld)
+        return 1
+    allow = fl.get_list("allow-destroy")
+    refused = [r for r in found if r.type in limits.protect and not any(fnmatch.fnmatchcase(f"{r.type}.{r.id}", a) for a in allow)]
+    if refused:
+        d = Diagnostics()
+        d.add_error(
+            "Deletion of protected resources refused",
+            "These unmanaged resources are of types the guardrails protect (sheath-policy.hcl limits "
+            "{ protect = [...] }, by default the stateful types): "
+            + ", ".join(f"{r.type}.{r.id}" for r in refused)
+            + ". Allow each with -allow-destroy=TYPE.ID (wildcards allowed), or leave them out with "
+            ".driftignore or -filter. Nothing was deleted.",
+        )
+        ui.diagnostics(d)
+        return 1
+    ui.out.write(f"\nsheath will delete these {len(found)} unmanaged resource(s):\n")
+    for r in found:
+        where = f" in {r.region}" if r.region else ""
+        ui.out.write(f"  - {r.type}.{r.id}{where}\n")
+    ui.out.write("Their monthly cost is not known: sheath has no price data yet.\n")
+    if not fl.get_bool("auto-approve"):
+        ui.out.write("\nDo you really want to delete them?\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: ")
+        ui.out.flush()
+        answer = sys.stdin.readline().strip()
+        ui.out.write("\n")
+        if answer != "yes":
+            ui.err.write("Deletion cancelled: nothing was deleted.\n")
+            return 1
+
+    def progress(r: Any, what: str) -> None:
+        ui.out.write(f"{r.type}.{r.id}: {what}\n")
+        ui.out.flush()
+
+    results = delete_resources(found, progress)
+    failed = [x for x in results if not x.ok]
+    ui.out.write(f"\nDeleted {len(results) - len(failed)} of {len(results)} resource(s).\n")
+    if failed:
+        d = Diagnostics()
+        for x in failed:
+            d.add_error("Failed to delete a resource", f"{x.resource.type}.{x.resource.id}: {x.error}")
+        ui.diagnostics(d)
+        return 1
+    return 0
 
 
 def workspace_state_paths(lb: Any) -> list[str]:
