@@ -7,7 +7,7 @@ from typing import Any, Mapping
 import orjson
 
 from sheath.diag import Diagnostic, Range, Severity
-from sheath.diag.render import _build_snippet, _default_context
+from sheath.diag.render import build_snippet, default_context
 
 
 def _pos(r: Range, which: str) -> dict[str, int]:
@@ -38,7 +38,7 @@ def diagnostic_json(d: Diagnostic, sources: Mapping[str, bytes]) -> dict[str, An
         }
         src = sources.get(d.subject.filename)
         if src is not None:
-            snip = _build_snippet(d, src, _default_context)
+            snip = build_snippet(d, src, default_context)
             out["snippet"] = {
                 "context": snip.context or None,
                 "code": snip.code.decode("utf-8", "replace"),

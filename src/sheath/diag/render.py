@@ -19,6 +19,8 @@ never wrapped.
 
 from __future__ import annotations
 
+import bisect
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from sheath.diag import Diagnostic, Severity
@@ -92,41 +94,68 @@ def _scan_lines(text: str) -> list[str]:
     return [p[:-1] if p.endswith("\r") else p for p in parts]
 
 
-def _default_context(filename: str, src: bytes, offset: int) -> str:
-    """The header of the top-level block of a native-syntax file containing offset."""
+def default_context(filename: str, src: bytes, offset: int) -> str:
+    """The header of the top-level block containing offset (native syntax), or
+    the path of the JSON objects containing it (JSON syntax).
+
+    The file is parsed once, not once per diagnostic: a file of garbage that
+    yields thousands of diagnostics costs one parse here."""
     if filename.endswith(".json"):
         return _json_context(filename, src, offset)
+    blocks = _block_headers(filename, src)
+    i = bisect.bisect_right(blocks, offset, key=lambda b: b[0]) - 1
+    if i >= 0:
+        start, end, header = blocks[i]
+        if start <= offset < end:
+            return header
+    return ""
+
+
+@lru_cache(maxsize=16)
+def _block_headers(filename: str, src: bytes) -> list[tuple[int, int, str]]:
+    """(start byte, end byte, "type \"label\"...") of each top-level block, in order."""
     try:
         from sheath.lang.hclsyntax.parser import parse_config
     except ImportError:
-        return ""
+        return []
+    out: list[tuple[int, int, str]] = []
     try:
         parsed = parse_config(src, filename)
         file = parsed[0] if isinstance(parsed, tuple) else parsed
         blocks = getattr(file.body, "blocks", None)
         if blocks is None:
-            return ""
+            return []
         for block in blocks:
             rng = getattr(block, "range", None)
             if rng is None:
                 continue
-            if rng.start.byte <= offset < rng.end.byte:
-                labels = list(getattr(block, "labels", []))
-                if not labels:
-                    return str(block.type)
-                return block.type + " " + " ".join(_go_quote(str(lbl)) for lbl in labels)
-        return ""
+            labels = list(getattr(block, "labels", []))
+            header = str(block.type) if not labels else block.type + " " + " ".join(_go_quote(str(lbl)) for lbl in labels)
+            out.append((rng.start.byte, rng.end.byte, header))
     except Exception:  # a broken file only loses the context string
-        return ""
+        return []
+    # the first block containing an offset wins, as in a linear scan
+    out.sort(key=lambda b: b[0])
+    return out
+
+
+@lru_cache(maxsize=16)
+def _json_root(filename: str, src: bytes) -> object | None:
+    try:
+        from sheath.lang.hcljson.parser import parse_value
+
+        root, _ = parse_value(src, filename)
+    except Exception:
+        return None
+    return root
 
 
 def _json_context(filename: str, src: bytes, offset: int) -> str:
     """hcl's JSON context string: the path of nested objects/arrays containing offset."""
-    try:
-        from sheath.lang.hcljson.parser import JSONArray, JSONObject, parse_value
+    from sheath.lang.hcljson.parser import JSONArray, JSONObject
 
-        root, _ = parse_value(src, filename)
-    except Exception:
+    root = _json_root(filename, src)
+    if root is None:
         return ""
     steps: list[str] = []
     node: object = root
@@ -152,7 +181,9 @@ def _json_context(filename: str, src: bytes, offset: int) -> str:
     return ret[1:] if ret.startswith(".") else ret
 
 
-class _Snippet:
+class Snippet:
+    """The source lines of a diagnostic and the highlighted part of them (bytes offsets into code)."""
+
     __slots__ = ("code", "start_line", "hl_start", "hl_end", "context")
 
     def __init__(self, code: bytes, start_line: int, hl_start: int, hl_end: int, context: str) -> None:
@@ -163,29 +194,37 @@ class _Snippet:
         self.context = context
 
 
-def _line_ranges(src: bytes) -> list[tuple[int, int, int]]:
-    """Per line: (start, end of content, end of the line's range including its newline).
+@lru_cache(maxsize=16)
+def _line_ranges(src: bytes) -> tuple[list[int], list[int], list[int]]:
+    """Per line: starts, ends of content and ends of the line's range including its newline.
 
     Like hcl's range scanner over bufio.ScanLines: a line's range covers the
     bytes consumed (newline included); its text excludes the line ending.
     """
-    out: list[tuple[int, int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    range_ends: list[int] = []
     pos = 0
     n = len(src)
     while pos < n:
         nl = src.find(b"\n", pos)
         if nl < 0:
-            out.append((pos, n, n))
+            starts.append(pos)
+            ends.append(n)
+            range_ends.append(n)
             break
         end = nl
         if end > pos and src[end - 1 : end] == b"\r":
             end -= 1
-        out.append((pos, end, nl + 1))
+        starts.append(pos)
+        ends.append(end)
+        range_ends.append(nl + 1)
         pos = nl + 1
-    return out
+    return starts, ends, range_ends
 
 
-def _build_snippet(d: Diagnostic, src: bytes, resolve_context: ContextResolver) -> _Snippet:
+def build_snippet(d: Diagnostic, src: bytes, resolve_context: ContextResolver) -> Snippet:
+    """The snippet terraform shows for d's subject in src."""
     assert d.subject is not None
     hl = d.subject
     hl_start, hl_end = hl.start.byte, hl.end.byte
@@ -211,7 +250,13 @@ def _build_snippet(d: Diagnostic, src: bytes, resolve_context: ContextResolver) 
 
     code_parts: list[bytes] = []
     code_start = 0
-    for ls, le, lr in _line_ranges(src):
+    starts, ends, _ = _line_ranges(src)
+    # Only lines with start <= snip_end and end >= snip_start can overlap (both
+    # lists ascend); the exact test below is hcl's.
+    first = bisect.bisect_left(ends, snip_start)
+    last = bisect.bisect_right(starts, snip_end)
+    for i in range(first, last):
+        ls, le = starts[i], ends[i]
         # hcl's Range.Overlaps with the scanned line's token range (newline
         # excluded): either range contains an end point of the other, so a
         # subject that covers a line's newline also shows the next line.
@@ -229,7 +274,7 @@ def _build_snippet(d: Diagnostic, src: bytes, resolve_context: ContextResolver) 
     end = start + (hl_end - hl_start)
     start = min(max(start, 0), len(code))
     end = min(max(end, 0), len(code))
-    return _Snippet(code, snip_start_line, start, end, context)
+    return Snippet(code, snip_start_line, start, end, context)
 
 
 def _format_body(d: Diagnostic, sources: Mapping[str, bytes], color: bool, width: int, resolve_context: ContextResolver) -> str:
@@ -256,7 +301,7 @@ def _format_body(d: Diagnostic, sources: Mapping[str, bytes], color: bool, width
         if src is None:
             buf.append(f"  on {subject.filename} line {subject.start.line}:\n  (source code not available)\n")
         else:
-            snip = _build_snippet(d, src, resolve_context)
+            snip = build_snippet(d, src, resolve_context)
             ctx_str = f", in {snip.context}" if snip.context else ""
             buf.append(f"  on {subject.filename} line {subject.start.line}{ctx_str}:\n")
             _write_snippet(buf, d, snip, color)
@@ -274,7 +319,7 @@ def _format_body(d: Diagnostic, sources: Mapping[str, bytes], color: bool, width
     return "".join(buf)
 
 
-def _write_snippet(buf: list[str], d: Diagnostic, snip: _Snippet, color: bool) -> None:
+def _write_snippet(buf: list[str], d: Diagnostic, snip: Snippet, color: bool) -> None:
     code = snip.code
     before = code[: snip.hl_start].decode("utf-8", "replace")
     highlight = code[snip.hl_start : snip.hl_end].decode("utf-8", "replace")
@@ -332,7 +377,7 @@ def render_diagnostic(
     sources maps file names to their bytes (for the source snippet); a subject
     in a file not in sources prints "(source code not available)".
     """
-    body = _format_body(d, sources, color, width, resolve_context or _default_context)
+    body = _format_body(d, sources, color, width, resolve_context or default_context)
     if not color:
         return body + "\n"
     is_error = d.severity is Severity.ERROR
@@ -359,4 +404,4 @@ def render_diagnostics(
     return "".join(err), "".join(out)
 
 
-__all__ = ["render_diagnostic", "render_diagnostics", "word_wrap", "ContextResolver"]
+__all__ = ["render_diagnostic", "render_diagnostics", "word_wrap", "ContextResolver", "Snippet", "build_snippet", "default_context"]

@@ -11,7 +11,7 @@ evaluation before it starts, as in terraform.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang.eval.context import EvalContext
@@ -115,6 +115,102 @@ def _empty_name_quirk(trav: Any) -> Diagnostic | None:
     return None
 
 
+class RootObjects(Mapping[str, Value]):
+    """A module's root names (var, local, path, terraform, module, data and the
+    resource types) to their object values, each built when first looked up and
+    kept until ``forget``: a configuration with thousands of locals does not
+    rebuild every object each time one local gets its value."""
+
+    _FIXED = ("var", "local", "path", "terraform", "module", "data")
+
+    def __init__(self, data: ModuleData) -> None:
+        self.data = data
+        self.built: dict[str, Value] = {}
+        self.resource_types: dict[str, dict[str, Value]] | None = None
+
+    def forget(self, name: str | None = None) -> None:
+        """Drop the object of root name (all of them with None): it is rebuilt when next looked up."""
+        if name is None:
+            self.built.clear()
+            self.resource_types = None
+        else:
+            self.built.pop(name, None)
+
+    def _types(self) -> dict[str, dict[str, Value]]:
+        if self.resource_types is None:
+            by_type: dict[str, dict[str, Value]] = {}
+            for key, v in self.data.managed.items():
+                t, _, n = key.partition(".")
+                by_type.setdefault(t, {})[n] = v
+            self.resource_types = by_type
+        return self.resource_types
+
+    def _build(self, name: str) -> Value:
+        d = self.data
+        if name == "var":
+            return object_of(d.variables)
+        if name == "local":
+            return object_of(d.locals)
+        if name == "path":
+            return object_of(
+                {"module": string_val(d.path_module), "root": string_val(d.path_root), "cwd": string_val(d.path_cwd)}
+            )
+        if name == "terraform":
+            return object_of({"workspace": string_val(d.workspace), "applying": FALSE.mark(EPHEMERAL)})
+        if name == "module":
+            return object_of(d.module_calls)
+        if name == "data":
+            dby: dict[str, dict[str, Value]] = {}
+            for key, v in d.data.items():
+                t, _, n = key.partition(".")
+                dby.setdefault(t, {})[n] = v
+            return object_of({t: object_of(objs) for t, objs in dby.items()})
+        objs = self._types().get(name)
+        if objs is None:
+            raise KeyError(name)
+        return object_of(objs)
+
+    def __getitem__(self, name: str) -> Value:
+        v = self.built.get(name)
+        if v is None:
+            v = self._build(name)
+            self.built[name] = v
+        return v
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._FIXED
+        yield from (t for t in self._types() if t not in self._FIXED)
+
+    def __len__(self) -> int:
+        return len(self._FIXED) + sum(1 for t in self._types() if t not in self._FIXED)
+
+
+def referenced_names(traversals: Iterable[Any], root: str) -> set[str] | None:
+    """The attribute names the traversals read from root (``local.a`` -> a); None
+    when one of them uses root otherwise (bare or indexed)."""
+    from sheath.lang.hcl import TraverseAttr
+
+    names: set[str] = set()
+    for t in traversals:
+        if t.root_name != root:
+            continue
+        steps = t.steps
+        if len(steps) < 2 or type(steps[1]) is not TraverseAttr:
+            return None
+        names.add(steps[1].name)
+    return names
+
+
+def shadows(ctx: EvalContext, name: str) -> bool:
+    """Whether a scope below ctx's root defines name (a for expression's symbol)."""
+    c: EvalContext | None = ctx
+    while c is not None and c.parent is not None:
+        if c.variables is not None and name in c.variables:
+            return True
+        c = c.parent
+    return False
+
+
 class Scope:
     """A module's evaluation scope (terraform's lang.Scope)."""
 
@@ -122,35 +218,27 @@ class Scope:
         self.data = data
         self.functions = functions
         self._ctx: EvalContext | None = None
+        self._roots: RootObjects | None = None
 
     def context(self) -> EvalContext:
-        if self._ctx is None:
-            d = self.data
-            variables: dict[str, Value] = {
-                "var": object_of(d.variables),
-                "local": object_of(d.locals),
-                "path": object_of(
-                    {"module": string_val(d.path_module), "root": string_val(d.path_root), "cwd": string_val(d.path_cwd)}
-                ),
-                "terraform": object_of({"workspace": string_val(d.workspace), "applying": FALSE.mark(EPHEMERAL)}),
-                "module": object_of(d.module_calls),
-            }
-            by_type: dict[str, dict[str, Value]] = {}
-            for key, v in d.managed.items():
-                t, _, n = key.partition(".")
-                by_type.setdefault(t, {})[n] = v
-            for t, objs in by_type.items():
-                variables[t] = object_of(objs)
-            data_types: dict[str, Value] = {}
-            dby: dict[str, dict[str, Value]] = {}
-            for key, v in d.data.items():
-                t, _, n = key.partition(".")
-                dby.setdefault(t, {})[n] = v
-            for t, objs in dby.items():
-                data_types[t] = object_of(objs)
-            variables["data"] = object_of(data_types)
-            self._ctx = EvalContext(variables, self.functions)
+        if self._ctx is None or self._roots is None:
+            self._roots = RootObjects(self.data)
+            self._ctx = EvalContext(self._roots, self.functions)
         return self._ctx
+
+    def changed(self, root: str | None = None) -> None:
+        """The values under root (every root with None) changed: rebuild its object on next use."""
+        if self._roots is not None:
+            self._roots.forget(root)
+
+    def context_for(self, ctx: EvalContext, traversals: Iterable[Any]) -> EvalContext:
+        """ctx, with ``local`` holding only the locals the traversals refer to (as
+        terraform builds an expression's context from its references)."""
+        names = referenced_names(traversals, "local")
+        if not names or shadows(ctx, "local"):
+            return ctx
+        locals_ = self.data.locals
+        return ctx.new_child({"local": object_of({n: locals_[n] for n in names if n in locals_})})
 
     def check_references(self, expr: Any) -> Diagnostics:
         """Terraform's reference validation of every traversal in expr."""
@@ -282,7 +370,7 @@ class Scope:
         diags = self.check_references(expr)
         if diags.has_errors():
             return unknown(want), diags
-        val, ediags = evaluate(expr, self.context())
+        val, ediags = evaluate(expr, self.context_for(self.context(), expr.variables()))
         diags.extend(ediags)
         if not want.is_dynamic() and not ediags.has_errors():
             from sheath.lang.eval import _valops as vo
@@ -295,4 +383,4 @@ class Scope:
         return val, diags
 
 
-__all__ = ["ModuleData", "Scope", "object_of", "DYNAMIC_VAL"]
+__all__ = ["ModuleData", "RootObjects", "Scope", "object_of", "referenced_names", "shadows", "DYNAMIC_VAL"]
