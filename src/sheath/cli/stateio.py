@@ -114,11 +114,29 @@ def parse_command_flags(
 ) -> ParsedFlags | None:
     """Parse flags; on error print terraform's message and the help (exit code 1 follows)."""
     try:
-        return parse_flags(args, specs)
+        fl = parse_flags(args, specs)
     except FlagError as exc:
         ui.error(f"Error parsing command-line flags: {exc}\n")
         ui.out.write(usage)
         return None
+    return None if refuse_unsupported(fl, ui) else fl
+
+
+# flags terraform defines for these commands that sheath does not implement: an error, never ignored
+UNSUPPORTED_FLAGS = {
+    "ignore-remote-version": "it applies only to the remote backend, which sheath does not support.",
+    "test-directory": "sheath does not run terraform tests yet.",
+}
+
+
+def refuse_unsupported(fl: ParsedFlags, ui: Ui) -> bool:
+    """Report the first unsupported flag given (True when there is one)."""
+    for name, value in fl.ordered:
+        reason = UNSUPPORTED_FLAGS.get(name)
+        if reason is not None and value != "false":
+            ui.error(f"Error: sheath does not support -{name}: {reason}")
+            return True
+    return False
 
 
 def help_requested(args: Sequence[str]) -> bool:

@@ -53,7 +53,7 @@ COMMAND_FLAGS: dict[str, set[str]] = {
     "apply": _ALWAYS | _OPERATION | _STATE | {"auto-approve"},
     "destroy": _ALWAYS | _OPERATION | _STATE | {"auto-approve"},
     "refresh": _ALWAYS | _OPERATION | _STATE,
-    "import": _ALWAYS | _STATE | {"var", "var-file", "parallelism", "config", "ignore-remote-version"},
+    "import": _ALWAYS | _STATE | {"var", "var-file", "config", "ignore-remote-version"},
 }
 
 # Flags terraform accepts for a command that sheath refuses, with the reason.

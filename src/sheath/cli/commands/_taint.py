@@ -10,6 +10,7 @@ from sheath.cli.stateio import (
     Ui,
     check_configuration,
     lock_flags,
+    refuse_unsupported,
     state_load_error,
     strip_no_color,
 )
@@ -37,6 +38,8 @@ def run_taint(args: list[str], untaint: bool) -> int:
     except FlagError as exc:
         ui.error(USAGE[name].rstrip("\n"))  # the flag set's Usage runs first
         ui.error(f"Error parsing command-line flags: {exc}\n")
+        return 1
+    if refuse_unsupported(fl, ui):
         return 1
     if len(fl.args) != 1:
         ui.error(f"The {name} command expects exactly one argument.")
