@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from postgres_helpers import PostgresServer, create_database, postgres  # noqa: F401 - the fixture
 from sheath import SheathError, Workspace
 from sheath.addrs.resource import AbsResourceInstance
 from sheath.engine.hooks import NoHooks
@@ -141,9 +143,46 @@ def test_undeclared_variable_is_an_error(infra: Path) -> None:
         ws.plan()
 
 
-def test_named_workspaces_are_refused_until_backends_exist(infra: Path) -> None:
-    with pytest.raises(SheathError, match="Workspaces are not supported yet"):
-        Workspace(infra, workspace="staging")
+def test_named_workspaces(infra: Path, run_sheath: Any) -> None:
+    ws = Workspace(infra, variables={"env": "dev"}, workspace="staging")
+    ws.init()
+    with pytest.raises(SheathError, match="Workspace does not exist"):
+        ws.plan()
+    assert run_sheath(["workspace", "new", "-no-color", "staging"], infra).returncode == 0
+    assert run_sheath(["workspace", "select", "-no-color", "default"], infra).returncode == 0
+    ws.apply()
+    assert (infra / "terraform.tfstate.d" / "staging" / "terraform.tfstate").is_file()
+    assert not (infra / "terraform.tfstate").exists()
+    assert ws.workspaces() == ["default", "staging"]
+    assert Workspace(infra, variables={"env": "dev"}).workspace == "default"
+
+
+def test_applies_are_in_the_audit_trail(infra: Path) -> None:
+    from sheath.audit.trail import AuditTrail
+
+    ws = _ready(infra)
+    ws.apply()
+    ws.destroy()
+    trail = AuditTrail(str(infra / ".sheath" / "audit.jsonl"))
+    recs = [r for _, r, _ in trail.records() if r is not None]
+    assert [(r["operation"], r["result"]) for r in recs] == [("apply", "success"), ("destroy", "success")]
+    assert recs[0]["details"]["changes"] == {"add": 4, "change": 0, "destroy": 0}
+    assert len(recs[0]["plan_hash"]) == 64 and trail.verify().ok
+
+
+def test_plan_checks_block_an_apply(infra: Path) -> None:
+    (infra / "sheath-policy.hcl").write_text("limits {\n  max_deletes = 0\n  protect = []\n}\n")
+    ws = _ready(infra)
+    ws.apply()
+    plan = ws.plan(destroy=True)
+    assert plan.blocked
+    assert any(d.summary == "Plan exceeds a guardrail" for c in plan.checks for d in c.diagnostics)
+    with pytest.raises(SheathError, match="guardrail"):
+        ws.apply(plan)
+    assert len(ws.state().resources) == 3  # nothing was destroyed
+    unchecked = Workspace(infra, variables={"env": "dev"}, plan_checks=[])
+    unchecked.destroy()
+    assert ws.state().resources == {}
 
 
 def test_progress_is_observed_through_hooks(infra: Path) -> None:
@@ -169,3 +208,26 @@ def test_the_callers_directory_is_kept(infra: Path) -> None:
     ws = _ready(infra)
     ws.apply()
     assert os.getcwd() == before
+
+
+@pytest.mark.oracle
+def test_a_pg_backend_through_the_api(tmp_path: Path, postgres: PostgresServer, run_terraform: Any) -> None:  # noqa: F811
+    import json as _json
+
+    import psycopg
+
+    conn = create_database(postgres, "api_" + uuid.uuid4().hex[:8])
+    d = tmp_path / "pg"
+    d.mkdir()
+    (d / "main.tf").write_text(f'terraform {{\n  backend "pg" {{\n    conn_str = "{conn}"\n  }}\n}}\n' + CONFIG.replace("random_pet", "terraform_data").replace("  length = 2\n", ""))
+    assert run_terraform(["init", "-input=false"], d).returncode == 0  # records the backend
+    ws = Workspace(d, variables={"env": "pg"})
+    result = ws.apply()
+    assert result.outputs["a"] == "a-pg"
+    with psycopg.connect(conn) as c:
+        doc = _json.loads(c.execute("select data from terraform_remote_state.states where name = 'default'").fetchone()[0])
+        hist = c.execute("select version, operation, plan_hash from terraform_remote_state.sheath_state_history").fetchall()
+    assert {r["type"] for r in doc["resources"]} == {"terraform_data"}
+    assert [h[1] for h in hist][-1] == "apply" and len(hist[-1][2]) == 64
+    r = run_terraform(["plan", "-input=false", "-detailed-exitcode", "-var", "env=pg"], d)
+    assert r.returncode == 0, r.stdout + r.stderr  # terraform sees the state sheath wrote, no changes

@@ -11,10 +11,16 @@
     ws.state()                       # the typed state
     ws.destroy()
 
+The state lives in the configuration's backend (local, pg or s3, as ``sheath init``
+recorded it) and workspace (``workspace=``, else TF_WORKSPACE, else the selected one).
 Every operation locks the state (terraform's lock, shared with terraform) for
-its duration. Errors raise ``SheathError`` carrying the diagnostics; warnings
-are kept on the result (``PlanResult.diagnostics``, ``ApplyResult.diagnostics``).
-Progress is observed by passing ``hooks`` (``sheath.engine.hooks.Hooks``).
+its duration. Every plan goes through the plan checks (by default the policies:
+the built-in pack, sheath-policy.hcl, skips and limits); a check's error refuses
+the apply. Applies are recorded in the audit trail (local backend) and, for
+remote backends, in the state history with the plan's hash. Errors raise
+``SheathError`` carrying the diagnostics; warnings are kept on the result
+(``PlanResult.diagnostics``, ``ApplyResult.diagnostics``). Progress is observed
+by passing ``hooks`` (``sheath.engine.hooks.Hooks``).
 
 The engine resolves paths (``.terraform``, the state, ``path.module``) against
 the process's working directory, as terraform does under ``-chdir``: each
@@ -40,9 +46,10 @@ from sheath.diag import Diagnostics
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.operations import PlanOptions, Session, apply_plan, load, make_plan
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
+from sheath.policy.plancheck import CheckResult, PlanCheck, plan_hash, policy_check
 from sheath.states.state import State
 from sheath.states.statefile import StateFile
-from sheath.states.statemgr.filesystem import FilesystemStateManager
+from sheath.states.statemgr import Full
 from sheath.types.cty import Value
 from sheath.types.json import decode_implied, value_to_json
 
@@ -97,6 +104,12 @@ class PlanResult:
     plan: Plan
     diagnostics: Diagnostics
     session: Session = field(repr=False)
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """Whether a plan check refuses this plan (a mandatory policy failed, a limit was exceeded)."""
+        return any(c.diagnostics.has_errors() for c in self.checks)
 
     @property
     def has_changes(self) -> bool:
@@ -127,19 +140,19 @@ class Workspace:
         self,
         path: str | os.PathLike[str] = ".",
         variables: Mapping[str, Any] | None = None,
-        workspace: str = DEFAULT_WORKSPACE,
+        workspace: str | None = None,
         hooks: Hooks | None = None,
         parallelism: int = 10,
         lock_timeout: float = 0.0,
+        plan_checks: Sequence[PlanCheck] | None = None,
     ) -> None:
-        if workspace != DEFAULT_WORKSPACE:
-            # Named workspaces come with the backends (state for teams); never fall back silently.
-            raise SheathError(_error("Workspaces are not supported yet", f'Only the "default" workspace exists so far, not {workspace!r}.'))
         if parallelism < 1:
             raise SheathError(_error("Invalid parallelism", "parallelism must be at least 1."))
         self.path = os.path.abspath(os.fspath(path))
         self.variables = dict(variables or {})
-        self.workspace = workspace
+        self._workspace = workspace
+        self.plan_checks: list[PlanCheck] = [policy_check()] if plan_checks is None else list(plan_checks)
+        self._local_state: str | None = None  # the state file, for the local backend
         self.hooks: Hooks = hooks or NoHooks()
         self.parallelism = parallelism
         self.lock_timeout = lock_timeout
@@ -186,7 +199,7 @@ class Workspace:
             session = self._load()
             try:  # provider plugins started for the plan stop with it; apply starts its own
                 with self._locked("OperationTypePlan") as mgr:
-                    prior = mgr.state_file() if _state_exists(mgr) else StateFile(lineage="")
+                    prior = mgr.state_file() if self._state_exists(mgr) else StateFile(lineage="")
                     plan, diags = make_plan(
                         session,
                         prior,
@@ -203,22 +216,37 @@ class Workspace:
                 _close(session)
         if plan is None or diags.has_errors():
             raise SheathError(diags)
-        return PlanResult([_change(c) for c in plan.changes], plan, diags, session)
+        with self._in_dir():
+            checks = [check(plan, ".") for check in self.plan_checks]
+        return PlanResult([_change(c) for c in plan.changes], plan, diags, session, checks)
 
     def apply(self, plan: PlanResult | None = None) -> ApplyResult:
         """Apply exactly ``plan`` (refused when the state changed since it was made), or
         plan and apply at once when no plan is given."""
         if plan is None:
             plan = self.plan()
+        if plan.blocked:
+            blocking = Diagnostics()
+            for c in plan.checks:
+                blocking.extend(c.diagnostics)
+            raise SheathError(blocking)
         from sheath.plans.planfile import plan_matches_state
+        from sheath.states.history import WriteContext
 
         session = plan.session
+        operation = "destroy" if plan.plan.ui_mode == UIMode.DESTROY else "apply"
+        digest = plan_hash(plan.plan)
         try:
             with self._in_dir(), self._locked("OperationTypeApply") as mgr:
-                sd = plan_matches_state(plan.plan, mgr.state_file() if _state_exists(mgr) else None)
+                sd = plan_matches_state(plan.plan, mgr.state_file() if self._state_exists(mgr) else None)
                 if sd.has_errors():
                     raise SheathError(sd)
+                if hasattr(mgr, "write_context"):
+                    from sheath.audit.trail import git_commit
+
+                    setattr(mgr, "write_context", WriteContext(operation, digest, git_commit(".")[0]))
                 outputs, diags = apply_plan(session, plan.plan, mgr, self.parallelism, self.hooks)
+                self._audit(mgr, operation, digest, diags, plan.plan)
         finally:
             _close(session)
         if diags.has_errors():
@@ -231,9 +259,23 @@ class Workspace:
     def state(self) -> State:
         """The current state (read under no lock, as ``sheath state list`` does with -lock=false)."""
         with self._in_dir():
-            mgr = FilesystemStateManager(self._state_path())
+            mgr = self._state_mgr()
             _raise_on_errors(mgr.refresh_state())
             return mgr.state_file().state
+
+    @property
+    def workspace(self) -> str:
+        """The workspace operations use: the one given, else TF_WORKSPACE, else the selected one."""
+        from sheath.backend.current import current_workspace
+
+        return self._workspace or current_workspace(self.path)
+
+    def workspaces(self) -> list[str]:
+        """The backend's workspaces, "default" first."""
+        with self._in_dir():
+            names, diags = self._selected().backend.workspaces()
+        _raise_on_errors(diags)
+        return names
 
     def outputs(self) -> dict[str, Any]:
         """The root module's outputs from the state, as Python values (sensitive ones included:
@@ -249,8 +291,61 @@ class Workspace:
             raise SheathError(diags)
         return session
 
-    def _state_path(self) -> str:
-        return "terraform.tfstate"
+    def _selected(self) -> Any:
+        from sheath.backend.current import select_backend
+        from sheath.config.loader import load_module
+
+        module, diags = load_module(".")
+        _raise_on_errors(diags)
+        selected, d = select_backend(".", module.backend)
+        if selected is None:
+            raise SheathError(d)
+        return selected
+
+    def _state_mgr(self) -> Full:
+        """The state manager of this workspace (which must exist: create it with
+        ``sheath workspace new``)."""
+        backend = self._selected().backend
+        workspace = self.workspace
+        if workspace != DEFAULT_WORKSPACE:
+            names, d = backend.workspaces()
+            _raise_on_errors(d)
+            if workspace not in names:
+                raise SheathError(_error("Workspace does not exist", f'The workspace "{workspace}" does not exist; create it with "sheath workspace new {workspace}".'))
+        mgr, diags = backend.state_mgr(workspace)
+        if mgr is None:
+            raise SheathError(diags)
+        from sheath.backend.local import LocalBackend
+
+        self._local_state = backend.state_path(workspace) if isinstance(backend, LocalBackend) else None
+        return mgr  # type: ignore[no-any-return]
+
+    def _audit(self, mgr: Full, operation: str, digest: str, diags: Diagnostics, plan: Plan) -> None:
+        """An audit record of a state-changing operation (kept beside a local state file)."""
+        path = self._local_state
+        if path is None:
+            return  # remote backends: the trail lives beside local state only, so far
+        from sheath.audit.trail import AuditTrail, audit_path_for_state
+
+        counts = {"add": 0, "change": 0, "destroy": 0}
+        for c in plan.changes:
+            if c.action in (Action.CREATE,):
+                counts["add"] += 1
+            elif c.action == Action.UPDATE:
+                counts["change"] += 1
+            elif c.action == Action.DELETE:
+                counts["destroy"] += 1
+            elif c.action.is_replace:
+                counts["add"] += 1
+                counts["destroy"] += 1
+        errors = [d.summary for d in diags if d.severity.name == "ERROR"]
+        AuditTrail(audit_path_for_state(path)).append(
+            operation,
+            "failure" if errors else "success",
+            plan_hash=digest,
+            details={"workspace": self.workspace, "changes": counts, "errors": errors},
+            directory=".",
+        )
 
     @contextmanager
     def _in_dir(self) -> Iterator[None]:
@@ -262,9 +357,20 @@ class Workspace:
             finally:
                 os.chdir(before)
 
+    def _state_exists(self, mgr: Full) -> bool:
+        """Whether there is a state to plan against (an empty file, as terraform's lock
+        leaves, is none; a remote workspace has one once anything was written)."""
+        if self._local_state is not None:
+            try:
+                return os.path.getsize(self._local_state) > 0
+            except OSError:
+                return False
+        has_state = getattr(mgr, "has_state", None)  # remote managers know whether a document exists
+        return bool(has_state()) if has_state is not None else True
+
     @contextmanager
-    def _locked(self, operation: str) -> Iterator[FilesystemStateManager]:
-        mgr = FilesystemStateManager(self._state_path())
+    def _locked(self, operation: str) -> Iterator[Full]:
+        mgr = self._state_mgr()
         info, diags = mgr.lock(operation, self.lock_timeout)
         if info is None or diags.has_errors():
             raise SheathError(diags)
@@ -290,11 +396,7 @@ def _close(session: Session) -> None:
         session.schemas.close()
 
 
-def _state_exists(mgr: FilesystemStateManager) -> bool:
-    try:
-        return os.path.getsize(mgr.path) > 0
-    except OSError:
-        return False
+
 
 
 def _error(summary: str, detail: str) -> Diagnostics:
