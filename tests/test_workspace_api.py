@@ -225,7 +225,9 @@ def test_a_pg_backend_through_the_api(tmp_path: Path, postgres: PostgresServer, 
     result = ws.apply()
     assert result.outputs["a"] == "a-pg"
     with psycopg.connect(conn) as c:
-        doc = _json.loads(c.execute("select data from terraform_remote_state.states where name = 'default'").fetchone()[0])
+        row = c.execute("select data from terraform_remote_state.states where name = 'default'").fetchone()
+        assert row is not None
+        doc = _json.loads(row[0])
         hist = c.execute("select version, operation, plan_hash from terraform_remote_state.sheath_state_history").fetchall()
     assert {r["type"] for r in doc["resources"]} == {"terraform_data"}
     assert [h[1] for h in hist][-1] == "apply" and len(hist[-1][2]) == 64
