@@ -1,6 +1,7 @@
 """terraform init: prepare a working directory.
 
-  * the backend: only the default local backend exists so far; any other is an error;
+  * the backend: only the local backend exists so far; any other (or a cloud block,
+    or a directory terraform initialised against one) is an error;
   * modules: local module sources are recorded in .terraform/modules/modules.json
     (they are used in place, as terraform does); other sources cannot be fetched
     offline and are an error;
@@ -20,7 +21,8 @@ from typing import Callable, Mapping
 from sheath.addrs.provider import Provider
 from sheath.config import Config, load_module_tree
 from sheath.config.loader import check_module_tree
-from sheath.diag import Diagnostics
+from sheath.config.module import Module
+from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.engine.init_checks import builtin_provider_requirements, legacy_provider_addresses, legacy_remote_state
 from sheath.engine.validate import config_sources
 from sheath.providers.registry import default_registry
@@ -38,35 +40,73 @@ class InitResult:
     sources: dict[str, bytes] = field(default_factory=dict)
 
 
+def configured_backend_supported(module: Module) -> Diagnostics:
+    """The default backend check: only the local backend exists so far."""
+    diags = Diagnostics()
+    if module.cloud_config is not None:
+        diags.add_error(
+            "Unsupported backend type",
+            "This configuration uses HCP Terraform (a \"cloud\" block), which sheath does not support yet.",
+            module.cloud_config.decl_range,
+        )
+    elif module.backend is not None and module.backend.type != "local":
+        diags.add_error(
+            "Unsupported backend type",
+            f'sheath does not support the "{module.backend.type}" backend yet.',
+            module.backend.decl_range,
+        )
+    return diags
+
+
 def init(
     root_dir: str = ".",
     upgrade: bool = False,
     env: Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    backend: Callable[[Module], Diagnostics] | None = configured_backend_supported,
+    get: bool = True,
 ) -> tuple[InitResult, Diagnostics]:
+    """backend checks the root module's backend (None: init -backend=false leaves the
+    backend alone); get=False (-get=false) installs no module, so modules not installed
+    before are errors, as terraform's are."""
     res = InitResult()
     # as terraform, modules are installed before provider configurations are checked across them
-    cfg, diags = load_module_tree(root_dir, tree_checks=False)
+    cfg, diags = load_module_tree(root_dir, require_installed=not get, tree_checks=False)
     res.sources = config_sources(cfg, root_dir)
     diags.extend(legacy_remote_state(root_dir))
     if diags.has_errors():
+        if not get and any(d.summary == "Module not installed" for d in diags):
+            diags = Diagnostics([_init_config_problems(), *diags])
         return res, diags
-    backend = cfg.module.backend
-    if backend is not None and backend.type != "local":
-        diags.add_error(
-            "Unsupported backend type",
-            f'sheath supports only the "local" backend so far; this configuration uses "{backend.type}".',
-        )
-        return res, diags
-    res.has_modules = bool(cfg.module.module_calls)
-    diags.extend(_install_modules(cfg, root_dir, res))
-    if diags.has_errors():
-        return res, diags
+    if backend is not None:
+        bd = backend(cfg.module)
+        diags.extend(bd)
+        if bd.has_errors():
+            return res, diags
+    if get:
+        res.has_modules = bool(cfg.module.module_calls)
+        diags.extend(_install_modules(cfg, root_dir, res))
+        if diags.has_errors():
+            return res, diags
     diags.extend(check_module_tree(cfg))
     if diags.has_errors():
         return res, diags
     diags.extend(_install_providers(cfg, root_dir, upgrade, env, res, progress))
     return res, diags
+
+
+CONFIG_PROBLEMS = "Terraform encountered problems during initialisation"
+
+
+def _init_config_problems() -> Diagnostic:
+    return Diagnostic(
+        Severity.ERROR,
+        f"{CONFIG_PROBLEMS}, including problems\n"
+        "with the configuration, described below.\n\n"
+        "The Terraform configuration must be valid before initialization so that\n"
+        "Terraform can determine which modules and providers need to be installed.",
+        "",
+    )
 
 
 # --- modules -------------------------------------------------------------------------------

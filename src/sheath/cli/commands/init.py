@@ -1,4 +1,4 @@
-"""sheath init [-upgrade] [-backend=false] [-input=false] [-no-color]: prepare the working directory."""
+"""sheath init [-upgrade] [-backend=false] [-get=false] [-input=false] [-reconfigure] [-no-color]: prepare the working directory."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import os
 import sys
 
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
-from sheath.diag import Severity, error
+from sheath.config.module import Module
+from sheath.diag import Diagnostics, Severity, error
 from sheath.diag.render import render_diagnostic
 from sheath.diag.sort import sort_diagnostics
-from sheath.engine.init import init
+from sheath.cli.stateio import diagnostic_sources
+from sheath.engine.init import CONFIG_PROBLEMS, init
 
 USAGE = """Usage: sheath [global options] init [options]
 
@@ -18,14 +20,31 @@ USAGE = """Usage: sheath [global options] init [options]
 
 Options:
 
-  -upgrade          Install the latest provider versions allowed by the
-                    configuration, ignoring the dependency lock file.
+  -backend=false      Disable backend initialization for this configuration
+                      (a backend sheath does not support is then no error).
 
-  -backend=false    Accepted for compatibility; only the local backend exists.
+  -get=false          Disable downloading modules for this configuration:
+                      modules not installed before are errors.
 
-  -input=false      Accepted for compatibility; init never prompts.
+  -input=false        Disable interactive prompts (sheath's init never
+                      prompts: it migrates no state).
 
-  -no-color         If specified, output won't contain any color.
+  -lock=false         Don't hold a state lock (init takes none: it migrates
+                      no state).
+
+  -lock-timeout=0s    Duration to retry a state lock.
+
+  -no-color           If specified, output won't contain any color.
+
+  -reconfigure        Reconfigure a backend, ignoring any saved configuration
+                      (sheath never migrates state, so this is what it does).
+
+  -upgrade            Install the latest provider versions allowed by the
+                      configuration, ignoring the dependency lock file.
+
+  terraform's -backend-config, -force-copy, -from-module, -ignore-remote-version,
+  -json, -lockfile, -migrate-state, -plugin-dir and -test-directory are not
+  implemented yet: each is an error.
 """
 
 _FLAGS = [
@@ -38,9 +57,31 @@ _FLAGS = [
     FlagSpec("lock-timeout", "duration"),
     FlagSpec("reconfigure"),
     FlagSpec("migrate-state"),
+    FlagSpec("force-copy"),
+    FlagSpec("backend-config", "list"),
+    FlagSpec("from-module", "string"),
+    FlagSpec("ignore-remote-version"),
+    FlagSpec("json"),
+    FlagSpec("lockfile", "string"),
+    FlagSpec("plugin-dir", "list"),
+    FlagSpec("test-directory", "string"),
     FlagSpec("help"),
     FlagSpec("h"),
 ]
+
+# terraform's init flags sheath does not implement yet: an error naming them, never ignored
+_UNSUPPORTED = {
+    "backend-config": "sheath does not support partial backend configuration yet.",
+    "force-copy": "sheath does not migrate state between backends yet.",
+    "migrate-state": "sheath does not migrate state between backends yet.",
+    "from-module": "sheath init does not copy a module into the working directory yet.",
+    "ignore-remote-version": "-ignore-remote-version applies only to the remote backend, which sheath does not support.",
+    "json": "sheath init does not produce machine-readable output yet.",
+    "lockfile": "sheath init does not implement -lockfile modes yet.",
+    "plugin-dir": "sheath init does not install providers from -plugin-dir yet.",
+    "test-directory": "sheath does not run terraform tests yet.",
+}
+
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -74,6 +115,12 @@ def _diag_text(text: str, color: bool) -> str:
     return text
 
 
+def _backend_check(module: Module) -> Diagnostics:
+    from sheath.cli.backend import local_backend
+
+    return local_backend(module)[1]
+
+
 def run(args: list[str]) -> int:
     color = "-no-color" not in args
     try:
@@ -86,9 +133,16 @@ def run(args: list[str]) -> int:
     if fl.get_bool("help") or fl.get_bool("h"):
         sys.stdout.write(USAGE)
         return 0
+    for name, value in fl.ordered:
+        if name in _UNSUPPORTED and value != "false":
+            d = error(f"Unsupported option -{name}", _UNSUPPORTED[name])
+            sys.stderr.write(render_diagnostic(d, {}, color))
+            return 1
     out = sys.stdout
-    out.write(_heading("Initializing the backend...", color))
-    res, diags = init(".", upgrade=fl.get_bool("upgrade"))
+    backend = fl.get_bool("backend")
+    if backend:
+        out.write(_heading("Initializing the backend...", color))
+    res, diags = init(".", upgrade=fl.get_bool("upgrade"), backend=_backend_check if backend else None, get=fl.get_bool("get"))
     if res.has_modules:
         out.write(_heading("Initializing modules...", color))
         for line in res.module_lines:
@@ -103,10 +157,18 @@ def run(args: list[str]) -> int:
             msg = msg.replace(".terraform.lock.hcl", f"{_BOLD}.terraform.lock.hcl{_RESET}", 1) + _RESET
         out.write(msg.rstrip("\n") + "\n")
     errors = [d for d in diags if d.severity is Severity.ERROR]
-    out.write("\n")
+    config_problems = any(d.summary.startswith(CONFIG_PROBLEMS) for d in errors)
+    if not config_problems:
+        out.write("\n")
+    sources = res.sources or diagnostic_sources(diags)
     for d in sort_diagnostics(diags):
         stream = sys.stderr if d.severity is Severity.ERROR else out
-        stream.write(_diag_text(render_diagnostic(d, res.sources, color), color))
+        text = _diag_text(render_diagnostic(d, sources, color), color)
+        if color and d.summary.startswith(CONFIG_PROBLEMS):
+            # terraform's summary text starts and ends with a colour reset of its own
+            text = text.replace(f"{_BOLD}{CONFIG_PROBLEMS}", f"{_BOLD}{_RESET}{CONFIG_PROBLEMS}", 1)
+            text = text.replace(f"installed.{_RESET}\n", f"installed.{_RESET}{_RESET}\n", 1)
+        stream.write(text)
     if errors:
         return 1
     title, body = SUCCESS
