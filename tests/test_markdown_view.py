@@ -91,3 +91,24 @@ def test_five_thousand_resources_stay_under_the_limit_with_a_note() -> None:
     assert "more not shown (comment size limit)" in md or "The plan text was cut" in md
     assert "Plan: **5000** to add" in md
     _tokens(md)  # still parses
+
+
+def test_show_markdown_of_a_saved_plan(tmp_path: Any, run_sheath: Any) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "secret" {\n  type      = string\n  sensitive = true\n  default   = "hunter2-in-config"\n}\n\n'
+        'resource "terraform_data" "a" {\n  input = var.secret\n}\n\n'
+        'resource "terraform_data" "b" {\n  count = 3\n  input = count.index\n}\n'
+    )
+    assert run_sheath(["init"], tmp_path).returncode == 0
+    r = run_sheath(["plan", "-out=tfplan", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_sheath(["show", "-markdown", "tfplan"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    md = r.stdout
+    assert md.startswith(MARKER)
+    assert _headings(md)[1:] == ["Create (4)", "Policy"]
+    assert "Plan: **4** to add, **0** to change, **0** to destroy." in md
+    assert "hunter2-in-config" not in md
+    assert "(sensitive value)" in md
+    r = run_sheath(["show", "-markdown"], tmp_path)
+    assert r.returncode == 1 and "Invalid -markdown" in r.stderr

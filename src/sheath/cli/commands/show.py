@@ -26,6 +26,7 @@ from sheath.states.statefile import StateFile
 
 _FLAGS = [
     FlagSpec("json"),
+    FlagSpec("markdown"),
     FlagSpec("var", "list"),
     FlagSpec("var-file", "list"),
     FlagSpec("test-directory", "string"),
@@ -59,6 +60,19 @@ def run(args: list[str]) -> int:
     if lb is None:
         return 1
     key_flag = fl.get_str(SIGNING_FLAG)
+    if fl.get_bool("markdown"):
+        if as_json or not (fl.args and fl.args[0]):
+            d = Diagnostics()
+            d.add_error("Invalid -markdown", "-markdown shows a saved plan file, not with -json: sheath show -markdown PLANFILE.")
+            ui.view_diagnostics(d)
+            return 1
+        key, kd = load_signing_key(key_flag, os.environ)
+        if kd.has_errors():
+            ui.view_diagnostics(kd)
+            return 1
+        from sheath.cli.commands.show_plan import show_plan_markdown
+
+        return show_plan_markdown(fl.args[0], ui, None if key is None else key.key)
     if fl.args and fl.args[0]:  # an empty path means the current state, as in terraform
         key, kd = load_signing_key(key_flag, os.environ)
         if kd.has_errors():

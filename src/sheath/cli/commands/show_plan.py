@@ -204,3 +204,47 @@ def plan_file_json(data: bytes, path: str, signing_key: bytes | None = None) -> 
     if pf is None:
         return None, diags
     return plan_to_json(pf.plan, _configuration(pf.config_files), _prior_values(pf.plan)), diags
+
+
+def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> int:
+    """A saved plan as pull-request Markdown: counts, changes by action, drift, the
+    policy results of the working directory's policies, the human plan (sensitive values
+    redacted as there)."""
+    from sheath.backend.current import current_workspace
+    from sheath.cli.views.markdown import MarkdownInput, render_markdown
+    from sheath.plans.jsonplan import plan_to_json
+    from sheath.plans.render import render_plan
+    from sheath.policy.plancheck import policy_check
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        d = Diagnostics()
+        d.add_error("Failed to read plan", f"Could not read {path}: {exc.strerror}")
+        ui.view_diagnostics(d)
+        return 1
+    pf, diags = read_plan_file(data, path, signing_key)
+    if pf is None:
+        ui.view_diagnostics(diags)
+        return 1
+    schemas = NativeSchemas()
+
+    def lookup(mode: str, type_: str) -> Any:
+        for p in _NATIVE:
+            s = schemas(p, mode, type_)
+            if s is not None:
+                return s.block
+        return None
+
+    text = render_plan(pf.plan, color=False, schemas=lookup, in_automation=True)
+    check = policy_check()(pf.plan, ".")
+    doc = plan_to_json(pf.plan, _configuration(pf.config_files), _prior_values(pf.plan))
+    md = render_markdown(
+        MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=check.report)
+    )
+    ui.out.write(md)
+    if check.diagnostics.has_errors() and check.report is None:
+        ui.view_diagnostics(check.diagnostics)
+        return 1
+    return 0
