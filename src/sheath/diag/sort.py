@@ -7,14 +7,15 @@ from typing import Iterable
 from sheath.diag import Diagnostic, Severity
 
 
-def _key(d: Diagnostic) -> tuple[int, int, str, int, int, str]:
+def _key(d: Diagnostic) -> tuple[int, int, int, str, int, int, str]:
     sev = 0 if d.severity is Severity.ERROR else 1
     s = d.subject
     if s is None:
-        return (sev, 0, "", 0, 0, d.summary)
-    return (sev, 1, s.filename, s.start.line, s.start.column, d.summary)
+        return (sev, 0, 0, "", 0, 0, d.summary)
+    return (sev, 1, s.filename.count("/"), s.filename, s.start.line, s.start.column, d.summary)
 
 
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Errors before warnings; unpositioned first; then by file, line, column; stable otherwise."""
+    """Errors before warnings; unpositioned first; then by file (fewer path segments first),
+    line, column; stable otherwise."""
     return sorted(diags, key=_key)

@@ -97,6 +97,13 @@ class CheckTracker:
             if status == FAIL and message:
                 obj.messages.append(message)
 
+    def failed(self, config_addr: str, object_addr: str) -> bool:
+        """The object already failed (a check block whose data source could not be read)."""
+        cfg = self.configs.get(config_addr)
+        with self.lock:
+            obj = cfg.objects.get(object_addr) if cfg is not None else None
+            return obj is not None and obj.status in (FAIL, ERROR)
+
     def forget_objects(self) -> None:
         """Start afresh (apply re-evaluates every condition)."""
         with self.lock:

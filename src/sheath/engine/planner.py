@@ -669,7 +669,12 @@ class ResourcePlanner:
                 return None
         run.hooks.pre_apply(addr, Action.READ, "")
         resp = provider.read_data_source(pi.ReadDataSourceRequest(r.type, plain))
-        if run.add_diags(self.provider_diags(resp.diagnostics, addr)):
+        read_diags = self.provider_diags(resp.diagnostics, addr)
+        if r.container:
+            failed = self.nested_read_failed(mi, sr, key, schema, config, resp, read_diags)
+            if failed is not None:
+                return failed
+        elif run.add_diags(read_diags):
             run.hooks.post_apply(addr, Action.READ, "", True)
             return None
         state = resp.state if resp.state is not None else null(plain.type)
@@ -681,6 +686,37 @@ class ResourcePlanner:
                 return None
         run.set_object(sr, key, new_object(after, schema))
         run.hooks.post_apply(addr, Action.READ, _id_of(after), False)
+        return after
+
+    def nested_read_failed(
+        self,
+        mi: ModuleInstance,
+        sr: StateResource,
+        key: InstanceKey,
+        schema: Schema,
+        config: Value,
+        resp: pi.ReadDataSourceResponse,
+        read_diags: Diagnostics,
+    ) -> Value | None:
+        """A check block's data source: what its read reports is only a warning. A failed read
+        fails the check (its assertions are then not evaluated) and leaves the value unknown,
+        as terraform's planDataSource does for data nested in a check block; None when the
+        read succeeded."""
+        run = self.run
+        errors = [x for x in read_diags if x.severity == diag.Severity.ERROR]
+        for x in read_diags:
+            x.severity = diag.Severity.WARNING
+            x.extra["check_rule"] = True  # never consolidated with other warnings
+        if run.shows_check_diags():
+            run.add_diags(read_diags)
+        if not errors:
+            return None
+        run.hooks.post_apply(instance_address(mi, self.r, key), Action.READ, "", True)
+        plain, _ = config.unmark_deep()
+        after = mark_sensitive(schema.block, mark_paths(_unknown_computed(schema, plain), marked_paths(config)))
+        local = f"check.{self.r.container}"
+        run.checks.report(_join(str(self.cfg.path), local), _join(str(mi), local), "fail", _errors_text(errors), None, str(mi))
+        run.set_object(sr, key, new_object(_unknown_as_null(after), schema))
         return after
 
     def dependency_pending(self, mi: ModuleInstance) -> bool:
@@ -709,6 +745,29 @@ class ResourcePlanner:
                 continue  # another instance of this module: its references cannot reach this one
             return True
         return False
+
+
+def _unknown_as_null(v: Value) -> Value:
+    """Unknown values (at any depth) as nulls, as terraform stores a value read that failed."""
+    if not v.is_known:
+        return Value(v.type, None, v.marks)
+    if isinstance(v.v, dict):
+        return Value(v.type, {k: _unknown_as_null(x) for k, x in v.v.items()}, v.marks)
+    if isinstance(v.v, tuple):
+        return Value(v.type, tuple(_unknown_as_null(x) for x in v.v), v.marks)
+    return v
+
+
+def _join(mod: str, local: str) -> str:
+    return f"{mod}.{local}" if mod else local
+
+
+def _errors_text(errors: list[diag.Diagnostic]) -> str:
+    """Error diagnostics as one message, the way terraform's Diagnostics.Err() words them."""
+    texts = [f"{x.summary}: {x.detail}" if x.detail else x.summary for x in errors]
+    if len(texts) == 1:
+        return texts[0]
+    return f"{len(texts)} problems:\n" + "".join(f"\n- {t}" for t in texts)
 
 
 def _unknown_computed(schema: Schema, config: Value) -> Value:

@@ -495,7 +495,9 @@ class Run:
                 )
                 failed = True
                 continue
-            if o.sensitive:
+            if o.sensitive and not c.path.names:
+                # a child module's sensitive output is not marked for its callers: terraform 1.11
+                # carries only the marks its value itself holds
                 v = v.mark(SENSITIVE)
             self.values.module(mi).outputs[name] = v
         if failed:
@@ -507,19 +509,22 @@ class Run:
         for mi in self.instances_of(c.path):
             caddr = _join(str(c.path), node.local)
             oaddr = _join(str(mi), node.local)
+            if self.checks.failed(caddr, oaddr):
+                continue  # its data source failed: terraform does not evaluate the assertions
             if not ck.asserts:
                 self.checks.report(caddr, oaddr, "pass", "", None, str(mi))
             for rule in ck.asserts:
                 v, d, cctx = self.values.eval_expr_ctx(mi, rule.condition)
                 if d.has_errors():
-                    for x in d:
-                        self.add_diags([Diagnostic(Severity.WARNING, x.summary, x.detail, x.subject)])
+                    if self.shows_check_diags():
+                        for x in d:
+                            self.add_diags([Diagnostic(Severity.WARNING, x.summary, x.detail, x.subject)])
                     self.checks.report(caddr, oaddr, "error", "", None, str(mi))
                     continue
                 v, _ = v.unmark_deep()
                 if not v.is_known:
                     self.checks.report(caddr, oaddr, "unknown", "", None, str(mi))
-                    if self.opts.for_apply:
+                    if not self.shows_check_diags():
                         continue
                     self.add_diags(
                         [
@@ -541,6 +546,8 @@ class Run:
                 if v.is_known and not v.is_null and v.v is False:
                     text = self.condition_message(mi, rule, None)
                     self.checks.report(caddr, oaddr, "fail", text, None, str(mi))
+                    if not self.shows_check_diags():
+                        continue
                     self.add_diags(
                         [
                             _with_values(
@@ -550,6 +557,11 @@ class Run:
                             )
                         ]
                     )
+
+    def shows_check_diags(self) -> bool:
+        """Whether check blocks' warnings are reported: not while planning for an apply, as
+        terraform drops them there because the apply checks again and reports its own."""
+        return not (self.mode == PLAN and self.opts.for_apply)
 
     def _check_rule(
         self,
