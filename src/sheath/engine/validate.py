@@ -40,6 +40,7 @@ from sheath.lang.funcs.registry import builtin_functions
 from sheath.types.convert import ConversionError, convert
 from sheath.types.cty import (
     DYNAMIC,
+    EPHEMERAL,
     NUMBER,
     SENSITIVE,
     STRING,
@@ -108,6 +109,7 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
                 parents[module_key(child)] = v
             nodes.extend(v.nodes(parents.get(module_key(c))))
             used |= v.used_providers
+            diags.extend(v.missing_providers)
             diags.extend(v.local_cycles())
         # terraform prunes provider configurations nothing uses before validating
         nodes = [n for n in nodes if not n.key[1].startswith("provider.") or n.key in used]
@@ -281,6 +283,7 @@ class _ModuleValidator:
         self.refs = ReferenceChecker(cfg, check_outputs=False)
         self.parent: _ModuleValidator | None = None
         self.used_providers: set[NodeKey] = set()
+        self.missing_providers: list[Diagnostic] = []
         self.diags = Diagnostics()
         self.functions = functions
         m = self.m
@@ -290,7 +293,8 @@ class _ModuleValidator:
             path_cwd=os.path.abspath(root_dir),
         )
         for name, v in m.variables.items():
-            data.variables[name] = _unknown_of(v.type if not v.type.is_dynamic() else DYNAMIC, v.sensitive)
+            val = _unknown_of(v.type if not v.type.is_dynamic() else DYNAMIC, v.sensitive)
+            data.variables[name] = val.mark(EPHEMERAL) if v.ephemeral else val
         for key in m.managed_resources:
             data.managed[key] = unknown(DYNAMIC)
         for key in m.data_resources:
@@ -390,6 +394,8 @@ class _ModuleValidator:
             if pkey is not None:
                 deps.append(pkey)
                 self.used_providers.add(pkey)
+            elif r.provider_config_ref is not None and r.provider_config_ref.alias and r.provider is not None:
+                self.missing_providers.append(self._provider_not_present(r))
             add(str(r.addr()), deps, self._resource, r)
         for name, ck in m.checks.items():
             add(f"check.{name}", self._deps(self._rule_exprs(ck.asserts)), self._check, ck)
@@ -401,6 +407,19 @@ class _ModuleValidator:
         for i, imp in enumerate(m.imports):
             add(f"import.{i}", self._deps([imp.for_each, imp.id]), self._import, imp)
         return out
+
+    def _provider_not_present(self, r: Resource) -> Diagnostic:
+        assert r.provider is not None and r.provider_config_ref is not None
+        prefix = f"{self.cfg.path}." if self.cfg.path.names else ""
+        addr = f"{prefix}{r.addr()}"
+        pcfg = f'{prefix}provider["{r.provider}"].{r.provider_config_ref.alias}'
+        return diag.error(
+            "Provider configuration not present",
+            f"To work with {addr} its original provider configuration at {pcfg} is required, but it has been "
+            "removed. This occurs when a provider configuration is removed while objects created by that provider "
+            f"still exist in the state. Re-add the provider configuration to destroy {addr}, after which you can "
+            "remove the provider configuration again.",
+        )
 
     def _arguments(self, parent: "_ModuleValidator | None") -> dict[str, Any]:
         """The attributes of the module call that passes this module's variables."""
@@ -469,6 +488,14 @@ class _ModuleValidator:
                 p.diags = saved
             if given is None:
                 return
+            if not v.ephemeral and EPHEMERAL in given.unmark_deep()[1]:
+                self.diags.add_error(
+                    "Ephemeral value not allowed",
+                    "This input variable is not declared as accepting a ephemeral values, so it cannot be set to a "
+                    "result derived from an ephemeral value.",
+                    arg.expr.range,
+                )
+                return
             if not v.type.is_dynamic():
                 try:
                     given = convert(given, v.type)
@@ -535,9 +562,32 @@ class _ModuleValidator:
             )
         for t in o.depends_on:
             self.diags.extend(self.refs.collect(self.refs.traversal, t, plain))
-        self.eval(o.expr, base, plain)
+        val = self.eval(o.expr, base, plain)
+        if val is not None:
+            self._output_marks(o, val)
         for rule in o.preconditions:
             self._check_rule(rule, base, plain)
+
+    def _output_marks(self, o: Any, val: Value) -> None:
+        """Sensitive values only in outputs declared sensitive (root module), ephemeral ones only in
+        ephemeral outputs."""
+        _, marks = val.unmark_deep()
+        if EPHEMERAL in marks and not o.ephemeral:
+            self.diags.add_error(
+                "Ephemeral value not allowed",
+                "This output value is not declared as returning an ephemeral value, so it cannot be set to a "
+                "result derived from an ephemeral value.",
+                o.expr.range,
+            )
+        elif SENSITIVE in marks and not o.sensitive and self.parent is None:
+            self.diags.add_error(
+                "Output refers to sensitive values",
+                "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, "
+                "Terraform requires that any root module output containing sensitive data be explicitly marked as "
+                "sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output "
+                "value as sensitive by adding the following argument:\n    sensitive = true",
+                o.decl_range,
+            )
 
     def _provider(self, pc: Any) -> None:
         """The configuration against the provider's schema, then evaluated."""
@@ -742,11 +792,11 @@ class _ModuleValidator:
         if schema is None:
             self._eval_body(r.config, ctx)
             return
-        if self._evaluate_block(r.config, schema, ctx):
+        if self._evaluate_block(r.config, schema, ctx, r):
             self._read_only(r, schema)
             self._provider_validate(r, schema, ctx)
 
-    def _evaluate_block(self, body: hcl.Body, schema: Schema, ctx: EvalContext) -> bool:
+    def _evaluate_block(self, body: hcl.Body, schema: Schema, ctx: EvalContext, r: Resource | None = None) -> bool:
         """terraform's EvaluateBlock: the body decoded against the schema, every argument the
         schema knows evaluated (arguments it does not know are errors, never evaluated);
         True when all of that succeeded."""
@@ -764,10 +814,30 @@ class _ModuleValidator:
             child = ctx.new_child(extra)
             return lambda e: ev(e, child)
 
-        _, d = decode_body(schema.block, body, ev, scoped)
+        val, d = decode_body(schema.block, body, ev, scoped)
         self._schema_details(d, body, schema)
+        if r is not None and r.mode.name != "EPHEMERAL" and not d.has_errors():
+            d.extend(self._ephemeral_arguments(r, schema, val))
         self.diags.extend(d)
         return not d.has_errors()
+
+    def _ephemeral_arguments(self, r: Resource, schema: Schema, val: Value) -> Diagnostics:
+        """Ephemeral values only in write-only arguments: the others are persisted to state."""
+        diags = Diagnostics()
+        attrs = val.v if isinstance(val.v, dict) else {}
+        for name, a in sorted(schema.block.attributes.items()):
+            v = attrs.get(name)
+            if v is None or a.write_only or EPHEMERAL not in v.unmark_deep()[1]:
+                continue
+            d = diag.error(
+                "Invalid use of ephemeral value",
+                f'Ephemeral values are not valid for "{name}", because it is not a write-only attribute and must '
+                "be persisted to state.",
+                _attribute_range(r, _attr_path(name)) or r.config.missing_item_range(),
+            )
+            d.extra["address"] = f"{self.cfg.path}.{r.addr()}" if self.cfg.path.names else str(r.addr())
+            diags.append(d)
+        return diags
 
     def _read_only(self, r: Resource, schema: Schema) -> None:
         """Computed-only attributes set in the configuration, as the provider reports them."""
@@ -970,6 +1040,12 @@ class _ModuleValidator:
         if mc.name not in self.cfg.children:
             scope = RefScope(count=mc.count is not None, each=mc.for_each is not None)
             self._eval_body(mc.config, self.ctx(extra) if extra else base, scope)
+
+
+def _attr_path(name: str) -> Any:
+    from sheath.providers import interface as pi
+
+    return pi.Path((pi.GetAttrStep(name),))
 
 
 def _attribute_range(r: Resource, path: Any) -> Range | None:
