@@ -1,0 +1,6 @@
+variable "e" {
+  type = string
+}
+output "o" {
+  value = var.e
+}

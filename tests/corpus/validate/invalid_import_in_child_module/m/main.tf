@@ -1,0 +1,5 @@
+import {
+  to = terraform_data.z
+  id = "c"
+}
+resource "terraform_data" "z" {}
