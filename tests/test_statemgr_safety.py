@@ -517,6 +517,29 @@ def test_a_torn_last_journal_line_is_ignored_and_the_rest_replayed(tmp_path: Pat
     assert names == ["j0", "j1", "j2", "j3", "j4", "r0"]
 
 
+def test_the_next_lock_holder_writes_a_replayed_journal_into_the_state(tmp_path: Path, run_sheath: RunFn) -> None:
+    """An apply was killed after journaling its changes: the next lock holder (here an apply
+    with nothing left to do) writes the state with them and drops the journal."""
+    (tmp_path / "main.tf").write_text(CONFIG_A)
+    r = run_sheath(APPLY, tmp_path)
+    assert r.returncode == 0, r.stderr
+    p = tmp_path / "terraform.tfstate"
+    doc = json.loads(p.read_bytes())
+    journal = _journal_with_entries(p, doc["lineage"], doc["serial"], 3)
+    r = run_sheath(["state", "list"], tmp_path)  # a reader sees the journal's objects, changes nothing
+    assert r.stdout.split() == ["terraform_data.a", "terraform_data.j0", "terraform_data.j1", "terraform_data.j2"]
+    assert journal.exists() and json.loads(p.read_bytes())["serial"] == doc["serial"]
+    mgr = FilesystemStateManager(str(p))
+    info, _ = mgr.lock("OperationTypeApply")
+    assert info is not None
+    assert not mgr.refresh_state()
+    assert not mgr.unlock(info.id)
+    after = json.loads(p.read_bytes())
+    assert after["serial"] == doc["serial"] + 1 and after["lineage"] == doc["lineage"]
+    assert sorted(r["name"] for r in after["resources"]) == ["a", "j0", "j1", "j2"]
+    assert not journal.exists()
+
+
 def test_apply_with_a_journal_and_no_state_keeps_the_journal(tmp_path: Path, run_sheath: RunFn) -> None:
     """The state file is gone but the journal of completed objects is there: apply refuses
     (it used to start a new lineage and delete the journal)."""

@@ -214,10 +214,23 @@ class FilesystemStateManager:
                     self.pending.remove()
                 if loaded.journal is not None and _spent(loaded.journal, loaded.state, loaded.data):
                     self.journal.discard()
+                elif loaded.journal is not None and loaded.state is not None:
+                    diags.extend(self._fold_journal(loaded.state))
             except OSError as exc:
                 diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
                 self._unreadable = True
         return diags
+
+    def _fold_journal(self, sf: StateFile) -> Diagnostics:
+        """Write the state with a replayed journal's changes and drop the journal: the write
+        the interrupted run did not make (its serial step; its backup is already there)."""
+        sf.serial += 1
+        sf.terraform_version = self.terraform_version
+        backup_written, self._backup_written = self._backup_written, True
+        try:
+            return self._persist(write_state_file(sf), sf)
+        finally:
+            self._backup_written = backup_written
 
     def _refresh_from_read_path(self) -> Diagnostics:
         """The state of read_path (as a reader sees it), to be written to path: nothing of path
