@@ -27,6 +27,8 @@ Options:
   -format=human     Output format: human, json, sarif, junit or github.
   -allow-destroy=ADDR  Allow the plan to delete or replace ADDR (wildcards *)
                     beyond the limits of sheath-policy.hcl; repeatable.
+  -plan-signing-key=FILE  Verify a signed plan file with this key (or
+                    SHEATH_PLAN_SIGNING_KEY_FILE).
   -policies=DIR     Also evaluate the policies in DIR (*.policy.hcl in terraform's
                     policy syntax, *.py using sheath.policy.api); repeatable.
   -no-color         If specified, output won't contain any color.
@@ -38,6 +40,7 @@ _FLAGS = [
     FlagSpec("format", "string", "human"),
     FlagSpec("policies", "list"),
     FlagSpec("allow-destroy", "list"),
+    FlagSpec("plan-signing-key", "string"),
     FlagSpec("no-color"),
     FlagSpec("help"),
     FlagSpec("h"),
@@ -71,7 +74,16 @@ def run(args: list[str]) -> int:
         return _error("Invalid output format", f'-format must be one of {", ".join(FORMATS)}; got "{fmt}".', color)
     if len(fl.args) != 1:
         return _error("Missing plan", "policy check takes exactly one argument: a saved plan file or plan JSON.", color)
-    doc, diags = read_plan_json(fl.args[0])
+    import os
+
+    from sheath.cli.plansigning import load_signing_key
+
+    key, kd = load_signing_key(fl.get_str("plan-signing-key"), os.environ)
+    if kd.has_errors():
+        for x in kd:
+            sys.stderr.write(render_diagnostic(x, {}, color))
+        return 1
+    doc, diags = read_plan_json(fl.args[0], None if key is None else key.key)
     if doc is None:
         for x in diags:
             sys.stderr.write(render_diagnostic(x, {}, color))
@@ -129,7 +141,7 @@ def _sources(d: Any) -> dict[str, bytes]:
         return {}
 
 
-def read_plan_json(path: str) -> tuple[dict[str, Any] | None, Diagnostics]:
+def read_plan_json(path: str, signing_key: bytes | None = None) -> tuple[dict[str, Any] | None, Diagnostics]:
     """terraform's JSON plan representation from a plan JSON file or a sheath plan file."""
     diags = Diagnostics()
     try:
@@ -141,7 +153,7 @@ def read_plan_json(path: str) -> tuple[dict[str, Any] | None, Diagnostics]:
     if data[:2] == b"PK":
         from sheath.cli.commands.show_plan import plan_file_json
 
-        return plan_file_json(data, path)
+        return plan_file_json(data, path, signing_key)
     try:
         doc = json.loads(data)
     except ValueError as exc:
