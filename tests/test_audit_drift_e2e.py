@@ -101,6 +101,11 @@ def test_drift_after_out_of_band_changes(pair: Pair, tools: Tools, moto_server: 
     byaddr = {r["address"]: r for r in doc["resources"]}
     path_attr = byaddr["aws_iam_user.u"]["attributes"][1]
     assert (path_attr["before"], path_attr["after"]) == ("/team/", "/moved/")
+    # what the configuration sets, apply reverts; the rest it keeps
+    conf = {(r["address"], a["path"]): a["in_configuration"] for r in doc["resources"] for a in r["attributes"]}
+    assert conf[("aws_iam_user.u", "path")] is True and conf[("aws_iam_user.u", "arn")] is False
+    assert conf[("aws_s3_bucket.b", 'tags["env"]')] is True and conf[("aws_s3_bucket.b", 'tags_all["env"]')] is False
+    assert conf[("aws_security_group.web", "ingress")] is True
     assert byaddr["aws_iam_user.u"]["source"]["filename"] == "main.tf"
     assert doc["summary"] == {"checked": 3, "drifted": 3}
     assert doc["commands"] == {"accept": "sheath apply -refresh-only", "revert": "sheath apply"}

@@ -144,3 +144,18 @@ def test_all_workspaces_state_paths(tmp_path: object) -> None:
         str(base / "terraform.tfstate.d" / "dev" / "terraform.tfstate"),
         str(base / "terraform.tfstate.d" / "prod" / "terraform.tfstate"),
     ]
+
+
+def test_drift_report_says_what_the_configuration_sets() -> None:
+    from sheath.audit.drift import drift_report
+    from sheath.plans.model import Action, Plan, ResourceInstanceChange
+
+    before = object_val({"path": string_val("/a/"), "arn": string_val("arn:/a/u")})
+    after = object_val({"path": string_val("/b/"), "arn": string_val("arn:/b/u")})
+    change = ResourceInstanceChange(address='aws_iam_user.u["x"]', mode="managed", type="aws_iam_user", name="u", action=Action.UPDATE, before=before, after=after)
+    rep = drift_report(Plan(drift=[change]), None, None, {"aws_iam_user.u": frozenset({"name", "path"})})
+    assert [(a.path, a.in_configuration) for a in rep.resources[0].attributes] == [("arn", False), ("path", True)]
+    text = render_human(rep)
+    assert "path: \"/a/\" -> \"/b/\" (set in the configuration: apply reverts it)" in text
+    assert "(not in the configuration: apply keeps it)" in text
+    assert report_to_json(rep)["resources"][0]["attributes"][1] == {"path": "path", "sensitive": False, "before": "/a/", "after": "/b/", "in_configuration": True}

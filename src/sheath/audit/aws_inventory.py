@@ -18,6 +18,7 @@ boto3 is imported here only, lazily: no other command pays for it.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -237,13 +238,15 @@ class Clients:
         s3cfg = {"addressing_style": "path"} if target.s3_use_path_style else {}
         self.config = Config(retries={"max_attempts": 3, "mode": "standard"}, s3=s3cfg)
         self.cache: dict[str, Any] = {}
+        self.lock = threading.RLock()  # listers share the cache from several threads
 
     def __call__(self, service: str) -> Any:
-        c = self.cache.get(service)
-        if c is None:
-            c = self.session.client(service, region_name=self.region, endpoint_url=self.target.endpoint(service), config=self.config)
-            self.cache[service] = c
-        return c
+        with self.lock:
+            c = self.cache.get(service)
+            if c is None:
+                c = self.session.client(service, region_name=self.region, endpoint_url=self.target.endpoint(service), config=self.config)
+                self.cache[service] = c
+            return c
 
 
 def _pages(client: Any, op: str, key: str, **kw: Any) -> Iterator[Any]:
@@ -280,6 +283,11 @@ def _iam_groups(c: Clients, region: str) -> Iterator[RealResource]:
 
 def _default_vpcs(c: Clients) -> set[str]:
     key = "default_vpcs"
+    with c.lock:
+        return _cached_default_vpcs(c, key)
+
+
+def _cached_default_vpcs(c: Clients, key: str) -> set[str]:
     if key not in c.cache:
         vpcs = c("ec2").describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}]).get("Vpcs", [])
         c.cache[key] = {v["VpcId"] for v in vpcs}
@@ -331,6 +339,11 @@ def _eips(c: Clients, region: str) -> Iterator[RealResource]:
 
 def _live_instances(c: Clients) -> list[Any]:
     key = "instances"
+    with c.lock:
+        return _cached_instances(c, key)
+
+
+def _cached_instances(c: Clients, key: str) -> list[Any]:
     if key not in c.cache:
         c.cache[key] = [
             i
@@ -454,37 +467,79 @@ LISTERS: dict[str, Lister] = {
 }
 
 
-def enumerate_resources(targets: list[AwsTarget], types: tuple[str, ...] = SUPPORTED_TYPES) -> Inventory:
-    """Every supported object in the targets' regions (global types once per account).
-    A type whose API refuses (no permission, not available) is a warning, never fatal."""
+SERVICES: dict[str, str] = {
+    "aws_s3_bucket": "s3",
+    "aws_iam_user": "iam",
+    "aws_iam_role": "iam",
+    "aws_iam_policy": "iam",
+    "aws_iam_group": "iam",
+    "aws_db_instance": "rds",
+    "aws_dynamodb_table": "dynamodb",
+    "aws_sqs_queue": "sqs",
+    "aws_sns_topic": "sns",
+    "aws_kms_key": "kms",
+    "aws_lambda_function": "lambda",
+    "aws_cloudwatch_log_group": "logs",
+    "aws_secretsmanager_secret": "secretsmanager",
+    "aws_ssm_parameter": "ssm",
+}  # every other supported type is listed through ec2
+
+PARALLELISM = 8
+
+
+def default_region(t: AwsTarget) -> str:
+    """The region boto3 would use for a target that names none (AWS_REGION, the profile)."""
+    if t.region:
+        return t.region
+    import boto3
+
+    return boto3.session.Session(profile_name=t.profile).region_name or "us-east-1"
+
+
+def _listed(lister: Lister, clients: Clients, region: str) -> list[RealResource]:
+    return list(lister(clients, region))
+
+
+def enumerate_resources(targets: list[AwsTarget], types: tuple[str, ...] = SUPPORTED_TYPES, parallelism: int = PARALLELISM) -> Inventory:
+    """Every supported object in the targets' regions (global types once per account),
+    listed by up to ``parallelism`` threads. A type whose API refuses (no permission,
+    not available) is a warning, never fatal."""
+    from concurrent.futures import ThreadPoolExecutor
+
     inv = Inventory()
-    seen: set[tuple[str, str, str]] = set()
+    jobs: list[tuple[AwsTarget, str, str, Clients]] = []
     done_global: set[tuple[Any, ...]] = set()
     done_regional: set[tuple[Any, ...]] = set()
     for t in targets:
-        probe = Clients(t, t.region or "us-east-1")
-        region = t.region or probe.session.region_name or "us-east-1"
+        region = default_region(t)
         if region not in inv.regions:
             inv.regions.append(region)
         regional_key = (*t.account_key(), region)
-        global_key = t.account_key()
         if regional_key in done_regional:
             continue
         done_regional.add(regional_key)
         clients = Clients(t, region)
         for typ in types:
-            if typ in GLOBAL_TYPES and global_key in done_global:
+            if typ in GLOBAL_TYPES and t.account_key() in done_global:
                 continue
+            clients(SERVICES.get(typ, "ec2"))  # made here: boto3 client creation is not thread-safe
+            jobs.append((replace(t, region=region), region, typ, clients))
+        done_global.add(t.account_key())
+    seen: set[tuple[str, str, str]] = set()
+    with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(jobs)))) as pool:
+        futures = [pool.submit(_listed, LISTERS[typ], clients, region) for _t, region, typ, clients in jobs]
+        for (target, region, typ, _c), fut in zip(jobs, futures):
             try:
-                for r in LISTERS[typ](clients, region):
-                    k = (r.type, r.id, r.region)
-                    if k not in seen:
-                        seen.add(k)
-                        inv.resources.append(replace(r, target=replace(t, region=region)))
+                found = fut.result()
             except Exception as exc:  # noqa: BLE001 - botocore errors: a warning per type and region
                 inv.diagnostics.add_warning(
                     f"Cannot list {typ}",
                     f"Listing {typ} in {region} failed: {exc}. Its objects are left out of this report.",
                 )
-        done_global.add(global_key)
+                continue
+            for r in found:
+                k = (r.type, r.id, r.region)
+                if k not in seen:
+                    seen.add(k)
+                    inv.resources.append(replace(r, target=target))
     return inv

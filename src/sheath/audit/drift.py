@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -52,6 +52,9 @@ class AttributeDrift:
     before: Any
     after: Any
     sensitive: bool = False
+    # whether the configuration sets the path's top-level argument (None: not known):
+    # `sheath apply` reverts what it sets and keeps what it does not
+    in_configuration: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,16 @@ def config_address(instance_address: str) -> str:
     return _INSTANCE_KEY.sub("", instance_address)
 
 
-def drift_report(plan: Plan, schemas: SchemaLookup | None = None, sources: Mapping[str, Any] | None = None) -> DriftReport:
+def drift_report(
+    plan: Plan,
+    schemas: SchemaLookup | None = None,
+    sources: Mapping[str, Any] | None = None,
+    configured: Mapping[str, frozenset[str]] | None = None,
+) -> DriftReport:
     """The drift a plan's refresh found. sources maps configuration addresses to objects
-    with ``filename`` and ``line`` (``sheath.policy.evaluate.index_configuration``'s)."""
+    with ``filename`` and ``line``, configured to the argument and block names each
+    resource's configuration sets (``sheath.policy.evaluate.index_configuration``'s
+    ``facts.sources`` and ``facts.configured``)."""
     report = DriftReport(checked=_managed_instances(plan))
     for c in plan.drift:
         if c.mode != "managed":
@@ -95,9 +105,16 @@ def drift_report(plan: Plan, schemas: SchemaLookup | None = None, sources: Mappi
             report.resources.append(ResourceDrift(c.address, c.type, "delete", source, (), c.deposed))
             continue
         attrs = tuple(diff_values(c.before, c.after, schema))
+        names = (configured or {}).get(config_address(c.address)) if configured is not None else None
+        if names is not None:
+            attrs = tuple(replace(a, in_configuration=_top_level(a.path) in names) for a in attrs)
         if attrs:
             report.resources.append(ResourceDrift(c.address, c.type, "update", source, attrs, c.deposed))
     return report
+
+
+def _top_level(path: str) -> str:
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
 def _managed_instances(plan: Plan) -> int:
@@ -248,10 +265,16 @@ def _where(r: ResourceDrift) -> str:
     return f"{r.source.filename}:{r.source.line}" if r.source is not None else "(not in the configuration)"
 
 
+def _config_note(a: AttributeDrift) -> str:
+    if a.in_configuration is None:
+        return ""
+    return " (set in the configuration: apply reverts it)" if a.in_configuration else " (not in the configuration: apply keeps it)"
+
+
 def _attr_text(a: AttributeDrift) -> str:
     if a.sensitive:
-        return f"{a.path}: {SENSITIVE_TEXT}"
-    return f"{a.path}: {_value_text(a.before)} -> {_value_text(a.after)}"
+        return f"{a.path}: {SENSITIVE_TEXT}{_config_note(a)}"
+    return f"{a.path}: {_value_text(a.before)} -> {_value_text(a.after)}{_config_note(a)}"
 
 
 def render_human(report: DriftReport) -> str:
@@ -269,7 +292,7 @@ def render_human(report: DriftReport) -> str:
                 lines.append(f"    ~ {_attr_text(a)}")
         lines.append("")
     lines.append(f"To accept these changes into the state: {ACCEPT_COMMAND}")
-    lines.append(f"To revert the remote objects to the configuration: {REVERT_COMMAND}")
+    lines.append(f"To revert the remote objects to the configuration (what it sets): {REVERT_COMMAND}")
     return "\n".join(lines) + "\n"
 
 
@@ -285,17 +308,21 @@ def report_to_json(report: DriftReport) -> dict[str, Any]:
                 **({"deposed": r.deposed} if r.deposed else {}),
                 "action": r.action,
                 "source": {"filename": r.source.filename, "line": r.source.line} if r.source is not None else None,
-                "attributes": [
-                    {"path": a.path, "sensitive": True}
-                    if a.sensitive
-                    else {"path": a.path, "sensitive": False, "before": a.before, "after": a.after}
-                    for a in r.attributes
-                ],
+                "attributes": [_attr_json(a) for a in r.attributes],
             }
             for r in report.resources
         ],
         "commands": {"accept": ACCEPT_COMMAND, "revert": REVERT_COMMAND},
     }
+
+
+def _attr_json(a: AttributeDrift) -> dict[str, Any]:
+    d: dict[str, Any] = {"path": a.path, "sensitive": a.sensitive}
+    if not a.sensitive:
+        d["before"], d["after"] = a.before, a.after
+    if a.in_configuration is not None:
+        d["in_configuration"] = a.in_configuration
+    return d
 
 
 def _md_cell(text: str) -> str:
@@ -316,24 +343,25 @@ def render_markdown(report: DriftReport) -> str:
         "",
         f"{len(report.resources)} of {report.checked} managed resource instances changed outside of sheath.",
         "",
-        "| resource | source | attribute | in state | now |",
-        "| --- | --- | --- | --- | --- |",
+        "| resource | source | attribute | in state | now | in configuration |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in report.resources:
         res = _md_cell(_md_code(r.address))
         where = _md_cell(_where(r))
         if r.action == "delete":
-            out.append(f"| {res} | {where} | *(deleted)* | | |")
+            out.append(f"| {res} | {where} | *(deleted)* | | | |")
             continue
         for a in r.attributes:
             if a.sensitive:
                 before = after = SENSITIVE_TEXT
             else:
                 before, after = _md_code(_value_text(a.before)), _md_code(_value_text(a.after))
-            out.append(f"| {res} | {where} | {_md_cell(_md_code(a.path))} | {_md_cell(before)} | {_md_cell(after)} |")
+            conf = "" if a.in_configuration is None else "yes" if a.in_configuration else "no"
+            out.append(f"| {res} | {where} | {_md_cell(_md_code(a.path))} | {_md_cell(before)} | {_md_cell(after)} | {conf} |")
     out += [
         "",
         f"- `{ACCEPT_COMMAND}` accepts these changes into the state.",
-        f"- `{REVERT_COMMAND}` reverts the remote objects to the configuration.",
+        f"- `{REVERT_COMMAND}` reverts the remote objects to the configuration (what it sets).",
     ]
     return "\n".join(out) + "\n"

@@ -108,7 +108,7 @@ def _drift(ui: Ui, fl: ParsedFlags, parallelism: int) -> int:
         if plan is None or diags.has_errors():
             return _fail(ui, fl, diags)
         index = index_configuration(".")
-        report = drift_report(plan, session.schema_lookup, index.facts.sources)
+        report = drift_report(plan, session.schema_lookup, index.facts.sources, index.facts.configured)
     finally:
         if session.schemas is not None:
             session.schemas.close()
