@@ -16,9 +16,13 @@ CONFIG = """terraform {
   }
 }
 
+variable "text" {
+  type = string
+}
+
 resource "local_file" "f" {
   filename = "${path.module}/out.txt"
-  content  = "hello"
+  content  = var.text
 }
 
 resource "local_sensitive_file" "s" {
@@ -35,7 +39,11 @@ def sheath(d: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_drift_of_local_files(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(CONFIG)
     assert sheath(tmp_path, "init").returncode == 0
-    assert sheath(tmp_path, "apply", "-auto-approve").returncode == 0
+    assert sheath(tmp_path, "apply", "-auto-approve", "-var=text=hello").returncode == 0
+    missing_var = sheath(tmp_path, "drift", "-no-color", "-json")
+    assert missing_var.returncode == 1 and json.loads(missing_var.stdout)["error"] is True
+    assert sheath(tmp_path, "drift", "-var=text=hello").returncode == 0
+    (tmp_path / "terraform.tfvars").write_text('text = "hello"\n')
     clean = sheath(tmp_path, "drift", "-no-color")
     assert clean.returncode == 0 and "No drift: the 2 managed resource instances" in clean.stdout
 
@@ -46,8 +54,8 @@ def test_drift_of_local_files(tmp_path: Path) -> None:
     assert p.returncode == 2, p.stderr
     doc = json.loads(p.stdout)
     assert [(r["address"], r["action"], r["source"]) for r in doc["resources"]] == [
-        ("local_file.f", "delete", {"filename": "main.tf", "line": 7}),
-        ("local_sensitive_file.s", "delete", {"filename": "main.tf", "line": 12}),
+        ("local_file.f", "delete", {"filename": "main.tf", "line": 11}),
+        ("local_sensitive_file.s", "delete", {"filename": "main.tf", "line": 16}),
     ]
     assert "s3cret" not in p.stdout
     assert (tmp_path / "terraform.tfstate").read_bytes() == state
@@ -60,7 +68,7 @@ def test_drift_of_local_files(tmp_path: Path) -> None:
 
     plan = Workspace(tmp_path).plan(refresh_only=True)
     api = drift_report(plan.plan, plan.session.schema_lookup, index_configuration(str(tmp_path)).facts.sources)
-    assert [(r.address, r.action, r.source.line if r.source else None) for r in api.resources] == [("local_file.f", "delete", 7), ("local_sensitive_file.s", "delete", 12)]
+    assert [(r.address, r.action, r.source.line if r.source else None) for r in api.resources] == [("local_file.f", "delete", 11), ("local_sensitive_file.s", "delete", 16)]
     assert report_to_json(api)["summary"] == doc["summary"]
 
     # apply -refresh-only accepts it: no drift left

@@ -159,3 +159,54 @@ def test_drift_report_says_what_the_configuration_sets() -> None:
     assert "path: \"/a/\" -> \"/b/\" (set in the configuration: apply reverts it)" in text
     assert "(not in the configuration: apply keeps it)" in text
     assert report_to_json(rep)["resources"][0]["attributes"][1] == {"path": "path", "sensitive": False, "before": "/a/", "after": "/b/", "in_configuration": True}
+
+
+def test_aws_targets_from_provider_blocks(tmp_path: object) -> None:
+    """region, credentials, endpoints and path style from every provider "aws" block,
+    evaluated with variables (-var), locals and functions; an argument that needs a plan
+    (a data source) is a warning and left to boto3's default."""
+    import os
+    from pathlib import Path
+
+    from sheath.audit.aws_inventory import AwsTarget, aws_targets
+    from sheath.engine.operations import load
+
+    d = Path(str(tmp_path))
+    (d / "main.tf").write_text(
+        """
+variable "region" {
+  type = string
+}
+locals {
+  url = "http://127.0.0.1:4566"
+}
+data "aws_region" "r" {}
+provider "aws" {
+  region            = var.region
+  access_key        = "AK"
+  secret_key        = upper("sk")
+  s3_use_path_style = true
+  endpoints {
+    s3             = local.url
+    cloudwatchlogs = "${local.url}/logs"
+  }
+}
+provider "aws" {
+  alias  = "other"
+  region = data.aws_region.r.name
+}
+"""
+    )
+    cwd = os.getcwd()
+    os.chdir(d)
+    try:
+        session, diags = load(".", [("var", "region=eu-west-3")], validate=False)
+        assert session is not None, diags
+        targets, td = aws_targets(session.config.module, session.variables, session.functions)
+    finally:
+        os.chdir(cwd)
+    assert targets[0] == AwsTarget(
+        region="eu-west-3", access_key="AK", secret_key="SK", endpoints=(("logs", "http://127.0.0.1:4566/logs"), ("s3", "http://127.0.0.1:4566")), s3_use_path_style=True
+    )
+    assert targets[1] == AwsTarget()
+    assert [d.summary for d in td] == ["Provider argument not known"]

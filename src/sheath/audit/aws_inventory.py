@@ -152,7 +152,7 @@ def aws_targets(module: Any, variables: Mapping[str, Any], functions: Mapping[st
                     "Provider argument not known",
                     f'The argument "{name}" of provider "{key}" cannot be evaluated without planning; '
                     "sheath unmanaged uses the AWS SDK's default for it.",
-                    attr.expr.range() if hasattr(attr.expr, "range") else None,
+                    attr.expr.range,
                 )
                 continue
             if plain.is_null:
