@@ -45,6 +45,8 @@ from sheath.types.cty import (
     SENSITIVE,
     STRING,
     UNKNOWN,
+    ListType,
+    MapType,
     ObjectType,
     SetType,
     Type,
@@ -301,10 +303,16 @@ class _ModuleValidator:
             data.data[key[len("data.") :] if key.startswith("data.") else key] = unknown(DYNAMIC)
         for name, mc in m.module_calls.items():
             child = cfg.children.get(name)
-            if child is None or mc.count is not None or mc.for_each is not None:
+            if child is None:
                 data.module_calls[name] = unknown(DYNAMIC)
+                continue
+            outputs = ObjectType({o: DYNAMIC for o in child.module.outputs})
+            if mc.count is not None:
+                data.module_calls[name] = unknown(ListType(outputs))
+            elif mc.for_each is not None:
+                data.module_calls[name] = unknown(MapType(outputs))
             else:
-                data.module_calls[name] = unknown(ObjectType({o: DYNAMIC for o in child.module.outputs}))
+                data.module_calls[name] = unknown(outputs)
         for name in m.locals:
             data.locals[name] = unknown(DYNAMIC)
         self.data = data
@@ -749,7 +757,7 @@ class _ModuleValidator:
         if r.for_each is not None:
             v = self.eval(r.for_each, base, meta)
             if v is not None:
-                self._check_for_each(v, r.for_each)
+                self._check_for_each(v, r.for_each, base)
             extra["each"] = _EACH_VAL
         for t in r.depends_on:
             self.diags.extend(self.refs.collect(self.refs.traversal, t, meta))
@@ -989,11 +997,11 @@ class _ModuleValidator:
                 )
             )
 
-    def _check_for_each(self, v: Value, expr: Any) -> None:
+    def _check_for_each(self, v: Value, expr: Any, ctx: EvalContext | None = None) -> None:
         raw, _ = v.unmark()
-        if raw.v is UNKNOWN:
-            return
         t = raw.type
+        if raw.v is UNKNOWN and t.is_dynamic():
+            return
         if raw.v is None:
             self.diags.append(
                 diag.error(
@@ -1017,7 +1025,12 @@ class _ModuleValidator:
                     'The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, '
                     f"or set of strings, and you have provided a value of type {t.friendly_name()}."
                 )
-            self.diags.append(diag.error("Invalid for_each argument", detail, expr.range))
+            d = diag.error("Invalid for_each argument", detail, expr.range)
+            if ctx is not None:
+                d.extra["expr"] = expr
+                d.extra["ctx"] = ctx
+                annotate([d])
+            self.diags.append(d)
 
     # -- module calls --
     def _module_call(self, mc: Any) -> None:
@@ -1033,7 +1046,7 @@ class _ModuleValidator:
         if mc.for_each is not None:
             v = self.eval(mc.for_each, base, plain)
             if v is not None:
-                self._check_for_each(v, mc.for_each)
+                self._check_for_each(v, mc.for_each, base)
             extra["each"] = _EACH_VAL
         for t in mc.depends_on:
             self.diags.extend(self.refs.collect(self.refs.traversal, t, plain))
@@ -1049,18 +1062,49 @@ def _attr_path(name: str) -> Any:
 
 
 def _attribute_range(r: Resource, path: Any) -> Range | None:
-    """The range of the configuration's expression for the first attribute of path."""
+    """The range of the configuration's expression a provider's attribute path points at,
+    through nested blocks (statement.0.effect), as terraform finds it."""
     from sheath.providers import interface as pi
 
-    if path is None or not getattr(path, "steps", None) or not isinstance(path.steps[0], pi.GetAttrStep):
-        return None
-    name = path.steps[0].name
+    steps = list(getattr(path, "steps", None) or [])
+    body: hcl.Body = r.config
+    found: Range | None = None
     try:
-        content, _, _ = r.config.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(name),)))
+        while steps:
+            step = steps.pop(0)
+            if not isinstance(step, pi.GetAttrStep):
+                return found
+            name = step.name
+            content, _, _ = body.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(name),)))
+            a = content.attributes.get(name)
+            if a is not None:
+                return a.expr.range
+            blocks = _blocks_of_type(body, name)
+            if not blocks:
+                return found
+            block = blocks[0]
+            if steps and isinstance(steps[0], pi.IndexStep):
+                key = steps.pop(0).key.v
+                if isinstance(key, str):
+                    block = next((b for b in blocks if b.labels and b.labels[0] == key), blocks[0])
+                else:
+                    try:
+                        block = blocks[key.to_int() if hasattr(key, "to_int") else int(key)]
+                    except (TypeError, ValueError, IndexError):
+                        return block.def_range
+            found = block.def_range
+            body = block.body
     except Exception:  # noqa: BLE001 - a range is a nicety
-        return None
-    a = content.attributes.get(name)
-    return a.expr.range if a is not None else None
+        return found
+    return found
+
+
+def _blocks_of_type(body: hcl.Body, name: str) -> list[hcl.Block]:
+    for labels in ((), ("key",)):
+        content, _, d = body.partial_content(hcl.BodySchema(blocks=(hcl.BlockHeaderSchema(name, labels),)))
+        if content.blocks and not d.has_errors():
+            return list(content.blocks)
+    return []
 
 
 def _dynamic_label(body: hcl.Body, subject: Range) -> tuple[str, Range] | None:

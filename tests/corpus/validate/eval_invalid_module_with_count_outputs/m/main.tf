@@ -1,0 +1,6 @@
+variable "n" {
+  type = number
+}
+output "out" {
+  value = var.n
+}
