@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from sheath.cli.commands._operation import ProgressHooks, begin, var_args
-from sheath.cli.commands.plan import open_state
+from sheath.cli.commands.plan import asker, open_state
 from sheath.engine.operations import import_object, load
 
 USAGE = """Usage: sheath [global options] import [options] ADDR ID
@@ -46,7 +46,7 @@ def run(args: list[str]) -> int:
         ui.err.write("The import command expects two arguments.\n")
         sys.stdout.write(USAGE)
         return 1
-    session, diags = load(".", var_args(fl))
+    session, diags = load(".", var_args(fl), ask=asker(ui, fl))
     if session is None:
         ui.diagnostics(diags)
         return 1
