@@ -82,6 +82,8 @@ def test_audit_counts_and_coverage() -> None:
     rep2 = audit(real, managed, parse_ignore("aws_vpc.*\n"), parse_filter("Id!='b'"))
     assert [r.id for r in rep2.unmanaged] == [] and rep2.missing == [] and rep2.ignored == 4
     assert audit([], []).coverage == 100
+    # a type that could not be listed is never missing
+    assert audit(real, managed, unlisted={"aws_vpc"}).missing == []
 
 
 def test_state_entries_reads_ids_of_supported_aws_types() -> None:

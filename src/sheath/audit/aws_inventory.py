@@ -113,6 +113,7 @@ class Inventory:
     resources: list[RealResource] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     regions: list[str] = field(default_factory=list)
+    unlisted: set[str] = field(default_factory=set)  # types that could not be listed somewhere
 
 
 # --- the provider blocks ------------------------------------------------------------------
@@ -536,6 +537,7 @@ def enumerate_resources(targets: list[AwsTarget], types: tuple[str, ...] = SUPPO
                     f"Cannot list {typ}",
                     f"Listing {typ} in {region} failed: {exc}. Its objects are left out of this report.",
                 )
+                inv.unlisted.add(typ)
                 continue
             for r in found:
                 k = (r.type, r.id, r.region)

@@ -145,8 +145,12 @@ def audit(
     managed: Iterable[StateEntry],
     ignore: list[IgnoreRule] | None = None,
     flt: Filter | None = None,
+    unlisted: Iterable[str] = (),
 ) -> UnmanagedReport:
+    """Sort real and state resources into managed, unmanaged and missing. State entries of
+    the unlisted types (their listing failed) are never called missing."""
     report = UnmanagedReport()
+    not_listed = set(unlisted)
     rules = ignore or []
 
     def keep(type_: str, id_: str, region: str, name: str) -> bool:
@@ -171,7 +175,7 @@ def audit(
         else:
             report.unmanaged.append(r)
     for key, e in by_key.items():
-        if key not in found and keep(e.type, e.id, "", ""):
+        if key not in found and e.type not in not_listed and keep(e.type, e.id, "", ""):
             report.missing.append(e)
     report.managed.sort(key=lambda m: (m[0].type, m[0].id))
     report.unmanaged.sort(key=lambda r: (r.type, r.id))

@@ -153,7 +153,7 @@ def _unmanaged(ui: Ui, fl: ParsedFlags) -> int:
     finally:
         if session.schemas is not None:
             session.schemas.close()
-    report = audit(inventory.resources, entries, rules, flt)
+    report = audit(inventory.resources, entries, rules, flt, inventory.unlisted)
     report.regions = inventory.regions
     report.states = paths
     if fl.get_bool("json"):
