@@ -94,8 +94,11 @@ def server(request: pytest.FixtureRequest) -> Iterator[_Listener]:
             t = paramiko.Transport(conn)
             t.add_server_key(host_key)
             srv = _Server(listener.methods)
-            t.start_server(server=srv)
             transports.append(t)
+            try:
+                t.start_server(server=srv)
+            except (paramiko.SSHException, EOFError, OSError):
+                continue  # a client that refused the host key hung up
             threading.Thread(target=_answer, args=(t, srv), daemon=True).start()
 
     th = threading.Thread(target=serve, daemon=True)
