@@ -60,3 +60,33 @@ def test_nesting_beyond_terraform_is_a_diagnostic(tmp_path: Path, capsys: pytest
     assert rc == 1
     assert "Configuration too deeply nested" in err
     assert "Traceback" not in err
+
+
+def test_two_interrupts_end_a_command_blocked_on_input(tmp_path: Path) -> None:
+    """The command runs in a worker thread; Ctrl-C reaches the main thread, and a
+    read the worker is blocked in does not see it. The second Ctrl-C ends the process."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _write(tmp_path, "1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sheath", "console"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(5)  # started and waiting for input (a late start only makes the first signal count)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(1)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    # 130 from sheath; -SIGINT only if the machine was so slow that the first signal came before start-up ended
+    assert proc.returncode in (130, -signal.SIGINT), err

@@ -15,6 +15,7 @@ Threads the command starts (the graph walker's) get the same stack size.
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -35,9 +36,21 @@ class _Outcome:
     done: threading.Event = field(default_factory=threading.Event)
 
 
+def _exit_now() -> None:
+    """A second Ctrl-C: the command did not stop at the first (it may be blocked
+    reading a prompt's answer, which only the main thread's reads give up on)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.write("\nTwo interrupts received. Exiting immediately.\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(130)
+
+
 def call_with_deep_stack(fn: Callable[..., T], *args: object) -> T:
     """fn(*args) in a thread with a deep stack; its exception is re-raised here.
-    Ctrl-C (KeyboardInterrupt in the calling thread) is passed on to it."""
+    Ctrl-C (KeyboardInterrupt in the calling thread) is passed on to it; a
+    second Ctrl-C before it stops ends the process (exit 130)."""
     outcome = _Outcome()
 
     def target() -> None:
@@ -58,12 +71,16 @@ def call_with_deep_stack(fn: Callable[..., T], *args: object) -> T:
     try:
         worker = threading.Thread(target=target, name="sheath-command")
         worker.start()
+        interrupts = 0
         while True:
             try:
                 outcome.done.wait()
                 worker.join()
                 break
             except KeyboardInterrupt:
+                interrupts += 1
+                if interrupts > 1:
+                    _exit_now()
                 if worker.ident is not None:
                     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(KeyboardInterrupt))
     finally:
