@@ -780,12 +780,41 @@ class _ModuleValidator:
         for e in r.triggers_replacement:
             self.eval(e, ctx, scope)
         if r.managed is not None:
-            if r.managed.connection is not None:
-                self._eval_body(r.managed.connection.config, self_ctx, post)
+            bodies = [r.managed.connection.config] if r.managed.connection is not None else []
             for p in r.managed.provisioners:
-                self._eval_body(p.config, self_ctx, post)
+                bodies.append(p.config)
                 if p.connection is not None:
-                    self._eval_body(p.connection.config, self_ctx, post)
+                    bodies.append(p.connection.config)
+            for body in bodies:
+                bad = self._self_attributes(r, body)
+                if bad.has_errors():
+                    self.diags.extend(bad)
+                    continue
+                self._eval_body(body, self_ctx, post)
+
+    def _self_attributes(self, r: Resource, body: hcl.Body) -> Diagnostics:
+        """self.<name> in provisioner and connection blocks against the resource type's schema."""
+        diags = Diagnostics()
+        schema = self.schemas.resource_schema(r)
+        if schema is None:
+            return diags
+        block = schema.block
+        names = [*block.attributes, *block.block_types]
+        for e, _ in body_expressions(body):
+            for t in e.variables():
+                if t.root_name != "self" or len(t.steps) < 2 or not isinstance(t.steps[1], hcl.TraverseAttr):
+                    continue
+                name = t.steps[1].name
+                if name in block.attributes or name in block.block_types:
+                    continue
+                sugg = name_suggestion(name, names)
+                diags.add_error(
+                    "Unsupported attribute",
+                    f'This object has no argument, nested block, or exported attribute named "{name}".'
+                    + (f' Did you mean "{sugg}"?' if sugg else ""),
+                    t.steps[1].range,
+                )
+        return diags
 
     def _resource_body(self, r: Resource, ctx: EvalContext, scope: RefScope) -> None:
         """The body against its schema, evaluated (terraform's EvaluateBlock), then the

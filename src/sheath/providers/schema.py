@@ -437,6 +437,15 @@ def _expand_dynamic(
     plain, marks = coll.unmark_deep()
     if not plain.is_known:
         unknown_types.add(name)
+        # hcl's dynblock still decodes the content once (its values unknown): its schema errors count
+        bodies = [b for b in content.blocks if b.type == "content"]
+        if len(bodies) == 1:
+            inner = attributes_as_blocks(nb.block, bodies[0].body)
+            ischema = block_to_body_schema(inner)
+            if inner.block_types:
+                ischema = hcl.BodySchema(ischema.attributes, tuple(ischema.blocks) + (_DYNAMIC,))
+            _, d = bodies[0].body.content(ischema)
+            diags.extend(d)
         return
     if plain.is_null:
         diags.add_error("Invalid dynamic for_each value", "Cannot use a null value in for_each.", fe.expr.range)
@@ -509,3 +518,4 @@ __all__ = [
     "config_object",
     "decode_body",
 ]
+
