@@ -94,6 +94,8 @@ class S3Config:
             diags.add_error("Invalid backend configuration", '"endpoints" must be an object.')
         else:
             for name, url in raw.items():
+                if url is None:
+                    continue
                 if name not in _ENDPOINTS:
                     diags.add_error("Unsupported backend argument", f'sheath does not support the endpoint "{name}" of the s3 backend yet.')
                 elif url:

@@ -105,6 +105,7 @@ class PlanResult:
     diagnostics: Diagnostics
     session: Session = field(repr=False)
     checks: list[CheckResult] = field(default_factory=list)
+    origin: str = ""  # for a rollback: what it returns to ("version 3", "git v1.2.0 (a1b2c3d)")
 
     @property
     def blocked(self) -> bool:
@@ -195,8 +196,20 @@ class Workspace:
         if destroy and refresh_only:
             raise SheathError(_error("Incompatible plan modes", "destroy and refresh_only cannot be combined."))
         mode = UIMode.DESTROY if destroy else UIMode.REFRESH_ONLY if refresh_only else UIMode.NORMAL
+        return self._plan(mode, refresh, targets, replace)
+
+    def _plan(
+        self,
+        mode: UIMode,
+        refresh: bool = True,
+        targets: Sequence[str] = (),
+        replace: Sequence[str] = (),
+        snapshot: Mapping[str, bytes] | None = None,
+        variables: Mapping[str, Any] | None = None,
+        origin: str = "",
+    ) -> PlanResult:
         with self._in_dir():
-            session = self._load()
+            session = self._load(snapshot, variables)
             try:  # provider plugins started for the plan stop with it; apply starts its own
                 with self._locked("OperationTypePlan") as mgr:
                     prior = mgr.state_file() if self._state_exists(mgr) else StateFile(lineage="")
@@ -218,7 +231,7 @@ class Workspace:
             raise SheathError(diags)
         with self._in_dir():
             checks = [check(plan, ".") for check in self.plan_checks]
-        return PlanResult([_change(c) for c in plan.changes], plan, diags, session, checks)
+        return PlanResult([_change(c) for c in plan.changes], plan, diags, session, checks, origin)
 
     def apply(self, plan: PlanResult | None = None) -> ApplyResult:
         """Apply exactly ``plan`` (refused when the state changed since it was made), or
@@ -234,8 +247,9 @@ class Workspace:
         from sheath.states.history import WriteContext
 
         session = plan.session
-        operation = "destroy" if plan.plan.ui_mode == UIMode.DESTROY else "apply"
+        operation = "rollback" if plan.origin else "destroy" if plan.plan.ui_mode == UIMode.DESTROY else "apply"
         digest = plan_hash(plan.plan)
+        failures = _FailureRecorder(self.hooks)
         try:
             with self._in_dir(), self._locked("OperationTypeApply") as mgr:
                 sd = plan_matches_state(plan.plan, mgr.state_file() if self._state_exists(mgr) else None)
@@ -245,13 +259,86 @@ class Workspace:
                     from sheath.audit.trail import git_commit
 
                     setattr(mgr, "write_context", WriteContext(operation, digest, git_commit(".")[0]))
-                outputs, diags = apply_plan(session, plan.plan, mgr, self.parallelism, self.hooks)
+                outputs, diags = apply_plan(session, plan.plan, mgr, self.parallelism, failures)
                 self._audit(mgr, operation, digest, diags, plan.plan)
+                self._record_version(mgr, operation, digest, diags, plan, failures.failed)
         finally:
             _close(session)
         if diags.has_errors():
             raise SheathError(diags)
         return ApplyResult({name: to_python(v) for name, (v, _sensitive) in outputs.items()}, diags)
+
+    def history(self) -> list[Any]:
+        """The applied versions (sheath.audit.versions.AppliedVersion), oldest first (local backend)."""
+        with self._in_dir():
+            self._state_mgr()
+            if self._local_state is None:
+                raise SheathError(_error("No version history", "Applied versions are kept beside a local state only, so far."))
+            from sheath.audit.versions import VersionStore
+
+            return VersionStore(self._local_state).versions()
+
+    def rollback(self, to_version: int | None = None, git_ref: str | None = None) -> PlanResult:
+        """A plan taking the infrastructure back to an applied version's configuration (its
+        recorded snapshot and variables), or to the configuration at a git ref of the
+        working directory's repository, against what exists now (a fresh refresh)."""
+        if (to_version is None) == (git_ref is None):
+            raise SheathError(_error("Invalid rollback", "Give exactly one of to_version and git_ref."))
+        variables: dict[str, Any] = {}
+        if to_version is not None:
+            from sheath.audit.versions import VersionStore
+
+            with self._in_dir():
+                self._state_mgr()
+                if self._local_state is None:
+                    raise SheathError(_error("No version history", "Applied versions are kept beside a local state only, so far."))
+                store = VersionStore(self._local_state)
+                v = store.get(to_version)
+                snapshot = store.snapshot(v.config_sha) if v is not None else None
+            if v is None or snapshot is None:
+                raise SheathError(_error("No such version", f"Version {to_version} is not in the history (sheath history lists them)."))
+            for name, value in v.variables.items():
+                if isinstance(value, dict) and set(value) == {"sha256"}:
+                    if name not in self.variables:
+                        raise SheathError(_error(
+                            "Sensitive variable needed",
+                            f'Version {to_version} was applied with the sensitive variable "{name}", recorded only as a hash; give its value.',
+                        ))
+                else:
+                    variables[name] = value
+            origin = f"version {to_version}"
+        else:
+            assert git_ref is not None
+            snapshot, commit = _git_snapshot(self.path, git_ref)
+            origin = f"git {git_ref} ({commit[:12]})"
+        return self._plan(UIMode.NORMAL, snapshot=snapshot, variables=variables, origin=origin)
+
+    def _record_version(self, mgr: Full, operation: str, digest: str, diags: Diagnostics, plan: PlanResult, failed: list[str]) -> None:
+        if self._local_state is None:
+            return
+        from sheath.audit.trail import git_commit
+        from sheath.audit.versions import VersionStore, variables_record
+
+        store = VersionStore(self._local_state)
+        sensitive = {n for n, var in plan.session.config.module.variables.items() if getattr(var, "sensitive", False)}
+        values = {n: to_python(v) for n, v in plan.session.variables.items() if v.is_known}
+        commit, dirty = git_commit(".")
+        sf = mgr.state_file()
+        store.record(
+            operation=operation,
+            outcome="failure" if diags.has_errors() else "success",
+            errors=[d.summary + (f": {d.detail}" if d.detail else "") for d in diags if d.severity.name == "ERROR"],
+            git_commit=commit,
+            git_dirty=dirty,
+            config_sha=store.save_snapshot(plan.session.config_snapshot),
+            plan_hash=digest,
+            state_serial=sf.serial,
+            state_lineage=sf.lineage,
+            variables=variables_record(values, sensitive),
+            changes=_counts(plan.plan),
+            failed_resources=sorted(set(failed)),
+            origin=plan.origin,
+        )
 
     def destroy(self) -> ApplyResult:
         return self.apply(self.plan(destroy=True))
@@ -284,9 +371,16 @@ class Workspace:
 
     # --- plumbing -----------------------------------------------------------------------
 
-    def _load(self) -> Session:
-        inputs = {name: InputValue(from_python(v), ValueSourceType.CALLER) for name, v in self.variables.items()}
-        session, diags = load(".", inputs=inputs)
+    def _load(self, snapshot: Mapping[str, bytes] | None = None, variables: Mapping[str, Any] | None = None) -> Session:
+        given = dict(variables or {})
+        given.update(self.variables)
+        inputs = {name: InputValue(from_python(v), ValueSourceType.CALLER) for name, v in given.items()}
+        source = None
+        if snapshot is not None:
+            from sheath.config.source import SnapshotModuleSource
+
+            source = SnapshotModuleSource.of(snapshot)
+        session, diags = load(".", inputs=inputs, source=source)
         if session is None:
             raise SheathError(diags)
         return session
@@ -327,17 +421,7 @@ class Workspace:
             return  # remote backends: the trail lives beside local state only, so far
         from sheath.audit.trail import AuditTrail, audit_path_for_state
 
-        counts = {"add": 0, "change": 0, "destroy": 0}
-        for c in plan.changes:
-            if c.action in (Action.CREATE,):
-                counts["add"] += 1
-            elif c.action == Action.UPDATE:
-                counts["change"] += 1
-            elif c.action == Action.DELETE:
-                counts["destroy"] += 1
-            elif c.action.is_replace:
-                counts["add"] += 1
-                counts["destroy"] += 1
+        counts = _counts(plan)
         errors = [d.summary for d in diags if d.severity.name == "ERROR"]
         AuditTrail(audit_path_for_state(path)).append(
             operation,
@@ -381,6 +465,100 @@ class Workspace:
             yield mgr
         finally:
             mgr.unlock(info.id)
+
+
+def _counts(plan: Plan) -> dict[str, int]:
+    counts = {"add": 0, "change": 0, "destroy": 0}
+    for c in plan.changes:
+        if c.action == Action.CREATE:
+            counts["add"] += 1
+        elif c.action == Action.UPDATE:
+            counts["change"] += 1
+        elif c.action == Action.DELETE:
+            counts["destroy"] += 1
+        elif c.action.is_replace:
+            counts["add"] += 1
+            counts["destroy"] += 1
+    return counts
+
+
+class _FailureRecorder:
+    """Passes every hook on to the caller's hooks and notes the objects whose apply failed."""
+
+    def __init__(self, inner: Hooks) -> None:
+        self.inner = inner
+        self.failed: list[str] = []
+
+    def pre_refresh(self, addr: str, id_: str) -> None:
+        self.inner.pre_refresh(addr, id_)
+
+    def post_refresh(self, addr: str, id_: str) -> None:
+        self.inner.post_refresh(addr, id_)
+
+    def ephemeral_start(self, addr: str, op: str) -> None:
+        self.inner.ephemeral_start(addr, op)
+
+    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
+        self.inner.ephemeral_done(addr, op, failed)
+
+    def pre_apply(self, addr: str, action: Action, id_: str) -> None:
+        self.inner.pre_apply(addr, action, id_)
+
+    def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
+        if failed:
+            self.failed.append(addr)
+        self.inner.post_apply(addr, action, id_, failed)
+
+    def pre_import(self, addr: str, id_: str) -> None:
+        self.inner.pre_import(addr, id_)
+
+    def post_import(self, addr: str, failed: bool) -> None:
+        self.inner.post_import(addr, failed)
+
+    def pre_apply_import(self, addr: str, id_: str) -> None:
+        self.inner.pre_apply_import(addr, id_)
+
+    def post_apply_import(self, addr: str, id_: str) -> None:
+        self.inner.post_apply_import(addr, id_)
+
+    def __getattr__(self, name: str) -> Any:
+        # hooks added to the Protocol later (provisioner output...) go straight through
+        return getattr(self.inner, name)
+
+
+def _git_snapshot(path: str, ref: str) -> tuple[dict[str, bytes], str]:
+    """The configuration files (.tf, .tf.json) of the repository holding path, at ref,
+    keyed by their path relative to path (modules elsewhere in the repository included)."""
+    import io
+    import subprocess
+    import tarfile
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(["git", *args], cwd=path, capture_output=True, timeout=120)
+
+    top = git("rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise SheathError(_error("Not a git repository", f"{path} is not inside a git repository, so there is no git ref to roll back to."))
+    commit = git("rev-parse", "--verify", "--quiet", ref + "^{commit}")
+    if commit.returncode != 0:
+        raise SheathError(_error("Unknown git ref", f'"{ref}" is not a commit, tag or branch of this repository.'))
+    sha = commit.stdout.decode().strip()
+    root = top.stdout.decode().strip()
+    archive = subprocess.run(["git", "archive", "--format=tar", sha], cwd=root, capture_output=True, timeout=120)
+    if archive.returncode != 0:
+        raise SheathError(_error("git archive failed", archive.stderr.decode(errors="replace").strip()))
+    files: dict[str, bytes] = {}
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        for member in tar.getmembers():
+            if not member.isfile() or not (member.name.endswith(".tf") or member.name.endswith(".tf.json")):
+                continue
+            rel = os.path.relpath(os.path.join(root, member.name), os.path.realpath(path))
+            fh = tar.extractfile(member)
+            if fh is not None:
+                files[rel] = fh.read()
+    if not any(os.path.dirname(p) == "" for p in files):
+        raise SheathError(_error("No configuration at that ref", f"The working directory has no .tf files at {ref}."))
+    return files, sha
 
 
 def _change(c: ResourceInstanceChange) -> Change:

@@ -156,6 +156,11 @@ class RemoteState:
         self._lock = info
         return info, diags
 
+    def force_unlock(self, lock_id: str) -> Diagnostics:
+        """Remove a lock another process holds (sheath force-unlock): the client checks that
+        lock_id is the holder's where the store records it."""
+        return self.client.unlock(lock_id)
+
     def unlock(self, lock_id: str) -> Diagnostics:
         if self._lock is None or self._lock.id != lock_id:
             d = Diagnostics()

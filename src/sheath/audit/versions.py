@@ -1,0 +1,147 @@
+"""Applied versions: every apply recorded as a version of the infrastructure — the state it
+produced, the configuration it applied (a content-addressed snapshot, stored once per
+distinct content), the variables (sensitive ones only as a hash), the plan's hash, the
+git commit and whether the tree was dirty, who, when, the outcome and its errors.
+
+Kept beside a local state file: ``.sheath/versions.jsonl`` (one record a line) and
+``.sheath/snapshots/<sha256>.json`` (the configuration files, base64), mode 0600.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import getpass
+import hashlib
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterator, Mapping
+
+VERSIONS_FILE = "versions.jsonl"
+SNAPSHOTS_DIR = "snapshots"
+
+
+def snapshot_digest(files: Mapping[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(files):
+        h.update(path.encode() + b"\0" + hashlib.sha256(files[path]).digest())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class AppliedVersion:
+    version: int
+    created: str
+    operation: str  # "apply" | "destroy" | "rollback"
+    outcome: str  # "success" | "failure"
+    errors: list[str]
+    git_commit: str
+    git_dirty: bool
+    who: str
+    config_sha: str
+    plan_hash: str
+    state_serial: int
+    state_lineage: str
+    variables: dict[str, Any]
+    changes: dict[str, int]
+    failed_resources: list[str]
+    origin: str  # "" or what a rollback returned to ("version 3", "git a1b2c3d")
+
+    def summary(self) -> str:
+        c = self.changes
+        line = f"+{c.get('add', 0)} ~{c.get('change', 0)} -{c.get('destroy', 0)}"
+        if self.failed_resources:
+            line += f", failed: {', '.join(self.failed_resources)}"
+        return line
+
+
+class VersionStore:
+    def __init__(self, state_path: str) -> None:
+        self.dir = os.path.join(os.path.dirname(state_path) or ".", ".sheath")
+        self.index = os.path.join(self.dir, VERSIONS_FILE)
+        self.snapshots = os.path.join(self.dir, SNAPSHOTS_DIR)
+
+    def versions(self) -> list[AppliedVersion]:
+        out = []
+        try:
+            with open(self.index, encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        d = json.loads(line)
+                        out.append(AppliedVersion(**{k: d.get(k) for k in AppliedVersion.__dataclass_fields__}))
+        except FileNotFoundError:
+            pass
+        return out
+
+    def get(self, version: int) -> AppliedVersion | None:
+        for v in self.versions():
+            if v.version == version:
+                return v
+        return None
+
+    def save_snapshot(self, files: Mapping[str, bytes]) -> str:
+        """Store the configuration once per distinct content; its digest."""
+        digest = snapshot_digest(files)
+        path = os.path.join(self.snapshots, digest + ".json")
+        if not os.path.exists(path):
+            os.makedirs(self.snapshots, mode=0o700, exist_ok=True)
+            tmp = path + f".{os.getpid()}.tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, json.dumps({p: base64.b64encode(b).decode() for p, b in sorted(files.items())}).encode())
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        return digest
+
+    def snapshot(self, digest: str) -> dict[str, bytes] | None:
+        try:
+            with open(os.path.join(self.snapshots, digest + ".json"), encoding="utf-8") as fh:
+                doc = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        return {p: base64.b64decode(b) for p, b in doc.items()}
+
+    def snapshot_count(self) -> int:
+        try:
+            return sum(1 for n in os.listdir(self.snapshots) if n.endswith(".json"))
+        except FileNotFoundError:
+            return 0
+
+    def record(self, **fields: Any) -> AppliedVersion:
+        os.makedirs(self.dir, mode=0o700, exist_ok=True)
+        fd = os.open(self.index, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            existing = self.versions()
+            try:
+                who = f"{getpass.getuser()}@{socket.gethostname()}"
+            except (KeyError, OSError):
+                who = f"unknown@{socket.gethostname()}"
+            v = AppliedVersion(
+                version=(existing[-1].version + 1) if existing else 1,
+                created=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                who=who,
+                **fields,
+            )
+            os.write(fd, json.dumps(v.__dict__, sort_keys=True).encode() + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return v
+
+    def __iter__(self) -> Iterator[AppliedVersion]:
+        return iter(self.versions())
+
+
+def variables_record(values: Mapping[str, Any], sensitive: set[str]) -> dict[str, Any]:
+    """Variables as recorded: plain values, sensitive ones as their SHA-256 only."""
+    out: dict[str, Any] = {}
+    for name, v in sorted(values.items()):
+        text = json.dumps(v, sort_keys=True, default=str)
+        out[name] = {"sha256": hashlib.sha256(text.encode()).hexdigest()} if name in sensitive else v
+    return out

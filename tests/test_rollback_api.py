@@ -1,0 +1,112 @@
+"""Applied versions and rollback through the Python API: each apply records its
+configuration snapshot (deduplicated), variables and outcome; rolling back to a version or
+to a git ref plans that configuration against what exists now and applies it."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sheath import SheathError, Workspace
+
+V1 = 'variable "tag" {\n  default = "one"\n}\n\nresource "terraform_data" "a" {\n  input = var.tag\n}\n'
+V2 = V1 + '\nresource "terraform_data" "b" {\n  input = "new"\n}\n'
+
+
+def _ws(d: Path, **variables: object) -> Workspace:
+    ws = Workspace(d, variables=variables, plan_checks=[])
+    ws.init()
+    return ws
+
+
+def test_versions_are_recorded_and_snapshots_deduplicated(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(V1)
+    ws = _ws(tmp_path)
+    for _ in range(3):
+        ws.apply()
+    (tmp_path / "main.tf").write_text(V2)
+    ws.apply()
+    history = ws.history()
+    assert [v.version for v in history] == [1, 2, 3, 4]
+    assert [v.summary() for v in history] == ["+1 ~0 -0", "+0 ~0 -0", "+0 ~0 -0", "+1 ~0 -0"]
+    assert history[0].config_sha == history[2].config_sha != history[3].config_sha
+    assert history[0].variables == {"tag": "one"} and history[0].outcome == "success"
+    from sheath.audit.versions import VersionStore
+
+    assert VersionStore(str(tmp_path / "terraform.tfstate")).snapshot_count() == 2
+
+
+def test_rollback_to_a_version(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(V1)
+    ws = _ws(tmp_path)
+    ws.apply()
+    (tmp_path / "main.tf").write_text(V2.replace('default = "one"', 'default = "two"'))
+    ws.apply()
+    assert {r[3] for r in ws.state().resources} == {"a", "b"}
+    plan = ws.rollback(to_version=1)
+    assert plan.origin == "version 1"
+    assert sorted((str(c.address), c.action) for c in plan.changes) == [("terraform_data.a", "update"), ("terraform_data.b", "delete")]
+    ws.apply(plan)
+    assert {r[3] for r in ws.state().resources} == {"a"}
+    assert ws.history()[-1].operation == "rollback" and ws.history()[-1].origin == "version 1"
+    again = ws.rollback(to_version=1)
+    assert {c.action for c in again.changes} == {"no-op"}
+    with pytest.raises(SheathError, match="No such version"):
+        ws.rollback(to_version=99)
+
+
+def test_rollback_to_a_git_ref(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.invalid")
+    git("config", "user.name", "t")
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    (infra / "main.tf").write_text(V1)
+    git("add", ".")
+    git("commit", "-q", "-m", "one")
+    git("tag", "v1")
+    ws = _ws(infra)
+    ws.apply()
+    assert ws.history()[0].git_commit and not ws.history()[0].git_dirty
+    (infra / "main.tf").write_text(V2)
+    git("commit", "-q", "-am", "two")
+    ws.apply()
+    plan = ws.rollback(git_ref="v1")
+    assert plan.origin.startswith("git v1 (")
+    ws.apply(plan)
+    assert {r[3] for r in ws.state().resources} == {"a"}
+    assert (infra / "main.tf").read_text() == V2  # the working tree is untouched
+    with pytest.raises(SheathError, match="Unknown git ref"):
+        ws.rollback(git_ref="nope")
+
+
+def test_history_and_rollback_commands(tmp_path: Path, run_sheath: object) -> None:
+    from typing import Any, Callable
+
+    run: Callable[..., Any] = run_sheath  # type: ignore[assignment]
+    (tmp_path / "main.tf").write_text(V1)
+    ws = _ws(tmp_path)
+    ws.apply()
+    (tmp_path / "main.tf").write_text(V2)
+    ws.apply()
+    r = run(["history"], tmp_path)
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2 and lines[1].split()[2:4] == ["apply", "success"] and lines[1].endswith("+1 ~0 -0")
+    r = run(["history", "show", "2"], tmp_path)
+    assert "+resource \"terraform_data\" \"b\" {" in r.stdout and "changes:       +1 ~0 -0" in r.stdout
+    import json as _json
+
+    assert [v["version"] for v in _json.loads(run(["history", "-json"], tmp_path).stdout)] == [1, 2]
+    r = run(["rollback", "-to-version=1", "-no-color"], tmp_path, stdin="no\n")
+    assert r.returncode == 1 and "Rolling back to version 1." in r.stdout and "terraform_data.b will be destroyed" in r.stdout
+    r = run(["rollback", "-to-version=1", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Rollback complete! Resources: 0 added, 0 changed, 1 destroyed." in r.stdout
+    assert run(["history", "-json"], tmp_path).stdout.count('"rollback"') == 1
+    r = run(["rollback", "-no-color"], tmp_path)
+    assert r.returncode == 1 and "exactly one of" in r.stderr
