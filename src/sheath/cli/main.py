@@ -32,6 +32,9 @@ COMMANDS: dict[str, str] = {
     "unmanaged": "unmanaged",
     "audit": "audit",
     "workspace": "workspace",
+    "force-unlock": "force_unlock",
+    "history": "history",
+    "rollback": "rollback",
 }
 
 # commands with subcommands, for TF_CLI_ARGS_<command> (sheath.cli.envargs)
@@ -57,12 +60,15 @@ Main commands:
 All other commands:
   drift         Report resources changed outside of sheath
   audit         Show and verify the audit trail of state changes
+  force-unlock  Release a stuck lock on the current workspace
+  history       List the applied versions of the infrastructure
   graph         Generate a Graphviz graph of the steps in an operation
   import        Associate existing infrastructure with a Terraform resource
   output        Show output values from your root module
   policy        Check a saved plan against the guardrail policies
   providers     Show the providers required for this configuration
   refresh       Update the state to match remote systems
+  rollback      Go back to an applied version or a git ref, in one reviewed step
   show          Show the current state or a saved plan
   state         Advanced state management
   taint         Mark a resource instance as not fully functional
