@@ -58,6 +58,7 @@ def test_drift_of_local_files(tmp_path: Path) -> None:
         ("local_sensitive_file.s", "delete", {"filename": "main.tf", "line": 16}),
     ]
     assert "s3cret" not in p.stdout
+    assert doc["diagnostics"] == []
     assert (tmp_path / "terraform.tfstate").read_bytes() == state
     assert sheath(tmp_path, "drift", "-lock=false", "-detailed-exitcode=false").returncode == 0
 

@@ -113,7 +113,11 @@ def _drift(ui: Ui, fl: ParsedFlags, parallelism: int) -> int:
         if session.schemas is not None:
             session.schemas.close()
     if fl.get_bool("json"):
-        ui.out.write(orjson.dumps(report_to_json(report), option=orjson.OPT_INDENT_2).decode() + "\n")
+        from sheath.diag.jsonview import diagnostic_json
+
+        doc = report_to_json(report)
+        doc["diagnostics"] = [diagnostic_json(d, {}) for d in diags]  # warnings: the report still stands
+        ui.out.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     elif fl.get_bool("markdown"):
         ui.out.write(render_markdown(report))
     else:
