@@ -12,6 +12,7 @@ import shutil
 
 from sheath.backend import DEFAULT_WORKSPACE
 from sheath.diag import Diagnostics
+from sheath.states.history import LocalHistory
 from sheath.states.statemgr.filesystem import FilesystemStateManager
 
 DEFAULT_STATE_PATH = "terraform.tfstate"
@@ -36,7 +37,9 @@ class LocalBackend:
             except OSError as exc:
                 diags.add_error("Failed to create workspace", f"Error creating the workspace directory: {exc.strerror}")
                 return None, diags
-        return FilesystemStateManager(self.state_path(workspace)), diags
+        mgr = FilesystemStateManager(self.state_path(workspace))
+        mgr.history = LocalHistory(mgr.path)
+        return mgr, diags
 
     def workspaces(self) -> tuple[list[str], Diagnostics]:
         diags = Diagnostics()

@@ -38,6 +38,7 @@ from datetime import datetime, timezone
 import orjson
 
 from sheath.diag import Diagnostics, error
+from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.journal import Journal, JournalRead
 from sheath.states.readerrors import load_problems, problems_error
 from sheath.states.statefile import StateFile, read_state_file, write_state_file
@@ -98,6 +99,10 @@ class FilesystemStateManager:
         self.journal = Journal(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"))
         self.pending = PendingCopy(path)
         self.terraform_version = terraform_version
+        # where state versions written are kept (.sheath/history/ beside the state, for the
+        # local backend's managers); None: no history
+        self.history: HistoryStore | None = None
+        self.write_context = WriteContext()  # what the operation writing the state says of it
         self._sf: StateFile | None = None
         self._on_disk: bytes | None = None  # bytes last read from or written to the file
         self._disk_version: Version | None = None  # the lineage and serial of those bytes
@@ -293,10 +298,13 @@ class FilesystemStateManager:
         except OSError as exc:
             diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
             return diags
+        changed = data != self._on_disk
         self._on_disk = data
         self._disk_version = Version(sf.lineage, sf.serial)
         self._needs_write = False
         self._discard_journal()
+        if changed and self.history is not None:
+            diags.extend(self.history.record(data, sf.serial, sf.lineage, self.write_context))
         return diags
 
     def _discard_journal(self) -> None:
