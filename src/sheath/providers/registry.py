@@ -56,6 +56,12 @@ def _local() -> Provider:
     return new_provider()
 
 
+def _postgresql() -> Provider:
+    from sheath.providers.native.postgresql import new_provider
+
+    return new_provider()
+
+
 def default_registry() -> ProviderRegistry:
     """The providers sheath ships natively."""
     return ProviderRegistry(
@@ -63,6 +69,7 @@ def default_registry() -> ProviderRegistry:
             "terraform.io/builtin/terraform": NativeProviderInfo(_terraform, "0.0.0"),
             "registry.terraform.io/hashicorp/random": NativeProviderInfo(_random, "3.7.2"),
             "registry.terraform.io/hashicorp/local": NativeProviderInfo(_local, "2.5.3"),
+            "registry.terraform.io/cyrilgdn/postgresql": NativeProviderInfo(_postgresql, "1.25.0"),
         }
     )
 
