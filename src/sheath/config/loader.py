@@ -7,6 +7,10 @@ recursively, and installed remote ones through .terraform/modules/modules.json.
 
 Every file and directory is read through a ModuleSource (sheath.config.source):
 the working directory by default, or a saved plan's configuration snapshot.
+
+The root module may also hold Python stack files (stack.py, *.stack.py): each is run
+and the blocks it declares are read as a JSON-syntax file of the module (sheath.stack),
+with ranges at the stack file's lines.
 """
 
 from __future__ import annotations
@@ -59,6 +63,38 @@ def config_files(directory: str, source: ModuleSource | None = None) -> tuple[li
     return primary, override, diags
 
 
+def stack_files(directory: str, source: ModuleSource | None = None) -> list[str]:
+    """The Python stack files of a (root) module directory, as paths, sorted by name."""
+    from sheath.stack.synth import is_stack_file
+
+    try:
+        names = sorted((source or FilesystemModuleSource()).list_dir(directory))
+    except OSError:
+        return []
+    return [os.path.normpath(os.path.join(directory, n)) for n in names if not _is_ignored(n) and is_stack_file(n)]
+
+
+def load_stack_file(path: str, source: ModuleSource | None = None) -> tuple[File | None, Diagnostics]:
+    """Run a stack file and decode the blocks it declares as a primary file of its module."""
+    from sheath.stack.synth import run_stack, stack_hcl_file
+
+    diags = Diagnostics()
+    try:
+        src = (source or FilesystemModuleSource()).read(path)
+    except OSError as exc:
+        diags.add_error("Failed to read file", f"The stack file {path!r} could not be read: {exc.strerror}.")
+        return None, diags
+    stack, d = run_stack(path, src)
+    diags.extend(d)
+    if stack is None:
+        return None, diags
+    hf, d = stack_hcl_file(stack, src)
+    diags.extend(d)
+    f, d = decode_file(path, hf.body, False)
+    diags.extend(d)
+    return f, diags
+
+
 def parse_file(path: str, source: ModuleSource | None = None) -> tuple[hcl.File | None, Diagnostics]:
     diags = Diagnostics()
     try:
@@ -89,13 +125,21 @@ def load_file(path: str, override: bool, source: ModuleSource | None = None) -> 
     return f, diags
 
 
-def load_module(directory: str, source: ModuleSource | None = None) -> tuple[Module, Diagnostics]:
-    """Load one module directory; diagnostics cover syntax, block decoding and merging."""
+def load_module(directory: str, source: ModuleSource | None = None, stacks: bool = True) -> tuple[Module, Diagnostics]:
+    """Load one module directory; diagnostics cover syntax, block decoding and merging.
+
+    stacks: also run the directory's Python stack files (True for a root module; the
+    loader passes False for called modules, which are HCL only)."""
     primary, override, diags = config_files(directory, source)
     pfiles: list[File] = []
     ofiles: list[File] = []
     for path in primary:
         f, d = load_file(path, False, source)
+        diags.extend(d)
+        if f is not None:
+            pfiles.append(f)
+    for path in stack_files(directory, source) if stacks else []:
+        f, d = load_stack_file(path, source)
         diags.extend(d)
         if f is not None:
             pfiles.append(f)
@@ -315,7 +359,7 @@ def _load_children(
                 )
                 continue
             child_dir = os.path.normpath(os.path.join(root_dir, rec["Dir"]))
-        mod, d = load_module(child_dir, source)
+        mod, d = load_module(child_dir, source, stacks=False)
         diags.extend(d)
         if not d.has_errors():
             diags.extend(check_core_version(mod))
