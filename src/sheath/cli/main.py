@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "force-unlock": "force_unlock",
     "history": "history",
     "rollback": "rollback",
+    "synth": "synth",
 }
 
 # commands with subcommands, for TF_CLI_ARGS_<command> (sheath.cli.envargs)
@@ -71,6 +72,7 @@ All other commands:
   rollback      Go back to an applied version or a git ref, in one reviewed step
   show          Show the current state or a saved plan
   state         Advanced state management
+  synth         Write Python stacks as a root module terraform can plan
   taint         Mark a resource instance as not fully functional
   unmanaged     List real resources that no state knows
   untaint       Remove the 'tainted' state from a resource instance
