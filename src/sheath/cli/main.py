@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "history": "history",
     "rollback": "rollback",
     "synth": "synth",
+    "ui": "ui",
 }
 
 # commands with subcommands, for TF_CLI_ARGS_<command> (sheath.cli.envargs)

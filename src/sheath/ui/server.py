@@ -1,0 +1,166 @@
+"""The HTTP server of ``sheath ui``: the page's static files and the read-only ``/api/``.
+
+Built on the standard library's ThreadingHTTPServer. It answers GET and HEAD only, reads
+the working directory afresh for every API request, and never plans or applies.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import mimetypes
+import socket
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+
+from sheath.diag import Diagnostic, error
+from sheath.ui.model import graph_document, read_workdir, resource_document, state_document
+
+DEFAULT_PORT = 8470
+LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1"])
+
+
+def is_loopback(host: str) -> bool:
+    """Whether host names only this machine (a loopback address, or "localhost")."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_listen(host: str, explicit: bool) -> Diagnostic | None:
+    """An error unless host is a loopback address or was given explicitly with -listen=."""
+    if is_loopback(host) or explicit:
+        return None
+    return error(
+        "Refusing to listen on a non-loopback address",
+        f'sheath ui serves the state of this working directory; it listens on 127.0.0.1 only unless -listen="{host}" is given explicitly.',
+    )
+
+
+@dataclass(slots=True)
+class UiApp:
+    """What the request handlers need: the working directory to read, and whether only
+    loopback clients and Host headers are accepted."""
+
+    root_dir: str
+    loopback_only: bool = True
+
+
+def static_file(name: str) -> bytes | None:
+    """The bytes of a file shipped in sheath/ui/static, or None."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    f = resources.files("sheath.ui").joinpath("static").joinpath(name)
+    try:
+        return f.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+class UiServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: UiApp) -> None:
+        self.app = app
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, UiRequestHandler)
+
+
+class UiRequestHandler(BaseHTTPRequestHandler):
+    server: UiServer
+    server_version = "sheath-ui"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str, head: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _json(self, status: int, doc: Any, head: bool) -> None:
+        self._send(status, orjson.dumps(doc), "application/json", head)
+
+    def _allowed(self) -> bool:
+        if not self.server.app.loopback_only:
+            return True
+        if not is_loopback(self.client_address[0]):
+            return False
+        host = (self.headers.get("Host") or "").strip()
+        if host.startswith("["):
+            name = host[1 : host.find("]")] if "]" in host else host
+        else:
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return is_loopback(name)  # a page of another site that resolves its name to 127.0.0.1 is refused
+
+    def do_HEAD(self) -> None:
+        self._get(head=True)
+
+    def do_GET(self) -> None:
+        self._get(head=False)
+
+    def _refuse_method(self) -> None:
+        self._json(405, {"error": "sheath ui is read-only: only GET and HEAD are answered"}, False)
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = _refuse_method
+
+    def _get(self, head: bool) -> None:
+        if not self._allowed():
+            self._json(403, {"error": "sheath ui answers loopback clients on a loopback host name only"}, head)
+            return
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        path = url.path
+        root = self.server.app.root_dir
+        if path == "/api/graph":
+            self._json(200, graph_document(read_workdir(root)), head)
+        elif path == "/api/state":
+            self._json(200, state_document(read_workdir(root)), head)
+        elif path == "/api/resource":
+            address = (query.get("address") or [""])[0]
+            if not address:
+                self._json(400, {"error": "the address query parameter is required"}, head)
+                return
+            doc = resource_document(read_workdir(root), address)
+            if doc is None:
+                self._json(404, {"error": f"no resource {address} in the configuration or the state"}, head)
+            else:
+                self._json(200, doc, head)
+        elif path.startswith("/api/"):
+            self._json(404, {"error": f"no endpoint {path}"}, head)
+        else:
+            name = "index.html" if path == "/" else path.removeprefix("/static/").lstrip("/")
+            body = static_file(name)
+            if body is None:
+                self._send(404, b"not found\n", "text/plain; charset=utf-8", head)
+                return
+            ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            if ctype.startswith("text/") or ctype == "application/javascript":
+                ctype += "; charset=utf-8"
+            self._send(200, body, ctype, head)
+
+
+def make_server(root_dir: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT, explicit: bool = False) -> tuple[UiServer | None, Diagnostic | None]:
+    """A server for root_dir bound to host:port (port 0: any free port), or the error why not."""
+    bad = check_listen(host, explicit)
+    if bad is not None:
+        return None, bad
+    try:
+        srv = UiServer((host, port), UiApp(root_dir, loopback_only=is_loopback(host)))
+    except OSError as exc:
+        return None, error("Cannot start the sheath ui server", f"Listening on {host}:{port} failed: {exc.strerror or exc}.")
+    return srv, None

@@ -1,0 +1,327 @@
+// sheath ui: the page over /api/. Plain JavaScript, no dependencies: a layered layout of
+// the dependency graph in SVG (dependencies to the left of what depends on them), zoom and
+// pan, search by address, modules collapsed by default above COLLAPSE_THRESHOLD nodes.
+"use strict";
+(function () {
+  const COLLAPSE_THRESHOLD = 150;
+  const NODE_W = 230, NODE_H = 38, GAP_X = 90, GAP_Y = 14;
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const $ = (id) => document.getElementById(id);
+
+  const model = { nodes: new Map(), edges: [], expanded: new Set(), selected: null, positions: new Map() };
+  const view = { x: 20, y: 20, k: 1 };
+
+  function el(tag, attrs, text) {
+    const e = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function h(tag, props, children) {
+    const e = document.createElement(tag);
+    Object.assign(e, props || {});
+    for (const c of children || []) e.append(c);
+    return e;
+  }
+  async function getJSON(url) {
+    const r = await fetch(url);
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error || r.statusText);
+    return body;
+  }
+  function showDiagnostics(diags) {
+    const box = $("diagnostics");
+    const errs = (diags || []).filter((d) => d.severity === "error");
+    box.hidden = errs.length === 0;
+    box.textContent = errs.map((d) => d.summary + (d.detail ? ": " + d.detail : "") +
+      (d.range ? " (" + d.range.filename + ":" + d.range.line + ")" : "")).join("\n");
+  }
+
+  // ---------------------------------------------------------------- collapse
+  function moduleChain(addr) {
+    // the enclosing modules of a node, outermost first
+    const out = [];
+    let m = model.nodes.get(addr) ? model.nodes.get(addr).module : "";
+    while (m) { out.unshift(m); const n = model.nodes.get(m); m = n ? n.module : ""; }
+    return out;
+  }
+  function visibleOf(addr) {
+    for (const m of moduleChain(addr)) if (!model.expanded.has(m)) return m;
+    return addr;
+  }
+  function expandTo(addr) { for (const m of moduleChain(addr)) model.expanded.add(m); }
+
+  // ---------------------------------------------------------------- layout
+  function layout() {
+    const visible = [...model.nodes.keys()].filter((a) => visibleOf(a) === a).sort();
+    const deps = new Map(visible.map((a) => [a, new Set()]));
+    const edges = new Map();
+    for (const e of model.edges) {
+      const a = visibleOf(e.from), b = visibleOf(e.to);
+      if (a === b) continue;
+      deps.get(a).add(b);
+      edges.set(a + "\u0000" + b, { from: a, to: b, contains: false });
+    }
+    for (const a of visible) {
+      const n = model.nodes.get(a);
+      if (n.module && model.expanded.has(n.module) && deps.has(n.module))
+        edges.set(n.module + "\u0000" + a + "\u0001", { from: n.module, to: a, contains: true });
+    }
+    // longest-path layering; an edge back into the current path (possible once modules collapse) is ignored
+    const layer = new Map(), state = new Map();
+    function visit(a) {
+      if (state.get(a) === 2) return layer.get(a);
+      if (state.get(a) === 1) return -1;
+      state.set(a, 1);
+      let l = 0;
+      for (const d of deps.get(a)) l = Math.max(l, visit(d) + 1);
+      const n = model.nodes.get(a);
+      if (n.module && model.expanded.has(n.module) && deps.has(n.module)) l = Math.max(l, visit(n.module) + 1);
+      state.set(a, 2); layer.set(a, l);
+      return l;
+    }
+    visible.forEach(visit);
+    const layers = [];
+    for (const a of visible) (layers[layer.get(a)] = layers[layer.get(a)] || []).push(a);
+    // two barycentre sweeps to shorten edges
+    const index = new Map();
+    layers.forEach((ls) => ls.forEach((a, i) => index.set(a, i)));
+    const neighbours = new Map(visible.map((a) => [a, []]));
+    for (const e of edges.values()) { neighbours.get(e.from).push(e.to); neighbours.get(e.to).push(e.from); }
+    for (let sweep = 0; sweep < 2; sweep++) {
+      for (const ls of layers) {
+        if (!ls) continue;
+        const bary = new Map(ls.map((a) => {
+          const ns = neighbours.get(a);
+          return [a, ns.length ? ns.reduce((s, b) => s + index.get(b), 0) / ns.length : index.get(a)];
+        }));
+        ls.sort((p, q) => bary.get(p) - bary.get(q) || (p < q ? -1 : 1));
+        ls.forEach((a, i) => index.set(a, i));
+      }
+    }
+    model.positions = new Map();
+    layers.forEach((ls, l) => (ls || []).forEach((a, i) =>
+      model.positions.set(a, { x: l * (NODE_W + GAP_X), y: i * (NODE_H + GAP_Y) })));
+    return [...edges.values()];
+  }
+
+  // ---------------------------------------------------------------- drawing
+  function label(n) {
+    if (n.kind === "module") return "module." + n.name;
+    return (n.kind === "data" ? "data." : n.kind === "ephemeral" ? "ephemeral." : "") + n.type + "." + n.name;
+  }
+  function clip(s, max) { return s.length > max ? s.slice(0, max - 1) + "\u2026" : s; }
+
+  function draw() {
+    const edges = layout();
+    const gEdges = $("edges"), gNodes = $("nodes");
+    gEdges.replaceChildren(); gNodes.replaceChildren();
+    for (const e of edges) {
+      const a = model.positions.get(e.from), b = model.positions.get(e.to);
+      let d;
+      if (e.contains) {
+        d = `M${a.x + NODE_W} ${a.y + NODE_H / 2} C${a.x + NODE_W + GAP_X / 2} ${a.y + NODE_H / 2} ${b.x - GAP_X / 2} ${b.y + NODE_H / 2} ${b.x} ${b.y + NODE_H / 2}`;
+      } else {
+        // from the dependent (right) to its dependency (left)
+        d = `M${a.x} ${a.y + NODE_H / 2} C${a.x - GAP_X / 2} ${a.y + NODE_H / 2} ${b.x + NODE_W + GAP_X / 2} ${b.y + NODE_H / 2} ${b.x + NODE_W} ${b.y + NODE_H / 2}`;
+      }
+      const p = el("path", { d, class: "edge" + (e.contains ? " contains" : ""), "marker-end": e.contains ? "" : "url(#arrow)" });
+      p.dataset.from = e.from; p.dataset.to = e.to;
+      gEdges.append(p);
+    }
+    for (const [addr, pos] of model.positions) {
+      const n = model.nodes.get(addr);
+      const collapsed = n.kind === "module" && !model.expanded.has(addr);
+      const g = el("g", { class: `node k-${n.kind}` + (collapsed ? " collapsed" : ""), transform: `translate(${pos.x},${pos.y})`, tabindex: "0" });
+      g.dataset.address = addr;
+      g.append(el("title", {}, addr));
+      g.append(el("rect", { width: NODE_W, height: NODE_H }));
+      g.append(el("text", { x: 8, y: 16 }, clip(label(n), 34)));
+      const sub = n.kind === "module"
+        ? (collapsed ? "collapsed \u2022 double-click to expand" : "expanded \u2022 double-click to collapse")
+        : (n.module ? clip(n.module, 40) : n.file + ":" + n.line);
+      g.append(el("text", { x: 8, y: 30, class: "sub" }, sub));
+      g.addEventListener("click", (ev) => { ev.stopPropagation(); select(addr); });
+      g.addEventListener("dblclick", (ev) => { ev.stopPropagation(); if (n.kind === "module") toggle(addr); });
+      g.addEventListener("keydown", (ev) => { if (ev.key === "Enter") select(addr); });
+      gNodes.append(g);
+    }
+    applyHighlights();
+    $("summary").textContent = `${model.nodes.size} objects, ${model.positions.size} shown`;
+  }
+
+  function toggle(addr) {
+    if (model.expanded.has(addr)) {
+      for (const a of [...model.expanded]) if (a === addr || a.startsWith(addr + ".")) model.expanded.delete(a);
+    } else model.expanded.add(addr);
+    draw();
+  }
+
+  function applyHighlights() {
+    const q = $("search").value.trim().toLowerCase();
+    const sel = model.selected ? visibleOf(model.selected) : null;
+    for (const g of $("nodes").children) {
+      const a = g.dataset.address;
+      const hit = q !== "" && (a.toLowerCase().includes(q) ||
+        [...model.nodes.keys()].some((x) => visibleOf(x) === a && x.toLowerCase().includes(q)));
+      g.classList.toggle("match", hit);
+      g.classList.toggle("dim", q !== "" && !hit);
+      g.classList.toggle("selected", a === sel);
+    }
+    for (const p of $("edges").children) {
+      p.classList.toggle("hl", sel !== null && (p.dataset.from === sel || p.dataset.to === sel));
+      p.classList.toggle("dim", q !== "");
+    }
+  }
+
+  // ---------------------------------------------------------------- zoom and pan
+  function applyView() { $("viewport").setAttribute("transform", `translate(${view.x},${view.y}) scale(${view.k})`); }
+  function zoomAt(factor, cx, cy) {
+    const k = Math.min(4, Math.max(0.05, view.k * factor));
+    view.x = cx - (cx - view.x) * (k / view.k); view.y = cy - (cy - view.y) * (k / view.k); view.k = k;
+    applyView();
+  }
+  function fit() {
+    const svg = $("graph"), box = svg.getBoundingClientRect();
+    let w = 0, hgt = 0;
+    for (const p of model.positions.values()) { w = Math.max(w, p.x + NODE_W); hgt = Math.max(hgt, p.y + NODE_H); }
+    if (!w || !box.width) return;
+    view.k = Math.min(1.5, (box.width - 40) / w, (box.height - 40) / hgt);
+    view.x = (box.width - w * view.k) / 2; view.y = 20;
+    applyView();
+  }
+  function centerOn(addr) {
+    const p = model.positions.get(addr); if (!p) return;
+    const box = $("graph").getBoundingClientRect();
+    view.k = Math.max(view.k, 0.8);
+    view.x = box.width / 2 - (p.x + NODE_W / 2) * view.k; view.y = box.height / 2 - (p.y + NODE_H / 2) * view.k;
+    applyView();
+  }
+  function setupPanZoom() {
+    const svg = $("graph");
+    svg.addEventListener("wheel", (ev) => {
+      ev.preventDefault();
+      const r = svg.getBoundingClientRect();
+      zoomAt(ev.deltaY < 0 ? 1.15 : 1 / 1.15, ev.clientX - r.left, ev.clientY - r.top);
+    }, { passive: false });
+    let drag = null;
+    svg.addEventListener("pointerdown", (ev) => {
+      if (ev.target.closest(".node")) return;
+      drag = { x: ev.clientX, y: ev.clientY, vx: view.x, vy: view.y };
+      svg.classList.add("panning"); svg.setPointerCapture(ev.pointerId);
+    });
+    svg.addEventListener("pointermove", (ev) => {
+      if (!drag) return;
+      view.x = drag.vx + ev.clientX - drag.x; view.y = drag.vy + ev.clientY - drag.y; applyView();
+    });
+    svg.addEventListener("pointerup", () => { drag = null; svg.classList.remove("panning"); });
+    const mid = () => { const r = svg.getBoundingClientRect(); return [r.width / 2, r.height / 2]; };
+    $("zoom-in").onclick = () => zoomAt(1.25, ...mid());
+    $("zoom-out").onclick = () => zoomAt(1 / 1.25, ...mid());
+    $("fit").onclick = fit;
+  }
+
+  // ---------------------------------------------------------------- details
+  function valueCell(v, path, sensitivePaths) {
+    const td = h("td");
+    if (v === "(sensitive value)" && sensitivePaths.some((p) => p.join(".") === path)) {
+      td.append(h("span", { className: "sensitive", textContent: "(sensitive value)" }));
+    } else td.textContent = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v, null, 1);
+    return td;
+  }
+  function attrTable(inst) {
+    const t = h("table", { className: "attrs" });
+    for (const [k, v] of Object.entries(inst.attributes)) {
+      const tr = h("tr", {}, [h("td", { textContent: k }), valueCell(v, k, inst.sensitive_paths)]);
+      tr.dataset.attribute = k;
+      t.append(tr);
+    }
+    return t;
+  }
+  function addrList(addrs) {
+    if (!addrs.length) return h("p", { className: "muted", textContent: "none" });
+    return h("ul", {}, addrs.map((a) => h("li", {}, [h("a", { textContent: a, onclick: () => select(a) })])));
+  }
+  async function select(addr) {
+    model.selected = addr;
+    if (model.nodes.has(addr) && visibleOf(addr) !== addr) { expandTo(addr); draw(); }
+    applyHighlights();
+    const body = $("details-body");
+    $("details").hidden = false;
+    body.replaceChildren(h("p", { className: "muted", textContent: "Loading\u2026" }));
+    let doc;
+    try { doc = await getJSON("/api/resource?address=" + encodeURIComponent(addr)); }
+    catch (err) { body.replaceChildren(h("p", { textContent: String(err.message || err) })); return; }
+    if (model.selected !== addr) return;
+    const parts = [h("h2", { textContent: doc.address })];
+    if (doc.kind) parts.push(h("p", { className: "muted", textContent: doc.kind === "module" ? "module call" : `${doc.kind} of type ${doc.type}` }));
+    if (doc.file) parts.push(h("p", { className: "source", textContent: `${doc.file}:${doc.line}` }));
+    if (doc.kind === "module") {
+      parts.push(h("button", { type: "button", textContent: model.expanded.has(doc.config_address) ? "Collapse module" : "Expand module",
+        onclick: () => { toggle(doc.config_address); select(addr); } }));
+      parts.push(h("h3", { textContent: "Contains" }), addrList(doc.children));
+    }
+    parts.push(h("h3", { textContent: "Depends on" }), addrList(doc.dependencies));
+    parts.push(h("h3", { textContent: "Dependents" }), addrList(doc.dependents));
+    if (doc.kind !== "module") {
+      if (!doc.instances.length) parts.push(h("h3", { textContent: "Attributes" }), h("p", { className: "muted", textContent: "Not in the state." }));
+      for (const inst of doc.instances) {
+        parts.push(h("h3", { textContent: "Attributes of " + inst.address + (inst.deposed_key ? " (deposed " + inst.deposed_key + ")" : "") + (inst.tainted ? " (tainted)" : "") }));
+        parts.push(attrTable(inst));
+      }
+    }
+    body.replaceChildren(...parts);
+  }
+
+  // ---------------------------------------------------------------- state view
+  async function loadState() {
+    const doc = await getJSON("/api/state");
+    const tbody = $("state-table").querySelector("tbody");
+    tbody.replaceChildren();
+    if (!doc.resources.length) tbody.append(h("tr", {}, [h("td", { colSpan: 4, className: "muted", textContent: doc.exists ? "The state has no resources." : "No state yet." })]));
+    for (const r of doc.resources) {
+      const tr = h("tr", {}, [h("td", { textContent: r.address }), h("td", { textContent: r.type }),
+        h("td", { textContent: r.provider }), h("td", { textContent: String(r.instances.length) })]);
+      tr.onclick = () => select(r.instances.length === 1 ? r.instances[0].address : r.address);
+      tbody.append(tr);
+    }
+    const out = $("outputs-table").querySelector("tbody");
+    out.replaceChildren();
+    for (const [name, o] of Object.entries(doc.outputs)) {
+      const td = h("td", { textContent: o.sensitive ? "(sensitive value)" : JSON.stringify(o.value) });
+      if (o.sensitive) td.className = "sensitive";
+      out.append(h("tr", {}, [h("td", { textContent: name }), td]));
+    }
+  }
+
+  // ---------------------------------------------------------------- frame
+  function showView(name) {
+    for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.view === name);
+    for (const s of document.querySelectorAll(".view")) s.hidden = s.id !== "view-" + name;
+    if (name === "state") loadState().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
+  }
+
+  async function main() {
+    for (const b of document.querySelectorAll(".tab")) b.onclick = () => showView(b.dataset.view);
+    $("close-details").onclick = () => { $("details").hidden = true; model.selected = null; applyHighlights(); };
+    $("expand-all").onclick = () => { for (const n of model.nodes.values()) if (n.kind === "module") model.expanded.add(n.address); draw(); fit(); };
+    $("collapse-all").onclick = () => { model.expanded.clear(); draw(); fit(); };
+    $("search").addEventListener("input", applyHighlights);
+    $("search").addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter") return;
+      const q = $("search").value.trim().toLowerCase(); if (!q) return;
+      const hit = [...model.nodes.keys()].sort().find((a) => a.toLowerCase().includes(q));
+      if (hit) { select(hit); centerOn(visibleOf(hit)); }
+    });
+    setupPanZoom();
+    const doc = await getJSON("/api/graph");
+    showDiagnostics(doc.diagnostics);
+    for (const n of doc.nodes) model.nodes.set(n.address, n);
+    model.edges = doc.edges;
+    if (model.nodes.size <= COLLAPSE_THRESHOLD) for (const n of doc.nodes) if (n.kind === "module") model.expanded.add(n.address);
+    draw();
+    fit();
+    document.body.dataset.ready = "true";
+  }
+  main().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
+})();
