@@ -16,6 +16,8 @@ SUBCOMMANDS: dict[str, str] = {
     "pull": "state_pull",
     "push": "state_push",
     "replace-provider": "state_replace_provider",
+    "history": "state_history",
+    "rollback": "state_history",
 }
 
 
@@ -25,6 +27,13 @@ def run(args: list[str]) -> int:
         return 0 if help_requested(args) else 1
     name = args[0]
     key = "state_" + name.replace("-", "_")
+    if name in ("history", "rollback"):  # sheath's own: the backend's state history
+        from sheath.cli.commands import state_history
+
+        if help_requested(args[1:]):
+            sys.stdout.write(state_history.HISTORY_USAGE if name == "history" else state_history.ROLLBACK_USAGE)
+            return 0
+        return state_history.run_history(args[1:]) if name == "history" else state_history.run_rollback(args[1:])
     if help_requested(args[1:]):
         sys.stdout.write(USAGE[key])
         return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheath.cli.flags import FlagError, parse_flags
+from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.stateio import (
     Ui,
     check_configuration,
@@ -17,10 +17,14 @@ def run(args: list[str]) -> int:
     args, color = strip_no_color(args)
     ui = Ui(color)
     try:
-        parse_flags(args, [])
+        fl = parse_flags(args, [FlagSpec("version", "string")])
     except FlagError as exc:
         ui.error(f"Error parsing command-line flags: {exc}\n")
         return 1
+    if fl.get_str("version") is not None:  # sheath's own: a version from the backend's state history
+        from sheath.cli.commands.state_history import pull_version
+
+        return pull_version(fl.get_str("version") or "", color)
     lb = check_configuration(ui, absolute=True, view=False)
     if lb is None:
         return 1
