@@ -160,6 +160,7 @@ def test_path_rendering() -> None:
 def test_registry_resolves_native_providers() -> None:
     reg = default_registry()
     assert reg.addresses() == [
+        "registry.terraform.io/cyrilgdn/postgresql",
         "registry.terraform.io/hashicorp/local",
         "registry.terraform.io/hashicorp/random",
         "terraform.io/builtin/terraform",
