@@ -76,6 +76,7 @@ def stack_files(directory: str, source: ModuleSource | None = None) -> list[str]
 
 def load_stack_file(path: str, source: ModuleSource | None = None) -> tuple[File | None, Diagnostics]:
     """Run a stack file and decode the blocks it declares as a primary file of its module."""
+    from sheath.stack.model import Stack
     from sheath.stack.synth import run_stack, stack_hcl_file
 
     diags = Diagnostics()
@@ -86,9 +87,9 @@ def load_stack_file(path: str, source: ModuleSource | None = None) -> tuple[File
         return None, diags
     stack, d = run_stack(path, src)
     diags.extend(d)
-    if stack is None:
-        return None, diags
-    hf, d = stack_hcl_file(stack, src)
+    # a stack that failed to run is an empty file of the module: its diagnostics still
+    # find the file's source for their snippets
+    hf, d = stack_hcl_file(stack or Stack(path), src)
     diags.extend(d)
     f, d = decode_file(path, hf.body, False)
     diags.extend(d)
