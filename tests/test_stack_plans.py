@@ -126,15 +126,24 @@ def test_stack_plans_and_outputs_like_hcl_and_terraform_on_synth(tmp_path: Path,
     assert changes(tf_plan) == changes(py_plan)
     assert tf_plan.split("Changes to Outputs:")[1].split("\n\n")[0] == py_plan.split("Changes to Outputs:")[1].split("\n\n")[0]
 
-    for d in (hcl, py):
-        ok(run_sheath(["apply", "-auto-approve", "-no-color"], d))
+    # state written by terraform from the synthesized JSON is the stack's state for sheath
+    ok(run_terraform(["apply", "-auto-approve", "-no-color", "-input=false"], out))
+    (py / "terraform.tfstate").write_bytes((out / "terraform.tfstate").read_bytes())
+    assert "No changes." in ok(run_sheath(["plan", "-no-color"], py))
+
+    ok(run_sheath(["apply", "-auto-approve", "-no-color"], hcl))
     hcl_out = json.loads(ok(run_sheath(["output", "-json"], hcl)))
     py_out = json.loads(ok(run_sheath(["output", "-json"], py)))
-    assert py_out == hcl_out
+    assert py_out == hcl_out == json.loads(ok(run_terraform(["output", "-json"], out)))
     assert py_out["secret"] == {"sensitive": True, "type": "string", "value": "hunter2"}
     assert py_out["each_a"]["value"] == "svc-a"
-    # the stack's state is plain state: an unchanged stack plans no changes
-    assert "No changes." in ok(run_sheath(["plan", "-no-color"], py))
+
+    # and state written by sheath from the stack is terraform's: a change applied by sheath
+    (py / "stack.py").write_text(STACK.replace('output("base", base.input)', 'output("base", base.input)\nterraform.Data("late", input="z")'))
+    assert "Plan: 1 to add, 0 to change, 0 to destroy." in ok(run_sheath(["apply", "-auto-approve", "-no-color"], py))
+    ok(run_sheath(["synth", f"-out={out}"], py))
+    (out / "terraform.tfstate").write_bytes((py / "terraform.tfstate").read_bytes())
+    assert "No changes." in ok(run_terraform(["plan", "-no-color", "-input=false"], out))
 
 
 def test_wrong_argument_reports_the_stack_file_and_line(tmp_path: Path, run_sheath: RunFn) -> None:
@@ -158,4 +167,5 @@ def test_control_flow_on_a_reference_fails_the_command(tmp_path: Path, run_sheat
     assert r.returncode == 1
     assert "Error: Value not known while the stack is built" in r.stderr
     assert "on app.stack.py line 3:" in r.stderr
+    assert "3: if b.output:" in r.stderr
     assert "only known after apply" in r.stderr
