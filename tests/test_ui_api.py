@@ -91,6 +91,20 @@ def test_resource_details(base_url: str) -> None:
     assert get(base_url + "/api/resource")[0] == 400
 
 
+def test_reads_the_working_directory_again_when_it_changes(tmp_path: Path) -> None:
+    write_workdir(tmp_path)
+    with serving(tmp_path) as url:
+        assert len(get(url + "/api/state")[1]["resources"]) == 3
+        state = json.loads((tmp_path / "terraform.tfstate").read_text())
+        state["resources"] = state["resources"][:1]
+        state["serial"] += 1
+        (tmp_path / "terraform.tfstate").write_text(json.dumps(state))
+        assert [r["address"] for r in get(url + "/api/state")[1]["resources"]] == ["terraform_data.after"]
+        with open(tmp_path / "main.tf", "a") as fh:
+            fh.write('\nresource "terraform_data" "late" {}\n')
+        assert "terraform_data.late" in {n["address"] for n in get(url + "/api/graph")[1]["nodes"]}
+
+
 def test_read_only_and_loopback_host_only(base_url: str) -> None:
     assert get(base_url + "/api/graph", method="POST")[0] == 405
     # a page whose host name resolves to 127.0.0.1 (DNS rebinding) is refused

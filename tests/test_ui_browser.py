@@ -72,7 +72,7 @@ def test_graph_and_node_details(browser: Any, tmp_path: Path) -> None:
         # search by address selects and centres the first match
         page.fill("#search", "after")
         page.press("#search", "Enter")
-        page.wait_for_function("document.querySelector('#details h2')?.textContent === 'terraform_data.after'")
+        page.wait_for_selector('#details h2:text-is("terraform_data.after")')
         assert page.locator("#nodes .node.match").count() == 1
 
         page.click("#tab-state")

@@ -320,3 +320,54 @@ def resource_document(wd: Workdir, address: str) -> dict[str, Any] | None:
         doc.update({"config_address": None, "dependencies": [], "dependents": [], "children": []})
     doc["instances"] = instances
     return doc
+
+
+# ------------------------------------------------------------------ reading once per change
+
+_WATCHED_SUFFIXES = (".tf", ".tf.json", ".tfstate", ".hcl", ".json", ".py", "environment")
+_SKIPPED_DIRS = frozenset([".git", "node_modules", ".sheath", "__pycache__"])
+
+
+def _fingerprint(root_dir: str, extra_dirs: frozenset[str]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of every file a reading of root_dir can depend on: configuration,
+    state, lock, module manifest, environment, stack files, under root_dir and extra_dirs."""
+    out: list[tuple[str, int, int]] = []
+    for top in sorted({root_dir, *extra_dirs}):
+        for dirpath, dirnames, filenames in os.walk(top):
+            skip = _SKIPPED_DIRS | ({"providers"} if os.path.basename(dirpath) == ".terraform" else set())
+            dirnames[:] = [d for d in dirnames if d not in skip]
+            for name in filenames:
+                if name.endswith(_WATCHED_SUFFIXES):
+                    path = os.path.join(dirpath, name)
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        continue
+                    out.append((path, st.st_mtime_ns, st.st_size))
+    out.sort()
+    return tuple(out)
+
+
+class WorkdirCache:
+    """The last reading of a working directory, read again only when one of its files changed
+    (added, removed, modified), so that a page's many requests share one reading."""
+
+    def __init__(self, root_dir: str) -> None:
+        import threading
+
+        self.root_dir = root_dir
+        self._lock = threading.Lock()
+        self._key: tuple[tuple[str, int, int], ...] | None = None
+        self._value: Workdir | None = None
+        self._extra: frozenset[str] = frozenset()
+
+    def get(self) -> Workdir:
+        with self._lock:
+            key = _fingerprint(self.root_dir, self._extra)
+            if self._value is None or key != self._key:
+                self._value = read_workdir(self.root_dir)
+                root = os.path.abspath(self.root_dir)
+                dirs = {os.path.dirname(os.path.abspath(os.path.join(self.root_dir, n.file))) for n in self._value.nodes.values() if n.file}
+                self._extra = frozenset(d for d in dirs if os.path.commonpath([root, d]) != root)
+                self._key = _fingerprint(self.root_dir, self._extra)
+            return self._value

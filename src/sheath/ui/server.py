@@ -1,7 +1,7 @@
 """The HTTP server of ``sheath ui``: the page's static files and the read-only ``/api/``.
 
 Built on the standard library's ThreadingHTTPServer. It answers GET and HEAD only, reads
-the working directory afresh for every API request, and never plans or applies.
+the working directory again whenever one of its files changed, and never plans or applies.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from sheath.diag import Diagnostic, error
-from sheath.ui.model import graph_document, read_workdir, resource_document, state_document
+from sheath.ui.model import WorkdirCache, graph_document, resource_document, state_document
 
 DEFAULT_PORT = 8470
 LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1"])
@@ -46,10 +46,10 @@ def check_listen(host: str, explicit: bool) -> Diagnostic | None:
 
 @dataclass(slots=True)
 class UiApp:
-    """What the request handlers need: the working directory to read, and whether only
-    loopback clients and Host headers are accepted."""
+    """What the request handlers need: the working directory (read again when its files
+    change), and whether only loopback clients and Host headers are accepted."""
 
-    root_dir: str
+    workdir: WorkdirCache
     loopback_only: bool = True
 
 
@@ -125,17 +125,17 @@ class UiRequestHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = parse_qs(url.query)
         path = url.path
-        root = self.server.app.root_dir
+        cache = self.server.app.workdir
         if path == "/api/graph":
-            self._json(200, graph_document(read_workdir(root)), head)
+            self._json(200, graph_document(cache.get()), head)
         elif path == "/api/state":
-            self._json(200, state_document(read_workdir(root)), head)
+            self._json(200, state_document(cache.get()), head)
         elif path == "/api/resource":
             address = (query.get("address") or [""])[0]
             if not address:
                 self._json(400, {"error": "the address query parameter is required"}, head)
                 return
-            doc = resource_document(read_workdir(root), address)
+            doc = resource_document(cache.get(), address)
             if doc is None:
                 self._json(404, {"error": f"no resource {address} in the configuration or the state"}, head)
             else:
@@ -160,7 +160,7 @@ def make_server(root_dir: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT
     if bad is not None:
         return None, bad
     try:
-        srv = UiServer((host, port), UiApp(root_dir, loopback_only=is_loopback(host)))
+        srv = UiServer((host, port), UiApp(WorkdirCache(root_dir), loopback_only=is_loopback(host)))
     except OSError as exc:
         return None, error("Cannot start the sheath ui server", f"Listening on {host}:{port} failed: {exc.strerror or exc}.")
     return srv, None

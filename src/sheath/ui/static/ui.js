@@ -160,10 +160,12 @@
   function applyHighlights() {
     const q = $("search").value.trim().toLowerCase();
     const sel = model.selected ? visibleOf(model.selected) : null;
+    // a box matches when its address, or the address of anything collapsed into it, contains q
+    const hits = new Set();
+    if (q !== "") for (const x of model.nodes.keys()) if (x.toLowerCase().includes(q)) hits.add(visibleOf(x));
     for (const g of $("nodes").children) {
       const a = g.dataset.address;
-      const hit = q !== "" && (a.toLowerCase().includes(q) ||
-        [...model.nodes.keys()].some((x) => visibleOf(x) === a && x.toLowerCase().includes(q)));
+      const hit = hits.has(a);
       g.classList.toggle("match", hit);
       g.classList.toggle("dim", q !== "" && !hit);
       g.classList.toggle("selected", a === sel);
