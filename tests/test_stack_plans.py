@@ -169,3 +169,36 @@ def test_control_flow_on_a_reference_fails_the_command(tmp_path: Path, run_sheat
     assert "on app.stack.py line 3:" in r.stderr
     assert "3: if b.output:" in r.stderr
     assert "only known after apply" in r.stderr
+
+
+def test_bad_reference_and_failing_precondition_report_stack_lines(tmp_path: Path, run_sheath: RunFn) -> None:
+    stack = (
+        "from sheath.stack import resource, variable, expr\n"
+        "\n"
+        "n = variable('n', type=int, default=1)\n"
+        "a = resource('terraform_data', 'a', input=n,\n"
+        "             lifecycle={'precondition': [{'condition': expr('var.n > 2'), 'error_message': 'n must be above 2.'}]})\n"
+    )
+    d = make(tmp_path, {"stack.py": stack + "b = resource('terraform_data', 'b', input=a.nope)\n"})
+    r = run_sheath(["validate", "-no-color"], d)
+    assert r.returncode == 1
+    assert "Error: Unsupported attribute" in r.stderr and "on stack.py line 6:" in r.stderr
+    (d / "stack.py").write_text(stack)
+    r = run_sheath(["plan", "-no-color"], d)
+    assert r.returncode == 1
+    assert "Error: Resource precondition failed" in r.stderr
+    assert "on stack.py line 4:" in r.stderr and "var.n is 1" in r.stderr and "n must be above 2." in r.stderr
+
+
+def test_synth_flags(tmp_path: Path, run_sheath: RunFn) -> None:
+    d = make(tmp_path / "w", {"stack.py": "from sheath.stack import resource\nresource('terraform_data', 'a')\n"})
+    r = run_sheath(["synth"], d)
+    assert r.returncode == 1 and "The -out=DIR option is required." in r.stderr
+    r = run_sheath(["synth", "-out=x", "extra"], d)
+    assert r.returncode == 1 and "Too many command line arguments." in r.stderr
+    r = run_sheath(["synth", "-out=."], d)
+    assert r.returncode == 1 and "Invalid output directory" in r.stderr
+    r = run_sheath(["synth", "-bogus"], d)
+    assert r.returncode == 1 and "-bogus" in r.stderr
+    ok(run_sheath(["synth", f"-out={tmp_path / 'o'}"], d))
+    assert json.loads((tmp_path / "o" / "stack.tf.json").read_text()) == {"resource": {"terraform_data": {"a": {}}}}
