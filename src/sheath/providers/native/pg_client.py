@@ -145,6 +145,13 @@ class Client:
         rows = self.query("SHOW server_version_num")
         return int(rows[0][0])
 
+    def discard(self, database: str) -> None:
+        """Close the idle connections to database (before DROP DATABASE, which needs none open)."""
+        with self._lock:
+            conns = self._idle.pop(database, [])
+        for c in conns:
+            c.close()
+
     def close(self) -> None:
         with self._lock:
             conns = [c for idle in self._idle.values() for c in idle]

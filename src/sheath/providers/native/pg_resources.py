@@ -420,6 +420,7 @@ class Database(PgResource):
         stmts: list[Any] = []
         if old != name:
             stmts.append(sql_text("ALTER DATABASE {} RENAME TO {}", ident(old), ident(name)))
+            self.client.discard(old)
         owner = attr(planned, "owner")
         if owner.is_known and not owner.is_null and not raw_equal(owner, attr(prior, "owner")):
             stmts.append(sql_text("ALTER DATABASE {} OWNER TO {}", ident(name), ident(owner.as_str())))
@@ -473,6 +474,7 @@ class Database(PgResource):
         if attr(prior, "is_template").v is True:
             stmts.append(sql_text("ALTER DATABASE {} IS_TEMPLATE false", ident(name)))
         stmts.append(sql_text("DROP DATABASE {}", ident(name)))
+        self.client.discard(name)
         self.client.execute(stmts, transaction=False)
 
     def import_id(self, id: str) -> Value | None:

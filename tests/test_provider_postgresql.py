@@ -1,0 +1,265 @@
+"""The native cyrilgdn/postgresql provider against a real PostgreSQL the tests start:
+sheath init resolves it without a binary, apply creates roles, databases, schemas and
+extensions (checked with SQL against the catalogs), changes update in place, drift made
+by hand shows in the plan, import reads the catalogs, destroy removes everything, and
+passwords never appear in any command's output."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from postgres_helpers import PostgresServer, postgres  # noqa: F401 - the fixture
+from sheath.providers.native.postgresql import PROVIDER_SCHEMA, settings_from_config
+from sheath.providers.schema import config_object
+from sheath.types import Value, bool_val, number_val, string_val
+
+ROLE_PASSWORD = "pw-Zq81-never-printed"
+PROVIDER_PASSWORD = "provider-pw-Xk42-never-printed"
+
+HEADER = """
+terraform {{
+  required_providers {{
+    postgresql = {{ source = "cyrilgdn/postgresql" }}
+  }}
+}}
+provider "postgresql" {{
+  host            = "127.0.0.1"
+  port            = {port}
+  sslmode         = "disable"
+  password        = "{provider_password}"
+  connect_timeout = 15
+  max_connections = 4
+  expected_version = "15"
+}}
+"""
+
+RESOURCES = """
+resource "postgresql_role" "app" {{
+  name             = "app_owner"
+  login            = true
+  password         = "{role_password}"
+  connection_limit = {app_limit}
+  search_path      = ["app", "public"]
+}}
+resource "postgresql_role" "reader" {{
+  name            = "app_reader"
+  create_database = {reader_createdb}
+  roles           = [postgresql_role.app.name]
+}}
+resource "postgresql_database" "shop" {{
+  name             = "shop"
+  owner            = postgresql_role.app.name
+  connection_limit = {db_limit}
+}}
+resource "postgresql_schema" "sales" {{
+  name     = "sales"
+  database = postgresql_database.shop.name
+  owner    = {schema_owner}
+}}
+resource "postgresql_extension" "hstore" {{
+  name     = "hstore"
+  database = postgresql_database.shop.name
+  schema   = postgresql_schema.sales.name
+}}
+"""
+
+
+def _write(d: Path, port: int, **kw: Any) -> None:
+    values = {"app_limit": 5, "reader_createdb": "false", "db_limit": -1, "schema_owner": "postgresql_role.app.name", **kw}
+    text = HEADER.format(port=port, provider_password=PROVIDER_PASSWORD) + RESOURCES.format(role_password=ROLE_PASSWORD, **values)
+    (d / "main.tf").write_text(text)
+
+
+def _sql(server: PostgresServer, query: str, database: str = "postgres") -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(server.conn_str(database), autocommit=True) as conn:
+        cur = conn.execute(query)
+        return list(cur.fetchall()) if cur.description is not None else []
+
+
+def _ok(run_sheath: Any, args: list[str], d: Path, outputs: list[str], rc: int = 0) -> str:
+    at = 2 if args[0] == "state" else 1  # options before positional arguments
+    r = run_sheath([*args[:at], "-no-color", *args[at:]], d)
+    outputs.append(r.stdout + r.stderr)
+    assert r.returncode == rc, (args, r.stdout, r.stderr)
+    return str(r.stdout)
+
+
+def test_lifecycle_against_the_catalogs(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    d = tmp_path
+    outputs: list[str] = []
+    _write(d, postgres.port)
+    out = _ok(run_sheath, ["init"], d, outputs)
+    assert "cyrilgdn/postgresql" in out
+    assert not (d / ".terraform" / "providers" / "registry.terraform.io" / "cyrilgdn").exists()  # nothing downloaded
+    out = _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    assert "Resources: 5 added, 0 changed, 0 destroyed." in out
+    assert "password" in out and "(sensitive value)" in out
+
+    # every effect, from the catalogs
+    assert _sql(postgres, "SELECT rolcanlogin, rolconnlimit, rolsuper, rolcreatedb, rolinherit, rolvaliduntil::text, rolconfig FROM pg_roles WHERE rolname = 'app_owner'") == [
+        (True, 5, False, False, True, "infinity", ["search_path=app, public"])
+    ]
+    assert _sql(postgres, "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'app_owner'") == [(True,)]
+    assert _sql(postgres, "SELECT rolpassword FROM pg_authid WHERE rolname = 'app_reader'") == [(None,)]
+    assert _sql(
+        postgres,
+        "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = 'app_reader'",
+    ) == [("app_owner",)]
+    assert _sql(
+        postgres,
+        "SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datconnlimit, datallowconn FROM pg_database WHERE datname = 'shop'",
+    ) == [("app_owner", "UTF8", "C", -1, True)]
+    assert _sql(postgres, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'sales'", "shop") == [("app_owner",)]
+    assert _sql(postgres, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'hstore'", "shop") == [("sales",)]
+
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs)  # no changes
+
+    # update in place
+    _write(d, postgres.port, app_limit=10, reader_createdb="true", db_limit=3, schema_owner='"postgres"')
+    out = _ok(run_sheath, ["plan"], d, outputs)
+    assert "~ connection_limit" in out and "must be replaced" not in out
+    assert "Plan: 0 to add, 4 to change, 0 to destroy." in out
+    out = _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    assert "Resources: 0 added, 4 changed, 0 destroyed." in out
+    assert _sql(postgres, "SELECT rolconnlimit FROM pg_roles WHERE rolname = 'app_owner'") == [(10,)]
+    assert _sql(postgres, "SELECT rolcreatedb FROM pg_roles WHERE rolname = 'app_reader'") == [(True,)]
+    assert _sql(postgres, "SELECT datconnlimit FROM pg_database WHERE datname = 'shop'") == [(3,)]
+    assert _sql(postgres, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'sales'", "shop") == [("postgres",)]
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs)
+
+    # drift made by hand shows in the plan, and apply puts it back
+    _sql(postgres, "ALTER ROLE app_owner CONNECTION LIMIT 1")
+    _sql(postgres, "REVOKE app_owner FROM app_reader")
+    out = _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs, rc=2)
+    assert re.search(r"~ connection_limit\s+= 1 -> 10", out), out
+    assert '+ "app_owner"' in out
+    _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    assert _sql(postgres, "SELECT rolconnlimit FROM pg_roles WHERE rolname = 'app_owner'") == [(10,)]
+
+    # import by the documented ids, then no changes
+    for addr, id in (
+        ("postgresql_role.reader", "app_reader"),
+        ("postgresql_database.shop", "shop"),
+        ("postgresql_schema.sales", "shop.sales"),
+        ("postgresql_extension.hstore", "shop.hstore"),
+    ):
+        _ok(run_sheath, ["state", "rm", addr], d, outputs)
+        out = _ok(run_sheath, ["import", addr, id], d, outputs)
+        assert "Import successful!" in out
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs)
+
+    out = _ok(run_sheath, ["destroy", "-auto-approve"], d, outputs)
+    assert "Resources: 5 destroyed." in out
+    assert _sql(postgres, "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_owner', 'app_reader')") == [(0,)]
+    assert _sql(postgres, "SELECT count(*) FROM pg_database WHERE datname = 'shop'") == [(0,)]
+
+    for text in outputs:
+        assert ROLE_PASSWORD not in text and PROVIDER_PASSWORD not in text
+
+
+def test_replace_and_errors_keep_passwords_out(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    d = tmp_path
+    outputs: list[str] = []
+    (d / "main.tf").write_text(
+        HEADER.format(port=postgres.port, provider_password=PROVIDER_PASSWORD)
+        + f"""
+resource "postgresql_database" "db" {{
+  name     = "enc_test"
+  encoding = "UTF8"
+}}
+resource "postgresql_role" "bad" {{
+  name        = "bad_role"
+  password    = "{ROLE_PASSWORD}"
+  valid_until = "not a timestamp"
+}}
+"""
+    )
+    _ok(run_sheath, ["init"], d, outputs)
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], d)
+    outputs.append(r.stdout + r.stderr)
+    assert r.returncode == 1 and "Error applying postgresql_role" in r.stderr
+    assert _sql(postgres, "SELECT count(*) FROM pg_roles WHERE rolname = 'bad_role'") == [(0,)]
+    # encoding forces replacement
+    text = (d / "main.tf").read_text().replace('encoding = "UTF8"', 'encoding = "SQL_ASCII"').replace('valid_until = "not a timestamp"', "")
+    (d / "main.tf").write_text(text)
+    out = _ok(run_sheath, ["plan"], d, outputs)
+    assert "# postgresql_database.db must be replaced" in out and "forces replacement" in out
+    _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    assert _sql(postgres, "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = 'enc_test'") == [("SQL_ASCII",)]
+    _ok(run_sheath, ["destroy", "-auto-approve"], d, outputs)
+    for t in outputs:
+        assert ROLE_PASSWORD not in t and PROVIDER_PASSWORD not in t
+
+
+def test_unimplemented_arguments_are_refused(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    d = tmp_path
+    (d / "main.tf").write_text(
+        HEADER.format(port=postgres.port, provider_password=PROVIDER_PASSWORD)
+        + """
+resource "postgresql_role" "r" {
+  name              = "timeouts"
+  statement_timeout = 1000
+}
+"""
+    )
+    outputs: list[str] = []
+    _ok(run_sheath, ["init"], d, outputs)
+    r = run_sheath(["plan", "-no-color"], d)
+    assert r.returncode == 1
+    assert "Argument not implemented" in r.stderr and "statement_timeout" in r.stderr
+
+
+def _provider_config(**attrs: Value) -> Value:
+    return config_object(PROVIDER_SCHEMA.block, attrs)
+
+
+def test_provider_arguments() -> None:
+    s, diags = settings_from_config(_provider_config(host=string_val("db.internal")), {})
+    assert not diags and s is not None
+    assert (s.port, s.database, s.username, s.sslmode, s.connect_timeout, s.max_connections, s.superuser) == (
+        5432,
+        "postgres",
+        "postgres",
+        "prefer",
+        180,
+        20,
+        True,
+    )
+    s, diags = settings_from_config(_provider_config(), {"PGHOST": "h", "PGPORT": "6543", "PGUSER": "u", "PGPASSWORD": "p"})
+    assert s is not None and (s.host, s.port, s.username, s.password) == ("h", 6543, "u", "p")
+    _, diags = settings_from_config(_provider_config(), {})
+    assert [d.summary for d in diags] == ["Missing required argument"]
+    bad = _provider_config(
+        host=string_val("h"),
+        sslmode=string_val("sometimes"),
+        expected_version=string_val("fifteen"),
+        max_connections=number_val(-1),
+        aws_rds_iam_auth=bool_val(True),
+    )
+    _, diags = settings_from_config(bad, {})
+    details = " ".join(d.detail for d in diags)
+    assert "sslmode" in details and "expected_version" in details and "max_connections" in details and "aws_rds_iam_auth" in details
+    ok = _provider_config(host=string_val("h"), aws_rds_iam_auth=bool_val(False), scheme=string_val("postgres"))
+    assert not settings_from_config(ok, {})[1]
+
+
+def test_password_not_in_settings_repr() -> None:
+    s, _ = settings_from_config(_provider_config(host=string_val("h"), password=string_val(PROVIDER_PASSWORD)), {})
+    assert s is not None and s.password == PROVIDER_PASSWORD
+    assert PROVIDER_PASSWORD not in repr(s)
+
+
+def test_schemas_load_without_psycopg() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom sheath.providers.native.postgresql import new_provider\n"
+        "s = new_provider().get_provider_schema()\nassert len(s.resource_types) == 4\n"
+        "assert 'psycopg' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
