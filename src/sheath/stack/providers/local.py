@@ -1,37 +1,47 @@
-"""hashicorp/local resources and data sources (schemas: sheath.providers.native.local)."""
+"""hashicorp/local resources and data sources.
+
+Generated from the provider's schema by sheath.stack.bindings; do not edit.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sheath.stack.blocks import DataSource, Resource
+from sheath.stack.hints import Dynamic, StrArg
 
 
 class File(Resource):
-    """local_file: a file on the local filesystem."""
+    """local_file (resource)."""
 
     TYPE = "local_file"
 
-    def __init__(self, name: str, /, *, filename: Any, content: Any = None, content_base64: Any = None, sensitive_content: Any = None, source: Any = None, file_permission: Any = None, directory_permission: Any = None, **meta: Any) -> None:
-        super().__init__(name, filename=filename, content=content, content_base64=content_base64, sensitive_content=sensitive_content, source=source, file_permission=file_permission, directory_permission=directory_permission, **meta)
+    def __init__(self, name: str, /, *, filename: StrArg, content: StrArg | None = None, content_base64: StrArg | None = None, directory_permission: StrArg | None = None, file_permission: StrArg | None = None, sensitive_content: StrArg | None = None, source: StrArg | None = None, **meta: Dynamic) -> None:
+        super().__init__(name, filename=filename, content=content, content_base64=content_base64, directory_permission=directory_permission, file_permission=file_permission, sensitive_content=sensitive_content, source=source, **meta)
 
 
 class SensitiveFile(Resource):
-    """local_sensitive_file: a file whose content is sensitive."""
+    """local_sensitive_file (resource)."""
 
     TYPE = "local_sensitive_file"
 
-    def __init__(self, name: str, /, *, filename: Any, content: Any = None, content_base64: Any = None, source: Any = None, file_permission: Any = None, directory_permission: Any = None, **meta: Any) -> None:
-        super().__init__(name, filename=filename, content=content, content_base64=content_base64, source=source, file_permission=file_permission, directory_permission=directory_permission, **meta)
+    def __init__(self, name: str, /, *, filename: StrArg, content: StrArg | None = None, content_base64: StrArg | None = None, directory_permission: StrArg | None = None, file_permission: StrArg | None = None, source: StrArg | None = None, **meta: Dynamic) -> None:
+        super().__init__(name, filename=filename, content=content, content_base64=content_base64, directory_permission=directory_permission, file_permission=file_permission, source=source, **meta)
 
 
-class data:  # noqa: N801 - the namespace of the provider's data sources, as local.data.File
-    """local's data sources."""
+class data:  # noqa: N801 - the data sources, as PROVIDER.data.NAME
+    """The provider's data sources."""
 
     class File(DataSource):
-        """data local_file: read a file (content, content_base64)."""
+        """local_file (data source)."""
 
         TYPE = "local_file"
 
-        def __init__(self, name: str, /, *, filename: Any, **meta: Any) -> None:
+        def __init__(self, name: str, /, *, filename: StrArg, **meta: Dynamic) -> None:
+            super().__init__(name, filename=filename, **meta)
+
+    class SensitiveFile(DataSource):
+        """local_sensitive_file (data source)."""
+
+        TYPE = "local_sensitive_file"
+
+        def __init__(self, name: str, /, *, filename: StrArg, **meta: Dynamic) -> None:
             super().__init__(name, filename=filename, **meta)

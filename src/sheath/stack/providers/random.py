@@ -1,70 +1,100 @@
-"""hashicorp/random resources (schemas: sheath.providers.native.random)."""
+"""hashicorp/random resources.
+
+Generated from the provider's schema by sheath.stack.bindings; do not edit.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sheath.stack.blocks import Resource
-
-
-class Pet(Resource):
-    """random_pet: a random pet name (id)."""
-
-    TYPE = "random_pet"
-
-    def __init__(self, name: str, /, *, length: Any = None, prefix: Any = None, separator: Any = None, keepers: Any = None, **meta: Any) -> None:
-        super().__init__(name, length=length, prefix=prefix, separator=separator, keepers=keepers, **meta)
+from sheath.stack.hints import BoolArg, Dynamic, ListArg, MapArg, NumberArg, StrArg
 
 
 class Id(Resource):
-    """random_id: random bytes (b64_std, b64_url, dec, hex, id)."""
+    """random_id (resource).
+
+    Arguments:
+      keepers: Arbitrary map of values that, when changed, will trigger recreation of resource.
+    """
 
     TYPE = "random_id"
 
-    def __init__(self, name: str, /, *, byte_length: Any, prefix: Any = None, keepers: Any = None, **meta: Any) -> None:
-        super().__init__(name, byte_length=byte_length, prefix=prefix, keepers=keepers, **meta)
+    def __init__(self, name: str, /, *, byte_length: NumberArg, keepers: MapArg | None = None, prefix: StrArg | None = None, **meta: Dynamic) -> None:
+        super().__init__(name, byte_length=byte_length, keepers=keepers, prefix=prefix, **meta)
 
 
 class Integer(Resource):
-    """random_integer: a number in [min, max] (result)."""
+    """random_integer (resource).
+
+    Arguments:
+      keepers: Arbitrary map of values that, when changed, will trigger recreation of resource.
+    """
 
     TYPE = "random_integer"
 
-    def __init__(self, name: str, /, *, min: Any, max: Any, seed: Any = None, keepers: Any = None, **meta: Any) -> None:  # noqa: A002
-        super().__init__(name, min=min, max=max, seed=seed, keepers=keepers, **meta)
-
-
-class String(Resource):
-    """random_string: a random string (result)."""
-
-    TYPE = "random_string"
-
-    def __init__(self, name: str, /, *, length: Any, special: Any = None, upper: Any = None, lower: Any = None, numeric: Any = None, override_special: Any = None, keepers: Any = None, **meta: Any) -> None:
-        super().__init__(name, length=length, special=special, upper=upper, lower=lower, numeric=numeric, override_special=override_special, keepers=keepers, **meta)
+    def __init__(self, name: str, /, *, max: NumberArg, min: NumberArg, keepers: MapArg | None = None, seed: StrArg | None = None, **meta: Dynamic) -> None:
+        super().__init__(name, max=max, min=min, keepers=keepers, seed=seed, **meta)
 
 
 class Password(Resource):
-    """random_password: a random string whose result is sensitive."""
+    """random_password (resource).
+
+    Arguments:
+      keepers: Arbitrary map of values that, when changed, will trigger recreation of resource.
+    """
 
     TYPE = "random_password"
 
-    def __init__(self, name: str, /, *, length: Any, special: Any = None, upper: Any = None, lower: Any = None, numeric: Any = None, override_special: Any = None, keepers: Any = None, **meta: Any) -> None:
-        super().__init__(name, length=length, special=special, upper=upper, lower=lower, numeric=numeric, override_special=override_special, keepers=keepers, **meta)
+    def __init__(self, name: str, /, *, length: NumberArg, keepers: MapArg | None = None, lower: BoolArg | None = None, min_lower: NumberArg | None = None, min_numeric: NumberArg | None = None, min_special: NumberArg | None = None, min_upper: NumberArg | None = None, number: BoolArg | None = None, numeric: BoolArg | None = None, override_special: StrArg | None = None, special: BoolArg | None = None, upper: BoolArg | None = None, **meta: Dynamic) -> None:
+        super().__init__(name, length=length, keepers=keepers, lower=lower, min_lower=min_lower, min_numeric=min_numeric, min_special=min_special, min_upper=min_upper, number=number, numeric=numeric, override_special=override_special, special=special, upper=upper, **meta)
+
+
+class Pet(Resource):
+    """random_pet (resource).
+
+    Arguments:
+      keepers: Arbitrary map of values that, when changed, will trigger recreation of resource.
+    """
+
+    TYPE = "random_pet"
+
+    def __init__(self, name: str, /, *, keepers: MapArg | None = None, length: NumberArg | None = None, prefix: StrArg | None = None, separator: StrArg | None = None, **meta: Dynamic) -> None:
+        super().__init__(name, keepers=keepers, length=length, prefix=prefix, separator=separator, **meta)
 
 
 class Shuffle(Resource):
-    """random_shuffle: a permutation of input (result)."""
+    """random_shuffle (resource).
+
+    Arguments:
+      keepers: Arbitrary map of values that, when changed, will trigger recreation of resource.
+    """
 
     TYPE = "random_shuffle"
 
-    def __init__(self, name: str, /, *, input: Any, result_count: Any = None, seed: Any = None, keepers: Any = None, **meta: Any) -> None:  # noqa: A002
-        super().__init__(name, input=input, result_count=result_count, seed=seed, keepers=keepers, **meta)
+    def __init__(self, name: str, /, *, input: ListArg, keepers: MapArg | None = None, result_count: NumberArg | None = None, seed: StrArg | None = None, **meta: Dynamic) -> None:
+        super().__init__(name, input=input, keepers=keepers, result_count=result_count, seed=seed, **meta)
+
+
+class String(Resource):
+    """random_string (resource).
+
+    Arguments:
+      keepers: Arbitrary map of values that, when changed, will trigger recreation of resource.
+    """
+
+    TYPE = "random_string"
+
+    def __init__(self, name: str, /, *, length: NumberArg, keepers: MapArg | None = None, lower: BoolArg | None = None, min_lower: NumberArg | None = None, min_numeric: NumberArg | None = None, min_special: NumberArg | None = None, min_upper: NumberArg | None = None, number: BoolArg | None = None, numeric: BoolArg | None = None, override_special: StrArg | None = None, special: BoolArg | None = None, upper: BoolArg | None = None, **meta: Dynamic) -> None:
+        super().__init__(name, length=length, keepers=keepers, lower=lower, min_lower=min_lower, min_numeric=min_numeric, min_special=min_special, min_upper=min_upper, number=number, numeric=numeric, override_special=override_special, special=special, upper=upper, **meta)
 
 
 class Uuid(Resource):
-    """random_uuid: a random UUID (result)."""
+    """random_uuid (resource).
+
+    Arguments:
+      keepers: Arbitrary map of values that, when changed, will trigger recreation of resource.
+    """
 
     TYPE = "random_uuid"
 
-    def __init__(self, name: str, /, *, keepers: Any = None, **meta: Any) -> None:
+    def __init__(self, name: str, /, *, keepers: MapArg | None = None, **meta: Dynamic) -> None:
         super().__init__(name, keepers=keepers, **meta)
