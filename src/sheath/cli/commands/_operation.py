@@ -182,7 +182,12 @@ def consolidate_warnings(diags: list[Diagnostic]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for d in diags:
         # check results are never consolidated (terraform marks them so)
-        if d.severity is not Severity.WARNING or d.subject is None or d.summary.startswith("Check block assertion"):
+        if (
+            d.severity is not Severity.WARNING
+            or d.subject is None
+            or d.summary.startswith("Check block assertion")
+            or d.extra.get("check_rule")
+        ):
             out.append(d)
             continue
         i = firsts.get(d.summary)
