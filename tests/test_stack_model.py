@@ -139,3 +139,38 @@ def test_called_modules_do_not_run_stack_files() -> None:
     files = {"stack.py": b"from sheath.stack import variable\nvariable('v')\n"}
     mod, _ = load_module(".", SnapshotModuleSource.of(files), stacks=False)
     assert not mod.variables
+
+
+def test_moved_import_and_check_blocks() -> None:
+    doc = synth(
+        """
+        from sheath.stack import check, expr, imported, moved, resource
+        new = resource("terraform_data", "new")
+        moved("terraform_data.old", new)
+        imported(resource("terraform_data", "adopted"), "some-id")
+        check("sane", (expr("1 < 2"), "arithmetic is broken"), (new.id, f"no id for {new.id}"))
+        """
+    )
+    assert doc["moved"] == [{"from": "terraform_data.old", "to": "terraform_data.new"}]
+    assert doc["import"] == [{"to": "terraform_data.adopted", "id": "some-id"}]
+    assert doc["check"] == {
+        "sane": {
+            "assert": [
+                {"condition": "${1 < 2}", "error_message": "arithmetic is broken"},
+                {"condition": "${terraform_data.new.id}", "error_message": "no id for ${terraform_data.new.id}"},
+            ]
+        }
+    }
+    files = {"stack.py": textwrap.dedent(
+        """
+        from sheath.stack import check, expr, imported, moved, resource
+        new = resource("terraform_data", "new")
+        moved("terraform_data.old", new)
+        imported(resource("terraform_data", "adopted"), "some-id")
+        check("sane", (expr("terraform_data.new.id != null"), "no id"))
+        """
+    ).encode()}
+    mod, diags = load_module(".", SnapshotModuleSource.of(files))
+    assert not diags.has_errors(), [str(d) for d in diags]
+    assert len(mod.moved) == 1 and len(mod.imports) == 1 and list(mod.checks) == ["sane"]
+    assert mod.moved[0].decl_range.start.line == 4

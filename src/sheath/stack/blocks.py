@@ -8,7 +8,7 @@ references (a Resource, a DataSource, a Module).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from sheath.stack.model import (
@@ -321,4 +321,22 @@ def required_providers(**providers: Mapping[str, str] | str) -> None:
     current_stack().add("terraform", (), {"required_providers": req})
 
 
-FactoryArg = Callable[[Any], Any]
+def moved(from_: object, to: object, /) -> None:
+    """A moved block: moved("terraform_data.old", new) (addresses as strings or objects)."""
+    current_stack().add("moved", (), {"from": _traversal(from_, "moved"), "to": _traversal(to, "moved")})
+
+
+def imported(to: object, id: object, /, *, provider: object = None) -> None:  # noqa: A002 - terraform's argument
+    """An import block: imported(bucket, "my-bucket-name") adopts an existing object as bucket."""
+    body: dict[str, Any] = {"to": _traversal(to, "import"), "id": to_json_value(id)}
+    if provider is not None:
+        body["provider"] = _traversal(provider, "provider")
+    current_stack().add("import", (), body)
+
+
+def check(name: str, /, *asserts: tuple[object, str]) -> None:
+    """A check block: check("health", (expr("data.x.ok"), "not healthy"), ...)."""
+    if not asserts:
+        raise StackError(f"check {name} needs at least one (condition, error_message) assertion")
+    body = {"assert": [{"condition": to_json_value(c), "error_message": to_json_value(m)} for c, m in asserts]}
+    current_stack().add("check", (name,), body)

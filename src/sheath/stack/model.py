@@ -180,7 +180,7 @@ class Stack:
 
     def add(self, block_type: str, labels: tuple[str, ...], body: dict[str, Any]) -> Declaration:
         for d in self.declarations:
-            if d.block_type == block_type and d.labels == labels and block_type not in ("provider", "terraform"):
+            if d.block_type == block_type and d.labels == labels and labels and block_type != "provider":
                 raise StackError(f"{block_type} {'.'.join(labels)} is declared twice (first at line {d.line})")
         decl = Declaration(block_type, labels, body, self.caller_line())
         self.declarations.append(decl)

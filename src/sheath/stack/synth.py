@@ -105,8 +105,8 @@ def json_document(stacks: Iterable[Stack]) -> dict[str, Any]:
         for d in stack.declarations:
             if d.block_type == "locals":
                 doc.setdefault("locals", {}).update(d.body)
-            elif d.block_type == "terraform":
-                doc.setdefault("terraform", []).append(d.body)
+            elif not d.labels:  # terraform, moved, import: blocks without labels
+                doc.setdefault(d.block_type, []).append(d.body)
             elif d.block_type == "provider":
                 doc.setdefault("provider", {}).setdefault(d.labels[0], []).append(d.body)
             else:
