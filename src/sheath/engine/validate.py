@@ -99,6 +99,9 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
     diags.extend(_static_checks(cfg))
     if diags.has_errors():
         return diags
+    diags.extend(_passed_providers(cfg))
+    if diags.has_errors():
+        return diags
     functions = _functions(root_dir)
     schemas = builtin_schemas.KnownSchemas(root_dir=root_dir, shared=shared_schemas)
     try:
@@ -126,6 +129,42 @@ def _validate_provisioners(cfg: Config) -> Diagnostics:
     from sheath.engine.provisioning import validate_provisioners
 
     return validate_provisioners(cfg)
+
+
+def _passed_providers(cfg: Config, ancestors: tuple[Config, ...] = ()) -> Diagnostics:
+    """Every provider configuration a module call passes must exist where it is passed from
+    (terraform's graph reports "missing provider" otherwise)."""
+    diags = Diagnostics()
+    for name, mc in cfg.module.module_calls.items():
+        for passed in mc.providers:
+            ref = passed.in_parent
+            fqn = cfg.module.implied_provider_for_local_name(ref.name)
+            if not _provider_config_exists(cfg, ancestors, fqn, ref.alias):
+                prefix = f"{cfg.path}." if cfg.path.names else ""
+                alias = f".{ref.alias}" if ref.alias else ""
+                diags.add_error(f'missing provider {prefix}provider["{fqn}"]{alias}', "")
+        child = cfg.children.get(name)
+        if child is not None:
+            diags.extend(_passed_providers(child, (*ancestors, cfg)))
+    return diags
+
+
+def _provider_config_exists(cfg: Config, ancestors: tuple[Config, ...], fqn: Any, alias: str) -> bool:
+    """A configuration of provider fqn (with alias) in cfg: declared, passed in, or (a default
+    configuration) inherited from the calling module."""
+    m = cfg.module
+    for pc in m.provider_configs.values():
+        if m.implied_provider_for_local_name(pc.name) == fqn and (pc.alias or "") == alias:
+            return True
+    call = cfg.call
+    if not ancestors or call is None:
+        return False
+    for passed in call.providers:
+        if m.implied_provider_for_local_name(passed.in_child.name) == fqn and passed.in_child.alias == alias:
+            return True
+    if alias:
+        return False
+    return _provider_config_exists(ancestors[-1], ancestors[:-1], fqn, "")
 
 
 def _static_checks(cfg: Config) -> Diagnostics:

@@ -1,0 +1,6 @@
+module "m" {
+  source = "./m"
+  providers = {
+    aws = aws
+  }
+}
