@@ -259,7 +259,74 @@ def test_schemas_load_without_psycopg() -> None:
 
     code = (
         "import sys\nfrom sheath.providers.native.postgresql import new_provider\n"
-        "s = new_provider().get_provider_schema()\nassert len(s.resource_types) == 4\n"
+        "s = new_provider().get_provider_schema()\nassert len(s.resource_types) == 5\n"
         "assert 'psycopg' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+GRANTS = """
+resource "postgresql_role" "reader" {
+  name  = "grant_reader"
+  login = true
+}
+resource "postgresql_grant" "connect" {
+  database    = "postgres"
+  role        = postgresql_role.reader.name
+  object_type = "database"
+  privileges  = ["CONNECT"]
+}
+resource "postgresql_grant" "usage" {
+  database    = "postgres"
+  role        = postgresql_role.reader.name
+  schema      = "inv"
+  object_type = "schema"
+  privileges  = ["USAGE"]
+}
+resource "postgresql_grant" "tables" {
+  database    = "postgres"
+  role        = postgresql_role.reader.name
+  schema      = "inv"
+  object_type = "table"
+  objects     = []
+  privileges  = ["SELECT"]
+}
+"""
+
+
+def test_grants_checked_by_connecting_as_the_role(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    import psycopg
+
+    _sql(postgres, "CREATE SCHEMA inv; CREATE TABLE inv.items (id int); CREATE TABLE inv.orders (id int)")
+    d = tmp_path
+    outputs: list[str] = []
+    (d / "main.tf").write_text(HEADER.format(port=postgres.port, provider_password=PROVIDER_PASSWORD) + GRANTS)
+    _ok(run_sheath, ["init"], d, outputs)
+    out = _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    assert "Resources: 4 added" in out
+    assert _sql(
+        postgres,
+        "SELECT has_database_privilege('grant_reader', 'postgres', 'CONNECT'), has_schema_privilege('grant_reader', 'inv', 'USAGE'),"
+        " has_schema_privilege('grant_reader', 'inv', 'CREATE'), has_table_privilege('grant_reader', 'inv.items', 'SELECT'),"
+        " has_table_privilege('grant_reader', 'inv.orders', 'SELECT'), has_table_privilege('grant_reader', 'inv.items', 'INSERT')",
+    ) == [(True, True, False, True, True, False)]
+    as_reader = f"postgres://grant_reader@127.0.0.1:{postgres.port}/postgres?sslmode=disable"
+    with psycopg.connect(as_reader, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM inv.items").fetchall() == [(0,)]
+        try:
+            conn.execute("INSERT INTO inv.items VALUES (1)")
+            raise AssertionError("the read-only role could insert")
+        except psycopg.errors.InsufficientPrivilege:
+            pass
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs)
+
+    # a privilege revoked by hand is drift: the grant is planned again
+    _sql(postgres, "REVOKE SELECT ON inv.orders FROM grant_reader")
+    out = _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs, rc=2)
+    assert "# postgresql_grant.tables must be replaced" in out
+    _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    assert _sql(postgres, "SELECT has_table_privilege('grant_reader', 'inv.orders', 'SELECT')") == [(True,)]
+
+    _ok(run_sheath, ["destroy", "-auto-approve"], d, outputs)
+    assert _sql(postgres, "SELECT count(*) FROM pg_roles WHERE rolname = 'grant_reader'") == [(0,)]
+    assert _sql(postgres, "SELECT count(*) FROM pg_class WHERE relname = 'items' AND relacl IS NOT NULL AND relacl::text LIKE '%grant_reader%'") == [(0,)]

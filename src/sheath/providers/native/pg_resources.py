@@ -115,6 +115,12 @@ class PgResource(ResourceType):
         return with_attrs(v, **changes) if changes else v
 
     def plan(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
+        try:
+            return self.plan_change(req)
+        except PostgresError as exc:
+            return PlanResourceChangeResponse(diagnostics=error_diagnostics(f"Error planning {self.type_name}", exc))
+
+    def plan_change(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
         resp = PlanResourceChangeResponse(planned_private=req.prior_private)
         proposed = req.proposed_new_state
         if proposed.is_null:
@@ -270,8 +276,7 @@ class Role(PgResource):
             changes["roles"] = set_val([], STRING)
         if attr(v, "search_path").is_null:
             changes["search_path"] = Value(ListType(STRING), ())
-        if attr(v, "id").is_null or not attr(v, "id").is_known:
-            changes["id"] = attr(v, "name")
+        changes["id"] = attr(v, "name")  # a rename changes the id
         return with_attrs(v, **changes) if changes else v
 
     def _options(self, v: Value) -> list[Any]:
@@ -388,7 +393,7 @@ class Database(PgResource):
 
     def with_defaults(self, v: Value) -> Value:
         v = super().with_defaults(v)
-        return v if attr(v, "id").is_known and not attr(v, "id").is_null else with_attrs(v, id=attr(v, "name"))
+        return with_attrs(v, id=attr(v, "name"))  # a rename changes the id
 
     def create(self, planned: Value) -> Value:
         name = attr(planned, "name").as_str()
@@ -514,12 +519,6 @@ class SchemaResource(PgResource):
         if db.is_known and name.is_known and not name.is_null:
             v = with_attrs(v, id=string_val(f"{db.as_str()}.{name.as_str()}"))
         return v
-
-    def plan(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
-        try:
-            return super().plan(req)
-        except PostgresError as exc:
-            return PlanResourceChangeResponse(diagnostics=error_diagnostics("Error planning postgresql_schema", exc))
 
     def create(self, planned: Value) -> Value:
         db, name = self.database_of(planned), attr(planned, "name").as_str()

@@ -23,6 +23,7 @@ from sheath.providers.interface import (
     attribute_error,
 )
 from sheath.providers.native.pg_client import Client, ConnectionSettings
+from sheath.providers.native.pg_grant import Grant
 from sheath.providers.native.pg_resources import as_int, resources, str_or_none
 from sheath.providers.schema import Attribute, Block, Nesting, NestedBlock, Schema
 from sheath.providers.sdk import NativeProvider, attr
@@ -193,7 +194,9 @@ class PostgresProvider(NativeProvider):
 
 def new_provider() -> PostgresProvider:
     client = Client()
-    return PostgresProvider(provider_schema=PROVIDER_SCHEMA, resources=resources(client), client=client)
+    return PostgresProvider(
+        provider_schema=PROVIDER_SCHEMA, resources={**resources(client), "postgresql_grant": Grant(client)}, client=client
+    )
 
 
 __all__ = ["PROVIDER_ADDRESS", "PROVIDER_VERSION", "PostgresProvider", "new_provider", "settings_from_config"]
