@@ -19,7 +19,7 @@ class ResourceMode(enum.Enum):
         """The address prefix: "" for managed, "data." / "ephemeral." otherwise."""
         if self is ResourceMode.MANAGED:
             return ""
-        return self.value + "."
+        return str(self.value) + "."
 
 
 @dataclass(frozen=True, slots=True)

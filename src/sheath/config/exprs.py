@@ -58,7 +58,8 @@ def unwrap_json_ref(expr: Expression) -> tuple[Expression, Diagnostics]:
     (terraform does this for replace_triggered_by elements and import targets.) Other
     expressions are returned unchanged.
     """
-    from sheath.lang.hcljson.body import JSONExpression, JSONString
+    from sheath.lang.hcljson.body import JSONExpression
+    from sheath.lang.hcljson.parser import JSONString
     from sheath.lang.hclsyntax.parser import parse_expression
 
     src = expr.src if isinstance(expr, JSONExpression) else None

@@ -1023,7 +1023,7 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
         schema, _ = run.resource_schema(node, r)
         mi = target.module
         sr = run.state_resource(mi, r, pnode)
-        key = None if target.resource.key is None else target.resource.key.value  # type: ignore[union-attr]
+        key = None if target.resource.key is None else target.resource.key.value
         addr = instance_address(mi, r, key)
         hooks.pre_import(addr, import_id)
         resp = provider.import_resource_state(pi.ImportResourceStateRequest(r.type, import_id))

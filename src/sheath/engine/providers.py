@@ -72,7 +72,7 @@ class ProviderFactory:
         if exe is None:
             raise ProviderUnavailable(str(addr))
         try:
-            from sheath.providers import tfplugin  # type: ignore[attr-defined]
+            from sheath.providers import tfplugin
         except ImportError as exc:  # pragma: no cover - the plugin client ships with sheath
             raise ProviderUnavailable(str(addr)) from exc
         import pathlib

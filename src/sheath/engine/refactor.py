@@ -25,7 +25,7 @@ from sheath.states.state import Resource as StateResource
 
 
 def _plain(k: Any) -> InstanceKey:
-    return None if k is None else k.value  # type: ignore[no-any-return]
+    return None if k is None else k.value
 
 
 def _prefix_module(base: ModuleInstance, mi: ModuleInstance) -> ModuleInstance:

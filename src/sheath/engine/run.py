@@ -810,7 +810,7 @@ def _eval_in(e: Any, ctx: Any) -> tuple[Value, Diagnostics]:
 
 
 def _plain_key(k: Any) -> InstanceKey:
-    return None if k is None else k.value  # type: ignore[no-any-return]
+    return None if k is None else k.value
 
 
 def _remark(v: Value, marks: frozenset[Any]) -> Value:

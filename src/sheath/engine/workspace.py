@@ -362,7 +362,7 @@ class Workspace:
         with self._in_dir():
             names, diags = self._selected().backend.workspaces()
         _raise_on_errors(diags)
-        return names
+        return list(names)
 
     def outputs(self) -> dict[str, Any]:
         """The root module's outputs from the state, as Python values (sensitive ones included:

@@ -54,7 +54,8 @@ from sheath.config.loader import Config
 from sheath.config.references import body_expressions
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
-from sheath.graph.dag import Graph, go_quote
+from sheath.goquote import go_quote
+from sheath.graph.dag import Graph
 from sheath.lang import hcl
 from sheath.lang.hcl import Expression, Traversal, TraverseAttr, TraverseIndex
 

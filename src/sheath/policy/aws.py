@@ -256,7 +256,7 @@ def _policy_statements(r: PlannedResource) -> list[dict[str, Any]] | None:
 
 
 def _allow(st: dict[str, Any]) -> bool:
-    return st.get("Effect", "Allow") == "Allow"
+    return bool(st.get("Effect", "Allow") == "Allow")
 
 
 def _admin(r: PlannedResource, plan: PlanInput) -> Result:

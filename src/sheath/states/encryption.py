@@ -327,7 +327,8 @@ def parse_encryption(bodies: list[Any], variables: Mapping[str, Any] | None = No
     def attrs_of(b: Any) -> dict[str, Any]:
         a, d = b.body.just_attributes()
         diags.extend(d)
-        return a
+        result: dict[str, Any] = a
+        return result
 
     def value(a: Any) -> Any:
         v, d = evaluate(a.expr, ctx)

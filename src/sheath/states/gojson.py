@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 import orjson
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any, Callable
 
 

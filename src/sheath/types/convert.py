@@ -662,7 +662,7 @@ def _compare_types(a: Type, b: Type) -> int:
             return 0
     for kind in (ListType, SetType, MapType):
         if isinstance(a, kind) and isinstance(b, kind):
-            return _compare_types(a.element, b.element)  # type: ignore[attr-defined]
+            return _compare_types(a.element, b.element)
     swap = 1
     if (
         (isinstance(a, TupleType) and isinstance(b, ListType))

@@ -139,7 +139,7 @@ class CollectionType(Type):
         return f"{self.kind}({self.element.type_expr()})"
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.element == self.element  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.element == self.element
 
     def __hash__(self) -> int:
         return hash((self.kind, self.element))

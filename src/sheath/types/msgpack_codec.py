@@ -63,7 +63,8 @@ class MsgpackError(ValueError):
 
 def value_to_msgpack(v: Value, t: Type | None = None) -> bytes:
     """cty msgpack.Marshal(v, t): t defaults to the value's own type."""
-    return msgpack.packb(_enc(v, t if t is not None else v.type, ()), use_bin_type=True)
+    packed: bytes = msgpack.packb(_enc(v, t if t is not None else v.type, ()), use_bin_type=True)
+    return packed
 
 
 def _enc_number(n: Number) -> Any:

@@ -214,7 +214,7 @@ def _set_less_key(ety: Type) -> Callable[[Value], Any]:
             return v.v
 
     elif ety == NUMBER:
-        return cmp_to_key(_num_cmp)  # type: ignore[no-any-return]
+        return cmp_to_key(_num_cmp)
     else:
 
         def k(v: Value) -> Any:
@@ -640,7 +640,8 @@ def index(coll: Value, key: Value) -> Value:
         else:
             e = coll.v[key.v.to_int()]
         m = coll.marks | kmarks
-        return e.with_marks(m) if m else e
+        result: Value = e.with_marks(m) if m else e
+        return result
     if t.is_object():
         was_number = key.type == NUMBER
         try:
@@ -659,7 +660,8 @@ def index(coll: Value, key: Value) -> Value:
             raise OpError(_INVALID_INDEX, f"{_NOT_ELEMENT}.{extra}")
         e = coll.v[name]
         m = coll.marks | key.marks
-        return e.with_marks(m) if m else e
+        got: Value = e.with_marks(m) if m else e
+        return got
     if t.is_set():
         raise OpError(
             _INVALID_INDEX,
@@ -684,7 +686,8 @@ def get_attr(obj: Value, name: str) -> Value:
         if name not in obj.v:
             raise OpError("Missing map element", f"This map does not have an element with the key {go_quote(name)}.")
         e = obj.v[name]
-        return e.with_marks(obj.marks) if obj.marks else e
+        result: Value = e.with_marks(obj.marks) if obj.marks else e
+        return result
     if not t.is_object():
         raise OpError("Unsupported attribute", _no_attrs_detail(t))
     attrs = t.attrs  # type: ignore[attr-defined]
@@ -693,7 +696,8 @@ def get_attr(obj: Value, name: str) -> Value:
     if obj.v is UNKNOWN:
         return Value(attrs[name], UNKNOWN, obj.marks)
     e = obj.v[name]
-    return e.with_marks(obj.marks) if obj.marks else e
+    got: Value = e.with_marks(obj.marks) if obj.marks else e
+    return got
 
 
 def _no_attrs_detail(t: Type) -> str:

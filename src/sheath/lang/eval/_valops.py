@@ -31,7 +31,8 @@ def convert(val: Value, ty: Type) -> Value:
     _conv: Any = importlib.import_module("sheath.types.convert")
 
     try:
-        return _conv.convert(val, ty)
+        converted: Value = _conv.convert(val, ty)
+        return converted
     except Exception as e:  # the conversion module's own error type
         msg = getattr(e, "message", None) or str(e)
         raise ConversionError(msg) from None

@@ -47,7 +47,7 @@ def _recursion_guard(fn: Function, called_as: str) -> Function:
         params=fn.params,
         var_param=fn.var_param,
         return_type=fail,  # type: ignore[arg-type]
-        impl=fail,  # type: ignore[arg-type]
+        impl=fail,
         description=fn.description,
     )
 

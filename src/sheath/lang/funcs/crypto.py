@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 from sheath.lang.funcs import textenc
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError, ImplFn
 from sheath.lang.funcs.support import func, param
-from sheath.lang.funcs.yamlcodec import go_quote
+from sheath.goquote import go_quote
 from sheath.types.cty import NUMBER, STRING, Type, Value, string_val, unknown
 
 _NAMESPACES = {

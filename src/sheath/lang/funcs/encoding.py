@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sheath.goquote import go_quote
+
 import base64
 from typing import Sequence
 
@@ -25,7 +27,7 @@ _SAFE_URL = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 def _redact(v: Value, marks: frozenset[object]) -> str:
     if "sensitive" in marks:
         return "(sensitive value)"
-    return yamlcodec.go_quote(v.as_str())
+    return go_quote(v.as_str())
 
 
 # --- base64 ------------------------------------------------------------------
@@ -63,7 +65,7 @@ def _textencodebase64(args: Sequence[Value], _rt: Type) -> Value:
     enc = textenc.lookup_encoding(enc_name)
     if enc is None:
         raise FunctionError(
-            f"{yamlcodec.go_quote(enc_name)} is not a supported IANA encoding name or alias in this Terraform version",
+            f"{go_quote(enc_name)} is not a supported IANA encoding name or alias in this Terraform version",
             arg_index=1,
         )
     canon, codec = enc
@@ -81,7 +83,7 @@ def _textdecodebase64(args: Sequence[Value], _rt: Type) -> Value:
     enc = textenc.lookup_encoding(enc_name)
     if enc is None:
         raise FunctionError(
-            f"{yamlcodec.go_quote(enc_name)} is not a supported IANA encoding name or alias in this Terraform version",
+            f"{go_quote(enc_name)} is not a supported IANA encoding name or alias in this Terraform version",
             arg_index=1,
         )
     canon, codec = enc
@@ -129,7 +131,7 @@ def _csv_header(src: str) -> tuple[csvreader.Reader, list[str]]:
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise FunctionError(f"duplicate column name {yamlcodec.go_quote(name)}")
+            raise FunctionError(f"duplicate column name {go_quote(name)}")
         seen.add(name)
     return r, header
 

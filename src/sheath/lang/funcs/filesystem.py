@@ -95,7 +95,7 @@ def _quote(s: str, marks: frozenset[object]) -> str:
     """terraform's redactIfSensitive for a string."""
     if _SENSITIVE in marks:
         return "(sensitive value)"
-    from sheath.lang.funcs.yamlcodec import go_quote
+    from sheath.goquote import go_quote
 
     return go_quote(s)
 
@@ -375,7 +375,7 @@ def fileset(base_dir: str, path: str, pattern: str) -> list[str]:
     try:
         rx = glob_regex(full)
     except GlobSyntaxError:
-        from sheath.lang.funcs.yamlcodec import go_quote
+        from sheath.goquote import go_quote
 
         raise FunctionError(f"failed to glob pattern {go_quote(full)}: syntax error in pattern") from None
     root = _static_prefix(full) or "."

@@ -6,7 +6,7 @@ import math
 import struct
 from typing import Sequence
 
-from sheath.lang.funcs.fmtverbs import go_quote as _go_quote
+from sheath.goquote import go_quote as _go_quote
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
 from sheath.lang.funcs.support import func, param
 from sheath.lang.funcs.values import friendly_name, int_val, num, to_go_int
@@ -94,7 +94,7 @@ def go_log(x: float) -> float:
     t2 = s4 * (l2 + s4 * (l4 + s4 * l6))
     r = t1 + t2
     hfsq = 0.5 * f * f
-    return k * _LN2_HI - ((hfsq - (s * (hfsq + r) + k * _LN2_LO)) - f)
+    return float(k * _LN2_HI - ((hfsq - (s * (hfsq + r) + k * _LN2_LO)) - f))
 
 
 def _log(args: Sequence[Value], _rt: Type) -> Value:

@@ -259,7 +259,7 @@ def _formatlist(args: Sequence[Value], rt: Type) -> Value:
                 unknowns = True
                 iters.append(None)
                 continue
-            this_len = len(t.elements) if isinstance(t, TupleType) else len(a.v)  # type: ignore[attr-defined]
+            this_len = len(t.elements) if isinstance(t, TupleType) else len(a.v)
             if iter_len == -1:
                 iter_len = this_len
                 len_chooser = i

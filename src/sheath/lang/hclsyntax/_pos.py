@@ -153,11 +153,11 @@ class SrcRange(Range):
     _sp: Pos
     _ep: Pos
 
-    @property  # type: ignore[override]
+    @property
     def filename(self) -> str:
         return self.ix.filename
 
-    @property  # type: ignore[override]
+    @property
     def start(self) -> Pos:
         try:
             return self._sp
@@ -166,7 +166,7 @@ class SrcRange(Range):
             object.__setattr__(self, "_sp", p)
             return p
 
-    @property  # type: ignore[override]
+    @property
     def end(self) -> Pos:
         try:
             return self._ep

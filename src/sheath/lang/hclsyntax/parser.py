@@ -1682,7 +1682,7 @@ def _flush_heredoc(parts: list[_TTok]) -> None:
                 break
             if spaces < min_spaces:
                 min_spaces = spaces
-        if type(tt) is _TLit and tt.val.endswith("\n"):  # type: ignore[union-attr]
+        if type(tt) is _TLit and tt.val.endswith("\n"):
             newline = True
     if min_spaces == big or min_spaces == 0:
         return

@@ -462,7 +462,7 @@ class GRPCProvider:
         if not resp.HasField("renew_at"):
             return None
         ts = resp.renew_at
-        return float(ts.seconds) + ts.nanos / 1e9
+        return float(ts.seconds) + float(ts.nanos) / 1e9
 
     def open_ephemeral_resource(self, req: OpenEphemeralResourceRequest) -> OpenEphemeralResourceResponse:
         pb = self._proto.pb

@@ -172,7 +172,7 @@ class LazySchemas(dict[str, Schema]):
             dict.__setitem__(self, name, v)
         return v
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         if not dict.__contains__(self, name):
             return default
         return self[name]

@@ -192,7 +192,7 @@ class PluginProcess:
                 from sheath.providers.tfplugin.proto import grpc_controller_pb2 as ctl
                 from sheath.providers.tfplugin.proto import grpc_controller_pb2_grpc as ctl_grpc
 
-                ctl_grpc.GRPCControllerStub(self.channel).Shutdown(ctl.Empty(), timeout=SHUTDOWN_TIMEOUT)
+                ctl_grpc.GRPCControllerStub(self.channel).Shutdown(ctl.Empty(), timeout=SHUTDOWN_TIMEOUT)  # type: ignore[no-untyped-call]  # generated stub
             except grpc.RpcError:
                 pass
         self.channel.close()
