@@ -13,7 +13,8 @@ every one of them:
 Then, with the server on 127.0.0.1 in this process and Debian's chromium
 driven by Playwright, K times each: the time from navigation to the page's
 ready mark (the API request, the layout and the SVG drawn) -- the time to first
-render; the time to select a node (its /api/resource round trip and the
+render, and of it the page's own time to lay out and draw the graph (its
+drawMs mark); the time to select a node (its /api/resource round trip and the
 details drawn); the time to expand every module (modules variant); and the
 server's time to answer /api/graph alone. Prints the median (min-max) of each.
 
@@ -113,7 +114,7 @@ def main() -> int:
                 assert srv is not None, bad
                 threading.Thread(target=srv.serve_forever, daemon=True).start()
                 url = f"http://127.0.0.1:{srv.server_address[1]}"
-                api, first, select, expand = [], [], [], []
+                api, first, draw, select, expand = [], [], [], [], []
                 for _ in range(opts.repeat):
                     t = time.perf_counter()
                     with urllib.request.urlopen(url + "/api/graph", timeout=600) as r:
@@ -124,6 +125,7 @@ def main() -> int:
                     page.goto(url + "/")
                     page.wait_for_selector("body[data-ready=true]", timeout=600000)
                     first.append(time.perf_counter() - t)
+                    draw.append(int(page.evaluate("document.body.dataset.drawMs")) / 1000)
                     shown = page.locator("#nodes .node").count()
                     target = "terraform_data.r5" if variant == "flat" else "module.m3"
                     t = time.perf_counter()
@@ -138,7 +140,7 @@ def main() -> int:
                     page.close()
                 srv.shutdown()
                 srv.server_close()
-                line = f"N={n} {variant}: {nodes} nodes, {shown} drawn first; /api/graph {summary(api)}; first render {summary(first)}; select {summary(select)}"
+                line = f"N={n} {variant}: {nodes} nodes, {shown} drawn first; /api/graph {summary(api)}; first render {summary(first)} (of which drawing {summary(draw)}); select {summary(select)}"
                 if expand:
                     line += f"; expand all {summary(expand)}"
                 print(line, flush=True)
