@@ -330,3 +330,39 @@ def test_grants_checked_by_connecting_as_the_role(postgres: PostgresServer, tmp_
     _ok(run_sheath, ["destroy", "-auto-approve"], d, outputs)
     assert _sql(postgres, "SELECT count(*) FROM pg_roles WHERE rolname = 'grant_reader'") == [(0,)]
     assert _sql(postgres, "SELECT count(*) FROM pg_class WHERE relname = 'items' AND relacl IS NOT NULL AND relacl::text LIKE '%grant_reader%'") == [(0,)]
+
+
+def test_without_superuser(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    """superuser = false (a managed service's admin): the provider makes itself a member of a
+    role before giving it a database or a schema, and before reassigning what it owns."""
+    _sql(postgres, "CREATE ROLE ops_admin LOGIN CREATEDB CREATEROLE")
+    d = tmp_path
+    outputs: list[str] = []
+    header = HEADER.format(port=postgres.port, provider_password=PROVIDER_PASSWORD).replace(
+        "max_connections = 4", 'max_connections = 4\n  username = "ops_admin"\n  superuser = false'
+    )
+    (d / "main.tf").write_text(
+        header
+        + """
+resource "postgresql_role" "owner" {
+  name = "svc_owner"
+}
+resource "postgresql_database" "svc" {
+  name  = "svc"
+  owner = postgresql_role.owner.name
+}
+resource "postgresql_schema" "s" {
+  name     = "svc_schema"
+  database = postgresql_database.svc.name
+  owner    = postgresql_role.owner.name
+}
+"""
+    )
+    _ok(run_sheath, ["init"], d, outputs)
+    _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    assert _sql(postgres, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'svc'") == [("svc_owner",)]
+    assert _sql(postgres, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'svc_schema'", "svc") == [("svc_owner",)]
+    assert _sql(postgres, "SELECT rolsuper FROM pg_roles WHERE rolname = 'ops_admin'") == [(False,)]
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs)
+    _ok(run_sheath, ["destroy", "-auto-approve"], d, outputs)
+    assert _sql(postgres, "SELECT count(*) FROM pg_roles WHERE rolname = 'svc_owner'") == [(0,)]

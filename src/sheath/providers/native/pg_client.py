@@ -86,6 +86,9 @@ class Client:
             raise PostgresError("The postgresql provider is not configured.")
         return self.settings
 
+    def superuser(self) -> bool:
+        return self._settings().superuser
+
     def default_database(self) -> str:
         return self._settings().database
 

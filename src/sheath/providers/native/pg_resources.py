@@ -199,6 +199,13 @@ class PgResource(ResourceType):
     def import_id(self, id: str) -> Value | None:
         raise NotImplementedError
 
+    def membership_for(self, role: str | None) -> list[Any]:
+        """Without superuser (superuser = false), the connected user must be a member of a role
+        to give it objects or to reassign what it owns: grant that membership first."""
+        if not role or self.client.superuser():
+            return []
+        return [sql_text("GRANT {} TO CURRENT_USER", ident(role))]
+
     def database_of(self, v: Value) -> str:
         return str_or_none(attr(v, "database")) or self.client.default_database()
 
@@ -352,6 +359,7 @@ class Role(PgResource):
         name = attr(prior, "name").as_str()
         stmts: list[Any] = []
         if not (attr(prior, "skip_reassign_owned").v is True):
+            stmts += self.membership_for(name)
             stmts += [
                 sql_text("REASSIGN OWNED BY {} TO CURRENT_USER", ident(name)),
                 sql_text("DROP OWNED BY {}", ident(name)),
@@ -401,6 +409,7 @@ class Database(PgResource):
         owner = str_or_none(attr(planned, "owner"))
         if owner:
             parts.append(sql_text("OWNER {}", ident(owner)))
+            self.client.execute(self.membership_for(owner))
         template = str_or_none(attr(planned, "template")) or "template0"
         parts.append(sql_text("TEMPLATE DEFAULT") if template.upper() == "DEFAULT" else sql_text("TEMPLATE {}", ident(template)))
         for attr_name, kw, default in (("encoding", "ENCODING", "UTF8"), ("lc_collate", "LC_COLLATE", "C"), ("lc_ctype", "LC_CTYPE", "C")):
@@ -428,6 +437,7 @@ class Database(PgResource):
             self.client.discard(old)
         owner = attr(planned, "owner")
         if owner.is_known and not owner.is_null and not raw_equal(owner, attr(prior, "owner")):
+            stmts += self.membership_for(owner.as_str())
             stmts.append(sql_text("ALTER DATABASE {} OWNER TO {}", ident(name), ident(owner.as_str())))
         ts = attr(planned, "tablespace_name")
         if ts.is_known and not ts.is_null and not raw_equal(ts, attr(prior, "tablespace_name")):
@@ -527,6 +537,7 @@ class SchemaResource(PgResource):
         owner = str_or_none(attr(planned, "owner"))
         stmts: list[Any] = [stmt]
         if owner:
+            stmts += self.membership_for(owner)
             stmts.append(sql_text("ALTER SCHEMA {} OWNER TO {}", ident(name), ident(owner)))
         self.client.execute(stmts, database=db)
         return self._read_or_fail(planned, db, name)
@@ -544,6 +555,7 @@ class SchemaResource(PgResource):
             stmts.append(sql_text("ALTER SCHEMA {} RENAME TO {}", ident(old), ident(name)))
         owner = attr(planned, "owner")
         if owner.is_known and not owner.is_null and not raw_equal(owner, attr(prior, "owner")):
+            stmts += self.membership_for(owner.as_str())
             stmts.append(sql_text("ALTER SCHEMA {} OWNER TO {}", ident(name), ident(owner.as_str())))
         if stmts:
             self.client.execute(stmts, database=db)
