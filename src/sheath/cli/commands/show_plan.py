@@ -21,6 +21,7 @@ _NATIVE = (
     "terraform.io/builtin/terraform",
     "registry.terraform.io/hashicorp/random",
     "registry.terraform.io/hashicorp/local",
+    "registry.terraform.io/cyrilgdn/postgresql",
 )
 
 ShowState = Callable[[StateFile | None, bool, Ui], int]
