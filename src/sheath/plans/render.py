@@ -590,7 +590,8 @@ _IMPORTANT: Final = frozenset(("id", "name", "tags"))
 def _attrs(v: Value) -> dict[str, Value]:
     if v.v is None or v.v is UNKNOWN or not isinstance(v.v, dict):
         return {}
-    return v.v
+    attrs: dict[str, Value] = v.v
+    return attrs
 
 
 def _normalize(v: Value | None, attr: Attribute | None) -> Value | None:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
-import yaml.cyaml  # type: ignore[import-untyped]
+import yaml  # type: ignore[import-untyped, unused-ignore]
+import yaml.cyaml  # type: ignore[import-untyped, unused-ignore]
 
 from sheath.lang.funcs import numbers
 from sheath.lang.funcs.textenc import Base64Error, b64decode_go
