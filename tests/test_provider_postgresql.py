@@ -366,3 +366,55 @@ resource "postgresql_schema" "s" {
     _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs)
     _ok(run_sheath, ["destroy", "-auto-approve"], d, outputs)
     assert _sql(postgres, "SELECT count(*) FROM pg_roles WHERE rolname = 'svc_owner'") == [(0,)]
+
+
+def test_pool_honours_max_connections(postgres: PostgresServer) -> None:  # noqa: F811
+    import threading
+
+    from sheath.providers.native.pg_client import Client, ConnectionSettings
+
+    client = Client()
+    client.configure(ConnectionSettings(host="127.0.0.1", port=postgres.port, sslmode="disable", max_connections=2))
+    lock = threading.Lock()
+    holding = [0]
+    most = [0]
+    gate = threading.Barrier(2)
+
+    def work() -> None:
+        with client.connection() as conn:
+            with lock:
+                holding[0] += 1
+                most[0] = max(most[0], holding[0])
+            try:
+                gate.wait(timeout=5)  # two holders meet; a third never gets in meanwhile
+            except threading.BrokenBarrierError:
+                pass
+            conn.execute("SELECT 1")
+            with lock:
+                holding[0] -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 2
+    rows = _sql(postgres, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sheath'")
+    assert rows[0][0] <= 2
+    client.close()
+
+
+def test_connection_failure_is_a_diagnostic(tmp_path: Path, run_sheath: Any) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    d = tmp_path
+    (d / "main.tf").write_text(HEADER.format(port=port, provider_password=PROVIDER_PASSWORD) + 'resource "postgresql_role" "r" {\n  name = "x"\n}\n')
+    outputs: list[str] = []
+    _ok(run_sheath, ["init"], d, outputs)
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], d)
+    assert r.returncode == 1 and "Error connecting to PostgreSQL server 127.0.0.1" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert PROVIDER_PASSWORD not in r.stdout + r.stderr
