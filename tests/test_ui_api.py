@@ -105,6 +105,21 @@ def test_reads_the_working_directory_again_when_it_changes(tmp_path: Path) -> No
         assert "terraform_data.late" in {n["address"] for n in get(url + "/api/graph")[1]["nodes"]}
 
 
+def test_local_backend_path_outside_the_working_directory(tmp_path: Path) -> None:
+    work = write_workdir(tmp_path / "work")
+    (tmp_path / "elsewhere").mkdir()
+    state_file = tmp_path / "elsewhere" / "x.tfstate"
+    (work / "terraform.tfstate").rename(state_file)
+    (work / "backend.tf").write_text('terraform {\n  backend "local" {\n    path = "../elsewhere/x.tfstate"\n  }\n}\n')
+    with serving(work) as url:
+        assert len(get(url + "/api/state")[1]["resources"]) == 3
+        state = json.loads(state_file.read_text())
+        state["resources"] = state["resources"][1:2]
+        state["serial"] += 1
+        state_file.write_text(json.dumps(state))
+        assert [r["address"] for r in get(url + "/api/state")[1]["resources"]] == ["terraform_data.base"]
+
+
 def test_read_only_and_loopback_host_only(base_url: str) -> None:
     assert get(base_url + "/api/graph", method="POST")[0] == 405
     # a page whose host name resolves to 127.0.0.1 (DNS rebinding) is refused
@@ -148,3 +163,4 @@ def test_cli_serves_and_rejects_bad_flags(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+

@@ -73,6 +73,7 @@ class Workdir:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     nodes: dict[str, GraphNode] = field(default_factory=dict)
     edges: list[tuple[str, str]] = field(default_factory=list)  # (dependent, dependency)
+    state_path: str | None = None  # the local state file; None when the backend is remote
 
 
 def read_workdir(root_dir: str) -> Workdir:
@@ -91,11 +92,12 @@ def read_workdir(root_dir: str) -> Workdir:
         out.graph = cg
     lb, bd = local_backend(cfg.module)
     if lb is None:
-        out.diagnostics.extend(bd)
+        _read_remote_state(out, bd)
     else:
         path = lb.state_path()
         if not os.path.isabs(path):
             path = os.path.join(root_dir, path)
+        out.state_path = path
         loaded = FilesystemStateManager(path).load()
         if loaded.diags:
             out.diagnostics.extend(loaded.diags)
@@ -103,6 +105,16 @@ def read_workdir(root_dir: str) -> Workdir:
             out.state = loaded.state.state
     _index(out, cfg)
     return out
+
+
+def _read_remote_state(wd: Workdir, local_diags: Diagnostics) -> None:
+    """The state of a pg or s3 backend, through the library API (read under no lock)."""
+    from sheath.engine.workspace import SheathError, Workspace
+
+    try:
+        wd.state = Workspace(wd.root_dir).state()
+    except SheathError as exc:
+        wd.diagnostics.extend(exc.diagnostics if exc.diagnostics else local_diags)
 
 
 def _kind_of(local: str) -> tuple[str, str, str]:
@@ -350,7 +362,8 @@ def _fingerprint(root_dir: str, extra_dirs: frozenset[str]) -> tuple[tuple[str, 
 
 class WorkdirCache:
     """The last reading of a working directory, read again only when one of its files changed
-    (added, removed, modified), so that a page's many requests share one reading."""
+    (added, removed, modified), so that a page's many requests share one reading. A state in
+    a remote backend (pg, s3) is read again on every request."""
 
     def __init__(self, root_dir: str) -> None:
         import threading
@@ -364,10 +377,13 @@ class WorkdirCache:
     def get(self) -> Workdir:
         with self._lock:
             key = _fingerprint(self.root_dir, self._extra)
-            if self._value is None or key != self._key:
+            remote = self._value is not None and self._value.state_path is None
+            if self._value is None or key != self._key or remote:
                 self._value = read_workdir(self.root_dir)
                 root = os.path.abspath(self.root_dir)
-                dirs = {os.path.dirname(os.path.abspath(os.path.join(self.root_dir, n.file))) for n in self._value.nodes.values() if n.file}
+                files = [os.path.join(self.root_dir, n.file) for n in self._value.nodes.values() if n.file]
+                files += [self._value.state_path] if self._value.state_path else []
+                dirs = {os.path.dirname(os.path.abspath(f)) for f in files}
                 self._extra = frozenset(d for d in dirs if os.path.commonpath([root, d]) != root)
                 self._key = _fingerprint(self.root_dir, self._extra)
             return self._value
