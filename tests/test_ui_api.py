@@ -164,3 +164,14 @@ def test_cli_serves_and_rejects_bad_flags(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=30)
 
+
+
+def test_configuration_errors_are_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "terraform_data" "a" {\n  input = \n}\n')
+    with serving(tmp_path) as url:
+        status, doc = get(url + "/api/graph")
+        assert status == 200 and doc["nodes"] == []
+        errors = [d for d in doc["diagnostics"] if d["severity"] == "error"]
+        assert errors and errors[0]["range"]["filename"].endswith("main.tf") and errors[0]["range"]["line"] == 2
+        status, state = get(url + "/api/state")
+        assert status == 200 and state["exists"] is False and state["resources"] == []
