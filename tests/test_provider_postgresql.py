@@ -259,7 +259,7 @@ def test_schemas_load_without_psycopg() -> None:
 
     code = (
         "import sys\nfrom sheath.providers.native.postgresql import new_provider\n"
-        "s = new_provider().get_provider_schema()\nassert len(s.resource_types) == 5\n"
+        "s = new_provider().get_provider_schema()\nassert len(s.resource_types) == 6\n"
         "assert 'psycopg' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -269,6 +269,14 @@ GRANTS = """
 resource "postgresql_role" "reader" {
   name  = "grant_reader"
   login = true
+}
+resource "postgresql_role" "readonly" {
+  name = "grant_readonly_group"
+}
+resource "postgresql_grant_role" "member" {
+  role              = "ext_member"  # created outside (postgresql_role.roles is authoritative)
+  grant_role        = postgresql_role.readonly.name
+  with_admin_option = true
 }
 resource "postgresql_grant" "connect" {
   database    = "postgres"
@@ -297,13 +305,18 @@ resource "postgresql_grant" "tables" {
 def test_grants_checked_by_connecting_as_the_role(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
     import psycopg
 
-    _sql(postgres, "CREATE SCHEMA inv; CREATE TABLE inv.items (id int); CREATE TABLE inv.orders (id int)")
+    _sql(postgres, "CREATE ROLE ext_member; CREATE SCHEMA inv; CREATE TABLE inv.items (id int); CREATE TABLE inv.orders (id int)")
     d = tmp_path
     outputs: list[str] = []
     (d / "main.tf").write_text(HEADER.format(port=postgres.port, provider_password=PROVIDER_PASSWORD) + GRANTS)
     _ok(run_sheath, ["init"], d, outputs)
     out = _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
-    assert "Resources: 4 added" in out
+    assert "Resources: 6 added" in out
+    assert _sql(
+        postgres,
+        "SELECT m.admin_option FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid"
+        " WHERE r.rolname = 'ext_member' AND g.rolname = 'grant_readonly_group'",
+    ) == [(True,)]
     assert _sql(
         postgres,
         "SELECT has_database_privilege('grant_reader', 'postgres', 'CONNECT'), has_schema_privilege('grant_reader', 'inv', 'USAGE'),"
@@ -322,13 +335,16 @@ def test_grants_checked_by_connecting_as_the_role(postgres: PostgresServer, tmp_
 
     # a privilege revoked by hand is drift: the grant is planned again
     _sql(postgres, "REVOKE SELECT ON inv.orders FROM grant_reader")
+    _sql(postgres, "REVOKE grant_readonly_group FROM ext_member")
     out = _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs, rc=2)
     assert "# postgresql_grant.tables must be replaced" in out
+    assert "# postgresql_grant_role.member will be created" in out
     _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
     assert _sql(postgres, "SELECT has_table_privilege('grant_reader', 'inv.orders', 'SELECT')") == [(True,)]
 
     _ok(run_sheath, ["destroy", "-auto-approve"], d, outputs)
     assert _sql(postgres, "SELECT count(*) FROM pg_roles WHERE rolname = 'grant_reader'") == [(0,)]
+    assert _sql(postgres, "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = 'ext_member'") == [(0,)]
     assert _sql(postgres, "SELECT count(*) FROM pg_class WHERE relname = 'items' AND relacl IS NOT NULL AND relacl::text LIKE '%grant_reader%'") == [(0,)]
 
 

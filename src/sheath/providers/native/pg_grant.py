@@ -17,7 +17,7 @@ from sheath.providers.interface import Path, attribute_error
 from sheath.providers.native.pg_resources import PgResource, ident, sql_join, sql_text, str_or_none, strings
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import attr, with_attrs
-from sheath.types import BOOL, FALSE, STRING, SetType, Value, set_val, string_val
+from sheath.types import BOOL, FALSE, STRING, TRUE, SetType, Value, set_val, string_val
 
 OBJECT_TYPES = ("database", "schema", "table", "sequence")
 ALL_OBJECT_TYPES = (*OBJECT_TYPES, "function", "procedure", "routine", "foreign_data_wrapper", "foreign_server", "column")
@@ -176,4 +176,57 @@ class Grant(PgResource):
         self.client.execute([stmt], database=self.database_of(prior))
 
 
-__all__ = ["Grant", "grant_id"]
+
+
+class GrantRole(PgResource):
+    """postgresql_grant_role: membership of ``role`` in ``grant_role`` (non-authoritative:
+    other memberships of the role are left alone). Every argument forces replacement."""
+
+    type_name = "postgresql_grant_role"
+    schema = Schema(
+        Block(
+            {
+                "grant_role": Attribute(STRING, required=True),
+                "id": Attribute(STRING, optional=True, computed=True),
+                "role": Attribute(STRING, required=True),
+                "with_admin_option": Attribute(BOOL, optional=True),
+            }
+        )
+    )
+    defaults = {"with_admin_option": FALSE}
+    force_new = ("grant_role", "role", "with_admin_option")
+
+    def with_defaults(self, v: Value) -> Value:
+        v = super().with_defaults(v)
+        role, granted, admin = attr(v, "role"), attr(v, "grant_role"), attr(v, "with_admin_option")
+        if not (role.is_known and granted.is_known and admin.is_known):
+            return v
+        return with_attrs(v, id=string_val(f"{role.as_str()}_{granted.as_str()}_{str(admin.as_bool()).lower()}"))
+
+    def create(self, planned: Value) -> Value:
+        role, granted = attr(planned, "role").as_str(), attr(planned, "grant_role").as_str()
+        stmt = sql_text("GRANT {} TO {}", ident(granted), ident(role))
+        if attr(planned, "with_admin_option").as_bool():
+            stmt += sql_text(" WITH ADMIN OPTION")
+        self.client.execute([stmt])
+        return self.with_defaults(planned)
+
+    def update(self, prior: Value, planned: Value) -> Value:
+        return self.create(planned)
+
+    def read_state(self, prior: Value) -> Value | None:
+        rows = self.client.query(
+            "SELECT m.admin_option FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid"
+            " WHERE r.rolname = %s AND g.rolname = %s",
+            (attr(prior, "role").as_str(), attr(prior, "grant_role").as_str()),
+        )
+        if not rows:
+            return None
+        return self.with_defaults(with_attrs(prior, with_admin_option=TRUE if any(r[0] for r in rows) else FALSE))
+
+    def drop(self, prior: Value) -> None:
+        stmt = sql_text("REVOKE {} FROM {}", ident(attr(prior, "grant_role").as_str()), ident(attr(prior, "role").as_str()))
+        self.client.execute([stmt])
+
+
+__all__ = ["Grant", "GrantRole", "grant_id"]

@@ -23,7 +23,7 @@ from sheath.providers.interface import (
     attribute_error,
 )
 from sheath.providers.native.pg_client import Client, ConnectionSettings
-from sheath.providers.native.pg_grant import Grant
+from sheath.providers.native.pg_grant import Grant, GrantRole
 from sheath.providers.native.pg_resources import as_int, resources, str_or_none
 from sheath.providers.schema import Attribute, Block, Nesting, NestedBlock, Schema
 from sheath.providers.sdk import NativeProvider, attr
@@ -195,7 +195,7 @@ class PostgresProvider(NativeProvider):
 def new_provider() -> PostgresProvider:
     client = Client()
     return PostgresProvider(
-        provider_schema=PROVIDER_SCHEMA, resources={**resources(client), "postgresql_grant": Grant(client)}, client=client
+        provider_schema=PROVIDER_SCHEMA, resources={**resources(client), "postgresql_grant": Grant(client), "postgresql_grant_role": GrantRole(client)}, client=client
     )
 
 
