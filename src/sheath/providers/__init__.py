@@ -7,7 +7,7 @@
   sdk        a base for native Python providers (NativeProvider, ResourceType)
   registry   provider source address -> native implementation
   builtin    terraform.io/builtin/terraform (terraform_data, terraform_remote_state)
-  native     hashicorp/random and hashicorp/local, in Python
+  native     hashicorp/random, hashicorp/local and cyrilgdn/postgresql, in Python
 """
 
 from sheath.providers.interface import Path, Provider, ProviderFactory, ProviderSchema
