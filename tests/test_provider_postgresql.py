@@ -118,7 +118,8 @@ def test_lifecycle_against_the_catalogs(postgres: PostgresServer, tmp_path: Path
 
     _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs)  # no changes
 
-    # update in place
+    # update in place (the password, unchanged, is not set again)
+    hash_before = _sql(postgres, "SELECT rolpassword FROM pg_authid WHERE rolname = 'app_owner'")
     _write(d, postgres.port, app_limit=10, reader_createdb="true", db_limit=3, schema_owner='"postgres"')
     out = _ok(run_sheath, ["plan"], d, outputs)
     assert "~ connection_limit" in out and "must be replaced" not in out
@@ -126,6 +127,7 @@ def test_lifecycle_against_the_catalogs(postgres: PostgresServer, tmp_path: Path
     out = _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
     assert "Resources: 0 added, 4 changed, 0 destroyed." in out
     assert _sql(postgres, "SELECT rolconnlimit FROM pg_roles WHERE rolname = 'app_owner'") == [(10,)]
+    assert _sql(postgres, "SELECT rolpassword FROM pg_authid WHERE rolname = 'app_owner'") == hash_before
     assert _sql(postgres, "SELECT rolcreatedb FROM pg_roles WHERE rolname = 'app_reader'") == [(True,)]
     assert _sql(postgres, "SELECT datconnlimit FROM pg_database WHERE datname = 'shop'") == [(3,)]
     assert _sql(postgres, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'sales'", "shop") == [("postgres",)]

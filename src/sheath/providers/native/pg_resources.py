@@ -286,13 +286,14 @@ class Role(PgResource):
         changes["id"] = attr(v, "name")  # a rename changes the id
         return with_attrs(v, **changes) if changes else v
 
-    def _options(self, v: Value) -> list[Any]:
+    def _options(self, v: Value, password: bool = True) -> list[Any]:
         parts: list[Any] = []
         for name, (_, kw) in _ROLE_FLAGS.items():
             parts.append(sql_text(kw if attr(v, name).as_bool() else "NO" + kw))
         parts.append(sql_text("CONNECTION LIMIT {}", literal(as_int(attr(v, "connection_limit")))))
         pw = str_or_none(attr(v, "password"))
-        parts.append(sql_text("ENCRYPTED PASSWORD {}", literal(pw)) if pw else sql_text("PASSWORD NULL"))
+        if password:
+            parts.append(sql_text("ENCRYPTED PASSWORD {}", literal(pw)) if pw else sql_text("PASSWORD NULL"))
         parts.append(sql_text("VALID UNTIL {}", literal(attr(v, "valid_until").as_str())))
         return parts
 
@@ -315,7 +316,8 @@ class Role(PgResource):
         stmts: list[Any] = []
         if old != name:
             stmts.append(sql_text("ALTER ROLE {} RENAME TO {}", ident(old), ident(name)))
-        stmts.append(sql_text("ALTER ROLE {} WITH ", ident(name)) + sql_join(" ", self._options(planned)))
+        password_changed = not raw_equal(attr(prior, "password"), attr(planned, "password"))  # else left as it is
+        stmts.append(sql_text("ALTER ROLE {} WITH ", ident(name)) + sql_join(" ", self._options(planned, password_changed)))
         have, want = set(strings(attr(prior, "roles"))), set(strings(attr(planned, "roles")))
         stmts += [sql_text("REVOKE {} FROM {}", ident(r), ident(name)) for r in sorted(have - want)]
         stmts += [sql_text("GRANT {} TO {}", ident(r), ident(name)) for r in sorted(want - have)]
