@@ -177,12 +177,15 @@ class Stack:
 
     filename: str
     declarations: list[Declaration] = field(default_factory=list)
+    by_name: dict[tuple[str, tuple[str, ...]], Declaration] = field(default_factory=dict)
 
     def add(self, block_type: str, labels: tuple[str, ...], body: dict[str, Any]) -> Declaration:
-        for d in self.declarations:
-            if d.block_type == block_type and d.labels == labels and labels and block_type != "provider":
-                raise StackError(f"{block_type} {'.'.join(labels)} is declared twice (first at line {d.line})")
         decl = Declaration(block_type, labels, body, self.caller_line())
+        if labels and block_type != "provider":
+            first = self.by_name.get((block_type, labels))
+            if first is not None:
+                raise StackError(f"{block_type} {'.'.join(labels)} is declared twice (first at line {first.line})")
+            self.by_name[(block_type, labels)] = decl
         self.declarations.append(decl)
         return decl
 

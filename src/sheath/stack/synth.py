@@ -30,19 +30,23 @@ def is_stack_file(name: str) -> bool:
     return name == STACK_FILE or (name.endswith(STACK_SUFFIX) and len(name) > len(STACK_SUFFIX))
 
 
+def line_ranges(filename: str, src: bytes) -> list[Range]:
+    """The range of each line of src (without its line break and leading blanks)."""
+    out: list[Range] = []
+    start = 0
+    for number, raw in enumerate(src.split(b"\n"), 1):
+        text = raw.rstrip(b"\r")
+        stripped = len(text) - len(text.lstrip())
+        width = len(text.decode("utf-8", "replace"))
+        out.append(Range(filename, Pos(number, stripped + 1, start + stripped), Pos(number, width + 1, start + len(text))))
+        start += len(raw) + 1
+    return out
+
+
 def line_range(filename: str, src: bytes, line: int) -> Range:
-    """The range of one line of src (without its line break)."""
-    lines = src.split(b"\n")
-    line = max(1, min(line, len(lines)))
-    start = sum(len(x) + 1 for x in lines[: line - 1])
-    text = lines[line - 1].rstrip(b"\r")
-    stripped = len(text) - len(text.lstrip())
-    body = text.decode("utf-8", "replace")
-    return Range(
-        filename,
-        Pos(line, stripped + 1, start + stripped),
-        Pos(line, len(body) + 1, start + len(text)),
-    )
+    """The range of one line of src (without its line break and leading blanks)."""
+    lines = line_ranges(filename, src)
+    return lines[max(1, min(line, len(lines))) - 1]
 
 
 def _error_line(exc: BaseException, filename: str) -> int:
@@ -135,15 +139,16 @@ def _remap(node: JSONNode, r: Range) -> None:
 def stack_hcl_file(stack: Stack, src: bytes) -> tuple[hcl.File, Diagnostics]:
     """The stack as a JSON-syntax hcl.File whose ranges are the stack file's lines."""
     diags = Diagnostics()
+    text = ("[" + ",".join(json.dumps(block_json(d), ensure_ascii=False) for d in stack.declarations) + "]").encode()
+    node, d2 = parse_value(text, stack.filename)
+    lines = line_ranges(stack.filename, src)
     objects: list[JSONNode] = []
-    for d in stack.declarations:
-        text = json.dumps(block_json(d), ensure_ascii=False).encode()
-        node, d2 = parse_value(text, stack.filename)
-        r = line_range(stack.filename, src, d.line)
+    if isinstance(node, JSONArray) and len(node.values) == len(stack.declarations):
+        for d, value in zip(stack.declarations, node.values):
+            _remap(value, lines[max(0, min(d.line, len(lines)) - 1)])
+            objects.append(value)
+    else:  # not reached: json.dumps writes valid JSON
         for diag in d2:
-            diags.append(Diagnostic(diag.severity, diag.summary, diag.detail, r))
-        _remap(node, r)
-        objects.append(node)
-    whole = line_range(stack.filename, src, 1)
-    root = JSONArray(objects, whole, whole)
+            diags.append(Diagnostic(diag.severity, diag.summary, diag.detail, lines[0]))
+    root = JSONArray(objects, lines[0], lines[0])
     return hcl.File(stack.filename, JSONBody(root), src), diags
