@@ -202,3 +202,11 @@ def test_synth_flags(tmp_path: Path, run_sheath: RunFn) -> None:
     assert r.returncode == 1 and "-bogus" in r.stderr
     ok(run_sheath(["synth", f"-out={tmp_path / 'o'}"], d))
     assert json.loads((tmp_path / "o" / "stack.tf.json").read_text()) == {"resource": {"terraform_data": {"a": {}}}}
+
+
+def test_a_directory_with_only_a_stack_is_a_configuration(tmp_path: Path, run_sheath: RunFn) -> None:
+    d = make(tmp_path, {"stack.py": "from sheath.stack import resource\nresource('terraform_data', 'a')\n"})
+    out = ok(run_sheath(["providers", "-no-color"], d))
+    assert "provider[terraform.io/builtin/terraform]" in out
+    graph = ok(run_sheath(["graph"], d))
+    assert '"terraform_data.a"' in graph

@@ -62,10 +62,10 @@ def run(args: list[str]) -> int:
     if fl.args:
         ui.error("Too many command line arguments. Did you mean to use -chdir?")
         return 1
-    from sheath.config.loader import config_files, load_module_tree
+    from sheath.config.loader import config_files, load_module_tree, stack_files
 
     primary, override, _ = config_files(".")
-    if not primary and not override:
+    if not primary and not override and not stack_files("."):
         d = Diagnostics()
         d.add_error(
             "No configuration files",
