@@ -436,3 +436,29 @@ def test_connection_failure_is_a_diagnostic(tmp_path: Path, run_sheath: Any) -> 
     assert r.returncode == 1 and "Error connecting to PostgreSQL server 127.0.0.1" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
     assert PROVIDER_PASSWORD not in r.stdout + r.stderr
+
+
+def test_renames_are_in_place(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    d = tmp_path
+    outputs: list[str] = []
+    body = """
+resource "postgresql_role" "r" {{
+  name = "{role}"
+}}
+resource "postgresql_schema" "s" {{
+  name  = "{schema}"
+  owner = postgresql_role.r.name
+}}
+"""
+    header = HEADER.format(port=postgres.port, provider_password=PROVIDER_PASSWORD)
+    (d / "main.tf").write_text(header + body.format(role="before_role", schema="before_schema"))
+    _ok(run_sheath, ["init"], d, outputs)
+    _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    (d / "main.tf").write_text(header + body.format(role="after_role", schema="after_schema"))
+    out = _ok(run_sheath, ["apply", "-auto-approve"], d, outputs)
+    assert "Resources: 0 added, 2 changed, 0 destroyed." in out
+    assert _sql(postgres, "SELECT rolname FROM pg_roles WHERE rolname LIKE '%\\_role'") == [("after_role",)]
+    assert _sql(postgres, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'after_schema'") == [("after_role",)]
+    assert _sql(postgres, "SELECT count(*) FROM pg_namespace WHERE nspname = 'before_schema'") == [(0,)]
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d, outputs)
+    _ok(run_sheath, ["destroy", "-auto-approve"], d, outputs)
