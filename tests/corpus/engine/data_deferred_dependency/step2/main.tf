@@ -77,6 +77,11 @@ resource "terraform_data" "direct_reader" {
   input = data.terraform_remote_state.direct.outputs.name
 }
 
+# a list with an element that becomes unknown: rendered along the longest common subsequence
+resource "terraform_data" "list_reader" {
+  input = [data.terraform_remote_state.direct.outputs, data.terraform_remote_state.via_local.outputs]
+}
+
 resource "terraform_data" "local_reader" {
   input = data.terraform_remote_state.via_local.outputs.name
 }
