@@ -340,6 +340,8 @@ class _ModuleValidator:
             data.managed[key] = unknown(DYNAMIC)
         for key in m.data_resources:
             data.data[key[len("data.") :] if key.startswith("data.") else key] = unknown(DYNAMIC)
+        for key in m.ephemeral_resources:
+            data.ephemeral[key[len("ephemeral.") :] if key.startswith("ephemeral.") else key] = unknown(DYNAMIC).mark(EPHEMERAL)
         for name, mc in m.module_calls.items():
             child = cfg.children.get(name)
             if child is None:

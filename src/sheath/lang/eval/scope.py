@@ -43,6 +43,7 @@ class ModuleData:
     locals: dict[str, Value] = field(default_factory=dict)
     managed: dict[str, Value] = field(default_factory=dict)
     data: dict[str, Value] = field(default_factory=dict)
+    ephemeral: dict[str, Value] = field(default_factory=dict)  # ephemeral resources: "type.name" -> value
     module_calls: dict[str, Value] = field(default_factory=dict)
     path_module: str = "."
     path_root: str = "."
@@ -121,7 +122,7 @@ class RootObjects(Mapping[str, Value]):
     kept until ``forget``: a configuration with thousands of locals does not
     rebuild every object each time one local gets its value."""
 
-    _FIXED = ("var", "local", "path", "terraform", "module", "data")
+    _FIXED = ("var", "local", "path", "terraform", "module", "data", "ephemeral")
 
     def __init__(self, data: ModuleData) -> None:
         self.data = data
@@ -159,9 +160,9 @@ class RootObjects(Mapping[str, Value]):
             return object_of({"workspace": string_val(d.workspace), "applying": FALSE.mark(EPHEMERAL)})
         if name == "module":
             return object_of(d.module_calls)
-        if name == "data":
+        if name in ("data", "ephemeral"):
             dby: dict[str, dict[str, Value]] = {}
-            for key, v in d.data.items():
+            for key, v in (d.data if name == "data" else d.ephemeral).items():
                 t, _, n = key.partition(".")
                 dby.setdefault(t, {})[n] = v
             return object_of({t: object_of(objs) for t, objs in dby.items()})
