@@ -505,10 +505,12 @@ def _array_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff:
     t = ref.type if ref is not None else None
     if typed and isinstance(t, SetType):
         return _set_diff(b, a, be, ae)
-    positional = not (typed and isinstance(t, ListType)) and (typed or all(x.is_known for x in ae))
+    known = [x.is_known for x in ae]
+    positional = not (typed and isinstance(t, ListType)) and (typed or all(known) or not any(known))
     if b is not None and a is not None and len(be) == len(ae) and positional:
-        # tuples pair their elements by position; terraform's JSON differ matches an
-        # untyped sequence with unknown elements along the longest common subsequence
+        # tuples pair their elements by position, and so does terraform's JSON differ for an
+        # untyped sequence that is all known or all unknown; one with some unknown elements
+        # among known ones is matched along the longest common subsequence
         elems = [compute_diff(x, y, typed) for x, y in zip(be, ae)]
     else:
 
