@@ -166,7 +166,7 @@ resource "terraform_data" "r" { input = var.in }
 output "o" { value = terraform_data.r.output }
 """
 
-CHAIN = """
+TARGET_CHAIN = """
 resource "terraform_data" "a" { input = "a" }
 resource "terraform_data" "b" { input = terraform_data.a.output }
 resource "terraform_data" "c" { input = terraform_data.b.output }
@@ -411,7 +411,7 @@ CASES: dict[str, tuple[dict[str, str], list[Step]]] = {
         ],
     ),
     "destroy-targeting": (
-        {"main.tf": CHAIN},
+        {"main.tf": TARGET_CHAIN},
         [
             J("init", compare=False),
             J("apply", "-json", "-auto-approve", ordered=False),
