@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "taint": "taint",
     "untaint": "untaint",
     "providers": "providers",
+    "metadata": "metadata",
     "policy": "policy",
     "drift": "drift",
     "unmanaged": "unmanaged",
@@ -42,6 +43,8 @@ COMMANDS: dict[str, str] = {
 # commands with subcommands, for TF_CLI_ARGS_<command> (sheath.cli.envargs)
 NESTED: dict[str, tuple[str, ...]] = {
     "state": ("list", "show", "mv", "rm", "pull", "push", "replace-provider"),
+    "providers": ("lock", "mirror", "schema"),
+    "metadata": ("functions",),
 }
 
 USAGE = """Usage: sheath [global options] <subcommand> [args]
@@ -66,6 +69,7 @@ All other commands:
   history       List the applied versions of the infrastructure
   graph         Generate a Graphviz graph of the steps in an operation
   import        Associate existing infrastructure with a Terraform resource
+  metadata      Metadata related commands
   output        Show output values from your root module
   policy        Check a saved plan against the guardrail policies
   providers     Show the providers required for this configuration

@@ -22,6 +22,9 @@ from sheath.states.jsonstate import provider_source
 
 _FLAGS = [FlagSpec("test-directory", "string", "tests")]
 
+# providers <subcommand>: the module under sheath.cli.commands that runs it
+SUBCOMMANDS = {"schema": "providers_schema"}
+
 
 def tree_lines(node: ModuleRequirements) -> list[tuple[str, ModuleRequirements | None]]:
     """The tree's entries under node: provider lines first, then module branches."""
@@ -51,6 +54,11 @@ def render_tree(root: ModuleRequirements) -> str:
 
 
 def run(args: list[str]) -> int:
+    if args and args[0] in SUBCOMMANDS:
+        import importlib
+
+        rc: int = importlib.import_module(f"sheath.cli.commands.{SUBCOMMANDS[args[0]]}").run(args[1:])
+        return rc
     args, color = strip_no_color(args)
     ui = Ui(color)
     if help_requested(args):

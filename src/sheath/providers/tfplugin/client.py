@@ -241,6 +241,15 @@ class GRPCProvider:
             cache.store(key, self.protocol_version, resp.SerializeToString())
         return ps
 
+    def provider_schema_message(self) -> tuple[Any | None, Diagnostics]:
+        """The GetProviderSchema response as the provider sends it, descriptions included
+        (which the ProviderSchema leaves out); None and the call's error when it fails."""
+        try:
+            resp = self._call(self._proto.get_schema, "GetProviderSchema", self._proto.pb.GetProviderSchema.Request())
+        except _CallFailed as e:
+            return None, Diagnostics([e.diag])
+        return resp, diagnostics_from_proto(resp.diagnostics)
+
     def _from_cache(self, cache: SchemaCache, key: str) -> ProviderSchema | None:
         data = cache.load(key, self.protocol_version)
         if data is None:

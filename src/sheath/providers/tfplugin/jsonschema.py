@@ -1,0 +1,117 @@
+"""A plugin's GetProviderSchema response in terraform's JSON format (`providers schema -json`).
+
+Marshalled from the protocol message itself, so that every description and
+description kind the provider sends is kept; the layout is that of
+sheath.providers.jsonprovider (terraform's jsonprovider).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sheath.providers.jsonprovider import JSONDoc, type_json
+from sheath.types.json import type_from_json
+
+_NESTING: Final = {1: "single", 2: "list", 3: "set", 4: "map", 5: "group"}
+_KIND: Final = {0: "plain", 1: "markdown"}
+
+
+class TypeJSONCache:
+    """The JSON form of each distinct type string (schemas repeat a few types many times)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[bytes, Any] = {}
+
+    def get(self, raw: bytes) -> Any:
+        v = self._seen.get(raw)
+        if v is None:
+            v = type_json(type_from_json(raw)) if raw else "dynamic"
+            self._seen[raw] = v
+        return v
+
+
+def attribute_json(a: Any, types: TypeJSONCache) -> JSONDoc:
+    out: JSONDoc = {}
+    if "nested_type" in a.DESCRIPTOR.fields_by_name and a.HasField("nested_type"):
+        nt = a.nested_type
+        obj: JSONDoc = {}
+        if len(nt.attributes):
+            obj["attributes"] = {x.name: attribute_json(x, types) for x in sorted(nt.attributes, key=lambda x: x.name)}
+        obj["nesting_mode"] = _NESTING.get(int(nt.nesting), "")
+        out["nested_type"] = obj
+    else:
+        out["type"] = types.get(bytes(a.type))
+    if a.description:
+        out["description"] = a.description
+    out["description_kind"] = _KIND.get(int(a.description_kind), "plain")
+    for flag in ("deprecated", "required", "optional", "computed", "sensitive", "write_only"):
+        if flag in a.DESCRIPTOR.fields_by_name and getattr(a, flag):
+            out[flag] = True
+    return out
+
+
+def block_json(b: Any, types: TypeJSONCache) -> JSONDoc:
+    out: JSONDoc = {}
+    if len(b.attributes):
+        out["attributes"] = {a.name: attribute_json(a, types) for a in sorted(b.attributes, key=lambda a: a.name)}
+    if len(b.block_types):
+        bts: JSONDoc = {}
+        for nb in sorted(b.block_types, key=lambda nb: nb.type_name):
+            j: JSONDoc = {"nesting_mode": _NESTING.get(int(nb.nesting), ""), "block": block_json(nb.block, types)}
+            if nb.min_items:
+                j["min_items"] = int(nb.min_items)
+            if nb.max_items:
+                j["max_items"] = int(nb.max_items)
+            bts[nb.type_name] = j
+        out["block_types"] = bts
+    if b.description:
+        out["description"] = b.description
+    out["description_kind"] = _KIND.get(int(b.description_kind), "plain")
+    if b.deprecated:
+        out["deprecated"] = True
+    return out
+
+
+def schema_json(s: Any, types: TypeJSONCache) -> JSONDoc:
+    return {"version": int(s.version), "block": block_json(s.block, types)}
+
+
+def parameter_json(p: Any, types: TypeJSONCache) -> JSONDoc:
+    out: JSONDoc = {"name": p.name}
+    if p.description:
+        out["description"] = p.description
+    if p.allow_null_value:
+        out["is_nullable"] = True
+    out["type"] = types.get(bytes(p.type))
+    return out
+
+
+def function_json(f: Any, types: TypeJSONCache) -> JSONDoc:
+    out: JSONDoc = {}
+    if f.description:
+        out["description"] = f.description
+    if f.summary:
+        out["summary"] = f.summary
+    if f.deprecation_message:
+        out["deprecation_message"] = f.deprecation_message
+    out["return_type"] = types.get(bytes(getattr(f, "return").type))
+    if len(f.parameters):
+        out["parameters"] = [parameter_json(p, types) for p in f.parameters]
+    if f.HasField("variadic_parameter"):
+        out["variadic_parameter"] = parameter_json(f.variadic_parameter, types)
+    return out
+
+
+def provider_schema_json(resp: Any) -> JSONDoc:
+    """A GetProviderSchema response (either protocol version) as one provider's entry."""
+    types = TypeJSONCache()
+    out: JSONDoc = {"provider": schema_json(resp.provider, types)}
+    for key in ("resource_schemas", "data_source_schemas", "ephemeral_resource_schemas"):
+        if key not in resp.DESCRIPTOR.fields_by_name:
+            continue
+        table = getattr(resp, key)
+        if len(table):
+            out[key] = {n: schema_json(table[n], types) for n in sorted(table)}
+    if len(resp.functions):
+        out["functions"] = {n: function_json(resp.functions[n], types) for n in sorted(resp.functions)}
+    return out
