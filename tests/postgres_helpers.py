@@ -90,3 +90,15 @@ def postgres() -> Iterator[PostgresServer]:
     need(bindir is not None, "PostgreSQL server binaries (initdb, pg_ctl: apt-get install postgresql)")
     assert bindir is not None
     yield from start_postgres(bindir)
+
+
+def run_sql(server: PostgresServer, query: str, database: str = "postgres", user: str | None = None) -> list[tuple[object, ...]]:
+    """Run query (autocommit) as user (the superuser by default); the rows it returns, if any."""
+    import psycopg
+
+    conn_str = server.conn_str(database)
+    if user is not None:
+        conn_str = conn_str.replace(f"//{server.user}@", f"//{user}@", 1)
+    with psycopg.connect(conn_str, autocommit=True) as conn:
+        cur = conn.execute(query)
+        return list(cur.fetchall()) if cur.description is not None else []

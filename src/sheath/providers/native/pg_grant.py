@@ -14,6 +14,7 @@ from typing import Any
 
 from sheath.diag import Diagnostics
 from sheath.providers.interface import Path, attribute_error
+from sheath.providers.native.pg_client import Client
 from sheath.providers.native.pg_resources import PgResource, ident, sql_join, sql_text, str_or_none, strings
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import attr, with_attrs
@@ -26,8 +27,38 @@ PRIVILEGES = {
     "schema": ("CREATE", "USAGE"),
     "table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
     "sequence": ("USAGE", "SELECT", "UPDATE"),
+    "function": ("EXECUTE",),
+    "type": ("USAGE",),
 }
 _RELKINDS = {"table": "('r', 'v', 'm', 'f', 'p')", "sequence": "('S')"}
+
+
+def grantee(role: str) -> Any:
+    """The grantee of a GRANT or REVOKE: PUBLIC (any spelling) or a quoted role name."""
+    return sql_text("PUBLIC") if role.lower() == "public" else ident(role)
+
+
+def grantee_filter(role: str, column: str = "a.grantee") -> tuple[str, tuple[str, ...]]:
+    """A condition on aclexplode's grantee column for role (PUBLIC is grantee 0), and its parameters."""
+    if role.lower() == "public":
+        return f"{column} = 0", ()
+    return f"{column} = (SELECT oid FROM pg_roles WHERE rolname = %s)", (role,)
+
+
+def acl_privileges(client: Client, acl: str, params: tuple[Any, ...], role: str, database: str) -> dict[str, bool]:
+    """The privileges role holds in the ACL expression acl (an SQL expression over params),
+    each with whether it is grantable."""
+    cond, cond_params = grantee_filter(role)
+    rows = client.query(f"SELECT a.privilege_type, a.is_grantable FROM aclexplode({acl}) a WHERE {cond}", (*params, *cond_params), database=database)
+    return {str(p): bool(g) for p, g in rows}
+
+
+def read_back_privileges(held: set[str], configured: set[str], kind: str) -> set[str] | None:
+    """The privileges to store after reading held: None when they are what is configured
+    (so the configured spelling stays), counting "ALL" as every privilege of the kind."""
+    if "ALL" in configured and held >= set(PRIVILEGES[kind]):
+        held = {"ALL"} | (held - set(PRIVILEGES[kind]))
+    return None if held == configured else held
 
 
 def grant_id(role: str, database: str, schema: str | None, object_type: str, objects: list[str]) -> str:
@@ -119,7 +150,7 @@ class Grant(PgResource):
 
     def create(self, planned: Value) -> Value:
         kind, target = self._target(planned)
-        role = ident(attr(planned, "role").as_str())
+        role = grantee(attr(planned, "role").as_str())
         privs = sorted({p.upper() for p in strings(attr(planned, "privileges"))})
         stmts: list[Any] = [sql_text("REVOKE ALL PRIVILEGES ON ") + target + sql_text(" FROM {}", role)]
         if privs:
@@ -135,17 +166,15 @@ class Grant(PgResource):
         kind, role = attr(v, "object_type").as_str(), attr(v, "role").as_str()
         schema, objects = str_or_none(attr(v, "schema")), strings(attr(v, "objects"))
         db = self.database_of(v)
-        explode = "SELECT a.privilege_type FROM aclexplode({acl}) a WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = %s)"
         if kind == "database":
-            rows = self.client.query(explode.format(acl="(SELECT datacl FROM pg_database WHERE datname = %s)"), (db, role), database=db)
-            return {r[0] for r in rows}
+            return set(acl_privileges(self.client, "(SELECT datacl FROM pg_database WHERE datname = %s)", (db,), role, db))
         if kind == "schema":
-            rows = self.client.query(explode.format(acl="(SELECT nspacl FROM pg_namespace WHERE nspname = %s)"), (schema, role), database=db)
-            return {r[0] for r in rows}
+            return set(acl_privileges(self.client, "(SELECT nspacl FROM pg_namespace WHERE nspname = %s)", (schema,), role, db))
+        cond, cond_params = grantee_filter(role)
         rels = self.client.query(
-            f"SELECT c.relname, ARRAY(SELECT a.privilege_type FROM aclexplode(c.relacl) a WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = %s))"
+            f"SELECT c.relname, ARRAY(SELECT a.privilege_type FROM aclexplode(c.relacl) a WHERE {cond})"
             f" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN {_RELKINDS[kind]}",
-            (role, schema),
+            (*cond_params, schema),
             database=db,
         )
         held = {str(name): set(privs) for name, privs in rels}
@@ -163,16 +192,14 @@ class Grant(PgResource):
         if held is None:  # no objects of that kind: keep what was granted (nothing to read)
             return self.with_defaults(prior)
         configured = {p.upper() for p in strings(attr(prior, "privileges"))}
-        kind = attr(prior, "object_type").as_str()
-        if "ALL" in configured and held >= set(PRIVILEGES[kind]):
-            held = {"ALL"} | (held - set(PRIVILEGES[kind]))
-        if held == configured:
+        changed = read_back_privileges(held, configured, attr(prior, "object_type").as_str())
+        if changed is None:
             return self.with_defaults(prior)  # keep the configured spelling
-        return with_attrs(self.with_defaults(prior), privileges=set_val([string_val(p) for p in sorted(held)], STRING))
+        return with_attrs(self.with_defaults(prior), privileges=set_val([string_val(p) for p in sorted(changed)], STRING))
 
     def drop(self, prior: Value) -> None:
         _, target = self._target(prior)
-        stmt = sql_text("REVOKE ALL PRIVILEGES ON ") + target + sql_text(" FROM {}", ident(attr(prior, "role").as_str()))
+        stmt = sql_text("REVOKE ALL PRIVILEGES ON ") + target + sql_text(" FROM {}", grantee(attr(prior, "role").as_str()))
         self.client.execute([stmt], database=self.database_of(prior))
 
 
@@ -229,4 +256,4 @@ class GrantRole(PgResource):
         self.client.execute([stmt])
 
 
-__all__ = ["Grant", "GrantRole", "grant_id"]
+__all__ = ["PRIVILEGES", "Grant", "GrantRole", "acl_privileges", "grant_id", "grantee", "grantee_filter", "read_back_privileges"]

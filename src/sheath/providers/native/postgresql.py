@@ -4,7 +4,8 @@ The provider arguments follow the community provider's documentation, including 
 environment defaults (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE,
 PGCONNECT_TIMEOUT). Arguments it documents that sheath does not implement yet are
 refused with a diagnostic. One provider instance (one provider configuration) owns
-one connection pool; see pg_client. Resources are in pg_resources.
+one connection pool; see pg_client. Resources are in pg_resources, pg_grant and
+pg_default_privileges.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sheath.providers.interface import (
     attribute_error,
 )
 from sheath.providers.native.pg_client import Client, ConnectionSettings
+from sheath.providers.native.pg_default_privileges import DefaultPrivileges
 from sheath.providers.native.pg_grant import Grant, GrantRole
 from sheath.providers.native.pg_resources import as_int, resources, str_or_none
 from sheath.providers.schema import Attribute, Block, Nesting, NestedBlock, Schema
@@ -195,7 +197,14 @@ class PostgresProvider(NativeProvider):
 def new_provider() -> PostgresProvider:
     client = Client()
     return PostgresProvider(
-        provider_schema=PROVIDER_SCHEMA, resources={**resources(client), "postgresql_grant": Grant(client), "postgresql_grant_role": GrantRole(client)}, client=client
+        provider_schema=PROVIDER_SCHEMA,
+        resources={
+            **resources(client),
+            "postgresql_default_privileges": DefaultPrivileges(client),
+            "postgresql_grant": Grant(client),
+            "postgresql_grant_role": GrantRole(client),
+        },
+        client=client,
     )
 
 
