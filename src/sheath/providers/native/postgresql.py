@@ -5,7 +5,7 @@ environment defaults (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE,
 PGCONNECT_TIMEOUT). Arguments it documents that sheath does not implement yet are
 refused with a diagnostic. One provider instance (one provider configuration) owns
 one connection pool; see pg_client. Resources are in pg_resources, pg_grant and
-pg_default_privileges.
+pg_default_privileges; data sources in pg_data.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sheath.providers.interface import (
     attribute_error,
 )
 from sheath.providers.native.pg_client import Client, ConnectionSettings
+from sheath.providers.native.pg_data import data_sources
 from sheath.providers.native.pg_default_privileges import DefaultPrivileges
 from sheath.providers.native.pg_grant import Grant, GrantRole
 from sheath.providers.native.pg_resources import as_int, resources, str_or_none
@@ -204,6 +205,7 @@ def new_provider() -> PostgresProvider:
             "postgresql_grant": Grant(client),
             "postgresql_grant_role": GrantRole(client),
         },
+        data_sources=data_sources(client),
         client=client,
     )
 
