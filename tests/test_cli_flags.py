@@ -48,6 +48,7 @@ COMMANDS = [
     "plan", "apply", "destroy", "refresh", "import", "init", "validate", "graph", "show", "output",
     "state list", "state show", "state mv", "state rm", "state pull", "state push",
     "taint", "untaint", "console", "providers", "fmt", "version",
+    "get", "providers schema", "metadata functions",
 ]  # fmt: skip
 
 # flags terraform's help mentions only in prose ("-state, state-out, and -backup are legacy
@@ -598,6 +599,32 @@ def _fmt(flag: str) -> Check:
     return check
 
 
+def _get_module(ctx: Ctx) -> None:
+    (ctx.dir / "m").mkdir()
+    (ctx.dir / "m" / "main.tf").write_text("")
+    (ctx.dir / "mod.tf").write_text('module "m" {\n  source = "./m"\n}\n')
+
+
+def _get_update(ctx: Ctx) -> None:
+    _get_module(ctx)
+    assert ctx.ok("get").stdout == "- m in m\n"
+    assert ctx.ok("get").stdout == ""
+    assert ctx.ok("get", "-update").stdout == "- m in m\n"
+
+
+def _get_color(ctx: Ctx) -> None:
+    assert "\x1b[" in ctx.ok("get", "-test-directory=t").stdout
+    assert "\x1b[" not in ctx.ok("get", "-no-color", "-test-directory=t").stdout
+
+
+def _get_test_directory(ctx: Ctx) -> None:
+    _get_module(ctx)
+    (ctx.dir / "t").mkdir()
+    (ctx.dir / "t" / "a.tftest.hcl").write_text('run "r" {\n  module {\n    source = "./m"\n  }\n}\n')
+    assert "test.t.a.r" not in ctx.ok("get").stdout
+    assert "- test.t.a.r in m" in ctx.ok("get", "-test-directory=t").stdout
+
+
 OTHERS: dict[str, dict[str, Entry]] = {
     "validate": VALIDATE,
     "graph": GRAPH,
@@ -617,6 +644,14 @@ OTHERS: dict[str, dict[str, Entry]] = {
         "var-file": effect(_console_var_file),
     },
     "fmt": {f: effect(_fmt(f)) for f in ("check", "diff", "list", "no-color", "recursive", "write")},
+    "get": {
+        "update": effect(_get_update),
+        "no-color": effect(_get_color),
+        "test-directory": effect(_get_test_directory),
+    },
+    # their help names -json only in the usage line; test_providers_schema_cli covers it
+    "providers schema": {},
+    "metadata functions": {},
 }
 
 

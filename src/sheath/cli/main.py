@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "untaint": "untaint",
     "providers": "providers",
     "metadata": "metadata",
+    "get": "get",
     "policy": "policy",
     "drift": "drift",
     "unmanaged": "unmanaged",
@@ -66,6 +67,7 @@ All other commands:
   drift         Report resources changed outside of sheath
   audit         Show and verify the audit trail of state changes
   force-unlock  Release a stuck lock on the current workspace
+  get           Install or upgrade remote Terraform modules
   history       List the applied versions of the infrastructure
   graph         Generate a Graphviz graph of the steps in an operation
   import        Associate existing infrastructure with a Terraform resource

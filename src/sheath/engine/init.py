@@ -122,17 +122,33 @@ def _read_manifest(path: str) -> dict[str, dict[str, str]]:
 
 
 def _install_modules(cfg: Config, root_dir: str, res: InitResult) -> Diagnostics:
-    diags = Diagnostics()
-    manifest_path = os.path.join(root_dir, MODULES_DIR, MODULES_MANIFEST)
-    previous = _read_manifest(manifest_path)
-    records: list[dict[str, str]] = [{"Key": "", "Source": "", "Dir": "."}]
-    stack: list[tuple[Config, str]] = [(cfg, ".")]
+    lines, diags = install_modules(cfg, root_dir)
+    res.module_lines.extend(lines)
+    return diags
+
+
+@dataclass(frozen=True)
+class TestModule:
+    """A module a test file's run block calls: installed under key ("test.<file>.<run>"),
+    its own calls under key's prefix; source is local, relative to the root module."""
+
+    key: str
+    source: str
+    config: Config
+
+
+def _local_calls(
+    node: Config, node_dir: str, prefix: tuple[str, ...], diags: Diagnostics
+) -> list[tuple[str, str, str]]:
+    """(key, source, directory) of every module node calls, recursively; a source that is
+    not local is an error."""
     found: list[tuple[str, str, str]] = []
+    stack: list[tuple[Config, str]] = [(node, node_dir)]
     while stack:
         node, node_dir = stack.pop()
         for name in sorted(node.module.module_calls):
             call = node.module.module_calls[name]
-            key = ".".join((*node.path.names, name))
+            key = ".".join((*prefix, *node.path.names, name))
             src = call.source_addr_raw
             if call.source_addr is None or call.source_addr.kind != "local":
                 diags.add_error(
@@ -147,13 +163,35 @@ def _install_modules(cfg: Config, root_dir: str, res: InitResult) -> Diagnostics
             child = node.children.get(name)
             if child is not None:
                 stack.append((child, child_dir))
+    return sorted(found)
+
+
+def install_modules(
+    cfg: Config, root_dir: str, update: bool = False, test_modules: tuple[TestModule, ...] = ()
+) -> tuple[list[str], Diagnostics]:
+    """Record the module tree (and the modules test files call) in .terraform/modules/modules.json;
+    the "- key in dir" lines of the modules installed now (every module with update, as
+    terraform's get -update reinstalls them)."""
+    diags = Diagnostics()
+    manifest_path = os.path.join(root_dir, MODULES_DIR, MODULES_MANIFEST)
+    previous = _read_manifest(manifest_path)
+    records: list[dict[str, str]] = [{"Key": "", "Source": "", "Dir": "."}]
+    found = _local_calls(cfg, ".", (), diags)
+    for tm in test_modules:
+        tm_dir = os.path.normpath(tm.source)
+        found.append((tm.key, tm.source, tm_dir))
+        found.extend(_local_calls(tm.config, tm_dir, (tm.key,), diags))
     if diags.has_errors():
-        return diags
-    for key, src, d in sorted(found):
-        records.append({"Key": key, "Source": src, "Dir": d})
+        return [], diags
+    lines: list[str] = []
+    # as terraform's installer, entries of modules no longer called stay in the manifest
+    now = {key: {"Key": key, "Source": src, "Dir": d} for key, src, d in found}
+    kept = {key: rec for key, rec in previous.items() if key and key not in now}
+    records += [rec for _, rec in sorted({**kept, **now}.items())]
+    for key, src, d in found:
         prev = previous.get(key)
-        if prev is None or prev.get("Source") != src or prev.get("Dir") != d:
-            res.module_lines.append(f"- {key} in {d}")
+        if update or prev is None or prev.get("Source") != src or prev.get("Dir") != d:
+            lines.append(f"- {key} in {d}")
     if found or previous:
         os.makedirs(os.path.dirname(manifest_path), exist_ok=True)
         data = json.dumps({"Modules": records}, separators=(",", ":"))
@@ -161,7 +199,7 @@ def _install_modules(cfg: Config, root_dir: str, res: InitResult) -> Diagnostics
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(data)
         os.replace(tmp, manifest_path)
-    return diags
+    return lines, diags
 
 
 # --- providers -----------------------------------------------------------------------------

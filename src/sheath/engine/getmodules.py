@@ -1,0 +1,89 @@
+"""terraform get: install the modules of the configuration and of its test files, as init does."""
+
+from __future__ import annotations
+
+import os
+
+from sheath.config import load_module_tree
+from sheath.config.exprs import decode_string
+from sheath.config.loader import parse_file
+from sheath.config.testfile import DEFAULT_TEST_DIRECTORY, TEST_FILE_SUFFIX, test_file_paths
+from sheath.diag import Diagnostics, Severity, Diagnostic
+from sheath.engine.init import TestModule, install_modules
+from sheath.engine.validate import config_sources
+from sheath.lang import hcl
+
+_RUNS = hcl.BodySchema(blocks=(hcl.BlockHeaderSchema("run", ("name",)),))
+_RUN_MODULE = hcl.BodySchema(blocks=(hcl.BlockHeaderSchema("module"),))
+_MODULE_SOURCE = hcl.BodySchema(attributes=(hcl.AttributeSchema("source"), hcl.AttributeSchema("version")))
+
+
+def test_module_key(test_file: str, run: str) -> str:
+    """The manifest key of the module a run block calls: "test.tests.a.<run>" for tests/a.tftest.hcl."""
+    stem = test_file[: -len(TEST_FILE_SUFFIX)].replace(os.sep, ".")
+    return f"test.{stem}.{run}"
+
+
+def test_modules(root_dir: str, test_dir: str) -> tuple[tuple[TestModule, ...], Diagnostics]:
+    """The modules the run blocks of the root module's test files call."""
+    diags = Diagnostics()
+    out: list[TestModule] = []
+    for rel in test_file_paths(root_dir, test_dir):
+        hf, d = parse_file(os.path.join(root_dir, rel))
+        diags.extend(d)
+        if hf is None or d.has_errors():
+            continue
+        content, _, d = hf.body.partial_content(_RUNS)
+        for run in content.blocks:
+            inner, _, _ = run.body.partial_content(_RUN_MODULE)
+            for mb in inner.blocks:
+                attrs, _, d = mb.body.partial_content(_MODULE_SOURCE)
+                diags.extend(d)
+                a = attrs.attributes.get("source")
+                if a is None:
+                    continue
+                src, d = decode_string(a.expr)
+                diags.extend(d)
+                if src is None:
+                    continue
+                key = test_module_key(rel, run.labels[0])
+                if not (src.startswith("./") or src.startswith("../")):
+                    diags.add_error(
+                        "Module source not available offline",
+                        f'Module "{key}" has source "{src}", which sheath cannot download: only local '
+                        'module sources ("./..." or "../...") are supported so far.',
+                        a.expr.range,
+                    )
+                    continue
+                cfg, d = load_module_tree(os.path.join(root_dir, src), tree_checks=False)
+                diags.extend(d)
+                out.append(TestModule(key, src, cfg))
+    return tuple(out), diags
+
+
+def get_modules(
+    root_dir: str = ".", update: bool = False, test_dir: str = DEFAULT_TEST_DIRECTORY
+) -> tuple[list[str], Diagnostics, dict[str, bytes]]:
+    """The "- key in dir" lines of the modules installed, the diagnostics, and the sources
+    of the files they point into."""
+    cfg, diags = load_module_tree(root_dir, tree_checks=False)
+    sources = config_sources(cfg, root_dir)
+    if diags.has_errors():
+        # terraform's installer still installs what the module calls it could read
+        lines, d = install_modules(cfg, root_dir)
+        return lines, Diagnostics([*diags, *d]), sources
+    if test_dir != DEFAULT_TEST_DIRECTORY and not os.path.isdir(os.path.join(root_dir, test_dir)):
+        diags.append(
+            Diagnostic(
+                Severity.WARNING,
+                "Test directory does not exist",
+                f"Requested test directory {test_dir} does not exist.",
+            )
+        )
+    tms, d = test_modules(root_dir, test_dir)
+    diags.extend(d)
+    if d.has_errors():
+        return [], diags, sources
+    lines, d = install_modules(cfg, root_dir, update, tms)
+    diags.extend(d)
+    return lines, diags, sources
