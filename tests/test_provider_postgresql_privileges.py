@@ -6,6 +6,7 @@ and destroy leaves nothing in pg_default_acl."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -295,3 +296,93 @@ resource "postgresql_default_privileges" "public_grant_option" {
     ):
         assert text in r.stderr, (text, r.stderr)
     assert "Traceback" not in r.stderr
+
+
+def test_state_written_by_the_community_provider_plans_no_changes(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    """A state as the community provider 1.25.0 writes it (schema version 0, id
+    <role>_<database>_<schema|noschema>_<owner>_<object_type>, an unset schema as null)."""
+    run_sql(postgres, "CREATE ROLE legacy_owner; CREATE ROLE legacy_reader")
+    run_sql(postgres, "ALTER DEFAULT PRIVILEGES FOR ROLE legacy_owner IN SCHEMA public GRANT SELECT ON TABLES TO legacy_reader")
+    run_sql(postgres, "ALTER DEFAULT PRIVILEGES FOR ROLE legacy_owner GRANT USAGE ON TYPES TO legacy_reader")
+    d = tmp_path
+    (d / "main.tf").write_text(
+        HEADER.format(port=postgres.port)
+        + """
+resource "postgresql_default_privileges" "tables" {
+  role        = "legacy_reader"
+  database    = "postgres"
+  schema      = "public"
+  owner       = "legacy_owner"
+  object_type = "table"
+  privileges  = ["SELECT"]
+}
+resource "postgresql_default_privileges" "types" {
+  role        = "legacy_reader"
+  database    = "postgres"
+  owner       = "legacy_owner"
+  object_type = "type"
+  privileges  = ["USAGE"]
+}
+"""
+    )
+    _ok(run_sheath, ["init"], d)
+
+    def instance(name: str, schema: str | None, kind: str, privilege: str) -> dict[str, Any]:
+        attrs = {
+            "database": "postgres",
+            "id": f"legacy_reader_postgres_{schema or 'noschema'}_legacy_owner_{kind}",
+            "object_type": kind,
+            "owner": "legacy_owner",
+            "privileges": [privilege],
+            "role": "legacy_reader",
+            "schema": schema,
+            "with_grant_option": False,
+        }
+        return {
+            "mode": "managed",
+            "type": "postgresql_default_privileges",
+            "name": name,
+            "provider": 'provider["registry.terraform.io/cyrilgdn/postgresql"]',
+            "instances": [{"schema_version": 0, "attributes": attrs, "sensitive_attributes": []}],
+        }
+
+    state = {
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": 3,
+        "lineage": "5b0c1ad4-0d8e-4c4b-9a55-1f3f0c2b7e11",
+        "outputs": {},
+        "resources": [instance("tables", "public", "table", "SELECT"), instance("types", None, "type", "USAGE")],
+        "check_results": None,
+    }
+    (d / "terraform.tfstate").write_text(json.dumps(state))
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+
+
+def test_without_superuser_the_provider_joins_the_owner(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    run_sql(postgres, "CREATE ROLE dp_admin LOGIN CREATEROLE; CREATE ROLE dp_owner; CREATE ROLE dp_reader")
+    d = tmp_path
+    header = HEADER.format(port=postgres.port).replace('expected_version = "15"', 'expected_version = "15"\n  username = "dp_admin"\n  superuser = false')
+    (d / "main.tf").write_text(
+        header
+        + """
+resource "postgresql_default_privileges" "seq" {
+  role        = "dp_reader"
+  database    = "postgres"
+  owner       = "dp_owner"
+  object_type = "sequence"
+  privileges  = ["SELECT"]
+}
+"""
+    )
+    _ok(run_sheath, ["init"], d)
+    _ok(run_sheath, ["apply", "-auto-approve"], d)
+    assert run_sql(
+        postgres,
+        "SELECT a.privilege_type FROM pg_default_acl d, aclexplode(d.defaclacl) a"
+        " WHERE d.defaclrole = 'dp_owner'::regrole AND a.grantee = 'dp_reader'::regrole AND d.defaclobjtype = 'S'",
+    ) == [("SELECT",)]
+    assert run_sql(postgres, "SELECT rolsuper FROM pg_roles WHERE rolname = 'dp_admin'") == [(False,)]
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    _ok(run_sheath, ["destroy", "-auto-approve"], d)
+    assert run_sql(postgres, "SELECT count(*) FROM pg_default_acl WHERE defaclrole = 'dp_owner'::regrole") == [(0,)]
