@@ -386,3 +386,30 @@ resource "postgresql_default_privileges" "seq" {
     _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
     _ok(run_sheath, ["destroy", "-auto-approve"], d)
     assert run_sql(postgres, "SELECT count(*) FROM pg_default_acl WHERE defaclrole = 'dp_owner'::regrole") == [(0,)]
+
+
+def test_gone_when_the_database_is_dropped(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    run_sql(postgres, "CREATE ROLE gone_owner; CREATE ROLE gone_reader")
+    run_sql(postgres, "CREATE DATABASE gone_db")
+    d = tmp_path
+    (d / "main.tf").write_text(
+        HEADER.format(port=postgres.port)
+        + """
+resource "postgresql_default_privileges" "t" {
+  role        = "gone_reader"
+  database    = "gone_db"
+  owner       = "gone_owner"
+  object_type = "table"
+  privileges  = ["SELECT"]
+}
+"""
+    )
+    _ok(run_sheath, ["init"], d)
+    _ok(run_sheath, ["apply", "-auto-approve"], d)
+    run_sql(postgres, "DROP DATABASE gone_db")
+    out = _ok(run_sheath, ["plan", "-detailed-exitcode"], d, rc=2)
+    assert "# postgresql_default_privileges.t will be created" in out
+    run_sql(postgres, "DROP ROLE gone_reader")  # a role dropped by hand: gone as well
+    run_sql(postgres, "CREATE DATABASE gone_db")
+    out = _ok(run_sheath, ["plan", "-detailed-exitcode"], d, rc=2)
+    assert "# postgresql_default_privileges.t will be created" in out

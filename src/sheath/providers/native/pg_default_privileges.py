@@ -7,8 +7,8 @@ replacement; create and update revoke what the role holds by default and grant t
 configured privileges, in one transaction. Refresh reads pg_default_acl; for the
 database-wide defaults (no schema) a missing row means PostgreSQL's built-in defaults
 (acldefault), so PUBLIC's EXECUTE on functions and USAGE on types are seen. The object
-is gone when the owner, the role or the schema no longer exists, or when the role holds
-no privileges while some are configured.
+is gone when the database, the owner, the role or the schema no longer exists, or when
+the role holds no privileges while some are configured.
 """
 
 from __future__ import annotations
@@ -124,15 +124,20 @@ class DefaultPrivileges(PgResource):
 
     def _held(self, v: Value) -> dict[str, bool] | None:
         """The default privileges role holds (with their grant option), or None when the
-        owner, the role or the schema does not exist."""
+        database, the owner, the role or the schema does not exist."""
         role, owner, db = attr(v, "role").as_str(), attr(v, "owner").as_str(), self.database_of(v)
         schema = str_or_none(attr(v, "schema"))
-        rows = self.client.query(
-            "SELECT (SELECT oid FROM pg_roles WHERE rolname = %s), lower(%s) = 'public' OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s),"
-            " CASE WHEN %s::text IS NULL THEN 0 ELSE (SELECT oid FROM pg_namespace WHERE nspname = %s) END",
-            (owner, role, role, schema, schema),
-            database=db,
-        )
+        try:
+            rows = self.client.query(
+                "SELECT (SELECT oid FROM pg_roles WHERE rolname = %s), lower(%s) = 'public' OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s),"
+                " CASE WHEN %s::text IS NULL THEN 0 ELSE (SELECT oid FROM pg_namespace WHERE nspname = %s) END",
+                (owner, role, role, schema, schema),
+                database=db,
+            )
+        except PostgresError:
+            if not self.client.query("SELECT 1 FROM pg_database WHERE datname = %s", (db,)):
+                return None  # the database is gone, and its default privileges with it
+            raise
         owner_oid, role_exists, nsp = rows[0]
         if owner_oid is None or not role_exists or nsp is None:
             return None
