@@ -4,6 +4,9 @@ Each instance is evaluated again with the values now known, planned again by
 the provider (the final plan must agree with the saved one's action) and
 applied; the new object goes into the working state at once (and so into
 the journal). A failed create that left an object records it as tainted.
+Each create is recorded as an intent before the provider is asked for it
+(``Run.create_intents``) and settled by its result, so a run killed in between
+leaves a record of the object that may exist outside the state.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import random
 
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.parse import parse_module_instance_str
+from sheath.engine.createintent import create_intent
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
@@ -136,6 +140,11 @@ class ResourceApplier(ResourcePlanner):
             return prior
         hook_action = Action.CREATE if action in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE) else action
         run.hooks.pre_apply(addr, hook_action, _id_of(prior))
+        intent = None
+        if hook_action == Action.CREATE and run.create_intents is not None:
+            intent = create_intent(sr.module, r.type, sr.name, sr.provider, key, addr, schema, planned, config)
+            if intent is not None:
+                run.create_intents.intend(intent)
         ar = provider.apply_resource_change(
             pi.ApplyResourceChangeRequest(r.type, plain_prior, planned, plain_config, resp.planned_private)
         )
@@ -161,6 +170,8 @@ class ResourceApplier(ResourcePlanner):
             after = null(schema.block.implied_type())
             if not errored:
                 run.set_object(sr, key, None)
+        if intent is not None and run.create_intents is not None:
+            run.create_intents.settle(intent)
         run.hooks.post_apply(addr, hook_action, _id_of(after), errored)
         if errored:
             return None

@@ -39,6 +39,7 @@ from sheath.graph.walk import walk
 from sheath.plans.model import ResourceInstanceChange
 from sheath.providers import interface as pi
 from sheath.providers.schema import Schema, decode_body
+from sheath.states.intents import IntentLog
 from sheath.states.state import InstanceObject, ResourceInstance, State, format_instance_key
 from sheath.states.state import Resource as StateResource
 from sheath.types.convert import ConversionError, convert
@@ -152,6 +153,8 @@ class Run:
                 self.cbd.update(deps)
         self.sem = threading.Semaphore(max(1, options.parallelism))
         self.on_object: Callable[[StateResource, InstanceKey, InstanceObject | None, str], None] | None = None
+        # apply: where each create is recorded before the provider is asked for it
+        self.create_intents: IntentLog | None = None
         self.failed_nodes: set[str] = set()
         self.import_ids: dict[str, str] = {}  # instance address -> id, from import blocks
         self.checks = CheckTracker(config)

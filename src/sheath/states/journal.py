@@ -18,6 +18,12 @@ was fully applied and may go. ``read`` checks every
 line: a torn last line (a crash mid-append) is ignored, any other line that
 is not a journal entry is a diagnostic naming the file and the line, and
 nothing is replayed. The journal holds secrets: it is created 0600.
+
+Before a create is sent to a provider, a create intent is appended (fsynced):
+the object's own entry, or a settle line when the provider returned none,
+settles it later in the journal. An intent still unsettled when the journal is
+read is an object the provider may have created that the state does not hold
+(``intents``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import orjson
 
 from sheath.diag import Diagnostics, error
 from sheath.states import gojson
+from sheath.states.intents import CreateIntent, InstanceId, instance_of, intent_problem
 from sheath.states.state import InstanceKey, InstanceObject, Resource, ResourceInstance, State
 
 
@@ -79,6 +86,7 @@ class Journal:
         self._synced = 0  # lines known to be on stable storage
         self._syncing = False  # a thread is in fsync without holding the lock
         self.syncs = 0  # fsyncs of appended lines since start (fewer than lines when grouped)
+        self._open: dict[InstanceId, CreateIntent] = {}  # intents journaled and not yet settled
 
     def start(self, lineage: str, serial: int) -> None:
         """Begin a fresh journal for the state file with this lineage and serial."""
@@ -94,8 +102,11 @@ class Journal:
         with self._cond:
             self._fd = fd
             self._written = self._synced = self.syncs = 0
+            self._open = {}
 
-    def _append(self, entry: dict[str, Any]) -> None:
+    def _append(self, entry: dict[str, Any], sync: bool = True) -> None:
+        """Append one line; with sync, return once it is on stable storage (a later synced
+        line makes an unsynced one durable too). An entry about an object settles its intent."""
         line = gojson.dumps_line(entry) + b"\n"
         with self._cond:
             if self._fd is None:
@@ -103,6 +114,10 @@ class Journal:
             # One write(2) of the whole line under the lock: lines never interleave.
             _write_all(self._fd, line)
             self._written += 1
+            if self._open and "r" in entry and entry["op"] != "intent":
+                self._open.pop(instance_of(entry), None)
+            if not sync:
+                return
             mine = self._written
             while self._synced < mine:
                 if self._syncing:
@@ -130,6 +145,25 @@ class Journal:
 
     def remove_object(self, r: ResourceRef, key: InstanceKey, deposed: str = "") -> None:
         self._append({"op": "rm", "r": list(_ref_tuple(r)), "k": key, "d": deposed})
+
+    def intend(self, intent: CreateIntent) -> None:
+        """Record, durably, that a create is about to be sent to the provider."""
+        with self._cond:
+            self._open[intent.instance] = intent
+        self._append(intent.entry())
+
+    def settle(self, intent: CreateIntent) -> None:
+        """The provider answered the create: unless the object's entry already settled the
+        intent, a settle line does (not synced: if it is lost, the intent is reported needlessly)."""
+        with self._cond:
+            if intent.instance not in self._open:
+                return
+        self._append({"op": "settle", "r": intent.entry()["r"], "k": intent.key, "d": intent.deposed}, sync=False)
+
+    def open_intents(self) -> list[CreateIntent]:
+        """The intents journaled in this run and not settled (a create that raised, say)."""
+        with self._cond:
+            return list(self._open.values())
 
     def set_output(self, name: str, value: Any, type_: Any, sensitive: bool) -> None:
         self._append({"op": "out", "n": name, "v": value, "t": type_, "s": sensitive})
@@ -200,6 +234,14 @@ class JournalRead:
     entries: list[dict[str, Any]] = field(default_factory=list)
     commits: list[tuple[str, int, str]] = field(default_factory=list)
     diags: Diagnostics = field(default_factory=Diagnostics)
+    # create intents without their result, in journal order
+    open_intents: dict[InstanceId, CreateIntent] = field(default_factory=dict)
+
+    @property
+    def intents(self) -> list[CreateIntent]:
+        """The creates this journal records as sent but not answered: their objects may
+        exist outside the state."""
+        return list(self.open_intents.values())
 
     def apply(self, state: State) -> int:
         for e in self.entries:
@@ -238,10 +280,7 @@ def parse_journal(data: bytes, path: str) -> JournalRead:
             out.entries.clear()
             return out
     if torn and out.header is not None:
-        probe = JournalRead(header=out.header)
-        if not _check_line(probe, torn, first=False):
-            out.entries.extend(probe.entries)
-            out.commits.extend(probe.commits)
+        _check_line(out, torn, first=False)  # adds the line only when it is complete
     return out
 
 
@@ -261,9 +300,18 @@ def _check_line(out: JournalRead, raw: bytes, first: bool) -> str:
     why = _entry_problem(e)
     if why:
         return why
-    if e["op"] == "commit":
+    op = e["op"]
+    if op == "commit":
         out.commits.append((e["lineage"], e["serial"], e["sha256"]))
-    else:
+        return ""
+    if op == "intent":
+        intent = CreateIntent.from_entry(e)
+        out.open_intents.pop(intent.instance, None)
+        out.open_intents[intent.instance] = intent
+        return ""
+    if op != "out" and out.open_intents:
+        out.open_intents.pop(instance_of(e), None)
+    if op != "settle":
         out.entries.append(e)
     return ""
 
@@ -284,7 +332,7 @@ def _entry_problem(e: dict[str, Any]) -> str:
     if op == "out":
         ok = isinstance(e.get("n"), str) and isinstance(e.get("s", False), bool)
         return "" if ok else 'an output entry needs a name "n"'
-    if op not in ("set", "rm"):
+    if op not in ("set", "rm", "intent", "settle"):
         return f"unknown entry kind {op!r}"
     r = e.get("r")
     if not (isinstance(r, list) and len(r) == 5 and all(isinstance(x, str) for x in r)):
@@ -293,7 +341,9 @@ def _entry_problem(e: dict[str, Any]) -> str:
         return f"invalid resource mode {r[1]!r}"
     if not _is_key(e.get("k")) or not isinstance(e.get("d", ""), str):
         return 'invalid instance key "k" or deposed key "d"'
-    if op == "rm":
+    if op == "intent":
+        return intent_problem(e)
+    if op in ("rm", "settle"):
         return ""
     o = e.get("o")
     if not isinstance(o, dict):

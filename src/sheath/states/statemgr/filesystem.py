@@ -18,8 +18,12 @@
   backend takes, with the lock information in the ``.lock.info`` companion;
   a lock won on a file that was meanwhile removed or replaced is retried on
   the file that now has the name;
+* create intents (``intents``) the journal holds without a result are
+  reported as warnings, each an object a provider may have created outside
+  the state, and kept in ``.<state>.intents`` until the state holds an object
+  at that address;
 * new files holding state (state, backup, journal, pending copy, lock
-  information) are created 0600; existing files keep their mode.
+  information, intents) are created 0600; existing files keep their mode.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import orjson
 
 from sheath.diag import Diagnostics, error
 from sheath.states.history import HistoryStore, WriteContext
+from sheath.states.intents import CreateIntent, IntentFile, orphan_warning, unresolved
 from sheath.states.journal import Journal, JournalRead
 from sheath.states.readerrors import load_problems, problems_error
 from sheath.states.statefile import StateFile, read_state_file, write_state_file
@@ -78,6 +83,10 @@ class Loaded:
     stale_pending: bool = False
     journal: JournalRead | None = None
     diags: Diagnostics | None = None
+    # creates that may have left objects outside the state; intents_changed: the
+    # intents file must be written with them (None: it could not be read, leave it)
+    intents: list[CreateIntent] | None = None
+    intents_changed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -98,6 +107,7 @@ class FilesystemStateManager:
         self.backup_path = path + ".backup" if backup_path is None else backup_path
         self.journal = Journal(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"))
         self.pending = PendingCopy(path)
+        self.intents = IntentFile(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".intents"))
         self.terraform_version = terraform_version
         # where state versions written are kept (.sheath/history/ beside the state, for the
         # local backend's managers); None: no history
@@ -112,6 +122,7 @@ class FilesystemStateManager:
         # whether the journal on disk (if any) is in self._sf or was started here; None: not looked at
         self._journal_ours: bool | None = None
         self._backup_written = False
+        self._orphans: list[CreateIntent] = []  # creates of earlier runs that may have left objects
         self._lock_fd: int | None = None
         self._lock_info: LockInfo | None = None
         self._state_fd: int | None = None
@@ -165,7 +176,24 @@ class FilesystemStateManager:
         out.journal = self.journal.read()
         if out.journal is not None:
             out.diags.extend(self._use_journal(out.journal, out.state, out.data, file_data))
+        if out.ok:
+            out.diags.extend(self._find_orphans(out))
         return out
+
+    def _find_orphans(self, out: Loaded) -> Diagnostics:
+        """The creates recorded (in the intents file, or unsettled in the journal just used)
+        whose objects may exist outside the state: a warning for each."""
+        carried, diags = self.intents.read()
+        if carried is None:
+            return diags
+        found = carried + (out.journal.intents if out.journal is not None else [])
+        if not found:
+            return diags
+        out.intents = unresolved(found, out.state.state if out.state is not None else None)
+        out.intents_changed = out.intents != carried
+        for i in out.intents:
+            diags.append(orphan_warning(i, self.intents.path))
+        return diags
 
     def _use_journal(self, jr: JournalRead, sf: StateFile | None, data: bytes | None, file_data: bytes | None) -> Diagnostics:
         diags = Diagnostics()
@@ -209,9 +237,13 @@ class FilesystemStateManager:
         self._disk_version = Version.of(loaded.state) if loaded.state is not None else None
         self._needs_write = loaded.restore
         self._journal_ours = True
+        self._orphans = loaded.intents or []
         if self._lock_fd is not None:
             # the lock holder finishes what a crashed writer left
             try:
+                if loaded.intents_changed and loaded.intents is not None:
+                    # before the journal that holds some of them is dropped
+                    self.intents.write(loaded.intents)
                 if loaded.restore and loaded.data is not None:
                     self._write_file(loaded.data)
                     self._needs_write = False
@@ -308,8 +340,28 @@ class FilesystemStateManager:
         return diags
 
     def _discard_journal(self) -> None:
-        if self._journal_ours:
-            self.journal.discard()
+        if not self._journal_ours:
+            return
+        unsettled = self.journal.open_intents()
+        if (unsettled or self._orphans) and not self._keep_orphans(unsettled):
+            return  # the journal, committed, still reports them
+        self.journal.discard()
+
+    def _keep_orphans(self, unsettled: list[CreateIntent]) -> bool:
+        """Rewrite the intents file with the creates that may still have left objects outside
+        the state just written: those recorded, and this run's that raised without an answer,
+        less those whose address now holds an object. False when it cannot be written."""
+        carried, _ = self.intents.read()
+        if carried is None:
+            return False
+        still = unresolved(carried + unsettled, self._sf.state if self._sf is not None else None)
+        try:
+            if still != carried:
+                self.intents.write(still)
+        except OSError:
+            return False
+        self._orphans = still
+        return True
 
     def _write_file(self, data: bytes) -> None:
         """Write the state file in place: the pending copy first (durable), then through the

@@ -1,0 +1,378 @@
+"""No orphans after a kill: every create is journaled as an intent before the provider
+is asked for it, so a run killed between the provider's create and the journal entry
+leaves a record of the object that may exist outside the state.
+
+* the journal: intents, their settling by the object's entry or a settle line, a
+  torn intent line, a damaged one;
+* the state manager: unsettled intents are warnings naming the address, the
+  provider and the identifying planned values (never sensitive ones), kept in
+  ``.terraform.tfstate.intents`` after the journal is folded, until the state holds
+  an object at the address;
+* sheath killed (SIGKILL) exactly between local_file's create and its journal entry,
+  then the next run; and kills at random moments of an apply of terraform_data and
+  local_file, after each of which every file on disk is in the state or reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import SHEATH_CMD
+from sheath.diag import Severity
+from sheath.states import InstanceObject
+from sheath.states.intents import CreateIntent, IntentFile
+from sheath.states.journal import Journal, ResourceRef, parse_journal
+from sheath.states.statefile import StateFile, write_state_file
+from sheath.states.statemgr.filesystem import FilesystemStateManager
+
+LOCAL = 'provider["registry.terraform.io/hashicorp/local"]'
+APPLY = ["apply", "-auto-approve", "-input=false", "-no-color"]
+LINEAGE = "7d1b6a3e-0000-4000-8000-0000000000aa"
+
+
+def _intent(i: int, **identity: Any) -> CreateIntent:
+    return CreateIntent("", "managed", "local_file", "f", LOCAL, i, f"local_file.f[{i}]", identity=identity or {"filename": f"f{i}"})
+
+
+def _ref() -> ResourceRef:
+    return ResourceRef("", "managed", "local_file", "f", LOCAL)
+
+
+def _state_file(tmp_path: Path) -> Path:
+    sf = StateFile.new()
+    sf.lineage, sf.serial = LINEAGE, 1
+    path = tmp_path / "terraform.tfstate"
+    path.write_bytes(write_state_file(sf))
+    return path
+
+
+def _journal_with(path: Path, *intents: CreateIntent, settled: tuple[int, ...] = (), created: tuple[int, ...] = ()) -> None:
+    j = Journal(str(path.parent / ".terraform.tfstate.journal"))
+    j.start(LINEAGE, 1)
+    for i in intents:
+        j.intend(i)
+    for i in intents:
+        if i.key in created:
+            j.set_object(_ref(), i.key, InstanceObject({"id": f"id-{i.key}", "filename": f"f{i.key}"}))
+        if i.key in settled or i.key in created:
+            j.settle(i)
+    j.close()
+
+
+def _orphan_warnings(diags: Any) -> list[Any]:
+    return [d for d in diags if d.summary == "Object may exist outside the state"]
+
+
+# --- the journal ---------------------------------------------------------------------
+
+
+def test_an_intent_is_settled_by_its_object_or_a_settle_line(tmp_path: Path) -> None:
+    path = _state_file(tmp_path)
+    _journal_with(path, _intent(0), _intent(1), _intent(2), settled=(1,), created=(0,))
+    jr = Journal(str(tmp_path / ".terraform.tfstate.journal")).read()
+    assert jr is not None and not jr.diags.has_errors()
+    assert [i.address for i in jr.intents] == ["local_file.f[2]"]
+    assert jr.intents[0].identity == {"filename": "f2"}
+    # intents and settle lines are not state changes: only the object's entry replays
+    assert [e["op"] for e in jr.entries] == ["set"]
+    # the journal is private, intents and all
+    assert stat.S_IMODE(os.stat(tmp_path / ".terraform.tfstate.journal").st_mode) == 0o600
+
+
+def test_a_settled_intent_writes_no_settle_line(tmp_path: Path) -> None:
+    path = _state_file(tmp_path)
+    _journal_with(path, _intent(0), created=(0,))
+    lines = (tmp_path / ".terraform.tfstate.journal").read_bytes().splitlines()
+    assert [json.loads(x).get("op") for x in lines[1:]] == ["intent", "set"]
+
+
+def test_a_torn_intent_line_is_no_intent_and_a_damaged_one_is_refused(tmp_path: Path) -> None:
+    head = json.dumps({"lineage": LINEAGE, "serial": 1}).encode() + b"\n"
+    line = json.dumps(_intent(0).entry()).encode()
+    torn = parse_journal(head + line[:-5], "j")
+    assert not torn.diags.has_errors() and torn.intents == []
+    whole = parse_journal(head + line, "j")  # complete but for its newline
+    assert [i.address for i in whole.intents] == ["local_file.f[0]"]
+    bad = dict(_intent(0).entry())
+    del bad["a"]
+    damaged = parse_journal(head + json.dumps(bad).encode() + b"\n", "j")
+    assert damaged.diags.has_errors()
+    assert "j, line 2" in (damaged.diags[0].detail or "")
+
+
+# --- the state manager -----------------------------------------------------------------
+
+
+def test_unsettled_intents_are_warnings_kept_until_the_state_holds_the_object(tmp_path: Path) -> None:
+    path = _state_file(tmp_path)
+    _journal_with(path, _intent(0), _intent(1, filename="out/1.txt", file_permission="0777"), created=(0,))
+    mgr = FilesystemStateManager(str(path))
+    info, d = mgr.lock("OperationTypePlan")
+    assert info is not None, d
+    diags = mgr.refresh_state()
+    assert not diags.has_errors()
+    [w] = _orphan_warnings(diags)
+    assert w.severity is Severity.WARNING
+    detail = w.detail or ""
+    assert "local_file.f[1]" in detail and LOCAL in detail
+    assert 'filename        = "out/1.txt"' in detail and 'file_permission = "0777"' in detail
+    assert "sheath import 'local_file.f[1]'" in detail and "import block" in detail
+    # the journal was folded into the state; the intent outlives it, privately
+    assert not (tmp_path / ".terraform.tfstate.journal").exists()
+    record = tmp_path / ".terraform.tfstate.intents"
+    assert stat.S_IMODE(os.stat(record).st_mode) == 0o600
+    assert [json.loads(x)["a"] for x in record.read_bytes().splitlines()] == ["local_file.f[1]"]
+    assert mgr.state_file().state.resource("", "managed", "local_file", "f") is not None
+    mgr.unlock(info.id)
+
+    # reported again by the next run, while nothing is at local_file.f[1]
+    again = FilesystemStateManager(str(path))
+    assert len(_orphan_warnings(again.refresh_state())) == 1
+
+    # once the state holds an object there (adopted by import, or created again), it goes
+    mgr = FilesystemStateManager(str(path))
+    info, _ = mgr.lock("OperationTypeApply")
+    assert info is not None
+    assert len(_orphan_warnings(mgr.refresh_state())) == 1
+    sr = mgr.state_file().state.resource("", "managed", "local_file", "f")
+    assert sr is not None
+    from sheath.states import ResourceInstance
+
+    sr.instances[1] = ResourceInstance(1, current=InstanceObject({"id": "id-1", "filename": "out/1.txt"}))
+    assert not mgr.persist_state().has_errors()
+    mgr.unlock(info.id)
+    assert not record.exists()
+    assert _orphan_warnings(FilesystemStateManager(str(path)).refresh_state()) == []
+
+
+def test_reading_without_the_lock_reports_and_changes_nothing(tmp_path: Path) -> None:
+    path = _state_file(tmp_path)
+    _journal_with(path, _intent(3))
+    before = sorted(os.listdir(tmp_path))
+    loaded = FilesystemStateManager(str(path)).load()
+    assert [w.detail and "local_file.f[3]" in w.detail for w in _orphan_warnings(loaded.diags)] == [True]
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_a_damaged_intents_file_is_a_warning_and_left_alone(tmp_path: Path) -> None:
+    path = _state_file(tmp_path)
+    record = tmp_path / ".terraform.tfstate.intents"
+    record.write_bytes(b'{"op":"intent"\n')
+    diags = FilesystemStateManager(str(path)).refresh_state()
+    assert not diags.has_errors()
+    assert [d.summary for d in diags] == ["Invalid record of possibly orphaned objects"]
+    assert record.read_bytes() == b'{"op":"intent"\n'
+    assert IntentFile(str(record)).read()[0] is None
+
+
+def test_a_create_that_raised_is_kept_for_the_next_run(tmp_path: Path) -> None:
+    """No kill: the provider call raised, so no result settled the intent; the journal goes
+    with the state write, the intent does not."""
+    path = _state_file(tmp_path)
+    mgr = FilesystemStateManager(str(path))
+    info, _ = mgr.lock("OperationTypeApply")
+    assert info is not None
+    assert not mgr.refresh_state().has_errors()
+    assert not mgr.begin_journal().has_errors()
+    mgr.journal.intend(_intent(5))
+    assert not mgr.persist_state().has_errors()
+    mgr.unlock(info.id)
+    assert not (tmp_path / ".terraform.tfstate.journal").exists()
+    assert len(_orphan_warnings(FilesystemStateManager(str(path)).refresh_state())) == 1
+
+
+# --- sheath killed between the provider's create and the journal entry -------------------
+
+LOCAL_FILES = """
+resource "local_file" "f" {
+  count    = 3
+  filename = "${path.module}/out/f${count.index}.txt"
+  content  = "hello ${count.index}\\n"
+}
+
+resource "local_sensitive_file" "s" {
+  filename = "${path.module}/out/secret.txt"
+  content  = "hunter2"
+}
+"""
+
+# Runs sheath with Journal.set_object replaced: journaling the object whose filename ends
+# with KILL_AT (the provider has created it) kills the process first, with SIGKILL.
+KILLING_SHEATH = """
+import os, signal, sys
+from sheath.states import journal
+set_object = journal.Journal.set_object
+def killing(self, r, key, obj, deposed=""):
+    if str((obj.attributes or {}).get("filename", "")).endswith(os.environ["KILL_AT"]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    set_object(self, r, key, obj, deposed)
+journal.Journal.set_object = killing
+from sheath.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _sheath(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*SHEATH_CMD, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _killed_at_f1(tmp_path: Path, env: dict[str, str]) -> None:
+    """Apply LOCAL_FILES one at a time, killed once local_file.f[1] is created, before its entry."""
+    (tmp_path / "main.tf").write_text(LOCAL_FILES)
+    init = _sheath(["init", "-no-color"], tmp_path, env)
+    assert init.returncode == 0, init.stderr
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLING_SHEATH, *APPLY, "-parallelism=1"],
+        cwd=tmp_path,
+        env=dict(env, KILL_AT="f1.txt"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    # the provider created the file; nothing but the intent knows about it
+    assert (tmp_path / "out" / "f1.txt").read_text() == "hello 1\n"
+
+
+def test_kill_between_create_and_journal_is_reported_next_run(tmp_path: Path, oracle_env: dict[str, str]) -> None:
+    _killed_at_f1(tmp_path, oracle_env)
+    loaded = FilesystemStateManager(str(tmp_path / "terraform.tfstate")).load()
+    assert loaded.state is not None
+    sr = loaded.state.state.resource("", "managed", "local_file", "f")
+    assert sr is not None and set(sr.instances) == {0}
+
+    # the next run (plan, which takes the lock) folds the journal and keeps the intent
+    plan = _sheath(["plan", "-no-color"], tmp_path, oracle_env)
+    assert plan.returncode == 0, plan.stderr
+    assert not (tmp_path / ".terraform.tfstate.journal").exists()
+    record = tmp_path / ".terraform.tfstate.intents"
+    assert [json.loads(x)["a"] for x in record.read_bytes().splitlines()] == ["local_file.f[1]"]
+    assert "hunter2" not in record.read_text()
+    # and what every run reads reports it, and nothing else
+    [w] = _orphan_warnings(FilesystemStateManager(str(tmp_path / "terraform.tfstate")).refresh_state())
+    assert "local_file.f[1]" in (w.detail or "") and LOCAL in (w.detail or "")
+    assert re.search(r'\n  filename +?= "\./out/f1\.txt"\n', w.detail or "")
+
+    # the next apply creates local_file.f[1] (the same file): the state holds it, the record goes
+    done = _sheath(APPLY, tmp_path, oracle_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not record.exists()
+    assert "Object may exist outside the state" not in _sheath(["plan", "-no-color"], tmp_path, oracle_env).stdout
+
+
+@pytest.mark.xfail(strict=True, reason="plan.open_state drops the warnings of refresh_state (not this module's code)")
+def test_the_next_plan_prints_the_warning(tmp_path: Path, oracle_env: dict[str, str]) -> None:
+    _killed_at_f1(tmp_path, oracle_env)
+    plan = _sheath(["plan", "-no-color"], tmp_path, oracle_env)
+    assert plan.returncode == 0, plan.stderr
+    out = plan.stdout + plan.stderr
+    assert "Object may exist outside the state" in out
+    assert "local_file.f[1]" in out and re.search(r'filename +?= "\./out/f1\.txt"', out)
+    assert "hunter2" not in out
+
+
+def test_a_sensitive_planned_value_never_reaches_the_intent(tmp_path: Path, oracle_env: dict[str, str]) -> None:
+    (tmp_path / "main.tf").write_text(LOCAL_FILES)
+    assert _sheath(["init", "-no-color"], tmp_path, oracle_env).returncode == 0
+    env = dict(oracle_env, KILL_AT="secret.txt")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLING_SHEATH, *APPLY, "-parallelism=1"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    jr = Journal(str(tmp_path / ".terraform.tfstate.journal")).read()
+    assert jr is not None
+    [intent] = jr.intents
+    assert intent.address == "local_sensitive_file.s"
+    assert intent.identity.get("filename") == "./out/secret.txt"
+    assert "content" not in intent.identity
+    loaded = FilesystemStateManager(str(tmp_path / "terraform.tfstate")).load()
+    [w] = _orphan_warnings(loaded.diags)
+    assert "hunter2" not in (w.detail or "")
+
+
+# --- kills at random moments -----------------------------------------------------------
+
+
+def mixed_config(data: int, files: int) -> str:
+    """terraform_data chains and local_file resources; `gen` replaces every one of them."""
+    blocks = ['variable "gen" {\n  type    = number\n  default = 0\n}\n']
+    for i in range(data):
+        blocks.append(f'resource "terraform_data" "d{i}" {{\n  input            = "d{i}"\n  triggers_replace = var.gen\n}}\n')
+    blocks.append(
+        f'resource "local_file" "f" {{\n  count    = {files}\n'
+        '  filename = "${path.module}/out/f${count.index}.txt"\n'
+        '  content  = "gen ${var.gen} file ${count.index}\\n"\n}\n'
+    )
+    return "\n".join(blocks)
+
+
+def files_unaccounted(workdir: Path) -> list[str]:
+    """The files in out/ that the state (file plus journal, as the next run reads it) does
+    not hold and no reported intent names: orphans."""
+    loaded = FilesystemStateManager(str(workdir / "terraform.tfstate")).load()
+    assert loaded.ok, loaded.diags
+    known: set[str] = set()
+    if loaded.state is not None:
+        sr = loaded.state.state.resource("", "managed", "local_file", "f")
+        for inst in (sr.instances.values() if sr is not None else []):
+            if inst.current is not None and inst.current.attributes is not None:
+                known.add(str(inst.current.attributes["filename"]))
+    reported = {str(w.detail) for w in _orphan_warnings(loaded.diags or [])}
+    on_disk = sorted(f"./out/{n}" for n in os.listdir(workdir / "out")) if (workdir / "out").exists() else []
+    return [f for f in on_disk if f not in known and not any(f'"{f}"' in r for r in reported)]
+
+
+def kill_loop(workdir: Path, env: dict[str, str], data: int, files: int, kills: int, seed: int) -> int:
+    """Apply with SIGKILL at a random moment, `kills` times; after each, no file is an orphan.
+    Returns how many kills left an object that only an intent reports."""
+    rng = random.Random(seed)
+    (workdir / "main.tf").write_text(mixed_config(data, files))
+    assert _sheath(["init", "-no-color"], workdir, env).returncode == 0
+    t0 = time.monotonic()
+    first = _sheath([*APPLY, "-var=gen=-1"], workdir, env)
+    assert first.returncode == 0, first.stderr
+    duration = time.monotonic() - t0
+    reported = 0
+    gen = 0
+    for _ in range(kills):
+        proc = subprocess.Popen([*SHEATH_CMD, *APPLY, f"-var=gen={gen}"], cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            proc.wait(timeout=rng.uniform(0.3 * duration, duration))
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode in (0, -signal.SIGKILL), err.decode(errors="replace")
+        assert files_unaccounted(workdir) == []
+        loaded = FilesystemStateManager(str(workdir / "terraform.tfstate")).load()
+        reported += bool(_orphan_warnings(loaded.diags or []))
+        if proc.returncode == 0:
+            gen += 1
+    final = _sheath([*APPLY, f"-var=gen={gen}"], workdir, env)
+    assert final.returncode == 0, final.stdout + final.stderr
+    assert files_unaccounted(workdir) == []
+    doc = json.loads((workdir / "terraform.tfstate").read_bytes())
+    files_in_state = [i for r in doc["resources"] if r["type"] == "local_file" for i in r["instances"]]
+    assert len(files_in_state) == files
+    assert not (workdir / ".terraform.tfstate.intents").exists()
+    return reported
+
+
+def test_random_kills_leave_no_unreported_object(tmp_path: Path, oracle_env: dict[str, str]) -> None:
+    kill_loop(tmp_path, oracle_env, data=40, files=10, kills=6, seed=17)
+
+
+@pytest.mark.slow
+def test_random_kills_300_terraform_data_30_local_file(tmp_path: Path, oracle_env: dict[str, str]) -> None:
+    kill_loop(tmp_path, oracle_env, data=300, files=30, kills=60, seed=4)
