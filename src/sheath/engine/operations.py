@@ -752,6 +752,7 @@ def apply_plan(
         RunOptions(parallelism=parallelism, hooks=hooks, destroy=destroy),
     )
     run.on_object = writer.on_object
+    run.create_intents = mgr.journal
     run.planned = {c.address: c for c in plan.changes if not c.deposed}
     outputs: dict[str, tuple[Value, bool]] = {}
     try:
