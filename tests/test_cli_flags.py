@@ -48,7 +48,7 @@ COMMANDS = [
     "plan", "apply", "destroy", "refresh", "import", "init", "validate", "graph", "show", "output",
     "state list", "state show", "state mv", "state rm", "state pull", "state push",
     "taint", "untaint", "console", "providers", "fmt", "version",
-    "get", "providers schema", "metadata functions",
+    "get", "providers schema", "metadata functions", "providers lock",
 ]  # fmt: skip
 
 # flags terraform's help mentions only in prose ("-state, state-out, and -backup are legacy
@@ -625,6 +625,39 @@ def _get_test_directory(ctx: Ctx) -> None:
     assert "- test.t.a.r in m" in ctx.ok("get", "-test-directory=t").stdout
 
 
+def _aws_config(ctx: Ctx) -> str:
+    from conftest import discover_aws_mirror, need
+
+    mirror = discover_aws_mirror()
+    need(mirror is not None, "a filesystem mirror holding hashicorp/aws")
+    assert mirror is not None
+    (ctx.dir / "aws.tf").write_text('terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n')
+    return mirror
+
+
+def _lock_fs_mirror(ctx: Ctx) -> None:
+    mirror = _aws_config(ctx)
+    assert ctx.run("providers", "lock").returncode == 1
+    ctx.ok("providers", "lock", f"-fs-mirror={mirror}")
+    assert "hashicorp/aws" in (ctx.dir / ".terraform.lock.hcl").read_text()
+
+
+def _lock_platform(ctx: Ctx) -> None:
+    mirror = _aws_config(ctx)
+    r = ctx.run("providers", "lock", "-no-color", f"-fs-mirror={mirror}", "-platform=darwin_arm64")
+    assert r.returncode == 1 and "is not available for\ndarwin_arm64" in r.stderr
+    assert "for linux_amd64" in ctx.ok("providers", "lock", f"-fs-mirror={mirror}", "-platform=linux_amd64").stdout
+
+
+def _lock_plugin_cache(ctx: Ctx) -> None:
+    mirror = _aws_config(ctx)
+    env = {"TF_PLUGIN_CACHE_DIR": str(ctx.dir / "cache")}
+    ctx.ok("providers", "lock", f"-fs-mirror={mirror}", env=env)
+    assert not (ctx.dir / "cache").exists()
+    ctx.ok("providers", "lock", f"-fs-mirror={mirror}", "-enable-plugin-cache", env=env)
+    assert (ctx.dir / "cache" / "registry.terraform.io" / "hashicorp" / "aws").is_dir()
+
+
 OTHERS: dict[str, dict[str, Entry]] = {
     "validate": VALIDATE,
     "graph": GRAPH,
@@ -652,6 +685,12 @@ OTHERS: dict[str, dict[str, Entry]] = {
     # their help names -json only in the usage line; test_providers_schema_cli covers it
     "providers schema": {},
     "metadata functions": {},
+    "providers lock": {
+        "enable-plugin-cache": effect(_lock_plugin_cache),
+        "fs-mirror": effect(_lock_fs_mirror),
+        "net-mirror": refused("-net-mirror=https://127.0.0.1:9/"),
+        "platform": effect(_lock_platform),
+    },
 }
 
 
