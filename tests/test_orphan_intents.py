@@ -30,11 +30,13 @@ from typing import Any
 import pytest
 
 from conftest import SHEATH_CMD
-from sheath.diag import Severity
+from sheath.diag import Diagnostics, Severity
 from sheath.states import InstanceObject
 from sheath.states.intents import CreateIntent, IntentFile
 from sheath.states.journal import Journal, ResourceRef, parse_journal
 from sheath.states.statefile import StateFile, write_state_file
+from sheath.states.remote import Payload, RemoteState
+from sheath.states.statemgr import LockInfo
 from sheath.states.statemgr.filesystem import FilesystemStateManager
 
 LOCAL = 'provider["registry.terraform.io/hashicorp/local"]'
@@ -193,6 +195,58 @@ def test_a_create_that_raised_is_kept_for_the_next_run(tmp_path: Path) -> None:
     assert len(_orphan_warnings(FilesystemStateManager(str(path)).refresh_state())) == 1
 
 
+class MemoryClient:
+    """A remote store of one document, for RemoteState."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def get(self) -> tuple[Payload | None, Diagnostics]:
+        return Payload(self.data), Diagnostics()
+
+    def put(self, data: bytes) -> Diagnostics:
+        self.data = data
+        return Diagnostics()
+
+    def delete(self) -> Diagnostics:
+        return Diagnostics()
+
+    def lock(self, info: LockInfo, timeout: float) -> Diagnostics:
+        return Diagnostics()
+
+    def unlock(self, lock_id: str) -> Diagnostics:
+        return Diagnostics()
+
+
+def test_a_remote_state_reports_and_keeps_unsettled_intents(tmp_path: Path) -> None:
+    """The journal of a remote state is local; its unsettled intents are kept beside it."""
+    sf = StateFile.new()
+    sf.lineage, sf.serial = LINEAGE, 1
+    client = MemoryClient(write_state_file(sf))
+    journal = tmp_path / "s3-bucket-key.journal"
+    j = Journal(str(journal))
+    j.start(LINEAGE, 1)
+    j.intend(_intent(0))
+    j.intend(_intent(1))
+    j.set_object(_ref(), 0, InstanceObject({"id": "id-0", "filename": "f0"}))
+    j.close()
+
+    mgr = RemoteState(client, "default", str(journal))
+    info, _ = mgr.lock("OperationTypeApply")
+    assert info is not None
+    [w] = _orphan_warnings(mgr.refresh_state())
+    assert "local_file.f[1]" in (w.detail or "")
+    assert not mgr.persist_state().has_errors()
+    mgr.unlock(info.id)
+    assert not journal.exists()
+    record = tmp_path / "s3-bucket-key.journal.intents"
+    assert [json.loads(x)["a"] for x in record.read_bytes().splitlines()] == ["local_file.f[1]"]
+    assert stat.S_IMODE(os.stat(record).st_mode) == 0o600
+
+    again = RemoteState(client, "default", str(journal))
+    assert len(_orphan_warnings(again.refresh_state())) == 1
+
+
 # --- sheath killed between the provider's create and the journal entry -------------------
 
 LOCAL_FILES = """
@@ -300,6 +354,86 @@ def test_a_sensitive_planned_value_never_reaches_the_intent(tmp_path: Path, orac
     loaded = FilesystemStateManager(str(tmp_path / "terraform.tfstate")).load()
     [w] = _orphan_warnings(loaded.diags)
     assert "hunter2" not in (w.detail or "")
+
+
+def _aws_env(aws_mirror: str, oracle_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    rc = tmp_path / "terraformrc"
+    rc.write_text(
+        "provider_installation {\n  filesystem_mirror {\n"
+        f"    path    = {json.dumps(aws_mirror)}\n"
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    env = {k: v for k, v in oracle_env.items() if not k.startswith("AWS_")}
+    env["TF_CLI_CONFIG_FILE"] = str(rc)
+    return env
+
+
+def _bucket_config(moto_server: str, bucket: str) -> str:
+    return f"""terraform {{
+  required_providers {{
+    aws = {{
+      source  = "hashicorp/aws"
+      version = "5.100.0"
+    }}
+  }}
+}}
+
+provider "aws" {{
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+  endpoints {{
+    s3  = {json.dumps(moto_server)}
+    sts = {json.dumps(moto_server)}
+  }}
+}}
+
+resource "aws_s3_bucket" "b" {{
+  bucket = "{bucket}"
+}}
+"""
+
+
+KILLING_AT_BUCKET = KILLING_SHEATH.replace('.get("filename", "")', '.get("bucket", "")').replace(
+    '.endswith(os.environ["KILL_AT"])', ' == os.environ["KILL_AT"]'
+)
+
+
+@pytest.mark.oracle
+def test_an_orphaned_bucket_is_reported_and_adopted_by_import(
+    tmp_path: Path, aws_mirror: str, moto_server: str, oracle_env: dict[str, str]
+) -> None:
+    """The AWS provider creates the bucket, sheath is killed before the journal entry: the next
+    run names the bucket, and importing it (as the warning says) settles the record."""
+    bucket = "orphan-" + os.urandom(4).hex()
+    work = tmp_path / "w"
+    work.mkdir()
+    env = _aws_env(aws_mirror, oracle_env, tmp_path)
+    (work / "main.tf").write_text(_bucket_config(moto_server, bucket))
+    init = _sheath(["init", "-input=false", "-no-color"], work, env)
+    assert init.returncode == 0, init.stdout + init.stderr
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLING_AT_BUCKET, *APPLY], cwd=work, env=dict(env, KILL_AT=bucket), capture_output=True, text=True, timeout=600
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    [w] = _orphan_warnings(FilesystemStateManager(str(work / "terraform.tfstate")).refresh_state())
+    detail = w.detail or ""
+    assert "aws_s3_bucket.b" in detail and 'provider["registry.terraform.io/hashicorp/aws"]' in detail
+    assert re.search(rf'\n  bucket +?= "{bucket}"\n', detail)
+    plan = _sheath(["plan", "-input=false", "-no-color"], work, env)
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert (work / ".terraform.tfstate.intents").exists()  # the plan folded the journal, the intent stays
+
+    imported = _sheath(["import", "-input=false", "-no-color", "aws_s3_bucket.b", bucket], work, env)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert not (work / ".terraform.tfstate.intents").exists()
+    assert _orphan_warnings(FilesystemStateManager(str(work / "terraform.tfstate")).refresh_state()) == []
+    after = _sheath(["plan", "-input=false", "-no-color", "-detailed-exitcode"], work, env)
+    assert after.returncode == 0, after.stdout + after.stderr
 
 
 # --- kills at random moments -----------------------------------------------------------

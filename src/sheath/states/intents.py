@@ -166,6 +166,46 @@ def unresolved(intents: list[CreateIntent], state: State | None) -> list[CreateI
     return [i for i in latest.values() if not i.in_state(state)]
 
 
+def keep_unresolved(record: IntentFile, unsettled: list[CreateIntent], state: State | None) -> list[CreateIntent] | None:
+    """Rewrite record with the creates that may still have left objects outside state: those
+    it holds and unsettled, less those whose address holds an object. None (and record left
+    as it is) when it cannot be read or written."""
+    carried, _ = record.read()
+    if carried is None:
+        return None
+    still = unresolved(carried + unsettled, state)
+    try:
+        if still != carried:
+            record.write(still)
+    except OSError:
+        return None
+    return still
+
+
+@dataclass(slots=True)
+class Orphans:
+    """What a run that reads the state reports: intents, the creates whose objects may exist
+    outside the state (None when the record is not valid: it is left as it is); changed,
+    whether the record must be written with them; a warning for each."""
+
+    intents: list[CreateIntent] | None
+    changed: bool
+    diags: Diagnostics
+
+
+def find_orphans(record: IntentFile, found: list[CreateIntent], state: State | None) -> Orphans:
+    """The creates recorded in record, or found unsettled in a journal, without an object in state."""
+    carried, diags = record.read()
+    if carried is None:
+        return Orphans(None, False, diags)
+    if not carried and not found:
+        return Orphans([], False, diags)
+    orphans = unresolved(carried + found, state)
+    for i in orphans:
+        diags.append(orphan_warning(i, record.path))
+    return Orphans(orphans, orphans != carried, diags)
+
+
 def orphan_warning(i: CreateIntent, record: str) -> Diagnostic:
     """The warning for one create that may have left an object outside the state."""
     if i.identity:
@@ -187,4 +227,16 @@ def orphan_warning(i: CreateIntent, record: str) -> Diagnostic:
     )
 
 
-__all__ = ["CreateIntent", "InstanceId", "IntentFile", "IntentLog", "instance_of", "intent_problem", "orphan_warning", "unresolved"]
+__all__ = [
+    "CreateIntent",
+    "InstanceId",
+    "IntentFile",
+    "IntentLog",
+    "Orphans",
+    "find_orphans",
+    "instance_of",
+    "intent_problem",
+    "keep_unresolved",
+    "orphan_warning",
+    "unresolved",
+]

@@ -4,7 +4,10 @@ store that can get, put and delete one state document and lock it.
 The manager handles the document (serial, lineage, change detection) and the
 journal; clients (pg, s3...) only move bytes and take locks. The journal of a
 remote state is a local file: completed objects are durable on this machine
-at once, and the remote document is written at the end of an apply.
+at once, and the remote document is written at the end of an apply. Creates
+journaled as intents without a result (a run killed between a provider's create
+and its journal entry) are reported as warnings and kept beside the journal
+(``<journal>.intents``) until the state holds an object at their address.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Protocol
 
 from sheath.diag import Diagnostics
 from sheath.states.history import HistoryStore, WriteContext
+from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
 from sheath.states.journal import Journal
 from sheath.states.statefile import StateFile, new_lineage, read_state_file, write_state_file
 from sheath.states.statemgr import LockInfo
@@ -57,6 +61,8 @@ class RemoteState:
         self.write_context = WriteContext()  # what the operation writing the state says of it
         self.path = name  # what lock information and messages call this state
         self.journal = Journal(journal_path)
+        self.intents = IntentFile(journal_path + ".intents")
+        self._orphans: list[CreateIntent] = []  # creates of earlier runs that may have left objects
         self.terraform_version = terraform_version
         self._sf: StateFile | None = None
         self._read_doc: bytes | None = None  # the document as last read or written
@@ -92,9 +98,32 @@ class RemoteState:
             return diags
         self._read_doc = payload.data
         self._read_lineage = sf.lineage
-        self.journal.replay(sf.state, sf.lineage, sf.serial)
+        jr = self.journal.read()
+        found: list[CreateIntent] = []
+        if jr is not None and not jr.diags.has_errors() and jr.header == (sf.lineage, sf.serial):
+            jr.apply(sf.state)
+            found = jr.intents
         self._sf = sf
+        orphans = find_orphans(self.intents, found, sf.state)
+        diags.extend(orphans.diags)
+        self._orphans = orphans.intents or []
+        if orphans.changed and orphans.intents is not None and self._lock is not None:
+            try:
+                self.intents.write(orphans.intents)
+            except OSError as exc:
+                diags.add_warning("Could not record possibly orphaned objects", f"Error writing {self.intents.path}: {exc.strerror}")
         return diags
+
+    def _discard_journal(self) -> None:
+        """Drop the journal once the document holds its changes; the creates it holds without
+        a result, and earlier ones still without an object, are kept for the next run first."""
+        unsettled = self.journal.open_intents()
+        if unsettled or self._orphans:
+            still = keep_unresolved(self.intents, unsettled, self._sf.state if self._sf is not None else None)
+            if still is None:
+                return
+            self._orphans = still
+        self.journal.discard()
 
     def persist_state(self) -> Diagnostics:
         """Write the document when it changed: the serial goes up by one (a new lineage
@@ -106,7 +135,7 @@ class RemoteState:
         if self._read_doc is not None and sf.lineage == self._read_lineage:
             same = StateFile(sf.state, _serial_of(self._read_doc, sf.serial), sf.lineage, sf.terraform_version)
             if write_state_file(same) == self._read_doc:
-                self.journal.discard()
+                self._discard_journal()
                 return Diagnostics()
             sf.serial = _serial_of(self._read_doc, sf.serial) + 1
         elif self._read_doc is None and sf.serial == 0:
@@ -117,7 +146,7 @@ class RemoteState:
             return diags  # the journal keeps every completed object for the next run
         self._read_doc = data
         self._read_lineage = sf.lineage
-        self.journal.discard()
+        self._discard_journal()
         if self.history is not None:
             diags.extend(self.history.record(data, sf.serial, sf.lineage, self.write_context))
         return diags
@@ -131,7 +160,7 @@ class RemoteState:
             self._sf = sf
             self._read_doc = data
             self._read_lineage = sf.lineage
-            self.journal.discard()
+            self._discard_journal()
             if self.history is not None:
                 diags.extend(self.history.record(data, sf.serial, sf.lineage, self.write_context))
         return diags

@@ -43,7 +43,7 @@ import orjson
 
 from sheath.diag import Diagnostics, error
 from sheath.states.history import HistoryStore, WriteContext
-from sheath.states.intents import CreateIntent, IntentFile, orphan_warning, unresolved
+from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
 from sheath.states.journal import Journal, JournalRead
 from sheath.states.readerrors import load_problems, problems_error
 from sheath.states.statefile import StateFile, read_state_file, write_state_file
@@ -183,17 +183,10 @@ class FilesystemStateManager:
     def _find_orphans(self, out: Loaded) -> Diagnostics:
         """The creates recorded (in the intents file, or unsettled in the journal just used)
         whose objects may exist outside the state: a warning for each."""
-        carried, diags = self.intents.read()
-        if carried is None:
-            return diags
-        found = carried + (out.journal.intents if out.journal is not None else [])
-        if not found:
-            return diags
-        out.intents = unresolved(found, out.state.state if out.state is not None else None)
-        out.intents_changed = out.intents != carried
-        for i in out.intents:
-            diags.append(orphan_warning(i, self.intents.path))
-        return diags
+        found = out.journal.intents if out.journal is not None else []
+        orphans = find_orphans(self.intents, found, out.state.state if out.state is not None else None)
+        out.intents, out.intents_changed = orphans.intents, orphans.changed
+        return orphans.diags
 
     def _use_journal(self, jr: JournalRead, sf: StateFile | None, data: bytes | None, file_data: bytes | None) -> Diagnostics:
         diags = Diagnostics()
@@ -351,14 +344,8 @@ class FilesystemStateManager:
         """Rewrite the intents file with the creates that may still have left objects outside
         the state just written: those recorded, and this run's that raised without an answer,
         less those whose address now holds an object. False when it cannot be written."""
-        carried, _ = self.intents.read()
-        if carried is None:
-            return False
-        still = unresolved(carried + unsettled, self._sf.state if self._sf is not None else None)
-        try:
-            if still != carried:
-                self.intents.write(still)
-        except OSError:
+        still = keep_unresolved(self.intents, unsettled, self._sf.state if self._sf is not None else None)
+        if still is None:
             return False
         self._orphans = still
         return True
