@@ -48,7 +48,7 @@ COMMANDS = [
     "plan", "apply", "destroy", "refresh", "import", "init", "validate", "graph", "show", "output",
     "state list", "state show", "state mv", "state rm", "state pull", "state push",
     "taint", "untaint", "console", "providers", "fmt", "version",
-    "get", "providers schema", "metadata functions", "providers lock",
+    "get", "providers schema", "metadata functions", "providers lock", "providers mirror",
 ]  # fmt: skip
 
 # flags terraform's help mentions only in prose ("-state, state-out, and -backup are legacy
@@ -658,6 +658,33 @@ def _lock_plugin_cache(ctx: Ctx) -> None:
     assert (ctx.dir / "cache" / "registry.terraform.io" / "hashicorp" / "aws").is_dir()
 
 
+def _fake_provider_mirror(ctx: Ctx) -> dict[str, str]:
+    """example.com/acme/fake 1.0.0 and 1.2.0 in a filesystem mirror the CLI configuration names."""
+    for v in ("1.0.0", "1.2.0"):
+        d = ctx.dir / "src" / "example.com" / "acme" / "fake" / v / "linux_amd64"
+        d.mkdir(parents=True)
+        (d / f"terraform-provider-fake_v{v}").write_text("")
+    (ctx.dir / "fake.tf").write_text('terraform {\n  required_providers {\n    fake = {\n      source = "example.com/acme/fake"\n    }\n  }\n}\n')
+    rc = ctx.dir / "rc"
+    rc.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{ctx.dir / "src"}"\n  }}\n}}\n')
+    return {"TF_CLI_CONFIG_FILE": str(rc)}
+
+
+def _mirror_platform(ctx: Ctx) -> None:
+    env = _fake_provider_mirror(ctx)
+    r = ctx.run("providers", "mirror", "-no-color", "-platform=windows_386", "out", env=env)
+    assert r.returncode == 1 and "for windows_386" in r.stdout
+    ctx.ok("providers", "mirror", "-platform=linux_amd64", "out", env=env)
+    assert (ctx.dir / "out" / "example.com" / "acme" / "fake" / "terraform-provider-fake_1.2.0_linux_amd64.zip").exists()
+
+
+def _mirror_lock_file(ctx: Ctx) -> None:
+    env = _fake_provider_mirror(ctx)
+    (ctx.dir / ".terraform.lock.hcl").write_text('provider "example.com/acme/fake" {\n  version = "1.0.0"\n}\n')
+    assert "Selected v1.0.0" in ctx.ok("providers", "mirror", "out", env=env).stdout
+    assert "Selected v1.2.0" in ctx.ok("providers", "mirror", "-lock-file=false", "out", env=env).stdout
+
+
 OTHERS: dict[str, dict[str, Entry]] = {
     "validate": VALIDATE,
     "graph": GRAPH,
@@ -691,6 +718,7 @@ OTHERS: dict[str, dict[str, Entry]] = {
         "net-mirror": refused("-net-mirror=https://127.0.0.1:9/"),
         "platform": effect(_lock_platform),
     },
+    "providers mirror": {"lock-file": effect(_mirror_lock_file), "platform": effect(_mirror_platform)},
 }
 
 

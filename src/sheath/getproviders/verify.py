@@ -77,19 +77,7 @@ def check_lock_consistency(
 ) -> Diagnostics:
     """Whether the lock file satisfies the configuration's requirements
     ("Inconsistent dependency lock file", terraform's words, when not)."""
-    problems: list[str] = []
-    for p in sorted(requirements, key=str):
-        if p in dev_overrides or p in skip or p.is_builtin():
-            continue
-        lock = locks.provider(p)
-        cs = requirements[p]
-        if lock is None:
-            problems.append(f"provider {p}: required by this configuration but no version is selected")
-        elif not constraints_allow(cs, lock.version):
-            problems.append(
-                f"provider {p}: locked version selection {lock.version} doesn't match the updated version "
-                f'constraints "{version_constraints_string(cs)}"'
-            )
+    problems = lock_consistency_problems(requirements, locks, dev_overrides=dev_overrides, skip=skip)
     diags = Diagnostics()
     if problems:
         listing = "".join(f"\n  - {x}" for x in problems)
@@ -106,3 +94,27 @@ def check_lock_consistency(
             f"configuration:{listing}\n\n{hint}",
         )
     return diags
+
+
+def lock_consistency_problems(
+    requirements: Requirements,
+    locks: Locks,
+    *,
+    dev_overrides: Container[Provider] = (),
+    skip: Container[Provider] = (),
+) -> list[str]:
+    """terraform's Config.VerifyDependencySelections: what the lock file fails to select."""
+    problems: list[str] = []
+    for p in sorted(requirements, key=str):
+        if p in dev_overrides or p in skip or p.is_builtin():
+            continue
+        lock = locks.provider(p)
+        cs = requirements[p]
+        if lock is None:
+            problems.append(f"provider {p}: required by this configuration but no version is selected")
+        elif not constraints_allow(cs, lock.version):
+            problems.append(
+                f"provider {p}: locked version selection {lock.version} doesn't match the updated version "
+                f'constraints "{version_constraints_string(cs)}"'
+            )
+    return problems
