@@ -6,6 +6,6 @@ module "m" {
   }
 }
 module "n" {
-  source     = "./m"
+  source     = "./n"
   depends_on = [module.m]
 }
