@@ -33,6 +33,18 @@ def loads(data: bytes | str) -> Any:
 _GO_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
+def go_escape(text: str) -> str:
+    """Go's HTML-safe escapes of already-encoded JSON text (str.replace is far faster than
+    str.translate on the megabytes of a provider schema)."""
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
 def _enc_str(s: str, _e: Callable[[str], str] = encode_basestring) -> str:
     out: str = _e(s)
     if "<" in out or ">" in out or "&" in out or "\u2028" in out or "\u2029" in out:
@@ -56,7 +68,7 @@ def dumps(obj: Any) -> str:
         _write(obj, parts, "\n", False)
         return "".join(parts)
     if "<" in text or ">" in text or "&" in text or "\u2028" in text or "\u2029" in text:
-        text = text.translate(_GO_ESCAPES)
+        text = go_escape(text)
     return text
 
 
@@ -77,7 +89,7 @@ def marshal(obj: Any) -> str:
         _write_compact(obj, parts)
         text = "".join(parts)
     if "<" in text or ">" in text or "&" in text or "\u2028" in text or "\u2029" in text:
-        text = text.translate(_GO_ESCAPES)
+        text = go_escape(text)
     return text
 
 

@@ -13,7 +13,6 @@ from sheath.providers.jsonprovider import JSONDoc, type_json
 from sheath.types.json import type_from_json
 
 _NESTING: Final = {1: "single", 2: "list", 3: "set", 4: "map", 5: "group"}
-_KIND: Final = {0: "plain", 1: "markdown"}
 
 
 class TypeJSONCache:
@@ -23,41 +22,64 @@ class TypeJSONCache:
         self._seen: dict[bytes, Any] = {}
 
     def get(self, raw: bytes) -> Any:
-        v = self._seen.get(raw)
-        if v is None:
+        try:
+            return self._seen[raw]
+        except KeyError:
             v = type_json(type_from_json(raw)) if raw else "dynamic"
             self._seen[raw] = v
-        return v
+            return v
 
 
 def attribute_json(a: Any, types: TypeJSONCache) -> JSONDoc:
     out: JSONDoc = {}
-    if "nested_type" in a.DESCRIPTOR.fields_by_name and a.HasField("nested_type"):
+    fields = a.DESCRIPTOR.fields_by_name
+    if "nested_type" in fields and a.HasField("nested_type"):
         nt = a.nested_type
         obj: JSONDoc = {}
         if len(nt.attributes):
-            obj["attributes"] = {x.name: attribute_json(x, types) for x in sorted(nt.attributes, key=lambda x: x.name)}
+            obj["attributes"] = {x.name: attribute_json(x, types) for x in sorted(nt.attributes, key=_name)}
         obj["nesting_mode"] = _NESTING.get(int(nt.nesting), "")
         out["nested_type"] = obj
     else:
-        out["type"] = types.get(bytes(a.type))
-    if a.description:
-        out["description"] = a.description
-    out["description_kind"] = _KIND.get(int(a.description_kind), "plain")
-    for flag in ("deprecated", "required", "optional", "computed", "sensitive", "write_only"):
-        if flag in a.DESCRIPTOR.fields_by_name and getattr(a, flag):
-            out[flag] = True
+        out["type"] = types.get(a.type)
+    description = a.description
+    if description:
+        out["description"] = description
+    out["description_kind"] = "markdown" if a.description_kind == 1 else "plain"
+    # the flags in terraform's field order (jsonprovider.Attribute)
+    if a.deprecated:
+        out["deprecated"] = True
+    if a.required:
+        out["required"] = True
+    if a.optional:
+        out["optional"] = True
+    if a.computed:
+        out["computed"] = True
+    if a.sensitive:
+        out["sensitive"] = True
+    if "write_only" in fields and a.write_only:
+        out["write_only"] = True
     return out
+
+
+def _name(m: Any) -> str:
+    name: str = m.name
+    return name
+
+
+def _type_name(m: Any) -> str:
+    name: str = m.type_name
+    return name
 
 
 def block_json(b: Any, types: TypeJSONCache) -> JSONDoc:
     out: JSONDoc = {}
     if len(b.attributes):
-        out["attributes"] = {a.name: attribute_json(a, types) for a in sorted(b.attributes, key=lambda a: a.name)}
+        out["attributes"] = {a.name: attribute_json(a, types) for a in sorted(b.attributes, key=_name)}
     if len(b.block_types):
         bts: JSONDoc = {}
-        for nb in sorted(b.block_types, key=lambda nb: nb.type_name):
-            j: JSONDoc = {"nesting_mode": _NESTING.get(int(nb.nesting), ""), "block": block_json(nb.block, types)}
+        for nb in sorted(b.block_types, key=_type_name):
+            j: JSONDoc = {"nesting_mode": _NESTING.get(nb.nesting, ""), "block": block_json(nb.block, types)}
             if nb.min_items:
                 j["min_items"] = int(nb.min_items)
             if nb.max_items:
@@ -66,7 +88,7 @@ def block_json(b: Any, types: TypeJSONCache) -> JSONDoc:
         out["block_types"] = bts
     if b.description:
         out["description"] = b.description
-    out["description_kind"] = _KIND.get(int(b.description_kind), "plain")
+    out["description_kind"] = "markdown" if b.description_kind == 1 else "plain"
     if b.deprecated:
         out["deprecated"] = True
     return out
@@ -82,7 +104,7 @@ def parameter_json(p: Any, types: TypeJSONCache) -> JSONDoc:
         out["description"] = p.description
     if p.allow_null_value:
         out["is_nullable"] = True
-    out["type"] = types.get(bytes(p.type))
+    out["type"] = types.get(p.type)
     return out
 
 
@@ -94,7 +116,7 @@ def function_json(f: Any, types: TypeJSONCache) -> JSONDoc:
         out["summary"] = f.summary
     if f.deprecation_message:
         out["deprecation_message"] = f.deprecation_message
-    out["return_type"] = types.get(bytes(getattr(f, "return").type))
+    out["return_type"] = types.get(getattr(f, "return").type)
     if len(f.parameters):
         out["parameters"] = [parameter_json(p, types) for p in f.parameters]
     if f.HasField("variadic_parameter"):
