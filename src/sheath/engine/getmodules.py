@@ -8,8 +8,8 @@ from sheath.config import load_module_tree
 from sheath.config.exprs import decode_string
 from sheath.config.loader import parse_file
 from sheath.config.testfile import DEFAULT_TEST_DIRECTORY, TEST_FILE_SUFFIX, test_file_paths
-from sheath.diag import Diagnostics, Severity, Diagnostic
-from sheath.engine.init import TestModule, install_modules
+from sheath.diag import Diagnostic, Diagnostics, Severity
+from sheath.engine.init import TestModule, install_modules, source_not_available
 from sheath.engine.validate import config_sources
 from sheath.lang import hcl
 
@@ -29,7 +29,7 @@ def test_modules(root_dir: str, test_dir: str) -> tuple[tuple[TestModule, ...], 
     diags = Diagnostics()
     out: list[TestModule] = []
     for rel in test_file_paths(root_dir, test_dir):
-        hf, d = parse_file(os.path.join(root_dir, rel))
+        hf, d = parse_file(rel if root_dir in ("", ".") else os.path.join(root_dir, rel))
         diags.extend(d)
         if hf is None or d.has_errors():
             continue
@@ -48,12 +48,7 @@ def test_modules(root_dir: str, test_dir: str) -> tuple[tuple[TestModule, ...], 
                     continue
                 key = test_module_key(rel, run.labels[0])
                 if not (src.startswith("./") or src.startswith("../")):
-                    diags.add_error(
-                        "Module source not available offline",
-                        f'Module "{key}" has source "{src}", which sheath cannot download: only local '
-                        'module sources ("./..." or "../...") are supported so far.',
-                        a.expr.range,
-                    )
+                    diags.append(source_not_available(key, src, a.expr.range))
                     continue
                 cfg, d = load_module_tree(os.path.join(root_dir, src), tree_checks=False)
                 diags.extend(d)
@@ -71,6 +66,8 @@ def get_modules(
     if diags.has_errors():
         # terraform's installer still installs what the module calls it could read
         lines, d = install_modules(cfg, root_dir)
+        if d.has_errors():  # a source sheath cannot install says so, not "Module not installed"
+            diags = Diagnostics(x for x in diags if x.summary != "Module not installed")
         return lines, Diagnostics([*diags, *d]), sources
     if test_dir != DEFAULT_TEST_DIRECTORY and not os.path.isdir(os.path.join(root_dir, test_dir)):
         diags.append(

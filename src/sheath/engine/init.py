@@ -22,7 +22,7 @@ from sheath.addrs.provider import Provider
 from sheath.config import Config, load_module_tree
 from sheath.config.loader import check_module_tree
 from sheath.config.module import Module
-from sheath.diag import Diagnostic, Diagnostics, Severity
+from sheath.diag import Diagnostic, Diagnostics, Range, Severity
 from sheath.engine.init_checks import builtin_provider_requirements, legacy_provider_addresses, legacy_remote_state
 from sheath.engine.validate import config_sources
 from sheath.providers.registry import default_registry
@@ -137,6 +137,17 @@ class TestModule:
     config: Config
 
 
+def source_not_available(key: str, source: str, rng: Range) -> Diagnostic:
+    """The error for a module source sheath cannot install (only local ones so far)."""
+    return Diagnostic(
+        Severity.ERROR,
+        "Module source not available offline",
+        f'Module "{key}" has source "{source}", which sheath cannot download: only local '
+        'module sources ("./..." or "../...") are supported so far.',
+        rng,
+    )
+
+
 def _local_calls(
     node: Config, node_dir: str, prefix: tuple[str, ...], diags: Diagnostics
 ) -> list[tuple[str, str, str]]:
@@ -151,12 +162,7 @@ def _local_calls(
             key = ".".join((*prefix, *node.path.names, name))
             src = call.source_addr_raw
             if call.source_addr is None or call.source_addr.kind != "local":
-                diags.add_error(
-                    "Module source not available offline",
-                    f'Module "{key}" has source "{src}", which sheath cannot download: only local '
-                    'module sources ("./..." or "../...") are supported so far.',
-                    call.source_addr_range or call.decl_range,
-                )
+                diags.append(source_not_available(key, src, call.source_addr_range or call.decl_range))
                 continue
             child_dir = os.path.normpath(os.path.join(node_dir, src))
             found.append((key, src, child_dir))

@@ -4,7 +4,7 @@ configuration (and of its test files) as init does, without touching providers o
 from __future__ import annotations
 
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
-from sheath.cli.stateio import Ui, help_requested, strip_no_color
+from sheath.cli.stateio import Ui, diagnostic_sources, help_requested, strip_no_color
 
 USAGE = (
     "Usage: sheath [global options] get [options]\n\n"
@@ -47,5 +47,5 @@ def run(args: list[str]) -> int:
     lines, diags, sources = get_modules(".", fl.get_bool("update"), fl.get_str("test-directory") or "tests")
     for line in lines:
         ui.output(line)
-    ui.diagnostics(diags, sources)
+    ui.diagnostics(diags, {**diagnostic_sources(diags), **sources})
     return 1 if diags.has_errors() else 0
