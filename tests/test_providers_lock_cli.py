@@ -120,3 +120,41 @@ def test_plugin_cache(tmp_path: Path, aws_mirror: str, oracle_env: dict[str, str
     again = lock("-enable-plugin-cache")
     assert again.returncode == 0 and "Fetching" not in again.stdout and "already tracked" in again.stdout
     assert "Fetching" in lock().stdout  # without the flag, the cache is not used
+
+
+FAKE = 'terraform {\n  required_providers {\n    fake = {\n      source  = "example.com/acme/fake"\n      version = "~> 1.0"\n    }\n  }\n}\n'
+
+
+def _fake_mirror(root: Path, packed: bool) -> None:
+    import zipfile
+
+    for v in ("1.0.0", "1.1.0", "2.0.0"):
+        for platform in ("linux_amd64", "darwin_arm64"):
+            base = root / "example.com" / "acme" / "fake"
+            if packed:
+                base.mkdir(parents=True, exist_ok=True)
+                with zipfile.ZipFile(base / f"terraform-provider-fake_{v}_{platform}.zip", "w") as z:
+                    z.writestr(f"terraform-provider-fake_v{v}", f"fake {v} {platform}\n")
+            else:
+                d = base / v / platform
+                d.mkdir(parents=True)
+                (d / f"terraform-provider-fake_v{v}").write_text(f"fake {v} {platform}\n")
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["unpacked", "packed"])
+def test_several_platforms(packed: bool, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """Two platforms of a provider with versions to choose from: the same lock file (terraform
+    prints the "Obtained" lines of several platforms in no fixed order: compared as a set)."""
+    mirror = tmp_path / "mirror"
+    _fake_mirror(mirror, packed)
+    args = ["providers", "lock", "-no-color", f"-fs-mirror={mirror}", "-platform=linux_amd64", "-platform=darwin_arm64"]
+    out = {}
+    for tool, run in (("tf", run_terraform), ("sh", run_sheath)):
+        d = tmp_path / tool
+        d.mkdir()
+        (d / "main.tf").write_text(FAKE)
+        r = run(args, d)
+        assert r.returncode == 0, r.stderr
+        out[tool] = (sorted(r.stdout.splitlines()), r.stderr, (d / LOCK).read_text())
+    assert out["sh"] == out["tf"]
+    assert 'version     = "1.1.0"' in out["sh"][2] and out["sh"][2].count('"h1:') == 2
