@@ -6,7 +6,6 @@ import sys
 from typing import Any
 
 from sheath.cli.jsonflag import json_only_command
-from sheath.cli.stateio import help_requested
 
 USAGE = """Usage: sheath [global options] metadata <subcommand> [options] [args]
 
@@ -105,10 +104,9 @@ def functions_json() -> str:
 def run(args: list[str]) -> int:
     if not args or args[0] != "functions":
         sys.stdout.write(USAGE)
-        return 0 if help_requested(args) else 1
-    ui, rc = json_only_command(args[1:], FUNCTIONS_USAGE, "metadata functions")
+        return 0 if args and args[0] in ("-h", "-help", "--help", "--h") else 1
+    _, rc = json_only_command(args[1:], FUNCTIONS_USAGE, "metadata functions")
     if rc is not None:
         return rc
-    # terraform ignores arguments after the flags
-    ui.out.write(functions_json() + "\n")
+    sys.stdout.write(functions_json() + "\n")
     return 0

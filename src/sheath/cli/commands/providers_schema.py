@@ -7,7 +7,7 @@ import os
 
 from sheath.addrs.provider import Provider
 from sheath.cli.jsonflag import json_only_command
-from sheath.cli.stateio import diagnostic_sources, read_state, state_load_error
+from sheath.cli.stateio import Ui, diagnostic_sources, read_state, state_load_error
 from sheath.config.loader import Config
 from sheath.diag import Diagnostics
 from sheath.providers.jsonprovider import JSONDoc
@@ -90,9 +90,10 @@ def provider_entry(addr: Provider, root_dir: str) -> tuple[JSONDoc | None, Diagn
 
 
 def run(args: list[str]) -> int:
-    ui, rc = json_only_command(args, USAGE, "providers schema")
+    color, rc = json_only_command(args, USAGE, "providers schema")
     if rc is not None:
         return rc
+    ui = Ui(color)
     from sheath.config.loader import load_module_tree
 
     config, diags = load_module_tree(".")
