@@ -123,3 +123,21 @@ def test_mirror_is_a_mirror_terraform_installs_from(tmp_path: Path, terraform_bi
     r = subprocess.run([*SHEATH_CMD, "providers", "mirror", "-no-color", "-lock-file=false", "-platform=windows_386", "out"], cwd=work, env=env, capture_output=True, text=True)
     assert r.returncode == 1 and "  - Selected v1.2.0 to meet constraints >= 1.0.0\n" in r.stdout
     assert "Provider release not available" in r.stderr
+
+
+def test_packed_source_archives_are_copied(tmp_path: Path, oracle_env: dict[str, str]) -> None:
+    base = tmp_path / "source" / "example.com" / "acme" / "fake"
+    base.mkdir(parents=True)
+    archive = base / "terraform-provider-fake_1.0.0_linux_amd64.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("terraform-provider-fake_v1.0.0", "fake\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "main.tf").write_text(CONFIG)
+    env = dict(oracle_env, TF_CLI_CONFIG_FILE=str(_cli_config(tmp_path / "rc", tmp_path / "source")))
+    r = subprocess.run([*SHEATH_CMD, "providers", "mirror", "-platform=linux_amd64", "out"], cwd=work, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    copied = work / "out" / "example.com" / "acme" / "fake" / archive.name
+    assert copied.read_bytes() == archive.read_bytes()
+    doc = json.loads((copied.parent / "1.0.0.json").read_text())
+    assert doc["archives"]["linux_amd64"]["url"] == archive.name and doc["archives"]["linux_amd64"]["hashes"][0].startswith("h1:")
