@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sheath.addrs.provider import Provider as ProviderAddr
+from sheath.diag import Diagnostics
 from sheath.config.resource import Resource
 from sheath.providers.interface import ProviderSchema
 from sheath.providers.registry import ProviderRegistry, default_registry
@@ -29,6 +30,7 @@ class KnownSchemas:
         self._cache: dict[str, ProviderSchema | None] = {}
         self._shared = shared  # an engine.providers.ProviderSchemas the plan goes on using
         self._owned = False
+        self.failures = Diagnostics()  # plugins that could not answer: never a silent skip
 
     def provider_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         key = str(addr)
@@ -51,16 +53,28 @@ class KnownSchemas:
 
     def _plugin_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         """An installed plugin's schema (from the on-disk schema cache when it has it)."""
-        from sheath.engine.providers import ProviderFactory, ProviderSchemas, ProviderStartFailed, ProviderUnavailable
+        from sheath.engine.providers import (
+            ProviderFactory,
+            ProviderSchemas,
+            ProviderStartFailed,
+            ProviderUnavailable,
+            provider_start_diags,
+        )
 
         if self._shared is None:
             self._shared = ProviderSchemas(ProviderFactory(self.root_dir or ".", self.registry))
             self._owned = True
         try:
             ps: ProviderSchema = self._shared.get(addr)
-        except (ProviderUnavailable, ProviderStartFailed):
+        except ProviderUnavailable:
+            return None  # not installed: validate's provider check reports it
+        except ProviderStartFailed as exc:
+            self.failures.extend(provider_start_diags(exc.addr, exc.message))
             return None
-        return None if ps.diagnostics.has_errors() else ps
+        if ps.diagnostics.has_errors():
+            self.failures.extend(ps.diagnostics)
+            return None
+        return ps
 
     def close(self) -> None:
         """Stop plugin processes this object started itself (a shared one is its owner's)."""

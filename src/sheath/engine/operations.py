@@ -25,7 +25,7 @@ from sheath.engine.evalctx import NamedValues
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.objects import object_value
 from sheath.engine.planner import ResourcePlanner, _parse_module_instance, _static_module, upgrade_object
-from sheath.engine.providers import ProviderFactory, ProviderSchemas
+from sheath.engine.providers import ProviderFactory, ProviderSchemas, lock_consistency, required_plugins
 from sheath.engine.run import (
     APPLY,
     PLAN,
@@ -95,6 +95,14 @@ def load(
 
     recorder = RecordingModuleSource(source or FilesystemModuleSource())
     cfg, diags = load_module_tree(root_dir, recorder)
+    if diags.has_errors():
+        return None, diags
+    # as terraform's backend and local run do: the installed plugins are the locked ones,
+    # and the lock selects a version of every provider the configuration needs
+    diags.extend(required_plugins(root_dir))
+    if diags.has_errors():
+        return None, diags
+    diags.extend(lock_consistency(cfg, root_dir))
     if diags.has_errors():
         return None, diags
     factory = ProviderFactory(root_dir)

@@ -10,12 +10,17 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from sheath.addrs.provider import Provider as ProviderAddr
 from sheath.diag import Diagnostics
 from sheath.providers.interface import Provider, ProviderSchema
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema
+
+if TYPE_CHECKING:
+    from sheath.config import Config
 
 
 class ProviderUnavailable(Exception):
@@ -138,6 +143,63 @@ class ProviderSchemas:
                 p.close()
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
+
+
+_MEMO_MIN_SIZE = 1 << 20  # smaller files are hashed each time: cheaper than the memo
+
+
+def _plugin_file_hasher(env: Mapping[str, str] | None) -> Callable[[str], str]:
+    """SHA-256 of package files, remembering those of large binaries (see tfplugin.cache)."""
+    from sheath.getproviders.hash import sha256_file
+    from sheath.providers.tfplugin.cache import binary_sha256, cache_dir
+
+    root = cache_dir(env)
+
+    def file_sha256(path: str) -> str:
+        try:
+            if os.path.getsize(path) >= _MEMO_MIN_SIZE:
+                return binary_sha256(Path(path), root)
+        except OSError:
+            pass
+        return sha256_file(path)
+
+    return file_sha256
+
+
+def installed_plugin_problems(root_dir: str = ".", env: Mapping[str, str] | None = None) -> dict[ProviderAddr, str]:
+    """What is wrong with the plugins init installed, against the lock file (terraform checks
+    this in every command that opens a backend, and validate): a package missing from
+    .terraform/providers, or one whose checksum the lock does not record. Providers sheath
+    implements itself are not installed there and are not looked up."""
+    from sheath.depsfile.locks import load_locks_from_file
+    from sheath.getproviders.verify import installed_provider_problems
+
+    locks, _ = load_locks_from_file(os.path.join(root_dir, ".terraform.lock.hcl"))
+    registry = default_registry()
+    native = {p for p in locks.providers if registry.lookup(p) is not None}
+    _, problems = installed_provider_problems(
+        locks, root_dir, skip=native, env=env, file_sha256=_plugin_file_hasher(env)
+    )
+    return problems
+
+
+def required_plugins(root_dir: str = ".", env: Mapping[str, str] | None = None) -> Diagnostics:
+    """installed_plugin_problems as terraform's "Required plugins are not installed"."""
+    from sheath.getproviders.verify import required_plugins_diagnostics
+
+    e = os.environ if env is None else env
+    return required_plugins_diagnostics(installed_plugin_problems(root_dir, env), bool(e.get("TF_IN_AUTOMATION")))
+
+
+def lock_consistency(cfg: Config, root_dir: str = ".") -> Diagnostics:
+    """terraform's "Inconsistent dependency lock file": a provider the configuration needs
+    that the lock file does not select, or selects at a version the constraints exclude."""
+    from sheath.depsfile.locks import load_locks_from_file
+    from sheath.getproviders.requirements import requirements_from_config
+    from sheath.getproviders.verify import check_lock_consistency
+
+    locks, _ = load_locks_from_file(os.path.join(root_dir, ".terraform.lock.hcl"))
+    return check_lock_consistency(requirements_from_config(cfg), locks)
 
 
 def provider_start_diags(addr: str, message: str) -> Diagnostics:

@@ -82,6 +82,15 @@ def validate(root_dir: str = ".", test_dir: str | None = DEFAULT_TEST_DIRECTORY)
                 continue
     if diags.has_errors():
         return ValidateResult(diags, sources)
+    from sheath.engine.providers import installed_plugin_problems
+
+    # terraform builds its provider factories before validating: a locked plugin missing
+    # from .terraform/providers, or not matching the lock's checksums, is an error each
+    problems = installed_plugin_problems(root_dir)
+    if problems:
+        for addr in sorted(problems, key=str):
+            diags.add_error(f"{addr}: {problems[addr]}", "")
+        return ValidateResult(diags, sources)
     diags.extend(validate_config(cfg, root_dir))
     return ValidateResult(diags, sources)
 
@@ -119,7 +128,10 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
         # terraform prunes provider configurations nothing uses before validating
         nodes = [n for n in nodes if not n.key[1].startswith("provider.") or n.key in used]
         if not diags.has_errors():
-            diags.extend(walk(nodes))
+            walked = walk(nodes)
+            # terraform loads every schema before the walk: a provider that could not
+            # answer fails validation with its reason, and nothing is checked without it
+            diags.extend(schemas.failures if schemas.failures.has_errors() else walked)
     finally:
         schemas.close()
     return diags

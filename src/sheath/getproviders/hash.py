@@ -7,7 +7,7 @@ import base64
 import hashlib
 import os
 import zipfile
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sheath.getproviders.types import PackageLocalArchive, PackageLocation
 
@@ -50,8 +50,16 @@ def _walk_files(root: str) -> list[tuple[str, str]]:
     return out
 
 
-def hash_dir_h1(path: str) -> str:
-    return _hash1((name, _sha256_file(p)) for name, p in _walk_files(path))
+FileHasher = Callable[[str], str]
+"""A file's SHA-256 (hex) by path: plain hashing, or one that remembers large binaries."""
+
+
+def sha256_file(path: str) -> str:
+    return _sha256_file(path)
+
+
+def hash_dir_h1(path: str, file_sha256: FileHasher = _sha256_file) -> str:
+    return _hash1((name, file_sha256(p)) for name, p in _walk_files(path))
 
 
 def hash_zip_h1(path: str) -> str:
@@ -76,11 +84,11 @@ def hash_zip_zh(path: str) -> str:
     return SCHEME_ZH + _sha256_file(path)
 
 
-def package_hash_h1(loc: PackageLocation) -> str:
+def package_hash_h1(loc: PackageLocation, file_sha256: FileHasher = _sha256_file) -> str:
     """The h1 hash of a package (the scheme terraform records for local packages)."""
     if isinstance(loc, PackageLocalArchive):
         return hash_zip_h1(loc.path)
-    return hash_dir_h1(loc.path)
+    return hash_dir_h1(loc.path, file_sha256)
 
 
 def package_hashes(loc: PackageLocation) -> list[str]:
@@ -90,14 +98,19 @@ def package_hashes(loc: PackageLocation) -> list[str]:
     return [hash_dir_h1(loc.path)]
 
 
-def package_matches_any_hash(loc: PackageLocation, hashes: Iterable[str], computed: dict[str, str] | None = None) -> bool:
+def package_matches_any_hash(
+    loc: PackageLocation,
+    hashes: Iterable[str],
+    computed: dict[str, str] | None = None,
+    file_sha256: FileHasher = _sha256_file,
+) -> bool:
     """Whether the package matches one of hashes, considering only the schemes that apply
     to its location (zh: only for archives). `computed` caches hashes by scheme."""
     cache = computed if computed is not None else {}
     for want in hashes:
         if want.startswith(SCHEME_H1):
             if SCHEME_H1 not in cache:
-                cache[SCHEME_H1] = package_hash_h1(loc)
+                cache[SCHEME_H1] = package_hash_h1(loc, file_sha256)
             if cache[SCHEME_H1] == want:
                 return True
         elif want.startswith(SCHEME_ZH) and isinstance(loc, PackageLocalArchive):

@@ -10,7 +10,7 @@ from typing import Container, Mapping
 from sheath.addrs.provider import Provider
 from sheath.depsfile.locks import Locks
 from sheath.diag import Diagnostics
-from sheath.getproviders.hash import package_matches_any_hash
+from sheath.getproviders.hash import FileHasher, package_matches_any_hash, sha256_file
 from sheath.getproviders.providercache import CachedProvider, ProviderCacheDir
 from sheath.getproviders.types import (
     PackageLocalDir,
@@ -22,6 +22,64 @@ from sheath.getproviders.types import (
 )
 
 
+def installed_provider_problems(
+    locks: Locks,
+    workdir: str,
+    *,
+    dev_overrides: Container[Provider] = (),
+    skip: Container[Provider] = (),
+    env: Mapping[str, str] | None = None,
+    platform: Platform | None = None,
+    file_sha256: FileHasher = sha256_file,
+) -> tuple[dict[Provider, CachedProvider], dict[Provider, str]]:
+    """The installed package of every locked provider, verified against the lock's
+    checksums, and what is wrong with each of the others (terraform's words).
+    Providers with development overrides or in `skip` are not looked up."""
+    e = os.environ if env is None else env
+    data_dir = e.get("TF_DATA_DIR") or ".terraform"
+    shown = os.path.join(data_dir, "providers")
+    cache = ProviderCacheDir(os.path.join(workdir, shown), platform or current_platform())
+    out: dict[Provider, CachedProvider] = {}
+    problems: dict[Provider, str] = {}
+    for p in sorted(locks.providers, key=str):
+        if p in dev_overrides or p in skip or p.is_builtin():
+            continue
+        lock = locks.providers[p]
+        cached = cache.provider_version(p, lock.version)
+        if cached is None:
+            problems[p] = f"there is no package for {p} {lock.version} cached in {shown}"
+            continue
+        if lock.hashes and not package_matches_any_hash(
+            PackageLocalDir(cached.package_dir), lock.hashes, file_sha256=file_sha256
+        ):
+            problems[p] = (
+                f"the cached package for {p} {lock.version} (in {shown}) does not match any of the "
+                "checksums recorded in the dependency lock file"
+            )
+            continue
+        out[p] = cached
+    return out, problems
+
+
+def required_plugins_diagnostics(problems: Mapping[Provider, str], in_automation: bool = False) -> Diagnostics:
+    """terraform's "Required plugins are not installed" (every command that opens a backend)."""
+    diags = Diagnostics()
+    if problems:
+        listing = "".join(f"\n  - {p}: {problems[p]}" for p in sorted(problems, key=str))
+        suggestion = (
+            "You must install the required plugins before running Terraform operations."
+            if in_automation
+            else "To download the plugins required for this configuration, run:\n  terraform init"
+        )
+        diags.add_error(
+            "Required plugins are not installed",
+            "The installed provider plugins are not consistent with the packages selected in the dependency "
+            f"lock file:{listing}\n\nTerraform uses external plugins to integrate with a variety of different "
+            f"infrastructure services. {suggestion}",
+        )
+    return diags
+
+
 def installed_providers(
     locks: Locks,
     workdir: str,
@@ -31,41 +89,11 @@ def installed_providers(
     env: Mapping[str, str] | None = None,
     platform: Platform | None = None,
 ) -> tuple[dict[Provider, CachedProvider], Diagnostics]:
-    """The installed package of every locked provider, verified against the lock's
-    checksums; "Required plugins are not installed" (terraform's words) otherwise.
-    Providers with development overrides or in `skip` are not looked up."""
-    e = os.environ if env is None else env
-    data_dir = e.get("TF_DATA_DIR") or ".terraform"
-    shown = os.path.join(data_dir, "providers")
-    cache = ProviderCacheDir(os.path.join(workdir, shown), platform or current_platform())
-    out: dict[Provider, CachedProvider] = {}
-    problems: list[str] = []
-    for p in sorted(locks.providers, key=str):
-        if p in dev_overrides or p in skip or p.is_builtin():
-            continue
-        lock = locks.providers[p]
-        cached = cache.provider_version(p, lock.version)
-        if cached is None:
-            problems.append(f"{p}: there is no package for {p} {lock.version} cached in {shown}")
-            continue
-        if lock.hashes and not package_matches_any_hash(PackageLocalDir(cached.package_dir), lock.hashes):
-            problems.append(
-                f"{p}: the cached package for {p} {lock.version} (in {shown}) does not match any of the "
-                "checksums recorded in the dependency lock file"
-            )
-            continue
-        out[p] = cached
-    diags = Diagnostics()
-    if problems:
-        listing = "".join(f"\n  - {x}" for x in problems)
-        diags.add_error(
-            "Required plugins are not installed",
-            "The installed provider plugins are not consistent with the packages selected in the dependency "
-            f"lock file:{listing}\n\nTerraform uses external plugins to integrate with a variety of different "
-            "infrastructure services. To download the plugins required for this configuration, run:\n"
-            "  terraform init",
-        )
-    return out, diags
+    """installed_provider_problems, with the problems as terraform's diagnostic."""
+    out, problems = installed_provider_problems(
+        locks, workdir, dev_overrides=dev_overrides, skip=skip, env=env, platform=platform
+    )
+    return out, required_plugins_diagnostics(problems)
 
 
 def check_lock_consistency(

@@ -587,6 +587,19 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
     diags.extend(bd)
     if lb is None:
         return None, sources
+    from sheath.engine.providers import required_plugins
+
+    pd = required_plugins()
+    if not pd.has_errors():
+        from sheath.config import load_module_tree
+        from sheath.engine.providers import lock_consistency
+
+        tree, td = load_module_tree(".")
+        if not td.has_errors():
+            pd = lock_consistency(tree, ".")
+    diags.extend(pd)
+    if pd.has_errors():
+        return None, sources
     state_path = a.state_path or lb.state_path()
     state_vals = _state_resources(state_path) if os.path.exists(state_path) else {}
     for key in getattr(module, "managed_resources", {}):

@@ -98,6 +98,15 @@ def run(args: list[str]) -> int:
     if lb is None:
         ui.diagnostics(bd)
         return 1
+    from sheath.engine.providers import required_plugins
+
+    pd = required_plugins()
+    if pd.has_errors():
+        from sheath.diag.render import render_diagnostic
+
+        for d in pd:  # terraform's Meta.Backend error goes through the Ui (its extra newline kept)
+            ui.err.write(render_diagnostic(d, {}, ui.color))
+        return 1
     cg, gd = build_config_graph(cfg)
     if gd.has_errors():
         ui.diagnostics(gd)

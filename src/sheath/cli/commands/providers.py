@@ -91,6 +91,12 @@ def run(args: list[str]) -> int:
     if lb is None:
         ui.diagnostics(bd, diagnostic_sources(bd))
         return 1
+    from sheath.engine.providers import required_plugins
+
+    pd = required_plugins()
+    if pd.has_errors():
+        ui.diagnostics(pd)
+        return 1
     sf, sdiags, _ = read_state(lb.state_path())
     if sdiags.has_errors():
         ui.error(f"Failed to load state: {state_load_error(sdiags)}")

@@ -5,7 +5,7 @@ GetProviderSchema response is stored under ``<cache>/schemas/<sha256>.pb``
 (``<cache>`` is ``$SHEATH_CACHE_DIR``, else ``$XDG_CACHE_HOME/sheath``, else
 ``~/.cache/sheath``). Hashing a large binary (the AWS provider is ~700 MB)
 costs more than fetching its schema, so the hash itself is remembered per
-(path, size, mtime, inode) in ``<cache>/hashes/``; a changed binary gets a
+(path, size, mtime, inode, ctime) in ``<cache>/hashes/``; a changed binary gets a
 new hash and so a new entry.
 
 Writes go to a temporary file renamed into place, so concurrent runs never
@@ -49,7 +49,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def _memo_path(executable: Path, root: Path) -> Path:
     st = executable.stat()
-    ident = f"{executable.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+    # ctime too: a file rewritten in place with its size and mtime restored is still seen
+    ident = f"{executable.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_ctime_ns}"
     return root / "hashes" / hashlib.sha256(ident.encode()).hexdigest()
 
 
