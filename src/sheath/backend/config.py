@@ -140,7 +140,8 @@ def backend_hash(type_name: str, value: Value) -> int:
     return zlib.crc32(set_hash_str(tuple_val([string_val(type_name), value])).encode("utf-8"))
 
 
-def _literal(expr: hcl.Expression) -> tuple[Value, Diagnostics]:
+def literal_value(expr: hcl.Expression) -> tuple[Value, Diagnostics]:
+    """An expression of a backend's configuration: literals only (no variables, no functions)."""
     return evaluate(expr, EvalContext(None, None))
 
 
@@ -156,7 +157,7 @@ def decode_backend(type_name: str, bodies: list[hcl.Body]) -> tuple[BackendConfi
         return None, diags
     attrs: dict[str, Value] = {}
     for body in bodies:
-        value, d = decode_body(schema, body, _literal)
+        value, d = decode_body(schema, body, literal_value)
         diags.extend(d)
         if d.has_errors():
             return None, diags

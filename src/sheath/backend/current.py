@@ -87,7 +87,7 @@ def _init_required(reason: str, colon: bool = False) -> Diagnostics:
     return d
 
 
-def _matches(block: BackendConfig, record: BackendConfig) -> bool:
+def block_matches_record(block: BackendConfig, record: BackendConfig) -> bool:
     """terraform accepts a record made with -backend-config overrides when every
     argument the block itself sets has the recorded value."""
     if block.type != record.type:
@@ -125,7 +125,7 @@ def configured_backend(root_dir: str, block: BackendBlock | None) -> tuple[Backe
     if record is None:
         diags.extend(_init_required(f'Initial configuration of the requested backend "{block.type}"'))
         return None, diags
-    if not _matches(decoded, record):
+    if not block_matches_record(decoded, record):
         diags.extend(_init_required("Backend configuration block has changed", colon=True))
         return None, diags
     return record, diags
@@ -177,6 +177,7 @@ def select_backend(
 __all__ = [
     "ENVIRONMENT_PATH",
     "Selected",
+    "block_matches_record",
     "configured_backend",
     "current_workspace",
     "read_record",

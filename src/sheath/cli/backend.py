@@ -1,18 +1,18 @@
 """Where the working directory's state lives: the backend its configuration selects.
 
-sheath implements only terraform's local backend. Any other backend, a
-``cloud`` block, or a working directory that terraform initialised against
-another backend (recorded in ``.terraform/terraform.tfstate``) is an error
-for every command that touches the state: running on a local state instead
-would show all the infrastructure as new and create it again.
+The operations (plan, apply, destroy, refresh, import) and the commands that
+only read the state run on the pg and s3 backends too (``remote_backend``:
+the backend init recorded). The other commands work on local state only: for
+them a pg or s3 backend, a ``cloud`` block, or a working directory that
+terraform initialised against another backend (recorded in
+``.terraform/terraform.tfstate``) is an error, since running on a local state
+instead would show all the infrastructure as new and create it again.
 
 The local backend's ``path`` and ``workspace_dir`` arguments are honoured,
 and the selected workspace (``TF_WORKSPACE``, else ``.terraform/environment``)
 picks ``<workspace_dir>/<name>/<basename of path>`` as terraform's does.
 
-This is the one place where the CLI's commands pick their state: when the
-remote backends of sheath.backend are wired into the commands, they replace
-the refusal here.
+This is the one place where the CLI's commands pick their state.
 """
 
 from __future__ import annotations
@@ -27,12 +27,18 @@ from sheath.diag import Diagnostics
 from sheath.states.statemgr.filesystem import FilesystemStateManager
 
 if TYPE_CHECKING:
+    from sheath.backend.current import Selected
     from sheath.config.module import Module
 
 DEFAULT_STATE_PATH = "terraform.tfstate"
 DEFAULT_WORKSPACE_DIR = "terraform.tfstate.d"
 DEFAULT_WORKSPACE = "default"
 BACKEND_STATE_FILE = "terraform.tfstate"  # inside the data directory
+REMOTE_TYPES = ("pg", "s3")
+REMOTE_COMMANDS = (
+    "On the pg and s3 backends sheath runs init, plan, apply, destroy, refresh, import, output, show, "
+    "state list, state show, state pull, state history, workspace and force-unlock."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,14 @@ def local_backend(module: Module | None, env: Mapping[str, str] | None = None) -
         )
         return None, diags
     backend = module.backend if module is not None else None
+    if backend is not None and backend.type in REMOTE_TYPES:
+        diags.add_error(
+            "Command not available on this backend",
+            f'sheath runs this command only on local state so far, and the configuration uses the "{backend.type}" '
+            f"backend. {REMOTE_COMMANDS} It will not use a local state in its place.",
+            backend.decl_range,
+        )
+        return None, diags
     if backend is not None and backend.type != "local":
         diags.add_error(
             "Unsupported backend type",
@@ -106,17 +120,57 @@ def local_backend(module: Module | None, env: Mapping[str, str] | None = None) -
     recorded = initialised_backend_type(env)
     if recorded and recorded != "local":
         what = "HCP Terraform" if recorded == "cloud" else f'the "{recorded}" backend'
+        supported = f" {REMOTE_COMMANDS}" if recorded in REMOTE_TYPES else ""
         diags.add_error(
             "Unsupported backend type",
             f"This working directory was initialised with {what} (recorded in "
-            f"{os.path.join(data_dir(env), BACKEND_STATE_FILE)}). sheath does not support it yet, and will "
-            "not use a local state in its place.",
+            f"{os.path.join(data_dir(env), BACKEND_STATE_FILE)}). sheath does not run this command on it yet, and will "
+            f"not use a local state in its place.{supported}",
         )
         return None, diags
     lb = LocalBackend(workspace=current_workspace(env))
     if backend is None:
         return lb, diags
+    if recorded == "local":
+        return _recorded_local(module, lb, diags)
     return _local_arguments(backend.config, lb, diags)
+
+
+def _recorded_local(module: Module | None, lb: LocalBackend, diags: Diagnostics) -> tuple[LocalBackend | None, Diagnostics]:
+    """The local backend as init recorded it: its -backend-config settings count, and a block
+    changed since is terraform's "Backend initialization required"."""
+    from sheath.backend.current import configured_backend
+
+    assert module is not None and module.backend is not None
+    cfg, cd = configured_backend(".", module.backend)
+    diags.extend(cd)
+    if cfg is None or cd.has_errors():
+        return None, diags
+    settings = cfg.settings()
+    return (
+        LocalBackend(
+            path=str(settings.get("path") or lb.path),
+            workspace_dir=str(settings.get("workspace_dir") or lb.workspace_dir),
+            workspace=lb.workspace,
+        ),
+        diags,
+    )
+
+
+
+
+def remote_backend(module: Module | None, env: Mapping[str, str] | None = None) -> tuple[Selected | None, Diagnostics]:
+    """The pg or s3 backend (and workspace) the root module selects, as init recorded it;
+    (None, no errors) when the state is local. A block that no longer matches the record
+    is terraform's "Backend initialization required" error."""
+    from sheath.backend.current import select_backend
+
+    if module is not None and module.cloud_config is not None:
+        return None, Diagnostics()
+    block = module.backend if module is not None else None
+    if (block is None or block.type not in REMOTE_TYPES) and initialised_backend_type(env) not in REMOTE_TYPES:
+        return None, Diagnostics()
+    return select_backend(".", block, env)
 
 
 def _local_arguments(body: object, lb: LocalBackend, diags: Diagnostics) -> tuple[LocalBackend | None, Diagnostics]:
@@ -216,6 +270,7 @@ __all__ = [
     "local_backend",
     "new_state_manager",
     "read_path_has_state",
+    "remote_backend",
     "root_module_backend",
     "state_paths",
 ]

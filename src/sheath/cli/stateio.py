@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, Union
 
 from sheath.cli.backend import LocalBackend, local_backend
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags, parse_go_duration
@@ -31,6 +31,7 @@ from sheath.states.statemgr.durable import atomic_write
 from sheath.states.statemgr.filesystem import LOCK_ERROR_TAIL, FilesystemStateManager
 
 if TYPE_CHECKING:
+    from sheath.backend.current import Selected
     from sheath.config.module import Module
 
 DEFAULT_STATE_PATH = "terraform.tfstate"
@@ -374,13 +375,68 @@ def _root_module(absolute: bool) -> tuple[Module | None, Diagnostics]:
     return module, Diagnostics(d for d in diags if d.severity is Severity.ERROR)
 
 
+@dataclass(frozen=True)
+class RemoteStateSource:
+    """The state of the selected workspace of a pg or s3 backend, for commands that read it."""
+
+    selected: Selected
+
+    def read(self) -> tuple[StateFile | None, Diagnostics, bool]:
+        mgr, diags = self.selected.backend.state_mgr(self.selected.workspace)
+        if mgr is None:
+            return None, diags, False
+        diags.extend(mgr.refresh_state())
+        if diags.has_errors():
+            return None, diags, False
+        has_state = getattr(mgr, "has_state", None)
+        if has_state is not None and not has_state():
+            return None, diags, False
+        return mgr.state_file(), diags, True
+
+
+StateSource = Union[LocalBackend, RemoteStateSource]
+
+
+def read_backend_state(src: StateSource, path: str | None = None) -> tuple[StateFile | None, Diagnostics, bool]:
+    """The state a read-only command shows: the file at path when given (-state), else the
+    selected workspace's state of the backend."""
+    if path:
+        return read_state(path)
+    if isinstance(src, RemoteStateSource):
+        return src.read()
+    return read_state(src.state_path())
+
+
+def state_source(ui: Ui, absolute: bool = False, view: bool = False) -> StateSource | None:
+    """check_configuration for commands that only read the state: a pg or s3 backend the
+    working directory was initialised with is one they can read."""
+    from sheath.cli.backend import remote_backend
+    from sheath.engine.providers import required_plugins
+
+    module, diags = _root_module(absolute)
+    if not diags:
+        selected, diags = remote_backend(module)
+        if selected is not None and not diags.has_errors():
+            diags = required_plugins()
+            if not diags:
+                return RemoteStateSource(selected)
+    if diags:
+        (ui.view_diagnostics if view else ui.diagnostics)(diags, diagnostic_sources(diags))
+        return None
+    return check_configuration(ui, absolute, view)
+
+
 def check_configuration(ui: Ui, absolute: bool = False, view: bool = False) -> LocalBackend | None:
     """Print the root module's configuration errors as terraform does, then the error of a backend
     sheath cannot use; the local backend (whose state_path() is the default state) when there are none."""
+    from sheath.engine.providers import required_plugins
+
     module, diags = _root_module(absolute)
     if not diags:
         lb, diags = local_backend(module)
         if lb is not None:
-            return lb
+            diags = required_plugins()
+            if not diags:
+                return lb
     (ui.view_diagnostics if view else ui.diagnostics)(diags, diagnostic_sources(diags))
     return None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from sheath.cli.flags import FlagError, FlagSpec, parse_flags
+from typing import Callable
+
+from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
 from sheath.config.module import Module
 from sheath.diag import Diagnostics, Severity, error
 from sheath.diag.render import render_diagnostic
@@ -15,36 +17,45 @@ from sheath.engine.init import CONFIG_PROBLEMS, init
 
 USAGE = """Usage: sheath [global options] init [options]
 
-  Initialize a new or existing working directory: install the providers and
-  record local modules, so that plan and apply can run.
+  Initialize a new or existing working directory: configure the backend,
+  install the providers and record local modules, so that plan and apply can run.
 
 Options:
 
-  -backend=false      Disable backend initialization for this configuration
-                      (a backend sheath does not support is then no error).
+  -backend=false          Disable backend initialization for this configuration
+                          (a backend sheath does not support is then no error).
 
-  -get=false          Disable downloading modules for this configuration:
-                      modules not installed before are errors.
+  -backend-config=path    A file of backend settings, or a 'key=value' setting,
+                          merged over the backend block. Can be given several
+                          times; later ones win. -backend-config='' forgets the
+                          settings given by an earlier init.
 
-  -input=false        Disable interactive prompts (sheath's init never
-                      prompts: it migrates no state).
+  -force-copy             Copy existing states into the new backend without
+                          asking ("yes" to every migration question).
 
-  -lock=false         Don't hold a state lock (init takes none: it migrates
-                      no state).
+  -get=false              Disable downloading modules for this configuration:
+                          modules not installed before are errors.
 
-  -lock-timeout=0s    Duration to retry a state lock.
+  -input=false            Disable interactive prompts (a state migration then
+                          needs -force-copy).
 
-  -no-color           If specified, output won't contain any color.
+  -lock=false             Don't hold a state lock while migrating state.
 
-  -reconfigure        Reconfigure a backend, ignoring any saved configuration
-                      (sheath never migrates state, so this is what it does).
+  -lock-timeout=0s        Duration to retry a state lock.
 
-  -upgrade            Install the latest provider versions allowed by the
-                      configuration, ignoring the dependency lock file.
+  -migrate-state          Copy the states of the previous backend into the
+                          changed one.
 
-  terraform's -backend-config, -force-copy, -from-module, -ignore-remote-version,
-  -json, -lockfile, -migrate-state, -plugin-dir and -test-directory are not
-  implemented yet: each is an error.
+  -no-color               If specified, output won't contain any color.
+
+  -reconfigure            Record the backend configuration as it is now,
+                          ignoring the saved one; no state is copied.
+
+  -upgrade                Install the latest provider versions allowed by the
+                          configuration, ignoring the dependency lock file.
+
+  terraform's -from-module, -ignore-remote-version, -json, -lockfile,
+  -plugin-dir and -test-directory are not implemented yet: each is an error.
 """
 
 _FLAGS = [
@@ -71,9 +82,6 @@ _FLAGS = [
 
 # terraform's init flags sheath does not implement yet: an error naming them, never ignored
 _UNSUPPORTED = {
-    "backend-config": "sheath does not support partial backend configuration yet.",
-    "force-copy": "sheath does not migrate state between backends yet.",
-    "migrate-state": "sheath does not migrate state between backends yet.",
     "from-module": "sheath init does not copy a module into the working directory yet.",
     "ignore-remote-version": "-ignore-remote-version applies only to the remote backend, which sheath does not support.",
     "json": "sheath init does not produce machine-readable output yet.",
@@ -115,10 +123,59 @@ def _diag_text(text: str, color: bool) -> str:
     return text
 
 
-def _backend_check(module: Module) -> Diagnostics:
-    from sheath.cli.backend import local_backend
+class _BackendStep:
+    """init's backend step: configure and record the backend (see sheath.backend.initialise);
+    a cloud block or a backend type sheath does not implement is local_backend's error."""
 
-    return local_backend(module)[1]
+    def __init__(self, fl: ParsedFlags, color: bool) -> None:
+        self.fl = fl
+        self.color = color
+        self.failed = False  # terraform stops right there: no blank line before its errors
+
+    def __call__(self, module: Module) -> Diagnostics:
+        from sheath.backend.config import SCHEMAS
+        from sheath.cli.backend import local_backend
+
+        if module.cloud_config is not None or (module.backend is not None and module.backend.type not in SCHEMAS):
+            return local_backend(module)[1]  # sheath's own refusal
+        diags = self._run(module)
+        self.failed = diags.has_errors()
+        return diags
+
+    def _run(self, module: Module) -> Diagnostics:
+        from sheath.backend.initialise import SUCCESS, BackendInitOptions, initialise_backend
+
+        fl, color = self.fl, self.color
+        opts = BackendInitOptions(
+            overrides=fl.get_list("backend-config"),
+            reconfigure=fl.get_bool("reconfigure"),
+            migrate_state=fl.get_bool("migrate-state"),
+            force_copy=fl.get_bool("force-copy"),
+            input=bool(fl.values.get("input", True)) and os.environ.get("TF_INPUT", "1").lower() not in ("0", "false"),
+            ask=_ask_stdin,
+            lock=fl.get_bool("lock"),
+            lock_timeout=_lock_timeout(fl),
+        )
+        res, diags = initialise_backend(".", module, opts)
+        if res.configured_type and not diags.has_errors():
+            msg = SUCCESS.format(type=res.configured_type)
+            sys.stdout.write(f"{_RESET}{_GREEN}\n{msg}{_RESET}\n" if color else f"\n{msg}\n")
+        return diags
+
+
+def _lock_timeout(fl: ParsedFlags) -> float:
+    v = fl.values.get("lock-timeout")
+    return float(v) if isinstance(v, (int, float)) else 0.0
+
+
+def _ask_stdin(description: str) -> str:
+    """terraform's UI input: the question, its description indented, then "Enter a value"."""
+    body = "".join(f"  {line}\n" if line else "\n" for line in description.split("\n"))
+    sys.stdout.write(f"Do you want to copy existing state to the new backend?\n{body}\n  Enter a value: ")
+    sys.stdout.flush()
+    answer = sys.stdin.readline()
+    sys.stdout.write("\n")
+    return answer.rstrip("\n")
 
 
 def run(args: list[str]) -> int:
@@ -142,7 +199,8 @@ def run(args: list[str]) -> int:
     backend = fl.get_bool("backend")
     if backend:
         out.write(_heading("Initializing the backend...", color))
-    res, diags = init(".", upgrade=fl.get_bool("upgrade"), backend=_backend_check if backend else None, get=fl.get_bool("get"))
+    step = _BackendStep(fl, color)
+    res, diags = init(".", upgrade=fl.get_bool("upgrade"), backend=step if backend else None, get=fl.get_bool("get"))
     if res.has_modules:
         out.write(_heading("Initializing modules...", color))
         for line in res.module_lines:
@@ -158,7 +216,7 @@ def run(args: list[str]) -> int:
         out.write(msg.rstrip("\n") + "\n")
     errors = [d for d in diags if d.severity is Severity.ERROR]
     config_problems = any(d.summary.startswith(CONFIG_PROBLEMS) for d in errors)
-    if not config_problems:
+    if not config_problems and not step.failed:
         out.write("\n")
     sources = res.sources or diagnostic_sources(diags)
     for d in sort_diagnostics(diags):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.stateio import (
     Ui,
-    check_configuration,
-    read_state,
+    read_backend_state,
+    state_source,
     strip_no_color,
 )
 from sheath.diag import Diagnostics
@@ -74,10 +74,10 @@ def run(args: list[str]) -> int:
         )
     if as_json:
         ui.color = False
-    lb = check_configuration(ui, absolute=False, view=True)
+    lb = state_source(ui, absolute=False, view=True)
     if lb is None:
         return 1
-    sf, diags, _ = read_state(fl.get_str("state") or lb.state_path())
+    sf, diags, _ = read_backend_state(lb, fl.get_str("state"))
     if diags.has_errors():
         ui.view_diagnostics(diags)
         return 1

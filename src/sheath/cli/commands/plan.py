@@ -69,14 +69,39 @@ def rule(ui: Ui) -> str:
 def open_state(ui: Ui, fl: ParsedFlags, operation: str, module: Any = None) -> tuple[FilesystemStateManager | None, Any]:
     """The locked, read state of the backend the root module (module, else the working
     directory's) selects, with -state, -state-out and -backup applied."""
-    from sheath.cli.backend import local_backend, new_state_manager, root_module_backend, state_paths
+    from sheath.cli.backend import local_backend, new_state_manager, remote_backend, state_paths
 
-    lb, bd = root_module_backend() if module is None else local_backend(module)
-    if lb is None:
-        ui.diagnostics(bd)
+    if module is None:
+        from sheath.config.loader import config_files, load_module
+
+        primary, override, _ = config_files(".")
+        if primary or override:
+            module, _ = load_module(".")
+    selected, sd = remote_backend(module)
+    if sd.has_errors():
+        ui.diagnostics(sd)
         return None, None
-    paths = state_paths(lb, fl.get_str("state"), fl.get_str("state-out"), fl.get_str("backup"))
-    mgr = new_state_manager(paths)
+    mgr: Any
+    if selected is not None:
+        local_only = [f"-{n}" for n in ("state", "state-out", "backup") if fl.get_str(n)]
+        if local_only:
+            ui.diagnostics(Diagnostics([error(
+                "Invalid command-line option",
+                f"{', '.join(local_only)} name local state files; the \"{selected.config.type if selected.config else 'local'}\" "
+                "backend keeps the state, so they would be ignored. Remove them, or use the local backend.",
+            )]))
+            return None, None
+        mgr, md = selected.backend.state_mgr(selected.workspace)
+        if mgr is None:
+            ui.diagnostics(md)
+            return None, None
+    else:
+        lb, bd = local_backend(module)
+        if lb is None:
+            ui.diagnostics(bd)
+            return None, None
+        paths = state_paths(lb, fl.get_str("state"), fl.get_str("state-out"), fl.get_str("backup"))
+        mgr = new_state_manager(paths)
     lock_id = None
     if fl.get_bool("lock"):
         info, ld = mgr.lock(operation, lock_timeout(fl))
@@ -137,10 +162,12 @@ def prepare_saved_apply(
     return session, mgr, lock_id, diags
 
 
-def state_exists(mgr: FilesystemStateManager) -> bool:
+def state_exists(mgr: Any) -> bool:
     """Whether there is a state (an empty file, as terraform's lock leaves, is none)."""
     from sheath.cli.backend import StateOutManager, read_path_has_state
 
+    if not isinstance(mgr, FilesystemStateManager):
+        return bool(mgr.has_state())  # a remote workspace knows whether it has a document
     return read_path_has_state(mgr.read_path if isinstance(mgr, StateOutManager) else mgr.path)
 
 

@@ -12,10 +12,10 @@ from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
     NativeSchemas,
     Ui,
-    check_configuration,
     help_requested,
     parse_command_flags,
-    read_state,
+    read_backend_state,
+    state_source,
     strip_no_color,
 )
 from sheath.diag import Diagnostics
@@ -56,7 +56,7 @@ def run(args: list[str]) -> int:
             "\nFor more help on using this command, run:\n  terraform show -help\n"
         )
         return 1
-    lb = check_configuration(ui, view=True)
+    lb = state_source(ui, view=True)
     if lb is None:
         return 1
     key_flag = fl.get_str(SIGNING_FLAG)
@@ -82,7 +82,7 @@ def run(args: list[str]) -> int:
     if key_flag is not None:
         ui.view_diagnostics(Diagnostics([not_a_plan_file()]))
         return 1
-    sf, diags, _ = read_state(lb.state_path())
+    sf, diags, _ = read_backend_state(lb)
     if diags.has_errors():
         ui.view_diagnostics(diags)
         return 1

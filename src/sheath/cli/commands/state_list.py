@@ -8,10 +8,10 @@ from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
     ERR_STATE_NOT_FOUND,
     Ui,
-    check_configuration,
     parse_command_flags,
-    read_state,
+    read_backend_state,
     state_load_error,
+    state_source,
     strip_no_color,
 )
 from sheath.diag import Diagnostics
@@ -28,10 +28,10 @@ def run(args: list[str]) -> int:
     fl = parse_command_flags(args, _FLAGS, ui, usage)
     if fl is None:
         return 1
-    lb = check_configuration(ui, absolute=False, view=False)
+    lb = state_source(ui, absolute=False, view=False)
     if lb is None:
         return 1
-    sf, diags, _ = read_state(fl.get_str("state") or lb.state_path())
+    sf, diags, _ = read_backend_state(lb, fl.get_str("state"))
     if diags.has_errors():
         ui.error(f"Failed to load state: {state_load_error(diags)}")
         return 1

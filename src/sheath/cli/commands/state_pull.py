@@ -5,9 +5,9 @@ from __future__ import annotations
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.stateio import (
     Ui,
-    check_configuration,
-    read_state,
+    read_backend_state,
     state_load_error,
+    state_source,
     strip_no_color,
 )
 from sheath.states.statefile import write_state_file
@@ -25,10 +25,10 @@ def run(args: list[str]) -> int:
         from sheath.cli.commands.state_history import pull_version
 
         return pull_version(fl.get_str("version") or "", color)
-    lb = check_configuration(ui, absolute=True, view=False)
+    lb = state_source(ui, absolute=True, view=False)
     if lb is None:
         return 1
-    sf, diags, _ = read_state(lb.state_path())
+    sf, diags, _ = read_backend_state(lb)
     if diags.has_errors():
         ui.error(f"Failed to refresh state: {state_load_error(diags)}")
         return 1

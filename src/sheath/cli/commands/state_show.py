@@ -8,8 +8,8 @@ from sheath.cli.stateio import (
     ERR_STATE_NOT_FOUND,
     NativeSchemas,
     Ui,
-    check_configuration,
-    read_state,
+    read_backend_state,
+    state_source,
     strip_no_color,
 )
 from sheath.plans.staterender import render_human_state
@@ -53,10 +53,10 @@ def run(args: list[str]) -> int:
     if addr is None:
         ui.err.write(ERR_PARSING_ADDRESS % fl.args[0] + "\n")
         return 1
-    lb = check_configuration(ui)
+    lb = state_source(ui)
     if lb is None:
         return 1
-    sf, diags, _ = read_state(fl.get_str("state") or lb.state_path())
+    sf, diags, _ = read_backend_state(lb, fl.get_str("state"))
     if diags.has_errors():
         ui.view_diagnostics(diags)
         return 1

@@ -1,0 +1,240 @@
+"""The CLI on the pg and s3 backends, against terraform 1.11.4 on the same database and bucket:
+init records the backend as terraform does (with -backend-config files and KEY=VALUE items,
+-reconfigure, the "Backend configuration changed" error, migration of local state with
+-force-copy), and plan, apply, output, show and the state readers share one state with
+terraform. Effects are checked with SQL and boto3."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postgres_helpers import PostgresServer, create_database, postgres  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.oracle
+
+CONFIG = (
+    'resource "terraform_data" "a" {\n  input = var.v\n}\n\n'
+    'variable "v" {\n  default = "one"\n}\n\n'
+    'output "o" {\n  value = terraform_data.a.output\n}\n'
+)
+
+
+def _sql(conn_str: str, query: str, *args: Any) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(conn_str, autocommit=True) as conn:
+        return [tuple(r) for r in conn.execute(query, args).fetchall()]
+
+
+def _pg_dir(tmp_path: Path, name: str, block: str) -> Path:
+    d = tmp_path / name
+    d.mkdir()
+    (d / "main.tf").write_text('terraform {\n  backend "pg" {\n' + block + "  }\n}\n" + CONFIG)
+    return d
+
+
+def _outcome(r: Any) -> tuple[int, str, str]:
+    return r.returncode, r.stdout, r.stderr
+
+
+@pytest.fixture
+def database(postgres: PostgresServer) -> str:
+    return create_database(postgres, "db_" + uuid.uuid4().hex[:12])
+
+
+def test_init_records_the_backend_as_terraform(tmp_path: Path, postgres: PostgresServer, run_terraform: Any, run_sheath: Any) -> None:
+    """A partial block completed by a -backend-config file and a KEY=VALUE item: the same
+    output, the same record (the block's own hash, the merged settings), and a later plain
+    init that keeps the remembered settings. Each tool has a database of its own."""
+    dirs, dbs = {}, {}
+    for tool in ("tf", "sh"):
+        d = _pg_dir(tmp_path, tool, '    schema_name = "app"\n')
+        (d / "extra.hcl").write_text("skip_index_creation = true\n")
+        dirs[tool] = d
+        dbs[tool] = create_database(postgres, f"{tool}_" + uuid.uuid4().hex[:8])
+    common = ["init", "-input=false", "-no-color", "-backend-config=extra.hcl"]
+    tf = run_terraform([*common, f"-backend-config=conn_str={dbs['tf']}"], dirs["tf"])
+    sh = run_sheath([*common, f"-backend-config=conn_str={dbs['sh']}"], dirs["sh"])
+    assert tf.returncode == 0, tf.stderr
+    assert _outcome(sh) == _outcome(tf)
+    tf_record = json.loads((dirs["tf"] / ".terraform/terraform.tfstate").read_text())
+    sh_record = json.loads((dirs["sh"] / ".terraform/terraform.tfstate").read_text())
+    assert tf_record["backend"]["config"].pop("conn_str") == dbs["tf"]
+    assert sh_record["backend"]["config"].pop("conn_str") == dbs["sh"]
+    assert sh_record == tf_record  # settings, the block's own hash, the format
+    assert sh_record["backend"]["config"]["skip_index_creation"] is True
+    assert _sql(dbs["sh"], "select count(*) from information_schema.tables where table_schema = 'app'") == [(1,)]
+    # a plain init later matches the record made with the overrides, in both tools
+    tf = run_terraform(["init", "-input=false", "-no-color"], dirs["tf"])
+    sh = run_sheath(["init", "-input=false", "-no-color"], dirs["sh"])
+    assert tf.returncode == 0, tf.stderr
+    assert _outcome(sh) == _outcome(tf)
+    # a file that cannot be read, and an argument the backend does not have
+    for bad in ("-backend-config=missing.hcl", "-backend-config=nope=1"):
+        tf = run_terraform(["init", "-input=false", "-no-color", "-reconfigure", bad], dirs["tf"])
+        sh = run_sheath(["init", "-input=false", "-no-color", "-reconfigure", bad], dirs["sh"])
+        assert tf.returncode == 1
+        assert _outcome(sh) == _outcome(tf), bad
+
+
+def test_changed_backend_needs_reconfigure(tmp_path: Path, database: str, run_terraform: Any, run_sheath: Any) -> None:
+    dirs = {t: _pg_dir(tmp_path, t, f'    conn_str = "{database}"\n') for t in ("tf", "sh")}
+    for run, tool in ((run_terraform, "tf"), (run_sheath, "sh")):
+        assert run(["init", "-input=false"], dirs[tool]).returncode == 0
+        text = (dirs[tool] / "main.tf").read_text().replace("  }\n}\n", '    schema_name = "changed"\n  }\n}\n', 1)
+        (dirs[tool] / "main.tf").write_text(text)
+    tf = run_terraform(["init", "-input=false", "-no-color"], dirs["tf"])
+    sh = run_sheath(["init", "-input=false", "-no-color"], dirs["sh"])
+    assert tf.returncode == 1 and "Backend configuration changed" in tf.stderr
+    assert _outcome(sh) == _outcome(tf)
+    tf = run_terraform(["init", "-input=false", "-no-color", "-reconfigure"], dirs["tf"])
+    sh = run_sheath(["init", "-input=false", "-no-color", "-reconfigure"], dirs["sh"])
+    assert tf.returncode == 0, tf.stderr
+    assert _outcome(sh) == _outcome(tf)
+    assert (dirs["sh"] / ".terraform/terraform.tfstate").read_bytes() == (dirs["tf"] / ".terraform/terraform.tfstate").read_bytes()
+    # an operation before init -reconfigure is terraform's "initialization required" error, in both tools
+    text = (dirs["sh"] / "main.tf").read_text().replace('schema_name = "changed"', 'schema_name = "again"')
+    for d in dirs.values():
+        (d / "main.tf").write_text(text)
+    tf = run_terraform(["plan", "-input=false", "-no-color"], dirs["tf"])
+    sh = run_sheath(["plan", "-input=false", "-no-color"], dirs["sh"])
+    assert tf.returncode == 1 and "Backend initialization required" in tf.stderr
+    assert sh.returncode == 1 and "Backend initialization required" in sh.stderr
+
+
+def test_operations_share_the_state_with_terraform(tmp_path: Path, database: str, run_terraform: Any, run_sheath: Any) -> None:
+    d = _pg_dir(tmp_path, "w", f'    conn_str = "{database}"\n')
+    assert run_terraform(["init", "-input=false"], d).returncode == 0
+    r = run_terraform(["apply", "-auto-approve", "-input=false"], d)
+    assert r.returncode == 0, r.stderr
+    # sheath plans no changes on terraform's state
+    sh = run_sheath(["plan", "-input=false", "-detailed-exitcode", "-no-color"], d)
+    assert sh.returncode == 0, sh.stdout + sh.stderr
+    # the state readers show what terraform shows
+    for args in (["state", "pull"], ["output", "-json"], ["state", "list"], ["show", "-no-color"], ["show", "-json"]):
+        assert _outcome(run_sheath(args, d)) == _outcome(run_terraform(args, d)), args
+    # sheath applies a change; terraform then plans no changes, and both pull the same state
+    sh = run_sheath(["apply", "-auto-approve", "-input=false", "-var", "v=two", "-no-color"], d)
+    assert sh.returncode == 0, sh.stderr
+    tf = run_terraform(["plan", "-input=false", "-detailed-exitcode", "-var", "v=two"], d)
+    assert tf.returncode == 0, tf.stdout + tf.stderr
+    assert run_sheath(["state", "pull"], d).stdout == run_terraform(["state", "pull"], d).stdout
+    rows = _sql(database, "select name, data from terraform_remote_state.states")
+    assert [r[0] for r in rows] == ["default"]
+    doc = json.loads(rows[0][1])
+    assert doc["serial"] == 2 and doc["outputs"]["o"]["value"] == "two"
+    # local state files are not created by either tool
+    assert not (d / "terraform.tfstate").exists()
+    # destroy through sheath; terraform sees an empty state
+    sh = run_sheath(["destroy", "-auto-approve", "-input=false", "-var", "v=two", "-no-color"], d)
+    assert sh.returncode == 0, sh.stderr
+    assert run_terraform(["state", "list"], d).stdout == ""
+
+
+def test_lock_held_elsewhere_stops_both_tools(tmp_path: Path, database: str, run_terraform: Any, run_sheath: Any) -> None:
+    from sheath.backend.pg import PgBackend, PgConfig
+
+    d = _pg_dir(tmp_path, "w", f'    conn_str = "{database}"\n')
+    assert run_terraform(["init", "-input=false"], d).returncode == 0
+    assert run_terraform(["apply", "-auto-approve", "-input=false"], d).returncode == 0
+    cfg, _ = PgConfig.from_settings({"conn_str": database})
+    assert cfg is not None
+    mgr, _ = PgBackend(cfg, journal_dir=str(tmp_path / "journal")).state_mgr("default")
+    assert mgr is not None
+    info, diags = mgr.lock("OperationTypeApply")
+    assert info is not None, diags
+    try:
+        for run in (run_sheath, run_terraform):
+            r = run(["apply", "-auto-approve", "-input=false", "-var", "v=blocked", "-no-color"], d)
+            assert r.returncode == 1 and "Error acquiring the state lock" in r.stderr, r.stderr
+    finally:
+        mgr.unlock(info.id)
+    doc = json.loads(_sql(database, "select data from terraform_remote_state.states")[0][0])
+    assert doc["outputs"]["o"]["value"] == "one"
+
+
+def test_local_state_migrates_into_the_backend(tmp_path: Path, postgres: PostgresServer, run_terraform: Any, run_sheath: Any) -> None:
+    dirs = {}
+    for tool, run in (("tf", run_terraform), ("sh", run_sheath)):
+        d = tmp_path / tool
+        d.mkdir()
+        (d / "main.tf").write_text(CONFIG)
+        assert run(["init", "-input=false"], d).returncode == 0
+        assert run(["apply", "-auto-approve", "-input=false"], d).returncode == 0
+        db = create_database(postgres, f"{tool}_" + uuid.uuid4().hex[:8])
+        (d / "main.tf").write_text(f'terraform {{\n  backend "pg" {{\n    conn_str = "{db}"\n  }}\n}}\n' + CONFIG)
+        dirs[tool] = (d, db)
+    before = {t: json.loads((d / "terraform.tfstate").read_text()) for t, (d, _) in dirs.items()}
+    tf = run_terraform(["init", "-input=false", "-no-color"], dirs["tf"][0])
+    sh = run_sheath(["init", "-input=false", "-no-color"], dirs["sh"][0])
+    assert tf.returncode == 1
+    assert _outcome(sh) == _outcome(tf)
+    tf = run_terraform(["init", "-input=false", "-no-color", "-force-copy"], dirs["tf"][0])
+    sh = run_sheath(["init", "-input=false", "-no-color", "-force-copy"], dirs["sh"][0])
+    assert tf.returncode == 0, tf.stderr
+    assert _outcome(sh) == _outcome(tf)
+    for tool, (d, db) in dirs.items():
+        assert (d / "terraform.tfstate").stat().st_size == 0, tool
+        assert json.loads((d / "terraform.tfstate.backup").read_text()) == before[tool], tool
+        doc = json.loads(_sql(db, "select data from terraform_remote_state.states where name = 'default'")[0][0])
+        # terraform copies the content into a new lineage at serial 1
+        assert doc["lineage"] != before[tool]["lineage"] and doc["serial"] == 1, tool
+        assert doc["resources"] == before[tool]["resources"], tool
+        assert doc["outputs"] == before[tool]["outputs"], tool
+    # after the migration sheath plans no changes in either directory
+    for d, _ in dirs.values():
+        assert run_sheath(["plan", "-input=false", "-detailed-exitcode"], d).returncode == 0
+
+
+def test_local_state_flags_are_refused_on_a_remote_backend(tmp_path: Path, database: str, run_sheath: Any) -> None:
+    d = _pg_dir(tmp_path, "w", f'    conn_str = "{database}"\n')
+    assert run_sheath(["init", "-input=false"], d).returncode == 0
+    r = run_sheath(["plan", "-input=false", "-no-color", "-state=other.tfstate"], d)
+    assert r.returncode == 1 and "-state name local state files" in r.stderr
+    assert not (d / "other.tfstate").exists()
+    # a command that does not run on remote state yet says so, and touches nothing
+    r = run_sheath(["taint", "-no-color", "terraform_data.a"], d)
+    assert r.returncode == 1 and "only on local state so far" in r.stderr
+
+
+def test_s3_operations_share_the_state_with_terraform(tmp_path: Path, moto_server: str, run_terraform: Any, run_sheath: Any) -> None:
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=moto_server, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    bucket = "state-" + uuid.uuid4().hex[:10]
+    s3.create_bucket(Bucket=bucket)
+    d = tmp_path / "w"
+    d.mkdir()
+    (d / "main.tf").write_text(
+        'terraform {\n  backend "s3" {\n'
+        f'    bucket = "{bucket}"\n    key = "app/terraform.tfstate"\n    region = "us-east-1"\n'
+        '    access_key = "testing"\n    secret_key = "testing"\n'
+        "    skip_credentials_validation = true\n    skip_requesting_account_id = true\n"
+        "    skip_metadata_api_check = true\n    skip_region_validation = true\n    use_path_style = true\n"
+        "    use_lockfile = true\n"
+        f'    endpoints = {{\n      s3 = "{moto_server}"\n    }}\n'
+        "  }\n}\n" + CONFIG
+    )
+    r = run_sheath(["init", "-input=false", "-no-color"], d)
+    assert r.returncode == 0, r.stderr
+    record = (d / ".terraform/terraform.tfstate").read_bytes()
+    tf = run_terraform(["init", "-input=false", "-no-color"], d)
+    assert tf.returncode == 0, tf.stderr
+    assert (d / ".terraform/terraform.tfstate").read_bytes() == record  # terraform sees no change
+    sh = run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], d)
+    assert sh.returncode == 0, sh.stderr
+    tf = run_terraform(["plan", "-input=false", "-detailed-exitcode"], d)
+    assert tf.returncode == 0, tf.stdout + tf.stderr
+    body = json.loads(s3.get_object(Bucket=bucket, Key="app/terraform.tfstate")["Body"].read())
+    assert body["outputs"]["o"]["value"] == "one"
+    r = run_terraform(["apply", "-auto-approve", "-input=false", "-var", "v=two"], d)
+    assert r.returncode == 0, r.stderr
+    assert run_sheath(["plan", "-input=false", "-detailed-exitcode", "-var", "v=two"], d).returncode == 0
+    assert _outcome(run_sheath(["output", "-json"], d)) == _outcome(run_terraform(["output", "-json"], d))
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert "app/terraform.tfstate.tflock" not in keys  # both tools released the lock file
