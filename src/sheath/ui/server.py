@@ -1,7 +1,10 @@
 """The HTTP server of ``sheath ui``: the page's static files and the read-only ``/api/``.
 
-Built on the standard library's ThreadingHTTPServer. It answers GET and HEAD only, reads
-the working directory again whenever one of its files changed, and never plans or applies.
+Built on the standard library's ThreadingHTTPServer. It answers GET and HEAD, and one
+POST: ``/api/plan``, the page's "Plan" button, which plans (never applies) and only when
+the request carries the ``X-Sheath-UI: plan`` header that a foreign page cannot send
+without the server's consent. It reads the working directory again whenever one of its
+files changed, and never applies.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import orjson
 
 from sheath.diag import Diagnostic, error
 from sheath.ui.model import WorkdirCache, graph_document, resource_document, state_document
+from sheath.ui.plans import FreshPlans, saved_plan_document, saved_plans
 
 DEFAULT_PORT = 8470
 LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1"])
@@ -50,6 +54,7 @@ class UiApp:
     change), and whether only loopback clients and Host headers are accepted."""
 
     workdir: WorkdirCache
+    fresh: FreshPlans
     loopback_only: bool = True
 
 
@@ -114,9 +119,22 @@ class UiRequestHandler(BaseHTTPRequestHandler):
         self._get(head=False)
 
     def _refuse_method(self) -> None:
-        self._json(405, {"error": "sheath ui is read-only: only GET and HEAD are answered"}, False)
+        self._json(405, {"error": "sheath ui is read-only: only GET and HEAD are answered (and POST /api/plan, which plans)"}, False)
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = _refuse_method
+    do_PUT = do_DELETE = do_PATCH = _refuse_method
+
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path != "/api/plan":
+            self._refuse_method()
+            return
+        if not self._allowed():
+            self._json(403, {"error": "sheath ui answers loopback clients on a loopback host name only"}, False)
+            return
+        origin = self.headers.get("Origin")
+        if self.headers.get("X-Sheath-UI") != "plan" or (origin is not None and not _loopback_origin(origin)):
+            self._json(403, {"error": "a plan is made only when the page asks (the X-Sheath-UI: plan header)"}, False)
+            return
+        self._json(200, self.server.app.fresh.run(), False)
 
     def _get(self, head: bool) -> None:
         if not self._allowed():
@@ -140,6 +158,15 @@ class UiRequestHandler(BaseHTTPRequestHandler):
                 self._json(404, {"error": f"no resource {address} in the configuration or the state"}, head)
             else:
                 self._json(200, doc, head)
+        elif path == "/api/plans":
+            fresh = self.server.app.fresh.latest
+            self._json(
+                200,
+                {"files": [p.json() for p in saved_plans(cache.root_dir)], "fresh": None if fresh is None else fresh["source"]},
+                head,
+            )
+        elif path == "/api/plan":
+            self._plan(query, head)
         elif path.startswith("/api/"):
             self._json(404, {"error": f"no endpoint {path}"}, head)
         else:
@@ -154,13 +181,42 @@ class UiRequestHandler(BaseHTTPRequestHandler):
             self._send(200, body, ctype, head)
 
 
+    def _plan(self, query: dict[str, list[str]], head: bool) -> None:
+        app = self.server.app
+        name = (query.get("file") or [""])[0]
+        if (query.get("fresh") or [""])[0] in ("1", "true"):
+            if app.fresh.latest is None:
+                self._json(404, {"error": "no plan was made yet: press Plan (POST /api/plan)"}, head)
+            else:
+                self._json(200, app.fresh.latest, head)
+            return
+        if not name:
+            files = saved_plans(app.workdir.root_dir)
+            if not files:
+                if app.fresh.latest is not None:
+                    self._json(200, app.fresh.latest, head)
+                else:
+                    self._json(404, {"error": "no saved plan in the working directory (sheath plan -out=FILE) and no plan made yet"}, head)
+                return
+            name = files[0].name
+        elif name not in {p.name for p in saved_plans(app.workdir.root_dir)}:
+            self._json(404, {"error": f"{name} is not a sheath plan file in the working directory"}, head)
+            return
+        self._json(200, saved_plan_document(app.workdir.root_dir, name), head)
+
+
+def _loopback_origin(origin: str) -> bool:
+    host = urlsplit(origin).hostname
+    return host is not None and is_loopback(host)
+
+
 def make_server(root_dir: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT, explicit: bool = False) -> tuple[UiServer | None, Diagnostic | None]:
     """A server for root_dir bound to host:port (port 0: any free port), or the error why not."""
     bad = check_listen(host, explicit)
     if bad is not None:
         return None, bad
     try:
-        srv = UiServer((host, port), UiApp(WorkdirCache(root_dir), loopback_only=is_loopback(host)))
+        srv = UiServer((host, port), UiApp(WorkdirCache(root_dir), FreshPlans(root_dir), loopback_only=is_loopback(host)))
     except OSError as exc:
         return None, error("Cannot start the sheath ui server", f"Listening on {host}:{port} failed: {exc.strerror or exc}.")
     return srv, None
