@@ -334,6 +334,23 @@ def resource_document(wd: Workdir, address: str) -> dict[str, Any] | None:
     return doc
 
 
+def source_document(wd: Workdir, file: str) -> dict[str, Any] | None:
+    """A configuration file's lines, by its name relative to the working directory: only
+    a .tf or .tf.json file inside the working directory (modules installed by init
+    included); None for anything else."""
+    if not file.endswith((".tf", ".tf.json")) or os.path.isabs(file):
+        return None
+    root = os.path.realpath(wd.root_dir)
+    path = os.path.realpath(os.path.join(root, file))
+    if os.path.commonpath([root, path]) != root or not os.path.isfile(path):
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return {"file": file, "lines": fh.read().splitlines()}
+    except OSError:
+        return None
+
+
 # ------------------------------------------------------------------ reading once per change
 
 _WATCHED_SUFFIXES = (".tf", ".tf.json", ".tfstate", ".hcl", ".json", ".py", "environment")

@@ -22,6 +22,8 @@ import orjson
 
 from sheath.diag import Diagnostic, error
 from sheath.ui.model import WorkdirCache, graph_document, resource_document, state_document
+from sheath.ui.history import diff_document, history_document
+from sheath.ui.model import source_document
 from sheath.ui.plans import FreshPlans, saved_plan_document, saved_plans
 
 DEFAULT_PORT = 8470
@@ -167,6 +169,21 @@ class UiRequestHandler(BaseHTTPRequestHandler):
             )
         elif path == "/api/plan":
             self._plan(query, head)
+        elif path == "/api/history":
+            self._json(200, history_document(cache.get().state_path), head)
+        elif path == "/api/history/diff":
+            a, b = (query.get("from") or [""])[0], (query.get("to") or [""])[0]
+            if not (a.isdigit() and b.isdigit()):
+                self._json(400, {"error": "the from and to query parameters are version numbers"}, head)
+                return
+            doc, why = diff_document(cache.get().state_path, (query.get("kind") or ["state"])[0], int(a), int(b))
+            self._json(404 if doc is None else 200, doc if doc is not None else {"error": why}, head)
+        elif path == "/api/source":
+            src = source_document(cache.get(), (query.get("file") or [""])[0])
+            if src is None:
+                self._json(404, {"error": "not a configuration file of the working directory"}, head)
+            else:
+                self._json(200, src, head)
         elif path.startswith("/api/"):
             self._json(404, {"error": f"no endpoint {path}"}, head)
         else:

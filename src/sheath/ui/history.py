@@ -1,0 +1,198 @@
+"""The history view's data: the state versions the backend kept (``sheath state history``)
+and the applied versions (``sheath history``), and the diff between two of them.
+
+A state diff is each object added, removed or changed between the two versions, rendered
+by ``sheath.plans.render`` as a plan renders a change (sensitive values, the paths each
+version records in ``sensitive_attributes``, as ``(sensitive value)``); outputs are named,
+never shown. A configuration diff is a unified diff of the two applied versions' snapshots.
+Only the history beside a local state file is read so far.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from typing import Any
+
+from sheath.diag import Diagnostics
+from sheath.plans.model import Action, ResourceInstanceChange
+from sheath.states.jsonstate import SchemaLookup, StateObject, state_objects
+from sheath.states.state import State
+from sheath.types.cty import Value
+from sheath.ui.model import diagnostics_json
+
+MAX_CONFIG_DIFF_LINES = 20_000
+
+
+def rollback_command(version: int) -> str:
+    """The command that returns the infrastructure to an applied version (shown, never run)."""
+    return f"sheath rollback -to-version={version}"
+
+
+def history_document(state_path: str | None) -> dict[str, Any]:
+    from sheath.audit.versions import VersionStore
+    from sheath.states.history import LocalHistory
+
+    diags = Diagnostics()
+    if state_path is None:
+        diags.add_warning("No history shown", "sheath ui shows the history kept beside a local state file only, so far.")
+        return {"applied": [], "states": [], "diagnostics": diagnostics_json(diags)}
+    store = LocalHistory(state_path)
+    metas, d = store.versions()
+    diags.extend(d)
+    states = [{**m.to_json(), "available": store.available(m.version)} for m in metas]
+    applied = []
+    try:
+        versions = VersionStore(state_path).versions()
+    except (ValueError, TypeError, OSError) as exc:
+        diags.add_error("Invalid version history", f"The applied versions beside the state cannot be read: {exc}")
+        versions = []
+    by_serial = {(m.lineage, m.serial): m.version for m in metas}
+    for v in versions:
+        doc = dict(v.__dict__)
+        doc["summary"] = v.summary()
+        doc["rollback"] = rollback_command(v.version)
+        doc["state_version"] = by_serial.get((v.state_lineage, v.state_serial))
+        applied.append(doc)
+    return {"applied": applied, "states": states, "diagnostics": diagnostics_json(diags)}
+
+
+def _read_version(state_path: str, version: int, diags: Diagnostics) -> State | None:
+    from sheath.states.history import LocalHistory
+    from sheath.states.statefile import read_state_file
+
+    data, d = LocalHistory(state_path).get(version)
+    diags.extend(d)
+    if data is None:
+        return None
+    sf, d = read_state_file(data, f"state version {version}")
+    diags.extend(d)
+    return sf.state if sf is not None else None
+
+
+def _objects(state: State, schemas: SchemaLookup | None) -> dict[tuple[str, str], StateObject]:
+    return {(so.address, so.deposed): so for so in state_objects(state, schemas)}
+
+
+def _null_like(v: Value) -> Value:
+    from sheath.types.cty import null
+
+    return null(v.type)
+
+
+def _equal(a: Value, b: Value) -> bool:
+    from sheath.plans.planfile import encode_value
+
+    return encode_value(a) == encode_value(b)
+
+
+def _body(c: ResourceInstanceChange, schema: Any) -> str:
+    """The rendered change without terraform's comment lines (they speak of a plan)."""
+    from sheath.plans.render import render_resource_change
+
+    lines = render_resource_change(c, color=False, schema=schema).split("\n")
+    while lines and lines[0].lstrip().startswith("#"):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def state_diff(old: State, new: State, schemas: SchemaLookup | None = None) -> list[dict[str, Any]]:
+    """The objects that differ between two states, each with its rendered diff (schemas:
+    the resource types' schemas, for typed rendering; without, values render by shape)."""
+    a, b = _objects(old, schemas), _objects(new, schemas)
+    out: list[dict[str, Any]] = []
+    for key in sorted(set(a) | set(b)):
+        before, after = a.get(key), b.get(key)
+        if before is not None and after is not None and _equal(before.value, after.value):
+            continue
+        so = after if after is not None else before
+        assert so is not None
+        if before is None:
+            action, bv, av = Action.CREATE, _null_like(so.value), so.value
+        elif after is None:
+            action, bv, av = Action.DELETE, before.value, _null_like(before.value)
+        else:
+            action, bv, av = Action.UPDATE, before.value, after.value
+        c = ResourceInstanceChange(
+            address=so.address, mode=so.resource.mode, type=so.resource.type, name=so.resource.name,
+            action=action, before=bv, after=av, deposed=so.deposed,
+        )
+        doc = {"address": so.address, "action": action.value, "diff": _body(c, so.schema)}
+        if so.deposed:
+            doc["deposed"] = so.deposed
+        out.append(doc)
+    return out
+
+
+def output_diff(old: State, new: State) -> list[dict[str, Any]]:
+    out = []
+    for name in sorted(set(old.outputs) | set(new.outputs)):
+        o, n = old.outputs.get(name), new.outputs.get(name)
+        if o is None:
+            out.append({"name": name, "action": "create"})
+        elif n is None:
+            out.append({"name": name, "action": "delete"})
+        elif o.value != n.value or o.sensitive != n.sensitive:
+            out.append({"name": name, "action": "update"})
+    return out
+
+
+def config_diff(state_path: str, old_sha: str, new_sha: str) -> tuple[str, bool]:
+    """A unified diff of two configuration snapshots, and whether both were found."""
+    from sheath.audit.versions import VersionStore
+
+    store = VersionStore(state_path)
+    old, new = store.snapshot(old_sha), store.snapshot(new_sha)
+    lines: list[str] = []
+    for path in sorted(set(old or {}) | set(new or {})):
+        x = (old or {}).get(path, b"").decode("utf-8", "replace").splitlines(keepends=True)
+        y = (new or {}).get(path, b"").decode("utf-8", "replace").splitlines(keepends=True)
+        lines.extend(difflib.unified_diff(x, y, f"a/{path}", f"b/{path}"))
+    if len(lines) > MAX_CONFIG_DIFF_LINES:
+        lines = lines[:MAX_CONFIG_DIFF_LINES] + [f"... {len(lines) - MAX_CONFIG_DIFF_LINES} more lines not shown\n"]
+    return "".join(lines), old is not None and new is not None
+
+
+def diff_document(state_path: str | None, kind: str, first: int, second: int) -> tuple[dict[str, Any] | None, str]:
+    """The diff from version first to version second, of state versions (kind "state") or
+    of applied versions (kind "applied": configuration and, where the backend kept the
+    state each produced, state). None and why when a version is unknown."""
+    diags = Diagnostics()
+    if state_path is None:
+        return None, "sheath ui shows the history kept beside a local state file only, so far"
+    doc: dict[str, Any] = {"kind": kind, "from": first, "to": second, "configuration": None, "resources": None, "outputs": None}
+    states = (first, second)
+    if kind == "applied":
+        from sheath.audit.versions import VersionStore
+
+        store = VersionStore(state_path)
+        va, vb = store.get(first), store.get(second)
+        if va is None or vb is None:
+            return None, f"there is no applied version {first if va is None else second}"
+        text, found = config_diff(state_path, va.config_sha, vb.config_sha)
+        doc["configuration"] = text
+        if not found:
+            diags.add_warning("Configuration snapshot missing", "A configuration snapshot of these versions is missing.")
+        hist = history_document(state_path)
+        by_version = {a["version"]: a["state_version"] for a in hist["applied"]}
+        sa, sb = by_version.get(first), by_version.get(second)
+        if sa is None or sb is None:
+            diags.add_warning("State version missing", "The backend kept no state version for one of these applied versions.")
+            doc["diagnostics"] = diagnostics_json(diags)
+            return doc, ""
+        states = (sa, sb)
+        doc["state_versions"] = list(states)
+    elif kind != "state":
+        return None, f"unknown kind {kind!r}: state or applied"
+    old = _read_version(state_path, states[0], diags)
+    new = _read_version(state_path, states[1], diags)
+    if old is None or new is None:
+        if kind == "state":
+            return None, "; ".join(d.detail or d.summary for d in diags) or "version not found"
+    else:
+        from sheath.cli.stateio import NativeSchemas
+
+        doc["resources"] = state_diff(old, new, NativeSchemas(os.path.dirname(state_path) or "."))
+        doc["outputs"] = output_diff(old, new)
+    doc["diagnostics"] = diagnostics_json(diags)
+    return doc, ""
