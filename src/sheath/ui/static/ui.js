@@ -9,7 +9,7 @@
   const SVG_NS = "http://www.w3.org/2000/svg";
   const $ = (id) => document.getElementById(id);
 
-  const model = { nodes: new Map(), edges: [], expanded: new Set(), selected: null, positions: new Map() };
+  const model = { nodes: new Map(), edges: [], expanded: new Set(), selected: null, positions: new Map(), actions: {} };
   const view = { x: 20, y: 20, k: 1 };
 
   function el(tag, attrs, text) {
@@ -133,9 +133,11 @@
     for (const [addr, pos] of model.positions) {
       const n = model.nodes.get(addr);
       const collapsed = n.kind === "module" && !model.expanded.has(addr);
-      const g = el("g", { class: `node k-${n.kind}` + (collapsed ? " collapsed" : ""), transform: `translate(${pos.x},${pos.y})`, tabindex: "0" });
+      const act = model.actions[addr];
+      const g = el("g", { class: `node k-${n.kind}` + (collapsed ? " collapsed" : "") + (act ? " a-" + act : ""), transform: `translate(${pos.x},${pos.y})`, tabindex: "0" });
       g.dataset.address = addr;
-      g.append(el("title", {}, addr));
+      if (act) g.dataset.action = act;
+      g.append(el("title", {}, addr + (act ? " (plan: " + act + ")" : "")));
       g.append(el("rect", { width: NODE_W, height: NODE_H }));
       g.append(el("text", { x: 8, y: 16 }, clip(label(n), 34)));
       const sub = n.kind === "module"
@@ -301,11 +303,186 @@
     }
   }
 
+  // ---------------------------------------------------------------- plan view
+  function diagList(diags) {
+    return (diags || []).map((d) => h("div", { className: "diag-" + d.severity,
+      textContent: d.summary + (d.detail ? ": " + d.detail : "") + (d.range ? " (" + d.range.filename + ":" + d.range.line + ")" : "") }));
+  }
+  function setActions(actions) {
+    model.actions = actions || {};
+    $("action-legend").hidden = Object.keys(model.actions).length === 0;
+    if (model.positions.size) draw();
+  }
+  async function showSource(file, line) {
+    $("details").hidden = false;
+    const body = $("details-body");
+    let doc;
+    try { doc = await getJSON("/api/source?file=" + encodeURIComponent(file)); }
+    catch (err) { body.replaceChildren(h("p", { textContent: String(err.message || err) })); return; }
+    const pre = h("pre", { className: "source" });
+    doc.lines.forEach((text, i) => {
+      const span = h("span", { textContent: String(i + 1).padStart(4) + "  " + text + "\n" });
+      if (i + 1 === line) { span.className = "hl"; span.id = "source-line"; }
+      pre.append(span);
+    });
+    body.replaceChildren(h("h2", { textContent: `${file}:${line}` }), pre);
+    const hl = $("source-line"); if (hl) hl.scrollIntoView({ block: "center" });
+  }
+  function renderPlan(doc) {
+    $("plan-diagnostics").replaceChildren(...diagList(doc.diagnostics));
+    const s = doc.summary;
+    const src = doc.source.kind === "file" ? "saved plan " + doc.source.name : "plan made " + doc.source.made;
+    $("plan-summary").textContent = !s ? src + ": planning failed." :
+      `${src}: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy` +
+      (s.import ? `, ${s.import} to import` : "") + (s.move ? `, ${s.move} to move` : "") + "." +
+      (doc.errored ? " Planning failed part way." : "") + (!doc.groups.length ? " No changes." : "");
+    const byAddr = new Map(doc.changes.map((c) => [c.address + (c.deposed ? " (deposed " + c.deposed + ")" : ""), c]));
+    const groups = [];
+    for (const g of doc.groups) {
+      const items = g.addresses.map((a) => {
+        const c = byAddr.get(a);
+        const first = g.key === "replace" && c.comment.length ? c.comment[0].replace(c.address, "").trim() + " " : "";
+        const reason = first + c.comment.slice(1).join(" ") + (g.key === "move" ? " (from " + c.previous_address + ")" : "") +
+          (g.key === "import" && c.importing_id ? " (id " + c.importing_id + ")" : "");
+        const d = h("details", { className: "change a-" + c.action }, [
+          h("summary", {}, [h("span", { textContent: a }), h("span", { className: "reason", textContent: reason ? " \u2014 " + reason : "" })]),
+          h("pre", { className: "diff", textContent: c.diff })]);
+        d.dataset.address = c.address; d.dataset.group = g.key;
+        return d;
+      });
+      const sec = h("section", { className: "group" }, [h("h3", { textContent: `${g.title} (${g.addresses.length})` }), ...items]);
+      sec.dataset.group = g.key;
+      groups.push(sec);
+    }
+    $("plan-groups").replaceChildren(...groups);
+    $("plan-outputs").replaceChildren(...(doc.outputs_text ? [h("h3", { textContent: "Output changes" }), h("pre", { className: "diff", textContent: doc.outputs_text })] : []));
+    const pol = doc.policy;
+    const tbody = $("policy-table").querySelector("tbody");
+    tbody.replaceChildren();
+    if (!pol || !pol.summary) { $("policy-summary").textContent = "No policy results."; }
+    else {
+      const p = pol.summary;
+      $("policy-summary").textContent = `${p.failed} failed (${p.mandatory_failed} mandatory), ${p.skipped} skipped, ${p.passed} passed.`;
+      for (const f of pol.findings) {
+        const where = f.file ? h("a", { className: "source-link", textContent: `${f.file}:${f.line}`, onclick: () => showSource(f.file, f.line) }) : h("span", { textContent: "" });
+        const tr = h("tr", {}, [h("td", { textContent: f.skipped ? "skipped" : f.enforcement_level }),
+          h("td", { textContent: f.checkov_id || f.rule_id }),
+          h("td", {}, [h("a", { textContent: f.address, onclick: () => select(f.address) })]),
+          h("td", {}, [where]), h("td", { textContent: f.skipped ? f.skipped.reason : f.title })]);
+        tr.dataset.rule = f.rule_id;
+        tbody.append(tr);
+      }
+    }
+    $("plan-diagnostics").append(...diagList(pol ? pol.diagnostics : []));
+    setActions(doc.actions);
+  }
+  async function loadPlanList(selected) {
+    const doc = await getJSON("/api/plans");
+    const sel = $("plan-source");
+    const opts = doc.files.map((f) => h("option", { value: "file=" + encodeURIComponent(f.name), textContent: f.name }));
+    if (doc.fresh) opts.push(h("option", { value: "fresh=1", textContent: "plan made " + doc.fresh.made }));
+    sel.replaceChildren(...opts);
+    if (selected) sel.value = selected;
+    return opts.length;
+  }
+  async function loadPlan() {
+    const sel = $("plan-source");
+    if (!sel.value) { $("plan-summary").textContent = "No saved plan in the working directory (sheath plan -out=FILE). Press Plan to make one."; return; }
+    $("plan-status").textContent = "Loading\u2026";
+    try { renderPlan(await getJSON("/api/plan?" + sel.value)); }
+    finally { $("plan-status").textContent = ""; }
+  }
+  async function runPlan() {
+    $("run-plan").disabled = true;
+    $("plan-status").textContent = "Planning\u2026 (refreshing and planning the working directory)";
+    document.body.dataset.planning = "true";
+    try {
+      const r = await fetch("/api/plan", { method: "POST", headers: { "X-Sheath-UI": "plan" } });
+      const doc = await r.json();
+      if (!r.ok) throw new Error(doc.error || r.statusText);
+      await loadPlanList("fresh=1");
+      renderPlan(doc);
+    } finally {
+      $("run-plan").disabled = false; $("plan-status").textContent = ""; document.body.dataset.planning = "false";
+    }
+  }
+
+  // ---------------------------------------------------------------- history view
+  function compareBox(kind, version) {
+    const box = h("input", { type: "checkbox", className: "compare", value: String(version) });
+    box.dataset.kind = kind;
+    box.onchange = () => {
+      // at most two of one kind: checking another kind starts over
+      for (const b of document.querySelectorAll("input.compare")) if (b.dataset.kind !== kind) b.checked = false;
+      const on = [...document.querySelectorAll(`input.compare[data-kind=${kind}]:checked`)];
+      if (on.length > 2) for (const b of on) if (b !== box) { b.checked = false; break; }
+    };
+    return h("td", {}, [box]);
+  }
+  async function loadHistory() {
+    const doc = await getJSON("/api/history");
+    const vt = $("versions-table").querySelector("tbody");
+    vt.replaceChildren();
+    if (!doc.applied.length) vt.append(h("tr", {}, [h("td", { colSpan: 9, className: "muted", textContent: "No applied versions recorded (sheath records each apply beside a local state)." })]));
+    for (const v of doc.applied) {
+      const commit = v.git_commit ? v.git_commit.slice(0, 12) + (v.git_dirty ? "+dirty" : "") : "";
+      const tr = h("tr", {}, [compareBox("applied", v.version), h("td", { textContent: String(v.version) }),
+        h("td", { textContent: v.created }), h("td", { textContent: v.operation + (v.origin ? " (back to " + v.origin + ")" : "") }),
+        h("td", { textContent: v.outcome }), h("td", { textContent: v.who }), h("td", { textContent: commit }),
+        h("td", { textContent: v.summary }), h("td", {}, [h("code", { className: "cmd", textContent: v.rollback })])]);
+      tr.dataset.version = String(v.version);
+      vt.append(tr);
+    }
+    const st = $("states-table").querySelector("tbody");
+    st.replaceChildren();
+    if (!doc.states.length) st.append(h("tr", {}, [h("td", { colSpan: 6, className: "muted", textContent: "The backend kept no state versions." })]));
+    for (const m of doc.states) {
+      const tr = h("tr", {}, [m.available ? compareBox("state", m.version) : h("td", { className: "muted", textContent: "removed" }),
+        h("td", { textContent: String(m.version) }), h("td", { textContent: String(m.serial) }), h("td", { textContent: m.created }),
+        h("td", { textContent: m.who }), h("td", { textContent: m.operation || "-" })]);
+      tr.dataset.version = String(m.version);
+      st.append(tr);
+    }
+    $("history-diff").replaceChildren(...diagList(doc.diagnostics));
+  }
+  async function diffVersions() {
+    const on = [...document.querySelectorAll("input.compare:checked")];
+    if (on.length !== 2) { $("diff-status").textContent = "Select two applied versions, or two state versions."; return; }
+    const [a, b] = on.map((x) => Number(x.value)).sort((p, q) => p - q);
+    const kind = on[0].dataset.kind;
+    $("diff-status").textContent = "Loading\u2026";
+    const doc = await getJSON(`/api/history/diff?kind=${kind}&from=${a}&to=${b}`);
+    $("diff-status").textContent = "";
+    const parts = [h("h2", { textContent: `${kind === "applied" ? "Applied version" : "State version"} ${a} \u2192 ${b}` })];
+    if (doc.configuration !== null) {
+      parts.push(h("h3", { textContent: "Configuration" }),
+        h("pre", { className: "diff config-diff", textContent: doc.configuration || "(no changes)" }));
+    }
+    if (doc.resources !== null) {
+      parts.push(h("h3", { textContent: "State" + (doc.state_versions ? ` (state versions ${doc.state_versions[0]} \u2192 ${doc.state_versions[1]})` : "") }));
+      if (!doc.resources.length) parts.push(h("p", { className: "muted", textContent: "No resource changed." }));
+      for (const r of doc.resources) {
+        const d = h("details", { className: "change a-" + r.action, open: true }, [
+          h("summary", { textContent: r.address + " \u2014 " + ({ create: "added", delete: "removed", update: "changed" }[r.action] || r.action) }),
+          h("pre", { className: "diff", textContent: r.diff })]);
+        d.dataset.address = r.address;
+        parts.push(d);
+      }
+      if (doc.outputs.length) parts.push(h("h3", { textContent: "Outputs" }),
+        h("ul", {}, doc.outputs.map((o) => h("li", { textContent: `${o.name}: ${({ create: "added", delete: "removed", update: "changed" })[o.action]}` }))));
+    }
+    parts.push(...diagList(doc.diagnostics));
+    $("history-diff").replaceChildren(...parts);
+  }
+
   // ---------------------------------------------------------------- frame
   function showView(name) {
     for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.view === name);
     for (const s of document.querySelectorAll(".view")) s.hidden = s.id !== "view-" + name;
-    if (name === "state") loadState().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
+    const fail = (e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]);
+    if (name === "state") loadState().catch(fail);
+    if (name === "plan") loadPlanList($("plan-source").value).then(loadPlan).catch(fail);
+    if (name === "history") loadHistory().catch(fail);
   }
 
   async function main() {
@@ -322,6 +499,9 @@
       if (hit) { select(hit); centerOn(visibleOf(hit)); }
     });
     setupPanZoom();
+    $("plan-source").onchange = () => loadPlan().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
+    $("run-plan").onclick = () => runPlan().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
+    $("diff-versions").onclick = () => diffVersions().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
     const t0 = performance.now();
     const doc = await getJSON("/api/graph");
     const t1 = performance.now();
@@ -336,6 +516,9 @@
     // how long the API request and the drawing took (read by benchmarks/ui_graph.py)
     document.body.dataset.fetchMs = String(Math.round(t1 - t0));
     document.body.dataset.drawMs = String(Math.round(performance.now() - t1));
+    // the graph is coloured by the latest plan: the newest saved plan file, when there is one
+    try { if (await loadPlanList()) setActions((await getJSON("/api/plan?" + $("plan-source").value)).actions); }
+    catch (e) { /* no plan to colour by */ }
     document.body.dataset.ready = "true";
   }
   main().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
