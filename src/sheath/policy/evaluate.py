@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostics, Range
 from sheath.policy.model import Finding, Level, Outcome, Report, Rule, Skip
 from sheath.policy.planinput import ConfigFacts, PlanInput, SourceLocation
 
@@ -48,6 +48,7 @@ class ConfigIndex:
     facts: ConfigFacts = field(default_factory=ConfigFacts)
     skips: dict[str, list[Skip]] = field(default_factory=dict)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    ranges: dict[str, Range] = field(default_factory=dict)  # declaration range by configuration address
 
 
 def parse_skip_comment(line: str) -> tuple[str, str] | None:
@@ -59,15 +60,18 @@ def parse_skip_comment(line: str) -> tuple[str, str] | None:
     return None
 
 
-def index_configuration(root_dir: str) -> ConfigIndex:
-    """Declarations and inline skips of every resource in the module tree at root_dir."""
-    from sheath.config import load_module_tree
-
+def index_configuration(root_dir: str, config: object | None = None) -> ConfigIndex:
+    """Declarations and inline skips of every resource in the module tree at root_dir
+    (config: that tree, when the caller has already loaded it)."""
     out = ConfigIndex()
-    cfg, diags = load_module_tree(root_dir)
+    cfg = config
     if cfg is None:
-        out.diagnostics.extend(diags)
-        return out
+        from sheath.config import load_module_tree
+
+        cfg, diags = load_module_tree(root_dir)
+        if cfg is None:
+            out.diagnostics.extend(diags)
+            return out
     texts: dict[str, list[str]] = {}
 
     def lines_of(filename: str) -> list[str]:
@@ -86,6 +90,7 @@ def index_configuration(root_dir: str) -> ConfigIndex:
             addr = (prefix + "." if prefix else "") + key
             start = r.decl_range.start
             out.facts.sources[addr] = SourceLocation(r.decl_range.filename, start.line, start.column)
+            out.ranges[addr] = r.decl_range
             _body_facts(r.config, addr, out.facts)
             body_range = getattr(r.config, "range", None)
             end_line = body_range.end.line if body_range is not None else start.line

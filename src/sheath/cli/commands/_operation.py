@@ -83,9 +83,16 @@ def command_specs(command: str) -> list[FlagSpec]:
     """The flags a command parses: terraform's (command_flags) and sheath's own."""
     from sheath.cli.plansigning import FLAG
 
+    from sheath.cli.policygate import FLAGS as POLICY_FLAGS
+    from sheath.cli.policygate import GATED_COMMANDS
+
     specs = command_flags(command)
     if command in SIGNING_COMMANDS:
         specs.append(FlagSpec(FLAG, "string"))
+    if command in GATED_COMMANDS:
+        specs.extend(POLICY_FLAGS)
+    if command == "plan":
+        specs.append(FlagSpec("markdown", "string"))
     return specs
 
 

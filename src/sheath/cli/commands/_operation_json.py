@@ -15,6 +15,7 @@ from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
 from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
+from sheath.cli.policygate import command_gate, evaluate_gate, gate_options
 from sheath.diag import Diagnostic, Diagnostics, error, warning
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
 from sheath.types.cty import Value
@@ -111,6 +112,8 @@ def run_plan_json(args: list[str]) -> int:
     if fl.args:
         return _too_many(view, "To specify a working directory for the plan, use the global -chdir flag.")
     key, kd = plan_signing_key(fl)
+    gate, gd = gate_options(fl)
+    kd.extend(gd)
     if kd.has_errors():
         view.diagnostics(kd)
         return 1
@@ -129,6 +132,15 @@ def run_plan_json(args: list[str]) -> int:
             return 1
         view.plan(plan, planned_order(plan, session))
         view.diagnostics(diags)
+        checked = evaluate_gate(plan, gate, session.config) if session is not None else None
+        from sheath.cli.commands.plan import write_markdown
+
+        md = write_markdown(fl, plan, session, checked, gate)
+        if checked is not None:
+            md.extend(checked.json_diagnostics())
+        view.diagnostics(md)
+        if md.has_errors():
+            return 1
         out_path = fl.get_str("out")
         if out_path and not _write_plan(view, plan, session, out_path, key):
             return 1
@@ -173,6 +185,10 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
     if not fl.get_bool("auto-approve"):
         _approval_required(view)
         return 1
+    gate, gd = command_gate(fl, command)
+    if gd.has_errors():
+        view.diagnostics(gd)
+        return 1
     from sheath.engine.operations import apply_plan, targeted_apply_warning
 
     mode = UIMode.DESTROY if destroy else plan_mode(fl)
@@ -187,6 +203,12 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
                 view.diagnostics(diags)
                 return 1
             view.plan(plan, planned_order(plan, session))
+            if gate is not None:
+                checked = evaluate_gate(plan, gate, session.config)
+                diags = Diagnostics([*diags, *checked.json_diagnostics()])
+                if checked.refused:  # before anything changes
+                    view.diagnostics(diags)
+                    return 1
             if not plan.applyable and not any(c.action != Action.NO_OP for c in plan.changes):
                 if mode != UIMode.REFRESH_ONLY and not any(o.action != Action.NO_OP for o in plan.output_changes):
                     view.diagnostics(diags)

@@ -11,6 +11,7 @@ from sheath.cli.commands.plan import plan_mode, prepare_saved_apply, run_plan
 from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
+from sheath.cli.policygate import command_gate, evaluate_gate, render_report
 from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.engine.operations import apply_plan, targeted_apply_warning
 from sheath.plans.model import Action, Plan, UIMode
@@ -103,6 +104,10 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
     if fl.get_str(SIGNING_FLAG) is not None:
         ui.diagnostics(Diagnostics([no_plan_to_verify()]))
         return 1
+    gate, gd = command_gate(fl, command)
+    if gd.has_errors():
+        ui.diagnostics(gd)
+        return 1
     mode = UIMode.DESTROY if destroy else plan_mode(fl)
     hooks = ProgressHooks(ui)
     try:
@@ -116,6 +121,14 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
             if diags.has_errors():
                 ui.diagnostics(diags)
                 return 1
+            if gate is not None:
+                checked = evaluate_gate(plan, gate, session.config)
+                if checked.report is not None:
+                    ui.out.write(render_report(checked.report, ui.color))
+                if checked.refused:  # before anything changes, and before asking
+                    ui.diagnostics(Diagnostics([*diags, *checked.human_diagnostics()]))
+                    return 1
+                diags = Diagnostics([*diags, *checked.human_diagnostics()])
             warnings = diags
             if not plan.applyable and not any(c.action != Action.NO_OP for c in plan.changes):
                 ui.diagnostics(warnings)

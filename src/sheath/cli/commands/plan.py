@@ -10,6 +10,7 @@ from sheath.cli.commands._operation import ProgressHooks, Ui, begin, lock_timeou
 from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import SigningKey, load_signing_key
+from sheath.cli.policygate import GateOptions, GateResult, evaluate_gate, gate_options, render_report
 from sheath.config.source import SnapshotModuleSource
 from sheath.diag import Diagnostics, error
 from sheath.engine.hooks import Hooks
@@ -217,6 +218,8 @@ def run(args: list[str]) -> int:
     if fl is None:
         return rc
     key, kd = plan_signing_key(fl)
+    gate, gd = gate_options(fl)
+    kd.extend(gd)
     if kd.has_errors():
         ui.diagnostics(kd)
         return 1
@@ -233,6 +236,15 @@ def run(args: list[str]) -> int:
         ui.out.write(render_plan(plan, color=ui.color, in_automation=in_auto, schemas=session.schema_lookup if session else None))
         ui.diagnostics(diags)
         if diags.has_errors():
+            return 1
+        checked = evaluate_gate(plan, gate, session.config) if session else None
+        if checked is not None and checked.report is not None:
+            ui.out.write(render_report(checked.report, ui.color))
+        md = write_markdown(fl, plan, session, checked, gate)
+        if checked is not None:
+            md.extend(checked.human_diagnostics())
+        ui.diagnostics(md)
+        if md.has_errors():
             return 1
         out_path = fl.get_str("out")
         if out_path:
@@ -256,6 +268,27 @@ def run(args: list[str]) -> int:
     finally:
         if mgr is not None and lock_id:
             mgr.unlock(lock_id)
+
+
+def write_markdown(fl: ParsedFlags, plan: Plan, session: Session | None, checked: GateResult | None, gate: GateOptions) -> Diagnostics:
+    """-markdown=FILE: the plan as pull-request Markdown, as show -markdown writes it,
+    with the results of the policies this run evaluated."""
+    path = fl.get_str("markdown")
+    if not path:
+        return Diagnostics()
+    from sheath.cli.commands.show_plan import plan_markdown
+    from sheath.policy.model import Report
+
+    report = checked.report if checked is not None else None
+    if report is None and gate.enabled:
+        report = Report()  # no resource any policy looks at
+    snapshot = dict(session.config_snapshot) if session is not None else {}
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(plan_markdown(plan, snapshot, report))
+    except OSError as exc:
+        return Diagnostics([error("Failed to write Markdown", f"Could not write {path}: {exc.strerror}")])
+    return Diagnostics()
 
 
 def plan_signing_key(fl: ParsedFlags) -> tuple[SigningKey | None, Diagnostics]:

@@ -211,10 +211,6 @@ def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> i
     """A saved plan as pull-request Markdown: counts, changes by action, drift, the
     policy results of the working directory's policies, the human plan (sensitive values
     redacted as there)."""
-    from sheath.backend.current import current_workspace
-    from sheath.cli.views.markdown import MarkdownInput, render_markdown
-    from sheath.plans.jsonplan import plan_to_json
-    from sheath.plans.render import render_plan
     from sheath.policy.plancheck import policy_check
 
     try:
@@ -229,6 +225,22 @@ def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> i
     if pf is None:
         ui.view_diagnostics(diags)
         return 1
+    check = policy_check()(pf.plan, ".")
+    ui.out.write(plan_markdown(pf.plan, pf.config_files, check.report))
+    if check.diagnostics.has_errors() and check.report is None:
+        ui.view_diagnostics(check.diagnostics)
+        return 1
+    return 0
+
+
+def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> str:
+    """The pull-request Markdown of plan, made from config_files, with the policy report
+    (None when no policy ran): what show -markdown and plan -markdown write."""
+    from sheath.backend.current import current_workspace
+    from sheath.cli.views.markdown import MarkdownInput, render_markdown
+    from sheath.plans.jsonplan import plan_to_json
+    from sheath.plans.render import render_plan
+
     schemas = NativeSchemas()
 
     def lookup(mode: str, type_: str) -> Any:
@@ -238,14 +250,8 @@ def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> i
                 return s.block
         return None
 
-    text = render_plan(pf.plan, color=False, schemas=lookup, in_automation=True)
-    check = policy_check()(pf.plan, ".")
-    doc = plan_to_json(pf.plan, _configuration(pf.config_files), _prior_values(pf.plan))
-    md = render_markdown(
-        MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=check.report)
+    text = render_plan(plan, color=False, schemas=lookup, in_automation=True)
+    doc = plan_to_json(plan, _configuration(config_files), _prior_values(plan))
+    return render_markdown(
+        MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=report)
     )
-    ui.out.write(md)
-    if check.diagnostics.has_errors() and check.report is None:
-        ui.view_diagnostics(check.diagnostics)
-        return 1
-    return 0
