@@ -356,6 +356,41 @@ def test_a_sensitive_planned_value_never_reaches_the_intent(tmp_path: Path, orac
     assert "hunter2" not in (w.detail or "")
 
 
+# Runs sheath with a local provider that creates local_file.f[1]'s file and then, instead of
+# answering, fails as a plugin that crashed mid-call does; every other create fails normally
+# (an answer: the provider's own error), creating nothing.
+UNANSWERED_CREATE = """
+import sys
+from sheath.diag import Diagnostics, error
+from sheath.providers.interface import ApplyResourceChangeResponse
+from sheath.providers.native import local
+apply = local.LocalFile.apply
+def unanswered(self, req):
+    if not str(req.planned_state.v["filename"].v).endswith("f1.txt"):
+        return ApplyResourceChangeResponse(diagnostics=Diagnostics([error("Create local file error", "refused")]))
+    apply(self, req)
+    return ApplyResourceChangeResponse(diagnostics=Diagnostics([error("Plugin did not respond", "crashed")]))
+local.LocalFile.apply = unanswered
+from sheath.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_create_the_provider_never_answered_stays_reported(tmp_path: Path, oracle_env: dict[str, str]) -> None:
+    """Not answered: the object may exist (it does); answered with an error: nothing to report."""
+    (tmp_path / "main.tf").write_text(LOCAL_FILES.split("resource \"local_sensitive_file\"")[0])
+    assert _sheath(["init", "-no-color"], tmp_path, oracle_env).returncode == 0
+    failed = subprocess.run([sys.executable, "-c", UNANSWERED_CREATE, *APPLY], cwd=tmp_path, env=oracle_env, capture_output=True, text=True, timeout=300)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Plugin did not respond" in failed.stderr
+    assert (tmp_path / "out" / "f1.txt").exists()
+    assert not (tmp_path / ".terraform.tfstate.journal").exists()
+    record = tmp_path / ".terraform.tfstate.intents"
+    assert [json.loads(x)["a"] for x in record.read_bytes().splitlines()] == ["local_file.f[1]"]
+    warnings = _orphan_warnings(FilesystemStateManager(str(tmp_path / "terraform.tfstate")).refresh_state())
+    assert ["local_file.f[1]" in (w.detail or "") for w in warnings] == [True]
+
+
 def _aws_env(aws_mirror: str, oracle_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     rc = tmp_path / "terraformrc"
     rc.write_text(
@@ -468,9 +503,35 @@ def files_unaccounted(workdir: Path) -> list[str]:
     return [f for f in on_disk if f not in known and not any(f'"{f}"' in r for r in reported)]
 
 
-def kill_loop(workdir: Path, env: dict[str, str], data: int, files: int, kills: int, seed: int) -> int:
-    """Apply with SIGKILL at a random moment, `kills` times; after each, no file is an orphan.
-    Returns how many kills left an object that only an intent reports."""
+# Runs sheath killing itself (SIGKILL) just before it journals the KILL_AT_ENTRY-th object
+# (of local_file only with KILL_FILES_ONLY=1): whatever the provider did for it is done.
+KILLING_AT_ENTRY = """
+import os, signal, sys, threading
+from sheath.states import journal
+count, lock = [0], threading.Lock()
+only_files = os.environ.get("KILL_FILES_ONLY") == "1"
+def counting(method, sets):
+    def entry(self, r, *args, **kwargs):
+        if not only_files or (sets and r.type == "local_file"):
+            with lock:
+                count[0] += 1
+                if count[0] == int(os.environ["KILL_AT_ENTRY"]):
+                    os.kill(os.getpid(), signal.SIGKILL)
+        return method(self, r, *args, **kwargs)
+    return entry
+journal.Journal.set_object = counting(journal.Journal.set_object, True)
+journal.Journal.remove_object = counting(journal.Journal.remove_object, False)
+from sheath.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def kill_loop(workdir: Path, env: dict[str, str], data: int, files: int, kills: int, seed: int) -> None:
+    """Apply and SIGKILL it, `kills` times, at a random moment of three kinds in turn: a random
+    time from outside; just before a random journal entry; just before the journal entry of a
+    random local_file the provider has just created (the window of issue 17's orphans, with
+    every file replaced first). After each kill, every file on disk is in the state as the next
+    run reads it, or reported; kills of the third kind must each leave one reported."""
     rng = random.Random(seed)
     (workdir / "main.tf").write_text(mixed_config(data, files))
     assert _sheath(["init", "-no-color"], workdir, env).returncode == 0
@@ -478,19 +539,29 @@ def kill_loop(workdir: Path, env: dict[str, str], data: int, files: int, kills: 
     first = _sheath([*APPLY, "-var=gen=-1"], workdir, env)
     assert first.returncode == 0, first.stderr
     duration = time.monotonic() - t0
-    reported = 0
     gen = 0
-    for _ in range(kills):
-        proc = subprocess.Popen([*SHEATH_CMD, *APPLY, f"-var=gen={gen}"], cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for n in range(kills):
+        kind = n % 3
+        if kind == 0:
+            cmd, kenv = [*SHEATH_CMD, *APPLY, f"-var=gen={gen}"], env
+        else:
+            if kind == 2:
+                gen += 1  # every file is replaced: the chosen one is surely created
+            at = rng.randint(1, 2 * (data + files)) if kind == 1 else rng.randint(1, files)
+            kenv = dict(env, KILL_AT_ENTRY=str(at), KILL_FILES_ONLY="1" if kind == 2 else "0")
+            cmd = [sys.executable, "-c", KILLING_AT_ENTRY, *APPLY, f"-var=gen={gen}"]
+        proc = subprocess.Popen(cmd, cwd=workdir, env=kenv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            proc.wait(timeout=rng.uniform(0.3 * duration, duration))
+            proc.wait(timeout=rng.uniform(0.3 * duration, duration) if kind == 0 else 600)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
         _, err = proc.communicate(timeout=60)
         assert proc.returncode in (0, -signal.SIGKILL), err.decode(errors="replace")
         assert files_unaccounted(workdir) == []
-        loaded = FilesystemStateManager(str(workdir / "terraform.tfstate")).load()
-        reported += bool(_orphan_warnings(loaded.diags or []))
+        if kind == 2:
+            assert proc.returncode == -signal.SIGKILL
+            loaded = FilesystemStateManager(str(workdir / "terraform.tfstate")).load()
+            assert _orphan_warnings(loaded.diags or []), "a file created before the kill is not reported"
         if proc.returncode == 0:
             gen += 1
     final = _sheath([*APPLY, f"-var=gen={gen}"], workdir, env)
@@ -500,7 +571,6 @@ def kill_loop(workdir: Path, env: dict[str, str], data: int, files: int, kills: 
     files_in_state = [i for r in doc["resources"] if r["type"] == "local_file" for i in r["instances"]]
     assert len(files_in_state) == files
     assert not (workdir / ".terraform.tfstate.intents").exists()
-    return reported
 
 
 def test_random_kills_leave_no_unreported_object(tmp_path: Path, oracle_env: dict[str, str]) -> None:

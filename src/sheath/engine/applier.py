@@ -15,7 +15,7 @@ import random
 
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.parse import parse_module_instance_str
-from sheath.engine.createintent import create_intent
+from sheath.engine.createintent import answered, create_intent
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
@@ -170,7 +170,7 @@ class ResourceApplier(ResourcePlanner):
             after = null(schema.block.implied_type())
             if not errored:
                 run.set_object(sr, key, None)
-        if intent is not None and run.create_intents is not None:
+        if intent is not None and run.create_intents is not None and answered(ar.diagnostics):
             run.create_intents.settle(intent)
         run.hooks.post_apply(addr, hook_action, _id_of(after), errored)
         if errored:

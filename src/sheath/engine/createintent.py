@@ -5,12 +5,17 @@ The object is identified by the planned values already known before the create:
 the top-level attributes of primitive type that are known, not null, short and
 not sensitive (in the schema or by their configuration's marks). Objects of
 terraform_data (the built-in provider) exist only in the state: no intent.
+
+A create the provider never answered (the plugin crashed or stopped responding,
+the call was cancelled) may have made the object all the same: its intent is
+left unsettled, to be reported.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sheath.diag import Diagnostics
 from sheath.engine.objects import marked_paths
 from sheath.providers.schema import Schema
 from sheath.states import gojson
@@ -20,6 +25,8 @@ from sheath.types.cty import Value
 from sheath.types.json import value_to_json
 
 BUILTIN_PROVIDER = "terraform.io/builtin/terraform"
+# the errors of a provider call that got no answer (sheath.providers.tfplugin.client)
+NO_ANSWER = frozenset({"Plugin did not respond", "Request cancelled", "Plugin error"})
 LONGEST_SHOWN = 256  # characters: longer strings (file contents, policies) do not identify at a glance
 
 
@@ -52,4 +59,9 @@ def identifying_values(schema: Schema, planned: Value, config: Value) -> dict[st
     return out
 
 
-__all__ = ["create_intent", "identifying_values"]
+def answered(diags: Diagnostics) -> bool:
+    """Whether the provider answered the create call (with success or its own error)."""
+    return not any(d.is_error and d.summary in NO_ANSWER for d in diags)
+
+
+__all__ = ["NO_ANSWER", "answered", "create_intent", "identifying_values"]

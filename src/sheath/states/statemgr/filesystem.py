@@ -496,6 +496,7 @@ class FilesystemStateManager:
         self._created_on_lock = created
         self._lock_info = info
         _remove_stale_temporaries(self.path)
+        _remove_stale_temporaries(self.intents.path)
         return info, diags
 
     @staticmethod
