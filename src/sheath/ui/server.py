@@ -1,10 +1,10 @@
 """The HTTP server of ``sheath ui``: the page's static files and the read-only ``/api/``.
 
-Built on the standard library's ThreadingHTTPServer. It answers GET and HEAD, and one
-POST: ``/api/plan``, the page's "Plan" button, which plans (never applies) and only when
-the request carries the ``X-Sheath-UI: plan`` header that a foreign page cannot send
-without the server's consent. It reads the working directory again whenever one of its
-files changed, and never applies.
+Built on the standard library's ThreadingHTTPServer. It answers GET and HEAD, and two
+POSTs: ``/api/plan`` and ``/api/drift``, the page's "Plan" and "Check drift" buttons,
+which plan (never apply), and only when the request carries the ``X-Sheath-UI`` header
+that a foreign page cannot send without the server's consent. It reads the working
+directory again whenever one of its files changed, and never applies.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import orjson
 
 from sheath.diag import Diagnostic, error
 from sheath.ui.model import WorkdirCache, graph_document, resource_document, state_document
+from sheath.ui.drift import DriftChecks
 from sheath.ui.history import diff_document, history_document
 from sheath.ui.model import source_document
 from sheath.ui.plans import FreshPlans, saved_plan_document, saved_plans
@@ -57,6 +58,7 @@ class UiApp:
 
     workdir: WorkdirCache
     fresh: FreshPlans
+    drift: DriftChecks
     loopback_only: bool = True
 
 
@@ -126,17 +128,23 @@ class UiRequestHandler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = _refuse_method
 
     def do_POST(self) -> None:
-        if urlsplit(self.path).path != "/api/plan":
+        """POST /api/plan (a plan) and POST /api/drift (a refresh-only plan): made only when
+        the request carries X-Sheath-UI: plan (or drift), a header no other site's page can
+        send here without a CORS preflight this server never grants."""
+        path = urlsplit(self.path).path
+        actions = {"/api/plan": ("plan", self.server.app.fresh.run), "/api/drift": ("drift", self.server.app.drift.run)}
+        if path not in actions:
             self._refuse_method()
             return
         if not self._allowed():
             self._json(403, {"error": "sheath ui answers loopback clients on a loopback host name only"}, False)
             return
+        name, run = actions[path]
         origin = self.headers.get("Origin")
-        if self.headers.get("X-Sheath-UI") != "plan" or (origin is not None and not _loopback_origin(origin)):
-            self._json(403, {"error": "a plan is made only when the page asks (the X-Sheath-UI: plan header)"}, False)
+        if self.headers.get("X-Sheath-UI") != name or (origin is not None and not _loopback_origin(origin)):
+            self._json(403, {"error": f"a {name} is made only when the page asks (the X-Sheath-UI: {name} header)"}, False)
             return
-        self._json(200, self.server.app.fresh.run(), False)
+        self._json(200, run(), False)
 
     def _get(self, head: bool) -> None:
         if not self._allowed():
@@ -169,6 +177,12 @@ class UiRequestHandler(BaseHTTPRequestHandler):
             )
         elif path == "/api/plan":
             self._plan(query, head)
+        elif path == "/api/drift":
+            latest = self.server.app.drift.latest
+            if latest is None:
+                self._json(404, {"error": "no drift check made yet: press Check drift (POST /api/drift)"}, head)
+            else:
+                self._json(200, latest, head)
         elif path == "/api/history":
             self._json(200, history_document(cache.get().state_path), head)
         elif path == "/api/history/diff":
@@ -233,7 +247,7 @@ def make_server(root_dir: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT
     if bad is not None:
         return None, bad
     try:
-        srv = UiServer((host, port), UiApp(WorkdirCache(root_dir), FreshPlans(root_dir), loopback_only=is_loopback(host)))
+        srv = UiServer((host, port), UiApp(WorkdirCache(root_dir), FreshPlans(root_dir), DriftChecks(root_dir), loopback_only=is_loopback(host)))
     except OSError as exc:
         return None, error("Cannot start the sheath ui server", f"Listening on {host}:{port} failed: {exc.strerror or exc}.")
     return srv, None
