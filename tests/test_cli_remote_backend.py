@@ -288,3 +288,66 @@ def test_concurrent_applies_queue_on_the_lock(
     rows = _sql(database, "select serial from terraform_remote_state.sheath_state_history order by version")
     serials = [r[0] for r in rows]
     assert len(serials) == (11 if mix else 21) and len(set(serials)) == len(serials)
+
+
+KILLED_CONFIG = """
+resource "local_file" "f" {
+  count    = 3
+  filename = "${path.module}/out/f${count.index}.txt"
+  content  = "hello ${count.index}\\n"
+}
+"""
+
+# sheath, killed (SIGKILL) when it is about to journal the object whose filename ends with KILL_AT
+KILLING_SHEATH = """
+import os, signal, sys
+from sheath.states import journal
+set_object = journal.Journal.set_object
+def killing(self, r, key, obj, deposed=""):
+    if str((obj.attributes or {}).get("filename", "")).endswith(os.environ["KILL_AT"]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    set_object(self, r, key, obj, deposed)
+journal.Journal.set_object = killing
+from sheath.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first-apply", "later-apply"])
+def test_killed_apply_on_pg_loses_nothing(first: bool, tmp_path: Path, database: str, oracle_env: dict[str, str], run_sheath: Any, run_terraform: Any) -> None:
+    """SIGKILL in the middle of an apply on pg: no lock is left (terraform's advisory locks
+    end with the session), the local journal keeps every completed object, and the next
+    apply folds it in and completes without duplicates; terraform then plans no changes."""
+    import signal
+    import subprocess
+    import sys
+
+    d = tmp_path / "w"
+    d.mkdir()
+    backend = f'terraform {{\n  backend "pg" {{\n    conn_str = "{database}"\n  }}\n}}\n'
+    (d / "main.tf").write_text(backend + ('resource "terraform_data" "seed" {}\n' if not first else ""))
+    assert run_sheath(["init", "-input=false"], d).returncode == 0
+    if not first:
+        assert run_sheath(["apply", "-auto-approve", "-input=false"], d).returncode == 0
+    (d / "main.tf").write_text(backend + KILLED_CONFIG + ('resource "terraform_data" "seed" {}\n' if not first else ""))
+    assert run_sheath(["init", "-input=false"], d).returncode == 0
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLING_SHEATH, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1"],
+        cwd=d, env=dict(oracle_env, KILL_AT="f2.txt"), capture_output=True, text=True, timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    rows = _sql(database, "select data from terraform_remote_state.states")
+    if first:
+        assert rows == []  # nothing written yet: the journal holds f[0] and f[1]
+    # no lock is left behind: the next apply needs no force-unlock
+    done = run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], d)
+    assert done.returncode == 0, done.stdout + done.stderr
+    doc = json.loads(_sql(database, "select data from terraform_remote_state.states")[0][0])
+    files = [r for r in doc["resources"] if r["type"] == "local_file"]
+    assert len(files) == 1 and len(files[0]["instances"]) == 3
+    if first:
+        # f[0] and f[1] came from the journal: only f[2] was created again
+        assert "local_file.f[2]: Creation complete" in done.stdout
+        assert "local_file.f[0]: Creation complete" not in done.stdout
+    assert sorted(p.name for p in (d / "out").iterdir()) == ["f0.txt", "f1.txt", "f2.txt"]
+    assert run_sheath(["plan", "-input=false", "-detailed-exitcode"], d).returncode == 0

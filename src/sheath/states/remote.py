@@ -21,6 +21,7 @@ from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
 from sheath.states.journal import Journal
 from sheath.states.statefile import StateFile, new_lineage, read_state_file, write_state_file
+from sheath.states.state import State
 from sheath.states.statemgr import LockInfo
 
 
@@ -87,22 +88,30 @@ class RemoteState:
         payload, diags = self.client.get()
         if diags.has_errors():
             return diags
+        jr = self.journal.read()
+        found: list[CreateIntent] = []
         if payload is None or not payload.data.strip():
             self._sf = None
             self._read_doc = None
             self._read_lineage = ""
-            return diags
-        sf, d = read_state_file(payload.data, self.path)
-        diags.extend(d)
-        if sf is None:
-            return diags
-        self._read_doc = payload.data
-        self._read_lineage = sf.lineage
-        jr = self.journal.read()
-        found: list[CreateIntent] = []
-        if jr is not None and not jr.diags.has_errors() and jr.header == (sf.lineage, sf.serial):
+            if jr is None or jr.diags.has_errors() or jr.header is None or jr.header[1] != 0:
+                return diags
+            # the first apply into this workspace was cut short before its state was
+            # written: its journal (serial 0) holds every object it completed
+            sf = StateFile(State(), 0, jr.header[0], self.terraform_version)
             jr.apply(sf.state)
             found = jr.intents
+        else:
+            read, d = read_state_file(payload.data, self.path)
+            diags.extend(d)
+            if read is None:
+                return diags
+            sf = read
+            self._read_doc = payload.data
+            self._read_lineage = sf.lineage
+            if jr is not None and not jr.diags.has_errors() and jr.header == (sf.lineage, sf.serial):
+                jr.apply(sf.state)
+                found = jr.intents
         self._sf = sf
         orphans = find_orphans(self.intents, found, sf.state)
         diags.extend(orphans.diags)
@@ -167,6 +176,18 @@ class RemoteState:
 
     # --- journal ---
     def begin_journal(self) -> Diagnostics:
+        """Journal every following change against the stored state. A workspace without a
+        state gets no empty one written first (terraform's first write is serial 1, the
+        applied state): the journal names the lineage at serial 0, and a refresh replays
+        it. Objects replayed from such a journal are written first, so that they never
+        depend on a journal that is about to start again."""
+        if self._read_doc is None and not self.state_file().state.resources:
+            sf = self.state_file()
+            if not sf.lineage:
+                sf.lineage = new_lineage()
+            os.makedirs(os.path.dirname(self.journal.path) or ".", exist_ok=True)
+            self.journal.start(sf.lineage, 0)
+            return Diagnostics()
         diags = self.persist_state()
         if not diags.has_errors():
             sf = self.state_file()
