@@ -205,3 +205,31 @@ def test_history_view_diffs_two_versions(browser: Any, tmp_path: Path) -> None:
         page.screenshot(path=str(tmp_path / "history.png"), full_page=True)
         assert errors == []
         page.close()
+
+
+def test_drift_view_on_request(browser: Any, tmp_path: Path) -> None:
+    from test_ui_drift import SECRET as DRIFT_SECRET
+    from test_ui_drift import write_drift_workdir
+
+    work = write_drift_workdir(tmp_path)
+    with serving(work) as url:
+        page, errors = _open(browser, url)
+        assert page.locator("#nodes .node[data-drift]").count() == 0
+        page.click("#tab-drift")
+        assert page.locator("#drift-table tbody tr").count() == 0
+        page.click("#run-drift")
+        page.wait_for_selector("#drift-table tbody tr[data-address]", timeout=60000)
+        rows = page.eval_on_selector_all("#drift-table tbody tr", "els => els.map(e => e.dataset.address)")
+        assert rows == ["local_file.f", "local_sensitive_file.s"]
+        assert "2 of 3 managed resource instances changed outside of sheath" in page.inner_text("#drift-summary")
+        assert "sheath apply -refresh-only" in page.inner_text("#drift-commands")
+        drifted = page.eval_on_selector_all("#nodes .node[data-drift]", "els => els.map(e => e.dataset.address)")
+        assert sorted(drifted) == ["local_file.f", "local_sensitive_file.s"]
+        assert DRIFT_SECRET not in page.content()
+        page.screenshot(path=str(tmp_path / "drift.png"), full_page=True)
+        # the source view shows the configuration file as it is on disk (its literals included)
+        page.click('#drift-table tr[data-address="local_file.f"] a.source-link')
+        page.wait_for_selector("#details #source-line")
+        assert page.inner_text("#details #source-line").strip() == '7  resource "local_file" "f" {'
+        assert errors == []
+        page.close()

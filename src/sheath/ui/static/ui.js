@@ -9,7 +9,7 @@
   const SVG_NS = "http://www.w3.org/2000/svg";
   const $ = (id) => document.getElementById(id);
 
-  const model = { nodes: new Map(), edges: [], expanded: new Set(), selected: null, positions: new Map(), actions: {} };
+  const model = { nodes: new Map(), edges: [], expanded: new Set(), selected: null, positions: new Map(), actions: {}, drift: {} };
   const view = { x: 20, y: 20, k: 1 };
 
   function el(tag, attrs, text) {
@@ -134,9 +134,12 @@
       const n = model.nodes.get(addr);
       const collapsed = n.kind === "module" && !model.expanded.has(addr);
       const act = model.actions[addr];
-      const g = el("g", { class: `node k-${n.kind}` + (collapsed ? " collapsed" : "") + (act ? " a-" + act : ""), transform: `translate(${pos.x},${pos.y})`, tabindex: "0" });
+      const drifted = model.drift[addr] || (n.kind === "module" && !model.expanded.has(addr) &&
+        Object.keys(model.drift).some((d) => d.startsWith(addr + ".")));
+      const g = el("g", { class: `node k-${n.kind}` + (collapsed ? " collapsed" : "") + (act ? " a-" + act : "") + (drifted ? " drifted" : ""), transform: `translate(${pos.x},${pos.y})`, tabindex: "0" });
       g.dataset.address = addr;
       if (act) g.dataset.action = act;
+      if (drifted) g.dataset.drift = model.drift[addr] || "inside";
       g.append(el("title", {}, addr + (act ? " (plan: " + act + ")" : "")));
       g.append(el("rect", { width: NODE_W, height: NODE_H }));
       g.append(el("text", { x: 8, y: 16 }, clip(label(n), 34)));
@@ -475,6 +478,59 @@
     $("history-diff").replaceChildren(...parts);
   }
 
+  // ---------------------------------------------------------------- drift view
+  function driftValue(v) { return v === null || v === undefined ? "null" : JSON.stringify(v); }
+  function renderDrift(doc) {
+    $("drift-diagnostics").replaceChildren(...diagList(doc.diagnostics));
+    const tbody = $("drift-table").querySelector("tbody");
+    tbody.replaceChildren();
+    if (doc.error) { $("drift-summary").textContent = `Drift check made ${doc.made} failed.`; }
+    else {
+      const s = doc.summary;
+      $("drift-summary").textContent = doc.drifted
+        ? `Checked ${doc.made}: ${s.drifted} of ${s.checked} managed resource instances changed outside of sheath.`
+        : `Checked ${doc.made}: no drift in the ${s.checked} managed resource instances.`;
+    }
+    for (const r of doc.resources) {
+      const src = r.source ? h("a", { className: "source-link", textContent: `${r.source.filename}:${r.source.line}`, onclick: () => showSource(r.source.filename, r.source.line) }) : h("span");
+      const attrs = h("ul", {}, r.attributes.map((a) => {
+        const li = h("li", { textContent: a.path + ": " });
+        if (a.sensitive) li.append(h("span", { className: "sensitive", textContent: "(sensitive value)" }));
+        else li.append(driftValue(a.before) + " \u2192 " + driftValue(a.after));
+        if (a.in_configuration !== undefined) li.append(h("span", { className: "muted", textContent: a.in_configuration ? " (set by the configuration)" : " (not in the configuration)" }));
+        return li;
+      }));
+      const tr = h("tr", {}, [h("td", {}, [h("a", { textContent: r.address, onclick: () => select(r.address) })]),
+        h("td", { textContent: r.action === "delete" ? "deleted outside sheath" : "changed outside sheath" }),
+        h("td", {}, [src]), h("td", {}, r.attributes.length ? [attrs] : [])]);
+      tr.dataset.address = r.address;
+      tbody.append(tr);
+    }
+    $("drift-commands").replaceChildren(...(doc.commands && doc.drifted ? [
+      "Accept the drift into the state: ", h("code", { className: "cmd", textContent: doc.commands.accept }),
+      "; revert the remote objects to the configuration: ", h("code", { className: "cmd", textContent: doc.commands.revert }), " (shown, not run)."] : []));
+    model.drift = doc.drift || {};
+    $("drift-legend").hidden = Object.keys(model.drift).length === 0;
+    if (model.positions.size) draw();
+  }
+  async function runDrift() {
+    $("run-drift").disabled = true;
+    $("drift-status").textContent = "Refreshing every managed resource\u2026";
+    document.body.dataset.drifting = "true";
+    try {
+      const r = await fetch("/api/drift", { method: "POST", headers: { "X-Sheath-UI": "drift" } });
+      const doc = await r.json();
+      if (!r.ok) throw new Error(doc.error || r.statusText);
+      renderDrift(doc);
+    } finally {
+      $("run-drift").disabled = false; $("drift-status").textContent = ""; document.body.dataset.drifting = "false";
+    }
+  }
+  async function loadDrift() {
+    const r = await fetch("/api/drift");
+    if (r.ok) renderDrift(await r.json());
+  }
+
   // ---------------------------------------------------------------- frame
   function showView(name) {
     for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.view === name);
@@ -483,6 +539,7 @@
     if (name === "state") loadState().catch(fail);
     if (name === "plan") loadPlanList($("plan-source").value).then(loadPlan).catch(fail);
     if (name === "history") loadHistory().catch(fail);
+    if (name === "drift") loadDrift().catch(fail);
   }
 
   async function main() {
@@ -501,6 +558,7 @@
     setupPanZoom();
     $("plan-source").onchange = () => loadPlan().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
     $("run-plan").onclick = () => runPlan().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
+    $("run-drift").onclick = () => runDrift().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
     $("diff-versions").onclick = () => diffVersions().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
     const t0 = performance.now();
     const doc = await getJSON("/api/graph");
