@@ -266,6 +266,7 @@ def test_concurrent_applies_queue_on_the_lock(
     )
     assert seed.returncode == 0, seed.stderr
     serial0 = json.loads(_sql(database, "select data from terraform_remote_state.states")[0][0])["serial"]
+    assert serial0 == 1  # a first apply writes serial 1, as terraform's does
     procs = []
     for i in range(1, 21):
         tool = [terraform_bin] if mix and i % 2 == 0 else [sys.executable, "-m", "sheath"]
