@@ -352,3 +352,46 @@ def test_killed_apply_on_pg_loses_nothing(first: bool, tmp_path: Path, database:
         assert "local_file.f[0]: Creation complete" not in done.stdout
     assert sorted(p.name for p in (d / "out").iterdir()) == ["f0.txt", "f1.txt", "f2.txt"]
     assert run_sheath(["plan", "-input=false", "-detailed-exitcode"], d).returncode == 0
+
+
+EDIT_CONFIG = 'resource "terraform_data" "a" {}\nresource "terraform_data" "b" {}\n'
+
+
+def test_state_editing_commands_on_pg_match_terraform(tmp_path: Path, postgres: PostgresServer, run_terraform: Any, run_sheath: Any) -> None:
+    """taint, untaint, state mv, rm, replace-provider and push on a pg workspace: the same
+    output as terraform's and the same state left in each tool's database."""
+    dirs: dict[str, tuple[Path, str]] = {}
+    for tool, run in (("tf", run_terraform), ("sh", run_sheath)):
+        db = create_database(postgres, f"{tool}_" + uuid.uuid4().hex[:8])
+        d = tmp_path / tool
+        d.mkdir()
+        (d / "main.tf").write_text(f'terraform {{\n  backend "pg" {{\n    conn_str = "{db}"\n  }}\n}}\n' + EDIT_CONFIG)
+        assert run(["init", "-input=false"], d).returncode == 0
+        assert run_terraform(["apply", "-auto-approve", "-input=false"], d).returncode == 0
+        dirs[tool] = (d, db)
+
+    def both(*args: str) -> None:
+        tf = run_terraform(list(args), dirs["tf"][0])
+        sh = run_sheath(list(args), dirs["sh"][0])
+        assert _outcome(sh) == _outcome(tf), args
+        docs = {}
+        for tool, (_, db) in dirs.items():
+            doc = json.loads(_sql(db, "select data from terraform_remote_state.states")[0][0])
+            docs[tool] = (doc["serial"], [(r["type"], r["name"], [i.get("status") for i in r["instances"]]) for r in doc["resources"]])
+        assert docs["sh"] == docs["tf"], args
+
+    both("taint", "-no-color", "terraform_data.a")
+    both("untaint", "-no-color", "terraform_data.a")
+    both("state", "mv", "terraform_data.a", "terraform_data.c")
+    both("state", "rm", "terraform_data.b")
+    both("state", "replace-provider", "-auto-approve", "-no-color", "terraform.io/builtin/terraform", "terraform.io/builtin/terraform")
+    for tool, (d, _) in dirs.items():
+        pulled = run_terraform(["state", "pull"], d).stdout
+        doc = json.loads(pulled)
+        doc["serial"] += 5
+        (d / "pushed.tfstate").write_text(json.dumps(doc))
+    both("state", "push", "pushed.tfstate")
+    # flags naming local files are an error on remote state, and nothing changes
+    r = run_sheath(["state", "rm", "-no-color", "-backup=x.tfstate", "terraform_data.c"], dirs["sh"][0])
+    assert r.returncode == 1 and "-backup name local state files" in r.stderr
+    assert not (dirs["sh"][0] / "x.tfstate").exists()

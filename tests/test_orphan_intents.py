@@ -326,7 +326,6 @@ def test_kill_between_create_and_journal_is_reported_next_run(tmp_path: Path, or
     assert "Object may exist outside the state" not in _sheath(["plan", "-no-color"], tmp_path, oracle_env).stdout
 
 
-@pytest.mark.xfail(strict=True, reason="plan.open_state drops the warnings of refresh_state (not this module's code)")
 def test_the_next_plan_prints_the_warning(tmp_path: Path, oracle_env: dict[str, str]) -> None:
     _killed_at_f1(tmp_path, oracle_env)
     plan = _sheath(["plan", "-no-color"], tmp_path, oracle_env)

@@ -37,7 +37,7 @@ BACKEND_STATE_FILE = "terraform.tfstate"  # inside the data directory
 REMOTE_TYPES = ("pg", "s3")
 REMOTE_COMMANDS = (
     "On the pg and s3 backends sheath runs init, plan, apply, destroy, refresh, import, output, show, "
-    "state list, state show, state pull, state history, workspace and force-unlock."
+    "taint, untaint, the state commands, workspace and force-unlock."
 )
 
 

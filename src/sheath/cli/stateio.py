@@ -32,6 +32,7 @@ from sheath.states.statemgr.filesystem import LOCK_ERROR_TAIL, FilesystemStateMa
 
 if TYPE_CHECKING:
     from sheath.backend.current import Selected
+    from sheath.states.statemgr import Full
     from sheath.config.module import Module
 
 DEFAULT_STATE_PATH = "terraform.tfstate"
@@ -264,6 +265,78 @@ class StateEditor:
                 "Failed to save state", f"Error writing {out_path}: {exc.strerror}"
             )
         return diags
+
+
+class RemoteStateEditor:
+    """The selected workspace's state of a pg or s3 backend opened for editing: locked (unless
+    disabled) through the backend, written back as a new serial (no local backup: terraform
+    keeps none for remote state)."""
+
+    def __init__(self, mgr: Full, lock: bool = True, lock_timeout: float = 0.0) -> None:
+        self.mgr = mgr
+        self.lock_enabled = lock
+        self.lock_timeout = lock_timeout
+        self._lock: LockInfo | None = None
+
+    def lock(self, operation: str) -> Diagnostics:
+        if self.lock_enabled:
+            info, diags = self.mgr.lock(operation, self.lock_timeout)
+            self._lock = info
+            if diags.has_errors():
+                return diags
+        return Diagnostics()
+
+    def unlock(self) -> Diagnostics:
+        if self._lock is None:
+            return Diagnostics()
+        info, self._lock = self._lock, None
+        return self.mgr.unlock(info.id)
+
+    def refresh(self) -> tuple[StateFile | None, Diagnostics]:
+        diags = self.mgr.refresh_state()
+        has_state = getattr(self.mgr, "has_state", None)
+        if diags.has_errors() or (has_state is not None and not has_state()):
+            return None, diags
+        return self.mgr.state_file(), diags
+
+    def persist(self, sf: StateFile, out_path: str = "") -> Diagnostics:
+        assert not out_path, "-state-out is refused for remote state before an editor is made"
+        self.mgr.write_state(sf)
+        return self.mgr.persist_state()
+
+
+AnyStateEditor = Union[StateEditor, RemoteStateEditor]
+
+LOCAL_FILE_FLAGS = ("state", "state-out", "backup", "backup-out")
+
+
+def remote_editor(fl: ParsedFlags, ui: Ui, src: RemoteStateSource) -> RemoteStateEditor | None:
+    """The editor of a remote workspace's state; flags naming local state files are an error."""
+    given = {name for name, _ in fl.ordered}
+    local_only = [f"-{n}" for n in LOCAL_FILE_FLAGS if n in given]
+    if local_only:
+        kind = src.selected.config.type if src.selected.config is not None else "local"
+        ui.diagnostics(
+            Diagnostics(
+                [
+                    Diagnostic(
+                        Severity.ERROR,
+                        "Invalid command-line option",
+                        f'{", ".join(local_only)} name local state files; the "{kind}" backend keeps the state, '
+                        "so they would be ignored. Remove them, or use the local backend.",
+                    )
+                ]
+            )
+        )
+        return None
+    lock, timeout = lock_flags(fl, ui)
+    if timeout is None:
+        return None
+    mgr, diags = src.selected.backend.state_mgr(src.selected.workspace)
+    if mgr is None:
+        ui.diagnostics(diags)
+        return None
+    return RemoteStateEditor(mgr, lock, timeout)
 
 
 class NativeSchemas:

@@ -161,8 +161,15 @@ class RemoteState:
         return diags
 
     def persist_snapshot(self, sf: StateFile) -> Diagnostics:
-        """Write sf with its own lineage and serial (state push, migration)."""
+        """Write sf with its own lineage and serial (state push, workspace copies), as
+        terraform's remote state writes a state for migration: over a stored state, a
+        snapshot that differs in anything goes in at the next serial; an identical one is
+        not written."""
         sf.terraform_version = self.terraform_version
+        if self._read_doc is not None:
+            if write_state_file(sf) == self._read_doc:
+                return Diagnostics()
+            sf.serial += 1
         data = write_state_file(sf)
         diags = self.client.put(data)
         if not diags.has_errors():

@@ -6,12 +6,15 @@ from sheath.addrs.resource import ResourceMode
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
+    AnyStateEditor,
+    RemoteStateSource,
     StateEditor,
     Ui,
-    check_configuration,
     lock_flags,
     refuse_unsupported,
+    remote_editor,
     state_load_error,
+    state_source,
     strip_no_color,
 )
 from sheath.diag import Diagnostics
@@ -52,17 +55,22 @@ def run_taint(args: list[str], untaint: bool) -> int:
     if not untaint and addr.resource.resource.mode is not ResourceMode.MANAGED:
         ui.error(f"Resource instance {addr} cannot be tainted")
         return 1
-    lb = check_configuration(ui, absolute=not untaint)
-    if lb is None:
+    src = state_source(ui, absolute=not untaint)
+    if src is None:
         return 1
-    lock, timeout = lock_flags(fl, ui)
-    if timeout is None:
-        return 1
-    path = fl.get_str("state") or lb.state_path()
-    backup = fl.get_str("backup")
-    editor = StateEditor(
-        path, None if backup == "-" else (backup or path + ".backup"), lock, timeout
-    )
+    editor: AnyStateEditor
+    if isinstance(src, RemoteStateSource):
+        remote = remote_editor(fl, ui, src)
+        if remote is None:
+            return 1
+        editor = remote
+    else:
+        lock, timeout = lock_flags(fl, ui)
+        if timeout is None:
+            return 1
+        path = fl.get_str("state") or src.state_path()
+        backup = fl.get_str("backup")
+        editor = StateEditor(path, None if backup == "-" else (backup or path + ".backup"), lock, timeout)
     d = editor.lock(name)
     if d.has_errors():
         ui.diagnostics(d)

@@ -116,6 +116,8 @@ def open_state(ui: Ui, fl: ParsedFlags, operation: str, module: Any = None) -> t
         if lock_id:
             mgr.unlock(lock_id)
         return None, None
+    if rd:
+        ui.diagnostics(rd)  # warnings: objects a killed run may have left outside the state
     return mgr, lock_id
 
 

@@ -7,14 +7,17 @@ from sheath.addrs.resource import AbsResource, AbsResourceInstance, ResourceMode
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
+    AnyStateEditor,
     ERR_STATE_NOT_FOUND,
-    WRITE_FLAGS,
+    RemoteStateSource,
     StateEditor,
     Ui,
-    check_configuration,
+    WRITE_FLAGS,
     editor_from_flags,
     parse_command_flags,
+    remote_editor,
     state_load_error,
+    state_source,
     strip_no_color,
     timestamped_backup_path,
 )
@@ -70,14 +73,14 @@ def run(args: list[str]) -> int:
         ui.error("Exactly two arguments expected.\n")
         ui.out.write(usage)
         return 1
-    lb = check_configuration(ui, absolute=True)
-    if lb is None:
+    src = state_source(ui, absolute=True)
+    if src is None:
         return 1
-    first = editor_from_flags(fl, ui, lb.state_path())
+    first = remote_editor(fl, ui, src) if isinstance(src, RemoteStateSource) else editor_from_flags(fl, ui, src.state_path())
     if first is None:
         return 1
     lock, timeout = first.lock_enabled, first.lock_timeout
-    editors = [first]
+    editors: list[AnyStateEditor] = [first]
     out_path = fl.get_str("state-out") or ""
     try:
         d = editors[0].lock("state-mv")
@@ -162,7 +165,7 @@ def _validate_resource_move(a: AbsResource, b: AbsResource) -> Diagnostics:
 
 
 def _mv(
-    editors: list[StateEditor],
+    editors: list[AnyStateEditor],
     sf_from: StateFile,
     sf_to: StateFile,
     args: list[str],

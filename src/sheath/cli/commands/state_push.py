@@ -7,12 +7,15 @@ import sys
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
+    AnyStateEditor,
+    RemoteStateSource,
     StateEditor,
     Ui,
-    check_configuration,
     lock_flags,
     parse_command_flags,
+    remote_editor,
     state_load_error,
+    state_source,
     strip_no_color,
 )
 from sheath.states.statefile import StateFile, read_state_file
@@ -56,15 +59,20 @@ def run(args: list[str]) -> int:
         if src is None:
             ui.error(f'Error reading source state "{src_path}": {state_load_error(d)}')
             return 1
-    lb = check_configuration(ui, absolute=True)
-    if lb is None:
+    target = state_source(ui, absolute=True)
+    if target is None:
         return 1
-    lock, timeout = lock_flags(fl, ui)
-    if timeout is None:
-        return 1
-    editor = StateEditor(
-        lb.state_path(), lb.state_path() + ".backup", lock, timeout
-    )
+    editor: AnyStateEditor
+    if isinstance(target, RemoteStateSource):
+        remote = remote_editor(fl, ui, target)
+        if remote is None:
+            return 1
+        editor = remote
+    else:
+        lock, timeout = lock_flags(fl, ui)
+        if timeout is None:
+            return 1
+        editor = StateEditor(target.state_path(), target.state_path() + ".backup", lock, timeout)
     d = editor.lock("state-push")
     if d.has_errors():
         ui.diagnostics(d)

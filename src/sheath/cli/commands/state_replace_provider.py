@@ -10,12 +10,14 @@ from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
     ERR_STATE_NOT_FOUND,
-    WRITE_FLAGS,
+    RemoteStateSource,
     Ui,
-    check_configuration,
+    WRITE_FLAGS,
     editor_from_flags,
     parse_command_flags,
+    remote_editor,
     state_load_error,
+    state_source,
     strip_no_color,
 )
 from sheath.diag import Diagnostics
@@ -79,10 +81,12 @@ def run(args: list[str]) -> int:
     if diags.has_errors() or src is None or dst is None:
         ui.diagnostics(diags)
         return 1
-    lb = check_configuration(ui, absolute=True)
-    if lb is None:
+    where = state_source(ui, absolute=True)
+    if where is None:
         return 1
-    editor = editor_from_flags(fl, ui, lb.state_path())
+    editor = (
+        remote_editor(fl, ui, where) if isinstance(where, RemoteStateSource) else editor_from_flags(fl, ui, where.state_path())
+    )
     if editor is None:
         return 1
     d = editor.lock("state-replace-provider")

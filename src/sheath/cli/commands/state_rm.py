@@ -6,14 +6,16 @@ from sheath.addrs.resource import AbsResourceInstance
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
+    AnyStateEditor,
     ERR_STATE_NOT_FOUND,
-    WRITE_FLAGS,
-    StateEditor,
+    RemoteStateSource,
     Ui,
-    check_configuration,
+    WRITE_FLAGS,
     editor_from_flags,
     parse_command_flags,
+    remote_editor,
     state_load_error,
+    state_source,
     strip_no_color,
 )
 from sheath.diag import Diagnostics
@@ -43,10 +45,10 @@ def run(args: list[str]) -> int:
         ui.error("At least one address is required.\n")
         ui.out.write(usage)
         return 1
-    lb = check_configuration(ui, absolute=True)
-    if lb is None:
+    src = state_source(ui, absolute=True)
+    if src is None:
         return 1
-    editor = editor_from_flags(fl, ui, lb.state_path())
+    editor = remote_editor(fl, ui, src) if isinstance(src, RemoteStateSource) else editor_from_flags(fl, ui, src.state_path())
     if editor is None:
         return 1
     diags = editor.lock("state-rm")
@@ -59,7 +61,7 @@ def run(args: list[str]) -> int:
         ui.diagnostics(editor.unlock())
 
 
-def _rm(editor: StateEditor, args: list[str], dry_run: bool, ui: Ui) -> int:
+def _rm(editor: AnyStateEditor, args: list[str], dry_run: bool, ui: Ui) -> int:
     sf, diags = editor.refresh()
     if diags.has_errors():
         ui.error(f"Failed to refresh state: {state_load_error(diags)}")
