@@ -132,6 +132,8 @@ def test_plan_view_and_graph_colours(browser: Any, tmp_path: Path) -> None:
         page.wait_for_selector("body[data-planning=false]", state="attached", timeout=60000)
         assert page.input_value("#plan-source") == "fresh=1"
         assert "1 to add, 3 to change, 1 to destroy" in page.inner_text("#plan-summary")
+        page.click("#plan-progress summary")
+        assert "terraform_data.base: Refreshing state... [id=551cfee2-d351-45ff-59a9-a4b7ca92bd99]" in page.inner_text("#plan-progress pre")
         assert page.locator('#nodes .node[data-address="terraform_data.after"]').get_attribute("data-action") == "update"
         assert SECRET not in page.content()
         page.select_option("#plan-source", "file=tfplan")
@@ -223,6 +225,7 @@ def test_drift_view_on_request(browser: Any, tmp_path: Path) -> None:
         assert rows == ["local_file.f", "local_sensitive_file.s"]
         assert "2 of 3 managed resource instances changed outside of sheath" in page.inner_text("#drift-summary")
         assert "sheath apply -refresh-only" in page.inner_text("#drift-commands")
+        assert "local_file.f: Refreshing state..." in (page.text_content("#drift-progress pre") or "")
         drifted = page.eval_on_selector_all("#nodes .node[data-drift]", "els => els.map(e => e.dataset.address)")
         assert sorted(drifted) == ["local_file.f", "local_sensitive_file.s"]
         assert DRIFT_SECRET not in page.content()

@@ -18,8 +18,7 @@ from ui_fixture import SECRET, serving, write_workdir
 from sheath.plans.model import Action, Plan, ResourceInstanceChange
 from sheath.plans.planfile import write_plan_file
 from sheath.states.statefile import StateFile
-from sheath.types.cty import null, object_val, string_val, unknown
-from sheath.types.cty import STRING
+from sheath.types.cty import STRING, null, object_val, string_val, unknown
 
 EMPTY_STATE = '{"version":4,"serial":1,"lineage":"5d1f0e8e-0000-4000-8000-000000000001","outputs":{},"resources":[]}\n'
 
@@ -154,6 +153,10 @@ def test_fresh_plan_on_request(tmp_path: Path) -> None:
         assert doc["source"]["kind"] == "fresh"
         assert doc["summary"] == {"add": 1, "change": 3, "destroy": 1, "import": 1, "move": 1}
         assert request(url + "/api/plans")[1]["fresh"] == doc["source"]
+        status, progress, _ = request(url + "/api/plan/progress")
+        assert status == 200 and progress["running"] is False
+        assert "terraform_data.gone: Refreshing state... [id=aaaaaaaa-1111-2222-3333-444455556666]" in progress["lines"]
+        assert "terraform_data.imported: Preparing import... [id=3b2c7a1e-1111-2222-3333-444455556666]" in progress["lines"]
         status, again, _ = request(url + "/api/plan?fresh=1")
         assert status == 200 and again["changes"] == doc["changes"]
     assert not (root / "tfplan").exists()

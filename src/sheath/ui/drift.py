@@ -12,10 +12,12 @@ import time
 from typing import Any
 
 from sheath.diag import Diagnostics
+from sheath.engine.hooks import Hooks
 from sheath.ui.model import diagnostics_json
+from sheath.ui.progress import Progress, ProgressHooks
 
 
-def drift_document(root_dir: str) -> dict[str, Any]:
+def drift_document(root_dir: str, hooks: Hooks | None = None) -> dict[str, Any]:
     """``sheath drift -json``'s document for root_dir, with when it was made, the graph's
     colours (configuration address -> "update" or "delete") and the diagnostics."""
     from sheath.audit.drift import config_address, drift_report, report_to_json
@@ -24,7 +26,7 @@ def drift_document(root_dir: str) -> dict[str, Any]:
 
     made = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     try:
-        result = Workspace(root_dir, plan_checks=[]).plan(refresh_only=True)
+        result = Workspace(root_dir, plan_checks=[], hooks=hooks).plan(refresh_only=True)
     except SheathError as exc:
         return {"made": made, "error": True, "resources": [], "summary": None, "drift": {}, "diagnostics": diagnostics_json(exc.diagnostics)}
     index = index_configuration(root_dir)
@@ -50,8 +52,13 @@ class DriftChecks:
         self.root_dir = root_dir
         self._lock = threading.Lock()
         self.latest: dict[str, Any] | None = None
+        self.progress = Progress()
 
     def run(self) -> dict[str, Any]:
         with self._lock:
-            self.latest = drift_document(self.root_dir)
-            return self.latest
+            self.progress.start()
+            try:
+                self.latest = drift_document(self.root_dir, ProgressHooks(self.progress))
+                return self.latest
+            finally:
+                self.progress.stop()

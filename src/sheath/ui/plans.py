@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheath.diag import Diagnostics
+from sheath.engine.hooks import Hooks
 from sheath.plans.model import Action, Plan, ResourceInstanceChange
 from sheath.ui.model import config_address, diagnostics_json
+from sheath.ui.progress import Progress, ProgressHooks
 
 MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024
 
@@ -109,13 +111,13 @@ def read_saved_plan(root_dir: str, name: str) -> tuple[Plan | None, Diagnostics]
     return (pf.plan if pf is not None else None), pd
 
 
-def fresh_plan(root_dir: str) -> tuple[Plan | None, Diagnostics]:
+def fresh_plan(root_dir: str, hooks: Hooks | None = None) -> tuple[Plan | None, Diagnostics]:
     """A normal plan of the working directory, made as ``sheath plan`` makes it (refresh
     included, state locked while planning), through the library API. Nothing is saved."""
     from sheath.engine.workspace import SheathError, Workspace
 
     try:
-        result = Workspace(root_dir, plan_checks=[]).plan()
+        result = Workspace(root_dir, plan_checks=[], hooks=hooks).plan()
     except SheathError as exc:
         return None, exc.diagnostics
     return result.plan, result.diagnostics
@@ -314,17 +316,23 @@ class FreshPlans:
         self.root_dir = root_dir
         self._lock = threading.Lock()
         self.latest: dict[str, Any] | None = None
+        self.progress = Progress()
 
     def run(self) -> dict[str, Any]:
         with self._lock:
-            source = {"kind": "fresh", "made": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-            plan, diags = fresh_plan(self.root_dir)
-            if plan is None:
-                doc = failed_plan_document(source, diags)
-            else:
-                doc = plan_document(plan, self.root_dir, source, diags)
-            self.latest = doc
-            return doc
+            self.progress.start()
+            try:
+                source = {"kind": "fresh", "made": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                plan, diags = fresh_plan(self.root_dir, ProgressHooks(self.progress))
+                self.progress.add("Rendering the plan and checking policies...")
+                if plan is None:
+                    doc = failed_plan_document(source, diags)
+                else:
+                    doc = plan_document(plan, self.root_dir, source, diags)
+                self.latest = doc
+                return doc
+            finally:
+                self.progress.stop()
 
 
 def saved_plan_document(root_dir: str, name: str) -> dict[str, Any]:

@@ -177,6 +177,10 @@ class UiRequestHandler(BaseHTTPRequestHandler):
             )
         elif path == "/api/plan":
             self._plan(query, head)
+        elif path == "/api/plan/progress":
+            self._json(200, self.server.app.fresh.progress.json(), head)
+        elif path == "/api/drift/progress":
+            self._json(200, self.server.app.drift.progress.json(), head)
         elif path == "/api/drift":
             latest = self.server.app.drift.latest
             if latest is None:

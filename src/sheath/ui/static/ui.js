@@ -395,10 +395,30 @@
     try { renderPlan(await getJSON("/api/plan?" + sel.value)); }
     finally { $("plan-status").textContent = ""; }
   }
+  // while an operation runs, its progress lines: the latest in the status, all in a log
+  function watchProgress(url, status, log, label) {
+    let stopped = false;
+    async function poll() {
+      if (stopped) return;
+      try {
+        const p = await getJSON(url);
+        if (p.lines.length) status.textContent = label + "\u2026 " + p.lines[p.lines.length - 1];
+        showLog(log, p.lines);
+      } catch (e) { /* the next poll tries again */ }
+      if (!stopped) setTimeout(poll, 300);
+    }
+    poll();
+    return async () => { stopped = true; try { showLog(log, (await getJSON(url)).lines); } catch (e) { /* keep the last */ } };
+  }
+  function showLog(log, lines) {
+    log.hidden = lines.length === 0;
+    log.replaceChildren(h("summary", { textContent: `Progress (${lines.length} lines)` }), h("pre", { className: "diff", textContent: lines.join("\n") }));
+  }
   async function runPlan() {
     $("run-plan").disabled = true;
     $("plan-status").textContent = "Planning\u2026 (refreshing and planning the working directory)";
     document.body.dataset.planning = "true";
+    const done = watchProgress("/api/plan/progress", $("plan-status"), $("plan-progress"), "Planning");
     try {
       const r = await fetch("/api/plan", { method: "POST", headers: { "X-Sheath-UI": "plan" } });
       const doc = await r.json();
@@ -406,6 +426,7 @@
       await loadPlanList("fresh=1");
       renderPlan(doc);
     } finally {
+      await done();
       $("run-plan").disabled = false; $("plan-status").textContent = ""; document.body.dataset.planning = "false";
     }
   }
@@ -517,12 +538,14 @@
     $("run-drift").disabled = true;
     $("drift-status").textContent = "Refreshing every managed resource\u2026";
     document.body.dataset.drifting = "true";
+    const done = watchProgress("/api/drift/progress", $("drift-status"), $("drift-progress"), "Refreshing");
     try {
       const r = await fetch("/api/drift", { method: "POST", headers: { "X-Sheath-UI": "drift" } });
       const doc = await r.json();
       if (!r.ok) throw new Error(doc.error || r.statusText);
       renderDrift(doc);
     } finally {
+      await done();
       $("run-drift").disabled = false; $("drift-status").textContent = ""; document.body.dataset.drifting = "false";
     }
   }

@@ -1,0 +1,61 @@
+"""What a plan or drift check made from the page is doing, for the page to poll: the
+engine's hooks (``sheath.engine.hooks``) as terraform's progress lines."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sheath.engine.hooks import NoHooks
+
+MAX_LINES = 10_000
+
+
+class Progress:
+    """The lines of the operation running (or last run), and whether it still runs.
+    Hooks are called from walker threads; readers take a copy under the lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.running = False
+        self._lines: list[str] = []
+
+    def start(self) -> None:
+        with self._lock:
+            self.running = True
+            self._lines = []
+
+    def stop(self) -> None:
+        with self._lock:
+            self.running = False
+
+    def add(self, line: str) -> None:
+        with self._lock:
+            if len(self._lines) < MAX_LINES:
+                self._lines.append(line)
+
+    def json(self) -> dict[str, Any]:
+        with self._lock:
+            return {"running": self.running, "lines": list(self._lines)}
+
+
+class ProgressHooks(NoHooks):
+    """terraform's refresh and import progress lines, into a Progress."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def pre_refresh(self, addr: str, id_: str) -> None:
+        self.progress.add(f"{addr}: Refreshing state..." + (f" [id={id_}]" if id_ else ""))
+
+    def post_refresh(self, addr: str, id_: str) -> None:
+        self.progress.add(f"{addr}: Refresh complete" if id_ else f"{addr}: Read complete")
+
+    def pre_import(self, addr: str, id_: str) -> None:
+        self.progress.add(f"{addr}: Preparing import... [id={id_}]")
+
+    def post_import(self, addr: str, failed: bool) -> None:
+        self.progress.add(f"{addr}: Import {'failed' if failed else 'prepared'}")
+
+    def ephemeral_start(self, addr: str, op: str) -> None:
+        self.progress.add(f"{addr}: {'Opening' if op == 'open' else 'Closing'}...")
