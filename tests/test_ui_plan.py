@@ -201,3 +201,42 @@ def test_policy_results_name_their_source_line(tmp_path: Path) -> None:
         assert findings and doc["policy"]["summary"]["failed"] == len([f for f in findings if not f["skipped"]])
         assert {(f["address"], f["file"], f["line"]) for f in findings} == {("aws_s3_bucket.logs", "main.tf", 3)}
         assert all(f["rule_id"] and f["title"] and f["enforcement_level"] in ("advisory", "mandatory") for f in findings)
+
+
+def _terraform_groups(plan_json: dict[str, Any]) -> dict[str, list[str]]:
+    """terraform's own JSON plan grouped as the PR Markdown groups it."""
+    kinds = {("create",): "create", ("update",): "update", ("delete", "create"): "replace",
+             ("create", "delete"): "replace", ("delete",): "delete", ("read",): "read", ("forget",): "forget"}
+    out: dict[str, list[str]] = {}
+    for rc in plan_json["resource_changes"]:
+        change = rc["change"]
+        keys = [k for k in [kinds.get(tuple(change["actions"]))] if k]
+        if change.get("importing"):
+            keys.append("import")
+        if rc.get("previous_address") and rc["previous_address"] != rc["address"]:
+            keys.append("move")
+        for k in keys:
+            out.setdefault(k, []).append(rc["address"])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+@pytest.mark.oracle
+def test_groups_and_comments_match_terraform(run_terraform: Any, tmp_path: Path) -> None:
+    """The same working directory planned by terraform 1.11.4: the plan view's groups are
+    those of terraform's JSON plan, and each change's comment lines those terraform prints."""
+    tf_dir = write_plan_workdir(tmp_path / "tf")
+    assert run_terraform(["init", "-no-color"], tf_dir).returncode == 0
+    p = run_terraform(["plan", "-no-color", "-out=tf.plan", "-replace=terraform_data.after"], tf_dir)
+    assert p.returncode == 0, p.stdout + p.stderr
+    shown = run_terraform(["show", "-json", "tf.plan"], tf_dir)
+    text = run_terraform(["show", "-no-color", "tf.plan"], tf_dir).stdout
+    expected = _terraform_groups(json.loads(shown.stdout))
+
+    work = write_plan_workdir(tmp_path / "sheath")
+    sheath_plan(work, "-out=tfplan", "-replace=terraform_data.after")
+    with serving(work) as url:
+        doc = request(url + "/api/plan")[1]
+    assert {g["key"]: sorted(g["addresses"]) for g in doc["groups"]} == expected
+    for change in doc["changes"]:
+        for line in change["comment"]:
+            assert "  # " + line in text or " # " + line in text, line
