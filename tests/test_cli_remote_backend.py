@@ -130,10 +130,14 @@ def test_operations_share_the_state_with_terraform(tmp_path: Path, database: str
     assert doc["serial"] == 2 and doc["outputs"]["o"]["value"] == "two"
     # local state files are not created by either tool
     assert not (d / "terraform.tfstate").exists()
+    # the history sheath keeps says what wrote each version
+    history = json.loads(run_sheath(["state", "history", "-json"], d).stdout)
+    assert history[-1]["serial"] == 2 and history[-1]["operation"] == "apply" and len(history[-1]["plan_hash"]) == 64
     # destroy through sheath; terraform sees an empty state
     sh = run_sheath(["destroy", "-auto-approve", "-input=false", "-var", "v=two", "-no-color"], d)
     assert sh.returncode == 0, sh.stderr
     assert run_terraform(["state", "list"], d).stdout == ""
+    assert json.loads(run_sheath(["state", "history", "-json"], d).stdout)[-1]["operation"] == "destroy"
 
 
 def test_lock_held_elsewhere_stops_both_tools(tmp_path: Path, database: str, run_terraform: Any, run_sheath: Any) -> None:
