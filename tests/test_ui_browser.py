@@ -123,6 +123,9 @@ def test_plan_view_and_graph_colours(browser: Any, tmp_path: Path) -> None:
         secret = page.locator('#plan-groups details[data-address="module.app.terraform_data.secret"]')
         secret.locator("summary").click()
         assert "(sensitive value)" in secret.locator("pre.diff").inner_text()
+        page.click("#plan-text summary")
+        assert "Plan: 1 to import, 2 to add, 2 to change, 2 to destroy." in page.inner_text("#plan-text pre")
+        assert "### Replace (1)" in (page.text_content("#plan-markdown pre") or "")
         assert SECRET not in page.content()
         page.screenshot(path=str(tmp_path / "plan.png"), full_page=True)
 

@@ -377,6 +377,10 @@
       }
     }
     $("plan-diagnostics").append(...diagList(pol ? pol.diagnostics : []));
+    for (const [id, text] of [["plan-text", doc.text], ["plan-markdown", doc.markdown]]) {
+      $(id).hidden = !text;
+      $(id).querySelector("pre").textContent = text || "";
+    }
     setActions(doc.actions);
   }
   async function loadPlanList(selected) {
