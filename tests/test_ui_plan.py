@@ -240,3 +240,22 @@ def test_groups_and_comments_match_terraform(run_terraform: Any, tmp_path: Path)
     for change in doc["changes"]:
         for line in change["comment"]:
             assert "  # " + line in text or " # " + line in text, line
+
+
+def test_signed_plan_needs_the_key_sheath_show_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "main.tf").write_text('resource "terraform_data" "x" {}\n')
+    key = tmp_path / "plan.key"
+    key.write_bytes(b"k3y\n")
+    change = ResourceInstanceChange(
+        address="terraform_data.x", mode="managed", type="terraform_data", name="x", action=Action.CREATE,
+        before=null(), after=object_val({"id": unknown(STRING), "input": null(), "output": null(), "triggers_replace": null()}),
+    )
+    plan = Plan(changes=[change], prior_state=StateFile(lineage="5d1f0e8e-0000-4000-8000-000000000004"))
+    (tmp_path / "signed.tfplan").write_bytes(write_plan_file(plan, signing_key=b"k3y\n"))
+    with serving(tmp_path) as url:
+        monkeypatch.delenv("SHEATH_PLAN_SIGNING_KEY_FILE", raising=False)
+        doc = request(url + "/api/plan")[1]
+        assert doc["errored"] is True and [d["summary"] for d in doc["diagnostics"]] == ["Plan file is signed"]
+        monkeypatch.setenv("SHEATH_PLAN_SIGNING_KEY_FILE", str(key))
+        doc = request(url + "/api/plan")[1]
+        assert doc["diagnostics"] == [] and doc["summary"]["add"] == 1

@@ -94,7 +94,10 @@ def saved_plans(root_dir: str) -> list[SavedPlan]:
 
 
 def read_saved_plan(root_dir: str, name: str) -> tuple[Plan | None, Diagnostics]:
-    """The plan in the working directory's plan file name (one saved_plans lists)."""
+    """The plan in the working directory's plan file name (one saved_plans lists),
+    verified as sheath show verifies it: signed with the key SHEATH_PLAN_SIGNING_KEY_FILE
+    names when it names one, unsigned otherwise."""
+    from sheath.cli.plansigning import load_signing_key
     from sheath.plans.planfile import read_plan_file
 
     diags = Diagnostics()
@@ -107,7 +110,10 @@ def read_saved_plan(root_dir: str, name: str) -> tuple[Plan | None, Diagnostics]
     except OSError as exc:
         diags.add_error("Failed to read plan", f"Could not read {name}: {exc.strerror}")
         return None, diags
-    pf, pd = read_plan_file(data, name)
+    key, kd = load_signing_key(None, os.environ)
+    if kd.has_errors():
+        return None, kd
+    pf, pd = read_plan_file(data, name, key.key if key is not None else None)
     return (pf.plan if pf is not None else None), pd
 
 
