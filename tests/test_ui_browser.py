@@ -106,6 +106,9 @@ def test_plan_view_and_graph_colours(browser: Any, tmp_path: Path) -> None:
         assert actions["terraform_data.after"] == "replace" and actions["terraform_data.base"] == "update"
         assert actions["module.app"] == "update" and actions["terraform_data.new"] == "create"
         assert page.locator("#action-legend").is_visible()
+        page.click('#nodes .node[data-address="terraform_data.base"]')
+        page.wait_for_selector("#details pre.planned")
+        assert '~ input  = "x" -> "y"' in page.inner_text("#details pre.planned")
         page.screenshot(path=str(tmp_path / "graph-plan.png"))
 
         page.click("#tab-plan")

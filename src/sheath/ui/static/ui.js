@@ -9,7 +9,7 @@
   const SVG_NS = "http://www.w3.org/2000/svg";
   const $ = (id) => document.getElementById(id);
 
-  const model = { nodes: new Map(), edges: [], expanded: new Set(), selected: null, positions: new Map(), actions: {}, drift: {} };
+  const model = { nodes: new Map(), edges: [], expanded: new Set(), selected: null, positions: new Map(), actions: {}, drift: {}, plan: null };
   const view = { x: 20, y: 20, k: 1 };
 
   function el(tag, attrs, text) {
@@ -275,6 +275,11 @@
     }
     parts.push(h("h3", { textContent: "Depends on" }), addrList(doc.dependencies));
     parts.push(h("h3", { textContent: "Dependents" }), addrList(doc.dependents));
+    const planned = model.plan ? model.plan.changes.filter((c) => c.config_address === doc.config_address || c.address === doc.address) : [];
+    if (planned.length) {
+      parts.push(h("h3", { textContent: "Planned (" + (model.plan.source.kind === "file" ? model.plan.source.name : "plan made " + model.plan.source.made) + ")" }));
+      for (const c of planned) parts.push(h("pre", { className: "diff planned", textContent: c.diff }));
+    }
     if (doc.kind !== "module") {
       if (!doc.instances.length) parts.push(h("h3", { textContent: "Attributes" }), h("p", { className: "muted", textContent: "Not in the state." }));
       for (const inst of doc.instances) {
@@ -381,6 +386,7 @@
       $(id).hidden = !text;
       $(id).querySelector("pre").textContent = text || "";
     }
+    model.plan = doc;
     setActions(doc.actions);
   }
   async function loadPlanList(selected) {
@@ -602,7 +608,7 @@
     document.body.dataset.fetchMs = String(Math.round(t1 - t0));
     document.body.dataset.drawMs = String(Math.round(performance.now() - t1));
     // the graph is coloured by the latest plan: the newest saved plan file, when there is one
-    try { if (await loadPlanList()) setActions((await getJSON("/api/plan?" + $("plan-source").value)).actions); }
+    try { if (await loadPlanList()) { model.plan = await getJSON("/api/plan?" + $("plan-source").value); setActions(model.plan.actions); } }
     catch (e) { /* no plan to colour by */ }
     document.body.dataset.ready = "true";
   }
