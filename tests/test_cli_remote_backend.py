@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from postgres_helpers import PostgresServer, create_database, postgres  # noqa: F401 - the fixture
+from postgres_helpers import PostgresServer, create_database, postgres, run_sql  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.oracle
 
@@ -202,7 +202,7 @@ def test_local_state_flags_are_refused_on_a_remote_backend(tmp_path: Path, datab
     assert r.returncode == 1 and "-state name local state files" in r.stderr
     assert not (d / "other.tfstate").exists()
     # a command that does not run on remote state yet says so, and touches nothing
-    r = run_sheath(["taint", "-no-color", "terraform_data.a"], d)
+    r = run_sheath(["graph"], d)
     assert r.returncode == 1 and "only on local state so far" in r.stderr
 
 
@@ -399,3 +399,55 @@ def test_state_editing_commands_on_pg_match_terraform(tmp_path: Path, postgres: 
     r = run_sheath(["state", "rm", "-no-color", "-backup=x.tfstate", "terraform_data.c"], dirs["sh"][0])
     assert r.returncode == 1 and "-backup name local state files" in r.stderr
     assert not (dirs["sh"][0] / "x.tfstate").exists()
+
+
+# sheath, whose database goes away (connections refused, its sessions ended) when it is
+# about to journal the object whose filename ends with CUT_AT
+CUTTING_SHEATH = """
+import os, sys
+import psycopg
+from sheath.states import journal
+set_object = journal.Journal.set_object
+def cutting(self, r, key, obj, deposed=""):
+    if str((obj.attributes or {}).get("filename", "")).endswith(os.environ["CUT_AT"]):
+        db = os.environ["CUT_DB"]
+        with psycopg.connect(os.environ["CUT_ADMIN"], autocommit=True) as c:
+            c.execute('ALTER DATABASE "%s" WITH ALLOW_CONNECTIONS false' % db)
+            c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (db,))
+    set_object(self, r, key, obj, deposed)
+journal.Journal.set_object = cutting
+from sheath.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_database_gone_mid_apply_keeps_every_object(tmp_path: Path, postgres: PostgresServer, oracle_env: dict[str, str], run_sheath: Any) -> None:
+    """The database goes away in the middle of an apply: a clear error, every completed
+    object kept in the local journal, and the next apply (database back) pushes them
+    without creating anything again."""
+    import subprocess
+    import sys
+
+    name = "gone_" + uuid.uuid4().hex[:8]
+    database = create_database(postgres, name)
+    d = tmp_path / "w"
+    d.mkdir()
+    (d / "main.tf").write_text(f'terraform {{\n  backend "pg" {{\n    conn_str = "{database}"\n  }}\n}}\n' + KILLED_CONFIG)
+    assert run_sheath(["init", "-input=false"], d).returncode == 0
+    env = dict(oracle_env, CUT_AT="f1.txt", CUT_DB=name, CUT_ADMIN=postgres.conn_str())
+    cut = subprocess.run(
+        [sys.executable, "-c", CUTTING_SHEATH, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1"],
+        cwd=d, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert cut.returncode == 1, cut.stdout + cut.stderr
+    assert "Traceback" not in cut.stderr
+    assert "Error: Failed to save state" in cut.stderr and "Error: State kept locally" in cut.stderr
+    assert sorted(p.name for p in (d / "out").iterdir()) == ["f0.txt", "f1.txt", "f2.txt"]
+    run_sql(postgres, f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+    assert _sql(database, "select count(*) from terraform_remote_state.states") == [(0,)]
+    done = run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], d)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Creation complete" not in done.stdout  # nothing created twice
+    doc = json.loads(_sql(database, "select data from terraform_remote_state.states")[0][0])
+    files = [r for r in doc["resources"] if r["type"] == "local_file"]
+    assert len(files) == 1 and len(files[0]["instances"]) == 3

@@ -90,6 +90,7 @@ class RemoteState:
             return diags
         jr = self.journal.read()
         found: list[CreateIntent] = []
+        replayed = 0
         if payload is None or not payload.data.strip():
             self._sf = None
             self._read_doc = None
@@ -99,7 +100,7 @@ class RemoteState:
             # the first apply into this workspace was cut short before its state was
             # written: its journal (serial 0) holds every object it completed
             sf = StateFile(State(), 0, jr.header[0], self.terraform_version)
-            jr.apply(sf.state)
+            replayed = jr.apply(sf.state)
             found = jr.intents
         else:
             read, d = read_state_file(payload.data, self.path)
@@ -110,7 +111,7 @@ class RemoteState:
             self._read_doc = payload.data
             self._read_lineage = sf.lineage
             if jr is not None and not jr.diags.has_errors() and jr.header == (sf.lineage, sf.serial):
-                jr.apply(sf.state)
+                replayed = jr.apply(sf.state)
                 found = jr.intents
         self._sf = sf
         orphans = find_orphans(self.intents, found, sf.state)
@@ -121,6 +122,10 @@ class RemoteState:
                 self.intents.write(orphans.intents)
             except OSError as exc:
                 diags.add_warning("Could not record possibly orphaned objects", f"Error writing {self.intents.path}: {exc.strerror}")
+        if replayed and self._lock is not None:
+            # the lock holder pushes what an interrupted run completed (a run that lost its
+            # backend mid-apply, or was killed): the journal goes once the backend has it
+            diags.extend(self.persist_state())
         return diags
 
     def _discard_journal(self) -> None:
@@ -152,7 +157,14 @@ class RemoteState:
         data = write_state_file(sf)
         diags = self.client.put(data)
         if diags.has_errors():
-            return diags  # the journal keeps every completed object for the next run
+            if self.journal.exists():  # it keeps every completed object for the next run
+                diags.add_error(
+                    "State kept locally",
+                    f"Nothing this run completed is lost: every object is recorded in {self.journal.path}. "
+                    "The next command that locks this workspace with the backend reachable (plan, apply, "
+                    "refresh) writes it to the backend. Do not delete that file.",
+                )
+            return diags
         self._read_doc = data
         self._read_lineage = sf.lineage
         self._discard_journal()
