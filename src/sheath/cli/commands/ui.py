@@ -14,7 +14,7 @@ USAGE = """Usage: sheath [global options] ui [options]
   Serves a local, read-only web page over the current working directory:
   its configuration as an interactive dependency graph, and its state with
   sensitive values masked. The page reads a JSON API under /api/ that
-  scripts can use too (see docs/ui.md). It never plans or applies.
+  scripts can use too (see docs/ui.md). It never applies; it plans only when asked.
 
 Options:
 
