@@ -149,18 +149,19 @@ _MEMO_MIN_SIZE = 1 << 20  # smaller files are hashed each time: cheaper than the
 
 
 def _plugin_file_hasher(env: Mapping[str, str] | None) -> Callable[[str], str]:
-    """SHA-256 of package files, remembering those of large binaries (see tfplugin.cache)."""
+    """SHA-256 of package files, remembering those of large binaries (see tfplugin.cache,
+    imported only when a large binary is hashed: the plugin client is costly to import)."""
     from sheath.getproviders.hash import sha256_file
-    from sheath.providers.tfplugin.cache import binary_sha256, cache_dir
-
-    root = cache_dir(env)
 
     def file_sha256(path: str) -> str:
         try:
-            if os.path.getsize(path) >= _MEMO_MIN_SIZE:
-                return binary_sha256(Path(path), root)
+            large = os.path.getsize(path) >= _MEMO_MIN_SIZE
         except OSError:
-            pass
+            large = False
+        if large:
+            from sheath.providers.tfplugin.cache import binary_sha256, cache_dir
+
+            return binary_sha256(Path(path), cache_dir(env))
         return sha256_file(path)
 
     return file_sha256
@@ -175,6 +176,8 @@ def installed_plugin_problems(root_dir: str = ".", env: Mapping[str, str] | None
     from sheath.getproviders.verify import installed_provider_problems
 
     locks, _ = load_locks_from_file(os.path.join(root_dir, ".terraform.lock.hcl"))
+    if not locks.providers:
+        return {}
     registry = default_registry()
     native = {p for p in locks.providers if registry.lookup(p) is not None}
     _, problems = installed_provider_problems(
