@@ -451,3 +451,31 @@ def test_database_gone_mid_apply_keeps_every_object(tmp_path: Path, postgres: Po
     doc = json.loads(_sql(database, "select data from terraform_remote_state.states")[0][0])
     files = [r for r in doc["resources"] if r["type"] == "local_file"]
     assert len(files) == 1 and len(files[0]["instances"]) == 3
+
+
+def test_data_dir_holds_the_record_and_the_workspace(tmp_path: Path, database: str, oracle_env: dict[str, str], terraform_bin: str) -> None:
+    """TF_DATA_DIR: init records the backend there and the selected workspace is read from
+    there, by both tools; nothing is written to .terraform."""
+    import subprocess
+    import sys
+
+    d = _pg_dir(tmp_path, "w", f'    conn_str = "{database}"\n')
+    env = dict(oracle_env, TF_DATA_DIR="alt")
+
+    def sheath(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "sheath", *args], cwd=d, env=env, capture_output=True, text=True)
+
+    def terraform(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([terraform_bin, *args], cwd=d, env=env, capture_output=True, text=True)
+
+    assert sheath("init", "-input=false").returncode == 0
+    assert (d / "alt" / "terraform.tfstate").exists()
+    assert terraform("init", "-input=false").returncode == 0  # terraform accepts sheath's record
+    assert sheath("workspace", "new", "dev").returncode == 0
+    assert (d / "alt" / "environment").read_text() == "dev"
+    r = sheath("apply", "-auto-approve", "-input=false")
+    assert r.returncode == 0, r.stderr
+    assert terraform("workspace", "show").stdout == "dev\n"
+    assert terraform("plan", "-input=false", "-detailed-exitcode").returncode == 0
+    assert [r[0] for r in _sql(database, "select name from terraform_remote_state.states order by name")] == ["dev"]
+    assert not (d / ".terraform").exists()

@@ -28,7 +28,15 @@ from sheath.types.cty import BOOL, NUMBER, STRING, MapType, SetType, Value, obje
 from sheath.types.json import value_to_json
 from sheath.types.ops import set_hash_str
 
-RECORD_PATH = os.path.join(".terraform", "terraform.tfstate")
+def data_dir(environ: Mapping[str, str] | None = None) -> str:
+    """terraform's data directory: TF_DATA_DIR, else .terraform."""
+    e = os.environ if environ is None else environ
+    return e.get("TF_DATA_DIR") or ".terraform"
+
+
+def record_path(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> str:
+    """Where init records the backend: terraform.tfstate in the data directory."""
+    return os.path.join(root_dir, data_dir(environ), "terraform.tfstate")
 TERRAFORM_VERSION = "1.11.4"
 
 
@@ -185,12 +193,12 @@ def build_backend(cfg: BackendConfig, environ: Mapping[str, str] | None = None) 
         from sheath.backend.pg import PgBackend, PgConfig
 
         pc, diags = PgConfig.from_settings(settings, environ)
-        return (PgBackend(pc) if pc is not None else None), diags
+        return (PgBackend(pc, journal_dir=os.path.join(data_dir(environ), "sheath")) if pc is not None else None), diags
     if cfg.type == "s3":
         from sheath.backend.s3 import S3Backend, S3Config
 
         sc, diags = S3Config.from_settings(settings, environ)
-        return (S3Backend(sc) if sc is not None else None), diags
+        return (S3Backend(sc, journal_dir=os.path.join(data_dir(environ), "sheath")) if sc is not None else None), diags
     d = Diagnostics()
     d.add_error("Unsupported backend type", f'sheath does not support the "{cfg.type}" backend.')
     return None, d

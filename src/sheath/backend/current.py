@@ -18,13 +18,12 @@ from typing import Any, Mapping
 import orjson
 
 from sheath.backend import DEFAULT_WORKSPACE, Backend
-from sheath.backend.config import RECORD_PATH, SCHEMAS, BackendConfig, build_backend, decode_backend
+from sheath.backend.config import SCHEMAS, BackendConfig, build_backend, data_dir, decode_backend, record_path
 from sheath.backend.local import LocalBackend
 from sheath.config.terraform_block import Backend as BackendBlock
 from sheath.diag import Diagnostics
 from sheath.types.json import value_from_json
 
-ENVIRONMENT_PATH = os.path.join(".terraform", "environment")
 
 _INIT_DETAIL = (
     'The "backend" is the interface that Terraform uses to store state,\n'
@@ -49,10 +48,10 @@ class Selected:
     workspace: str
 
 
-def read_record(root_dir: str = ".") -> tuple[BackendConfig | None, Diagnostics]:
+def read_record(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[BackendConfig | None, Diagnostics]:
     """The backend recorded by init, if any."""
     diags = Diagnostics()
-    path = os.path.join(root_dir, RECORD_PATH)
+    path = record_path(root_dir, environ)
     try:
         with open(path, "rb") as fh:
             doc = orjson.loads(fh.read())
@@ -109,9 +108,11 @@ def _plain(v: Any) -> Any:
     return orjson.loads(value_to_json(v))
 
 
-def configured_backend(root_dir: str, block: BackendBlock | None) -> tuple[BackendConfig | None, Diagnostics]:
+def configured_backend(
+    root_dir: str, block: BackendBlock | None, environ: Mapping[str, str] | None = None
+) -> tuple[BackendConfig | None, Diagnostics]:
     """The initialised backend configuration for the configuration's block (None: implied local)."""
-    record, diags = read_record(root_dir)
+    record, diags = read_record(root_dir, environ)
     if diags.has_errors():
         return None, diags
     if block is None:
@@ -137,16 +138,17 @@ def current_workspace(root_dir: str = ".", environ: Mapping[str, str] | None = N
     if name:
         return name
     try:
-        with open(os.path.join(root_dir, ENVIRONMENT_PATH), encoding="utf-8") as fh:
+        with open(os.path.join(root_dir, data_dir(env), "environment"), encoding="utf-8") as fh:
             text = fh.read().strip()
     except OSError:
         return DEFAULT_WORKSPACE
     return text or DEFAULT_WORKSPACE
 
 
-def set_current_workspace(root_dir: str, name: str) -> None:
-    os.makedirs(os.path.join(root_dir, ".terraform"), exist_ok=True)
-    with open(os.path.join(root_dir, ENVIRONMENT_PATH), "w", encoding="utf-8") as fh:
+def set_current_workspace(root_dir: str, name: str, environ: Mapping[str, str] | None = None) -> None:
+    directory = os.path.join(root_dir, data_dir(environ))
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "environment"), "w", encoding="utf-8") as fh:
         fh.write(name)
 
 
@@ -161,7 +163,7 @@ def valid_workspace_name(name: str) -> bool:
 def select_backend(
     root_dir: str, block: BackendBlock | None, environ: Mapping[str, str] | None = None
 ) -> tuple[Selected | None, Diagnostics]:
-    cfg, diags = configured_backend(root_dir, block)
+    cfg, diags = configured_backend(root_dir, block, environ)
     if diags.has_errors():
         return None, diags
     workspace = current_workspace(root_dir, environ)
@@ -175,7 +177,6 @@ def select_backend(
 
 
 __all__ = [
-    "ENVIRONMENT_PATH",
     "Selected",
     "block_matches_record",
     "configured_backend",

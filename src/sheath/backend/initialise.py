@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 from sheath.backend import Backend
-from sheath.backend.config import RECORD_PATH, SCHEMAS, BackendConfig, build_backend, decode_backend, literal_value
+from sheath.backend.config import SCHEMAS, BackendConfig, build_backend, decode_backend, literal_value, record_path
 from sheath.backend.current import block_matches_record, read_record
 from sheath.backend.local import LocalBackend
 from sheath.config.module import Module
@@ -200,7 +200,7 @@ def initialise_backend(root_dir: str, module: Module, opts: BackendInitOptions) 
                 )
             )
             return res, diags
-        record, rd = read_record(root_dir)
+        record, rd = read_record(root_dir, opts.environ)
         diags.extend(rd)
         if rd.has_errors() or record is None:
             return res, diags
@@ -217,18 +217,18 @@ def initialise_backend(root_dir: str, module: Module, opts: BackendInitOptions) 
             if diags.has_errors():
                 return res, diags
         try:
-            os.remove(os.path.join(root_dir, RECORD_PATH))
+            os.remove(record_path(root_dir, opts.environ))
         except FileNotFoundError:
             pass
         except OSError as exc:
-            diags.append(error("Failed to save the backend configuration", f"Error removing {RECORD_PATH}: {exc.strerror}"))
+            diags.append(error("Failed to save the backend configuration", f"Error removing {record_path(root_dir, opts.environ)}: {exc.strerror}"))
         return res, diags
 
     cfg, cd = configured(module, items)
     diags.extend(cd)
     if cfg is None:
         return res, diags
-    record, rd = read_record(root_dir)
+    record, rd = read_record(root_dir, opts.environ)
     diags.extend(rd)
     if rd.has_errors():
         return res, diags
@@ -267,7 +267,7 @@ def initialise_backend(root_dir: str, module: Module, opts: BackendInitOptions) 
             diags.extend(_migrate(old, old_type, backend, cfg.type, opts, res))
             if diags.has_errors():
                 return res, diags
-    diags.extend(_write_record(root_dir, cfg))
+    diags.extend(_write_record(record_path(root_dir, opts.environ), cfg))
     if not diags.has_errors():
         res.configured_type = cfg.type
     return res, diags
@@ -280,9 +280,8 @@ def _same_local(cfg: BackendConfig) -> bool:
     return path == "terraform.tfstate" and workspace_dir == "terraform.tfstate.d"
 
 
-def _write_record(root_dir: str, cfg: BackendConfig) -> Diagnostics:
+def _write_record(path: str, cfg: BackendConfig) -> Diagnostics:
     diags = Diagnostics()
-    path = os.path.join(root_dir, RECORD_PATH)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = path + ".tmp"

@@ -12,7 +12,9 @@ The local backend's ``path`` and ``workspace_dir`` arguments are honoured,
 and the selected workspace (``TF_WORKSPACE``, else ``.terraform/environment``)
 picks ``<workspace_dir>/<name>/<basename of path>`` as terraform's does.
 
-This is the one place where the CLI's commands pick their state.
+This is the one place where the CLI's commands pick their state, and the codec
+their state managers store it with (``sheath.states.codec``: encrypted when the
+configuration's ``encryption`` block or ``TF_ENCRYPTION`` configures ``state``).
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sheath.diag import Diagnostics
+from sheath.states.codec import PLAIN, StateCodec, state_codec
 from sheath.states.statemgr.filesystem import FilesystemStateManager
 
 if TYPE_CHECKING:
@@ -46,6 +49,7 @@ class LocalBackend:
     path: str = DEFAULT_STATE_PATH
     workspace_dir: str = DEFAULT_WORKSPACE_DIR
     workspace: str = DEFAULT_WORKSPACE
+    codec: StateCodec = field(default=PLAIN, compare=False)  # how the state files are stored
 
     def state_path(self) -> str:
         """The state file of the selected workspace."""
@@ -89,8 +93,19 @@ def initialised_backend_type(env: Mapping[str, str] | None = None) -> str:
 
 
 def local_backend(module: Module | None, env: Mapping[str, str] | None = None) -> tuple[LocalBackend | None, Diagnostics]:
-    """The local backend the root module configures, or the error saying why sheath cannot
-    use the backend it selects."""
+    """The local backend the root module configures (with the codec its encryption
+    configuration gives), or the error saying why sheath cannot use the backend it selects."""
+    lb, diags = _configured_local(module, env)
+    if lb is None:
+        return lb, diags
+    codec, cd = state_codec(module, env)
+    diags.extend(cd)
+    if codec is None:
+        return None, diags
+    return replace(lb, codec=codec), diags
+
+
+def _configured_local(module: Module | None, env: Mapping[str, str] | None) -> tuple[LocalBackend | None, Diagnostics]:
     diags = Diagnostics()
     if module is not None and module.cloud_config is not None:
         diags.add_error(
@@ -132,17 +147,19 @@ def local_backend(module: Module | None, env: Mapping[str, str] | None = None) -
     if backend is None:
         return lb, diags
     if recorded == "local":
-        return _recorded_local(module, lb, diags)
+        return _recorded_local(module, lb, diags, env)
     return _local_arguments(backend.config, lb, diags)
 
 
-def _recorded_local(module: Module | None, lb: LocalBackend, diags: Diagnostics) -> tuple[LocalBackend | None, Diagnostics]:
+def _recorded_local(
+    module: Module | None, lb: LocalBackend, diags: Diagnostics, env: Mapping[str, str] | None
+) -> tuple[LocalBackend | None, Diagnostics]:
     """The local backend as init recorded it: its -backend-config settings count, and a block
     changed since is terraform's "Backend initialization required"."""
     from sheath.backend.current import configured_backend
 
     assert module is not None and module.backend is not None
-    cfg, cd = configured_backend(".", module.backend)
+    cfg, cd = configured_backend(".", module.backend, env)
     diags.extend(cd)
     if cfg is None or cd.has_errors():
         return None, diags
@@ -170,7 +187,21 @@ def remote_backend(module: Module | None, env: Mapping[str, str] | None = None) 
     block = module.backend if module is not None else None
     if (block is None or block.type not in REMOTE_TYPES) and initialised_backend_type(env) not in REMOTE_TYPES:
         return None, Diagnostics()
-    return select_backend(".", block, env)
+    selected, diags = select_backend(".", block, env)
+    if selected is None or diags.has_errors():
+        return selected, diags
+    codec, cd = state_codec(module, env)
+    diags.extend(cd)
+    if codec is None:
+        return None, diags
+    use_codec(selected.backend, codec)
+    return selected, diags
+
+
+def use_codec(backend: object, codec: StateCodec) -> None:
+    """Have the backend's state managers store their documents with codec."""
+    if hasattr(backend, "state_codec"):
+        setattr(backend, "state_codec", codec)
 
 
 def _local_arguments(body: object, lb: LocalBackend, diags: Diagnostics) -> tuple[LocalBackend | None, Diagnostics]:
@@ -207,6 +238,7 @@ class StatePaths:
     read: str
     write: str
     backup: str | None = None
+    codec: StateCodec = field(default=PLAIN, compare=False)
 
 
 def state_paths(
@@ -215,19 +247,19 @@ def state_paths(
     """terraform's local backend StatePaths: -state overrides the backend's path, -state-out
     the path written, -backup the backup's path ("-" disables the backup)."""
     read = state or lb.state_path()
-    return StatePaths(read, state_out or read, "" if backup == "-" else (backup or None))
+    return StatePaths(read, state_out or read, "" if backup == "-" else (backup or None), lb.codec)
 
 
 class StateOutManager(FilesystemStateManager):
     """terraform's -state-out: a run that reads one state file and writes another. The
     manager's own path is the file written (and locked); the state comes from read_path."""
 
-    def __init__(self, path: str, backup_path: str | None, read_path: str) -> None:
-        super().__init__(path, backup_path=backup_path)
+    def __init__(self, path: str, backup_path: str | None, read_path: str, codec: StateCodec = PLAIN) -> None:
+        super().__init__(path, backup_path=backup_path, codec=codec)
         self.read_path = read_path
 
     def refresh_state(self) -> Diagnostics:
-        source = FilesystemStateManager(self.read_path, backup_path="")
+        source = FilesystemStateManager(self.read_path, backup_path="", codec=self.codec)
         diags = source.refresh_state()
         if not diags.has_errors() and read_path_has_state(self.read_path):
             self.write_state(source.state_file())
@@ -244,8 +276,8 @@ def read_path_has_state(path: str) -> bool:
 
 def new_state_manager(paths: StatePaths) -> FilesystemStateManager:
     if paths.read == paths.write:
-        return FilesystemStateManager(paths.write, backup_path=paths.backup)
-    return StateOutManager(paths.write, paths.backup, paths.read)
+        return FilesystemStateManager(paths.write, backup_path=paths.backup, codec=paths.codec)
+    return StateOutManager(paths.write, paths.backup, paths.read, paths.codec)
 
 
 def root_module_backend(root_dir: str = ".", env: Mapping[str, str] | None = None) -> tuple[LocalBackend | None, Diagnostics]:
@@ -273,4 +305,5 @@ __all__ = [
     "remote_backend",
     "root_module_backend",
     "state_paths",
+    "use_codec",
 ]
