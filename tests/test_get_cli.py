@@ -76,13 +76,13 @@ def test_configuration_error(tmp_path: Path, run_terraform: RunFn, run_sheath: R
 
 
 def test_sources_sheath_cannot_install_are_errors(tmp_path: Path, run_sheath: RunFn) -> None:
-    """terraform would download these; sheath installs local sources only and says so, once,
+    """terraform would download these; sheath has no getter for them and says so, once,
     at the source attribute (no network, not "Module not installed")."""
-    (tmp_path / "main.tf").write_text('module "x" {\n  source = "git::https://example.com/x.git"\n}\n')
+    (tmp_path / "main.tf").write_text('module "x" {\n  source = "hg::https://example.com/x"\n}\n')
     r = run_sheath(["get", "-no-color"], tmp_path)
     assert r.returncode == 1
     assert r.stderr.count("Error: ") == 1 and "Module source not available offline" in r.stderr
-    assert '  on main.tf line 2, in module "x":\n   2:   source = "git::https://example.com/x.git"' in r.stderr
+    assert '  on main.tf line 2, in module "x":\n   2:   source = "hg::https://example.com/x"' in r.stderr
     (tmp_path / "main.tf").write_text("")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "a.tftest.hcl").write_text('run "r" {\n  module {\n    source = "hashicorp/x/aws"\n  }\n}\n')

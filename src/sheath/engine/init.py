@@ -3,8 +3,8 @@
   * the backend: only the local backend exists so far; any other (or a cloud block,
     or a directory terraform initialised against one) is an error;
   * modules: local module sources are recorded in .terraform/modules/modules.json
-    (they are used in place, as terraform does); other sources cannot be fetched
-    offline and are an error;
+    (they are used in place, as terraform does); git::, http:// and https:// sources
+    are downloaded into .terraform/modules/<key> (sheath.getters); others are an error;
   * providers: native providers (built into sheath) resolve without download;
     every other provider is installed from the local sources the CLI
     configuration allows (filesystem mirrors, implied mirror directories,
@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
+import shutil
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from sheath.addrs.provider import Provider
 from sheath.config import Config, load_module_tree
-from sheath.config.loader import check_module_tree
+from sheath.addrs import Module as ModuleAddr
+from sheath.config.loader import check_module_tree, load_module
+from sheath.config.module_call import ModuleCall
 from sheath.config.module import Module
 from sheath.diag import Diagnostic, Diagnostics, Range, Severity
 from sheath.engine.init_checks import builtin_provider_requirements, legacy_provider_addresses, legacy_remote_state
@@ -35,6 +39,7 @@ MODULES_MANIFEST = "modules.json"
 class InitResult:
     module_lines: list[str] = field(default_factory=list)
     has_modules: bool = False
+    modules_failed: bool = False
     provider_lines: list[str] = field(default_factory=list)
     lock_message: str = ""
     sources: dict[str, bytes] = field(default_factory=dict)
@@ -72,6 +77,9 @@ def init(
     res = InitResult()
     # as terraform, modules are installed before provider configurations are checked across them
     cfg, diags = load_module_tree(root_dir, require_installed=not get, tree_checks=False)
+    if get:
+        # remote modules not installed yet are what init is about to install
+        diags = Diagnostics(d for d in diags if d.summary != "Module not installed")
     res.sources = config_sources(cfg, root_dir)
     diags.extend(legacy_remote_state(root_dir))
     if diags.has_errors():
@@ -88,6 +96,12 @@ def init(
         diags.extend(_install_modules(cfg, root_dir, res))
         if diags.has_errors():
             return res, diags
+        if installs_remote(cfg):
+            cfg, d = load_module_tree(root_dir, tree_checks=False)
+            res.sources = config_sources(cfg, root_dir)
+            diags.extend(d)
+            if diags.has_errors():
+                return res, diags
     diags.extend(check_module_tree(cfg))
     if diags.has_errors():
         return res, diags
@@ -124,6 +138,7 @@ def _read_manifest(path: str) -> dict[str, dict[str, str]]:
 def _install_modules(cfg: Config, root_dir: str, res: InitResult) -> Diagnostics:
     lines, diags = install_modules(cfg, root_dir)
     res.module_lines.extend(lines)
+    res.modules_failed = diags.has_errors()
     return diags
 
 
@@ -138,74 +153,169 @@ class TestModule:
 
 
 def source_not_available(key: str, source: str, rng: Range) -> Diagnostic:
-    """The error for a module source sheath cannot install (only local ones so far)."""
+    """The error for a module source sheath cannot install."""
     return Diagnostic(
         Severity.ERROR,
         "Module source not available offline",
         f'Module "{key}" has source "{source}", which sheath cannot download: only local '
-        'module sources ("./..." or "../...") are supported so far.',
+        'module sources ("./..." or "../..."), git::, http:// and https:// sources are supported so far.',
         rng,
     )
 
 
-def _local_calls(
-    node: Config, node_dir: str, prefix: tuple[str, ...], diags: Diagnostics
-) -> list[tuple[str, str, str]]:
-    """(key, source, directory) of every module node calls, recursively; a source that is
-    not local is an error."""
-    found: list[tuple[str, str, str]] = []
-    stack: list[tuple[Config, str]] = [(node, node_dir)]
-    while stack:
-        node, node_dir = stack.pop()
-        for name in sorted(node.module.module_calls):
-            call = node.module.module_calls[name]
-            key = ".".join((*prefix, *node.path.names, name))
-            src = call.source_addr_raw
-            if call.source_addr is None or call.source_addr.kind != "local":
-                diags.append(source_not_available(key, src, call.source_addr_range or call.decl_range))
-                continue
-            child_dir = os.path.normpath(os.path.join(node_dir, src))
-            found.append((key, src, child_dir))
-            child = node.children.get(name)
+@dataclass
+class _Walk:
+    """What installing the module tree collects: manifest entries, output lines, packages fetched."""
+
+    root_dir: str
+    previous: dict[str, dict[str, str]]
+    update: bool
+    diags: Diagnostics
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    fetched: dict[str, str] = field(default_factory=dict)  # package address -> install directory
+    downloads: int = 0
+
+    def changed(self, key: str, src: str, d: str) -> bool:
+        prev = self.previous.get(key)
+        return self.update or prev is None or prev.get("Source") != src or prev.get("Dir") != d
+
+
+def _child(node: Config | None, name: str, walk: _Walk, child_dir: str) -> Config | None:
+    """The called module: already loaded in the tree, or read from where it was installed."""
+    if node is not None and name in node.children:
+        return node.children[name]
+    path = os.path.normpath(os.path.join(walk.root_dir, child_dir))
+    if not os.path.isdir(path):
+        return None
+    mod, d = load_module(path, stacks=False)
+    if d.has_errors():
+        return None  # reported when the installed tree is loaded
+    return Config(mod, ModuleAddr(), source_addr="")
+
+
+def _dot_files(_dir: str, names: list[str]) -> list[str]:
+    """What terraform leaves out copying a package it downloaded before: dot files (.git)."""
+    return [n for n in names if n.startswith(".")]
+
+
+def _fetch(call: ModuleCall, key: str, walk: _Walk) -> str | None:
+    """Download the package of a remote call into .terraform/modules/<key>; the module's directory."""
+    from sheath.getters import fetch_package, split_package_subdir
+
+    src = call.source_addr_raw
+    addr = split_package_subdir(src)
+    inst = posixpath.join(MODULES_DIR.replace(os.sep, "/"), key)
+    d = posixpath.normpath(posixpath.join(inst, addr.subdir)) if addr.subdir else inst
+    if not walk.changed(key, src, d) and os.path.isdir(os.path.join(walk.root_dir, d)):
+        return d
+    walk.lines.append(f"Downloading {addr.package} for {key}...")
+    walk.downloads += 1
+    target = os.path.join(walk.root_dir, inst)
+    shutil.rmtree(target, ignore_errors=True)
+    if addr.package in walk.fetched:
+        # as terraform, a package already downloaded by this run is copied, not fetched again
+        shutil.copytree(
+            os.path.join(walk.root_dir, walk.fetched[addr.package]), target, symlinks=True, ignore=_dot_files
+        )
+        err = None
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        err = fetch_package(addr.package, inst, walk.root_dir)
+    rng = call.decl_range
+    if err is not None:
+        walk.diags.add_error(
+            "Failed to download module",
+            f'Could not download module "{call.name}" ({rng.filename}:{rng.start.line}) source code from '
+            f'"{addr.package}": {err}',
+            rng,
+        )
+        return None
+    walk.fetched[addr.package] = inst
+    if not os.path.isdir(os.path.join(walk.root_dir, d)):
+        walk.diags.add_error("Failed to expand subdir globs", f'subdir "{addr.subdir}" not found')
+        return None
+    return d
+
+
+def _install_calls(node: Config, node_dir: str, prefix: tuple[str, ...], walk: _Walk, remote: bool) -> None:
+    """Install every module node calls, depth first in name order, as terraform's installer walks them.
+    remote: node was downloaded (its local calls are resolved inside its package)."""
+    from sheath.getters import is_fetchable, split_package_subdir
+
+    for name in sorted(node.module.module_calls):
+        call = node.module.module_calls[name]
+        key = ".".join((*prefix, name))
+        src = call.source_addr_raw
+        kind = call.source_addr.kind if call.source_addr is not None else ""
+        if kind == "local":
+            d = posixpath.normpath(posixpath.join(node_dir, src))
+            if walk.changed(key, src, d):
+                walk.lines.append(f"- {key} in {d}")
+            walk.entries[key] = {"Key": key, "Source": src, "Dir": d}
+            child = _child(None if remote else node, name, walk, d)
             if child is not None:
-                stack.append((child, child_dir))
-    return sorted(found)
+                _install_calls(child, d, (*prefix, name), walk, remote)
+            continue
+        if kind != "remote" or not is_fetchable(split_package_subdir(src).package):
+            walk.diags.append(source_not_available(key, src, call.source_addr_range or call.decl_range))
+            continue
+        before = len(walk.lines)
+        d2 = _fetch(call, key, walk)
+        if d2 is None:
+            continue
+        if len(walk.lines) > before:
+            walk.lines.append(f"- {key} in {d2}")
+        walk.entries[key] = {"Key": key, "Source": src, "Dir": d2}
+        child = _child(None, name, walk, d2)
+        if child is not None:
+            _install_calls(child, d2, (*prefix, name), walk, True)
 
 
 def install_modules(
     cfg: Config, root_dir: str, update: bool = False, test_modules: tuple[TestModule, ...] = ()
 ) -> tuple[list[str], Diagnostics]:
-    """Record the module tree (and the modules test files call) in .terraform/modules/modules.json;
-    the "- key in dir" lines of the modules installed now (every module with update, as
-    terraform's get -update reinstalls them)."""
+    """Install the module tree (and the modules test files call) and record it in
+    .terraform/modules/modules.json: local modules are used in place, remote ones are
+    downloaded into .terraform/modules/<key>. The lines are terraform's: "Downloading
+    <package> for <key>..." and "- key in dir" for the modules installed now (every
+    module with update, as terraform's get -update reinstalls them)."""
     diags = Diagnostics()
     manifest_path = os.path.join(root_dir, MODULES_DIR, MODULES_MANIFEST)
     previous = _read_manifest(manifest_path)
-    records: list[dict[str, str]] = [{"Key": "", "Source": "", "Dir": "."}]
-    found = _local_calls(cfg, ".", (), diags)
+    walk = _Walk(root_dir, previous, update, diags)
+    _install_calls(cfg, ".", (), walk, False)
     for tm in test_modules:
-        tm_dir = os.path.normpath(tm.source)
-        found.append((tm.key, tm.source, tm_dir))
-        found.extend(_local_calls(tm.config, tm_dir, (tm.key,), diags))
-    if diags.has_errors():
+        tm_dir = posixpath.normpath(tm.source)
+        if walk.changed(tm.key, tm.source, tm_dir):
+            walk.lines.append(f"- {tm.key} in {tm_dir}")
+        walk.entries[tm.key] = {"Key": tm.key, "Source": tm.source, "Dir": tm_dir}
+        _install_calls(tm.config, tm_dir, (tm.key,), walk, False)
+    if diags.has_errors() and not walk.downloads:
         return [], diags
-    lines: list[str] = []
     # as terraform's installer, entries of modules no longer called stay in the manifest
-    now = {key: {"Key": key, "Source": src, "Dir": d} for key, src, d in found}
-    kept = {key: rec for key, rec in previous.items() if key and key not in now}
-    records += [rec for _, rec in sorted({**kept, **now}.items())]
-    for key, src, d in found:
-        prev = previous.get(key)
-        if update or prev is None or prev.get("Source") != src or prev.get("Dir") != d:
-            lines.append(f"- {key} in {d}")
-    if found or previous:
+    kept = {key: rec for key, rec in previous.items() if key and key not in walk.entries}
+    records: list[dict[str, str]] = [{"Key": "", "Source": "", "Dir": "."}]
+    records += [rec for _, rec in sorted({**kept, **walk.entries}.items())]
+    if walk.entries or previous or walk.downloads:
         os.makedirs(os.path.dirname(manifest_path), exist_ok=True)
-        data = json.dumps({"Modules": records}, separators=(",", ":"))
+        data = json.dumps({"Modules": records}, separators=(",", ":"), ensure_ascii=False)
+        # as Go's encoding/json writes them
+        data = data.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
         tmp = manifest_path + ".tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(data)
         os.replace(tmp, manifest_path)
-    return lines, diags
+    return walk.lines, diags
+
+
+def installs_remote(cfg: Config) -> bool:
+    """Whether a module call of the tree's loaded modules is not local (init then reloads the tree)."""
+    return any(
+        c.source_addr is not None and not c.source_addr.is_local()
+        for node in cfg.all_modules()
+        for c in node.module.module_calls.values()
+    )
 
 
 # --- providers -----------------------------------------------------------------------------

@@ -216,7 +216,7 @@ def run(args: list[str]) -> int:
         out.write(msg.rstrip("\n") + "\n")
     errors = [d for d in diags if d.severity is Severity.ERROR]
     config_problems = any(d.summary.startswith(CONFIG_PROBLEMS) for d in errors)
-    if not config_problems and not step.failed:
+    if not config_problems and not step.failed and not res.modules_failed:
         out.write("\n")
     sources = res.sources or diagnostic_sources(diags)
     for d in sort_diagnostics(diags):

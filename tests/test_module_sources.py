@@ -1,0 +1,121 @@
+"""Remote module sources (git::, http archives, X-Terraform-Get) installed by sheath init and get,
+against terraform 1.11.4 on the same configuration: output, modules.json and the installed trees.
+Repositories are made in tmp dirs; the HTTP server listens on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import os
+import subprocess
+import tarfile
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import RunFn
+
+pytestmark = pytest.mark.oracle
+
+MODULES = Path(".terraform") / "modules"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t", "GIT_CONFIG_GLOBAL": os.devnull}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A bare repository: tag v1.0.0 and branch main (v1), then a second commit on main (v2)."""
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    (work / "other").mkdir()
+    (work / "main.tf").write_text('output "v" {\n  value = "one"\n}\n')
+    (work / "sub" / "main.tf").write_text('module "inner" {\n  source = "../other"\n}\n\noutput "s" {\n  value = 1\n}\n')
+    (work / "other" / "main.tf").write_text('output "o" {\n  value = 2\n}\n')
+    _git(work, "init", "-q", "-b", "main")
+    _git(work, "add", ".")
+    _git(work, "commit", "-qm", "one")
+    _git(work, "tag", "v1.0.0")
+    (work / "main.tf").write_text('output "v" {\n  value = "two"\n}\n')
+    _git(work, "commit", "-qam", "two")
+    bare = tmp_path / "repo.git"
+    _git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    return bare
+
+
+def _tree(d: Path) -> dict[str, str]:
+    """The installed files (a .git directory's contents are git's business: only its presence counts)."""
+    out: dict[str, str] = {}
+    if not d.exists():
+        return out
+    for p in sorted(d.rglob("*")):
+        rel = p.relative_to(d).as_posix()
+        if "/.git/" in f"/{rel}":
+            continue
+        out[rel] = "dir" if p.is_dir() else p.read_text(errors="replace")
+    return out
+
+
+def _compare(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, config: str, steps: list[list[str]]) -> None:
+    dirs = {"tf": tmp_path / "tf", "sh": tmp_path / "sh"}
+    for d in dirs.values():
+        d.mkdir()
+        (d / "main.tf").write_text(config)
+    for args in steps:
+        tf = run_terraform([*args, "-no-color"], dirs["tf"])
+        sh = run_sheath([*args, "-no-color"], dirs["sh"])
+        assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr), args
+        assert _tree(dirs["sh"] / MODULES) == _tree(dirs["tf"] / MODULES), args
+
+
+def test_git_refs_subdirs_and_depth(tmp_path: Path, repo: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    head = _git(repo, "rev-parse", "HEAD").strip()
+    first = _git(repo, "rev-parse", "v1.0.0").strip()
+    url = f"file://{repo}"
+    config = (
+        f'module "tag" {{\n  source = "git::{url}?ref=v1.0.0"\n}}\n\n'
+        f'module "branch" {{\n  source = "git::{url}//sub?ref=main"\n}}\n\n'
+        f'module "commit" {{\n  source = "git::{url}?ref={first}"\n}}\n\n'
+        f'module "short" {{\n  source = "git::{url}?ref={first[:7]}"\n}}\n\n'
+        f'module "shallow" {{\n  source = "git::{url}//sub?depth=1&ref=main"\n}}\n\n'
+        f'module "default" {{\n  source = "git::{url}"\n}}\n\n'
+        f'module "same" {{\n  source = "git::{url}"\n}}\n\n'
+        f'module "local" {{\n  source = "./m"\n}}\n'
+    )
+    assert head != first
+
+    def step_setup(d: Path) -> None:
+        (d / "m").mkdir()
+        (d / "m" / "main.tf").write_text(f'module "deep" {{\n  source = "git::{url}//other"\n}}\n')
+
+    dirs = [tmp_path / "tf", tmp_path / "sh"]
+    for d in dirs:
+        d.mkdir()
+        step_setup(d)
+        (d / "main.tf").write_text(config)
+    for args in (["init"], ["init"], ["get", "-update"], ["validate"], ["output"]):
+        tf = run_terraform([*args, "-no-color"], dirs[0])
+        sh = run_sheath([*args, "-no-color"], dirs[1])
+        assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr), args
+        assert _tree(dirs[1] / MODULES) == _tree(dirs[0] / MODULES), args
+        assert (dirs[1] / MODULES / "modules.json").read_text() == (dirs[0] / MODULES / "modules.json").read_text()
+    assert (dirs[1] / MODULES / "tag" / ".git").is_dir()
+    assert 'value = "one"' in (dirs[1] / MODULES / "tag" / "main.tf").read_text()
+    assert 'value = "two"' in (dirs[1] / MODULES / "default" / "main.tf").read_text()
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["git::file://{repo}?ref=nope", "git::file://{missing}", "git::file://{repo}?depth=1&ref={commit}", "git::file://{repo}//nothere"],
+)
+def test_git_failures(source: str, tmp_path: Path, repo: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    commit = _git(repo, "rev-parse", "v1.0.0").strip()
+    src = source.format(repo=repo, missing=tmp_path / "missing.git", commit=commit)
+    config = f'module "ok" {{\n  source = "git::file://{repo}"\n}}\n\nmodule "bad" {{\n  source = "{src}"\n}}\n'
+    _compare(tmp_path, run_terraform, run_sheath, config, [["init"], ["get"]])
