@@ -12,6 +12,7 @@ import shutil
 
 from sheath.backend import DEFAULT_WORKSPACE
 from sheath.diag import Diagnostics
+from sheath.states.codec import PLAIN, StateCodec
 from sheath.states.history import LocalHistory
 from sheath.states.statemgr.filesystem import FilesystemStateManager
 
@@ -23,6 +24,7 @@ class LocalBackend:
     def __init__(self, path: str = "", workspace_dir: str = "") -> None:
         self.path = path or DEFAULT_STATE_PATH
         self.workspace_dir = workspace_dir or DEFAULT_WORKSPACE_DIR
+        self.state_codec: StateCodec = PLAIN  # encryption at rest of the state files
 
     def state_path(self, workspace: str) -> str:
         if workspace == DEFAULT_WORKSPACE:
@@ -37,7 +39,7 @@ class LocalBackend:
             except OSError as exc:
                 diags.add_error("Failed to create workspace", f"Error creating the workspace directory: {exc.strerror}")
                 return None, diags
-        mgr = FilesystemStateManager(self.state_path(workspace))
+        mgr = FilesystemStateManager(self.state_path(workspace), codec=self.state_codec)
         mgr.history = LocalHistory(mgr.path)
         return mgr, diags
 

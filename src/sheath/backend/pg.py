@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from sheath.backend import DEFAULT_WORKSPACE
 from sheath.diag import Diagnostics
+from sheath.states.codec import PLAIN, StateCodec
 from sheath.states.remote import Payload, RemoteState
 from sheath.states.statemgr import LockInfo
 from sheath.states.statemgr.lockinfo import lock_error_detail
@@ -89,6 +90,7 @@ class PgBackend:
         self.config = config
         self.schema = quote_ident(config.schema_name)
         self.journal_dir = journal_dir
+        self.state_codec: StateCodec = PLAIN  # encryption at rest of the state documents
         self._prepared = False
 
     # --- connections ---
@@ -158,7 +160,7 @@ class PgBackend:
         if diags.has_errors():
             return None, diags
         journal = os.path.join(self.journal_dir, f"pg-{self.config.schema_name}-{workspace}.journal")
-        mgr = RemoteState(PgClient(self, workspace), workspace, journal, history=PgHistory(self, workspace))
+        mgr = RemoteState(PgClient(self, workspace), workspace, journal, history=PgHistory(self, workspace), codec=self.state_codec)
         names, d = self.workspaces()
         diags.extend(d)
         if diags.has_errors() or workspace in names:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from sheath.backend import DEFAULT_WORKSPACE
 from sheath.diag import Diagnostics
+from sheath.states.codec import PLAIN, StateCodec
 from sheath.states.remote import Payload, RemoteState
 from sheath.states.statemgr import LockInfo
 from sheath.states.statemgr.lockinfo import lock_error_detail
@@ -141,6 +142,7 @@ class S3Backend:
     def __init__(self, config: S3Config, journal_dir: str = os.path.join(".terraform", "sheath")) -> None:
         self.config = config
         self.journal_dir = journal_dir
+        self.state_codec: StateCodec = PLAIN  # encryption at rest of the state documents
         self._s3: Any = None
         self._ddb: Any = None
 
@@ -218,7 +220,9 @@ class S3Backend:
 
     def state_mgr(self, workspace: str) -> tuple[RemoteState | None, Diagnostics]:
         journal = os.path.join(self.journal_dir, f"s3-{_safe(self.config.bucket)}-{_safe(self.state_key(workspace))}.journal")
-        mgr = RemoteState(S3Client(self, workspace), workspace, journal, history=S3History(self, self.state_key(workspace)))
+        mgr = RemoteState(
+            S3Client(self, workspace), workspace, journal, history=S3History(self, self.state_key(workspace)), codec=self.state_codec
+        )
         names, diags = self.workspaces()
         if diags.has_errors() or workspace in names:
             return (None if diags.has_errors() else mgr), diags

@@ -24,6 +24,8 @@ from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags, pars
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
 from sheath.providers.schema import Schema
+from sheath.states.codec import PLAIN, StateCodec, encryption_error
+from sheath.states.encryption import EncryptionError
 from sheath.states.readerrors import load_problems, problems_error
 from sheath.states.statefile import StateFile, read_state_file
 from sheath.states.statemgr import LockInfo
@@ -150,12 +152,12 @@ def help_requested(args: Sequence[str]) -> bool:
     return False
 
 
-def read_state(path: str) -> tuple[StateFile | None, Diagnostics, bool]:
+def read_state(path: str, codec: StateCodec = PLAIN) -> tuple[StateFile | None, Diagnostics, bool]:
     """(state, diagnostics, exists) for a state file path; a missing file is no state and no error.
 
     The state is what the next writer will see: the pending copy of a write that was cut
     short, and the changes an interrupted sheath apply journaled after the last full write."""
-    loaded = FilesystemStateManager(path).load()
+    loaded = FilesystemStateManager(path, codec=codec).load()
     diags = loaded.diags or Diagnostics()
     if not loaded.ok:
         return None, diags, loaded.exists
@@ -203,9 +205,10 @@ class StateEditor:
         backup_path: str | None,
         lock: bool = True,
         lock_timeout: float = 0.0,
+        codec: StateCodec = PLAIN,
     ) -> None:
         self.path = path
-        self.mgr = FilesystemStateManager(path, backup_path=backup_path or "")
+        self.mgr = FilesystemStateManager(path, backup_path=backup_path or "", codec=codec)
         self.lock_enabled = lock
         self.lock_timeout = lock_timeout
         self._lock: LockInfo | None = None
@@ -217,7 +220,7 @@ class StateEditor:
             if diags.has_errors():
                 return diags
         # terraform reads the state as it locks it: an unreadable state fails the lock
-        _, rd, _ = read_state(self.path)
+        _, rd, _ = read_state(self.path, self.mgr.codec)
         if rd.has_errors():
             self.unlock()
             d = Diagnostics()
@@ -250,7 +253,7 @@ class StateEditor:
         from sheath.states.statefile import write_state_file
 
         diags = Diagnostics()
-        before, _, _ = read_state(self.path)
+        before, _, _ = read_state(self.path, self.mgr.codec)
         sf.terraform_version = self.mgr.terraform_version
         if before is not None:
             before.terraform_version = sf.terraform_version
@@ -259,11 +262,13 @@ class StateEditor:
                 sf.serial += 1
         try:
             # a new file holding state is 0600; an existing one keeps its mode
-            atomic_write(out_path, write_state_file(sf))
+            atomic_write(out_path, self.mgr.codec.encode(write_state_file(sf)))
         except OSError as exc:
             diags.add_error(
                 "Failed to save state", f"Error writing {out_path}: {exc.strerror}"
             )
+        except EncryptionError as exc:
+            diags.extend(encryption_error(out_path, exc, writing=True))
         return diags
 
 
@@ -389,7 +394,9 @@ WRITE_FLAGS = [
 ]
 
 
-def editor_from_flags(fl: ParsedFlags, ui: Ui, default_path: str = DEFAULT_STATE_PATH) -> StateEditor | None:
+def editor_from_flags(
+    fl: ParsedFlags, ui: Ui, default_path: str = DEFAULT_STATE_PATH, codec: StateCodec = PLAIN
+) -> StateEditor | None:
     """The state the state-editing commands change: -state (or the backend's state), backed up to
     -backup or to a timestamped file, locked unless -lock=false; None after a flag error."""
     lock, timeout = lock_flags(fl, ui)
@@ -398,7 +405,7 @@ def editor_from_flags(fl: ParsedFlags, ui: Ui, default_path: str = DEFAULT_STATE
     path = fl.get_str("state") or default_path
     backup = fl.get_str("backup") or "-"
     return StateEditor(
-        path, timestamped_backup_path(path) if backup == "-" else backup, lock, timeout
+        path, timestamped_backup_path(path) if backup == "-" else backup, lock, timeout, codec
     )
 
 
@@ -473,11 +480,9 @@ StateSource = Union[LocalBackend, RemoteStateSource]
 def read_backend_state(src: StateSource, path: str | None = None) -> tuple[StateFile | None, Diagnostics, bool]:
     """The state a read-only command shows: the file at path when given (-state), else the
     selected workspace's state of the backend."""
-    if path:
-        return read_state(path)
     if isinstance(src, RemoteStateSource):
-        return src.read()
-    return read_state(src.state_path())
+        return read_state(path) if path else src.read()
+    return read_state(path or src.state_path(), src.codec)
 
 
 def state_source(ui: Ui, absolute: bool = False, view: bool = False) -> StateSource | None:

@@ -182,6 +182,7 @@ def merge_file(m: "Module", f: "File") -> Diagnostics:
     if f.backends:
         m.backend = f.backends[-1]
         m.cloud_config = None
+    m.encryptions.extend(f.encryptions)
     if f.cloud_configs:
         m.cloud_config = f.cloud_configs[-1]
         m.backend = None

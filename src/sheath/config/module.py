@@ -18,7 +18,7 @@ from sheath.config.parser import File
 from sheath.config.provider_config import Provider
 from sheath.config.refactoring import Import, Moved, Removed
 from sheath.config.resource import Resource
-from sheath.config.terraform_block import Backend, CloudConfig, ProviderMeta, RequiredProvider, RequiredProviders, VersionConstraint
+from sheath.config.terraform_block import Backend, CloudConfig, EncryptionBlock, ProviderMeta, RequiredProvider, RequiredProviders, VersionConstraint
 from sheath.config.common import range_str
 from sheath.diag import Diagnostics, Range
 
@@ -30,6 +30,8 @@ class Module:
     active_experiments: list[str] = field(default_factory=list)
     backend: Backend | None = None
     cloud_config: CloudConfig | None = None
+    # encryption blocks in file order (override files' last); later ones merge over earlier ones
+    encryptions: list[EncryptionBlock] = field(default_factory=list)
     provider_configs: dict[str, Provider] = field(default_factory=dict)
     provider_requirements: RequiredProviders | None = None
     provider_local_names: dict[ProviderAddr, str] = field(default_factory=dict)
@@ -88,6 +90,7 @@ class Module:
                 )
                 continue
             self.backend = b
+        self.encryptions.extend(f.encryptions)
         for c in f.cloud_configs:
             if self.cloud_config is not None:
                 diags.add_error(

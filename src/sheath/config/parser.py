@@ -14,6 +14,7 @@ from sheath.config.resource import Resource, decode_resource_block
 from sheath.config.terraform_block import (
     Backend,
     CloudConfig,
+    EncryptionBlock,
     ProviderMeta,
     RequiredProviders,
     VersionConstraint,
@@ -33,6 +34,7 @@ class File:
     active_experiments: list[str] = field(default_factory=list)
     backends: list[Backend] = field(default_factory=list)
     cloud_configs: list[CloudConfig] = field(default_factory=list)
+    encryptions: list[EncryptionBlock] = field(default_factory=list)
     provider_configs: list[Provider] = field(default_factory=list)
     provider_metas: list[ProviderMeta] = field(default_factory=list)
     required_providers: list[RequiredProviders] = field(default_factory=list)
@@ -81,6 +83,7 @@ def decode_file(filename: str, body: hcl.Body, override: bool) -> tuple[File, Di
             f.active_experiments.extend(tb.experiments)
             f.backends.extend(tb.backends)
             f.cloud_configs.extend(tb.cloud_configs)
+            f.encryptions.extend(tb.encryptions)
             f.required_providers.extend(tb.required_providers)
             f.provider_metas.extend(tb.provider_metas)
         elif t == "required_providers":

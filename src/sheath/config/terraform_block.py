@@ -1,4 +1,4 @@
-"""The terraform block: required_version, required_providers, backend, cloud, experiments, provider_meta."""
+"""The terraform block: required_version, required_providers, backend, cloud, encryption, experiments, provider_meta."""
 
 from __future__ import annotations
 
@@ -54,6 +54,14 @@ class CloudConfig:
 
 
 @dataclass(slots=True)
+class EncryptionBlock:
+    """An encryption block (OpenTofu's state and plan encryption; decoded by sheath.states.encryption)."""
+
+    config: hcl.Body
+    decl_range: Range
+
+
+@dataclass(slots=True)
 class ProviderMeta:
     provider: str
     config: hcl.Body
@@ -69,6 +77,7 @@ class TerraformBlock:
     experiments: list[str] = field(default_factory=list)
     backends: list[Backend] = field(default_factory=list)
     cloud_configs: list[CloudConfig] = field(default_factory=list)
+    encryptions: list[EncryptionBlock] = field(default_factory=list)
     required_providers: list[RequiredProviders] = field(default_factory=list)
     provider_metas: list[ProviderMeta] = field(default_factory=list)
 
@@ -82,6 +91,7 @@ TERRAFORM_SCHEMA = hcl.BodySchema(
     blocks=(
         hcl.BlockHeaderSchema("backend", ("type",)),
         hcl.BlockHeaderSchema("cloud"),
+        hcl.BlockHeaderSchema("encryption"),
         hcl.BlockHeaderSchema("required_providers"),
         hcl.BlockHeaderSchema("provider_meta", ("provider",)),
     ),
@@ -151,6 +161,8 @@ def decode_terraform_block(block: hcl.Block) -> tuple[TerraformBlock, Diagnostic
             tb.backends.append(Backend(b.labels[0], b.body, b.label_ranges[0] if b.label_ranges else b.def_range, b.def_range))
         elif b.type == "cloud":
             tb.cloud_configs.append(CloudConfig(b.body, b.def_range))
+        elif b.type == "encryption":
+            tb.encryptions.append(EncryptionBlock(b.body, b.def_range))
         elif b.type == "required_providers":
             rp, d = decode_required_providers_block(b)
             diags.extend(d)

@@ -296,12 +296,11 @@ def _traversal(expr: Any) -> list[str] | None:
 
 
 def parse_encryption(bodies: list[Any], variables: Mapping[str, Any] | None = None) -> tuple[EncryptionConfig | None, Diagnostics]:
-    """The configuration from encryption block bodies (the file's, then TF_ENCRYPTION's);
-    later bodies' blocks of the same type and name replace earlier ones."""
+    """The configuration from encryption block bodies (the files', then TF_ENCRYPTION's),
+    merged as OpenTofu merges them: a key provider or method of the same type and name
+    takes the later body's arguments over the earlier's; a target takes the later
+    method and fallback when set, and is enforced when any body enforces it."""
     from sheath.lang import hcl
-    from sheath.lang.eval.context import EvalContext
-    from sheath.lang.eval.evaluator import evaluate
-    from sheath.types.cty import object_val
 
     diags = Diagnostics()
     schema = hcl.BodySchema(
@@ -314,149 +313,33 @@ def parse_encryption(bodies: list[Any], variables: Mapping[str, Any] | None = No
             hcl.BlockHeaderSchema("remote_state_data_sources"),
         ),
     )
-    blocks: dict[tuple[str, ...], Any] = {}
+    blocks: dict[tuple[str, ...], list[Any]] = {}
     for body in bodies:
         content, d = body.content(schema)
         diags.extend(d)
         for b in content.blocks:
-            blocks[(b.type, *b.labels)] = b
+            blocks.setdefault((b.type, *b.labels), []).append(b)
     if diags.has_errors():
         return None, diags
-    ctx = EvalContext({"var": object_val(dict(variables or {}))}, None)
-
-    def attrs_of(b: Any) -> dict[str, Any]:
-        a, d = b.body.just_attributes()
-        diags.extend(d)
-        result: dict[str, Any] = a
-        return result
-
-    def value(a: Any) -> Any:
-        v, d = evaluate(a.expr, ctx)
-        diags.extend(d)
-        if d.has_errors():
-            return None
-        if not v.is_known:
-            diags.add_error("Invalid encryption configuration", "The value must be known when sheath starts.", a.expr.range)
-            return None
-        from sheath.types.json import value_to_json
-
-        return json.loads(value_to_json(v.unmark_deep()[0]))
-
-    providers: dict[str, KeyProvider] = {}
-    for key, b in blocks.items():
-        if key[0] != "key_provider":
-            continue
-        kind, name = key[1], key[2]
-        a = {n: value(x) for n, x in attrs_of(b).items()}
-        if kind == "pbkdf2":
-            unknown = set(a) - {"passphrase", "key_length", "iterations", "salt_length", "hash_function", "encrypted_metadata_alias"}
-            if "chain" in a or unknown:
-                diags.add_error("Unsupported argument", f"sheath's pbkdf2 key provider does not support: {', '.join(sorted(unknown | ({'chain'} & set(a))))}.", b.def_range)
-                continue
-            if "encrypted_metadata_alias" in a:
-                diags.add_error("Unsupported argument", "encrypted_metadata_alias is not supported yet.", b.def_range)
-                continue
-            p: KeyProvider = Pbkdf2Provider(
-                name,
-                str(a.get("passphrase") or ""),
-                int(a.get("key_length") or 32),
-                int(a.get("iterations") or DEFAULT_ITERATIONS),
-                int(a.get("salt_length") or 32),
-                str(a.get("hash_function") or "sha512"),
-            )
-        elif kind == "aws_kms":
-            known = {"kms_key_id", "key_spec", "region", "access_key", "secret_key", "endpoints", "encryption_context",
-                     "skip_credentials_validation", "skip_requesting_account_id", "skip_metadata_api_check"}
-            unknown = set(a) - known
-            if unknown:
-                diags.add_error("Unsupported argument", f"sheath's aws_kms key provider does not support: {', '.join(sorted(unknown))}.", b.def_range)
-                continue
-            eps = a.get("endpoints") or {}
-            p = AwsKmsProvider(
-                name,
-                str(a.get("kms_key_id") or ""),
-                str(a.get("key_spec") or "AES_256"),
-                str(a.get("region") or ""),
-                str(a.get("access_key") or ""),
-                str(a.get("secret_key") or ""),
-                str(eps.get("kms") or "") if isinstance(eps, dict) else "",
-                dict(a.get("encryption_context") or {}),
-            )
-        else:
-            diags.add_error("Unsupported key provider", f'sheath supports the "pbkdf2" and "aws_kms" key providers, not "{kind}".', b.def_range)
-            continue
-        for err in p.validate():
-            diags.add_error("Invalid key provider configuration", f"key_provider.{kind}.{name}: {err}", b.def_range)
-        providers[f"key_provider.{kind}.{name}"] = p
-    methods: dict[str, Method] = {}
-    for key, b in blocks.items():
-        if key[0] != "method":
-            continue
-        kind, name = key[1], key[2]
-        at = attrs_of(b)
-        if kind == "unencrypted":
-            if at:
-                diags.add_error("Unsupported argument", "The unencrypted method takes no arguments.", b.def_range)
-            methods[f"method.unencrypted.{name}"] = Method("unencrypted", name)
-            continue
-        if kind != "aes_gcm":
-            diags.add_error("Unsupported encryption method", f'sheath supports the "aes_gcm" and "unencrypted" methods, not "{kind}".', b.def_range)
-            continue
-        ref = _traversal(at["keys"].expr) if "keys" in at else None
-        provider = providers.get(".".join(ref[:3])) if ref and len(ref) >= 3 else None
-        if provider is None:
-            diags.add_error("Invalid encryption method", f"method.aes_gcm.{name} needs keys = key_provider.TYPE.NAME of a declared key provider.", b.def_range)
-            continue
-        aad = value(at["aad"]) if "aad" in at else ""
-        methods[f"method.aes_gcm.{name}"] = Method("aes_gcm", name, provider, str(aad or "").encode())
-
-    def target(b: Any, what: str) -> Target | None:
-        content, d = b.body.content(
-            hcl.BodySchema(
-                (hcl.AttributeSchema("method"), hcl.AttributeSchema("enforced")),
-                (hcl.BlockHeaderSchema("fallback"),),
-            )
-        )
-        diags.extend(d)
-        if d.has_errors():
-            return None
-
-        def method_ref(attr: Any) -> Method | None:
-            ref = _traversal(attr.expr)
-            m = methods.get(".".join(ref[:3])) if ref and len(ref) >= 3 else None
-            if m is None:
-                diags.add_error("Invalid encryption method reference", f"{what}: method must refer to a declared method (method.TYPE.NAME).", attr.expr.range)
-            return m
-
-        if "method" not in content.attributes:
-            diags.add_error("Missing method", f"The {what} block needs a method.", b.def_range)
-            return None
-        m = method_ref(content.attributes["method"])
-        fb = None
-        for f in content.blocks:
-            fa = attrs_of(f)
-            if "method" in fa:
-                fb = method_ref(fa["method"])
-        enforced = bool(value(content.attributes["enforced"])) if "enforced" in content.attributes else False
-        if m is None:
-            return None
-        if enforced and m.type == "unencrypted":
-            diags.add_error("Encryption is enforced", f"{what}: enforced = true, and the method writes plaintext.", b.def_range)
-        return Target(m, fb, enforced)
-
+    p = _Parser(diags, variables or {})
     cfg = EncryptionConfig()
+    for key, bs in blocks.items():
+        if key[0] == "key_provider":
+            p.key_provider(key[1], key[2], bs)
+    for key, bs in blocks.items():
+        if key[0] == "method":
+            p.method(key[1], key[2], bs)
     if ("state",) in blocks:
-        cfg.state = target(blocks[("state",)], "state")
+        cfg.state = p.target(blocks[("state",)], "state", True)
     if ("plan",) in blocks:
-        cfg.plan = target(blocks[("plan",)], "plan")
-    if ("remote_state_data_sources",) in blocks:
-        rb = blocks[("remote_state_data_sources",)]
+        cfg.plan = p.target(blocks[("plan",)], "plan", True)
+    for rb in blocks.get(("remote_state_data_sources",), []):
         content, d = rb.body.content(
             hcl.BodySchema((), (hcl.BlockHeaderSchema("default"), hcl.BlockHeaderSchema("remote_state_data_source", ("address",))))
         )
         diags.extend(d)
         for b in content.blocks:
-            t = target(b, "remote_state_data_sources")
+            t = p.target([b], "remote_state_data_sources", False)
             if t is None:
                 continue
             if b.type == "default":
@@ -466,6 +349,214 @@ def parse_encryption(bodies: list[Any], variables: Mapping[str, Any] | None = No
     if diags.has_errors():
         return None, diags
     return cfg, diags
+
+
+PBKDF2_ARGUMENTS = ("passphrase", "key_length", "iterations", "salt_length", "hash_function")
+AWS_KMS_ARGUMENTS = (
+    "kms_key_id", "key_spec", "region", "access_key", "secret_key", "endpoints", "encryption_context",
+    "skip_credentials_validation", "skip_requesting_account_id", "skip_metadata_api_check",
+)
+
+
+class _Parser:
+    """Decodes the merged blocks of one encryption configuration into diags."""
+
+    def __init__(self, diags: Diagnostics, variables: Mapping[str, Any]) -> None:
+        from sheath.lang.eval.context import EvalContext
+        from sheath.types.cty import object_val
+
+        self.diags = diags
+        self.ctx = EvalContext({"var": object_val(dict(variables))}, None)
+        self.providers: dict[str, KeyProvider] = {}
+        self.methods: dict[str, Method] = {}
+
+    def attributes(self, bs: list[Any]) -> dict[str, Any]:
+        """The blocks' attributes, a later block's winning."""
+        out: dict[str, Any] = {}
+        for b in bs:
+            a, d = b.body.just_attributes()
+            self.diags.extend(d)
+            out.update(a)
+        return out
+
+    def value(self, a: Any) -> Any:
+        from sheath.lang.eval.evaluator import evaluate
+        from sheath.types.json import value_to_json
+
+        v, d = evaluate(a.expr, self.ctx)
+        self.diags.extend(d)
+        if d.has_errors():
+            return None
+        if not v.is_known:
+            self.diags.add_error(
+                "Invalid encryption configuration",
+                "The value must be known when sheath starts. The variables the encryption configuration uses take "
+                "their values from their defaults, TF_VAR_ environment variables, terraform.tfvars and *.auto.tfvars "
+                "(not from -var or -var-file).",
+                a.expr.range,
+            )
+            return None
+        return json.loads(value_to_json(v.unmark_deep()[0]))
+
+    def integer(self, a: dict[str, Any], name: str, default: int) -> int:
+        if name not in a:
+            return default
+        v = self.value(a[name])
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or int(v) != v:
+            if v is not None:
+                self.diags.add_error("Invalid key provider configuration", f"{name} must be a whole number.", a[name].expr.range)
+            return default
+        return int(v)
+
+    def key_provider(self, kind: str, name: str, bs: list[Any]) -> None:
+        addr = f"key_provider.{kind}.{name}"
+        a = self.attributes(bs)
+        where = bs[-1].def_range
+        known = PBKDF2_ARGUMENTS if kind == "pbkdf2" else AWS_KMS_ARGUMENTS if kind == "aws_kms" else None
+        if known is None:
+            self.diags.add_error("Unsupported key provider", f'sheath supports the "pbkdf2" and "aws_kms" key providers, not "{kind}".', where)
+            return
+        bad = [n for n in a if n not in known]
+        for n in bad:
+            self.diags.add_error("Unsupported argument", f'sheath\'s {kind} key provider has no argument "{n}".', a[n].name_range)
+        if bad:
+            return
+        if kind == "pbkdf2":
+            self.providers[addr] = self.pbkdf2(addr, name, a, where)
+            return
+        v = {n: self.value(x) for n, x in a.items()}
+        eps = v.get("endpoints") or {}
+        p = AwsKmsProvider(
+            name,
+            str(v.get("kms_key_id") or ""),
+            str(v.get("key_spec") or "AES_256"),
+            str(v.get("region") or ""),
+            str(v.get("access_key") or ""),
+            str(v.get("secret_key") or ""),
+            str(eps.get("kms") or "") if isinstance(eps, dict) else "",
+            dict(v.get("encryption_context") or {}),
+        )
+        for err in p.validate():
+            self.diags.add_error("Invalid key provider configuration", f"{addr}: {err}", where)
+        self.providers[addr] = p
+
+    def pbkdf2(self, addr: str, name: str, a: dict[str, Any], where: Any) -> Pbkdf2Provider:
+        bad = "Invalid key provider configuration"
+        passphrase = ""
+        if "passphrase" not in a:
+            self.diags.add_error(bad, f"{addr}: the passphrase argument is required.", where)
+        else:
+            v = self.value(a["passphrase"])
+            passphrase = v if isinstance(v, str) else ""
+            if v is not None and not isinstance(v, str):
+                self.diags.add_error(bad, f"{addr}: the passphrase must be a string.", a["passphrase"].expr.range)
+            elif isinstance(v, str) and len(v) < MIN_PASSPHRASE:
+                self.diags.add_error(
+                    bad, f"{addr}: the passphrase is too short (minimum {MIN_PASSPHRASE} characters).", a["passphrase"].expr.range
+                )
+        iterations = self.integer(a, "iterations", DEFAULT_ITERATIONS)
+        if "iterations" in a and iterations < MIN_ITERATIONS:
+            self.diags.add_error(
+                bad,
+                f"{addr}: the number of iterations ({iterations}) is dangerously low; the minimum is {MIN_ITERATIONS}.",
+                a["iterations"].expr.range,
+            )
+        key_length = self.integer(a, "key_length", 32)
+        salt_length = self.integer(a, "salt_length", 32)
+        for n, v in (("key_length", key_length), ("salt_length", salt_length)):
+            if n in a and v <= 0:
+                self.diags.add_error(bad, f"{addr}: {n} must be larger than zero.", a[n].expr.range)
+        hash_function = "sha512"
+        if "hash_function" in a:
+            h = self.value(a["hash_function"])
+            if h not in ("sha256", "sha512"):
+                if h is not None:
+                    self.diags.add_error(
+                        bad, f'{addr}: the hash function must be "sha256" or "sha512", not {json.dumps(h)}.', a["hash_function"].expr.range
+                    )
+            else:
+                hash_function = h
+        return Pbkdf2Provider(name, passphrase, key_length, iterations, salt_length, hash_function)
+
+    def method(self, kind: str, name: str, bs: list[Any]) -> None:
+        at = self.attributes(bs)
+        where = bs[-1].def_range
+        if kind == "unencrypted":
+            for n, x in at.items():
+                self.diags.add_error("Unsupported argument", f'The unencrypted method takes no arguments, not "{n}".', x.name_range)
+            self.methods[f"method.unencrypted.{name}"] = Method("unencrypted", name)
+            return
+        if kind != "aes_gcm":
+            self.diags.add_error("Unsupported encryption method", f'sheath supports the "aes_gcm" and "unencrypted" methods, not "{kind}".', where)
+            return
+        for n, x in at.items():
+            if n not in ("keys", "aad"):
+                self.diags.add_error("Unsupported argument", f'The aes_gcm method has no argument "{n}".', x.name_range)
+        if "keys" not in at:
+            self.diags.add_error("Invalid encryption method", f"method.aes_gcm.{name} needs keys = key_provider.TYPE.NAME.", where)
+            return
+        ref = _traversal(at["keys"].expr)
+        provider = self.providers.get(".".join(ref[:3])) if ref and len(ref) >= 3 and ref[0] == "key_provider" else None
+        if provider is None:
+            self.diags.add_error(
+                "Reference to undeclared key provider",
+                f"method.aes_gcm.{name}: keys must refer to a declared key provider (key_provider.TYPE.NAME)"
+                + (f"; there is no {'.'.join(ref[:3])}." if ref and len(ref) >= 3 else "."),
+                at["keys"].expr.range,
+            )
+            return
+        aad = self.value(at["aad"]) if "aad" in at else ""
+        self.methods[f"method.aes_gcm.{name}"] = Method("aes_gcm", name, provider, str(aad or "").encode())
+
+    def method_ref(self, attr: Any, what: str) -> Method | None:
+        ref = _traversal(attr.expr)
+        m = self.methods.get(".".join(ref[:3])) if ref and len(ref) >= 3 and ref[0] == "method" else None
+        if m is None:
+            self.diags.add_error(
+                "Reference to undeclared encryption method",
+                f"{what}: method must refer to a declared method (method.TYPE.NAME)"
+                + (f"; there is no {'.'.join(ref[:3])}." if ref and len(ref) >= 3 else "."),
+                attr.expr.range,
+            )
+        return m
+
+    def target(self, bs: list[Any], what: str, enforceable: bool) -> Target | None:
+        from sheath.lang import hcl
+
+        attrs = (hcl.AttributeSchema("method"),) + ((hcl.AttributeSchema("enforced"),) if enforceable else ())
+        schema = hcl.BodySchema(attrs, (hcl.BlockHeaderSchema("fallback"),))
+        method_attr = None
+        fallback_attr = None
+        enforced = False
+        for b in bs:
+            content, d = b.body.content(schema)
+            self.diags.extend(d)
+            if "method" in content.attributes:
+                method_attr = content.attributes["method"]
+            for f in content.blocks:
+                fa, fd = f.body.content(hcl.BodySchema((hcl.AttributeSchema("method", required=True),), ()))
+                self.diags.extend(fd)
+                if "method" in fa.attributes:
+                    fallback_attr = fa.attributes["method"]
+            if "enforced" in content.attributes:
+                v = self.value(content.attributes["enforced"])
+                if v is not None and not isinstance(v, bool):
+                    self.diags.add_error("Invalid encryption configuration", "enforced must be true or false.", content.attributes["enforced"].expr.range)
+                enforced = enforced or v is True
+        if method_attr is None:
+            self.diags.add_error("Missing method", f"The {what} block needs a method (method = method.TYPE.NAME).", bs[-1].def_range)
+            return None
+        m = self.method_ref(method_attr, what)
+        fb = self.method_ref(fallback_attr, f"{what} fallback") if fallback_attr is not None else None
+        if m is None:
+            return None
+        if enforced and m.type == "unencrypted":
+            self.diags.add_error(
+                "Encryption is enforced",
+                f"{what}: enforced = true, and the method {m.address} writes plaintext.",
+                method_attr.expr.range,
+            )
+        return Target(m, fb, enforced)
 
 
 def environment_body(environ: Mapping[str, str] | None = None) -> tuple[Any | None, Diagnostics]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sheath.diag import Diagnostics
+from sheath.states.codec import PLAIN, StateCodec, encryption_error
+from sheath.states.encryption import EncryptionError
 from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
 from sheath.states.journal import Journal
@@ -56,8 +58,12 @@ class RemoteState:
         journal_path: str,
         terraform_version: str = "1.11.4",
         history: HistoryStore | None = None,
+        codec: StateCodec = PLAIN,
     ) -> None:
         self.client = client
+        # what the stored document is made of (encryption at rest); the manager compares plain documents
+        self.codec = codec
+        self._rewrite = False  # the stored form is not the configured one: write even when unchanged
         self.history = history
         self.write_context = WriteContext()  # what the operation writing the state says of it
         self.path = name  # what lock information and messages call this state
@@ -103,12 +109,17 @@ class RemoteState:
             replayed = jr.apply(sf.state)
             found = jr.intents
         else:
-            read, d = read_state_file(payload.data, self.path)
+            try:
+                plain, self._rewrite = self.codec.decode(payload.data)
+            except EncryptionError as exc:
+                diags.extend(encryption_error(self.path, exc))
+                return diags
+            read, d = read_state_file(plain, self.path)
             diags.extend(d)
             if read is None:
                 return diags
             sf = read
-            self._read_doc = payload.data
+            self._read_doc = plain
             self._read_lineage = sf.lineage
             if jr is not None and not jr.diags.has_errors() and jr.header == (sf.lineage, sf.serial):
                 replayed = jr.apply(sf.state)
@@ -147,15 +158,23 @@ class RemoteState:
         if not sf.lineage:
             sf.lineage = new_lineage()
         if self._read_doc is not None and sf.lineage == self._read_lineage:
-            same = StateFile(sf.state, _serial_of(self._read_doc, sf.serial), sf.lineage, sf.terraform_version)
-            if write_state_file(same) == self._read_doc:
+            stored_serial = _serial_of(self._read_doc, sf.serial)
+            same = StateFile(sf.state, stored_serial, sf.lineage, sf.terraform_version)
+            if write_state_file(same) != self._read_doc:
+                sf.serial = stored_serial + 1
+            elif self._rewrite:
+                sf.serial = stored_serial  # the same state, rewritten in the configured form
+            else:
                 self._discard_journal()
                 return Diagnostics()
-            sf.serial = _serial_of(self._read_doc, sf.serial) + 1
         elif self._read_doc is None and sf.serial == 0:
             sf.serial = 1
         data = write_state_file(sf)
-        diags = self.client.put(data)
+        try:
+            stored = self.codec.encode(data)
+        except EncryptionError as exc:
+            return encryption_error(self.path, exc, writing=True)
+        diags = self.client.put(stored)
         if diags.has_errors():
             if self.journal.exists():  # it keeps every completed object for the next run
                 diags.add_error(
@@ -167,9 +186,11 @@ class RemoteState:
             return diags
         self._read_doc = data
         self._read_lineage = sf.lineage
+        self._rewrite = False
         self._discard_journal()
         if self.history is not None:
-            diags.extend(self.history.record(data, sf.serial, sf.lineage, self.write_context))
+            # the version kept is the document as stored (encrypted when the state is)
+            diags.extend(self.history.record(stored, sf.serial, sf.lineage, self.write_context))
         return diags
 
     def persist_snapshot(self, sf: StateFile) -> Diagnostics:
@@ -179,18 +200,24 @@ class RemoteState:
         not written."""
         sf.terraform_version = self.terraform_version
         if self._read_doc is not None:
-            if write_state_file(sf) == self._read_doc:
+            if write_state_file(sf) == self._read_doc and not self._rewrite:
                 return Diagnostics()
-            sf.serial += 1
+            if write_state_file(sf) != self._read_doc:
+                sf.serial += 1
         data = write_state_file(sf)
-        diags = self.client.put(data)
+        try:
+            stored = self.codec.encode(data)
+        except EncryptionError as exc:
+            return encryption_error(self.path, exc, writing=True)
+        diags = self.client.put(stored)
         if not diags.has_errors():
             self._sf = sf
             self._read_doc = data
             self._read_lineage = sf.lineage
+            self._rewrite = False
             self._discard_journal()
             if self.history is not None:
-                diags.extend(self.history.record(data, sf.serial, sf.lineage, self.write_context))
+                diags.extend(self.history.record(stored, sf.serial, sf.lineage, self.write_context))
         return diags
 
     # --- journal ---

@@ -76,7 +76,7 @@ def run(args: list[str]) -> int:
     src = state_source(ui, absolute=True)
     if src is None:
         return 1
-    first = remote_editor(fl, ui, src) if isinstance(src, RemoteStateSource) else editor_from_flags(fl, ui, src.state_path())
+    first = remote_editor(fl, ui, src) if isinstance(src, RemoteStateSource) else editor_from_flags(fl, ui, src.state_path(), src.codec)
     if first is None:
         return 1
     lock, timeout = first.lock_enabled, first.lock_timeout

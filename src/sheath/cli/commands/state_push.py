@@ -72,7 +72,7 @@ def run(args: list[str]) -> int:
         lock, timeout = lock_flags(fl, ui)
         if timeout is None:
             return 1
-        editor = StateEditor(target.state_path(), target.state_path() + ".backup", lock, timeout)
+        editor = StateEditor(target.state_path(), target.state_path() + ".backup", lock, timeout, target.codec)
     d = editor.lock("state-push")
     if d.has_errors():
         ui.diagnostics(d)

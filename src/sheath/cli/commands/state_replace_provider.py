@@ -85,7 +85,7 @@ def run(args: list[str]) -> int:
     if where is None:
         return 1
     editor = (
-        remote_editor(fl, ui, where) if isinstance(where, RemoteStateSource) else editor_from_flags(fl, ui, where.state_path())
+        remote_editor(fl, ui, where) if isinstance(where, RemoteStateSource) else editor_from_flags(fl, ui, where.state_path(), where.codec)
     )
     if editor is None:
         return 1

@@ -48,7 +48,7 @@ def run(args: list[str]) -> int:
     src = state_source(ui, absolute=True)
     if src is None:
         return 1
-    editor = remote_editor(fl, ui, src) if isinstance(src, RemoteStateSource) else editor_from_flags(fl, ui, src.state_path())
+    editor = remote_editor(fl, ui, src) if isinstance(src, RemoteStateSource) else editor_from_flags(fl, ui, src.state_path(), src.codec)
     if editor is None:
         return 1
     diags = editor.lock("state-rm")

@@ -42,6 +42,8 @@ from datetime import datetime, timezone
 import orjson
 
 from sheath.diag import Diagnostics, error
+from sheath.states.codec import PLAIN, StateCodec, encryption_error
+from sheath.states.encryption import EncryptionError
 from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
 from sheath.states.journal import Journal, JournalRead
@@ -51,6 +53,7 @@ from sheath.states.statemgr import LockInfo
 from sheath.states.statemgr.durable import (
     NEW_FILE_MODE,
     Choice,
+    Pending,
     PendingCopy,
     Version,
     atomic_write,
@@ -87,6 +90,9 @@ class Loaded:
     # intents file must be written with them (None: it could not be read, leave it)
     intents: list[CreateIntent] | None = None
     intents_changed: bool = False
+    # the file is stored in another form than the configured encryption writes (key
+    # rotation, migrating in or out of encryption): the next write rewrites it
+    rewrite: bool = False
 
     @property
     def ok(self) -> bool:
@@ -100,8 +106,11 @@ class FilesystemStateManager:
         backup_path: str | None = None,
         terraform_version: str = "1.11.4",
         read_path: str | None = None,
+        codec: StateCodec = PLAIN,
     ) -> None:
         self.path = path
+        # what the stored bytes are made of (encryption at rest); the manager works on the plain document
+        self.codec = codec
         # terraform's -state-out: the state is read from read_path and written to path
         self.read_path = read_path or path
         self.backup_path = path + ".backup" if backup_path is None else backup_path
@@ -159,6 +168,14 @@ class FilesystemStateManager:
             out.diags.add_error("Failed to read state file", f"The state file could not be read: read {self.path}: {_go_error(exc)}")
             return out
         pending = self.pending.read() if self.pending.exists() else None
+        try:
+            if file_data:
+                file_data, out.rewrite = self.codec.decode(file_data)
+            if pending is not None and pending.data:
+                pending = Pending(self.codec.decode(pending.data)[0], pending.replaces)
+        except EncryptionError as exc:
+            out.diags.extend(encryption_error(self.path, exc))
+            return out
         if choose(file_data, pending, self.path) is Choice.RESTORE and pending is not None:
             out.data, out.restore, out.exists = pending.data, True, True
         else:
@@ -228,7 +245,7 @@ class FilesystemStateManager:
         self._found_state = loaded.state is not None
         self._on_disk = loaded.data if loaded.state is not None else None
         self._disk_version = Version.of(loaded.state) if loaded.state is not None else None
-        self._needs_write = loaded.restore
+        self._needs_write = loaded.restore or loaded.rewrite
         self._journal_ours = True
         self._orphans = loaded.intents or []
         if self._lock_fd is not None:
@@ -249,6 +266,9 @@ class FilesystemStateManager:
             except OSError as exc:
                 diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
                 self._unreadable = True
+            except EncryptionError as exc:
+                diags.extend(encryption_error(self.path, exc, writing=True))
+                self._unreadable = True
         return diags
 
     def _fold_journal(self, sf: StateFile) -> Diagnostics:
@@ -265,7 +285,9 @@ class FilesystemStateManager:
     def _refresh_from_read_path(self) -> Diagnostics:
         """The state of read_path (as a reader sees it), to be written to path: nothing of path
         is kept (no backup of it, no serial step for the first write), as terraform's -state-out does."""
-        loaded = FilesystemStateManager(self.read_path, backup_path="", terraform_version=self.terraform_version).load()
+        loaded = FilesystemStateManager(
+            self.read_path, backup_path="", terraform_version=self.terraform_version, codec=self.codec
+        ).load()
         self._unreadable = not loaded.ok
         self._sf = loaded.state
         self._found_state = loaded.state is not None
@@ -298,10 +320,12 @@ class FilesystemStateManager:
             data = write_state_file(sf)
             if not self._backup_written and self.backup_path:
                 try:
-                    atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
+                    atomic_write(self.backup_path, self.codec.encode(self._backup_bytes(self._on_disk)))
                 except OSError as exc:
                     diags.add_error("Failed to save state", f"Error writing {self.backup_path}: {exc.strerror}")
                     return diags
+                except EncryptionError as exc:
+                    return encryption_error(self.backup_path, exc, writing=True)
                 self._backup_written = True
         elif sf.serial == 0:
             sf.serial = 1
@@ -317,9 +341,13 @@ class FilesystemStateManager:
         if self._journal_ours is None:
             self._journal_ours = not self.journal.exists()
         try:
+            stored = self.codec.encode(data)
+        except EncryptionError as exc:
+            return encryption_error(self.path, exc, writing=True)
+        try:
             if self._journal_ours:
                 self.journal.commit(sf.lineage, sf.serial, data)
-            self._write_file(data)
+            self._write_file(data, stored)
         except OSError as exc:
             diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
             return diags
@@ -329,7 +357,8 @@ class FilesystemStateManager:
         self._needs_write = False
         self._discard_journal()
         if changed and self.history is not None:
-            diags.extend(self.history.record(data, sf.serial, sf.lineage, self.write_context))
+            # the version kept is the document as stored (encrypted when the state is)
+            diags.extend(self.history.record(stored, sf.serial, sf.lineage, self.write_context))
         return diags
 
     def _discard_journal(self) -> None:
@@ -350,18 +379,21 @@ class FilesystemStateManager:
         self._orphans = still
         return True
 
-    def _write_file(self, data: bytes) -> None:
+    def _write_file(self, data: bytes, stored: bytes | None = None) -> None:
         """Write the state file in place: the pending copy first (durable), then through the
-        locked descriptor (or a fresh one without a lock), then the pending copy goes."""
-        self.pending.write(data, self._disk_version if self._on_disk is not None else None)
+        locked descriptor (or a fresh one without a lock), then the pending copy goes. data
+        is the plain document; stored, the bytes written (data through the codec)."""
+        if stored is None:
+            stored = self.codec.encode(data)
+        self.pending.write(stored, self._disk_version if self._on_disk is not None else None)
         if self._state_fd is not None:
-            write_in_place(self._state_fd, data)
+            write_in_place(self._state_fd, stored)
         else:
             ensure_parent(self.path)
             created = not os.path.exists(self.path)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
             try:
-                write_in_place(fd, data)
+                write_in_place(fd, stored)
             finally:
                 os.close(fd)
             if created:
@@ -387,10 +419,12 @@ class FilesystemStateManager:
         data = write_state_file(sf)
         if self._on_disk is not None and data != self._on_disk and not self._backup_written and self.backup_path:
             try:
-                atomic_write(self.backup_path, self._backup_bytes(self._on_disk))
+                atomic_write(self.backup_path, self.codec.encode(self._backup_bytes(self._on_disk)))
             except OSError as exc:
                 diags.add_error("Failed to save state", f"Error writing {self.backup_path}: {exc.strerror}")
                 return diags
+            except EncryptionError as exc:
+                return encryption_error(self.backup_path, exc, writing=True)
             self._backup_written = True
         diags = self._persist(data, sf)
         if not diags.has_errors():
@@ -548,9 +582,10 @@ def _spent(jr: JournalRead, sf: StateFile | None, data: bytes | None) -> bool:
 
 def read_failure_as_lock_error(diags: Diagnostics) -> Diagnostics:
     """terraform reads the state as it locks it, so a state file that does not load fails the
-    lock, its problems in the lock error's message. The journal's diagnostics (sheath's own) stay."""
+    lock, its problems in the lock error's message. The journal's and the encryption's
+    diagnostics (sheath's own) stay."""
     errs = [d for d in diags if d.is_error]
-    if not errs or any("journal" in d.extra for d in errs):
+    if not errs or any("journal" in d.extra or "encryption" in d.extra for d in errs):
         return diags
     if errs[0].summary == "Failed to load state":
         message = errs[0].detail or errs[0].summary
