@@ -1201,3 +1201,66 @@ def test_tf_cli_args_for_a_state_subcommand(tmp_path: Path, oracle_env: dict[str
     subprocess.run([*SHEATH_CMD, "apply", "-auto-approve", "-state=other.tfstate"], cwd=tmp_path, env=oracle_env, check=True, capture_output=True)
     got = subprocess.run([*SHEATH_CMD, "state", "list"], cwd=tmp_path, env=e, capture_output=True, text=True)
     assert got.stdout == "terraform_data.a\nterraform_data.b\n"
+
+
+# --- sheath's own flags of plan and apply (terraform lists none of them) --------------------------
+
+NO_D_POLICY = (
+    'resource_policy "terraform_data" "no_d" {\n  enforce {\n    condition     = attrs.input != "d"\n'
+    '    error_message = "input must not be d"\n  }\n}\n'
+)
+
+
+def _policies(ctx: Ctx) -> None:
+    (ctx.dir / "policies").mkdir()
+    (ctx.dir / "policies" / "no_d.policy.hcl").write_text(NO_D_POLICY)
+    r = ctx.run(*ctx.cmd(), *_auto(ctx), "-no-color", "-policies=policies")
+    assert r.returncode == 1 and "Error: Policy no_d" in r.stderr, r.stdout + r.stderr
+    assert not (ctx.dir / "terraform.tfstate").exists()  # apply refused before changing anything
+    ctx.ok(*ctx.cmd(), *_auto(ctx), "-no-color", "-policies=false")
+
+
+def _allow_destroy(ctx: Ctx) -> None:
+    ctx.applied()
+    (ctx.dir / "sheath-policy.hcl").write_text("limits {\n  max_deletes = 1\n}\n")
+    r = ctx.run(*ctx.cmd(), *_auto(ctx), "-no-color", "-destroy")
+    assert r.returncode == 1 and "Plan exceeds a guardrail" in r.stderr, r.stdout + r.stderr
+    r = ctx.ok(*ctx.cmd(), *_auto(ctx), "-no-color", "-destroy", "-allow-destroy=terraform_data.a")
+    assert "2 to destroy" in r.stdout
+
+
+def _markdown(ctx: Ctx) -> None:
+    ctx.ok("plan", "-no-color", "-markdown=plan.md")
+    assert "<!-- sheath:plan -->" in (ctx.dir / "plan.md").read_text()
+
+
+def _signing_key(ctx: Ctx) -> None:
+    (ctx.dir / "ci.key").write_bytes(b"one key\n")
+    (ctx.dir / "other.key").write_bytes(b"another key\n")
+    ctx.ok("plan", "-no-color", "-out=tfplan", "-plan-signing-key=ci.key")
+    r = ctx.run("apply", "-no-color", "-plan-signing-key=other.key", "tfplan")
+    assert r.returncode == 1 and "Plan file signature does not match" in r.stderr
+    ctx.ok("apply", "-no-color", "-plan-signing-key=ci.key", "tfplan")
+
+
+SHEATH_TABLE: dict[str, dict[str, Check]] = {
+    "plan": {"policies": _policies, "allow-destroy": _allow_destroy, "markdown": _markdown, "plan-signing-key": _signing_key},
+    "apply": {"policies": _policies, "allow-destroy": _allow_destroy, "plan-signing-key": _signing_key},
+}
+
+
+@pytest.mark.parametrize("command", sorted(SHEATH_TABLE))
+def test_every_sheath_flag_is_classified(command: str) -> None:
+    from sheath.cli.commands._operation import command_flags, command_specs
+
+    own = {f.name for f in command_specs(command)} - {f.name for f in command_flags(command)}
+    assert own == set(SHEATH_TABLE[command]), "give each flag sheath adds to the command its effect in SHEATH_TABLE"
+
+
+SHEATH_CASES = [(c, f) for c in sorted(SHEATH_TABLE) for f in sorted(SHEATH_TABLE[c])]
+
+
+@pytest.mark.parametrize(("command", "flag"), SHEATH_CASES, ids=[f"{c}:{f}" for c, f in SHEATH_CASES])
+def test_sheath_flag_has_an_effect(command: str, flag: str, tmp_path: Path, oracle_env: dict[str, str]) -> None:
+    (tmp_path / "main.tf").write_text(CONFIG)
+    SHEATH_TABLE[command][flag](Ctx(tmp_path, dict(oracle_env), command))

@@ -190,3 +190,13 @@ def test_guardrail_on_terraform_data(tmp_path: Path, run_sheath: Any) -> None:
     assert r.returncode == 1 and (tmp_path / "terraform.tfstate").read_text() == state
     r = run_sheath(["apply", "-destroy", "-auto-approve", "-no-color", "-allow-destroy=terraform_data.a"], tmp_path)
     assert r.returncode == 0, r.stderr
+
+
+def test_the_gate_flags_are_refused_with_a_saved_plan(tmp_path: Path, run_sheath: Any) -> None:
+    (tmp_path / "main.tf").write_text(DATA)
+    assert run_sheath(["plan", "-out=tfplan"], tmp_path).returncode == 0
+    for args in (["apply", "-no-color", "-allow-destroy=x", "tfplan"], ["apply", "-json", "-policies=false", "tfplan"]):
+        r = run_sheath(args, tmp_path)
+        assert r.returncode == 1 and "Invalid command-line option" in r.stdout + r.stderr
+    assert not (tmp_path / "terraform.tfstate").exists()
+    assert run_sheath(["apply", "tfplan"], tmp_path).returncode == 0

@@ -86,6 +86,19 @@ def command_gate(fl: ParsedFlags, command: str) -> tuple[GateOptions | None, Dia
     return gate_options(fl)
 
 
+def saved_plan_flags(fl: ParsedFlags) -> Diagnostics:
+    """apply PLANFILE runs no gate (plan -out saved only a plan that passed it): the gate's
+    flags would do nothing there, so they are an error."""
+    given = [f"-{f.name}" for f in FLAGS if fl.get_list(f.name)]
+    if not given:
+        return Diagnostics()
+    return Diagnostics([error(
+        "Invalid command-line option",
+        f"{', '.join(given)} apply to the plan that apply makes; a saved plan was checked when plan -out saved it. "
+        "Remove them, or run apply without a plan file.",
+    )])
+
+
 def gate_applies(plan: Plan) -> bool:
     """A refresh-only plan changes no infrastructure: the gate does not look at it."""
     from sheath.plans.model import UIMode

@@ -15,7 +15,7 @@ from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
 from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
-from sheath.cli.policygate import command_gate, evaluate_gate, gate_options
+from sheath.cli.policygate import command_gate, evaluate_gate, gate_options, saved_plan_flags
 from sheath.diag import Diagnostic, Diagnostics, error, warning
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
 from sheath.types.cty import Value
@@ -176,6 +176,10 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
     if len(fl.args) > 1:
         return _too_many(view, "Expected at most one positional argument.")
     if fl.args:
+        sd = saved_plan_flags(fl)
+        if sd.has_errors():
+            view.diagnostics(sd)
+            return 1
         return _apply_saved(view, ui, fl, fl.args[0], command == "destroy")
     if fl.get_str(SIGNING_FLAG) is not None:
         from sheath.cli.commands.apply import no_plan_to_verify

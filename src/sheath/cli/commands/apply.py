@@ -11,7 +11,7 @@ from sheath.cli.commands.plan import plan_mode, prepare_saved_apply, run_plan
 from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
-from sheath.cli.policygate import command_gate, evaluate_gate, render_report
+from sheath.cli.policygate import command_gate, evaluate_gate, render_report, saved_plan_flags
 from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.engine.operations import apply_plan, targeted_apply_warning
 from sheath.plans.model import Action, Plan, UIMode
@@ -44,6 +44,10 @@ Options:
                          Accept only a plan file signed with the key in
                          keyfile. Defaults to $SHEATH_PLAN_SIGNING_KEY_FILE.
   -state=path            Path to the state file (local backend).
+  -policies=DIR          Also evaluate the policies in DIR (*.policy.hcl, *.py);
+                         repeatable. -policies=false evaluates no policies.
+  -allow-destroy=ADDR    Allow the plan to delete or replace ADDR (wildcards *)
+                         beyond the limits of sheath-policy.hcl; repeatable.
 """
 
 
@@ -100,6 +104,10 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
     if fl.args:
         if destroy:
             return flag_error(ui, command, "Too many command line arguments. Did you mean to use -chdir?")
+        sd = saved_plan_flags(fl)
+        if sd.has_errors():
+            ui.diagnostics(sd)
+            return 1
         return apply_saved(ui, fl, fl.args[0])
     if fl.get_str(SIGNING_FLAG) is not None:
         ui.diagnostics(Diagnostics([no_plan_to_verify()]))

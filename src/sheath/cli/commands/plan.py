@@ -50,6 +50,12 @@ Options:
                       Defaults to $SHEATH_PLAN_SIGNING_KEY_FILE.
   -parallelism=n      Limit the number of concurrent operations. Defaults to 10.
   -state=statefile    A legacy option used for the local backend only.
+  -policies=DIR       Also evaluate the policies in DIR (*.policy.hcl, *.py);
+                      repeatable. -policies=false evaluates no policies.
+  -allow-destroy=ADDR Allow the plan to delete or replace ADDR (wildcards *)
+                      beyond the limits of sheath-policy.hcl; repeatable.
+  -markdown=FILE      Also write the plan as pull-request Markdown to FILE
+                      (what "show -markdown" writes).
 """
 
 
