@@ -70,6 +70,8 @@ def _compare(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, config: st
     for args in steps:
         tf = run_terraform([*args, "-no-color"], dirs["tf"])
         sh = run_sheath([*args, "-no-color"], dirs["sh"])
+        if (sh.returncode, sh.stdout, sh.stderr) != (tf.returncode, tf.stdout, tf.stderr):
+            print("TF", tf.stdout, tf.stderr, "SH", sh.stdout, sh.stderr)  # shown on failure
         assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr), args
         assert _tree(dirs["sh"] / MODULES) == _tree(dirs["tf"] / MODULES), args
 
@@ -102,6 +104,8 @@ def test_git_refs_subdirs_and_depth(tmp_path: Path, repo: Path, run_terraform: R
     for args in (["init"], ["init"], ["get", "-update"], ["validate"], ["output"]):
         tf = run_terraform([*args, "-no-color"], dirs[0])
         sh = run_sheath([*args, "-no-color"], dirs[1])
+        if (sh.returncode, sh.stdout, sh.stderr) != (tf.returncode, tf.stdout, tf.stderr):
+            print("TF", tf.stdout, tf.stderr, "SH", sh.stdout, sh.stderr)  # shown on failure
         assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr), args
         assert _tree(dirs[1] / MODULES) == _tree(dirs[0] / MODULES), args
         assert (dirs[1] / MODULES / "modules.json").read_text() == (dirs[0] / MODULES / "modules.json").read_text()
@@ -119,3 +123,84 @@ def test_git_failures(source: str, tmp_path: Path, repo: Path, run_terraform: Ru
     src = source.format(repo=repo, missing=tmp_path / "missing.git", commit=commit)
     config = f'module "ok" {{\n  source = "git::file://{repo}"\n}}\n\nmodule "bad" {{\n  source = "{src}"\n}}\n'
     _compare(tmp_path, run_terraform, run_sheath, config, [["init"], ["get"]])
+
+
+def _archives() -> dict[str, bytes]:
+    files = {"main.tf": 'output "a" {\n  value = "archive"\n}\n', "sub/main.tf": 'output "s" {\n  value = 3\n}\n'}
+    z = io.BytesIO()
+    with zipfile.ZipFile(z, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    t = io.BytesIO()
+    with tarfile.open(fileobj=t, mode="w:gz") as tf:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            tf.addfile(info, io.BytesIO(data))
+    return {"/pkg/mod.zip": z.getvalue(), "/pkg/mod.tar.gz": t.getvalue(), "/blob": t.getvalue()}
+
+
+@pytest.fixture
+def http_server(repo: Path) -> Iterator[str]:
+    """Archives, X-Terraform-Get answers (an archive, a git:: repository, a subdirectory, a meta tag,
+    relative addresses terraform refuses) and 404s."""
+    archives = _archives()
+    get = {"/get-git": f"git::file://{repo}?ref=v1.0.0", "/get-relative": "./pkg/mod.zip", "/get-rooted": "/pkg/mod.zip"}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the http.server interface)
+            path = self.path.split("?", 1)[0]
+            if path in archives:
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(archives[path])))
+                self.end_headers()
+                self.wfile.write(archives[path])
+            elif path in get and "terraform-get=1" in self.path:
+                self.send_response(204)
+                self.send_header("X-Terraform-Get", get[path])
+                self.end_headers()
+            elif path == "/meta":
+                body = f'<html><head><meta name="terraform-get" content="{get["/get-archive"]}"></head></html>'.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    get.update({"/get-archive": f"{base}/pkg/mod.tar.gz", "/get-sub": f"{base}/pkg/mod.zip//sub"})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_http_archives_and_x_terraform_get(tmp_path: Path, http_server: str, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    u = http_server
+    config = (
+        f'module "zip" {{\n  source = "{u}/pkg/mod.zip"\n}}\n\n'
+        f'module "tgz" {{\n  source = "{u}/pkg/mod.tar.gz//sub"\n}}\n\n'
+        f'module "forced" {{\n  source = "{u}/blob?archive=tar.gz"\n}}\n\n'
+        f'module "redirect" {{\n  source = "{u}/get-archive"\n}}\n\n'
+        f'module "git" {{\n  source = "{u}/get-git"\n}}\n\n'
+        f'module "redirect_sub" {{\n  source = "{u}/get-sub"\n}}\n\n'
+        f'module "meta" {{\n  source = "{u}/meta"\n}}\n'
+    )
+    _compare(tmp_path, run_terraform, run_sheath, config, [["init"], ["init"], ["get", "-update"], ["validate"]])
+
+
+@pytest.mark.parametrize("path", ["/missing.zip", "/missing", "/get-relative", "/get-rooted"])
+def test_http_failures(path: str, tmp_path: Path, http_server: str, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    config = f'module "bad" {{\n  source = "{http_server}{path}"\n}}\n'
+    _compare(tmp_path, run_terraform, run_sheath, config, [["init"]])

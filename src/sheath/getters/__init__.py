@@ -16,12 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from sheath.getters.errors import FetchError
+
 
 class PackageFetcher(Protocol):
     """Downloads one package address (without its forced-getter prefix) into dst."""
 
-    def fetch(self, url: str, dst: str, cwd: str) -> str | None:
-        """None on success, else go-getter's error text."""
+    def fetch(self, url: str, dst: str, cwd: str) -> FetchError | None:
+        """None on success, else go-getter's error."""
         ...
 
 
@@ -84,16 +86,18 @@ def fetch_package(package: str, dst: str, cwd: str) -> str | None:
     if fetcher is None:
         return f"sheath cannot download {package!r}: only git::, http:// and https:// module sources are supported"
     err = fetcher.fetch(url, dst, cwd)
-    return None if err is None else f"error downloading '{redact_url(url)}': {err}"
+    if err is None:
+        return None
+    return err.message if err.bare else f"error downloading '{redact_url(url)}': {err.message}"
 
 
-def fetch_address(source: str, dst: str, cwd: str) -> str | None:
+def fetch_address(source: str, dst: str, cwd: str) -> FetchError | None:
     """Fetch any source address (an X-Terraform-Get answer) into dst, its subdirectory only
     when it names one; an error text without go-getter's "error downloading" prefix."""
     addr = split_package_subdir(source)
     fetcher, url = fetcher_for(addr.package)
     if fetcher is None:
-        return f"sheath cannot download {addr.package!r}"
+        return FetchError(f"sheath cannot download {addr.package!r}")
     if not addr.subdir:
         return fetcher.fetch(url, dst, cwd)
     import shutil
@@ -105,7 +109,7 @@ def fetch_address(source: str, dst: str, cwd: str) -> str | None:
             return err
         src = os.path.join(tmp, addr.subdir)
         if not os.path.isdir(src):
-            return f"subdir {addr.subdir!r} not found"
+            return FetchError(f"subdir {addr.subdir!r} not found")
         shutil.copytree(src, os.path.join(cwd, dst), symlinks=True, dirs_exist_ok=True)
     return None
 

@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from sheath.getters.errors import FetchError
+
 _COMMIT_ID = re.compile(r"^[0-9a-fA-F]{7,40}$")
 
 
@@ -16,21 +18,21 @@ _COMMIT_ID = re.compile(r"^[0-9a-fA-F]{7,40}$")
 class GitFetcher:
     """Clones url into dst; the ref and depth query arguments select what is checked out."""
 
-    def fetch(self, url: str, dst: str, cwd: str) -> str | None:
+    def fetch(self, url: str, dst: str, cwd: str) -> FetchError | None:
         git = shutil.which("git")
         if git is None:
-            return 'git must be available and on the PATH'
+            return FetchError("git must be available and on the PATH")
         parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
         args = dict(query)
         ref = args.get("ref", "")
         depth_raw = args.get("depth", "")
         if "sshkey" in args:
-            return "sheath does not support the sshkey argument of git sources yet"
+            return FetchError("sheath does not support the sshkey argument of git sources yet")
         try:
             depth = int(depth_raw) if depth_raw else 0
         except ValueError:
-            return "depth must be an integer"
+            return FetchError("depth must be an integer")
         rest = [(k, v) for k, v in query if k not in ("ref", "depth", "sshkey")]
         clone_url = urlunsplit(parts._replace(query=urlencode(sorted(rest))))
         cmd = ["clone"]
@@ -41,17 +43,18 @@ class GitFetcher:
         err = _run(git, cmd, cwd)
         if err is not None:
             if depth > 0 and ref and _COMMIT_ID.match(ref):
-                err += " (note that setting 'depth' requires 'ref' to be a branch or tag name)"
-            return err
+                return FetchError(f"{err} (note that setting 'depth' requires 'ref' to be a branch or tag name)")
+            return FetchError(err)
         where = os.path.join(cwd, dst)
         if depth < 1 and ref:
             err = _run(git, ["checkout", ref], where)
             if err is not None:
-                return err
+                return FetchError(err)
         sub = ["submodule", "update", "--init", "--recursive"]
         if depth > 0:
             sub += ["--depth", str(depth)]
-        return _run(git, sub, where)
+        err = _run(git, sub, where)
+        return None if err is None else FetchError(err)
 
 
 def _run(git: str, args: list[str], cwd: str) -> str | None:

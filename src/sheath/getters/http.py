@@ -14,14 +14,16 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sheath.getters.errors import FetchError
 
 # go-getter's decompressors that unpack a directory
 ARCHIVES = ("tar.gz", "tgz", "zip", "tar.bz2", "tbz2", "tar.xz", "txz", "tar")
 _META = re.compile(r"""<meta\s+name=["']terraform-get["']\s+content=["']([^"']*)["']""", re.IGNORECASE)
 _LIMIT = 10  # terraform's XTerraformGetLimit
 
-Fetch = Callable[[str, str, str], "str | None"]
+Fetch = Callable[[str, str, str], "FetchError | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ class HttpFetcher:
     fetch_next: Fetch
     redirects: int = 0
 
-    def fetch(self, url: str, dst: str, cwd: str) -> str | None:
+    def fetch(self, url: str, dst: str, cwd: str) -> FetchError | None:
         parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
         archive = dict(query).get("archive", "")
@@ -46,7 +48,7 @@ class HttpFetcher:
         if archive:
             return _fetch_archive(url, archive, target)
         if self.redirects >= _LIMIT:
-            return "too many X-Terraform-Get redirects"
+            return FetchError("too many X-Terraform-Get redirects")
         ask = urlunsplit(parts._replace(query=urlencode([*query, ("terraform-get", "1")])))
         try:
             with urllib.request.urlopen(ask) as resp:
@@ -55,28 +57,30 @@ class HttpFetcher:
                     m = _META.search(resp.read(1 << 20).decode("utf-8", "replace"))
                     source = m.group(1) if m else ""
         except urllib.error.HTTPError as exc:
-            return f"bad response code: {exc.code}"
+            return FetchError(f"bad response code: {exc.code}")
         except (urllib.error.URLError, OSError) as exc:
-            return str(getattr(exc, "reason", exc))
+            return FetchError(str(getattr(exc, "reason", exc)))
         if not source:
-            return f"no source URL was returned"
-        if source.startswith(("/", "./", "../")):
-            source = urljoin(url, source)
+            return FetchError("no source URL was returned")
+        if "://" not in source and "::" not in source:
+            # terraform's installer resolves no relative address here
+            return FetchError(f"invalid source string: {source}")
         return self.fetch_next(source, dst, cwd)
 
 
-def _fetch_archive(url: str, kind: str, target: str) -> str | None:
+def _fetch_archive(url: str, kind: str, target: str) -> FetchError | None:
+    """go-getter reports these errors bare (no "error downloading" prefix)."""
     if kind not in ARCHIVES:
-        return f"unsupported archive type: {kind}"
+        return FetchError(f"unsupported archive type: {kind}", bare=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "archive")
         try:
             with urllib.request.urlopen(url) as resp, open(path, "wb") as fh:
                 shutil.copyfileobj(resp, fh)
         except urllib.error.HTTPError as exc:
-            return f"bad response code: {exc.code}"
+            return FetchError(f"bad response code: {exc.code}", bare=True)
         except (urllib.error.URLError, OSError) as exc:
-            return str(getattr(exc, "reason", exc))
+            return FetchError(str(getattr(exc, "reason", exc)), bare=True)
         os.makedirs(target, exist_ok=True)
         try:
             if kind == "zip":
@@ -88,7 +92,7 @@ def _fetch_archive(url: str, kind: str, target: str) -> str | None:
                     _check_members(tf.getnames())
                     tf.extractall(target, filter="data")
         except (zipfile.BadZipFile, tarfile.TarError, ValueError, OSError) as exc:
-            return f"error decompressing {kind}: {exc}"
+            return FetchError(f"error decompressing {kind}: {exc}", bare=True)
     return None
 
 
