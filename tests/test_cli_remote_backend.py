@@ -130,6 +130,9 @@ def test_operations_share_the_state_with_terraform(tmp_path: Path, database: str
     assert doc["serial"] == 2 and doc["outputs"]["o"]["value"] == "two"
     # local state files are not created by either tool
     assert not (d / "terraform.tfstate").exists()
+    # console, graph and providers read the backend's state too
+    for args, stdin in ((["console"], "terraform_data.a.output\n"), (["graph"], None), (["providers", "-no-color"], None)):
+        assert _outcome(run_sheath(args, d, stdin=stdin)) == _outcome(run_terraform(args, d, stdin=stdin)), args
     # the history sheath keeps says what wrote each version
     history = json.loads(run_sheath(["state", "history", "-json"], d).stdout)
     assert history[-1]["serial"] == 2 and history[-1]["operation"] == "apply" and len(history[-1]["plan_hash"]) == 64
@@ -202,7 +205,7 @@ def test_local_state_flags_are_refused_on_a_remote_backend(tmp_path: Path, datab
     assert r.returncode == 1 and "-state name local state files" in r.stderr
     assert not (d / "other.tfstate").exists()
     # a command that does not run on remote state yet says so, and touches nothing
-    r = run_sheath(["graph"], d)
+    r = run_sheath(["drift", "-no-color"], d)
     assert r.returncode == 1 and "only on local state so far" in r.stderr
 
 

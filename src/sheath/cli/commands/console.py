@@ -26,6 +26,7 @@ from sheath.lang.eval.scope import ModuleData, Scope, object_of
 from sheath.lang.eval.templates import make_template_renderer
 from sheath.lang.funcs.function import Function, Parameter
 from sheath.types.cty import BOOL, DYNAMIC, UNKNOWN, Type, Value, unknown
+from sheath.states.statefile import StateFile
 
 CONSOLE_INPUT = "<console-input>"
 
@@ -294,14 +295,13 @@ def _json_to_value(x: Any) -> Value:
     return null(DYNAMIC)
 
 
-def _state_resources(path: str) -> dict[str, Value]:
-    """Resource values ("[data.]type.name") from a state file (v4), by JSON attributes."""
+def _state_resources(sf: StateFile) -> dict[str, Value]:
+    """Resource values ("[data.]type.name") of the root module's resources in a state, by
+    their JSON attributes (as the state file holds them)."""
+    from sheath.states.statefile import write_state_file
+
     out: dict[str, Value] = {}
-    try:
-        with open(path, "rb") as fh:
-            doc = json.loads(fh.read())
-    except (OSError, ValueError):
-        return out
+    doc = json.loads(write_state_file(sf))
     for r in doc.get("resources", []) or []:
         if r.get("module"):
             continue
@@ -583,9 +583,15 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
 
     from sheath.cli.backend import local_backend
 
-    lb, bd = local_backend(module)
+    from sheath.cli.backend import remote_backend
+    from sheath.cli.stateio import RemoteStateSource, StateSource, read_backend_state
+
+    selected, bd = remote_backend(module)
+    source: StateSource | None = RemoteStateSource(selected) if selected is not None else None
+    if source is None and not bd.has_errors():
+        source, bd = local_backend(module)
     diags.extend(bd)
-    if lb is None:
+    if source is None:
         return None, sources
     from sheath.engine.providers import required_plugins
 
@@ -600,8 +606,11 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
     diags.extend(pd)
     if pd.has_errors():
         return None, sources
-    state_path = a.state_path or lb.state_path()
-    state_vals = _state_resources(state_path) if os.path.exists(state_path) else {}
+    sf, sd, _ = read_backend_state(source, a.state_path)
+    if sd.has_errors():
+        diags.extend(sd)
+        return None, sources
+    state_vals = _state_resources(sf) if sf is not None else {}
     for key in getattr(module, "managed_resources", {}):
         data.managed[key] = state_vals.get(key, unknown(DYNAMIC))
     for key in getattr(module, "data_resources", {}):

@@ -92,10 +92,12 @@ def run(args: list[str]) -> int:
     if diags.has_errors():
         ui.diagnostics(diags)
         return 1
-    from sheath.cli.backend import local_backend
+    from sheath.cli.backend import local_backend, remote_backend
 
-    lb, bd = local_backend(cfg.module)
-    if lb is None:
+    selected, bd = remote_backend(cfg.module)  # the graph reads no state: any backend init recorded will do
+    if selected is None and not bd.has_errors():
+        _, bd = local_backend(cfg.module)
+    if bd.has_errors():
         ui.diagnostics(bd)
         return 1
     from sheath.engine.providers import required_plugins

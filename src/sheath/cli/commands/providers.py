@@ -11,7 +11,7 @@ from sheath.cli.stateio import (
     diagnostic_sources,
     help_requested,
     parse_command_flags,
-    read_state,
+    read_backend_state,
     state_load_error,
     strip_no_color,
 )
@@ -85,10 +85,14 @@ def run(args: list[str]) -> int:
     if diags.has_errors() or config is None:
         ui.diagnostics(diags, diagnostic_sources(diags))
         return 1
-    from sheath.cli.backend import local_backend
+    from sheath.cli.backend import local_backend, remote_backend
+    from sheath.cli.stateio import RemoteStateSource, StateSource
 
-    lb, bd = local_backend(config.module)
-    if lb is None:
+    selected, bd = remote_backend(config.module)
+    source: StateSource | None = RemoteStateSource(selected) if selected is not None else None
+    if source is None and not bd.has_errors():
+        source, bd = local_backend(config.module)
+    if source is None:
         ui.diagnostics(bd, diagnostic_sources(bd))
         return 1
     from sheath.engine.providers import required_plugins
@@ -97,7 +101,7 @@ def run(args: list[str]) -> int:
     if pd.has_errors():
         ui.diagnostics(pd)
         return 1
-    sf, sdiags, _ = read_state(lb.state_path())
+    sf, sdiags, _ = read_backend_state(source)
     if sdiags.has_errors():
         ui.error(f"Failed to load state: {state_load_error(sdiags)}")
         return 1
