@@ -388,12 +388,18 @@ class Workspace:
     def _selected(self) -> Any:
         from sheath.backend.current import select_backend
         from sheath.config.loader import load_module
+        from sheath.states.codec import state_codec
 
         module, diags = load_module(".")
         _raise_on_errors(diags)
         selected, d = select_backend(".", module.backend)
         if selected is None:
             raise SheathError(d)
+        codec, cd = state_codec(module)  # encryption at rest, as the CLI's
+        if codec is None:
+            raise SheathError(cd)
+        if hasattr(selected.backend, "state_codec"):
+            selected.backend.state_codec = codec
         return selected
 
     def _state_mgr(self) -> Full:

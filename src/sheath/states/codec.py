@@ -49,6 +49,11 @@ class PlainCodec:
 
 PLAIN = PlainCodec()
 
+# the runs that lock a state to change it: holding their lock, a manager rewrites a state
+# stored in another form than the configured one at once (a run that ends without a
+# change writes nothing, and key rotation and migration must not wait for a change)
+REWRITING_OPERATIONS = ("OperationTypeApply", "OperationTypeRefresh")
+
 
 @dataclass(frozen=True)
 class EncryptedStateCodec:
@@ -169,6 +174,7 @@ def plan_codec(module: Module | None, environ: Mapping[str, str] | None = None) 
 
 __all__ = [
     "PLAIN",
+    "REWRITING_OPERATIONS",
     "EncryptedPlanCodec",
     "EncryptedStateCodec",
     "PlainCodec",

@@ -58,7 +58,7 @@ class KeyOutput:
 @dataclass
 class Pbkdf2Provider:
     name: str
-    passphrase: str
+    passphrase: str = field(repr=False)
     key_length: int = 32
     iterations: int = DEFAULT_ITERATIONS
     salt_length: int = 32
@@ -107,7 +107,7 @@ class AwsKmsProvider:
     key_spec: str = "AES_256"
     region: str = ""
     access_key: str = ""
-    secret_key: str = ""
+    secret_key: str = field(default="", repr=False)
     endpoint: str = ""
     encryption_context: dict[str, str] = field(default_factory=dict)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sheath.diag import Diagnostics
-from sheath.states.codec import PLAIN, StateCodec, encryption_error
+from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error
 from sheath.states.encryption import EncryptionError
 from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
@@ -133,6 +133,9 @@ class RemoteState:
                 self.intents.write(orphans.intents)
             except OSError as exc:
                 diags.add_warning("Could not record possibly orphaned objects", f"Error writing {self.intents.path}: {exc.strerror}")
+        if self._rewrite and not replayed and self._lock is not None and self._lock.operation in REWRITING_OPERATIONS:
+            # the same state, in the configured form (key rotation, migration)
+            diags.extend(self.persist_state())
         if replayed and self._lock is not None:
             # the lock holder pushes what an interrupted run completed (a run that lost its
             # backend mid-apply, or was killed): the journal goes once the backend has it

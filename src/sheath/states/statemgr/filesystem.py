@@ -42,7 +42,7 @@ from datetime import datetime, timezone
 import orjson
 
 from sheath.diag import Diagnostics, error
-from sheath.states.codec import PLAIN, StateCodec, encryption_error
+from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error
 from sheath.states.encryption import EncryptionError
 from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
@@ -263,6 +263,9 @@ class FilesystemStateManager:
                     self.journal.discard()
                 elif loaded.journal is not None and loaded.state is not None:
                     diags.extend(self._fold_journal(loaded.state))
+                if self._needs_write and loaded.rewrite and self._rewrites() and loaded.data is not None:
+                    self._write_file(loaded.data)  # the same state, in the configured form
+                    self._needs_write = False
             except OSError as exc:
                 diags.add_error("Failed to save state", f"Error writing {self.path}: {exc.strerror}")
                 self._unreadable = True
@@ -270,6 +273,10 @@ class FilesystemStateManager:
                 diags.extend(encryption_error(self.path, exc, writing=True))
                 self._unreadable = True
         return diags
+
+    def _rewrites(self) -> bool:
+        """Whether the lock held is a run's that changes the state (see REWRITING_OPERATIONS)."""
+        return self._lock_info is not None and self._lock_info.operation in REWRITING_OPERATIONS
 
     def _fold_journal(self, sf: StateFile) -> Diagnostics:
         """Write the state with a replayed journal's changes and drop the journal: the write

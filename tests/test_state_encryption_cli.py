@@ -1,0 +1,275 @@
+"""Encryption at rest through the CLI: the terraform block's encryption blocks and
+TF_ENCRYPTION configure how sheath apply, plan and state pull store and read the state
+(OpenTofu's configuration and document format; there is no OpenTofu on this machine, so
+the format is checked against its documented layout by decrypting it independently)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from sheath.diag import Diagnostics
+from sheath.states.codec import EncryptedStateCodec
+from sheath.states.encryption import Method, Pbkdf2Provider, Target
+from sheath.states.remote import Payload, RemoteState
+from sheath.states.state import OutputValue
+from sheath.states.statemgr import LockInfo
+
+SECRET = "secret-value-0123456789"
+PASS_A = "the first passphrase, long enough"
+PASS_B = "the second passphrase, also long"
+
+KEYS = """
+    key_provider "pbkdf2" "a" {
+      passphrase = var.pass_a
+      iterations = 200000
+    }
+    key_provider "pbkdf2" "b" {
+      passphrase = var.pass_b
+      iterations = 200000
+    }
+    method "aes_gcm" "a" {
+      keys = key_provider.pbkdf2.a
+    }
+    method "aes_gcm" "b" {
+      keys = key_provider.pbkdf2.b
+    }
+    method "unencrypted" "plain" {}
+"""
+
+RESOURCES = f"""
+variable "pass_a" {{
+  type      = string
+  sensitive = true
+  default   = "unset"
+}}
+variable "pass_b" {{
+  type      = string
+  sensitive = true
+  default   = "unset"
+}}
+variable "n" {{
+  type    = number
+  default = 1
+}}
+resource "terraform_data" "x" {{
+  input = "{SECRET}-${{var.n}}"
+}}
+output "x" {{
+  value = terraform_data.x.output
+}}
+"""
+
+
+def _write(d: Path, state_block: str | None, keys: str = KEYS) -> None:
+    enc = "" if state_block is None else f"  encryption {{\n{keys}\n    {state_block}\n  }}\n"
+    (d / "main.tf").write_text("terraform {\n" + enc + "}\n" + RESOURCES)
+
+
+def _sheath(d: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    e.update({"TF_VAR_pass_a": PASS_A, "TF_VAR_pass_b": PASS_B, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"})
+    e.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "sheath", *args, "-no-color"] if args[0] != "state" else [sys.executable, "-m", "sheath", *args],
+        cwd=d, capture_output=True, text=True, env=e, timeout=300,
+    )
+
+
+def _ok(r: subprocess.CompletedProcess[str]) -> str:
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    return r.stdout
+
+
+def _doc(d: Path, name: str = "terraform.tfstate") -> dict[str, Any]:
+    raw = (d / name).read_bytes()
+    assert SECRET.encode() not in raw
+    doc: dict[str, Any] = json.loads(raw)
+    return doc
+
+
+def _decrypt_independently(doc: dict[str, Any], passphrase: str) -> dict[str, Any]:
+    """OpenTofu's documented layout, decrypted without sheath: meta maps the key provider's
+    address to base64(JSON {salt (base64), iterations, hash_function, key_length});
+    encrypted_data is base64(12-byte nonce + AES-GCM ciphertext and tag), no AAD."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    assert doc["encryption_version"] == "v0"
+    ((address, raw_meta),) = doc["meta"].items()
+    assert address.startswith("key_provider.pbkdf2.")
+    meta = json.loads(base64.b64decode(raw_meta))
+    assert set(meta) == {"salt", "iterations", "hash_function", "key_length"}
+    key = hashlib.pbkdf2_hmac(meta["hash_function"], passphrase.encode(), base64.b64decode(meta["salt"]), meta["iterations"], meta["key_length"])
+    sealed = base64.b64decode(doc["encrypted_data"])
+    state: dict[str, Any] = json.loads(AESGCM(key).decrypt(sealed[:12], sealed[12:], None))
+    return state
+
+
+def test_apply_plan_and_state_pull_round_trip(tmp_path: Path) -> None:
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    doc = _doc(tmp_path)
+    assert list(doc) == ["serial", "lineage", "meta", "encrypted_data", "encryption_version"]
+    assert list(doc["meta"]) == ["key_provider.pbkdf2.a"]
+    state = _decrypt_independently(doc, PASS_A)
+    assert (state["serial"], state["lineage"]) == (doc["serial"], doc["lineage"])  # kept in clear for locking
+    assert state["resources"][0]["instances"][0]["attributes"]["input"]["value"] == f"{SECRET}-1"
+    pulled = json.loads(_ok(_sheath(tmp_path, "state", "pull")))
+    assert pulled == state
+    r = _sheath(tmp_path, "plan", "-detailed-exitcode")
+    assert r.returncode == 0, r.stdout + r.stderr
+    # a change: a new serial, the backup of the state replaced is encrypted too
+    _ok(_sheath(tmp_path, "apply", "-auto-approve", "-var", "n=2"))
+    after = _doc(tmp_path)
+    assert after["serial"] > doc["serial"] and after["lineage"] == doc["lineage"]
+    backup = _doc(tmp_path, "terraform.tfstate.backup")
+    assert _decrypt_independently(backup, PASS_A)["resources"][0]["instances"][0]["attributes"]["input"]["value"] == f"{SECRET}-1"
+    assert json.loads(_ok(_sheath(tmp_path, "output", "-json")))["x"]["value"] == f"{SECRET}-2"
+
+
+def test_wrong_passphrase_is_a_clear_error_and_changes_nothing(tmp_path: Path) -> None:
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    before = (tmp_path / "terraform.tfstate").read_bytes()
+    for args in (("plan",), ("apply", "-auto-approve", "-var", "n=3"), ("state", "pull")):
+        r = _sheath(tmp_path, *args, env={"TF_VAR_pass_a": "not the right passphrase"})
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "Traceback" not in r.stderr
+        assert "Failed to decrypt the state" in r.stderr
+        assert "wrong key or altered data" in " ".join(r.stderr.split())
+        assert (tmp_path / "terraform.tfstate").read_bytes() == before
+
+
+def test_invalid_settings_are_diagnostics_at_their_ranges(tmp_path: Path) -> None:
+    keys = KEYS.replace('passphrase = var.pass_a\n      iterations = 200000', 'passphrase = "too short"\n      iterations = 1000')
+    _write(tmp_path, "state {\n      method = method.aes_gcm.missing\n    }", keys)
+    r = _sheath(tmp_path, "plan")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    err = " ".join(r.stderr.split())
+    lines = (tmp_path / "main.tf").read_text().splitlines()
+    line_of = {k: next(i + 1 for i, s in enumerate(lines) if k in s) for k in ('"too short"', "iterations = 1000", "method.aes_gcm.missing")}
+    assert f'on main.tf line {line_of[chr(34) + "too short" + chr(34)]}' in err and "too short (minimum 16 characters)" in err
+    assert f"on main.tf line {line_of['iterations = 1000']}" in err and "dangerously low" in err
+    assert f"on main.tf line {line_of['method.aes_gcm.missing']}" in err and "there is no method.aes_gcm.missing" in err
+
+
+def test_key_rotation_with_fallback(tmp_path: Path) -> None:
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    serial = _doc(tmp_path)["serial"]
+    # the new key writes, the old one reads: the next apply rewrites the state with the new key
+    _write(tmp_path, "state {\n      method = method.aes_gcm.b\n      fallback {\n        method = method.aes_gcm.a\n      }\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    doc = _doc(tmp_path)
+    assert list(doc["meta"]) == ["key_provider.pbkdf2.b"] and doc["serial"] == serial
+    _decrypt_independently(doc, PASS_B)
+    _write(tmp_path, "state {\n      method = method.aes_gcm.b\n    }")
+    assert _sheath(tmp_path, "plan", "-detailed-exitcode").returncode == 0
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    assert "Failed to decrypt the state" in _sheath(tmp_path, "plan").stderr
+
+
+def test_migrating_in_and_out_of_encryption(tmp_path: Path) -> None:
+    _write(tmp_path, None)
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    assert SECRET.encode() in (tmp_path / "terraform.tfstate").read_bytes()
+    # a plaintext state is refused without an unencrypted method
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    r = _sheath(tmp_path, "plan")
+    assert r.returncode == 1 and "unencrypted payload without unencrypted method" in " ".join(r.stderr.split())
+    # in: read plaintext with the fallback, write encrypted
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n      fallback {\n        method = method.unencrypted.plain\n      }\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    _decrypt_independently(_doc(tmp_path), PASS_A)
+    # out: write plaintext, read the encrypted state with the fallback
+    _write(tmp_path, "state {\n      method = method.unencrypted.plain\n      fallback {\n        method = method.aes_gcm.a\n      }\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    plain = json.loads((tmp_path / "terraform.tfstate").read_bytes())
+    assert "encryption_version" not in plain and plain["resources"][0]["instances"][0]["attributes"]["input"]["value"] == f"{SECRET}-1"
+    _write(tmp_path, None)
+    assert _sheath(tmp_path, "plan", "-detailed-exitcode").returncode == 0
+
+
+def test_enforced_refuses_a_plaintext_method(tmp_path: Path) -> None:
+    _write(tmp_path, "state {\n      method = method.unencrypted.plain\n      enforced = true\n    }")
+    r = _sheath(tmp_path, "apply", "-auto-approve")
+    assert r.returncode == 1 and "Encryption is enforced" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "terraform.tfstate").exists()
+    # enforced with an encrypting method works
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n      enforced = true\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    _decrypt_independently(_doc(tmp_path), PASS_A)
+
+
+def test_tf_encryption_variable_json_and_merge(tmp_path: Path) -> None:
+    _write(tmp_path, None)
+    env_cfg = {
+        "key_provider": {"pbkdf2": {"env": {"passphrase": PASS_B, "iterations": 200000}}},
+        "method": {"aes_gcm": {"env": {"keys": "${key_provider.pbkdf2.env}"}}},
+        "state": {"method": "${method.aes_gcm.env}"},
+    }
+    _ok(_sheath(tmp_path, "apply", "-auto-approve", env={"TF_ENCRYPTION": json.dumps(env_cfg)}))
+    _decrypt_independently(_doc(tmp_path), PASS_B)
+    # HCL, merged over the file's: its passphrase replaces the file's (too short) one
+    keys = KEYS.replace("passphrase = var.pass_a", 'passphrase = "short"')
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n      fallback {\n        method = method.aes_gcm.b\n      }\n    }", keys)
+    assert "too short" in _sheath(tmp_path, "plan").stderr
+    override = f'key_provider "pbkdf2" "a" {{\n  passphrase = "{PASS_A}"\n}}\n'
+    (tmp_path / "terraform.tfstate").unlink()
+    _ok(_sheath(tmp_path, "apply", "-auto-approve", env={"TF_ENCRYPTION": override}))
+    _decrypt_independently(_doc(tmp_path), PASS_A)
+
+
+class _MemoryClient:
+    """A remote client keeping one document in memory (the pg and s3 clients move the same bytes)."""
+
+    def __init__(self) -> None:
+        self.data: bytes | None = None
+
+    def get(self) -> tuple[Payload | None, Diagnostics]:
+        return (Payload(self.data) if self.data is not None else None), Diagnostics()
+
+    def put(self, data: bytes) -> Diagnostics:
+        self.data = data
+        return Diagnostics()
+
+    def delete(self) -> Diagnostics:
+        self.data = None
+        return Diagnostics()
+
+    def lock(self, info: LockInfo, timeout: float) -> Diagnostics:
+        return Diagnostics()
+
+    def unlock(self, lock_id: str) -> Diagnostics:
+        return Diagnostics()
+
+
+def test_remote_state_stores_encrypted_documents(tmp_path: Path) -> None:
+    codec = EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_A, iterations=200000))))
+    client = _MemoryClient()
+    mgr = RemoteState(client, "default", str(tmp_path / "j.journal"), codec=codec)
+    assert not mgr.refresh_state().has_errors()
+    sf = mgr.state_file()
+    sf.state.outputs["x"] = OutputValue(SECRET, "string")
+    assert not mgr.persist_state().has_errors()
+    assert client.data is not None and SECRET.encode() not in client.data
+    doc = json.loads(client.data)
+    assert _decrypt_independently(doc, PASS_A)["outputs"]["x"]["value"] == SECRET
+    stored = client.data
+    again = RemoteState(client, "default", str(tmp_path / "j.journal"), codec=codec)
+    assert not again.refresh_state().has_errors()
+    assert not again.persist_state().has_errors() and client.data == stored  # unchanged: not written again
+    wrong = RemoteState(
+        client, "default", str(tmp_path / "j.journal"),
+        codec=EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_B, iterations=200000)))),
+    )
+    diags = wrong.refresh_state()
+    assert [d.summary for d in diags] == ["Failed to decrypt the state"] and client.data == stored
+
