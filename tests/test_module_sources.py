@@ -11,7 +11,9 @@ import subprocess
 import tarfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterator
+import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,99 @@ def test_http_archives_and_x_terraform_get(tmp_path: Path, http_server: str, run
 def test_http_failures(path: str, tmp_path: Path, http_server: str, run_terraform: RunFn, run_sheath: RunFn) -> None:
     config = f'module "bad" {{\n  source = "{http_server}{path}"\n}}\n'
     _compare(tmp_path, run_terraform, run_sheath, config, [["init"]])
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[str]:
+    """A module registry (modules.v1) on 127.0.0.1: ns/vpc/aws has 1.0.0, 1.2.0 and 2.0.0-beta;
+    ns/rel/aws answers its downloads with a relative X-Terraform-Get, ns/gone/aws with an archive
+    that is not there; other modules are 404."""
+    archive = _archives()["/pkg/mod.tar.gz"]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            path = self.path.split("?", 1)[0]
+            base = f"http://127.0.0.1:{self.server.server_address[1]}"
+            known = path.startswith(("/v1/modules/ns/vpc/aws/", "/v1/modules/ns/rel/aws/", "/v1/modules/ns/gone/aws/"))
+            if known and path.endswith("/versions"):
+                versions = [{"version": v} for v in ("1.0.0", "1.2.0", "2.0.0-beta")]
+                body = json.dumps({"modules": [{"versions": versions}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            elif known and path.endswith("/download"):
+                self.send_response(204)
+                if "/ns/rel/" in path:
+                    self.send_header("X-Terraform-Get", "../../../../../../archive.tar.gz")
+                else:
+                    self.send_header("X-Terraform-Get", f"{base}/{'gone' if '/ns/gone/' in path else 'archive'}.tar.gz")
+                self.end_headers()
+            elif path == "/archive.tar.gz":
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(archive)))
+                self.end_headers()
+                self.wfile.write(archive)
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1/modules/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _registry_runs(
+    tmp_path: Path, registry: str, terraform_bin: str, oracle_env: dict[str, str], config: str, steps: list[list[str]]
+) -> None:
+    """Both tools with a CLI configuration whose host block points registry.example.com at the
+    local registry (terraform's service discovery itself would need https with a trusted certificate)."""
+    rc = tmp_path / "hosts.tfrc"
+    rc.write_text(f'host "registry.example.com" {{\n  services = {{\n    "modules.v1" = "{registry}"\n  }}\n}}\n')
+    env = {**oracle_env, "TF_CLI_CONFIG_FILE": str(rc)}
+    dirs = [tmp_path / "tf", tmp_path / "sh"]
+    for d in dirs:
+        d.mkdir()
+        (d / "main.tf").write_text(config)
+    for args in steps:
+        tf = subprocess.run([terraform_bin, *args, "-no-color"], cwd=dirs[0], env=env, capture_output=True, text=True)
+        sh = subprocess.run([sys.executable, "-m", "sheath", *args, "-no-color"], cwd=dirs[1], env=env, capture_output=True, text=True)
+        if (sh.returncode, sh.stdout, sh.stderr) != (tf.returncode, tf.stdout, tf.stderr):
+            print("TF", tf.stdout, tf.stderr, "SH", sh.stdout, sh.stderr)  # shown on failure
+        assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr), args
+        assert _tree(dirs[1] / MODULES) == _tree(dirs[0] / MODULES), args
+
+
+def test_registry_modules(tmp_path: Path, registry: str, terraform_bin: str, oracle_env: dict[str, str]) -> None:
+    config = (
+        'module "a" {\n  source  = "registry.example.com/ns/vpc/aws"\n  version = "~> 1.0"\n}\n\n'
+        'module "b" {\n  source = "registry.example.com/ns/vpc/aws//sub"\n}\n\n'
+        'module "c" {\n  source  = "registry.example.com/ns/vpc/aws"\n  version = "2.0.0-beta"\n}\n\n'
+        'module "d" {\n  source  = "registry.example.com/ns/vpc/aws"\n  version = "1.0.0"\n}\n\n'
+        'module "e" {\n  source  = "registry.example.com/ns/rel/aws"\n}\n'
+    )
+    _registry_runs(tmp_path, registry, terraform_bin, oracle_env, config, [["init"], ["init"], ["get", "-update"], ["validate"]])
+
+
+def test_registry_failures(tmp_path: Path, registry: str, terraform_bin: str, oracle_env: dict[str, str]) -> None:
+    config = (
+        'module "a" {\n  source  = "registry.example.com/ns/vpc/aws"\n  version = "~> 3.0"\n}\n\n'
+        'module "b" {\n  source = "registry.example.com/ns/nothere/aws"\n}\n\n'
+        'module "c" {\n  source = "registry.example.com/ns/vpc/aws"\n}\n'
+    )
+    _registry_runs(tmp_path, registry, terraform_bin, oracle_env, config, [["init"]])
+
+
+def test_registry_download_failure(tmp_path: Path, registry: str, terraform_bin: str, oracle_env: dict[str, str]) -> None:
+    """The download endpoint names an archive that is not there."""
+    config = 'module "g" {\n  source  = "registry.example.com/ns/gone/aws"\n  version = "1.0.0"\n}\n'
+    _registry_runs(tmp_path, registry, terraform_bin, oracle_env, config, [["init"], ["get"]])

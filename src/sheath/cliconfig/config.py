@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from sheath.addrs.provider import Provider, parse_provider_source
-from sheath.config.exprs import decode_bool, decode_string, expr_list
+from sheath.config.exprs import decode_bool, decode_string, expr_as_keyword, expr_list, expr_map
 from sheath.diag import Diagnostics, Range, error
 from sheath.getproviders.sources import (
     DirectSource,
@@ -33,8 +33,9 @@ _ROOT_SCHEMA = hcl.BodySchema(
         hcl.AttributeSchema("plugin_cache_dir"),
         hcl.AttributeSchema("plugin_cache_may_break_dependency_lock_file"),
     ),
-    blocks=(hcl.BlockHeaderSchema("provider_installation"),),
+    blocks=(hcl.BlockHeaderSchema("provider_installation"), hcl.BlockHeaderSchema("host", ("name",))),
 )
+_HOST_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("services"),))
 _INSTALL_SCHEMA = hcl.BodySchema(
     blocks=(
         hcl.BlockHeaderSchema("filesystem_mirror"),
@@ -81,6 +82,8 @@ class CLIConfig:
     """The files that were read, in order."""
     implied_mirror_dirs: list[str] = field(default_factory=list)
     """The implied local mirror directories that exist (used when there is no provider_installation)."""
+    hosts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """host blocks: the services of a host, used instead of its service discovery document."""
 
     @property
     def dev_overrides(self) -> dict[Provider, str]:
@@ -154,6 +157,30 @@ def _rewrite_quoted_names(src: bytes) -> tuple[bytes, dict[str, str]]:
     return _QUOTED_NAME_RE.sub(repl, src), names
 
 
+def _host_services(block: hcl.Block, quoted: dict[str, str], diags: Diagnostics) -> dict[str, str]:
+    """A host block's services map: service id ("modules.v1") to its URL."""
+    content, d = block.body.content(_HOST_SCHEMA)
+    diags.extend(d)
+    attr = content.attributes.get("services")
+    if attr is None:
+        return {}
+    pairs, d = expr_map(attr.expr)
+    diags.extend(d)
+    out: dict[str, str] = {}
+    for k, v in pairs:
+        name = expr_as_keyword(k)
+        if name is None:
+            key, d = decode_string(k)
+            diags.extend(d)
+        else:
+            key = quoted.get(name, name)
+        value, d = decode_string(v)
+        diags.extend(d)
+        if key is not None and value is not None:
+            out[key] = value
+    return out
+
+
 def _string_list(attr: hcl.Attribute | None, diags: Diagnostics) -> list[str]:
     if attr is None:
         return []
@@ -201,6 +228,9 @@ def parse_cli_config(src: bytes, filename: str) -> tuple[CLIConfig, Diagnostics]
         diags.extend(d)
         cfg.plugin_cache_may_break_dependency_lock_file = bool(b)
     for block in content.blocks:
+        if block.type == "host":
+            cfg.hosts[block.labels[0].lower()] = _host_services(block, quoted, diags)
+            continue
         pi = ProviderInstallation(decl_range=block.def_range)
         inner, d = block.body.content(_INSTALL_SCHEMA)
         diags.extend(d)
@@ -276,6 +306,7 @@ def load_cli_config(env: Mapping[str, str] | None = None, cwd: str | None = None
         if c.plugin_cache_may_break_dependency_lock_file:
             result.plugin_cache_may_break_dependency_lock_file = True
         result.provider_installation.extend(c.provider_installation)
+        result.hosts.update(c.hosts)
     if len(result.provider_installation) > 1:
         diags.add_error(
             "Multiple provider_installation blocks",

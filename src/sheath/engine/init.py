@@ -18,7 +18,7 @@ import os
 import posixpath
 import shutil
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from sheath.addrs.provider import Provider
 from sheath.config import Config, load_module_tree
@@ -30,6 +30,9 @@ from sheath.diag import Diagnostic, Diagnostics, Range, Severity
 from sheath.engine.init_checks import builtin_provider_requirements, legacy_provider_addresses, legacy_remote_state
 from sheath.engine.validate import config_sources
 from sheath.providers.registry import default_registry
+
+if TYPE_CHECKING:
+    from sheath.getters.registry import RegistryClient
 
 MODULES_DIR = os.path.join(".terraform", "modules")
 MODULES_MANIFEST = "modules.json"
@@ -93,7 +96,7 @@ def init(
             return res, diags
     if get:
         res.has_modules = bool(cfg.module.module_calls)
-        diags.extend(_install_modules(cfg, root_dir, res))
+        diags.extend(_install_modules(cfg, root_dir, res, env))
         if diags.has_errors():
             return res, diags
         if installs_remote(cfg):
@@ -135,8 +138,8 @@ def _read_manifest(path: str) -> dict[str, dict[str, str]]:
     return {str(m.get("Key")): m for m in doc.get("Modules", []) if isinstance(m, dict)}
 
 
-def _install_modules(cfg: Config, root_dir: str, res: InitResult) -> Diagnostics:
-    lines, diags = install_modules(cfg, root_dir)
+def _install_modules(cfg: Config, root_dir: str, res: InitResult, env: Mapping[str, str] | None) -> Diagnostics:
+    lines, diags = install_modules(cfg, root_dir, env=env)
     res.module_lines.extend(lines)
     res.modules_failed = diags.has_errors()
     return diags
@@ -175,6 +178,18 @@ class _Walk:
     lines: list[str] = field(default_factory=list)
     fetched: dict[str, str] = field(default_factory=dict)  # package address -> install directory
     downloads: int = 0
+    env: Mapping[str, str] | None = None
+    registry: RegistryClient | None = None
+
+    def registry_client(self) -> RegistryClient:
+        """The registry client of this run, with the CLI configuration's host blocks."""
+        if self.registry is None:
+            from sheath.cliconfig.config import load_cli_config
+            from sheath.getters.registry import RegistryClient
+
+            cli, _ = load_cli_config(self.env, self.root_dir)
+            self.registry = RegistryClient(cli.hosts)
+        return self.registry
 
     def changed(self, key: str, src: str, d: str) -> bool:
         prev = self.previous.get(key)
@@ -210,32 +225,113 @@ def _fetch(call: ModuleCall, key: str, walk: _Walk) -> str | None:
     if not walk.changed(key, src, d) and os.path.isdir(os.path.join(walk.root_dir, d)):
         return d
     walk.lines.append(f"Downloading {addr.package} for {key}...")
+    ok = _download(call, walk, addr.package, inst, lambda: (fetch_package(addr.package, inst, walk.root_dir), addr.package))
+    return _subdir(walk, d, addr.subdir) if ok else None
+
+
+def _subdir(walk: _Walk, d: str, subdir: str) -> str | None:
+    if not os.path.isdir(os.path.join(walk.root_dir, d)):
+        walk.diags.add_error("Failed to expand subdir globs", f'subdir "{subdir}" not found')
+        return None
+    return d
+
+
+def _download(
+    call: ModuleCall, walk: _Walk, package: str, inst: str, fetch: Callable[[], tuple[str | None, str]], end: str = ""
+) -> bool:
+    """Fetch a package into inst (relative to the root directory), or copy it from where this run
+    fetched it before, as terraform does; a failure is terraform's "Failed to download module"
+    (fetch gives the error and the address it names; end: what terraform's message ends with)."""
     walk.downloads += 1
     target = os.path.join(walk.root_dir, inst)
     shutil.rmtree(target, ignore_errors=True)
-    if addr.package in walk.fetched:
-        # as terraform, a package already downloaded by this run is copied, not fetched again
-        shutil.copytree(
-            os.path.join(walk.root_dir, walk.fetched[addr.package]), target, symlinks=True, ignore=_dot_files
-        )
-        err = None
-    else:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        err = fetch_package(addr.package, inst, walk.root_dir)
-    rng = call.decl_range
+    if package in walk.fetched:
+        shutil.copytree(os.path.join(walk.root_dir, walk.fetched[package]), target, symlinks=True, ignore=_dot_files)
+        return True
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    err, shown = fetch()
     if err is not None:
+        rng = call.decl_range
         walk.diags.add_error(
             "Failed to download module",
             f'Could not download module "{call.name}" ({rng.filename}:{rng.start.line}) source code from '
-            f'"{addr.package}": {err}',
+            f'"{shown}": {err}{end}',
+            rng,
+        )
+        return False
+    walk.fetched[package] = inst
+    return True
+
+
+def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str] | None:
+    """Install a registry module: the newest version its constraint allows, downloaded from
+    where the registry's download endpoint says. The module's directory and version."""
+    from sheath.getters import fetch_address
+    from sheath.getters.registry import RegistryError, newest, newest_release, parse_registry_source
+
+    src = call.source_addr_raw
+    parsed = parse_registry_source(src)
+    rng = call.decl_range
+    where = f"{rng.filename}:{rng.start.line}"
+    if parsed is None:
+        walk.diags.append(source_not_available(key, src, call.source_addr_range or rng))
+        return None
+    mod, subdir = parsed
+    inst = posixpath.join(MODULES_DIR.replace(os.sep, "/"), key)
+    d = posixpath.normpath(posixpath.join(inst, subdir)) if subdir else inst
+    prev = walk.previous.get(key)
+    if (
+        not walk.update
+        and prev is not None
+        and prev.get("Source") == src
+        and prev.get("Version")
+        and (call.version is None or call.version.check(prev["Version"]))
+        and os.path.isdir(os.path.join(walk.root_dir, prev.get("Dir", "")))
+    ):
+        return prev["Dir"], prev["Version"]
+    client = walk.registry_client()
+    try:
+        versions = client.versions(mod)
+    except RegistryError as exc:
+        if exc.kind == "not_found":
+            walk.diags.add_error(
+                "Module not found",
+                f'Module "{call.name}" (from {where}) cannot be found in the module registry at {mod.host}.',
+                rng,
+            )
+        else:
+            walk.diags.add_error(
+                "Error accessing remote module registry",
+                f'Failed to retrieve available versions for module "{call.name}" ({where}) from {mod.host}: '
+                f"{exc.message}.",
+                rng,
+            )
+        return None
+    version = newest(versions, call.version)
+    if version is None:
+        latest = newest_release(versions)
+        walk.diags.add_error(
+            "Unresolvable module version constraint",
+            f'There is no available version of module "{mod}" ({where}) which matches the given version '
+            "constraint." + (f" The newest available version is {latest}." if latest is not None else ""),
             rng,
         )
         return None
-    walk.fetched[addr.package] = inst
-    if not os.path.isdir(os.path.join(walk.root_dir, d)):
-        walk.diags.add_error("Failed to expand subdir globs", f'subdir "{addr.subdir}" not found')
+    walk.lines.append(f"Downloading {mod} {version} for {key}...")
+    package = f"{mod} {version}"
+
+    def fetch() -> tuple[str | None, str]:
+        try:
+            address = client.download_address(mod, version)
+        except RegistryError as exc:
+            return exc.message, str(mod)
+        err = fetch_address(address, inst, walk.root_dir)
+        return (None if err is None else err.message), address
+
+    if not _download(call, walk, package, inst, fetch, end="."):
         return None
-    return d
+    got = _subdir(walk, d, subdir)
+    return None if got is None else (got, str(version))
 
 
 def _install_calls(node: Config, node_dir: str, prefix: tuple[str, ...], walk: _Walk, remote: bool) -> None:
@@ -257,23 +353,35 @@ def _install_calls(node: Config, node_dir: str, prefix: tuple[str, ...], walk: _
             if child is not None:
                 _install_calls(child, d, (*prefix, name), walk, remote)
             continue
-        if kind != "remote" or not is_fetchable(split_package_subdir(src).package):
-            walk.diags.append(source_not_available(key, src, call.source_addr_range or call.decl_range))
-            continue
         before = len(walk.lines)
-        d2 = _fetch(call, key, walk)
-        if d2 is None:
+        version = ""
+        if kind == "registry":
+            got = _fetch_registry(call, key, walk)
+            if got is None:
+                continue
+            d2, version = got
+        elif kind == "remote" and is_fetchable(split_package_subdir(src).package):
+            fetched = _fetch(call, key, walk)
+            if fetched is None:
+                continue
+            d2 = fetched
+        else:
+            walk.diags.append(source_not_available(key, src, call.source_addr_range or call.decl_range))
             continue
         if len(walk.lines) > before:
             walk.lines.append(f"- {key} in {d2}")
-        walk.entries[key] = {"Key": key, "Source": src, "Dir": d2}
+        walk.entries[key] = {"Key": key, "Source": src, **({"Version": version} if version else {}), "Dir": d2}
         child = _child(None, name, walk, d2)
         if child is not None:
             _install_calls(child, d2, (*prefix, name), walk, True)
 
 
 def install_modules(
-    cfg: Config, root_dir: str, update: bool = False, test_modules: tuple[TestModule, ...] = ()
+    cfg: Config,
+    root_dir: str,
+    update: bool = False,
+    test_modules: tuple[TestModule, ...] = (),
+    env: Mapping[str, str] | None = None,
 ) -> tuple[list[str], Diagnostics]:
     """Install the module tree (and the modules test files call) and record it in
     .terraform/modules/modules.json: local modules are used in place, remote ones are
@@ -283,7 +391,7 @@ def install_modules(
     diags = Diagnostics()
     manifest_path = os.path.join(root_dir, MODULES_DIR, MODULES_MANIFEST)
     previous = _read_manifest(manifest_path)
-    walk = _Walk(root_dir, previous, update, diags)
+    walk = _Walk(root_dir, previous, update, diags, env=env)
     _install_calls(cfg, ".", (), walk, False)
     for tm in test_modules:
         tm_dir = posixpath.normpath(tm.source)
