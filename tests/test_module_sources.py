@@ -116,6 +116,14 @@ def test_git_refs_subdirs_and_depth(tmp_path: Path, repo: Path, run_terraform: R
     assert 'value = "two"' in (dirs[1] / MODULES / "default" / "main.tf").read_text()
 
 
+def test_get_installs_remote_modules(tmp_path: Path, repo: Path, http_server: str, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    config = (
+        f'module "g" {{\n  source = "git::file://{repo}//sub?ref=v1.0.0"\n}}\n\n'
+        f'module "h" {{\n  source = "{http_server}/pkg/mod.zip"\n}}\n'
+    )
+    _compare(tmp_path, run_terraform, run_sheath, config, [["get"], ["get"], ["init"], ["get", "-update"]])
+
+
 @pytest.mark.parametrize(
     "source",
     ["git::file://{repo}?ref=nope", "git::file://{missing}", "git::file://{repo}?depth=1&ref={commit}", "git::file://{repo}//nothere"],

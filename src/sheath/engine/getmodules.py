@@ -9,7 +9,7 @@ from sheath.config.exprs import decode_string
 from sheath.config.loader import parse_file
 from sheath.config.testfile import DEFAULT_TEST_DIRECTORY, TEST_FILE_SUFFIX, test_file_paths
 from sheath.diag import Diagnostic, Diagnostics, Severity
-from sheath.engine.init import TestModule, install_modules, source_not_available
+from sheath.engine.init import TestModule, install_modules, installs_remote, source_not_available
 from sheath.engine.validate import config_sources
 from sheath.lang import hcl
 
@@ -62,6 +62,8 @@ def get_modules(
     """The "- key in dir" lines of the modules installed, the diagnostics, and the sources
     of the files they point into."""
     cfg, diags = load_module_tree(root_dir, tree_checks=False)
+    # remote modules not installed yet are what get is about to install
+    diags = Diagnostics(x for x in diags if x.summary != "Module not installed")
     sources = config_sources(cfg, root_dir)
     if diags.has_errors():
         # terraform's installer still installs what the module calls it could read
@@ -83,4 +85,9 @@ def get_modules(
         return [], diags, sources
     lines, d = install_modules(cfg, root_dir, update, tms)
     diags.extend(d)
+    if not d.has_errors() and installs_remote(cfg):
+        cfg, d = load_module_tree(root_dir, tree_checks=False)
+        diags.extend(d)
+        sources.update(config_sources(cfg, root_dir))
     return lines, diags, sources
+
