@@ -273,3 +273,31 @@ def test_remote_state_stores_encrypted_documents(tmp_path: Path) -> None:
     diags = wrong.refresh_state()
     assert [d.summary for d in diags] == ["Failed to decrypt the state"] and client.data == stored
 
+
+
+
+def test_history_is_kept_encrypted_and_read_decrypted(tmp_path: Path, monkeypatch: Any) -> None:
+    """The Python API's applies (which keep the local backend's history) encrypt the state
+    and every version kept; state pull -version and rollback decrypt them."""
+    from sheath import Workspace
+
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    monkeypatch.setenv("TF_VAR_pass_a", PASS_A)
+    monkeypatch.setenv("TF_VAR_pass_b", PASS_B)
+    for n in (1, 2):
+        ws = Workspace(tmp_path, variables={"n": n}, plan_checks=[])
+        if n == 1:
+            ws.init()
+        ws.apply()
+    _decrypt_independently(_doc(tmp_path), PASS_A)
+    kept = [p for p in (tmp_path / ".sheath").rglob("v*.tfstate") if p.is_file()]
+    assert len(kept) >= 2 and all(SECRET.encode() not in p.read_bytes() for p in kept)
+    versions = json.loads(_ok(_sheath(tmp_path, "state", "history", "-json")))
+    docs = {v["version"]: json.loads(_ok(_sheath(tmp_path, "state", "pull", f"-version={v['version']}"))) for v in versions}
+    values = {n: [i["attributes"]["input"]["value"] for r in d["resources"] for i in r["instances"]] for n, d in docs.items()}
+    first = next(n for n, v in values.items() if v == [f"{SECRET}-1"])
+    _ok(_sheath(tmp_path, "state", "rollback", f"-version={first}"))
+    now = _decrypt_independently(_doc(tmp_path), PASS_A)
+    assert now["resources"][0]["instances"][0]["attributes"]["input"]["value"] == f"{SECRET}-1"
+    r = _sheath(tmp_path, "state", "pull", f"-version={first}", env={"TF_VAR_pass_a": "not the right passphrase"})
+    assert r.returncode == 1 and "Failed to decrypt the state" in r.stderr and "Traceback" not in r.stderr

@@ -58,6 +58,14 @@ def _manager(color: bool) -> "tuple[Full | None, HistoryStore | None, str | None
     diags.extend(d)
     if selected is None:
         return None, None, None, diags
+    from sheath.cli.backend import use_codec
+    from sheath.states.codec import state_codec
+
+    codec, d = state_codec(module)  # versions are kept as stored: encrypted when the state is
+    diags.extend(d)
+    if codec is None:
+        return None, None, None, diags
+    use_codec(selected.backend, codec)
     mgr, d = selected.backend.state_mgr(selected.workspace)
     diags.extend(d)
     if mgr is None:
@@ -111,7 +119,7 @@ def run_rollback(args: list[str]) -> int:
     mgr, history, local, diags = _manager(color)
     if mgr is None or history is None or diags.has_errors():
         return _fail(diags, color)
-    data, d = history.get(int(text))
+    data, d = _stored_version(mgr, history, text)
     if data is None:
         return _fail(d, color)
     from sheath.states.history import WriteContext
@@ -161,11 +169,26 @@ def pull_version(text: str, color: bool) -> int:
         bad = Diagnostics()
         bad.add_error("Invalid -version", "-version takes a version number (see sheath state history).")
         return _fail(bad, color)
-    _mgr, history, _local, diags = _manager(color)
-    if history is None or diags.has_errors():
+    mgr, history, _local, diags = _manager(color)
+    if mgr is None or history is None or diags.has_errors():
         return _fail(diags, color)
-    data, d = history.get(int(text))
+    data, d = _stored_version(mgr, history, text)
     if data is None:
         return _fail(d, color)
     sys.stdout.write(data.decode("utf-8") + "\n")
     return 0
+
+
+def _stored_version(mgr: "Full", history: "HistoryStore", text: str) -> "tuple[bytes | None, Diagnostics]":
+    """Version text's state document, decrypted as the state manager reads its state."""
+    from sheath.states.codec import PLAIN, encryption_error
+    from sheath.states.encryption import EncryptionError
+
+    data, d = history.get(int(text))
+    if data is None:
+        return None, d
+    try:
+        plain, _ = getattr(mgr, "codec", PLAIN).decode(data)
+    except EncryptionError as exc:
+        return None, encryption_error(f"state version {text}", exc)
+    return plain, d
