@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from postgres_helpers import postgres  # noqa: F401 - the fixture
 from sheath.diag import Diagnostics
 from sheath.states.codec import EncryptedStateCodec
 from sheath.states.encryption import Method, Pbkdf2Provider, Target
@@ -301,3 +302,35 @@ def test_history_is_kept_encrypted_and_read_decrypted(tmp_path: Path, monkeypatc
     assert now["resources"][0]["instances"][0]["attributes"]["input"]["value"] == f"{SECRET}-1"
     r = _sheath(tmp_path, "state", "pull", f"-version={first}", env={"TF_VAR_pass_a": "not the right passphrase"})
     assert r.returncode == 1 and "Failed to decrypt the state" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_pg_backend_stores_the_encrypted_document(tmp_path: Path, postgres: Any) -> None:
+    """The pg backend's row holds OpenTofu's encrypted document (checked with SQL); plan and
+    state pull decrypt it; a wrong passphrase changes nothing in the database."""
+    import uuid
+
+    import psycopg
+
+    from postgres_helpers import create_database
+
+    conn_str = create_database(postgres, "enc_" + uuid.uuid4().hex[:10])
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    text = (tmp_path / "main.tf").read_text().replace("terraform {\n", f'terraform {{\n  backend "pg" {{\n    conn_str = "{conn_str}"\n  }}\n', 1)
+    (tmp_path / "main.tf").write_text(text)
+    _ok(_sheath(tmp_path, "init", "-input=false"))
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+
+    def row() -> bytes:
+        with psycopg.connect(conn_str, autocommit=True) as conn:
+            got = conn.execute("SELECT data FROM terraform_remote_state.states WHERE name = 'default'").fetchone()
+        assert got is not None
+        return str(got[0]).encode()
+
+    stored = row()
+    assert SECRET.encode() not in stored
+    state = _decrypt_independently(json.loads(stored), PASS_A)
+    assert json.loads(_ok(_sheath(tmp_path, "state", "pull"))) == state
+    assert _sheath(tmp_path, "plan", "-detailed-exitcode").returncode == 0
+    r = _sheath(tmp_path, "apply", "-auto-approve", "-var", "n=5", env={"TF_VAR_pass_a": "not the right passphrase"})
+    assert r.returncode == 1 and "Failed to decrypt the state" in r.stderr and "Traceback" not in r.stderr
+    assert row() == stored
