@@ -204,9 +204,6 @@ def test_local_state_flags_are_refused_on_a_remote_backend(tmp_path: Path, datab
     r = run_sheath(["plan", "-input=false", "-no-color", "-state=other.tfstate"], d)
     assert r.returncode == 1 and "-state name local state files" in r.stderr
     assert not (d / "other.tfstate").exists()
-    # a command that does not run on remote state yet says so, and touches nothing
-    r = run_sheath(["drift", "-no-color"], d)
-    assert r.returncode == 1 and "only on local state so far" in r.stderr
 
 
 def test_s3_operations_share_the_state_with_terraform(tmp_path: Path, moto_server: str, run_terraform: Any, run_sheath: Any) -> None:
@@ -482,3 +479,51 @@ def test_data_dir_holds_the_record_and_the_workspace(tmp_path: Path, database: s
     assert terraform("plan", "-input=false", "-detailed-exitcode").returncode == 0
     assert [r[0] for r in _sql(database, "select name from terraform_remote_state.states order by name")] == ["dev"]
     assert not (d / ".terraform").exists()
+
+
+def test_drift_on_pg(tmp_path: Path, database: str, run_sheath: Any) -> None:
+    """sheath drift reads and locks the pg workspace's state: nothing drifted, then a file
+    changed out of band is reported (exit 2 under -detailed-exitcode) and the state is untouched."""
+    d = tmp_path / "w"
+    d.mkdir()
+    (d / "main.tf").write_text(f'terraform {{\n  backend "pg" {{\n    conn_str = "{database}"\n  }}\n}}\n' + KILLED_CONFIG)
+    assert run_sheath(["init", "-input=false"], d).returncode == 0
+    assert run_sheath(["apply", "-auto-approve", "-input=false"], d).returncode == 0
+    before = _sql(database, "select data from terraform_remote_state.states")
+    r = run_sheath(["drift", "-no-color", "-detailed-exitcode"], d)
+    assert r.returncode == 0, r.stdout + r.stderr
+    (d / "out" / "f1.txt").write_text("changed by hand\n")
+    r = run_sheath(["drift", "-no-color", "-detailed-exitcode"], d)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "local_file.f[1]" in r.stdout
+    assert _sql(database, "select data from terraform_remote_state.states") == before
+
+
+def test_unmanaged_reads_the_workspaces_of_pg(tmp_path: Path, database: str, run_sheath: Any) -> None:
+    """sheath unmanaged counts as managed what the pg workspaces' states hold (the selected
+    one, or every one with -all-workspaces)."""
+    from sheath.backend.pg import PgBackend, PgConfig
+    from sheath.cli.commands.unmanaged import remote_state_entries
+
+    cfg, _ = PgConfig.from_settings({"conn_str": database})
+    assert cfg is not None
+    backend = PgBackend(cfg, journal_dir=str(tmp_path / "journal"))
+    doc = {
+        "version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "1b0e8b6e-0000-4000-8000-000000000001",
+        "outputs": {}, "check_results": None,
+        "resources": [{
+            "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+            "instances": [{"schema_version": 0, "attributes": {"id": "kept-bucket", "bucket": "kept-bucket"}, "sensitive_attributes": []}],
+        }],
+    }
+    from sheath.states.statefile import read_state_file
+
+    sf, _ = read_state_file(json.dumps(doc).encode(), "x")
+    assert sf is not None
+    mgr, _ = backend.state_mgr("dev")
+    assert mgr is not None and not mgr.persist_snapshot(sf).has_errors()
+    entries, diags = remote_state_entries(backend, "dev")
+    assert not diags.has_errors()
+    assert [(e.type, e.id) for e in entries] == [("aws_s3_bucket", "kept-bucket")]
+    assert remote_state_entries(backend, "default")[0] == []

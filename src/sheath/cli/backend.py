@@ -40,7 +40,7 @@ BACKEND_STATE_FILE = "terraform.tfstate"  # inside the data directory
 REMOTE_TYPES = ("pg", "s3")
 REMOTE_COMMANDS = (
     "On the pg and s3 backends sheath runs init, plan, apply, destroy, refresh, import, output, show, "
-    "console, graph, providers, taint, untaint, the state commands, workspace and force-unlock."
+    "console, graph, providers, drift, unmanaged, taint, untaint, the state commands, workspace and force-unlock."
 )
 
 

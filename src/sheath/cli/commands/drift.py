@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import orjson
 
@@ -71,7 +72,8 @@ def run(args: list[str]) -> int:
 
 def _drift(ui: Ui, fl: ParsedFlags, parallelism: int) -> int:
     from sheath.audit.drift import drift_report, render_human, render_markdown, report_to_json
-    from sheath.cli.backend import local_backend, new_state_manager, read_path_has_state, state_paths
+    from sheath.cli.backend import local_backend, new_state_manager, remote_backend, state_paths
+    from sheath.cli.commands.plan import state_exists
     from sheath.engine.operations import PlanOptions, load, make_plan
     from sheath.plans.model import UIMode
     from sheath.policy.evaluate import index_configuration
@@ -85,10 +87,19 @@ def _drift(ui: Ui, fl: ParsedFlags, parallelism: int) -> int:
     if session is None:
         return _fail(ui, fl, diags)
     try:
-        lb, bd = local_backend(session.config.module)
-        if lb is None:
+        selected, bd = remote_backend(session.config.module)
+        if bd.has_errors():
             return _fail(ui, fl, bd)
-        mgr = new_state_manager(state_paths(lb))
+        mgr: Any
+        if selected is not None:
+            mgr, md = selected.backend.state_mgr(selected.workspace)
+            if mgr is None:
+                return _fail(ui, fl, md)
+        else:
+            lb, bd = local_backend(session.config.module)
+            if lb is None:
+                return _fail(ui, fl, bd)
+            mgr = new_state_manager(state_paths(lb))
         lock_id = None
         if fl.get_bool("lock"):
             info, ld = mgr.lock("OperationTypePlan", fl.get_seconds("lock-timeout"))
@@ -99,7 +110,7 @@ def _drift(ui: Ui, fl: ParsedFlags, parallelism: int) -> int:
             rd = mgr.refresh_state()
             if rd.has_errors():
                 return _fail(ui, fl, read_failure_as_lock_error(rd) if lock_id else rd)
-            prior = mgr.state_file() if read_path_has_state(mgr.path) else StateFile(lineage="")
+            prior = mgr.state_file() if state_exists(mgr) else StateFile(lineage="")
             plan, pd = make_plan(session, prior, PlanOptions(mode=UIMode.REFRESH_ONLY, parallelism=parallelism))
         finally:
             if lock_id:

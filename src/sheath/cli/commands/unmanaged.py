@@ -112,15 +112,34 @@ def _unmanaged(ui: Ui, fl: ParsedFlags) -> int:
     try:
         explicit = fl.get_list("state")
         paths = list(explicit)
-        if not paths or fl.get_bool("all-workspaces"):
-            lb, bd = local_backend(session.config.module)
-            if lb is None:
-                return _fail(ui, fl, bd)
-            for p in workspace_state_paths(lb) if fl.get_bool("all-workspaces") else [lb.state_path()]:
-                if p not in paths:
-                    paths.append(p)
         entries = []
+        if not paths or fl.get_bool("all-workspaces"):
+            from sheath.cli.backend import remote_backend
+
+            selected, bd = remote_backend(session.config.module)
+            if bd.has_errors():
+                return _fail(ui, fl, bd)
+            if selected is not None:
+                # the backend's workspaces: their states are read through it, named by workspace
+                names = [selected.workspace]
+                if fl.get_bool("all-workspaces"):
+                    names, wd = selected.backend.workspaces()
+                    diags.extend(wd)
+                for name in names:
+                    es, sd = remote_state_entries(selected.backend, name)
+                    diags.extend(sd)
+                    entries.extend(es)
+                    paths.append(f"workspace {name}")
+            else:
+                lb, bd = local_backend(session.config.module)
+                if lb is None:
+                    return _fail(ui, fl, bd)
+                for p in workspace_state_paths(lb) if fl.get_bool("all-workspaces") else [lb.state_path()]:
+                    if p not in paths:
+                        paths.append(p)
         for path in paths:
+            if path.startswith("workspace ") and path not in explicit:
+                continue  # read through the backend above
             try:
                 with open(path, "rb") as fh:
                     data = fh.read()
@@ -255,3 +274,19 @@ def _fail(ui: Ui, fl: ParsedFlags, diags: Diagnostics) -> int:
     else:
         ui.diagnostics(diags)
     return 1
+
+
+def remote_state_entries(backend: Any, workspace: str) -> tuple[list[Any], Diagnostics]:
+    """The state entries of one workspace of a remote backend (none when it has no state)."""
+    from sheath.audit.unmanaged import state_entries
+    from sheath.states.statefile import write_state_file
+
+    mgr, diags = backend.state_mgr(workspace)
+    if mgr is None:
+        return [], diags
+    diags.extend(mgr.refresh_state())
+    if diags.has_errors() or not mgr.has_state():
+        return [], diags
+    es, sd = state_entries(write_state_file(mgr.state_file()), f"workspace {workspace}")
+    diags.extend(sd)
+    return es, diags
