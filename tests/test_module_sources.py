@@ -103,7 +103,7 @@ def test_git_refs_subdirs_and_depth(tmp_path: Path, repo: Path, run_terraform: R
         d.mkdir()
         step_setup(d)
         (d / "main.tf").write_text(config)
-    for args in (["init"], ["init"], ["get", "-update"], ["validate"], ["output"]):
+    for args in (["init"], ["init"], ["get", "-update"], ["init", "-upgrade"], ["validate"], ["output"]):
         tf = run_terraform([*args, "-no-color"], dirs[0])
         sh = run_sheath([*args, "-no-color"], dirs[1])
         if (sh.returncode, sh.stdout, sh.stderr) != (tf.returncode, tf.stdout, tf.stderr):

@@ -96,7 +96,7 @@ def init(
             return res, diags
     if get:
         res.has_modules = bool(cfg.module.module_calls)
-        diags.extend(_install_modules(cfg, root_dir, res, env))
+        diags.extend(_install_modules(cfg, root_dir, res, env, upgrade))
         if diags.has_errors():
             return res, diags
         if installs_remote(cfg):
@@ -138,8 +138,10 @@ def _read_manifest(path: str) -> dict[str, dict[str, str]]:
     return {str(m.get("Key")): m for m in doc.get("Modules", []) if isinstance(m, dict)}
 
 
-def _install_modules(cfg: Config, root_dir: str, res: InitResult, env: Mapping[str, str] | None) -> Diagnostics:
-    lines, diags = install_modules(cfg, root_dir, env=env)
+def _install_modules(
+    cfg: Config, root_dir: str, res: InitResult, env: Mapping[str, str] | None, upgrade: bool
+) -> Diagnostics:
+    lines, diags = install_modules(cfg, root_dir, update=upgrade, env=env)
     res.module_lines.extend(lines)
     res.modules_failed = diags.has_errors()
     return diags

@@ -202,7 +202,7 @@ def run(args: list[str]) -> int:
     step = _BackendStep(fl, color)
     res, diags = init(".", upgrade=fl.get_bool("upgrade"), backend=step if backend else None, get=fl.get_bool("get"))
     if res.has_modules:
-        out.write(_heading("Initializing modules...", color))
+        out.write(_heading("Upgrading modules..." if fl.get_bool("upgrade") else "Initializing modules...", color))
         for line in res.module_lines:
             out.write(line + "\n")
     if not diags.has_errors() or res.provider_lines:
