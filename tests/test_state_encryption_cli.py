@@ -78,7 +78,7 @@ def _sheath(d: Path, *args: str, env: dict[str, str] | None = None) -> subproces
     e.update({"TF_VAR_pass_a": PASS_A, "TF_VAR_pass_b": PASS_B, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"})
     e.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "sheath", *args, "-no-color"] if args[0] != "state" else [sys.executable, "-m", "sheath", *args],
+        [sys.executable, "-m", "sheath", *args] if args[0] == "state" else [sys.executable, "-m", "sheath", args[0], "-no-color", *args[1:]],
         cwd=d, capture_output=True, text=True, env=e, timeout=300,
     )
 
@@ -334,3 +334,19 @@ def test_pg_backend_stores_the_encrypted_document(tmp_path: Path, postgres: Any)
     r = _sheath(tmp_path, "apply", "-auto-approve", "-var", "n=5", env={"TF_VAR_pass_a": "not the right passphrase"})
     assert r.returncode == 1 and "Failed to decrypt the state" in r.stderr and "Traceback" not in r.stderr
     assert row() == stored
+
+
+def test_saved_plan_files_are_encrypted_when_plan_is_configured(tmp_path: Path) -> None:
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }\n    plan {\n      method = method.aes_gcm.b\n    }")
+    _ok(_sheath(tmp_path, "plan", "-out=tfplan"))
+    raw = (tmp_path / "tfplan").read_bytes()
+    assert SECRET.encode() not in raw and raw[:2] != b"PK"
+    doc = json.loads(raw)
+    assert list(doc) == ["meta", "encrypted_data", "encryption_version"] and list(doc["meta"]) == ["key_provider.pbkdf2.b"]
+    shown = json.loads(_ok(_sheath(tmp_path, "show", "-json", "tfplan")))
+    assert shown["resource_changes"][0]["change"]["after"]["input"] == f"{SECRET}-1"
+    r = _sheath(tmp_path, "apply", "tfplan", env={"TF_VAR_pass_b": "not the right passphrase"})
+    assert r.returncode == 1 and "could not be decrypted" in " ".join(r.stderr.split()) and "Traceback" not in r.stderr
+    assert not (tmp_path / "terraform.tfstate").exists()
+    _ok(_sheath(tmp_path, "apply", "tfplan"))
+    _decrypt_independently(_doc(tmp_path), PASS_A)

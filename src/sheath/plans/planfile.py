@@ -23,6 +23,10 @@ HMAC-SHA256, keyed with a signing key's bytes, covers the same bytes: a
 plan saved with a key can only be read with that key, and a reader given
 a key refuses plans without a signature or signed with another key.
 
+When the configuration's encryption (its ``encryption`` block, or ``TF_ENCRYPTION``)
+has a ``plan`` target, the whole file (archive and trailer) is stored as OpenTofu's
+encrypted document (``sheath.states.encryption``) and decrypted before it is verified.
+
 ``tfplan`` is a JSON object: ``format`` ("sheath-plan"), ``format_version``
 (1), ``terraform_version``, ``ui_mode``, ``timestamp``, ``applyable``,
 ``complete``, ``errored``, ``target_addrs``, ``force_replace_addrs``,
@@ -65,6 +69,8 @@ from sheath.plans.model import (
     ResourceInstanceChange,
     UIMode,
 )
+from sheath.states.codec import PLAIN, StateCodec, is_encrypted_document, working_plan_codec
+from sheath.states.encryption import EncryptionError
 from sheath.states.statefile import StateFile, read_state_file, write_state_file
 from sheath.types.cty import (
     STRING,
@@ -438,10 +444,14 @@ MAX_CONTENT_BYTES = 4 << 30
 
 
 def write_plan_file(
-    plan: Plan, config_files: dict[str, bytes] | None = None, signing_key: bytes | None = None
+    plan: Plan,
+    config_files: dict[str, bytes] | None = None,
+    signing_key: bytes | None = None,
+    codec: StateCodec | None = None,
 ) -> bytes:
     """The bytes of a plan file for plan (its prior state must be set), with its digest
-    and, given a signing key, its signature."""
+    and, given a signing key, its signature; encrypted as a whole with codec (None: the
+    plan encryption the working directory's configuration gives, see sheath.states.codec)."""
     buf = io.BytesIO()
     placeholder = _trailer_text(b"0" * _HEX_LEN, None if signing_key is None else b"0" * _HEX_LEN)
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -457,7 +467,15 @@ def write_plan_file(
     body = data[: len(data) - len(placeholder)]
     assert data[len(body) :] == placeholder
     signature = None if signing_key is None else _signature(body, signing_key)
-    return body + _trailer_text(_digest(body), signature)
+    data = body + _trailer_text(_digest(body), signature)
+    if codec is None:
+        codec, cd = working_plan_codec()
+        if codec is None:
+            raise PlanFileError("; ".join(f"{d.summary}: {d.detail}" for d in cd if d.is_error))
+    try:
+        return codec.encode(data)
+    except EncryptionError as exc:
+        raise PlanFileError(f"the plan could not be encrypted: {exc}") from None
 
 
 # What reading a plan file may raise on damaged or hostile content: zip structure,
@@ -482,10 +500,25 @@ _DECODE_ERRORS = (
 
 
 def read_plan_file(
-    data: bytes, filename: str = "plan", signing_key: bytes | None = None
+    data: bytes, filename: str = "plan", signing_key: bytes | None = None, codec: StateCodec | None = None
 ) -> tuple[PlanFile | None, Diagnostics]:
-    """Verify and parse plan file bytes; problems are diagnostics. See verify_plan_file
-    for what signing_key requires."""
+    """Verify and parse plan file bytes (decrypted with codec; None: the working directory's
+    plan encryption); problems are diagnostics. See verify_plan_file for what signing_key
+    requires."""
+    if codec is None:
+        codec, cd = working_plan_codec()
+        if codec is None:
+            return None, cd
+    if codec is PLAIN and is_encrypted_document(data):
+        return None, _read_error(
+            filename,
+            "it is encrypted, and the configuration (its encryption block, or TF_ENCRYPTION) configures no plan "
+            "encryption to decrypt it with.",
+        )
+    try:
+        data, _ = codec.decode(data)
+    except EncryptionError as exc:
+        return None, _read_error(filename, f"it could not be decrypted with the configured plan encryption: {exc}.")
     diags = verify_plan_file(data, filename, signing_key)
     if diags.has_errors():
         return None, diags

@@ -162,6 +162,29 @@ def state_codec(module: Module | None, environ: Mapping[str, str] | None = None)
     return EncryptedStateCodec(cfg.state), diags
 
 
+def working_plan_codec(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
+    """The plan codec of the root module in root_dir (the working directory a plan file is
+    saved in and applied from); None with the errors."""
+    from sheath.config.loader import config_files, load_module
+
+    primary, override, _ = config_files(root_dir)
+    module = None
+    if primary or override:
+        module, _ = load_module(root_dir)
+    return plan_codec(module, environ)
+
+
+def is_encrypted_document(data: bytes) -> bool:
+    """Whether data is an encrypted document (OpenTofu's: JSON with encryption_version)."""
+    if not data.lstrip()[:1] == b"{":
+        return False
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(doc, dict) and bool(doc.get("encryption_version"))
+
+
 def plan_codec(module: Module | None, environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
     """The codec of saved plan files (PLAIN without a plan target); None with the errors."""
     cfg, diags = configured_encryption(module, environ)
@@ -181,6 +204,8 @@ __all__ = [
     "StateCodec",
     "configured_encryption",
     "encryption_error",
+    "is_encrypted_document",
+    "working_plan_codec",
     "plan_codec",
     "state_codec",
     "variable_values",

@@ -12,6 +12,7 @@ from sheath.config.source import SnapshotModuleSource
 from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.plans.model import Plan
 from sheath.plans.planfile import find_trailer, read_plan_file
+from sheath.states.codec import is_encrypted_document
 from sheath.states import gojson
 from sheath.states.jsonstate import decode_object, provider_source
 from sheath.states.state import format_instance_key
@@ -66,11 +67,13 @@ def read_plan_or_state(
             f"Error loading statefile: {msg}",
             f"couldn't load the provided path as either a local plan file ({msg}) or a saved cloud plan ({msg})",
         )
-    if data[:2] == b"PK":
+    # an encrypted plan file is an encrypted document without a state's serial and lineage
+    encrypted_plan = is_encrypted_document(data) and b'"lineage"' not in data
+    if data[:2] == b"PK" or encrypted_plan:
         pf, pdiags = read_plan_file(data, path, signing_key)
         if pf is not None:
             return _show_plan(pf.plan, pf.config_files, as_json, ui)
-        if find_trailer(data) is not None:  # a sheath plan file, damaged, tampered with or signed
+        if encrypted_plan or find_trailer(data) is not None:  # a sheath plan file, damaged, tampered with or signed
             ui.view_diagnostics(pdiags)
             return 1
         plan_err = pdiags[0].detail if pdiags else "unreadable plan file"
