@@ -350,3 +350,9 @@ def test_saved_plan_files_are_encrypted_when_plan_is_configured(tmp_path: Path) 
     assert not (tmp_path / "terraform.tfstate").exists()
     _ok(_sheath(tmp_path, "apply", "tfplan"))
     _decrypt_independently(_doc(tmp_path), PASS_A)
+
+
+def test_remote_state_data_sources_is_refused_not_ignored(tmp_path: Path) -> None:
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }\n    remote_state_data_sources {\n      default {\n        method = method.aes_gcm.a\n      }\n    }")
+    r = _sheath(tmp_path, "plan")
+    assert r.returncode == 1 and "Unsupported encryption target" in r.stderr and "Traceback" not in r.stderr

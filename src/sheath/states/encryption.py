@@ -2,8 +2,12 @@
 no terraform 1.11 oracle; sheath follows OpenTofu's documentation and format).
 
 Configuration: ``terraform { encryption { ... } }`` and the ``TF_ENCRYPTION`` environment
-variable (the body of an encryption block, HCL or JSON; it is merged over the file's, its
-blocks winning):
+variable (the body of an encryption block, HCL or JSON), merged as OpenTofu merges them: a
+key provider or method of the same type and name takes the later body's arguments over
+the earlier's; ``state`` and ``plan`` take the later method and fallback, and are enforced
+when either body enforces them. ``remote_state_data_sources`` is refused (not decrypted yet).
+``sheath.states.codec`` turns the configuration into what the state managers and plan
+files use:
 
     key_provider "pbkdf2" "main" { passphrase = var.passphrase }      # or "aws_kms"
     method "aes_gcm" "main"      { keys = key_provider.pbkdf2.main }
@@ -334,6 +338,13 @@ def parse_encryption(bodies: list[Any], variables: Mapping[str, Any] | None = No
     if ("plan",) in blocks:
         cfg.plan = p.target(blocks[("plan",)], "plan", True)
     for rb in blocks.get(("remote_state_data_sources",), []):
+        # parsed for its errors, then refused: terraform_remote_state does not decrypt yet
+        diags.add_error(
+            "Unsupported encryption target",
+            "sheath does not decrypt the states terraform_remote_state reads yet, so it refuses a "
+            "remote_state_data_sources block rather than ignore it. Remove the block.",
+            rb.def_range,
+        )
         content, d = rb.body.content(
             hcl.BodySchema((), (hcl.BlockHeaderSchema("default"), hcl.BlockHeaderSchema("remote_state_data_source", ("address",))))
         )
