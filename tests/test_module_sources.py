@@ -66,6 +66,7 @@ def _tree(d: Path) -> dict[str, str]:
 
 def _compare(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn, config: str, steps: list[list[str]]) -> None:
     dirs = {"tf": tmp_path / "tf", "sh": tmp_path / "sh"}
+    tmp_path.mkdir(exist_ok=True)
     for d in dirs.values():
         d.mkdir()
         (d / "main.tf").write_text(config)
@@ -310,3 +311,26 @@ def test_registry_download_failure(tmp_path: Path, registry: str, terraform_bin:
     """The download endpoint names an archive that is not there."""
     config = 'module "g" {\n  source  = "registry.example.com/ns/gone/aws"\n  version = "1.0.0"\n}\n'
     _registry_runs(tmp_path, registry, terraform_bin, oracle_env, config, [["init"], ["get"]])
+
+
+def test_s3_sources(tmp_path: Path, moto_server: str, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """An object prefix, a subdirectory of it, an archive object and a prefix with no objects,
+    from a bucket of the moto server (its endpoint named in the address, as go-getter takes it)."""
+    import boto3
+
+    bucket = f"mods-{tmp_path.name.lower().replace('_', '-')}"[:60]
+    s3 = boto3.client("s3", endpoint_url=moto_server, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="vpc/main.tf", Body=b'output "s3" {\n  value = 1\n}\n')
+    s3.put_object(Bucket=bucket, Key="vpc/sub/main.tf", Body=b'output "sub" {\n  value = 2\n}\n')
+    s3.put_object(Bucket=bucket, Key="pkg/mod.zip", Body=_archives()["/pkg/mod.zip"])
+    creds = "aws_access_key_id=test&aws_access_key_secret=test"
+    base = f"s3::{moto_server}/{bucket}"
+    config = (
+        f'module "dir" {{\n  source = "{base}/vpc?{creds}"\n}}\n\n'
+        f'module "sub" {{\n  source = "{base}/vpc//sub?{creds}"\n}}\n\n'
+        f'module "zip" {{\n  source = "{base}/pkg/mod.zip?{creds}"\n}}\n'
+    )
+    _compare(tmp_path / "ok", run_terraform, run_sheath, config, [["init"], ["init"], ["get", "-update"], ["validate"]])
+    missing = f'module "missing" {{\n  source = "{base}/nothere?{creds}"\n}}\n'
+    _compare(tmp_path / "missing", run_terraform, run_sheath, missing, [["init"]])

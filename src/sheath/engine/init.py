@@ -3,8 +3,8 @@
   * the backend: only the local backend exists so far; any other (or a cloud block,
     or a directory terraform initialised against one) is an error;
   * modules: local module sources are recorded in .terraform/modules/modules.json
-    (they are used in place, as terraform does); git::, http:// and https:// sources
-    are downloaded into .terraform/modules/<key> (sheath.getters); others are an error;
+    (they are used in place, as terraform does); git::, s3::, http(s):// and registry
+    sources are downloaded into .terraform/modules/<key> (sheath.getters); others are an error;
   * providers: native providers (built into sheath) resolve without download;
     every other provider is installed from the local sources the CLI
     configuration allows (filesystem mirrors, implied mirror directories,
@@ -163,7 +163,7 @@ def source_not_available(key: str, source: str, rng: Range) -> Diagnostic:
         Severity.ERROR,
         "Module source not available offline",
         f'Module "{key}" has source "{source}", which sheath cannot download: only local '
-        'module sources ("./..." or "../..."), git::, http:// and https:// sources are supported so far.',
+        'module sources ("./..." or "../..."), git::, s3::, http(s):// and registry sources are supported so far.',
         rng,
     )
 

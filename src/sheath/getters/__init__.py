@@ -5,8 +5,8 @@ subdirectory of it ("git::https://host/repo.git//modules/vpc?ref=v1" is the
 package "git::https://host/repo.git?ref=v1" and the subdirectory "modules/vpc").
 fetch_package downloads a package into a directory with the getter the address
 selects: "git::" (or a forced "git::" form), "http://" and "https://" (archives by
-their extension or ?archive=, else the URL X-Terraform-Get names), "s3::" is not
-supported yet. Failures are messages (go-getter's wording), never exceptions.
+their extension or ?archive=, else the URL X-Terraform-Get names), "s3::" (an
+object prefix or an archive object; any endpoint but AWS's is used path-style). Failures are messages (go-getter's wording), never exceptions.
 """
 
 from __future__ import annotations
@@ -73,6 +73,10 @@ def fetcher_for(package: str) -> tuple[PackageFetcher | None, str]:
         from sheath.getters.git import GitFetcher
 
         return GitFetcher(), url
+    if forced == "s3" or (not forced and ".amazonaws.com/" in url and ".s3" in url.split("/", 3)[2 if "://" in url else 0]):
+        from sheath.getters.s3 import S3Fetcher
+
+        return S3Fetcher(), url if "://" in url else "https://" + url
     if forced in ("", "http", "https") and scheme in ("http", "https"):
         from sheath.getters.http import HttpFetcher
 
@@ -84,7 +88,7 @@ def fetch_package(package: str, dst: str, cwd: str) -> str | None:
     """Download package into dst (relative to cwd); None, or terraform's error text."""
     fetcher, url = fetcher_for(package)
     if fetcher is None:
-        return f"sheath cannot download {package!r}: only git::, http:// and https:// module sources are supported"
+        return f"sheath cannot download {package!r}: only git::, s3::, http:// and https:// module sources are supported"
     err = fetcher.fetch(url, dst, cwd)
     if err is None:
         return None

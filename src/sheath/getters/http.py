@@ -7,19 +7,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tarfile
 import tempfile
 import urllib.error
 import urllib.request
-import zipfile
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from sheath.getters.archive import archive_kind, unpack
 from sheath.getters.errors import FetchError
 
-# go-getter's decompressors that unpack a directory
-ARCHIVES = ("tar.gz", "tgz", "zip", "tar.bz2", "tbz2", "tar.xz", "txz", "tar")
 _META = re.compile(r"""<meta\s+name=["']terraform-get["']\s+content=["']([^"']*)["']""", re.IGNORECASE)
 _LIMIT = 10  # terraform's XTerraformGetLimit
 
@@ -36,14 +33,10 @@ class HttpFetcher:
     def fetch(self, url: str, dst: str, cwd: str) -> FetchError | None:
         parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
-        archive = dict(query).get("archive", "")
-        if archive:
+        archive = archive_kind(parts.path, dict(query).get("archive", ""))
+        if "archive" in dict(query):
             query = [(k, v) for k, v in query if k != "archive"]
             url = urlunsplit(parts._replace(query=urlencode(query)))
-            if archive.lower() in ("0", "f", "false"):
-                archive = "-"
-        else:
-            archive = max((k for k in ARCHIVES if parts.path.endswith("." + k)), key=len, default="")
         target = os.path.join(cwd, dst)
         if archive:
             return _fetch_archive(url, archive, target)
@@ -70,8 +63,6 @@ class HttpFetcher:
 
 def _fetch_archive(url: str, kind: str, target: str) -> FetchError | None:
     """go-getter reports these errors bare (no "error downloading" prefix)."""
-    if kind not in ARCHIVES:
-        return FetchError(f"unsupported archive type: {kind}", bare=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "archive")
         try:
@@ -81,23 +72,4 @@ def _fetch_archive(url: str, kind: str, target: str) -> FetchError | None:
             return FetchError(f"bad response code: {exc.code}", bare=True)
         except (urllib.error.URLError, OSError) as exc:
             return FetchError(str(getattr(exc, "reason", exc)), bare=True)
-        os.makedirs(target, exist_ok=True)
-        try:
-            if kind == "zip":
-                with zipfile.ZipFile(path) as zf:
-                    _check_members(zf.namelist())
-                    zf.extractall(target)
-            else:
-                with tarfile.open(path) as tf:
-                    _check_members(tf.getnames())
-                    tf.extractall(target, filter="data")
-        except (zipfile.BadZipFile, tarfile.TarError, ValueError, OSError) as exc:
-            return FetchError(f"error decompressing {kind}: {exc}", bare=True)
-    return None
-
-
-def _check_members(names: list[str]) -> None:
-    for n in names:
-        norm = os.path.normpath(n)
-        if os.path.isabs(n) or norm == ".." or norm.startswith(".." + os.sep):
-            raise ValueError(f"archive entry {n!r} is outside the target directory")
+        return unpack(path, kind, target)
