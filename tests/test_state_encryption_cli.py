@@ -78,7 +78,7 @@ def _sheath(d: Path, *args: str, env: dict[str, str] | None = None) -> subproces
     e.update({"TF_VAR_pass_a": PASS_A, "TF_VAR_pass_b": PASS_B, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"})
     e.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "sheath", *args] if args[0] == "state" else [sys.executable, "-m", "sheath", args[0], "-no-color", *args[1:]],
+        [sys.executable, "-m", "sheath", *args] if args[0] in ("state", "workspace") else [sys.executable, "-m", "sheath", args[0], "-no-color", *args[1:]],
         cwd=d, capture_output=True, text=True, env=e, timeout=300,
     )
 
@@ -334,6 +334,12 @@ def test_pg_backend_stores_the_encrypted_document(tmp_path: Path, postgres: Any)
     r = _sheath(tmp_path, "apply", "-auto-approve", "-var", "n=5", env={"TF_VAR_pass_a": "not the right passphrase"})
     assert r.returncode == 1 and "Failed to decrypt the state" in r.stderr and "Traceback" not in r.stderr
     assert row() == stored
+    # a new workspace's first (empty) state is encrypted too, and an apply there reads it
+    _ok(_sheath(tmp_path, "workspace", "new", "dev"))
+    with psycopg.connect(conn_str, autocommit=True) as conn:
+        dev = conn.execute("SELECT data FROM terraform_remote_state.states WHERE name = 'dev'").fetchone()
+    assert dev is not None and json.loads(str(dev[0]))["encryption_version"] == "v0"
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
 
 
 def test_saved_plan_files_are_encrypted_when_plan_is_configured(tmp_path: Path) -> None:

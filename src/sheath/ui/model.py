@@ -98,7 +98,7 @@ def read_workdir(root_dir: str) -> Workdir:
         if not os.path.isabs(path):
             path = os.path.join(root_dir, path)
         out.state_path = path
-        loaded = FilesystemStateManager(path).load()
+        loaded = FilesystemStateManager(path, codec=lb.codec).load()
         if loaded.diags:
             out.diagnostics.extend(loaded.diags)
         if loaded.ok and loaded.state is not None:

@@ -172,7 +172,18 @@ def _backend() -> tuple["Selected | None", Diagnostics]:
     module, diags = load_module(".")
     if diags.has_errors() or module is None:
         return None, diags
-    return select_backend(".", module.backend)
+    selected, diags = select_backend(".", module.backend)
+    if selected is not None and not diags.has_errors():
+        # a new workspace's first (empty) state is stored as every later one: encrypted when configured
+        from sheath.cli.backend import use_codec
+        from sheath.states.codec import state_codec
+
+        codec, cd = state_codec(module)
+        diags.extend(cd)
+        if codec is None:
+            return None, diags
+        use_codec(selected.backend, codec)
+    return selected, diags
 
 
 def _diagnostics(diags: Diagnostics, color: bool) -> None:
