@@ -4,6 +4,7 @@ Repositories are made in tmp dirs; the HTTP server listens on 127.0.0.1 only."""
 
 from __future__ import annotations
 
+import functools
 import http.server
 import io
 import os
@@ -334,3 +335,27 @@ def test_s3_sources(tmp_path: Path, moto_server: str, run_terraform: RunFn, run_
     _compare(tmp_path / "ok", run_terraform, run_sheath, config, [["init"], ["init"], ["get", "-update"], ["validate"]])
     missing = f'module "missing" {{\n  source = "{base}/nothere?{creds}"\n}}\n'
     _compare(tmp_path / "missing", run_terraform, run_sheath, missing, [["init"]])
+
+
+def test_git_over_http(tmp_path: Path, repo: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """git::http:// sources: the repository served by git's dumb HTTP protocol on 127.0.0.1."""
+    _git(repo, "update-server-info")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    handler = functools.partial(Quiet, directory=str(repo.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{repo.name}"
+        config = (
+            f'module "tag" {{\n  source = "git::{url}//sub?ref=v1.0.0"\n}}\n\n'
+            f'module "head" {{\n  source = "git::{url}"\n}}\n\n'
+            f'module "gone" {{\n  source = "git::{url}.missing?ref=v1.0.0"\n}}\n'
+        )
+        _compare(tmp_path / "run", run_terraform, run_sheath, config, [["init"], ["get"]])
+    finally:
+        server.shutdown()
+        server.server_close()
