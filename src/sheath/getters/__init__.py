@@ -69,14 +69,14 @@ def fetcher_for(package: str) -> tuple[PackageFetcher | None, str]:
     """The getter for a package address and the URL it is given; None when sheath has none."""
     forced, url = forced_getter(package)
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    if forced == "git" or (not forced and url.endswith(".git") and scheme in ("https", "file")):
+    if forced == "git":
         from sheath.getters.git import GitFetcher
 
         return GitFetcher(), url
-    if forced == "s3" or (not forced and ".amazonaws.com/" in url and ".s3" in url.split("/", 3)[2 if "://" in url else 0]):
+    if forced == "s3":
         from sheath.getters.s3 import S3Fetcher
 
-        return S3Fetcher(), url if "://" in url else "https://" + url
+        return S3Fetcher(), url
     if forced in ("", "http", "https") and scheme in ("http", "https"):
         from sheath.getters.http import HttpFetcher
 
