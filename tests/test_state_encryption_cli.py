@@ -78,7 +78,7 @@ def _sheath(d: Path, *args: str, env: dict[str, str] | None = None) -> subproces
     e.update({"TF_VAR_pass_a": PASS_A, "TF_VAR_pass_b": PASS_B, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"})
     e.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "sheath", *args] if args[0] in ("state", "workspace") else [sys.executable, "-m", "sheath", args[0], "-no-color", *args[1:]],
+        [sys.executable, "-m", "sheath", *args] if args[0] in ("state", "workspace", "providers") else [sys.executable, "-m", "sheath", args[0], "-no-color", *args[1:]],
         cwd=d, capture_output=True, text=True, env=e, timeout=300,
     )
 
@@ -126,6 +126,10 @@ def test_apply_plan_and_state_pull_round_trip(tmp_path: Path) -> None:
     assert pulled == state
     r = _sheath(tmp_path, "plan", "-detailed-exitcode")
     assert r.returncode == 0, r.stdout + r.stderr
+    # the commands that read the state read it decrypted
+    assert json.loads(_ok(_sheath(tmp_path, "show", "-json")))["values"]["root_module"]["resources"][0]["values"]["input"] == f"{SECRET}-1"
+    assert _ok(_sheath(tmp_path, "state", "list")).split() == ["terraform_data.x"]
+    assert "terraform.io/builtin/terraform" in json.loads(_ok(_sheath(tmp_path, "providers", "schema", "-json")))["provider_schemas"]
     # a change: a new serial, the backup of the state replaced is encrypted too
     _ok(_sheath(tmp_path, "apply", "-auto-approve", "-var", "n=2"))
     after = _doc(tmp_path)

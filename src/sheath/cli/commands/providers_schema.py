@@ -10,6 +10,7 @@ from sheath.cli.jsonflag import json_only_command
 from sheath.cli.stateio import Ui, diagnostic_sources, read_state, state_load_error
 from sheath.config.loader import Config
 from sheath.diag import Diagnostics
+from sheath.states.codec import PLAIN, StateCodec
 from sheath.providers.jsonprovider import JSONDoc
 
 USAGE = """
@@ -33,11 +34,11 @@ def config_providers(config: Config) -> set[Provider]:
     return out
 
 
-def state_providers(state_path: str) -> tuple[set[Provider], Diagnostics]:
+def state_providers(state_path: str, codec: StateCodec = PLAIN) -> tuple[set[Provider], Diagnostics]:
     from sheath.addrs.provider import parse_provider_source
     from sheath.states.jsonstate import provider_source
 
-    sf, diags, _ = read_state(state_path)
+    sf, diags, _ = read_state(state_path, codec)
     if diags.has_errors():
         d = Diagnostics()
         d.add_error("Failed to load state", state_load_error(diags))
@@ -112,7 +113,7 @@ def run(args: list[str]) -> int:
             ui.diagnostics(cd)
             return 1
     providers = config_providers(config)
-    from_state, sd = state_providers(lb.state_path())
+    from_state, sd = state_providers(lb.state_path(), lb.codec)
     if sd.has_errors():
         ui.diagnostics(sd)
         return 1
