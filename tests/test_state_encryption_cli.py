@@ -366,3 +366,47 @@ def test_remote_state_data_sources_is_refused_not_ignored(tmp_path: Path) -> Non
     _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }\n    remote_state_data_sources {\n      default {\n        method = method.aes_gcm.a\n      }\n    }")
     r = _sheath(tmp_path, "plan")
     assert r.returncode == 1 and "Unsupported encryption target" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_s3_backend_stores_the_encrypted_document(tmp_path: Path, moto_server: str) -> None:
+    """The s3 object holds OpenTofu's encrypted document (checked with boto3), and key
+    rotation rewrites it there."""
+    import uuid
+
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=moto_server, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    bucket = "enc-" + uuid.uuid4().hex[:10]
+    s3.create_bucket(Bucket=bucket)
+    backend = (
+        '  backend "s3" {\n'
+        f'    bucket = "{bucket}"\n    key = "app/terraform.tfstate"\n    region = "us-east-1"\n'
+        '    access_key = "testing"\n    secret_key = "testing"\n'
+        "    skip_credentials_validation = true\n    skip_requesting_account_id = true\n"
+        "    skip_metadata_api_check = true\n    skip_region_validation = true\n    use_path_style = true\n"
+        "    use_lockfile = true\n"
+        f'    endpoints = {{\n      s3 = "{moto_server}"\n    }}\n'
+        "  }\n"
+    )
+
+    def configure(state_block: str) -> None:
+        _write(tmp_path, state_block)
+        text = (tmp_path / "main.tf").read_text().replace("terraform {\n", "terraform {\n" + backend, 1)
+        (tmp_path / "main.tf").write_text(text)
+
+    def stored() -> dict[str, Any]:
+        raw = s3.get_object(Bucket=bucket, Key="app/terraform.tfstate")["Body"].read()
+        assert SECRET.encode() not in raw
+        doc: dict[str, Any] = json.loads(raw)
+        return doc
+
+    configure("state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(tmp_path, "init", "-input=false"))
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    state = _decrypt_independently(stored(), PASS_A)
+    assert json.loads(_ok(_sheath(tmp_path, "state", "pull"))) == state
+    configure("state {\n      method = method.aes_gcm.b\n      fallback {\n        method = method.aes_gcm.a\n      }\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    doc = stored()
+    assert list(doc["meta"]) == ["key_provider.pbkdf2.b"] and doc["serial"] == state["serial"]
+    assert _decrypt_independently(doc, PASS_B)["resources"] == state["resources"]
