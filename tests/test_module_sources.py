@@ -8,6 +8,8 @@ import functools
 import http.server
 import io
 import os
+import shutil
+import ssl
 import subprocess
 import tarfile
 import threading
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RunFn
+from conftest import RunFn, need
 
 pytestmark = pytest.mark.oracle
 
@@ -356,6 +358,84 @@ def test_git_over_http(tmp_path: Path, repo: Path, run_terraform: RunFn, run_she
             f'module "gone" {{\n  source = "git::{url}.missing?ref=v1.0.0"\n}}\n'
         )
         _compare(tmp_path / "run", run_terraform, run_sheath, config, [["init"], ["get"]])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _https_registry(tmp_path: Path, content_type: str) -> tuple[http.server.ThreadingHTTPServer, Path]:
+    """A registry served over https on 127.0.0.1 with a self-signed certificate (returned, for
+    SSL_CERT_FILE): its discovery document (with content_type), one module ns/vpc/aws 1.0.0
+    whose download is an https archive of the same server."""
+    need(shutil.which("openssl") is not None, "openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    archive = _archives()["/pkg/mod.tar.gz"]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            path = self.path.split("?", 1)[0]
+            base = f"https://127.0.0.1:{self.server.server_address[1]}"
+            body, ctype = b"", "application/json"
+            if path == "/.well-known/terraform.json":
+                body, ctype = json.dumps({"modules.v1": "/v1/modules/"}).encode(), content_type
+            elif path == "/v1/modules/ns/vpc/aws/versions":
+                body = json.dumps({"modules": [{"versions": [{"version": "1.0.0"}]}]}).encode()
+            elif path == "/v1/modules/ns/vpc/aws/1.0.0/download":
+                self.send_response(204)
+                self.send_header("X-Terraform-Get", f"{base}/mod.tar.gz")
+                self.end_headers()
+                return
+            elif path == "/mod.tar.gz":
+                body, ctype = archive, "application/octet-stream"
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            if ctype:
+                self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(cert), str(key))
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, cert
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "", "text/html; charset=utf-8"])
+def test_registry_service_discovery(
+    content_type: str, tmp_path: Path, terraform_bin: str, oracle_env: dict[str, str]
+) -> None:
+    """A registry host found through https://<host>/.well-known/terraform.json, as terraform finds it
+    (the host is 127.0.0.1:<port>; both tools trust the test's certificate through SSL_CERT_FILE)."""
+    server, cert = _https_registry(tmp_path, content_type)
+    try:
+        host = f"127.0.0.1:{server.server_address[1]}"
+        env = {**oracle_env, "SSL_CERT_FILE": str(cert)}
+        dirs = [tmp_path / "tf", tmp_path / "sh"]
+        for d in dirs:
+            d.mkdir()
+            (d / "main.tf").write_text(f'module "r" {{\n  source  = "{host}/ns/vpc/aws"\n  version = "1.0.0"\n}}\n')
+        for args in (["init"], ["init"], ["validate"]):
+            tf = subprocess.run([terraform_bin, *args, "-no-color"], cwd=dirs[0], env=env, capture_output=True, text=True)
+            sh = subprocess.run([sys.executable, "-m", "sheath", *args, "-no-color"], cwd=dirs[1], env=env, capture_output=True, text=True)
+            if (sh.returncode, sh.stdout, sh.stderr) != (tf.returncode, tf.stdout, tf.stderr):
+                print("TF", tf.stdout, tf.stderr, "SH", sh.stdout, sh.stderr)  # shown on failure
+            assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr), args
+            assert _tree(dirs[1] / MODULES) == _tree(dirs[0] / MODULES), args
     finally:
         server.shutdown()
         server.server_close()

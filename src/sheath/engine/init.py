@@ -179,7 +179,7 @@ class _Walk:
     entries: dict[str, dict[str, str]] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     fetched: dict[str, str] = field(default_factory=dict)  # package address -> install directory
-    downloads: int = 0
+    downloads: int = 0  # remote installations attempted
     env: Mapping[str, str] | None = None
     registry: RegistryClient | None = None
 
@@ -292,6 +292,7 @@ def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str] 
     ):
         return prev["Dir"], prev["Version"]
     client = walk.registry_client()
+    walk.downloads += 1  # terraform writes the manifest once it asked a registry, even in vain
     try:
         versions = client.versions(mod)
     except RegistryError as exc:

@@ -74,11 +74,7 @@ class RegistryClient:
             doc: Mapping[str, object] = configured
         else:
             base = f"https://{host}/.well-known/terraform.json"
-            try:
-                with urllib.request.urlopen(base, timeout=30) as resp:
-                    doc = json.loads(resp.read())
-            except (OSError, ValueError) as exc:
-                raise RegistryError("access", f"failed to request discovery document: {exc}") from exc
+            doc = _discover(base)
         url = doc.get("modules.v1") if isinstance(doc, Mapping) else None
         if not isinstance(url, str):
             raise RegistryError("access", f"host {host} does not provide a module registry")
@@ -122,6 +118,26 @@ class RegistryClient:
         if location.startswith(("/", "./", "../")):
             location = urljoin(url, location)
         return location
+
+
+def _discover(url: str) -> Mapping[str, object]:
+    """The service discovery document at url, checked as terraform's disco checks it."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            content_type = resp.headers.get("Content-Type") or ""
+            media = content_type.split(";", 1)[0].strip().lower()
+            if not media or "/" not in media:
+                raise RegistryError("access", f'discovery URL has a malformed Content-Type "{content_type}"')
+            if media != "application/json":
+                raise RegistryError("access", f'discovery URL returned an unsupported Content-Type "{media}"')
+            doc = json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return {}
+        raise RegistryError("access", f"failed to request discovery document: {exc.code} {exc.reason}") from exc
+    except (OSError, ValueError) as exc:
+        raise RegistryError("access", f"failed to request discovery document: {exc}") from exc
+    return doc if isinstance(doc, dict) else {}
 
 
 def newest(versions: list[Version], constraints: Constraints | None) -> Version | None:
