@@ -410,3 +410,25 @@ def test_s3_backend_stores_the_encrypted_document(tmp_path: Path, moto_server: s
     doc = stored()
     assert list(doc["meta"]) == ["key_provider.pbkdf2.b"] and doc["serial"] == state["serial"]
     assert _decrypt_independently(doc, PASS_B)["resources"] == state["resources"]
+
+
+def test_init_migrates_an_encrypted_local_state_into_pg(tmp_path: Path, postgres: Any) -> None:
+    import uuid
+
+    import psycopg
+
+    from postgres_helpers import create_database
+
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    local = _decrypt_independently(_doc(tmp_path), PASS_A)
+    conn_str = create_database(postgres, "mig_" + uuid.uuid4().hex[:10])
+    text = (tmp_path / "main.tf").read_text().replace("terraform {\n", f'terraform {{\n  backend "pg" {{\n    conn_str = "{conn_str}"\n  }}\n', 1)
+    (tmp_path / "main.tf").write_text(text)
+    _ok(_sheath(tmp_path, "init", "-input=false", "-migrate-state", "-force-copy"))
+    with psycopg.connect(conn_str, autocommit=True) as conn:
+        got = conn.execute("SELECT data FROM terraform_remote_state.states WHERE name = 'default'").fetchone()
+    assert got is not None and SECRET.encode() not in str(got[0]).encode()
+    migrated = _decrypt_independently(json.loads(str(got[0])), PASS_A)
+    assert migrated["resources"] == local["resources"]
+    assert _sheath(tmp_path, "plan", "-detailed-exitcode").returncode == 0

@@ -213,7 +213,7 @@ def initialise_backend(root_dir: str, module: Module, opts: BackendInitOptions) 
             diags.extend(bd)
             if previous is None:
                 return res, diags
-            diags.extend(_migrate(previous, record.type, LocalBackend(), "local", opts, res))
+            diags.extend(_migrate(previous, record.type, LocalBackend(), "local", opts, res, module))
             if diags.has_errors():
                 return res, diags
         try:
@@ -264,7 +264,7 @@ def initialise_backend(root_dir: str, module: Module, opts: BackendInitOptions) 
             diags.extend(od)
             old_type = record.type
         if old is not None and not (record is None and cfg.type == "local" and _same_local(cfg)):
-            diags.extend(_migrate(old, old_type, backend, cfg.type, opts, res))
+            diags.extend(_migrate(old, old_type, backend, cfg.type, opts, res, module))
             if diags.has_errors():
                 return res, diags
     diags.extend(_write_record(record_path(root_dir, opts.environ), cfg))
@@ -296,11 +296,27 @@ def _write_record(path: str, cfg: BackendConfig) -> Diagnostics:
 
 
 def _migrate(
-    old: Backend, old_type: str, new: Backend, new_type: str, opts: BackendInitOptions, res: BackendInitResult
+    old: Backend,
+    old_type: str,
+    new: Backend,
+    new_type: str,
+    opts: BackendInitOptions,
+    res: BackendInitResult,
+    module: Module | None = None,
 ) -> Diagnostics:
     """Copy every non-empty workspace state's content into new (terraform's backendMigrateState),
-    then empty the old local states (their last content stays in the .backup file)."""
+    then empty the old local states (their last content stays in the .backup file). Both
+    backends read and write with the configuration's state encryption (as OpenTofu's do)."""
+    from sheath.states.codec import state_codec
+
     diags = Diagnostics()
+    codec, cd = state_codec(module, opts.environ)
+    diags.extend(cd)
+    if codec is None:
+        return diags
+    for b in (old, new):
+        if hasattr(b, "state_codec"):
+            setattr(b, "state_codec", codec)
     names, ld = old.workspaces()
     diags.extend(ld)
     if ld.has_errors():
