@@ -276,7 +276,10 @@ def _registry_runs(
     local registry (terraform's service discovery itself would need https with a trusted certificate)."""
     rc = tmp_path / "hosts.tfrc"
     rc.write_text(f'host "registry.example.com" {{\n  services = {{\n    "modules.v1" = "{registry}"\n  }}\n}}\n')
-    env = {**oracle_env, "TF_CLI_CONFIG_FILE": str(rc)}
+    _runs_with_env(tmp_path, {**oracle_env, "TF_CLI_CONFIG_FILE": str(rc)}, terraform_bin, config, steps)
+
+
+def _runs_with_env(tmp_path: Path, env: dict[str, str], terraform_bin: str, config: str, steps: list[list[str]]) -> None:
     dirs = [tmp_path / "tf", tmp_path / "sh"]
     for d in dirs:
         d.mkdir()
@@ -439,3 +442,21 @@ def test_registry_service_discovery(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_github_and_ssh_shorthands(tmp_path: Path, repo: Path, terraform_bin: str, oracle_env: dict[str, str]) -> None:
+    """github.com/... and git@host:... become terraform's git::https:// and git::ssh:// addresses (in the
+    output and the manifest); git's url.<base>.insteadOf sends both to the local repository, and
+    proxies on a closed local port stop anything that would leave the machine."""
+    env = {**oracle_env, "GIT_CONFIG_COUNT": "2", "GIT_SSH_COMMAND": "false"}
+    for i, remote in enumerate(("https://github.com/sheath-test/repo.git", "ssh://git@github.com/sheath-test/repo.git")):
+        env[f"GIT_CONFIG_KEY_{i}"] = f"url.file://{repo}.insteadOf"
+        env[f"GIT_CONFIG_VALUE_{i}"] = remote
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        env[var] = "http://127.0.0.1:9"
+    config = (
+        'module "gh" {\n  source = "github.com/sheath-test/repo//sub?ref=v1.0.0"\n}\n\n'
+        'module "ssh" {\n  source = "git@github.com:sheath-test/repo.git?ref=main"\n}\n\n'
+        'module "plain" {\n  source = "github.com/sheath-test/repo"\n}\n'
+    )
+    _runs_with_env(tmp_path, env, terraform_bin, config, [["init"], ["init"], ["validate"]])

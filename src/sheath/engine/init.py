@@ -216,11 +216,11 @@ def _dot_files(_dir: str, names: list[str]) -> list[str]:
     return [n for n in names if n.startswith(".")]
 
 
-def _fetch(call: ModuleCall, key: str, walk: _Walk) -> str | None:
-    """Download the package of a remote call into .terraform/modules/<key>; the module's directory."""
+def _fetch(call: ModuleCall, key: str, src: str, walk: _Walk) -> str | None:
+    """Download the package of a remote call (src: its source, normalised) into
+    .terraform/modules/<key>; the module's directory."""
     from sheath.getters import fetch_package, split_package_subdir
 
-    src = call.source_addr_raw
     addr = split_package_subdir(src)
     inst = posixpath.join(MODULES_DIR.replace(os.sep, "/"), key)
     d = posixpath.normpath(posixpath.join(inst, addr.subdir)) if addr.subdir else inst
@@ -341,6 +341,7 @@ def _install_calls(node: Config, node_dir: str, prefix: tuple[str, ...], walk: _
     """Install every module node calls, depth first in name order, as terraform's installer walks them.
     remote: node was downloaded (its local calls are resolved inside its package)."""
     from sheath.getters import is_fetchable, split_package_subdir
+    from sheath.getters.detect import normalize_source
 
     for name in sorted(node.module.module_calls):
         call = node.module.module_calls[name]
@@ -363,8 +364,9 @@ def _install_calls(node: Config, node_dir: str, prefix: tuple[str, ...], walk: _
             if got is None:
                 continue
             d2, version = got
-        elif kind == "remote" and is_fetchable(split_package_subdir(src).package):
-            fetched = _fetch(call, key, walk)
+        elif kind == "remote" and is_fetchable(split_package_subdir(normalize_source(src)).package):
+            src = normalize_source(src)  # as terraform records it: github.com/o/r is git::https://github.com/o/r.git
+            fetched = _fetch(call, key, src, walk)
             if fetched is None:
                 continue
             d2 = fetched
