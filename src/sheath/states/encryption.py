@@ -67,6 +67,10 @@ class Pbkdf2Provider:
     iterations: int = DEFAULT_ITERATIONS
     salt_length: int = 32
     hash_function: str = "sha512"
+    # keys derived in this process (as OpenTofu derives a provider's key once per run): the
+    # encryption key and its metadata, and the decryption keys by their metadata
+    _derived: dict[tuple[str, str, int, int], bytes] = field(default_factory=dict, repr=False, compare=False)
+    _encryption: tuple[bytes, dict[str, Any]] | None = field(default=None, repr=False, compare=False)
 
     def validate(self) -> list[str]:
         errs = []
@@ -80,28 +84,34 @@ class Pbkdf2Provider:
             errs.append("the key length and the salt length must be larger than zero")
         return errs
 
+    def _derive(self, hash_function: str, salt_b64: str, iterations: int, key_length: int) -> bytes:
+        k = (hash_function, salt_b64, iterations, key_length)
+        if k not in self._derived:
+            self._derived[k] = hashlib.pbkdf2_hmac(
+                hash_function, self.passphrase.encode(), base64.b64decode(salt_b64), iterations, key_length
+            )
+        return self._derived[k]
+
+    def decryption_key(self, meta_in: Mapping[str, Any]) -> bytes | None:
+        """The key of a document written with meta_in (no encryption key derived)."""
+        if not meta_in.get("salt"):
+            return None
+        try:
+            hash_function = str(meta_in.get("hash_function") or "sha512")
+            if hash_function not in ("sha256", "sha512"):
+                raise ValueError(f"invalid hash function name {hash_function!r}")
+            return self._derive(hash_function, str(meta_in["salt"]), int(meta_in["iterations"]), int(meta_in["key_length"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EncryptionError(f"invalid pbkdf2 key metadata: {exc}") from None
+
     def provide(self, meta_in: Mapping[str, Any] | None) -> KeyOutput:
-        salt = os.urandom(self.salt_length)
-        enc = hashlib.pbkdf2_hmac(self.hash_function, self.passphrase.encode(), salt, self.iterations, self.key_length)
-        dec = None
-        if meta_in and meta_in.get("salt"):
-            try:
-                dec = hashlib.pbkdf2_hmac(
-                    str(meta_in.get("hash_function") or "sha512"),
-                    self.passphrase.encode(),
-                    base64.b64decode(str(meta_in["salt"])),
-                    int(meta_in["iterations"]),
-                    int(meta_in["key_length"]),
-                )
-            except (ValueError, KeyError, TypeError) as exc:
-                raise EncryptionError(f"invalid pbkdf2 key metadata: {exc}") from None
-        meta = {
-            "salt": base64.b64encode(salt).decode(),
-            "iterations": self.iterations,
-            "hash_function": self.hash_function,
-            "key_length": self.key_length,
-        }
-        return KeyOutput(enc, dec, meta)
+        if self._encryption is None:
+            salt = base64.b64encode(os.urandom(self.salt_length)).decode()
+            meta = {"salt": salt, "iterations": self.iterations, "hash_function": self.hash_function, "key_length": self.key_length}
+            self._encryption = (self._derive(self.hash_function, salt, self.iterations, self.key_length), meta)
+        enc, meta = self._encryption
+        dec = self.decryption_key(meta_in) if meta_in else None
+        return KeyOutput(enc, dec, dict(meta))
 
 
 @dataclass
@@ -134,13 +144,17 @@ class AwsKmsProvider:
             kw["aws_secret_access_key"] = self.secret_key
         return boto3.client("kms", endpoint_url=self.endpoint or None, **kw)
 
-    def provide(self, meta_in: Mapping[str, Any] | None) -> KeyOutput:
+    def decryption_key(self, meta_in: Mapping[str, Any]) -> bytes | None:
+        """The data key of a document written with meta_in (KMS Decrypt only)."""
+        return self.provide(meta_in, generate=False).decryption_key
+
+    def provide(self, meta_in: Mapping[str, Any] | None, generate: bool = True) -> KeyOutput:
         client = self._client()
         kw: dict[str, Any] = {"KeyId": self.kms_key_id, "KeySpec": self.key_spec}
         if self.encryption_context:
             kw["EncryptionContext"] = self.encryption_context
         try:
-            gen = client.generate_data_key(**kw)
+            gen = client.generate_data_key(**kw) if generate else {"Plaintext": b"", "CiphertextBlob": b""}
             dec = None
             if meta_in and meta_in.get("ciphertext_blob"):
                 dkw: dict[str, Any] = {"KeyId": self.kms_key_id, "CiphertextBlob": base64.b64decode(str(meta_in["ciphertext_blob"]))}
@@ -241,7 +255,7 @@ class Target:
                 continue
             try:
                 meta_in = json.loads(base64.b64decode(str(raw_meta)))
-                key = m.keys.provide(meta_in).decryption_key
+                key = m.keys.decryption_key(meta_in)
                 if not key or len(sealed) < 12:
                     raise EncryptionError("cannot decrypt data because it is too small (likely data corruption)")
                 plain: bytes = _aesgcm(key).decrypt(sealed[:12], sealed[12:], m.aad or None)
