@@ -43,6 +43,8 @@ def repo(tmp_path: Path) -> Path:
     (work / "main.tf").write_text('output "v" {\n  value = "one"\n}\n')
     (work / "sub" / "main.tf").write_text('module "inner" {\n  source = "../other"\n}\n\noutput "s" {\n  value = 1\n}\n')
     (work / "other" / "main.tf").write_text('output "o" {\n  value = 2\n}\n')
+    (work / "escape").mkdir()
+    (work / "escape" / "main.tf").write_text('module "up" {\n  source = "../../outside"\n}\n')
     _git(work, "init", "-q", "-b", "main")
     _git(work, "add", ".")
     _git(work, "commit", "-qm", "one")
@@ -130,7 +132,13 @@ def test_get_installs_remote_modules(tmp_path: Path, repo: Path, http_server: st
 
 @pytest.mark.parametrize(
     "source",
-    ["git::file://{repo}?ref=nope", "git::file://{missing}", "git::file://{repo}?depth=1&ref={commit}", "git::file://{repo}//nothere"],
+    [
+        "git::file://{repo}?ref=nope",
+        "git::file://{missing}",
+        "git::file://{repo}?depth=1&ref={commit}",
+        "git::file://{repo}//nothere",
+        "git::file://{repo}//escape",
+    ],
 )
 def test_git_failures(source: str, tmp_path: Path, repo: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
     commit = _git(repo, "rev-parse", "v1.0.0").strip()

@@ -68,8 +68,8 @@ def get_modules(
     if diags.has_errors():
         # terraform's installer still installs what the module calls it could read
         lines, d = install_modules(cfg, root_dir)
-        if d.has_errors():  # a source sheath cannot install says so, not "Module not installed"
-            diags = Diagnostics(x for x in diags if x.summary != "Module not installed")
+        if d.has_errors():  # the installer's errors say why a module directory cannot be read
+            diags = Diagnostics(x for x in diags if x.summary not in ("Module not installed", "Unreadable module directory"))
         return lines, Diagnostics([*diags, *d]), sources
     if test_dir != DEFAULT_TEST_DIRECTORY and not os.path.isdir(os.path.join(root_dir, test_dir)):
         diags.append(

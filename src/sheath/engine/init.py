@@ -337,9 +337,19 @@ def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str] 
     return None if got is None else (got, str(version))
 
 
-def _install_calls(node: Config, node_dir: str, prefix: tuple[str, ...], walk: _Walk, remote: bool) -> None:
+@dataclass(frozen=True)
+class _Package:
+    """The downloaded package a module belongs to: its address and where it was installed."""
+
+    address: str
+    root: str
+
+
+def _install_calls(
+    node: Config, node_dir: str, prefix: tuple[str, ...], walk: _Walk, package: _Package | None
+) -> None:
     """Install every module node calls, depth first in name order, as terraform's installer walks them.
-    remote: node was downloaded (its local calls are resolved inside its package)."""
+    package: the package node was downloaded in (its local calls are resolved inside it)."""
     from sheath.getters import is_fetchable, split_package_subdir
     from sheath.getters.detect import normalize_source
 
@@ -350,26 +360,31 @@ def _install_calls(node: Config, node_dir: str, prefix: tuple[str, ...], walk: _
         kind = call.source_addr.kind if call.source_addr is not None else ""
         if kind == "local":
             d = posixpath.normpath(posixpath.join(node_dir, src))
+            if package is not None and d != package.root and not d.startswith(package.root + "/"):
+                _escapes_package(key, src, package, walk)
+                continue
             if walk.changed(key, src, d):
                 walk.lines.append(f"- {key} in {d}")
             walk.entries[key] = {"Key": key, "Source": src, "Dir": d}
-            child = _child(None if remote else node, name, walk, d)
+            child = _child(None if package is not None else node, name, walk, d)
             if child is not None:
-                _install_calls(child, d, (*prefix, name), walk, remote)
+                _install_calls(child, d, (*prefix, name), walk, package)
             continue
         before = len(walk.lines)
         version = ""
+        inst = posixpath.join(MODULES_DIR.replace(os.sep, "/"), key)
         if kind == "registry":
             got = _fetch_registry(call, key, walk)
             if got is None:
                 continue
             d2, version = got
+            shown = src.split("//", 1)[0]
         elif kind == "remote" and is_fetchable(split_package_subdir(normalize_source(src)).package):
             src = normalize_source(src)  # as terraform records it: github.com/o/r is git::https://github.com/o/r.git
             fetched = _fetch(call, key, src, walk)
             if fetched is None:
                 continue
-            d2 = fetched
+            d2, shown = fetched, split_package_subdir(src).package
         else:
             walk.diags.append(source_not_available(key, src, call.source_addr_range or call.decl_range))
             continue
@@ -378,7 +393,21 @@ def _install_calls(node: Config, node_dir: str, prefix: tuple[str, ...], walk: _
         walk.entries[key] = {"Key": key, "Source": src, **({"Version": version} if version else {}), "Dir": d2}
         child = _child(None, name, walk, d2)
         if child is not None:
-            _install_calls(child, d2, (*prefix, name), walk, True)
+            _install_calls(child, d2, (*prefix, name), walk, _Package(shown, inst))
+
+
+def _escapes_package(key: str, src: str, package: _Package, walk: _Walk) -> None:
+    """terraform's error for a local source that leaves the package its caller was downloaded in
+    (the module is recorded without a directory, as terraform records it)."""
+    walk.lines.append(f"- {key} in ")  # (init's output drops the trailing space, get's keeps it)
+    walk.entries[key] = {"Key": key, "Source": src, "Dir": ""}
+    addr = ".".join(f"module.{part}" for part in key.split("."))
+    walk.diags.add_error(
+        "Local module path escapes module package",
+        f"The given source directory for {addr} would be outside of its containing package "
+        f'"{package.address}". Local source addresses starting with "../" must stay within the same '
+        "package that the calling module belongs to.",
+    )
 
 
 def install_modules(
@@ -397,15 +426,15 @@ def install_modules(
     manifest_path = os.path.join(root_dir, MODULES_DIR, MODULES_MANIFEST)
     previous = _read_manifest(manifest_path)
     walk = _Walk(root_dir, previous, update, diags, env=env)
-    _install_calls(cfg, ".", (), walk, False)
+    _install_calls(cfg, ".", (), walk, None)
     for tm in test_modules:
         tm_dir = posixpath.normpath(tm.source)
         if walk.changed(tm.key, tm.source, tm_dir):
             walk.lines.append(f"- {tm.key} in {tm_dir}")
         walk.entries[tm.key] = {"Key": tm.key, "Source": tm.source, "Dir": tm_dir}
-        _install_calls(tm.config, tm_dir, (tm.key,), walk, False)
-    if diags.has_errors() and not walk.downloads:
-        return [], diags
+        _install_calls(tm.config, tm_dir, (tm.key,), walk, None)
+    if diags.has_errors() and not walk.downloads and not walk.entries:
+        return walk.lines, diags
     # as terraform's installer, entries of modules no longer called stay in the manifest
     kept = {key: rec for key, rec in previous.items() if key and key not in walk.entries}
     records: list[dict[str, str]] = [{"Key": "", "Source": "", "Dir": "."}]

@@ -204,7 +204,7 @@ def run(args: list[str]) -> int:
     if res.has_modules:
         out.write(_heading("Upgrading modules..." if fl.get_bool("upgrade") else "Initializing modules...", color))
         for line in res.module_lines:
-            out.write(line + "\n")
+            out.write(line.rstrip(" ") + "\n")
     if not diags.has_errors() or res.provider_lines:
         out.write(_heading("Initializing provider plugins...", color))
         for line in res.provider_lines:
