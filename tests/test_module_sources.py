@@ -468,3 +468,15 @@ def test_github_and_ssh_shorthands(tmp_path: Path, repo: Path, terraform_bin: st
         'module "plain" {\n  source = "github.com/sheath-test/repo"\n}\n'
     )
     _runs_with_env(tmp_path, env, terraform_bin, config, [["init"], ["init"], ["validate"]])
+
+
+def test_run_blocks_take_local_and_registry_sources_only(tmp_path: Path, repo: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """terraform refuses a git source in a test file's run block; sheath says the same."""
+    dirs = [tmp_path / "tf", tmp_path / "sh"]
+    for d in dirs:
+        (d / "tests").mkdir(parents=True)
+        (d / "main.tf").write_text("")
+        (d / "tests" / "a.tftest.hcl").write_text(f'run "r" {{\n  module {{\n    source = "git::file://{repo}//sub"\n  }}\n}}\n')
+    tf = run_terraform(["get", "-no-color"], dirs[0])
+    sh = run_sheath(["get", "-no-color"], dirs[1])
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)

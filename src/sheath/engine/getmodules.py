@@ -7,6 +7,7 @@ import os
 from sheath.config import load_module_tree
 from sheath.config.exprs import decode_string
 from sheath.config.loader import parse_file
+from sheath.config.module_call import parse_module_source
 from sheath.config.testfile import DEFAULT_TEST_DIRECTORY, TEST_FILE_SUFFIX, test_file_paths
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.engine.init import TestModule, install_modules, installs_remote, source_not_available
@@ -48,7 +49,15 @@ def test_modules(root_dir: str, test_dir: str) -> tuple[tuple[TestModule, ...], 
                     continue
                 key = test_module_key(rel, run.labels[0])
                 if not (src.startswith("./") or src.startswith("../")):
-                    diags.append(source_not_available(key, src, a.expr.range))
+                    parsed, _ = parse_module_source(src)
+                    if parsed is not None and parsed.kind == "registry":
+                        diags.append(source_not_available(key, src, a.expr.range))
+                    else:
+                        diags.add_error(
+                            "Invalid module source address",
+                            "Only local or registry module sources are currently supported from within test run blocks.",
+                            a.expr.range,
+                        )
                     continue
                 cfg, d = load_module_tree(os.path.join(root_dir, src), tree_checks=False)
                 diags.extend(d)
