@@ -432,3 +432,28 @@ def test_init_migrates_an_encrypted_local_state_into_pg(tmp_path: Path, postgres
     migrated = _decrypt_independently(json.loads(str(got[0])), PASS_A)
     assert migrated["resources"] == local["resources"]
     assert _sheath(tmp_path, "plan", "-detailed-exitcode").returncode == 0
+
+
+def test_the_journal_of_an_interrupted_apply_is_sealed_and_replayed(tmp_path: Path) -> None:
+    """Changes journaled after the last full write (what a killed apply leaves) are sealed
+    with the state's encryption, and the next run replays them."""
+    from sheath.states.statemgr.filesystem import FilesystemStateManager
+
+    codec = EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_A, iterations=200000))))
+    path = str(tmp_path / "terraform.tfstate")
+    mgr = FilesystemStateManager(path, codec=codec)
+    assert not mgr.refresh_state().has_errors()
+    assert not mgr.begin_journal().has_errors()
+    mgr.journal.set_output("x", SECRET, "string", False)
+    mgr.journal.close()  # the run ends here, killed before its state is written
+    journal = tmp_path / ".terraform.tfstate.journal"
+    raw = journal.read_bytes()
+    assert SECRET.encode() not in raw and b'"encryption_version":"v0"' in raw
+    again = FilesystemStateManager(path, codec=codec)
+    assert not again.refresh_state().has_errors()
+    assert again.state_file().state.outputs["x"].value == SECRET
+    wrong = FilesystemStateManager(
+        path, codec=EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_B, iterations=200000))))
+    )
+    diags = wrong.refresh_state()
+    assert diags.has_errors() and journal.read_bytes() == raw

@@ -84,6 +84,30 @@ class EncryptedPlanCodec:
         return self.target.decrypt(stored)
 
 
+@dataclass(frozen=True)
+class EncryptedLineCodec:
+    """One line of a state's journal, sealed as an encrypted document of its own with the
+    state's method. Plain lines (journaled before encryption was configured) still read:
+    the journal is sheath's own local file."""
+
+    target: Target
+
+    def encode(self, plain: bytes) -> bytes:
+        return self.target.encrypt(plain)
+
+    def decode(self, stored: bytes) -> tuple[bytes, bool]:
+        if not is_encrypted_document(stored):
+            return stored, self.target.method.type != "unencrypted"
+        return self.target.decrypt(stored)
+
+
+def journal_codec(codec: StateCodec) -> StateCodec:
+    """The codec of the journal lines of a state stored with codec."""
+    if isinstance(codec, EncryptedStateCodec):
+        return EncryptedLineCodec(codec.target)
+    return PLAIN
+
+
 def _check_clear_fields(stored: bytes, plain: bytes) -> None:
     """The serial and lineage kept in clear must be the encrypted state's (OpenTofu checks
     the same): a document whose clear fields were edited is refused."""
@@ -198,6 +222,7 @@ def plan_codec(module: Module | None, environ: Mapping[str, str] | None = None) 
 __all__ = [
     "PLAIN",
     "REWRITING_OPERATIONS",
+    "EncryptedLineCodec",
     "EncryptedPlanCodec",
     "EncryptedStateCodec",
     "PlainCodec",
@@ -205,6 +230,7 @@ __all__ = [
     "configured_encryption",
     "encryption_error",
     "is_encrypted_document",
+    "journal_codec",
     "working_plan_codec",
     "plan_codec",
     "state_codec",

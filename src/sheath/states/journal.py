@@ -17,7 +17,10 @@ the SHA-256 of its bytes): a journal whose commit names the state on disk
 was fully applied and may go. ``read`` checks every
 line: a torn last line (a crash mid-append) is ignored, any other line that
 is not a journal entry is a diagnostic naming the file and the line, and
-nothing is replayed. The journal holds secrets: it is created 0600.
+nothing is replayed. The journal holds secrets: it is created 0600, and with state
+encryption configured every line after the first is sealed with it (``codec``: each
+line an encrypted document of its own; the first line, lineage and serial, stays in
+clear as the encrypted state's do).
 
 Before a create is sent to a provider, a create intent is appended (fsynced):
 the object's own entry, or a settle line when the provider returned none,
@@ -38,6 +41,8 @@ import orjson
 
 from sheath.diag import Diagnostics, error
 from sheath.states import gojson
+from sheath.states.codec import PLAIN, StateCodec
+from sheath.states.encryption import EncryptionError
 from sheath.states.intents import CreateIntent, InstanceId, instance_of, intent_problem
 from sheath.states.state import InstanceKey, InstanceObject, Resource, ResourceInstance, State
 
@@ -78,8 +83,9 @@ def _object_from_json(d: dict[str, Any]) -> InstanceObject:
 class Journal:
     """The journal file beside a state file. Appends may come from any thread."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, codec: StateCodec = PLAIN) -> None:
         self.path = path
+        self.codec = codec  # seals each line after the first (see journal_codec)
         self._fd: int | None = None
         self._cond = threading.Condition(threading.Lock())
         self._written = 0  # lines appended to the file (after the header)
@@ -107,7 +113,7 @@ class Journal:
     def _append(self, entry: dict[str, Any], sync: bool = True) -> None:
         """Append one line; with sync, return once it is on stable storage (a later synced
         line makes an unsynced one durable too). An entry about an object settles its intent."""
-        line = gojson.dumps_line(entry) + b"\n"
+        line = self.codec.encode(gojson.dumps_line(entry)) + b"\n"
         with self._cond:
             if self._fd is None:
                 raise RuntimeError("journal not started")
@@ -216,7 +222,7 @@ class Journal:
             return JournalRead(diags=_invalid(self.path, 0, "it is a directory, not a file"))
         except OSError as exc:
             return JournalRead(diags=_invalid(self.path, 0, f"it cannot be read ({exc.strerror})"))
-        return parse_journal(data, self.path)
+        return parse_journal(data, self.path, self.codec)
 
     def replay(self, state: State, lineage: str, serial: int) -> int:
         """Apply a valid, matching journal's entries to state; returns how many were applied."""
@@ -265,21 +271,33 @@ def _invalid(path: str, line: int, why: str) -> Diagnostics:
     return Diagnostics([d])
 
 
-def parse_journal(data: bytes, path: str) -> JournalRead:
-    """Check and parse a journal's bytes. A last line without its newline is torn by a crash
-    mid-append and is ignored unless it is complete; any other bad line is an error."""
+def parse_journal(data: bytes, path: str, codec: StateCodec = PLAIN) -> JournalRead:
+    """Check and parse a journal's bytes (lines after the first unsealed with codec). A last
+    line without its newline is torn by a crash mid-append and is ignored unless it is
+    complete; any other bad line is an error."""
     out = JournalRead()
     lines = data.split(b"\n")
     torn = lines.pop()  # after the last newline: b"" when the file ends with one
     for n, raw in enumerate(lines, 1):
         if not raw:
             continue
+        if out.header is not None:
+            try:
+                raw, _ = codec.decode(raw)
+            except EncryptionError as exc:
+                out.diags.extend(_invalid(path, n, f"the line cannot be decrypted with the configured state encryption ({exc})"))
+                out.entries.clear()
+                return out
         why = _check_line(out, raw, first=out.header is None)
         if why:
             out.diags.extend(_invalid(path, n, why))
             out.entries.clear()
             return out
     if torn and out.header is not None:
+        try:
+            torn, _ = codec.decode(torn)
+        except EncryptionError:
+            return out  # a sealed line cut short
         _check_line(out, torn, first=False)  # adds the line only when it is complete
     return out
 

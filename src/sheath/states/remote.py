@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sheath.diag import Diagnostics
-from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error
+from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error, journal_codec
 from sheath.states.encryption import EncryptionError
 from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
@@ -67,7 +67,7 @@ class RemoteState:
         self.history = history
         self.write_context = WriteContext()  # what the operation writing the state says of it
         self.path = name  # what lock information and messages call this state
-        self.journal = Journal(journal_path)
+        self.journal = Journal(journal_path, journal_codec(codec))
         self.intents = IntentFile(journal_path + ".intents")
         self._orphans: list[CreateIntent] = []  # creates of earlier runs that may have left objects
         self.terraform_version = terraform_version

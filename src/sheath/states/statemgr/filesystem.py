@@ -42,7 +42,7 @@ from datetime import datetime, timezone
 import orjson
 
 from sheath.diag import Diagnostics, error
-from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error
+from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error, journal_codec
 from sheath.states.encryption import EncryptionError
 from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
@@ -114,7 +114,9 @@ class FilesystemStateManager:
         # terraform's -state-out: the state is read from read_path and written to path
         self.read_path = read_path or path
         self.backup_path = path + ".backup" if backup_path is None else backup_path
-        self.journal = Journal(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"))
+        self.journal = Journal(
+            os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"), journal_codec(codec)
+        )
         self.pending = PendingCopy(path)
         self.intents = IntentFile(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".intents"))
         self.terraform_version = terraform_version
