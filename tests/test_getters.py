@@ -70,7 +70,8 @@ def test_registry_addresses_and_versions() -> None:
         RegistryModule("registry.terraform.io", "hashicorp", "consul", "aws"),
         "modules/x",
     )
-    assert str(RegistryModule("registry.terraform.io", "a", "b", "c")) == "a/b/c"
+    assert str(RegistryModule("registry.terraform.io", "a", "b", "c")) == "registry.terraform.io/a/b/c"
+    assert RegistryModule("registry.terraform.io", "a", "b", "c").source("m") == "registry.terraform.io/a/b/c//m"
     assert str(RegistryModule("r.example.com", "a", "b", "c")) == "r.example.com/a/b/c"
     vs = [v for v in (parse_version(s) for s in ("1.0.0", "1.2.0", "2.0.0-beta")) if v is not None]
     assert str(newest(vs, None)) == "1.2.0"

@@ -280,10 +280,15 @@ def registry(tmp_path: Path) -> Iterator[str]:
 def _registry_runs(
     tmp_path: Path, registry: str, terraform_bin: str, oracle_env: dict[str, str], config: str, steps: list[list[str]]
 ) -> None:
-    """Both tools with a CLI configuration whose host block points registry.example.com at the
-    local registry (terraform's service discovery itself would need https with a trusted certificate)."""
+    """Both tools with a CLI configuration whose host blocks point registry.example.com and the public
+    registry's host at the local registry (terraform's service discovery itself would need https with a trusted certificate)."""
     rc = tmp_path / "hosts.tfrc"
-    rc.write_text(f'host "registry.example.com" {{\n  services = {{\n    "modules.v1" = "{registry}"\n  }}\n}}\n')
+    rc.write_text(
+        "".join(
+            f'host "{host}" {{\n  services = {{\n    "modules.v1" = "{registry}"\n  }}\n}}\n'
+            for host in ("registry.example.com", "registry.terraform.io")
+        )
+    )
     _runs_with_env(tmp_path, {**oracle_env, "TF_CLI_CONFIG_FILE": str(rc)}, terraform_bin, config, steps)
 
 
@@ -307,7 +312,8 @@ def test_registry_modules(tmp_path: Path, registry: str, terraform_bin: str, ora
         'module "b" {\n  source = "registry.example.com/ns/vpc/aws//sub"\n}\n\n'
         'module "c" {\n  source  = "registry.example.com/ns/vpc/aws"\n  version = "2.0.0-beta"\n}\n\n'
         'module "d" {\n  source  = "registry.example.com/ns/vpc/aws"\n  version = "1.0.0"\n}\n\n'
-        'module "e" {\n  source  = "registry.example.com/ns/rel/aws"\n}\n'
+        'module "e" {\n  source  = "registry.example.com/ns/rel/aws"\n}\n\n'
+        'module "f" {\n  source  = "ns/vpc/aws//sub"\n  version = "1.0.0"\n}\n'
     )
     _registry_runs(tmp_path, registry, terraform_bin, oracle_env, config, [["init"], ["init"], ["get", "-update"], ["validate"]])
 

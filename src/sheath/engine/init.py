@@ -265,9 +265,10 @@ def _download(
     return True
 
 
-def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str] | None:
+def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str, str] | None:
     """Install a registry module: the newest version its constraint allows, downloaded from
-    where the registry's download endpoint says. The module's directory and version."""
+    where the registry's download endpoint says. The module's directory, version and source
+    as terraform records it (with the registry's host)."""
     from sheath.getters import fetch_address
     from sheath.getters.registry import RegistryError, newest, newest_release, parse_registry_source
 
@@ -279,6 +280,7 @@ def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str] 
         walk.diags.append(source_not_available(key, src, call.source_addr_range or rng))
         return None
     mod, subdir = parsed
+    src = mod.source(subdir)
     inst = posixpath.join(MODULES_DIR.replace(os.sep, "/"), key)
     d = posixpath.normpath(posixpath.join(inst, subdir)) if subdir else inst
     prev = walk.previous.get(key)
@@ -290,7 +292,7 @@ def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str] 
         and (call.version is None or call.version.check(prev["Version"]))
         and os.path.isdir(os.path.join(walk.root_dir, prev.get("Dir", "")))
     ):
-        return prev["Dir"], prev["Version"]
+        return prev["Dir"], prev["Version"], src
     client = walk.registry_client()
     walk.downloads += 1  # terraform writes the manifest once it asked a registry, even in vain
     try:
@@ -334,7 +336,7 @@ def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str] 
     if not _download(call, walk, package, inst, fetch, end="."):
         return None
     got = _subdir(walk, d, subdir)
-    return None if got is None else (got, str(version))
+    return None if got is None else (got, str(version), src)
 
 
 @dataclass(frozen=True)
@@ -377,7 +379,7 @@ def _install_calls(
             got = _fetch_registry(call, key, walk)
             if got is None:
                 continue
-            d2, version = got
+            d2, version, src = got
             shown = src.split("//", 1)[0]
         elif kind == "remote" and is_fetchable(split_package_subdir(normalize_source(src)).package):
             src = normalize_source(src)  # as terraform records it: github.com/o/r is git::https://github.com/o/r.git

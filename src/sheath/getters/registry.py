@@ -34,8 +34,12 @@ class RegistryModule:
         return f"{self.namespace}/{self.name}/{self.provider}"
 
     def __str__(self) -> str:
-        """terraform's display form: the host is left out when it is the public registry."""
-        return self.path() if self.host == DEFAULT_HOST else f"{self.host}/{self.path()}"
+        """As terraform prints and records it: with the host, the public registry's too."""
+        return f"{self.host}/{self.path()}"
+
+    def source(self, subdir: str) -> str:
+        """The module source terraform records for this module and a subdirectory of it."""
+        return f"{self}//{subdir}" if subdir else str(self)
 
 
 def parse_registry_source(raw: str) -> tuple[RegistryModule, str] | None:
