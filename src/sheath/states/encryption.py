@@ -124,6 +124,8 @@ class AwsKmsProvider:
     secret_key: str = field(default="", repr=False)
     endpoint: str = ""
     encryption_context: dict[str, str] = field(default_factory=dict)
+    _generated: tuple[bytes, dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    _decrypted: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def validate(self) -> list[str]:
         errs = []
@@ -145,30 +147,38 @@ class AwsKmsProvider:
         return boto3.client("kms", endpoint_url=self.endpoint or None, **kw)
 
     def decryption_key(self, meta_in: Mapping[str, Any]) -> bytes | None:
-        """The data key of a document written with meta_in (KMS Decrypt only)."""
-        return self.provide(meta_in, generate=False).decryption_key
+        """The data key of a document written with meta_in (KMS Decrypt, once per key in
+        this process)."""
+        blob = str(meta_in.get("ciphertext_blob") or "")
+        if not blob:
+            return None
+        if blob not in self._decrypted:
+            kw: dict[str, Any] = {"KeyId": self.kms_key_id, "CiphertextBlob": base64.b64decode(blob)}
+            if meta_in.get("encryption_context"):
+                kw["EncryptionContext"] = meta_in["encryption_context"]
+            self._decrypted[blob] = self._call("decrypt", kw)["Plaintext"]
+        return self._decrypted[blob]
 
-    def provide(self, meta_in: Mapping[str, Any] | None, generate: bool = True) -> KeyOutput:
-        client = self._client()
-        kw: dict[str, Any] = {"KeyId": self.kms_key_id, "KeySpec": self.key_spec}
-        if self.encryption_context:
-            kw["EncryptionContext"] = self.encryption_context
+    def _call(self, operation: str, kw: dict[str, Any]) -> Any:
         try:
-            gen = client.generate_data_key(**kw) if generate else {"Plaintext": b"", "CiphertextBlob": b""}
-            dec = None
-            if meta_in and meta_in.get("ciphertext_blob"):
-                dkw: dict[str, Any] = {"KeyId": self.kms_key_id, "CiphertextBlob": base64.b64decode(str(meta_in["ciphertext_blob"]))}
-                if meta_in.get("encryption_context"):
-                    dkw["EncryptionContext"] = meta_in["encryption_context"]
-                dec = client.decrypt(**dkw)["Plaintext"]
-        except EncryptionError:
-            raise
+            return getattr(self._client(), operation)(**kw)
         except Exception as exc:
             raise EncryptionError(f"the aws_kms key provider failed: {str(exc).splitlines()[0]}") from None
-        meta: dict[str, Any] = {"ciphertext_blob": base64.b64encode(gen["CiphertextBlob"]).decode()}
-        if self.encryption_context:
-            meta["encryption_context"] = self.encryption_context
-        return KeyOutput(gen["Plaintext"], dec, meta)
+
+    def provide(self, meta_in: Mapping[str, Any] | None) -> KeyOutput:
+        """A data key from KMS GenerateDataKey, once per process (as OpenTofu asks once per
+        run), with its ciphertext as the metadata."""
+        if self._generated is None:
+            kw: dict[str, Any] = {"KeyId": self.kms_key_id, "KeySpec": self.key_spec}
+            if self.encryption_context:
+                kw["EncryptionContext"] = self.encryption_context
+            gen = self._call("generate_data_key", kw)
+            meta: dict[str, Any] = {"ciphertext_blob": base64.b64encode(gen["CiphertextBlob"]).decode()}
+            if self.encryption_context:
+                meta["encryption_context"] = self.encryption_context
+            self._generated = (gen["Plaintext"], meta)
+        key, meta = self._generated
+        return KeyOutput(key, self.decryption_key(meta_in) if meta_in else None, dict(meta))
 
 
 KeyProvider = Pbkdf2Provider | AwsKmsProvider
