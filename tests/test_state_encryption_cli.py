@@ -457,3 +457,19 @@ def test_the_journal_of_an_interrupted_apply_is_sealed_and_replayed(tmp_path: Pa
     )
     diags = wrong.refresh_state()
     assert diags.has_errors() and journal.read_bytes() == raw
+
+
+def test_create_intents_kept_after_a_crash_are_sealed(tmp_path: Path) -> None:
+    from sheath.states.codec import journal_codec
+    from sheath.states.intents import CreateIntent, IntentFile
+
+    codec = journal_codec(EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_A, iterations=200000)))))
+    intent = CreateIntent("", "managed", "terraform_data", "x", 'provider["terraform.io/builtin/terraform"]', None, "terraform_data.x", identity={"input": SECRET})
+    f = IntentFile(str(tmp_path / ".terraform.tfstate.intents"), codec)
+    f.write([intent])
+    assert SECRET.encode() not in (tmp_path / ".terraform.tfstate.intents").read_bytes()
+    got, diags = IntentFile(f.path, codec).read()
+    assert not diags and got is not None and got[0].identity == {"input": SECRET}
+    other = journal_codec(EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_B, iterations=200000)))))
+    got, diags = IntentFile(f.path, other).read()
+    assert got is None and "cannot be decrypted" in list(diags)[0].detail

@@ -23,6 +23,8 @@ from typing import Any, Protocol
 
 from sheath.diag import Diagnostic, Diagnostics, warning
 from sheath.states import gojson
+from sheath.states.codec import PLAIN, StateCodec
+from sheath.states.encryption import EncryptionError
 from sheath.states.state import InstanceKey, State
 from sheath.states.statemgr.durable import atomic_write
 
@@ -95,10 +97,12 @@ def instance_of(e: dict[str, Any]) -> InstanceId:
 
 
 class IntentFile:
-    """``.<state>.intents``: the unsettled create intents of journals already dropped."""
+    """``.<state>.intents``: the unsettled create intents of journals already dropped; each
+    line sealed with codec (the state's journal codec) when the state is encrypted."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, codec: StateCodec = PLAIN) -> None:
         self.path = path
+        self.codec = codec
 
     def read(self) -> tuple[list[CreateIntent] | None, Diagnostics]:
         """The intents the file holds (none without a file); None with a warning when it is
@@ -114,6 +118,10 @@ class IntentFile:
         for n, raw in enumerate(data.split(b"\n"), 1):
             if not raw.strip():
                 continue
+            try:
+                raw, _ = self.codec.decode(raw)
+            except EncryptionError as exc:
+                return None, self._invalid(n, f"the line cannot be decrypted with the configured state encryption ({exc})")
             try:
                 e = gojson.loads(raw)
             except (ValueError, UnicodeDecodeError):
@@ -134,7 +142,7 @@ class IntentFile:
         if not intents:
             self.remove()
             return
-        atomic_write(self.path, b"".join(gojson.dumps_line(i.entry()) + b"\n" for i in intents))
+        atomic_write(self.path, b"".join(self.codec.encode(gojson.dumps_line(i.entry())) + b"\n" for i in intents))
 
     def remove(self) -> None:
         try:

@@ -68,7 +68,7 @@ class RemoteState:
         self.write_context = WriteContext()  # what the operation writing the state says of it
         self.path = name  # what lock information and messages call this state
         self.journal = Journal(journal_path, journal_codec(codec))
-        self.intents = IntentFile(journal_path + ".intents")
+        self.intents = IntentFile(journal_path + ".intents", journal_codec(codec))
         self._orphans: list[CreateIntent] = []  # creates of earlier runs that may have left objects
         self.terraform_version = terraform_version
         self._sf: StateFile | None = None

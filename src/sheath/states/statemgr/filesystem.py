@@ -118,7 +118,9 @@ class FilesystemStateManager:
             os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"), journal_codec(codec)
         )
         self.pending = PendingCopy(path)
-        self.intents = IntentFile(os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".intents"))
+        self.intents = IntentFile(
+            os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".intents"), journal_codec(codec)
+        )
         self.terraform_version = terraform_version
         # where state versions written are kept (.sheath/history/ beside the state, for the
         # local backend's managers); None: no history
