@@ -473,3 +473,15 @@ def test_create_intents_kept_after_a_crash_are_sealed(tmp_path: Path) -> None:
     other = journal_codec(EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_B, iterations=200000)))))
     got, diags = IntentFile(f.path, other).read()
     assert got is None and "cannot be decrypted" in list(diags)[0].detail
+
+
+def test_show_of_an_encrypted_state_file_and_no_encryption_configured(tmp_path: Path) -> None:
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    assert f"{SECRET}-1" in _ok(_sheath(tmp_path, "show", "terraform.tfstate"))
+    _write(tmp_path, None)  # the encryption block removed: a clear error, nothing changed
+    before = (tmp_path / "terraform.tfstate").read_bytes()
+    for args in (("plan",), ("show", "terraform.tfstate"), ("state", "pull")):
+        r = _sheath(tmp_path, *args)
+        assert r.returncode == 1 and "no encryption is configured" in " ".join(r.stderr.split()) and "Traceback" not in r.stderr
+    assert (tmp_path / "terraform.tfstate").read_bytes() == before

@@ -44,6 +44,11 @@ class PlainCodec:
         return plain
 
     def decode(self, stored: bytes) -> tuple[bytes, bool]:
+        if is_encrypted_document(stored):
+            raise EncryptionError(
+                "it is encrypted, and no encryption is configured to decrypt it with (an encryption block "
+                "in the terraform block, or TF_ENCRYPTION)"
+            )
         return stored, False
 
 
@@ -186,21 +191,31 @@ def state_codec(module: Module | None, environ: Mapping[str, str] | None = None)
     return EncryptedStateCodec(cfg.state), diags
 
 
-def working_plan_codec(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
-    """The plan codec of the root module in root_dir (the working directory a plan file is
-    saved in and applied from); None with the errors."""
+def _root_module(root_dir: str) -> Module | None:
     from sheath.config.loader import config_files, load_module
 
     primary, override, _ = config_files(root_dir)
-    module = None
-    if primary or override:
-        module, _ = load_module(root_dir)
-    return plan_codec(module, environ)
+    if not (primary or override):
+        return None
+    module, _ = load_module(root_dir)
+    return module
+
+
+def working_plan_codec(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
+    """The plan codec of the root module in root_dir (the working directory a plan file is
+    saved in and applied from); None with the errors."""
+    return plan_codec(_root_module(root_dir), environ)
+
+
+def working_state_codec(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
+    """The state codec of the root module in root_dir (for a state file a command is given
+    by path); None with the errors."""
+    return state_codec(_root_module(root_dir), environ)
 
 
 def is_encrypted_document(data: bytes) -> bool:
     """Whether data is an encrypted document (OpenTofu's: JSON with encryption_version)."""
-    if not data.lstrip()[:1] == b"{":
+    if not data.lstrip()[:1] == b"{" or b'"encryption_version"' not in data:
         return False
     try:
         doc = json.loads(data)
@@ -232,6 +247,7 @@ __all__ = [
     "is_encrypted_document",
     "journal_codec",
     "working_plan_codec",
+    "working_state_codec",
     "plan_codec",
     "state_codec",
     "variable_values",

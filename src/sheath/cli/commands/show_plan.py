@@ -96,6 +96,19 @@ def read_plan_or_state(
             else "unexpected end of JSON input"
         )
         plan_err = f"couldn't load the provided path as either a local plan file (zip: not a valid zip file) or a saved cloud plan ({cloud})"
+    if is_encrypted_document(data):  # an encrypted state file: decrypted as the working directory's state is
+        from sheath.states.codec import encryption_error, working_state_codec
+        from sheath.states.encryption import EncryptionError
+
+        codec, cd = working_state_codec()
+        if codec is None:
+            ui.view_diagnostics(cd)
+            return 1
+        try:
+            data, _ = codec.decode(data)
+        except EncryptionError as exc:
+            ui.view_diagnostics(encryption_error(path, exc))
+            return 1
     sf, sdiags = read_state_file(data, path)
     if sf is not None and key_flag_given:
         ui.view_diagnostics(Diagnostics([not_a_plan_file()]))
