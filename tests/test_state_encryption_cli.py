@@ -287,10 +287,10 @@ def test_history_is_kept_encrypted_and_read_decrypted(tmp_path: Path, monkeypatc
     from sheath import Workspace
 
     _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
-    monkeypatch.setenv("TF_VAR_pass_a", PASS_A)
-    monkeypatch.setenv("TF_VAR_pass_b", PASS_B)
-    for n in (1, 2):
-        ws = Workspace(tmp_path, variables={"n": n}, plan_checks=[])
+    for k in [k for k in os.environ if k.startswith("TF_")]:
+        monkeypatch.delenv(k)
+    for n in (1, 2):  # the passphrases are the API's variables
+        ws = Workspace(tmp_path, variables={"n": n, "pass_a": PASS_A, "pass_b": PASS_B}, plan_checks=[])
         if n == 1:
             ws.init()
         ws.apply()

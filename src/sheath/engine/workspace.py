@@ -395,7 +395,8 @@ class Workspace:
         selected, d = select_backend(".", module.backend)
         if selected is None:
             raise SheathError(d)
-        codec, cd = state_codec(module)  # encryption at rest, as the CLI's
+        given = {name: InputValue(from_python(v), ValueSourceType.CALLER) for name, v in self.variables.items()}
+        codec, cd = state_codec(module, None, given)  # encryption at rest, as the CLI's (with this workspace's variables)
         if codec is None:
             raise SheathError(cd)
         if hasattr(selected.backend, "state_codec"):

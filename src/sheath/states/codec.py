@@ -144,26 +144,30 @@ def encryption_error(path: str, exc: EncryptionError, writing: bool = False) -> 
     return Diagnostics([d])
 
 
-def variable_values(module: Module, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+def variable_values(module: Module, environ: Mapping[str, str] | None = None, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The root variables the encryption configuration may use: their defaults, TF_VAR_
     variables, terraform.tfvars and *.auto.tfvars (not -var, which is not known where the
-    state is chosen). A variable without a value is unknown (an error where it is used)."""
+    state is chosen), then given (InputValues a caller passes, as the Python API's variables).
+    A variable without a value is unknown (an error where it is used)."""
     from sheath.config.variables import collect_variable_values, finalize_variable_value
     from sheath.types.cty import unknown
 
-    given, _ = collect_variable_values(module, module.source_dir or ".", (), environ)
+    values, _ = collect_variable_values(module, module.source_dir or ".", (), environ)
+    values.update(given or {})
     out: dict[str, Any] = {}
     for name, var in module.variables.items():
-        if name not in given and var.default is None:
+        if name not in values and var.default is None:
             out[name] = unknown(var.type)
             continue
-        v, d = finalize_variable_value(var, given.get(name))
+        v, d = finalize_variable_value(var, values.get(name))
         if not d.has_errors():
             out[name] = v
     return out
 
 
-def configured_encryption(module: Module | None, environ: Mapping[str, str] | None = None) -> tuple[EncryptionConfig | None, Diagnostics]:
+def configured_encryption(
+    module: Module | None, environ: Mapping[str, str] | None = None, given: Mapping[str, Any] | None = None
+) -> tuple[EncryptionConfig | None, Diagnostics]:
     """The encryption configuration of the root module merged with TF_ENCRYPTION's; None
     when neither configures any."""
     diags = Diagnostics()
@@ -176,14 +180,16 @@ def configured_encryption(module: Module | None, environ: Mapping[str, str] | No
         bodies.append(env_body)
     if not bodies:
         return None, diags
-    cfg, d = parse_encryption(bodies, variable_values(module, environ) if module is not None else {})
+    cfg, d = parse_encryption(bodies, variable_values(module, environ, given) if module is not None else {})
     diags.extend(d)
     return cfg, diags
 
 
-def state_codec(module: Module | None, environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
+def state_codec(
+    module: Module | None, environ: Mapping[str, str] | None = None, given: Mapping[str, Any] | None = None
+) -> tuple[StateCodec | None, Diagnostics]:
     """The codec of the state (PLAIN without a state target); None with the errors."""
-    cfg, diags = configured_encryption(module, environ)
+    cfg, diags = configured_encryption(module, environ, given)
     if diags.has_errors():
         return None, diags
     if cfg is None or cfg.state is None:
