@@ -485,3 +485,20 @@ def test_show_of_an_encrypted_state_file_and_no_encryption_configured(tmp_path: 
         r = _sheath(tmp_path, *args)
         assert r.returncode == 1 and "no encryption is configured" in " ".join(r.stderr.split()) and "Traceback" not in r.stderr
     assert (tmp_path / "terraform.tfstate").read_bytes() == before
+
+
+def test_key_length_and_unsupported_arguments_are_diagnostics_at_their_ranges() -> None:
+    from sheath.lang.hclsyntax.parser import parse_config
+    from sheath.states.encryption import parse_encryption
+
+    text = (
+        'key_provider "pbkdf2" "k" {\n  passphrase = "long enough passphrase"\n  key_length = 20\n}\n'
+        'method "aes_gcm" "m" {\n  keys = key_provider.pbkdf2.k\n  colour = "blue"\n}\n'
+        "state {\n  method = method.aes_gcm.m\n}\n"
+    )
+    f, d = parse_config(text.encode(), "enc.tf")
+    assert not d.has_errors()
+    cfg, diags = parse_encryption([f.body])
+    assert cfg is None
+    where = {(x.subject.start.line if x.subject else 0): x.detail for x in diags}
+    assert "key_length must be 16, 24 or 32" in where[3] and 'no argument "colour"' in where[7]

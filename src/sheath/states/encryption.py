@@ -69,20 +69,8 @@ class Pbkdf2Provider:
     hash_function: str = "sha512"
     # keys derived in this process (as OpenTofu derives a provider's key once per run): the
     # encryption key and its metadata, and the decryption keys by their metadata
-    _derived: dict[tuple[str, str, int, int], bytes] = field(default_factory=dict, repr=False, compare=False)
-    _encryption: tuple[bytes, dict[str, Any]] | None = field(default=None, repr=False, compare=False)
-
-    def validate(self) -> list[str]:
-        errs = []
-        if len(self.passphrase) < MIN_PASSPHRASE:
-            errs.append(f"passphrase is too short (minimum {MIN_PASSPHRASE} characters)")
-        if self.iterations < MIN_ITERATIONS:
-            errs.append(f"the number of iterations is dangerously low (<{MIN_ITERATIONS}), refusing to generate key")
-        if self.hash_function not in ("sha256", "sha512"):
-            errs.append(f"invalid hash function name: {self.hash_function}")
-        if self.key_length <= 0 or self.salt_length <= 0:
-            errs.append("the key length and the salt length must be larger than zero")
-        return errs
+    _derived: dict[tuple[str, str, int, int], bytes] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _encryption: tuple[bytes, dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _derive(self, hash_function: str, salt_b64: str, iterations: int, key_length: int) -> bytes:
         k = (hash_function, salt_b64, iterations, key_length)
@@ -124,8 +112,8 @@ class AwsKmsProvider:
     secret_key: str = field(default="", repr=False)
     endpoint: str = ""
     encryption_context: dict[str, str] = field(default_factory=dict)
-    _generated: tuple[bytes, dict[str, Any]] | None = field(default=None, repr=False, compare=False)
-    _decrypted: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    _generated: tuple[bytes, dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
+    _decrypted: dict[str, bytes] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def validate(self) -> list[str]:
         errs = []
@@ -498,9 +486,12 @@ class _Parser:
             )
         key_length = self.integer(a, "key_length", 32)
         salt_length = self.integer(a, "salt_length", 32)
-        for n, v in (("key_length", key_length), ("salt_length", salt_length)):
-            if n in a and v <= 0:
-                self.diags.add_error(bad, f"{addr}: {n} must be larger than zero.", a[n].expr.range)
+        if "salt_length" in a and salt_length <= 0:
+            self.diags.add_error(bad, f"{addr}: salt_length must be larger than zero.", a["salt_length"].expr.range)
+        if "key_length" in a and key_length not in (16, 24, 32):
+            self.diags.add_error(
+                bad, f"{addr}: key_length must be 16, 24 or 32 (the AES key sizes aes_gcm takes), not {key_length}.", a["key_length"].expr.range
+            )
         hash_function = "sha512"
         if "hash_function" in a:
             h = self.value(a["hash_function"])
