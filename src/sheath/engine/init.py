@@ -73,10 +73,12 @@ def init(
     progress: Callable[[str], None] | None = None,
     backend: Callable[[Module], Diagnostics] | None = configured_backend_supported,
     get: bool = True,
+    module_progress: Callable[[str], None] | None = None,
 ) -> tuple[InitResult, Diagnostics]:
     """backend checks the root module's backend (None: init -backend=false leaves the
     backend alone); get=False (-get=false) installs no module, so modules not installed
-    before are errors, as terraform's are."""
+    before are errors, as terraform's are; module_progress receives the module installer's
+    output lines as they happen (res.module_lines has them too)."""
     res = InitResult()
     # as terraform, modules are installed before provider configurations are checked across them
     cfg, diags = load_module_tree(root_dir, require_installed=not get, tree_checks=False)
@@ -96,7 +98,7 @@ def init(
             return res, diags
     if get:
         res.has_modules = bool(cfg.module.module_calls)
-        diags.extend(_install_modules(cfg, root_dir, res, env, upgrade))
+        diags.extend(_install_modules(cfg, root_dir, res, env, upgrade, module_progress))
         if diags.has_errors():
             return res, diags
         if installs_remote(cfg):
@@ -139,9 +141,14 @@ def _read_manifest(path: str) -> dict[str, dict[str, str]]:
 
 
 def _install_modules(
-    cfg: Config, root_dir: str, res: InitResult, env: Mapping[str, str] | None, upgrade: bool
+    cfg: Config,
+    root_dir: str,
+    res: InitResult,
+    env: Mapping[str, str] | None,
+    upgrade: bool,
+    progress: Callable[[str], None] | None,
 ) -> Diagnostics:
-    lines, diags = install_modules(cfg, root_dir, update=upgrade, env=env)
+    lines, diags = install_modules(cfg, root_dir, update=upgrade, env=env, progress=progress)
     res.module_lines.extend(lines)
     res.modules_failed = diags.has_errors()
     return diags
@@ -182,6 +189,7 @@ class _Walk:
     downloads: int = 0  # remote installations attempted
     env: Mapping[str, str] | None = None
     registry: RegistryClient | None = None
+    progress: Callable[[str], None] | None = None
 
     def registry_client(self) -> RegistryClient:
         """The registry client of this run, with the CLI configuration's host blocks."""
@@ -192,6 +200,12 @@ class _Walk:
             cli, _ = load_cli_config(self.env, self.root_dir)
             self.registry = RegistryClient(cli.hosts)
         return self.registry
+
+    def emit(self, line: str) -> None:
+        """An output line, also passed to the progress callback as it happens (downloads take time)."""
+        self.lines.append(line)
+        if self.progress is not None:
+            self.progress(line)
 
     def changed(self, key: str, src: str, d: str) -> bool:
         prev = self.previous.get(key)
@@ -226,7 +240,7 @@ def _fetch(call: ModuleCall, key: str, src: str, walk: _Walk) -> str | None:
     d = posixpath.normpath(posixpath.join(inst, addr.subdir)) if addr.subdir else inst
     if not walk.changed(key, src, d) and os.path.isdir(os.path.join(walk.root_dir, d)):
         return d
-    walk.lines.append(f"Downloading {addr.package} for {key}...")
+    walk.emit(f"Downloading {addr.package} for {key}...")
     ok = _download(call, walk, addr.package, inst, lambda: (fetch_package(addr.package, inst, walk.root_dir), addr.package))
     return _subdir(walk, d, addr.subdir) if ok else None
 
@@ -322,7 +336,7 @@ def _fetch_registry(call: ModuleCall, key: str, walk: _Walk) -> tuple[str, str, 
             rng,
         )
         return None
-    walk.lines.append(f"Downloading {mod} {version} for {key}...")
+    walk.emit(f"Downloading {mod} {version} for {key}...")
     package = f"{mod} {version}"
 
     def fetch() -> tuple[str | None, str]:
@@ -366,7 +380,7 @@ def _install_calls(
                 _escapes_package(key, src, package, walk)
                 continue
             if walk.changed(key, src, d):
-                walk.lines.append(f"- {key} in {d}")
+                walk.emit(f"- {key} in {d}")
             walk.entries[key] = {"Key": key, "Source": src, "Dir": d}
             child = _child(None if package is not None else node, name, walk, d)
             if child is not None:
@@ -391,7 +405,7 @@ def _install_calls(
             walk.diags.append(source_not_available(key, src, call.source_addr_range or call.decl_range))
             continue
         if len(walk.lines) > before:
-            walk.lines.append(f"- {key} in {d2}")
+            walk.emit(f"- {key} in {d2}")
         walk.entries[key] = {"Key": key, "Source": src, **({"Version": version} if version else {}), "Dir": d2}
         child = _child(None, name, walk, d2)
         if child is not None:
@@ -401,7 +415,7 @@ def _install_calls(
 def _escapes_package(key: str, src: str, package: _Package, walk: _Walk) -> None:
     """terraform's error for a local source that leaves the package its caller was downloaded in
     (the module is recorded without a directory, as terraform records it)."""
-    walk.lines.append(f"- {key} in ")  # (init's output drops the trailing space, get's keeps it)
+    walk.emit(f"- {key} in ")  # (init's output drops the trailing space, get's keeps it)
     walk.entries[key] = {"Key": key, "Source": src, "Dir": ""}
     addr = ".".join(f"module.{part}" for part in key.split("."))
     walk.diags.add_error(
@@ -418,6 +432,7 @@ def install_modules(
     update: bool = False,
     test_modules: tuple[TestModule, ...] = (),
     env: Mapping[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[list[str], Diagnostics]:
     """Install the module tree (and the modules test files call) and record it in
     .terraform/modules/modules.json: local modules are used in place, remote ones are
@@ -427,12 +442,12 @@ def install_modules(
     diags = Diagnostics()
     manifest_path = os.path.join(root_dir, MODULES_DIR, MODULES_MANIFEST)
     previous = _read_manifest(manifest_path)
-    walk = _Walk(root_dir, previous, update, diags, env=env)
+    walk = _Walk(root_dir, previous, update, diags, env=env, progress=progress)
     _install_calls(cfg, ".", (), walk, None)
     for tm in test_modules:
         tm_dir = posixpath.normpath(tm.source)
         if walk.changed(tm.key, tm.source, tm_dir):
-            walk.lines.append(f"- {tm.key} in {tm_dir}")
+            walk.emit(f"- {tm.key} in {tm_dir}")
         walk.entries[tm.key] = {"Key": tm.key, "Source": tm.source, "Dir": tm_dir}
         _install_calls(tm.config, tm_dir, (tm.key,), walk, None)
     if diags.has_errors() and not walk.downloads and not walk.entries:

@@ -200,11 +200,23 @@ def run(args: list[str]) -> int:
     if backend:
         out.write(_heading("Initializing the backend...", color))
     step = _BackendStep(fl, color)
-    res, diags = init(".", upgrade=fl.get_bool("upgrade"), backend=step if backend else None, get=fl.get_bool("get"))
-    if res.has_modules:
-        out.write(_heading("Upgrading modules..." if fl.get_bool("upgrade") else "Initializing modules...", color))
-        for line in res.module_lines:
-            out.write(line.rstrip(" ") + "\n")
+    modules_heading = _heading("Upgrading modules..." if fl.get_bool("upgrade") else "Initializing modules...", color)
+    streamed: list[str] = []
+
+    def module_line(line: str) -> None:
+        # printed as the installer goes, as terraform prints "Downloading ..." before it downloads
+        if not streamed:
+            out.write(modules_heading)
+        streamed.append(line)
+        out.write(line.rstrip(" ") + "\n")
+        out.flush()
+
+    res, diags = init(
+        ".", upgrade=fl.get_bool("upgrade"), backend=step if backend else None, get=fl.get_bool("get"),
+        module_progress=module_line,
+    )
+    if res.has_modules and not streamed:
+        out.write(modules_heading)
     if not diags.has_errors() or res.provider_lines:
         out.write(_heading("Initializing provider plugins...", color))
         for line in res.provider_lines:
