@@ -330,3 +330,20 @@ def test_signing_key_flag_that_would_do_nothing_is_an_error(
     assert rc == 1
     assert summary in _plain(err + out)
     assert not (signing_dir / "p.plan").exists() and not (signing_dir / "terraform.tfstate").exists()
+
+
+def test_a_new_plan_file_is_private(tmp_path: Path) -> None:
+    """A plan file holds the prior state, secrets included: a new one is 0600 (terraform
+    makes it 0644), and an existing one keeps its mode."""
+    import stat
+    import subprocess
+    import sys
+
+    (tmp_path / "main.tf").write_text('resource "terraform_data" "a" {}\n')
+    run = lambda *a: subprocess.run([sys.executable, "-m", "sheath", *a], cwd=tmp_path, capture_output=True, text=True)  # noqa: E731
+    assert run("init").returncode == 0
+    assert run("plan", "-out=p.plan").returncode == 0
+    assert stat.S_IMODE((tmp_path / "p.plan").stat().st_mode) == 0o600
+    (tmp_path / "p.plan").chmod(0o640)
+    assert run("plan", "-out=p.plan").returncode == 0
+    assert stat.S_IMODE((tmp_path / "p.plan").stat().st_mode) == 0o640

@@ -320,12 +320,17 @@ def plan_signing_key(fl: ParsedFlags) -> tuple[SigningKey | None, Diagnostics]:
 def save_plan_file(plan: Plan, session: Session | None, out_path: str, key: SigningKey | None) -> Diagnostics:
     """Write plan, with the configuration snapshot it was made from, to out_path
     (signed when there is a key)."""
-    from sheath.plans.planfile import write_plan_file
+    from sheath.plans.planfile import PlanFileError, write_plan_file
 
     snapshot = dict(session.config_snapshot) if session is not None else {}
-    data = write_plan_file(plan, snapshot, None if key is None else key.key)
     try:
-        with open(out_path, "wb") as fh:
+        data = write_plan_file(plan, snapshot, None if key is None else key.key)
+    except PlanFileError as exc:
+        return Diagnostics([error("Failed to write plan file", f"Failed to write plan file: {exc}")])
+    try:
+        # a plan file holds the prior state (secrets too): a new one is 0600, an existing one keeps its mode
+        fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
     except OSError as exc:
         return Diagnostics([error("Failed to write plan file", f"Failed to write plan file: {exc.strerror}")])
