@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+TERRAFORM_VERSION = "1.11.4"  # the terraform release sheath answers as: state files, plans, the plugin protocol
 
 if TYPE_CHECKING:
     from sheath.engine.workspace import ApplyResult, Change, PlanResult, SheathError, Workspace
 
-__all__ = ["ApplyResult", "Change", "PlanResult", "SheathError", "Workspace", "__version__"]
+__all__ = ["TERRAFORM_VERSION", "ApplyResult", "Change", "PlanResult", "SheathError", "Workspace", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

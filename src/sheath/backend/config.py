@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 import orjson
 
+from sheath import TERRAFORM_VERSION as TERRAFORM_VERSION
 from sheath.backend import Backend
 from sheath.diag import Diagnostics
 from sheath.lang import hcl
@@ -37,7 +38,6 @@ def data_dir(environ: Mapping[str, str] | None = None) -> str:
 def record_path(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> str:
     """Where init records the backend: terraform.tfstate in the data directory."""
     return os.path.join(root_dir, data_dir(environ), "terraform.tfstate")
-TERRAFORM_VERSION = "1.11.4"
 
 
 def _opt(t: Any) -> Attribute:

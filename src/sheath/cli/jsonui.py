@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping, TextIO
 
 import orjson
 
+from sheath import TERRAFORM_VERSION as TERRAFORM_VERSION
 from sheath.addrs.instance_key import IntKey, StringKey
 from sheath.addrs.parse import parse_abs_resource_instance_str
 from sheath.diag import Diagnostic, Severity
@@ -25,7 +26,6 @@ from sheath.diag.jsonview import diagnostic_json
 from sheath.plans.model import Action, ActionReason, OutputChange, Plan, ResourceInstanceChange, UIMode
 from sheath.types.cty import Value
 
-TERRAFORM_VERSION = "1.11.4"
 UI_VERSION = "1.2"
 HEARTBEAT_SECONDS = 10
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from sheath import TERRAFORM_VERSION as TERRAFORM_VERSION
 
-TERRAFORM_VERSION = "1.11.4"
 
 _VERSION_RE = re.compile(
     r"^v?([0-9]+(?:\.[0-9]+)*)"

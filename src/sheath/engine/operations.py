@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from sheath import TERRAFORM_VERSION
 from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.config import Config, load_module_tree
@@ -386,7 +387,7 @@ def _provider_for_state_resource(run: Run, provider_config: str) -> pi.Provider:
         return run.providers[node.name]
     provider = run.schemas.take_instance(addr)
     ps = run.schemas.get(addr)
-    provider.configure_provider(pi.ConfigureProviderRequest("1.11.4", ps.provider.block.empty_value()))
+    provider.configure_provider(pi.ConfigureProviderRequest(TERRAFORM_VERSION, ps.provider.block.empty_value()))
     run.providers[provider_config] = provider
     return provider
 

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from sheath import TERRAFORM_VERSION
 from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.provider import Provider as ProviderAddr
@@ -663,7 +664,7 @@ class Run:
             raise WalkAbort()
         if vr.prepared_config is not None:
             plain = vr.prepared_config
-        resp = provider.configure_provider(pi.ConfigureProviderRequest(terraform_version="1.11.4", config=plain))
+        resp = provider.configure_provider(pi.ConfigureProviderRequest(terraform_version=TERRAFORM_VERSION, config=plain))
         if self.add_diags(resp.diagnostics):
             raise WalkAbort()
         self.providers[node.name] = provider

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from sheath import TERRAFORM_VERSION
 from sheath.states.statefile import StateFile
 from sheath.types.cty import Value
 
@@ -210,7 +211,7 @@ class Plan:
     errored: bool = False
     relevant_attributes: list[tuple[str, Path]] = field(default_factory=list)
     checks: list[CheckResult] | None = None
-    terraform_version: str = "1.11.4"
+    terraform_version: str = TERRAFORM_VERSION
 
     def resource_change(self, address: str, deposed: str = "") -> ResourceInstanceChange | None:
         for c in self.changes:

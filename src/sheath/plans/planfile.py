@@ -57,6 +57,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheath import TERRAFORM_VERSION
 from sheath.diag import Diagnostics
 from sheath.plans.model import (
     Action,
@@ -306,7 +307,7 @@ def plan_from_document(d: dict[str, Any]) -> Plan:
         errored=d.get("errored", False),
         relevant_attributes=[(r, _path_dec(p)) for r, p in d.get("relevant_attributes", [])],
         checks=None if checks is None else [CheckResult(c["address"], c["status"], c.get("instances", [])) for c in checks],
-        terraform_version=d.get("terraform_version", "1.11.4"),
+        terraform_version=d.get("terraform_version", TERRAFORM_VERSION),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sheath import TERRAFORM_VERSION
 from sheath.plans.model import (
     Action,
     ActionReason,
@@ -92,5 +93,5 @@ def plan_from_terraform_json(doc: dict[str, Any]) -> Plan:
         errored=doc.get("errored", False),
         relevant_attributes=[(r["resource"], tuple(r["attribute"])) for r in doc.get("relevant_attributes", [])],
         checks=checks,
-        terraform_version=doc.get("terraform_version", "1.11.4"),
+        terraform_version=doc.get("terraform_version", TERRAFORM_VERSION),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from sheath import TERRAFORM_VERSION
 
 UNSUPPORTED = "Unsupported state file format"
 NO_VERSION = (
@@ -124,7 +125,7 @@ def _duplicate_problem(resources: list[Any]) -> tuple[str, str] | None:
 
 
 def load_problems(
-    data: bytes, terraform_version: str = "1.11.4"
+    data: bytes, terraform_version: str = TERRAFORM_VERSION
 ) -> list[tuple[str, str]] | None:
     if data.startswith(BOM):
         # Go's JSON decoder does not skip a byte-order mark: the first byte is a syntax error

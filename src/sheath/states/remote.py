@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import Protocol
 
+from sheath import TERRAFORM_VERSION
 from sheath.diag import Diagnostics
 from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error, journal_codec
 from sheath.states.encryption import EncryptionError
@@ -56,7 +57,7 @@ class RemoteState:
         client: ClientLocker,
         name: str,
         journal_path: str,
-        terraform_version: str = "1.11.4",
+        terraform_version: str = TERRAFORM_VERSION,
         history: HistoryStore | None = None,
         codec: StateCodec = PLAIN,
     ) -> None:

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheath import TERRAFORM_VERSION
 from sheath.diag import Diagnostics
 from sheath.states import gojson
 from sheath.states.state import InstanceObject, OutputValue, Resource, ResourceInstance, State, instance_key_sort_key
@@ -25,10 +26,10 @@ class StateFile:
     state: State = field(default_factory=State)
     serial: int = 0
     lineage: str = ""
-    terraform_version: str = "1.11.4"
+    terraform_version: str = TERRAFORM_VERSION
 
     @staticmethod
-    def new(terraform_version: str = "1.11.4") -> "StateFile":
+    def new(terraform_version: str = TERRAFORM_VERSION) -> "StateFile":
         return StateFile(State(), 0, new_lineage(), terraform_version)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sheath import TERRAFORM_VERSION
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.stateio import (
     Ui,
@@ -33,6 +34,6 @@ def run(args: list[str]) -> int:
         ui.error(f"Failed to refresh state: {state_load_error(diags)}")
         return 1
     if sf is not None:
-        sf.terraform_version = "1.11.4"
+        sf.terraform_version = TERRAFORM_VERSION
         ui.output(write_state_file(sf).decode("utf-8"))
     return 0

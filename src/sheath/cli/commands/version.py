@@ -6,10 +6,10 @@ import sys
 
 import orjson
 
-from sheath import __version__
+from sheath import TERRAFORM_VERSION, __version__
 
 # The terraform version sheath is compatible with (written into state files).
-TERRAFORM_COMPAT_VERSION = "1.11.4"
+TERRAFORM_COMPAT_VERSION = TERRAFORM_VERSION
 
 
 def run(args: list[str]) -> int:

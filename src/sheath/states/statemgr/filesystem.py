@@ -41,6 +41,7 @@ from datetime import datetime, timezone
 
 import orjson
 
+from sheath import TERRAFORM_VERSION
 from sheath.diag import Diagnostics, error
 from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error, journal_codec
 from sheath.states.encryption import EncryptionError
@@ -104,7 +105,7 @@ class FilesystemStateManager:
         self,
         path: str = "terraform.tfstate",
         backup_path: str | None = None,
-        terraform_version: str = "1.11.4",
+        terraform_version: str = TERRAFORM_VERSION,
         read_path: str | None = None,
         codec: StateCodec = PLAIN,
     ) -> None:
