@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from journal_kill import KILLING_SHEATH
 from postgres_helpers import PostgresServer, create_database, postgres, run_sql  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.oracle
@@ -303,19 +304,6 @@ resource "local_file" "f" {
 }
 """
 
-# sheath, killed (SIGKILL) when it is about to journal the object whose filename ends with KILL_AT
-KILLING_SHEATH = """
-import os, signal, sys
-from sheath.states import journal
-set_object = journal.Journal.set_object
-def killing(self, r, key, obj, deposed=""):
-    if str((obj.attributes or {}).get("filename", "")).endswith(os.environ["KILL_AT"]):
-        os.kill(os.getpid(), signal.SIGKILL)
-    set_object(self, r, key, obj, deposed)
-journal.Journal.set_object = killing
-from sheath.cli.main import main
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 @pytest.mark.parametrize("first", [True, False], ids=["first-apply", "later-apply"])

@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 from conftest import SHEATH_CMD
+from journal_kill import KILLING_SHEATH
 from sheath.diag import Diagnostics, Severity
 from sheath.states import InstanceObject
 from sheath.states.intents import CreateIntent, IntentFile
@@ -262,20 +263,6 @@ resource "local_sensitive_file" "s" {
 }
 """
 
-# Runs sheath with Journal.set_object replaced: journaling the object whose filename ends
-# with KILL_AT (the provider has created it) kills the process first, with SIGKILL.
-KILLING_SHEATH = """
-import os, signal, sys
-from sheath.states import journal
-set_object = journal.Journal.set_object
-def killing(self, r, key, obj, deposed=""):
-    if str((obj.attributes or {}).get("filename", "")).endswith(os.environ["KILL_AT"]):
-        os.kill(os.getpid(), signal.SIGKILL)
-    set_object(self, r, key, obj, deposed)
-journal.Journal.set_object = killing
-from sheath.cli.main import main
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 def _sheath(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

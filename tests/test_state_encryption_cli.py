@@ -502,3 +502,18 @@ def test_key_length_and_unsupported_arguments_are_diagnostics_at_their_ranges() 
     assert cfg is None
     where = {(x.subject.start.line if x.subject else 0): x.detail for x in diags}
     assert "key_length must be 16, 24 or 32" in where[3] and 'no argument "colour"' in where[7]
+
+
+def test_taint_untaint_and_console_read_and_write_the_encrypted_state(tmp_path: Path) -> None:
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    _ok(_sheath(tmp_path, "taint", "terraform_data.x"))
+    state = _decrypt_independently(_doc(tmp_path), PASS_A)
+    assert state["resources"][0]["instances"][0]["status"] == "tainted"
+    _ok(_sheath(tmp_path, "untaint", "terraform_data.x"))
+    state = _decrypt_independently(_doc(tmp_path), PASS_A)
+    assert "status" not in state["resources"][0]["instances"][0]
+    e = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    e.update({"TF_VAR_pass_a": PASS_A, "TF_VAR_pass_b": PASS_B, "TF_IN_AUTOMATION": "1"})
+    r = subprocess.run([sys.executable, "-m", "sheath", "console"], cwd=tmp_path, input="terraform_data.x.input\n", capture_output=True, text=True, env=e)
+    assert r.stdout == f'"{SECRET}-1"\n', r.stdout + r.stderr

@@ -344,6 +344,21 @@ def remote_editor(fl: ParsedFlags, ui: Ui, src: RemoteStateSource) -> RemoteStat
     return RemoteStateEditor(mgr, lock, timeout)
 
 
+def backend_editor(
+    fl: ParsedFlags, ui: Ui, src: StateSource, path: str | None = None, backup: str | None = None
+) -> AnyStateEditor | None:
+    """The editor of the state src names: a remote workspace's (remote_editor), or the local
+    file path (default: the backend's state file) backed up to backup (default: path.backup;
+    "": no backup), in the backend's encryption. None after an error it reported."""
+    if isinstance(src, RemoteStateSource):
+        return remote_editor(fl, ui, src)
+    lock, timeout = lock_flags(fl, ui)
+    if timeout is None:
+        return None
+    p = path or src.state_path()
+    return StateEditor(p, p + ".backup" if backup is None else backup, lock, timeout, src.codec)
+
+
 class NativeSchemas:
     """Resource type schemas for rendering state: the providers sheath implements natively, and
     plugin providers installed by init (started once each); None when a provider is unavailable."""

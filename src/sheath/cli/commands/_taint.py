@@ -6,13 +6,9 @@ from sheath.addrs.resource import ResourceMode
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    AnyStateEditor,
-    RemoteStateSource,
-    StateEditor,
     Ui,
-    lock_flags,
+    backend_editor,
     refuse_unsupported,
-    remote_editor,
     state_load_error,
     state_source,
     strip_no_color,
@@ -58,19 +54,10 @@ def run_taint(args: list[str], untaint: bool) -> int:
     src = state_source(ui, absolute=not untaint)
     if src is None:
         return 1
-    editor: AnyStateEditor
-    if isinstance(src, RemoteStateSource):
-        remote = remote_editor(fl, ui, src)
-        if remote is None:
-            return 1
-        editor = remote
-    else:
-        lock, timeout = lock_flags(fl, ui)
-        if timeout is None:
-            return 1
-        path = fl.get_str("state") or src.state_path()
-        backup = fl.get_str("backup")
-        editor = StateEditor(path, None if backup == "-" else (backup or path + ".backup"), lock, timeout)
+    backup = fl.get_str("backup")
+    editor = backend_editor(fl, ui, src, fl.get_str("state"), "" if backup == "-" else backup or None)
+    if editor is None:
+        return 1
     d = editor.lock(name)
     if d.has_errors():
         ui.diagnostics(d)

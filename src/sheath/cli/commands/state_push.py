@@ -7,13 +7,9 @@ import sys
 from sheath.cli.flags import FlagSpec
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    AnyStateEditor,
-    RemoteStateSource,
-    StateEditor,
     Ui,
-    lock_flags,
+    backend_editor,
     parse_command_flags,
-    remote_editor,
     state_load_error,
     state_source,
     strip_no_color,
@@ -62,17 +58,9 @@ def run(args: list[str]) -> int:
     target = state_source(ui, absolute=True)
     if target is None:
         return 1
-    editor: AnyStateEditor
-    if isinstance(target, RemoteStateSource):
-        remote = remote_editor(fl, ui, target)
-        if remote is None:
-            return 1
-        editor = remote
-    else:
-        lock, timeout = lock_flags(fl, ui)
-        if timeout is None:
-            return 1
-        editor = StateEditor(target.state_path(), target.state_path() + ".backup", lock, timeout, target.codec)
+    editor = backend_editor(fl, ui, target)
+    if editor is None:
+        return 1
     d = editor.lock("state-push")
     if d.has_errors():
         ui.diagnostics(d)
