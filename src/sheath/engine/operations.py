@@ -98,14 +98,16 @@ def load(
     cfg, diags = load_module_tree(root_dir, recorder)
     if diags.has_errors():
         return None, diags
-    # as terraform's backend and local run do: the installed plugins are the locked ones,
-    # and the lock selects a version of every provider the configuration needs
-    diags.extend(required_plugins(root_dir))
-    if diags.has_errors():
-        return None, diags
-    diags.extend(lock_consistency(cfg, root_dir))
-    if diags.has_errors():
-        return None, diags
+    if validate:
+        # as terraform's backend and local run do: the installed plugins are the locked ones,
+        # and the lock selects a version of every provider the configuration needs (a load
+        # that validates nothing starts no provider: sheath unmanaged reads provider blocks only)
+        diags.extend(required_plugins(root_dir))
+        if diags.has_errors():
+            return None, diags
+        diags.extend(lock_consistency(cfg, root_dir))
+        if diags.has_errors():
+            return None, diags
     factory = ProviderFactory(root_dir)
     schemas = ProviderSchemas(factory)
     if validate:
