@@ -34,8 +34,23 @@ _REFRESH = re.compile(r"^\S+: (Refreshing state|Reading|Read complete)")
 
 
 def _plan_body(text: str) -> list[str]:
-    """The plan without progress lines (their order depends on scheduling)."""
-    return [line for line in text.splitlines() if not _REFRESH.match(line)]
+    """The plan without progress lines (their order depends on scheduling) and without
+    sheath's policy report (its own addition after the plan: advisory findings of the
+    built-in AWS rules, which terraform has no counterpart of)."""
+    out: list[str] = []
+    in_report = False
+    for line in text.splitlines():
+        if line.startswith("Policy check: "):
+            in_report = True
+            if out and out[-1] == "":
+                out.pop()
+            continue
+        if in_report and line.startswith("  "):
+            continue
+        in_report = False
+        if not _REFRESH.match(line):
+            out.append(line)
+    return out
 
 
 def _same_plans(pair: Pair, extra: list[str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
