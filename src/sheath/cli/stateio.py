@@ -196,89 +196,13 @@ def timestamped_backup_path(state_out: str) -> str:
     return f"{state_out}.{int(time.time())}{DEFAULT_BACKUP_EXTENSION}"
 
 
-class StateEditor:
-    """A filesystem state opened for editing: locked (unless disabled), backed up on first write."""
-
-    def __init__(
-        self,
-        path: str,
-        backup_path: str | None,
-        lock: bool = True,
-        lock_timeout: float = 0.0,
-        codec: StateCodec = PLAIN,
-    ) -> None:
-        self.path = path
-        self.mgr = FilesystemStateManager(path, backup_path=backup_path or "", codec=codec)
-        self.lock_enabled = lock
-        self.lock_timeout = lock_timeout
-        self._lock: LockInfo | None = None
-
-    def lock(self, operation: str) -> Diagnostics:
-        if self.lock_enabled:
-            info, diags = self.mgr.lock(operation, self.lock_timeout)
-            self._lock = info
-            if diags.has_errors():
-                return diags
-        # terraform reads the state as it locks it: an unreadable state fails the lock
-        _, rd, _ = read_state(self.path, self.mgr.codec)
-        if rd.has_errors():
-            self.unlock()
-            d = Diagnostics()
-            d.add_error(
-                "Error acquiring the state lock",
-                LOCK_ERROR_MESSAGE % state_load_error(rd),
-            )
-            return d
-        return Diagnostics()
-
-    def unlock(self) -> Diagnostics:
-        if self._lock is None:
-            return Diagnostics()
-        info, self._lock = self._lock, None
-        return self.mgr.unlock(info.id)
-
-    def refresh(self) -> tuple[StateFile | None, Diagnostics]:
-        """The state to edit; None when there is none (no file, or the empty file a lock leaves)."""
-        diags = self.mgr.refresh_state()
-        if diags.has_errors() or not self.mgr.has_state():
-            return None, diags
-        return self.mgr.state_file(), diags
-
-    def persist(self, sf: StateFile, out_path: str = "") -> Diagnostics:
-        """Write the changed state back, or (-state-out) to another file: there the serial goes up
-        when the content changed, and no backup is made, as terraform does."""
-        if not out_path or os.path.abspath(out_path) == os.path.abspath(self.path):
-            self.mgr.write_state(sf)
-            return self.mgr.persist_state()
-        from sheath.states.statefile import write_state_file
-
-        diags = Diagnostics()
-        before, _, _ = read_state(self.path, self.mgr.codec)
-        sf.terraform_version = self.mgr.terraform_version
-        if before is not None:
-            before.terraform_version = sf.terraform_version
-            before.serial, before.lineage = sf.serial, sf.lineage
-            if write_state_file(before) != write_state_file(sf):
-                sf.serial += 1
-        try:
-            # a new file holding state is 0600; an existing one keeps its mode
-            atomic_write(out_path, self.mgr.codec.encode(write_state_file(sf)))
-        except OSError as exc:
-            diags.add_error(
-                "Failed to save state", f"Error writing {out_path}: {exc.strerror}"
-            )
-        except EncryptionError as exc:
-            diags.extend(encryption_error(out_path, exc, writing=True))
-        return diags
-
-
-class RemoteStateEditor:
-    """The selected workspace's state of a pg or s3 backend opened for editing: locked (unless
-    disabled) through the backend, written back as a new serial (no local backup: terraform
-    keeps none for remote state)."""
+class StateManagerEditor:
+    """A state opened for editing through its manager: locked (unless disabled), written back
+    as a new serial. As it is, the editor of a pg or s3 workspace (no local backup: terraform
+    keeps none for remote state); StateEditor adds what a state file needs."""
 
     def __init__(self, mgr: Full, lock: bool = True, lock_timeout: float = 0.0) -> None:
-        self.mgr = mgr
+        self.mgr: Full = mgr
         self.lock_enabled = lock
         self.lock_timeout = lock_timeout
         self._lock: LockInfo | None = None
@@ -310,12 +234,72 @@ class RemoteStateEditor:
         return self.mgr.persist_state()
 
 
-AnyStateEditor = Union[StateEditor, RemoteStateEditor]
+class StateEditor(StateManagerEditor):
+    """A filesystem state opened for editing: locked (unless disabled), backed up on first write."""
+
+    def __init__(
+        self,
+        path: str,
+        backup_path: str | None,
+        lock: bool = True,
+        lock_timeout: float = 0.0,
+        codec: StateCodec = PLAIN,
+    ) -> None:
+        self.path = path
+        self.file_mgr = FilesystemStateManager(path, backup_path=backup_path or "", codec=codec)
+        super().__init__(self.file_mgr, lock, lock_timeout)
+
+    def lock(self, operation: str) -> Diagnostics:
+        diags = super().lock(operation)
+        if diags.has_errors():
+            return diags
+        # terraform reads the state as it locks it: an unreadable state fails the lock
+        _, rd, _ = read_state(self.path, self.file_mgr.codec)
+        if rd.has_errors():
+            self.unlock()
+            d = Diagnostics()
+            d.add_error(
+                "Error acquiring the state lock",
+                LOCK_ERROR_MESSAGE % state_load_error(rd),
+            )
+            return d
+        return Diagnostics()
+
+
+    def persist(self, sf: StateFile, out_path: str = "") -> Diagnostics:
+        """Write the changed state back, or (-state-out) to another file: there the serial goes up
+        when the content changed, and no backup is made, as terraform does."""
+        if not out_path or os.path.abspath(out_path) == os.path.abspath(self.path):
+            self.mgr.write_state(sf)
+            return self.mgr.persist_state()
+        from sheath.states.statefile import write_state_file
+
+        diags = Diagnostics()
+        before, _, _ = read_state(self.path, self.file_mgr.codec)
+        sf.terraform_version = self.file_mgr.terraform_version
+        if before is not None:
+            before.terraform_version = sf.terraform_version
+            before.serial, before.lineage = sf.serial, sf.lineage
+            if write_state_file(before) != write_state_file(sf):
+                sf.serial += 1
+        try:
+            # a new file holding state is 0600; an existing one keeps its mode
+            atomic_write(out_path, self.file_mgr.codec.encode(write_state_file(sf)))
+        except OSError as exc:
+            diags.add_error(
+                "Failed to save state", f"Error writing {out_path}: {exc.strerror}"
+            )
+        except EncryptionError as exc:
+            diags.extend(encryption_error(out_path, exc, writing=True))
+        return diags
+
+
+AnyStateEditor = StateManagerEditor  # a file's editor (StateEditor) or a remote workspace's
 
 LOCAL_FILE_FLAGS = ("state", "state-out", "backup", "backup-out")
 
 
-def remote_editor(fl: ParsedFlags, ui: Ui, src: RemoteStateSource) -> RemoteStateEditor | None:
+def remote_editor(fl: ParsedFlags, ui: Ui, src: RemoteStateSource) -> StateManagerEditor | None:
     """The editor of a remote workspace's state; flags naming local state files are an error."""
     given = {name for name, _ in fl.ordered}
     local_only = [f"-{n}" for n in LOCAL_FILE_FLAGS if n in given]
@@ -341,7 +325,7 @@ def remote_editor(fl: ParsedFlags, ui: Ui, src: RemoteStateSource) -> RemoteStat
     if mgr is None:
         ui.diagnostics(diags)
         return None
-    return RemoteStateEditor(mgr, lock, timeout)
+    return StateManagerEditor(mgr, lock, timeout)
 
 
 def backend_editor(
