@@ -124,7 +124,9 @@ provider "aws" {{
 
 
 def ok(p: subprocess.CompletedProcess[str], what: str) -> str:
-    assert p.returncode == 0, f"{what} exited {p.returncode}\n--- stdout\n{p.stdout}\n--- stderr\n{p.stderr}"
+    # stderr first (a provider's crash report is there), then the end of stdout
+    tail = "\n".join(p.stdout.splitlines()[-40:])
+    assert p.returncode == 0, f"{what} exited {p.returncode}\n--- stderr\n{p.stderr}\n--- stdout (last 40 lines)\n{tail}"
     return p.stdout
 
 

@@ -166,7 +166,9 @@ resource "terraform_data" "f" {
   }
 
   provisioner "remote-exec" {
-    inline = ["echo about to fail", "exit 3"]
+    # the pause lets sshd pass on the pseudo-terminal's output before the exit status:
+    # without it either client may, rarely, receive the status first and no output
+    inline = ["echo about to fail", "sleep 0.3", "exit 3"]
   }
 }
 """
