@@ -5,21 +5,23 @@ A state diff is each object added, removed or changed between the two versions, 
 by ``sheath.plans.render`` as a plan renders a change (sensitive values, the paths each
 version records in ``sensitive_attributes``, as ``(sensitive value)``); outputs are named,
 never shown. A configuration diff is a unified diff of the two applied versions' snapshots.
-Only the history beside a local state file is read so far.
+The state versions are the backend's (local ``.sheath/history``, pg's table, s3's objects),
+read through the state manager's history store and decoded with the state's codec; applied
+versions are kept beside a local state file only.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 from typing import Any
 
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostics, Severity
 from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.states.jsonstate import SchemaLookup, StateObject, state_objects
 from sheath.states.state import State
 from sheath.types.cty import Value
 from sheath.ui.model import diagnostics_json
+from sheath.ui.source import BackendState, StateHistory
 
 MAX_CONFIG_DIFF_LINES = 20_000
 
@@ -29,43 +31,44 @@ def rollback_command(version: int) -> str:
     return f"sheath rollback -to-version={version}"
 
 
-def history_document(state_path: str | None) -> dict[str, Any]:
-    from sheath.audit.versions import VersionStore
-    from sheath.states.history import LocalHistory
-
+def history_document(backend: BackendState | None) -> dict[str, Any]:
+    """The applied versions (kept beside a local state file) and the state versions the
+    backend kept (local, pg, s3), each with its WriteContext and whether its document is
+    still there."""
     diags = Diagnostics()
-    if state_path is None:
-        diags.add_warning("No history shown", "sheath ui shows the history kept beside a local state file only, so far.")
-        return {"applied": [], "states": [], "diagnostics": diagnostics_json(diags)}
-    store = LocalHistory(state_path)
-    metas, d = store.versions()
+    if backend is None or backend.history is None:
+        if backend is not None:
+            diags.extend(Diagnostics(d for d in backend.diagnostics if d.severity is Severity.ERROR))
+        if not diags.has_errors():
+            diags.add_warning("No history shown", "The state's backend or workspace could not be read (or holds no state yet), so no history is shown.")
+        return {"backend": None if backend is None else backend.kind, "applied": [], "states": [], "diagnostics": diagnostics_json(diags)}
+    hist = backend.history
+    metas, d = hist.versions()
     diags.extend(d)
-    states = [{**m.to_json(), "available": store.available(m.version)} for m in metas]
+    kept, d = hist.kept(metas)
+    diags.extend(d)
+    states = [{**m.to_json(), "available": m.version in kept} for m in metas]
     applied = []
-    try:
-        versions = VersionStore(state_path).versions()
-    except (ValueError, TypeError, OSError) as exc:
-        diags.add_error("Invalid version history", f"The applied versions beside the state cannot be read: {exc}")
-        versions = []
-    by_serial = {(m.lineage, m.serial): m.version for m in metas}
-    for v in versions:
-        doc = dict(v.__dict__)
-        doc["summary"] = v.summary()
-        doc["rollback"] = rollback_command(v.version)
-        doc["state_version"] = by_serial.get((v.state_lineage, v.state_serial))
-        applied.append(doc)
-    return {"applied": applied, "states": states, "diagnostics": diagnostics_json(diags)}
+    if hist.state_path is not None:
+        from sheath.audit.versions import VersionStore
+
+        try:
+            versions = VersionStore(hist.state_path).versions()
+        except (ValueError, TypeError, OSError) as exc:
+            diags.add_error("Invalid version history", f"The applied versions beside the state cannot be read: {exc}")
+            versions = []
+        by_serial = {(m.lineage, m.serial): m.version for m in metas}
+        for v in versions:
+            doc = dict(v.__dict__)
+            doc["summary"] = v.summary()
+            doc["rollback"] = rollback_command(v.version)
+            doc["state_version"] = by_serial.get((v.state_lineage, v.state_serial))
+            applied.append(doc)
+    return {"backend": backend.kind, "applied": applied, "states": states, "diagnostics": diagnostics_json(diags)}
 
 
-def _read_version(state_path: str, version: int, diags: Diagnostics) -> State | None:
-    from sheath.states.history import LocalHistory
-    from sheath.states.statefile import read_state_file
-
-    data, d = LocalHistory(state_path).get(version)
-    diags.extend(d)
-    if data is None:
-        return None
-    sf, d = read_state_file(data, f"state version {version}")
+def _read_version(hist: StateHistory, version: int, diags: Diagnostics) -> State | None:
+    sf, d = hist.read(version)
     diags.extend(d)
     return sf.state if sf is not None else None
 
@@ -153,28 +156,31 @@ def config_diff(state_path: str, old_sha: str, new_sha: str) -> tuple[str, bool]
     return "".join(lines), old is not None and new is not None
 
 
-def diff_document(state_path: str | None, kind: str, first: int, second: int) -> tuple[dict[str, Any] | None, str]:
+def diff_document(backend: BackendState | None, root_dir: str, kind: str, first: int, second: int) -> tuple[dict[str, Any] | None, str]:
     """The diff from version first to version second, of state versions (kind "state") or
     of applied versions (kind "applied": configuration and, where the backend kept the
     state each produced, state). None and why when a version is unknown."""
     diags = Diagnostics()
-    if state_path is None:
-        return None, "sheath ui shows the history kept beside a local state file only, so far"
+    if backend is None or backend.history is None:
+        return None, "the state's backend could not be read"
+    hist = backend.history
     doc: dict[str, Any] = {"kind": kind, "from": first, "to": second, "configuration": None, "resources": None, "outputs": None}
     states = (first, second)
     if kind == "applied":
         from sheath.audit.versions import VersionStore
 
-        store = VersionStore(state_path)
+        if hist.state_path is None:
+            return None, f"applied versions are kept beside a local state only; the {backend.kind} backend keeps state versions"
+        store = VersionStore(hist.state_path)
         va, vb = store.get(first), store.get(second)
         if va is None or vb is None:
             return None, f"there is no applied version {first if va is None else second}"
-        text, found = config_diff(state_path, va.config_sha, vb.config_sha)
+        text, found = config_diff(hist.state_path, va.config_sha, vb.config_sha)
         doc["configuration"] = text
         if not found:
             diags.add_warning("Configuration snapshot missing", "A configuration snapshot of these versions is missing.")
-        hist = history_document(state_path)
-        by_version = {a["version"]: a["state_version"] for a in hist["applied"]}
+        listing = history_document(backend)
+        by_version = {a["version"]: a["state_version"] for a in listing["applied"]}
         sa, sb = by_version.get(first), by_version.get(second)
         if sa is None or sb is None:
             diags.add_warning("State version missing", "The backend kept no state version for one of these applied versions.")
@@ -184,15 +190,15 @@ def diff_document(state_path: str | None, kind: str, first: int, second: int) ->
         doc["state_versions"] = list(states)
     elif kind != "state":
         return None, f"unknown kind {kind!r}: state or applied"
-    old = _read_version(state_path, states[0], diags)
-    new = _read_version(state_path, states[1], diags)
+    old = _read_version(hist, states[0], diags)
+    new = _read_version(hist, states[1], diags)
     if old is None or new is None:
         if kind == "state":
             return None, "; ".join(d.detail or d.summary for d in diags) or "version not found"
     else:
         from sheath.cli.stateio import NativeSchemas
 
-        doc["resources"] = state_diff(old, new, NativeSchemas(os.path.dirname(state_path) or "."))
+        doc["resources"] = state_diff(old, new, NativeSchemas(root_dir))
         doc["outputs"] = output_diff(old, new)
     doc["diagnostics"] = diagnostics_json(diags)
     return doc, ""

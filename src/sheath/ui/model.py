@@ -17,7 +17,7 @@ from sheath.config.loader import Config
 from sheath.diag import Diagnostics
 from sheath.graph.references import MODULE_CALL, RESOURCE, ConfigGraph, ConfigNode, build_config_graph
 from sheath.states.state import InstanceObject, Resource, State, format_instance_key
-from sheath.states.statemgr.filesystem import FilesystemStateManager
+from sheath.ui.source import BackendState
 
 SENSITIVE = "(sensitive value)"
 
@@ -74,11 +74,13 @@ class Workdir:
     nodes: dict[str, GraphNode] = field(default_factory=dict)
     edges: list[tuple[str, str]] = field(default_factory=list)  # (dependent, dependency)
     state_path: str | None = None  # the local state file; None when the backend is remote
+    backend: BackendState | None = None  # where the state was read, and its history
 
 
 def read_workdir(root_dir: str) -> Workdir:
-    """Load the module tree, its resource graph and the state of its (local) backend."""
-    from sheath.cli.backend import local_backend
+    """Load the module tree, its resource graph and the state of its backend (local, pg or
+    s3: read as the CLI's read-only commands read it, under no lock)."""
+    from sheath.ui.source import read_backend
 
     cfg, diags = load_module_tree(root_dir)
     out = Workdir(root_dir, None, None, None, Diagnostics())
@@ -90,31 +92,14 @@ def read_workdir(root_dir: str) -> Workdir:
     out.diagnostics.extend(gd)
     if not gd.has_errors():
         out.graph = cg
-    lb, bd = local_backend(cfg.module)
-    if lb is None:
-        _read_remote_state(out, bd)
-    else:
-        path = lb.state_path()
-        if not os.path.isabs(path):
-            path = os.path.join(root_dir, path)
-        out.state_path = path
-        loaded = FilesystemStateManager(path, codec=lb.codec).load()
-        if loaded.diags:
-            out.diagnostics.extend(loaded.diags)
-        if loaded.ok and loaded.state is not None:
-            out.state = loaded.state.state
+    backend = read_backend(root_dir, cfg.module)
+    out.backend = backend
+    out.state_path = backend.state_path
+    out.diagnostics.extend(backend.diagnostics)
+    if backend.state is not None:
+        out.state = backend.state.state
     _index(out, cfg)
     return out
-
-
-def _read_remote_state(wd: Workdir, local_diags: Diagnostics) -> None:
-    """The state of a pg or s3 backend, through the library API (read under no lock)."""
-    from sheath.engine.workspace import SheathError, Workspace
-
-    try:
-        wd.state = Workspace(wd.root_dir).state()
-    except SheathError as exc:
-        wd.diagnostics.extend(exc.diagnostics if exc.diagnostics else local_diags)
 
 
 def _kind_of(local: str) -> tuple[str, str, str]:
@@ -394,7 +379,7 @@ class WorkdirCache:
     def get(self) -> Workdir:
         with self._lock:
             key = _fingerprint(self.root_dir, self._extra)
-            remote = self._value is not None and self._value.state_path is None
+            remote = self._value is not None and self._value.backend is not None and self._value.backend.remote is not None
             if self._value is None or key != self._key or remote:
                 self._value = read_workdir(self.root_dir)
                 root = os.path.abspath(self.root_dir)

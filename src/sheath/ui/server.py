@@ -188,13 +188,13 @@ class UiRequestHandler(BaseHTTPRequestHandler):
             else:
                 self._json(200, latest, head)
         elif path == "/api/history":
-            self._json(200, history_document(cache.get().state_path), head)
+            self._json(200, history_document(cache.get().backend), head)
         elif path == "/api/history/diff":
             a, b = (query.get("from") or [""])[0], (query.get("to") or [""])[0]
             if not (a.isdigit() and b.isdigit()):
                 self._json(400, {"error": "the from and to query parameters are version numbers"}, head)
                 return
-            doc, why = diff_document(cache.get().state_path, (query.get("kind") or ["state"])[0], int(a), int(b))
+            doc, why = diff_document(cache.get().backend, cache.root_dir, (query.get("kind") or ["state"])[0], int(a), int(b))
             self._json(404 if doc is None else 200, doc if doc is not None else {"error": why}, head)
         elif path == "/api/source":
             src = source_document(cache.get(), (query.get("file") or [""])[0])

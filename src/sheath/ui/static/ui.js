@@ -469,11 +469,14 @@
     }
     const st = $("states-table").querySelector("tbody");
     st.replaceChildren();
-    if (!doc.states.length) st.append(h("tr", {}, [h("td", { colSpan: 6, className: "muted", textContent: "The backend kept no state versions." })]));
+    $("history-backend").textContent = doc.backend ? doc.backend + " backend" : "backend";
+    if (!doc.states.length) st.append(h("tr", {}, [h("td", { colSpan: 8, className: "muted", textContent: "The backend kept no state versions." })]));
     for (const m of doc.states) {
       const tr = h("tr", {}, [m.available ? compareBox("state", m.version) : h("td", { className: "muted", textContent: "removed" }),
         h("td", { textContent: String(m.version) }), h("td", { textContent: String(m.serial) }), h("td", { textContent: m.created }),
-        h("td", { textContent: m.who }), h("td", { textContent: m.operation || "-" })]);
+        h("td", { textContent: m.who }), h("td", { textContent: m.operation || "-" }),
+        h("td", { textContent: m.plan_hash ? m.plan_hash.slice(0, 12) : "", title: m.plan_hash || "" }),
+        h("td", { textContent: m.git_commit ? m.git_commit.slice(0, 12) : "", title: m.git_commit || "" })]);
       tr.dataset.version = String(m.version);
       st.append(tr);
     }
