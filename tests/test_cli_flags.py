@@ -278,6 +278,9 @@ def _input(ctx: Ctx) -> None:
     import pty
 
     (ctx.dir / "main.tf").write_text('variable "need" {}\noutput "o" {\n  value = var.need\n}\n')
+    if ctx.command == "import":  # terraform checks the resource is configured before it asks
+        with (ctx.dir / "main.tf").open("a") as fh:
+            fh.write('resource "terraform_data" "x" {}\n')
     master, slave = pty.openpty()
     try:
         args = [*ctx.cmd(), *_auto(ctx), "-no-color"]
@@ -387,8 +390,17 @@ def _import_lock_timeout(ctx: Ctx) -> None:
     assert bad.returncode == 1 and 'invalid value "xyz" for flag -lock-timeout' in bad.stderr
 
 
+def _import_config(ctx: Ctx) -> None:
+    """The configuration comes from -config's directory; the state stays the working directory's."""
+    (ctx.dir / "other").mkdir()
+    (ctx.dir / "other" / "main.tf").write_text('resource "terraform_data" "elsewhere" {}\n')
+    assert ctx.run("import", "-no-color", "terraform_data.elsewhere", "x").returncode == 1
+    ctx.ok("import", "-no-color", "-config=other", "terraform_data.elsewhere", "x")
+    assert "elsewhere" in (ctx.dir / "terraform.tfstate").read_text()
+
+
 IMPORT: dict[str, Entry] = {
-    "config": refused("-config=.", "terraform_data.a", "x"),
+    "config": effect(_import_config),
     "ignore-remote-version": refused("-ignore-remote-version", "terraform_data.a", "x"),
     "input": effect(_input),
     "lock": effect(_import_lock),

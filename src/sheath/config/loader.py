@@ -258,7 +258,11 @@ def _installed(call: ModuleCall, rec: dict[str, str] | None, root_dir: str, sour
 
 
 def load_module_tree(
-    root_dir: str, source: ModuleSource | None = None, require_installed: bool = False, tree_checks: bool = True
+    root_dir: str,
+    source: ModuleSource | None = None,
+    require_installed: bool = False,
+    tree_checks: bool = True,
+    work_dir: str | None = None,
 ) -> tuple[Config, Diagnostics]:
     """Load the root module and every module it calls, recursively.
 
@@ -267,7 +271,9 @@ def load_module_tree(
     else the call gets a "Module not installed" error. Everything is read through
     source (the working directory when None). With require_installed, local sources must
     be installed too, as terraform's validate, plan and apply require. tree_checks: the
-    checks of the loaded tree as a whole (check_module_tree).
+    checks of the loaded tree as a whole (check_module_tree). work_dir: the working
+    directory whose .terraform/modules records the installed modules (root_dir when None;
+    terraform import -config reads the configuration elsewhere but the modules from there).
     """
     source = source or FilesystemModuleSource()
     root, diags = load_module(root_dir, source)
@@ -277,8 +283,9 @@ def load_module_tree(
     if diags.has_errors():
         # like terraform, child modules are only looked at once the root module is sound
         return cfg, diags
-    manifest = _read_manifest(root_dir, source)
-    _load_children(cfg, root_dir, manifest, diags, 0, source, require_installed)
+    installed_in = root_dir if work_dir is None else work_dir
+    manifest = _read_manifest(installed_in, source)
+    _load_children(cfg, installed_in, manifest, diags, 0, source, require_installed)
     if tree_checks:
         diags.extend(check_module_tree(cfg))
     return cfg, diags

@@ -86,8 +86,12 @@ class ModuleValues:
 class NamedValues:
     """Everything evaluated so far, per module instance (thread-safe for the walk)."""
 
-    def __init__(self, root_dir: str, functions: Mapping[str, Function], applying: bool = False) -> None:
+    def __init__(
+        self, root_dir: str, functions: Mapping[str, Function], applying: bool = False, path_root: str = "."
+    ) -> None:
         self.root_dir = root_dir
+        # path.root: the root module's directory (import -config reads it outside the working directory)
+        self.path_root = path_root
         self.functions = functions
         self.applying = applying
         self.modules: dict[ModuleInstance, ModuleValues] = {}
@@ -100,7 +104,8 @@ class NamedValues:
             with self.lock:
                 mv = self.modules.get(mi)
                 if mv is None:
-                    mv = self.modules[mi] = ModuleValues()
+                    # a child's path.module is set when its call is expanded; the root module's is path.root
+                    mv = self.modules[mi] = ModuleValues(path_module=self.path_root)
         return mv
 
     # --- contexts ---------------------------------------------------------------------
@@ -161,7 +166,7 @@ class NamedValues:
                 variables["local"] = _pick(mv.locals, names)
             elif root == "path":
                 variables["path"] = object_of(
-                    {"module": string_val(mv.path_module), "root": string_val("."), "cwd": string_val(self.cwd)}
+                    {"module": string_val(mv.path_module), "root": string_val(self.path_root), "cwd": string_val(self.cwd)}
                 )
             elif root == "terraform":
                 variables["terraform"] = object_of(

@@ -23,6 +23,8 @@ from sheath.config.variables import InputValue, collect_variable_values, finaliz
 from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
 from sheath.engine.evalctx import NamedValues
+from sheath.engine.generation import GenerationTarget, with_generation_targets, write_generated
+from sheath.genconfig.write import invalid_mode, validate_target_file
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.objects import object_value
 from sheath.engine.planner import ResourcePlanner, _parse_module_instance, _static_module, upgrade_object
@@ -63,6 +65,9 @@ class Session:
     schemas: ProviderSchemas | None = None
     # the configuration files as read (path -> bytes): what a saved plan stores
     config_snapshot: dict[str, bytes] = field(default_factory=dict)
+    # where the root module was read from (import -config): path.module and path.root of
+    # the root module; root_dir stays the working directory (state, plugins, variables files)
+    config_dir: str = "."
 
     def provider_schemas(self) -> ProviderSchemas:
         if self.schemas is None:
@@ -87,15 +92,18 @@ def load(
     ask: Callable[[Any], str] | None = None,
     source: ModuleSource | None = None,
     inputs: Mapping[str, InputValue] | None = None,
+    config_dir: str | None = None,
 ) -> tuple[Session | None, Diagnostics]:
     """Load, validate and graph the configuration; root variables from var_args and the
     usual files (``inputs``, values given by a calling program, override them), or
     exactly ``variables`` (a saved plan's). The configuration is read
-    through source (the working directory when None; a plan's snapshot to apply it)."""
+    through source (the working directory when None; a plan's snapshot to apply it),
+    from config_dir when given (terraform import -config: the root module comes from there;
+    installed modules, plugins, the lock file and variables files from root_dir)."""
     from sheath.engine.validate import _functions, validate_config
 
     recorder = RecordingModuleSource(source or FilesystemModuleSource())
-    cfg, diags = load_module_tree(root_dir, recorder)
+    cfg, diags = load_module_tree(root_dir if config_dir is None else config_dir, recorder, work_dir=root_dir)
     if diags.has_errors():
         return None, diags
     if validate:
@@ -111,7 +119,7 @@ def load(
     factory = ProviderFactory(root_dir)
     schemas = ProviderSchemas(factory)
     if validate:
-        diags.extend(validate_config(cfg, root_dir, schemas))
+        diags.extend(validate_config(cfg, root_dir, schemas, path_root=config_dir or "."))
         if diags.has_errors():
             schemas.close()
             return None, diags
@@ -122,6 +130,7 @@ def load(
     if variables is not None:
         session = Session(root_dir, cfg, cg, _functions(root_dir), dict(variables), factory, schemas)
         session.config_snapshot = recorder.snapshot()
+        session.config_dir = config_dir or "."
         return session, diags
     given, vd = collect_variable_values(cfg.module, root_dir, var_args)
     diags.extend(vd)
@@ -154,6 +163,7 @@ def load(
         return None, diags
     session = Session(root_dir, cfg, cg, _functions(root_dir), values, factory, schemas)
     session.config_snapshot = recorder.snapshot()
+    session.config_dir = config_dir or "."
     return session, diags
 
 
@@ -186,6 +196,8 @@ class PlanOptions:
     hooks: Hooks = field(default_factory=NoHooks)
     # the plan is applied at once: checks that can only be decided then are not warned about
     for_apply: bool = False
+    # plan -generate-config-out: the new file configuration for undeclared import targets is written to
+    generate_config_out: str = ""
 
 
 def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
@@ -280,20 +292,33 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         import_targets,
     )
 
+    config, graph = session.config, session.graph
+    generation: dict[str, GenerationTarget] = {}
+    if opts.generate_config_out:
+        if opts.mode != UIMode.NORMAL:
+            return None, Diagnostics([invalid_mode()])
+        vd = validate_target_file(opts.generate_config_out)
+        if vd.has_errors():
+            return None, vd
+        config, generation = with_generation_targets(config, opts.generate_config_out)
+        if generation:
+            graph, gd = build_config_graph(config)
+            if gd.has_errors():
+                return None, gd
     prev_run = _state_copy(prior)
     working = _state_copy(prior)
-    diags = check_refactoring(session.config)
+    diags = check_refactoring(config)
     if diags.has_errors():
         return None, diags
-    moved_from, md = apply_moves(session.config, working.state)
+    moved_from, md = apply_moves(config, working.state)
     diags.extend(md)
-    diags.extend(check_imports(session.config))
-    apply_implied_moves(session.config, working.state, moved_from)
+    diags.extend(check_imports(config))
+    apply_implied_moves(config, working.state, moved_from)
     values = NamedValues(session.root_dir, session.functions)
     run = Run(
         PLAN,
-        session.config,
-        session.graph,
+        config,
+        graph,
         working.state,
         session.provider_schemas(),
         values,
@@ -308,6 +333,8 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             for_apply=opts.for_apply,
         ),
     )
+    run.generation = generation
+    run.generate_config_out = opts.generate_config_out
     run.add_diags(diags)
     walk_ok = not diags.has_errors()
     if opts.targets:
@@ -318,14 +345,14 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             run.add_diags(td)
             if tgt is not None:
                 run.targets.append(tgt)
-        run.target_direct, closure = target_closure(session.graph, run.targets)
+        run.target_direct, closure = target_closure(graph, run.targets)
         run.target_closure = closure
         run.add_diags([diag.warning("Resource targeting is in effect", _TARGET_WARNING)])
     try:
         if walk_ok or not any(d.severity.name == "ERROR" and d.summary != _IMPORT_TARGET_MISSING for d in run.diags):
             if opts.mode == UIMode.NORMAL:
                 run.import_ids = import_targets(run)
-            run.walk(session.graph.graph, lambda n: _visit(run, n, False))
+            run.walk(graph.graph, lambda n: _visit(run, n, False))
         if not run.diags.has_errors():
             _plan_orphan_resources(run)
     finally:
@@ -360,6 +387,10 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     plan.output_changes = _output_changes(run, prior.state, opts.mode)
     run.prune_state()
     plan.errored = run.diags.has_errors()
+    if opts.generate_config_out:
+        _, wd = write_generated(plan.changes, generation.values(), opts.generate_config_out)
+        run.add_diags(wd)
+        plan.errored = run.diags.has_errors()
     plan.applyable = not plan.errored and (
         any(c.action != Action.NO_OP for c in plan.changes)
         or any(o.action != Action.NO_OP for o in plan.output_changes)
@@ -434,9 +465,10 @@ def _plan_orphan_resources(run: Run) -> None:
             if prior is None:
                 continue
             if run.opts.refresh and (rem is None or rem.destroy):
-                prior = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
-                if prior is None:
+                refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
+                if refreshed is None:
                     continue
+                prior = orphan_before(prior, refreshed, dk)
             action = Action.DELETE
             reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
             # (no configuration at all, a whole module block gone included: terraform's
@@ -474,6 +506,14 @@ def _orphan_targeted(run: Run, mi: ModuleInstance, sr: Any, key: Any) -> bool:
 
     ks = format_instance_key(key)
     return any(t.contains_instance(mi, f"{sr.type}.{sr.name}", ks) for t in run.targets)
+
+
+def orphan_before(prior: Value, refreshed: Value, deposed: str) -> Value:
+    """The "before" of an orphan's delete: terraform 1.11 plans a current object's
+    destroy before refreshing it (the refresh only drops an object that is gone), so
+    the change shows the object as stored; a deposed object's destroy is planned from
+    its refreshed value."""
+    return refreshed if deposed else prior
 
 
 def _refresh_orphan(
@@ -645,7 +685,7 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str], mo
     return sort_changes(out)
 
 
-def _output_value(ov: OutputValue) -> Value:
+def output_value(ov: OutputValue) -> Value:
     from sheath.states import gojson
 
     t = type_from_json(gojson.dumps_line(ov.type))
@@ -685,7 +725,7 @@ def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
     for name in sorted(set(declared) | set(prior.outputs)):
         if run.target_closure is not None and not _output_targeted(run, name):
             continue
-        before = _output_value(prior.outputs[name]) if name in prior.outputs else null(DYNAMIC)
+        before = output_value(prior.outputs[name]) if name in prior.outputs else null(DYNAMIC)
         sensitive = bool(name in declared and declared[name].sensitive) or (
             name in prior.outputs and prior.outputs[name].sensitive
         )
@@ -795,7 +835,7 @@ def apply_plan(
             outputs = _save_outputs(run, working.state)
         elif plan.target_addrs:
             # a targeted destroy leaves the outputs and data sources in state as they are
-            outputs = {name: (_output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
+            outputs = {name: (output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
         else:
             working.state.outputs.clear()
             for k in [k for k in working.state.resources if k[1] == "data"]:
@@ -1038,7 +1078,7 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
         return diags
     sf = mgr.state_file()
     working = _state_copy(sf)
-    values = NamedValues(session.root_dir, session.functions)
+    values = NamedValues(session.root_dir, session.functions, path_root=session.config_dir)
     run = Run(PLAN, session.config, session.graph, working.state, session.provider_schemas(), values, session.variables, RunOptions(hooks=hooks))
     run.target_closure = set()
     try:

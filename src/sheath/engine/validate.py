@@ -95,11 +95,12 @@ def validate(root_dir: str = ".", test_dir: str | None = DEFAULT_TEST_DIRECTORY)
     return ValidateResult(diags, sources)
 
 
-def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None) -> Diagnostics:
+def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None, path_root: str = ".") -> Diagnostics:
     """Phases 2-4 on a loaded module tree (plan and apply run them first, like terraform).
 
     shared_schemas: the engine's ProviderSchemas, so that plugin providers started to
-    validate are the ones the plan then uses (one process, not two)."""
+    validate are the ones the plan then uses (one process, not two). path_root: the root
+    module's path.module and path.root (import -config reads it outside the working directory)."""
     diags = Diagnostics()
     diags.extend(_check_providers(cfg, root_dir))
     diags.extend(_validate_provisioners(cfg))
@@ -118,7 +119,7 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
         nodes: list[Node] = []
         used: set[NodeKey] = set()
         for c in cfg.all_modules():
-            v = _ModuleValidator(c, functions, root_dir, schemas)
+            v = _ModuleValidator(c, functions, root_dir, schemas, path_root)
             for child in c.children.values():
                 parents[module_key(child)] = v
             nodes.extend(v.nodes(parents.get(module_key(c))))
@@ -328,7 +329,12 @@ _ITERATOR_VAL = object_of({"key": unknown(DYNAMIC), "value": unknown(DYNAMIC)})
 
 class _ModuleValidator:
     def __init__(
-        self, cfg: Config, functions: Mapping[str, Function], root_dir: str, schemas: builtin_schemas.KnownSchemas
+        self,
+        cfg: Config,
+        functions: Mapping[str, Function],
+        root_dir: str,
+        schemas: builtin_schemas.KnownSchemas,
+        path_root: str = ".",
     ) -> None:
         self.cfg = cfg
         self.schemas = schemas
@@ -341,8 +347,8 @@ class _ModuleValidator:
         self.functions = functions
         m = self.m
         data = ModuleData(
-            path_module=m.source_dir if cfg.path.names else ".",
-            path_root=".",
+            path_module=m.source_dir if cfg.path.names else path_root,
+            path_root=path_root,
             path_cwd=os.path.abspath(root_dir),
         )
         for name, v in m.variables.items():

@@ -58,14 +58,12 @@ COMMAND_FLAGS: dict[str, set[str]] = {
 
 # Flags terraform accepts for a command that sheath refuses, with the reason.
 UNSUPPORTED: dict[tuple[str, str], str] = {
-    ("plan", "generate-config-out"): "sheath does not implement -generate-config-out yet: it cannot write configuration for imported resources.",
     ("plan", "state-out"): "plan never writes the state, so -state-out would have no effect.",
     ("plan", "backup"): "plan never writes the state, so -backup would have no effect.",
     ("refresh", "destroy"): "refresh only updates the state to match the remote objects; -destroy has no effect on it.",
     ("refresh", "refresh-only"): "refresh is always refresh-only; use plan -refresh-only or apply -refresh-only to review first.",
     ("refresh", "refresh"): "refresh always refreshes; -refresh=false would leave it nothing to do.",
     ("refresh", "replace"): "refresh never replaces objects; -replace has no effect on it.",
-    ("import", "config"): "sheath import does not implement -config yet: it always reads the configuration in the working directory.",
     ("import", "ignore-remote-version"): "-ignore-remote-version applies only to the remote backend, which sheath does not support.",
 }
 
