@@ -23,8 +23,6 @@ from sheath.config.variables import InputValue, collect_variable_values, finaliz
 from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
 from sheath.engine.evalctx import NamedValues
-from sheath.engine.generation import GenerationTarget, with_generation_targets, write_generated
-from sheath.genconfig.write import invalid_mode, validate_target_file
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.objects import object_value
 from sheath.engine.planner import ResourcePlanner, _parse_module_instance, _static_module, upgrade_object
@@ -196,8 +194,6 @@ class PlanOptions:
     hooks: Hooks = field(default_factory=NoHooks)
     # the plan is applied at once: checks that can only be decided then are not warned about
     for_apply: bool = False
-    # plan -generate-config-out: the new file configuration for undeclared import targets is written to
-    generate_config_out: str = ""
 
 
 def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
@@ -292,33 +288,20 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         import_targets,
     )
 
-    config, graph = session.config, session.graph
-    generation: dict[str, GenerationTarget] = {}
-    if opts.generate_config_out:
-        if opts.mode != UIMode.NORMAL:
-            return None, Diagnostics([invalid_mode()])
-        vd = validate_target_file(opts.generate_config_out)
-        if vd.has_errors():
-            return None, vd
-        config, generation = with_generation_targets(config, opts.generate_config_out)
-        if generation:
-            graph, gd = build_config_graph(config)
-            if gd.has_errors():
-                return None, gd
     prev_run = _state_copy(prior)
     working = _state_copy(prior)
-    diags = check_refactoring(config)
+    diags = check_refactoring(session.config)
     if diags.has_errors():
         return None, diags
-    moved_from, md = apply_moves(config, working.state)
+    moved_from, md = apply_moves(session.config, working.state)
     diags.extend(md)
-    diags.extend(check_imports(config))
-    apply_implied_moves(config, working.state, moved_from)
+    diags.extend(check_imports(session.config))
+    apply_implied_moves(session.config, working.state, moved_from)
     values = NamedValues(session.root_dir, session.functions)
     run = Run(
         PLAN,
-        config,
-        graph,
+        session.config,
+        session.graph,
         working.state,
         session.provider_schemas(),
         values,
@@ -333,8 +316,6 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             for_apply=opts.for_apply,
         ),
     )
-    run.generation = generation
-    run.generate_config_out = opts.generate_config_out
     run.add_diags(diags)
     walk_ok = not diags.has_errors()
     if opts.targets:
@@ -345,14 +326,14 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             run.add_diags(td)
             if tgt is not None:
                 run.targets.append(tgt)
-        run.target_direct, closure = target_closure(graph, run.targets)
+        run.target_direct, closure = target_closure(session.graph, run.targets)
         run.target_closure = closure
         run.add_diags([diag.warning("Resource targeting is in effect", _TARGET_WARNING)])
     try:
         if walk_ok or not any(d.severity.name == "ERROR" and d.summary != _IMPORT_TARGET_MISSING for d in run.diags):
             if opts.mode == UIMode.NORMAL:
                 run.import_ids = import_targets(run)
-            run.walk(graph.graph, lambda n: _visit(run, n, False))
+            run.walk(session.graph.graph, lambda n: _visit(run, n, False))
         if not run.diags.has_errors():
             _plan_orphan_resources(run)
     finally:
@@ -387,10 +368,6 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     plan.output_changes = _output_changes(run, prior.state, opts.mode)
     run.prune_state()
     plan.errored = run.diags.has_errors()
-    if opts.generate_config_out:
-        _, wd = write_generated(plan.changes, generation.values(), opts.generate_config_out)
-        run.add_diags(wd)
-        plan.errored = run.diags.has_errors()
     plan.applyable = not plan.errored and (
         any(c.action != Action.NO_OP for c in plan.changes)
         or any(o.action != Action.NO_OP for o in plan.output_changes)
@@ -465,10 +442,9 @@ def _plan_orphan_resources(run: Run) -> None:
             if prior is None:
                 continue
             if run.opts.refresh and (rem is None or rem.destroy):
-                refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
-                if refreshed is None:
+                prior = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
+                if prior is None:
                     continue
-                prior = orphan_before(prior, refreshed, dk)
             action = Action.DELETE
             reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
             # (no configuration at all, a whole module block gone included: terraform's
@@ -506,14 +482,6 @@ def _orphan_targeted(run: Run, mi: ModuleInstance, sr: Any, key: Any) -> bool:
 
     ks = format_instance_key(key)
     return any(t.contains_instance(mi, f"{sr.type}.{sr.name}", ks) for t in run.targets)
-
-
-def orphan_before(prior: Value, refreshed: Value, deposed: str) -> Value:
-    """The "before" of an orphan's delete: terraform 1.11 plans a current object's
-    destroy before refreshing it (the refresh only drops an object that is gone), so
-    the change shows the object as stored; a deposed object's destroy is planned from
-    its refreshed value."""
-    return refreshed if deposed else prior
 
 
 def _refresh_orphan(
@@ -685,7 +653,7 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str], mo
     return sort_changes(out)
 
 
-def output_value(ov: OutputValue) -> Value:
+def _output_value(ov: OutputValue) -> Value:
     from sheath.states import gojson
 
     t = type_from_json(gojson.dumps_line(ov.type))
@@ -725,7 +693,7 @@ def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
     for name in sorted(set(declared) | set(prior.outputs)):
         if run.target_closure is not None and not _output_targeted(run, name):
             continue
-        before = output_value(prior.outputs[name]) if name in prior.outputs else null(DYNAMIC)
+        before = _output_value(prior.outputs[name]) if name in prior.outputs else null(DYNAMIC)
         sensitive = bool(name in declared and declared[name].sensitive) or (
             name in prior.outputs and prior.outputs[name].sensitive
         )
@@ -835,7 +803,7 @@ def apply_plan(
             outputs = _save_outputs(run, working.state)
         elif plan.target_addrs:
             # a targeted destroy leaves the outputs and data sources in state as they are
-            outputs = {name: (output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
+            outputs = {name: (_output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
         else:
             working.state.outputs.clear()
             for k in [k for k in working.state.resources if k[1] == "data"]:
