@@ -4,8 +4,8 @@ The provider arguments follow the community provider's documentation, including 
 environment defaults (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE,
 PGCONNECT_TIMEOUT). Arguments it documents that sheath does not implement yet are
 refused with a diagnostic. One provider instance (one provider configuration) owns
-one connection pool; see pg_client. Resources are in pg_resources, pg_grant and
-pg_default_privileges; data sources in pg_data.
+one connection pool; see pg_client. Resources are in pg_resources, pg_grant,
+pg_default_privileges and pg_table (sheath's own postgresql_table); data sources in pg_data.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from sheath.providers.native.pg_data import data_sources
 from sheath.providers.native.pg_default_privileges import DefaultPrivileges
 from sheath.providers.native.pg_grant import Grant, GrantRole
 from sheath.providers.native.pg_resources import as_int, resources, str_or_none
+from sheath.providers.native.pg_table import table_resources
 from sheath.providers.schema import Attribute, Block, Nesting, NestedBlock, Schema
 from sheath.providers.sdk import NativeProvider, attr
 from sheath.types import BOOL, NUMBER, STRING, Value
@@ -201,6 +202,7 @@ def new_provider() -> PostgresProvider:
         provider_schema=PROVIDER_SCHEMA,
         resources={
             **resources(client),
+            **table_resources(client),
             "postgresql_default_privileges": DefaultPrivileges(client),
             "postgresql_grant": Grant(client),
             "postgresql_grant_role": GrantRole(client),
