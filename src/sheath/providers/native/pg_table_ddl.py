@@ -275,12 +275,20 @@ def alter_statements(old: Table, new: Table, old_canon: Table, new_canon: Table)
             if oc.generated is None:
                 ch.losses.append(Loss(f"drop column {oc.name!r}", oc.name))
     adds: list[Column] = []
+    regenerated: set[str] = set()
+    for nc, ncc in zip(new.columns, new_canon.columns):  # first, since they depend on other columns
+        occ = old_canon.column(nc.name)
+        if occ is not None and ncc.generated is not None and occ.generated != ncc.generated:
+            out.append(alter + f"DROP COLUMN {quote_ident(nc.name)}")
+            if occ.generated is None:
+                ch.losses.append(Loss(f"replace column {nc.name!r} by a generated column", nc.name))
+            regenerated.add(nc.name)
     for nc, ncc in zip(new.columns, new_canon.columns):
         occ = old_canon.column(nc.name)
-        if occ is None:
+        if occ is None or nc.name in regenerated:
             adds.append(nc)
             continue
-        _alter_column(ch, alter, nc, occ, ncc, adds)
+        _alter_column(ch, alter, nc, occ, ncc)
     for c in adds:
         out.append(alter + "ADD COLUMN " + c.definition())
     for k in _ordered(added):
@@ -300,18 +308,11 @@ def alter_statements(old: Table, new: Table, old_canon: Table, new_canon: Table)
     return ch
 
 
-def _alter_column(ch: Change, alter: str, nc: Column, occ: Column, ncc: Column, adds: list[Column]) -> None:
+def _alter_column(ch: Change, alter: str, nc: Column, occ: Column, ncc: Column) -> None:
     col = f"ALTER COLUMN {quote_ident(nc.name)} "
     out = ch.statements
-    if occ.generated != ncc.generated:
-        if ncc.generated is None:
-            out.append(alter + col + "DROP EXPRESSION")
-        else:  # a new generation expression: the column is computed again
-            out.append(alter + f"DROP COLUMN {quote_ident(nc.name)}")
-            if occ.generated is None:
-                ch.losses.append(Loss(f"replace column {nc.name!r} by a generated column", nc.name))
-            adds.append(nc)
-            return
+    if occ.generated is not None and ncc.generated is None:
+        out.append(alter + col + "DROP EXPRESSION")
     if occ.default is not None and ncc.default is None:
         out.append(alter + col + "DROP DEFAULT")
     if occ.type != ncc.type or occ.collation != ncc.collation:
