@@ -183,7 +183,21 @@ def _present_attributes(body: hcl.Body) -> set[str]:
 
 
 def build_backend(cfg: BackendConfig, environ: Mapping[str, str] | None = None) -> tuple[Backend | None, Diagnostics]:
-    """The backend a configuration describes."""
+    """The backend a configuration describes (its state history's retention from the
+    environment: SHEATH_HISTORY_RETENTION)."""
+    from sheath.states.history import history_retention
+
+    retention, diags = history_retention(environ)
+    if diags.has_errors():
+        return None, diags
+    backend, d = _new_backend(cfg, environ)
+    diags.extend(d)
+    if backend is not None:
+        setattr(backend, "history_retention", retention)
+    return backend, diags
+
+
+def _new_backend(cfg: BackendConfig, environ: Mapping[str, str] | None) -> tuple[Backend | None, Diagnostics]:
     settings = cfg.settings()
     if cfg.type == "local":
         from sheath.backend.local import LocalBackend

@@ -168,7 +168,11 @@ def select_backend(
         return None, diags
     workspace = current_workspace(root_dir, environ)
     if cfg is None:
-        return Selected(LocalBackend(), None, workspace), diags
+        from sheath.states.history import history_retention
+
+        retention, d = history_retention(environ)
+        diags.extend(d)
+        return (None if d.has_errors() else Selected(LocalBackend(history_retention=retention), None, workspace)), diags
     backend, d = build_backend(cfg, environ)
     diags.extend(d)
     if backend is None:

@@ -21,9 +21,10 @@ DEFAULT_WORKSPACE_DIR = "terraform.tfstate.d"
 
 
 class LocalBackend:
-    def __init__(self, path: str = "", workspace_dir: str = "") -> None:
+    def __init__(self, path: str = "", workspace_dir: str = "", history_retention: int = 0) -> None:
         self.path = path or DEFAULT_STATE_PATH
         self.workspace_dir = workspace_dir or DEFAULT_WORKSPACE_DIR
+        self.history_retention = history_retention  # the kept versions' documents (0: all)
         self.state_codec: StateCodec = PLAIN  # encryption at rest of the state files
 
     def state_path(self, workspace: str) -> str:
@@ -40,7 +41,7 @@ class LocalBackend:
                 diags.add_error("Failed to create workspace", f"Error creating the workspace directory: {exc.strerror}")
                 return None, diags
         mgr = FilesystemStateManager(self.state_path(workspace), codec=self.state_codec)
-        mgr.history = LocalHistory(mgr.path)
+        mgr.history = LocalHistory(mgr.path, self.history_retention)
         return mgr, diags
 
     def workspaces(self) -> tuple[list[str], Diagnostics]:

@@ -91,6 +91,7 @@ class PgBackend:
         self.schema = quote_ident(config.schema_name)
         self.journal_dir = journal_dir
         self.state_codec: StateCodec = PLAIN  # encryption at rest of the state documents
+        self.history_retention = 0  # the kept versions' documents (0: all; SHEATH_HISTORY_RETENTION)
         self._prepared = False
 
     # --- connections ---
@@ -160,7 +161,7 @@ class PgBackend:
         if diags.has_errors():
             return None, diags
         journal = os.path.join(self.journal_dir, f"pg-{self.config.schema_name}-{workspace}.journal")
-        mgr = RemoteState(PgClient(self, workspace), workspace, journal, history=PgHistory(self, workspace), codec=self.state_codec)
+        mgr = RemoteState(PgClient(self, workspace), workspace, journal, history=PgHistory(self, workspace, self.history_retention), codec=self.state_codec)
         names, d = self.workspaces()
         diags.extend(d)
         if diags.has_errors() or workspace in names:
@@ -304,6 +305,13 @@ class PgHistory:
         self.retention = retention
         self._ready = False
 
+    def _exists(self, conn: "psycopg.Connection[Any]") -> bool:
+        """Whether the history table is there (reads never create it)."""
+        if self._ready:
+            return True
+        row = conn.execute("SELECT to_regclass(%s)", (f"{self.backend.schema}.{HISTORY_TABLE}",)).fetchone()
+        return row is not None and row[0] is not None
+
     def _prepare(self, conn: "psycopg.Connection[Any]") -> None:
         if self._ready:
             return
@@ -352,7 +360,8 @@ class PgHistory:
         s = self.backend.schema
         try:
             with self.backend.connect() as conn:
-                self._prepare(conn)
+                if not self._exists(conn):
+                    return [], diags
                 rows = conn.execute(
                     f"SELECT version, serial, lineage, created, who, sheath_version, operation, plan_hash, git_commit, sha256 "
                     f"FROM {s}.{HISTORY_TABLE} WHERE name = %s ORDER BY version",
@@ -368,8 +377,7 @@ class PgHistory:
         s = self.backend.schema
         try:
             with self.backend.connect() as conn:
-                self._prepare(conn)
-                row = conn.execute(
+                row = None if not self._exists(conn) else conn.execute(
                     f"SELECT data FROM {s}.{HISTORY_TABLE} WHERE name = %s AND version = %s", (self.name, version)
                 ).fetchone()
         except Exception as exc:
@@ -379,3 +387,18 @@ class PgHistory:
             diags.add_error("No such state version", f"Version {version} is not in the state history (or was removed by retention).")
             return None, diags
         return str(row[0]).encode("utf-8"), diags
+
+    def kept_versions(self) -> tuple[set[int], Diagnostics]:
+        """The versions whose document is still there (retention empties older ones')."""
+        diags = Diagnostics()
+        try:
+            with self.backend.connect() as conn:
+                if not self._exists(conn):
+                    return set(), diags
+                rows = conn.execute(
+                    f"SELECT version FROM {self.backend.schema}.{HISTORY_TABLE} WHERE name = %s AND data IS NOT NULL", (self.name,)
+                ).fetchall()
+        except Exception as exc:
+            diags.add_error("Failed to read the state history", _pg_message(exc))
+            return set(), diags
+        return {int(r[0]) for r in rows}, diags

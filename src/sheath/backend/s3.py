@@ -143,6 +143,7 @@ class S3Backend:
         self.config = config
         self.journal_dir = journal_dir
         self.state_codec: StateCodec = PLAIN  # encryption at rest of the state documents
+        self.history_retention = 0  # the kept versions' documents (0: all; SHEATH_HISTORY_RETENTION)
         self._s3: Any = None
         self._ddb: Any = None
 
@@ -221,7 +222,7 @@ class S3Backend:
     def state_mgr(self, workspace: str) -> tuple[RemoteState | None, Diagnostics]:
         journal = os.path.join(self.journal_dir, f"s3-{_safe(self.config.bucket)}-{_safe(self.state_key(workspace))}.journal")
         mgr = RemoteState(
-            S3Client(self, workspace), workspace, journal, history=S3History(self, self.state_key(workspace)), codec=self.state_codec
+            S3Client(self, workspace), workspace, journal, history=S3History(self, self.state_key(workspace), self.history_retention), codec=self.state_codec
         )
         names, diags = self.workspaces()
         if diags.has_errors() or workspace in names:
@@ -511,11 +512,31 @@ class S3History:
                 ContentType="application/x-ndjson",
             )
             if self.retention > 0:
-                for m in index[: max(0, len(index) - self.retention)]:
-                    s3.delete_object(Bucket=bucket, Key=f"{self.prefix}/v{int(m['version']):06d}.tfstate")
+                for old in sorted(self._stored())[: -self.retention]:
+                    s3.delete_object(Bucket=bucket, Key=f"{self.prefix}/v{old:06d}.tfstate")
         except Exception as exc:
             diags.add_warning("State history not recorded", _aws_message(exc, bucket))
         return diags
+
+    def _stored(self) -> set[int]:
+        """The versions whose object is in the bucket."""
+        out: set[int] = set()
+        pages = self.backend.s3().get_paginator("list_objects_v2").paginate(Bucket=self.backend.config.bucket, Prefix=self.prefix + "/v")
+        for page in pages:
+            for obj in page.get("Contents", []):
+                name = str(obj["Key"])[len(self.prefix) + 2 :]
+                if name.endswith(".tfstate") and name[: -len(".tfstate")].isdigit():
+                    out.add(int(name[: -len(".tfstate")]))
+        return out
+
+    def kept_versions(self) -> tuple[set[int], Diagnostics]:
+        """The versions whose document is still there (retention deletes older ones')."""
+        diags = Diagnostics()
+        try:
+            return self._stored(), diags
+        except Exception as exc:
+            diags.add_error("Failed to read the state history", _aws_message(exc, self.backend.config.bucket))
+            return set(), diags
 
     def versions(self) -> tuple[list["VersionMeta"], Diagnostics]:
         from sheath.states.history import meta_from_json

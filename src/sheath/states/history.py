@@ -10,7 +10,9 @@ Stores:
   s3     the objects under ``<history prefix>/<state key>/`` (``index.jsonl`` and
          ``v000001.tfstate``)
 
-Retention: the newest ``retention`` versions are kept (0: all).
+Retention: the environment variable ``SHEATH_HISTORY_RETENTION=N`` keeps the documents of
+the newest N versions (unset or 0: all); an older version keeps its record (listed, marked
+removed) and loses its document. Every backend applies it when it records a version.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import os
 import socket
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any, Mapping, Protocol
 
 from sheath.diag import Diagnostics
 
@@ -60,6 +62,25 @@ class HistoryStore(Protocol):
     def versions(self) -> tuple[list[VersionMeta], Diagnostics]: ...
 
     def get(self, version: int) -> tuple[bytes | None, Diagnostics]: ...
+
+
+RETENTION_VARIABLE = "SHEATH_HISTORY_RETENTION"
+
+
+def history_retention(environ: Mapping[str, str] | None = None) -> tuple[int, Diagnostics]:
+    """How many versions' documents a history store keeps (0: all), from SHEATH_HISTORY_RETENTION."""
+    env = os.environ if environ is None else environ
+    raw = env.get(RETENTION_VARIABLE, "").strip()
+    diags = Diagnostics()
+    if not raw:
+        return 0, diags
+    if not raw.isdigit():
+        diags.add_error(
+            f"Invalid {RETENTION_VARIABLE}",
+            f'{RETENTION_VARIABLE} is the number of state versions whose documents the history keeps (0: all), not "{raw}".',
+        )
+        return 0, diags
+    return int(raw), diags
 
 
 def new_meta(version: int, data: bytes, serial: int, lineage: str, ctx: WriteContext) -> VersionMeta:
@@ -145,6 +166,11 @@ class LocalHistory:
 
     def available(self, version: int) -> bool:
         return os.path.isfile(self._file(version))
+
+    def kept_versions(self) -> tuple[set[int], Diagnostics]:
+        """The versions whose document is still there (retention removes older ones')."""
+        metas, diags = self.versions()
+        return {m.version for m in metas if self.available(m.version)}, diags
 
     def get(self, version: int) -> tuple[bytes | None, Diagnostics]:
         diags = Diagnostics()

@@ -57,9 +57,6 @@ class StateHistory:
 
     def kept(self, metas: list[VersionMeta]) -> tuple[set[int], Diagnostics]:
         """The versions whose document is still there."""
-        available = getattr(self.store, "available", None)
-        if callable(available):
-            return {m.version for m in metas if available(m.version)}, Diagnostics()
         kept = getattr(self.store, "kept_versions", None)
         if callable(kept):
             found, diags = kept()
