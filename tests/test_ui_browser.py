@@ -194,6 +194,8 @@ def test_history_view_diffs_two_versions(browser: Any, tmp_path: Path) -> None:
         assert page.locator("#versions-table tbody tr[data-version]").count() == 2
         assert page.inner_text('#versions-table tr[data-version="1"] code.cmd') == "sheath rollback -to-version=1"
         assert page.locator("#states-table tbody tr[data-version]").count() >= 2
+        assert page.inner_text("#history-backend") == "local backend"
+        assert page.locator("#states-table thead th").count() == page.locator("#states-table tbody tr[data-version] >> nth=0 >> td").count() == 8
         page.check('#versions-table tr[data-version="1"] input.compare')
         page.check('#versions-table tr[data-version="2"] input.compare')
         page.click("#diff-versions")
