@@ -217,3 +217,25 @@ def test_a_missing_workspace_is_not_created(remote_dir: Any, monkeypatch: pytest
         status, hist, _ = get(url + "/api/history")
         assert status == 200 and hist["states"] == []
     assert stored() == before
+
+
+def test_an_unreachable_backend_is_a_diagnostic(tmp_path: Path, postgres: PostgresServer) -> None:  # noqa: F811
+    """The database the backend names is gone: every view answers, the state view with the
+    error as a diagnostic (no traceback, no connection string)."""
+    import psycopg
+
+    name = "gone_" + uuid.uuid4().hex[:10]
+    conn = create_database(postgres, name)
+    (tmp_path / "main.tf").write_text('terraform {\n  backend "pg" {\n    conn_str = "' + conn + '"\n  }\n}\n\n' + CONFIG)
+    sheath(tmp_path, "init", "-input=false", "-no-color")
+    with psycopg.connect(postgres.conn_str(), autocommit=True) as c:
+        c.execute(f'DROP DATABASE "{name}"')
+    with serving(tmp_path) as url:
+        status, state, body = get(url + "/api/state")
+        assert status == 200 and not state["exists"]
+        assert [d["severity"] for d in state["diagnostics"]] == ["error"] and conn not in body
+        status, graph, _ = get(url + "/api/graph")
+        assert status == 200 and {n["address"] for n in graph["nodes"]} == {"terraform_data.a", "terraform_data.s"}
+        status, hist, _ = get(url + "/api/history")
+        assert status == 200 and hist["states"] == [] and any(d["severity"] == "error" for d in hist["diagnostics"])
+        assert get(url + "/api/history/diff?kind=state&from=1&to=2")[0] == 404
