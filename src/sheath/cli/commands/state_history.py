@@ -20,6 +20,9 @@ HISTORY_USAGE = """Usage: sheath [global options] state history [-json]
 
   The versions of the current workspace's state that the backend kept, oldest
   first: version, serial, lineage, time, who, operation, plan hash, commit.
+  SHEATH_HISTORY_RETENTION=N, set where the state is written, keeps the
+  documents of the newest N versions (0 or unset: all); older versions stay
+  listed, and state pull -version=N says they were removed.
 """
 
 ROLLBACK_USAGE = """Usage: sheath [global options] state rollback -version=N [options]
