@@ -456,8 +456,10 @@ class PgTable(PgResource):
         v = with_attrs(v, **changes) if changes else v
         table, schema, db = attr(v, "name"), attr(v, "schema"), attr(v, "database")
         known = table.is_known and schema.is_known and db.is_known
-        if known:
+        if known and not table.is_null:
             v = with_attrs(v, id=string_val(f"{db.as_str()}.{schema.as_str()}.{table.as_str()}"))
+        else:
+            v = with_attrs(v, id=unknown(STRING))
         blocks = TABLE_SCHEMA.block.block_types
         lists: dict[str, Value] = {}
         if attr(v, "column").is_known:
@@ -520,6 +522,9 @@ class PgTable(PgResource):
                 if diags.has_errors():
                     resp.diagnostics = diags
                     return resp
+        elif raw_equal(with_attrs(prior, ddl=attr(planned, "ddl")), planned):  # nothing to compare
+            resp.planned_state = with_attrs(planned, ddl=attr(prior, "ddl"))
+            return resp
         else:
             change = self._change(table_of(prior), new)
             diags = self._check_loss(table_of(prior), change.losses, planned)
