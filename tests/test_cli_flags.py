@@ -596,10 +596,18 @@ def _graph_type(ctx: Ctx) -> None:
     assert r.returncode == 1 and "-type=plan" in r.stderr
 
 
+def _graph_plan(ctx: Ctx) -> None:
+    """-plan draws the saved plan's apply graph (its instances), not the resource summary."""
+    ctx.ok("plan", "-no-color", "-out=x.tfplan")
+    r = ctx.ok("graph", "-plan=x.tfplan")
+    assert r.stdout.startswith("digraph {") and '"[root] terraform_data.a (expand)"' in r.stdout
+    assert ctx.ok("graph").stdout.startswith("digraph G {")
+
+
 GRAPH: dict[str, Entry] = {
     "draw-cycles": refused("-draw-cycles"),
     "module-depth": refused("-module-depth=1"),
-    "plan": refused("-plan=x.tfplan"),
+    "plan": effect(_graph_plan),
     "type": effect(_graph_type),
 }
 

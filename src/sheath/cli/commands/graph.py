@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import Any
 
 from sheath.cli.commands._operation import Ui
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.config import load_module_tree
-from sheath.diag import Diagnostic, error
+from sheath.config.loader import Config
+from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.graph.references import build_config_graph
+from sheath.plans.planfile import PlanFile
+from sheath.states.codec import is_encrypted_document
+from sheath.states.statefile import StateFile
 
 USAGE = """Usage: sheath [global options] graph [options]
 
@@ -22,6 +28,15 @@ USAGE = """Usage: sheath [global options] graph [options]
   The graph is presented in the DOT language. The typical program that can
   read this format is GraphViz, but many web services are also available
   to read this format.
+
+Options:
+
+  -plan=tfplan     Render the apply graph of a plan file saved by sheath plan
+                   -out, from the configuration saved in it. Implies
+                   -type=apply.
+
+  -draw-cycles     Highlight any cycles in the graph with colored edges
+                   (a saved plan's graph has none).
 """
 
 
@@ -62,6 +77,77 @@ def _red(text: str, color: bool) -> str:
     return f"\x1b[31m{text}\x1b[0m\x1b[0m\n" if color else f"{text}\n"
 
 
+def _read_plan(path: str, ui: Ui) -> tuple[PlanFile | None, bool]:
+    """terraform's Meta.PlanFile: (plan, ok). A directory is no plan file (terraform then draws
+    the configuration's graph); a missing or unreadable file is an error through the Ui."""
+    from sheath.plans.planfile import read_plan_file
+
+    if os.path.isdir(path):
+        return None, True
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        ui.err.write(_red(f"stat {path}: {(exc.strerror or str(exc)).lower()}", ui.color))
+        return None, False
+    if data[:2] != b"PK" and not is_encrypted_document(data):
+        stripped = data.lstrip(b" \t\r\n")
+        first = stripped[:1].decode("latin-1")
+        cloud = f"invalid character '{first}' looking for beginning of value" if first else "unexpected end of JSON input"
+        ui.err.write(
+            _red(
+                "couldn't load the provided path as either a local plan file (zip: not a valid zip file) or a saved "
+                f"cloud plan ({cloud})",
+                ui.color,
+            )
+        )
+        return None, False
+    pf, diags = read_plan_file(data, path)
+    if pf is None:
+        _show(ui, diags)
+        return None, False
+    return pf, True
+
+
+def _show(ui: Ui, diags: Diagnostics) -> None:
+    """terraform's Meta.showDiagnostics: each through the Ui (its colour and newline)."""
+    from sheath.diag.render import render_diagnostic
+
+    for d in diags:
+        ui.err.write(render_diagnostic(d, {}, ui.color))
+
+
+def _apply_graph(pf: PlanFile, ui: Ui, state: StateFile | None) -> int:
+    """The apply graph of a saved plan, from the configuration saved in it."""
+    from sheath.config.source import SnapshotModuleSource
+    from sheath.graph.applygraph import build_apply_graph, unsupported_reason
+    from sheath.plans.planfile import plan_matches_state
+
+    cfg, diags = load_module_tree(".", SnapshotModuleSource.of(pf.config_files))
+    if diags.has_errors():
+        ui.diagnostics(diags, pf.config_files)
+        return 1
+    sd = plan_matches_state(pf.plan, state)
+    if sd.has_errors():
+        _show(ui, sd)
+        return 1
+    reason = unsupported_reason(cfg, pf.plan)
+    if reason:
+        _show(
+            ui,
+            Diagnostics(
+                [error("Unsupported plan for sheath graph", f"sheath does not draw the apply graph of this plan yet: {reason}.")]
+            ),
+        )
+        return 1
+    cg, gd = build_config_graph(cfg)
+    if gd.has_errors():
+        ui.diagnostics(gd, pf.config_files)
+        return 1
+    ui.out.write(build_apply_graph(cfg, cg, pf.plan).dot())
+    return 0
+
+
 def run(args: list[str]) -> int:
     ui = Ui(color="-no-color" not in args)
     try:
@@ -76,11 +162,23 @@ def run(args: list[str]) -> int:
     if fl.args:
         ui.err.write(_red("Too many command line arguments. Did you mean to use -chdir?", ui.color))
         return 1
-    bad = _type_error(fl.get_str("type") or "")
-    if bad is None and fl.get_str("plan"):
-        bad = error("Unsupported option -plan", "sheath graph does not read saved plan files yet.")
-    if bad is None and fl.get_bool("draw-cycles"):
-        bad = error("Unsupported option -draw-cycles", "-draw-cycles applies only to the -type=... operation graphs, which sheath does not draw yet.")
+    pf: PlanFile | None = None
+    if fl.get_str("plan"):
+        pf, ok = _read_plan(fl.get_str("plan") or "", ui)
+        if not ok:
+            return 1
+    graph_type = fl.get_str("type") or ""
+    if pf is not None and graph_type in ("", "apply"):
+        graph_type = "apply"  # a saved plan's graph is its apply graph
+        bad = None
+    else:
+        bad = _type_error(graph_type)
+        if bad is None and fl.get_bool("draw-cycles"):
+            bad = error(
+                "Unsupported option -draw-cycles",
+                "-draw-cycles applies only to the operation graphs (-type=... or -plan=...), which sheath draws only "
+                "for a saved plan.",
+            )
     if bad is None and fl.values.get("module-depth") != -1:
         bad = error("Unsupported option -module-depth", "-module-depth has had no effect since terraform 0.12; sheath does not accept it.")
     if bad is not None:
@@ -88,15 +186,19 @@ def run(args: list[str]) -> int:
 
         ui.err.write(render_diagnostic(bad, {}, ui.color))  # terraform's Ui layer: its colour and newline
         return 1
-    cfg, diags = load_module_tree(".")
+    if pf is not None:
+        cfg, diags = load_root_module(".")
+    else:
+        cfg, diags = load_module_tree(".")
     if diags.has_errors():
         ui.diagnostics(diags)
         return 1
     from sheath.cli.backend import local_backend, remote_backend
 
     selected, bd = remote_backend(cfg.module)  # the graph reads no state: any backend init recorded will do
+    lb = None
     if selected is None and not bd.has_errors():
-        _, bd = local_backend(cfg.module)
+        lb, bd = local_backend(cfg.module)
     if bd.has_errors():
         ui.diagnostics(bd)
         return 1
@@ -109,9 +211,44 @@ def run(args: list[str]) -> int:
         for d in pd:  # terraform's Meta.Backend error goes through the Ui (its extra newline kept)
             ui.err.write(render_diagnostic(d, {}, ui.color))
         return 1
+    if pf is not None:
+        # -draw-cycles changes nothing here: a saved plan's graph has no cycles to draw
+        state, sd = _current_state(selected, lb)
+        if sd.has_errors():
+            _show(ui, sd)
+            return 1
+        return _apply_graph(pf, ui, state)
     cg, gd = build_config_graph(cfg)
     if gd.has_errors():
         ui.diagnostics(gd)
         return 1
     ui.out.write(cg.dot())
     return 0
+
+
+def load_root_module(directory: str) -> tuple[Config, Diagnostics]:
+    """The root module alone (what terraform reads for the backend when the configuration
+    to draw comes from a saved plan)."""
+    from sheath.addrs.module import Module as ModuleAddr
+    from sheath.config.loader import config_files, load_module
+    from sheath.config.module import new_module
+
+    primary, override, _ = config_files(directory)
+    if not primary and not override:
+        empty, _ = new_module(directory, [], [])
+        return Config(empty, ModuleAddr()), Diagnostics()
+    mod, diags = load_module(directory)
+    return Config(mod, ModuleAddr()), diags
+
+
+def _current_state(selected: Any, lb: Any) -> tuple[StateFile | None, Diagnostics]:
+    """The selected workspace's state, read without a lock (the saved plan must have been made from it)."""
+    from sheath.cli.stateio import RemoteStateSource, read_backend_state
+
+    if selected is not None:
+        sf, d, _ = read_backend_state(RemoteStateSource(selected))
+        return sf, d
+    if lb is None:
+        return None, Diagnostics()
+    sf, d, _ = read_backend_state(lb)
+    return sf, d

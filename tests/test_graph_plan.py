@@ -1,0 +1,265 @@
+"""sheath graph -plan=FILE against terraform graph -plan=FILE: the apply graph of a saved plan.
+
+Each tool plans the same configuration into its own plan file (the formats differ), then
+draws it; stdout, stderr and the exit code must be the same bytes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import RunFn
+
+pytestmark = pytest.mark.oracle
+
+Files = dict[str, str]
+
+CASES: dict[str, Files] = {
+    "count_for_each_depends_on": {
+        "main.tf": """
+variable "v" { default = "x" }
+locals { l = "${var.v}-l" }
+resource "terraform_data" "a" {
+  count = 2
+  input = local.l
+}
+resource "terraform_data" "b" {
+  for_each   = toset(["p", "q"])
+  input      = terraform_data.a[0].id
+  depends_on = [terraform_data.c]
+}
+resource "terraform_data" "c" {}
+output "o" { value = terraform_data.b }
+output "unused" { value = "k" }
+""",
+    },
+    "modules": {
+        "main.tf": """
+variable "v" {
+  default = "x"
+  validation {
+    condition     = length(var.v) > 0
+    error_message = "e"
+  }
+}
+module "m" {
+  source = "./mod"
+  count  = 2
+  in     = var.v
+}
+module "n" {
+  source     = "./mod"
+  in         = "z"
+  depends_on = [terraform_data.top]
+}
+resource "terraform_data" "top" {}
+resource "terraform_data" "after" { input = module.n }
+check "c" {
+  assert {
+    condition     = terraform_data.top.id != ""
+    error_message = "x"
+  }
+}
+output "o" { value = module.m[0].out }
+""",
+        "mod/main.tf": """
+variable "in" {}
+locals { x = "${var.in}-x" }
+resource "terraform_data" "r" { input = local.x }
+module "deep" {
+  source = "./inner"
+  v      = terraform_data.r.output
+}
+output "out" { value = module.deep.o }
+output "plain" { value = "p" }
+""",
+        "mod/inner/main.tf": """
+variable "v" {
+  validation {
+    condition     = var.v != "bad"
+    error_message = "bad"
+  }
+}
+resource "terraform_data" "d" { triggers_replace = [var.v] }
+output "o" { value = terraform_data.d.id }
+""",
+    },
+    "providers_and_data": {
+        "main.tf": """
+variable "names" {
+  type    = set(string)
+  default = ["a", "b"]
+}
+variable "unused" { default = 1 }
+provider "terraform" { alias = "second" }
+locals {
+  joined = join(",", [for k, m in module.each : m.out])
+}
+module "each" {
+  source    = "./mod"
+  for_each  = var.names
+  in        = each.key
+  providers = { terraform = terraform.second }
+}
+resource "terraform_data" "uses_alias" {
+  provider = terraform.second
+  input    = local.joined
+  lifecycle {
+    replace_triggered_by = [terraform_data.trigger]
+    precondition {
+      condition     = var.unused > 0
+      error_message = "x"
+    }
+  }
+  provisioner "local-exec" {
+    command = "echo ${self.id} ${terraform_data.trigger.id}"
+  }
+}
+resource "terraform_data" "trigger" {}
+data "terraform_remote_state" "rs" {
+  backend  = "local"
+  config   = { path = "nonexistent.tfstate" }
+  defaults = { x = terraform_data.trigger.id }
+}
+output "o" {
+  value      = local.joined
+  depends_on = [terraform_data.uses_alias]
+}
+output "d" { value = data.terraform_remote_state.rs.outputs }
+""",
+        "mod/main.tf": """
+variable "in" { type = string }
+resource "terraform_data" "r" {
+  count = 2
+  input = "${var.in}-${count.index}"
+}
+output "out" { value = terraform_data.r[1].output }
+""",
+    },
+    "no_resources": {
+        "main.tf": 'variable "v" { default = 1 }\nlocals { l = var.v }\noutput "o" { value = local.l }\n',
+    },
+}
+
+
+def write(root: Path, files: Files) -> None:
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+
+
+def ok(r: subprocess.CompletedProcess[str]) -> None:
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+class Pair:
+    """The same configuration in a directory per tool; each command runs in both."""
+
+    def __init__(self, tmp_path: Path, files: Files, run_terraform: RunFn, run_sheath: RunFn) -> None:
+        self.tf, self.sh = tmp_path / "tf", tmp_path / "sh"
+        self.run_terraform, self.run_sheath = run_terraform, run_sheath
+        for d in (self.tf, self.sh):
+            write(d, files)
+
+    def both(self, *args: str) -> None:
+        ok(self.run_terraform(list(args), self.tf))
+        ok(self.run_sheath(list(args), self.sh))
+
+    def init_and_plan(self, *plan_args: str) -> None:
+        if any(p.is_dir() for p in self.tf.iterdir()):  # module directories: install them
+            self.both("init", "-input=false", "-no-color")
+        self.both("plan", "-input=false", "-no-color", "-out=p.tfplan", *plan_args)
+
+    def same(self, *args: str, cwd: str = "") -> str:
+        tf = self.run_terraform(list(args), self.tf / cwd)
+        sh = self.run_sheath(list(args), self.sh / cwd)
+        assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr)
+        assert sh.stdout == tf.stdout
+        return tf.stdout
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_graph_of_a_saved_plan(case: str, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    pair = Pair(tmp_path, CASES[case], run_terraform, run_sheath)
+    pair.init_and_plan()
+    out = pair.same("graph", "-plan=p.tfplan")
+    assert out.startswith("digraph {\n")
+    # -type=apply is what -plan implies; -draw-cycles has nothing to draw in a plan's graph
+    assert pair.same("graph", "-plan=p.tfplan", "-type=apply") == out
+    assert pair.same("graph", "-plan=p.tfplan", "-draw-cycles", "-no-color") == out
+
+
+def test_graph_of_an_update_and_of_a_plan_without_changes(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    files = CASES["count_for_each_depends_on"]
+    pair = Pair(tmp_path, files, run_terraform, run_sheath)
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    pair.both("plan", "-input=false", "-no-color", "-out=same.tfplan")
+    nothing = pair.same("graph", "-plan=same.tfplan")
+    assert "terraform_data.a[0]" not in nothing  # no changes: only the expansion nodes
+    pair.both("plan", "-input=false", "-no-color", "-var=v=changed", "-out=update.tfplan")
+    assert '"[root] terraform_data.a[1]"' in pair.same("graph", "-plan=update.tfplan")
+    # once applied, the plan is stale
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color", "-var=v=changed")
+    pair.same("graph", "-plan=update.tfplan")
+    pair.same("graph", "-no-color", "-plan=update.tfplan")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-plan=missing.tfplan"],
+        ["-no-color", "-plan=missing.tfplan"],
+        ["-plan=main.tf"],  # not a plan file
+        ["-plan=empty.tfplan"],
+        ["-plan=p.tfplan", "-type=bogus"],
+        ["-plan=p.tfplan", "-type=validate"],
+        ["-plan=missing.tfplan", "-type=bogus"],
+    ],
+    ids=["missing", "missing-plain", "not-a-plan", "empty-file", "bad-type", "validate-type", "missing-and-bad-type"],
+)
+def test_graph_plan_errors(args: list[str], tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    pair = Pair(tmp_path, {**CASES["count_for_each_depends_on"], "empty.tfplan": ""}, run_terraform, run_sheath)
+    pair.init_and_plan()
+    pair.same("graph", *args)
+
+
+def test_graph_plan_from_another_state(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """A plan made from another working directory's state does not match this one's."""
+    pair = Pair(tmp_path, CASES["count_for_each_depends_on"], run_terraform, run_sheath)
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    pair.both("plan", "-input=false", "-no-color", "-var=v=changed", "-out=p.tfplan")
+    for d in (pair.tf, pair.sh):
+        (d / "elsewhere").mkdir()
+    pair.same("graph", "-plan=../p.tfplan", cwd="elsewhere")
+
+
+def test_graph_plan_a_directory_draws_the_configuration(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    pair = Pair(tmp_path, {**CASES["count_for_each_depends_on"], "sub/README": "x\n"}, run_terraform, run_sheath)
+    out = pair.same("graph", "-plan=sub")
+    assert out.startswith("digraph G {\n")
+
+
+def test_graph_plan_refusals(tmp_path: Path, run_sheath: RunFn) -> None:
+    """What sheath does not draw says so: a destroy plan's graph, and -type=plan of a saved plan."""
+    write(tmp_path, CASES["count_for_each_depends_on"])
+    ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], tmp_path))
+    ok(run_sheath(["plan", "-destroy", "-input=false", "-no-color", "-out=d.tfplan"], tmp_path))
+    r = run_sheath(["graph", "-no-color", "-plan=d.tfplan"], tmp_path)
+    assert r.returncode == 1 and r.stdout == ""
+    assert "Error: Unsupported plan for sheath graph" in r.stderr and "to delete" in r.stderr
+    ok(run_sheath(["plan", "-input=false", "-no-color", "-out=p.tfplan"], tmp_path))
+    r = run_sheath(["graph", "-no-color", "-plan=p.tfplan", "-type=plan"], tmp_path)
+    assert r.returncode == 1 and "Unsupported option -type" in r.stderr
+
+
+def test_graph_plan_of_a_terraform_plan_file(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """terraform's plan files are not sheath's: refused, not misread."""
+    write(tmp_path, CASES["no_resources"])
+    ok(run_terraform(["plan", "-input=false", "-no-color", "-out=tf.tfplan"], tmp_path))
+    shutil.rmtree(tmp_path / ".terraform", ignore_errors=True)
+    r = run_sheath(["graph", "-no-color", "-plan=tf.tfplan"], tmp_path)
+    assert r.returncode == 1 and r.stdout == ""
