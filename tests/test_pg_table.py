@@ -243,6 +243,31 @@ def test_drift_import_destroy(postgres: PostgresServer, tmp_path: Path, run_shea
     assert [c[0] for c in _columns(postgres, "orders", db)] == ["id", "total", "customer_id"]
     _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
+    # in place: widen a type, make a column NOT NULL, a new owner and comment (values kept)
+    run_sql(postgres, "DO $$ BEGIN CREATE ROLE table_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$", db)
+    orders = _orders(total_default="1", customer=True, allow=True).replace("numeric(12,2)", "numeric(14,2)")
+    orders = orders.replace('type = "bigint"\n  }', 'type = "bigint"\n    nullable = false\n  }', 2)
+    orders = orders.replace('comment = "one row per order"', 'comment = "orders"\n  owner   = "table_owner"')
+    _write(d, postgres.port, orders, db)
+    ddl = _apply_plan_and_check_ddl(run_sheath, d, postgres, db)
+    a = 'ALTER TABLE "public"."orders" '
+    assert ddl == {
+        "postgresql_table.orders": [
+            a + 'ALTER COLUMN "total" TYPE numeric(14,2)',
+            a + 'ALTER COLUMN "customer_id" SET NOT NULL',
+            "COMMENT ON TABLE \"public\".\"orders\" IS 'orders'",
+            a + 'OWNER TO "table_owner"',
+        ]
+    }
+    assert _columns(postgres, "orders", db) == [
+        ("id", "bigint", "NO", None, "YES"),
+        ("total", "numeric", "YES", "1", "NO"),
+        ("customer_id", "bigint", "NO", None, "NO"),
+    ]
+    assert run_sql(postgres, "SELECT numeric_precision FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'", db) == [(14,)]
+    assert run_sql(postgres, "SELECT pg_get_userbyid(relowner), obj_description(oid, 'pg_class'), (SELECT count(*) FROM orders) FROM pg_class WHERE relname = 'orders'", db) == [("table_owner", "orders", 1)]
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+
     # import (id <database>.<schema>.<table>), then no changes
     _ok(run_sheath, ["state", "rm", "postgresql_table.customers"], d)
     out = _ok(run_sheath, ["import", "postgresql_table.customers", f"{db}.public.customers"], d)

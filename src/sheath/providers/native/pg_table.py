@@ -592,8 +592,10 @@ class PgTable(PgResource):
         found = read_table(self.client, p.database, p.schema, p.name)
         if found is None:
             return None
-        found = align(found, p, canonical(self.client, p).apply(p))
-        return table_value(found, prior)
+        as_written = align(found, p, p)
+        if as_written == p:  # the catalogs spell it as the state does: no need to ask PostgreSQL
+            return table_value(as_written, prior)
+        return table_value(align(found, p, canonical(self.client, p).apply(p)), prior)
 
     def drop(self, prior: Value) -> None:
         t = table_of(prior)
