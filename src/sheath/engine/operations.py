@@ -23,6 +23,8 @@ from sheath.config.variables import InputValue, collect_variable_values, finaliz
 from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
 from sheath.engine.evalctx import NamedValues
+from sheath.engine.generation import GenerationTarget, with_generation_targets, write_generated
+from sheath.genconfig.write import invalid_mode, validate_target_file
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.objects import object_value
 from sheath.engine.planner import ResourcePlanner, _parse_module_instance, _static_module, upgrade_object
@@ -194,6 +196,8 @@ class PlanOptions:
     hooks: Hooks = field(default_factory=NoHooks)
     # the plan is applied at once: checks that can only be decided then are not warned about
     for_apply: bool = False
+    # plan -generate-config-out: the new file configuration for undeclared import targets is written to
+    generate_config_out: str = ""
 
 
 def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
@@ -288,20 +292,33 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         import_targets,
     )
 
+    config, graph = session.config, session.graph
+    generation: dict[str, GenerationTarget] = {}
+    if opts.generate_config_out:
+        if opts.mode != UIMode.NORMAL:
+            return None, Diagnostics([invalid_mode()])
+        vd = validate_target_file(opts.generate_config_out)
+        if vd.has_errors():
+            return None, vd
+        config, generation = with_generation_targets(config, opts.generate_config_out)
+        if generation:
+            graph, gd = build_config_graph(config)
+            if gd.has_errors():
+                return None, gd
     prev_run = _state_copy(prior)
     working = _state_copy(prior)
-    diags = check_refactoring(session.config)
+    diags = check_refactoring(config)
     if diags.has_errors():
         return None, diags
-    moved_from, md = apply_moves(session.config, working.state)
+    moved_from, md = apply_moves(config, working.state)
     diags.extend(md)
-    diags.extend(check_imports(session.config))
-    apply_implied_moves(session.config, working.state, moved_from)
+    diags.extend(check_imports(config))
+    apply_implied_moves(config, working.state, moved_from)
     values = NamedValues(session.root_dir, session.functions)
     run = Run(
         PLAN,
-        session.config,
-        session.graph,
+        config,
+        graph,
         working.state,
         session.provider_schemas(),
         values,
@@ -316,6 +333,8 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             for_apply=opts.for_apply,
         ),
     )
+    run.generation = generation
+    run.generate_config_out = opts.generate_config_out
     run.add_diags(diags)
     walk_ok = not diags.has_errors()
     if opts.targets:
@@ -326,14 +345,14 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             run.add_diags(td)
             if tgt is not None:
                 run.targets.append(tgt)
-        run.target_direct, closure = target_closure(session.graph, run.targets)
+        run.target_direct, closure = target_closure(graph, run.targets)
         run.target_closure = closure
         run.add_diags([diag.warning("Resource targeting is in effect", _TARGET_WARNING)])
     try:
         if walk_ok or not any(d.severity.name == "ERROR" and d.summary != _IMPORT_TARGET_MISSING for d in run.diags):
             if opts.mode == UIMode.NORMAL:
                 run.import_ids = import_targets(run)
-            run.walk(session.graph.graph, lambda n: _visit(run, n, False))
+            run.walk(graph.graph, lambda n: _visit(run, n, False))
         if not run.diags.has_errors():
             _plan_orphan_resources(run)
     finally:
@@ -368,8 +387,12 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     plan.output_changes = _output_changes(run, prior.state, opts.mode)
     run.prune_state()
     plan.errored = run.diags.has_errors()
+    if opts.generate_config_out:
+        _, wd = write_generated(plan.changes, generation.values(), opts.generate_config_out)
+        run.add_diags(wd)
+        plan.errored = run.diags.has_errors()
     plan.applyable = not plan.errored and (
-        any(c.action != Action.NO_OP for c in plan.changes)
+        any(c.action != Action.NO_OP or c.importing is not None for c in plan.changes)
         or any(o.action != Action.NO_OP for o in plan.output_changes)
         or bool(plan.drift and opts.mode == UIMode.REFRESH_ONLY)
         or _state_changed(prev_run.state, working.state)

@@ -475,6 +475,7 @@ class ResourcePlanner:
                 replace_paths=list(replace_paths),
                 importing=importing,
                 schema_version=schema.version,
+                generated_config=target.generated if (target := run.generation.get(addr)) is not None else "",
             )
         )
         if blocked:
@@ -591,6 +592,12 @@ class ResourcePlanner:
                 ]
             )
             return False
+        target = run.generation.get(addr)
+        if target is not None:
+            from sheath.engine.generation import generate_for_import
+
+            if run.add_diags(generate_for_import(target, imp_id, schema.block, rr.new_state, run.generate_config_out)):
+                return False
         return mark_sensitive(schema.block, rr.new_state), rr.private, Importing(id=imp_id)
 
     # --- data sources ----------------------------------------------------------------------

@@ -26,6 +26,7 @@ from sheath.config.module import Module
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.engine.checks import CheckTracker
+from sheath.engine.generation import GenerationTarget
 from sheath.engine.evalctx import InstanceKey, NamedValues, Repetition, module_instance, object_of
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.providers import ProviderSchemas, ProviderStartFailed, ProviderUnavailable
@@ -158,6 +159,9 @@ class Run:
         self.create_intents: IntentLog | None = None
         self.failed_nodes: set[str] = set()
         self.import_ids: dict[str, str] = {}  # instance address -> id, from import blocks
+        # plan -generate-config-out: import targets whose configuration is generated, by instance address
+        self.generation: dict[str, GenerationTarget] = {}
+        self.generate_config_out = ""
         self.checks = CheckTracker(config)
         self.planned: dict[str, ResourceInstanceChange] = {}  # apply: the plan's changes by address
         self.deposed_for_cbd: dict[str, list[Any]] = {}

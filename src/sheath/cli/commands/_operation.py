@@ -58,7 +58,6 @@ COMMAND_FLAGS: dict[str, set[str]] = {
 
 # Flags terraform accepts for a command that sheath refuses, with the reason.
 UNSUPPORTED: dict[tuple[str, str], str] = {
-    ("plan", "generate-config-out"): "sheath does not implement -generate-config-out yet: it cannot write configuration for imported resources.",
     ("plan", "state-out"): "plan never writes the state, so -state-out would have no effect.",
     ("plan", "backup"): "plan never writes the state, so -backup would have no effect.",
     ("refresh", "destroy"): "refresh only updates the state to match the remote objects; -destroy has no effect on it.",

@@ -14,6 +14,7 @@ from sheath.cli.policygate import GateOptions, GateResult, evaluate_gate, gate_o
 from sheath.config.source import SnapshotModuleSource
 from sheath.diag import Diagnostics, error
 from sheath.engine.hooks import Hooks
+from sheath.engine.generation import generated_config_note
 from sheath.engine.operations import PlanOptions, Session, load, make_plan
 from sheath.plans.model import Action, Plan, UIMode
 from sheath.plans.render import render_plan
@@ -207,6 +208,7 @@ def run_plan(
             targets=fl.get_list("target"),
             hooks=hooks,
             for_apply=for_apply,
+            generate_config_out=fl.get_str("generate-config-out") or "",
         ),
     )
     diags.extend(pd)
@@ -214,7 +216,7 @@ def run_plan(
 
 
 def has_changes(plan: Plan) -> bool:
-    return any(c.action != Action.NO_OP for c in plan.changes) or any(o.action != Action.NO_OP for o in plan.output_changes)
+    return any(c.action != Action.NO_OP or c.importing is not None for c in plan.changes) or any(o.action != Action.NO_OP for o in plan.output_changes)
 
 
 def run(args: list[str]) -> int:
@@ -262,10 +264,12 @@ def run(args: list[str]) -> int:
                 return 1
             if not in_auto:
                 ui.out.write(rule(ui))
+                ui.out.write(generated_config_note(plan, fl.get_str("generate-config-out") or ""))
                 ui.out.write(f"\nSaved the plan to: {out_path}\n\n")
                 ui.out.write(f'To perform exactly these actions, run the following command to apply:\n    terraform apply "{out_path}"\n')
         elif not in_auto and has_changes(plan):
             ui.out.write(rule(ui))
+            ui.out.write(generated_config_note(plan, fl.get_str("generate-config-out") or ""))
             ui.out.write(
                 "\nNote: You didn't use the -out option to save this plan, so Terraform can't\n"
                 'guarantee to take exactly these actions if you run "terraform apply" now.\n'

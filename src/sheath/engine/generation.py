@@ -1,0 +1,121 @@
+"""``plan -generate-config-out``: import blocks whose target resource has no
+configuration get one, generated from the imported object (as terraform does).
+
+Before the walk, each such target becomes a resource of the root module with an
+empty body (``with_generation_targets``); when the planner has imported and read
+the object, the body is generated from it (``generate_for_import``) and the
+resource is planned with it. After the plan, ``write_generated`` writes the blocks
+to the file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from sheath.addrs import ResourceMode
+from sheath.config.loader import Config
+from sheath.config.resource import RESOURCE_SCHEMA, ManagedResource, Resource
+from sheath.diag import Diagnostics
+from sheath.genconfig import GeneratedChange, ProviderRef, resource_contents, wrap_resource_contents, write_generated_config
+from sheath.genconfig.write import next_step_note
+from sheath.lang.hclsyntax import parse_config
+from sheath.plans.model import Plan, ResourceInstanceChange
+from sheath.providers.schema import Block
+from sheath.types.cty import Value
+
+
+@dataclass(slots=True)
+class GenerationTarget:
+    """An import target that gets generated configuration."""
+
+    address: str
+    resource: Resource
+    provider: ProviderRef
+    import_id: str = ""
+    generated: str = ""
+    """The whole generated resource block, once the object is imported."""
+
+
+def with_generation_targets(config: Config, out_path: str) -> tuple[Config, dict[str, GenerationTarget]]:
+    """A copy of the configuration in which every root import block naming an
+    undeclared resource (a single instance) declares it with an empty body."""
+    root = config.module
+    targets: dict[str, GenerationTarget] = {}
+    added: dict[str, Resource] = {}
+    for imp in root.imports:
+        tr = imp.to_resource
+        if tr is None or tr.module.steps or imp.for_each is not None:
+            continue
+        rel = tr.resource.resource
+        if rel.mode is not ResourceMode.MANAGED or tr.resource.key is not None:
+            continue
+        key = str(rel)
+        if key in root.managed_resources or key in added:
+            continue
+        empty, _ = parse_config(b"", os.path.basename(out_path))
+        r = Resource(
+            mode=ResourceMode.MANAGED,
+            type=rel.type,
+            name=rel.name,
+            config=empty.body,
+            decl_range=imp.decl_range,
+            type_range=imp.decl_range,
+            provider_config_ref=imp.provider_config_ref,
+            managed=ManagedResource(),
+        )
+        local = imp.provider_config_ref.name if imp.provider_config_ref is not None else r.provider_local_name()
+        r.provider = root.implied_provider_for_local_name(local)
+        alias = imp.provider_config_ref.alias if imp.provider_config_ref is not None else ""
+        added[key] = r
+        targets[str(tr)] = GenerationTarget(str(tr), r, ProviderRef(r.provider.type, alias))
+    if not added:
+        return config, targets
+    module = replace(root, managed_resources={**root.managed_resources, **added})
+    return replace(config, module=module), targets
+
+
+def generate_for_import(target: GenerationTarget, import_id: str, schema: Block, obj: Value, out_path: str) -> Diagnostics:
+    """Generate the target's configuration from the imported object and make it the
+    resource's body (its arguments that are not the provider's, such as ``provider``,
+    left out as the configuration loader leaves them out)."""
+    contents, diags = resource_contents(target.address, target.resource.type, schema, target.provider, obj.unmark_deep()[0])
+    target.import_id = import_id
+    target.generated = wrap_resource_contents(target.resource.type, target.resource.name, contents)
+    f, pd = parse_config(contents.encode("utf-8", "surrogateescape"), os.path.basename(out_path))
+    diags.extend(pd)
+    if pd.has_errors():
+        return diags
+    _, remain, cd = f.body.partial_content(RESOURCE_SCHEMA)
+    diags.extend(cd)
+    if not cd.has_errors():
+        target.resource.config = remain
+    return diags
+
+
+def write_generated(
+    changes: Iterable[ResourceInstanceChange], targets: Iterable[GenerationTarget], out_path: str
+) -> tuple[bool, Diagnostics]:
+    """Write the plan's generated configuration to out_path: each change's, in the
+    plan's order, then (without an import id, as terraform's placeholder change has
+    none) the configuration of targets whose planning failed after the import."""
+    out: list[GeneratedChange] = []
+    seen: set[str] = set()
+    for c in changes:
+        seen.add(c.address)
+        out.append(GeneratedChange(c.address, c.importing.id if c.importing is not None else "", c.generated_config))
+    for t in targets:
+        if t.generated and t.address not in seen:
+            out.append(GeneratedChange(t.address, "", t.generated))
+    return write_generated_config(out, out_path)
+
+
+def generated_config_note(plan: Plan, out_path: str) -> str:
+    """The human plan's closing note about the generated file (after the horizontal
+    rule, before the note about -out), or "" when no configuration was written."""
+    if not out_path or not any(c.generated_config for c in plan.changes):
+        return ""
+    return next_step_note(out_path)
+
+
+__all__ = ["GenerationTarget", "generated_config_note", "generate_for_import", "with_generation_targets", "write_generated"]
