@@ -32,6 +32,7 @@ from sheath.lang.hclwrite import format_source
 from sheath.providers.schema import Attribute, Block, NestedBlock, Nesting
 from sheath.types import BOOL, NUMBER, STRING, ListType, MapType, list_val, map_val, null, number_val, object_val, string_val
 from sheath.types.cty import TRUE
+from conftest import SHEATH_CMD
 from test_aws_e2e import Pair, Tools, boto, e2e_env, names, ok, provider_hcl, state_attrs, tools  # noqa: F401
 
 GENERATED = "generated.tf"
@@ -349,3 +350,121 @@ def test_file_written_only_with_generated_config(tmp_path: Path) -> None:
         "\nTerraform has generated configuration and written it to generated.tf. Please\n"
         "review the configuration and edit it as necessary before adding it to version\ncontrol.\n"
     )
+
+
+# --- the builtin terraform_data: the whole flow in seconds, byte for byte ------------------
+
+
+@dataclass
+class Builtin:
+    """terraform_data configurations in two directories, run with the notes shown."""
+
+    env: dict[str, str]
+    terraform: str
+    sheath_dir: Path
+    tf_dir: Path
+
+    def write(self, hcl: str) -> None:
+        for d in (self.sheath_dir, self.tf_dir):
+            (d / "main.tf").write_text(hcl)
+            for name in (GENERATED, "terraform.tfstate", "terraform.tfstate.backup", "tfplan"):
+                (d / name).unlink(missing_ok=True)
+
+    def run(self, args: list[str]) -> Both:
+        return Both(
+            subprocess.run([*SHEATH_CMD, *args], cwd=self.sheath_dir, capture_output=True, text=True, env=self.env, timeout=120),
+            subprocess.run([self.terraform, *args], cwd=self.tf_dir, capture_output=True, text=True, env=self.env, timeout=120),
+        )
+
+    def same(self, args: list[str]) -> Both:
+        both = self.run(args)
+        assert both.same_exit() is not None
+        assert both.sheath.stdout == both.terraform.stdout, both.describe()
+        assert both.sheath.stderr == both.terraform.stderr, both.describe()
+        return both
+
+    def same_files(self, name: str) -> str:
+        s, t = self.sheath_dir / name, self.tf_dir / name
+        assert s.exists() == t.exists()
+        if not t.exists():
+            return ""
+        assert s.read_text() == t.read_text()
+        return t.read_text()
+
+
+@pytest.fixture
+def builtin(terraform_bin: str, oracle_env: dict[str, str], tmp_path: Path) -> Builtin:
+    env = {k: v for k, v in oracle_env.items() if k != "TF_IN_AUTOMATION"}
+    b = Builtin(env, terraform_bin, tmp_path / "sheath", tmp_path / "terraform")
+    b.sheath_dir.mkdir()
+    b.tf_dir.mkdir()
+    return b
+
+
+IMPORT_DATA = """
+import {
+  to = terraform_data.adopted
+  id = "abc-123"
+}
+"""
+
+
+@pytest.mark.oracle
+def test_terraform_data_generated_plan_json_out_and_apply(builtin: Builtin) -> None:
+    b = builtin
+    b.write(IMPORT_DATA)
+    both = b.same(["plan", "-input=false", "-no-color", f"-generate-config-out={GENERATED}"])
+    assert both.terraform.returncode == 0
+    assert "Terraform has generated configuration and written it to generated.tf." in both.sheath.stdout
+    assert 'resource "terraform_data" "adopted" {' in b.same_files(GENERATED)
+
+    # the JSON view (no notes; the warning is a diagnostic message)
+    for d in (b.sheath_dir, b.tf_dir):
+        (d / GENERATED).unlink()
+    both = b.run(["plan", "-input=false", "-json", f"-generate-config-out={GENERATED}"])
+    assert both.same_exit() == 0
+    assert without_timestamps(both.sheath.stdout) == without_timestamps(both.terraform.stdout), both.describe()
+    b.same_files(GENERATED)
+
+    # with -out: the note about the generated file comes before the saved plan's
+    for d in (b.sheath_dir, b.tf_dir):
+        (d / GENERATED).unlink()
+    both = b.same(["plan", "-input=false", "-no-color", "-out=tfplan", f"-generate-config-out={GENERATED}"])
+    assert both.terraform.returncode == 0 and "Saved the plan to: tfplan" in both.sheath.stdout
+
+    # the generated file is configuration now: both import on apply
+    both = b.run(["apply", "-auto-approve", "-input=false", "-no-color"])
+    assert both.same_exit() == 0, both.describe()
+    assert both.sheath.stdout == both.terraform.stdout, both.describe()
+    for attr in ("id", "input", "output", "triggers_replace"):
+        assert state_attrs(b.sheath_dir / "terraform.tfstate", "terraform_data.adopted")[attr] == state_attrs(
+            b.tf_dir / "terraform.tfstate", "terraform_data.adopted"
+        )[attr]
+
+
+@pytest.mark.oracle
+def test_terraform_data_refusals_and_nothing_to_generate(builtin: Builtin) -> None:
+    b = builtin
+    b.write(IMPORT_DATA)
+    for d in (b.sheath_dir, b.tf_dir):
+        (d / "taken.txt").write_text("keep me\n")
+    both = b.same(["plan", "-input=false", "-no-color", "-generate-config-out=taken.txt"])
+    assert both.terraform.returncode == 1 and "Target generated file already exists" in both.terraform.stderr
+    assert (b.sheath_dir / "taken.txt").read_text() == "keep me\n"
+    both = b.same(["plan", "-input=false", "-no-color", "-refresh-only", f"-generate-config-out={GENERATED}"])
+    assert both.terraform.returncode == 1 and "Invalid generate-config-out flag" in both.terraform.stderr
+    # without the flag: terraform's error pointing at it
+    both = b.same(["plan", "-input=false", "-no-color"])
+    assert both.terraform.returncode == 1 and "-generate-config-out" in both.terraform.stderr
+
+    # the target has configuration: an ordinary import plan, no file
+    b.write(IMPORT_DATA + 'resource "terraform_data" "adopted" {\n  input = "x"\n}\n')
+    both = b.same(["plan", "-input=false", "-no-color", f"-generate-config-out={GENERATED}"])
+    assert both.terraform.returncode == 0 and "generated" not in both.terraform.stdout
+    assert b.same_files(GENERATED) == ""
+
+    # no import blocks: an ordinary plan, no file
+    b.write('resource "terraform_data" "new" {\n  input = 1\n}\n')
+    both = b.same(["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-generate-config-out={GENERATED}"])
+    assert both.terraform.returncode == 2
+    assert b.same_files(GENERATED) == ""
