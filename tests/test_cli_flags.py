@@ -191,6 +191,14 @@ def _out(ctx: Ctx) -> None:
     assert (ctx.dir / "saved.tfplan").stat().st_size > 0
 
 
+def _generate_config_out(ctx: Ctx) -> None:
+    (ctx.dir / "adopt.tf").write_text('import {\n  to = terraform_data.adopted\n  id = "abc"\n}\n')
+    ctx.ok("plan", "-no-color", "-generate-config-out=gen.tf")
+    assert 'resource "terraform_data" "adopted" {' in (ctx.dir / "gen.tf").read_text()
+    (ctx.dir / "adopt.tf").unlink()
+    (ctx.dir / "gen.tf").unlink()
+
+
 def _compact_warnings(ctx: Ctx) -> None:
     (ctx.dir / "terraform.tfvars").write_text("undeclared = 1\n")
     if ctx.command == "refresh":
@@ -327,7 +335,7 @@ OPERATION: dict[str, Entry] = {
     "compact-warnings": effect(_compact_warnings),
     "destroy": effect(_destroy),
     "detailed-exitcode": effect(_detailed_exitcode),
-    "generate-config-out": refused("-generate-config-out=gen.tf"),
+    "generate-config-out": effect(_generate_config_out),
     "input": effect(_input),
     "lock": effect(_lock),
     "lock-timeout": effect(_lock_timeout),
