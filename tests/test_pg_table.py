@@ -88,7 +88,7 @@ def _write(d: Path, port: int, orders: str, db: str = DB) -> None:
 def _ok(run_sheath: Any, args: list[str], d: Path, rc: int = 0) -> str:
     at = 2 if args[0] == "state" else 1  # options after the subcommand
     r = run_sheath([*args[:at], "-no-color", *args[at:]], d)
-    assert r.returncode == rc, (args, r.stdout, r.stderr)
+    assert r.returncode == rc, (args, r.stdout[-3000:], r.stderr)
     return str(r.stdout) + str(r.stderr)
 
 
@@ -266,6 +266,16 @@ def test_drift_import_destroy(postgres: PostgresServer, tmp_path: Path, run_shea
     ]
     assert run_sql(postgres, "SELECT numeric_precision FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'", db) == [(14,)]
     assert run_sql(postgres, "SELECT pg_get_userbyid(relowner), obj_description(oid, 'pg_class'), (SELECT count(*) FROM orders) FROM pg_class WHERE relname = 'orders'", db) == [("table_owner", "orders", 1)]
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+
+    # one transaction: the second statement fails (duplicates), so the first is undone too
+    run_sql(postgres, "INSERT INTO orders (total, customer_id) VALUES (6, 1)", db)
+    failing = orders.replace("  primary_key", '  column {\n    name = "flag"\n    type = "boolean"\n  }\n  unique { columns = ["customer_id"] }\n  primary_key')
+    _write(d, postgres.port, failing, db)
+    out = _ok(run_sheath, ["apply", "-auto-approve"], d, rc=1)
+    assert 'ADD COLUMN \\"flag\\" boolean' in out and "could not create unique index" in out, out
+    assert [c[0] for c in _columns(postgres, "orders", db)] == ["id", "total", "customer_id"]
+    _write(d, postgres.port, orders, db)
     _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
     # import (id <database>.<schema>.<table>), then no changes

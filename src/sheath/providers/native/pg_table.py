@@ -384,6 +384,19 @@ def align(found: Table, prior: Table, prior_canon: Table) -> Table:
 # --- the resource ----------------------------------------------------------------------------
 
 
+def _configured(config: Value | None, kind: str) -> list[Value] | None:
+    if config is None or config.is_null or not config.is_known:
+        return None
+    blocks = attr(config, kind)
+    return list(blocks.elements()) if blocks.is_known and not blocks.is_null else None
+
+
+def _unset(given: list[Value], i: int) -> set[str]:
+    if i >= len(given) or not given[i].is_known:
+        return set()
+    return {n for n, x in given[i].attrs().items() if x.is_null}
+
+
 def split_table_id(id: str) -> tuple[str, str, str] | None:
     """<database>.<schema>.<table>: the database up to the first dot, the table after the last."""
     db, _, rest = id.partition(".")
@@ -444,8 +457,9 @@ class PgTable(PgResource):
                             diags.append(attribute_error("Invalid referential action", f"{act} must be one of {', '.join(FK_ACTIONS)}.", Path.attr(kind).index(num(i)).get_attr(act)))
         return diags
 
-    def with_defaults(self, v: Value) -> Value:
-        """Defaults, the id and every constraint's name; unknown values are left unknown."""
+    def with_defaults(self, v: Value, config: Value | None = None) -> Value:
+        """Defaults, the id and every constraint's name; unknown values are left unknown.
+        With config, a nested attribute is defaulted when the configuration leaves it unset."""
         changes: dict[str, Value] = {}
         if attr(v, "database").is_null:
             changes["database"] = string_val(self.client.default_database())
@@ -462,30 +476,33 @@ class PgTable(PgResource):
             v = with_attrs(v, id=unknown(STRING))
         blocks = TABLE_SCHEMA.block.block_types
         lists: dict[str, Value] = {}
-        if attr(v, "column").is_known:
-            cols = [with_attrs(c, nullable=TRUE) if c.is_known and attr(c, "nullable").is_null else c for c in attr(v, "column").elements()]
-            lists["column"] = _list(COLUMN_BLOCK, cols)
-        for kind in ("primary_key", "unique", "check", "foreign_key"):
+        for kind in ("column", "primary_key", "unique", "check", "foreign_key"):
             if not attr(v, kind).is_known:
                 continue
+            given = _configured(config, kind)
             items: list[Value] = []
-            for b in attr(v, kind).elements():
+            for i, b in enumerate(attr(v, kind).elements()):
                 if b.is_known:
-                    b = self._constraint_defaults(kind, b, table, schema)
+                    unset = {n for n, x in b.attrs().items() if x.is_null} if given is None else _unset(given, i)
+                    b = self._block_defaults(kind, b, unset, table, schema)
                 items.append(b)
             lists[kind] = _list(blocks[kind].block, items)
         return with_attrs(v, **lists)
 
-    def _constraint_defaults(self, kind: str, b: Value, table: Value, schema: Value) -> Value:
+    def _block_defaults(self, kind: str, b: Value, unset: set[str], table: Value, schema: Value) -> Value:
+        """Defaults of a nested block's computed attributes that its configuration leaves unset
+        (the proposed value would otherwise carry the state's value at the same position)."""
         a = b.attrs()
         changes: dict[str, Value] = {}
+        if kind == "column":
+            return with_attrs(b, nullable=TRUE) if "nullable" in unset else b
         if kind == "foreign_key":
-            if a["references_schema"].is_null:
+            if "references_schema" in unset:
                 changes["references_schema"] = schema
             for act in ("on_delete", "on_update"):
-                if a[act].is_null:
+                if act in unset:
                     changes[act] = string_val("NO ACTION")
-        if a["name"].is_null:
+        if "name" in unset:
             parts = [a.get("columns"), a.get("expression"), table]
             if all(p is None or p.is_wholly_known() for p in parts):
                 cols = tuple(strings(a["columns"])) if "columns" in a else ()
@@ -501,7 +518,13 @@ class PgTable(PgResource):
         if proposed.is_null:
             resp.planned_state = proposed
             return resp
-        planned = self.with_defaults(proposed)
+        planned = self.with_defaults(proposed, req.config)
+        names = [attr(b, "name") for k in ("primary_key", "unique", "check", "foreign_key") for b in attr(planned, k).elements() if b.is_known]
+        known_names = [n.as_str() for n in names if n.is_known and not n.is_null]
+        duplicates = sorted({n for n in known_names if known_names.count(n) > 1})
+        if duplicates:
+            resp.diagnostics.add_error("Duplicate constraint name", f"Constraint names must be unique in a table; {', '.join(duplicates)} is used twice.")
+            return resp
         prior = req.prior_state
         if not prior.is_null and not raw_equal(attr(prior, "database"), attr(planned, "database")):
             resp.requires_replace.append(Path.attr("database"))
