@@ -41,8 +41,6 @@ KNOWN_PRIVATE_IMPORTS = {
     ("sheath.engine.planner", "sheath.plans.model", "_MODULE_STEP_RE"),
     ("sheath.engine.planner", "sheath.engine.validate", "_attribute_range"),
     ("sheath.engine.planner", "sheath.engine.operations", "_refresh_orphan"),
-    ("sheath.cli.commands.apply", "sheath.engine.operations", "_output_value"),
-    ("sheath.cli.commands._operation_json", "sheath.engine.operations", "_output_value"),
     ("sheath.cli.commands.console", "sheath.lang.eval", "_valops"),
     ("sheath.cli.commands.plan", "sheath.plans.render", "_Colorize"),
     ("sheath.cli.commands.plan", "sheath.plans.render", "_rule"),

@@ -192,11 +192,19 @@ def test_guardrail_on_terraform_data(tmp_path: Path, run_sheath: Any) -> None:
     assert r.returncode == 0, r.stderr
 
 
-def test_the_gate_flags_are_refused_with_a_saved_plan(tmp_path: Path, run_sheath: Any) -> None:
-    (tmp_path / "main.tf").write_text(DATA)
-    assert run_sheath(["plan", "-out=tfplan"], tmp_path).returncode == 0
-    for args in (["apply", "-no-color", "-allow-destroy=x", "tfplan"], ["apply", "-json", "-policies=false", "tfplan"]):
+def test_a_saved_plan_and_destroy_are_checked_too(tmp_path: Path, run_sheath: Any) -> None:
+    """The gate runs on every plan that is applied: apply PLANFILE checks the saved plan
+    again (with the flags given to apply), and destroy checks its plan."""
+    (tmp_path / "main.tf").write_text(DATA + DATA.replace('"a"', '"b"'))
+    assert run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path).returncode == 0
+    (tmp_path / "sheath-policy.hcl").write_text("limits {\n  max_deletes = 1\n}\n")
+    r = run_sheath(["plan", "-destroy", "-out=tfplan", "-no-color", "-allow-destroy=terraform_data.*"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    state = (tmp_path / "terraform.tfstate").read_text()
+    for args in (["apply", "-no-color", "tfplan"], ["apply", "-json", "tfplan"], ["destroy", "-auto-approve", "-no-color"]):
         r = run_sheath(args, tmp_path)
-        assert r.returncode == 1 and "Invalid command-line option" in r.stdout + r.stderr
-    assert not (tmp_path / "terraform.tfstate").exists()
-    assert run_sheath(["apply", "tfplan"], tmp_path).returncode == 0
+        assert r.returncode == 1 and "Plan exceeds a guardrail" in r.stdout + r.stderr, args
+        assert (tmp_path / "terraform.tfstate").read_text() == state  # refused before anything changed
+    r = run_sheath(["apply", "-no-color", "-allow-destroy=terraform_data.a", "tfplan"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "terraform.tfstate").read_text())["resources"] == []

@@ -23,12 +23,13 @@ from sheath.diag import Diagnostic, Diagnostics, error, warning
 if TYPE_CHECKING:  # the policy engine is imported only when a plan has something to check
     from sheath.plans.model import Plan
     from sheath.policy.model import Finding, Report
+    from sheath.policy.plancheck import PlanCheck
 
 SETTINGS_FILE = "sheath-policy.hcl"  # sheath.policy.evaluate's, named here to keep the engine unimported
 DISABLE = "false"  # -policies=false: no policies for this run
 
 FLAGS = (FlagSpec("policies", "list"), FlagSpec("allow-destroy", "list"))
-GATED_COMMANDS = frozenset({"plan", "apply"})
+GATED_COMMANDS = frozenset({"plan", "apply", "destroy"})
 
 
 @dataclass(frozen=True)
@@ -86,17 +87,19 @@ def command_gate(fl: ParsedFlags, command: str) -> tuple[GateOptions | None, Dia
     return gate_options(fl)
 
 
-def saved_plan_flags(fl: ParsedFlags) -> Diagnostics:
-    """apply PLANFILE runs no gate (plan -out saved only a plan that passed it): the gate's
-    flags would do nothing there, so they are an error."""
-    given = [f"-{f.name}" for f in FLAGS if fl.get_list(f.name)]
-    if not given:
-        return Diagnostics()
-    return Diagnostics([error(
-        "Invalid command-line option",
-        f"{', '.join(given)} apply to the plan that apply makes; a saved plan was checked when plan -out saved it. "
-        "Remove them, or run apply without a plan file.",
-    )])
+def gate_check(opts: GateOptions) -> "PlanCheck":
+    """The gate as one of the operation runner's plan checks: a human view prints the
+    report after the plan and reports the errors beside it; a machine-readable view gets
+    every finding (and the skips) as diagnostics."""
+    from sheath.policy.plancheck import CheckResult, PlanContext
+
+    def check(plan: "Plan", ctx: PlanContext) -> CheckResult:
+        gate = evaluate_gate(plan, opts, ctx.config, ctx.root_dir)
+        report = gate.report
+        text = None if report is None else (lambda color: render_report(report, color))
+        return CheckResult("policy", gate.json_diagnostics(), report, text, gate.human_diagnostics())
+
+    return check
 
 
 def gate_applies(plan: Plan) -> bool:

@@ -676,7 +676,7 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str], mo
     return sort_changes(out)
 
 
-def _output_value(ov: OutputValue) -> Value:
+def output_value(ov: OutputValue) -> Value:
     from sheath.states import gojson
 
     t = type_from_json(gojson.dumps_line(ov.type))
@@ -716,7 +716,7 @@ def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
     for name in sorted(set(declared) | set(prior.outputs)):
         if run.target_closure is not None and not _output_targeted(run, name):
             continue
-        before = _output_value(prior.outputs[name]) if name in prior.outputs else null(DYNAMIC)
+        before = output_value(prior.outputs[name]) if name in prior.outputs else null(DYNAMIC)
         sensitive = bool(name in declared and declared[name].sensitive) or (
             name in prior.outputs and prior.outputs[name].sensitive
         )
@@ -826,7 +826,7 @@ def apply_plan(
             outputs = _save_outputs(run, working.state)
         elif plan.target_addrs:
             # a targeted destroy leaves the outputs and data sources in state as they are
-            outputs = {name: (_output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
+            outputs = {name: (output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
         else:
             working.state.outputs.clear()
             for k in [k for k in working.state.resources if k[1] == "data"]:

@@ -37,21 +37,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from sheath.addrs.parse import parse_abs_resource_instance_str
 from sheath.addrs.resource import AbsResourceInstance
+from sheath.config.source import SnapshotModuleSource
 from sheath.config.variables import InputValue, ValueSourceType
 from sheath.diag import Diagnostics
 from sheath.engine.hooks import Hooks, NoHooks
-from sheath.engine.operations import PlanOptions, Session, apply_plan, load, make_plan
+from sheath.engine.operations import Session
+from sheath.engine.runner import OpenedState, Operation, OperationType, run_operation
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
-from sheath.policy.plancheck import CheckResult, PlanCheck, plan_hash, policy_check
+from sheath.policy.plancheck import CheckResult, PlanCheck, policy_check
 from sheath.states.state import State
-from sheath.states.statefile import StateFile
 from sheath.states.statemgr import Full
 from sheath.types.cty import Value
-from sheath.types.json import decode_implied, value_to_json
+from sheath.types.pyvalue import from_python, to_python
+
+__all__ = ["ApplyResult", "Change", "LibraryView", "PlanResult", "SheathError", "Workspace", "from_python", "to_python"]
 
 DEFAULT_WORKSPACE = "default"
 
@@ -123,15 +124,44 @@ class ApplyResult:
     diagnostics: Diagnostics
 
 
-def to_python(v: Value) -> Any:
-    """A known value as plain Python data (terraform's JSON form: numbers, strings, lists, dicts)."""
-    plain, _marks = v.unmark_deep()
-    return orjson.loads(value_to_json(plain))
+class LibraryView:
+    """The runner's view for a calling program: diagnostics are collected (the result
+    carries them), progress goes to the caller's hooks, nothing is printed or asked."""
 
+    def __init__(self, hooks: Hooks) -> None:
+        self._hooks = hooks
+        self.reported = Diagnostics()
 
-def from_python(x: Any) -> Value:
-    """Plain Python data (what json.dumps accepts) as a value of its implied type."""
-    return decode_implied(orjson.dumps(x))
+    @property
+    def hooks(self) -> Hooks:
+        return self._hooks
+
+    def diagnostics(self, diags: Diagnostics) -> None:
+        self.reported.extend(diags)
+
+    def plan(self, plan: Plan, session: Session, failed: bool, applying: bool) -> None:
+        pass
+
+    def checks(self, results: Sequence[CheckResult]) -> Diagnostics:
+        return Diagnostics()  # PlanResult.checks holds them; Workspace.apply refuses a blocked plan
+
+    def before_trivial_apply(self, diags: Diagnostics) -> None:
+        pass
+
+    def confirm(self, destroy: bool) -> bool:
+        return True
+
+    def cancelled(self, diags: Diagnostics, destroy: bool) -> None:
+        pass
+
+    def saved_plan(self, plan: Plan, session: Session) -> None:
+        pass
+
+    def applied(self, plan: Plan, outputs: Mapping[str, tuple[Value, bool]], op: Operation) -> None:
+        pass
+
+    def refreshed(self, outputs: Mapping[str, tuple[Value, bool]]) -> None:
+        pass
 
 
 class Workspace:
@@ -208,30 +238,30 @@ class Workspace:
         variables: Mapping[str, Any] | None = None,
         origin: str = "",
     ) -> PlanResult:
+        given = dict(variables or {})
+        given.update(self.variables)
+        op = Operation(
+            OperationType.PLAN,
+            self._open_state,
+            mode=mode,
+            inputs={name: InputValue(from_python(v), ValueSourceType.CALLER) for name, v in given.items()},
+            source=None if snapshot is None else SnapshotModuleSource.of(snapshot),
+            targets=list(targets),
+            replace=list(replace),
+            refresh=refresh,
+            parallelism=self.parallelism,
+            plan_checks=self.plan_checks,
+            origin=origin,
+        )
+        view = LibraryView(self.hooks)
         with self._in_dir():
-            session = self._load(snapshot, variables)
-            try:  # provider plugins started for the plan stop with it; apply starts its own
-                with self._locked("OperationTypePlan") as mgr:
-                    prior = mgr.state_file() if self._state_exists(mgr) else StateFile(lineage="")
-                    plan, diags = make_plan(
-                        session,
-                        prior,
-                        PlanOptions(
-                            mode=mode,
-                            refresh=refresh,
-                            parallelism=self.parallelism,
-                            replace=list(replace),
-                            targets=list(targets),
-                            hooks=self.hooks,
-                        ),
-                    )
-            finally:
-                _close(session)
-        if plan is None or diags.has_errors():
-            raise SheathError(diags)
-        with self._in_dir():
-            checks = [check(plan, ".") for check in self.plan_checks]
-        return PlanResult([_change(c) for c in plan.changes], plan, diags, session, checks, origin)
+            result = run_operation(op, view)
+        if result.session is not None:
+            _close(result.session)  # provider plugins started for the plan stop with it; apply starts its own
+        plan = result.plan
+        if plan is None or result.session is None or result.diagnostics.has_errors():
+            raise SheathError(result.diagnostics)
+        return PlanResult([_change(c) for c in plan.changes], plan, result.diagnostics, result.session, result.checks, origin)
 
     def apply(self, plan: PlanResult | None = None) -> ApplyResult:
         """Apply exactly ``plan`` (refused when the state changed since it was made), or
@@ -243,30 +273,24 @@ class Workspace:
             for c in plan.checks:
                 blocking.extend(c.diagnostics)
             raise SheathError(blocking)
-        from sheath.plans.planfile import plan_matches_state
-        from sheath.states.history import WriteContext
-
-        session = plan.session
-        operation = "rollback" if plan.origin else "destroy" if plan.plan.ui_mode == UIMode.DESTROY else "apply"
-        digest = plan_hash(plan.plan)
-        failures = _FailureRecorder(self.hooks)
+        op = Operation(
+            OperationType.APPLY,
+            self._open_state,
+            parallelism=self.parallelism,
+            auto_approve=True,
+            saved_plan=plan.plan,
+            saved_session=plan.session,
+            origin=plan.origin,
+            command="destroy" if plan.plan.ui_mode == UIMode.DESTROY else "apply",
+        )
         try:
-            with self._in_dir(), self._locked("OperationTypeApply") as mgr:
-                sd = plan_matches_state(plan.plan, mgr.state_file() if self._state_exists(mgr) else None)
-                if sd.has_errors():
-                    raise SheathError(sd)
-                if hasattr(mgr, "write_context"):
-                    from sheath.audit.trail import git_commit
-
-                    setattr(mgr, "write_context", WriteContext(operation, digest, git_commit(".")[0]))
-                outputs, diags = apply_plan(session, plan.plan, mgr, self.parallelism, failures)
-                self._audit(mgr, operation, digest, diags, plan.plan)
-                self._record_version(mgr, operation, digest, diags, plan, failures.failed)
+            with self._in_dir():
+                result = run_operation(op, LibraryView(self.hooks))
         finally:
-            _close(session)
-        if diags.has_errors():
-            raise SheathError(diags)
-        return ApplyResult({name: to_python(v) for name, (v, _sensitive) in outputs.items()}, diags)
+            _close(plan.session)
+        if not result.ok:
+            raise SheathError(result.diagnostics)
+        return ApplyResult({name: to_python(v) for name, (v, _sensitive) in result.outputs.items()}, result.diagnostics)
 
     def history(self) -> list[Any]:
         """The applied versions (sheath.audit.versions.AppliedVersion), oldest first (local backend)."""
@@ -313,33 +337,6 @@ class Workspace:
             origin = f"git {git_ref} ({commit[:12]})"
         return self._plan(UIMode.NORMAL, snapshot=snapshot, variables=variables, origin=origin)
 
-    def _record_version(self, mgr: Full, operation: str, digest: str, diags: Diagnostics, plan: PlanResult, failed: list[str]) -> None:
-        if self._local_state is None:
-            return
-        from sheath.audit.trail import git_commit
-        from sheath.audit.versions import VersionStore, variables_record
-
-        store = VersionStore(self._local_state)
-        sensitive = {n for n, var in plan.session.config.module.variables.items() if getattr(var, "sensitive", False)}
-        values = {n: to_python(v) for n, v in plan.session.variables.items() if v.is_known}
-        commit, dirty = git_commit(".")
-        sf = mgr.state_file()
-        store.record(
-            operation=operation,
-            outcome="failure" if diags.has_errors() else "success",
-            errors=[d.summary + (f": {d.detail}" if d.detail else "") for d in diags if d.severity.name == "ERROR"],
-            git_commit=commit,
-            git_dirty=dirty,
-            config_sha=store.save_snapshot(plan.session.config_snapshot),
-            plan_hash=digest,
-            state_serial=sf.serial,
-            state_lineage=sf.lineage,
-            variables=variables_record(values, sensitive),
-            changes=_counts(plan.plan),
-            failed_resources=sorted(set(failed)),
-            origin=plan.origin,
-        )
-
     def destroy(self) -> ApplyResult:
         return self.apply(self.plan(destroy=True))
 
@@ -370,20 +367,6 @@ class Workspace:
         return {name: ov.value for name, ov in sorted(self.state().outputs.items())}
 
     # --- plumbing -----------------------------------------------------------------------
-
-    def _load(self, snapshot: Mapping[str, bytes] | None = None, variables: Mapping[str, Any] | None = None) -> Session:
-        given = dict(variables or {})
-        given.update(self.variables)
-        inputs = {name: InputValue(from_python(v), ValueSourceType.CALLER) for name, v in given.items()}
-        source = None
-        if snapshot is not None:
-            from sheath.config.source import SnapshotModuleSource
-
-            source = SnapshotModuleSource.of(snapshot)
-        session, diags = load(".", inputs=inputs, source=source)
-        if session is None:
-            raise SheathError(diags)
-        return session
 
     def _selected(self) -> Any:
         from sheath.backend.current import select_backend
@@ -421,23 +404,6 @@ class Workspace:
         self._local_state = backend.state_path(workspace) if isinstance(backend, LocalBackend) else None
         return mgr  # type: ignore[no-any-return]
 
-    def _audit(self, mgr: Full, operation: str, digest: str, diags: Diagnostics, plan: Plan) -> None:
-        """An audit record of a state-changing operation (kept beside a local state file)."""
-        path = self._local_state
-        if path is None:
-            return  # remote backends: the trail lives beside local state only, so far
-        from sheath.audit.trail import AuditTrail, audit_path_for_state
-
-        counts = _counts(plan)
-        errors = [d.summary for d in diags if d.severity.name == "ERROR"]
-        AuditTrail(audit_path_for_state(path)).append(
-            operation,
-            "failure" if errors else "success",
-            plan_hash=digest,
-            details={"workspace": self.workspace, "changes": counts, "errors": errors},
-            directory=".",
-        )
-
     @contextmanager
     def _in_dir(self) -> Iterator[None]:
         with _CWD_LOCK:
@@ -459,78 +425,20 @@ class Workspace:
         has_state = getattr(mgr, "has_state", None)  # remote managers know whether a document exists
         return bool(has_state()) if has_state is not None else True
 
-    @contextmanager
-    def _locked(self, operation: str) -> Iterator[Full]:
-        mgr = self._state_mgr()
+    def _open_state(self, operation: str, module: Any) -> OpenedState:
+        """The runner's state: this workspace's, locked for operation and read."""
+        try:
+            mgr = self._state_mgr()
+        except SheathError as exc:
+            return OpenedState(None, diagnostics=exc.diagnostics)
         info, diags = mgr.lock(operation, self.lock_timeout)
         if info is None or diags.has_errors():
-            raise SheathError(diags)
-        try:
-            rd = mgr.refresh_state()
-            if rd.has_errors():
-                raise SheathError(rd)
-            yield mgr
-        finally:
+            return OpenedState(None, diagnostics=diags)
+        rd = mgr.refresh_state()
+        if rd.has_errors():
             mgr.unlock(info.id)
-
-
-def _counts(plan: Plan) -> dict[str, int]:
-    counts = {"add": 0, "change": 0, "destroy": 0}
-    for c in plan.changes:
-        if c.action == Action.CREATE:
-            counts["add"] += 1
-        elif c.action == Action.UPDATE:
-            counts["change"] += 1
-        elif c.action == Action.DELETE:
-            counts["destroy"] += 1
-        elif c.action.is_replace:
-            counts["add"] += 1
-            counts["destroy"] += 1
-    return counts
-
-
-class _FailureRecorder:
-    """Passes every hook on to the caller's hooks and notes the objects whose apply failed."""
-
-    def __init__(self, inner: Hooks) -> None:
-        self.inner = inner
-        self.failed: list[str] = []
-
-    def pre_refresh(self, addr: str, id_: str) -> None:
-        self.inner.pre_refresh(addr, id_)
-
-    def post_refresh(self, addr: str, id_: str) -> None:
-        self.inner.post_refresh(addr, id_)
-
-    def ephemeral_start(self, addr: str, op: str) -> None:
-        self.inner.ephemeral_start(addr, op)
-
-    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
-        self.inner.ephemeral_done(addr, op, failed)
-
-    def pre_apply(self, addr: str, action: Action, id_: str) -> None:
-        self.inner.pre_apply(addr, action, id_)
-
-    def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
-        if failed:
-            self.failed.append(addr)
-        self.inner.post_apply(addr, action, id_, failed)
-
-    def pre_import(self, addr: str, id_: str) -> None:
-        self.inner.pre_import(addr, id_)
-
-    def post_import(self, addr: str, failed: bool) -> None:
-        self.inner.post_import(addr, failed)
-
-    def pre_apply_import(self, addr: str, id_: str) -> None:
-        self.inner.pre_apply_import(addr, id_)
-
-    def post_apply_import(self, addr: str, id_: str) -> None:
-        self.inner.post_apply_import(addr, id_)
-
-    def __getattr__(self, name: str) -> Any:
-        # hooks added to the Protocol later (provisioner output...) go straight through
-        return getattr(self.inner, name)
+            return OpenedState(None, diagnostics=rd)
+        return OpenedState(mgr, info.id, rd, self._local_state, self._state_exists(mgr), self.workspace)
 
 
 def _git_snapshot(path: str, ref: str) -> tuple[dict[str, bytes], str]:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from sheath.diag import Diagnostics
 from sheath.plans.model import Plan
@@ -23,11 +23,40 @@ from sheath.policy.model import Level, Report
 @dataclass
 class CheckResult:
     name: str
+    # everything the check found (errors refuse the apply), as a machine-readable view reports it
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     report: Any = None
+    # how a human view shows it: a text after the plan (given color or not), and the
+    # diagnostics it still reports beside that text (None: all of them)
+    text: Callable[[bool], str] | None = None
+    text_diagnostics: Diagnostics | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.diagnostics.has_errors()
+
+    def human_diagnostics(self) -> Diagnostics:
+        return self.diagnostics if self.text_diagnostics is None else self.text_diagnostics
 
 
-PlanCheck = Callable[[Plan, str], CheckResult]
+class PlanContext(Protocol):
+    """Where a plan was made: the root module's directory and its configuration (an
+    engine Session is one)."""
+
+    @property
+    def root_dir(self) -> str: ...
+
+    @property
+    def config(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    root_dir: str = "."
+    config: Any = None
+
+
+PlanCheck = Callable[[Plan, PlanContext], CheckResult]
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -45,7 +74,8 @@ def plan_hash(plan: Plan) -> str:
 
 
 def policy_check(policy_dirs: Sequence[str] = (), allow_destroy: Sequence[str] = ()) -> PlanCheck:
-    def check(plan: Plan, root_dir: str) -> CheckResult:
+    def check(plan: Plan, ctx: PlanContext) -> CheckResult:
+        root_dir = ctx.root_dir
         from sheath.policy.aws import RULES
         from sheath.policy.custom import load_policy_dir
         from sheath.policy.evaluate import SETTINGS_FILE, evaluate_rules, index_configuration, read_settings

@@ -227,10 +227,10 @@ def graph_actions(changes: list[dict[str, Any]]) -> dict[str, str]:
 def policy_document(plan: Plan, root_dir: str) -> dict[str, Any]:
     """sheath policy check on the plan: policy.report's JSON findings, each with its file
     relative to the working directory, and the check's other diagnostics."""
-    from sheath.policy.plancheck import policy_check
+    from sheath.policy.plancheck import CheckContext, policy_check
     from sheath.policy.report import render_json
 
-    result = policy_check()(plan, root_dir)
+    result = policy_check()(plan, CheckContext(root_dir))
     doc: dict[str, Any] = {"summary": None, "findings": []}
     if result.report is not None:
         doc.update(json.loads(render_json(result.report)))

@@ -6,19 +6,19 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any
 
 import orjson
 
 from sheath.cli.commands._operation import Ui, command_specs
 from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
-from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
+from sheath.cli.jsonui import JSONView
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
-from sheath.cli.policygate import command_gate, evaluate_gate, gate_options, saved_plan_flags
-from sheath.diag import Diagnostic, Diagnostics, error, warning
-from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
-from sheath.types.cty import Value
+from sheath.cli.policygate import command_gate, gate_check, gate_options
+from sheath.cli.views.operation import JSONOperationView
+from sheath.diag import Diagnostics, error
+from sheath.engine.runner import Operation, OperationType, run_operation
+from sheath.plans.model import UIMode
 
 JSON_FLAGS = ("-json", "--json", "-json=true", "--json=true")
 
@@ -64,47 +64,11 @@ def _too_many(view: JSONView, detail: str) -> int:
     return 1
 
 
-def _parallelism(fl: ParsedFlags) -> int:
-    raw = fl.values.get("parallelism")
-    return raw if isinstance(raw, int) and raw > 0 else 10
-
-
-def planned_order(plan: Plan, session: Any) -> list[ResourceInstanceChange]:
-    """The plan's changes in an order the engine's walk could have planned them: resources
-    after what they depend on (before it, for destroy plans); address order otherwise."""
-    rank: dict[str, int] = {}
-    if session is not None:
-        try:
-            order = session.graph.graph.topological_order()
-        except Exception:  # a cyclic graph never gets this far; keep address order
-            order = []
-        rank = {str(n): i for i, n in enumerate(order)}
-    sign = -1 if plan.ui_mode == UIMode.DESTROY else 1
-
-    def key(ic: tuple[int, ResourceInstanceChange]) -> tuple[int, int]:
-        i, c = ic
-        node = _config_node_name(c)
-        return (sign * rank.get(node, 0), i)
-
-    return [c for _, c in sorted(enumerate(plan.changes), key=key)]
-
-
-def _config_node_name(c: ResourceInstanceChange) -> str:
-    from sheath.addrs.parse import parse_abs_resource_instance_str
-
-    parsed, _ = parse_abs_resource_instance_str(c.address)
-    if parsed is None:
-        return c.address
-    mod = str(parsed.module.module())
-    res = str(parsed.resource.resource)
-    return f"{mod}.{res}" if mod else res
-
-
 # --- plan ------------------------------------------------------------------------------------
 
 
 def run_plan_json(args: list[str]) -> int:
-    from sheath.cli.commands.plan import has_changes, plan_mode, plan_signing_key, run_plan
+    from sheath.cli.commands.plan import finish_plan, plan_mode, plan_operation, plan_signing_key
 
     view, ui, fl = _start(args, "plan")
     if fl is None:
@@ -117,54 +81,19 @@ def run_plan_json(args: list[str]) -> int:
     if kd.has_errors():
         view.diagnostics(kd)
         return 1
-    hooks = JSONHooks(view)
+    op_view = JSONOperationView(view)
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, plan_mode(fl), hooks)
+        result = run_operation(plan_operation(fl, ui, OperationType.PLAN, plan_mode(fl), [gate_check(gate)], "plan"), op_view)
     finally:
-        hooks.close()
-    try:
-        if plan is None:
-            view.diagnostics(diags)
-            return 1
-        if diags.has_errors():
-            view.plan(plan, planned_order(plan, session))  # what was planned before the error, and its summary
-            view.diagnostics(diags)
-            return 1
-        view.plan(plan, planned_order(plan, session))
-        view.diagnostics(diags)
-        checked = evaluate_gate(plan, gate, session.config) if session is not None else None
-        from sheath.cli.commands.plan import write_markdown
-
-        md = write_markdown(fl, plan, session, checked, gate)
-        if checked is not None:
-            md.extend(checked.json_diagnostics())
-        view.diagnostics(md)
-        if md.has_errors():
-            return 1
-        out_path = fl.get_str("out")
-        if out_path and not _write_plan(view, plan, session, out_path, key):
-            return 1
-        if fl.get_bool("detailed-exitcode") and has_changes(plan):
-            return 2
-        return 0
-    finally:
-        if mgr is not None and lock_id:
-            mgr.unlock(lock_id)
-
-
-def _write_plan(view: JSONView, plan: Plan, session: Any, out_path: str, key: Any) -> bool:
-    from sheath.cli.commands.plan import save_plan_file
-
-    wd = save_plan_file(plan, session, out_path, key)
-    view.diagnostics(wd)
-    return not wd.has_errors()
+        op_view.close()
+    return finish_plan(fl, result, gate, key, view.diagnostics, None)
 
 
 # --- apply and destroy -----------------------------------------------------------------------
 
 
 def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
-    from sheath.cli.commands.plan import plan_mode, run_plan
+    from sheath.cli.commands.plan import plan_mode, plan_operation
 
     view, ui, fl = _start(args, command)
     if fl is None:
@@ -175,61 +104,35 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
         return 1
     if len(fl.args) > 1:
         return _too_many(view, "Expected at most one positional argument.")
-    if fl.args:
-        sd = saved_plan_flags(fl)
-        if sd.has_errors():
-            view.diagnostics(sd)
-            return 1
-        return _apply_saved(view, ui, fl, fl.args[0], command == "destroy")
-    if fl.get_str(SIGNING_FLAG) is not None:
-        from sheath.cli.commands.apply import no_plan_to_verify
-
-        view.diagnostic(no_plan_to_verify())
-        return 1
-    if not fl.get_bool("auto-approve"):
-        _approval_required(view)
-        return 1
     gate, gd = command_gate(fl, command)
-    if gd.has_errors():
-        view.diagnostics(gd)
-        return 1
-    from sheath.engine.operations import apply_plan, targeted_apply_warning
+    checks = [] if gate is None else [gate_check(gate)]
+    if fl.args:
+        if gd.has_errors():
+            view.diagnostics(gd)
+            return 1
+        op = _saved_plan_operation(view, ui, fl, fl.args[0], command == "destroy")
+        if op is None:
+            return 1
+        op.plan_checks = checks
+    else:
+        if fl.get_str(SIGNING_FLAG) is not None:
+            from sheath.cli.commands.apply import no_plan_to_verify
 
-    mode = UIMode.DESTROY if destroy else plan_mode(fl)
-    hooks = JSONHooks(view)
+            view.diagnostic(no_plan_to_verify())
+            return 1
+        if not fl.get_bool("auto-approve"):
+            _approval_required(view)
+            return 1
+        if gd.has_errors():
+            view.diagnostics(gd)
+            return 1
+        mode = UIMode.DESTROY if destroy else plan_mode(fl)
+        op = plan_operation(fl, ui, OperationType.APPLY, mode, checks, command)
+    op_view = JSONOperationView(view)
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, mode, hooks, for_apply=True)
-        try:
-            if plan is None or session is None or mgr is None:
-                view.diagnostics(diags)
-                return 1
-            if diags.has_errors():  # unlike plan, apply shows nothing of a plan that failed
-                view.diagnostics(diags)
-                return 1
-            view.plan(plan, planned_order(plan, session))
-            if gate is not None:
-                checked = evaluate_gate(plan, gate, session.config)
-                diags = Diagnostics([*diags, *checked.json_diagnostics()])
-                if checked.refused:  # before anything changes
-                    view.diagnostics(diags)
-                    return 1
-            if not plan.applyable and not any(c.action != Action.NO_OP for c in plan.changes):
-                if mode != UIMode.REFRESH_ONLY and not any(o.action != Action.NO_OP for o in plan.output_changes):
-                    view.diagnostics(diags)
-                    if plan.target_addrs:
-                        view.diagnostics(Diagnostics([targeted_apply_warning()]))
-                    return _summary(view, hooks, _state_outputs(mgr), command == "destroy")
-            outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
-            view.diagnostics(diags)
-            view.diagnostics(ad)
-            if ad.has_errors():
-                return 1
-            return _summary(view, hooks, outputs, command == "destroy")
-        finally:
-            if mgr is not None and lock_id:
-                mgr.unlock(lock_id)
+        return 0 if run_operation(op, op_view).ok else 1
     finally:
-        hooks.close()
+        op_view.close()
 
 
 def _approval_required(view: JSONView) -> None:
@@ -253,29 +156,14 @@ def _parsed_prefix(args: list[str], command: str) -> ParsedFlags:
     return parse_flags([], [])
 
 
-def _summary(view: JSONView, hooks: JSONHooks, outputs: dict[str, tuple[Value, bool]], destroy: bool) -> int:
-    n = hooks.counts
-    view.change_summary(ChangeSummary(n.add, n.change, n.import_, n.remove, "destroy" if destroy else "apply"))
-    if not destroy:
-        view.outputs(outputs_from_values(outputs))
-    return 0
-
-
-def _state_outputs(mgr: Any) -> dict[str, tuple[Value, bool]]:
-    from sheath.engine.operations import _output_value
-
-    return {name: (_output_value(ov), ov.sensitive) for name, ov in mgr.state_file().state.outputs.items()}
-
-
-def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy: bool) -> int:
-    from sheath.cli.commands.plan import prepare_saved_apply
-    from sheath.engine.operations import apply_plan
+def _saved_plan_operation(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy: bool) -> Operation | None:
+    from sheath.cli.commands.plan import state_opener
     from sheath.plans.planfile import read_plan_file
 
     key, kd = load_signing_key(fl.get_str(SIGNING_FLAG), os.environ)
     if kd.has_errors():
         view.diagnostics(kd)
-        return 1
+        return None
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -283,11 +171,11 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy
         op = "stat" if isinstance(exc, FileNotFoundError) else "open"
         reason = (exc.strerror or str(exc)).lower()
         view.diagnostic(error(f'Failed to load "{path}" as a plan file', f"Error: {op} {path}: {reason}"))
-        return 1
+        return None
     pf, pd = read_plan_file(data, path, None if key is None else key.key)
     if pf is None:
         view.diagnostics(pd)
-        return 1
+        return None
     view.sources = dict(pf.config_files)  # snippets from the configuration being applied
     if destroy:
         quoted = orjson.dumps(path).decode()
@@ -297,67 +185,33 @@ def _apply_saved(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy
                 f"If this plan was created using plan -destroy, apply it using:\n  terraform apply {quoted}",
             )
         )
-        return 1
-    plan = pf.plan
-    session, mgr, lock_id, diags = prepare_saved_apply(ui, fl, plan, pf.config_files)
-    if session is None or mgr is None:
-        view.diagnostics(diags)
-        return 1
-    hooks = JSONHooks(view)
-    try:
-        view.saved_plan_changes(planned_order(plan, session))
-        outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
-        view.diagnostics(ad)
-        if ad.has_errors():
-            return 1
-        return _summary(view, hooks, outputs, destroy)
-    finally:
-        hooks.close()
-        if lock_id:
-            mgr.unlock(lock_id)
-
-
-def _diag_key(d: Diagnostic) -> tuple[object, ...]:
-    return (d.severity, d.summary, d.detail, d.subject)
+        return None
+    raw = fl.values.get("parallelism")
+    return Operation(
+        OperationType.APPLY,
+        state_opener(ui, fl),
+        parallelism=raw if isinstance(raw, int) and raw > 0 else 10,
+        auto_approve=True,
+        saved_plan=pf.plan,
+        saved_config=pf.config_files,
+        command="destroy" if destroy else "apply",
+    )
 
 
 # --- refresh ---------------------------------------------------------------------------------
 
 
 def run_refresh_json(args: list[str]) -> int:
-    from sheath.cli.commands.plan import run_plan
-    from sheath.engine.operations import apply_plan
+    from sheath.cli.commands.plan import plan_operation
 
     view, ui, fl = _start(args, "refresh")
     if fl is None:
         return 1
     if fl.args:
         return _too_many(view, "Expected at most one positional argument.")
-    hooks = JSONHooks(view)
-    mgr = None
-    lock_id = None
+    op_view = JSONOperationView(view)
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, UIMode.REFRESH_ONLY, hooks, operation="OperationTypeRefresh")
-        if plan is None or session is None or mgr is None or diags.has_errors():
-            view.diagnostics(diags)
-            return 1
-        if plan.prev_run_state is None or not plan.prev_run_state.state.resources:  # outputs don't count
-            view.diagnostic(
-                warning(
-                    "Empty or non-existent state",
-                    "There are currently no remote objects tracked in the state, so there is nothing to refresh.",
-                )
-            )
-        outputs, ad = apply_plan(session, plan, mgr, _parallelism(fl), hooks)
-        view.diagnostics(diags)
-        # terraform's refresh is one walk: what the engine's apply step reports again is said once
-        seen = {_diag_key(d) for d in diags}
-        view.diagnostics(d for d in ad if _diag_key(d) not in seen)
-        if ad.has_errors():
-            return 1
-        view.outputs(outputs_from_values(outputs))
-        return 0
+        op = plan_operation(fl, ui, OperationType.REFRESH, UIMode.REFRESH_ONLY, [], "refresh")
+        return 0 if run_operation(op, op_view).ok else 1
     finally:
-        hooks.close()
-        if mgr is not None and lock_id:
-            mgr.unlock(lock_id)
+        op_view.close()

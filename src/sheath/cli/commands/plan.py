@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from sheath.cli.commands._operation import ProgressHooks, Ui, begin, lock_timeout, var_args
+from sheath.cli.commands._operation import Ui, begin, lock_timeout, var_args
 from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import SigningKey, load_signing_key
-from sheath.cli.policygate import GateOptions, GateResult, evaluate_gate, gate_options, render_report
-from sheath.config.source import SnapshotModuleSource
+from sheath.cli.policygate import GateOptions, gate_check, gate_options
+from sheath.cli.views.operation import HumanOperationView
 from sheath.diag import Diagnostics, error
-from sheath.engine.hooks import Hooks
-from sheath.engine.generation import generated_config_note
-from sheath.engine.operations import PlanOptions, Session, load, make_plan
+from sheath.engine.operations import Session
+from sheath.engine.runner import OpenedState, Operation, OperationResult, OperationType, StateOpener, run_operation
 from sheath.plans.model import Action, Plan, UIMode
-from sheath.plans.render import render_plan
+from sheath.policy.plancheck import PlanCheck
 from sheath.states.statemgr.filesystem import FilesystemStateManager, read_failure_as_lock_error
 
 USAGE = """Usage: sheath [global options] plan [options]
@@ -74,7 +74,25 @@ def rule(ui: Ui) -> str:
     return _rule(_Colorize(ui.color))
 
 
+def state_opener(ui: Ui, fl: ParsedFlags) -> StateOpener:
+    """How the operation runner opens the state: the backend the root module selects, with
+    -state, -state-out, -backup, -lock and -lock-timeout applied."""
+
+    def open_(operation: str, module: Any) -> OpenedState:
+        return open_backend_state(fl, operation, module)
+
+    return open_
+
+
 def open_state(ui: Ui, fl: ParsedFlags, operation: str, module: Any = None) -> tuple[FilesystemStateManager | None, Any]:
+    """The locked, read state (see open_backend_state), its diagnostics reported to ui."""
+    opened = open_backend_state(fl, operation, module)
+    if opened.diagnostics:
+        ui.diagnostics(opened.diagnostics)
+    return opened.mgr, opened.lock_id
+
+
+def open_backend_state(fl: ParsedFlags, operation: str, module: Any = None) -> OpenedState:
     """The locked, read state of the backend the root module (module, else the working
     directory's) selects, with -state, -state-out and -backup applied."""
     from sheath.cli.backend import local_backend, new_state_manager, remote_backend, state_paths
@@ -87,45 +105,43 @@ def open_state(ui: Ui, fl: ParsedFlags, operation: str, module: Any = None) -> t
             module, _ = load_module(".")
     selected, sd = remote_backend(module)
     if sd.has_errors():
-        ui.diagnostics(sd)
-        return None, None
+        return OpenedState(None, diagnostics=sd)
     mgr: Any
+    local_path: str | None = None
     if selected is not None:
         local_only = [f"-{n}" for n in ("state", "state-out", "backup") if fl.get_str(n)]
         if local_only:
-            ui.diagnostics(Diagnostics([error(
+            return OpenedState(None, diagnostics=Diagnostics([error(
                 "Invalid command-line option",
                 f"{', '.join(local_only)} name local state files; the \"{selected.config.type if selected.config else 'local'}\" "
                 "backend keeps the state, so they would be ignored. Remove them, or use the local backend.",
             )]))
-            return None, None
         mgr, md = selected.backend.state_mgr(selected.workspace)
         if mgr is None:
-            ui.diagnostics(md)
-            return None, None
+            return OpenedState(None, diagnostics=md)
     else:
         lb, bd = local_backend(module)
         if lb is None:
-            ui.diagnostics(bd)
-            return None, None
+            return OpenedState(None, diagnostics=bd)
         paths = state_paths(lb, fl.get_str("state"), fl.get_str("state-out"), fl.get_str("backup"))
         mgr = new_state_manager(paths)
+        local_path = mgr.path
     lock_id = None
     if fl.get_bool("lock"):
         info, ld = mgr.lock(operation, lock_timeout(fl))
         if ld.has_errors():
-            ui.diagnostics(ld)
-            return None, None
+            return OpenedState(None, diagnostics=ld)
         lock_id = info.id if info is not None else None
     rd = mgr.refresh_state()
     if rd.has_errors():
-        ui.diagnostics(read_failure_as_lock_error(rd) if lock_id else rd)
         if lock_id:
             mgr.unlock(lock_id)
-        return None, None
-    if rd:
-        ui.diagnostics(rd)  # warnings: objects a killed run may have left outside the state
-    return mgr, lock_id
+        return OpenedState(None, diagnostics=read_failure_as_lock_error(rd) if lock_id else rd)
+    # warnings: objects a killed run may have left outside the state
+    from sheath.backend.current import current_workspace
+
+    workspace = selected.workspace if selected is not None else current_workspace(".")
+    return OpenedState(mgr, lock_id, rd, local_path, state_exists(mgr), workspace)
 
 
 def asker(ui: Ui, fl: ParsedFlags) -> Any:
@@ -149,29 +165,6 @@ def asker(ui: Ui, fl: ParsedFlags) -> Any:
     return ask
 
 
-def prepare_saved_apply(
-    ui: Ui, fl: ParsedFlags, plan: Plan, config_files: dict[str, bytes]
-) -> tuple[Session | None, Any, Any, Diagnostics]:
-    """What applying a saved plan needs: the plan's own configuration snapshot (never the
-    working directory's files, which may have changed since) with the plan's own variables,
-    the locked state, and the check that the state is the one the plan was made from.
-    On errors (returned for the caller's view) nothing stays locked."""
-    from sheath.plans.planfile import plan_matches_state
-
-    session, diags = load(".", variables=plan.variables, source=SnapshotModuleSource.of(config_files))
-    if session is None:
-        return None, None, None, diags
-    mgr, lock_id = open_state(ui, fl, "OperationTypeApply")
-    if mgr is None:
-        return None, None, None, Diagnostics()
-    sd = plan_matches_state(plan, mgr.state_file() if state_exists(mgr) else None)
-    if sd.has_errors():
-        if lock_id:
-            mgr.unlock(lock_id)
-        return None, None, None, sd
-    return session, mgr, lock_id, diags
-
-
 def state_exists(mgr: Any) -> bool:
     """Whether there is a state (an empty file, as terraform's lock leaves, is none)."""
     from sheath.cli.backend import StateOutManager, read_path_has_state
@@ -181,42 +174,27 @@ def state_exists(mgr: Any) -> bool:
     return read_path_has_state(mgr.read_path if isinstance(mgr, StateOutManager) else mgr.path)
 
 
-def run_plan(
-    ui: Ui, fl: ParsedFlags, mode: UIMode, hooks: Hooks, for_apply: bool = False, operation: str = ""
-) -> tuple[Session | None, Plan | None, Diagnostics, FilesystemStateManager | None, Any]:
-    """Load, lock and plan. The lock says what the run is, as terraform's does: apply and
-    destroy (for_apply) OperationTypeApply, refresh OperationTypeRefresh (given), else plan."""
-    session, diags = load(".", var_args(fl), ask=asker(ui, fl))
-    if session is None:
-        return None, None, diags, None, None
-    operation = operation or ("OperationTypeApply" if for_apply else "OperationTypePlan")
-    mgr, lock_id = open_state(ui, fl, operation, session.config.module)
-    if mgr is None:
-        return session, None, Diagnostics(), None, None
-    from sheath.states.statefile import StateFile
-
-    # A plan made without a state file records none (lineage "", serial 0), as terraform's does.
-    prior = mgr.state_file() if state_exists(mgr) else StateFile(lineage="")
-    plan, pd = make_plan(
-        session,
-        prior,
-        PlanOptions(
-            mode=mode,
-            refresh=bool(fl.values.get("refresh", True)),
-            parallelism=int(fl.values.get("parallelism") or 10),  # type: ignore[call-overload]
-            replace=fl.get_list("replace"),
-            targets=fl.get_list("target"),
-            hooks=hooks,
-            for_apply=for_apply,
-            generate_config_out=fl.get_str("generate-config-out") or "",
-        ),
-    )
-    diags.extend(pd)
-    return session, plan, diags, mgr, lock_id
-
-
 def has_changes(plan: Plan) -> bool:
     return any(c.action != Action.NO_OP or c.importing is not None for c in plan.changes) or any(o.action != Action.NO_OP for o in plan.output_changes)
+
+
+def plan_operation(fl: ParsedFlags, ui: Ui, op_type: OperationType, mode: UIMode, checks: list[PlanCheck], command: str) -> Operation:
+    """The operation the flags of plan, apply, destroy or refresh ask for."""
+    raw = fl.values.get("parallelism")
+    return Operation(
+        op_type,
+        state_opener(ui, fl),
+        mode=mode,
+        var_args=var_args(fl),
+        ask=asker(ui, fl),
+        targets=fl.get_list("target"),
+        replace=fl.get_list("replace"),
+        refresh=bool(fl.values.get("refresh", True)),
+        parallelism=raw if isinstance(raw, int) and raw > 0 else 10,
+        auto_approve=fl.get_bool("auto-approve"),
+        plan_checks=checks,
+        command=command,
+    )
 
 
 def run(args: list[str]) -> int:
@@ -233,56 +211,54 @@ def run(args: list[str]) -> int:
     if kd.has_errors():
         ui.diagnostics(kd)
         return 1
-    hooks = ProgressHooks(ui)
+    view = HumanOperationView(ui)
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, plan_mode(fl), hooks)
+        result = run_operation(plan_operation(fl, ui, OperationType.PLAN, plan_mode(fl), [gate_check(gate)], "plan"), view)
     finally:
-        hooks.close()
-    try:
-        if plan is None:
-            ui.diagnostics(diags)
-            return 1
-        in_auto = bool(os.environ.get("TF_IN_AUTOMATION"))
-        ui.out.write(render_plan(plan, color=ui.color, in_automation=in_auto, schemas=session.schema_lookup if session else None))
-        ui.diagnostics(diags)
-        if diags.has_errors():
-            return 1
-        checked = evaluate_gate(plan, gate, session.config) if session else None
-        if checked is not None and checked.report is not None:
-            ui.out.write(render_report(checked.report, ui.color))
-        md = write_markdown(fl, plan, session, checked, gate)
-        if checked is not None:
-            md.extend(checked.human_diagnostics())
-        ui.diagnostics(md)
-        if md.has_errors():
-            return 1
-        out_path = fl.get_str("out")
-        if out_path:
-            wd = save_plan_file(plan, session, out_path, key)
-            if wd.has_errors():
-                ui.diagnostics(wd)
-                return 1
-            if not in_auto:
-                ui.out.write(rule(ui))
-                ui.out.write(generated_config_note(plan, fl.get_str("generate-config-out") or ""))
-                ui.out.write(f"\nSaved the plan to: {out_path}\n\n")
-                ui.out.write(f'To perform exactly these actions, run the following command to apply:\n    terraform apply "{out_path}"\n')
-        elif not in_auto and has_changes(plan):
-            ui.out.write(rule(ui))
-            ui.out.write(generated_config_note(plan, fl.get_str("generate-config-out") or ""))
-            ui.out.write(
-                "\nNote: You didn't use the -out option to save this plan, so Terraform can't\n"
-                'guarantee to take exactly these actions if you run "terraform apply" now.\n'
-            )
-        if fl.get_bool("detailed-exitcode") and has_changes(plan):
-            return 2
-        return 0
-    finally:
-        if mgr is not None and lock_id:
-            mgr.unlock(lock_id)
+        view.close()
+    return finish_plan(fl, result, gate, key, ui.diagnostics, ui if not view.in_automation else None)
 
 
-def write_markdown(fl: ParsedFlags, plan: Plan, session: Session | None, checked: GateResult | None, gate: GateOptions) -> Diagnostics:
+def finish_plan(
+    fl: ParsedFlags,
+    result: OperationResult,
+    gate: GateOptions,
+    key: SigningKey | None,
+    report: Callable[[Diagnostics], None],
+    notes: Ui | None,
+) -> int:
+    """After the runner's plan: -markdown, -out (and, for a human view not in automation,
+    the notes about it), -detailed-exitcode."""
+    plan, session = result.plan, result.session
+    if plan is None or result.diagnostics.has_errors() and not result.refused:
+        return 1
+    checked = next((c for c in result.checks if c.name == "policy"), None)
+    md = write_markdown(fl, plan, session, checked.report if checked is not None else None, gate)
+    report(md)
+    if md.has_errors() or result.refused:
+        return 1
+    out_path = fl.get_str("out")
+    if out_path:
+        wd = save_plan_file(plan, session, out_path, key)
+        if wd.has_errors():
+            report(wd)
+            return 1
+        if notes is not None:
+            notes.out.write(rule(notes))
+            notes.out.write(f"\nSaved the plan to: {out_path}\n\n")
+            notes.out.write(f'To perform exactly these actions, run the following command to apply:\n    terraform apply "{out_path}"\n')
+    elif notes is not None and has_changes(plan):
+        notes.out.write(rule(notes))
+        notes.out.write(
+            "\nNote: You didn't use the -out option to save this plan, so Terraform can't\n"
+            'guarantee to take exactly these actions if you run "terraform apply" now.\n'
+        )
+    if fl.get_bool("detailed-exitcode") and has_changes(plan):
+        return 2
+    return 0
+
+
+def write_markdown(fl: ParsedFlags, plan: Plan, session: Session | None, report: Any, gate: GateOptions) -> Diagnostics:
     """-markdown=FILE: the plan as pull-request Markdown, as show -markdown writes it,
     with the results of the policies this run evaluated."""
     path = fl.get_str("markdown")
@@ -291,7 +267,6 @@ def write_markdown(fl: ParsedFlags, plan: Plan, session: Session | None, checked
     from sheath.cli.commands.show_plan import plan_markdown
     from sheath.policy.model import Report
 
-    report = checked.report if checked is not None else None
     if report is None and gate.enabled:
         report = Report()  # no resource any policy looks at
     snapshot = dict(session.config_snapshot) if session is not None else {}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 
-from sheath.cli.commands._operation import ProgressHooks, begin, format_output_value
-from sheath.cli.commands.plan import run_plan
-from sheath.engine.operations import apply_plan
+from sheath.cli.commands._operation import begin
+from sheath.cli.commands.plan import plan_operation
+from sheath.cli.views.operation import HumanOperationView
+from sheath.engine.runner import OperationType, run_operation
 from sheath.plans.model import UIMode
 
 USAGE = """Usage: sheath [global options] refresh [options]
@@ -38,25 +39,8 @@ def run(args: list[str]) -> int:
     fl, ui, rc = begin(args, "refresh", USAGE)
     if fl is None:
         return rc
-    hooks = ProgressHooks(ui)
-    mgr = None
-    lock_id = None
+    view = HumanOperationView(ui)
     try:
-        session, plan, diags, mgr, lock_id = run_plan(ui, fl, UIMode.REFRESH_ONLY, hooks, operation="OperationTypeRefresh")
-        if plan is None or session is None or mgr is None or diags.has_errors():
-            ui.diagnostics(diags)
-            return 1
-        outputs, ad = apply_plan(session, plan, mgr, int(fl.values.get("parallelism") or 10), hooks)  # type: ignore[call-overload]
-        ui.diagnostics(diags)
-        ui.diagnostics(ad)
-        if ad.has_errors():
-            return 1
-        if outputs:
-            ui.out.write(ui.c("[reset][bold][green]\nOutputs:\n\n[reset]"))
-            for name, (v, sensitive) in sorted(outputs.items()):
-                ui.out.write(f"{name} = <sensitive>\n" if sensitive else f"{name} = {format_output_value(v)}\n")
-        return 0
+        return 0 if run_operation(plan_operation(fl, ui, OperationType.REFRESH, UIMode.REFRESH_ONLY, [], "refresh"), view).ok else 1
     finally:
-        hooks.close()
-        if mgr is not None and lock_id:
-            mgr.unlock(lock_id)
+        view.close()

@@ -227,7 +227,7 @@ def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> i
     """A saved plan as pull-request Markdown: counts, changes by action, drift, the
     policy results of the working directory's policies, the human plan (sensitive values
     redacted as there)."""
-    from sheath.policy.plancheck import policy_check
+    from sheath.policy.plancheck import CheckContext, policy_check
 
     try:
         with open(path, "rb") as fh:
@@ -241,7 +241,7 @@ def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> i
     if pf is None:
         ui.view_diagnostics(diags)
         return 1
-    check = policy_check()(pf.plan, ".")
+    check = policy_check()(pf.plan, CheckContext())
     ui.out.write(plan_markdown(pf.plan, pf.config_files, check.report))
     if check.diagnostics.has_errors() and check.report is None:
         ui.view_diagnostics(check.diagnostics)
