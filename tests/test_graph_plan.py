@@ -5,6 +5,7 @@ draws it; stdout, stderr and the exit code must be the same bytes."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -263,3 +264,72 @@ def test_graph_plan_of_a_terraform_plan_file(tmp_path: Path, run_terraform: RunF
     shutil.rmtree(tmp_path / ".terraform", ignore_errors=True)
     r = run_sheath(["graph", "-no-color", "-plan=tf.tfplan"], tmp_path)
     assert r.returncode == 1 and r.stdout == ""
+
+
+def random_config(seed: int) -> Files:
+    """An acyclic configuration of terraform_data resources (some counted or keyed), locals,
+    variables (some validated), outputs and two calls of one module (one counted or keyed),
+    with references, depends_on and module arguments chosen by a seeded generator."""
+    rnd = random.Random(seed)
+    n = 12
+    kinds = [rnd.choice("rrrcfl") for _ in range(n)]  # resource, counted, for_each, local
+
+    def ref(j: int) -> str:
+        k = kinds[j]
+        if k == "l":
+            return f"local.l{j}"
+        if k == "c":
+            return rnd.choice([f"terraform_data.r{j}[0].id", f"terraform_data.r{j}", f"length(terraform_data.r{j})"])
+        if k == "f":
+            return rnd.choice([f'terraform_data.r{j}["a"].id', f"terraform_data.r{j}"])
+        return f"terraform_data.r{j}.id"
+
+    mod = ['variable "v0" {}', 'variable "v1" {\n  default = 1\n  validation {\n    condition     = var.v1 != null\n    error_message = "v1"\n  }\n}']
+    for k in range(3):
+        refs = [f"var.v{rnd.randrange(2)}" for _ in range(rnd.randrange(2))]
+        refs += [f"terraform_data.mr{j}.id" for j in rnd.sample(range(k), min(k, rnd.randrange(3)))]
+        mod.append(f'resource "terraform_data" "mr{k}" {{\n  input = [{", ".join(refs)}]\n}}')
+    mod.append('locals {\n  ml = [var.v0]\n}')
+    for k in range(2):
+        choice = rnd.choice(["var.v0", "local.ml", f"terraform_data.mr{rnd.randrange(3)}.id", '"const"'])
+        mod.append(f'output "o{k}" {{\n  value = {choice}\n}}')
+    root = ['variable "in" {\n  default = "x"\n  validation {\n    condition     = length(var.in) > 0\n    error_message = "in"\n  }\n}']
+    root.append('variable "plain" {\n  default = 2\n}')
+    half = n // 2
+    for call in ("m", "k"):
+        refs = [ref(j) for j in rnd.sample(range(half), rnd.randrange(3))]
+        lines = [f'module "{call}" {{', '  source = "./mod"', f"  v0     = [{', '.join(refs)}]"]
+        if call == "k":
+            lines.append(rnd.choice(["  count = 2", '  for_each = toset(["a", "b"])', ""]))
+        deps = [f"terraform_data.r{j}" for j in range(half) if kinds[j] == "r" and rnd.random() < 0.2]
+        if deps:
+            lines.append(f"  depends_on = [{', '.join(deps)}]")
+        root.append("\n".join(lines) + "\n}")
+    for i in range(n):
+        refs = [ref(j) for j in rnd.sample(range(i), min(i, rnd.randrange(3)))]
+        if rnd.random() < 0.3:
+            refs.append(rnd.choice(["var.in", "var.plain"]))
+        if i >= half and rnd.random() < 0.4:
+            refs.append(rnd.choice(["module.m.o0", "module.m.o1", "module.m", "module.k"]))
+        if kinds[i] == "l":
+            root.append(f"locals {{\n  l{i} = [{', '.join(refs)}]\n}}")
+            continue
+        deps = [f"terraform_data.r{j}" for j in range(i) if kinds[j] != "l" and rnd.random() < 0.1]
+        extra = f"\n  depends_on = [{', '.join(deps)}]" if deps else ""
+        rep = {"c": "\n  count = 2", "f": '\n  for_each = toset(["a", "b"])', "r": ""}[kinds[i]]
+        root.append(f'resource "terraform_data" "r{i}" {{{rep}\n  input = [{", ".join(refs)}]{extra}\n}}')
+    for k in range(2):
+        root.append(f'output "out{k}" {{\n  value = {ref(rnd.randrange(n))}\n}}')
+    return {"main.tf": "\n".join(root) + "\n", "mod/main.tf": "\n".join(mod) + "\n"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_graph_of_a_saved_plan_random(seed: int, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """Random configurations: first planned from nothing, then applied and planned with
+    another value for var.plain: updates and no-ops mixed."""
+    pair = Pair(tmp_path, random_config(seed), run_terraform, run_sheath)
+    pair.init_and_plan()
+    pair.same("graph", "-plan=p.tfplan")
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    pair.both("plan", "-input=false", "-no-color", "-var=plain=3", "-out=again.tfplan")
+    pair.same("graph", "-plan=again.tfplan")
