@@ -389,3 +389,22 @@ resource "postgresql_table" "bad" {
         "Invalid referential action",
     ):
         assert f"Error: {summary}" in out, (summary, out)
+
+
+def test_another_database_replaces_the_table(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    for db in ("move_from", "move_to"):
+        create_database(postgres, db)
+    table = 'resource "postgresql_table" "t" {\n  database = "%s"\n  name     = "moving"\n  column {\n    name = "v"\n    type = "text"\n  }\n}\n'
+    (tmp_path / "main.tf").write_text(HEADER.format(port=postgres.port, db="postgres") + table % "move_from")
+    _ok(run_sheath, ["init"], tmp_path)
+    _ok(run_sheath, ["apply", "-auto-approve"], tmp_path)
+    run_sql(postgres, "INSERT INTO moving VALUES ('kept?')", "move_from")
+    (tmp_path / "main.tf").write_text(HEADER.format(port=postgres.port, db="postgres") + table % "move_to")
+    out = _ok(run_sheath, ["plan"], tmp_path, rc=1)
+    assert "replace the table (database move_from -> move_to): 1 row at stake" in out
+    run_sql(postgres, "DELETE FROM moving", "move_from")
+    out = _ok(run_sheath, ["apply", "-auto-approve"], tmp_path)
+    assert "must be replaced" in out and "Resources: 1 added, 0 changed, 1 destroyed." in out
+    assert run_sql(postgres, "SELECT to_regclass('public.moving') IS NULL", "move_from") == [(True,)]
+    assert run_sql(postgres, "SELECT to_regclass('public.moving') IS NOT NULL", "move_to") == [(True,)]
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], tmp_path)
