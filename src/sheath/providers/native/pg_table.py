@@ -100,7 +100,6 @@ TABLE_SCHEMA = Schema(
     )
 )
 
-_BLOCK_OF_KIND = {"primary_key": "primary_key", "unique": "unique", "check": "check", "foreign_key": "foreign_key"}
 _FK_CODES = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _KIND_CODES = {"p": "primary_key", "u": "unique", "c": "check", "f": "foreign_key"}
 _SERIAL = re.compile(r"^\s*(small|big)?serial[248]?\s*$", re.IGNORECASE)
