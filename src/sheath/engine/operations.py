@@ -10,6 +10,7 @@ writing the whole state file at the end.
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -782,8 +783,10 @@ def apply_plan(
     mgr: Any,
     parallelism: int = 10,
     hooks: Hooks | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[dict[str, tuple[Value, bool]], Diagnostics]:
-    """Carry out plan against the state manager (already locked and refreshed).
+    """Carry out plan against the state manager (already locked and refreshed); once
+    stop is set, no further change starts (those under way finish).
 
     Returns the root outputs (value, sensitive) and the diagnostics."""
     assert plan.prior_state is not None
@@ -808,7 +811,7 @@ def apply_plan(
         session.provider_schemas(),
         values,
         session.variables,
-        RunOptions(parallelism=parallelism, hooks=hooks, destroy=destroy),
+        RunOptions(parallelism=parallelism, hooks=hooks, destroy=destroy, stop=stop),
     )
     run.on_object = writer.on_object
     run.create_intents = mgr.journal

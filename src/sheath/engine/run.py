@@ -104,6 +104,8 @@ class RunOptions:
     destroy: bool = False
     refresh_only: bool = False
     for_apply: bool = False
+    # set: the walk starts no new node (apply -on-failure=stop after a failure)
+    stop: threading.Event | None = None
 
 
 class Run:
@@ -198,7 +200,7 @@ class Run:
                 self.add_diags(provider_start_diags(exc.addr, exc.message))
                 raise WalkAbort() from exc
 
-        result = walk(graph, guarded, parallelism=max(1, self.opts.parallelism))
+        result = walk(graph, guarded, parallelism=max(1, self.opts.parallelism), stop=self.opts.stop)
         for n, err in result.errors():
             if not isinstance(err, WalkAbort):
                 raise err

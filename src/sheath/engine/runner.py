@@ -17,6 +17,7 @@ trail (``sheath.audit.trail``); remote backends keep their history with each wri
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -24,7 +25,7 @@ from typing import Any, Protocol
 
 from sheath.config.source import ModuleSource, SnapshotModuleSource
 from sheath.config.variables import InputValue
-from sheath.diag import Diagnostics, warning
+from sheath.diag import Diagnostic, Diagnostics, warning
 from sheath.engine.hooks import Hooks
 from sheath.engine.operations import PlanOptions, Session, apply_plan, load, make_plan, output_value, targeted_apply_warning
 from sheath.plans.model import Action, Plan, UIMode
@@ -92,6 +93,9 @@ class Operation:
     record: bool = True  # applied versions and the audit trail (local state)
     origin: str = ""  # a rollback's: what it returns to ("version 3", "git v1 (a1b2c3d)")
     command: str = ""  # the command asking ("apply", "destroy"...), for the views' wording
+    # when a change fails: "continue" (terraform's: independent changes go on), "stop" (no
+    # further change starts), "rollback" (then apply the last successful version again)
+    on_failure: str = "continue"
 
 
 @dataclass
@@ -231,19 +235,36 @@ def _apply(
     plan: Plan,
     diags: Diagnostics,
     result: OperationResult,
+    summary: bool = True,
 ) -> OperationResult:
-    failures = FailureRecorder(view.hooks)
+    if op.on_failure == "rollback" and opened.local_path is None:
+        refused = Diagnostics()
+        refused.add_error(
+            "Invalid -on-failure option",
+            "-on-failure=rollback returns to the last successful applied version, and applied versions are kept "
+            "beside a local state only, so far: with this backend nothing could be rolled back. Nothing was applied.",
+        )
+        view.diagnostics(Diagnostics([*diags, *refused]))
+        result.diagnostics = Diagnostics([*diags, *refused])
+        return result
+    stop = threading.Event() if op.on_failure == "stop" else None
+    failures = FailureRecorder(view.hooks, stop)
     digest = _describe(op, plan, session, opened)
-    outputs, ad = apply_plan(session, plan, opened.mgr, op.parallelism, failures)
+    outputs, ad = apply_plan(session, plan, opened.mgr, op.parallelism, failures, stop)
+    if stop is not None and stop.is_set():
+        ad.append(stopped_warning(plan, failures.started))
     result.failed_resources = sorted(set(failures.failed))
     result.diagnostics = Diagnostics([*diags, *ad])
     view.diagnostics(diags)
     view.diagnostics(ad)
     _record(op, plan, session, opened, digest, ad, result.failed_resources)
     if ad.has_errors():
+        if op.on_failure == "rollback":
+            result.diagnostics.extend(_roll_back(op, view, opened))
         return result
     result.outputs = outputs
-    view.applied(plan, outputs, op)
+    if summary:
+        view.applied(plan, outputs, op)
     result.ok = True
     return result
 
@@ -325,6 +346,87 @@ def _apply_saved(op: Operation, view: OperationView) -> OperationResult:
     finally:
         if opened.lock_id:
             opened.mgr.unlock(opened.lock_id)
+
+
+def stopped_warning(plan: Plan, started: set[str]) -> Diagnostic:
+    """What apply -on-failure=stop says of the changes it did not start."""
+    left = [c.address for c in plan.changes if not c.deposed and c.action not in (Action.NO_OP, Action.READ) and c.address not in started]
+    detail = "-on-failure=stop: after the first failure no further change started."
+    if left:
+        detail += f" Not applied ({len(left)}): " + ", ".join(left) + "."
+    return warning("Apply stopped after a failure", detail)
+
+
+def _roll_back(op: Operation, view: OperationView, opened: OpenedState) -> Diagnostics:
+    """apply -on-failure=rollback: plan the configuration (and variables) of the last
+    successful applied version against what exists now, and apply it, still under the
+    operation's lock; recorded as a version whose origin names the one it returned to."""
+    from sheath.audit.versions import VersionStore
+    from sheath.types.pyvalue import from_python
+    from sheath.config.variables import ValueSourceType
+
+    diags = Diagnostics()
+    assert opened.local_path is not None  # refused before applying otherwise
+    store = VersionStore(opened.local_path)
+    good = [v for v in store.versions() if v.outcome == "success" and v.operation != "refresh"]
+    snapshot = store.snapshot(good[-1].config_sha) if good else None
+    if not good or snapshot is None:
+        diags.add_error(
+            "Rollback not possible",
+            "No earlier apply of this state succeeded, so there is no version to return to; the state holds what the failed apply left.",
+        )
+        view.diagnostics(diags)
+        return diags
+    version = good[-1]
+    inputs: dict[str, InputValue] = {}
+    for name, value in version.variables.items():
+        if isinstance(value, dict) and set(value) == {"sha256"}:
+            diags.add_error(
+                "Rollback not possible",
+                f'Version {version.version} was applied with the sensitive variable "{name}", recorded only as a hash; roll back with sheath rollback -to-version={version.version} and give its value.',
+            )
+            view.diagnostics(diags)
+            return diags
+        inputs[name] = InputValue(from_python(value), ValueSourceType.CALLER)
+    session, ld = load(".", source=SnapshotModuleSource.of(snapshot), inputs=inputs)
+    if session is None:
+        view.diagnostics(ld)
+        return ld
+    back = Operation(
+        OperationType.APPLY,
+        op.open_state,
+        parallelism=op.parallelism,
+        auto_approve=True,
+        record=op.record,
+        origin=f"version {version.version}",
+        command="apply",
+    )
+    view.diagnostics(Diagnostics([warning(
+        "Rolling back",
+        f"A change failed: applying version {version.version} (the last successful apply, {version.created}) again to restore what this apply changed.",
+    )]))
+    prior = opened.mgr.state_file()
+    plan, pd = make_plan(session, prior, PlanOptions(parallelism=op.parallelism, hooks=view.hooks, for_apply=True))
+    if plan is None or pd.has_errors():
+        diags.extend(pd)
+        diags.add_error("Rollback failed", f"Planning version {version.version}'s configuration failed; nothing was rolled back.")
+        view.diagnostics(diags)
+        return diags
+    view.plan(plan, session, False, True)
+    result = _apply(back, view, session, opened, plan, pd, OperationResult(False, plan=plan, session=session), summary=False)
+    if result.ok:
+        done = Diagnostics([warning("Rolled back", f"The infrastructure is back at version {version.version}'s configuration.")])
+        view.diagnostics(done)
+        return done
+    out = Diagnostics()
+    out.add_error(
+        "Rollback incomplete",
+        f"Applying version {version.version} again failed as well: "
+        + (", ".join(result.failed_resources) or "see the errors above")
+        + " could not be restored.",
+    )
+    view.diagnostics(out)
+    return out
 
 
 def state_outputs(mgr: Any) -> dict[str, tuple[Value, bool]]:
@@ -416,11 +518,14 @@ def change_counts(plan: Plan) -> dict[str, int]:
 
 
 class FailureRecorder:
-    """Passes every hook on to the view's hooks and notes the objects whose apply failed."""
+    """Passes every hook on to the view's hooks and notes the objects whose apply started
+    and failed; sets stop (when given) at the first failure."""
 
-    def __init__(self, inner: Hooks) -> None:
+    def __init__(self, inner: Hooks, stop: threading.Event | None = None) -> None:
         self.inner = inner
+        self.stop = stop
         self.failed: list[str] = []
+        self.started: set[str] = set()
 
     def pre_refresh(self, addr: str, id_: str) -> None:
         self.inner.pre_refresh(addr, id_)
@@ -435,11 +540,14 @@ class FailureRecorder:
         self.inner.ephemeral_done(addr, op, failed)
 
     def pre_apply(self, addr: str, action: Action, id_: str) -> None:
+        self.started.add(addr)
         self.inner.pre_apply(addr, action, id_)
 
     def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
         if failed:
             self.failed.append(addr)
+            if self.stop is not None:
+                self.stop.set()
         self.inner.post_apply(addr, action, id_, failed)
 
     def pre_import(self, addr: str, id_: str) -> None:

@@ -91,7 +91,14 @@ def command_specs(command: str) -> list[FlagSpec]:
         specs.extend(POLICY_FLAGS)
     if command == "plan":
         specs.append(FlagSpec("markdown", "string"))
+    if command in ON_FAILURE_COMMANDS:
+        specs.append(FlagSpec("on-failure", "string"))
     return specs
+
+
+# Commands that take -on-failure=continue|stop|rollback (sheath.engine.runner).
+ON_FAILURE_COMMANDS = frozenset({"apply", "destroy"})
+ON_FAILURE_VALUES = ("continue", "stop", "rollback")
 
 
 def unsupported_flag(fl: ParsedFlags, command: str) -> Diagnostic | None:
@@ -123,6 +130,13 @@ def operation_flag_errors(fl: ParsedFlags, command: str) -> Diagnostics:
             if d.severity is Severity.ERROR:
                 diags.add_error(f'Invalid force-replace address "{raw}"', d.detail)
                 break
+    on_failure = fl.get_str("on-failure")
+    if on_failure is not None and on_failure not in ON_FAILURE_VALUES:
+        diags.add_error(
+            "Invalid -on-failure value",
+            f'The value "{on_failure}" is not one of continue (the default: independent changes go on, as in terraform), '
+            "stop (no further change starts after a failure) and rollback (then apply the last successful version again).",
+        )
     if command != "refresh" and fl.get_bool("refresh-only"):
         if fl.get_bool("destroy") or command == "destroy":
             diags.add_error("Incompatible plan mode options", "The -destroy and -refresh-only options are mutually-exclusive.")

@@ -114,6 +114,7 @@ def run_apply_json(args: list[str], command: str, destroy: bool) -> int:
         if op is None:
             return 1
         op.plan_checks = checks
+        op.on_failure = fl.get_str("on-failure") or "continue"
     else:
         if fl.get_str(SIGNING_FLAG) is not None:
             from sheath.cli.commands.apply import no_plan_to_verify

@@ -45,6 +45,10 @@ Options:
                          repeatable. -policies=false evaluates no policies.
   -allow-destroy=ADDR    Allow the plan to delete or replace ADDR (wildcards *)
                          beyond the limits of sheath-policy.hcl; repeatable.
+  -on-failure=continue  When a change fails: continue (independent changes go
+                         on, as in terraform), stop (no further change starts),
+                         or rollback (then apply the last successful version
+                         again; local state).
 """
 
 
@@ -75,6 +79,7 @@ def run_apply(args: list[str], command: str, destroy: bool) -> int:
         if op is None:
             return rc
         op.plan_checks = checks
+        op.on_failure = fl.get_str("on-failure") or "continue"
     else:
         mode = UIMode.DESTROY if destroy else plan_mode(fl)
         op = plan_operation(fl, ui, OperationType.APPLY, mode, checks, command)

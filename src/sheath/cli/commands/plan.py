@@ -194,6 +194,7 @@ def plan_operation(fl: ParsedFlags, ui: Ui, op_type: OperationType, mode: UIMode
         auto_approve=fl.get_bool("auto-approve"),
         plan_checks=checks,
         command=command,
+        on_failure=fl.get_str("on-failure") or "continue",
     )
 
 
