@@ -122,7 +122,7 @@ resource "terraform_data" "uses_alias" {
 resource "terraform_data" "trigger" {}
 data "terraform_remote_state" "rs" {
   backend  = "local"
-  config   = { path = "nonexistent.tfstate" }
+  config   = { path = "other.tfstate" }
   defaults = { x = terraform_data.trigger.id }
 }
 output "o" {
@@ -139,6 +139,7 @@ resource "terraform_data" "r" {
 }
 output "out" { value = terraform_data.r[1].output }
 """,
+        "other.tfstate": '{"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "other", "outputs": {}, "resources": []}\n',
     },
     "no_resources": {
         "main.tf": 'variable "v" { default = 1 }\nlocals { l = var.v }\noutput "o" { value = local.l }\n',
@@ -164,6 +165,7 @@ class Pair:
         self.tf, self.sh = tmp_path / "tf", tmp_path / "sh"
         self.run_terraform, self.run_sheath = run_terraform, run_sheath
         for d in (self.tf, self.sh):
+            d.mkdir()
             write(d, files)
 
     def both(self, *args: str) -> None:
@@ -333,3 +335,26 @@ def test_graph_of_a_saved_plan_random(seed: int, tmp_path: Path, run_terraform: 
     pair.both("apply", "-auto-approve", "-input=false", "-no-color")
     pair.both("plan", "-input=false", "-no-color", "-var=plain=3", "-out=again.tfplan")
     pair.same("graph", "-plan=again.tfplan")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_apply_graph_without_a_plan(case: str, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """-type=apply without -plan: the apply graph of a plan with no changes, before and after an apply."""
+    pair = Pair(tmp_path, CASES[case], run_terraform, run_sheath)
+    if any(p.is_dir() for p in pair.tf.iterdir()):
+        pair.both("init", "-input=false", "-no-color")
+    out = pair.same("graph", "-type=apply")
+    assert pair.same("graph", "-type=apply", "-draw-cycles") == out
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    assert pair.same("graph", "-type=apply") == out
+
+
+def test_apply_graph_of_an_empty_directory(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    pair = Pair(tmp_path, {}, run_terraform, run_sheath)
+    pair.same("graph", "-type=apply")
+
+
+def test_draw_cycles_of_a_cyclic_configuration_is_refused(tmp_path: Path, run_sheath: RunFn) -> None:
+    write(tmp_path, {"main.tf": 'resource "terraform_data" "x" { input = terraform_data.y.id }\nresource "terraform_data" "y" { input = terraform_data.x.id }\n'})
+    r = run_sheath(["graph", "-no-color", "-type=apply", "-draw-cycles"], tmp_path)
+    assert r.returncode == 1 and r.stdout == "" and "Error: Unsupported option -draw-cycles" in r.stderr

@@ -70,6 +70,9 @@ def unsupported_reason(config: Config, plan: Plan) -> str:
     declared = set(config.module.outputs)
     if prior is not None and any(name not in declared for name in prior.outputs):
         return "its prior state has outputs the configuration no longer declares"
+    for module, *_ in prior.resources if prior is not None else ():
+        if config.descendant(ModuleAddr(_module_names(module))) is None:
+            return f"its prior state has objects in {module}, which the configuration no longer calls"
     for cfg in config.all_modules():
         for r in cfg.module.all_resources():
             if r.addr().mode.value == "ephemeral":

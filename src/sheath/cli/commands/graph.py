@@ -12,6 +12,7 @@ from sheath.config import load_module_tree
 from sheath.config.loader import Config
 from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.graph.references import build_config_graph
+from sheath.plans.model import Plan
 from sheath.plans.planfile import PlanFile
 from sheath.states.codec import is_encrypted_document
 from sheath.states.statefile import StateFile
@@ -36,7 +37,11 @@ Options:
                    -type=apply.
 
   -draw-cycles     Highlight any cycles in the graph with colored edges
-                   (a saved plan's graph has none).
+                   (the apply graphs sheath draws have none).
+
+  -type=apply      The apply graph of a plan without changes (-plan: of
+                   the saved plan). The other operation graphs (plan,
+                   plan-refresh-only, plan-destroy) are not drawn yet.
 """
 
 
@@ -120,7 +125,6 @@ def _show(ui: Ui, diags: Diagnostics) -> None:
 def _apply_graph(pf: PlanFile, ui: Ui, state: StateFile | None) -> int:
     """The apply graph of a saved plan, from the configuration saved in it."""
     from sheath.config.source import SnapshotModuleSource
-    from sheath.graph.applygraph import build_apply_graph, unsupported_reason
     from sheath.plans.planfile import plan_matches_state
 
     cfg, diags = load_module_tree(".", SnapshotModuleSource.of(pf.config_files))
@@ -131,7 +135,13 @@ def _apply_graph(pf: PlanFile, ui: Ui, state: StateFile | None) -> int:
     if sd.has_errors():
         _show(ui, sd)
         return 1
-    reason = unsupported_reason(cfg, pf.plan)
+    return _draw_apply(cfg, pf.plan, ui, pf.config_files)
+
+
+def _draw_apply(cfg: Config, plan: Plan, ui: Ui, sources: dict[str, bytes] | None, draw_cycles: bool = False) -> int:
+    from sheath.graph.applygraph import build_apply_graph, unsupported_reason
+
+    reason = unsupported_reason(cfg, plan)
     if reason:
         _show(
             ui,
@@ -142,9 +152,11 @@ def _apply_graph(pf: PlanFile, ui: Ui, state: StateFile | None) -> int:
         return 1
     cg, gd = build_config_graph(cfg)
     if gd.has_errors():
-        ui.diagnostics(gd, pf.config_files)
+        if draw_cycles:
+            _show(ui, Diagnostics([error("Unsupported option -draw-cycles", "sheath does not draw a graph's cycles yet.")]))
+        ui.diagnostics(gd, sources)
         return 1
-    ui.out.write(build_apply_graph(cfg, cg, pf.plan).dot())
+    ui.out.write(build_apply_graph(cfg, cg, plan).dot())
     return 0
 
 
@@ -168,17 +180,14 @@ def run(args: list[str]) -> int:
         if not ok:
             return 1
     graph_type = fl.get_str("type") or ""
-    if pf is not None and graph_type in ("", "apply"):
+    if pf is not None and graph_type == "":
         graph_type = "apply"  # a saved plan's graph is its apply graph
-        bad = None
-    else:
-        bad = _type_error(graph_type)
-        if bad is None and fl.get_bool("draw-cycles"):
-            bad = error(
-                "Unsupported option -draw-cycles",
-                "-draw-cycles applies only to the operation graphs (-type=... or -plan=...), which sheath draws only "
-                "for a saved plan.",
-            )
+    bad = None if graph_type == "apply" else _type_error(graph_type)
+    if bad is None and graph_type != "apply" and fl.get_bool("draw-cycles"):
+        bad = error(
+            "Unsupported option -draw-cycles",
+            "-draw-cycles applies only to the operation graphs (-type=...), of which sheath draws only -type=apply.",
+        )
     if bad is None and fl.values.get("module-depth") != -1:
         bad = error("Unsupported option -module-depth", "-module-depth has had no effect since terraform 0.12; sheath does not accept it.")
     if bad is not None:
@@ -211,13 +220,16 @@ def run(args: list[str]) -> int:
         for d in pd:  # terraform's Meta.Backend error goes through the Ui (its extra newline kept)
             ui.err.write(render_diagnostic(d, {}, ui.color))
         return 1
-    if pf is not None:
-        # -draw-cycles changes nothing here: a saved plan's graph has no cycles to draw
+    if graph_type == "apply":
+        # -draw-cycles changes nothing here: an apply graph sheath draws has no cycles
         state, sd = _current_state(selected, lb)
         if sd.has_errors():
             _show(ui, sd)
             return 1
-        return _apply_graph(pf, ui, state)
+        if pf is not None:
+            return _apply_graph(pf, ui, state)
+        # terraform draws the apply graph of a plan with no changes, made from the current state
+        return _draw_apply(cfg, Plan(prior_state=state), ui, None, fl.get_bool("draw-cycles"))
     cg, gd = build_config_graph(cfg)
     if gd.has_errors():
         ui.diagnostics(gd)
