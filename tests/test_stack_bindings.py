@@ -15,7 +15,7 @@ from sheath.providers.builtin import terraform as builtin_terraform
 from sheath.providers.interface import ProviderSchema
 from sheath.providers.native import local as native_local
 from sheath.providers.native import random as native_random
-from sheath.stack.bindings import builtin_bindings, class_name, type_hint
+from sheath.stack.bindings import DATA_META, RESOURCE_META, builtin_bindings, class_name, type_hint
 from sheath.stack.blocks import DataSource, Resource
 from sheath.stack.providers import local, random, terraform
 from sheath.types.cty import BOOL, NUMBER, STRING, ListType, MapType
@@ -43,7 +43,8 @@ def test_bindings_match_schemas(module: ModuleType, schema: ProviderSchema) -> N
             settable = {n for n, a in block.attributes.items() if a.required or a.optional} | set(block.block_types)
             params = inspect.signature(cls.__init__).parameters
             keywords = {n: p for n, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
-            assert set(keywords) == settable, type_name
+            meta = RESOURCE_META if base is Resource else DATA_META
+            assert set(keywords) == settable | set(meta), type_name
             for n, a in block.attributes.items():
                 if a.required:
                     assert keywords[n].default is inspect.Parameter.empty, f"{type_name}.{n} is required"

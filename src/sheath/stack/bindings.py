@@ -2,8 +2,10 @@
 
 render_bindings(local_name, schema) is the source of a module with one class per resource
 type and, in its `data` namespace, one per data source: the constructor takes the resource
-name, then the schema's settable arguments as keyword parameters (required ones without a
-default) with type hints from the attribute types, then the meta-arguments. Descriptions
+name (positional only), then the schema's settable arguments and nested blocks as keyword
+parameters (required ones without a default) with type hints from the attribute types, then
+the meta-arguments; nothing else, so a type checker reports an unknown argument. Arguments
+named by a Python keyword (aws_iot_topic_rule's lambda) are left out. Descriptions
 become docstrings. The modules in sheath.stack.providers are this function's output for the
 providers built into sheath (tests/test_stack_bindings.py checks they are up to date).
 """
@@ -11,6 +13,7 @@ providers built into sheath (tests/test_stack_bindings.py checks they are up to 
 from __future__ import annotations
 
 import keyword
+import re
 
 from sheath.providers.interface import ProviderSchema
 from sheath.providers.schema import Block, Schema
@@ -25,6 +28,11 @@ from __future__ import annotations
 
 {imports}
 '''
+
+
+RESOURCE_META = ("count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection")
+"""The meta-arguments a resource class takes (untyped; provisioner and connection as dicts)."""
+DATA_META = ("count", "for_each", "depends_on", "lifecycle", "provider")
 
 
 def type_hint(t: Type | None) -> str:
@@ -67,23 +75,28 @@ def _class(local_name: str, type_name: str, schema: Schema, base: str, indent: s
     doc_lines += [f"{n}: {' '.join(a.description.split())}" for n, a in sorted(block.attributes.items()) if (a.required or a.optional) and a.description]
     out.append(_docstring(doc_lines, indent + "    "))
     out.append(f'\n{indent}    TYPE = "{type_name}"\n\n')
+    attrs = set(block.attributes) | set(block.block_types)
+    receiver = "self" if "self" not in attrs else "this"
+    label = next(n for n in ("resource_name", "label", "block_label") if n not in attrs)
     params: list[str] = []
     names: list[str] = []
     settable = sorted((n, a) for n, a in block.attributes.items() if a.required or a.optional)
     for n, a in sorted(settable, key=lambda x: not x[1].required):
-        if keyword.iskeyword(n) or n in ("name", "self", "meta"):
-            continue  # pass it through **meta
+        if keyword.iskeyword(n):
+            continue  # not expressible as a keyword argument: use resource(type, name, ...)
         hint = type_hint(a.type) if a.nested_type is None else "Any"
         params.append(f"{n}: {hint}" if a.required else f"{n}: {hint} | None = None")
         names.append(n)
     for n in sorted(block.block_types):
-        if keyword.iskeyword(n) or n in ("name", "self", "meta") or n in names:
+        if keyword.iskeyword(n) or n in names:
             continue
-        params.append(f"{n}: Any = None")
+        params.append(f"{n}: BlockArg | None = None")
         names.append(n)
-    sig = ", ".join(["self", "name: str", "/", *(["*", *params] if params else []), "**meta: Dynamic"])
+    meta = RESOURCE_META if base == "Resource" else DATA_META
+    params += [f"{m}: Dynamic = None" for m in meta]
+    sig = ", ".join([receiver, f"{label}: str", "/", "*", *params])
     out.append(f"{indent}    def __init__({sig}) -> None:\n")
-    args = ", ".join(["name", *(f"{n}={n}" for n in names), "**meta"])
+    args = ", ".join([label, *(f"{n}={n}" for n in names), *(f"{m}={m}" for m in meta)])
     out.append(f"{indent}        super().__init__({args})\n")
     return "".join(out)
 
@@ -98,10 +111,10 @@ def render_bindings(local_name: str, schema: ProviderSchema, title: str) -> str:
         for type_name in sorted(schema.data_sources):
             parts.append("\n" + _class(local_name, type_name, schema.data_sources[type_name], "DataSource", "    "))
     body = "".join(parts)
-    hints = sorted(h for h in ("BoolArg", "Dynamic", "ListArg", "MapArg", "NumberArg", "ObjectArg", "StrArg") if f"{h}" in body)
+    hints = sorted(h for h in ("BlockArg", "BoolArg", "Dynamic", "ListArg", "MapArg", "NumberArg", "ObjectArg", "StrArg") if f"{h}" in body)
     bases = [b for b in ("DataSource", "Resource") if f"({b})" in body]
     imports = f"from sheath.stack.blocks import {', '.join(bases)}\nfrom sheath.stack.hints import {', '.join(hints)}"
-    if ": Any" in body:
+    if re.search(r": Any\b", body):
         imports = "from typing import Any\n\n" + imports
     return _HEADER.format(title=title, imports=imports) + body
 

@@ -18,3 +18,5 @@ BoolArg = Union[bool, Later]
 ListArg = Union[Sequence[Any], set[Any], frozenset[Any], Later]
 MapArg = Union[Mapping[str, Any], Later]
 ObjectArg = Union[Mapping[str, Any], Later]
+BlockArg = Union[Mapping[str, Any], Sequence[Mapping[str, Any]], Later]
+"""A nested block: a dict (one block) or a list of dicts, as the JSON syntax writes them."""

@@ -14,8 +14,8 @@ class File(Resource):
 
     TYPE = "local_file"
 
-    def __init__(self, name: str, /, *, filename: StrArg, content: StrArg | None = None, content_base64: StrArg | None = None, directory_permission: StrArg | None = None, file_permission: StrArg | None = None, sensitive_content: StrArg | None = None, source: StrArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, filename=filename, content=content, content_base64=content_base64, directory_permission=directory_permission, file_permission=file_permission, sensitive_content=sensitive_content, source=source, **meta)
+    def __init__(self, resource_name: str, /, *, filename: StrArg, content: StrArg | None = None, content_base64: StrArg | None = None, directory_permission: StrArg | None = None, file_permission: StrArg | None = None, sensitive_content: StrArg | None = None, source: StrArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, filename=filename, content=content, content_base64=content_base64, directory_permission=directory_permission, file_permission=file_permission, sensitive_content=sensitive_content, source=source, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class SensitiveFile(Resource):
@@ -23,8 +23,8 @@ class SensitiveFile(Resource):
 
     TYPE = "local_sensitive_file"
 
-    def __init__(self, name: str, /, *, filename: StrArg, content: StrArg | None = None, content_base64: StrArg | None = None, directory_permission: StrArg | None = None, file_permission: StrArg | None = None, source: StrArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, filename=filename, content=content, content_base64=content_base64, directory_permission=directory_permission, file_permission=file_permission, source=source, **meta)
+    def __init__(self, resource_name: str, /, *, filename: StrArg, content: StrArg | None = None, content_base64: StrArg | None = None, directory_permission: StrArg | None = None, file_permission: StrArg | None = None, source: StrArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, filename=filename, content=content, content_base64=content_base64, directory_permission=directory_permission, file_permission=file_permission, source=source, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class data:  # noqa: N801 - the data sources, as PROVIDER.data.NAME
@@ -35,13 +35,13 @@ class data:  # noqa: N801 - the data sources, as PROVIDER.data.NAME
 
         TYPE = "local_file"
 
-        def __init__(self, name: str, /, *, filename: StrArg, **meta: Dynamic) -> None:
-            super().__init__(name, filename=filename, **meta)
+        def __init__(self, resource_name: str, /, *, filename: StrArg, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None) -> None:
+            super().__init__(resource_name, filename=filename, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider)
 
     class SensitiveFile(DataSource):
         """local_sensitive_file (data source)."""
 
         TYPE = "local_sensitive_file"
 
-        def __init__(self, name: str, /, *, filename: StrArg, **meta: Dynamic) -> None:
-            super().__init__(name, filename=filename, **meta)
+        def __init__(self, resource_name: str, /, *, filename: StrArg, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None) -> None:
+            super().__init__(resource_name, filename=filename, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider)

@@ -18,8 +18,8 @@ class Id(Resource):
 
     TYPE = "random_id"
 
-    def __init__(self, name: str, /, *, byte_length: NumberArg, keepers: MapArg | None = None, prefix: StrArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, byte_length=byte_length, keepers=keepers, prefix=prefix, **meta)
+    def __init__(self, resource_name: str, /, *, byte_length: NumberArg, keepers: MapArg | None = None, prefix: StrArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, byte_length=byte_length, keepers=keepers, prefix=prefix, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class Integer(Resource):
@@ -31,8 +31,8 @@ class Integer(Resource):
 
     TYPE = "random_integer"
 
-    def __init__(self, name: str, /, *, max: NumberArg, min: NumberArg, keepers: MapArg | None = None, seed: StrArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, max=max, min=min, keepers=keepers, seed=seed, **meta)
+    def __init__(self, resource_name: str, /, *, max: NumberArg, min: NumberArg, keepers: MapArg | None = None, seed: StrArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, max=max, min=min, keepers=keepers, seed=seed, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class Password(Resource):
@@ -44,8 +44,8 @@ class Password(Resource):
 
     TYPE = "random_password"
 
-    def __init__(self, name: str, /, *, length: NumberArg, keepers: MapArg | None = None, lower: BoolArg | None = None, min_lower: NumberArg | None = None, min_numeric: NumberArg | None = None, min_special: NumberArg | None = None, min_upper: NumberArg | None = None, number: BoolArg | None = None, numeric: BoolArg | None = None, override_special: StrArg | None = None, special: BoolArg | None = None, upper: BoolArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, length=length, keepers=keepers, lower=lower, min_lower=min_lower, min_numeric=min_numeric, min_special=min_special, min_upper=min_upper, number=number, numeric=numeric, override_special=override_special, special=special, upper=upper, **meta)
+    def __init__(self, resource_name: str, /, *, length: NumberArg, keepers: MapArg | None = None, lower: BoolArg | None = None, min_lower: NumberArg | None = None, min_numeric: NumberArg | None = None, min_special: NumberArg | None = None, min_upper: NumberArg | None = None, number: BoolArg | None = None, numeric: BoolArg | None = None, override_special: StrArg | None = None, special: BoolArg | None = None, upper: BoolArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, length=length, keepers=keepers, lower=lower, min_lower=min_lower, min_numeric=min_numeric, min_special=min_special, min_upper=min_upper, number=number, numeric=numeric, override_special=override_special, special=special, upper=upper, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class Pet(Resource):
@@ -57,8 +57,8 @@ class Pet(Resource):
 
     TYPE = "random_pet"
 
-    def __init__(self, name: str, /, *, keepers: MapArg | None = None, length: NumberArg | None = None, prefix: StrArg | None = None, separator: StrArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, keepers=keepers, length=length, prefix=prefix, separator=separator, **meta)
+    def __init__(self, resource_name: str, /, *, keepers: MapArg | None = None, length: NumberArg | None = None, prefix: StrArg | None = None, separator: StrArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, keepers=keepers, length=length, prefix=prefix, separator=separator, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class Shuffle(Resource):
@@ -70,8 +70,8 @@ class Shuffle(Resource):
 
     TYPE = "random_shuffle"
 
-    def __init__(self, name: str, /, *, input: ListArg, keepers: MapArg | None = None, result_count: NumberArg | None = None, seed: StrArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, input=input, keepers=keepers, result_count=result_count, seed=seed, **meta)
+    def __init__(self, resource_name: str, /, *, input: ListArg, keepers: MapArg | None = None, result_count: NumberArg | None = None, seed: StrArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, input=input, keepers=keepers, result_count=result_count, seed=seed, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class String(Resource):
@@ -83,8 +83,8 @@ class String(Resource):
 
     TYPE = "random_string"
 
-    def __init__(self, name: str, /, *, length: NumberArg, keepers: MapArg | None = None, lower: BoolArg | None = None, min_lower: NumberArg | None = None, min_numeric: NumberArg | None = None, min_special: NumberArg | None = None, min_upper: NumberArg | None = None, number: BoolArg | None = None, numeric: BoolArg | None = None, override_special: StrArg | None = None, special: BoolArg | None = None, upper: BoolArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, length=length, keepers=keepers, lower=lower, min_lower=min_lower, min_numeric=min_numeric, min_special=min_special, min_upper=min_upper, number=number, numeric=numeric, override_special=override_special, special=special, upper=upper, **meta)
+    def __init__(self, resource_name: str, /, *, length: NumberArg, keepers: MapArg | None = None, lower: BoolArg | None = None, min_lower: NumberArg | None = None, min_numeric: NumberArg | None = None, min_special: NumberArg | None = None, min_upper: NumberArg | None = None, number: BoolArg | None = None, numeric: BoolArg | None = None, override_special: StrArg | None = None, special: BoolArg | None = None, upper: BoolArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, length=length, keepers=keepers, lower=lower, min_lower=min_lower, min_numeric=min_numeric, min_special=min_special, min_upper=min_upper, number=number, numeric=numeric, override_special=override_special, special=special, upper=upper, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class Uuid(Resource):
@@ -96,5 +96,5 @@ class Uuid(Resource):
 
     TYPE = "random_uuid"
 
-    def __init__(self, name: str, /, *, keepers: MapArg | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, keepers=keepers, **meta)
+    def __init__(self, resource_name: str, /, *, keepers: MapArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, keepers=keepers, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)

@@ -16,8 +16,8 @@ class Data(Resource):
 
     TYPE = "terraform_data"
 
-    def __init__(self, name: str, /, *, input: Any | None = None, triggers_replace: Any | None = None, **meta: Dynamic) -> None:
-        super().__init__(name, input=input, triggers_replace=triggers_replace, **meta)
+    def __init__(self, resource_name: str, /, *, input: Any | None = None, triggers_replace: Any | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None, provisioner: Dynamic = None, connection: Dynamic = None) -> None:
+        super().__init__(resource_name, input=input, triggers_replace=triggers_replace, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider, provisioner=provisioner, connection=connection)
 
 
 class data:  # noqa: N801 - the data sources, as PROVIDER.data.NAME
@@ -35,5 +35,5 @@ class data:  # noqa: N801 - the data sources, as PROVIDER.data.NAME
 
         TYPE = "terraform_remote_state"
 
-        def __init__(self, name: str, /, *, backend: StrArg, config: Any | None = None, defaults: Any | None = None, workspace: StrArg | None = None, **meta: Dynamic) -> None:
-            super().__init__(name, backend=backend, config=config, defaults=defaults, workspace=workspace, **meta)
+        def __init__(self, resource_name: str, /, *, backend: StrArg, config: Any | None = None, defaults: Any | None = None, workspace: StrArg | None = None, count: Dynamic = None, for_each: Dynamic = None, depends_on: Dynamic = None, lifecycle: Dynamic = None, provider: Dynamic = None) -> None:
+            super().__init__(resource_name, backend=backend, config=config, defaults=defaults, workspace=workspace, count=count, for_each=for_each, depends_on=depends_on, lifecycle=lifecycle, provider=provider)
