@@ -791,7 +791,29 @@ def _block_children(
         group.before_sensitive, group.after_sensitive, group.unknown = bsens, asens, unknown
         groups[k] = group
         current = _compare_actions(current, act)
+    if schema is not None:
+        _write_only_attributes(attrs, b, a, schema, replace, current)
     return current, attrs, groups
+
+
+def _write_only_attributes(
+    attrs: dict[str, _Diff], b: Value | None, a: Value | None, schema: Block, replace: _ReplacePaths, block_action: Action
+) -> None:
+    """terraform's computeDiffForWriteOnlyAttribute: every write-only attribute of a
+    block is shown, with the block's action (an update's as unchanged, so only counted)
+    and no value."""
+    sensitive = (b is not None and SENSITIVE in b.marks) or (a is not None and SENSITIVE in a.marks)
+    text = "(sensitive, write-only attribute)" if sensitive else "(write-only attribute)"
+    act = Action.NO_OP if block_action == Action.UPDATE else block_action
+    rep = replace.matches()
+    written = {k for k, attr in schema.attributes.items() if attr.write_only}
+    if not written:
+        return
+    for k in written:
+        attrs[k] = _Diff(act, lambda ind, o: text + _null_suffix(act, o) + _replace_suffix(rep, o))
+    ordered = sorted(attrs.items())
+    attrs.clear()
+    attrs.update(ordered)
 
 
 def _block_collection(
