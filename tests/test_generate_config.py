@@ -106,12 +106,14 @@ def generated_blocks(text: str) -> tuple[str, list[str]]:
     return head, blocks
 
 
-_HOOKS = ("refresh_start", "refresh_complete", "apply_start", "apply_complete")
+# messages in the order the walk reaches them (terraform's planned changes too: they follow its
+# plan's changes, in the order they were planned)
+_HOOKS = ("refresh_start", "refresh_complete", "apply_start", "apply_complete", "planned_change")
 
 
 def without_timestamps(out: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """The JSON view's messages without timestamps: the hooks' sorted (their order
-    depends on scheduling), then the others in order."""
+    """The JSON view's messages without timestamps: the hooks' and planned changes'
+    sorted (their order depends on scheduling), then the others in order."""
     msgs = [json.loads(line) for line in out.splitlines() if line.strip()]
     for m in msgs:
         m.pop("@timestamp", None)
@@ -181,7 +183,15 @@ def test_generated_configuration_plan_and_apply(dirs: Pair, moto_server: str, bo
     s3, iam = boto("s3"), boto("iam")
     s3.create_bucket(Bucket=f"{p}-logs")
     s3.put_bucket_tagging(Bucket=f"{p}-logs", Tagging={"TagSet": [{"Key": "team", "Value": "infra"}]})
-    iam.create_user(UserName=f"{p}-deployer", Path="/system/", Tags=[{"Key": "role", "Value": "ci"}])
+    iam.create_user(
+        UserName=f"{p}-deployer", Path="/system/", Tags=[{"Key": "role", "Value": "ci"}, {"Key": "Cost Center", "Value": "42"}]
+    )
+    ec2 = boto("ec2")
+    sg = ec2.create_security_group(GroupName=f"{p}-web", Description="web servers")["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=sg,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "https"}]}],
+    )
     set_cases(
         pair,
         f"""
@@ -193,6 +203,11 @@ import {{
 import {{
   to = aws_iam_user.deployer
   id = "{p}-deployer"
+}}
+
+import {{
+  to = aws_security_group.web
+  id = "{sg}"
 }}
 """,
     )
@@ -206,6 +221,7 @@ import {{
     assert sorted(s_blocks) == sorted(t_blocks)
     assert s_blocks == sorted(s_blocks, key=lambda b: b.split("\n")[1])
     assert f'# __generated__ by Terraform from "{p}-logs"\nresource "aws_s3_bucket" "logs" {{\n' in s_blocks[1]
+    assert "ingress = [{" in s_blocks[2] and '"Cost Center" = "42"' in s_blocks[0]
     assert progress_apart(both.sheath.stdout) == progress_apart(both.terraform.stdout), both.describe()
     assert "Terraform has generated configuration and written it to generated.tf." in both.sheath.stdout
 
@@ -221,7 +237,7 @@ import {{
     for tool, d in (("sheath", pair.sheath_dir), ("terraform", pair.tf_dir)):
         run = pair.tools.sheath if tool == "sheath" else pair.tools.tf
         ok(run(["apply", "-auto-approve", "-input=false", "-no-color"], d), f"{tool} apply")
-    for addr in ("aws_s3_bucket.logs", "aws_iam_user.deployer"):
+    for addr in ("aws_s3_bucket.logs", "aws_iam_user.deployer", "aws_security_group.web"):
         assert state_attrs(pair.sheath_dir / "terraform.tfstate", addr) == state_attrs(pair.tf_dir / "terraform.tfstate", addr)
     assert state_attrs(pair.sheath_dir / "terraform.tfstate", "aws_iam_user.deployer")["path"] == "/system/"
     assert state_attrs(pair.sheath_dir / "terraform.tfstate", "aws_s3_bucket.logs")["tags"] == {"team": "infra"}
@@ -468,3 +484,29 @@ def test_terraform_data_refusals_and_nothing_to_generate(builtin: Builtin) -> No
     both = b.same(["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-generate-config-out={GENERATED}"])
     assert both.terraform.returncode == 2
     assert b.same_files(GENERATED) == ""
+
+
+# terraform's validation of import targets: which can have configuration generated, and
+# whether an instance key agrees with the resource's count or for_each
+TARGET_CASES = [
+    ('import {\n  for_each = toset(["a"])\n  to = terraform_data.y[each.key]\n  id = each.key\n}\n', True),
+    ('import {\n  for_each = toset(["a"])\n  to = terraform_data.y["a"]\n  id = each.key\n}\n', True),
+    ('import {\n  to = terraform_data.y[0]\n  id = "a"\n}\n', True),
+    ('import {\n  to = terraform_data.y[0]\n  id = "a"\n}\n', False),
+    ('import {\n  to = terraform_data.y["k"]\n  id = "a"\n}\nresource "terraform_data" "y" {\n  count = 1\n}\n', False),
+    ('import {\n  to = terraform_data.y\n  id = "a"\n}\nresource "terraform_data" "y" {\n  count = 1\n}\n', False),
+    ('import {\n  for_each = [1]\n  to = terraform_data.y[each.value]\n  id = "x"\n}\nresource "terraform_data" "y" {\n  for_each = {a = 1}\n}\n', False),
+    ('import {\n  for_each = {a = 1}\n  to = terraform_data.y[each.key]\n  id = each.key\n}\nresource "terraform_data" "y" {\n  for_each = {a = 1}\n}\n', False),
+]
+
+
+@pytest.mark.oracle
+def test_import_targets_validated_as_terraform_does(builtin: Builtin) -> None:
+    b = builtin
+    for hcl, generate in TARGET_CASES:
+        b.write(hcl)
+        flag = [f"-generate-config-out={GENERATED}"] if generate else []
+        both = b.same(["plan", "-input=false", "-no-color", *flag])
+        assert b.same_files(GENERATED) == ""
+        if "for_each = {a = 1}\n}" not in hcl:
+            assert both.terraform.returncode == 1, hcl

@@ -10,11 +10,15 @@ to the file."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from sheath import diag
 from sheath.addrs import ResourceMode
+from sheath.addrs.instance_key import InstanceKey, IntKey, StringKey
 from sheath.config.loader import Config
+from sheath.config.module import Module
+from sheath.config.refactoring import Import
 from sheath.config.resource import RESOURCE_SCHEMA, ManagedResource, Resource
 from sheath.diag import Diagnostics
 from sheath.genconfig import GeneratedChange, ProviderRef, resource_contents, wrap_resource_contents, write_generated_config
@@ -110,6 +114,68 @@ def write_generated(
     return write_generated_config(out, out_path)
 
 
+_NOT_GENERATABLE = (
+    "The given import block is not compatible with config generation. The -generate-config-out option cannot be used "
+    "with import blocks which use for_each, or resources which use for_each or count."
+)
+
+
+def import_target_diagnostics(module: Module, imp: Import, keys: Sequence[InstanceKey] | None) -> Diagnostics:
+    """terraform's validation of a (root) import block's target: a target without
+    configuration must be one config could be generated for (no instance key, no
+    for_each), and each instance key must agree with the resource's count or for_each.
+    keys are the target's keys under the block's for_each (None without for_each; empty
+    when they are not known), from which the expansion is checked."""
+    diags = Diagnostics()
+    if imp.to is None:
+        return diags
+    tr = imp.to_resource
+    config = None
+    if tr is not None:
+        rel = tr.resource.resource
+        config = module.managed_resources.get(str(rel)) if not tr.module.steps else None
+        if config is None and not tr.module.steps and (tr.resource.key is not None or imp.for_each is not None):
+            diags.append(diag.error("Configuration for import target does not exist", _NOT_GENERATABLE, imp.to.range))
+            return diags
+    elif keys:
+        base = _import_base(imp)
+        config = module.managed_resources.get(base) if base is not None else None
+    if tr is not None and tr.module.steps:
+        return diags
+    for key in keys if keys is not None else ([tr.resource.key] if tr is not None else []):
+        d = _expansion_diagnostic(config, key)
+        if d:
+            diags.append(diag.error("Invalid import 'to' expression", d, imp.to.range))
+            return diags
+    return diags
+
+
+def _import_base(imp: Import) -> str | None:
+    from sheath.addrs.parse import parse_abs_resource
+    from sheath.lang.hclsyntax import ast
+
+    to = imp.to
+    if isinstance(to, ast.IndexExpr) and isinstance(to.collection, ast.ScopeTraversalExpr):
+        base, _ = parse_abs_resource(to.collection.traversal)
+        if base is not None and base.module.is_root():
+            return str(base.resource)
+    return None
+
+
+def _expansion_diagnostic(config: Resource | None, key: InstanceKey) -> str:
+    for_each = config is not None and config.for_each is not None
+    count = config is not None and config.count is not None
+    if isinstance(key, StringKey):
+        return "" if for_each else "The target resource does not use for_each."
+    if isinstance(key, IntKey):
+        return "" if count else "The target resource does not use count."
+    if for_each:
+        return "The target resource is using for_each."
+    if count:
+        return "The target resource is using count."
+    return ""
+
+
 def generated_config_note(plan: Plan, out_path: str) -> str:
     """The human plan's closing note about the generated file (after the horizontal
     rule, before the note about -out), or "" when no configuration was written."""
@@ -118,4 +184,4 @@ def generated_config_note(plan: Plan, out_path: str) -> str:
     return next_step_note(out_path)
 
 
-__all__ = ["GenerationTarget", "generated_config_note", "generate_for_import", "with_generation_targets", "write_generated"]
+__all__ = ["GenerationTarget", "generated_config_note", "import_target_diagnostics", "generate_for_import", "with_generation_targets", "write_generated"]

@@ -674,14 +674,60 @@ class _ModuleValidator:
             self._check_rule(rule, self.ctx(), RefScope())
 
     def _import(self, imp: Any) -> None:
+        from sheath.engine.generation import import_target_diagnostics
+
         extra = {"each": _EACH_VAL} if imp.for_each is not None else None
-        self.eval(imp.for_each, self.ctx(), RefScope())
+        for_each = self.eval(imp.for_each, self.ctx(), RefScope())
         self.eval(imp.id, self.ctx(extra), RefScope(each=imp.for_each is not None))
+        before = len(self.diags)
         if imp.to_resource is None and imp.to is not None:
             sc = RefScope(each=imp.for_each is not None)
             for t in imp.to.variables():
                 if t.root_name in ("each", "var", "local"):
                     self.diags.extend(self.refs.collect(self.refs.traversal, t, sc))
+        if Diagnostics(self.diags[before:]).has_errors():
+            return
+        keys = self._import_keys(imp, for_each) if imp.for_each is not None else None
+        self.diags.extend(import_target_diagnostics(self.m, imp, keys))
+
+    def _import_keys(self, imp: Any, for_each: Value | None) -> list[Any]:
+        """The instance keys an import block's ``to`` names under its for_each (those
+        that are known)."""
+        from sheath.addrs.instance_key import IntKey, StringKey
+        from sheath.lang.hclsyntax import ast
+        from sheath.types.cty import string_val
+        from sheath.types.number import number_val
+
+        to = imp.to
+        if for_each is None or not for_each.is_wholly_known() or for_each.is_null:
+            return []
+        plain, _ = for_each.unmark_deep()
+        # each.key: a map's keys, a set's elements, a list's (or tuple's) indexes
+        items: list[tuple[Value, Value]]
+        if plain.type.is_map() or plain.type.is_object():
+            items = [(string_val(k), v) for k, v in plain.attrs().items()]
+        elif plain.type.is_set():
+            items = [(e, e) for e in plain.elements()]
+        elif plain.type.is_list() or plain.type.is_tuple():
+            items = [(number_val(i), e) for i, e in enumerate(plain.elements())]
+        else:
+            return []
+        if imp.to_resource is not None:
+            return [imp.to_resource.resource.key for _ in items]
+        if not isinstance(to, ast.IndexExpr):
+            return []
+        keys: list[Any] = []
+        for k, v in items:
+            each = object_of({"key": k, "value": v})
+            kv, kd = evaluate(to.key, self.ctx({"each": each}))
+            if kd.has_errors() or not kv.is_known or kv.is_null:
+                continue
+            kv, _ = kv.unmark_deep()
+            if kv.type == STRING:
+                keys.append(StringKey(kv.as_str()))
+            elif kv.type == NUMBER:
+                keys.append(IntKey(int(kv.v.to_int())))
+        return keys
 
     def _check_resource_references(self, expr: Any) -> Diagnostics:
         """terraform's static validation of references to resources: instance keys
