@@ -466,9 +466,10 @@ def _plan_orphan_resources(run: Run) -> None:
             if prior is None:
                 continue
             if run.opts.refresh and (rem is None or rem.destroy):
-                prior = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
-                if prior is None:
+                refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
+                if refreshed is None:
                     continue
+                prior = orphan_before(prior, refreshed, dk)
             action = Action.DELETE
             reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG if not dk else ActionReason.NONE
             # (no configuration at all, a whole module block gone included: terraform's
@@ -506,6 +507,14 @@ def _orphan_targeted(run: Run, mi: ModuleInstance, sr: Any, key: Any) -> bool:
 
     ks = format_instance_key(key)
     return any(t.contains_instance(mi, f"{sr.type}.{sr.name}", ks) for t in run.targets)
+
+
+def orphan_before(prior: Value, refreshed: Value, deposed: str) -> Value:
+    """The "before" of an orphan's delete: terraform 1.11 plans a current object's
+    destroy before refreshing it (the refresh only drops an object that is gone), so
+    the change shows the object as stored; a deposed object's destroy is planned from
+    its refreshed value."""
+    return refreshed if deposed else prior
 
 
 def _refresh_orphan(

@@ -308,12 +308,12 @@ class ResourcePlanner:
             run.add_diags([_prevent_destroy_diag(addr, self.r)])
             raise WalkAbort()
         if run.opts.refresh:
-            from sheath.engine.operations import _refresh_orphan
+            from sheath.engine.operations import _refresh_orphan, orphan_before
 
             refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior, deposed)
             if refreshed is None:
                 return
-            prior = refreshed
+            prior = orphan_before(prior, refreshed, deposed)
         run.record_change(
             ResourceInstanceChange(
                 address=addr,
