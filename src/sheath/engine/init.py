@@ -111,7 +111,17 @@ def init(
     if diags.has_errors():
         return res, diags
     diags.extend(_install_providers(cfg, root_dir, upgrade, env, res, progress))
+    if not diags.has_errors():
+        diags.extend(_stack_bindings(cfg, root_dir))
     return res, diags
+
+
+def _stack_bindings(cfg: Config, root_dir: str) -> Diagnostics:
+    """Python stacks: the typed bindings of the plugin providers (nothing without a stack file)."""
+    from sheath.getproviders import requirements_from_config
+    from sheath.stack.plugin_bindings import init_bindings
+
+    return init_bindings(root_dir, requirements_from_config(cfg))
 
 
 CONFIG_PROBLEMS = "Terraform encountered problems during initialisation"

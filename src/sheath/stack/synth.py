@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 import traceback
 from collections.abc import Iterable
 from typing import Any
@@ -19,6 +20,7 @@ from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang import hcl
 from sheath.lang.hcljson.body import JSONBody
 from sheath.lang.hcljson.parser import JSONArray, JSONNode, JSONObject, parse_value
+from sheath.stack.importpath import stack_import_path
 from sheath.stack.model import CURRENT_STACK, Declaration, Stack, StackError, UnknownValueError
 
 STACK_FILE = "stack.py"
@@ -67,7 +69,8 @@ def run_stack(filename: str, src: bytes) -> tuple[Stack | None, Diagnostics]:
     token = CURRENT_STACK.set(stack)
     try:
         code = compile(src, filename, "exec")
-        exec(code, namespace)  # noqa: S102 - running the stack file is what a stack is
+        with stack_import_path(os.path.dirname(filename) or "."):
+            exec(code, namespace)  # noqa: S102 - running the stack file is what a stack is
     except UnknownValueError as exc:
         diags.append(Diagnostic(Severity.ERROR, "Value not known while the stack is built", str(exc), line_range(filename, src, _error_line(exc, filename))))
         return None, diags

@@ -23,7 +23,7 @@ from sheath.states.jsonstate import provider_source
 _FLAGS = [FlagSpec("test-directory", "string", "tests")]
 
 # providers <subcommand>: the module under sheath.cli.commands that runs it
-SUBCOMMANDS = {"schema": "providers_schema", "lock": "providers_lock", "mirror": "providers_mirror"}
+SUBCOMMANDS = {"schema": "providers_schema", "lock": "providers_lock", "mirror": "providers_mirror", "python": "providers_python"}
 
 
 def tree_lines(node: ModuleRequirements) -> list[tuple[str, ModuleRequirements | None]]:
