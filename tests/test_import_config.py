@@ -125,3 +125,10 @@ def test_import_without_config_in_an_empty_directory(tmp_path: Path, run_terrafo
         sh = run_sheath(["import", "-input=false", *color, "terraform_data.x", "id"], tmp_path)
         assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
     assert "No Terraform configuration files" in tf.stderr
+
+
+def test_import_config_module_installed_from_another_source(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """The working directory installed "m" from another source than -config's call names."""
+    manifest = {"Modules": [{"Key": "", "Source": "", "Dir": "."}, {"Key": "m", "Source": "./elsewhere", "Dir": "mod"}]}
+    files = {**SUB_CONFIG, ".terraform/modules/modules.json": json.dumps(manifest)}
+    differential(tmp_path, run_terraform, run_sheath, ["import", "-input=false", "-config=sub", "terraform_data.x", "id"], files)

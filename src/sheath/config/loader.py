@@ -242,12 +242,22 @@ def _child_module_checks(mod: Module, path: ModuleAddr) -> Diagnostics:
 
 
 def _installed(call: ModuleCall, rec: dict[str, str] | None, root_dir: str, source: ModuleSource, diags: Diagnostics) -> bool:
-    """Whether the manifest records the call's module in a readable directory ("Module not installed" if not)."""
+    """Whether the manifest records the call's module in a readable directory ("Module not installed" if not;
+    installed from another source, "Module source has changed" as well)."""
     if rec is None:
         detail = 'This module is not yet installed. Run "terraform init" to install all modules required by this configuration.'
     else:
         d = rec.get("Dir", "")
         if d and source.is_dir(os.path.normpath(os.path.join(root_dir, d))):
+            if rec.get("Source", "") != call.source_addr_raw:
+                # the module installed under this call's key came from elsewhere (another
+                # configuration's call of the same name, as import -config may meet)
+                diags.add_error(
+                    "Module source has changed",
+                    'The source address was changed since this module was installed. Run "terraform init" to '
+                    "install all modules required by this configuration.",
+                    call.source_addr_range or call.decl_range,
+                )
             return True
         detail = (
             f"This module's local cache directory {d} could not be read. "
