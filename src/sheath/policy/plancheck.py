@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
 from sheath.diag import Diagnostics
 from sheath.plans.model import Plan
-from sheath.policy.model import Level, Report
 
 
 @dataclass
@@ -74,40 +72,9 @@ def plan_hash(plan: Plan) -> str:
 
 
 def policy_check(policy_dirs: Sequence[str] = (), allow_destroy: Sequence[str] = ()) -> PlanCheck:
-    def check(plan: Plan, ctx: PlanContext) -> CheckResult:
-        root_dir = ctx.root_dir
-        from sheath.policy.aws import RULES
-        from sheath.policy.custom import load_policy_dir
-        from sheath.policy.evaluate import SETTINGS_FILE, evaluate_rules, index_configuration, read_settings
-        from sheath.policy.guardrails import check_limits, guardrail_diagnostics, read_limits
-        from sheath.policy.planinput import plan_input_from_json
+    """The policy gate (sheath.policy.gate) as a plan check with its full report: the
+    built-in pack, the policy directories given, the working directory's settings, skips
+    and limits — what the Python API, show -markdown and the ui report."""
+    from sheath.policy.gate import GateOptions, gate_check
 
-        result = CheckResult("policy")
-        index = index_configuration(root_dir)
-        settings, sd = read_settings(root_dir)
-        result.diagnostics.extend(index.diagnostics)
-        result.diagnostics.extend(sd)
-        rules = list(RULES)
-        for d in policy_dirs:
-            custom, cd = load_policy_dir(d)
-            result.diagnostics.extend(cd)
-            rules.extend(custom)
-        limits, ld = read_limits(os.path.join(root_dir, SETTINGS_FILE))
-        result.diagnostics.extend(ld)
-        if result.diagnostics.has_errors():
-            return result
-        doc = plan_document(plan)
-        report: Report = evaluate_rules(plan_input_from_json(doc, index.facts), rules, settings, index.skips)
-        result.report = report
-        for f in report.failures:
-            where = f" ({f.source.filename}:{f.source.line})" if f.source else ""
-            text = f"{f.address}{where}: {f.message}. Fix: {f.rule.fix}"
-            title = f"Policy {f.rule.id}: {f.rule.title}"
-            if f.level is Level.MANDATORY:
-                result.diagnostics.add_error(title, text)
-            else:
-                result.diagnostics.add_warning(title, text)
-        result.diagnostics.extend(guardrail_diagnostics(check_limits(doc, limits, allow_destroy)))
-        return result
-
-    return check
+    return gate_check(GateOptions(True, tuple(policy_dirs), tuple(allow_destroy)), full_report=True)

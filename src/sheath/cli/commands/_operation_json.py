@@ -14,11 +14,12 @@ from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
 from sheath.cli.jsonui import JSONView
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
-from sheath.cli.policygate import command_gate, gate_check, gate_options
+from sheath.cli.policygate import command_gate, gate_options
 from sheath.cli.views.operation import JSONOperationView
 from sheath.diag import Diagnostics, error
 from sheath.engine.runner import Operation, OperationType, run_operation
 from sheath.plans.model import UIMode
+from sheath.policy.gate import gate_check
 
 JSON_FLAGS = ("-json", "--json", "-json=true", "--json=true")
 

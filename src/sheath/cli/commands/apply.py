@@ -9,11 +9,12 @@ from sheath.cli.commands.plan import plan_mode, plan_operation, state_opener
 from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
-from sheath.cli.policygate import command_gate, gate_check
+from sheath.cli.policygate import command_gate
 from sheath.cli.views.operation import HumanOperationView
 from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.engine.runner import Operation, OperationType, run_operation
 from sheath.plans.model import UIMode
+from sheath.policy.gate import gate_check
 
 USAGE = """Usage: sheath [global options] apply [options] [PLAN]
 

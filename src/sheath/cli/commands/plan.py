@@ -11,12 +11,13 @@ from sheath.cli.commands._operation import Ui, begin, lock_timeout, var_args
 from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import SigningKey, load_signing_key
-from sheath.cli.policygate import GateOptions, gate_check, gate_options
+from sheath.cli.policygate import gate_options
 from sheath.cli.views.operation import HumanOperationView
 from sheath.diag import Diagnostics, error
 from sheath.engine.operations import Session
 from sheath.engine.runner import OpenedState, Operation, OperationResult, OperationType, StateOpener, run_operation
 from sheath.plans.model import Action, Plan, UIMode
+from sheath.policy.gate import GateOptions, gate_check
 from sheath.policy.plancheck import PlanCheck
 from sheath.states.statemgr.filesystem import FilesystemStateManager, read_failure_as_lock_error
 
