@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 
 from conftest import AWS_VERSION, SHEATH_CMD, need
-
-pytestmark = pytest.mark.oracle
+from sheath.stack.bindings import class_name
+from sheath.stack.importpath import PACKAGE, stack_import_path
+from sheath.stack.synth import json_document, run_stack
+from sheath.stack.untyped import type_name
 
 BINDINGS = Path(".terraform", "sheath", "python")
 MODULE = Path("sheath", "stack", "providers", "aws.py")
@@ -189,6 +191,7 @@ def test_init_generates_the_bindings_once_per_version(stack_dir: Path, env: dict
     ok(sheath(["init", "-no-color"], stack_dir, env))
     assert cached[0].stat().st_mtime_ns == before, "the cached module is reused, not generated again"
     assert module.read_text() == text
+    assert Path(importlib.util.cache_from_source(str(module))).is_file(), "compiled once, so each stack run loads it quickly"
 
 
 def test_providers_python_writes_importable_modules(stack_dir: Path, env: dict[str, str], tmp_path: Path) -> None:
@@ -197,6 +200,9 @@ def test_providers_python_writes_importable_modules(stack_dir: Path, env: dict[s
     assert (tmp_path / MODULE).read_text() == (stack_dir / BINDINGS / MODULE).read_text()
     p = sheath(["providers", "python"], stack_dir, env)
     assert p.returncode == 1 and "-out=DIR" in p.stderr
+    (tmp_path / "file").write_text("")
+    p = sheath(["providers", "python", "-no-color", f"-out={tmp_path / 'file'}"], stack_dir, env)
+    assert p.returncode == 1 and "Failed to write provider bindings" in p.stderr
 
 
 def test_init_without_stack_generates_nothing(env: dict[str, str], tmp_path: Path) -> None:
@@ -246,3 +252,36 @@ def test_stack_plans_as_the_equivalent_hcl(stack_dir: Path, env: dict[str, str],
         "aws_s3_bucket_versioning.logs",
     ]
     assert from_stack == from_hcl
+
+
+# --- without the mirror: the untyped stand-in and the import path ----------------------
+
+
+@pytest.mark.parametrize("tname", ["aws_s3_bucket", "aws_iam_user", "aws_ec2_transit_gateway", "aws_route53_zone"])
+def test_untyped_names_invert_class_names(tname: str) -> None:
+    assert type_name("aws", class_name("aws", tname)) == tname
+
+
+def test_stack_runs_before_its_bindings_exist(tmp_path: Path) -> None:
+    """Before init, `from sheath.stack.providers import aws` is an untyped stand-in, so init
+    can read the stack to find its providers."""
+    src = b'from sheath.stack.providers import aws\nb = aws.S3Bucket("b", bucket="x")\naws.data.IamPolicyDocument("d", version="2012-10-17")\n'
+    stack, diags = run_stack(str(tmp_path / "stack.py"), src)
+    assert not diags.has_errors() and stack is not None
+    doc = json_document([stack])
+    assert doc["resource"] == {"aws_s3_bucket": {"b": {"bucket": "x"}}}
+    assert doc["data"] == {"aws_iam_policy_document": {"d": {"version": "2012-10-17"}}}
+
+
+def test_generated_module_is_used_while_the_stack_runs(tmp_path: Path) -> None:
+    module = tmp_path / BINDINGS / "sheath" / "stack" / "providers" / "fake.py"
+    module.parent.mkdir(parents=True)
+    module.write_text('from sheath.stack.blocks import Resource\n\n\nclass Thing(Resource):\n    TYPE = "fake_thing_generated"\n')
+    stack, diags = run_stack(str(tmp_path / "stack.py"), b'from sheath.stack.providers import fake\nfake.Thing("t")\n')
+    assert not diags.has_errors() and stack is not None
+    assert json_document([stack])["resource"] == {"fake_thing_generated": {"t": {}}}
+    assert f"{PACKAGE}.fake" not in sys.modules, "forgotten once the stack has run"
+    with stack_import_path(str(tmp_path / "elsewhere")):
+        pass
+    stack, _ = run_stack(str(tmp_path / "other" / "stack.py"), b'from sheath.stack.providers import fake\nfake.Thing("t")\n')
+    assert stack is not None and json_document([stack])["resource"] == {"fake_thing": {"t": {}}}

@@ -114,7 +114,10 @@ def provider_bindings(addr: Provider, root_dir: str) -> tuple[Generated | None, 
     if text is None:
         return None, diags
     if path is not None:
-        write_text(path, text)
+        try:
+            write_text(path, text)
+        except OSError as exc:
+            diags.add_warning("Provider bindings not cached", f"The Python bindings of {addr.for_display()} could not be cached in {path}: {exc.strerror}.")
     return Generated(addr, text, False), diags
 
 
@@ -157,5 +160,28 @@ def init_bindings(root_dir: str, providers: Iterable[Provider]) -> Diagnostics:
         diags.extend(d)
         if g is not None:
             generated.append(g)
-    write_modules(os.path.join(root_dir, PYTHON_DIR), generated)
+    for g in generated:
+        path = module_path(os.path.join(root_dir, PYTHON_DIR), g.addr)
+        try:
+            install_module(path, g.text)
+        except OSError as exc:
+            diags.add_error("Failed to write provider bindings", f"The Python bindings of {g.addr.for_display()} could not be written to {path}: {exc.strerror}.")
     return diags
+
+
+def install_module(path: str, text: str) -> None:
+    """Write a module the stacks of the working directory import, with its bytecode (AWS's
+    takes about 2 s to compile, 0.2 s to load compiled), unless it is there already. The
+    bytecode is checked against the source's hash, not its time: a rewrite invalidates it."""
+    import importlib.util
+    import py_compile
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            same = fh.read() == text
+    except OSError:
+        same = False
+    if not same:
+        write_text(path, text)
+    if not same or not os.path.isfile(importlib.util.cache_from_source(path)):
+        py_compile.compile(path, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)

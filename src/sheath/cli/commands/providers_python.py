@@ -66,7 +66,13 @@ def run(args: list[str]) -> int:
             ui.diagnostics(diags)
             return 1
         generated.append(g)
-    for path in write_modules(out_dir, generated):
+    try:
+        paths = write_modules(out_dir, generated)
+    except OSError as exc:
+        diags.add_error("Failed to write provider bindings", f"The bindings could not be written under {out_dir}: {exc.strerror}.")
+        ui.diagnostics(diags)
+        return 1
+    for path in paths:
         ui.out.write(f"- {path}\n")
     if diags:
         ui.diagnostics(diags)
