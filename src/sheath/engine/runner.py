@@ -96,6 +96,7 @@ class Operation:
     # when a change fails: "continue" (terraform's: independent changes go on), "stop" (no
     # further change starts), "rollback" (then apply the last successful version again)
     on_failure: str = "continue"
+    generate_config_out: str = ""  # plan -generate-config-out: where configuration for import targets goes
 
 
 @dataclass
@@ -182,6 +183,7 @@ def _run_locked(op: Operation, view: OperationView, session: Session, opened: Op
             targets=list(op.targets),
             hooks=view.hooks,
             for_apply=op.type is not OperationType.PLAN,
+            generate_config_out=op.generate_config_out,
         ),
     )
     diags = Diagnostics([*result.diagnostics, *pd])

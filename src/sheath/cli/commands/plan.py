@@ -14,6 +14,7 @@ from sheath.cli.plansigning import SigningKey, load_signing_key
 from sheath.cli.policygate import gate_options
 from sheath.cli.views.operation import HumanOperationView
 from sheath.diag import Diagnostics, error
+from sheath.engine.generation import generated_config_note
 from sheath.engine.operations import Session
 from sheath.engine.runner import OpenedState, Operation, OperationResult, OperationType, StateOpener, run_operation
 from sheath.plans.model import Action, Plan, UIMode
@@ -127,6 +128,13 @@ def open_backend_state(fl: ParsedFlags, operation: str, module: Any = None) -> O
         paths = state_paths(lb, fl.get_str("state"), fl.get_str("state-out"), fl.get_str("backup"))
         mgr = new_state_manager(paths)
         local_path = mgr.path
+        if paths.read == paths.write:  # every version the operation writes is kept, as the backend's are
+            from sheath.states.history import LocalHistory, history_retention
+
+            retention, hd = history_retention(os.environ)
+            if hd.has_errors():
+                return OpenedState(None, diagnostics=hd)
+            mgr.history = LocalHistory(mgr.path, retention)
     lock_id = None
     if fl.get_bool("lock"):
         info, ld = mgr.lock(operation, lock_timeout(fl))
@@ -196,6 +204,7 @@ def plan_operation(fl: ParsedFlags, ui: Ui, op_type: OperationType, mode: UIMode
         plan_checks=checks,
         command=command,
         on_failure=fl.get_str("on-failure") or "continue",
+        generate_config_out=fl.get_str("generate-config-out") or "",
     )
 
 
@@ -247,10 +256,12 @@ def finish_plan(
             return 1
         if notes is not None:
             notes.out.write(rule(notes))
+            notes.out.write(generated_config_note(plan, fl.get_str("generate-config-out") or ""))
             notes.out.write(f"\nSaved the plan to: {out_path}\n\n")
             notes.out.write(f'To perform exactly these actions, run the following command to apply:\n    terraform apply "{out_path}"\n')
     elif notes is not None and has_changes(plan):
         notes.out.write(rule(notes))
+        notes.out.write(generated_config_note(plan, fl.get_str("generate-config-out") or ""))
         notes.out.write(
             "\nNote: You didn't use the -out option to save this plan, so Terraform can't\n"
             'guarantee to take exactly these actions if you run "terraform apply" now.\n'
