@@ -18,7 +18,7 @@ import socket
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 GENESIS = "0" * 64
 AUDIT_DIR = ".sheath"
@@ -160,3 +160,12 @@ class AuditTrail:
                 out.problems.append(Problem(n, seq, "altered", "the previous record's hash does not match"))
             expected = max(expected, seq + 1)
         return out
+
+
+def record_state_change(state_path: str, operation: str, failed: Sequence[str] = (), details: Mapping[str, Any] | None = None) -> None:
+    """An audit record of an operation that changed a local state file (state mv, rm, push,
+    replace-provider, taint, untaint, import), beside that state; failed: its errors."""
+    info = dict(details or {})
+    if failed:
+        info["errors"] = list(failed)
+    AuditTrail(audit_path_for_state(state_path)).append(operation, "failure" if failed else "success", details=info)

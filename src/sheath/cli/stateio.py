@@ -206,8 +206,12 @@ class StateManagerEditor:
         self.lock_enabled = lock
         self.lock_timeout = lock_timeout
         self._lock: LockInfo | None = None
+        # the command the audit trail names for each write of a local state ("state mv"...)
+        self.audit_operation = ""
 
     def lock(self, operation: str) -> Diagnostics:
+        """Lock for operation ("state-mv", "taint"...), which the audit trail names too."""
+        self.audit_operation = self.audit_operation or operation.replace("-", " ")
         if self.lock_enabled:
             info, diags = self.mgr.lock(operation, self.lock_timeout)
             self._lock = info
@@ -271,7 +275,9 @@ class StateEditor(StateManagerEditor):
         when the content changed, and no backup is made, as terraform does."""
         if not out_path or os.path.abspath(out_path) == os.path.abspath(self.path):
             self.mgr.write_state(sf)
-            return self.mgr.persist_state()
+            pd = self.mgr.persist_state()
+            self._audit(self.path, sf, pd)
+            return pd
         from sheath.states.statefile import write_state_file
 
         diags = Diagnostics()
@@ -291,7 +297,16 @@ class StateEditor(StateManagerEditor):
             )
         except EncryptionError as exc:
             diags.extend(encryption_error(out_path, exc, writing=True))
+        self._audit(out_path, sf, diags)
         return diags
+
+    def _audit(self, path: str, sf: StateFile, diags: Diagnostics) -> None:
+        if not self.audit_operation:
+            return
+        from sheath.audit.trail import record_state_change
+
+        failed = [d.summary for d in diags if d.severity is Severity.ERROR]
+        record_state_change(path, self.audit_operation, failed, {"serial": sf.serial, "lineage": sf.lineage})
 
 
 AnyStateEditor = StateManagerEditor  # a file's editor (StateEditor) or a remote workspace's

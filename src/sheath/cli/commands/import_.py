@@ -9,6 +9,7 @@ from sheath.cli.commands._operation import ProgressHooks, Ui, begin, var_args
 from sheath.cli.commands.plan import asker, open_state
 from sheath.diag import Diagnostics, Severity, error
 from sheath.engine.operations import import_object, load
+from sheath.states.statemgr.filesystem import FilesystemStateManager
 
 USAGE = """Usage: sheath [global options] import [options] ADDR ID
 
@@ -179,6 +180,11 @@ def run(args: list[str]) -> int:
     hooks = ImportProgress(ui)
     try:
         d = import_object(session, mgr, fl.args[0], fl.args[1], hooks)
+        if isinstance(mgr, FilesystemStateManager):  # a local state: the audit trail beside it
+            from sheath.audit.trail import record_state_change
+
+            failed = [x.summary for x in d if x.severity.name == "ERROR"]
+            record_state_change(mgr.path, "import", failed, {"address": fl.args[0], "id": fl.args[1]})
         ui.diagnostics(d)
         if d.has_errors():
             return 1
