@@ -42,11 +42,10 @@ def module_path(out_dir: str, addr: Provider) -> str:
 
 @dataclass(frozen=True)
 class Generated:
-    """One provider's bindings: the module text, and whether the cache supplied it."""
+    """One provider's bindings module."""
 
     addr: Provider
     text: str
-    cached: bool
 
 
 def builtin_module(addr: Provider) -> str | None:
@@ -104,12 +103,12 @@ def provider_bindings(addr: Provider, root_dir: str) -> tuple[Generated | None, 
 
     text = builtin_module(addr)
     if text is not None:
-        return Generated(addr, text, True), Diagnostics()
+        return Generated(addr, text), Diagnostics()
     version = locked_version(root_dir, addr)
     path = cache_file(root_dir, addr, version, str(current_platform())) if version is not None else None
     if path is not None and os.path.isfile(path):
         with open(path, encoding="utf-8") as fh:
-            return Generated(addr, fh.read(), True), Diagnostics()
+            return Generated(addr, fh.read()), Diagnostics()
     text, diags = render_provider(addr, root_dir)
     if text is None:
         return None, diags
@@ -118,7 +117,7 @@ def provider_bindings(addr: Provider, root_dir: str) -> tuple[Generated | None, 
             write_text(path, text)
         except OSError as exc:
             diags.add_warning("Provider bindings not cached", f"The Python bindings of {addr.for_display()} could not be cached in {path}: {exc.strerror}.")
-    return Generated(addr, text, False), diags
+    return Generated(addr, text), diags
 
 
 def write_text(path: str, text: str) -> None:
