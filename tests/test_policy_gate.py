@@ -92,7 +92,7 @@ def test_json_plan_reports_findings_as_diagnostics(work: Work) -> None:
     by_summary = {d["summary"]: d for d in diags}
     err = by_summary["Policy CKV_AWS_21: S3 bucket has versioning enabled"]
     assert err["severity"] == "error" and err["range"]["filename"] == "main.tf" and "aws_s3_bucket.site" in err["detail"]
-    assert by_summary["Policy CKV_AWS_19: S3 bucket is encrypted at rest"]["severity"] == "warning"  # advisory
+    assert by_summary["Policy CKV_AWS_18: S3 bucket has access logging enabled"]["severity"] == "warning"  # advisory
     work.configure(skip=SKIP, settings=MANDATORY_VERSIONING)
     r = work.run("plan", "-json")
     assert r.returncode == 0, r.stdout
@@ -115,17 +115,17 @@ def test_advisory_findings_warn_and_skips_are_reported_then_apply(work: Work, bo
     work.configure(skip=SKIP, settings=MANDATORY_VERSIONING)  # the mandatory rule is skipped, the rest advisory
     r = work.run("plan", "-no-color", "-out=tfplan", "-markdown=plan.md")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "Policy check: 4 failed (0 mandatory), 1 skipped" in r.stdout
-    assert "advisory  CKV_AWS_19 on aws_s3_bucket.site (main.tf line" in r.stdout
+    assert "Policy check: 3 failed (0 mandatory), 1 skipped" in r.stdout
+    assert "advisory  CKV_AWS_18 on aws_s3_bucket.site (main.tf line" in r.stdout
     assert "skipped   CKV_AWS_21 on aws_s3_bucket.site: a scratch bucket needs no versions (inline)" in r.stdout
     assert "Error" not in r.stderr
     shown = work.run("show", "-markdown", "tfplan")
     assert shown.returncode == 0, shown.stderr
     assert (work.dir / "plan.md").read_text() == shown.stdout  # plan -markdown writes what show -markdown does
-    assert "### Policy" in shown.stdout and "CKV_AWS_19" in shown.stdout
+    assert "### Policy" in shown.stdout and "CKV_AWS_18" in shown.stdout
     r = work.run("apply", "-no-color", "-auto-approve")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "advisory  CKV_AWS_19" in r.stdout and "Apply complete! Resources: 1 added" in r.stdout
+    assert "advisory  CKV_AWS_18" in r.stdout and "Apply complete! Resources: 1 added" in r.stdout
     assert work.bucket in _buckets(boto)
 
 

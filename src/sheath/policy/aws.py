@@ -57,12 +57,20 @@ def _bucket_has_pab(r: PlannedResource, plan: PlanInput) -> Result:
     return failed("the bucket's public access block does not block public ACLs and policies")
 
 
+_SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
+
+
 def _bucket_encrypted(r: PlannedResource, plan: PlanInput) -> Result:
-    if _first_block(r, "server_side_encryption_configuration"):
+    """S3 encrypts every new object with SSE-S3 since January 2023 (as Checkov's rule has it):
+    a bucket fails only when its encryption configuration names no known algorithm."""
+    algs = list(_sse_algorithms(r, plan))
+    if not algs:
         return PASSED
-    if _companions(plan, r, "aws_s3_bucket_server_side_encryption_configuration"):
+    if any(a is Unknown for a in algs):
+        return UNDECIDED
+    if any(a in _SSE_ALGORITHMS for a in algs):
         return PASSED
-    return failed("no server-side encryption configuration targets this bucket")
+    return failed("the bucket's encryption configuration names no known algorithm")
 
 
 def _sse_algorithms(r: PlannedResource, plan: PlanInput) -> Iterable[Any]:
@@ -290,7 +298,7 @@ def _write_on_star(r: PlannedResource, plan: PlanInput) -> Result:
         if not _allow(st) or "*" not in _as_list(st.get("Resource")):
             continue
         for a in _as_list(st.get("Action")):
-            if not isinstance(a, str) or a == "*":
+            if not isinstance(a, str):
                 continue
             verb = a.split(":", 1)[-1]
             if verb == "*" or not verb.startswith(_READ_PREFIXES):
@@ -367,11 +375,17 @@ def _vpc_flow_logs(r: PlannedResource, plan: PlanInput) -> Result:
 
 
 def _default_sg_closed(r: PlannedResource, plan: PlanInput) -> Result:
-    ing, eg = r.get("ingress"), r.get("egress")
-    if ing is Unknown or eg is Unknown:
-        return UNDECIDED
-    if ing or eg:
-        return failed("the default security group allows traffic")
+    """A VPC passes when an aws_default_security_group with no rules targets it (without one,
+    AWS's default group allows traffic between its members and all egress)."""
+    groups = plan.targets("aws_default_security_group", "vpc_id", r, ("id",))
+    if not groups:
+        return failed("no aws_default_security_group takes the rules off this VPC's default group")
+    for g in groups:
+        ing, eg = g.get("ingress"), g.get("egress")
+        if ing is Unknown or eg is Unknown:
+            return UNDECIDED
+        if ing or eg:
+            return failed("the VPC's default security group allows traffic")
     return PASSED
 
 
@@ -419,7 +433,7 @@ RULES: tuple[Rule, ...] = (
           "Add an aws_s3_bucket_public_access_block for the bucket with all four flags true.", "AVD-AWS-0094"),
     _rule("CKV_AWS_19", "S3 bucket is encrypted at rest", BUCKET, _bucket_encrypted, H,
           "Objects should be encrypted at rest with a key you control the configuration of.",
-          "Add an aws_s3_bucket_server_side_encryption_configuration for the bucket.", "AVD-AWS-0088"),
+          'Use sse_algorithm = "AES256" or "aws:kms" (or remove the encryption configuration).', "AVD-AWS-0088"),
     _rule("CKV_AWS_145", "S3 bucket is encrypted with KMS by default", BUCKET, _bucket_kms, M,
           "KMS keys give access control and audit over decryption.",
           'Use sse_algorithm = "aws:kms" in the bucket\'s encryption configuration.', "AVD-AWS-0132"),
@@ -491,7 +505,7 @@ RULES: tuple[Rule, ...] = (
           "Messages should be encrypted at rest.", "Set kms_master_key_id.", "AVD-AWS-0095"),
     _rule("CKV2_AWS_11", "VPC flow logging is enabled", ("aws_vpc",), _vpc_flow_logs, M,
           "Flow logs are how network incidents are investigated.", "Add an aws_flow_log with vpc_id set to the VPC.", "AVD-AWS-0178"),
-    _rule("CKV2_AWS_12", "The default security group restricts all traffic", ("aws_default_security_group",), _default_sg_closed, M,
+    _rule("CKV2_AWS_12", "The VPC's default security group restricts all traffic", ("aws_vpc",), _default_sg_closed, M,
           "Resources placed in the default group by mistake would be reachable.",
-          "Declare aws_default_security_group with no ingress and no egress blocks."),
+          "Declare an aws_default_security_group for the VPC with no ingress and no egress blocks."),
 )

@@ -162,8 +162,11 @@ def _strip_index(address: str) -> str:
     return "".join(out)
 
 
-def _config_references(configuration: Mapping[str, Any] | None) -> dict[str, dict[str, list[str]]]:
-    """config address -> attribute -> references, from terraform's JSON configuration."""
+def _config_references(
+    configuration: Mapping[str, Any] | None, configured: dict[str, frozenset[str]] | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """config address -> attribute -> references, from terraform's JSON configuration; the
+    top-level arguments and blocks each resource writes go into configured."""
     out: dict[str, dict[str, list[str]]] = {}
     if not configuration:
         return out
@@ -172,8 +175,11 @@ def _config_references(configuration: Mapping[str, Any] | None) -> dict[str, dic
         for r in module.get("resources", []) or []:
             addr = (prefix + "." if prefix else "") + str(r.get("address", ""))
             refs: dict[str, list[str]] = {}
-            _collect(r.get("expressions") or {}, "", refs)
+            exprs = r.get("expressions") or {}
+            _collect(exprs, "", refs)
             out[addr] = refs
+            if configured is not None and isinstance(exprs, dict):
+                configured[addr] = frozenset(str(k) for k in exprs)
         for name, call in (module.get("module_calls") or {}).items():
             child = call.get("module") or {}
             walk(child, (prefix + "." if prefix else "") + f"module.{name}")
@@ -216,10 +222,12 @@ def plan_input_from_json(doc: Mapping[str, Any], facts: ConfigFacts | None = Non
     facts from the configuration at hand complete and take precedence over the plan's
     own ``configuration`` section."""
     facts = facts or ConfigFacts()
-    refs = _config_references(doc.get("configuration"))
+    # what the plan's own configuration section says is written, unless the configuration at hand says
+    configured: dict[str, frozenset[str]] = {}
+    refs = _config_references(doc.get("configuration"), configured)
     refs.update(facts.references)
     sources = facts.sources
-    configured = facts.configured
+    configured.update(facts.configured)
     seen: set[str] = set()
     out: list[PlannedResource] = []
     for rc in doc.get("resource_changes", []) or []:
