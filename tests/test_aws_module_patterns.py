@@ -617,6 +617,8 @@ def _second_step(pair: Pair, url: str, prefix: str, boto: Callable[[str], Any], 
     rcs = {rc["address"]: rc for rc in splan["resource_changes"]}
     doc = 'module.stack["data"].module.bucket.data.aws_iam_policy_document.deny_insecure[0]'
     assert rcs[doc]["action_reason"] == "read_because_dependency_pending"
+    # in a module whose call depends_on a module with changes
+    assert rcs["module.params.data.aws_caller_identity.current"]["action_reason"] == "read_because_dependency_pending"
     assert rcs["module.legacy.aws_s3_bucket.this[0]"]["change"]["actions"] == ["delete"]
     assert rcs['module.stack["tmp"].module.bucket.aws_s3_bucket.this[0]']["change"]["actions"] == ["delete"]
     pair.apply()
