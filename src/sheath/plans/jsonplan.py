@@ -188,6 +188,19 @@ def _provider_name(provider_addr: str) -> str:
     return provider_addr
 
 
+def _path_step(step: Any) -> Any:
+    """A state path step's attribute name or index key (an index's key is a typed value:
+    {"value": 1, "type": "number"})."""
+    if not isinstance(step, dict):
+        return None
+    v = step.get("value")
+    if step.get("type") == "index" and isinstance(v, dict):
+        v = v.get("value")
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+    return v
+
+
 def _sensitive_from_paths(attrs: Any, paths: list[Any]) -> Any:
     """The sensitive_values shape for state attributes and their sensitive paths."""
 
@@ -200,7 +213,7 @@ def _sensitive_from_paths(attrs: Any, paths: list[Any]) -> Any:
 
     out = shape(attrs or {})
     for p in paths:
-        steps = [s.get("value") for s in p] if isinstance(p, list) else []
+        steps = [_path_step(s) for s in p] if isinstance(p, list) else []
         if not steps:
             continue
         cur = out
