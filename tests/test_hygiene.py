@@ -18,38 +18,7 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "sheath"
 
 # (importing module, imported module, name) still to be made public or moved
-KNOWN_PRIVATE_IMPORTS = {
-    ("sheath.graph.references", "sheath.config.references", "_body_items"),
-    ("sheath.providers.native.random", "sheath.providers.native", "_words"),
-    ("sheath.engine.ephemeral", "sheath.engine.run", "_parse_provider_node"),
-    ("sheath.engine.ephemeral", "sheath.engine.run", "_provider_addr"),
-    ("sheath.engine.operations", "sheath.engine.planner", "_parse_module_instance"),
-    ("sheath.engine.operations", "sheath.engine.planner", "_static_module"),
-    ("sheath.engine.operations", "sheath.engine.run", "_parse_provider_node"),
-    ("sheath.engine.operations", "sheath.engine.run", "_provider_addr"),
-    ("sheath.engine.operations", "sheath.engine.validate", "_functions"),
-    ("sheath.engine.operations", "sheath.engine.run", "_id_of"),
-    ("sheath.engine.operations", "sheath.engine.planner", "_prevent_destroy_diag"),
-    ("sheath.engine.operations", "sheath.engine.applier", "_destroy_one"),
-    ("sheath.engine.run", "sheath.graph.references", "_call_argument"),
-    ("sheath.engine.refactor", "sheath.engine.planner", "_parse_module_instance"),
-    ("sheath.engine.applier", "sheath.engine.run", "_id_of"),
-    ("sheath.engine.applier", "sheath.engine.planner", "_apply_ignore_changes"),
-    ("sheath.engine.planner", "sheath.engine.run", "_mode"),
-    ("sheath.engine.planner", "sheath.engine.run", "_id_of"),
-    ("sheath.engine.planner", "sheath.engine.run", "_parse_provider_node"),
-    ("sheath.engine.planner", "sheath.plans.model", "_MODULE_STEP_RE"),
-    ("sheath.engine.planner", "sheath.engine.validate", "_attribute_range"),
-    ("sheath.engine.planner", "sheath.engine.operations", "_refresh_orphan"),
-    ("sheath.cli.commands.console", "sheath.lang.eval", "_valops"),
-    ("sheath.cli.commands.plan", "sheath.plans.render", "_Colorize"),
-    ("sheath.cli.commands.plan", "sheath.plans.render", "_rule"),
-    ("sheath.cli.commands._operation", "sheath.engine.validate", "_sources"),
-    ("sheath.cli.commands._operation", "sheath.cli.commands.validate", "_strip_ui_newline"),
-    ("sheath.lang.eval.traversal", "sheath.lang.eval", "_valops"),
-    ("sheath.lang.eval.evaluator", "sheath.lang.eval", "_valops"),
-    ("sheath.lang.eval.scope", "sheath.lang.eval", "_valops"),
-}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = set()
 
 # strongly connected groups of modules importing each other at module level
 KNOWN_CYCLES = {

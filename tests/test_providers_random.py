@@ -16,7 +16,7 @@ from sheath.providers.interface import (
     PlanResourceChangeRequest,
     UpgradeResourceStateRequest,
 )
-from sheath.providers.native import _words
+from sheath.providers.native import words
 from sheath.providers.native import random as rnd
 from sheath.providers.schema import config_object
 from sheath.providers.sdk import attr, with_attrs
@@ -203,10 +203,10 @@ def test_random_pet_words() -> None:
     st = create("random_pet", cfg("random_pet"))
     assert attr(st, "length").v == number_val(2).v and attr(st, "separator").v == "-"
     adj, name = attr(st, "id").as_str().split("-")
-    assert adj in _words.ADJECTIVES and name in _words.NAMES
+    assert adj in words.ADJECTIVES and name in words.NAMES
     st = create("random_pet", cfg("random_pet", length=4, separator="_", prefix="dev"))
     parts = attr(st, "id").as_str().split("_")
-    assert len(parts) == 5 and parts[0] == "dev" and parts[1] in _words.ADVERBS and parts[4] in _words.NAMES
+    assert len(parts) == 5 and parts[0] == "dev" and parts[1] in words.ADVERBS and parts[4] in words.NAMES
 
 
 def test_random_shuffle() -> None:

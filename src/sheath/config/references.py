@@ -62,7 +62,7 @@ class Scope:
 
 def body_expressions(body: hcl.Body, shadow: frozenset[str] = frozenset()) -> Iterator[tuple[Expression, frozenset[str]]]:
     """Every expression in a body, recursively, with the dynamic-block iterator names in scope."""
-    attrs, blocks = _body_items(body)
+    attrs, blocks = body_items(body)
     for a in attrs:
         yield a.expr, shadow
     for b in blocks:
@@ -73,7 +73,7 @@ def body_expressions(body: hcl.Body, shadow: frozenset[str] = frozenset()) -> It
 
 
 def _dynamic_expressions(b: Any, shadow: frozenset[str]) -> Iterator[tuple[Expression, frozenset[str]]]:
-    attrs, blocks = _body_items(b.body)
+    attrs, blocks = body_items(b.body)
     iterator = b.labels[0]
     for a in attrs:
         if a.name == "iterator":
@@ -91,18 +91,18 @@ def _dynamic_expressions(b: Any, shadow: frozenset[str]) -> Iterator[tuple[Expre
             yield from body_expressions(cb.body, inner)
 
 
-def _body_items(body: Any) -> tuple[list[Any], list[Any]]:
+def body_items(body: Any) -> tuple[list[Any], list[Any]]:
     if isinstance(body, MergedBodies):
         attrs: list[Any] = []
         blocks: list[Any] = []
         for b in body.bodies:
-            a, bl = _body_items(b)
+            a, bl = body_items(b)
             attrs += a
             blocks += bl
         return attrs, blocks
     if isinstance(body, MergedBody):
-        ba, bb = _body_items(body.base)
-        oa, ob = _body_items(body.override)
+        ba, bb = body_items(body.base)
+        oa, ob = body_items(body.override)
         names = {a.name for a in oa}
         types = {(b.labels[0] if b.type == "dynamic" and b.labels else b.type) for b in ob}
         attrs = [a for a in ba if a.name not in names] + oa

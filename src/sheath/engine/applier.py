@@ -20,7 +20,7 @@ from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
 from sheath.engine.provisioning import Provisioning, apply_provisioners, instance_variables
-from sheath.engine.run import Run, WalkAbort, _id_of, instance_address
+from sheath.engine.run import Run, WalkAbort, object_id, instance_address
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.providers import interface as pi
@@ -105,7 +105,7 @@ class ResourceApplier(ResourcePlanner):
         for rule in r.preconditions:
             if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed", check=ck):
                 return None
-        from sheath.engine.planner import _apply_ignore_changes
+        from sheath.engine.planner import apply_ignore_changes
 
         prior = null(schema.block.implied_type())
         private = b""
@@ -127,7 +127,7 @@ class ResourceApplier(ResourcePlanner):
             prior, private = imported
             if action == Action.NO_OP:
                 return prior
-        config = _apply_ignore_changes(r, schema, config, prior)
+        config = apply_ignore_changes(r, schema, config, prior)
         plain_config, _ = config.unmark_deep()
         plain_prior, _ = prior.unmark_deep()
         proposed = proposed_new(schema.block, plain_prior, plain_config)
@@ -139,7 +139,7 @@ class ResourceApplier(ResourcePlanner):
             # the values the plan could not know turned out unchanged: nothing to do
             return prior
         hook_action = Action.CREATE if action in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE) else action
-        run.hooks.pre_apply(addr, hook_action, _id_of(prior))
+        run.hooks.pre_apply(addr, hook_action, object_id(prior))
         intent = None
         if hook_action == Action.CREATE and run.create_intents is not None:
             intent = create_intent(sr.module, r.type, sr.name, sr.provider, key, addr, schema, planned, config)
@@ -172,7 +172,7 @@ class ResourceApplier(ResourcePlanner):
                 run.set_object(sr, key, None)
         if intent is not None and run.create_intents is not None and answered(ar.diagnostics):
             run.create_intents.settle(intent)
-        run.hooks.post_apply(addr, hook_action, _id_of(after), errored)
+        run.hooks.post_apply(addr, hook_action, object_id(after), errored)
         if errored:
             return None
         for rule in r.postconditions:
@@ -231,7 +231,7 @@ def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceCh
 
     def one(c: ResourceInstanceChange) -> bool:
         with run.sem:
-            return _destroy_one(run, c, schema, provider, prov)
+            return destroy_object(run, c, schema, provider, prov)
 
     # current objects first, then those a create_before_destroy left behind (terraform's order)
     for batch in ([c for c in changes if not c.deposed], [c for c in changes if c.deposed]):
@@ -257,13 +257,13 @@ def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceCh
                 provider_config_addr=sr.provider,
             )
             with run.sem:
-                if not _destroy_one(run, c, schema, provider):
+                if not destroy_object(run, c, schema, provider):
                     failed = True
     if failed:
         raise WalkAbort()
 
 
-def _destroy_one(
+def destroy_object(
     run: Run, c: ResourceInstanceChange, schema: Schema, provider: pi.Provider, provisioning: Provisioning | None = None
 ) -> bool:
     key = (c.module_address, c.mode, c.type, c.name)
@@ -284,7 +284,7 @@ def _destroy_one(
         return False
     plain_prior, _ = prior.unmark_deep()
     addr = c.address
-    run.hooks.pre_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, _id_of(prior))
+    run.hooks.pre_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, object_id(prior))
     if provisioning is not None and not c.deposed and obj.status != "tainted":
         # destroy-time provisioners; a failure keeps the object
         mi = parse_module_instance_str(c.module_address)[0] if c.module_address else ModuleInstance()

@@ -52,12 +52,12 @@ class EphemeralOpener:
             raise WalkAbort()
 
     def _schema_and_provider(self) -> tuple[Schema, pi.Provider]:
-        from sheath.engine.run import _parse_provider_node, _provider_addr
+        from sheath.engine.run import parse_provider_node, provider_address
         from sheath import diag
 
         run = self.run
         provider, _ = run.provider_for(self.node)
-        addr = _provider_addr(_parse_provider_node(run.provider_of[self.node].local)[0])
+        addr = provider_address(parse_provider_node(run.provider_of[self.node].local)[0])
         schema = run.schemas.get(addr).ephemeral_resource_types.get(self.r.type)
         if schema is None:
             run.add_diags(

@@ -28,7 +28,7 @@ from sheath.engine.generation import GenerationTarget, with_generation_targets, 
 from sheath.genconfig.write import invalid_mode, validate_target_file
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.objects import object_value
-from sheath.engine.planner import ResourcePlanner, _parse_module_instance, _static_module, upgrade_object
+from sheath.engine.planner import ResourcePlanner, parse_module_instance, static_module, upgrade_object
 from sheath.engine.providers import ProviderFactory, ProviderSchemas, lock_consistency, required_plugins
 from sheath.engine.run import (
     APPLY,
@@ -36,8 +36,8 @@ from sheath.engine.run import (
     Run,
     RunOptions,
     WalkAbort,
-    _parse_provider_node,
-    _provider_addr,
+    parse_provider_node,
+    provider_address,
     instance_address,
 )
 from sheath.graph.dag import Graph
@@ -101,7 +101,7 @@ def load(
     through source (the working directory when None; a plan's snapshot to apply it),
     from config_dir when given (terraform import -config: the root module comes from there;
     installed modules, plugins, the lock file and variables files from root_dir)."""
-    from sheath.engine.validate import _functions, validate_config
+    from sheath.engine.validate import scope_functions, validate_config
 
     recorder = RecordingModuleSource(source or FilesystemModuleSource())
     cfg, diags = load_module_tree(root_dir if config_dir is None else config_dir, recorder, work_dir=root_dir)
@@ -129,7 +129,7 @@ def load(
     if diags.has_errors():
         return None, diags
     if variables is not None:
-        session = Session(root_dir, cfg, cg, _functions(root_dir), dict(variables), factory, schemas)
+        session = Session(root_dir, cfg, cg, scope_functions(root_dir), dict(variables), factory, schemas)
         session.config_snapshot = recorder.snapshot()
         session.config_dir = config_dir or "."
         return session, diags
@@ -162,7 +162,7 @@ def load(
     diags.extend(fd)
     if diags.has_errors():
         return None, diags
-    session = Session(root_dir, cfg, cg, _functions(root_dir), values, factory, schemas)
+    session = Session(root_dir, cfg, cg, scope_functions(root_dir), values, factory, schemas)
     session.config_snapshot = recorder.snapshot()
     session.config_dir = config_dir or "."
     return session, diags
@@ -413,8 +413,8 @@ def _provider_for_state_resource(run: Run, provider_config: str) -> pi.Provider:
     if p is not None:
         return p
     local = provider_config.split("provider[", 1)
-    addr_str, _ = _parse_provider_node("provider[" + local[-1])
-    addr = _provider_addr(addr_str)
+    addr_str, _ = parse_provider_node("provider[" + local[-1])
+    addr = provider_address(addr_str)
     node = run.cg.node(provider_config)
     if node is not None:
         run.visit_provider(node)
@@ -442,7 +442,7 @@ def _plan_orphan_resources(run: Run) -> None:
     declared = _config_resource_keys(run.config)
     removed = removed_blocks(run.config)
     for (mod, mode, typ, name), sr in sorted(run.state.resources.items()):
-        static = _static_module(mod)
+        static = static_module(mod)
         if (static, mode, typ, name) in declared:
             continue
         # a module that no longer exists at all is handled here too
@@ -450,13 +450,13 @@ def _plan_orphan_resources(run: Run) -> None:
             for key in list(sr.instances):
                 run.set_object(sr, key, None)
             continue
-        mi = _parse_module_instance(mod)
+        mi = parse_module_instance(mod)
         objects = [o for o in _objects(sr) if _orphan_targeted(run, mi, sr, o[0])]
         if not objects:
             continue
         provider = _provider_for_state_resource(run, sr.provider)
         addr_str, _ = _state_provider(sr)
-        schema = run.schemas.resource_schema(_provider_addr(addr_str), mode, typ)
+        schema = run.schemas.resource_schema(provider_address(addr_str), mode, typ)
         if schema is None:
             run.add_diags([diag.error("Invalid resource type", f'The provider {addr_str} does not support resource type "{typ}".')])
             continue
@@ -466,7 +466,7 @@ def _plan_orphan_resources(run: Run) -> None:
             if prior is None:
                 continue
             if run.opts.refresh and (rem is None or rem.destroy):
-                refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
+                refreshed = refresh_orphan(run, provider, sr, key, obj, schema, prior, dk)
                 if refreshed is None:
                     continue
                 prior = orphan_before(prior, refreshed, dk)
@@ -517,21 +517,21 @@ def orphan_before(prior: Value, refreshed: Value, deposed: str) -> Value:
     return refreshed if deposed else prior
 
 
-def _refresh_orphan(
+def refresh_orphan(
     run: Run, provider: pi.Provider, sr: Any, key: Any, obj: Any, schema: Any, prior: Value, deposed: str = ""
 ) -> Value | None:
     """Read an object planned for deletion (terraform refreshes those too, deposed ones
     included); None when it is gone."""
     from sheath.engine.objects import new_object, object_private
-    from sheath.engine.run import _id_of
+    from sheath.engine.run import object_id
     from sheath.providers.marks import mark_sensitive
 
-    addr = instance_address(_parse_module_instance(sr.module), sr, key)
-    run.hooks.pre_refresh(addr, _id_of(prior))
+    addr = instance_address(parse_module_instance(sr.module), sr, key)
+    run.hooks.pre_refresh(addr, object_id(prior))
     rr = provider.read_resource(pi.ReadResourceRequest(sr.type, prior.unmark_deep()[0], object_private(obj)))
     if run.add_diags(rr.diagnostics):
         return prior
-    run.hooks.post_refresh(addr, _id_of(rr.new_state))
+    run.hooks.post_refresh(addr, object_id(rr.new_state))
     if rr.new_state is None or rr.new_state.is_null:
         run.set_object(sr, key, None, deposed=deposed)
         return None
@@ -549,7 +549,7 @@ def _refresh_orphan(
 def _state_provider(sr: Any) -> tuple[str, str]:
     """(provider source address, alias) of a state resource's provider configuration,
     which may sit in a module (module.m.provider["..."].alias)."""
-    return _parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
+    return parse_provider_node("provider[" + sr.provider.split("provider[", 1)[-1])
 
 
 def _objects(sr: Any) -> Any:
@@ -571,15 +571,15 @@ def _korder(k: Any) -> tuple[int, int, str]:
 
 
 def _check_prevent_destroy(run: Run, changes: list[ResourceInstanceChange]) -> None:
-    from sheath.engine.planner import _prevent_destroy_diag
+    from sheath.engine.planner import prevent_destroy_diagnostic
 
     for c in changes:
         if c.deposed:
             continue
-        cfg = run.config.descendant(_parse_module_instance(c.module_address).module())
+        cfg = run.config.descendant(parse_module_instance(c.module_address).module())
         r = cfg.module.resource_by_key(f"{c.type}.{c.name}") if cfg is not None else None
         if r is not None and r.managed is not None and r.managed.prevent_destroy:
-            run.add_diags([_prevent_destroy_diag(c.address, r)])
+            run.add_diags([prevent_destroy_diagnostic(c.address, r)])
 
 
 def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
@@ -597,10 +597,10 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
         except WalkAbort:
             continue
         addr_str, _ = _state_provider(sr)
-        schema = run.schemas.resource_schema(_provider_addr(addr_str), mode, typ)
+        schema = run.schemas.resource_schema(provider_address(addr_str), mode, typ)
         if schema is None:
             continue
-        mi = _parse_module_instance(mod)
+        mi = parse_module_instance(mod)
         for key, dk, obj in _objects(sr):
             if selected is not None and instance_address(mi, sr, key) not in selected:
                 continue
@@ -634,7 +634,7 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str], mo
     index: dict[str, Any] = {}
     for asr in after.resources.values():
         if asr.mode == "managed":
-            ami = _parse_module_instance(asr.module)
+            ami = parse_module_instance(asr.module)
             for k, ainst in asr.instances.items():
                 index[instance_address(ami, asr, k)] = (asr, k, ainst)
     for key, sr in sorted(before.resources.items()):
@@ -642,12 +642,12 @@ def _drift(run: Run, before: State, after: State, moved_from: dict[str, str], mo
             continue
         try:
             addr_str, _ = _state_provider(sr)
-            schema = run.schemas.resource_schema(_provider_addr(addr_str), "managed", sr.type)
+            schema = run.schemas.resource_schema(provider_address(addr_str), "managed", sr.type)
         except Exception:  # noqa: BLE001 - an unknown provider: no drift to report
             continue
         if schema is None:
             continue
-        mi = _parse_module_instance(sr.module)
+        mi = parse_module_instance(sr.module)
         for ikey, inst in sorted(sr.instances.items(), key=lambda kv: _korder(kv[0])):
             if inst.current is None:
                 continue
@@ -995,13 +995,13 @@ def _provider_config_of(plan: Plan, cr: str) -> str | None:
 
 
 def _config_resource(c: ResourceInstanceChange) -> str:
-    static = _static_module(c.module_address) if c.module_address else ""
+    static = static_module(c.module_address) if c.module_address else ""
     base = f"{'data.' if c.mode == 'data' else ''}{c.type}.{c.name}"
     return f"{static}.{base}" if static else base
 
 
 def _config_resource_of(sr: Any) -> str:
-    static = _static_module(sr.module) if sr.module else ""
+    static = static_module(sr.module) if sr.module else ""
     base = f"{'data.' if sr.mode == 'data' else ''}{sr.type}.{sr.name}"
     return f"{static}.{base}" if static else base
 
@@ -1027,7 +1027,7 @@ def _apply_visit(run: Run, n: Any, plan: Plan) -> None:
 
 
 def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> None:
-    from sheath.engine.applier import _destroy_one
+    from sheath.engine.applier import destroy_object
     from sheath.engine.provisioning import removed_provisioning
     from sheath.engine.refactor import removed_blocks
 
@@ -1035,14 +1035,14 @@ def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> No
     failed = False
     for c in changes:
         provider = _provider_for_state_resource(run, c.provider_config_addr)
-        schema = run.schemas.resource_schema(_provider_addr(c.provider_name), c.mode, c.type)
+        schema = run.schemas.resource_schema(provider_address(c.provider_name), c.mode, c.type)
         if schema is None:
             failed = True
             continue
         # a removed block's destroy-time provisioners run before the object is destroyed
-        rem = removed.get(_static_module(c.module_address) if c.module_address else "", c.type, c.name)
+        rem = removed.get(static_module(c.module_address) if c.module_address else "", c.type, c.name)
         with run.sem:
-            if not _destroy_one(run, c, schema, provider, removed_provisioning(rem)):
+            if not destroy_object(run, c, schema, provider, removed_provisioning(rem)):
                 failed = True
     if failed:
         raise WalkAbort()

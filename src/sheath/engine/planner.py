@@ -18,7 +18,7 @@ from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
-from sheath.engine.run import Expansion, Run, WalkAbort, _mode, _id_of, instance_address
+from sheath.engine.run import Expansion, Run, WalkAbort, resource_mode, object_id, instance_address
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ActionReason, Importing, ResourceInstanceChange
 from sheath.providers import interface as pi
@@ -90,7 +90,7 @@ def _to_tuple_path(p: pi.Path) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _apply_ignore_changes(r: Resource, schema: Schema, config: Value, prior: Value) -> Value:
+def apply_ignore_changes(r: Resource, schema: Schema, config: Value, prior: Value) -> Value:
     """ignore_changes: take the prior values for the ignored paths (terraform's processIgnoreChanges)."""
     m = r.managed
     if m is None or prior.is_null or (not m.ignore_all_changes and not m.ignore_changes):
@@ -150,7 +150,7 @@ class ResourcePlanner:
         r = self.module.resource_by_key(node.local)
         assert r is not None
         self.r: Resource = r
-        self.mode = _mode(r)
+        self.mode = resource_mode(r)
 
     # --- plan ---------------------------------------------------------------------------
     def plan(self) -> None:
@@ -200,9 +200,9 @@ class ResourcePlanner:
             if gone is None or mod in seen_modules:
                 continue
             sr = gone
-            if _static_module(mod) != str(self.cfg.path):
+            if static_module(mod) != str(self.cfg.path):
                 continue
-            mi = _parse_module_instance(mod)
+            mi = parse_module_instance(mod)
             for key, inst in sorted(sr.instances.items(), key=lambda kv: _key_order(kv[0])):
                 if inst.current is not None:
                     self.plan_delete(mi, sr, key, inst.current, schema, provider, ActionReason.DELETE_BECAUSE_NO_MODULE)
@@ -221,9 +221,9 @@ class ResourcePlanner:
         return out
 
     def _attribute_range(self, path: Any) -> Any:
-        from sheath.engine.validate import _attribute_range
+        from sheath.engine.validate import attribute_range
 
-        return _attribute_range(self.r, path)
+        return attribute_range(self.r, path)
 
     def ephemeral_misuse(self, config: Value, schema: Schema) -> Diagnostics:
         """Ephemeral values may go only into write-only arguments of a managed resource."""
@@ -305,12 +305,12 @@ class ResourcePlanner:
         if prior is None:
             raise WalkAbort()
         if not deposed and self.r.managed is not None and self.r.managed.prevent_destroy:
-            run.add_diags([_prevent_destroy_diag(addr, self.r)])
+            run.add_diags([prevent_destroy_diagnostic(addr, self.r)])
             raise WalkAbort()
         if run.opts.refresh:
-            from sheath.engine.operations import _refresh_orphan, orphan_before
+            from sheath.engine.operations import refresh_orphan, orphan_before
 
-            refreshed = _refresh_orphan(run, provider, sr, key, obj, schema, prior, deposed)
+            refreshed = refresh_orphan(run, provider, sr, key, obj, schema, prior, deposed)
             if refreshed is None:
                 return
             prior = orphan_before(prior, refreshed, deposed)
@@ -361,12 +361,12 @@ class ResourcePlanner:
             private = object_private(obj)
             tainted = obj.status == "tainted"
             if run.opts.refresh:
-                run.hooks.pre_refresh(addr, _id_of(prior))
+                run.hooks.pre_refresh(addr, object_id(prior))
                 rr = provider.read_resource(pi.ReadResourceRequest(r.type, prior.unmark_deep()[0], private))
                 if run.add_diags(rr.diagnostics):
                     return None
                 refreshed = rr.new_state if rr.new_state is not None else null(prior.type)
-                run.hooks.post_refresh(addr, _id_of(refreshed))
+                run.hooks.post_refresh(addr, object_id(refreshed))
                 refreshed = mark_sensitive(schema.block, _keep_marks(refreshed, prior))
                 if refreshed.is_null:
                     run.set_object(sr, key, None)
@@ -410,7 +410,7 @@ class ResourcePlanner:
         if run.opts.refresh_only:
             return prior if not prior.is_null else unknown(schema.block.implied_type())
         unignored = config
-        config = _apply_ignore_changes(r, schema, config, prior)
+        config = apply_ignore_changes(r, schema, config, prior)
         plain_config, _ = config.unmark_deep()
         plain_prior, _ = prior.unmark_deep()
         proposed = proposed_new(schema.block, plain_prior, plain_config)
@@ -479,7 +479,7 @@ class ResourcePlanner:
             )
         )
         if blocked:
-            run.add_diags([_prevent_destroy_diag(addr, r)])
+            run.add_diags([prevent_destroy_diagnostic(addr, r)])
             return None
         if action == Action.NO_OP:
             self.finalize_dependencies(sr, key)
@@ -578,7 +578,7 @@ class ResourcePlanner:
         rr = provider.read_resource(pi.ReadResourceRequest(self.r.type, o.state, o.private))
         if run.add_diags(rr.diagnostics):
             return False
-        run.hooks.post_refresh(addr, _id_of(rr.new_state))
+        run.hooks.post_refresh(addr, object_id(rr.new_state))
         if rr.new_state is None or rr.new_state.is_null:
             run.add_diags(
                 [
@@ -692,7 +692,7 @@ class ResourcePlanner:
             if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
                 return None
         run.set_object(sr, key, new_object(after, schema))
-        run.hooks.post_apply(addr, Action.READ, _id_of(after), False)
+        run.hooks.post_apply(addr, Action.READ, object_id(after), False)
         return after
 
     def nested_read_failed(
@@ -745,7 +745,7 @@ class ResourcePlanner:
             mod = ch.module_address
             static = statics.get(mod)
             if static is None:
-                static = statics[mod] = _static_module(mod) if mod else ""
+                static = statics[mod] = static_module(mod) if mod else ""
             if (static, f"{ch.type}.{ch.name}") not in wanted:
                 continue
             if static == here and mod != this_instance:
@@ -787,7 +787,7 @@ def _keep_marks(v: Value, prior: Value) -> Value:
     return mark_paths(v, marked_paths(prior))
 
 
-def _prevent_destroy_diag(addr: str, r: Resource) -> Any:
+def prevent_destroy_diagnostic(addr: str, r: Resource) -> Any:
     return diag.error(
         "Instance cannot be destroyed",
         f"Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. "
@@ -798,9 +798,9 @@ def _prevent_destroy_diag(addr: str, r: Resource) -> Any:
 
 
 def _provider_of_node(run: Run, node: ConfigNode) -> str:
-    from sheath.engine.run import _parse_provider_node
+    from sheath.engine.run import parse_provider_node
 
-    return _parse_provider_node(run.provider_of[node].local)[0]
+    return parse_provider_node(run.provider_of[node].local)[0]
 
 
 def _key_order(k: InstanceKey) -> tuple[int, int, str]:
@@ -819,18 +819,18 @@ def _orphan_reason(exp: Expansion, key: InstanceKey) -> ActionReason:
     return ActionReason.DELETE_BECAUSE_WRONG_REPETITION
 
 
-def _static_module(mod: str) -> str:
-    mi = _parse_module_instance(mod)
+def static_module(mod: str) -> str:
+    mi = parse_module_instance(mod)
     return str(mi.module())
 
 
-def _parse_module_instance(mod: str) -> ModuleInstance:
+def parse_module_instance(mod: str) -> ModuleInstance:
     from sheath.engine.evalctx import module_instance
-    from sheath.plans.model import _MODULE_STEP_RE
+    from sheath.plans.model import MODULE_STEP_RE
     import json
 
     steps: list[tuple[str, InstanceKey]] = []
-    for m in _MODULE_STEP_RE.finditer(mod):
+    for m in MODULE_STEP_RE.finditer(mod):
         raw = m.group(2)
         k: InstanceKey = None
         if raw is not None:

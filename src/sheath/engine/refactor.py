@@ -18,7 +18,7 @@ from sheath.config import Config
 from sheath.config.refactoring import Removed
 from sheath.diag import Diagnostics
 from sheath.engine.evalctx import InstanceKey
-from sheath.engine.planner import _parse_module_instance
+from sheath.engine.planner import parse_module_instance
 from sheath.engine.run import Run, instance_address
 from sheath.states.state import State
 from sheath.states.state import Resource as StateResource
@@ -49,8 +49,8 @@ def _move_instance(
         if blocked is not None:
             blocked.append(
                 (
-                    instance_address(_parse_module_instance(src[0]), sr, skey),
-                    instance_address(_parse_module_instance(dst[0]), dr, dkey),
+                    instance_address(parse_module_instance(src[0]), sr, skey),
+                    instance_address(parse_module_instance(dst[0]), dr, dkey),
                 )
             )
         return False
@@ -62,8 +62,8 @@ def _move_instance(
     dr.instances[dkey] = inst
     if not sr.instances:
         state.remove_resource(*src)
-    old = instance_address(_parse_module_instance(src[0]), sr, skey)
-    new = instance_address(_parse_module_instance(dst[0]), dr, dkey)
+    old = instance_address(parse_module_instance(src[0]), sr, skey)
+    new = instance_address(parse_module_instance(dst[0]), dr, dkey)
     moved[new] = moved.pop(old, old)
     return True
 
@@ -75,7 +75,7 @@ def apply_moves(config: Config, state: State) -> tuple[dict[str, str], Diagnosti
     for c in config.all_modules():
         if not c.module.moved:
             continue
-        base = ModuleInstance(tuple(s for s in _parse_module_instance(str(c.path)).steps))
+        base = ModuleInstance(tuple(s for s in parse_module_instance(str(c.path)).steps))
         for mv in c.module.moved:
             if mv.from_ is None or mv.to is None:
                 continue
@@ -213,7 +213,7 @@ def apply_implied_moves(config: Config, state: State, moved: dict[str, str]) -> 
                 sr = state.resources.get((mod, m, t, n))
                 if sr is None:
                     continue
-                if str(_parse_module_instance(mod).module()) != static:
+                if str(parse_module_instance(mod).module()) != static:
                     continue
                 if r.count is not None and None in sr.instances and 0 not in sr.instances:
                     _move_instance(state, (mod, m, t, n), None, (mod, m, t, n), 0, moved)

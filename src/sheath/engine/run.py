@@ -74,11 +74,11 @@ def instance_address(mi: ModuleInstance, r: Resource | StateResource, key: Insta
     return f"{m}.{base}{format_instance_key(key)}" if m else f"{base}{format_instance_key(key)}"
 
 
-def _mode(r: Resource) -> str:
+def resource_mode(r: Resource) -> str:
     return "data" if r.mode.name == "DATA" else "managed"
 
 
-def _id_of(v: Value | None) -> str:
+def object_id(v: Value | None) -> str:
     if v is None or v.is_null or not v.is_known or not v.type.is_object():
         return ""
     idv = v.attrs().get("id")
@@ -393,11 +393,11 @@ class Run:
 
     def _module_input(self, c: Config, mi: ModuleInstance, name: str) -> tuple[Value, bool]:
         from sheath.config.variables import InputValue, ValueSourceType, finalize_variable_value
-        from sheath.graph.references import _call_argument
+        from sheath.graph.references import call_argument
 
         var = c.module.variables[name]
         assert c.call is not None
-        arg = _call_argument(c.call.config, name)
+        arg = call_argument(c.call.config, name)
         parent = mi.parent()
         given = None
         if arg is not None:
@@ -646,8 +646,8 @@ class Run:
     # --- providers ---------------------------------------------------------------------
     def visit_provider(self, node: ConfigNode) -> None:
         c, m = self.module_of(node)
-        addr_str, alias = _parse_provider_node(node.local)
-        addr = _provider_addr(addr_str)
+        addr_str, alias = parse_provider_node(node.local)
+        addr = provider_address(addr_str)
         pc = None
         for cand in m.provider_configs.values():
             if str(m.provider_for_local_config(_local_cfg(cand.name, cand.alias))) == addr_str and (cand.alias or "") == alias:
@@ -696,11 +696,11 @@ class Run:
     # --- resource helpers ------------------------------------------------------------
     def resource_schema(self, node: ConfigNode, r: Resource) -> tuple[Schema, ProviderAddr]:
         pn = self.provider_of[node]
-        addr_str, _ = _parse_provider_node(pn.local)
-        addr = _provider_addr(addr_str)
-        s = self.schemas.resource_schema(addr, _mode(r), r.type)
+        addr_str, _ = parse_provider_node(pn.local)
+        addr = provider_address(addr_str)
+        s = self.schemas.resource_schema(addr, resource_mode(r), r.type)
         if s is None:
-            kind = "data source" if _mode(r) == "data" else "resource type"
+            kind = "data source" if resource_mode(r) == "data" else "resource type"
             self.add_diags(
                 [diag.error("Invalid " + kind, f'The provider {addr.for_display()} does not support {kind} "{r.type}".', r.type_range)]
             )
@@ -708,11 +708,11 @@ class Run:
         return s, addr
 
     def state_resource(self, mi: ModuleInstance, r: Resource, provider_node: str) -> StateResource:
-        key = (str(mi), _mode(r), r.type, r.name)
+        key = (str(mi), resource_mode(r), r.type, r.name)
         with self.state_lock:
             sr = self.state.resources.get(key)
             if sr is None:
-                sr = StateResource(str(mi), _mode(r), r.type, r.name, provider_node)
+                sr = StateResource(str(mi), resource_mode(r), r.type, r.name, provider_node)
                 self.state.set_resource(sr)
             else:
                 sr.provider = provider_node
@@ -731,7 +731,7 @@ class Run:
         self, mi: ModuleInstance, r: Resource, exp: Expansion, per_key: dict[InstanceKey, Value], prefix: str | None = None
     ) -> None:
         if prefix is None:
-            prefix = "data." if _mode(r) == "data" else ""
+            prefix = "data." if resource_mode(r) == "data" else ""
         key = f"{prefix}{r.type}.{r.name}"
         if exp.mode == "single":
             v = per_key.get(None, unknown(DYNAMIC))
@@ -833,7 +833,7 @@ def _range_str(r: Any) -> str:
     return range_str(r)
 
 
-def _parse_provider_node(local: str) -> tuple[str, str]:
+def parse_provider_node(local: str) -> tuple[str, str]:
     """('registry.terraform.io/hashicorp/aws', 'west') from 'provider["..."].west'."""
     end = local.index('"]')
     addr = local[len('provider["') : end]
@@ -841,7 +841,7 @@ def _parse_provider_node(local: str) -> tuple[str, str]:
     return addr, rest[1:] if rest.startswith(".") else ""
 
 
-def _provider_addr(s: str) -> ProviderAddr:
+def provider_address(s: str) -> ProviderAddr:
     host, ns, typ = s.split("/")
     return ProviderAddr(typ, ns, host)
 

@@ -112,7 +112,7 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
     diags.extend(_passed_providers(cfg))
     if diags.has_errors():
         return diags
-    functions = _functions(root_dir)
+    functions = scope_functions(root_dir)
     schemas = builtin_schemas.KnownSchemas(root_dir=root_dir, shared=shared_schemas)
     try:
         parents: dict[str, _ModuleValidator] = {}
@@ -210,7 +210,7 @@ def _static_checks(cfg: Config) -> Diagnostics:
     return diags
 
 
-def _functions(base_dir: str) -> Mapping[str, Function]:
+def scope_functions(base_dir: str) -> Mapping[str, Function]:
     renderer = make_template_renderer()
     fns = builtin_functions(base_dir, render_template=renderer)
     renderer.functions = fns
@@ -232,7 +232,6 @@ def config_sources(cfg: Config, root_dir: str) -> dict[str, bytes]:
     return out
 
 
-_sources = config_sources
 
 
 def _safe_modules(cfg: Config) -> list[Config]:
@@ -975,7 +974,7 @@ class _ModuleValidator:
                 "Invalid use of ephemeral value",
                 f'Ephemeral values are not valid for "{name}", because it is not a write-only attribute and must '
                 "be persisted to state.",
-                _attribute_range(r, _attr_path(name)) or r.config.missing_item_range(),
+                attribute_range(r, _attr_path(name)) or r.config.missing_item_range(),
             )
             d.extra["address"] = f"{self.cfg.path}.{r.addr()}" if self.cfg.path.names else str(r.addr())
             diags.append(d)
@@ -1091,7 +1090,7 @@ class _ModuleValidator:
         for x in resp.diagnostics:
             x.extra.setdefault("address", addr)
             if x.subject is None:
-                x.subject = _attribute_range(r, x.extra.get(pi.ATTRIBUTE_PATH)) or r.config.missing_item_range()
+                x.subject = attribute_range(r, x.extra.get(pi.ATTRIBUTE_PATH)) or r.config.missing_item_range()
             self.diags.append(x)
 
     def _check_count(self, v: Value, expr: Any) -> None:
@@ -1195,7 +1194,7 @@ def _attr_path(name: str) -> Any:
     return pi.Path((pi.GetAttrStep(name),))
 
 
-def _attribute_range(r: Resource, path: Any) -> Range | None:
+def attribute_range(r: Resource, path: Any) -> Range | None:
     """The range of the configuration's expression a provider's attribute path points at,
     through nested blocks (statement.0.effect), as terraform finds it."""
     from sheath.providers import interface as pi

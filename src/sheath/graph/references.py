@@ -392,7 +392,7 @@ class _Builder:
                 self.expr(n, cfg, rule.error_message)
             if parent is not None and cfg.call is not None:
                 # the argument in the calling module block
-                arg = _call_argument(cfg.call.config, v.name)
+                arg = call_argument(cfg.call.config, v.name)
                 if arg is not None:
                     self.depend(n, parent, arg.variables())
         for loc in m.locals.values():
@@ -541,10 +541,10 @@ class _DataDependsOn:
         return found
 
 
-def _call_argument(body: hcl.Body, name: str) -> Expression | None:
-    from sheath.config.references import _body_items
+def call_argument(body: hcl.Body, name: str) -> Expression | None:
+    from sheath.config.references import body_items
 
-    attrs, _ = _body_items(body)
+    attrs, _ = body_items(body)
     for a in attrs:
         if a.name == name:
             e: Expression = a.expr

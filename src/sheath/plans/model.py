@@ -127,7 +127,7 @@ class ResourceInstanceChange:
         return bool(self.prev_run_address) and self.prev_run_address != self.address
 
 
-_MODULE_STEP_RE: Final = re.compile(r'module\.([^.\[]+)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?\.?')
+MODULE_STEP_RE: Final = re.compile(r'module\.([^.\[]+)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?\.?')
 
 
 def _key_sort(k: int | str | None) -> tuple[int, int, str]:
@@ -141,7 +141,7 @@ def _key_sort(k: int | str | None) -> tuple[int, int, str]:
 
 def _module_sort(addr: str) -> tuple[int, list[tuple[str, tuple[int, int, str]]]]:
     steps: list[tuple[str, tuple[int, int, str]]] = []
-    for m in _MODULE_STEP_RE.finditer(addr):
+    for m in MODULE_STEP_RE.finditer(addr):
         raw = m.group(2)
         key: int | str | None = None
         if raw is not None:

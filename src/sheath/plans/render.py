@@ -55,7 +55,7 @@ _CODE_RE: Final = re.compile(r"\[(reset|bold|red|green|yellow|cyan|dark_gray)\]"
 _IDENT_RE: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
-class _Colorize:
+class Colorize:
     """mitchellh/colorstring: [name] codes; a reset is appended when any were used."""
 
     __slots__ = ("enabled",)
@@ -84,7 +84,7 @@ _SYMBOLS: Final = {
 
 @dataclass(slots=True)
 class _Opts:
-    color: _Colorize
+    color: Colorize
     override_null_suffix: bool = False
     show_unchanged_children: bool = False
     hide_symbols: bool = False  # HideDiffActionSymbols: how state is shown
@@ -1172,7 +1172,7 @@ def render_resource_change(
     schema: the resource type's schema, when known. Without it every
     attribute is rendered as a dynamic value (by its JSON shape), which is
     right for terraform_data and for plans read from terraform's JSON."""
-    col = _Colorize(color)
+    col = Colorize(color)
     opts = _Opts(col, show_unchanged_children=c.importing is not None)
     header = f'{"data" if c.mode == "data" else "resource"} "{c.type}" "{c.name}"'
     _, render = _block_diff(c, schema)
@@ -1185,13 +1185,13 @@ def render_state_object(
     """A state object's body as ``terraform show`` / ``state show`` print it: c is a
     no-op change whose before and after are the object (sensitive paths marked)."""
     _, render = _block_diff(c, schema)
-    return render(_Opts(_Colorize(color), show_unchanged_children=True, hide_symbols=True))
+    return render(_Opts(Colorize(color), show_unchanged_children=True, hide_symbols=True))
 
 
 def render_state_value(v: Value, color: bool = False) -> str:
     """A typed value (a root module output) as ``terraform show`` prints it."""
     d = compute_diff(v, v, typed=True)
-    return d.render(0, _Opts(_Colorize(color), show_unchanged_children=True, hide_symbols=True))
+    return d.render(0, _Opts(Colorize(color), show_unchanged_children=True, hide_symbols=True))
 
 
 def _output_diff(o: OutputChange) -> _Diff:
@@ -1204,7 +1204,7 @@ def _output_diff(o: OutputChange) -> _Diff:
 
 
 def render_outputs(outputs: list[OutputChange], color: bool = False) -> str:
-    col = _Colorize(color)
+    col = Colorize(color)
     opts = _Opts(col)
     if not outputs:
         return ""
@@ -1251,7 +1251,7 @@ _LEGEND: Final = [
 SchemaLookup = Callable[[str, str], "Block | None"]  # (mode, type) -> the resource type's schema
 
 
-def _rule(col: _Colorize) -> str:
+def horizontal_rule(col: Colorize) -> str:
     """format.HorizontalRule at the default width, as printed (with its newline)."""
     return col("[dark_gray]\n" + "\u2500" * (WIDTH - 1)) + "\n"
 
@@ -1261,7 +1261,7 @@ def _relevant_for(plan: Plan, address: str) -> frozenset[str] | None:
     return frozenset(names) if names else None
 
 
-def _render_drift(plan: Plan, col: _Colorize, schemas: SchemaLookup | None, resources_empty: bool) -> tuple[str, bool]:
+def _render_drift(plan: Plan, col: Colorize, schemas: SchemaLookup | None, resources_empty: bool) -> tuple[str, bool]:
     """The "Objects have changed outside of Terraform" section, and whether it was printed."""
     refresh_only = plan.ui_mode == UIMode.REFRESH_ONLY
     shown: list[tuple[ResourceInstanceChange, Action, Callable[[_Opts], str]]] = []
@@ -1314,7 +1314,7 @@ def render_plan(
     Drift (``plan.drift``) is shown as terraform does: in refresh-only mode all
     of it, otherwise only changes to ``plan.relevant_attributes``.
     in_automation: TF_IN_AUTOMATION's effect on one suggestion's wording."""
-    col = _Colorize(color)
+    col = Colorize(color)
     out: list[str] = []
     empty = all(c.action == Action.NO_OP and not c.moved for c in plan.changes) and all(
         _output_diff(o).action == Action.NO_OP for o in plan.output_changes
@@ -1335,7 +1335,7 @@ def render_plan(
     if not changes and not outputs:
         if plan.errored:
             if have_refresh:
-                out.append(_rule(col))
+                out.append(horizontal_rule(col))
             out.append(
                 col("\n[reset][bold][red]Planning failed.[reset][bold] Terraform encountered an error while generating this plan.[reset]\n\n")
             )
@@ -1354,7 +1354,7 @@ def render_plan(
             )
         elif plan.ui_mode == UIMode.DESTROY:
             if have_refresh:
-                out.append(_rule(col))
+                out.append(horizontal_rule(col))
             out.append(col("\n[reset][bold][green]No changes.[reset][bold] No objects need to be destroyed.[reset]\n\n"))
             out.append(
                 word_wrap(
@@ -1365,7 +1365,7 @@ def render_plan(
             )
         else:
             if have_refresh:
-                out.append(_rule(col))
+                out.append(horizontal_rule(col))
             out.append(col("\n[reset][bold][green]No changes.[reset][bold] Your infrastructure matches the configuration.[reset]\n\n"))
             if have_refresh:
                 if plan.applyable:
@@ -1390,10 +1390,10 @@ def render_plan(
                 + "\n"
             )
         if have_refresh:  # terraform prints the rule again after these texts
-            out.append(_rule(col))
+            out.append(horizontal_rule(col))
         return "".join(out)
     if have_refresh:
-        out.append(_rule(col))
+        out.append(horizontal_rule(col))
     if counts:
         out.append(
             word_wrap(

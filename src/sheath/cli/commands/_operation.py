@@ -171,7 +171,7 @@ class Ui:
     sources: dict[str, bytes] | None = None
 
     def diagnostics(self, diags: Diagnostics, sources: dict[str, bytes] | None = None) -> None:
-        from sheath.cli.commands.validate import _strip_ui_newline
+        from sheath.cli.commands.validate import strip_ui_newline
         from sheath.lang.eval.diagvalues import annotate
 
         annotate(list(diags))
@@ -188,7 +188,7 @@ class Ui:
             return
         for d in consolidate_warnings(ordered):
             stream = self.err if d.severity is Severity.ERROR else self.out
-            stream.write(_strip_ui_newline(render_diagnostic(d, sources or {}, self.color), self.color))
+            stream.write(strip_ui_newline(render_diagnostic(d, sources or {}, self.color), self.color))
 
 
 def consolidate_warnings(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -248,10 +248,10 @@ def compact_warnings_text(diags: list[Diagnostic], color: bool) -> str:
 def config_sources(root_dir: str) -> dict[str, bytes]:
     """The configuration files' bytes, for source snippets in diagnostics."""
     from sheath.config import load_module_tree
-    from sheath.engine.validate import _sources
+    from sheath.engine.validate import config_sources as module_sources
 
     cfg, _ = load_module_tree(root_dir)
-    return _sources(cfg, root_dir)
+    return module_sources(cfg, root_dir)
 
 
 def flag_error(ui: Ui, command: str, message: str) -> int:
@@ -263,9 +263,9 @@ def flag_error(ui: Ui, command: str, message: str) -> int:
 def diagnostic_error(ui: Ui, command: str, d: Diagnostic) -> int:
     """A command-line error as terraform's arguments parser reports it: the diagnostic (as its
     views print them), then the help hint."""
-    from sheath.cli.commands.validate import _strip_ui_newline
+    from sheath.cli.commands.validate import strip_ui_newline
 
-    ui.err.write(_strip_ui_newline(render_diagnostic(d, {}, ui.color), ui.color))
+    ui.err.write(strip_ui_newline(render_diagnostic(d, {}, ui.color), ui.color))
     ui.err.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
     return 1
 
@@ -302,9 +302,9 @@ def begin(args: list[str], command: str, usage: str, max_args: int | None = 0) -
         return None, ui, diagnostic_error(ui, command, od[0])
     bad = unsupported_flag(fl, command) or parallelism_error(fl)
     if bad is not None:
-        from sheath.cli.commands.validate import _strip_ui_newline
+        from sheath.cli.commands.validate import strip_ui_newline
 
-        ui.err.write(_strip_ui_newline(render_diagnostic(bad, {}, ui.color), ui.color))
+        ui.err.write(strip_ui_newline(render_diagnostic(bad, {}, ui.color), ui.color))
         return None, ui, 1
     return fl, ui, 0
 

@@ -493,7 +493,7 @@ def _variable_values(module: Any, a: _Args, diags: Diagnostics, sources: dict[st
                 )
         raise _FatalVars()
 
-    from sheath.lang.eval import _valops as vo
+    from sheath.lang.eval import valops as vo
 
     out: dict[str, Value] = {}
     for name, decl in decls.items():

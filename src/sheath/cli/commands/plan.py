@@ -71,9 +71,9 @@ def plan_mode(fl: ParsedFlags) -> UIMode:
 
 
 def rule(ui: Ui) -> str:
-    from sheath.plans.render import _Colorize, _rule
+    from sheath.plans.render import Colorize, horizontal_rule
 
-    return _rule(_Colorize(ui.color))
+    return horizontal_rule(Colorize(ui.color))
 
 
 def state_opener(ui: Ui, fl: ParsedFlags) -> StateOpener:

@@ -80,7 +80,7 @@ def run(args: list[str]) -> int:
     return _report(result.diagnostics, result.sources, as_json, color)
 
 
-def _strip_ui_newline(text: str, color: bool) -> str:
+def strip_ui_newline(text: str, color: bool) -> str:
     """render_diagnostic includes the newline terraform's UI adds; validate's view writes without it."""
     if not color:
         return text[:-1] if text.endswith("\n") else text
@@ -108,7 +108,7 @@ def _report(diags: Diagnostics, sources: dict[str, bytes], as_json: bool, color:
         return 1 if errors else 0
     for d in consolidate_warnings(sort_diagnostics(diags)):
         stream = sys.stderr if d.severity is Severity.ERROR else sys.stdout
-        stream.write(_strip_ui_newline(render_diagnostic(d, sources, color), color))
+        stream.write(strip_ui_newline(render_diagnostic(d, sources, color), color))
     if errors:
         return 1
     if warnings:

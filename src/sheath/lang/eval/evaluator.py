@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from sheath.diag import Diagnostic, Diagnostics, Range, Severity
-from sheath.lang.eval import _valops as vo
+from sheath.lang.eval import valops as vo
 from sheath.lang.eval.context import EvalContext
 from sheath.lang.eval.traversal import get_attr, index_value, traverse_steps
 from sheath.lang.funcs.function import Function, FunctionError

@@ -374,7 +374,7 @@ class Scope:
         val, ediags = evaluate(expr, self.context_for(self.context(), expr.variables()))
         diags.extend(ediags)
         if not want.is_dynamic() and not ediags.has_errors():
-            from sheath.lang.eval import _valops as vo
+            from sheath.lang.eval import valops as vo
 
             try:
                 val = vo.convert(val, want)

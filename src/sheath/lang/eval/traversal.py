@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from sheath.diag import Diagnostic, Diagnostics, Range, Severity
-from sheath.lang.eval import _valops as vo
+from sheath.lang.eval import valops as vo
 from sheath.lang.hcl import TraverseAttr, TraverseIndex, Traverser
 from sheath.types.cty import DYNAMIC, NUMBER, STRING, UNKNOWN, Value
 

@@ -29,7 +29,7 @@ from sheath.providers.interface import (
     PlanResourceChangeResponse,
     attribute_error,
 )
-from sheath.providers.native import _words
+from sheath.providers.native import words as wordlist
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import NativeProvider, ResourceType, attr, with_attrs
 from sheath.types import (
@@ -471,10 +471,10 @@ class RandomPet(RandomResource):
         rng = secrets.SystemRandom()
         words: list[str] = []
         if n >= 1:
-            words = [rng.choice(_words.ADVERBS) for _ in range(max(0, n - 2))]
+            words = [rng.choice(wordlist.ADVERBS) for _ in range(max(0, n - 2))]
             if n >= 2:
-                words.append(rng.choice(_words.ADJECTIVES))
-            words.append(rng.choice(_words.NAMES))
+                words.append(rng.choice(wordlist.ADJECTIVES))
+            words.append(rng.choice(wordlist.NAMES))
         prefix = _str_or_none(attr(planned, "prefix"))
         if prefix:
             words.insert(0, prefix)
