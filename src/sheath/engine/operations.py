@@ -770,22 +770,6 @@ class StateWriter:
             self.mgr.journal.set_object(ref, key, obj, deposed)
 
 
-def _describe_write(session: Session, plan: Plan, mgr: Any) -> None:
-    """What a state manager that keeps a history records of this apply's writes (the
-    operation, the plan's digest, the git commit), unless its caller said already."""
-    if getattr(mgr, "history", None) is None:
-        return
-    ctx = getattr(mgr, "write_context", None)
-    if ctx is None or ctx.operation:
-        return
-    from sheath.audit.trail import git_commit
-    from sheath.policy.plancheck import plan_hash
-    from sheath.states.history import WriteContext
-
-    operation = "destroy" if plan.ui_mode == UIMode.DESTROY else "apply"
-    mgr.write_context = WriteContext(operation, plan_hash(plan), git_commit(session.root_dir)[0])
-
-
 def apply_plan(
     session: Session,
     plan: Plan,
@@ -800,7 +784,6 @@ def apply_plan(
     Returns the root outputs (value, sensitive) and the diagnostics."""
     assert plan.prior_state is not None
     hooks = hooks or NoHooks()
-    _describe_write(session, plan, mgr)
     working = _state_copy(plan.prior_state)
     cur = mgr.state_file()
     working.lineage = cur.lineage or working.lineage

@@ -10,7 +10,8 @@ plan.
 from __future__ import annotations
 
 import hashlib
-import json
+
+import orjson
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
@@ -68,7 +69,7 @@ def plan_hash(plan: Plan) -> str:
     """A stable digest of what the plan will do (its JSON representation, timestamp left out)."""
     doc = dict(plan_document(plan))
     doc.pop("timestamp", None)
-    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(orjson.dumps(doc, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)).hexdigest()
 
 
 def policy_check(policy_dirs: Sequence[str] = (), allow_destroy: Sequence[str] = ()) -> PlanCheck:
