@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from sheath.cli.commands._operation import ProgressHooks, Ui, format_output_value
-from sheath.cli.jsonui import ChangeSummary, JSONHooks, JSONView, outputs_from_values
 from sheath.diag import Diagnostics
 from sheath.engine.hooks import Hooks
 from sheath.engine.operations import Session
@@ -18,6 +18,9 @@ from sheath.plans.model import Plan, ResourceInstanceChange, UIMode
 from sheath.plans.render import render_plan
 from sheath.policy.plancheck import CheckResult
 from sheath.types.cty import Value
+
+if TYPE_CHECKING:  # the JSON UI is imported only when -json asks for it
+    from sheath.cli.jsonui import JSONView
 
 
 def destroys(op: Operation) -> bool:
@@ -121,6 +124,8 @@ class JSONOperationView:
     """terraform's machine-readable UI (-json): one JSON message a line."""
 
     def __init__(self, view: JSONView) -> None:
+        from sheath.cli.jsonui import JSONHooks
+
         self.view = view
         self.progress = JSONHooks(view)
 
@@ -158,6 +163,8 @@ class JSONOperationView:
         self.view.saved_plan_changes(planned_order(plan, session))
 
     def applied(self, plan: Plan, outputs: Mapping[str, tuple[Value, bool]], op: Operation) -> None:
+        from sheath.cli.jsonui import ChangeSummary, outputs_from_values
+
         n = self.progress.counts
         destroy = destroys(op)
         self.view.change_summary(ChangeSummary(n.add, n.change, n.import_, n.remove, "destroy" if destroy else "apply"))
@@ -165,6 +172,8 @@ class JSONOperationView:
             self.view.outputs(outputs_from_values(outputs))
 
     def refreshed(self, outputs: Mapping[str, tuple[Value, bool]]) -> None:
+        from sheath.cli.jsonui import outputs_from_values
+
         self.view.outputs(outputs_from_values(outputs))
 
 
