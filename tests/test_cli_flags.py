@@ -1189,7 +1189,7 @@ def test_local_backend_path_is_honoured(tmp_path: Path, run_terraform: RunFn, ru
         (d / "main.tf").write_text(CONFIG + block)
         assert run(["init", "-no-color"], d).returncode == 0
         assert run(["apply", "-auto-approve", "-no-color"], d).returncode == 0
-        found[name] = sorted(str(p.relative_to(d)) for p in d.rglob("*.tfstate") if ".terraform" not in p.parts)
+        found[name] = sorted(str(p.relative_to(d)) for p in d.rglob("*.tfstate") if ".terraform" not in p.parts and ".sheath" not in p.parts)
         r = run(["state", "list"], d)
         assert r.stdout == "terraform_data.a\nterraform_data.b\n", r.stderr
         assert run(["output", "-raw", "o"], d).stdout == "d"
@@ -1271,9 +1271,21 @@ def _signing_key(ctx: Ctx) -> None:
     ctx.ok("apply", "-no-color", "-plan-signing-key=ci.key", "tfplan")
 
 
+def _on_failure(ctx: Ctx) -> None:
+    # b fails; c waits for a only, so with one worker it would start after b's failure
+    (ctx.dir / "main.tf").write_text(
+        'resource "terraform_data" "a" {}\n'
+        'resource "terraform_data" "b" {\n  provisioner "local-exec" {\n    command = "exit 3"\n  }\n}\n'
+        'resource "terraform_data" "c" {\n  depends_on = [terraform_data.a]\n}\n'
+    )
+    r = ctx.run("apply", "-auto-approve", "-no-color", "-parallelism=1", "-on-failure=stop")
+    assert r.returncode == 1 and "Apply stopped after a failure" in r.stdout, r.stdout + r.stderr
+    assert "terraform_data.c" not in ctx.ok("state", "list").stdout
+
+
 SHEATH_TABLE: dict[str, dict[str, Check]] = {
     "plan": {"policies": _policies, "allow-destroy": _allow_destroy, "markdown": _markdown, "plan-signing-key": _signing_key},
-    "apply": {"policies": _policies, "allow-destroy": _allow_destroy, "plan-signing-key": _signing_key},
+    "apply": {"policies": _policies, "allow-destroy": _allow_destroy, "plan-signing-key": _signing_key, "on-failure": _on_failure},
 }
 
 

@@ -10,6 +10,7 @@ plan.
 from __future__ import annotations
 
 import hashlib
+import json
 
 import orjson
 from dataclasses import dataclass, field
@@ -69,7 +70,11 @@ def plan_hash(plan: Plan) -> str:
     """A stable digest of what the plan will do (its JSON representation, timestamp left out)."""
     doc = dict(plan_document(plan))
     doc.pop("timestamp", None)
-    return hashlib.sha256(orjson.dumps(doc, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)).hexdigest()
+    try:
+        data = orjson.dumps(doc, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits (numbers are arbitrary precision)
+        data = json.dumps(doc, sort_keys=True, default=str).encode()
+    return hashlib.sha256(data).hexdigest()
 
 
 def policy_check(policy_dirs: Sequence[str] = (), allow_destroy: Sequence[str] = ()) -> PlanCheck:
