@@ -39,35 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 from aws_moto import Moto, mirror_root  # noqa: E402
-
-SERVICES = ("s3", "iam", "sts", "ec2", "kms", "sqs", "sns", "dynamodb", "rds", "cloudtrail")
-
-
-def provider_hcl(url: str) -> str:
-    endpoints = "\n".join(f"    {s} = {json.dumps(url)}" for s in SERVICES)
-    return f"""terraform {{
-  required_providers {{
-    aws = {{
-      source  = "hashicorp/aws"
-      version = "5.100.0"
-    }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  s3_use_path_style           = true
-  endpoints {{
-{endpoints}
-  }}
-}}
-"""
-
+from test_aws_e2e import MORE_SERVICES as SERVICES, provider_hcl  # noqa: E402
 
 def body(c: int) -> str:
     """Resources in groups of `c` instances; 15 groups of c instances, even indexes fail."""
@@ -226,7 +198,7 @@ def make_plan(work: Path, n: int, env: dict[str, str]) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     moto = Moto()
     try:
-        (d / "main.tf").write_text(provider_hcl(moto.url) + body(c))
+        (d / "main.tf").write_text(provider_hcl(moto.url, SERVICES) + body(c))
         for args in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-refresh=false", "-out=tfplan"]):
             print(f"terraform {' '.join(args)} ({c * GROUPS} resources) ...", flush=True)
             r = subprocess.run(["terraform", *args], cwd=d, env=env, capture_output=True, text=True)

@@ -33,6 +33,8 @@ pytestmark = pytest.mark.oracle
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 SERVICES = ("s3", "iam", "sts", "ec2", "rds")
+# the services of configurations that go further (policies, modules): all to moto
+MORE_SERVICES = (*SERVICES, "kms", "sqs", "sns", "dynamodb", "cloudtrail", "ssm")
 
 
 # --- fixtures ----------------------------------------------------------------------------
@@ -97,8 +99,10 @@ def names() -> str:
 # --- helpers -----------------------------------------------------------------------------
 
 
-def provider_hcl(url: str) -> str:
-    endpoints = "\n".join(f"    {s} = {json.dumps(url)}" for s in SERVICES)
+def provider_hcl(url: str, services: Sequence[str] = SERVICES) -> str:
+    """The AWS provider pointed at the moto server at url for services (every service a
+    configuration uses must be listed: the others would go to AWS itself)."""
+    endpoints = "\n".join(f"    {s} = {json.dumps(url)}" for s in services)
     return f"""terraform {{
   required_providers {{
     aws = {{

@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from test_aws_e2e import (  # noqa: F401  (fixtures)
+    MORE_SERVICES,
     Pair,
     Tools,
     assert_same_changes,
@@ -534,7 +535,7 @@ output "legacy" {
 
 
 def config(url: str, prefix: str, step: int) -> str:
-    provider = provider_hcl(url).replace("  endpoints {\n", f'  endpoints {{\n    ssm = "{url}"\n', 1)
+    provider = provider_hcl(url, MORE_SERVICES)
     root = _ROOT.replace("{prefix}", prefix)
     root = root.replace("{stacks}", _STACKS_1 if step == 1 else _STACKS_2)
     return provider + root.replace("{extra}", _LEGACY if step == 1 else "")

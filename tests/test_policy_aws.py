@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import SHEATH_CMD
-from test_aws_e2e import e2e_env, provider_hcl  # noqa: F401 - the fixture
+from test_aws_e2e import MORE_SERVICES, e2e_env, provider_hcl  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.oracle
 
@@ -362,7 +362,7 @@ def _plans(tmp_path: Path, body: str, moto_server: str, env: dict[str, str], ter
     s, t = tmp_path / "sheath", tmp_path / "terraform"
     for d in (s, t):
         d.mkdir()
-        (d / "main.tf").write_text(provider_hcl(moto_server).replace('"s3", "iam"', '"s3", "iam"') + body)
+        (d / "main.tf").write_text(provider_hcl(moto_server, MORE_SERVICES) + body)
     for cmd, d in (([*SHEATH_CMD], s), ([terraform], t)):
         r = _run([*cmd, "init", "-input=false", "-no-color"], d, env)
         assert r.returncode == 0, r.stderr

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import SHEATH_CMD
-from test_aws_e2e import e2e_env, provider_hcl  # noqa: F401 - the fixture
+from test_aws_e2e import MORE_SERVICES, e2e_env, provider_hcl  # noqa: F401 - the fixture
 from test_policy_aws import BAD, GOOD
 
 pytestmark = [pytest.mark.oracle, pytest.mark.slow]
@@ -255,7 +255,7 @@ def checkov() -> Path:
 @pytest.fixture(scope="module")
 def plan_json(tmp_path_factory: pytest.TempPathFactory, moto_server: str, e2e_env: dict[str, str], terraform_bin: str) -> Path:  # noqa: F811
     d = tmp_path_factory.mktemp("checkov-diff")
-    (d / "main.tf").write_text(provider_hcl(moto_server) + BAD + GOOD + MORE)
+    (d / "main.tf").write_text(provider_hcl(moto_server, MORE_SERVICES) + BAD + GOOD + MORE)
     for args in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-refresh=false", "-out=tfplan"]):
         r = subprocess.run([terraform_bin, *args], cwd=d, capture_output=True, text=True, env=e2e_env, timeout=600)
         assert r.returncode == 0, r.stdout + r.stderr
