@@ -40,3 +40,52 @@ def test_state_changing_commands_are_audited(tmp_path: Path, run_sheath: Any) ->
     assert len(records[0]["plan_hash"]) == 64 and records[0]["details"]["changes"] == {"add": 2, "change": 0, "destroy": 0}
     r = run_sheath(["audit", "verify"], tmp_path)
     assert r.returncode == 0 and "6 records" in r.stdout
+
+
+def _log(run_sheath: Any, d: Path) -> list[dict[str, Any]]:
+    r = run_sheath(["audit", "log", "-json"], d)
+    assert r.returncode == 0, r.stderr
+    out: list[dict[str, Any]] = json.loads(r.stdout)
+    return out
+
+
+def test_workspace_delete_is_audited_in_the_default_trail(tmp_path: Path, run_sheath: Any) -> None:
+    (tmp_path / "main.tf").write_text(CONFIG)
+    for args in (["init"], ["workspace", "new", "blue"], ["apply", "-auto-approve"], ["workspace", "select", "default"], ["workspace", "new", "green"], ["workspace", "select", "default"]):
+        r = run_sheath(args, tmp_path)
+        assert r.returncode == 0, (args, r.stderr)
+    r = run_sheath(["workspace", "delete", "-no-color", "blue"], tmp_path)  # not empty: refused
+    assert r.returncode == 1 and "Workspace is not empty" in r.stderr
+    for args in (["workspace", "delete", "-force", "blue"], ["workspace", "delete", "green"]):
+        r = run_sheath(args, tmp_path)
+        assert r.returncode == 0, (args, r.stderr)
+    # the deleted workspace's own trail went with it; the default state's trail keeps the deletes
+    assert not (tmp_path / "terraform.tfstate.d" / "blue").exists()
+    records = _log(run_sheath, tmp_path)
+    assert [(rec["operation"], rec["result"], rec["details"]["workspace"], rec["details"]["force"], rec["details"]["resources"]) for rec in records] == [
+        ("workspace delete", "failure", "blue", False, 2),
+        ("workspace delete", "success", "blue", True, 2),
+        ("workspace delete", "success", "green", False, 0),
+    ]
+    assert records[0]["details"]["errors"] == ["Workspace is not empty"]
+    assert records[1]["details"]["serial"] >= 1 and records[1]["details"]["lineage"]
+    for rec in records:
+        assert rec["who"] and rec["host"] and rec["time"] and "git_commit" in rec
+    r = run_sheath(["audit", "verify"], tmp_path)
+    assert r.returncode == 0 and "3 records" in r.stdout
+
+
+def test_force_unlock_of_a_local_state_is_audited_as_refused(tmp_path: Path, run_sheath: Any) -> None:
+    (tmp_path / "main.tf").write_text(CONFIG)
+    for args in (["init"], ["apply", "-auto-approve"]):
+        assert run_sheath(args, tmp_path).returncode == 0
+    r = run_sheath(["force-unlock", "-force", "-no-color", "0b5e4d1c-lock"], tmp_path)
+    assert r.returncode == 1 and "Failed to unlock state: LocalState not locked" in r.stderr
+    r = run_sheath(["force-unlock", "-no-color", "0b5e4d1c-lock"], tmp_path)
+    assert r.returncode == 1 and "Local state cannot be unlocked by another process" in r.stderr
+    records = _log(run_sheath, tmp_path)
+    assert [(rec["operation"], rec["result"]) for rec in records] == [("apply", "success"), ("force-unlock", "failure"), ("force-unlock", "failure")]
+    assert records[1]["details"] == {"workspace": "default", "lock_id": "0b5e4d1c-lock", "errors": ["Failed to unlock state: LocalState not locked"]}
+    assert records[2]["details"]["errors"] == ["Local state cannot be unlocked by another process"]
+    assert records[1]["who"] and records[1]["host"] and records[1]["prev"] == records[0]["hash"]
+    assert run_sheath(["audit", "verify"], tmp_path).returncode == 0

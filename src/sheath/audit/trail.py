@@ -164,7 +164,8 @@ class AuditTrail:
 
 def record_state_change(state_path: str, operation: str, failed: Sequence[str] = (), details: Mapping[str, Any] | None = None) -> None:
     """An audit record of an operation that changed a local state file (state mv, rm, push,
-    replace-provider, taint, untaint, import), beside that state; failed: its errors."""
+    replace-provider, taint, untaint, import, force-unlock, workspace delete), beside that
+    state; failed: its errors."""
     info = dict(details or {})
     if failed:
         info["errors"] = list(failed)

@@ -1,6 +1,7 @@
 """sheath force-unlock [-force] LOCK_ID: remove a lock left on the current workspace's state
 (by a killed process, say), as terraform's force-unlock does. Local state files cannot be
-unlocked by another process (their lock goes with the process that holds it)."""
+unlocked by another process (their lock goes with the process that holds it); the
+attempt is recorded, as refused, in the audit trail beside the state file."""
 
 from __future__ import annotations
 
@@ -62,7 +63,13 @@ def run(args: list[str]) -> int:
             sys.stderr.write(render_diagnostic(x, {}, color))
         return 1
     if isinstance(selected.backend, LocalBackend):
-        _error("Failed to unlock state: LocalState not locked" if fl.get_bool("force") else "Local state cannot be unlocked by another process", color)
+        from sheath.audit.trail import record_state_change
+
+        message = "Failed to unlock state: LocalState not locked" if fl.get_bool("force") else "Local state cannot be unlocked by another process"
+        # the attempt is audited, refused as it is: a local state's lock goes with its process
+        state_path = selected.backend.state_path(selected.workspace)
+        record_state_change(state_path, "force-unlock", [message], {"workspace": selected.workspace, "lock_id": lock_id})
+        _error(message, color)
         return 1
     mgr, d = selected.backend.state_mgr(selected.workspace)
     if mgr is None:

@@ -307,7 +307,9 @@ def _delete(
         if rd.has_errors():
             _diagnostics(rd, color)
             return 1
-        tracked = _tracked(mgr.state_file().state)
+        sf = mgr.state_file()
+        tracked = _tracked(sf.state)
+        record = {"workspace": name, "force": force, "resources": len(tracked), "serial": sf.serial, "lineage": sf.lineage}
         if tracked and not force:
             d = Diagnostics()
             lines = "".join(f"  - {a}\n" for a in tracked)
@@ -322,11 +324,13 @@ def _delete(
                 "these managed objects, use the -force option to disable this safety check.",
             )
             _diagnostics(d, color)
+            _audit(backend, record, d)
             return 1
     finally:
         if info is not None:
             mgr.unlock(info.id)
     dd = backend.delete_workspace(name, force)
+    _audit(backend, record, dd)
     if dd.has_errors():
         _diagnostics(dd, color)
         return 1
@@ -340,6 +344,20 @@ def _delete(
         )
         sys.stdout.write(f"\x1b[0m\x1b[33m{warn}\x1b[0m\n" if color else warn + "\n")
     return 0
+
+
+def _audit(backend: object, record: dict[str, object], diags: Diagnostics) -> None:
+    """A workspace delete in the audit trail of the default workspace's state (the deleted
+    workspace's own trail goes with its directory). Local backend only: the other backends
+    keep no trail yet."""
+    from sheath.backend.local import LocalBackend
+
+    if not isinstance(backend, LocalBackend):
+        return
+    from sheath.audit.trail import record_state_change
+
+    failed = [x.summary for x in diags if x.severity.name == "ERROR"]
+    record_state_change(backend.path, "workspace delete", failed, record)
 
 
 def _tracked(state: "State") -> list[str]:
