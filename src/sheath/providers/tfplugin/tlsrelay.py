@@ -8,17 +8,27 @@ socket in a private directory (mode 0700), and for each connection gRPC opens
 there it opens a TLS connection to the plugin (verifying exactly the
 certificate the plugin announced, presenting our client certificate,
 ALPN ``h2``) and copies bytes both ways.
+
+One thread serves each connection, both directions, through an in-memory
+TLS object (``ssl.MemoryBIO``): an OpenSSL connection must never be read and
+written from two threads at once -- doing so corrupts its state now and then
+(TLS 1.3 handles session tickets and key updates inside reads), which drops
+the connection and fails the call in flight as if the plugin had died.
 """
 
 from __future__ import annotations
 
 import os
+import selectors
 import shutil
 import socket
 import ssl
 import tempfile
 import threading
 from pathlib import Path
+from typing import Final
+
+CHUNK: Final = 1 << 18
 
 
 class TLSRelay:
@@ -52,14 +62,13 @@ class TLSRelay:
     def target(self) -> str:
         return f"unix:{self.path}"
 
-    def _dial(self) -> ssl.SSLSocket:
+    def _connect(self) -> socket.socket:
         if self._network == "unix":
             raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             raw.connect(self._address)
-        else:
-            host, _, port = self._address.rpartition(":")
-            raw = socket.create_connection((host.strip("[]"), int(port)))
-        return self._ctx.wrap_socket(raw, server_hostname="localhost")
+            return raw
+        host, _, port = self._address.rpartition(":")
+        return socket.create_connection((host.strip("[]"), int(port)))
 
     def _accept_loop(self) -> None:
         while not self._closed:
@@ -68,29 +77,26 @@ class TLSRelay:
             except OSError:
                 return
             try:
-                remote = self._dial()
-            except (OSError, ssl.SSLError):
+                remote = self._connect()
+            except OSError:
                 local.close()
                 continue
             with self._lock:
                 self._conns += [local, remote]
-            threading.Thread(target=self._pump, args=(local, remote), daemon=True).start()
-            threading.Thread(target=self._pump, args=(remote, local), daemon=True).start()
+            threading.Thread(target=self._serve, args=(local, remote), name="tls-relay-conn", daemon=True).start()
 
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
+    def _serve(self, local: socket.socket, remote: socket.socket) -> None:
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = self._ctx.wrap_bio(incoming, outgoing, server_hostname="localhost")
         try:
-            while True:
-                data = src.recv(1 << 16)
-                if not data:
-                    break
-                dst.sendall(data)
-        except (OSError, ssl.SSLError):
+            _handshake(tls, incoming, outgoing, remote)
+            _copy(tls, incoming, outgoing, local, remote)
+        except (OSError, ssl.SSLError, EOFError):
             pass
-        for s in (src, dst):
+        for s in (local, remote):
             try:
                 s.shutdown(socket.SHUT_RDWR)
-            except (OSError, ssl.SSLError):
+            except OSError:
                 pass
 
     def close(self) -> None:
@@ -107,3 +113,56 @@ class TLSRelay:
             except OSError:
                 pass
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _flush(outgoing: ssl.MemoryBIO, remote: socket.socket) -> None:
+    """Send what the TLS object has written (records, handshake and alert messages)."""
+    data = outgoing.read()
+    if data:
+        remote.sendall(data)
+
+
+def _handshake(tls: ssl.SSLObject, incoming: ssl.MemoryBIO, outgoing: ssl.MemoryBIO, remote: socket.socket) -> None:
+    while True:
+        try:
+            tls.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            _flush(outgoing, remote)
+            data = remote.recv(CHUNK)
+            if not data:
+                raise EOFError("the plugin closed the connection during the TLS handshake") from None
+            incoming.write(data)
+    _flush(outgoing, remote)
+
+
+def _copy(tls: ssl.SSLObject, incoming: ssl.MemoryBIO, outgoing: ssl.MemoryBIO, local: socket.socket, remote: socket.socket) -> None:
+    """Plaintext from gRPC (local) goes out encrypted; records from the plugin (remote) come back
+    decrypted, until either side closes."""
+    with selectors.DefaultSelector() as sel:
+        sel.register(local, selectors.EVENT_READ, "local")
+        sel.register(remote, selectors.EVENT_READ, "remote")
+        while True:
+            for key, _ in sel.select():
+                if key.data == "local":
+                    data = local.recv(CHUNK)
+                    if not data:
+                        return
+                    tls.write(data)
+                    _flush(outgoing, remote)
+                    continue
+                data = remote.recv(CHUNK)
+                if not data:
+                    return
+                incoming.write(data)
+                while True:
+                    try:
+                        plain = tls.read(CHUNK)
+                    except ssl.SSLWantReadError:
+                        break
+                    except ssl.SSLZeroReturnError:
+                        return
+                    if not plain:
+                        return
+                    local.sendall(plain)
+                _flush(outgoing, remote)  # reading may answer (a key update)
