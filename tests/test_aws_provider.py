@@ -423,6 +423,8 @@ def test_crashed_provider_gives_plugin_did_not_respond(aws_binary: FsPath, provi
             "The plugin encountered an error, and failed to respond to the plugin.(*GRPCProvider).ApplyResourceChange call."
         )
         assert d.extra["plugin_exit_status"] == -signal.SIGKILL
+        # no panic was printed: the detail says how the process ended, and claims no crash report
+        assert f"The {aws_binary.name} process was killed (SIGKILL)." in d.detail and "crashed!" not in d.detail
         rr = p.read_resource(ReadResourceRequest("aws_s3_bucket", cfg))
         assert rr.diagnostics[0].summary == "Plugin did not respond"
     finally:

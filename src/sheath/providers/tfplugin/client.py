@@ -11,6 +11,7 @@ output the process left on stderr -- never an exception.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,6 +107,17 @@ _V6: Final = _Protocol(
     "plugin6",
 )
 
+def _exit_description(name: str, status: int) -> str:
+    """How a plugin process that left no crash report ended."""
+    if status < 0:
+        try:
+            sig = signal.Signals(-status).name
+        except ValueError:
+            sig = f"signal {-status}"
+        return f"The {name} process was killed ({sig})."
+    return f"The {name} process exited with status {status}."
+
+
 _EMPTY_SCHEMA: Final = Schema(Block())
 
 
@@ -158,8 +170,12 @@ class GRPCProvider:
             if panic:
                 d.detail += f"\n\nStack trace from the {name} plugin:\n\n{panic}\n\nError: The {name} plugin crashed!"
                 d.extra["plugin_panic"] = panic
-            if self._process.exited():
-                d.extra["plugin_exit_status"] = self._process.proc.returncode
+            status = self._process.proc.returncode if self._process.exited() else None
+            if status is not None:
+                d.extra["plugin_exit_status"] = status
+                if not panic:
+                    d.detail += f" {_exit_description(name, status)}"
+            _log.debug("%s: %s failed: %s %s", name, method, code.name if code else "?", details)
             return d
         if code is grpc.StatusCode.CANCELLED:
             return Diagnostic(Severity.ERROR, "Request cancelled", "The request was cancelled.")

@@ -80,6 +80,7 @@ class StderrPump:
         self._logger = logging.getLogger(LOGGER_NAME)
         self._plain: deque[str] = deque(maxlen=keep_lines)
         self._lock = threading.Lock()
+        self._crashed = False
         self._thread = threading.Thread(target=self._run, name=f"stderr:{name}", daemon=True)
         self._thread.start()
 
@@ -95,6 +96,7 @@ class StderrPump:
                 with self._lock:
                     if text.startswith(_CRASH_STARTS):
                         self._plain.clear()  # a crash report starts here; what came before is noise
+                        self._crashed = True
                     self._plain.append(text)
             if level >= self._threshold and self._logger.isEnabledFor(level):
                 self._logger.log(level, "%s%s: %s", self._name, f" ({module})" if module else "", msg)
@@ -110,3 +112,9 @@ class StderrPump:
         """Recent stderr lines that were not structured logs (e.g. a Go panic and its stack)."""
         with self._lock:
             return "\n".join(self._plain).strip("\n")
+
+    def crash_report(self) -> str:
+        """The Go runtime's crash output (from its panic or fatal error line on); empty when
+        the process printed none -- it was killed, or it is still running."""
+        with self._lock:
+            return "\n".join(self._plain).strip("\n") if self._crashed else ""

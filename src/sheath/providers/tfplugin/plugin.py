@@ -171,15 +171,17 @@ class PluginProcess:
     def exited(self) -> bool:
         return self.proc.poll() is not None
 
-    def crash_output(self, wait: float = 0.5) -> str:
-        """The plain-text stderr output (a panic), after giving a dying process a moment to finish writing."""
+    def crash_output(self, wait: float = 2.0) -> str:
+        """The Go runtime's crash output (a panic and its stack), after giving a dying process a
+        moment to finish writing it; empty when there was no crash report."""
         if wait:
             try:
                 self.proc.wait(wait)
             except subprocess.TimeoutExpired:
                 pass
-            self.stderr.join(wait)
-        return self.stderr.plain_output()
+            if self.exited():
+                self.stderr.join(wait)
+        return self.stderr.crash_report()
 
     def close(self) -> None:
         """Ask the plugin to shut down (go-plugin controller), wait, kill as a last resort."""
