@@ -5,7 +5,8 @@ environment defaults (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE,
 PGCONNECT_TIMEOUT). Arguments it documents that sheath does not implement yet are
 refused with a diagnostic. One provider instance (one provider configuration) owns
 one connection pool; see pg_client. Resources are in pg_resources, pg_grant,
-pg_default_privileges and pg_table (sheath's own postgresql_table); data sources in pg_data.
+pg_default_privileges, pg_table and pg_index (sheath's own postgresql_table and
+postgresql_index); data sources in pg_data.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sheath.providers.native.pg_client import Client, ConnectionSettings
 from sheath.providers.native.pg_data import data_sources
 from sheath.providers.native.pg_default_privileges import DefaultPrivileges
 from sheath.providers.native.pg_grant import Grant, GrantRole
+from sheath.providers.native.pg_index import PgIndex
 from sheath.providers.native.pg_resources import as_int, resources, str_or_none
 from sheath.providers.native.pg_table import table_resources
 from sheath.providers.schema import Attribute, Block, Nesting, NestedBlock, Schema
@@ -206,6 +208,7 @@ def new_provider() -> PostgresProvider:
             "postgresql_default_privileges": DefaultPrivileges(client),
             "postgresql_grant": Grant(client),
             "postgresql_grant_role": GrantRole(client),
+            "postgresql_index": PgIndex(client),
         },
         data_sources=data_sources(client),
         client=client,
