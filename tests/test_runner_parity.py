@@ -52,3 +52,29 @@ def test_apply_destroy_says_apply_complete(tmp_path: Path, run_terraform: Any, r
     assert got["sheath"][1:] == got["terraform"][1:]
     assert "Apply complete! Resources: 0 added, 0 changed, 1 destroyed." in got["sheath"][1]
     assert "Destroy complete! Resources: 1 destroyed." in got["sheath"][3]
+
+
+def test_serials_of_successive_applies_follow_terraform(tmp_path: Path, run_terraform: Any, run_sheath: Any) -> None:
+    """The first apply writes serial 1 (sheath's journal starts without writing an empty state
+    first), an apply that changes something steps it, a no-op keeps it, as terraform does."""
+    import json
+
+    serials: dict[str, list[int]] = {}
+    changed = ONE.replace('"x"', '"y"')
+    for name, run in (("terraform", run_terraform), ("sheath", run_sheath)):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "main.tf").write_text(OUTPUT_ONLY)
+        assert run(["init", "-no-color"], d).returncode == 0
+        got = []
+        for config in (OUTPUT_ONLY, ONE, ONE, changed):
+            (d / "main.tf").write_text(config)
+            r = run(["apply", "-auto-approve", "-no-color"], d)
+            assert r.returncode == 0, (name, r.stderr)
+            got.append(json.loads((d / "terraform.tfstate").read_text())["serial"])
+        serials[name] = got
+    # terraform also writes the state after each object it changes (its serial steps by
+    # those writes too); sheath journals those changes instead, so only the first serial
+    # and the no-op keeping it are the same number
+    for got in serials.values():
+        assert got[0] == 1 and got[0] < got[1] == got[2] < got[3]

@@ -178,6 +178,41 @@ def test_no_backup_when_there_was_no_state(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "terraform.tfstate.backup").read_bytes())["resources"] == json.loads(first)["resources"]
 
 
+def test_first_apply_writes_serial_1_and_its_journal_replays(tmp_path: Path) -> None:
+    """No state yet: the journal starts at serial 0 without writing an empty state first, so
+    the first state written is serial 1, as terraform's; a first apply cut short is replayed
+    from that journal (in memory by a reader, onto disk by the next lock holder)."""
+    p = tmp_path / "terraform.tfstate"
+    mgr = FilesystemStateManager(str(p))
+    info, _ = mgr.lock("OperationTypeApply")
+    assert info is not None
+    assert not mgr.refresh_state()
+    assert not mgr.begin_journal()
+    assert p.read_bytes() == b""  # the lock's empty file, as terraform leaves it
+    ref = ResourceRef("", "managed", "terraform_data", "first", BUILTIN)
+    mgr.journal.set_object(ref, None, InstanceObject({"id": "f1"}))
+    mgr.journal.close()  # the crash: the lock goes with the process
+    mgr.unlock(info.id)
+    reader = FilesystemStateManager(str(p))
+    assert not reader.refresh_state()
+    assert reader.state_file().state.instance_addresses() == ["terraform_data.first"]
+    assert (not p.exists() or p.read_bytes() == b"") and os.path.exists(reader.journal.path)
+    holder = FilesystemStateManager(str(p))
+    info, _ = holder.lock("OperationTypeApply")
+    assert info is not None
+    assert not holder.refresh_state()
+    doc = json.loads(p.read_bytes())
+    assert doc["serial"] == 1 and doc["resources"][0]["name"] == "first"
+    assert not os.path.exists(holder.journal.path)
+    assert not holder.unlock(info.id)
+    fresh = FilesystemStateManager(str(tmp_path / "other.tfstate"))
+    assert not fresh.refresh_state()
+    assert not fresh.begin_journal()
+    fresh.state_file().state.outputs["o"] = OutputValue(1, "number")
+    assert not fresh.persist_state()
+    assert json.loads((tmp_path / "other.tfstate").read_bytes())["serial"] == 1
+
+
 def test_journal_makes_each_change_durable_and_replays(tmp_path: Path) -> None:
     p = tmp_path / "terraform.tfstate"
     mgr = FilesystemStateManager(str(p))

@@ -49,6 +49,7 @@ from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
 from sheath.states.journal import Journal, JournalRead
 from sheath.states.readerrors import load_problems, problems_error
+from sheath.states.state import State
 from sheath.states.statefile import StateFile, read_state_file, write_state_file
 from sheath.states.statemgr import LockInfo
 from sheath.states.statemgr.durable import (
@@ -196,6 +197,12 @@ class FilesystemStateManager:
                 return out
             out.state = sf
         out.journal = self.journal.read()
+        jr = out.journal
+        if out.state is None and jr is not None and jr.header is not None and jr.header[1] == 0 and not jr.diags.has_errors():
+            if jr.entries or jr.intents:
+                # the first apply into this state was cut short before its state was written:
+                # its journal (serial 0, as begin_journal starts it) holds every object it completed
+                out.state = StateFile(State(), 0, jr.header[0], self.terraform_version)
         if out.journal is not None:
             out.diags.extend(self._use_journal(out.journal, out.state, out.data, file_data))
         if out.ok:
@@ -248,7 +255,7 @@ class FilesystemStateManager:
         self._unreadable = False
         self._sf = loaded.state
         self._found_state = loaded.state is not None
-        self._on_disk = loaded.data if loaded.state is not None else None
+        self._on_disk = loaded.data if loaded.state is not None and loaded.data else None
         self._disk_version = Version.of(loaded.state) if loaded.state is not None else None
         self._needs_write = loaded.restore or loaded.rewrite
         self._journal_ours = True
@@ -453,20 +460,36 @@ class FilesystemStateManager:
 
     # --- journal (durable increments between full writes) ---
     def begin_journal(self) -> Diagnostics:
-        """Persist the current state, then journal every following change against it."""
+        """Persist the current state, then journal every following change against it. A
+        state that is not on disk and holds nothing is not written first (terraform's first
+        write is serial 1, the applied state): the journal names its lineage at serial 0, and
+        a refresh replays it."""
+        sf = self.state_file()
+        if self._on_disk is None and not sf.state.resources and self.read_path == self.path and not self._unreadable:
+            if self._journal_ours is False and self.journal.exists():
+                return self._foreign_journal()
+            ensure_parent(self.journal.path)
+            self.journal.start(sf.lineage, 0)
+            self._journal_ours = True
+            return Diagnostics()
         diags = self.persist_state()
         if diags.has_errors():
             return diags
         if self._journal_ours is False and self.journal.exists():
-            # a journal this manager never read (no refresh): its changes may be nowhere else
-            diags.add_error(
-                "State journal does not match the state",
-                f"{self.journal.path} was not read with the state, so sheath will not start a new journal over it.",
-            )
+            diags.extend(self._foreign_journal())
             return diags
         sf = self.state_file()
         self.journal.start(sf.lineage, sf.serial if self._on_disk is not None else 0)
         self._journal_ours = True
+        return diags
+
+    def _foreign_journal(self) -> Diagnostics:
+        """A journal this manager never read (no refresh): its changes may be nowhere else."""
+        diags = Diagnostics()
+        diags.add_error(
+            "State journal does not match the state",
+            f"{self.journal.path} was not read with the state, so sheath will not start a new journal over it.",
+        )
         return diags
 
     # --- Locker ---
