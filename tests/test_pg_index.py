@@ -27,18 +27,19 @@ def _write(d: Path, port: int, db: str, *resources: str) -> None:
     (d / "main.tf").write_text(HEADER.format(port=port, db=db) + "".join(resources))
 
 
-def _ok(run_sheath: Any, args: list[str], d: Path, rc: int = 0) -> str:
+def run_ok(run_sheath: Any, args: list[str], d: Path, rc: int = 0) -> str:
     at = 2 if args[0] == "state" else 1
     r = run_sheath([*args[:at], "-no-color", *args[at:]], d)
     assert r.returncode == rc, (args, r.stdout[-3000:], r.stderr)
     return str(r.stdout) + str(r.stderr)
 
 
-def _apply(run_sheath: Any, d: Path, server: PostgresServer, db: str) -> tuple[dict[str, list[str]], str]:
-    """plan -out, apply it: the statements the database ran are exactly the planned ddl (each
-    one shown in the plan's text); then a second plan shows no changes."""
-    text = _ok(run_sheath, ["plan", "-out=tfplan"], d)
-    doc = json.loads(_ok(run_sheath, ["show", "-json", "tfplan"], d))
+def apply_saved_plan(run_sheath: Any, d: Path, server: PostgresServer, db: str) -> tuple[dict[str, list[str]], str]:
+    """plan -out, apply it: the statements the database ran (but the DROP of a replacement,
+    which no ddl shows) are exactly the planned ddl (each one shown in the plan's text); then
+    a second plan shows no changes."""
+    text = run_ok(run_sheath, ["plan", "-out=tfplan"], d)
+    doc = json.loads(run_ok(run_sheath, ["show", "-json", "tfplan"], d))
     ddl = {
         rc["address"]: rc["change"]["after"]["ddl"]
         for rc in doc.get("resource_changes", [])
@@ -48,10 +49,10 @@ def _apply(run_sheath: Any, d: Path, server: PostgresServer, db: str) -> tuple[d
         for s in stmts:
             assert json.dumps(s) in text, (s, text)
     run_sql(server, "TRUNCATE audit.ddl", db)
-    _ok(run_sheath, ["apply", "tfplan"], d)
-    ran = [str(q) for (q,) in run_sql(server, "SELECT query FROM audit.ddl ORDER BY n", db) if "DROP INDEX" not in str(q)]
+    run_ok(run_sheath, ["apply", "tfplan"], d)
+    ran = [str(q) for (q,) in run_sql(server, "SELECT query FROM audit.ddl ORDER BY n", db) if not str(q).startswith("DROP ")]
     assert sorted(ran) == sorted(s for stmts in ddl.values() for s in stmts)
-    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
     return ddl, text
 
 
@@ -74,15 +75,15 @@ def test_index_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: A
 
     # create
     _write(d, port, db, _index("by_email", '  columns = ["email"]'))
-    _ok(run_sheath, ["init"], d)
-    ddl, _ = _apply(run_sheath, d, postgres, db)
+    run_ok(run_sheath, ["init"], d)
+    ddl, _ = apply_saved_plan(run_sheath, d, postgres, db)
     assert ddl == {"postgresql_index.ix": ['CREATE INDEX "by_email" ON "public"."people" USING "btree" ("email")']}
     assert _indexdefs(postgres, db) == {"by_email": "CREATE INDEX by_email ON public.people USING btree (email)"}
     oid = _oid(postgres, db, "by_email")
 
     # rename: in place, the same index
     _write(d, port, db, _index("People Email", '  columns = ["email"]'))
-    ddl, text = _apply(run_sheath, d, postgres, db)
+    ddl, text = apply_saved_plan(run_sheath, d, postgres, db)
     assert ddl == {"postgresql_index.ix": ['ALTER INDEX "public"."by_email" RENAME TO "People Email"']}
     assert "will be updated in-place" in text and "must be replaced" not in text
     assert list(_indexdefs(postgres, db)) == ["People Email"]
@@ -90,7 +91,7 @@ def test_index_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: A
 
     # another column: replaced
     _write(d, port, db, _index("People Email", '  columns = ["email", "Full Name"]'))
-    ddl, text = _apply(run_sheath, d, postgres, db)
+    ddl, text = apply_saved_plan(run_sheath, d, postgres, db)
     assert "must be replaced" in text and "forces replacement" in text
     assert ddl == {"postgresql_index.ix": ['CREATE INDEX "People Email" ON "public"."people" USING "btree" ("email", "Full Name")']}
     assert _indexdefs(postgres, db) == {"People Email": 'CREATE INDEX "People Email" ON public.people USING btree (email, "Full Name")'}
@@ -99,7 +100,7 @@ def test_index_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: A
     # unique, partial, with included columns
     body = '  columns = ["email"]\n  unique  = true\n  where   = "active AND email IS NOT NULL"\n  include = ["Full Name", "id"]'
     _write(d, port, db, _index("people_email", body))
-    ddl, _ = _apply(run_sheath, d, postgres, db)
+    ddl, _ = apply_saved_plan(run_sheath, d, postgres, db)
     assert ddl == {
         "postgresql_index.ix": [
             'CREATE UNIQUE INDEX "people_email" ON "public"."people" USING "btree" ("email") INCLUDE ("Full Name", "id")'
@@ -119,7 +120,7 @@ def test_index_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: A
         _index("people_tags", '  columns = ["tags"]\n  method  = "gin"', "tags"),
         _index("people_lower_email", '  expressions = ["lower(email)", "doc->>\'k\'"]\n  unique = true', "expr"),
     )
-    ddl, _ = _apply(run_sheath, d, postgres, db)
+    ddl, _ = apply_saved_plan(run_sheath, d, postgres, db)
     assert ddl == {
         "postgresql_index.ix": ['CREATE INDEX "people_id_hash" ON "public"."people" USING "hash" ("id")'],
         "postgresql_index.tags": ['CREATE INDEX "people_tags" ON "public"."people" USING "gin" ("tags")'],
@@ -135,16 +136,16 @@ def test_index_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: A
     # an expression PostgreSQL spells differently: no replacement, no DDL
     spelled = _index("people_lower_email", '  expressions = ["LOWER(email)", "(doc ->> \'k\')"]\n  unique = true', "expr")
     _write(d, port, db, _index("people_id_hash", '  columns = ["id"]\n  method  = "hash"'), _index("people_tags", '  columns = ["tags"]\n  method  = "gin"', "tags"), spelled)
-    text = _ok(run_sheath, ["plan"], d)
+    text = run_ok(run_sheath, ["plan"], d)
     assert "must be replaced" not in text and "ddl" not in text, text
     run_sql(postgres, "TRUNCATE audit.ddl", db)
-    _ok(run_sheath, ["apply", "-auto-approve"], d)
+    run_ok(run_sheath, ["apply", "-auto-approve"], d)
     assert run_sql(postgres, "SELECT count(*) FROM audit.ddl", db) == [(0,)]
-    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
     # concurrently: CREATE INDEX CONCURRENTLY (outside a transaction), and DROP INDEX CONCURRENTLY
     _write(d, port, db, _index("people_active", '  columns      = ["active"]\n  concurrently = true', "conc"))
-    ddl, _ = _apply(run_sheath, d, postgres, db)
+    ddl, _ = apply_saved_plan(run_sheath, d, postgres, db)
     assert ddl == {"postgresql_index.conc": ['CREATE INDEX CONCURRENTLY "people_active" ON "public"."people" USING "btree" ("active")']}
     assert _indexdefs(postgres, db) == {"people_active": "CREATE INDEX people_active ON public.people USING btree (active)"}
 
@@ -153,14 +154,14 @@ def test_index_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: A
     failing = _index("people_lower_unique", '  expressions  = ["lower(email)"]\n  unique       = true\n  concurrently = true', "bad")
     run_sql(postgres, "INSERT INTO people (id, email) VALUES (3, 'a@example.com')", db)
     _write(d, port, db, conc, failing)
-    out = _ok(run_sheath, ["apply", "-auto-approve"], d, rc=1)
+    out = run_ok(run_sheath, ["apply", "-auto-approve"], d, rc=1)
     assert "could not create unique index" in out, out
     assert run_sql(postgres, "SELECT count(*) FROM pg_class WHERE relname = 'people_lower_unique'", db) == [(0,)]
     _write(d, port, db, conc)
-    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
     run_sql(postgres, "TRUNCATE audit.ddl", db)
-    _ok(run_sheath, ["destroy", "-auto-approve"], d)
+    run_ok(run_sheath, ["destroy", "-auto-approve"], d)
     assert [q for (q,) in run_sql(postgres, "SELECT query FROM audit.ddl", db)] == ['DROP INDEX CONCURRENTLY "public"."people_active"']
     assert _indexdefs(postgres, db) == {}
 
@@ -174,46 +175,46 @@ def test_drift_import_destroy(postgres: PostgresServer, tmp_path: Path, run_shea
     a = _index("people_email", '  columns = ["email"]\n  where   = "active"')
     b = _index("people_lower", '  expressions = ["lower(email)"]', "lower")
     _write(d, port, db, a, b)
-    _ok(run_sheath, ["init"], d)
-    _ok(run_sheath, ["apply", "-auto-approve"], d)
-    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    run_ok(run_sheath, ["init"], d)
+    run_ok(run_sheath, ["apply", "-auto-approve"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
     # dropped by hand: planned for creation again
     run_sql(postgres, "DROP INDEX people_email", db)
-    out = _ok(run_sheath, ["plan", "-detailed-exitcode"], d, rc=2)
+    out = run_ok(run_sheath, ["plan", "-detailed-exitcode"], d, rc=2)
     assert "postgresql_index.ix will be created" in out, out
-    _ok(run_sheath, ["apply", "-auto-approve"], d)
+    run_ok(run_sheath, ["apply", "-auto-approve"], d)
     assert "people_email" in _indexdefs(postgres, db)
 
     # changed by hand (another predicate under the same name): replaced
     run_sql(postgres, "DROP INDEX people_email; CREATE INDEX people_email ON people (email) WHERE NOT active", db)
-    out = _ok(run_sheath, ["plan", "-detailed-exitcode"], d, rc=2)
+    out = run_ok(run_sheath, ["plan", "-detailed-exitcode"], d, rc=2)
     assert "postgresql_index.ix must be replaced" in out and "NOT active" in out, out
-    _ok(run_sheath, ["apply", "-auto-approve"], d)
+    run_ok(run_sheath, ["apply", "-auto-approve"], d)
     assert _indexdefs(postgres, db)["people_email"] == "CREATE INDEX people_email ON public.people USING btree (email) WHERE active"
-    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
     # import (id <database>.<schema>.<index>), then no changes
-    _ok(run_sheath, ["state", "rm", "postgresql_index.ix", "postgresql_index.lower"], d)
-    out = _ok(run_sheath, ["import", "postgresql_index.ix", f"{db}.public.people_email"], d)
+    run_ok(run_sheath, ["state", "rm", "postgresql_index.ix", "postgresql_index.lower"], d)
+    out = run_ok(run_sheath, ["import", "postgresql_index.ix", f"{db}.public.people_email"], d)
     assert "Import successful!" in out
-    _ok(run_sheath, ["import", "postgresql_index.lower", f"{db}.public.people_lower"], d)
-    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
-    state = json.loads(_ok(run_sheath, ["show", "-json"], d))
+    run_ok(run_sheath, ["import", "postgresql_index.lower", f"{db}.public.people_lower"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    state = json.loads(run_ok(run_sheath, ["show", "-json"], d))
     imported = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
     assert imported["postgresql_index.lower"]["expressions"] == ["lower(email)"]
     assert imported["postgresql_index.ix"]["where"] == "active" and imported["postgresql_index.ix"]["table"] == "people"
 
     # an index made by hand with a column among expressions: imported as expressions
     _write(d, port, db, a, b, _index("Mixed", '  expressions = ["\\"Full Name\\"", "lower(email)"]', "mixed"))
-    out = _ok(run_sheath, ["import", "postgresql_index.mixed", f"{db}.public.Mixed"], d, rc=1)
+    out = run_ok(run_sheath, ["import", "postgresql_index.mixed", f"{db}.public.Mixed"], d, rc=1)
     assert "Cannot import non-existent remote object" in out
     run_sql(postgres, 'CREATE INDEX "Mixed" ON people ("Full Name", lower(email))', db)
-    _ok(run_sheath, ["import", "postgresql_index.mixed", f"{db}.public.Mixed"], d)
-    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    run_ok(run_sheath, ["import", "postgresql_index.mixed", f"{db}.public.Mixed"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
     # destroy
-    _ok(run_sheath, ["destroy", "-auto-approve"], d)
+    run_ok(run_sheath, ["destroy", "-auto-approve"], d)
     assert _indexdefs(postgres, db) == {}
 
 
@@ -225,7 +226,7 @@ def test_validate_refuses_impossible_indexes(tmp_path: Path, run_sheath: Any) ->
         '  columns = ["a"]\n  unique = true\n  method = "hash"': "PostgreSQL supports unique indexes only with method btree",
     }
     _write(tmp_path, 5432, "postgres", *(_index(f"i{n}", body, f"i{n}") for n, body in enumerate(cases)))
-    _ok(run_sheath, ["init"], tmp_path)
-    out = _ok(run_sheath, ["plan"], tmp_path, rc=1)  # (sheath validate does not ask native providers yet)
+    run_ok(run_sheath, ["init"], tmp_path)
+    out = run_ok(run_sheath, ["plan"], tmp_path, rc=1)  # (sheath validate does not ask native providers yet)
     for n, message in enumerate(cases.values()):
         assert message in out.split(f"postgresql_index.i{n},")[1].split("Error:")[0], (message, out)

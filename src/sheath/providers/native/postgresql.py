@@ -5,8 +5,8 @@ environment defaults (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE,
 PGCONNECT_TIMEOUT). Arguments it documents that sheath does not implement yet are
 refused with a diagnostic. One provider instance (one provider configuration) owns
 one connection pool; see pg_client. Resources are in pg_resources, pg_grant,
-pg_default_privileges, pg_table and pg_index (sheath's own postgresql_table and
-postgresql_index); data sources in pg_data.
+pg_default_privileges, pg_table, pg_index and pg_sequence (sheath's own
+postgresql_table, postgresql_index and postgresql_sequence); data sources in pg_data.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sheath.providers.native.pg_default_privileges import DefaultPrivileges
 from sheath.providers.native.pg_grant import Grant, GrantRole
 from sheath.providers.native.pg_index import PgIndex
 from sheath.providers.native.pg_resources import as_int, resources, str_or_none
+from sheath.providers.native.pg_sequence import PgSequence
 from sheath.providers.native.pg_table import table_resources
 from sheath.providers.schema import Attribute, Block, Nesting, NestedBlock, Schema
 from sheath.providers.sdk import NativeProvider, attr
@@ -209,6 +210,7 @@ def new_provider() -> PostgresProvider:
             "postgresql_grant": Grant(client),
             "postgresql_grant_role": GrantRole(client),
             "postgresql_index": PgIndex(client),
+            "postgresql_sequence": PgSequence(client),
         },
         data_sources=data_sources(client),
         client=client,
