@@ -8,12 +8,14 @@ with the local backend, every effect checked through boto3.
 - ``rollback -to-git-ref`` does the same with the configuration of an earlier commit;
 - ``apply -on-failure=rollback``, where AWS rejects one resource half way (an IAM policy
   attachment naming a policy that does not exist), destroys what that apply created,
-  restores what it changed, and the audit trail shows the failed apply and the rollback.
+  restores what it changed, and the audit trail shows the failed apply and the rollback;
+  terraform's plan on the state the rollback left shows no changes either.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import uuid
 from collections.abc import Callable
@@ -62,6 +64,7 @@ V2_TAGS = '    Env  = "staging"\n    Owner = "ana"\n'
 
 
 def _scenario(tmp: Path, env: dict[str, str], moto: str) -> Scenario:
+    tmp.mkdir(exist_ok=True)
     s = Scenario(tmp, env, moto, "rb" + uuid.uuid4().hex[:10])
     s.write(s.config(V1_TAGS, "/v1/"))
     s.ok("init", "-input=false", "-no-color")
@@ -139,15 +142,17 @@ def test_rollback_to_version_and_to_git_ref_restore_tags_path_and_buckets(
         (5, "apply", "success", ""),
         (6, "rollback", "success", f"git {first} ({first[:12]})"),
     ]
+    records = json.loads(s.ok("audit", "log", "-json"))
+    assert [rec["operation"] for rec in records] == ["apply", "apply", "apply", "rollback", "apply", "rollback"]
     s.write(s.config(V1_TAGS, "/v1/"))
     r = s.run("plan", "-detailed-exitcode", "-input=false", "-no-color")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_apply_on_failure_rollback_against_aws(
-    tmp_path: Path, e2e_env: dict[str, str], moto_server: str, boto: Callable[[str], Any]  # noqa: F811
+    tmp_path: Path, e2e_env: dict[str, str], moto_server: str, boto: Callable[[str], Any], terraform_bin: str  # noqa: F811
 ) -> None:
-    s = _scenario(tmp_path, e2e_env, moto_server)
+    s = _scenario(tmp_path / "sheath", e2e_env, moto_server)
     s.ok("apply", "-auto-approve", "-input=false", "-no-color")
     _assert_as_version_1(s, boto)
     # AWS rejects the attachment (no such policy) after the user and the buckets are done
@@ -180,3 +185,11 @@ def test_apply_on_failure_rollback_against_aws(
     s.write(s.config(V1_TAGS, "/v1/"))
     r = s.run("plan", "-detailed-exitcode", "-input=false", "-no-color")
     assert r.returncode == 0, r.stdout + r.stderr
+    # terraform, on the state the rollback left, agrees
+    tf = tmp_path / "terraform"
+    tf.mkdir()
+    for name in ("main.tf", "terraform.tfstate"):
+        shutil.copyfile(s.dir / name, tf / name)
+    for args in (["init", "-input=false", "-no-color"], ["plan", "-detailed-exitcode", "-input=false", "-no-color"]):
+        r = subprocess.run([terraform_bin, *args], cwd=tf, capture_output=True, text=True, env=e2e_env, timeout=600)
+        assert r.returncode == 0, f"terraform {args[0]}: exit {r.returncode}\n{r.stdout}\n{r.stderr}"
