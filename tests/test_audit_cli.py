@@ -89,3 +89,18 @@ def test_force_unlock_of_a_local_state_is_audited_as_refused(tmp_path: Path, run
     assert records[2]["details"]["errors"] == ["Local state cannot be unlocked by another process"]
     assert records[1]["who"] and records[1]["host"] and records[1]["prev"] == records[0]["hash"]
     assert run_sheath(["audit", "verify"], tmp_path).returncode == 0
+
+
+def test_audit_log_reads_the_trail_of_the_current_workspace_of_the_configured_backend(tmp_path: Path, run_sheath: Any) -> None:
+    backend = 'terraform {\n  backend "local" {\n    path = "st/prod.tfstate"\n  }\n}\n\n'
+    (tmp_path / "main.tf").write_text(backend + CONFIG)
+    for args in (["init"], ["apply", "-auto-approve"], ["workspace", "new", "blue"], ["apply", "-auto-approve"]):
+        r = run_sheath(args, tmp_path)
+        assert r.returncode == 0, (args, r.stderr)
+    assert [(rec["operation"], rec["details"]["workspace"]) for rec in _log(run_sheath, tmp_path)] == [("apply", "blue")]
+    for args in (["workspace", "select", "default"], ["workspace", "delete", "-force", "blue"]):
+        assert run_sheath(args, tmp_path).returncode == 0
+    assert [(rec["operation"], rec["details"]["workspace"]) for rec in _log(run_sheath, tmp_path)] == [("apply", "default"), ("workspace delete", "blue")]
+    assert (tmp_path / "st" / ".sheath" / "audit.jsonl").is_file() and not (tmp_path / ".sheath" / "audit.jsonl").exists()
+    r = run_sheath(["audit", "verify"], tmp_path)
+    assert r.returncode == 0 and "2 records" in r.stdout

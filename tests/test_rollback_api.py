@@ -110,3 +110,19 @@ def test_history_and_rollback_commands(tmp_path: Path, run_sheath: object) -> No
     assert run(["history", "-json"], tmp_path).stdout.count('"rollback"') == 1
     r = run(["rollback", "-no-color"], tmp_path)
     assert r.returncode == 1 and "exactly one of" in r.stderr
+
+
+def test_history_show_diffs_the_snapshots_of_a_configured_local_backend(tmp_path: Path, run_sheath: object) -> None:
+    from typing import Any, Callable
+
+    run: Callable[..., Any] = run_sheath  # type: ignore[assignment]
+    backend = 'terraform {\n  backend "local" {\n    path = "st/prod.tfstate"\n  }\n}\n\n'
+    (tmp_path / "main.tf").write_text(backend + V1)
+    for args in (["init"], ["apply", "-auto-approve"]):
+        assert run(args, tmp_path).returncode == 0
+    (tmp_path / "main.tf").write_text(backend + V2)
+    assert run(["apply", "-auto-approve"], tmp_path).returncode == 0
+    assert (tmp_path / "st" / ".sheath" / "versions.jsonl").is_file()
+    r = run(["history", "show", "2"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Configuration changes since version 1:" in r.stdout and '+resource "terraform_data" "b" {' in r.stdout

@@ -1,6 +1,7 @@
 """sheath audit log [-json] [-since=WHEN] | sheath audit verify [-json]: the audit trail.
 
-The trail is kept beside the state file: .sheath/audit.jsonl (see sheath.audit.trail).
+The trail is kept beside the state file: .sheath/audit.jsonl (see sheath.audit.trail);
+without -state, beside the current workspace's state file of the configured local backend.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ Subcommands:
 Options:
 
   -json           Machine-readable output.
+  -no-color       If specified, output won't contain any color.
   -since=WHEN     (log) Only records since WHEN: an RFC 3339 time
                   (2026-12-01T00:00:00Z) or a duration before now (24h, 90m).
-  -state=PATH     The state file whose trail to read (default terraform.tfstate).
+  -state=PATH     The state file whose trail to read (default: the current
+                  workspace's state file of the configured local backend).
 """
 
-_FLAGS = [FlagSpec("json"), FlagSpec("since", "string"), FlagSpec("state", "string"), FlagSpec("help"), FlagSpec("h")]
+_FLAGS = [FlagSpec("json"), FlagSpec("since", "string"), FlagSpec("state", "string"), FlagSpec("no-color"), FlagSpec("help"), FlagSpec("h")]
 
 
 def _since(text: str) -> datetime | None:
@@ -40,6 +43,31 @@ def _since(text: str) -> datetime | None:
     except ValueError:
         return None
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def current_local_state_path(color: bool) -> str | None:
+    """The state file of the current workspace of the configured local backend (its
+    ``path``, or the workspace's file under ``terraform.tfstate.d``); None, with the
+    diagnostics written, when there is none."""
+    from sheath.backend.current import select_backend
+    from sheath.backend.local import LocalBackend
+    from sheath.config.loader import load_module
+    from sheath.diag import Diagnostics
+    from sheath.diag.render import render_diagnostic
+
+    module, diags = load_module(".")
+    selected = None
+    if not diags.has_errors():
+        selected, d = select_backend(".", module.backend)
+        diags.extend(d)
+    if selected is not None:
+        if isinstance(selected.backend, LocalBackend):
+            return selected.backend.state_path(selected.workspace)
+        diags = Diagnostics()
+        diags.add_error("No audit trail", "The audit trail is kept beside a local state only, so far; this configuration's backend is not local.")
+    for x in diags:
+        sys.stderr.write(render_diagnostic(x, {}, color))
+    return None
 
 
 def run(args: list[str]) -> int:
@@ -60,7 +88,10 @@ def run(args: list[str]) -> int:
     if fl.args:
         sys.stderr.write(f"Error: unexpected argument {fl.args[0]!r}\n\n{USAGE}")
         return 1
-    trail = AuditTrail(audit_path_for_state(fl.get_str("state") or "terraform.tfstate"))
+    state_path = fl.get_str("state") or current_local_state_path(not fl.get_bool("no-color"))
+    if state_path is None:
+        return 1
+    trail = AuditTrail(audit_path_for_state(state_path))
     if sub == "verify":
         if fl.get_str("since"):
             sys.stderr.write("Error: -since applies to audit log only\n")

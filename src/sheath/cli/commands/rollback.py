@@ -83,6 +83,7 @@ def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool) 
     import difflib
 
     from sheath.audit.versions import VersionStore
+    from sheath.cli.commands.audit import current_local_state_path
 
     doc = dict(v.__dict__)
     if as_json:
@@ -95,8 +96,9 @@ def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool) 
     for e in v.errors:
         sys.stdout.write(f"{'error:':<15}{e}\n")
     prev = [p for p in versions if p.version < v.version]
-    if prev:
-        store = VersionStore("terraform.tfstate")
+    state_path = current_local_state_path(True) if prev else None
+    if prev and state_path:
+        store = VersionStore(state_path)
         old = store.snapshot(prev[-1].config_sha) or {}
         new = store.snapshot(v.config_sha) or {}
         diff: list[str] = []
