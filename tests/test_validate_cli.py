@@ -105,6 +105,26 @@ def test_native_provider_schemas_are_checked(tmp_path: Path, run_sheath: Any) ->
     assert ok.returncode == 0 and "Success! The configuration is valid." in ok.stdout
 
 
+def test_native_providers_own_checks_run_in_validate(tmp_path: Path, run_sheath: Any) -> None:
+    """validate asks native providers' ValidateResourceConfig as it asks a plugin's (terraform
+    validate calls it on every provider): the same errors plan reports, at the argument."""
+    (tmp_path / "main.tf").write_text(
+        'resource "local_file" "f" {\n  filename = "x"\n  content  = "a"\n  source   = "b"\n}\n\n'
+        'resource "random_password" "p" {\n  length = 0\n}\n\n'
+        'resource "random_string" "s" {\n  length = 4\n  result = "x"\n}\n'
+    )
+    res = run_sheath(["validate", "-json"], cwd=tmp_path)
+    doc = json.loads(res.stdout)
+    assert res.returncode == 1 and not doc["valid"]
+    got = sorted((d["summary"], d["range"]["start"]["line"]) for d in doc["diagnostics"])
+    # the read-only argument once (validate's own check), not again from the provider
+    assert got == [
+        ("Invalid Attribute Combination", 4),
+        ("Invalid Attribute Value", 8),
+        ("Invalid Configuration for Read-Only Attribute", 13),
+    ]
+
+
 @pytest.mark.oracle
 @pytest.mark.parametrize("flags", [[], ["-test-directory=other"], ["-no-tests", "-test-directory=other"]])
 def test_test_directory_flags(flags: list[str], tmp_path: Path, run_terraform: Any, run_sheath: Any) -> None:

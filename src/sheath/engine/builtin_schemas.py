@@ -31,6 +31,7 @@ class KnownSchemas:
         self._shared = shared  # an engine.providers.ProviderSchemas the plan goes on using
         self._owned = False
         self.failures = Diagnostics()  # plugins that could not answer: never a silent skip
+        self._native: dict[str, Any] = {}  # the instances of native providers that answered
 
     def provider_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         key = str(addr)
@@ -40,16 +41,23 @@ class KnownSchemas:
                 self._cache[key] = self._plugin_schema(addr)
             else:
                 self._cache[key] = None if provider is None else provider.get_provider_schema()
+                if provider is not None:
+                    self._native[key] = provider
         return self._cache[key]
 
     def is_plugin(self, addr: ProviderAddr) -> bool:
         return self.registry.lookup(addr) is None
 
-    def plugin_instance(self, addr: ProviderAddr) -> Any:
-        """The plugin process that answered the schema (for ValidateResourceConfig), if any."""
-        if self._shared is None or self.provider_schema(addr) is None:
+    def validating_instance(self, addr: ProviderAddr) -> Any:
+        """The provider that answered the schema (a native one, or the plugin process), to ask
+        its ValidateResourceConfig; None for terraform's builtin provider, whose checks
+        validate makes itself, or when no provider answered."""
+        if addr.is_builtin() or self.provider_schema(addr) is None:
             return None
-        return self._shared.peek_instance(addr)
+        native = self._native.get(str(addr))
+        if native is not None:
+            return native
+        return None if self._shared is None else self._shared.peek_instance(addr)
 
     def _plugin_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         """An installed plugin's schema (from the on-disk schema cache when it has it)."""

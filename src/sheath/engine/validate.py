@@ -1059,16 +1059,18 @@ class _ModuleValidator:
             self.eval(expr, c)
 
     def _provider_validate(self, r: Resource, schema: Schema, ctx: EvalContext) -> None:
-        """A plugin provider's own checks of the configuration (ValidateResourceConfig), with
-        what is not known yet unknown, as terraform validate asks them."""
+        """The provider's own checks of the configuration (ValidateResourceConfig), with what
+        is not known yet unknown, as terraform validate asks them: a plugin's, or a native
+        provider's (hashicorp/random, hashicorp/local, cyrilgdn/postgresql)."""
         from sheath.providers import interface as pi
         from sheath.providers.schema import decode_body
 
-        if r.provider is None or not self.schemas.is_plugin(r.provider) or r.mode.name == "EPHEMERAL":
+        if r.provider is None or r.mode.name == "EPHEMERAL":
             return
-        provider = self.schemas.plugin_instance(r.provider)
+        provider = self.schemas.validating_instance(r.provider)
         if provider is None:
             return
+        native = not self.schemas.is_plugin(r.provider)
 
         def quiet(e: Any, c: EvalContext = ctx) -> Any:
             v, _ = evaluate(e, self.scope.context_for(c, e.variables()))  # problems are reported by _eval_body
@@ -1088,6 +1090,8 @@ class _ModuleValidator:
             resp = provider.validate_resource_config(r.type, plain)
         addr = f"{self.cfg.path}.{r.addr()}" if self.cfg.path.names else str(r.addr())
         for x in resp.diagnostics:
+            if native and x.summary == READ_ONLY_SUMMARY:
+                continue  # reported by _read_only already, at the argument
             x.extra.setdefault("address", addr)
             if x.subject is None:
                 x.subject = attribute_range(r, x.extra.get(pi.ATTRIBUTE_PATH)) or r.config.missing_item_range()
