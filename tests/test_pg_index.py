@@ -224,8 +224,11 @@ def test_validate_refuses_impossible_indexes(tmp_path: Path, run_sheath: Any) ->
         '  unique = true': "Exactly one of columns and expressions must be set; neither is set",
         '  columns = []': "columns must not be empty",
         '  columns = ["a"]\n  unique = true\n  method = "hash"': "PostgreSQL supports unique indexes only with method btree",
+        '  columns = ["a"]\n  where = " "': "where must not be empty",
+        '  columns = ["a"]\n  method = "btree"\n  concurrently = false': "An index name must have 1 to 63 bytes",
     }
-    _write(tmp_path, 5432, "postgres", *(_index(f"i{n}", body, f"i{n}") for n, body in enumerate(cases)))
+    names = [f"i{n}" if "63 bytes" not in message else "i" * 64 for n, message in enumerate(cases.values())]
+    _write(tmp_path, 5432, "postgres", *(_index(names[n], body, f"i{n}") for n, body in enumerate(cases)))
     run_ok(run_sheath, ["init"], tmp_path)
     out = run_ok(run_sheath, ["plan"], tmp_path, rc=1)  # (sheath validate does not ask native providers yet)
     for n, message in enumerate(cases.values()):

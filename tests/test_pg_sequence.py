@@ -167,8 +167,10 @@ def test_validate_refuses_impossible_sequences(tmp_path: Path, run_sheath: Any) 
         ("  start = 0\n  min_value = 1", "start (0) must be between min_value and max_value"),
         ('  as_type = "smallint"\n  max_value = 100000', "max_value (100000) is out of range"),
         ('  owned_by = "nodot"', 'owned_by must be "<table>.<column>"'),
+        ('  as_type = "bigint"\n  cycle = true', "A sequence name must have 1 to 63 bytes"),
     ]
-    _write(tmp_path, 5432, "postgres", *(_seq(f"s{n}", f'  name = "s{n}"\n{body}') for n, (body, _) in enumerate(cases)))
+    names = [f"s{n}" if "63 bytes" not in message else "s" * 64 for n, (_, message) in enumerate(cases)]
+    _write(tmp_path, 5432, "postgres", *(_seq(f"s{n}", f'  name = "{names[n]}"\n{body}') for n, (body, _) in enumerate(cases)))
     run_ok(run_sheath, ["init"], tmp_path)
     out = run_ok(run_sheath, ["plan"], tmp_path, rc=1)  # (sheath validate does not ask native providers yet)
     for n, (_, message) in enumerate(cases):

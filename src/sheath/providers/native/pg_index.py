@@ -40,7 +40,7 @@ from sheath.providers.native.pg_index_ddl import (
 )
 from sheath.providers.native.pg_resources import PgResource, str_or_none, strings
 from sheath.providers.native.pg_table import split_table_id
-from sheath.providers.native.pg_table_ddl import quote_ident
+from sheath.providers.native.pg_table_ddl import MAX_IDENTIFIER, quote_ident
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import attr, with_attrs
 from sheath.types import BOOL, FALSE, STRING, TRUE, ListType, Value, list_val, null, string_val, unknown
@@ -260,6 +260,12 @@ class PgIndex(PgResource):
                 diags.append(attribute_error("Invalid index definition", f"{name} must not be empty.", Path.attr(name)))
             if v.is_wholly_known() and any(e.is_null or not e.as_str().strip() for e in v.elements()):
                 diags.append(attribute_error("Invalid index definition", f"{name} must not hold null or empty strings.", Path.attr(name)))
+        index_name = attr(config, "name")
+        if index_name.is_known and not index_name.is_null and not 0 < len(index_name.as_str().encode()) <= MAX_IDENTIFIER:
+            diags.append(attribute_error("Invalid index name", f"An index name must have 1 to {MAX_IDENTIFIER} bytes (PostgreSQL would truncate it).", Path.attr("name")))
+        where = attr(config, "where")
+        if where.is_known and not where.is_null and not where.as_str().strip():
+            diags.append(attribute_error("Invalid index definition", "where must not be empty (omit it for an index of every row).", Path.attr("where")))
         method = attr(config, "method")
         if method.is_known and not method.is_null and not method.as_str():
             diags.append(attribute_error("Invalid index method", "method must name an access method (btree, hash, gist, spgist, gin, brin…).", Path.attr("method")))

@@ -34,6 +34,7 @@ from sheath.providers.native.pg_sequence_ddl import (
     split_owned_by,
 )
 from sheath.providers.native.pg_table import split_table_id
+from sheath.providers.native.pg_table_ddl import MAX_IDENTIFIER
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import attr, with_attrs
 from sheath.types import BOOL, FALSE, NUMBER, STRING, TRUE, ListType, Value, list_val, null, string_val, unknown
@@ -141,6 +142,9 @@ class PgSequence(PgResource):
         def error(name: str, detail: str) -> None:
             diags.append(attribute_error("Invalid sequence definition", detail, Path.attr(name)))
 
+        seq_name = attr(config, "name")
+        if seq_name.is_known and not seq_name.is_null and not 0 < len(seq_name.as_str().encode()) <= MAX_IDENTIFIER:
+            error("name", f"A sequence name must have 1 to {MAX_IDENTIFIER} bytes (PostgreSQL would truncate it).")
         as_type = attr(config, "as_type")
         if as_type.is_known and not as_type.is_null and as_type.as_str() not in TYPE_BOUNDS:
             error("as_type", f"as_type must be one of {', '.join(TYPE_BOUNDS)}, not {as_type.as_str()!r}.")
