@@ -162,7 +162,7 @@ def test_index_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: A
 
     run_sql(postgres, "TRUNCATE audit.ddl", db)
     run_ok(run_sheath, ["destroy", "-auto-approve"], d)
-    assert [q for (q,) in run_sql(postgres, "SELECT query FROM audit.ddl", db)] == ['DROP INDEX CONCURRENTLY "public"."people_active"']
+    assert [q for (q,) in run_sql(postgres, "SELECT query FROM audit.ddl", db)] == ['DROP INDEX CONCURRENTLY IF EXISTS "public"."people_active"']
     assert _indexdefs(postgres, db) == {}
 
 

@@ -76,7 +76,8 @@ def rename_statement(old: Index, new_name: str) -> str:
 
 
 def drop_statement(ix: Index) -> str:
-    return "DROP INDEX " + ("CONCURRENTLY " if ix.concurrently else "") + ix.qualified
+    """IF EXISTS: dropping its table (or an owning constraint's) may have dropped it already."""
+    return "DROP INDEX " + ("CONCURRENTLY " if ix.concurrently else "") + "IF EXISTS " + ix.qualified
 
 
 def change_statements(old: Index, new: Index) -> list[str]:

@@ -245,7 +245,8 @@ class PgSequence(PgResource):
 
     def drop(self, prior: Value) -> None:
         s = sequence_of(self.with_defaults(prior))
-        self.client.execute([f"DROP SEQUENCE {s.qualified}"], database=s.database)
+        # IF EXISTS: dropping the table that owns it (owned_by) drops it too
+        self.client.execute([f"DROP SEQUENCE IF EXISTS {s.qualified}"], database=s.database)
 
     def import_id(self, id: str) -> Value | None:
         parts = split_table_id(id)
