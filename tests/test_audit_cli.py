@@ -5,8 +5,11 @@ hash-chained log that audit verify checks."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
+
+from conftest import SHEATH_CMD
 
 CONFIG = 'resource "terraform_data" "a" {\n  input = "x"\n}\n\nresource "terraform_data" "b" {}\n'
 
@@ -75,7 +78,7 @@ def test_workspace_delete_is_audited_in_the_default_trail(tmp_path: Path, run_sh
     assert r.returncode == 0 and "3 records" in r.stdout
 
 
-def test_force_unlock_of_a_local_state_is_audited_as_refused(tmp_path: Path, run_sheath: Any) -> None:
+def test_force_unlock_of_a_local_state_is_audited_as_refused(tmp_path: Path, run_sheath: Any, oracle_env: dict[str, str]) -> None:
     (tmp_path / "main.tf").write_text(CONFIG)
     for args in (["init"], ["apply", "-auto-approve"]):
         assert run_sheath(args, tmp_path).returncode == 0
@@ -89,6 +92,12 @@ def test_force_unlock_of_a_local_state_is_audited_as_refused(tmp_path: Path, run
     assert records[2]["details"]["errors"] == ["Local state cannot be unlocked by another process"]
     assert records[1]["who"] and records[1]["host"] and records[1]["prev"] == records[0]["hash"]
     assert run_sheath(["audit", "verify"], tmp_path).returncode == 0
+    # a workspace that does not exist is not created by its record: that goes to the default trail
+    env = {**oracle_env, "TF_WORKSPACE": "ghost"}
+    r = subprocess.run([*SHEATH_CMD, "force-unlock", "-force", "-no-color", "x"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 1
+    assert not (tmp_path / "terraform.tfstate.d" / "ghost").exists()
+    assert [rec["details"]["workspace"] for rec in _log(run_sheath, tmp_path)][-1] == "ghost"
 
 
 def test_audit_log_reads_the_trail_of_the_current_workspace_of_the_configured_backend(tmp_path: Path, run_sheath: Any) -> None:

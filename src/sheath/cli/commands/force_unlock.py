@@ -5,6 +5,7 @@ attempt is recorded, as refused, in the audit trail beside the state file."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
@@ -68,6 +69,9 @@ def run(args: list[str]) -> int:
         message = "Failed to unlock state: LocalState not locked" if fl.get_bool("force") else "Local state cannot be unlocked by another process"
         # the attempt is audited, refused as it is: a local state's lock goes with its process
         state_path = selected.backend.state_path(selected.workspace)
+        if not os.path.isdir(os.path.dirname(state_path) or "."):
+            # a workspace that does not exist: writing its trail would create it
+            state_path = selected.backend.path
         record_state_change(state_path, "force-unlock", [message], {"workspace": selected.workspace, "lock_id": lock_id})
         _error(message, color)
         return 1
