@@ -293,7 +293,9 @@ def destroy_object(
             run.hooks.post_apply(addr, Action.DELETE, "", True)
             return False
     ar = provider.apply_resource_change(
-        pi.ApplyResourceChangeRequest(c.type, plain_prior, null(plain_prior.type), null(plain_prior.type), object_private(obj))
+        pi.ApplyResourceChangeRequest(
+            c.type, plain_prior, null(plain_prior.type), null(plain_prior.type), object_private(obj) if c.private is None else c.private
+        )
     )
     errored = run.add_diags(ar.diagnostics)
     if not errored:

@@ -27,7 +27,8 @@ from sheath.engine.evalctx import NamedValues
 from sheath.engine.generation import GenerationTarget, with_generation_targets, write_generated
 from sheath.genconfig.write import invalid_mode, validate_target_file
 from sheath.engine.hooks import Hooks, NoHooks
-from sheath.engine.objects import object_value
+from sheath.engine.destroyplan import plan_destroy
+from sheath.engine.objects import object_private, object_value
 from sheath.engine.planner import ResourcePlanner, parse_module_instance, static_module, upgrade_object
 from sheath.engine.providers import ProviderFactory, ProviderSchemas, lock_consistency, required_plugins
 from sheath.engine.run import (
@@ -478,6 +479,12 @@ def _plan_orphan_resources(run: Run) -> None:
                 action, reason = Action.FORGET, ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
             if rem is not None and rem.destroy:
                 reason = ActionReason.DELETE_BECAUSE_NO_RESOURCE_CONFIG
+            addr = instance_address(mi, sr, key)
+            private: bytes | None = None
+            if action is Action.DELETE:
+                private = plan_destroy(run, provider, typ, prior, object_private(obj), addr, addr_str)
+                if private is None:
+                    continue
             run.record_change(
                 ResourceInstanceChange(
                     address=instance_address(mi, sr, key),
@@ -494,6 +501,7 @@ def _plan_orphan_resources(run: Run) -> None:
                     deposed=dk,
                     action_reason=reason,
                     schema_version=schema.version,
+                    private=private,
                 )
             )
 
@@ -522,7 +530,7 @@ def refresh_orphan(
 ) -> Value | None:
     """Read an object planned for deletion (terraform refreshes those too, deposed ones
     included); None when it is gone."""
-    from sheath.engine.objects import new_object, object_private
+    from sheath.engine.objects import new_object
     from sheath.engine.run import object_id
     from sheath.providers.marks import mark_sensitive
 
@@ -607,6 +615,9 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
             prior = upgrade_object(run, provider, typ, schema, obj)
             if prior is None:
                 continue
+            private = plan_destroy(run, provider, typ, prior, object_private(obj), instance_address(mi, sr, key), addr_str)
+            if private is None:
+                continue
             out.append(
                 ResourceInstanceChange(
                     address=instance_address(mi, sr, key),
@@ -622,6 +633,7 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
                     index=key,
                     deposed=dk,
                     schema_version=schema.version,
+                    private=private,
                 )
             )
     return out

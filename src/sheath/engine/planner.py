@@ -16,6 +16,7 @@ from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
+from sheath.engine.destroyplan import plan_destroy
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
 from sheath.engine.run import Expansion, Run, WalkAbort, resource_mode, object_id, instance_address
@@ -314,6 +315,10 @@ class ResourcePlanner:
             if refreshed is None:
                 return
             prior = orphan_before(prior, refreshed, deposed)
+        provider_name = str(_provider_of_node(run, self.node))
+        private = plan_destroy(run, provider, sr.type, prior, object_private(obj), addr, provider_name)
+        if private is None:
+            raise WalkAbort()
         run.record_change(
             ResourceInstanceChange(
                 address=addr,
@@ -323,13 +328,14 @@ class ResourcePlanner:
                 action=Action.DELETE,
                 before=prior,
                 after=null(prior.type),
-                provider_name=str(_provider_of_node(run, self.node)),
+                provider_name=provider_name,
                 provider_config_addr=sr.provider,
                 module_address=str(mi),
                 index=key,
                 deposed=deposed,
                 action_reason=reason,
                 schema_version=schema.version,
+                private=private,
             )
         )
 

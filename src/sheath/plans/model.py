@@ -121,6 +121,9 @@ class ResourceInstanceChange:
     importing: Importing | None = None
     generated_config: str = ""
     schema_version: int = 0
+    # a delete's private data for ApplyResourceChange (what the provider's destroy plan
+    # returned); None: the object's own
+    private: bytes | None = None
 
     @property
     def moved(self) -> bool:

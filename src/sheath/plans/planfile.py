@@ -47,6 +47,8 @@ A path is a list of steps: a string (attribute or map key) or an integer
 
 from __future__ import annotations
 
+import base64
+
 import hashlib
 import hmac
 import io
@@ -224,6 +226,7 @@ def _change_enc(c: ResourceInstanceChange) -> dict[str, Any]:
         "importing": None if c.importing is None else {"id": c.importing.id, "identity": c.importing.identity},
         "generated_config": c.generated_config,
         "schema_version": c.schema_version,
+        **({} if c.private is None else {"private": base64.b64encode(c.private).decode("ascii")}),
     }
 
 
@@ -248,6 +251,7 @@ def _change_dec(d: dict[str, Any], tc: dict[str, Type] | None = None) -> Resourc
         importing=None if imp is None else Importing(imp.get("id", ""), imp.get("identity")),
         generated_config=d.get("generated_config", ""),
         schema_version=d.get("schema_version", 0),
+        private=None if d.get("private") is None else base64.b64decode(d["private"]),
     )
 
 

@@ -1,0 +1,43 @@
+"""terraform's planDestroy: the provider sees every planned delete.
+
+A delete is planned by asking the provider (PlanResourceChange with a null
+configuration and a null proposed state) when it advertises the PlanDestroy
+server capability, as terraform 1.11 does through its gRPC client: the
+provider may refuse the destroy with a diagnostic, or add private data that
+ApplyResourceChange then gets. A provider without the capability is not
+asked, and the object's own private data goes to the apply.
+"""
+
+from __future__ import annotations
+
+from sheath import diag
+from sheath.engine.run import Run
+from sheath.providers import interface as pi
+from sheath.types.cty import Value, null
+
+
+def plan_destroy(run: Run, provider: pi.Provider, type_name: str, prior: Value, private: bytes, address: str, provider_source: str) -> bytes | None:
+    """The private data for the delete of ``address`` (``prior`` being the object as planned);
+    None when the provider refused it (its diagnostics are recorded on ``run``)."""
+    caps = provider.get_provider_schema().server_capabilities
+    if caps is None or not caps.plan_destroy:
+        return private
+    plain, _ = prior.unmark_deep()
+    gone = null(plain.type)
+    resp = provider.plan_resource_change(pi.PlanResourceChangeRequest(type_name, plain, gone, gone, private))
+    for d in resp.diagnostics:
+        d.extra.setdefault("address", address)
+    if run.add_diags(resp.diagnostics):
+        return None
+    if resp.planned_state is not None and not resp.planned_state.is_null:
+        run.add_diags(
+            [
+                diag.error(
+                    "Provider produced invalid plan",
+                    f'Provider "{provider_source}" planned a non-null destroy value for {address}.\n\n'
+                    "This is a bug in the provider, which should be reported in the provider's own issue tracker.",
+                )
+            ]
+        )
+        return None
+    return resp.planned_private
