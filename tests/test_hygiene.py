@@ -21,20 +21,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "sheath"
 KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = set()
 
 # strongly connected groups of modules importing each other at module level
-KNOWN_CYCLES = {
-    frozenset({"sheath.states", "sheath.states.statefile"}),
-    frozenset(
-        {
-            "sheath.lang.eval",
-            "sheath.lang.eval.diagvalues",
-            "sheath.lang.eval.evaluator",
-            "sheath.lang.eval.scope",
-            "sheath.lang.eval.templates",
-            "sheath.lang.eval.traversal",
-        }
-    ),
-    frozenset({"sheath.engine", "sheath.engine.validate"}),
-}
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def _modules() -> dict[str, Path]:
@@ -63,7 +50,10 @@ def _scan() -> tuple[set[tuple[str, str, str]], dict[str, set[str]]]:
                         private.add((name, node.module, a.name))
         for node in tree.body:  # module-level imports make cycles
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sheath") and node.level == 0:
-                if node.module in mods and node.module != name:
+                # `from pkg import submodule` loads the submodule (as any import of it loads
+                # the package first): an edge to the package only when a name from it is used
+                names_from_package = any(f"{node.module}.{a.name}" not in mods for a in node.names)
+                if node.module in mods and node.module != name and names_from_package:
                     edges[name].add(node.module)
                 for a in node.names:
                     sub = f"{node.module}.{a.name}"
