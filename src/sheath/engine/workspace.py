@@ -191,11 +191,13 @@ class Workspace:
     # --- operations ---------------------------------------------------------------------
 
     def init(self, upgrade: bool = False) -> Diagnostics:
-        """Install providers and record modules, as ``sheath init`` does."""
+        """Initialise the backend (configured and recorded, as ``sheath init -input=false``
+        does: a changed backend configuration is an error, never a silent migration),
+        install providers and record modules."""
         from sheath.engine.init import init
 
         with self._in_dir():
-            _, diags = init(".", upgrade=upgrade)
+            _, diags = init(".", upgrade=upgrade, backend=self._initialise_backend)
         _raise_on_errors(diags)
         return diags
 
@@ -367,6 +369,18 @@ class Workspace:
         return {name: ov.value for name, ov in sorted(self.state().outputs.items())}
 
     # --- plumbing -----------------------------------------------------------------------
+
+    def _initialise_backend(self, module: Any) -> Diagnostics:
+        """init's backend step (sheath.backend.initialise, as the init command runs it),
+        without input: a backend type sheath does not implement, or a cloud block, is refused."""
+        from sheath.backend.config import SCHEMAS
+        from sheath.backend.initialise import BackendInitOptions, initialise_backend
+        from sheath.engine.init import configured_backend_supported
+
+        if module.cloud_config is not None or (module.backend is not None and module.backend.type not in SCHEMAS):
+            return configured_backend_supported(module)
+        _, diags = initialise_backend(".", module, BackendInitOptions(input=False, lock_timeout=self.lock_timeout))
+        return diags
 
     def _selected(self) -> Any:
         from sheath.backend.current import select_backend
