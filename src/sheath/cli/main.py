@@ -32,12 +32,14 @@ COMMANDS: dict[str, str] = {
     "policy": "policy",
     "drift": "drift",
     "unmanaged": "unmanaged",
+    "cost": "cost",
     "audit": "audit",
     "workspace": "workspace",
     "force-unlock": "force_unlock",
     "history": "history",
     "rollback": "rollback",
     "synth": "synth",
+    "test": "test",
     "ui": "ui",
 }
 
@@ -64,6 +66,7 @@ Main commands:
   workspace     Workspace management
 
 All other commands:
+  cost          Estimate the monthly cost of the state or a saved plan
   drift         Report resources changed outside of sheath
   audit         Show and verify the audit trail of state changes
   force-unlock  Release a stuck lock on the current workspace
@@ -81,6 +84,7 @@ All other commands:
   state         Advanced state management
   synth         Write Python stacks as a root module terraform can plan
   taint         Mark a resource instance as not fully functional
+  test          Execute integration tests for Terraform modules
   unmanaged     List real resources that no state knows
   untaint       Remove the 'tainted' state from a resource instance
 

@@ -1,0 +1,248 @@
+"""The file/run model of terraform test: what a .tftest.hcl file asks for.
+
+A test file holds file-level ``variables``, ``provider`` blocks and ``run`` blocks; each run
+plans or applies (``command``) the module under test (the root module, or ``module {
+source }``), with ``variables`` of its own, ``assert`` conditions checked against the
+result, ``expect_failures`` (checkable objects whose failure the run expects) and
+``plan_options``. Static problems (duplicate run names, override targets) are
+``sheath.config.testfile``'s; this module decodes what running needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sheath.config.exprs import abs_traversal_for_expr, expr_as_keyword, expr_list
+from sheath.diag import Diagnostics, Range
+from sheath.lang import hcl
+
+_RUN_SCHEMA = hcl.BodySchema(
+    attributes=(
+        hcl.AttributeSchema("command"),
+        hcl.AttributeSchema("expect_failures"),
+        hcl.AttributeSchema("providers"),
+        hcl.AttributeSchema("state_key"),
+        hcl.AttributeSchema("parallel"),
+    ),
+    blocks=(
+        hcl.BlockHeaderSchema("variables"),
+        hcl.BlockHeaderSchema("assert"),
+        hcl.BlockHeaderSchema("module"),
+        hcl.BlockHeaderSchema("plan_options"),
+        hcl.BlockHeaderSchema("override_resource"),
+        hcl.BlockHeaderSchema("override_data"),
+        hcl.BlockHeaderSchema("override_module"),
+    ),
+)
+
+_ASSERT_SCHEMA = hcl.BodySchema(
+    attributes=(hcl.AttributeSchema("condition", required=True), hcl.AttributeSchema("error_message", required=True))
+)
+_MODULE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("source", required=True), hcl.AttributeSchema("version")))
+_PLAN_OPTIONS_SCHEMA = hcl.BodySchema(
+    attributes=(
+        hcl.AttributeSchema("mode"),
+        hcl.AttributeSchema("refresh"),
+        hcl.AttributeSchema("replace"),
+        hcl.AttributeSchema("target"),
+    )
+)
+
+APPLY = "apply"
+PLAN = "plan"
+
+
+@dataclass
+class Assertion:
+    condition: hcl.Expression
+    error_message: hcl.Expression
+
+
+@dataclass
+class ExpectedFailure:
+    """A checkable object a run expects to fail: its address as written ("var.n",
+    "terraform_data.y", "output.o", "check.c") and where it is written."""
+
+    address: str
+    range: Range
+
+
+@dataclass
+class PlanOptionsBlock:
+    mode: str = "normal"  # "normal" | "refresh-only"
+    refresh: hcl.Expression | None = None
+    replace: list[str] = field(default_factory=list)
+    target: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunBlock:
+    name: str
+    range: Range
+    command: str = APPLY
+    variables: dict[str, hcl.Attribute] = field(default_factory=dict)
+    assertions: list[Assertion] = field(default_factory=list)
+    expect_failures: list[ExpectedFailure] = field(default_factory=list)
+    expect_failures_range: Range | None = None
+    module_source: str = ""  # "" for the module under test
+    plan_options: PlanOptionsBlock = field(default_factory=PlanOptionsBlock)
+
+
+@dataclass
+class TestFileSpec:
+    """One test file: its path relative to the root module, variables and runs."""
+
+    path: str
+    variables: dict[str, hcl.Attribute] = field(default_factory=dict)
+    runs: list[RunBlock] = field(default_factory=list)
+    # blocks decoded statically but not run yet (mock_provider, override_*): their kinds and ranges
+    unsupported: list[tuple[str, Range]] = field(default_factory=list)
+
+
+_FILE_SCHEMA = hcl.BodySchema(
+    blocks=(
+        hcl.BlockHeaderSchema("run", ("name",)),
+        hcl.BlockHeaderSchema("provider", ("name",)),
+        hcl.BlockHeaderSchema("mock_provider", ("name",)),
+        hcl.BlockHeaderSchema("variables"),
+        hcl.BlockHeaderSchema("override_resource"),
+        hcl.BlockHeaderSchema("override_data"),
+        hcl.BlockHeaderSchema("override_module"),
+        hcl.BlockHeaderSchema("test"),
+    )
+)
+
+
+def decode_test_spec(path: str, body: hcl.Body) -> tuple[TestFileSpec, Diagnostics]:
+    content, diags = body.content(_FILE_SCHEMA)
+    spec = TestFileSpec(path)
+    for b in content.blocks:
+        if b.type == "variables":
+            attrs, d = b.body.just_attributes()
+            diags.extend(d)
+            spec.variables.update(attrs)
+        elif b.type == "run":
+            run, d = _decode_run(b)
+            diags.extend(d)
+            spec.runs.append(run)
+        elif b.type in ("mock_provider", "override_resource", "override_data", "override_module", "provider", "test"):
+            spec.unsupported.append((b.type, b.def_range))
+    return spec, diags
+
+
+def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
+    content, diags = b.body.content(_RUN_SCHEMA)
+    run = RunBlock(b.labels[0], b.def_range)
+    cmd = content.attributes.get("command")
+    if cmd is not None:
+        kw = expr_as_keyword(cmd.expr)
+        if kw not in (APPLY, PLAN):
+            diags.add_error(
+                "Invalid \"command\" keyword",
+                'The "command" argument requires one of the following keywords without quotes: apply or plan.',
+                cmd.expr.range,
+            )
+        else:
+            run.command = kw
+    ef = content.attributes.get("expect_failures")
+    if ef is not None:
+        run.expect_failures_range = ef.range
+        exprs, d = expr_list(ef.expr)
+        diags.extend(d)
+        for e in exprs:
+            t, d = abs_traversal_for_expr(e)
+            diags.extend(d)
+            if t is not None and not d.has_errors():
+                run.expect_failures.append(ExpectedFailure(traversal_address(t), e.range))
+    for name in ("providers", "state_key", "parallel"):
+        a = content.attributes.get(name)
+        if a is not None:
+            diags.add_error(
+                "Unsupported argument",
+                f'sheath test does not support the "{name}" argument of run blocks yet.',
+                a.name_range,
+            )
+    for blk in content.blocks:
+        if blk.type == "variables":
+            attrs, d = blk.body.just_attributes()
+            diags.extend(d)
+            run.variables.update(attrs)
+        elif blk.type == "assert":
+            ac, d = blk.body.content(_ASSERT_SCHEMA)
+            diags.extend(d)
+            if "condition" in ac.attributes and "error_message" in ac.attributes:
+                run.assertions.append(Assertion(ac.attributes["condition"].expr, ac.attributes["error_message"].expr))
+        elif blk.type == "module":
+            mc, d = blk.body.content(_MODULE_SCHEMA)
+            diags.extend(d)
+            src = mc.attributes.get("source")
+            if src is not None:
+                from sheath.config.exprs import decode_string
+
+                s, d = decode_string(src.expr)
+                diags.extend(d)
+                if s is not None and not (s.startswith("./") or s.startswith("../")):
+                    diags.add_error(
+                        "Unsupported module source",
+                        "sheath test runs only local modules (a source starting with ./ or ../).",
+                        src.expr.range,
+                    )
+                elif s is not None:
+                    run.module_source = s
+            if "version" in mc.attributes:
+                diags.add_error("Unsupported argument", "sheath test runs only local modules, which have no version.", mc.attributes["version"].name_range)
+        elif blk.type == "plan_options":
+            po, d = _decode_plan_options(blk)
+            diags.extend(d)
+            run.plan_options = po
+        else:
+            diags.add_error(
+                "Unsupported block type",
+                f"sheath test does not support {blk.type} blocks yet.",
+                blk.def_range,
+            )
+    return run, diags
+
+
+def _decode_plan_options(b: hcl.Block) -> tuple[PlanOptionsBlock, Diagnostics]:
+    content, diags = b.body.content(_PLAN_OPTIONS_SCHEMA)
+    po = PlanOptionsBlock()
+    mode = content.attributes.get("mode")
+    if mode is not None:
+        kw = expr_as_keyword(mode.expr)
+        if kw not in ("normal", "refresh-only"):
+            diags.add_error(
+                'Invalid "mode" keyword',
+                'The "mode" argument requires one of the following keywords without quotes: normal or refresh-only',
+                mode.expr.range,
+            )
+        else:
+            po.mode = kw
+    refresh = content.attributes.get("refresh")
+    if refresh is not None:
+        po.refresh = refresh.expr
+    for name in ("replace", "target"):
+        a = content.attributes.get(name)
+        if a is None:
+            continue
+        exprs, d = expr_list(a.expr)
+        diags.extend(d)
+        for e in exprs:
+            t, d = abs_traversal_for_expr(e)
+            diags.extend(d)
+            if t is not None and not d.has_errors():
+                (po.replace if name == "replace" else po.target).append(traversal_address(t))
+    return po, diags
+
+
+def traversal_address(t: hcl.Traversal) -> str:
+    """The address a static traversal spells: var.n, aws_instance.a[0], module.m.x."""
+    from sheath.addrs.parse import steps_from_traversal
+
+    out = ""
+    for s in steps_from_traversal(t):
+        if s.kind == "name":
+            out += ("." if out else "") + str(s.value)
+        elif s.kind == "index":
+            out += f'["{s.value}"]' if isinstance(s.value, str) else f"[{s.value}]"
+    return out

@@ -1,0 +1,466 @@
+"""The test runner (terraform's moduletest): every test file, its run blocks in order,
+each planned or applied against the in-memory state of its module, then the file's
+teardown (every state it made destroyed, the last-made first).
+
+A run's status: pass; fail (an assertion failed: the file goes on); error (anything
+else went wrong: the file's remaining runs are skipped); skip. The runner reports
+through a ``TestView``; it decides nothing about how things are shown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, Protocol
+
+from sheath.config.variables import InputValue, ValueSourceType
+from sheath.diag import Diagnostic, Diagnostics, Range, Severity
+from sheath.engine.hooks import NoHooks
+from sheath.engine.operations import PlanOptions, Session, apply_plan, load, make_plan
+from sheath.lang.eval.context import EvalContext
+from sheath.lang.eval.scope import object_of
+from sheath.plans.model import Plan, UIMode
+from sheath.states.statefile import StateFile
+from sheath.testing.model import APPLY, PLAN, RunBlock, TestFileSpec
+from sheath.testing.scope import RunValues, assertion_context, evaluate_in, state_resources
+from sheath.types.cty import BOOL, STRING, Value
+
+
+class Status(IntEnum):
+    """Ordered as terraform merges them: the worse status wins."""
+
+    PENDING = 0
+    SKIP = 1
+    PASS = 2
+    FAIL = 3
+    ERROR = 4
+
+    @property
+    def text(self) -> str:
+        """As terraform shows it: an errored run or file "fail"s."""
+        return "fail" if self is Status.ERROR else self.name.lower()
+
+
+@dataclass
+class RunResult:
+    run: RunBlock
+    status: Status = Status.PENDING
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    plan: Plan | None = None
+    session: Session | None = None
+    state: StateFile | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: Status = Status.PENDING
+    runs: list[RunResult] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+class TestView(Protocol):
+    def file_start(self, path: str) -> None: ...
+
+    def run_done(self, path: str, result: RunResult) -> None: ...
+
+    def teardown(self, path: str) -> None: ...
+
+    def teardown_failed(self, path: str, state: StateFile, diags: Diagnostics) -> None: ...
+
+    def file_done(self, result: FileResult) -> None: ...
+
+
+class MemoryStateManager:
+    """The state manager apply writes through: the state is kept in memory only."""
+
+    class _Journal:
+        def set_object(self, *args: Any) -> None:
+            pass
+
+        def remove_object(self, *args: Any) -> None:
+            pass
+
+        def intend(self, intent: Any) -> None:
+            pass
+
+        def settle(self, intent: Any) -> None:
+            pass
+
+    def __init__(self, sf: StateFile) -> None:
+        self.sf = sf
+        self.journal = MemoryStateManager._Journal()
+
+    def state_file(self) -> StateFile:
+        return self.sf
+
+    def write_state(self, sf: StateFile) -> None:
+        self.sf = sf
+
+    def begin_journal(self) -> Diagnostics:
+        return Diagnostics()
+
+    def persist_state(self) -> Diagnostics:
+        return Diagnostics()
+
+
+@dataclass
+class ModuleState:
+    """One module's state within a test file (terraform keeps one per module under test)."""
+
+    source: str
+    state: StateFile
+    session: Session | None = None  # the last run's session (its variables destroy the state)
+
+
+@dataclass
+class TestOptions:
+    var_args: Sequence[tuple[str, str]] = ()
+    verbose: bool = False
+
+
+_CHECK_SUMMARIES = {
+    "Invalid value for variable",
+    "Resource precondition failed",
+    "Resource postcondition failed",
+    "Module output value precondition failed",
+    "Check block assertion failed",
+    "Output precondition failed",
+}
+
+_UNKNOWN_CONDITION = (
+    "Condition expression could not be evaluated at this time. This means you have executed a `run` block with "
+    "`command = plan` and one of the values your condition depended on is not known until after the plan has been "
+    "applied. Either remove this value from your condition, or execute an `apply` command from this `run` block."
+)
+
+_EXPECTED_IN_PLAN = (
+    "A custom condition within {addr} failed during the planning stage and prevented the requested apply operation. "
+    "While this was an expected failure, the apply operation could not be executed and so the overall test case will "
+    "be marked as a failure and the original diagnostic included in the test report."
+)
+
+
+class FileRunner:
+    """Runs one test file."""
+
+    def __init__(self, spec: TestFileSpec, opts: TestOptions, view: TestView) -> None:
+        self.spec = spec
+        self.opts = opts
+        self.view = view
+        self.states: dict[str, ModuleState] = {}
+        self.prior_runs: dict[str, Value] = {}
+        self.result = FileResult(spec.path)
+
+    def run(self) -> FileResult:
+        self.view.file_start(self.spec.path)
+        for rb in self.spec.runs:
+            rr = RunResult(rb)
+            if self.result.status == Status.ERROR:
+                rr.status = Status.SKIP
+            else:
+                self._execute(rr)
+            self.result.runs.append(rr)
+            self.result.status = max(self.result.status, rr.status)
+            self.view.run_done(self.spec.path, rr)
+        self.view.teardown(self.spec.path)
+        for ms in reversed(list(self.states.values())):
+            self._destroy(ms)
+        if self.result.status == Status.PENDING:
+            self.result.status = Status.PASS
+        self.view.file_done(self.result)
+        return self.result
+
+    # --- one run ------------------------------------------------------------------
+    def _execute(self, rr: RunResult) -> None:
+        rb = rr.run
+        diags = rr.diagnostics
+        ms = self.states.get(rb.module_source)
+        if ms is None:
+            ms = ModuleState(rb.module_source, StateFile.new())
+        session, var_ranges = self._session(rb, diags)
+        if session is None:
+            rr.status = Status.ERROR
+            return
+        rr.session = session
+        po = rb.plan_options
+        refresh = True
+        if po.refresh is not None:
+            v, d = evaluate_in(po.refresh, EvalContext({}, None))
+            diags.extend(d)
+            refresh = bool(v.v) if not d.has_errors() and v.is_known and not v.is_null else True
+        mode = UIMode.REFRESH_ONLY if po.mode == "refresh-only" else UIMode.NORMAL
+        plan, pd = make_plan(
+            session,
+            ms.state,
+            PlanOptions(
+                mode=mode,
+                refresh=refresh,
+                replace=po.replace,
+                targets=po.target,
+                hooks=NoHooks(),
+                for_apply=rb.command == APPLY,
+            ),
+        )
+        pd = self._with_test_ranges(pd, var_ranges, session.config.module)
+        failed = self._expected(rb, pd, _plan_checks(plan), session.config.module)
+        rr.plan = plan
+        if plan is None or pd.has_errors():
+            diags.extend(pd)
+            rr.status = Status.ERROR
+            return
+        if rb.command == APPLY and failed:
+            for addr in failed:
+                diags.add_warning("Expected failure while planning", _EXPECTED_IN_PLAN.format(addr=addr), None)
+            diags.extend(pd)
+            rr.status = Status.ERROR
+            return
+        if rb.command == PLAN:
+            diags.extend(pd)
+            diags.extend(self._missing(rb, failed))
+            if diags.has_errors():
+                rr.status = Status.ERROR
+                return
+            values = self._plan_values(session, plan)
+            self._finish(rr, session, values, assert_now=not failed)
+            return
+        diags.extend(pd)
+        self.states.setdefault(rb.module_source, ms)
+        mgr = MemoryStateManager(ms.state)
+        outputs, ad = apply_plan(session, plan, mgr, hooks=NoHooks())
+        ms.state = mgr.state_file()
+        ms.session = session
+        rr.state = ms.state
+        ad = self._with_test_ranges(ad, var_ranges, session.config.module)
+        checks = _state_checks(ms.state)
+        failed = self._expected(rb, ad, checks, session.config.module)
+        diags.extend(ad)
+        diags.extend(self._missing(rb, failed))
+        if diags.has_errors():
+            rr.status = Status.ERROR
+            return
+        values = RunValues(
+            variables=dict(session.variables),
+            outputs={k: v for k, (v, _) in outputs.items()},
+            resources=state_resources(ms.state.state, session.schema_lookup),
+        )
+        self._finish(rr, session, values, assert_now=True)
+
+    def _finish(self, rr: RunResult, session: Session, values: RunValues, assert_now: bool) -> None:
+        if rr.run.module_source == "":
+            pass
+        module = session.config.module
+        ctx = assertion_context(values, module, session.functions, self.prior_runs)
+        status = Status.PASS
+        if assert_now:
+            for a in rr.run.assertions:
+                st = self._assert(a, ctx, rr.diagnostics)
+                status = max(status, st)
+        rr.status = status
+        self.prior_runs[rr.run.name] = object_of(values.outputs)
+
+    def _assert(self, a: Any, ctx: EvalContext, diags: Diagnostics) -> Status:
+        from sheath.lang.eval.diagvalues import annotate
+        from sheath.lang.eval.valops import ConversionError, convert
+
+        v, d = evaluate_in(a.condition, ctx)
+        if d.has_errors():
+            diags.extend(d)
+            return Status.ERROR
+        plain, _ = v.unmark_deep()
+        if not plain.is_known:
+            diags.add_error("Unknown condition value", _UNKNOWN_CONDITION, a.condition.range)
+            return Status.ERROR
+        if plain.is_null:
+            diags.add_error(
+                "Invalid condition result", "Condition expression must return either true or false, not null.", a.condition.range
+            )
+            return Status.ERROR
+        try:
+            ok = convert(plain, BOOL).v is True
+        except ConversionError as exc:
+            diags.add_error("Invalid condition result", f"Invalid condition result value: {exc.message}.", a.condition.range)
+            return Status.ERROR
+        if ok:
+            return Status.PASS
+        mv, md = evaluate_in(a.error_message, ctx)
+        if md.has_errors():
+            diags.extend(md)
+            return Status.ERROR
+        text = ""
+        mplain, _ = mv.unmark_deep()
+        if mplain.is_known and not mplain.is_null:
+            try:
+                text = str(convert(mplain, STRING).v)
+            except ConversionError:
+                text = ""
+        dg = Diagnostic(Severity.ERROR, "Test assertion failed", text, a.condition.range)
+        dg.extra["expr"] = a.condition
+        dg.extra["ctx"] = ctx
+        annotate([dg])
+        diags.append(dg)
+        return Status.FAIL
+
+    # --- the module under test and its variables --------------------------------------
+    def _session(self, rb: RunBlock, diags: Diagnostics) -> tuple[Session | None, dict[str, Range]]:
+        """A session of the run's module with its variables: the command line's and the
+        files', overridden by the test file's, overridden by the run's."""
+        ctx = EvalContext({"run": object_of(dict(self.prior_runs))}, None)
+        given: dict[str, InputValue] = {}
+        ranges: dict[str, Range] = {}
+        for attrs in (self.spec.variables, rb.variables):
+            for name, attr in attrs.items():
+                v, d = evaluate_in(attr.expr, ctx)
+                diags.extend(d)
+                if d.has_errors():
+                    return None, ranges
+                given[name] = InputValue(v, ValueSourceType.CALLER, attr.expr.range)
+                ranges[name] = attr.expr.range
+        config_dir = None
+        if rb.module_source:
+            config_dir = os.path.normpath(rb.module_source)
+        from sheath.config import load_module_tree
+
+        cfg, cd = load_module_tree(config_dir or ".")
+        if cd.has_errors():
+            diags.extend(cd)
+            return None, ranges
+        declared = cfg.module.variables
+        inputs = {k: v for k, v in given.items() if k in declared}
+        session, ld = load(".", var_args=self.opts.var_args, inputs=inputs, config_dir=config_dir)
+        diags.extend(self._with_test_ranges(ld, ranges, cfg.module))
+        return session, {k: r for k, r in ranges.items() if k in declared}
+
+    def _with_test_ranges(self, diags: Diagnostics, ranges: dict[str, Range], module: Any) -> Diagnostics:
+        """A variable's validation failure names its variable (for expect_failures) and
+        points at the test file's value, as terraform's does."""
+        for d in diags:
+            if d.summary == "Invalid value for variable" and d.subject is not None:
+                name = _variable_at(d.subject, module)
+                if name:
+                    d.extra["test_checkable"] = f"var.{name}"
+                if name in ranges:
+                    d.subject = ranges[name]
+                    d.context = None
+        return diags
+
+    # --- expected failures ------------------------------------------------------------
+    def _expected(self, rb: RunBlock, diags: Diagnostics, checks: dict[str, str] | None, module: Any) -> list[str]:
+        """The expected failures that happened; their diagnostics are taken out of diags.
+        Check block failures that were not expected become errors, as terraform's tests make them."""
+        failed: list[str] = []
+        expected = {e.address for e in rb.expect_failures}
+        statuses = checks or {}
+        keep = Diagnostics()
+        for d in diags:
+            addr = d.extra.get("test_checkable")
+            if not isinstance(addr, str):
+                addr = self._checkable_of(d, rb, module)
+            if addr is not None and addr in expected:
+                if addr not in failed:
+                    failed.append(addr)
+                continue
+            if d.summary == "Check block assertion failed" and d.severity is Severity.WARNING:
+                d.severity = Severity.ERROR
+            keep.append(d)
+        for addr in expected:
+            if statuses.get(addr) == "fail" and addr not in failed:
+                failed.append(addr)
+        diags[:] = keep
+        return failed
+
+    @staticmethod
+    def _checkable_of(d: Diagnostic, rb: RunBlock, module: Any) -> str | None:
+        """The checkable object a condition failure is about (by the rule's source range)."""
+        if d.summary not in _CHECK_SUMMARIES or d.subject is None:
+            return None
+        for e in rb.expect_failures:
+            if _rule_ranges_contain(e.address, d.subject, module):
+                return e.address
+        return None
+
+    @staticmethod
+    def _missing(rb: RunBlock, failed: list[str]) -> Diagnostics:
+        diags = Diagnostics()
+        for e in rb.expect_failures:
+            if e.address not in failed:
+                diags.add_error(
+                    "Missing expected failure",
+                    f"The checkable object, {e.address}, was expected to report an error but did not.",
+                    e.range,
+                )
+        return diags
+
+    # --- values -------------------------------------------------------------------------
+    @staticmethod
+    def _plan_values(session: Session, plan: Plan) -> RunValues:
+        resources = state_resources(plan.prior_state.state, session.schema_lookup) if plan.prior_state else {}
+        for c in plan.changes:
+            if c.module_address or c.deposed:
+                continue
+            key = (c.mode, c.type, c.name)
+            insts = resources.setdefault(key, {})
+            if c.after.is_null:
+                insts.pop(c.index, None)
+            else:
+                insts[c.index] = c.after
+        outputs = {o.name: o.after for o in plan.output_changes if not o.after.is_null}
+        return RunValues(variables=dict(session.variables), outputs=outputs, resources=resources)
+
+    # --- teardown ---------------------------------------------------------------------
+    def _destroy(self, ms: ModuleState) -> None:
+        if ms.session is None or not ms.state.state.resources:
+            return
+        diags = Diagnostics()
+        plan, pd = make_plan(ms.session, ms.state, PlanOptions(mode=UIMode.DESTROY, hooks=NoHooks()))
+        diags.extend(pd)
+        if plan is not None and not pd.has_errors():
+            mgr = MemoryStateManager(ms.state)
+            _, ad = apply_plan(ms.session, plan, mgr, hooks=NoHooks())
+            ms.state = mgr.state_file()
+            diags.extend(ad)
+        if diags.has_errors() or any(sr.instances for sr in ms.state.state.resources.values()):
+            self.result.status = max(self.result.status, Status.ERROR)
+            self.view.teardown_failed(self.spec.path, ms.state, diags)
+
+
+def _state_checks(sf: StateFile) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in sf.state.check_results or []:
+        out[str(r.get("config_addr"))] = str(r.get("status"))
+    return out
+
+
+def _plan_checks(plan: Plan | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in (plan.checks if plan is not None else None) or []:
+        out[str(r.address.get("to_display"))] = r.status
+    return out
+
+
+def _variable_at(subject: Range, module: Any) -> str:
+    for name, var in module.variables.items():
+        if _same(var.decl_range, subject):
+            return str(name)
+    return ""
+
+
+def _rule_ranges_contain(addr: str, subject: Range, module: Any) -> bool:
+    """Whether subject is one of the conditions of the checkable object at addr."""
+    rules: list[Any] = []
+    if addr.startswith("output."):
+        o = module.outputs.get(addr[len("output.") :])
+        rules = list(o.preconditions) if o is not None else []
+    elif addr.startswith("check."):
+        c = module.checks.get(addr[len("check.") :])
+        rules = list(getattr(c, "asserts", [])) if c is not None else []
+    else:
+        r = module.resource_by_key(addr.split("[")[0])
+        rules = list(r.preconditions) + list(r.postconditions) if r is not None else []
+    return any(_same(getattr(rule.condition, "range", None), subject) for rule in rules)
+
+
+def _same(a: Range | None, b: Range) -> bool:
+    return a is not None and a.filename == b.filename and a.start.byte == b.start.byte and a.end.byte == b.end.byte

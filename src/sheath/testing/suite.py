@@ -1,0 +1,63 @@
+"""A test suite: the test files of the root module (and its test directory), filtered,
+in lexical order, each run by ``FileRunner``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sheath.config.loader import parse_file
+from sheath.config.testfile import decode_test_file, test_file_paths
+from sheath.diag import Diagnostics
+from sheath.testing.model import TestFileSpec, decode_test_spec
+from sheath.testing.runner import FileResult, FileRunner, Status, TestOptions, TestView
+
+
+@dataclass
+class Suite:
+    files: list[TestFileSpec] = field(default_factory=list)
+
+
+def load_suite(test_directory: str, filters: Sequence[str]) -> tuple[Suite, Diagnostics]:
+    """The test files to run: every one when filters is empty, else those it names."""
+    diags = Diagnostics()
+    suite = Suite()
+    paths = sorted(test_file_paths(".", test_directory))
+    wanted = set(filters)
+    for rel in paths:
+        if wanted and rel not in wanted:
+            continue
+        hf, d = parse_file(rel)
+        diags.extend(d)
+        if hf is None or d.has_errors():
+            continue
+        _, d = decode_test_file(rel, hf.body)  # the static checks validate makes
+        diags.extend(d)
+        spec, d = decode_test_spec(rel, hf.body)
+        diags.extend(d)
+        suite.files.append(spec)
+    return suite, diags
+
+
+def unsupported_blocks(suite: Suite) -> Diagnostics:
+    """Blocks sheath test does not run yet: refused rather than ignored."""
+    diags = Diagnostics()
+    for f in suite.files:
+        for kind, rng in f.unsupported:
+            diags.add_error(
+                "Unsupported block type",
+                f"sheath test does not support {kind} blocks in test files yet.",
+                rng,
+            )
+    return diags
+
+
+def run_suite(suite: Suite, opts: TestOptions, view: TestView) -> list[FileResult]:
+    return [FileRunner(spec, opts, view).run() for spec in suite.files]
+
+
+def suite_status(results: list[FileResult]) -> Status:
+    st = Status.PASS if not results else Status.PENDING
+    for r in results:
+        st = max(st, r.status)
+    return st
