@@ -44,6 +44,7 @@ from sheath.config.variables import InputValue, ValueSourceType
 from sheath.diag import Diagnostics
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.operations import Session
+from sheath.engine.rollback import RollbackTarget, git_target, sensitive_variable_needed, version_target
 from sheath.engine.runner import OpenedState, Operation, OperationType, run_operation
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
 from sheath.policy.plancheck import CheckResult, PlanCheck, policy_check
@@ -308,36 +309,27 @@ class Workspace:
         """A plan taking the infrastructure back to an applied version's configuration (its
         recorded snapshot and variables), or to the configuration at a git ref of the
         working directory's repository, against what exists now (a fresh refresh)."""
+        target = self.rollback_target(to_version, git_ref)
+        for name in target.hashed:
+            if name not in self.variables:
+                raise SheathError(Diagnostics([sensitive_variable_needed(target, name, "give its value")]))
+        return self._plan(UIMode.NORMAL, snapshot=target.snapshot, variables=target.variables, origin=target.origin)
+
+    def rollback_target(self, to_version: int | None = None, git_ref: str | None = None) -> RollbackTarget:
+        """What a rollback to an applied version (or to a git ref) plans: the configuration
+        snapshot, the recorded variables and the origin it will be recorded with."""
         if (to_version is None) == (git_ref is None):
             raise SheathError(_error("Invalid rollback", "Give exactly one of to_version and git_ref."))
-        variables: dict[str, Any] = {}
-        if to_version is not None:
-            from sheath.audit.versions import VersionStore
-
-            with self._in_dir():
+        with self._in_dir():
+            if to_version is not None:
                 self._state_mgr()
-                if self._local_state is None:
-                    raise SheathError(_error("No version history", "Applied versions are kept beside a local state only, so far."))
-                store = VersionStore(self._local_state)
-                v = store.get(to_version)
-                snapshot = store.snapshot(v.config_sha) if v is not None else None
-            if v is None or snapshot is None:
-                raise SheathError(_error("No such version", f"Version {to_version} is not in the history (sheath history lists them)."))
-            for name, value in v.variables.items():
-                if isinstance(value, dict) and set(value) == {"sha256"}:
-                    if name not in self.variables:
-                        raise SheathError(_error(
-                            "Sensitive variable needed",
-                            f'Version {to_version} was applied with the sensitive variable "{name}", recorded only as a hash; give its value.',
-                        ))
-                else:
-                    variables[name] = value
-            origin = f"version {to_version}"
-        else:
-            assert git_ref is not None
-            snapshot, commit = _git_snapshot(self.path, git_ref)
-            origin = f"git {git_ref} ({commit[:12]})"
-        return self._plan(UIMode.NORMAL, snapshot=snapshot, variables=variables, origin=origin)
+                target, diags = version_target(self._local_state, to_version)
+            else:
+                assert git_ref is not None
+                target, diags = git_target(self.path, git_ref)
+        if target is None:
+            raise SheathError(diags)
+        return target
 
     def destroy(self) -> ApplyResult:
         return self.apply(self.plan(destroy=True))
@@ -453,41 +445,6 @@ class Workspace:
             mgr.unlock(info.id)
             return OpenedState(None, diagnostics=rd)
         return OpenedState(mgr, info.id, rd, self._local_state, self._state_exists(mgr), self.workspace)
-
-
-def _git_snapshot(path: str, ref: str) -> tuple[dict[str, bytes], str]:
-    """The configuration files (.tf, .tf.json) of the repository holding path, at ref,
-    keyed by their path relative to path (modules elsewhere in the repository included)."""
-    import io
-    import subprocess
-    import tarfile
-
-    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(["git", *args], cwd=path, capture_output=True, timeout=120)
-
-    top = git("rev-parse", "--show-toplevel")
-    if top.returncode != 0:
-        raise SheathError(_error("Not a git repository", f"{path} is not inside a git repository, so there is no git ref to roll back to."))
-    commit = git("rev-parse", "--verify", "--quiet", ref + "^{commit}")
-    if commit.returncode != 0:
-        raise SheathError(_error("Unknown git ref", f'"{ref}" is not a commit, tag or branch of this repository.'))
-    sha = commit.stdout.decode().strip()
-    root = top.stdout.decode().strip()
-    archive = subprocess.run(["git", "archive", "--format=tar", sha], cwd=root, capture_output=True, timeout=120)
-    if archive.returncode != 0:
-        raise SheathError(_error("git archive failed", archive.stderr.decode(errors="replace").strip()))
-    files: dict[str, bytes] = {}
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        for member in tar.getmembers():
-            if not member.isfile() or not (member.name.endswith(".tf") or member.name.endswith(".tf.json")):
-                continue
-            rel = os.path.relpath(os.path.join(root, member.name), os.path.realpath(path))
-            fh = tar.extractfile(member)
-            if fh is not None:
-                files[rel] = fh.read()
-    if not any(os.path.dirname(p) == "" for p in files):
-        raise SheathError(_error("No configuration at that ref", f"The working directory has no .tf files at {ref}."))
-    return files, sha
 
 
 def _change(c: ResourceInstanceChange) -> Change:

@@ -10,7 +10,10 @@ A zip archive, like terraform's, holding:
   configuration was loaded from (root module, local and installed modules,
   the modules manifest), by path relative to the working directory; a
   ``tfconfig/<dir>/`` entry records a module directory without files.
-  ``apply PLANFILE`` loads the configuration from this snapshot only.
+  ``apply PLANFILE`` loads the configuration from this snapshot only;
+* ``origin``: for a rollback's plan (``rollback -out``), what it returns to
+  ("version 3"), as UTF-8 text; applying the plan records the new applied
+  version with this origin.
 
 The archive's comment is the integrity trailer, the last bytes of the file::
 
@@ -102,6 +105,7 @@ class PlanFileError(ValueError):
 class PlanFile:
     plan: Plan
     config_files: dict[str, bytes] = field(default_factory=dict)
+    origin: str = ""  # a rollback's plan: what it returns to ("version 3")
 
 
 # ------------------------------------------------------------------ values
@@ -441,7 +445,7 @@ def verify_plan_file(data: bytes, filename: str, signing_key: bytes | None) -> D
 
 # ------------------------------------------------------------------ files
 
-_MEMBERS = ("tfplan", "tfstate", "tfstate-prev")
+_MEMBERS = ("tfplan", "tfstate", "tfstate-prev", "origin")
 _CONFIG_PREFIX = "tfconfig/"
 # The most a plan file's entries may hold once decompressed, together: a bound on
 # the memory a hostile file (a "zip bomb" with a recomputed digest) can claim.
@@ -453,6 +457,7 @@ def write_plan_file(
     config_files: dict[str, bytes] | None = None,
     signing_key: bytes | None = None,
     codec: StateCodec | None = None,
+    origin: str = "",
 ) -> bytes:
     """The bytes of a plan file for plan (its prior state must be set), with its digest
     and, given a signing key, its signature; encrypted as a whole with codec (None: the
@@ -467,6 +472,8 @@ def write_plan_file(
             z.writestr("tfstate-prev", write_state_file(plan.prev_run_state))
         for name in sorted(config_files or {}):
             z.writestr(_CONFIG_PREFIX + name, (config_files or {})[name])
+        if origin:
+            z.writestr("origin", origin.encode("utf-8"))
         z.comment = placeholder
     data = buf.getvalue()
     body = data[: len(data) - len(placeholder)]
@@ -528,15 +535,15 @@ def read_plan_file(
     if diags.has_errors():
         return None, diags
     try:
-        plan, config, diags = _decode(data, filename)
+        plan, config, origin, diags = _decode(data, filename)
     except _DECODE_ERRORS as exc:
         return None, _read_error(filename, f"its content cannot be decoded ({type(exc).__name__}: {exc}).")
     if plan is None or diags.has_errors():
         return None, diags
-    return PlanFile(plan, config), diags
+    return PlanFile(plan, config, origin), diags
 
 
-def _decode(data: bytes, filename: str) -> tuple[Plan | None, dict[str, bytes], Diagnostics]:
+def _decode(data: bytes, filename: str) -> tuple[Plan | None, dict[str, bytes], str, Diagnostics]:
     diags = Diagnostics()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         infos = z.infolist()
@@ -562,7 +569,8 @@ def _decode(data: bytes, filename: str) -> tuple[Plan | None, dict[str, bytes], 
             diags.extend(pd)
             plan.prev_run_state = prev
         config = {n[len(_CONFIG_PREFIX) :]: z.read(n) for n in sorted(names) if n.startswith(_CONFIG_PREFIX)}
-    return plan, config, diags
+        origin = z.read("origin").decode("utf-8") if "origin" in names else ""
+    return plan, config, origin, diags
 
 
 def plan_matches_state(plan: Plan, current: StateFile | None) -> Diagnostics:

@@ -196,6 +196,7 @@ def _saved_plan_operation(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str
         auto_approve=True,
         saved_plan=pf.plan,
         saved_config=pf.config_files,
+        origin=pf.origin,  # a rollback's plan (rollback -out) is recorded as the rollback
         command="destroy" if destroy else "apply",
     )
 

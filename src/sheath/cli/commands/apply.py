@@ -126,5 +126,6 @@ def saved_plan_operation(ui: Ui, fl: ParsedFlags, path: str, command: str) -> tu
         auto_approve=True,  # the plan was reviewed when it was saved
         saved_plan=pf.plan,
         saved_config=pf.config_files,
+        origin=pf.origin,  # a rollback's plan (rollback -out) is recorded as the rollback
         command=command,
     ), 0

@@ -237,9 +237,10 @@ def finish_plan(
     key: SigningKey | None,
     report: Callable[[Diagnostics], None],
     notes: Ui | None,
+    origin: str = "",
 ) -> int:
     """After the runner's plan: -markdown, -out (and, for a human view not in automation,
-    the notes about it), -detailed-exitcode."""
+    the notes about it), -detailed-exitcode. origin: a rollback's (the plan file keeps it)."""
     plan, session = result.plan, result.session
     if plan is None or result.diagnostics.has_errors() and not result.refused:
         return 1
@@ -250,7 +251,7 @@ def finish_plan(
         return 1
     out_path = fl.get_str("out")
     if out_path:
-        wd = save_plan_file(plan, session, out_path, key)
+        wd = save_plan_file(plan, session, out_path, key, origin)
         if wd.has_errors():
             report(wd)
             return 1
@@ -309,14 +310,14 @@ def plan_signing_key(fl: ParsedFlags) -> tuple[SigningKey | None, Diagnostics]:
     return load_signing_key(given, os.environ)
 
 
-def save_plan_file(plan: Plan, session: Session | None, out_path: str, key: SigningKey | None) -> Diagnostics:
-    """Write plan, with the configuration snapshot it was made from, to out_path
-    (signed when there is a key)."""
+def save_plan_file(plan: Plan, session: Session | None, out_path: str, key: SigningKey | None, origin: str = "") -> Diagnostics:
+    """Write plan, with the configuration snapshot it was made from (and a rollback's
+    origin), to out_path (signed when there is a key)."""
     from sheath.plans.planfile import PlanFileError, write_plan_file
 
     snapshot = dict(session.config_snapshot) if session is not None else {}
     try:
-        data = write_plan_file(plan, snapshot, None if key is None else key.key)
+        data = write_plan_file(plan, snapshot, None if key is None else key.key, origin=origin)
     except PlanFileError as exc:
         return Diagnostics([error("Failed to write plan file", f"Failed to write plan file: {exc}")])
     try:
