@@ -24,7 +24,7 @@ from sheath.lang.eval.scope import object_of
 from sheath.plans.model import Plan, UIMode
 from sheath.states.statefile import StateFile
 from sheath.testing.model import APPLY, PLAN, RunBlock, TestFileSpec
-from sheath.testing.scope import RunValues, assertion_context, evaluate_in, state_resources
+from sheath.testing.scope import RunValues, assertion_context, check_references, evaluate_in, state_resources
 from sheath.types.cty import BOOL, STRING, Value
 
 
@@ -162,6 +162,8 @@ class FileRunner:
                 rr.status = Status.SKIP
             else:
                 self._execute(rr)
+                # check blocks are the last step of a plan or apply: their failures come last
+                rr.diagnostics.sort(key=lambda d: d.summary == "Check block assertion failed")
             self.result.runs.append(rr)
             self.result.status = max(self.result.status, rr.status)
             self.view.run_done(self.spec.path, rr)
@@ -205,10 +207,12 @@ class FileRunner:
             ),
         )
         pd = self._with_test_ranges(pd, var_ranges, session.config.module)
-        failed = self._expected(rb, pd, _plan_checks(plan), session.config.module)
+        failed = self._expected(rb, pd, session.config.module)
         rr.plan = plan
         if plan is None or pd.has_errors():
             diags.extend(pd)
+            if rb.command == PLAN:
+                diags.extend(self._missing(rb, failed))
             rr.status = Status.ERROR
             return
         if rb.command == APPLY and failed:
@@ -234,8 +238,7 @@ class FileRunner:
         ms.session = session
         rr.state = ms.state
         ad = self._with_test_ranges(ad, var_ranges, session.config.module)
-        checks = _state_checks(ms.state)
-        failed = self._expected(rb, ad, checks, session.config.module)
+        failed = self._expected(rb, ad, session.config.module)
         diags.extend(ad)
         diags.extend(self._missing(rb, failed))
         if diags.has_errors():
@@ -256,16 +259,18 @@ class FileRunner:
         status = Status.PASS
         if assert_now:
             for a in rr.run.assertions:
-                st = self._assert(a, ctx, rr.diagnostics)
+                st = self._assert(a, ctx, module, rr.diagnostics)
                 status = max(status, st)
         rr.status = status
         self.prior_runs[rr.run.name] = object_of(values.outputs)
 
-    def _assert(self, a: Any, ctx: EvalContext, diags: Diagnostics) -> Status:
+    def _assert(self, a: Any, ctx: EvalContext, module: Any, diags: Diagnostics) -> Status:
         from sheath.lang.eval.diagvalues import annotate
         from sheath.lang.eval.valops import ConversionError, convert
 
-        v, d = evaluate_in(a.condition, ctx)
+        d = check_references(a.condition, module)
+        if not d.has_errors():
+            v, d = evaluate_in(a.condition, ctx)
         if d.has_errors():
             diags.extend(d)
             return Status.ERROR
@@ -347,12 +352,11 @@ class FileRunner:
         return diags
 
     # --- expected failures ------------------------------------------------------------
-    def _expected(self, rb: RunBlock, diags: Diagnostics, checks: dict[str, str] | None, module: Any) -> list[str]:
+    def _expected(self, rb: RunBlock, diags: Diagnostics, module: Any) -> list[str]:
         """The expected failures that happened; their diagnostics are taken out of diags.
         Check block failures that were not expected become errors, as terraform's tests make them."""
         failed: list[str] = []
         expected = {e.address for e in rb.expect_failures}
-        statuses = checks or {}
         keep = Diagnostics()
         for d in diags:
             addr = d.extra.get("test_checkable")
@@ -365,9 +369,6 @@ class FileRunner:
             if d.summary == "Check block assertion failed" and d.severity is Severity.WARNING:
                 d.severity = Severity.ERROR
             keep.append(d)
-        for addr in expected:
-            if statuses.get(addr) == "fail" and addr not in failed:
-                failed.append(addr)
         diags[:] = keep
         return failed
 
@@ -424,20 +425,6 @@ class FileRunner:
         if diags.has_errors() or any(sr.instances for sr in ms.state.state.resources.values()):
             self.result.status = max(self.result.status, Status.ERROR)
             self.view.teardown_failed(self.spec.path, ms.state, diags)
-
-
-def _state_checks(sf: StateFile) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for r in sf.state.check_results or []:
-        out[str(r.get("config_addr"))] = str(r.get("status"))
-    return out
-
-
-def _plan_checks(plan: Plan | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for r in (plan.checks if plan is not None else None) or []:
-        out[str(r.address.get("to_display"))] = r.status
-    return out
 
 
 def _variable_at(subject: Range, module: Any) -> str:

@@ -108,3 +108,30 @@ def assertion_context(
 def evaluate_in(expr: hcl.Expression, ctx: EvalContext) -> tuple[Value, Diagnostics]:
     v, d = evaluate(expr, ctx)
     return v, Diagnostics(d)
+
+
+@dataclass
+class _References:
+    """An expression's references, but those to the test-only roots (output, run)."""
+
+    traversals: list[Any]
+
+    def variables(self) -> list[Any]:
+        return self.traversals
+
+
+def check_references(expr: hcl.Expression, module: Any) -> Diagnostics:
+    """terraform's validation of an assertion's references against the module under test."""
+    from sheath.lang.eval.scope import ModuleData, Scope
+
+    data = ModuleData()
+    data.variables = {n: unknown(DYNAMIC) for n in module.variables}
+    data.locals = {n: unknown(DYNAMIC) for n in module.locals}
+    for key in getattr(module, "managed_resources", {}):
+        data.managed[key] = unknown(DYNAMIC)
+    for key in getattr(module, "data_resources", {}):
+        data.data[key[len("data.") :] if key.startswith("data.") else key] = unknown(DYNAMIC)
+    for name in getattr(module, "module_calls", {}):
+        data.module_calls[name] = unknown(DYNAMIC)
+    refs = _References([t for t in expr.variables() if t.root_name not in ("output", "run")])
+    return Scope(data, {}).check_references(refs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from typing import TextIO
+from typing import Any, TextIO
 
 from sheath.cli.commands.validate import strip_ui_newline
 from sheath.diag import Diagnostics, Severity
@@ -13,7 +13,7 @@ from sheath.diag.render import render_diagnostic
 from sheath.states.statefile import StateFile
 from sheath.testing.runner import FileResult, RunResult, Status
 
-_COLORS = {Status.PASS: "\x1b[32m", Status.FAIL: "\x1b[31m", Status.ERROR: "\x1b[31m", Status.SKIP: "\x1b[90m", Status.PENDING: "\x1b[90m"}
+_COLORS = {Status.PASS: "\x1b[32m", Status.FAIL: "\x1b[31m", Status.ERROR: "\x1b[31m", Status.SKIP: "\x1b[37m", Status.PENDING: "\x1b[37m"}
 _RESET = "\x1b[0m"
 _GRAY = "\x1b[37m"
 
@@ -67,18 +67,31 @@ class HumanTestView:
 
     def run_done(self, path: str, result: RunResult) -> None:
         self.out.write(f'  run "{result.run.name}"... {self._status(result.status)}\n')
-        if self.verbose and result.status in (Status.PASS, Status.FAIL):
+        if self.verbose and result.status is not Status.SKIP:
             self._verbose(result)
         self.diagnostics(result.diagnostics)
         self.out.flush()
 
     def _verbose(self, result: RunResult) -> None:
+        """The plan (a plan run) or the state (an apply run) the run made, as terraform's -verbose shows it."""
         from sheath.plans.render import render_plan
+        from sheath.plans.staterender import render_human_state
 
-        if result.run.command == "plan" and result.plan is not None and result.session is not None:
-            self.out.write("\n")
-            self.out.write(render_plan(result.plan, color=self.color, schemas=result.session.schema_lookup))
-            self.out.write("\n")
+        session = result.session
+        lookup = session.schema_lookup if session is not None else None
+        if result.state is not None and session is not None:
+            schemas = session.provider_schemas()
+
+            def state_lookup(provider: str, mode: str, type_: str) -> Any:
+                for ps in schemas.loaded():
+                    s = (ps.data_sources if mode == "data" else ps.resource_types).get(type_)
+                    if s is not None:
+                        return s
+                return None
+
+            self.out.write("\n" + render_human_state(result.state.state, state_lookup, self.color) + "\n")
+        elif result.plan is not None:
+            self.out.write(render_plan(result.plan, color=self.color, schemas=lookup) + "\n")
 
     def diagnostics(self, diags: Diagnostics) -> None:
         for d in diags:
