@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -248,3 +249,55 @@ def test_cli_state_total_json_markdown_and_usage_file(tmp_path: Path) -> None:
     ):
         e = sheath(tmp_path, "cost", *args)
         assert e.returncode == 1 and message in e.stderr + e.stdout, (args, e.stderr)
+
+
+# ---- rebuilding the snapshot from AWS's price list files ---------------------------
+
+EC2_CSV_HEADER = ("SKU,OfferTermCode,RateCode,TermType,PriceDescription,EffectiveDate,StartingRange,EndingRange,Unit,"
+                  "PricePerUnit,Currency,Product Family,serviceCode,Location,Instance Type,Tenancy,Operating System,"
+                  "License Model,Pre Installed S/W,CapacityStatus,Volume API Name,Group,usageType")
+
+
+def ec2_csv() -> str:
+    meta = '"FormatVersion","v1.0"\n"Disclaimer","..."\n"Publication Date","2026-11-30T00:00:00Z"\n"Version","x"\n"OfferCode","AmazonEC2"\n'
+    rows = [
+        "A,JRTC,A.1,OnDemand,t3.micro,2026-11-01,0,Inf,Hrs,0.0111,USD,Compute Instance,AmazonEC2,US East (N. Virginia),t3.micro,Shared,Linux,No License required,NA,Used,,,BoxUsage:t3.micro",
+        "B,JRTC,B.1,OnDemand,win,2026-11-01,0,Inf,Hrs,0.0196,USD,Compute Instance,AmazonEC2,US East (N. Virginia),t3.micro,Shared,Windows,No License required,NA,Used,,,BoxUsage:t3.micro",
+        "C,JRTC,C.1,Reserved,ri,2026-11-01,0,Inf,Hrs,0.0065,USD,Compute Instance,AmazonEC2,US East (N. Virginia),t3.micro,Shared,Linux,No License required,NA,Used,,,BoxUsage:t3.micro",
+        "D,JRTC,D.1,OnDemand,gp3,2026-11-01,0,Inf,GB-Mo,0.09,USD,Storage,AmazonEC2,US East (N. Virginia),,,,,,,gp3,,EBS:VolumeUsage.gp3",
+        "E,JRTC,E.1,OnDemand,nat,2026-11-01,0,Inf,Hrs,0.05,USD,NAT Gateway,AmazonEC2,US East (N. Virginia),,,,,,,,NGW:NatGateway,NatGateway-Hours",
+    ]
+    return meta + EC2_CSV_HEADER + "\n" + "\n".join(rows) + "\n"
+
+
+def rds_json() -> dict[str, Any]:
+    return {
+        "products": {"S1": {"sku": "S1", "productFamily": "Database Instance", "attributes": {
+            "instanceType": "db.t3.micro", "databaseEngine": "PostgreSQL", "deploymentOption": "Multi-AZ"}}},
+        "terms": {"OnDemand": {"S1": {"S1.T": {"priceDimensions": {"S1.T.D": {
+            "unit": "Hrs", "pricePerUnit": {"USD": "0.0370000000"}, "beginRange": "0", "description": "x"}}}}}},
+    }
+
+
+def test_rebuild_from_price_list_files(tmp_path: Path) -> None:
+    offers = tmp_path / "offers"
+    offers.mkdir()
+    (offers / "AmazonEC2-us-east-1.csv").write_text(ec2_csv())
+    (offers / "AmazonRDS-us-east-1.json").write_text(json.dumps(rds_json()))
+    snapshot = tmp_path / "prices.json"
+    snapshot.write_text((Path(__file__).parent.parent / "src" / "sheath" / "cost" / "prices.json").read_text())
+    script = Path(__file__).parent.parent / "scripts" / "build_prices.py"
+    r = subprocess.run([sys.executable, str(script), "--from-dir", str(offers), "--snapshot", str(snapshot), "--date", "2026-12-01"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    catalog, _ = load_catalog(str(snapshot))
+    assert catalog is not None and catalog.date == "2026-12-01" and catalog.version == "2026-12-01.1"
+    assert catalog.price("us-east-1", "ec2_instance_linux_hour", "t3.micro") == Decimal("0.0111")  # not Windows, not reserved
+    assert catalog.price("us-east-1", "ebs", "gp3.storage_gb_month") == Decimal("0.09")
+    assert catalog.price("us-east-1", "vpc", "nat_gateway.hour") == Decimal("0.05")
+    assert catalog.price("us-east-1", "rds_instance_hour", "postgres", "db.t3.micro", "multi_az") == Decimal("0.037")
+    # what the files do not give is kept
+    assert catalog.price("us-east-1", "ec2_instance_linux_hour", "m5.large") == Decimal("0.096")
+    assert catalog.price("us-east-1", "kms", "customer_key_month") == Decimal("1")
+    doc = json.loads(snapshot.read_text())
+    assert "AmazonEC2" in doc["sources"]["us-east-1/ec2_instance_linux_hour"]
