@@ -85,6 +85,7 @@ class RunBlock:
     expect_failures: list[ExpectedFailure] = field(default_factory=list)
     expect_failures_range: Range | None = None
     module_source: str = ""  # "" for the module under test
+    module_range: Range | None = None
     plan_options: PlanOptionsBlock = field(default_factory=PlanOptionsBlock)
 
 
@@ -173,6 +174,7 @@ def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
             if "condition" in ac.attributes and "error_message" in ac.attributes:
                 run.assertions.append(Assertion(ac.attributes["condition"].expr, ac.attributes["error_message"].expr))
         elif blk.type == "module":
+            run.module_range = blk.def_range
             mc, d = blk.body.content(_MODULE_SCHEMA)
             diags.extend(d)
             src = mc.attributes.get("source")

@@ -153,6 +153,8 @@ class FileRunner:
         self.states: dict[str, ModuleState] = {}
         self.prior_runs: dict[str, Value] = {}
         self.result = FileResult(spec.path)
+        # the test file's values for variables the module under test does not declare (assertions see them)
+        self.undeclared: dict[str, Value] = {}
 
     def run(self) -> FileResult:
         self.view.file_start(self.spec.path)
@@ -255,6 +257,7 @@ class FileRunner:
         if rr.run.module_source == "":
             pass
         module = session.config.module
+        values.variables = {**self.undeclared, **values.variables}
         ctx = assertion_context(values, module, session.functions, self.prior_runs)
         status = Status.PASS
         if assert_now:
@@ -268,7 +271,7 @@ class FileRunner:
         from sheath.lang.eval.diagvalues import annotate
         from sheath.lang.eval.valops import ConversionError, convert
 
-        d = check_references(a.condition, module)
+        d = check_references(a.condition, module, set(self.undeclared))
         if not d.has_errors():
             v, d = evaluate_in(a.condition, ctx)
         if d.has_errors():
@@ -325,7 +328,10 @@ class FileRunner:
                 ranges[name] = attr.expr.range
         config_dir = None
         if rb.module_source:
-            config_dir = os.path.normpath(rb.module_source)
+            config_dir = installed_module_dir(self.spec.path, rb.name)
+            if config_dir is None:
+                diags.extend(module_not_installed(rb))
+                return None, ranges
         from sheath.config import load_module_tree
 
         cfg, cd = load_module_tree(config_dir or ".")
@@ -333,8 +339,19 @@ class FileRunner:
             diags.extend(cd)
             return None, ranges
         declared = cfg.module.variables
+        var_args = self.opts.var_args
+        if config_dir is not None:
+            # another module: the command line's and the files' values of the variables it declares
+            from sheath.config.variables import collect_variable_values
+
+            cli, _ = collect_variable_values(cfg.module, ".", var_args)
+            given = {**{k: v for k, v in cli.items() if k in declared}, **given}
+            var_args = ()
         inputs = {k: v for k, v in given.items() if k in declared}
-        session, ld = load(".", var_args=self.opts.var_args, inputs=inputs, config_dir=config_dir)
+        self.undeclared = {k: v.value for k, v in given.items() if k not in declared}
+        session, ld = load(".", var_args=var_args, inputs=inputs, config_dir=config_dir)
+        if config_dir is not None:
+            ld = Diagnostics(d for d in ld if not (d.summary == "Value for undeclared variable" and not d.is_error))
         diags.extend(self._with_test_ranges(ld, ranges, cfg.module))
         return session, {k: r for k, r in ranges.items() if k in declared}
 
@@ -425,6 +442,35 @@ class FileRunner:
         if diags.has_errors() or any(sr.instances for sr in ms.state.state.resources.values()):
             self.result.status = max(self.result.status, Status.ERROR)
             self.view.teardown_failed(self.spec.path, ms.state, diags)
+
+
+def module_not_installed(rb: RunBlock) -> Diagnostics:
+    diags = Diagnostics()
+    diags.add_error(
+        "Module not installed",
+        'This module is not yet installed. Run "terraform init" to install all modules required by this configuration.',
+        rb.module_range,
+    )
+    return diags
+
+
+def installed_module_dir(test_file: str, run: str) -> str | None:
+    """Where init installed the module a run block calls (None: not installed)."""
+    import json
+
+    from sheath.config.loader import MODULES_MANIFEST
+    from sheath.engine.getmodules import test_module_key
+
+    try:
+        with open(MODULES_MANIFEST, "rb") as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        return None
+    key = test_module_key(test_file, run)
+    for m in doc.get("Modules") or []:
+        if isinstance(m, dict) and m.get("Key") == key and isinstance(m.get("Dir"), str):
+            return os.path.normpath(m["Dir"])
+    return None
 
 
 def _variable_at(subject: Range, module: Any) -> str:

@@ -120,12 +120,12 @@ class _References:
         return self.traversals
 
 
-def check_references(expr: hcl.Expression, module: Any) -> Diagnostics:
+def check_references(expr: hcl.Expression, module: Any, test_variables: set[str]) -> Diagnostics:
     """terraform's validation of an assertion's references against the module under test."""
     from sheath.lang.eval.scope import ModuleData, Scope
 
     data = ModuleData()
-    data.variables = {n: unknown(DYNAMIC) for n in module.variables}
+    data.variables = {n: unknown(DYNAMIC) for n in [*module.variables, *test_variables]}
     data.locals = {n: unknown(DYNAMIC) for n in module.locals}
     for key in getattr(module, "managed_resources", {}):
         data.managed[key] = unknown(DYNAMIC)

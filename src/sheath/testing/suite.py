@@ -10,7 +10,15 @@ from sheath.config.loader import parse_file
 from sheath.config.testfile import decode_test_file, test_file_paths
 from sheath.diag import Diagnostics
 from sheath.testing.model import TestFileSpec, decode_test_spec
-from sheath.testing.runner import FileResult, FileRunner, Status, TestOptions, TestView
+from sheath.testing.runner import (
+    FileResult,
+    FileRunner,
+    Status,
+    TestOptions,
+    TestView,
+    installed_module_dir,
+    module_not_installed,
+)
 
 
 @dataclass
@@ -40,8 +48,13 @@ def load_suite(test_directory: str, filters: Sequence[str]) -> tuple[Suite, Diag
 
 
 def unsupported_blocks(suite: Suite) -> Diagnostics:
-    """Blocks sheath test does not run yet: refused rather than ignored."""
+    """Blocks sheath test does not run yet (refused rather than ignored), and run blocks
+    calling a module init has not installed."""
     diags = Diagnostics()
+    for f in suite.files:
+        for rb in f.runs:
+            if rb.module_source and installed_module_dir(f.path, rb.name) is None:
+                diags.extend(module_not_installed(rb))
     for f in suite.files:
         for kind, rng in f.unsupported:
             diags.add_error(
