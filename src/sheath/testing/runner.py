@@ -208,7 +208,8 @@ class FileRunner:
                 for_apply=rb.command == APPLY,
             ),
         )
-        pd = self._with_test_ranges(pd, var_ranges, session.config.module)
+        pd = self._with_test_ranges(pd, var_ranges, session.config.module, session.variables)
+        original = Diagnostics(pd)
         failed = self._expected(rb, pd, session.config.module)
         rr.plan = plan
         if plan is None or pd.has_errors():
@@ -220,7 +221,7 @@ class FileRunner:
         if rb.command == APPLY and failed:
             for addr in failed:
                 diags.add_warning("Expected failure while planning", _EXPECTED_IN_PLAN.format(addr=addr), None)
-            diags.extend(pd)
+            diags.extend(original)
             rr.status = Status.ERROR
             return
         if rb.command == PLAN:
@@ -239,7 +240,7 @@ class FileRunner:
         ms.state = mgr.state_file()
         ms.session = session
         rr.state = ms.state
-        ad = self._with_test_ranges(ad, var_ranges, session.config.module)
+        ad = self._with_test_ranges(ad, var_ranges, session.config.module, session.variables)
         failed = self._expected(rb, ad, session.config.module)
         diags.extend(ad)
         diags.extend(self._missing(rb, failed))
@@ -339,33 +340,42 @@ class FileRunner:
             diags.extend(cd)
             return None, ranges
         declared = cfg.module.variables
-        var_args = self.opts.var_args
-        if config_dir is not None:
-            # another module: the command line's and the files' values of the variables it declares
-            from sheath.config.variables import collect_variable_values
+        # the command line's and the files' values of the variables the module declares (the
+        # others are ignored, as terraform's tests ignore them)
+        from sheath.config.variables import collect_variable_values
 
-            cli, _ = collect_variable_values(cfg.module, ".", var_args)
-            given = {**{k: v for k, v in cli.items() if k in declared}, **given}
-            var_args = ()
+        cli, cd = collect_variable_values(cfg.module, ".", self.opts.var_args)
+        cd = Diagnostics(d for d in cd if d.summary != "Value for undeclared variable")
+        diags.extend(cd)
+        if cd.has_errors():
+            return None, ranges
+        given = {**{k: v for k, v in cli.items() if k in declared}, **given}
         inputs = {k: v for k, v in given.items() if k in declared}
         self.undeclared = {k: v.value for k, v in given.items() if k not in declared}
-        session, ld = load(".", var_args=var_args, inputs=inputs, config_dir=config_dir)
-        if config_dir is not None:
-            ld = Diagnostics(d for d in ld if not (d.summary == "Value for undeclared variable" and not d.is_error))
+        session, ld = load(".", inputs=inputs, config_dir=config_dir)
+        ld = Diagnostics(d for d in ld if d.summary != "Value for undeclared variable")
         diags.extend(self._with_test_ranges(ld, ranges, cfg.module))
         return session, {k: r for k, r in ranges.items() if k in declared}
 
-    def _with_test_ranges(self, diags: Diagnostics, ranges: dict[str, Range], module: Any) -> Diagnostics:
+    def _with_test_ranges(
+        self, diags: Diagnostics, ranges: dict[str, Range], module: Any, values: dict[str, Value] | None = None
+    ) -> Diagnostics:
         """A variable's validation failure names its variable (for expect_failures) and
         points at the test file's value, as terraform's does."""
         for d in diags:
             if d.summary == "Invalid value for variable" and d.subject is not None:
                 name = _variable_at(d.subject, module)
+                values = values or {}
                 if name:
                     d.extra["test_checkable"] = f"var.{name}"
                 if name in ranges:
                     d.subject = ranges[name]
                     d.context = None
+                value = values.get(name)
+                if value is not None and not d.expression_values:
+                    from sheath.lang.eval.diagvalues import compact_value_str
+
+                    d.expression_values = [(f"var.{name}", "is " + compact_value_str(value))]
         return diags
 
     # --- expected failures ------------------------------------------------------------
@@ -469,7 +479,7 @@ def installed_module_dir(test_file: str, run: str) -> str | None:
     key = test_module_key(test_file, run)
     for m in doc.get("Modules") or []:
         if isinstance(m, dict) and m.get("Key") == key and isinstance(m.get("Dir"), str):
-            return os.path.normpath(m["Dir"])
+            return os.path.normpath(str(m["Dir"]))
     return None
 
 

@@ -65,6 +65,19 @@ def unsupported_blocks(suite: Suite) -> Diagnostics:
     return diags
 
 
+def check_variables(var_args: Sequence[tuple[str, str]]) -> Diagnostics:
+    """The command line's -var and -var-file problems, found before any test runs
+    (values for variables the root module does not declare are not among them)."""
+    from sheath.config.loader import load_module
+    from sheath.config.variables import collect_variable_values
+
+    module, diags = load_module(".")
+    if diags.has_errors() or module is None:
+        return Diagnostics()
+    _, vd = collect_variable_values(module, ".", var_args)
+    return Diagnostics(d for d in vd if d.is_error and d.summary != "Value for undeclared variable")
+
+
 def run_suite(suite: Suite, opts: TestOptions, view: TestView) -> list[FileResult]:
     return [FileRunner(spec, opts, view).run() for spec in suite.files]
 

@@ -67,7 +67,7 @@ class HumanTestView:
 
     def run_done(self, path: str, result: RunResult) -> None:
         self.out.write(f'  run "{result.run.name}"... {self._status(result.status)}\n')
-        if self.verbose and result.status is not Status.SKIP:
+        if self.verbose and result.status in (Status.PASS, Status.FAIL):
             self._verbose(result)
         self.diagnostics(result.diagnostics)
         self.out.flush()
@@ -99,8 +99,8 @@ class HumanTestView:
             if d.severity is Severity.ERROR:
                 self.err.write(text)
                 self.err.flush()
-            else:
-                self.out.write(text)
+            else:  # terraform's test view ends a warning with a blank line
+                self.out.write(text + "\n")
 
     def teardown(self, path: str) -> None:
         self._gray_line(path, "tearing down")

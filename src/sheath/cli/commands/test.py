@@ -89,7 +89,7 @@ def run(args: list[str]) -> int:
             sys.stderr.write(render_diagnostic(d, {}, color))
             return 1
     from sheath.testing.runner import Status, TestOptions
-    from sheath.testing.suite import load_suite, run_suite, suite_status, unsupported_blocks
+    from sheath.testing.suite import check_variables, load_suite, run_suite, suite_status, unsupported_blocks
     from sheath.testing.views import HumanTestView
 
     view = HumanTestView(sys.stdout, sys.stderr, color, verbose=fl.get_bool("verbose"))
@@ -99,8 +99,11 @@ def run(args: list[str]) -> int:
     if diags.has_errors():
         view.diagnostics(Diagnostics(diags))
         return 1
-    view.diagnostics(diags)
     var_args = [(k, v) for k, v in fl.ordered if k in ("var", "var-file")]
+    diags.extend(check_variables(var_args))
+    view.diagnostics(diags)
+    if diags.has_errors():
+        return 1
     results = run_suite(suite, TestOptions(var_args=var_args, verbose=fl.get_bool("verbose")), view)
     view.summary(results)
     return 0 if suite_status(results) == Status.PASS else 1

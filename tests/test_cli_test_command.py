@@ -1,0 +1,332 @@
+"""sheath test against terraform test: the same .tftest.hcl files, the same exit code,
+stdout and stderr byte for byte (only terraform_data's random ids are normalised)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import RunFn
+
+pytestmark = pytest.mark.oracle
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+MAIN = """
+variable "name" {
+  type    = string
+  default = "a"
+}
+
+variable "n" {
+  type    = number
+  default = 1
+  validation {
+    condition     = var.n < 10
+    error_message = "n too big"
+  }
+}
+
+locals {
+  greeting = "hello ${var.name}"
+}
+
+resource "terraform_data" "x" {
+  input = local.greeting
+}
+
+resource "terraform_data" "y" {
+  input = var.n
+  lifecycle {
+    postcondition {
+      condition     = self.output < 5
+      error_message = "y too big"
+    }
+  }
+}
+
+check "c" {
+  assert {
+    condition     = var.n < 3
+    error_message = "check c failed"
+  }
+}
+
+output "out" {
+  value = terraform_data.x.output
+}
+
+output "n" {
+  value = var.n
+}
+"""
+
+PASSING = """
+variables {
+  name = "file"
+}
+
+run "first" {
+  assert {
+    condition     = output.out == "hello file"
+    error_message = "bad out"
+  }
+}
+
+run "planned" {
+  command = plan
+  variables {
+    name = "run"
+  }
+  assert {
+    condition     = local.greeting == "hello run"
+    error_message = "bad greeting"
+  }
+  assert {
+    condition     = terraform_data.x.input == "hello run"
+    error_message = "bad input"
+  }
+}
+
+run "chained" {
+  variables {
+    name = run.first.out
+  }
+  assert {
+    condition     = output.out == "hello hello file"
+    error_message = "bad chain"
+  }
+}
+"""
+
+FAILING = """
+run "first" {
+  assert {
+    condition     = output.n == 2
+    error_message = "n is ${output.n}"
+  }
+  assert {
+    condition     = output.out == "hello a"
+    error_message = "never"
+  }
+}
+
+run "second" {
+  command = plan
+  assert {
+    condition     = terraform_data.x.input == "hello wrong"
+    error_message = "bad input ${terraform_data.x.input}"
+  }
+}
+
+run "third" {
+  assert {
+    condition     = nosuch.thing == 1
+    error_message = "three"
+  }
+}
+
+run "skipped" {}
+"""
+
+EXPECT = """
+run "plan_var" {
+  command         = plan
+  variables {
+    n = 70
+  }
+  expect_failures = [var.n]
+}
+
+run "check_expected" {
+  variables {
+    n = 4
+  }
+  expect_failures = [check.c]
+}
+
+run "post_expected" {
+  variables {
+    n = 7
+  }
+  expect_failures = [terraform_data.y, check.c]
+}
+
+run "missing" {
+  command         = plan
+  expect_failures = [var.n]
+}
+"""
+
+EXPECT_APPLY = """
+run "apply_var" {
+  variables {
+    n = 20
+  }
+  expect_failures = [var.n]
+}
+
+run "never" {}
+"""
+
+UNEXPECTED = """
+run "check_fails" {
+  variables {
+    n = 4
+  }
+}
+"""
+
+POSTFAIL = """
+run "postcondition" {
+  variables {
+    n = 7
+  }
+}
+"""
+
+
+def _workdir(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
+    d = tmp_path / name
+    d.mkdir()
+    (d / "main.tf").write_text(MAIN)
+    for rel, text in files.items():
+        p = d / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return d
+
+
+def _norm(s: str) -> str:
+    return _UUID.sub("<uuid>", s)
+
+
+def _same(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path, files: dict[str, str], args: list[str]) -> str:
+    tf_dir = _workdir(tmp_path, "tf", files)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", *args], tf_dir)
+    sh = run_sheath(["test", *args], sh_dir)
+    assert _norm(sh.stdout) == _norm(tf.stdout)
+    assert _norm(sh.stderr) == _norm(tf.stderr)
+    assert sh.returncode == tf.returncode
+    return tf.stdout
+
+
+def test_passing_runs(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    out = _same(run_terraform, run_sheath, tmp_path, {"tests/pass.tftest.hcl": PASSING}, ["-no-color"])
+    assert "Success! 3 passed, 0 failed." in out
+
+
+def test_passing_runs_in_colour(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    _same(run_terraform, run_sheath, tmp_path, {"tests/pass.tftest.hcl": PASSING, "fail.tftest.hcl": FAILING}, [])
+
+
+def test_failing_assertions_and_errors_skip_the_rest(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    out = _same(run_terraform, run_sheath, tmp_path, {"tests/fail.tftest.hcl": FAILING}, ["-no-color"])
+    assert 'run "skipped"... skip' in out
+
+
+def test_expect_failures(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    files = {
+        "a.tftest.hcl": EXPECT,
+        "b.tftest.hcl": EXPECT_APPLY,
+        "tests/c.tftest.hcl": UNEXPECTED,
+        "tests/d.tftest.hcl": POSTFAIL,
+    }
+    _same(run_terraform, run_sheath, tmp_path, files, ["-no-color"])
+
+
+def test_filter_and_test_directory(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    files = {"spec/pass.tftest.hcl": PASSING, "spec/fail.tftest.hcl": FAILING, "root.tftest.hcl": FAILING}
+    out = _same(
+        run_terraform,
+        run_sheath,
+        tmp_path,
+        files,
+        ["-no-color", "-test-directory=spec", "-filter=spec/pass.tftest.hcl", "-filter=nonexistent.tftest.hcl"],
+    )
+    assert "fail.tftest.hcl" not in out
+
+
+def test_verbose(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    files = {"tests/pass.tftest.hcl": PASSING, "tests/x.tftest.hcl": EXPECT}
+    out = _same(run_terraform, run_sheath, tmp_path, files, ["-no-color", "-verbose"])
+    assert "Outputs:" in out and "Plan: 1 to add" in out
+
+
+VARS_MAIN = """
+variable "a" {
+  default = "def"
+}
+variable "b" {
+  default = "def"
+}
+variable "c" {
+  default = "def"
+}
+variable "d" {
+  default = "def"
+}
+output "all" {
+  value = "${var.a}-${var.b}-${var.c}-${var.d}"
+}
+resource "terraform_data" "r" {
+  count = 2
+  input = "${var.a}${count.index}"
+}
+"""
+
+VARS_TEST = """
+variables {
+  a          = "file"
+  undeclared = "zzz"
+}
+
+run "precedence" {
+  variables {
+    d = "run"
+  }
+  assert {
+    condition     = output.all == "file-tfvars-varfile-run"
+    error_message = "all=${output.all}"
+  }
+  assert {
+    condition     = terraform_data.r[1].input == "file1" && length(terraform_data.r) == 2
+    error_message = "r"
+  }
+  assert {
+    condition     = var.undeclared == "zzz"
+    error_message = "undeclared"
+  }
+}
+"""
+
+
+def test_variables_precedence(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    files = {
+        "tests/v.tftest.hcl": VARS_TEST,
+        "terraform.tfvars": 'b = "tfvars"\nc = "tfvars"\n',
+        "x.tfvars": 'c = "varfile"\n',
+    }
+    args = ["-no-color", "-var", "a=cli", "-var", "c=cli", "-var-file=x.tfvars"]
+    tf_dir = _workdir(tmp_path, "tf", files)
+    (tf_dir / "main.tf").write_text(VARS_MAIN)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", *args], tf_dir)
+    sh = run_sheath(["test", *args], sh_dir)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+    assert "Success! 1 passed, 0 failed." in tf.stdout
+
+
+def test_unknown_and_unsupported_flags_are_refused(run_sheath: RunFn, tmp_path: Path) -> None:
+    d = _workdir(tmp_path, "sh", {"tests/pass.tftest.hcl": PASSING})
+    bad = run_sheath(["test", "-no-color", "-parallelism=2"], d)
+    assert bad.returncode == 1 and "flag provided but not defined: -parallelism" in bad.stderr
+    for flag in ("-json", "-junit-xml=out.xml", "-cloud-run=app.terraform.io/o/m/p"):
+        r = run_sheath(["test", "-no-color", flag], d)
+        assert r.returncode == 1 and "does not implement" in r.stderr and r.stdout == ""
