@@ -330,3 +330,76 @@ def test_unknown_and_unsupported_flags_are_refused(run_sheath: RunFn, tmp_path: 
     for flag in ("-json", "-junit-xml=out.xml", "-cloud-run=app.terraform.io/o/m/p"):
         r = run_sheath(["test", "-no-color", flag], d)
         assert r.returncode == 1 and "does not implement" in r.stderr and r.stdout == ""
+
+
+OPTIONS_MAIN = """
+resource "terraform_data" "a" {
+  input = "a"
+  provisioner "local-exec" {
+    when    = destroy
+    command = "exit 3"
+  }
+}
+
+resource "terraform_data" "b" {
+  input = "b"
+}
+
+output "o" {
+  value = terraform_data.b.output
+}
+"""
+
+OPTIONS_TEST = """
+run "refresh_only_first" {
+  plan_options {
+    mode = refresh-only
+  }
+}
+"""
+
+OPTIONS_LATER = """
+run "apply" {
+  assert {
+    condition     = output.o == "b"
+    error_message = "o"
+  }
+}
+
+run "refresh_only" {
+  plan_options {
+    mode    = refresh-only
+    refresh = true
+  }
+}
+
+run "replace" {
+  command = plan
+  plan_options {
+    replace = [terraform_data.b]
+    target  = [terraform_data.b]
+  }
+  assert {
+    condition     = terraform_data.b.output == "b"
+    error_message = "b output ${terraform_data.b.output}"
+  }
+}
+
+run "skipped" {
+  plan_options {
+    refresh = false
+  }
+}
+"""
+
+
+def test_plan_options_and_failed_teardown(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    files = {"a.tftest.hcl": OPTIONS_TEST, "b.tftest.hcl": OPTIONS_LATER}
+    tf_dir = _workdir(tmp_path, "tf", files)
+    (tf_dir / "main.tf").write_text(OPTIONS_MAIN)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", "-no-color"], tf_dir)
+    sh = run_sheath(["test", "-no-color"], sh_dir)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+    assert "need to be cleaned up manually" in tf.stderr and "Cannot apply non-applyable plan" in tf.stderr

@@ -68,7 +68,8 @@ class TestView(Protocol):
 
     def teardown(self, path: str) -> None: ...
 
-    def teardown_failed(self, path: str, state: StateFile, diags: Diagnostics) -> None: ...
+    def teardown_failed(self, path: str, run: str, state: StateFile, diags: Diagnostics) -> None:
+        """A state's destroy failed (diags) or left objects; run: the last run that applied it."""
 
     def file_done(self, result: FileResult) -> None: ...
 
@@ -113,6 +114,7 @@ class ModuleState:
     source: str
     state: StateFile
     session: Session | None = None  # the last run's session (its variables destroy the state)
+    run: str = ""  # the last run that applied it
 
 
 @dataclass
@@ -133,7 +135,9 @@ _CHECK_SUMMARIES = {
 _UNKNOWN_CONDITION = (
     "Condition expression could not be evaluated at this time. This means you have executed a `run` block with "
     "`command = plan` and one of the values your condition depended on is not known until after the plan has been "
-    "applied. Either remove this value from your condition, or execute an `apply` command from this `run` block."
+    "applied. Either remove this value from your condition, or execute an `apply` command from this `run` block. "
+    "Alternatively, if there is an override for this value, you can make it available during the plan phase by "
+    "setting `override_during = plan` in the `override_` block."
 )
 
 _EXPECTED_IN_PLAN = (
@@ -234,11 +238,19 @@ class FileRunner:
             self._finish(rr, session, values, assert_now=not failed)
             return
         diags.extend(pd)
+        if mode == UIMode.REFRESH_ONLY and not plan.drift and not ms.state.state.resources:
+            diags.add_error(
+                "Cannot apply non-applyable plan",
+                "The given plan is not applyable. If this seems like a bug in Terraform, then please report it!",
+            )
+            rr.status = Status.ERROR
+            return
         self.states.setdefault(rb.module_source, ms)
         mgr = MemoryStateManager(ms.state)
         outputs, ad = apply_plan(session, plan, mgr, hooks=NoHooks())
         ms.state = mgr.state_file()
         ms.session = session
+        ms.run = rb.name
         rr.state = ms.state
         ad = self._with_test_ranges(ad, var_ranges, session.config.module, session.variables)
         failed = self._expected(rb, ad, session.config.module)
@@ -269,7 +281,6 @@ class FileRunner:
         self.prior_runs[rr.run.name] = object_of(values.outputs)
 
     def _assert(self, a: Any, ctx: EvalContext, module: Any, diags: Diagnostics) -> Status:
-        from sheath.lang.eval.diagvalues import annotate
         from sheath.lang.eval.valops import ConversionError, convert
 
         d = check_references(a.condition, module, set(self.undeclared))
@@ -280,7 +291,7 @@ class FileRunner:
             return Status.ERROR
         plain, _ = v.unmark_deep()
         if not plain.is_known:
-            diags.add_error("Unknown condition value", _UNKNOWN_CONDITION, a.condition.range)
+            diags.append(_with_values(Diagnostic(Severity.ERROR, "Unknown condition value", _UNKNOWN_CONDITION, a.condition.range), a.condition, ctx))
             return Status.ERROR
         if plain.is_null:
             diags.add_error(
@@ -305,11 +316,7 @@ class FileRunner:
                 text = str(convert(mplain, STRING).v)
             except ConversionError:
                 text = ""
-        dg = Diagnostic(Severity.ERROR, "Test assertion failed", text, a.condition.range)
-        dg.extra["expr"] = a.condition
-        dg.extra["ctx"] = ctx
-        annotate([dg])
-        diags.append(dg)
+        diags.append(_with_values(Diagnostic(Severity.ERROR, "Test assertion failed", text, a.condition.range), a.condition, ctx))
         return Status.FAIL
 
     # --- the module under test and its variables --------------------------------------
@@ -451,7 +458,17 @@ class FileRunner:
             diags.extend(ad)
         if diags.has_errors() or any(sr.instances for sr in ms.state.state.resources.values()):
             self.result.status = max(self.result.status, Status.ERROR)
-            self.view.teardown_failed(self.spec.path, ms.state, diags)
+            self.view.teardown_failed(self.spec.path, ms.run, ms.state, diags)
+
+
+def _with_values(d: Diagnostic, expr: Any, ctx: EvalContext) -> Diagnostic:
+    """d showing the values its expression refers to, as terraform's condition diagnostics do."""
+    from sheath.lang.eval.diagvalues import annotate
+
+    d.extra["expr"] = expr
+    d.extra["ctx"] = ctx
+    annotate([d])
+    return d
 
 
 def module_not_installed(rb: RunBlock) -> Diagnostics:

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from sheath.cli.commands.validate import strip_ui_newline
 from sheath.diag import Diagnostics, Severity
-from sheath.diag.render import render_diagnostic
+from sheath.diag.render import render_diagnostic, word_wrap
 from sheath.states.statefile import StateFile
 from sheath.testing.runner import FileResult, RunResult, Status
 
@@ -105,7 +105,12 @@ class HumanTestView:
     def teardown(self, path: str) -> None:
         self._gray_line(path, "tearing down")
 
-    def teardown_failed(self, path: str, state: StateFile, diags: Diagnostics) -> None:
+    def teardown_failed(self, path: str, run: str, state: StateFile, diags: Diagnostics) -> None:
+        where = f"{path}/{run}" if run else path
+        if diags.has_errors():
+            self.err.write(
+                word_wrap(f"Terraform encountered an error destroying resources created while executing {where}.", 78) + "\n"
+            )
         self.diagnostics(diags)
         left: list[str] = []
         for (module, mode, type_, name), sr in sorted(state.state.resources.items()):
@@ -115,10 +120,8 @@ class HumanTestView:
                     base += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
                 left.append(f"{module}.{base}" if module else base)
         if left:
-            self.err.write(
-                f"\nTerraform left the following resources in state after executing {path}, and they need to be cleaned up manually:\n"
-                + "".join(f"  - {a}\n" for a in left)
-            )
+            text = f"Terraform left the following resources in state after executing {where}, and they need to be cleaned up manually:"
+            self.err.write("\n" + word_wrap(text, 78) + "\n" + "".join(f"  - {a}\n" for a in left))
 
     def file_done(self, result: FileResult) -> None:
         self.out.write(f"{result.path}... {self._status(result.status)}\n")
