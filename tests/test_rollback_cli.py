@@ -133,3 +133,51 @@ def test_flags_that_cannot_work_are_refused(tmp_path: Path, run_sheath: Run, fla
     r = run_sheath(["rollback", *target, *flags, "-no-color"], tmp_path)
     assert r.returncode == 1 and message in r.stderr, r.stderr
     assert not (tmp_path / "terraform.tfstate").exists()
+
+
+def test_plan_and_apply_flags_are_accepted(two_versions: Path, run_sheath: Run) -> None:
+    r = run_sheath(
+        ["rollback", "-to-version=1", "-replace=terraform_data.a", "-lock=false", "-lock-timeout=1s", "-parallelism=2",
+         "-refresh=false", "-compact-warnings", "-input=false", "-policies=false", "-out=p", "-no-color"],
+        two_versions,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "terraform_data.a will be replaced, as requested" in r.stdout and "Refreshing state" not in r.stdout
+    r = run_sheath(["rollback", "-to-version=1", "-json", "-out=p", "-detailed-exitcode"], two_versions)
+    assert r.returncode == 2, r.stdout
+    msgs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [m for m in msgs if m["type"] == "change_summary"][0]["changes"]["operation"] == "plan"
+    r = run_sheath(["rollback", "-to-version=1", "-policies=no-such-dir", "-auto-approve", "-no-color"], two_versions)
+    assert r.returncode == 1 and "Invalid -policies option" in r.stderr
+    r = run_sheath(["rollback", "-to-version=1", "-auto-approve", "-on-failure=stop", "-no-color"], two_versions)
+    assert r.returncode == 0, r.stderr
+    assert _state_inputs(str(two_versions)) == [("a", "one")]
+
+
+def test_to_git_ref_with_out_then_apply(tmp_path: Path, run_sheath: Run) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.invalid")
+    git("config", "user.name", "t")
+    (tmp_path / ".gitignore").write_text(".terraform*\n*.tfstate*\n.sheath/\np\n")
+    (tmp_path / "main.tf").write_text(V1)
+    git("add", ".")
+    git("commit", "-q", "-m", "one")
+    git("tag", "v1")
+    for args in (["init"], ["apply", "-auto-approve"]):
+        assert run_sheath(args, tmp_path).returncode == 0
+    (tmp_path / "main.tf").write_text(V2)
+    git("commit", "-q", "-am", "two")
+    assert run_sheath(["apply", "-auto-approve"], tmp_path).returncode == 0
+    r = run_sheath(["rollback", "-to-git-ref=v1", "-out=p", "-detailed-exitcode", "-no-color"], tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert r.stdout.startswith("Rolling back to git v1 (")
+    assert run_sheath(["apply", "p"], tmp_path).returncode == 0
+    assert _state_inputs(str(tmp_path)) == [("a", "one")]
+    last = _history(tmp_path, run_sheath)[-1]
+    assert last["operation"] == "rollback" and last["origin"].startswith("git v1 (")
+    assert (tmp_path / "main.tf").read_text() == V2
