@@ -244,11 +244,12 @@ def test_cli_state_total_json_markdown_and_usage_file(tmp_path: Path) -> None:
         (["-json", "-markdown"], "mutually-exclusive"),
         (["-usage-file=missing.yml"], "Failed to read the usage file"),
         (["a", "b"], "Too many command line arguments"),
+        (["p.tfplan", "-json"], "sheath cost -json p.tfplan"),
         (["-bogus"], "flag provided but not defined"),
         (["nope.tfplan"], "Failed to read the plan file"),
     ):
-        e = sheath(tmp_path, "cost", *args)
-        assert e.returncode == 1 and message in e.stderr + e.stdout, (args, e.stderr)
+        e = sheath(tmp_path, "cost", "-no-color", *args)
+        assert e.returncode == 1 and message in " ".join((e.stderr + e.stdout).split()), (args, e.stderr)
 
 
 # ---- rebuilding the snapshot from AWS's price list files ---------------------------
@@ -301,3 +302,49 @@ def test_rebuild_from_price_list_files(tmp_path: Path) -> None:
     assert catalog.price("us-east-1", "kms", "customer_key_month") == Decimal("1")
     doc = json.loads(snapshot.read_text())
     assert "AmazonEC2" in doc["sources"]["us-east-1/ec2_instance_linux_hour"]
+
+
+# ---- with the real AWS provider against moto ---------------------------------------
+
+from test_aws_e2e import Tools, e2e_env, ok, provider_hcl, tools  # noqa: E402,F401
+
+
+def cost_config(url: str, prefix: str, size: int, with_queue: bool) -> str:
+    queue = f'resource "aws_sqs_queue" "q" {{\n  name = "{prefix}-q"\n}}\n' if with_queue else ""
+    return provider_hcl(url, ("ec2", "sqs", "sts")) + f"""
+resource "aws_ebs_volume" "data" {{
+  availability_zone = "us-east-1a"
+  type              = "gp3"
+  size              = {size}
+}}
+resource "aws_eip" "ip" {{
+  domain = "vpc"
+}}
+{queue}"""
+
+
+@pytest.mark.oracle
+def test_cost_of_an_applied_state_and_a_saved_plan_against_moto(tools: Tools, moto_server: str, tmp_path: Path) -> None:
+    prefix = "cost" + tmp_path.name[-6:].replace("_", "")
+    (tmp_path / "main.tf").write_text(cost_config(moto_server, prefix, 100, False))
+    ok(tools.sheath(["init", "-no-color"], tmp_path), "init")
+    ok(tools.sheath(["apply", "-auto-approve", "-no-color"], tmp_path), "apply")
+    state = json.loads(ok(tools.sheath(["cost", "-json"], tmp_path), "cost"))
+    # 100 GB gp3 x $0.08 + public IPv4 $0.005 x 730
+    assert state["totalMonthlyCost"] == "11.65"
+    names = {r["name"] for r in state["projects"][0]["breakdown"]["resources"]}
+    assert names == {"aws_ebs_volume.data", "aws_eip.ip"}
+    assert all(r["metadata"]["region"] == "us-east-1" for r in state["projects"][0]["breakdown"]["resources"])
+    # grow the volume, add a queue with usage, destroy the address
+    (tmp_path / "main.tf").write_text(cost_config(moto_server, prefix, 200, True).replace(
+        'resource "aws_eip" "ip" {\n  domain = "vpc"\n}\n', ""))
+    ok(tools.sheath(["plan", "-out=tfplan", "-no-color"], tmp_path), "plan")
+    (tmp_path / "infracost-usage.yml").write_text("resource_usage:\n  aws_sqs_queue.q:\n    monthly_requests: 10000000\n")
+    plan = json.loads(ok(tools.sheath(["cost", "-json", "-usage-file=infracost-usage.yml", "tfplan"], tmp_path), "cost plan"))
+    assert plan["pastTotalMonthlyCost"] == "11.65"
+    # 200 GB x $0.08 + 10M SQS requests x $0.40 per million
+    assert plan["totalMonthlyCost"] == "20"
+    assert plan["diffTotalMonthlyCost"] == "8.35"
+    md = ok(tools.sheath(["cost", "-markdown", "tfplan"], tmp_path), "cost markdown")
+    assert "| `aws_eip.ip` | $3.65 | $0.00 | -$3.65 |" in md
+    assert "| `aws_ebs_volume.data` | $8.00 | $16.00 | +$8.00 |" in md

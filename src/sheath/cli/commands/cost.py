@@ -53,7 +53,11 @@ def run(args: list[str]) -> int:
         return 1
     diags = Diagnostics()
     if len(fl.args) > 1:
-        diags.add_error("Too many command line arguments", "Expected at most one positional argument: a saved plan file.")
+        late = [a for a in fl.args[1:] if a.startswith("-")]
+        detail = "Expected at most one positional argument: a saved plan file."
+        if late:
+            detail += f" Options go before it, as in terraform: sheath cost {' '.join(late)} {fl.args[0]}."
+        diags.add_error("Too many command line arguments", detail)
     if fl.get_bool("json") and fl.get_bool("markdown"):
         diags.add_error("Invalid options", "The -json and -markdown options are mutually-exclusive.")
     if fl.get_str("plan-signing-key") is not None and not fl.args:
