@@ -147,6 +147,11 @@ def test_plan_and_apply_flags_are_accepted(two_versions: Path, run_sheath: Run) 
     assert r.returncode == 2, r.stdout
     msgs = [json.loads(line) for line in r.stdout.splitlines()]
     assert [m for m in msgs if m["type"] == "change_summary"][0]["changes"]["operation"] == "plan"
+    r = run_sheath(["apply", "-json", "p"], two_versions)  # apply -json of a saved rollback plan records it too
+    assert r.returncode == 0, r.stdout
+    assert json.loads(r.stdout.splitlines()[-2])["changes"]["operation"] == "apply"
+    last = _history(two_versions, run_sheath)[-1]
+    assert (last["operation"], last["origin"]) == ("rollback", "version 1")
     r = run_sheath(["rollback", "-to-version=1", "-policies=no-such-dir", "-auto-approve", "-no-color"], two_versions)
     assert r.returncode == 1 and "Invalid -policies option" in r.stderr
     r = run_sheath(["rollback", "-to-version=1", "-auto-approve", "-on-failure=stop", "-no-color"], two_versions)
