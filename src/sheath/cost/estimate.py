@@ -100,9 +100,10 @@ class Estimator:
     catalog: PriceCatalog
     usage: UsageFile = field(default_factory=UsageFile)
     default_region: str = ""  # the aws provider's region, when known
+    env_region: str = ""  # AWS_REGION / AWS_DEFAULT_REGION: the last resort
 
     def breakdown(self, resources: list[ResourceInput]) -> Breakdown:
-        fallback = self.default_region or _common_region(resources)
+        fallback = self.default_region or _common_region(resources) or self.env_region
         priced: list[ResourceCost] = []
         free: list[tuple[str, str]] = []
         other: list[str] = []
@@ -117,7 +118,7 @@ class Estimator:
         return Breakdown(tuple(priced), tuple(free), tuple(other))
 
     def resource_cost(self, r: ResourceInput, fallback_region: str = "") -> ResourceCost:
-        region = resource_region(r.values) or fallback_region or self.default_region
+        region = resource_region(r.values) or fallback_region or self.default_region or self.env_region
         pricer = PRICERS.get(r.type)
         if pricer is None:
             return ResourceCost(r.address, r.type, region, unpriced_reason=f"{r.type} is not in sheath's price snapshot")
@@ -203,5 +204,5 @@ def provider_region(plan_json: dict[str, Any]) -> str:
 
 def plan_cost(estimator: Estimator, plan_json: dict[str, Any]) -> PlanCost:
     region = provider_region(plan_json)
-    est = Estimator(estimator.catalog, estimator.usage, region or estimator.default_region)
+    est = Estimator(estimator.catalog, estimator.usage, region or estimator.default_region, estimator.env_region)
     return PlanCost(est.breakdown(state_resources(plan_json.get("prior_state"))), est.breakdown(planned_resources(plan_json)))

@@ -173,7 +173,8 @@ def _resource_lines(r: ResourceCost, bold: str, reset: str) -> list[str]:
         branch = "└─" if i == len(r.components) - 1 else "├─"
         name, q, unit, cost = _component_line(c)
         lines.append(f"  {branch} {name:<58} {q:>14} {unit:<12} {cost}")
-    lines.append(f"  Monthly cost: {money(r.monthly_cost)}")
+    total = r.monthly_cost
+    lines.append(f"  Monthly cost: {money(total) if total is not None else 'depends on usage (not counted)'}")
     return lines
 
 

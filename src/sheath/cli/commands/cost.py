@@ -84,7 +84,7 @@ def _cost(ui: Ui, plan_path: str | None, usage_path: str | None, key_flag: str |
         ui.view_diagnostics(diags)
         return 1
     env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
-    estimator = Estimator(catalog, usage, env_region)
+    estimator = Estimator(catalog, usage, "", env_region)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     if plan_path is not None:
         plan_json, pd = _plan_json(plan_path, key_flag)
