@@ -200,6 +200,30 @@ def test_plan_before_after_diff_and_json_shape() -> None:
     assert est.catalog.date in md
 
 
+def test_plan_regions_follow_provider_aliases_and_modules() -> None:
+    doc = plan_doc([], [resource("aws_nat_gateway.east", {}), resource("aws_nat_gateway.west", {}),
+                        resource('module.m["a"].aws_nat_gateway.n', {})])
+    doc["configuration"] = {
+        "provider_config": {
+            "aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}},
+            "aws.west": {"name": "aws", "alias": "west", "expressions": {"region": {"constant_value": "us-west-2"}}},
+        },
+        "root_module": {
+            "resources": [
+                {"address": "aws_nat_gateway.east", "mode": "managed", "provider_config_key": "aws"},
+                {"address": "aws_nat_gateway.west", "mode": "managed", "provider_config_key": "aws.west"},
+            ],
+            "module_calls": {"m": {"module": {"resources": [
+                {"address": "aws_nat_gateway.n", "mode": "managed", "provider_config_key": "aws.west"}]}}},
+        },
+    }
+    pc = plan_cost(estimator(), doc)
+    assert cost(pc.planned, "aws_nat_gateway.east") == Decimal("32.85")
+    unpriced = {r.address: r.unpriced_reason for r in pc.planned.unpriced}
+    assert set(unpriced) == {"aws_nat_gateway.west", 'module.m["a"].aws_nat_gateway.n'}
+    assert all("us-west-2" in reason for reason in unpriced.values())
+
+
 def test_usage_file_wildcard_and_errors() -> None:
     uf = usage_file("resource_usage:\n  module.m.aws_sqs_queue.q[*]:\n    monthly_requests: 5\n")
     assert uf.for_resource('module.m.aws_sqs_queue.q["a"]', "aws_sqs_queue").number("monthly_requests") == 5

@@ -102,8 +102,10 @@ class Estimator:
     default_region: str = ""  # the aws provider's region, when known
     env_region: str = ""  # AWS_REGION / AWS_DEFAULT_REGION: the last resort
 
-    def breakdown(self, resources: list[ResourceInput]) -> Breakdown:
+    def breakdown(self, resources: list[ResourceInput], provider_regions: dict[str, str] | None = None) -> Breakdown:
+        """provider_regions: configuration address (no instance keys) -> its provider block's region."""
         fallback = self.default_region or _common_region(resources) or self.env_region
+        by_config = provider_regions or {}
         priced: list[ResourceCost] = []
         free: list[tuple[str, str]] = []
         other: list[str] = []
@@ -114,7 +116,7 @@ class Estimator:
             if r.type in FREE_TYPES:
                 free.append((r.address, r.type))
                 continue
-            priced.append(self.resource_cost(r, fallback))
+            priced.append(self.resource_cost(r, by_config.get(config_address(r.address)) or fallback))
         return Breakdown(tuple(priced), tuple(free), tuple(other))
 
     def resource_cost(self, r: ResourceInput, fallback_region: str = "") -> ResourceCost:
@@ -190,6 +192,47 @@ def planned_resources(plan_json: dict[str, Any]) -> list[ResourceInput]:
     return list(_module_resources(planned.get("root_module")))
 
 
+_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+
+
+def config_address(address: str) -> str:
+    """A resource instance's address without its (and its modules') instance keys."""
+    return _INSTANCE_KEY.sub("", address)
+
+
+def _constant_region(provider_config: dict[str, Any], key: str) -> str:
+    cfg = provider_config.get(key)
+    if not isinstance(cfg, dict):
+        return ""
+    region = ((cfg.get("expressions") or {}).get("region") or {}).get("constant_value")
+    return region if isinstance(region, str) else ""
+
+
+def provider_regions(plan_json: dict[str, Any]) -> dict[str, str]:
+    """Each configured resource's provider block's region, when it is a constant (aliases and
+    modules' provider keys followed as the plan's configuration gives them)."""
+    config = plan_json.get("configuration")
+    if not isinstance(config, dict):
+        return {}
+    providers = config.get("provider_config") or {}
+    out: dict[str, str] = {}
+
+    def walk(module: Any, prefix: str) -> None:
+        if not isinstance(module, dict):
+            return
+        for res in module.get("resources") or []:
+            if isinstance(res, dict) and res.get("mode") == "managed":
+                region = _constant_region(providers, str(res.get("provider_config_key", "")))
+                if region:
+                    out[prefix + str(res.get("address"))] = region
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict):
+                walk(call.get("module"), f"{prefix}module.{name}.")
+
+    walk(config.get("root_module"), "")
+    return out
+
+
 def provider_region(plan_json: dict[str, Any]) -> str:
     """The default aws provider's region, when the plan's configuration gives it as a constant."""
     config = plan_json.get("configuration")
@@ -205,4 +248,6 @@ def provider_region(plan_json: dict[str, Any]) -> str:
 def plan_cost(estimator: Estimator, plan_json: dict[str, Any]) -> PlanCost:
     region = provider_region(plan_json)
     est = Estimator(estimator.catalog, estimator.usage, region or estimator.default_region, estimator.env_region)
-    return PlanCost(est.breakdown(state_resources(plan_json.get("prior_state"))), est.breakdown(planned_resources(plan_json)))
+    regions = provider_regions(plan_json)
+    return PlanCost(est.breakdown(state_resources(plan_json.get("prior_state")), regions),
+                    est.breakdown(planned_resources(plan_json), regions))
