@@ -50,7 +50,7 @@ resource "terraform_data" "y" {
 
 check "c" {
   assert {
-    condition     = var.n < 3
+    condition     = var.n != 4
     error_message = "check c failed"
   }
 }
@@ -152,7 +152,7 @@ run "post_expected" {
   variables {
     n = 7
   }
-  expect_failures = [terraform_data.y, check.c]
+  expect_failures = [terraform_data.y]
 }
 
 run "missing" {
@@ -327,9 +327,45 @@ def test_unknown_and_unsupported_flags_are_refused(run_sheath: RunFn, tmp_path: 
     d = _workdir(tmp_path, "sh", {"tests/pass.tftest.hcl": PASSING})
     bad = run_sheath(["test", "-no-color", "-parallelism=2"], d)
     assert bad.returncode == 1 and "flag provided but not defined: -parallelism" in bad.stderr
-    for flag in ("-json", "-junit-xml=out.xml", "-cloud-run=app.terraform.io/o/m/p"):
-        r = run_sheath(["test", "-no-color", flag], d)
+    for flags in (["-junit-xml=out.xml"], ["-cloud-run=app.terraform.io/o/m/p"], ["-json", "-verbose"]):
+        r = run_sheath(["test", "-no-color", *flags], d)
         assert r.returncode == 1 and "does not implement" in r.stderr and r.stdout == ""
+
+
+_TIMESTAMP = re.compile(r'"@timestamp":"[^"]*"')
+
+
+def test_json(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    files = {
+        "a.tftest.hcl": EXPECT,
+        "b.tftest.hcl": EXPECT_APPLY,
+        "tests/fail.tftest.hcl": FAILING,
+        "tests/pass.tftest.hcl": PASSING,
+        "tests/post.tftest.hcl": POSTFAIL,
+    }
+    tf_dir = _workdir(tmp_path, "tf", files)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", "-json"], tf_dir)
+    sh = run_sheath(["test", "-json"], sh_dir)
+
+    def norm(s: str) -> str:
+        return _TIMESTAMP.sub('"@timestamp":"T"', _norm(s))
+
+    assert norm(sh.stdout) == norm(tf.stdout)
+    assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr)
+    assert '"type":"test_summary"' in tf.stdout
+
+
+def test_json_failed_teardown(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    tf_dir = _workdir(tmp_path, "tf", {"b.tftest.hcl": OPTIONS_LATER})
+    (tf_dir / "main.tf").write_text(OPTIONS_MAIN)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", "-json"], tf_dir)
+    sh = run_sheath(["test", "-json"], sh_dir)
+    assert _TIMESTAMP.sub("T", _norm(sh.stdout)) == _TIMESTAMP.sub("T", _norm(tf.stdout))
+    assert '"type":"test_cleanup"' in tf.stdout
 
 
 OPTIONS_MAIN = """

@@ -64,6 +64,11 @@ class FileResult:
 class TestView(Protocol):
     def file_start(self, path: str) -> None: ...
 
+    def run_start(self, path: str, run: str) -> None: ...
+
+    def state_teardown(self, path: str, run: str) -> None:
+        """The state the run (the last to apply it) left is about to be destroyed."""
+
     def run_done(self, path: str, result: RunResult) -> None: ...
 
     def teardown(self, path: str) -> None: ...
@@ -167,9 +172,8 @@ class FileRunner:
             if self.result.status == Status.ERROR:
                 rr.status = Status.SKIP
             else:
+                self.view.run_start(self.spec.path, rb.name)
                 self._execute(rr)
-                # check blocks are the last step of a plan or apply: their failures come last
-                rr.diagnostics.sort(key=lambda d: d.summary == "Check block assertion failed")
             self.result.runs.append(rr)
             self.result.status = max(self.result.status, rr.status)
             self.view.run_done(self.spec.path, rr)
@@ -448,6 +452,7 @@ class FileRunner:
     def _destroy(self, ms: ModuleState) -> None:
         if ms.session is None or not ms.state.state.resources:
             return
+        self.view.state_teardown(self.spec.path, ms.run)
         diags = Diagnostics()
         plan, pd = make_plan(ms.session, ms.state, PlanOptions(mode=UIMode.DESTROY, hooks=NoHooks()))
         diags.extend(pd)

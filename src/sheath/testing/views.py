@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from sheath.cli.commands.validate import strip_ui_newline
 from sheath.diag import Diagnostics, Severity
 from sheath.diag.render import render_diagnostic, word_wrap
+from sheath.diag.sort import sort_diagnostics
 from sheath.states.statefile import StateFile
 from sheath.testing.runner import FileResult, RunResult, Status
 
@@ -65,6 +66,12 @@ class HumanTestView:
     def file_start(self, path: str) -> None:
         self._gray_line(path, "in progress")
 
+    def run_start(self, path: str, run: str) -> None:
+        pass
+
+    def state_teardown(self, path: str, run: str) -> None:
+        pass
+
     def run_done(self, path: str, result: RunResult) -> None:
         self.out.write(f'  run "{result.run.name}"... {self._status(result.status)}\n')
         if self.verbose and result.status in (Status.PASS, Status.FAIL):
@@ -94,7 +101,7 @@ class HumanTestView:
             self.out.write(render_plan(result.plan, color=self.color, schemas=lookup) + "\n")
 
     def diagnostics(self, diags: Diagnostics) -> None:
-        for d in diags:
+        for d in sort_diagnostics(diags):
             text = strip_ui_newline(render_diagnostic(d, self.sources, self.color), self.color)
             if d.severity is Severity.ERROR:
                 self.err.write(text)

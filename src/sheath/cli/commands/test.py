@@ -28,6 +28,9 @@ Options:
                         specified by this flag. You can use this option multiple
                         times to execute more than one test file.
 
+  -json                 If specified, machine readable output will be printed in
+                        JSON format
+
   -no-color             If specified, output won't contain any color.
 
   -test-directory=path  Set the Terraform test directory, defaults to "tests".
@@ -44,7 +47,7 @@ Options:
   -verbose              Print the plan or state for each test run block as it
                         executes.
 
-  Not supported by sheath yet (refused): -cloud-run, -json, -junit-xml.
+  Not supported by sheath yet (refused): -cloud-run, -junit-xml, -json with -verbose.
 """
 
 _FLAGS = [
@@ -80,7 +83,12 @@ def run(args: list[str]) -> int:
         return 0
     if fl.args:
         return _flag_error(f"Too many command line arguments. Did you mean to use -chdir?", color)
-    for name, given in (("json", fl.get_bool("json")), ("junit-xml", fl.get_str("junit-xml")), ("cloud-run", fl.get_str("cloud-run"))):
+    as_json = fl.get_bool("json")
+    if as_json and fl.get_bool("verbose"):
+        d = error("Unsupported option combination", "sheath test does not implement -verbose with -json yet; use one of them.")
+        sys.stderr.write(render_diagnostic(d, {}, color))
+        return 1
+    for name, given in (("junit-xml", fl.get_str("junit-xml")), ("cloud-run", fl.get_str("cloud-run"))):
         if given:
             d = error(
                 f"Unsupported option -{name}",
@@ -90,20 +98,25 @@ def run(args: list[str]) -> int:
             return 1
     from sheath.testing.runner import Status, TestOptions
     from sheath.testing.suite import check_variables, load_suite, run_suite, suite_status, unsupported_blocks
+    from sheath.testing.jsonview import JSONTestView
     from sheath.testing.views import HumanTestView
 
-    view = HumanTestView(sys.stdout, sys.stderr, color, verbose=fl.get_bool("verbose"))
+    view: HumanTestView | JSONTestView = (
+        JSONTestView(sys.stdout) if as_json else HumanTestView(sys.stdout, sys.stderr, color, verbose=fl.get_bool("verbose"))
+    )
     suite, diags = load_suite(fl.get_str("test-directory") or "tests", fl.get_list("filter"))
     if not diags.has_errors():
         diags.extend(unsupported_blocks(suite))
-    if diags.has_errors():
-        view.diagnostics(Diagnostics(diags))
-        return 1
     var_args = [(k, v) for k, v in fl.ordered if k in ("var", "var-file")]
-    diags.extend(check_variables(var_args))
-    view.diagnostics(diags)
+    if not diags.has_errors():
+        diags.extend(check_variables(var_args))
+    if isinstance(view, JSONTestView):
+        view.ui.version()
+    view.diagnostics(Diagnostics(diags))
     if diags.has_errors():
         return 1
+    if isinstance(view, JSONTestView):
+        view.abstract(suite)
     results = run_suite(suite, TestOptions(var_args=var_args, verbose=fl.get_bool("verbose")), view)
     view.summary(results)
     return 0 if suite_status(results) == Status.PASS else 1
