@@ -232,13 +232,21 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _md_cost(r: ResourceCost) -> str:
+    if not r.priced:
+        return "unpriced"
+    if r.monthly_cost is None:
+        return "depends on usage"
+    return money(r.monthly_cost) + ("\\*" if r.usage_without_quantity else "")
+
+
 def render_markdown(rep: Report) -> str:
     b = rep.breakdown
     out = ["### Cost estimate", ""]
     if rep.past is None:
         out += ["| Resource | Monthly cost |", "| --- | ---: |"]
         for r in b.resources:
-            out.append(f"| `{_md(r.address)}` | {money(r.monthly_cost) if r.priced else 'unpriced'} |")
+            out.append(f"| `{_md(r.address)}` | {_md_cost(r)} |")
         out.append(f"| **Total** | **{money(b.monthly_cost)}** |")
     else:
         past_by = rep.past.by_address()
@@ -256,6 +264,9 @@ def render_markdown(rep: Report) -> str:
         out.append(f"| **Total** | **{money(rep.past.monthly_cost)}** | **{money(b.monthly_cost)}** | **{signed_money(diff)}** |")
     out.append("")
     usage_pending = sum(1 for r in b.resources if r.usage_without_quantity)
+    if rep.past is None and usage_pending:
+        out.append("\\* plus usage-based components without usage.")
+        out.append("")
     for note in _footnotes(rep, usage_pending):
         out.append(f"- {_md(note)}")
     out += ["", f"<sub>{rep.snapshot_line()}</sub>", ""]
