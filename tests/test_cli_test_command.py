@@ -327,7 +327,7 @@ def test_unknown_and_unsupported_flags_are_refused(run_sheath: RunFn, tmp_path: 
     d = _workdir(tmp_path, "sh", {"tests/pass.tftest.hcl": PASSING})
     bad = run_sheath(["test", "-no-color", "-parallelism=2"], d)
     assert bad.returncode == 1 and "flag provided but not defined: -parallelism" in bad.stderr
-    for flags in (["-junit-xml=out.xml"], ["-cloud-run=app.terraform.io/o/m/p"], ["-json", "-verbose"]):
+    for flags in (["-cloud-run=app.terraform.io/o/m/p"], ["-json", "-verbose"]):
         r = run_sheath(["test", "-no-color", *flags], d)
         assert r.returncode == 1 and "does not implement" in r.stderr and r.stdout == ""
 
@@ -439,3 +439,19 @@ def test_plan_options_and_failed_teardown(run_terraform: RunFn, run_sheath: RunF
     sh = run_sheath(["test", "-no-color"], sh_dir)
     assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
     assert "need to be cleaned up manually" in tf.stderr and "Cannot apply non-applyable plan" in tf.stderr
+
+
+_XML_TIME = re.compile(r'time="[^"]*" timestamp="[^"]*"')
+
+
+def test_junit_xml(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    files = {"a.tftest.hcl": EXPECT, "b.tftest.hcl": EXPECT_APPLY, "tests/fail.tftest.hcl": FAILING, "tests/pass.tftest.hcl": PASSING}
+    tf_dir = _workdir(tmp_path, "tf", files)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", "-no-color", "-junit-xml=report.xml"], tf_dir)
+    sh = run_sheath(["test", "-no-color", "-junit-xml=report.xml"], sh_dir)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+    tf_xml = (tf_dir / "report.xml").read_text()
+    assert _XML_TIME.sub("T", (sh_dir / "report.xml").read_text()) == _XML_TIME.sub("T", tf_xml)
+    assert "<failure" in tf_xml and "<error" in tf_xml and "<skipped" in tf_xml

@@ -10,7 +10,9 @@ through a ``TestView``; it decides nothing about how things are shown.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Protocol
@@ -51,6 +53,10 @@ class RunResult:
     plan: Plan | None = None
     session: Session | None = None
     state: StateFile | None = None
+    started: datetime | None = None  # when the run started (None: skipped)
+    seconds: float = 0.0  # how long it took
+    assertions: int = 0  # how many assert blocks were checked, and how many failed
+    failed_assertions: int = 0
 
 
 @dataclass
@@ -173,7 +179,10 @@ class FileRunner:
                 rr.status = Status.SKIP
             else:
                 self.view.run_start(self.spec.path, rb.name)
+                rr.started = datetime.now(timezone.utc)
+                t0 = time.monotonic()
                 self._execute(rr)
+                rr.seconds = time.monotonic() - t0
             self.result.runs.append(rr)
             self.result.status = max(self.result.status, rr.status)
             self.view.run_done(self.spec.path, rr)
@@ -280,6 +289,8 @@ class FileRunner:
         if assert_now:
             for a in rr.run.assertions:
                 st = self._assert(a, ctx, module, rr.diagnostics)
+                rr.assertions += 1
+                rr.failed_assertions += st == Status.FAIL
                 status = max(status, st)
         rr.status = status
         self.prior_runs[rr.run.name] = object_of(values.outputs)

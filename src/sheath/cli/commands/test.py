@@ -31,6 +31,9 @@ Options:
   -json                 If specified, machine readable output will be printed in
                         JSON format
 
+  -junit-xml=path       Saves a test report in JUnit XML format to the specified
+                        file.
+
   -no-color             If specified, output won't contain any color.
 
   -test-directory=path  Set the Terraform test directory, defaults to "tests".
@@ -47,7 +50,7 @@ Options:
   -verbose              Print the plan or state for each test run block as it
                         executes.
 
-  Not supported by sheath yet (refused): -cloud-run, -junit-xml, -json with -verbose.
+  Not supported by sheath yet (refused): -cloud-run, -json with -verbose.
 """
 
 _FLAGS = [
@@ -88,7 +91,7 @@ def run(args: list[str]) -> int:
         d = error("Unsupported option combination", "sheath test does not implement -verbose with -json yet; use one of them.")
         sys.stderr.write(render_diagnostic(d, {}, color))
         return 1
-    for name, given in (("junit-xml", fl.get_str("junit-xml")), ("cloud-run", fl.get_str("cloud-run"))):
+    for name, given in (("cloud-run", fl.get_str("cloud-run")),):
         if given:
             d = error(
                 f"Unsupported option -{name}",
@@ -119,4 +122,15 @@ def run(args: list[str]) -> int:
         view.abstract(suite)
     results = run_suite(suite, TestOptions(var_args=var_args, verbose=fl.get_bool("verbose")), view)
     view.summary(results)
+    junit_path = fl.get_str("junit-xml")
+    if junit_path:
+        from sheath.testing.junit import junit_xml
+
+        try:
+            with open(junit_path, "w", encoding="utf-8") as f:
+                f.write(junit_xml(results))
+        except OSError as exc:
+            d = error("Failed to write JUnit XML report", f"Could not write {junit_path}: {exc.strerror}.")
+            sys.stderr.write(render_diagnostic(d, {}, color))
+            return 1
     return 0 if suite_status(results) == Status.PASS else 1
