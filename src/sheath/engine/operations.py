@@ -357,6 +357,8 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             run.walk(graph.graph, lambda n: _visit(run, n, False))
         if not run.diags.has_errors():
             _plan_orphan_resources(run)
+        # (while the providers are open: each delete is planned by its provider)
+        destroying = _destroy_changes(run, working.state) if opts.mode == UIMode.DESTROY else []
     finally:
         run.close_providers()
     plan = Plan(
@@ -375,7 +377,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         if old is not None:
             c.prev_run_address = old
     if opts.mode == UIMode.DESTROY:
-        changes = _destroy_changes(run, working.state)
+        changes = destroying
         _check_prevent_destroy(run, changes)
     elif opts.mode == UIMode.REFRESH_ONLY:
         changes = []
