@@ -233,3 +233,23 @@ def test_a_pg_backend_through_the_api(tmp_path: Path, postgres: PostgresServer, 
     assert [h[1] for h in hist][-1] == "apply" and len(hist[-1][2]) == 64
     r = run_terraform(["plan", "-input=false", "-detailed-exitcode", "-var", "env=pg"], d)
     assert r.returncode == 0, r.stdout + r.stderr  # terraform sees the state sheath wrote, no changes
+
+
+def test_refresh_writes_what_was_found_to_the_state(tmp_path: Path) -> None:
+    """Workspace.refresh() is `sheath refresh`: an object deleted outside leaves the state,
+    and nothing real is changed."""
+    (tmp_path / "main.tf").write_text(
+        'resource "local_file" "f" {\n  filename = "${path.module}/f.txt"\n  content  = "x"\n}\n\n'
+        'resource "local_file" "g" {\n  filename = "${path.module}/g.txt"\n  content  = "y"\n}\n\n'
+        'output "g" {\n  value = local_file.g.content\n}\n'
+    )
+    ws = Workspace(tmp_path, workspace="default")
+    ws.init()
+    ws.apply()
+    (tmp_path / "f.txt").unlink()
+    result = ws.refresh()
+    assert result.outputs == {"g": "y"}
+    assert [str(r) for r in ws.state().instance_addresses()] == ["local_file.g"]
+    assert not (tmp_path / "f.txt").exists() and (tmp_path / "g.txt").read_text() == "y"
+    # the next plan creates it again
+    assert sorted((str(c.address), c.action) for c in ws.plan().changes) == [("local_file.f", "create"), ("local_file.g", "no-op")]

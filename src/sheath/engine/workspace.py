@@ -334,6 +334,26 @@ class Workspace:
     def destroy(self) -> ApplyResult:
         return self.apply(self.plan(destroy=True))
 
+    def refresh(self, targets: Sequence[str] = ()) -> ApplyResult:
+        """Read every managed object and write what was found to the state (``sheath
+        refresh``: apply -refresh-only without a plan to review); the real objects are not
+        changed."""
+        op = Operation(
+            OperationType.REFRESH,
+            self._open_state,
+            mode=UIMode.REFRESH_ONLY,
+            inputs={name: InputValue(from_python(v), ValueSourceType.CALLER) for name, v in self.variables.items()},
+            targets=list(targets),
+            parallelism=self.parallelism,
+            auto_approve=True,
+            command="refresh",
+        )
+        with self._in_dir():
+            result = run_operation(op, LibraryView(self.hooks))
+        if not result.ok:
+            raise SheathError(result.diagnostics)
+        return ApplyResult({name: to_python(v) for name, (v, _sensitive) in result.outputs.items()}, result.diagnostics)
+
     def state(self) -> State:
         """The current state (read under no lock, as ``sheath state list`` does with -lock=false)."""
         with self._in_dir():
