@@ -455,3 +455,63 @@ def test_junit_xml(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> N
     tf_xml = (tf_dir / "report.xml").read_text()
     assert _XML_TIME.sub("T", (sh_dir / "report.xml").read_text()) == _XML_TIME.sub("T", tf_xml)
     assert "<failure" in tf_xml and "<error" in tf_xml and "<skipped" in tf_xml
+
+
+REF_MAIN = """
+variable "a" {
+  default = "x"
+}
+
+variable "b" {
+  default = "y"
+}
+
+output "o" {
+  value = "${var.a}-${var.b}"
+}
+"""
+
+REF_OK = """
+variables {
+  a = "file"
+}
+
+run "run_sees_file_values" {
+  variables {
+    b = "${var.a}-run"
+  }
+  assert {
+    condition     = output.o == "file-file-run"
+    error_message = output.o
+  }
+}
+"""
+
+REF_FILE_LEVEL = """
+variables {
+  a = "file"
+  b = "${var.a}-b"
+}
+
+run "file_level_sees_globals_only" {}
+"""
+
+REF_RUN_LEVEL = """
+run "unavailable" {
+  variables {
+    b = "${var.a}-run"
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("args", [[], ["-var", "a=cli"]])
+def test_variables_referring_to_variables(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path, args: list[str]) -> None:
+    files = {"a.tftest.hcl": REF_OK, "b.tftest.hcl": REF_FILE_LEVEL, "c.tftest.hcl": REF_RUN_LEVEL}
+    tf_dir = _workdir(tmp_path, "tf", files)
+    (tf_dir / "main.tf").write_text(REF_MAIN)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", "-no-color", *args], tf_dir)
+    sh = run_sheath(["test", "-no-color", *args], sh_dir)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)

@@ -158,6 +158,64 @@ _EXPECTED_IN_PLAN = (
 )
 
 
+class _FileVariables:
+    """A test file's variables: the file's own (whose var.* are the global values: the
+    command line's and the variables files'), evaluated on demand, and a run's (whose
+    var.* are the file's values, else the global ones)."""
+
+    def __init__(self, attrs: dict[str, Any], base: dict[str, Value], prior_runs: dict[str, Value]) -> None:
+        self.attrs = attrs
+        self.base = base
+        self.prior_runs = prior_runs
+        self.values: dict[str, Value] = {}
+
+    def _context(self, names: dict[str, Value]) -> EvalContext:
+        return EvalContext({"var": object_of(names), "run": object_of(dict(self.prior_runs))}, None)
+
+    def value(self, name: str, diags: Diagnostics) -> Value | None:
+        """The file's value of name."""
+        if name in self.values:
+            return self.values[name]
+        expr = self.attrs[name].expr
+        for t in expr.variables():
+            if t.root_name == "var" and len(t.steps) > 1:
+                dep = str(getattr(t.steps[1], "name", ""))
+                if dep not in self.base:
+                    diags.add_error(
+                        "Reference to unavailable variable",
+                        f'The input variable "{dep}" is not available to the current context. You can only reference '
+                        "global variables.",
+                        t.range,
+                    )
+                    return None
+        v, d = evaluate_in(expr, self._context(self.base))
+        diags.extend(d)
+        if d.has_errors():
+            return None
+        self.values[name] = v
+        return v
+
+    def run_value(self, expr: Any, diags: Diagnostics) -> Value | None:
+        """A run's value: var.* are the file's values, else the global ones."""
+        for t in expr.variables():
+            if t.root_name == "var" and len(t.steps) > 1:
+                dep = str(getattr(t.steps[1], "name", ""))
+                if dep in self.attrs:
+                    if self.value(dep, diags) is None:
+                        return None
+                elif dep not in self.base:
+                    diags.add_error(
+                        "Reference to unavailable variable",
+                        f'The input variable "{dep}" is not available to the current run block. You can only reference '
+                        "variables defined at the file or global levels.",
+                        t.range,
+                    )
+                    return None
+        v, d = evaluate_in(expr, self._context({**self.base, **self.values}))
+        diags.extend(d)
+        return None if d.has_errors() else v
+
+
 class FileRunner:
     """Runs one test file."""
 
@@ -338,17 +396,8 @@ class FileRunner:
     def _session(self, rb: RunBlock, diags: Diagnostics) -> tuple[Session | None, dict[str, Range]]:
         """A session of the run's module with its variables: the command line's and the
         files', overridden by the test file's, overridden by the run's."""
-        ctx = EvalContext({"run": object_of(dict(self.prior_runs))}, None)
         given: dict[str, InputValue] = {}
         ranges: dict[str, Range] = {}
-        for attrs in (self.spec.variables, rb.variables):
-            for name, attr in attrs.items():
-                v, d = evaluate_in(attr.expr, ctx)
-                diags.extend(d)
-                if d.has_errors():
-                    return None, ranges
-                given[name] = InputValue(v, ValueSourceType.CALLER, attr.expr.range)
-                ranges[name] = attr.expr.range
         config_dir = None
         if rb.module_source:
             config_dir = installed_module_dir(self.spec.path, rb.name)
@@ -371,6 +420,23 @@ class FileRunner:
         diags.extend(cd)
         if cd.has_errors():
             return None, ranges
+        # the test file's values (their var.* are the file's own values, else the command
+        # line's), then the run's (whose var.* are the file's)
+        resolver = _FileVariables(self.spec.variables, {k: v.value for k, v in cli.items()}, self.prior_runs)
+        for name, attr in self.spec.variables.items():
+            if name in rb.variables:
+                continue  # the run's value replaces it
+            v = resolver.value(name, diags)
+            if v is None:
+                return None, ranges
+            given[name] = InputValue(v, ValueSourceType.CALLER, attr.expr.range)
+            ranges[name] = attr.expr.range
+        for name, attr in rb.variables.items():
+            v = resolver.run_value(attr.expr, diags)
+            if v is None:
+                return None, ranges
+            given[name] = InputValue(v, ValueSourceType.CALLER, attr.expr.range)
+            ranges[name] = attr.expr.range
         given = {**{k: v for k, v in cli.items() if k in declared}, **given}
         inputs = {k: v for k, v in given.items() if k in declared}
         self.undeclared = {k: v.value for k, v in given.items() if k not in declared}
