@@ -515,3 +515,51 @@ def test_variables_referring_to_variables(run_terraform: RunFn, run_sheath: RunF
     tf = run_terraform(["test", "-no-color", *args], tf_dir)
     sh = run_sheath(["test", "-no-color", *args], sh_dir)
     assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+
+
+LOCAL_FILE_MAIN = """
+variable "content" {
+  default = "hi"
+}
+
+resource "local_file" "f" {
+  filename = "${path.module}/out.txt"
+  content  = var.content
+}
+
+output "path" {
+  value = local_file.f.filename
+}
+"""
+
+LOCAL_FILE_TEST = """
+run "write" {
+  variables {
+    content = "written"
+  }
+  assert {
+    condition     = local_file.f.content == "written" && file(output.path) == "written"
+    error_message = "not written"
+  }
+}
+
+run "rewrite" {
+  assert {
+    condition     = file(output.path) == "hi"
+    error_message = "not rewritten"
+  }
+}
+"""
+
+
+def test_local_file_is_written_then_destroyed(run_sheath: RunFn, tmp_path: Path) -> None:
+    """A real provider's objects exist while the file runs and are destroyed by its teardown."""
+    (tmp_path / "main.tf").write_text(LOCAL_FILE_MAIN)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "f.tftest.hcl").write_text(LOCAL_FILE_TEST)
+    assert run_sheath(["init", "-no-color"], tmp_path).returncode == 0
+    r = run_sheath(["test", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.endswith("Success! 2 passed, 0 failed.\n")
+    assert not (tmp_path / "out.txt").exists()
+    assert not (tmp_path / "terraform.tfstate").exists()
