@@ -563,3 +563,95 @@ def test_local_file_is_written_then_destroyed(run_sheath: RunFn, tmp_path: Path)
     assert r.stdout.endswith("Success! 2 passed, 0 failed.\n")
     assert not (tmp_path / "out.txt").exists()
     assert not (tmp_path / "terraform.tfstate").exists()
+
+
+MODULES_MAIN = """
+variable "p" {
+  default = "root"
+}
+
+module "c" {
+  source = "./child"
+  in     = "${var.p}-arg"
+}
+
+locals {
+  from_child = module.c.out
+}
+
+output "o" {
+  value = module.c.out
+}
+"""
+
+CHILD = """
+variable "in" {
+  type = string
+}
+
+variable "d" {
+  default = "dflt"
+}
+
+resource "terraform_data" "r" {
+  input = var.in
+}
+
+module "g" {
+  source = "./grand"
+  v      = terraform_data.r.output
+}
+
+output "out" {
+  value = "${terraform_data.r.output}-${var.d}"
+}
+
+output "deep" {
+  value = module.g.gout
+}
+"""
+
+GRAND = """
+variable "v" {}
+
+output "gout" {
+  value = upper(var.v)
+}
+"""
+
+MODULES_TEST = """
+run "apply" {
+  assert {
+    condition     = module.c.out == "root-arg-dflt" && local.from_child == module.c.out
+    error_message = "out ${module.c.out}"
+  }
+  assert {
+    condition     = module.c.deep == "X"
+    error_message = "deep ${module.c.deep}"
+  }
+}
+
+run "plan" {
+  command = plan
+  variables {
+    p = "changed"
+  }
+  assert {
+    condition     = module.c.deep == "ROOT-ARG"
+    error_message = "deep ${module.c.deep}"
+  }
+}
+"""
+
+
+def test_module_outputs_in_assertions(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    files = {"t.tftest.hcl": MODULES_TEST, "child/main.tf": CHILD, "child/grand/main.tf": GRAND}
+    tf_dir = _workdir(tmp_path, "tf", files)
+    (tf_dir / "main.tf").write_text(MODULES_MAIN)
+    assert run_terraform(["init", "-no-color"], tf_dir).returncode == 0
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", "-no-color"], tf_dir)
+    sh = run_sheath(["test", "-no-color"], sh_dir)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+    assert 'module.c.deep is "ROOT-ARG"' in tf.stderr

@@ -342,7 +342,7 @@ class FileRunner:
             pass
         module = session.config.module
         values.variables = {**self.undeclared, **values.variables}
-        ctx = assertion_context(values, module, session.functions, self.prior_runs)
+        ctx = assertion_context(values, session.config, session.functions, self.prior_runs)
         status = Status.PASS
         if assert_now:
             for a in rr.run.assertions:
@@ -514,10 +514,10 @@ class FileRunner:
     def _plan_values(session: Session, plan: Plan) -> RunValues:
         resources = state_resources(plan.prior_state.state, session.schema_lookup) if plan.prior_state else {}
         for c in plan.changes:
-            if c.module_address or c.deposed:
+            if c.deposed:
                 continue
             key = (c.mode, c.type, c.name)
-            insts = resources.setdefault(key, {})
+            insts = resources.setdefault(c.module_address, {}).setdefault(key, {})
             if c.after.is_null:
                 insts.pop(c.index, None)
             else:

@@ -17,13 +17,13 @@ from sheath.lang.funcs.function import Function
 from sheath.states.state import State
 from sheath.types.cty import DYNAMIC, Value, string_val, tuple_val, unknown
 
-# (mode, type, name) -> instance key -> value
-ResourceValues = dict[tuple[str, str, str], dict[Any, Value]]
+# module address ("" for the root module) -> (mode, type, name) -> instance key -> value
+ResourceValues = dict[str, dict[tuple[str, str, str], dict[Any, Value]]]
 
 
 @dataclass
 class RunValues:
-    """The root module's values after one run."""
+    """The root module's values after one run (and the resources of every module)."""
 
     variables: dict[str, Value] = field(default_factory=dict)
     outputs: dict[str, Value] = field(default_factory=dict)
@@ -31,13 +31,11 @@ class RunValues:
 
 
 def state_resources(state: State, schema_lookup: Any) -> ResourceValues:
-    """The root module's resource instances in a state, decoded by their schemas."""
+    """The resource instances in a state, by module, decoded by their schemas."""
     from sheath.engine.objects import decode_attributes
 
     out: ResourceValues = {}
     for (module, mode, type_, name), sr in state.resources.items():
-        if module:
-            continue
         block = schema_lookup(mode, type_)
         t = block.implied_type() if block is not None else DYNAMIC
         insts: dict[Any, Value] = {}
@@ -45,7 +43,7 @@ def state_resources(state: State, schema_lookup: Any) -> ResourceValues:
             if ri.current is None:
                 continue
             insts[key] = decode_attributes(ri.current.attributes, t) if block is not None else unknown(DYNAMIC)
-        out[(mode, type_, name)] = insts
+        out.setdefault(module, {})[(mode, type_, name)] = insts
     return out
 
 
@@ -66,43 +64,105 @@ def _local_refs(expr: hcl.Expression) -> set[str]:
     return names
 
 
+@dataclass
+class _ModuleScope:
+    """One module's values: variables, resources, locals, its calls' outputs."""
+
+    config: Any  # sheath.config.loader.Config
+    address: str  # "" for the root module, "module.a.module.b" below it
+    variables: dict[str, Value]
+    resources: ResourceValues
+    functions: Mapping[str, Function]
+    base: dict[str, Value] = field(default_factory=dict)
+
+    def evaluate(self) -> None:
+        """Locals, then the module calls' outputs, then the locals again (they may read those)."""
+        managed: dict[str, dict[str, Value]] = {}
+        data: dict[str, dict[str, Value]] = {}
+        for (mode, type_, name), insts in self.resources.get(self.address, {}).items():
+            (data if mode == "data" else managed).setdefault(type_, {})[name] = _resource_value(insts)
+        self.base.update(
+            {
+                "var": object_of(self.variables),
+                "path": object_of({"module": string_val("."), "root": string_val("."), "cwd": string_val(".")}),
+                "terraform": object_of({"workspace": string_val("default")}),
+                "data": object_of({t: object_of(v) for t, v in data.items()}),
+                "module": object_of({}),
+            }
+        )
+        for t, objs in managed.items():
+            self.base[t] = object_of(objs)
+        self._locals()
+        self.base["module"] = object_of({name: self._call(name, child) for name, child in self.config.children.items()})
+        self._locals()
+
+    def context(self) -> EvalContext:
+        return EvalContext(self.base, self.functions)
+
+    def _locals(self) -> None:
+        locals_: dict[str, Value] = {}
+        pending = dict(getattr(self.config.module, "locals", {}))
+        while pending:
+            ready = [n for n, loc in pending.items() if not (_local_refs(loc.expr) & set(pending))]
+            if not ready:  # a cycle: validate reports those; leave them unknown
+                for n in pending:
+                    locals_[n] = unknown(DYNAMIC)
+                break
+            for n in ready:
+                ctx = EvalContext({**self.base, "local": object_of(locals_)}, self.functions)
+                v, d = evaluate(pending.pop(n).expr, ctx)
+                locals_[n] = unknown(DYNAMIC) if d.has_errors() else v
+        self.base["local"] = object_of(locals_)
+
+    def _call(self, name: str, child: Any) -> Value:
+        """A module call's outputs (unknown for a call with count or for_each)."""
+        from sheath.config.module_call import MODULE_SCHEMA
+        from sheath.config.variables import InputValue, ValueSourceType, finalize_variable_value
+
+        call = child.call
+        if call is None or call.count is not None or call.for_each is not None:
+            return unknown(DYNAMIC)
+        _, rest, _ = call.config.partial_content(MODULE_SCHEMA)
+        attrs, _ = rest.just_attributes()
+        ctx = self.context()
+        variables: dict[str, Value] = {}
+        for vname, var in child.module.variables.items():
+            attr = attrs.get(vname)
+            given = None
+            if attr is not None:
+                v, d = evaluate(attr.expr, ctx)
+                if d.has_errors():
+                    variables[vname] = unknown(DYNAMIC)
+                    continue
+                given = InputValue(v, ValueSourceType.CALLER)
+            fv, fd = finalize_variable_value(var, given)
+            variables[vname] = unknown(DYNAMIC) if fd.has_errors() else fv
+        address = f"{self.address}.module.{name}" if self.address else f"module.{name}"
+        scope = _ModuleScope(child, address, variables, self.resources, self.functions)
+        scope.evaluate()
+        outputs: dict[str, Value] = {}
+        for oname, o in child.module.outputs.items():
+            if o.expr is None:
+                continue
+            v, d = evaluate(o.expr, scope.context())
+            outputs[oname] = unknown(DYNAMIC) if d.has_errors() else v
+        return object_of(outputs)
+
+
 def assertion_context(
     values: RunValues,
-    module: Any,
+    config: Any,
     functions: Mapping[str, Function],
     prior_runs: Mapping[str, Value],
-    path_module: str = ".",
 ) -> EvalContext:
-    """The evaluation context of a run's assertions (the locals evaluated here, in
-    dependency order; a local that cannot be evaluated is unknown)."""
-    managed: dict[str, dict[str, Value]] = {}
-    data: dict[str, dict[str, Value]] = {}
-    for (mode, type_, name), insts in values.resources.items():
-        (data if mode == "data" else managed).setdefault(type_, {})[name] = _resource_value(insts)
-    base: dict[str, Value] = {
-        "var": object_of(values.variables),
-        "output": object_of(values.outputs),
-        "run": object_of(dict(prior_runs)),
-        "path": object_of({"module": string_val(path_module), "root": string_val("."), "cwd": string_val(".")}),
-        "terraform": object_of({"workspace": string_val("default")}),
-        "data": object_of({t: object_of(v) for t, v in data.items()}),
-    }
-    for t, objs in managed.items():
-        base[t] = object_of(objs)
-    locals_: dict[str, Value] = {}
-    pending = dict(getattr(module, "locals", {}))
-    while pending:
-        ready = [n for n, loc in pending.items() if not (_local_refs(loc.expr) & set(pending))]
-        if not ready:  # a cycle: validate reports those; leave them unknown
-            for n in pending:
-                locals_[n] = unknown(DYNAMIC)
-            break
-        for n in ready:
-            ctx = EvalContext({**base, "local": object_of(locals_)}, functions)
-            v, d = evaluate(pending.pop(n).expr, ctx)
-            locals_[n] = unknown(DYNAMIC) if d.has_errors() else v
-    base["local"] = object_of(locals_)
-    return EvalContext(base, functions)
+    """The evaluation context of a run's assertions: the root module's values (its locals
+    and its module calls' outputs evaluated here; what cannot be evaluated is unknown),
+    its outputs, and the earlier runs' outputs."""
+    scope = _ModuleScope(config, "", dict(values.variables), values.resources, functions)
+    scope.evaluate()
+    scope.base["output"] = object_of(values.outputs)
+    scope.base["run"] = object_of(dict(prior_runs))
+    return scope.context()
 
 
 def evaluate_in(expr: hcl.Expression, ctx: EvalContext) -> tuple[Value, Diagnostics]:
