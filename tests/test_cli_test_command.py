@@ -655,3 +655,74 @@ def test_module_outputs_in_assertions(run_terraform: RunFn, run_sheath: RunFn, t
     sh = run_sheath(["test", "-no-color"], sh_dir)
     assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
     assert 'module.c.deep is "ROOT-ARG"' in tf.stderr
+
+
+REQUIRED_MAIN = """
+variable "req" {
+  type = number
+}
+
+output "o" {
+  value = var.req
+  precondition {
+    condition     = var.req > 0
+    error_message = "req must be positive"
+  }
+}
+
+resource "terraform_data" "r" {
+  input = var.req
+  lifecycle {
+    precondition {
+      condition     = var.req != 5
+      error_message = "not five"
+    }
+  }
+}
+"""
+
+REQUIRED_MISSING = """
+run "missing_var" {}
+"""
+
+PRECONDITIONS = """
+variables {
+  req = -1
+}
+
+run "output_precondition_in_apply" {
+  expect_failures = [output.o]
+}
+
+run "never" {}
+"""
+
+PRECONDITIONS_PLAN = """
+run "resource_precondition" {
+  command = plan
+  variables {
+    req = 5
+  }
+  expect_failures = [terraform_data.r]
+}
+
+run "resource_precondition_unexpected" {
+  command = plan
+  variables {
+    req = 5
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("args", [["-no-color"], [], ["-json"]])
+def test_required_variables_and_preconditions(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path, args: list[str]) -> None:
+    files = {"a.tftest.hcl": REQUIRED_MISSING, "b.tftest.hcl": PRECONDITIONS, "c.tftest.hcl": PRECONDITIONS_PLAN}
+    tf_dir = _workdir(tmp_path, "tf", files)
+    (tf_dir / "main.tf").write_text(REQUIRED_MAIN)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", *args], tf_dir)
+    sh = run_sheath(["test", *args], sh_dir)
+    assert _TIMESTAMP.sub("T", sh.stdout) == _TIMESTAMP.sub("T", tf.stdout)
+    assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr)

@@ -294,8 +294,11 @@ class FileRunner:
             rr.status = Status.ERROR
             return
         if rb.command == APPLY and failed:
+            where = {e.address: e.range for e in rb.expect_failures}
             for addr in failed:
-                diags.add_warning("Expected failure while planning", _EXPECTED_IN_PLAN.format(addr=addr), None)
+                # terraform points at the expectation, but for a variable's
+                rng = None if addr.startswith("var.") else where.get(addr)
+                diags.add_warning("Expected failure while planning", _EXPECTED_IN_PLAN.format(addr=addr), rng)
             diags.extend(original)
             rr.status = Status.ERROR
             return
@@ -442,6 +445,15 @@ class FileRunner:
         self.undeclared = {k: v.value for k, v in given.items() if k not in declared}
         session, ld = load(".", inputs=inputs, config_dir=config_dir)
         ld = Diagnostics(d for d in ld if d.summary != "Value for undeclared variable")
+        for d in ld:
+            if d.summary == "No value for required variable" and d.subject is not None:
+                name = _variable_at(d.subject, cfg.module)
+                if name:
+                    d.detail = (
+                        f'The module under test for run block "{rb.name}" has a required variable "{name}" with no set '
+                        "value. Use a -var or -var-file command line argument or add this variable into a "
+                        '"variables" block within the test file or run block.'
+                    )
         diags.extend(self._with_test_ranges(ld, ranges, cfg.module))
         return session, {k: r for k, r in ranges.items() if k in declared}
 
