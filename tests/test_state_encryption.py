@@ -148,3 +148,46 @@ state {{
     meta = json.loads(base64.b64decode(json.loads(enc)["meta"]["key_provider.aws_kms.k"]))
     assert meta["ciphertext_blob"]
     assert cfg.decrypt_state(enc) == STATE
+
+
+def test_remote_state_data_source_blocks_are_chosen_by_opentofus_key() -> None:
+    """OpenTofu's "State and Plan Encryption" page, "Remote state data sources": `myname`
+    targets a data source of the root module, `mymodule.myname` one in a module,
+    `mymodule.myname[0]` an instance; default the others (no terraform oracle)."""
+    from sheath.states.codec import PLAIN, EncryptedStateCodec, remote_state_codec
+    from sheath.states.encryption import remote_state_key
+
+    assert remote_state_key("data.terraform_remote_state.foo") == "foo"
+    assert remote_state_key("data.terraform_remote_state.foo[4]") == "foo[4]"
+    assert remote_state_key('data.terraform_remote_state.foo["a"]') == 'foo["a"]'
+    assert remote_state_key("module.net[1].data.terraform_remote_state.bar") == "net[1].bar"
+    assert remote_state_key("module.a.module.b.data.terraform_remote_state.c") == "a.module.b.c"
+    text = PBKDF2 + """
+method "aes_gcm" "other" {
+  keys = key_provider.pbkdf2.k
+}
+remote_state_data_sources {
+  default {
+    method = method.aes_gcm.m
+  }
+  remote_state_data_source "net.bar[0]" {
+    method = method.aes_gcm.other
+    fallback {
+      method = method.unencrypted.plain
+    }
+  }
+}
+"""
+    cfg, diags = _cfg(text)
+    assert cfg is not None and not diags.has_errors(), [(d.summary, d.detail) for d in diags]
+    specific = remote_state_codec(cfg, "module.net.data.terraform_remote_state.bar[0]")
+    assert isinstance(specific, EncryptedStateCodec) and specific.target.method.name == "other"
+    assert specific.decode(STATE) == (STATE, True)  # plaintext through the unencrypted fallback
+    default = remote_state_codec(cfg, "data.terraform_remote_state.bar")
+    assert isinstance(default, EncryptedStateCodec) and default.target.method.name == "m"
+    with pytest.raises(EncryptionError, match="unencrypted payload"):
+        default.decode(STATE)
+    assert default.decode(cfg.encrypt_state(STATE))[0] == STATE
+    assert remote_state_codec(None, "data.terraform_remote_state.bar") is PLAIN
+    no_default, _ = _cfg(PBKDF2)
+    assert remote_state_codec(no_default, "data.terraform_remote_state.bar") is PLAIN

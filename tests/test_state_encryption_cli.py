@@ -362,10 +362,83 @@ def test_saved_plan_files_are_encrypted_when_plan_is_configured(tmp_path: Path) 
     _decrypt_independently(_doc(tmp_path), PASS_A)
 
 
-def test_remote_state_data_sources_is_refused_not_ignored(tmp_path: Path) -> None:
-    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }\n    remote_state_data_sources {\n      default {\n        method = method.aes_gcm.a\n      }\n    }")
-    r = _sheath(tmp_path, "plan")
-    assert r.returncode == 1 and "Unsupported encryption target" in r.stderr and "Traceback" not in r.stderr
+def _consumer(d: Path, remote_state: str | None, name: str = "net", producer: str = "../a/terraform.tfstate") -> None:
+    """A root module reading the producer's state through data.terraform_remote_state.NAME,
+    with KEYS and the given remote_state_data_sources body (None: no encryption block)."""
+    d.mkdir()
+    enc = "" if remote_state is None else f"  encryption {{\n{KEYS}\n    remote_state_data_sources {{\n{remote_state}\n    }}\n  }}\n"
+    (d / "main.tf").write_text(
+        "terraform {\n" + enc + "}\n"
+        'variable "pass_a" {\n  type    = string\n  default = "unset"\n}\n'
+        'variable "pass_b" {\n  type    = string\n  default = "unset"\n}\n'
+        f'data "terraform_remote_state" "{name}" {{\n  backend = "local"\n  config = {{\n    path = "{producer}"\n  }}\n}}\n'
+        f'output "got" {{\n  value     = data.terraform_remote_state.{name}.outputs.x\n  sensitive = false\n}}\n'
+    )
+
+
+SPECIFIC_A = """      default {
+        method = method.aes_gcm.b
+      }
+      remote_state_data_source "net" {
+        method = method.aes_gcm.a
+      }"""
+
+
+def test_remote_state_data_sources_decrypt_what_terraform_remote_state_reads(tmp_path: Path) -> None:
+    """OpenTofu's "State and Plan Encryption" page, section "Remote state data sources"
+    (website/docs/language/state/encryption.mdx): a remote_state_data_source block named
+    after the data source configures it, default configures the others; no terraform oracle."""
+    a = tmp_path / "a"
+    a.mkdir()
+    _write(a, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(a, "apply", "-auto-approve"))
+    assert _doc(a)["encryption_version"] == "v0"
+    # the right method (the data source's own block): its outputs are visible
+    _consumer(tmp_path / "ok", SPECIFIC_A)
+    out = _ok(_sheath(tmp_path / "ok", "apply", "-auto-approve"))
+    assert f'got = "{SECRET}-1"' in out
+    # the wrong key: a clear error at the data block, nothing read
+    r = _sheath(tmp_path / "ok", "plan", env={"TF_VAR_pass_a": "not the right passphrase"})
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+    assert "Failed to decrypt the remote state" in err and "wrong key or altered data" in err
+    line = (tmp_path / "ok" / "main.tf").read_text().splitlines().index('data "terraform_remote_state" "net" {') + 1
+    assert f"on main.tf line {line}, in data" in err, err
+    assert SECRET not in r.stdout + r.stderr
+    # another data source takes the default (method b, another key provider): not decrypted
+    _consumer(tmp_path / "other", SPECIFIC_A, name="other")
+    r = _sheath(tmp_path / "other", "plan")
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "Failed to decrypt the remote state" in err and 'remote_state_data_source "other"' in err
+    assert "no key metadata for key_provider.pbkdf2.b" in err
+    # no encryption configuration: an encrypted state is an error, never read as garbage
+    _consumer(tmp_path / "none", None)
+    r = _sheath(tmp_path / "none", "plan")
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "Failed to decrypt the remote state" in err and "no encryption is configured" in err
+
+
+def test_plain_remote_state_reads_only_with_an_unencrypted_method(tmp_path: Path) -> None:
+    """OpenTofu's "State and Plan Encryption" page (remote state data sources; fallback from
+    unencrypted): a plain state reads when no method is configured for the data source, or
+    an unencrypted method is (primary or fallback); with only aes_gcm it is an error."""
+    a = tmp_path / "a"
+    a.mkdir()
+    _write(a, None)
+    _ok(_sheath(a, "apply", "-auto-approve"))
+    _consumer(tmp_path / "strict", "      default {\n        method = method.aes_gcm.a\n      }")
+    r = _sheath(tmp_path / "strict", "plan")
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "unencrypted payload without unencrypted method configured" in err
+    fallback = "      default {\n        method = method.aes_gcm.a\n        fallback {\n          method = method.unencrypted.plain\n        }\n      }"
+    _consumer(tmp_path / "fallback", fallback)
+    assert f'got = "{SECRET}-1"' in _ok(_sheath(tmp_path / "fallback", "apply", "-auto-approve"))
+    # a method configured for another data source only: this one reads as it is stored
+    _consumer(tmp_path / "other", '      remote_state_data_source "elsewhere" {\n        method = method.aes_gcm.a\n      }')
+    assert f'got = "{SECRET}-1"' in _ok(_sheath(tmp_path / "other", "apply", "-auto-approve"))
 
 
 def test_s3_backend_stores_the_encrypted_document(tmp_path: Path, moto_server: str) -> None:

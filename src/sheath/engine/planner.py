@@ -681,7 +681,7 @@ class ResourcePlanner:
             if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed", check=ck):
                 return None
         run.hooks.pre_apply(addr, Action.READ, "")
-        resp = provider.read_data_source(pi.ReadDataSourceRequest(r.type, plain))
+        resp = provider.read_data_source(pi.ReadDataSourceRequest(r.type, plain, address=addr))
         read_diags = self.provider_diags(resp.diagnostics, addr)
         if r.container:
             failed = self.nested_read_failed(mi, sr, key, schema, config, resp, read_diags)

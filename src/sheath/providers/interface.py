@@ -289,6 +289,7 @@ class ReadDataSourceRequest:
     type_name: str
     config: Value
     provider_meta: Value | None = None
+    address: str = ""  # the data resource instance read (absolute), for the builtin terraform_remote_state
 
 
 @dataclass(slots=True)

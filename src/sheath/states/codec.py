@@ -219,6 +219,20 @@ def working_state_codec(root_dir: str = ".", environ: Mapping[str, str] | None =
     return state_codec(_root_module(root_dir), environ)
 
 
+def working_encryption(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[EncryptionConfig | None, Diagnostics]:
+    """The encryption configuration of the root module in root_dir merged with
+    TF_ENCRYPTION's (None when neither configures any)."""
+    return configured_encryption(_root_module(root_dir), environ)
+
+
+def remote_state_codec(cfg: EncryptionConfig | None, address: str) -> StateCodec:
+    """The codec a terraform_remote_state instance (at address) reads its state with: the
+    remote_state_data_sources target configured for it (its block, else default), else PLAIN
+    (a plain state reads, an encrypted one is an error)."""
+    target = cfg.remote_state_target(address) if cfg is not None else None
+    return PLAIN if target is None else EncryptedStateCodec(target)
+
+
 def is_encrypted_document(data: bytes) -> bool:
     """Whether data is an encrypted document (OpenTofu's: JSON with encryption_version)."""
     if not data.lstrip()[:1] == b"{" or b'"encryption_version"' not in data:
@@ -252,9 +266,11 @@ __all__ = [
     "encryption_error",
     "is_encrypted_document",
     "journal_codec",
+    "working_encryption",
     "working_plan_codec",
     "working_state_codec",
     "plan_codec",
+    "remote_state_codec",
     "state_codec",
     "variable_values",
 ]

@@ -5,7 +5,10 @@ Configuration: ``terraform { encryption { ... } }`` and the ``TF_ENCRYPTION`` en
 variable (the body of an encryption block, HCL or JSON), merged as OpenTofu merges them: a
 key provider or method of the same type and name takes the later body's arguments over
 the earlier's; ``state`` and ``plan`` take the later method and fallback, and are enforced
-when either body enforces them. ``remote_state_data_sources`` is refused (not decrypted yet).
+when either body enforces them. ``remote_state_data_sources`` configures how the
+``terraform_remote_state`` data sources decrypt the states they read: ``default``, and
+``remote_state_data_source "KEY"`` for one of them (KEY as OpenTofu names it:
+``remote_state_key``).
 ``sheath.states.codec`` turns the configuration into what the state managers and plan
 files use:
 
@@ -18,6 +21,10 @@ files use:
       enforced = true                                                  # never write plaintext
     }
     plan { method = method.aes_gcm.main }
+    remote_state_data_sources {
+      default { method = method.aes_gcm.main }                         # every terraform_remote_state
+      remote_state_data_source "network" { method = method.aes_gcm.other }   # data.terraform_remote_state.network
+    }
 
 An encrypted document is JSON: ``{"serial": N, "lineage": "...", "meta": {"key_provider.
 pbkdf2.main": base64(JSON key metadata)}, "encrypted_data": base64(nonce + AES-GCM
@@ -289,6 +296,22 @@ class EncryptionConfig:
             return data
         return self.state.decrypt(data)[0]
 
+    def remote_state_target(self, address: str) -> Target | None:
+        """How the terraform_remote_state instance at address (an absolute resource instance
+        address) reads its state: its own remote_state_data_source block, else the default;
+        None when neither is configured (the state is read as it is stored)."""
+        return self.remote_state.get(remote_state_key(address), self.remote_state_default)
+
+
+def remote_state_key(address: str) -> str:
+    """The label of the remote_state_data_source block that configures the
+    terraform_remote_state instance at address, formed as OpenTofu forms it: the first
+    "data.terraform_remote_state." and a leading "module." are dropped, so
+    data.terraform_remote_state.foo[4] is "foo[4]" and
+    module.net[1].data.terraform_remote_state.bar is "net[1].bar"."""
+    key = address.replace("data.terraform_remote_state.", "", 1)
+    return key[len("module."):] if key.startswith("module.") else key
+
 
 # --- configuration --------------------------------------------------------------------------
 
@@ -350,13 +373,6 @@ def parse_encryption(bodies: list[Any], variables: Mapping[str, Any] | None = No
     if ("plan",) in blocks:
         cfg.plan = p.target(blocks[("plan",)], "plan", True)
     for rb in blocks.get(("remote_state_data_sources",), []):
-        # parsed for its errors, then refused: terraform_remote_state does not decrypt yet
-        diags.add_error(
-            "Unsupported encryption target",
-            "sheath does not decrypt the states terraform_remote_state reads yet, so it refuses a "
-            "remote_state_data_sources block rather than ignore it. Remove the block.",
-            rb.def_range,
-        )
         content, d = rb.body.content(
             hcl.BodySchema((), (hcl.BlockHeaderSchema("default"), hcl.BlockHeaderSchema("remote_state_data_source", ("address",))))
         )

@@ -5,13 +5,15 @@ terraform_data: stores ``input`` and mirrors it into ``output``; a change of
 hashicorp/go-uuid's format (16 random bytes, no version bits).
 
 terraform_remote_state: reads the root outputs of another state. Only the
-``local`` backend is supported.
+``local`` backend is supported. An encrypted state is decrypted with the method the
+root module's ``remote_state_data_sources`` configures for the instance (as OpenTofu
+does; ``sheath.states.codec.remote_state_codec``).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sheath.diag import Diagnostics
 from sheath.providers.builtin.functions import provider_functions
@@ -22,6 +24,8 @@ from sheath.providers.interface import (
     Path,
     PlanResourceChangeRequest,
     PlanResourceChangeResponse,
+    ReadDataSourceRequest,
+    ReadDataSourceResponse,
     ServerCapabilities,
     attribute_error,
 )
@@ -34,6 +38,8 @@ from sheath.providers.sdk import (
     with_attrs,
 )
 from sheath.states import gojson, read_state_file
+from sheath.states.codec import remote_state_codec, working_encryption
+from sheath.states.encryption import EncryptionConfig, EncryptionError, remote_state_key
 from sheath.types import (
     DYNAMIC,
     STRING,
@@ -164,6 +170,8 @@ _KNOWN_BACKENDS = frozenset(
 @dataclass
 class TerraformRemoteState(DataSourceType):
     working_dir: str | None = None
+    # the root module's encryption configuration, loaded at the first read
+    encryption: tuple[EncryptionConfig | None, Diagnostics] | None = field(default=None, repr=False, compare=False)
     schema = REMOTE_STATE_SCHEMA
     check_read_only = False  # terraform accepts (and then overwrites) a configured "outputs"
 
@@ -226,7 +234,16 @@ class TerraformRemoteState(DataSourceType):
         base = self.working_dir or os.getcwd()
         return os.path.join(base, path), diags
 
-    def read(self, config: Value) -> tuple[Value | None, Diagnostics]:
+    def encryption_config(self) -> tuple[EncryptionConfig | None, Diagnostics]:
+        """The encryption configuration of the root module in the working directory (and
+        TF_ENCRYPTION), once per provider instance."""
+        if self.encryption is None:
+            self.encryption = working_encryption(self.working_dir or ".")
+        return self.encryption
+
+    def read(self, config: Value, address: str = "") -> tuple[Value | None, Diagnostics]:
+        """The state's outputs; address (the instance read) selects the remote_state_data_sources
+        method that decrypts it."""
         diags = self.validate(config)
         if diags.has_errors():
             return None, diags
@@ -260,6 +277,21 @@ class TerraformRemoteState(DataSourceType):
                 )
             )
             return with_attrs(config, outputs=object_val({})), diags
+        enc, ediags = self.encryption_config()
+        diags.extend(ediags)
+        if ediags.has_errors():
+            return None, diags
+        try:
+            data, _ = remote_state_codec(enc, address).decode(data)
+        except EncryptionError as exc:
+            diags.add_error(
+                "Failed to decrypt the remote state",
+                f"The state in {path} could not be read: {exc}. A terraform_remote_state data source decrypts "
+                f'with the method of its remote_state_data_source "{remote_state_key(address)}" block in the '
+                "encryption configuration (remote_state_data_sources), else of its default block; a plain state "
+                "reads only where no method or an unencrypted one is configured for it.",
+            )
+            return None, diags
         sf, sdiags = read_state_file(data, path)
         diags.extend(sdiags)
         if sf is None:
@@ -274,9 +306,20 @@ class TerraformRemoteState(DataSourceType):
         return with_attrs(config, outputs=object_val(outputs)), diags
 
 
+class BuiltinTerraformProvider(NativeProvider):
+    """The builtin provider: terraform_remote_state reads with the instance's address."""
+
+    def read_data_source(self, req: ReadDataSourceRequest) -> ReadDataSourceResponse:
+        d = self.data_sources.get(req.type_name)
+        if isinstance(d, TerraformRemoteState):
+            v, diags = d.read(req.config, req.address)
+            return ReadDataSourceResponse(v, diags)
+        return super().read_data_source(req)
+
+
 def new_provider(working_dir: str | None = None) -> NativeProvider:
     """A fresh instance of the builtin provider."""
-    return NativeProvider(
+    return BuiltinTerraformProvider(
         resources={"terraform_data": TerraformData()},
         data_sources={"terraform_remote_state": TerraformRemoteState(working_dir)},
         server_capabilities=ServerCapabilities(move_resource_state=True),
@@ -284,4 +327,4 @@ def new_provider(working_dir: str | None = None) -> NativeProvider:
     )
 
 
-__all__ = ["PROVIDER_ADDRESS", "TerraformData", "TerraformRemoteState", "go_uuid", "new_provider", "null"]
+__all__ = ["PROVIDER_ADDRESS", "BuiltinTerraformProvider", "TerraformData", "TerraformRemoteState", "go_uuid", "new_provider", "null"]
