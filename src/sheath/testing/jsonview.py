@@ -20,9 +20,57 @@ def _plural(n: int, word: str) -> str:
 
 
 class JSONTestView:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, verbose: bool = False) -> None:
         self.ui = JSONView(out)
         self.sources = FileSources()
+        self.verbose = verbose
+        self.provider_schemas: dict[str, dict[str, Any]] = {}  # by configuration directory
+
+    def _provider_schemas(self, result: RunResult) -> dict[str, Any]:
+        """The schemas of the providers the run's configuration uses, as providers schema -json shows them."""
+        from sheath.cli.commands.providers_schema import config_providers, provider_entry
+
+        key = result.run.module_source
+        if key not in self.provider_schemas:
+            out: dict[str, Any] = {}
+            if result.session is not None:
+                for addr in sorted(config_providers(result.session.config), key=str):
+                    entry, _ = provider_entry(addr, ".")
+                    if entry is not None:
+                        out[str(addr)] = entry
+            self.provider_schemas[key] = out
+        return self.provider_schemas[key]
+
+    def _verbose(self, path: str, result: RunResult) -> None:
+        from sheath.plans.jsonplan import change_to_json, output_change_to_json, path_to_json
+        from sheath.states.jsonstate import outputs_json, state_values_json
+        from sheath.testing.views import state_schema_lookup
+
+        where = {"@testfile": path, "@testrun": result.run.name}
+        session = result.session
+        if result.state is not None and session is not None:
+            values = state_values_json(result.state.state, state_schema_lookup(session))
+            doc: dict[str, Any] = {"state_format_version": "1.0", "root_module": values["root_module"]}
+            outputs = outputs_json(result.state.state)
+            if outputs:
+                doc["outputs"] = outputs
+            doc["provider_format_version"] = "1.0"
+            doc["provider_schemas"] = self._provider_schemas(result)
+            self.ui.emit("info", "-verbose flag enabled, printing state", "test_state", test_state=doc, **where)
+        elif result.plan is not None:
+            plan = result.plan
+            pdoc: dict[str, Any] = {"plan_format_version": "1.2"}
+            if plan.output_changes:
+                pdoc["output_changes"] = {o.name: output_change_to_json(o) for o in sorted(plan.output_changes, key=lambda o: o.name)}
+            if plan.changes:
+                pdoc["resource_changes"] = [change_to_json(c) for c in plan.changes]
+            if plan.drift:
+                pdoc["resource_drift"] = [change_to_json(c) for c in plan.drift]
+            if plan.relevant_attributes:
+                pdoc["relevant_attributes"] = [{"resource": r, "attribute": path_to_json(p)} for r, p in plan.relevant_attributes]
+            pdoc["provider_format_version"] = "1.0"
+            pdoc["provider_schemas"] = self._provider_schemas(result)
+            self.ui.emit("info", "-verbose flag enabled, printing plan", "test_plan", test_plan=pdoc, **where)
 
     def abstract(self, suite: Suite) -> None:
         runs = sum(len(f.runs) for f in suite.files)
@@ -70,6 +118,8 @@ class JSONTestView:
             test_run={"path": path, "run": run, "progress": "complete", "status": result.status.name.lower()},
             **{"@testfile": path, "@testrun": run},
         )
+        if self.verbose and result.completed:
+            self._verbose(path, result)
         self.diagnostics(result.diagnostics, path, run)
 
     def teardown(self, path: str) -> None:

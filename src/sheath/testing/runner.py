@@ -55,6 +55,8 @@ class RunResult:
     state: StateFile | None = None
     started: datetime | None = None  # when the run started (None: skipped)
     seconds: float = 0.0  # how long it took
+    # the plan or apply succeeded (its plan or state is what -verbose shows, whatever the assertions say)
+    completed: bool = False
     assertions: int = 0  # how many assert blocks were checked, and how many failed
     failed_assertions: int = 0
 
@@ -341,6 +343,7 @@ class FileRunner:
         self._finish(rr, session, values, assert_now=True)
 
     def _finish(self, rr: RunResult, session: Session, values: RunValues, assert_now: bool) -> None:
+        rr.completed = True
         if rr.run.module_source == "":
             pass
         module = session.config.module

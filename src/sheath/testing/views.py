@@ -19,6 +19,20 @@ _RESET = "\x1b[0m"
 _GRAY = "\x1b[37m"
 
 
+def state_schema_lookup(session: Any) -> Any:
+    """(provider, mode, type) -> the resource type's schema, from the providers the session loaded."""
+    schemas = session.provider_schemas()
+
+    def lookup(provider: str, mode: str, type_: str) -> Any:
+        for ps in schemas.loaded():
+            s = (ps.data_sources if mode == "data" else ps.resource_types).get(type_)
+            if s is not None:
+                return s
+        return None
+
+    return lookup
+
+
 class FileSources(Mapping[str, bytes]):
     """The bytes of the files diagnostics point into, read when first asked for."""
 
@@ -74,7 +88,7 @@ class HumanTestView:
 
     def run_done(self, path: str, result: RunResult) -> None:
         self.out.write(f'  run "{result.run.name}"... {self._status(result.status)}\n')
-        if self.verbose and result.status in (Status.PASS, Status.FAIL):
+        if self.verbose and result.completed:
             self._verbose(result)
         self.diagnostics(result.diagnostics)
         self.out.flush()
@@ -87,16 +101,7 @@ class HumanTestView:
         session = result.session
         lookup = session.schema_lookup if session is not None else None
         if result.state is not None and session is not None:
-            schemas = session.provider_schemas()
-
-            def state_lookup(provider: str, mode: str, type_: str) -> Any:
-                for ps in schemas.loaded():
-                    s = (ps.data_sources if mode == "data" else ps.resource_types).get(type_)
-                    if s is not None:
-                        return s
-                return None
-
-            self.out.write("\n" + render_human_state(result.state.state, state_lookup, self.color) + "\n")
+            self.out.write("\n" + render_human_state(result.state.state, state_schema_lookup(session), self.color) + "\n")
         elif result.plan is not None:
             self.out.write(render_plan(result.plan, color=self.color, schemas=lookup) + "\n")
 

@@ -50,7 +50,7 @@ Options:
   -verbose              Print the plan or state for each test run block as it
                         executes.
 
-  Not supported by sheath yet (refused): -cloud-run, -json with -verbose.
+  Not supported by sheath yet (refused): -cloud-run.
 """
 
 _FLAGS = [
@@ -87,10 +87,6 @@ def run(args: list[str]) -> int:
     if fl.args:
         return _flag_error(f"Too many command line arguments. Did you mean to use -chdir?", color)
     as_json = fl.get_bool("json")
-    if as_json and fl.get_bool("verbose"):
-        d = error("Unsupported option combination", "sheath test does not implement -verbose with -json yet; use one of them.")
-        sys.stderr.write(render_diagnostic(d, {}, color))
-        return 1
     for name, given in (("cloud-run", fl.get_str("cloud-run")),):
         if given:
             d = error(
@@ -105,7 +101,7 @@ def run(args: list[str]) -> int:
     from sheath.testing.views import HumanTestView
 
     view: HumanTestView | JSONTestView = (
-        JSONTestView(sys.stdout) if as_json else HumanTestView(sys.stdout, sys.stderr, color, verbose=fl.get_bool("verbose"))
+        JSONTestView(sys.stdout, verbose=fl.get_bool("verbose")) if as_json else HumanTestView(sys.stdout, sys.stderr, color, verbose=fl.get_bool("verbose"))
     )
     suite, diags = load_suite(fl.get_str("test-directory") or "tests", fl.get_list("filter"))
     if not diags.has_errors():
