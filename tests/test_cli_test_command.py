@@ -766,3 +766,22 @@ def test_json_verbose(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -
     assert _verbose_json_lines(sh.stdout) == _verbose_json_lines(tf.stdout)
     assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr)
     assert '"type":"test_state"' in tf.stdout and '"type":"test_plan"' in tf.stdout
+
+
+# every flag terraform test lists, and where this file shows what sheath does with it
+COVERED_FLAGS = {
+    "cloud-run": "refused: test_unknown_and_unsupported_flags_are_refused",
+    "filter": "test_filter_and_test_directory",
+    "json": "test_json, test_json_failed_teardown, test_json_verbose",
+    "no-color": "every test",
+    "test-directory": "test_filter_and_test_directory",
+    "var": "test_variables_precedence",
+    "var-file": "test_variables_precedence",
+    "verbose": "test_verbose, test_json_verbose",
+}
+
+
+def test_every_flag_terraform_lists_is_covered(run_terraform: RunFn, tmp_path: Path) -> None:
+    r = run_terraform(["test", "-help"], tmp_path)
+    listed = set(re.findall(r"^\s+-([a-z][a-z0-9-]*)", r.stdout + r.stderr, re.M)) - {"help", "h"}
+    assert listed == set(COVERED_FLAGS)
