@@ -785,3 +785,65 @@ def test_every_flag_terraform_lists_is_covered(run_terraform: RunFn, tmp_path: P
     r = run_terraform(["test", "-help"], tmp_path)
     listed = set(re.findall(r"^\s+-([a-z][a-z0-9-]*)", r.stdout + r.stderr, re.M)) - {"help", "h"}
     assert listed == set(COVERED_FLAGS)
+
+
+REFS_MAIN = """
+output "o" {
+  value = "v"
+}
+"""
+
+REFS_BAD = """
+run "one" {
+  assert {
+    condition     = run.nope.o == "v"
+    error_message = "x"
+  }
+}
+
+run "two" {
+  command = plan
+  assert {
+    condition     = output.nope == "v"
+    error_message = "x"
+  }
+}
+"""
+
+REFS_LATER = """
+run "early" {
+  command = plan
+  assert {
+    condition     = run.later.o == "v"
+    error_message = "x"
+  }
+}
+
+run "later" {
+  command = plan
+}
+"""
+
+CONSTANT_CONDITION = """
+run "constant" {
+  command = plan
+  assert {
+    condition     = "notbool"
+    error_message = "x"
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("constant", [False, True])
+def test_assertion_reference_errors(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path, constant: bool) -> None:
+    files = {"a.tftest.hcl": REFS_BAD, "d.tftest.hcl": REFS_LATER}
+    if constant:
+        files["b.tftest.hcl"] = CONSTANT_CONDITION
+    tf_dir = _workdir(tmp_path, "tf", files)
+    (tf_dir / "main.tf").write_text(REFS_MAIN)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", "-no-color"], tf_dir)
+    sh = run_sheath(["test", "-no-color"], sh_dir)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)

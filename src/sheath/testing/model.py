@@ -171,8 +171,16 @@ def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
         elif blk.type == "assert":
             ac, d = blk.body.content(_ASSERT_SCHEMA)
             diags.extend(d)
-            if "condition" in ac.attributes and "error_message" in ac.attributes:
-                run.assertions.append(Assertion(ac.attributes["condition"].expr, ac.attributes["error_message"].expr))
+            cond = ac.attributes.get("condition")
+            if cond is not None and not cond.expr.variables():
+                diags.add_error(
+                    "Invalid assert expression",
+                    "The condition expression must refer to at least one object from elsewhere in the configuration, "
+                    "or else its result would not be checking anything.",
+                    cond.expr.range,
+                )
+            elif cond is not None and "error_message" in ac.attributes:
+                run.assertions.append(Assertion(cond.expr, ac.attributes["error_message"].expr))
         elif blk.type == "module":
             run.module_range = blk.def_range
             mc, d = blk.body.content(_MODULE_SCHEMA)

@@ -362,7 +362,7 @@ class FileRunner:
     def _assert(self, a: Any, ctx: EvalContext, module: Any, diags: Diagnostics) -> Status:
         from sheath.lang.eval.valops import ConversionError, convert
 
-        d = check_references(a.condition, module, set(self.undeclared))
+        d = check_references(a.condition, module, set(self.undeclared), [r.name for r in self.spec.runs], self.prior_runs)
         if not d.has_errors():
             v, d = evaluate_in(a.condition, ctx)
         if d.has_errors():

@@ -180,7 +180,9 @@ class _References:
         return self.traversals
 
 
-def check_references(expr: hcl.Expression, module: Any, test_variables: set[str]) -> Diagnostics:
+def check_references(
+    expr: hcl.Expression, module: Any, test_variables: set[str], run_names: list[str], evaluated_runs: Mapping[str, Any]
+) -> Diagnostics:
     """terraform's validation of an assertion's references against the module under test."""
     from sheath.lang.eval.scope import ModuleData, Scope
 
@@ -194,4 +196,36 @@ def check_references(expr: hcl.Expression, module: Any, test_variables: set[str]
     for name in getattr(module, "module_calls", {}):
         data.module_calls[name] = unknown(DYNAMIC)
     refs = _References([t for t in expr.variables() if t.root_name not in ("output", "run")])
-    return Scope(data, {}).check_references(refs)
+    diags = Scope(data, {}).check_references(refs)
+    from sheath.diag import Range
+
+    for t in expr.variables():
+        if len(t.steps) < 2 or t.root_name not in ("run", "output"):
+            continue
+        name = str(getattr(t.steps[1], "name", ""))
+        rng = Range.between(t.steps[0].range, t.steps[1].range)
+        if t.root_name == "output":
+            if name not in module.outputs:
+                diags.add_error(
+                    "Reference to undeclared output value",
+                    f'An output value with the name "{name}" has not been declared.',
+                    rng,
+                )
+            continue
+        if name in run_names and name not in evaluated_runs:
+            diags.add_error(
+                "Reference to unevaluated run block",
+                f'The run "{name}" block has not yet been evaluated, so its results are not available here.',
+                rng,
+            )
+        elif name not in run_names:
+            from sheath.lang.eval.evaluator import name_suggestion
+
+            sugg = name_suggestion(name, run_names)
+            extra = f' Did you mean "{sugg}"?' if sugg else ""
+            diags.add_error(
+                "Reference to undeclared run block",
+                f'There is no run "{name}" declared in this test suite.{extra}',
+                rng,
+            )
+    return diags
