@@ -246,9 +246,13 @@ class FileRunner:
             self.result.runs.append(rr)
             self.result.status = max(self.result.status, rr.status)
             self.view.run_done(self.spec.path, rr)
+            if rr.session is not None and all(rr.session is not ms.session for ms in self.states.values()):
+                _close(rr.session)  # the provider plugins it started; a state's last session is kept to destroy it
         self.view.teardown(self.spec.path)
         for ms in reversed(list(self.states.values())):
             self._destroy(ms)
+            if ms.session is not None:
+                _close(ms.session)
         if self.result.status == Status.PENDING:
             self.result.status = Status.PASS
         self.view.file_done(self.result)
@@ -325,6 +329,8 @@ class FileRunner:
         mgr = MemoryStateManager(ms.state)
         outputs, ad = apply_plan(session, plan, mgr, hooks=NoHooks())
         ms.state = mgr.state_file()
+        if ms.session is not None and ms.session is not session:
+            _close(ms.session)
         ms.session = session
         ms.run = rb.name
         rr.state = ms.state
@@ -556,6 +562,12 @@ class FileRunner:
         if diags.has_errors() or any(sr.instances for sr in ms.state.state.resources.values()):
             self.result.status = max(self.result.status, Status.ERROR)
             self.view.teardown_failed(self.spec.path, ms.run, ms.state, diags)
+
+
+def _close(session: Session) -> None:
+    """Stop the provider plugins the session started (validation and planning keep them)."""
+    if session.schemas is not None:
+        session.schemas.close()
 
 
 def _with_values(d: Diagnostic, expr: Any, ctx: EvalContext) -> Diagnostic:
