@@ -269,5 +269,19 @@ def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> st
     text = render_plan(plan, color=False, schemas=lookup, in_automation=True)
     doc = plan_to_json(plan, _configuration(config_files), _prior_values(plan))
     return render_markdown(
-        MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=report)
+        MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=report,
+                      extra_sections=_cost_section(doc))
     )
+
+
+def _cost_section(doc: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The "Cost" section of the Markdown when the plan has AWS resources (docs/cost.md)."""
+    from sheath.cost.catalog import load_catalog
+    from sheath.cost.review import cost_markdown, summarize_plan_cost
+
+    catalog, _ = load_catalog()
+    if catalog is None:
+        return ()
+    env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
+    summary = summarize_plan_cost(catalog, doc, env_region)
+    return () if summary is None else (("Cost", cost_markdown(summary)),)
