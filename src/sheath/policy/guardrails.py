@@ -5,6 +5,7 @@ Configured in ``sheath-policy.hcl``:
     limits {
       max_deletes      = 5            # deletions (replacements count as deletions too)
       max_replacements = 3
+      max_monthly_cost_increase = 500  # USD, estimated as sheath cost does (docs/cost.md)
       protect          = ["aws_db_instance", "aws_s3_bucket", "aws_kms_key", "aws_dynamodb_table"]
     }
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Sequence
 
 from sheath.diag import Diagnostics
@@ -42,6 +44,7 @@ STATEFUL_TYPES = (
 class Limits:
     max_deletes: int | None = None
     max_replacements: int | None = None
+    max_monthly_cost_increase: Decimal | None = None  # USD per month
     protect: tuple[str, ...] = STATEFUL_TYPES
     configured: bool = False
 
@@ -147,6 +150,15 @@ def read_limits(path: str) -> tuple[Limits, Diagnostics]:
                     diags.add_error("Invalid limit", f"{name} must be a whole number, 0 or more.", a.expr.range)
                     continue
                 setattr(limits, name, value)
+            elif name == "max_monthly_cost_increase":
+                try:
+                    amount = Decimal(str(v.v)) if not isinstance(v.v, (str, bool)) and v.v is not None else Decimal(-1)
+                except InvalidOperation:
+                    amount = Decimal(-1)
+                if not amount.is_finite() or amount < 0:
+                    diags.add_error("Invalid limit", f"{name} must be a number of US dollars per month, 0 or more.", a.expr.range)
+                    continue
+                limits.max_monthly_cost_increase = amount
             elif name == "protect":
                 items = v.v if isinstance(v.v, tuple) else None
                 if items is None or any(not isinstance(i.v, str) for i in items):

@@ -8,6 +8,7 @@ too. Exit status 0 when no mandatory policy fails, 1 otherwise (and on errors).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -124,9 +125,15 @@ def run(args: list[str]) -> int:
     report = evaluate_rules(plan, rules, settings, index.skips)
     sys.stdout.write(render(report, fmt, rules, __version__, color))
     guard = check_limits(doc, limits, fl.get_list("allow-destroy"))
-    for x in guardrail_diagnostics(guard):
+    guard_diags = guardrail_diagnostics(guard)
+    if limits.configured and limits.max_monthly_cost_increase is not None:
+        from sheath.policy.costlimit import check_cost_limit
+
+        env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
+        guard_diags.extend(check_cost_limit(doc, limits.max_monthly_cost_increase, env_region))
+    for x in guard_diags:
         sys.stderr.write(render_diagnostic(x, {}, color))
-    return 1 if report.mandatory_failures or not guard.ok else 0
+    return 1 if report.mandatory_failures or guard_diags.has_errors() else 0
 
 
 def _sources(d: Any) -> dict[str, bytes]:
