@@ -39,7 +39,7 @@ from sheath.providers.native.pg_index_ddl import (
     drop_statement,
 )
 from sheath.providers.native.pg_resources import PgResource, str_or_none, strings
-from sheath.providers.native.pg_table import split_table_id
+from sheath.providers.native.pg_table import split_table_id, with_object_id
 from sheath.providers.native.pg_table_ddl import MAX_IDENTIFIER, quote_ident
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import attr, with_attrs
@@ -284,10 +284,7 @@ class PgIndex(PgResource):
             if attr(v, name).is_null:
                 changes[name] = default
         v = with_attrs(v, **changes) if changes else v
-        parts = [attr(v, k) for k in ("database", "schema", "name")]
-        if all(p.is_known for p in parts) and not parts[2].is_null:
-            return with_attrs(v, id=string_val(".".join(p.as_str() for p in parts)))
-        return with_attrs(v, id=unknown(STRING))
+        return with_object_id(v)
 
     def plan_change(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
         resp = PlanResourceChangeResponse(planned_private=req.prior_private)

@@ -33,7 +33,7 @@ from sheath.providers.native.pg_sequence_ddl import (
     default_start,
     split_owned_by,
 )
-from sheath.providers.native.pg_table import split_table_id
+from sheath.providers.native.pg_table import split_table_id, with_object_id
 from sheath.providers.native.pg_table_ddl import MAX_IDENTIFIER
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import attr, with_attrs
@@ -193,10 +193,7 @@ class PgSequence(PgResource):
             lo, hi = _integer(attr(v, "min_value")), _integer(attr(v, "max_value"))
             start = unknown(NUMBER) if inc is None or lo is None or hi is None else num(default_start(inc, lo, hi))
             v = with_attrs(v, start=start)
-        parts = [attr(v, k) for k in ("database", "schema", "name")]
-        if all(p.is_known for p in parts) and not parts[2].is_null:
-            return with_attrs(v, id=string_val(".".join(p.as_str() for p in parts)))
-        return with_attrs(v, id=unknown(STRING))
+        return with_object_id(v)
 
     def plan_change(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
         resp = PlanResourceChangeResponse(planned_private=req.prior_private)

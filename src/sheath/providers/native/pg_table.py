@@ -396,6 +396,15 @@ def _unset(given: list[Value], i: int) -> set[str]:
     return {n for n, x in given[i].attrs().items() if x.is_null}
 
 
+def with_object_id(v: Value) -> Value:
+    """The planned object with its import id, <database>.<schema>.<name> (unknown until all
+    three are known)."""
+    parts = [attr(v, k) for k in ("database", "schema", "name")]
+    if all(p.is_known for p in parts) and not parts[2].is_null:
+        return with_attrs(v, id=string_val(".".join(p.as_str() for p in parts)))
+    return with_attrs(v, id=unknown(STRING))
+
+
 def split_table_id(id: str) -> tuple[str, str, str] | None:
     """<database>.<schema>.<table>: the database up to the first dot, the table after the last."""
     db, _, rest = id.partition(".")
@@ -466,13 +475,8 @@ class PgTable(PgResource):
             changes["schema"] = string_val("public")
         if attr(v, "allow_data_loss").is_null:
             changes["allow_data_loss"] = FALSE
-        v = with_attrs(v, **changes) if changes else v
-        table, schema, db = attr(v, "name"), attr(v, "schema"), attr(v, "database")
-        known = table.is_known and schema.is_known and db.is_known
-        if known and not table.is_null:
-            v = with_attrs(v, id=string_val(f"{db.as_str()}.{schema.as_str()}.{table.as_str()}"))
-        else:
-            v = with_attrs(v, id=unknown(STRING))
+        v = with_object_id(with_attrs(v, **changes) if changes else v)
+        table, schema = attr(v, "name"), attr(v, "schema")
         blocks = TABLE_SCHEMA.block.block_types
         lists: dict[str, Value] = {}
         for kind in ("column", "primary_key", "unique", "check", "foreign_key"):
