@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -590,3 +591,44 @@ def test_taint_untaint_and_console_read_and_write_the_encrypted_state(tmp_path: 
     e.update({"TF_VAR_pass_a": PASS_A, "TF_VAR_pass_b": PASS_B, "TF_IN_AUTOMATION": "1"})
     r = subprocess.run([sys.executable, "-m", "sheath", "console"], cwd=tmp_path, input="terraform_data.x.input\n", capture_output=True, text=True, env=e)
     assert r.stdout == f'"{SECRET}-1"\n', r.stdout + r.stderr
+
+
+def test_var_and_var_file_give_the_encryption_block_its_passphrase(tmp_path: Path) -> None:
+    """OpenTofu's "State and Plan Encryption" page: variables in the encryption block are
+    resolved before the state is read, from every variable source (OpenTofu's static
+    evaluation of the root module call takes the command line's -var and -var-file too);
+    no terraform oracle."""
+    (tmp_path / "main.tf").write_text(
+        "terraform {\n  encryption {\n"
+        '    key_provider "pbkdf2" "a" {\n      passphrase = var.passphrase\n      iterations = 200000\n    }\n'
+        '    method "aes_gcm" "a" {\n      keys = key_provider.pbkdf2.a\n    }\n'
+        "    state {\n      method = method.aes_gcm.a\n    }\n  }\n}\n"
+        'variable "passphrase" {\n  type      = string\n  sensitive = true\n}\n'
+        f'resource "terraform_data" "x" {{\n  input = "{SECRET}"\n}}\n'
+        'output "x" {\n  value = terraform_data.x.output\n}\n'
+    )
+    (tmp_path / "secret.tfvars").write_text(f'passphrase = "{PASS_A}"\n')
+    _ok(_sheath(tmp_path, "apply", "-auto-approve", "-input=false", "-var", f"passphrase={PASS_A}"))
+    _decrypt_independently(_doc(tmp_path), PASS_A)
+    assert "No changes." in _ok(_sheath(tmp_path, "plan", "-input=false", "-var", f"passphrase={PASS_A}"))
+    assert "No changes." in _ok(_sheath(tmp_path, "plan", "-input=false", "-var-file=secret.tfvars"))
+    r = subprocess.run(
+        [sys.executable, "-m", "sheath", "console", "-var", f"passphrase={PASS_A}"],
+        cwd=tmp_path, input="terraform_data.x.output\n", capture_output=True, text=True, timeout=300,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("TF_")}, "CHECKPOINT_DISABLE": "1"},
+    )
+    assert f'"{SECRET}"' in _ok(r)
+    # without a value for it: terraform's required-variable error for plan; the existing
+    # encryption error, at the passphrase, for a command without -var; nothing written
+    before = (tmp_path / "terraform.tfstate").read_bytes()
+    r = _sheath(tmp_path, "plan", "-input=false")
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+    assert "No value for required variable" in err
+    r = _sheath(tmp_path, "state", "pull")
+    err = " ".join(re.sub(r"\x1b\[[0-9;]*m|[│╷╵]", "", r.stderr).split())
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+    assert "Invalid encryption configuration" in err and "-var and -var-file" in err, err
+    assert "main.tf line 4" in err, err  # passphrase = var.passphrase
+    assert SECRET in _ok(_sheath(tmp_path, "state", "pull", env={"TF_VAR_passphrase": PASS_A}))
+    assert (tmp_path / "terraform.tfstate").read_bytes() == before

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -92,13 +92,16 @@ def initialised_backend_type(env: Mapping[str, str] | None = None) -> str:
     return t if isinstance(t, str) else ""
 
 
-def local_backend(module: Module | None, env: Mapping[str, str] | None = None) -> tuple[LocalBackend | None, Diagnostics]:
+def local_backend(
+    module: Module | None, env: Mapping[str, str] | None = None, var_args: Sequence[tuple[str, str]] = ()
+) -> tuple[LocalBackend | None, Diagnostics]:
     """The local backend the root module configures (with the codec its encryption
-    configuration gives), or the error saying why sheath cannot use the backend it selects."""
+    configuration gives, its variables from var_args too: the command's -var and -var-file),
+    or the error saying why sheath cannot use the backend it selects."""
     lb, diags = _configured_local(module, env)
     if lb is None:
         return lb, diags
-    codec, cd = state_codec(module, env)
+    codec, cd = state_codec(module, env, None, var_args)
     diags.extend(cd)
     if codec is None:
         return None, diags
@@ -176,8 +179,11 @@ def _recorded_local(
 
 
 
-def remote_backend(module: Module | None, env: Mapping[str, str] | None = None) -> tuple[Selected | None, Diagnostics]:
-    """The pg or s3 backend (and workspace) the root module selects, as init recorded it;
+def remote_backend(
+    module: Module | None, env: Mapping[str, str] | None = None, var_args: Sequence[tuple[str, str]] = ()
+) -> tuple[Selected | None, Diagnostics]:
+    """The pg or s3 backend (and workspace) the root module selects, as init recorded it
+    (its state codec's variables from var_args too: the command's -var and -var-file);
     (None, no errors) when the state is local. A block that no longer matches the record
     is terraform's "Backend initialization required" error."""
     from sheath.backend.current import select_backend
@@ -190,7 +196,7 @@ def remote_backend(module: Module | None, env: Mapping[str, str] | None = None) 
     selected, diags = select_backend(".", block, env)
     if selected is None or diags.has_errors():
         return selected, diags
-    codec, cd = state_codec(module, env)
+    codec, cd = state_codec(module, env, None, var_args)
     diags.extend(cd)
     if codec is None:
         return None, diags

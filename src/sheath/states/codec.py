@@ -14,7 +14,7 @@ blocks and the ``TF_ENCRYPTION`` variable give; ``state_codec`` and
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -144,15 +144,22 @@ def encryption_error(path: str, exc: EncryptionError, writing: bool = False) -> 
     return Diagnostics([d])
 
 
-def variable_values(module: Module, environ: Mapping[str, str] | None = None, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The root variables the encryption configuration may use: their defaults, TF_VAR_
-    variables, terraform.tfvars and *.auto.tfvars (not -var, which is not known where the
-    state is chosen), then given (InputValues a caller passes, as the Python API's variables).
-    A variable without a value is unknown (an error where it is used)."""
+def variable_values(
+    module: Module,
+    environ: Mapping[str, str] | None = None,
+    given: Mapping[str, Any] | None = None,
+    var_args: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """The root variables the encryption configuration may use, from every source OpenTofu
+    evaluates it with: their defaults, TF_VAR_ variables, terraform.tfvars, *.auto.tfvars,
+    then var_args (the command line's -var and -var-file, as ("var", "k=v") or ("var-file",
+    path) in their order), then given (InputValues a caller passes, as the Python API's
+    variables). A variable without a value is unknown (an error where it is used); the
+    sources' own errors are the operation's to report."""
     from sheath.config.variables import collect_variable_values, finalize_variable_value
     from sheath.types.cty import unknown
 
-    values, _ = collect_variable_values(module, module.source_dir or ".", (), environ)
+    values, _ = collect_variable_values(module, module.source_dir or ".", var_args, environ)
     values.update(given or {})
     out: dict[str, Any] = {}
     for name, var in module.variables.items():
@@ -166,7 +173,10 @@ def variable_values(module: Module, environ: Mapping[str, str] | None = None, gi
 
 
 def configured_encryption(
-    module: Module | None, environ: Mapping[str, str] | None = None, given: Mapping[str, Any] | None = None
+    module: Module | None,
+    environ: Mapping[str, str] | None = None,
+    given: Mapping[str, Any] | None = None,
+    var_args: Sequence[tuple[str, str]] = (),
 ) -> tuple[EncryptionConfig | None, Diagnostics]:
     """The encryption configuration of the root module merged with TF_ENCRYPTION's; None
     when neither configures any."""
@@ -180,16 +190,19 @@ def configured_encryption(
         bodies.append(env_body)
     if not bodies:
         return None, diags
-    cfg, d = parse_encryption(bodies, variable_values(module, environ, given) if module is not None else {})
+    cfg, d = parse_encryption(bodies, variable_values(module, environ, given, var_args) if module is not None else {})
     diags.extend(d)
     return cfg, diags
 
 
 def state_codec(
-    module: Module | None, environ: Mapping[str, str] | None = None, given: Mapping[str, Any] | None = None
+    module: Module | None,
+    environ: Mapping[str, str] | None = None,
+    given: Mapping[str, Any] | None = None,
+    var_args: Sequence[tuple[str, str]] = (),
 ) -> tuple[StateCodec | None, Diagnostics]:
     """The codec of the state (PLAIN without a state target); None with the errors."""
-    cfg, diags = configured_encryption(module, environ, given)
+    cfg, diags = configured_encryption(module, environ, given, var_args)
     if diags.has_errors():
         return None, diags
     if cfg is None or cfg.state is None:

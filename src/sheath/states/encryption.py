@@ -430,8 +430,8 @@ class _Parser:
             self.diags.add_error(
                 "Invalid encryption configuration",
                 "The value must be known when sheath starts. The variables the encryption configuration uses take "
-                "their values from their defaults, TF_VAR_ environment variables, terraform.tfvars and *.auto.tfvars "
-                "(not from -var or -var-file).",
+                "their values from their defaults, TF_VAR_ environment variables, terraform.tfvars, *.auto.tfvars "
+                "and the command line's -var and -var-file options.",
                 a.expr.range,
             )
             return None

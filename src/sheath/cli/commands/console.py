@@ -586,10 +586,11 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
     from sheath.cli.backend import remote_backend
     from sheath.cli.stateio import RemoteStateSource, StateSource, read_backend_state
 
-    selected, bd = remote_backend(module)
+    given = [("var-file" if kind == "file" else "var", v) for kind, v in a.vars]  # for the encryption block too
+    selected, bd = remote_backend(module, None, given)
     source: StateSource | None = RemoteStateSource(selected) if selected is not None else None
     if source is None and not bd.has_errors():
-        source, bd = local_backend(module)
+        source, bd = local_backend(module, None, given)
     diags.extend(bd)
     if source is None:
         return None, sources

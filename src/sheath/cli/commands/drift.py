@@ -87,7 +87,7 @@ def _drift(ui: Ui, fl: ParsedFlags, parallelism: int) -> int:
     if session is None:
         return _fail(ui, fl, diags)
     try:
-        selected, bd = remote_backend(session.config.module)
+        selected, bd = remote_backend(session.config.module, None, var_args(fl))
         if bd.has_errors():
             return _fail(ui, fl, bd)
         mgr: Any
@@ -96,7 +96,7 @@ def _drift(ui: Ui, fl: ParsedFlags, parallelism: int) -> int:
             if mgr is None:
                 return _fail(ui, fl, md)
         else:
-            lb, bd = local_backend(session.config.module)
+            lb, bd = local_backend(session.config.module, None, var_args(fl))
             if lb is None:
                 return _fail(ui, fl, bd)
             mgr = new_state_manager(state_paths(lb))

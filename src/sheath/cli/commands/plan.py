@@ -105,7 +105,7 @@ def open_backend_state(fl: ParsedFlags, operation: str, module: Any = None) -> O
         primary, override, _ = config_files(".")
         if primary or override:
             module, _ = load_module(".")
-    selected, sd = remote_backend(module)
+    selected, sd = remote_backend(module, None, var_args(fl))
     if sd.has_errors():
         return OpenedState(None, diagnostics=sd)
     mgr: Any
@@ -122,7 +122,7 @@ def open_backend_state(fl: ParsedFlags, operation: str, module: Any = None) -> O
         if mgr is None:
             return OpenedState(None, diagnostics=md)
     else:
-        lb, bd = local_backend(module)
+        lb, bd = local_backend(module, None, var_args(fl))
         if lb is None:
             return OpenedState(None, diagnostics=bd)
         paths = state_paths(lb, fl.get_str("state"), fl.get_str("state-out"), fl.get_str("backup"))
