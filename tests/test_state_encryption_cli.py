@@ -632,3 +632,29 @@ def test_var_and_var_file_give_the_encryption_block_its_passphrase(tmp_path: Pat
     assert "main.tf line 4" in err, err  # passphrase = var.passphrase
     assert SECRET in _ok(_sheath(tmp_path, "state", "pull", env={"TF_VAR_passphrase": PASS_A}))
     assert (tmp_path / "terraform.tfstate").read_bytes() == before
+
+
+def test_remote_state_data_source_in_a_module_instance_is_named_as_opentofu_names_it(tmp_path: Path) -> None:
+    """OpenTofu's "State and Plan Encryption" page, "Remote state data sources":
+    `mymodule.myname[0]` targets the first instance of a data source in a module (the
+    module's key kept: module.m[0].data.terraform_remote_state.net[0] is "m[0].net[0]")."""
+    a = tmp_path / "a"
+    a.mkdir()
+    _write(a, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(a, "apply", "-auto-approve"))
+    c = tmp_path / "c"
+    (c / "mod").mkdir(parents=True)
+    (c / "mod" / "main.tf").write_text(
+        'data "terraform_remote_state" "net" {\n  count   = 1\n  backend = "local"\n'
+        '  config = {\n    path = "../a/terraform.tfstate"\n  }\n}\n'
+        'output "x" {\n  value = data.terraform_remote_state.net[0].outputs.x\n}\n'
+    )
+    blocks = SPECIFIC_A.replace('"net"', '"m[0].net[0]"')
+    (c / "main.tf").write_text(
+        f"terraform {{\n  encryption {{\n{KEYS}\n    remote_state_data_sources {{\n{blocks}\n    }}\n  }}\n}}\n"
+        'variable "pass_a" {\n  type = string\n}\nvariable "pass_b" {\n  type = string\n}\n'
+        'module "m" {\n  count  = 1\n  source = "./mod"\n}\n'
+        'output "got" {\n  value = module.m[0].x\n}\n'
+    )
+    _ok(_sheath(c, "init"))
+    assert f'got = "{SECRET}-1"' in _ok(_sheath(c, "apply", "-auto-approve"))
