@@ -847,3 +847,98 @@ def test_assertion_reference_errors(run_terraform: RunFn, run_sheath: RunFn, tmp
     tf = run_terraform(["test", "-no-color"], tf_dir)
     sh = run_sheath(["test", "-no-color"], sh_dir)
     assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+
+
+MOCK_MAIN = """
+resource "terraform_data" "x" {
+  input = "in"
+}
+
+resource "terraform_data" "generated" {
+  input = "g"
+}
+
+data "terraform_remote_state" "r" {
+  backend = "local"
+  config = {
+    path = "nonexistent.tfstate"
+  }
+}
+
+output "id" {
+  value = terraform_data.x.id
+}
+
+output "rs" {
+  value = data.terraform_remote_state.r.outputs
+}
+"""
+
+MOCK_TEST = """
+mock_provider "terraform" {
+  mock_resource "terraform_data" {
+    defaults = {
+      id = "fixed"
+    }
+  }
+  mock_data "terraform_remote_state" {
+    defaults = {
+      outputs = { a = 1 }
+    }
+  }
+}
+
+run "plan" {
+  command = plan
+  variables {
+    unused = 1
+  }
+  assert {
+    condition     = data.terraform_remote_state.r.outputs.a == 1
+    error_message = "plan rs"
+  }
+  assert {
+    condition     = terraform_data.x.id == "fixed"
+    error_message = "unknown until applied"
+  }
+}
+
+run "apply" {
+  assert {
+    condition     = terraform_data.x.id == "fixed" && output.id == "fixed" && terraform_data.x.output == null
+    error_message = "id ${terraform_data.x.id}"
+  }
+  assert {
+    condition     = length(terraform_data.generated.id) == 8
+    error_message = "generated ${terraform_data.generated.id}"
+  }
+}
+
+run "again" {
+  assert {
+    condition     = output.rs == { a = 2 }
+    error_message = "rs ${jsonencode(output.rs)}"
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("args", [["-no-color"], ["-json"]])
+def test_mock_provider(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path, args: list[str]) -> None:
+    tf_dir = _workdir(tmp_path, "tf", {"a.tftest.hcl": MOCK_TEST})
+    (tf_dir / "main.tf").write_text(MOCK_MAIN)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", *args], tf_dir)
+    sh = run_sheath(["test", *args], sh_dir)
+    assert _TIMESTAMP.sub("T", sh.stdout) == _TIMESTAMP.sub("T", tf.stdout)
+    assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr)
+    assert "Unknown condition value" in tf.stdout + tf.stderr
+
+
+def test_mock_provider_parts_not_implemented_are_refused(run_sheath: RunFn, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(MOCK_MAIN)
+    for body in ('alias = "a"', 'override_resource {\n    target = terraform_data.x\n  }'):
+        (tmp_path / "a.tftest.hcl").write_text(f'mock_provider "terraform" {{\n  {body}\n}}\n\nrun "r" {{}}\n')
+        r = run_sheath(["test", "-no-color"], tmp_path)
+        assert r.returncode == 1 and "sheath test does not support" in r.stderr and r.stdout == "", r.stderr

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sheath.config.exprs import abs_traversal_for_expr, expr_as_keyword, expr_list
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
+from sheath.testing.mocks import MockProviderBlock, decode_mock_provider
 
 _RUN_SCHEMA = hcl.BodySchema(
     attributes=(
@@ -96,7 +97,8 @@ class TestFileSpec:
     path: str
     variables: dict[str, hcl.Attribute] = field(default_factory=dict)
     runs: list[RunBlock] = field(default_factory=list)
-    # blocks decoded statically but not run yet (mock_provider, override_*): their kinds and ranges
+    mock_providers: list[MockProviderBlock] = field(default_factory=list)
+    # blocks decoded statically but not run yet (provider, override_*): their kinds and ranges
     unsupported: list[tuple[str, Range]] = field(default_factory=list)
 
 
@@ -126,7 +128,12 @@ def decode_test_spec(path: str, body: hcl.Body) -> tuple[TestFileSpec, Diagnosti
             run, d = _decode_run(b)
             diags.extend(d)
             spec.runs.append(run)
-        elif b.type in ("mock_provider", "override_resource", "override_data", "override_module", "provider", "test"):
+        elif b.type == "mock_provider":
+            mp, d = decode_mock_provider(b)
+            diags.extend(d)
+            if mp is not None:
+                spec.mock_providers.append(mp)
+        elif b.type in ("override_resource", "override_data", "override_module", "provider", "test"):
             spec.unsupported.append((b.type, b.def_range))
     return spec, diags
 

@@ -449,10 +449,25 @@ class FileRunner:
                 return None, ranges
             given[name] = InputValue(v, ValueSourceType.CALLER, attr.expr.range)
             ranges[name] = attr.expr.range
+        for name, attr in rb.variables.items():
+            if name not in declared:
+                diags.add_warning(
+                    "Value for undeclared variable",
+                    f'The module under test does not declare a variable named "{name}", but it is declared in run '
+                    f'block "{rb.name}".',
+                    attr.expr.range,
+                )
         given = {**{k: v for k, v in cli.items() if k in declared}, **given}
         inputs = {k: v for k, v in given.items() if k in declared}
         self.undeclared = {k: v.value for k, v in given.items() if k not in declared}
         session, ld = load(".", inputs=inputs, config_dir=config_dir)
+        if session is not None and self.spec.mock_providers:
+            from sheath.engine.providers import ProviderSchemas
+            from sheath.testing.mocks import mocking_factory
+
+            _close(session)
+            session.factory = mocking_factory(session.config.module, session.factory, self.spec.mock_providers)
+            session.schemas = ProviderSchemas(session.factory)
         ld = Diagnostics(d for d in ld if d.summary != "Value for undeclared variable")
         for d in ld:
             if d.summary == "No value for required variable" and d.subject is not None:
