@@ -938,7 +938,70 @@ def test_mock_provider(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path, 
 
 def test_mock_provider_parts_not_implemented_are_refused(run_sheath: RunFn, tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(MOCK_MAIN)
-    for body in ('alias = "a"', 'override_resource {\n    target = terraform_data.x\n  }'):
+    for body in ('alias = "a"', 'override_resource {\n    target = terraform_data.x\n  }', 'source = "./mocks"'):
         (tmp_path / "a.tftest.hcl").write_text(f'mock_provider "terraform" {{\n  {body}\n}}\n\nrun "r" {{}}\n')
         r = run_sheath(["test", "-no-color"], tmp_path)
         assert r.returncode == 1 and "sheath test does not support" in r.stderr and r.stdout == "", r.stderr
+
+
+OVERRIDE_DATA = """
+override_data {
+  target = data.terraform_remote_state.r
+  values = {
+    outputs = { a = 5 }
+    backend = "only computed attributes are overridden"
+  }
+}
+
+run "file_level" {
+  command = plan
+  assert {
+    condition     = data.terraform_remote_state.r.outputs.a == 5 && data.terraform_remote_state.r.backend == "x"
+    error_message = "rs ${jsonencode(data.terraform_remote_state.r)}"
+  }
+}
+"""
+
+OVERRIDE_DATA_SCOPES = """
+mock_provider "terraform" {
+  override_data {
+    target = data.terraform_remote_state.r
+    values = { outputs = { m = 1 } }
+  }
+}
+
+override_data {
+  target = data.terraform_remote_state.r
+  values = { outputs = { f = 1 } }
+}
+
+run "file_level_wins_over_mock" {
+  command = plan
+  assert {
+    condition     = data.terraform_remote_state.r.outputs == { m = 1 }
+    error_message = "rs ${jsonencode(data.terraform_remote_state.r.outputs)}"
+  }
+}
+
+run "run_level" {
+  override_data {
+    target = data.terraform_remote_state.r
+    values = { outputs = { r = 1 } }
+  }
+  assert {
+    condition     = data.terraform_remote_state.r.outputs == { r = 1 }
+    error_message = "rs ${jsonencode(data.terraform_remote_state.r.outputs)}"
+  }
+}
+"""
+
+
+def test_override_data(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    tf_dir = _workdir(tmp_path, "tf", {"a.tftest.hcl": OVERRIDE_DATA, "b.tftest.hcl": OVERRIDE_DATA_SCOPES})
+    (tf_dir / "main.tf").write_text(MOCK_MAIN)
+    sh_dir = tmp_path / "sh"
+    shutil.copytree(tf_dir, sh_dir)
+    tf = run_terraform(["test", "-no-color"], tf_dir)
+    sh = run_sheath(["test", "-no-color"], sh_dir)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+    assert 'run "run_level"... pass' in tf.stdout

@@ -39,12 +39,59 @@ _ALPHABET = string.ascii_lowercase + string.digits
 
 
 @dataclass
+class DataOverride:
+    """An override_data block: the data source instances at target read as values."""
+
+    target: str  # "data.t.n", "data.t.n[0]", "module.m.data.t.n"
+    values: Value | None
+
+
+_OVERRIDE_SCHEMA = hcl.BodySchema(
+    attributes=(hcl.AttributeSchema("target"), hcl.AttributeSchema("values"), hcl.AttributeSchema("override_during"))
+)
+
+
+def decode_override_data(block: hcl.Block) -> tuple[DataOverride | None, Diagnostics]:
+    """An override_data block (its target is checked by sheath.config.testfile)."""
+    from sheath.config.exprs import abs_traversal_for_expr
+    from sheath.testing.addresses import traversal_address
+
+    content, diags = block.body.content(_OVERRIDE_SCHEMA)
+    during = content.attributes.get("override_during")
+    if during is not None:
+        diags.add_error("Unsupported argument", 'sheath test does not support "override_during" yet.', during.name_range)
+    target = content.attributes.get("target")
+    if target is None:
+        return None, diags
+    t, d = abs_traversal_for_expr(target.expr)
+    diags.extend(d)
+    if t is None or diags.has_errors():
+        return None, diags
+    values: Value | None = None
+    va = content.attributes.get("values")
+    if va is not None:
+        v, d = evaluate(va.expr, EvalContext({}, None))
+        diags.extend(d)
+        values = v
+    return (None if diags.has_errors() else DataOverride(traversal_address(t), values)), diags
+
+
+def matching_override(overrides: list[DataOverride], address: str) -> DataOverride | None:
+    """The first override whose target is the instance or its resource."""
+    for o in overrides:
+        if address == o.target or (address.startswith(o.target + "[") and "[" not in o.target.rsplit(".", 1)[-1]):
+            return o
+    return None
+
+
+@dataclass
 class MockProviderBlock:
     name: str  # the provider's local name
     alias: str
     range: Range
     resources: dict[str, Value] = field(default_factory=dict)  # type -> defaults object
     data: dict[str, Value] = field(default_factory=dict)
+    data_overrides: list[DataOverride] = field(default_factory=list)
 
 
 def decode_mock_provider(block: hcl.Block) -> tuple[MockProviderBlock | None, Diagnostics]:
@@ -62,8 +109,14 @@ def decode_mock_provider(block: hcl.Block) -> tuple[MockProviderBlock | None, Di
         if a is not None:
             diags.add_error("Unsupported argument", f'sheath test does not support the "{name}" argument of mock_provider blocks yet.', a.name_range)
     for b in content.blocks:
-        if b.type in ("override_resource", "override_data"):
+        if b.type == "override_resource":
             diags.add_error("Unsupported block type", f"sheath test does not support {b.type} blocks yet.", b.def_range)
+            continue
+        if b.type == "override_data":
+            o, d = decode_override_data(b)
+            diags.extend(d)
+            if o is not None:
+                mp.data_overrides.append(o)
             continue
         dc, d = b.body.content(_DEFAULTS_SCHEMA)
         diags.extend(d)
@@ -149,11 +202,13 @@ def _filled(v: Value, block: Block, defaults: Value | None) -> Value:
 
 
 class MockProvider:
-    """A provider answering for the real one (whose schema and validation it keeps)."""
+    """A provider answering for the real one (whose schema and validation it keeps): all of
+    its work when spec is given (a mock_provider), else only the data sources overridden."""
 
-    def __init__(self, real: pi.Provider, spec: MockProviderBlock) -> None:
+    def __init__(self, real: pi.Provider, spec: MockProviderBlock | None, overrides: list[DataOverride]) -> None:
         self.real = real
         self.spec = spec
+        self.overrides = overrides + (spec.data_overrides if spec is not None else [])
         self.schema: pi.ProviderSchema | None = None
 
     def __getattr__(self, name: str) -> Any:
@@ -170,15 +225,23 @@ class MockProvider:
         return s.block if s is not None else None
 
     def validate_provider_config(self, config: Value) -> pi.ValidateProviderConfigResponse:
+        if self.spec is None:
+            return self.real.validate_provider_config(config)
         return pi.ValidateProviderConfigResponse()
 
     def configure_provider(self, req: pi.ConfigureProviderRequest) -> pi.ValidateResponse:
+        if self.spec is None:
+            return self.real.configure_provider(req)
         return pi.ValidateResponse()
 
     def read_resource(self, req: pi.ReadResourceRequest) -> pi.ReadResourceResponse:
+        if self.spec is None:
+            return self.real.read_resource(req)
         return pi.ReadResourceResponse(new_state=req.prior_state, private=req.private)
 
     def plan_resource_change(self, req: pi.PlanResourceChangeRequest) -> pi.PlanResourceChangeResponse:
+        if self.spec is None:
+            return self.real.plan_resource_change(req)
         block = self._block(False, req.type_name)
         planned = req.proposed_new_state
         if block is not None and req.prior_state.is_null:
@@ -186,6 +249,8 @@ class MockProvider:
         return pi.PlanResourceChangeResponse(planned_state=planned, planned_private=req.prior_private)
 
     def apply_resource_change(self, req: pi.ApplyResourceChangeRequest) -> pi.ApplyResourceChangeResponse:
+        if self.spec is None:
+            return self.real.apply_resource_change(req)
         block = self._block(False, req.type_name)
         new = req.planned_state
         if block is not None:
@@ -193,33 +258,41 @@ class MockProvider:
         return pi.ApplyResourceChangeResponse(new_state=new, private=req.planned_private)
 
     def read_data_source(self, req: pi.ReadDataSourceRequest) -> pi.ReadDataSourceResponse:
+        override = matching_override(self.overrides, req.address)
+        if override is None and self.spec is None:
+            return self.real.read_data_source(req)
         block = self._block(True, req.type_name)
         state = req.config
         if block is not None:
-            state = _filled(state, block, self.spec.data.get(req.type_name))
+            defaults = override.values if override is not None else self.spec.data.get(req.type_name) if self.spec else None
+            state = _filled(state, block, defaults)
         return pi.ReadDataSourceResponse(state=state)
 
 
 class MockingFactory(ProviderFactory):
-    """Makes the real providers, but the mocked ones' instances answer for them."""
+    """Makes the real providers; the mocked ones' instances, and every instance when data
+    sources are overridden, answer for them."""
 
-    def __init__(self, real: ProviderFactory, mocks: Mapping[str, MockProviderBlock]) -> None:
+    def __init__(self, real: ProviderFactory, mocks: Mapping[str, MockProviderBlock], overrides: list[DataOverride]) -> None:
         super().__init__(real.root_dir, real.registry)
         self.real = real
         self.mocks = dict(mocks)  # provider source address -> its mock_provider block
+        self.overrides = overrides
 
     def new(self, addr: ProviderAddr) -> pi.Provider:
         p = self.real.new(addr)
         spec = self.mocks.get(str(addr))
-        if spec is None:
+        if spec is None and not self.overrides:
             return p
-        mock: pi.Provider = MockProvider(p, spec)  # a Provider by delegation
+        mock: pi.Provider = MockProvider(p, spec, self.overrides)  # a Provider by delegation
         return mock
 
 
-def mocking_factory(session_module: Any, real: ProviderFactory, blocks: list[MockProviderBlock]) -> ProviderFactory:
-    """The factory a run's session uses: real unless the test file mocks providers."""
-    if not blocks:
+def mocking_factory(
+    session_module: Any, real: ProviderFactory, blocks: list[MockProviderBlock], overrides: list[DataOverride]
+) -> ProviderFactory:
+    """The factory a run's session uses: real unless the test file mocks providers or overrides data sources."""
+    if not blocks and not overrides and not any(b.data_overrides for b in blocks):
         return real
     mocks = {str(session_module.provider_for_local_config(LocalProviderConfig(b.name, b.alias))): b for b in blocks}
-    return MockingFactory(real, mocks)
+    return MockingFactory(real, mocks, overrides)

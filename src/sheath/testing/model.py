@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from sheath.config.exprs import abs_traversal_for_expr, expr_as_keyword, expr_list
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
-from sheath.testing.mocks import MockProviderBlock, decode_mock_provider
+from sheath.testing.addresses import traversal_address
+from sheath.testing.mocks import DataOverride, MockProviderBlock, decode_mock_provider, decode_override_data
 
 _RUN_SCHEMA = hcl.BodySchema(
     attributes=(
@@ -88,6 +89,7 @@ class RunBlock:
     module_source: str = ""  # "" for the module under test
     module_range: Range | None = None
     plan_options: PlanOptionsBlock = field(default_factory=PlanOptionsBlock)
+    data_overrides: list[DataOverride] = field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +100,7 @@ class TestFileSpec:
     variables: dict[str, hcl.Attribute] = field(default_factory=dict)
     runs: list[RunBlock] = field(default_factory=list)
     mock_providers: list[MockProviderBlock] = field(default_factory=list)
+    data_overrides: list[DataOverride] = field(default_factory=list)
     # blocks decoded statically but not run yet (provider, override_*): their kinds and ranges
     unsupported: list[tuple[str, Range]] = field(default_factory=list)
 
@@ -133,7 +136,12 @@ def decode_test_spec(path: str, body: hcl.Body) -> tuple[TestFileSpec, Diagnosti
             diags.extend(d)
             if mp is not None:
                 spec.mock_providers.append(mp)
-        elif b.type in ("override_resource", "override_data", "override_module", "provider", "test"):
+        elif b.type == "override_data":
+            o, d = decode_override_data(b)
+            diags.extend(d)
+            if o is not None:
+                spec.data_overrides.append(o)
+        elif b.type in ("override_resource", "override_module", "provider", "test"):
             spec.unsupported.append((b.type, b.def_range))
     return spec, diags
 
@@ -208,6 +216,11 @@ def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
                     run.module_source = s
             if "version" in mc.attributes:
                 diags.add_error("Unsupported argument", "sheath test runs only local modules, which have no version.", mc.attributes["version"].name_range)
+        elif blk.type == "override_data":
+            o, d = decode_override_data(blk)
+            diags.extend(d)
+            if o is not None:
+                run.data_overrides.append(o)
         elif blk.type == "plan_options":
             po, d = _decode_plan_options(blk)
             diags.extend(d)
@@ -250,16 +263,3 @@ def _decode_plan_options(b: hcl.Block) -> tuple[PlanOptionsBlock, Diagnostics]:
             if t is not None and not d.has_errors():
                 (po.replace if name == "replace" else po.target).append(traversal_address(t))
     return po, diags
-
-
-def traversal_address(t: hcl.Traversal) -> str:
-    """The address a static traversal spells: var.n, aws_instance.a[0], module.m.x."""
-    from sheath.addrs.parse import steps_from_traversal
-
-    out = ""
-    for s in steps_from_traversal(t):
-        if s.kind == "name":
-            out += ("." if out else "") + str(s.value)
-        elif s.kind == "index":
-            out += f'["{s.value}"]' if isinstance(s.value, str) else f"[{s.value}]"
-    return out

@@ -461,12 +461,13 @@ class FileRunner:
         inputs = {k: v for k, v in given.items() if k in declared}
         self.undeclared = {k: v.value for k, v in given.items() if k not in declared}
         session, ld = load(".", inputs=inputs, config_dir=config_dir)
-        if session is not None and self.spec.mock_providers:
+        overrides = rb.data_overrides + self.spec.data_overrides  # the run's first
+        if session is not None and (self.spec.mock_providers or overrides):
             from sheath.engine.providers import ProviderSchemas
             from sheath.testing.mocks import mocking_factory
 
             _close(session)
-            session.factory = mocking_factory(session.config.module, session.factory, self.spec.mock_providers)
+            session.factory = mocking_factory(session.config.module, session.factory, self.spec.mock_providers, overrides)
             session.schemas = ProviderSchemas(session.factory)
         ld = Diagnostics(d for d in ld if d.summary != "Value for undeclared variable")
         for d in ld:
