@@ -350,8 +350,6 @@ class FileRunner:
 
     def _finish(self, rr: RunResult, session: Session, values: RunValues, assert_now: bool) -> None:
         rr.completed = True
-        if rr.run.module_source == "":
-            pass
         module = session.config.module
         values.variables = {**self.undeclared, **values.variables}
         ctx = assertion_context(values, session.config, session.functions, self.prior_runs)
