@@ -15,6 +15,8 @@ from sheath.cli.views.markdown import MarkdownInput, render_markdown
 from sheath.cost.catalog import load_catalog
 from sheath.cost.review import cost_markdown, summarize_plan_cost
 from sheath.policy.costlimit import check_cost_limit
+from sheath.policy.model import PASSED, Finding, Level, Report, Rule, Severity
+from sheath.policy.planinput import PlannedResource
 from test_cost import INSTANCE, VOLUME, plan_doc, resource
 
 BIGGER = resource("aws_instance.web", {"instance_type": "t3.small", "tenancy": "default", "tags": {"secret": "hunter2-tag"}})
@@ -78,6 +80,18 @@ def test_cost_section_in_the_pull_request_markdown_is_commonmark() -> None:
     assert rows[4] == ["`aws_ebs_volume.v11`", "$0.00", "$0.88", "+$0.88"]
     assert len(rows) == 11 and rows[-1][0] == "`aws_ebs_volume.v5`"
     assert "hunter2" not in md
+    # a long policy table comes after the section: a cut comment keeps the cost
+    long = render_markdown(MarkdownInput(doc, "", policy=many_findings(3000), extra_sections=(("Cost", cost_markdown(s)),)))
+    assert "This comment was cut" in long and "(**+$37.08**)" in long
+    assert long.index("### Cost") < long.index("### Policy")
+
+
+def many_findings(n: int) -> Report:
+    rule = Rule("CKV_AWS_3", "EBS volume is encrypted", "r", "f", Severity.HIGH, ("aws_ebs_volume",), lambda r, p: PASSED,
+                checkov_id="CKV_AWS_3")
+    findings = [Finding(rule, PlannedResource(f"aws_ebs_volume.v[{i}]", "aws_ebs_volume.v", "", "managed", "aws_ebs_volume", "v",
+                                              ("create",), {}, None), "unencrypted", Level.ADVISORY) for i in range(n)]
+    return Report(findings=findings, passed=0, checked_resources=n)
 
 
 def test_no_section_without_aws_resources(tmp_path: Path, run_sheath: Any) -> None:

@@ -176,10 +176,10 @@ def render_markdown(inp: MarkdownInput, limit: int = GITHUB_COMMENT_LIMIT) -> st
     tail: list[str] = []
     if out_changes:
         tail.append("### Output changes\n\n" + "".join(f"- {_code(o)}\n" for o in sorted(out_changes)) + "\n")
+    for title, md in inp.extra_sections:  # short (cost): before the policy table, which can be long
+        tail.append(f"### {title}\n\n{md}\n")
     if inp.policy is not None:
         tail.append("### Policy\n\n" + _policy_section(inp.policy) + "\n")
-    for title, md in inp.extra_sections:
-        tail.append(f"### {title}\n\n{md}\n")
 
     fixed = "".join(head) + "".join(tail)
     budget = limit - len(fixed) - 400  # room for the plan block's wrapper and notes
