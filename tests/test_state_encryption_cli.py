@@ -618,6 +618,12 @@ def test_var_and_var_file_give_the_encryption_block_its_passphrase(tmp_path: Pat
         env={**{k: v for k, v in os.environ.items() if not k.startswith("TF_")}, "CHECKPOINT_DISABLE": "1"},
     )
     assert f'"{SECRET}"' in _ok(r)
+    # a plan file encrypted and applied with the passphrase from -var (plan encryption too)
+    main = (tmp_path / "main.tf").read_text()
+    (tmp_path / "main.tf").write_text(main.replace("    state {", "    plan {\n      method = method.aes_gcm.a\n    }\n    state {", 1))
+    _ok(_sheath(tmp_path, "plan", "-input=false", "-var", f"passphrase={PASS_A}", "-out=tfplan"))
+    assert json.loads((tmp_path / "tfplan").read_bytes())["encryption_version"] == "v0"
+    assert "Apply complete!" in _ok(_sheath(tmp_path, "apply", "-input=false", "-var-file=secret.tfvars", "tfplan"))
     # without a value for it: terraform's required-variable error for plan; the existing
     # encryption error, at the passphrase, for a command without -var; nothing written
     before = (tmp_path / "terraform.tfstate").read_bytes()

@@ -220,10 +220,12 @@ def _root_module(root_dir: str) -> Module | None:
     return module
 
 
-def working_plan_codec(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
+def working_plan_codec(
+    root_dir: str = ".", environ: Mapping[str, str] | None = None, var_args: Sequence[tuple[str, str]] = ()
+) -> tuple[StateCodec | None, Diagnostics]:
     """The plan codec of the root module in root_dir (the working directory a plan file is
-    saved in and applied from); None with the errors."""
-    return plan_codec(_root_module(root_dir), environ)
+    saved in and applied from; var_args: the command's -var and -var-file); None with the errors."""
+    return plan_codec(_root_module(root_dir), environ, var_args)
 
 
 def working_state_codec(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
@@ -257,9 +259,11 @@ def is_encrypted_document(data: bytes) -> bool:
     return isinstance(doc, dict) and bool(doc.get("encryption_version"))
 
 
-def plan_codec(module: Module | None, environ: Mapping[str, str] | None = None) -> tuple[StateCodec | None, Diagnostics]:
+def plan_codec(
+    module: Module | None, environ: Mapping[str, str] | None = None, var_args: Sequence[tuple[str, str]] = ()
+) -> tuple[StateCodec | None, Diagnostics]:
     """The codec of saved plan files (PLAIN without a plan target); None with the errors."""
-    cfg, diags = configured_encryption(module, environ)
+    cfg, diags = configured_encryption(module, environ, None, var_args)
     if diags.has_errors():
         return None, diags
     if cfg is None or cfg.plan is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from sheath.cli.commands._operation import Ui, command_specs
+from sheath.cli.commands._operation import Ui, command_specs, var_args
 from sheath.cli.flags import FlagError, ParsedFlags, parse_flags
 from sheath.cli.jsonui import JSONView
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
@@ -161,6 +161,7 @@ def _parsed_prefix(args: list[str], command: str) -> ParsedFlags:
 def _saved_plan_operation(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str, destroy: bool) -> Operation | None:
     from sheath.cli.commands.plan import state_opener
     from sheath.plans.planfile import read_plan_file
+    from sheath.states.codec import working_plan_codec
 
     key, kd = load_signing_key(fl.get_str(SIGNING_FLAG), os.environ)
     if kd.has_errors():
@@ -174,7 +175,11 @@ def _saved_plan_operation(view: JSONView, ui: JSONUi, fl: ParsedFlags, path: str
         reason = (exc.strerror or str(exc)).lower()
         view.diagnostic(error(f'Failed to load "{path}" as a plan file', f"Error: {op} {path}: {reason}"))
         return None
-    pf, pd = read_plan_file(data, path, None if key is None else key.key)
+    codec, cd = working_plan_codec(".", None, var_args(fl))  # the encryption block's variables: -var too
+    if codec is None:
+        view.diagnostics(cd)
+        return None
+    pf, pd = read_plan_file(data, path, None if key is None else key.key, codec)
     if pf is None:
         view.diagnostics(pd)
         return None

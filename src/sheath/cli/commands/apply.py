@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from sheath.cli.commands._operation import Ui, begin, flag_error
+from sheath.cli.commands._operation import Ui, begin, flag_error, var_args
 from sheath.cli.commands.plan import plan_mode, plan_operation, state_opener
 from sheath.cli.flags import ParsedFlags
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
@@ -102,6 +102,7 @@ def saved_plan_operation(ui: Ui, fl: ParsedFlags, path: str, command: str) -> tu
     """The operation applying the plan file at path (checked against -plan-signing-key);
     None (errors reported) when it cannot be read."""
     from sheath.plans.planfile import read_plan_file
+    from sheath.states.codec import working_plan_codec
 
     key, kd = load_signing_key(fl.get_str(SIGNING_FLAG), os.environ)
     if kd.has_errors():
@@ -113,7 +114,11 @@ def saved_plan_operation(ui: Ui, fl: ParsedFlags, path: str, command: str) -> tu
     except OSError as exc:
         ui.diagnostics(Diagnostics([error("Failed to load plan file", f"Could not read plan from {path}: {exc.strerror}")]))
         return None, 1
-    pf, pd = read_plan_file(data, path, None if key is None else key.key)
+    codec, cd = working_plan_codec(".", None, var_args(fl))  # the encryption block's variables: -var too
+    if codec is None:
+        ui.diagnostics(cd)
+        return None, 1
+    pf, pd = read_plan_file(data, path, None if key is None else key.key, codec)
     if pf is None:
         ui.diagnostics(pd)
         return None, 1

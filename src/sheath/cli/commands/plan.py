@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sheath.cli.commands._operation import Ui, begin, lock_timeout, var_args
@@ -251,7 +251,7 @@ def finish_plan(
         return 1
     out_path = fl.get_str("out")
     if out_path:
-        wd = save_plan_file(plan, session, out_path, key, origin)
+        wd = save_plan_file(plan, session, out_path, key, origin, var_args(fl))
         if wd.has_errors():
             report(wd)
             return 1
@@ -310,14 +310,21 @@ def plan_signing_key(fl: ParsedFlags) -> tuple[SigningKey | None, Diagnostics]:
     return load_signing_key(given, os.environ)
 
 
-def save_plan_file(plan: Plan, session: Session | None, out_path: str, key: SigningKey | None, origin: str = "") -> Diagnostics:
+def save_plan_file(
+    plan: Plan, session: Session | None, out_path: str, key: SigningKey | None, origin: str = "", variables: Sequence[tuple[str, str]] = ()
+) -> Diagnostics:
     """Write plan, with the configuration snapshot it was made from (and a rollback's
-    origin), to out_path (signed when there is a key)."""
+    origin), to out_path (signed when there is a key; encrypted as the working directory's
+    configuration says, its variables from variables too: the command's -var and -var-file)."""
     from sheath.plans.planfile import PlanFileError, write_plan_file
+    from sheath.states.codec import working_plan_codec
 
+    codec, cd = working_plan_codec(".", None, variables)
+    if codec is None:
+        return Diagnostics([error("Failed to write plan file", "; ".join(f"{d.summary}: {d.detail}" for d in cd if d.is_error))])
     snapshot = dict(session.config_snapshot) if session is not None else {}
     try:
-        data = write_plan_file(plan, snapshot, None if key is None else key.key, origin=origin)
+        data = write_plan_file(plan, snapshot, None if key is None else key.key, origin=origin, codec=codec)
     except PlanFileError as exc:
         return Diagnostics([error("Failed to write plan file", f"Failed to write plan file: {exc}")])
     try:
