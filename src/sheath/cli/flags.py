@@ -125,3 +125,16 @@ def parse_go_duration(text: str) -> float:
     from sheath.lang.funcs.datetime import parse_duration
 
     return parse_duration(text) / 1e9
+
+
+def report_flag_error(command: str, message: str, color: bool) -> int:
+    """A flag the command does not take, as terraform's commands report it on stderr: the
+    "Failed to parse command-line flags" diagnostic, then the help hint; exit status 1."""
+    import sys
+
+    from sheath.diag import error
+    from sheath.diag.render import render_diagnostic
+
+    sys.stderr.write(render_diagnostic(error("Failed to parse command-line flags", message), {}, color))
+    sys.stderr.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
+    return 1

@@ -7,7 +7,7 @@ import sys
 
 from typing import Callable
 
-from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
+from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags, report_flag_error
 from sheath.config.module import Module
 from sheath.diag import Diagnostics, Severity, error
 from sheath.diag.render import render_diagnostic
@@ -183,10 +183,7 @@ def run(args: list[str]) -> int:
     try:
         fl = parse_flags(args, _FLAGS)
     except FlagError as exc:
-        d = error("Failed to parse command-line flags", str(exc))
-        sys.stderr.write(render_diagnostic(d, {}, color))
-        sys.stderr.write("\nFor more help on using this command, run:\n  sheath init -help\n")
-        return 1
+        return report_flag_error("init", str(exc), color)
     if fl.get_bool("help") or fl.get_bool("h"):
         sys.stdout.write(USAGE)
         return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from sheath.cli.flags import FlagError, FlagSpec, parse_flags
+from sheath.cli.flags import FlagError, FlagSpec, parse_flags, report_flag_error
 from sheath.diag import Diagnostics, error
 from sheath.diag.render import render_diagnostic
 
@@ -69,10 +69,7 @@ _FLAGS = [
 
 
 def _flag_error(message: str, color: bool) -> int:
-    d = error("Failed to parse command-line flags", message)
-    sys.stderr.write(render_diagnostic(d, {}, color))
-    sys.stderr.write("\nFor more help on using this command, run:\n  sheath test -help\n")
-    return 1
+    return report_flag_error("test", message, color)
 
 
 def run(args: list[str]) -> int:

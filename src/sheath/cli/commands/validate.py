@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from sheath.cli.flags import FlagError, FlagSpec, parse_flags
+from sheath.cli.flags import FlagError, FlagSpec, parse_flags, report_flag_error
 from sheath.diag import Diagnostics, Severity
 from sheath.diag.jsonview import diagnostic_json, go_json
 from sheath.cli.commands._operation import consolidate_warnings
@@ -42,12 +42,7 @@ _RESET = "\x1b[0m"
 
 
 def _flag_error(message: str, color: bool) -> int:
-    from sheath.diag import error
-
-    d = error("Failed to parse command-line flags", message)
-    sys.stderr.write(render_diagnostic(d, {}, color))
-    sys.stderr.write("\nFor more help on using this command, run:\n  sheath validate -help\n")
-    return 1
+    return report_flag_error("validate", message, color)
 
 
 def run(args: list[str]) -> int:
