@@ -188,7 +188,7 @@ resource "aws_eip" "ip" {
         assert "### Cost" in md and "Monthly cost: **$0.00** → **$11.65** (**+$11.65**)" in md
         assert "| `aws_ebs_volume.data` | $0.00 | $8.00 | +$8.00 |" in md
         assert "| `aws_eip.ip` | $0.00 | $3.65 | +$3.65 |" in md
-        section = md[md.index("### Cost"):].split("<details>")[0].split("```")[0]
+        section = md[md.index("### Cost"):].split("\n### ")[0].split("<details>")[0].split("```")[0]
         assert "snapshot 2025-01.1 of 2025-01-15" in section
         assert "hunter2" not in section  # (the plan text shows tags_all as the provider plans it)
         assert [r[0] for r in _cells(section)] == ["Resource", "`aws_ebs_volume.data`", "`aws_eip.ip`"]
