@@ -398,6 +398,13 @@ def test_remote_state_data_sources_decrypt_what_terraform_remote_state_reads(tmp
     _consumer(tmp_path / "ok", SPECIFIC_A)
     out = _ok(_sheath(tmp_path / "ok", "apply", "-auto-approve"))
     assert f'got = "{SECRET}-1"' in out
+    # the passphrases from -var (no TF_VAR_): the data source's encryption gets them too
+    r = subprocess.run(
+        [sys.executable, "-m", "sheath", "plan", "-no-color", "-var", f"pass_a={PASS_A}", "-var", f"pass_b={PASS_B}"],
+        cwd=tmp_path / "ok", capture_output=True, text=True, timeout=300,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("TF_")}, "CHECKPOINT_DISABLE": "1"},
+    )
+    assert "No changes." in _ok(r)
     # the wrong key: a clear error at the data block, nothing read
     r = _sheath(tmp_path / "ok", "plan", env={"TF_VAR_pass_a": "not the right passphrase"})
     err = " ".join(r.stderr.split())

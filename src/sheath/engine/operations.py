@@ -118,7 +118,7 @@ def load(
         diags.extend(lock_consistency(cfg, root_dir))
         if diags.has_errors():
             return None, diags
-    factory = ProviderFactory(root_dir)
+    factory = ProviderFactory(root_dir, var_args=var_args)
     schemas = ProviderSchemas(factory)
     if validate:
         diags.extend(validate_config(cfg, root_dir, schemas, path_root=config_dir or "."))

@@ -11,10 +11,11 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from sheath.addrs.provider import Provider as ProviderAddr
 from sheath.diag import Diagnostics
+from sheath.providers.builtin.terraform import BuiltinTerraformProvider
 from sheath.providers.interface import Provider, ProviderSchema
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema
@@ -68,9 +69,12 @@ class ProviderFactory:
 
     root_dir: str = "."
     registry: ProviderRegistry = field(default_factory=default_registry)
+    var_args: Sequence[tuple[str, str]] = ()  # -var/-var-file, for terraform_remote_state's encryption
 
     def new(self, addr: ProviderAddr) -> Provider:
         p = self.registry.new(addr)
+        if isinstance(p, BuiltinTerraformProvider):
+            p.use_variable_arguments(self.var_args)
         if p is not None:
             return p
         exe = _installed_executable(self.root_dir, addr)

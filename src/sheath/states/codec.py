@@ -234,10 +234,12 @@ def working_state_codec(root_dir: str = ".", environ: Mapping[str, str] | None =
     return state_codec(_root_module(root_dir), environ)
 
 
-def working_encryption(root_dir: str = ".", environ: Mapping[str, str] | None = None) -> tuple[EncryptionConfig | None, Diagnostics]:
+def working_encryption(
+    root_dir: str = ".", environ: Mapping[str, str] | None = None, var_args: Sequence[tuple[str, str]] = ()
+) -> tuple[EncryptionConfig | None, Diagnostics]:
     """The encryption configuration of the root module in root_dir merged with
-    TF_ENCRYPTION's (None when neither configures any)."""
-    return configured_encryption(_root_module(root_dir), environ)
+    TF_ENCRYPTION's (None when neither configures any); var_args: the command's -var and -var-file."""
+    return configured_encryption(_root_module(root_dir), environ, None, var_args)
 
 
 def remote_state_codec(cfg: EncryptionConfig | None, address: str) -> StateCodec:

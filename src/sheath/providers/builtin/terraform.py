@@ -13,6 +13,7 @@ does; ``sheath.states.codec.remote_state_codec``).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sheath.diag import Diagnostics
@@ -170,6 +171,8 @@ _KNOWN_BACKENDS = frozenset(
 @dataclass
 class TerraformRemoteState(DataSourceType):
     working_dir: str | None = None
+    # the command's -var and -var-file, for the variables of the encryption configuration
+    var_args: tuple[tuple[str, str], ...] = ()
     # the root module's encryption configuration, loaded at the first read
     encryption: tuple[EncryptionConfig | None, Diagnostics] | None = field(default=None, repr=False, compare=False)
     schema = REMOTE_STATE_SCHEMA
@@ -238,7 +241,7 @@ class TerraformRemoteState(DataSourceType):
         """The encryption configuration of the root module in the working directory (and
         TF_ENCRYPTION), once per provider instance."""
         if self.encryption is None:
-            self.encryption = working_encryption(self.working_dir or ".")
+            self.encryption = working_encryption(self.working_dir or ".", None, self.var_args)
         return self.encryption
 
     def read(self, config: Value, address: str = "") -> tuple[Value | None, Diagnostics]:
@@ -308,6 +311,14 @@ class TerraformRemoteState(DataSourceType):
 
 class BuiltinTerraformProvider(NativeProvider):
     """The builtin provider: terraform_remote_state reads with the instance's address."""
+
+    def use_variable_arguments(self, var_args: Sequence[tuple[str, str]]) -> None:
+        """The command line's -var and -var-file (("var", "k=v") or ("var-file", path)):
+        terraform_remote_state evaluates the encryption configuration with them too."""
+        d = self.data_sources.get("terraform_remote_state")
+        if isinstance(d, TerraformRemoteState):
+            d.var_args = tuple(var_args)
+            d.encryption = None
 
     def read_data_source(self, req: ReadDataSourceRequest) -> ReadDataSourceResponse:
         d = self.data_sources.get(req.type_name)
