@@ -441,6 +441,15 @@ def _init_get(ctx: Ctx) -> None:
     assert (ctx.dir / ".terraform" / "modules" / "modules.json").exists()
 
 
+def _init_test_directory(ctx: Ctx) -> None:
+    (ctx.dir / "m").mkdir()
+    (ctx.dir / "m" / "main.tf").write_text("")
+    (ctx.dir / "t").mkdir()
+    (ctx.dir / "t" / "a.tftest.hcl").write_text('run "r" {\n  module {\n    source = "./m"\n  }\n}\n')
+    assert "test.t.a.r" not in ctx.ok("init", "-no-color").stdout
+    assert "- test.t.a.r in m" in ctx.ok("init", "-no-color", "-test-directory=t").stdout
+
+
 def _init_color(ctx: Ctx) -> None:
     assert "\x1b[" in ctx.ok("init").stdout
     assert "\x1b[" not in ctx.ok("init", "-no-color").stdout
@@ -559,7 +568,7 @@ INIT: dict[str, Entry] = {
     "migrate-state": effect(_init_migrate_state),
     "no-color": effect(_init_color),
     "plugin-dir": refused("-plugin-dir=p"),
-    "test-directory": refused("-test-directory=t"),
+    "test-directory": effect(_init_test_directory),
     "upgrade": effect(_init_upgrade),
 }
 

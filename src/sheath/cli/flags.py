@@ -127,14 +127,18 @@ def parse_go_duration(text: str) -> float:
     return parse_duration(text) / 1e9
 
 
-def report_flag_error(command: str, message: str, color: bool) -> int:
+def report_flag_error(command: str, message: str, color: bool, hint: bool = True) -> int:
     """A flag the command does not take, as terraform's commands report it on stderr: the
-    "Failed to parse command-line flags" diagnostic, then the help hint; exit status 1."""
+    "Failed to parse command-line flags" diagnostic as their views print it, then the help
+    hint (init prints none); exit status 1."""
     import sys
 
+    from sheath.cli.commands.validate import strip_ui_newline
     from sheath.diag import error
     from sheath.diag.render import render_diagnostic
 
-    sys.stderr.write(render_diagnostic(error("Failed to parse command-line flags", message), {}, color))
-    sys.stderr.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
+    d = error("Failed to parse command-line flags", message)
+    sys.stderr.write(strip_ui_newline(render_diagnostic(d, {}, color), color))
+    if hint:
+        sys.stderr.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
     return 1

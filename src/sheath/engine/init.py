@@ -74,11 +74,13 @@ def init(
     backend: Callable[[Module], Diagnostics] | None = configured_backend_supported,
     get: bool = True,
     module_progress: Callable[[str], None] | None = None,
+    test_dir: str = "tests",
 ) -> tuple[InitResult, Diagnostics]:
     """backend checks the root module's backend (None: init -backend=false leaves the
     backend alone); get=False (-get=false) installs no module, so modules not installed
     before are errors, as terraform's are; module_progress receives the module installer's
-    output lines as they happen (res.module_lines has them too)."""
+    output lines as they happen (res.module_lines has them too); the modules the run blocks of
+    the test files (in the root module and test_dir) call are installed too, as terraform's."""
     res = InitResult()
     # as terraform, modules are installed before provider configurations are checked across them
     cfg, diags = load_module_tree(root_dir, require_installed=not get, tree_checks=False)
@@ -97,8 +99,14 @@ def init(
         if bd.has_errors():
             return res, diags
     if get:
-        res.has_modules = bool(cfg.module.module_calls)
-        diags.extend(_install_modules(cfg, root_dir, res, env, upgrade, module_progress))
+        from sheath.engine.getmodules import test_modules
+
+        tms, td = test_modules(root_dir, test_dir)
+        diags.extend(td)
+        if td.has_errors():
+            return res, diags
+        res.has_modules = bool(cfg.module.module_calls) or bool(tms)
+        diags.extend(_install_modules(cfg, root_dir, res, env, upgrade, module_progress, tms))
         if diags.has_errors():
             return res, diags
         if installs_remote(cfg):
@@ -157,8 +165,9 @@ def _install_modules(
     env: Mapping[str, str] | None,
     upgrade: bool,
     progress: Callable[[str], None] | None,
+    tms: tuple[TestModule, ...] = (),
 ) -> Diagnostics:
-    lines, diags = install_modules(cfg, root_dir, update=upgrade, env=env, progress=progress)
+    lines, diags = install_modules(cfg, root_dir, update=upgrade, test_modules=tms, env=env, progress=progress)
     res.module_lines.extend(lines)
     res.modules_failed = diags.has_errors()
     return diags

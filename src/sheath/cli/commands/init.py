@@ -87,7 +87,6 @@ _UNSUPPORTED = {
     "json": "sheath init does not produce machine-readable output yet.",
     "lockfile": "sheath init does not implement -lockfile modes yet.",
     "plugin-dir": "sheath init does not install providers from -plugin-dir yet.",
-    "test-directory": "sheath does not run terraform tests yet.",
 }
 
 
@@ -183,7 +182,7 @@ def run(args: list[str]) -> int:
     try:
         fl = parse_flags(args, _FLAGS)
     except FlagError as exc:
-        return report_flag_error("init", str(exc), color)
+        return report_flag_error("init", str(exc), color, hint=False)
     if fl.get_bool("help") or fl.get_bool("h"):
         sys.stdout.write(USAGE)
         return 0
@@ -210,7 +209,7 @@ def run(args: list[str]) -> int:
 
     res, diags = init(
         ".", upgrade=fl.get_bool("upgrade"), backend=step if backend else None, get=fl.get_bool("get"),
-        module_progress=module_line,
+        module_progress=module_line, test_dir=fl.get_str("test-directory") or "tests",
     )
     if res.has_modules and not streamed:
         out.write(modules_heading)

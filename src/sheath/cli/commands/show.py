@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from sheath.cli.commands.show_plan import not_a_plan_file
-from sheath.cli.flags import FlagSpec
+from sheath.cli.flags import FlagError, FlagSpec, parse_flags, report_flag_error
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
 from sheath.cli.state_help import USAGE
@@ -27,9 +27,6 @@ from sheath.states.statefile import StateFile
 _FLAGS = [
     FlagSpec("json"),
     FlagSpec("markdown"),
-    FlagSpec("var", "list"),
-    FlagSpec("var-file", "list"),
-    FlagSpec("test-directory", "string"),
     FlagSpec("plan-signing-key", "string"),
 ]
 
@@ -41,9 +38,10 @@ def run(args: list[str]) -> int:
     if help_requested(args):
         ui.out.write(usage)
         return 0
-    fl = parse_command_flags(args, _FLAGS, ui, usage)
-    if fl is None:
-        return 1
+    try:
+        fl = parse_flags(args, _FLAGS)
+    except FlagError as exc:
+        return report_flag_error("show", str(exc), color)  # terraform's arguments parser for show
     as_json = fl.get_bool("json")
     if len(fl.args) > 1:
         d = Diagnostics()
@@ -53,7 +51,7 @@ def run(args: list[str]) -> int:
         )
         ui.view_diagnostics(d)
         ui.err.write(
-            "\nFor more help on using this command, run:\n  terraform show -help\n"
+            "\nFor more help on using this command, run:\n  sheath show -help\n"
         )
         return 1
     lb = state_source(ui, view=True)
