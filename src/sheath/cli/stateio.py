@@ -129,7 +129,7 @@ def parse_command_flags(
 # flags terraform defines for these commands that sheath does not implement: an error, never ignored
 UNSUPPORTED_FLAGS = {
     "ignore-remote-version": "it applies only to the remote backend, which sheath does not support.",
-    "test-directory": "sheath does not run terraform tests yet.",
+    "test-directory": "this command does not read the test files' requirements yet.",
 }
 
 
