@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sheath.backend.current import Selected
     from sheath.states.statemgr import Full
     from sheath.config.module import Module
+    from sheath.providers.interface import ProviderSchema
 
 DEFAULT_STATE_PATH = "terraform.tfstate"
 DEFAULT_BACKUP_EXTENSION = ".backup"
@@ -386,13 +387,18 @@ class NativeSchemas:
             with contextlib.suppress(Exception):
                 p.close()
 
-    def __call__(self, provider: str, mode: str, type_: str) -> Schema | None:
+    def provider_schema(self, provider: str) -> ProviderSchema | None:
+        """The provider's whole schema (once per provider); None when it is unavailable."""
+        from sheath.providers.interface import ProviderSchema as Loaded
+
         if provider not in self._cache:
             self._cache[provider] = self._provider_schema(provider)
         ps = self._cache[provider]
-        from sheath.providers.interface import ProviderSchema
+        return ps if isinstance(ps, Loaded) else None
 
-        if not isinstance(ps, ProviderSchema):
+    def __call__(self, provider: str, mode: str, type_: str) -> Schema | None:
+        ps = self.provider_schema(provider)
+        if ps is None:
             return None
         return (ps.data_sources if mode == "data" else ps.resource_types).get(type_)
 

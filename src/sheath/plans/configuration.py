@@ -31,6 +31,7 @@ from sheath.plans.values import to_py
 from sheath.providers.schema import Block, block_to_body_schema
 
 SchemaLookup = Callable[[str, str], "tuple[Block, int] | None"]  # (mode, type) -> (schema block, version)
+ProviderSchemaLookup = Callable[[str], "Block | None"]  # provider source address -> its configuration schema
 
 
 def _step_str(kind: str, value: object) -> str:
@@ -213,10 +214,50 @@ def _module_json(
     return out
 
 
-def configuration_json(config: Config, schemas: SchemaLookup | None = None) -> dict[str, Any]:
-    providers: dict[str, Any] = {}
-    for key, p in sorted(config.module.provider_configs.items()):
-        providers[key] = {"name": p.name}
+def _root_provider_configs(config: Config, provider_schemas: ProviderSchemaLookup | None) -> dict[str, Any]:
+    """terraform's provider_config entries of the root module: each provider block (its full
+    name, alias, expressions decoded with the provider's schema, the module's version
+    constraints for it), then each required provider (and alias) without a block."""
+    from sheath.getproviders.requirements import requirements_by_module
+    from sheath.getproviders.types import version_constraints_string
+
+    m = config.module
+    reqs = requirements_by_module(config).requirements
+    out: dict[str, Any] = {}
+
+    def entry(name: str, fqn: Any, alias: str = "") -> dict[str, Any]:
+        d: dict[str, Any] = {"name": name, "full_name": str(fqn)}
+        if alias:
+            d["alias"] = alias
+        vc = version_constraints_string(reqs[fqn]) if fqn in reqs else ""
+        if vc:
+            d["version_constraint"] = vc
+        return d
+
+    for key, p in sorted(m.provider_configs.items()):
+        fqn = m.implied_provider_for_local_name(p.name)
+        d = entry(p.name, fqn, p.alias)
+        block = provider_schemas(str(fqn)) if provider_schemas is not None else None
+        exprs = _body_expressions(p.config, block) if block is not None else {}
+        if exprs:
+            d["expressions"] = exprs
+        out[key] = d
+    required = m.provider_requirements.required_providers if m.provider_requirements is not None else {}
+    for name, rp in sorted(required.items()):
+        fqn = rp.type if rp.type is not None else m.implied_provider_for_local_name(name)
+        for a in rp.aliases:
+            key = f"{name}.{a.alias}"
+            if key not in out:
+                out[key] = entry(name, fqn)
+        if name not in out:
+            out[name] = entry(name, fqn)
+    return out
+
+
+def configuration_json(
+    config: Config, schemas: SchemaLookup | None = None, provider_schemas: ProviderSchemaLookup | None = None
+) -> dict[str, Any]:
+    providers = _root_provider_configs(config, provider_schemas)
     root = _module_json(config, schemas, "", [], providers)
     out: dict[str, Any] = {}
     if providers:

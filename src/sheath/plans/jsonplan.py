@@ -133,8 +133,8 @@ def prior_state_json(plan: Plan, prior_values: PriorValues | None = None) -> dic
     object -> the object decoded with its schema, sensitive paths marked) to
     render them as terraform does."""
     sf = plan.prior_state
-    if sf is None:
-        return None
+    if sf is None or (not sf.state.resources and not sf.state.outputs):
+        return None  # an empty state (no resources, no root outputs) is omitted, as terraform omits it
     st = sf.state
     values: dict[str, Any] = {}
     outs = {}

@@ -51,7 +51,7 @@ def run(args: list[str]) -> int:
         )
         ui.view_diagnostics(d)
         ui.err.write(
-            "\nFor more help on using this command, run:\n  sheath show -help\n"
+            "\nFor more help on using this command, run:\n  terraform show -help\n"
         )
         return 1
     lb = state_source(ui, view=True)

@@ -28,6 +28,30 @@ _NATIVE = (
 ShowState = Callable[[StateFile | None, bool, Ui], int]
 
 
+def schema_lookup(plan: Plan | None, schemas: NativeSchemas) -> Callable[[str, str], Any]:
+    """The schema of a resource type in plan: from the provider that the plan's changes (or
+    its prior state) name for it -- a plugin installed by init included -- else from the
+    providers sheath implements; None when no provider answers (values render by shape)."""
+    named: dict[tuple[str, str], str] = {}
+    if plan is not None and plan.prior_state is not None:
+        for r in plan.prior_state.state.resources.values():
+            named.setdefault((r.mode, r.type), provider_source(r.provider))
+    if plan is not None:
+        for c in plan.changes:
+            if c.provider_name:
+                named[(c.mode, c.type)] = c.provider_name
+
+    def lookup(mode: str, type_: str) -> Any:
+        first = named.get((mode, type_))
+        for p in ((first,) if first else ()) + _NATIVE:
+            s = schemas(p, mode, type_)
+            if s is not None:
+                return s
+        return None
+
+    return lookup
+
+
 def _os_error(path: str, exc: OSError) -> str:
     reason = (exc.strerror or str(exc)).lower()
     return f"open {path}: {reason}"
@@ -162,7 +186,7 @@ def _prior_values(plan: Plan) -> dict[Any, Any]:
     return out
 
 
-def _configuration(config_files: dict[str, bytes]) -> dict[str, Any] | None:
+def _configuration(config_files: dict[str, bytes], plan: Plan | None = None) -> dict[str, Any] | None:
     from sheath.config.loader import load_module_tree
     from sheath.plans.configuration import configuration_json
 
@@ -172,15 +196,17 @@ def _configuration(config_files: dict[str, bytes]) -> dict[str, Any] | None:
     if diags.has_errors() or config is None:
         return None
     native = NativeSchemas()
+    find = schema_lookup(plan, native)
 
     def lookup(mode: str, type_: str) -> tuple[Any, int] | None:
-        for p in _NATIVE:
-            sch = native(p, mode, type_)
-            if sch is not None:
-                return sch.block, sch.version
-        return None
+        sch = find(mode, type_)
+        return None if sch is None else (sch.block, sch.version)
 
-    return configuration_json(config, lookup)
+    def provider_block(provider: str) -> Any:
+        ps = native.provider_schema(provider)
+        return None if ps is None else ps.provider.block
+
+    return configuration_json(config, lookup, provider_block)
 
 
 def _show_plan(
@@ -190,17 +216,14 @@ def _show_plan(
     from sheath.plans.render import render_plan
 
     if as_json:
-        doc = plan_to_json(plan, _configuration(config_files), _prior_values(plan))
+        doc = plan_to_json(plan, _configuration(config_files, plan), _prior_values(plan))
         ui.out.write(gojson.marshal(doc) + "\n")
         return 0
-    schemas = NativeSchemas()
+    find = schema_lookup(plan, NativeSchemas())
 
     def lookup(mode: str, type_: str) -> Any:
-        for p in _NATIVE:
-            s = schemas(p, mode, type_)
-            if s is not None:
-                return s.block
-        return None
+        s = find(mode, type_)
+        return None if s is None else s.block
 
     ui.out.write(
         render_plan(
@@ -220,7 +243,7 @@ def plan_file_json(data: bytes, path: str, signing_key: bytes | None = None) -> 
     pf, diags = read_plan_file(data, path, signing_key)
     if pf is None:
         return None, diags
-    return plan_to_json(pf.plan, _configuration(pf.config_files), _prior_values(pf.plan)), diags
+    return plan_to_json(pf.plan, _configuration(pf.config_files, pf.plan), _prior_values(pf.plan)), diags
 
 
 def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> int:
@@ -257,17 +280,14 @@ def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> st
     from sheath.plans.jsonplan import plan_to_json
     from sheath.plans.render import render_plan
 
-    schemas = NativeSchemas()
+    find = schema_lookup(plan, NativeSchemas())
 
     def lookup(mode: str, type_: str) -> Any:
-        for p in _NATIVE:
-            s = schemas(p, mode, type_)
-            if s is not None:
-                return s.block
-        return None
+        s = find(mode, type_)
+        return None if s is None else s.block
 
     text = render_plan(plan, color=False, schemas=lookup, in_automation=True)
-    doc = plan_to_json(plan, _configuration(config_files), _prior_values(plan))
+    doc = plan_to_json(plan, _configuration(config_files, plan), _prior_values(plan))
     return render_markdown(
         MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=report,
                       extra_sections=_cost_section(doc))
