@@ -6,7 +6,7 @@ import gc
 import importlib
 import os
 import sys
-from typing import Sequence
+from typing import Any, Sequence, TextIO, cast
 
 # command name -> module under sheath.cli.commands exposing run(args: list[str]) -> int
 COMMANDS: dict[str, str] = {
@@ -96,16 +96,41 @@ Global options (use these before the subcommand, if any):
 """
 
 
+class OrderedStderr:
+    """stderr that flushes stdout before each write. terraform's writes are unbuffered, so
+    when both streams go to one log (``2>&1``, a CI job) its warnings (stdout) come before
+    the errors that follow them (stderr); Python buffers stdout on a pipe, which put the
+    errors first."""
+
+    def __init__(self, err: TextIO, out: TextIO) -> None:
+        self._err = err
+        self._out = out
+
+    def write(self, text: str) -> int:
+        try:
+            self._out.flush()
+        except (OSError, ValueError):
+            pass  # a closed or broken stdout: stderr still gets its text
+        return self._err.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._err, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the caller's working directory is restored afterwards (-chdir
-    changes it only for the command), so main() can be called from a Python program."""
+    """Run one command; the caller's working directory and sys.stderr are restored
+    afterwards (-chdir changes the directory only for the command), so main() can be called
+    from a Python program."""
     try:
         cwd: str | None = os.getcwd()
     except OSError:
         cwd = None
+    err = sys.stderr
+    sys.stderr = cast(TextIO, OrderedStderr(err, sys.stdout))
     try:
         return run_command(argv)
     finally:
+        sys.stderr = err
         if cwd is not None:
             try:
                 os.chdir(cwd)

@@ -8,7 +8,7 @@ from sheath.diag import Diagnostic, Severity
 
 
 def _key(d: Diagnostic) -> tuple[int, int, int, str, int, int, str]:
-    sev = 0 if d.severity is Severity.ERROR else 1
+    sev = 0 if d.severity is Severity.WARNING else 1
     s = d.subject
     if s is None:
         return (sev, 0, 0, "", 0, 0, d.summary)
@@ -16,6 +16,7 @@ def _key(d: Diagnostic) -> tuple[int, int, int, str, int, int, str]:
 
 
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Errors before warnings; unpositioned first; then by file (fewer path segments first),
-    line, column; stable otherwise."""
+    """Warnings before errors (so a warning that gives an error its context comes first when
+    stdout and stderr share a log); unpositioned first; then by file (fewer path segments
+    first), line, column; stable otherwise."""
     return sorted(diags, key=_key)
