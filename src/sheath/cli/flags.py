@@ -133,9 +133,8 @@ def report_flag_error(command: str, message: str, color: bool, hint: bool = True
     hint (init prints none); exit status 1."""
     import sys
 
-    from sheath.cli.commands.validate import strip_ui_newline
     from sheath.diag import error
-    from sheath.diag.render import render_diagnostic
+    from sheath.diag.render import render_diagnostic, strip_ui_newline
 
     d = error("Failed to parse command-line flags", message)
     sys.stderr.write(strip_ui_newline(render_diagnostic(d, {}, color), color))

@@ -405,3 +405,15 @@ def render_diagnostics(
 
 
 __all__ = ["render_diagnostic", "render_diagnostics", "word_wrap", "ContextResolver", "Snippet", "build_snippet", "default_context"]
+
+def strip_ui_newline(text: str, color: bool) -> str:
+    """render_diagnostic includes the newline terraform's UI adds; validate's view writes without it."""
+    if not color:
+        return text[:-1] if text.endswith("\n") else text
+    tail = "\x1b[0m\x1b[0m\n"
+    if text.endswith(tail):
+        text = text[: -len(tail)]
+    for c in ("\x1b[31m", "\x1b[33m"):
+        if text.startswith(c + c):
+            text = text[len(c) :]
+    return text

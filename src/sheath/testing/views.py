@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
-from sheath.cli.commands.validate import strip_ui_newline
+from sheath.diag.render import strip_ui_newline
 from sheath.diag import Diagnostics, Severity
 from sheath.diag.render import render_diagnostic, word_wrap
 from sheath.diag.sort import sort_diagnostics

@@ -171,7 +171,7 @@ class Ui:
     sources: dict[str, bytes] | None = None
 
     def diagnostics(self, diags: Diagnostics, sources: dict[str, bytes] | None = None) -> None:
-        from sheath.cli.commands.validate import strip_ui_newline
+        from sheath.diag.render import strip_ui_newline
         from sheath.lang.eval.diagvalues import annotate
 
         annotate(list(diags))
@@ -263,7 +263,7 @@ def flag_error(ui: Ui, command: str, message: str) -> int:
 def diagnostic_error(ui: Ui, command: str, d: Diagnostic) -> int:
     """A command-line error as terraform's arguments parser reports it: the diagnostic (as its
     views print them), then the help hint."""
-    from sheath.cli.commands.validate import strip_ui_newline
+    from sheath.diag.render import strip_ui_newline
 
     ui.err.write(strip_ui_newline(render_diagnostic(d, {}, ui.color), ui.color))
     ui.err.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
@@ -302,7 +302,7 @@ def begin(args: list[str], command: str, usage: str, max_args: int | None = 0) -
         return None, ui, diagnostic_error(ui, command, od[0])
     bad = unsupported_flag(fl, command) or parallelism_error(fl)
     if bad is not None:
-        from sheath.cli.commands.validate import strip_ui_newline
+        from sheath.diag.render import strip_ui_newline
 
         ui.err.write(strip_ui_newline(render_diagnostic(bad, {}, ui.color), ui.color))
         return None, ui, 1

@@ -9,7 +9,7 @@ from sheath.cli.flags import FlagError, FlagSpec, parse_flags, report_flag_error
 from sheath.diag import Diagnostics, Severity
 from sheath.diag.jsonview import diagnostic_json, go_json
 from sheath.cli.commands._operation import consolidate_warnings
-from sheath.diag.render import render_diagnostic, word_wrap
+from sheath.diag.render import render_diagnostic, strip_ui_newline, word_wrap
 from sheath.diag.sort import sort_diagnostics
 from sheath.engine.validate import validate
 
@@ -75,17 +75,6 @@ def run(args: list[str]) -> int:
     return _report(result.diagnostics, result.sources, as_json, color)
 
 
-def strip_ui_newline(text: str, color: bool) -> str:
-    """render_diagnostic includes the newline terraform's UI adds; validate's view writes without it."""
-    if not color:
-        return text[:-1] if text.endswith("\n") else text
-    tail = "\x1b[0m\x1b[0m\n"
-    if text.endswith(tail):
-        text = text[: -len(tail)]
-    for c in ("\x1b[31m", "\x1b[33m"):
-        if text.startswith(c + c):
-            text = text[len(c) :]
-    return text
 
 
 def _report(diags: Diagnostics, sources: dict[str, bytes], as_json: bool, color: bool) -> int:
