@@ -94,8 +94,8 @@ def run(args: list[str]) -> int:
             return 1
     from sheath.testing.runner import Status, TestOptions
     from sheath.testing.suite import check_variables, load_suite, run_suite, suite_status, unsupported_blocks
-    from sheath.testing.jsonview import JSONTestView
-    from sheath.testing.views import HumanTestView
+    from sheath.cli.views.test_json import JSONTestView
+    from sheath.cli.views.test_human import HumanTestView
 
     view: HumanTestView | JSONTestView = (
         JSONTestView(sys.stdout, verbose=fl.get_bool("verbose")) if as_json else HumanTestView(sys.stdout, sys.stderr, color, verbose=fl.get_bool("verbose"))
@@ -117,7 +117,7 @@ def run(args: list[str]) -> int:
     view.summary(results)
     junit_path = fl.get_str("junit-xml")
     if junit_path:
-        from sheath.testing.junit import junit_xml
+        from sheath.cli.views.test_junit import junit_xml
 
         try:
             with open(junit_path, "w", encoding="utf-8") as f:

@@ -12,7 +12,7 @@ from sheath.diag.jsonview import diagnostic_json
 from sheath.states.statefile import StateFile
 from sheath.testing.runner import FileResult, RunResult, Status
 from sheath.testing.suite import Suite
-from sheath.testing.views import FileSources
+from sheath.cli.views.test_human import FileSources
 
 
 def _plural(n: int, word: str) -> str:
@@ -44,7 +44,7 @@ class JSONTestView:
     def _verbose(self, path: str, result: RunResult) -> None:
         from sheath.plans.jsonplan import change_to_json, output_change_to_json, path_to_json
         from sheath.states.jsonstate import outputs_json, state_values_json
-        from sheath.testing.views import state_schema_lookup
+        from sheath.cli.views.test_human import state_schema_lookup
 
         where = {"@testfile": path, "@testrun": result.run.name}
         session = result.session

@@ -6,7 +6,7 @@ from sheath.diag import Diagnostics
 from sheath.diag.render import render_diagnostic
 from sheath.diag.sort import sort_diagnostics
 from sheath.testing.runner import FileResult, RunResult, Status
-from sheath.testing.views import FileSources
+from sheath.cli.views.test_human import FileSources
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "\t": "&#x9;", "\n": "&#xA;", "\r": "&#xD;"}
 
