@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from sheath.backend.config import data_dir
+from sheath.backend.current import current_workspace as backend_current_workspace
 from sheath.diag import Diagnostics
 from sheath.states.codec import PLAIN, StateCodec, state_codec
 from sheath.states.statemgr.filesystem import FilesystemStateManager
@@ -58,24 +60,9 @@ class LocalBackend:
         return os.path.join(self.workspace_dir, self.workspace, os.path.basename(self.path) or DEFAULT_STATE_PATH)
 
 
-def data_dir(env: Mapping[str, str] | None = None) -> str:
-    """terraform's data directory: TF_DATA_DIR, else .terraform."""
-    e = os.environ if env is None else env
-    return e.get("TF_DATA_DIR") or ".terraform"
-
-
 def current_workspace(env: Mapping[str, str] | None = None) -> str:
     """The selected workspace: TF_WORKSPACE, else the data directory's environment file, else "default"."""
-    e = os.environ if env is None else env
-    name = e.get("TF_WORKSPACE", "")
-    if name:
-        return name
-    try:
-        with open(os.path.join(data_dir(e), "environment"), encoding="utf-8") as fh:
-            name = fh.read().strip()
-    except OSError:
-        name = ""
-    return name or DEFAULT_WORKSPACE
+    return backend_current_workspace(".", env)
 
 
 def initialised_backend_type(env: Mapping[str, str] | None = None) -> str:

@@ -6,6 +6,8 @@ import json
 import os
 
 from sheath.addrs.provider import parse_abs_provider_config_str
+from sheath.backend.config import data_dir
+from sheath.backend.current import current_workspace
 from sheath.config import Config
 from sheath.diag import Diagnostics
 
@@ -29,21 +31,10 @@ def builtin_provider_requirements(cfg: Config) -> Diagnostics:
     return diags
 
 
-def _current_workspace(root_dir: str) -> str:
-    ws = os.environ.get("TF_WORKSPACE", "")
-    if ws:
-        return ws
-    try:
-        with open(os.path.join(root_dir, ".terraform", "environment"), encoding="utf-8") as fh:
-            return fh.read().strip() or "default"
-    except OSError:
-        return "default"
-
-
 def legacy_provider_addresses(root_dir: str) -> Diagnostics:
     """The local state naming providers by pre-0.13 unqualified addresses (registry.terraform.io/-/null):
     terraform refuses to initialise until the 0.13 upgrade is done."""
-    ws = _current_workspace(root_dir)
+    ws = current_workspace(root_dir)
     path = os.path.join(root_dir, "terraform.tfstate")
     if ws != "default":
         path = os.path.join(root_dir, "terraform.tfstate.d", ws, "terraform.tfstate")
@@ -74,7 +65,7 @@ def legacy_remote_state(root_dir: str) -> Diagnostics:
     """A .terraform/terraform.tfstate from before terraform 0.9 (a "remote" section) cannot be read."""
     diags = Diagnostics()
     try:
-        with open(os.path.join(root_dir, ".terraform", "terraform.tfstate"), "rb") as fh:
+        with open(os.path.join(root_dir, data_dir(), "terraform.tfstate"), "rb") as fh:
             doc = json.loads(fh.read())
     except (OSError, ValueError):
         return diags

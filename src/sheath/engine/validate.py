@@ -828,7 +828,7 @@ class _ModuleValidator:
             path = [start]
             while stack:
                 node, it = stack[-1]
-                nxt = next(iter(it), None) if False else None
+                nxt = None
                 for dep in it:
                     st = state.get(dep, 0)
                     if st == 0:
