@@ -29,7 +29,7 @@ from sheath.config.module import Module
 from sheath.diag import Diagnostic, Diagnostics, Range, Severity
 from sheath.engine.init_checks import builtin_provider_requirements, legacy_provider_addresses, legacy_remote_state
 from sheath.engine.validate import config_sources
-from sheath.providers.registry import default_registry
+from sheath.providers.registry import ProviderRegistry, default_registry
 
 if TYPE_CHECKING:
     from sheath.getters.registry import RegistryClient
@@ -75,12 +75,14 @@ def init(
     get: bool = True,
     module_progress: Callable[[str], None] | None = None,
     test_dir: str = "tests",
+    registry: ProviderRegistry | None = None,
 ) -> tuple[InitResult, Diagnostics]:
     """backend checks the root module's backend (None: init -backend=false leaves the
     backend alone); get=False (-get=false) installs no module, so modules not installed
     before are errors, as terraform's are; module_progress receives the module installer's
     output lines as they happen (res.module_lines has them too); the modules the run blocks of
-    the test files (in the root module and test_dir) call are installed too, as terraform's."""
+    the test files (in the root module and test_dir) call are installed too, as terraform's;
+    registry: the providers sheath serves itself (the shipped ones when None)."""
     res = InitResult()
     # as terraform, modules are installed before provider configurations are checked across them
     cfg, diags = load_module_tree(root_dir, require_installed=not get, tree_checks=False)
@@ -118,7 +120,7 @@ def init(
     diags.extend(check_module_tree(cfg))
     if diags.has_errors():
         return res, diags
-    diags.extend(_install_providers(cfg, root_dir, upgrade, env, res, progress))
+    diags.extend(_install_providers(cfg, root_dir, upgrade, env, res, progress, registry or default_registry()))
     if not diags.has_errors():
         diags.extend(_stack_bindings(cfg, root_dir))
     return res, diags
@@ -514,6 +516,7 @@ def _install_providers(
     env: Mapping[str, str] | None,
     res: InitResult,
     progress: Callable[[str], None] | None,
+    registry: ProviderRegistry,
 ) -> Diagnostics:
     from sheath.cliconfig.config import load_cli_config
     from sheath.getproviders import install_providers, requirements_from_config
@@ -528,7 +531,6 @@ def _install_providers(
         res.provider_lines.append(line)
         say(line)
     requirements = requirements_from_config(cfg)
-    registry = default_registry()
     native: dict[Provider, str] = {}
     for p in requirements:
         info = registry.lookup(p)

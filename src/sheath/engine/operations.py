@@ -46,6 +46,7 @@ from sheath.graph.references import CHECK, LOCAL, MODULE_CALL, OUTPUT, PROVIDER,
 from sheath.lang.funcs.function import Function
 from sheath.plans.model import Action, ActionReason, OutputChange, Plan, ResourceInstanceChange, UIMode, sort_changes
 from sheath.providers import interface as pi
+from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.states.state import OutputValue, State
 from sheath.states.statefile import StateFile
 from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null
@@ -95,13 +96,15 @@ def load(
     source: ModuleSource | None = None,
     inputs: Mapping[str, InputValue] | None = None,
     config_dir: str | None = None,
+    registry: ProviderRegistry | None = None,
 ) -> tuple[Session | None, Diagnostics]:
     """Load, validate and graph the configuration; root variables from var_args and the
     usual files (``inputs``, values given by a calling program, override them), or
     exactly ``variables`` (a saved plan's). The configuration is read
     through source (the working directory when None; a plan's snapshot to apply it),
     from config_dir when given (terraform import -config: the root module comes from there;
-    installed modules, plugins, the lock file and variables files from root_dir)."""
+    installed modules, plugins, the lock file and variables files from root_dir); registry:
+    the providers sheath serves itself (the shipped ones when None)."""
     from sheath.engine.validate import scope_functions, validate_config
 
     recorder = RecordingModuleSource(source or FilesystemModuleSource())
@@ -112,13 +115,13 @@ def load(
         # as terraform's backend and local run do: the installed plugins are the locked ones,
         # and the lock selects a version of every provider the configuration needs (a load
         # that validates nothing starts no provider: sheath unmanaged reads provider blocks only)
-        diags.extend(required_plugins(root_dir))
+        diags.extend(required_plugins(root_dir, registry=registry))
         if diags.has_errors():
             return None, diags
         diags.extend(lock_consistency(cfg, root_dir))
         if diags.has_errors():
             return None, diags
-    factory = ProviderFactory(root_dir, var_args=var_args)
+    factory = ProviderFactory(root_dir, registry or default_registry(), var_args=var_args)
     schemas = ProviderSchemas(factory)
     if validate:
         diags.extend(validate_config(cfg, root_dir, schemas, path_root=config_dir or "."))

@@ -171,7 +171,9 @@ def _plugin_file_hasher(env: Mapping[str, str] | None) -> Callable[[str], str]:
     return file_sha256
 
 
-def installed_plugin_problems(root_dir: str = ".", env: Mapping[str, str] | None = None) -> dict[ProviderAddr, str]:
+def installed_plugin_problems(
+    root_dir: str = ".", env: Mapping[str, str] | None = None, registry: ProviderRegistry | None = None
+) -> dict[ProviderAddr, str]:
     """What is wrong with the plugins init installed, against the lock file (terraform checks
     this in every command that opens a backend, and validate): a package missing from
     .terraform/providers, or one whose checksum the lock does not record. Providers sheath
@@ -182,20 +184,22 @@ def installed_plugin_problems(root_dir: str = ".", env: Mapping[str, str] | None
     locks, _ = load_locks_from_file(os.path.join(root_dir, ".terraform.lock.hcl"))
     if not locks.providers:
         return {}
-    registry = default_registry()
-    native = {p for p in locks.providers if registry.lookup(p) is not None}
+    served = registry or default_registry()
+    native = {p for p in locks.providers if served.lookup(p) is not None}
     _, problems = installed_provider_problems(
         locks, root_dir, skip=native, env=env, file_sha256=_plugin_file_hasher(env)
     )
     return problems
 
 
-def required_plugins(root_dir: str = ".", env: Mapping[str, str] | None = None) -> Diagnostics:
+def required_plugins(
+    root_dir: str = ".", env: Mapping[str, str] | None = None, registry: ProviderRegistry | None = None
+) -> Diagnostics:
     """installed_plugin_problems as terraform's "Required plugins are not installed"."""
     from sheath.getproviders.verify import required_plugins_diagnostics
 
     e = os.environ if env is None else env
-    return required_plugins_diagnostics(installed_plugin_problems(root_dir, env), bool(e.get("TF_IN_AUTOMATION")))
+    return required_plugins_diagnostics(installed_plugin_problems(root_dir, env, registry), bool(e.get("TF_IN_AUTOMATION")))
 
 
 def lock_consistency(cfg: Config, root_dir: str = ".") -> Diagnostics:

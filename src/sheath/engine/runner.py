@@ -30,6 +30,7 @@ from sheath.engine.hooks import Hooks
 from sheath.engine.operations import PlanOptions, Session, apply_plan, load, make_plan, output_value, targeted_apply_warning
 from sheath.plans.model import Action, Plan, UIMode
 from sheath.policy.plancheck import CheckResult, PlanCheck, plan_hash
+from sheath.providers.registry import ProviderRegistry
 from sheath.states.statefile import StateFile
 from sheath.types.cty import Value
 
@@ -97,6 +98,7 @@ class Operation:
     # further change starts), "rollback" (then apply the last successful version again)
     on_failure: str = "continue"
     generate_config_out: str = ""  # plan -generate-config-out: where configuration for import targets goes
+    providers: ProviderRegistry | None = None  # the providers sheath serves itself (the shipped ones when None)
 
 
 @dataclass
@@ -148,7 +150,7 @@ def run_operation(op: Operation, view: OperationView) -> OperationResult:
     if op.saved_plan is not None:
         return _apply_saved(op, view)
     result = OperationResult(False)
-    session, diags = load(".", op.var_args, ask=op.ask, source=op.source, inputs=op.inputs)
+    session, diags = load(".", op.var_args, ask=op.ask, source=op.source, inputs=op.inputs, registry=op.providers)
     result.session = session
     result.diagnostics = diags
     if session is None:
@@ -239,12 +241,12 @@ def _apply(
     result: OperationResult,
     summary: bool = True,
 ) -> OperationResult:
-    if op.on_failure == "rollback" and opened.local_path is None:
+    if op.on_failure == "rollback" and records_of(opened) is None:
         refused = Diagnostics()
         refused.add_error(
             "Invalid -on-failure option",
-            "-on-failure=rollback returns to the last successful applied version, and applied versions are kept "
-            "beside a local state only, so far: with this backend nothing could be rolled back. Nothing was applied.",
+            "-on-failure=rollback returns to the last successful applied version, and this state keeps no applied "
+            "versions: nothing could be rolled back. Nothing was applied.",
         )
         view.diagnostics(Diagnostics([*diags, *refused]))
         result.diagnostics = Diagnostics([*diags, *refused])
@@ -259,7 +261,9 @@ def _apply(
     result.diagnostics = Diagnostics([*diags, *ad])
     view.diagnostics(diags)
     view.diagnostics(ad)
-    _record(op, plan, session, opened, digest, ad, result.failed_resources)
+    rd = _record(op, plan, session, opened, digest, ad, result.failed_resources)
+    view.diagnostics(rd)
+    result.diagnostics.extend(rd)
     if ad.has_errors():
         if op.on_failure == "rollback":
             result.diagnostics.extend(_roll_back(op, view, opened))
@@ -317,7 +321,7 @@ def _apply_saved(op: Operation, view: OperationView) -> OperationResult:
     diags = Diagnostics()
     if session is None:
         source = SnapshotModuleSource.of(dict(op.saved_config or {}))
-        session, diags = load(".", variables=plan.variables, source=source)
+        session, diags = load(".", variables=plan.variables, source=source, registry=op.providers)
         if session is None:
             view.diagnostics(diags)
             result.diagnostics = diags
@@ -363,15 +367,20 @@ def _roll_back(op: Operation, view: OperationView, opened: OpenedState) -> Diagn
     """apply -on-failure=rollback: plan the configuration (and variables) of the last
     successful applied version against what exists now, and apply it, still under the
     operation's lock; recorded as a version whose origin names the one it returned to."""
-    from sheath.audit.versions import VersionStore
+    from sheath.audit.records import RecordsError
     from sheath.types.pyvalue import from_python
     from sheath.config.variables import ValueSourceType
 
     diags = Diagnostics()
-    assert opened.local_path is not None  # refused before applying otherwise
-    store = VersionStore(opened.local_path)
-    good = [v for v in store.versions() if v.outcome == "success" and v.operation != "refresh"]
-    snapshot = store.snapshot(good[-1].config_sha) if good else None
+    records = records_of(opened)
+    assert records is not None  # refused before applying otherwise
+    try:
+        good = [v for v in records.versions.versions() if v.outcome == "success" and v.operation != "refresh"]
+        snapshot = records.versions.snapshot(good[-1].config_sha) if good else None
+    except (RecordsError, OSError) as exc:
+        diags.add_error("Rollback not possible", f"The applied versions could not be read: {exc}")
+        view.diagnostics(diags)
+        return diags
     if not good or snapshot is None:
         diags.add_error(
             "Rollback not possible",
@@ -390,7 +399,7 @@ def _roll_back(op: Operation, view: OperationView, opened: OpenedState) -> Diagn
             view.diagnostics(diags)
             return diags
         inputs[name] = InputValue(from_python(value), ValueSourceType.CALLER)
-    session, ld = load(".", source=SnapshotModuleSource.of(snapshot), inputs=inputs)
+    session, ld = load(".", source=SnapshotModuleSource.of(snapshot), inputs=inputs, registry=op.providers)
     if session is None:
         view.diagnostics(ld)
         return ld
@@ -449,7 +458,7 @@ def _describe(op: Operation, plan: Plan, session: Session, opened: OpenedState) 
     """Tell a state manager that keeps a history what is writing (the operation, the plan's
     digest, the git commit); the plan's digest, when anything records it."""
     keeps_history = getattr(opened.mgr, "history", None) is not None
-    if not keeps_history and not (op.record and opened.local_path):
+    if not keeps_history and not (op.record and records_of(opened) is not None):
         return ""
     digest = plan_hash(plan)
     if keeps_history and hasattr(opened.mgr, "write_context"):
@@ -460,47 +469,64 @@ def _describe(op: Operation, plan: Plan, session: Session, opened: OpenedState) 
     return digest
 
 
+def records_of(opened: OpenedState) -> Any:
+    """Where the opened state's applied versions and audit trail are kept
+    (``sheath.audit.records.Records``; None for a state that keeps none)."""
+    if opened.mgr is None:
+        return None
+    from sheath.audit.records import state_records
+
+    return state_records(opened.mgr, opened.local_path, opened.workspace)
+
+
 def _record(
     op: Operation, plan: Plan, session: Session, opened: OpenedState, digest: str, diags: Diagnostics, failed: list[str]
-) -> None:
-    """An apply against a local state: an applied version and an audit record beside it."""
-    if not op.record or opened.local_path is None:
-        return
-    from sheath.audit.trail import AuditTrail, audit_path_for_state, git_commit
-    from sheath.audit.versions import VersionStore, variables_record
+) -> Diagnostics:
+    """An applied version and an audit record of an apply, kept beside its state in its
+    backend; a warning when they could not be written (the apply itself is done)."""
+    records = records_of(opened) if op.record else None
+    if records is None:
+        return Diagnostics()
+    from sheath.audit.records import RecordsError
+    from sheath.audit.trail import git_commit
+    from sheath.audit.versions import variables_record
     from sheath.types.pyvalue import to_python
 
     operation = operation_name(op, plan)
     counts = change_counts(plan)
     errors = [d.summary + (f": {d.detail}" if d.detail else "") for d in diags if d.severity.name == "ERROR"]
     outcome = "failure" if errors else "success"
-    store = VersionStore(opened.local_path)
+    store = records.versions
     sensitive = {n for n, var in session.config.module.variables.items() if getattr(var, "sensitive", False)}
     values = {n: to_python(v) for n, v in session.variables.items() if v.is_known}
     commit, dirty = git_commit(session.root_dir)
     sf = opened.mgr.state_file()
-    store.record(
-        operation=operation,
-        outcome=outcome,
-        errors=errors,
-        git_commit=commit,
-        git_dirty=dirty,
-        config_sha=store.save_snapshot(session.config_snapshot),
-        plan_hash=digest,
-        state_serial=sf.serial,
-        state_lineage=sf.lineage,
-        variables=variables_record(values, sensitive),
-        changes=counts,
-        failed_resources=failed,
-        origin=op.origin,
-    )
-    AuditTrail(audit_path_for_state(opened.local_path)).append(
-        operation,
-        outcome,
-        plan_hash=digest,
-        details={"workspace": opened.workspace, "changes": counts, "errors": [d.summary for d in diags if d.severity.name == "ERROR"]},
-        directory=session.root_dir,
-    )
+    try:
+        store.record(
+            operation=operation,
+            outcome=outcome,
+            errors=errors,
+            git_commit=commit,
+            git_dirty=dirty,
+            config_sha=store.save_snapshot(session.config_snapshot),
+            plan_hash=digest,
+            state_serial=sf.serial,
+            state_lineage=sf.lineage,
+            variables=variables_record(values, sensitive),
+            changes=counts,
+            failed_resources=failed,
+            origin=op.origin,
+        )
+        records.audit.append(
+            operation,
+            outcome,
+            plan_hash=digest,
+            details={"workspace": opened.workspace, "changes": counts, "errors": [d.summary for d in diags if d.severity.name == "ERROR"]},
+            directory=session.root_dir,
+        )
+    except (RecordsError, OSError) as exc:
+        return Diagnostics([warning("Applied version not recorded", f"The apply is done, but its record could not be written: {exc}")])
+    return Diagnostics()
 
 
 def change_counts(plan: Plan) -> dict[str, int]:

@@ -26,7 +26,7 @@ from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range
 from sheath.engine import builtin_schemas
 from sheath.engine.validate_graph import Node, NodeKey, module_key, reference_keys, walk
-from sheath.providers.registry import default_registry
+from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema, block_to_body_schema, computed_only
 from sheath.providers.sdk import READ_ONLY_DETAIL, READ_ONLY_SUMMARY
 from sheath.lang import hcl
@@ -65,8 +65,11 @@ class ValidateResult:
         return not self.diagnostics.has_errors()
 
 
-def validate(root_dir: str = ".", test_dir: str | None = DEFAULT_TEST_DIRECTORY) -> ValidateResult:
-    """test_dir: where test files are besides the root module (None: -no-tests, none are read)."""
+def validate(
+    root_dir: str = ".", test_dir: str | None = DEFAULT_TEST_DIRECTORY, registry: ProviderRegistry | None = None
+) -> ValidateResult:
+    """test_dir: where test files are besides the root module (None: -no-tests, none are read);
+    registry: the providers sheath serves itself (the shipped ones when None)."""
     cfg, diags = load_module_tree(root_dir, require_installed=True)
     sources = config_sources(cfg, root_dir)
     if test_dir is not None:
@@ -86,23 +89,32 @@ def validate(root_dir: str = ".", test_dir: str | None = DEFAULT_TEST_DIRECTORY)
 
     # terraform builds its provider factories before validating: a locked plugin missing
     # from .terraform/providers, or not matching the lock's checksums, is an error each
-    problems = installed_plugin_problems(root_dir)
+    problems = installed_plugin_problems(root_dir, registry=registry)
     if problems:
         for addr in sorted(problems, key=str):
             diags.add_error(f"{addr}: {problems[addr]}", "")
         return ValidateResult(diags, sources)
-    diags.extend(validate_config(cfg, root_dir))
+    diags.extend(validate_config(cfg, root_dir, registry=registry))
     return ValidateResult(diags, sources)
 
 
-def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None, path_root: str = ".") -> Diagnostics:
+def validate_config(
+    cfg: Config,
+    root_dir: str = ".",
+    shared_schemas: Any = None,
+    path_root: str = ".",
+    registry: ProviderRegistry | None = None,
+) -> Diagnostics:
     """Phases 2-4 on a loaded module tree (plan and apply run them first, like terraform).
 
     shared_schemas: the engine's ProviderSchemas, so that plugin providers started to
     validate are the ones the plan then uses (one process, not two). path_root: the root
-    module's path.module and path.root (import -config reads it outside the working directory)."""
+    module's path.module and path.root (import -config reads it outside the working directory).
+    registry: the providers sheath serves itself (shared_schemas' when None, else the shipped ones)."""
+    if registry is None:
+        registry = shared_schemas.factory.registry if shared_schemas is not None else default_registry()
     diags = Diagnostics()
-    diags.extend(_check_providers(cfg, root_dir))
+    diags.extend(_check_providers(cfg, root_dir, registry))
     diags.extend(_validate_provisioners(cfg))
     if diags.has_errors():
         return diags
@@ -113,7 +125,7 @@ def validate_config(cfg: Config, root_dir: str = ".", shared_schemas: Any = None
     if diags.has_errors():
         return diags
     functions = scope_functions(root_dir)
-    schemas = builtin_schemas.KnownSchemas(root_dir=root_dir, shared=shared_schemas)
+    schemas = builtin_schemas.KnownSchemas(registry, root_dir=root_dir, shared=shared_schemas)
     try:
         parents: dict[str, _ModuleValidator] = {}
         nodes: list[Node] = []
@@ -289,10 +301,9 @@ def _required_providers(cfg: Config) -> dict[str, Any]:
     return need
 
 
-def _check_providers(cfg: Config, root_dir: str) -> Diagnostics:
+def _check_providers(cfg: Config, root_dir: str, native: ProviderRegistry) -> Diagnostics:
     diags = Diagnostics()
     installed = _installed_provider_dirs(root_dir)
-    native = default_registry()
     for key, addr in sorted(_required_providers(cfg).items()):
         if addr.is_builtin() and addr.type != "terraform":
             diags.add_error(

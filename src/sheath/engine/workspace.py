@@ -39,6 +39,7 @@ from typing import Any
 
 from sheath.addrs.parse import parse_abs_resource_instance_str
 from sheath.addrs.resource import AbsResourceInstance
+from sheath.audit.records import Records
 from sheath.config.source import SnapshotModuleSource
 from sheath.config.variables import InputValue, ValueSourceType
 from sheath.diag import Diagnostics
@@ -48,6 +49,7 @@ from sheath.engine.rollback import RollbackTarget, git_target, sensitive_variabl
 from sheath.engine.runner import OpenedState, Operation, OperationType, run_operation
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
 from sheath.policy.plancheck import CheckResult, PlanCheck, policy_check
+from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.states.state import State
 from sheath.states.statemgr import Full
 from sheath.types.cty import Value
@@ -177,6 +179,7 @@ class Workspace:
         parallelism: int = 10,
         lock_timeout: float = 0.0,
         plan_checks: Sequence[PlanCheck] | None = None,
+        providers: ProviderRegistry | None = None,
     ) -> None:
         if parallelism < 1:
             raise SheathError(_error("Invalid parallelism", "parallelism must be at least 1."))
@@ -188,6 +191,9 @@ class Workspace:
         self.hooks: Hooks = hooks or NoHooks()
         self.parallelism = parallelism
         self.lock_timeout = lock_timeout
+        # the providers sheath serves in-process (the shipped ones when None): a program or a
+        # test may add its own; init, validate and every operation use the same ones
+        self.providers = providers
 
     # --- operations ---------------------------------------------------------------------
 
@@ -198,7 +204,7 @@ class Workspace:
         from sheath.engine.init import init
 
         with self._in_dir():
-            _, diags = init(".", upgrade=upgrade, backend=self._initialise_backend)
+            _, diags = init(".", upgrade=upgrade, backend=self._initialise_backend, registry=self.providers)
         _raise_on_errors(diags)
         return diags
 
@@ -210,7 +216,7 @@ class Workspace:
         with self._in_dir():
             cfg, diags = load_module_tree(".")
             if not diags.has_errors():
-                schemas = ProviderSchemas(ProviderFactory("."))
+                schemas = ProviderSchemas(ProviderFactory(".", self.providers or default_registry()))
                 try:
                     diags.extend(validate_config(cfg, ".", schemas))
                 finally:
@@ -255,6 +261,7 @@ class Workspace:
             parallelism=self.parallelism,
             plan_checks=self.plan_checks,
             origin=origin,
+            providers=self.providers,
         )
         view = LibraryView(self.hooks)
         with self._in_dir():
@@ -285,6 +292,7 @@ class Workspace:
             saved_session=plan.session,
             origin=plan.origin,
             command="destroy" if plan.plan.ui_mode == UIMode.DESTROY else "apply",
+            providers=self.providers,
         )
         try:
             with self._in_dir():
@@ -296,14 +304,28 @@ class Workspace:
         return ApplyResult({name: to_python(v) for name, (v, _sensitive) in result.outputs.items()}, result.diagnostics)
 
     def history(self) -> list[Any]:
-        """The applied versions (sheath.audit.versions.AppliedVersion), oldest first (local backend)."""
+        """The applied versions (sheath.audit.versions.AppliedVersion), oldest first, kept
+        beside the state in its backend (local, pg or s3)."""
+        from sheath.audit.records import RecordsError
+
+        with self._in_dir():
+            records = self.records()
+            try:
+                return records.versions.versions()
+            except RecordsError as exc:
+                raise SheathError(_error("Failed to read the applied versions", str(exc))) from exc
+
+    def records(self) -> Records:
+        """Where this workspace's applied versions and audit trail are kept
+        (sheath.audit.records.Records), in its backend."""
+        from sheath.audit.records import backend_records
+
         with self._in_dir():
             self._state_mgr()
-            if self._local_state is None:
-                raise SheathError(_error("No version history", "Applied versions are kept beside a local state only, so far."))
-            from sheath.audit.versions import VersionStore
-
-            return VersionStore(self._local_state).versions()
+            records = backend_records(self._selected().backend, self.workspace)
+        if records is None:
+            raise SheathError(_error("No version history", "This backend keeps no applied versions."))
+        return records
 
     def rollback(self, to_version: int | None = None, git_ref: str | None = None) -> PlanResult:
         """A plan taking the infrastructure back to an applied version's configuration (its
@@ -322,8 +344,7 @@ class Workspace:
             raise SheathError(_error("Invalid rollback", "Give exactly one of to_version and git_ref."))
         with self._in_dir():
             if to_version is not None:
-                self._state_mgr()
-                target, diags = version_target(self._local_state, to_version)
+                target, diags = version_target(self.records().versions, to_version)
             else:
                 assert git_ref is not None
                 target, diags = git_target(self.path, git_ref)
@@ -347,6 +368,7 @@ class Workspace:
             parallelism=self.parallelism,
             auto_approve=True,
             command="refresh",
+            providers=self.providers,
         )
         with self._in_dir():
             result = run_operation(op, LibraryView(self.hooks))

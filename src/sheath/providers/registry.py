@@ -37,6 +37,11 @@ class ProviderRegistry:
     def addresses(self) -> list[str]:
         return sorted(self.providers)
 
+    def with_provider(self, addr: ProviderAddr | str, factory: ProviderFactory, version: str = "0.0.0") -> ProviderRegistry:
+        """A new registry serving addr from factory as well (in place of a plugin binary):
+        how a program or an in-process test brings its own provider."""
+        return ProviderRegistry({**self.providers, str(addr): NativeProviderInfo(factory, version)})
+
 
 def _terraform() -> Provider:
     from sheath.providers.builtin.terraform import new_provider
