@@ -5,8 +5,9 @@ environment defaults (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE,
 PGCONNECT_TIMEOUT). Arguments it documents that sheath does not implement yet are
 refused with a diagnostic. One provider instance (one provider configuration) owns
 one connection pool; see pg_client. Resources are in pg_resources, pg_grant,
-pg_default_privileges, pg_table, pg_index and pg_sequence (sheath's own
-postgresql_table, postgresql_index and postgresql_sequence); data sources in pg_data.
+pg_default_privileges, pg_table, pg_index, pg_sequence and pg_view (sheath's own
+postgresql_table, postgresql_index, postgresql_sequence, postgresql_view and
+postgresql_materialized_view); data sources in pg_data.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sheath.providers.native.pg_index import PgIndex
 from sheath.providers.native.pg_resources import as_int, resources, str_or_none
 from sheath.providers.native.pg_sequence import PgSequence
 from sheath.providers.native.pg_table import table_resources
+from sheath.providers.native.pg_view import PgMaterializedView, PgView
 from sheath.providers.schema import Attribute, Block, Nesting, NestedBlock, Schema
 from sheath.providers.sdk import NativeProvider, attr
 from sheath.types import BOOL, NUMBER, STRING, Value
@@ -211,6 +213,8 @@ def new_provider() -> PostgresProvider:
             "postgresql_grant_role": GrantRole(client),
             "postgresql_index": PgIndex(client),
             "postgresql_sequence": PgSequence(client),
+            "postgresql_view": PgView(client),
+            "postgresql_materialized_view": PgMaterializedView(client),
         },
         data_sources=data_sources(client),
         client=client,

