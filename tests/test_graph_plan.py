@@ -6,6 +6,7 @@ draws it; stdout, stderr and the exit code must be the same bytes."""
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -247,13 +248,16 @@ def test_graph_plan_a_directory_draws_the_configuration(tmp_path: Path, run_terr
 
 
 def test_graph_plan_refusals(tmp_path: Path, run_sheath: RunFn) -> None:
-    """What sheath does not draw says so: a destroy plan's graph, and -type=plan of a saved plan."""
-    write(tmp_path, CASES["count_for_each_depends_on"])
+    """What sheath does not draw says so: a plan deleting the objects of a module call the
+    configuration no longer has, and -type=plan of a saved plan."""
+    write(tmp_path, MODULES)
+    ok(run_sheath(["init", "-input=false", "-no-color"], tmp_path))
     ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], tmp_path))
-    ok(run_sheath(["plan", "-destroy", "-input=false", "-no-color", "-out=d.tfplan"], tmp_path))
+    write(tmp_path, {"main.tf": 'resource "terraform_data" "top" {}\noutput "o" { value = 1 }\n'})
+    ok(run_sheath(["plan", "-input=false", "-no-color", "-out=d.tfplan"], tmp_path))
     r = run_sheath(["graph", "-no-color", "-plan=d.tfplan"], tmp_path)
     assert r.returncode == 1 and r.stdout == ""
-    assert "Error: Unsupported plan for sheath graph" in r.stderr and "to delete" in r.stderr
+    assert "Error: Unsupported plan for sheath graph" in r.stderr and "no longer calls" in r.stderr
     ok(run_sheath(["plan", "-input=false", "-no-color", "-out=p.tfplan"], tmp_path))
     r = run_sheath(["graph", "-no-color", "-plan=p.tfplan", "-type=plan"], tmp_path)
     assert r.returncode == 1 and "Unsupported option -type" in r.stderr
@@ -358,3 +362,99 @@ def test_draw_cycles_of_a_cyclic_configuration_is_refused(tmp_path: Path, run_sh
     write(tmp_path, {"main.tf": 'resource "terraform_data" "x" { input = terraform_data.y.id }\nresource "terraform_data" "y" { input = terraform_data.x.id }\n'})
     r = run_sheath(["graph", "-no-color", "-type=apply", "-draw-cycles"], tmp_path)
     assert r.returncode == 1 and r.stdout == "" and "Error: Unsupported option -draw-cycles" in r.stderr
+
+
+DEPOSED_KEY = re.compile(r"\(destroy deposed [0-9a-f]{8}\)")
+
+
+def masked(text: str) -> str:
+    """A graph with its deposed keys (random, in terraform as in sheath) replaced."""
+    return DEPOSED_KEY.sub("(destroy deposed KEY)", text)
+
+
+CHAIN = """
+variable "k" { default = "1" }
+resource "terraform_data" "a" { triggers_replace = [var.k] }
+resource "terraform_data" "b" {
+  input = terraform_data.a.id
+  lifecycle { create_before_destroy = CBD }
+}
+resource "terraform_data" "c" { input = terraform_data.b.id }
+resource "terraform_data" "d" { triggers_replace = terraform_data.c.id }
+resource "terraform_data" "e" {
+  count = 2
+  input = terraform_data.d.output
+}
+output "o" { value = terraform_data.c.id }
+"""
+
+MODULES = {
+    "main.tf": """
+variable "n" { default = 2 }
+variable "k" { default = "1" }
+module "m" {
+  source = "./mod"
+  count  = var.n
+  k      = var.k
+}
+resource "terraform_data" "top" { input = module.m[0].out }
+resource "terraform_data" "gone" { input = terraform_data.top.id }
+output "o" { value = terraform_data.top.id }
+""",
+    "mod/main.tf": """
+variable "k" {}
+resource "terraform_data" "x" { triggers_replace = [var.k] }
+resource "terraform_data" "y" {
+  input = terraform_data.x.id
+  lifecycle { create_before_destroy = true }
+}
+resource "terraform_data" "z" { input = terraform_data.y.id }
+output "out" { value = terraform_data.z.id }
+""",
+}
+
+# (configuration applied first, what changes before the plan, the plan's arguments)
+CHANGES: dict[str, tuple[Files, Files, list[str]]] = {
+    "delete": (
+        {"main.tf": CHAIN.replace("CBD", "false")},
+        {"main.tf": CHAIN.replace("CBD", "false").split('resource "terraform_data" "d"')[0] + 'output "o" { value = terraform_data.c.id }\n'},
+        [],
+    ),
+    "delete_middle_and_count": (
+        {"main.tf": CHAIN.replace("CBD", "true")},
+        {"main.tf": CHAIN.replace("CBD", "true").replace("count = 2", "count = 1").replace(
+            'resource "terraform_data" "c" { input = terraform_data.b.id }', "").replace("terraform_data.c.id", "terraform_data.b.id")},
+        [],
+    ),
+    "replace": ({"main.tf": CHAIN.replace("CBD", "false")}, {}, ["-var=k=2"]),
+    "replace_cbd": ({"main.tf": CHAIN.replace("CBD", "true")}, {}, ["-var=k=2"]),
+    "replace_requested": ({"main.tf": CHAIN.replace("CBD", "false")}, {}, ["-replace=terraform_data.c", "-replace=terraform_data.e[1]"]),
+    "replace_requested_cbd": ({"main.tf": CHAIN.replace("CBD", "true")}, {}, ["-replace=terraform_data.a"]),
+    "destroy": ({"main.tf": CHAIN.replace("CBD", "true")}, {}, ["-destroy"]),
+    "destroy_target": ({"main.tf": CHAIN.replace("CBD", "false")}, {}, ["-destroy", "-target=terraform_data.c"]),
+    "target": ({"main.tf": CHAIN.replace("CBD", "false")}, {}, ["-var=k=2", "-target=terraform_data.c"]),
+    "target_instance": ({"main.tf": CHAIN.replace("CBD", "true")}, {}, ["-var=k=2", "-target=terraform_data.e[0]"]),
+    "modules_replace": (MODULES, {}, ["-var=k=2"]),
+    "modules_shrink": (MODULES, {"main.tf": MODULES["main.tf"].replace(
+        'resource "terraform_data" "gone" { input = terraform_data.top.id }', "")}, ["-var=n=1"]),
+    "modules_destroy": (MODULES, {}, ["-destroy"]),
+    "modules_destroy_target": (MODULES, {}, ["-destroy", "-target=module.m[1]"]),
+    "modules_target": (MODULES, {}, ["-var=k=3", "-target=module.m[0]"]),
+    "modules_target_resource": (MODULES, {}, ["-var=k=3", "-target=module.m.terraform_data.y"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHANGES))
+def test_graph_of_a_plan_that_deletes_or_replaces(case: str, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    first, after, plan_args = CHANGES[case]
+    pair = Pair(tmp_path, first, run_terraform, run_sheath)
+    if any(p.is_dir() for p in pair.tf.iterdir()):
+        pair.both("init", "-input=false", "-no-color")
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    for d in (pair.tf, pair.sh):
+        write(d, after)
+    pair.both("plan", "-input=false", "-no-color", "-out=p.tfplan", *plan_args)
+    tf = pair.run_terraform(["graph", "-plan=p.tfplan"], pair.tf)
+    sh = pair.run_sheath(["graph", "-plan=p.tfplan"], pair.sh)
+    assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr)
+    assert masked(sh.stdout) == masked(tf.stdout)

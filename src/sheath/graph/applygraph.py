@@ -8,19 +8,35 @@ close nodes; and "root", which waits for everything. The edges are terraform's t
 (references resolved by terraform's reference map keys, module expansion and close, provider
 and provider close, root close), then transitively reduced. ``dot`` prints terraform's DOT.
 
-Plans that destroy or replace anything, that were targeted, and configurations with
-ephemeral resources or check blocks with nested data are not drawn (terraform adds destroy,
-ephemeral-close and check-start nodes there): ``unsupported_reason`` names which.
+Deletions and replacements add terraform's destroy nodes ("x (destroy)", and for a
+create_before_destroy replacement "x (destroy deposed KEY)", KEY chosen at random as terraform
+chooses it), ordered by the objects' recorded dependencies (DestroyEdgeTransformer), with the
+edges of create_before_destroy destroyers reversed (CBDEdgeTransformer). A destroy plan keeps
+only the destroyers, what they need and the root outputs (pruneUnusedNodesTransformer); a
+targeted plan only the targeted nodes and what they need (TargetsTransformer).
+
+Plans that forget objects or whose prior state has objects in modules or outputs the
+configuration no longer declares, and configurations with ephemeral resources or check
+blocks with nested data are not drawn (terraform adds other nodes there):
+``unsupported_reason`` names which.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sheath.addrs import LocalProviderConfig, ModuleCallInstance, ModuleCallInstanceOutput, ResourceInstance, parse_ref
 from sheath.addrs.module import Module as ModuleAddr
-from sheath.addrs.parse import parse_module_instance_str
+from sheath.addrs.instance_key import key_str
+from sheath.addrs.module import ModuleInstance
+from sheath.addrs.parse import (
+    parse_module_instance_prefix,
+    parse_module_instance_str,
+    parse_resource_under_module,
+    steps_from_string,
+)
 from sheath.config.loader import Config
 from sheath.config.references import body_expressions
 from sheath.config.resource import Resource
@@ -29,9 +45,14 @@ from sheath.graph.dag import Graph
 from sheath.graph.references import PROVIDER, ConfigGraph
 from sheath.lang import hcl
 from sheath.lang.hcl import Expression, Traversal
-from sheath.plans.model import Action, Plan
+from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
+from sheath.states.state import InstanceObject, State
 
-_DRAWN_ACTIONS = frozenset({Action.CREATE, Action.UPDATE, Action.READ})
+_DRAWN_ACTIONS = frozenset(
+    {Action.CREATE, Action.UPDATE, Action.READ, Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE}
+)
+_UPDATES = frozenset({Action.CREATE, Action.UPDATE, Action.READ, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE})
+_DELETES = frozenset({Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE})
 
 
 @dataclass(slots=True)
@@ -47,6 +68,14 @@ class Vertex:
     shape: str = ""
     closer: bool = False  # a module's close node
     expands: bool = True  # whether its module's expansion and close nodes connect to it
+    # a resource instance node: "apply" (terraform's GraphNodeCreator) or "destroy"
+    instance: str = ""
+    module_instance: str = ""  # its module instance ("" for the root module)
+    config_resource: str = ""  # its resource's configuration address (also set on "(expand)" nodes)
+    local: str = ""  # the instance's address within its module instance
+    cbd: bool = False  # a destroyer that runs after its replacement is created
+    temporary: bool = True  # False for root outputs, which pruning and targeting keep
+    state_object: InstanceObject | None = None
 
 
 def _key(path: ModuleAddr, addr: str) -> str:
@@ -59,13 +88,18 @@ def _prefix(path: ModuleAddr) -> str:
 
 def unsupported_reason(config: Config, plan: Plan) -> str:
     """Why sheath does not draw this plan's apply graph ("" when it does)."""
-    if plan.target_addrs:
-        return "it was made with -target"
     for c in plan.changes:
         if c.action not in _DRAWN_ACTIONS and c.action is not Action.NO_OP:
             return f"it plans to {c.action.value} {c.address}"
-        if c.deposed:
-            return f"it plans a change to a deposed object of {c.address}"
+        if c.deposed and c.action not in (Action.DELETE, Action.NO_OP):
+            return f"it plans to {c.action.value} a deposed object of {c.address}"
+        if c.mode == "data" and c.action in _DELETES:
+            return f"it plans to {c.action.value} {c.address}"
+        if c.action in _DELETES and c.provider_config_addr.startswith("module."):
+            return f"it plans to {c.action.value} {c.address}, whose provider configuration is in a module"
+    for t in plan.target_addrs:
+        if _parse_target(t) is None:
+            return f"its target {t} is not an address sheath reads"
     prior = plan.prior_state.state if plan.prior_state is not None else None
     declared = set(config.module.outputs)
     if prior is not None and any(name not in declared for name in prior.outputs):
@@ -84,12 +118,14 @@ def unsupported_reason(config: Config, plan: Plan) -> str:
 
 
 class _Builder:
-    def __init__(self, config: Config, config_graph: ConfigGraph) -> None:
+    def __init__(self, config: Config, config_graph: ConfigGraph, destroying: bool = False) -> None:
         self.config = config
+        self.destroying = destroying  # terraform's walkDestroy: the apply of a destroy plan
         self.config_graph = config_graph
         self.vertices: dict[str, Vertex] = {}
         self.edges: list[tuple[str, str]] = []
         self.providers: dict[str, str] = {}  # resource vertex -> provider vertex
+        self.changes: dict[str, Action] = {}  # instance address -> its planned action
 
     def add(self, v: Vertex) -> Vertex:
         self.vertices[v.name] = v
@@ -153,7 +189,9 @@ class _Builder:
             self.expr(self.add(Vertex(f"{pre}local.{loc.name} (expand)", p, [_key(p, f"local.{loc.name}")])), p, loc.expr)
         for o in m.outputs.values():
             keys = [] if not p.names else [_key(p.parent(), f"module.{p.call_name()}"), _key(p.parent(), f"module.{p.call_name()}.{o.name}")]
-            ov = self.add(Vertex(f"{pre}output.{o.name} (expand)", p, keys))
+            ov = self.add(Vertex(f"{pre}output.{o.name} (expand)", p, keys, temporary=bool(p.names)))
+            if not p.names and self.destroying:
+                continue  # a destroy plan's root outputs refer to nothing
             self.expr(ov, p, o.expr)
             self.refs(ov, p, o.depends_on)
             for rule in o.preconditions:
@@ -162,6 +200,7 @@ class _Builder:
         for r in m.all_resources():
             addr = str(r.addr())
             rv = self.add(Vertex(f"{pre}{addr} (expand)", p, [_key(p, addr)], label=f"{pre}{addr}", shape="box"))
+            rv.config_resource, rv.local = f"{pre}{addr}", addr
             self.resource_refs(rv, p, r)
             self.providers[rv.name] = self.provider_of(c, addr)
         for ck in m.checks.values():
@@ -218,33 +257,87 @@ class _Builder:
                     for pc in cfg.module.provider_configs.values():
                         if node.kind == PROVIDER and self._provider_name(cfg, pc.name, pc.alias) == name:
                             self.body(pv, node.module, pc.config)
-            # added after module expansion in terraform: no module's nodes wait for it
-            self.add(Vertex(f"{name} (close)", module, expands=False))
-            self.edges.append((f"{name} (close)", name))
         for rv, pname in self.providers.items():
             self.edges.append((rv, pname))
-            self.edges.append((f"{pname} (close)", rv))
 
     def _provider_name(self, cfg: Config, name: str, alias: str) -> str:
         addr = cfg.module.provider_for_local_config(LocalProviderConfig(name, alias))
         return f'{_prefix(cfg.path)}provider["{addr}"]' + (f".{alias}" if alias else "")
 
+    def _resource_config(self, path: ModuleAddr, local: str) -> Resource | None:
+        c = self.config.descendant(path)
+        if c is None:
+            return None
+        for r in c.module.all_resources():
+            if str(r.addr()) == local:
+                return r
+        return None
+
     def instances(self, plan: Plan) -> None:
+        """terraform's DiffTransformer: a node per instance to apply, one per object to destroy."""
+        state = plan.prior_state.state if plan.prior_state is not None else None
         for ch in plan.changes:
-            if ch.action is Action.NO_OP:
-                continue
             path = ModuleAddr(_module_names(ch.module_address))
             prefix = "data." if ch.mode == "data" else ""
             addr = f"{prefix}{ch.type}.{ch.name}"
             pre = _prefix(path)
-            expand = self.vertices[f"{pre}{addr} (expand)"]
             local = ch.address[len(ch.module_address) + 1 :] if ch.module_address else ch.address
-            iv = self.add(Vertex(ch.address, path, [_key(path, local), _key(path, addr)], label=f"{pre}{addr}", shape="box"))
-            iv.references = list(expand.references)
-            self.edges.append((iv.name, expand.name))
-            self.providers[iv.name] = self.providers[expand.name]
+            rc = self._resource_config(path, addr)
+            obj = _current_object(state, ch)
+            update = ch.action in _UPDATES
+            if ch.action is Action.NO_OP:
+                update = rc is not None and bool(rc.preconditions or rc.postconditions)
+            if update:
+                expand = self.vertices[f"{pre}{addr} (expand)"]
+                iv = self.add(
+                    Vertex(
+                        ch.address,
+                        path,
+                        [_key(path, local), _key(path, addr)],
+                        label=f"{pre}{addr}",
+                        shape="box",
+                        instance="apply",
+                        module_instance=ch.module_address,
+                        config_resource=f"{pre}{addr}",
+                        local=local,
+                        state_object=obj,
+                    )
+                )
+                iv.references = list(expand.references)
+                self.edges.append((iv.name, expand.name))
+                self.providers[iv.name] = self.providers[expand.name]
+            if ch.action not in _DELETES:
+                continue
+            deposed = ch.deposed
+            if ch.action is Action.CREATE_THEN_DELETE:
+                deposed = _unused_deposed_key(state, ch)
+            name = f"{ch.address} (destroy deposed {deposed})" if deposed else f"{ch.address} (destroy)"
+            if deposed:
+                cbd = True
+            elif obj is not None:
+                cbd = obj.create_before_destroy
+            else:
+                cbd = rc is not None and rc.managed is not None and rc.managed.create_before_destroy
+            self.add(
+                Vertex(
+                    name,
+                    path,
+                    label=f"{pre}{addr}",
+                    shape="box",
+                    expands=False,
+                    instance="destroy",
+                    module_instance=ch.module_address,
+                    config_resource=f"{pre}{addr}",
+                    local=local,
+                    cbd=cbd,
+                    state_object=obj,
+                )
+            )
+            self.providers[name] = ch.provider_config_addr
 
     def connect(self) -> Graph[str]:
+        """The vertices and edges up to terraform's AttachDependenciesTransformer: references
+        (destroyers make and receive none) and module expansion."""
         g: Graph[str] = Graph()
         for name in self.vertices:
             g.add_node(name)
@@ -252,9 +345,13 @@ class _Builder:
             g.add_edge(a, b)
         by_key: dict[str, list[str]] = {}
         for v in self.vertices.values():
+            if v.instance == "destroy":
+                continue
             for k in v.referenceable:
                 by_key.setdefault(k, []).append(v.name)
         for v in self.vertices.values():
+            if v.instance == "destroy":
+                continue
             refs = v.references
             for i, k in enumerate(refs):
                 if k.startswith("?"):
@@ -277,6 +374,124 @@ class _Builder:
                     g.add_edge(close, v.name)
                 if v.closer and v.name != close and v.module.names[: len(p.names)] == p.names:
                     g.add_edge(close, v.name)
+        return g
+
+    def state_dependencies(self, g: Graph[str]) -> dict[str, list[str]]:
+        """terraform's StateDependencies of each resource instance node: those its object
+        records in the prior state, else the resources it depends on in the graph so far."""
+        out: dict[str, list[str]] = {}
+        for v in self.vertices.values():
+            if not v.instance:
+                continue
+            if v.state_object is not None:
+                out[v.name] = list(v.state_object.dependencies)
+                continue
+            deps: set[str] = set()
+            for a in g.ancestors(v.name):
+                av = self.vertices[a]
+                if av.config_resource and av.config_resource != v.config_resource:
+                    deps.add(av.config_resource)
+            out[v.name] = sorted(deps)
+        return out
+
+    def destroy_edges(self, g: Graph[str]) -> None:
+        """terraform's DestroyEdgeTransformer and CBDEdgeTransformer."""
+        destroyers: dict[str, list[Vertex]] = {}
+        by_resource: dict[str, list[Vertex]] = {}
+        creators: dict[str, list[Vertex]] = {}
+        applies: list[Vertex] = []
+        for v in self.vertices.values():
+            if v.instance == "destroy":
+                destroyers.setdefault(v.module_instance + "|" + v.local, []).append(v)
+                by_resource.setdefault(v.config_resource, []).append(v)
+            elif v.instance == "apply":
+                applies.append(v)
+                if self.changes.get(v.name, Action.NO_OP) is not Action.NO_OP:
+                    creators.setdefault(v.config_resource, []).append(v)
+        if not destroyers:
+            return
+        deps = self.state_dependencies(g)
+        for v in applies:
+            for d in destroyers.get(v.module_instance + "|" + v.local, ()):
+                g.add_edge(v.name, d.name)
+        for cs in creators.values():
+            for c in cs:
+                for res in deps[c.name]:
+                    for d in by_resource.get(res, ()):
+                        if not _different_instances_of_one_module(c, d):
+                            g.add_edge(c.name, d.name)
+        for ds in destroyers.values():
+            for des in ds:
+                for res in deps[des.name]:
+                    for d in by_resource.get(res, ()):
+                        if not _different_instances_of_one_module(d, des):
+                            self.inter_provider_edge(g, d, des)
+                    for c in creators.get(res, ()):
+                        if not _different_instances_of_one_module(c, des):
+                            self.inter_provider_edge(g, c, des)
+        for ds in destroyers.values():
+            for des in ds:
+                if not des.cbd:
+                    continue
+                for src in g.dependents(des.name):
+                    if self.vertices[src].instance == "apply":
+                        g.remove_edge(src, des.name)
+                        g.add_edge(des.name, src)
+
+    def inter_provider_edge(self, g: Graph[str], src: Vertex, dst: Vertex) -> None:
+        g.add_edge(src.name, dst.name)
+        if self.destroying:
+            return
+        if self.providers[src.name] != self.providers[dst.name] and src.name in g.ancestors(dst.name):
+            g.remove_edge(src.name, dst.name)
+
+    def prune(self, g: Graph[str]) -> None:
+        """terraform's pruneUnusedNodesTransformer (destroy plans): only destroyers, what
+        they depend on and the root outputs stay."""
+        keep: set[str] = set()
+        for v in self.vertices.values():
+            if not v.temporary:
+                keep.add(v.name)
+            elif v.instance == "destroy":
+                keep.add(v.name)
+                keep.update(g.ancestors(v.name))
+        for n in list(g):
+            if n not in keep:
+                g.remove_node(n)
+
+    def target(self, g: Graph[str], targets: list[_Target]) -> None:
+        """terraform's TargetsTransformer: the targeted resource nodes and what they depend
+        on, and the root outputs all of whose resources are kept."""
+        keep: set[str] = set()
+        for n in g:
+            v = self.vertices[n]
+            if any(t.contains(v) for t in targets):
+                keep.add(n)
+                keep.update(g.ancestors(n))
+        for n in list(g):
+            v = self.vertices[n]
+            if v.temporary:
+                continue
+            deps = g.ancestors(n)
+            resources = [d for d in deps if self.vertices[d].config_resource]
+            if resources and all(d in keep for d in resources):
+                keep.add(n)
+                keep.update(deps)
+        for n in list(g):
+            if n not in keep:
+                g.remove_node(n)
+
+    def close(self, g: Graph[str]) -> None:
+        """terraform's CloseProviderTransformer and CloseRootModuleTransformer."""
+        for n in sorted(g):
+            if self.vertices[n].shape != "diamond":
+                continue
+            close = f"{n} (close)"
+            g.add_node(close)
+            g.add_edge(close, n)
+            for rv, pname in self.providers.items():
+                if pname == n and rv in g:
+                    g.add_edge(close, rv)
         root = "root"
         nodes = list(g)
         g.add_node(root)
@@ -284,7 +499,87 @@ class _Builder:
             if not g.dependents(n):
                 g.add_edge(root, n)
         g.transitive_reduction()
-        return g
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A -target address: a module instance, a resource or a resource instance in one."""
+
+    module: ModuleInstance
+    resource: str  # "" for a module target
+    key: str | None  # the instance key's text; None: the whole resource
+
+    def contains(self, v: Vertex) -> bool:
+        """terraform's TargetContains for an instance node, and for a resource's expansion
+        node with the target reduced to its configuration address."""
+        if not v.config_resource:
+            return False
+        names = tuple(s.name for s in self.module.steps)
+        if not v.instance:
+            path = v.module.names
+            if path[: len(names)] != names:
+                return False
+            return not self.resource or (path == names and v.local == self.resource)
+        vt = _parse_target(v.name if v.instance == "apply" else v.module_instance + ("." if v.module_instance else "") + v.local)
+        if vt is None:
+            return False
+        if not self.resource:
+            if len(vt.module.steps) < len(self.module.steps):
+                return False
+            for i, (mine, theirs) in enumerate(zip(self.module.steps, vt.module.steps)):
+                if mine.name != theirs.name:
+                    return False
+                if i == len(self.module.steps) - 1 and mine.key is None:
+                    return True
+                if key_str(mine.key) != key_str(theirs.key):
+                    return False
+            return True
+        if str(vt.module) != str(self.module) or vt.resource != self.resource:
+            return False
+        return self.key is None or self.key == vt.key
+
+
+def _parse_target(text: str) -> _Target | None:
+    steps, diags = steps_from_string(text)
+    if diags.has_errors():
+        return None
+    mod, rest, d = parse_module_instance_prefix(steps)
+    if d.has_errors():
+        return None
+    if not rest:
+        return _Target(mod, "", None)
+    res, key, has_key, d2 = parse_resource_under_module(rest)
+    if res is None or d2.has_errors():
+        return None
+    return _Target(mod, str(res), key_str(key) if has_key else None)
+
+
+def _current_object(state: State | None, ch: ResourceInstanceChange) -> InstanceObject | None:
+    """The prior state's current object of the change's instance (terraform's instanceState.Current)."""
+    if state is None:
+        return None
+    r = state.resource(ch.module_address, ch.mode, ch.type, ch.name)
+    if r is None:
+        return None
+    ri = r.instances.get(ch.index)
+    return ri.current if ri is not None else None
+
+
+def _unused_deposed_key(state: State | None, ch: ResourceInstanceChange) -> str:
+    """A deposed key the instance does not use yet, random as terraform's."""
+    used: set[str] = set()
+    r = state.resource(ch.module_address, ch.mode, ch.type, ch.name) if state is not None else None
+    ri = r.instances.get(ch.index) if r is not None else None
+    if ri is not None:
+        used = set(ri.deposed)
+    while True:
+        key = secrets.token_hex(4)
+        if key not in used:
+            return key
+
+
+def _different_instances_of_one_module(a: Vertex, b: Vertex) -> bool:
+    return a.module == b.module and a.module_instance != b.module_instance
 
 
 def _module_names(module_address: str) -> tuple[str, ...]:
@@ -324,12 +619,21 @@ def _escape(name: str) -> str:
 
 def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> ApplyGraph:
     """The apply graph of plan for config (see unsupported_reason for what it leaves out)."""
-    b = _Builder(config, config_graph)
+    destroying = plan.ui_mode is UIMode.DESTROY
+    b = _Builder(config, config_graph, destroying)
+    b.changes = {c.address: c.action for c in plan.changes if not c.deposed}
     for c in config.all_modules():
         b.module(c)
     b.instances(plan)
     b.provider_vertices()
     g = b.connect()
+    b.destroy_edges(g)
+    if destroying:
+        b.prune(g)
+    targets = [t for t in (_parse_target(a) for a in plan.target_addrs) if t is not None]
+    if targets:
+        b.target(g, targets)
+    b.close(g)
     return ApplyGraph(g, b.vertices)
 
 
