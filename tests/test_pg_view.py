@@ -114,29 +114,43 @@ def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: An
     _write(d, port, db, _view("v", "paid", respelled, V_OPTS), _matview("m", "by_customer", "select customer, SUM(total) as total from orders group by 1"))
     run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
-    # a column appended: CREATE OR REPLACE VIEW, the same view (options kept); an option dropped
+    # a column appended: CREATE OR REPLACE VIEW, the same view (another check option);
+    # a materialized view's new query: DROP and CREATE in one transaction
     q2 = "SELECT id, total, customer FROM orders WHERE total > 0"
-    _write(d, port, db, _view("v", "paid", q2, V_OPTS.replace("LOCAL", "CASCADED")), _matview("m", "by_customer", MQ1))
+    mq2 = "SELECT customer, count(*) AS n FROM orders GROUP BY customer"
+    _write(d, port, db, _view("v", "paid", q2, V_OPTS.replace("LOCAL", "CASCADED")), _matview("m", "by_customer", mq2, '  comment = "counts"'))
     ddl, text = apply_exact(run_sheath, d, postgres, db)
-    assert ddl == {"postgresql_view.v": [f'CREATE OR REPLACE VIEW "public"."paid" WITH (check_option=cascaded, security_barrier=true) AS {q2}']}
-    assert "will be updated in-place" in text
+    assert ddl == {
+        "postgresql_view.v": [f'CREATE OR REPLACE VIEW "public"."paid" WITH (check_option=cascaded, security_barrier=true) AS {q2}'],
+        "postgresql_materialized_view.m": [
+            'DROP MATERIALIZED VIEW "public"."by_customer"',
+            f'CREATE MATERIALIZED VIEW "public"."by_customer" AS {mq2} WITH DATA',
+            "COMMENT ON MATERIALIZED VIEW \"public\".\"by_customer\" IS 'counts'",
+            'ALTER MATERIALIZED VIEW "public"."by_customer" OWNER TO "postgres"',
+        ],
+    }
+    assert "2 to change" in text and "must be replaced" not in text
     assert _oid(postgres, db, "paid") == paid_oid
     assert _views(postgres, db)["paid"][2] == ["check_option=cascaded", "security_barrier=true"]
+    assert run_sql(postgres, "SELECT customer, n FROM by_customer ORDER BY 1", db) == [("ann", 2), ("bob", 1)]
 
-    # options and comment alone; then rename
-    _write(d, port, db, _view("v", "paid", q2, '  comment          = "paid"\n  security_invoker = true'), _matview("m", "by_customer", MQ1))
+    # options and comment alone; with_data = false empties the materialized view
+    m = _matview("m", "by_customer", mq2, '  comment   = "counts"\n  with_data = false')
+    _write(d, port, db, _view("v", "paid", q2, '  comment          = "paid"\n  security_invoker = true'), m)
     ddl, _ = apply_exact(run_sheath, d, postgres, db)
     assert ddl == {
         "postgresql_view.v": [
             'ALTER VIEW "public"."paid" SET (security_invoker=true)',
             'ALTER VIEW "public"."paid" RESET (check_option, security_barrier)',
             "COMMENT ON VIEW \"public\".\"paid\" IS 'paid'",
-        ]
+        ],
+        "postgresql_materialized_view.m": ['REFRESH MATERIALIZED VIEW "public"."by_customer" WITH NO DATA'],
     }
     assert _views(postgres, db)["paid"][2] == ["security_invoker=true"]
+    assert _views(postgres, db)["by_customer"][4] is False
 
-    # columns dropped (and renamed through columns): DROP and CREATE in one transaction
-    _write(d, port, db, _view("v", "Paid Orders", "SELECT id FROM orders WHERE total > 0", '  columns = ["order_id"]'), _matview("m", "by_customer", MQ1))
+    # columns dropped (and named through columns), and a new name: DROP and CREATE in one transaction
+    _write(d, port, db, _view("v", "Paid Orders", "SELECT id FROM orders WHERE total > 0", '  columns = ["order_id"]'), m)
     ddl, text = apply_exact(run_sheath, d, postgres, db)
     assert ddl == {
         "postgresql_view.v": [
@@ -149,24 +163,6 @@ def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: An
     assert run_sql(postgres, 'SELECT * FROM "Paid Orders" ORDER BY 1', db) == [(1,), (3,)]
     assert _views(postgres, db)["Paid Orders"][3] is None
 
-    # a materialized view: a new query drops and creates it; with_data = false empties it
-    mq2 = "SELECT customer, count(*) AS n FROM orders GROUP BY customer"
-    _write(d, port, db, _view("v", "Paid Orders", "SELECT id FROM orders WHERE total > 0", '  columns = ["order_id"]'), _matview("m", "by_customer", mq2, '  comment = "counts"'))
-    ddl, _ = apply_exact(run_sheath, d, postgres, db)
-    assert ddl == {
-        "postgresql_materialized_view.m": [
-            'DROP MATERIALIZED VIEW "public"."by_customer"',
-            f'CREATE MATERIALIZED VIEW "public"."by_customer" AS {mq2} WITH DATA',
-            "COMMENT ON MATERIALIZED VIEW \"public\".\"by_customer\" IS 'counts'",
-            'ALTER MATERIALIZED VIEW "public"."by_customer" OWNER TO "postgres"',
-        ]
-    }
-    assert run_sql(postgres, "SELECT customer, n FROM by_customer ORDER BY 1", db) == [("ann", 2), ("bob", 1)]
-    _write(d, port, db, _view("v", "Paid Orders", "SELECT id FROM orders WHERE total > 0", '  columns = ["order_id"]'), _matview("m", "by_customer", mq2, '  comment   = "counts"\n  with_data = false'))
-    ddl, _ = apply_exact(run_sheath, d, postgres, db)
-    assert ddl == {"postgresql_materialized_view.m": ['REFRESH MATERIALIZED VIEW "public"."by_customer" WITH NO DATA']}
-    assert _views(postgres, db)["by_customer"][4] is False
-
     # destroy: views before the tables they read
     run_sql(postgres, "TRUNCATE audit.ddl", db)
     run_ok(run_sheath, ["destroy", "-auto-approve"], d)
@@ -175,3 +171,75 @@ def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: An
         'DROP MATERIALIZED VIEW IF EXISTS "public"."by_customer"',
         'DROP VIEW IF EXISTS "public"."Paid Orders"',
     ]
+
+
+def test_dependents_drift_import(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    db = "views_drift"
+    create_database(postgres, db)
+    run_sql(postgres, AUDIT + TABLE, db)
+    d = tmp_path
+    port = postgres.port
+    base = _view("base", "paid", Q1)
+    top = _view("top", "paid_ids", "SELECT id FROM ${postgresql_view.base.name}")
+    m = _matview("m", "by_customer", MQ1)
+    ix = _res("index", "ix", '  table   = postgresql_materialized_view.m.name\n  name    = "by_customer_key"\n  columns = ["customer"]\n  unique  = true')
+    _write(d, port, db, base, top, m, ix)
+    run_ok(run_sheath, ["init"], d)
+    run_ok(run_sheath, ["apply", "-auto-approve"], d)
+    assert run_sql(postgres, "SELECT indexdef FROM pg_indexes WHERE tablename = 'by_customer'", db) == [
+        ("CREATE UNIQUE INDEX by_customer_key ON public.by_customer USING btree (customer)",)
+    ]
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)  # (the index on the materialized view too)
+
+    # a new query that must drop a view others depend on: PostgreSQL's refusal as a diagnostic
+    base_oid = _oid(postgres, db, "paid")
+    _write(d, port, db, _view("base", "paid", "SELECT id FROM orders"), top, m, ix)
+    out = run_ok(run_sheath, ["apply", "-auto-approve"], d, rc=1)
+    assert "Error applying postgresql_view" in out and "other objects depend on it" in out and "Traceback" not in out, out
+    assert _oid(postgres, db, "paid") == base_oid
+
+    # changed by hand: planned back
+    run_sql(postgres, "CREATE OR REPLACE VIEW paid_ids AS SELECT id, 1 AS one FROM paid", db)
+    _write(d, port, db, base, top, m, ix)
+    out = run_ok(run_sheath, ["plan", "-detailed-exitcode"], d, rc=2)
+    assert "postgresql_view.top will be updated in-place" in out and "1 AS one" in out, out
+    run_ok(run_sheath, ["apply", "-auto-approve"], d)
+    assert run_sql(postgres, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'paid_ids'::regclass AND attnum > 0", db) == [(1,)]
+
+    # import (<database>.<schema>.<name>): the state holds pg_get_viewdef's text, the
+    # configured spelling means the same, so no changes
+    run_ok(run_sheath, ["state", "rm", "postgresql_view.base", "postgresql_view.top", "postgresql_materialized_view.m"], d)
+    out = run_ok(run_sheath, ["import", "postgresql_view.base", f"{db}.public.by_customer"], d, rc=1)
+    assert "Cannot import non-existent remote object" in out  # (a materialized view is not a view)
+    run_ok(run_sheath, ["import", "postgresql_view.base", f"{db}.public.paid"], d)
+    run_ok(run_sheath, ["import", "postgresql_view.top", f"{db}.public.paid_ids"], d)
+    run_ok(run_sheath, ["import", "postgresql_materialized_view.m", f"{db}.public.by_customer"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    state = json.loads(run_ok(run_sheath, ["show", "-json"], d))
+    values = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    assert values["postgresql_view.top"]["query"] == "SELECT paid.id\n   FROM paid"
+    assert values["postgresql_materialized_view.m"]["with_data"] is True
+
+    # destroy: the index and the dependent view first
+    run_ok(run_sheath, ["destroy", "-auto-approve"], d)
+    assert _views(postgres, db) == {}
+
+
+def test_validate_refuses_impossible_views(tmp_path: Path, run_sheath: Any) -> None:
+    cases = [
+        ("view", '  check_option = "local"', 'check_option must be "LOCAL" or "CASCADED"'),
+        ("view", '  columns = []', "columns must name one or more columns"),
+        ("materialized_view", '  columns = ["a", "a"]', "columns must not name a column twice"),
+        ("view", "", "query must be a SELECT"),
+        ("materialized_view", "", "A materialized view name must have 1 to 63 bytes"),
+    ]
+    blocks = []
+    for n, (kind, body, message) in enumerate(cases):
+        name = "v" * 64 if "63 bytes" in message else f"v{n}"
+        query = " ; " if "SELECT" in message else "SELECT 1 AS a"
+        blocks.append(_res(kind, f"v{n}", f'  name  = "{name}"\n  query = "{query}"\n{body}'))
+    _write(tmp_path, 5432, "postgres", *blocks)
+    run_ok(run_sheath, ["init"], tmp_path)
+    out = run_ok(run_sheath, ["validate"], tmp_path, rc=1)
+    for n, (kind, _, message) in enumerate(cases):
+        assert message in out.split(f"postgresql_{kind}.v{n},")[1].split("Error:")[0], (message, out)
