@@ -76,6 +76,47 @@ class Verification:
         return not self.problems
 
 
+def new_record(
+    last: Mapping[str, Any] | None,
+    operation: str,
+    result: str,
+    plan_hash: str = "",
+    details: Mapping[str, Any] | None = None,
+    directory: str = ".",
+) -> dict[str, Any]:
+    """The record that follows last (None: the first) in a trail, with its hash."""
+    commit, dirty = git_commit(directory)
+    rec: dict[str, Any] = {
+        "seq": (int(last.get("seq", 0)) + 1) if last else 1,
+        "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "who": _who(),
+        "host": socket.gethostname(),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "operation": operation,
+        "plan_hash": plan_hash,
+        "result": result,
+        "details": dict(details or {}),
+        "prev": str(last.get("hash", GENESIS)) if last else GENESIS,
+    }
+    rec["hash"] = record_hash(rec)
+    return rec
+
+
+def encode_record(rec: Mapping[str, Any]) -> str:
+    """A record as a trail stores it: one line of canonical JSON."""
+    return json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def parse_record(raw: str) -> dict[str, Any] | None:
+    """A stored record, or None when it is not a JSON object."""
+    try:
+        rec = json.loads(raw)
+    except ValueError:
+        return None
+    return rec if isinstance(rec, dict) else None
+
+
 class AuditTrail:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -114,22 +155,8 @@ class AuditTrail:
             for _, row, _raw in self.records():
                 if row is not None:
                     last = row
-            commit, dirty = git_commit(directory)
-            rec: dict[str, Any] = {
-                "seq": (int(last.get("seq", 0)) + 1) if last else 1,
-                "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                "who": _who(),
-                "host": socket.gethostname(),
-                "git_commit": commit,
-                "git_dirty": dirty,
-                "operation": operation,
-                "plan_hash": plan_hash,
-                "result": result,
-                "details": dict(details or {}),
-                "prev": str(last.get("hash", GENESIS)) if last else GENESIS,
-            }
-            rec["hash"] = record_hash(rec)
-            os.write(fd, json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
+            rec = new_record(last, operation, result, plan_hash, details, directory)
+            os.write(fd, encode_record(rec).encode() + b"\n")
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -137,29 +164,34 @@ class AuditTrail:
 
     def verify(self) -> Verification:
         """Check the chain; name every record that was altered, removed or moved."""
-        out = Verification()
-        rows = list(self.records())
-        out.records = len(rows)
-        seqs = [r.get("seq") if r is not None and isinstance(r.get("seq"), int) else None for _, r, _ in rows]
-        hash_of = {seq: str(r.get("hash", "")) for seq, (_, r, _) in zip(seqs, rows) if seq is not None and r is not None}
-        expected = 1
-        for i, (n, rec, _raw) in enumerate(rows):
-            seq = seqs[i]
-            if rec is None or seq is None:
-                out.problems.append(Problem(n, seq, "malformed", "the line is not a record of the trail"))
-                continue
-            intact = rec.get("hash") == record_hash(rec)
-            if not intact:
-                out.problems.append(Problem(n, seq, "altered", "the record's content does not match its hash"))
-            if seq != expected and (seq < expected or expected in seqs[i + 1 :]):
-                out.problems.append(Problem(n, seq, "reordered", f"record {seq} is where record {expected} belongs"))
-            elif seq > expected:
-                gap = f"{expected}" if seq == expected + 1 else f"{expected} to {seq - 1}"
-                out.problems.append(Problem(n, seq, "removed", f"record {gap} is missing before record {seq}"))
-            elif intact and seq - 1 in hash_of | {0: GENESIS} and rec.get("prev") != (hash_of | {0: GENESIS})[seq - 1]:
-                out.problems.append(Problem(n, seq, "altered", "the previous record's hash does not match"))
-            expected = max(expected, seq + 1)
-        return out
+        return verify_rows(list(self.records()))
+
+
+def verify_rows(rows: Sequence[tuple[int, dict[str, Any] | None, str]]) -> Verification:
+    """Check a trail's records (line or position, record or None, raw text) in their stored
+    order; name every record that was altered, removed or moved."""
+    out = Verification()
+    out.records = len(rows)
+    seqs = [r.get("seq") if r is not None and isinstance(r.get("seq"), int) else None for _, r, _ in rows]
+    hash_of = {seq: str(r.get("hash", "")) for seq, (_, r, _) in zip(seqs, rows) if seq is not None and r is not None}
+    expected = 1
+    for i, (n, rec, _raw) in enumerate(rows):
+        seq = seqs[i]
+        if rec is None or seq is None:
+            out.problems.append(Problem(n, seq, "malformed", "the line is not a record of the trail"))
+            continue
+        intact = rec.get("hash") == record_hash(rec)
+        if not intact:
+            out.problems.append(Problem(n, seq, "altered", "the record's content does not match its hash"))
+        if seq != expected and (seq < expected or expected in seqs[i + 1 :]):
+            out.problems.append(Problem(n, seq, "reordered", f"record {seq} is where record {expected} belongs"))
+        elif seq > expected:
+            gap = f"{expected}" if seq == expected + 1 else f"{expected} to {seq - 1}"
+            out.problems.append(Problem(n, seq, "removed", f"record {gap} is missing before record {seq}"))
+        elif intact and seq - 1 in hash_of | {0: GENESIS} and rec.get("prev") != (hash_of | {0: GENESIS})[seq - 1]:
+            out.problems.append(Problem(n, seq, "altered", "the previous record's hash does not match"))
+        expected = max(expected, seq + 1)
+    return out
 
 
 def record_state_change(state_path: str, operation: str, failed: Sequence[str] = (), details: Mapping[str, Any] | None = None) -> None:

@@ -24,6 +24,11 @@ VERSIONS_FILE = "versions.jsonl"
 SNAPSHOTS_DIR = "snapshots"
 
 
+class RecordsError(Exception):
+    """A remote store of applied versions or audit records could not be read or written
+    (its message is one line, for a diagnostic)."""
+
+
 def snapshot_digest(files: Mapping[str, bytes]) -> str:
     h = hashlib.sha256()
     for path in sorted(files):
@@ -58,6 +63,42 @@ class AppliedVersion:
         return line
 
 
+def new_version(number: int, fields: Mapping[str, Any]) -> AppliedVersion:
+    """Applied version number, written now by this user, with fields (the rest)."""
+    try:
+        who = f"{getpass.getuser()}@{socket.gethostname()}"
+    except (KeyError, OSError):
+        who = f"unknown@{socket.gethostname()}"
+    return AppliedVersion(
+        version=number,
+        created=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        who=who,
+        **fields,
+    )
+
+
+def encode_version(v: AppliedVersion) -> str:
+    return json.dumps(v.__dict__, sort_keys=True)
+
+
+def version_from_json(d: Mapping[str, Any]) -> AppliedVersion:
+    values: dict[str, Any] = {k: d.get(k) for k in AppliedVersion.__dataclass_fields__}
+    return AppliedVersion(**values)
+
+
+def encode_snapshot(files: Mapping[str, bytes]) -> bytes:
+    """A configuration snapshot as stored: a JSON object of base64 file contents by path."""
+    return json.dumps({p: base64.b64encode(b).decode() for p, b in sorted(files.items())}).encode()
+
+
+def decode_snapshot(data: bytes) -> dict[str, bytes] | None:
+    try:
+        doc = json.loads(data)
+        return {str(p): base64.b64decode(b) for p, b in doc.items()}
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
 class VersionStore:
     def __init__(self, state_path: str) -> None:
         self.dir = os.path.join(os.path.dirname(state_path) or ".", ".sheath")
@@ -70,8 +111,7 @@ class VersionStore:
             with open(self.index, encoding="utf-8") as fh:
                 for line in fh:
                     if line.strip():
-                        d = json.loads(line)
-                        out.append(AppliedVersion(**{k: d.get(k) for k in AppliedVersion.__dataclass_fields__}))
+                        out.append(version_from_json(json.loads(line)))
         except FileNotFoundError:
             pass
         return out
@@ -91,7 +131,7 @@ class VersionStore:
             tmp = path + f".{os.getpid()}.tmp"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                os.write(fd, json.dumps({p: base64.b64encode(b).decode() for p, b in sorted(files.items())}).encode())
+                os.write(fd, encode_snapshot(files))
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -100,11 +140,10 @@ class VersionStore:
 
     def snapshot(self, digest: str) -> dict[str, bytes] | None:
         try:
-            with open(os.path.join(self.snapshots, digest + ".json"), encoding="utf-8") as fh:
-                doc = json.load(fh)
-        except (OSError, ValueError):
+            with open(os.path.join(self.snapshots, digest + ".json"), "rb") as fh:
+                return decode_snapshot(fh.read())
+        except OSError:
             return None
-        return {p: base64.b64decode(b) for p, b in doc.items()}
 
     def snapshot_count(self) -> int:
         try:
@@ -118,17 +157,8 @@ class VersionStore:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             existing = self.versions()
-            try:
-                who = f"{getpass.getuser()}@{socket.gethostname()}"
-            except (KeyError, OSError):
-                who = f"unknown@{socket.gethostname()}"
-            v = AppliedVersion(
-                version=(existing[-1].version + 1) if existing else 1,
-                created=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                who=who,
-                **fields,
-            )
-            os.write(fd, json.dumps(v.__dict__, sort_keys=True).encode() + b"\n")
+            v = new_version(existing[-1].version + 1 if existing else 1, fields)
+            os.write(fd, encode_version(v).encode() + b"\n")
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -202,8 +202,9 @@ class StateManagerEditor:
     as a new serial. As it is, the editor of a pg or s3 workspace (no local backup: terraform
     keeps none for remote state); StateEditor adds what a state file needs."""
 
-    def __init__(self, mgr: Full, lock: bool = True, lock_timeout: float = 0.0) -> None:
+    def __init__(self, mgr: Full, lock: bool = True, lock_timeout: float = 0.0, workspace: str = "") -> None:
         self.mgr: Full = mgr
+        self.workspace = workspace  # a remote workspace's name: its audit trail is in its backend
         self.lock_enabled = lock
         self.lock_timeout = lock_timeout
         self._lock: LockInfo | None = None
@@ -236,7 +237,26 @@ class StateManagerEditor:
     def persist(self, sf: StateFile, out_path: str = "") -> Diagnostics:
         assert not out_path, "-state-out is refused for remote state before an editor is made"
         self.mgr.write_state(sf)
-        return self.mgr.persist_state()
+        diags = self.mgr.persist_state()
+        if self.audit_operation and self.workspace:
+            self._audit_remote(sf, diags)
+        return diags
+
+    def _audit_remote(self, sf: StateFile, diags: Diagnostics) -> None:
+        """The edit in the remote workspace's audit trail (pg's table, s3's objects)."""
+        from sheath.audit.records import RecordsError, state_records
+
+        records = state_records(self.mgr, None, self.workspace)
+        if records is None:
+            return
+        failed = [d.summary for d in diags if d.severity is Severity.ERROR]
+        details: dict[str, object] = {"serial": sf.serial, "lineage": sf.lineage, "workspace": self.workspace}
+        if failed:
+            details["errors"] = failed
+        try:
+            records.audit.append(self.audit_operation, "failure" if failed else "success", details=details)
+        except RecordsError as exc:
+            diags.add_warning("Not recorded in the audit trail", str(exc))
 
 
 class StateEditor(StateManagerEditor):
@@ -341,7 +361,7 @@ def remote_editor(fl: ParsedFlags, ui: Ui, src: RemoteStateSource) -> StateManag
     if mgr is None:
         ui.diagnostics(diags)
         return None
-    return StateManagerEditor(mgr, lock, timeout)
+    return StateManagerEditor(mgr, lock, timeout, src.selected.workspace)
 
 
 def backend_editor(

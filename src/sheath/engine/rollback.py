@@ -13,9 +13,12 @@ import subprocess
 import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheath.diag import Diagnostic, Diagnostics, error
+
+if TYPE_CHECKING:
+    from sheath.audit.records import VersionLog
 
 
 @dataclass(frozen=True)
@@ -32,16 +35,15 @@ class RollbackTarget:
     hashed: tuple[str, ...] = ()
 
 
-def version_target(local_state: str | None, version: int) -> tuple[RollbackTarget | None, Diagnostics]:
-    """Applied version ``version`` of the local state at local_state (None: the backend is
-    not local, which keeps no versions so far)."""
-    if local_state is None:
-        return None, Diagnostics([error("No version history", "Applied versions are kept beside a local state only, so far.")])
-    from sheath.audit.versions import VersionStore
+def version_target(store: "VersionLog", version: int) -> tuple[RollbackTarget | None, Diagnostics]:
+    """Applied version ``version`` of a state's applied versions (kept in its backend)."""
+    from sheath.audit.versions import RecordsError
 
-    store = VersionStore(local_state)
-    v = store.get(version)
-    snapshot = store.snapshot(v.config_sha) if v is not None else None
+    try:
+        v = store.get(version)
+        snapshot = store.snapshot(v.config_sha) if v is not None else None
+    except RecordsError as exc:
+        return None, Diagnostics([error("Failed to read the applied versions", str(exc))])
     if v is None or snapshot is None:
         return None, Diagnostics([error("No such version", f"Version {version} is not in the history (sheath history lists them).")])
     variables: dict[str, Any] = {}

@@ -1,7 +1,9 @@
 """sheath audit log [-json] [-since=WHEN] | sheath audit verify [-json]: the audit trail.
 
-The trail is kept beside the state file: .sheath/audit.jsonl (see sheath.audit.trail);
-without -state, beside the current workspace's state file of the configured local backend.
+The trail is kept where the configured backend keeps the current workspace's state
+(see sheath.audit.records): .sheath/audit.jsonl beside a local state file, a table of
+the pg backend's schema, objects under sheath-audit/ in the s3 backend's bucket.
+-state=PATH reads the trail beside a local state file instead.
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ import json
 import sys
 from datetime import datetime, timedelta, timezone
 
-from sheath.cli.flags import FlagError, FlagSpec, parse_flags, parse_go_duration
+from typing import TYPE_CHECKING
+
+from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags, parse_go_duration
+
+if TYPE_CHECKING:
+    from sheath.audit.records import AuditLog, Records
 
 USAGE = """Usage: sheath [global options] audit <log|verify> [options]
 
@@ -26,8 +33,8 @@ Options:
   -no-color       If specified, output won't contain any color.
   -since=WHEN     (log) Only records since WHEN: an RFC 3339 time
                   (2026-12-01T00:00:00Z) or a duration before now (24h, 90m).
-  -state=PATH     The state file whose trail to read (default: the current
-                  workspace's state file of the configured local backend).
+  -state=PATH     The local state file whose trail to read (default: the
+                  current workspace's trail in the configured backend).
 """
 
 _FLAGS = [FlagSpec("json"), FlagSpec("since", "string"), FlagSpec("state", "string"), FlagSpec("no-color"), FlagSpec("help"), FlagSpec("h")]
@@ -45,12 +52,12 @@ def _since(text: str) -> datetime | None:
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
-def current_local_state_path(color: bool) -> str | None:
-    """The state file of the current workspace of the configured local backend (its
-    ``path``, or the workspace's file under ``terraform.tfstate.d``); None, with the
-    diagnostics written, when there is none."""
+def current_records(color: bool) -> "Records | None":
+    """The applied versions and audit trail of the current workspace, where the configured
+    backend keeps them (beside a local state file, in pg's tables, under s3's prefixes);
+    None, with the diagnostics written, when there are none."""
+    from sheath.audit.records import backend_records
     from sheath.backend.current import select_backend
-    from sheath.backend.local import LocalBackend
     from sheath.config.loader import load_module
     from sheath.diag import Diagnostics
     from sheath.diag.render import render_diagnostic
@@ -61,17 +68,18 @@ def current_local_state_path(color: bool) -> str | None:
         selected, d = select_backend(".", module.backend)
         diags.extend(d)
     if selected is not None:
-        if isinstance(selected.backend, LocalBackend):
-            return selected.backend.state_path(selected.workspace)
+        records = backend_records(selected.backend, selected.workspace)
+        if records is not None:
+            return records
         diags = Diagnostics()
-        diags.add_error("No audit trail", "The audit trail is kept beside a local state only, so far; this configuration's backend is not local.")
+        diags.add_error("No audit trail", "This configuration's backend keeps no audit trail.")
     for x in diags:
         sys.stderr.write(render_diagnostic(x, {}, color))
     return None
 
 
 def run(args: list[str]) -> int:
-    from sheath.audit.trail import AuditTrail, audit_path_for_state
+    from sheath.audit.records import RecordsError, local_records
 
     if not args or args[0] not in ("log", "verify"):
         sys.stderr.write(USAGE)
@@ -88,10 +96,18 @@ def run(args: list[str]) -> int:
     if fl.args:
         sys.stderr.write(f"Error: unexpected argument {fl.args[0]!r}\n\n{USAGE}")
         return 1
-    state_path = fl.get_str("state") or current_local_state_path(not fl.get_bool("no-color"))
-    if state_path is None:
+    state_path = fl.get_str("state")
+    records = local_records(state_path) if state_path else current_records(not fl.get_bool("no-color"))
+    if records is None:
         return 1
-    trail = AuditTrail(audit_path_for_state(state_path))
+    try:
+        return _run(sub, fl, records.audit)
+    except RecordsError as exc:
+        sys.stderr.write(f"Error: {exc}\n")
+        return 1
+
+
+def _run(sub: str, fl: ParsedFlags, trail: "AuditLog") -> int:
     if sub == "verify":
         if fl.get_str("since"):
             sys.stderr.write("Error: -since applies to audit log only\n")

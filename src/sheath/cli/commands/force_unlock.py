@@ -1,12 +1,14 @@
 """sheath force-unlock [-force] LOCK_ID: remove a lock left on the current workspace's state
 (by a killed process, say), as terraform's force-unlock does. Local state files cannot be
 unlocked by another process (their lock goes with the process that holds it); the
-attempt is recorded, as refused, in the audit trail beside the state file."""
+attempt is recorded, as refused, in the audit trail beside the state file. A remote
+unlock (pg, s3) is recorded, done or refused, in the trail the backend keeps."""
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 
@@ -31,6 +33,23 @@ SUCCESS = (
 
 def _error(text: str, color: bool) -> None:
     sys.stderr.write(f"\x1b[31m{text}\x1b[0m\x1b[0m\n" if color else f"{text}\n")
+
+
+def _audit(selected: Any, lock_id: str, errors: list[str]) -> None:
+    """A remote force-unlock in the workspace's audit trail, kept in its backend; a
+    warning on stderr when it could not be written (the unlock is done or refused)."""
+    from sheath.audit.records import RecordsError, backend_records
+
+    records = backend_records(selected.backend, selected.workspace)
+    if records is None:
+        return
+    details: dict[str, Any] = {"workspace": selected.workspace, "lock_id": lock_id}
+    if errors:
+        details["errors"] = errors
+    try:
+        records.audit.append("force-unlock", "failure" if errors else "success", details=details)
+    except RecordsError as exc:
+        sys.stderr.write(f"Warning: the force-unlock was not recorded in the audit trail: {exc}\n")
 
 
 def run(args: list[str]) -> int:
@@ -98,8 +117,10 @@ def run(args: list[str]) -> int:
     ud = force_unlock(lock_id) if force_unlock is not None else mgr.unlock(lock_id)
     if ud.has_errors():
         first = list(ud)[0]
+        _audit(selected, lock_id, [f"Failed to unlock state: {first.detail or first.summary}"])
         _error(f"Failed to unlock state: {first.detail or first.summary}", color)
         return 1
+    _audit(selected, lock_id, [])
     head, body = SUCCESS
     if color:
         sys.stdout.write(f"\x1b[0m\x1b[1m\x1b[32m{head}\x1b[0m\x1b[32m\n\n{body}\x1b[0m\n")

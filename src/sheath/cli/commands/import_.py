@@ -156,6 +156,26 @@ def _check_target(ui: Ui, address: str, config_dir: str | None) -> bool:
     return True
 
 
+def _audit(mgr: object, address: str, id_: str, d: Diagnostics) -> None:
+    """The import in the audit trail of the state, kept beside it (a local file) or in its
+    backend (pg, s3); a warning added to d when it could not be written."""
+    from sheath.audit.records import RecordsError, state_records
+    from sheath.backend.current import current_workspace
+
+    local = mgr.path if isinstance(mgr, FilesystemStateManager) else None
+    records = state_records(mgr, local, current_workspace("."))
+    if records is None:
+        return
+    failed = [x.summary for x in d if x.severity.name == "ERROR"]
+    details: dict[str, object] = {"address": address, "id": id_}
+    if failed:
+        details["errors"] = failed
+    try:
+        records.audit.append("import", "failure" if failed else "success", details=details)
+    except (RecordsError, OSError) as exc:
+        d.add_warning("Not recorded in the audit trail", str(exc))
+
+
 def run(args: list[str]) -> int:
     fl, view_ui, rc = begin(args, "import", USAGE, max_args=None)
     if fl is None:
@@ -180,11 +200,7 @@ def run(args: list[str]) -> int:
     hooks = ImportProgress(ui)
     try:
         d = import_object(session, mgr, fl.args[0], fl.args[1], hooks)
-        if isinstance(mgr, FilesystemStateManager):  # a local state: the audit trail beside it
-            from sheath.audit.trail import record_state_change
-
-            failed = [x.summary for x in d if x.severity.name == "ERROR"]
-            record_state_change(mgr.path, "import", failed, {"address": fl.args[0], "id": fl.args[1]})
+        _audit(mgr, fl.args[0], fl.args[1], d)
         ui.diagnostics(d)
         if d.has_errors():
             return 1

@@ -22,13 +22,15 @@ from sheath.plans.model import Plan
 from sheath.types.cty import Value
 
 if TYPE_CHECKING:
+    from sheath.audit.records import VersionLog
     from sheath.audit.versions import AppliedVersion
 
 HISTORY_USAGE = """Usage: sheath [global options] history [-json]
        sheath [global options] history show [-json] VERSION
 
-  The applied versions of the infrastructure (local backend): each apply's
-  configuration snapshot, variables, plan, git commit, outcome and changes.
+  The applied versions of the infrastructure, kept beside the state in its
+  backend (local, pg or s3): each apply's configuration snapshot, variables,
+  plan, git commit, outcome and changes.
 """
 
 ROLLBACK_USAGE = """Usage: sheath [global options] rollback (-to-version=N | -to-git-ref=REF) [options]
@@ -88,9 +90,15 @@ def run_history(args: list[str]) -> int:
     if fl.get_bool("help") or fl.get_bool("h"):
         sys.stdout.write(HISTORY_USAGE)
         return 0
+    from sheath.audit.records import RecordsError
+
     try:
-        versions = Workspace(".", plan_checks=[]).history()
+        records = Workspace(".", plan_checks=[]).records()
+        versions = records.versions.versions()
     except SheathError as exc:
+        sys.stderr.write(f"Error: {exc}\n")
+        return 1
+    except RecordsError as exc:
         sys.stderr.write(f"Error: {exc}\n")
         return 1
     if show:
@@ -102,7 +110,11 @@ def run_history(args: list[str]) -> int:
         if not match:
             sys.stderr.write(f"Error: there is no version {n}\n")
             return 1
-        return _show(match[0], versions, fl.get_bool("json"))
+        try:
+            return _show(match[0], versions, fl.get_bool("json"), records.versions)
+        except RecordsError as exc:
+            sys.stderr.write(f"Error: {exc}\n")
+            return 1
     if fl.args:
         sys.stderr.write(f"Error: unexpected argument {fl.args[0]!r}\n\n{HISTORY_USAGE}")
         return 1
@@ -116,11 +128,8 @@ def run_history(args: list[str]) -> int:
     return 0
 
 
-def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool) -> int:
+def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool, store: "VersionLog") -> int:
     import difflib
-
-    from sheath.audit.versions import VersionStore
-    from sheath.cli.commands.audit import current_local_state_path
 
     doc = dict(v.__dict__)
     if as_json:
@@ -133,9 +142,7 @@ def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool) 
     for e in v.errors:
         sys.stdout.write(f"{'error:':<15}{e}\n")
     prev = [p for p in versions if p.version < v.version]
-    state_path = current_local_state_path(True) if prev else None
-    if prev and state_path:
-        store = VersionStore(state_path)
+    if prev:
         old = store.snapshot(prev[-1].config_sha) or {}
         new = store.snapshot(v.config_sha) or {}
         diff: list[str] = []

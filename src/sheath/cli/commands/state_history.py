@@ -155,15 +155,27 @@ def run_rollback(args: list[str]) -> int:
         d = mgr.persist_state()
         if d.has_errors():
             return _fail(d, color)
-        if local is not None:  # the audit trail lives beside a local state
-            from sheath.audit.trail import AuditTrail, audit_path_for_state
-
-            AuditTrail(audit_path_for_state(local)).append("state rollback", "success", details={"version": int(text)})
+        _audit_rollback(mgr, local, int(text))
         sys.stdout.write(f"Wrote state version {text} back as serial {mgr.state_file().serial}.\n")
         return 0
     finally:
         if info is not None:
             mgr.unlock(info.id)
+
+
+def _audit_rollback(mgr: object, local: str | None, version: int) -> None:
+    """state rollback in the audit trail of the workspace, kept beside its state in its backend."""
+    from sheath.audit.records import RecordsError, state_records
+    from sheath.backend.current import current_workspace
+
+    workspace = current_workspace(".")
+    records = state_records(mgr, local, workspace)
+    if records is None:
+        return
+    try:
+        records.audit.append("state rollback", "success", details={"version": version, "workspace": workspace})
+    except (RecordsError, OSError) as exc:
+        sys.stderr.write(f"Warning: the state rollback was not recorded in the audit trail: {exc}\n")
 
 
 def pull_version(text: str, color: bool) -> int:

@@ -348,16 +348,22 @@ def _delete(
 
 def _audit(backend: object, record: dict[str, object], diags: Diagnostics) -> None:
     """A workspace delete in the audit trail of the default workspace's state (the deleted
-    workspace's own trail goes with its directory). Local backend only: the other backends
-    keep no trail yet."""
-    from sheath.backend.local import LocalBackend
+    workspace's own trail goes with it), kept in the backend (local, pg, s3); a warning
+    on stderr when it could not be written."""
+    from sheath.audit.records import RecordsError, backend_records
+    from sheath.backend import DEFAULT_WORKSPACE
 
-    if not isinstance(backend, LocalBackend):
+    records = backend_records(backend, DEFAULT_WORKSPACE)
+    if records is None:
         return
-    from sheath.audit.trail import record_state_change
-
     failed = [x.summary for x in diags if x.severity.name == "ERROR"]
-    record_state_change(backend.path, "workspace delete", failed, record)
+    details = dict(record)
+    if failed:
+        details["errors"] = failed
+    try:
+        records.audit.append("workspace delete", "failure" if failed else "success", details=details)
+    except (RecordsError, OSError) as exc:
+        sys.stderr.write(f"Warning: the workspace delete was not recorded in the audit trail: {exc}\n")
 
 
 def _tracked(state: "State") -> list[str]:
