@@ -82,12 +82,12 @@ MQ1 = "SELECT customer, sum(total) AS total FROM orders GROUP BY customer"
 def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
     db = "views"
     create_database(postgres, db)
-    run_sql(postgres, AUDIT + TABLE, db)
+    run_sql(postgres, AUDIT + TABLE + "CREATE ROLE view_owner; CREATE ROLE view_reader; GRANT SELECT ON orders TO view_owner;", db)
     d = tmp_path
     port = postgres.port
 
     # create a view (with options and a comment) and a materialized view
-    _write(d, port, db, _view("v", "paid", Q1, V_OPTS), _matview("m", "by_customer", MQ1))
+    _write(d, port, db, _view("v", "paid", Q1, V_OPTS), _matview("m", "by_customer", MQ1, '  owner = "view_owner"'))
     run_ok(run_sheath, ["init"], d)
     ddl, _ = apply_exact(run_sheath, d, postgres, db)
     assert ddl == {
@@ -95,7 +95,10 @@ def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: An
             f'CREATE VIEW "public"."paid" WITH (check_option=local, security_barrier=true) AS {Q1}',
             "COMMENT ON VIEW \"public\".\"paid\" IS 'paid orders'",
         ],
-        "postgresql_materialized_view.m": [f'CREATE MATERIALIZED VIEW "public"."by_customer" AS {MQ1} WITH DATA'],
+        "postgresql_materialized_view.m": [
+            f'CREATE MATERIALIZED VIEW "public"."by_customer" AS {MQ1} WITH DATA',
+            'ALTER MATERIALIZED VIEW "public"."by_customer" OWNER TO "view_owner"',
+        ],
     }
     views = _views(postgres, db)
     assert views["paid"] == (
@@ -114,6 +117,9 @@ def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: An
     _write(d, port, db, _view("v", "paid", respelled, V_OPTS), _matview("m", "by_customer", "select customer, SUM(total) as total from orders group by 1"))
     run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
+    # privileges granted by hand survive the replacements below (granted again in the same transaction)
+    run_sql(postgres, "GRANT SELECT ON paid TO view_reader; GRANT SELECT, UPDATE ON by_customer TO view_reader WITH GRANT OPTION", db)
+
     # a column appended: CREATE OR REPLACE VIEW, the same view (another check option);
     # a materialized view's new query: DROP and CREATE in one transaction
     q2 = "SELECT id, total, customer FROM orders WHERE total > 0"
@@ -126,13 +132,17 @@ def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: An
             'DROP MATERIALIZED VIEW "public"."by_customer"',
             f'CREATE MATERIALIZED VIEW "public"."by_customer" AS {mq2} WITH DATA',
             "COMMENT ON MATERIALIZED VIEW \"public\".\"by_customer\" IS 'counts'",
-            'ALTER MATERIALIZED VIEW "public"."by_customer" OWNER TO "postgres"',
+            'ALTER MATERIALIZED VIEW "public"."by_customer" OWNER TO "view_owner"',
+            'GRANT SELECT, UPDATE ON "public"."by_customer" TO "view_reader" WITH GRANT OPTION',
         ],
     }
     assert "2 to change" in text and "must be replaced" not in text
     assert _oid(postgres, db, "paid") == paid_oid
     assert _views(postgres, db)["paid"][2] == ["check_option=cascaded", "security_barrier=true"]
     assert run_sql(postgres, "SELECT customer, n FROM by_customer ORDER BY 1", db) == [("ann", 2), ("bob", 1)]
+    assert run_sql(postgres, "SELECT pg_get_userbyid(relowner), relacl::text[] FROM pg_class WHERE relname = 'by_customer'", db) == [
+        ("view_owner", ["view_owner=arwdDxt/view_owner", "view_reader=r*w*/view_owner"])
+    ]
 
     # options and comment alone; with_data = false empties the materialized view
     m = _matview("m", "by_customer", mq2, '  comment   = "counts"\n  with_data = false')
@@ -157,8 +167,10 @@ def test_view_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath: An
             'DROP VIEW "public"."paid"',
             'CREATE VIEW "public"."Paid Orders" ("order_id") AS SELECT id FROM orders WHERE total > 0',
             'ALTER VIEW "public"."Paid Orders" OWNER TO "postgres"',
+            'GRANT SELECT ON "public"."Paid Orders" TO "view_reader"',
         ]
     }
+    assert run_sql(postgres, """SELECT has_table_privilege('view_reader', '"Paid Orders"', 'SELECT'), has_table_privilege('view_reader', '"Paid Orders"', 'UPDATE')""", db) == [(True, False)]
     assert "paid" not in _views(postgres, db)
     assert run_sql(postgres, 'SELECT * FROM "Paid Orders" ORDER BY 1', db) == [(1,), (3,)]
     assert _views(postgres, db)["Paid Orders"][3] is None

@@ -17,7 +17,8 @@ comment, columns) in one query per view.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sheath.diag import Diagnostics
@@ -38,6 +39,7 @@ from sheath.providers.native.pg_view_ddl import (
     RECREATE,
     REPLACE,
     SAME,
+    Privileges,
     Shape,
     View,
     change_statements,
@@ -91,7 +93,11 @@ SELECT pg_get_viewdef(c.oid, true), pg_get_userbyid(c.relowner), obj_description
   ARRAY(SELECT json_build_array(a.attname, format_type(a.atttypid, a.atttypmod),
                                 CASE WHEN a.attcollation <> t.typcollation THEN co.collname END)::text
         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_collation co ON co.oid = a.attcollation
-        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+  ARRAY(SELECT json_build_array(CASE WHEN g.grantee <> 0 THEN pg_get_userbyid(g.grantee) END,
+                                array_agg(g.privilege_type ORDER BY g.privilege_type), g.is_grantable)::text
+        FROM aclexplode(c.relacl) g WHERE g.grantee <> c.relowner
+        GROUP BY g.grantee, g.is_grantable ORDER BY 1)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
 WHERE {where}
 """
@@ -167,19 +173,26 @@ def view_value(view: View, base: Value) -> Value:
 
 
 def _shape_of(definition: str, columns: list[str]) -> Shape:
-    import json
-
     cols = tuple((str(n), str(t), None if c is None else str(c)) for n, t, c in (json.loads(x) for x in columns))
     return Shape(query_body(definition), cols)
 
 
-def read_view(client: Client, database: str, schema: str, name: str, materialized: bool) -> tuple[View, Shape] | None:
-    """The view as the catalogs describe it (its query is pg_get_viewdef's) and its shape."""
+@dataclass(frozen=True)
+class Found:
+    """A view in the catalogs: its definition (the query is pg_get_viewdef's), its shape and
+    the privileges others hold on it."""
+
+    view: View
+    shape: Shape
+    grants: tuple[Privileges, ...]
+
+
+def read_view(client: Client, database: str, schema: str, name: str, materialized: bool) -> Found | None:
     kind = "m" if materialized else "v"
     rows = client.query(_any(_READ.format(where=_BY_NAME)), (schema, name, kind), database=database)
     if not rows:
         return None
-    definition, owner, comment, reloptions, populated, tablespace, columns = rows[0]
+    definition, owner, comment, reloptions, populated, tablespace, columns, acl = rows[0]
     shape = _shape_of(str(definition), list(columns))
     opts = dict(str(o).partition("=")[::2] for o in reloptions)
     check = opts.get("check_option")
@@ -197,7 +210,8 @@ def read_view(client: Client, database: str, schema: str, name: str, materialize
         owner=str(owner),
         comment=None if comment is None else str(comment),
     )
-    return view, shape
+    grants = tuple(Privileges(g, tuple(str(p) for p in privs), bool(opt)) for g, privs, opt in (json.loads(x) for x in acl))
+    return Found(view, shape, grants)
 
 
 def canonical(client: Client, v: View) -> Shape | None:
@@ -273,21 +287,25 @@ class ViewResource(PgResource):
     def _view(self, v: Value) -> View:
         return view_of(v, self.materialized)
 
-    def _mode(self, old: View, new: View) -> str | None:
-        """How the definition changes: SAME, REPLACE or RECREATE; None when it cannot be told
-        yet (PostgreSQL cannot read the new query: it uses an object this apply creates)."""
+    def _change(self, old: View, new: View, planning: bool) -> tuple[str | None, list[str]]:
+        """How the definition changes (SAME, REPLACE or RECREATE) and the statements of the
+        update. While planning, the mode is None (and there are no statements) when it cannot
+        be told yet: PostgreSQL cannot read the new query (it uses an object this apply
+        creates); apply then recreates the view when PostgreSQL still cannot read it."""
         if old.query == new.query and old.columns == new.columns:
-            return SAME
+            return SAME, change_statements(old, new, SAME)
         new_shape = canonical(self.client, new)
-        if new_shape is None:
-            return None
+        if new_shape is None and planning:
+            return None, []
         found = read_view(self.client, old.database, old.schema, old.name, self.materialized)
-        old_shape = found[1] if found is not None else canonical(self.client, old)
-        if old_shape == new_shape:
-            return SAME
-        if not self.materialized and old_shape is not None and replaceable(old_shape, new_shape):
-            return REPLACE
-        return RECREATE
+        old_shape = found.shape if found is not None else canonical(self.client, old)
+        grants = found.grants if found is not None else ()
+        if new_shape is not None and old_shape == new_shape:
+            new = replace(new, query=old.query, columns=old.columns)
+            return SAME, change_statements(old, new, SAME)
+        if not self.materialized and old_shape is not None and new_shape is not None and replaceable(old_shape, new_shape):
+            return REPLACE, change_statements(old, new, REPLACE)
+        return RECREATE, change_statements(old, new, RECREATE, grants)
 
     def plan_change(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
         resp = PlanResourceChangeResponse(planned_private=req.prior_private)
@@ -308,15 +326,12 @@ class ViewResource(PgResource):
         if creating:
             resp.planned_state = with_attrs(planned, ddl=_ddl(create_statements(self._view(planned))))
             return resp
-        old, new = self._view(prior), self._view(planned)
-        mode = self._mode(old, new)
-        if mode == SAME:  # a respelling: keep the state's
+        mode, stmts = self._change(self._view(prior), self._view(planned), planning=True)
+        if mode == SAME:  # (a respelling: the state's spelling stays)
             planned = with_attrs(planned, query=attr(prior, "query"), columns=attr(prior, "columns"))
-            new = self._view(planned)
         if mode is None:
             resp.planned_state = with_attrs(planned, ddl=unknown(ListType(STRING)))
             return resp
-        stmts = change_statements(old, new, mode)
         resp.planned_state = with_attrs(planned, ddl=_ddl(stmts) if stmts else attr(prior, "ddl"))
         return resp
 
@@ -332,8 +347,7 @@ class ViewResource(PgResource):
         if prior.is_null:
             stmts = create_statements(new)
         else:
-            old = self._view(prior)
-            stmts = change_statements(old, new, self._mode(old, new) or RECREATE)
+            stmts = self._change(self._view(prior), new, planning=False)[1]
         planned_ddl = attr(planned, "ddl")
         if stmts and planned_ddl.is_wholly_known() and strings(planned_ddl) != stmts:
             diags = Diagnostics()
@@ -349,7 +363,7 @@ class ViewResource(PgResource):
         if found is None:
             raise PostgresError(f"{self.noun} {new.display} cannot be read back")
         ddl = _ddl(stmts) if stmts else attr(prior, "ddl") if not prior.is_null else list_val([], STRING)
-        state = with_attrs(planned, owner=string_val(found[0].owner or ""), ddl=ddl)
+        state = with_attrs(planned, owner=string_val(found.view.owner or ""), ddl=ddl)
         return ApplyResourceChangeResponse(new_state=state, private=req.planned_private)
 
     def read_state(self, prior: Value) -> Value | None:
@@ -357,7 +371,7 @@ class ViewResource(PgResource):
         found = read_view(self.client, p.database, p.schema, p.name, self.materialized)
         if found is None:
             return None
-        view, shape = found
+        view, shape = found.view, found.shape
         if query_body(p.query) == shape.definition or canonical(self.client, p) == shape:
             view = replace(view, query=p.query, columns=p.columns)  # as written
         elif p.columns is not None:
@@ -373,7 +387,7 @@ class ViewResource(PgResource):
         if parts is None:
             raise PostgresError(f'invalid import id {id!r}: expected "<database>.<schema>.<{self.noun.replace(" ", "_")}>"')
         found = read_view(self.client, *parts, self.materialized)
-        return None if found is None else view_value(found[0], self.schema.block.empty_value())
+        return None if found is None else view_value(found.view, self.schema.block.empty_value())
 
 
 class PgView(ViewResource):
@@ -388,4 +402,4 @@ class PgMaterializedView(ViewResource):
     materialized = True
 
 
-__all__ = ["MATERIALIZED_VIEW_SCHEMA", "PgMaterializedView", "PgView", "VIEW_SCHEMA", "canonical", "read_view", "view_of", "view_value"]
+__all__ = ["Found", "MATERIALIZED_VIEW_SCHEMA", "PgMaterializedView", "PgView", "VIEW_SCHEMA", "canonical", "read_view", "view_of", "view_value"]

@@ -119,16 +119,32 @@ def drop_statement(v: View, if_exists: bool = False) -> str:
     return f"DROP {v.keyword} " + ("IF EXISTS " if if_exists else "") + v.qualified
 
 
+@dataclass(frozen=True)
+class Privileges:
+    """What one grantee (None: PUBLIC) holds on a view, from its ACL."""
+
+    grantee: str | None
+    privileges: tuple[str, ...]
+    with_grant_option: bool = False
+
+
+def grant_statement(v: View, p: Privileges) -> str:
+    to = "PUBLIC" if p.grantee is None else quote_ident(p.grantee)
+    text = f"GRANT {', '.join(p.privileges)} ON {v.qualified} TO {to}"
+    return text + (" WITH GRANT OPTION" if p.with_grant_option else "")
+
+
 def replaceable(old: Shape, new: Shape) -> bool:
     """Whether CREATE OR REPLACE VIEW can turn old into new: the same leading columns
     (names, types, collations), possibly more after them."""
     return len(new.columns) >= len(old.columns) and new.columns[: len(old.columns)] == old.columns
 
 
-def change_statements(old: View, new: View, mode: str) -> list[str]:
-    """The statements of an update (same database and kind), run in one transaction."""
+def change_statements(old: View, new: View, mode: str, grants: tuple[Privileges, ...] = ()) -> list[str]:
+    """The statements of an update (same database and kind), run in one transaction. A
+    recreated view gets the privileges the old one had (grants) again."""
     if mode == RECREATE:
-        return [drop_statement(old)] + create_statements(new)
+        return [drop_statement(old)] + create_statements(new) + [grant_statement(new, g) for g in grants]
     out: list[str] = []
     kw = new.keyword
     q = old.qualified
@@ -165,6 +181,7 @@ __all__ = [
     "RECREATE",
     "REPLACE",
     "SAME",
+    "Privileges",
     "Shape",
     "View",
     "change_statements",
@@ -172,6 +189,7 @@ __all__ = [
     "create_statements",
     "definition_statement",
     "drop_statement",
+    "grant_statement",
     "query_body",
     "replaceable",
 ]
