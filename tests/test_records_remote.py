@@ -1,0 +1,228 @@
+"""Applied versions, configuration snapshots and the audit trail kept in the pg and s3
+backends (issue 12): sheath history, audit log/verify, rollback -to-version and apply
+-on-failure=rollback end to end, remote force-unlock and workspace delete recorded. The
+stored records are checked with SQL and boto3, and terraform still inits and plans on the
+same database and bucket after sheath wrote them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postgres_helpers import PostgresServer, create_database, postgres  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.oracle
+
+
+def config(value: str, extra: str = "") -> str:
+    return f'variable "v" {{\n  default = "{value}"\n}}\n\nresource "terraform_data" "a" {{\n  input = var.v\n}}\n' + extra
+
+
+# a resource whose create fails (its provisioner exits 3), after a is changed
+FAILING = config(
+    "two",
+    'resource "terraform_data" "b" {\n  depends_on = [terraform_data.a]\n'
+    '  provisioner "local-exec" {\n    command = "exit 3"\n  }\n}\n',
+)
+
+
+def _sql(conn_str: str, query: str, *args: Any) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(conn_str, autocommit=True) as conn:
+        cur = conn.execute(query, args)
+        return [tuple(r) for r in cur.fetchall()] if cur.description is not None else []
+
+
+def _ok(r: Any) -> Any:
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r
+
+
+def _input(doc: dict[str, Any], name: str = "a") -> Any:
+    for r in doc["resources"]:
+        if r["name"] == name:
+            raw = r["instances"][0]["attributes"]["input"]
+            return raw["value"] if isinstance(raw, dict) else raw
+    return None
+
+
+@pytest.fixture
+def database(postgres: PostgresServer) -> str:
+    return create_database(postgres, "rec_" + uuid.uuid4().hex[:12])
+
+
+def _pg_dir(tmp_path: Path, database: str) -> Path:
+    d = tmp_path / "w"
+    d.mkdir()
+    (d / "backend.tf").write_text(f'terraform {{\n  backend "pg" {{\n    conn_str = "{database}"\n  }}\n}}\n')
+    return d
+
+
+def _pg_state(database: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(_sql(database, "select data from terraform_remote_state.states where name = 'default'")[0][0])
+    return doc
+
+
+def test_pg_history_audit_and_rollback(tmp_path: Path, database: str, run_sheath: Any, run_terraform: Any) -> None:
+    d = _pg_dir(tmp_path, database)
+    _ok(run_sheath(["init", "-input=false", "-no-color"], d))
+    for value in ("one", "two", "three"):
+        (d / "main.tf").write_text(config(value))
+        _ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], d))
+    history = json.loads(_ok(run_sheath(["history", "-json"], d)).stdout)
+    assert [(v["version"], v["operation"], v["outcome"]) for v in history] == [(1, "apply", "success"), (2, "apply", "success"), (3, "apply", "success")]
+    assert history[0]["variables"] == {"v": "one"} and history[0]["changes"] == {"add": 1, "change": 0, "destroy": 0}
+    # stored in sheath's own tables, beside terraform's
+    rows = _sql(database, "select version, record from terraform_remote_state.sheath_applied_versions where name = 'default' order by version")
+    assert [r[0] for r in rows] == [1, 2, 3] and json.loads(rows[2][1])["state_serial"] == _pg_state(database)["serial"]
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(3,)]
+    audit = _sql(database, "select position, record from terraform_remote_state.sheath_audit_trail where name = 'default' order by position")
+    assert [json.loads(r[1])["operation"] for r in audit] == ["apply", "apply", "apply"]
+    assert "Configuration changes since version 2" in _ok(run_sheath(["history", "show", "3"], d)).stdout
+
+    r = _ok(run_sheath(["rollback", "-to-version=1", "-auto-approve", "-input=false", "-no-color"], d))
+    assert "Rolling back to version 1" in r.stdout
+    assert _input(_pg_state(database)) == "one"
+    history = json.loads(_ok(run_sheath(["history", "-json"], d)).stdout)
+    assert history[-1]["operation"] == "rollback" and history[-1]["origin"] == "version 1"
+    # version 1's configuration again: a new version, not a new snapshot
+    assert history[-1]["config_sha"] == history[0]["config_sha"]
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(3,)]
+    log = json.loads(_ok(run_sheath(["audit", "log", "-json"], d)).stdout)
+    assert [x["operation"] for x in log] == ["apply"] * 3 + ["rollback"]
+    assert "intact: 4 records" in _ok(run_sheath(["audit", "verify"], d)).stdout
+
+    # terraform's table is as terraform made it, and terraform plans version 1 with no changes
+    cols = _sql(database, "select column_name from information_schema.columns where table_schema = 'terraform_remote_state' and table_name = 'states' order by ordinal_position")
+    assert cols == [("id",), ("name",), ("data",)]
+    (d / "main.tf").write_text(config("one"))
+    _ok(run_terraform(["init", "-input=false", "-no-color"], d))
+    r = run_terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], d)
+    assert r.returncode == 0, r.stdout + r.stderr
+    # a terraform apply changes the state only: sheath's records are where they were
+    _ok(run_terraform(["apply", "-auto-approve", "-input=false", "-no-color", "-var", "v=tf"], d))
+    assert len(json.loads(_ok(run_sheath(["history", "-json"], d)).stdout)) == 4
+
+    # tampering, through SQL: an altered record, then a removed one, each named
+    _sql(database, "update terraform_remote_state.sheath_audit_trail set record = replace(record, '\"apply\"', '\"import\"') where position = 2")
+    r = run_sheath(["audit", "verify", "-json"], d)
+    assert r.returncode == 1
+    assert [(p["seq"], p["problem"]) for p in json.loads(r.stdout)["problems"]] == [(2, "altered")]
+    _sql(database, "delete from terraform_remote_state.sheath_audit_trail where position = 2")
+    r = run_sheath(["audit", "verify", "-json"], d)
+    assert r.returncode == 1 and [(p["seq"], p["problem"]) for p in json.loads(r.stdout)["problems"]] == [(3, "removed")]
+
+
+def test_pg_on_failure_rollback_force_unlock_and_workspace_delete(tmp_path: Path, database: str, run_sheath: Any) -> None:
+    d = _pg_dir(tmp_path, database)
+    (d / "main.tf").write_text(config("one"))
+    _ok(run_sheath(["init", "-input=false", "-no-color"], d))
+    _ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], d))
+    (d / "main.tf").write_text(FAILING)
+    r = run_sheath(["apply", "-auto-approve", "-input=false", "-no-color", "-on-failure=rollback"], d)
+    assert r.returncode == 1
+    assert "Rolled back" in r.stdout + r.stderr, r.stdout + r.stderr
+    doc = _pg_state(database)
+    assert _input(doc) == "one" and [x["name"] for x in doc["resources"]] == ["a"]  # b (tainted) destroyed
+    history = json.loads(_ok(run_sheath(["history", "-json"], d)).stdout)
+    assert [(v["operation"], v["outcome"], v["origin"]) for v in history] == [
+        ("apply", "success", ""), ("apply", "failure", ""), ("rollback", "success", "version 1")
+    ]
+    # a remote force-unlock is recorded, and a workspace delete in the default workspace's trail
+    r = _ok(run_sheath(["force-unlock", "-force", "-no-color", "1234"], d))
+    _ok(run_sheath(["workspace", "new", "dev", "-no-color"], d))
+    _ok(run_sheath(["workspace", "select", "default", "-no-color"], d))
+    _ok(run_sheath(["workspace", "delete", "dev", "-no-color"], d))
+    log = json.loads(_ok(run_sheath(["audit", "log", "-json"], d)).stdout)
+    assert [(x["operation"], x["result"]) for x in log] == [
+        ("apply", "success"), ("apply", "failure"), ("rollback", "success"), ("force-unlock", "success"), ("workspace delete", "success")
+    ]
+    assert log[3]["details"]["lock_id"] == "1234"
+    _ok(run_sheath(["audit", "verify"], d))
+
+
+def _s3(moto_server: str) -> Any:
+    import boto3
+
+    return boto3.client("s3", endpoint_url=moto_server, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def _s3_dir(tmp_path: Path, moto_server: str, bucket: str) -> Path:
+    d = tmp_path / "w"
+    d.mkdir()
+    (d / "backend.tf").write_text(
+        'terraform {\n  backend "s3" {\n'
+        f'    bucket = "{bucket}"\n    key = "app/terraform.tfstate"\n    region = "us-east-1"\n'
+        '    access_key = "testing"\n    secret_key = "testing"\n'
+        "    skip_credentials_validation = true\n    skip_requesting_account_id = true\n"
+        "    skip_metadata_api_check = true\n    skip_region_validation = true\n    use_path_style = true\n"
+        "    use_lockfile = true\n"
+        f'    endpoints = {{\n      s3 = "{moto_server}"\n    }}\n'
+        "  }\n}\n"
+    )
+    return d
+
+
+def test_s3_history_audit_rollback_and_workspaces(tmp_path: Path, moto_server: str, run_sheath: Any, run_terraform: Any) -> None:
+    s3 = _s3(moto_server)
+    bucket = "rec-" + uuid.uuid4().hex[:10]
+    s3.create_bucket(Bucket=bucket)
+    d = _s3_dir(tmp_path, moto_server, bucket)
+    _ok(run_sheath(["init", "-input=false", "-no-color"], d))
+    for value in ("one", "two"):
+        (d / "main.tf").write_text(config(value))
+        _ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], d))
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])
+    assert [k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/v")] == [
+        "sheath-versions/app/terraform.tfstate/v00000001.json", "sheath-versions/app/terraform.tfstate/v00000002.json"
+    ]
+    assert len([k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/snapshots/")]) == 2
+    assert [k for k in keys if k.startswith("sheath-audit/")] == [
+        "sheath-audit/app/terraform.tfstate/00000001.json", "sheath-audit/app/terraform.tfstate/00000002.json"
+    ]
+    v1 = json.loads(s3.get_object(Bucket=bucket, Key="sheath-versions/app/terraform.tfstate/v00000001.json")["Body"].read())
+    assert v1["variables"] == {"v": "one"} and v1["operation"] == "apply"
+
+    _ok(run_sheath(["rollback", "-to-version=1", "-auto-approve", "-input=false", "-no-color"], d))
+    state = json.loads(s3.get_object(Bucket=bucket, Key="app/terraform.tfstate")["Body"].read())
+    assert _input(state) == "one"
+    history = json.loads(_ok(run_sheath(["history", "-json"], d)).stdout)
+    assert [(v["version"], v["operation"], v["origin"]) for v in history] == [(1, "apply", ""), (2, "apply", ""), (3, "rollback", "version 1")]
+    assert "intact: 3 records" in _ok(run_sheath(["audit", "verify"], d)).stdout
+
+    # apply -on-failure=rollback on s3
+    (d / "main.tf").write_text(FAILING)
+    r = run_sheath(["apply", "-auto-approve", "-input=false", "-no-color", "-on-failure=rollback"], d)
+    assert r.returncode == 1 and "Rolled back" in r.stdout + r.stderr, r.stdout + r.stderr
+    state = json.loads(s3.get_object(Bucket=bucket, Key="app/terraform.tfstate")["Body"].read())
+    assert _input(state) == "one" and [x["name"] for x in state["resources"]] == ["a"]
+
+    # workspace-aware: dev's records live next to env:/dev/KEY
+    _ok(run_sheath(["workspace", "new", "dev", "-no-color"], d))
+    (d / "main.tf").write_text(config("dev"))
+    _ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], d))
+    assert [v["version"] for v in json.loads(_ok(run_sheath(["history", "-json"], d)).stdout)] == [1]
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])
+    assert "sheath-audit/env:/dev/app/terraform.tfstate/00000001.json" in keys
+
+    # terraform still sees its workspaces and plans the state sheath wrote with no changes
+    _ok(run_terraform(["init", "-input=false", "-no-color"], d))
+    assert run_terraform(["workspace", "list"], d).stdout.split() == ["default", "*", "dev"]
+    r = run_terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], d)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    # tampering, through boto3: a record removed from the default workspace's trail
+    _ok(run_sheath(["workspace", "select", "default", "-no-color"], d))
+    s3.delete_object(Bucket=bucket, Key="sheath-audit/app/terraform.tfstate/00000002.json")
+    r = run_sheath(["audit", "verify", "-json"], d)
+    assert r.returncode == 1 and [(p["seq"], p["problem"]) for p in json.loads(r.stdout)["problems"]] == [(3, "removed")]
+
+    # a refused force-unlock is recorded too
+    r = run_sheath(["force-unlock", "-force", "-no-color", "no-such-lock"], d)
+    log = json.loads(_ok(run_sheath(["audit", "log", "-json"], d)).stdout)
+    assert log[-1]["operation"] == "force-unlock" and log[-1]["result"] == ("success" if r.returncode == 0 else "failure")
