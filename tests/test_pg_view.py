@@ -232,6 +232,15 @@ def test_dependents_drift_import(postgres: PostgresServer, tmp_path: Path, run_s
     assert values["postgresql_view.top"]["query"] == "SELECT paid.id\n   FROM paid"
     assert values["postgresql_materialized_view.m"]["with_data"] is True
 
+    # a new query reading a table the same apply creates: the plan cannot tell the DDL yet
+    notes = _res("table", "notes", '  name = "notes"\n  column {\n    name = "id"\n    type = "bigint"\n  }')
+    _write(d, port, db, base, _view("top", "paid_ids", "SELECT id FROM ${postgresql_table.notes.name}"), m, ix, notes)
+    out = run_ok(run_sheath, ["plan"], d)
+    assert "postgresql_view.top will be updated in-place" in out and "~ ddl              = [] -> (known after apply)" in out, out
+    run_ok(run_sheath, ["apply", "-auto-approve"], d)
+    assert run_sql(postgres, "SELECT pg_get_viewdef('paid_ids'::regclass, true)", db) == [(" SELECT notes.id\n   FROM notes;",)]
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+
     # destroy: the index and the dependent view first
     run_ok(run_sheath, ["destroy", "-auto-approve"], d)
     assert _views(postgres, db) == {}
