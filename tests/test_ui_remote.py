@@ -190,7 +190,7 @@ def test_state_graph_and_history_match_the_cli(remote_dir: Any, monkeypatch: pyt
 
             status, hist, body = get(url + "/api/history")
             assert status == 200 and SECRET not in body
-            assert hist["backend"] == kind.split("-")[0] and hist["applied"] == [] and hist["diagnostics"] == []
+            assert hist["backend"] == kind.split("-")[0] and [a["version"] for a in hist["applied"]] == [1, 2] and hist["diagnostics"] == []
             assert [{k: v for k, v in s.items() if k != "available"} for s in hist["states"]] == history
             assert all(s["available"] for s in hist["states"]) and len(history) >= 2
             assert {"operation", "plan_hash", "git_commit"} <= set(hist["states"][-1]) and hist["states"][-1]["operation"] == "apply"
@@ -201,7 +201,10 @@ def test_state_graph_and_history_match_the_cli(remote_dir: Any, monkeypatch: pyt
             changed = {r["address"]: r for r in diff["resources"]}
             assert changed["terraform_data.a"]["action"] in ("update", "create")
             assert '"two"' in changed["terraform_data.a"]["diff"]
-            assert get(url + f"/api/history/diff?kind=applied&from={first}&to={last}")[0] == 404
+            # the applied versions the backend keeps (pg's tables, s3's objects)
+            status, diff, body = get(url + "/api/history/diff?kind=applied&from=1&to=2")
+            assert status == 200 and SECRET not in body and diff["configuration"] == "", body
+            assert get(url + "/api/history/diff?kind=applied&from=1&to=9")[0] == 404
             assert get(url + "/api/history/diff?kind=state&from=1&to=999")[0] == 404
     assert stored() == before  # read-only: no write, no lock left behind, no table or object added
 

@@ -7,13 +7,13 @@ version records in ``sensitive_attributes``, as ``(sensitive value)``); outputs 
 never shown. A configuration diff is a unified diff of the two applied versions' snapshots.
 The state versions are the backend's (local ``.sheath/history``, pg's table, s3's objects),
 read through the state manager's history store and decoded with the state's codec; applied
-versions are kept beside a local state file only.
+versions are where the backend keeps them (``sheath.audit.records``).
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheath.diag import Diagnostics, Severity
 from sheath.plans.model import Action, ResourceInstanceChange
@@ -22,6 +22,9 @@ from sheath.states.state import State
 from sheath.types.cty import Value
 from sheath.ui.model import diagnostics_json
 from sheath.ui.source import BackendState, StateHistory
+
+if TYPE_CHECKING:
+    from sheath.audit.records import VersionLog
 
 MAX_CONFIG_DIFF_LINES = 20_000
 
@@ -49,13 +52,14 @@ def history_document(backend: BackendState | None) -> dict[str, Any]:
     diags.extend(d)
     states = [{**m.to_json(), "available": m.version in kept} for m in metas]
     applied = []
-    if hist.state_path is not None:
-        from sheath.audit.versions import VersionStore
+    log = applied_versions(backend)
+    if log is not None:
+        from sheath.audit.versions import RecordsError
 
         try:
-            versions = VersionStore(hist.state_path).versions()
-        except (ValueError, TypeError, OSError) as exc:
-            diags.add_error("Invalid version history", f"The applied versions beside the state cannot be read: {exc}")
+            versions = log.versions()
+        except (ValueError, TypeError, OSError, RecordsError) as exc:
+            diags.add_error("Invalid version history", f"The applied versions kept with the state cannot be read: {exc}")
             versions = []
         by_serial = {(m.lineage, m.serial): m.version for m in metas}
         for v in versions:
@@ -140,11 +144,22 @@ def output_diff(old: State, new: State) -> list[dict[str, Any]]:
     return out
 
 
-def config_diff(state_path: str, old_sha: str, new_sha: str) -> tuple[str, bool]:
-    """A unified diff of two configuration snapshots, and whether both were found."""
+def applied_versions(backend: BackendState) -> "VersionLog | None":
+    """Where the backend keeps the workspace's applied versions (beside a local state
+    file, pg's tables, s3's objects); None when it cannot say."""
+    from sheath.audit.records import backend_records
     from sheath.audit.versions import VersionStore
 
-    store = VersionStore(state_path)
+    if backend.history is not None and backend.history.state_path is not None:
+        return VersionStore(backend.history.state_path)
+    if backend.remote is not None:
+        records = backend_records(backend.remote.backend, backend.remote.workspace)
+        return records.versions if records is not None else None
+    return None
+
+
+def config_diff(store: "VersionLog", old_sha: str, new_sha: str) -> tuple[str, bool]:
+    """A unified diff of two configuration snapshots, and whether both were found."""
     old, new = store.snapshot(old_sha), store.snapshot(new_sha)
     lines: list[str] = []
     for path in sorted(set(old or {}) | set(new or {})):
@@ -167,15 +182,21 @@ def diff_document(backend: BackendState | None, root_dir: str, kind: str, first:
     doc: dict[str, Any] = {"kind": kind, "from": first, "to": second, "configuration": None, "resources": None, "outputs": None}
     states = (first, second)
     if kind == "applied":
-        from sheath.audit.versions import VersionStore
+        from sheath.audit.versions import RecordsError
 
-        if hist.state_path is None:
-            return None, f"applied versions are kept beside a local state only; the {backend.kind} backend keeps state versions"
-        store = VersionStore(hist.state_path)
-        va, vb = store.get(first), store.get(second)
+        store = applied_versions(backend)
+        if store is None:
+            return None, f"the {backend.kind} backend keeps no applied versions"
+        try:
+            va, vb = store.get(first), store.get(second)
+        except RecordsError as exc:
+            return None, str(exc)
         if va is None or vb is None:
             return None, f"there is no applied version {first if va is None else second}"
-        text, found = config_diff(hist.state_path, va.config_sha, vb.config_sha)
+        try:
+            text, found = config_diff(store, va.config_sha, vb.config_sha)
+        except RecordsError as exc:
+            return None, str(exc)
         doc["configuration"] = text
         if not found:
             diags.add_warning("Configuration snapshot missing", "A configuration snapshot of these versions is missing.")
