@@ -10,9 +10,9 @@ rest and returns an ``OperationResult``. The view decides only how things are sh
 never what happens: the human and the JSON view of one operation run the same steps.
 
 Plan checks are functions of a plan (``sheath.policy.plancheck.PlanCheck``); any error
-in their results refuses the apply before anything changes. Every apply against a local
-state is recorded as an applied version (``sheath.audit.versions``) and in the audit
-trail (``sheath.audit.trail``); remote backends keep their history with each write.
+in their results refuses the apply before anything changes. Every apply is recorded as
+an applied version and in the audit trail, next to the state in its backend
+(``sheath.audit.records``); backends also keep a state history with each write.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ LOCK_OPERATION = {
 class OpenedState:
     """A state opened for an operation: its manager (None when it could not be opened),
     the lock held (None without one), what opening it reported, and the state file's path
-    when the state is a local file (applied versions and the audit trail live beside it)."""
+    when the state is a local file (applied versions and the audit trail live beside it;
+    a remote state's are in its backend)."""
 
     mgr: Any
     lock_id: str | None = None
@@ -91,7 +92,7 @@ class Operation:
     saved_config: Mapping[str, bytes] | None = None  # the saved plan's configuration snapshot
     saved_session: Session | None = None  # the session the API planned it in
     plan_checks: Sequence[PlanCheck] = ()
-    record: bool = True  # applied versions and the audit trail (local state)
+    record: bool = True  # applied versions and the audit trail (in the state's backend)
     origin: str = ""  # a rollback's: what it returns to ("version 3", "git v1 (a1b2c3d)")
     command: str = ""  # the command asking ("apply", "destroy"...), for the views' wording
     # when a change fails: "continue" (terraform's: independent changes go on), "stop" (no

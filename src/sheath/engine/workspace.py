@@ -16,8 +16,8 @@ recorded it) and workspace (``workspace=``, else TF_WORKSPACE, else the selected
 Every operation locks the state (terraform's lock, shared with terraform) for
 its duration. Every plan goes through the plan checks (by default the policies:
 the built-in pack, sheath-policy.hcl, skips and limits); a check's error refuses
-the apply. Applies are recorded in the audit trail (local backend) and, for
-remote backends, in the state history with the plan's hash. Errors raise
+the apply. Applies are recorded as applied versions and in the audit trail, next to
+the state in its backend (local, pg, s3), and in the state history with the plan's hash. Errors raise
 ``SheathError`` carrying the diagnostics; warnings are kept on the result
 (``PlanResult.diagnostics``, ``ApplyResult.diagnostics``). Progress is observed
 by passing ``hooks`` (``sheath.engine.hooks.Hooks``).
