@@ -4,8 +4,9 @@ terraform_data: stores ``input`` and mirrors it into ``output``; a change of
 ``triggers_replace`` replaces the instance; ``id`` is a random UUID in
 hashicorp/go-uuid's format (16 random bytes, no version bits).
 
-terraform_remote_state: reads the root outputs of another state. Only the
-``local`` backend is supported. An encrypted state is decrypted with the method the
+terraform_remote_state: reads the root outputs of another state from the
+``local``, ``pg`` or ``s3`` backend (``sheath.backend.remote_read``: the backend's
+schema and sheath's own clients), in the given ``workspace``. An encrypted state is decrypted with the method the
 root module's ``remote_state_data_sources`` configures for the instance (as OpenTofu
 does; ``sheath.states.codec.remote_state_codec``).
 """
@@ -16,6 +17,8 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sheath.backend.config import BackendConfig
+from sheath.backend.remote_read import READABLE_BACKENDS, coerce_backend_config, read_stored_state
 from sheath.diag import Diagnostics
 from sheath.providers.builtin.functions import provider_functions
 from sheath.providers.interface import (
@@ -161,8 +164,6 @@ class TerraformData(ResourceType):
         return with_attrs(self.schema.block.empty_value(), id=attr(src, "id"), triggers_replace=trig), diags
 
 
-_LOCAL_BACKEND_ARGS = frozenset({"path", "workspace_dir"})
-
 _KNOWN_BACKENDS = frozenset(
     {"local", "remote", "azurerm", "consul", "cos", "gcs", "http", "inmem", "kubernetes", "oss", "pg", "s3", "cloud"}
 )
@@ -179,9 +180,19 @@ class TerraformRemoteState(DataSourceType):
     check_read_only = False  # terraform accepts (and then overwrites) a configured "outputs"
 
     def validate(self, config: Value) -> Diagnostics:
+        diags, _ = self._backend_config(config)
+        return diags
+
+    def _backend_config(self, config: Value) -> tuple[Diagnostics, BackendConfig | None]:
+        """terraform's validation: the backend's name, then (once config and backend are
+        known) config coerced to the backend's schema; the configuration when it is known."""
         diags = Diagnostics()
         backend = attr(config, "backend")
-        if backend.is_known and not backend.is_null:
+        cfg = attr(config, "config")
+        result: BackendConfig | None = None
+        if cfg.is_known and not cfg.is_null and not (cfg.type.is_object() or cfg.type.is_map()):
+            diags.append(attribute_error("Invalid backend configuration", "The configuration must be an object value.", Path.attr("config")))
+        elif backend.is_known and not backend.is_null and cfg.is_wholly_known():
             name = backend.as_str()
             if name not in _KNOWN_BACKENDS:
                 diags.append(
@@ -191,51 +202,22 @@ class TerraformRemoteState(DataSourceType):
                         Path.attr("backend"),
                     )
                 )
-            elif name != "local":
+            elif name not in READABLE_BACKENDS:
                 diags.append(
                     attribute_error(
                         "Unsupported backend",
-                        f"sheath reads remote state only from the \"local\" backend, not {go_quote(name)}.",
+                        f"sheath reads remote state from the \"local\", \"pg\" and \"s3\" backends, not {go_quote(name)}.",
                         Path.attr("backend"),
                     )
                 )
-        cfg = attr(config, "config")
-        if cfg.is_known and not cfg.is_null:
-            if not (cfg.type.is_object() or cfg.type.is_map()):
-                diags.append(attribute_error("Invalid backend configuration", "The config argument must be an object.", Path.attr("config")))
-            elif backend.is_known and not backend.is_null and backend.as_str() == "local":
-                for key in cfg.attrs():
-                    if key not in _LOCAL_BACKEND_ARGS:
-                        diags.append(
-                            attribute_error(
-                                "Invalid backend configuration",
-                                f'The given configuration is not valid for backend "local": unexpected attribute {go_quote(key)}.',
-                                Path.attr("config"),
-                            )
-                        )
-                        break
-        return diags
-
-    def _state_path(self, config: Value, workspace: str) -> tuple[str, Diagnostics]:
-        diags = Diagnostics()
-        path = "terraform.tfstate"
-        ws_dir = "terraform.tfstate.d"
-        cfg = attr(config, "config")
-        if not cfg.is_null:
-            for key, default in (("path", path), ("workspace_dir", ws_dir)):
-                v = cfg.attrs().get(key)
-                if v is not None and not v.is_null:
-                    if v.type != STRING:
-                        diags.append(attribute_error("Invalid backend configuration", f"{key} must be a string.", Path.attr("config").get_attr(key)))
-                        continue
-                    if key == "path":
-                        path = v.as_str()
-                    else:
-                        ws_dir = v.as_str()
-        if workspace != "default":
-            path = os.path.join(ws_dir, workspace, "terraform.tfstate")
-        base = self.working_dir or os.getcwd()
-        return os.path.join(base, path), diags
+            else:
+                result, problem = coerce_backend_config(name, cfg)
+                if problem is not None:
+                    diags.append(attribute_error("Invalid backend configuration", problem.detail, Path.attr("config")))
+        defaults = attr(config, "defaults")
+        if defaults.type != DYNAMIC and not (defaults.type.is_object() or defaults.type.is_map()):
+            diags.append(attribute_error("Invalid default values", "Defaults must be given in an object value.", Path.attr("defaults")))
+        return diags, result
 
     def encryption_config(self) -> tuple[EncryptionConfig | None, Diagnostics]:
         """The encryption configuration of the root module in the working directory (and
@@ -247,31 +229,20 @@ class TerraformRemoteState(DataSourceType):
     def read(self, config: Value, address: str = "") -> tuple[Value | None, Diagnostics]:
         """The state's outputs; address (the instance read) selects the remote_state_data_sources
         method that decrypts it."""
-        diags = self.validate(config)
-        if diags.has_errors():
+        diags, backend_cfg = self._backend_config(config)
+        if diags.has_errors() or backend_cfg is None:
             return None, diags
         ws = attr(config, "workspace")
         workspace = "default" if ws.is_null else ws.as_str()
-        path, pdiags = self._state_path(config, workspace)
-        diags.extend(pdiags)
-        if diags.has_errors():
+        stored, sdiags = read_stored_state(backend_cfg, workspace, self.working_dir or os.getcwd())
+        diags.extend(sdiags)
+        if stored is None or diags.has_errors():
             return None, diags
         outputs: dict[str, Value] = {}
         defaults = attr(config, "defaults")
         if not defaults.is_null:
-            if not (defaults.type.is_object() or defaults.type.is_map()):
-                diags.append(attribute_error("Invalid default values", "defaults must be an object.", Path.attr("defaults")))
-                return None, diags
             outputs.update(defaults.attrs())
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            data = b""
-        except OSError as exc:
-            diags.append(attribute_error("Error loading state", f"Failed to read {path}: {exc.strerror}.", Path.attr("config")))
-            return None, diags
-        if not data.strip():
+        if stored.data is None:
             diags.append(
                 attribute_error(
                     "Unable to find remote state",
@@ -285,17 +256,17 @@ class TerraformRemoteState(DataSourceType):
         if ediags.has_errors():
             return None, diags
         try:
-            data, _ = remote_state_codec(enc, address).decode(data)
+            data, _ = remote_state_codec(enc, address).decode(stored.data)
         except EncryptionError as exc:
             diags.add_error(
                 "Failed to decrypt the remote state",
-                f"The state in {path} could not be read: {exc}. A terraform_remote_state data source decrypts "
+                f"The state in {stored.where} could not be read: {exc}. A terraform_remote_state data source decrypts "
                 f'with the method of its remote_state_data_source "{remote_state_key(address)}" block in the '
                 "encryption configuration (remote_state_data_sources), else of its default block; a plain state "
                 "reads only where no method or an unencrypted one is configured for it.",
             )
             return None, diags
-        sf, sdiags = read_state_file(data, path)
+        sf, sdiags = read_state_file(data, stored.where)
         diags.extend(sdiags)
         if sf is None:
             return None, diags
@@ -304,7 +275,7 @@ class TerraformRemoteState(DataSourceType):
                 t = type_from_json(gojson.dumps(ov.type))
                 outputs[name] = value_from_json(gojson.dumps(ov.value), t)
             except JSONError as exc:
-                diags.add_error("Error loading state", f"Output {name!r} in {path} cannot be decoded: {exc}.")
+                diags.add_error("Error loading state", f"Output {name!r} in {stored.where} cannot be decoded: {exc}.")
                 return None, diags
         return with_attrs(config, outputs=object_val(outputs)), diags
 
