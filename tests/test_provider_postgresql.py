@@ -261,7 +261,7 @@ def test_schemas_load_without_psycopg() -> None:
 
     code = (
         "import sys\nfrom sheath.providers.native.postgresql import new_provider\n"
-        "s = new_provider().get_provider_schema()\nassert len(s.resource_types) == 10 and len(s.data_sources) == 3\n"
+        "s = new_provider().get_provider_schema()\nassert len(s.resource_types) == 12 and len(s.data_sources) == 3\n"
         "assert 'psycopg' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
