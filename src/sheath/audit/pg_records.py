@@ -47,22 +47,34 @@ class _Tables:
     def __init__(self, backend: "PgBackend") -> None:
         self.backend = backend
         self.schema = backend.schema
+        self.ready = False
 
     def exists(self, conn: "psycopg.Connection[Any]", table: str) -> bool:
         row = conn.execute("SELECT to_regclass(%s)", (f"{self.schema}.{table}",)).fetchone()
         return row is not None and row[0] is not None
 
     def prepare(self, conn: "psycopg.Connection[Any]") -> None:
+        """Create the tables that are missing (after the backend's own schema and table),
+        one creator at a time: concurrent CREATE TABLE IF NOT EXISTS can collide."""
+        if self.ready or all(self.exists(conn, t) for t in (VERSIONS_TABLE, SNAPSHOTS_TABLE, AUDIT_TABLE)):
+            self.ready = True
+            return
+        diags = self.backend.prepare()
+        if diags.has_errors():
+            raise RecordsError("; ".join(d.detail or d.summary for d in diags))
         s = self.schema
-        conn.execute(
-            f"CREATE TABLE IF NOT EXISTS {s}.{VERSIONS_TABLE} (name text NOT NULL, version integer NOT NULL, "
-            "record text NOT NULL, PRIMARY KEY (name, version))"
-        )
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {s}.{SNAPSHOTS_TABLE} (sha256 text PRIMARY KEY, data text NOT NULL)")
-        conn.execute(
-            f"CREATE TABLE IF NOT EXISTS {s}.{AUDIT_TABLE} (name text NOT NULL, position bigint NOT NULL, "
-            "record text NOT NULL, PRIMARY KEY (name, position))"
-        )
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"sheath-records-tables:{s}",))
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {s}.{VERSIONS_TABLE} (name text NOT NULL, version integer NOT NULL, "
+                "record text NOT NULL, PRIMARY KEY (name, version))"
+            )
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {s}.{SNAPSHOTS_TABLE} (sha256 text PRIMARY KEY, data text NOT NULL)")
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {s}.{AUDIT_TABLE} (name text NOT NULL, position bigint NOT NULL, "
+                "record text NOT NULL, PRIMARY KEY (name, position))"
+            )
+        self.ready = True
 
 
 class PgVersionLog:
