@@ -133,16 +133,19 @@ def test_pg_on_failure_rollback_force_unlock_and_workspace_delete(tmp_path: Path
     assert [(v["operation"], v["outcome"], v["origin"]) for v in history] == [
         ("apply", "success", ""), ("apply", "failure", ""), ("rollback", "success", "version 1")
     ]
-    # a remote force-unlock is recorded, and a workspace delete in the default workspace's trail
+    # state edits, a remote force-unlock, and a workspace delete in the default workspace's trail
+    _ok(run_sheath(["taint", "-no-color", "terraform_data.a"], d))
+    _ok(run_sheath(["untaint", "-no-color", "terraform_data.a"], d))
     r = _ok(run_sheath(["force-unlock", "-force", "-no-color", "1234"], d))
     _ok(run_sheath(["workspace", "new", "dev", "-no-color"], d))
     _ok(run_sheath(["workspace", "select", "default", "-no-color"], d))
     _ok(run_sheath(["workspace", "delete", "dev", "-no-color"], d))
     log = json.loads(_ok(run_sheath(["audit", "log", "-json"], d)).stdout)
     assert [(x["operation"], x["result"]) for x in log] == [
-        ("apply", "success"), ("apply", "failure"), ("rollback", "success"), ("force-unlock", "success"), ("workspace delete", "success")
+        ("apply", "success"), ("apply", "failure"), ("rollback", "success"), ("taint", "success"), ("untaint", "success"),
+        ("force-unlock", "success"), ("workspace delete", "success")
     ]
-    assert log[3]["details"]["lock_id"] == "1234"
+    assert log[5]["details"]["lock_id"] == "1234" and log[3]["details"]["serial"] == _pg_state(database)["serial"] - 1
     _ok(run_sheath(["audit", "verify"], d))
 
 
