@@ -347,9 +347,9 @@ def _delete(
 
 
 def _audit(backend: object, record: dict[str, object], diags: Diagnostics) -> None:
-    """A workspace delete in the audit trail of the default workspace's state (the deleted
-    workspace's own trail goes with it), kept in the backend (local, pg, s3); a warning
-    on stderr when it could not be written."""
+    """A workspace delete in the audit trail of the default workspace's state, kept in the
+    backend (local, pg, s3); a warning on stderr when it could not be written. The deleted
+    workspace's own records go with its directory (local) or stay (pg, s3)."""
     from sheath.audit.records import RecordsError, backend_records
     from sheath.backend import DEFAULT_WORKSPACE
 
