@@ -428,3 +428,16 @@ def test_pg_encrypted_state_reads_with_remote_state_data_sources(tmp_path: Path,
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert _summaries(r.stderr) == ["Failed to decrypt the remote state"] * 2, r.stderr
     assert "net-default" not in r.stdout + r.stderr
+
+
+def test_api_variables_reach_the_remote_state_encryption(tmp_path: Path, encrypted_producer: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workspace(variables=...) gives the encryption block's variables to the reads of
+    terraform_remote_state too, as -var does on the command line."""
+    from sheath import Workspace
+
+    for k in [k for k in __import__("os").environ if k.startswith("TF_")]:
+        monkeypatch.delenv(k)
+    d = _write(tmp_path / "api", _encrypted_consumer(encrypted_producer))
+    ws = Workspace(d, variables={"pass": PASS}, plan_checks=[])
+    ws.init()
+    assert ws.apply().outputs["names"] == ["net-default", "net-dev"]

@@ -121,7 +121,7 @@ def load(
         diags.extend(lock_consistency(cfg, root_dir))
         if diags.has_errors():
             return None, diags
-    factory = ProviderFactory(root_dir, registry or default_registry(), var_args=var_args)
+    factory = ProviderFactory(root_dir, registry or default_registry(), var_args=var_args, inputs=dict(inputs or {}))
     schemas = ProviderSchemas(factory)
     if validate:
         diags.extend(validate_config(cfg, root_dir, schemas, path_root=config_dir or "."))

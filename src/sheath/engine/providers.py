@@ -11,7 +11,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from sheath.addrs.provider import Provider as ProviderAddr
 from sheath.diag import Diagnostics
@@ -70,11 +70,12 @@ class ProviderFactory:
     root_dir: str = "."
     registry: ProviderRegistry = field(default_factory=default_registry)
     var_args: Sequence[tuple[str, str]] = ()  # -var/-var-file, for terraform_remote_state's encryption
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # a calling program's InputValues, for the same
 
     def new(self, addr: ProviderAddr) -> Provider:
         p = self.registry.new(addr)
         if isinstance(p, BuiltinTerraformProvider):
-            p.use_variable_arguments(self.var_args)
+            p.use_variable_arguments(self.var_args, self.inputs)
         if p is not None:
             return p
         exe = _installed_executable(self.root_dir, addr)

@@ -235,11 +235,15 @@ def working_state_codec(root_dir: str = ".", environ: Mapping[str, str] | None =
 
 
 def working_encryption(
-    root_dir: str = ".", environ: Mapping[str, str] | None = None, var_args: Sequence[tuple[str, str]] = ()
+    root_dir: str = ".",
+    environ: Mapping[str, str] | None = None,
+    var_args: Sequence[tuple[str, str]] = (),
+    given: Mapping[str, Any] | None = None,
 ) -> tuple[EncryptionConfig | None, Diagnostics]:
     """The encryption configuration of the root module in root_dir merged with
-    TF_ENCRYPTION's (None when neither configures any); var_args: the command's -var and -var-file."""
-    return configured_encryption(_root_module(root_dir), environ, None, var_args)
+    TF_ENCRYPTION's (None when neither configures any); var_args: the command's -var and
+    -var-file; given: the InputValues a calling program passes (the Python API's variables)."""
+    return configured_encryption(_root_module(root_dir), environ, given, var_args)
 
 
 def remote_state_codec(cfg: EncryptionConfig | None, address: str) -> StateCodec:

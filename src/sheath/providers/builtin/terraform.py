@@ -14,8 +14,9 @@ does; ``sheath.states.codec.remote_state_codec``).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sheath.backend.config import BackendConfig
 from sheath.backend.remote_read import READABLE_BACKENDS, coerce_backend_config, read_stored_state
@@ -174,6 +175,8 @@ class TerraformRemoteState(DataSourceType):
     working_dir: str | None = None
     # the command's -var and -var-file, for the variables of the encryption configuration
     var_args: tuple[tuple[str, str], ...] = ()
+    # the variables a calling program gives (the Python API's InputValues), over var_args
+    given: Mapping[str, Any] = field(default_factory=dict)
     # the root module's encryption configuration, loaded at the first read
     encryption: tuple[EncryptionConfig | None, Diagnostics] | None = field(default=None, repr=False, compare=False)
     schema = REMOTE_STATE_SCHEMA
@@ -223,7 +226,7 @@ class TerraformRemoteState(DataSourceType):
         """The encryption configuration of the root module in the working directory (and
         TF_ENCRYPTION), once per provider instance."""
         if self.encryption is None:
-            self.encryption = working_encryption(self.working_dir or ".", None, self.var_args)
+            self.encryption = working_encryption(self.working_dir or ".", None, self.var_args, self.given)
         return self.encryption
 
     def read(self, config: Value, address: str = "") -> tuple[Value | None, Diagnostics]:
@@ -283,12 +286,14 @@ class TerraformRemoteState(DataSourceType):
 class BuiltinTerraformProvider(NativeProvider):
     """The builtin provider: terraform_remote_state reads with the instance's address."""
 
-    def use_variable_arguments(self, var_args: Sequence[tuple[str, str]]) -> None:
-        """The command line's -var and -var-file (("var", "k=v") or ("var-file", path)):
+    def use_variable_arguments(self, var_args: Sequence[tuple[str, str]], given: Mapping[str, Any] | None = None) -> None:
+        """The command line's -var and -var-file (("var", "k=v") or ("var-file", path)) and
+        the InputValues a calling program gives (the Python API's variables):
         terraform_remote_state evaluates the encryption configuration with them too."""
         d = self.data_sources.get("terraform_remote_state")
         if isinstance(d, TerraformRemoteState):
             d.var_args = tuple(var_args)
+            d.given = dict(given or {})
             d.encryption = None
 
     def read_data_source(self, req: ReadDataSourceRequest) -> ReadDataSourceResponse:
