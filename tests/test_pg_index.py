@@ -218,6 +218,46 @@ def test_drift_import_destroy(postgres: PostgresServer, tmp_path: Path, run_shea
     assert _indexdefs(postgres, db) == {}
 
 
+def test_index_column_options(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    db = "idx_options"
+    create_database(postgres, db)
+    run_sql(postgres, AUDIT + TABLE, db)
+    d = tmp_path
+    port = postgres.port
+
+    # collation, operator class, order and nulls per key part
+    opts = '  columns        = ["email", "id"]\n  column_options = ["COLLATE \\"C\\" text_pattern_ops", "DESC NULLS LAST"]'
+    _write(d, port, db, _index("people_sorted", opts))
+    run_ok(run_sheath, ["init"], d)
+    ddl, _ = apply_saved_plan(run_sheath, d, postgres, db)
+    assert ddl == {"postgresql_index.ix": ['CREATE INDEX "people_sorted" ON "public"."people" USING "btree" ("email" COLLATE "C" text_pattern_ops, "id" DESC NULLS LAST)']}
+    assert _indexdefs(postgres, db) == {"people_sorted": 'CREATE INDEX people_sorted ON public.people USING btree (email COLLATE "C" text_pattern_ops, id DESC NULLS LAST)'}
+
+    # spelled differently, the same meaning: no replacement, no DDL
+    _write(d, port, db, _index("people_sorted", opts.replace("text_pattern_ops", "TEXT_PATTERN_OPS").replace("DESC NULLS LAST", "desc  nulls last")))
+    text = run_ok(run_sheath, ["plan"], d)
+    assert "must be replaced" not in text and "ddl" not in text, text
+
+    # another order (ASC is the default): replaced
+    _write(d, port, db, _index("people_sorted", '  columns        = ["email", "id"]\n  column_options = ["", "ASC"]'))
+    ddl, text = apply_saved_plan(run_sheath, d, postgres, db)
+    assert "must be replaced" in text
+    assert ddl == {"postgresql_index.ix": ['CREATE INDEX "people_sorted" ON "public"."people" USING "btree" ("email", "id" ASC)']}
+    assert _indexdefs(postgres, db) == {"people_sorted": "CREATE INDEX people_sorted ON public.people USING btree (email, id)"}
+
+    # import of an index made by hand with options, then no changes
+    run_sql(postgres, "CREATE INDEX by_hand ON people (email DESC NULLS LAST, lower(email) text_pattern_ops)", db)
+    made = _index("by_hand", '  expressions    = ["\\"email\\"", "lower(email)"]\n  column_options = ["DESC NULLS LAST", "text_pattern_ops"]', "made")
+    _write(d, port, db, _index("people_sorted", '  columns        = ["email", "id"]\n  column_options = ["", "ASC"]'), made)
+    run_ok(run_sheath, ["import", "postgresql_index.made", f"{db}.public.by_hand"], d)
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    state = json.loads(run_ok(run_sheath, ["show", "-json"], d))
+    values = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    assert values["postgresql_index.made"]["column_options"] == ["DESC NULLS LAST", "text_pattern_ops"]
+    run_ok(run_sheath, ["destroy", "-auto-approve"], d)
+    assert _indexdefs(postgres, db) == {}
+
+
 def test_validate_refuses_impossible_indexes(tmp_path: Path, run_sheath: Any) -> None:
     cases = {
         '  columns = ["a"]\n  expressions = ["lower(a)"]': "Exactly one of columns and expressions must be set; both are set",
@@ -226,6 +266,7 @@ def test_validate_refuses_impossible_indexes(tmp_path: Path, run_sheath: Any) ->
         '  columns = ["a"]\n  unique = true\n  method = "hash"': "PostgreSQL supports unique indexes only with method btree",
         '  columns = ["a"]\n  where = " "': "where must not be empty",
         '  columns = ["a"]\n  method = "btree"\n  concurrently = false': "An index name must have 1 to 63 bytes",
+        '  columns = ["a"]\n  column_options = ["DESC", ""]': "column_options must have one entry per key part (1",
     }
     names = [f"i{n}" if "63 bytes" not in message else "i" * 64 for n, message in enumerate(cases.values())]
     _write(tmp_path, 5432, "postgres", *(_index(names[n], body, f"i{n}") for n, body in enumerate(cases)))

@@ -49,6 +49,7 @@ from sheath.types.ops import raw_equal
 INDEX_SCHEMA = Schema(
     Block(
         {
+            "column_options": Attribute(ListType(STRING), optional=True),
             "columns": Attribute(ListType(STRING), optional=True),
             "concurrently": Attribute(BOOL, optional=True),
             "database": Attribute(STRING, optional=True, computed=True),
@@ -67,9 +68,9 @@ INDEX_SCHEMA = Schema(
 )
 
 # a change to any of these replaces the index
-DEFINITION = ("database", "schema", "table", "columns", "expressions", "unique", "method", "where", "include")
+DEFINITION = ("database", "schema", "table", "columns", "expressions", "column_options", "unique", "method", "where", "include")
 # ... unless only these change and PostgreSQL reads both spellings the same
-SPELLING = ("columns", "expressions", "where")
+SPELLING = ("columns", "expressions", "column_options", "where")
 
 _READ = """
 SELECT t.relname, i.indisunique, am.amname, i.indnkeyatts,
@@ -77,7 +78,21 @@ SELECT t.relname, i.indisunique, am.amname, i.indnkeyatts,
         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k] AND i.indkey[k] <> 0
         ORDER BY k),
   ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k),
-  pg_get_expr(i.indpred, i.indrelid, true), i.indisvalid
+  pg_get_expr(i.indpred, i.indrelid, true), i.indisvalid,
+  ARRAY(SELECT concat_ws(' ',
+          CASE WHEN i.indcollation[k] <> 0 AND i.indcollation[k] <> coalesce(ta.attcollation, ty.typcollation)
+               THEN 'COLLATE ' || quote_ident(co.collname) END,
+          CASE WHEN NOT opc.opcdefault THEN quote_ident(opc.opcname) END,
+          CASE WHEN pg_index_column_has_property(i.indexrelid, k + 1, 'desc') THEN 'DESC' END,
+          CASE WHEN pg_index_column_has_property(i.indexrelid, k + 1, 'desc')
+                    AND NOT pg_index_column_has_property(i.indexrelid, k + 1, 'nulls_first') THEN 'NULLS LAST'
+               WHEN pg_index_column_has_property(i.indexrelid, k + 1, 'asc')
+                    AND pg_index_column_has_property(i.indexrelid, k + 1, 'nulls_first') THEN 'NULLS FIRST' END)
+        FROM generate_series(0, i.indnkeyatts - 1) k
+        JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k + 1 JOIN pg_type ty ON ty.oid = ia.atttypid
+        LEFT JOIN pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k] AND i.indkey[k] <> 0
+        LEFT JOIN pg_collation co ON co.oid = i.indcollation[k] LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k]
+        ORDER BY k)
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
 JOIN pg_am am ON am.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE {where}
@@ -120,6 +135,7 @@ def index_of(v: Value) -> Index:
         where=str_or_none(attr(v, "where")),
         include=tuple(strings(attr(v, "include"))),
         concurrently=attr(v, "concurrently").v is True,
+        column_options=tuple(strings(attr(v, "column_options"))),
     )
 
 
@@ -146,6 +162,7 @@ def index_value(ix: Index, base: Value) -> Value:
         where=_str_val(ix.where),
         include=_list_like(attr(base, "include"), ix.include),
         concurrently=_bool(ix.concurrently),
+        column_options=_list_like(attr(base, "column_options"), ix.column_options),
         id=string_val(ix.display),
         ddl=ddl if ddl.is_known and not ddl.is_null else list_val([], STRING),
     )
@@ -155,10 +172,10 @@ def index_value(ix: Index, base: Value) -> Value:
 
 
 def _shape_of_row(row: tuple[Any, ...]) -> tuple[str, Shape, bool]:
-    table, unique, method, nkey, names, defs, where, valid = row
+    table, unique, method, nkey, names, defs, where, valid, options = row
     keys = tuple((COLUMN, n) if n is not None else (EXPRESSION, d) for n, d in zip(names[:nkey], defs[:nkey]))
     include = tuple(str(n) for n in names[nkey:])
-    return str(table), Shape(keys, include, bool(unique), str(method), where), bool(valid)
+    return str(table), Shape(keys, include, bool(unique), str(method), where, tuple(str(o) for o in options)), bool(valid)
 
 
 def read_index(client: Client, database: str, schema: str, name: str) -> tuple[Index, Shape] | None:
@@ -176,7 +193,9 @@ def read_index(client: Client, database: str, schema: str, name: str) -> tuple[I
         columns = tuple(text for _, text in shape.keys)
     else:  # a column among expressions is written as its (quoted) name
         expressions = tuple(_key_text(kind, text) for kind, text in shape.keys)
-    ix = Index(database, schema, table, name, columns, expressions, shape.unique, shape.method, shape.where, shape.include)
+    column_options = shape.options if any(shape.options) else ()
+    ix = Index(database, schema, table, name, columns, expressions, shape.unique, shape.method, shape.where, shape.include,
+               column_options=column_options)
     return ix, shape
 
 
@@ -195,7 +214,7 @@ def canonical(client: Client, ix: Index) -> Shape:
     table does not exist yet), the shape as written."""
     import psycopg
 
-    if not ix.expressions and ix.where is None:
+    if not ix.expressions and ix.where is None and not any(ix.key_options()):
         return ix.shape()
     scratch = replace(ix, schema="pg_temp", table=_SCRATCH_TABLE, name=_SCRATCH_INDEX, concurrently=False)
     where = f"c.oid = 'pg_temp.{_SCRATCH_INDEX}'::regclass"
@@ -217,6 +236,8 @@ def align(found: Index, found_shape: Shape, prior: Index, prior_shape: Shape) ->
         out = replace(out, columns=prior.columns, expressions=prior.expressions)
     if found_shape.where == prior_shape.where:
         out = replace(out, where=prior.where)
+    if found_shape.options == prior_shape.options:
+        out = replace(out, column_options=prior.column_options)
     return out
 
 
@@ -260,6 +281,11 @@ class PgIndex(PgResource):
                 diags.append(attribute_error("Invalid index definition", f"{name} must not be empty.", Path.attr(name)))
             if v.is_wholly_known() and any(e.is_null or not e.as_str().strip() for e in v.elements()):
                 diags.append(attribute_error("Invalid index definition", f"{name} must not hold null or empty strings.", Path.attr(name)))
+        opts = attr(config, "column_options")
+        keys = cols if not cols.is_null else exprs
+        if opts.is_known and not opts.is_null and keys.is_known and not keys.is_null and len(opts.elements()) != len(keys.elements()):
+            detail = f"column_options must have one entry per key part ({len(keys.elements())}; \"\" for none), not {len(opts.elements())}."
+            diags.append(attribute_error("Invalid index definition", detail, Path.attr("column_options")))
         index_name = attr(config, "name")
         if index_name.is_known and not index_name.is_null and not 0 < len(index_name.as_str().encode()) <= MAX_IDENTIFIER:
             diags.append(attribute_error("Invalid index name", f"An index name must have 1 to {MAX_IDENTIFIER} bytes (PostgreSQL would truncate it).", Path.attr("name")))

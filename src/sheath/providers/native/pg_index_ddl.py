@@ -19,13 +19,16 @@ EXPRESSION = "expression"
 @dataclass(frozen=True)
 class Shape:
     """What an index does, in the catalogs' terms: its key parts (each ``(COLUMN, name)`` or
-    ``(EXPRESSION, PostgreSQL's text)``), included columns, uniqueness, method, predicate."""
+    ``(EXPRESSION, PostgreSQL's text)``), included columns, uniqueness, method, predicate,
+    and each key part's options (``COLLATE …``, an operator class, ``DESC``, ``NULLS …``;
+    "" for none)."""
 
     keys: tuple[tuple[str, str], ...]
     include: tuple[str, ...]
     unique: bool
     method: str
     where: str | None
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Index:
     where: str | None = None
     include: tuple[str, ...] = ()
     concurrently: bool = False
+    column_options: tuple[str, ...] = ()  # SQL after each key part, or () for none
 
     @property
     def qualified(self) -> str:
@@ -57,11 +61,17 @@ class Index:
     def shape(self) -> Shape:
         """The shape as written (expressions and predicate not in PostgreSQL's spelling)."""
         keys = tuple((COLUMN, c) for c in self.columns) + tuple((EXPRESSION, e) for e in self.expressions)
-        return Shape(keys, self.include, self.unique, self.method, self.where)
+        return Shape(keys, self.include, self.unique, self.method, self.where, self.key_options())
+
+    def key_options(self) -> tuple[str, ...]:
+        """Each key part's options as written ("" for none)."""
+        n = len(self.columns) + len(self.expressions)
+        return tuple(" ".join(o.split()) for o in self.column_options) if self.column_options else ("",) * n
 
 
 def create_statement(ix: Index) -> str:
     keys = [quote_ident(c) for c in ix.columns] + [f"({e})" for e in ix.expressions]
+    keys = [f"{k} {o}" if o else k for k, o in zip(keys, ix.key_options())]
     text = "CREATE " + ("UNIQUE " if ix.unique else "") + "INDEX " + ("CONCURRENTLY " if ix.concurrently else "")
     text += f"{quote_ident(ix.name)} ON {ix.table_qualified} USING {quote_ident(ix.method)} ({', '.join(keys)})"
     if ix.include:
