@@ -210,6 +210,16 @@ def test_dependents_drift_import(postgres: PostgresServer, tmp_path: Path, run_s
     assert "Error applying postgresql_view" in out and "other objects depend on it" in out and "Traceback" not in out, out
     assert _oid(postgres, db, "paid") == base_oid
 
+    # a new query of the materialized view drops its index with it: replace_triggered_by creates it again
+    ix2 = ix.replace("  unique  = true", "  unique  = true\n  lifecycle {\n    replace_triggered_by = [postgresql_materialized_view.m.query]\n  }")
+    m2 = _matview("m", "by_customer", "SELECT customer, max(total) AS total FROM orders GROUP BY customer")
+    _write(d, port, db, base, top, m2, ix2)
+    run_ok(run_sheath, ["apply", "-auto-approve"], d)
+    assert run_sql(postgres, "SELECT indexname FROM pg_indexes WHERE tablename = 'by_customer'", db) == [("by_customer_key",)]
+    assert run_sql(postgres, "SELECT customer, total FROM by_customer ORDER BY 1", db) == [("ann", 10), ("bob", 0)]
+    run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    m, ix = m2, ix2
+
     # changed by hand: planned back
     run_sql(postgres, "CREATE OR REPLACE VIEW paid_ids AS SELECT id, 1 AS one FROM paid", db)
     _write(d, port, db, base, top, m, ix)
