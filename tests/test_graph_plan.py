@@ -5,6 +5,7 @@ draws it; stdout, stderr and the exit code must be the same bytes."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -248,19 +249,19 @@ def test_graph_plan_a_directory_draws_the_configuration(tmp_path: Path, run_terr
 
 
 def test_graph_plan_refusals(tmp_path: Path, run_sheath: RunFn) -> None:
-    """What sheath does not draw says so: a plan deleting the objects of a module call the
-    configuration no longer has, and -type=plan of a saved plan."""
-    write(tmp_path, MODULES)
-    ok(run_sheath(["init", "-input=false", "-no-color"], tmp_path))
+    """What sheath does not draw says so: the graphs of a configuration with a check block
+    with a nested data block (terraform adds nodes sheath does not draw yet)."""
+    write(tmp_path, {"main.tf": CHAIN.replace("CBD", "false")})
     ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], tmp_path))
-    write(tmp_path, {"main.tf": 'resource "terraform_data" "top" {}\noutput "o" { value = 1 }\n'})
-    ok(run_sheath(["plan", "-input=false", "-no-color", "-out=d.tfplan"], tmp_path))
+    write(tmp_path, {"nested.tf": 'check "n" {\n  data "terraform_remote_state" "s" {\n    backend = "local"\n    config = { path = "terraform.tfstate" }\n  }\n  assert {\n    condition     = data.terraform_remote_state.s.outputs != null\n    error_message = "x"\n  }\n}\n'})
+    ok(run_sheath(["plan", "-input=false", "-no-color", "-out=d.tfplan", "-var=k=2"], tmp_path))
     r = run_sheath(["graph", "-no-color", "-plan=d.tfplan"], tmp_path)
     assert r.returncode == 1 and r.stdout == ""
-    assert "Error: Unsupported plan for sheath graph" in r.stderr and "no longer calls" in r.stderr
-    ok(run_sheath(["plan", "-input=false", "-no-color", "-out=p.tfplan"], tmp_path))
-    r = run_sheath(["graph", "-no-color", "-plan=p.tfplan", "-type=plan"], tmp_path)
-    assert r.returncode == 1 and "Unsupported option -type" in r.stderr
+    assert "Error: Unsupported plan for sheath graph" in r.stderr and "nested data block" in r.stderr
+    for graph_type in ("plan", "plan-refresh-only", "plan-destroy"):
+        r = run_sheath(["graph", "-no-color", f"-type={graph_type}"], tmp_path)
+        assert r.returncode == 1 and r.stdout == ""
+        assert "Error: Unsupported configuration for sheath graph" in r.stderr and "nested data block" in r.stderr
 
 
 def test_graph_plan_of_a_terraform_plan_file(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
@@ -410,6 +411,12 @@ resource "terraform_data" "y" {
 }
 resource "terraform_data" "z" { input = terraform_data.y.id }
 output "out" { value = terraform_data.z.id }
+check "mc" {
+  assert {
+    condition     = terraform_data.z.id != ""
+    error_message = "z"
+  }
+}
 """,
 }
 
@@ -426,6 +433,11 @@ CHANGES: dict[str, tuple[Files, Files, list[str]]] = {
             'resource "terraform_data" "c" { input = terraform_data.b.id }', "").replace("terraform_data.c.id", "terraform_data.b.id")},
         [],
     ),
+    "delete_with_output": (
+        {"main.tf": CHAIN.replace("CBD", "false") + 'output "p" { value = terraform_data.e }\n'},
+        {"main.tf": CHAIN.replace("CBD", "false").split('resource "terraform_data" "d"')[0]},
+        [],
+    ),
     "replace": ({"main.tf": CHAIN.replace("CBD", "false")}, {}, ["-var=k=2"]),
     "replace_cbd": ({"main.tf": CHAIN.replace("CBD", "true")}, {}, ["-var=k=2"]),
     "replace_requested": ({"main.tf": CHAIN.replace("CBD", "false")}, {}, ["-replace=terraform_data.c", "-replace=terraform_data.e[1]"]),
@@ -438,6 +450,7 @@ CHANGES: dict[str, tuple[Files, Files, list[str]]] = {
     "modules_shrink": (MODULES, {"main.tf": MODULES["main.tf"].replace(
         'resource "terraform_data" "gone" { input = terraform_data.top.id }', "")}, ["-var=n=1"]),
     "modules_destroy": (MODULES, {}, ["-destroy"]),
+    "modules_removed": (MODULES, {"main.tf": 'resource "terraform_data" "top" {}\noutput "o" { value = terraform_data.top.id }\n'}, []),
     "modules_destroy_target": (MODULES, {}, ["-destroy", "-target=module.m[1]"]),
     "modules_target": (MODULES, {}, ["-var=k=3", "-target=module.m[0]"]),
     "modules_target_resource": (MODULES, {}, ["-var=k=3", "-target=module.m.terraform_data.y"]),
@@ -458,3 +471,90 @@ def test_graph_of_a_plan_that_deletes_or_replaces(case: str, tmp_path: Path, run
     sh = pair.run_sheath(["graph", "-plan=p.tfplan"], pair.sh)
     assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr)
     assert masked(sh.stdout) == masked(tf.stdout)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_graph_of_a_random_plan_that_deletes_or_replaces(seed: int, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """Random configurations, applied, then planned with replacements (-replace of random
+    resources, create_before_destroy on some), a targeted replacement, a destroy and a
+    targeted destroy."""
+    rnd = random.Random(1000 + seed)
+    files = random_config(seed)
+    names = sorted(set(re.findall(r'resource "terraform_data" "(r\d+)" \{\n(?!  count|  for_each)', files["main.tf"])))
+    for name in rnd.sample(names, min(2, len(names))):
+        files["main.tf"] = files["main.tf"].replace(
+            f'resource "terraform_data" "{name}" {{\n', f'resource "terraform_data" "{name}" {{\n  lifecycle {{\n    create_before_destroy = true\n  }}\n'
+        )
+    pair = Pair(tmp_path, files, run_terraform, run_sheath)
+    pair.both("init", "-input=false", "-no-color")
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    replaced = [f"-replace=terraform_data.{n}" for n in rnd.sample(names, min(3, len(names)))]
+    replaced.append(f"-replace=module.m.terraform_data.mr{rnd.randrange(3)}")
+    target = f"-target=terraform_data.{rnd.choice(names)}"
+    for i, args in enumerate([replaced, [*replaced[:1], target], ["-destroy"], ["-destroy", target]]):
+        pair.both("plan", "-input=false", "-no-color", f"-out={i}.tfplan", *args)
+        tf = pair.run_terraform(["graph", f"-plan={i}.tfplan"], pair.tf)
+        sh = pair.run_sheath(["graph", f"-plan={i}.tfplan"], pair.sh)
+        assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr), args
+        assert masked(sh.stdout) == masked(tf.stdout), args
+
+
+GRAPH_TYPES = ("plan", "plan-refresh-only", "plan-destroy")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_operation_graphs(case: str, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """-type=plan, plan-refresh-only and plan-destroy, before and after an apply, and of a saved plan."""
+    pair = Pair(tmp_path, CASES[case], run_terraform, run_sheath)
+    if any(p.is_dir() for p in pair.tf.iterdir()):
+        pair.both("init", "-input=false", "-no-color")
+    for graph_type in GRAPH_TYPES:
+        assert pair.same("graph", f"-type={graph_type}").startswith("digraph {\n")
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    pair.both("plan", "-input=false", "-no-color", "-out=p.tfplan")
+    for graph_type in GRAPH_TYPES:
+        out = pair.same("graph", f"-type={graph_type}")
+        assert pair.same("graph", f"-type={graph_type}", "-draw-cycles") == out
+        assert pair.same("graph", f"-type={graph_type}", "-plan=p.tfplan") == out
+
+
+@pytest.mark.parametrize("case", sorted(c for c in CHANGES if "-destroy" not in CHANGES[c][2]))
+def test_operation_graphs_of_changed_configurations(case: str, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """The operation graphs of a state with objects the configuration no longer declares
+    (orphans) and of one whose objects record create_before_destroy and dependencies."""
+    first, after, _ = CHANGES[case]
+    pair = Pair(tmp_path, first, run_terraform, run_sheath)
+    if any(p.is_dir() for p in pair.tf.iterdir()):
+        pair.both("init", "-input=false", "-no-color")
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    for d in (pair.tf, pair.sh):
+        write(d, after)
+    for graph_type in GRAPH_TYPES:
+        pair.same("graph", f"-type={graph_type}")
+
+
+def add_deposed(state_file: Path, address: str, key: str) -> None:
+    """A deposed copy of an instance's object, as a create_before_destroy replacement that
+    failed half-way leaves it."""
+    doc = json.loads(state_file.read_text())
+    for r in doc["resources"]:
+        if f"{r['type']}.{r['name']}" == address and "module" not in r:
+            r["instances"].append({**r["instances"][0], "deposed": key})
+    doc["serial"] += 1
+    state_file.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+def test_graphs_with_deposed_objects(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    pair = Pair(tmp_path, {"main.tf": CHAIN.replace("CBD", "true")}, run_terraform, run_sheath)
+    pair.both("apply", "-auto-approve", "-input=false", "-no-color")
+    for d in (pair.tf, pair.sh):
+        add_deposed(d / "terraform.tfstate", "terraform_data.b", "00000001")
+        add_deposed(d / "terraform.tfstate", "terraform_data.c", "00000002")
+    for graph_type in GRAPH_TYPES:
+        assert "deposed 00000001" in pair.same("graph", f"-type={graph_type}")
+    for args in ([], ["-var=k=2"], ["-destroy"]):
+        pair.both("plan", "-input=false", "-no-color", "-out=p.tfplan", *args)
+        tf = pair.run_terraform(["graph", "-plan=p.tfplan"], pair.tf)
+        sh = pair.run_sheath(["graph", "-plan=p.tfplan"], pair.sh)
+        assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr), args
+        assert masked(sh.stdout) == masked(tf.stdout), args

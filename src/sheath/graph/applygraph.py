@@ -15,10 +15,19 @@ edges of create_before_destroy destroyers reversed (CBDEdgeTransformer). A destr
 only the destroyers, what they need and the root outputs (pruneUnusedNodesTransformer); a
 targeted plan only the targeted nodes and what they need (TargetsTransformer).
 
-Plans that forget objects or whose prior state has objects in modules or outputs the
-configuration no longer declares, and configurations with ephemeral resources or check
-blocks with nested data are not drawn (terraform adds other nodes there):
-``unsupported_reason`` names which.
+Root outputs in state the configuration no longer declares get terraform's
+"output.x (destroy)" nodes.
+
+``build_plan_graph`` draws terraform's plan graphs (``graph -type=plan``, ``plan-refresh-only``
+and ``plan-destroy``) from the same vertices: expansion nodes, "(orphan)" nodes for objects of
+resources no longer declared, "(deposed KEY)" nodes for deposed objects and "(report)" nodes
+for check blocks; for plan-destroy only the
+state's objects' "(destroy)" nodes, pruned as a destroy plan's apply graph is.
+
+Plans that forget objects, states with objects in modules the configuration no longer calls,
+and configurations with ephemeral resources or check blocks with
+nested data are not drawn (terraform adds other nodes there): ``unsupported_reason`` and
+``plan_graph_unsupported_reason`` name which.
 """
 
 from __future__ import annotations
@@ -46,7 +55,7 @@ from sheath.graph.references import PROVIDER, ConfigGraph
 from sheath.lang import hcl
 from sheath.lang.hcl import Expression, Traversal
 from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
-from sheath.states.state import InstanceObject, State
+from sheath.states.state import InstanceObject, State, format_instance_key
 
 _DRAWN_ACTIONS = frozenset(
     {Action.CREATE, Action.UPDATE, Action.READ, Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE}
@@ -65,6 +74,7 @@ class Vertex:
     referenceable: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     label: str = ""
+    display: str = ""  # the name terraform prints, when several vertices share it (else name)
     shape: str = ""
     closer: bool = False  # a module's close node
     expands: bool = True  # whether its module's expansion and close nodes connect to it
@@ -100,13 +110,6 @@ def unsupported_reason(config: Config, plan: Plan) -> str:
     for t in plan.target_addrs:
         if _parse_target(t) is None:
             return f"its target {t} is not an address sheath reads"
-    prior = plan.prior_state.state if plan.prior_state is not None else None
-    declared = set(config.module.outputs)
-    if prior is not None and any(name not in declared for name in prior.outputs):
-        return "its prior state has outputs the configuration no longer declares"
-    for module, *_ in prior.resources if prior is not None else ():
-        if config.descendant(ModuleAddr(_module_names(module))) is None:
-            return f"its prior state has objects in {module}, which the configuration no longer calls"
     for cfg in config.all_modules():
         for r in cfg.module.all_resources():
             if r.addr().mode.value == "ephemeral":
@@ -121,6 +124,8 @@ class _Builder:
     def __init__(self, config: Config, config_graph: ConfigGraph, destroying: bool = False) -> None:
         self.config = config
         self.destroying = destroying  # terraform's walkDestroy: the apply of a destroy plan
+        self.config_resources = True  # False: a destroy plan's graph, which has no resource expansion nodes
+        self.report_checks = False  # the plan graph's "check.x (report)" nodes
         self.config_graph = config_graph
         self.vertices: dict[str, Vertex] = {}
         self.edges: list[tuple[str, str]] = []
@@ -197,7 +202,7 @@ class _Builder:
             for rule in o.preconditions:
                 self.expr(ov, p, rule.condition)
                 self.expr(ov, p, rule.error_message)
-        for r in m.all_resources():
+        for r in m.all_resources() if self.config_resources else ():
             addr = str(r.addr())
             rv = self.add(Vertex(f"{pre}{addr} (expand)", p, [_key(p, addr)], label=f"{pre}{addr}", shape="box"))
             rv.config_resource, rv.local = f"{pre}{addr}", addr
@@ -208,6 +213,9 @@ class _Builder:
             for rule in ck.asserts:
                 self.expr(cv, p, rule.condition)
                 self.expr(cv, p, rule.error_message)
+            if self.report_checks:  # terraform's plan walk reports the checkable objects first
+                self.add(Vertex(f"{pre}check.{ck.name} (report)", p))
+                self.edges.append((cv.name, f"{pre}check.{ck.name} (report)"))
         if p.names and c.call is not None:
             call = f"module.{p.call_name()}"
             ev = self.add(Vertex(f"{p} (expand)", p, [_key(p.parent(), call)]))
@@ -263,6 +271,22 @@ class _Builder:
     def _provider_name(self, cfg: Config, name: str, alias: str) -> str:
         addr = cfg.module.provider_for_local_config(LocalProviderConfig(name, alias))
         return f'{_prefix(cfg.path)}provider["{addr}"]' + (f".{alias}" if alias else "")
+
+    def removed_modules(self, state: State | None) -> None:
+        """terraform's RemovedModuleTransformer: a close node, connected to nothing, per
+        module the state has objects in and the configuration no longer calls."""
+        for module, *_ in state.resources if state is not None else ():
+            path = ModuleAddr(_module_names(module))
+            if self.config.descendant(path) is None:
+                self.add(Vertex(f"{path} (close)", path, expands=False))
+
+    def orphan_outputs(self, state: State | None) -> None:
+        """terraform's OrphanOutputTransformer: a node per root output in state the
+        configuration no longer declares."""
+        for name in state.outputs if state is not None else ():
+            if name not in self.config.module.outputs:
+                label = f"output.{name} (destroy)"
+                self.add(Vertex(label, ModuleAddr(), label=label, shape="note", temporary=False))
 
     def _resource_config(self, path: ModuleAddr, local: str) -> Resource | None:
         c = self.config.descendant(path)
@@ -440,7 +464,7 @@ class _Builder:
 
     def inter_provider_edge(self, g: Graph[str], src: Vertex, dst: Vertex) -> None:
         g.add_edge(src.name, dst.name)
-        if self.destroying:
+        if self.destroying:  # walkDestroy and walkPlanDestroy keep every edge
             return
         if self.providers[src.name] != self.providers[dst.name] and src.name in g.ancestors(dst.name):
             g.remove_edge(src.name, dst.name)
@@ -600,12 +624,13 @@ class ApplyGraph:
         """terraform's GraphDot of the graph: the DOT nodes (vertices that draw themselves)
         sorted by name, then every edge, sorted as text."""
         lines = ["digraph {", '\tcompound = "true"', '\tnewrank = "true"', '\tsubgraph "root" {']
-        for name in sorted(self.graph, key=_escape):
+        shown = {n: _escape(v.display or n) if (v := self.vertices.get(n)) is not None else _escape(n) for n in self.graph}
+        for name in sorted(self.graph, key=lambda n: shown[n]):
             v = self.vertices.get(name)
             if v is None or not v.shape:
                 continue
-            lines.append(f'\t\t"[root] {_escape(name)}" [label = {go_quote(v.label)}, shape = {go_quote(v.shape)}]')
-        edges = sorted(f'"[root] {_escape(a)}" -> "[root] {_escape(b)}"' for a, b in self.graph.edges())
+            lines.append(f'\t\t"[root] {shown[name]}" [label = {go_quote(v.label)}, shape = {go_quote(v.shape)}]')
+        edges = sorted({f'"[root] {shown[a]}" -> "[root] {shown[b]}"' for a, b in self.graph.edges()})
         lines.extend(f"\t\t{e}" for e in edges)
         lines.append("\t}")
         lines.append("}")
@@ -625,6 +650,8 @@ def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> 
     for c in config.all_modules():
         b.module(c)
     b.instances(plan)
+    b.orphan_outputs(plan.prior_state.state if plan.prior_state is not None else None)
+    b.removed_modules(plan.prior_state.state if plan.prior_state is not None else None)
     b.provider_vertices()
     g = b.connect()
     b.destroy_edges(g)
@@ -637,4 +664,99 @@ def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> 
     return ApplyGraph(g, b.vertices)
 
 
-__all__ = ["ApplyGraph", "Vertex", "build_apply_graph", "unsupported_reason"]
+PLAN_GRAPH_TYPES = ("plan", "plan-refresh-only", "plan-destroy")
+
+
+def plan_graph_unsupported_reason(config: Config, state: State | None) -> str:
+    """Why sheath does not draw the plan graphs of config and state ("" when it does)."""
+    if state is None:
+        return ""
+    for (module, mode, type_, name), r in state.resources.items():
+        if mode == "ephemeral":
+            return f"the state has {r.address}"
+    for cfg in config.all_modules():
+        for res in cfg.module.all_resources():
+            if res.addr().mode.value == "ephemeral":
+                return f"the configuration declares an ephemeral resource ({_prefix(cfg.path)}{res.addr()})"
+        for ck in cfg.module.checks.values():
+            if ck.data_resource is not None:
+                return f"the check block {_prefix(cfg.path)}check.{ck.name} has a nested data block"
+    return ""
+
+
+def build_plan_graph(config: Config, config_graph: ConfigGraph, state: State | None, graph_type: str) -> ApplyGraph:
+    """terraform's plan graph (PlanGraphForUI) of config and state: "plan" and
+    "plan-refresh-only" draw each resource's expansion node and an "(orphan)" node per
+    object of a resource the configuration no longer declares; "plan-destroy" a
+    "(destroy)" node per object in state (named by its resource, as terraform names them),
+    ordered by the objects' recorded dependencies, what they need and the root outputs."""
+    destroying = graph_type == "plan-destroy"
+    b = _Builder(config, config_graph, destroying)
+    b.config_resources = not destroying
+    b.report_checks = not destroying
+    for c in config.all_modules():
+        b.module(c)
+    for (module, mode, type_, name), r in (state.resources.items() if state is not None else ()):
+        path = ModuleAddr(_module_names(module))
+        pre = _prefix(path)
+        addr = f"data.{type_}.{name}" if mode == "data" else f"{type_}.{name}"
+        cfg = config.descendant(path)
+        declared = cfg is not None and any(str(x.addr()) == addr for x in cfg.module.all_resources())
+        for key, ri in r.instances.items():
+            local = addr + format_instance_key(key)
+            full = f"{module}.{local}" if module else local
+            for dk in ri.deposed:  # terraform's StateTransformer: a destroyer per deposed object
+                b.add(
+                    Vertex(
+                        f"{full} (deposed {dk})",
+                        path,
+                        label=f"{pre}{addr}",
+                        shape="box",
+                        expands=False,
+                        instance="destroy",
+                        module_instance=module,
+                        config_resource=f"{pre}{addr}",
+                        local=local,
+                        state_object=ri.current,
+                    )
+                )
+                b.providers[f"{full} (deposed {dk})"] = r.provider
+            if ri.current is None or (declared and not destroying):
+                continue
+            v = Vertex(
+                f"{full} (destroy)" if destroying else f"{full} (orphan)",
+                path,
+                label=f"{pre}{addr}",
+                shape="box",
+                expands=not destroying,
+                instance="destroy" if destroying else "orphan",
+                module_instance=module,
+                config_resource=f"{pre}{addr}",
+                local=local,
+                state_object=ri.current,
+            )
+            if destroying:
+                v.display = f"{pre}{addr} (destroy)"
+            b.add(v)
+            if destroying or mode != "data":  # a data source's orphan needs no provider
+                b.providers[v.name] = r.provider
+    b.orphan_outputs(state)
+    b.removed_modules(state)
+    b.provider_vertices()
+    g = b.connect()
+    b.destroy_edges(g)
+    if destroying:
+        b.prune(g)
+    b.close(g)
+    return ApplyGraph(g, b.vertices)
+
+
+__all__ = [
+    "PLAN_GRAPH_TYPES",
+    "ApplyGraph",
+    "Vertex",
+    "build_apply_graph",
+    "build_plan_graph",
+    "plan_graph_unsupported_reason",
+    "unsupported_reason",
+]

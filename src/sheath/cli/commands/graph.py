@@ -37,11 +37,13 @@ Options:
                    -type=apply.
 
   -draw-cycles     Highlight any cycles in the graph with colored edges
-                   (the apply graphs sheath draws have none).
+                   (the graphs sheath draws have none).
 
-  -type=apply      The apply graph of a plan without changes (-plan: of
-                   the saved plan). The other operation graphs (plan,
-                   plan-refresh-only, plan-destroy) are not drawn yet.
+  -type=plan       Type of operation graph to output. Can be: plan,
+                   plan-refresh-only, plan-destroy, or apply. By default
+                   sheath just summarizes simple dependencies between
+                   resources; -type=apply without -plan draws the apply
+                   graph of a plan without changes.
 """
 
 
@@ -71,11 +73,7 @@ def _type_error(graph_type: str) -> Diagnostic | None:
             "Unsupported graph type",
             'The -type=... argument must be either "plan", "plan-refresh-only", "plan-destroy", or "apply".',
         )
-    return error(
-        "Unsupported option -type",
-        f"sheath graph does not draw terraform's -type={graph_type} operation graph yet; without -type it "
-        "prints the resource dependency graph.",
-    )
+    return None
 
 
 def _red(text: str, color: bool) -> str:
@@ -183,11 +181,8 @@ def run(args: list[str]) -> int:
     if pf is not None and graph_type == "":
         graph_type = "apply"  # a saved plan's graph is its apply graph
     bad = None if graph_type == "apply" else _type_error(graph_type)
-    if bad is None and graph_type != "apply" and fl.get_bool("draw-cycles"):
-        bad = error(
-            "Unsupported option -draw-cycles",
-            "-draw-cycles applies only to the operation graphs (-type=...), of which sheath draws only -type=apply.",
-        )
+    if bad is None and graph_type == "" and fl.get_bool("draw-cycles"):
+        bad = error("Unsupported option -draw-cycles", "-draw-cycles applies only to the operation graphs (-type=...).")
     if bad is None and fl.values.get("module-depth") != -1:
         bad = error("Unsupported option -module-depth", "-module-depth has had no effect since terraform 0.12; sheath does not accept it.")
     if bad is not None:
@@ -230,11 +225,61 @@ def run(args: list[str]) -> int:
             return _apply_graph(pf, ui, state)
         # terraform draws the apply graph of a plan with no changes, made from the current state
         return _draw_apply(cfg, Plan(prior_state=state), ui, None, fl.get_bool("draw-cycles"))
+    if graph_type:
+        state, sd = _current_state(selected, lb)
+        if sd.has_errors():
+            _show(ui, sd)
+            return 1
+        if pf is not None:
+            return _plan_graph_of_file(pf, ui, state, graph_type, fl.get_bool("draw-cycles"))
+        return _draw_plan(cfg, state, graph_type, ui, None, fl.get_bool("draw-cycles"))
     cg, gd = build_config_graph(cfg)
     if gd.has_errors():
         ui.diagnostics(gd)
         return 1
     ui.out.write(cg.dot())
+    return 0
+
+
+def _plan_graph_of_file(pf: PlanFile, ui: Ui, state: StateFile | None, graph_type: str, draw_cycles: bool) -> int:
+    """A plan graph of the configuration and prior state saved in a plan file."""
+    from sheath.config.source import SnapshotModuleSource
+    from sheath.plans.planfile import plan_matches_state
+
+    cfg, diags = load_module_tree(".", SnapshotModuleSource.of(pf.config_files))
+    if diags.has_errors():
+        ui.diagnostics(diags, pf.config_files)
+        return 1
+    sd = plan_matches_state(pf.plan, state)
+    if sd.has_errors():
+        _show(ui, sd)
+        return 1
+    return _draw_plan(cfg, pf.plan.prior_state, graph_type, ui, pf.config_files, draw_cycles)
+
+
+def _draw_plan(
+    cfg: Config, state: StateFile | None, graph_type: str, ui: Ui, sources: dict[str, bytes] | None, draw_cycles: bool
+) -> int:
+    """terraform's plan graphs (-type=plan, plan-refresh-only, plan-destroy)."""
+    from sheath.graph.applygraph import build_plan_graph, plan_graph_unsupported_reason
+
+    prior = state.state if state is not None else None
+    reason = plan_graph_unsupported_reason(cfg, prior)
+    if reason:
+        _show(
+            ui,
+            Diagnostics(
+                [error("Unsupported configuration for sheath graph", f"sheath does not draw the -type={graph_type} graph here yet: {reason}.")]
+            ),
+        )
+        return 1
+    cg, gd = build_config_graph(cfg)
+    if gd.has_errors():
+        if draw_cycles:
+            _show(ui, Diagnostics([error("Unsupported option -draw-cycles", "sheath does not draw a graph's cycles yet.")]))
+        ui.diagnostics(gd, sources)
+        return 1
+    ui.out.write(build_plan_graph(cfg, cg, prior, graph_type).dot())
     return 0
 
 
