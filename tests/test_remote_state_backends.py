@@ -123,7 +123,7 @@ def _diagnostics(stderr: str) -> str:
 
 
 def _summaries(stderr: str) -> list[str]:
-    return re.findall(r"Error: (.+)", stderr)
+    return re.findall(r"^Error: (.+)\n\n", stderr, re.M)  # a diagnostic's title line, not a wrapped detail's
 
 
 def _write(d: Path, text: str) -> Path:
@@ -181,8 +181,9 @@ def _check_outputs(outputs: dict[str, Any]) -> None:
     assert outputs["secret"]["sensitive"] is True
 
 
-def _same_error(tmp_path: Path, text: str, run_terraform: Any, run_sheath: Any, whole: bool = True) -> tuple[Any, Any]:
-    """plan fails in both with the same exit code and summaries (whole: the same output)."""
+def _same_error(tmp_path: Path, text: str, run_terraform: Any, run_sheath: Any, whole: bool | None = True) -> tuple[Any, Any]:
+    """plan fails in both with the same exit code and summaries (whole: the same output;
+    False: the same diagnostics; None: the summaries only)."""
     res = _both(tmp_path, text, run_terraform, run_sheath, ["plan", "-input=false", "-no-color"])
     tf, sh = res["terraform"][0], res["sheath"][0]
     assert tf.returncode == 1
@@ -190,7 +191,7 @@ def _same_error(tmp_path: Path, text: str, run_terraform: Any, run_sheath: Any, 
     assert _summaries(sh.stderr) == _summaries(tf.stderr), (sh.stderr, tf.stderr)
     if whole:
         assert _norm(sh.stdout + sh.stderr) == _norm(tf.stdout + tf.stderr), (sh.stderr, tf.stderr)
-    else:
+    elif whole is False:
         assert _diagnostics(sh.stderr) == _diagnostics(tf.stderr), (sh.stderr, tf.stderr)
     return tf, sh
 
@@ -441,3 +442,16 @@ def test_api_variables_reach_the_remote_state_encryption(tmp_path: Path, encrypt
     ws = Workspace(d, variables={"pass": PASS}, plan_checks=[])
     ws.init()
     assert ws.apply().outputs["names"] == ["net-default", "net-dev"]
+
+
+def test_s3_missing_bucket_as_terraform(tmp_path: Path, moto_server: str, run_terraform: Any, run_sheath: Any) -> None:
+    """A bucket that does not exist: the backend's state manager fails, which terraform
+    reports as "Error loading state error" at the data source's backend argument."""
+    settings = _s3_settings(moto_server, "no-such-bucket-" + uuid.uuid4().hex[:8])
+    text = f'data "terraform_remote_state" "x" {{\n  backend = "s3"\n  config = {{\n    {settings}\n  }}\n}}\n'
+    tf, sh = _same_error(tmp_path, text, run_terraform, run_sheath, whole=None)
+    assert _summaries(sh.stderr) == ["Error loading state error"]
+    # the same detail up to the AWS SDK's own error, which terraform prints after it
+    first = " ".join(tf.stderr.split()).split(" Error: operation error")[0]
+    assert " ".join(sh.stderr.split()) == first, (sh.stderr, tf.stderr)
+    assert 'line 2, in data "terraform_remote_state" "x"' in sh.stderr  # at the backend argument

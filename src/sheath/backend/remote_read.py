@@ -19,12 +19,14 @@ from dataclasses import dataclass
 
 from sheath.backend import DEFAULT_WORKSPACE
 from sheath.backend.config import SCHEMAS, BackendConfig, backend_hash, build_backend
+from sheath.backend.pg import PgBackend
 from sheath.diag import Diagnostics
 from sheath.states.remote import RemoteState
 from sheath.types import Value, null, object_val
 from sheath.types.convert import ConversionError, convert, path_string
 
 READABLE_BACKENDS = frozenset({"local", "pg", "s3"})
+LOADING_STATE_ERROR = "Error loading state error"  # terraform's summary (sic) when a backend has no state manager
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,21 @@ def read_stored_state(
     diags.extend(d)
     if backend is None or diags.has_errors():
         return None, diags
+    if isinstance(backend, PgBackend):  # terraform's Configure step: its errors as they are
+        diags.extend(backend.prepare())
+        if diags.has_errors():
+            return None, diags
     mgr, d = backend.state_mgr(workspace)
-    diags.extend(d)
-    if mgr is None or diags.has_errors():
+    if mgr is None or d.has_errors():
+        # terraform: "Error loading state error" at the backend argument, the cause in its detail
+        for x in d:
+            if x.severity.name == "ERROR":
+                cause = x.detail or x.summary  # the detail is the backend's error, the summary sheath's framing
+                diags.add_error(LOADING_STATE_ERROR, f"error loading the remote state: {cause}")
+            else:
+                diags.append(x)
         return None, diags
+    diags.extend(d)
     if not isinstance(mgr, RemoteState):  # every remote backend's manager is one
         diags.add_error("Error loading state error", f'error loading the remote state: the "{cfg.type}" backend has no readable state.')
         return None, diags
@@ -109,4 +122,4 @@ def _read_local(cfg: BackendConfig, workspace: str, working_dir: str) -> tuple[S
     return StoredState(data if data.strip() else None, path), diags
 
 
-__all__ = ["READABLE_BACKENDS", "ConfigProblem", "StoredState", "coerce_backend_config", "read_stored_state"]
+__all__ = ["LOADING_STATE_ERROR", "READABLE_BACKENDS", "ConfigProblem", "StoredState", "coerce_backend_config", "read_stored_state"]

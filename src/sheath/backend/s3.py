@@ -463,7 +463,10 @@ def _aws_message(exc: Exception, bucket: str) -> str:
         err = resp["Error"]
         code = err.get("Code", "")
         if code == "NoSuchBucket":
-            return f"S3 bucket {bucket!r} does not exist."
+            return (
+                f'S3 bucket "{bucket}" does not exist.\n\nThe referenced S3 bucket must have been previously created. '
+                "If the S3 bucket was created within the last minute, please wait for a minute or two and try again."
+            )
         return f"{code}: {err.get('Message', '')}".strip(": ")
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

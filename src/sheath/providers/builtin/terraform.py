@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheath.backend.config import BackendConfig
-from sheath.backend.remote_read import READABLE_BACKENDS, coerce_backend_config, read_stored_state
+from sheath.backend.remote_read import LOADING_STATE_ERROR, READABLE_BACKENDS, coerce_backend_config, read_stored_state
 from sheath.diag import Diagnostics
 from sheath.providers.builtin.functions import provider_functions
 from sheath.providers.interface import (
@@ -238,7 +238,10 @@ class TerraformRemoteState(DataSourceType):
         ws = attr(config, "workspace")
         workspace = "default" if ws.is_null else ws.as_str()
         stored, sdiags = read_stored_state(backend_cfg, workspace, self.working_dir or os.getcwd())
-        diags.extend(sdiags)
+        for x in sdiags:
+            if x.summary == LOADING_STATE_ERROR and x.subject is None:
+                x = attribute_error(x.summary, x.detail, Path.attr("backend"))
+            diags.append(x)
         if stored is None or diags.has_errors():
             return None, diags
         outputs: dict[str, Value] = {}
