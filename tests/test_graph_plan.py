@@ -143,6 +143,26 @@ output "out" { value = terraform_data.r[1].output }
 """,
         "other.tfstate": '{"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "other", "outputs": {}, "resources": []}\n',
     },
+    "check_nested_data": {
+        "main.tf": """
+variable "k" { default = "1" }
+resource "terraform_data" "a" { input = var.k }
+resource "terraform_data" "b" { input = terraform_data.a.output }
+resource "terraform_data" "c" {}
+check "n" {
+  data "terraform_remote_state" "s" {
+    backend = "local"
+    config  = { path = "other.tfstate" }
+    defaults = { x = terraform_data.a.output }
+  }
+  assert {
+    condition     = data.terraform_remote_state.s.outputs != null
+    error_message = "x"
+  }
+}
+""",
+        "other.tfstate": '{"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "other", "outputs": {}, "resources": []}\n',
+    },
     "no_resources": {
         "main.tf": 'variable "v" { default = 1 }\nlocals { l = var.v }\noutput "o" { value = local.l }\n',
     },
@@ -249,19 +269,16 @@ def test_graph_plan_a_directory_draws_the_configuration(tmp_path: Path, run_terr
 
 
 def test_graph_plan_refusals(tmp_path: Path, run_sheath: RunFn) -> None:
-    """What sheath does not draw says so: the graphs of a configuration with a check block
-    with a nested data block (terraform adds nodes sheath does not draw yet)."""
+    """What sheath does not draw says so: the graphs of a configuration with an ephemeral
+    resource (terraform adds nodes sheath does not draw yet; terraform has no ephemeral
+    resource here to compare with)."""
     write(tmp_path, {"main.tf": CHAIN.replace("CBD", "false")})
-    ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color"], tmp_path))
-    write(tmp_path, {"nested.tf": 'check "n" {\n  data "terraform_remote_state" "s" {\n    backend = "local"\n    config = { path = "terraform.tfstate" }\n  }\n  assert {\n    condition     = data.terraform_remote_state.s.outputs != null\n    error_message = "x"\n  }\n}\n'})
-    ok(run_sheath(["plan", "-input=false", "-no-color", "-out=d.tfplan", "-var=k=2"], tmp_path))
-    r = run_sheath(["graph", "-no-color", "-plan=d.tfplan"], tmp_path)
-    assert r.returncode == 1 and r.stdout == ""
-    assert "Error: Unsupported plan for sheath graph" in r.stderr and "nested data block" in r.stderr
-    for graph_type in ("plan", "plan-refresh-only", "plan-destroy"):
+    write(tmp_path, {"eph.tf": 'ephemeral "random_password" "p" {\n  length = 8\n}\n'})
+    ok(run_sheath(["init", "-input=false", "-no-color"], tmp_path))
+    for graph_type in ("plan", "plan-refresh-only", "plan-destroy", "apply"):
         r = run_sheath(["graph", "-no-color", f"-type={graph_type}"], tmp_path)
         assert r.returncode == 1 and r.stdout == ""
-        assert "Error: Unsupported configuration for sheath graph" in r.stderr and "nested data block" in r.stderr
+        assert "ephemeral resource" in r.stderr
 
 
 def test_graph_plan_of_a_terraform_plan_file(tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
@@ -438,6 +455,12 @@ CHANGES: dict[str, tuple[Files, Files, list[str]]] = {
         {"main.tf": CHAIN.replace("CBD", "false").split('resource "terraform_data" "d"')[0]},
         [],
     ),
+    "forget": (
+        {"main.tf": CHAIN.replace("CBD", "true")},
+        {"main.tf": CHAIN.replace("CBD", "true").split('resource "terraform_data" "d"')[0]
+         + 'output "o" { value = terraform_data.c.id }\nremoved {\n  from = terraform_data.d\n  lifecycle {\n    destroy = false\n  }\n}\n'},
+        ["-var=k=2"],
+    ),
     "replace": ({"main.tf": CHAIN.replace("CBD", "false")}, {}, ["-var=k=2"]),
     "replace_cbd": ({"main.tf": CHAIN.replace("CBD", "true")}, {}, ["-var=k=2"]),
     "replace_requested": ({"main.tf": CHAIN.replace("CBD", "false")}, {}, ["-replace=terraform_data.c", "-replace=terraform_data.e[1]"]),
@@ -477,7 +500,8 @@ def test_graph_of_a_plan_that_deletes_or_replaces(case: str, tmp_path: Path, run
 def test_graph_of_a_random_plan_that_deletes_or_replaces(seed: int, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
     """Random configurations, applied, then planned with replacements (-replace of random
     resources, create_before_destroy on some), a targeted replacement, a destroy and a
-    targeted destroy."""
+    targeted destroy; then with their counted and keyed resources and module calls shrunk
+    (deletions), and the operation graphs of that."""
     rnd = random.Random(1000 + seed)
     files = random_config(seed)
     names = sorted(set(re.findall(r'resource "terraform_data" "(r\d+)" \{\n(?!  count|  for_each)', files["main.tf"])))
@@ -497,6 +521,18 @@ def test_graph_of_a_random_plan_that_deletes_or_replaces(seed: int, tmp_path: Pa
         sh = pair.run_sheath(["graph", f"-plan={i}.tfplan"], pair.sh)
         assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr), args
         assert masked(sh.stdout) == masked(tf.stdout), args
+    # deletions: every counted or keyed resource and module call loses its second instance
+    shrunk = {k: v.replace("count = 2", "count = 1").replace('toset(["a", "b"])', 'toset(["a"])') for k, v in files.items()}
+    for d in (pair.tf, pair.sh):
+        write(d, shrunk)
+    for i, args in enumerate([[], replaced[:2]]):
+        pair.both("plan", "-input=false", "-no-color", f"-out=s{i}.tfplan", *args)
+        tf = pair.run_terraform(["graph", f"-plan=s{i}.tfplan"], pair.tf)
+        sh = pair.run_sheath(["graph", f"-plan=s{i}.tfplan"], pair.sh)
+        assert (sh.returncode, sh.stderr) == (tf.returncode, tf.stderr), args
+        assert masked(sh.stdout) == masked(tf.stdout), args
+    for graph_type in ("plan", "plan-refresh-only", "plan-destroy"):
+        pair.same("graph", f"-type={graph_type}")
 
 
 GRAPH_TYPES = ("plan", "plan-refresh-only", "plan-destroy")

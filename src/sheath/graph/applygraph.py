@@ -8,7 +8,8 @@ close nodes; and "root", which waits for everything. The edges are terraform's t
 (references resolved by terraform's reference map keys, module expansion and close, provider
 and provider close, root close), then transitively reduced. ``dot`` prints terraform's DOT.
 
-Deletions and replacements add terraform's destroy nodes ("x (destroy)", and for a
+Deletions and replacements add terraform's destroy nodes ("x (destroy)", "x (forget)" for
+objects a removed block forgets, and for a
 create_before_destroy replacement "x (destroy deposed KEY)", KEY chosen at random as terraform
 chooses it), ordered by the objects' recorded dependencies (DestroyEdgeTransformer), with the
 edges of create_before_destroy destroyers reversed (CBDEdgeTransformer). A destroy plan keeps
@@ -24,9 +25,8 @@ resources no longer declared, "(deposed KEY)" nodes for deposed objects and "(re
 for check blocks; for plan-destroy only the
 state's objects' "(destroy)" nodes, pruned as a destroy plan's apply graph is.
 
-Plans that forget objects, states with objects in modules the configuration no longer calls,
-and configurations with ephemeral resources or check blocks with
-nested data are not drawn (terraform adds other nodes there): ``unsupported_reason`` and
+Configurations with ephemeral resources are not drawn (terraform adds other nodes there):
+``unsupported_reason`` and
 ``plan_graph_unsupported_reason`` name which.
 """
 
@@ -58,10 +58,10 @@ from sheath.plans.model import Action, Plan, ResourceInstanceChange, UIMode
 from sheath.states.state import InstanceObject, State, format_instance_key
 
 _DRAWN_ACTIONS = frozenset(
-    {Action.CREATE, Action.UPDATE, Action.READ, Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE}
+    {Action.CREATE, Action.UPDATE, Action.READ, Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE, Action.FORGET}
 )
 _UPDATES = frozenset({Action.CREATE, Action.UPDATE, Action.READ, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE})
-_DELETES = frozenset({Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE})
+_DELETES = frozenset({Action.DELETE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE, Action.FORGET})
 
 
 @dataclass(slots=True)
@@ -101,7 +101,7 @@ def unsupported_reason(config: Config, plan: Plan) -> str:
     for c in plan.changes:
         if c.action not in _DRAWN_ACTIONS and c.action is not Action.NO_OP:
             return f"it plans to {c.action.value} {c.address}"
-        if c.deposed and c.action not in (Action.DELETE, Action.NO_OP):
+        if c.deposed and c.action not in (Action.DELETE, Action.FORGET, Action.NO_OP):
             return f"it plans to {c.action.value} a deposed object of {c.address}"
         if c.mode == "data" and c.action in _DELETES:
             return f"it plans to {c.action.value} {c.address}"
@@ -114,9 +114,6 @@ def unsupported_reason(config: Config, plan: Plan) -> str:
         for r in cfg.module.all_resources():
             if r.addr().mode.value == "ephemeral":
                 return f"the configuration declares an ephemeral resource ({_prefix(cfg.path)}{r.addr()})"
-        for ck in cfg.module.checks.values():
-            if ck.data_resource is not None:
-                return f"the check block {_prefix(cfg.path)}check.{ck.name} has a nested data block"
     return ""
 
 
@@ -214,8 +211,10 @@ class _Builder:
                 self.expr(cv, p, rule.condition)
                 self.expr(cv, p, rule.error_message)
             if self.report_checks:  # terraform's plan walk reports the checkable objects first
-                self.add(Vertex(f"{pre}check.{ck.name} (report)", p))
-                self.edges.append((cv.name, f"{pre}check.{ck.name} (report)"))
+                report = self.add(Vertex(f"{pre}check.{ck.name} (report)", p))
+                self.edges.append((cv.name, report.name))
+                if ck.data_resource is not None and self.config_resources:
+                    self.edges.append((f"{pre}{ck.data_resource.addr()} (expand)", report.name))
         if p.names and c.call is not None:
             call = f"module.{p.call_name()}"
             ev = self.add(Vertex(f"{p} (expand)", p, [_key(p.parent(), call)]))
@@ -335,8 +334,11 @@ class _Builder:
             deposed = ch.deposed
             if ch.action is Action.CREATE_THEN_DELETE:
                 deposed = _unused_deposed_key(state, ch)
-            name = f"{ch.address} (destroy deposed {deposed})" if deposed else f"{ch.address} (destroy)"
-            if deposed:
+            verb = "forget" if ch.action is Action.FORGET else "destroy"
+            name = f"{ch.address} ({verb} deposed {deposed})" if deposed else f"{ch.address} ({verb})"
+            if ch.action is Action.FORGET:
+                cbd = False  # terraform's forget nodes are never create_before_destroy
+            elif deposed:
                 cbd = True
             elif obj is not None:
                 cbd = obj.create_before_destroy
@@ -399,6 +401,33 @@ class _Builder:
                 if v.closer and v.name != close and v.module.names[: len(p.names)] == p.names:
                     g.add_edge(close, v.name)
         return g
+
+    def check_start(self, g: Graph[str]) -> None:
+        """terraform's checkStartTransformer: when check blocks' nested data sources are
+        read, "(execute checks)" waits for them, and every managed resource instance that
+        no other managed one waits for waits for it."""
+        nested_addrs = {
+            f"{_prefix(c.path)}{ck.data_resource.addr()}"
+            for c in self.config.all_modules()
+            for ck in c.module.checks.values()
+            if ck.data_resource is not None
+        }
+        applies = [v for v in self.vertices.values() if v.instance == "apply"]
+        nested = [v for v in applies if v.local.startswith("data.") and v.config_resource in nested_addrs]
+        if not nested:
+            return
+        leaves = [
+            v
+            for v in applies
+            if not v.local.startswith("data.")
+            and not any(self.vertices[d].instance == "apply" and not self.vertices[d].local.startswith("data.") for d in g.dependents(v.name))
+        ]
+        start = self.add(Vertex("(execute checks)", ModuleAddr(), expands=False))
+        g.add_node(start.name)
+        for v in nested:
+            g.add_edge(v.name, start.name)
+        for v in leaves:
+            g.add_edge(start.name, v.name)
 
     def state_dependencies(self, g: Graph[str]) -> dict[str, list[str]]:
         """terraform's StateDependencies of each resource instance node: those its object
@@ -654,6 +683,8 @@ def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> 
     b.removed_modules(plan.prior_state.state if plan.prior_state is not None else None)
     b.provider_vertices()
     g = b.connect()
+    if not destroying:
+        b.check_start(g)
     b.destroy_edges(g)
     if destroying:
         b.prune(g)
@@ -667,20 +698,12 @@ def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> 
 PLAN_GRAPH_TYPES = ("plan", "plan-refresh-only", "plan-destroy")
 
 
-def plan_graph_unsupported_reason(config: Config, state: State | None) -> str:
-    """Why sheath does not draw the plan graphs of config and state ("" when it does)."""
-    if state is None:
-        return ""
-    for (module, mode, type_, name), r in state.resources.items():
-        if mode == "ephemeral":
-            return f"the state has {r.address}"
+def plan_graph_unsupported_reason(config: Config) -> str:
+    """Why sheath does not draw the plan graphs of config ("" when it does)."""
     for cfg in config.all_modules():
         for res in cfg.module.all_resources():
             if res.addr().mode.value == "ephemeral":
                 return f"the configuration declares an ephemeral resource ({_prefix(cfg.path)}{res.addr()})"
-        for ck in cfg.module.checks.values():
-            if ck.data_resource is not None:
-                return f"the check block {_prefix(cfg.path)}check.{ck.name} has a nested data block"
     return ""
 
 

@@ -264,7 +264,7 @@ def _draw_plan(
     from sheath.graph.applygraph import build_plan_graph, plan_graph_unsupported_reason
 
     prior = state.state if state is not None else None
-    reason = plan_graph_unsupported_reason(cfg, prior)
+    reason = plan_graph_unsupported_reason(cfg)
     if reason:
         _show(
             ui,
