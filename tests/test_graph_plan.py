@@ -548,6 +548,7 @@ def test_operation_graphs(case: str, tmp_path: Path, run_terraform: RunFn, run_s
         assert pair.same("graph", f"-type={graph_type}").startswith("digraph {\n")
     pair.both("apply", "-auto-approve", "-input=false", "-no-color")
     pair.both("plan", "-input=false", "-no-color", "-out=p.tfplan")
+    pair.same("graph", "-plan=p.tfplan")  # no changes: instances with conditions are still nodes
     for graph_type in GRAPH_TYPES:
         out = pair.same("graph", f"-type={graph_type}")
         assert pair.same("graph", f"-type={graph_type}", "-draw-cycles") == out
