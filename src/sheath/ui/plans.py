@@ -117,16 +117,18 @@ def read_saved_plan(root_dir: str, name: str) -> tuple[Plan | None, Diagnostics]
     return (pf.plan if pf is not None else None), pd
 
 
-def fresh_plan(root_dir: str, hooks: Hooks | None = None) -> tuple[Plan | None, Diagnostics]:
+def fresh_plan(root_dir: str, hooks: Hooks | None = None) -> tuple[Plan | None, Diagnostics, dict[str, bytes]]:
     """A normal plan of the working directory, made as ``sheath plan`` makes it (refresh
-    included, state locked while planning), through the library API. Nothing is saved."""
+    included, the state locked while planning and unlocked after, as terraform's plan
+    does), through the library API, with the configuration files it was made from.
+    Nothing is saved and the state is never written."""
     from sheath.engine.workspace import SheathError, Workspace
 
     try:
         result = Workspace(root_dir, plan_checks=[], hooks=hooks).plan()
     except SheathError as exc:
-        return None, exc.diagnostics
-    return result.plan, result.diagnostics
+        return None, exc.diagnostics, {}
+    return result.plan, result.diagnostics, dict(result.session.config_snapshot)
 
 
 def schema_lookup(root_dir: str) -> Callable[[ResourceInstanceChange], Any]:
@@ -316,12 +318,14 @@ def failed_plan_document(source: dict[str, Any], diags: Diagnostics) -> dict[str
 
 class FreshPlans:
     """The "Plan" button: plans the working directory on request, one plan at a time, and
-    keeps the document of the latest (in memory only; nothing is written but the lock)."""
+    keeps the document of the latest, and the latest as a plan file's bytes for the cost
+    view (in memory only; nothing is written but the lock)."""
 
     def __init__(self, root_dir: str) -> None:
         self.root_dir = root_dir
         self._lock = threading.Lock()
         self.latest: dict[str, Any] | None = None
+        self.latest_file: bytes | None = None
         self.progress = Progress()
 
     def run(self) -> dict[str, Any]:
@@ -329,16 +333,28 @@ class FreshPlans:
             self.progress.start()
             try:
                 source = {"kind": "fresh", "made": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-                plan, diags = fresh_plan(self.root_dir, ProgressHooks(self.progress))
+                plan, diags, snapshot = fresh_plan(self.root_dir, ProgressHooks(self.progress))
                 self.progress.add("Rendering the plan and checking policies...")
                 if plan is None:
                     doc = failed_plan_document(source, diags)
                 else:
                     doc = plan_document(plan, self.root_dir, source, diags)
                 self.latest = doc
+                self.latest_file = None if plan is None else in_memory_plan_file(plan, snapshot)
                 return doc
             finally:
                 self.progress.stop()
+
+
+def in_memory_plan_file(plan: Plan, snapshot: dict[str, bytes]) -> bytes | None:
+    """plan as an unsigned, unencrypted plan file's bytes, kept in memory only (None when it
+    cannot be written)."""
+    from sheath.plans.planfile import PlanFileError, write_plan_file
+
+    try:
+        return write_plan_file(plan, snapshot)
+    except PlanFileError:
+        return None
 
 
 def saved_plan_document(root_dir: str, name: str) -> dict[str, Any]:

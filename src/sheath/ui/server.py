@@ -1,9 +1,10 @@
 """The HTTP server of ``sheath ui``: the page's static files and the read-only ``/api/``.
 
-Built on the standard library's ThreadingHTTPServer. It answers GET and HEAD, and two
+Built on the standard library's ThreadingHTTPServer. It answers GET and HEAD, and three
 POSTs: ``/api/plan`` and ``/api/drift``, the page's "Plan" and "Check drift" buttons,
-which plan (never apply), and only when the request carries the ``X-Sheath-UI`` header
-that a foreign page cannot send without the server's consent. It reads the working
+which plan (never apply), and ``/api/unmanaged``, the "Scan" button, which lists the AWS
+account; each only when the request carries the ``X-Sheath-UI`` header that a foreign
+page cannot send without the server's consent. It reads the working
 directory again whenever one of its files changed, and never applies.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import mimetypes
+import os
 import socket
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +28,7 @@ from sheath.ui.drift import DriftChecks
 from sheath.ui.history import diff_document, history_document
 from sheath.ui.model import source_document
 from sheath.ui.plans import FreshPlans, saved_plan_document, saved_plans
+from sheath.ui.unmanaged import UnmanagedScans
 
 DEFAULT_PORT = 8470
 LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1"])
@@ -59,6 +62,7 @@ class UiApp:
     workdir: WorkdirCache
     fresh: FreshPlans
     drift: DriftChecks
+    unmanaged: UnmanagedScans
     loopback_only: bool = True
 
 
@@ -123,16 +127,18 @@ class UiRequestHandler(BaseHTTPRequestHandler):
         self._get(head=False)
 
     def _refuse_method(self) -> None:
-        self._json(405, {"error": "sheath ui is read-only: only GET and HEAD are answered (and POST /api/plan, which plans)"}, False)
+        self._json(405, {"error": "sheath ui is read-only: only GET and HEAD are answered (and POST /api/plan, /api/drift and /api/unmanaged, which plan or list)"}, False)
 
     do_PUT = do_DELETE = do_PATCH = _refuse_method
 
     def do_POST(self) -> None:
-        """POST /api/plan (a plan) and POST /api/drift (a refresh-only plan): made only when
-        the request carries X-Sheath-UI: plan (or drift), a header no other site's page can
-        send here without a CORS preflight this server never grants."""
+        """POST /api/plan (a plan), POST /api/drift (a refresh-only plan) and POST
+        /api/unmanaged (a scan of the AWS account): made only when the request carries
+        X-Sheath-UI: plan (drift, unmanaged), a header no other site's page can send here
+        without a CORS preflight this server never grants."""
         path = urlsplit(self.path).path
-        actions = {"/api/plan": ("plan", self.server.app.fresh.run), "/api/drift": ("drift", self.server.app.drift.run)}
+        app = self.server.app
+        actions = {"/api/plan": ("plan", app.fresh.run), "/api/drift": ("drift", app.drift.run), "/api/unmanaged": ("unmanaged", app.unmanaged.run)}
         if path not in actions:
             self._refuse_method()
             return
@@ -187,6 +193,16 @@ class UiRequestHandler(BaseHTTPRequestHandler):
                 self._json(404, {"error": "no drift check made yet: press Check drift (POST /api/drift)"}, head)
             else:
                 self._json(200, latest, head)
+        elif path == "/api/unmanaged/progress":
+            self._json(200, self.server.app.unmanaged.progress.json(), head)
+        elif path == "/api/unmanaged":
+            latest = self.server.app.unmanaged.latest
+            if latest is None:
+                self._json(404, {"error": "no scan made yet: press Scan (POST /api/unmanaged)"}, head)
+            else:
+                self._json(200, latest, head)
+        elif path == "/api/cost":
+            self._cost(query, head)
         elif path == "/api/history":
             self._json(200, history_document(cache.get().backend), head)
         elif path == "/api/history/diff":
@@ -240,6 +256,48 @@ class UiRequestHandler(BaseHTTPRequestHandler):
         self._json(200, saved_plan_document(app.workdir.root_dir, name), head)
 
 
+    def _cost(self, query: dict[str, list[str]], head: bool) -> None:
+        """The cost of the state, and of a plan: ?plan=file=NAME, ?plan=fresh=1, ?plan=none;
+        by default the newest saved plan, else the latest plan made with the Plan button."""
+        from sheath.ui.cost import plan_cost_document, state_cost_document
+
+        app = self.server.app
+        wd = app.workdir.get()
+        backend = wd.backend
+        doc = state_cost_document(app.workdir.root_dir, backend.state if backend is not None else None)
+        which = (query.get("plan") or [""])[0]
+        files = saved_plans(app.workdir.root_dir)
+        if which == "":  # the latest plan: the newest saved plan file, else the Plan button's
+            which = f"file={files[0].name}" if files else "fresh=1" if app.fresh.latest_file is not None else "none"
+        name = ""
+        plan_doc = None
+        if which == "fresh=1":
+            latest, data = app.fresh.latest, app.fresh.latest_file
+            if latest is None or data is None:
+                self._json(404, {"error": "no plan was made yet: press Plan (POST /api/plan)"}, head)
+                return
+            plan_doc = plan_cost_document(data, "the latest plan", latest["source"], verify=False)
+        elif which.startswith("file="):
+            name = which.removeprefix("file=")
+            if name not in {p.name for p in files}:
+                self._json(404, {"error": f"{name} is not a sheath plan file in the working directory"}, head)
+                return
+        elif which != "none":
+            self._json(400, {"error": "the plan query parameter is file=NAME, fresh=1 or none"}, head)
+            return
+        if plan_doc is None and name:
+            try:
+                with open(os.path.join(app.workdir.root_dir, name), "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                self._json(404, {"error": f"{name}: {exc.strerror}"}, head)
+                return
+            plan_doc = plan_cost_document(data, name, {"kind": "file", "name": name})
+        doc["plan_source"] = which
+        doc["plan_cost"] = plan_doc
+        self._json(200, doc, head)
+
+
 def _loopback_origin(origin: str) -> bool:
     host = urlsplit(origin).hostname
     return host is not None and is_loopback(host)
@@ -251,7 +309,9 @@ def make_server(root_dir: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT
     if bad is not None:
         return None, bad
     try:
-        srv = UiServer((host, port), UiApp(WorkdirCache(root_dir), FreshPlans(root_dir), DriftChecks(root_dir), loopback_only=is_loopback(host)))
+        srv = UiServer((host, port), UiApp(
+                WorkdirCache(root_dir), FreshPlans(root_dir), DriftChecks(root_dir), UnmanagedScans(root_dir), loopback_only=is_loopback(host)
+            ))
     except OSError as exc:
         return None, error("Cannot start the sheath ui server", f"Listening on {host}:{port} failed: {exc.strerror or exc}.")
     return srv, None
