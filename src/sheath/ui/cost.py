@@ -144,6 +144,7 @@ def _component(c: CostComponent | None) -> dict[str, Any] | None:
         "monthly_quantity": _dec(c.monthly_quantity),
         "price": _dec(c.price),
         "monthly_cost": _dec(c.monthly_cost),
+        "monthly": None if c.monthly_cost is None else _money(c.monthly_cost),
         "counted": c.monthly_cost is not None,
     }
 
@@ -192,6 +193,8 @@ def _resource_row(address: str, before: ResourceCost | None, after: ResourceCost
         row["before"] = _dec(bm)
         row["after"] = _dec(am)
         row["diff"] = None if am is None or bm is None else _dec(am - bm)
+        row["before_monthly"] = None if bm is None else _money(bm)
+        row["diff_monthly"] = None if am is None or bm is None else ("+" if am - bm >= 0 else "") + _money(am - bm)
         row["change"] = "create" if before is None else "delete" if after is None else "update" if am != bm else "no-op"
     return row
 
@@ -211,13 +214,15 @@ def section(breakdown: Breakdown, past: Breakdown | None) -> dict[str, Any]:
     before = {r.address: r for r in past.resources if r.priced} if past is not None else {}
     addresses = list(after) + [a for a in before if a not in after]
     rows = [_resource_row(a, before.get(a), after.get(a), plan) for a in addresses]
+    # the charts: what the plan leaves, counted (usage-based only, not counted: not charted as $0)
+    kept = [r for r in rows if r.get("change") != "delete" and r["monthly_cost"] is not None]
     total = breakdown.monthly_cost
     doc: dict[str, Any] = {
         "monthly_cost": _dec(total),
         "monthly": _money(total),
         "resources": rows,
-        "by_type": _totals_by(rows, "type", "monthly_cost"),
-        "by_module": _totals_by(rows, "module", "monthly_cost"),
+        "by_type": _totals_by(kept, "type", "monthly_cost"),
+        "by_module": _totals_by(kept, "module", "monthly_cost"),
         "unpriced": [{"address": r.address, "type": r.type, "region": r.region, "reason": r.unpriced_reason} for r in breakdown.unpriced],
         "free": [{"address": a, "type": t} for a, t in breakdown.free],
         "other_providers": list(breakdown.other_providers),

@@ -567,6 +567,141 @@
     if (r.ok) renderDrift(await r.json());
   }
 
+  // ---------------------------------------------------------------- unmanaged view
+  function renderUnmanaged(doc) {
+    $("unmanaged-diagnostics").replaceChildren(...diagList(doc.diagnostics));
+    const ut = $("unmanaged-table").querySelector("tbody"), mt = $("missing-table").querySelector("tbody");
+    ut.replaceChildren(); mt.replaceChildren();
+    if (doc.error) { $("unmanaged-summary").textContent = `Scan made ${doc.made} failed.`; }
+    else {
+      const s = doc.summary;
+      $("unmanaged-summary").textContent = `Scanned ${doc.made} (${doc.regions.join(", ") || "no region"}): ` +
+        `${s.total_unmanaged} unmanaged, ${s.total_managed} managed, ${s.total_missing} missing` +
+        (s.total_ignored ? `, ${s.total_ignored} ignored (${doc.ignore_file})` : "") + `; coverage ${doc.coverage}%.`;
+    }
+    for (const r of doc.unmanaged) {
+      const tr = h("tr", {}, [h("td", { textContent: r.type }), h("td", {}, [h("code", { textContent: r.id })]),
+        h("td", { textContent: r.name || "" }), h("td", { textContent: r.region || "global" })]);
+      tr.dataset.type = r.type; tr.dataset.id = r.id;
+      ut.append(tr);
+    }
+    for (const m of doc.missing) {
+      const tr = h("tr", {}, [h("td", {}, [h("a", { textContent: m.address, onclick: () => select(m.address.replace(/\[[^\]]*\]/g, "")) })]),
+        h("td", { textContent: m.type }), h("td", {}, [h("code", { textContent: m.id })])]);
+      tr.dataset.address = m.address;
+      mt.append(tr);
+    }
+    $("unmanaged-commands").replaceChildren(...(!doc.error && (doc.unmanaged.length || doc.missing.length) ? [
+      "Bring one under management: ", h("code", { className: "cmd", textContent: "sheath import ADDRESS ID" }),
+      "; delete them: ", h("code", { className: "cmd", textContent: "sheath unmanaged -destroy" }), " (shown, not run)."] : []));
+  }
+  async function runUnmanaged() {
+    $("run-unmanaged").disabled = true;
+    $("unmanaged-status").textContent = "Scanning the AWS account\u2026";
+    document.body.dataset.scanning = "true";
+    const done = watchProgress("/api/unmanaged/progress", $("unmanaged-status"), $("unmanaged-progress"), "Scanning");
+    try {
+      const r = await fetch("/api/unmanaged", { method: "POST", headers: { "X-Sheath-UI": "unmanaged" } });
+      const doc = await r.json();
+      if (!r.ok) throw new Error(doc.error || r.statusText);
+      renderUnmanaged(doc);
+    } finally {
+      await done();
+      $("run-unmanaged").disabled = false; $("unmanaged-status").textContent = ""; document.body.dataset.scanning = "false";
+    }
+  }
+  async function loadUnmanaged() {
+    const r = await fetch("/api/unmanaged");
+    if (r.ok) renderUnmanaged(await r.json());
+  }
+
+  // ---------------------------------------------------------------- cost view
+  function costBars(title, rows, key) {
+    const max = Math.max(0, ...rows.map((r) => Number(r.monthly_cost)));
+    return h("div", { className: "chart" }, [h("h3", { textContent: title }), ...rows.map((r) => {
+      const pct = max > 0 ? Math.max(0, 100 * Number(r.monthly_cost) / max) : 0;
+      const fill = h("i");
+      fill.style.width = pct.toFixed(1) + "%";
+      const bar = h("div", { className: "bar-row" }, [h("span", { className: "bar-label", textContent: r[key] || "(root module)" }),
+        h("span", { className: "bar" }, [fill]), h("span", { className: "bar-value", textContent: r.monthly })]);
+      bar.dataset[key] = r[key];
+      return bar;
+    })]);
+  }
+  function componentList(r, plan) {
+    return h("ul", { className: "components" }, r.components.map((c) => {
+      const side = c.after || c.before;
+      let cost;
+      if (c.usage_pending) cost = h("span", { className: "usage", textContent: `depends on usage: $${c.after ? c.after.price : c.before.price} per ${c.unit}, not counted` });
+      else if (!c.priced) cost = h("span", { className: "unpriced", textContent: "unpriced" + (c.note ? ` (${c.note})` : "") });
+      else if (plan) cost = (c.before && c.before.monthly ? c.before.monthly : "$0.00") + " \u2192 " + (c.after && c.after.monthly ? c.after.monthly : "$0.00");
+      else cost = side.monthly || (c.note || "unknown until apply");
+      const li = h("li", {}, [c.name + ": ", cost]);
+      li.dataset.component = c.name;
+      if (c.usage_based) li.classList.add("usage-based");
+      return li;
+    }));
+  }
+  function renderCost(doc) {
+    $("cost-diagnostics").replaceChildren(...diagList(doc.diagnostics));
+    if (doc.error) { $("cost-summary").textContent = "The cost could not be estimated."; return; }
+    $("cost-snapshot").textContent = doc.snapshot.line;
+    const pc = doc.plan_cost;
+    if (pc) $("cost-diagnostics").append(...diagList(pc.diagnostics));
+    const p = pc && !pc.error ? pc.plan : null;
+    const sec = p || doc.state;
+    const summary = [h("span", { id: "cost-state-total", textContent: `Current state: ${doc.state.monthly} per month.` })];
+    if (p) {
+      const name = pc.source.kind === "file" ? `saved plan ${pc.source.name}` : `plan made ${pc.source.made}`;
+      summary.push(" ", h("span", { id: "cost-plan-total", textContent: `${name}: ${p.past_monthly} \u2192 ${p.monthly} per month (${p.diff_monthly}).` }));
+    }
+    $("cost-summary").replaceChildren(...summary);
+    $("cost-charts").replaceChildren(costBars("By resource type", sec.by_type, "type"), costBars("By module", sec.by_module, "module"));
+    const head = p ? ["Resource", "Module", "Before", "After", "Difference", "Components"] : ["Resource", "Module", "Region", "Monthly", "Components"];
+    $("cost-table").querySelector("thead").replaceChildren(h("tr", {}, head.map((t) => h("th", { textContent: t }))));
+    const tbody = $("cost-table").querySelector("tbody");
+    tbody.replaceChildren();
+    for (const r of sec.resources) {
+      const addr = h("a", { textContent: r.address, onclick: () => select(r.address.replace(/\[[^\]]*\]/g, "")) });
+      const pending = r.usage_pending && r.change !== "delete" ? h("span", { className: "usage", textContent: " (depends on usage)" }) : "";
+      const cells = p
+        ? [h("td", {}, [addr, pending]), h("td", { textContent: r.module }), h("td", { className: "money before", textContent: r.before_monthly || "-" }),
+           h("td", { className: "money after", textContent: r.monthly || "depends on usage" }), h("td", { className: "money diff" + (r.diff === null ? "" : Number(r.diff) > 0 ? " up" : Number(r.diff) < 0 ? " down" : ""), textContent: r.diff_monthly || "-" })]
+        : [h("td", {}, [addr, pending]), h("td", { textContent: r.module }), h("td", { textContent: r.region }),
+           h("td", { className: "money after", textContent: r.monthly || "depends on usage" })];
+      cells.push(h("td", {}, [componentList(r, !!p)]));
+      const tr = h("tr", { className: p ? "c-" + r.change : "" }, cells);
+      tr.dataset.address = r.address;
+      tbody.append(tr);
+    }
+    const notes = [];
+    if (sec.unpriced.length) notes.push(h("h3", { textContent: "Unpriced (not in the total; never counted as $0)" }),
+      h("ul", { id: "cost-unpriced" }, sec.unpriced.map((u) => { const li = h("li", {}, [h("code", { textContent: u.address }), ": " + u.reason]); li.dataset.address = u.address; return li; })));
+    if (sec.usage_pending.length) notes.push(h("p", { id: "cost-usage", className: "usage",
+      textContent: `${sec.usage_pending.length} resource(s) have usage-based components (requests, GB transferred) that are not counted: sheath cost -usage-file=FILE prices them.` }));
+    if (sec.free.length) notes.push(h("p", { className: "muted", textContent: `${sec.free.length} resource(s) of types AWS does not charge for.` }));
+    if (sec.other_providers.length) notes.push(h("p", { className: "muted", textContent: `${sec.other_providers.length} resource(s) of other providers (not priced).` }));
+    $("cost-notes").replaceChildren(...notes);
+  }
+  async function loadCostPlans() {
+    const doc = await getJSON("/api/plans");
+    const sel = $("cost-plan"), keep = sel.value;
+    const opts = [h("option", { value: "", textContent: "the latest plan" }), h("option", { value: "none", textContent: "none (the current state only)" }),
+      ...doc.files.map((f) => h("option", { value: "file=" + f.name, textContent: f.name }))];
+    if (doc.fresh) opts.push(h("option", { value: "fresh=1", textContent: "plan made " + doc.fresh.made }));
+    sel.replaceChildren(...opts);
+    if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
+  }
+  async function loadCost() {
+    await loadCostPlans();
+    $("cost-status").textContent = "Estimating\u2026";
+    document.body.dataset.costing = "true";
+    try {
+      const v = $("cost-plan").value;
+      renderCost(await getJSON("/api/cost" + (v ? "?plan=" + encodeURIComponent(v) : "")));
+    } finally { $("cost-status").textContent = ""; document.body.dataset.costing = "false"; }
+  }
+
   // ---------------------------------------------------------------- frame
   function showView(name) {
     for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.view === name);
@@ -576,6 +711,8 @@
     if (name === "plan") loadPlanList($("plan-source").value).then(loadPlan).catch(fail);
     if (name === "history") loadHistory().catch(fail);
     if (name === "drift") loadDrift().catch(fail);
+    if (name === "unmanaged") loadUnmanaged().catch(fail);
+    if (name === "cost") loadCost().catch(fail);
   }
 
   async function main() {
@@ -595,6 +732,8 @@
     $("plan-source").onchange = () => loadPlan().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
     $("run-plan").onclick = () => runPlan().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
     $("run-drift").onclick = () => runDrift().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
+    $("run-unmanaged").onclick = () => runUnmanaged().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
+    $("cost-plan").onchange = () => loadCost().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
     $("diff-versions").onclick = () => diffVersions().catch((e) => showDiagnostics([{ severity: "error", summary: String(e.message || e) }]));
     const t0 = performance.now();
     const doc = await getJSON("/api/graph");
