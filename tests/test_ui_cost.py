@@ -162,3 +162,23 @@ def test_cost_without_a_state_or_a_plan(tmp_path: Path) -> None:
         status, doc, _ = request(url + "/api/cost")
         assert status == 200 and doc["error"] is False
         assert doc["state"]["monthly_cost"] == "0" and doc["state"]["resources"] == [] and doc["plan_cost"] is None
+
+
+def test_cost_of_the_plan_made_with_the_plan_button(tmp_path: Path) -> None:
+    """Without a saved plan, the cost view prices the Plan button's plan (kept in memory as a
+    plan file, never written): terraform_data is another provider's, listed, not priced."""
+    from test_ui_plan import write_plan_workdir
+
+    root = write_plan_workdir(tmp_path)
+    with serving(root) as url:
+        assert request(url + "/api/cost")[1]["plan_cost"] is None  # no plan yet
+        status, doc, _ = request(url + "/api/plan", method="POST", headers={"X-Sheath-UI": "plan"})
+        assert status == 200 and doc["errored"] is False
+        status, cost, _ = request(url + "/api/cost")
+        assert status == 200 and cost["plan_source"] == "fresh=1"
+        pc = cost["plan_cost"]
+        assert pc["error"] is False and pc["source"] == doc["source"]
+        assert pc["plan"]["monthly_cost"] == "0" and pc["plan"]["resources"] == []
+        assert "terraform_data.new" in pc["plan"]["other_providers"]
+        assert request(url + "/api/cost?plan=fresh=1")[1]["plan_cost"]["source"] == doc["source"]
+    assert sorted(p.name for p in root.iterdir() if p.suffix in ("", ".tfplan") and p.is_file()) == []
