@@ -7,8 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_ui_browser import _open, browser  # noqa: F401 - the fixture
+from test_ui_browser import browser  # noqa: F401 - the fixture
 from ui_fixture import serving
+
+
+def _open(browser: Any, url: str) -> tuple[Any, list[str]]:  # noqa: F811
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url + "/")
+    page.wait_for_selector("body[data-ready=true]", timeout=20000)
+    return page, errors
 
 
 def test_cost_view(browser: Any, tmp_path: Path) -> None:  # noqa: F811
