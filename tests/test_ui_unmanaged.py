@@ -7,6 +7,7 @@ under no lock and never written; no attribute value is in the report."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,36 @@ def test_scan_errors_are_diagnostics(tmp_path: Path) -> None:
         status, doc, _ = request(url + "/api/unmanaged", method="POST", headers={"X-Sheath-UI": "unmanaged"})
         assert status == 200 and doc["error"] is True and doc["unmanaged"] == []
         assert [d["summary"] for d in doc["diagnostics"]] == ["No configuration files"]
+
+
+def test_scan_reads_the_s3_backends_state(moto_server: str, tmp_path: Path) -> None:
+    """The state the scan compares with is the configured backend's (here s3 on moto),
+    read without a lock; the backend's objects are not written."""
+    pytest.importorskip("boto3")
+    from test_ui_remote import _s3_block
+
+    prefix = "uis3" + tmp_path.name[-6:].replace("_", "").lower()
+    local = write_unmanaged_workdir(tmp_path / "local", moto_server, prefix)
+    backend_bucket = prefix + "-backend"
+    client = s3(moto_server)
+    client.create_bucket(Bucket=backend_bucket)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "main.tf").write_text("terraform {\n" + _s3_block(moto_server, backend_bucket) + "}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    for args in (["init", "-input=false", "-no-color"], ["state", "push", str(local / "terraform.tfstate")]):
+        p = subprocess.run([*SHEATH_CMD, *args], cwd=work, capture_output=True, text=True, env=env, timeout=300)
+        assert p.returncode == 0, p.stdout + p.stderr
+    # the aws provider block added after init: the backend block (and its record) unchanged
+    (work / "main.tf").write_text((work / "main.tf").read_text() + (local / "main.tf").read_text())
+    objects = sorted((o["Key"], o["ETag"]) for o in client.list_objects_v2(Bucket=backend_bucket).get("Contents", []))
+    with serving(work) as url:
+        status, doc, body = request(url + "/api/unmanaged", method="POST", headers={"X-Sheath-UI": "unmanaged"})
+        assert status == 200 and doc["error"] is False, doc["diagnostics"]
+        assert SECRET not in body
+        assert doc["states"] == ["workspace default"]
+        # the backend's own bucket is in no state either
+        assert _mine(doc["unmanaged"], prefix) == [("aws_s3_bucket", backend_bucket), ("aws_s3_bucket", f"{prefix}-stray")]
+        assert _mine(doc["missing"], prefix) == [("aws_s3_bucket", f"{prefix}-gone")]
+        assert [m["address"] for m in doc["managed"] if m["id"] == f"{prefix}-kept"] == ["aws_s3_bucket.kept"]
+    assert sorted((o["Key"], o["ETag"]) for o in client.list_objects_v2(Bucket=backend_bucket).get("Contents", [])) == objects
