@@ -5,15 +5,20 @@ resources from several threads at once, so connections come from a pool per
 database, bounded by ``max_connections`` (0: unbounded). psycopg is imported
 lazily, when the first connection opens, so commands that never connect do not
 load it. The password is never part of a repr or a message.
+
+Refresh of many objects of one kind reads the catalogs once for all of them: a
+resource asks :meth:`Client.snapshot` for a reading (say, every table of a schema),
+which is loaded once and shared until this client runs a statement (``execute``),
+so one walk's refresh costs one query per schema, not one per object.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sheath.diag import Diagnostics
 
@@ -61,6 +66,18 @@ class PostgresError(Exception):
         self.message = message
 
 
+T = TypeVar("T")
+
+
+@dataclass
+class _Snapshot:
+    """One catalog reading; its lock makes concurrent askers wait for one load."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    loaded: bool = False
+    value: object = None
+
+
 def error_diagnostics(summary: str, exc: PostgresError) -> Diagnostics:
     diags = Diagnostics()
     diags.add_error(summary, exc.message)
@@ -75,6 +92,7 @@ class Client:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _idle: dict[str, list[psycopg.Connection[Any]]] = field(default_factory=dict, repr=False)
     _slots: threading.BoundedSemaphore | None = field(default=None, repr=False)
+    _snapshots: dict[tuple[str, str], _Snapshot] = field(default_factory=dict, repr=False)
 
     def configure(self, settings: ConnectionSettings) -> None:
         self.close()
@@ -134,15 +152,35 @@ class Client:
             return list(cur.fetchall()) if cur.description is not None else []
 
     def execute(self, statements: Sequence[Any], database: str | None = None, transaction: bool = True) -> None:
-        """Run statements in one transaction (or one by one when transaction is false: CREATE DATABASE)."""
-        with self.connection(database) as conn:
-            if transaction and len(statements) > 1:
-                with conn.transaction():
+        """Run statements in one transaction (or one by one when transaction is false: CREATE DATABASE).
+        Every snapshot is forgotten afterwards (the statements may have changed what they read)."""
+        try:
+            with self.connection(database) as conn:
+                if transaction and len(statements) > 1:
+                    with conn.transaction():
+                        for st in statements:
+                            conn.execute(st)
+                else:
                     for st in statements:
                         conn.execute(st)
-            else:
-                for st in statements:
-                    conn.execute(st)
+        finally:
+            self.forget_snapshots()
+
+    def snapshot(self, database: str, key: str, load: Callable[[], T]) -> T:
+        """load()'s result, loaded once per (database, key) and shared by every caller until a
+        statement runs through execute. Threads asking at once wait for the one load; a load
+        that fails is not kept (the next caller loads again)."""
+        with self._lock:
+            entry = self._snapshots.setdefault((database, key), _Snapshot())
+        with entry.lock:
+            if not entry.loaded:
+                entry.value = load()
+                entry.loaded = True
+            return cast(T, entry.value)  # stored by load for this key
+
+    def forget_snapshots(self) -> None:
+        with self._lock:
+            self._snapshots.clear()
 
     def server_version(self) -> int:
         rows = self.query("SHOW server_version_num")
@@ -159,6 +197,7 @@ class Client:
         with self._lock:
             conns = [c for idle in self._idle.values() for c in idle]
             self._idle.clear()
+            self._snapshots.clear()
         for c in conns:
             c.close()
 

@@ -327,23 +327,20 @@ class Role(PgResource):
 
     def read_state(self, prior: Value) -> Value | None:
         name = attr(prior, "id").as_str() if not attr(prior, "id").is_null else attr(prior, "name").as_str()
-        cols = ", ".join(c for c, _ in _ROLE_FLAGS.values())
         prior_until = str_or_none(attr(prior, "valid_until")) or "infinity"
-        rows = self.client.query(
-            f"SELECT {cols}, rolconnlimit, coalesce(rolvaliduntil::text, 'infinity'),"
-            " (rolvaliduntil IS NULL AND %s = 'infinity') OR rolvaliduntil IS NOT DISTINCT FROM %s::timestamptz,"
-            " coalesce(rolconfig, '{}'),"
-            " ARRAY(SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid)"
-            " FROM pg_roles r WHERE rolname = %s",
-            (prior_until, prior_until, name),
-        )
-        if not rows:
+        row = self.client.snapshot(self.client.default_database(), "roles", self._read_roles).get(name)
+        if row is None:
             return None
-        row = rows[0]
         n = len(_ROLE_FLAGS)
+        until, until_null = str(row[n + 1]), bool(row[n + 2])
+        if until_null and prior_until == "infinity" or until == prior_until:
+            until = prior_until
+        elif not until_null:  # the same time spelled otherwise? PostgreSQL compares them
+            same = self.client.query("SELECT %s::timestamptz = %s::timestamptz", (until, prior_until))
+            until = prior_until if same and same[0][0] else until
         changes: dict[str, Value] = {k: TRUE if row[i] else FALSE for i, k in enumerate(_ROLE_FLAGS)}
         changes["connection_limit"] = num(int(row[n]))
-        changes["valid_until"] = string_val(prior_until if row[n + 2] else str(row[n + 1]))
+        changes["valid_until"] = string_val(until)
         path: list[str] = []
         for setting in row[n + 3]:
             key, _, value = str(setting).partition("=")
@@ -354,6 +351,17 @@ class Role(PgResource):
         changes["name"] = string_val(name)
         changes["id"] = string_val(name)
         return with_attrs(self.with_defaults(prior), **changes)
+
+    def _read_roles(self) -> dict[str, tuple[Any, ...]]:
+        """Every role, by name, in one query (shared by the refresh of all postgresql_role)."""
+        cols = ", ".join(c for c, _ in _ROLE_FLAGS.values())
+        rows = self.client.query(
+            f"SELECT rolname, {cols}, rolconnlimit, coalesce(rolvaliduntil::text, 'infinity'), rolvaliduntil IS NULL,"
+            " coalesce(rolconfig, '{}'),"
+            " ARRAY(SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid)"
+            " FROM pg_roles r"
+        )
+        return {str(r[0]): tuple(r[1:]) for r in rows}
 
     def drop(self, prior: Value) -> None:
         if attr(prior, "skip_drop_role").is_known and attr(prior, "skip_drop_role").v is True:

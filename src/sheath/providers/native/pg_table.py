@@ -15,6 +15,8 @@ table in a transaction that is rolled back; the state keeps the configured spell
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +28,8 @@ from sheath.providers.interface import (
     Path,
     PlanResourceChangeRequest,
     PlanResourceChangeResponse,
+    ReadResourceRequest,
+    ReadResourceResponse,
     attribute_error,
 )
 from sheath.providers.native.pg_client import Client, PostgresError, error_diagnostics
@@ -61,6 +65,7 @@ COLUMN_BLOCK = Block(
         "identity": Attribute(STRING, optional=True),
         "name": Attribute(STRING, required=True),
         "nullable": Attribute(BOOL, optional=True, computed=True),
+        "renamed_from": Attribute(STRING, optional=True),
         "type": Attribute(STRING, required=True),
     }
 )
@@ -136,6 +141,7 @@ def table_of(v: Value) -> Table:
             generated=_opt(attr(c, "generated")),
             collation=_opt(attr(c, "collation")),
             comment=_opt(attr(c, "comment")),
+            renamed_from=_opt(attr(c, "renamed_from")),
         )
         for c in attr(v, "column").elements()
     )
@@ -196,6 +202,7 @@ def table_value(t: Table, base: Value) -> Value:
                 "identity": _str_val(c.identity),
                 "name": string_val(c.name),
                 "nullable": TRUE if c.nullable else FALSE,
+                "renamed_from": _str_val(c.renamed_from),
                 "type": string_val(c.type),
             }
         )
@@ -225,7 +232,7 @@ def table_value(t: Table, base: Value) -> Value:
 # --- the catalogs ----------------------------------------------------------------------------
 
 _READ = """
-SELECT pg_get_userbyid(c.relowner), obj_description(c.oid, 'pg_class'),
+SELECT c.relname, pg_get_userbyid(c.relowner), obj_description(c.oid, 'pg_class'),
   (SELECT coalesce(json_agg(json_build_object(
       'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notnull', a.attnotnull,
       'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
@@ -249,7 +256,7 @@ SELECT pg_get_userbyid(c.relowner), obj_description(c.oid, 'pg_class'),
    LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
    WHERE k.conrelid = c.oid AND k.contype IN ('p', 'u', 'c', 'f'))
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = %s AND c.relname = %s AND c.relkind IN ('r', 'p')
+WHERE n.nspname = %s AND c.relkind IN ('r', 'p')
 """
 
 
@@ -265,11 +272,8 @@ def check_expression(constraint_def: str) -> str:
     return text
 
 
-def read_table(client: Client, database: str, schema: str, name: str) -> Table | None:
-    rows = client.query(_READ, (schema, name), database=database)
-    if not rows:
-        return None
-    owner, comment, cols, cons = rows[0]
+def _table_of_row(database: str, schema: str, row: tuple[Any, ...]) -> Table:
+    name, owner, comment, cols, cons = row
     columns = tuple(
         Column(
             name=c["name"],
@@ -297,7 +301,26 @@ def read_table(client: Client, database: str, schema: str, name: str) -> Table |
         )
         for k in cons
     )
-    return Table(database, schema, name, owner, comment, columns, constraints)
+    return Table(database, schema, str(name), owner, comment, columns, constraints)
+
+
+def read_table(client: Client, database: str, schema: str, name: str) -> Table | None:
+    """The table as the catalogs describe it now (one query; None when there is none)."""
+    rows = client.query(_READ + " AND c.relname = %s", (schema, name), database=database)
+    return _table_of_row(database, schema, rows[0]) if rows else None
+
+
+def read_tables(client: Client, database: str, schema: str) -> dict[str, Table]:
+    """Every table of a schema, by name, in one query."""
+    rows = client.query(_READ, (schema,), database=database)
+    return {str(r[0]): _table_of_row(database, schema, r) for r in rows}
+
+
+def snapshot_table(client: Client, database: str, schema: str, name: str) -> Table | None:
+    """The table from the client's snapshot of its schema (every table of the schema read
+    once per walk, read again after any statement this client runs)."""
+    tables = client.snapshot(database, "tables:" + schema, lambda: read_tables(client, database, schema))
+    return tables.get(name)
 
 
 def canonical(client: Client, t: Table) -> Canonical:
@@ -362,6 +385,7 @@ def align(found: Table, prior: Table, prior_canon: Table) -> Table:
                 generated=p.generated if pc.generated == f.generated else f.generated,
                 collation=f.collation,
                 comment=f.comment,
+                renamed_from=p.renamed_from,
             )
         )
     cols += [c for c in found.columns if c.name in found_cols]
@@ -378,6 +402,21 @@ def align(found: Table, prior: Table, prior_canon: Table) -> Table:
         cons.append(fk)
     cons += [k for k in found.constraints if k.name in found_cons]
     return Table(found.database, found.schema, found.name, found.owner, found.comment, tuple(cols), tuple(cons))
+
+
+def _digest(t: Table) -> str:
+    return hashlib.sha256(repr(t).encode()).hexdigest()
+
+
+def verified_private(found: Table, state: Table) -> bytes:
+    """The resource's private data once found (the catalogs' reading) is known to mean what
+    state (the state's definition) says: digests of both, so that the next refresh that reads
+    the same from the catalogs for the same state needs no canonical spelling."""
+    return json.dumps({"catalog": _digest(found), "state": _digest(state)}, sort_keys=True).encode()
+
+
+def is_verified(private: bytes, found: Table, state: Table) -> bool:
+    return bool(private) and private == verified_private(found, state)
 
 
 # --- the resource ----------------------------------------------------------------------------
@@ -422,6 +461,7 @@ class PgTable(PgResource):
             return diags
         names: set[str] = set()
         not_null: set[str] = set()
+        renamed_from: dict[str, Path] = {}
         for i, c in enumerate(attr(config, "column").elements()):
             if not c.is_known:
                 continue
@@ -442,9 +482,20 @@ class PgTable(PgResource):
                 diags.append(attribute_error("Invalid identity", 'identity must be "always" or "by_default".', at.get_attr("identity")))
             if identity is not None and a["nullable"].v is not False and a["nullable"].is_known:
                 diags.append(attribute_error("Identity column must not be nullable", f"Column {name!r} is an identity column: PostgreSQL makes it NOT NULL, so set nullable = false.", at.get_attr("nullable")))
+            previous = _opt(a["renamed_from"])
+            if previous is not None:
+                at_r = at.get_attr("renamed_from")
+                if previous == name:
+                    diags.append(attribute_error("Invalid column rename", f"Column {name!r} cannot be renamed from itself.", at_r))
+                elif previous in renamed_from:
+                    diags.append(attribute_error("Invalid column rename", f"Two columns are renamed from {previous!r}.", at_r))
+                renamed_from[previous] = at_r
             set_exprs = [k for k in ("default", "generated", "identity") if not a[k].is_null]
             if len(set_exprs) > 1:
                 diags.append(attribute_error("Conflicting column arguments", f"Column {name!r} sets {' and '.join(set_exprs)}; only one of default, generated and identity can be set.", at))
+        for previous, at_r in renamed_from.items():
+            if previous in names:
+                diags.append(attribute_error("Invalid column rename", f"Column {previous!r} is renamed_from of another column and declared too: a column can be kept or renamed, not both.", at_r))
         for kind in ("primary_key", "unique", "foreign_key"):
             for i, b in enumerate(attr(config, kind).elements()):
                 if not b.is_known or not b.attrs()["columns"].is_wholly_known():
@@ -564,8 +615,10 @@ class PgTable(PgResource):
         resp.planned_state = with_attrs(planned, ddl=list_val([string_val(s) for s in stmts], STRING))
         return resp
 
-    def _change(self, old: Table, new: Table) -> Any:
-        return alter_statements(old, new, canonical(self.client, old).apply(old), canonical(self.client, new).apply(new))
+    def _change(self, old: Table, new: Table, new_canon: Table | None = None) -> Any:
+        if new_canon is None:
+            new_canon = canonical(self.client, new).apply(new)
+        return alter_statements(old, new, canonical(self.client, old).apply(old), new_canon)
 
     def _check_loss(self, old: Table, losses: list[Loss], planned: Value) -> Diagnostics:
         diags = Diagnostics()
@@ -586,11 +639,13 @@ class PgTable(PgResource):
     def _apply(self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse:
         planned, prior = req.planned_state, req.prior_state
         new = table_of(planned)
+        new_canon: Table | None = None
         if prior.is_null:
             stmts = create_statements(new)
         else:
             old = table_of(prior)
-            change = self._change(old, new)
+            new_canon = canonical(self.client, new).apply(new)
+            change = self._change(old, new, new_canon)
             diags = self._check_loss(old, change.losses, planned)
             if diags.has_errors():
                 return ApplyResourceChangeResponse(diagnostics=diags)
@@ -611,17 +666,35 @@ class PgTable(PgResource):
             raise PostgresError(f"table {new.display} cannot be read back")
         ddl = list_val([string_val(s) for s in stmts], STRING) if stmts else attr(prior, "ddl") if not prior.is_null else list_val([], STRING)
         state = with_attrs(planned, owner=string_val(found.owner or ""), ddl=ddl)
-        return ApplyResourceChangeResponse(new_state=state, private=req.planned_private)
+        st = table_of(self.with_defaults(state))
+        if new_canon is None:
+            new_canon = canonical(self.client, st).apply(st)
+        private = verified_private(found, st) if align(found, st, new_canon) == st else b""
+        return ApplyResourceChangeResponse(new_state=state, private=private)
+
+    def read(self, req: ReadResourceRequest) -> ReadResourceResponse:
+        try:
+            new, private = self.refresh(req.prior_state, req.private)
+        except PostgresError as exc:
+            return ReadResourceResponse(diagnostics=error_diagnostics(f"Error reading {self.type_name}", exc))
+        return ReadResourceResponse(new_state=new if new is not None else null(self.schema.block.implied_type()), private=private)
+
+    def refresh(self, prior: Value, private: bytes) -> tuple[Value | None, bytes]:
+        """The table as the catalogs have it, in the state's spelling where both mean the same,
+        and the private data to keep. The catalogs are read from the schema's snapshot; the
+        canonical spelling (a scratch table) is asked for only when the catalogs spell the
+        table otherwise than the state and differ from what the last apply or refresh verified."""
+        p = table_of(self.with_defaults(prior))
+        found = snapshot_table(self.client, p.database, p.schema, p.name)
+        if found is None:
+            return None, b""
+        if align(found, p, p) == p or is_verified(private, found, p):  # nothing changed since it was verified
+            return table_value(p, prior), verified_private(found, p)
+        result = align(found, p, canonical(self.client, p).apply(p))
+        return table_value(result, prior), verified_private(found, p) if result == p else b""
 
     def read_state(self, prior: Value) -> Value | None:
-        p = table_of(self.with_defaults(prior))
-        found = read_table(self.client, p.database, p.schema, p.name)
-        if found is None:
-            return None
-        as_written = align(found, p, p)
-        if as_written == p:  # the catalogs spell it as the state does: no need to ask PostgreSQL
-            return table_value(as_written, prior)
-        return table_value(align(found, p, canonical(self.client, p).apply(p)), prior)
+        return self.refresh(prior, b"")[0]
 
     def drop(self, prior: Value) -> None:
         t = table_of(prior)
@@ -645,4 +718,4 @@ def table_resources(client: Client) -> Mapping[str, PgResource]:
     return {"postgresql_table": PgTable(client)}
 
 
-__all__ = ["PgTable", "TABLE_SCHEMA", "read_table", "split_table_id", "table_of", "table_resources", "table_value"]
+__all__ = ["PgTable", "TABLE_SCHEMA", "read_table", "read_tables", "snapshot_table", "split_table_id", "table_of", "table_resources", "table_value"]

@@ -40,6 +40,7 @@ class Column:
     generated: str | None = None
     collation: str | None = None
     comment: str | None = None
+    renamed_from: str | None = None  # a hint, not DDL: the column's previous name
 
     def definition(self, with_constraints: bool = True) -> str:
         parts = [quote_ident(self.name), self.type]
@@ -236,9 +237,37 @@ class Change:
     losses: list[Loss] = field(default_factory=list)
 
 
+def column_renames(old: Table, new: Table) -> dict[str, str]:
+    """Old name -> new name of the columns new renames (renamed_from): those whose new name
+    old does not have yet while old has the column named in renamed_from, which new does not
+    declare. Any other renamed_from is a spent or idle hint and changes nothing."""
+    renames: dict[str, str] = {}
+    for c in new.columns:
+        r = c.renamed_from
+        if r and r not in renames and old.column(c.name) is None and old.column(r) is not None and new.column(r) is None:
+            renames[r] = c.name
+    return renames
+
+
+def renamed(t: Table, renames: Mapping[str, str]) -> Table:
+    """t with its columns renamed (and the constraints' column lists, as PostgreSQL renames
+    them; check expressions are left as they are)."""
+    if not renames:
+        return t
+    cols = tuple(replace(c, name=renames.get(c.name, c.name)) for c in t.columns)
+    cons = tuple(
+        replace(k, columns=tuple(renames.get(c, c) for c in k.columns),
+                references_columns=tuple(renames.get(c, c) for c in k.references_columns)
+                if k.references_schema == t.schema and k.references_table == t.name else k.references_columns)
+        for k in t.constraints
+    )
+    return replace(t, columns=cols, constraints=cons)
+
+
 def alter_statements(old: Table, new: Table, old_canon: Table, new_canon: Table) -> Change:
     """The statements that turn old into new (same database). old_canon and new_canon are
-    old and new in canonical form: they decide what differs; new's spelling is what runs."""
+    old and new in canonical form: they decide what differs; new's spelling is what runs.
+    Columns renamed (renamed_from) are renamed first and then compared under their new name."""
     ch = Change()
     out = ch.statements
     name = old.qualified
@@ -249,6 +278,10 @@ def alter_statements(old: Table, new: Table, old_canon: Table, new_canon: Table)
         out.append(f"ALTER TABLE {name} SET SCHEMA {quote_ident(new.schema)}")
     q = new.qualified
     alter = f"ALTER TABLE {q} "
+    moves = column_renames(old, new)
+    for a, b in moves.items():
+        out.append(alter + f"RENAME COLUMN {quote_ident(a)} TO {quote_ident(b)}")
+    old, old_canon = renamed(old, moves), renamed(old_canon, moves)
 
     # constraints: same name and meaning stay; same meaning under another name is renamed
     old_cons = {k.name: k for k in old_canon.constraints}
@@ -355,10 +388,12 @@ __all__ = [
     "Loss",
     "Table",
     "alter_statements",
+    "column_renames",
     "create_statements",
     "default_constraint_name",
     "loss_message",
     "quote_ident",
     "quote_literal",
+    "renamed",
     "widens",
 ]
