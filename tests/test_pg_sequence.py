@@ -99,10 +99,15 @@ def test_sequence_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath
     assert ddl == {"postgresql_sequence.ids": ['ALTER SEQUENCE "public"."Order IDs" OWNED BY NONE']}
     assert _owner(postgres, db, "Order IDs") == []
 
-    # another database: replaced
+    # another database: replaced, which loses the value nextval reached: refused unless allowed
     create_database(postgres, "seqs_other")
     run_sql(postgres, AUDIT, "seqs_other")
     moved = _seq("down", '  name      = "countdown"\n  as_type   = "integer"\n  increment = -1\n  database  = "seqs_other"')
+    _write(d, port, db, _seq("ids", body.replace('\n  owned_by  = "orders.id"', "")), moved)
+    r = run_sheath(["plan", "-no-color"], d)
+    assert r.returncode == 1 and "Change would lose data" in r.stdout + r.stderr, r.stdout + r.stderr
+    assert "its current value -1 is lost" in r.stdout + r.stderr and "allow_data_loss" in r.stdout + r.stderr
+    moved = moved.replace('  database  = "seqs_other"', '  database  = "seqs_other"\n  allow_data_loss = true')
     _write(d, port, db, _seq("ids", body.replace('\n  owned_by  = "orders.id"', "")), moved)
     text = run_ok(run_sheath, ["plan"], d)  # (the ddl is the same CREATE as before, so the plan hides it)
     assert "postgresql_sequence.down must be replaced" in text and "~ database" in text and "forces replacement" in text

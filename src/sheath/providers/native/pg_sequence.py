@@ -43,6 +43,7 @@ from sheath.types.ops import raw_equal
 SEQUENCE_SCHEMA = Schema(
     Block(
         {
+            "allow_data_loss": Attribute(BOOL, optional=True),
             "as_type": Attribute(STRING, optional=True),
             "cache": Attribute(NUMBER, optional=True),
             "cycle": Attribute(BOOL, optional=True),
@@ -116,6 +117,7 @@ def sequence_value(s: Sequence, base: Value) -> Value:
         owned_by=null(STRING) if s.owned_by is None else string_val(s.owned_by),
         id=string_val(s.display),
         ddl=ddl if ddl.is_known and not ddl.is_null else list_val([], STRING),
+        allow_data_loss=attr(base, "allow_data_loss") if not attr(base, "allow_data_loss").is_null else FALSE,
     )
 
 
@@ -128,6 +130,17 @@ def read_sequence(client: Client, database: str, schema: str, name: str) -> Sequ
     if owner_schema is not None and owner_schema != schema:  # not made by sheath: say where it is
         owned_by = f"{owner_schema}.{owned_by}"
     return Sequence(database, schema, name, str(as_type), int(start), int(inc), int(lo), int(hi), int(cache), bool(cycle), owned_by)
+
+
+def current_value(client: Client, s: Sequence) -> int | None:
+    """The sequence's last value when nextval has used it (None when it never was, or it is gone)."""
+    rows = client.query(
+        "SELECT to_regclass(%s) IS NOT NULL", (s.qualified,), database=s.database
+    )
+    if not rows or not rows[0][0]:
+        return None
+    last, called = client.query(f"SELECT last_value, is_called FROM {s.qualified}", database=s.database)[0]
+    return int(last) if called else None
 
 
 class PgSequence(PgResource):
@@ -180,7 +193,8 @@ class PgSequence(PgResource):
         """Defaults for what is unset (bounds and start from the type and the increment's sign)."""
         changes: dict[str, Value] = {}
         for name, default in (("database", string_val(self.client.default_database())), ("schema", string_val("public")),
-                              ("as_type", string_val("bigint")), ("increment", num(1)), ("cache", num(1)), ("cycle", FALSE)):
+                              ("as_type", string_val("bigint")), ("increment", num(1)), ("cache", num(1)), ("cycle", FALSE),
+                              ("allow_data_loss", FALSE)):
             if attr(v, name).is_null:
                 changes[name] = default
         v = with_attrs(v, **changes) if changes else v
@@ -209,6 +223,20 @@ class PgSequence(PgResource):
             resp.planned_state = with_attrs(planned, ddl=unknown(ListType(STRING)))
             return resp
         new = sequence_of(planned)
+        if resp.requires_replace and attr(planned, "allow_data_loss").v is not True:
+            old = sequence_of(self.with_defaults(prior))
+            current = current_value(self.client, old)
+            if current is not None:
+                resp.diagnostics.append(
+                    attribute_error(
+                        "Change would lose data",
+                        f"{old.display}: this change can lose data:\n"
+                        f"  - replace the sequence (database {old.database} -> {new.database}): its current value {current} is lost"
+                        " (the new sequence starts again)\nSet allow_data_loss = true on the resource to apply it.",
+                        Path.attr("allow_data_loss"),
+                    )
+                )
+                return resp
         if prior.is_null or resp.requires_replace:
             stmts = [create_statement(new)]
         else:
