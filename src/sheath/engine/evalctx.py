@@ -87,9 +87,15 @@ class NamedValues:
     """Everything evaluated so far, per module instance (thread-safe for the walk)."""
 
     def __init__(
-        self, root_dir: str, functions: Mapping[str, Function], applying: bool = False, path_root: str = "."
+        self,
+        root_dir: str,
+        functions: Mapping[str, Function],
+        applying: bool = False,
+        path_root: str = ".",
+        workspace: str = "default",
     ) -> None:
         self.root_dir = root_dir
+        self.workspace = workspace  # terraform.workspace
         # path.root: the root module's directory (import -config reads it outside the working directory)
         self.path_root = path_root
         self.functions = functions
@@ -170,7 +176,7 @@ class NamedValues:
                 )
             elif root == "terraform":
                 variables["terraform"] = object_of(
-                    {"workspace": string_val("default"), "applying": bool_val(self.applying).mark(EPHEMERAL)}
+                    {"workspace": string_val(self.workspace), "applying": bool_val(self.applying).mark(EPHEMERAL)}
                 )
             elif root == "module":
                 calls = mv.call_modes.keys() if names is None else names

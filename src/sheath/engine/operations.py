@@ -47,6 +47,7 @@ from sheath.lang.funcs.function import Function
 from sheath.plans.model import Action, ActionReason, OutputChange, Plan, ResourceInstanceChange, UIMode, sort_changes
 from sheath.providers import interface as pi
 from sheath.providers.registry import ProviderRegistry, default_registry
+from sheath.backend.current import current_workspace
 from sheath.states.state import OutputValue, State
 from sheath.states.statefile import StateFile
 from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null
@@ -71,6 +72,7 @@ class Session:
     # where the root module was read from (import -config): path.module and path.root of
     # the root module; root_dir stays the working directory (state, plugins, variables files)
     config_dir: str = "."
+    workspace: str = "default"  # the selected workspace: terraform.workspace
 
     def provider_schemas(self) -> ProviderSchemas:
         if self.schemas is None:
@@ -97,6 +99,7 @@ def load(
     inputs: Mapping[str, InputValue] | None = None,
     config_dir: str | None = None,
     registry: ProviderRegistry | None = None,
+    workspace: str | None = None,
 ) -> tuple[Session | None, Diagnostics]:
     """Load, validate and graph the configuration; root variables from var_args and the
     usual files (``inputs``, values given by a calling program, override them), or
@@ -104,7 +107,8 @@ def load(
     through source (the working directory when None; a plan's snapshot to apply it),
     from config_dir when given (terraform import -config: the root module comes from there;
     installed modules, plugins, the lock file and variables files from root_dir); registry:
-    the providers sheath serves itself (the shipped ones when None)."""
+    the providers sheath serves itself (the shipped ones when None); workspace: terraform.workspace
+    (the selected one when None: TF_WORKSPACE, else the data directory's environment file)."""
     from sheath.engine.validate import scope_functions, validate_config
 
     recorder = RecordingModuleSource(source or FilesystemModuleSource())
@@ -136,6 +140,7 @@ def load(
         session = Session(root_dir, cfg, cg, scope_functions(root_dir), dict(variables), factory, schemas)
         session.config_snapshot = recorder.snapshot()
         session.config_dir = config_dir or "."
+        session.workspace = workspace or current_workspace(root_dir)
         return session, diags
     given, vd = collect_variable_values(cfg.module, root_dir, var_args)
     diags.extend(vd)
@@ -169,6 +174,7 @@ def load(
     session = Session(root_dir, cfg, cg, scope_functions(root_dir), values, factory, schemas)
     session.config_snapshot = recorder.snapshot()
     session.config_dir = config_dir or "."
+    session.workspace = workspace or current_workspace(root_dir)
     return session, diags
 
 
@@ -234,6 +240,13 @@ def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
             else:
                 ResourceApplier(run, node).apply()
         else:
+            if run.plans_imports:
+                from sheath.engine.refactor import import_targets
+
+                imports = import_targets(run, node.module, node.local)
+                if imports is None:
+                    return  # as terraform: a resource whose import blocks are invalid is not planned
+                run.import_ids.update(imports)
             ResourcePlanner(run, node).plan()
 
 
@@ -294,7 +307,6 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         apply_moves,
         check_imports,
         check_refactoring,
-        import_targets,
     )
 
     config, graph = session.config, session.graph
@@ -319,7 +331,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     diags.extend(md)
     diags.extend(check_imports(config))
     apply_implied_moves(config, working.state, moved_from)
-    values = NamedValues(session.root_dir, session.functions)
+    values = NamedValues(session.root_dir, session.functions, workspace=session.workspace)
     run = Run(
         PLAN,
         config,
@@ -355,8 +367,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         run.add_diags([diag.warning("Resource targeting is in effect", _TARGET_WARNING)])
     try:
         if walk_ok or not any(d.severity.name == "ERROR" and d.summary != _IMPORT_TARGET_MISSING for d in run.diags):
-            if opts.mode == UIMode.NORMAL:
-                run.import_ids = import_targets(run)
+            run.plans_imports = opts.mode == UIMode.NORMAL
             run.walk(graph.graph, lambda n: _visit(run, n, False))
         if not run.diags.has_errors():
             _plan_orphan_resources(run)
@@ -810,7 +821,7 @@ def apply_plan(
     if diags.has_errors():
         return {}, diags
     writer = StateWriter(mgr)
-    values = NamedValues(session.root_dir, session.functions, applying=True)
+    values = NamedValues(session.root_dir, session.functions, applying=True, workspace=session.workspace)
     destroy = plan.ui_mode == UIMode.DESTROY
     run = Run(
         APPLY,
@@ -1081,7 +1092,7 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
         return diags
     sf = mgr.state_file()
     working = _state_copy(sf)
-    values = NamedValues(session.root_dir, session.functions, path_root=session.config_dir)
+    values = NamedValues(session.root_dir, session.functions, path_root=session.config_dir, workspace=session.workspace)
     run = Run(PLAN, session.config, session.graph, working.state, session.provider_schemas(), values, session.variables, RunOptions(hooks=hooks))
     run.target_closure = set()
     try:

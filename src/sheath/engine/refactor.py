@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sheath import diag
-from sheath.addrs.module import ModuleInstance
+from sheath.addrs.module import Module as ModuleAddr, ModuleInstance
 from sheath.addrs.resource import AbsResource, AbsResourceInstance
 from sheath.config import Config
 from sheath.config.refactoring import Removed
@@ -22,6 +22,9 @@ from sheath.engine.planner import parse_module_instance
 from sheath.engine.run import Run, instance_address
 from sheath.states.state import State
 from sheath.states.state import Resource as StateResource
+from sheath.lang.eval.scope import object_of
+from sheath.engine.importeach import UNKNOWN_DETAIL, import_each_items
+from sheath.types import Value
 
 
 def _plain(k: Any) -> InstanceKey:
@@ -262,33 +265,59 @@ def removed_blocks(config: Config) -> RemovedBlocks:
     return RemovedBlocks(config)
 
 
-def import_targets(run: Run) -> dict[str, str]:
-    """Instance address -> import id, for every import block (root module only, as terraform)."""
+def import_targets(run: Run, module: ModuleAddr, resource: str) -> dict[str, str] | None:
+    """Instance address -> import id, for the import blocks naming this resource (root module
+    only, as terraform); None when one of them is invalid (the resource is then not planned,
+    as terraform's resource node fails its expansion). Evaluated when the resource is
+    planned, as terraform's node expands its imports: what their for_each and id refer to
+    (locals, data sources) is known by then."""
     out: dict[str, str] = {}
-    m = run.config.module
     mi = ModuleInstance()
-    for imp in m.imports:
+    for imp in run.config.module.imports:
         if imp.id is None or imp.to is None:
             continue
-        items: list[dict[str, Any]] = [{}]
+        named = _import_target_resource(imp)
+        if named is None or named[0] != module or named[1] != resource:
+            continue
+        items: list[dict[str, Value]] = [{}]
         if imp.for_each is not None:
-            exp = run.expand(mi, None, imp.for_each)
-            if exp is None:
-                continue
-            items = [exp.reps[k].variables() for k in exp.keys]
+            reps = _import_repetitions(run, mi, imp.for_each)
+            if reps is None:
+                return None
+            items = reps
         for extra in items:
             idv, d = run.values.eval_expr(mi, imp.id, extra)
             if run.add_diags(d):
-                continue
+                return None
             plain, _ = idv.unmark_deep()
             if not plain.is_known or plain.is_null:
                 run.add_diags([diag.error("Invalid import id argument", "The import block \"id\" argument depends on resource attributes that cannot be determined until apply, so Terraform cannot plan to import this resource.", imp.id.range)])
-                continue
+                return None
             addr = _import_address(run, imp, extra)
             if addr is None:
-                continue
+                return None
             out[addr] = str(plain.v)
     return out
+
+
+def _import_repetitions(run: Run, mi: ModuleInstance, expr: Any) -> list[dict[str, Value]] | None:
+    """each.key/each.value of an import block's for_each (None when it is invalid)."""
+    from sheath.lang.eval.diagvalues import annotate
+
+    v, d, ctx = run.values.eval_expr_ctx(mi, expr)
+    if run.add_diags(d):
+        return None
+    items, problems = import_each_items(v)
+    for detail in problems:
+        e = diag.error("Invalid for_each argument", detail, expr.range)
+        e.extra["expr"] = expr
+        e.extra["ctx"] = ctx
+        e.extra["caused_by_unknown"] = detail == UNKNOWN_DETAIL
+        annotate([e])
+        run.add_diags([e])
+    if items is None or problems:
+        return None
+    return [{"each": object_of({"key": k, "value": e})} for k, e in items]
 
 
 def _import_address(run: Run, imp: Any, extra: dict[str, Any]) -> str | None:

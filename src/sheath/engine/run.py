@@ -161,6 +161,7 @@ class Run:
         self.create_intents: IntentLog | None = None
         self.failed_nodes: set[str] = set()
         self.import_ids: dict[str, str] = {}  # instance address -> id, from import blocks
+        self.plans_imports = False  # a normal plan: import blocks are expanded as their resources are planned
         # plan -generate-config-out: import targets whose configuration is generated, by instance address
         self.generation: dict[str, GenerationTarget] = {}
         self.generate_config_out = ""

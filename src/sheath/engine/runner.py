@@ -100,6 +100,7 @@ class Operation:
     on_failure: str = "continue"
     generate_config_out: str = ""  # plan -generate-config-out: where configuration for import targets goes
     providers: ProviderRegistry | None = None  # the providers sheath serves itself (the shipped ones when None)
+    workspace: str | None = None  # terraform.workspace (the selected one when None)
 
 
 @dataclass
@@ -151,7 +152,7 @@ def run_operation(op: Operation, view: OperationView) -> OperationResult:
     if op.saved_plan is not None:
         return _apply_saved(op, view)
     result = OperationResult(False)
-    session, diags = load(".", op.var_args, ask=op.ask, source=op.source, inputs=op.inputs, registry=op.providers)
+    session, diags = load(".", op.var_args, ask=op.ask, source=op.source, inputs=op.inputs, registry=op.providers, workspace=op.workspace)
     result.session = session
     result.diagnostics = diags
     if session is None:
@@ -322,7 +323,7 @@ def _apply_saved(op: Operation, view: OperationView) -> OperationResult:
     diags = Diagnostics()
     if session is None:
         source = SnapshotModuleSource.of(dict(op.saved_config or {}))
-        session, diags = load(".", variables=plan.variables, source=source, registry=op.providers)
+        session, diags = load(".", variables=plan.variables, source=source, registry=op.providers, workspace=op.workspace)
         if session is None:
             view.diagnostics(diags)
             result.diagnostics = diags
@@ -400,7 +401,7 @@ def _roll_back(op: Operation, view: OperationView, opened: OpenedState) -> Diagn
             view.diagnostics(diags)
             return diags
         inputs[name] = InputValue(from_python(value), ValueSourceType.CALLER)
-    session, ld = load(".", source=SnapshotModuleSource.of(snapshot), inputs=inputs, registry=op.providers)
+    session, ld = load(".", source=SnapshotModuleSource.of(snapshot), inputs=inputs, registry=op.providers, workspace=op.workspace)
     if session is None:
         view.diagnostics(ld)
         return ld

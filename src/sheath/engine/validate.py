@@ -688,6 +688,18 @@ class _ModuleValidator:
 
         extra = {"each": _EACH_VAL} if imp.for_each is not None else None
         for_each = self.eval(imp.for_each, self.ctx(), RefScope())
+        if for_each is not None:
+            from sheath.engine.importeach import import_each_items
+
+            _, problems = import_each_items(for_each, allow_unknown=True)
+            for detail in problems:
+                d = diag.error("Invalid for_each argument", detail, imp.for_each.range)
+                d.extra["expr"] = imp.for_each
+                d.extra["ctx"] = self.ctx()
+                annotate([d])
+                self.diags.append(d)
+            if problems:
+                return
         self.eval(imp.id, self.ctx(extra), RefScope(each=imp.for_each is not None))
         before = len(self.diags)
         if imp.to_resource is None and imp.to is not None:

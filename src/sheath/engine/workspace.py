@@ -262,6 +262,7 @@ class Workspace:
             plan_checks=self.plan_checks,
             origin=origin,
             providers=self.providers,
+            workspace=self.workspace,
         )
         view = LibraryView(self.hooks)
         with self._in_dir():
@@ -293,6 +294,7 @@ class Workspace:
             origin=plan.origin,
             command="destroy" if plan.plan.ui_mode == UIMode.DESTROY else "apply",
             providers=self.providers,
+            workspace=self.workspace,
         )
         try:
             with self._in_dir():
@@ -369,6 +371,7 @@ class Workspace:
             auto_approve=True,
             command="refresh",
             providers=self.providers,
+            workspace=self.workspace,
         )
         with self._in_dir():
             result = run_operation(op, LibraryView(self.hooks))
