@@ -2,13 +2,15 @@
 (``show -markdown``, ``plan -markdown=FILE``) and the figures the policy gate's
 ``max_monthly_cost_increase`` limit compares (docs/cost.md, docs/policy.md).
 
-Both read terraform's JSON plan representation through the estimator of ``sheath cost``
-(no usage file: usage-based components are not counted). Only addresses and amounts are
+Both read terraform's JSON plan representation through the estimator of ``sheath cost``,
+with the usage file the ``cost`` block of sheath-policy.hcl names (sheath.cost.settings;
+without one, usage-based components are not counted). Only addresses and amounts are
 reported, never attribute values.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from sheath.cost.catalog import PriceCatalog
 from sheath.cost.estimate import Breakdown, Estimator, ResourceCost, plan_cost
 from sheath.cost.render import money, signed_money
+from sheath.cost.usage import UsageFile
 
 TOP_CHANGES = 10
 
@@ -39,11 +42,12 @@ class PlanCostSummary:
     after: Decimal
     changes: tuple[CostChange, ...]  # largest absolute change first
     unpriced: tuple[str, ...]  # addresses unpriced before or after: not counted
-    usage_pending: int  # resources with usage-based components not counted (no usage file)
+    usage_pending: int  # resources with usage-based components not counted (no usage given for them)
     priced: int  # resources with a known price before or after (free types included)
     snapshot_version: str
     snapshot_date: str
     currency: str
+    usage_file: str = ""  # the usage file read, "" when none
 
     @property
     def diff(self) -> Decimal:
@@ -58,10 +62,13 @@ def _cost(r: ResourceCost | None) -> Decimal:
     return r.monthly_cost if r is not None and r.monthly_cost is not None else Decimal(0)
 
 
-def summarize_plan_cost(catalog: PriceCatalog, plan_json: dict[str, Any], env_region: str = "") -> PlanCostSummary | None:
-    """The plan's cost before and after, or None when the plan has no AWS resource
-    (managed, in its prior state or its planned values)."""
-    pc = plan_cost(Estimator(catalog, env_region=env_region), plan_json)
+def summarize_plan_cost(catalog: PriceCatalog, plan_json: dict[str, Any], env_region: str = "",
+                        usage: UsageFile | None = None) -> PlanCostSummary | None:
+    """The plan's cost before and after, usage-based components counted where usage
+    gives their quantity, or None when the plan has no AWS resource (managed, in its prior
+    state or its planned values)."""
+    usage = usage or UsageFile()
+    pc = plan_cost(Estimator(catalog, usage, env_region=env_region), plan_json)
     if not (_aws_addresses(pc.past) | _aws_addresses(pc.planned)):
         return None
     past, planned = pc.past.by_address(), pc.planned.by_address()
@@ -89,6 +96,7 @@ def summarize_plan_cost(catalog: PriceCatalog, plan_json: dict[str, Any], env_re
         snapshot_version=catalog.version,
         snapshot_date=catalog.date,
         currency=catalog.currency,
+        usage_file=usage.path,
     )
 
 
@@ -114,9 +122,12 @@ def cost_markdown(s: PlanCostSummary, top: int = TOP_CHANGES) -> str:
     notes = []
     if s.unpriced:
         notes.append(f"{len(s.unpriced)} resource(s) unpriced (not counted as $0).")
+    if s.usage_file:
+        notes.append(f"Usage-based components counted with the usage of {_code(os.path.basename(s.usage_file))}.")
     if s.usage_pending:
-        notes.append(f"{s.usage_pending} resource(s) have usage-based components, not counted "
-                     "(`sheath cost -usage-file=infracost-usage.yml PLANFILE` counts them).")
+        how = ("no usage given for them in the usage file" if s.usage_file
+               else "`usage_file` in the `cost` block of `sheath-policy.hcl` counts them")
+        notes.append(f"{s.usage_pending} resource(s) have usage-based components, not counted ({how}).")
     if notes:
         out += [f"- {n}" for n in notes] + [""]
     out.append(f"<sub>AWS public on-demand prices ({s.currency}), snapshot {s.snapshot_version} of {s.snapshot_date}, "

@@ -7,11 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sheath.cost.usage import UsageFile
 from sheath.diag import Diagnostics
 
 
-def check_cost_limit(plan_json: dict[str, Any], limit: Decimal, env_region: str = "") -> Diagnostics:
-    """An error when the plan's estimated monthly cost increases by more than limit (USD);
+def check_cost_limit(plan_json: dict[str, Any], limit: Decimal, env_region: str = "", usage: UsageFile | None = None) -> Diagnostics:
+    """An error when the plan's estimated monthly cost increases by more than limit (USD),
+    usage-based components counted where usage (the cost block's usage file) gives them;
     a warning, and no check, when nothing in the plan is priced."""
     from sheath.cost.catalog import load_catalog
     from sheath.cost.render import money, signed_money
@@ -24,7 +26,7 @@ def check_cost_limit(plan_json: dict[str, Any], limit: Decimal, env_region: str 
                           "max_monthly_cost_increase was not checked: the price snapshot could not be read. "
                           + " ".join(d.detail for d in cd))
         return diags
-    s = summarize_plan_cost(catalog, plan_json, env_region)
+    s = summarize_plan_cost(catalog, plan_json, env_region, usage)
     if s is None or s.priced == 0:
         what = "the plan has no AWS resource" if s is None else f"none of its {len(s.unpriced)} AWS resource(s) has a price in the snapshot"
         diags.add_warning("Cost limit not checked",
@@ -32,6 +34,8 @@ def check_cost_limit(plan_json: dict[str, Any], limit: Decimal, env_region: str 
         return diags
     if s.diff > limit:
         unpriced = f" {len(s.unpriced)} unpriced resource(s) are not counted." if s.unpriced else ""
+        if s.usage_file:
+            unpriced += f" Usage-based components are counted with the usage of {s.usage_file}."
         diags.add_error(
             "Plan exceeds a guardrail",
             f"The plan increases the estimated monthly cost by {signed_money(s.diff)} "

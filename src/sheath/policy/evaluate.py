@@ -190,13 +190,14 @@ def _read_settings_file(path: str, settings: Settings) -> Diagnostics:
     body = f.body
     schema = hcl.BodySchema(
         (),
-        (hcl.BlockHeaderSchema("pack", ("name",)), hcl.BlockHeaderSchema("rule", ("id",)), hcl.BlockHeaderSchema("limits")),
+        (hcl.BlockHeaderSchema("pack", ("name",)), hcl.BlockHeaderSchema("rule", ("id",)), hcl.BlockHeaderSchema("limits"),
+         hcl.BlockHeaderSchema("cost")),
     )
     content, d = body.content(schema)
     diags.extend(d)
     for b in content.blocks:
-        if b.type == "limits":
-            continue  # read by sheath.policy.guardrails
+        if b.type in ("limits", "cost"):
+            continue  # read by sheath.policy.guardrails, sheath.cost.settings
         attrs, d = b.body.just_attributes()
         diags.extend(d)
         for name, attr in attrs.items():

@@ -123,21 +123,27 @@ def evaluate_gate(plan: Plan, opts: GateOptions, config: Any = None, root_dir: s
                 doc = plan_document(plan)
             result.diagnostics.extend(guardrail_diagnostics(check_limits(doc, limits, opts.allow_destroy)))
             if limits.max_monthly_cost_increase is not None:
-                result.diagnostics.extend(_cost_limit(doc, limits.max_monthly_cost_increase, config))
+                result.diagnostics.extend(_cost_limit(doc, limits.max_monthly_cost_increase, config, root_dir))
     return result
 
 
-def _cost_limit(doc: dict[str, Any], limit: Decimal, config: Any) -> Diagnostics:
+def _cost_limit(doc: dict[str, Any], limit: Decimal, config: Any, root_dir: str) -> Diagnostics:
     """max_monthly_cost_increase on the plan; the configuration gives each resource's
-    provider region, as in sheath cost PLANFILE."""
+    provider region, as in sheath cost PLANFILE; the cost block's usage file, the usage."""
+    from sheath.cost.settings import read_cost_usage
     from sheath.policy.costlimit import check_cost_limit
+
+    usage, ud = read_cost_usage(root_dir)
+    if usage is None:
+        return ud
 
     if config is not None and "configuration" not in doc:
         from sheath.plans.configuration import configuration_json
 
         doc = {**doc, "configuration": configuration_json(config)}
     env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
-    return check_cost_limit(doc, limit, env_region)
+    ud.extend(check_cost_limit(doc, limit, env_region, usage))
+    return ud
 
 
 def _run_rules(plan: Plan, opts: GateOptions, config: Any, root_dir: str, result: GateResult) -> dict[str, Any] | None:

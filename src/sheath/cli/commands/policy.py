@@ -127,10 +127,14 @@ def run(args: list[str]) -> int:
     guard = check_limits(doc, limits, fl.get_list("allow-destroy"))
     guard_diags = guardrail_diagnostics(guard)
     if limits.configured and limits.max_monthly_cost_increase is not None:
+        from sheath.cost.settings import read_cost_usage
         from sheath.policy.costlimit import check_cost_limit
 
-        env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
-        guard_diags.extend(check_cost_limit(doc, limits.max_monthly_cost_increase, env_region))
+        usage, ud = read_cost_usage(".")
+        guard_diags.extend(ud)
+        if usage is not None:
+            env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
+            guard_diags.extend(check_cost_limit(doc, limits.max_monthly_cost_increase, env_region, usage))
     for x in guard_diags:
         sys.stderr.write(render_diagnostic(x, {}, color))
     return 1 if report.mandatory_failures or guard_diags.has_errors() else 0

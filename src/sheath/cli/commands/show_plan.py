@@ -290,18 +290,28 @@ def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> st
     doc = plan_to_json(plan, _configuration(config_files, plan), _prior_values(plan))
     return render_markdown(
         MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=report,
-                      extra_sections=_cost_section(doc))
+                      extra_sections=cost_section(doc))
     )
 
 
-def _cost_section(doc: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The "Cost" section of the Markdown when the plan has AWS resources (docs/cost.md)."""
+def cost_section(doc: dict[str, Any], root_dir: str = ".") -> tuple[tuple[str, str], ...]:
+    """The "Cost" section of the Markdown when the plan has AWS resources (docs/cost.md),
+    with the usage file of the cost block of root_dir's sheath-policy.hcl; a usage file that cannot be
+    read is said in the section, and its usage not counted."""
     from sheath.cost.catalog import load_catalog
     from sheath.cost.review import cost_markdown, summarize_plan_cost
+    from sheath.cost.settings import read_cost_usage
 
     catalog, _ = load_catalog()
     if catalog is None:
         return ()
+    usage, ud = read_cost_usage(root_dir)
     env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
-    summary = summarize_plan_cost(catalog, doc, env_region)
-    return () if summary is None else (("Cost", cost_markdown(summary)),)
+    summary = summarize_plan_cost(catalog, doc, env_region, usage)
+    if summary is None:
+        return ()
+    md = cost_markdown(summary)
+    if usage is None:
+        problems = "; ".join(f"{d.summary}: {d.detail}" if d.detail else d.summary for d in ud if d.severity.value == "error")
+        md = f"**The usage file was not read, usage not counted** ({problems}).\n\n" + md
+    return (("Cost", md),)

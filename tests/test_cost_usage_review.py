@@ -1,0 +1,111 @@
+"""The usage file in review: the ``cost`` block of sheath-policy.hcl names an
+Infracost-compatible usage file, and the "Cost" section of the pull-request Markdown and the
+``max_monthly_cost_increase`` limit count the usage-based components it gives
+(docs/cost.md). Hand-written plans (tests/test_cost_review.py's), no cloud."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sheath.cli.commands.show_plan import cost_section
+from sheath.cost.review import cost_markdown, summarize_plan_cost
+from sheath.cost.settings import read_cost_usage
+from sheath.policy.costlimit import check_cost_limit
+from test_cost_review import catalog, grow_plan
+
+# 1,000 GB through the NAT gateway at $0.045/GB: $45.00 more a month
+USAGE = "version: 0.1\nresource_usage:\n  aws_nat_gateway.nat:\n    monthly_data_processed_gb: 1000\n"
+COST_BLOCK = 'cost {\n  usage_file = "usage/infracost-usage.yml"\n}\n'
+
+
+def _write_usage(root: Path, policy: str = COST_BLOCK) -> None:
+    (root / "usage").mkdir(exist_ok=True)
+    (root / "usage" / "infracost-usage.yml").write_text(USAGE)
+    (root / "sheath-policy.hcl").write_text(policy)
+
+
+def test_the_cost_block_names_the_usage_file_relative_to_its_directory(tmp_path: Path) -> None:
+    usage, diags = read_cost_usage(str(tmp_path))
+    assert usage is not None and usage.path == "" and not diags  # no sheath-policy.hcl: no usage
+    (tmp_path / "sheath-policy.hcl").write_text("limits {\n  max_deletes = 1\n}\n")
+    usage, diags = read_cost_usage(str(tmp_path))
+    assert usage is not None and usage.path == "" and not diags  # no cost block: no usage
+    _write_usage(tmp_path)
+    usage, diags = read_cost_usage(str(tmp_path))
+    assert not diags and usage is not None
+    assert usage.path == str(tmp_path / "usage" / "infracost-usage.yml")
+    assert usage.for_resource("aws_nat_gateway.nat", "aws_nat_gateway").number("monthly_data_processed_gb") == 1000
+
+
+def test_a_usage_file_that_cannot_be_read_is_an_error_at_the_argument(tmp_path: Path) -> None:
+    (tmp_path / "sheath-policy.hcl").write_text('cost {\n  usage_file = "missing.yml"\n}\n')
+    usage, diags = read_cost_usage(str(tmp_path))
+    assert usage is None and diags.has_errors()
+    assert diags[0].summary == "Failed to read the usage file" and "missing.yml" in diags[0].detail
+    assert diags[0].subject is not None and diags[0].subject.start.line == 2
+    (tmp_path / "sheath-policy.hcl").write_text('cost {\n  usage = "x.yml"\n}\n')
+    usage, diags = read_cost_usage(str(tmp_path))
+    assert usage is None and diags[0].summary == "Unsupported argument"
+    (tmp_path / "sheath-policy.hcl").write_text("cost {\n  usage_file = 3\n}\n")
+    usage, diags = read_cost_usage(str(tmp_path))
+    assert usage is None and diags[0].summary == "Invalid usage file"
+
+
+def test_summary_and_markdown_count_the_usage(tmp_path: Path) -> None:
+    _write_usage(tmp_path)
+    usage, _ = read_cost_usage(str(tmp_path))
+    without = summarize_plan_cost(catalog(), grow_plan())
+    with_usage = summarize_plan_cost(catalog(), grow_plan(), usage=usage)
+    assert without is not None and with_usage is not None
+    assert without.diff == Decimal("37.082") and without.usage_pending == 1
+    assert with_usage.diff == Decimal("82.082") and with_usage.after == Decimal("98.314") and with_usage.usage_pending == 0
+    assert with_usage.changes[0].address == "aws_nat_gateway.nat" and with_usage.changes[0].after == Decimal("77.85")
+    md = cost_markdown(with_usage)
+    assert "Monthly cost: **$16.23** → **$98.31** (**+$82.08**)" in md
+    assert "| `aws_nat_gateway.nat` | $0.00 | $77.85 | +$77.85 |" in md
+    assert "Usage-based components counted with the usage of `infracost-usage.yml`." in md
+    assert "not counted" not in md.replace("unpriced (not counted as $0)", "")
+    assert "`usage_file` in the `cost` block of `sheath-policy.hcl` counts them" in cost_markdown(without)
+
+
+def test_the_markdown_cost_section_reads_the_cost_block(tmp_path: Path) -> None:
+    doc = grow_plan()
+    (title, md), = cost_section(doc, str(tmp_path))
+    assert title == "Cost" and "(**+$37.08**)" in md
+    _write_usage(tmp_path)
+    (title, md), = cost_section(doc, str(tmp_path))
+    assert "(**+$82.08**)" in md and "| `aws_nat_gateway.nat` | $0.00 | $77.85 | +$77.85 |" in md
+    (tmp_path / "usage" / "infracost-usage.yml").write_text("resource_usage: [1, 2]\n")
+    (title, md), = cost_section(doc, str(tmp_path))
+    assert md.startswith("**The usage file was not read, usage not counted** (Invalid usage file:")
+    assert "(**+$37.08**)" in md
+
+
+def test_the_cost_limit_counts_the_usage(tmp_path: Path) -> None:
+    _write_usage(tmp_path)
+    usage, _ = read_cost_usage(str(tmp_path))
+    doc = grow_plan()
+    assert not check_cost_limit(doc, Decimal("50"))  # $37.08 without usage
+    over = check_cost_limit(doc, Decimal("50"), usage=usage)
+    assert over.has_errors() and "by +$82.08 ($16.23 → $98.31), more than the limit of $50.00" in over[0].detail
+    assert "counted with the usage of" in over[0].detail
+    assert not check_cost_limit(doc, Decimal("82.082"), usage=usage)
+
+
+def test_policy_check_applies_the_limit_with_the_usage(tmp_path: Path, run_sheath: Any) -> None:
+    (tmp_path / "plan.json").write_text(json.dumps(grow_plan()))
+    limits = "limits {\n  max_monthly_cost_increase = 50\n}\n"
+    (tmp_path / "sheath-policy.hcl").write_text(limits)
+    r = run_sheath(["policy", "check", "-no-color", "plan.json"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    _write_usage(tmp_path, limits + COST_BLOCK)
+    r = run_sheath(["policy", "check", "-no-color", "plan.json"], tmp_path)
+    assert r.returncode == 1
+    err = " ".join(r.stderr.split())
+    assert "Plan exceeds a guardrail" in err and "+$82.08" in err and "limit of $50.00" in err
+    (tmp_path / "usage" / "infracost-usage.yml").unlink()
+    r = run_sheath(["policy", "check", "-no-color", "plan.json"], tmp_path)
+    assert r.returncode == 1 and "Failed to read the usage file" in r.stderr and "Plan exceeds" not in r.stderr
