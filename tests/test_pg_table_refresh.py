@@ -1,8 +1,9 @@
 """postgresql_table against a real PostgreSQL the tests start: column renames through the
 renamed_from hint (the planned DDL is exactly what ran, values kept, the hint harmless once
-applied, no hint still a data-loss refusal), and refresh reading the catalogs once per schema
+applied, no hint still a data-loss refusal), refresh reading the catalogs once per schema
 (the client's snapshot) and asking for PostgreSQL's spelling only when the catalogs changed
-since the last verified reading (the resource's private data)."""
+since the last verified reading (the resource's private data), and plan
+-generate-config-out for an imported table, index and sequence (then no changes)."""
 
 from __future__ import annotations
 
@@ -196,3 +197,31 @@ def test_refresh_reads_the_catalogs_once_per_schema(postgres: PostgresServer) ->
         assert client.uses == 2  # the schema read again, and a scratch table
     finally:
         client.close()
+
+
+def test_generate_config_for_imported_objects(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    db = "generated"
+    create_database(postgres, db)
+    run_sql(
+        postgres,
+        "CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name varchar(20) NOT NULL DEFAULT 'x',"
+        " total numeric(10,2), CONSTRAINT items_total_check CHECK (total >= 0)); COMMENT ON TABLE items IS 'made by hand';"
+        " CREATE INDEX items_lower_name ON items (lower(name)) WHERE total > 0; CREATE SEQUENCE counter START 5 INCREMENT 5",
+        db,
+    )
+    imports = "".join(
+        f'import {{\n  to = {to}\n  id = "{db}.public.{name}"\n}}\n'
+        for to, name in (("postgresql_table.items", "items"), ("postgresql_index.items_lower_name", "items_lower_name"), ("postgresql_sequence.counter", "counter"))
+    )
+    (tmp_path / "main.tf").write_text(HEADER.format(port=postgres.port, db=db) + imports)
+    _ok(run_sheath, ["init"], tmp_path)
+    out = _ok(run_sheath, ["plan", "-generate-config-out=generated.tf"], tmp_path)
+    assert "3 to import, 0 to add, 0 to change, 0 to destroy" in out, out
+    text = (tmp_path / "generated.tf").read_text()
+    assert 'resource "postgresql_table" "items"' in text and 'resource "postgresql_index" "items_lower_name"' in text, text
+    assert 'resource "postgresql_sequence" "counter"' in text and "increment       = 5" in text, text
+    assert 'identity     = "always"' in text and 'type         = "character varying(20)"' in text, text  # the catalogs' spelling
+    assert 'name       = "items_total_check"' in text and 'expressions    = ["lower(name::text)"]' in text, text
+    out = _ok(run_sheath, ["apply", "-auto-approve"], tmp_path)
+    assert "3 imported, 0 added, 0 changed, 0 destroyed" in out, out
+    _ok(run_sheath, ["plan", "-detailed-exitcode"], tmp_path)
