@@ -540,7 +540,14 @@ def random_deletions(seed: int, pair: Pair, terraform_state: bool) -> None:
     shrunk = {k: v.replace("count = 2", "count = 1").replace('toset(["a", "b"])', 'toset(["a"])') for k, v in files.items()}
     for d in (pair.tf, pair.sh):
         write(d, shrunk)
-    # (with terraform's state, only the deletions: terraform finds a cycle in these seeds' replacements)
+    if terraform_state:
+        # terraform finds a cycle in these seeds' replacements with deletions and plans nothing;
+        # sheath plans them but draws no graph with a cycle
+        tf = pair.run_terraform(["plan", "-input=false", "-no-color", "-out=c.tfplan", *replaced[:2]], pair.tf)
+        assert tf.returncode == 1 and "Error: Cycle: " in tf.stderr
+        ok(pair.run_sheath(["plan", "-input=false", "-no-color", "-out=c.tfplan", *replaced[:2]], pair.sh))
+        sh = pair.run_sheath(["graph", "-no-color", "-plan=c.tfplan"], pair.sh)
+        assert sh.returncode == 1 and sh.stdout == "" and "Error: Cycle in the graph" in sh.stderr
     for i, args in enumerate([[]] if terraform_state else [[], replaced[:2]]):
         pair.both("plan", "-input=false", "-no-color", f"-out=s{i}.tfplan", *args)
         tf = pair.run_terraform(["graph", f"-plan=s{i}.tfplan"], pair.tf)

@@ -648,6 +648,7 @@ def _module_names(module_address: str) -> tuple[str, ...]:
 class ApplyGraph:
     graph: Graph[str]
     vertices: dict[str, Vertex]
+    cycles: list[list[str]] = field(default_factory=list)  # terraform refuses to build a graph with any
 
     def dot(self) -> str:
         """terraform's GraphDot of the graph: the DOT nodes (vertices that draw themselves)
@@ -691,6 +692,9 @@ def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> 
     targets = [t for t in (_parse_target(a) for a in plan.target_addrs) if t is not None]
     if targets:
         b.target(g, targets)
+    cycles = g.cycles()
+    if cycles:
+        return ApplyGraph(g, b.vertices, cycles)
     b.close(g)
     return ApplyGraph(g, b.vertices)
 
@@ -770,6 +774,9 @@ def build_plan_graph(config: Config, config_graph: ConfigGraph, state: State | N
     b.destroy_edges(g)
     if destroying:
         b.prune(g)
+    cycles = g.cycles()
+    if cycles:
+        return ApplyGraph(g, b.vertices, cycles)
     b.close(g)
     return ApplyGraph(g, b.vertices)
 

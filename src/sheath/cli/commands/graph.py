@@ -11,6 +11,7 @@ from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.config import load_module_tree
 from sheath.config.loader import Config
 from sheath.diag import Diagnostic, Diagnostics, error
+from sheath.graph.applygraph import ApplyGraph
 from sheath.graph.references import build_config_graph
 from sheath.plans.model import Plan
 from sheath.plans.planfile import PlanFile
@@ -154,8 +155,7 @@ def _draw_apply(cfg: Config, plan: Plan, ui: Ui, sources: dict[str, bytes] | Non
             _show(ui, Diagnostics([error("Unsupported option -draw-cycles", "sheath does not draw a graph's cycles yet.")]))
         ui.diagnostics(gd, sources)
         return 1
-    ui.out.write(build_apply_graph(cfg, cg, plan).dot())
-    return 0
+    return _write(build_apply_graph(cfg, cg, plan), ui)
 
 
 def run(args: list[str]) -> int:
@@ -279,7 +279,16 @@ def _draw_plan(
             _show(ui, Diagnostics([error("Unsupported option -draw-cycles", "sheath does not draw a graph's cycles yet.")]))
         ui.diagnostics(gd, sources)
         return 1
-    ui.out.write(build_plan_graph(cfg, cg, prior, graph_type).dot())
+    return _write(build_plan_graph(cfg, cg, prior, graph_type), ui)
+
+
+def _write(graph: ApplyGraph, ui: Ui) -> int:
+    """The graph in DOT, or an error when it has a cycle (terraform builds no such graph)."""
+    if graph.cycles:
+        names = ", ".join(sorted(graph.cycles[0]))
+        _show(ui, Diagnostics([error("Cycle in the graph", f"sheath does not draw a graph with a cycle: {names}.")]))
+        return 1
+    ui.out.write(graph.dot())
     return 0
 
 
