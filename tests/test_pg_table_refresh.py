@@ -101,6 +101,12 @@ def test_rename_columns_with_renamed_from(postgres: PostgresServer, tmp_path: Pa
     assert ddl == {"postgresql_table.items": [a + 'ADD COLUMN "added" date']}
     _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
 
+    # a rename with a narrowing type: the values at stake are counted under the old name
+    narrowed = _items(memo="memo", sku="label", hints=True, extra=extra).replace('renamed_from = "code"', 'renamed_from = "sku"')
+    _write(d, postgres.port, narrowed.replace('"label"\n    type     = "text"', '"label"\n    type     = "varchar(2)"'))
+    out = _ok(run_sheath, ["plan"], d, rc=1)
+    assert "change the type of column 'label' from text to character varying(2): 2 non-null values at stake" in out, out
+
     # validation: renamed from itself, from a column also declared, twice from one name
     bad = _items(memo="memo", sku="sku", hints=True).replace('renamed_from = "code"', 'renamed_from = "memo"')
     _write(d, postgres.port, bad)
@@ -130,7 +136,7 @@ def test_alter_statements_renames_before_comparing() -> None:
         q + 'ALTER COLUMN "b" TYPE varchar(10) USING "b"::varchar(10)',
         q + 'ALTER COLUMN "b" SET NOT NULL',
     ]
-    assert [loss.column for loss in ch.losses] == ["b"]  # the narrowing, not a drop
+    assert [loss.column for loss in ch.losses] == ["a"]  # the narrowing (not a drop), counted under the old name
     # spent (the new name exists) or idle (the old name does not): no rename
     assert alter_statements(new, new, canon_new, canon_new).statements == []
     assert alter_statements(old, replace_renamed(new, "zz"), old, replace_renamed(canon_new, "zz")).statements[0] == q + 'DROP COLUMN "a"'

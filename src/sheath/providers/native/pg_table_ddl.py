@@ -338,6 +338,9 @@ def alter_statements(old: Table, new: Table, old_canon: Table, new_canon: Table)
             out.append(f"COMMENT ON COLUMN {q}.{quote_ident(c.name)} IS {value}")
     if new.owner and new.owner != old.owner:
         out.append(alter + f"OWNER TO {quote_ident(new.owner)}")
+    if moves:  # values at stake are counted before anything runs: under the old names
+        back = {b: a for a, b in moves.items()}
+        ch.losses = [replace(loss, column=back.get(loss.column, loss.column)) if loss.column else loss for loss in ch.losses]
     return ch
 
 
