@@ -109,3 +109,34 @@ def test_policy_check_applies_the_limit_with_the_usage(tmp_path: Path, run_sheat
     (tmp_path / "usage" / "infracost-usage.yml").unlink()
     r = run_sheath(["policy", "check", "-no-color", "plan.json"], tmp_path)
     assert r.returncode == 1 and "Failed to read the usage file" in r.stderr and "Plan exceeds" not in r.stderr
+
+
+# ---- with the real AWS provider against moto: plan, plan -markdown, show -markdown ----
+
+import pytest  # noqa: E402
+
+from test_aws_e2e import Tools, e2e_env, ok, provider_hcl, tools  # noqa: E402,F401
+
+
+@pytest.mark.oracle
+@pytest.mark.slow  # three plans with the AWS provider
+def test_plan_and_show_markdown_and_the_gate_count_the_usage(tools: Tools, moto_server: str, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(provider_hcl(moto_server, ("sqs", "sts")) + 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    (tmp_path / "infracost-usage.yml").write_text("resource_usage:\n  aws_sqs_queue.q:\n    monthly_requests: 100000000\n")
+    ok(tools.sheath(["init", "-no-color"], tmp_path), "init")
+    policy = tmp_path / "sheath-policy.hcl"
+    limits = "limits {\n  max_monthly_cost_increase = 10\n}\n"
+    policy.write_text(limits)
+    ok(tools.sheath(["plan", "-no-color"], tmp_path), "plan without usage: $0.00 counted")
+    # 100 M requests (64 KB each) x $0.40 per million = $40.00 a month, over $10
+    policy.write_text(limits + 'cost {\n  usage_file = "infracost-usage.yml"\n}\n')
+    over = tools.sheath(["plan", "-no-color"], tmp_path)
+    assert over.returncode == 1
+    assert "by +$40.00 ($0.00 → $40.00), more than the limit of $10.00" in " ".join(over.stderr.split())
+    policy.write_text('limits {\n  max_monthly_cost_increase = 40\n}\ncost {\n  usage_file = "infracost-usage.yml"\n}\n')
+    ok(tools.sheath(["plan", "-out=tfplan", "-markdown=plan.md", "-no-color"], tmp_path), "plan at the limit")
+    shown = ok(tools.sheath(["show", "-markdown", "tfplan"], tmp_path), "show -markdown")
+    for md in (shown, (tmp_path / "plan.md").read_text()):
+        assert "Monthly cost: **$0.00** → **$40.00** (**+$40.00**)" in md
+        assert "| `aws_sqs_queue.q` | $0.00 | $40.00 | +$40.00 |" in md
+        assert "Usage-based components counted with the usage of `infracost-usage.yml`." in md

@@ -140,10 +140,33 @@ def _cost_limit(doc: dict[str, Any], limit: Decimal, config: Any, root_dir: str)
     if config is not None and "configuration" not in doc:
         from sheath.plans.configuration import configuration_json
 
-        doc = {**doc, "configuration": configuration_json(config)}
+        doc = {**doc, "configuration": _with_provider_regions(configuration_json(config), config)}
     env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
     ud.extend(check_cost_limit(doc, limit, env_region, usage))
     return ud
+
+
+def _with_provider_regions(configuration: dict[str, Any], config: Any) -> dict[str, Any]:
+    """configuration (made without provider schemas, so without the provider blocks'
+    arguments) with the constant region of each provider block of the root module: the
+    region the estimate prices a resource without an ARN or availability zone in."""
+    from sheath.lang import hcl
+    from sheath.lang.eval.context import EvalContext
+    from sheath.lang.eval.evaluator import evaluate
+
+    entries = configuration.get("provider_config") or {}
+    for key, pc in sorted(config.module.provider_configs.items()):
+        entry = entries.get(key)
+        if not isinstance(entry, dict):
+            continue
+        content, _, _ = pc.config.partial_content(hcl.BodySchema((hcl.AttributeSchema("region"),), ()))
+        attr = content.attributes.get("region")
+        if attr is None:
+            continue
+        v, d = evaluate(attr.expr, EvalContext(None, None))
+        if not d.has_errors() and isinstance(v.v, str) and v.v:
+            entry.setdefault("expressions", {}).setdefault("region", {"constant_value": v.v})
+    return configuration
 
 
 def _run_rules(plan: Plan, opts: GateOptions, config: Any, root_dir: str, result: GateResult) -> dict[str, Any] | None:
