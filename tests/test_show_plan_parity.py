@@ -51,12 +51,17 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
     return r
 
 
-def _both(tmp_path: Path, config: str, env: dict[str, str], terraform_bin: str) -> dict[str, tuple[str, dict[str, Any]]]:
+def _both(
+    tmp_path: Path, config: str, env: dict[str, str], terraform_bin: str, files: dict[str, str] | None = None
+) -> dict[str, tuple[str, dict[str, Any]]]:
     out = {}
     for name, tool in (("terraform", [terraform_bin]), ("sheath", SHEATH_CMD)):
         d = tmp_path / name
         d.mkdir()
         (d / "main.tf").write_text(config)
+        for rel, text in (files or {}).items():
+            (d / rel).parent.mkdir(parents=True, exist_ok=True)
+            (d / rel).write_text(text)
         _run([*tool, "init", "-no-color"], d, env)
         _run([*tool, "plan", "-refresh=false", "-no-color", "-out=tfplan"], d, env)
         human = _run([*tool, "show", "-no-color", "tfplan"], d, env).stdout
@@ -91,3 +96,56 @@ def test_a_plugin_providers_plan_shows_as_terraform_shows_it(
     body = sh_human[sh_human.index("Terraform will perform") :]
     assert body == tf_human[tf_human.index("Terraform will perform") :]
     assert '+ "plain" = "p"' in body
+
+
+MODULES = {
+    # the root uses the builtin provider: the children's implied configurations fold into it
+    "inherited": (
+        'resource "terraform_data" "a" {}\nmodule "c" {\n  source = "./c"\n}\n',
+        {
+            "c/main.tf": 'resource "terraform_data" "b" {}\nmodule "g" {\n  source = "./g"\n}\n',
+            "c/g/main.tf": 'resource "terraform_data" "z" {}\n',
+        },
+    ),
+    # only a child uses it: its entry stays, with the module's address
+    "child-only": (
+        'module "c" {\n  source = "./c"\n}\noutput "o" {\n  value = 1\n}\n',
+        {"c/main.tf": 'resource "terraform_data" "b" {}\n'},
+    ),
+    # a child declares the provider in required_providers; a sibling only implies it
+    "required-in-child": (
+        'module "c" {\n  source = "./c"\n}\nmodule "d" {\n  source = "./d"\n}\n',
+        {
+            "c/main.tf": 'terraform {\n  required_providers {\n    terraform = {\n      source = "terraform.io/builtin/terraform"\n    }\n  }\n}\nresource "terraform_data" "b" {}\n',
+            "d/main.tf": 'resource "terraform_data" "e" {\n  count = 2\n}\n',
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MODULES))
+def test_provider_configs_of_modules_as_terraform(
+    case: str, tmp_path: Path, oracle_env: dict[str, str], terraform_bin: str
+) -> None:
+    root, files = MODULES[case]
+    got = _both(tmp_path, root, oracle_env, terraform_bin, files)
+    assert got["sheath"][1]["configuration"] == got["terraform"][1]["configuration"]
+
+
+AWS_MODULES = AWS.replace('resource "aws_s3_bucket" "b"', 'provider "aws" {\n  alias  = "eu"\n  region = "eu-west-1"\n  access_key                  = "x"\n  secret_key                  = "y"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n}\n\nmodule "passed" {\n  source    = "./m"\n  providers = { aws = aws.eu }\n}\n\nmodule "inherits" {\n  source = "./m"\n}\n\nresource "aws_s3_bucket" "b"')
+AWS_CHILD = 'resource "aws_s3_bucket" "c" {\n  bucket = "child-${path.module}"\n}\n'
+
+
+def test_passed_and_inherited_plugin_provider_configs_as_terraform(
+    tmp_path: Path, aws_mirror: str, oracle_env: dict[str, str], terraform_bin: str
+) -> None:
+    rc = tmp_path / "terraformrc"
+    rc.write_text(
+        "provider_installation {\n  filesystem_mirror {\n"
+        f"    path    = {json.dumps(aws_mirror)}\n"
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    env = {k: v for k, v in oracle_env.items() if not k.startswith("AWS_")}
+    env["TF_CLI_CONFIG_FILE"] = str(rc)
+    got = _both(tmp_path, AWS_MODULES, env, terraform_bin, {"m/main.tf": AWS_CHILD})
+    assert got["sheath"][1]["configuration"] == got["terraform"][1]["configuration"]

@@ -1,14 +1,15 @@
 """The ``configuration`` section of terraform's JSON plan (command/jsonconfig), partial.
 
-``configuration_json(config, schemas)`` covers: ``provider_config`` for the
-root module's providers (configured or implied by resources), and for every
+``configuration_json(config, schemas)`` covers: ``provider_config`` as jsonconfig's
+marshalProviderConfigs builds it (provider blocks, required and implied providers of every
+module, configurations passed to module calls; those passed or inherited are folded into
+the configuration they come from), and for every
 module ``resources`` (address, mode, type, name, provider_config_key,
 expressions through the resource type's schema, count/for_each expressions,
 schema_version, depends_on), ``outputs`` (expression, sensitive,
 description, depends_on), ``variables`` (default, description, sensitive)
 and ``module_calls`` (source, expressions, count/for_each, module). Not
-covered: provisioners, provider version constraints and provider
-configurations passed into modules, check blocks.
+covered: provisioners, version constraints written in provider blocks, check blocks.
 
 Each expression is ``{"constant_value": ...}`` when it evaluates without any
 context, and/or ``{"references": [...]}`` listing every reference from the
@@ -19,6 +20,7 @@ resource or module call without instance key), as terraform does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheath.addrs.module import ModuleCallInstance, ModuleCallInstanceOutput
@@ -111,16 +113,7 @@ def _local_provider(r: Any) -> str:
     return str(r.type.split("_")[0])
 
 
-def _uses(cfg: Config, local: str) -> bool:
-    m = cfg.module
-    if local in m.provider_configs:
-        return True
-    return any(_local_provider(r) == local for r in list(m.managed_resources.values()) + list(m.data_resources.values()))
-
-
-def _module_json(
-    cfg: Config, schemas: SchemaLookup | None, prefix: str, ancestors: list[tuple[str, Config]], providers: dict[str, Any]
-) -> dict[str, Any]:
+def _module_json(cfg: Config, schemas: SchemaLookup | None, prefix: str) -> dict[str, Any]:
     m = cfg.module
     out: dict[str, Any] = {}
     outputs = {}
@@ -138,7 +131,6 @@ def _module_json(
     if outputs:
         out["outputs"] = outputs
     resources = []
-    chain = ancestors + [(prefix, cfg)]
     managed = sorted(m.managed_resources.values(), key=lambda r: f"{r.type}.{r.name}")
     data = sorted(m.data_resources.values(), key=lambda r: f"{r.type}.{r.name}")
     for r in managed + data:
@@ -147,19 +139,7 @@ def _module_json(
         rd: dict[str, Any] = {"address": addr, "mode": mode, "type": r.type, "name": r.name}
         local = _local_provider(r)
         alias = r.provider_config_ref.alias if r.provider_config_ref is not None else ""
-        key = f"{local}.{alias}" if alias else local
-        # the provider configuration is the one of the shallowest module on the
-        # path that declares or uses it (children inherit default configurations)
-        owner = next((p for p, c in chain if _uses(c, local)), prefix)
-        pkey = f"{owner}:{key}" if owner else key
-        rd["provider_config_key"] = pkey
-        if pkey not in providers and r.provider is not None:
-            pd: dict[str, Any] = {"name": local, "full_name": str(r.provider)}
-            if alias:
-                pd["alias"] = alias
-            if owner:
-                pd["module_address"] = owner
-            providers[pkey] = pd
+        rd["provider_config_key"] = _opaque_key(f"{local}.{alias}" if alias else local, prefix)
         sch = schemas(mode, r.type) if schemas is not None else None
         if sch is not None:
             exprs = _body_expressions(r.config, sch[0])
@@ -190,7 +170,7 @@ def _module_json(
         child = cfg.children.get(name)
         if child is not None:
             cpath = f"{prefix}.module.{name}" if prefix else f"module.{name}"
-            cd["module"] = _module_json(child, schemas, cpath, chain, providers)
+            cd["module"] = _module_json(child, schemas, cpath)
         if c.version_raw:
             cd["version_constraint"] = c.version_raw
         if c.depends_on:
@@ -214,51 +194,117 @@ def _module_json(
     return out
 
 
-def _root_provider_configs(config: Config, provider_schemas: ProviderSchemaLookup | None) -> dict[str, Any]:
-    """terraform's provider_config entries of the root module: each provider block (its full
-    name, alias, expressions decoded with the provider's schema, the module's version
-    constraints for it), then each required provider (and alias) without a block."""
+def _opaque_key(provider: str, module_path: str) -> str:
+    return f"{module_path}:{provider}" if module_path else provider
+
+
+@dataclass
+class _ProviderConfigs:
+    """terraform's provider_config entries, each with the key of the configuration it is
+    passed or inherited from (jsonconfig's parentKey): those are dropped at the end, and
+    resources point at the source instead."""
+
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)
+
+    def source_key(self, start: str, full_name: str) -> str:
+        found, key = "", start
+        while key:
+            e = self.entries.get(key)
+            if e is None or e["full_name"] != full_name:
+                break
+            found, key = key, self.parents.get(key, "")
+        return found
+
+    def normalise(self, module: dict[str, Any]) -> None:
+        for r in module.get("resources", []):
+            parent = self.parents.get(r["provider_config_key"], "")
+            if parent in self.entries:
+                r["provider_config_key"] = parent
+        for call in module.get("module_calls", {}).values():
+            self.normalise(call.get("module", {}))
+
+    def result(self) -> dict[str, Any]:
+        return {k: self.entries[k] for k in sorted(self.entries) if not self.parents.get(k)}
+
+
+def _provider_configs(
+    cfg: Config, path: str, provider_schemas: ProviderSchemaLookup | None, out: _ProviderConfigs, parent_path: str | None
+) -> None:
+    """jsonconfig's marshalProviderConfigs for one module and, recursively, its children:
+    each provider block, each required provider (and alias) without one, each provider the
+    module implies, and the configurations module calls pass."""
     from sheath.getproviders.requirements import requirements_by_module
     from sheath.getproviders.types import version_constraints_string
 
-    m = config.module
-    reqs = requirements_by_module(config).requirements
-    out: dict[str, Any] = {}
+    m = cfg.module
+    reqs = requirements_by_module(cfg).requirements
 
     def entry(name: str, fqn: Any, alias: str = "") -> dict[str, Any]:
         d: dict[str, Any] = {"name": name, "full_name": str(fqn)}
         if alias:
             d["alias"] = alias
+        if path:
+            d["module_address"] = path
         vc = version_constraints_string(reqs[fqn]) if fqn in reqs else ""
         if vc:
             d["version_constraint"] = vc
         return d
 
-    for key, p in sorted(m.provider_configs.items()):
-        fqn = m.implied_provider_for_local_name(p.name)
-        d = entry(p.name, fqn, p.alias)
+    def inherit(key: str, name: str, full_name: str) -> None:
+        if parent_path is not None:
+            parent = out.source_key(_opaque_key(name, parent_path), full_name)
+            if parent:
+                out.parents[key] = parent
+
+    for key, pc in sorted(m.provider_configs.items()):
+        fqn = m.implied_provider_for_local_name(pc.name)
+        d = entry(pc.name, fqn, pc.alias)
         block = provider_schemas(str(fqn)) if provider_schemas is not None else None
-        exprs = _body_expressions(p.config, block) if block is not None else {}
+        exprs = _body_expressions(pc.config, block) if block is not None else {}
         if exprs:
             d["expressions"] = exprs
-        out[key] = d
+        out.entries[_opaque_key(key, path)] = d
     required = m.provider_requirements.required_providers if m.provider_requirements is not None else {}
     for name, rp in sorted(required.items()):
         fqn = rp.type if rp.type is not None else m.implied_provider_for_local_name(name)
         for a in rp.aliases:
-            key = f"{name}.{a.alias}"
-            if key not in out:
-                out[key] = entry(name, fqn)
-        if name not in out:
-            out[name] = entry(name, fqn)
-    return out
+            key = _opaque_key(f"{name}.{a.alias}", path)
+            if key not in out.entries:
+                out.entries[key] = entry(name, fqn)
+        key = _opaque_key(name, path)
+        if key not in out.entries:
+            out.entries[key] = entry(name, fqn)
+            inherit(key, name, str(fqn))
+    for fqn in sorted(reqs, key=str):
+        key = _opaque_key(fqn.type, path)
+        if key not in out.entries:
+            out.entries[key] = entry(fqn.type, fqn)
+            inherit(key, fqn.type, str(fqn))
+    for name in sorted(m.module_calls):
+        child = cfg.children.get(name)
+        if child is None:
+            continue
+        child_path = f"{path}.module.{name}" if path else f"module.{name}"
+        for passed in m.module_calls[name].providers:
+            in_child = str(passed.in_child)
+            fqn = child.module.implied_provider_for_local_name(passed.in_child.name)
+            key = _opaque_key(in_child, child_path)
+            out.entries[key] = {"name": in_child, "full_name": str(fqn), "module_address": child_path}
+            parent = out.source_key(_opaque_key(str(passed.in_parent), path), str(fqn))
+            if parent:
+                out.parents[key] = parent
+        _provider_configs(child, child_path, provider_schemas, out, path)
 
 
 def configuration_json(
     config: Config, schemas: SchemaLookup | None = None, provider_schemas: ProviderSchemaLookup | None = None
 ) -> dict[str, Any]:
-    providers = _root_provider_configs(config, provider_schemas)
-    root = _module_json(config, schemas, "", [], providers)
+    configs = _ProviderConfigs()
+    _provider_configs(config, "", provider_schemas, configs, None)
+    root = _module_json(config, schemas, "")
+    configs.normalise(root)
+    providers = configs.result()
     out: dict[str, Any] = {}
     if providers:
         out["provider_config"] = providers
