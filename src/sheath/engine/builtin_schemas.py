@@ -4,19 +4,50 @@ native hashicorp/random and hashicorp/local), read from their implementations.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sheath.addrs.provider import Provider as ProviderAddr
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostic, Diagnostics
 from sheath.config.resource import Resource
-from sheath.providers.interface import ProviderSchema
+from sheath.providers.builtin.terraform import UNSUPPORTED_BACKEND
+from sheath.providers.interface import ProviderSchema, ValidateResponse
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema
+from sheath.types import Value
 
 # Resource types whose provider rejects computed-only arguments with this summary
 # (terraform_data: '"output" attribute is read-only'); the others use the plugin
 # framework's "Invalid Configuration for Read-Only Attribute".
 BUILTIN_READ_ONLY = frozenset({"terraform_data"})
+
+
+@dataclass(frozen=True)
+class BuiltinValidation:
+    """terraform's builtin provider asked as terraform validate asks it, without what validate
+    reports itself (terraform_data's read-only arguments, by _read_only) or what only a read
+    refuses (a backend terraform knows that sheath does not read remote state from)."""
+
+    provider: Any
+
+    def validate_resource_config(self, type_name: str, config: Value) -> ValidateResponse:
+        resp: ValidateResponse = self.provider.validate_resource_config(type_name, config)
+        if type_name in BUILTIN_READ_ONLY:
+            return ValidateResponse(_without(resp.diagnostics, lambda x: x.summary.endswith("attribute is read-only")))
+        return resp
+
+    def validate_data_resource_config(self, type_name: str, config: Value) -> ValidateResponse:
+        resp: ValidateResponse = self.provider.validate_data_resource_config(type_name, config)
+        return ValidateResponse(_without(resp.diagnostics, lambda x: x.summary == UNSUPPORTED_BACKEND))
+
+
+def _without(diags: Diagnostics, drop: Callable[[Diagnostic], bool]) -> Diagnostics:
+    kept = Diagnostics()
+    for x in diags:
+        if not drop(x):
+            kept.append(x)
+    return kept
 
 
 class KnownSchemas:
@@ -49,12 +80,13 @@ class KnownSchemas:
         return self.registry.lookup(addr) is None
 
     def validating_instance(self, addr: ProviderAddr) -> Any:
-        """The provider that answered the schema (a native one, or the plugin process), to ask
-        its ValidateResourceConfig; None for terraform's builtin provider, whose checks
-        validate makes itself, or when no provider answered."""
-        if addr.is_builtin() or self.provider_schema(addr) is None:
+        """The provider that answered the schema (a native one, terraform's builtin one, or the
+        plugin process), to ask its ValidateResourceConfig; None when no provider answered."""
+        if self.provider_schema(addr) is None:
             return None
         native = self._native.get(str(addr))
+        if native is not None and addr.is_builtin():
+            return BuiltinValidation(native)
         if native is not None:
             return native
         return None if self._shared is None else self._shared.peek_instance(addr)

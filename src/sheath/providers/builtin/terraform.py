@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheath.backend.config import BackendConfig
-from sheath.backend.remote_read import LOADING_STATE_ERROR, READABLE_BACKENDS, coerce_backend_config, read_stored_state
+from sheath.backend.remote_read import LOADING_STATE_ERROR, READABLE_BACKENDS, ConfigProblem, coerce_backend_config, read_stored_state
 from sheath.diag import Diagnostics
 from sheath.providers.builtin.functions import provider_functions
 from sheath.providers.interface import (
@@ -169,6 +169,33 @@ _KNOWN_BACKENDS = frozenset(
     {"local", "remote", "azurerm", "consul", "cos", "gcs", "http", "inmem", "kubernetes", "oss", "pg", "s3", "cloud"}
 )
 
+# Backends terraform has removed, with the detail it gives for each.
+REMOVED_BACKENDS = {
+    "artifactory": 'The "artifactory" backend is not supported in Terraform v1.3 or later.',
+    "azure": 'The "azure" backend name has been removed, please use "azurerm".',
+    "etcd": 'The "etcd" backend is not supported in Terraform v1.3 or later.',
+    "etcdv3": 'The "etcdv3" backend is not supported in Terraform v1.3 or later.',
+    "manta": 'The "manta" backend is not supported in Terraform v1.3 or later.',
+    "swift": 'The "swift" backend is not supported in Terraform v1.3 or later.',
+}
+# The arguments terraform's schema of a readable backend requires in config (sheath's backend
+# schemas leave them optional, for partial configurations completed by -backend-config).
+REQUIRED_CONFIG = {"s3": ("bucket", "key")}
+# The summary of sheath's own refusal of a backend terraform knows but sheath cannot read from.
+UNSUPPORTED_BACKEND = "Unsupported backend"
+
+
+def _prepare_local(coerced: Value) -> Diagnostics:
+    """The local backend's PrepareConfig on the coerced configuration: a path or workspace_dir
+    given must not be empty (the paths are the backend's, so terraform points at the data block)."""
+    diags = Diagnostics()
+    checks = (("path", "Invalid local state file path"), ("workspace_dir", "Invalid local workspace directory path"))
+    for name, summary in checks:
+        v = attr(coerced, name)
+        if not v.is_null and v.as_str() == "":
+            diags.append(attribute_error(summary, f'The "{name}" attribute value must not be empty.', Path.attr(name)))
+    return diags
+
 
 @dataclass
 class TerraformRemoteState(DataSourceType):
@@ -193,30 +220,36 @@ class TerraformRemoteState(DataSourceType):
         backend = attr(config, "backend")
         cfg = attr(config, "config")
         result: BackendConfig | None = None
-        if cfg.is_known and not cfg.is_null and not (cfg.type.is_object() or cfg.type.is_map()):
-            diags.append(attribute_error("Invalid backend configuration", "The configuration must be an object value.", Path.attr("config")))
-        elif backend.is_known and not backend.is_null and cfg.is_wholly_known():
+        if backend.is_known and not backend.is_null and cfg.is_wholly_known():
             name = backend.as_str()
+            name = "local" if name == "_local" else name  # terraform's old spelling
             if name not in _KNOWN_BACKENDS:
-                diags.append(
-                    attribute_error(
-                        "Invalid backend configuration",
-                        f"There is no backend type named {go_quote(name)}.",
-                        Path.attr("backend"),
-                    )
-                )
+                detail = REMOVED_BACKENDS.get(name, f"There is no backend type named {go_quote(name)}.")
+                diags.append(attribute_error("Invalid backend configuration", detail, Path.attr("backend")))
+            elif not cfg.is_null and not (cfg.type.is_object() or cfg.type.is_map()):
+                detail = f"The given configuration is not valid for backend {go_quote(name)}: an object is required."
+                diags.append(attribute_error("Invalid backend configuration", detail, Path.attr("config")))
             elif name not in READABLE_BACKENDS:
                 diags.append(
                     attribute_error(
-                        "Unsupported backend",
+                        UNSUPPORTED_BACKEND,
                         f"sheath reads remote state from the \"local\", \"pg\" and \"s3\" backends, not {go_quote(name)}.",
                         Path.attr("backend"),
                     )
                 )
             else:
                 result, problem = coerce_backend_config(name, cfg)
+                given = set() if cfg.is_null else set(cfg.attrs())
+                missing = [a for a in REQUIRED_CONFIG.get(name, ()) if a not in given]
+                if problem is None and missing:
+                    detail = f"The given configuration is not valid for backend {go_quote(name)}: attribute {go_quote(missing[0])} is required."
+                    problem, result = ConfigProblem(detail), None
                 if problem is not None:
                     diags.append(attribute_error("Invalid backend configuration", problem.detail, Path.attr("config")))
+                elif name == "local" and result is not None:
+                    diags.extend(_prepare_local(result.value))
+        elif cfg.type != DYNAMIC and not (cfg.type.is_object() or cfg.type.is_map()):
+            diags.append(attribute_error("Invalid backend configuration", "The configuration must be an object value.", Path.attr("config")))
         defaults = attr(config, "defaults")
         if defaults.type != DYNAMIC and not (defaults.type.is_object() or defaults.type.is_map()):
             diags.append(attribute_error("Invalid default values", "Defaults must be given in an object value.", Path.attr("defaults")))
@@ -317,4 +350,4 @@ def new_provider(working_dir: str | None = None) -> NativeProvider:
     )
 
 
-__all__ = ["PROVIDER_ADDRESS", "BuiltinTerraformProvider", "TerraformData", "TerraformRemoteState", "go_uuid", "new_provider", "null"]
+__all__ = ["PROVIDER_ADDRESS", "REMOVED_BACKENDS", "UNSUPPORTED_BACKEND", "BuiltinTerraformProvider", "TerraformData", "TerraformRemoteState", "go_uuid", "new_provider", "null"]
