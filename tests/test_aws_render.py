@@ -162,6 +162,11 @@ resource "aws_security_group" "g" {{
 """
 
 
+# about 7 minutes (six plans and three applies of bucket sub-resources against moto, each
+# tool in turn): the largest single test of the suite. Nested-block rendering stays in the
+# default run through test_bucket_inline_blocks_three_levels_deep and the native providers'
+# plan corpus; this one runs with -m slow.
+@pytest.mark.slow
 def test_nested_blocks_create_update_add(pair: Pair, moto_server: str, names: str) -> None:
     pair.write(_config(moto_server, names, "Enabled", 30, False, "s3:GetObject", 443))
     pair.init()
