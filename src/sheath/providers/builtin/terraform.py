@@ -197,6 +197,43 @@ def _prepare_local(coerced: Value) -> Diagnostics:
     return diags
 
 
+def _prepare_s3(coerced: Value, environ: Mapping[str, str]) -> Diagnostics:
+    """The first checks of the s3 backend's PrepareConfig: bucket and key set, not empty,
+    the key no path starting or ending with "/" nor holding "//", a region (or AWS_REGION,
+    AWS_DEFAULT_REGION). As terraform, a string's checks stop at the first error so far."""
+    diags = Diagnostics()
+
+    def not_empty(v: str) -> str | None:
+        return "The value cannot be empty or all whitespace" if not v.strip() else None
+
+    def s3_path(v: str) -> str | None:
+        return 'The value must not start or end with "/"' if v.startswith("/") or v.endswith("/") else None
+
+    def no_double_slash(v: str) -> str | None:
+        return 'Value must not contain "//"' if "//" in v else None
+
+    for name, checks in (("bucket", (not_empty,)), ("key", (not_empty, s3_path, no_double_slash))):
+        v = attr(coerced, name)
+        if v.is_null:
+            detail = (
+                f'The attribute "{name}" is required by the backend.\n\n'
+                "Refer to the backend documentation for additional information which attributes are required."
+            )
+            diags.append(attribute_error("Missing Required Value", detail, Path.attr(name)))
+            continue
+        for check in checks:
+            problem = check(v.as_str())
+            if problem is not None:
+                diags.append(attribute_error("Invalid Value", problem, Path.attr(name)))
+            if diags.has_errors():
+                break
+    region = attr(coerced, "region")
+    if (region.is_null or region.as_str() == "") and not environ.get("AWS_REGION") and not environ.get("AWS_DEFAULT_REGION"):
+        detail = 'The "region" attribute or the "AWS_REGION" or "AWS_DEFAULT_REGION" environment variables must be set.'
+        diags.append(attribute_error("Missing region value", detail, Path.attr("region")))
+    return diags
+
+
 @dataclass
 class TerraformRemoteState(DataSourceType):
     working_dir: str | None = None
@@ -248,6 +285,8 @@ class TerraformRemoteState(DataSourceType):
                     diags.append(attribute_error("Invalid backend configuration", problem.detail, Path.attr("config")))
                 elif name == "local" and result is not None:
                     diags.extend(_prepare_local(result.value))
+                elif name == "s3" and result is not None:
+                    diags.extend(_prepare_s3(result.value, os.environ))
         elif cfg.type != DYNAMIC and not (cfg.type.is_object() or cfg.type.is_map()):
             diags.append(attribute_error("Invalid backend configuration", "The configuration must be an object value.", Path.attr("config")))
         defaults = attr(config, "defaults")
