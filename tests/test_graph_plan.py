@@ -589,7 +589,7 @@ def test_operation_graphs_of_changed_configurations(case: str, tmp_path: Path, r
     pair.both("apply", "-auto-approve", "-input=false", "-no-color")
     for d in (pair.tf, pair.sh):
         write(d, after)
-    for graph_type in GRAPH_TYPES:
+    for graph_type in (*GRAPH_TYPES, "apply"):
         pair.same("graph", f"-type={graph_type}")
 
 
