@@ -496,7 +496,9 @@ def test_graph_of_a_plan_that_deletes_or_replaces(case: str, tmp_path: Path, run
     assert masked(sh.stdout) == masked(tf.stdout)
 
 
-@pytest.mark.parametrize("seed", range(4))
+# seeds 2 and 3 run with -m slow: each walks five plans and every -type (the file is the
+# longest of the default run)
+@pytest.mark.parametrize("seed", [0, 1, pytest.param(2, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow)])
 def test_graph_of_a_random_plan_that_deletes_or_replaces(seed: int, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
     """Random configurations, applied, then planned with replacements (-replace of random
     resources, create_before_destroy on some), a targeted replacement, a destroy and a
@@ -505,7 +507,7 @@ def test_graph_of_a_random_plan_that_deletes_or_replaces(seed: int, tmp_path: Pa
     random_deletions(seed, Pair(tmp_path, random_config(seed), run_terraform, run_sheath), terraform_state=False)
 
 
-@pytest.mark.parametrize("seed", [10, 12])
+@pytest.mark.parametrize("seed", [10, pytest.param(12, marks=pytest.mark.slow)])
 def test_graph_of_a_random_plan_from_terraforms_state(seed: int, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
     """As above, sheath planning from the state terraform's apply wrote: terraform records
     create_before_destroy only on the instances a create_before_destroy dependent refers to
