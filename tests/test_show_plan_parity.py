@@ -70,6 +70,19 @@ def _both(
     return out
 
 
+def _mirror_env(tmp_path: Path, aws_mirror: str, oracle_env: dict[str, str]) -> dict[str, str]:
+    """The oracle's environment installing hashicorp/aws from the mirror (no AWS_ variables)."""
+    rc = tmp_path / "terraformrc"
+    rc.write_text(
+        "provider_installation {\n  filesystem_mirror {\n"
+        f"    path    = {json.dumps(aws_mirror)}\n"
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    env = {k: v for k, v in oracle_env.items() if not k.startswith("AWS_")}
+    env["TF_CLI_CONFIG_FILE"] = str(rc)
+    return env
+
+
 def test_first_plan_omits_the_empty_prior_state(tmp_path: Path, oracle_env: dict[str, str], terraform_bin: str) -> None:
     got = _both(tmp_path, 'resource "terraform_data" "a" {\n  input = 1\n}\n', oracle_env, terraform_bin)
     for _, doc in got.values():
@@ -80,14 +93,7 @@ def test_first_plan_omits_the_empty_prior_state(tmp_path: Path, oracle_env: dict
 def test_a_plugin_providers_plan_shows_as_terraform_shows_it(
     tmp_path: Path, aws_mirror: str, oracle_env: dict[str, str], terraform_bin: str
 ) -> None:
-    rc = tmp_path / "terraformrc"
-    rc.write_text(
-        "provider_installation {\n  filesystem_mirror {\n"
-        f"    path    = {json.dumps(aws_mirror)}\n"
-        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
-    )
-    env = {k: v for k, v in oracle_env.items() if not k.startswith("AWS_")}
-    env["TF_CLI_CONFIG_FILE"] = str(rc)
+    env = _mirror_env(tmp_path, aws_mirror, oracle_env)
     got = _both(tmp_path, AWS, env, terraform_bin)
     (tf_human, tf_doc), (sh_human, sh_doc) = got["terraform"], got["sheath"]
     for key in ("configuration", "planned_values", "resource_changes", "variables"):
@@ -139,13 +145,6 @@ AWS_CHILD = 'resource "aws_s3_bucket" "c" {\n  bucket = "child-${path.module}"\n
 def test_passed_and_inherited_plugin_provider_configs_as_terraform(
     tmp_path: Path, aws_mirror: str, oracle_env: dict[str, str], terraform_bin: str
 ) -> None:
-    rc = tmp_path / "terraformrc"
-    rc.write_text(
-        "provider_installation {\n  filesystem_mirror {\n"
-        f"    path    = {json.dumps(aws_mirror)}\n"
-        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
-    )
-    env = {k: v for k, v in oracle_env.items() if not k.startswith("AWS_")}
-    env["TF_CLI_CONFIG_FILE"] = str(rc)
+    env = _mirror_env(tmp_path, aws_mirror, oracle_env)
     got = _both(tmp_path, AWS_MODULES, env, terraform_bin, {"m/main.tf": AWS_CHILD})
     assert got["sheath"][1]["configuration"] == got["terraform"][1]["configuration"]

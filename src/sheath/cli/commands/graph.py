@@ -12,7 +12,7 @@ from sheath.config import load_module_tree
 from sheath.config.loader import Config
 from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.graph.applygraph import ApplyGraph
-from sheath.graph.references import build_config_graph
+from sheath.graph.references import ConfigGraph, build_config_graph
 from sheath.plans.model import Plan
 from sheath.plans.planfile import PlanFile
 from sheath.states.codec import is_encrypted_document
@@ -141,21 +141,28 @@ def _draw_apply(cfg: Config, plan: Plan, ui: Ui, sources: dict[str, bytes] | Non
     from sheath.graph.applygraph import build_apply_graph, unsupported_reason
 
     reason = unsupported_reason(cfg, plan)
-    if reason:
-        _show(
-            ui,
-            Diagnostics(
-                [error("Unsupported plan for sheath graph", f"sheath does not draw the apply graph of this plan yet: {reason}.")]
-            ),
-        )
+    refusal = ("Unsupported plan for sheath graph", f"sheath does not draw the apply graph of this plan yet: {reason}.")
+    cg = _config_graph(cfg, ui, sources, draw_cycles, refusal if reason else None)
+    if cg is None:
         return 1
+    return _write(build_apply_graph(cfg, cg, plan), ui)
+
+
+def _config_graph(
+    cfg: Config, ui: Ui, sources: dict[str, bytes] | None, draw_cycles: bool, refusal: tuple[str, str] | None
+) -> ConfigGraph | None:
+    """The configuration's graph to draw from, or None once the reason it cannot be drawn
+    (a refusal, or the configuration's cycles) is shown."""
+    if refusal is not None:
+        _show(ui, Diagnostics([error(*refusal)]))
+        return None
     cg, gd = build_config_graph(cfg)
     if gd.has_errors():
         if draw_cycles:
             _show(ui, Diagnostics([error("Unsupported option -draw-cycles", "sheath does not draw a graph's cycles yet.")]))
         ui.diagnostics(gd, sources)
-        return 1
-    return _write(build_apply_graph(cfg, cg, plan), ui)
+        return None
+    return cg
 
 
 def run(args: list[str]) -> int:
@@ -265,19 +272,9 @@ def _draw_plan(
 
     prior = state.state if state is not None else None
     reason = plan_graph_unsupported_reason(cfg)
-    if reason:
-        _show(
-            ui,
-            Diagnostics(
-                [error("Unsupported configuration for sheath graph", f"sheath does not draw the -type={graph_type} graph here yet: {reason}.")]
-            ),
-        )
-        return 1
-    cg, gd = build_config_graph(cfg)
-    if gd.has_errors():
-        if draw_cycles:
-            _show(ui, Diagnostics([error("Unsupported option -draw-cycles", "sheath does not draw a graph's cycles yet.")]))
-        ui.diagnostics(gd, sources)
+    refusal = ("Unsupported configuration for sheath graph", f"sheath does not draw the -type={graph_type} graph here yet: {reason}.")
+    cg = _config_graph(cfg, ui, sources, draw_cycles, refusal if reason else None)
+    if cg is None:
         return 1
     return _write(build_plan_graph(cfg, cg, prior, graph_type), ui)
 
