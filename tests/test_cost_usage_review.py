@@ -54,6 +54,17 @@ def test_a_usage_file_that_cannot_be_read_is_an_error_at_the_argument(tmp_path: 
     assert usage is None and diags[0].summary == "Invalid usage file"
 
 
+def test_a_second_cost_block_is_an_error_not_ignored(tmp_path: Path) -> None:
+    _write_usage(tmp_path)
+    (tmp_path / "sheath-policy.hcl").write_text(
+        'cost {\n  usage_file = "usage/infracost-usage.yml"\n}\ncost {\n  usage_file = "other.yml"\n}\n'
+    )
+    usage, diags = read_cost_usage(str(tmp_path))
+    assert usage is None and [d.summary for d in diags] == ["Duplicate cost block"]
+    assert diags[0].subject is not None and diags[0].subject.start.line == 4
+    assert "sheath-policy.hcl:1" in diags[0].detail
+
+
 def test_summary_and_markdown_count_the_usage(tmp_path: Path) -> None:
     _write_usage(tmp_path)
     usage, _ = read_cost_usage(str(tmp_path))

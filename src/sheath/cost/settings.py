@@ -21,6 +21,7 @@ SETTINGS_FILE = "sheath-policy.hcl"
 def read_cost_usage(root_dir: str = ".") -> tuple[UsageFile | None, Diagnostics]:
     """The usage file named by the cost block of root_dir's sheath-policy.hcl: an empty
     UsageFile when none is named, None (with an error) when it cannot be read."""
+    from sheath.config.common import range_str
     from sheath.lang import hcl
     from sheath.lang.eval.context import EvalContext
     from sheath.lang.eval.evaluator import evaluate
@@ -38,7 +39,12 @@ def read_cost_usage(root_dir: str = ".") -> tuple[UsageFile | None, Diagnostics]
     content, _remain, d = f.body.partial_content(hcl.BodySchema((), (hcl.BlockHeaderSchema("cost"),)))
     diags.extend(d)
     usage: UsageFile | None = UsageFile()
-    for b in content.blocks:
+    for i, b in enumerate(content.blocks):
+        if i > 0:  # a second block would silently replace the first one's usage file
+            first = content.blocks[0].def_range
+            diags.add_error("Duplicate cost block", f"{SETTINGS_FILE} may have only one cost block. "
+                            f"It was previously given at {range_str(first)}.", b.def_range)
+            continue
         attrs, d = b.body.just_attributes()
         diags.extend(d)
         for name, a in attrs.items():
