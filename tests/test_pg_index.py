@@ -267,6 +267,7 @@ def test_validate_refuses_impossible_indexes(tmp_path: Path, run_sheath: Any) ->
         '  columns = ["a"]\n  where = " "': "where must not be empty",
         '  columns = ["a"]\n  method = "btree"\n  concurrently = false': "An index name must have 1 to 63 bytes",
         '  columns = ["a"]\n  column_options = ["DESC", ""]': "column_options must have one entry per key part (1",
+        '  columns = ["a", "b"]\n  column_options = ["DESC", null]': "column_options must not hold null",
     }
     names = [f"i{n}" if "63 bytes" not in message else "i" * 64 for n, message in enumerate(cases.values())]
     _write(tmp_path, 5432, "postgres", *(_index(names[n], body, f"i{n}") for n, body in enumerate(cases)))

@@ -286,6 +286,9 @@ class PgIndex(PgResource):
         if opts.is_known and not opts.is_null and keys.is_known and not keys.is_null and len(opts.elements()) != len(keys.elements()):
             detail = f"column_options must have one entry per key part ({len(keys.elements())}; \"\" for none), not {len(opts.elements())}."
             diags.append(attribute_error("Invalid index definition", detail, Path.attr("column_options")))
+        if opts.is_wholly_known() and not opts.is_null and any(e.is_null for e in opts.elements()):
+            detail = 'column_options must not hold null ("" for a key part without options).'
+            diags.append(attribute_error("Invalid index definition", detail, Path.attr("column_options")))
         index_name = attr(config, "name")
         if index_name.is_known and not index_name.is_null and not 0 < len(index_name.as_str().encode()) <= MAX_IDENTIFIER:
             diags.append(attribute_error("Invalid index name", f"An index name must have 1 to {MAX_IDENTIFIER} bytes (PostgreSQL would truncate it).", Path.attr("name")))
