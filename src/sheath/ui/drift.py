@@ -7,14 +7,13 @@ infrastructure. A refresh-only plan through the library API that never writes th
 from __future__ import annotations
 
 import os
-import threading
 import time
 from typing import Any
 
 from sheath.diag import Diagnostics
 from sheath.engine.hooks import Hooks
 from sheath.ui.model import diagnostics_json
-from sheath.ui.progress import Progress, ProgressHooks
+from sheath.ui.progress import LatestRun, ProgressHooks
 
 
 def drift_document(root_dir: str, hooks: Hooks | None = None) -> dict[str, Any]:
@@ -45,20 +44,8 @@ def drift_document(root_dir: str, hooks: Hooks | None = None) -> dict[str, Any]:
     return doc
 
 
-class DriftChecks:
+class DriftChecks(LatestRun):
     """The "Check drift" button: one check at a time; the latest kept in memory."""
 
-    def __init__(self, root_dir: str) -> None:
-        self.root_dir = root_dir
-        self._lock = threading.Lock()
-        self.latest: dict[str, Any] | None = None
-        self.progress = Progress()
-
-    def run(self) -> dict[str, Any]:
-        with self._lock:
-            self.progress.start()
-            try:
-                self.latest = drift_document(self.root_dir, ProgressHooks(self.progress))
-                return self.latest
-            finally:
-                self.progress.stop()
+    def make(self) -> dict[str, Any]:
+        return drift_document(self.root_dir, ProgressHooks(self.progress))

@@ -39,6 +39,30 @@ class Progress:
             return {"running": self.running, "lines": list(self._lines)}
 
 
+class LatestRun:
+    """A button's operation on root_dir: one run at a time (a second request waits for the
+    first), its Progress for the page to poll, the latest document kept in memory."""
+
+    def __init__(self, root_dir: str) -> None:
+        self.root_dir = root_dir
+        self._lock = threading.Lock()
+        self.latest: dict[str, Any] | None = None
+        self.progress = Progress()
+
+    def make(self) -> dict[str, Any]:
+        """The operation's document (telling self.progress what it does)."""
+        raise NotImplementedError
+
+    def run(self) -> dict[str, Any]:
+        with self._lock:
+            self.progress.start()
+            try:
+                self.latest = self.make()
+                return self.latest
+            finally:
+                self.progress.stop()
+
+
 class ProgressHooks(NoHooks):
     """terraform's refresh and import progress lines, into a Progress."""
 

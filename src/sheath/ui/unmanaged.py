@@ -13,13 +13,12 @@ never an attribute value.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from typing import Any
 
 from sheath.diag import Diagnostics
 from sheath.ui.model import diagnostics_json
-from sheath.ui.progress import Progress
+from sheath.ui.progress import LatestRun, Progress
 
 
 def _state_entries(root_dir: str, module: Any, diags: Diagnostics) -> tuple[list[Any], list[str]]:
@@ -121,20 +120,8 @@ def unmanaged_document(root_dir: str, progress: Progress | None = None) -> dict[
     return doc
 
 
-class UnmanagedScans:
+class UnmanagedScans(LatestRun):
     """The "Scan" button: one scan at a time; the latest kept in memory."""
 
-    def __init__(self, root_dir: str) -> None:
-        self.root_dir = root_dir
-        self._lock = threading.Lock()
-        self.latest: dict[str, Any] | None = None
-        self.progress = Progress()
-
-    def run(self) -> dict[str, Any]:
-        with self._lock:
-            self.progress.start()
-            try:
-                self.latest = unmanaged_document(self.root_dir, self.progress)
-                return self.latest
-            finally:
-                self.progress.stop()
+    def make(self) -> dict[str, Any]:
+        return unmanaged_document(self.root_dir, self.progress)
