@@ -102,3 +102,17 @@ def test_audit_commands(tmp_path: Path, run_sheath: Any) -> None:
     assert json.loads(r.stdout)["problems"][0]["problem"] == "removed"
     r = run_sheath(["audit", "log", "-since=yesterday"], tmp_path)
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_unreadable_versions_file_warns_after_apply(tmp_path: Path, run_sheath: Any) -> None:
+    """A versions file that is not applied versions leaves a finished apply done, with a
+    warning that it was not recorded (never a traceback)."""
+    (tmp_path / "main.tf").write_text('output "x" {\n  value = 1\n}\n')
+    (tmp_path / ".sheath").mkdir()
+    (tmp_path / ".sheath" / "versions.jsonl").write_text("not json\n")
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "Applied version not recorded" in r.stdout + r.stderr
+    assert "line 1 is not an applied version" in r.stdout + r.stderr
+    assert json.loads((tmp_path / "terraform.tfstate").read_text())["outputs"]["x"]["value"] == 1

@@ -25,8 +25,8 @@ SNAPSHOTS_DIR = "snapshots"
 
 
 class RecordsError(Exception):
-    """A remote store of applied versions or audit records could not be read or written
-    (its message is one line, for a diagnostic)."""
+    """A store of applied versions or audit records could not be read or written, or holds
+    something that is not a record (its message is one line, for a diagnostic)."""
 
 
 def snapshot_digest(files: Mapping[str, bytes]) -> str:
@@ -106,14 +106,19 @@ class VersionStore:
         self.snapshots = os.path.join(self.dir, SNAPSHOTS_DIR)
 
     def versions(self) -> list[AppliedVersion]:
+        """The applied versions, oldest first; RecordsError when a line is not one (an apply
+        then warns that it was not recorded rather than failing after its changes)."""
         out = []
+        n = 0
         try:
             with open(self.index, encoding="utf-8") as fh:
-                for line in fh:
+                for n, line in enumerate(fh, 1):
                     if line.strip():
                         out.append(version_from_json(json.loads(line)))
         except FileNotFoundError:
             pass
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise RecordsError(f"{self.index} line {n} is not an applied version: {exc}") from exc
         return out
 
     def get(self, version: int) -> AppliedVersion | None:
