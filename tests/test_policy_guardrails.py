@@ -48,3 +48,14 @@ def test_policy_check_enforces_limits(tmp_path: Path, run_sheath: Any) -> None:
     (tmp_path / "sheath-policy.hcl").write_text('limits {\n  max_deletes = "many"\n}\n')
     r = run_sheath(["policy", "check", "-no-color", "plan.json"], tmp_path)
     assert r.returncode == 1 and "Invalid limit" in r.stderr
+
+
+def test_a_second_limits_block_is_an_error_not_merged(tmp_path: Path) -> None:
+    from sheath.policy.guardrails import read_limits
+
+    path = tmp_path / "sheath-policy.hcl"
+    path.write_text("limits {\n  max_deletes = 0\n}\n\nlimits {\n  max_deletes = 9\n}\n")
+    limits, diags = read_limits(str(path))
+    assert [d.summary for d in diags] == ["Duplicate limits block"]
+    assert diags[0].subject is not None and diags[0].subject.start.line == 5
+    assert limits.max_deletes == 0

@@ -131,7 +131,16 @@ def read_limits(path: str) -> tuple[Limits, Diagnostics]:
         return limits, diags
     content, _remain, d = f.body.partial_content(hcl.BodySchema((), (hcl.BlockHeaderSchema("limits"),)))
     diags.extend(d)
-    for b in content.blocks:
+    for i, b in enumerate(content.blocks):
+        if i > 0:  # a second block would silently override the first one's limits
+            from sheath.config.common import range_str
+
+            diags.add_error(
+                "Duplicate limits block",
+                f"A policy file may have only one limits block. It was previously given at {range_str(content.blocks[0].def_range)}.",
+                b.def_range,
+            )
+            continue
         attrs, d = b.body.just_attributes()
         diags.extend(d)
         limits.configured = True
