@@ -256,6 +256,18 @@ def test_dependents_drift_import(postgres: PostgresServer, tmp_path: Path, run_s
     assert _views(postgres, db) == {}
 
 
+def test_materialized_view_in_the_default_tablespace(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    """PostgreSQL records no tablespace for the database's own: tablespace = "pg_default"
+    is read back as written (no change planned forever after)."""
+    db = "views_ts"
+    create_database(postgres, db)
+    run_sql(postgres, AUDIT + TABLE, db)
+    _write(tmp_path, postgres.port, db, _matview("m", "by_customer", MQ1, '  tablespace = "pg_default"'))
+    run_ok(run_sheath, ["init"], tmp_path)
+    ddl, _ = apply_exact(run_sheath, tmp_path, postgres, db)
+    assert ddl == {"postgresql_materialized_view.m": [f'CREATE MATERIALIZED VIEW "public"."by_customer" TABLESPACE "pg_default" AS {MQ1} WITH DATA']}
+
+
 def test_validate_refuses_impossible_views(tmp_path: Path, run_sheath: Any) -> None:
     cases = [
         ("view", '  check_option = "local"', 'check_option must be "LOCAL" or "CASCADED"'),

@@ -97,7 +97,8 @@ SELECT pg_get_viewdef(c.oid, true), pg_get_userbyid(c.relowner), obj_description
   ARRAY(SELECT json_build_array(CASE WHEN g.grantee <> 0 THEN pg_get_userbyid(g.grantee) END,
                                 array_agg(g.privilege_type ORDER BY g.privilege_type), g.is_grantable)::text
         FROM aclexplode(c.relacl) g WHERE g.grantee <> c.relowner
-        GROUP BY g.grantee, g.is_grantable ORDER BY 1)
+        GROUP BY g.grantee, g.is_grantable ORDER BY 1),
+  (SELECT dts.spcname FROM pg_database d JOIN pg_tablespace dts ON dts.oid = d.dattablespace WHERE d.datname = current_database())
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
 WHERE {where}
 """
@@ -180,11 +181,13 @@ def _shape_of(definition: str, columns: list[str]) -> Shape:
 @dataclass(frozen=True)
 class Found:
     """A view in the catalogs: its definition (the query is pg_get_viewdef's), its shape and
-    the privileges others hold on it."""
+    the privileges others hold on it. The catalogs name no tablespace (view.tablespace is
+    None) for the database's own, default_tablespace."""
 
     view: View
     shape: Shape
     grants: tuple[Privileges, ...]
+    default_tablespace: str | None = None
 
 
 def read_view(client: Client, database: str, schema: str, name: str, materialized: bool) -> Found | None:
@@ -192,7 +195,7 @@ def read_view(client: Client, database: str, schema: str, name: str, materialize
     rows = client.query(_any(_READ.format(where=_BY_NAME)), (schema, name, kind), database=database)
     if not rows:
         return None
-    definition, owner, comment, reloptions, populated, tablespace, columns, acl = rows[0]
+    definition, owner, comment, reloptions, populated, tablespace, columns, acl, default_tablespace = rows[0]
     shape = _shape_of(str(definition), list(columns))
     opts = dict(str(o).partition("=")[::2] for o in reloptions)
     check = opts.get("check_option")
@@ -211,7 +214,7 @@ def read_view(client: Client, database: str, schema: str, name: str, materialize
         comment=None if comment is None else str(comment),
     )
     grants = tuple(Privileges(g, tuple(str(p) for p in privs), bool(opt)) for g, privs, opt in (json.loads(x) for x in acl))
-    return Found(view, shape, grants)
+    return Found(view, shape, grants, None if default_tablespace is None else str(default_tablespace))
 
 
 def canonical(client: Client, v: View) -> Shape | None:
@@ -376,6 +379,8 @@ class ViewResource(PgResource):
             view = replace(view, query=p.query, columns=p.columns)  # as written
         elif p.columns is not None:
             view = replace(view, columns=tuple(c[0] for c in shape.columns))
+        if view.tablespace is None and p.tablespace is not None and p.tablespace == found.default_tablespace:
+            view = replace(view, tablespace=p.tablespace)  # (PostgreSQL stores the database's own as none)
         return view_value(view, prior)
 
     def drop(self, prior: Value) -> None:
