@@ -116,3 +116,18 @@ def test_unreadable_versions_file_warns_after_apply(tmp_path: Path, run_sheath: 
     assert "Applied version not recorded" in r.stdout + r.stderr
     assert "line 1 is not an applied version" in r.stdout + r.stderr
     assert json.loads((tmp_path / "terraform.tfstate").read_text())["outputs"]["x"]["value"] == 1
+    # the audit record is kept even though the applied version could not be
+    trail = [json.loads(line) for line in (tmp_path / ".sheath" / "audit.jsonl").read_text().splitlines()]
+    assert [rec["operation"] for rec in trail] == ["apply"]
+
+
+def test_a_trail_whose_last_record_has_no_sequence_warns_after_apply(tmp_path: Path, run_sheath: Any) -> None:
+    """A hand-edited last record (its seq not a number) leaves the apply done, with a warning."""
+    (tmp_path / "main.tf").write_text('output "x" {\n  value = 1\n}\n')
+    (tmp_path / ".sheath").mkdir()
+    (tmp_path / ".sheath" / "audit.jsonl").write_text('{"seq": "one", "operation": "apply"}\n')
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "its audit record could not be written" in r.stdout + r.stderr
+    assert json.loads((tmp_path / "terraform.tfstate").read_text())["outputs"]["x"]["value"] == 1

@@ -85,9 +85,14 @@ def new_record(
     directory: str = ".",
 ) -> dict[str, Any]:
     """The record that follows last (None: the first) in a trail, with its hash."""
+    seq = last.get("seq", 0) if last else 0
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        from sheath.audit.versions import RecordsError
+
+        raise RecordsError(f"the trail's last record has no valid sequence number ({seq!r}); run sheath audit verify")
     commit, dirty = git_commit(directory)
     rec: dict[str, Any] = {
-        "seq": (int(last.get("seq", 0)) + 1) if last else 1,
+        "seq": seq + 1,
         "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "who": _who(),
         "host": socket.gethostname(),

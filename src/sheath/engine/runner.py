@@ -503,6 +503,7 @@ def _record(
     values = {n: to_python(v) for n, v in session.variables.items() if v.is_known}
     commit, dirty = git_commit(session.root_dir)
     sf = opened.mgr.state_file()
+    not_written: list[str] = []
     try:
         store.record(
             operation=operation,
@@ -519,6 +520,10 @@ def _record(
             failed_resources=failed,
             origin=op.origin,
         )
+    except (RecordsError, OSError) as exc:
+        not_written.append(f"its applied version could not be written: {exc}")
+    # the audit record is written even when the version could not be (and the other way round)
+    try:
         records.audit.append(
             operation,
             outcome,
@@ -527,7 +532,10 @@ def _record(
             directory=session.root_dir,
         )
     except (RecordsError, OSError) as exc:
-        return Diagnostics([warning("Applied version not recorded", f"The apply is done, but its record could not be written: {exc}")])
+        not_written.append(f"its audit record could not be written: {exc}")
+    if not_written:
+        detail = "The apply is done, but " + "; and ".join(not_written)
+        return Diagnostics([warning("Applied version not recorded", detail)])
     return Diagnostics()
 
 
