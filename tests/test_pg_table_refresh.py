@@ -97,9 +97,12 @@ def test_rename_columns_with_renamed_from(postgres: PostgresServer, tmp_path: Pa
     # a hint naming a column that does not exist is idle: the column is added
     extra = '\n  column {\n    name         = "added"\n    type         = "date"\n    renamed_from = "never_was"\n  }'
     _write(d, postgres.port, _items(memo="memo", sku="sku", hints=True, extra=extra))
+    out = _ok(run_sheath, ["plan", "-no-color"], d)
+    assert "Warning: Column rename matches no column" in out and 'renamed_from = "never_was"' in out, out
     ddl = _apply_plan_and_check_ddl(run_sheath, d, postgres, DB)
     assert ddl == {"postgresql_table.items": [a + 'ADD COLUMN "added" date']}
-    _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
+    out = _ok(run_sheath, ["plan", "-detailed-exitcode", "-no-color"], d)
+    assert "Column rename matches no column" not in out  # once added, the hint is spent
 
     # a rename with a narrowing type: the values at stake are counted under the old name
     narrowed = _items(memo="memo", sku="label", hints=True, extra=extra).replace('renamed_from = "code"', 'renamed_from = "sku"')

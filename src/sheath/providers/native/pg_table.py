@@ -43,6 +43,7 @@ from sheath.providers.native.pg_table_ddl import (
     Loss,
     Table,
     alter_statements,
+    unmatched_renames,
     create_statements,
     default_constraint_name,
     loss_message,
@@ -608,6 +609,12 @@ class PgTable(PgResource):
             if diags.has_errors():
                 resp.diagnostics = diags
                 return resp
+            for column, previous in unmatched_renames(table_of(prior), new):
+                resp.diagnostics.add_warning(
+                    "Column rename matches no column",
+                    f'Column "{column}" says renamed_from = "{previous}", but table {new.qualified} has neither a column '
+                    f'"{previous}" nor "{column}": "{column}" will be added as a new column.',
+                )
             stmts = change.statements
             if not stmts:
                 resp.planned_state = with_attrs(planned, ddl=attr(prior, "ddl"))

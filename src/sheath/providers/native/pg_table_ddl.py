@@ -249,6 +249,16 @@ def column_renames(old: Table, new: Table) -> dict[str, str]:
     return renames
 
 
+def unmatched_renames(old: Table, new: Table) -> list[tuple[str, str]]:
+    """(column, renamed_from) of the hints that name no column of old while old has no
+    column of the new name either: a typo would otherwise silently add a new column."""
+    return [
+        (c.name, c.renamed_from)
+        for c in new.columns
+        if c.renamed_from and old.column(c.name) is None and old.column(c.renamed_from) is None
+    ]
+
+
 def renamed(t: Table, renames: Mapping[str, str]) -> Table:
     """t with its columns renamed (and the constraints' column lists, as PostgreSQL renames
     them; check expressions are left as they are)."""
@@ -392,6 +402,7 @@ __all__ = [
     "Table",
     "alter_statements",
     "column_renames",
+    "unmatched_renames",
     "create_statements",
     "default_constraint_name",
     "loss_message",
