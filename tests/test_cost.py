@@ -5,6 +5,7 @@ JSON and Markdown reports."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -274,6 +275,35 @@ def test_cli_state_total_json_markdown_and_usage_file(tmp_path: Path) -> None:
     ):
         e = sheath(tmp_path, "cost", "-no-color", *args)
         assert e.returncode == 1 and message in " ".join((e.stderr + e.stdout).split()), (args, e.stderr)
+
+
+def test_cli_reads_the_cost_block_of_sheath_policy_and_the_flag_wins(tmp_path: Path) -> None:
+    write_state(tmp_path, INSTANCE, NAT, DB)
+    (tmp_path / "usage").mkdir()
+    (tmp_path / "usage" / "block.yml").write_text("resource_usage:\n  aws_nat_gateway.nat:\n    monthly_data_processed_gb: 1000\n")
+    (tmp_path / "flag.yml").write_text("resource_usage:\n  aws_nat_gateway.nat:\n    monthly_data_processed_gb: 100\n")
+    (tmp_path / "sheath-policy.hcl").write_text('cost {\n  usage_file = "usage/block.yml"\n}\n')
+    j = sheath(tmp_path, "cost", "-json")
+    assert j.returncode == 0, j.stderr
+    doc = json.loads(j.stdout)
+    assert doc["totalMonthlyCost"] == "101.522"  # 56.522 + 1000 GB x $0.045, from the cost block
+    assert doc["metadata"]["usageFile"] == os.path.join("usage", "block.yml")
+    h = sheath(tmp_path, "cost", "-no-color")
+    assert h.returncode == 0 and "Total monthly cost: $101.52" in h.stdout
+    j = sheath(tmp_path, "cost", "-json", "-usage-file=flag.yml")  # the flag wins over the block
+    assert j.returncode == 0, j.stderr
+    doc = json.loads(j.stdout)
+    assert doc["totalMonthlyCost"] == "61.022" and doc["metadata"]["usageFile"] == "flag.yml"
+    # an unreadable usage file named by the block: the same error as from the cost block in plan or policy check
+    (tmp_path / "usage" / "block.yml").unlink()
+    e = sheath(tmp_path, "cost", "-no-color")
+    err = " ".join(e.stderr.split())
+    assert e.returncode == 1 and "Failed to read the usage file" in err and "sheath-policy.hcl line 2" in err, e.stderr
+    assert e.stdout == ""
+    assert sheath(tmp_path, "cost", "-json", "-usage-file=flag.yml").returncode == 0  # not read when the flag is given
+    (tmp_path / "sheath-policy.hcl").write_text('cost {\n  usage = "x.yml"\n}\n')
+    e = sheath(tmp_path, "cost", "-no-color")
+    assert e.returncode == 1 and "Unsupported argument" in e.stderr
 
 
 # ---- rebuilding the snapshot from AWS's price list files ---------------------------

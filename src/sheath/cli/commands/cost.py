@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from sheath.cli.flags import FlagSpec
-from sheath.cli.stateio import NativeSchemas, Ui, help_requested, parse_command_flags, read_backend_state, state_source, strip_no_color
+from sheath.cli.stateio import Ui, help_requested, parse_command_flags, read_backend_state, state_source, strip_no_color
 from sheath.diag import Diagnostics
 
 USAGE = """Usage: sheath [global options] cost [options] [PLANFILE]
@@ -20,13 +20,15 @@ USAGE = """Usage: sheath [global options] cost [options] [PLANFILE]
   the difference. Prices come from a dated snapshot of AWS's public on-demand
   prices shipped with sheath: no network, no API key. Usage-based components
   (requests, GB stored or transferred) take their quantities from an
-  Infracost-compatible usage file; without one they are listed with their price
-  and not counted. Resource types, regions and classes the snapshot has no
+  Infracost-compatible usage file: -usage-file, else the usage_file of the cost
+  block of sheath-policy.hcl in the working directory (the flag wins when both
+  are given); without one they are listed with their price and not counted. Resource types, regions and classes the snapshot has no
   price for are listed as unpriced, never counted as $0.
 
 Options:
 
   -usage-file=path    An Infracost-compatible usage file (infracost-usage.yml).
+                      Overrides the cost block of sheath-policy.hcl.
   -plan-signing-key=path
                       The key a signed plan file is verified with.
   -json               Print Infracost's JSON breakdown format.
@@ -73,13 +75,16 @@ def _cost(ui: Ui, plan_path: str | None, usage_path: str | None, key_flag: str |
     from sheath.cost.catalog import load_catalog
     from sheath.cost.estimate import Estimator, plan_cost, state_resources
     from sheath.cost.render import Report, render_human, render_markdown, report_to_json
+    from sheath.cost.settings import read_cost_usage
     from sheath.cost.usage import UsageFile, load_usage_file
 
     catalog, diags = load_catalog()
-    usage: UsageFile | None = UsageFile()
-    if usage_path is not None:
+    usage: UsageFile | None
+    if usage_path is not None:  # the flag wins over the cost block of sheath-policy.hcl
         usage, ud = load_usage_file(usage_path)
-        diags.extend(ud)
+    else:
+        usage, ud = read_cost_usage(".")
+    diags.extend(ud)
     if catalog is None or usage is None or diags.has_errors():
         ui.view_diagnostics(diags)
         return 1
@@ -92,14 +97,14 @@ def _cost(ui: Ui, plan_path: str | None, usage_path: str | None, key_flag: str |
         if plan_json is None:
             ui.view_diagnostics(diags)
             return 1
-        report = Report.of_plan(catalog, plan_path, plan_cost(estimator, plan_json), usage_path or "", now)
+        report = Report.of_plan(catalog, plan_path, plan_cost(estimator, plan_json), usage.path, now)
     else:
         state_json, sd = _state_json(ui)
         diags.extend(sd)
         if state_json is None:
             ui.view_diagnostics(diags)
             return 1
-        report = Report(catalog, ".", estimator.breakdown(state_resources(state_json)), None, usage_path or "", now)
+        report = Report(catalog, ".", estimator.breakdown(state_resources(state_json)), None, usage.path, now)
     if diags:
         ui.view_diagnostics(diags)
     if fmt == "json":
@@ -112,7 +117,7 @@ def _cost(ui: Ui, plan_path: str | None, usage_path: str | None, key_flag: str |
 
 
 def _plan_json(path: str, key_flag: str | None) -> tuple[dict[str, Any] | None, Diagnostics]:
-    from sheath.cli.commands.show_plan import plan_file_json
+    from sheath.engine.planjson import plan_file_json
     from sheath.cli.plansigning import load_signing_key
 
     key, diags = load_signing_key(key_flag, os.environ)
@@ -130,6 +135,7 @@ def _plan_json(path: str, key_flag: str | None) -> tuple[dict[str, Any] | None, 
 
 
 def _state_json(ui: Ui) -> tuple[dict[str, Any] | None, Diagnostics]:
+    from sheath.engine.schemas import NativeSchemas
     from sheath.states.jsonstate import state_to_json
 
     src = state_source(ui, view=True)
