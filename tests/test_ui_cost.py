@@ -182,3 +182,45 @@ def test_cost_of_the_plan_made_with_the_plan_button(tmp_path: Path) -> None:
         assert "terraform_data.new" in pc["plan"]["other_providers"]
         assert request(url + "/api/cost?plan=fresh=1")[1]["plan_cost"]["source"] == doc["source"]
     assert sorted(p.name for p in root.iterdir() if p.suffix in ("", ".tfplan") and p.is_file()) == []
+
+
+COST_USAGE = ("resource_usage:\n  module.net.aws_nat_gateway.nat:\n    monthly_data_processed_gb: 1000\n"
+              "  aws_sqs_queue.q:\n    monthly_requests: 10000000\n")
+
+
+def test_cost_counts_the_usage_of_the_cost_block_as_the_markdown_does(tmp_path: Path) -> None:
+    """The cost block of sheath-policy.hcl names the usage file: the page, sheath cost and
+    the pull-request Markdown of the same plan count the same usage-based components."""
+    work = write_cost_workdir(tmp_path / "work")
+    (work / "usage").mkdir()
+    (work / "usage" / "u.yml").write_text(COST_USAGE)
+    (work / "sheath-policy.hcl").write_text('cost {\n  usage_file = "usage/u.yml"\n}\n')
+    cli = json.loads(subprocess.run([*SHEATH_CMD, "cost", "-json", "tfplan"], cwd=work, capture_output=True, text=True, timeout=120).stdout)
+    md = subprocess.run([*SHEATH_CMD, "show", "-markdown", "tfplan"], cwd=work, capture_output=True, text=True, timeout=120)
+    assert md.returncode == 0, md.stderr
+    with serving(work) as url:
+        status, doc, body = request(url + "/api/cost")
+        assert status == 200 and doc["error"] is False and not doc["diagnostics"], doc["diagnostics"]
+        assert doc["usage"] == {"file": "usage/u.yml", "read": True} and doc["plan_cost"]["usage"] == doc["usage"]
+        # the state: 64.522 + 1,000 GB through the NAT gateway x $0.045
+        assert doc["state"]["monthly_cost"] == "109.522" and doc["state"]["usage_pending"] == []
+        assert doc["infracost"]["metadata"]["usageFile"] == "usage/u.yml"
+        p = doc["plan_cost"]["plan"]
+        # the NAT gateway (77.85 with its usage) destroyed, 10 M requests to the new queue ($4.00), +100 GB gp3 ($8)
+        assert p["past_monthly_cost"] == cli["pastTotalMonthlyCost"] == "109.522"
+        assert p["monthly_cost"] == cli["totalMonthlyCost"] == "43.672"
+        assert p["diff_monthly_cost"] == cli["diffTotalMonthlyCost"] == "-65.85"
+        assert {r["address"]: r["diff"] for r in p["resources"]}["aws_sqs_queue.q"] == "4"
+        assert "Monthly cost: **$109.52** → **$43.67** (**-$65.85**)" in md.stdout
+        assert "| `aws_sqs_queue.q` | $0.00 | $4.00 | +$4.00 |" in md.stdout
+        assert "Usage-based components counted with the usage of `u.yml`." in md.stdout
+        assert SECRET not in body
+
+        # a usage file that cannot be read: an error diagnostic at the argument, no usage counted
+        (work / "usage" / "u.yml").unlink()
+        status, doc, _ = request(url + "/api/cost")
+        assert status == 200 and doc["usage"] == {"file": None, "read": False}
+        (d,) = doc["diagnostics"]
+        assert d["severity"] == "error" and d["summary"] == "Failed to read the usage file"
+        assert doc["state"]["monthly_cost"] == "64.522" and doc["plan_cost"]["plan"]["diff_monthly_cost"] == "-24.85"
+        assert not doc["plan_cost"]["diagnostics"]  # said once, in the state's document

@@ -8,8 +8,10 @@ JSON representations as the command does (``state_to_json``, ``plan_file_json``)
 priced by the same ``Estimator``; the document also carries the command's ``-json``
 report unchanged (``infracost``). Prices are never made up here: unpriced resources
 are listed with the reason, never counted as $0, and usage-based components without a
-quantity are flagged, not counted (the ui reads no usage file, as ``sheath cost``
-without ``-usage-file``).
+quantity are flagged, not counted. Usage comes from the usage file the ``cost`` block
+of the working directory's sheath-policy.hcl names, as for ``sheath cost`` without
+``-usage-file`` and the pull-request Markdown; a usage file that cannot be read is an
+error diagnostic in the document, and no usage is counted (as the Markdown says).
 
 Attribute values never leave this module: only addresses, types, regions and the
 pricers' component names. A component text that contains one of the resource's
@@ -27,6 +29,7 @@ from typing import Any
 from sheath.cost.catalog import PriceCatalog
 from sheath.cost.components import CostComponent
 from sheath.cost.estimate import Breakdown, ResourceCost
+from sheath.cost.usage import UsageFile
 from sheath.diag import Diagnostics
 from sheath.ui.model import SENSITIVE, diagnostics_json
 
@@ -244,12 +247,30 @@ def _snapshot(catalog: PriceCatalog) -> dict[str, Any]:
             "line": f"Prices: AWS public on-demand prices, snapshot {catalog.version} of {catalog.date} ({catalog.currency}), offline."}
 
 
-def _estimator(catalog: PriceCatalog) -> Any:
+def _usage(root_dir: str, diags: Diagnostics) -> UsageFile:
+    """The usage file of the cost block of root_dir's sheath-policy.hcl (sheath.cost.settings);
+    none, its errors added to diags, when it cannot be read."""
+    from sheath.cost.settings import read_cost_usage
+
+    usage, ud = read_cost_usage(root_dir)
+    diags.extend(ud)
+    return usage if usage is not None else UsageFile()
+
+
+def _usage_json(usage: UsageFile, root_dir: str, diags: Diagnostics) -> dict[str, Any]:
+    """The usage file read (relative to root_dir), and whether the cost block's file was read."""
+    return {"file": _relative(usage.path, root_dir) or None, "read": not diags.has_errors()}
+
+
+def _relative(path: str, root_dir: str) -> str:
+    return os.path.relpath(path, root_dir) if path else ""
+
+
+def _estimator(catalog: PriceCatalog, usage: UsageFile) -> Any:
     from sheath.cost.estimate import Estimator
-    from sheath.cost.usage import UsageFile
 
     env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
-    return Estimator(catalog, UsageFile(), "", env_region)
+    return Estimator(catalog, usage, "", env_region)
 
 
 def _now() -> str:
@@ -258,7 +279,7 @@ def _now() -> str:
 
 def state_cost_document(root_dir: str, state: Any, diags: Diagnostics | None = None) -> dict[str, Any]:
     """The monthly cost of state (a StateFile, or None: no state), as ``sheath cost`` prints it."""
-    from sheath.cli.stateio import NativeSchemas
+    from sheath.engine.schemas import NativeSchemas
     from sheath.cost.catalog import load_catalog
     from sheath.cost.estimate import state_resources
     from sheath.cost.render import Report, report_to_json
@@ -271,24 +292,30 @@ def state_cost_document(root_dir: str, state: Any, diags: Diagnostics | None = N
     all_diags.extend(cd)
     if catalog is None:
         return {"error": True, "snapshot": None, "state": None, "diagnostics": diagnostics_json(all_diags)}
+    ud = Diagnostics()
+    usage = _usage(root_dir, ud)
+    all_diags.extend(ud)
     state_json = state_to_json(state, NativeSchemas(root_dir))
-    breakdown = _estimator(catalog).breakdown(state_resources(state_json))
-    report = Report(catalog, ".", breakdown, None, "", _now())
+    breakdown = _estimator(catalog, usage).breakdown(state_resources(state_json))
+    report = Report(catalog, ".", breakdown, None, _relative(usage.path, root_dir), _now())
     secrets = set().union(*sensitive_strings(state_json).values()) if state_json else set()
     return {
         "error": False,
         "snapshot": _snapshot(catalog),
+        "usage": _usage_json(usage, root_dir, ud),
         "state": scrub(section(breakdown, None), secrets),
         "infracost": scrub(report_to_json(report), secrets),
         "diagnostics": diagnostics_json(all_diags),
     }
 
 
-def plan_cost_document(plan_data: bytes, name: str, source: dict[str, Any], verify: bool = True) -> dict[str, Any]:
+def plan_cost_document(plan_data: bytes, name: str, source: dict[str, Any], verify: bool = True,
+                       root_dir: str = ".") -> dict[str, Any]:
     """A plan file's cost before and after (``sheath cost PLANFILE``'s estimate): plan_data is
     the file's bytes, a saved plan verified (verify) with the key SHEATH_PLAN_SIGNING_KEY_FILE
-    names, as the plan view reads it, or a fresh plan written in memory (not verified)."""
-    from sheath.cli.commands.show_plan import plan_file_json
+    names, as the plan view reads it, or a fresh plan written in memory (not verified);
+    usage from the cost block of root_dir's sheath-policy.hcl."""
+    from sheath.engine.planjson import plan_file_json
     from sheath.cli.plansigning import load_signing_key
     from sheath.cost.catalog import load_catalog
     from sheath.cost.estimate import plan_cost
@@ -303,13 +330,16 @@ def plan_cost_document(plan_data: bytes, name: str, source: dict[str, Any], veri
     diags.extend(pd)
     if plan_json is None:
         return {"error": True, "source": source, "snapshot": _snapshot(catalog), "plan": None, "diagnostics": diagnostics_json(diags)}
-    pc = plan_cost(_estimator(catalog), plan_json)
-    report = Report.of_plan(catalog, name, pc, "", _now())
+    ud = Diagnostics()  # in the state's document (state_cost_document), not repeated here
+    usage = _usage(root_dir, ud)
+    pc = plan_cost(_estimator(catalog, usage), plan_json)
+    report = Report.of_plan(catalog, name, pc, _relative(usage.path, root_dir), _now())
     secrets = set().union(*sensitive_strings(plan_json).values()) if plan_json else set()
     return {
         "error": False,
         "source": source,
         "snapshot": _snapshot(catalog),
+        "usage": _usage_json(usage, root_dir, ud),
         "plan": scrub(section(pc.planned, pc.past), secrets),
         "infracost": scrub(report_to_json(report), secrets),
         "diagnostics": diagnostics_json(diags),

@@ -276,7 +276,7 @@ class UiRequestHandler(BaseHTTPRequestHandler):
             if latest is None or data is None:
                 self._json(404, {"error": "no plan was made yet: press Plan (POST /api/plan)"}, head)
                 return
-            plan_doc = plan_cost_document(data, "the latest plan", latest["source"], verify=False)
+            plan_doc = plan_cost_document(data, "the latest plan", latest["source"], verify=False, root_dir=app.workdir.root_dir)
         elif which.startswith("file="):
             name = which.removeprefix("file=")
             if name not in {p.name for p in files}:
@@ -292,7 +292,7 @@ class UiRequestHandler(BaseHTTPRequestHandler):
             except OSError as exc:
                 self._json(404, {"error": f"{name}: {exc.strerror}"}, head)
                 return
-            plan_doc = plan_cost_document(data, name, {"kind": "file", "name": name})
+            plan_doc = plan_cost_document(data, name, {"kind": "file", "name": name}, root_dir=app.workdir.root_dir)
         doc["plan_source"] = which
         doc["plan_cost"] = plan_doc
         self._json(200, doc, head)

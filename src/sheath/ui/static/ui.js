@@ -677,8 +677,11 @@
     const notes = [];
     if (sec.unpriced.length) notes.push(h("h3", { textContent: "Unpriced (not in the total; never counted as $0)" }),
       h("ul", { id: "cost-unpriced" }, sec.unpriced.map((u) => { const li = h("li", {}, [h("code", { textContent: u.address }), ": " + u.reason]); li.dataset.address = u.address; return li; })));
+    const usage = (p ? pc.usage : doc.usage) || { file: null, read: true };
+    if (usage.file && usage.read) notes.push(h("p", { id: "cost-usage-file", textContent: `Usage-based components counted with the usage of ${usage.file} (the cost block of sheath-policy.hcl).` }));
     if (sec.usage_pending.length) notes.push(h("p", { id: "cost-usage", className: "usage",
-      textContent: `${sec.usage_pending.length} resource(s) have usage-based components (requests, GB transferred) that are not counted: sheath cost -usage-file=FILE prices them.` }));
+      textContent: `${sec.usage_pending.length} resource(s) have usage-based components (requests, GB transferred) that are not counted: ` +
+        (!usage.read ? "the usage file of the cost block of sheath-policy.hcl could not be read." : usage.file ? `no usage for them in ${usage.file}.` : "usage_file in the cost block of sheath-policy.hcl prices them.") }));
     if (sec.free.length) notes.push(h("p", { className: "muted", textContent: `${sec.free.length} resource(s) of types AWS does not charge for.` }));
     if (sec.other_providers.length) notes.push(h("p", { className: "muted", textContent: `${sec.other_providers.length} resource(s) of other providers (not priced).` }));
     $("cost-notes").replaceChildren(...notes);
