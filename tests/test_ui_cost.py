@@ -224,3 +224,42 @@ def test_cost_counts_the_usage_of_the_cost_block_as_the_markdown_does(tmp_path: 
         assert d["severity"] == "error" and d["summary"] == "Failed to read the usage file"
         assert doc["state"]["monthly_cost"] == "64.522" and doc["plan_cost"]["plan"]["diff_monthly_cost"] == "-24.85"
         assert not doc["plan_cost"]["diagnostics"]  # said once, in the state's document
+
+
+def test_a_short_secret_is_masked_only_where_it_stands_as_a_value(tmp_path: Path) -> None:
+    """A sensitive password "db" must not garble the addresses, module names and instance
+    classes that contain "db" (aws_db_instance.db, module.db, db.t3.micro); a component text
+    where "db" is a value (the name of a DynamoDB index) is masked."""
+    from sheath.ui.cost import masked_text
+
+    assert masked_text("Database instance (on-demand, Single-AZ, PostgreSQL, db.t3.micro)", {"db"}).endswith("db.t3.micro)")
+    assert masked_text("Global secondary index db: WCU", {"db"}) == "Global secondary index (sensitive value): WCU"
+    assert masked_text("Application load balancer", {"application"}) == "(sensitive value) load balancer"
+    assert masked_text("Storage (gp3)", {"gp3"}) == "Storage ((sensitive value))"
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "main.tf").write_text('terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n')
+    db = {**DB, "instance_class": "db.t3.micro", "password": "db"}
+    table = {"arn": "arn:aws:dynamodb:us-east-1:123456789012:table/t", "billing_mode": "PROVISIONED", "read_capacity": 1,
+             "write_capacity": 1, "global_secondary_index": [{"name": "db", "read_capacity": 1, "write_capacity": 1}]}
+    state = {**state_json(), "resources": [
+        _resource("aws_db_instance", "db", db, [[{"type": "get_attr", "value": "password"}]]),
+        _resource("aws_nat_gateway", "nat", NAT, module="module.db"),
+        _resource("aws_dynamodb_table", "t", table),
+    ]}
+    (work / "terraform.tfstate").write_text(json.dumps(state))
+    with serving(work) as url:
+        status, doc, body = request(url + "/api/cost")
+    assert status == 200 and doc["error"] is False, doc
+    rows = {r["address"]: r for r in doc["state"]["resources"]}
+    assert sorted(rows) == ["aws_db_instance.db", "aws_dynamodb_table.t", "module.db.aws_nat_gateway.nat"]
+    assert rows["module.db.aws_nat_gateway.nat"]["module"] == "module.db"
+    db_names = [c["name"] for c in rows["aws_db_instance.db"]["components"]]
+    assert db_names[0].endswith("db.t3.micro)") and not any("(sensitive value)" in n for n in db_names), db_names
+    resources = doc["infracost"]["projects"][0]["breakdown"]["resources"]
+    assert sorted(r["name"] for r in resources) == sorted(rows)
+    assert any(c["name"].endswith("db.t3.micro)") for r in resources for c in r["costComponents"])
+    table_names = [c["name"] for c in rows["aws_dynamodb_table.t"]["components"]]
+    assert "Global secondary index (sensitive value): WCU" in table_names, table_names
+    assert "index db" not in body

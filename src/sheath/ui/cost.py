@@ -116,24 +116,47 @@ def sensitive_strings(doc: Any) -> dict[str, set[str]]:
     return {k: v for k, v in out.items() if v}
 
 
-def _masked(text: str, secrets: set[str]) -> str:
-    for s in sorted(secrets, key=len, reverse=True):
-        if s in text:
-            text = text.replace(s, SENSITIVE)
-    return text
+# A value in a pricer's text stands alone: between the start or end of the text, white space,
+# punctuation that separates values ("(on-demand, Single-AZ, db.t3.micro)", "index gsi: WCU")
+# or quotes; never inside a longer word, name or address ("db" in "db.t3.micro" or
+# "aws_db_instance.db" is no value "db").
+_VALUE_BEFORE = r"""(?<![^\s,;:("'])"""
+_VALUE_AFTER = r"""(?![^\s,;:)"'])"""
 
 
-TEXT_KEYS = frozenset(["name", "note", "unit"])  # the pricers' texts (numbers are figures, never masked)
+def _secret_pattern(secrets: set[str]) -> re.Pattern[str]:
+    """One pattern for every secret where it stands as a value, the longest first (case
+    ignored: a pricer may capitalise a value, as "Application load balancer")."""
+    alternatives = "|".join(re.escape(s) for s in sorted(secrets, key=lambda s: (-len(s), s)))
+    return re.compile(f"{_VALUE_BEFORE}(?:{alternatives}){_VALUE_AFTER}", re.IGNORECASE)
+
+
+def masked_text(text: str, secrets: set[str]) -> str:
+    """text with each of secrets replaced by SENSITIVE where it stands as a value."""
+    if not secrets:
+        return text
+    return _secret_pattern(secrets).sub(SENSITIVE, text)
+
+
+TEXT_KEYS = frozenset(["name", "note", "unit"])  # a component's texts (numbers are figures, never masked)
 
 
 def scrub(value: Any, secrets: set[str]) -> Any:
-    """value with every component text (TEXT_KEYS) containing one of secrets masked."""
+    """value with the texts (TEXT_KEYS) of every cost component (a dict with a unit, in the
+    section's rows and in the Infracost document alike) masked where one of secrets stands as
+    a value in them. Resources' and projects' names are addresses and file names: kept."""
     if not secrets:
         return value
+    return _scrub(value, _secret_pattern(secrets))
+
+
+def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
     if isinstance(value, dict):
-        return {k: _masked(v, secrets) if k in TEXT_KEYS and isinstance(v, str) else scrub(v, secrets) for k, v in value.items()}
+        component = "unit" in value
+        return {k: pattern.sub(SENSITIVE, v) if component and k in TEXT_KEYS and isinstance(v, str) else _scrub(v, pattern)
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [scrub(v, secrets) for v in value]
+        return [_scrub(v, pattern) for v in value]
     return value
 
 
