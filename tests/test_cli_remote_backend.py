@@ -491,7 +491,7 @@ def test_unmanaged_reads_the_workspaces_of_pg(tmp_path: Path, database: str, run
     """sheath unmanaged counts as managed what the pg workspaces' states hold (the selected
     one, or every one with -all-workspaces)."""
     from sheath.backend.pg import PgBackend, PgConfig
-    from sheath.cli.commands.unmanaged import remote_state_entries
+    from sheath.audit.unmanaged import remote_state_entries
 
     cfg, _ = PgConfig.from_settings({"conn_str": database})
     assert cfg is not None

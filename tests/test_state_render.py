@@ -4,7 +4,7 @@ the schema declares sensitive, and the module tree of the JSON representation.""
 
 from __future__ import annotations
 
-from sheath.cli.stateio import NativeSchemas
+from sheath.engine.schemas import NativeSchemas
 from sheath.plans.staterender import render_human_state
 from sheath.states.jsonstate import state_to_json
 from sheath.states.statefile import StateFile

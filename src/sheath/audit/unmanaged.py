@@ -276,3 +276,18 @@ def render_markdown(report: UnmanagedReport) -> str:
         out.append("")
     out.append(f"Regions: {', '.join(report.regions) or '(none)'}")
     return "\n".join(out) + "\n"
+
+
+def remote_state_entries(backend: Any, workspace: str) -> tuple[list[StateEntry], Diagnostics]:
+    """The state entries of one workspace of a remote backend (none when it has no state)."""
+    from sheath.states.statefile import write_state_file
+
+    mgr, diags = backend.state_mgr(workspace)
+    if mgr is None:
+        return [], diags
+    diags.extend(mgr.refresh_state())
+    if diags.has_errors() or not mgr.has_state():
+        return [], diags
+    es, sd = state_entries(write_state_file(mgr.state_file()), f"workspace {workspace}")
+    diags.extend(sd)
+    return es, diags

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import time
@@ -23,7 +22,6 @@ from sheath.cli.backend import LocalBackend, local_backend
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags, parse_go_duration
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
-from sheath.providers.schema import Schema
 from sheath.states.codec import PLAIN, StateCodec, encryption_error
 from sheath.states.encryption import EncryptionError
 from sheath.states.readerrors import load_problems, problems_error
@@ -36,7 +34,6 @@ if TYPE_CHECKING:
     from sheath.backend.current import Selected
     from sheath.states.statemgr import Full
     from sheath.config.module import Module
-    from sheath.providers.interface import ProviderSchema
 
 DEFAULT_STATE_PATH = "terraform.tfstate"
 DEFAULT_BACKUP_EXTENSION = ".backup"
@@ -377,50 +374,6 @@ def backend_editor(
         return None
     p = path or src.state_path()
     return StateEditor(p, p + ".backup" if backup is None else backup, lock, timeout, src.codec)
-
-
-class NativeSchemas:
-    """Resource type schemas for rendering state: the providers sheath implements natively, and
-    plugin providers installed by init (started once each); None when a provider is unavailable."""
-
-    def __init__(self, root_dir: str = ".") -> None:
-        self.root_dir = root_dir
-        self._cache: dict[str, object] = {}
-
-    def _provider_schema(self, provider: str) -> object:
-        from sheath.addrs.provider import parse_provider_source
-
-        addr, diags = parse_provider_source(provider)
-        if addr is None or diags.has_errors():
-            return None
-        try:
-            from sheath.engine.providers import ProviderFactory
-
-            p = ProviderFactory(self.root_dir).new(addr)
-        except Exception:  # noqa: BLE001 - an unavailable provider means "no schema": values render by shape
-            return None
-        try:
-            return p.get_provider_schema()
-        except Exception:  # noqa: BLE001
-            return None
-        finally:
-            with contextlib.suppress(Exception):
-                p.close()
-
-    def provider_schema(self, provider: str) -> ProviderSchema | None:
-        """The provider's whole schema (once per provider); None when it is unavailable."""
-        from sheath.providers.interface import ProviderSchema as Loaded
-
-        if provider not in self._cache:
-            self._cache[provider] = self._provider_schema(provider)
-        ps = self._cache[provider]
-        return ps if isinstance(ps, Loaded) else None
-
-    def __call__(self, provider: str, mode: str, type_: str) -> Schema | None:
-        ps = self.provider_schema(provider)
-        if ps is None:
-            return None
-        return (ps.data_sources if mode == "data" else ps.resource_types).get(type_)
 
 
 # the flags of the commands that edit a state file: -backup (a timestamped backup

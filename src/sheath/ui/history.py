@@ -217,7 +217,7 @@ def diff_document(backend: BackendState | None, root_dir: str, kind: str, first:
         if kind == "state":
             return None, "; ".join(d.detail or d.summary for d in diags) or "version not found"
     else:
-        from sheath.cli.stateio import NativeSchemas
+        from sheath.engine.schemas import NativeSchemas
 
         doc["resources"] = state_diff(old, new, NativeSchemas(root_dir))
         doc["outputs"] = output_diff(old, new)

@@ -134,7 +134,7 @@ def fresh_plan(root_dir: str, hooks: Hooks | None = None) -> tuple[Plan | None, 
 def schema_lookup(root_dir: str) -> Callable[[ResourceInstanceChange], Any]:
     """The schema of a change's resource type where sheath knows it (native providers and
     plugins installed by init); None otherwise (values then render by their shape)."""
-    from sheath.cli.stateio import NativeSchemas
+    from sheath.engine.schemas import NativeSchemas
 
     schemas = NativeSchemas(root_dir)
 

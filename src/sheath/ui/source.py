@@ -37,7 +37,7 @@ def backend_environ(root_dir: str) -> dict[str, str]:
     """The environment with the data directory (TF_DATA_DIR, else .terraform) made absolute
     under root_dir, so the backend record, the selected workspace and the local journals are
     root_dir's wherever the process runs."""
-    from sheath.cli.backend import data_dir
+    from sheath.backend.config import data_dir
 
     env = dict(os.environ)
     env["TF_DATA_DIR"] = os.path.join(os.path.abspath(root_dir), data_dir(env))

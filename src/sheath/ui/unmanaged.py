@@ -24,9 +24,8 @@ from sheath.ui.progress import LatestRun, Progress
 def _state_entries(root_dir: str, module: Any, diags: Diagnostics) -> tuple[list[Any], list[str]]:
     """The entries of the selected workspace's state (local, pg or s3), read as the ui reads
     the state, and the name of where they came from."""
-    from sheath.audit.unmanaged import state_entries
+    from sheath.audit.unmanaged import remote_state_entries, state_entries
     from sheath.cli.backend import local_backend, remote_backend
-    from sheath.cli.commands.unmanaged import remote_state_entries
     from sheath.ui.source import backend_environ
 
     env = backend_environ(root_dir)

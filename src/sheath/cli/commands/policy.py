@@ -162,7 +162,7 @@ def read_plan_json(path: str, signing_key: bytes | None = None) -> tuple[dict[st
         diags.add_error("Failed to read plan", f"Could not read {path}: {exc.strerror}")
         return None, diags
     if data[:2] == b"PK":
-        from sheath.cli.commands.show_plan import plan_file_json
+        from sheath.engine.planjson import plan_file_json
 
         return plan_file_json(data, path, signing_key)
     try:

@@ -7,49 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
-from sheath.cli.stateio import NativeSchemas, Ui
-from sheath.config.source import SnapshotModuleSource
+from sheath.cli.stateio import Ui
 from sheath.diag import Diagnostic, Diagnostics, error
 from sheath.plans.model import Plan
 from sheath.plans.planfile import find_trailer, read_plan_file
 from sheath.states.codec import is_encrypted_document
 from sheath.states import gojson
-from sheath.states.jsonstate import decode_object, provider_source
-from sheath.states.state import format_instance_key
 from sheath.states.statefile import StateFile, read_state_file
 
-_NATIVE = (
-    "terraform.io/builtin/terraform",
-    "registry.terraform.io/hashicorp/random",
-    "registry.terraform.io/hashicorp/local",
-    "registry.terraform.io/cyrilgdn/postgresql",
-)
-
 ShowState = Callable[[StateFile | None, bool, Ui], int]
-
-
-def schema_lookup(plan: Plan | None, schemas: NativeSchemas) -> Callable[[str, str], Any]:
-    """The schema of a resource type in plan: from the provider that the plan's changes (or
-    its prior state) name for it -- a plugin installed by init included -- else from the
-    providers sheath implements; None when no provider answers (values render by shape)."""
-    named: dict[tuple[str, str], str] = {}
-    if plan is not None and plan.prior_state is not None:
-        for r in plan.prior_state.state.resources.values():
-            named.setdefault((r.mode, r.type), provider_source(r.provider))
-    if plan is not None:
-        for c in plan.changes:
-            if c.provider_name:
-                named[(c.mode, c.type)] = c.provider_name
-
-    def lookup(mode: str, type_: str) -> Any:
-        first = named.get((mode, type_))
-        for p in ((first,) if first else ()) + _NATIVE:
-            s = schemas(p, mode, type_)
-            if s is not None:
-                return s
-        return None
-
-    return lookup
 
 
 def _os_error(path: str, exc: OSError) -> str:
@@ -170,53 +136,15 @@ def _unreadable(ui: Ui, state_err: str, plan_err: str) -> int:
     return 1
 
 
-def _prior_values(plan: Plan) -> dict[Any, Any]:
-    out: dict[Any, Any] = {}
-    if plan.prior_state is None:
-        return out
-    schemas = NativeSchemas()
-    for r in plan.prior_state.state.resources.values():
-        schema = schemas(provider_source(r.provider), r.mode, r.type)
-        for k, ri in r.instances.items():
-            addr = r.address + format_instance_key(k)
-            if ri.current is not None:
-                out[addr] = decode_object(ri.current, schema)
-            for dk, obj in ri.deposed.items():
-                out[(addr, dk)] = decode_object(obj, schema)
-    return out
-
-
-def _configuration(config_files: dict[str, bytes], plan: Plan | None = None) -> dict[str, Any] | None:
-    from sheath.config.loader import load_module_tree
-    from sheath.plans.configuration import configuration_json
-
-    if not config_files:
-        return None
-    config, diags = load_module_tree(".", SnapshotModuleSource.of(config_files))
-    if diags.has_errors() or config is None:
-        return None
-    native = NativeSchemas()
-    find = schema_lookup(plan, native)
-
-    def lookup(mode: str, type_: str) -> tuple[Any, int] | None:
-        sch = find(mode, type_)
-        return None if sch is None else (sch.block, sch.version)
-
-    def provider_block(provider: str) -> Any:
-        ps = native.provider_schema(provider)
-        return None if ps is None else ps.provider.block
-
-    return configuration_json(config, lookup, provider_block)
-
-
 def _show_plan(
     plan: Plan, config_files: dict[str, bytes], as_json: bool, ui: Ui
 ) -> int:
-    from sheath.plans.jsonplan import plan_to_json
+    from sheath.engine.planjson import plan_json, schema_lookup
+    from sheath.engine.schemas import NativeSchemas
     from sheath.plans.render import render_plan
 
     if as_json:
-        doc = plan_to_json(plan, _configuration(config_files, plan), _prior_values(plan))
+        doc = plan_json(plan, config_files)
         ui.out.write(gojson.marshal(doc) + "\n")
         return 0
     find = schema_lookup(plan, NativeSchemas())
@@ -234,16 +162,6 @@ def _show_plan(
         )
     )
     return 0
-
-
-def plan_file_json(data: bytes, path: str, signing_key: bytes | None = None) -> tuple[dict[str, Any] | None, Diagnostics]:
-    """A sheath plan file as terraform's JSON plan representation (what show -json prints)."""
-    from sheath.plans.jsonplan import plan_to_json
-
-    pf, diags = read_plan_file(data, path, signing_key)
-    if pf is None:
-        return None, diags
-    return plan_to_json(pf.plan, _configuration(pf.config_files, pf.plan), _prior_values(pf.plan)), diags
 
 
 def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> int:
@@ -277,7 +195,8 @@ def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> st
     (None when no policy ran): what show -markdown and plan -markdown write."""
     from sheath.backend.current import current_workspace
     from sheath.cli.views.markdown import MarkdownInput, render_markdown
-    from sheath.plans.jsonplan import plan_to_json
+    from sheath.engine.planjson import plan_json, schema_lookup
+    from sheath.engine.schemas import NativeSchemas
     from sheath.plans.render import render_plan
 
     find = schema_lookup(plan, NativeSchemas())
@@ -287,7 +206,7 @@ def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> st
         return None if s is None else s.block
 
     text = render_plan(plan, color=False, schemas=lookup, in_automation=True)
-    doc = plan_to_json(plan, _configuration(config_files, plan), _prior_values(plan))
+    doc = plan_json(plan, config_files)
     return render_markdown(
         MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=report,
                       extra_sections=cost_section(doc))

@@ -90,7 +90,7 @@ def run(args: list[str]) -> int:
 def _unmanaged(ui: Ui, fl: ParsedFlags) -> int:
     from sheath.audit.aws_inventory import aws_targets, enumerate_resources
     from sheath.audit.filterexpr import FilterError, parse_filter
-    from sheath.audit.unmanaged import IGNORE_FILE, audit, parse_ignore, render_human, render_markdown, report_to_json, state_entries
+    from sheath.audit.unmanaged import IGNORE_FILE, audit, parse_ignore, remote_state_entries, render_human, render_markdown, report_to_json, state_entries
     from sheath.cli.backend import local_backend
     from sheath.engine.operations import load
 
@@ -274,19 +274,3 @@ def _fail(ui: Ui, fl: ParsedFlags, diags: Diagnostics) -> int:
     else:
         ui.diagnostics(diags)
     return 1
-
-
-def remote_state_entries(backend: Any, workspace: str) -> tuple[list[Any], Diagnostics]:
-    """The state entries of one workspace of a remote backend (none when it has no state)."""
-    from sheath.audit.unmanaged import state_entries
-    from sheath.states.statefile import write_state_file
-
-    mgr, diags = backend.state_mgr(workspace)
-    if mgr is None:
-        return [], diags
-    diags.extend(mgr.refresh_state())
-    if diags.has_errors() or not mgr.has_state():
-        return [], diags
-    es, sd = state_entries(write_state_file(mgr.state_file()), f"workspace {workspace}")
-    diags.extend(sd)
-    return es, diags
