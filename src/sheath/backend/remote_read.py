@@ -19,9 +19,7 @@ from dataclasses import dataclass
 
 from sheath.backend import DEFAULT_WORKSPACE
 from sheath.backend.config import SCHEMAS, BackendConfig, backend_hash, build_backend
-from sheath.backend.pg import PgBackend
 from sheath.diag import Diagnostics
-from sheath.states.remote import RemoteState
 from sheath.types import Value, null, object_val
 from sheath.types.convert import ConversionError, convert, path_string
 
@@ -78,6 +76,8 @@ def read_stored_state(
     diags.extend(d)
     if backend is None or diags.has_errors():
         return None, diags
+    from sheath.backend.pg import PgBackend
+
     if isinstance(backend, PgBackend):  # terraform's Configure step: its errors as they are
         diags.extend(backend.prepare())
         if diags.has_errors():
@@ -93,6 +93,8 @@ def read_stored_state(
                 diags.append(x)
         return None, diags
     diags.extend(d)
+    from sheath.states.remote import RemoteState
+
     if not isinstance(mgr, RemoteState):  # every remote backend's manager is one
         diags.add_error("Error loading state error", f'error loading the remote state: the "{cfg.type}" backend has no readable state.')
         return None, diags

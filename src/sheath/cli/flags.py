@@ -141,3 +141,11 @@ def report_flag_error(command: str, message: str, color: bool, hint: bool = True
     if hint:
         sys.stderr.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
     return 1
+
+
+JSON_FLAGS = ("-json", "--json", "-json=true", "--json=true")
+
+
+def wants_json(args: list[str]) -> bool:
+    """-json given (and no -help, which prints the usage text either way)."""
+    return any(a in JSON_FLAGS for a in args) and not any(a in ("-help", "--help", "-h", "--h") for a in args)

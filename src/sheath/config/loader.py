@@ -63,10 +63,17 @@ def config_files(directory: str, source: ModuleSource | None = None) -> tuple[li
     return primary, override, diags
 
 
+STACK_FILE = "stack.py"
+STACK_SUFFIX = ".stack.py"
+
+
+def is_stack_file(name: str) -> bool:
+    """stack.py, or any name ending in .stack.py: a Python stack file of the module."""
+    return name == STACK_FILE or (name.endswith(STACK_SUFFIX) and len(name) > len(STACK_SUFFIX))
+
+
 def stack_files(directory: str, source: ModuleSource | None = None) -> list[str]:
     """The Python stack files of a (root) module directory, as paths, sorted by name."""
-    from sheath.stack.synth import is_stack_file
-
     try:
         names = sorted((source or FilesystemModuleSource()).list_dir(directory))
     except OSError:

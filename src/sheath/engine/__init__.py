@@ -1,9 +1,7 @@
-"""The engine: orchestration of validate (and, later, plan/apply) over the layers below.
+"""The engine: validate, plan, apply and the operations over the layers below.
 
-The CLI is a thin layer over these functions; tests and the Python front end
-use them directly.
+The CLI is a thin layer over these modules; tests and the Python API use them
+directly. Import the module you need (``sheath.engine.validate``,
+``sheath.engine.runner``, ...): this package imports none of them itself, so a
+command loads only the engine parts it uses.
 """
-
-from sheath.engine.validate import ValidateResult, validate
-
-__all__ = ["ValidateResult", "validate"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sheath import diag
 from sheath.addrs import ResourceMode
@@ -21,12 +22,13 @@ from sheath.config.module import Module
 from sheath.config.refactoring import Import
 from sheath.config.resource import RESOURCE_SCHEMA, ManagedResource, Resource
 from sheath.diag import Diagnostics
-from sheath.genconfig import GeneratedChange, ProviderRef, resource_contents, wrap_resource_contents, write_generated_config
-from sheath.genconfig.write import next_step_note
 from sheath.lang.hclsyntax import parse_config
 from sheath.plans.model import Plan, ResourceInstanceChange
 from sheath.providers.schema import Block
 from sheath.types.cty import Value
+
+if TYPE_CHECKING:
+    from sheath.genconfig import GeneratedChange, ProviderRef
 
 
 @dataclass(slots=True)
@@ -72,6 +74,8 @@ def with_generation_targets(config: Config, out_path: str) -> tuple[Config, dict
         r.provider = root.implied_provider_for_local_name(local)
         alias = imp.provider_config_ref.alias if imp.provider_config_ref is not None else ""
         added[key] = r
+        from sheath.genconfig import ProviderRef
+
         targets[str(tr)] = GenerationTarget(str(tr), r, ProviderRef(r.provider.type, alias))
     if not added:
         return config, targets
@@ -83,6 +87,8 @@ def generate_for_import(target: GenerationTarget, import_id: str, schema: Block,
     """Generate the target's configuration from the imported object and make it the
     resource's body (its arguments that are not the provider's, such as ``provider``,
     left out as the configuration loader leaves them out)."""
+    from sheath.genconfig import resource_contents, wrap_resource_contents
+
     contents, diags = resource_contents(target.address, target.resource.type, schema, target.provider, obj.unmark_deep()[0])
     target.import_id = import_id
     target.generated = wrap_resource_contents(target.resource.type, target.resource.name, contents)
@@ -103,6 +109,8 @@ def write_generated(
     """Write the plan's generated configuration to out_path: each change's, in the
     plan's order, then (without an import id, as terraform's placeholder change has
     none) the configuration of targets whose planning failed after the import."""
+    from sheath.genconfig import GeneratedChange, write_generated_config
+
     out: list[GeneratedChange] = []
     seen: set[str] = set()
     for c in changes:
@@ -181,6 +189,8 @@ def generated_config_note(plan: Plan, out_path: str) -> str:
     rule, before the note about -out), or "" when no configuration was written."""
     if not out_path or not any(c.generated_config for c in plan.changes):
         return ""
+    from sheath.genconfig.write import next_step_note
+
     return next_step_note(out_path)
 
 

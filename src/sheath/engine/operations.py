@@ -25,7 +25,6 @@ from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
 from sheath.engine.evalctx import NamedValues
 from sheath.engine.generation import GenerationTarget, with_generation_targets, write_generated
-from sheath.genconfig.write import invalid_mode, validate_target_file
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.destroyplan import plan_destroy
 from sheath.engine.objects import object_private, object_value
@@ -312,6 +311,8 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     config, graph = session.config, session.graph
     generation: dict[str, GenerationTarget] = {}
     if opts.generate_config_out:
+        from sheath.genconfig.write import invalid_mode, validate_target_file
+
         if opts.mode != UIMode.NORMAL:
             return None, Diagnostics([invalid_mode()])
         vd = validate_target_file(opts.generate_config_out)

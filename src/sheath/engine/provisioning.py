@@ -24,10 +24,6 @@ from sheath.diag import Diagnostics
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.hooks import Hooks
 from sheath.lang import hcl
-from sheath.provisioners.connection import CONNECTION_SCHEMA
-from sheath.provisioners.interface import ProvisionRequest
-from sheath.provisioners.registry import builtin_provisioner
-from sheath.provisioners.communicator import UNIMPLEMENTED
 from sheath.providers.schema import Block, block_to_body_schema, decode_body
 from sheath.types.cty import SENSITIVE, Value, null, object_val, unknown
 
@@ -89,6 +85,10 @@ def apply_provisioners(
         c = run.config.descendant(mi.module())
         if c is not None:
             run.values.module(mi).path_module = run.path_module(c)
+    from sheath.provisioners.connection import CONNECTION_SCHEMA
+    from sheath.provisioners.interface import ProvisionRequest
+    from sheath.provisioners.registry import builtin_provisioner
+
     for p in provisioning.when(when):
         provisioner = builtin_provisioner(p.type)
         if provisioner is None:
@@ -172,6 +172,10 @@ def validate_provisioners(cfg: Any) -> Diagnostics:
         for rem in c.module.removed:
             if rem.provisioners:
                 blocks.append((rem.connection, rem.provisioners))
+    if not blocks:
+        return diags
+    from sheath.provisioners.registry import builtin_provisioner
+
     missing: list[str] = []
     for _, provs in blocks:
         for p in provs:
@@ -196,6 +200,10 @@ def validate_provisioners(cfg: Any) -> Diagnostics:
 
 
 def _validate_one(base: Connection | None, p: Provisioner) -> Diagnostics:
+    from sheath.provisioners.communicator import UNIMPLEMENTED
+    from sheath.provisioners.connection import CONNECTION_SCHEMA
+    from sheath.provisioners.registry import builtin_provisioner
+
     provisioner = builtin_provisioner(p.type)
     assert provisioner is not None
     diags = Diagnostics()

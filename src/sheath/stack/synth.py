@@ -16,20 +16,13 @@ import traceback
 from collections.abc import Iterable
 from typing import Any
 
+from sheath.config.loader import is_stack_file as is_stack_file
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
 from sheath.lang import hcl
 from sheath.lang.hcljson.body import JSONBody
 from sheath.lang.hcljson.parser import JSONArray, JSONNode, JSONObject, parse_value
 from sheath.stack.importpath import stack_import_path
 from sheath.stack.model import CURRENT_STACK, Declaration, Stack, StackError, UnknownValueError
-
-STACK_FILE = "stack.py"
-STACK_SUFFIX = ".stack.py"
-
-
-def is_stack_file(name: str) -> bool:
-    """stack.py, or any name ending in .stack.py."""
-    return name == STACK_FILE or (name.endswith(STACK_SUFFIX) and len(name) > len(STACK_SUFFIX))
 
 
 def line_ranges(filename: str, src: bytes) -> list[Range]:

@@ -21,14 +21,6 @@ from sheath.engine.runner import Operation, OperationType, run_operation
 from sheath.plans.model import UIMode
 from sheath.policy.gate import gate_check
 
-JSON_FLAGS = ("-json", "--json", "-json=true", "--json=true")
-
-
-def wants_json(args: list[str]) -> bool:
-    """-json given (and no -help, which prints the usage text either way)."""
-    return any(a in JSON_FLAGS for a in args) and not any(a in ("-help", "--help", "-h", "--h") for a in args)
-
-
 @dataclass
 class JSONUi(Ui):
     """The Ui the shared operation helpers report through, diagnostics as JSON lines."""

@@ -6,7 +6,7 @@ import os
 
 from sheath.cli.commands._operation import Ui, begin, flag_error, var_args
 from sheath.cli.commands.plan import plan_mode, plan_operation, state_opener
-from sheath.cli.flags import ParsedFlags
+from sheath.cli.flags import ParsedFlags, wants_json
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
 from sheath.cli.policygate import command_gate
@@ -58,9 +58,9 @@ def run(args: list[str]) -> int:
 
 
 def run_apply(args: list[str], command: str, destroy: bool) -> int:
-    from sheath.cli.commands._operation_json import run_apply_json, wants_json
-
     if wants_json(args):
+        from sheath.cli.commands._operation_json import run_apply_json
+
         return run_apply_json(args, command, destroy)
     fl, ui, rc = begin(args, command, USAGE, max_args=1)
     if fl is None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sheath.cli.commands._operation import Ui, begin, lock_timeout, var_args
-from sheath.cli.flags import ParsedFlags
+from sheath.cli.flags import ParsedFlags, wants_json
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import SigningKey, load_signing_key
 from sheath.cli.policygate import gate_options
@@ -209,9 +209,9 @@ def plan_operation(fl: ParsedFlags, ui: Ui, op_type: OperationType, mode: UIMode
 
 
 def run(args: list[str]) -> int:
-    from sheath.cli.commands._operation_json import run_plan_json, wants_json
-
     if wants_json(args):
+        from sheath.cli.commands._operation_json import run_plan_json
+
         return run_plan_json(args)
     fl, ui, rc = begin(args, "plan", USAGE)
     if fl is None:

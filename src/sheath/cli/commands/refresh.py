@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 from sheath.cli.commands._operation import begin
+from sheath.cli.flags import wants_json
 from sheath.cli.commands.plan import plan_operation
 from sheath.cli.views.operation import HumanOperationView
 from sheath.engine.runner import OperationType, run_operation
@@ -32,9 +33,9 @@ Options:
 
 
 def run(args: list[str]) -> int:
-    from sheath.cli.commands._operation_json import run_refresh_json, wants_json
-
     if wants_json(args):
+        from sheath.cli.commands._operation_json import run_refresh_json
+
         return run_refresh_json(args)
     fl, ui, rc = begin(args, "refresh", USAGE)
     if fl is None:

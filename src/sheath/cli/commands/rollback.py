@@ -277,7 +277,8 @@ def rollback_inputs(target: RollbackTarget, fl: ParsedFlags) -> tuple[dict[str, 
 
 def run(args: list[str]) -> int:
     from sheath import SheathError, Workspace
-    from sheath.cli.commands._operation_json import JSONUi, wants_json
+    from sheath.cli.commands._operation_json import JSONUi
+    from sheath.cli.flags import wants_json
     from sheath.cli.commands.plan import finish_plan, open_backend_state, plan_operation, plan_signing_key
     from sheath.cli.jsonui import JSONView
     from sheath.cli.policygate import gate_options

@@ -8,8 +8,6 @@ from sheath.config.common import valid_identifier
 from sheath.diag import Diagnostics, Range
 from sheath.lang.eval import EvalContext, evaluate
 from sheath.lang.hclsyntax import parse_config
-from sheath.lang.hclwrite import format_source
-from sheath.lang.hclwrite.rewrite import escape_quoted
 from sheath.providers.interface import FunctionDecl, FunctionParameter
 from sheath.providers.sdk import FunctionCallError, ProviderFunction
 from sheath.types import DYNAMIC, STRING, Number, Value, object_val, string_val
@@ -45,6 +43,8 @@ FUNCTIONS: dict[str, FunctionDecl] = {
 
 def _tokens(v: Value) -> str:
     """hclwrite.TokensForValue, before formatting."""
+    from sheath.lang.hclwrite.rewrite import escape_quoted
+
     if not v.is_known:
         raise FunctionCallError("cannot encode unknown value")
     if v.is_null:
@@ -71,6 +71,8 @@ def _tokens(v: Value) -> str:
 
 
 def encode_expr(v: Value) -> Value:
+    from sheath.lang.hclwrite import format_source
+
     src = "x = " + _tokens(v) + "\n"
     out, _ = format_source(src.encode(), "<encode_expr>")
     text = out.decode()
@@ -78,6 +80,8 @@ def encode_expr(v: Value) -> Value:
 
 
 def encode_tfvars(v: Value) -> Value:
+    from sheath.lang.hclwrite import format_source
+
     if not v.is_known:
         raise FunctionCallError("cannot encode unknown value")
     if not (v.type.is_object() or v.type.is_map()):

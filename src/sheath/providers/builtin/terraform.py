@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheath.backend.config import BackendConfig
 from sheath.backend.remote_read import LOADING_STATE_ERROR, READABLE_BACKENDS, ConfigProblem, coerce_backend_config, read_stored_state
@@ -43,8 +43,6 @@ from sheath.providers.sdk import (
     with_attrs,
 )
 from sheath.states import gojson, read_state_file
-from sheath.states.codec import remote_state_codec, working_encryption
-from sheath.states.encryption import EncryptionConfig, EncryptionError, remote_state_key
 from sheath.types import (
     DYNAMIC,
     STRING,
@@ -58,6 +56,9 @@ from sheath.types import (
 )
 from sheath.types.json import JSONError, type_from_json, value_from_json
 from sheath.types.ops import go_quote, raw_equal
+
+if TYPE_CHECKING:
+    from sheath.states.encryption import EncryptionConfig
 
 PROVIDER_ADDRESS = "terraform.io/builtin/terraform"
 
@@ -298,6 +299,8 @@ class TerraformRemoteState(DataSourceType):
         """The encryption configuration of the root module in the working directory (and
         TF_ENCRYPTION), once per provider instance."""
         if self.encryption is None:
+            from sheath.states.codec import working_encryption
+
             self.encryption = working_encryption(self.working_dir or ".", None, self.var_args, self.given)
         return self.encryption
 
@@ -333,6 +336,9 @@ class TerraformRemoteState(DataSourceType):
         diags.extend(ediags)
         if ediags.has_errors():
             return None, diags
+        from sheath.states.codec import remote_state_codec
+        from sheath.states.encryption import EncryptionError, remote_state_key
+
         try:
             data, _ = remote_state_codec(enc, address).decode(stored.data)
         except EncryptionError as exc:
