@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from typing import Any, Iterator, Sequence, TextIO
 
 from sheath.diag import Diagnostic, Diagnostics, Pos, Severity
@@ -565,6 +566,27 @@ def _check_variable_validations(module: Any, data: ModuleData, diags: Diagnostic
             diags.append(d)
 
 
+
+class ConsoleFunctions(Mapping[str, Function]):
+    """The built-in functions and the console-only ``type``, still loaded lazily."""
+
+    def __init__(self, builtin: Mapping[str, Function], type_function: Function) -> None:
+        self.builtin = builtin
+        self.type_function = type_function
+
+    def __getitem__(self, name: str) -> Function:
+        return self.type_function if name == "type" else self.builtin[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name == "type" or name in self.builtin
+
+    def __iter__(self) -> Iterator[str]:
+        yield "type"
+        yield from (n for n in self.builtin if n != "type")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
 def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, bytes]]:
     from sheath.cli.backend import current_workspace
     from sheath.config.loader import load_module
@@ -625,10 +647,10 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
     renderer = make_template_renderer()
     from sheath.lang.funcs.registry import builtin_functions
 
-    functions: dict[str, Function] = dict(builtin_functions(cwd, render_template=renderer))
+    # the table stays lazy: a function's module is imported when the input calls it
+    functions: Mapping[str, Function] = builtin_functions(cwd, render_template=renderer)
     renderer.functions = functions
-    console_fns = dict(functions)
-    console_fns["type"] = _type_function()
+    console_fns = ConsoleFunctions(functions, _type_function())
 
     # Locals (in dependency order); failures become unknown.
     for name in getattr(module, "locals", {}):
