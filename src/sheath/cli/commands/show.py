@@ -10,7 +10,6 @@ from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.plansigning import load_signing_key
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
-    NativeSchemas,
     Ui,
     help_requested,
     parse_command_flags,
@@ -88,6 +87,8 @@ def run(args: list[str]) -> int:
 
 
 def _show_state(sf: StateFile | None, as_json: bool, ui: Ui) -> int:
+    from sheath.engine.schemas import NativeSchemas
+
     schemas = NativeSchemas()
     if as_json:
         ui.out.write(gojson.marshal(state_to_json(sf, schemas)) + "\n")

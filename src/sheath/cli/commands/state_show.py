@@ -6,7 +6,6 @@ from sheath.cli.flags import FlagError, FlagSpec, parse_flags
 from sheath.cli.state_help import USAGE
 from sheath.cli.stateio import (
     ERR_STATE_NOT_FOUND,
-    NativeSchemas,
     Ui,
     read_backend_state,
     state_source,
@@ -80,5 +79,7 @@ def run(args: list[str]) -> int:
     r = Resource(rs.module, rs.mode, rs.type, rs.name, rs.provider)
     r.instances[key] = ResourceInstance(key, inst.current)
     single.set_resource(r)
+    from sheath.engine.schemas import NativeSchemas
+
     ui.out.write(render_human_state(single, NativeSchemas(), color))
     return 0
