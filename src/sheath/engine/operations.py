@@ -210,7 +210,8 @@ class PlanOptions:
     generate_config_out: str = ""
 
 
-def _visit(run: Run, node: ConfigNode, apply_mode: bool) -> None:
+def visit_node(run: Run, node: ConfigNode, apply_mode: bool) -> None:
+    """Run one node of a walk: what a plan (apply_mode: an apply) does for a node of its kind."""
     k = node.kind
     if k == MODULE_CALL:
         run.visit_module_call(node)
@@ -369,7 +370,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     try:
         if walk_ok or not any(d.severity.name == "ERROR" and d.summary != _IMPORT_TARGET_MISSING for d in run.diags):
             run.plans_imports = opts.mode == UIMode.NORMAL
-            run.walk(graph.graph, lambda n: _visit(run, n, False))
+            run.walk(graph.graph, lambda n: visit_node(run, n, False))
         if not run.diags.has_errors():
             _plan_orphan_resources(run)
         # (while the providers are open: each delete is planned by its provider)
@@ -1020,7 +1021,7 @@ def _config_resource_of(sr: Any) -> str:
 
 def _apply_visit(run: Run, n: Any, plan: Plan) -> None:
     if isinstance(n, ConfigNode):
-        _visit(run, n, True)
+        visit_node(run, n, True)
         return
     s = str(n)
     if s.startswith(DESTROY_PREFIX):
@@ -1098,7 +1099,7 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
     run.target_closure = set()
     try:
         # root outputs and checks are not evaluated; a module's outputs may feed other modules
-        run.walk(session.graph.graph, lambda n: None if n.kind == CHECK or (n.kind == OUTPUT and not n.module.names) else _visit(run, n, False))
+        run.walk(session.graph.graph, lambda n: None if n.kind == CHECK or (n.kind == OUTPUT and not n.module.names) else visit_node(run, n, False))
         if run.diags.has_errors():
             return run.diags
         node = session.graph.node(str(_config_addr(static, str(res))))

@@ -567,6 +567,21 @@ def _check_variable_validations(module: Any, data: ModuleData, diags: Diagnostic
 
 
 
+
+def _module_call_values(var_args: list[tuple[str, str]], sf: StateFile | None) -> tuple[dict[str, Value], Diagnostics]:
+    """module.NAME as terraform's console has it: the child modules evaluated over the
+    state by the engine's eval walk (their resources' values from the state)."""
+    from sheath.engine.evaluate import root_module_calls
+    from sheath.engine.operations import load
+    from sheath.states.state import State
+
+    session, diags = load(".", var_args, validate=False)
+    if session is None:
+        return {}, diags
+    calls, d = root_module_calls(session, sf.state if sf is not None else State())
+    diags.extend(d)
+    return calls, diags
+
 class ConsoleFunctions(Mapping[str, Function]):
     """The built-in functions and the console-only ``type``, still loaded lazily."""
 
@@ -641,6 +656,10 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
         data.data[short] = state_vals.get("data." + short, unknown(DYNAMIC))
     for name in getattr(module, "module_calls", {}):
         data.module_calls[name] = unknown(DYNAMIC)
+    if getattr(module, "module_calls", {}) and not diags.has_errors():
+        calls, cd = _module_call_values(given, sf)
+        diags.extend(cd)
+        data.module_calls.update(calls)
 
     _check_variable_validations(module, data, diags)
 
