@@ -95,6 +95,18 @@ class PlanCost:
         return self.planned.monthly_cost - self.past.monthly_cost
 
 
+@dataclass(frozen=True)
+class ProviderRegion:
+    """The provider configuration a configured resource uses, as the plan's JSON configuration
+    gives it: its key in provider_config ("aws", "aws.west", "module.net:aws"), its region
+    ("" when not known), and whether the block sets one (a region it sets that is not known
+    is never replaced by another: the resource is unpriced)."""
+
+    key: str
+    region: str = ""
+    set_in_block: bool = False
+
+
 @dataclass
 class Estimator:
     catalog: PriceCatalog
@@ -102,8 +114,11 @@ class Estimator:
     default_region: str = ""  # the aws provider's region, when known
     env_region: str = ""  # AWS_REGION / AWS_DEFAULT_REGION: the last resort
 
-    def breakdown(self, resources: list[ResourceInput], provider_regions: dict[str, str] | None = None) -> Breakdown:
-        """provider_regions: configuration address (no instance keys) -> its provider block's region."""
+    def breakdown(self, resources: list[ResourceInput], provider_regions: dict[str, ProviderRegion] | None = None) -> Breakdown:
+        """provider_regions: configuration address (no instance keys) -> its provider configuration.
+        A resource without a region of its own takes its provider configuration's region; only
+        resources whose configuration is not known take the default provider's, the one
+        region of the others, or the environment's."""
         fallback = self.default_region or _common_region(resources) or self.env_region
         by_config = provider_regions or {}
         priced: list[ResourceCost] = []
@@ -116,16 +131,34 @@ class Estimator:
             if r.type in FREE_TYPES:
                 free.append((r.address, r.type))
                 continue
-            priced.append(self.resource_cost(r, by_config.get(config_address(r.address)) or fallback))
+            pr = by_config.get(config_address(r.address))
+            if pr is None:
+                priced.append(self.resource_cost(r, fallback))
+            else:
+                priced.append(self.configured_resource_cost(r, pr))
         return Breakdown(tuple(priced), tuple(free), tuple(other))
+
+    def configured_resource_cost(self, r: ResourceInput, pr: ProviderRegion) -> ResourceCost:
+        """r's cost in its own region, else its provider configuration's: the block's region,
+        or, when the block sets none, the environment's (as the AWS provider reads it)."""
+        if pr.region or resource_region(r.values):
+            return self._cost_in(r, resource_region(r.values) or pr.region, "")
+        if pr.set_in_block:
+            return self._cost_in(r, "", f"the region of its provider configuration ({pr.key}) is not known before apply "
+                                        "(not a constant or a variable the plan gives)")
+        return self._cost_in(r, self.env_region, f"its provider configuration ({pr.key}) sets no region and "
+                                                 "AWS_REGION / AWS_DEFAULT_REGION are not set")
 
     def resource_cost(self, r: ResourceInput, fallback_region: str = "") -> ResourceCost:
         region = resource_region(r.values) or fallback_region or self.default_region or self.env_region
+        return self._cost_in(r, region, "its region is unknown (no ARN, availability zone or provider region)")
+
+    def _cost_in(self, r: ResourceInput, region: str, unknown_reason: str) -> ResourceCost:
         pricer = PRICERS.get(r.type)
         if pricer is None:
             return ResourceCost(r.address, r.type, region, unpriced_reason=f"{r.type} is not in sheath's price snapshot")
         if not region:
-            return ResourceCost(r.address, r.type, region, unpriced_reason="its region is unknown (no ARN, availability zone or provider region)")
+            return ResourceCost(r.address, r.type, region, unpriced_reason=unknown_reason)
         if not self.catalog.has_region(region):
             return ResourceCost(r.address, r.type, region, unpriced_reason=f"the price snapshot has no prices for {region}")
         usage: Usage = self.usage.for_resource(r.address, r.type)
@@ -200,31 +233,32 @@ def config_address(address: str) -> str:
     return _INSTANCE_KEY.sub("", address)
 
 
-def _constant_region(provider_config: dict[str, Any], key: str) -> str:
+def _provider_region(provider_config: dict[str, Any], key: str) -> ProviderRegion:
     cfg = provider_config.get(key)
-    if not isinstance(cfg, dict):
-        return ""
-    region = ((cfg.get("expressions") or {}).get("region") or {}).get("constant_value")
-    return region if isinstance(region, str) else ""
+    region_expr = ((cfg.get("expressions") or {}).get("region") if isinstance(cfg, dict) else None) or None
+    if not isinstance(region_expr, dict):
+        return ProviderRegion(key)
+    region = region_expr.get("constant_value")
+    return ProviderRegion(key, region if isinstance(region, str) else "", True)
 
 
-def provider_regions(plan_json: dict[str, Any]) -> dict[str, str]:
-    """Each configured resource's provider block's region, when it is a constant (aliases and
-    modules' provider keys followed as the plan's configuration gives them)."""
+def provider_regions(plan_json: dict[str, Any]) -> dict[str, ProviderRegion]:
+    """Each configured managed resource's provider configuration and its region, as the plan's
+    JSON configuration gives them (jsonconfig folds configurations passed to a module, or
+    inherited by it, into the one they come from; a module's own provider block keeps its
+    module-qualified key)."""
     config = plan_json.get("configuration")
     if not isinstance(config, dict):
         return {}
     providers = config.get("provider_config") or {}
-    out: dict[str, str] = {}
+    out: dict[str, ProviderRegion] = {}
 
     def walk(module: Any, prefix: str) -> None:
         if not isinstance(module, dict):
             return
         for res in module.get("resources") or []:
-            if isinstance(res, dict) and res.get("mode") == "managed":
-                region = _constant_region(providers, str(res.get("provider_config_key", "")))
-                if region:
-                    out[prefix + str(res.get("address"))] = region
+            if isinstance(res, dict) and res.get("mode") == "managed" and res.get("provider_config_key"):
+                out[prefix + str(res.get("address"))] = _provider_region(providers, str(res["provider_config_key"]))
         for name, call in (module.get("module_calls") or {}).items():
             if isinstance(call, dict):
                 walk(call.get("module"), f"{prefix}module.{name}.")
@@ -238,11 +272,7 @@ def provider_region(plan_json: dict[str, Any]) -> str:
     config = plan_json.get("configuration")
     if not isinstance(config, dict):
         return ""
-    aws = (config.get("provider_config") or {}).get("aws")
-    if not isinstance(aws, dict):
-        return ""
-    region = ((aws.get("expressions") or {}).get("region") or {}).get("constant_value")
-    return region if isinstance(region, str) else ""
+    return _provider_region(config.get("provider_config") or {}, "aws").region
 
 
 def plan_cost(estimator: Estimator, plan_json: dict[str, Any]) -> PlanCost:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sheath.cost.catalog import PriceCatalog
 from sheath.cost.estimate import Breakdown, Estimator, ResourceCost, plan_cost
+from sheath.cost.pricing import PRICERS
 from sheath.cost.render import money, signed_money
 from sheath.cost.usage import UsageFile
 
@@ -48,6 +49,10 @@ class PlanCostSummary:
     snapshot_date: str
     currency: str
     usage_file: str = ""  # the usage file read, "" when none
+    # (address, reason) of resources of a priced type left unpriced by their region: unknown,
+    # or one the snapshot has no prices for (regions: the snapshot's)
+    unpriced_regions: tuple[tuple[str, str], ...] = ()
+    regions: tuple[str, ...] = ()
 
     @property
     def diff(self) -> Decimal:
@@ -74,11 +79,16 @@ def summarize_plan_cost(catalog: PriceCatalog, plan_json: dict[str, Any], env_re
     past, planned = pc.past.by_address(), pc.planned.by_address()
     changes: list[CostChange] = []
     unpriced: list[str] = []
+    by_region: list[tuple[str, str]] = []
     priced = 0
     for addr in sorted(set(past) | set(planned)):
         before, after = past.get(addr), planned.get(addr)
         if (before is not None and not before.priced) or (after is not None and not after.priced):
             unpriced.append(addr)
+            for r in (after, before):
+                if r is not None and not r.priced and r.type in PRICERS:  # a priced type: its region
+                    by_region.append((addr, r.unpriced_reason))
+                    break
             continue
         priced += 1
         ch = CostChange(addr, _cost(before), _cost(after))
@@ -97,6 +107,8 @@ def summarize_plan_cost(catalog: PriceCatalog, plan_json: dict[str, Any], env_re
         snapshot_date=catalog.date,
         currency=catalog.currency,
         usage_file=usage.path,
+        unpriced_regions=tuple(by_region),
+        regions=tuple(sorted(catalog.regions)),
     )
 
 

@@ -27,6 +27,9 @@ def check_cost_limit(plan_json: dict[str, Any], limit: Decimal, env_region: str 
                           + " ".join(d.detail for d in cd))
         return diags
     s = summarize_plan_cost(catalog, plan_json, env_region, usage)
+    if s is not None and s.unpriced_regions:
+        diags.add_warning("Cost limit: resources not counted",
+                          region_warning(s.unpriced_regions, s.regions, f"max_monthly_cost_increase = {limit}"))
     if s is None or s.priced == 0:
         what = "the plan has no AWS resource" if s is None else f"none of its {len(s.unpriced)} AWS resource(s) has a price in the snapshot"
         diags.add_warning("Cost limit not checked",
@@ -44,3 +47,12 @@ def check_cost_limit(plan_json: dict[str, Any], limit: Decimal, env_region: str 
             f"{s.snapshot_date}; sheath cost PLANFILE gives the breakdown).{unpriced}",
         )
     return diags
+
+
+def region_warning(unpriced: tuple[tuple[str, str], ...], regions: tuple[str, ...], what: str, shown: int = 5) -> str:
+    """Why resources of priced types are not counted: their regions (never a price of another region)."""
+    listed = "; ".join(f"{addr}: {reason}" for addr, reason in unpriced[:shown])
+    more = f"; and {len(unpriced) - shown} more" if len(unpriced) > shown else ""
+    return (f"{what} does not count {len(unpriced)} resource(s) whose region has no price, rather than price them "
+            f"in another region ({listed}{more}). The price snapshot has prices for {', '.join(regions)} only; "
+            "sheath cost PLANFILE lists them.")

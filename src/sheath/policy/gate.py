@@ -123,13 +123,14 @@ def evaluate_gate(plan: Plan, opts: GateOptions, config: Any = None, root_dir: s
                 doc = plan_document(plan)
             result.diagnostics.extend(guardrail_diagnostics(check_limits(doc, limits, opts.allow_destroy)))
             if limits.max_monthly_cost_increase is not None:
-                result.diagnostics.extend(_cost_limit(doc, limits.max_monthly_cost_increase, config, root_dir))
+                result.diagnostics.extend(_cost_limit(doc, limits.max_monthly_cost_increase, config, root_dir, plan.variables))
     return result
 
 
-def _cost_limit(doc: dict[str, Any], limit: Decimal, config: Any, root_dir: str) -> Diagnostics:
+def _cost_limit(doc: dict[str, Any], limit: Decimal, config: Any, root_dir: str, variables: dict[str, Any]) -> Diagnostics:
     """max_monthly_cost_increase on the plan; the configuration gives each resource's
-    provider region, as in sheath cost PLANFILE; the cost block's usage file, the usage."""
+    provider configuration and its region (sheath.cost.regions: every module's provider
+    blocks, evaluated with the plan's variables); the cost block's usage file, the usage."""
     from sheath.cost.settings import read_cost_usage
     from sheath.policy.costlimit import check_cost_limit
 
@@ -138,35 +139,13 @@ def _cost_limit(doc: dict[str, Any], limit: Decimal, config: Any, root_dir: str)
         return ud
 
     if config is not None and "configuration" not in doc:
+        from sheath.cost.regions import with_provider_regions
         from sheath.plans.configuration import configuration_json
 
-        doc = {**doc, "configuration": _with_provider_regions(configuration_json(config), config)}
+        doc = {**doc, "configuration": with_provider_regions(configuration_json(config), config, variables)}
     env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
     ud.extend(check_cost_limit(doc, limit, env_region, usage))
     return ud
-
-
-def _with_provider_regions(configuration: dict[str, Any], config: Any) -> dict[str, Any]:
-    """configuration (made without provider schemas, so without the provider blocks'
-    arguments) with the constant region of each provider block of the root module: the
-    region the estimate prices a resource without an ARN or availability zone in."""
-    from sheath.lang import hcl
-    from sheath.lang.eval.context import EvalContext
-    from sheath.lang.eval.evaluator import evaluate
-
-    entries = configuration.get("provider_config") or {}
-    for key, pc in sorted(config.module.provider_configs.items()):
-        entry = entries.get(key)
-        if not isinstance(entry, dict):
-            continue
-        content, _, _ = pc.config.partial_content(hcl.BodySchema((hcl.AttributeSchema("region"),), ()))
-        attr = content.attributes.get("region")
-        if attr is None:
-            continue
-        v, d = evaluate(attr.expr, EvalContext(None, None))
-        if not d.has_errors() and isinstance(v.v, str) and v.v:
-            entry.setdefault("expressions", {}).setdefault("region", {"constant_value": v.v})
-    return configuration
 
 
 def _run_rules(plan: Plan, opts: GateOptions, config: Any, root_dir: str, result: GateResult) -> dict[str, Any] | None:

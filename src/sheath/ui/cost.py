@@ -4,7 +4,7 @@ when there is one, a plan before and after, per resource and per component, with
 totals by resource type and by module.
 
 The estimate is ``sheath cost``'s own: the state and plan are turned into terraform's
-JSON representations as the command does (``state_to_json``, ``plan_file_json``), and
+JSON representations as the command does (``state_to_json``, ``plan_file_cost_json``), and
 priced by the same ``Estimator``; the document also carries the command's ``-json``
 report unchanged (``infracost``). Prices are never made up here: unpriced resources
 are listed with the reason, never counted as $0, and usage-based components without a
@@ -338,8 +338,8 @@ def plan_cost_document(plan_data: bytes, name: str, source: dict[str, Any], veri
     the file's bytes, a saved plan verified (verify) with the key SHEATH_PLAN_SIGNING_KEY_FILE
     names, as the plan view reads it, or a fresh plan written in memory (not verified);
     usage from the cost block of root_dir's sheath-policy.hcl."""
-    from sheath.engine.planjson import plan_file_json
     from sheath.cli.plansigning import load_signing_key
+    from sheath.cost.regions import plan_file_cost_json
     from sheath.cost.catalog import load_catalog
     from sheath.cost.estimate import plan_cost
     from sheath.cost.render import Report, report_to_json
@@ -349,7 +349,7 @@ def plan_cost_document(plan_data: bytes, name: str, source: dict[str, Any], veri
     diags.extend(kd)
     if catalog is None or kd.has_errors():
         return {"error": True, "source": source, "snapshot": None, "plan": None, "diagnostics": diagnostics_json(diags)}
-    plan_json, pd = plan_file_json(plan_data, name, None if key is None else key.key)
+    plan_json, pd = plan_file_cost_json(plan_data, name, None if key is None else key.key)
     diags.extend(pd)
     if plan_json is None:
         return {"error": True, "source": source, "snapshot": _snapshot(catalog), "plan": None, "diagnostics": diagnostics_json(diags)}

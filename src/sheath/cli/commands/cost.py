@@ -117,8 +117,8 @@ def _cost(ui: Ui, plan_path: str | None, usage_path: str | None, key_flag: str |
 
 
 def _plan_json(path: str, key_flag: str | None) -> tuple[dict[str, Any] | None, Diagnostics]:
-    from sheath.engine.planjson import plan_file_json
     from sheath.cli.plansigning import load_signing_key
+    from sheath.cost.regions import plan_file_cost_json
 
     key, diags = load_signing_key(key_flag, os.environ)
     if diags.has_errors():
@@ -129,7 +129,7 @@ def _plan_json(path: str, key_flag: str | None) -> tuple[dict[str, Any] | None, 
     except OSError as exc:
         diags.add_error("Failed to read the plan file", f"{path}: {exc.strerror or exc}")
         return None, diags
-    doc, pd = plan_file_json(data, path, None if key is None else key.key)
+    doc, pd = plan_file_cost_json(data, path, None if key is None else key.key)
     diags.extend(pd)
     return doc, diags
 

@@ -195,6 +195,7 @@ def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> st
     (None when no policy ran): what show -markdown and plan -markdown write."""
     from sheath.backend.current import current_workspace
     from sheath.cli.views.markdown import MarkdownInput, render_markdown
+    from sheath.cost.regions import plan_file_regions
     from sheath.engine.planjson import plan_json, schema_lookup
     from sheath.engine.schemas import NativeSchemas
     from sheath.plans.render import render_plan
@@ -209,7 +210,7 @@ def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> st
     doc = plan_json(plan, config_files)
     return render_markdown(
         MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=report,
-                      extra_sections=cost_section(doc))
+                      extra_sections=cost_section(plan_file_regions(doc, plan, config_files)))
     )
 
 
