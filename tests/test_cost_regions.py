@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -243,3 +244,125 @@ def test_sheath_cost_of_a_saved_plan_prices_modules_in_their_provider_regions(tm
     ui = plan_cost_document(data, "tfplan", {"kind": "file", "name": "tfplan"}, verify=False, root_dir=str(tmp_path))
     assert ui["error"] is False and ui["plan"]["monthly_cost"] == doc["totalMonthlyCost"]
     assert {u["address"] for u in ui["plan"]["unpriced"]} == set(unpriced)
+
+
+# ---- with terraform and the real AWS provider: terraform's JSON configuration, sheath's gate ----
+
+from test_aws_e2e import Tools, e2e_env, ok, tools  # noqa: E402,F401
+
+CREDS = """  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+"""
+E2E_ROOT = f"""
+terraform {{
+  required_providers {{
+    aws = {{
+      source  = "hashicorp/aws"
+      version = "5.100.0"
+    }}
+  }}
+}}
+variable "r" {{
+  type    = string
+  default = "us-east-1"
+}}
+provider "aws" {{
+  region = "us-east-1"
+{CREDS}}}
+provider "aws" {{
+  alias  = "west"
+  region = "us-west-2"
+{CREDS}}}
+resource "aws_nat_gateway" "root" {{
+  subnet_id         = "subnet-1"
+  connectivity_type = "private"
+}}
+module "passed" {{
+  source    = "./child"
+  providers = {{ aws = aws.west }}
+}}
+module "inherited" {{
+  source = "./child"
+}}
+module "own" {{
+  source = "./own"
+  region = "eu-west-1"
+}}
+module "own_from_root" {{
+  source = "./own"
+  region = var.r
+}}
+"""
+E2E_CHILD = """
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+resource "aws_nat_gateway" "n" {
+  subnet_id         = "subnet-1"
+  connectivity_type = "private"
+}
+"""
+E2E_OWN = E2E_CHILD + f"""
+variable "region" {{
+  type = string
+}}
+provider "aws" {{
+  region = var.region
+{CREDS}}}
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.slow  # two plans with the AWS provider (five provider configurations each)
+def test_terraform_json_and_sheath_plan_price_modules_in_their_regions(tools: Tools, tmp_path: Path) -> None:
+    for d, text in (("", E2E_ROOT), ("child", E2E_CHILD), ("own", E2E_OWN)):
+        (tmp_path / d).mkdir(parents=True, exist_ok=True)
+        (tmp_path / d / "main.tf").write_text(text)
+    tf_dir = tmp_path / "tf"
+    shutil.copytree(tmp_path, tf_dir, ignore=shutil.ignore_patterns("tf"))
+    ok(tools.tf(["init", "-input=false", "-no-color"], tf_dir), "terraform init")
+    ok(tools.tf(["plan", "-refresh=false", "-input=false", "-no-color", "-out=tfplan"], tf_dir), "terraform plan")
+    tf_json = json.loads(ok(tools.tf(["show", "-json", "tfplan"], tf_dir), "terraform show -json"))
+    ok(tools.sheath(["init", "-input=false", "-no-color"], tmp_path), "sheath init")
+    ok(tools.sheath(["plan", "-refresh=false", "-input=false", "-no-color", "-out=tfplan"], tmp_path), "sheath plan")
+    sh_json = json.loads(ok(tools.sheath(["show", "-json", "tfplan"], tmp_path), "sheath show -json"))
+    # the keys the estimate follows: terraform's, and sheath's the same
+    def keys(doc: dict[str, Any]) -> dict[str, str]:
+        out: dict[str, str] = {}
+
+        def walk(m: dict[str, Any], prefix: str) -> None:
+            for r in m.get("resources", []):
+                out[prefix + r["address"]] = r["provider_config_key"]
+            for name, call in m.get("module_calls", {}).items():
+                walk(call["module"], f"{prefix}module.{name}.")
+
+        walk(doc["configuration"]["root_module"], "")
+        return out
+
+    assert keys(tf_json) == keys(sh_json) == {
+        "aws_nat_gateway.root": "aws", "module.passed.aws_nat_gateway.n": "aws.west",
+        "module.inherited.aws_nat_gateway.n": "aws", "module.own.aws_nat_gateway.n": "module.own:aws",
+        "module.own_from_root.aws_nat_gateway.n": "module.own_from_root:aws"}
+
+    # terraform's JSON: module.own's region is a reference there (var.region): not known, unpriced
+    pc = plan_cost(Estimator(estimator().catalog, env_region="us-east-1"), tf_json).planned.by_address()
+    assert sorted(a for a, r in pc.items() if r.priced) == ["aws_nat_gateway.root", "module.inherited.aws_nat_gateway.n"]
+    assert pc["module.passed.aws_nat_gateway.n"].unpriced_reason == "the price snapshot has no prices for us-west-2"
+    assert "module.own:aws) is not known" in pc["module.own.aws_nat_gateway.n"].unpriced_reason
+    (tf_dir / "plan.json").write_text(json.dumps(tf_json))
+    (tf_dir / "sheath-policy.hcl").write_text("limits {\n  max_monthly_cost_increase = 65\n}\n")
+    r = tools.sheath(["policy", "check", "-no-color", "plan.json"], tf_dir)
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and "by +$65.70" in err and "Cost limit: resources not counted" in err, r.stderr
+
+    # sheath's gate evaluates the modules' regions: module.own in eu-west-1 (unpriced), module.own_from_root in us-east-1
+    (tmp_path / "sheath-policy.hcl").write_text("limits {\n  max_monthly_cost_increase = 98\n}\n")
+    r = tools.sheath(["plan", "-refresh=false", "-input=false", "-no-color"], tmp_path)
+    err = " ".join((r.stdout + r.stderr).split())
+    assert r.returncode == 1 and "by +$98.55 ($0.00 → $98.55)" in err, r.stderr
+    assert "does not count 2 resource(s)" in err and "module.own.aws_nat_gateway.n: the price snapshot has no prices for eu-west-1" in err
