@@ -147,6 +147,19 @@ def test_a_variable_region_elsewhere_is_not_priced_in_the_root_region(tmp_path: 
         assert planned[a].region == "eu-central-1" and planned[a].unpriced_reason == "the price snapshot has no prices for eu-central-1"
 
 
+def test_a_sensitive_region_is_not_known_and_not_shown(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "r" {\n  type      = string\n  sensitive = true\n}\n'
+        'provider "aws" {\n  region = var.r\n}\nresource "aws_nat_gateway" "n" {}\n')
+    config, diags = load_module_tree(str(tmp_path))
+    assert not diags.has_errors(), diags
+    doc = plan_doc([], [resource("aws_nat_gateway.n", {})])
+    doc["configuration"] = with_provider_regions(configuration_json(config), config, {"r": string_val("eu-north-1")})
+    assert doc["configuration"]["provider_config"]["aws"]["expressions"]["region"] == {"references": ["var.r"]}
+    (n,) = plan_cost(Estimator(estimator().catalog, env_region="us-east-1"), doc).planned.resources
+    assert n.region == "" and "(aws) is not known" in n.unpriced_reason and "eu-north-1" not in n.unpriced_reason
+
+
 def test_the_cost_limit_warns_of_resources_its_snapshot_has_no_region_for(tmp_path: Path) -> None:
     from sheath.policy.costlimit import check_cost_limit
 

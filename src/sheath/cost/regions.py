@@ -34,13 +34,15 @@ def _opaque_key(provider: str, module_path: str) -> str:
 
 
 def _variables(cfg: Config, given: Mapping[str, Value]) -> dict[str, Value]:
-    """The module's input variables: given (the plan's, for the root), else each default."""
+    """The module's input variables: given (the plan's, for the root), else each default;
+    a sensitive variable's value marked as such."""
+    from sheath.types.cty import SENSITIVE
+
     out: dict[str, Value] = {}
     for name, v in cfg.module.variables.items():
-        if name in given:
-            out[name] = given[name]
-        elif v.default is not None:
-            out[name] = v.default
+        value = given[name] if name in given else v.default
+        if value is not None:
+            out[name] = value.mark(SENSITIVE) if v.sensitive else value
     return out
 
 
@@ -84,8 +86,8 @@ def _region_expression(pc: Any, variables: Mapping[str, Value]) -> dict[str, Any
         return None
     v = _evaluate(attr.expr, variables)
     if v is not None:
-        raw, _marks = v.unmark_deep()
-        if isinstance(raw.v, str) and raw.v:
+        raw, marks = v.unmark_deep()
+        if isinstance(raw.v, str) and raw.v and not marks:  # a sensitive region is not shown in reports: not known
             return {"constant_value": raw.v}
     from sheath.plans.configuration import expression_json
 
