@@ -113,3 +113,35 @@ def test_audit_log_reads_the_trail_of_the_current_workspace_of_the_configured_ba
     assert (tmp_path / "st" / ".sheath" / "audit.jsonl").is_file() and not (tmp_path / ".sheath" / "audit.jsonl").exists()
     r = run_sheath(["audit", "verify"], tmp_path)
     assert r.returncode == 0 and "2 records" in r.stdout
+
+
+def test_push_and_replace_provider_are_audited_and_an_unwritable_trail_is_a_warning(tmp_path: Path, run_sheath: Any) -> None:
+    (tmp_path / "main.tf").write_text(CONFIG)
+    for args in (["init"], ["apply", "-auto-approve"]):
+        assert run_sheath(args, tmp_path).returncode == 0
+    pulled = run_sheath(["state", "pull"], tmp_path)
+    (tmp_path / "pushed.tfstate").write_text(pulled.stdout)
+    for args in (
+        ["state", "push", "pushed.tfstate"],
+        ["state", "replace-provider", "-auto-approve", "terraform.io/builtin/terraform", "registry.terraform.io/hashicorp/null"],
+        ["state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/null", "terraform.io/builtin/terraform"],
+    ):
+        r = run_sheath(args, tmp_path)
+        assert r.returncode == 0, (args, r.stdout, r.stderr)
+    records = _log(run_sheath, tmp_path)
+    assert [(x["operation"], x["result"]) for x in records] == [
+        ("apply", "success"), ("state push", "success"), ("state replace-provider", "success"), ("state replace-provider", "success")
+    ]
+    # the state is written before its record: a trail that cannot be written is a warning, exit 0
+    trail = tmp_path / ".sheath" / "audit.jsonl"
+    trail.unlink()
+    trail.mkdir()
+    for args in (["state", "mv", "terraform_data.b", "terraform_data.c"], ["taint", "terraform_data.a"]):
+        r = run_sheath(args + ["-no-color"], tmp_path)
+        assert r.returncode == 0, (args, r.stdout, r.stderr)
+        assert "Warning: Not recorded in the audit trail" in r.stdout and "Traceback" not in r.stderr, r.stdout + r.stderr
+    state = json.loads((tmp_path / "terraform.tfstate").read_text())
+    assert sorted(x["name"] for x in state["resources"]) == ["a", "c"]
+    assert state["resources"][0]["instances"][0]["status"] == "tainted"
+    r = run_sheath(["force-unlock", "-force", "1234"], tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "not recorded in the audit trail" in r.stderr, r.stderr

@@ -274,3 +274,78 @@ def test_concurrent_writers_never_interleave(tmp_path: Path, database: str, moto
     for store in (pg_store, s3_store):
         assert store is not None
         _concurrently(store)
+
+
+# resources for the state edits: b is moved to c and removed, i is imported
+EDITS = config("one", 'resource "terraform_data" "b" {}\n\nresource "terraform_data" "i" {}\n')
+EDIT_STEPS = [
+    ["state", "mv", "terraform_data.b", "terraform_data.c"],
+    ["state", "rm", "terraform_data.c"],
+    ["import", "terraform_data.i", "imported-id"],
+    ["state", "replace-provider", "-auto-approve", "terraform.io/builtin/terraform", "registry.terraform.io/hashicorp/null"],
+    ["state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/null", "terraform.io/builtin/terraform"],
+    ["state", "push", "pushed.tfstate"],
+]
+EDIT_OPERATIONS = ["apply", "state mv", "state rm", "import", "state replace-provider", "state replace-provider", "state push"]
+
+
+def _no_color(args: list[str]) -> list[str]:
+    """args with -no-color after the command's words (flags go before the arguments)."""
+    at = 2 if args[0] == "state" else 1
+    return args[:at] + ["-no-color"] + args[at:]
+
+
+def _edit_state(d: Path, run_sheath: Any) -> list[dict[str, Any]]:
+    """Apply EDITS but i, run EDIT_STEPS (pushing the state pulled before the push), and return
+    the audit log, checked to name each edit with the state's serial at the time."""
+    (d / "main.tf").write_text(EDITS)
+    _ok(run_sheath(["init", "-input=false", "-no-color"], d))
+    _ok(run_sheath(["apply", "-auto-approve", "-input=false", "-no-color", "-target=terraform_data.a", "-target=terraform_data.b"], d))
+    for args in EDIT_STEPS:
+        if args[:2] == ["state", "push"]:
+            (d / "pushed.tfstate").write_text(_ok(run_sheath(["state", "pull"], d)).stdout)
+        r = _ok(run_sheath(_no_color(args), d))
+        assert "Warning" not in r.stdout + r.stderr, (args, r.stdout + r.stderr)
+    log: list[dict[str, Any]] = json.loads(_ok(run_sheath(["audit", "log", "-json"], d)).stdout)
+    assert [(x["operation"], x["result"]) for x in log] == [(op, "success") for op in EDIT_OPERATIONS]
+    assert all(x["details"]["workspace"] == "default" for x in log[1:] if x["operation"] != "import")
+    assert log[3]["details"] == {"address": "terraform_data.i", "id": "imported-id"}
+    assert "intact: 7 records" in _ok(run_sheath(["audit", "verify"], d)).stdout
+    return log
+
+
+def test_pg_state_edits_are_audited_and_an_unwritable_trail_is_a_warning(tmp_path: Path, database: str, run_sheath: Any) -> None:
+    d = _pg_dir(tmp_path, database)
+    log = _edit_state(d, run_sheath)
+    rows = _sql(database, "select position, record from terraform_remote_state.sheath_audit_trail where name = 'default' order by position")
+    assert [(p, json.loads(r)["operation"]) for p, r in rows] == list(enumerate(EDIT_OPERATIONS, 1))
+    assert [json.loads(r)["hash"] for _, r in rows] == [x["hash"] for x in log]
+    state = _pg_state(database)
+    assert sorted(x["name"] for x in state["resources"]) == ["a", "i"] and log[-1]["details"]["serial"] == state["serial"]
+
+    # the table refuses new rows: each edit is written, its record is a warning, exit 0
+    _sql(database, "alter table terraform_remote_state.sheath_audit_trail add constraint refuse check (position < 0) not valid")
+    for args in (["taint", "terraform_data.a"], ["state", "mv", "terraform_data.i", "terraform_data.j"]):
+        r = _ok(run_sheath(_no_color(args), d))
+        text = " ".join(r.stdout.split())  # the detail is wrapped
+        assert "Warning: Not recorded in the audit trail" in text and "violates check constraint" in text, r.stdout
+        assert "Traceback" not in r.stderr, r.stderr
+    state = _pg_state(database)
+    assert sorted(x["name"] for x in state["resources"]) == ["a", "j"]
+    assert [x["instances"][0].get("status") for x in state["resources"] if x["name"] == "a"] == ["tainted"]
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_audit_trail") == [(7,)]
+
+
+def test_s3_state_edits_are_audited(tmp_path: Path, moto_server: str, run_sheath: Any) -> None:
+    s3 = _s3(moto_server)
+    bucket = "rec-" + uuid.uuid4().hex[:10]
+    s3.create_bucket(Bucket=bucket)
+    d = _s3_dir(tmp_path, moto_server, bucket)
+    log = _edit_state(d, run_sheath)
+    prefix = "sheath-audit/app/terraform.tfstate/"
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"])
+    assert keys == [f"{prefix}{n:08d}.json" for n in range(1, 8)]
+    stored = [json.loads(s3.get_object(Bucket=bucket, Key=k)["Body"].read()) for k in keys]
+    assert [x["operation"] for x in stored] == EDIT_OPERATIONS and [x["hash"] for x in stored] == [x["hash"] for x in log]
+    state = json.loads(s3.get_object(Bucket=bucket, Key="app/terraform.tfstate")["Body"].read())
+    assert sorted(x["name"] for x in state["resources"]) == ["a", "i"] and log[-1]["details"]["serial"] == state["serial"]

@@ -205,12 +205,12 @@ class StateManagerEditor:
         self.lock_enabled = lock
         self.lock_timeout = lock_timeout
         self._lock: LockInfo | None = None
-        # the command the audit trail names for each write of a local state ("state mv"...)
+        # the command the audit trail names for each write of the state ("state mv"...)
         self.audit_operation = ""
 
     def lock(self, operation: str) -> Diagnostics:
         """Lock for operation ("state-mv", "taint"...), which the audit trail names too."""
-        self.audit_operation = self.audit_operation or operation.replace("-", " ")
+        self.audit_operation = self.audit_operation or operation.replace("-", " ", 1)  # "state replace-provider"
         if self.lock_enabled:
             info, diags = self.mgr.lock(operation, self.lock_timeout)
             self._lock = info
@@ -235,25 +235,43 @@ class StateManagerEditor:
         assert not out_path, "-state-out is refused for remote state before an editor is made"
         self.mgr.write_state(sf)
         diags = self.mgr.persist_state()
-        if self.audit_operation and self.workspace:
-            self._audit_remote(sf, diags)
+        self.audit("", sf, diags)
         return diags
 
-    def _audit_remote(self, sf: StateFile, diags: Diagnostics) -> None:
-        """The edit in the remote workspace's audit trail (pg's table, s3's objects)."""
-        from sheath.audit.records import RecordsError, state_records
+    def persist_snapshot(self, sf: StateFile) -> Diagnostics:
+        """Write sf exactly, its lineage and serial kept (state push), recorded in the audit
+        trail as persist's writes are."""
+        diags = self.mgr.persist_snapshot(sf)
+        self.audit(self.local_path(), sf, diags)
+        return diags
 
-        records = state_records(self.mgr, None, self.workspace)
-        if records is None:
+    def local_path(self) -> str:
+        """The state file edited ("": a remote workspace's state)."""
+        return ""
+
+    def audit(self, path: str, sf: StateFile, diags: Diagnostics) -> None:
+        """The write in the state's audit trail: beside path (a local state file), else in the
+        remote workspace's backend (pg's table, s3's objects). The state is written by then,
+        so a record that cannot be written is a warning added to diags, never an error."""
+        if not self.audit_operation or not (path or self.workspace):
             return
+        from sheath.audit.records import RecordsError, local_records, state_records
+
         failed = [d.summary for d in diags if d.severity is Severity.ERROR]
-        details: dict[str, object] = {"serial": sf.serial, "lineage": sf.lineage, "workspace": self.workspace}
+        details: dict[str, object] = {"serial": sf.serial, "lineage": sf.lineage}
+        if self.workspace:
+            details["workspace"] = self.workspace
         if failed:
             details["errors"] = failed
         try:
-            records.audit.append(self.audit_operation, "failure" if failed else "success", details=details)
+            records = local_records(path) if path else state_records(self.mgr, None, self.workspace)
+            if records is not None:
+                records.audit.append(self.audit_operation, "failure" if failed else "success", details=details)
         except RecordsError as exc:
-            diags.add_warning("Not recorded in the audit trail", str(exc))
+            diags.add_warning("Not recorded in the audit trail", f"The state was written; its audit record was not: {exc}")
+        except OSError as exc:
+            reason = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+            diags.add_warning("Not recorded in the audit trail", f"The state was written; its audit record was not: {reason}")
 
 
 class StateEditor(StateManagerEditor):
@@ -270,6 +288,9 @@ class StateEditor(StateManagerEditor):
         self.path = path
         self.file_mgr = FilesystemStateManager(path, backup_path=backup_path or "", codec=codec)
         super().__init__(self.file_mgr, lock, lock_timeout)
+
+    def local_path(self) -> str:
+        return self.path
 
     def lock(self, operation: str) -> Diagnostics:
         diags = super().lock(operation)
@@ -294,7 +315,7 @@ class StateEditor(StateManagerEditor):
         if not out_path or os.path.abspath(out_path) == os.path.abspath(self.path):
             self.mgr.write_state(sf)
             pd = self.mgr.persist_state()
-            self._audit(self.path, sf, pd)
+            self.audit(self.path, sf, pd)
             return pd
         from sheath.states.statefile import write_state_file
 
@@ -315,16 +336,8 @@ class StateEditor(StateManagerEditor):
             )
         except EncryptionError as exc:
             diags.extend(encryption_error(out_path, exc, writing=True))
-        self._audit(out_path, sf, diags)
+        self.audit(out_path, sf, diags)
         return diags
-
-    def _audit(self, path: str, sf: StateFile, diags: Diagnostics) -> None:
-        if not self.audit_operation:
-            return
-        from sheath.audit.trail import record_state_change
-
-        failed = [d.summary for d in diags if d.severity is Severity.ERROR]
-        record_state_change(path, self.audit_operation, failed, {"serial": sf.serial, "lineage": sf.lineage})
 
 
 AnyStateEditor = StateManagerEditor  # a file's editor (StateEditor) or a remote workspace's

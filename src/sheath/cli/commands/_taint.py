@@ -121,6 +121,7 @@ def run_taint(args: list[str], untaint: bool) -> int:
         if d.has_errors():
             ui.error(f"Error writing state file: {state_load_error(d)}")
             return 1
+        ui.diagnostics(d)  # warnings: the audit record or state history not written
         if untaint:
             ui.output(f"Resource instance {addr} has been successfully untainted.")
         else:

@@ -83,6 +83,7 @@ def run(args: list[str]) -> int:
             sys.stderr.write(render_diagnostic(x, {}, color))
         return 1
     if isinstance(selected.backend, LocalBackend):
+        from sheath.audit.records import RecordsError
         from sheath.audit.trail import record_state_change
 
         message = "Failed to unlock state: LocalState not locked" if fl.get_bool("force") else "Local state cannot be unlocked by another process"
@@ -91,7 +92,10 @@ def run(args: list[str]) -> int:
         if not os.path.isdir(os.path.dirname(state_path) or "."):
             # a workspace that does not exist: writing its trail would create it
             state_path = selected.backend.path
-        record_state_change(state_path, "force-unlock", [message], {"workspace": selected.workspace, "lock_id": lock_id})
+        try:
+            record_state_change(state_path, "force-unlock", [message], {"workspace": selected.workspace, "lock_id": lock_id})
+        except (RecordsError, OSError) as exc:
+            sys.stderr.write(f"Warning: the force-unlock was not recorded in the audit trail: {exc}\n")
         _error(message, color)
         return 1
     mgr, d = selected.backend.state_mgr(selected.workspace)

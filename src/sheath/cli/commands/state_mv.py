@@ -284,11 +284,13 @@ def _mv(
     if d.has_errors():
         ui.error(ERR_PERSIST % state_load_error(d))
         return 1
+    ui.diagnostics(d)  # warnings: the audit record or state history not written
     if len(editors) > 1:
         d = editors[0].persist(sf_from)
         if d.has_errors():
             ui.error(ERR_PERSIST % state_load_error(d))
             return 1
+        ui.diagnostics(d)
     if moved == 0:
         ui.output("No matching objects found.")
     else:

@@ -86,10 +86,11 @@ def run(args: list[str]) -> int:
                     f"serial {existing.serial}"
                 )
                 return 1
-        d = editor.mgr.persist_snapshot(src)
+        d = editor.persist_snapshot(src)
         if d.has_errors():
             ui.error(f"Failed to persist state: {state_load_error(d)}")
             return 1
+        ui.diagnostics(d)  # warnings: the audit record or state history not written
         return 0
     finally:
         ui.diagnostics(editor.unlock())

@@ -136,6 +136,7 @@ def run(args: list[str]) -> int:
         if d.has_errors():
             ui.error(f"Error saving the state: {state_load_error(d)}")
             return 1
+        ui.diagnostics(d)  # warnings: the audit record or state history not written
         ui.output(f"\nSuccessfully replaced provider for {len(matching)} resources.")
         return 0
     finally:

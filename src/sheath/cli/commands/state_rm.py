@@ -95,6 +95,7 @@ def _rm(editor: AnyStateEditor, args: list[str], dry_run: bool, ui: Ui) -> int:
     if d.has_errors():
         ui.error(ERR_PERSIST % state_load_error(d))
         return 1
+    ui.diagnostics(d)  # warnings: the audit record or state history not written
     if diags and addrs:
         ui.diagnostics(diags)
     if not addrs:
