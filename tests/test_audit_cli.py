@@ -113,6 +113,11 @@ def test_audit_log_reads_the_trail_of_the_current_workspace_of_the_configured_ba
     assert (tmp_path / "st" / ".sheath" / "audit.jsonl").is_file() and not (tmp_path / ".sheath" / "audit.jsonl").exists()
     r = run_sheath(["audit", "verify"], tmp_path)
     assert r.returncode == 0 and "2 records" in r.stdout
+    # -state reads the trail beside a local state file; one with neither is an error
+    r = run_sheath(["audit", "verify", "-state=st/prod.tfstate"], tmp_path)
+    assert r.returncode == 0 and "2 records" in r.stdout, r.stdout + r.stderr
+    r = run_sheath(["audit", "log", "-no-color", "-state=nowhere/x.tfstate"], tmp_path)
+    assert r.returncode == 1 and "Error: No audit trail" in r.stderr, r.stderr
 
 
 def test_push_and_replace_provider_are_audited_and_an_unwritable_trail_is_a_warning(tmp_path: Path, run_sheath: Any) -> None:

@@ -334,6 +334,9 @@ def test_pg_state_edits_are_audited_and_an_unwritable_trail_is_a_warning(tmp_pat
     assert sorted(x["name"] for x in state["resources"]) == ["a", "j"]
     assert [x["instances"][0].get("status") for x in state["resources"] if x["name"] == "a"] == ["tainted"]
     assert _sql(database, "select count(*) from terraform_remote_state.sheath_audit_trail") == [(7,)]
+    # -state names a local file's trail: refused where the backend keeps the trail
+    r = run_sheath(["audit", "log", "-no-color", "-state=terraform.tfstate"], d)
+    assert r.returncode == 1 and "Error: Invalid command-line option" in r.stderr and '"pg" backend' in r.stderr, r.stderr
 
 
 def test_s3_state_edits_are_audited(tmp_path: Path, moto_server: str, run_sheath: Any) -> None:

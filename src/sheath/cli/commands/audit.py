@@ -3,7 +3,8 @@
 The trail is kept where the configured backend keeps the current workspace's state
 (see sheath.audit.records): .sheath/audit.jsonl beside a local state file, a table of
 the pg backend's schema, objects under sheath-audit/ in the s3 backend's bucket.
--state=PATH reads the trail beside a local state file instead.
+-state=PATH reads the trail beside a local state file instead (refused when the
+configured backend is pg or s3, which keep the trail themselves).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ Options:
                   (2026-12-01T00:00:00Z) or a duration before now (24h, 90m).
   -state=PATH     The local state file whose trail to read (default: the
                   current workspace's trail in the configured backend).
+                  Refused when the configured backend is pg or s3.
 """
 
 _FLAGS = [FlagSpec("json"), FlagSpec("since", "string"), FlagSpec("state", "string"), FlagSpec("no-color"), FlagSpec("help"), FlagSpec("h")]
@@ -78,8 +80,43 @@ def current_records(color: bool) -> "Records | None":
     return None
 
 
+def state_flag_records(state_path: str, color: bool) -> "Records | None":
+    """The records beside the local state file -state names. Refused (None, the diagnostic
+    written) when the configured backend is pg or s3, which keep the trail themselves (as the
+    state commands refuse flags naming local state files there), and when neither the state
+    file nor a trail beside it exists."""
+    import os
+
+    from sheath.audit.records import local_records
+    from sheath.audit.trail import audit_path_for_state
+    from sheath.backend.current import select_backend
+    from sheath.backend.local import LocalBackend
+    from sheath.config.loader import load_module
+    from sheath.diag import Diagnostics
+    from sheath.diag.render import render_diagnostic
+
+    diags = Diagnostics()
+    module, ld = load_module(".")
+    selected = None if ld.has_errors() else select_backend(".", module.backend)[0]
+    trail = audit_path_for_state(state_path)
+    if selected is not None and not isinstance(selected.backend, LocalBackend):
+        kind = selected.config.type if selected.config is not None else "local"
+        diags.add_error(
+            "Invalid command-line option",
+            f'-state names a local state file; the "{kind}" backend keeps the state and its audit trail. '
+            "Remove -state to read the current workspace's trail there, or use the local backend.",
+        )
+    elif not os.path.exists(state_path) and not os.path.exists(trail):
+        diags.add_error("No audit trail", f"Neither the state file {state_path} nor an audit trail beside it ({trail}) exists.")
+    if diags.has_errors():
+        for x in diags:
+            sys.stderr.write(render_diagnostic(x, {}, color))
+        return None
+    return local_records(state_path)
+
+
 def run(args: list[str]) -> int:
-    from sheath.audit.records import RecordsError, local_records
+    from sheath.audit.records import RecordsError
 
     if not args or args[0] not in ("log", "verify"):
         sys.stderr.write(USAGE)
@@ -97,7 +134,8 @@ def run(args: list[str]) -> int:
         sys.stderr.write(f"Error: unexpected argument {fl.args[0]!r}\n\n{USAGE}")
         return 1
     state_path = fl.get_str("state")
-    records = local_records(state_path) if state_path else current_records(not fl.get_bool("no-color"))
+    color = not fl.get_bool("no-color")
+    records = state_flag_records(state_path, color) if state_path else current_records(color)
     if records is None:
         return 1
     try:
