@@ -206,6 +206,7 @@ class Plan:
     prev_run_state: StateFile | None = None
     variables: dict[str, Value] = field(default_factory=dict)
     target_addrs: list[str] = field(default_factory=list)
+    exclude_addrs: list[str] = field(default_factory=list)  # OpenTofu's -exclude
     force_replace_addrs: list[str] = field(default_factory=list)
     ui_mode: UIMode = UIMode.NORMAL
     timestamp: str = ""  # RFC 3339, UTC, e.g. "2026-11-25T22:44:51Z"

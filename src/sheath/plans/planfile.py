@@ -32,7 +32,8 @@ encrypted document (``sheath.states.encryption``) and decrypted before it is ver
 
 ``tfplan`` is a JSON object: ``format`` ("sheath-plan"), ``format_version``
 (1), ``terraform_version``, ``ui_mode``, ``timestamp``, ``applyable``,
-``complete``, ``errored``, ``target_addrs``, ``force_replace_addrs``,
+``complete``, ``errored``, ``target_addrs``, ``exclude_addrs`` (when there
+are any), ``force_replace_addrs``,
 ``variables`` (name -> encoded value), ``changes`` and ``drift`` (lists of
 resource instance changes with every model field; before/after encoded),
 ``output_changes``, ``relevant_attributes`` and ``checks``.
@@ -270,6 +271,7 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
         "complete": plan.complete,
         "errored": plan.errored,
         "target_addrs": list(plan.target_addrs),
+        **({"exclude_addrs": list(plan.exclude_addrs)} if plan.exclude_addrs else {}),
         "force_replace_addrs": list(plan.force_replace_addrs),
         "variables": {k: encode_value(v) for k, v in plan.variables.items()},
         "changes": [_change_enc(c) for c in plan.changes],
@@ -307,6 +309,7 @@ def plan_from_document(d: dict[str, Any]) -> Plan:
         drift=[_change_dec(c, tc) for c in d.get("drift", [])],
         variables={k: decode_value(v) for k, v in d.get("variables", {}).items()},
         target_addrs=list(d.get("target_addrs", [])),
+        exclude_addrs=list(d.get("exclude_addrs", [])),
         force_replace_addrs=list(d.get("force_replace_addrs", [])),
         ui_mode=UIMode(d.get("ui_mode", "normal")),
         timestamp=d.get("timestamp", ""),
