@@ -240,6 +240,8 @@ def merge_file(m: "Module", f: "File") -> Diagnostics:
             bv.sensitive, bv.sensitive_set = v.sensitive, True
         if v.ephemeral_set:
             bv.ephemeral, bv.ephemeral_set = v.ephemeral, True
+        if v.deprecated:
+            bv.deprecated = v.deprecated
         if v.nullable_set:
             bv.nullable, bv.nullable_set = v.nullable, True
         if v.validations:
@@ -280,6 +282,8 @@ def merge_file(m: "Module", f: "File") -> Diagnostics:
             bo.sensitive, bo.sensitive_set = o.sensitive, True
         if o.ephemeral_set:
             bo.ephemeral, bo.ephemeral_set = o.ephemeral, True
+        if o.deprecated:
+            bo.deprecated = o.deprecated
         if o.depends_on:
             bo.depends_on = list(o.depends_on)
         if o.preconditions:

@@ -54,6 +54,8 @@ class Variable:
     ephemeral_set: bool = False
     default_range: Range | None = None
     type_range: Range | None = None
+    deprecated: str = ""
+    """OpenTofu's deprecated = "message": callers giving this variable a value are warned."""
 
     @property
     def required(self) -> bool:
@@ -65,6 +67,22 @@ class Local:
     name: str
     expr: Expression
     decl_range: Range
+
+    def self_references(self, module: str = "") -> Diagnostics:
+        """terraform's check before a local is evaluated: its expression must not refer
+        to the local itself (one error per reference, at the reference); module is the
+        module (instance) address the message names it in, "" for the root module."""
+        from sheath.addrs import LocalValue, parse_ref
+        from sheath.diag import error
+
+        diags = Diagnostics()
+        for t in self.expr.variables():
+            ref, _ = parse_ref(t)
+            if ref is not None and ref.subject == LocalValue(self.name):
+                addr = f"{module}.local.{self.name}" if module else f"local.{self.name}"
+                detail = f"Local value {addr} cannot use its own result as part of its expression."
+                diags.append(error("Self-referencing local value", detail, ref.source_range, self.expr.range))
+        return diags
 
 
 @dataclass(slots=True)
@@ -80,6 +98,8 @@ class Output:
     description_set: bool = False
     sensitive_set: bool = False
     ephemeral_set: bool = False
+    deprecated: str = ""
+    """OpenTofu's deprecated = "message": module callers referring to this output are warned."""
 
 
 VARIABLE_SCHEMA = hcl.BodySchema(
@@ -90,6 +110,7 @@ VARIABLE_SCHEMA = hcl.BodySchema(
         hcl.AttributeSchema("sensitive"),
         hcl.AttributeSchema("nullable"),
         hcl.AttributeSchema("ephemeral"),
+        hcl.AttributeSchema("deprecated"),
     ),
     blocks=(hcl.BlockHeaderSchema("validation"),),
 )
@@ -101,6 +122,7 @@ OUTPUT_SCHEMA = hcl.BodySchema(
         hcl.AttributeSchema("depends_on"),
         hcl.AttributeSchema("sensitive"),
         hcl.AttributeSchema("ephemeral"),
+        hcl.AttributeSchema("deprecated"),
     ),
     blocks=(hcl.BlockHeaderSchema("precondition"), hcl.BlockHeaderSchema("postcondition")),
 )
@@ -179,6 +201,9 @@ def decode_variable_block(block: hcl.Block, override: bool) -> tuple[Variable | 
         diags.extend(d)
         v.ephemeral = bool(b)
         v.ephemeral_set = True
+    if "deprecated" in a:
+        v.deprecated, d = decode_deprecated(a["deprecated"].expr, "variable", lr)
+        diags.extend(d)
     if "nullable" in a:
         b, d = decode_bool(a["nullable"].expr)
         diags.extend(d)
@@ -235,6 +260,24 @@ def check_variable_default(v: Variable, diags: Diagnostics, detail_prefix: str, 
     v.default = val
 
 
+def decode_deprecated(expr: Expression, what: str, subject: Range) -> tuple[str, Diagnostics]:
+    """OpenTofu's deprecated argument: a string that must not be blank (OpenTofu 1.10
+    reports a blank variable message at the variable's name, an output's at its value)."""
+    s, diags = decode_string(expr)
+    if diags.has_errors() or s is None:
+        return "", diags
+    if not s.strip():
+        noun = "value" if what == "variable" else "attribute"
+        diags.add_error(
+            f"Invalid `deprecated` {noun}",
+            'The "deprecated" argument must not be empty, and should provide instructions on how to migrate '
+            f"away from usage of this deprecated {what}.",
+            subject,
+        )
+        return "", diags
+    return s, diags
+
+
 def _refers_to_variable(expr: Expression, name: str) -> bool:
     for t in expr.variables():
         steps = t.steps
@@ -279,6 +322,9 @@ def decode_output_block(block: hcl.Block, override: bool) -> tuple[Output | None
         diags.extend(d)
         o.ephemeral = bool(b)
         o.ephemeral_set = True
+    if "deprecated" in a:
+        o.deprecated, d = decode_deprecated(a["deprecated"].expr, "output value", a["deprecated"].expr.range)
+        diags.extend(d)
     if "depends_on" in a:
         deps, d = decode_depends_on(a["depends_on"])
         diags.extend(d)

@@ -170,6 +170,9 @@ def load(
     diags.extend(fd)
     if diags.has_errors():
         return None, diags
+    from sheath.config.deprecation import root_variable_warnings
+
+    diags.extend(root_variable_warnings(cfg, given))
     session = Session(root_dir, cfg, cg, scope_functions(root_dir), values, factory, schemas)
     session.config_snapshot = recorder.snapshot()
     session.config_dir = config_dir or "."
