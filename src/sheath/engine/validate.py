@@ -25,7 +25,6 @@ from sheath.config.references import ReferenceChecker, Scope as RefScope, body_e
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range
 from sheath.engine import builtin_schemas
-from sheath.graph.references import build_config_graph
 from sheath.engine.validate_graph import Node, NodeKey, module_key, reference_keys, walk
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema, block_to_body_schema, computed_only
@@ -141,11 +140,7 @@ def validate_config(
             nodes.extend(v.nodes(parents.get(module_key(c))))
             used |= v.used_providers
             diags.extend(v.missing_providers)
-        # terraform builds its validate graph before walking it: a cycle of references
-        # (locals, resources, module variables and outputs...) fails validation, named as
-        # terraform names the graph's nodes
-        _, cycles = build_config_graph(cfg)
-        diags.extend(cycles)
+            diags.extend(v.local_cycles())
         # terraform prunes provider configurations nothing uses before validating
         nodes = [n for n in nodes if not n.key[1].startswith("provider.") or n.key in used]
         if not diags.has_errors():
@@ -633,10 +628,6 @@ class _ModuleValidator:
         return d
 
     def _local(self, name: str) -> None:
-        self_refs = self.m.locals[name].self_references(module_key(self.cfg))
-        if self_refs:
-            self.diags.extend(self_refs)
-            return
         val = self.eval(self.m.locals[name].expr, self.ctx(), RefScope())
         if val is not None:
             self.data.locals[name] = val
@@ -838,6 +829,50 @@ class _ModuleValidator:
                 )
         self.eval(rule.error_message, ctx, scope)
         return not Diagnostics(self.diags[before:]).has_errors()
+
+    # -- cycles between locals (terraform reports them before validating anything) --
+    def local_cycles(self) -> Diagnostics:
+        diags = Diagnostics()
+        m = self.m
+        deps: dict[str, list[str]] = {}
+        for name, loc in m.locals.items():
+            ds: list[str] = []
+            for t in loc.expr.variables():
+                if t.root_name == "local" and len(t.steps) > 1:
+                    step = t.steps[1]
+                    n = getattr(step, "name", None)
+                    if isinstance(n, str) and n in m.locals:
+                        ds.append(n)
+            deps[name] = ds
+        order: list[str] = []
+        state: dict[str, int] = {}
+        for start in m.locals:
+            if state.get(start):
+                continue
+            stack: list[tuple[str, Iterable[str]]] = [(start, iter(deps[start]))]
+            state[start] = 1
+            path = [start]
+            while stack:
+                node, it = stack[-1]
+                nxt = None
+                for dep in it:
+                    st = state.get(dep, 0)
+                    if st == 0:
+                        state[dep] = 1
+                        path.append(dep)
+                        stack.append((dep, iter(deps[dep])))
+                        nxt = dep
+                        break
+                    if st == 1:
+                        cyc = path[path.index(dep) :]
+                        diags.add_error("Cycle: " + ", ".join(f"local.{n}" for n in reversed(cyc)))
+                        return diags
+                if nxt is None:
+                    stack.pop()
+                    path.pop()
+                    state[node] = 2
+                    order.append(node)
+        return diags
 
     # -- resources --
     def _resource(self, r: Resource) -> None:
