@@ -746,9 +746,9 @@ def test_node_lookup(tmp_path: Path) -> None:
     g, _ = build(tmp_path, {"main.tf": 'variable "v" {}\nlocals { l = var.v }\n'})
     n = g.node("local.l")
     assert n is not None and n.kind == "local" and n.local == "local.l" and n.module.names == ()
-    assert n.terraform_name() == "local.l (expand)"
+    assert n.cycle_name() == "local.l (expand)"
     v = g.node("var.v")
-    assert v is not None and v.terraform_name() == "var.v"
+    assert v is not None and v.cycle_name() == "var.v (validation)"  # only its validation rules can refer onward
     assert g.node("local.nope") is None
     assert g.graph.dependencies(n) == [v]
 

@@ -68,6 +68,22 @@ class Local:
     expr: Expression
     decl_range: Range
 
+    def self_references(self, module: str = "") -> Diagnostics:
+        """terraform's check before a local is evaluated: its expression must not refer
+        to the local itself (one error per reference, at the reference); module is the
+        module (instance) address the message names it in, "" for the root module."""
+        from sheath.addrs import LocalValue, parse_ref
+        from sheath.diag import error
+
+        diags = Diagnostics()
+        for t in self.expr.variables():
+            ref, _ = parse_ref(t)
+            if ref is not None and ref.subject == LocalValue(self.name):
+                addr = f"{module}.local.{self.name}" if module else f"local.{self.name}"
+                detail = f"Local value {addr} cannot use its own result as part of its expression."
+                diags.append(error("Self-referencing local value", detail, ref.source_range, self.expr.range))
+        return diags
+
 
 @dataclass(slots=True)
 class Output:

@@ -126,15 +126,17 @@ def load(
             return None, diags
     factory = ProviderFactory(root_dir, registry or default_registry(), var_args=var_args, inputs=dict(inputs or {}))
     schemas = ProviderSchemas(factory)
+    cg, gd = build_config_graph(cfg)
     if validate:
-        diags.extend(validate_config(cfg, root_dir, schemas, path_root=config_dir or "."))
+        # validation reports the graph's cycles (terraform builds its validate graph first)
+        diags.extend(validate_config(cfg, root_dir, schemas, path_root=config_dir or ".", graph=cg))
         if diags.has_errors():
             schemas.close()
             return None, diags
-    cg, gd = build_config_graph(cfg)
-    diags.extend(gd)
-    if diags.has_errors():
-        return None, diags
+    else:
+        diags.extend(gd)
+        if diags.has_errors():
+            return None, diags
     if variables is not None:
         session = Session(root_dir, cfg, cg, scope_functions(root_dir), dict(variables), factory, schemas)
         session.config_snapshot = recorder.snapshot()

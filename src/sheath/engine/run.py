@@ -451,6 +451,9 @@ class Run:
         loc = m.locals[name]
         failed = False
         for mi in self.instances_of(c.path):
+            if self.add_diags(loc.self_references(str(mi))):
+                failed = True
+                continue
             v, d = self.values.eval_expr(mi, loc.expr)
             if self.add_diags(d):
                 failed = True

@@ -25,6 +25,7 @@ from sheath.config.references import ReferenceChecker, Scope as RefScope, body_e
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range
 from sheath.engine import builtin_schemas
+from sheath.graph.references import ConfigGraph, build_config_graph, cycle_diagnostics
 from sheath.engine.validate_graph import Node, NodeKey, module_key, reference_keys, walk
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema, block_to_body_schema, computed_only
@@ -104,13 +105,15 @@ def validate_config(
     shared_schemas: Any = None,
     path_root: str = ".",
     registry: ProviderRegistry | None = None,
+    graph: ConfigGraph | None = None,
 ) -> Diagnostics:
     """Phases 2-4 on a loaded module tree (plan and apply run them first, like terraform).
 
     shared_schemas: the engine's ProviderSchemas, so that plugin providers started to
     validate are the ones the plan then uses (one process, not two). path_root: the root
     module's path.module and path.root (import -config reads it outside the working directory).
-    registry: the providers sheath serves itself (shared_schemas' when None, else the shipped ones)."""
+    registry: the providers sheath serves itself (shared_schemas' when None, else the shipped ones).
+    graph: the configuration's graph when the caller has built it (its cycles are errors here)."""
     if registry is None:
         registry = shared_schemas.factory.registry if shared_schemas is not None else default_registry()
     diags = Diagnostics()
@@ -140,7 +143,10 @@ def validate_config(
             nodes.extend(v.nodes(parents.get(module_key(c))))
             used |= v.used_providers
             diags.extend(v.missing_providers)
-            diags.extend(v.local_cycles())
+        # terraform builds its validate graph before walking it: a cycle of references
+        # (locals, resources, module variables and outputs...) fails validation, named as
+        # terraform names the graph's nodes
+        diags.extend(build_config_graph(cfg)[1] if graph is None else cycle_diagnostics(graph.graph))
         # terraform prunes provider configurations nothing uses before validating
         nodes = [n for n in nodes if not n.key[1].startswith("provider.") or n.key in used]
         if not diags.has_errors():
@@ -628,6 +634,10 @@ class _ModuleValidator:
         return d
 
     def _local(self, name: str) -> None:
+        self_refs = self.m.locals[name].self_references(module_key(self.cfg))
+        if self_refs:
+            self.diags.extend(self_refs)
+            return
         val = self.eval(self.m.locals[name].expr, self.ctx(), RefScope())
         if val is not None:
             self.data.locals[name] = val
@@ -829,50 +839,6 @@ class _ModuleValidator:
                 )
         self.eval(rule.error_message, ctx, scope)
         return not Diagnostics(self.diags[before:]).has_errors()
-
-    # -- cycles between locals (terraform reports them before validating anything) --
-    def local_cycles(self) -> Diagnostics:
-        diags = Diagnostics()
-        m = self.m
-        deps: dict[str, list[str]] = {}
-        for name, loc in m.locals.items():
-            ds: list[str] = []
-            for t in loc.expr.variables():
-                if t.root_name == "local" and len(t.steps) > 1:
-                    step = t.steps[1]
-                    n = getattr(step, "name", None)
-                    if isinstance(n, str) and n in m.locals:
-                        ds.append(n)
-            deps[name] = ds
-        order: list[str] = []
-        state: dict[str, int] = {}
-        for start in m.locals:
-            if state.get(start):
-                continue
-            stack: list[tuple[str, Iterable[str]]] = [(start, iter(deps[start]))]
-            state[start] = 1
-            path = [start]
-            while stack:
-                node, it = stack[-1]
-                nxt = None
-                for dep in it:
-                    st = state.get(dep, 0)
-                    if st == 0:
-                        state[dep] = 1
-                        path.append(dep)
-                        stack.append((dep, iter(deps[dep])))
-                        nxt = dep
-                        break
-                    if st == 1:
-                        cyc = path[path.index(dep) :]
-                        diags.add_error("Cycle: " + ", ".join(f"local.{n}" for n in reversed(cyc)))
-                        return diags
-                if nxt is None:
-                    stack.pop()
-                    path.pop()
-                    state[node] = 2
-                    order.append(node)
-        return diags
 
     # -- resources --
     def _resource(self, r: Resource) -> None:

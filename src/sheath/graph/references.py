@@ -98,9 +98,13 @@ class ConfigNode(str):
     def __repr__(self) -> str:
         return f"ConfigNode({self.kind!r}, {str.__repr__(self)})"
 
-    def terraform_name(self) -> str:
-        """The vertex name terraform's validate graph uses (what its cycle errors print)."""
-        if self.kind in (PROVIDER, RESOURCE) or (self.kind == VARIABLE and not self.module.names):
+    def cycle_name(self) -> str:
+        """The name terraform's cycle errors give this node's vertex ("local.a (expand)").
+        A root variable can only be in a cycle through its validation rules' references:
+        terraform's vertex for those is the variable's validation node."""
+        if self.kind == VARIABLE and not self.module.names:
+            return f"{self.name} (validation)"
+        if self.kind in (PROVIDER, RESOURCE):
             return self.name
         return f"{self.name} (expand)"
 
@@ -195,7 +199,7 @@ def cycle_diagnostics(graph: Graph[ConfigNode]) -> Diagnostics:
     """One error per cycle, "Cycle: a (expand), b (expand)", naming every node in it."""
     diags = Diagnostics()
     for c in graph.cycles():
-        diags.add_error("Cycle: " + ", ".join(n.terraform_name() for n in c))
+        diags.add_error("Cycle: " + ", ".join(n.cycle_name() for n in c))
     return diags
 
 
@@ -442,6 +446,7 @@ class _Builder:
     def resource_deps(self, n: ConfigNode, cfg: Config, r: Resource) -> None:
         self.expr(n, cfg, r.count)
         self.expr(n, cfg, r.for_each)
+        self.expr(n, cfg, r.enabled)  # OpenTofu's lifecycle.enabled
         self.body(n, cfg, r.config)
         self.depend(n, cfg, r.depends_on)
         for rule in (*r.preconditions, *r.postconditions):
