@@ -267,6 +267,7 @@ class ReferenceChecker:
         meta = Scope(in_resource=True)
         self.expr(r.count, meta)
         self.expr(r.for_each, meta)
+        self.expr(r.enabled, meta)  # OpenTofu's lifecycle.enabled
         self.body(r.config, base)
         for t in r.depends_on:
             self.traversal(t, meta)

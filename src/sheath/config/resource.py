@@ -55,6 +55,9 @@ class ManagedResource:
     ignore_all_changes: bool = False
     create_before_destroy_set: bool = False
     prevent_destroy_set: bool = False
+    destroy: bool = True
+    """OpenTofu's lifecycle { destroy = false }: the object is forgotten, never destroyed."""
+    destroy_set: bool = False
 
 
 @dataclass(slots=True)
@@ -77,6 +80,8 @@ class Resource:
     managed: ManagedResource | None = None
     container: str = ""
     """The name of the check block this (data) resource is nested in, if any."""
+    enabled: Expression | None = None
+    """OpenTofu's lifecycle { enabled = BOOL }: one instance (no key) when true, none when false."""
 
     def addr(self) -> ResourceAddr:
         return ResourceAddr(self.mode, self.type, self.name)
@@ -122,6 +127,8 @@ LIFECYCLE_SCHEMA = hcl.BodySchema(
         hcl.AttributeSchema("prevent_destroy"),
         hcl.AttributeSchema("ignore_changes"),
         hcl.AttributeSchema("replace_triggered_by"),
+        hcl.AttributeSchema("enabled"),
+        hcl.AttributeSchema("destroy"),
     ),
     blocks=(hcl.BlockHeaderSchema("precondition"), hcl.BlockHeaderSchema("postcondition")),
 )
@@ -131,7 +138,7 @@ PROVISIONER_SCHEMA = hcl.BodySchema(
     blocks=(hcl.BlockHeaderSchema("connection"), hcl.BlockHeaderSchema("lifecycle"), hcl.BlockHeaderSchema("_")),
 )
 
-_MANAGED_ONLY_LIFECYCLE = ("create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by")
+_MANAGED_ONLY_LIFECYCLE = ("create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by", "destroy")
 
 
 def _check_count_for_each(content: hcl.BodyContent, what: str, diags: Diagnostics) -> None:
@@ -185,7 +192,9 @@ def decode_resource_block(block: hcl.Block, mode: ResourceMode, override: bool) 
         r.count = a["count"].expr
     if "for_each" in a:
         r.for_each = a["for_each"].expr
-    _check_count_for_each(content, "resources", diags)
+    first_lifecycle = next((b for b in content.blocks if b.type == "lifecycle"), None)
+    if first_lifecycle is None or _lifecycle_attr_range(first_lifecycle, "enabled") is None:
+        _check_count_for_each(content, "resources", diags)
     if "provider" in a:
         ref, d = decode_provider_config_ref(a["provider"].expr, "provider")
         diags.extend(d)
@@ -224,6 +233,8 @@ def decode_resource_block(block: hcl.Block, mode: ResourceMode, override: bool) 
             diags.extend(d)
             if p is not None:
                 r.managed.provisioners.append(p)
+    if r.enabled is not None:
+        diags.extend(enabled_conflicts(content, seen_lifecycle))
     if r.managed is not None and r.managed.connection is not None and any(p.when == "destroy" for p in r.managed.provisioners):
         # destroy-time provisioners use the resource's connection block too
         diags.extend(_only_self_refs(r.managed.connection.config))
@@ -240,6 +251,9 @@ def _decode_lifecycle(block: hcl.Block, r: Resource) -> Diagnostics:
         diags.extend(d)
         attrs, _ = remain.just_attributes()
         for name, attr in attrs.items():
+            if name == "enabled":
+                r.enabled = attr.expr
+                continue
             if name in _MANAGED_ONLY_LIFECYCLE:
                 kind = "ephemeral" if r.mode is ResourceMode.EPHEMERAL else "data"
                 diags.add_error(
@@ -270,6 +284,12 @@ def _decode_lifecycle(block: hcl.Block, r: Resource) -> Diagnostics:
             diags.extend(d)
             m.ignore_changes = trs
             m.ignore_all_changes = all_
+        if "enabled" in a:
+            r.enabled = a["enabled"].expr
+        if "destroy" in a:
+            m.destroy, d = decode_lifecycle_destroy(a["destroy"].expr)
+            diags.extend(d)
+            m.destroy_set = True
         if "replace_triggered_by" in a:
             exprs, d = decode_replace_triggered_by(a["replace_triggered_by"].expr)
             diags.extend(d)
@@ -291,6 +311,63 @@ def _decode_lifecycle(block: hcl.Block, r: Resource) -> Diagnostics:
         else:
             r.postconditions.append(rule)
     return diags
+
+
+def enabled_conflicts(content: hcl.BodyContent, lifecycle: hcl.Block | None) -> Diagnostics:
+    """OpenTofu's error for lifecycle.enabled beside count and/or for_each: the three are
+    mutually exclusive; the subject spans the first to the last of those given."""
+    diags = Diagnostics()
+    if lifecycle is None:
+        return diags
+    found: list[tuple[Range, str]] = []
+    for name in ("count", "for_each"):
+        if name in content.attributes:
+            found.append((content.attributes[name].name_range, f'"{name}"'))
+    enabled_range = _lifecycle_attr_range(lifecycle, "enabled")
+    if enabled_range is None or not found:
+        return diags
+    found.append((enabled_range, '"enabled"'))
+    order = {'"count"': 0, '"enabled"': 1, '"for_each"': 2}
+    names = [n for _, n in sorted(found, key=lambda f: order[f[1]])]
+    if len(names) >= 3:
+        msg = ", ".join(names[:-1]) + ", and " + names[-1]
+    else:
+        msg = " and ".join(names)
+    ranges = sorted((rg for rg, _ in found), key=lambda rg: rg.start.byte)
+    subject = Range(ranges[0].filename, ranges[0].start, ranges[-1].end)
+    diags.add_error(
+        f"Invalid combination of {msg}",
+        f"The {msg} meta-arguments are mutually-exclusive. Only one may be used to be explicit about the number "
+        "of resources to be created.",
+        subject,
+    )
+    return diags
+
+
+def _lifecycle_attr_range(lifecycle: hcl.Block, name: str) -> Range | None:
+    content, _, _ = lifecycle.body.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(name),)))
+    attr = content.attributes.get(name)
+    return attr.name_range if attr is not None else None
+
+
+def decode_lifecycle_destroy(expr: Expression) -> tuple[bool, Diagnostics]:
+    """OpenTofu's lifecycle.destroy: a boolean constant (no references, no conversion)."""
+    from sheath.config.exprs import const_value
+    from sheath.types.cty import BOOL
+
+    diags = Diagnostics()
+    v, d = const_value(expr)
+    if d.has_errors():
+        diags.extend(d)
+        return True, diags
+    if v is None or v.type != BOOL or v.is_null or not v.is_known:
+        diags.add_error(
+            "Invalid lifecycle destroy expression",
+            "The lifecycle destroy expression must be a boolean constant.",
+            expr.range,
+        )
+        return True, diags
+    return bool(v.v), diags
 
 
 def _refers_to(e: Expression, r: Resource) -> bool:

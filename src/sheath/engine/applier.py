@@ -43,7 +43,7 @@ class ResourceApplier(ResourcePlanner):
         provider, pnode = run.provider_for(self.node)
         failed = False
         for mi in run.instances_of(self.cfg.path):
-            exp = run.expand(mi, self.r.count, self.r.for_each)
+            exp = run.expand(mi, self.r.count, self.r.for_each, self.r.enabled)
             if exp is None:
                 failed = True
                 continue

@@ -35,7 +35,7 @@ class EphemeralOpener:
         schema, provider = self._schema_and_provider()
         failed = False
         for mi in run.instances_of(self.cfg.path):
-            exp = run.expand(mi, self.r.count, self.r.for_each)
+            exp = run.expand(mi, self.r.count, self.r.for_each, self.r.enabled)
             if exp is None:
                 failed = True
                 continue

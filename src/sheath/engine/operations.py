@@ -403,6 +403,10 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     elif opts.mode == UIMode.REFRESH_ONLY:
         changes = []
     plan.changes = sort_changes(changes)
+    from sheath.engine.lifecycle_destroy import forget_instead_of_destroy, record_skip_destroy
+
+    run.add_diags(forget_instead_of_destroy(config, working.state, plan.changes))
+    record_skip_destroy(config, working.state)
     plan.checks = run.checks.plan_checks() if run.checks.configs else None
     forgotten = [c.address for c in plan.changes if c.action == Action.FORGET]
     if forgotten:

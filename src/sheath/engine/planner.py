@@ -166,7 +166,7 @@ class ResourcePlanner:
         seen_modules: set[str] = set()
         for mi in run.instances_of(self.cfg.path):
             seen_modules.add(str(mi))
-            exp = run.expand(mi, self.r.count, self.r.for_each)
+            exp = run.expand(mi, self.r.count, self.r.for_each, self.r.enabled)
             if exp is None:
                 failed = True
                 continue
@@ -282,6 +282,7 @@ class ResourcePlanner:
             sr = run.state.resources.get((str(mi), self.mode, self.r.type, self.r.name))
             keys = sorted(sr.instances, key=_key_order) if sr is not None else []
             mode = "count" if self.r.count is not None else "for_each" if self.r.for_each is not None else "single"
+            mode = "enabled" if self.r.enabled is not None else mode  # OpenTofu's lifecycle.enabled
             exp = Expansion(mode, keys if mode != "single" else [None], {})
             per = {k: self.state_value(sr, k, schema, provider) for k in keys} if sr is not None else {}
             run.set_resource_value(mi, self.r, exp, per)
@@ -822,6 +823,8 @@ def _orphan_reason(exp: Expansion, key: InstanceKey) -> ActionReason:
         return ActionReason.DELETE_BECAUSE_COUNT_INDEX if isinstance(key, int) else ActionReason.DELETE_BECAUSE_WRONG_REPETITION
     if exp.mode == "for_each":
         return ActionReason.DELETE_BECAUSE_EACH_KEY if isinstance(key, str) else ActionReason.DELETE_BECAUSE_WRONG_REPETITION
+    if exp.mode == "enabled" and key is None:  # OpenTofu's lifecycle.enabled = false
+        return ActionReason.DELETE_BECAUSE_ENABLED_FALSE
     return ActionReason.DELETE_BECAUSE_WRONG_REPETITION
 
 

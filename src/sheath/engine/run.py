@@ -219,7 +219,17 @@ class Run:
         return c.module.source_dir if c.path.names else self.values.path_root
 
     # --- expansion -------------------------------------------------------------------
-    def expand(self, mi: ModuleInstance, count_expr: Any, for_each_expr: Any) -> Expansion | None:
+    def expand(self, mi: ModuleInstance, count_expr: Any, for_each_expr: Any, enabled_expr: Any = None) -> Expansion | None:
+        if enabled_expr is not None:  # OpenTofu's lifecycle.enabled (engine.enabled)
+            from sheath.engine.enabled import ENABLED_MODE, enabled_value
+
+            ev, d = self.values.eval_expr(mi, enabled_expr)
+            if self.add_diags(d):
+                return None
+            res = enabled_value(ev, enabled_expr)
+            if self.add_diags(res.diags) or res.enabled is None:
+                return None
+            return Expansion(ENABLED_MODE, [None] if res.enabled else [], {None: Repetition()} if res.enabled else {})
         if count_expr is not None:
             v, d = self.values.eval_expr(mi, count_expr)
             if self.add_diags(d):
@@ -741,6 +751,8 @@ class Run:
             v = per_key.get(None, unknown(DYNAMIC))
         elif exp.mode == "count":
             v = tuple_val([per_key.get(k, unknown(DYNAMIC)) for k in exp.keys])
+        elif exp.mode == "enabled":  # OpenTofu: null when the resource is not enabled
+            v = per_key.get(None, unknown(DYNAMIC)) if exp.keys else null(DYNAMIC)
         else:
             v = object_of({str(k): per_key.get(k, unknown(DYNAMIC)) for k in exp.keys})
         self.values.module(mi).resources[key] = v
@@ -770,6 +782,13 @@ class Run:
             else:
                 if inst is None:
                     inst = sr.instances[key] = ResourceInstance(key)
+                from sheath.engine.lifecycle_destroy import skip_destroy_for  # OpenTofu's lifecycle.destroy
+
+                skip = skip_destroy_for(self.config, sr)
+                if skip is None:  # no configuration: what the state recorded stays
+                    prev = inst.deposed.get(deposed) if deposed else inst.current
+                    skip = obj.skip_destroy or (prev is not None and prev.skip_destroy)
+                obj.skip_destroy = skip
                 if deposed:
                     inst.deposed[deposed] = obj
                 else:

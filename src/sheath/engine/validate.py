@@ -517,7 +517,7 @@ class _ModuleValidator:
         return dict(content.attributes)
 
     def _resource_deps(self, r: Resource) -> list[NodeKey]:
-        exprs: list[Any] = [r.count, r.for_each, *self._rule_exprs(r.preconditions), *self._rule_exprs(r.postconditions)]
+        exprs: list[Any] = [r.count, r.for_each, r.enabled, *self._rule_exprs(r.preconditions), *self._rule_exprs(r.postconditions)]
         exprs += r.triggers_replacement
         exprs += [e for e, _ in body_expressions(r.config)]
         if r.managed is not None:
@@ -855,6 +855,12 @@ class _ModuleValidator:
             if v is not None:
                 self._check_for_each(v, r.for_each, base)
             extra["each"] = _EACH_VAL
+        if r.enabled is not None:  # OpenTofu's lifecycle.enabled: checked when already known
+            ev = self.eval(r.enabled, base, meta)
+            if ev is not None and ev.is_known:
+                from sheath.engine.enabled import enabled_value
+
+                self.diags.extend(enabled_value(ev, r.enabled).diags)
         for t in r.depends_on:
             self.diags.extend(self.refs.collect(self.refs.traversal, t, meta))
         ctx = self.ctx(extra) if extra else base

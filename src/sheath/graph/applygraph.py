@@ -229,6 +229,7 @@ class _Builder:
     def resource_refs(self, v: Vertex, p: ModuleAddr, r: Resource) -> None:
         self.expr(v, p, r.count)
         self.expr(v, p, r.for_each)
+        self.expr(v, p, r.enabled)  # OpenTofu's lifecycle.enabled
         self.body(v, p, r.config)
         self.refs(v, p, r.depends_on)
         for rule in (*r.preconditions, *r.postconditions):

@@ -446,6 +446,7 @@ class _Builder:
     def resource_deps(self, n: ConfigNode, cfg: Config, r: Resource) -> None:
         self.expr(n, cfg, r.count)
         self.expr(n, cfg, r.for_each)
+        self.expr(n, cfg, r.enabled)  # OpenTofu's lifecycle.enabled
         self.body(n, cfg, r.config)
         self.depend(n, cfg, r.depends_on)
         for rule in (*r.preconditions, *r.postconditions):

@@ -1130,6 +1130,8 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
             out.append(f"\n  # (because index [{_index_text(c.index)}] is out of range for count)")
         elif r == ActionReason.DELETE_BECAUSE_EACH_KEY:
             out.append(f"\n  # (because key [{_index_text(c.index)}] is not in for_each map)")
+        elif r == ActionReason.DELETE_BECAUSE_ENABLED_FALSE:  # OpenTofu's wording
+            out.append("\n  # (because enabled is false)")
         if c.deposed:
             out.append("\n  # (left over from a partially-failed replacement of this instance)")
     elif act == Action.FORGET:
@@ -1140,7 +1142,15 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
             out.append(
                 f"[bold] # {addr}[reset] will no longer be managed by Terraform, but [bold][red]will not be destroyed[reset]"
             )
-        out.append("\n # (destroy = false is set in the configuration)")
+        if r == ActionReason.FORGOT_BECAUSE_LIFECYCLE_DESTROY_IN_CONFIG:  # OpenTofu's wording
+            out.append("\n # (because lifecycle.destroy = false is set in the configuration)")
+        elif r == ActionReason.FORGOT_BECAUSE_LIFECYCLE_DESTROY_IN_STATE:
+            out.append(
+                "\n # (because lifecycle.destroy = false was configured before this resource was removed from the "
+                "configuration)"
+            )
+        else:
+            out.append("\n # (destroy = false is set in the configuration)")
     elif act == Action.NO_OP and c.moved:
         out.append(f"[bold]  # {c.prev_run_address}[reset] has moved to [bold]{addr}[reset]")
         printed_moved = True

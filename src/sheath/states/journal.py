@@ -65,6 +65,7 @@ def _object_to_json(o: InstanceObject) -> dict[str, Any]:
         "private": o.private,
         "dependencies": o.dependencies,
         "create_before_destroy": o.create_before_destroy,
+        "skip_destroy": o.skip_destroy,
     }
 
 
@@ -77,6 +78,7 @@ def _object_from_json(d: dict[str, Any]) -> InstanceObject:
         private=d.get("private"),
         dependencies=list(d.get("dependencies") or []),
         create_before_destroy=bool(d.get("create_before_destroy")),
+        skip_destroy=bool(d.get("skip_destroy")),
     )
 
 
@@ -372,6 +374,7 @@ def _entry_problem(e: dict[str, Any]) -> str:
         "sensitive_attributes": list,
         "dependencies": list,
         "create_before_destroy": bool,
+        "skip_destroy": bool,
     }
     for k, kind in kinds.items():
         v = o.get(k)

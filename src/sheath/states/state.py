@@ -27,6 +27,8 @@ class InstanceObject:
     dependencies: list[str] = field(default_factory=list)
     create_before_destroy: bool = False
     attributes_flat: dict[str, str] | None = None
+    skip_destroy: bool = False
+    """OpenTofu's: the object's resource had lifecycle.destroy = false (forgotten, never destroyed)."""
 
 
 @dataclass(slots=True)

@@ -126,6 +126,7 @@ def _read(data: bytes) -> StateFile:
                 dependencies=list(inst.get("dependencies") or []),
                 create_before_destroy=bool(inst.get("create_before_destroy", False)),
                 attributes_flat=inst.get("attributes_flat"),
+                skip_destroy=bool(inst.get("skip_destroy", False)),
             )
             ri = res.instances.get(key)
             if ri is None:
@@ -162,6 +163,8 @@ def _object_json(key: Any, obj: InstanceObject, deposed: str | None) -> dict[str
         out["dependencies"] = obj.dependencies
     if obj.create_before_destroy:
         out["create_before_destroy"] = True
+    if obj.skip_destroy:  # OpenTofu's field (lifecycle.destroy = false)
+        out["skip_destroy"] = True
     return out
 
 

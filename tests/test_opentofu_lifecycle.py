@@ -1,0 +1,213 @@
+"""OpenTofu's lifecycle { enabled = ... } (OpenTofu 1.11) and lifecycle { destroy = false }
+(OpenTofu 1.12) on terraform_data, checked through the state file (terraform 1.11 has no
+oracle for either: it rejects both arguments)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import RunFn
+
+ENABLED = """
+variable "on" {
+  default = true
+}
+
+resource "terraform_data" "a" {
+  input = "a"
+  lifecycle {
+    enabled = var.on
+  }
+}
+
+resource "terraform_data" "b" {
+  input = terraform_data.a == null ? "none" : terraform_data.a.output
+}
+
+output "a_out" {
+  value = terraform_data.a == null ? "disabled" : terraform_data.a.output
+}
+"""
+
+
+def _state(d: Path) -> dict[str, list[dict[str, object]]]:
+    doc = json.loads((d / "terraform.tfstate").read_text())
+    return {r["name"]: r["instances"] for r in doc["resources"]}
+
+
+def test_enabled_true_false_and_destroy(tmp_path: Path, run_sheath: RunFn) -> None:
+    (tmp_path / "main.tf").write_text(ENABLED)
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    st = _state(tmp_path)
+    assert "index_key" not in st["a"][0]  # one instance, no key
+    assert st["b"][0]["attributes"]["input"]["value"] == "a"
+    assert 'a_out = "a"' in r.stdout
+
+    r = run_sheath(["plan", "-no-color", "-var", "on=false"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "  # terraform_data.a will be destroyed\n  # (because enabled is false)\n" in r.stdout
+    assert '~ a_out = "a" -> "disabled"' in r.stdout
+
+    r = run_sheath(["apply", "-auto-approve", "-no-color", "-var", "on=false"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    st = _state(tmp_path)
+    assert "a" not in st
+    assert st["b"][0]["attributes"]["input"]["value"] == "none"
+
+    r = run_sheath(["apply", "-destroy", "-auto-approve", "-no-color", "-var", "on=false"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert _state(tmp_path) == {}
+
+
+def test_enabled_errors(tmp_path: Path, run_sheath: RunFn) -> None:
+    (tmp_path / "main.tf").write_text(
+        """
+resource "terraform_data" "a" {
+  count = 1
+  lifecycle {
+    enabled = true
+  }
+}
+
+resource "terraform_data" "b" {
+  lifecycle {
+    enabled = "maybe"
+  }
+}
+"""
+    )
+    r = run_sheath(["validate", "-no-color"], tmp_path)
+    assert r.returncode == 1
+    assert 'Error: Invalid combination of "count" and "enabled"' in r.stderr
+    assert "meta-arguments are mutually-exclusive. Only one may\nbe used" in r.stderr
+    (tmp_path / "main.tf").write_text(
+        """
+resource "terraform_data" "b" {
+  lifecycle {
+    enabled = "maybe"
+  }
+}
+
+resource "terraform_data" "c" {
+  lifecycle {
+    enabled = terraform_data.b.id == ""
+  }
+}
+"""
+    )
+    r = run_sheath(["validate", "-no-color"], tmp_path)
+    assert r.returncode == 1
+    assert "Error: Invalid enabled argument" in r.stderr
+    assert "a bool is required" in r.stderr
+    (tmp_path / "main.tf").write_text(
+        """
+resource "terraform_data" "b" {
+}
+
+resource "terraform_data" "c" {
+  lifecycle {
+    enabled = terraform_data.b.id == ""
+  }
+}
+"""
+    )
+    r = run_sheath(["plan", "-no-color"], tmp_path)
+    assert r.returncode == 1
+    assert "so OpenTofu cannot determine whether an instance" in r.stderr.replace("\n", " ")
+
+
+DESTROY_FALSE = """
+resource "terraform_data" "keep" {
+  input = "k"
+  lifecycle {
+    destroy = false
+  }
+}
+
+resource "terraform_data" "other" {
+  input = "o"
+}
+"""
+
+
+def test_destroy_false_forgets_on_destroy_and_removal(tmp_path: Path, run_sheath: RunFn) -> None:
+    (tmp_path / "main.tf").write_text(DESTROY_FALSE)
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    st = _state(tmp_path)
+    assert st["keep"][0]["skip_destroy"] is True
+    assert "skip_destroy" not in st["other"][0]
+
+    r = run_sheath(["plan", "-destroy", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (
+        " # terraform_data.keep will no longer be managed by Terraform, but will not be destroyed\n"
+        " # (because lifecycle.destroy = false is set in the configuration)\n"
+    ) in r.stdout
+    assert "  # terraform_data.other will be destroyed" in r.stdout
+
+    r = run_sheath(["apply", "-destroy", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert _state(tmp_path) == {}
+
+    # the object recorded skip_destroy: removed from the configuration, it is forgotten
+    run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    (tmp_path / "main.tf").write_text('resource "terraform_data" "other" {\n  input = "o"\n}\n')
+    r = run_sheath(["plan", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (
+        " # (because lifecycle.destroy = false was configured before this resource was removed from the configuration)"
+    ) in r.stdout
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert set(_state(tmp_path)) == {"other"}
+
+
+def test_destroy_false_with_enabled_false_and_replacement(tmp_path: Path, run_sheath: RunFn) -> None:
+    cfg = """
+variable "on" {
+  default = true
+}
+
+variable "v" {
+  default = "1"
+}
+
+resource "terraform_data" "keep" {
+  triggers_replace = var.v
+  lifecycle {
+    enabled = var.on
+    destroy = false
+  }
+}
+"""
+    (tmp_path / "main.tf").write_text(cfg)
+    assert run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path).returncode == 0
+    # a replacement would destroy the object: refused, not carried out
+    r = run_sheath(["plan", "-no-color", "-var", "v=2"], tmp_path)
+    assert r.returncode == 1
+    assert "Replacement of an object with lifecycle.destroy = false is not supported" in r.stderr
+    r = run_sheath(["apply", "-auto-approve", "-no-color", "-var", "on=false"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert _state(tmp_path) == {}
+
+
+def test_destroy_must_be_a_boolean_constant(tmp_path: Path, run_sheath: RunFn) -> None:
+    (tmp_path / "main.tf").write_text(
+        """
+variable "d" {
+  default = false
+}
+
+resource "terraform_data" "a" {
+  lifecycle {
+    destroy = var.d
+  }
+}
+"""
+    )
+    r = run_sheath(["validate", "-no-color"], tmp_path)
+    assert r.returncode == 1
+    assert "Error: Invalid lifecycle destroy expression" in r.stderr or "Variables not allowed" in r.stderr
