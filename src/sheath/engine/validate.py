@@ -26,6 +26,7 @@ from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range
 from sheath.engine import builtin_schemas
 from sheath.graph.references import ConfigGraph, build_config_graph, cycle_diagnostics
+from sheath.engine.ignorechanges import ignore_changes_diagnostics
 from sheath.engine.validate_graph import Node, NodeKey, module_key, reference_keys, walk
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema, block_to_body_schema, computed_only
@@ -933,6 +934,8 @@ class _ModuleValidator:
             return
         if self._evaluate_block(r.config, schema, ctx, r):
             self._read_only(r, schema)
+            if r.managed is not None and r.managed.ignore_changes:
+                self.diags.extend(ignore_changes_diagnostics(schema.block, r.managed.ignore_changes, r.type_range))
             self._provider_validate(r, schema, ctx)
 
     def _evaluate_block(self, body: hcl.Body, schema: Schema, ctx: EvalContext, r: Resource | None = None) -> bool:
