@@ -211,3 +211,16 @@ resource "terraform_data" "a" {
     r = run_sheath(["validate", "-no-color"], tmp_path)
     assert r.returncode == 1
     assert "Error: Invalid lifecycle destroy expression" in r.stderr or "Variables not allowed" in r.stderr
+
+
+def test_destroy_false_added_later_is_recorded_by_a_no_change_apply(tmp_path: Path, run_sheath: RunFn) -> None:
+    (tmp_path / "main.tf").write_text('resource "terraform_data" "k" {\n  input = "x"\n}\n')
+    assert run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path).returncode == 0
+    assert "skip_destroy" not in _state(tmp_path)["k"][0]
+    (tmp_path / "main.tf").write_text(
+        'resource "terraform_data" "k" {\n  input = "x"\n  lifecycle {\n    destroy = false\n  }\n}\n'
+    )
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Resources: 0 added, 0 changed, 0 destroyed." in r.stdout
+    assert _state(tmp_path)["k"][0]["skip_destroy"] is True
