@@ -129,3 +129,45 @@ def test_cycles_and_self_references_as_terraform_reports_them(
         return sorted(out)
 
     assert summaries(sp.stderr) == summaries(tp.stderr)
+
+
+# other checks of the validate walk found by comparing with terraform
+MORE_CASES: dict[str, str] = {
+    # a check block's data source is visible only inside its check block
+    "scoped_data_source": """
+check "c" {
+  data "terraform_remote_state" "s" {
+    backend = "local"
+    config  = { path = "nope.tfstate" }
+  }
+  assert {
+    condition     = data.terraform_remote_state.s.outputs != null
+    error_message = "x"
+  }
+}
+output "o" {
+  value = data.terraform_remote_state.s.outputs
+}
+""",
+    # terraform checks the sensitive mark first and stops there
+    "sensitive_and_ephemeral_output": """
+variable "x" {
+  sensitive = true
+  ephemeral = true
+  default   = "a"
+}
+output "o" {
+  value = var.x
+}
+""",
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", sorted(MORE_CASES))
+def test_more_validate_checks_as_terraform(case: str, tmp_path: Path, run_terraform: Any, run_sheath: Any) -> None:
+    (tmp_path / "main.tf").write_text(MORE_CASES[case])
+    tf = json.loads(run_terraform(["validate", "-json", "-no-color"], tmp_path).stdout)
+    sh = json.loads(run_sheath(["validate", "-json", "-no-color"], tmp_path).stdout)
+    assert (sh["valid"], sorted(map(_key, sh["diagnostics"]))) == (tf["valid"], sorted(map(_key, tf["diagnostics"])))
+    assert not tf["valid"]

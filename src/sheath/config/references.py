@@ -55,6 +55,7 @@ class Scope:
     self_ok: bool = False
     in_resource: bool = False
     shadow: frozenset[str] = frozenset()
+    container: str = ""  # the check block the expressions are in: its scoped data source is visible
 
 
 # --- walking bodies -----------------------------------------------------------------------
@@ -177,7 +178,15 @@ class ReferenceChecker:
                 self.diags.add_error("Reference to undeclared local value", detail, rng)
         elif isinstance(s, (ResourceAddr, ResourceInstance)):
             res = s if isinstance(s, ResourceAddr) else s.resource
-            if m.resource_by_key(str(res)) is None:
+            declared = m.resource_by_key(str(res))
+            if declared is not None and declared.container and declared.container != scope.container:
+                adjective = {ResourceMode.MANAGED: "managed", ResourceMode.DATA: "data", ResourceMode.EPHEMERAL: "ephemeral"}[res.mode]
+                self.diags.add_error(
+                    "Reference to scoped resource",
+                    f'The referenced {adjective} resource "{res.type}" "{res.name}" is not available from this context.',
+                    rng,
+                )
+            if declared is None:
                 kind = {
                     ResourceMode.MANAGED: "managed resource",
                     ResourceMode.DATA: "data resource",
@@ -263,8 +272,8 @@ class ReferenceChecker:
                 )
 
     def resource(self, r: Resource) -> None:
-        base = Scope(count=r.count is not None, each=r.for_each is not None, in_resource=True)
-        meta = Scope(in_resource=True)
+        base = Scope(count=r.count is not None, each=r.for_each is not None, in_resource=True, container=r.container)
+        meta = Scope(in_resource=True, container=r.container)
         self.expr(r.count, meta)
         self.expr(r.for_each, meta)
         self.expr(r.enabled, meta)  # OpenTofu's lifecycle.enabled
@@ -274,7 +283,7 @@ class ReferenceChecker:
         for rule in r.preconditions:
             self.expr(rule.condition, base)
             self.expr(rule.error_message, base)
-        post = Scope(base.count, base.each, True, True)
+        post = Scope(base.count, base.each, True, True, container=r.container)
         for rule in r.postconditions:
             self.expr(rule.condition, post)
             self.expr(rule.error_message, post)
@@ -332,9 +341,10 @@ class ReferenceChecker:
             self.traversal(t, plain)
 
     def check(self, ck: Any) -> None:
+        inside = Scope(container=ck.name)
         for rule in ck.asserts:
-            self.expr(rule.condition, Scope())
-            self.expr(rule.error_message, Scope())
+            self.expr(rule.condition, inside)
+            self.expr(rule.error_message, inside)
 
     def import_block(self, imp: Any) -> None:
         sc = Scope(each=imp.for_each is not None)

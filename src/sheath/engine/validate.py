@@ -660,17 +660,10 @@ class _ModuleValidator:
             self._check_rule(rule, base, plain)
 
     def _output_marks(self, o: Any, val: Value) -> None:
-        """Sensitive values only in outputs declared sensitive (root module), ephemeral ones only in
-        ephemeral outputs."""
+        """Sensitive values only in outputs declared sensitive (root module), then (as terraform
+        checks them, only when that passed) ephemeral ones only in ephemeral outputs."""
         _, marks = val.unmark_deep()
-        if EPHEMERAL in marks and not o.ephemeral:
-            self.diags.add_error(
-                "Ephemeral value not allowed",
-                "This output value is not declared as returning an ephemeral value, so it cannot be set to a "
-                "result derived from an ephemeral value.",
-                o.expr.range,
-            )
-        elif SENSITIVE in marks and not o.sensitive and self.parent is None:
+        if SENSITIVE in marks and not o.sensitive and self.parent is None:
             self.diags.add_error(
                 "Output refers to sensitive values",
                 "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, "
@@ -678,6 +671,13 @@ class _ModuleValidator:
                 "sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output "
                 "value as sensitive by adding the following argument:\n    sensitive = true",
                 o.decl_range,
+            )
+        elif EPHEMERAL in marks and not o.ephemeral:
+            self.diags.add_error(
+                "Ephemeral value not allowed",
+                "This output value is not declared as returning an ephemeral value, so it cannot be set to a "
+                "result derived from an ephemeral value.",
+                o.expr.range,
             )
 
     def _provider(self, pc: Any) -> None:
@@ -695,7 +695,7 @@ class _ModuleValidator:
 
     def _check(self, ck: Any) -> None:
         for rule in ck.asserts:
-            self._check_rule(rule, self.ctx(), RefScope())
+            self._check_rule(rule, self.ctx(), RefScope(container=ck.name))
 
     def _import(self, imp: Any) -> None:
         from sheath.engine.generation import import_target_diagnostics
@@ -845,7 +845,7 @@ class _ModuleValidator:
     def _resource(self, r: Resource) -> None:
         base = self.ctx()
         extra: dict[str, Value] = {}
-        meta = RefScope(in_resource=True)
+        meta = RefScope(in_resource=True, container=r.container)
         if r.count is not None:
             v = self.eval(r.count, base, meta)
             if v is not None:
@@ -865,8 +865,8 @@ class _ModuleValidator:
         for t in r.depends_on:
             self.diags.extend(self.refs.collect(self.refs.traversal, t, meta))
         ctx = self.ctx(extra) if extra else base
-        scope = RefScope(count=r.count is not None, each=r.for_each is not None, in_resource=True)
-        post = RefScope(scope.count, scope.each, True, True)
+        scope = RefScope(count=r.count is not None, each=r.for_each is not None, in_resource=True, container=r.container)
+        post = RefScope(scope.count, scope.each, True, True, container=r.container)
         self._resource_body(r, ctx, scope)
         for rule in r.preconditions:
             before = len(self.diags)
