@@ -224,3 +224,45 @@ def test_destroy_false_added_later_is_recorded_by_a_no_change_apply(tmp_path: Pa
     assert r.returncode == 0, r.stderr
     assert "Resources: 0 added, 0 changed, 0 destroyed." in r.stdout
     assert _state(tmp_path)["k"][0]["skip_destroy"] is True
+
+
+def test_module_enabled(tmp_path: Path, run_sheath: RunFn) -> None:
+    (tmp_path / "child").mkdir()
+    (tmp_path / "child" / "main.tf").write_text(
+        'resource "terraform_data" "x" {\n  input = "c"\n}\n\noutput "x" {\n  value = terraform_data.x.output\n}\n'
+    )
+    (tmp_path / "main.tf").write_text(
+        """
+variable "on" {
+  default = true
+}
+
+module "c" {
+  source = "./child"
+  lifecycle {
+    enabled = var.on
+  }
+}
+
+output "o" {
+  value = module.c == null ? "off" : module.c.x
+}
+"""
+    )
+    assert run_sheath(["init", "-no-color"], tmp_path).returncode == 0
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert 'o = "c"' in r.stdout
+    doc = json.loads((tmp_path / "terraform.tfstate").read_text())
+    assert [(x["module"], x["instances"][0].get("index_key")) for x in doc["resources"]] == [("module.c", None)]
+    r = run_sheath(["apply", "-auto-approve", "-no-color", "-var", "on=false"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert 'o = "off"' in r.stdout
+    assert _state(tmp_path) == {}
+    (tmp_path / "main.tf").write_text(
+        'module "c" {\n  source = "./child"\n  count  = 1\n  lifecycle {\n    enabled = true\n  }\n}\n'
+    )
+    r = run_sheath(["validate", "-no-color"], tmp_path)
+    assert r.returncode == 1
+    assert 'Error: Invalid combination of "count" and "enabled"' in r.stderr
+    assert "number of module instances to be\ncreated." in r.stderr

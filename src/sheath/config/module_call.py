@@ -13,7 +13,9 @@ from sheath.config.common import (
     decode_provider_config_ref,
     valid_identifier,
 )
+from sheath.config.common import range_str
 from sheath.config.exprs import decode_string, expr_map
+from sheath.config.resource import enabled_conflicts, lifecycle_attr_range
 from sheath.config.versions import Constraints, parse_constraints
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
@@ -88,6 +90,8 @@ class ModuleCall:
     for_each: Expression | None = None
     providers: list[PassedProviderConfig] = field(default_factory=list)
     depends_on: list[Traversal] = field(default_factory=list)
+    enabled: Expression | None = None
+    """OpenTofu's lifecycle { enabled = BOOL }: one instance (no key) when true, none when false."""
 
 
 MODULE_SCHEMA = hcl.BodySchema(
@@ -106,6 +110,9 @@ MODULE_SCHEMA_OVERRIDE = hcl.BodySchema(
     attributes=tuple(hcl.AttributeSchema(a.name) for a in MODULE_SCHEMA.attributes),
     blocks=MODULE_SCHEMA.blocks,
 )
+
+
+MODULE_LIFECYCLE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("enabled"),))
 
 
 def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | None, Diagnostics]:
@@ -156,7 +163,8 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
         mc.count = a["count"].expr
     if "for_each" in a:
         mc.for_each = a["for_each"].expr
-    if "count" in a and "for_each" in a:
+    first_lifecycle = next((b for b in content.blocks if b.type == "lifecycle"), None)
+    if "count" in a and "for_each" in a and (first_lifecycle is None or lifecycle_attr_range(first_lifecycle, "enabled") is None):
         diags.add_error(
             'Invalid combination of "count" and "for_each"',
             'The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be '
@@ -178,7 +186,27 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
             if child is not None and parent is not None:
                 mc.providers.append(PassedProviderConfig(child, parent))
     mc.config, blocks = apply_escaping_blocks(mc.config, content.blocks, "module input variables", "module", diags)
+    seen_lifecycle: hcl.Block | None = None
     for b in blocks:
+        if b.type == "lifecycle" and lifecycle_attr_range(b, "enabled") is not None:
+            # OpenTofu 1.11's lifecycle { enabled = BOOL } on module calls (without it, the
+            # block stays terraform's reserved block type)
+            if seen_lifecycle is not None:
+                diags.add_error(
+                    "Duplicate lifecycle block",
+                    f"This resource already has a lifecycle block at {range_str(seen_lifecycle.def_range)}.",
+                    b.def_range,
+                )
+                continue
+            seen_lifecycle = b
+            lc, d = b.body.content(MODULE_LIFECYCLE_SCHEMA)
+            diags.extend(d)
+            if "enabled" in lc.attributes:
+                mc.enabled = lc.attributes["enabled"].expr
+                diags.extend(
+                    enabled_conflicts(content, b, "should be used to be explicit about the number of module instances to be created.")
+                )
+            continue
         diags.add_error(
             "Reserved block type name in module block",
             f'The block type name "{b.type}" is reserved for use by Terraform in a future version.',

@@ -336,6 +336,7 @@ class ReferenceChecker:
         plain = Scope()
         self.expr(mc.count, plain)
         self.expr(mc.for_each, plain)
+        self.expr(mc.enabled, plain)  # OpenTofu's lifecycle.enabled
         self.body(mc.config, Scope(count=mc.count is not None, each=mc.for_each is not None))
         for t in mc.depends_on:
             self.traversal(t, plain)

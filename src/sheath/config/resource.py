@@ -193,7 +193,7 @@ def decode_resource_block(block: hcl.Block, mode: ResourceMode, override: bool) 
     if "for_each" in a:
         r.for_each = a["for_each"].expr
     first_lifecycle = next((b for b in content.blocks if b.type == "lifecycle"), None)
-    if first_lifecycle is None or _lifecycle_attr_range(first_lifecycle, "enabled") is None:
+    if first_lifecycle is None or lifecycle_attr_range(first_lifecycle, "enabled") is None:
         _check_count_for_each(content, "resources", diags)
     if "provider" in a:
         ref, d = decode_provider_config_ref(a["provider"].expr, "provider")
@@ -313,7 +313,9 @@ def _decode_lifecycle(block: hcl.Block, r: Resource) -> Diagnostics:
     return diags
 
 
-def enabled_conflicts(content: hcl.BodyContent, lifecycle: hcl.Block | None) -> Diagnostics:
+def enabled_conflicts(
+    content: hcl.BodyContent, lifecycle: hcl.Block | None, detail_tail: str = "may be used to be explicit about the number of resources to be created."
+) -> Diagnostics:
     """OpenTofu's error for lifecycle.enabled beside count and/or for_each: the three are
     mutually exclusive; the subject spans the first to the last of those given."""
     diags = Diagnostics()
@@ -323,7 +325,7 @@ def enabled_conflicts(content: hcl.BodyContent, lifecycle: hcl.Block | None) -> 
     for name in ("count", "for_each"):
         if name in content.attributes:
             found.append((content.attributes[name].name_range, f'"{name}"'))
-    enabled_range = _lifecycle_attr_range(lifecycle, "enabled")
+    enabled_range = lifecycle_attr_range(lifecycle, "enabled")
     if enabled_range is None or not found:
         return diags
     found.append((enabled_range, '"enabled"'))
@@ -337,14 +339,13 @@ def enabled_conflicts(content: hcl.BodyContent, lifecycle: hcl.Block | None) -> 
     subject = Range(ranges[0].filename, ranges[0].start, ranges[-1].end)
     diags.add_error(
         f"Invalid combination of {msg}",
-        f"The {msg} meta-arguments are mutually-exclusive. Only one may be used to be explicit about the number "
-        "of resources to be created.",
+        f"The {msg} meta-arguments are mutually-exclusive. Only one {detail_tail}",
         subject,
     )
     return diags
 
 
-def _lifecycle_attr_range(lifecycle: hcl.Block, name: str) -> Range | None:
+def lifecycle_attr_range(lifecycle: hcl.Block, name: str) -> Range | None:
     content, _, _ = lifecycle.body.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(name),)))
     attr = content.attributes.get(name)
     return attr.name_range if attr is not None else None

@@ -138,6 +138,8 @@ class NamedValues:
             return outputs(None)
         if mode == "count":
             return tuple_val([outputs(k) for k in keys])
+        if mode == "enabled":  # OpenTofu's lifecycle.enabled: null when the call is not enabled
+            return outputs(None) if keys else Value(DYNAMIC, None)
         return object_of({str(k): outputs(k) for k in keys})
 
     def context(

@@ -362,7 +362,7 @@ class Run:
         out: list[ModuleInstance] = []
         failed = False
         for mi in self.instances_of(c.path):
-            exp = self.expand(mi, mc.count, mc.for_each)
+            exp = self.expand(mi, mc.count, mc.for_each, mc.enabled)
             if exp is None:
                 failed = True
                 continue

@@ -487,7 +487,7 @@ class _ModuleValidator:
         for name, ck in m.checks.items():
             add(f"check.{name}", self._deps(self._rule_exprs(ck.asserts)), self._check, ck)
         for name, mc in m.module_calls.items():
-            deps = self._deps([mc.count, mc.for_each], mc.depends_on)
+            deps = self._deps([mc.count, mc.for_each, mc.enabled], mc.depends_on)
             if name not in self.cfg.children:
                 deps += self._body_deps(mc.config)
             add(f"module.{name}", deps, self._module_call, mc)
@@ -1186,6 +1186,12 @@ class _ModuleValidator:
             if v is not None:
                 self._check_for_each(v, mc.for_each, base)
             extra["each"] = _EACH_VAL
+        if mc.enabled is not None:  # OpenTofu's lifecycle.enabled: checked when already known
+            ev = self.eval(mc.enabled, base, plain)
+            if ev is not None and ev.is_known:
+                from sheath.engine.enabled import enabled_value
+
+                self.diags.extend(enabled_value(ev, mc.enabled).diags)
         for t in mc.depends_on:
             self.diags.extend(self.refs.collect(self.refs.traversal, t, plain))
         if mc.name not in self.cfg.children:

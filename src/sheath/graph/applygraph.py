@@ -220,6 +220,7 @@ class _Builder:
             ev = self.add(Vertex(f"{p} (expand)", p, [_key(p.parent(), call)]))
             self.expr(ev, p.parent(), c.call.count)
             self.expr(ev, p.parent(), c.call.for_each)
+            self.expr(ev, p.parent(), c.call.enabled)  # OpenTofu's lifecycle.enabled
             self.refs(ev, p.parent(), c.call.depends_on)
             self.add(Vertex(f"{p} (close)", p, [_key(p.parent(), call)], closer=True))
             self.edges.append((f"{p} (close)", ev.name))

@@ -416,6 +416,7 @@ class _Builder:
             n = add(self.call(p, mc.name))
             self.expr(n, cfg, mc.count)
             self.expr(n, cfg, mc.for_each)
+            self.expr(n, cfg, mc.enabled)  # OpenTofu's lifecycle.enabled
             self.depend(n, cfg, mc.depends_on)
         for ck in m.checks.values():
             n = add(ConfigNode(CHECK, p, f"check.{ck.name}"))
