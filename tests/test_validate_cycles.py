@@ -149,6 +149,24 @@ output "o" {
   value = data.terraform_remote_state.s.outputs
 }
 """,
+    # provisioner and connection arguments are evaluated against their schemas
+    "provisioner_argument_types": """
+resource "terraform_data" "a" {
+  provisioner "local-exec" {
+    command     = ["echo"]
+    interpreter = "bash"
+  }
+}
+resource "terraform_data" "b" {
+  connection {
+    host = "x"
+    port = "abc"
+  }
+  provisioner "remote-exec" {
+    inline = "echo"
+  }
+}
+""",
     # terraform checks the sensitive mark first and stops there
     "sensitive_and_ephemeral_output": """
 variable "x" {

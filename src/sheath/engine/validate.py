@@ -29,7 +29,7 @@ from sheath.graph.references import ConfigGraph, build_config_graph, cycle_diagn
 from sheath.engine.ignorechanges import ignore_changes_diagnostics
 from sheath.engine.validate_graph import Node, NodeKey, module_key, reference_keys, walk
 from sheath.providers.registry import ProviderRegistry, default_registry
-from sheath.providers.schema import Schema, block_to_body_schema, computed_only
+from sheath.providers.schema import Block, Schema, block_to_body_schema, computed_only
 from sheath.providers.sdk import READ_ONLY_DETAIL, READ_ONLY_SUMMARY
 from sheath.lang import hcl
 from sheath.lang.eval.context import EvalContext
@@ -883,17 +883,32 @@ class _ModuleValidator:
         for e in r.triggers_replacement:
             self.eval(e, ctx, scope)
         if r.managed is not None:
-            bodies = [r.managed.connection.config] if r.managed.connection is not None else []
+            from sheath.provisioners.connection import CONNECTION_SCHEMA
+            from sheath.provisioners.registry import builtin_provisioner
+
+            # each body evaluated against its schema, as terraform's EvaluateBlock does (a
+            # string where a list is required is an error here, not at apply)
+            bodies: list[tuple[hcl.Body, Block | None]] = []
+            if r.managed.connection is not None:
+                bodies.append((r.managed.connection.config, CONNECTION_SCHEMA))
             for p in r.managed.provisioners:
-                bodies.append(p.config)
+                provisioner = builtin_provisioner(p.type)
+                bodies.append((p.config, provisioner.schema() if provisioner is not None else None))
                 if p.connection is not None:
-                    bodies.append(p.connection.config)
-            for body in bodies:
+                    bodies.append((p.connection.config, CONNECTION_SCHEMA))
+            for body, block in bodies:
                 bad = self._self_attributes(r, body)
                 if bad.has_errors():
                     self.diags.extend(bad)
                     continue
-                self._eval_body(body, self_ctx, post)
+                if block is None:
+                    self._eval_body(body, self_ctx, post)
+                    continue
+                refs = self.refs.check_body(body, post)
+                if refs.has_errors():
+                    self.diags.extend(refs)
+                    continue
+                self._evaluate_block(body, Schema(block), self_ctx)
 
     def _self_attributes(self, r: Resource, body: hcl.Body) -> Diagnostics:
         """self.<name> in provisioner and connection blocks against the resource type's schema."""
