@@ -1292,9 +1292,33 @@ def _on_failure(ctx: Ctx) -> None:
     assert "terraform_data.c" not in ctx.ok("state", "list").stdout
 
 
+def _changed(ctx: Ctx, r: subprocess.CompletedProcess[str], added: int) -> None:
+    want = f"Plan: {added} to add" if ctx.command == "plan" else f"Resources: {added} added"
+    assert want in r.stdout, r.stdout + r.stderr
+
+
+def _exclude(ctx: Ctx) -> None:
+    _changed(ctx, ctx.ok(*ctx.cmd(), *_auto(ctx), "-no-color", "-exclude=terraform_data.b"), 1)
+
+
+def _exclude_file(ctx: Ctx) -> None:
+    (ctx.dir / "exclude.txt").write_text("# left for later\nterraform_data.b\n")
+    _changed(ctx, ctx.ok(*ctx.cmd(), *_auto(ctx), "-no-color", "-exclude-file=exclude.txt"), 1)
+
+
+def _target_file(ctx: Ctx) -> None:
+    (ctx.dir / "target.txt").write_text("# first\nterraform_data.a\n")
+    _changed(ctx, ctx.ok(*ctx.cmd(), *_auto(ctx), "-no-color", "-target-file=target.txt"), 1)
+
+
+# OpenTofu's planning options (tests/test_exclude.py covers them on every command)
+_ADDRESS_FILES = {"exclude": _exclude, "exclude-file": _exclude_file, "target-file": _target_file}
+
 SHEATH_TABLE: dict[str, dict[str, Check]] = {
-    "plan": {"policies": _policies, "allow-destroy": _allow_destroy, "markdown": _markdown, "plan-signing-key": _signing_key},
-    "apply": {"policies": _policies, "allow-destroy": _allow_destroy, "plan-signing-key": _signing_key, "on-failure": _on_failure},
+    "plan": {"policies": _policies, "allow-destroy": _allow_destroy, "markdown": _markdown, "plan-signing-key": _signing_key}
+    | _ADDRESS_FILES,
+    "apply": {"policies": _policies, "allow-destroy": _allow_destroy, "plan-signing-key": _signing_key, "on-failure": _on_failure}
+    | _ADDRESS_FILES,
 }
 
 

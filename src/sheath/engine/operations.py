@@ -208,6 +208,7 @@ class PlanOptions:
     parallelism: int = 10
     replace: Sequence[str] = ()
     targets: Sequence[str] = ()
+    excludes: Sequence[str] = ()  # OpenTofu's -exclude (sheath.engine.exclusion)
     hooks: Hooks = field(default_factory=NoHooks)
     # the plan is applied at once: checks that can only be decided then are not warned about
     for_apply: bool = False
@@ -372,6 +373,10 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         run.target_direct, closure = target_closure(graph, run.targets)
         run.target_closure = closure
         run.add_diags([diag.warning("Resource targeting is in effect", _TARGET_WARNING)])
+    if opts.excludes:
+        from sheath.engine.exclusion import restrict_walk
+
+        restrict_walk(run, graph, opts.excludes)
     try:
         if walk_ok or not any(d.severity.name == "ERROR" and d.summary != _IMPORT_TARGET_MISSING for d in run.diags):
             run.plans_imports = opts.mode == UIMode.NORMAL
@@ -390,7 +395,8 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         timestamp=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         force_replace_addrs=list(opts.replace),
         target_addrs=list(opts.targets),
-        complete=not opts.targets,
+        exclude_addrs=list(opts.excludes),
+        complete=not opts.targets and not opts.excludes,
     )
     changes = list(run.changes.values())
     for c in changes:
@@ -541,6 +547,10 @@ def _orphan_targeted(run: Run, mi: ModuleInstance, sr: Any, key: Any) -> bool:
     from sheath.states.state import format_instance_key
 
     ks = format_instance_key(key)
+    if run.excludes:
+        from sheath.engine.exclusion import orphan_kept
+
+        return orphan_kept(run.excludes, mi, f"{sr.type}.{sr.name}", ks)
     return any(t.contains_instance(mi, f"{sr.type}.{sr.name}", ks) for t in run.targets)
 
 
@@ -623,6 +633,10 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
     from sheath.engine.targeting import destroy_selection
 
     selected = destroy_selection(state, run.targets) if run.target_closure is not None else None
+    if run.excludes:
+        from sheath.engine.exclusion import destroy_remainder
+
+        selected = destroy_remainder(state, run.excludes)
     out: list[ResourceInstanceChange] = []
     for (mod, mode, typ, name), sr in sorted(state.resources.items()):
         if mode != "managed":
@@ -846,6 +860,8 @@ def apply_plan(
     )
     run.on_object = writer.on_object
     run.create_intents = mgr.journal
+    from sheath.engine.exclusion import excluded_apply_warning
+
     run.planned = {c.address: c for c in plan.changes if not c.deposed}
     outputs: dict[str, tuple[Value, bool]] = {}
     try:
@@ -858,7 +874,7 @@ def apply_plan(
         working.state.check_results = run.checks.state_results()
         if not destroy:
             outputs = _save_outputs(run, working.state)
-        elif plan.target_addrs:
+        elif plan.target_addrs or plan.exclude_addrs:
             # a targeted destroy leaves the outputs and data sources in state as they are
             outputs = {name: (output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
         else:
@@ -872,6 +888,8 @@ def apply_plan(
         run.add_diags(pd)
     if plan.target_addrs:
         run.add_diags([targeted_apply_warning()])
+    elif plan.exclude_addrs:
+        run.add_diags([excluded_apply_warning()])
     return outputs, run.diags
 
 

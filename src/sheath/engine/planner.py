@@ -266,6 +266,10 @@ class ResourcePlanner:
 
         rs = f"{'data.' if self.mode == 'data' else ''}{self.r.type}.{self.r.name}"
         ks = format_instance_key(key)
+        if self.run.excludes:
+            from sheath.engine.exclusion import instance_excluded
+
+            return not instance_excluded(self.run.excludes, str(mi), rs, ks)
         return any(t.matches_instance(str(mi), rs, ks) for t in self.run.targets)
 
     def state_value(self, sr: StateResource, key: InstanceKey, schema: Schema, provider: pi.Provider) -> Value:

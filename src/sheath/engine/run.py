@@ -173,6 +173,7 @@ class Run:
         self.targets: list[Any] = []  # engine.targeting.Target
         self.target_direct: set[ConfigNode] = set()
         self.target_closure: set[ConfigNode] | None = None
+        self.excludes: list[Any] = []  # engine.targeting.Target: OpenTofu's -exclude (engine.exclusion)
 
     # --- diagnostics -----------------------------------------------------------------
     def add_diags(self, d: Diagnostics | Iterable[Diagnostic]) -> bool:

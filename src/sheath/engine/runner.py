@@ -83,6 +83,7 @@ class Operation:
     ask: Callable[[Any], str] | None = None
     source: ModuleSource | None = None  # the configuration's files (the working directory when None)
     targets: Sequence[str] = ()
+    excludes: Sequence[str] = ()  # OpenTofu's -exclude (sheath.engine.exclusion)
     replace: Sequence[str] = ()
     refresh: bool = True
     parallelism: int = 10
@@ -185,6 +186,7 @@ def _run_locked(op: Operation, view: OperationView, session: Session, opened: Op
             parallelism=op.parallelism,
             replace=list(op.replace),
             targets=list(op.targets),
+            excludes=list(op.excludes),
             hooks=view.hooks,
             for_apply=op.type is not OperationType.PLAN,
             generate_config_out=op.generate_config_out,
@@ -223,6 +225,10 @@ def _run_locked(op: Operation, view: OperationView, session: Session, opened: Op
             view.diagnostics(diags)
             if plan.target_addrs:
                 view.diagnostics(Diagnostics([targeted_apply_warning()]))
+            elif plan.exclude_addrs:
+                from sheath.engine.exclusion import excluded_apply_warning
+
+                view.diagnostics(Diagnostics([excluded_apply_warning()]))
             result.outputs = state_outputs(mgr)
             view.applied(plan, result.outputs, op)
             result.ok = True

@@ -93,7 +93,22 @@ def command_specs(command: str) -> list[FlagSpec]:
         specs.append(FlagSpec("markdown", "string"))
     if command in ON_FAILURE_COMMANDS:
         specs.append(FlagSpec("on-failure", "string"))
+    if command in EXCLUDE_COMMANDS:
+        specs.extend(FlagSpec(name, "list") for name in EXCLUDE_FLAGS)
     return specs
+
+
+# OpenTofu's planning options terraform lacks (sheath.engine.exclusion).
+EXCLUDE_COMMANDS = frozenset({"plan", "apply", "destroy", "refresh"})
+EXCLUDE_FLAGS = ("exclude", "target-file", "exclude-file")
+
+
+def address_options(fl: ParsedFlags) -> tuple[Any, Diagnostics]:
+    """The targets and excludes of -target, -target-file, -exclude and -exclude-file
+    (an engine.exclusion.AddressOptions) and what reading them reported."""
+    from sheath.engine.exclusion import address_options as read
+
+    return read(fl.get_list("target"), fl.get_list("target-file"), fl.get_list("exclude"), fl.get_list("exclude-file"))
 
 
 # Commands that take -on-failure=continue|stop|rollback (sheath.engine.runner).
@@ -130,6 +145,16 @@ def operation_flag_errors(fl: ParsedFlags, command: str) -> Diagnostics:
             if d.severity is Severity.ERROR:
                 diags.add_error(f'Invalid force-replace address "{raw}"', d.detail)
                 break
+    if command in EXCLUDE_COMMANDS:
+        given = [f"-{n}" for n in EXCLUDE_FLAGS if fl.get_list(n)]
+        if command == "apply" and fl.args and given:
+            diags.add_error(
+                "Invalid option for a saved plan",
+                f"{given[0]} chooses what a new plan covers; a saved plan is applied as it was made "
+                "(its -target and -exclude addresses are recorded in it).",
+            )
+        else:
+            diags.extend(address_options(fl)[1])
     on_failure = fl.get_str("on-failure")
     if on_failure is not None and on_failure not in ON_FAILURE_VALUES:
         diags.add_error(
@@ -265,7 +290,14 @@ def diagnostic_error(ui: Ui, command: str, d: Diagnostic) -> int:
     views print them), then the help hint."""
     from sheath.diag.render import strip_ui_newline
 
-    ui.err.write(strip_ui_newline(render_diagnostic(d, {}, ui.color), ui.color))
+    sources: dict[str, bytes] = {}
+    if d.subject is not None:  # a line of a -target-file or -exclude-file
+        try:
+            with open(d.subject.filename, "rb") as fh:
+                sources[d.subject.filename] = fh.read()
+        except OSError:
+            pass
+    ui.err.write(strip_ui_newline(render_diagnostic(d, sources, ui.color), ui.color))
     ui.err.write(f"\nFor more help on using this command, run:\n  sheath {command} -help\n")
     return 1
 

@@ -28,6 +28,10 @@ Options:
   -refresh-only          Only update the state to match remote objects.
   -replace=resource      Force replacement of a resource instance.
   -target=resource       Limit the operation to the given resources.
+  -target-file=file      Like -target, for each address the file lists.
+  -exclude=resource      Leave out the given resources and what depends on
+                         them (cannot be used with -target).
+  -exclude-file=file     Like -exclude, for each address the file lists.
   -var 'foo=bar'         Set a value for one of the input variables.
   -var-file=filename     Load variable values from the given file.
   -input=true            Ask for input for variables if not directly set.

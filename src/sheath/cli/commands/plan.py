@@ -36,6 +36,11 @@ Options:
   -target=resource    Limit the planning operation to only the given module,
                       resource, or resource instance and all of its
                       dependencies.
+  -target-file=file   Like -target, for each address the file lists.
+  -exclude=resource   Plan everything but the given module, resource or
+                      resource instance and what depends on it (OpenTofu's
+                      option; cannot be used with -target).
+  -exclude-file=file  Like -exclude, for each address the file lists.
   -var 'foo=bar'      Set a value for one of the input variables.
   -var-file=filename  Load variable values from the given file.
   -detailed-exitcode  Return detailed exit codes: 0 no changes, 1 error,
@@ -189,14 +194,18 @@ def has_changes(plan: Plan) -> bool:
 
 def plan_operation(fl: ParsedFlags, ui: Ui, op_type: OperationType, mode: UIMode, checks: list[PlanCheck], command: str) -> Operation:
     """The operation the flags of plan, apply, destroy or refresh ask for."""
+    from sheath.cli.commands._operation import address_options
+
     raw = fl.values.get("parallelism")
+    addresses, _ = address_options(fl)  # checked with the other flags (operation_flag_errors)
     return Operation(
         op_type,
         state_opener(ui, fl),
         mode=mode,
         var_args=var_args(fl),
         ask=asker(ui, fl),
-        targets=fl.get_list("target"),
+        targets=list(addresses.targets),
+        excludes=list(addresses.excludes),
         replace=fl.get_list("replace"),
         refresh=bool(fl.values.get("refresh", True)),
         parallelism=raw if isinstance(raw, int) and raw > 0 else 10,

@@ -27,6 +27,9 @@ Options:
   -no-color           If specified, output won't contain any color.
   -parallelism=n      Limit the number of concurrent operations.
   -target=resource    Resource to target.
+  -target-file=file   Like -target, for each address the file lists.
+  -exclude=resource   Resource to leave out, with what depends on it.
+  -exclude-file=file  Like -exclude, for each address the file lists.
   -var 'foo=bar'      Set a variable in the Terraform configuration.
   -var-file=foo       Set variables from a file.
 """
