@@ -71,6 +71,8 @@ class ResourceApplier(ResourcePlanner):
             v = upgrade_object(run, provider, self.r.type, schema, obj)
             if v is None or run.opts.destroy or (change is not None and change.action == Action.DELETE):
                 return v
+            if run.apply_selection is not None and not run.apply_selection.applies(addr):
+                return v  # no node in the targeted apply graph: its conditions are not checked
             return self.check_unchanged(mi, key, rep, v)
         if self.mode == "data":
             config, d = run.eval_config(mi, self.r, schema, rep)
@@ -151,7 +153,7 @@ class ResourceApplier(ResourcePlanner):
         new = ar.new_state
         errored = run.add_diags(self.provider_diags(ar.diagnostics, addr))
         deps = run.state_deps.get(self.node, [])
-        cbd = str(self.node) in run.cbd
+        cbd = addr in run.apply_cbd if run.apply_cbd is not None else str(self.node) in run.cbd
         if new is not None and not new.is_null:
             after = mark_sensitive(schema.block, mark_paths(new, marked_paths(config)))
             status = "tainted" if errored and hook_action == Action.CREATE else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_fields
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -426,13 +427,24 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         _, wd = write_generated(plan.changes, generation.values(), opts.generate_config_out)
         run.add_diags(wd)
         plan.errored = run.diags.has_errors()
-    plan.applyable = not plan.errored and (
-        any(c.action != Action.NO_OP or c.importing is not None for c in plan.changes)
-        or any(o.action != Action.NO_OP for o in plan.output_changes)
-        or bool(plan.drift and opts.mode == UIMode.REFRESH_ONLY)
-        or _state_changed(prev_run.state, working.state)
-    )
+    # terraform's: a refresh-only plan when the refresh changed the state, others when they
+    # change something (an apply of a plan that is not still writes what the plan refreshed)
+    if opts.mode == UIMode.REFRESH_ONLY:
+        plan.applyable = not plan.errored and (bool(plan.drift) or plan_changes_state(plan))
+    else:
+        plan.applyable = not plan.errored and (
+            any(c.action != Action.NO_OP or c.importing is not None or c.moved for c in plan.changes)
+            or any(o.action != Action.NO_OP for o in plan.output_changes)
+        )
     return plan, run.diags
+
+
+def plan_changes_state(plan: Plan) -> bool:
+    """Whether the state the plan was made from (refreshed, with what the plan records in
+    it: create_before_destroy, dependencies, moves) differs from the state before it."""
+    if plan.prior_state is None or plan.prev_run_state is None:
+        return False
+    return _state_changed(plan.prev_run_state.state, plan.prior_state.state)
 
 
 def _state_changed(a: State, b: State) -> bool:
@@ -776,6 +788,8 @@ def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
     root = run.values.modules.get(ModuleInstance())
     now = dict(root.outputs) if root is not None else {}
     declared = run.config.module.outputs
+    # (terraform refreshes before a destroy plan unless -refresh=false or the state is empty)
+    refreshed_first = run.opts.refresh and bool(prior.outputs or prior.resources)
     for name in sorted(set(declared) | set(prior.outputs)):
         if run.target_closure is not None and not _output_targeted(run, name):
             continue
@@ -783,6 +797,15 @@ def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
         sensitive = bool(name in declared and declared[name].sensitive) or (
             name in prior.outputs and prior.outputs[name].sensitive
         )
+        if mode == UIMode.DESTROY and name in declared and refreshed_first and name in now:
+            # terraform's destroy plan starts from the state its refresh plan left: the
+            # outputs as that plan evaluated them, those unknown or null removed
+            refreshed = now[name]
+            if not refreshed.is_known or refreshed.unmark_deep()[0].is_null:
+                continue
+            if refreshed.is_wholly_known():
+                out.append(OutputChange(name, Action.DELETE, refreshed, null(DYNAMIC), sensitive))
+                continue
         if mode == UIMode.DESTROY or name not in declared:
             if name not in prior.outputs:
                 continue
@@ -861,19 +884,28 @@ def apply_plan(
     run.on_object = writer.on_object
     run.create_intents = mgr.journal
     from sheath.engine.exclusion import excluded_apply_warning
+    from sheath.engine.targeting import apply_selection
+    from sheath.graph.applygraph import forced_create_before_destroy, unsupported_reason
 
-    run.planned = {c.address: c for c in plan.changes if not c.deposed}
+    # -target again, at instance level: only what the targets need of the plan is applied
+    selection = apply_selection(session.config, session.graph, plan)
+    applied = plan if selection is None else replace_fields(plan, changes=[c for c in plan.changes if selection.includes(c)])
+    run.apply_selection = selection
+    if not destroy and not unsupported_reason(session.config, plan):
+        # create_before_destroy recorded per instance, as terraform's apply graph forces it
+        run.apply_cbd = forced_create_before_destroy(session.config, session.graph, plan)
+    run.planned = {c.address: c for c in applied.changes if not c.deposed}
     outputs: dict[str, tuple[Value, bool]] = {}
     try:
-        _forget(run, plan)
-        g = _apply_graph(run, plan)
-        run.walk(g, lambda n: _apply_visit(run, n, plan))
+        _forget(run, applied)
+        g = _apply_graph(run, applied)
+        run.walk(g, lambda n: _apply_visit(run, n, applied))
         if destroy:
             run.checks.forget_objects()
             run.checks.outputs_unknown()
         working.state.check_results = run.checks.state_results()
         if not destroy:
-            outputs = _save_outputs(run, working.state)
+            outputs = _save_outputs(run, working.state, selection.outputs if selection is not None else None)
         elif plan.target_addrs or plan.exclude_addrs:
             # a targeted destroy leaves the outputs and data sources in state as they are
             outputs = {name: (output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
@@ -906,13 +938,21 @@ def _forget(run: Run, plan: Plan) -> None:
                 run.set_object(sr, c.index, None, deposed=c.deposed)
 
 
-def _save_outputs(run: Run, state: State) -> dict[str, tuple[Value, bool]]:
+def _save_outputs(run: Run, state: State, evaluated: frozenset[str] | None = None) -> dict[str, tuple[Value, bool]]:
+    """The root outputs into state; with evaluated (a targeted apply), only those (and the
+    outputs no longer declared among them are removed): the others keep what the state has."""
     root = run.values.modules.get(ModuleInstance())
     out: dict[str, tuple[Value, bool]] = {}
+    kept = {n: ov for n, ov in state.outputs.items() if evaluated is not None and n not in evaluated}
     state.outputs.clear()
+    for name, ov in kept.items():
+        state.outputs[name] = ov
+        out[name] = (output_value(ov), ov.sensitive)
     if root is None:
         return out
     for name, o in sorted(run.config.module.outputs.items()):
+        if name in kept or (evaluated is not None and name not in evaluated):
+            continue
         v = root.outputs.get(name)
         if v is None or not v.is_wholly_known():
             continue
@@ -1088,7 +1128,7 @@ def _destroy_unconfigured(run: Run, changes: list[ResourceInstanceChange]) -> No
         raise WalkAbort()
 
 
-__all__ = ["PlanOptions", "Session", "apply_plan", "import_object", "load", "make_plan", "targeted_apply_warning"]
+__all__ = ["PlanOptions", "Session", "apply_plan", "import_object", "load", "make_plan", "plan_changes_state", "targeted_apply_warning"]
 
 
 # --- import ------------------------------------------------------------------------------------

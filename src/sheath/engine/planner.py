@@ -10,6 +10,7 @@ left in state without configuration are planned for deletion.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sheath import diag
@@ -261,6 +262,18 @@ class ResourcePlanner:
         self.run.set_resource_value(mi, self.r, exp, per_key)
         return ok
 
+    def _record_create_before_destroy(self, sr: StateResource, key: InstanceKey) -> None:
+        """As terraform's plan does, the object in state records create_before_destroy as the
+        resource has it now: set in its configuration, or forced on by a dependent that has it
+        (for every instance of the resource; the apply records it per instance)."""
+        inst = sr.instances.get(key)
+        obj = inst.current if inst is not None else None
+        if obj is None or self.mode != "managed":
+            return
+        cbd = str(self.node) in self.run.cbd
+        if obj.create_before_destroy != cbd:
+            self.run.set_object(sr, key, replace(obj, create_before_destroy=cbd))
+
     def targeted(self, mi: ModuleInstance, key: InstanceKey) -> bool:
         from sheath.states.state import format_instance_key
 
@@ -396,6 +409,7 @@ class ResourcePlanner:
                         run.set_object(sr, key, newobj)
                     prior = refreshed
                     private = rr.private
+            self._record_create_before_destroy(sr, key)
         else:
             imported = self.import_target(mi, key, rep, schema, provider, addr)
             if imported is False:
@@ -507,8 +521,6 @@ class ResourcePlanner:
     def finalize_dependencies(self, sr: StateResource, key: InstanceKey) -> None:
         """An object the plan leaves alone takes the configuration's dependencies now, as
         terraform writes them for a no-op (apply will not write the object again)."""
-        from dataclasses import replace
-
         deps = self.run.state_deps.get(self.node, [])
         inst = sr.instances.get(key)
         cur = inst.current if inst is not None else None

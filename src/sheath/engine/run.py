@@ -30,6 +30,7 @@ from sheath.engine.generation import GenerationTarget
 from sheath.engine.evalctx import InstanceKey, NamedValues, Repetition, module_instance, object_of
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.providers import ProviderSchemas, ProviderStartFailed, ProviderUnavailable
+from sheath.engine.targeting import ApplySelection
 from sheath.graph.dag import Graph
 from sheath.graph.references import (
     PROVIDER,
@@ -167,6 +168,11 @@ class Run:
         self.generate_config_out = ""
         self.checks = CheckTracker(config)
         self.planned: dict[str, ResourceInstanceChange] = {}  # apply: the plan's changes by address
+        # apply of a targeted plan: the instances terraform's apply graph keeps (None: all)
+        self.apply_selection: ApplySelection | None = None
+        # apply: the instances whose new objects record create_before_destroy (None: every
+        # instance of a resource in self.cbd)
+        self.apply_cbd: frozenset[str] | None = None
         self.deposed_for_cbd: dict[str, list[Any]] = {}
         self._holding: dict[tuple[str, str, str], list[str]] | None = None
         self.ephemeral_open: list[tuple[str, pi.Provider, str, bytes]] = []  # closed when the walk ends

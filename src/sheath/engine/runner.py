@@ -27,7 +27,16 @@ from sheath.config.source import ModuleSource, SnapshotModuleSource
 from sheath.config.variables import InputValue
 from sheath.diag import Diagnostic, Diagnostics, warning
 from sheath.engine.hooks import Hooks
-from sheath.engine.operations import PlanOptions, Session, apply_plan, load, make_plan, output_value, targeted_apply_warning
+from sheath.engine.operations import (
+    PlanOptions,
+    Session,
+    apply_plan,
+    load,
+    make_plan,
+    output_value,
+    plan_changes_state,
+    targeted_apply_warning,
+)
 from sheath.plans.model import Action, Plan, UIMode
 from sheath.policy.plancheck import CheckResult, PlanCheck, plan_hash
 from sheath.providers.registry import ProviderRegistry
@@ -218,7 +227,11 @@ def _run_locked(op: Operation, view: OperationView, session: Session, opened: Op
     if result.refused:  # before anything changes, and before asking
         view.diagnostics(diags)
         return result
-    if not plan.applyable and not any(c.action != Action.NO_OP for c in plan.changes):
+    trivial = not plan.applyable and not any(c.action != Action.NO_OP for c in plan.changes)
+    # a plan that changes nothing but what the state records (create_before_destroy,
+    # dependencies) is applied without asking, as terraform applies it
+    records_only = trivial and mode != UIMode.REFRESH_ONLY and plan_changes_state(plan)
+    if trivial and not records_only:
         if mode == UIMode.REFRESH_ONLY or any(o.action != Action.NO_OP for o in plan.output_changes):
             view.before_trivial_apply(diags)
         else:
@@ -233,7 +246,7 @@ def _run_locked(op: Operation, view: OperationView, session: Session, opened: Op
             view.applied(plan, result.outputs, op)
             result.ok = True
             return result
-    if not op.auto_approve and not view.confirm(mode == UIMode.DESTROY):
+    if not records_only and not op.auto_approve and not view.confirm(mode == UIMode.DESTROY):
         view.cancelled(diags, mode == UIMode.DESTROY)
         return result
     return _apply(op, view, session, opened, plan, diags, result)

@@ -19,8 +19,10 @@ from sheath.addrs.module import ModuleInstance as ModuleInstanceAddr
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_string
 from sheath.addrs.resource import Resource as ResourceAddr
+from sheath.config.loader import Config
 from sheath.diag import Diagnostics
 from sheath.graph.references import RESOURCE, ConfigGraph, ConfigNode
+from sheath.plans.model import Plan, ResourceInstanceChange
 from sheath.states.state import State, format_instance_key
 
 
@@ -166,3 +168,52 @@ def destroy_selection(state: State, targets: list[Target]) -> set[str]:
 
 def _other_instance_of_same_module(a: ModuleInstanceAddr, b: ModuleInstanceAddr) -> bool:
     return a.module() == b.module() and str(a) != str(b)
+
+
+@dataclass(frozen=True)
+class ApplySelection:
+    """What the apply of a plan made with -target carries out. terraform applies -target
+    again to the apply graph (TargetsTransformer), whose nodes are resource instances: the
+    plan may hold changes of instances that nothing targeted needs (every instance of a
+    resource a target depends on is planned, only those it refers to are applied), and root
+    outputs that are not kept keep their values in state."""
+
+    changes: frozenset[tuple[str, str]]  # (instance address, deposed key or "")
+    outputs: frozenset[str]  # the root outputs the apply evaluates (or removes, when no longer declared)
+
+    def includes(self, change: ResourceInstanceChange) -> bool:
+        return (change.address, change.deposed) in self.changes
+
+    def applies(self, address: str) -> bool:
+        """Whether the apply has a node for the instance's current object."""
+        return (address, "") in self.changes
+
+
+def apply_selection(config: Config, config_graph: ConfigGraph, plan: Plan) -> ApplySelection | None:
+    """The changes and root outputs of a targeted plan that its apply carries out; None
+    when the plan has no targets (everything is applied), or when sheath does not build
+    terraform's apply graph of this plan (see applygraph.unsupported_reason), then the
+    whole plan is applied."""
+    from sheath.graph.applygraph import build_apply_graph, unsupported_reason
+
+    if not plan.target_addrs or unsupported_reason(config, plan):
+        return None
+    ag = build_apply_graph(config, config_graph, plan)
+    planned = {(c.address, c.deposed) for c in plan.changes}
+    changes: set[tuple[str, str]] = set()
+    outputs: set[str] = set()
+    for name in ag.graph:
+        v = ag.vertices.get(name)
+        if v is None:
+            continue
+        if v.instance:
+            address = f"{v.module_instance}.{v.local}" if v.module_instance else v.local
+            deposed = ""
+            if v.instance == "destroy" and " deposed " in name:
+                key = name.rsplit(" ", 1)[1].rstrip(")")
+                if (address, key) in planned:  # else: the new deposed key of a create_before_destroy replacement
+                    deposed = key
+            changes.add((address, deposed))
+        elif not v.module.names and name.startswith("output.") and name.endswith((" (expand)", " (destroy)")):
+            outputs.add(name[len("output.") :].rsplit(" ", 1)[0])
+    return ApplySelection(frozenset(changes), frozenset(outputs))

@@ -674,8 +674,9 @@ def _escape(name: str) -> str:
     return go_quote(name)[1:-1]
 
 
-def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> ApplyGraph:
-    """The apply graph of plan for config (see unsupported_reason for what it leaves out)."""
+def _referenced(config: Config, config_graph: ConfigGraph, plan: Plan) -> tuple[_Builder, Graph[str]]:
+    """The apply graph up to terraform's ForcedCBDTransformer: vertices, references, module
+    expansion and the check blocks' start."""
     destroying = plan.ui_mode is UIMode.DESTROY
     b = _Builder(config, config_graph, destroying)
     b.changes = {c.address: c.action for c in plan.changes if not c.deposed}
@@ -688,6 +689,39 @@ def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> 
     g = b.connect()
     if not destroying:
         b.check_start(g)
+    return b, g
+
+
+def forced_create_before_destroy(config: Config, config_graph: ConfigGraph, plan: Plan) -> frozenset[str]:
+    """The addresses of the instances the apply creates or updates whose new objects record
+    create_before_destroy (terraform's ForcedCBDTransformer on the apply graph): those of
+    resources that set it, and those a node of such a resource depends on, its expansion node
+    or an instance node. These refer to instances, so a dependent that refers to
+    ``r["a"]`` forces it on ``r["a"]`` only, not on every instance of ``r``."""
+    b, g = _referenced(config, config_graph, plan)
+    configured = {
+        f"{_prefix(c.path)}{r.addr()}"
+        for c in config.all_modules()
+        for r in c.module.all_resources()
+        if r.managed is not None and r.managed.create_before_destroy
+    }
+    stack = [
+        n for n, v in b.vertices.items() if v.config_resource in configured and v.instance in ("", "apply") and n in g
+    ]
+    forced: set[str] = set()
+    while stack:
+        n = stack.pop()
+        if n in forced:
+            continue
+        forced.add(n)
+        stack.extend(g.dependencies(n))
+    return frozenset(n for n in forced if b.vertices[n].instance == "apply")
+
+
+def build_apply_graph(config: Config, config_graph: ConfigGraph, plan: Plan) -> ApplyGraph:
+    """The apply graph of plan for config (see unsupported_reason for what it leaves out)."""
+    destroying = plan.ui_mode is UIMode.DESTROY
+    b, g = _referenced(config, config_graph, plan)
     b.destroy_edges(g)
     if destroying:
         b.prune(g)
@@ -789,6 +823,7 @@ __all__ = [
     "Vertex",
     "build_apply_graph",
     "build_plan_graph",
+    "forced_create_before_destroy",
     "plan_graph_unsupported_reason",
     "unsupported_reason",
 ]
