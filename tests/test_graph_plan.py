@@ -498,7 +498,9 @@ def test_graph_of_a_plan_that_deletes_or_replaces(case: str, tmp_path: Path, run
 
 # seeds 2 and 3 run with -m slow: each walks five plans and every -type (the file is the
 # longest of the default run)
-@pytest.mark.parametrize("seed", [0, 1, pytest.param(2, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "seed", [0, 1, pytest.param(2, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow), pytest.param(6, marks=pytest.mark.slow)]
+)
 def test_graph_of_a_random_plan_that_deletes_or_replaces(seed: int, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
     """Random configurations, applied, then planned with replacements (-replace of random
     resources, create_before_destroy on some), a targeted replacement, a destroy and a
@@ -515,7 +517,18 @@ def test_graph_of_a_random_plan_from_terraforms_state(seed: int, tmp_path: Path,
     random_deletions(seed, Pair(tmp_path, random_config(seed), run_terraform, run_sheath), terraform_state=True)
 
 
-def random_deletions(seed: int, pair: Pair, terraform_state: bool) -> None:
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [10, 11, 12])
+def test_graph_of_a_random_plan_from_sheaths_state_with_a_cycle(seed: int, tmp_path: Path, run_terraform: RunFn, run_sheath: RunFn) -> None:
+    """The same seeds from sheath's own state: its apply records create_before_destroy per
+    instance as terraform's does, so its state leads to the same plans and to terraform's cycle."""
+    random_deletions(seed, Pair(tmp_path, random_config(seed), run_terraform, run_sheath), terraform_state=False, cycle=True)
+
+
+def random_deletions(seed: int, pair: Pair, terraform_state: bool, cycle: bool | None = None) -> None:
+    """cycle: whether terraform finds a cycle in the replacements with deletions (by default,
+    when planning from terraform's state)."""
+    cycle = terraform_state if cycle is None else cycle
     rnd = random.Random(1000 + seed)
     files = random_config(seed)
     names = sorted(set(re.findall(r'resource "terraform_data" "(r\d+)" \{\n(?!  count|  for_each)', files["main.tf"])))
@@ -542,7 +555,7 @@ def random_deletions(seed: int, pair: Pair, terraform_state: bool) -> None:
     shrunk = {k: v.replace("count = 2", "count = 1").replace('toset(["a", "b"])', 'toset(["a"])') for k, v in files.items()}
     for d in (pair.tf, pair.sh):
         write(d, shrunk)
-    if terraform_state:
+    if cycle:
         # terraform finds a cycle in these seeds' replacements with deletions and plans nothing;
         # sheath plans them but draws no graph with a cycle
         tf = pair.run_terraform(["plan", "-input=false", "-no-color", "-out=c.tfplan", *replaced[:2]], pair.tf)
@@ -550,7 +563,7 @@ def random_deletions(seed: int, pair: Pair, terraform_state: bool) -> None:
         ok(pair.run_sheath(["plan", "-input=false", "-no-color", "-out=c.tfplan", *replaced[:2]], pair.sh))
         sh = pair.run_sheath(["graph", "-no-color", "-plan=c.tfplan"], pair.sh)
         assert sh.returncode == 1 and sh.stdout == "" and "Error: Cycle in the graph" in sh.stderr
-    for i, args in enumerate([[]] if terraform_state else [[], replaced[:2]]):
+    for i, args in enumerate([[]] if cycle else [[], replaced[:2]]):
         pair.both("plan", "-input=false", "-no-color", f"-out=s{i}.tfplan", *args)
         tf = pair.run_terraform(["graph", f"-plan=s{i}.tfplan"], pair.tf)
         sh = pair.run_sheath(["graph", f"-plan=s{i}.tfplan"], pair.sh)
