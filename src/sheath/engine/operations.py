@@ -883,7 +883,7 @@ def apply_plan(
     )
     run.on_object = writer.on_object
     run.create_intents = mgr.journal
-    from sheath.engine.exclusion import excluded_apply_warning
+    from sheath.engine.exclusion import applied_outputs, excluded_apply_warning
     from sheath.engine.targeting import apply_selection
     from sheath.graph.applygraph import forced_create_before_destroy, unsupported_reason
 
@@ -905,7 +905,7 @@ def apply_plan(
             run.checks.outputs_unknown()
         working.state.check_results = run.checks.state_results()
         if not destroy:
-            outputs = _save_outputs(run, working.state, selection.outputs if selection is not None else None)
+            outputs = _save_outputs(run, working.state, selection.outputs if selection is not None else applied_outputs(plan))
         elif plan.target_addrs or plan.exclude_addrs:
             # a targeted destroy leaves the outputs and data sources in state as they are
             outputs = {name: (output_value(ov), ov.sensitive) for name, ov in sorted(working.state.outputs.items())}
