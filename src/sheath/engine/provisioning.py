@@ -104,7 +104,7 @@ def apply_provisioners(
         diags.extend(d)
         if d.has_errors():
             return diags
-        conn_body = _connection_body(provisioning.connection, p.connection)
+        conn_body = connection_body(provisioning.connection, p.connection)
         conn = null(CONNECTION_SCHEMA.implied_type())
         if conn_body is not None:
             conn, d = _evaluate(run, mi, conn_body, CONNECTION_SCHEMA, extra)
@@ -133,7 +133,8 @@ def apply_provisioners(
     return diags
 
 
-def _connection_body(base: Connection | None, local: Connection | None) -> hcl.Body | None:
+def connection_body(base: Connection | None, local: Connection | None) -> hcl.Body | None:
+    """The connection a provisioner uses: its own block merged over the resource's."""
     if base is not None and local is not None:
         return merge_bodies(base.config, local.config)
     if base is not None:
@@ -215,7 +216,7 @@ def _validate_one(base: Connection | None, p: Provisioner) -> Diagnostics:
         for name, a in schema.attributes.items()
     }
     diags.extend(provisioner.validate(object_val(attrs)))
-    body = _connection_body(base, p.connection)
+    body = connection_body(base, p.connection)
     if body is not None:
         cc, d = body.content(block_to_body_schema(CONNECTION_SCHEMA))
         diags.extend(d)

@@ -883,32 +883,47 @@ class _ModuleValidator:
         for e in r.triggers_replacement:
             self.eval(e, ctx, scope)
         if r.managed is not None:
+            from sheath.engine.provisioning import connection_body
             from sheath.provisioners.connection import CONNECTION_SCHEMA
             from sheath.provisioners.registry import builtin_provisioner
 
-            # each body evaluated against its schema, as terraform's EvaluateBlock does (a
-            # string where a list is required is an error here, not at apply)
-            bodies: list[tuple[hcl.Body, Block | None]] = []
-            if r.managed.connection is not None:
-                bodies.append((r.managed.connection.config, CONNECTION_SCHEMA))
+            bodies = [r.managed.connection.config] if r.managed.connection is not None else []
             for p in r.managed.provisioners:
-                provisioner = builtin_provisioner(p.type)
-                bodies.append((p.config, provisioner.schema() if provisioner is not None else None))
+                bodies.append(p.config)
                 if p.connection is not None:
-                    bodies.append((p.connection.config, CONNECTION_SCHEMA))
-            for body, block in bodies:
+                    bodies.append(p.connection.config)
+            failed = False
+            for body in bodies:
                 bad = self._self_attributes(r, body)
                 if bad.has_errors():
                     self.diags.extend(bad)
-                    continue
-                if block is None:
-                    self._eval_body(body, self_ctx, post)
+                    failed = True
                     continue
                 refs = self.refs.check_body(body, post)
                 if refs.has_errors():
                     self.diags.extend(refs)
-                    continue
-                self._evaluate_block(body, Schema(block), self_ctx)
+                    failed = True
+            if failed:
+                return
+            # as terraform's validateProvisioner: each provisioner's arguments against its
+            # schema, then its connection (its own block merged over the resource's) against
+            # the superset of every communicator's arguments (a string where a list is
+            # required is an error here, not at apply)
+            from dataclasses import replace as with_fields
+
+            superset = Block(
+                attributes={n: with_fields(a, required=False, optional=True) for n, a in CONNECTION_SCHEMA.attributes.items()},
+                block_types=CONNECTION_SCHEMA.block_types,
+            )
+            for p in r.managed.provisioners:
+                provisioner = builtin_provisioner(p.type)
+                if provisioner is None:
+                    self._eval_body(p.config, self_ctx)
+                else:
+                    self._evaluate_block(p.config, Schema(provisioner.schema()), self_ctx)
+                conn = connection_body(r.managed.connection, p.connection)
+                if conn is not None:
+                    self._evaluate_block(conn, Schema(superset), self_ctx)
 
     def _self_attributes(self, r: Resource, body: hcl.Body) -> Diagnostics:
         """self.<name> in provisioner and connection blocks against the resource type's schema."""
