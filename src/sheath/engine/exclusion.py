@@ -26,9 +26,9 @@ from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_traversal
 from sheath.diag import Diagnostics, Pos
-from sheath.engine.targeting import StateInstance, Target, parse_target
+from sheath.engine.targeting import StateInstance, Target, parse_target, state_dependencies
 from sheath.graph.references import RESOURCE, ConfigGraph, ConfigNode
-from sheath.states.state import State, format_instance_key
+from sheath.states.state import State
 
 if TYPE_CHECKING:
     from sheath.engine.run import Run
@@ -240,19 +240,8 @@ def destroy_remainder(state: State, excludes: Sequence[Target]) -> set[str]:
     """The addresses of the managed instances a destroy with -exclude deletes: all of them
     but the excluded ones and, transitively, those whose objects an excluded one records a
     dependency on (an object depends on nothing in another instance of its own module)."""
-    instances: list[tuple[StateInstance, set[str]]] = []
-    by_config: dict[str, list[StateInstance]] = {}
-    for (mod, mode, typ, name), sr in state.resources.items():
-        if mode != "managed":
-            continue
-        mi = _module_instance(mod)
-        for key, inst in sr.instances.items():
-            si = StateInstance(mi, f"{typ}.{name}", format_instance_key(key))
-            deps: set[str] = set()
-            for obj in ([inst.current] if inst.current is not None else []) + list(inst.deposed.values()):
-                deps.update(obj.dependencies)
-            instances.append((si, deps))
-            by_config.setdefault(si.config_resource, []).append(si)
+    sd = state_dependencies(state)
+    instances = sd.instances
     depends_on = dict(instances)
     kept: set[StateInstance] = set()
     stack = [si for si, _ in instances if any(t.contains_instance(si.module, si.resource, si.key_text) for t in excludes)]
@@ -262,17 +251,8 @@ def destroy_remainder(state: State, excludes: Sequence[Target]) -> set[str]:
             continue
         kept.add(si)
         for dep in depends_on.get(si, ()):
-            for other in by_config.get(dep, ()):
-                if other.module.module() == si.module.module() and str(other.module) != str(si.module):
-                    continue
-                stack.append(other)
+            stack.extend(sd.recorded(si, dep))
     return {si.address for si, _ in instances if si not in kept}
-
-
-def _module_instance(module: str) -> ModuleInstance:
-    from sheath.states.lookup import module_instance_of
-
-    return module_instance_of(module)
 
 
 __all__ = [

@@ -132,9 +132,21 @@ def _module_of(module: str) -> ModuleInstanceAddr:
     return mi
 
 
-def destroy_selection(state: State, targets: list[Target]) -> set[str]:
-    """The addresses of the managed instances a targeted destroy deletes: the targeted
-    ones and, transitively, every instance whose objects record a dependency on one."""
+@dataclass(frozen=True)
+class StateDependencies:
+    """The managed instances of a state with the dependencies their objects record (current
+    and deposed), and the instances of each configuration resource address."""
+
+    instances: list[tuple[StateInstance, set[str]]]
+    by_config: dict[str, list[StateInstance]]
+
+    def recorded(self, si: StateInstance, dep: str) -> list[StateInstance]:
+        """The instances a recorded dependency dep of si names (an object depends on nothing
+        in another instance of its own module)."""
+        return [o for o in self.by_config.get(dep, ()) if o != si and not other_instance_of_same_module(o.module, si.module)]
+
+
+def state_dependencies(state: State) -> StateDependencies:
     instances: list[tuple[StateInstance, set[str]]] = []
     by_config: dict[str, list[StateInstance]] = {}
     for (mod, mode, typ, name), sr in state.resources.items():
@@ -148,12 +160,18 @@ def destroy_selection(state: State, targets: list[Target]) -> set[str]:
                 deps.update(obj.dependencies)
             instances.append((si, deps))
             by_config.setdefault(si.config_resource, []).append(si)
+    return StateDependencies(instances, by_config)
+
+
+def destroy_selection(state: State, targets: list[Target]) -> set[str]:
+    """The addresses of the managed instances a targeted destroy deletes: the targeted
+    ones and, transitively, every instance whose objects record a dependency on one."""
+    sd = state_dependencies(state)
+    instances = sd.instances
     dependents: dict[StateInstance, set[StateInstance]] = {}
     for si, deps in instances:
         for dep in deps:
-            for other in by_config.get(dep, ()):
-                if other == si or _other_instance_of_same_module(other.module, si.module):
-                    continue
+            for other in sd.recorded(si, dep):
                 dependents.setdefault(other, set()).add(si)
     selected: set[StateInstance] = set()
     stack = [si for si, _ in instances if any(t.contains_instance(si.module, si.resource, si.key_text) for t in targets)]
@@ -166,7 +184,8 @@ def destroy_selection(state: State, targets: list[Target]) -> set[str]:
     return {si.address for si in selected}
 
 
-def _other_instance_of_same_module(a: ModuleInstanceAddr, b: ModuleInstanceAddr) -> bool:
+def other_instance_of_same_module(a: ModuleInstanceAddr, b: ModuleInstanceAddr) -> bool:
+    """Two instances of one module (module.m[0] and module.m[1])."""
     return a.module() == b.module() and str(a) != str(b)
 
 
