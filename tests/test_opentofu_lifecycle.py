@@ -181,17 +181,53 @@ resource "terraform_data" "keep" {
     enabled = var.on
     destroy = false
   }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo destroyed >> destroyed.txt"
+  }
 }
 """
     (tmp_path / "main.tf").write_text(cfg)
     assert run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path).returncode == 0
-    # a replacement would destroy the object: refused, not carried out
-    r = run_sheath(["plan", "-no-color", "-var", "v=2"], tmp_path)
-    assert r.returncode == 1
-    assert "Replacement of an object with lifecycle.destroy = false is not supported" in r.stderr
-    r = run_sheath(["apply", "-auto-approve", "-no-color", "-var", "on=false"], tmp_path)
+    first = _state(tmp_path)["keep"][0]["attributes"]["id"]  # type: ignore[index]
+
+    # a replacement forgets the old object and creates a new one (OpenTofu's ForgetThenCreate)
+    r = run_sheath(["plan", "-no-color", "-var", "v=2", "-out", "p.tfplan"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert ("./+ forget and then create replacement\n") in r.stdout
+    assert (
+        "  # terraform_data.keep must be replaced - older instance will not be destroyed (lifecycle.destroy = false)\n"
+        '  ./+ resource "terraform_data" "keep" {\n'
+    ) in r.stdout
+    assert "Plan: 1 to add, 0 to change, 0 to destroy." in r.stdout
+    shown = json.loads(run_sheath(["show", "-json", "p.tfplan"], tmp_path).stdout)
+    (rc,) = shown["resource_changes"]
+    assert rc["change"]["actions"] == ["forget", "create"]
+    assert rc["action_reason"] == "replace_because_cannot_update"
+
+    r = run_sheath(["plan", "-no-color", "-replace", "terraform_data.keep"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "  # terraform_data.keep will be replaced, as requested - older instance will not be destroyed" in r.stdout
+
+    r = run_sheath(["apply", "-auto-approve", "-no-color", "p.tfplan"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Resources: 1 added, 0 changed, 0 destroyed." in r.stdout
+    assert not (tmp_path / "destroyed.txt").exists()  # the old object was never destroyed
+    (inst,) = _state(tmp_path)["keep"]
+    assert inst["attributes"]["id"] != first  # type: ignore[index]
+    assert inst["skip_destroy"] is True
+
+    # tainted: replaced the same way
+    assert run_sheath(["taint", "terraform_data.keep"], tmp_path).returncode == 0
+    r = run_sheath(["apply", "-auto-approve", "-no-color", "-var", "v=2"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "  # terraform_data.keep is tainted, so it must be replaced - older instance will not be destroyed" in r.stdout
+    assert not (tmp_path / "destroyed.txt").exists()
+
+    r = run_sheath(["apply", "-auto-approve", "-no-color", "-var", "on=false", "-var", "v=2"], tmp_path)
     assert r.returncode == 0, r.stderr
     assert _state(tmp_path) == {}
+    assert not (tmp_path / "destroyed.txt").exists()
 
 
 def test_destroy_must_be_a_boolean_constant(tmp_path: Path, run_sheath: RunFn) -> None:

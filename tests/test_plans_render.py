@@ -117,11 +117,13 @@ def test_typed_attributes_render_by_type() -> None:
         '          ~ "b" = "2" -> "3"',
         "            # (1 unchanged element hidden)",
         "        }",
+        # a list of the same length that is not a reordering pairs its elements by
+        # position (collections.ProcessSlice), as test_plans_terraform's
+        # sequences_changed_in_place shows with terraform
         "      ~ names   = [",
         '            "x",',
-        '          - "y",',
-        '            "z",',
-        '          + "w",',
+        '          ~ "y" -> "z",',
+        '          ~ "z" -> "w",',
         "        ]",
         "      ~ set     = [",
         '          - "p",',

@@ -107,6 +107,7 @@ _CHANGE_ACTION = {
     Action.CREATE_THEN_DELETE: "replace",
     Action.DELETE: "delete",
     Action.FORGET: "remove",
+    Action.FORGET_THEN_CREATE: "noop",  # OpenTofu's ParseChangeAction has no case for it
 }
 
 _CHANGE_REASON = {
@@ -189,6 +190,8 @@ def plan_summary(changes: Iterable[ResourceInstanceChange]) -> ChangeSummary:
         elif c.action.is_replace:
             cs.add += 1
             cs.remove += 1
+        elif c.action == Action.FORGET_THEN_CREATE:
+            cs.add += 1
     return cs
 
 

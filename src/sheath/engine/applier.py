@@ -116,6 +116,8 @@ class ResourceApplier(ResourcePlanner):
             run.set_object(sr, key, obj, deposed=dk)
             run.set_object(sr, key, None)
             run.deposed_for_cbd.setdefault(str(self.node), []).append((mi, sr, key, dk))
+        elif action == Action.FORGET_THEN_CREATE:
+            run.set_object(sr, key, None)  # OpenTofu forgets the old object, then creates the new one
         elif action == Action.UPDATE and isinstance(obj, InstanceObject):
             p = upgrade_object(run, provider, r.type, schema, obj)
             if p is None:
@@ -140,7 +142,7 @@ class ResourceApplier(ResourcePlanner):
         if action == Action.UPDATE and raw_equal(plain_prior, planned):
             # the values the plan could not know turned out unchanged: nothing to do
             return prior
-        hook_action = Action.CREATE if action in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE) else action
+        hook_action = Action.CREATE if action.is_replace or action == Action.FORGET_THEN_CREATE else action
         run.hooks.pre_apply(addr, hook_action, object_id(prior))
         intent = None
         if hook_action == Action.CREATE and run.create_intents is not None:

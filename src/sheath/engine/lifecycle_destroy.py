@@ -4,12 +4,11 @@ An object whose resource sets destroy = false records it in the state ("skip_des
 as OpenTofu's state does); where a plan would destroy such an object (the resource or one
 of its instances is gone from the configuration, lifecycle.enabled is false, or a destroy
 plan) it is forgotten instead: removed from the state, left in the infrastructure.
-OpenTofu replaces such an object by forgetting it and creating a new one; sheath does not
-plan that yet and reports an error rather than destroy it."""
+A replacement of such an object forgets the old one and creates the new one
+(ForgetThenCreate)."""
 
 from __future__ import annotations
 
-from sheath import diag
 from sheath.config.loader import Config
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
@@ -51,7 +50,8 @@ def record_skip_destroy(cfg: Config, state: State) -> None:
 
 
 def forget_instead_of_destroy(cfg: Config, state: State, changes: list[ResourceInstanceChange]) -> Diagnostics:
-    """Turn the planned destroys of objects that must not be destroyed into forgets, in place."""
+    """Turn the planned destroys of objects that must not be destroyed into forgets, and
+    their replacements into forget-then-create, in place."""
     diags = Diagnostics()
     for c in changes:
         if c.mode != "managed" or not (c.action == Action.DELETE or c.action.is_replace):
@@ -62,14 +62,8 @@ def forget_instead_of_destroy(cfg: Config, state: State, changes: list[ResourceI
         if not in_config and not in_state:
             continue
         if c.action.is_replace:
-            diags.append(
-                diag.error(
-                    "Replacement of an object with lifecycle.destroy = false is not supported",
-                    f"{c.address} must be replaced, and its lifecycle.destroy = false asks that the current object "
-                    "be forgotten rather than destroyed. OpenTofu plans this as forget-then-create; sheath does not "
-                    "plan it yet. Remove the object from the state (sheath state rm) to have a new one created.",
-                )
-            )
+            if in_config:  # OpenTofu decides a replacement by the configuration alone
+                c.action = Action.FORGET_THEN_CREATE  # the reason (tainted, requested, ...) stays
             continue
         c.action = Action.FORGET
         c.action_reason = (

@@ -571,6 +571,8 @@ def change_counts(plan: Plan) -> dict[str, int]:
         elif c.action.is_replace:
             counts["add"] += 1
             counts["destroy"] += 1
+        elif c.action == Action.FORGET_THEN_CREATE:
+            counts["add"] += 1
     return counts
 
 

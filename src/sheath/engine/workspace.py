@@ -87,6 +87,7 @@ _ACTION_NAMES: dict[Action, str] = {
     Action.CREATE_THEN_DELETE: "replace",
     Action.DELETE: "delete",
     Action.FORGET: "forget",
+    Action.FORGET_THEN_CREATE: "replace",
 }
 
 

@@ -36,6 +36,8 @@ class Action(enum.Enum):
     CREATE_THEN_DELETE = "create-then-delete"
     DELETE = "delete"
     FORGET = "forget"
+    FORGET_THEN_CREATE = "forget-then-create"
+    """OpenTofu's: a replacement whose old object is forgotten (lifecycle.destroy = false)."""
 
     def json_actions(self) -> list[str]:
         """The ``actions`` list of terraform's JSON plan."""
@@ -62,6 +64,7 @@ _JSON_ACTIONS: dict[Action, tuple[str, ...]] = {
     Action.CREATE_THEN_DELETE: ("create", "delete"),
     Action.DELETE: ("delete",),
     Action.FORGET: ("forget",),
+    Action.FORGET_THEN_CREATE: ("forget", "create"),
 }
 
 

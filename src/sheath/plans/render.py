@@ -76,6 +76,7 @@ _SYMBOLS: Final = {
     Action.CREATE: "  [green]+[reset]",
     Action.DELETE: "  [red]-[reset]",
     Action.FORGET: " [red].[reset]",
+    Action.FORGET_THEN_CREATE: "  [red].[reset]/[green]+[reset]",  # OpenTofu's symbol, as it prints it
     Action.READ: " [cyan]<=[reset]",
     Action.UPDATE: "  [yellow]~[reset]",
     Action.NO_OP: "   ",
@@ -1097,6 +1098,20 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
             out.append("\n  # (config will be reloaded to verify a check block)")
     elif act == Action.UPDATE:
         out.append(f"[bold]  # {addr}[reset] " + ("has changed" if drift else "will be updated in-place"))
+    elif act == Action.FORGET_THEN_CREATE:  # OpenTofu's wording (lifecycle.destroy = false)
+        if r == ActionReason.REPLACE_BECAUSE_TAINTED:
+            out.append(f"[bold]  # {addr}[reset] is tainted, so it must be [bold][red]replaced[reset]")
+        elif r == ActionReason.REPLACE_BY_REQUEST:
+            out.append(f"[bold]  # {addr}[reset] will be [bold][red]replaced[reset], as requested")
+        elif r == ActionReason.REPLACE_BY_TRIGGERS:
+            out.append(
+                f"[bold]  # {addr}[reset] will be [bold][red]replaced[reset] due to changes in replace_triggered_by"
+            )
+        else:
+            out.append(f"[bold]  # {addr}[reset] must be [bold][red]replaced[reset]")
+        out.append(
+            " - [yellow]older instance will [bold]not[reset][yellow] be destroyed [reset]([bold]lifecycle.destroy = false[reset])"
+        )
     elif act.is_replace:
         if r == ActionReason.REPLACE_BECAUSE_TAINTED:
             out.append(f"[bold]  # {addr}[reset] is tainted, so must be [bold][red]replaced[reset]")
@@ -1255,6 +1270,7 @@ _LEGEND: Final = [
     (Action.DELETE_THEN_CREATE, "[red]-[reset]/[green]+[reset] destroy and then create replacement"),
     (Action.CREATE_THEN_DELETE, "[green]+[reset]/[red]-[reset] create replacement and then destroy"),
     (Action.READ, " [cyan]<=[reset] read (data resources)"),
+    (Action.FORGET_THEN_CREATE, "[red].[reset]/[green]+[reset] forget and then create replacement"),  # OpenTofu's
 ]
 
 
@@ -1425,6 +1441,7 @@ def render_plan(
             schema = schemas(c.mode, c.type) if schemas is not None else None
             out.append(render_resource_change(c, color, schema=schema) + "\n")
         add = counts.get(Action.CREATE, 0) + counts.get(Action.DELETE_THEN_CREATE, 0) + counts.get(Action.CREATE_THEN_DELETE, 0)
+        add += counts.get(Action.FORGET_THEN_CREATE, 0)
         chg = counts.get(Action.UPDATE, 0)
         dst = counts.get(Action.DELETE, 0) + counts.get(Action.DELETE_THEN_CREATE, 0) + counts.get(Action.CREATE_THEN_DELETE, 0)
         imports = sum(1 for c in changes if c.importing is not None)

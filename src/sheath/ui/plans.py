@@ -48,6 +48,7 @@ _ACTION_KEYS = {
     Action.DELETE: "delete",
     Action.READ: "read",
     Action.FORGET: "forget",
+    Action.FORGET_THEN_CREATE: "replace",
     Action.NO_OP: "no-op",
 }
 
