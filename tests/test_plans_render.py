@@ -227,3 +227,43 @@ def test_forces_replacement_on_typed_attributes_only() -> None:
     assert '"new" \x1b[31m# forces replacement\x1b[0m\x1b[0m' in colored
     # without a schema (dynamic attributes, as terraform_data's) there is no marker
     assert "forces replacement" not in render_resource_change(c)
+
+
+JSON_TYPED = Block(
+    attributes={
+        "id": Attribute(type=STRING, optional=True, computed=True),
+        "policy": Attribute(type=STRING, optional=True),
+    }
+)
+
+
+def _json_replacement(before_policy: str, after_policy: str) -> list[str]:
+    before = object_val({"id": s("i-1"), "policy": s(before_policy)})
+    after = object_val({"id": unknown(STRING), "policy": s(after_policy)})
+    c = _change(before, after, Action.DELETE_THEN_CREATE, "test_instance")
+    c.replace_paths = [("policy",)]
+    return render_resource_change(c, schema=JSON_TYPED).splitlines()
+
+
+def test_json_string_forcing_replacement_marks_the_closing_brace() -> None:
+    # terraform's renderStringDiffAsJson puts the note after the JSON, before ")"
+    assert _json_replacement('{"a": "v"}', '{"a": "v", "b": "w"}')[2:9] == [
+        '      ~ id     = "i-1" -> (known after apply)',
+        "      ~ policy = jsonencode(",
+        "          ~ {",
+        '              + b = "w"',
+        "                # (1 unchanged attribute hidden)",
+        "            } # forces replacement",
+        "        )",
+    ]
+
+
+def test_json_whitespace_change_forcing_replacement() -> None:
+    assert _json_replacement('{"a": "v", "b": "w"}', '{"a":"v",\n"b":"w"}')[3:9] == [
+        "      ~ policy = jsonencode( # whitespace changes force replacement",
+        "            {",
+        '                a = "v"',
+        '                b = "w"',
+        "            }",
+        "        )",
+    ]

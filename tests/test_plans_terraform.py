@@ -571,6 +571,33 @@ resource "terraform_data" "b" {
 }
 """,
     ),
+    "json_strings_whitespace": Case(
+        r"""
+resource "terraform_data" "a" {
+  input = "{\"a\": 1, \"b\": [1, 2]}"
+}
+resource "terraform_data" "t" {
+  triggers_replace = "{\"k\": \"v\"}"
+}
+resource "terraform_data" "e" {
+  input = "{\"gone\": true}"
+}
+""",
+        r"""
+resource "terraform_data" "a" {
+  input = "{\"a\":1,\n\"b\":[1,2]}"
+}
+resource "terraform_data" "t" {
+  triggers_replace = "{\"k\":\"v\"}"
+}
+resource "terraform_data" "e" {
+  input = "{}"
+}
+resource "terraform_data" "n" {
+  input = "[]"
+}
+""",
+    ),
     "destroy_nothing": Case(
         """
 resource "terraform_data" "a" {

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from sheath.plans.collections import json_key, process_set, process_slice
 from sheath.plans.model import (
     Action,
     ActionReason,
@@ -169,10 +170,14 @@ class _Diff:
     render: Callable[[int, _Opts], str]
     collection: bool = False  # "# forces replacement" goes on the opening line
     warnings: Callable[[int, _Opts], list[str]] | None = None
+    # the diff rendered with terraform's replacement note where it is not a plain suffix
+    forcing_replacement: Callable[[], _Diff] | None = None
 
 
 def _forcing_replacement(d: _Diff) -> _Diff:
     """d with terraform's " # forces replacement" suffix."""
+    if d.forcing_replacement is not None:
+        return d.forcing_replacement()
     inner = d.render
 
     def render(ind: int, o: _Opts) -> str:
@@ -343,22 +348,38 @@ def _json_container(v: Value | None) -> tuple[bool, Any]:
         return False, None
 
 
-def _json_string_diff(b: Value | None, a: Value | None, act: Action) -> _Diff | None:
-    """Strings of JSON render as jsonencode(...) of a structural diff."""
+def _json_string_diff(b: Value | None, a: Value | None, act: Action, replace: bool = False) -> _Diff | None:
+    """Strings of JSON render as jsonencode(...) of a structural diff (renderStringDiffAsJson)."""
     bj, bdata = _json_container(b)
     aj, adata = _json_container(a)
     if not ((bj or b is None) and (aj or a is None)) or (b is None and a is None):
         return None
     inner = compute_diff(None if b is None else from_py(bdata), None if a is None else from_py(adata))
+    # The strings differ but their JSON does not: only whitespace changed.
+    whitespace_only = inner.action == Action.NO_OP and act == Action.UPDATE
 
     def render_json(ind: int, o: _Opts) -> str:
+        jo = o.clone(override_null_suffix=True)
         sym = Action.UPDATE if act == Action.UPDATE else Action.NO_OP
+        comment, suffix = "", ""
+        if whitespace_only:
+            comment = " # whitespace changes force replacement" if replace else " # whitespace changes"
+            jo = jo.clone(show_unchanged_children=True)
+            sym = Action.NO_OP
+        elif replace:
+            suffix = o.color(" [red]# forces replacement[reset]")
+        text = inner.render(ind + 1, jo)
+        if "\n" not in text:
+            return f"jsonencode({text}){comment}{suffix}"
         return (
-            f"jsonencode(\n{_indent(ind + 1)}{_sym(sym, o)}{inner.render(ind + 1, o.clone(override_null_suffix=True))}"
+            f"jsonencode({comment}\n{_indent(ind + 1)}{_sym(sym, o)}{text}{suffix}"
             f"\n{_indent(ind)}{_sym(Action.NO_OP, o)}){_null_suffix(act, o)}"
         )
 
-    return _Diff(act, render_json)
+    diff = _Diff(act, render_json)
+    if not replace:
+        diff.forcing_replacement = lambda: _json_string_diff(b, a, act, replace=True) or diff
+    return diff
 
 
 def _multiline(b: Value | None, a: Value | None) -> bool:
@@ -377,7 +398,10 @@ def _render_multiline(b: Value | None, a: Value | None, act: Action, ind: int, o
     out = ["<<-EOT"]
 
     def emit(bi: int, ai: int) -> None:
-        if bi < len(bl) and ai < len(al):
+        if bi < len(bl) and ai < len(al) and bl[bi] != al[ai]:
+            out.append(f"{_indent(ind + 1)}{_sym(Action.DELETE, o)}{bl[bi]}")
+            out.append(f"{_indent(ind + 1)}{_sym(Action.CREATE, o)}{al[ai]}")
+        elif bi < len(bl) and ai < len(al):
             out.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{al[ai]}")
         elif bi < len(bl):
             out.append(f"{_indent(ind + 1)}{_sym(Action.DELETE, o)}{bl[bi]}")
@@ -388,7 +412,7 @@ def _render_multiline(b: Value | None, a: Value | None, act: Action, ind: int, o
         for line in al if act == Action.CREATE else bl:
             out.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{line}")
     else:
-        _process_slice(bl, al, emit, lambda x, y: x == y, lambda _x: False)
+        process_slice(bl, al, emit, lambda x, y: x == y, lambda _x: False)
     out.append(f"{_indent(ind)}{_sym(Action.NO_OP, o)}EOT{_null_suffix(act, o)}")
     return "\n".join(out)
 
@@ -429,73 +453,8 @@ def _object_diff(b: Value | None, a: Value | None, quote_keys: bool, typed: bool
     return _Diff(act, render_object, collection=True)
 
 
-def _lcs(xs: list[Any], ys: list[Any], eq: Callable[[Any, Any], bool]) -> list[Any]:
-    """objchange.LongestCommonSubsequence, with its exact tie-breaking."""
-    if not xs or not ys:
-        return []
-    w = len(xs)
-    c = [0] * (len(xs) * len(ys))
-    eqs = [False] * (len(xs) * len(ys))
-    for y in range(len(ys)):
-        for x in range(w):
-            e = eq(xs[x], ys[y])
-            eqs[w * y + x] = e
-            if e:
-                c[w * y + x] = 1 if x == 0 or y == 0 else c[w * (y - 1) + (x - 1)] + 1
-            else:
-                left = c[w * y + x - 1] if x > 0 else 0
-                up = c[w * (y - 1) + x] if y > 0 else 0
-                c[w * y + x] = max(up, left)
-    seq: list[Any] = [None] * c[-1]
-    x, y, i = len(xs) - 1, len(ys) - 1, len(seq) - 1
-    while x > -1 and y > -1 and i > -1:
-        if eqs[w * y + x]:
-            seq[i] = xs[x]
-            x -= 1
-            y -= 1
-            i -= 1
-        else:
-            left = c[w * y + x - 1] if x > 0 else 0
-            up = c[w * (y - 1) + x] if y > 0 else 0
-            if left > up:
-                x -= 1
-            else:
-                y -= 1
-    return seq
-
-
-def _process_slice(
-    before: list[Any],
-    after: list[Any],
-    process: Callable[[int, int], None],
-    eq: Callable[[Any, Any], bool],
-    is_obj: Callable[[Any], bool],
-) -> None:
-    """collections.ProcessSlice: walk two sequences along their LCS."""
-    lcs = _lcs(before, after, eq)
-    bi = ai = li = 0
-    while bi < len(before) or ai < len(after) or li < len(lcs):
-        while bi < len(before) and (li >= len(lcs) or not eq(lcs[li], before[bi])):
-            if (
-                is_obj(before[bi])
-                and ai < len(after)
-                and is_obj(after[ai])
-                and (li >= len(lcs) or not eq(lcs[li], after[ai]))
-            ):
-                process(bi, ai)
-                bi += 1
-                ai += 1
-                continue
-            process(bi, len(after))
-            bi += 1
-        while ai < len(after) and (li >= len(lcs) or not eq(lcs[li], after[ai])):
-            process(len(before), ai)
-            ai += 1
-        if li < len(lcs):
-            process(bi, ai)
-            bi += 1
-            ai += 1
-            li += 1
+def _json_object(k: Hashable) -> bool:
+    return isinstance(k, tuple) and k[0] == "object"
 
 
 def _array_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff:
@@ -506,19 +465,18 @@ def _array_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff:
     t = ref.type if ref is not None else None
     if typed and isinstance(t, SetType):
         return _set_diff(b, a, be, ae)
-    known = [x.is_known for x in ae]
-    positional = not (typed and isinstance(t, ListType)) and (typed or all(known) or not any(known))
-    if b is not None and a is not None and len(be) == len(ae) and positional:
-        # tuples pair their elements by position, and so does terraform's JSON differ for an
-        # untyped sequence that is all known or all unknown; one with some unknown elements
-        # among known ones is matched along the longest common subsequence
-        elems = [compute_diff(x, y, typed) for x, y in zip(be, ae)]
+
+    def proc(bi: int, ai: int) -> None:
+        elems.append(compute_diff(be[bi] if bi < len(be) else None, ae[ai] if ai < len(ae) else None, typed))
+
+    if typed and isinstance(t, TupleType):  # a tuple's elements pair by position
+        for i in range(max(len(be), len(ae))):
+            proc(i, i)
     else:
-
-        def proc(bi: int, ai: int) -> None:
-            elems.append(compute_diff(be[bi] if bi < len(be) else None, ae[ai] if ai < len(ae) else None, typed))
-
-        _process_slice(list(be), list(ae), proc, _raw_equal, lambda v: isinstance(v.v, dict))
+        # a list attribute, or a sequence of a dynamic value (its JSON array)
+        objects = typed and isinstance(t, ListType) and isinstance(t.element, ObjectType)
+        bk, ak = [json_key(x) for x in be], [json_key(y) for y in ae]
+        process_slice(bk, ak, proc, lambda x, y: x == y, lambda k: objects or (not typed and _json_object(k)))
     act = _children_action(b, a, elems)
 
     def render_list(ind: int, o: _Opts) -> str:
@@ -556,17 +514,11 @@ def _array_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff:
 
 def _set_diff(b: Value | None, a: Value | None, be: tuple[Value, ...], ae: tuple[Value, ...]) -> _Diff:
     elems: list[_Diff] = []
-    matched: set[int] = set()
-    for x in be:
-        j = next((j for j, y in enumerate(ae) if j not in matched and _raw_equal(x, y)), -1)
-        if j >= 0:
-            matched.add(j)
-            elems.append(compute_diff(x, ae[j], True))
-        else:
-            elems.append(compute_diff(x, None, True))
-    for j, y in enumerate(ae):
-        if j not in matched:
-            elems.append(compute_diff(None, y, True))
+
+    def proc(bi: int, ai: int) -> None:
+        elems.append(compute_diff(be[bi] if bi < len(be) else None, ae[ai] if ai < len(ae) else None, True))
+
+    process_set(be, ae, proc)
     act = _children_action(b, a, elems)
 
     def render_set(ind: int, o: _Opts) -> str:
