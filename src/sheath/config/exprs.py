@@ -62,9 +62,13 @@ def unwrap_json_ref(expr: Expression) -> tuple[Expression, Diagnostics]:
     from sheath.lang.hcljson.parser import JSONString
     from sheath.lang.hclsyntax.parser import parse_expression
 
-    src = expr.src if isinstance(expr, JSONExpression) else None
-    if not isinstance(src, JSONString):
+    if not isinstance(expr, JSONExpression):
         return expr, Diagnostics()
+    src = expr.src
+    if not isinstance(src, JSONString):
+        d = Diagnostics()
+        d.add_error("Invalid reference expression", "A single reference string is required.", expr.range)
+        return expr, d
     node, diags = parse_expression(src.value.encode("utf-8", "surrogateescape"), src.range.filename, src.range.start)
     if diags.has_errors() or node is None:
         return expr, Diagnostics(diags)

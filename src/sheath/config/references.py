@@ -287,8 +287,7 @@ class ReferenceChecker:
         for rule in r.postconditions:
             self.expr(rule.condition, post)
             self.expr(rule.error_message, post)
-        for e in r.triggers_replacement:
-            self.expr(e, base)
+        # lifecycle.replace_triggered_by: terraform checks its references only at plan (engine.triggers)
         if r.managed is not None:
             if r.managed.connection is not None:
                 self.body(r.managed.connection.config, post)

@@ -21,7 +21,7 @@ from sheath.config.common import (
 from sheath.config.exprs import decode_bool, expr_as_keyword, expr_list, rel_traversal_for_expr, unwrap_json_ref
 from sheath.config.common import range_str
 from sheath.config.merge import apply_escaping_blocks
-from sheath.diag import Diagnostics, Range
+from sheath.diag import Diagnostic, Diagnostics, Range
 from sheath.lang import hcl
 from sheath.lang.hcl import Expression, Traversal
 
@@ -424,10 +424,13 @@ def decode_ignore_changes(expr: Expression) -> tuple[list[Traversal], bool, Diag
     return out, False, diags
 
 
-_NOT_RESOURCE_ROOTS = frozenset(["var", "local", "module", "data", "path", "terraform", "self", "ephemeral"])
-
-
 def decode_replace_triggered_by(expr: Expression) -> tuple[list[Expression], Diagnostics]:
+    """The elements of lifecycle.replace_triggered_by, checked as terraform's decodeReplaceTriggeredBy
+    does: each names exactly one resource (managed, data or ephemeral), plus count.index or
+    each.key; anything else is an error on the whole element."""
+    from sheath.addrs import Reference, parse_ref
+    from sheath.addrs.resource import Resource as ResourceRef, ResourceInstance
+
     diags = Diagnostics()
     exprs, d = expr_list(expr)
     diags.extend(d)
@@ -435,49 +438,51 @@ def decode_replace_triggered_by(expr: Expression) -> tuple[list[Expression], Dia
     for e in exprs:
         e, d = unwrap_json_ref(e)
         diags.extend(d)
-        if d.has_errors():
-            return out, diags
-        refs = e.variables()
-        if not refs:
-            diags.add_error(
-                "Invalid replace_triggered_by expression",
-                "Missing resource reference in replace_triggered_by expression.",
-                e.range,
-            )
+        if diags.has_errors():
             continue
-        ok = True
-        found_resource = False
-        for t in refs:
+        out.append(e)
+        resources = 0
+        refs: list[tuple[Traversal, Reference | None]] = []
+        bad_ref = False
+        for t in e.variables():
+            if t.root_name in ("count", "each") and len(t.steps) > 1 and isinstance(t.steps[1], hcl.TraverseAttr):
+                refs.append((t, None))  # terraform's ParseRef takes any attribute name here
+                continue
+            ref, rd = parse_ref(t)
+            for x in rd:
+                diags.append(Diagnostic(x.severity, x.summary, x.detail, e.range))
+            bad_ref = bad_ref or rd.has_errors()
+            refs.append((t, ref))
+        if bad_ref:
+            continue
+        for t, ref in refs:
             root = t.root_name
-            if root == "count" or root == "each":
+            if root in ("count", "each"):
                 want = "index" if root == "count" else "key"
-                attr = t.steps[1] if len(t.steps) > 1 else None
-                if not (isinstance(attr, hcl.TraverseAttr) and attr.name == want):
+                attr = t.steps[1]
+                if isinstance(attr, hcl.TraverseAttr) and attr.name != want:
                     diags.add_error(
                         f"Invalid {root} reference in replace_triggered_by expression",
                         f"Only {root}.{want} may be used in replace_triggered_by.",
                         e.range,
                     )
-                    ok = False
                 continue
-            if root in _NOT_RESOURCE_ROOTS:
+            if ref is None:
+                continue
+            if isinstance(ref.subject, (ResourceRef, ResourceInstance)):
+                resources += 1
+            else:
                 diags.add_error(
                     "Invalid reference in replace_triggered_by expression",
                     "Only resources, count.index, and each.key may be used in replace_triggered_by.",
-                    t.range,
+                    e.range,
                 )
-                ok = False
-            else:
-                found_resource = True
-        if not found_resource:
+        if resources != 1:
             diags.add_error(
                 "Invalid replace_triggered_by expression",
-                "Missing resource reference in replace_triggered_by expression.",
+                f"{'Missing' if resources == 0 else 'Multiple'} resource reference{'s' if resources else ''} in replace_triggered_by expression.",
                 e.range,
             )
-            continue
-        if ok:
-            out.append(e)
     return out, diags
 
 

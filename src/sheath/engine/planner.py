@@ -21,6 +21,7 @@ from sheath.engine.destroyplan import plan_destroy
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
 from sheath.engine.run import Expansion, Run, WalkAbort, resource_mode, object_id, instance_address
+from sheath.engine.triggers import evaluate_replace_triggered_by
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ActionReason, Importing, ResourceInstanceChange
 from sheath.providers import interface as pi
@@ -418,6 +419,12 @@ class ResourcePlanner:
                 prior, private, importing = imported
         if run.opts.destroy:
             return prior if not prior.is_null else unknown(schema.block.implied_type())
+        triggered = False
+        if not run.opts.refresh_only:
+            t = self.replace_triggered(mi, key)
+            if t is None:
+                return None
+            triggered = t
         config, d = run.eval_config(mi, r, schema, rep)
         if run.add_diags(d):
             return None
@@ -462,7 +469,7 @@ class ResourcePlanner:
                 action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BECAUSE_TAINTED
             elif addr in run.opts.replace:
                 action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BY_REQUEST
-            elif action != Action.DELETE_THEN_CREATE and self.replace_triggered(mi, rep):
+            elif action != Action.DELETE_THEN_CREATE and triggered:
                 action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BY_TRIGGERS
         if action == Action.DELETE_THEN_CREATE:
             if str(self.node) in run.cbd:
@@ -527,58 +534,23 @@ class ResourcePlanner:
         if cur is not None and sorted(cur.dependencies) != deps:
             self.run.set_object(sr, key, replace(cur, dependencies=list(deps)))
 
-    def replace_triggered(self, mi: ModuleInstance, rep: Repetition) -> bool:
+    def replace_triggered(self, mi: ModuleInstance, key: InstanceKey) -> bool | None:
+        """Whether a lifecycle.replace_triggered_by reference forces a replacement; None after
+        errors, which terraform reports before planning the instance (every element's)."""
         run = self.run
+        triggered = False
+        failed = False
         for e in self.r.triggers_replacement:
-            for t in e.variables():
-                root = t.root_name
-                steps = t.steps
-                if root in ("count", "each", "var", "local", "self"):
-                    continue
-                if root == "data" or len(steps) < 2:
-                    continue
-                rname = getattr(steps[1], "name", None)
-                if rname is None:
-                    continue
-                rest = steps[2:]
-                key: Any = None
-                has_key = False
-                if rest and getattr(rest[0], "key", None) is not None:
-                    key = getattr(rest[0], "key")
-                    has_key = True
-                    rest = rest[1:]
-                elif rest and getattr(rest[0], "name", None) is None:
-                    # an index expression: evaluate it
-                    idx = getattr(rest[0], "key_expr", None)
-                    if idx is not None:
-                        kv, _ = run.values.eval_expr(mi, idx, rep.variables())
-                        key, has_key = kv, True
-                        rest = rest[1:]
-                base = f"{root}.{rname}"
-                m = str(mi)
-                prefix = (m + "." if m else "") + base
-                attr_path = tuple(getattr(s, "name", None) for s in rest if getattr(s, "name", None) is not None)
-                for caddr, ch in list(run.changes.items()):
-                    if ch.deposed:
-                        continue
-                    if not (caddr == prefix or caddr.startswith(prefix + "[")):
-                        continue
-                    if has_key and key is not None and key.is_known:
-                        kv = key.v
-                        want = prefix + (f'["{kv}"]' if isinstance(kv, str) else f"[{int(kv.to_int())}]")
-                        if caddr != want:
-                            continue
-                    if ch.action in (Action.NO_OP, Action.READ):
-                        continue
-                    if not attr_path:
-                        return True
-                    a = _path_value(ch.before, attr_path) if not ch.before.is_null else None
-                    b = _path_value(ch.after, attr_path) if not ch.after.is_null else None
-                    if a is None or b is None or not b.is_wholly_known():
-                        return True
-                    if not raw_equal(a.unmark_deep()[0], b.unmark_deep()[0]):
-                        return True
-        return False
+            _, replace, d = evaluate_replace_triggered_by(e, key, mi, self.module, run.changes)
+            run.add_diags(d)
+            if d.has_errors():
+                failed = True
+            if failed:
+                continue
+            if replace:
+                triggered = True
+                break
+        return None if failed else triggered
 
     def import_target(
         self, mi: ModuleInstance, key: InstanceKey, rep: Repetition, schema: Schema, provider: pi.Provider, addr: str

@@ -880,8 +880,7 @@ class _ModuleValidator:
         self_ctx = ctx.new_child({"self": unknown(DYNAMIC)})
         for rule in r.postconditions:
             self._check_rule(rule, self_ctx, post)
-        for e in r.triggers_replacement:
-            self.eval(e, ctx, scope)
+        # lifecycle.replace_triggered_by is not evaluated by terraform's validate (engine.triggers at plan)
         if r.managed is not None:
             from sheath.engine.provisioning import connection_body
             from sheath.provisioners.connection import CONNECTION_SCHEMA
