@@ -1311,8 +1311,22 @@ def _target_file(ctx: Ctx) -> None:
     _changed(ctx, ctx.ok(*ctx.cmd(), *_auto(ctx), "-no-color", "-target-file=target.txt"), 1)
 
 
-# OpenTofu's planning options (tests/test_exclude.py covers them on every command)
-_ADDRESS_FILES = {"exclude": _exclude, "exclude-file": _exclude_file, "target-file": _target_file}
+def _deprecation(ctx: Ctx) -> None:
+    """OpenTofu's -deprecation=module:none drops the module-caller deprecation warnings
+    (tests/test_opentofu_deprecated.py covers every level)."""
+    (ctx.dir / "child").mkdir()
+    (ctx.dir / "child" / "main.tf").write_text('variable "old" {\n  default    = null\n  deprecated = "Gone."\n}\n')
+    with (ctx.dir / "main.tf").open("a") as fh:
+        fh.write('\nmodule "c" {\n  source = "./child"\n  old    = "x"\n}\n')
+    ctx.ok("init", "-no-color")
+    r = ctx.ok(*ctx.cmd(), *_auto(ctx), "-no-color")
+    assert "Warning: Variable marked as deprecated by the module author" in r.stdout
+    r = ctx.ok(*ctx.cmd(), *_auto(ctx), "-no-color", "-deprecation=module:none")
+    assert "Warning: Variable marked as deprecated" not in r.stdout
+
+
+# OpenTofu's options (tests/test_exclude.py and tests/test_opentofu_deprecated.py cover them fully)
+_ADDRESS_FILES = {"exclude": _exclude, "exclude-file": _exclude_file, "target-file": _target_file, "deprecation": _deprecation}
 
 SHEATH_TABLE: dict[str, dict[str, Check]] = {
     "plan": {"policies": _policies, "allow-destroy": _allow_destroy, "markdown": _markdown, "plan-signing-key": _signing_key}

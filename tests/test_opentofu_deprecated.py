@@ -117,3 +117,108 @@ variable "c" {
     assert "migrate away from usage of this deprecated output value." in err
     assert "Incorrect attribute value type" in err or "Unsuitable value type" in err
     assert "Unsupported argument" not in err
+
+
+LEVELS_ROOT = """
+module "c" {
+  source = "./child"
+  old    = "x"
+}
+
+module "r" {
+  source = "git::https://example.invalid/child.git"
+  old    = "x"
+}
+
+resource "terraform_data" "r" {
+  input = [module.c.old_out, module.r.old_out]
+}
+
+variable "legacy" {
+  type       = string
+  default    = "d"
+  deprecated = "Stop setting legacy."
+}
+"""
+
+
+def _write_levels(d: Path) -> None:
+    """Module c is local; r comes from a remote source (installed by hand in the manifest)."""
+    import json
+
+    _write(d, LEVELS_ROOT)
+    (d / ".terraform" / "modules" / "r").mkdir(parents=True)
+    (d / ".terraform" / "modules" / "r" / "main.tf").write_text(CHILD)
+    manifest = {
+        "Modules": [
+            {"Key": "", "Source": "", "Dir": "."},
+            {"Key": "c", "Source": "./child", "Dir": "child"},
+            {"Key": "r", "Source": "git::https://example.invalid/child.git", "Dir": ".terraform/modules/r"},
+        ]
+    }
+    (d / ".terraform" / "modules" / "modules.json").write_text(json.dumps(manifest))
+
+
+def _warnings(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("Warning: ") or line.startswith("  on main.tf line")]
+
+
+def test_deprecation_levels(tmp_path: Path, run_sheath: RunFn) -> None:
+    """OpenTofu 1.10's -deprecation=module:all|local|none filters the module-caller warnings
+    of the human view: local drops those whose cause OpenTofu finds in a remote module."""
+    _write_levels(tmp_path)
+    var_c = ("Warning: Variable marked as deprecated by the module author", "  on main.tf line 4, in module \"c\":")
+    var_r = ("Warning: Variable marked as deprecated by the module author", "  on main.tf line 9, in module \"r\":")
+    r = run_sheath(["validate", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("Warning: Variable marked as deprecated by the module author") == 1  # consolidated
+    assert "(and one more similar warning elsewhere)" in r.stdout
+    for flag in ([], ["-deprecation=module:all"], ["-deprecation=module:bogus"]):
+        r = run_sheath(["plan", "-no-color", *flag], tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "(and one more similar warning elsewhere)" in r.stdout, flag
+        assert r.stdout.count("Value derived from a deprecated source") == 1
+
+    # local: the variable of the remote module call is dropped; outputs used from the root
+    # module stay (OpenTofu asks the root module, which is never remote)
+    r = run_sheath(["plan", "-no-color", "-deprecation=module:local"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "\n\n".join(var_c) in r.stdout
+    assert var_r[1] not in r.stdout
+    assert "Value derived from a deprecated source" in r.stdout
+    assert "Plan: 1 to add" in r.stdout
+
+    # none: every module-caller warning is dropped; the root variable warning stays
+    r = run_sheath(["plan", "-no-color", "-deprecation=module:none", "-var", "legacy=z"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "marked as deprecated by the module author" not in r.stdout
+    assert "Value derived from a deprecated source" not in r.stdout
+    assert "Warning: Deprecated variable used from the root module" in r.stdout
+
+    r = run_sheath(["validate", "-no-color", "-deprecation=module:none"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Warning:" not in r.stdout
+    # the human view filters; the counts (and so this message) are the unfiltered ones
+    assert "The configuration is valid, but there were some validation warnings" in r.stdout
+    r = run_sheath(["validate", "-json", "-deprecation=module:none"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert '"warning_count": 4' in r.stdout  # the JSON view is not filtered
+
+    r = run_sheath(["apply", "-auto-approve", "-no-color", "-deprecation=module:none"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Warning:" not in r.stdout
+    r = run_sheath(["refresh", "-no-color", "-deprecation=module:none"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Warning:" not in r.stdout
+
+
+def test_deprecation_flag_forms(tmp_path: Path, run_sheath: RunFn) -> None:
+    """plan and apply define -deprecation as a string flag (any other value is accepted and
+    changes nothing); other commands only take -deprecation=module:LEVEL off the line."""
+    _write_levels(tmp_path)
+    r = run_sheath(["plan", "-no-color", "-deprecation=none"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "marked as deprecated by the module author" in r.stdout
+    r = run_sheath(["validate", "-no-color", "-deprecation=none"], tmp_path)
+    assert r.returncode == 1
+    assert "flag provided but not defined: -deprecation" in r.stderr

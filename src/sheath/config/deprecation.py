@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sheath.config.loader import Config
 from sheath.config.references import body_expressions
-from sheath.diag import Diagnostics, Range
+from sheath.diag import Diagnostic, Diagnostics, Range
 from sheath.diag import warning as warning_diag
 from sheath.lang import hcl
 from sheath.lang.hcl import Expression
@@ -21,6 +21,69 @@ from sheath.lang.hcl import Expression
 VARIABLE_SUMMARY = "Variable marked as deprecated by the module author"
 OUTPUT_SUMMARY = "Value derived from a deprecated source"
 ROOT_VARIABLE_SUMMARY = "Deprecated variable used from the root module"
+
+# Diagnostic.extra key of a module-caller warning: whether its cause comes from a remote
+# module (OpenTofu's VariableDeprecationCause / DeprecationCause.IsFromRemoteModule).
+FROM_REMOTE_MODULE = "deprecation_from_remote_module"
+
+# OpenTofu's -deprecation=module:LEVEL (arguments.ParseView, OpenTofu 1.10)
+DEPRECATION_FLAG_PREFIX = "-deprecation=module:"
+LEVEL_ALL, LEVEL_LOCAL, LEVEL_NONE = "all", "local", "none"
+
+
+def parse_deprecation_level(s: str) -> str:
+    """OpenTofu's ParseDeprecatedWarningLevel: an unknown level is "all", not an error."""
+    return s if s in (LEVEL_LOCAL, LEVEL_NONE) else LEVEL_ALL
+
+
+def strip_deprecation_flag(args: list[str]) -> tuple[str, list[str]]:
+    """The level of the last -deprecation=module:LEVEL argument, and the arguments without
+    them (OpenTofu removes them before parsing the command's flags)."""
+    level = LEVEL_ALL
+    rest = []
+    for a in args:
+        if a.startswith(DEPRECATION_FLAG_PREFIX):
+            level = parse_deprecation_level(a[len(DEPRECATION_FLAG_PREFIX) :])
+        else:
+            rest.append(a)
+    return level, rest
+
+
+def deprecation_allowed(level: str, d: Diagnostic) -> bool:
+    """OpenTofu's DeprecationDiagnosticAllowed: whether the human view shows d at level.
+    Only module-caller warnings carry a cause; the root variable warning has none."""
+    remote = d.extra.get(FROM_REMOTE_MODULE)
+    if level == LEVEL_ALL or remote is None:
+        return True
+    return level == LEVEL_LOCAL and not remote
+
+
+def filter_deprecations(level: str, diags: Iterable[Diagnostic]) -> Diagnostics:
+    return Diagnostics([d for d in diags if deprecation_allowed(level, d)])
+
+
+def is_module_call_from_remote_module(root: Config, c: Config, call_name: str) -> bool:
+    """OpenTofu's Config.IsModuleCallFromRemoteModule on c: c's own source is a remote one
+    (not a registry address), or a module call met going up from c, looked up by call_name
+    and then by each ancestor's call name, has a registry or remote source."""
+    if c.call is not None and c.call.source_addr is not None and c.call.source_addr.kind == "remote":
+        return True
+    name = call_name
+    path = c.path
+    while not path.is_root():
+        parent = root.descendant(path.parent())
+        if parent is None:
+            return False
+        call = parent.module.module_calls.get(name)
+        if call is None:
+            return False
+        if call.source_addr is not None and not call.source_addr.is_local():
+            return True
+        if parent.path.is_root():
+            return False
+        name = parent.path.call_name()
+        path = parent.path
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +93,7 @@ class DeprecatedUse:
     subject: str
     message: str
     range: Range
+    call_name: str = ""
 
 
 def deprecation_warnings(cfg: Config) -> Diagnostics:
@@ -37,8 +101,8 @@ def deprecation_warnings(cfg: Config) -> Diagnostics:
     the modules it calls, and references to the called modules' deprecated outputs."""
     diags = Diagnostics()
     for c in cfg.all_modules():
-        diags.extend(_variable_warnings(c))
-        diags.extend(_output_warnings(c))
+        diags.extend(_variable_warnings(cfg, c))
+        diags.extend(_output_warnings(cfg, c))
     return diags
 
 
@@ -60,7 +124,7 @@ def root_variable_warnings(cfg: Config, given: Iterable[str]) -> Diagnostics:
     return diags
 
 
-def _variable_warnings(c: Config) -> Diagnostics:
+def _variable_warnings(root: Config, c: Config) -> Diagnostics:
     diags = Diagnostics()
     for name, mc in sorted(c.module.module_calls.items()):
         child = c.children.get(name)
@@ -71,17 +135,17 @@ def _variable_warnings(c: Config) -> Diagnostics:
             v = child.module.variables.get(arg)
             if v is None or not v.deprecated:
                 continue
-            diags.append(
-                warning_diag(
-                    VARIABLE_SUMMARY,
-                    f'Variable "{arg}" is marked as deprecated with the following message:\n{v.deprecated}',
-                    attr.expr.range,
-                )
+            d = warning_diag(
+                VARIABLE_SUMMARY,
+                f'Variable "{arg}" is marked as deprecated with the following message:\n{v.deprecated}',
+                attr.expr.range,
             )
+            d.extra[FROM_REMOTE_MODULE] = is_module_call_from_remote_module(root, child, name)
+            diags.append(d)
     return diags
 
 
-def _output_warnings(c: Config) -> Diagnostics:
+def _output_warnings(root: Config, c: Config) -> Diagnostics:
     diags = Diagnostics()
     seen: set[tuple[str, Range]] = set()
     for expr in _module_expressions(c):
@@ -89,14 +153,15 @@ def _output_warnings(c: Config) -> Diagnostics:
             if (use.subject, use.range) in seen:
                 continue
             seen.add((use.subject, use.range))
-            diags.append(
-                warning_diag(
-                    OUTPUT_SUMMARY,
-                    f"This value is derived from {use.subject}, which is deprecated with the following message:"
-                    f"\n\n{use.message}",
-                    use.range,
-                )
+            d = warning_diag(
+                OUTPUT_SUMMARY,
+                f"This value is derived from {use.subject}, which is deprecated with the following message:"
+                f"\n\n{use.message}",
+                use.range,
             )
+            # OpenTofu asks the module holding the reference about the call it names
+            d.extra[FROM_REMOTE_MODULE] = is_module_call_from_remote_module(root, c, use.call_name)
+            diags.append(d)
     return diags
 
 
@@ -123,7 +188,7 @@ def _deprecated_outputs(c: Config, expr: Expression) -> Iterator[DeprecatedUse]:
         prefix = str(c.path)
         module = f"module.{call.name}{key}"
         subject = f"{prefix}.{module}" if prefix else module
-        yield DeprecatedUse(f"{subject}.{out.name}", out.deprecated, expr.range)
+        yield DeprecatedUse(f"{subject}.{out.name}", out.deprecated, expr.range, call.name)
 
 
 def _key_str(step: hcl.TraverseIndex) -> str:

@@ -95,7 +95,16 @@ def command_specs(command: str) -> list[FlagSpec]:
         specs.append(FlagSpec("on-failure", "string"))
     if command in EXCLUDE_COMMANDS:
         specs.extend(FlagSpec(name, "list") for name in EXCLUDE_FLAGS)
+    if command in DEPRECATION_FLAG_COMMANDS:
+        specs.append(FlagSpec("deprecation", "string"))
     return specs
+
+
+# OpenTofu 1.10's -deprecation: plan and apply (and so destroy) define the flag; these
+# commands (and validate, in its own module) take -deprecation=module:LEVEL off the
+# command line before parsing it (config.deprecation).
+DEPRECATION_FLAG_COMMANDS = frozenset({"plan", "apply", "destroy"})
+DEPRECATION_LEVEL_COMMANDS = frozenset({"plan", "apply", "destroy", "refresh"})
 
 
 # OpenTofu's planning options terraform lacks (sheath.engine.exclusion).
@@ -185,6 +194,7 @@ class Ui:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     compact_warnings: bool = False
+    deprecation: str = "all"  # OpenTofu's -deprecation=module:LEVEL (config.deprecation)
 
     def c(self, s: str) -> str:
         """terraform's colorstring: [bold], [reset], [green]..."""
@@ -199,6 +209,10 @@ class Ui:
         from sheath.diag.render import strip_ui_newline
         from sheath.lang.eval.diagvalues import annotate
 
+        if self.deprecation != "all":
+            from sheath.config.deprecation import filter_deprecations
+
+            diags = filter_deprecations(self.deprecation, diags)
         annotate(list(diags))
 
         if sources is None and any(d.subject is not None for d in diags):
@@ -303,7 +317,13 @@ def diagnostic_error(ui: Ui, command: str, d: Diagnostic) -> int:
 
 
 def parse(args: list[str], command: str) -> tuple[ParsedFlags | None, Ui, int]:
+    from sheath.config.deprecation import LEVEL_ALL, strip_deprecation_flag
+
     ui = Ui(color="-no-color" not in args)
+    level = LEVEL_ALL
+    if command in DEPRECATION_LEVEL_COMMANDS:
+        level, args = strip_deprecation_flag(args)
+    ui.deprecation = level
     try:
         fl = parse_flags(args, command_specs(command))
     except FlagError as exc:

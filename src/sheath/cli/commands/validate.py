@@ -46,7 +46,10 @@ def _flag_error(message: str, color: bool) -> int:
 
 
 def run(args: list[str]) -> int:
+    from sheath.config.deprecation import strip_deprecation_flag
+
     color = "-no-color" not in args
+    level, args = strip_deprecation_flag(args)  # OpenTofu's -deprecation=module:LEVEL
     try:
         fl = parse_flags(args, _FLAGS)
     except FlagError as exc:
@@ -72,12 +75,12 @@ def run(args: list[str]) -> int:
             return _report(diags, {}, as_json, color)
     test_dir = fl.get_str("test-directory") or "tests"
     result = validate(root, None if fl.get_bool("no-tests") else test_dir)
-    return _report(result.diagnostics, result.sources, as_json, color)
+    return _report(result.diagnostics, result.sources, as_json, color, level)
 
 
 
 
-def _report(diags: Diagnostics, sources: dict[str, bytes], as_json: bool, color: bool) -> int:
+def _report(diags: Diagnostics, sources: dict[str, bytes], as_json: bool, color: bool, level: str = "all") -> int:
     errors = sum(1 for d in diags if d.severity is Severity.ERROR)
     warnings = len(diags) - errors
     if as_json:
@@ -90,7 +93,10 @@ def _report(diags: Diagnostics, sources: dict[str, bytes], as_json: bool, color:
         }
         sys.stdout.write(go_json(doc) + "\n")
         return 1 if errors else 0
-    for d in consolidate_warnings(sort_diagnostics(diags)):
+    from sheath.config.deprecation import filter_deprecations
+
+    # as OpenTofu's human view, which alone filters: the counts above are the unfiltered ones
+    for d in consolidate_warnings(sort_diagnostics(filter_deprecations(level, diags))):
         stream = sys.stderr if d.severity is Severity.ERROR else sys.stdout
         stream.write(strip_ui_newline(render_diagnostic(d, sources, color), color))
     if errors:
