@@ -160,6 +160,8 @@ def decode_variable_type(expr: Expression) -> tuple[Type, Defaults | None, Varia
         return DYNAMIC, None, VariableParsingMode.HCL, diags
     t, defaults, d = parse_type_constraint(expr)
     diags.extend(d)
+    if d.has_errors():
+        return DYNAMIC, None, VariableParsingMode.HCL, diags  # as terraform's decodeVariableType
     mode = VariableParsingMode.LITERAL if t.is_primitive() else VariableParsingMode.HCL
     return t, defaults, mode, diags
 

@@ -160,15 +160,22 @@ def _get_type(expr: Expression, constraint: bool, with_defaults: bool) -> tuple[
                 vcall, vcd = expr_call(vexpr)
                 if vcall is not None and not vcd.has_errors() and _call_parts(vcall)[0] == "optional":
                     _, _, oargs, oargs_range = _call_parts(vcall)
+                    if len(oargs) < 1:
+                        diags.add_error(
+                            INVALID, "Optional attribute modifier requires the attribute type as its argument.", oargs_range
+                        )
+                        continue
                     if with_defaults:
-                        if len(oargs) < 1 or len(oargs) > 2:
+                        # hcl's typeexpr: more than two arguments is an error, the attribute then required
+                        if len(oargs) > 2:
                             diags.add_error(
                                 INVALID,
-                                "Optional attribute modifier requires the attribute type as its first argument "
-                                "and the default value as the second argument.",
+                                "Optional attribute modifier expects at most two arguments: the attribute type, "
+                                "and a default value.",
                                 oargs_range,
                             )
-                            continue
+                        else:
+                            optional.add(aname)
                         if len(oargs) == 2:
                             default_expr = oargs[1]
                     elif len(oargs) != 1:
@@ -178,8 +185,9 @@ def _get_type(expr: Expression, constraint: bool, with_defaults: bool) -> tuple[
                             oargs_range,
                         )
                         continue
+                    else:
+                        optional.add(aname)
                     atype_expr = oargs[0]
-                    optional.add(aname)
             at, adef, d = _get_type(atype_expr, constraint, with_defaults)
             diags.extend(d)
             attrs[aname] = at
