@@ -45,6 +45,7 @@ from sheath.providers.schema import Schema, decode_body
 from sheath.states.intents import IntentLog
 from sheath.states.state import InstanceObject, ResourceInstance, State, format_instance_key
 from sheath.states.state import Resource as StateResource
+from sheath.lang.funcs.values import WHOLE_NUMBER_MSG
 from sheath.types.convert import ConversionError, convert
 from sheath.types.cty import (
     DYNAMIC,
@@ -289,8 +290,8 @@ class Run:
             i = num.to_int()
         except Exception:  # noqa: BLE001
             i = None
-        if i is None or not num.is_integer():
-            self.add_diags([diag.error("Invalid count argument", 'The given "count" argument value is unsuitable: value must be a whole number.', expr.range)])
+        if i is None or not num.is_integer() or not -(2**63) <= i < 2**63:
+            self.add_diags([diag.error("Invalid count argument", f'The given "count" argument value is unsuitable: {WHOLE_NUMBER_MSG}.', expr.range)])
             return None
         if i < 0:
             self.add_diags([diag.error("Invalid count argument", 'The given "count" argument value is unsuitable: must be greater than or equal to zero.', expr.range)])

@@ -39,6 +39,7 @@ from sheath.lang.eval.scope import ModuleData, Scope, object_of
 from sheath.lang.eval.templates import make_template_renderer
 from sheath.lang.funcs.function import Function
 from sheath.lang.funcs.registry import builtin_functions
+from sheath.lang.funcs.values import WHOLE_NUMBER_MSG
 from sheath.types.convert import ConversionError, convert
 from sheath.types.cty import (
     DYNAMIC,
@@ -1147,11 +1148,11 @@ class _ModuleValidator:
         if n.v is UNKNOWN:
             return
         num = n.v
-        if not num.is_integer():
+        if not num.is_integer() or not -(2**63) <= num.to_int() < 2**63:
             self.diags.append(
                 diag.error(
                     "Invalid count argument",
-                    'The given "count" argument value is unsuitable: value must be a whole number.',
+                    f'The given "count" argument value is unsuitable: {WHOLE_NUMBER_MSG}.',
                     expr.range,
                 )
             )
