@@ -601,17 +601,26 @@ class _ModuleValidator:
             given = v.default
         if given is None:
             return
+        # The given value is checked against the variable's own validation rules; every other
+        # reference to it stays unknown, as terraform's validate walk evaluates var.NAME in any
+        # module (so a resource switched off by count = var.create ? 1 : 0 is not judged on
+        # the defaults it would not be created with).
+        placeholder = self.data.variables[v.name]
         self.data.variables[v.name] = given.mark(SENSITIVE) if v.sensitive else given
         self.scope.changed("var")
-        ctx = self.ctx()
-        for rule in v.validations:
-            if not self._check_rule(rule, ctx, plain) or arg is None:
-                continue
-            cond = self.eval(rule.condition, ctx)
-            plain_cond = cond.unmark_deep()[0] if cond is not None else None
-            if plain_cond is None or not plain_cond.is_known or plain_cond.is_null or plain_cond.v is not False:
-                continue
-            self.diags.append(self._validation_failure(rule, ctx, arg.expr.range))
+        try:
+            ctx = self.ctx()
+            for rule in v.validations:
+                if not self._check_rule(rule, ctx, plain) or arg is None:
+                    continue
+                cond = self.eval(rule.condition, ctx)
+                plain_cond = cond.unmark_deep()[0] if cond is not None else None
+                if plain_cond is None or not plain_cond.is_known or plain_cond.is_null or plain_cond.v is not False:
+                    continue
+                self.diags.append(self._validation_failure(rule, ctx, arg.expr.range))
+        finally:
+            self.data.variables[v.name] = placeholder
+            self.scope.changed("var")
 
     def _validation_failure(self, rule: Any, ctx: EvalContext, subject: Range) -> Diagnostic:
         msg = self.eval(rule.error_message, ctx)
