@@ -1175,7 +1175,38 @@ class _ModuleValidator:
             )
 
     def _check_for_each(self, v: Value, expr: Any, ctx: EvalContext | None = None) -> None:
-        raw, _ = v.unmark()
+        raw, top = v.unmark()
+        # terraform's validateResource: a sensitive or ephemeral mark on the value itself is an
+        # error even while the value is unknown
+        marked: list[Diagnostic] = []
+        if SENSITIVE in top:
+            marked.append(
+                diag.error(
+                    "Invalid for_each argument",
+                    "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. "
+                    "If used, the sensitive value could be exposed as a resource instance key.",
+                    expr.range,
+                )
+            )
+        if EPHEMERAL in top:
+            marked.append(
+                diag.error(
+                    "Invalid for_each argument",
+                    'The given "for_each" value is derived from an ephemeral value, which means that Terraform cannot '
+                    "persist it between plan/apply rounds. Use only non-ephemeral values to specify a resource's "
+                    "instance keys.",
+                    expr.range,
+                )
+            )
+        if marked:
+            for d in marked:
+                d.extra["caused_by_sensitive" if d is marked[0] and SENSITIVE in top else "caused_by_ephemeral"] = True
+                if ctx is not None:
+                    d.extra["expr"] = expr
+                    d.extra["ctx"] = ctx
+            annotate(marked)
+            self.diags.extend(marked)
+            return
         t = raw.type
         if raw.v is UNKNOWN and t.is_dynamic():
             return

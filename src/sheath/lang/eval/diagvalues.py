@@ -87,6 +87,7 @@ def expression_values(d: Diagnostic) -> list[tuple[str, str]]:
         return []
     include_unknown = bool(d.extra.get("caused_by_unknown"))
     include_sensitive = bool(d.extra.get("caused_by_sensitive"))
+    include_ephemeral = bool(d.extra.get("caused_by_ephemeral"))
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     try:
@@ -111,10 +112,18 @@ def expression_values(d: Diagnostic) -> list[tuple[str, str]]:
                 break
             if any(m not in (SENSITIVE, EPHEMERAL) for m in val.marks):
                 break
-            if SENSITIVE in val.marks:
+            if SENSITIVE in val.marks and EPHEMERAL in val.marks:
+                if not include_sensitive or not include_ephemeral:
+                    break
+                stmt = "has an ephemeral, sensitive value"
+            elif SENSITIVE in val.marks:
                 if not include_sensitive:
                     break
                 stmt = "has a sensitive value"
+            elif EPHEMERAL in val.marks:
+                if not include_ephemeral:
+                    break
+                stmt = "has an ephemeral value"
             elif val.v is UNKNOWN:
                 if not val.type.is_dynamic():
                     if include_unknown:
