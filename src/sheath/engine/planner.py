@@ -32,7 +32,7 @@ from sheath.states import gojson
 from sheath.states.state import InstanceObject
 from sheath.states.state import Resource as StateResource
 from sheath.types.cty import DYNAMIC, Value, null, unknown
-from sheath.types.ops import raw_equal
+from sheath.types.ops import equals, raw_equal
 
 
 def upgrade_object(run: Run, provider: pi.Provider, r_type: str, schema: Schema, obj: InstanceObject) -> Value | None:
@@ -77,7 +77,13 @@ def _paths_differ(prior: Value, planned: Value, paths: list[pi.Path]) -> list[tu
         b = _path_value(planned, tp)
         if a is None and b is None:
             continue
-        if a is None or b is None or not b.is_wholly_known() or not raw_equal(a.unmark_deep()[0], b.unmark_deep()[0]):
+        # compared with cty's Equals, as terraform's getRequiredReplaces does: nulls of any
+        # two types are equal (a typed null replacing an unset dynamic attribute is no
+        # replacement), an unknown is not; a path missing on one side is null there
+        a = a if a is not None else null(b.type if b is not None else DYNAMIC)
+        b = b if b is not None else null(a.type)
+        eq = equals(b.unmark_deep()[0], a.unmark_deep()[0])
+        if not eq.is_known or eq.v is not True:
             out.append(tp)
     return out
 
