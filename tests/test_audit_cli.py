@@ -150,3 +150,46 @@ def test_push_and_replace_provider_are_audited_and_an_unwritable_trail_is_a_warn
     assert state["resources"][0]["instances"][0]["status"] == "tainted"
     r = run_sheath(["force-unlock", "-force", "1234"], tmp_path)
     assert r.returncode == 1 and "Traceback" not in r.stderr and "not recorded in the audit trail" in r.stderr, r.stderr
+
+
+TARGETED = """
+resource "terraform_data" "r" {
+  for_each = toset(["a", "b"])
+  input    = each.key
+}
+
+module "m" {
+  source = "./m"
+  v0     = terraform_data.r["a"].id
+}
+"""
+MODULE = 'variable "v0" {}\n\nresource "terraform_data" "mr" {\n  input = var.v0\n}\n'
+
+
+def test_targeted_apply_records_what_was_applied(tmp_path: Path, run_sheath: Any, run_terraform: Any) -> None:
+    """-target=module.m plans both instances of r (the module refers to r["a"] only) but
+    applies r["a"] and the module's resource: the applied version and the audit record
+    count what was applied, as the summary does (terraform's summary says the same)."""
+    summaries = []
+    for tool, run in (("sheath", run_sheath), ("terraform", run_terraform)):
+        d = tmp_path / tool
+        (d / "m").mkdir(parents=True)
+        (d / "main.tf").write_text(TARGETED)
+        (d / "m" / "main.tf").write_text(MODULE)
+        for args in (["init", "-no-color"], ["apply", "-auto-approve", "-no-color", "-target=module.m"]):
+            r = run(args, d)
+            assert r.returncode == 0, (tool, args, r.stdout, r.stderr)
+        assert "Plan: 3 to add, 0 to change, 0 to destroy." in r.stdout
+        summaries.append([line for line in r.stdout.splitlines() if line.startswith("Apply complete!")])
+    assert summaries[0] == summaries[1] == ["Apply complete! Resources: 2 added, 0 changed, 0 destroyed."]
+    d = tmp_path / "sheath"
+    r = run_sheath(["history", "-json"], d)
+    assert r.returncode == 0, r.stderr
+    assert [v["changes"] for v in json.loads(r.stdout)] == [{"add": 2, "change": 0, "destroy": 0}]
+    assert [rec["details"]["changes"] for rec in _log(run_sheath, d)] == [{"add": 2, "change": 0, "destroy": 0}]
+    # the rest, applied without targets: r["b"] created, r["a"] updated
+    (d / "main.tf").write_text(TARGETED.replace('each.key', '"${each.key}-2"'))
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], d)
+    assert r.returncode == 0, r.stderr
+    assert "Apply complete! Resources: 1 added, 1 changed, 0 destroyed." in r.stdout
+    assert json.loads(run_sheath(["history", "-json"], d).stdout)[-1]["changes"] == {"add": 1, "change": 1, "destroy": 0}

@@ -282,7 +282,7 @@ def _apply(
     result.diagnostics = Diagnostics([*diags, *ad])
     view.diagnostics(diags)
     view.diagnostics(ad)
-    rd = _record(op, plan, session, opened, digest, ad, result.failed_resources)
+    rd = _record(op, plan, session, opened, digest, ad, result.failed_resources, failures.counts)
     view.diagnostics(rd)
     result.diagnostics.extend(rd)
     if ad.has_errors():
@@ -501,10 +501,19 @@ def records_of(opened: OpenedState) -> Any:
 
 
 def _record(
-    op: Operation, plan: Plan, session: Session, opened: OpenedState, digest: str, diags: Diagnostics, failed: list[str]
+    op: Operation,
+    plan: Plan,
+    session: Session,
+    opened: OpenedState,
+    digest: str,
+    diags: Diagnostics,
+    failed: list[str],
+    applied: Mapping[str, int],
 ) -> Diagnostics:
     """An applied version and an audit record of an apply, kept beside its state in its
-    backend; a warning when they could not be written (the apply itself is done)."""
+    backend; a warning when they could not be written (the apply itself is done).
+    applied: the changes carried out, as the apply's summary counts them (a targeted
+    apply carries out only part of its plan)."""
     records = records_of(opened) if op.record else None
     if records is None:
         return Diagnostics()
@@ -514,7 +523,7 @@ def _record(
     from sheath.types.pyvalue import to_python
 
     operation = operation_name(op, plan)
-    counts = change_counts(plan)
+    counts = dict(applied)
     errors = [d.summary + (f": {d.detail}" if d.detail else "") for d in diags if d.severity.name == "ERROR"]
     outcome = "failure" if errors else "success"
     store = records.versions
@@ -558,33 +567,19 @@ def _record(
     return Diagnostics()
 
 
-def change_counts(plan: Plan) -> dict[str, int]:
-    """The plan's changes as an apply summary counts them (a replace adds and destroys)."""
-    counts = {"add": 0, "change": 0, "destroy": 0}
-    for c in plan.changes:
-        if c.action == Action.CREATE:
-            counts["add"] += 1
-        elif c.action == Action.UPDATE:
-            counts["change"] += 1
-        elif c.action == Action.DELETE:
-            counts["destroy"] += 1
-        elif c.action.is_replace:
-            counts["add"] += 1
-            counts["destroy"] += 1
-        elif c.action == Action.FORGET_THEN_CREATE:
-            counts["add"] += 1
-    return counts
-
-
 class FailureRecorder:
     """Passes every hook on to the view's hooks and notes the objects whose apply started
-    and failed; sets stop (when given) at the first failure."""
+    and failed; sets stop (when given) at the first failure. counts: the changes carried
+    out, as terraform's apply summary counts them (each completed create, update and
+    delete, a replacement being one of each of its halves)."""
 
     def __init__(self, inner: Hooks, stop: threading.Event | None = None) -> None:
         self.inner = inner
         self.stop = stop
         self.failed: list[str] = []
         self.started: set[str] = set()
+        self.counts: dict[str, int] = {"add": 0, "change": 0, "destroy": 0}
+        self.lock = threading.Lock()
 
     def pre_refresh(self, addr: str, id_: str) -> None:
         self.inner.pre_refresh(addr, id_)
@@ -607,6 +602,11 @@ class FailureRecorder:
             self.failed.append(addr)
             if self.stop is not None:
                 self.stop.set()
+        else:
+            key = {Action.CREATE: "add", Action.UPDATE: "change", Action.DELETE: "destroy"}.get(action)
+            if key is not None:
+                with self.lock:
+                    self.counts[key] += 1
         self.inner.post_apply(addr, action, id_, failed)
 
     def pre_import(self, addr: str, id_: str) -> None:
