@@ -223,3 +223,44 @@ def test_bucket_inline_blocks_three_levels_deep(pair: Pair, moto_server: str, na
     pair.write(_bucket_with_inline_blocks(moto_server, names, "aws:kms", True))
     text = assert_same_plan(pair)
     assert "~ apply_server_side_encryption_by_default {" in text
+
+
+def _typed_sequences(url: str, n: str, thumbprints: list[str], clients: list[str], cidrs: list[str]) -> str:
+    def hcl(xs: list[str]) -> str:
+        return "[" + ", ".join(f'"{x}"' for x in xs) + "]"
+
+    return provider_hcl(url) + f"""
+resource "aws_iam_openid_connect_provider" "o" {{
+  url             = "https://{n}.example.com"
+  client_id_list  = {hcl(clients)}
+  thumbprint_list = {hcl(thumbprints)}
+}}
+
+resource "aws_security_group" "g" {{
+  name        = "{n}-seq"
+  description = "test"
+  ingress {{
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = {hcl(cidrs)}
+  }}
+}}
+"""
+
+
+# over a minute (an apply and two plans by each tool against moto)
+@pytest.mark.slow
+def test_typed_lists_and_sets_changed_in_place(pair: Pair, moto_server: str, names: str) -> None:
+    """Attributes typed list(string) (thumbprint_list, cidr_blocks in a set of blocks) and
+    set(string) (client_id_list) whose elements all change, their lengths kept: a list is
+    diffed element by element, a set as removals and additions; then a reordered list."""
+    t = ["a" * 40, "b" * 40]
+    pair.write(_typed_sequences(moto_server, names, t, ["c1", "c2"], ["10.0.0.0/8", "10.1.0.0/16"]))
+    pair.init()
+    apply(pair)
+    pair.write(_typed_sequences(moto_server, names, ["c" * 40, "d" * 40], ["c3", "c4"], ["10.2.0.0/16", "10.3.0.0/16"]))
+    text = assert_same_plan(pair)
+    assert f'~ "{"a" * 40}" -> "{"c" * 40}",' in text
+    pair.write(_typed_sequences(moto_server, names, list(reversed(t)), ["c1", "c2"], ["10.0.0.0/8", "10.1.0.0/16"]))
+    assert_same_plan(pair)
