@@ -255,11 +255,8 @@ class ReferenceChecker:
             if s.name not in ("module", "root", "cwd"):
                 sugg = _suggest(s.name, ["cwd", "module", "root"])
                 detail = f'The "path" object does not have an attribute named "{s.name}".'
-                detail += (
-                    f' Did you mean "{sugg}"?'
-                    if sugg
-                    else " The supported attributes are path.module, path.root and path.cwd."
-                )
+                if sugg:
+                    detail += f' Did you mean "{sugg}"?'  # terraform's evaluate_data.go names no others
                 self.diags.add_error('Invalid "path" attribute', detail, rng)
         elif isinstance(s, TerraformAttr):
             if s.name not in ("workspace", "applying"):
