@@ -1138,6 +1138,15 @@ class _ModuleValidator:
             self.diags.append(x)
 
     def _check_count(self, v: Value, expr: Any) -> None:
+        if EPHEMERAL in v.unmark()[1]:  # terraform's evaluateCountExpressionValue, known or not
+            d = diag.error(
+                "Invalid count argument",
+                'The given "count" is derived from an ephemeral value, which means that Terraform cannot persist it '
+                "between plan/apply rounds. Use only non-ephemeral values to specify the number of resource instances.",
+                expr.range,
+            )
+            d.extra["caused_by_ephemeral"] = True
+            self.diags.append(d)
         if v.v is UNKNOWN:
             return
         try:
