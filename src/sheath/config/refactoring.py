@@ -12,6 +12,7 @@ from sheath.config.common import ProviderConfigRef, decode_provider_config_ref
 from sheath.config.exprs import abs_traversal_for_expr, decode_bool, unwrap_json_ref
 from sheath.config.resource import Connection, Provisioner, decode_provisioner_block
 from sheath.diag import Diagnostics, Range
+from sheath.config.common import range_str
 from sheath.lang import hcl
 from sheath.lang.hcl import Expression
 
@@ -195,6 +196,13 @@ def decode_removed_block(block: hcl.Block) -> tuple[Removed, Diagnostics]:
                     r.from_ = subj.module()
                 elif isinstance(subj, AbsResource):
                     r.from_ = ConfigResource(mod.module(), subj.resource)
+                    if subj.resource.mode is ResourceMode.DATA:
+                        diags.add_error(
+                            "Data source address not allowed",
+                            "Data sources are never destroyed, so they are not valid targets of removed blocks. To "
+                            "remove the data source from state, remove the data source block from configuration.",
+                            t.range,
+                        )
                 else:
                     diags.add_error(
                         "Resource instance keys not allowed",
@@ -202,7 +210,31 @@ def decode_removed_block(block: hcl.Block) -> tuple[Removed, Diagnostics]:
                         'instance (e.g. "test_instance.foo[1]").',
                         t.steps[-1].range,
                     )
+    # terraform's decodeRemovedBlock: provisioners and a connection only for a managed resource
+    managed = isinstance(r.from_, ConfigResource) and r.from_.resource.mode is ResourceMode.MANAGED
+    seen_connection: hcl.Block | None = None
     for b in content.blocks:
+        if b.type in ("connection", "provisioner") and not managed:
+            if b.type == "connection":
+                diags.add_error(
+                    "Invalid connection block",
+                    "Provisioner connection configuration is valid only when a removed block targets a managed resource.",
+                    b.def_range,
+                )
+            else:
+                diags.add_error(
+                    "Invalid provisioner block",
+                    "Provisioners are valid only when a removed block targets a managed resource.",
+                    b.def_range,
+                )
+            continue
+        if b.type == "connection" and seen_connection is not None:
+            diags.add_error(
+                "Duplicate connection block",
+                f'This "removed" block already has a connection block at {range_str(seen_connection.def_range)}.',
+                b.def_range,
+            )
+            continue
         if b.type == "lifecycle":
             lc, d = b.body.content(REMOVED_LIFECYCLE_SCHEMA)
             diags.extend(d)
@@ -212,6 +244,7 @@ def decode_removed_block(block: hcl.Block) -> tuple[Removed, Diagnostics]:
                 if v is not None:
                     r.destroy = v
         elif b.type == "connection":
+            seen_connection = b
             r.connection = Connection(b.body, b.def_range)
         elif b.type == "provisioner":
             p, d = decode_provisioner_block(b)
