@@ -541,17 +541,17 @@ def test_the_journal_of_an_interrupted_apply_is_sealed_and_replayed(tmp_path: Pa
 
 
 def test_create_intents_kept_after_a_crash_are_sealed(tmp_path: Path) -> None:
-    from sheath.states.codec import journal_codec
+    from sheath.states.codec import document_codec
     from sheath.states.intents import CreateIntent, IntentFile
 
-    codec = journal_codec(EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_A, iterations=200000)))))
+    codec = document_codec(EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_A, iterations=200000)))))
     intent = CreateIntent("", "managed", "terraform_data", "x", 'provider["terraform.io/builtin/terraform"]', None, "terraform_data.x", identity={"input": SECRET})
     f = IntentFile(str(tmp_path / ".terraform.tfstate.intents"), codec)
     f.write([intent])
     assert SECRET.encode() not in (tmp_path / ".terraform.tfstate.intents").read_bytes()
     got, diags = IntentFile(f.path, codec).read()
     assert not diags and got is not None and got[0].identity == {"input": SECRET}
-    other = journal_codec(EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_B, iterations=200000)))))
+    other = document_codec(EncryptedStateCodec(Target(Method("aes_gcm", "a", Pbkdf2Provider("a", PASS_B, iterations=200000)))))
     got, diags = IntentFile(f.path, other).read()
     assert got is None and "cannot be decrypted" in list(diags)[0].detail
 
@@ -671,3 +671,33 @@ def test_remote_state_data_source_in_a_module_instance_is_named_as_opentofu_name
     )
     _ok(_sheath(c, "init"))
     assert f'got = "{SECRET}-1"' in _ok(_sheath(c, "apply", "-auto-approve"))
+
+
+def test_configuration_snapshots_are_sealed_with_the_state_method(tmp_path: Path) -> None:
+    """An applied version's configuration snapshot holds the files as applied (secrets
+    written in them included), so it is encrypted with the state's method, as the state is; history
+    show decrypts it, and a wrong passphrase is a clear error."""
+    _write(tmp_path, "state {\n      method = method.aes_gcm.a\n    }")
+    _ok(_sheath(tmp_path, "init"))
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    with open(tmp_path / "main.tf", "a") as fh:
+        fh.write('output "second" {\n  value = 2\n}\n')
+    _ok(_sheath(tmp_path, "apply", "-auto-approve"))
+    snapshots = sorted((tmp_path / ".sheath" / "snapshots").glob("*.json"))
+    assert len(snapshots) == 2
+    for p in snapshots:
+        raw = p.read_bytes()
+        assert SECRET.encode() not in raw and base64.b64encode(b"terraform {") not in raw
+        doc = json.loads(raw)
+        assert list(doc) == ["meta", "encrypted_data", "encryption_version"] and list(doc["meta"]) == ["key_provider.pbkdf2.a"]
+
+    def history(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        e = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+        e.update({"TF_VAR_pass_a": PASS_A, "TF_VAR_pass_b": PASS_B, **(env or {})})
+        return subprocess.run([sys.executable, "-m", "sheath", "history", *args], cwd=tmp_path, capture_output=True, text=True, env=e, timeout=300)
+
+    shown = _ok(history("show", "2"))
+    assert '+output "second" {' in shown
+    r = history("show", "2", env={"TF_VAR_pass_a": "not the right passphrase"})
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "decrypt" in r.stderr

@@ -111,7 +111,7 @@ class PgVersionLog:
                 self.tables.prepare(conn)
                 conn.execute(
                     f"INSERT INTO {self.tables.schema}.{SNAPSHOTS_TABLE} (sha256, data) VALUES (%s, %s) ON CONFLICT (sha256) DO NOTHING",
-                    (digest, encode_snapshot(files).decode()),
+                    (digest, encode_snapshot(files, self.backend.state_codec).decode()),
                 )
         except Exception as exc:
             raise RecordsError(f"Failed to store the configuration snapshot: {_message(exc)}") from exc
@@ -125,7 +125,7 @@ class PgVersionLog:
                 row = conn.execute(f"SELECT data FROM {self.tables.schema}.{SNAPSHOTS_TABLE} WHERE sha256 = %s", (digest,)).fetchone()
         except Exception as exc:
             raise RecordsError(f"Failed to read the configuration snapshot: {_message(exc)}") from exc
-        return decode_snapshot(str(row[0]).encode()) if row is not None else None
+        return decode_snapshot(str(row[0]).encode(), self.backend.state_codec) if row is not None else None
 
     def snapshot_count(self) -> int:
         try:

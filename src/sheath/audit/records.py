@@ -20,6 +20,7 @@ from typing import Any, Iterator, Mapping, Protocol
 
 from sheath.audit.trail import AuditTrail, Verification, audit_path_for_state
 from sheath.audit.versions import AppliedVersion, RecordsError, VersionStore
+from sheath.states.codec import PLAIN, StateCodec
 
 __all__ = ["AuditLog", "Records", "RecordsError", "VersionLog", "backend_records", "local_records", "state_records"]
 
@@ -64,9 +65,10 @@ class Records:
     where: str  # where they are kept, for messages
 
 
-def local_records(state_path: str) -> Records:
-    """The records beside a local state file."""
-    return Records(VersionStore(state_path), AuditTrail(audit_path_for_state(state_path)), f"beside {state_path}")
+def local_records(state_path: str, codec: StateCodec = PLAIN) -> Records:
+    """The records beside a local state file (codec: the state's encryption at rest, which
+    its configuration snapshots share)."""
+    return Records(VersionStore(state_path, codec), AuditTrail(audit_path_for_state(state_path)), f"beside {state_path}")
 
 
 def backend_records(backend: Any, workspace: str) -> Records | None:
@@ -76,7 +78,7 @@ def backend_records(backend: Any, workspace: str) -> Records | None:
     from sheath.backend.s3 import S3Backend
 
     if isinstance(backend, LocalBackend):
-        return local_records(backend.state_path(workspace))
+        return local_records(backend.state_path(workspace), backend.state_codec)
     if isinstance(backend, PgBackend):
         from sheath.audit.pg_records import PgAuditTrail, PgVersionLog
 
@@ -93,6 +95,6 @@ def state_records(mgr: Any, local_path: str | None, workspace: str) -> Records |
     """The records of a state an operation opened: beside its file when it is local,
     else in the backend its remote client writes to."""
     if local_path:
-        return local_records(local_path)
+        return local_records(local_path, getattr(mgr, "codec", PLAIN))
     backend = getattr(getattr(mgr, "client", None), "backend", None)
     return backend_records(backend, workspace) if backend is not None else None

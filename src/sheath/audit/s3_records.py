@@ -125,7 +125,7 @@ class S3VersionLog:
     def save_snapshot(self, files: Mapping[str, bytes]) -> str:
         digest = snapshot_digest(files)
         try:
-            self.objects.create(f"{self.snapshots}{digest}.json", encode_snapshot(files))
+            self.objects.create(f"{self.snapshots}{digest}.json", encode_snapshot(files, self.objects.backend.state_codec))
         except Exception as exc:
             raise RecordsError(f"Failed to store the configuration snapshot: {_message(exc)}") from exc
         return digest
@@ -135,7 +135,7 @@ class S3VersionLog:
             body = self.objects.read(f"{self.snapshots}{digest}.json")
         except Exception as exc:
             raise RecordsError(f"Failed to read the configuration snapshot: {_message(exc)}") from exc
-        return decode_snapshot(body) if body is not None else None
+        return decode_snapshot(body, self.objects.backend.state_codec) if body is not None else None
 
     def snapshot_count(self) -> int:
         try:

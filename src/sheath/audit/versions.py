@@ -5,6 +5,11 @@ git commit and whether the tree was dirty, who, when, the outcome and its errors
 
 Kept beside a local state file: ``.sheath/versions.jsonl`` (one record a line) and
 ``.sheath/snapshots/<sha256>.json`` (the configuration files, base64), mode 0600.
+
+A snapshot holds the configuration as applied, variable files included, so where the state
+is encrypted at rest its snapshots are too: sealed with the state's method as documents of
+their own (``states.codec.document_codec``); snapshots stored before encryption was
+configured still read.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping
+
+from sheath.states.codec import PLAIN, StateCodec, document_codec
+from sheath.states.encryption import EncryptionError
 
 VERSIONS_FILE = "versions.jsonl"
 SNAPSHOTS_DIR = "snapshots"
@@ -86,12 +94,20 @@ def version_from_json(d: Mapping[str, Any]) -> AppliedVersion:
     return AppliedVersion(**values)
 
 
-def encode_snapshot(files: Mapping[str, bytes]) -> bytes:
-    """A configuration snapshot as stored: a JSON object of base64 file contents by path."""
-    return json.dumps({p: base64.b64encode(b).decode() for p, b in sorted(files.items())}).encode()
+def encode_snapshot(files: Mapping[str, bytes], codec: StateCodec = PLAIN) -> bytes:
+    """A configuration snapshot as stored: a JSON object of base64 file contents by path,
+    sealed with the document codec of the state's codec."""
+    plain = json.dumps({p: base64.b64encode(b).decode() for p, b in sorted(files.items())}).encode()
+    return document_codec(codec).encode(plain)
 
 
-def decode_snapshot(data: bytes) -> dict[str, bytes] | None:
+def decode_snapshot(data: bytes, codec: StateCodec = PLAIN) -> dict[str, bytes] | None:
+    """A stored snapshot's files (None: not a snapshot); RecordsError when it cannot be
+    decrypted with the state's encryption."""
+    try:
+        data = document_codec(codec).decode(data)[0]
+    except EncryptionError as exc:
+        raise RecordsError(f"Failed to decrypt the configuration snapshot: {exc}") from exc
     try:
         doc = json.loads(data)
         return {str(p): base64.b64decode(b) for p, b in doc.items()}
@@ -100,7 +116,8 @@ def decode_snapshot(data: bytes) -> dict[str, bytes] | None:
 
 
 class VersionStore:
-    def __init__(self, state_path: str) -> None:
+    def __init__(self, state_path: str, codec: StateCodec = PLAIN) -> None:
+        self.codec = codec  # the state's encryption at rest, which the snapshots share
         self.dir = os.path.join(os.path.dirname(state_path) or ".", ".sheath")
         self.index = os.path.join(self.dir, VERSIONS_FILE)
         self.snapshots = os.path.join(self.dir, SNAPSHOTS_DIR)
@@ -136,7 +153,7 @@ class VersionStore:
             tmp = path + f".{os.getpid()}.tmp"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                os.write(fd, encode_snapshot(files))
+                os.write(fd, encode_snapshot(files, self.codec))
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -146,7 +163,7 @@ class VersionStore:
     def snapshot(self, digest: str) -> dict[str, bytes] | None:
         try:
             with open(os.path.join(self.snapshots, digest + ".json"), "rb") as fh:
-                return decode_snapshot(fh.read())
+                return decode_snapshot(fh.read(), self.codec)
         except OSError:
             return None
 

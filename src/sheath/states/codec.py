@@ -106,11 +106,13 @@ class EncryptedLineCodec:
         return self.target.decrypt(stored)
 
 
-def journal_codec(codec: StateCodec) -> StateCodec:
-    """The codec of the journal lines of a state stored with codec."""
+def document_codec(codec: StateCodec) -> StateCodec:
+    """The codec of sheath's own documents about a state stored with codec (its journal
+    lines, its configuration snapshots): sealed with the state's method when it has one."""
     if isinstance(codec, EncryptedStateCodec):
         return EncryptedLineCodec(codec.target)
     return PLAIN
+
 
 
 def _check_clear_fields(stored: bytes, plain: bytes) -> None:
@@ -288,7 +290,7 @@ __all__ = [
     "configured_encryption",
     "encryption_error",
     "is_encrypted_document",
-    "journal_codec",
+    "document_codec",
     "working_encryption",
     "working_plan_codec",
     "working_state_codec",

@@ -87,7 +87,7 @@ class Journal:
 
     def __init__(self, path: str, codec: StateCodec = PLAIN) -> None:
         self.path = path
-        self.codec = codec  # seals each line after the first (see journal_codec)
+        self.codec = codec  # seals each line after the first (see document_codec)
         self._fd: int | None = None
         self._cond = threading.Condition(threading.Lock())
         self._written = 0  # lines appended to the file (after the header)

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from sheath import TERRAFORM_VERSION
 from sheath.diag import Diagnostics
-from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error, journal_codec
+from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error, document_codec
 from sheath.states.encryption import EncryptionError
 from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
@@ -68,8 +68,8 @@ class RemoteState:
         self.history = history
         self.write_context = WriteContext()  # what the operation writing the state says of it
         self.path = name  # what lock information and messages call this state
-        self.journal = Journal(journal_path, journal_codec(codec))
-        self.intents = IntentFile(journal_path + ".intents", journal_codec(codec))
+        self.journal = Journal(journal_path, document_codec(codec))
+        self.intents = IntentFile(journal_path + ".intents", document_codec(codec))
         self._orphans: list[CreateIntent] = []  # creates of earlier runs that may have left objects
         self.terraform_version = terraform_version
         self._sf: StateFile | None = None

@@ -43,7 +43,7 @@ import orjson
 
 from sheath import TERRAFORM_VERSION
 from sheath.diag import Diagnostics, error
-from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error, journal_codec
+from sheath.states.codec import PLAIN, REWRITING_OPERATIONS, StateCodec, encryption_error, document_codec
 from sheath.states.encryption import EncryptionError
 from sheath.states.history import HistoryStore, WriteContext
 from sheath.states.intents import CreateIntent, IntentFile, find_orphans, keep_unresolved
@@ -117,11 +117,11 @@ class FilesystemStateManager:
         self.read_path = read_path or path
         self.backup_path = path + ".backup" if backup_path is None else backup_path
         self.journal = Journal(
-            os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"), journal_codec(codec)
+            os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".journal"), document_codec(codec)
         )
         self.pending = PendingCopy(path)
         self.intents = IntentFile(
-            os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".intents"), journal_codec(codec)
+            os.path.join(os.path.dirname(path) or ".", "." + os.path.basename(path) + ".intents"), document_codec(codec)
         )
         self.terraform_version = terraform_version
         # where state versions written are kept (.sheath/history/ beside the state, for the
