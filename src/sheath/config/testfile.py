@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_traversal
 from sheath.addrs.resource import ResourceMode
 from sheath.config.common import BAD_IDENTIFIER_DETAIL, range_str, valid_identifier
-from sheath.config.exprs import abs_traversal_for_expr
+from sheath.config.exprs import abs_traversal_for_expr, expr_as_keyword
 from sheath.config.loader import Config, parse_file
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
@@ -98,7 +98,10 @@ def test_file_paths(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> li
 def load_test_files(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> tuple[list[TestFile], Diagnostics]:
     diags = Diagnostics()
     files: list[TestFile] = []
-    for rel in test_file_paths(root_dir, test_dir):
+    # terraform's dirFiles reads the test directory first, then the module's own directory
+    paths = test_file_paths(root_dir, test_dir)
+    in_test_dir = [p for p in paths if os.path.dirname(p)]
+    for rel in in_test_dir + [p for p in paths if p not in in_test_dir]:
         path = rel if root_dir in ("", ".") else os.path.join(root_dir, rel)
         hf, d = parse_file(path)
         diags.extend(d)
@@ -117,7 +120,12 @@ def decode_test_file(filename: str, body: hcl.Body) -> tuple[TestFile, Diagnosti
     file_overrides = _OverrideScope(tf.overrides)
     for b in content.blocks:
         if b.type == "run":
+            # terraform's decodeTestFile: the run block is decoded, then its name compared
             name = b.labels[0]
+            if not valid_identifier(name):
+                diags.add_error("Invalid run block name", BAD_IDENTIFIER_DETAIL, b.label_ranges[0] if b.label_ranges else b.def_range)
+            diags.extend(_nested_overrides(b, tf.overrides))
+            diags.extend(_run_command(b))
             first = runs.get(name)
             if first is not None:
                 diags.add_error(
@@ -128,14 +136,25 @@ def decode_test_file(filename: str, body: hcl.Body) -> tuple[TestFile, Diagnosti
                 continue
             runs[name] = b
             tf.runs.append(name)
-            if not valid_identifier(name):
-                diags.add_error("Invalid run block name", BAD_IDENTIFIER_DETAIL, b.label_ranges[0] if b.label_ranges else b.def_range)
-            diags.extend(_nested_overrides(b, tf.overrides))
         elif b.type in _KIND_NOUN:
             diags.extend(file_overrides.add(b))
         elif b.type == "mock_provider":
             diags.extend(_nested_overrides(b, tf.overrides))
     return tf, diags
+
+
+def _run_command(block: hcl.Block) -> Diagnostics:
+    """A run block's command: the keyword apply or plan (terraform's decodeTestRunBlock)."""
+    content, _, _ = block.body.partial_content(hcl.BodySchema((hcl.AttributeSchema("command"),)))
+    diags = Diagnostics()
+    attr = content.attributes.get("command")
+    if attr is not None and expr_as_keyword(attr.expr) not in ("apply", "plan"):
+        diags.add_error(
+            'Invalid "command" keyword',
+            'The "command" argument requires one of the following keywords without quotes: apply or plan.',
+            attr.expr.range,
+        )
+    return diags
 
 
 def _nested_overrides(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:

@@ -1,0 +1,1 @@
+# the test files are what is checked here

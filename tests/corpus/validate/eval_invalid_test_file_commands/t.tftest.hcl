@@ -1,0 +1,9 @@
+run "a" {
+  command = "plan"
+}
+run "a" {
+  command = destroy
+}
+run "1x" {
+  command = plan
+}

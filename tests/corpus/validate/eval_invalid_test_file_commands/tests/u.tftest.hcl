@@ -1,0 +1,6 @@
+run "b" {
+  command = apply
+}
+run "c" {
+  command = foo.bar
+}
