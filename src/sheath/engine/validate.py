@@ -148,7 +148,10 @@ def validate_config(
         # terraform builds its validate graph before walking it: a cycle of references
         # (locals, resources, module variables and outputs...) fails validation, named as
         # terraform names the graph's nodes
-        diags.extend(build_config_graph(cfg)[1] if graph is None else cycle_diagnostics(graph.graph))
+        missing_targets = _import_target_modules(cfg)
+        diags.extend(missing_targets)
+        if not missing_targets:
+            diags.extend(build_config_graph(cfg)[1] if graph is None else cycle_diagnostics(graph.graph))
         # terraform prunes provider configurations nothing uses before validating
         nodes = [n for n in nodes if not n.key[1].startswith("provider.") or n.key in used]
         if not diags.has_errors():
@@ -158,6 +161,27 @@ def validate_config(
             diags.extend(schemas.failures if schemas.failures.has_errors() else walked)
     finally:
         schemas.close()
+    return diags
+
+
+def _import_target_modules(cfg: Config) -> Diagnostics:
+    """terraform's ConfigTransformer.validateImportTargets: an import target's module must be
+    in the configuration, or the graph is not built (so nothing else is validated)."""
+    from sheath.addrs.resource import ConfigResource
+
+    diags = Diagnostics()
+    for imp in cfg.module.imports:
+        to = imp.to_resource
+        if to is None or imp.to is None:
+            continue
+        target = ConfigResource(to.module.module(), to.resource.resource)
+        if cfg.descendant(target.module) is None:
+            diags.add_error(
+                "Configuration for import target does not exist",
+                f"The configuration for the given import target {target} does not exist. All target instances must "
+                "have an associated configuration to be imported.",
+                imp.to.range,
+            )
     return diags
 
 
