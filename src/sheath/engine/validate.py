@@ -185,6 +185,26 @@ def _import_target_modules(cfg: Config) -> Diagnostics:
     return diags
 
 
+def _import_id_problems(v: Value, expr: Any) -> Diagnostics:
+    """terraform's evaluateImportIdExpression on a value evaluated without errors: a string,
+    neither null nor empty."""
+    diags = Diagnostics()
+    try:
+        sv = convert(v.unmark_deep()[0], STRING)
+    except ConversionError as err:
+        diags.add_error("Incorrect value type", f"Invalid expression value: {err.message}.", expr.range)
+        return diags
+    if sv.is_null:
+        diags.add_error("Invalid import id argument", "The import ID cannot be null.", expr.range)
+    elif sv.is_known and sv.v == "":
+        diags.add_error(
+            "Invalid import id argument",
+            "The import ID value evaluates to an empty string, please provide a non-empty value.",
+            expr.range,
+        )
+    return diags
+
+
 def _validate_provisioners(cfg: Config) -> Diagnostics:
     from sheath.engine.provisioning import validate_provisioners
 
@@ -748,7 +768,9 @@ class _ModuleValidator:
                 self.diags.append(d)
             if problems:
                 return
-        self.eval(imp.id, self.ctx(extra), RefScope(each=imp.for_each is not None))
+        idv = self.eval(imp.id, self.ctx(extra), RefScope(each=imp.for_each is not None))
+        if idv is not None and imp.for_each is None:
+            self.diags.extend(_import_id_problems(idv, imp.id))
         before = len(self.diags)
         if imp.to_resource is None and imp.to is not None:
             sc = RefScope(each=imp.for_each is not None)

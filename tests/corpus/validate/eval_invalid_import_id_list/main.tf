@@ -1,0 +1,6 @@
+import {
+  to = terraform_data.a
+  id = [1]
+}
+
+resource "terraform_data" "a" {}
