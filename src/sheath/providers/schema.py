@@ -345,7 +345,8 @@ def decode_body(
                 diags.add_error(
                     "Too many " + name + " blocks",
                     f"No more than {nb.max_items} \"{name}\" blocks are allowed",
-                    found[nb.max_items].def_range,
+                    # hcldec's source range of a nested object: its body's missing-item range
+                    found[nb.max_items].body.missing_item_range(),
                 )
         if nb.nesting is Nesting.MAP:
             m: dict[str, Value] = {}
