@@ -235,10 +235,12 @@ def _decode_required_provider_object(
             if p is not None:
                 req.type = p
         elif key == "version":
-            s, d = decode_string(vexpr)
-            diags.extend(d)
-            if s is None:
+            # terraform takes the value as it is: only a string (a number is not converted)
+            vv, d = const_value(vexpr)
+            if d.has_errors() or vv.type != STRING or vv.is_null:
+                diags.add_error("Invalid version constraint", "Version must be specified as a string.", vexpr.range)
                 continue
+            s = str(vv.v)
             c = parse_constraints(s)
             if c is None:
                 diags.add_error("Invalid version constraint", _BAD_CONSTRAINT, vexpr.range)
