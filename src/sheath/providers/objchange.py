@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sheath.providers.schema import Attribute, Block, NestedBlock, Nesting, Object
-from sheath.types import Value, null, object_val
+from sheath.providers.set_correlation import valid_prior_from_config
+from sheath.types import Value, null, object_val, set_val
 from sheath.types.cty import ListType, MapType
 
 
@@ -86,7 +87,7 @@ def _nested_object(obj: Object, prior: Value, config: Value) -> Value:
         return config
     if obj.nesting in (Nesting.SINGLE, Nesting.GROUP):
         return _object_attrs(obj, prior, config)
-    return _collection(obj.nesting, prior, config, lambda pv, cv: _object_attrs(obj, pv, cv))
+    return _collection(obj.nesting, prior, config, lambda pv, cv: _object_attrs(obj, pv, cv), obj)
 
 
 def _nested_block(nb: NestedBlock, prior: Value, config: Value) -> Value:
@@ -96,10 +97,12 @@ def _nested_block(nb: NestedBlock, prior: Value, config: Value) -> Value:
         return _block(nb.block, prior, config)
     if config.is_null or not config.is_known:
         return config
-    return _collection(nb.nesting, prior, config, lambda pv, cv: _block(nb.block, pv, cv))
+    return _collection(nb.nesting, prior, config, lambda pv, cv: _block(nb.block, pv, cv), nb.block)
 
 
-def _collection(nesting: Nesting, prior: Value, config: Value, each: Callable[[Value, Value], Value]) -> Value:
+def _collection(
+    nesting: Nesting, prior: Value, config: Value, each: Callable[[Value, Value], Value], schema: Block | Object
+) -> Value:
     prior_known = prior.is_known and not prior.is_null
     if nesting is Nesting.LIST:
         pe = prior.elements() if prior_known else ()
@@ -115,8 +118,21 @@ def _collection(nesting: Nesting, prior: Value, config: Value, each: Callable[[V
             et = config.type.element if not m else next(iter(m.values())).type
             return Value(MapType(et), m)
         return object_val(m)
-    # sets: elements have no identity across changes; the configuration stands
-    return config
+    # sets: each configured element takes the first unused prior element it could have
+    # become (computed values the configuration leaves null); the others start from null
+    candidates = list(prior.elements()) if prior_known else []
+    used = [False] * len(candidates)
+    out = []
+    for e in config.elements():
+        match = null(e.type)
+        for i, p in enumerate(candidates):
+            if not used[i] and valid_prior_from_config(schema, p, e):
+                match, used[i] = p, True
+                break
+        out.append(each(match, e))
+    if not out:
+        return config
+    return set_val(out)
 
 
 __all__ = ["all_attributes_null", "proposed_new"]
