@@ -172,3 +172,31 @@ module "table" {{
     s, t, _ = pair.plan_both()
     assert_same_changes(s, t)
     ok(pair.tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
+
+
+def test_provider_warning_on_a_block_points_at_the_resource(pair: Pair, moto_server: str, names: str) -> None:
+    """A provider's diagnostic whose path names a nested block (the deprecated inline_policy
+    of aws_iam_role) is placed where terraform places it: at the start of the body holding
+    the block (the resource), not at the block; an attribute's stays at its expression."""
+    main = provider_hcl(moto_server, MORE_SERVICES) + f"""
+resource "aws_iam_role" "this" {{
+  name = "{names}-role"
+  assume_role_policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Action = "sts:AssumeRole", Effect = "Allow", Principal = {{ Service = "sns.amazonaws.com" }} }}]
+  }})
+
+  inline_policy {{
+    name   = "inline"
+    policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Action = ["sns:Publish"], Effect = "Allow", Resource = "*" }}] }})
+  }}
+}}
+"""
+    pair.write(main)
+    pair.init()
+    for args in (["validate", "-no-color"], ["plan", "-input=false", "-no-color"]):
+        s = pair.tools.sheath(args, pair.sheath_dir)
+        t = pair.tools.tf(args, pair.tf_dir)
+        assert s.returncode == t.returncode, s.stderr
+        warn = t.stdout[t.stdout.index("Warning: Argument is deprecated") :]
+        assert warn in s.stdout, s.stdout

@@ -1332,40 +1332,71 @@ def _attr_path(name: str) -> Any:
 
 def attribute_range(r: Resource, path: Any) -> Range | None:
     """The range of the configuration's expression a provider's attribute path points at,
-    through nested blocks (statement.0.effect), as terraform finds it."""
+    through nested blocks (statement.0.effect), as terraform's ElaborateFromConfigBody finds
+    it: the attribute's expression, else the start of the deepest body reached (a path naming
+    a block, or a set element, points at the body that holds it)."""
     from sheath.providers import interface as pi
 
     steps = list(getattr(path, "steps", None) or [])
+    if not steps:
+        return None
     body: hcl.Body = r.config
-    found: Range | None = None
     try:
-        while steps:
-            step = steps.pop(0)
-            if not isinstance(step, pi.GetAttrStep):
-                return found
-            name = step.name
-            content, _, _ = body.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(name),)))
-            a = content.attributes.get(name)
-            if a is not None:
-                return a.expr.range
-            blocks = _blocks_of_type(body, name)
-            if not blocks:
-                return found
-            block = blocks[0]
-            if steps and isinstance(steps[0], pi.IndexStep):
-                key = steps.pop(0).key.v
-                if isinstance(key, str):
-                    block = next((b for b in blocks if b.labels and b.labels[0] == key), blocks[0])
-                else:
-                    try:
-                        block = blocks[key.to_int() if hasattr(key, "to_int") else int(key)]
-                    except (TypeError, ValueError, IndexError):
-                        return block.def_range
-            found = block.def_range
-            body = block.body
+        if isinstance(steps[0], pi.IndexStep):
+            return body.missing_item_range()
+        final = steps[-1]
+        traverse = steps
+        if isinstance(final, pi.IndexStep) and len(steps) > 1:
+            final, traverse = steps[-2], steps[:-1]
+        if len(traverse) > 1:
+            body = _traverse_blocks(traverse, body)
+        subject = body.missing_item_range()
+        if not isinstance(final, pi.GetAttrStep):
+            return subject
+        content, _, d = body.partial_content(hcl.BodySchema(attributes=(hcl.AttributeSchema(final.name),)))
+        a = content.attributes.get(final.name)
+        if a is None or d.has_errors():
+            return subject
+        return a.expr.range
     except Exception:  # noqa: BLE001 - a range is a nicety
-        return found
-    return found
+        return None
+
+
+def _traverse_blocks(steps: list[Any], body: hcl.Body) -> hcl.Body:
+    """terraform's traversePathSteps: down through the nested blocks a path names."""
+    from sheath.providers import interface as pi
+
+    i = 0
+    while i < len(steps):
+        step = steps[i]
+        if not isinstance(step, pi.GetAttrStep):
+            return body
+        key: Any = None
+        if i + 1 < len(steps) and isinstance(steps[i + 1], pi.IndexStep):
+            key = steps[i + 1].key.v
+            i += 1
+        i += 1
+        blocks = _blocks_of_type(body, step.name)
+        if not blocks:
+            continue
+        if key is None:
+            if len(blocks) != 1:
+                return body
+            body = blocks[0].body
+        elif isinstance(key, str):
+            match = next((b for b in blocks if b.labels and b.labels[0] == key), None)
+            if match is None:
+                return body
+            body = match.body
+        else:
+            try:
+                idx = key.to_int() if hasattr(key, "to_int") else int(key)
+            except (TypeError, ValueError):
+                return body
+            if idx >= len(blocks):
+                return body
+            body = blocks[idx].body
+    return body
 
 
 def _blocks_of_type(body: hcl.Body, name: str) -> list[hcl.Block]:
