@@ -200,3 +200,38 @@ resource "aws_iam_role" "this" {{
         assert s.returncode == t.returncode, s.stderr
         warn = t.stdout[t.stdout.index("Warning: Argument is deprecated") :]
         assert warn in s.stdout, s.stdout
+
+
+def test_dynamic_blocks_expanding_to_none_leave_an_attribute_unset(pair: Pair, moto_server: str, names: str) -> None:
+    """Attributes written as blocks (aws_default_security_group's ingress and egress) from
+    dynamic blocks over empty lists, as the VPC module writes them: no block, so the
+    computed attribute is planned (known after apply), not [], as terraform plans it."""
+    main = provider_hcl(moto_server, MORE_SERVICES) + f"""
+variable "ingress" {{
+  type    = list(map(string))
+  default = []
+}}
+
+resource "aws_vpc" "this" {{
+  cidr_block = "10.40.0.0/16"
+  tags       = {{ Name = "{names}" }}
+}}
+
+resource "aws_default_security_group" "this" {{
+  vpc_id = aws_vpc.this.id
+
+  dynamic "ingress" {{
+    for_each = var.ingress
+    content {{
+      protocol  = ingress.value.protocol
+      from_port = ingress.value.from_port
+      to_port   = ingress.value.to_port
+      self      = true
+    }}
+  }}
+}}
+"""
+    pair.write(main)
+    pair.init()
+    s, t, _ = pair.plan_both()
+    assert_same_changes(s, t)

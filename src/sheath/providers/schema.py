@@ -391,6 +391,11 @@ def decode_body(
         d3 = dict(result.attrs())
         for name, oa in original.attributes.items():
             if name in block.block_types:
+                if name not in unknown_types and not by_type.get(name) and not generated.get(name):
+                    # dynamic blocks that expanded to none leave the attribute unset (null,
+                    # so a computed one stays unknown), as terraform's blocktoattr fixup sees it
+                    d3[name] = null(oa.implied_type())
+                    continue
                 try:
                     d3[name] = convert(d3[name], oa.implied_type())
                 except ConversionError:
