@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,8 @@ class Cloud:
     calls: list[str] = field(default_factory=list)
     fail_names: set[str] = field(default_factory=set)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # when set, every create waits here until as many creates are under way at once
+    barrier: threading.Barrier | None = None
 
 
 class Thing(ResourceType):
@@ -83,6 +86,13 @@ class Thing(ResourceType):
             diags.add_error("Thing refused", f"The cloud refused {name}.")
             return ApplyResourceChangeResponse(new_state=req.prior_state, diagnostics=diags)
         size = to_python(planned["size"])
+        if self.cloud.barrier is not None and req.prior_state.is_null:
+            try:
+                self.cloud.barrier.wait(timeout=60)
+            except threading.BrokenBarrierError:
+                diags = Diagnostics()
+                diags.add_error("Not concurrent", f"{name} was created while no other create was under way.")
+                return ApplyResourceChangeResponse(new_state=req.prior_state, diagnostics=diags)
         if req.prior_state.is_null:
             oid = f"thing-{next(self.cloud.ids)}"
             self.cloud.calls.append(f"create {oid}")
@@ -188,3 +198,16 @@ def test_validate_uses_the_injected_provider_schema(tmp_path: object) -> None:
     assert [d.summary for d in exc.value.diagnostics] == ["Unsupported argument"]
     assert cloud.calls == []
 
+
+
+def test_instances_in_different_module_instances_are_applied_at_once(tmp_path: object) -> None:
+    """terraform expands a resource once per module instance: the instances of
+    module.m["a"] do not wait for those of module.m["b"]. Each create waits until all three
+    are under way, so an apply that took the module instances one after another fails."""
+    os.makedirs(os.path.join(str(tmp_path), "m"))
+    with open(os.path.join(str(tmp_path), "m", "main.tf"), "w", encoding="utf-8") as fh:
+        fh.write(REQUIRED + 'variable "name" {}\nresource "fake_thing" "t" {\n  name = var.name\n}\n')
+    cloud = Cloud(barrier=threading.Barrier(3))
+    ws = workspace(tmp_path, cloud, 'module "m" {\n  source   = "./m"\n  for_each = toset(["a", "b", "c"])\n  name     = each.key\n}\n', plan_checks=[])
+    ws.apply()
+    assert sorted(o["name"] for o in cloud.objects.values()) == ["a", "b", "c"]

@@ -12,6 +12,7 @@ leaves a record of the object that may exist outside the state.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.parse import parse_module_instance_str
@@ -20,7 +21,7 @@ from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
 from sheath.engine.provisioning import Provisioning, apply_provisioners, instance_variables
-from sheath.engine.run import Run, WalkAbort, object_id, instance_address
+from sheath.engine.run import Expansion, Run, WalkAbort, object_id, instance_address
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.providers import interface as pi
@@ -42,6 +43,7 @@ class ResourceApplier(ResourcePlanner):
         schema, _ = run.resource_schema(self.node, self.r)
         provider, pnode = run.provider_for(self.node)
         failed = False
+        batches: list[tuple[ModuleInstance, Expansion, Any]] = []
         for mi in run.instances_of(self.cfg.path):
             exp = run.expand(mi, self.r.count, self.r.for_each, self.r.enabled)
             if exp is None:
@@ -53,7 +55,9 @@ class ResourceApplier(ResourcePlanner):
             def one(k: InstanceKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[InstanceKey, Repetition] = reps_now) -> Value | None:
                 return self.apply_instance(mi, sr, k, reps[k], schema, provider)
 
-            failed = not self.each_instance(mi, exp, one) or failed
+            batches.append((mi, exp, one))
+        # every module instance's instances at once (not one module instance after another)
+        failed = not self.each_instance(batches) or failed
         if failed:
             raise WalkAbort()
 

@@ -172,6 +172,7 @@ class ResourcePlanner:
         filtered = run.target_closure is not None and self.node in run.target_direct
         failed = False
         seen_modules: set[str] = set()
+        expanded: list[tuple[ModuleInstance, Expansion, StateResource, Any]] = []
         for mi in run.instances_of(self.cfg.path):
             seen_modules.add(str(mi))
             exp = run.expand(mi, self.r.count, self.r.for_each, self.r.enabled)
@@ -193,7 +194,9 @@ class ResourcePlanner:
                 with run.sem:
                     return self.plan_instance(mi, sr, k, reps[k], schema, provider)
 
-            failed = not self.each_instance(mi, exp, one) or failed
+            expanded.append((mi, exp, sr, one))
+        failed = not self.each_instance([(mi, exp, one) for mi, exp, _, one in expanded]) or failed
+        for mi, exp, sr, _ in expanded:
             # orphans: instances in state this expansion no longer has
             for key, inst in sorted(sr.instances.items(), key=lambda kv: _key_order(kv[0])):
                 if key in exp.reps:
@@ -256,17 +259,22 @@ class ResourcePlanner:
                 )
         return diags
 
-    def each_instance(self, mi: ModuleInstance, exp: Expansion, fn: Any) -> bool:
-        """fn(key) for every instance of the expansion, in parallel; the resource's value
-        is what they return. False when any failed (returned None)."""
+    def each_instance(self, batches: list[tuple[ModuleInstance, Expansion, Any]]) -> bool:
+        """fn(key) for every instance of each module instance's expansion (mi, exp, fn), all
+        in parallel: terraform expands a resource once per module instance, so the instances
+        of one module instance never wait for another's. Each module instance's resource
+        value is what its instances return. False when any failed (returned None)."""
+        tasks = [(i, k) for i, (_, exp, _) in enumerate(batches) for k in exp.keys]
+        results = self.run.parallel(tasks, lambda t: batches[t[0]][2](t[1]))
+        per_batch: list[dict[InstanceKey, Value]] = [{} for _ in batches]
         ok = True
-        per_key: dict[InstanceKey, Value] = {}
-        for k, v in zip(exp.keys, self.run.parallel(exp.keys, fn)):
+        for (i, k), v in zip(tasks, results):
             if v is None:
                 ok = False
                 v = unknown(DYNAMIC)
-            per_key[k] = v
-        self.run.set_resource_value(mi, self.r, exp, per_key)
+            per_batch[i][k] = v
+        for (mi, exp, _), per_key in zip(batches, per_batch):
+            self.run.set_resource_value(mi, self.r, exp, per_key)
         return ok
 
     def _record_create_before_destroy(self, sr: StateResource, key: InstanceKey) -> None:
