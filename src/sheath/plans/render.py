@@ -1050,9 +1050,11 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
             out.append("\n  # (config will be reloaded to verify a check block)")
     elif act == Action.UPDATE:
         out.append(f"[bold]  # {addr}[reset] " + ("has changed" if drift else "will be updated in-place"))
-    elif act == Action.FORGET_THEN_CREATE:  # OpenTofu's wording (lifecycle.destroy = false)
+    elif act.is_replace or act == Action.FORGET_THEN_CREATE:
+        forget = act == Action.FORGET_THEN_CREATE  # OpenTofu's wording (lifecycle.destroy = false)
         if r == ActionReason.REPLACE_BECAUSE_TAINTED:
-            out.append(f"[bold]  # {addr}[reset] is tainted, so it must be [bold][red]replaced[reset]")
+            so = "so it must be" if forget else "so must be"
+            out.append(f"[bold]  # {addr}[reset] is tainted, {so} [bold][red]replaced[reset]")
         elif r == ActionReason.REPLACE_BY_REQUEST:
             out.append(f"[bold]  # {addr}[reset] will be [bold][red]replaced[reset], as requested")
         elif r == ActionReason.REPLACE_BY_TRIGGERS:
@@ -1061,20 +1063,10 @@ def _comment(c: ResourceInstanceChange, drift: bool = False) -> str:
             )
         else:
             out.append(f"[bold]  # {addr}[reset] must be [bold][red]replaced[reset]")
-        out.append(
-            " - [yellow]older instance will [bold]not[reset][yellow] be destroyed [reset]([bold]lifecycle.destroy = false[reset])"
-        )
-    elif act.is_replace:
-        if r == ActionReason.REPLACE_BECAUSE_TAINTED:
-            out.append(f"[bold]  # {addr}[reset] is tainted, so must be [bold][red]replaced[reset]")
-        elif r == ActionReason.REPLACE_BY_REQUEST:
-            out.append(f"[bold]  # {addr}[reset] will be [bold][red]replaced[reset], as requested")
-        elif r == ActionReason.REPLACE_BY_TRIGGERS:
+        if forget:
             out.append(
-                f"[bold]  # {addr}[reset] will be [bold][red]replaced[reset] due to changes in replace_triggered_by"
+                " - [yellow]older instance will [bold]not[reset][yellow] be destroyed [reset]([bold]lifecycle.destroy = false[reset])"
             )
-        else:
-            out.append(f"[bold]  # {addr}[reset] must be [bold][red]replaced[reset]")
     elif act == Action.DELETE:
         if drift:
             out.append(f"[bold]  # {addr}[reset] has been deleted")
