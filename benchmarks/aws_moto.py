@@ -50,6 +50,22 @@ def mirror_root() -> str:
     return str(root)
 
 
+def aws_mirror_env(work: Path) -> dict[str, str]:
+    """The environment both tools run in: a CLI configuration in work installing
+    hashicorp/aws from the filesystem mirror, no AWS_* or TF_* settings of the caller's,
+    sheath's schema cache and Python's bytecode cache in work."""
+    rc = work / "terraformrc"
+    rc.write_text(
+        "provider_installation {\n  filesystem_mirror {\n"
+        f"    path    = {json.dumps(mirror_root())}\n"
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    env = bench_env(rc, work / "pycache")
+    env = {k: v for k, v in env.items() if not k.startswith(("AWS_", "SHEATH_LOG"))}
+    env["SHEATH_CACHE_DIR"] = str(work / "schema-cache")
+    return env
+
+
 def config(url: str, buckets: int, users: int, prefix: str) -> str:
     endpoints = "\n".join(f"    {s} = {json.dumps(url)}" for s in ("s3", "iam", "sts"))
     return f"""terraform {{
@@ -175,16 +191,8 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="aws-moto-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    rc = work / "terraformrc"
-    rc.write_text(
-        "provider_installation {\n  filesystem_mirror {\n"
-        f"    path    = {json.dumps(mirror_root())}\n"
-        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
-    )
-    env = bench_env(rc, work / "pycache")
-    env = {k: v for k, v in env.items() if not k.startswith(("AWS_", "SHEATH_LOG"))}
-    cache = work / "schema-cache"
-    env["SHEATH_CACHE_DIR"] = str(cache)
+    env = aws_mirror_env(work)
+    cache = Path(env["SHEATH_CACHE_DIR"])
     tools = [Tool("sheath", shlex.split(args.sheath), work / "sheath"), Tool("terraform", [args.terraform], work / "terraform")]
     try:
         for t in tools:

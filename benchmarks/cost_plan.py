@@ -37,8 +37,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-from apply_graph import bench_env, run_child  # noqa: E402
-from aws_moto import mirror_root  # noqa: E402
+from apply_graph import run_child  # noqa: E402
+from aws_moto import aws_mirror_env  # noqa: E402
 from test_aws_e2e import provider_hcl  # noqa: E402
 
 
@@ -117,15 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="cost-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    rc = work / "terraformrc"
-    rc.write_text(
-        "provider_installation {\n  filesystem_mirror {\n"
-        f"    path    = {json.dumps(mirror_root())}\n"
-        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
-    )
-    env = bench_env(rc, work / "pycache")
-    env = {k: v for k, v in env.items() if not k.startswith(("AWS_", "SHEATH_LOG"))}
-    env["SHEATH_CACHE_DIR"] = str(work / "schema-cache")
+    env = aws_mirror_env(work)
     sheath = shlex.split(args.sheath)
     rows: list[tuple[int, int, list[float], list[float], list[float], list[float], int, str]] = []
     for n in args.resources:

@@ -38,8 +38,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from apply_graph import RunResult, Tool, bench_env, fresh, run_child, state_resource_count  # noqa: E402
-from aws_moto import Failed, Moto, check, load, mirror_root, spread  # noqa: E402
+from apply_graph import RunResult, Tool, fresh, run_child, state_resource_count  # noqa: E402
+from aws_moto import Failed, Moto, aws_mirror_env, check, load, spread  # noqa: E402
 
 ENDPOINTS = ("s3", "sqs", "sns", "iam", "kms", "ssm", "cloudwatchlogs", "dynamodb", "ec2", "sts")
 
@@ -489,15 +489,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="module-plan-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    rc = work / "terraformrc"
-    rc.write_text(
-        "provider_installation {\n  filesystem_mirror {\n"
-        f"    path    = {json.dumps(mirror_root())}\n"
-        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
-    )
-    env = bench_env(rc, work / "pycache")
-    env = {k: v for k, v in env.items() if not k.startswith(("AWS_", "SHEATH_LOG"))}
-    env["SHEATH_CACHE_DIR"] = str(work / "schema-cache")
+    env = aws_mirror_env(work)
     tools = [Tool("sheath", shlex.split(args.sheath), work / "sheath"), Tool("terraform", [args.terraform], work / "terraform")]
     phases = ("plan (no state)", "apply", "plan (refresh)")
     results: dict[str, dict[str, list[RunResult]]] = {t.name: {p: [] for p in phases} for t in tools}
