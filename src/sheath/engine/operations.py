@@ -40,6 +40,7 @@ from sheath.engine.run import (
     parse_provider_node,
     provider_address,
     instance_address,
+    set_root_output,
 )
 from sheath.graph.dag import Graph
 from sheath.graph.references import CHECK, LOCAL, MODULE_CALL, OUTPUT, PROVIDER, RESOURCE, VARIABLE, ConfigGraph, ConfigNode, build_config_graph
@@ -51,7 +52,7 @@ from sheath.backend.current import current_workspace
 from sheath.states.state import OutputValue, State
 from sheath.states.statefile import StateFile
 from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null
-from sheath.types.json import type_from_json, type_to_json_value, value_from_json, value_to_json
+from sheath.types.json import type_from_json, value_from_json
 from sheath.types.ops import raw_equal
 
 
@@ -421,6 +422,8 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         run.add_diags([diag.warning("Some objects will no longer be managed by Terraform", FORGET_DETAIL.format(lines=lines))])
     plan.drift = _drift(run, prev_run.state, working.state, moved_from, opts.mode == UIMode.REFRESH_ONLY)
     plan.output_changes = _output_changes(run, prior.state, opts.mode)
+    if opts.mode != UIMode.DESTROY:
+        _record_known_outputs(run, working.state)
     run.prune_state()
     plan.errored = run.diags.has_errors()
     if opts.generate_config_out:
@@ -759,6 +762,20 @@ def output_value(ov: OutputValue) -> Value:
     return v.mark(SENSITIVE) if ov.sensitive else v
 
 
+def _record_known_outputs(run: Run, state: State) -> None:
+    """As terraform's plan walk does: each root output known now (and planned, with -target)
+    goes into the refreshed state that the plan records as its prior state. An apply starts
+    from that state, so an output the apply never reaches (its walk stopped at a failure)
+    keeps this value."""
+    root = run.values.modules.get(ModuleInstance())
+    if root is None:
+        return
+    for name, o in sorted(run.config.module.outputs.items()):
+        v = root.outputs.get(name)
+        if v is not None and v.is_wholly_known() and _output_targeted(run, name):
+            set_root_output(state, name, v, o.sensitive)
+
+
 def _output_targeted(run: Run, name: str) -> bool:
     """With -target, a root output is planned when every resource it depends on is."""
     node = run.cg.node(f"output.{name}")
@@ -940,35 +957,31 @@ def _forget(run: Run, plan: Plan) -> None:
 
 def _save_outputs(run: Run, state: State, evaluated: frozenset[str] | None = None) -> dict[str, tuple[Value, bool]]:
     """The root outputs into state; with evaluated (a targeted apply), only those (and the
-    outputs no longer declared among them are removed): the others keep what the state has."""
+    outputs no longer declared among them are removed): the others keep what the state has.
+    An output the apply never reached (its walk stopped at a failure) keeps what the state
+    the apply started from holds: the value the plan knew, else the previous one (terraform's
+    apply starts from the plan's prior state, where its plan walk put the known outputs)."""
     root = run.values.modules.get(ModuleInstance())
     out: dict[str, tuple[Value, bool]] = {}
+    previous = dict(state.outputs)
     kept = {n: ov for n, ov in state.outputs.items() if evaluated is not None and n not in evaluated}
     state.outputs.clear()
     for name, ov in kept.items():
         state.outputs[name] = ov
         out[name] = (output_value(ov), ov.sensitive)
-    if root is None:
-        return out
     for name, o in sorted(run.config.module.outputs.items()):
         if name in kept or (evaluated is not None and name not in evaluated):
             continue
-        v = root.outputs.get(name)
-        if v is None or not v.is_wholly_known():
+        v = root.outputs.get(name) if root is not None else None
+        if v is None:
+            if name in previous:
+                state.outputs[name] = previous[name]
+                out[name] = (output_value(previous[name]), previous[name].sensitive)
             continue
-        plain, marks = v.unmark_deep()
-        sensitive = o.sensitive or SENSITIVE in marks
-        if plain.is_null:
+        if not v.is_wholly_known():
             continue
-        from sheath.states import gojson
-
-        t = plain.type
-        state.outputs[name] = OutputValue(gojson.loads(value_to_json(plain, t)), type_to_json_value(t), sensitive)
-        with run.state_lock:
-            pass
-        out[name] = (v, sensitive)
-        if run.on_object is not None:
-            pass
+        if set_root_output(state, name, v, o.sensitive):
+            out[name] = (v, state.outputs[name].sensitive)
     return out
 
 

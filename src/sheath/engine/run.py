@@ -889,4 +889,20 @@ def _missing_provider(addr: str) -> Diagnostics:
     return provider_diags_for_missing(addr)
 
 
-__all__ = ["APPLY", "PLAN", "Expansion", "Run", "RunOptions", "WalkAbort", "instance_address"]
+def set_root_output(state: State, name: str, v: Value, sensitive: bool) -> bool:
+    """A root output's wholly known value into state (a null one is removed, as terraform's
+    setValue does); whether it was stored."""
+    from sheath.states import gojson
+    from sheath.states.state import OutputValue
+    from sheath.types.json import type_to_json_value, value_to_json
+
+    plain, marks = v.unmark_deep()
+    if plain.is_null:
+        state.outputs.pop(name, None)
+        return False
+    t = plain.type
+    state.outputs[name] = OutputValue(gojson.loads(value_to_json(plain, t)), type_to_json_value(t), sensitive or SENSITIVE in marks)
+    return True
+
+
+__all__ = ["APPLY", "PLAN", "Expansion", "Run", "RunOptions", "WalkAbort", "instance_address", "set_root_output"]
