@@ -101,7 +101,7 @@ def test_optional_not_allowed_without_constraint_mode() -> None:
         ("string(1)", 'Primitive type keyword "string" does not expect arguments.'),
         ("foo(string)", 'Keyword "foo" is not a valid type constructor.'),
         ('"string"', "A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string)."),
-        ("object({a=optional(string, 1, 2)})", "Optional attribute modifier requires the attribute type as its first argument and the default value as the second argument."),
+        ("object({a=optional(string, 1, 2)})", "Optional attribute modifier expects at most two arguments: the attribute type, and a default value."),
     ],
 )
 def test_type_errors(src: str, detail: str) -> None:
