@@ -50,6 +50,7 @@ output "arn" {
 """
 
 
+@pytest.mark.slow  # over a minute: validate, plan and apply of two module calls with the real provider
 def test_disabled_module_not_judged_on_its_defaults(pair: Pair, moto_server: str, names: str) -> None:
     """A module switched off (count = var.create_policy ? 1 : 0) whose defaults the provider
     would reject (an empty policy document): terraform's validate sees every var.NAME as
@@ -141,6 +142,7 @@ resource "aws_dynamodb_table" "this" {
 """
 
 
+@pytest.mark.slow  # about a minute: two applies of a DynamoDB table with an index against moto
 def test_set_block_elements_keep_computed_values_of_their_prior(pair: Pair, moto_server: str, names: str) -> None:
     """Elements of a set of nested blocks are paired with the prior element they could have
     come from (differing only where the provider computes and the configuration is silent),
