@@ -66,8 +66,10 @@ def aws_mirror_env(work: Path) -> dict[str, str]:
     return env
 
 
-def config(url: str, buckets: int, users: int, prefix: str) -> str:
-    endpoints = "\n".join(f"    {s} = {json.dumps(url)}" for s in ("s3", "iam", "sts"))
+def aws_preamble(url: str, services: tuple[str, ...]) -> str:
+    """The terraform block requiring hashicorp/aws 5.100.0 and a provider block pointing
+    the given services at the moto server at url (test credentials, no account lookups)."""
+    endpoints = "\n".join(f"    {s} = {json.dumps(url)}" for s in services)
     return f"""terraform {{
   required_providers {{
     aws = {{
@@ -89,7 +91,11 @@ provider "aws" {{
 {endpoints}
   }}
 }}
+"""
 
+
+def config(url: str, buckets: int, users: int, prefix: str) -> str:
+    return aws_preamble(url, ("s3", "iam", "sts")) + f"""
 resource "aws_s3_bucket" "b" {{
   count  = {buckets}
   bucket = "{prefix}-bucket-${{count.index}}"

@@ -39,33 +39,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from apply_graph import RunResult, Tool, fresh, run_child, state_resource_count  # noqa: E402
-from aws_moto import Failed, Moto, aws_mirror_env, check, load, spread  # noqa: E402
+from aws_moto import Failed, Moto, aws_mirror_env, aws_preamble, check, load, spread  # noqa: E402
 
 ENDPOINTS = ("s3", "sqs", "sns", "iam", "kms", "ssm", "cloudwatchlogs", "dynamodb", "ec2", "sts")
 
-ROOT = """terraform {{
-  required_providers {{
-    aws = {{
-      source  = "hashicorp/aws"
-      version = "5.100.0"
-    }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  s3_use_path_style           = true
-  endpoints {{
-{endpoints}
-  }}
-}}
-
-variable "services" {{
+ROOT = """variable "services" {{
   type = map(object({{
     retention_days = optional(number, 7)
     versioning     = optional(bool, true)
@@ -470,8 +448,7 @@ def services(n: int) -> dict[str, object]:
 
 
 def write_config(directory: Path, url: str, n: int, prefix: str) -> None:
-    endpoints = "\n".join(f"    {s} = {json.dumps(url)}" for s in ENDPOINTS)
-    (directory / "main.tf").write_text(ROOT.format(endpoints=endpoints, prefix=prefix))
+    (directory / "main.tf").write_text(aws_preamble(url, ENDPOINTS) + "\n" + ROOT.format(prefix=prefix))
     (directory / "terraform.tfvars.json").write_text(json.dumps({"services": services(n)}, indent=2))
     for name, body in (("service", SERVICE), ("params", PARAMS)):
         (directory / "modules" / name).mkdir(parents=True, exist_ok=True)
