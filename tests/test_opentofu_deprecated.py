@@ -173,7 +173,7 @@ def test_deprecation_levels(tmp_path: Path, run_sheath: RunFn) -> None:
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("Warning: Variable marked as deprecated by the module author") == 1  # consolidated
     assert "(and one more similar warning elsewhere)" in r.stdout
-    for flag in ([], ["-deprecation=module:all"], ["-deprecation=module:bogus"]):
+    for flag in ([], ["-deprecation=module:all"]):
         r = run_sheath(["plan", "-no-color", *flag], tmp_path)
         assert r.returncode == 0, r.stderr
         assert "(and one more similar warning elsewhere)" in r.stdout, flag
@@ -213,12 +213,16 @@ def test_deprecation_levels(tmp_path: Path, run_sheath: RunFn) -> None:
 
 
 def test_deprecation_flag_forms(tmp_path: Path, run_sheath: RunFn) -> None:
-    """plan and apply define -deprecation as a string flag (any other value is accepted and
-    changes nothing); other commands only take -deprecation=module:LEVEL off the line."""
+    """OpenTofu takes an unknown -deprecation value as "all" and ignores other forms; sheath
+    refuses them, on every command that takes the flag, since a value that does nothing
+    hides a typo."""
     _write_levels(tmp_path)
-    r = run_sheath(["plan", "-no-color", "-deprecation=none"], tmp_path)
+    for command in ("plan", "validate", "refresh"):
+        for bad in ("-deprecation=none", "-deprecation=module:nope", "-deprecation"):
+            r = run_sheath([command, "-no-color", bad], tmp_path)
+            assert r.returncode == 1, (command, bad, r.stdout)
+            assert "for -deprecation: expected module:all, module:local or module:none" in " ".join(r.stderr.split())
+            assert "Traceback" not in r.stderr
+    r = run_sheath(["plan", "-no-color", "-deprecation=module:none", "-deprecation=module:all"], tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "marked as deprecated by the module author" in r.stdout
-    r = run_sheath(["validate", "-no-color", "-deprecation=none"], tmp_path)
-    assert r.returncode == 1
-    assert "flag provided but not defined: -deprecation" in r.stderr
+    assert "marked as deprecated by the module author" in r.stdout  # the last one wins

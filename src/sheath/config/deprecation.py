@@ -27,23 +27,28 @@ ROOT_VARIABLE_SUMMARY = "Deprecated variable used from the root module"
 FROM_REMOTE_MODULE = "deprecation_from_remote_module"
 
 # OpenTofu's -deprecation=module:LEVEL (arguments.ParseView, OpenTofu 1.10)
-DEPRECATION_FLAG_PREFIX = "-deprecation=module:"
 LEVEL_ALL, LEVEL_LOCAL, LEVEL_NONE = "all", "local", "none"
 
 
-def parse_deprecation_level(s: str) -> str:
-    """OpenTofu's ParseDeprecatedWarningLevel: an unknown level is "all", not an error."""
-    return s if s in (LEVEL_LOCAL, LEVEL_NONE) else LEVEL_ALL
+class DeprecationFlagError(ValueError):
+    """A -deprecation value other than module:all, module:local or module:none."""
 
 
 def strip_deprecation_flag(args: list[str]) -> tuple[str, list[str]]:
     """The level of the last -deprecation=module:LEVEL argument, and the arguments without
-    them (OpenTofu removes them before parsing the command's flags)."""
+    them (OpenTofu removes them before parsing the command's flags). OpenTofu takes an
+    unknown value as "all" and ignores other -deprecation forms; sheath refuses them
+    (DeprecationFlagError), since an accepted value that does nothing hides a typo."""
     level = LEVEL_ALL
     rest = []
     for a in args:
-        if a.startswith(DEPRECATION_FLAG_PREFIX):
-            level = parse_deprecation_level(a[len(DEPRECATION_FLAG_PREFIX) :])
+        if a == "-deprecation" or a.startswith("-deprecation="):
+            value = a.partition("=")[2]
+            if not value.startswith("module:") or value[len("module:") :] not in (LEVEL_ALL, LEVEL_LOCAL, LEVEL_NONE):
+                raise DeprecationFlagError(
+                    f"invalid value {value!r} for -deprecation: expected module:all, module:local or module:none"
+                )
+            level = value[len("module:") :]
         else:
             rest.append(a)
     return level, rest

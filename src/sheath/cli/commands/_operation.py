@@ -96,6 +96,8 @@ def command_specs(command: str) -> list[FlagSpec]:
     if command in EXCLUDE_COMMANDS:
         specs.extend(FlagSpec(name, "list") for name in EXCLUDE_FLAGS)
     if command in DEPRECATION_FLAG_COMMANDS:
+        # listed for help and flag checks; parse() takes every -deprecation argument off the
+        # line first (module:LEVEL, anything else an error)
         specs.append(FlagSpec("deprecation", "string"))
     return specs
 
@@ -317,12 +319,15 @@ def diagnostic_error(ui: Ui, command: str, d: Diagnostic) -> int:
 
 
 def parse(args: list[str], command: str) -> tuple[ParsedFlags | None, Ui, int]:
-    from sheath.config.deprecation import LEVEL_ALL, strip_deprecation_flag
+    from sheath.config.deprecation import LEVEL_ALL, DeprecationFlagError, strip_deprecation_flag
 
     ui = Ui(color="-no-color" not in args)
     level = LEVEL_ALL
     if command in DEPRECATION_LEVEL_COMMANDS:
-        level, args = strip_deprecation_flag(args)
+        try:
+            level, args = strip_deprecation_flag(args)
+        except DeprecationFlagError as exc:
+            return None, ui, flag_error(ui, command, str(exc))
     ui.deprecation = level
     try:
         fl = parse_flags(args, command_specs(command))

@@ -46,10 +46,13 @@ def _flag_error(message: str, color: bool) -> int:
 
 
 def run(args: list[str]) -> int:
-    from sheath.config.deprecation import strip_deprecation_flag
+    from sheath.config.deprecation import DeprecationFlagError, strip_deprecation_flag
 
     color = "-no-color" not in args
-    level, args = strip_deprecation_flag(args)  # OpenTofu's -deprecation=module:LEVEL
+    try:
+        level, args = strip_deprecation_flag(args)  # OpenTofu's -deprecation=module:LEVEL
+    except DeprecationFlagError as exc:
+        return _flag_error(str(exc), color)
     try:
         fl = parse_flags(args, _FLAGS)
     except FlagError as exc:
