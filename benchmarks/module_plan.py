@@ -1,4 +1,4 @@
-"""plan of ten instances of a realistic service module (about 330 AWS resources) with the
+"""plan and apply of ten instances of a realistic service module (380 AWS resources) with the
 real AWS provider against moto, sheath and terraform side by side.
 
     .venv/bin/python benchmarks/module_plan.py [--repeat K] [--instances N] [--keep DIR]
