@@ -71,7 +71,9 @@ ELAPSED_RE = re.compile(r"(after |\[)\d+(?:m\d+)?s( elapsed\])?")
 PROGRESS_RE = re.compile(
     r"^\S.*?: (Refreshing state|Reading|Read complete|Preparing import|Importing|Import complete|"
     r"Creating|Creation complete|Creation errored|Modifying|Modifications complete|Modifications errored|"
-    r"Destroying|Destruction complete|Destruction errored|Still [a-z]+)\b"
+    r"Destroying|Destruction complete|Destruction errored|Still [a-z]+|Provisioning with)\b"
+    # a provisioner's own output, "ADDR (local-exec): ...": interleaved like the rest
+    r"|^\S.*? \([a-z][a-z-]*\): "
 )
 DIAG_SUMMARY_RE = re.compile(r"^(?:│ )?(Error|Warning): (.*)$")
 DIAG_WHERE_RE = re.compile(r"^│?\s+on (\S+) line (\d+)")
