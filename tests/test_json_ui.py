@@ -16,6 +16,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import RunFn
+from sheath.addrs.resource import AbsResourceInstance
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _AFTER = re.compile(r"(after |\.\.\. \[)\d+[hms0-9]*")
@@ -598,6 +599,14 @@ def test_resource_addr_shapes() -> None:
     assert deposed["addr"] == 'terraform_data.a["k"]' and deposed["resource_key"] == "k"
 
 
+def parse_instance_addr(s: str) -> AbsResourceInstance:
+    from sheath.addrs.parse import parse_abs_resource_instance_str
+
+    addr, diags = parse_abs_resource_instance_str(s)
+    assert addr is not None and not diags.has_errors()
+    return addr
+
+
 def test_heartbeat_progress_lines() -> None:
     import io
     import time
@@ -605,15 +614,16 @@ def test_heartbeat_progress_lines() -> None:
     from sheath.cli import jsonui
     from sheath.plans.model import Action
 
+    slow = parse_instance_addr("terraform_data.slow")
     out = io.StringIO()
     hooks = jsonui.JSONHooks(jsonui.JSONView(out))
     try:
-        hooks.pre_apply("terraform_data.slow", Action.CREATE, "")
-        hooks._applying["terraform_data.slow"].start -= 10  # as if it started ten seconds ago
+        hooks.pre_apply(slow, "", Action.CREATE, "")
+        hooks._applying[slow].start -= 10  # as if it started ten seconds ago
         deadline = time.monotonic() + 5
         while "apply_progress" not in out.getvalue() and time.monotonic() < deadline:
             time.sleep(0.05)
-        hooks.post_apply("terraform_data.slow", Action.CREATE, "x1", False)
+        hooks.post_apply(slow, "", Action.CREATE, "x1", False)
     finally:
         hooks.close()
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -632,13 +642,15 @@ def test_apply_errored_line() -> None:
     from sheath.cli import jsonui
     from sheath.plans.model import Action
 
+    x = parse_instance_addr('module.m[0].terraform_data.x["k"]')
+    r = parse_instance_addr("data.terraform_remote_state.r")
     out = io.StringIO()
     hooks = jsonui.JSONHooks(jsonui.JSONView(out))
     try:
-        hooks.pre_apply('module.m[0].terraform_data.x["k"]', Action.UPDATE, "i-1")
-        hooks.post_apply('module.m[0].terraform_data.x["k"]', Action.UPDATE, "", True)
-        hooks.pre_apply("data.terraform_remote_state.r", Action.READ, "")
-        hooks.post_apply("data.terraform_remote_state.r", Action.READ, "", True)
+        hooks.pre_apply(x, "", Action.UPDATE, "i-1")
+        hooks.post_apply(x, "", Action.UPDATE, "", True)
+        hooks.pre_apply(r, "", Action.READ, "")
+        hooks.post_apply(r, "", Action.READ, "", True)
     finally:
         hooks.close()
     lines = [json.loads(line) for line in out.getvalue().splitlines()]

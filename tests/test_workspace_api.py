@@ -189,8 +189,9 @@ def test_progress_is_observed_through_hooks(infra: Path) -> None:
     seen: list[tuple[str, str]] = []
 
     class Recorder(NoHooks):
-        def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
-            seen.append((addr, action.value))
+        def post_apply(self, addr: AbsResourceInstance, deposed: str, action: Action, id_: str, failed: bool) -> None:
+            assert isinstance(addr, AbsResourceInstance)  # hooks name objects by typed address
+            seen.append((str(addr), action.value))
 
     ws = Workspace(infra, variables={"env": "dev"}, hooks=Recorder())
     ws.init()

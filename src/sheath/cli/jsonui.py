@@ -21,6 +21,7 @@ import orjson
 from sheath import TERRAFORM_VERSION as TERRAFORM_VERSION
 from sheath.addrs.instance_key import IntKey, StringKey
 from sheath.addrs.parse import parse_abs_resource_instance_str
+from sheath.addrs.resource import AbsResourceInstance
 from sheath.diag import Diagnostic, Severity
 from sheath.diag.jsonview import diagnostic_json
 from sheath.plans.model import Action, ActionReason, OutputChange, Plan, ResourceInstanceChange, UIMode
@@ -73,22 +74,27 @@ _DEPOSED_SUFFIX = re.compile(r" \(deposed object [^)]*\)$")
 
 
 def resource_addr(address: str) -> dict[str, Any]:
-    """views/json ResourceAddr for an absolute resource instance address (field order kept)."""
+    """views/json ResourceAddr for an absolute resource instance address in text."""
     address = _DEPOSED_SUFFIX.sub("", address)
     parsed, _ = parse_abs_resource_instance_str(address)
     if parsed is None:
         return {"addr": address, "module": "", "resource": address, "implied_provider": "", "resource_type": "", "resource_name": "", "resource_key": None}
-    res = parsed.resource.resource
-    key = parsed.resource.key
+    return instance_json(parsed)
+
+
+def instance_json(addr: AbsResourceInstance) -> dict[str, Any]:
+    """views/json ResourceAddr of an absolute resource instance address (field order kept)."""
+    res = addr.resource.resource
+    key = addr.resource.key
     json_key: int | str | None = None
     if isinstance(key, IntKey):
         json_key = key.value
     elif isinstance(key, StringKey):
         json_key = key.value
     return {
-        "addr": address,
-        "module": str(parsed.module),
-        "resource": str(parsed.resource),
+        "addr": str(addr),
+        "module": str(addr.module),
+        "resource": str(addr.resource),
         "implied_provider": res.implied_provider(),
         "resource_type": res.type,
         "resource_name": res.name,
@@ -336,7 +342,7 @@ _NOUN = {Action.CREATE: "Creation", Action.UPDATE: "Modifications", Action.DELET
 
 @dataclass
 class _Applying:
-    address: str
+    address: AbsResourceInstance
     action: Action
     start: int  # whole seconds, as terraform rounds its clock
     beats: int = 0
@@ -352,9 +358,9 @@ class JSONHooks:
     counting applied changes for the closing change_summary (its countHook)."""
 
     view: JSONView
-    _ephemeral_t0: dict[tuple[str, str], float] = field(default_factory=dict)
+    _ephemeral_t0: dict[tuple[AbsResourceInstance, str], float] = field(default_factory=dict)
     counts: ChangeSummary = field(default_factory=lambda: ChangeSummary(operation="apply"))
-    _applying: dict[str, _Applying] = field(default_factory=dict)
+    _applying: dict[AbsResourceInstance, _Applying] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
     _ticker: threading.Thread | None = None
@@ -382,11 +388,11 @@ class JSONHooks:
                     "info",
                     f"{a.address}: Still {verb}... [{go_duration(elapsed)} elapsed]",
                     "apply_progress",
-                    hook={"resource": resource_addr(a.address), "action": change_action(a.action), "elapsed_seconds": elapsed},
+                    hook={"resource": instance_json(a.address), "action": change_action(a.action), "elapsed_seconds": elapsed},
                 )
 
-    def pre_refresh(self, addr: str, id_: str) -> None:
-        hook: dict[str, Any] = {"resource": resource_addr(addr)}
+    def pre_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
+        hook: dict[str, Any] = {"resource": instance_json(addr)}
         suffix = ""
         if id_:
             hook["id_key"] = "id"
@@ -394,28 +400,28 @@ class JSONHooks:
             suffix = f" [id={id_}]"
         self.view.emit("info", f"{addr}: Refreshing state...{suffix}", "refresh_start", hook=hook)
 
-    def ephemeral_start(self, addr: str, op: str) -> None:
+    def ephemeral_start(self, addr: AbsResourceInstance, op: str) -> None:
         """terraform's ephemeral_op_start (Opening... / Closing...)."""
         import time as _time
 
         self._ephemeral_t0[(addr, op)] = _time.monotonic()
         verb = "Opening" if op == "open" else "Closing"
         self.view.emit(
-            "info", f"{addr}: {verb}...", "ephemeral_op_start", hook={"resource": resource_addr(addr), "action": op}
+            "info", f"{addr}: {verb}...", "ephemeral_op_start", hook={"resource": instance_json(addr), "action": op}
         )
 
-    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
+    def ephemeral_done(self, addr: AbsResourceInstance, op: str, failed: bool) -> None:
         import time as _time
 
         elapsed = int(_time.monotonic() - self._ephemeral_t0.pop((addr, op), _time.monotonic()))
         verb = "Opening" if op == "open" else "Closing"
         kind = "ephemeral_op_errored" if failed else "ephemeral_op_complete"
         text = f"{addr}: {verb} {'errored' if failed else 'complete'} after {go_duration(elapsed)}"
-        hook = {"resource": resource_addr(addr), "action": op, "elapsed_seconds": elapsed}
+        hook = {"resource": instance_json(addr), "action": op, "elapsed_seconds": elapsed}
         self.view.emit("info", text, kind, hook=hook)
 
-    def post_refresh(self, addr: str, id_: str) -> None:
-        hook: dict[str, Any] = {"resource": resource_addr(addr)}
+    def post_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
+        hook: dict[str, Any] = {"resource": instance_json(addr)}
         suffix = ""
         if id_:
             hook["id_key"] = "id"
@@ -423,9 +429,9 @@ class JSONHooks:
             suffix = f" [id={id_}]"
         self.view.emit("info", f"{addr}: Refresh complete{suffix}", "refresh_complete", hook=hook)
 
-    def pre_apply(self, addr: str, action: Action, id_: str) -> None:
-        addr = _DEPOSED_SUFFIX.sub("", addr)
-        hook: dict[str, Any] = {"resource": resource_addr(addr), "action": change_action(action)}
+    def pre_apply(self, addr: AbsResourceInstance, deposed: str, action: Action, id_: str) -> None:
+        # terraform's jsonHook names the object by its address alone, deposed or not
+        hook: dict[str, Any] = {"resource": instance_json(addr), "action": change_action(action)}
         suffix = ""
         if id_:
             hook["id_key"] = "id"
@@ -435,15 +441,14 @@ class JSONHooks:
             self._applying[addr] = _Applying(addr, action, _now())
         self.view.emit("info", f"{addr}: {_START_VERB.get(action, 'Creating')}...{suffix}", "apply_start", hook=hook)
 
-    def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
-        addr = _DEPOSED_SUFFIX.sub("", addr)
+    def post_apply(self, addr: AbsResourceInstance, deposed: str, action: Action, id_: str, failed: bool) -> None:
         with self._lock:
             a = self._applying.pop(addr, None)
         start = a.start if a is not None else _now()
         action = a.action if a is not None else action
         elapsed = _now() - start
         noun = _NOUN.get(action, "Creation")
-        hook: dict[str, Any] = {"resource": resource_addr(addr), "action": change_action(action)}
+        hook: dict[str, Any] = {"resource": instance_json(addr), "action": change_action(action)}
         if failed:
             if action == Action.READ:
                 return  # a data source read that fails reports only its diagnostics
@@ -465,32 +470,32 @@ class JSONHooks:
             elif action == Action.DELETE:
                 self.counts.remove += 1
 
-    def pre_import(self, addr: str, id_: str) -> None:
+    def pre_import(self, addr: AbsResourceInstance, id_: str) -> None:
         pass
 
-    def post_import(self, addr: str, failed: bool) -> None:
+    def post_import(self, addr: AbsResourceInstance, failed: bool) -> None:
         pass
 
-    def pre_apply_import(self, addr: str, id_: str) -> None:
+    def pre_apply_import(self, addr: AbsResourceInstance, id_: str) -> None:
         pass
 
-    def post_apply_import(self, addr: str, id_: str) -> None:
+    def post_apply_import(self, addr: AbsResourceInstance, id_: str) -> None:
         with self._lock:
             self.counts.import_ += 1
 
-    def pre_provision_step(self, addr: str, type_name: str) -> None:
-        hook = {"resource": resource_addr(addr), "provisioner": type_name}
+    def pre_provision_step(self, addr: AbsResourceInstance, type_name: str) -> None:
+        hook = {"resource": instance_json(addr), "provisioner": type_name}
         self.view.emit("info", f"{addr}: Provisioning with '{type_name}'...", "provision_start", hook=hook)
 
-    def provision_output(self, addr: str, type_name: str, msg: str) -> None:
+    def provision_output(self, addr: AbsResourceInstance, type_name: str, msg: str) -> None:
         from sheath.provisioners.output import provision_lines
 
         for line in provision_lines(msg):
-            hook = {"resource": resource_addr(addr), "provisioner": type_name, "output": line}
+            hook = {"resource": instance_json(addr), "provisioner": type_name, "output": line}
             self.view.emit("info", f"{addr}: ({type_name}): {line}", "provision_progress", hook=hook)
 
-    def post_provision_step(self, addr: str, type_name: str, failed: bool) -> None:
-        hook = {"resource": resource_addr(addr), "provisioner": type_name}
+    def post_provision_step(self, addr: AbsResourceInstance, type_name: str, failed: bool) -> None:
+        hook = {"resource": instance_json(addr), "provisioner": type_name}
         if failed:
             self.view.emit("info", f"{addr}: ({type_name}) Provisioning errored", "provision_errored", hook=hook)
         else:

@@ -15,13 +15,13 @@ import random
 from typing import Any
 
 from sheath.addrs.module import ModuleInstance
-from sheath.addrs.parse import parse_module_instance_str
 from sheath.engine.createintent import answered, create_intent
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
 from sheath.engine.provisioning import Provisioning, apply_provisioners, instance_variables
-from sheath.engine.run import Expansion, Run, WalkAbort, object_id, instance_address
+from sheath.engine.hooks import NOT_DEPOSED
+from sheath.engine.run import Expansion, Run, WalkAbort, change_instance_addr, object_id, instance_addr, instance_address
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.providers import interface as pi
@@ -147,7 +147,8 @@ class ResourceApplier(ResourcePlanner):
             # the values the plan could not know turned out unchanged: nothing to do
             return prior
         hook_action = Action.CREATE if action.is_replace or action == Action.FORGET_THEN_CREATE else action
-        run.hooks.pre_apply(addr, hook_action, object_id(prior))
+        typed = instance_addr(mi, r, key)
+        run.hooks.pre_apply(typed, NOT_DEPOSED, hook_action, object_id(prior))
         intent = None
         if hook_action == Action.CREATE and run.create_intents is not None:
             intent = create_intent(sr.module, r.type, sr.name, sr.provider, key, addr, schema, planned, config)
@@ -169,7 +170,7 @@ class ResourceApplier(ResourcePlanner):
             if not errored and hook_action == Action.CREATE and r.managed is not None:
                 # create-time provisioners; a failure taints the new object
                 prov = Provisioning(r.managed.connection, r.managed.provisioners)
-                errored = run.add_diags(apply_provisioners(run, mi, addr, prov, "create", after, rep.variables()))
+                errored = run.add_diags(apply_provisioners(run, mi, typed, prov, "create", after, rep.variables()))
                 if errored:
                     run.set_object(
                         sr, key, new_object(after, schema, private=ar.private, dependencies=deps, create_before_destroy=cbd, status="tainted")
@@ -180,7 +181,7 @@ class ResourceApplier(ResourcePlanner):
                 run.set_object(sr, key, None)
         if intent is not None and run.create_intents is not None and answered(ar.diagnostics):
             run.create_intents.settle(intent)
-        run.hooks.post_apply(addr, hook_action, object_id(after), errored)
+        run.hooks.post_apply(typed, NOT_DEPOSED, hook_action, object_id(after), errored)
         if errored:
             return None
         for rule in r.postconditions:
@@ -211,7 +212,7 @@ class ResourceApplier(ResourcePlanner):
         self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, schema: Schema, provider: pi.Provider, import_id: str
     ) -> tuple[Value, bytes] | None:
         run = self.run
-        addr = instance_address(mi, self.r, key)
+        addr = instance_addr(mi, self.r, key)
         run.hooks.pre_apply_import(addr, import_id)
         resp = provider.import_resource_state(pi.ImportResourceStateRequest(self.r.type, import_id))
         if run.add_diags(resp.diagnostics) or not resp.imported_resources:
@@ -291,14 +292,14 @@ def destroy_object(
     if prior is None:
         return False
     plain_prior, _ = prior.unmark_deep()
-    addr = c.address
-    run.hooks.pre_apply(addr + (f" (deposed object {c.deposed})" if c.deposed else ""), Action.DELETE, object_id(prior))
+    addr = change_instance_addr(c)
+    run.hooks.pre_apply(addr, c.deposed, Action.DELETE, object_id(prior))
     if provisioning is not None and not c.deposed and obj.status != "tainted":
         # destroy-time provisioners; a failure keeps the object
-        mi = parse_module_instance_str(c.module_address)[0] if c.module_address else ModuleInstance()
         variables = instance_variables(c.index)
-        if mi is None or run.add_diags(apply_provisioners(run, mi, addr, provisioning, "destroy", prior, variables)):
-            run.hooks.post_apply(addr, Action.DELETE, "", True)
+        if run.add_diags(apply_provisioners(run, addr.module, addr, provisioning, "destroy", prior, variables)):
+            # terraform's engine reports an apply's end with no deposed key (NotDeposed)
+            run.hooks.post_apply(addr, NOT_DEPOSED, Action.DELETE, "", True)
             return False
     ar = provider.apply_resource_change(
         pi.ApplyResourceChangeRequest(
@@ -308,7 +309,7 @@ def destroy_object(
     errored = run.add_diags(ar.diagnostics)
     if not errored:
         run.set_object(sr, c.index, None, deposed=c.deposed)
-    run.hooks.post_apply(addr, Action.DELETE, "", errored)
+    run.hooks.post_apply(addr, NOT_DEPOSED, Action.DELETE, "", errored)
     return not errored
 
 

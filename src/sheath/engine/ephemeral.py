@@ -14,7 +14,7 @@ from typing import Any
 
 from sheath.addrs.module import ModuleInstance
 from sheath.engine.evalctx import InstanceKey, Repetition
-from sheath.engine.run import Run, WalkAbort, instance_address
+from sheath.engine.run import Run, WalkAbort, instance_addr
 from sheath.graph.references import ConfigNode
 from sheath.providers import interface as pi
 from sheath.providers.schema import Schema
@@ -77,13 +77,13 @@ class EphemeralOpener:
             return None
         if not plain.is_wholly_known():
             return unknown(schema.block.implied_type()).mark(EPHEMERAL)
-        addr = instance_address(mi, self.r, key)
+        addr = instance_addr(mi, self.r, key)
         run.hooks.ephemeral_start(addr, "open")
         with run.sem:
             resp = provider.open_ephemeral_resource(pi.OpenEphemeralResourceRequest(self.r.type, plain))
         run.hooks.ephemeral_done(addr, "open", resp.diagnostics.has_errors() or resp.result is None)
         for x in resp.diagnostics:
-            x.extra.setdefault("address", addr)
+            x.extra.setdefault("address", str(addr))
             if x.subject is None:
                 x.subject = self.r.config.missing_item_range()
         if run.add_diags(resp.diagnostics) or resp.result is None:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from sheath import TERRAFORM_VERSION
 from sheath import diag
 from sheath.addrs.module import ModuleInstance
+from sheath.addrs.resource import AbsResourceInstance
 from sheath.config import Config, load_module_tree
 from sheath.config.source import FilesystemModuleSource, ModuleSource, RecordingModuleSource
 from sheath.config.variables import InputValue, collect_variable_values, finalize_variable_values
@@ -26,7 +27,7 @@ from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
 from sheath.engine.evalctx import NamedValues
 from sheath.engine.generation import GenerationTarget, with_generation_targets, write_generated
-from sheath.engine.hooks import Hooks, NoHooks
+from sheath.engine.hooks import NOT_DEPOSED, Hooks, NoHooks
 from sheath.engine.destroyplan import plan_destroy
 from sheath.engine.objects import object_private, object_value
 from sheath.engine.planner import ResourcePlanner, parse_module_instance, static_module, upgrade_object
@@ -39,6 +40,7 @@ from sheath.engine.run import (
     WalkAbort,
     parse_provider_node,
     provider_address,
+    instance_addr,
     instance_address,
     set_root_output,
 )
@@ -586,12 +588,12 @@ def refresh_orphan(
     from sheath.engine.run import object_id
     from sheath.providers.marks import mark_sensitive
 
-    addr = instance_address(parse_module_instance(sr.module), sr, key)
-    run.hooks.pre_refresh(addr, object_id(prior))
+    addr = instance_addr(parse_module_instance(sr.module), sr, key)
+    run.hooks.pre_refresh(addr, deposed, object_id(prior))
     rr = provider.read_resource(pi.ReadResourceRequest(sr.type, prior.unmark_deep()[0], object_private(obj)))
     if run.add_diags(rr.diagnostics):
         return prior
-    run.hooks.post_refresh(addr, object_id(rr.new_state))
+    run.hooks.post_refresh(addr, deposed, object_id(rr.new_state))
     if rr.new_state is None or rr.new_state.is_null:
         run.set_object(sr, key, None, deposed=deposed)
         return None
@@ -1148,7 +1150,7 @@ __all__ = ["PlanOptions", "Session", "apply_plan", "import_object", "load", "mak
 
 
 class ImportHooks(Hooks):
-    def import_prepared(self, addr: str, type_names: list[str]) -> None: ...
+    def import_prepared(self, addr: AbsResourceInstance, type_names: list[str]) -> None: ...
 
 
 def import_object(session: Session, mgr: Any, address: str, import_id: str, hooks: Any) -> Diagnostics:
@@ -1189,12 +1191,13 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
         mi = target.module
         sr = run.state_resource(mi, r, pnode)
         key = None if target.resource.key is None else target.resource.key.value
-        addr = instance_address(mi, r, key)
-        hooks.pre_import(addr, import_id)
+        typed = instance_addr(mi, r, key)
+        addr = str(typed)
+        hooks.pre_import(typed, import_id)
         resp = provider.import_resource_state(pi.ImportResourceStateRequest(r.type, import_id))
         if run.add_diags(resp.diagnostics):
             return run.diags
-        hooks.import_prepared(addr, [o.type_name for o in resp.imported_resources])
+        hooks.import_prepared(typed, [o.type_name for o in resp.imported_resources])
         inst = sr.instances.get(key)
         if inst is not None and inst.current is not None:
             run.add_diags(
@@ -1208,7 +1211,7 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
             )
             return run.diags
         for o in resp.imported_resources[:1]:
-            hooks.pre_refresh(addr, import_id)
+            hooks.pre_refresh(typed, NOT_DEPOSED, import_id)
             rr = provider.read_resource(pi.ReadResourceRequest(o.type_name, o.state, o.private))
             if run.add_diags(rr.diagnostics):
                 return run.diags

@@ -20,7 +20,8 @@ from sheath.diag import Diagnostics
 from sheath.engine.destroyplan import plan_destroy
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
-from sheath.engine.run import Expansion, Run, WalkAbort, resource_mode, object_id, instance_address
+from sheath.engine.hooks import NOT_DEPOSED
+from sheath.engine.run import Expansion, Run, WalkAbort, resource_mode, object_id, instance_addr, instance_address
 from sheath.engine.triggers import evaluate_replace_triggered_by
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ActionReason, Importing, ResourceInstanceChange
@@ -400,12 +401,13 @@ class ResourcePlanner:
             private = object_private(obj)
             tainted = obj.status == "tainted"
             if run.opts.refresh:
-                run.hooks.pre_refresh(addr, object_id(prior))
+                typed = instance_addr(mi, r, key)
+                run.hooks.pre_refresh(typed, NOT_DEPOSED, object_id(prior))
                 rr = provider.read_resource(pi.ReadResourceRequest(r.type, prior.unmark_deep()[0], private))
                 if run.add_diags(rr.diagnostics):
                     return None
                 refreshed = rr.new_state if rr.new_state is not None else null(prior.type)
-                run.hooks.post_refresh(addr, object_id(refreshed))
+                run.hooks.post_refresh(typed, NOT_DEPOSED, object_id(refreshed))
                 refreshed = mark_sensitive(schema.block, _keep_marks(refreshed, prior))
                 if refreshed.is_null:
                     run.set_object(sr, key, None)
@@ -574,7 +576,8 @@ class ResourcePlanner:
         imp_id = run.import_ids.get(addr)
         if imp_id is None:
             return None
-        run.hooks.pre_import(addr, imp_id)
+        typed = instance_addr(mi, self.r, key)
+        run.hooks.pre_import(typed, imp_id)
         resp = provider.import_resource_state(pi.ImportResourceStateRequest(self.r.type, imp_id))
         if run.add_diags(resp.diagnostics):
             return False
@@ -583,11 +586,11 @@ class ResourcePlanner:
             run.add_diags([diag.error("Import returned no resources", f"While attempting to import with ID {imp_id}, the provider returned no instance states.")])
             return False
         o = objs[0]
-        run.hooks.pre_refresh(addr, imp_id)
+        run.hooks.pre_refresh(typed, NOT_DEPOSED, imp_id)
         rr = provider.read_resource(pi.ReadResourceRequest(self.r.type, o.state, o.private))
         if run.add_diags(rr.diagnostics):
             return False
-        run.hooks.post_refresh(addr, object_id(rr.new_state))
+        run.hooks.post_refresh(typed, NOT_DEPOSED, object_id(rr.new_state))
         if rr.new_state is None or rr.new_state.is_null:
             run.add_diags(
                 [
@@ -683,7 +686,8 @@ class ResourcePlanner:
         for rule in r.preconditions:
             if not run._check_rule(mi, rule, rep.variables(), "Resource precondition failed", check=ck):
                 return None
-        run.hooks.pre_apply(addr, Action.READ, "")
+        typed = instance_addr(mi, r, key)
+        run.hooks.pre_apply(typed, NOT_DEPOSED, Action.READ, "")
         resp = provider.read_data_source(pi.ReadDataSourceRequest(r.type, plain, address=addr))
         read_diags = self.provider_diags(resp.diagnostics, addr)
         if r.container:
@@ -691,7 +695,7 @@ class ResourcePlanner:
             if failed is not None:
                 return failed
         elif run.add_diags(read_diags):
-            run.hooks.post_apply(addr, Action.READ, "", True)
+            run.hooks.post_apply(typed, NOT_DEPOSED, Action.READ, "", True)
             return None
         state = resp.state if resp.state is not None else null(plain.type)
         after = mark_sensitive(schema.block, mark_paths(state, marked_paths(config)))
@@ -701,7 +705,7 @@ class ResourcePlanner:
             if not run._check_rule(mi, rule, selfx, "Resource postcondition failed", check=ck):
                 return None
         run.set_object(sr, key, new_object(after, schema))
-        run.hooks.post_apply(addr, Action.READ, object_id(after), False)
+        run.hooks.post_apply(typed, NOT_DEPOSED, Action.READ, object_id(after), False)
         return after
 
     def nested_read_failed(
@@ -727,7 +731,7 @@ class ResourcePlanner:
             run.add_diags(read_diags)
         if not errors:
             return None
-        run.hooks.post_apply(instance_address(mi, self.r, key), Action.READ, "", True)
+        run.hooks.post_apply(instance_addr(mi, self.r, key), NOT_DEPOSED, Action.READ, "", True)
         plain, _ = config.unmark_deep()
         after = mark_sensitive(schema.block, mark_paths(_unknown_computed(schema, plain), marked_paths(config)))
         local = f"check.{self.r.container}"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from sheath.addrs.module import ModuleInstance
+from sheath.addrs.resource import AbsResourceInstance
 from sheath.config.common import quoted_string
 from sheath.config.merge import merge_bodies
 from sheath.config.resource import Connection, Provisioner
@@ -44,7 +45,7 @@ class Provisioning:
 @dataclass(slots=True)
 class _HookOutput:
     hooks: Hooks
-    addr: str
+    addr: AbsResourceInstance
     type_name: str
     suppress: bool
 
@@ -71,7 +72,7 @@ def instance_variables(key: InstanceKey) -> dict[str, Value]:
 def apply_provisioners(
     run: Any,
     mi: ModuleInstance,
-    addr: str,
+    addr: AbsResourceInstance,
     provisioning: Provisioning,
     when: str,
     self_value: Value,
@@ -120,7 +121,7 @@ def apply_provisioners(
         for x in result:
             if x.subject is None:
                 x.subject = where
-            x.extra.setdefault("address", addr)
+            x.extra.setdefault("address", str(addr))
         failed = result.has_errors()
         run.hooks.post_provision_step(addr, p.type, failed)
         if p.on_failure == "continue":

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
 
+from sheath.addrs.resource import AbsResourceInstance
 from sheath.config.source import ModuleSource, SnapshotModuleSource
 from sheath.config.variables import InputValue
 from sheath.diag import Diagnostic, Diagnostics, warning
@@ -581,25 +582,25 @@ class FailureRecorder:
         self.counts: dict[str, int] = {"add": 0, "change": 0, "destroy": 0}
         self.lock = threading.Lock()
 
-    def pre_refresh(self, addr: str, id_: str) -> None:
-        self.inner.pre_refresh(addr, id_)
+    def pre_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
+        self.inner.pre_refresh(addr, deposed, id_)
 
-    def post_refresh(self, addr: str, id_: str) -> None:
-        self.inner.post_refresh(addr, id_)
+    def post_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
+        self.inner.post_refresh(addr, deposed, id_)
 
-    def ephemeral_start(self, addr: str, op: str) -> None:
+    def ephemeral_start(self, addr: AbsResourceInstance, op: str) -> None:
         self.inner.ephemeral_start(addr, op)
 
-    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
+    def ephemeral_done(self, addr: AbsResourceInstance, op: str, failed: bool) -> None:
         self.inner.ephemeral_done(addr, op, failed)
 
-    def pre_apply(self, addr: str, action: Action, id_: str) -> None:
-        self.started.add(addr)
-        self.inner.pre_apply(addr, action, id_)
+    def pre_apply(self, addr: AbsResourceInstance, deposed: str, action: Action, id_: str) -> None:
+        self.started.add(str(addr))
+        self.inner.pre_apply(addr, deposed, action, id_)
 
-    def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
+    def post_apply(self, addr: AbsResourceInstance, deposed: str, action: Action, id_: str, failed: bool) -> None:
         if failed:
-            self.failed.append(addr)
+            self.failed.append(str(addr))
             if self.stop is not None:
                 self.stop.set()
         else:
@@ -607,25 +608,25 @@ class FailureRecorder:
             if key is not None:
                 with self.lock:
                     self.counts[key] += 1
-        self.inner.post_apply(addr, action, id_, failed)
+        self.inner.post_apply(addr, deposed, action, id_, failed)
 
-    def pre_import(self, addr: str, id_: str) -> None:
+    def pre_import(self, addr: AbsResourceInstance, id_: str) -> None:
         self.inner.pre_import(addr, id_)
 
-    def post_import(self, addr: str, failed: bool) -> None:
+    def post_import(self, addr: AbsResourceInstance, failed: bool) -> None:
         self.inner.post_import(addr, failed)
 
-    def pre_apply_import(self, addr: str, id_: str) -> None:
+    def pre_apply_import(self, addr: AbsResourceInstance, id_: str) -> None:
         self.inner.pre_apply_import(addr, id_)
 
-    def post_apply_import(self, addr: str, id_: str) -> None:
+    def post_apply_import(self, addr: AbsResourceInstance, id_: str) -> None:
         self.inner.post_apply_import(addr, id_)
 
-    def pre_provision_step(self, addr: str, type_name: str) -> None:
+    def pre_provision_step(self, addr: AbsResourceInstance, type_name: str) -> None:
         self.inner.pre_provision_step(addr, type_name)
 
-    def provision_output(self, addr: str, type_name: str, msg: str) -> None:
+    def provision_output(self, addr: AbsResourceInstance, type_name: str, msg: str) -> None:
         self.inner.provision_output(addr, type_name, msg)
 
-    def post_provision_step(self, addr: str, type_name: str, failed: bool) -> None:
+    def post_provision_step(self, addr: AbsResourceInstance, type_name: str, failed: bool) -> None:
         self.inner.post_provision_step(addr, type_name, failed)

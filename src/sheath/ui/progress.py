@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sheath.engine.hooks import NoHooks
+from sheath.addrs.resource import AbsResourceInstance
+from sheath.engine.hooks import NoHooks, deposed_display
 
 MAX_LINES = 10_000
 
@@ -69,17 +70,18 @@ class ProgressHooks(NoHooks):
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
 
-    def pre_refresh(self, addr: str, id_: str) -> None:
-        self.progress.add(f"{addr}: Refreshing state..." + (f" [id={id_}]" if id_ else ""))
+    def pre_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
+        self.progress.add(f"{deposed_display(addr, deposed)}: Refreshing state..." + (f" [id={id_}]" if id_ else ""))
 
-    def post_refresh(self, addr: str, id_: str) -> None:
-        self.progress.add(f"{addr}: Refresh complete" if id_ else f"{addr}: Read complete")
+    def post_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
+        shown = deposed_display(addr, deposed)
+        self.progress.add(f"{shown}: Refresh complete" if id_ else f"{shown}: Read complete")
 
-    def pre_import(self, addr: str, id_: str) -> None:
+    def pre_import(self, addr: AbsResourceInstance, id_: str) -> None:
         self.progress.add(f"{addr}: Preparing import... [id={id_}]")
 
-    def post_import(self, addr: str, failed: bool) -> None:
+    def post_import(self, addr: AbsResourceInstance, failed: bool) -> None:
         self.progress.add(f"{addr}: Import {'failed' if failed else 'prepared'}")
 
-    def ephemeral_start(self, addr: str, op: str) -> None:
+    def ephemeral_start(self, addr: AbsResourceInstance, op: str) -> None:
         self.progress.add(f"{addr}: {'Opening' if op == 'open' else 'Closing'}...")

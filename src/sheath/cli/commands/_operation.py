@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from sheath.addrs.resource import AbsResourceInstance
+from sheath.engine.hooks import deposed_display
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
@@ -411,71 +413,65 @@ class ProgressHooks:
                     idp = f"id={id_}, " if id_ else ""
                     self._line(f"{addr}: {verb} [{idp}{el}s elapsed]")
 
-    def pre_refresh(self, addr: str, id_: str) -> None:
+    def pre_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
         idp = f" [id={id_}]" if id_ else ""
         with self.lock:
-            self.ui.out.write(self.ui.c(f"[reset][bold]{addr}: Refreshing state...{idp}[reset]\n"))
+            self.ui.out.write(self.ui.c(f"[reset][bold]{deposed_display(addr, deposed)}: Refreshing state...{idp}[reset]\n"))
 
-    def post_refresh(self, addr: str, id_: str) -> None:
+    def post_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
         pass
 
-    def ephemeral_start(self, addr: str, op: str) -> None:
+    def ephemeral_start(self, addr: AbsResourceInstance, op: str) -> None:
         with self.lock:
-            self.started["ephemeral " + op + " " + addr] = (time.monotonic(), Action.READ, "")
+            self.started[f"ephemeral {op} {addr}"] = (time.monotonic(), Action.READ, "")
         self._line(f"{addr}: {'Opening' if op == 'open' else 'Closing'}...[reset]")
 
-    def ephemeral_done(self, addr: str, op: str, failed: bool) -> None:
+    def ephemeral_done(self, addr: AbsResourceInstance, op: str, failed: bool) -> None:
         with self.lock:
-            t0 = self.started.pop("ephemeral " + op + " " + addr, (time.monotonic(), Action.READ, ""))[0]
+            t0 = self.started.pop(f"ephemeral {op} {addr}", (time.monotonic(), Action.READ, ""))[0]
         if not failed:
             self._line(f"{addr}: {'Opening' if op == 'open' else 'Closing'} complete after {int(time.monotonic() - t0)}s")
 
-    def pre_apply(self, addr: str, action: Action, id_: str) -> None:
+    def pre_apply(self, addr: AbsResourceInstance, deposed: str, action: Action, id_: str) -> None:
         verb = _VERB.get(action, _VERB[Action.CREATE])[0]
         idp = f" [id={id_}]" if id_ and action in (Action.UPDATE, Action.DELETE) else ""
         with self.lock:
-            self.started[addr] = (time.monotonic(), action, id_)
-        self._line(f"{addr}: {verb}{idp}[reset]")  # terraform's start lines end with two resets
+            # keyed by the address alone, as terraform's UiHook keys its operations
+            self.started[str(addr)] = (time.monotonic(), action, id_)
+        self._line(f"{deposed_display(addr, deposed)}: {verb}{idp}[reset]")  # terraform's start lines end with two resets
 
-    def post_apply(self, addr: str, action: Action, id_: str, failed: bool) -> None:
+    def post_apply(self, addr: AbsResourceInstance, deposed: str, action: Action, id_: str, failed: bool) -> None:
         with self.lock:
-            t0 = self.started.pop(addr, (time.monotonic(), action, ""))[0]
-            for k in [k for k in self.started if k.startswith(addr + " (deposed object ")]:
-                t0 = self.started.pop(k)[0]
+            t0 = self.started.pop(str(addr), (time.monotonic(), action, ""))[0]
         if failed:
             return
         el = int(time.monotonic() - t0)
         verb = _VERB.get(action, _VERB[Action.CREATE])[1]
         idp = f" [id={id_}]" if id_ else ""
-        self._line(f"{addr}: {verb} after {el}s{idp}")
-        with self.lock:
-            if action == Action.CREATE:
-                self.counts["add"] += 1
-            elif action == Action.UPDATE:
-                self.counts["change"] += 1
-            elif action == Action.DELETE and "(deposed object" not in addr:
-                self.counts["destroy"] += 1
-            elif action == Action.DELETE:
-                self.counts["destroy"] += 1
+        self._line(f"{deposed_display(addr, deposed)}: {verb} after {el}s{idp}")
+        key = {Action.CREATE: "add", Action.UPDATE: "change", Action.DELETE: "destroy"}.get(action)
+        if key is not None:
+            with self.lock:
+                self.counts[key] += 1
 
-    def pre_import(self, addr: str, id_: str) -> None:
+    def pre_import(self, addr: AbsResourceInstance, id_: str) -> None:
         self._line(f"{addr}: Preparing import... [id={id_}]")
 
-    def post_import(self, addr: str, failed: bool) -> None:
+    def post_import(self, addr: AbsResourceInstance, failed: bool) -> None:
         pass
 
-    def pre_apply_import(self, addr: str, id_: str) -> None:
+    def pre_apply_import(self, addr: AbsResourceInstance, id_: str) -> None:
         self._line(f"{addr}: Importing... [id={id_}]")
 
-    def post_apply_import(self, addr: str, id_: str) -> None:
+    def post_apply_import(self, addr: AbsResourceInstance, id_: str) -> None:
         self._line(f"{addr}: Import complete [id={id_}]")
         with self.lock:
             self.counts["import"] += 1
 
-    def pre_provision_step(self, addr: str, type_name: str) -> None:
+    def pre_provision_step(self, addr: AbsResourceInstance, type_name: str) -> None:
         self._line(f"{addr}: Provisioning with '{type_name}'...[reset]")  # colorize's closing reset too
 
-    def provision_output(self, addr: str, type_name: str, msg: str) -> None:
+    def provision_output(self, addr: AbsResourceInstance, type_name: str, msg: str) -> None:
         from sheath.provisioners.output import provision_lines
 
         prefix = self.ui.c(f"[reset][bold]{addr} ({type_name}):[reset] [reset]")
@@ -484,7 +480,7 @@ class ProgressHooks:
             self.ui.out.write(text.rstrip("\n") + "\n")  # an empty message prints an empty line
             self.ui.out.flush()
 
-    def post_provision_step(self, addr: str, type_name: str, failed: bool) -> None:
+    def post_provision_step(self, addr: AbsResourceInstance, type_name: str, failed: bool) -> None:
         pass
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from sheath.addrs.resource import AbsResourceInstance
 from sheath.cli.commands._operation import ProgressHooks, Ui, begin, var_args
 from sheath.cli.commands.plan import asker, open_state
 from sheath.diag import Diagnostics, Severity, error
@@ -57,10 +58,10 @@ class MetaUi(Ui):
 
 
 class ImportProgress(ProgressHooks):
-    def pre_import(self, addr: str, id_: str) -> None:
+    def pre_import(self, addr: AbsResourceInstance, id_: str) -> None:
         self._line(f'{addr}: Importing from ID "{id_}"...')
 
-    def import_prepared(self, addr: str, type_names: list[str]) -> None:
+    def import_prepared(self, addr: AbsResourceInstance, type_names: list[str]) -> None:
         self._line(f"[green]{addr}: Import prepared!")
         with self.lock:
             for t in type_names:
