@@ -17,7 +17,7 @@ from typing import Any
 from sheath.addrs.module import ModuleInstance
 from sheath.engine.createintent import answered, create_intent
 from sheath.engine.evalctx import InstanceKey, Repetition
-from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
+from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
 from sheath.engine.provisioning import Provisioning, apply_provisioners, instance_variables
 from sheath.engine.hooks import NOT_DEPOSED
@@ -143,9 +143,13 @@ class ResourceApplier(ResourcePlanner):
         if run.add_diags(self.provider_diags(resp.diagnostics, addr)):
             return None
         planned = resp.planned_state if resp.planned_state is not None else null(plain_prior.type)
+        # only the sensitivity changes: terraform writes the new marks without asking the provider
+        marks_only = False
         if action == Action.UPDATE and raw_equal(plain_prior, planned):
-            # the values the plan could not know turned out unchanged: nothing to do
-            return prior
+            if marks_equal(mark_sensitive(schema.block, mark_paths(planned, marked_paths(config))), prior):
+                # the values the plan could not know turned out unchanged: nothing to do
+                return prior
+            marks_only = True
         hook_action = Action.CREATE if action.is_replace or action == Action.FORGET_THEN_CREATE else action
         typed = instance_addr(mi, r, key)
         run.hooks.pre_apply(typed, NOT_DEPOSED, hook_action, object_id(prior))
@@ -154,9 +158,12 @@ class ResourceApplier(ResourcePlanner):
             intent = create_intent(sr.module, r.type, sr.name, sr.provider, key, addr, schema, planned, config)
             if intent is not None:
                 run.create_intents.intend(intent)
-        ar = provider.apply_resource_change(
-            pi.ApplyResourceChangeRequest(r.type, plain_prior, planned, plain_config, resp.planned_private)
-        )
+        if marks_only:
+            ar = pi.ApplyResourceChangeResponse(new_state=planned, private=private)
+        else:
+            ar = provider.apply_resource_change(
+                pi.ApplyResourceChangeRequest(r.type, plain_prior, planned, plain_config, resp.planned_private)
+            )
         new = ar.new_state
         errored = run.add_diags(self.provider_diags(ar.diagnostics, addr))
         deps = run.state_deps.get(self.node, [])

@@ -77,10 +77,14 @@ def paths_from_json(raw: list[Any]) -> list[Path]:
 
 
 def marked_paths(v: Value, mark: str = SENSITIVE, prefix: Path = ()) -> list[Path]:
-    """Every path in v whose value carries mark (outermost only)."""
-    if mark in v.marks:
-        return [prefix]
+    """Every path in v whose value carries mark, an outer one before those inside it (cty's
+    UnmarkDeepWithPaths: a marked object whose attribute is marked too gives both paths, as
+    terraform records them in a state's sensitive_attributes)."""
     out: list[Path] = []
+    if mark in v.marks:
+        out.append(prefix)
+        if isinstance(v.v, tuple) and v.type.is_set():
+            return out
     raw = v.v
     if isinstance(raw, dict):
         t = v.type
@@ -95,6 +99,11 @@ def marked_paths(v: Value, mark: str = SENSITIVE, prefix: Path = ()) -> list[Pat
         if any(e.contains_marked() for e in raw):
             return [prefix]
     return out
+
+
+def marks_equal(a: Value, b: Value, mark: str = SENSITIVE) -> bool:
+    """Whether a and b carry mark at the same paths (terraform's valueMarksEqual)."""
+    return set(marked_paths(a, mark)) == set(marked_paths(b, mark))
 
 
 def mark_paths(v: Value, paths: list[Path], mark: str = SENSITIVE) -> Value:

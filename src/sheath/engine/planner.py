@@ -19,7 +19,7 @@ from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
 from sheath.engine.destroyplan import plan_destroy
 from sheath.engine.evalctx import InstanceKey, Repetition
-from sheath.engine.objects import marked_paths, mark_paths, new_object, object_private, object_value
+from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.hooks import NOT_DEPOSED
 from sheath.engine.run import Expansion, Run, WalkAbort, resource_mode, object_id, instance_addr, instance_address
 from sheath.engine.triggers import evaluate_replace_triggered_by
@@ -506,6 +506,8 @@ class ResourcePlanner:
         )
         # marks: the configuration's, and the schema's sensitive attributes
         after = mark_sensitive(schema.block, mark_paths(planned, marked_paths(config)))
+        if action == Action.NO_OP and not marks_equal(after, prior):
+            action = Action.UPDATE  # only the sensitivity changes: terraform plans an update
         run.record_change(
             ResourceInstanceChange(
                 address=addr,

@@ -210,6 +210,32 @@ def _raw_equal(a: Value, b: Value) -> bool:
     return type(pa) is type(pb) and pa == pb
 
 
+def _unmark_all(v: Value | None) -> Value | None:
+    return None if v is None else v.unmark_deep()[0]
+
+
+def _sensitive_attribute_warning(ind: int, o: _Opts, before: bool, after: bool, inner: Action) -> list[str]:
+    """renderers.Sensitive's warnings: a value becoming, or no longer, sensitive."""
+    if before == after or inner in (Action.CREATE, Action.DELETE):
+        return []
+    if before:
+        w = o.color(
+            f"  # [yellow]Warning[reset]: this attribute value will no longer be marked as sensitive\n"
+            f"{_indent(ind)}  # after applying this change."
+        )
+    else:
+        w = o.color(
+            f"  # [yellow]Warning[reset]: this attribute value will be marked as sensitive and will not\n"
+            f"{_indent(ind)}  # display in UI output after applying this change."
+        )
+    return [f"{w} The value is unchanged."] if inner == Action.NO_OP else [w]
+
+
+def _warning_lines(d: _Diff, ind: int, o: _Opts) -> list[str]:
+    """A child's warnings, each on lines of its own above it (at the child's indent)."""
+    return [f"{_indent(ind)}{w}" for w in d.warnings(ind, o)] if d.warnings is not None else []
+
+
 def _calc_action(b: Value | None, a: Value | None) -> Action:
     if b is None and a is not None:
         return Action.CREATE
@@ -271,8 +297,15 @@ def compute_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff
     bs = b is not None and SENSITIVE in b.marks
     as_ = a is not None and SENSITIVE in a.marks
     if bs or as_:
-        act = _calc_action(b, a)
-        return _Diff(act, lambda ind, o: "(sensitive value)" + _null_suffix(act, o))
+        # structured.Change.CheckForSensitive: the action of the unmarked values, an update
+        # when only the sensitivity changes
+        inner = compute_diff(_unmark_all(b), _unmark_all(a), typed).action
+        act = Action.UPDATE if inner == Action.NO_OP and bs != as_ else inner
+        return _Diff(
+            act,
+            lambda ind, o: "(sensitive value)" + _null_suffix(act, o),
+            warnings=lambda ind, o: _sensitive_attribute_warning(ind, o, bs, as_, inner),
+        )
     if a is not None and a.v is UNKNOWN:
         if _is_null(b):
             return _Diff(Action.CREATE, lambda ind, o: "(known after apply)")
@@ -438,11 +471,13 @@ def _object_diff(b: Value | None, a: Value | None, quote_keys: bool, typed: bool
             c = children[k]
             if not quote_keys and k in _IMPORTANT:  # objectRenderer always shows these
                 io = ao.clone(show_unchanged_children=True)
+                lines.extend(_warning_lines(c, ind + 1, io))
                 lines.append(f"{_indent(ind + 1)}{_sym(c.action, io)}{names[k]:<{width}} = {c.render(ind + 1, io)}")
                 continue
             if c.action == Action.NO_OP and not o.show_unchanged_children:
                 hidden += 1
                 continue
+            lines.extend(_warning_lines(c, ind + 1, ao))
             lines.append(f"{_indent(ind + 1)}{_sym(c.action, ao)}{names[k]:<{width}} = {c.render(ind + 1, ao)}")
         if hidden:
             kind = "element" if quote_keys else "attribute"
@@ -503,6 +538,7 @@ def _array_diff(b: Value | None, a: Value | None, typed: bool = False) -> _Diff:
                 opts = uo
             else:
                 render_next = True
+            lines.extend(_warning_lines(e, ind + 1, opts))
             lines.append(f"{_indent(ind + 1)}{_sym(e.action, opts)}{e.render(ind + 1, opts)},")
         if unchanged:
             lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{_unchanged('element', len(unchanged), o)}")
@@ -923,11 +959,13 @@ def _nested_object_diff(b: Value | None, a: Value | None, obj: Object) -> _Diff:
         for k, d in children.items():
             if k in _IMPORTANT:
                 io = co.clone(show_unchanged_children=True)
+                lines.extend(_warning_lines(d, ind + 1, io))
                 lines.append(f"{_indent(ind + 1)}{_sym(d.action, io)}{attribute_name(k):<{width}} = {d.render(ind + 1, io)}")
                 continue
             if d.action == Action.NO_OP and not o.show_unchanged_children:
                 hidden += 1
                 continue
+            lines.extend(_warning_lines(d, ind + 1, co))
             lines.append(f"{_indent(ind + 1)}{_sym(d.action, co)}{attribute_name(k):<{width}} = {d.render(ind + 1, co)}")
         if hidden:
             lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, o)}{_unchanged('attribute', hidden, o)}")
@@ -973,11 +1011,13 @@ def _render_block(
     for k, d in attrs.items():
         name = attribute_name(k)
         if k in _IMPORTANT:
+            lines.extend(_warning_lines(d, ind + 1, imp))
             lines.append(f"{_indent(ind + 1)}{_sym(d.action, imp)}{name:<{width}} = {d.render(ind + 1, imp)}")
             continue
         if d.action == Action.NO_OP and not opts.show_unchanged_children:
             hidden += 1
             continue
+        lines.extend(_warning_lines(d, ind + 1, ao))
         lines.append(f"{_indent(ind + 1)}{_sym(d.action, ao)}{name:<{width}} = {d.render(ind + 1, ao)}")
     if hidden:
         lines.append(f"{_indent(ind + 1)}{_sym(Action.NO_OP, opts)}{_unchanged('attribute', hidden, opts)}")
