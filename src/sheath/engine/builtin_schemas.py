@@ -4,15 +4,15 @@ native hashicorp/random and hashicorp/local), read from their implementations.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sheath.addrs.provider import Provider as ProviderAddr
 from sheath.diag import Diagnostic, Diagnostics
 from sheath.config.resource import Resource
 from sheath.providers.builtin.terraform import UNSUPPORTED_BACKEND
-from sheath.providers.interface import ProviderSchema, ValidateResponse
+from sheath.providers.interface import FunctionDecl, Provider, ProviderSchema, ValidateResponse
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema
 from sheath.types import Value
@@ -63,6 +63,7 @@ class KnownSchemas:
         self._owned = False
         self.failures = Diagnostics()  # plugins that could not answer: never a silent skip
         self._native: dict[str, Any] = {}  # the instances of native providers that answered
+        self._function_instances: dict[str, Provider] = {}  # plugins started to call functions
 
     def provider_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         key = str(addr)
@@ -91,6 +92,29 @@ class KnownSchemas:
             return native
         return None if self._shared is None else self._shared.peek_instance(addr)
 
+    def function_decls(self, addr: ProviderAddr) -> Mapping[str, FunctionDecl] | None:
+        """The functions the provider's schema declares (None when it has no schema)."""
+        ps = self.provider_schema(addr)
+        return None if ps is None else ps.functions
+
+    def function_instance(self, addr: ProviderAddr) -> Provider:
+        """An unconfigured instance to call the provider's functions on: the one that answered
+        the schema, or (when the engine has taken that one) another, started for functions."""
+        key = str(addr)
+        native = self._native.get(key)
+        if native is not None:
+            return cast(Provider, native)
+        spare = None if self._shared is None else self._shared.peek_instance(addr)
+        if spare is not None:
+            return cast(Provider, spare)
+        p = self._function_instances.get(key)
+        if p is None:
+            from sheath.engine.providers import ProviderFactory
+
+            factory = self._shared.factory if self._shared is not None else ProviderFactory(self.root_dir or ".", self.registry)
+            p = self._function_instances[key] = factory.new(addr)
+        return p
+
     def _plugin_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         """An installed plugin's schema (from the on-disk schema cache when it has it)."""
         from sheath.engine.providers import (
@@ -118,6 +142,9 @@ class KnownSchemas:
 
     def close(self) -> None:
         """Stop plugin processes this object started itself (a shared one is its owner's)."""
+        for p in self._function_instances.values():
+            p.close()
+        self._function_instances.clear()
         if self._shared is not None and self._owned:
             self._shared.close()
 

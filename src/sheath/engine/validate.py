@@ -37,6 +37,7 @@ from sheath.lang.eval.diagvalues import annotate
 from sheath.lang.eval.evaluator import evaluate, name_suggestion
 from sheath.lang.eval.scope import ModuleData, Scope, object_of
 from sheath.lang.eval.templates import make_template_renderer
+from sheath.engine.providerfuncs import module_functions
 from sheath.lang.funcs.function import Function
 from sheath.lang.funcs.registry import builtin_functions
 from sheath.lang.funcs.values import WHOLE_NUMBER_MSG
@@ -139,7 +140,8 @@ def validate_config(
         nodes: list[Node] = []
         used: set[NodeKey] = set()
         for c in cfg.all_modules():
-            v = _ModuleValidator(c, functions, root_dir, schemas, path_root)
+            fns = module_functions(functions, c.module, schemas.function_decls, schemas.function_instance)
+            v = _ModuleValidator(c, fns, root_dir, schemas, path_root)
             for child in c.children.values():
                 parents[module_key(child)] = v
             nodes.extend(v.nodes(parents.get(module_key(c))))

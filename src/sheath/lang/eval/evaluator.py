@@ -365,25 +365,36 @@ class Evaluator:
             diags = _add(diags, _diag("Function calls not allowed", "Functions may not be called here.", e.range))
             return diags
         if "::" in name:
-            parts = name.split("::")
-            if parts[0] == "provider" and len(parts) == 3:
-                detail = (
-                    f'There is no function named "{name}". Ensure that provider name "{parts[1]}" is declared '
-                    f"in this module's required_providers block, and that this provider offers a function "
-                    f'named "{parts[2]}".'
-                )
-            elif parts[0] == "provider":
-                detail = f'The function name "{name}" is not valid. Provider function names must have the form provider::NAME::FUNCTION.'
-            else:
+            # terraform's checkForUnknownFunctionDiags (internal/lang/eval.go) rewrites hcl's
+            # diagnostic for a namespaced name: namespace = everything up to the last "::"
+            cut = name.rindex("::") + 2
+            namespace, fname = name[:cut], name[cut:]
+            parts = namespace.split("::")
+            if parts[0] != "provider":
                 detail = (
                     f'The function namespace "{parts[0]}" is not valid. Provider function calls must use the '
                     '"provider::" namespace prefix.'
                 )
+            elif parts[1] == "":
+                detail = 'The function call must include the provider name after the "provider::" prefix.'
+            elif any(n.startswith(namespace) for n in ctx.all_function_names()):
+                detail = f'The function "{fname}" is not available from the provider "{parts[1]}".'
+            else:
+                detail = (
+                    f'There is no function named "{namespace}{fname}". Ensure that provider name "{parts[1]}" is '
+                    f"declared in this module's required_providers block, and that this provider offers a function "
+                    f'named "{fname}".'
+                )
             d = _diag("Unknown provider function", detail, e.name_range, e.range, e, ctx)
             diags = _add(diags, d)
             return diags
-        sugg = name_suggestion(name, [n for n in ctx.all_function_names() if "::" not in n])
+        names = ctx.all_function_names()
+        sugg = name_suggestion(name, [n for n in names if "::" not in n])
         extra = f' Did you mean "{sugg}"?' if sugg else ""
+        # terraform then points at a provider function of that name
+        provided = sorted(n for n in names if n.startswith("provider::") and n.endswith("::" + name))
+        if provided:
+            extra += f' Did you mean "{provided[0]}"?'
         d = _diag("Call to unknown function", f'There is no function named "{name}".{extra}', e.name_range, e.range, e, ctx)
         d.extra["function_call"] = None
         diags = _add(diags, d)

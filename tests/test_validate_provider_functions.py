@@ -1,0 +1,147 @@
+"""Provider-defined functions (``provider::NAME::FUNCTION``) in `validate`, against terraform.
+
+The functions come from the provider's schema: hashicorp/aws 5.100.0 offers arn_parse,
+arn_build and trim_iam_role_path. Both tools validate the same configurations (terraform
+calls a function whose arguments are known, on a provider it never configures: no AWS
+credentials, no network), and their exit codes and diagnostics (severity, summary,
+detail, range) must be the same. terraform only exposes the functions of providers named
+in the calling module's required_providers block, under that local name.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SHEATH_CMD
+
+pytestmark = pytest.mark.oracle
+
+REQUIRED = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n'
+ROLE = '"arn:aws:iam::444455556666:role/example"'
+
+# each case one configuration: (root module, child module "m"), the root calling "m" so
+# that one init (one module install) serves all; the error cases share a configuration
+# because terraform reads the AWS schema on every run (seconds each) and reports every
+# output's errors independently
+ERRORS = [
+    'output "not_enough" { value = provider::aws::arn_parse() }',
+    'output "too_many" { value = provider::aws::arn_parse("a", "b") }',
+    'output "wrong_type" { value = provider::aws::arn_parse({ a = 1 }) }',
+    'output "null_argument" { value = provider::aws::arn_parse(null) }',
+    'locals { provider_error = provider::aws::arn_parse("notanarn") }',
+    'output "provider_error" { value = local.provider_error }',
+    f'output "result_attribute" {{ value = provider::aws::arn_parse({ROLE}).nope }}',
+    'output "unknown_function" { value = provider::aws::nope("a") }',
+    'output "undeclared_local_name" { value = provider::foo::bar("a") }',
+    'output "no_provider_name" { value = provider::nope("a") }',
+    'output "bad_namespace" { value = foo::bar("a") }',
+    'output "too_deep" { value = provider::aws::b::c("a") }',
+    'output "without_namespace" { value = arn_parse("a") }',
+    'output "fine" { value = provider::aws::trim_iam_role_path(' + ROLE + ") }",
+]
+CASES: dict[str, tuple[str, str]] = {
+    "valid": (
+        REQUIRED
+        + f"output \"p\" {{ value = provider::aws::arn_parse({ROLE}) }}\n"
+        + 'output "b" { value = provider::aws::arn_build("aws", "iam", "", "444455556666", "role/example") }\n'
+        + 'output "t" { value = provider::aws::trim_iam_role_path("arn:aws:iam::444455556666:role/a/b/example") }\n'
+        + 'variable "v" {\n  type = string\n}\noutput "unknown_argument" { value = provider::aws::arn_parse(var.v) }\n',
+        # the child's own required_providers decide, under its own local name
+        REQUIRED.replace("aws =", "amazon =") + f'output "x" {{ value = provider::amazon::arn_parse({ROLE}) }}\n',
+    ),
+    "errors": (
+        REQUIRED + "\n".join(ERRORS) + "\n",
+        REQUIRED.replace("aws =", "amazon =") + 'output "x" { value = provider::amazon::arn_parse("bad") }\n',
+    ),
+    # a provider only implied by a resource offers no functions, in the root or a child
+    "not_declared": (
+        f'resource "aws_s3_bucket" "b" {{}}\noutput "x" {{ value = provider::aws::arn_parse({ROLE}) }}\n',
+        f'output "x" {{ value = provider::aws::arn_parse({ROLE}) }}\n',
+    ),
+}
+
+
+def _cli_config(mirror: str, d: Path) -> Path:
+    rc = d / "terraformrc"
+    rc.write_text(
+        "provider_installation {\n  filesystem_mirror {\n"
+        f"    path    = {json.dumps(mirror)}\n"
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    return rc
+
+
+def _write(d: Path, root: str, child: str) -> None:
+    (d / "main.tf").write_text(root + 'module "m" {\n  source = "./m"\n}\n')
+    (d / "m").mkdir(exist_ok=True)
+    (d / "m" / "main.tf").write_text(child)
+
+
+def _diagnostics(r: subprocess.CompletedProcess[str]) -> tuple[bool, list[tuple[str, str, str, str]]]:
+    doc = json.loads(r.stdout)
+    return doc["valid"], sorted(
+        (x["severity"], x["summary"], x["detail"], json.dumps(x.get("range"), sort_keys=True)) for x in doc["diagnostics"]
+    )
+
+
+@pytest.fixture(scope="module")
+def dirs(aws_mirror: str, terraform_bin: str, oracle_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A working directory per tool, each initialised by its own tool from the mirror."""
+    base = tmp_path_factory.mktemp("provider-functions")
+    env = {k: v for k, v in oracle_env.items() if not k.startswith("AWS_")}
+    env["TF_CLI_CONFIG_FILE"] = str(_cli_config(aws_mirror, base))
+    env["SHEATH_CACHE_DIR"] = str(base / "cache")
+    out: dict[str, Any] = {"env": env}
+    for tool, cmd in (("terraform", [terraform_bin]), ("sheath", SHEATH_CMD)):
+        d = base / tool
+        d.mkdir()
+        _write(d, REQUIRED, "")
+        r = subprocess.run([*cmd, "init", "-no-color"], cwd=d, env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, (tool, r.stdout, r.stderr)
+        out[tool] = (cmd, d)
+    return out
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_validate_provider_functions_match_terraform(case: str, dirs: dict[str, Any]) -> None:
+    root, child = CASES[case]
+    results = {}
+    for tool in ("terraform", "sheath"):
+        cmd, d = dirs[tool]
+        _write(d, root, child)
+        r = subprocess.run([*cmd, "validate", "-json", "-no-color"], cwd=d, env=dirs["env"], capture_output=True, text=True, timeout=120)
+        results[tool] = (r.returncode, _diagnostics(r))
+    assert results["sheath"] == results["terraform"]
+
+
+def test_validate_needs_no_credentials(dirs: dict[str, Any]) -> None:
+    """validate never configures the provider: a function call works with no AWS settings
+    at all (no credentials, no region, no shared config files to read)."""
+    cmd, d = dirs["sheath"]
+    _write(d, CASES["valid"][0], "")
+    env = dict(dirs["env"])
+    env["HOME"] = str(d)  # no ~/.aws
+    r = subprocess.run([*cmd, "validate", "-no-color"], cwd=d, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Success!" in r.stdout
+
+
+def test_builtin_provider_functions_in_validate(tmp_path: Path, run_terraform: Any, run_sheath: Any) -> None:
+    """terraform's own provider's functions, declared as terraform.io/builtin/terraform."""
+    (tmp_path / "main.tf").write_text(
+        'terraform {\n  required_providers {\n    terraform = { source = "terraform.io/builtin/terraform" }\n  }\n}\n'
+        'output "a" { value = provider::terraform::encode_expr({ a = 1 }) }\n'
+        'output "b" { value = provider::terraform::decode_tfvars(1, 2) }\n'
+        'output "c" { value = provider::terraform::nope() }\n'
+    )
+    got = {}
+    for name, run in (("terraform", run_terraform), ("sheath", run_sheath)):
+        r = run(["validate", "-json", "-no-color"], tmp_path)
+        got[name] = (r.returncode, _diagnostics(r))
+    assert got["sheath"] == got["terraform"]
+
