@@ -135,7 +135,7 @@ def change_reason(reason: ActionReason) -> str:
 
 def resource_instance_change(c: ResourceInstanceChange) -> dict[str, Any]:
     """views/json ResourceInstanceChange: a move or an import names a no-op change."""
-    out: dict[str, Any] = {"resource": resource_addr(c.address)}
+    out: dict[str, Any] = {"resource": instance_json(c.instance_addr)}
     action = change_action(c.action)
     if c.moved:
         if action == "noop":

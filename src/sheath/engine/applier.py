@@ -21,7 +21,7 @@ from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_obj
 from sheath.engine.planner import ResourcePlanner, upgrade_object
 from sheath.engine.provisioning import Provisioning, apply_provisioners, instance_variables
 from sheath.engine.hooks import NOT_DEPOSED
-from sheath.engine.run import Expansion, Run, WalkAbort, change_instance_addr, object_id, instance_addr, instance_address
+from sheath.engine.run import Expansion, Run, WalkAbort, object_id, instance_addr, instance_address
 from sheath.graph.references import ConfigNode
 from sheath.plans.model import Action, ResourceInstanceChange
 from sheath.providers import interface as pi
@@ -299,7 +299,7 @@ def destroy_object(
     if prior is None:
         return False
     plain_prior, _ = prior.unmark_deep()
-    addr = change_instance_addr(c)
+    addr = c.instance_addr
     run.hooks.pre_apply(addr, c.deposed, Action.DELETE, object_id(prior))
     if provisioning is not None and not c.deposed and obj.status != "tainted":
         # destroy-time provisioners; a failure keeps the object

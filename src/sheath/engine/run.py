@@ -21,8 +21,7 @@ from sheath import TERRAFORM_VERSION
 from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.provider import Provider as ProviderAddr
-from sheath.addrs.resource import AbsResourceInstance, ResourceMode
-from sheath.addrs.resource import Resource as AddrResource
+from sheath.addrs.resource import AbsResourceInstance
 from sheath.addrs.resource import ResourceInstance as AddrResourceInstance
 from sheath.config import Config
 from sheath.config.module import Module
@@ -46,7 +45,7 @@ from sheath.plans.model import ResourceInstanceChange
 from sheath.providers import interface as pi
 from sheath.providers.schema import Schema, decode_body
 from sheath.states.intents import IntentLog
-from sheath.states.lookup import addr_key, module_instance_of, resource_of
+from sheath.states.lookup import addr_key, resource_of
 from sheath.states.state import InstanceObject, ResourceInstance, State, format_instance_key
 from sheath.states.state import Resource as StateResource
 from sheath.lang.funcs.values import WHOLE_NUMBER_MSG
@@ -84,12 +83,6 @@ def instance_addr(mi: ModuleInstance, r: Resource | StateResource, key: Instance
     """The typed address of one instance of r in mi (what hooks receive)."""
     res = resource_of(r) if isinstance(r, StateResource) else r.addr()
     return AbsResourceInstance(mi, AddrResourceInstance(res, addr_key(key)))
-
-
-def change_instance_addr(c: ResourceInstanceChange) -> AbsResourceInstance:
-    """The typed address of the object a planned change is about."""
-    res = AddrResource(ResourceMode.DATA if c.mode == "data" else ResourceMode.MANAGED, c.type, c.name)
-    return AbsResourceInstance(module_instance_of(c.module_address), AddrResourceInstance(res, addr_key(c.index)))
 
 
 def resource_mode(r: Resource) -> str:
@@ -921,4 +914,4 @@ def set_root_output(state: State, name: str, v: Value, sensitive: bool) -> bool:
     return True
 
 
-__all__ = ["APPLY", "PLAN", "Expansion", "Run", "RunOptions", "WalkAbort", "change_instance_addr", "instance_addr", "instance_address", "set_root_output"]
+__all__ = ["APPLY", "PLAN", "Expansion", "Run", "RunOptions", "WalkAbort", "instance_addr", "instance_address", "set_root_output"]

@@ -37,7 +37,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheath.addrs.parse import parse_abs_resource_instance_str
 from sheath.addrs.resource import AbsResourceInstance
 from sheath.audit.records import Records
 from sheath.config.source import SnapshotModuleSource
@@ -494,10 +493,7 @@ class Workspace:
 
 
 def _change(c: ResourceInstanceChange) -> Change:
-    addr, diags = parse_abs_resource_instance_str(c.address)
-    if addr is None:  # the engine formats its own addresses; they always parse
-        raise SheathError(diags)
-    return Change(addr, _ACTION_NAMES[c.action], c.deposed, c)
+    return Change(c.instance_addr, _ACTION_NAMES[c.action], c.deposed, c)
 
 
 def _close(session: Session) -> None:

@@ -13,9 +13,12 @@ import enum
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 from sheath import TERRAFORM_VERSION
+from sheath.addrs.parse import parse_abs_resource_instance_str
+from sheath.addrs.resource import AbsResourceInstance
 from sheath.states.statefile import StateFile
 from sheath.types.cty import Value
 
@@ -136,6 +139,20 @@ class ResourceInstanceChange:
     @property
     def moved(self) -> bool:
         return bool(self.prev_run_address) and self.prev_run_address != self.address
+
+    @property
+    def instance_addr(self) -> AbsResourceInstance:
+        """The typed address of the object; address is its text."""
+        return instance_addr_of(self.address)
+
+
+@lru_cache(maxsize=4096)
+def instance_addr_of(address: str) -> AbsResourceInstance:
+    """A resource instance address in text (as the engine writes it in a change) as a value."""
+    addr, _ = parse_abs_resource_instance_str(address)
+    if addr is None:
+        raise ValueError(f"not a resource instance address: {address!r}")
+    return addr
 
 
 MODULE_STEP_RE: Final = re.compile(r'module\.([^.\[]+)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?\.?')

@@ -198,11 +198,7 @@ def planned_order(plan: Plan, session: Session | None) -> list[ResourceInstanceC
 
 def config_node_name(c: ResourceInstanceChange) -> str:
     """The configuration graph's node of a change's resource (module path, no keys)."""
-    from sheath.addrs.parse import parse_abs_resource_instance_str
-
-    parsed, _ = parse_abs_resource_instance_str(c.address)
-    if parsed is None:
-        return c.address
+    parsed = c.instance_addr
     mod = str(parsed.module.module())
     res = str(parsed.resource.resource)
     return f"{mod}.{res}" if mod else res
