@@ -419,11 +419,20 @@ def _multiline(b: Value | None, a: Value | None) -> bool:
     return any(v is not None and isinstance(v.v, str) and "\n" in v.v for v in (b, a))
 
 
+# Go's unicode.IsSpace: what strings.TrimSpace removes (Python's str.strip also takes \x1c-\x1f)
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
 def _lines(v: Value | None) -> list[str]:
+    """A string's lines as terraform's renderer splits them: a multi-line string without the
+    white space around it (strings.TrimSpace, so also the first line's indentation), a
+    one-line string as it is."""
     if v is None or not isinstance(v.v, str):
         return []
     s = v.v
-    return (s.removesuffix("\n")).split("\n")
+    if "\n" in s:
+        s = s.strip(GO_SPACE)
+    return s.split("\n")
 
 
 def _render_multiline(b: Value | None, a: Value | None, act: Action, ind: int, o: _Opts) -> str:
