@@ -91,3 +91,47 @@ def test_s3_history_objects(tmp_path: Path, moto_server: str) -> None:
     data, _ = mgr.history.get(2)
     assert data == s3.get_object(Bucket=bucket, Key="k/state")["Body"].read()
     assert write_state_file(read_state_file(data)[0]) == data  # type: ignore[arg-type]
+
+
+def test_s3_history_in_a_versioned_bucket_is_the_state_objects_versions(tmp_path: Path, moto_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bucket with versioning: each version's document is the state object's own version
+    (the record names its VersionId), no copy is written; retention leaves the bucket's
+    versions alone."""
+    import boto3
+
+    from sheath.backend.s3 import S3Backend, S3Config
+
+    bucket = "histv-" + uuid.uuid4().hex[:8]
+    s3 = boto3.client("s3", endpoint_url=moto_server, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    cfg, _ = S3Config.from_settings(
+        {"bucket": bucket, "key": "k/state", "region": "us-east-1", "access_key": "t", "secret_key": "t",
+         "use_path_style": True, "use_lockfile": True, "endpoints": {"s3": moto_server}},
+        environ={},
+    )
+    assert cfg is not None
+    backend = S3Backend(cfg, journal_dir=str(tmp_path))
+    backend.history_retention = 1
+    mgr, diags = backend.state_mgr("default")
+    assert mgr is not None, diags
+    _versions_through(mgr, 3)
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="sheath-history/")["Contents"])
+    assert keys == ["sheath-history/k/state/index.jsonl"]
+    index = [json.loads(line) for line in s3.get_object(Bucket=bucket, Key="sheath-history/k/state/index.jsonl")["Body"].read().splitlines()]
+    object_versions = [v for v in s3.list_object_versions(Bucket=bucket, Prefix="k/state")["Versions"] if v["Key"] == "k/state"]
+    assert len(object_versions) == 3  # retention deleted none of them
+    assert {m["s3_version_id"] for m in index} == {v["VersionId"] for v in object_versions}
+    assert mgr.history is not None
+    assert mgr.history.kept_versions()[0] == {1, 2, 3}
+    for m in index:
+        data, d = mgr.history.get(int(m["version"]))
+        assert data == s3.get_object(Bucket=bucket, Key="k/state", VersionId=m["s3_version_id"])["Body"].read(), d
+        assert read_state_file(data)[0].serial == m["serial"]  # type: ignore[arg-type, union-attr]
+    first, _ = mgr.history.get(1)
+    assert first is not None and "o0" in first.decode() and "o1" not in first.decode()
+    # a version whose object the bucket no longer has is reported, not guessed
+    s3.delete_object(Bucket=bucket, Key="k/state", VersionId=index[0]["s3_version_id"])
+    assert mgr.history.kept_versions()[0] == {2, 3}
+    missing, d = mgr.history.get(1)
+    assert missing is None and d.has_errors() and "No such state version" in str(d)

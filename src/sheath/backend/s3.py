@@ -477,16 +477,21 @@ def _safe(s: str) -> str:
 
 
 HISTORY_PREFIX = "sheath-history"
+VERSION_ID_FIELD = "s3_version_id"  # a record's state object version, in a versioned bucket
 
 
 class S3History:
-    """State history under ``sheath-history/<state key>/`` in the state's bucket: one object a
-    version and an ``index.jsonl``, written while the state lock is held."""
+    """State history in the state's bucket, written while the state lock is held: an
+    ``index.jsonl`` of the versions' records under ``sheath-history/<state key>/``, and each
+    version's document either as the state object's own version (a bucket with versioning
+    enabled: the record names its VersionId) or as a copy beside the index."""
 
     def __init__(self, backend: S3Backend, key: str, retention: int = 0) -> None:
         self.backend = backend
+        self.key = key
         self.prefix = f"{HISTORY_PREFIX}/{key}"
         self.retention = retention
+        self._versioned: bool | None = None
 
     def _index(self) -> list[dict[str, Any]]:
         s3 = self.backend.s3()
@@ -495,6 +500,29 @@ class S3History:
         except s3.exceptions.NoSuchKey:
             return []
         return [json.loads(line) for line in body.decode().splitlines() if line.strip()]
+
+    def versioned(self) -> bool:
+        """Whether the bucket keeps object versions (asked once; a caller not allowed
+        s3:GetBucketVersioning keeps copies)."""
+        if self._versioned is None:
+            try:
+                status = self.backend.s3().get_bucket_versioning(Bucket=self.backend.config.bucket).get("Status")
+            except Exception:  # noqa: BLE001 - copies work without the permission
+                status = None
+            self._versioned = status == "Enabled"
+        return self._versioned
+
+    def _state_version_id(self, data: bytes) -> str:
+        """The VersionId of the state object just written ("" when the bucket keeps no versions).
+        The state lock is held, so the current object is the one this process wrote; its size
+        is checked all the same."""
+        if not self.versioned():
+            return ""
+        head = self.backend.s3().head_object(Bucket=self.backend.config.bucket, Key=self.key)
+        vid = str(head.get("VersionId") or "")
+        if vid == "null" or int(head.get("ContentLength", -1)) != len(data):
+            return ""
+        return vid
 
     def record(self, data: bytes, serial: int, lineage: str, ctx: "WriteContext") -> Diagnostics:
         from sheath.states.history import new_meta
@@ -505,9 +533,13 @@ class S3History:
             s3 = self.backend.s3()
             index = self._index()
             version = (int(index[-1]["version"]) + 1) if index else 1
-            meta = new_meta(version, data, serial, lineage, ctx)
-            s3.put_object(Bucket=bucket, Key=f"{self.prefix}/v{version:06d}.tfstate", Body=data, ContentType="application/json")
-            index.append(meta.to_json())
+            entry = new_meta(version, data, serial, lineage, ctx).to_json()
+            vid = self._state_version_id(data)
+            if vid:
+                entry[VERSION_ID_FIELD] = vid
+            else:
+                s3.put_object(Bucket=bucket, Key=f"{self.prefix}/v{version:06d}.tfstate", Body=data, ContentType="application/json")
+            index.append(entry)
             s3.put_object(
                 Bucket=bucket,
                 Key=f"{self.prefix}/index.jsonl",
@@ -515,14 +547,16 @@ class S3History:
                 ContentType="application/x-ndjson",
             )
             if self.retention > 0:
-                for old in sorted(self._stored())[: -self.retention]:
+                # only the copies: the state object's own versions are the bucket's, kept or
+                # expired by its lifecycle rules
+                for old in sorted(self._copies())[: -self.retention]:
                     s3.delete_object(Bucket=bucket, Key=f"{self.prefix}/v{old:06d}.tfstate")
         except Exception as exc:
             diags.add_warning("State history not recorded", _aws_message(exc, bucket))
         return diags
 
-    def _stored(self) -> set[int]:
-        """The versions whose object is in the bucket."""
+    def _copies(self) -> set[int]:
+        """The versions whose copy is in the bucket."""
         out: set[int] = set()
         pages = self.backend.s3().get_paginator("list_objects_v2").paginate(Bucket=self.backend.config.bucket, Prefix=self.prefix + "/v")
         for page in pages:
@@ -532,8 +566,21 @@ class S3History:
                     out.add(int(name[: -len(".tfstate")]))
         return out
 
+    def _stored(self) -> set[int]:
+        """The versions whose document is in the bucket: a copy, or the state object's version
+        the record names."""
+        out = self._copies()
+        named = {str(m[VERSION_ID_FIELD]): int(m["version"]) for m in self._index() if m.get(VERSION_ID_FIELD)}
+        if named:
+            pages = self.backend.s3().get_paginator("list_object_versions").paginate(Bucket=self.backend.config.bucket, Prefix=self.key)
+            for page in pages:
+                for v in page.get("Versions", []):
+                    if v.get("Key") == self.key and str(v.get("VersionId")) in named:
+                        out.add(named[str(v["VersionId"])])
+        return out
+
     def kept_versions(self) -> tuple[set[int], Diagnostics]:
-        """The versions whose document is still there (retention deletes older ones')."""
+        """The versions whose document is still there (retention deletes older copies)."""
         diags = Diagnostics()
         try:
             return self._stored(), diags
@@ -555,11 +602,18 @@ class S3History:
     def get(self, version: int) -> tuple[bytes | None, Diagnostics]:
         diags = Diagnostics()
         s3 = self.backend.s3()
+        bucket = self.backend.config.bucket
         try:
-            body: bytes = s3.get_object(Bucket=self.backend.config.bucket, Key=f"{self.prefix}/v{version:06d}.tfstate")["Body"].read()
+            vid = next((str(m[VERSION_ID_FIELD]) for m in self._index() if int(m["version"]) == version and m.get(VERSION_ID_FIELD)), "")
+            if vid:
+                body: bytes = s3.get_object(Bucket=bucket, Key=self.key, VersionId=vid)["Body"].read()
+            else:
+                body = s3.get_object(Bucket=bucket, Key=f"{self.prefix}/v{version:06d}.tfstate")["Body"].read()
             return body, diags
-        except s3.exceptions.NoSuchKey:
-            diags.add_error("No such state version", f"Version {version} is not in the state history (or was removed by retention).")
         except Exception as exc:
-            diags.add_error("Failed to read the state history", _aws_message(exc, self.backend.config.bucket))
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+            if code in ("NoSuchKey", "NoSuchVersion", "404"):
+                diags.add_error("No such state version", f"Version {version} is not in the state history (or was removed by retention).")
+            else:
+                diags.add_error("Failed to read the state history", _aws_message(exc, bucket))
         return None, diags
