@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from sheath.lang.funcs.support import go_trim_space
 from sheath.plans.collections import json_key, process_set, process_slice
 from sheath.plans.model import (
     Action,
@@ -419,10 +420,6 @@ def _multiline(b: Value | None, a: Value | None) -> bool:
     return any(v is not None and isinstance(v.v, str) and "\n" in v.v for v in (b, a))
 
 
-# Go's unicode.IsSpace: what strings.TrimSpace removes (Python's str.strip also takes \x1c-\x1f)
-GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-
-
 def _lines(v: Value | None) -> list[str]:
     """A string's lines as terraform's renderer splits them: a multi-line string without the
     white space around it (strings.TrimSpace, so also the first line's indentation), a
@@ -431,7 +428,7 @@ def _lines(v: Value | None) -> list[str]:
         return []
     s = v.v
     if "\n" in s:
-        s = s.strip(GO_SPACE)
+        s = go_trim_space(s)  # Go's white space: not the \x1c-\x1f that str.strip takes
     return s.split("\n")
 
 
