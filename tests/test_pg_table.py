@@ -285,10 +285,13 @@ def test_drift_import_destroy(postgres: PostgresServer, tmp_path: Path, run_shea
     _ok(run_sheath, ["plan", "-detailed-exitcode"], d)
     out = _ok(run_sheath, ["import", "postgresql_table.missing", f"{db}.public.missing"], d, rc=1)
 
-    # destroy: a table with rows is not dropped unless its state allows data loss
+    # destroy: a table with rows is refused at plan time unless its state allows data loss
+    # (orders' does), so nothing is dropped
     out = _ok(run_sheath, ["destroy", "-auto-approve"], d, rc=1)
     assert f"{db}.public.customers" in out and "drop the table: 1 row at stake" in out
-    assert run_sql(postgres, "SELECT to_regclass('public.orders') IS NULL", db) == [(True,)]  # orders allowed it
+    assert "Warning: Change will lose data" in out and f"{db}.public.orders: this change loses data" in out  # allowed, shown
+    assert run_sql(postgres, "SELECT count(*) FROM customers", db) == [(1,)]
+    assert run_sql(postgres, "SELECT to_regclass('public.orders') IS NOT NULL", db) == [(True,)]
     run_sql(postgres, "DELETE FROM customers", db)
     _ok(run_sheath, ["destroy", "-auto-approve"], d)
     assert run_sql(postgres, "SELECT count(*) FROM pg_class WHERE relname IN ('orders', 'customers')", db) == [(0,)]

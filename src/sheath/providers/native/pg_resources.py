@@ -30,6 +30,19 @@ from sheath.types import BOOL, FALSE, NUMBER, STRING, TRUE, ListType, Number, Se
 from sheath.types.ops import raw_equal
 
 
+def planned_allow_data_loss(req: PlanResourceChangeRequest) -> Value:
+    """allow_data_loss as configured: a non-computed argument is planned as the configuration
+    says (sheath's -allow-data-loss relies on it: the engine puts the configured value back in
+    the planned and new state). A state written when an unset argument was planned false
+    keeps false, so it plans no change."""
+    config = req.config
+    c = attr(config, "allow_data_loss") if config.is_known and not config.is_null else null(BOOL)
+    prior = req.prior_state
+    if c.is_null and not prior.is_null and prior.is_known and attr(prior, "allow_data_loss").v is False:
+        return FALSE
+    return c
+
+
 def num(i: int) -> Value:
     return Value(NUMBER, Number.from_int(i))
 

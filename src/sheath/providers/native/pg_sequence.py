@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostics, Severity
 from sheath.providers.interface import (
     ApplyResourceChangeRequest,
     ApplyResourceChangeResponse,
     Path,
     PlanResourceChangeRequest,
     PlanResourceChangeResponse,
+    attribute_diag,
     attribute_error,
 )
 from sheath.providers.native.pg_client import Client, PostgresError, error_diagnostics
-from sheath.providers.native.pg_resources import PgResource, as_int, num, str_or_none
+from sheath.providers.native.pg_resources import PgResource, as_int, num, planned_allow_data_loss, str_or_none
 from sheath.providers.native.pg_sequence_ddl import (
     TYPE_BOUNDS,
     Sequence,
@@ -34,7 +35,7 @@ from sheath.providers.native.pg_sequence_ddl import (
     split_owned_by,
 )
 from sheath.providers.native.pg_table import split_table_id, with_object_id
-from sheath.providers.native.pg_table_ddl import MAX_IDENTIFIER
+from sheath.providers.native.pg_table_ddl import ALLOW_HINT, ALLOWED_NOTE, MAX_IDENTIFIER
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import attr, with_attrs
 from sheath.types import BOOL, FALSE, NUMBER, STRING, TRUE, ListType, Value, list_val, null, string_val, unknown
@@ -117,7 +118,7 @@ def sequence_value(s: Sequence, base: Value) -> Value:
         owned_by=null(STRING) if s.owned_by is None else string_val(s.owned_by),
         id=string_val(s.display),
         ddl=ddl if ddl.is_known and not ddl.is_null else list_val([], STRING),
-        allow_data_loss=attr(base, "allow_data_loss") if not attr(base, "allow_data_loss").is_null else FALSE,
+        allow_data_loss=attr(base, "allow_data_loss"),
     )
 
 
@@ -193,8 +194,7 @@ class PgSequence(PgResource):
         """Defaults for what is unset (bounds and start from the type and the increment's sign)."""
         changes: dict[str, Value] = {}
         for name, default in (("database", string_val(self.client.default_database())), ("schema", string_val("public")),
-                              ("as_type", string_val("bigint")), ("increment", num(1)), ("cache", num(1)), ("cycle", FALSE),
-                              ("allow_data_loss", FALSE)):
+                              ("as_type", string_val("bigint")), ("increment", num(1)), ("cache", num(1)), ("cycle", FALSE)):
             if attr(v, name).is_null:
                 changes[name] = default
         v = with_attrs(v, **changes) if changes else v
@@ -215,7 +215,7 @@ class PgSequence(PgResource):
         if proposed.is_null:
             resp.planned_state = proposed
             return resp
-        planned = self.with_defaults(proposed)
+        planned = with_attrs(self.with_defaults(proposed), allow_data_loss=planned_allow_data_loss(req))
         prior = req.prior_state
         if not prior.is_null and not raw_equal(attr(prior, "database"), attr(planned, "database")):
             resp.requires_replace.append(Path.attr("database"))
@@ -223,20 +223,22 @@ class PgSequence(PgResource):
             resp.planned_state = with_attrs(planned, ddl=unknown(ListType(STRING)))
             return resp
         new = sequence_of(planned)
-        if resp.requires_replace and attr(planned, "allow_data_loss").v is not True:
+        if resp.requires_replace:
             old = sequence_of(self.with_defaults(prior))
             current = current_value(self.client, old)
             if current is not None:
-                resp.diagnostics.append(
-                    attribute_error(
-                        "Change would lose data",
-                        f"{old.display}: this change can lose data:\n"
-                        f"  - replace the sequence (database {old.database} -> {new.database}): its current value {current} is lost"
-                        " (the new sequence starts again)\nSet allow_data_loss = true on the resource to apply it.",
-                        Path.attr("allow_data_loss"),
-                    )
+                allowed = attr(planned, "allow_data_loss").v is True
+                what = (
+                    f"  - replace the sequence (database {old.database} -> {new.database}): its current value {current} is lost"
+                    " (the new sequence starts again)\n"
                 )
-                return resp
+                if allowed:  # shown: what the allowed change loses
+                    text = f"{old.display}: this change loses data:\n{what}{ALLOWED_NOTE}"
+                    resp.diagnostics.append(attribute_diag(Severity.WARNING, "Change will lose data", text, Path.attr("allow_data_loss")))
+                else:
+                    text = f"{old.display}: this change can lose data:\n{what}{ALLOW_HINT}"
+                    resp.diagnostics.append(attribute_error("Change would lose data", text, Path.attr("allow_data_loss")))
+                    return resp
         if prior.is_null or resp.requires_replace:
             stmts = [create_statement(new)]
         else:

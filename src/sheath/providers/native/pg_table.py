@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sheath.diag import Diagnostics
+from sheath.diag import Diagnostics, Severity
 from sheath.providers.interface import (
     ApplyResourceChangeRequest,
     ApplyResourceChangeResponse,
@@ -30,11 +30,15 @@ from sheath.providers.interface import (
     PlanResourceChangeResponse,
     ReadResourceRequest,
     ReadResourceResponse,
+    attribute_diag,
     attribute_error,
 )
 from sheath.providers.native.pg_client import Client, PostgresError, error_diagnostics
-from sheath.providers.native.pg_resources import PgResource, num, str_or_none, strings
+from sheath.providers.native.pg_resources import PgResource, num, planned_allow_data_loss, str_or_none, strings
 from sheath.providers.native.pg_table_ddl import (
+    ALLOW_HINT,
+    ALLOWED_NOTE,
+    DESTROY_HINT,
     FK_ACTIONS,
     IDENTITIES,
     Canonical,
@@ -224,7 +228,6 @@ def table_value(t: Table, base: Value) -> Value:
         comment=_str_val(t.comment),
         id=string_val(f"{t.database}.{t.schema}.{t.name}"),
         ddl=ddl if not ddl.is_null else list_val([], STRING),
-        allow_data_loss=attr(base, "allow_data_loss") if not attr(base, "allow_data_loss").is_null else FALSE,
         column=_list(COLUMN_BLOCK, cols),
         **lists,
     )
@@ -525,8 +528,6 @@ class PgTable(PgResource):
             changes["database"] = string_val(self.client.default_database())
         if attr(v, "schema").is_null:
             changes["schema"] = string_val("public")
-        if attr(v, "allow_data_loss").is_null:
-            changes["allow_data_loss"] = FALSE
         v = with_object_id(with_attrs(v, **changes) if changes else v)
         table, schema = attr(v, "name"), attr(v, "schema")
         blocks = TABLE_SCHEMA.block.block_types
@@ -570,10 +571,12 @@ class PgTable(PgResource):
     def plan_change(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
         resp = PlanResourceChangeResponse(planned_private=req.prior_private)
         proposed = req.proposed_new_state
-        if proposed.is_null:
+        if proposed.is_null:  # a delete (the provider advertises PlanDestroy)
             resp.planned_state = proposed
+            if not req.prior_state.is_null:
+                resp.diagnostics = self._check_drop(req.prior_state)
             return resp
-        planned = self.with_defaults(proposed, req.config)
+        planned = with_attrs(self.with_defaults(proposed, req.config), allow_data_loss=planned_allow_data_loss(req))
         names = [attr(b, "name") for k in ("primary_key", "unique", "check", "foreign_key") for b in attr(planned, k).elements() if b.is_known]
         known_names = [n.as_str() for n in names if n.is_known and not n.is_null]
         duplicates = sorted({n for n in known_names if known_names.count(n) > 1})
@@ -597,8 +600,8 @@ class PgTable(PgResource):
                 old = table_of(prior)
                 loss = [Loss(f"replace the table (database {old.database} -> {new.database})")]
                 diags = self._check_loss(old, loss, planned)
+                resp.diagnostics.extend(diags)  # an error, or a warning showing what an allowed change loses
                 if diags.has_errors():
-                    resp.diagnostics = diags
                     return resp
         elif raw_equal(with_attrs(prior, ddl=attr(planned, "ddl")), planned):  # nothing to compare
             resp.planned_state = with_attrs(planned, ddl=attr(prior, "ddl"))
@@ -606,8 +609,8 @@ class PgTable(PgResource):
         else:
             change = self._change(table_of(prior), new)
             diags = self._check_loss(table_of(prior), change.losses, planned)
+            resp.diagnostics.extend(diags)  # an error, or a warning showing what an allowed change loses
             if diags.has_errors():
-                resp.diagnostics = diags
                 return resp
             for column, previous in unmatched_renames(table_of(prior), new):
                 resp.diagnostics.add_warning(
@@ -628,14 +631,29 @@ class PgTable(PgResource):
         return alter_statements(old, new, canonical(self.client, old).apply(old), new_canon)
 
     def _check_loss(self, old: Table, losses: list[Loss], planned: Value) -> Diagnostics:
+        """The values a change loses: an error, or a warning showing them when allowed."""
+        return self._loss_diagnostics(old, losses, attr(planned, "allow_data_loss").v is True, ALLOW_HINT)
+
+    def _loss_diagnostics(self, old: Table, losses: list[Loss], allowed: bool, hint: str) -> Diagnostics:
         diags = Diagnostics()
-        if not losses or attr(planned, "allow_data_loss").v is True:
+        if not losses:
             return diags
         counts = count_at_stake(self.client, old, losses)
         at_stake = [loss for loss in losses if counts.get(loss.column, 0) > 0]
-        if at_stake:
-            diags.append(attribute_error("Change would lose data", loss_message(old, at_stake, counts), Path.attr("allow_data_loss")))
+        if at_stake and allowed:
+            message = loss_message(old, at_stake, counts, ALLOWED_NOTE).replace("can lose data", "loses data")
+            diags.append(attribute_diag(Severity.WARNING, "Change will lose data", message, Path.attr("allow_data_loss")))
+        elif at_stake:
+            diags.append(attribute_error("Change would lose data", loss_message(old, at_stake, counts, hint), Path.attr("allow_data_loss")))
         return diags
+
+    def _check_drop(self, prior: Value) -> Diagnostics:
+        """A delete's plan: refused while the table holds rows, unless the state says
+        allow_data_loss = true (or the run's -allow-data-loss makes it say so)."""
+        t = table_of(prior)
+        if snapshot_table(self.client, t.database, t.schema, t.name) is None:
+            return Diagnostics()  # gone already: nothing at stake
+        return self._loss_diagnostics(t, [Loss("drop the table")], attr(prior, "allow_data_loss").v is True, DESTROY_HINT)
 
     def apply(self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse:
         try:
@@ -708,7 +726,7 @@ class PgTable(PgResource):
         if attr(prior, "allow_data_loss").v is not True:
             rows = count_at_stake(self.client, t, [])[None]
             if rows:
-                raise PostgresError(loss_message(t, [Loss("drop the table")], {None: rows}))
+                raise PostgresError(loss_message(t, [Loss("drop the table")], {None: rows}, DESTROY_HINT))
         self.client.execute([f"DROP TABLE {t.qualified}"], database=t.database)
 
     def import_id(self, id: str) -> Value | None:

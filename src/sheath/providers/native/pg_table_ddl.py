@@ -380,18 +380,29 @@ def _alter_column(ch: Change, alter: str, nc: Column, occ: Column, ncc: Column) 
         out.append(alter + col + (f"SET GENERATED {kind}" if occ.identity else f"ADD GENERATED {kind} AS IDENTITY"))
 
 
-def loss_message(t: Table, losses: list[Loss], counts: Mapping[str | None, int]) -> str:
+ALLOW_HINT = "Set allow_data_loss = true on the resource, or plan with -allow-data-loss=ADDRESS naming it (for that run only), to apply it."
+DESTROY_HINT = (
+    "Set allow_data_loss = true on the resource and apply that first (a destroy goes by what the state says), "
+    "or plan with -allow-data-loss=ADDRESS naming it (for that run only), to destroy it."
+)
+ALLOWED_NOTE = "Allowed: allow_data_loss is true for this run (set on the resource, or -allow-data-loss names it)."
+
+
+def loss_message(t: Table, losses: list[Loss], counts: Mapping[str | None, int], hint: str = ALLOW_HINT) -> str:
     lines = [f"{t.display}: this change can lose data:"]
     for loss in losses:
         n = counts.get(loss.column, 0)
         unit = "row" if loss.column is None else "non-null value"
         lines.append(f"  - {loss.what}: {n} {unit}{'' if n == 1 else 's'} at stake")
-    lines.append('Set allow_data_loss = true on the resource to apply it.')
+    lines.append(hint)
     return "\n".join(lines)
 
 
 __all__ = [
+    "ALLOWED_NOTE",
+    "ALLOW_HINT",
     "CONSTRAINT_KINDS",
+    "DESTROY_HINT",
     "FK_ACTIONS",
     "IDENTITIES",
     "Canonical",

@@ -21,6 +21,7 @@ from sheath.diag import Diagnostics
 from sheath.providers.interface import (
     ConfigureProviderRequest,
     Path,
+    ServerCapabilities,
     ValidateProviderConfigResponse,
     ValidateResponse,
     attribute_error,
@@ -218,6 +219,9 @@ def new_provider() -> PostgresProvider:
         },
         data_sources=data_sources(client),
         client=client,
+        # deletes are planned too (terraform's PlanDestroy): postgresql_table refuses at plan
+        # time to drop a table that holds rows unless it is allowed to lose data
+        server_capabilities=ServerCapabilities(plan_destroy=True),
     )
 
 
