@@ -1325,14 +1325,23 @@ def _deprecation(ctx: Ctx) -> None:
     assert "Warning: Variable marked as deprecated" not in r.stdout
 
 
+def _allow_data_loss(ctx: Ctx) -> None:
+    """-allow-data-loss names resources whose type can be allowed to lose data (tests/test_pg_data_loss.py
+    covers its effect on postgresql_table); terraform_data cannot, so naming it is an error."""
+    r = ctx.run(*ctx.cmd(), *_auto(ctx), "-no-color", "-allow-data-loss=terraform_data.a")
+    assert r.returncode == 1 and 'Resource type "terraform_data" has no allow_data_loss argument' in r.stderr, r.stdout + r.stderr
+
+
 # OpenTofu's options (tests/test_exclude.py and tests/test_opentofu_deprecated.py cover them fully)
 _ADDRESS_FILES = {"exclude": _exclude, "exclude-file": _exclude_file, "target-file": _target_file, "deprecation": _deprecation}
 
 SHEATH_TABLE: dict[str, dict[str, Check]] = {
     "plan": {"policies": _policies, "allow-destroy": _allow_destroy, "markdown": _markdown, "plan-signing-key": _signing_key}
-    | _ADDRESS_FILES,
+    | _ADDRESS_FILES
+    | {"allow-data-loss": _allow_data_loss},
     "apply": {"policies": _policies, "allow-destroy": _allow_destroy, "plan-signing-key": _signing_key, "on-failure": _on_failure}
-    | _ADDRESS_FILES,
+    | _ADDRESS_FILES
+    | {"allow-data-loss": _allow_data_loss},
 }
 
 

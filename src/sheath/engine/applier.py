@@ -16,6 +16,7 @@ from typing import Any
 
 from sheath.addrs.module import ModuleInstance
 from sheath.engine.createintent import answered, create_intent
+from sheath.engine.dataloss import allowing, as_configured
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
@@ -138,15 +139,20 @@ class ResourceApplier(ResourcePlanner):
         config = apply_ignore_changes(r, schema, config, prior)
         plain_config, _ = config.unmark_deep()
         plain_prior, _ = prior.unmark_deep()
-        proposed = proposed_new(schema.block, plain_prior, plain_config)
-        resp = provider.plan_resource_change(pi.PlanResourceChangeRequest(r.type, plain_prior, proposed, plain_config, private))
+        # -allow-data-loss (engine.dataloss): the provider sees allow_data_loss = true; the
+        # state keeps the configured value
+        allowed = bool(run.opts.allow_data_loss) and run.opts.allow_data_loss.allows(addr, r.type, schema)
+        sent = allowing(plain_config) if allowed else plain_config
+        proposed = proposed_new(schema.block, plain_prior, sent)
+        resp = provider.plan_resource_change(pi.PlanResourceChangeRequest(r.type, plain_prior, proposed, sent, private))
         if run.add_diags(self.provider_diags(resp.diagnostics, addr)):
             return None
         planned = resp.planned_state if resp.planned_state is not None else null(plain_prior.type)
+        stored = as_configured(planned, plain_config) if allowed else planned  # what the state keeps
         # only the sensitivity changes: terraform writes the new marks without asking the provider
         marks_only = False
-        if action == Action.UPDATE and raw_equal(plain_prior, planned):
-            if marks_equal(mark_sensitive(schema.block, mark_paths(planned, marked_paths(config))), prior):
+        if action == Action.UPDATE and raw_equal(plain_prior, stored):
+            if marks_equal(mark_sensitive(schema.block, mark_paths(stored, marked_paths(config))), prior):
                 # the values the plan could not know turned out unchanged: nothing to do
                 return prior
             marks_only = True
@@ -159,12 +165,12 @@ class ResourceApplier(ResourcePlanner):
             if intent is not None:
                 run.create_intents.intend(intent)
         if marks_only:
-            ar = pi.ApplyResourceChangeResponse(new_state=planned, private=private)
+            ar = pi.ApplyResourceChangeResponse(new_state=stored, private=private)
         else:
             ar = provider.apply_resource_change(
-                pi.ApplyResourceChangeRequest(r.type, plain_prior, planned, plain_config, resp.planned_private)
+                pi.ApplyResourceChangeRequest(r.type, plain_prior, planned, sent, resp.planned_private)
             )
-        new = ar.new_state
+        new = as_configured(ar.new_state, plain_config) if allowed and ar.new_state is not None else ar.new_state
         errored = run.add_diags(self.provider_diags(ar.diagnostics, addr))
         deps = run.state_deps.get(self.node, [])
         cbd = addr in run.apply_cbd if run.apply_cbd is not None else str(self.node) in run.cbd
@@ -310,7 +316,11 @@ def destroy_object(
             return False
     ar = provider.apply_resource_change(
         pi.ApplyResourceChangeRequest(
-            c.type, plain_prior, null(plain_prior.type), null(plain_prior.type), object_private(obj) if c.private is None else c.private
+            c.type,
+            allowing(plain_prior) if run.opts.allow_data_loss and run.opts.allow_data_loss.allows(c.address, c.type, schema) else plain_prior,
+            null(plain_prior.type),
+            null(plain_prior.type),
+            object_private(obj) if c.private is None else c.private,
         )
     )
     errored = run.add_diags(ar.diagnostics)

@@ -11,6 +11,7 @@ asked, and the object's own private data goes to the apply.
 from __future__ import annotations
 
 from sheath import diag
+from sheath.engine.dataloss import allowing
 from sheath.engine.run import Run
 from sheath.providers import interface as pi
 from sheath.types.cty import Value, null
@@ -19,10 +20,17 @@ from sheath.types.cty import Value, null
 def plan_destroy(run: Run, provider: pi.Provider, type_name: str, prior: Value, private: bytes, address: str, provider_source: str) -> bytes | None:
     """The private data for the delete of ``address`` (``prior`` being the object as planned);
     None when the provider refused it (its diagnostics are recorded on ``run``)."""
-    caps = provider.get_provider_schema().server_capabilities
+    ps = provider.get_provider_schema()
+    schema = ps.resource_types.get(type_name)
+    # -allow-data-loss (engine.dataloss): a delete has no configuration; the provider sees
+    # the state saying allow_data_loss = true
+    allowed = bool(run.opts.allow_data_loss) and schema is not None and run.opts.allow_data_loss.allows(address, type_name, schema)
+    caps = ps.server_capabilities
     if caps is None or not caps.plan_destroy:
         return private
     plain, _ = prior.unmark_deep()
+    if allowed:
+        plain = allowing(plain)
     gone = null(plain.type)
     resp = provider.plan_resource_change(pi.PlanResourceChangeRequest(type_name, plain, gone, gone, private))
     for d in resp.diagnostics:

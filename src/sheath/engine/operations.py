@@ -25,6 +25,7 @@ from sheath.config.source import FilesystemModuleSource, ModuleSource, Recording
 from sheath.config.variables import InputValue, collect_variable_values, finalize_variable_values
 from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
+from sheath.engine.dataloss import allowance
 from sheath.engine.evalctx import NamedValues
 from sheath.engine.generation import GenerationTarget, with_generation_targets, write_generated
 from sheath.engine.hooks import NOT_DEPOSED, Hooks, NoHooks
@@ -218,6 +219,8 @@ class PlanOptions:
     for_apply: bool = False
     # plan -generate-config-out: the new file configuration for undeclared import targets is written to
     generate_config_out: str = ""
+    # -allow-data-loss: resources (or instances) allowed to lose data in this run (engine.dataloss)
+    allow_data_loss: Sequence[str] = ()
 
 
 def visit_node(run: Run, node: ConfigNode, apply_mode: bool) -> None:
@@ -334,6 +337,9 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             graph, gd = build_config_graph(config)
             if gd.has_errors():
                 return None, gd
+    data_loss, dld = allowance(opts.allow_data_loss)
+    if dld.has_errors():
+        return None, dld
     prev_run = _state_copy(prior)
     working = _state_copy(prior)
     diags = check_refactoring(config)
@@ -360,6 +366,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
             destroy=opts.mode == UIMode.DESTROY,
             refresh_only=opts.mode == UIMode.REFRESH_ONLY,
             for_apply=opts.for_apply,
+            allow_data_loss=data_loss,
         ),
     )
     run.generation = generation
@@ -391,6 +398,8 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         destroying = _destroy_changes(run, working.state) if opts.mode == UIMode.DESTROY else []
     finally:
         run.close_providers()
+    if opts.mode != UIMode.REFRESH_ONLY:
+        run.add_diags(data_loss.diagnostics())
     plan = Plan(
         prior_state=working,
         prev_run_state=prev_run,
@@ -401,6 +410,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         target_addrs=list(opts.targets),
         exclude_addrs=list(opts.excludes),
         complete=not opts.targets and not opts.excludes,
+        allow_data_loss_addrs=list(opts.allow_data_loss),
     )
     changes = list(run.changes.values())
     for c in changes:
@@ -898,7 +908,9 @@ def apply_plan(
         session.provider_schemas(),
         values,
         session.variables,
-        RunOptions(parallelism=parallelism, hooks=hooks, destroy=destroy, stop=stop),
+        RunOptions(
+            parallelism=parallelism, hooks=hooks, destroy=destroy, stop=stop, allow_data_loss=allowance(plan.allow_data_loss_addrs)[0]
+        ),
     )
     run.on_object = writer.on_object
     run.create_intents = mgr.journal

@@ -18,6 +18,7 @@ from sheath.addrs.module import ModuleInstance
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
 from sheath.engine.destroyplan import plan_destroy
+from sheath.engine.dataloss import allowing, as_configured
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.hooks import NOT_DEPOSED
@@ -461,13 +462,17 @@ class ResourcePlanner:
         config = apply_ignore_changes(r, schema, config, prior)
         plain_config, _ = config.unmark_deep()
         plain_prior, _ = prior.unmark_deep()
-        proposed = proposed_new(schema.block, plain_prior, plain_config)
+        allowed = bool(run.opts.allow_data_loss) and run.opts.allow_data_loss.allows(addr, r.type, schema)
+        sent = allowing(plain_config) if allowed else plain_config  # -allow-data-loss (engine.dataloss)
+        proposed = proposed_new(schema.block, plain_prior, sent)
         resp = provider.plan_resource_change(
-            pi.PlanResourceChangeRequest(r.type, plain_prior, proposed, plain_config, private)
+            pi.PlanResourceChangeRequest(r.type, plain_prior, proposed, sent, private)
         )
         if run.add_diags(self.provider_diags(resp.diagnostics, addr)):
             return None
         planned = resp.planned_state if resp.planned_state is not None else null(prior.type)
+        if allowed:
+            planned = as_configured(planned, plain_config)
         reason = ActionReason.NONE
         replace_paths: list[tuple[Any, ...]] = []
         if prior.is_null:
@@ -492,13 +497,16 @@ class ResourcePlanner:
                 action = Action.CREATE_THEN_DELETE
             config = unignored  # a new object takes the whole configuration
             plain_config, _ = config.unmark_deep()
-            proposed = proposed_new(schema.block, null(plain_prior.type), plain_config)
+            sent = allowing(plain_config) if allowed else plain_config
+            proposed = proposed_new(schema.block, null(plain_prior.type), sent)
             resp2 = provider.plan_resource_change(
-                pi.PlanResourceChangeRequest(r.type, null(plain_prior.type), proposed, plain_config, b"")
+                pi.PlanResourceChangeRequest(r.type, null(plain_prior.type), proposed, sent, b"")
             )
             if run.add_diags(self.provider_diags(resp2.diagnostics, addr)):
                 return None
             planned = resp2.planned_state if resp2.planned_state is not None else planned
+            if allowed:
+                planned = as_configured(planned, plain_config)
         blocked = (
             action in (Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELETE)
             and r.managed is not None

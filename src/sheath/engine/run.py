@@ -26,6 +26,7 @@ from sheath.addrs.resource import ResourceInstance as AddrResourceInstance
 from sheath.config import Config
 from sheath.config.module import Module
 from sheath.config.resource import Resource
+from sheath.engine.dataloss import DataLossAllowance
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.engine.checks import CheckTracker
 from sheath.engine.generation import GenerationTarget
@@ -117,6 +118,8 @@ class RunOptions:
     for_apply: bool = False
     # set: the walk starts no new node (apply -on-failure=stop after a failure)
     stop: threading.Event | None = None
+    # -allow-data-loss: instances allowed to lose data in this run (sheath.engine.dataloss)
+    allow_data_loss: DataLossAllowance = field(default_factory=DataLossAllowance)
 
 
 class Run:

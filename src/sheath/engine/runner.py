@@ -112,6 +112,8 @@ class Operation:
     generate_config_out: str = ""  # plan -generate-config-out: where configuration for import targets goes
     providers: ProviderRegistry | None = None  # the providers sheath serves itself (the shipped ones when None)
     workspace: str | None = None  # terraform.workspace (the selected one when None)
+    # -allow-data-loss: resources (or instances) allowed to lose data in this run (engine.dataloss)
+    allow_data_loss: Sequence[str] = ()
 
 
 @dataclass
@@ -200,6 +202,7 @@ def _run_locked(op: Operation, view: OperationView, session: Session, opened: Op
             hooks=view.hooks,
             for_apply=op.type is not OperationType.PLAN,
             generate_config_out=op.generate_config_out,
+            allow_data_loss=list(op.allow_data_loss),
         ),
     )
     diags = Diagnostics([*result.diagnostics, *pd])

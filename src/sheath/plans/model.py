@@ -233,6 +233,8 @@ class Plan:
     target_addrs: list[str] = field(default_factory=list)
     exclude_addrs: list[str] = field(default_factory=list)  # OpenTofu's -exclude
     force_replace_addrs: list[str] = field(default_factory=list)
+    # sheath's -allow-data-loss: resources (or instances) allowed to lose data (engine.dataloss)
+    allow_data_loss_addrs: list[str] = field(default_factory=list)
     ui_mode: UIMode = UIMode.NORMAL
     timestamp: str = ""  # RFC 3339, UTC, e.g. "2026-11-25T22:44:51Z"
     applyable: bool = True

@@ -33,7 +33,7 @@ encrypted document (``sheath.states.encryption``) and decrypted before it is ver
 ``tfplan`` is a JSON object: ``format`` ("sheath-plan"), ``format_version``
 (1), ``terraform_version``, ``ui_mode``, ``timestamp``, ``applyable``,
 ``complete``, ``errored``, ``target_addrs``, ``exclude_addrs`` (when there
-are any), ``force_replace_addrs``,
+are any), ``force_replace_addrs``, ``allow_data_loss_addrs`` (when there are any),
 ``variables`` (name -> encoded value), ``changes`` and ``drift`` (lists of
 resource instance changes with every model field; before/after encoded),
 ``output_changes``, ``relevant_attributes`` and ``checks``.
@@ -273,6 +273,7 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
         "target_addrs": list(plan.target_addrs),
         **({"exclude_addrs": list(plan.exclude_addrs)} if plan.exclude_addrs else {}),
         "force_replace_addrs": list(plan.force_replace_addrs),
+        **({"allow_data_loss_addrs": list(plan.allow_data_loss_addrs)} if plan.allow_data_loss_addrs else {}),
         "variables": {k: encode_value(v) for k, v in plan.variables.items()},
         "changes": [_change_enc(c) for c in plan.changes],
         "drift": [_change_enc(c) for c in plan.drift],
@@ -311,6 +312,7 @@ def plan_from_document(d: dict[str, Any]) -> Plan:
         target_addrs=list(d.get("target_addrs", [])),
         exclude_addrs=list(d.get("exclude_addrs", [])),
         force_replace_addrs=list(d.get("force_replace_addrs", [])),
+        allow_data_loss_addrs=list(d.get("allow_data_loss_addrs", [])),
         ui_mode=UIMode(d.get("ui_mode", "normal")),
         timestamp=d.get("timestamp", ""),
         applyable=d.get("applyable", True),

@@ -97,6 +97,8 @@ def command_specs(command: str) -> list[FlagSpec]:
         specs.append(FlagSpec("on-failure", "string"))
     if command in EXCLUDE_COMMANDS:
         specs.extend(FlagSpec(name, "list") for name in EXCLUDE_FLAGS)
+    if command in DATA_LOSS_COMMANDS:
+        specs.append(FlagSpec(DATA_LOSS_FLAG, "list"))
     if command in DEPRECATION_FLAG_COMMANDS:
         # listed for help and flag checks; parse() takes every -deprecation argument off the
         # line first (module:LEVEL, anything else an error)
@@ -122,6 +124,39 @@ def address_options(fl: ParsedFlags) -> tuple[Any, Diagnostics]:
     from sheath.engine.exclusion import address_options as read
 
     return read(fl.get_list("target"), fl.get_list("target-file"), fl.get_list("exclude"), fl.get_list("exclude-file"))
+
+
+# sheath's -allow-data-loss=ADDR (sheath.engine.dataloss), on the commands that plan changes.
+DATA_LOSS_COMMANDS = frozenset({"plan", "apply", "destroy"})
+DATA_LOSS_FLAG = "allow-data-loss"
+
+
+def data_loss_flag_errors(fl: ParsedFlags, command: str) -> Diagnostics:
+    """-allow-data-loss: each address must name a managed resource or resource instance; the
+    option chooses what a new plan may do, so it is refused with a saved plan (which records
+    its own) and with -refresh-only (which changes nothing)."""
+    from sheath.engine.dataloss import address_errors
+
+    given = fl.get_list(DATA_LOSS_FLAG) if command in DATA_LOSS_COMMANDS else []
+    diags = Diagnostics()
+    if not given:
+        return diags
+    if command == "apply" and fl.args:
+        diags.add_error(
+            "Invalid option for a saved plan",
+            f"-{DATA_LOSS_FLAG} chooses what a new plan may do; a saved plan is applied as it was made "
+            f"(the -{DATA_LOSS_FLAG} addresses it was planned with are recorded in it).",
+        )
+        return diags
+    if fl.get_bool("refresh-only"):
+        diags.add_error(
+            "Incompatible plan options",
+            f"-{DATA_LOSS_FLAG} allows changes that lose data; a -refresh-only plan changes nothing, so it would do nothing.",
+        )
+        return diags
+    for raw in given:
+        diags.extend(address_errors(raw))
+    return diags
 
 
 # Commands that take -on-failure=continue|stop|rollback (sheath.engine.runner).
@@ -168,6 +203,7 @@ def operation_flag_errors(fl: ParsedFlags, command: str) -> Diagnostics:
             )
         else:
             diags.extend(address_options(fl)[1])
+    diags.extend(data_loss_flag_errors(fl, command))
     on_failure = fl.get_str("on-failure")
     if on_failure is not None and on_failure not in ON_FAILURE_VALUES:
         diags.add_error(

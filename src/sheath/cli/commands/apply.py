@@ -50,6 +50,11 @@ Options:
                          repeatable. -policies=false evaluates no policies.
   -allow-destroy=ADDR    Allow the plan to delete or replace ADDR (wildcards *)
                          beyond the limits of sheath-policy.hcl; repeatable.
+  -allow-data-loss=ADDR  Allow the resource or resource instance ADDR to lose
+                         data in this run (as allow_data_loss = true on it
+                         would, without changing the configuration or the
+                         state). Repeatable. Not with a plan file: a saved
+                         plan applies the addresses it was planned with.
   -on-failure=continue  When a change fails: continue (independent changes go
                          on, as in terraform), stop (no further change starts),
                          or rollback (then apply the last successful version

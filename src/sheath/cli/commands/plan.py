@@ -64,6 +64,13 @@ Options:
                       beyond the limits of sheath-policy.hcl; repeatable.
   -markdown=FILE      Also write the plan as pull-request Markdown to FILE
                       (what "show -markdown" writes).
+  -allow-data-loss=ADDR
+                      Allow the resource or resource instance ADDR to lose
+                      data in this plan (as allow_data_loss = true on it would,
+                      without changing the configuration or the state):
+                      dropping a column or a table with rows, narrowing a
+                      type, replacing a table. Repeatable; saved in -out's
+                      plan file.
 """
 
 
@@ -214,6 +221,7 @@ def plan_operation(fl: ParsedFlags, ui: Ui, op_type: OperationType, mode: UIMode
         command=command,
         on_failure=fl.get_str("on-failure") or "continue",
         generate_config_out=fl.get_str("generate-config-out") or "",
+        allow_data_loss=fl.get_list("allow-data-loss"),
     )
 
 
