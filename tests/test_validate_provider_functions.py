@@ -145,3 +145,33 @@ def test_builtin_provider_functions_in_validate(tmp_path: Path, run_terraform: A
         got[name] = (r.returncode, _diagnostics(r))
     assert got["sheath"] == got["terraform"]
 
+
+
+APPLY = (
+    REQUIRED
+    + 'variable "v" {\n  type    = string\n  default = "arn:aws:iam::444455556666:role/x/y/example"\n}\n'
+    + f'output "p" {{ value = provider::aws::arn_parse({ROLE}) }}\n'
+    + 'output "t" { value = provider::aws::trim_iam_role_path(var.v) }\n'
+    + 'resource "terraform_data" "d" {\n  input = provider::aws::arn_parse(var.v).account_id\n}\n'
+    + 'output "d" { value = terraform_data.d.output }\n'
+)
+
+
+@pytest.mark.slow  # about 40 s: terraform reads the AWS schema for each command
+def test_apply_and_console_match_terraform(dirs: dict[str, Any]) -> None:
+    """plan/apply and console evaluate with the same per-module function tables."""
+    got = {}
+    for tool in ("terraform", "sheath"):
+        cmd, d = dirs[tool]
+        _write(d, APPLY, REQUIRED.replace("aws =", "amazon =") + 'output "x" { value = provider::amazon::arn_build("aws", "s3", "", "", "b") }\n')
+
+        def run(args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([*cmd, *args], cwd=d, env=dirs["env"], input=stdin, capture_output=True, text=True, timeout=120)
+
+        applied = run(["apply", "-auto-approve", "-no-color"])
+        assert applied.returncode == 0, (tool, applied.stdout, applied.stderr)
+        outputs = json.loads(run(["output", "-json"]).stdout)
+        console = run(["console", "-no-color"], "[provider::aws::arn_parse(var.v).resource, module.m.x]\n")
+        got[tool] = (outputs, console.returncode, console.stdout, console.stderr)
+    assert got["sheath"] == got["terraform"]
+    assert got["sheath"][0]["d"]["value"] == "444455556666" and "role/x/y/example" in got["sheath"][2]

@@ -63,7 +63,6 @@ class KnownSchemas:
         self._owned = False
         self.failures = Diagnostics()  # plugins that could not answer: never a silent skip
         self._native: dict[str, Any] = {}  # the instances of native providers that answered
-        self._function_instances: dict[str, Provider] = {}  # plugins started to call functions
 
     def provider_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         key = str(addr)
@@ -107,13 +106,12 @@ class KnownSchemas:
         spare = None if self._shared is None else self._shared.peek_instance(addr)
         if spare is not None:
             return cast(Provider, spare)
-        p = self._function_instances.get(key)
-        if p is None:
-            from sheath.engine.providers import ProviderFactory
+        if self._shared is None:
+            from sheath.engine.providers import ProviderFactory, ProviderSchemas
 
-            factory = self._shared.factory if self._shared is not None else ProviderFactory(self.root_dir or ".", self.registry)
-            p = self._function_instances[key] = factory.new(addr)
-        return p
+            self._shared = ProviderSchemas(ProviderFactory(self.root_dir or ".", self.registry))
+            self._owned = True
+        return cast(Provider, self._shared.function_instance(addr))
 
     def _plugin_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
         """An installed plugin's schema (from the on-disk schema cache when it has it)."""
@@ -142,9 +140,6 @@ class KnownSchemas:
 
     def close(self) -> None:
         """Stop plugin processes this object started itself (a shared one is its owner's)."""
-        for p in self._function_instances.values():
-            p.close()
-        self._function_instances.clear()
         if self._shared is not None and self._owned:
             self._shared.close()
 

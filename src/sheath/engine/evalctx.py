@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 from sheath.addrs.module import ModuleInstance
 from sheath.config.references import body_expressions
 from sheath.diag import Diagnostics
+from sheath.engine.providerfuncs import FunctionScopes
 from sheath.lang import hcl
 from sheath.lang.eval.context import EvalContext
 from sheath.lang.eval.evaluator import evaluate
@@ -93,8 +94,11 @@ class NamedValues:
         applying: bool = False,
         path_root: str = ".",
         workspace: str = "default",
+        scopes: FunctionScopes | None = None,
     ) -> None:
         self.root_dir = root_dir
+        # each module's own table (its required providers' functions), when given
+        self.scopes = scopes
         self.workspace = workspace  # terraform.workspace
         # path.root: the root module's directory (import -config reads it outside the working directory)
         self.path_root = path_root
@@ -202,7 +206,8 @@ class NamedValues:
                 variables[root] = object_of(objs)
         if extra:
             variables.update(extra)
-        return EvalContext(variables, self.functions)
+        fns = self.functions if self.scopes is None else self.scopes.for_module(mi.module().names)
+        return EvalContext(variables, fns)
 
     def eval_expr(
         self, mi: ModuleInstance, expr: Any, extra: Mapping[str, Value] | None = None

@@ -23,7 +23,7 @@ from sheath.types.cty import Value
 def root_module_calls(session: Session, state: State) -> tuple[dict[str, Value], Diagnostics]:
     """The value of each module call of the root module (``module.NAME``), from the
     configuration and state; the walk's errors with them."""
-    values = NamedValues(session.root_dir, session.functions, path_root=session.config_dir, workspace=session.workspace)
+    values = NamedValues(session.root_dir, session.functions, path_root=session.config_dir, workspace=session.workspace, scopes=session.function_scopes())
     run = Run(PLAN, session.config, session.graph, state, session.provider_schemas(), values, session.variables, RunOptions(refresh=False))
     run.target_closure = set()  # no resource is planned: each takes its value from the state
     try:

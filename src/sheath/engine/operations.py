@@ -31,6 +31,7 @@ from sheath.engine.generation import GenerationTarget, with_generation_targets, 
 from sheath.engine.hooks import NOT_DEPOSED, Hooks, NoHooks
 from sheath.engine.destroyplan import plan_destroy
 from sheath.engine.objects import object_private, object_value
+from sheath.engine.providerfuncs import FunctionScopes
 from sheath.engine.planner import ResourcePlanner, parse_module_instance, static_module, upgrade_object
 from sheath.engine.providers import ProviderFactory, ProviderSchemas, lock_consistency, required_plugins
 from sheath.engine.run import (
@@ -82,6 +83,10 @@ class Session:
         if self.schemas is None:
             self.schemas = ProviderSchemas(self.factory)
         return self.schemas
+
+    def function_scopes(self) -> FunctionScopes:
+        """Each module's functions: the built-in ones and its required providers' functions."""
+        return FunctionScopes(self.functions, self.config, self.provider_schemas())
 
     def schema_lookup(self, mode: str, type_name: str) -> Any:
         """The block schema of a resource type or data source (for rendering), from the
@@ -349,7 +354,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     diags.extend(md)
     diags.extend(check_imports(config))
     apply_implied_moves(config, working.state, moved_from)
-    values = NamedValues(session.root_dir, session.functions, workspace=session.workspace)
+    values = NamedValues(session.root_dir, session.functions, workspace=session.workspace, scopes=session.function_scopes())
     run = Run(
         PLAN,
         config,
@@ -898,7 +903,7 @@ def apply_plan(
     if diags.has_errors():
         return {}, diags
     writer = StateWriter(mgr)
-    values = NamedValues(session.root_dir, session.functions, applying=True, workspace=session.workspace)
+    values = NamedValues(session.root_dir, session.functions, applying=True, workspace=session.workspace, scopes=session.function_scopes())
     destroy = plan.ui_mode == UIMode.DESTROY
     run = Run(
         APPLY,
@@ -1188,7 +1193,7 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
         return diags
     sf = mgr.state_file()
     working = _state_copy(sf)
-    values = NamedValues(session.root_dir, session.functions, path_root=session.config_dir, workspace=session.workspace)
+    values = NamedValues(session.root_dir, session.functions, path_root=session.config_dir, workspace=session.workspace, scopes=session.function_scopes())
     run = Run(PLAN, session.config, session.graph, working.state, session.provider_schemas(), values, session.variables, RunOptions(hooks=hooks))
     run.target_closure = set()
     try:

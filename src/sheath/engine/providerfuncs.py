@@ -19,9 +19,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from sheath.addrs.provider import Provider as ProviderAddr
+from sheath.addrs.module import Module as ModulePath
+from sheath.config import Config
 from sheath.config.module import Module
 from sheath.lang.funcs.function import Function, FunctionError, Parameter, static_return
 from sheath.providers.interface import CallFunctionRequest, FunctionDecl, FunctionParameter, Provider
@@ -172,4 +174,38 @@ def module_functions(
     return ModuleFunctions(builtin, required, decls_for, instance_for)
 
 
-__all__ = ["ModuleFunctions", "module_functions", "provider_function", "required_providers"]
+class SchemaSource(Protocol):
+    """Where a run's provider schemas and function-calling instances come from
+    (engine.providers.ProviderSchemas)."""
+
+    def function_decls(self, addr: ProviderAddr) -> Mapping[str, FunctionDecl] | None: ...
+
+    def function_instance(self, addr: ProviderAddr) -> Provider: ...
+
+
+class FunctionScopes:
+    """The function table of each module of a configuration, built once per module (every
+    instance of a module shares its module's table, as its required_providers are static)."""
+
+    def __init__(self, builtin: Mapping[str, Function], config: Config, source: SchemaSource) -> None:
+        self.builtin = builtin
+        self.config = config
+        self.source = source
+        self._tables: dict[tuple[str, ...], Mapping[str, Function]] = {}
+        self._lock = threading.Lock()
+
+    def for_module(self, path: tuple[str, ...]) -> Mapping[str, Function]:
+        t = self._tables.get(path)
+        if t is None:
+            with self._lock:
+                t = self._tables.get(path)
+                if t is None:
+                    c = self.config.descendant(ModulePath(path))
+                    t = self.builtin if c is None else module_functions(
+                        self.builtin, c.module, self.source.function_decls, self.source.function_instance
+                    )
+                    self._tables[path] = t
+        return t
+
+
+__all__ = ["FunctionScopes", "ModuleFunctions", "SchemaSource", "module_functions", "provider_function", "required_providers"]

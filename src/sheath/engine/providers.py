@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 from sheath.addrs.provider import Provider as ProviderAddr
 from sheath.diag import Diagnostics
 from sheath.providers.builtin.terraform import BuiltinTerraformProvider
-from sheath.providers.interface import Provider, ProviderSchema
+from sheath.providers.interface import FunctionDecl, Provider, ProviderSchema
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.providers.schema import Schema
 
@@ -104,6 +104,7 @@ class ProviderSchemas:
         self._schemas: dict[str, ProviderSchema] = {}
         self._lock = threading.Lock()
         self._spare: dict[str, Provider] = {}
+        self._function_instances: dict[str, Provider] = {}
 
     def get(self, addr: ProviderAddr) -> ProviderSchema:
         key = str(addr)
@@ -139,10 +140,29 @@ class ProviderSchemas:
             return ps.data_sources.get(type_name)
         return ps.resource_types.get(type_name)
 
+    def function_decls(self, addr: ProviderAddr) -> Mapping[str, FunctionDecl] | None:
+        """The functions the provider's schema declares (None: the provider is not available;
+        its resources report that)."""
+        try:
+            return self.get(addr).functions
+        except (ProviderUnavailable, ProviderStartFailed):
+            return None
+
+    def function_instance(self, addr: ProviderAddr) -> Provider:
+        """The instance provider functions are called on: one of its own, never configured
+        (terraform's functionProvider), started when first called and closed with the others."""
+        key = str(addr)
+        with self._lock:
+            p = self._function_instances.get(key)
+            if p is None:
+                p = self._function_instances[key] = self.factory.new(addr)
+            return p
+
     def close(self) -> None:
         with self._lock:
-            spare = list(self._spare.values())
+            spare = list(self._spare.values()) + list(self._function_instances.values())
             self._spare.clear()
+            self._function_instances.clear()
         for p in spare:
             try:
                 p.close()

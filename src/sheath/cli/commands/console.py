@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
-from typing import Any, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
 
 from sheath.diag import Diagnostic, Diagnostics, Pos, Severity
 from sheath.diag.render import render_diagnostic
@@ -28,6 +28,9 @@ from sheath.lang.eval.templates import make_template_renderer
 from sheath.lang.funcs.function import Function, Parameter
 from sheath.types.cty import BOOL, DYNAMIC, UNKNOWN, Type, Value, unknown
 from sheath.states.statefile import StateFile
+
+if TYPE_CHECKING:
+    from sheath.engine.providers import ProviderSchemas
 
 CONSOLE_INPUT = "<console-input>"
 
@@ -602,7 +605,11 @@ class ConsoleFunctions(Mapping[str, Function]):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
-def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, bytes]]:
+def build_scope(
+    a: _Args, diags: Diagnostics, schemas: ProviderSchemas | None = None
+) -> tuple[Scope | None, dict[str, bytes]]:
+    """The root module's scope; with schemas, its required providers' functions are in it
+    (provider::NAME::F), called on unconfigured instances that schemas starts and closes."""
     from sheath.cli.backend import current_workspace
     from sheath.config.loader import load_module
 
@@ -669,6 +676,10 @@ def build_scope(a: _Args, diags: Diagnostics) -> tuple[Scope | None, dict[str, b
     # the table stays lazy: a function's module is imported when the input calls it
     functions: Mapping[str, Function] = builtin_functions(cwd, render_template=renderer)
     renderer.functions = functions
+    if schemas is not None:
+        from sheath.engine.providerfuncs import module_functions
+
+        functions = module_functions(functions, module, schemas.function_decls, schemas.function_instance)
     console_fns = ConsoleFunctions(functions, _type_function())
 
     # Locals (in dependency order); failures become unknown.
@@ -831,8 +842,18 @@ def run(args: list[str]) -> int:
             _ui_error(USAGE.strip(), color)
             _ui_error(f"Error parsing command line flags: {err}\n", color)
         return 1
+    from sheath.engine.providers import ProviderFactory, ProviderSchemas
+
+    schemas = ProviderSchemas(ProviderFactory(os.getcwd()))
+    try:
+        return _console(a, schemas)
+    finally:
+        schemas.close()
+
+
+def _console(a: _Args, schemas: ProviderSchemas) -> int:
     diags = Diagnostics()
-    scope, sources = build_scope(a, diags)
+    scope, sources = build_scope(a, diags, schemas)
     printer = _Printer(a.color, sources)
     if scope is None:
         printer.show(diags)
