@@ -158,8 +158,14 @@ def test_allow_data_loss_replacement(postgres: PostgresServer, tmp_path: Path, r
     out = _run(run_sheath, ["apply", "-auto-approve"], tmp_path, rc=1)
     assert "replace the table (database loss_from -> loss_to): 1 row at stake" in out
     assert run_sql(postgres, "SELECT count(*) FROM moving", "loss_from") == [(1,)]
-    out = _run(run_sheath, ["apply", "-auto-approve", "-allow-data-loss=postgresql_table.m"], tmp_path)
-    assert "Resources: 1 added, 0 changed, 1 destroyed." in out
+    # through the Python API: the plan keeps the addresses, apply(plan) applies with them
+    from sheath import Workspace
+
+    ws = Workspace(str(tmp_path))
+    plan = ws.plan(allow_data_loss=["postgresql_table.m"])
+    assert ("postgresql_table.m", "replace") in [(str(c.address), c.action) for c in plan.changes]
+    assert any(d.summary == "Change will lose data" for d in plan.diagnostics)
+    ws.apply(plan)
     assert run_sql(postgres, "SELECT to_regclass('public.moving') IS NULL", "loss_from") == [(True,)]
     assert run_sql(postgres, "SELECT count(*) FROM moving", "loss_to") == [(0,)]
     _run(run_sheath, ["plan", "-detailed-exitcode"], tmp_path)

@@ -3,7 +3,8 @@
     from sheath import Workspace
     ws = Workspace("infra/", variables={"env": "dev"})
     ws.init()
-    plan = ws.plan()                 # also destroy=True, refresh_only=True, targets=[...], replace=[...]
+    plan = ws.plan()                 # also destroy=True, refresh_only=True, targets=[...], replace=[...],
+                                     # allow_data_loss=[...]
     for c in plan.changes:
         print(c.address, c.action)   # typed address; action "create" | "update" | ...
     ws.apply(plan)                   # applies exactly this plan
@@ -231,11 +232,12 @@ class Workspace:
         refresh: bool = True,
         targets: Sequence[str] = (),
         replace: Sequence[str] = (),
+        allow_data_loss: Sequence[str] = (),
     ) -> PlanResult:
         if destroy and refresh_only:
             raise SheathError(_error("Incompatible plan modes", "destroy and refresh_only cannot be combined."))
         mode = UIMode.DESTROY if destroy else UIMode.REFRESH_ONLY if refresh_only else UIMode.NORMAL
-        return self._plan(mode, refresh, targets, replace)
+        return self._plan(mode, refresh, targets, replace, allow_data_loss=allow_data_loss)
 
     def _plan(
         self,
@@ -246,6 +248,7 @@ class Workspace:
         snapshot: Mapping[str, bytes] | None = None,
         variables: Mapping[str, Any] | None = None,
         origin: str = "",
+        allow_data_loss: Sequence[str] = (),
     ) -> PlanResult:
         given = dict(variables or {})
         given.update(self.variables)
@@ -257,6 +260,7 @@ class Workspace:
             source=None if snapshot is None else SnapshotModuleSource.of(snapshot),
             targets=list(targets),
             replace=list(replace),
+            allow_data_loss=list(allow_data_loss),
             refresh=refresh,
             parallelism=self.parallelism,
             plan_checks=self.plan_checks,
