@@ -26,6 +26,24 @@ class PostgresServer:
         return f"postgres://{self.user}@127.0.0.1:{self.port}/{database}?sslmode=disable"
 
 
+# The community provider's configuration for a server the tests start, as a format string
+# (port, db): the native provider answers for cyrilgdn/postgresql.
+PROVIDER_CONFIG = """
+terraform {{
+  required_providers {{
+    postgresql = {{ source = "cyrilgdn/postgresql" }}
+  }}
+}}
+provider "postgresql" {{
+  host            = "127.0.0.1"
+  port            = {port}
+  sslmode         = "disable"
+  connect_timeout = 15
+  database        = "{db}"
+}}
+"""
+
+
 def find_pg_bin() -> str | None:
     """The directory holding initdb and pg_ctl (on PATH, or Debian's versioned directory)."""
     on_path = shutil.which("initdb")

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from postgres_helpers import PostgresServer, create_database, postgres, run_sql  # noqa: F401 - the fixture
+from postgres_helpers import PROVIDER_CONFIG, PostgresServer, create_database, postgres, run_sql  # noqa: F401 - the fixture
 
 from sheath.engine.dataloss import address_errors, allowance
 from sheath.providers.native.pg_table import TABLE_SCHEMA
@@ -18,20 +18,7 @@ from sheath.providers.schema import Block, Schema
 
 DB = "lossy"
 
-HEADER = """
-terraform {{
-  required_providers {{
-    postgresql = {{ source = "cyrilgdn/postgresql" }}
-  }}
-}}
-provider "postgresql" {{
-  host            = "127.0.0.1"
-  port            = {port}
-  sslmode         = "disable"
-  connect_timeout = 15
-  database        = "{db}"
-}}
-resource "terraform_data" "other" {{
+HEADER = PROVIDER_CONFIG + """resource "terraform_data" "other" {{
   input = 1
 }}
 """

@@ -12,24 +12,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from postgres_helpers import PostgresServer, create_database, postgres, run_sql  # noqa: F401 - the fixture
+from postgres_helpers import PROVIDER_CONFIG, PostgresServer, create_database, postgres, run_sql  # noqa: F401 - the fixture
 
 DB = "shop"
 
-HEADER = """
-terraform {{
-  required_providers {{
-    postgresql = {{ source = "cyrilgdn/postgresql" }}
-  }}
-}}
-provider "postgresql" {{
-  host            = "127.0.0.1"
-  port            = {port}
-  sslmode         = "disable"
-  connect_timeout = 15
-  database        = "{db}"
-}}
-"""
+HEADER = PROVIDER_CONFIG
 
 CUSTOMERS = """
 resource "postgresql_table" "customers" {
