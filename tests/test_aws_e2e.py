@@ -14,6 +14,8 @@ through a CLI configuration file (``TF_CLI_CONFIG_FILE``).
 
 from __future__ import annotations
 
+import re
+
 import importlib.util
 import json
 import shutil
@@ -216,6 +218,29 @@ def assert_same_changes(sheath_plan: dict[str, Any], tf_plan: dict[str, Any]) ->
         for key in t[addr]:
             assert s[addr][key] == t[addr][key], f"{addr}: {key} differs\nsheath:    {s[addr][key]!r}\nterraform: {t[addr][key]!r}"
     return s
+
+
+PLAN_PROGRESS = re.compile(r"^\S+: (Refreshing state|Reading|Read complete)")
+
+
+def plan_body(text: str) -> list[str]:
+    """A human plan without progress lines (their order depends on scheduling) and without
+    sheath's policy report (its own addition after the plan: advisory findings of the
+    built-in AWS rules, which terraform has no counterpart of)."""
+    out: list[str] = []
+    in_report = False
+    for line in text.splitlines():
+        if line.startswith("Policy check: "):
+            in_report = True
+            if out and out[-1] == "":
+                out.pop()
+            continue
+        if in_report and line.startswith("  "):
+            continue
+        in_report = False
+        if not PLAN_PROGRESS.match(line):
+            out.append(line)
+    return out
 
 
 def actions(plan: dict[str, Any]) -> dict[str, list[str]]:

@@ -11,7 +11,6 @@ their JSON plans (resource and output changes) and human plans must agree.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -24,34 +23,12 @@ from test_aws_e2e import (  # noqa: F401  (fixtures)
     names,
     ok,
     pair,
+    plan_body,
     provider_hcl,
     tools,
 )
 
 pytestmark = pytest.mark.oracle
-
-_REFRESH = re.compile(r"^\S+: (Refreshing state|Reading|Read complete)")
-
-
-def _plan_body(text: str) -> list[str]:
-    """The plan without progress lines (their order depends on scheduling) and without
-    sheath's policy report (its own addition after the plan: advisory findings of the
-    built-in AWS rules, which terraform has no counterpart of)."""
-    out: list[str] = []
-    in_report = False
-    for line in text.splitlines():
-        if line.startswith("Policy check: "):
-            in_report = True
-            if out and out[-1] == "":
-                out.pop()
-            continue
-        if in_report and line.startswith("  "):
-            continue
-        in_report = False
-        if not _REFRESH.match(line):
-            out.append(line)
-    return out
-
 
 def _same_plans(pair: Pair, extra: list[str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     splan, tplan, _ = pair.plan_both(extra or [])
@@ -60,7 +37,7 @@ def _same_plans(pair: Pair, extra: list[str] | None = None) -> tuple[dict[str, A
     args = ["plan", "-input=false", "-no-color", *(extra or [])]
     s = ok(pair.tools.sheath(args, pair.sheath_dir), "sheath plan")
     t = ok(pair.tools.tf(args, pair.tf_dir), "terraform plan")
-    assert _plan_body(s) == _plan_body(t)
+    assert plan_body(s) == plan_body(t)
     return splan, tplan
 
 

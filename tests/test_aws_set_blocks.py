@@ -9,7 +9,6 @@ attributes the provider computes (capacities) and a set attribute of their own
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -22,33 +21,12 @@ from test_aws_e2e import (  # noqa: F401  (fixtures)
     names,
     ok,
     pair,
+    plan_body,
     provider_hcl,
     tools,
 )
 
 pytestmark = [pytest.mark.oracle, pytest.mark.slow]
-
-PROGRESS = re.compile(r"^\S+: (Refreshing state|Reading|Read complete)")
-
-
-def plan_lines(text: str) -> list[str]:
-    """A human plan without progress lines (their order is scheduling's) and without sheath's
-    policy report (advisory findings after the plan, which terraform has no counterpart of)."""
-    out: list[str] = []
-    in_report = False
-    for line in text.splitlines():
-        if line.startswith("Policy check: "):
-            in_report = True
-            if out and out[-1] == "":
-                out.pop()
-            continue
-        if in_report and line.startswith("  "):
-            continue
-        in_report = False
-        if not PROGRESS.match(line):
-            out.append(line)
-    return out
-
 
 def same_plans(pair: Pair) -> None:
     splan, tplan, _ = pair.plan_both()
@@ -57,7 +35,7 @@ def same_plans(pair: Pair) -> None:
     args = ["plan", "-input=false", "-no-color"]
     s = ok(pair.tools.sheath(args, pair.sheath_dir), "sheath plan")
     t = ok(pair.tools.tf(args, pair.tf_dir), "terraform plan")
-    assert plan_lines(s) == plan_lines(t)
+    assert plan_body(s) == plan_body(t)
 
 
 def _table(names: str, included: list[str], extra_index: bool) -> str:
