@@ -64,6 +64,7 @@ def _drift(tools: Tools, pair: Pair, *extra: str) -> Any:
     return tools.sheath(["drift", "-no-color", *extra], pair.sheath_dir)
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_drift_after_out_of_band_changes(pair: Pair, tools: Tools, moto_server: str, boto: Any, names: str) -> None:
     p = names
     pair.write(drift_config(moto_server, p))

@@ -234,6 +234,7 @@ def ids(doc: dict[str, Any], key: str = "unmanaged") -> dict[str, set[str]]:
     return out
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_unmanaged_lists_exactly_the_out_of_band_resources(tools: Tools, own_moto: str, tmp_path: Path) -> None:
     d = tmp_path / "stack"
     d.mkdir()

@@ -382,6 +382,7 @@ output "secret" {{
 # --- tests -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_lifecycle_create_update_replace_destroy(pair: Pair, tools: Tools, moto_server: str, boto: Any, names: str) -> None:
     p = names
     s3, iam, ec2 = boto("s3"), boto("iam"), boto("ec2")
@@ -472,6 +473,7 @@ def test_lifecycle_create_update_replace_destroy(pair: Pair, tools: Tools, moto_
         assert secret not in text
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_import_command_and_import_block(pair: Pair, tools: Tools, moto_server: str, boto: Any, names: str) -> None:
     p = names
     s3 = boto("s3")
@@ -611,6 +613,7 @@ resource "aws_security_group" "web" {{
     ok(tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_ephemeral_secret_configures_a_provider(pair: Pair, tools: Tools, moto_server: str, boto: Any, names: str) -> None:
     """An ephemeral resource (a Secrets Manager secret made beforehand with boto3) opened for
     the run, its value given to an aliased provider's configuration and never stored: the

@@ -166,6 +166,7 @@ resource "aws_s3_bucket_policy" "b" {{
 """
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_data_source_waits_for_a_resource_with_changes(pair: Pair, tools: Tools, moto_server: str, names: str) -> None:
     pair.write(provider_hcl(moto_server) + _bucket_policy(names, "one"))
     pair.init()

@@ -671,6 +671,7 @@ output "groups" {
 """
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_module_outputs_feeding_modules_and_a_removed_module(
     pair: Pair, moto_server: str, names: str, boto: Callable[[str], Any]
 ) -> None:

@@ -211,6 +211,7 @@ resource "aws_s3_bucket" "b" {{
 """
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_bucket_inline_blocks_three_levels_deep(pair: Pair, moto_server: str, names: str) -> None:
     """aws_s3_bucket's own (deprecated) nested blocks: a single-element list of blocks
     holding blocks, created, then changed two levels down."""

@@ -92,6 +92,7 @@ def _three_applies(s: Scenario, boto: Callable[[str], Any], commit: Callable[[st
     assert _user_path(boto, f"{s.prefix}-ops") == "/v2/"
 
 
+@pytest.mark.slow  # over a minute (60-120 s) against moto: run with -m slow
 def test_rollback_to_version_and_to_git_ref_restore_tags_path_and_buckets(
     tmp_path: Path, e2e_env: dict[str, str], moto_server: str, boto: Callable[[str], Any]  # noqa: F811
 ) -> None:
