@@ -42,6 +42,10 @@ EXPRESSIONS = [
     'try(1 + "a", 2)',
     "type({a = 1, b = [1, \"x\"]})",
     "type(null)",
+    # a heredoc's delimiter is lengthened only for a line that is EOT after Go's TrimSpace,
+    # which keeps the ASCII separators \x1c-\x1f that Python's str.strip removes
+    '{a = "x\\n\\u001cEOT\\n y"}',
+    '{a = "x\\n EOT \\n y"}',
     # errors
     "true ? 1 : [1]",
     "null ? 1 : 2",

@@ -7,6 +7,7 @@ the type can be read from it. Multi-line strings render as heredocs.
 
 from __future__ import annotations
 
+from sheath.gounicode import go_trim_space
 from sheath.types.cty import (
     BOOL,
     EPHEMERAL,
@@ -97,7 +98,7 @@ def _heredoc(s: str, indent: int) -> str:
     lines = s.split("\n")
     op = "<<-" if indent > 0 else "<<"
     delim = "EOT"
-    while any(line.strip() == delim for line in lines):
+    while any(go_trim_space(line) == delim for line in lines):
         delim += "_"
     pad = " " * indent
     body = "".join("\n" + pad + line for line in lines)

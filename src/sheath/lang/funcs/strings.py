@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from sheath.gounicode import go_trim_space
 from sheath.lang.funcs.fmtverbs import FormatHooks, format_values
 from sheath.lang.funcs.function import Function, FunctionContext, FunctionError
 from sheath.lang.funcs.re2 import Compiled, Match, RE2Error, compile_re2, expand_template
@@ -17,7 +18,6 @@ from sheath.lang.funcs.support import (
     func,
     go_lower,
     go_title_rune,
-    go_trim_space,
     go_upper,
     graphemes,
     param,

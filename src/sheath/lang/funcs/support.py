@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Sequence
 
+from sheath.gounicode import go_trim_space as go_trim_space  # the renderer's import, until it imports sheath.gounicode
 from sheath.lang.funcs.function import Function, ImplFn, Parameter, ReturnTypeFn, static_return
 from sheath.types.cty import Type
 
@@ -202,19 +203,3 @@ def go_title_rune(c: str) -> str:
     if len(t) == 1:
         return t
     return c
-
-
-def go_is_space(c: str) -> bool:
-    """unicode.IsSpace."""
-    if c in "\t\n\v\f\r \x85\xa0":
-        return True
-    return unicodedata.category(c) in ("Zs", "Zl", "Zp")
-
-
-def go_trim_space(s: str) -> str:
-    i, j = 0, len(s)
-    while i < j and go_is_space(s[i]):
-        i += 1
-    while j > i and go_is_space(s[j - 1]):
-        j -= 1
-    return s[i:j]

@@ -20,6 +20,7 @@ import unicodedata
 from typing import Union
 
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range, Severity
+from sheath.gounicode import GO_SPACE
 from sheath.lang import hcl
 from sheath.lang.hcl import Traversal, TraverseAttr, TraverseIndex, TraverseRoot
 from sheath.lang.hclsyntax._pos import between, end_point, mk_range, shift_start, start_point, sub_range, with_end
@@ -96,7 +97,6 @@ _OPENERS = frozenset({T.OBrace, T.OBrack, T.OParen, T.OQuote, T.OHeredoc, T.Temp
 _CLOSERS = frozenset({T.CBrace, T.CBrack, T.CParen, T.CQuote, T.CHeredoc})
 
 # Go's unicode.IsSpace
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 DYNAMIC_VAL = Value(DYNAMIC, UNKNOWN)
 NULL_VAL = Value(DYNAMIC, None)
@@ -1471,14 +1471,14 @@ class _Parser:
                 if sdiags:
                     diags.extend(sdiags)
                 if ltrim:
-                    s = s.lstrip(_GO_SPACE)
+                    s = s.lstrip(GO_SPACE)
                 parts.append(_TLit(s, nxt.range))
                 next_can_trim_prev = True
             elif ty is T.TemplateInterp:
                 if can_trim_prev and len(nxt.text) == 3 and parts and type(parts[-1]) is _TLit:
                     prev = parts[-1]
                     assert isinstance(prev, _TLit)
-                    prev.val = prev.val.rstrip(_GO_SPACE)
+                    prev.val = prev.val.rstrip(GO_SPACE)
                 self.push_nl(False)
                 expr, ediags = self.parse_expression()
                 if ediags:
@@ -1540,7 +1540,7 @@ class _Parser:
                 if can_trim_prev and len(nxt.text) == 3 and parts and type(parts[-1]) is _TLit:
                     prev = parts[-1]
                     assert isinstance(prev, _TLit)
-                    prev.val = prev.val.rstrip(_GO_SPACE)
+                    prev.val = prev.val.rstrip(GO_SPACE)
                 self.push_nl(False)
                 kw = self.peek()
                 if kw.type is not _IDENT:
@@ -1672,7 +1672,7 @@ def _flush_heredoc(parts: list[_TTok]) -> None:
             if type(tt) is _TLit:
                 assert isinstance(tt, _TLit)
                 orig = tt.val
-                trimmed = orig.lstrip(_GO_SPACE)
+                trimmed = orig.lstrip(GO_SPACE)
                 if not trimmed and orig.endswith("\n"):
                     spaces = big
                 else:
