@@ -44,6 +44,20 @@ ERRORS = [
     'output "without_namespace" { value = arn_parse("a") }',
     'output "fine" { value = provider::aws::trim_iam_role_path(' + ROLE + ") }",
 ]
+# an unknown function called inside a for expression: hcl evaluates the element in a child
+# scope with no functions of its own, and both hcl's diagnostic and terraform's rewrite of
+# it look only there (no "not available from the provider", no "Did you mean")
+FOR_EXPRESSIONS = [
+    'output "a" { value = [for x in ["a"] : provider::aws::nope(x)] }',
+    'output "b" { value = [for x in ["a"] : provider::foo::nope(x)] }',
+    'output "c" { value = [for x in ["a"] : uppr(x)] }',
+    'output "d" { value = [for x in ["a"] : arn_parse(x)] }',
+    'output "e" { value = { for x in ["a"] : provider::aws::nope(x) => x } }',
+    'output "f" { value = [for x in ["a"] : x if provider::aws::nope(x)] }',
+    'output "g" { value = [for x in provider::aws::nope("a") : x] }',
+    'output "h" { value = [for x in ["a"] : [for y in [x] : provider::aws::nope(y)]] }',
+    'output "i" { value = [for x in ["a"] : provider::aws::trim_iam_role_path(' + ROLE + ")] }",
+]
 CASES: dict[str, tuple[str, str]] = {
     "valid": (
         REQUIRED
@@ -63,6 +77,7 @@ CASES: dict[str, tuple[str, str]] = {
         f'resource "aws_s3_bucket" "b" {{}}\noutput "x" {{ value = provider::aws::arn_parse({ROLE}) }}\n',
         f'output "x" {{ value = provider::aws::arn_parse({ROLE}) }}\n',
     ),
+    "for_expressions": (REQUIRED + "\n".join(FOR_EXPRESSIONS) + "\n", ""),
 }
 
 
@@ -175,3 +190,84 @@ def test_apply_and_console_match_terraform(dirs: dict[str, Any]) -> None:
         got[tool] = (outputs, console.returncode, console.stdout, console.stderr)
     assert got["sheath"] == got["terraform"]
     assert got["sheath"][0]["d"]["value"] == "444455556666" and "role/x/y/example" in got["sheath"][2]
+
+
+# templatefile and templatestring render with the calling module's whole function table
+# (terraform's Scope.Functions hands them s.funcs, provider functions included); inside a
+# template, an unknown function is hcl's own "Call to unknown function", which terraform
+# does not rewrite
+TEMPLATE_VARS = '{ r = "arn:aws:iam::444455556666:role/example", ps = ["arn:aws:iam::444455556666:role/a/b"] }'
+TEMPLATES = (
+    REQUIRED
+    + 'variable "tpl" {\n  type    = string\n  default = "$${provider::aws::arn_parse(r).account_id}-'
+    + '%%{ for p in ps }$${provider::aws::trim_iam_role_path(p)} %%{ endfor }"\n}\n'
+    + "".join(
+        f'variable "{n}" {{\n  type    = string\n  default = "{t}"\n}}\n'
+        for n, t in (
+            ("provider_error", "$${provider::aws::arn_parse(r)}"),
+            ("unknown_in_namespace", "$${provider::aws::nope(r)} $${provider::aws::arn_pars(r)}"),
+            ("unknown_namespace", "$${provider::foo::nope(r)}"),
+            ("without_namespace", "$${arn_parse(r)}"),
+            ("misspelt", "$${uppr(r)}"),
+        )
+    )
+    + f'output "file" {{ value = templatefile("${{path.module}}/t.tftpl", {TEMPLATE_VARS}) }}\n'
+)
+TEMPLATE_FILE = "${provider::aws::arn_parse(r).resource}"
+TEMPLATE_ERRORS = "".join(
+    f'output "{n}" {{ value = templatestring(var.{n}, {TEMPLATE_VARS}) }}\n'
+    for n in ("provider_error", "unknown_in_namespace", "unknown_namespace", "without_namespace", "misspelt")
+)
+CHILD_TEMPLATES = (
+    REQUIRED.replace("aws =", "amazon =")
+    + f'output "x" {{ value = templatefile("${{path.module}}/t.tftpl", {TEMPLATE_VARS}) }}\n'
+)
+
+
+def _write_templates(d: Path, root: str) -> None:
+    _write(d, root, CHILD_TEMPLATES)
+    (d / "t.tftpl").write_text(TEMPLATE_FILE)
+    (d / "m" / "t.tftpl").write_text(TEMPLATE_FILE.replace("aws", "amazon"))
+
+
+def _plan_diagnostics(r: subprocess.CompletedProcess[str]) -> list[tuple[str, str, str, str]]:
+    out = []
+    for line in r.stdout.splitlines():
+        msg = json.loads(line)
+        if msg.get("type") == "diagnostic":
+            x = msg["diagnostic"]
+            out.append((x["severity"], x["summary"], x["detail"], json.dumps(x.get("range"), sort_keys=True)))
+    return sorted(out)
+
+
+def _run_in(dirs: dict[str, Any], tool: str) -> Any:
+    cmd, d = dirs[tool]
+
+    def run(args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*cmd, *args], cwd=d, env=dirs["env"], input=stdin, capture_output=True, text=True, timeout=120)
+
+    return run
+
+
+def test_templates_see_provider_functions(dirs: dict[str, Any]) -> None:
+    """validate and console (the rendered values) agree with terraform."""
+    got = {}
+    for tool in ("terraform", "sheath"):
+        run = _run_in(dirs, tool)
+        _write_templates(dirs[tool][1], TEMPLATES)
+        validated = run(["validate", "-json", "-no-color"])
+        console = run(["console", "-no-color"], f"[templatestring(var.tpl, {TEMPLATE_VARS}), module.m.x]\n")
+        got[tool] = ((validated.returncode, _diagnostics(validated)), (console.returncode, console.stdout, console.stderr))
+    assert got["sheath"] == got["terraform"]
+    assert got["sheath"][0][0] == 0 and "444455556666-arn:aws:iam::444455556666:role/b " in got["sheath"][1][1]
+
+
+def test_template_errors_match_terraform(dirs: dict[str, Any]) -> None:
+    """Errors inside templates (plan: validate leaves the variables holding them unknown)."""
+    got = {}
+    for tool in ("terraform", "sheath"):
+        _write_templates(dirs[tool][1], TEMPLATES + TEMPLATE_ERRORS)
+        planned = _run_in(dirs, tool)(["plan", "-json", "-no-color", "-input=false"])
+        got[tool] = (planned.returncode, _plan_diagnostics(planned))
+    assert got["sheath"] == got["terraform"]
+    assert got["sheath"][0] == 1 and len(got["sheath"][1]) == 5

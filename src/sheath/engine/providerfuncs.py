@@ -25,7 +25,9 @@ from sheath.addrs.provider import Provider as ProviderAddr
 from sheath.addrs.module import Module as ModulePath
 from sheath.config import Config
 from sheath.config.module import Module
+from sheath.lang.eval.templates import make_template_renderer
 from sheath.lang.funcs.function import Function, FunctionError, Parameter, static_return
+from sheath.lang.funcs.registry import BuiltinFunctions
 from sheath.providers.interface import CallFunctionRequest, FunctionDecl, FunctionParameter, Provider
 from sheath.types.cty import Type, Value, unknown
 
@@ -167,11 +169,21 @@ def required_providers(module: Module) -> dict[str, ProviderAddr]:
 def module_functions(
     builtin: Mapping[str, Function], module: Module, decls_for: DeclsFor, instance_for: InstanceFor
 ) -> Mapping[str, Function]:
-    """The function table of a module: builtin alone when it requires no provider."""
+    """The function table of a module: builtin alone when it requires no provider.
+
+    Templates see the table of the module that renders them (terraform's templatefile and
+    templatestring get the scope's whole table, provider functions included, less the
+    template functions themselves), so a module with provider functions gets its own
+    templatefile and templatestring, rendering with this table."""
     required = required_providers(module)
     if not required:
         return builtin
-    return ModuleFunctions(builtin, required, decls_for, instance_for)
+    if not isinstance(builtin, BuiltinFunctions):
+        return ModuleFunctions(builtin, required, decls_for, instance_for)
+    renderer = make_template_renderer()
+    table = ModuleFunctions(builtin.with_render_template(renderer), required, decls_for, instance_for)
+    renderer.functions = table
+    return table
 
 
 class SchemaSource(Protocol):

@@ -364,12 +364,28 @@ class Evaluator:
         if not has_table:
             diags = _add(diags, _diag("Function calls not allowed", "Functions may not be called here.", e.range))
             return diags
+        # hcl's diagnostic (hclsyntax FunctionCallExpr.Value) names only the functions of the
+        # scope the call is evaluated in; terraform then rewrites it for a module's
+        # expressions (checkForUnknownFunctionDiags, internal/lang/eval.go), looking at the
+        # same scope's table, but not for a template's
+        own = ctx.diagnostic_function_names()
+        hints = ctx.provider_function_hints
         if "::" in name:
-            # terraform's checkForUnknownFunctionDiags (internal/lang/eval.go) rewrites hcl's
-            # diagnostic for a namespaced name: namespace = everything up to the last "::"
             cut = name.rindex("::") + 2
             namespace, fname = name[:cut], name[cut:]
             parts = namespace.split("::")
+            avail = [n for n in own if n.startswith(namespace)]
+            if not hints:
+                if not avail:
+                    detail = f'There are no functions in namespace "{namespace}".'
+                else:
+                    # hcl compares the bare name with the full names
+                    sugg = name_suggestion(fname, avail)
+                    detail = f'There is no function named "{fname}" in namespace {namespace}.' + (
+                        f" Did you mean {namespace}{sugg}?" if sugg else ""
+                    )
+                d = _diag("Call to unknown function", detail, e.name_range, e.range, e, ctx)
+                return _add(diags, d)
             if parts[0] != "provider":
                 detail = (
                     f'The function namespace "{parts[0]}" is not valid. Provider function calls must use the '
@@ -377,7 +393,7 @@ class Evaluator:
                 )
             elif parts[1] == "":
                 detail = 'The function call must include the provider name after the "provider::" prefix.'
-            elif any(n.startswith(namespace) for n in ctx.all_function_names()):
+            elif avail:
                 detail = f'The function "{fname}" is not available from the provider "{parts[1]}".'
             else:
                 detail = (
@@ -388,11 +404,10 @@ class Evaluator:
             d = _diag("Unknown provider function", detail, e.name_range, e.range, e, ctx)
             diags = _add(diags, d)
             return diags
-        names = ctx.all_function_names()
-        sugg = name_suggestion(name, [n for n in names if "::" not in n])
+        sugg = name_suggestion(name, [n for n in own if "::" not in n])
         extra = f' Did you mean "{sugg}"?' if sugg else ""
         # terraform then points at a provider function of that name
-        provided = sorted(n for n in names if n.startswith("provider::") and n.endswith("::" + name))
+        provided = sorted(n for n in own if n.startswith("provider::") and n.endswith("::" + name)) if hints else []
         if provided:
             extra += f' Did you mean "{provided[0]}"?'
         d = _diag("Call to unknown function", f'There is no function named "{name}".{extra}', e.name_range, e.range, e, ctx)
@@ -783,7 +798,7 @@ class Evaluator:
             probe_vars: dict[str, Value] = {val_var: DYNAMIC_VAL}
             if key_var:
                 probe_vars[key_var] = DYNAMIC_VAL
-            res, cd = self.eval(cond_expr, ctx.new_child(probe_vars))
+            res, cd = self.eval(cond_expr, ctx.new_iteration(probe_vars))
             diags = _join(diags, cd)
             if res.v is None:
                 diags = _add(diags, 
@@ -829,7 +844,7 @@ class Evaluator:
             child_vars: dict[str, Value] = {val_var: v}
             if key_var:
                 child_vars[key_var] = k
-            child = ctx.new_child(child_vars)
+            child = ctx.new_iteration(child_vars)
             if cond_expr is not None:
                 inc_raw, cd = ev(cond_expr, child)
                 if cd:

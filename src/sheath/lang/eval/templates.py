@@ -120,7 +120,8 @@ class TemplateRenderer:
                 raise FunctionError(
                     f'vars map does not contain key "{name}", referenced at {range_str(root.range)}', arg_index=1
                 )
-        val, ediags = evaluate(expr, EvalContext(dict(variables), self._inner))
+        # a template's diagnostics are hcl's own: terraform only rewrites a module's
+        val, ediags = evaluate(expr, EvalContext(dict(variables), self._inner, provider_function_hints=False))
         if ediags.has_errors():
             raise FunctionError(diags_error_string(ediags))
         return val

@@ -93,6 +93,13 @@ class BuiltinFunctions(Mapping[str, Function]):
         self._loaded: dict[str, FunctionTable] = {}
         self._lock = threading.Lock()
 
+    def with_render_template(self, render_template: TemplateRenderer) -> "BuiltinFunctions":
+        """The same functions, templatefile and templatestring rendering with render_template
+        (a module whose table adds provider functions gives its templates that table)."""
+        return BuiltinFunctions(
+            FunctionContext(base_dir=self._ctx.base_dir, render_template=render_template, pure_only=self._ctx.pure_only)
+        )
+
     def _table(self, modname: str) -> FunctionTable:
         t = self._loaded.get(modname)
         if t is None:
