@@ -80,19 +80,23 @@ def test_pg_history_audit_and_rollback(tmp_path: Path, database: str, run_sheath
     # stored in sheath's own tables, beside terraform's
     rows = _sql(database, "select version, record from terraform_remote_state.sheath_applied_versions where name = 'default' order by version")
     assert [r[0] for r in rows] == [1, 2, 3] and json.loads(rows[2][1])["state_serial"] == _pg_state(database)["serial"]
-    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(3,)]
+    # three configurations and three plans (a create, two updates)
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(6,)]
     audit = _sql(database, "select position, record from terraform_remote_state.sheath_audit_trail where name = 'default' order by position")
     assert [json.loads(r[1])["operation"] for r in audit] == ["apply", "apply", "apply"]
-    assert "Configuration changes since version 2" in _ok(run_sheath(["history", "show", "3"], d)).stdout
+    shown = _ok(run_sheath(["history", "show", "3"], d)).stdout
+    assert "Configuration changes since version 2" in shown
+    assert '  ~ terraform_data.a (update)\n      input: "two" -> "three"\n' in shown
+    assert "  + terraform_data.a (create)\n" in _ok(run_sheath(["history", "show", "1"], d)).stdout
 
     r = _ok(run_sheath(["rollback", "-to-version=1", "-auto-approve", "-input=false", "-no-color"], d))
     assert "Rolling back to version 1" in r.stdout
     assert _input(_pg_state(database)) == "one"
     history = json.loads(_ok(run_sheath(["history", "-json"], d)).stdout)
     assert history[-1]["operation"] == "rollback" and history[-1]["origin"] == "version 1"
-    # version 1's configuration again: a new version, not a new snapshot
+    # version 1's configuration again: a new version, not a new configuration snapshot (its plan is new)
     assert history[-1]["config_sha"] == history[0]["config_sha"]
-    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(3,)]
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(7,)]
     log = json.loads(_ok(run_sheath(["audit", "log", "-json"], d)).stdout)
     assert [x["operation"] for x in log] == ["apply"] * 3 + ["rollback"]
     assert "intact: 4 records" in _ok(run_sheath(["audit", "verify"], d)).stdout
@@ -184,7 +188,9 @@ def test_s3_history_audit_rollback_and_workspaces(tmp_path: Path, moto_server: s
     assert [k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/v")] == [
         "sheath-versions/app/terraform.tfstate/v00000001.json", "sheath-versions/app/terraform.tfstate/v00000002.json"
     ]
-    assert len([k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/snapshots/")]) == 2
+    # two configurations and two plans
+    assert len([k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/snapshots/")]) == 4
+    assert '  ~ terraform_data.a (update)\n      input: "one" -> "two"\n' in _ok(run_sheath(["history", "show", "2"], d)).stdout
     assert [k for k in keys if k.startswith("sheath-audit/")] == [
         "sheath-audit/app/terraform.tfstate/00000001.json", "sheath-audit/app/terraform.tfstate/00000002.json"
     ]
@@ -229,6 +235,69 @@ def test_s3_history_audit_rollback_and_workspaces(tmp_path: Path, moto_server: s
     r = run_sheath(["force-unlock", "-force", "-no-color", "no-such-lock"], d)
     log = json.loads(_ok(run_sheath(["audit", "log", "-json"], d)).stdout)
     assert log[-1]["operation"] == "force-unlock" and log[-1]["result"] == ("success" if r.returncode == 0 else "failure")
+
+
+SECRET = "hunter2-sensitive-0123"
+PLAIN_MARK = "plain-marker-4567"
+
+
+def _sealed_config(backend: str, value: str) -> str:
+    """A terraform block with backend and state encryption, a sensitive variable used in a
+    resource and a sensitive output (its value given with -var, so never in the
+    configuration), and a plain value (PLAIN_MARK) the plan holds."""
+    return (
+        "terraform {\n" + backend + "  encryption {\n"
+        '    key_provider "pbkdf2" "k" {\n      passphrase = "a passphrase long enough for pbkdf2"\n    }\n'
+        '    method "aes_gcm" "m" {\n      keys = key_provider.pbkdf2.k\n    }\n'
+        "    state {\n      method = method.aes_gcm.m\n    }\n  }\n}\n"
+        'variable "secret" {\n  type      = string\n  sensitive = true\n}\n'
+        f'resource "terraform_data" "a" {{\n  input            = "{PLAIN_MARK}-{value}"\n  triggers_replace = {{ s = var.secret }}\n}}\n'
+        'output "s" {\n  value     = var.secret\n  sensitive = true\n}\n'
+    )
+
+
+@pytest.mark.parametrize("kind", ["pg", "s3"])
+def test_plans_are_kept_sealed_and_never_show_sensitive_values(tmp_path: Path, kind: str, request: Any, run_sheath: Any) -> None:
+    """Each applied version keeps its plan as a snapshot, sealed with the state's method
+    like the configuration; history show prints its changes, sensitive values masked."""
+    if kind == "pg":
+        database = request.getfixturevalue("database")
+        backend = f'  backend "pg" {{\n    conn_str = "{database}"\n  }}\n'
+    else:
+        s3 = _s3(request.getfixturevalue("moto_server"))
+        bucket = "plan-" + uuid.uuid4().hex[:10]
+        s3.create_bucket(Bucket=bucket)
+        backend_tf = _s3_dir(tmp_path, request.getfixturevalue("moto_server"), bucket) / "backend.tf"
+        backend = backend_tf.read_text().removeprefix("terraform {\n").removesuffix("}\n")
+        backend_tf.unlink()
+    d = tmp_path / "w"
+    d.mkdir(exist_ok=True)
+    (d / "main.tf").write_text(_sealed_config(backend, "one"))
+    _ok(run_sheath(["init", "-input=false", "-no-color"], d))
+    apply = ["apply", "-auto-approve", "-input=false", "-no-color", f"-var=secret={SECRET}"]
+    _ok(run_sheath(apply, d))
+    (d / "main.tf").write_text(_sealed_config(backend, "two"))
+    _ok(run_sheath(apply, d))
+    history = json.loads(_ok(run_sheath(["history", "-json"], d)).stdout)
+    plan_shas = [v["plan_sha"] for v in history]
+    assert len(plan_shas) == 2 and all(plan_shas)
+    if kind == "pg":
+        raw = [str(r[0]) for sha in plan_shas for r in _sql(database, "select data from terraform_remote_state.sheath_config_snapshots where sha256 = %s", sha)]
+    else:
+        prefix = "sheath-versions/app/terraform.tfstate/snapshots/"
+        raw = [s3.get_object(Bucket=bucket, Key=f"{prefix}{sha}.json")["Body"].read().decode() for sha in plan_shas]
+    assert len(raw) == 2
+    for text in raw:  # sealed: neither the secret nor the plain values nor the layout in clear
+        assert SECRET not in text and PLAIN_MARK not in text and "resource_changes" not in text
+        assert list(json.loads(text)) == ["meta", "encrypted_data", "encryption_version"]
+    one = _ok(run_sheath(["history", "show", "1"], d)).stdout
+    two = _ok(run_sheath(["history", "show", "2"], d)).stdout
+    assert "  + terraform_data.a (create)\n" in one and "  + output.s = (sensitive value)\n" in one
+    assert f'  ~ terraform_data.a (update)\n      input: "{PLAIN_MARK}-one" -> "{PLAIN_MARK}-two"\n' in two
+    shown_json = _ok(run_sheath(["history", "show", "-json", "1"], d)).stdout
+    assert json.loads(shown_json)["plan"]["resource_changes"][0]["change"]["after_sensitive"]["triggers_replace"] == {"s": True}
+    for out in (one, two, shown_json):
+        assert SECRET not in out
 
 
 def _concurrently(store: Any, n: int = 8) -> None:

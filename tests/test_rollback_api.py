@@ -35,7 +35,9 @@ def test_versions_are_recorded_and_snapshots_deduplicated(tmp_path: Path) -> Non
     assert history[0].variables == {"tag": "one"} and history[0].outcome == "success"
     from sheath.audit.versions import VersionStore
 
-    assert VersionStore(str(tmp_path / "terraform.tfstate")).snapshot_count() == 2
+    # two configurations, and three plans: the create, the no-op (stored once) and the second create
+    assert VersionStore(str(tmp_path / "terraform.tfstate")).snapshot_count() == 5
+    assert history[1].plan_sha == history[2].plan_sha not in (history[0].plan_sha, history[3].plan_sha)
 
 
 def test_rollback_to_a_version(tmp_path: Path) -> None:
@@ -126,3 +128,41 @@ def test_history_show_diffs_the_snapshots_of_a_configured_local_backend(tmp_path
     r = run(["history", "show", "2"], tmp_path)
     assert r.returncode == 0, r.stderr
     assert "Configuration changes since version 1:" in r.stdout and '+resource "terraform_data" "b" {' in r.stdout
+
+
+def test_history_show_prints_the_plan_with_sensitive_values_masked(tmp_path: Path, run_sheath: object) -> None:
+    """Each version keeps its plan (the JSON plan's changes, sensitive values removed);
+    history show prints it; a version recorded before plans were kept says so."""
+    import json
+    from typing import Any, Callable
+
+    run: Callable[..., Any] = run_sheath  # type: ignore[assignment]
+    secret = "hunter2-never-shown-42"
+    sensitive = 'variable "secret" {\n  type      = string\n  sensitive = true\n}\n\noutput "s" {\n  value     = var.secret\n  sensitive = true\n}\n\n'
+    (tmp_path / "main.tf").write_text(sensitive + V1.replace("input = var.tag", "input = var.tag\n  triggers_replace = { s = var.secret }"))
+    assert run(["init"], tmp_path).returncode == 0
+    for tag in ("one", "two"):
+        r = run(["apply", "-auto-approve", "-no-color", f"-var=secret={secret}", f"-var=tag={tag}"], tmp_path)
+        assert r.returncode == 0, r.stdout + r.stderr
+    one = run(["history", "show", "1"], tmp_path).stdout
+    two = run(["history", "show", "2"], tmp_path).stdout
+    assert "Plan applied:\n  + terraform_data.a (create)\n  + output.s = (sensitive value)\n" in one
+    assert 'Plan applied:\n  ~ terraform_data.a (update)\n      input: "one" -> "two"\n' in two
+    shown = run(["history", "show", "-json", "2"], tmp_path).stdout
+    change = json.loads(shown)["plan"]["resource_changes"][0]
+    assert change["address"] == "terraform_data.a" and change["change"]["actions"] == ["update"]
+    assert change["change"]["before_sensitive"]["triggers_replace"] == {"s": True}
+    assert change["change"]["before"]["triggers_replace"] == {"s": None}  # removed, the marker kept
+    for out in (one, two, shown):
+        assert secret not in out
+    for p in (tmp_path / ".sheath" / "snapshots").glob("*.json"):  # not stored, even without encryption
+        assert secret.encode() not in p.read_bytes()
+    # a version recorded before plans were kept still reads, and says it has no plan
+    index = tmp_path / ".sheath" / "versions.jsonl"
+    lines = index.read_text().splitlines()
+    old = json.loads(lines[0])
+    del old["plan_sha"]
+    index.write_text("\n".join([json.dumps(old), *lines[1:]]) + "\n")
+    r = run(["history", "show", "1"], tmp_path)
+    assert r.returncode == 0 and "Plan applied: not stored (this version was recorded before sheath kept plans)." in r.stdout
+    assert json.loads(run(["history", "show", "-json", "1"], tmp_path).stdout)["plan"] is None

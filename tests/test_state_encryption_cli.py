@@ -684,10 +684,10 @@ def test_configuration_snapshots_are_sealed_with_the_state_method(tmp_path: Path
         fh.write('output "second" {\n  value = 2\n}\n')
     _ok(_sheath(tmp_path, "apply", "-auto-approve"))
     snapshots = sorted((tmp_path / ".sheath" / "snapshots").glob("*.json"))
-    assert len(snapshots) == 2
+    assert len(snapshots) == 4  # two configurations and the two plans, which hold SECRET too
     for p in snapshots:
         raw = p.read_bytes()
-        assert SECRET.encode() not in raw and base64.b64encode(b"terraform {") not in raw
+        assert SECRET.encode() not in raw and base64.b64encode(b"terraform {") not in raw and b"resource_changes" not in raw
         doc = json.loads(raw)
         assert list(doc) == ["meta", "encrypted_data", "encryption_version"] and list(doc["meta"]) == ["key_provider.pbkdf2.a"]
 
@@ -698,6 +698,8 @@ def test_configuration_snapshots_are_sealed_with_the_state_method(tmp_path: Path
 
     shown = _ok(history("show", "2"))
     assert '+output "second" {' in shown
+    assert "Plan applied:\n  + output.second = 2\n" in shown
+    assert "  + terraform_data.x (create)\n" in _ok(history("show", "1"))
     r = history("show", "2", env={"TF_VAR_pass_a": "not the right passphrase"})
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "decrypt" in r.stderr

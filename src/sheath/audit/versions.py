@@ -1,10 +1,12 @@
 """Applied versions: every apply recorded as a version of the infrastructure — the state it
 produced, the configuration it applied (a content-addressed snapshot, stored once per
-distinct content), the variables (sensitive ones only as a hash), the plan's hash, the
-git commit and whether the tree was dirty, who, when, the outcome and its errors.
+distinct content), the variables (sensitive ones only as a hash), the plan's hash and the
+plan itself (its changes, sensitive values removed, as a snapshot of its own:
+``sheath.audit.planrecord``), the git commit and whether the tree was dirty, who, when,
+the outcome and its errors.
 
 Kept beside a local state file: ``.sheath/versions.jsonl`` (one record a line) and
-``.sheath/snapshots/<sha256>.json`` (the configuration files, base64), mode 0600.
+``.sheath/snapshots/<sha256>.json`` (the configuration files, or the plan, base64), mode 0600.
 
 A snapshot holds the configuration as applied, variable files included, so where the state
 is encrypted at rest its snapshots are too: sealed with the state's method as documents of
@@ -62,6 +64,7 @@ class AppliedVersion:
     changes: dict[str, int]
     failed_resources: list[str]
     origin: str  # "" or what a rollback returned to ("version 3", "git a1b2c3d")
+    plan_sha: str = ""  # the snapshot holding the plan; "" in records written before plans were kept
 
     def summary(self) -> str:
         c = self.changes
@@ -91,6 +94,7 @@ def encode_version(v: AppliedVersion) -> str:
 
 def version_from_json(d: Mapping[str, Any]) -> AppliedVersion:
     values: dict[str, Any] = {k: d.get(k) for k in AppliedVersion.__dataclass_fields__}
+    values["plan_sha"] = values["plan_sha"] or ""
     return AppliedVersion(**values)
 
 

@@ -521,6 +521,7 @@ def _record(
     records = records_of(opened) if op.record else None
     if records is None:
         return Diagnostics()
+    from sheath.audit.planrecord import plan_files
     from sheath.audit.records import RecordsError
     from sheath.audit.trail import git_commit
     from sheath.audit.versions import variables_record
@@ -545,6 +546,7 @@ def _record(
             git_dirty=dirty,
             config_sha=store.save_snapshot(session.config_snapshot),
             plan_hash=digest,
+            plan_sha=store.save_snapshot(plan_files(plan)),
             state_serial=sf.serial,
             state_lineage=sf.lineage,
             variables=variables_record(values, sensitive),

@@ -30,7 +30,9 @@ HISTORY_USAGE = """Usage: sheath [global options] history [-json]
 
   The applied versions of the infrastructure, kept beside the state in its
   backend (local, pg or s3): each apply's configuration snapshot, variables,
-  plan, git commit, outcome and changes.
+  plan, git commit, outcome and changes. "show" prints one version, the
+  changes of its plan (sensitive values never in clear) and the diff of its
+  configuration against the version before.
 """
 
 ROLLBACK_USAGE = """Usage: sheath [global options] rollback (-to-version=N | -to-git-ref=REF) [options]
@@ -131,16 +133,25 @@ def run_history(args: list[str]) -> int:
 def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool, store: "VersionLog") -> int:
     import difflib
 
+    from sheath.audit.planrecord import plan_from_files, render_plan
+
     doc = dict(v.__dict__)
+    plan = plan_from_files(store.snapshot(v.plan_sha)) if v.plan_sha else None
     if as_json:
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(json.dumps({**doc, "plan": plan}, indent=2) + "\n")
         return 0
     for k in ("version", "created", "who", "operation", "outcome", "origin", "git_commit", "git_dirty", "plan_hash",
-              "state_serial", "state_lineage", "config_sha"):
+              "state_serial", "state_lineage", "config_sha", "plan_sha"):
         sys.stdout.write(f"{k + ':':<15}{doc.get(k)}\n")
     sys.stdout.write(f"{'changes:':<15}{v.summary()}\n")
     for e in v.errors:
         sys.stdout.write(f"{'error:':<15}{e}\n")
+    if plan is not None:
+        sys.stdout.write("\nPlan applied:\n" + "\n".join(render_plan(plan)) + "\n")
+    elif v.plan_sha:
+        sys.stdout.write(f"\nPlan applied: the stored plan {v.plan_sha} could not be found.\n")
+    else:
+        sys.stdout.write("\nPlan applied: not stored (this version was recorded before sheath kept plans).\n")
     prev = [p for p in versions if p.version < v.version]
     if prev:
         old = store.snapshot(prev[-1].config_sha) or {}
