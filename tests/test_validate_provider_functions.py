@@ -271,3 +271,59 @@ def test_template_errors_match_terraform(dirs: dict[str, Any]) -> None:
         got[tool] = (planned.returncode, _plan_diagnostics(planned))
     assert got["sheath"] == got["terraform"]
     assert got["sheath"][0] == 1 and len(got["sheath"][1]) == 5
+
+
+# `terraform test`: a run's assertions see the module's provider functions (terraform's
+# moduletest.EvalContext takes the run's scope and its external functions); the file's
+# and the run's variables only the built-in ones (hcltest.EvalContext, TestingFunctions);
+# an unknown function in an assertion is hcl's diagnostic, not rewritten
+TEST_MODULE = (
+    REQUIRED
+    + 'variable "arn" {\n  type = string\n}\n'
+    + 'output "account" { value = provider::aws::arn_parse(var.arn).account_id }\n'
+)
+TEST_FILE = """variables {
+  arn = "arn:aws:iam::444455556666:role/example"
+  up  = upper("x")
+}
+run "one" {
+  command = plan
+  variables {
+    low = lower("X")
+  }
+  assert {
+    condition     = output.account == provider::aws::arn_parse(var.arn).account_id
+    error_message = "account"
+  }
+  assert {
+    condition     = provider::aws::trim_iam_role_path("arn:aws:iam::${output.account}:role/a/b") == "arn:aws:iam::444455556666:role/b"
+    error_message = "trim ${provider::aws::arn_parse(var.arn).region}"
+  }
+  assert {
+    condition     = var.up == "X" && var.low == "x"
+    error_message = "builtin functions in the file's and the run's variables"
+  }
+}
+run "two" {
+  command = plan
+  assert {
+    condition     = provider::aws::nope(var.arn) == "x"
+    error_message = "nope"
+  }
+}
+"""
+
+
+def test_test_command_sees_provider_functions(dirs: dict[str, Any]) -> None:
+    got = {}
+    for tool in ("terraform", "sheath"):
+        d = dirs[tool][1]
+        _write(d, TEST_MODULE, "")
+        (d / "a.tftest.hcl").write_text(TEST_FILE)
+        try:
+            r = _run_in(dirs, tool)(["test", "-no-color"])
+        finally:
+            (d / "a.tftest.hcl").unlink()
+        got[tool] = (r.returncode, r.stdout, r.stderr)
+    assert got["sheath"] == got["terraform"]
+    assert 'run "one"... pass' in got["sheath"][1] and 'no function named "nope"' in got["sheath"][2]

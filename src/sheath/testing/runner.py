@@ -26,7 +26,7 @@ from sheath.lang.eval.scope import object_of
 from sheath.plans.model import Plan, UIMode
 from sheath.states.statefile import StateFile
 from sheath.testing.model import APPLY, PLAN, RunBlock, TestFileSpec
-from sheath.testing.scope import RunValues, assertion_context, check_references, evaluate_in, state_resources
+from sheath.testing.scope import RunValues, assertion_context, check_references, evaluate_in, state_resources, testing_functions
 from sheath.types.cty import BOOL, STRING, Value
 
 
@@ -172,7 +172,9 @@ class _FileVariables:
         self.values: dict[str, Value] = {}
 
     def _context(self, names: dict[str, Value]) -> EvalContext:
-        return EvalContext({"var": object_of(names), "run": object_of(dict(self.prior_runs))}, None)
+        # terraform's hcltest.EvalContext: the built-in functions (lang.TestingFunctions), no
+        # provider-defined ones
+        return EvalContext({"var": object_of(names), "run": object_of(dict(self.prior_runs))}, testing_functions())
 
     def value(self, name: str, diags: Diagnostics) -> Value | None:
         """The file's value of name."""
@@ -352,7 +354,9 @@ class FileRunner:
         rr.completed = True
         module = session.config.module
         values.variables = {**self.undeclared, **values.variables}
-        ctx = assertion_context(values, session.config, session.functions, self.prior_runs)
+        # terraform's moduletest.EvalContext: the run's module scope with its external
+        # (provider-defined) functions
+        ctx = assertion_context(values, session.config, session.function_scopes().for_module(()), self.prior_runs)
         status = Status.PASS
         if assert_now:
             for a in rr.run.assertions:
@@ -369,6 +373,11 @@ class FileRunner:
         d = check_references(a.condition, module, set(self.undeclared), [r.name for r in self.spec.runs], self.prior_runs)
         if not d.has_errors():
             v, d = evaluate_in(a.condition, ctx)
+            if d.has_errors():
+                # hcl's diagnostics carry their expression and context: terraform shows the values
+                from sheath.lang.eval.diagvalues import annotate
+
+                annotate(list(d))
         if d.has_errors():
             diags.extend(d)
             return Status.ERROR
@@ -447,8 +456,10 @@ class FileRunner:
                 return None, ranges
             given[name] = InputValue(v, ValueSourceType.CALLER, attr.expr.range)
             ranges[name] = attr.expr.range
+        # terraform's relevant variables: the module's, and those the run's assertions refer to
+        relevant = set(declared) | _assertion_variables(rb)
         for name, attr in rb.variables.items():
-            if name not in declared:
+            if name not in relevant:
                 diags.add_warning(
                     "Value for undeclared variable",
                     f'The module under test does not declare a variable named "{name}", but it is declared in run '
@@ -582,6 +593,19 @@ def _close(session: Session) -> None:
     """Stop the provider plugins the session started (validation and planning keep them)."""
     if session.schemas is not None:
         session.schemas.close()
+
+
+def _assertion_variables(rb: RunBlock) -> set[str]:
+    """The input variables a run's assertions (conditions and error messages) refer to."""
+    names: set[str] = set()
+    for a in rb.assertions:
+        for expr in (a.condition, a.error_message):
+            for t in expr.variables():
+                if t.root_name == "var" and len(t.steps) > 1:
+                    name = getattr(t.steps[1], "name", None)
+                    if isinstance(name, str):
+                        names.add(name)
+    return names
 
 
 def _with_values(d: Diagnostic, expr: Any, ctx: EvalContext) -> Diagnostic:

@@ -162,7 +162,22 @@ def assertion_context(
     scope.evaluate()
     scope.base["output"] = object_of(values.outputs)
     scope.base["run"] = object_of(dict(prior_runs))
-    return scope.context()
+    ctx = scope.context()
+    # terraform evaluates assertions with hcl alone: unknown-function diagnostics unrewritten
+    ctx.provider_function_hints = False
+    return ctx
+
+
+def testing_functions() -> Mapping[str, Function]:
+    """terraform's lang.TestingFunctions: the built-in functions, paths relative to the
+    current directory, for a test file's variables and provider blocks."""
+    from sheath.lang.eval.templates import make_template_renderer
+    from sheath.lang.funcs.registry import builtin_functions
+
+    renderer = make_template_renderer()
+    fns = builtin_functions(".", render_template=renderer)
+    renderer.functions = fns
+    return fns
 
 
 def evaluate_in(expr: hcl.Expression, ctx: EvalContext) -> tuple[Value, Diagnostics]:
