@@ -100,7 +100,7 @@ def unmanaged_document(root_dir: str, progress: Progress | None = None) -> dict[
         if os.path.exists(ignore):
             with open(ignore, encoding="utf-8", errors="replace") as fh:
                 rules = parse_ignore(fh.read())
-        targets, td = aws_targets(session.config.module, session.variables, session.functions)
+        targets, td = aws_targets(session.config.module, session.variables, session.function_scopes().for_module(()))
         diags.extend(td)
         if td.has_errors():
             return failed(diags)

@@ -165,7 +165,7 @@ def _unmanaged(ui: Ui, fl: ParsedFlags) -> int:
         elif fl.get_str("ignore-file"):
             diags.add_error("Failed to read ignore file", f"The ignore file {ignore_path} does not exist.")
             return _fail(ui, fl, diags)
-        targets, td = aws_targets(session.config.module, session.variables, session.functions)
+        targets, td = aws_targets(session.config.module, session.variables, session.function_scopes().for_module(()))
         diags.extend(td)
         inventory = enumerate_resources(targets)
         diags.extend(inventory.diagnostics)
