@@ -178,3 +178,75 @@ def test_allowance_addresses() -> None:
     assert not a.allows("postgresql_table.t", "other_type", Schema(Block()))
     assert [d.summary for d in a.diagnostics()] == ['Invalid -allow-data-loss address "postgresql_table.t"']
     assert [d.summary for d in address_errors("a.b[")] == ['Invalid -allow-data-loss address "a.b["']
+
+
+def _json_lines(out: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def _diagnostics(out: str) -> list[dict[str, Any]]:
+    return [m["diagnostic"] for m in _json_lines(out) if m.get("type") == "diagnostic"]
+
+
+def test_allow_data_loss_show_and_json(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    """A saved plan made with -allow-data-loss shows its addresses (human, Markdown and, as
+    sheath's own key, -json; a plan without the flag shows as before), and the refusal and
+    the allowed loss come as -json diagnostics of plan and apply."""
+    from sheath.engine.planjson import plan_file_json
+    from sheath.states import gojson
+
+    db = "lossy_json"
+    create_database(postgres, db)
+    d = tmp_path
+    (d / "main.tf").write_text(HEADER.format(port=postgres.port, db=db) + _table("t"))
+    _run(run_sheath, ["init"], d)
+    _run(run_sheath, ["apply", "-auto-approve"], d)
+    run_sql(postgres, "INSERT INTO t VALUES (1, 'a'), (2, 'b')", db)
+
+    # a plan without the flag: show -json is terraform's JSON plan, nothing of sheath's added
+    _run(run_sheath, ["plan", "-out=plain"], d)
+    shown = _run(run_sheath, ["show", "-json", "plain"], d)
+    doc, diags = plan_file_json((d / "plain").read_bytes(), "plain")
+    assert doc is not None and not diags
+    assert shown == gojson.marshal(doc) + "\n"
+    assert "allow_data_loss" not in json.loads(shown) and "sheath_allow_data_loss" not in shown
+    assert "Data loss allowed" not in _run(run_sheath, ["show", "plain"], d)
+
+    (d / "main.tf").write_text(HEADER.format(port=postgres.port, db=db) + _table("t", note=False))
+    # -json: the refusal is an error diagnostic of the resource, with the values at stake
+    out = _run(run_sheath, ["plan", "-json"], d, rc=1)
+    (err,) = [g for g in _diagnostics(out) if g["severity"] == "error"]
+    assert err["summary"] == "Change would lose data" and err["address"] == "postgresql_table.t", err
+    assert "drop column 'note': 2 non-null values at stake" in err["detail"] and "-allow-data-loss=ADDRESS" in err["detail"]
+    out = _run(run_sheath, ["apply", "-json", "-auto-approve"], d, rc=1)
+    assert [g["summary"] for g in _diagnostics(out) if g["severity"] == "error"] == ["Change would lose data"], out
+    out = _run(run_sheath, ["plan", "-json", "-allow-data-loss=postgresql_table.t["], d, rc=1)
+    assert [g["summary"] for g in _diagnostics(out)] == ['Invalid -allow-data-loss address "postgresql_table.t["'], out
+    assert _columns_in(postgres, db, "t") == ["id", "note"]
+
+    # saved with the flag: show says which addresses may lose data
+    out = _run(run_sheath, ["plan", "-json", "-allow-data-loss=postgresql_table.t", "-out=lossy"], d)
+    (warn,) = _diagnostics(out)
+    assert warn["severity"] == "warning" and warn["summary"] == "Change will lose data" and warn["address"] == "postgresql_table.t"
+    assert "2 non-null values at stake" in warn["detail"] and "Allowed:" in warn["detail"]
+    human = _run(run_sheath, ["show", "lossy"], d)
+    assert "Data loss allowed: this plan was made with -allow-data-loss" in human
+    assert "lose data, as allow_data_loss = true on them would:\n  - postgresql_table.t\n" in human, human
+    shown = _run(run_sheath, ["show", "-json", "lossy"], d)
+    doc = json.loads(shown)
+    assert doc["sheath_allow_data_loss"] == ["postgresql_table.t"]
+    assert [c["address"] for c in doc["resource_changes"] if c["change"]["actions"] == ["update"]] == ["postgresql_table.t"]
+    md = _run(run_sheath, ["show", "-markdown", "lossy"], d)
+    assert "### Data loss allowed (-allow-data-loss)" in md and "- `postgresql_table.t`" in md, md
+
+    # apply -json of the saved plan: the loss is shown as a warning, and it ran
+    out = _run(run_sheath, ["apply", "-json", "lossy"], d)
+    assert [g["summary"] for g in _diagnostics(out)] == ["Change will lose data"], out
+    assert any(m.get("type") == "apply_complete" and m["hook"]["resource"]["addr"] == "postgresql_table.t" for m in _json_lines(out))
+    assert _columns_in(postgres, db, "t") == ["id"]
+
+
+def _columns_in(server: PostgresServer, db: str, table: str) -> list[str]:
+    rows = run_sql(server, f"SELECT attname FROM pg_attribute WHERE attrelid = 'public.{table}'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum", db)
+    return [str(r[0]) for r in rows]
+

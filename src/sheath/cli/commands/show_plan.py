@@ -9,6 +9,7 @@ from typing import Any
 from sheath.cli.plansigning import FLAG as SIGNING_FLAG
 from sheath.cli.stateio import Ui
 from sheath.diag import Diagnostic, Diagnostics, error
+from sheath.engine.dataloss import FLAG as DATA_LOSS_FLAG
 from sheath.plans.model import Plan
 from sheath.plans.planfile import find_trailer, read_plan_file
 from sheath.states.codec import is_encrypted_document
@@ -145,6 +146,8 @@ def _show_plan(
 
     if as_json:
         doc = plan_json(plan, config_files)
+        if plan.allow_data_loss_addrs:  # sheath's own key, only in a plan made with -allow-data-loss
+            doc[ALLOW_DATA_LOSS_KEY] = list(plan.allow_data_loss_addrs)
         ui.out.write(gojson.marshal(doc) + "\n")
         return 0
     find = schema_lookup(plan, NativeSchemas())
@@ -161,7 +164,32 @@ def _show_plan(
             in_automation=bool(os.environ.get("TF_IN_AUTOMATION")),
         )
     )
+    ui.out.write(allowed_data_loss_text(plan, ui.color))
     return 0
+
+
+ALLOW_DATA_LOSS_KEY = "sheath_allow_data_loss"
+
+
+def allowed_data_loss_text(plan: Plan, color: bool) -> str:
+    """What show prints after a plan made with -allow-data-loss: the addresses applying it
+    allows to lose data (a reviewer must see them; the plan's own warnings are not saved).
+    Nothing for any other plan."""
+    if not plan.allow_data_loss_addrs:
+        return ""
+    title = f"Data loss allowed: this plan was made with -{DATA_LOSS_FLAG}"
+    if color:
+        title = f"\x1b[1m{title}\x1b[0m"
+    lines = "".join(f"  - {a}\n" for a in plan.allow_data_loss_addrs)
+    return f"\n{title}\n\nApplying it allows these resources to lose data, as allow_data_loss = true on them would:\n{lines}"
+
+
+def allowed_data_loss_markdown(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """The Markdown section of a plan made with -allow-data-loss (none for any other plan)."""
+    if not plan.allow_data_loss_addrs:
+        return ()
+    items = "".join(f"- `{a}`\n" for a in plan.allow_data_loss_addrs)
+    return ((f"Data loss allowed (-{DATA_LOSS_FLAG})", "Applying this plan allows these resources to lose data, as `allow_data_loss = true` on them would:\n\n" + items),)
 
 
 def show_plan_markdown(path: str, ui: Ui, signing_key: bytes | None = None) -> int:
@@ -210,7 +238,7 @@ def plan_markdown(plan: Plan, config_files: dict[str, bytes], report: Any) -> st
     doc = plan_json(plan, config_files)
     return render_markdown(
         MarkdownInput(doc, text, directory=os.path.basename(os.getcwd()) or ".", workspace=current_workspace(), policy=report,
-                      extra_sections=cost_section(plan_file_regions(doc, plan, config_files)))
+                      extra_sections=allowed_data_loss_markdown(plan) + cost_section(plan_file_regions(doc, plan, config_files)))
     )
 
 
