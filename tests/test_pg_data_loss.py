@@ -250,3 +250,44 @@ def _columns_in(server: PostgresServer, db: str, table: str) -> list[str]:
     rows = run_sql(server, f"SELECT attname FROM pg_attribute WHERE attrelid = 'public.{table}'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum", db)
     return [str(r[0]) for r in rows]
 
+
+def test_allow_data_loss_forced_replacement(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    """A replacement the provider did not plan (-replace, a tainted table) drops the old table
+    as a destroy does: with rows it is refused at plan, before anything runs, unless the run
+    names it with -allow-data-loss; an empty table is replaced without asking."""
+    db = "lossy_replace"
+    create_database(postgres, db)
+    d = tmp_path
+    (d / "main.tf").write_text(HEADER.format(port=postgres.port, db=db) + _table("t") + _table("e", note=False))
+    _run(run_sheath, ["init"], d)
+    _run(run_sheath, ["apply", "-auto-approve"], d)
+    run_sql(postgres, "INSERT INTO t VALUES (1, 'a'), (2, 'b')", db)
+
+    out = _run(run_sheath, ["plan", "-replace=postgresql_table.t"], d, rc=1)
+    assert "Error: Change would lose data" in out and f"{db}.public.t: this change can lose data" in out, out
+    assert "drop the table: 2 rows at stake" in out and "-allow-data-loss" in out
+    out = _run(run_sheath, ["apply", "-auto-approve", "-replace=postgresql_table.t"], d, rc=1)
+    assert "drop the table: 2 rows at stake" in out
+    assert run_sql(postgres, "SELECT count(*) FROM t", db) == [(2,)]
+    # an empty table: nothing at stake, replaced without the flag
+    out = _run(run_sheath, ["plan", "-replace=postgresql_table.e"], d)
+    assert "postgresql_table.e will be replaced, as requested" in out, out
+
+    _run(run_sheath, ["taint", "postgresql_table.t"], d)
+    out = _run(run_sheath, ["plan"], d, rc=1)
+    assert "drop the table: 2 rows at stake" in out, out
+    out = _run(run_sheath, ["apply", "-auto-approve", "-allow-data-loss=postgresql_table.t"], d)
+    assert "Warning: Change will lose data" in out and "drop the table: 2 rows at stake\nAllowed:" in out, out
+    assert "1 added, 0 changed, 1 destroyed" in out
+    assert run_sql(postgres, "SELECT count(*) FROM t", db) == [(0,)]
+    _run(run_sheath, ["plan", "-detailed-exitcode"], d)
+
+    # another schema is no replacement: the table moves in place with its rows
+    run_sql(postgres, "CREATE SCHEMA other", db)
+    run_sql(postgres, "INSERT INTO t VALUES (3, 'c')", db)
+    moved = _table("t").replace('  name = "t"\n', '  name = "t"\n  schema = "other"\n')
+    (d / "main.tf").write_text(HEADER.format(port=postgres.port, db=db) + moved + _table("e", note=False))
+    out = _run(run_sheath, ["apply", "-auto-approve"], d)
+    assert 'ALTER TABLE \\"public\\".\\"t\\" SET SCHEMA \\"other\\"' in out and "0 added, 1 changed, 0 destroyed" in out, out
+    assert "lose data" not in out
+    assert run_sql(postgres, "SELECT id, note FROM other.t", db) == [(3, "c")]

@@ -14,6 +14,10 @@ configured:
 - planning (terraform's PlanDestroy) and applying a delete: the prior state says true
   (a delete has no configuration; the provider decides from what the state says).
 
+A replacement the provider did not plan itself (-replace, taint, replace_triggered_by) of
+such a type is also planned as a delete (engine.destroyplan.replaced_delete_allowed), so
+that the old object's loss is refused at plan as a destroy's is.
+
 An address is a resource (every instance of it) or a resource instance, in a module
 instance as -target names them. A malformed address, one that is not a managed resource,
 and one naming a resource whose type has no such argument are errors; one that matches no

@@ -11,9 +11,10 @@ asked, and the object's own private data goes to the apply.
 from __future__ import annotations
 
 from sheath import diag
-from sheath.engine.dataloss import allowing
+from sheath.engine.dataloss import allowing, supports
 from sheath.engine.run import Run
 from sheath.providers import interface as pi
+from sheath.providers.schema import Schema
 from sheath.types.cty import Value, null
 
 
@@ -49,3 +50,17 @@ def plan_destroy(run: Run, provider: pi.Provider, type_name: str, prior: Value, 
         )
         return None
     return resp.planned_private
+
+
+def replaced_delete_allowed(
+    run: Run, provider: pi.Provider, type_name: str, schema: Schema, prior: Value, private: bytes, address: str, provider_source: str
+) -> bool:
+    """Whether the provider allows the delete half of a replacement it did not ask for
+    (-replace, a tainted object, replace_triggered_by). sheath asks it, as a delete is
+    asked above, only for a resource type that can refuse a change for losing data
+    (engine.dataloss): such a replacement drops the old object as a destroy does, so it is
+    refused at plan as the destroy would be (terraform asks nothing for it, and no other
+    type is asked). The refusal's diagnostics are recorded on ``run``."""
+    if not supports(schema):
+        return True
+    return plan_destroy(run, provider, type_name, prior, private, address, provider_source) is not None

@@ -17,7 +17,7 @@ from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
-from sheath.engine.destroyplan import plan_destroy
+from sheath.engine.destroyplan import plan_destroy, replaced_delete_allowed
 from sheath.engine.dataloss import allowing, as_configured
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
@@ -493,6 +493,11 @@ class ResourcePlanner:
             elif action != Action.DELETE_THEN_CREATE and triggered:
                 action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BY_TRIGGERS
         if action == Action.DELETE_THEN_CREATE:
+            # a replacement the provider did not plan drops what it holds (engine.dataloss)
+            if not replace_paths and not replaced_delete_allowed(
+                run, provider, r.type, schema, prior, private, addr, str(_provider_of_node(run, self.node))
+            ):
+                return None
             if str(self.node) in run.cbd:
                 action = Action.CREATE_THEN_DELETE
             config = unignored  # a new object takes the whole configuration
