@@ -12,7 +12,12 @@ fail on each of them).
 Both tools run in the same directory for a given expression (so path.cwd and
 abspath() agree). The two sides are each run once per session, in parallel,
 for the cases the session selected (so `-k func_string` runs only those), and
-cached; every parametrized case then compares the cached outcomes:
+cached; every parametrized case then compares the cached outcomes. Sheath's consoles
+are children forked from workers that have imported sheath (tests/forkrun.py), so the
+corpus does not pay Python's start-up 1,300 times; every other CLI test starts
+`python -m sheath` as a user would.
+
+Each case compares:
 
 * stdout must be byte-identical;
 * both succeed (exit 0) or both fail (non-zero);
@@ -32,6 +37,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from forkrun import ForkRunner, Run, fork_available
 
 RunFn = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -45,6 +51,8 @@ ERRORS_CATEGORY = "func_errors"
 WORKERS = 4
 TIMEOUT_SECONDS = 180.0  # generous: CI machines may be heavily loaded
 MIN_CORPUS_SIZE = 400
+# What a forked console finds already imported: all of sheath.
+PRELOAD = ("sheath.*",)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # What sheath's CLI prints when a command raises an unexpected exception.
@@ -135,10 +143,25 @@ def terraform_outcomes(run_terraform: RunFn, console_workdirs: dict[Case, Path])
 
 @pytest.fixture(scope="session")
 def sheath_outcomes(
-    run_sheath: RunFn, console_workdirs: dict[Case, Path], terraform_outcomes: dict[Case, Outcome]
+    run_sheath: RunFn,
+    oracle_env: dict[str, str],
+    console_workdirs: dict[Case, Path],
+    terraform_outcomes: dict[Case, Outcome],
 ) -> dict[Case, Outcome]:
     # Depends on terraform_outcomes so terraform runs first in every directory.
-    return _run_all(run_sheath, console_workdirs)
+    if not fork_available():
+        return _run_all(run_sheath, console_workdirs)
+    # Each console is a child forked from a worker that has imported sheath (tests/forkrun.py):
+    # the same CLI, without paying Python's import 1,300 times.
+    runner = ForkRunner(WORKERS, PRELOAD)
+    try:
+        cases = list(console_workdirs)
+        procs = runner.run_all(
+            Run(("console",), str(console_workdirs[c]), c.expr + "\n", oracle_env, TIMEOUT_SECONDS) for c in cases
+        )
+    finally:
+        runner.close()
+    return {c: Outcome(p.returncode, p.stdout, p.stderr) for c, p in zip(cases, procs)}
 
 
 def _describe(name: str, outcome: Outcome) -> str:
