@@ -58,6 +58,26 @@ FOR_EXPRESSIONS = [
     'output "h" { value = [for x in ["a"] : [for y in [x] : provider::aws::nope(y)]] }',
     'output "i" { value = [for x in ["a"] : provider::aws::trim_iam_role_path(' + ROLE + ")] }",
 ]
+# a dynamic block's content is evaluated in such a child scope too (hcl's dynblock); a
+# nested block's is not
+DYNAMIC_BLOCKS = """resource "aws_security_group" "g" {
+  dynamic "ingress" {
+    for_each = [1]
+    content {
+      description = provider::aws::nope(ingress.value)
+      from_port   = 1
+      to_port     = 1
+      protocol    = uppr("tcp")
+    }
+  }
+  egress {
+    description = provider::aws::nope("a")
+    from_port   = 1
+    to_port     = 1
+    protocol    = uppr("tcp")
+  }
+}
+"""
 CASES: dict[str, tuple[str, str]] = {
     "valid": (
         REQUIRED
@@ -78,6 +98,7 @@ CASES: dict[str, tuple[str, str]] = {
         f'output "x" {{ value = provider::aws::arn_parse({ROLE}) }}\n',
     ),
     "for_expressions": (REQUIRED + "\n".join(FOR_EXPRESSIONS) + "\n", ""),
+    "dynamic_blocks": (REQUIRED + DYNAMIC_BLOCKS, ""),
 }
 
 

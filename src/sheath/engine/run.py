@@ -756,7 +756,7 @@ class Run:
         ctx = self.values.body_context(mi, r.config, rep.variables())
 
         def scoped(extra: Any) -> Any:
-            child = ctx.new_child(extra)
+            child = ctx.new_iteration(extra)  # hcl dynblock's child scope
             return lambda e: _eval_in(e, child)
 
         return decode_body(schema.block, r.config, lambda e: _eval_in(e, ctx), scoped)

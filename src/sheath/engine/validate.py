@@ -1040,7 +1040,7 @@ class _ModuleValidator:
             return v, d
 
         def scoped(extra: Any) -> Any:
-            child = ctx.new_child(extra)
+            child = ctx.new_iteration(extra)  # hcl dynblock's child scope
             return lambda e: ev(e, child)
 
         val, d = decode_body(schema.block, body, ev, scoped)
@@ -1143,7 +1143,7 @@ class _ModuleValidator:
                 self.diags.extend(refs)
                 return
         for expr, shadow in body_expressions(body):
-            c = ctx.new_child({n: _ITERATOR_VAL for n in shadow}) if shadow else ctx
+            c = ctx.new_iteration({n: _ITERATOR_VAL for n in shadow}) if shadow else ctx
             self.eval(expr, c)
 
     def _provider_validate(self, r: Resource, schema: Schema, ctx: EvalContext) -> None:
@@ -1165,7 +1165,7 @@ class _ModuleValidator:
             return v, Diagnostics()
 
         def scoped(extra: Any) -> Any:
-            child = ctx.new_child(extra)
+            child = ctx.new_iteration(extra)  # hcl dynblock's child scope
             return lambda e: quiet(e, child)
 
         config, d = decode_body(schema.block, r.config, quiet, scoped)
