@@ -252,12 +252,16 @@ def _write_templates(d: Path, root: str) -> None:
 
 
 def _plan_diagnostics(r: subprocess.CompletedProcess[str]) -> list[tuple[str, str, str, str]]:
+    """The diagnostics of a -json plan, and its outputs message (the changes the plan
+    shows: none for an output whose evaluation failed)."""
     out = []
     for line in r.stdout.splitlines():
         msg = json.loads(line)
         if msg.get("type") == "diagnostic":
             x = msg["diagnostic"]
             out.append((x["severity"], x["summary"], x["detail"], json.dumps(x.get("range"), sort_keys=True)))
+        elif msg.get("type") == "outputs":
+            out.append(("outputs", "", "", json.dumps(msg["outputs"], sort_keys=True)))
     return sorted(out)
 
 
@@ -291,7 +295,8 @@ def test_template_errors_match_terraform(dirs: dict[str, Any]) -> None:
         planned = _run_in(dirs, tool)(["plan", "-json", "-no-color", "-input=false"])
         got[tool] = (planned.returncode, _plan_diagnostics(planned))
     assert got["sheath"] == got["terraform"]
-    assert got["sheath"][0] == 1 and len(got["sheath"][1]) == 5
+    assert got["sheath"][0] == 1 and len(got["sheath"][1]) == 6
+    assert '"file"' in got["sheath"][1][-1][3] and "provider_error" not in got["sheath"][1][-1][3]
 
 
 # `terraform test`: a run's assertions see the module's provider functions (terraform's

@@ -507,7 +507,9 @@ class Run:
             v, d = self.values.eval_expr(mi, o.expr)
             if self.add_diags(d):
                 failed = True
-                v = unknown(DYNAMIC)
+                if not c.path.names:
+                    continue  # no value: terraform's plan shows no change for it
+                v = unknown(DYNAMIC)  # the callers' module.NAME still has the attribute
             if not c.path.names and not o.sensitive and v.contains_marked():
                 _, marks = v.unmark_deep()
                 if SENSITIVE in marks:
