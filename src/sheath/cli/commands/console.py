@@ -26,6 +26,7 @@ from sheath.lang.eval.diagvalues import annotate
 from sheath.lang.eval.scope import ModuleData, Scope, object_of
 from sheath.lang.eval.templates import make_template_renderer
 from sheath.lang.funcs.function import Function, Parameter
+from sheath.lang.funcs.registry import BuiltinFunctions
 from sheath.types.cty import BOOL, DYNAMIC, UNKNOWN, Type, Value, unknown
 from sheath.states.statefile import StateFile
 
@@ -585,15 +586,29 @@ def _module_call_values(var_args: list[tuple[str, str]], sf: StateFile | None) -
     diags.extend(d)
     return calls, diags
 
+_TEMPLATE_FUNCTIONS = frozenset({"templatefile", "templatestring", "core::templatefile", "core::templatestring"})
+
+
 class ConsoleFunctions(Mapping[str, Function]):
     """The built-in functions and the console-only ``type``, still loaded lazily."""
 
-    def __init__(self, builtin: Mapping[str, Function], type_function: Function) -> None:
+    def __init__(self, builtin: Mapping[str, Function], type_function: Function, base: BuiltinFunctions | None = None) -> None:
         self.builtin = builtin
         self.type_function = type_function
+        # terraform's console scope hands its whole table (type included) to templatefile
+        # and templatestring: with base, theirs render with this table
+        self.templates: Mapping[str, Function] | None = None
+        if base is not None:
+            renderer = make_template_renderer()
+            self.templates = base.with_render_template(renderer)
+            renderer.functions = self
 
     def __getitem__(self, name: str) -> Function:
-        return self.type_function if name == "type" else self.builtin[name]
+        if name == "type":
+            return self.type_function
+        if self.templates is not None and name in _TEMPLATE_FUNCTIONS:
+            return self.templates[name]
+        return self.builtin[name]
 
     def __contains__(self, name: object) -> bool:
         return name == "type" or name in self.builtin
@@ -674,13 +689,14 @@ def build_scope(
     from sheath.lang.funcs.registry import builtin_functions
 
     # the table stays lazy: a function's module is imported when the input calls it
-    functions: Mapping[str, Function] = builtin_functions(cwd, render_template=renderer)
-    renderer.functions = functions
+    base = builtin_functions(cwd, render_template=renderer)
+    renderer.functions = base
+    functions: Mapping[str, Function] = base
     if schemas is not None:
         from sheath.engine.providerfuncs import module_functions
 
         functions = module_functions(functions, module, schemas.function_decls, schemas.function_instance)
-    console_fns = ConsoleFunctions(functions, _type_function())
+    console_fns = ConsoleFunctions(functions, _type_function(), base)
 
     # Locals (in dependency order); failures become unknown.
     for name in getattr(module, "locals", {}):
