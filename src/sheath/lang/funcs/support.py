@@ -6,7 +6,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Sequence
 
-from sheath.gounicode import go_trim_space as go_trim_space  # the renderer's import, until it imports sheath.gounicode
 from sheath.lang.funcs.function import Function, ImplFn, Parameter, ReturnTypeFn, static_return
 from sheath.types.cty import Type
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sheath.lang.funcs.support import go_trim_space
+from sheath.gounicode import go_trim_space
 from sheath.plans.collections import process_slice
 from sheath.plans.model import Action
 from sheath.plans.render.computed import RenderOpts
