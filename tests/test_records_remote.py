@@ -80,8 +80,9 @@ def test_pg_history_audit_and_rollback(tmp_path: Path, database: str, run_sheath
     # stored in sheath's own tables, beside terraform's
     rows = _sql(database, "select version, record from terraform_remote_state.sheath_applied_versions where name = 'default' order by version")
     assert [r[0] for r in rows] == [1, 2, 3] and json.loads(rows[2][1])["state_serial"] == _pg_state(database)["serial"]
-    # three configurations and three plans (a create, two updates)
-    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(6,)]
+    # three configurations, and three plans (a create, two updates) in a table of their own
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(3,)]
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_plan_snapshots") == [(3,)]
     audit = _sql(database, "select position, record from terraform_remote_state.sheath_audit_trail where name = 'default' order by position")
     assert [json.loads(r[1])["operation"] for r in audit] == ["apply", "apply", "apply"]
     shown = _ok(run_sheath(["history", "show", "3"], d)).stdout
@@ -96,7 +97,8 @@ def test_pg_history_audit_and_rollback(tmp_path: Path, database: str, run_sheath
     assert history[-1]["operation"] == "rollback" and history[-1]["origin"] == "version 1"
     # version 1's configuration again: a new version, not a new configuration snapshot (its plan is new)
     assert history[-1]["config_sha"] == history[0]["config_sha"]
-    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(7,)]
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_config_snapshots") == [(3,)]
+    assert _sql(database, "select count(*) from terraform_remote_state.sheath_plan_snapshots") == [(4,)]
     log = json.loads(_ok(run_sheath(["audit", "log", "-json"], d)).stdout)
     assert [x["operation"] for x in log] == ["apply"] * 3 + ["rollback"]
     assert "intact: 4 records" in _ok(run_sheath(["audit", "verify"], d)).stdout
@@ -188,8 +190,9 @@ def test_s3_history_audit_rollback_and_workspaces(tmp_path: Path, moto_server: s
     assert [k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/v")] == [
         "sheath-versions/app/terraform.tfstate/v00000001.json", "sheath-versions/app/terraform.tfstate/v00000002.json"
     ]
-    # two configurations and two plans
-    assert len([k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/snapshots/")]) == 4
+    # two configurations, and two plans under a prefix of their own
+    assert len([k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/snapshots/")]) == 2
+    assert len([k for k in keys if k.startswith("sheath-versions/app/terraform.tfstate/plans/")]) == 2
     assert '  ~ terraform_data.a (update)\n      input: "one" -> "two"\n' in _ok(run_sheath(["history", "show", "2"], d)).stdout
     assert [k for k in keys if k.startswith("sheath-audit/")] == [
         "sheath-audit/app/terraform.tfstate/00000001.json", "sheath-audit/app/terraform.tfstate/00000002.json"
@@ -282,9 +285,9 @@ def test_plans_are_kept_sealed_and_never_show_sensitive_values(tmp_path: Path, k
     plan_shas = [v["plan_sha"] for v in history]
     assert len(plan_shas) == 2 and all(plan_shas)
     if kind == "pg":
-        raw = [str(r[0]) for sha in plan_shas for r in _sql(database, "select data from terraform_remote_state.sheath_config_snapshots where sha256 = %s", sha)]
+        raw = [str(r[0]) for sha in plan_shas for r in _sql(database, "select data from terraform_remote_state.sheath_plan_snapshots where sha256 = %s", sha)]
     else:
-        prefix = "sheath-versions/app/terraform.tfstate/snapshots/"
+        prefix = "sheath-versions/app/terraform.tfstate/plans/"
         raw = [s3.get_object(Bucket=bucket, Key=f"{prefix}{sha}.json")["Body"].read().decode() for sha in plan_shas]
     assert len(raw) == 2
     for text in raw:  # sealed: neither the secret nor the plain values nor the layout in clear

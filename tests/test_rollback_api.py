@@ -33,10 +33,12 @@ def test_versions_are_recorded_and_snapshots_deduplicated(tmp_path: Path) -> Non
     assert [v.summary() for v in history] == ["+1 ~0 -0", "+0 ~0 -0", "+0 ~0 -0", "+1 ~0 -0"]
     assert history[0].config_sha == history[2].config_sha != history[3].config_sha
     assert history[0].variables == {"tag": "one"} and history[0].outcome == "success"
-    from sheath.audit.versions import VersionStore
+    from sheath.audit.versions import PLAN, VersionStore
 
-    # two configurations, and three plans: the create, the no-op (stored once) and the second create
-    assert VersionStore(str(tmp_path / "terraform.tfstate")).snapshot_count() == 5
+    # two configurations, and apart from them three plans: the create, the no-op (stored once)
+    # and the second create
+    store = VersionStore(str(tmp_path / "terraform.tfstate"))
+    assert store.snapshot_count() == 2 and store.snapshot_count(PLAN) == 3
     assert history[1].plan_sha == history[2].plan_sha not in (history[0].plan_sha, history[3].plan_sha)
 
 
@@ -155,7 +157,9 @@ def test_history_show_prints_the_plan_with_sensitive_values_masked(tmp_path: Pat
     assert change["change"]["before"]["triggers_replace"] == {"s": None}  # removed, the marker kept
     for out in (one, two, shown):
         assert secret not in out
-    for p in (tmp_path / ".sheath" / "snapshots").glob("*.json"):  # not stored, even without encryption
+    plans = list((tmp_path / ".sheath" / "plans").glob("*.json"))
+    assert plans
+    for p in plans + list((tmp_path / ".sheath" / "snapshots").glob("*.json")):  # not stored, even without encryption
         assert secret.encode() not in p.read_bytes()
     # a version recorded before plans were kept still reads, and says it has no plan
     index = tmp_path / ".sheath" / "versions.jsonl"

@@ -683,9 +683,10 @@ def test_configuration_snapshots_are_sealed_with_the_state_method(tmp_path: Path
     with open(tmp_path / "main.tf", "a") as fh:
         fh.write('output "second" {\n  value = 2\n}\n')
     _ok(_sheath(tmp_path, "apply", "-auto-approve"))
-    snapshots = sorted((tmp_path / ".sheath" / "snapshots").glob("*.json"))
-    assert len(snapshots) == 4  # two configurations and the two plans, which hold SECRET too
-    for p in snapshots:
+    configurations = sorted((tmp_path / ".sheath" / "snapshots").glob("*.json"))
+    plans = sorted((tmp_path / ".sheath" / "plans").glob("*.json"))
+    assert len(configurations) == 2 and len(plans) == 2  # the plans hold SECRET too
+    for p in configurations + plans:
         raw = p.read_bytes()
         assert SECRET.encode() not in raw and base64.b64encode(b"terraform {") not in raw and b"resource_changes" not in raw
         doc = json.loads(raw)

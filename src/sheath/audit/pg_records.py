@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from sheath.audit.trail import Verification, encode_record, new_record, parse_record, verify_rows
 from sheath.audit.versions import (
+    CONFIG,
+    PLAN,
     AppliedVersion,
     RecordsError,
     decode_snapshot,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 VERSIONS_TABLE = "sheath_applied_versions"
 SNAPSHOTS_TABLE = "sheath_config_snapshots"
+SNAPSHOT_TABLES = {CONFIG: SNAPSHOTS_TABLE, PLAN: "sheath_plan_snapshots"}
 AUDIT_TABLE = "sheath_audit_trail"
 
 
@@ -56,7 +59,7 @@ class _Tables:
     def prepare(self, conn: "psycopg.Connection[Any]") -> None:
         """Create the tables that are missing (after the backend's own schema and table),
         one creator at a time: concurrent CREATE TABLE IF NOT EXISTS can collide."""
-        if self.ready or all(self.exists(conn, t) for t in (VERSIONS_TABLE, SNAPSHOTS_TABLE, AUDIT_TABLE)):
+        if self.ready or all(self.exists(conn, t) for t in (VERSIONS_TABLE, *SNAPSHOT_TABLES.values(), AUDIT_TABLE)):
             self.ready = True
             return
         diags = self.backend.prepare()
@@ -69,7 +72,8 @@ class _Tables:
                 f"CREATE TABLE IF NOT EXISTS {s}.{VERSIONS_TABLE} (name text NOT NULL, version integer NOT NULL, "
                 "record text NOT NULL, PRIMARY KEY (name, version))"
             )
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {s}.{SNAPSHOTS_TABLE} (sha256 text PRIMARY KEY, data text NOT NULL)")
+            for table in SNAPSHOT_TABLES.values():
+                conn.execute(f"CREATE TABLE IF NOT EXISTS {s}.{table} (sha256 text PRIMARY KEY, data text NOT NULL)")
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {s}.{AUDIT_TABLE} (name text NOT NULL, position bigint NOT NULL, "
                 "record text NOT NULL, PRIMARY KEY (name, position))"
@@ -104,35 +108,35 @@ class PgVersionLog:
     def get(self, version: int) -> AppliedVersion | None:
         return next((v for v in self.versions() if v.version == version), None)
 
-    def save_snapshot(self, files: Mapping[str, bytes]) -> str:
+    def save_snapshot(self, files: Mapping[str, bytes], kind: str = CONFIG) -> str:
         digest = snapshot_digest(files)
         try:
             with self.backend.connect() as conn:
                 self.tables.prepare(conn)
                 conn.execute(
-                    f"INSERT INTO {self.tables.schema}.{SNAPSHOTS_TABLE} (sha256, data) VALUES (%s, %s) ON CONFLICT (sha256) DO NOTHING",
+                    f"INSERT INTO {self.tables.schema}.{SNAPSHOT_TABLES[kind]} (sha256, data) VALUES (%s, %s) ON CONFLICT (sha256) DO NOTHING",
                     (digest, encode_snapshot(files, self.backend.state_codec).decode()),
                 )
         except Exception as exc:
             raise RecordsError(f"Failed to store the configuration snapshot: {_message(exc)}") from exc
         return digest
 
-    def snapshot(self, digest: str) -> dict[str, bytes] | None:
+    def snapshot(self, digest: str, kind: str = CONFIG) -> dict[str, bytes] | None:
         try:
             with self.backend.connect() as conn:
-                if not self.tables.exists(conn, SNAPSHOTS_TABLE):
+                if not self.tables.exists(conn, SNAPSHOT_TABLES[kind]):
                     return None
-                row = conn.execute(f"SELECT data FROM {self.tables.schema}.{SNAPSHOTS_TABLE} WHERE sha256 = %s", (digest,)).fetchone()
+                row = conn.execute(f"SELECT data FROM {self.tables.schema}.{SNAPSHOT_TABLES[kind]} WHERE sha256 = %s", (digest,)).fetchone()
         except Exception as exc:
             raise RecordsError(f"Failed to read the configuration snapshot: {_message(exc)}") from exc
         return decode_snapshot(str(row[0]).encode(), self.backend.state_codec) if row is not None else None
 
-    def snapshot_count(self) -> int:
+    def snapshot_count(self, kind: str = CONFIG) -> int:
         try:
             with self.backend.connect() as conn:
-                if not self.tables.exists(conn, SNAPSHOTS_TABLE):
+                if not self.tables.exists(conn, SNAPSHOT_TABLES[kind]):
                     return 0
-                row = conn.execute(f"SELECT count(*) FROM {self.tables.schema}.{SNAPSHOTS_TABLE}").fetchone()
+                row = conn.execute(f"SELECT count(*) FROM {self.tables.schema}.{SNAPSHOT_TABLES[kind]}").fetchone()
         except Exception as exc:
             raise RecordsError(f"Failed to read the configuration snapshots: {_message(exc)}") from exc
         return int(row[0]) if row else 0

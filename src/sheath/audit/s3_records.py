@@ -4,6 +4,7 @@ under sheath's own prefixes in the state's bucket, next to the workspace's state
 
   sheath-versions/<state key>/v00000001.json             one object per applied version
   sheath-versions/<state key>/snapshots/<sha256>.json    one object per distinct configuration
+  sheath-versions/<state key>/plans/<sha256>.json        one object per distinct plan
   sheath-audit/<state key>/00000001.json                 one object per audit record, in order
 
 Each version and record is a new object created with ``If-None-Match: *``: two writers
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from sheath.audit.trail import Verification, encode_record, new_record, parse_record, verify_rows
 from sheath.audit.versions import (
+    CONFIG,
+    PLAN,
     AppliedVersion,
     RecordsError,
     decode_snapshot,
@@ -105,7 +108,7 @@ class S3VersionLog:
 
     def __init__(self, backend: "S3Backend", key: str) -> None:
         self.objects = _Objects(backend, f"{VERSIONS_PREFIX}/{key}/", "v{:08d}.json")
-        self.snapshots = f"{VERSIONS_PREFIX}/{key}/snapshots/"
+        self.snapshots = {CONFIG: f"{VERSIONS_PREFIX}/{key}/snapshots/", PLAN: f"{VERSIONS_PREFIX}/{key}/plans/"}
 
     def versions(self) -> list[AppliedVersion]:
         try:
@@ -122,24 +125,25 @@ class S3VersionLog:
     def get(self, version: int) -> AppliedVersion | None:
         return next((v for v in self.versions() if v.version == version), None)
 
-    def save_snapshot(self, files: Mapping[str, bytes]) -> str:
+    def save_snapshot(self, files: Mapping[str, bytes], kind: str = CONFIG) -> str:
         digest = snapshot_digest(files)
         try:
-            self.objects.create(f"{self.snapshots}{digest}.json", encode_snapshot(files, self.objects.backend.state_codec))
+            self.objects.create(f"{self.snapshots[kind]}{digest}.json", encode_snapshot(files, self.objects.backend.state_codec))
         except Exception as exc:
             raise RecordsError(f"Failed to store the configuration snapshot: {_message(exc)}") from exc
         return digest
 
-    def snapshot(self, digest: str) -> dict[str, bytes] | None:
+    def snapshot(self, digest: str, kind: str = CONFIG) -> dict[str, bytes] | None:
         try:
-            body = self.objects.read(f"{self.snapshots}{digest}.json")
+            body = self.objects.read(f"{self.snapshots[kind]}{digest}.json")
         except Exception as exc:
             raise RecordsError(f"Failed to read the configuration snapshot: {_message(exc)}") from exc
         return decode_snapshot(body, self.objects.backend.state_codec) if body is not None else None
 
-    def snapshot_count(self) -> int:
+    def snapshot_count(self, kind: str = CONFIG) -> int:
         try:
-            pages = self.objects.backend.s3().get_paginator("list_objects_v2").paginate(Bucket=self.objects.bucket, Prefix=self.snapshots)
+            prefix = self.snapshots[kind]
+            pages = self.objects.backend.s3().get_paginator("list_objects_v2").paginate(Bucket=self.objects.bucket, Prefix=prefix)
             return sum(1 for page in pages for obj in page.get("Contents", []) if str(obj["Key"]).endswith(".json"))
         except Exception as exc:
             raise RecordsError(f"Failed to read the configuration snapshots: {_message(exc)}") from exc

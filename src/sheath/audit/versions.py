@@ -5,8 +5,10 @@ plan itself (its changes, sensitive values removed, as a snapshot of its own:
 ``sheath.audit.planrecord``), the git commit and whether the tree was dirty, who, when,
 the outcome and its errors.
 
-Kept beside a local state file: ``.sheath/versions.jsonl`` (one record a line) and
-``.sheath/snapshots/<sha256>.json`` (the configuration files, or the plan, base64), mode 0600.
+Kept beside a local state file: ``.sheath/versions.jsonl`` (one record a line),
+``.sheath/snapshots/<sha256>.json`` (the configuration files, base64) and
+``.sheath/plans/<sha256>.json`` (the plans, the same way), mode 0600. Plans are kept apart
+from configuration snapshots so that unchanged applies still store one configuration.
 
 A snapshot holds the configuration as applied, variable files included, so where the state
 is encrypted at rest its snapshots are too: sealed with the state's method as documents of
@@ -32,6 +34,12 @@ from sheath.states.encryption import EncryptionError
 
 VERSIONS_FILE = "versions.jsonl"
 SNAPSHOTS_DIR = "snapshots"
+
+# What a snapshot holds: each kind is stored apart (a directory, table or key prefix).
+CONFIG = "config"
+PLAN = "plan"
+SNAPSHOT_KINDS = (CONFIG, PLAN)
+LOCAL_DIRS = {CONFIG: SNAPSHOTS_DIR, PLAN: "plans"}
 
 
 class RecordsError(Exception):
@@ -124,7 +132,7 @@ class VersionStore:
         self.codec = codec  # the state's encryption at rest, which the snapshots share
         self.dir = os.path.join(os.path.dirname(state_path) or ".", ".sheath")
         self.index = os.path.join(self.dir, VERSIONS_FILE)
-        self.snapshots = os.path.join(self.dir, SNAPSHOTS_DIR)
+        self.snapshots = {kind: os.path.join(self.dir, name) for kind, name in LOCAL_DIRS.items()}
 
     def versions(self) -> list[AppliedVersion]:
         """The applied versions, oldest first; RecordsError when a line is not one (an apply
@@ -148,12 +156,12 @@ class VersionStore:
                 return v
         return None
 
-    def save_snapshot(self, files: Mapping[str, bytes]) -> str:
-        """Store the configuration once per distinct content; its digest."""
+    def save_snapshot(self, files: Mapping[str, bytes], kind: str = CONFIG) -> str:
+        """Store the configuration (or plan) once per distinct content; its digest."""
         digest = snapshot_digest(files)
-        path = os.path.join(self.snapshots, digest + ".json")
+        path = os.path.join(self.snapshots[kind], digest + ".json")
         if not os.path.exists(path):
-            os.makedirs(self.snapshots, mode=0o700, exist_ok=True)
+            os.makedirs(self.snapshots[kind], mode=0o700, exist_ok=True)
             tmp = path + f".{os.getpid()}.tmp"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
@@ -164,16 +172,16 @@ class VersionStore:
             os.replace(tmp, path)
         return digest
 
-    def snapshot(self, digest: str) -> dict[str, bytes] | None:
+    def snapshot(self, digest: str, kind: str = CONFIG) -> dict[str, bytes] | None:
         try:
-            with open(os.path.join(self.snapshots, digest + ".json"), "rb") as fh:
+            with open(os.path.join(self.snapshots[kind], digest + ".json"), "rb") as fh:
                 return decode_snapshot(fh.read(), self.codec)
         except OSError:
             return None
 
-    def snapshot_count(self) -> int:
+    def snapshot_count(self, kind: str = CONFIG) -> int:
         try:
-            return sum(1 for n in os.listdir(self.snapshots) if n.endswith(".json"))
+            return sum(1 for n in os.listdir(self.snapshots[kind]) if n.endswith(".json"))
         except FileNotFoundError:
             return 0
 

@@ -524,7 +524,7 @@ def _record(
     from sheath.audit.planrecord import plan_files
     from sheath.audit.records import RecordsError
     from sheath.audit.trail import git_commit
-    from sheath.audit.versions import variables_record
+    from sheath.audit.versions import PLAN, variables_record
     from sheath.types.pyvalue import to_python
 
     operation = operation_name(op, plan)
@@ -546,7 +546,7 @@ def _record(
             git_dirty=dirty,
             config_sha=store.save_snapshot(session.config_snapshot),
             plan_hash=digest,
-            plan_sha=store.save_snapshot(plan_files(plan)),
+            plan_sha=store.save_snapshot(plan_files(plan), PLAN),
             state_serial=sf.serial,
             state_lineage=sf.lineage,
             variables=variables_record(values, sensitive),

@@ -134,9 +134,10 @@ def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool, 
     import difflib
 
     from sheath.audit.planrecord import plan_from_files, render_plan
+    from sheath.audit.versions import PLAN
 
     doc = dict(v.__dict__)
-    plan = plan_from_files(store.snapshot(v.plan_sha)) if v.plan_sha else None
+    plan = plan_from_files(store.snapshot(v.plan_sha, PLAN)) if v.plan_sha else None
     if as_json:
         sys.stdout.write(json.dumps({**doc, "plan": plan}, indent=2) + "\n")
         return 0
