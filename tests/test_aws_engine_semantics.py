@@ -126,6 +126,7 @@ output "policy" {
 """
 
 
+@pytest.mark.slow  # 40-60 s against moto (CI time): run with -m slow
 def test_dynamic_blocks_keep_source_order(pair: Pair, moto_server: str) -> None:
     pair.write(provider_hcl(moto_server) + _POLICY)
     pair.init()

@@ -377,6 +377,7 @@ resource "aws_eip" "ip" {{
 {queue}"""
 
 
+@pytest.mark.slow  # 40-60 s against moto (CI time): run with -m slow
 @pytest.mark.oracle
 def test_cost_of_an_applied_state_and_a_saved_plan_against_moto(tools: Tools, moto_server: str, tmp_path: Path) -> None:
     prefix = "cost" + tmp_path.name[-6:].replace("_", "")

@@ -150,6 +150,7 @@ def test_rollback_to_version_and_to_git_ref_restore_tags_path_and_buckets(
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+@pytest.mark.slow  # 40-60 s against moto (CI time): run with -m slow
 def test_apply_on_failure_rollback_against_aws(
     tmp_path: Path, e2e_env: dict[str, str], moto_server: str, boto: Callable[[str], Any], terraform_bin: str  # noqa: F811
 ) -> None:
