@@ -1,8 +1,9 @@
 """The plan an applied version applied, kept with it (issue 12): the resource and output
 changes of terraform's JSON plan representation (``sheath.plans.jsonplan``; the form
 ``show -json PLANFILE`` prints them in), stored as a snapshot of one file,
-``plan.json``, in the version store's content-addressed snapshots, so it is sealed with
-the state's encryption where the state is. The version records its digest as ``plan_sha``.
+``plan.json``, of the kind ``versions.PLAN``: content-addressed, kept apart from the
+configuration snapshots and sealed with the state's encryption where the state is. The
+version records its digest as ``plan_sha``.
 
 Sensitive values are never stored: each value the ``before_sensitive`` and
 ``after_sensitive`` markers name (and a sensitive output's values) is replaced by null
