@@ -291,3 +291,11 @@ def test_allow_data_loss_forced_replacement(postgres: PostgresServer, tmp_path: 
     assert 'ALTER TABLE \\"public\\".\\"t\\" SET SCHEMA \\"other\\"' in out and "0 added, 1 changed, 0 destroyed" in out, out
     assert "lose data" not in out
     assert run_sql(postgres, "SELECT id, note FROM other.t", db) == [(3, "c")]
+
+    # the configuration saying allow_data_loss = true (the state does not yet) allows a
+    # forced replacement at plan, and the apply's drop of the old table honours it too
+    allowed = moved.replace('  schema = "other"\n', '  schema = "other"\n  allow_data_loss = true\n')
+    (d / "main.tf").write_text(HEADER.format(port=postgres.port, db=db) + allowed + _table("e", note=False))
+    out = _run(run_sheath, ["apply", "-auto-approve", "-replace=postgresql_table.t"], d)
+    assert "Warning: Change will lose data" in out and "1 added, 0 changed, 1 destroyed" in out, out
+    assert run_sql(postgres, "SELECT count(*) FROM other.t", db) == [(0,)]

@@ -2,7 +2,7 @@
 against a real PostgreSQL the tests start: create with PostgreSQL's defaults (ascending and
 descending), changes in place that keep the current value (rename, increment, bounds, cycle,
 cache, type, owned_by), replacement (another database), drift made by hand, import and
-destroy, each checked against pg_sequences / pg_depend; the DDL each plan shows is exactly
+destroy (refused for a used sequence unless allowed, like its -replace), each checked against pg_sequences / pg_depend; the DDL each plan shows is exactly
 what ran, and a second plan shows no changes."""
 
 from __future__ import annotations
@@ -118,8 +118,18 @@ def test_sequence_lifecycle(postgres: PostgresServer, tmp_path: Path, run_sheath
     run_ok(run_sheath, ["plan", "-detailed-exitcode"], d)
     assert "countdown" not in _sequences(postgres, db) and "countdown" in _sequences(postgres, "seqs_other")
 
-    # destroy
-    run_ok(run_sheath, ["destroy", "-auto-approve"], d)
+    # a used sequence is not dropped unless allowed: not by destroy, not by -replace (its
+    # delete half); "countdown" in the other database was never used and is not asked about
+    for argv in (["destroy", "-auto-approve", "-no-color"], ["plan", "-replace=postgresql_sequence.ids", "-no-color"]):
+        r = run_sheath(argv, d)
+        out = r.stdout + r.stderr
+        assert r.returncode == 1 and "Change would lose data" in out, out
+        assert re.search(r"Order IDs: this change can lose data:\n  - drop the sequence: its current value \d+ is lost", out), out
+        assert "countdown: this change" not in out and "-allow-data-loss=ADDRESS" in out, out
+    assert "Order IDs" in _sequences(postgres, db)
+    text = run_ok(run_sheath, ["plan", "-replace=postgresql_sequence.ids", "-allow-data-loss=postgresql_sequence.ids"], d)
+    assert "Change will lose data" in text and "postgresql_sequence.ids will be replaced, as requested" in text
+    run_ok(run_sheath, ["destroy", "-auto-approve", "-allow-data-loss=postgresql_sequence.ids"], d)
     assert _sequences(postgres, db) == {} and _sequences(postgres, "seqs_other") == {}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sheath.addrs.module import ModuleInstance
 from sheath.engine.createintent import answered, create_intent
-from sheath.engine.dataloss import allowing, as_configured
+from sheath.engine.dataloss import allowing, allows_data_loss, as_configured
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
@@ -314,10 +314,13 @@ def destroy_object(
             # terraform's engine reports an apply's end with no deposed key (NotDeposed)
             run.hooks.post_apply(addr, NOT_DEPOSED, Action.DELETE, "", True)
             return False
+    # -allow-data-loss (engine.dataloss), or the replacement's new object saying
+    # allow_data_loss = true: the provider sees the old object say so
+    allowed = bool(run.opts.allow_data_loss) and run.opts.allow_data_loss.allows(c.address, c.type, schema)
     ar = provider.apply_resource_change(
         pi.ApplyResourceChangeRequest(
             c.type,
-            allowing(plain_prior) if run.opts.allow_data_loss and run.opts.allow_data_loss.allows(c.address, c.type, schema) else plain_prior,
+            allowing(plain_prior) if allowed or (c.action.is_replace and allows_data_loss(schema, c.after)) else plain_prior,
             null(plain_prior.type),
             null(plain_prior.type),
             object_private(obj) if c.private is None else c.private,

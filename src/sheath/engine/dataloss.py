@@ -73,6 +73,14 @@ def supports(schema: Schema) -> bool:
     return a is not None and a.type == BOOL and a.optional and not a.computed
 
 
+def allows_data_loss(schema: Schema, v: Value) -> bool:
+    """Whether v (a planned object of a type that supports it) says allow_data_loss = true."""
+    if not supports(schema) or v.is_null or not v.is_known:
+        return False
+    a = v.unmark_deep()[0].attrs()[ATTRIBUTE]
+    return a.is_known and not a.is_null and a.v is True
+
+
 def allowing(v: Value) -> Value:
     """v (a configuration or state object) saying allow_data_loss = true."""
     if v.is_null or not v.is_known:
@@ -165,4 +173,4 @@ def allowance(addresses: Sequence[str]) -> tuple[DataLossAllowance, Diagnostics]
     return DataLossAllowance(tuple(addresses), tuple(targets)), diags
 
 
-__all__ = ["ATTRIBUTE", "FLAG", "DataLossAllowance", "address_errors", "allowance", "allowing", "as_configured", "supports"]
+__all__ = ["ATTRIBUTE", "FLAG", "DataLossAllowance", "address_errors", "allowance", "allowing", "allows_data_loss", "as_configured", "supports"]

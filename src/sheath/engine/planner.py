@@ -18,7 +18,7 @@ from sheath.addrs.module import ModuleInstance
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
 from sheath.engine.destroyplan import plan_destroy, replaced_delete_allowed
-from sheath.engine.dataloss import allowing, as_configured
+from sheath.engine.dataloss import allowing, allows_data_loss, as_configured
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.hooks import NOT_DEPOSED
@@ -493,9 +493,10 @@ class ResourcePlanner:
             elif action != Action.DELETE_THEN_CREATE and triggered:
                 action, reason = Action.DELETE_THEN_CREATE, ActionReason.REPLACE_BY_TRIGGERS
         if action == Action.DELETE_THEN_CREATE:
-            # a replacement the provider did not plan drops what it holds (engine.dataloss)
+            # a replacement the provider did not plan drops what it holds (engine.dataloss);
+            # the new object saying allow_data_loss = true allows it, as at apply
             if not replace_paths and not replaced_delete_allowed(
-                run, provider, r.type, schema, prior, private, addr, str(_provider_of_node(run, self.node))
+                run, provider, r.type, schema, prior, private, addr, str(_provider_of_node(run, self.node)), allows_data_loss(schema, planned)
             ):
                 return None
             if str(self.node) in run.cbd:

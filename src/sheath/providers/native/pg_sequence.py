@@ -35,7 +35,7 @@ from sheath.providers.native.pg_sequence_ddl import (
     split_owned_by,
 )
 from sheath.providers.native.pg_table import split_table_id, with_object_id
-from sheath.providers.native.pg_table_ddl import ALLOW_HINT, ALLOWED_NOTE, MAX_IDENTIFIER
+from sheath.providers.native.pg_table_ddl import ALLOW_HINT, ALLOWED_NOTE, DESTROY_HINT, MAX_IDENTIFIER
 from sheath.providers.schema import Attribute, Block, Schema
 from sheath.providers.sdk import attr, with_attrs
 from sheath.types import BOOL, FALSE, NUMBER, STRING, TRUE, ListType, Value, list_val, null, string_val, unknown
@@ -212,8 +212,10 @@ class PgSequence(PgResource):
     def plan_change(self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse:
         resp = PlanResourceChangeResponse(planned_private=req.prior_private)
         proposed = req.proposed_new_state
-        if proposed.is_null:
+        if proposed.is_null:  # a delete (the provider advertises PlanDestroy)
             resp.planned_state = proposed
+            if not req.prior_state.is_null:
+                resp.diagnostics.extend(self._check_drop(req.prior_state))
             return resp
         planned = with_attrs(self.with_defaults(proposed), allow_data_loss=planned_allow_data_loss(req))
         prior = req.prior_state
@@ -225,20 +227,10 @@ class PgSequence(PgResource):
         new = sequence_of(planned)
         if resp.requires_replace:
             old = sequence_of(self.with_defaults(prior))
-            current = current_value(self.client, old)
-            if current is not None:
-                allowed = attr(planned, "allow_data_loss").v is True
-                what = (
-                    f"  - replace the sequence (database {old.database} -> {new.database}): its current value {current} is lost"
-                    " (the new sequence starts again)\n"
-                )
-                if allowed:  # shown: what the allowed change loses
-                    text = f"{old.display}: this change loses data:\n{what}{ALLOWED_NOTE}"
-                    resp.diagnostics.append(attribute_diag(Severity.WARNING, "Change will lose data", text, Path.attr("allow_data_loss")))
-                else:
-                    text = f"{old.display}: this change can lose data:\n{what}{ALLOW_HINT}"
-                    resp.diagnostics.append(attribute_error("Change would lose data", text, Path.attr("allow_data_loss")))
-                    return resp
+            what = f"replace the sequence (database {old.database} -> {new.database})"
+            resp.diagnostics.extend(self._loss_diagnostics(old, what, attr(planned, "allow_data_loss").v is True, ALLOW_HINT))
+            if resp.diagnostics.has_errors():
+                return resp
         if prior.is_null or resp.requires_replace:
             stmts = [create_statement(new)]
         else:
@@ -246,6 +238,29 @@ class PgSequence(PgResource):
         ddl = list_val([string_val(s) for s in stmts], STRING) if stmts else attr(prior, "ddl")
         resp.planned_state = with_attrs(planned, ddl=ddl)
         return resp
+
+    def _loss_diagnostics(self, old: Sequence, what: str, allowed: bool, hint: str) -> Diagnostics:
+        """What dropping ``old`` loses: the value nextval reached (a warning when allowed, else
+        an error naming the way to allow it); nothing when nextval never used it."""
+        diags = Diagnostics()
+        current = current_value(self.client, old)
+        if current is None:
+            return diags
+        lost = f"  - {what}: its current value {current} is lost (a new sequence starts again)\n"
+        if allowed:  # shown: what the allowed change loses
+            text = f"{old.display}: this change loses data:\n{lost}{ALLOWED_NOTE}"
+            diags.append(attribute_diag(Severity.WARNING, "Change will lose data", text, Path.attr("allow_data_loss")))
+        else:
+            text = f"{old.display}: this change can lose data:\n{lost}{hint}"
+            diags.append(attribute_error("Change would lose data", text, Path.attr("allow_data_loss")))
+        return diags
+
+    def _check_drop(self, prior: Value) -> Diagnostics:
+        """A delete's plan (also the delete half of a -replace, taint or replace_triggered_by):
+        refused once nextval has used the sequence, unless the state says allow_data_loss =
+        true (or the run's -allow-data-loss makes it say so)."""
+        old = sequence_of(self.with_defaults(prior))
+        return self._loss_diagnostics(old, "drop the sequence", attr(prior, "allow_data_loss").v is True, DESTROY_HINT)
 
     def apply(self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse:
         try:
@@ -272,6 +287,9 @@ class PgSequence(PgResource):
 
     def drop(self, prior: Value) -> None:
         s = sequence_of(self.with_defaults(prior))
+        refused = self._check_drop(prior)  # checked again: the plan may be older than the last nextval
+        if refused.has_errors():
+            raise PostgresError(refused[0].detail)
         # IF EXISTS: dropping the table that owns it (owned_by) drops it too
         self.client.execute([f"DROP SEQUENCE IF EXISTS {s.qualified}"], database=s.database)
 
