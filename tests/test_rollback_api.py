@@ -141,7 +141,7 @@ def test_history_show_prints_the_plan_with_sensitive_values_masked(tmp_path: Pat
     run: Callable[..., Any] = run_sheath  # type: ignore[assignment]
     secret = "hunter2-never-shown-42"
     sensitive = 'variable "secret" {\n  type      = string\n  sensitive = true\n}\n\noutput "s" {\n  value     = var.secret\n  sensitive = true\n}\n\n'
-    (tmp_path / "main.tf").write_text(sensitive + V1.replace("input = var.tag", "input = var.tag\n  triggers_replace = { s = var.secret }"))
+    (tmp_path / "main.tf").write_text(sensitive + V1.replace("input = var.tag", "input = { tag = var.tag, keep = [1] }\n  triggers_replace = { s = var.secret }"))
     assert run(["init"], tmp_path).returncode == 0
     for tag in ("one", "two"):
         r = run(["apply", "-auto-approve", "-no-color", f"-var=secret={secret}", f"-var=tag={tag}"], tmp_path)
@@ -149,7 +149,7 @@ def test_history_show_prints_the_plan_with_sensitive_values_masked(tmp_path: Pat
     one = run(["history", "show", "1"], tmp_path).stdout
     two = run(["history", "show", "2"], tmp_path).stdout
     assert "Plan applied:\n  + terraform_data.a (create)\n  + output.s = (sensitive value)\n" in one
-    assert 'Plan applied:\n  ~ terraform_data.a (update)\n      input: "one" -> "two"\n' in two
+    assert 'Plan applied:\n  ~ terraform_data.a (update)\n      input.tag: "one" -> "two"\n      output: ' in two, two
     shown = run(["history", "show", "-json", "2"], tmp_path).stdout
     change = json.loads(shown)["plan"]["resource_changes"][0]
     assert change["address"] == "terraform_data.a" and change["change"]["actions"] == ["update"]
@@ -170,3 +170,28 @@ def test_history_show_prints_the_plan_with_sensitive_values_masked(tmp_path: Pat
     r = run(["history", "show", "1"], tmp_path)
     assert r.returncode == 0 and "Plan applied: not stored (this version was recorded before sheath kept plans)." in r.stdout
     assert json.loads(run(["history", "show", "-json", "1"], tmp_path).stdout)["plan"] is None
+
+
+def test_stored_plan_lines_name_the_innermost_paths() -> None:
+    """history show's plan lines: a change inside an object, map or list is shown at the
+    path it touches; a list that changes length, a key added or removed, and an unknown
+    value as a whole; a sensitive value (stored redacted) only as "(sensitive value)"."""
+    from sheath.audit.planrecord import render_plan
+
+    change = {
+        "actions": ["update"],
+        "before": {"tags": {"env": "a", "Name": "x", "a b": "1"}, "ingress": [{"from_port": 80, "cidr": ["0.0.0.0/0"]}], "l": [1, 2], "s": None},
+        "after": {"tags": {"env": "b", "Name": "x", "new": "z"}, "ingress": [{"from_port": 443, "cidr": ["0.0.0.0/0"]}], "l": [1, 2, 3], "s": None, "arn": None},
+        "before_sensitive": {"s": True},
+        "after_sensitive": {"s": True, "tags": {"new": True}},
+        "after_unknown": {"arn": True},
+    }
+    assert render_plan({"resource_changes": [{"address": "aws_x.a", "change": change}]}) == [
+        "  ~ aws_x.a (update)",
+        "      arn: null -> (known after apply)",
+        "      ingress[0].from_port: 80 -> 443",
+        "      l: [1, 2] -> [1, 2, 3]",
+        '      tags["a b"]: "1" -> null',
+        '      tags.env: "a" -> "b"',
+        "      tags.new: null -> (sensitive value)",
+    ]

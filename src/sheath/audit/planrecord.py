@@ -103,20 +103,59 @@ def _obj(x: Any) -> dict[str, Any]:
     return x if isinstance(x, dict) else {}
 
 
+def _step(path: str, key: str | int) -> str:
+    """path extended by an attribute, map key or list index, as terraform writes them."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if key.isidentifier() or (key.replace("-", "_").isidentifier() and not key.startswith("-")):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key)}]"
+
+
+def _leaf_lines(path: str, b: Any, a: Any, bs: Any, as_: Any, au: Any, out: list[str]) -> None:
+    """The attribute lines of the value at path, old -> new: descending into objects, maps
+    and lists of the same length so that a change shows as the innermost paths it touches."""
+    if au is True:
+        out.append(f"      {path}: {_text(b, bs)} -> {UNKNOWN_TEXT}")
+        return
+    if bs is True or as_ is True:  # stored redacted: changed when the value or the marker did
+        if b != a or bs != as_:
+            out.append(f"      {path}: {_text(b, bs)} -> {_text(a, as_)}")
+        return
+    if isinstance(b, dict) and isinstance(a, dict):
+        for k in sorted(set(b) | set(a) | set(_obj(au))):
+            sub = (b.get(k), a.get(k), _obj(bs).get(k, False), _obj(as_).get(k, False), _obj(au).get(k, False))
+            if k not in b or k not in a:  # added or removed as a whole
+                if sub[0] != sub[1] or sub[4] is not False:
+                    out.append(f"      {_step(path, k)}: {_text(sub[0], sub[2])} -> {_new_text(sub[1], sub[3], sub[4])}")
+                continue
+            _leaf_lines(_step(path, k), *sub, out)
+        return
+    if isinstance(b, list) and isinstance(a, list) and len(b) == len(a) and (not isinstance(au, list) or len(au) == len(a)):
+        def at(m: Any, i: int) -> Any:
+            return m[i] if isinstance(m, list) and i < len(m) else False
+
+        for i in range(len(a)):
+            _leaf_lines(_step(path, i), b[i], a[i], at(bs, i), at(as_, i), at(au, i), out)
+        return
+    if b != a or au not in (False, None, {}, []) or bs != as_:
+        out.append(f"      {path}: {_text(b, bs)} -> {_new_text(a, as_, au)}")
+
+
+def _new_text(a: Any, as_: Any, au: Any) -> str:
+    if au is not True and au not in (False, None, {}, []):
+        return "(partly known after apply)"
+    return _text(a, as_, au)
+
+
 def _attribute_lines(ch: Mapping[str, Any]) -> list[str]:
-    """The top-level attributes an update or replacement changes, old -> new."""
-    before, after = _obj(ch.get("before")), _obj(ch.get("after"))
-    bs, as_, au = _obj(ch.get("before_sensitive")), _obj(ch.get("after_sensitive")), _obj(ch.get("after_unknown"))
-    lines = []
-    for name in sorted(set(before) | set(after) | set(au)):
-        b_sens, a_sens, unknown = bs.get(name, False), as_.get(name, False), au.get(name, False)
-        if name not in au and before.get(name) == after.get(name) and b_sens == a_sens:
-            continue
-        if unknown is not True and unknown not in (False, None, {}, []):
-            new = "(partly known after apply)"
-        else:
-            new = _text(after.get(name), a_sens, unknown)
-        lines.append(f"      {name}: {_text(before.get(name), b_sens)} -> {new}")
+    """The attributes an update or replacement changes, old -> new, each at the innermost
+    path that changed (``tags.env``, ``ingress[0].from_port``)."""
+    lines: list[str] = []
+    _leaf_lines(
+        "", _obj(ch.get("before")), _obj(ch.get("after")), _obj(ch.get("before_sensitive")), _obj(ch.get("after_sensitive")),
+        _obj(ch.get("after_unknown")), lines,
+    )
     return lines
 
 
