@@ -205,6 +205,8 @@ def test_history_view_diffs_two_versions(browser: Any, tmp_path: Path) -> None:
         changed = page.eval_on_selector_all("#history-diff details.change", "els => els.map(e => e.dataset.address)")
         assert sorted(changed) == ["terraform_data.a", "terraform_data.b"]
         assert '"one" -> "two"' in page.inner_text('#history-diff details[data-address="terraform_data.a"] pre.diff')
+        applied = page.inner_text('#history-diff details.plan-applied[data-version="2"]')
+        assert "version 2 \u2014 apply +1 ~1 -0" in applied and "+ terraform_data.b (create)" in applied, applied
         # two state versions: the first against the last (the secret's object appears, masked)
         page.check("#states-table tbody tr[data-version] >> nth=0 >> input.compare")
         page.check("#states-table tbody tr[data-version] >> nth=-1 >> input.compare")

@@ -92,6 +92,11 @@ def test_diff_of_applied_versions(history_workdir: Path) -> None:
         assert '~ input  = "one" -> "two"' in by_addr["terraform_data.a"]["diff"]
         assert by_addr["terraform_data.b"]["action"] == "create"
         assert doc["outputs"] == [{"name": "o", "action": "update"}]
+        # the plan version 2 applied, as history show prints it
+        assert [(p["version"], p["operation"], p["summary"]) for p in doc["plans"]] == [(2, "apply", "+1 ~1 -0")]
+        assert '  ~ terraform_data.a (update)\n      input: "one" -> "two"' in doc["plans"][0]["plan"]
+        assert "  + terraform_data.b (create)" in doc["plans"][0]["plan"]
+        assert get(url + "/api/history/diff?kind=applied&from=1&to=1")[1]["plans"] == []
 
 
 def test_diff_of_state_versions_masks_sensitive_values(history_workdir: Path) -> None:

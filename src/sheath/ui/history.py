@@ -4,7 +4,8 @@ and the applied versions (``sheath history``), and the diff between two of them.
 A state diff is each object added, removed or changed between the two versions, rendered
 by ``sheath.plans.render`` as a plan renders a change (sensitive values, the paths each
 version records in ``sensitive_attributes``, as ``(sensitive value)``); outputs are named,
-never shown. A configuration diff is a unified diff of the two applied versions' snapshots.
+never shown. A configuration diff is a unified diff of the two applied versions' snapshots;
+with it come the plans the versions in between applied (``sheath history show``'s text).
 The state versions are the backend's (local ``.sheath/history``, pg's table, s3's objects),
 read through the state manager's history store and decoded with the state's codec; applied
 versions are where the backend keeps them (``sheath.audit.records``).
@@ -171,6 +172,34 @@ def config_diff(store: "VersionLog", old_sha: str, new_sha: str) -> tuple[str, b
     return "".join(lines), old is not None and new is not None
 
 
+MAX_PLANS_SHOWN = 50
+
+
+def plans_applied(store: "VersionLog", first: int, second: int) -> list[dict[str, Any]]:
+    """The plans the applied versions after first up to second applied (what took the
+    infrastructure from one to the other), newest last, each as ``history show`` prints
+    it (stored without sensitive values); at most the newest MAX_PLANS_SHOWN."""
+    from sheath.audit.planrecord import plan_from_files, render_plan
+    from sheath.audit.versions import PLAN, RecordsError
+
+    lo, hi = min(first, second), max(first, second)
+    out: list[dict[str, Any]] = []
+    try:
+        versions = [v for v in store.versions() if lo < v.version <= hi][-MAX_PLANS_SHOWN:]
+        for v in versions:
+            plan = plan_from_files(store.snapshot(v.plan_sha, PLAN)) if v.plan_sha else None
+            if plan is not None:
+                text = "\n".join(render_plan(plan))
+            elif v.plan_sha:
+                text = f"The stored plan {v.plan_sha} could not be found."
+            else:
+                text = "Not stored (this version was recorded before sheath kept plans)."
+            out.append({"version": v.version, "operation": v.operation, "summary": v.summary(), "plan": text})
+    except RecordsError as exc:
+        out.append({"version": None, "operation": "", "summary": "", "plan": f"The stored plans cannot be read: {exc}"})
+    return out
+
+
 def diff_document(backend: BackendState | None, root_dir: str, kind: str, first: int, second: int) -> tuple[dict[str, Any] | None, str]:
     """The diff from version first to version second, of state versions (kind "state") or
     of applied versions (kind "applied": configuration and, where the backend kept the
@@ -179,7 +208,7 @@ def diff_document(backend: BackendState | None, root_dir: str, kind: str, first:
     if backend is None or backend.history is None:
         return None, "the state's backend could not be read"
     hist = backend.history
-    doc: dict[str, Any] = {"kind": kind, "from": first, "to": second, "configuration": None, "resources": None, "outputs": None}
+    doc: dict[str, Any] = {"kind": kind, "from": first, "to": second, "configuration": None, "plans": None, "resources": None, "outputs": None}
     states = (first, second)
     if kind == "applied":
         from sheath.audit.versions import RecordsError
@@ -200,6 +229,7 @@ def diff_document(backend: BackendState | None, root_dir: str, kind: str, first:
         doc["configuration"] = text
         if not found:
             diags.add_warning("Configuration snapshot missing", "A configuration snapshot of these versions is missing.")
+        doc["plans"] = plans_applied(store, first, second)
         listing = history_document(backend)
         by_version = {a["version"]: a["state_version"] for a in listing["applied"]}
         sa, sb = by_version.get(first), by_version.get(second)

@@ -495,6 +495,16 @@
       parts.push(h("h3", { textContent: "Configuration" }),
         h("pre", { className: "diff config-diff", textContent: doc.configuration || "(no changes)" }));
     }
+    if (doc.plans) {
+      parts.push(h("h3", { textContent: "Plans applied" }));
+      for (const p of doc.plans) {
+        const d = h("details", { className: "plan-applied", open: true }, [
+          h("summary", { textContent: p.version === null ? "plans" : `version ${p.version} \u2014 ${p.operation} ${p.summary}` }),
+          h("pre", { className: "diff", textContent: p.plan })]);
+        if (p.version !== null) d.dataset.version = String(p.version);
+        parts.push(d);
+      }
+    }
     if (doc.resources !== null) {
       parts.push(h("h3", { textContent: "State" + (doc.state_versions ? ` (state versions ${doc.state_versions[0]} \u2192 ${doc.state_versions[1]})` : "") }));
       if (!doc.resources.length) parts.push(h("p", { className: "muted", textContent: "No resource changed." }));
