@@ -4,6 +4,7 @@ to a git ref plans that configuration against what exists now and applies it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -150,7 +151,13 @@ def test_history_show_prints_the_plan_with_sensitive_values_masked(tmp_path: Pat
     two = run(["history", "show", "2"], tmp_path).stdout
     assert "Plan applied:\n  + terraform_data.a (create)\n  + output.s = (sensitive value)\n" in one
     assert 'Plan applied:\n  ~ terraform_data.a (update)\n      input.tag: "one" -> "two"\n      output: ' in two, two
+    # and the state it produced against its predecessor's, as the backend kept them
+    assert re.search(r"\nState changes since version 1 \(state versions \d+ -> \d+\):\n  # terraform_data.a changed\n", two), two
+    assert '~ tag  = "one" -> "two"' in two and "# output.s" not in two, two
+    assert "State changes" not in one  # version 1 has no predecessor
     shown = run(["history", "show", "-json", "2"], tmp_path).stdout
+    state_changes = json.loads(shown)["state_changes"]
+    assert [r["address"] for r in state_changes["resources"]] == ["terraform_data.a"] and state_changes["outputs"] == []
     change = json.loads(shown)["plan"]["resource_changes"][0]
     assert change["address"] == "terraform_data.a" and change["change"]["actions"] == ["update"]
     assert change["change"]["before_sensitive"]["triggers_replace"] == {"s": True}

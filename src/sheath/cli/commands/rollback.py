@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sheath.cli.commands._operation import Ui
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
@@ -138,8 +138,10 @@ def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool, 
 
     doc = dict(v.__dict__)
     plan = plan_from_files(store.snapshot(v.plan_sha, PLAN)) if v.plan_sha else None
+    prev = [p for p in versions if p.version < v.version]
+    changes, why = _state_changes(prev[-1], v) if prev else (None, "")
     if as_json:
-        sys.stdout.write(json.dumps({**doc, "plan": plan}, indent=2) + "\n")
+        sys.stdout.write(json.dumps({**doc, "plan": plan, "state_changes": changes}, indent=2) + "\n")
         return 0
     for k in ("version", "created", "who", "operation", "outcome", "origin", "git_commit", "git_dirty", "plan_hash",
               "state_serial", "state_lineage", "config_sha", "plan_sha"):
@@ -153,7 +155,6 @@ def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool, 
         sys.stdout.write(f"\nPlan applied: the stored plan {v.plan_sha} could not be found.\n")
     else:
         sys.stdout.write("\nPlan applied: not stored (this version was recorded before sheath kept plans).\n")
-    prev = [p for p in versions if p.version < v.version]
     if prev:
         old = store.snapshot(prev[-1].config_sha) or {}
         new = store.snapshot(v.config_sha) or {}
@@ -164,7 +165,50 @@ def _show(v: "AppliedVersion", versions: "list[AppliedVersion]", as_json: bool, 
             diff.extend(difflib.unified_diff(a, b, f"a/{path}", f"b/{path}"))
         sys.stdout.write(f"\nConfiguration changes since version {prev[-1].version}:\n")
         sys.stdout.write("".join(diff) if diff else "  (none)\n")
+        if changes is None:
+            sys.stdout.write(f"\nState changes since version {prev[-1].version}: not shown: {why}.\n")
+        else:
+            a, b = changes["state_versions"]
+            sys.stdout.write(f"\nState changes since version {prev[-1].version} (state versions {a} -> {b}):\n")
+            words = {"create": "added", "delete": "removed", "update": "changed"}
+            for r in changes["resources"]:
+                sys.stdout.write(f"  # {r['address']}{' (deposed object ' + r['deposed'] + ')' if r.get('deposed') else ''} {words.get(r['action'], r['action'])}\n{r['diff']}\n")
+            for o in changes["outputs"]:
+                sys.stdout.write(f"  # output.{o['name']} {words.get(o['action'], o['action'])}\n")
+            if not changes["resources"] and not changes["outputs"]:
+                sys.stdout.write("  (none)\n")
     return 0
+
+
+def _state_changes(prev: "AppliedVersion", v: "AppliedVersion") -> tuple[dict[str, Any] | None, str]:
+    """The state v produced against the state prev produced, as the backend kept them (the
+    objects and outputs added, removed or changed; sensitive values masked), or None and why."""
+    from sheath.audit.statediff import output_diff, state_diff
+    from sheath.cli.commands.state_history import state_manager_with_history, stored_version
+    from sheath.engine.schemas import NativeSchemas
+    from sheath.states.statefile import read_state_file
+
+    mgr, history, _local, diags = state_manager_with_history(False)
+    if mgr is None or history is None or diags.has_errors():
+        return None, "the backend keeps no state history"
+    metas, d = history.versions()
+    by_serial = {(m.lineage, m.serial): m.version for m in metas}
+    kept = [by_serial.get((p.state_lineage, p.state_serial)) for p in (prev, v)]
+    states = []
+    for p, n in zip((prev, v), kept):
+        if n is None:
+            return None, f"the backend kept no state version for version {p.version}"
+        data, d = stored_version(mgr, history, str(n))
+        sf, d2 = read_state_file(data, f"state version {n}") if data is not None else (None, d)
+        if sf is None:
+            errors = [x.detail or x.summary for x in [*d, *d2] if x.is_error]
+            return None, f"state version {n} cannot be read ({'; '.join(errors) or 'removed'})"
+        states.append(sf.state)
+    return {
+        "state_versions": kept,
+        "resources": state_diff(states[0], states[1], NativeSchemas(".")),
+        "outputs": output_diff(states[0], states[1]),
+    }, ""
 
 
 # Flags of plan and apply that rollback does not take, and why (a refusal, never ignored).

@@ -47,7 +47,7 @@ def _fail(diags: Diagnostics, color: bool) -> int:
     return 1
 
 
-def _manager(color: bool) -> "tuple[Full | None, HistoryStore | None, str | None, Diagnostics]":
+def state_manager_with_history(color: bool) -> "tuple[Full | None, HistoryStore | None, str | None, Diagnostics]":
     """The current workspace's state manager, its history, and its state file for the
     local backend (None for remote ones)."""
     from sheath.backend.current import select_backend
@@ -91,7 +91,7 @@ def run_history(args: list[str]) -> int:
     if fl.args:
         sys.stderr.write(HISTORY_USAGE)
         return 1
-    _mgr, history, _local, diags = _manager(color)
+    _mgr, history, _local, diags = state_manager_with_history(color)
     if history is None or diags.has_errors():
         return _fail(diags, color)
     metas, d = history.versions()
@@ -119,10 +119,10 @@ def run_rollback(args: list[str]) -> int:
     if not text.isdigit() or fl.args:
         sys.stderr.write(ROLLBACK_USAGE)
         return 1
-    mgr, history, local, diags = _manager(color)
+    mgr, history, local, diags = state_manager_with_history(color)
     if mgr is None or history is None or diags.has_errors():
         return _fail(diags, color)
-    data, d = _stored_version(mgr, history, text)
+    data, d = stored_version(mgr, history, text)
     if data is None:
         return _fail(d, color)
     from sheath.states.history import WriteContext
@@ -184,17 +184,17 @@ def pull_version(text: str, color: bool) -> int:
         bad = Diagnostics()
         bad.add_error("Invalid -version", "-version takes a version number (see sheath state history).")
         return _fail(bad, color)
-    mgr, history, _local, diags = _manager(color)
+    mgr, history, _local, diags = state_manager_with_history(color)
     if mgr is None or history is None or diags.has_errors():
         return _fail(diags, color)
-    data, d = _stored_version(mgr, history, text)
+    data, d = stored_version(mgr, history, text)
     if data is None:
         return _fail(d, color)
     sys.stdout.write(data.decode("utf-8") + "\n")
     return 0
 
 
-def _stored_version(mgr: "Full", history: "HistoryStore", text: str) -> "tuple[bytes | None, Diagnostics]":
+def stored_version(mgr: "Full", history: "HistoryStore", text: str) -> "tuple[bytes | None, Diagnostics]":
     """Version text's state document, decrypted as the state manager reads its state."""
     from sheath.states.codec import PLAIN, encryption_error
     from sheath.states.encryption import EncryptionError
