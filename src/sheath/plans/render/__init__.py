@@ -38,7 +38,7 @@ from sheath.plans.render.resource import (
     render_state_value,
 )
 from sheath.plans.render.structured import json_shape
-from sheath.plans.render.util import attribute_name, hcl_escape
+from sheath.plans.render.util import attribute_name
 
 __all__ = [
     "WIDTH",
@@ -46,7 +46,6 @@ __all__ = [
     "SchemaLookup",
     "attribute_name",
     "compute_diff",
-    "hcl_escape",
     "horizontal_rule",
     "json_shape",
     "render_outputs",

@@ -5,6 +5,7 @@ schema, is diffed as terraform sees it through JSON."""
 
 from __future__ import annotations
 
+from sheath.goquote import go_quote
 from sheath.plans.model import Action
 from sheath.plans.render.computed import Diff
 from sheath.plans.render.differ import compute_diff
@@ -18,7 +19,6 @@ from sheath.plans.render.structured import (
     match_set_elements,
     object_attributes,
 )
-from sheath.plans.render.util import hcl_escape
 from sheath.providers.schema import Attribute, Nesting, Object
 from sheath.types.cty import SENSITIVE, UNKNOWN, Value
 
@@ -69,7 +69,7 @@ def _nested_attribute_diff(b: Value | None, a: Value | None, obj: Object) -> Dif
         bm = b.v if b is not None and isinstance(b.v, dict) else {}
         am = a.v if a is not None and isinstance(a.v, dict) else {}
         for k in sorted(set(bm) | set(am)):
-            elems.append((hcl_escape(k), _nested_object_diff(bm.get(k), am.get(k), obj)))
+            elems.append((go_quote(k), _nested_object_diff(bm.get(k), am.get(k), obj)))
     else:
         be: tuple[Value, ...] = b.v if b is not None and isinstance(b.v, tuple) else ()
         ae: tuple[Value, ...] = a.v if a is not None and isinstance(a.v, tuple) else ()

@@ -21,7 +21,8 @@ from sheath.plans.render.structured import (
     object_attributes,
     unmark,
 )
-from sheath.plans.render.util import hcl_escape, null_suffix, replace_suffix
+from sheath.goquote import go_quote
+from sheath.plans.render.util import null_suffix, replace_suffix
 from sheath.providers.schema import Block, Nesting
 from sheath.types.cty import SENSITIVE, UNKNOWN, Value
 
@@ -171,7 +172,7 @@ def _block_collection(
         bm = b.v if b is not None and isinstance(b.v, dict) else {}
         am = a.v if a is not None and isinstance(a.v, dict) else {}
         for k in sorted(set(bm) | set(am)):
-            add(f" {hcl_escape(k)}", bm.get(k), am.get(k), replace.child(k))
+            add(f" {go_quote(k)}", bm.get(k), am.get(k), replace.child(k))
         return out, current
     be: tuple[Value, ...] = b.v if b is not None and isinstance(b.v, tuple) else ()
     ae: tuple[Value, ...] = a.v if a is not None and isinstance(a.v, tuple) else ()

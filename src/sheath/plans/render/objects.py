@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 from sheath.plans.model import Action
 from sheath.plans.render.computed import Diff, RenderOpts
-from sheath.plans.render.util import attribute_lines, attribute_name, close_collection, hcl_escape, null_suffix
+from sheath.goquote import go_quote
+from sheath.plans.render.util import attribute_lines, attribute_name, close_collection, null_suffix
 
 
 def object_renderer(children: dict[str, Diff], quote_keys: bool, act: Action) -> Callable[[int, RenderOpts], str]:
@@ -18,7 +19,7 @@ def object_renderer(children: dict[str, Diff], quote_keys: bool, act: Action) ->
     def render_object(ind: int, o: RenderOpts) -> str:
         if not children:
             return "{}" + null_suffix(act, o)
-        names = {k: (hcl_escape(k) if quote_keys else attribute_name(k)) for k in children}
+        names = {k: (go_quote(k) if quote_keys else attribute_name(k)) for k in children}
         width = max(len(n) for n in names.values())
         ao = o.clone(override_null_suffix=True)
         body, hidden = attribute_lines(children, names, width, ind, ao, important=not quote_keys)

@@ -10,7 +10,8 @@ from sheath.gounicode import go_trim_space
 from sheath.plans.collections import process_slice
 from sheath.plans.model import Action
 from sheath.plans.render.computed import RenderOpts
-from sheath.plans.render.util import hcl_escape, indent, null_suffix, symbol
+from sheath.goquote import go_quote
+from sheath.plans.render.util import indent, null_suffix, symbol
 from sheath.types.cty import Value
 from sheath.types.number import Number
 
@@ -23,7 +24,7 @@ def primitive_text(v: Value | None, opts: RenderOpts) -> str:
         return "true" if p else "false"
     if isinstance(p, Number):
         return p.format()
-    return hcl_escape(str(p))
+    return go_quote(str(p))
 
 
 def primitive_renderer(b: Value | None, a: Value | None, act: Action) -> Callable[[int, RenderOpts], str]:

@@ -8,6 +8,7 @@ import re
 from typing import Final
 
 from sheath.plans.model import Action
+from sheath.goquote import go_quote
 from sheath.plans.render.computed import Diff, RenderOpts
 
 _IDENT_RE: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -60,44 +61,8 @@ def warning_lines(d: Diff, ind: int, o: RenderOpts) -> list[str]:
     return [f"{indent(ind)}{w}" for w in d.warnings(ind, o)] if d.warnings is not None else []
 
 
-_GO_ESCAPES: Final = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-}
-
-
-def hcl_escape(s: str) -> str:
-    """A quoted string as terraform's renderer writes it (Go's strconv.Quote)."""
-    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
-        return '"' + s + '"'
-    out = ['"']
-    for ch in s:
-        e = _GO_ESCAPES.get(ch)
-        if e is not None:
-            out.append(e)
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            o = ord(ch)
-            if o < 0x20 or o == 0x7F:
-                out.append(f"\\x{o:02x}")
-            elif o < 0x10000:
-                out.append(f"\\u{o:04x}")
-            else:
-                out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)
-
-
 def attribute_name(k: str) -> str:
-    return k if _IDENT_RE.match(k) else hcl_escape(k)
+    return k if _IDENT_RE.match(k) else go_quote(k)
 
 
 def attribute_lines(
