@@ -21,6 +21,7 @@ from sheath.config.variables import InputValue, ValueSourceType
 from sheath.diag import Diagnostic, Diagnostics, Range, Severity
 from sheath.engine.hooks import NoHooks
 from sheath.engine.operations import PlanOptions, Session, apply_plan, load, make_plan
+from sheath.gounicode import go_trim_space
 from sheath.lang.eval.context import EvalContext
 from sheath.lang.eval.scope import object_of
 from sheath.plans.model import Plan, UIMode
@@ -356,7 +357,7 @@ class FileRunner:
         values.variables = {**self.undeclared, **values.variables}
         # terraform's moduletest.EvalContext: the run's module scope with its external
         # (provider-defined) functions
-        ctx = assertion_context(values, session.config, session.function_scopes().for_module(()), self.prior_runs)
+        ctx = assertion_context(values, session.config, session.function_scopes(), self.prior_runs)
         status = Status.PASS
         if assert_now:
             for a in rr.run.assertions:
@@ -405,7 +406,8 @@ class FileRunner:
         mplain, _ = mv.unmark_deep()
         if mplain.is_known and not mplain.is_null:
             try:
-                text = str(convert(mplain, STRING).v)
+                # terraform's lang.EvalCheckErrorMessage trims the message's surrounding space
+                text = go_trim_space(str(convert(mplain, STRING).v))
             except ConversionError:
                 text = ""
         diags.append(_with_values(Diagnostic(Severity.ERROR, "Test assertion failed", text, a.condition.range), a.condition, ctx))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sheath.diag import Diagnostics
 from sheath.lang import hcl
@@ -47,6 +47,13 @@ def state_resources(state: State, schema_lookup: Any) -> ResourceValues:
     return out
 
 
+class FunctionTables(Protocol):
+    """Each module's function table (engine.providerfuncs.FunctionScopes): the built-in
+    functions and the provider-defined functions of the providers that module requires."""
+
+    def for_module(self, path: tuple[str, ...]) -> Mapping[str, Function]: ...
+
+
 def _resource_value(insts: Mapping[Any, Value]) -> Value:
     keys = list(insts)
     if keys == [None] or not keys:
@@ -69,11 +76,21 @@ class _ModuleScope:
     """One module's values: variables, resources, locals, its calls' outputs."""
 
     config: Any  # sheath.config.loader.Config
-    address: str  # "" for the root module, "module.a.module.b" below it
+    path: tuple[str, ...]  # the module's call names, () for the root module
     variables: dict[str, Value]
     resources: ResourceValues
-    functions: Mapping[str, Function]
+    tables: FunctionTables
     base: dict[str, Value] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        """"" for the root module, "module.a.module.b" below it."""
+        return ".".join(f"module.{name}" for name in self.path)
+
+    @property
+    def functions(self) -> Mapping[str, Function]:
+        # each module calls the functions of its own required_providers, as in plan and apply
+        return self.tables.for_module(self.path)
 
     def evaluate(self) -> None:
         """Locals, then the module calls' outputs, then the locals again (they may read those)."""
@@ -137,8 +154,7 @@ class _ModuleScope:
                 given = InputValue(v, ValueSourceType.CALLER)
             fv, fd = finalize_variable_value(var, given)
             variables[vname] = unknown(DYNAMIC) if fd.has_errors() else fv
-        address = f"{self.address}.module.{name}" if self.address else f"module.{name}"
-        scope = _ModuleScope(child, address, variables, self.resources, self.functions)
+        scope = _ModuleScope(child, (*self.path, name), variables, self.resources, self.tables)
         scope.evaluate()
         outputs: dict[str, Value] = {}
         for oname, o in child.module.outputs.items():
@@ -152,13 +168,13 @@ class _ModuleScope:
 def assertion_context(
     values: RunValues,
     config: Any,
-    functions: Mapping[str, Function],
+    tables: FunctionTables,
     prior_runs: Mapping[str, Value],
 ) -> EvalContext:
     """The evaluation context of a run's assertions: the root module's values (its locals
-    and its module calls' outputs evaluated here; what cannot be evaluated is unknown),
-    its outputs, and the earlier runs' outputs."""
-    scope = _ModuleScope(config, "", dict(values.variables), values.resources, functions)
+    and its module calls' outputs evaluated here, each module with its own function table;
+    what cannot be evaluated is unknown), its outputs, and the earlier runs' outputs."""
+    scope = _ModuleScope(config, (), dict(values.variables), values.resources, tables)
     scope.evaluate()
     scope.base["output"] = object_of(values.outputs)
     scope.base["run"] = object_of(dict(prior_runs))
