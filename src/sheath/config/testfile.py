@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_traversal
 from sheath.addrs.resource import ResourceMode
-from sheath.config.common import BAD_IDENTIFIER_DETAIL, range_str, valid_identifier
-from sheath.config.exprs import abs_traversal_for_expr, expr_as_keyword
+from sheath.config.common import BAD_IDENTIFIER_DETAIL, decode_check_rule, range_str, valid_identifier
+from sheath.config.exprs import abs_traversal_for_expr, decode_string, expr_as_keyword
 from sheath.config.loader import Config, parse_file
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
@@ -32,9 +32,37 @@ _FILE_SCHEMA = hcl.BodySchema(
         hcl.BlockHeaderSchema("override_resource"),
         hcl.BlockHeaderSchema("override_data"),
         hcl.BlockHeaderSchema("override_module"),
-        hcl.BlockHeaderSchema("test"),
     )
 )
+
+# terraform's testRunBlockSchema, testRunOptionsBlockSchema and testRunModuleBlockSchema
+_RUN_SCHEMA = hcl.BodySchema(
+    attributes=(
+        hcl.AttributeSchema("command"),
+        hcl.AttributeSchema("providers"),
+        hcl.AttributeSchema("expect_failures"),
+        hcl.AttributeSchema("state_key"),
+    ),
+    blocks=(
+        hcl.BlockHeaderSchema("plan_options"),
+        hcl.BlockHeaderSchema("assert"),
+        hcl.BlockHeaderSchema("variables"),
+        hcl.BlockHeaderSchema("module"),
+        hcl.BlockHeaderSchema("override_resource"),
+        hcl.BlockHeaderSchema("override_data"),
+        hcl.BlockHeaderSchema("override_module"),
+    ),
+)
+_PLAN_OPTIONS_SCHEMA = hcl.BodySchema(
+    attributes=(
+        hcl.AttributeSchema("mode"),
+        hcl.AttributeSchema("refresh"),
+        hcl.AttributeSchema("replace"),
+        hcl.AttributeSchema("target"),
+    )
+)
+_RUN_MODULE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("source"), hcl.AttributeSchema("version")))
+_ALIAS = hcl.BodySchema(attributes=(hcl.AttributeSchema("alias"),))
 
 _OVERRIDES = (
     hcl.BlockHeaderSchema("override_resource"),
@@ -105,7 +133,7 @@ def load_test_files(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> tu
         path = rel if root_dir in ("", ".") else os.path.join(root_dir, rel)
         hf, d = parse_file(path)
         diags.extend(d)
-        if hf is None or d.has_errors():
+        if hf is None:  # as terraform's LoadTestFile, a file with syntax errors is decoded as far as it parsed
             continue
         tf, d = decode_test_file(rel, hf.body)
         diags.extend(d)
@@ -114,18 +142,19 @@ def load_test_files(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> tu
 
 
 def decode_test_file(filename: str, body: hcl.Body) -> tuple[TestFile, Diagnostics]:
+    """terraform's loadTestFile: the file's blocks against its schema, in order; a second
+    file-level variables block, a second provider or mock_provider block for one
+    configuration and a second run block of one name are errors at the later block."""
     content, diags = body.content(_FILE_SCHEMA)
     tf = TestFile(filename)
     runs: dict[str, hcl.Block] = {}
+    variables: Range | None = None
+    providers: dict[str, Range] = {}  # name or name.alias -> the first block's name label
     file_overrides = _OverrideScope(tf.overrides)
     for b in content.blocks:
         if b.type == "run":
-            # terraform's decodeTestFile: the run block is decoded, then its name compared
+            diags.extend(_decode_run(b, tf.overrides))
             name = b.labels[0]
-            if not valid_identifier(name):
-                diags.add_error("Invalid run block name", BAD_IDENTIFIER_DETAIL, b.label_ranges[0] if b.label_ranges else b.def_range)
-            diags.extend(_nested_overrides(b, tf.overrides))
-            diags.extend(_run_command(b))
             first = runs.get(name)
             if first is not None:
                 diags.add_error(
@@ -136,16 +165,127 @@ def decode_test_file(filename: str, body: hcl.Body) -> tuple[TestFile, Diagnosti
                 continue
             runs[name] = b
             tf.runs.append(name)
+        elif b.type == "variables":
+            if variables is not None:
+                diags.add_error(
+                    'Multiple "variables" blocks',
+                    f"This test file already has a variables block defined at {range_str(variables)}.",
+                    b.def_range,
+                )
+                continue
+            variables = b.def_range
+            _, d = b.body.just_attributes()
+            diags.extend(d)
+        elif b.type in ("provider", "mock_provider"):
+            if b.type == "mock_provider":
+                diags.extend(_nested_overrides(b, tf.overrides))
+            key = _provider_key(b)
+            if key is None:
+                continue
+            previous = providers.get(key)
+            if previous is not None:
+                diags.add_error(
+                    "Duplicate provider block",
+                    f"A provider for {key} is already defined at {range_str(previous)}.",
+                    b.def_range,
+                )
+                continue
+            providers[key] = b.label_ranges[0] if b.label_ranges else b.def_range
         elif b.type in _KIND_NOUN:
             diags.extend(file_overrides.add(b))
-        elif b.type == "mock_provider":
-            diags.extend(_nested_overrides(b, tf.overrides))
     return tf, diags
 
 
-def _run_command(block: hcl.Block) -> Diagnostics:
+def _provider_key(block: hcl.Block) -> str | None:
+    """A provider or mock_provider block's configuration: its name, with ".alias" when it
+    has one (terraform's moduleUniqueKey); None for a name that is not normalised, which
+    terraform decodes into no provider at all."""
+    name = block.labels[0]
+    if name != name.lower():
+        return None
+    content, _, _ = block.body.partial_content(_ALIAS)
+    attr = content.attributes.get("alias")
+    alias = decode_string(attr.expr)[0] if attr is not None else None
+    return f"{name}.{alias}" if alias else name
+
+
+def _decode_run(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:
+    """terraform's decodeTestRunBlock: the run block against its schema, its name, its
+    nested blocks in order (one plan_options, variables and module block each), then its
+    command."""
+    content, diags = block.body.content(_RUN_SCHEMA)
+    if not valid_identifier(block.labels[0]):
+        diags.add_error("Invalid run block name", BAD_IDENTIFIER_DETAIL, block.label_ranges[0] if block.label_ranges else block.def_range)
+    options: Range | None = None
+    variables: Range | None = None
+    module: Range | None = None
+    overrides = _OverrideScope(targets)
+    for b in content.blocks:
+        if b.type == "assert":
+            _, d = decode_check_rule(b)
+            diags.extend(d)
+        elif b.type == "plan_options":
+            if options is not None:
+                diags.add_error(
+                    'Multiple "plan_options" blocks',
+                    f"This run block already has a plan_options block defined at {range_str(options)}.",
+                    b.def_range,
+                )
+                continue
+            oc, d = b.body.content(_PLAN_OPTIONS_SCHEMA)
+            mode = oc.attributes.get("mode")
+            if mode is not None and expr_as_keyword(mode.expr) not in ("normal", "refresh-only"):
+                d.add_error(
+                    'Invalid "mode" keyword',
+                    'The "mode" argument requires one of the following keywords without quotes: normal or refresh-only',
+                    mode.expr.range,
+                )
+            diags.extend(d)
+            if not d.has_errors():
+                options = b.def_range
+        elif b.type == "variables":
+            if variables is not None:
+                diags.add_error(
+                    'Multiple "variables" blocks',
+                    f"This run block already has a variables block defined at {range_str(variables)}.",
+                    b.def_range,
+                )
+                continue
+            variables = b.def_range
+            _, d = b.body.just_attributes()
+            diags.extend(d)
+        elif b.type == "module":
+            if module is not None:
+                # terraform decodes the later block all the same (and keeps it when valid)
+                diags.add_error(
+                    'Multiple "module" blocks',
+                    f"This run block already has a module block defined at {range_str(module)}.",
+                    b.def_range,
+                )
+            d = _decode_run_module(b)
+            diags.extend(d)
+            if not d.has_errors():
+                module = b.def_range
+        elif b.type in _KIND_NOUN:
+            diags.extend(overrides.add(b))
+    diags.extend(_run_command(content))
+    return diags
+
+
+def _decode_run_module(block: hcl.Block) -> Diagnostics:
+    """A run block's module block: its source is required (terraform's decodeTestRunModuleBlock)."""
+    content, diags = block.body.content(_RUN_MODULE_SCHEMA)
+    if "source" not in content.attributes:
+        diags.add_error(
+            'Missing "source" attribute for module block',
+            "You must specify a source attribute when executing alternate modules during test executions.",
+            block.def_range,
+        )
+    return diags
+
+
+def _run_command(content: hcl.BodyContent) -> Diagnostics:
     """A run block's command: the keyword apply or plan (terraform's decodeTestRunBlock)."""
-    content, _, _ = block.body.partial_content(hcl.BodySchema((hcl.AttributeSchema("command"),)))
     diags = Diagnostics()
     attr = content.attributes.get("command")
     if attr is not None and expr_as_keyword(attr.expr) not in ("apply", "plan"):

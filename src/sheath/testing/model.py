@@ -24,7 +24,6 @@ _RUN_SCHEMA = hcl.BodySchema(
         hcl.AttributeSchema("expect_failures"),
         hcl.AttributeSchema("providers"),
         hcl.AttributeSchema("state_key"),
-        hcl.AttributeSchema("parallel"),
     ),
     blocks=(
         hcl.BlockHeaderSchema("variables"),
@@ -40,7 +39,8 @@ _RUN_SCHEMA = hcl.BodySchema(
 _ASSERT_SCHEMA = hcl.BodySchema(
     attributes=(hcl.AttributeSchema("condition", required=True), hcl.AttributeSchema("error_message", required=True))
 )
-_MODULE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("source", required=True), hcl.AttributeSchema("version")))
+# a missing source is sheath.config.testfile's error, in terraform's words
+_MODULE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("source"), hcl.AttributeSchema("version")))
 _PLAN_OPTIONS_SCHEMA = hcl.BodySchema(
     attributes=(
         hcl.AttributeSchema("mode"),
@@ -114,7 +114,6 @@ _FILE_SCHEMA = hcl.BodySchema(
         hcl.BlockHeaderSchema("override_resource"),
         hcl.BlockHeaderSchema("override_data"),
         hcl.BlockHeaderSchema("override_module"),
-        hcl.BlockHeaderSchema("test"),
     )
 )
 
@@ -141,7 +140,7 @@ def decode_test_spec(path: str, body: hcl.Body) -> tuple[TestFileSpec, Diagnosti
             diags.extend(d)
             if o is not None:
                 spec.data_overrides.append(o)
-        elif b.type in ("override_resource", "override_module", "provider", "test"):
+        elif b.type in ("override_resource", "override_module", "provider"):
             spec.unsupported.append((b.type, b.def_range))
     return spec, diags
 
@@ -170,7 +169,7 @@ def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
             diags.extend(d)
             if t is not None and not d.has_errors():
                 run.expect_failures.append(ExpectedFailure(traversal_address(t), e.range))
-    for name in ("providers", "state_key", "parallel"):
+    for name in ("providers", "state_key"):
         a = content.attributes.get(name)
         if a is not None:
             diags.add_error(
