@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sheath.cli.commands.show_plan import cost_section
+from sheath.cli.views.review import cost_section
 from sheath.cost.review import cost_markdown, summarize_plan_cost
 from sheath.cost.settings import read_cost_usage
 from sheath.policy.costlimit import check_cost_limit

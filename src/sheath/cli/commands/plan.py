@@ -295,7 +295,7 @@ def write_markdown(fl: ParsedFlags, plan: Plan, session: Session | None, report:
     path = fl.get_str("markdown")
     if not path:
         return Diagnostics()
-    from sheath.cli.commands.show_plan import plan_markdown
+    from sheath.cli.views.review import plan_markdown
     from sheath.policy.model import Report
 
     if report is None and gate.enabled:
