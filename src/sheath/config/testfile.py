@@ -23,7 +23,7 @@ from sheath.lang import hcl
 TEST_FILE_SUFFIX = ".tftest.hcl"
 DEFAULT_TEST_DIRECTORY = "tests"
 
-_FILE_SCHEMA = hcl.BodySchema(
+TEST_FILE_SCHEMA = hcl.BodySchema(
     blocks=(
         hcl.BlockHeaderSchema("run", ("name",)),
         hcl.BlockHeaderSchema("provider", ("name",)),
@@ -36,7 +36,7 @@ _FILE_SCHEMA = hcl.BodySchema(
 )
 
 # terraform's testRunBlockSchema, testRunOptionsBlockSchema and testRunModuleBlockSchema
-_RUN_SCHEMA = hcl.BodySchema(
+RUN_SCHEMA = hcl.BodySchema(
     attributes=(
         hcl.AttributeSchema("command"),
         hcl.AttributeSchema("providers"),
@@ -53,7 +53,7 @@ _RUN_SCHEMA = hcl.BodySchema(
         hcl.BlockHeaderSchema("override_module"),
     ),
 )
-_PLAN_OPTIONS_SCHEMA = hcl.BodySchema(
+PLAN_OPTIONS_SCHEMA = hcl.BodySchema(
     attributes=(
         hcl.AttributeSchema("mode"),
         hcl.AttributeSchema("refresh"),
@@ -61,7 +61,7 @@ _PLAN_OPTIONS_SCHEMA = hcl.BodySchema(
         hcl.AttributeSchema("target"),
     )
 )
-_RUN_MODULE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("source"), hcl.AttributeSchema("version")))
+RUN_MODULE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("source"), hcl.AttributeSchema("version")))
 _ALIAS = hcl.BodySchema(attributes=(hcl.AttributeSchema("alias"),))
 
 _OVERRIDES = (
@@ -145,7 +145,7 @@ def decode_test_file(filename: str, body: hcl.Body) -> tuple[TestFile, Diagnosti
     """terraform's loadTestFile: the file's blocks against its schema, in order; a second
     file-level variables block, a second provider or mock_provider block for one
     configuration and a second run block of one name are errors at the later block."""
-    content, diags = body.content(_FILE_SCHEMA)
+    content, diags = body.content(TEST_FILE_SCHEMA)
     tf = TestFile(filename)
     runs: dict[str, hcl.Block] = {}
     variables: Range | None = None
@@ -213,7 +213,7 @@ def _decode_run(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:
     """terraform's decodeTestRunBlock: the run block against its schema, its name, its
     nested blocks in order (one plan_options, variables and module block each), then its
     command."""
-    content, diags = block.body.content(_RUN_SCHEMA)
+    content, diags = block.body.content(RUN_SCHEMA)
     if not valid_identifier(block.labels[0]):
         diags.add_error("Invalid run block name", BAD_IDENTIFIER_DETAIL, block.label_ranges[0] if block.label_ranges else block.def_range)
     options: Range | None = None
@@ -232,7 +232,7 @@ def _decode_run(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:
                     b.def_range,
                 )
                 continue
-            oc, d = b.body.content(_PLAN_OPTIONS_SCHEMA)
+            oc, d = b.body.content(PLAN_OPTIONS_SCHEMA)
             mode = oc.attributes.get("mode")
             if mode is not None and expr_as_keyword(mode.expr) not in ("normal", "refresh-only"):
                 d.add_error(
@@ -274,7 +274,7 @@ def _decode_run(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:
 
 def _decode_run_module(block: hcl.Block) -> Diagnostics:
     """A run block's module block: its source is required (terraform's decodeTestRunModuleBlock)."""
-    content, diags = block.body.content(_RUN_MODULE_SCHEMA)
+    content, diags = block.body.content(RUN_MODULE_SCHEMA)
     if "source" not in content.attributes:
         diags.add_error(
             'Missing "source" attribute for module block',

@@ -13,41 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sheath.config.exprs import abs_traversal_for_expr, expr_as_keyword, expr_list
+from sheath.config.testfile import PLAN_OPTIONS_SCHEMA, RUN_MODULE_SCHEMA, RUN_SCHEMA, TEST_FILE_SCHEMA
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
 from sheath.testing.addresses import traversal_address
 from sheath.testing.mocks import DataOverride, MockProviderBlock, decode_mock_provider, decode_override_data
 
-_RUN_SCHEMA = hcl.BodySchema(
-    attributes=(
-        hcl.AttributeSchema("command"),
-        hcl.AttributeSchema("expect_failures"),
-        hcl.AttributeSchema("providers"),
-        hcl.AttributeSchema("state_key"),
-    ),
-    blocks=(
-        hcl.BlockHeaderSchema("variables"),
-        hcl.BlockHeaderSchema("assert"),
-        hcl.BlockHeaderSchema("module"),
-        hcl.BlockHeaderSchema("plan_options"),
-        hcl.BlockHeaderSchema("override_resource"),
-        hcl.BlockHeaderSchema("override_data"),
-        hcl.BlockHeaderSchema("override_module"),
-    ),
-)
-
 _ASSERT_SCHEMA = hcl.BodySchema(
     attributes=(hcl.AttributeSchema("condition", required=True), hcl.AttributeSchema("error_message", required=True))
-)
-# a missing source is sheath.config.testfile's error, in terraform's words
-_MODULE_SCHEMA = hcl.BodySchema(attributes=(hcl.AttributeSchema("source"), hcl.AttributeSchema("version")))
-_PLAN_OPTIONS_SCHEMA = hcl.BodySchema(
-    attributes=(
-        hcl.AttributeSchema("mode"),
-        hcl.AttributeSchema("refresh"),
-        hcl.AttributeSchema("replace"),
-        hcl.AttributeSchema("target"),
-    )
 )
 
 APPLY = "apply"
@@ -105,21 +78,8 @@ class TestFileSpec:
     unsupported: list[tuple[str, Range]] = field(default_factory=list)
 
 
-_FILE_SCHEMA = hcl.BodySchema(
-    blocks=(
-        hcl.BlockHeaderSchema("run", ("name",)),
-        hcl.BlockHeaderSchema("provider", ("name",)),
-        hcl.BlockHeaderSchema("mock_provider", ("name",)),
-        hcl.BlockHeaderSchema("variables"),
-        hcl.BlockHeaderSchema("override_resource"),
-        hcl.BlockHeaderSchema("override_data"),
-        hcl.BlockHeaderSchema("override_module"),
-    )
-)
-
-
 def decode_test_spec(path: str, body: hcl.Body) -> tuple[TestFileSpec, Diagnostics]:
-    content, diags = body.content(_FILE_SCHEMA)
+    content, diags = body.content(TEST_FILE_SCHEMA)
     spec = TestFileSpec(path)
     for b in content.blocks:
         if b.type == "variables":
@@ -146,7 +106,7 @@ def decode_test_spec(path: str, body: hcl.Body) -> tuple[TestFileSpec, Diagnosti
 
 
 def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
-    content, diags = b.body.content(_RUN_SCHEMA)
+    content, diags = b.body.content(RUN_SCHEMA)
     run = RunBlock(b.labels[0], b.def_range)
     cmd = content.attributes.get("command")
     if cmd is not None:
@@ -197,7 +157,7 @@ def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
                 run.assertions.append(Assertion(cond.expr, ac.attributes["error_message"].expr))
         elif blk.type == "module":
             run.module_range = blk.def_range
-            mc, d = blk.body.content(_MODULE_SCHEMA)
+            mc, d = blk.body.content(RUN_MODULE_SCHEMA)
             diags.extend(d)
             src = mc.attributes.get("source")
             if src is not None:
@@ -234,7 +194,7 @@ def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
 
 
 def _decode_plan_options(b: hcl.Block) -> tuple[PlanOptionsBlock, Diagnostics]:
-    content, diags = b.body.content(_PLAN_OPTIONS_SCHEMA)
+    content, diags = b.body.content(PLAN_OPTIONS_SCHEMA)
     po = PlanOptionsBlock()
     mode = content.attributes.get("mode")
     if mode is not None:
