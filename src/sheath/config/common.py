@@ -171,12 +171,14 @@ def decode_check_rule(block: hcl.Block) -> tuple[CheckRule | None, Diagnostics]:
 
 @dataclass(slots=True)
 class ProviderConfigRef:
-    """A reference to a provider configuration: aws or aws.west."""
+    """A reference to a provider configuration: aws or aws.west, or to one instance of a
+    configuration with for_each (OpenTofu): aws.west[KEY], with the key expression kept."""
 
     name: str
     name_range: Range
     alias: str = ""
     alias_range: Range | None = None
+    key_expr: Expression | None = None
 
     def __str__(self) -> str:
         return f"{self.name}.{self.alias}" if self.alias else self.name
@@ -187,13 +189,32 @@ class ProviderConfigRef:
         return LocalProviderConfig(self.name, self.alias)
 
 
-def decode_provider_config_ref(expr: Expression, arg_name: str) -> tuple[ProviderConfigRef | None, Diagnostics]:
+def decode_provider_config_ref(
+    expr: Expression, arg_name: str, allow_key: bool = False
+) -> tuple[ProviderConfigRef | None, Diagnostics]:
+    """A provider configuration reference; with allow_key, OpenTofu's instance reference
+    NAME.ALIAS[KEY] too (a dynamic key expression, or a constant key in the traversal)."""
     diags = Diagnostics()
+    key_expr: Expression | None = None
+    if allow_key:
+        from sheath.lang.hclsyntax import ast
+
+        if isinstance(expr, ast.IndexExpr):
+            key_expr = expr.key
+            expr = expr.collection
     expr = shim_traversal_in_string(expr, False, diags)
     trav = abs_traversal(expr, diags)
     if trav is None or diags.has_errors():
         return None, diags
     steps = trav.steps
+    if allow_key and key_expr is None and len(steps) == 3 and isinstance(steps[2], hcl.TraverseIndex):
+        from sheath.lang.hclsyntax import ast
+        from sheath.types.cty import Value
+
+        k = steps[2].key
+        if isinstance(k, Value):
+            key_expr = ast.LiteralValueExpr(k, steps[2].range)
+        steps = steps[:2]
     if len(steps) < 1 or len(steps) > 2:
         diags.add_error(
             "Invalid provider configuration reference",
@@ -221,7 +242,17 @@ def decode_provider_config_ref(expr: Expression, arg_name: str) -> tuple[Provide
             return None, diags
         ref.alias = s1.name
         ref.alias_range = s1.range
+    if key_expr is not None:
+        ref.key_expr = key_expr
+        if not ref.alias:
+            diags.add_error(
+                "Invalid provider configuration reference",
+                "Provider assignment requires an alias when specifying an instance key, in the form of "
+                "provider.name[instance_key]",
+                trav.range,
+            )
     return ref, diags
+
 
 
 def range_str(r: "Range | None") -> str:

@@ -179,10 +179,17 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
         items, d = expr_map(a["providers"].expr)
         diags.extend(d)
         for kexpr, vexpr in items:
-            child, d1 = decode_provider_config_ref(_provider_map_key(kexpr), "providers")
-            parent, d2 = decode_provider_config_ref(vexpr, "providers")
+            child, d1 = decode_provider_config_ref(_provider_map_key(kexpr), "providers", allow_key=True)
+            parent, d2 = decode_provider_config_ref(vexpr, "providers", allow_key=True)
             diags.extend(d1)
             diags.extend(d2)
+            if child is not None and child.key_expr is not None:
+                diags.add_error(
+                    "Invalid module provider configuration",
+                    "Instance keys are not allowed on the left side of a provider configuration assignment.",
+                    child.key_expr.range,
+                )
+                continue
             if child is not None and parent is not None:
                 mc.providers.append(PassedProviderConfig(child, parent))
     mc.config, blocks = apply_escaping_blocks(mc.config, content.blocks, "module input variables", "module", diags)

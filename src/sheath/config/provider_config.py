@@ -23,6 +23,8 @@ class Provider:
     alias_range: Range | None = None
     version: Constraints | None = None
     version_range: Range | None = None
+    for_each: hcl.Expression | None = None
+    """OpenTofu's provider for_each: one provider instance per element (alias required)."""
 
     def addr(self) -> LocalProviderConfig:
         return LocalProviderConfig(self.name, self.alias)
@@ -90,7 +92,15 @@ def decode_provider_block(block: hcl.Block) -> tuple[Provider | None, Diagnostic
                 )
             p.version = c
             p.version_range = a["version"].expr.range
-    for reserved in ("count", "depends_on", "for_each", "source"):
+    if "for_each" in a:
+        p.for_each = a["for_each"].expr
+        if not p.alias:
+            diags.add_error(
+                'Alias required when using "for_each"',
+                "The for_each argument is allowed only for provider configurations with an alias.",
+                a["for_each"].expr.range,
+            )
+    for reserved in ("count", "depends_on", "source"):
         if reserved in a:
             diags.add_error(
                 "Reserved argument name in provider block",

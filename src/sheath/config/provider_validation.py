@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sheath.addrs.provider import Provider as ProviderAddr, implied_provider_for_unqualified_type, new_default_provider
 from sheath.config.common import ProviderConfigRef, range_str
 from sheath.config.module_call import ModuleCall, PassedProviderConfig
+from sheath.config.provider_instances import validate_provider_instances
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
 
@@ -70,6 +71,7 @@ def validate_provider_configs(
             configured[key] = pc.decl_range
         else:
             empty[key] = pc.decl_range
+    diags.extend(validate_provider_instances(mod, set(configured), str(cfg.path) if cfg.path.names else ""))
 
     if mod.provider_requirements is not None:
         local_types: set[str] = set()

@@ -361,7 +361,9 @@ class ReferenceChecker:
         for o in m.outputs.values():
             self.output(o)
         for p in m.provider_configs.values():
-            self.body(p.config, Scope())
+            # OpenTofu's provider for_each: each.key and each.value in the block's arguments
+            self.expr(p.for_each, Scope())
+            self.body(p.config, Scope(each=p.for_each is not None))
         for pm in m.provider_metas.values():
             self.provider_meta(pm)
         for r in m.all_resources():

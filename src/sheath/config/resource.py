@@ -196,7 +196,7 @@ def decode_resource_block(block: hcl.Block, mode: ResourceMode, override: bool) 
     if first_lifecycle is None or lifecycle_attr_range(first_lifecycle, "enabled") is None:
         _check_count_for_each(content, "resources", diags)
     if "provider" in a:
-        ref, d = decode_provider_config_ref(a["provider"].expr, "provider")
+        ref, d = decode_provider_config_ref(a["provider"].expr, "provider", allow_key=True)
         diags.extend(d)
         r.provider_config_ref = ref
     if "depends_on" in a:

@@ -20,6 +20,7 @@ from sheath.engine.dataloss import allowing, allows_data_loss, as_configured
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
+from sheath.engine.provider_instances import change_provider_addr, for_object
 from sheath.engine.provisioning import Provisioning, apply_provisioners, instance_variables
 from sheath.engine.hooks import NOT_DEPOSED
 from sheath.engine.run import Expansion, Run, WalkAbort, object_id, instance_addr, instance_address
@@ -54,7 +55,10 @@ class ResourceApplier(ResourcePlanner):
             reps_now = exp.reps
 
             def one(k: InstanceKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[InstanceKey, Repetition] = reps_now) -> Value | None:
-                return self.apply_instance(mi, sr, k, reps[k], schema, provider)
+                prov = self.instance_provider(mi, sr, k, reps[k], provider)  # OpenTofu's provider for_each
+                if prov is None:
+                    return None
+                return self.apply_instance(mi, sr, k, reps[k], schema, prov)
 
             batches.append((mi, exp, one))
         # every module instance's instances at once (not one module instance after another)
@@ -276,7 +280,7 @@ def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceCh
                 module_address=str(mi),
                 index=key,
                 deposed=dk,
-                provider_config_addr=sr.provider,
+                provider_config_addr=change_provider_addr(run, sr, key, obj),
             )
             with run.sem:
                 if not destroy_object(run, c, schema, provider):
@@ -298,6 +302,10 @@ def destroy_object(
     obj = inst.deposed.get(c.deposed) if c.deposed else inst.current
     if obj is None:
         return True
+    own = for_object(run, sr, obj, c.address, provider, c.deposed or "")  # OpenTofu's provider for_each
+    if own is None:
+        return False
+    provider = own
     if c.mode == "data":
         run.set_object(sr, c.index, None)
         return True

@@ -14,7 +14,8 @@ from typing import Any
 
 from sheath.addrs.module import ModuleInstance
 from sheath.engine.evalctx import InstanceKey, Repetition
-from sheath.engine.run import Run, WalkAbort, instance_addr
+from sheath.engine.provider_instances import select_for_instance, uses_instances
+from sheath.engine.run import Run, WalkAbort, instance_addr, instance_address
 from sheath.graph.references import ConfigNode
 from sheath.providers import interface as pi
 from sheath.providers.schema import Schema
@@ -42,7 +43,10 @@ class EphemeralOpener:
             reps = exp.reps
             per: dict[InstanceKey, Value] = {}
             for k in exp.keys:
-                v = self._open_one(mi, k, reps[k], schema, provider)
+                prov: pi.Provider | None = provider
+                if uses_instances(run, self.node):  # OpenTofu's provider for_each
+                    prov = select_for_instance(run, self.node, self.r, mi, reps[k], None, k, instance_address(mi, self.r, k))
+                v = self._open_one(mi, k, reps[k], schema, prov) if prov is not None else None
                 if v is None:
                     failed = True
                     v = unknown(schema.block.implied_type())

@@ -26,7 +26,7 @@ from sheath.config.variables import InputValue, collect_variable_values, finaliz
 from sheath.diag import Diagnostics
 from sheath.engine.applier import ResourceApplier, destroy_objects
 from sheath.engine.dataloss import allowance
-from sheath.engine.evalctx import NamedValues
+from sheath.engine.evalctx import NamedValues, Repetition
 from sheath.engine.generation import GenerationTarget, with_generation_targets, write_generated
 from sheath.engine.hooks import NOT_DEPOSED, Hooks, NoHooks
 from sheath.engine.destroyplan import plan_destroy
@@ -53,7 +53,8 @@ from sheath.plans.model import Action, ActionReason, OutputChange, Plan, Resourc
 from sheath.providers import interface as pi
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.backend.current import current_workspace
-from sheath.states.state import OutputValue, State
+from sheath.engine.provider_instances import change_provider_addr, for_object, select_for_instance, uses_instances
+from sheath.states.state import OutputValue, State, split_provider_instance
 from sheath.states.statefile import StateFile
 from sheath.types.cty import DYNAMIC, SENSITIVE, Value, null
 from sheath.types.json import type_from_json, value_from_json
@@ -364,7 +365,9 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         values,
         session.variables,
         RunOptions(
-            refresh=opts.refresh,
+            # terraform's destroy plan refreshes (reading the data sources) in a normal plan
+            # it runs first, skipped with -refresh=false and for an empty state
+            refresh=opts.refresh and not (opts.mode == UIMode.DESTROY and not (prior.state.outputs or prior.state.resources)),
             parallelism=opts.parallelism,
             replace=frozenset(opts.replace),
             hooks=opts.hooks,
@@ -478,6 +481,17 @@ def _provider_for_state_resource(run: Run, provider_config: str) -> pi.Provider:
     p = run.providers.get(provider_config)
     if p is not None:
         return p
+    base, pkey = split_provider_instance(provider_config)
+    node = run.cg.node(base)
+    if node is not None and (pkey is not None or _has_for_each(run, node)):
+        # OpenTofu's provider for_each: the instance, once its configuration is configured; an
+        # instance no longer declared is reported per object (engine.provider_instances)
+        if node.name not in run.provider_keys:
+            run.visit_provider(node)
+        p = run.providers.get(provider_config)
+        if p is not None:
+            return p
+        return run.schemas.function_instance(provider_address(parse_provider_node(node.local)[0]))
     local = provider_config.split("provider[", 1)
     addr_str, _ = parse_provider_node("provider[" + local[-1])
     addr = provider_address(addr_str)
@@ -490,6 +504,19 @@ def _provider_for_state_resource(run: Run, provider_config: str) -> pi.Provider:
     provider.configure_provider(pi.ConfigureProviderRequest(TERRAFORM_VERSION, ps.provider.block.empty_value()))
     run.providers[provider_config] = provider
     return provider
+
+
+def _has_for_each(run: Run, node: ConfigNode) -> bool:
+    """Whether a provider configuration node's block has OpenTofu's for_each."""
+    c = run.configs.get(node.module)
+    if c is None:
+        return False
+    addr_str, alias = parse_provider_node(node.local)
+    m = c.module
+    return any(
+        pc.for_each is not None and pc.alias == alias and str(m.implied_provider_for_local_name(pc.name)) == addr_str
+        for pc in m.provider_configs.values()
+    )
 
 
 def _config_resource_keys(cfg: Config) -> set[tuple[str, str, str, str]]:
@@ -527,7 +554,13 @@ def _plan_orphan_resources(run: Run) -> None:
             run.add_diags([diag.error("Invalid resource type", f'The provider {addr_str} does not support resource type "{typ}".')])
             continue
         rem = removed.get(static, typ, name)
+        resource_provider = provider
         for key, dk, obj in objects:
+            # OpenTofu's provider for_each: the object's own provider instance
+            own = for_object(run, sr, obj, instance_address(mi, sr, key), resource_provider, dk)
+            if own is None:
+                continue
+            provider = own
             prior = upgrade_object(run, provider, typ, schema, obj)
             if prior is None:
                 continue
@@ -560,7 +593,7 @@ def _plan_orphan_resources(run: Run) -> None:
                     before=prior,
                     after=null(prior.type),
                     provider_name=addr_str,
-                    provider_config_addr=sr.provider,
+                    provider_config_addr=change_provider_addr(run, sr, key, obj),
                     module_address=mod,
                     index=key,
                     deposed=dk,
@@ -682,9 +715,14 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
         if schema is None:
             continue
         mi = parse_module_instance(mod)
+        resource_provider = provider
         for key, dk, obj in _objects(sr):
             if selected is not None and instance_address(mi, sr, key) not in selected:
                 continue
+            own = for_object(run, sr, obj, instance_address(mi, sr, key), resource_provider, dk)  # OpenTofu's provider for_each
+            if own is None:
+                continue
+            provider = own
             prior = upgrade_object(run, provider, typ, schema, obj)
             if prior is None:
                 continue
@@ -701,7 +739,7 @@ def _destroy_changes(run: Run, state: State) -> list[ResourceInstanceChange]:
                     before=prior,
                     after=null(prior.type),
                     provider_name=addr_str,
-                    provider_config_addr=sr.provider,
+                    provider_config_addr=change_provider_addr(run, sr, key, obj),
                     module_address=mod,
                     index=key,
                     deposed=dk,
@@ -1102,7 +1140,7 @@ def _destroyers_and_their_needs(g: Graph[Any], destroyers: Iterable[str]) -> Gra
 def _provider_config_of(plan: Plan, cr: str) -> str | None:
     for c in plan.changes:
         if _config_resource(c) == cr:
-            return c.provider_config_addr
+            return split_provider_instance(c.provider_config_addr)[0]  # OpenTofu's provider instances
     return None
 
 
@@ -1210,6 +1248,13 @@ def import_object(session: Session, mgr: Any, address: str, import_id: str, hook
         key = None if target.resource.key is None else target.resource.key.value
         typed = instance_addr(mi, r, key)
         addr = str(typed)
+        if uses_instances(run, node):  # OpenTofu's provider for_each
+            exp = run.expand(mi, r.count, r.for_each, r.enabled)
+            rep = exp.reps.get(key) if exp is not None else None
+            chosen = select_for_instance(run, node, r, mi, rep or Repetition(), sr, key, addr)
+            if chosen is None:
+                return run.diags
+            provider = chosen
         hooks.pre_import(typed, import_id)
         resp = provider.import_resource_state(pi.ImportResourceStateRequest(r.type, import_id))
         if run.add_diags(resp.diagnostics):

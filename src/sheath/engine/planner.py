@@ -22,6 +22,7 @@ from sheath.engine.dataloss import allowing, allows_data_loss, as_configured
 from sheath.engine.evalctx import InstanceKey, Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.hooks import NOT_DEPOSED
+from sheath.engine.provider_instances import change_provider_addr, for_object, select_for_instance, uses_instances
 from sheath.engine.run import Expansion, Run, WalkAbort, resource_mode, object_id, instance_addr, instance_address
 from sheath.engine.triggers import evaluate_replace_triggered_by
 from sheath.graph.references import ConfigNode
@@ -193,8 +194,11 @@ class ResourcePlanner:
             ) -> Value | None:
                 if filtered and not self.targeted(mi, k):
                     return self.state_value(sr, k, schema, provider)
+                prov = self.instance_provider(mi, sr, k, reps[k], provider)
+                if prov is None:
+                    return None
                 with run.sem:
-                    return self.plan_instance(mi, sr, k, reps[k], schema, provider)
+                    return self.plan_instance(mi, sr, k, reps[k], schema, prov)
 
             expanded.append((mi, exp, sr, one))
         failed = not self.each_instance([(mi, exp, one) for mi, exp, _, one in expanded]) or failed
@@ -222,6 +226,15 @@ class ResourcePlanner:
                     self.plan_delete(mi, sr, key, inst.current, schema, provider, ActionReason.DELETE_BECAUSE_NO_MODULE)
         if failed:
             raise WalkAbort()
+
+    def instance_provider(
+        self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, rep: Repetition, default: pi.Provider
+    ) -> pi.Provider | None:
+        """The provider of one instance: OpenTofu's provider for_each lets each instance choose
+        an instance of its provider configuration (engine.provider_instances)."""
+        if not uses_instances(self.run, self.node):
+            return default
+        return select_for_instance(self.run, self.node, self.r, mi, rep, sr, key, instance_address(mi, self.r, key))
 
     def provider_diags(self, d: Diagnostics, addr: str) -> Diagnostics:
         """A provider's diagnostics about this instance: "with ADDR," and the configuration's
@@ -337,6 +350,10 @@ class ResourcePlanner:
         if sr.mode == "data":
             run.set_object(sr, key, None)
             return
+        own = for_object(run, sr, obj, addr, provider, deposed)  # OpenTofu's provider for_each
+        if own is None:
+            raise WalkAbort()
+        provider = own
         prior = upgrade_object(run, provider, sr.type, schema, obj)
         if prior is None:
             raise WalkAbort()
@@ -364,7 +381,7 @@ class ResourcePlanner:
                 before=prior,
                 after=null(prior.type),
                 provider_name=provider_name,
-                provider_config_addr=sr.provider,
+                provider_config_addr=change_provider_addr(run, sr, key, obj),
                 module_address=str(mi),
                 index=key,
                 deposed=deposed,
@@ -532,7 +549,7 @@ class ResourcePlanner:
                 before=prior,
                 after=after,
                 provider_name=str(_provider_of_node(run, self.node)),
-                provider_config_addr=sr.provider,
+                provider_config_addr=change_provider_addr(run, sr, key, None),
                 module_address=str(mi),
                 index=key,
                 action_reason=reason,
@@ -640,6 +657,13 @@ class ResourcePlanner:
     ) -> Value | None:
         run = self.run
         r = self.r
+        if run.opts.destroy and not run.opts.refresh:
+            # a destroy plan without its refresh plan reads nothing: the stored result, if any
+            inst = sr.instances.get(key)
+            stored = inst.current if inst is not None else None
+            if stored is not None and stored.attributes is not None:
+                return object_value(stored, schema)
+            return unknown(schema.block.implied_type())
         addr = instance_address(mi, r, key)
         config, d = run.eval_config(mi, r, schema, rep)
         if run.add_diags(d):
@@ -678,7 +702,7 @@ class ResourcePlanner:
             before=null(after.type),
             after=after,
             provider_name=str(_provider_of_node(self.run, self.node)),
-            provider_config_addr=sr.provider,
+            provider_config_addr=change_provider_addr(self.run, sr, key, None),
             module_address=str(mi),
             index=key,
             action_reason=reason,

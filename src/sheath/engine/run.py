@@ -152,6 +152,10 @@ class Run:
         self.expansions: dict[Any, list[ModuleInstance]] = {config.path: [ModuleInstance()]}
         self.module_reps: dict[ModuleInstance, Repetition] = {}
         self.providers: dict[str, pi.Provider] = {}  # provider node name -> configured instance
+        # OpenTofu's provider for_each (engine.provider_instances): the instance keys of each
+        # configuration with for_each, by node name, and the key each resource instance chose
+        self.provider_keys: dict[str, list[str]] = {}
+        self.chosen_provider_keys: dict[tuple[str, InstanceKey], str] = {}
         self.changes: dict[str, ResourceInstanceChange] = {}
         self.changes_lock = threading.Lock()
         self.state_deps = cg.state_dependencies()
@@ -309,6 +313,10 @@ class Run:
             self.add_diags([diag.error("Invalid count argument", 'The given "count" argument value is unsuitable: must be greater than or equal to zero.', expr.range)])
             return None
         return int(i)
+
+    def for_each_items(self, v: Value, expr: Any) -> list[tuple[str, Value]] | None:
+        """A for_each value's (key, value) pairs in key order, or None with its errors recorded."""
+        return self._for_each_value(v, expr)
 
     def _for_each_value(self, v: Value, expr: Any) -> list[tuple[str, Value]] | None:
         if v.contains_marked():
@@ -690,29 +698,53 @@ class Run:
                 pc = cand
         ps = self.schemas.get(addr)
         self.add_diags(ps.diagnostics)
-        provider = self.schemas.take_instance(addr)
         mi = ModuleInstance() if not c.path.names else self.instances_of(c.path)[0] if self.instances_of(c.path) else ModuleInstance()
         block = ps.provider.block
-        if pc is not None:
-            ctx = self.values.body_context(mi, pc.config)
-            config, d = decode_body(block, pc.config, lambda e: _eval_in(e, ctx))
-            if self.add_diags(d):
+
+        def configure(rep: Repetition) -> pi.Provider | None:
+            provider = self.schemas.take_instance(addr)
+            if pc is not None:
+                ctx = self.values.body_context(mi, pc.config, rep.variables())
+                config, d = decode_body(block, pc.config, lambda e: _eval_in(e, ctx))
+                if self.add_diags(d):
+                    return None
+            else:
+                config = block.empty_value() if hasattr(block, "empty_value") else null(block.implied_type())
+            plain, _ = config.unmark_deep()
+            vr = provider.validate_provider_config(plain)
+            if self.add_diags(vr.diagnostics):
+                return None
+            if vr.prepared_config is not None:
+                plain = vr.prepared_config
+            resp = provider.configure_provider(pi.ConfigureProviderRequest(terraform_version=TERRAFORM_VERSION, config=plain))
+            if self.add_diags(resp.diagnostics):
+                return None
+            return provider
+
+        if pc is not None and pc.for_each is not None:  # OpenTofu's provider for_each
+            from sheath.engine.provider_instances import configure_each
+
+            if not configure_each(self, node, mi, pc.for_each, configure):
                 raise WalkAbort()
-        else:
-            config = block.empty_value() if hasattr(block, "empty_value") else null(block.implied_type())
-        plain, _ = config.unmark_deep()
-        vr = provider.validate_provider_config(plain)
-        if self.add_diags(vr.diagnostics):
-            raise WalkAbort()
-        if vr.prepared_config is not None:
-            plain = vr.prepared_config
-        resp = provider.configure_provider(pi.ConfigureProviderRequest(terraform_version=TERRAFORM_VERSION, config=plain))
-        if self.add_diags(resp.diagnostics):
+            return
+        provider = configure(Repetition())
+        if provider is None:
             raise WalkAbort()
         self.providers[node.name] = provider
 
     def provider_for(self, node: ConfigNode) -> tuple[pi.Provider, str]:
+        """The configured provider of a resource. For a configuration with for_each (OpenTofu),
+        each instance chooses its own (engine.provider_instances); this is then the first
+        instance, or an unconfigured one when there is none, for what needs only the schema."""
         pn = self.provider_of[node]
+        if pn.name in self.provider_keys:
+            from sheath.states.state import provider_instance_string
+
+            keys = self.provider_keys[pn.name]
+            if keys:
+                return self.providers[provider_instance_string(pn.name, keys[0])], pn.name
+            addr_str, _ = parse_provider_node(pn.local)
+            return self.schemas.function_instance(provider_address(addr_str)), pn.name
         p = self.providers.get(pn.name)
         if p is None:
             raise WalkAbort()
@@ -804,6 +836,14 @@ class Run:
             else:
                 if inst is None:
                     inst = sr.instances[key] = ResourceInstance(key)
+                # OpenTofu's provider for_each: the provider instance this object belongs to
+                chosen = self.chosen_provider_keys.get((sr.address, key))
+                if chosen is not None:
+                    obj.provider_key = chosen
+                elif obj.provider_key is None:
+                    prev = inst.deposed.get(deposed) if deposed else inst.current
+                    if prev is not None:
+                        obj.provider_key = prev.provider_key
                 from sheath.engine.lifecycle_destroy import skip_destroy_for  # OpenTofu's lifecycle.destroy
 
                 skip = skip_destroy_for(self.config, sr)

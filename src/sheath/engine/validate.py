@@ -738,16 +738,18 @@ class _ModuleValidator:
 
     def _provider(self, pc: Any) -> None:
         """The configuration against the provider's schema, then evaluated."""
-        refs = self.refs.check_body(pc.config, RefScope())
+        each = pc.for_each is not None  # OpenTofu's provider for_each
+        refs = self.refs.check_body(pc.config, RefScope(each=each))
         if refs.has_errors():
             self.diags.extend(refs)
             return
+        ctx = self.ctx({"each": _EACH_VAL} if each else None)
         addr = self.m.implied_provider_for_local_name(pc.name)
         ps = self.schemas.provider_schema(addr)
         if ps is None:
-            self._eval_body(pc.config, self.ctx())
+            self._eval_body(pc.config, ctx)
             return
-        self._evaluate_block(pc.config, ps.provider, self.ctx())
+        self._evaluate_block(pc.config, ps.provider, ctx)
 
     def _check(self, ck: Any) -> None:
         for rule in ck.asserts:

@@ -409,7 +409,9 @@ class _Builder:
                 self.expr(n, cfg, rule.condition)
                 self.expr(n, cfg, rule.error_message)
         for pc in m.provider_configs.values():
-            self.body(add(self.provider(cfg, pc.name, pc.alias)), cfg, pc.config)
+            pn = add(self.provider(cfg, pc.name, pc.alias))
+            self.body(pn, cfg, pc.config)
+            self.expr(pn, cfg, pc.for_each)  # OpenTofu's provider for_each
         for r in m.all_resources():
             self.resource_deps(add(self.resource(p, r.addr())), cfg, r)
         for mc in m.module_calls.values():
@@ -418,6 +420,8 @@ class _Builder:
             self.expr(n, cfg, mc.for_each)
             self.expr(n, cfg, mc.enabled)  # OpenTofu's lifecycle.enabled
             self.depend(n, cfg, mc.depends_on)
+            for passed in mc.providers:  # OpenTofu's provider instance keys
+                self.expr(n, cfg, passed.in_parent.key_expr)
         for ck in m.checks.values():
             n = add(ConfigNode(CHECK, p, f"check.{ck.name}"))
             for rule in ck.asserts:
@@ -464,6 +468,7 @@ class _Builder:
                     self.body(n, cfg, prov.connection.config)
         ref = r.provider_config_ref
         if ref is not None:
+            self.expr(n, cfg, ref.key_expr)  # OpenTofu's provider instance key
             pn = self.provider_for(cfg, ref.name, ref.alias)
         else:
             pn = self.provider_for(cfg, r.provider_local_name(), "")

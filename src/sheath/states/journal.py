@@ -57,7 +57,7 @@ class ResourceRef:
 
 
 def _object_to_json(o: InstanceObject) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "attributes": o.attributes,
         "schema_version": o.schema_version,
         "status": o.status,
@@ -67,6 +67,9 @@ def _object_to_json(o: InstanceObject) -> dict[str, Any]:
         "create_before_destroy": o.create_before_destroy,
         "skip_destroy": o.skip_destroy,
     }
+    if o.provider_key is not None:  # OpenTofu's provider for_each
+        out["provider_key"] = o.provider_key
+    return out
 
 
 def _object_from_json(d: dict[str, Any]) -> InstanceObject:
@@ -79,6 +82,7 @@ def _object_from_json(d: dict[str, Any]) -> InstanceObject:
         dependencies=list(d.get("dependencies") or []),
         create_before_destroy=bool(d.get("create_before_destroy")),
         skip_destroy=bool(d.get("skip_destroy")),
+        provider_key=d.get("provider_key") if isinstance(d.get("provider_key"), str) else None,
     )
 
 

@@ -29,6 +29,9 @@ class InstanceObject:
     attributes_flat: dict[str, str] | None = None
     skip_destroy: bool = False
     """OpenTofu's: the object's resource had lifecycle.destroy = false (forgotten, never destroyed)."""
+    provider_key: str | None = None
+    """OpenTofu's provider for_each: the instance key of the provider configuration's instance
+    that manages this object (None: a configuration without for_each)."""
 
 
 @dataclass(slots=True)
@@ -109,3 +112,29 @@ def format_instance_key(k: InstanceKey) -> str:
     from sheath.addrs.instance_key import quote_hcl_string
 
     return f"[{quote_hcl_string(k)}]"
+
+
+def provider_instance_string(config_addr: str, key: str | None) -> str:
+    """OpenTofu's AbsProviderConfig.InstanceString: provider["…"].ALIAS["KEY"]."""
+    from sheath.addrs.instance_key import quote_hcl_string
+
+    return config_addr if key is None else f"{config_addr}[{quote_hcl_string(key)}]"
+
+
+def split_provider_instance(addr: str) -> tuple[str, str | None]:
+    """provider_instance_string reversed: ('provider["…"].a', 'k') from 'provider["…"].a["k"]'."""
+    import json
+
+    i = addr.find('provider["')
+    j = addr.find('"]', i) + 2 if i >= 0 else -1
+    k = addr.find("[", j) if j >= 2 else -1
+    if k < 0 or not addr.endswith('"]'):
+        return addr, None
+    literal = addr[k + 1 : -1]
+    try:
+        key = json.loads(literal)
+    except ValueError:
+        return addr, None
+    if not isinstance(key, str):
+        return addr, None
+    return addr[:k], key.replace("$${", "${").replace("%%{", "%{")

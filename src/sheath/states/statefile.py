@@ -14,7 +14,16 @@ from typing import Any
 from sheath import TERRAFORM_VERSION
 from sheath.diag import Diagnostics
 from sheath.states import gojson
-from sheath.states.state import InstanceObject, OutputValue, Resource, ResourceInstance, State, instance_key_sort_key
+from sheath.states.state import (
+    InstanceObject,
+    OutputValue,
+    Resource,
+    ResourceInstance,
+    State,
+    instance_key_sort_key,
+    provider_instance_string,
+    split_provider_instance,
+)
 
 STATE_VERSION = 4
 
@@ -106,7 +115,7 @@ def _read(data: bytes) -> StateFile:
             mode=mode,
             type=_need(r, "type", str, where),
             name=_need(r, "name", str, where),
-            provider=_need(r, "provider", str, where),
+            provider=_resource_provider(r, where),
             each=str(r.get("each") or ""),
         )
         # a resource listed twice is one resource (terraform merges its instances)
@@ -127,6 +136,7 @@ def _read(data: bytes) -> StateFile:
                 create_before_destroy=bool(inst.get("create_before_destroy", False)),
                 attributes_flat=inst.get("attributes_flat"),
                 skip_destroy=bool(inst.get("skip_destroy", False)),
+                provider_key=_instance_provider_key(inst, res.provider, f"{where} instance {j}"),
             )
             ri = res.instances.get(key)
             if ri is None:
@@ -143,7 +153,35 @@ def _read(data: bytes) -> StateFile:
     return sf
 
 
-def _object_json(key: Any, obj: InstanceObject, deposed: str | None) -> dict[str, Any]:
+def _resource_provider(r: dict[str, Any], where: str) -> str:
+    """The resource's provider configuration; OpenTofu leaves it out when the instances name
+    instances of a provider configuration with for_each (then they all name the same one)."""
+    if "provider" in r or not isinstance(r.get("instances"), list):
+        return str(_need(r, "provider", str, where))
+    bases = set()
+    for inst in r["instances"]:
+        p = inst.get("provider") if isinstance(inst, dict) else None
+        if not isinstance(p, str) or not p:
+            raise StateFileError(f'{where}: "provider" is missing on the resource and its instances')
+        bases.add(split_provider_instance(p)[0])
+    if len(bases) != 1:
+        raise StateFileError(f"{where}: the instances name different provider configurations")
+    return bases.pop()
+
+
+def _instance_provider_key(inst: dict[str, Any], config_addr: str, where: str) -> str | None:
+    p = inst.get("provider")
+    if p is None or p == "":
+        return None
+    if not isinstance(p, str):
+        raise StateFileError(f'{where}: "provider" must be a string')
+    base, key = split_provider_instance(p)
+    if base != config_addr:
+        raise StateFileError(f"{where}: provider {p} is not an instance of the resource's provider {config_addr}")
+    return key
+
+
+def _object_json(key: Any, obj: InstanceObject, deposed: str | None, provider: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     if key is not None:
         out["index_key"] = key
@@ -151,6 +189,8 @@ def _object_json(key: Any, obj: InstanceObject, deposed: str | None) -> dict[str
         out["status"] = obj.status
     if deposed:
         out["deposed"] = deposed
+    if provider:  # OpenTofu's provider instance of this object (provider for_each)
+        out["provider"] = provider
     out["schema_version"] = obj.schema_version
     if obj.attributes_flat is not None:
         out["attributes_flat"] = obj.attributes_flat
@@ -188,14 +228,24 @@ def state_file_document(sf: StateFile) -> dict[str, Any]:
         rd["name"] = r.name
         if r.each:
             rd["each"] = r.each
-        rd["provider"] = r.provider
+        # OpenTofu's provider for_each: when any object was made by an instance of a provider
+        # configuration, every instance names its provider instance and the resource none
+        keyed = any(
+            o.provider_key is not None
+            for ri in r.instances.values()
+            for o in ([ri.current] if ri.current is not None else []) + list(ri.deposed.values())
+        )
+        if not keyed:
+            rd["provider"] = r.provider
         instances: list[dict[str, Any]] = []
         for ik in sorted(r.instances, key=instance_key_sort_key):
             ri = r.instances[ik]
             if ri.current is not None:
-                instances.append(_object_json(ik, ri.current, None))
+                p = provider_instance_string(r.provider, ri.current.provider_key) if keyed else ""
+                instances.append(_object_json(ik, ri.current, None, p))
             for dk in sorted(ri.deposed):
-                instances.append(_object_json(ik, ri.deposed[dk], dk))
+                p = provider_instance_string(r.provider, ri.deposed[dk].provider_key) if keyed else ""
+                instances.append(_object_json(ik, ri.deposed[dk], dk, p))
         rd["instances"] = instances
         resources.append(rd)
     return {
