@@ -62,6 +62,28 @@ def test_nesting_beyond_terraform_is_a_diagnostic(tmp_path: Path, capsys: pytest
     assert "Traceback" not in err
 
 
+def _wait_until_reading_stdin(pid: int, timeout: float = 60.0) -> None:
+    """Until one of the process's threads is blocked reading its stdin pipe (Linux's
+    /proc/PID/task/*/wchan), so that the interrupts come where the test means them to and
+    not while the command is still starting (where one interrupt ends it); without /proc,
+    a fixed five seconds."""
+    import time
+
+    tasks = Path(f"/proc/{pid}/task")
+    if not tasks.is_dir():
+        time.sleep(5)
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if any("pipe_read" in (t / "wchan").read_text() for t in tasks.iterdir()):
+                time.sleep(0.2)  # the main thread is then in its wait for the worker
+                return
+        except OSError:  # a thread ended while listed
+            pass
+        time.sleep(0.05)
+
+
 def test_two_interrupts_end_a_command_blocked_on_input(tmp_path: Path) -> None:
     """The command runs in a worker thread; Ctrl-C reaches the main thread, and a
     read the worker is blocked in does not see it. The second Ctrl-C ends the process."""
@@ -79,7 +101,7 @@ def test_two_interrupts_end_a_command_blocked_on_input(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        time.sleep(5)  # started and waiting for input (a late start only makes the first signal count)
+        _wait_until_reading_stdin(proc.pid)
         proc.send_signal(signal.SIGINT)
         time.sleep(1)
         if proc.poll() is None:
@@ -88,5 +110,5 @@ def test_two_interrupts_end_a_command_blocked_on_input(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-    # 130 from sheath; -SIGINT only if the machine was so slow that the first signal came before start-up ended
+    # 130 from sheath (-SIGINT only if /proc was missing and start-up took over five seconds)
     assert proc.returncode in (130, -signal.SIGINT), err
