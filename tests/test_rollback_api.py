@@ -158,6 +158,14 @@ def test_history_show_prints_the_plan_with_sensitive_values_masked(tmp_path: Pat
     shown = run(["history", "show", "-json", "2"], tmp_path).stdout
     state_changes = json.loads(shown)["state_changes"]
     assert [r["address"] for r in state_changes["resources"]] == ["terraform_data.a"] and state_changes["outputs"] == []
+    # a history that cannot be read is said, not taken for an empty one
+    index = next((tmp_path / ".sheath").rglob("index.jsonl"))
+    kept = index.read_text()
+    index.write_text(kept + "not a record\n")
+    broken = run(["history", "show", "2"], tmp_path)
+    assert broken.returncode == 0 and "State changes since version 1: not shown: " in broken.stdout, broken.stdout + broken.stderr
+    assert "is not a history record" in broken.stdout
+    index.write_text(kept)
     change = json.loads(shown)["plan"]["resource_changes"][0]
     assert change["address"] == "terraform_data.a" and change["change"]["actions"] == ["update"]
     assert change["change"]["before_sensitive"]["triggers_replace"] == {"s": True}

@@ -192,6 +192,8 @@ def _state_changes(prev: "AppliedVersion", v: "AppliedVersion") -> tuple[dict[st
     if mgr is None or history is None or diags.has_errors():
         return None, "the backend keeps no state history"
     metas, d = history.versions()
+    if d.has_errors():
+        return None, "; ".join(x.detail or x.summary for x in d if x.is_error)
     by_serial = {(m.lineage, m.serial): m.version for m in metas}
     kept = [by_serial.get((p.state_lineage, p.state_serial)) for p in (prev, v)]
     states = []
