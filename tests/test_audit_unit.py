@@ -212,3 +212,38 @@ provider "aws" {
     )
     assert targets[1] == AwsTarget()
     assert [d.summary for d in td] == ["Provider argument not known"]
+
+
+def test_aws_targets_of_a_provider_with_for_each(tmp_path: object) -> None:
+    """OpenTofu's provider for_each: one target per instance, each.key and each.value in its
+    arguments (a for_each that is not static is refused when the configuration loads)."""
+    import os
+    from pathlib import Path
+
+    from sheath.audit.aws_inventory import AwsTarget, aws_targets
+    from sheath.engine.operations import load
+
+    d = Path(str(tmp_path))
+    (d / "main.tf").write_text(
+        """
+variable "regions" {
+  default = { east = "us-east-1", west = "us-west-2" }
+}
+provider "aws" {
+  alias    = "by_region"
+  for_each = var.regions
+  region   = each.value
+  profile  = each.key
+}
+"""
+    )
+    cwd = os.getcwd()
+    os.chdir(d)
+    try:
+        session, diags = load(".", [], validate=False)
+        assert session is not None, diags
+        targets, td = aws_targets(session.config.module, session.variables, session.functions)
+    finally:
+        os.chdir(cwd)
+    assert targets == [AwsTarget(region="us-east-1", profile="east"), AwsTarget(region="us-west-2", profile="west")]
+    assert not td

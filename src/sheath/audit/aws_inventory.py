@@ -144,45 +144,79 @@ def aws_targets(module: Any, variables: Mapping[str, Any], functions: Mapping[st
         if pc.name != "aws":
             continue
         content, _rest, _d = pc.config.partial_content(schema)
-        args: dict[str, Any] = {}
-        for name, attr in content.attributes.items():
-            v, ed = evaluate(attr.expr, ctx)
-            plain, _ = v.unmark_deep()
-            if ed.has_errors() or not plain.is_wholly_known():
-                diags.add_warning(
-                    "Provider argument not known",
-                    f'The argument "{name}" of provider "{key}" cannot be evaluated without planning; '
-                    "sheath unmanaged uses the AWS SDK's default for it.",
-                    attr.expr.range,
-                )
-                continue
-            if plain.is_null:
-                continue
-            args[name] = plain.v if plain.type != STRING else plain.as_str()
-        endpoints: list[tuple[str, str]] = []
-        for blk in content.blocks:
-            attrs, _ad = blk.body.just_attributes()
-            for ename, attr in sorted(attrs.items()):
-                v, ed = evaluate(attr.expr, ctx)
-                plain, _ = v.unmark_deep()
-                service = _ENDPOINT_SERVICES.get(ename)
-                if service is None or ed.has_errors() or not plain.is_known or plain.is_null or plain.type != STRING:
-                    continue
-                endpoints.append((service, plain.as_str()))
-        out.append(
-            AwsTarget(
-                region=_str(args.get("region")),
-                access_key=_str(args.get("access_key")),
-                secret_key=_str(args.get("secret_key")),
-                token=_str(args.get("token")),
-                profile=_str(args.get("profile")),
-                endpoints=tuple(sorted(set(endpoints))),
-                s3_use_path_style=bool(args.get("s3_use_path_style") or args.get("s3_force_path_style")),
-            )
-        )
+        if pc.for_each is not None:  # OpenTofu's provider for_each: a target per instance
+            items = _for_each_items(pc.for_each, ctx, key, diags)
+            for ek, ev in items:
+                each = object_of({"key": string_val(ek), "value": ev})
+                out.append(_target(content, EvalContext({**names, "each": each}, functions), key, diags))
+            continue
+        out.append(_target(content, ctx, key, diags))
     if not out:
         out.append(AwsTarget())
     return out, diags
+
+
+def _for_each_items(expr: Any, ctx: Any, key: str, diags: Diagnostics) -> list[tuple[str, Any]]:
+    """A provider block's for_each as (each.key, each.value) pairs; a warning and none when
+    it cannot be evaluated here (plan reports why)."""
+    from sheath.lang.eval.evaluator import evaluate
+    from sheath.types.cty import STRING, string_val
+
+    v, ed = evaluate(expr, ctx)
+    plain, _ = v.unmark_deep()
+    if not ed.has_errors() and plain.is_wholly_known() and not plain.is_null:
+        if plain.type.is_map() or plain.type.is_object():
+            return sorted(plain.attrs().items())
+        if plain.type.is_set() and all(e.type == STRING for e in plain.elements()):
+            return [(e.as_str(), string_val(e.as_str())) for e in sorted(plain.elements(), key=lambda e: e.as_str())]
+    diags.add_warning(
+        "Provider for_each not known",
+        f'The for_each of provider "{key}" cannot be evaluated here (a map, or a set of strings, of '
+        "variables and locals); sheath unmanaged scans none of its instances.",
+        expr.range,
+    )
+    return []
+
+
+def _target(content: Any, ctx: Any, key: str, diags: Diagnostics) -> AwsTarget:
+    """What one provider block (or one of its for_each instances) says about where to look."""
+    from sheath.lang.eval.evaluator import evaluate
+    from sheath.types.cty import STRING
+
+    args: dict[str, Any] = {}
+    for name, attr in content.attributes.items():
+        v, ed = evaluate(attr.expr, ctx)
+        plain, _ = v.unmark_deep()
+        if ed.has_errors() or not plain.is_wholly_known():
+            diags.add_warning(
+                "Provider argument not known",
+                f'The argument "{name}" of provider "{key}" cannot be evaluated without planning; '
+                "sheath unmanaged uses the AWS SDK's default for it.",
+                attr.expr.range,
+            )
+            continue
+        if plain.is_null:
+            continue
+        args[name] = plain.v if plain.type != STRING else plain.as_str()
+    endpoints: list[tuple[str, str]] = []
+    for blk in content.blocks:
+        attrs, _ad = blk.body.just_attributes()
+        for ename, attr in sorted(attrs.items()):
+            v, ed = evaluate(attr.expr, ctx)
+            plain, _ = v.unmark_deep()
+            service = _ENDPOINT_SERVICES.get(ename)
+            if service is None or ed.has_errors() or not plain.is_known or plain.is_null or plain.type != STRING:
+                continue
+            endpoints.append((service, plain.as_str()))
+    return AwsTarget(
+        region=_str(args.get("region")),
+        access_key=_str(args.get("access_key")),
+        secret_key=_str(args.get("secret_key")),
+        token=_str(args.get("token")),
+        profile=_str(args.get("profile")),
+        endpoints=tuple(sorted(set(endpoints))),
+        s3_use_path_style=bool(args.get("s3_use_path_style") or args.get("s3_force_path_style")),
+    )
 
 
 def _str(x: Any) -> str | None:
