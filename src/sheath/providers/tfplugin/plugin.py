@@ -36,6 +36,7 @@ from typing import Final
 
 import grpc
 
+from sheath.providers.tfplugin.deathwatch import DeathWatch
 from sheath.providers.tfplugin.logs import StderrPump
 from sheath.providers.tfplugin.tlsrelay import TLSRelay
 
@@ -149,11 +150,13 @@ class PluginProcess:
         stderr: StderrPump,
         executable: Path,
         relay: TLSRelay | None = None,
+        watch: DeathWatch | None = None,
     ) -> None:
         self.relay = relay
         self.proc = proc
+        self.watch = watch if watch is not None else DeathWatch(None)
         # if sheath exits (or drops this object) without close(), do not leave the plugin running
-        self._finalizer = weakref.finalize(self, _terminate, proc, relay)
+        self._finalizer = weakref.finalize(self, _terminate, proc, relay, self.watch)
         self.handshake = handshake
         self.channel = channel
         self.stderr = stderr
@@ -189,6 +192,7 @@ class PluginProcess:
             return
         self._closed = True
         self._finalizer.detach()
+        self.watch.disarm()
         if self.proc.poll() is None:
             try:
                 from sheath.providers.tfplugin.proto import grpc_controller_pb2 as ctl
@@ -210,7 +214,8 @@ class PluginProcess:
             self.proc.stdout.close()
 
 
-def _terminate(proc: subprocess.Popen[bytes], relay: TLSRelay | None) -> None:
+def _terminate(proc: subprocess.Popen[bytes], relay: TLSRelay | None, watch: DeathWatch) -> None:
+    watch.disarm()
     if proc.poll() is None:
         proc.kill()
         proc.wait()
@@ -271,6 +276,7 @@ def start_plugin(executable: Path, env: Mapping[str, str] | None = None, *, auto
         )
     except OSError as e:
         raise PluginStartError(f"failed to start {executable}: {e.strerror or e}") from None
+    watch = DeathWatch.start(proc.pid)  # ends the provider if sheath is killed before it can
     assert proc.stderr is not None
     pump = StderrPump(proc.stderr, executable.name, base)
     relay: TLSRelay | None = None
@@ -294,6 +300,7 @@ def start_plugin(executable: Path, env: Mapping[str, str] | None = None, *, auto
         channel = grpc.insecure_channel(target, options=options)
         grpc.channel_ready_future(channel).result(timeout=HANDSHAKE_TIMEOUT)
     except (PluginStartError, ValueError, OSError, grpc.FutureTimeoutError) as e:
+        watch.disarm()
         if relay is not None:
             relay.close()
         if proc.poll() is None:
@@ -303,4 +310,4 @@ def start_plugin(executable: Path, env: Mapping[str, str] | None = None, *, auto
         out = pump.plain_output()
         msg = str(e) or "timeout connecting to the plugin"
         raise PluginStartError(msg + (f"\n\n{out}" if out else "")) from None
-    return PluginProcess(proc, hs, channel, pump, executable, relay)
+    return PluginProcess(proc, hs, channel, pump, executable, relay, watch)
