@@ -203,10 +203,13 @@ def decode_provider_config_ref(
             key_expr = expr.key
             expr = expr.collection
     expr = shim_traversal_in_string(expr, False, diags)
-    trav = abs_traversal(expr, diags)
-    if trav is None or diags.has_errors():
-        return None, diags
-    steps = trav.steps
+    # as terraform's decodeProviderConfigRef, the traversal's own errors give way to one
+    # that says what a provider reference is
+    travdiags = Diagnostics()
+    trav = abs_traversal(expr, travdiags)
+    if not travdiags.has_errors():
+        diags.extend(travdiags)
+    steps = trav.steps if trav is not None and not travdiags.has_errors() else []
     if allow_key and key_expr is None and len(steps) == 3 and isinstance(steps[2], hcl.TraverseIndex):
         from sheath.lang.hclsyntax import ast
         from sheath.types.cty import Value
@@ -215,13 +218,15 @@ def decode_provider_config_ref(
         if isinstance(k, Value):
             key_expr = ast.LiteralValueExpr(k, steps[2].range)
         steps = steps[:2]
-    if len(steps) < 1 or len(steps) > 2:
+    if trav is None or len(steps) < 1 or len(steps) > 2:
         diags.add_error(
             "Invalid provider configuration reference",
             f"The {arg_name} argument requires a provider type name, optionally followed by a period and then "
             "a configuration alias.",
             expr.range,
         )
+        return None, diags
+    if diags.has_errors():
         return None, diags
     name = trav.root_name
     if name != name.lower():

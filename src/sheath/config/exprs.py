@@ -150,7 +150,7 @@ def decode_bool(expr: Expression) -> tuple[bool | None, Diagnostics]:
     if v is None:
         return None, diags
     if v.is_null:
-        diags.add_error("Unsuitable value type", "Unsuitable value: value must not be null", expr.start_range)
+        diags.add_error("Unsuitable value type", "Unsuitable value: null value is not allowed", expr.start_range)
         return None, diags
     return bool(v.v), diags
 
@@ -160,7 +160,7 @@ def decode_string(expr: Expression) -> tuple[str | None, Diagnostics]:
     if v is None:
         return None, diags
     if v.is_null:
-        diags.add_error("Unsuitable value type", "Unsuitable value: value must not be null", expr.start_range)
+        diags.add_error("Unsuitable value type", "Unsuitable value: null value is not allowed", expr.start_range)
         return None, diags
     return str(v.v), diags
 
