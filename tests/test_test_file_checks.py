@@ -110,7 +110,7 @@ def _init_both(tmp_path: Path, files: dict[str, str], run_terraform: RunFn, run_
 def test_test_file_blocks(case: str, command: str, run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
     test_file = DUPLICATES if case == "duplicates" else RUN_SCHEMA
     files = {"main.tf": MAIN, "child/main.tf": CHILD, "a.tftest.hcl": test_file}
-    # not initialised: terraform init refuses these files (sheath init does not read them yet)
+    # not initialised: init refuses these files (tests/test_test_file_decoding.py)
     tf_dir, sh_dir = _both(tmp_path, files)
     tf = run_terraform([command, "-no-color"], tf_dir)
     sh = run_sheath([command, "-no-color"], sh_dir)

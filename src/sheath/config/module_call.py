@@ -179,7 +179,7 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
         items, d = expr_map(a["providers"].expr)
         diags.extend(d)
         for kexpr, vexpr in items:
-            child, d1 = decode_provider_config_ref(_provider_map_key(kexpr), "providers", allow_key=True)
+            child, d1 = decode_provider_config_ref(provider_map_key(kexpr), "providers", allow_key=True)
             parent, d2 = decode_provider_config_ref(vexpr, "providers", allow_key=True)
             diags.extend(d1)
             diags.extend(d2)
@@ -222,7 +222,7 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
     return mc, diags
 
 
-def _provider_map_key(expr: Expression) -> Expression:
+def provider_map_key(expr: Expression) -> Expression:
     """A providers map key as terraform reads it: a quoted key is a (deprecated) quoted
     reference, and the keywords null, true and false are provider names like any other."""
     from sheath.config.common import TraversalExpression

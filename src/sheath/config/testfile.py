@@ -14,8 +14,20 @@ from dataclasses import dataclass, field
 
 from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_traversal
 from sheath.addrs.resource import ResourceMode
-from sheath.config.common import BAD_IDENTIFIER_DETAIL, decode_check_rule, range_str, valid_identifier
-from sheath.config.exprs import abs_traversal_for_expr, decode_string, expr_as_keyword
+from sheath.addrs.parse import steps_range
+from sheath.addrs.referenceable import Check, InputVariable, OutputValue, parse_ref_steps
+from sheath.addrs.resource import Resource, ResourceInstance
+from sheath.config.common import (
+    BAD_IDENTIFIER_DETAIL,
+    decode_check_rule,
+    decode_depends_on,
+    decode_provider_config_ref,
+    range_str,
+    valid_identifier,
+)
+from sheath.config.exprs import abs_traversal_for_expr, decode_bool, decode_string, expr_as_keyword, expr_map
+from sheath.config.module_call import parse_module_source, provider_map_key
+from sheath.config.versions import parse_constraints
 from sheath.config.loader import Config, parse_file
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
@@ -86,10 +98,22 @@ class OverrideTarget:
 
 
 @dataclass
+class RunModule:
+    """A run block's valid module block: the source (local or registry) and its range."""
+
+    run: str
+    source: str
+    local: bool
+    range: Range
+
+
+@dataclass
 class TestFile:
     filename: str
     runs: list[str] = field(default_factory=list)
     overrides: list[OverrideTarget] = field(default_factory=list)
+    modules: list[RunModule] = field(default_factory=list)
+    expect_failures: list[hcl.Traversal] = field(default_factory=list)
 
 
 def missing_override_targets(files: list[TestFile], cfg: Config) -> Diagnostics:
@@ -141,6 +165,74 @@ def load_test_files(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> tu
     return files, diags
 
 
+def test_file_syntax_problems(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> Diagnostics:
+    """The test files' syntax errors alone (what parsing them reports, before decoding)."""
+    diags = Diagnostics()
+    for rel in test_file_paths(root_dir, test_dir):
+        diags.extend(parse_file(rel if root_dir in ("", ".") else os.path.join(root_dir, rel))[1])
+    return diags
+
+
+def test_file_sources(root_dir: str, test_dir: str = DEFAULT_TEST_DIRECTORY) -> dict[str, bytes]:
+    """The test files' bytes by their path relative to root_dir, for diagnostics' snippets."""
+    out: dict[str, bytes] = {}
+    for rel in test_file_paths(root_dir, test_dir):
+        try:
+            with open(os.path.join(root_dir, rel), "rb") as fh:
+                out[rel] = fh.read()
+        except OSError:
+            continue
+    return out
+
+
+def expect_failures_problems(files: list[TestFile]) -> Diagnostics:
+    """terraform validate's run.Validate: each expect_failures entry must name a checkable
+    object (input variable, output value, check block, resource or data source); whether it
+    exists is not checked."""
+    diags = Diagnostics()
+    for tf in files:
+        for t in tf.expect_failures:
+            subject, rng, d = _testing_scope_ref(t)
+            diags.extend(d)
+            if subject is None or d.has_errors():
+                continue
+            diags.add_error(
+                "Invalid `expect_failures` reference",
+                f"You cannot expect failures from {subject}. You can only expect failures from checkable objects "
+                "such as input variables, output values, check blocks, managed resources and data sources.",
+                rng,
+            )
+    return diags
+
+
+def _testing_scope_ref(t: hcl.Traversal) -> tuple[str | None, Range | None, Diagnostics]:
+    """terraform's ParseRefFromTestingScope for expect_failures: the subject's text when it
+    is not checkable (None when it is, or when the reference is invalid) and its range."""
+    steps = steps_from_traversal(t)
+    diags = Diagnostics()
+    root = str(steps[0].value) if steps and steps[0].kind == "name" else ""
+    if root in ("output", "check", "run"):
+        if len(steps) < 2:
+            diags.add_error(
+                "Invalid reference",
+                f'The "{root}" object cannot be accessed directly. Instead, access one of its attributes.',
+                steps[0].range,
+            )
+            return None, None, diags
+        if steps[1].kind != "name":
+            diags.add_error("Invalid reference", f'The "{root}" object does not support this operation.', steps[1].range)
+            return None, None, diags
+        if root == "run":
+            return f"run.{steps[1].value}", steps_range(steps[:2]), diags
+        return None, None, diags
+    ref, diags = parse_ref_steps(steps)
+    if ref is None or diags.has_errors():
+        return None, None, diags
+    if isinstance(ref.subject, (InputVariable, OutputValue, Check, Resource, ResourceInstance)):
+        return None, None, diags
+    return str(ref.subject), ref.source_range, diags
+
+
 def decode_test_file(filename: str, body: hcl.Body) -> tuple[TestFile, Diagnostics]:
     """terraform's loadTestFile: the file's blocks against its schema, in order; a second
     file-level variables block, a second provider or mock_provider block for one
@@ -153,10 +245,13 @@ def decode_test_file(filename: str, body: hcl.Body) -> tuple[TestFile, Diagnosti
     file_overrides = _OverrideScope(tf.overrides)
     for b in content.blocks:
         if b.type == "run":
-            diags.extend(_decode_run(b, tf.overrides))
+            modules, failures = list(tf.modules), len(tf.expect_failures)
+            diags.extend(_decode_run(b, tf))
             name = b.labels[0]
             first = runs.get(name)
             if first is not None:
+                # terraform drops the second run of a name: nothing of it is installed or checked
+                tf.modules, tf.expect_failures = modules, tf.expect_failures[:failures]
                 diags.add_error(
                     'Duplicate "run" block names',
                     f"This test file already has a run named {name} block defined at {range_str(first.def_range)}.",
@@ -209,10 +304,11 @@ def _provider_key(block: hcl.Block) -> str | None:
     return f"{name}.{alias}" if alias else name
 
 
-def _decode_run(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:
+def _decode_run(block: hcl.Block, tf: TestFile) -> Diagnostics:
     """terraform's decodeTestRunBlock: the run block against its schema, its name, its
     nested blocks in order (one plan_options, variables and module block each), then its
-    command."""
+    command, providers, expect_failures and state_key."""
+    targets = tf.overrides
     content, diags = block.body.content(RUN_SCHEMA)
     if not valid_identifier(block.labels[0]):
         diags.add_error("Invalid run block name", BAD_IDENTIFIER_DETAIL, block.label_ranges[0] if block.label_ranges else block.def_range)
@@ -232,14 +328,7 @@ def _decode_run(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:
                     b.def_range,
                 )
                 continue
-            oc, d = b.body.content(PLAN_OPTIONS_SCHEMA)
-            mode = oc.attributes.get("mode")
-            if mode is not None and expr_as_keyword(mode.expr) not in ("normal", "refresh-only"):
-                d.add_error(
-                    'Invalid "mode" keyword',
-                    'The "mode" argument requires one of the following keywords without quotes: normal or refresh-only',
-                    mode.expr.range,
-                )
+            d = _decode_plan_options(b)
             diags.extend(d)
             if not d.has_errors():
                 options = b.def_range
@@ -262,26 +351,139 @@ def _decode_run(block: hcl.Block, targets: list[OverrideTarget]) -> Diagnostics:
                     f"This run block already has a module block defined at {range_str(module)}.",
                     b.def_range,
                 )
-            d = _decode_run_module(b)
+            rm, d = _decode_run_module(b, block.labels[0])
             diags.extend(d)
-            if not d.has_errors():
+            if rm is not None and not d.has_errors():
                 module = b.def_range
+                tf.modules = [m for m in tf.modules if m.run != rm.run or m.range.filename != rm.range.filename] + [rm]
         elif b.type in _KIND_NOUN:
             diags.extend(overrides.add(b))
     diags.extend(_run_command(content))
+    attr = content.attributes.get("providers")
+    if attr is not None:
+        diags.extend(_decode_passed_providers(attr))
+    attr = content.attributes.get("expect_failures")
+    if attr is not None:
+        failures, d = decode_depends_on(attr)
+        diags.extend(d)
+        tf.expect_failures.extend(failures)
+    attr = content.attributes.get("state_key")
+    if attr is not None:
+        diags.extend(decode_string(attr.expr)[1])
     return diags
 
 
-def _decode_run_module(block: hcl.Block) -> Diagnostics:
-    """A run block's module block: its source is required (terraform's decodeTestRunModuleBlock)."""
+def _decode_passed_providers(attr: hcl.Attribute) -> Diagnostics:
+    """A run block's providers map (terraform's decodePassedProviderConfigs): each key and
+    value a provider configuration reference, each key once."""
+    pairs, diags = expr_map(attr.expr)
+    seen: dict[str, Range] = {}
+    for kexpr, vexpr in pairs:
+        key, d1 = decode_provider_config_ref(provider_map_key(kexpr), "providers")
+        value, d2 = decode_provider_config_ref(vexpr, "providers")
+        diags.extend(d1)
+        diags.extend(d2)
+        if key is None or value is None or d1.has_errors() or d2.has_errors():
+            continue
+        previous = seen.get(str(key))
+        if previous is not None:
+            diags.add_error(
+                "Duplicate provider address",
+                f"A provider configuration was already passed to {key} at {range_str(previous)}. Each child "
+                "provider configuration can be assigned only once.",
+                vexpr.range,
+            )
+            continue
+        seen[str(key)] = Range(kexpr.range.filename, kexpr.range.start, vexpr.range.end)
+    return diags
+
+
+def _decode_plan_options(block: hcl.Block) -> Diagnostics:
+    """A run block's plan_options (terraform's decodeTestRunOptionsBlock)."""
+    oc, diags = block.body.content(PLAN_OPTIONS_SCHEMA)
+    mode = oc.attributes.get("mode")
+    keyword = expr_as_keyword(mode.expr) if mode is not None else "normal"
+    if mode is not None and keyword not in ("normal", "refresh-only"):
+        diags.add_error(
+            'Invalid "mode" keyword',
+            'The "mode" argument requires one of the following keywords without quotes: normal or refresh-only',
+            mode.expr.range,
+        )
+    refresh = oc.attributes.get("refresh")
+    refresh_value: bool | None = True
+    if refresh is not None:
+        refresh_value, d = decode_bool(refresh.expr)
+        diags.extend(d)
+    for name in ("replace", "target"):
+        attr = oc.attributes.get(name)
+        if attr is not None:
+            diags.extend(decode_depends_on(attr)[1])
+    if refresh is not None and refresh_value is False and keyword == "refresh-only":
+        diags.add_error(
+            "Incompatible plan options",
+            'The "refresh" option cannot be set to false when running a test in "refresh-only" mode.',
+            refresh.range,
+        )
+    return diags
+
+
+def _decode_run_module(block: hcl.Block, run: str) -> tuple[RunModule | None, Diagnostics]:
+    """A run block's module block (terraform's decodeTestRunModuleBlock): a source is
+    required, local or from a registry; version makes it a registry address."""
     content, diags = block.body.content(RUN_MODULE_SCHEMA)
-    if "source" not in content.attributes:
+    version = content.attributes.get("version")
+    if version is not None:
+        raw, d = decode_string(version.expr)
+        diags.extend(d)
+        if raw is not None and parse_constraints(raw) is None:
+            diags.add_error(
+                "Invalid version constraint",
+                "This string does not use correct version constraint syntax.",
+                version.expr.range,
+            )
+    attr = content.attributes.get("source")
+    if attr is None:
         diags.add_error(
             'Missing "source" attribute for module block',
             "You must specify a source attribute when executing alternate modules during test executions.",
             block.def_range,
         )
-    return diags
+        return None, diags
+    source, d = decode_string(attr.expr)
+    diags.extend(d)
+    if source is None:
+        return None, diags
+    parsed, detail = parse_module_source(source)
+    if parsed is None:
+        if detail.startswith("Terraform cannot detect"):
+            diags.add_error(
+                "Invalid module source address",
+                f'Terraform failed to determine your intended installation method for remote module package "{source}".'
+                f'\n\nIf you intended this as a path relative to the current module, use "./{source}" instead. The '
+                '"./" prefix indicates that the address is a relative filesystem path.',
+                attr.range,
+            )
+        else:
+            diags.add_error("Invalid module source address", f"Failed to parse module source address: {detail}.", attr.range)
+        return None, diags
+    if version is not None and parsed.kind != "registry":
+        what = f'can\'t use local directory "{source}" as a module registry address' if parsed.is_local() else "invalid registry address"
+        diags.add_error(
+            "Invalid registry module source address",
+            f"Failed to parse module registry address: {what}.\n\nTerraform assumed that you intended a module "
+            'registry source address because you also set the argument "version", which applies only to registry '
+            "modules.",
+            attr.range,
+        )
+        return None, diags
+    if parsed.kind == "remote":
+        diags.add_error(
+            "Invalid module source address",
+            "Only local or registry module sources are currently supported from within test run blocks.",
+            attr.range,
+        )
+        return None, diags
+    return RunModule(run, source, parsed.is_local(), attr.expr.range), diags
 
 
 def _run_command(content: hcl.BodyContent) -> Diagnostics:

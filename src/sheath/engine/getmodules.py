@@ -5,18 +5,10 @@ from __future__ import annotations
 import os
 
 from sheath.config import load_module_tree
-from sheath.config.exprs import decode_string
-from sheath.config.loader import parse_file
-from sheath.config.module_call import parse_module_source
-from sheath.config.testfile import DEFAULT_TEST_DIRECTORY, TEST_FILE_SUFFIX, test_file_paths
+from sheath.config.testfile import DEFAULT_TEST_DIRECTORY, TEST_FILE_SUFFIX, load_test_files
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.engine.init import TestModule, install_modules, installs_remote, source_not_available
 from sheath.engine.validate import config_sources
-from sheath.lang import hcl
-
-_RUNS = hcl.BodySchema(blocks=(hcl.BlockHeaderSchema("run", ("name",)),))
-_RUN_MODULE = hcl.BodySchema(blocks=(hcl.BlockHeaderSchema("module"),))
-_MODULE_SOURCE = hcl.BodySchema(attributes=(hcl.AttributeSchema("source"), hcl.AttributeSchema("version")))
 
 
 def test_module_key(test_file: str, run: str) -> str:
@@ -26,42 +18,19 @@ def test_module_key(test_file: str, run: str) -> str:
 
 
 def test_modules(root_dir: str, test_dir: str) -> tuple[tuple[TestModule, ...], Diagnostics]:
-    """The modules the run blocks of the root module's test files call."""
-    diags = Diagnostics()
+    """The modules the run blocks of the root module's test files call, and the test files'
+    problems (terraform's installer loads them with the root module)."""
+    files, diags = load_test_files(root_dir, test_dir)
     out: list[TestModule] = []
-    for rel in test_file_paths(root_dir, test_dir):
-        hf, d = parse_file(rel if root_dir in ("", ".") else os.path.join(root_dir, rel))
-        diags.extend(d)
-        if hf is None or d.has_errors():
-            continue
-        content, _, d = hf.body.partial_content(_RUNS)
-        for run in content.blocks:
-            inner, _, _ = run.body.partial_content(_RUN_MODULE)
-            for mb in inner.blocks:
-                attrs, _, d = mb.body.partial_content(_MODULE_SOURCE)
-                diags.extend(d)
-                a = attrs.attributes.get("source")
-                if a is None:
-                    continue
-                src, d = decode_string(a.expr)
-                diags.extend(d)
-                if src is None:
-                    continue
-                key = test_module_key(rel, run.labels[0])
-                if not (src.startswith("./") or src.startswith("../")):
-                    parsed, _ = parse_module_source(src)
-                    if parsed is not None and parsed.kind == "registry":
-                        diags.append(source_not_available(key, src, a.expr.range))
-                    else:
-                        diags.add_error(
-                            "Invalid module source address",
-                            "Only local or registry module sources are currently supported from within test run blocks.",
-                            a.expr.range,
-                        )
-                    continue
-                cfg, d = load_module_tree(os.path.join(root_dir, src), tree_checks=False)
-                diags.extend(d)
-                out.append(TestModule(key, src, cfg))
+    for tf in files:
+        for rm in tf.modules:
+            key = test_module_key(tf.filename, rm.run)
+            if not rm.local:
+                diags.append(source_not_available(key, rm.source, rm.range))
+                continue
+            cfg, d = load_module_tree(os.path.join(root_dir, rm.source), tree_checks=False)
+            diags.extend(d)
+            out.append(TestModule(key, rm.source, cfg))
     return tuple(out), diags
 
 

@@ -26,6 +26,7 @@ from sheath.addrs import Module as ModuleAddr
 from sheath.config.loader import check_module_tree, load_module
 from sheath.config.module_call import ModuleCall
 from sheath.config.module import Module
+from sheath.config.testfile import load_test_files, test_file_sources, test_file_syntax_problems
 from sheath.diag import Diagnostic, Diagnostics, Range, Severity
 from sheath.engine.init_checks import builtin_provider_requirements, legacy_provider_addresses, legacy_remote_state
 from sheath.engine.validate import config_sources
@@ -100,23 +101,42 @@ def init(
         diags.extend(bd)
         if bd.has_errors():
             return res, diags
+    res.sources.update(test_file_sources(root_dir, test_dir))
     if get:
         from sheath.engine.getmodules import test_modules
 
         tms, td = test_modules(root_dir, test_dir)
-        diags.extend(td)
-        if td.has_errors():
-            return res, diags
         res.has_modules = bool(cfg.module.module_calls) or bool(tms)
+        if not res.has_modules and td.has_errors():
+            # as terraform's: with nothing to install, the test files' errors are configuration problems
+            return res, Diagnostics([*diags, _init_config_problems(), *td])
+        # terraform's module installer reads the test files again: their errors follow the
+        # installation, except syntax errors, which its parser reported once already (they are
+        # configuration problems, after the installation)
+        syntax = test_file_syntax_problems(root_dir, test_dir)
         diags.extend(_install_modules(cfg, root_dir, res, env, upgrade, module_progress, tms))
+        installer = Diagnostics(d for d in td if d not in syntax)
+        diags.extend(installer)
+        res.modules_failed = res.modules_failed or installer.has_errors()
         if diags.has_errors():
             return res, diags
+        if syntax.has_errors():
+            return res, Diagnostics([*diags, _init_config_problems(), *syntax])
+        # terraform loads the test files before and after installing modules too: their
+        # warnings come once from each load (the view consolidates them)
+        diags.extend(_test_file_warnings(root_dir, test_dir) * (2 if res.has_modules else 1))
         if installs_remote(cfg):
             cfg, d = load_module_tree(root_dir, tree_checks=False)
-            res.sources = config_sources(cfg, root_dir)
+            res.sources = {**config_sources(cfg, root_dir), **test_file_sources(root_dir, test_dir)}
             diags.extend(d)
             if diags.has_errors():
                 return res, diags
+    else:
+        _, td = load_test_files(root_dir, test_dir)
+        if td.has_errors():
+            return res, Diagnostics([*diags, _init_config_problems(), *td])
+        diags.extend(td)
+        diags.extend(_test_file_warnings(root_dir, test_dir))
     diags.extend(check_module_tree(cfg))
     if diags.has_errors():
         return res, diags
@@ -124,6 +144,10 @@ def init(
     if not diags.has_errors():
         diags.extend(_stack_bindings(cfg, root_dir))
     return res, diags
+
+
+def _test_file_warnings(root_dir: str, test_dir: str) -> list[Diagnostic]:
+    return [d for d in load_test_files(root_dir, test_dir)[1] if d.severity is Severity.WARNING]
 
 
 def _stack_bindings(cfg: Config, root_dir: str) -> Diagnostics:

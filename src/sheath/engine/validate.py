@@ -20,7 +20,14 @@ from typing import Any, Callable, Iterable, Mapping
 from sheath import diag
 from sheath.config import Config, load_module_tree
 from sheath.config.module import Module
-from sheath.config.testfile import DEFAULT_TEST_DIRECTORY, load_test_files, missing_override_targets, test_file_paths
+from sheath.config.testfile import (
+    DEFAULT_TEST_DIRECTORY,
+    TestFile,
+    expect_failures_problems,
+    load_test_files,
+    missing_override_targets,
+    test_file_sources,
+)
 from sheath.config.references import ReferenceChecker, Scope as RefScope, body_expressions
 from sheath.config.resource import Resource
 from sheath.diag import Diagnostic, Diagnostics, Pos, Range
@@ -76,17 +83,13 @@ def validate(
     registry: the providers sheath serves itself (the shipped ones when None)."""
     cfg, diags = load_module_tree(root_dir, require_installed=True)
     sources = config_sources(cfg, root_dir)
+    tests: list[TestFile] = []
     if test_dir is not None:
         tests, td = load_test_files(root_dir, test_dir)
         diags.extend(td)
         if not diags.has_errors():
             diags.extend(missing_override_targets(tests, cfg))
-        for rel in test_file_paths(root_dir, test_dir):
-            try:
-                with open(os.path.join(root_dir, rel), "rb") as fh:
-                    sources[rel] = fh.read()
-            except OSError:
-                continue
+        sources.update(test_file_sources(root_dir, test_dir))
     if diags.has_errors():
         return ValidateResult(diags, sources)
     from sheath.engine.providers import installed_plugin_problems
@@ -99,6 +102,8 @@ def validate(
             diags.add_error(f"{addr}: {problems[addr]}", "")
         return ValidateResult(diags, sources)
     diags.extend(validate_config(cfg, root_dir, registry=registry))
+    # as terraform's validate command, the run blocks' expect_failures after the configuration
+    diags.extend(expect_failures_problems(tests))
     return ValidateResult(diags, sources)
 
 

@@ -7,6 +7,7 @@ import sys
 
 from typing import Callable
 
+from sheath.cli.commands._operation import consolidate_warnings
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags, report_flag_error
 from sheath.config.module import Module
 from sheath.diag import Diagnostics, Severity, error
@@ -51,11 +52,13 @@ Options:
   -reconfigure            Record the backend configuration as it is now,
                           ignoring the saved one; no state is copied.
 
+  -test-directory=path    Set the Terraform test directory, defaults to "tests".
+
   -upgrade                Install the latest provider versions allowed by the
                           configuration, ignoring the dependency lock file.
 
-  terraform's -from-module, -ignore-remote-version, -json, -lockfile,
-  -plugin-dir and -test-directory are not implemented yet: each is an error.
+  terraform's -from-module, -ignore-remote-version, -json, -lockfile and
+  -plugin-dir are not implemented yet: each is an error.
 """
 
 _FLAGS = [
@@ -227,7 +230,7 @@ def run(args: list[str]) -> int:
     if not config_problems and not step.failed and not res.modules_failed:
         out.write("\n")
     sources = res.sources or diagnostic_sources(diags)
-    for d in sort_diagnostics(diags):
+    for d in consolidate_warnings(sort_diagnostics(diags)):
         stream = sys.stderr if d.severity is Severity.ERROR else out
         text = _diag_text(render_diagnostic(d, sources, color), color)
         if color and d.summary.startswith(CONFIG_PROBLEMS):
