@@ -3,7 +3,8 @@
 to install, with -get=false, their warnings consolidated), and the run block's arguments
 `terraform validate` decodes: providers, expect_failures (its form, then the kind of object
 each entry names), state_key, plan_options, a module block's source and version. Each case
-gives both tools the same directory; exit code, stdout and stderr must be the same."""
+gives both tools the same directory; exit code, stdout and stderr must be the same. `terraform
+test` reads the same files first: the same cases through it."""
 
 from __future__ import annotations
 
@@ -225,16 +226,29 @@ def test_init_test_directory_and_get_false(case: str, run_terraform: RunFn, run_
     _same(["init", "-get=false"], tf_dir, sh_dir, run_terraform, run_sheath)
 
 
-@pytest.mark.parametrize("case", sorted(VALIDATE_CASES))
-def test_validate_decodes_run_blocks(case: str, run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+# the variables case is validate's only: test runs it, and how a run evaluates invalid variables
+# is the runner's business, not decoding's
+@pytest.mark.parametrize(
+    ("case", "command"),
+    [(c, cmd) for c in sorted(VALIDATE_CASES) for cmd in ("validate", "test") if (c, cmd) != ("variables", "test")],
+)
+def test_validate_decodes_run_blocks(case: str, command: str, run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
     tf_dir, sh_dir = _dirs(tmp_path, VALIDATE_CASES[case])
     # validate does not evaluate a variables block: its expressions only have to parse
-    assert _same(["validate"], tf_dir, sh_dir, run_terraform, run_sheath) == (0 if case == "variables" else 1)
+    assert _same([command], tf_dir, sh_dir, run_terraform, run_sheath) == (0 if case == "variables" else 1)
 
 
-def test_validate_checks_the_kinds_expect_failures_names(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+def test_test_reads_quoted_expect_failures(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    # a deprecated quoted reference is still the reference (the run fails on it, not on its form)
+    tf_dir, sh_dir = _dirs(tmp_path, 'run "a" {\n  command         = plan\n  expect_failures = ["var.n"]\n}\n')
+    assert _same(["test"], tf_dir, sh_dir, run_terraform, run_sheath) == 1
+
+
+@pytest.mark.parametrize("command", ["validate", "test"])
+def test_the_kinds_expect_failures_names(command: str, run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    # validate checks them after the configuration; test before the run (which then fails)
     tf_dir, sh_dir = _dirs(tmp_path, EXPECT_FAILURES_KINDS)
     assert _same(["init"], tf_dir, sh_dir, run_terraform, run_sheath) == 0
-    assert _same(["validate"], tf_dir, sh_dir, run_terraform, run_sheath) == 1
-    tf = run_terraform(["validate", "-no-color"], tf_dir)
+    assert _same([command], tf_dir, sh_dir, run_terraform, run_sheath) == 1
+    tf = run_terraform([command, "-no-color"], tf_dir)
     assert "You cannot expect failures from local.x." in tf.stderr and "from var.nope" not in tf.stderr

@@ -191,17 +191,24 @@ def expect_failures_problems(files: list[TestFile]) -> Diagnostics:
     exists is not checked."""
     diags = Diagnostics()
     for tf in files:
-        for t in tf.expect_failures:
-            subject, rng, d = _testing_scope_ref(t)
-            diags.extend(d)
-            if subject is None or d.has_errors():
-                continue
-            diags.add_error(
-                "Invalid `expect_failures` reference",
-                f"You cannot expect failures from {subject}. You can only expect failures from checkable objects "
-                "such as input variables, output values, check blocks, managed resources and data sources.",
-                rng,
-            )
+        diags.extend(expect_failures_references(tf.expect_failures))
+    return diags
+
+
+def expect_failures_references(traversals: list[hcl.Traversal]) -> Diagnostics:
+    """One run block's expect_failures entries that name no checkable object."""
+    diags = Diagnostics()
+    for t in traversals:
+        subject, rng, d = _testing_scope_ref(t)
+        diags.extend(d)
+        if subject is None or d.has_errors():
+            continue
+        diags.add_error(
+            "Invalid `expect_failures` reference",
+            f"You cannot expect failures from {subject}. You can only expect failures from checkable objects "
+            "such as input variables, output values, check blocks, managed resources and data sources.",
+            rng,
+        )
     return diags
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sheath.config.common import abs_traversal, shim_traversal_in_string
 from sheath.config.exprs import abs_traversal_for_expr, expr_as_keyword, expr_list
 from sheath.config.testfile import PLAN_OPTIONS_SCHEMA, RUN_MODULE_SCHEMA, RUN_SCHEMA, TEST_FILE_SCHEMA
 from sheath.diag import Diagnostics, Range
@@ -59,6 +60,7 @@ class RunBlock:
     assertions: list[Assertion] = field(default_factory=list)
     expect_failures: list[ExpectedFailure] = field(default_factory=list)
     expect_failures_range: Range | None = None
+    expect_failures_traversals: list[hcl.Traversal] = field(default_factory=list)
     module_source: str = ""  # "" for the module under test
     module_range: Range | None = None
     plan_options: PlanOptionsBlock = field(default_factory=PlanOptionsBlock)
@@ -125,10 +127,13 @@ def _decode_run(b: hcl.Block) -> tuple[RunBlock, Diagnostics]:
         exprs, d = expr_list(ef.expr)
         diags.extend(d)
         for e in exprs:
-            t, d = abs_traversal_for_expr(e)
+            # a quoted reference is still one (deprecated), as terraform's DecodeDependsOn reads it
+            d = Diagnostics()
+            t = abs_traversal(shim_traversal_in_string(e, False, d), d)
             diags.extend(d)
             if t is not None and not d.has_errors():
                 run.expect_failures.append(ExpectedFailure(traversal_address(t), e.range))
+                run.expect_failures_traversals.append(t)
     for name in ("providers", "state_key"):
         a = content.attributes.get(name)
         if a is not None:

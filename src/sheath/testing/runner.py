@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Protocol
 
+from sheath.config.testfile import expect_failures_references
 from sheath.config.variables import InputValue, ValueSourceType
 from sheath.diag import Diagnostic, Diagnostics, Range, Severity
 from sheath.engine.hooks import NoHooks
@@ -265,6 +266,11 @@ class FileRunner:
     def _execute(self, rr: RunResult) -> None:
         rb = rr.run
         diags = rr.diagnostics
+        # terraform's run.Validate before anything runs: expect_failures names checkable objects
+        diags.extend(expect_failures_references(rb.expect_failures_traversals))
+        if diags.has_errors():
+            rr.status = Status.ERROR
+            return
         ms = self.states.get(rb.module_source)
         if ms is None:
             ms = ModuleState(rb.module_source, StateFile.new())

@@ -32,6 +32,7 @@ def load_suite(test_directory: str, filters: Sequence[str]) -> tuple[Suite, Diag
     suite = Suite()
     paths = sorted(test_file_paths(".", test_directory))
     wanted = set(filters)
+    running = Diagnostics()  # what running needs: reported only when the files load cleanly
     for rel in paths:
         if wanted and rel not in wanted:
             continue
@@ -43,8 +44,11 @@ def load_suite(test_directory: str, filters: Sequence[str]) -> tuple[Suite, Diag
         diags.extend(static)
         spec, d = decode_test_spec(rel, hf.body)
         # what running needs, less the problems the static checks already reported
-        diags.extend(x for x in d if x not in static)
+        running.extend(x for x in d if x not in static)
         suite.files.append(spec)
+    if not diags.has_errors():
+        # terraform test stops at the configuration's errors (its loader's) before running
+        diags.extend(running)
     return suite, diags
 
 

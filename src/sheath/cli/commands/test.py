@@ -108,7 +108,10 @@ def run(args: list[str]) -> int:
         diags.extend(check_variables(var_args))
     if isinstance(view, JSONTestView):
         view.ui.version()
-    view.diagnostics(Diagnostics(diags))
+    if isinstance(view, HumanTestView):
+        view.diagnostics(Diagnostics(diags), loading=True)
+    else:
+        view.diagnostics(Diagnostics(diags))
     if diags.has_errors():
         return 1
     if isinstance(view, JSONTestView):

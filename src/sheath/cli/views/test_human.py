@@ -105,14 +105,15 @@ class HumanTestView:
         elif result.plan is not None:
             self.out.write(render_plan(result.plan, color=self.color, schemas=lookup) + "\n")
 
-    def diagnostics(self, diags: Diagnostics) -> None:
+    def diagnostics(self, diags: Diagnostics, loading: bool = False) -> None:
+        """loading: the test files' and configuration's own diagnostics, before any run."""
         for d in sort_diagnostics(diags):
             text = strip_ui_newline(render_diagnostic(d, self.sources, self.color), self.color)
             if d.severity is Severity.ERROR:
                 self.err.write(text)
                 self.err.flush()
-            else:  # terraform's test view ends a warning with a blank line
-                self.out.write(text + "\n")
+            else:  # terraform's test view ends a run's warning with a blank line, not a loading one
+                self.out.write(text if loading else text + "\n")
 
     def teardown(self, path: str) -> None:
         self._gray_line(path, "tearing down")
