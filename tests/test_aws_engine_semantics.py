@@ -7,7 +7,9 @@ their JSON plans (resource and output changes) and human plans must agree.
 - a data source that refers to a managed resource with changes pending is read during
   apply, and what uses it shows the update terraform shows;
 - a destroy plan reads data sources only when it refreshes first (not for an empty state,
-  nor with -refresh=false).
+  nor with -refresh=false);
+- a destroy plan records no drift: what its refresh finds changed outside is the starting
+  point of the destroy walk (a normal plan reports the same change as resource_drift).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from test_aws_e2e import (  # noqa: F401  (fixtures)
     Pair,
     Tools,
     assert_same_changes,
+    boto,
     e2e_env,
     names,
     ok,
@@ -244,3 +247,40 @@ def test_destroy_plan_reads_data_sources_only_when_it_refreshes(pair: Pair, tool
     assert "module.user.data.aws_caller_identity.current: Read complete" in s
     ok(tools.sheath(["destroy", "-auto-approve", "-refresh=false", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
     assert json.loads((pair.sheath_dir / "terraform.tfstate").read_text())["resources"] == []
+
+
+def _drifted_user(names: str) -> str:
+    return f"""
+resource "aws_iam_user" "u" {{
+  name = "{names}-drift"
+  tags = {{ team = "one" }}
+}}
+
+output "user" {{
+  value = aws_iam_user.u.name
+}}
+"""
+
+
+def _drift(plan: dict[str, Any]) -> list[tuple[str, list[str], Any]]:
+    return [(d["address"], d["change"]["actions"], d["change"]["after"].get("tags")) for d in plan.get("resource_drift", [])]
+
+
+@pytest.mark.slow  # an apply and four plans against moto: about a minute
+def test_destroy_plan_records_no_drift(pair: Pair, tools: Tools, moto_server: str, names: str, boto: Any) -> None:
+    """An object changed outside shows as resource_drift in a normal plan; terraform's destroy
+    plan starts its walk from the refreshed state, so it records none (sheath reported the
+    refresh's changes as drift in `plan -destroy`'s JSON)."""
+    pair.write(provider_hcl(moto_server) + _drifted_user(names))
+    pair.init()
+    pair.plan_both()
+    pair.apply()
+    boto("iam").tag_user(UserName=f"{names}-drift", Tags=[{"Key": "team", "Value": "two"}])
+    splan, tplan = _same_plans(pair)
+    assert _drift(splan) == _drift(tplan) == [("aws_iam_user.u", ["update"], {"team": "two"})]
+    splan, tplan = _same_plans(pair, ["-destroy"])
+    assert [c["change"]["actions"] for c in tplan["resource_changes"]] == [["delete"]]
+    assert "resource_drift" not in tplan
+    assert _drift(splan) == _drift(tplan) == []
+    ok(tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
+

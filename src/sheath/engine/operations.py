@@ -440,7 +440,13 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
     if forgotten:
         lines = "".join(f"\n - {a}" for a in forgotten)
         run.add_diags([diag.warning("Some objects will no longer be managed by Terraform", FORGET_DETAIL.format(lines=lines))])
-    plan.drift = _drift(run, prev_run.state, working.state, moved_from, opts.mode == UIMode.REFRESH_ONLY)
+    # terraform's destroy plan walks the state its refresh plan produced, starting from it as
+    # the walk's previous-run state too: its drift (previous run against prior) is empty
+    plan.drift = (
+        []
+        if opts.mode == UIMode.DESTROY
+        else _drift(run, prev_run.state, working.state, moved_from, opts.mode == UIMode.REFRESH_ONLY)
+    )
     plan.output_changes = _output_changes(run, prior.state, opts.mode)
     if opts.mode != UIMode.DESTROY:
         _record_known_outputs(run, working.state)
