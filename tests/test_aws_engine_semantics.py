@@ -9,7 +9,11 @@ their JSON plans (resource and output changes) and human plans must agree.
 - a destroy plan reads data sources only when it refreshes first (not for an empty state,
   nor with -refresh=false);
 - a destroy plan records no drift: what its refresh finds changed outside is the starting
-  point of the destroy walk (a normal plan reports the same change as resource_drift).
+  point of the destroy walk (a normal plan reports the same change as resource_drift);
+- a state's resources in ``show -json``, ``show`` and a plan's ``prior_state`` come in
+  terraform's order (data resources first, then type and name), and a resource with no
+  instances (``count = 0``) is described in the plan's configuration with its provider's
+  schema (expressions, schema_version).
 """
 
 from __future__ import annotations
@@ -284,3 +288,54 @@ def test_destroy_plan_records_no_drift(pair: Pair, tools: Tools, moto_server: st
     assert _drift(splan) == _drift(tplan) == []
     ok(tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
 
+
+def _ordered(names: str) -> str:
+    return f"""
+data "aws_caller_identity" "current" {{}}
+
+resource "aws_iam_user" "b" {{
+  name = "{names}-b"
+}}
+
+resource "aws_iam_user" "a" {{
+  count = 2
+  name  = "{names}-a${{count.index}}"
+  tags  = {{ account = data.aws_caller_identity.current.account_id }}
+}}
+
+resource "aws_iam_user_policy" "none" {{
+  count  = 0
+  name   = "none"
+  user   = aws_iam_user.b.name
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [] }})
+}}
+"""
+
+
+@pytest.mark.slow  # an apply, two plans and shows against moto: about a minute
+def test_state_order_and_configuration_of_resources_without_instances(pair: Pair, tools: Tools, moto_server: str, names: str) -> None:
+    """terraform's jsonstate sorts a module's resources as AbsResource.Less does (data first,
+    then type, then name; sheath sorted by address string), and its plan configuration
+    describes a resource with no instances with its provider's schema (sheath found that
+    schema only for types the plan had instances of)."""
+    pair.write(provider_hcl(moto_server) + _ordered(names))
+    pair.init()
+    splan, tplan = _same_plans(pair)
+    assert splan["configuration"] == tplan["configuration"]
+    none = [r for r in tplan["configuration"]["root_module"]["resources"] if r["address"] == "aws_iam_user_policy.none"]
+    assert none and "expressions" in none[0] and "schema_version" in none[0]
+    pair.plan_both()
+    pair.apply()
+    pair.terraform_sees_no_changes()  # (copies sheath's state to terraform's directory)
+    s = json.loads(ok(tools.sheath(["show", "-json"], pair.sheath_dir), "sheath show -json"))
+    t = json.loads(ok(tools.tf(["show", "-json"], pair.tf_dir), "terraform show -json"))
+    order = [r["address"] for r in t["values"]["root_module"]["resources"]]
+    assert order == ["data.aws_caller_identity.current", "aws_iam_user.a[0]", "aws_iam_user.a[1]", "aws_iam_user.b"]
+    assert s["values"] == t["values"]
+    s_text = ok(tools.sheath(["show", "-no-color"], pair.sheath_dir), "sheath show")
+    t_text = ok(tools.tf(["show", "-no-color"], pair.tf_dir), "terraform show")
+    assert s_text == t_text
+    splan, tplan, _ = pair.plan_both()
+    assert splan["prior_state"] == tplan["prior_state"]
+    assert splan["configuration"] == tplan["configuration"]
+    ok(tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")

@@ -26,6 +26,7 @@ NATIVE_PROVIDERS = (
 def schema_lookup(plan: Plan | None, schemas: NativeSchemas) -> Callable[[str, str], Any]:
     """The schema of a resource type in plan: from the provider that the plan's changes (or
     its prior state) name for it -- a plugin installed by init included -- else from the
+    other providers the plan names (the one the type's name implies first), else from the
     providers sheath implements; None when no provider answers (values render by shape)."""
     from sheath.states.jsonstate import provider_source
 
@@ -38,9 +39,16 @@ def schema_lookup(plan: Plan | None, schemas: NativeSchemas) -> Callable[[str, s
             if c.provider_name:
                 named[(c.mode, c.type)] = c.provider_name
 
+    # a resource type with no instance in the plan (count = 0 everywhere) is still in the
+    # configuration, where terraform describes it with its provider's schema: try the
+    # providers the plan names, the one the type's name implies first
+    known = sorted(set(named.values()))
+
     def lookup(mode: str, type_: str) -> Any:
         first = named.get((mode, type_))
-        for p in ((first,) if first else ()) + NATIVE_PROVIDERS:
+        implied = type_.split("_", 1)[0]
+        others = tuple(sorted((p for p in known if p != first), key=lambda p: p.rsplit("/", 1)[-1] != implied))
+        for p in ((first,) if first else ()) + others + NATIVE_PROVIDERS:
             s = schemas(p, mode, type_)
             if s is not None:
                 return s

@@ -175,7 +175,7 @@ def prior_state_json(plan: Plan, prior_values: PriorValues | None = None) -> dic
                 if dk:
                     r["deposed_key"] = dk
                 items.append((res.module, r))
-    values["root_module"] = module_tree(items)
+    values["root_module"] = module_tree(items, state_order=True)
     return {"format_version": "1.0", "terraform_version": sf.terraform_version, "values": values}
 
 

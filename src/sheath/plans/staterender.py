@@ -12,6 +12,7 @@ from sheath.states.jsonstate import (
     StateObject,
     decode_output,
     parent_module,
+    resource_order,
     state_objects,
 )
 from sheath.states.state import State
@@ -23,7 +24,7 @@ EMPTY_STATE = "The state file is empty. No resources are represented.\n"
 def _module_tree(
     objects: list[StateObject],
 ) -> tuple[dict[str, list[StateObject]], dict[str, list[str]]]:
-    """Each module's objects (by address string) and children (by address string), as jsonstate nests them."""
+    """Each module's objects (in jsonstate's resource_order) and children (by address string), as jsonstate nests them."""
     by_mod: dict[str, list[StateObject]] = {"": []}
     children: dict[str, set[str]] = {}
     for so in objects:
@@ -35,7 +36,8 @@ def _module_tree(
             by_mod.setdefault(m, [])
             m = p
     for objs in by_mod.values():
-        objs.sort(key=lambda so: so.address)  # stable: current before deposed
+        # stable: instance-key order, current before deposed
+        objs.sort(key=lambda so: resource_order(so.resource.mode, so.resource.type, so.resource.name))
     return by_mod, {k: sorted(v) for k, v in children.items()}
 
 

@@ -4,7 +4,8 @@ objects the human state rendering shares with it.
 ``state_to_json(sf, schemas)`` is the document ``terraform show -json``
 prints for a state: format_version "1.0", terraform_version, and values
 (outputs; root_module with resources and child_modules, each module's
-resources sorted by address string, as terraform sorts them). Attribute
+resources in terraform's AbsResource order: data first, then type and name,
+then instance key; child modules by address string). Attribute
 values are decoded with the resource type's schema (dynamic attributes are
 unwrapped), sensitive paths (stored and schema-declared) become
 sensitive_values.
@@ -214,9 +215,18 @@ def parent_module(addr: str) -> str:
     return str(module_instance_of(addr).parent())
 
 
-def module_tree(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def resource_order(mode: str, type_: str, name: str) -> tuple[bool, str, str]:
+    """terraform's order of a module's resources in state (AbsResource.Less, as jsonstate
+    sorts them): data resources first, then by type and name. Sort with it stably over
+    objects already in instance-key order (current before deposed)."""
+    return (mode != "data", type_, name)
+
+
+def module_tree(items: list[tuple[str, dict[str, Any]]], state_order: bool = False) -> dict[str, Any]:
     """Nest (module address, resource) pairs as root_module / child_modules, each module's resources
-    and children sorted by address string, fields in terraform's order (resources, address, child_modules)."""
+    sorted by address string (planned values) or, with state_order, in the order jsonstate gives a
+    state's (resource_order), children by address string, fields in terraform's order (resources,
+    address, child_modules)."""
     root: dict[str, Any] = {}
     nodes: dict[str, dict[str, Any]] = {"": root}
 
@@ -234,7 +244,10 @@ def module_tree(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         node(mod).setdefault("resources", []).append(r)
     for n in nodes.values():
         if "resources" in n:
-            n["resources"].sort(key=lambda r: r["address"])
+            if state_order:
+                n["resources"].sort(key=lambda r: resource_order(r["mode"], r["type"], r["name"]))
+            else:
+                n["resources"].sort(key=lambda r: r["address"])
         if "child_modules" in n:
             n["child_modules"].sort(key=lambda m: m["address"])
     # field order: resources, address, child_modules
@@ -288,7 +301,7 @@ def state_values_json(state: State, schemas: SchemaLookup | None) -> dict[str, A
     if outs:
         values["outputs"] = outs
     items = [(so.module, resource_json(so)) for so in state_objects(state, schemas)]
-    values["root_module"] = module_tree(items)
+    values["root_module"] = module_tree(items, state_order=True)
     return values
 
 
@@ -310,6 +323,7 @@ __all__ = [
     "decode_output",
     "mark_path",
     "module_tree",
+    "resource_order",
     "provider_source",
     "sensitive_json",
     "state_objects",
