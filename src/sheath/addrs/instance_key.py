@@ -58,6 +58,25 @@ InstanceKey = IntKey | StringKey | None
 
 NO_KEY: InstanceKey = None
 
+IndexKey = int | str | None
+"""An instance key as a state file's ``index_key`` holds it (and the walk passes it):
+None (no count/for_each), an int (count) or a str (for_each). ``instance_key`` turns
+it into an InstanceKey, ``index_key`` back."""
+
+
+def instance_key(k: IndexKey) -> InstanceKey:
+    """The InstanceKey of a state file's index_key."""
+    if k is None:
+        return None
+    if isinstance(k, int):
+        return IntKey(k)
+    return StringKey(k)
+
+
+def index_key(k: InstanceKey) -> IndexKey:
+    """The index_key a state file holds for an InstanceKey."""
+    return None if k is None else k.value
+
 
 def key_str(key: InstanceKey) -> str:
     return "" if key is None else str(key)

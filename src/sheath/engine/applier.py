@@ -17,7 +17,8 @@ from typing import Any
 from sheath.addrs.module import ModuleInstance
 from sheath.engine.createintent import answered, create_intent
 from sheath.engine.dataloss import allowing, allows_data_loss, as_configured
-from sheath.engine.evalctx import InstanceKey, Repetition
+from sheath.addrs.instance_key import IndexKey
+from sheath.engine.evalctx import Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.planner import ResourcePlanner, upgrade_object
 from sheath.engine.provider_instances import change_provider_addr, for_object
@@ -54,7 +55,7 @@ class ResourceApplier(ResourcePlanner):
             sr = run.state_resource(mi, self.r, pnode)
             reps_now = exp.reps
 
-            def one(k: InstanceKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[InstanceKey, Repetition] = reps_now) -> Value | None:
+            def one(k: IndexKey, mi: ModuleInstance = mi, sr: StateResource = sr, reps: dict[IndexKey, Repetition] = reps_now) -> Value | None:
                 prov = self.instance_provider(mi, sr, k, reps[k], provider)  # OpenTofu's provider for_each
                 if prov is None:
                     return None
@@ -67,7 +68,7 @@ class ResourceApplier(ResourcePlanner):
             raise WalkAbort()
 
     def apply_instance(
-        self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, rep: Repetition, schema: Schema, provider: pi.Provider
+        self, mi: ModuleInstance, sr: StateResource, key: IndexKey, rep: Repetition, schema: Schema, provider: pi.Provider
     ) -> Value | None:
         run = self.run
         addr = instance_address(mi, self.r, key)
@@ -96,7 +97,7 @@ class ResourceApplier(ResourcePlanner):
         self,
         mi: ModuleInstance,
         sr: StateResource,
-        key: InstanceKey,
+        key: IndexKey,
         rep: Repetition,
         schema: Schema,
         provider: pi.Provider,
@@ -208,7 +209,7 @@ class ResourceApplier(ResourcePlanner):
                 return None
         return after
 
-    def check_unchanged(self, mi: ModuleInstance, key: InstanceKey, rep: Repetition, value: Value) -> Value | None:
+    def check_unchanged(self, mi: ModuleInstance, key: IndexKey, rep: Repetition, value: Value) -> Value | None:
         """Conditions of an instance the apply leaves as it is are checked again."""
         run = self.run
         r = self.r
@@ -226,7 +227,7 @@ class ResourceApplier(ResourcePlanner):
         return value
 
     def _import_now(
-        self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, schema: Schema, provider: pi.Provider, import_id: str
+        self, mi: ModuleInstance, sr: StateResource, key: IndexKey, schema: Schema, provider: pi.Provider, import_id: str
     ) -> tuple[Value, bytes] | None:
         run = self.run
         addr = instance_addr(mi, self.r, key)

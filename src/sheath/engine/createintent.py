@@ -20,7 +20,7 @@ from sheath.engine.objects import marked_paths
 from sheath.providers.schema import Schema
 from sheath.states import gojson
 from sheath.states.intents import CreateIntent
-from sheath.states.state import InstanceKey
+from sheath.addrs.instance_key import IndexKey
 from sheath.types.cty import Value
 from sheath.types.json import value_to_json
 
@@ -31,7 +31,7 @@ LONGEST_SHOWN = 256  # characters: longer strings (file contents, policies) do n
 
 
 def create_intent(
-    module: str, type_: str, name: str, provider: str, key: InstanceKey, address: str, schema: Schema, planned: Value, config: Value
+    module: str, type_: str, name: str, provider: str, key: IndexKey, address: str, schema: Schema, planned: Value, config: Value
 ) -> CreateIntent | None:
     """The intent to record before creating address; None when the object cannot outlive the state."""
     if BUILTIN_PROVIDER in provider:

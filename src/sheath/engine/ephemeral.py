@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from sheath.addrs.module import ModuleInstance
-from sheath.engine.evalctx import InstanceKey, Repetition
+from sheath.addrs.instance_key import IndexKey
+from sheath.engine.evalctx import Repetition
 from sheath.engine.provider_instances import select_for_instance, uses_instances
 from sheath.engine.run import Run, WalkAbort, instance_addr, instance_address
 from sheath.graph.references import ConfigNode
@@ -41,7 +42,7 @@ class EphemeralOpener:
                 failed = True
                 continue
             reps = exp.reps
-            per: dict[InstanceKey, Value] = {}
+            per: dict[IndexKey, Value] = {}
             for k in exp.keys:
                 prov: pi.Provider | None = provider
                 if uses_instances(run, self.node):  # OpenTofu's provider for_each
@@ -70,7 +71,7 @@ class EphemeralOpener:
             raise WalkAbort()
         return schema, provider
 
-    def _open_one(self, mi: ModuleInstance, key: InstanceKey, rep: Repetition, schema: Schema, provider: pi.Provider) -> Value | None:
+    def _open_one(self, mi: ModuleInstance, key: IndexKey, rep: Repetition, schema: Schema, provider: pi.Provider) -> Value | None:
         run = self.run
         config, d = run.eval_config(mi, self.r, schema, rep)
         if run.add_diags(d):

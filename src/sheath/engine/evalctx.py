@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from sheath.addrs.instance_key import IndexKey, instance_key
 from sheath.addrs.module import ModuleInstance
 from sheath.config.references import body_expressions
 from sheath.diag import Diagnostics
@@ -35,7 +36,6 @@ from sheath.types.cty import (
     unknown,
 )
 
-InstanceKey = int | str | None
 
 
 def object_of(d: Mapping[str, Value]) -> Value:
@@ -81,7 +81,7 @@ class ModuleValues:
     resources: dict[str, Value] = field(default_factory=dict)
     # module call name -> how its instances are keyed: "single" | "count" | "for_each"
     call_modes: dict[str, str] = field(default_factory=dict)
-    call_keys: dict[str, list[InstanceKey]] = field(default_factory=dict)
+    call_keys: dict[str, list[IndexKey]] = field(default_factory=dict)
 
 
 class NamedValues:
@@ -128,10 +128,10 @@ class NamedValues:
             return unknown(DYNAMIC)
         keys = mv.call_keys.get(name, [])
 
-        def outputs(k: InstanceKey) -> Value:
+        def outputs(k: IndexKey) -> Value:
             # as terraform's evaluator: every declared output, unknown until it is evaluated
             # (a destroy evaluates only what providers need)
-            child = self.modules.get(mi.child(name, _addr_key(k)))
+            child = self.modules.get(mi.child(name, instance_key(k)))
             if child is None:
                 return EMPTY_OBJECT_VAL
             if not child.declared_outputs:
@@ -238,25 +238,8 @@ def _pick(d: Mapping[str, Value], names: set[str] | None) -> Value:
     return object_of({n: d[n] for n in names if n in d})
 
 
-def _addr_key(k: InstanceKey) -> Any:
-    from sheath.addrs.instance_key import IntKey, StringKey
-
-    if k is None:
-        return None
-    if isinstance(k, int):
-        return IntKey(k)
-    return StringKey(k)
-
-
-def module_instance(steps: Iterable[tuple[str, InstanceKey]]) -> ModuleInstance:
+def module_instance(steps: Iterable[tuple[str, IndexKey]]) -> ModuleInstance:
     mi = ModuleInstance()
     for name, k in steps:
-        mi = mi.child(name, _addr_key(k))
+        mi = mi.child(name, instance_key(k))
     return mi
-
-
-def key_of(k: Any) -> InstanceKey:
-    """The plain key (int, str or None) of an addrs instance key."""
-    if k is None:
-        return None
-    return k.value  # type: ignore[no-any-return]

@@ -19,7 +19,8 @@ from sheath.config.resource import Resource
 from sheath.diag import Diagnostics
 from sheath.engine.destroyplan import plan_destroy, replaced_delete_allowed
 from sheath.engine.dataloss import allowing, allows_data_loss, as_configured
-from sheath.engine.evalctx import InstanceKey, Repetition
+from sheath.addrs.instance_key import IndexKey
+from sheath.engine.evalctx import Repetition
 from sheath.engine.objects import marked_paths, marks_equal, mark_paths, new_object, object_private, object_value
 from sheath.engine.hooks import NOT_DEPOSED
 from sheath.engine.provider_instances import change_provider_addr, for_object, select_for_instance, uses_instances
@@ -190,7 +191,7 @@ class ResourcePlanner:
                     self.plan_delete(mi, sr, key, dobj, schema, provider, ActionReason.NONE, deposed=dk)
 
             def one(
-                k: InstanceKey, mi: ModuleInstance = mi, reps: dict[InstanceKey, Repetition] = reps_now, sr: StateResource = sr
+                k: IndexKey, mi: ModuleInstance = mi, reps: dict[IndexKey, Repetition] = reps_now, sr: StateResource = sr
             ) -> Value | None:
                 if filtered and not self.targeted(mi, k):
                     return self.state_value(sr, k, schema, provider)
@@ -228,7 +229,7 @@ class ResourcePlanner:
             raise WalkAbort()
 
     def instance_provider(
-        self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, rep: Repetition, default: pi.Provider
+        self, mi: ModuleInstance, sr: StateResource, key: IndexKey, rep: Repetition, default: pi.Provider
     ) -> pi.Provider | None:
         """The provider of one instance: OpenTofu's provider for_each lets each instance choose
         an instance of its provider configuration (engine.provider_instances)."""
@@ -281,7 +282,7 @@ class ResourcePlanner:
         value is what its instances return. False when any failed (returned None)."""
         tasks = [(i, k) for i, (_, exp, _) in enumerate(batches) for k in exp.keys]
         results = self.run.parallel(tasks, lambda t: batches[t[0]][2](t[1]))
-        per_batch: list[dict[InstanceKey, Value]] = [{} for _ in batches]
+        per_batch: list[dict[IndexKey, Value]] = [{} for _ in batches]
         ok = True
         for (i, k), v in zip(tasks, results):
             if v is None:
@@ -292,7 +293,7 @@ class ResourcePlanner:
             self.run.set_resource_value(mi, self.r, exp, per_key)
         return ok
 
-    def _record_create_before_destroy(self, sr: StateResource, key: InstanceKey) -> None:
+    def _record_create_before_destroy(self, sr: StateResource, key: IndexKey) -> None:
         """As terraform's plan does, the object in state records create_before_destroy as the
         resource has it now: set in its configuration, or forced on by a dependent that has it
         (for every instance of the resource; the apply records it per instance)."""
@@ -304,7 +305,7 @@ class ResourcePlanner:
         if obj.create_before_destroy != cbd:
             self.run.set_object(sr, key, replace(obj, create_before_destroy=cbd))
 
-    def targeted(self, mi: ModuleInstance, key: InstanceKey) -> bool:
+    def targeted(self, mi: ModuleInstance, key: IndexKey) -> bool:
         from sheath.states.state import format_instance_key
 
         rs = f"{'data.' if self.mode == 'data' else ''}{self.r.type}.{self.r.name}"
@@ -315,7 +316,7 @@ class ResourcePlanner:
             return not instance_excluded(self.run.excludes, str(mi), rs, ks)
         return any(t.matches_instance(str(mi), rs, ks) for t in self.run.targets)
 
-    def state_value(self, sr: StateResource, key: InstanceKey, schema: Schema, provider: pi.Provider) -> Value:
+    def state_value(self, sr: StateResource, key: IndexKey, schema: Schema, provider: pi.Provider) -> Value:
         inst = sr.instances.get(key)
         if inst is None or inst.current is None:
             return unknown(schema.block.implied_type())
@@ -338,7 +339,7 @@ class ResourcePlanner:
         self,
         mi: ModuleInstance,
         sr: StateResource,
-        key: InstanceKey,
+        key: IndexKey,
         obj: InstanceObject,
         schema: Schema,
         provider: pi.Provider,
@@ -395,7 +396,7 @@ class ResourcePlanner:
         self,
         mi: ModuleInstance,
         sr: StateResource,
-        key: InstanceKey,
+        key: IndexKey,
         rep: Repetition,
         schema: Schema,
         provider: pi.Provider,
@@ -574,7 +575,7 @@ class ResourcePlanner:
                 run.checks.report(ck[0], addr, "unknown", "", key, str(mi))
         return after
 
-    def finalize_dependencies(self, sr: StateResource, key: InstanceKey) -> None:
+    def finalize_dependencies(self, sr: StateResource, key: IndexKey) -> None:
         """An object the plan leaves alone takes the configuration's dependencies now, as
         terraform writes them for a no-op (apply will not write the object again)."""
         deps = self.run.state_deps.get(self.node, [])
@@ -583,7 +584,7 @@ class ResourcePlanner:
         if cur is not None and sorted(cur.dependencies) != deps:
             self.run.set_object(sr, key, replace(cur, dependencies=list(deps)))
 
-    def replace_triggered(self, mi: ModuleInstance, key: InstanceKey) -> bool | None:
+    def replace_triggered(self, mi: ModuleInstance, key: IndexKey) -> bool | None:
         """Whether a lifecycle.replace_triggered_by reference forces a replacement; None after
         errors, which terraform reports before planning the instance (every element's)."""
         run = self.run
@@ -602,7 +603,7 @@ class ResourcePlanner:
         return None if failed else triggered
 
     def import_target(
-        self, mi: ModuleInstance, key: InstanceKey, rep: Repetition, schema: Schema, provider: pi.Provider, addr: str
+        self, mi: ModuleInstance, key: IndexKey, rep: Repetition, schema: Schema, provider: pi.Provider, addr: str
     ) -> tuple[Value, bytes, Importing] | None | bool:
         """An import block targeting this (new) instance: import now (plan) and plan from the imported object."""
         run = self.run
@@ -650,7 +651,7 @@ class ResourcePlanner:
         self,
         mi: ModuleInstance,
         sr: StateResource,
-        key: InstanceKey,
+        key: IndexKey,
         rep: Repetition,
         schema: Schema,
         provider: pi.Provider,
@@ -690,7 +691,7 @@ class ResourcePlanner:
         return after_read
 
     def read_change(
-        self, mi: ModuleInstance, sr: StateResource, key: InstanceKey, after: Value, reason: ActionReason
+        self, mi: ModuleInstance, sr: StateResource, key: IndexKey, after: Value, reason: ActionReason
     ) -> ResourceInstanceChange:
         """A data source read planned for apply."""
         return ResourceInstanceChange(
@@ -712,7 +713,7 @@ class ResourcePlanner:
         self,
         mi: ModuleInstance,
         sr: StateResource,
-        key: InstanceKey,
+        key: IndexKey,
         rep: Repetition,
         schema: Schema,
         provider: pi.Provider,
@@ -752,7 +753,7 @@ class ResourcePlanner:
         self,
         mi: ModuleInstance,
         sr: StateResource,
-        key: InstanceKey,
+        key: IndexKey,
         schema: Schema,
         config: Value,
         resp: pi.ReadDataSourceResponse,
@@ -856,7 +857,7 @@ def _provider_of_node(run: Run, node: ConfigNode) -> str:
     return parse_provider_node(run.provider_of[node].local)[0]
 
 
-def _key_order(k: InstanceKey) -> tuple[int, int, str]:
+def _key_order(k: IndexKey) -> tuple[int, int, str]:
     if k is None:
         return (0, 0, "")
     if isinstance(k, int):
@@ -864,7 +865,7 @@ def _key_order(k: InstanceKey) -> tuple[int, int, str]:
     return (2, 0, k)
 
 
-def _orphan_reason(exp: Expansion, key: InstanceKey) -> ActionReason:
+def _orphan_reason(exp: Expansion, key: IndexKey) -> ActionReason:
     if exp.mode == "count":
         return ActionReason.DELETE_BECAUSE_COUNT_INDEX if isinstance(key, int) else ActionReason.DELETE_BECAUSE_WRONG_REPETITION
     if exp.mode == "for_each":
@@ -884,10 +885,10 @@ def parse_module_instance(mod: str) -> ModuleInstance:
     from sheath.plans.model import MODULE_STEP_RE
     import json
 
-    steps: list[tuple[str, InstanceKey]] = []
+    steps: list[tuple[str, IndexKey]] = []
     for m in MODULE_STEP_RE.finditer(mod):
         raw = m.group(2)
-        k: InstanceKey = None
+        k: IndexKey = None
         if raw is not None:
             k = int(raw) if raw[0] != '"' else json.loads(raw)
         steps.append((m.group(1), k))

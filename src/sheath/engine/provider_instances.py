@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from sheath import diag
-from sheath.engine.evalctx import InstanceKey, Repetition
+from sheath.addrs.instance_key import IndexKey
+from sheath.engine.evalctx import Repetition
 from sheath.providers import interface as pi
 from sheath.states.state import InstanceObject, provider_instance_string
 from sheath.states.state import Resource as StateResource
@@ -114,7 +115,7 @@ def select_for_instance(
     mi: "ModuleInstance",
     rep: Repetition,
     sr: StateResource | None,
-    key: InstanceKey,
+    key: IndexKey,
     addr: str,
 ) -> pi.Provider | None:
     """The provider instance one resource instance uses, recorded for the objects written for
@@ -152,7 +153,7 @@ def for_object(
     return None
 
 
-def change_provider_addr(run: "Run", sr: StateResource, key: InstanceKey, obj: InstanceObject | None) -> str:
+def change_provider_addr(run: "Run", sr: StateResource, key: IndexKey, obj: InstanceObject | None) -> str:
     """The provider (instance) address a planned change records: provider["…"].ALIAS["KEY"]
     for an object of a provider instance, the configuration's address otherwise."""
     pkey = run.chosen_provider_keys.get((sr.address, key)) if obj is None else obj.provider_key

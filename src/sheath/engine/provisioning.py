@@ -22,7 +22,8 @@ from sheath.config.common import quoted_string
 from sheath.config.merge import merge_bodies
 from sheath.config.resource import Connection, Provisioner
 from sheath.diag import Diagnostics
-from sheath.engine.evalctx import InstanceKey, Repetition
+from sheath.addrs.instance_key import IndexKey
+from sheath.engine.evalctx import Repetition
 from sheath.engine.hooks import Hooks
 from sheath.lang import hcl
 from sheath.providers.schema import Block, block_to_body_schema, decode_body
@@ -60,7 +61,7 @@ def removed_provisioning(rem: Any) -> Provisioning | None:
     return Provisioning(rem.connection, rem.provisioners)
 
 
-def instance_variables(key: InstanceKey) -> dict[str, Value]:
+def instance_variables(key: IndexKey) -> dict[str, Value]:
     """count.index or each.key of an instance known only by its key (destroy time)."""
     if isinstance(key, int):
         return Repetition(count_index=key).variables()

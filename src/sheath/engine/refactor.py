@@ -17,7 +17,7 @@ from sheath.addrs.resource import AbsResource, AbsResourceInstance
 from sheath.config import Config
 from sheath.config.refactoring import Removed
 from sheath.diag import Diagnostics
-from sheath.engine.evalctx import InstanceKey
+from sheath.addrs.instance_key import IndexKey
 from sheath.engine.planner import parse_module_instance
 from sheath.engine.run import Run, instance_address
 from sheath.states.state import State
@@ -27,7 +27,7 @@ from sheath.engine.importeach import UNKNOWN_DETAIL, import_each_items
 from sheath.types import Value
 
 
-def _plain(k: Any) -> InstanceKey:
+def _plain(k: Any) -> IndexKey:
     return None if k is None else k.value
 
 
@@ -38,9 +38,9 @@ def _prefix_module(base: ModuleInstance, mi: ModuleInstance) -> ModuleInstance:
 def _move_instance(
     state: State,
     src: tuple[str, str, str, str],
-    skey: InstanceKey,
+    skey: IndexKey,
     dst: tuple[str, str, str, str],
-    dkey: InstanceKey,
+    dkey: IndexKey,
     moved: dict[str, str],
     blocked: list[tuple[str, str]] | None = None,
 ) -> bool:
@@ -183,7 +183,7 @@ FORGET_DETAIL = (
 )
 
 
-def _split_endpoint(e: AbsResource | AbsResourceInstance) -> tuple[Any, InstanceKey]:
+def _split_endpoint(e: AbsResource | AbsResourceInstance) -> tuple[Any, IndexKey]:
     if isinstance(e, AbsResourceInstance):
         return e.resource.resource, _plain(e.resource.key)
     return e.resource, None

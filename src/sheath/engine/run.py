@@ -30,7 +30,8 @@ from sheath.engine.dataloss import DataLossAllowance
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.engine.checks import CheckTracker
 from sheath.engine.generation import GenerationTarget
-from sheath.engine.evalctx import InstanceKey, NamedValues, Repetition, module_instance, object_of
+from sheath.addrs.instance_key import IndexKey, instance_key
+from sheath.engine.evalctx import NamedValues, Repetition, module_instance, object_of
 from sheath.engine.hooks import Hooks, NoHooks
 from sheath.engine.providers import ProviderSchemas, ProviderStartFailed, ProviderUnavailable
 from sheath.engine.targeting import ApplySelection
@@ -46,7 +47,7 @@ from sheath.plans.model import ResourceInstanceChange
 from sheath.providers import interface as pi
 from sheath.providers.schema import Schema, decode_body
 from sheath.states.intents import IntentLog
-from sheath.states.lookup import addr_key, resource_of
+from sheath.states.lookup import resource_of
 from sheath.states.state import InstanceObject, ResourceInstance, State, format_instance_key
 from sheath.states.state import Resource as StateResource
 from sheath.lang.funcs.values import WHOLE_NUMBER_MSG
@@ -71,7 +72,7 @@ class WalkAbort(Exception):
     """A node failed; its diagnostics are already recorded."""
 
 
-def instance_address(mi: ModuleInstance, r: Resource | StateResource, key: InstanceKey) -> str:
+def instance_address(mi: ModuleInstance, r: Resource | StateResource, key: IndexKey) -> str:
     if isinstance(r, StateResource):
         base = f"{'data.' if r.mode == 'data' else ''}{r.type}.{r.name}"
     else:
@@ -80,10 +81,10 @@ def instance_address(mi: ModuleInstance, r: Resource | StateResource, key: Insta
     return f"{m}.{base}{format_instance_key(key)}" if m else f"{base}{format_instance_key(key)}"
 
 
-def instance_addr(mi: ModuleInstance, r: Resource | StateResource, key: InstanceKey) -> AbsResourceInstance:
+def instance_addr(mi: ModuleInstance, r: Resource | StateResource, key: IndexKey) -> AbsResourceInstance:
     """The typed address of one instance of r in mi (what hooks receive)."""
     res = resource_of(r) if isinstance(r, StateResource) else r.addr()
-    return AbsResourceInstance(mi, AddrResourceInstance(res, addr_key(key)))
+    return AbsResourceInstance(mi, AddrResourceInstance(res, instance_key(key)))
 
 
 def resource_mode(r: Resource) -> str:
@@ -102,8 +103,8 @@ def object_id(v: Value | None) -> str:
 @dataclass
 class Expansion:
     mode: str  # "single" | "count" | "for_each"
-    keys: list[InstanceKey]
-    reps: dict[InstanceKey, Repetition]
+    keys: list[IndexKey]
+    reps: dict[IndexKey, Repetition]
 
 
 @dataclass
@@ -155,7 +156,7 @@ class Run:
         # OpenTofu's provider for_each (engine.provider_instances): the instance keys of each
         # configuration with for_each, by node name, and the key each resource instance chose
         self.provider_keys: dict[str, list[str]] = {}
-        self.chosen_provider_keys: dict[tuple[str, InstanceKey], str] = {}
+        self.chosen_provider_keys: dict[tuple[str, IndexKey], str] = {}
         self.changes: dict[str, ResourceInstanceChange] = {}
         self.changes_lock = threading.Lock()
         self.state_deps = cg.state_dependencies()
@@ -174,7 +175,7 @@ class Run:
                 self.cbd.add(str(n))
                 self.cbd.update(deps)
         self.sem = threading.Semaphore(max(1, options.parallelism))
-        self.on_object: Callable[[StateResource, InstanceKey, InstanceObject | None, str], None] | None = None
+        self.on_object: Callable[[StateResource, IndexKey, InstanceObject | None, str], None] | None = None
         # apply: where each create is recorded before the provider is asked for it
         self.create_intents: IntentLog | None = None
         self.failed_nodes: set[str] = set()
@@ -261,8 +262,8 @@ class Run:
             n = self._count_value(v, count_expr)
             if n is None:
                 return None
-            keys: list[InstanceKey] = list(range(n))
-            creps: dict[InstanceKey, Repetition] = {k: Repetition(count_index=k) for k in range(n)}
+            keys: list[IndexKey] = list(range(n))
+            creps: dict[IndexKey, Repetition] = {k: Repetition(count_index=k) for k in range(n)}
             return Expansion("count", keys, creps)
         if for_each_expr is not None:
             v, d = self.values.eval_expr(mi, for_each_expr)
@@ -271,7 +272,7 @@ class Run:
             items = self._for_each_value(v, for_each_expr)
             if items is None:
                 return None
-            reps: dict[InstanceKey, Repetition] = {k: Repetition(each_key=k, each_value=ev) for k, ev in items}
+            reps: dict[IndexKey, Repetition] = {k: Repetition(each_key=k, each_value=ev) for k, ev in items}
             return Expansion("for_each", [k for k, _ in items], reps)
         return Expansion("single", [None], {None: Repetition()})
 
@@ -796,7 +797,7 @@ class Run:
         return decode_body(schema.block, r.config, lambda e: _eval_in(e, ctx), scoped)
 
     def set_resource_value(
-        self, mi: ModuleInstance, r: Resource, exp: Expansion, per_key: dict[InstanceKey, Value], prefix: str | None = None
+        self, mi: ModuleInstance, r: Resource, exp: Expansion, per_key: dict[IndexKey, Value], prefix: str | None = None
     ) -> None:
         if prefix is None:
             prefix = "data." if resource_mode(r) == "data" else ""
@@ -821,7 +822,7 @@ class Run:
         with ThreadPoolExecutor(max_workers=min(len(items), max(1, self.opts.parallelism))) as pool:
             return list(pool.map(fn, items))
 
-    def set_object(self, sr: StateResource, key: InstanceKey, obj: InstanceObject | None, deposed: str = "") -> None:
+    def set_object(self, sr: StateResource, key: IndexKey, obj: InstanceObject | None, deposed: str = "") -> None:
         """Change one object of the working state (and tell the journal)."""
         with self.state_lock:
             inst = sr.instances.get(key)
@@ -904,7 +905,7 @@ def _eval_in(e: Any, ctx: Any) -> tuple[Value, Diagnostics]:
     return evaluate(e, ctx)
 
 
-def _plain_key(k: Any) -> InstanceKey:
+def _plain_key(k: Any) -> IndexKey:
     return None if k is None else k.value
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sheath import diag
 from sheath.addrs import ModuleInstance, Reference, parse_ref
-from sheath.engine.evalctx import InstanceKey
+from sheath.addrs.instance_key import IndexKey
 from sheath.addrs.parse import Step
 from sheath.addrs.resource import Resource as ResourceAddr
 from sheath.addrs.resource import ResourceInstance
@@ -34,7 +34,7 @@ _TRIGGERING = (Action.UPDATE, Action.DELETE_THEN_CREATE, Action.CREATE_THEN_DELE
 _INDEX_DETAIL = "Only constant values, count.index or each.key are allowed in index expressions."
 
 
-def _key_step(expr: Any, key: InstanceKey) -> tuple[hcl.TraverseIndex, Diagnostics]:
+def _key_step(expr: Any, key: IndexKey) -> tuple[hcl.TraverseIndex, Diagnostics]:
     """The index step a non-constant key stands for (parseReplaceTriggeredByKeyExpr)."""
     rng = expr.range
     trav, diags = rel_traversal_for_expr(expr)
@@ -71,7 +71,7 @@ def _key_step(expr: Any, key: InstanceKey) -> tuple[hcl.TraverseIndex, Diagnosti
     return hcl.TraverseIndex(value, rng), diags
 
 
-def trigger_traversal(expr: Any, key: InstanceKey) -> tuple[list[hcl.Traverser], Diagnostics]:
+def trigger_traversal(expr: Any, key: IndexKey) -> tuple[list[hcl.Traverser], Diagnostics]:
     """The static traversal a replace_triggered_by element names for one instance."""
     diags = Diagnostics()
     if isinstance(expr, RelativeTraversalExpr):
@@ -120,7 +120,7 @@ def _display(mi: ModuleInstance) -> str:
 
 def evaluate_replace_triggered_by(
     expr: Any,
-    key: InstanceKey,
+    key: IndexKey,
     mi: ModuleInstance,
     module: Module,
     changes: Mapping[str, ResourceInstanceChange],

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.resource import AbsResource, AbsResourceInstance
-from sheath.states.lookup import find_resource, mode_of, module_instance_of, state_key
+from sheath.addrs.instance_key import index_key
+from sheath.states.lookup import find_resource, mode_of, module_instance_of
 from sheath.states.state import Resource as StateResource
 from sheath.states.state import ResourceInstance as StateInstance
 from sheath.states.state import State
@@ -17,7 +18,7 @@ def state_instance(state: State, addr: AbsResourceInstance) -> StateInstance | N
     rs = find_resource(state, addr.contains_resource())
     if rs is None:
         return None
-    return rs.instances.get(state_key(addr.resource.key))
+    return rs.instances.get(index_key(addr.resource.key))
 
 
 def forget_instance(state: State, addr: AbsResourceInstance) -> None:
@@ -25,7 +26,7 @@ def forget_instance(state: State, addr: AbsResourceInstance) -> None:
     rs = find_resource(state, addr.contains_resource())
     if rs is None:
         return
-    rs.instances.pop(state_key(addr.resource.key), None)
+    rs.instances.pop(index_key(addr.resource.key), None)
     if not rs.instances:
         state.remove_resource(rs.module, rs.mode, rs.type, rs.name)
 
@@ -82,7 +83,7 @@ def move_instance(
 ) -> None:
     from_rs = find_resource(state_from, addr_from.contains_resource())
     assert from_rs is not None
-    inst = from_rs.instances[state_key(addr_from.resource.key)]
+    inst = from_rs.instances[index_key(addr_from.resource.key)]
     provider = from_rs.provider
     forget_instance(state_from, addr_from)
     to_addr = addr_to.contains_resource()
@@ -96,7 +97,7 @@ def move_instance(
             provider=provider,
         )
         state_to.set_resource(rs)
-    inst.key = state_key(addr_to.resource.key)
+    inst.key = index_key(addr_to.resource.key)
     rs.instances[inst.key] = inst
 
 

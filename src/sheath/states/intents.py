@@ -25,11 +25,12 @@ from sheath.diag import Diagnostic, Diagnostics, warning
 from sheath.states import gojson
 from sheath.states.codec import PLAIN, StateCodec
 from sheath.states.encryption import EncryptionError
-from sheath.states.state import InstanceKey, State
+from sheath.addrs.instance_key import IndexKey
+from sheath.states.state import State
 from sheath.states.statemgr.durable import atomic_write
 
 # the identity of one object of the state: module, mode, type, name, instance key, deposed key
-InstanceId = tuple[str, str, str, str, InstanceKey, str]
+InstanceId = tuple[str, str, str, str, IndexKey, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class CreateIntent:
     type: str
     name: str
     provider: str
-    key: InstanceKey
+    key: IndexKey
     address: str
     deposed: str = ""
     identity: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

@@ -44,7 +44,8 @@ from sheath.states import gojson
 from sheath.states.codec import PLAIN, StateCodec
 from sheath.states.encryption import EncryptionError
 from sheath.states.intents import CreateIntent, InstanceId, instance_of, intent_problem
-from sheath.states.state import InstanceKey, InstanceObject, Resource, ResourceInstance, State
+from sheath.addrs.instance_key import IndexKey
+from sheath.states.state import InstanceObject, Resource, ResourceInstance, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +153,10 @@ class Journal:
                         self.syncs += 1
                     self._cond.notify_all()
 
-    def set_object(self, r: ResourceRef, key: InstanceKey, obj: InstanceObject, deposed: str = "") -> None:
+    def set_object(self, r: ResourceRef, key: IndexKey, obj: InstanceObject, deposed: str = "") -> None:
         self._append({"op": "set", "r": list(_ref_tuple(r)), "k": key, "d": deposed, "o": _object_to_json(obj)})
 
-    def remove_object(self, r: ResourceRef, key: InstanceKey, deposed: str = "") -> None:
+    def remove_object(self, r: ResourceRef, key: IndexKey, deposed: str = "") -> None:
         self._append({"op": "rm", "r": list(_ref_tuple(r)), "k": key, "d": deposed})
 
     def intend(self, intent: CreateIntent) -> None:
@@ -402,7 +403,7 @@ def _apply(state: State, e: dict[str, Any]) -> None:
             state.outputs[e["n"]] = OutputValue(e.get("v"), e.get("t"), bool(e.get("s")))
         return
     module, mode, type_, name, provider = e["r"]
-    key: InstanceKey = e.get("k")
+    key: IndexKey = e.get("k")
     deposed = e.get("d") or ""
     res = state.resource(module, mode, type_, name)
     if op == "set":

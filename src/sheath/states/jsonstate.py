@@ -169,10 +169,9 @@ class StateObject:
 
     @property
     def address(self) -> str:
-        from sheath.addrs.instance_key import key_str
-        from sheath.states.lookup import addr_key
+        from sheath.addrs.instance_key import instance_key, key_str
 
-        return self.resource.address + key_str(addr_key(self.key))
+        return self.resource.address + key_str(instance_key(self.key))
 
     @property
     def module(self) -> str:

@@ -7,8 +7,8 @@
   like terraform's ``AbsResourceInstance.Less``, with terraform's
   "Unknown resource/module/instance" diagnostics;
 * ``module_instance_of`` turns a state resource's module string into its
-  address value; ``state_key``/``addr_key`` convert instance keys between the
-  state model (int / str / None) and ``sheath.addrs`` (IntKey / StringKey / None).
+  address value (instance keys convert with ``sheath.addrs.instance_key``'s
+  ``instance_key`` and ``index_key``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sheath.addrs.instance_key import InstanceKey, IntKey, StringKey, key_sort_order
+from sheath.addrs.instance_key import InstanceKey, IntKey, StringKey, index_key, instance_key, key_sort_order
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.parse import (
     parse_module_instance_prefix,
@@ -33,7 +33,6 @@ from sheath.addrs.resource import (
     ResourceMode,
 )
 from sheath.diag import Diagnostics, Pos
-from sheath.states.state import InstanceKey as StateKey
 from sheath.states.state import Resource as StateResource
 from sheath.states.state import State
 
@@ -119,20 +118,6 @@ def module_instance_of(module: str) -> ModuleInstance:
     return mod
 
 
-def addr_key(k: StateKey) -> InstanceKey:
-    if k is None:
-        return None
-    if isinstance(k, int):
-        return IntKey(k)
-    return StringKey(k)
-
-
-def state_key(k: InstanceKey) -> StateKey:
-    if k is None:
-        return None
-    return k.value
-
-
 def mode_of(r: Resource) -> str:
     return "data" if r.mode is ResourceMode.DATA else "managed"
 
@@ -179,7 +164,7 @@ def resource_instances(r: StateResource) -> list[AbsResourceInstance]:
     mod = module_instance_of(r.module)
     res = resource_of(r)
     return [
-        AbsResourceInstance(mod, ResourceInstance(res, addr_key(k)))
+        AbsResourceInstance(mod, ResourceInstance(res, instance_key(k)))
         for k in r.instances
     ]
 
@@ -239,7 +224,7 @@ def lookup_instances(
             out.extend(resource_instances(rs))
     else:
         rs = find_resource(state, target.abs_resource())
-        if rs is None or state_key(target.key) not in rs.instances:
+        if rs is None or index_key(target.key) not in rs.instances:
             if not allow_missing:
                 diags.add_error(
                     "Unknown resource instance",
@@ -255,7 +240,6 @@ def lookup_instances(
 
 __all__ = [
     "Target",
-    "addr_key",
     "all_instances",
     "find_resource",
     "instance_sort_key",

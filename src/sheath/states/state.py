@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# An instance key: None (no count/for_each), an int (count) or a str (for_each).
-InstanceKey = int | str | None
+from sheath.addrs.instance_key import IndexKey
 
 
 @dataclass(slots=True)
@@ -36,7 +35,7 @@ class InstanceObject:
 
 @dataclass(slots=True)
 class ResourceInstance:
-    key: InstanceKey
+    key: IndexKey
     current: InstanceObject | None = None
     deposed: dict[str, InstanceObject] = field(default_factory=dict)
 
@@ -50,7 +49,7 @@ class Resource:
     type: str
     name: str
     provider: str  # provider config address, e.g. provider["registry.terraform.io/hashicorp/aws"].west
-    instances: dict[InstanceKey, ResourceInstance] = field(default_factory=dict)
+    instances: dict[IndexKey, ResourceInstance] = field(default_factory=dict)
     each: str = ""  # legacy "list" / "map"; kept for round trips only
 
     @property
@@ -95,7 +94,7 @@ def _resource_sort_key(k: tuple[str, str, str, str]) -> tuple[str, str, str, str
     return k
 
 
-def instance_key_sort_key(k: InstanceKey) -> tuple[int, int, str]:
+def instance_key_sort_key(k: IndexKey) -> tuple[int, int, str]:
     if k is None:
         return (0, 0, "")
     if isinstance(k, int):
@@ -103,7 +102,7 @@ def instance_key_sort_key(k: InstanceKey) -> tuple[int, int, str]:
     return (2, 0, k)
 
 
-def format_instance_key(k: InstanceKey) -> str:
+def format_instance_key(k: IndexKey) -> str:
     """The key as it appears in an address: [0] or ["k"], quoted as terraform quotes it."""
     if k is None:
         return ""

@@ -13,7 +13,8 @@ from sheath.cli.stateio import (
 )
 from sheath.plans.staterender import render_human_state
 from sheath.states.edit import state_instance
-from sheath.states.lookup import mode_of, parse_instance, state_key
+from sheath.addrs.instance_key import index_key
+from sheath.states.lookup import mode_of, parse_instance
 from sheath.states.state import Resource, ResourceInstance, State
 
 _FLAGS = [
@@ -75,7 +76,7 @@ def run(args: list[str]) -> int:
     )
     assert rs is not None
     single = State()
-    key = state_key(addr.resource.key)
+    key = index_key(addr.resource.key)
     r = Resource(rs.module, rs.mode, rs.type, rs.name, rs.provider)
     r.instances[key] = ResourceInstance(key, inst.current)
     single.set_resource(r)
