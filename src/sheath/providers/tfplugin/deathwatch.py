@@ -51,7 +51,7 @@ class DeathWatch:
     @classmethod
     def start(cls, pid: int) -> DeathWatch:
         """Watch the process pid; a no-op watch where pidfds do not exist."""
-        if not hasattr(os, "pidfd_open"):
+        if not hasattr(os, "pidfd_open") or not sys.executable:
             return cls(None)
         try:
             proc = subprocess.Popen(
