@@ -252,3 +252,21 @@ def test_the_kinds_expect_failures_names(command: str, run_terraform: RunFn, run
     assert _same([command], tf_dir, sh_dir, run_terraform, run_sheath) == 1
     tf = run_terraform([command, "-no-color"], tf_dir)
     assert "You cannot expect failures from local.x." in tf.stderr and "from var.nope" not in tf.stderr
+
+
+QUOTED_DEPENDS_ON = 'resource "terraform_data" "e" {\n  depends_on = ["terraform_data.d"]\n}\n'
+
+
+@pytest.mark.parametrize("get", [True, False], ids=["get", "get_false"])
+@pytest.mark.parametrize("modules", [False, True], ids=["no_modules", "module_call"])
+def test_init_consolidates_configuration_warnings(modules: bool, get: bool, run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    # terraform loads the root module, then (installing modules) the tree, then the tree again:
+    # a warning of the root module comes two or three times, a called module's one or two,
+    # each test file's like the root module's; its view shows the first of a kind with the count
+    main = MAIN + QUOTED_DEPENDS_ON + (MODULE_CALL if modules else "")
+    tf_dir, sh_dir = _dirs(tmp_path, INIT_CASES["quoted_references"], main)
+    for d in (tf_dir, sh_dir):
+        (d / "child" / "main.tf").write_text(CHILD + QUOTED_DEPENDS_ON.replace('"terraform_data.d"', '"terraform_data.f"') + 'resource "terraform_data" "f" {\n}\n')
+    if not get and modules:
+        assert _same(["init"], tf_dir, sh_dir, run_terraform, run_sheath) == 0
+    assert _same(["init", *([] if get else ["-get=false"])], tf_dir, sh_dir, run_terraform, run_sheath) == 0

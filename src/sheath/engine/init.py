@@ -47,6 +47,10 @@ class InitResult:
     provider_lines: list[str] = field(default_factory=list)
     lock_message: str = ""
     sources: dict[str, bytes] = field(default_factory=dict)
+    repeated_warnings: list[Diagnostic] = field(default_factory=list)
+    """The warnings terraform's init reports again because it loads the configuration (and the
+    test files) more than once: its view counts them ("and N more similar warnings"); each is
+    among the diagnostics once."""
 
 
 def configured_backend_supported(module: Module) -> Diagnostics:
@@ -91,6 +95,7 @@ def init(
         # remote modules not installed yet are what init is about to install
         diags = Diagnostics(d for d in diags if d.summary != "Module not installed")
     res.sources = config_sources(cfg, root_dir)
+    tree_warnings = [d for d in diags if d.severity is Severity.WARNING]
     diags.extend(legacy_remote_state(root_dir))
     if diags.has_errors():
         if not get and any(d.summary == "Module not installed" for d in diags):
@@ -124,7 +129,7 @@ def init(
             return res, Diagnostics([*diags, _init_config_problems(), *syntax])
         # terraform loads the test files before and after installing modules too: their
         # warnings come once from each load (the view consolidates them)
-        diags.extend(_test_file_warnings(root_dir, test_dir) * (2 if res.has_modules else 1))
+        res.repeated_warnings.extend(_test_file_warnings(root_dir, test_dir) * (2 if res.has_modules else 1))
         if installs_remote(cfg):
             cfg, d = load_module_tree(root_dir, tree_checks=False)
             res.sources = {**config_sources(cfg, root_dir), **test_file_sources(root_dir, test_dir)}
@@ -136,7 +141,12 @@ def init(
         if td.has_errors():
             return res, Diagnostics([*diags, _init_config_problems(), *td])
         diags.extend(td)
-        diags.extend(_test_file_warnings(root_dir, test_dir))
+        res.repeated_warnings.extend(_test_file_warnings(root_dir, test_dir))
+    # terraform loads the root module alone first, and the module installer loads the tree
+    # again: the configuration's warnings come once from each load (the view consolidates them)
+    res.repeated_warnings.extend(d for d in tree_warnings if _in_root_module(d, root_dir))
+    if get and res.has_modules and not installs_remote(cfg):
+        res.repeated_warnings.extend(tree_warnings)
     diags.extend(check_module_tree(cfg))
     if diags.has_errors():
         return res, diags
@@ -144,6 +154,12 @@ def init(
     if not diags.has_errors():
         diags.extend(_stack_bindings(cfg, root_dir))
     return res, diags
+
+
+def _in_root_module(d: Diagnostic, root_dir: str) -> bool:
+    if d.subject is None:
+        return False
+    return os.path.normpath(os.path.dirname(d.subject.filename) or ".") == os.path.normpath(root_dir)
 
 
 def _test_file_warnings(root_dir: str, test_dir: str) -> list[Diagnostic]:

@@ -230,7 +230,7 @@ def run(args: list[str]) -> int:
     if not config_problems and not step.failed and not res.modules_failed:
         out.write("\n")
     sources = res.sources or diagnostic_sources(diags)
-    for d in consolidate_warnings(sort_diagnostics(diags)):
+    for d in consolidate_warnings(sort_diagnostics([*diags, *res.repeated_warnings])):
         stream = sys.stderr if d.severity is Severity.ERROR else out
         text = _diag_text(render_diagnostic(d, sources, color), color)
         if color and d.summary.startswith(CONFIG_PROBLEMS):
