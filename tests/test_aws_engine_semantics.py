@@ -13,7 +13,9 @@ their JSON plans (resource and output changes) and human plans must agree.
 - a state's resources in ``show -json``, ``show`` and a plan's ``prior_state`` come in
   terraform's order (data resources first, then type and name), and a resource with no
   instances (``count = 0``) is described in the plan's configuration with its provider's
-  schema (expressions, schema_version).
+  schema (expressions, schema_version);
+- the plan's configuration gives a block's expressions as its schema nests it: an object for
+  a single block (``timeouts``), a list for list and set blocks.
 """
 
 from __future__ import annotations
@@ -339,3 +341,54 @@ def test_state_order_and_configuration_of_resources_without_instances(pair: Pair
     assert splan["prior_state"] == tplan["prior_state"]
     assert splan["configuration"] == tplan["configuration"]
     ok(tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
+
+
+_NESTED = """
+resource "aws_vpc" "v" {
+  cidr_block = "10.20.0.0/16"
+}
+
+resource "aws_security_group" "g" {
+  name   = "nested-blocks"
+  vpc_id = aws_vpc.v.id
+
+  timeouts {
+    create = "5m"
+    delete = var.delete_timeout
+  }
+}
+
+variable "delete_timeout" {
+  type    = string
+  default = "7m"
+}
+
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::one/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+  statement {
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:aws:s3:::one"]
+  }
+}
+"""
+
+
+@pytest.mark.slow  # three plans per tool against moto (provider start-ups): about a minute
+def test_configuration_expressions_of_nested_blocks_follow_their_nesting(pair: Pair, moto_server: str) -> None:
+    """terraform's jsonconfig gives a single block's expressions as one object (sheath gave a
+    one-element list, as for list blocks), list and set blocks as lists."""
+    pair.write(provider_hcl(moto_server) + _NESTED)
+    pair.init()
+    splan, tplan = _same_plans(pair)
+    assert splan["configuration"] == tplan["configuration"]
+    resources = {r["address"]: r for r in tplan["configuration"]["root_module"]["resources"]}
+    timeouts = resources["aws_security_group.g"]["expressions"]["timeouts"]
+    assert timeouts == {"create": {"constant_value": "5m"}, "delete": {"references": ["var.delete_timeout"]}}
+    assert len(resources["data.aws_iam_policy_document.p"]["expressions"]["statement"]) == 2

@@ -30,7 +30,7 @@ from sheath.config.loader import Config
 from sheath.lang import hcl
 from sheath.lang.eval import EvalContext, evaluate
 from sheath.plans.values import to_py
-from sheath.providers.schema import Block, block_to_body_schema
+from sheath.providers.schema import Block, Nesting, block_to_body_schema
 
 SchemaLookup = Callable[[str, str], "tuple[Block, int] | None"]  # (mode, type) -> (schema block, version)
 ProviderSchemaLookup = Callable[[str], "Block | None"]  # provider source address -> its configuration schema
@@ -87,7 +87,15 @@ def _body_expressions(body: hcl.Body, block: Block) -> dict[str, Any]:
         nb = block.block_types.get(b.type)
         if nb is None:
             continue
-        ret.setdefault(b.type, []).append(_body_expressions(b.body, nb.block))
+        # jsonconfig's marshalExpressions: one object for a single (or group) block, a list for
+        # list and set blocks, an object by label for map blocks
+        inner = _body_expressions(b.body, nb.block)
+        if nb.nesting in (Nesting.SINGLE, Nesting.GROUP):
+            ret[b.type] = inner
+        elif nb.nesting is Nesting.MAP:
+            ret.setdefault(b.type, {})[b.labels[0] if b.labels else ""] = inner
+        else:
+            ret.setdefault(b.type, []).append(inner)
     return ret
 
 
