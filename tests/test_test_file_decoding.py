@@ -124,6 +124,10 @@ run "d" {
   command   = plan
   state_key = null
 }
+run "e" {
+  command   = plan
+  state_key = var.n
+}
 """,
     "plan_options": """run "a" {
   command = plan
