@@ -106,9 +106,14 @@ def test_two_interrupts_end_a_command_blocked_on_input(tmp_path: Path) -> None:
         time.sleep(1)
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        # stdin stays open: the interrupts alone must end the command (closing it would let
+        # the console read end of input and finish on its own, exit 0)
+        proc.wait(timeout=60)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
     # 130 from sheath (-SIGINT only if /proc was missing and start-up took over five seconds)
     assert proc.returncode in (130, -signal.SIGINT), err
