@@ -27,6 +27,8 @@ STACK_BYTES = 1 << 30
 # Python frames a thread of STACK_BYTES can hold with room to spare (a frame
 # that goes through C code takes a few hundred bytes of C stack).
 RECURSION_LIMIT = 400_000
+# how often the calling thread wakes to run signal handlers while the command runs
+POLL_SECONDS = 0.2
 
 
 @dataclass
@@ -74,7 +76,11 @@ def call_with_deep_stack(fn: Callable[..., T], *args: object) -> T:
         interrupts = 0
         while True:
             try:
-                outcome.done.wait()
+                # a timed wait: the main thread runs Python's signal handlers, and a SIGINT the
+                # kernel gave the worker (blocked in a read) only trips a flag the main thread
+                # checks when it runs; an untimed wait could sleep through both interrupts
+                while not outcome.done.wait(POLL_SECONDS):
+                    pass
                 worker.join()
                 break
             except KeyboardInterrupt:
