@@ -41,6 +41,13 @@ CASES: dict[str, str] = {
         'resource "terraform_data" "a" {}\n\nresource "terraform_data" "b" {\n  depends_on = ["terraform_data.a"]\n'
         '  lifecycle {\n    ignore_changes = ["input"]\n  }\n}\n'
     ),
+    # terraform's decodeVersionConstraint: null is no constraint, a non-string a named error
+    "version_null": 'terraform {\n  required_version = null\n}\n\noutput "a" {\n  value = 1\n}\n',
+    "version_types": (
+        "terraform {\n  required_version = []\n  required_providers {\n    a = true\n    b = null\n"
+        "    c = var.x\n    d = [1]\n    e = 5\n  }\n}\n\nmodule \"m\" {\n  source  = \"./m\"\n"
+        "  version = null\n}\n"
+    ),
 }
 
 MODULE_M = 'variable "name" {\n  type = string\n}\n'

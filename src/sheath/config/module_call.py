@@ -16,7 +16,8 @@ from sheath.config.common import (
 from sheath.config.common import range_str
 from sheath.config.exprs import decode_string, expr_map
 from sheath.config.resource import enabled_conflicts, lifecycle_attr_range
-from sheath.config.versions import Constraints, parse_constraints
+from sheath.config.terraform_block import decode_version_constraint
+from sheath.config.versions import Constraints
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
 from sheath.lang.hcl import Expression, Traversal
@@ -137,19 +138,11 @@ def decode_module_block(block: hcl.Block, override: bool) -> tuple[ModuleCall | 
                 diags.add_error("Invalid module source address", detail, a["source"].expr.range)
             mc.source_addr = src
     if "version" in a:
-        s, d = decode_string(a["version"].expr)
+        c, raw, d = decode_version_constraint(a["version"])
         diags.extend(d)
         mc.version_range = a["version"].expr.range
-        if s is not None:
-            mc.version_raw = s
-            c = parse_constraints(s)
-            if c is None:
-                diags.add_error(
-                    "Invalid version constraint",
-                    "This string does not use correct version constraint syntax.",
-                    a["version"].expr.range,
-                )
-            mc.version = c
+        mc.version_raw = raw
+        mc.version = c
     if mc.version_range is not None and mc.source_addr is not None and mc.source_addr.is_local():
         diags.add_error(
             "Invalid registry module source address",

@@ -8,7 +8,8 @@ from sheath.config.merge import apply_escaping_blocks
 from sheath.addrs import LocalProviderConfig
 from sheath.config.common import BAD_IDENTIFIER_DETAIL, valid_identifier
 from sheath.config.exprs import decode_string
-from sheath.config.versions import Constraints, parse_constraints
+from sheath.config.terraform_block import decode_version_constraint
+from sheath.config.versions import Constraints
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
 
@@ -80,18 +81,10 @@ def decode_provider_block(block: hcl.Block) -> tuple[Provider | None, Diagnostic
             "this warning, move the provider version constraint into the required_providers block.",
             a["version"].expr.range,
         )
-        s, d = decode_string(a["version"].expr)
+        c, _, d = decode_version_constraint(a["version"])
         diags.extend(d)
-        if s is not None:
-            c = parse_constraints(s)
-            if c is None:
-                diags.add_error(
-                    "Invalid version constraint",
-                    "This string does not use correct version constraint syntax.",
-                    a["version"].expr.range,
-                )
-            p.version = c
-            p.version_range = a["version"].expr.range
+        p.version = c
+        p.version_range = a["version"].expr.range
     if "for_each" in a:
         p.for_each = a["for_each"].expr
         if not p.alias:

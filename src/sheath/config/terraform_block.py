@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from sheath.addrs import LocalProviderConfig, Provider as ProviderAddr
 from sheath.addrs import implied_provider_for_unqualified_type, parse_provider_source
 from sheath.config.common import BAD_IDENTIFIER_DETAIL, valid_identifier
-from sheath.config.exprs import abs_traversal_for_expr, const_value, decode_string, expr_as_keyword, expr_list, expr_map
+from sheath.config.exprs import abs_traversal_for_expr, const_value, convert_value, decode_string, expr_as_keyword
+from sheath.config.exprs import expr_list, expr_map
 from sheath.config.versions import Constraints, parse_constraints
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
@@ -101,13 +102,27 @@ _BAD_CONSTRAINT = "This string does not use correct version constraint syntax."
 
 
 def decode_version_constraint(attr: hcl.Attribute) -> tuple[Constraints | None, str, Diagnostics]:
-    s, diags = decode_string(attr.expr)
-    if s is None:
+    """terraform's decodeVersionConstraint: the value converted to a string; null or unknown is no constraint.
+
+    Returns None (and no error) for null and unknown values; a value that is not a string is
+    "Invalid version constraint" naming the attribute.
+    """
+    v, diags = const_value(attr.expr)
+    if diags.has_errors():
         return None, "", diags
-    c = parse_constraints(s)
+    s, _ = convert_value(v, STRING)
+    if s is None:
+        diags.add_error(
+            "Invalid version constraint", f"A string value is required for {attr.name}.", attr.expr.range
+        )
+        return None, "", diags
+    if s.is_null or not s.is_known:
+        # terraform treats a null constraint like an empty constraint set
+        return None, "", diags
+    c = parse_constraints(str(s.v))
     if c is None:
         diags.add_error("Invalid version constraint", _BAD_CONSTRAINT, attr.expr.range)
-    return c, s, diags
+    return c, str(s.v), diags
 
 
 def decode_terraform_block(block: hcl.Block) -> tuple[TerraformBlock, Diagnostics]:
@@ -184,32 +199,23 @@ def decode_required_providers_block(block: hcl.Block) -> tuple[RequiredProviders
             )
             continue
         value, d = const_value(attr.expr)
-        if d.has_errors():
+        if not d.has_errors() and value.type.is_primitive():
+            # the legacy form: a version constraint alone (terraform converts any primitive to a string)
+            c, src, vd = decode_version_constraint(attr)
+            diags.extend(vd)
+            req.requirement = c
+            req.requirement_source = src
+        else:
             # a non-constant object may still carry keyword/traversal entries (configuration_aliases)
             items, md = expr_map(attr.expr)
             if md.has_errors():
-                diags.extend(d)
+                diags.add_error(
+                    "Invalid required_providers object",
+                    "required_providers entries must be strings or objects.",
+                    attr.expr.range,
+                )
                 continue
             _decode_required_provider_object(req, items, attr, diags)
-        elif value.type == STRING and not value.is_null:
-            c = parse_constraints(str(value.v))
-            if c is None:
-                diags.add_error("Invalid version constraint", _BAD_CONSTRAINT, attr.expr.range)
-            req.requirement = c
-            req.requirement_source = str(value.v)
-        elif value.type.is_object() or value.type.is_map():
-            items, md = expr_map(attr.expr)
-            if md.has_errors():
-                diags.extend(md)
-                continue
-            _decode_required_provider_object(req, items, attr, diags)
-        else:
-            diags.add_error(
-                "Invalid required_providers syntax",
-                "required_providers entries must be strings or objects.",
-                attr.expr.range,
-            )
-            continue
         if req.type is None:
             req.type = implied_provider_for_unqualified_type(name)
         rp.required_providers[name] = req

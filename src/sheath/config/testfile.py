@@ -27,7 +27,7 @@ from sheath.config.common import (
 )
 from sheath.config.exprs import abs_traversal_for_expr, decode_bool, decode_string, expr_as_keyword, expr_map
 from sheath.config.module_call import parse_module_source, provider_map_key
-from sheath.config.versions import parse_constraints
+from sheath.config.terraform_block import decode_version_constraint
 from sheath.config.loader import Config, parse_file
 from sheath.diag import Diagnostics, Range
 from sheath.lang import hcl
@@ -440,14 +440,8 @@ def _decode_run_module(block: hcl.Block, run: str) -> tuple[RunModule | None, Di
     content, diags = block.body.content(RUN_MODULE_SCHEMA)
     version = content.attributes.get("version")
     if version is not None:
-        raw, d = decode_string(version.expr)
+        _, _, d = decode_version_constraint(version)
         diags.extend(d)
-        if raw is not None and parse_constraints(raw) is None:
-            diags.add_error(
-                "Invalid version constraint",
-                "This string does not use correct version constraint syntax.",
-                version.expr.range,
-            )
     attr = content.attributes.get("source")
     if attr is None:
         diags.add_error(
