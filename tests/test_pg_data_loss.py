@@ -299,3 +299,64 @@ def test_allow_data_loss_forced_replacement(postgres: PostgresServer, tmp_path: 
     out = _run(run_sheath, ["apply", "-auto-approve", "-replace=postgresql_table.t"], d)
     assert "Warning: Change will lose data" in out and "1 added, 0 changed, 1 destroyed" in out, out
     assert run_sql(postgres, "SELECT count(*) FROM other.t", db) == [(0,)]
+
+
+def _cbd_table(db: str, allow: bool) -> str:
+    return (
+        'resource "postgresql_table" "c" {\n'
+        f'  database = "{db}"\n'
+        '  name     = "kept"\n'
+        + ("  allow_data_loss = true\n" if allow else "")
+        + '  column {\n    name = "v"\n    type = "text"\n  }\n'
+        "  lifecycle {\n    create_before_destroy = true\n  }\n}\n"
+    )
+
+
+def test_allow_data_loss_create_before_destroy(postgres: PostgresServer, tmp_path: Path, run_sheath: Any) -> None:  # noqa: F811
+    """A replacement under create_before_destroy drops the old table after the new one is
+    created; that drop is guarded as a destroy-first replacement's is: with rows and without
+    allow_data_loss it is refused (at plan, before anything runs); the configuration saying
+    allow_data_loss = true, or -allow-data-loss naming it, lets the old table go."""
+    for db in ("cbd_a", "cbd_b", "cbd_c"):
+        create_database(postgres, db)
+    header = HEADER.format(port=postgres.port, db="postgres")
+    d = tmp_path
+    (d / "main.tf").write_text(header + _cbd_table("cbd_a", False))
+    _run(run_sheath, ["init"], d)
+    _run(run_sheath, ["apply", "-auto-approve"], d)
+    run_sql(postgres, "INSERT INTO kept VALUES ('x'), ('y')", "cbd_a")
+
+    # another database replaces the table (the provider plans it): refused with its rows
+    (d / "main.tf").write_text(header + _cbd_table("cbd_b", False))
+    out = _run(run_sheath, ["apply", "-auto-approve"], d, rc=1)
+    assert "Error: Change would lose data" in out and "2 rows at stake" in out, out
+    assert run_sql(postgres, "SELECT count(*) FROM kept", "cbd_a") == [(2,)]
+    assert run_sql(postgres, "SELECT to_regclass('public.kept') IS NULL", "cbd_b") == [(True,)]
+
+    # a replacement the provider did not plan (-replace): refused the same way
+    (d / "main.tf").write_text(header + _cbd_table("cbd_a", False))
+    out = _run(run_sheath, ["apply", "-auto-approve", "-replace=postgresql_table.c"], d, rc=1)
+    assert "Error: Change would lose data" in out and "drop the table: 2 rows at stake" in out, out
+    assert run_sql(postgres, "SELECT count(*) FROM kept", "cbd_a") == [(2,)]
+
+    # the configuration allows it: the new table is created, then the old one dropped
+    (d / "main.tf").write_text(header + _cbd_table("cbd_b", True))
+    out = _run(run_sheath, ["apply", "-auto-approve"], d)
+    assert "Warning: Change will lose data" in out and "1 added, 0 changed, 1 destroyed" in out, out
+    assert run_sql(postgres, "SELECT to_regclass('public.kept') IS NULL", "cbd_a") == [(True,)]
+    assert run_sql(postgres, "SELECT count(*) FROM kept", "cbd_b") == [(0,)]
+    state = json.loads((d / "terraform.tfstate").read_text())
+    (r,) = [r for r in state["resources"] if r["type"] == "postgresql_table"]
+    assert len(r["instances"]) == 1 and "deposed" not in r["instances"][0], r  # the old object is gone
+    _run(run_sheath, ["plan", "-detailed-exitcode"], d)
+
+    # -allow-data-loss naming it, with the configuration not allowing it
+    run_sql(postgres, "INSERT INTO kept VALUES ('w')", "cbd_b")
+    (d / "main.tf").write_text(header + _cbd_table("cbd_c", False))
+    out = _run(run_sheath, ["apply", "-auto-approve"], d, rc=1)
+    assert "1 row at stake" in out, out
+    out = _run(run_sheath, ["apply", "-auto-approve", "-allow-data-loss=postgresql_table.c"], d)
+    assert "1 added, 0 changed, 1 destroyed" in out, out
+    assert run_sql(postgres, "SELECT to_regclass('public.kept') IS NULL", "cbd_b") == [(True,)]
+    assert run_sql(postgres, "SELECT count(*) FROM kept", "cbd_c") == [(0,)]
+    _run(run_sheath, ["plan", "-detailed-exitcode"], d)

@@ -270,14 +270,19 @@ def destroy_objects(run: Run, node: ConfigNode, changes: list[ResourceInstanceCh
             obj = inst.deposed.get(dk) if inst is not None else None
             if obj is None:
                 continue
+            address = instance_address(mi, planner.r, key)
+            # the delete half of the planned replacement: its new object saying
+            # allow_data_loss = true allows the drop, as a destroy-first replacement's
+            replacing = run.planned.get(address)
+            replaced = replacing is not None and replacing.action == Action.CREATE_THEN_DELETE
             c = ResourceInstanceChange(
-                address=instance_address(mi, planner.r, key),
+                address=address,
                 mode="managed",
                 type=sr.type,
                 name=sr.name,
-                action=Action.DELETE,
+                action=Action.CREATE_THEN_DELETE if replaced else Action.DELETE,
                 before=object_value(obj, schema),
-                after=null(schema.block.implied_type()),
+                after=replacing.after if replacing is not None and replaced else null(schema.block.implied_type()),
                 module_address=str(mi),
                 index=key,
                 deposed=dk,
