@@ -125,3 +125,42 @@ def test_init_human_advice_matches_terraform(
     assert sh.returncode == tf.returncode == 0
     assert sh.stdout == tf.stdout
     assert "You may now begin working with Terraform." in sh.stdout
+
+
+# A root module that does not load: terraform still initialises the backend and installs the
+# modules, then shows its "encountered problems" preamble with the errors; the block-decoding
+# errors come twice when its backend step (no backend block) loads the root module again, and
+# alone, without the preamble, when the module installer does (issue 18).
+ROOT_ERRORS: dict[str, dict[str, str]] = {
+    "missing_name": {"main.tf": 'resource "aws_instance" {}\n'},
+    "two_errors": {"main.tf": 'resource "aws_instance" {}\n\nvariable "x" {\n  bogus = 1\n}\n'},
+    "unclosed": {"main.tf": 'resource "aws_instance" {}\n\nlocals {\n  a = 1\n'},
+    "json": {"main.tf.json": '{"resource": {"aws_instance": 5}}\n'},
+    "backend_block": {"main.tf": 'terraform {\n  backend "local" {}\n}\n\nresource "aws_instance" {}\n'},
+    "module_call": {
+        "main.tf": 'module "m" {\n  source = "./m"\n}\n\nresource "aws_instance" {}\n\nlocals {\n  a = 1\n',
+        "m/main.tf": 'output "o" {\n  value = 1\n}\n',
+    },
+    "test_file": {
+        "main.tf": 'resource "aws_instance" {}\n',
+        "tests/a.tftest.hcl": 'run "x" {\n  bogus = 1\n}\n',
+    },
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("flags", [["-no-color"], [], ["-no-color", "-backend=false"], ["-no-color", "-get=false"]])
+@pytest.mark.parametrize("case", sorted(ROOT_ERRORS))
+def test_init_root_module_errors_match_terraform(
+    case: str, flags: list[str], tmp_path: Path, terraform_bin: str, oracle_env: dict[str, str]
+) -> None:
+    rc = tmp_path / "terraformrc"
+    rc.write_text("")
+    env = _env(oracle_env, rc)
+    tf_dir = _write(tmp_path / "tf", ROOT_ERRORS[case])
+    sh_dir = _write(tmp_path / "sh", ROOT_ERRORS[case])
+    tf = _run([terraform_bin, "init", *flags], tf_dir, env)
+    sh = _run([*SHEATH_CMD, "init", *flags], sh_dir, env)
+    assert (sh.returncode, sh.stdout, sh.stderr) == (tf.returncode, tf.stdout, tf.stderr)
+    for name in (".terraform/modules/modules.json", ".terraform/terraform.tfstate"):
+        assert (sh_dir / name).exists() == (tf_dir / name).exists(), name

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from sheath.addrs.provider import Provider
 from sheath.config import Config, load_module_tree
 from sheath.addrs import Module as ModuleAddr
-from sheath.config.loader import check_module_tree, load_module
+from sheath.config.loader import check_module_tree, config_files, load_module, parse_file
 from sheath.config.module_call import ModuleCall
 from sheath.config.module import Module
 from sheath.config.testfile import load_test_files, test_file_sources, test_file_syntax_problems
@@ -96,6 +96,14 @@ def init(
         diags = Diagnostics(d for d in diags if d.summary != "Module not installed")
     res.sources = config_sources(cfg, root_dir)
     tree_warnings = [d for d in diags if d.severity is Severity.WARNING]
+    if _root_module_failed(diags, root_dir):
+        res.sources.update(test_file_sources(root_dir, test_dir))
+        tests = load_test_files(root_dir, test_dir)[1]
+        tests_decoding = Diagnostics(d for d in tests if d not in test_file_syntax_problems(root_dir, test_dir))
+        early = Diagnostics([*diags, *tests])
+        return res, _early_config_problems(
+            cfg, early, tests_decoding, root_dir, res, backend, get, env, upgrade, module_progress
+        )
     diags.extend(legacy_remote_state(root_dir))
     if diags.has_errors():
         if not get and any(d.summary == "Module not installed" for d in diags):
@@ -172,6 +180,55 @@ def _stack_bindings(cfg: Config, root_dir: str) -> Diagnostics:
     from sheath.stack.plugin_bindings import init_bindings
 
     return init_bindings(root_dir, requirements_from_config(cfg))
+
+
+def _root_module_failed(diags: Diagnostics, root_dir: str) -> bool:
+    """Whether loading the root module alone failed (every error is in its files; a version
+    constraint it does not meet is terraform's earlier check, not a configuration problem)."""
+    errors = [d for d in diags if d.severity is Severity.ERROR]
+    return bool(errors) and all(
+        _in_root_module(d, root_dir) and d.summary != "Unsupported Terraform Core version" for d in errors
+    )
+
+
+def _early_config_problems(
+    cfg: Config,
+    early: Diagnostics,
+    tests_decoding: Diagnostics,
+    root_dir: str,
+    res: InitResult,
+    backend: Callable[[Module], Diagnostics] | None,
+    get: bool,
+    env: Mapping[str, str] | None,
+    upgrade: bool,
+    module_progress: Callable[[str], None] | None,
+) -> Diagnostics:
+    """terraform's init when the root module alone does not load: the backend is still
+    initialised and the modules installed before the errors are shown. Without a backend
+    block its backend step loads the root module again, and so does the module installer;
+    their parser has the files already, so only the block decoding's diagnostics come again
+    (the installer's include the test files', tests_decoding)."""
+    primary, override, _ = config_files(root_dir)
+    syntax = Diagnostics()
+    for path in [*primary, *override]:
+        syntax.extend(parse_file(path)[1])
+    decoding = Diagnostics(d for d in early if d not in syntax and _in_root_module(d, root_dir))
+    again = Diagnostics()
+    if backend is not None:
+        if cfg.module.backend is not None or cfg.module.cloud_config is not None:
+            again = backend(cfg.module)
+        elif decoding.has_errors():
+            again = decoding
+    if get and cfg.module.module_calls:
+        res.has_modules = True
+        installer = _install_modules(cfg, root_dir, res, env, upgrade, module_progress)
+        installer.extend(decoding)
+        installer.extend(tests_decoding)
+        if installer.has_errors():
+            # the installer's errors end init at once, shown alone
+            res.modules_failed = True
+            return installer
+    return Diagnostics([*early, *again, _init_config_problems()])
 
 
 CONFIG_PROBLEMS = "Terraform encountered problems during initialisation"
