@@ -226,3 +226,64 @@ def test_deprecation_flag_forms(tmp_path: Path, run_sheath: RunFn) -> None:
     r = run_sheath(["plan", "-no-color", "-deprecation=module:none", "-deprecation=module:all"], tmp_path)
     assert r.returncode == 0, r.stderr
     assert "marked as deprecated by the module author" in r.stdout  # the last one wins
+
+
+# OpenTofu (arguments.ParseView, v1.12) takes -deprecation=module:LEVEL off every command's
+# line, but only a command whose walk evaluates module calls and outputs has deprecation
+# warnings for it to filter; sheath accepts it on those that have them, and refuses it
+# elsewhere rather than accept it for nothing
+DEPRECATION_COMMANDS = ("plan", "apply", "destroy", "refresh", "validate")
+NO_DEPRECATION_COMMANDS = (
+    "console", "import", "output", "show", "graph", "init", "get", "test", "fmt", "taint", "untaint",
+    "providers", "state list", "state show", "state pull", "workspace list", "force-unlock",
+)  # fmt: skip
+
+
+def test_deprecation_flag_in_help(tmp_path: Path, run_sheath: RunFn) -> None:
+    for command in DEPRECATION_COMMANDS:
+        r = run_sheath([command, "-help"], tmp_path)
+        assert r.returncode == 0, (command, r.stderr)
+        assert "-deprecation=module:LEVEL" in r.stdout, command
+        assert "all (the" in r.stdout and "local" in r.stdout and "or none" in r.stdout, command
+
+
+def test_deprecation_flag_on_destroy_and_json(tmp_path: Path, run_sheath: RunFn) -> None:
+    """destroy filters the human view as apply does; every -json operation checks the value
+    and, as OpenTofu's JSON view, keeps every deprecation warning."""
+    import json
+
+    _write_levels(tmp_path)
+    r = run_sheath(["apply", "-auto-approve", "-no-color"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_sheath(["destroy", "-auto-approve", "-no-color", "-deprecation=module:local"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert 'on main.tf line 4, in module "c":' in r.stdout and 'on main.tf line 9, in module "r":' not in r.stdout, r.stdout
+    assert "Destroy complete! Resources: 1 destroyed." in r.stdout
+    r = run_sheath(["destroy", "-auto-approve", "-no-color", "-deprecation=module:none"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Warning:" not in r.stdout, r.stdout
+
+    def summaries(out: str) -> list[str]:
+        lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        return [m["diagnostic"]["summary"] for m in lines if m.get("type") == "diagnostic"]
+
+    for args in (["plan"], ["refresh"], ["apply", "-auto-approve"], ["destroy", "-auto-approve"]):
+        full = run_sheath([*args, "-json"], tmp_path)
+        assert full.returncode == 0, (args, full.stdout)
+        assert "Variable marked as deprecated by the module author" in summaries(full.stdout), args
+        r = run_sheath([*args, "-json", "-deprecation=module:none"], tmp_path)
+        assert r.returncode == 0, (args, r.stdout)
+        assert summaries(r.stdout) == summaries(full.stdout), args
+        r = run_sheath([*args, "-json", "-deprecation=module:nope"], tmp_path)
+        assert r.returncode == 1, (args, r.stdout)
+        assert summaries(r.stdout) == ["Failed to parse command-line flags"], (args, r.stdout)
+        assert "expected module:all, module:local or module:none" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_deprecation_flag_refused_elsewhere(tmp_path: Path, run_sheath: RunFn) -> None:
+    _write_levels(tmp_path)
+    for command in NO_DEPRECATION_COMMANDS:
+        r = run_sheath([*command.split(), "-no-color", "-deprecation=module:none"], tmp_path)
+        assert r.returncode == 1, (command, r.stdout, r.stderr)
+        assert "-deprecation" in r.stdout + r.stderr, (command, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr, command

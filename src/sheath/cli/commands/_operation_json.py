@@ -36,9 +36,17 @@ def _start(args: list[str], command: str) -> tuple[JSONView, JSONUi, ParsedFlags
     view = JSONView(sys.stdout)
     view.version()
     ui = JSONUi(color=False, view=view)
+    from sheath.cli.commands._operation import DEPRECATION_LEVEL_COMMANDS
+    from sheath.config.deprecation import DeprecationFlagError, strip_deprecation_flag
+
     try:
+        if command in DEPRECATION_LEVEL_COMMANDS:
+            # OpenTofu's -deprecation=module:LEVEL: checked and taken off the line as in the
+            # human view; OpenTofu's JSON view filters no deprecation warning, so none is
+            # filtered here (ui.deprecation stays "all")
+            _, args = strip_deprecation_flag(args)
         fl = parse_flags(args, command_specs(command))
-    except FlagError as exc:
+    except (FlagError, DeprecationFlagError) as exc:
         view.diagnostic(error("Failed to parse command-line flags", str(exc)))
         return view, ui, None
     from sheath.cli.commands._operation import operation_flag_errors, parallelism_error, unsupported_flag

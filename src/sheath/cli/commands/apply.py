@@ -59,6 +59,12 @@ Options:
                          on, as in terraform), stop (no further change starts),
                          or rollback (then apply the last successful version
                          again; local state).
+  -deprecation=module:LEVEL
+                         Which module-caller deprecation warnings (OpenTofu's
+                         deprecated variables and outputs) to show: all (the
+                         default), local (only those whose module is called by
+                         a local path), or none. The -json output keeps them
+                         all.
 """
 
 

@@ -71,6 +71,11 @@ Options:
                       dropping a column or a table with rows, narrowing a
                       type, replacing a table. Repeatable; saved in -out's
                       plan file.
+  -deprecation=module:LEVEL
+                      Which module-caller deprecation warnings (OpenTofu's
+                      deprecated variables and outputs) to show: all (the
+                      default), local (only those whose module is called by a
+                      local path), or none. The -json output keeps them all.
 """
 
 

@@ -32,6 +32,11 @@ Options:
   -exclude-file=file  Like -exclude, for each address the file lists.
   -var 'foo=bar'      Set a variable in the Terraform configuration.
   -var-file=foo       Set variables from a file.
+  -deprecation=module:LEVEL
+                      Which module-caller deprecation warnings (OpenTofu's
+                      deprecated variables and outputs) to show: all (the
+                      default), local (only those whose module is called by a
+                      local path), or none. The -json output keeps them all.
 """
 
 

@@ -26,6 +26,12 @@ Options:
                Always disables color.
 
   -no-color    If specified, output won't contain any color.
+
+  -deprecation=module:LEVEL
+               Which module-caller deprecation warnings (OpenTofu's deprecated
+               variables and outputs) to show: all (the default), local (only
+               those whose module is called by a local path), or none. The
+               -json output keeps them all.
 """
 
 _FLAGS = [
