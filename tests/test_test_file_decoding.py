@@ -230,16 +230,14 @@ def test_init_test_directory_and_get_false(case: str, run_terraform: RunFn, run_
     _same(["init", "-get=false"], tf_dir, sh_dir, run_terraform, run_sheath)
 
 
-# the variables case is validate's only: test runs it, and how a run evaluates invalid variables
-# is the runner's business, not decoding's
 @pytest.mark.parametrize(
-    ("case", "command"),
-    [(c, cmd) for c in sorted(VALIDATE_CASES) for cmd in ("validate", "test") if (c, cmd) != ("variables", "test")],
+    ("case", "command"), [(c, cmd) for c in sorted(VALIDATE_CASES) for cmd in ("validate", "test")]
 )
 def test_validate_decodes_run_blocks(case: str, command: str, run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
     tf_dir, sh_dir = _dirs(tmp_path, VALIDATE_CASES[case])
-    # validate does not evaluate a variables block: its expressions only have to parse
-    assert _same([command], tf_dir, sh_dir, run_terraform, run_sheath) == (0 if case == "variables" else 1)
+    # validate does not evaluate a variables block: its expressions only have to parse; test does
+    valid = case == "variables" and command == "validate"
+    assert _same([command], tf_dir, sh_dir, run_terraform, run_sheath) == (0 if valid else 1)
 
 
 def test_test_reads_quoted_expect_failures(run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
@@ -274,3 +272,67 @@ def test_init_consolidates_configuration_warnings(modules: bool, get: bool, run_
     if not get and modules:
         assert _same(["init"], tf_dir, sh_dir, run_terraform, run_sheath) == 0
     assert _same(["init", *([] if get else ["-get=false"])], tf_dir, sh_dir, run_terraform, run_sheath) == 0
+
+
+# What a run's variables may refer to (terraform's moduletest EvalContext): every variable of
+# the run is checked, and the problems of all of them reported, before the run ends: run blocks
+# that do not exist or have not run yet, attributes their outputs lack or do not know (a plan
+# run), variables neither the file nor the command line sets, anything else; a file variable
+# may refer to neither run blocks nor anything but global variables, and is only evaluated
+# when something uses it. Several warnings of one kind are consolidated (issue 18).
+RUN_VARIABLES_MAIN = "".join(f'variable "{n}" {{\n  type    = string\n  default = "x"\n}}\n\n' for n in "abcdef") + (
+    'resource "terraform_data" "t" {\n  input = var.a\n}\n\noutput "o" {\n  value = var.a\n}\n\n'
+    'output "id" {\n  value = terraform_data.t.id\n}\n'
+)
+
+RUN_VARIABLES_CASES = {
+    "run_references": """variables {
+  fv = "file"
+}
+
+run "zero" {
+  command = plan
+}
+
+run "first" {
+  command = plan
+  variables {
+    a = run.nope.x
+    b = run.later.o
+    c = run.zero.missing
+    d = run.zero.id
+    e = var.undefined
+    f = local.x
+    g = run.zero.o
+    h = var.fv
+    i = run.zero.o
+  }
+}
+
+run "later" {
+  command = plan
+}
+""",
+    "file_variables": """variables {
+  unused = local.y
+  fv     = run.zero.o
+  gv     = local.y
+  a      = var.nope
+}
+
+run "zero" {
+  command = plan
+  variables {
+    b = var.fv
+    c = "${var.gv}-${run.zero.o}"
+  }
+}
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUN_VARIABLES_CASES))
+def test_run_variables_references(case: str, run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    tf_dir, sh_dir = _dirs(tmp_path, RUN_VARIABLES_CASES[case], RUN_VARIABLES_MAIN)
+    assert _same(["init"], tf_dir, sh_dir, run_terraform, run_sheath) == 0
+    assert _same(["test"], tf_dir, sh_dir, run_terraform, run_sheath) == 1

@@ -28,6 +28,7 @@ from sheath.lang.eval.scope import object_of
 from sheath.plans.model import Plan, UIMode
 from sheath.states.statefile import StateFile
 from sheath.testing.model import APPLY, PLAN, RunBlock, TestFileSpec
+from sheath.testing.runrefs import file_variable_problems, run_variable_problems
 from sheath.testing.scope import RunValues, assertion_context, check_references, evaluate_in, state_resources, testing_functions
 from sheath.types.cty import BOOL, STRING, Value
 
@@ -172,6 +173,7 @@ class _FileVariables:
         self.base = base
         self.prior_runs = prior_runs
         self.values: dict[str, Value] = {}
+        self.failed: set[str] = set()
 
     def _context(self, names: dict[str, Value]) -> EvalContext:
         # terraform's hcltest.EvalContext: the built-in functions (lang.TestingFunctions), no
@@ -179,44 +181,40 @@ class _FileVariables:
         return EvalContext({"var": object_of(names), "run": object_of(dict(self.prior_runs))}, testing_functions())
 
     def value(self, name: str, diags: Diagnostics) -> Value | None:
-        """The file's value of name."""
+        """The file's value of name (None when it failed: its problems are reported once)."""
         if name in self.values:
             return self.values[name]
+        if name in self.failed:
+            return None
         expr = self.attrs[name].expr
-        for t in expr.variables():
-            if t.root_name == "var" and len(t.steps) > 1:
-                dep = str(getattr(t.steps[1], "name", ""))
-                if dep not in self.base:
-                    diags.add_error(
-                        "Reference to unavailable variable",
-                        f'The input variable "{dep}" is not available to the current context. You can only reference '
-                        "global variables.",
-                        t.range,
-                    )
-                    return None
-        v, d = evaluate_in(expr, self._context(self.base))
+        d = file_variable_problems(expr, set(self.base))
+        if not d.has_errors():
+            v, d = evaluate_in(expr, self._context(self.base))
         diags.extend(d)
         if d.has_errors():
+            self.failed.add(name)
             return None
         self.values[name] = v
         return v
 
-    def run_value(self, expr: Any, diags: Diagnostics) -> Value | None:
-        """A run's value: var.* are the file's values, else the global ones."""
+    def run_value(self, expr: Any, run_names: Sequence[str], diags: Diagnostics) -> Value | None:
+        """A run's value: var.* are the file's values, else the global ones; its references
+        are checked first, as terraform's do, and it is evaluated only when they are sound."""
+        available: set[str] = set()
+        file_failed = False
         for t in expr.variables():
             if t.root_name == "var" and len(t.steps) > 1:
                 dep = str(getattr(t.steps[1], "name", ""))
                 if dep in self.attrs:
-                    if self.value(dep, diags) is None:
-                        return None
-                elif dep not in self.base:
-                    diags.add_error(
-                        "Reference to unavailable variable",
-                        f'The input variable "{dep}" is not available to the current run block. You can only reference '
-                        "variables defined at the file or global levels.",
-                        t.range,
-                    )
-                    return None
+                    # a file variable that failed is still available (terraform's is unknown then)
+                    available.add(dep)
+                    file_failed = self.value(dep, diags) is None or file_failed
+                elif dep in self.base:
+                    available.add(dep)
+        d = run_variable_problems(expr, available, run_names, self.prior_runs)
+        diags.extend(d)
+        if d.has_errors() or file_failed:
+            return None
         v, d = evaluate_in(expr, self._context({**self.base, **self.values}))
         diags.extend(d)
         return None if d.has_errors() else v
@@ -450,22 +448,27 @@ class FileRunner:
         # the test file's values (their var.* are the file's own values, else the command
         # line's), then the run's (whose var.* are the file's)
         resolver = _FileVariables(self.spec.variables, {k: v.value for k, v in cli.items()}, self.prior_runs)
+        # terraform's relevant variables: the module's, and those the run's assertions refer to
+        relevant = set(declared) | _assertion_variables(rb)
+        # every variable of the run is evaluated (and its problems reported) before any failure ends the run
+        run_names = [r.name for r in self.spec.runs]
+        failed = False
         for name, attr in self.spec.variables.items():
-            if name in rb.variables:
-                continue  # the run's value replaces it
+            if name in rb.variables or name not in relevant:
+                continue  # the run's value replaces it; one nothing uses is never evaluated
             v = resolver.value(name, diags)
             if v is None:
-                return None, ranges
+                failed = True
+                continue
             given[name] = InputValue(v, ValueSourceType.CALLER, attr.expr.range)
             ranges[name] = attr.expr.range
         for name, attr in rb.variables.items():
-            v = resolver.run_value(attr.expr, diags)
+            v = resolver.run_value(attr.expr, run_names, diags)
             if v is None:
-                return None, ranges
+                failed = True
+                continue
             given[name] = InputValue(v, ValueSourceType.CALLER, attr.expr.range)
             ranges[name] = attr.expr.range
-        # terraform's relevant variables: the module's, and those the run's assertions refer to
-        relevant = set(declared) | _assertion_variables(rb)
         for name, attr in rb.variables.items():
             if name not in relevant:
                 diags.add_warning(
@@ -474,6 +477,8 @@ class FileRunner:
                     f'block "{rb.name}".',
                     attr.expr.range,
                 )
+        if failed:
+            return None, ranges
         given = {**{k: v for k, v in cli.items() if k in declared}, **given}
         inputs = {k: v for k, v in given.items() if k in declared}
         self.undeclared = {k: v.value for k, v in given.items() if k not in declared}

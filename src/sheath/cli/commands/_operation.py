@@ -13,6 +13,7 @@ from sheath.engine.hooks import deposed_display
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
+from sheath.diag.consolidate import consolidate_warnings as consolidate_warnings
 from sheath.diag.sort import sort_diagnostics
 from sheath.plans.model import Action
 
@@ -268,37 +269,6 @@ class Ui:
         for d in consolidate_warnings(ordered):
             stream = self.err if d.severity is Severity.ERROR else self.out
             stream.write(strip_ui_newline(render_diagnostic(d, sources or {}, self.color), self.color))
-
-
-def consolidate_warnings(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """terraform's ConsolidateWarnings(1): warnings with a source location and the same
-    summary are shown once, the first saying how many more there are elsewhere."""
-    import dataclasses
-
-    firsts: dict[str, int] = {}
-    extra: dict[int, int] = {}
-    out: list[Diagnostic] = []
-    for d in diags:
-        # check results are never consolidated (terraform marks them so)
-        if (
-            d.severity is not Severity.WARNING
-            or d.subject is None
-            or d.summary.startswith("Check block assertion")
-            or d.extra.get("check_rule")
-        ):
-            out.append(d)
-            continue
-        i = firsts.get(d.summary)
-        if i is None:
-            firsts[d.summary] = len(out)
-            out.append(d)
-        else:
-            extra[i] = extra.get(i, 0) + 1
-    for i, n in extra.items():
-        more = "(and one more similar warning elsewhere)" if n == 1 else f"(and {n} more similar warnings elsewhere)"
-        d = out[i]
-        out[i] = dataclasses.replace(d, detail=(d.detail + "\n\n" if d.detail else "") + more)
-    return out
 
 
 def compact_warnings_text(diags: list[Diagnostic], color: bool) -> str:

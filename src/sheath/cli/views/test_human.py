@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from sheath.diag.render import strip_ui_newline
 from sheath.diag import Diagnostics, Severity
 from sheath.diag.render import render_diagnostic, word_wrap
+from sheath.diag.consolidate import consolidate_warnings
 from sheath.diag.sort import sort_diagnostics
 from sheath.states.statefile import StateFile
 from sheath.testing.runner import FileResult, RunResult, Status
@@ -107,7 +108,8 @@ class HumanTestView:
 
     def diagnostics(self, diags: Diagnostics, loading: bool = False) -> None:
         """loading: the test files' and configuration's own diagnostics, before any run."""
-        for d in sort_diagnostics(diags):
+        # terraform's test view shows them through View.Diagnostics: sorted, warnings consolidated
+        for d in consolidate_warnings(sort_diagnostics(diags)):
             text = strip_ui_newline(render_diagnostic(d, self.sources, self.color), self.color)
             if d.severity is Severity.ERROR:
                 self.err.write(text)
