@@ -336,3 +336,68 @@ def test_run_variables_references(case: str, run_terraform: RunFn, run_sheath: R
     tf_dir, sh_dir = _dirs(tmp_path, RUN_VARIABLES_CASES[case], RUN_VARIABLES_MAIN)
     assert _same(["init"], tf_dir, sh_dir, run_terraform, run_sheath) == 0
     assert _same(["test"], tf_dir, sh_dir, run_terraform, run_sheath) == 1
+
+
+# Override targets (issue 18): a run block's are looked for in the configuration that run
+# tests (its module block's, else the root module), the file's in the root module or any run
+# block's module (terraform's TestRun.Validate and TestFile.canTarget).
+OVERRIDE_TARGETS = """override_resource {
+  target = terraform_data.c
+}
+
+override_module {
+  target = module.grand
+}
+
+override_resource {
+  target = terraform_data.zz
+}
+
+run "a" {
+  command = plan
+  module {
+    source = "./child"
+  }
+  override_resource {
+    target = terraform_data.c
+  }
+  override_resource {
+    target = terraform_data.d
+  }
+  override_data {
+    target = data.terraform_remote_state.s
+  }
+  override_module {
+    target = module.grand
+  }
+}
+
+run "b" {
+  command = plan
+  override_resource {
+    target = terraform_data.c
+  }
+  override_module {
+    target = module.grand
+  }
+  override_resource {
+    target = terraform_data.d
+  }
+}
+"""
+
+OVERRIDE_CHILD = (
+    'resource "terraform_data" "c" {}\n\ndata "terraform_remote_state" "s" {\n  backend = "local"\n}\n\n'
+    'module "grand" {\n  source = "./grand"\n}\n'
+)
+
+
+@pytest.mark.parametrize("flags", [[], ["-json"]], ids=["human", "json"])
+def test_override_targets_of_a_run_with_a_module(flags: list[str], run_terraform: RunFn, run_sheath: RunFn, tmp_path: Path) -> None:
+    tf_dir, sh_dir = _dirs(tmp_path, OVERRIDE_TARGETS)
+    for d in (tf_dir, sh_dir):
+        (d / "child" / "main.tf").write_text(OVERRIDE_CHILD)
+        (d / "child" / "grand").mkdir()
+        (d / "child" / "grand" / "main.tf").write_text('output "g" {\n  value = 1\n}\n')
+    assert _same(["init"], tf_dir, sh_dir, run_terraform, run_sheath) == 0
+    assert _same(["validate", *flags], tf_dir, sh_dir, run_terraform, run_sheath) == 0

@@ -10,6 +10,7 @@ Running them is sheath.testing's (sheath test); this module is the static decodi
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sheath.addrs.parse import parse_module_instance_prefix, parse_resource_under_module, steps_from_traversal
@@ -95,6 +96,8 @@ class OverrideTarget:
     module: tuple[str, ...]
     resource: str | None
     range: Range
+    run: str | None = None
+    """The run block the override is in (None: the file's, or a mock provider's)."""
 
 
 @dataclass
@@ -116,15 +119,36 @@ class TestFile:
     expect_failures: list[hcl.Traversal] = field(default_factory=list)
 
 
-def missing_override_targets(files: list[TestFile], cfg: Config) -> Diagnostics:
-    """Override targets the configuration under test does not declare (a warning, as terraform's)."""
+def _target_exists(cfg: Config, o: OverrideTarget) -> bool:
+    c: Config | None = cfg
+    for name in o.module:
+        c = c.children.get(name) if c is not None else None
+    return c is not None and (o.resource is None or c.module.resource_by_key(o.resource) is not None)
+
+
+def missing_override_targets(
+    files: list[TestFile], cfg: Config, run_configs: Mapping[tuple[str, str], Config | None] | None = None
+) -> Diagnostics:
+    """Override targets the configuration under test does not declare (a warning, as terraform's).
+
+    run_configs: the configuration each run block with a module block tests, by (file name,
+    run name); None for one that could not be loaded, whose run's overrides are not checked.
+    A run's overrides are checked against the configuration it tests (terraform's
+    TestRun.Validate); the file's against the root module's and every run's module's
+    (TestFile.canTarget)."""
     diags = Diagnostics()
+    run_configs = run_configs or {}
     for tf in files:
+        tested = {rm.run: run_configs.get((tf.filename, rm.run)) for rm in tf.modules}
         for o in tf.overrides:
-            c: Config | None = cfg
-            for name in o.module:
-                c = c.children.get(name) if c is not None else None
-            if c is not None and (o.resource is None or c.module.resource_by_key(o.resource) is not None):
+            if o.run is None:
+                ok = _target_exists(cfg, o) or any(c is not None and _target_exists(c, o) for c in tested.values())
+            elif o.run in tested:
+                c = tested[o.run]
+                ok = c is None or _target_exists(c, o)
+            else:
+                ok = _target_exists(cfg, o)
+            if ok:
                 continue
             diags.add_warning(
                 "Invalid override target",
@@ -322,7 +346,7 @@ def _decode_run(block: hcl.Block, tf: TestFile) -> Diagnostics:
     options: Range | None = None
     variables: Range | None = None
     module: Range | None = None
-    overrides = _OverrideScope(targets)
+    overrides = _OverrideScope(targets, run=block.labels[0])
     for b in content.blocks:
         if b.type == "assert":
             _, d = decode_check_rule(b)
@@ -514,6 +538,7 @@ class _OverrideScope:
 
     targets: list[OverrideTarget]
     seen: dict[str, hcl.Block] = field(default_factory=dict)
+    run: str | None = None
 
     def add(self, b: hcl.Block) -> Diagnostics:
         content, _, diags = b.body.partial_content(_TARGET)
@@ -546,6 +571,7 @@ class _OverrideScope:
             )
             return diags
         self.seen[target] = b
+        parsed.run = self.run
         self.targets.append(parsed)
         return diags
 

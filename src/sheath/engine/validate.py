@@ -88,7 +88,7 @@ def validate(
         tests, td = load_test_files(root_dir, test_dir)
         diags.extend(td)
         if not diags.has_errors():
-            diags.extend(missing_override_targets(tests, cfg))
+            diags.extend(missing_override_targets(tests, cfg, _run_configs(root_dir, tests)))
         sources.update(test_file_sources(root_dir, test_dir))
     if diags.has_errors():
         return ValidateResult(diags, sources)
@@ -105,6 +105,20 @@ def validate(
     # as terraform's validate command, the run blocks' expect_failures after the configuration
     diags.extend(expect_failures_problems(tests))
     return ValidateResult(diags, sources)
+
+
+def _run_configs(root_dir: str, tests: list[TestFile]) -> dict[tuple[str, str], Config | None]:
+    """The configuration each run block with a module block tests, by (file, run): a local
+    module's, read where it is; None for one that does not load or is not local."""
+    out: dict[tuple[str, str], Config | None] = {}
+    for tf in tests:
+        for rm in tf.modules:
+            c = None
+            if rm.local:
+                loaded, d = load_module_tree(os.path.join(root_dir, rm.source), tree_checks=False)
+                c = None if d.has_errors() else loaded
+            out[(tf.filename, rm.run)] = c
+    return out
 
 
 def validate_config(
