@@ -392,3 +392,55 @@ def test_configuration_expressions_of_nested_blocks_follow_their_nesting(pair: P
     timeouts = resources["aws_security_group.g"]["expressions"]["timeouts"]
     assert timeouts == {"create": {"constant_value": "5m"}, "delete": {"references": ["var.delete_timeout"]}}
     assert len(resources["data.aws_iam_policy_document.p"]["expressions"]["statement"]) == 2
+
+
+def _relevant(plan: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    # terraform's order is its map's (and its sort compares the unsorted list): compare as sets
+    return sorted((r["resource"], r["attribute"]) for r in plan.get("relevant_attributes", []))
+
+
+def _relied_on(names: str) -> str:
+    return f"""
+variable "team" {{
+  default = "one"
+}}
+
+locals {{
+  source = aws_iam_user.u.tags["team"]
+}}
+
+resource "aws_iam_user" "u" {{
+  name = "{names}-u"
+  tags = {{ team = "one" }}
+}}
+
+resource "aws_iam_user" "v" {{
+  name = "{names}-v"
+  tags = {{ source = local.source, team = var.team, path = aws_iam_user.u.path }}
+}}
+
+output "v" {{
+  value = aws_iam_user.v.tags
+}}
+"""
+
+
+@pytest.mark.slow  # an apply and three plans against moto
+def test_relevant_attributes_and_drift_the_plan_relies_on(pair: Pair, tools: Tools, moto_server: str, names: str, boto: Any) -> None:
+    """A plan records the resource attributes its changes rely on (relevant_attributes,
+    terraform's globalref analysis through locals, outputs and resource bodies), and its
+    human form shows the drift of those attributes only ("Objects have changed outside of
+    Terraform"; sheath showed it only in refresh-only plans)."""
+    pair.write(provider_hcl(moto_server) + _relied_on(names))
+    pair.init()
+    splan, tplan, _ = pair.plan_both()
+    assert _relevant(splan) == _relevant(tplan)
+    pair.apply()
+    boto("iam").tag_user(UserName=f"{names}-u", Tags=[{"Key": "team", "Value": "two"}])
+    splan, tplan = _same_plans(pair, ["-var=team=three"])
+    assert _relevant(splan) == _relevant(tplan) != []
+    args = ["plan", "-input=false", "-no-color", "-var=team=three"]
+    s = ok(tools.sheath(args, pair.sheath_dir), "sheath plan")
+    assert "Objects have changed outside of Terraform" in s
+    splan, tplan = _same_plans(pair)
+    assert _relevant(splan) == _relevant(tplan)

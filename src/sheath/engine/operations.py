@@ -21,6 +21,7 @@ from sheath import diag
 from sheath.addrs.module import ModuleInstance
 from sheath.addrs.resource import AbsResourceInstance
 from sheath.config import Config, load_module_tree
+from sheath.config.resource import Resource
 from sheath.config.source import FilesystemModuleSource, ModuleSource, RecordingModuleSource
 from sheath.config.variables import InputValue, collect_variable_values, finalize_variable_values
 from sheath.diag import Diagnostics
@@ -44,6 +45,7 @@ from sheath.engine.run import (
     provider_address,
     instance_addr,
     instance_address,
+    resource_mode,
     set_root_output,
 )
 from sheath.graph.dag import Graph
@@ -51,6 +53,7 @@ from sheath.graph.references import CHECK, LOCAL, MODULE_CALL, OUTPUT, PROVIDER,
 from sheath.lang.funcs.function import Function
 from sheath.plans.model import Action, ActionReason, OutputChange, Plan, ResourceInstanceChange, UIMode, sort_changes
 from sheath.providers import interface as pi
+from sheath.providers.schema import Block
 from sheath.providers.registry import ProviderRegistry, default_registry
 from sheath.backend.current import current_workspace
 from sheath.engine.provider_instances import change_provider_addr, for_object, select_for_instance, uses_instances
@@ -448,6 +451,7 @@ def make_plan(session: Session, prior: StateFile, opts: PlanOptions) -> tuple[Pl
         else _drift(run, prev_run.state, working.state, moved_from, opts.mode == UIMode.REFRESH_ONLY)
     )
     plan.output_changes = _output_changes(run, prior.state, opts.mode)
+    plan.relevant_attributes = _relevant_attributes(run, config, plan)
     if opts.mode != UIMode.DESTROY:
         _record_known_outputs(run, working.state)
     run.prune_state()
@@ -857,6 +861,34 @@ def _output_targeted(run: Run, name: str) -> bool:
             else:
                 stack.append(d)
     return bool(resources) and resources <= closure
+
+
+def _relevant_attributes(run: Run, config: Config, plan: Plan) -> list[tuple[str, tuple[Any, ...]]]:
+    """terraform's plan.RelevantAttributes: what the planned changes rely on (engine/globalref)."""
+    from sheath.addrs.parse import parse_abs_resource_instance_str
+    from sheath.engine.globalref import Analyzer, relevant_attributes
+
+    def schema_for(r: Resource) -> Block | None:
+        if r.provider is None:
+            return None
+        ps = run.schemas.loaded_schema(r.provider)
+        if ps is None:
+            return None
+        mode = resource_mode(r)
+        types = ps.data_sources if mode == "data" else ps.ephemeral_resource_types if mode == "ephemeral" else ps.resource_types
+        s = types.get(r.type)
+        return s.block if s is not None else None
+
+    changed = []
+    for c in plan.changes:
+        if c.action == Action.NO_OP:
+            continue
+        addr, _ = parse_abs_resource_instance_str(c.address)
+        if addr is not None:
+            changed.append(addr)
+    outputs = [o.name for o in plan.output_changes if o.action != Action.NO_OP]
+    found = relevant_attributes(Analyzer(config, schema_for), changed, outputs)
+    return [(str(ra.resource), ra.attr) for ra in found]
 
 
 def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:

@@ -125,6 +125,10 @@ class ProviderSchemas:
         with self._lock:
             return self._spare.get(str(addr))
 
+    def loaded_schema(self, addr: ProviderAddr) -> ProviderSchema | None:
+        """The provider's schema if it was read already (never starts a provider)."""
+        return self._schemas.get(str(addr))
+
     def loaded(self) -> list[ProviderSchema]:
         return list(self._schemas.values())
 

@@ -13,9 +13,15 @@ from sheath.plans.render.format import Colorize, word_wrap
 from sheath.plans.render.resource import SchemaLookup, change_text
 
 
-def _relevant_for(plan: Plan, address: str) -> frozenset[str] | None:
-    names = {str(p[0]) for r, p in plan.relevant_attributes if (not r or r == address) and p}
-    return frozenset(names) if names else None
+def _relevant_for(plan: Plan, address: str) -> tuple[bool, frozenset[str] | None]:
+    """Whether any of the resource's attributes is relevant, and which top-level names
+    (None: all of them; terraform's matcher takes an empty path as the whole object)."""
+    paths = [p for r, p in plan.relevant_attributes if not r or r == address]
+    if not paths:
+        return False, None
+    if any(not p for p in paths):
+        return True, None
+    return True, frozenset(str(p[0]) for p in paths)
 
 
 def render_drift(plan: Plan, col: Colorize, schemas: SchemaLookup | None, resources_empty: bool) -> tuple[str, bool]:
@@ -26,8 +32,8 @@ def render_drift(plan: Plan, col: Colorize, schemas: SchemaLookup | None, resour
         schema = schemas(c.mode, c.type) if schemas is not None else None
         relevant: frozenset[str] | None = None
         if not refresh_only:
-            relevant = _relevant_for(plan, c.address)
-            if relevant is None:
+            any_relevant, relevant = _relevant_for(plan, c.address)
+            if not any_relevant:
                 continue  # nothing relevant: terraform shows nothing for this drift
         act, render = block_diff(c, schema, relevant)
         if act == Action.NO_OP and not refresh_only:
