@@ -176,6 +176,7 @@ module "table" {{
     ok(pair.tools.sheath(["destroy", "-auto-approve", "-input=false", "-no-color"], pair.sheath_dir), "sheath destroy")
 
 
+@pytest.mark.slow  # against moto with the AWS provider: over a minute on a loaded 2-core machine
 def test_provider_warning_on_a_block_points_at_the_resource(pair: Pair, moto_server: str, names: str) -> None:
     """A provider's diagnostic whose path names a nested block (the deprecated inline_policy
     of aws_iam_role) is placed where terraform places it: at the start of the body holding

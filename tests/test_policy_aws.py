@@ -413,6 +413,7 @@ def test_every_rule_fails_on_the_bad_configuration_alike_for_both_tools(bad: tup
     assert {r.id for r in RULES} - {"CKV_AWS_19"} == {rid for rid, _ in EXPECTED_BAD}
 
 
+@pytest.mark.slow  # its fixture applies the good configuration with both tools against moto: over a minute
 def test_every_rule_passes_on_the_good_configuration(good: tuple[Path, Path, Path], e2e_env: dict[str, str]) -> None:  # noqa: F811
     d, sheath_json, tf_json = good
     for arg in ("tfplan", str(sheath_json), str(tf_json)):

@@ -90,6 +90,7 @@ def test_first_plan_omits_the_empty_prior_state(tmp_path: Path, oracle_env: dict
     assert got["sheath"][1]["configuration"] == got["terraform"][1]["configuration"]
 
 
+@pytest.mark.slow  # against moto with the AWS provider: over a minute on a loaded 2-core machine
 def test_a_plugin_providers_plan_shows_as_terraform_shows_it(
     tmp_path: Path, aws_mirror: str, oracle_env: dict[str, str], terraform_bin: str
 ) -> None:
@@ -142,6 +143,7 @@ AWS_MODULES = AWS.replace('resource "aws_s3_bucket" "b"', 'provider "aws" {\n  a
 AWS_CHILD = 'resource "aws_s3_bucket" "c" {\n  bucket = "child-${path.module}"\n}\n'
 
 
+@pytest.mark.slow  # against moto with the AWS provider: over a minute on a loaded 2-core machine
 def test_passed_and_inherited_plugin_provider_configs_as_terraform(
     tmp_path: Path, aws_mirror: str, oracle_env: dict[str, str], terraform_bin: str
 ) -> None:
