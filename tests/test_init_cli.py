@@ -145,6 +145,8 @@ ROOT_ERRORS: dict[str, dict[str, str]] = {
         "main.tf": 'resource "aws_instance" {}\n',
         "tests/a.tftest.hcl": 'run "x" {\n  bogus = 1\n}\n',
     },
+    # a sound root module: with -get=false its module is not installed, which is no early problem
+    "sound_root_module": {"main.tf": 'module "m" {\n  source = "./m"\n}\n', "m/main.tf": 'output "o" {\n  value = 1\n}\n'},
 }
 
 

@@ -183,12 +183,9 @@ def _stack_bindings(cfg: Config, root_dir: str) -> Diagnostics:
 
 
 def _root_module_failed(diags: Diagnostics, root_dir: str) -> bool:
-    """Whether loading the root module alone failed (every error is in its files; a version
-    constraint it does not meet is terraform's earlier check, not a configuration problem)."""
-    errors = [d for d in diags if d.severity is Severity.ERROR]
-    return bool(errors) and all(
-        _in_root_module(d, root_dir) and d.summary != "Unsupported Terraform Core version" for d in errors
-    )
+    """Whether loading the root module alone failed (not the modules it calls: a module not
+    installed, with -get=false, is the installer's problem, reported as such)."""
+    return diags.has_errors() and load_module(root_dir, stacks=False)[1].has_errors()
 
 
 def _early_config_problems(
