@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from sheath.addrs.resource import AbsResourceInstance
 from sheath.engine.hooks import deposed_display
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
+from sheath.cli.jsonui import go_duration
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
 from sheath.diag.consolidate import consolidate_warnings as consolidate_warnings
@@ -417,7 +418,7 @@ class ProgressHooks:
                 if el > 0 and el % 10 == 0:
                     verb = _VERB.get(action, _VERB[Action.CREATE])[2]
                     idp = f"id={id_}, " if id_ else ""
-                    self._line(f"{addr}: {verb} [{idp}{el}s elapsed]")
+                    self._line(f"{addr}: {verb} [{idp}{go_duration(el)} elapsed]")
 
     def pre_refresh(self, addr: AbsResourceInstance, deposed: str, id_: str) -> None:
         idp = f" [id={id_}]" if id_ else ""
@@ -436,7 +437,7 @@ class ProgressHooks:
         with self.lock:
             t0 = self.started.pop(f"ephemeral {op} {addr}", (time.monotonic(), Action.READ, ""))[0]
         if not failed:
-            self._line(f"{addr}: {'Opening' if op == 'open' else 'Closing'} complete after {int(time.monotonic() - t0)}s")
+            self._line(f"{addr}: {'Opening' if op == 'open' else 'Closing'} complete after {go_duration(int(time.monotonic() - t0))}")
 
     def pre_apply(self, addr: AbsResourceInstance, deposed: str, action: Action, id_: str) -> None:
         verb = _VERB.get(action, _VERB[Action.CREATE])[0]
@@ -454,7 +455,7 @@ class ProgressHooks:
         el = int(time.monotonic() - t0)
         verb = _VERB.get(action, _VERB[Action.CREATE])[1]
         idp = f" [id={id_}]" if id_ else ""
-        self._line(f"{deposed_display(addr, deposed)}: {verb} after {el}s{idp}")
+        self._line(f"{deposed_display(addr, deposed)}: {verb} after {go_duration(el)}{idp}")
         key = {Action.CREATE: "add", Action.UPDATE: "change", Action.DELETE: "destroy"}.get(action)
         if key is not None:
             with self.lock:
