@@ -908,12 +908,14 @@ def _output_changes(run: Run, prior: State, mode: UIMode) -> list[OutputChange]:
             name in prior.outputs and prior.outputs[name].sensitive
         )
         if mode == UIMode.DESTROY and name in declared and refreshed_first and name in now:
-            # terraform's destroy plan starts from the state its refresh plan left: the
-            # outputs as that plan evaluated them, those unknown or null removed
+            # terraform's destroy plan starts from the state its refresh plan left: that plan
+            # writes an output there only when it evaluates wholly known (a null removes it);
+            # otherwise the output keeps its prior value, or stays absent
+            # (NodeApplyableOutput: ctx.RefreshState() is set only if val.IsWhollyKnown())
             refreshed = now[name]
-            if not refreshed.is_known or refreshed.unmark_deep()[0].is_null:
-                continue
             if refreshed.is_wholly_known():
+                if refreshed.unmark_deep()[0].is_null:
+                    continue
                 out.append(OutputChange(name, Action.DELETE, refreshed, null(DYNAMIC), sensitive))
                 continue
         if mode == UIMode.DESTROY or name not in declared:
