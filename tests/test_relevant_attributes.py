@@ -1,6 +1,6 @@
 """A plan's relevant_attributes against terraform's: the resource attributes the planned
 changes rely on, found statically (terraform's lang/globalref) through locals, module
-inputs and outputs, count and for_each, whole resources and narrowed attribute paths.
+inputs and outputs (every child module output, referred to or not), count and for_each, whole resources and narrowed attribute paths.
 
 terraform_data needs no provider binary, so both tools plan in a second or two. Compared
 as sets: terraform's order is its map's.
@@ -50,6 +50,13 @@ resource "terraform_data" "d" {
 module "m" {
   source = "./m"
   in     = terraform_data.b[1].output
+}
+
+# no root output refers to it: its outputs are changes of the plan all the same
+module "n" {
+  source = "./m"
+  count  = 1
+  in     = "fixed"
 }
 
 output "o" {
@@ -110,6 +117,7 @@ def test_relevant_attributes_as_terraform(run_sheath: RunFn, run_terraform: RunF
     assert sheath == terraform
     assert ("terraform_data.a", ["output"]) in sheath  # through local.first
     assert ("module.m.terraform_data.x", ["output"]) in sheath  # through the module's output
+    assert ("module.n[0].terraform_data.x", ["id"]) in sheath  # a child module's output
 
     for run, d in ((run_sheath, dirs[0]), (run_terraform, dirs[1])):
         r = run(["apply", "-input=false", "-no-color", "-auto-approve"], d)

@@ -316,15 +316,21 @@ def _narrow(body: Any, schema: Block, remaining: Sequence[Step]) -> tuple[list[A
 
 
 def relevant_attributes(
-    analyzer: Analyzer, changed_resources: Iterable[AbsResourceInstance], changed_outputs: Iterable[str]
+    analyzer: Analyzer,
+    changed_resources: Iterable[AbsResourceInstance],
+    changed_outputs: Iterable[tuple[ModuleInstance, str]],
 ) -> list[ResourceAttr]:
     """terraform's relevantResourceAttrsForPlan: the resource attributes that contribute to
-    the changed resource instances and root outputs (sorted; terraform's order is its map's)."""
+    the changed resource instances and output values (sorted; terraform's order is its map's).
+
+    A plan records a change for every output of a module instance that is not null (a
+    child module's outputs are never in the state, so each is a create), and so each
+    such output's references count as well as the root outputs that change."""
     refs: list[GlobalReference] = []
     for addr in changed_resources:
         refs += analyzer.references_from_resource_instance(addr)
-    for name in changed_outputs:
-        refs += analyzer.references_from_output_value(ModuleInstance(), name)
+    for module, name in changed_outputs:
+        refs += analyzer.references_from_output_value(module, name)
     attrs = {}
     for r in analyzer.contributing_resource_references(refs):
         ra = r.resource_attr()

@@ -886,7 +886,29 @@ def _relevant_attributes(run: Run, config: Config, plan: Plan) -> list[tuple[str
         addr, _ = parse_abs_resource_instance_str(c.address)
         if addr is not None:
             changed.append(addr)
-    outputs = [o.name for o in plan.output_changes if o.action != Action.NO_OP]
+    if plan.ui_mode == UIMode.DESTROY and plan.prior_state is not None:
+        # terraform's destroy plan deletes the data resources in the state too (its JSON
+        # plan leaves those changes out): what they refer to counts
+        for sr in plan.prior_state.state.resources.values():
+            if sr.mode != "data":
+                continue
+            for key in sr.instances:
+                addr, _ = parse_abs_resource_instance_str(instance_address(parse_module_instance(sr.module), sr, key))
+                if addr is not None:
+                    changed.append(addr)
+    outputs = [(ModuleInstance(), o.name) for o in plan.output_changes if o.action != Action.NO_OP]
+    if plan.ui_mode != UIMode.DESTROY:
+        # terraform's NodeApplyableOutput records a create for every output of a child
+        # module instance that is not null (a destroy plan's walk has none of them)
+        for mi, mv in run.values.modules.items():
+            if mi.is_root():
+                continue
+            cfg = config.descendant(mi.module())
+            for name, value in mv.outputs.items():
+                oc = cfg.module.outputs.get(name) if cfg is not None else None
+                if oc is None or oc.ephemeral or (value.is_known and value.unmark_deep()[0].is_null):
+                    continue
+                outputs.append((mi, name))
     found = relevant_attributes(Analyzer(config, schema_for), changed, outputs)
     return [(str(ra.resource), ra.attr) for ra in found]
 
