@@ -367,6 +367,8 @@ def plan_view(plan: Any) -> dict[str, Any]:
         "output_changes": outs,
         "planned_values": planned,
         "checks": checks,
+        # terraform's order is its map's: as a set
+        "relevant_attributes": sorted(json.dumps(r, sort_keys=True) for r in plan.get("relevant_attributes", [])),
         "flags": {k: plan.get(k) for k in ("format_version", "applyable", "complete", "errored")},
     }
     return norm_json(view)
