@@ -72,10 +72,16 @@ def call_with_deep_stack(fn: Callable[..., T], *args: object) -> T:
     sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
     try:
         worker = threading.Thread(target=target, name="sheath-command")
-        worker.start()
+        started = False
         interrupts = 0
         while True:
             try:
+                # the worker starts inside the try: a Ctrl-C while start() waits for it, or
+                # just after, is the first interrupt like any other (it escaped this function
+                # before, and the process then waited at exit for a worker blocked in a read)
+                if not started:
+                    started = True
+                    worker.start()
                 # a timed wait: the main thread runs Python's signal handlers, and a SIGINT the
                 # kernel gave the worker (blocked in a read) only trips a flag the main thread
                 # checks when it runs; an untimed wait could sleep through both interrupts
