@@ -154,13 +154,13 @@ class Analyzer:
             local = mc.module.locals.get(s.name) if mc is not None else None
             return [] if local is None else _expr_refs(module, local.expr)
         if isinstance(s, ModuleCallInstanceOutput):
-            return self._output(module.child(s.call.call.name, s.call.key), s.name)
+            return self.references_from_output_value(module.child(s.call.call.name, s.call.key), s.name)
         if isinstance(s, (ModuleCall, ModuleCallInstance)):
             callee = module.child(s.name, None) if isinstance(s, ModuleCall) else module.child(s.call.name, s.key)
             mc = self.module_config(callee)
             if mc is None:
                 return []
-            return [r for name in mc.module.outputs for r in self._output(callee, name)]
+            return [r for name in mc.module.outputs for r in self.references_from_output_value(callee, name)]
         if isinstance(s, (CountAttr, ForEachAttr)):
             inst = ref.resource_instance()
             return [] if inst is None else self._repetition(inst)
@@ -169,9 +169,6 @@ class Analyzer:
         if isinstance(s, ResourceAddr):
             return self._resource_instance(module, s.instance(None), ref.ref.remaining)
         return []
-
-    def _output(self, callee: ModuleInstance, name: str) -> list[GlobalReference]:
-        return self.references_from_output_value(callee, name)
 
     def _input_variable(self, callee: ModuleInstance, name: str) -> list[GlobalReference]:
         if callee.is_root():

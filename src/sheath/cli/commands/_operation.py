@@ -14,7 +14,7 @@ from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags
 from sheath.cli.jsonui import go_duration
 from sheath.diag import Diagnostic, Diagnostics, Severity
 from sheath.diag.render import render_diagnostic
-from sheath.diag.consolidate import consolidate_warnings as consolidate_warnings
+from sheath.diag.consolidate import consolidate_warnings
 from sheath.diag.sort import sort_diagnostics
 from sheath.plans.model import Action
 

@@ -42,7 +42,8 @@ class MetaUi(Ui):
     each keeps the Ui's colour wrapping and newline."""
 
     def diagnostics(self, diags: Diagnostics, sources: dict[str, bytes] | None = None) -> None:
-        from sheath.cli.commands._operation import config_sources, consolidate_warnings
+        from sheath.cli.commands._operation import config_sources
+        from sheath.diag.consolidate import consolidate_warnings
         from sheath.diag.render import render_diagnostic
         from sheath.diag.sort import sort_diagnostics
         from sheath.lang.eval.diagvalues import annotate

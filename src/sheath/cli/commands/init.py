@@ -7,7 +7,7 @@ import sys
 
 from typing import Callable
 
-from sheath.cli.commands._operation import consolidate_warnings
+from sheath.diag.consolidate import consolidate_warnings
 from sheath.cli.flags import FlagError, FlagSpec, ParsedFlags, parse_flags, report_flag_error
 from sheath.config.module import Module
 from sheath.diag import Diagnostics, Severity, error

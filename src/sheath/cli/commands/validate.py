@@ -8,7 +8,7 @@ import sys
 from sheath.cli.flags import FlagError, FlagSpec, parse_flags, report_flag_error
 from sheath.diag import Diagnostics, Severity
 from sheath.diag.jsonview import diagnostic_json, go_json
-from sheath.cli.commands._operation import consolidate_warnings
+from sheath.diag.consolidate import consolidate_warnings
 from sheath.diag.render import render_diagnostic, strip_ui_newline, word_wrap
 from sheath.diag.sort import sort_diagnostics
 from sheath.engine.validate import validate
